@@ -20,6 +20,13 @@ export interface LinkFaultWindow {
 }
 
 export interface NetworkOptions {
+  /**
+   * 'tcp' (default): faults keep TCP's promises. A lost message resets its connection (it and
+   * everything still in flight behind it are gone; later sends use a new connection), and a
+   * duplicate can only arrive over a new connection. 'datagram': loss and duplication hit single
+   * messages inside a live connection, which Zab's FIFO assumption does not allow (teaching only).
+   */
+  readonly channel: 'tcp' | 'datagram';
   readonly latency: LatencyDistribution;
   /** Per-link overrides keyed "from->to". */
   readonly linkLatency: Readonly<Record<string, LatencyDistribution>>;
@@ -48,6 +55,7 @@ export interface KernelOptions {
 }
 
 export const DEFAULT_NETWORK: NetworkOptions = {
+  channel: 'tcp',
   latency: { kind: 'exponential', meanUs: 300, minUs: 100 },
   linkLatency: {},
   fifo: true,

@@ -4,7 +4,7 @@
 import type { Operation } from '../checkers/linearizability/model.js';
 import { REGISTER_UNKNOWN, registerOutput } from '../checkers/linearizability/register.js';
 import type { RegisterInput, RegisterOutput } from '../checkers/linearizability/register.js';
-import { KV_UNKNOWN } from '../checkers/linearizability/kv.js';
+import { KV_UNKNOWN, kvInput, kvOutput } from '../checkers/linearizability/kv.js';
 import type { KvInput, KvOutput } from '../checkers/linearizability/kv.js';
 import { HistoryFormatError } from './types.js';
 
@@ -106,7 +106,7 @@ export function parsePorcupineKv(text: string, file: string): Operation<KvInput,
     if (type === 'invoke') {
       if (open.has(process)) throw new HistoryFormatError(file, lineNumber, `no :invoke while process ${process} has an open operation`);
       if (f !== 'get' && value === undefined) throw new HistoryFormatError(file, lineNumber, `a string :value for a ${f} :invoke`);
-      open.set(process, { input: { f, key, value: value ?? '' }, call: time, line: lineNumber });
+      open.set(process, { input: kvInput(f, key, value ?? ''), call: time, line: lineNumber });
       continue;
     }
     const pending = open.get(process);
@@ -121,7 +121,7 @@ export function parsePorcupineKv(text: string, file: string): Operation<KvInput,
       continue;
     }
     if (f === 'get' && value === undefined) throw new HistoryFormatError(file, lineNumber, 'a string :value for an :ok get');
-    ops.push({ client: process, input: pending.input, output: { unknown: false, value: value ?? '' }, call: pending.call, return: time });
+    ops.push({ client: process, input: pending.input, output: kvOutput(value ?? ''), call: pending.call, return: time });
   }
   for (const [process, pending] of open) {
     ops.push({ client: process, input: pending.input, output: KV_UNKNOWN, call: pending.call, return: Number.POSITIVE_INFINITY });

@@ -95,6 +95,7 @@ export class Kernel {
   private readonly observers: KernelObserver[] = [];
   private stopRequested: string | null = null;
   private readonly windows: readonly LinkFaultWindow[];
+  private readonly tcp: boolean;
 
   constructor(options: KernelOptions, trace: TraceSink = new NullSink()) {
     this.options = options;
@@ -103,6 +104,7 @@ export class Kernel {
     this.timerRng = forkRng(options.seed, 'timers');
     this.diskRng = forkRng(options.seed, 'disk');
     this.windows = options.network.faultWindows;
+    this.tcp = options.network.channel !== 'datagram';
   }
 
   // ---------------------------------------------------------------- setup
@@ -167,7 +169,7 @@ export class Kernel {
     const link = this.link(from, to);
     if (link.cut) return;
     link.cut = true;
-    this.breakConnection(link);
+    this.breakSocket(from, to);
   }
 
   healLink(from: NodeId, to: NodeId): void {
@@ -352,6 +354,14 @@ export class Kernel {
     const from = event.from;
     if (from !== 0) {
       const link = this.link(from, node.id);
+      if (event.gen === 1 && event.conn === link.conn) {
+        // A TCP-mode duplicate: the old connection breaks and the copy arrives on a new one.
+        link.inflight--;
+        this.breakSocket(from, node.id);
+        event.conn = link.conn;
+        event.gen = 0;
+        link.inflight++;
+      }
       if (event.conn !== link.conn) {
         this.drop(from, node.id, event.msg, 'connection-broken', event.sentUs);
         return;
@@ -488,6 +498,7 @@ export class Kernel {
         if (w.to !== '*' && w.to !== to) continue;
         if (w.lossProbability !== undefined && this.networkRng.chance(w.lossProbability)) {
           this.drop(node.id, to, msg, 'loss', this.nowUs);
+          if (this.tcp) this.breakSocket(node.id, to);
           return;
         }
         if (w.duplicateProbability !== undefined && this.networkRng.chance(w.duplicateProbability)) copies = 2;
@@ -506,7 +517,9 @@ export class Kernel {
       }
       link.inflight++;
       if (c === 1 && this.trace.enabled) this.trace.line({ t: this.nowUs, k: 'duplicate', from: node.id, to, msg: node.program.describe(msg) });
-      this.push(DELIVER, to, atUs, node.id, link.conn, msg, '', 0, null, this.nowUs);
+      // Under TCP a duplicate means a reconnect: the copy opens a new connection when it arrives.
+      const reconnect = c === 1 && this.tcp ? 1 : 0;
+      this.push(DELIVER, to, atUs, node.id, link.conn, msg, '', reconnect, null, this.nowUs);
     }
   }
 
@@ -514,6 +527,15 @@ export class Kernel {
     if (!this.trace.enabled) return;
     const program = (this.nodes.get(to) ?? this.nodes.get(from))?.program;
     this.trace.line({ t: this.nowUs, k: 'drop', from, to, reason, sent: sentUs, msg: program === undefined ? '?' : program.describe(msg) });
+  }
+
+  /**
+   * Under TCP both directions share one socket: a fault on either kills both. With datagrams only
+   * the named direction's connection number changes.
+   */
+  private breakSocket(from: NodeId, to: NodeId): void {
+    this.breakConnection(this.link(from, to));
+    if (this.tcp) this.breakConnection(this.link(to, from));
   }
 
   private breakConnection(link: Link): void {

@@ -81,6 +81,8 @@ export interface Ensemble {
   leaderId(): Promise<number>;
   /** Mode of every server, indexed like `servers`. */
   modes(): Promise<ServerMode[]>;
+  /** `Zookeeper version:` line of server 1's `srvr` reply, e.g. '3.8.0-…, built on …'. */
+  version(): Promise<string>;
   /** Last `lines` lines of server N's log (for error messages). */
   logTail(id: number, lines?: number): string;
   stop(): Promise<void>;
@@ -372,6 +374,11 @@ export async function startEnsemble(opts: EnsembleOptions = {}): Promise<Ensembl
       return s.id;
     },
     modes,
+    async version(): Promise<string> {
+      const s = servers[0];
+      const reply = s === undefined ? '' : await fourLetterWord(s.clientPort, 'srvr');
+      return /^Zookeeper version: (.*)$/m.exec(reply)?.[1] ?? 'unknown';
+    },
     logTail(id: number, lines = 40): string {
       const s = servers.find((x) => x.id === id);
       return s === undefined ? '' : tail(s.logFile, lines);

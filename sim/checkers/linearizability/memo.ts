@@ -1,26 +1,27 @@
 // Lowe's memo table of visited configurations (set of linearized ops, model state). Open addressing
-// over typed arrays: the bitsets live in one flat Uint32Array pool, so an insert allocates nothing
-// except when the table grows. Lookups compare the full hash, then the bitset words, then the state.
+// over typed arrays: each slot holds (hash, entry) side by side so a probe touches one cache line, and
+// the bitsets live in one flat Uint32Array pool, so an insert allocates nothing unless the table grows.
+// A match needs the full hash, then every bitset word, then model equality on the state.
 
 export class ConfigurationMemo<S> {
   private readonly words: number;
   private readonly equal: (a: S, b: S) => boolean;
-  private slots: Int32Array; // entry index + 1, 0 = empty
-  private mask: number;
-  private hashes: Int32Array;
+  private slots: Int32Array; // pairs [hash, entry + 1]; entry + 1 === 0 marks an empty slot
+  private mask: number; // slot count - 1
   private bitsPool: Uint32Array;
   private states: S[] = [];
   private count = 0;
+  private countMax: number;
 
   constructor(words: number, equal: (a: S, b: S) => boolean, capacityHint = 1024) {
     this.words = words;
     this.equal = equal;
     let capacity = 16;
     while (capacity < capacityHint * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity * 2);
     this.mask = capacity - 1;
-    this.hashes = new Int32Array(capacity >>> 1);
-    this.bitsPool = new Uint32Array((capacity >>> 1) * words);
+    this.countMax = capacity >>> 1;
+    this.bitsPool = new Uint32Array(this.countMax * words);
   }
 
   get size(): number {
@@ -29,28 +30,29 @@ export class ConfigurationMemo<S> {
 
   /** Records (bits, state) under `hash` and returns true, or returns false if it was already present. */
   addIfAbsent(bits: Uint32Array, hash: number, state: S): boolean {
+    if (this.count >= this.countMax) this.grow();
     const words = this.words;
     const slots = this.slots;
     const mask = this.mask;
     let slot = hash & mask;
     for (;;) {
-      const stored = slots[slot]!;
+      const stored = slots[2 * slot + 1]!;
       if (stored === 0) break;
-      const entry = stored - 1;
-      if (this.hashes[entry] === hash && this.sameBits(entry, bits, words) && this.equal(this.states[entry]!, state)) {
-        return false;
+      if (slots[2 * slot] === hash) {
+        const entry = stored - 1;
+        if (this.sameBits(entry, bits, words)) {
+          const seen = this.states[entry]!;
+          if (seen === state || this.equal(seen, state)) return false;
+        }
       }
       slot = (slot + 1) & mask;
     }
     const entry = this.count;
-    if (entry >= this.hashes.length) {
-      this.grow();
-      return this.addIfAbsent(bits, hash, state);
-    }
-    this.hashes[entry] = hash;
-    this.bitsPool.set(bits, entry * words);
+    slots[2 * slot] = hash;
+    slots[2 * slot + 1] = entry + 1;
+    if (words === 1) this.bitsPool[entry] = bits[0]!;
+    else this.bitsPool.set(bits, entry * words);
     this.states.push(state);
-    slots[slot] = entry + 1;
     this.count = entry + 1;
     return true;
   }
@@ -63,21 +65,24 @@ export class ConfigurationMemo<S> {
   }
 
   private grow(): void {
-    const capacity = this.slots.length * 2;
-    const slots = new Int32Array(capacity);
+    const capacity = (this.mask + 1) * 2;
+    const slots = new Int32Array(capacity * 2);
     const mask = capacity - 1;
-    for (let entry = 0; entry < this.count; entry++) {
-      let slot = this.hashes[entry]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = entry + 1;
+    const old = this.slots;
+    for (let i = 0; i < old.length; i += 2) {
+      const stored = old[i + 1]!;
+      if (stored === 0) continue;
+      const hash = old[i]!;
+      let slot = hash & mask;
+      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = hash;
+      slots[2 * slot + 1] = stored;
     }
-    const hashes = new Int32Array(capacity >>> 1);
-    hashes.set(this.hashes);
-    const pool = new Uint32Array((capacity >>> 1) * this.words);
+    this.countMax = capacity >>> 1;
+    const pool = new Uint32Array(this.countMax * this.words);
     pool.set(this.bitsPool);
     this.slots = slots;
     this.mask = mask;
-    this.hashes = hashes;
     this.bitsPool = pool;
   }
 }

@@ -114,7 +114,7 @@ function searchPartition<S, I, O>(
   const bits = new Uint32Array(words);
   const zobrist = new Int32Array(n);
   for (let op = 0; op < n; op++) zobrist[op] = mix32(Math.imul(op + 1, 0x9e3779b1) ^ 0x7f4a7c15);
-  const memo = new ConfigurationMemo<S>(words, model.equal, Math.min(1 << 16, 64 * n));
+  const memo = new ConfigurationMemo<S>(words, model.equal, Math.max(1 << 12, Math.min(1 << 16, 256 * n)));
   const stackNode = new Int32Array(n);
   const stackState: S[] = new Array<S>(n);
   const step = model.step;

@@ -1,0 +1,110 @@
+// A persistent vector: a 32-way trie with a tail, after Clojure's PersistentVector. Appending and
+// reading cost O(log32 n); old versions stay valid and unchanged, and share all but one path with
+// the new one. Transaction logs live in these, so a step never copies a growing log.
+import { assert } from './assert.js';
+
+const BITS = 5;
+const WIDTH = 1 << BITS;
+const MASK = WIDTH - 1;
+
+type Trie = readonly unknown[];
+
+export interface PVec<T> {
+  readonly size: number;
+  /** Bits to shift at the root level. */
+  readonly shift: number;
+  readonly root: Trie;
+  readonly tail: readonly T[];
+}
+
+const EMPTY: PVec<never> = Object.freeze({ size: 0, shift: BITS, root: Object.freeze([]) as Trie, tail: Object.freeze([]) as readonly never[] });
+
+export function pvecEmpty<T>(): PVec<T> {
+  return EMPTY;
+}
+
+function tailOffset(v: PVec<unknown>): number {
+  return v.size < WIDTH ? 0 : ((v.size - 1) >>> BITS) << BITS;
+}
+
+export function pvecGet<T>(v: PVec<T>, index: number): T {
+  assert(index >= 0 && index < v.size, `pvec index ${index} out of range 0..${v.size - 1}`);
+  if (index >= tailOffset(v)) return v.tail[index & MASK] as T;
+  let node: Trie = v.root;
+  for (let level = v.shift; level > 0; level -= BITS) node = node[(index >>> level) & MASK] as Trie;
+  return node[index & MASK] as T;
+}
+
+export function pvecLast<T>(v: PVec<T>): T | undefined {
+  return v.size === 0 ? undefined : (v.tail[v.tail.length - 1] as T);
+}
+
+export function pvecPush<T>(v: PVec<T>, item: T): PVec<T> {
+  if (v.size - tailOffset(v) < WIDTH) {
+    const tail = v.tail.slice();
+    tail.push(item);
+    return { size: v.size + 1, shift: v.shift, root: v.root, tail };
+  }
+  // The tail is full: push it into the trie as a leaf.
+  const leaf: Trie = v.tail;
+  let root: Trie;
+  let shift = v.shift;
+  if (v.size >>> BITS > 1 << v.shift) {
+    root = [v.root, newPath(v.shift, leaf)];
+    shift += BITS;
+  } else {
+    root = pushLeaf(v.size, v.shift, v.root, leaf);
+  }
+  return { size: v.size + 1, shift, root, tail: [item] };
+}
+
+function pushLeaf(size: number, level: number, parent: Trie, leaf: Trie): Trie {
+  const index = ((size - 1) >>> level) & MASK;
+  const copy = parent.slice();
+  if (level === BITS) {
+    copy[index] = leaf;
+  } else {
+    const child = parent[index] as Trie | undefined;
+    copy[index] = child === undefined ? newPath(level - BITS, leaf) : pushLeaf(size, level - BITS, child, leaf);
+  }
+  return copy;
+}
+
+function newPath(level: number, leaf: Trie): Trie {
+  return level === 0 ? leaf : [newPath(level - BITS, leaf)];
+}
+
+/** The first `count` items. Shortening within the tail is O(32); deeper cuts rebuild, O(count). */
+export function pvecTake<T>(v: PVec<T>, count: number): PVec<T> {
+  assert(count >= 0 && count <= v.size, `pvec take ${count} of ${v.size}`);
+  if (count === v.size) return v;
+  const offset = tailOffset(v);
+  if (count > offset) return { size: count, shift: v.shift, root: v.root, tail: v.tail.slice(0, count - offset) };
+  let out = pvecEmpty<T>();
+  for (let i = 0; i < count; i++) out = pvecPush(out, pvecGet(v, i));
+  return out;
+}
+
+export function pvecFrom<T>(items: Iterable<T>): PVec<T> {
+  let out = pvecEmpty<T>();
+  for (const item of items) out = pvecPush(out, item);
+  return out;
+}
+
+export function pvecToArray<T>(v: PVec<T>, from = 0, to = v.size): T[] {
+  const out: T[] = [];
+  for (let i = from; i < to; i++) out.push(pvecGet(v, i));
+  return out;
+}
+
+/** The smallest index whose item is not below `key` by `keyOf`, assuming ascending keys; size if none. */
+export function pvecLowerBound<T>(v: PVec<T>, key: number, keyOf: (item: T) => number): number {
+  let lo = 0;
+  let hi = v.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyOf(pvecGet(v, mid)) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

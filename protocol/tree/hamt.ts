@@ -1,0 +1,198 @@
+// A persistent (immutable, structurally shared) map from strings to values: a hash array mapped
+// trie with 32-way branching. `set` and `remove` copy only the O(log32 n) nodes on the key's path,
+// so a tree of 100k znodes is never copied per write. Iteration order is the trie's hash order:
+// deterministic, but meaningless; callers that need an order (ZooKeeper's children order) build it.
+
+type Leaf<V> = { readonly kind: 'leaf'; readonly hash: number; readonly key: string; readonly value: V };
+type Branch<V> = { readonly kind: 'branch'; readonly bitmap: number; readonly slots: readonly Slot<V>[] };
+/** Keys whose 32-bit hashes are all equal. */
+type Collision<V> = { readonly kind: 'collision'; readonly hash: number; readonly leaves: readonly Leaf<V>[] };
+type Slot<V> = Leaf<V> | Branch<V> | Collision<V>;
+
+export interface PersistentMap<V> {
+  readonly size: number;
+  readonly root: Slot<V> | null;
+}
+
+const BITS = 5;
+const MASK = 31;
+
+const EMPTY: PersistentMap<never> = Object.freeze({ size: 0, root: null });
+
+export function emptyMap<V>(): PersistentMap<V> {
+  return EMPTY;
+}
+
+/** Java's String.hashCode over UTF-16 code units, then murmur3's finaliser for a better spread. */
+function hashKey(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+function fragment(hash: number, shift: number): number {
+  return (hash >>> shift) & MASK;
+}
+
+export function mapGet<V>(map: PersistentMap<V>, key: string): V | undefined {
+  const hash = hashKey(key);
+  let slot = map.root;
+  let shift = 0;
+  while (slot !== null) {
+    switch (slot.kind) {
+      case 'leaf':
+        return slot.key === key ? slot.value : undefined;
+      case 'collision': {
+        if (slot.hash !== hash) return undefined;
+        for (const leaf of slot.leaves) if (leaf.key === key) return leaf.value;
+        return undefined;
+      }
+      case 'branch': {
+        const bit = 1 << fragment(hash, shift);
+        if ((slot.bitmap & bit) === 0) return undefined;
+        slot = slot.slots[popcount(slot.bitmap & (bit - 1))] ?? null;
+        shift += BITS;
+        break;
+      }
+    }
+  }
+  return undefined;
+}
+
+export function mapHas<V>(map: PersistentMap<V>, key: string): boolean {
+  return mapGet(map, key) !== undefined;
+}
+
+/** Two slots with different hashes, merged under a branch at `shift`. */
+function mergeSlots<V>(a: Leaf<V> | Collision<V>, b: Leaf<V> | Collision<V>, shift: number): Branch<V> {
+  const fa = fragment(a.hash, shift);
+  const fb = fragment(b.hash, shift);
+  if (fa === fb) {
+    return { kind: 'branch', bitmap: 1 << fa, slots: [mergeSlots(a, b, shift + BITS)] };
+  }
+  return { kind: 'branch', bitmap: (1 << fa) | (1 << fb), slots: fa < fb ? [a, b] : [b, a] };
+}
+
+function withSlot<V>(slots: readonly Slot<V>[], index: number, slot: Slot<V>): Slot<V>[] {
+  const copy = slots.slice();
+  copy[index] = slot;
+  return copy;
+}
+
+/** Returns the new slot, and whether a key was added (rather than replaced). */
+function setIn<V>(slot: Slot<V>, shift: number, leaf: Leaf<V>): [Slot<V>, boolean] {
+  switch (slot.kind) {
+    case 'leaf': {
+      if (slot.key === leaf.key) return [slot.value === leaf.value ? slot : leaf, false];
+      if (slot.hash === leaf.hash) return [{ kind: 'collision', hash: leaf.hash, leaves: [slot, leaf] }, true];
+      return [mergeSlots(slot, leaf, shift), true];
+    }
+    case 'collision': {
+      if (slot.hash !== leaf.hash) return [mergeSlots(slot, leaf, shift), true];
+      const index = slot.leaves.findIndex((l) => l.key === leaf.key);
+      if (index < 0) return [{ kind: 'collision', hash: slot.hash, leaves: [...slot.leaves, leaf] }, true];
+      const old = slot.leaves[index];
+      if (old !== undefined && old.value === leaf.value) return [slot, false];
+      const leaves = slot.leaves.slice();
+      leaves[index] = leaf;
+      return [{ kind: 'collision', hash: slot.hash, leaves }, false];
+    }
+    case 'branch': {
+      const bit = 1 << fragment(leaf.hash, shift);
+      const index = popcount(slot.bitmap & (bit - 1));
+      if ((slot.bitmap & bit) === 0) {
+        const slots = slot.slots.slice();
+        slots.splice(index, 0, leaf);
+        return [{ kind: 'branch', bitmap: slot.bitmap | bit, slots }, true];
+      }
+      const child = slot.slots[index];
+      if (child === undefined) throw new Error('hamt: bitmap and slots disagree');
+      const [next, added] = setIn(child, shift + BITS, leaf);
+      if (next === child) return [slot, false];
+      return [{ kind: 'branch', bitmap: slot.bitmap, slots: withSlot(slot.slots, index, next) }, added];
+    }
+  }
+}
+
+export function mapSet<V>(map: PersistentMap<V>, key: string, value: V): PersistentMap<V> {
+  const leaf: Leaf<V> = { kind: 'leaf', hash: hashKey(key), key, value };
+  if (map.root === null) return { size: 1, root: leaf };
+  const [root, added] = setIn(map.root, 0, leaf);
+  if (root === map.root) return map;
+  return { size: added ? map.size + 1 : map.size, root };
+}
+
+/** Returns the new slot (null when emptied), or the same slot when the key was absent. */
+function removeIn<V>(slot: Slot<V>, shift: number, hash: number, key: string): Slot<V> | null {
+  switch (slot.kind) {
+    case 'leaf':
+      return slot.key === key ? null : slot;
+    case 'collision': {
+      if (slot.hash !== hash) return slot;
+      const leaves = slot.leaves.filter((l) => l.key !== key);
+      if (leaves.length === slot.leaves.length) return slot;
+      const only = leaves[0];
+      if (leaves.length === 1 && only !== undefined) return only;
+      return { kind: 'collision', hash, leaves };
+    }
+    case 'branch': {
+      const bit = 1 << fragment(hash, shift);
+      if ((slot.bitmap & bit) === 0) return slot;
+      const index = popcount(slot.bitmap & (bit - 1));
+      const child = slot.slots[index];
+      if (child === undefined) throw new Error('hamt: bitmap and slots disagree');
+      const next = removeIn(child, shift + BITS, hash, key);
+      if (next === child) return slot;
+      if (next === null) {
+        if (slot.slots.length === 1) return null;
+        const slots = slot.slots.slice();
+        slots.splice(index, 1);
+        const remaining = slots[0];
+        // Keep the trie canonical: a branch holding one leaf collapses into that leaf.
+        if (slots.length === 1 && remaining !== undefined && remaining.kind !== 'branch') return remaining;
+        return { kind: 'branch', bitmap: slot.bitmap & ~bit, slots };
+      }
+      if (slot.slots.length === 1 && next.kind !== 'branch') return next;
+      return { kind: 'branch', bitmap: slot.bitmap, slots: withSlot(slot.slots, index, next) };
+    }
+  }
+}
+
+export function mapRemove<V>(map: PersistentMap<V>, key: string): PersistentMap<V> {
+  if (map.root === null) return map;
+  const root = removeIn(map.root, 0, hashKey(key), key);
+  if (root === map.root) return map;
+  return root === null ? emptyMap<V>() : { size: map.size - 1, root };
+}
+
+/** All entries, in hash order. O(n): for invariant checks, snapshots and tests, never per write. */
+export function mapEntries<V>(map: PersistentMap<V>): [string, V][] {
+  const out: [string, V][] = [];
+  const visit = (slot: Slot<V>): void => {
+    switch (slot.kind) {
+      case 'leaf':
+        out.push([slot.key, slot.value]);
+        return;
+      case 'collision':
+        for (const leaf of slot.leaves) out.push([leaf.key, leaf.value]);
+        return;
+      case 'branch':
+        for (const child of slot.slots) visit(child);
+        return;
+    }
+  };
+  if (map.root !== null) visit(map.root);
+  return out;
+}

@@ -1,0 +1,376 @@
+// ZooKeeper 3.8's PrepRequestProcessor.pRequest2Txn as a pure function: it validates a write in
+// ZooKeeper's exact check order against the committed tree *plus the leader's outstanding changes*
+// (ZooKeeperServer.outstandingChanges: one ChangeRecord per path touched by a txn that has been
+// prepared but not yet applied), and turns it into a txn. A failed write becomes an error txn: it
+// still takes its zxid and is proposed and committed like any other.
+//
+// The leader threads `OutstandingChanges` through: `prep` returns the extended value, and after
+// applying a committed txn to its tree the leader calls `retireOutstanding(changes, zxid)`, as
+// ZooKeeperServer.processTxn does. A new leader starts from `emptyOutstanding()`. Followers never prep.
+//
+// Kept from 3.8, deliberately: a pending setACL's change record keeps the *old* ACL, so requests
+// prepared before it commits are checked against the old ACL; a pending closeSession does not
+// lower its parents' child counts (digest is on by default, so their pzxid moves); records are keyed
+// by the path as written, so the root's pending changes under "" (as a parent) and "/" are separate.
+// Not modelled: quotas (3.8 only enforces them when enforceQuota is set), TTL and container nodes,
+// reconfig, local sessions.
+import type { Zxid } from '../zxid.js';
+import { checkAcl, fixupAcl, PERMS, type Acl } from './acl.js';
+import { getNode } from './data-tree.js';
+import type { FailureCode } from './errors.js';
+import { emptyMap, mapGet, mapRemove, mapSet, type PersistentMap } from './hamt.js';
+import {
+  emptyJavaHashSet,
+  javaHashSetAdd,
+  javaHashSetClone,
+  javaHashSetOrder,
+  javaHashSetRemove,
+} from './java-hash-set.js';
+import { formatSequence, isValidPath, parentPathOf } from './path.js';
+import type { DataTree, MultiSubTxn, OpTxn, PrepContext, SessionId, Txn, TxnBody, WriteOp, WriteRequest, ZnodeData } from './types.js';
+
+/** StatPersisted: the stat fields a change record carries (cversion is the persisted count). */
+export interface PersistedStat {
+  readonly czxid: Zxid;
+  readonly mzxid: Zxid;
+  readonly pzxid: Zxid;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly version: number;
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly ephemeralOwner: SessionId;
+}
+
+/** ZooKeeperServer.ChangeRecord. */
+export interface ChangeRecord {
+  /** The txn that made it; -1 for a record read from the tree. */
+  readonly zxid: Zxid;
+  readonly path: string;
+  /** null: the node is being deleted. */
+  readonly stat: PersistedStat | null;
+  readonly childCount: number;
+  readonly acl: readonly Acl[];
+  readonly data: ZnodeData;
+}
+
+/** outstandingChanges (a FIFO of records) and outstandingChangesForPath (the latest per path). */
+export interface OutstandingChanges {
+  readonly head: number;
+  readonly tail: number;
+  /** String(sequence number) → record, for sequence numbers head..tail-1. */
+  readonly queue: PersistentMap<ChangeRecord>;
+  readonly byPath: PersistentMap<ChangeRecord>;
+}
+
+const EMPTY_OUTSTANDING: OutstandingChanges = Object.freeze({
+  head: 0,
+  tail: 0,
+  queue: emptyMap<ChangeRecord>(),
+  byPath: emptyMap<ChangeRecord>(),
+});
+
+export function emptyOutstanding(): OutstandingChanges {
+  return EMPTY_OUTSTANDING;
+}
+
+/** The records in FIFO order. O(k). */
+export function outstandingRecords(changes: OutstandingChanges): ChangeRecord[] {
+  const out: ChangeRecord[] = [];
+  for (let i = changes.head; i < changes.tail; i++) {
+    const record = mapGet(changes.queue, String(i));
+    if (record !== undefined) out.push(record);
+  }
+  return out;
+}
+
+/**
+ * What ZooKeeperServer.processTxn does after applying the txn `zxid`: drop every record with
+ * zxid <= it from the FIFO, and from the per-path map when it is still that path's latest.
+ */
+export function retireOutstanding(changes: OutstandingChanges, zxid: Zxid): OutstandingChanges {
+  let { head, queue, byPath } = changes;
+  while (head < changes.tail) {
+    const record = mapGet(queue, String(head));
+    if (record === undefined || record.zxid > zxid) break;
+    queue = mapRemove(queue, String(head));
+    if (mapGet(byPath, record.path) === record) byPath = mapRemove(byPath, record.path);
+    head++;
+  }
+  if (head === changes.head) return changes;
+  return head === changes.tail ? EMPTY_OUTSTANDING : { head, tail: changes.tail, queue, byPath };
+}
+
+export interface PrepOutcome {
+  readonly txn: Txn;
+  readonly outstanding: OutstandingChanges;
+}
+
+interface Work {
+  readonly tree: DataTree;
+  readonly zxid: Zxid;
+  readonly timeMs: number;
+  readonly ctx: PrepContext;
+  outstanding: OutstandingChanges;
+}
+
+type Prepared = { readonly ok: true; readonly txn: OpTxn } | { readonly ok: false; readonly err: FailureCode };
+
+class Refusal {
+  readonly err: FailureCode;
+  constructor(err: FailureCode) {
+    this.err = err;
+  }
+}
+
+/** Internal control flow only: each check throws a Refusal, caught at the op boundary. */
+function refuse(err: FailureCode): never {
+  throw new Refusal(err);
+}
+
+function addChangeRecord(work: Work, record: ChangeRecord): void {
+  const o = work.outstanding;
+  work.outstanding = {
+    head: o.head,
+    tail: o.tail + 1,
+    queue: mapSet(o.queue, String(o.tail), record),
+    byPath: mapSet(o.byPath, record.path, record),
+  };
+}
+
+/** PrepRequestProcessor.getRecordForPath: the pending record, else the tree's node; NONODE if neither. */
+function recordForPath(work: Work, path: string): ChangeRecord & { readonly stat: PersistedStat } {
+  let record = mapGet(work.outstanding.byPath, path);
+  if (record === undefined) {
+    const node = getNode(work.tree, path);
+    if (node !== undefined) {
+      const { czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner } = node;
+      record = {
+        zxid: -1,
+        path,
+        stat: { czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner },
+        childCount: node.children.size,
+        acl: node.acl,
+        data: node.data,
+      };
+    }
+  }
+  if (record === undefined || record.stat === null) return refuse('NONODE');
+  return record as ChangeRecord & { readonly stat: PersistedStat };
+}
+
+function nodeExists(work: Work, path: string): boolean {
+  const record = mapGet(work.outstanding.byPath, path);
+  if (record !== undefined) return record.stat !== null;
+  return getNode(work.tree, path) !== undefined;
+}
+
+function duplicate(record: ChangeRecord, zxid: Zxid, stat: Partial<PersistedStat>, rest: Partial<ChangeRecord> = {}): ChangeRecord {
+  return { ...record, ...rest, zxid, stat: { ...(record.stat as PersistedStat), ...stat } };
+}
+
+function checkSession(work: Work): void {
+  if (work.ctx.sessionError !== undefined) refuse(work.ctx.sessionError);
+}
+
+function checkPerm(work: Work, acl: readonly Acl[], perm: number): void {
+  if (!checkAcl(acl, perm, work.ctx.authIds)) refuse('NOAUTH');
+}
+
+function validatePath(path: string): void {
+  if (!isValidPath(path)) refuse('BADARGUMENTS');
+}
+
+/** DataTree.isSpecialPath. */
+function isSpecialPath(path: string): boolean {
+  return path === '/' || path === '/zookeeper' || path === '/zookeeper/quota' || path === '/zookeeper/config';
+}
+
+/** getParentPathAndValidate (delete) and, without the special-path rule, validatePathForCreate. */
+function parentPathChecked(path: string, refuseSpecial: boolean): string {
+  const parentPath = parentPathOf(path);
+  if (parentPath === undefined || path.includes('\0') || (refuseSpecial && isSpecialPath(path))) refuse('BADARGUMENTS');
+  return parentPath;
+}
+
+/** checkAndIncVersion: -1 matches anything; the new version is current + 1 as a Java int. */
+function checkAndIncVersion(current: number, expected: number): number {
+  if (expected !== -1 && expected !== current) refuse('BADVERSION');
+  return (current + 1) | 0;
+}
+
+function fixedAcl(work: Work, acl: readonly Acl[]): readonly Acl[] {
+  const fixed = fixupAcl(acl, work.ctx.authIds);
+  return typeof fixed === 'string' ? refuse(fixed) : fixed;
+}
+
+function prepCreate(work: Work, op: Extract<WriteOp, { type: 'create' }>): OpTxn {
+  checkSession(work);
+  const parentPath = parentPathChecked(op.path, false);
+  const acl = fixedAcl(work, op.acl);
+  const parent = recordForPath(work, parentPath);
+  checkPerm(work, parent.acl, PERMS.CREATE);
+  const sequential = op.mode === 'PERSISTENT_SEQUENTIAL' || op.mode === 'EPHEMERAL_SEQUENTIAL';
+  const ephemeral = op.mode === 'EPHEMERAL' || op.mode === 'EPHEMERAL_SEQUENTIAL';
+  const path = sequential ? op.path + formatSequence(parent.stat.cversion) : op.path;
+  validatePath(path);
+  if (nodeExists(work, path)) refuse('NODEEXISTS');
+  if (parent.stat.ephemeralOwner !== 0) refuse('NOCHILDRENFOREPHEMERALS');
+  const newCversion = (parent.stat.cversion + 1) | 0;
+  const { zxid, timeMs } = work;
+  addChangeRecord(work, duplicate(parent, zxid, { cversion: newCversion, pzxid: zxid }, { childCount: parent.childCount + 1 }));
+  const owner = ephemeral ? work.ctx.sessionId : 0;
+  addChangeRecord(work, {
+    zxid,
+    path,
+    stat: { czxid: zxid, mzxid: zxid, pzxid: zxid, ctime: timeMs, mtime: timeMs, version: 0, cversion: 0, aversion: 0, ephemeralOwner: owner },
+    childCount: 0,
+    acl,
+    data: op.data,
+  });
+  return { type: 'create', path, data: op.data, acl, ephemeral, parentCversion: newCversion };
+}
+
+function prepDelete(work: Work, op: Extract<WriteOp, { type: 'delete' }>): OpTxn {
+  checkSession(work);
+  const parentPath = parentPathChecked(op.path, true);
+  const parent = recordForPath(work, parentPath);
+  checkPerm(work, parent.acl, PERMS.DELETE);
+  const node = recordForPath(work, op.path);
+  checkAndIncVersion(node.stat.version, op.version);
+  if (node.childCount > 0) refuse('NOTEMPTY');
+  addChangeRecord(work, duplicate(parent, work.zxid, { pzxid: work.zxid }, { childCount: parent.childCount - 1 }));
+  addChangeRecord(work, { zxid: work.zxid, path: op.path, stat: null, childCount: -1, acl: [], data: null });
+  return { type: 'delete', path: op.path };
+}
+
+function prepSetData(work: Work, op: Extract<WriteOp, { type: 'setData' }>): OpTxn {
+  checkSession(work);
+  validatePath(op.path);
+  const node = recordForPath(work, op.path);
+  checkPerm(work, node.acl, PERMS.WRITE);
+  const version = checkAndIncVersion(node.stat.version, op.version);
+  addChangeRecord(work, duplicate(node, work.zxid, { version, mtime: work.timeMs, mzxid: work.zxid }, { data: op.data }));
+  return { type: 'setData', path: op.path, data: op.data, version };
+}
+
+function prepSetAcl(work: Work, op: Extract<WriteRequest, { type: 'setACL' }>): OpTxn {
+  checkSession(work);
+  validatePath(op.path);
+  const acl = fixedAcl(work, op.acl);
+  const node = recordForPath(work, op.path);
+  checkPerm(work, node.acl, PERMS.ADMIN);
+  const version = checkAndIncVersion(node.stat.aversion, op.version);
+  // 3.8 keeps the old ACL in the pending record (only aversion moves).
+  addChangeRecord(work, duplicate(node, work.zxid, { aversion: version }));
+  return { type: 'setACL', path: op.path, acl, version };
+}
+
+function prepCheck(work: Work, op: Extract<WriteOp, { type: 'check' }>): OpTxn {
+  checkSession(work);
+  validatePath(op.path);
+  const node = recordForPath(work, op.path);
+  checkPerm(work, node.acl, PERMS.READ);
+  return { type: 'check', path: op.path, version: checkAndIncVersion(node.stat.version, op.version) };
+}
+
+function prepOp(work: Work, op: WriteOp | Extract<WriteRequest, { type: 'setACL' }>): Prepared {
+  try {
+    switch (op.type) {
+      case 'create':
+        return { ok: true, txn: prepCreate(work, op) };
+      case 'delete':
+        return { ok: true, txn: prepDelete(work, op) };
+      case 'setData':
+        return { ok: true, txn: prepSetData(work, op) };
+      case 'setACL':
+        return { ok: true, txn: prepSetAcl(work, op) };
+      case 'check':
+        return { ok: true, txn: prepCheck(work, op) };
+    }
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, err: error.err };
+    throw error;
+  }
+}
+
+/**
+ * One multi txn for all ops, validated in order against the tree plus the changes of the earlier
+ * ops. At the first failure the multi's change records are rolled back; that op carries its error
+ * and every later op RUNTIMEINCONSISTENCY (earlier ops keep their txns; applyTxn reports them OK).
+ */
+function prepMulti(work: Work, ops: readonly WriteOp[]): TxnBody {
+  const before = work.outstanding;
+  const txns: MultiSubTxn[] = [];
+  let failed = false;
+  for (const op of ops) {
+    if (failed) {
+      txns.push({ type: 'error', err: 'RUNTIMEINCONSISTENCY' });
+      continue;
+    }
+    const prepared = prepOp(work, op);
+    if (prepared.ok) {
+      txns.push(prepared.txn as MultiSubTxn);
+    } else {
+      failed = true;
+      txns.push({ type: 'error', err: prepared.err });
+      work.outstanding = before; // rollbackPendingChanges restores exactly the pre-multi records
+    }
+  }
+  return { type: 'multi', txns };
+}
+
+/**
+ * closeSession: the session's committed ephemerals (a clone of DataTree's set), minus paths with a
+ * pending delete, plus paths a pending create gives this session, in outstanding order. Each gets a
+ * delete record (and, digest being on, a parent record with pzxid moved but childCount unchanged).
+ */
+function prepCloseSession(work: Work): TxnBody {
+  const sessionId = work.ctx.sessionId;
+  const committed = mapGet(work.tree.ephemerals, String(sessionId));
+  let paths = committed === undefined ? emptyJavaHashSet(16) : javaHashSetClone(committed);
+  for (const record of outstandingRecords(work.outstanding)) {
+    if (record.stat === null) paths = javaHashSetRemove(paths, record.path);
+    else if (record.stat.ephemeralOwner === sessionId) paths = javaHashSetAdd(paths, record.path);
+  }
+  const ordered = javaHashSetOrder(paths);
+  for (const path of ordered) {
+    const parentPath = parentPathChecked(path, true);
+    const parent = recordForPath(work, parentPath);
+    addChangeRecord(work, duplicate(parent, work.zxid, { pzxid: work.zxid }));
+    addChangeRecord(work, { zxid: work.zxid, path, stat: null, childCount: 0, acl: [], data: null });
+  }
+  return { type: 'closeSession', paths: ordered };
+}
+
+/**
+ * PrepRequestProcessor for one write request. `tree` is the leader's committed tree (the one its
+ * FinalRequestProcessor applies to); `outstanding` its pending change records (none by default).
+ */
+export function prep(tree: DataTree, request: WriteRequest, ctx: PrepContext, outstanding: OutstandingChanges = EMPTY_OUTSTANDING): PrepOutcome {
+  const work: Work = { tree, zxid: ctx.zxid, timeMs: ctx.timeMs, ctx, outstanding };
+  let body: TxnBody;
+  switch (request.type) {
+    case 'multi':
+      body = prepMulti(work, request.ops);
+      break;
+    case 'createSession':
+      body = { type: 'createSession', timeoutMs: request.timeoutMs };
+      break;
+    case 'closeSession':
+      try {
+        body = prepCloseSession(work);
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        // As in ZooKeeper, records added before the failure stay, and the txn becomes an error.
+        body = { type: 'error', err: error.err };
+      }
+      break;
+    default: {
+      const prepared = prepOp(work, request);
+      body = prepared.ok ? prepared.txn : { type: 'error', err: prepared.err };
+      break;
+    }
+  }
+  return { txn: { zxid: ctx.zxid, timeMs: ctx.timeMs, sessionId: ctx.sessionId, body }, outstanding: work.outstanding };
+}

@@ -1,0 +1,173 @@
+// The data tree's types: znodes and Stat, the client write requests that `prep` turns into txns
+// (PrepRequestProcessor), the txns that `applyTxn` applies (DataTree.processTxn), their results, and
+// the watch triggers an apply produces. Names follow ZooKeeper 3.8.
+//
+// Data is a string, the UTF-8 text of the znode's bytes (dataLength counts UTF-8 bytes), or null for
+// a node created with null data. Byte strings that are not valid UTF-8 are not representable;
+// compare with a real server through `buffer.toString('utf8')`.
+//
+// Session ids are JavaScript numbers: ZooKeeper's are 64-bit longs, so the simulator must hand out
+// ids below 2^53 (and never 0, which means "not ephemeral"). Containers and TTL nodes, whose owners
+// are special negative longs, are not modelled.
+import type { Zxid } from '../zxid.js';
+import type { Acl, Id } from './acl.js';
+import type { ErrorCode, FailureCode, SessionFailureCode } from './errors.js';
+import type { PersistentMap } from './hamt.js';
+import type { JavaHashSet } from './java-hash-set.js';
+
+export type SessionId = number;
+export type ZnodeData = string | null;
+
+/** A znode as DataTree stores it (DataNode + StatPersisted). */
+export interface Znode {
+  readonly data: ZnodeData;
+  readonly acl: readonly Acl[];
+  readonly czxid: Zxid;
+  readonly mzxid: Zxid;
+  readonly pzxid: Zxid;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly version: number;
+  /** StatPersisted.cversion: the number of child creations. Clients see a different value (see Stat). */
+  readonly cversion: number;
+  readonly aversion: number;
+  /** The owning session for an ephemeral node, 0 otherwise. */
+  readonly ephemeralOwner: SessionId;
+  readonly children: JavaHashSet;
+}
+
+/** The Stat a client sees (DataNode.copyStat). Times are virtual milliseconds. */
+export interface Stat {
+  readonly czxid: Zxid;
+  readonly mzxid: Zxid;
+  readonly ctime: number;
+  readonly mtime: number;
+  readonly version: number;
+  /** 2 × (persisted cversion) − numChildren, as a Java int: creations plus deletions (v3 semantics). */
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly ephemeralOwner: SessionId;
+  readonly dataLength: number;
+  readonly numChildren: number;
+  readonly pzxid: Zxid;
+}
+
+/** The replicated state (ZKDatabase): the tree, the ephemerals index, the global sessions. */
+export interface DataTree {
+  /** path → znode; the root is stored under "/" (lookups of "" also find it, as in ZooKeeper). */
+  readonly nodes: PersistentMap<Znode>;
+  /** String(sessionId) → that session's ephemeral paths (DataTree.ephemerals, a HashSet each). */
+  readonly ephemerals: PersistentMap<JavaHashSet>;
+  /** String(sessionId) → negotiated timeout in ms (ZKDatabase.sessionsWithTimeouts). */
+  readonly sessions: PersistentMap<number>;
+  readonly lastProcessedZxid: Zxid;
+}
+
+export type CreateMode = 'PERSISTENT' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL' | 'EPHEMERAL_SEQUENTIAL';
+
+/** The operations allowed inside a multi (and on their own). */
+export type WriteOp =
+  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode }
+  | { readonly type: 'delete'; readonly path: string; readonly version: number }
+  | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
+  | { readonly type: 'check'; readonly path: string; readonly version: number };
+
+/** A state-changing request as it reaches PrepRequestProcessor on the leader. */
+export type WriteRequest =
+  | WriteOp
+  | { readonly type: 'setACL'; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
+  | { readonly type: 'multi'; readonly ops: readonly WriteOp[] }
+  | { readonly type: 'createSession'; readonly timeoutMs: number }
+  | { readonly type: 'closeSession' };
+
+export interface PrepContext {
+  /** The zxid this request gets (zks.getNextZxid()); every write consumes one, failed or not. */
+  readonly zxid: Zxid;
+  /** The leader's clock when it prepared the request (TxnHeader.time), in virtual ms. */
+  readonly timeMs: number;
+  readonly sessionId: SessionId;
+  /** The connection's authInfo: its ip id (see ipAuthId) and any ids added by addAuthInfo. */
+  readonly authIds: readonly Id[];
+  /**
+   * The outcome of the caller's SessionTracker.checkSession(sessionId, owner) for this request:
+   * ZooKeeper raises it before any other check of create/delete/setData/setACL/check (and of each
+   * op of a multi). Omit when the session is fine. createSession/closeSession skip it.
+   */
+  readonly sessionError?: SessionFailureCode;
+}
+
+/** The body of a create/delete/setData/setACL/check txn (CreateTxn, DeleteTxn, ...). */
+export type OpTxn =
+  | {
+      readonly type: 'create';
+      readonly path: string;
+      readonly data: ZnodeData;
+      readonly acl: readonly Acl[];
+      readonly ephemeral: boolean;
+      /** The parent's cversion after this create (CreateTxn.parentCVersion). */
+      readonly parentCversion: number;
+    }
+  | { readonly type: 'delete'; readonly path: string }
+  | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
+  | { readonly type: 'setACL'; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
+  | { readonly type: 'check'; readonly path: string; readonly version: number };
+
+export type ErrorTxn = { readonly type: 'error'; readonly err: ErrorCode };
+
+/** What a multi carries per op: the op's txn, or an error record. */
+export type MultiSubTxn = Exclude<OpTxn, { type: 'setACL' }> | ErrorTxn;
+
+export type TxnBody =
+  | OpTxn
+  | ErrorTxn
+  | { readonly type: 'multi'; readonly txns: readonly MultiSubTxn[] }
+  | { readonly type: 'createSession'; readonly timeoutMs: number }
+  /** CloseSessionTxn.paths2Delete, in the order the leader listed them. */
+  | { readonly type: 'closeSession'; readonly paths: readonly string[] };
+
+/** TxnHeader + txn record. `sessionId` is the header's clientId. */
+export interface Txn {
+  readonly zxid: Zxid;
+  readonly timeMs: number;
+  readonly sessionId: SessionId;
+  readonly body: TxnBody;
+}
+
+/** One op's outcome (DataTree.ProcessTxnResult → FinalRequestProcessor's OpResult). */
+export type OpResult =
+  | { readonly type: 'create'; readonly path: string; readonly stat: Stat }
+  | { readonly type: 'delete'; readonly path: string }
+  | { readonly type: 'setData'; readonly path: string; readonly stat: Stat }
+  | { readonly type: 'setACL'; readonly path: string; readonly stat: Stat }
+  | { readonly type: 'check'; readonly path: string }
+  | { readonly type: 'error'; readonly err: ErrorCode };
+
+export type TxnResult =
+  | OpResult
+  /** err: the first non-OK sub-result, or OK. Results are positional, one per op. */
+  | { readonly type: 'multi'; readonly err: ErrorCode; readonly results: readonly OpResult[] }
+  | { readonly type: 'createSession' }
+  | { readonly type: 'closeSession' };
+
+export type WatchEventType = 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged';
+
+/**
+ * A trigger for one of DataTree's two watch managers, in firing order. `watches: 'data'` is
+ * dataWatches.triggerWatch (getData/exists watchers), `'child'` is childWatches.triggerWatch
+ * (getChildren watchers). For a delete, ZooKeeper fires NodeDeleted on the data watchers of the path,
+ * then on its child watchers except those already notified, then NodeChildrenChanged on the parent:
+ * the watch manager must apply that "except" itself.
+ */
+export interface WatchTrigger {
+  readonly type: WatchEventType;
+  readonly path: string;
+  readonly watches: 'data' | 'child';
+}
+
+export interface ApplyOutcome {
+  readonly tree: DataTree;
+  readonly result: TxnResult;
+  readonly watchEvents: readonly WatchTrigger[];
+}
+
+export type ReadResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly err: FailureCode };

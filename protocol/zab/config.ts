@@ -1,0 +1,98 @@
+// Ensemble configuration, as in zoo.cfg, plus the switches that bring back historical behaviour so
+// the bugs of zab-reference §7 can be reproduced. Current-master behaviour is the default.
+import type { NodeId } from '../program.js';
+
+/**
+ * How a learner persists what it received during synchronization, at NEWLEADER (zab-reference §7.0).
+ * - `committedOnlyThenEpochThenAck` (master, ZK-4394 fix): log and fsync the committed sync txns,
+ *   then write currentEpoch, then ACK NEWLEADER; keep uncommitted proposals for after UPTODATE.
+ * - `fsyncThenEpochThenAck` (ZK-4785 fix): log and fsync every sync txn, then epoch, then ACK.
+ * - `asyncLogBeforeAck` (ZK-3911 fix, 2020): write currentEpoch, hand txns to the async SyncThread,
+ *   ACK at once (the ACK can overtake the fsync: ZK-4646).
+ * - `logAfterUptodate` (ZK-2678, 2017): write currentEpoch and ACK; log the txns only after UPTODATE.
+ * - `epochBeforeTxns` (ZK-4643): write currentEpoch before the txns are durable, then fsync, then ACK.
+ */
+export type SyncPersistence =
+  | 'committedOnlyThenEpochThenAck'
+  | 'fsyncThenEpochThenAck'
+  | 'asyncLogBeforeAck'
+  | 'logAfterUptodate'
+  | 'epochBeforeTxns';
+
+/** Planted bugs (the bug zoo). Each is off unless named. */
+export type Mutant =
+  | 'commit-without-quorum'
+  | 'count-observer-acks'
+  | 'no-persist-accepted-epoch'
+  | 'vote-zxid-before-epoch'
+  | 'follower-applies-locally'
+  | 'leader-never-steps-down'
+  | 'ZK-1154'
+  | 'ZK-2845'
+  | 'ZK-3911'
+  | 'ZK-4394'
+  | 'ZK-4643'
+  | 'ZK-4646'
+  | 'ZK-4685'
+  | 'ZK-4712';
+
+export interface ZabConfig {
+  /** Voting members (participants), by sid. */
+  readonly voters: readonly NodeId[];
+  readonly observers: readonly NodeId[];
+  readonly tickTimeMs: number;
+  readonly initLimit: number;
+  readonly syncLimit: number;
+  /** FLE: first notification timeout and its cap (200 ms and 60 s in ZooKeeper). */
+  readonly minNotificationIntervalMs: number;
+  readonly maxNotificationIntervalMs: number;
+  readonly finalizeWaitMs: number;
+  /** Committed proposals the leader keeps in memory for DIFF (ZooKeeper's commitLogCount, 500). */
+  readonly commitLogCount: number;
+  /** Outstanding proposals before the leader queues further requests. */
+  readonly maxOutstanding: number;
+  /** Queued client requests beyond which a server refuses new ones (a bound on everything). */
+  readonly requestQueueMax: number;
+  readonly syncPersistence: SyncPersistence;
+  readonly mutants: readonly Mutant[];
+  /** First counter of a new epoch's zxids, minus one. Scenarios start near 0xffffffff to test rollover. */
+  readonly counterStart: number;
+}
+
+export function defaultZabConfig(voters: readonly NodeId[], observers: readonly NodeId[] = []): ZabConfig {
+  return {
+    voters,
+    observers,
+    tickTimeMs: 2000,
+    initLimit: 10,
+    syncLimit: 5,
+    minNotificationIntervalMs: 200,
+    maxNotificationIntervalMs: 60_000,
+    finalizeWaitMs: 200,
+    commitLogCount: 500,
+    maxOutstanding: 1000,
+    requestQueueMax: 10_000,
+    syncPersistence: 'committedOnlyThenEpochThenAck',
+    mutants: [],
+    counterStart: 0,
+  };
+}
+
+export function isVoter(config: ZabConfig, sid: NodeId): boolean {
+  return config.voters.includes(sid);
+}
+
+export function isObserver(config: ZabConfig, sid: NodeId): boolean {
+  return config.observers.includes(sid);
+}
+
+/** QuorumMaj.containsQuorum: more than half of the voters. */
+export function isQuorum(config: ZabConfig, sids: readonly NodeId[]): boolean {
+  let count = 0;
+  for (const sid of sids) if (config.voters.includes(sid)) count++;
+  return count > Math.floor(config.voters.length / 2);
+}
+
+export function hasMutant(config: ZabConfig, mutant: Mutant): boolean {
+  return config.mutants.length > 0 && config.mutants.includes(mutant);
+}

@@ -1,0 +1,65 @@
+// What a ZooKeeper server keeps on disk: the acceptedEpoch and currentEpoch files, the newest
+// snapshot, and the transaction log after it. Writes are applied in O(1) or O(log n).
+import { pvecEmpty, pvecLowerBound, pvecPush, pvecTake, type PVec } from '../pvec.js';
+import { formatZxid, type Zxid } from '../zxid.js';
+import type { Snapshot } from './messages.js';
+import type { Txn } from './txn.js';
+
+export interface ZabDisk {
+  readonly acceptedEpoch: number;
+  readonly currentEpoch: number;
+  /** Null until the first snapshot; the log then starts from the empty state. */
+  readonly snapshot: Snapshot | null;
+  /** Txns after the snapshot, ascending by zxid. */
+  readonly log: PVec<Txn>;
+}
+
+export type ZabWrite =
+  | { readonly kind: 'acceptedEpoch'; readonly epoch: number }
+  | { readonly kind: 'currentEpoch'; readonly epoch: number }
+  | { readonly kind: 'append'; readonly txn: Txn }
+  /** Keep txns with zxid <= `zxid` (FileTxnSnapLog.truncateLog). */
+  | { readonly kind: 'truncate'; readonly zxid: Zxid }
+  /** A new snapshot replaces the log (the log before it is no longer needed). */
+  | { readonly kind: 'snapshot'; readonly snapshot: Snapshot };
+
+export function emptyZabDisk(): ZabDisk {
+  return { acceptedEpoch: 0, currentEpoch: 0, snapshot: null, log: pvecEmpty() };
+}
+
+export function zxidOfTxn(txn: Txn): number {
+  return txn.zxid;
+}
+
+export function truncateLog(log: PVec<Txn>, zxid: Zxid): PVec<Txn> {
+  return pvecTake(log, pvecLowerBound(log, zxid + 1, zxidOfTxn));
+}
+
+export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
+  switch (write.kind) {
+    case 'acceptedEpoch':
+      return { ...disk, acceptedEpoch: write.epoch };
+    case 'currentEpoch':
+      return { ...disk, currentEpoch: write.epoch };
+    case 'append':
+      return { ...disk, log: pvecPush(disk.log, write.txn) };
+    case 'truncate':
+      return { ...disk, log: truncateLog(disk.log, write.zxid) };
+    case 'snapshot':
+      return { ...disk, snapshot: write.snapshot, log: pvecEmpty() };
+  }
+}
+
+export function describeZabWrite(write: ZabWrite): string {
+  switch (write.kind) {
+    case 'acceptedEpoch':
+    case 'currentEpoch':
+      return `${write.kind}=${write.epoch}`;
+    case 'append':
+      return `append ${formatZxid(write.txn.zxid)}`;
+    case 'truncate':
+      return `truncate to ${formatZxid(write.zxid)}`;
+    case 'snapshot':
+      return `snapshot ${formatZxid(write.snapshot.zxid)}`;
+  }
+}

@@ -1,0 +1,70 @@
+// The effect and observation types of a Zab server, and a tiny builder that keeps handlers short.
+import type { Effect, NodeId } from '../program.js';
+import type { Zxid } from '../zxid.js';
+import type { ZabWrite } from './disk.js';
+import type { ZabMessage } from './messages.js';
+
+/**
+ * Structured facts for checkers and reports (TigerBeetle's ReplicaEvent). Indexes count txns from
+ * the start of history (snapshot included), so servers can be compared position by position.
+ */
+export type ZabObservation =
+  | { readonly kind: 'role'; readonly role: string; readonly phase: string; readonly epoch: number; readonly leader: NodeId | null }
+  /** waitForEpochAck returned: this server established itself as the leader of `epoch`. */
+  | { readonly kind: 'established'; readonly epoch: number }
+  /** A quorum acked NEWLEADER: the leader serves, its history is the epoch's initial history. */
+  | { readonly kind: 'activated'; readonly epoch: number; readonly lastZxid: Zxid; readonly count: number }
+  | { readonly kind: 'propose'; readonly zxid: Zxid; readonly epoch: number; readonly committedCount: number }
+  /** This server learned that the txn at `index` (zxid) is committed, and applied it. */
+  | { readonly kind: 'commit'; readonly zxid: Zxid; readonly index: number }
+  /** The server now knows `count` txns committed, ending at `zxid` (SNAP/UPTODATE), without listing them. */
+  | { readonly kind: 'committedTo'; readonly zxid: Zxid; readonly count: number }
+  /** History shortened to `count` txns (TRUNC, reload, or a SNAP replacing it). */
+  | { readonly kind: 'truncate'; readonly count: number; readonly zxid: Zxid }
+  | { readonly kind: 'sync'; readonly mode: 'DIFF' | 'TRUNC' | 'SNAP'; readonly learner: NodeId; readonly peerLastZxid: Zxid; readonly zxid: Zxid }
+  /** A learner's log gained the txn at `index` (for HistoryConsistency). */
+  | { readonly kind: 'logged'; readonly zxid: Zxid; readonly index: number }
+  /** An in-action error flag of the TLA+ specs (commitInconsistent, proposalInconsistent, ...). */
+  | { readonly kind: 'anomaly'; readonly flag: string; readonly detail: string }
+  /** Client operation lifecycle, from client nodes. */
+  | { readonly kind: 'invoke'; readonly client: NodeId; readonly xid: number; readonly op: unknown; readonly server: NodeId }
+  | {
+      readonly kind: 'complete';
+      readonly client: NodeId;
+      readonly xid: number;
+      readonly outcome: 'ok' | 'fail' | 'info';
+      readonly result: unknown;
+      readonly zxid: Zxid | null;
+      readonly server: NodeId;
+    };
+
+export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
+
+/** Collects effects in order. */
+export class Fx {
+  readonly list: ZabEffect[] = [];
+  send(to: NodeId, msg: ZabMessage): void {
+    this.list.push({ type: 'send', to, msg });
+  }
+  persist(write: ZabWrite): void {
+    this.list.push({ type: 'persist', write });
+  }
+  persistSync(write: ZabWrite): void {
+    this.list.push({ type: 'persistSync', write });
+  }
+  fsync(token: number): void {
+    this.list.push({ type: 'fsync', token });
+  }
+  timer(timer: string, minUs: number, maxUs: number): void {
+    this.list.push({ type: 'setTimer', timer, minUs: Math.round(minUs), maxUs: Math.round(maxUs) });
+  }
+  cancel(timer: string): void {
+    this.list.push({ type: 'cancelTimer', timer });
+  }
+  observe(what: ZabObservation): void {
+    this.list.push({ type: 'observe', what });
+  }
+  note(text: string): void {
+    this.list.push({ type: 'note', text });
+  }
+}

@@ -1,0 +1,215 @@
+// Fast Leader Election (FastLeaderElection.java). Rounds are `logicalclock`; votes are ordered by
+// (peerEpoch, zxid, sid); a vote wins with a quorum plus finalizeWait with nothing better arriving.
+// A server that joins late follows an established leader once a quorum of FOLLOWING/LEADING
+// notifications, including the leader's own LEADING one, names it (checkLeader).
+import type { NodeId } from '../program.js';
+import { hasMutant, isQuorum, isVoter, type ZabConfig } from './config.js';
+import type { Fx } from './effects.js';
+import type { Notification } from './messages.js';
+import type { FleState, Vote, ZabServer } from './state.js';
+
+const MS = 1000;
+
+export function initialVote(s: ZabServer): Vote {
+  if (!isVoter(s.config, s.id)) return { leader: -1, zxid: -1, peerEpoch: -1 };
+  return { leader: s.id, zxid: s.lastProcessedZxid, peerEpoch: s.currentEpoch };
+}
+
+export function emptyFle(): FleState {
+  const none = { leader: -1, zxid: -1, peerEpoch: -1 };
+  return { logicalclock: 0, proposed: none, recvset: [], outofelection: [], notTimeoutMs: 0, finalizing: false, current: { ...none, electionEpoch: 0 } };
+}
+
+/** totalOrderPredicate(new, cur): does the new vote beat the current one? */
+export function voteBeats(config: ZabConfig, next: Vote, cur: Vote): boolean {
+  if (!isVoter(config, next.leader)) return false;
+  if (hasMutant(config, 'vote-zxid-before-epoch')) {
+    // Planted mistake: the zxid decides before the epoch.
+    if (next.zxid !== cur.zxid) return next.zxid > cur.zxid;
+    if (next.peerEpoch !== cur.peerEpoch) return next.peerEpoch > cur.peerEpoch;
+    return next.leader > cur.leader;
+  }
+  if (next.peerEpoch !== cur.peerEpoch) return next.peerEpoch > cur.peerEpoch;
+  if (next.zxid !== cur.zxid) return next.zxid > cur.zxid;
+  return next.leader > cur.leader;
+}
+
+function notification(s: ZabServer, vote: Vote, electionEpoch: number): Notification {
+  return { type: 'NOTIFICATION', leader: vote.leader, zxid: vote.zxid, electionEpoch, peerEpoch: vote.peerEpoch, state: s.role };
+}
+
+function setAt<T>(list: readonly (T | undefined)[], index: number, value: T | undefined): (T | undefined)[] {
+  const copy = list.slice();
+  copy[index] = value;
+  return copy;
+}
+
+/** Sends our proposal to every voter; our own copy goes straight into recvset (self-delivery). */
+function sendNotifications(s: ZabServer, fx: Fx): ZabServer {
+  const fle = s.fle;
+  const n = notification(s, fle.proposed, fle.logicalclock);
+  for (const sid of s.config.voters) if (sid !== s.id) fx.send(sid, n);
+  if (!isVoter(s.config, s.id)) return s;
+  return { ...s, fle: { ...fle, recvset: setAt(fle.recvset, s.id, n) } };
+}
+
+/** lookForLeader(): a new round. */
+export function startElection(s: ZabServer, fx: Fx): ZabServer {
+  const fle: FleState = {
+    ...s.fle,
+    logicalclock: s.fle.logicalclock + 1,
+    proposed: initialVote(s),
+    recvset: [],
+    outofelection: [],
+    notTimeoutMs: s.config.minNotificationIntervalMs,
+    finalizing: false,
+  };
+  fx.note(`LOOKING: round ${fle.logicalclock}, voting for ${fle.proposed.leader} (epoch ${fle.proposed.peerEpoch}, zxid ${fmt(fle.proposed.zxid)})`);
+  fx.cancel('finalize');
+  armNotificationTimer(fle.notTimeoutMs, fx);
+  const next = sendNotifications({ ...s, fle }, fx);
+  // A one-voter ensemble decides on its own vote.
+  return checkLookingQuorum(next, fx);
+}
+
+function armNotificationTimer(ms: number, fx: Fx): void {
+  fx.timer('fle', ms * MS, ms * MS * 1.1);
+}
+
+/** No notification arrived within notTimeout: send again and back off (doubling up to the cap). */
+export function onNotificationTimeout(s: ZabServer, fx: Fx): ZabServer {
+  if (s.role !== 'LOOKING') return s;
+  const notTimeoutMs = Math.min(s.fle.notTimeoutMs * 2, s.config.maxNotificationIntervalMs);
+  fx.note(`FLE: no notification for ${s.fle.notTimeoutMs} ms; resending, next wait ${notTimeoutMs} ms`);
+  armNotificationTimer(notTimeoutMs, fx);
+  return sendNotifications({ ...s, fle: { ...s.fle, notTimeoutMs } }, fx);
+}
+
+/** The outcome of a notification: the new state, and the leader if the election ended for us. */
+export interface ElectionStep {
+  readonly server: ZabServer;
+  readonly leader: NodeId | null;
+}
+
+/** WorkerReceiver plus the body of lookForLeader's loop. */
+export function onNotification(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ElectionStep {
+  if (s.role !== 'LOOKING') {
+    // Not electing: tell a LOOKING peer who we follow, so a joiner finds the established leader.
+    if (n.state === 'LOOKING') fx.send(from, notification(s, s.fle.current, s.fle.current.electionEpoch));
+    return { server: s, leader: null };
+  }
+  if (!isVoter(s.config, from)) {
+    // From a non-voter (an observer): answer with our vote, never count it.
+    fx.send(from, notification(s, s.fle.proposed, s.fle.logicalclock));
+    return { server: s, leader: null };
+  }
+  if (n.state === 'LOOKING' && n.electionEpoch < s.fle.logicalclock) {
+    fx.send(from, notification(s, s.fle.proposed, s.fle.logicalclock));
+  }
+  // The poll timeout restarts with every notification received.
+  armNotificationTimer(s.fle.notTimeoutMs, fx);
+  if (s.fle.finalizing) {
+    // finalizeWait: anything not better than our vote is drained and dropped.
+    if (n.state === 'LOOKING' && n.electionEpoch === s.fle.logicalclock && !voteBeats(s.config, n, s.fle.proposed)) {
+      fx.timer('finalize', s.config.finalizeWaitMs * MS, s.config.finalizeWaitMs * MS * 1.1);
+      return { server: s, leader: null };
+    }
+    fx.cancel('finalize');
+    s = { ...s, fle: { ...s.fle, finalizing: false } };
+  }
+  switch (n.state) {
+    case 'LOOKING':
+      return { server: onLookingNotification(s, from, n, fx), leader: null };
+    case 'FOLLOWING':
+    case 'LEADING':
+      return onEstablishedNotification(s, from, n, fx);
+    case 'OBSERVING':
+      return { server: s, leader: null };
+  }
+}
+
+function onLookingNotification(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ZabServer {
+  if (!isVoter(s.config, s.id)) return s; // observers only ever follow an established leader
+  let fle = s.fle;
+  if (n.electionEpoch > fle.logicalclock) {
+    const mine = initialVote(s);
+    const proposed = voteBeats(s.config, n, mine) ? voteOf(n) : mine;
+    fle = { ...fle, logicalclock: n.electionEpoch, recvset: [], proposed };
+    fx.note(`FLE: round ${n.electionEpoch} from ${from} is newer; now voting for ${proposed.leader}`);
+    s = sendNotifications({ ...s, fle }, fx);
+  } else if (n.electionEpoch < fle.logicalclock) {
+    return s; // a stale round
+  } else if (voteBeats(s.config, n, fle.proposed)) {
+    fx.note(`FLE: ${from}'s vote for ${n.leader} beats ours for ${fle.proposed.leader}`);
+    s = sendNotifications({ ...s, fle: { ...fle, proposed: voteOf(n) } }, fx);
+  }
+  s = { ...s, fle: { ...s.fle, recvset: setAt(s.fle.recvset, from, n) } };
+  return checkLookingQuorum(s, fx);
+}
+
+function checkLookingQuorum(s: ZabServer, fx: Fx): ZabServer {
+  const fle = s.fle;
+  const agreeing: NodeId[] = [];
+  fle.recvset.forEach((v, sid) => {
+    if (v !== undefined && v.leader === fle.proposed.leader && v.zxid === fle.proposed.zxid && v.peerEpoch === fle.proposed.peerEpoch && v.electionEpoch === fle.logicalclock) {
+      agreeing.push(sid);
+    }
+  });
+  if (!isQuorum(s.config, agreeing)) return s;
+  fx.note(`FLE: quorum {${agreeing.join(',')}} agrees on ${fle.proposed.leader}; waiting finalizeWait for a better vote`);
+  fx.timer('finalize', s.config.finalizeWaitMs * MS, s.config.finalizeWaitMs * MS * 1.1);
+  return { ...s, fle: { ...fle, finalizing: true } };
+}
+
+/** finalizeWait passed with nothing better: the election is over for us. */
+export function onFinalize(s: ZabServer): { readonly server: ZabServer; readonly leader: NodeId } | null {
+  if (s.role !== 'LOOKING' || !s.fle.finalizing) return null;
+  const fle = s.fle;
+  return { server: { ...s, fle: { ...fle, finalizing: false, current: { ...fle.proposed, electionEpoch: fle.logicalclock } } }, leader: fle.proposed.leader };
+}
+
+/** Vote.equals for FOLLOWING/LEADING senders: same leader and peerEpoch (ZK-1805/1732). */
+function establishedAgree(votes: readonly (Notification | undefined)[], n: Notification): NodeId[] {
+  const out: NodeId[] = [];
+  votes.forEach((v, sid) => {
+    if (v !== undefined && v.leader === n.leader && v.peerEpoch === n.peerEpoch) out.push(sid);
+  });
+  return out;
+}
+
+function checkLeader(s: ZabServer, votes: readonly (Notification | undefined)[], leader: NodeId, electionEpoch: number): boolean {
+  if (leader !== s.id) return votes[leader]?.state === 'LEADING';
+  return s.fle.logicalclock === electionEpoch;
+}
+
+function onEstablishedNotification(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ElectionStep {
+  let fle = s.fle;
+  if (n.electionEpoch === fle.logicalclock) {
+    fle = { ...fle, recvset: setAt(fle.recvset, from, n) };
+    if (isQuorum(s.config, establishedAgree(fle.recvset, n)) && checkLeader(s, fle.recvset, n.leader, n.electionEpoch)) {
+      return decided({ ...s, fle }, n, fx);
+    }
+  }
+  fle = { ...fle, outofelection: setAt(fle.outofelection, from, n) };
+  if (isQuorum(s.config, establishedAgree(fle.outofelection, n)) && checkLeader(s, fle.outofelection, n.leader, n.electionEpoch)) {
+    fx.note(`FLE: a quorum already follows ${n.leader} (epoch ${n.peerEpoch}); joining it`);
+    return decided({ ...s, fle: { ...fle, logicalclock: n.electionEpoch } }, n, fx);
+  }
+  return { server: { ...s, fle }, leader: null };
+}
+
+function decided(s: ZabServer, n: Notification, fx: Fx): ElectionStep {
+  fx.cancel('finalize');
+  const proposed = voteOf(n);
+  const fle = { ...s.fle, proposed, finalizing: false, current: { ...proposed, electionEpoch: s.fle.logicalclock } };
+  return { server: { ...s, fle }, leader: n.leader };
+}
+
+function voteOf(n: Notification): Vote {
+  return { leader: n.leader, zxid: n.zxid, peerEpoch: n.peerEpoch };
+}
+
+function fmt(zxid: number): string {
+  if (zxid < 0) return '-';
+  return `${Math.floor(zxid / 4294967296)}:${zxid % 4294967296}`;
+}

@@ -1,0 +1,78 @@
+// The server's history: snapshot + log, and the state machine applied over it.
+import { assert } from '../assert.js';
+import { pvecGet, pvecLast, pvecLowerBound, pvecTake } from '../pvec.js';
+import type { Zxid } from '../zxid.js';
+import type { Fx } from './effects.js';
+import type { ZabServer } from './state.js';
+import type { Txn } from './txn.js';
+import { zxidOfTxn } from './disk.js';
+
+export function historyBase(s: ZabServer): number {
+  return s.snapshot === null ? 0 : s.snapshot.count;
+}
+
+/** Txns in history: the snapshot's plus the log's. */
+export function historyCount(s: ZabServer): number {
+  return historyBase(s) + s.log.size;
+}
+
+export function lastLoggedZxid(s: Pick<ZabServer, 'log' | 'snapshot'>): Zxid {
+  const last = pvecLast(s.log);
+  if (last !== undefined) return last.zxid;
+  return s.snapshot === null ? 0 : s.snapshot.zxid;
+}
+
+/** The txn at a history index, if it is still in the log (not folded into the snapshot). */
+export function txnAt(s: ZabServer, index: number): Txn | undefined {
+  const i = index - historyBase(s);
+  if (i < 0 || i >= s.log.size) return undefined;
+  return pvecGet(s.log, i);
+}
+
+/** History index of the txn with this zxid, or -1. O(log n). */
+export function indexOfZxid(s: ZabServer, zxid: Zxid): number {
+  const i = pvecLowerBound(s.log, zxid, zxidOfTxn);
+  if (i < s.log.size && pvecGet(s.log, i).zxid === zxid) return historyBase(s) + i;
+  if (s.snapshot !== null && s.snapshot.zxid === zxid) return s.snapshot.count - 1;
+  return -1;
+}
+
+/** Applies txns from `applied` up to history index `count`; commits them if asked (with observations). */
+export function applyTo(s: ZabServer, count: number, fx: Fx | null): ZabServer {
+  assert(count <= historyCount(s), `apply to ${count} beyond history ${historyCount(s)}`);
+  if (count <= s.applied) return s;
+  let state = s.state;
+  let lastZxid = s.lastProcessedZxid;
+  for (let index = s.applied; index < count; index++) {
+    const txn = txnAt(s, index);
+    assert(txn !== undefined, `txn ${index} not in log (base ${historyBase(s)})`);
+    state = s.sm.apply(state, txn.body, txn.zxid).state;
+    lastZxid = txn.zxid;
+    if (fx !== null) fx.observe({ kind: 'commit', zxid: txn.zxid, index });
+  }
+  return { ...s, state, applied: count, lastProcessedZxid: lastZxid, committed: fx !== null ? count : s.committed };
+}
+
+/**
+ * Rebuilds the applied state from snapshot + log, as a restart or a reload after TRUNC does
+ * (FileTxnSnapLog.restore): every logged txn is applied, committed or not.
+ */
+export function reloadFromHistory(s: ZabServer): ZabServer {
+  const base = s.snapshot;
+  const reset: ZabServer = {
+    ...s,
+    state: base === null ? s.sm.empty() : base.state,
+    applied: base === null ? 0 : base.count,
+    lastProcessedZxid: base === null ? 0 : base.zxid,
+    committed: Math.min(s.committed, base === null ? 0 : base.count),
+  };
+  return applyTo(reset, historyCount(reset), null);
+}
+
+/** Keeps txns with zxid <= `zxid` in memory. Returns null when the cut falls inside the snapshot. */
+export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer | null {
+  if (s.snapshot !== null && zxid < s.snapshot.zxid) return null;
+  const keep = pvecLowerBound(s.log, zxid + 1, zxidOfTxn);
+  const log = pvecTake(s.log, keep);
+  return reloadFromHistory({ ...s, log, committed: Math.min(s.committed, historyBase(s) + keep) });
+}

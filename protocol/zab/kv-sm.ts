@@ -1,0 +1,64 @@
+// A small replicated state machine for the Zab layer's own tests and runs: versioned registers.
+// Writes are set(key, value) and cas(key, version, value); a failed cas is still a txn (an error
+// txn, as ZooKeeper's failed writes are), so it consumes a zxid.
+import type { Zxid } from '../zxid.js';
+import type { StateMachine } from './txn.js';
+
+export type KvOp =
+  | { readonly type: 'set'; readonly key: string; readonly value: string }
+  | { readonly type: 'cas'; readonly key: string; readonly version: number; readonly value: string }
+  | { readonly type: 'get'; readonly key: string };
+
+export type KvBody =
+  | { readonly type: 'set'; readonly key: string; readonly value: string }
+  | { readonly type: 'error'; readonly key: string; readonly error: 'BADVERSION' };
+
+export interface KvEntry {
+  readonly value: string;
+  readonly version: number;
+  readonly mzxid: Zxid;
+}
+
+/** Keys are few in our workloads, so a copied record per write stays O(keys), a small bound. */
+export type KvState = Readonly<Record<string, KvEntry>>;
+
+export const kvStateMachine: StateMachine = {
+  name: 'kv',
+  empty: () => ({}),
+  isWrite: (op) => (op as KvOp).type !== 'get',
+  prep(state, op) {
+    const o = op as KvOp;
+    const s = state as KvState;
+    if (o.type === 'cas') {
+      const current = s[o.key];
+      const version = current === undefined ? -1 : current.version;
+      if (version !== o.version) return { type: 'error', key: o.key, error: 'BADVERSION' } satisfies KvBody;
+      return { type: 'set', key: o.key, value: o.value } satisfies KvBody;
+    }
+    if (o.type === 'set') return { type: 'set', key: o.key, value: o.value } satisfies KvBody;
+    throw new Error(`kv prep of a read: ${JSON.stringify(op)}`);
+  },
+  apply(state, body, zxid) {
+    const b = body as KvBody;
+    const s = state as KvState;
+    if (b.type === 'error') return { state, result: { error: b.error } };
+    const version = (s[b.key]?.version ?? -1) + 1;
+    return { state: { ...s, [b.key]: { value: b.value, version, mzxid: zxid } }, result: { version } };
+  },
+  read(state, op) {
+    const o = op as KvOp;
+    const entry = (state as KvState)[o.key];
+    return entry === undefined ? null : { value: entry.value, version: entry.version, mzxid: entry.mzxid };
+  },
+  describeOp(op) {
+    const o = op as KvOp;
+    switch (o.type) {
+      case 'set':
+        return `set ${o.key}=${o.value}`;
+      case 'cas':
+        return `cas ${o.key}@${o.version}=${o.value}`;
+      case 'get':
+        return `get ${o.key}`;
+    }
+  },
+};

@@ -1,0 +1,491 @@
+// The leader (Leader.java, LearnerHandler.java): discovery, the DIFF/TRUNC/SNAP choice of
+// syncFollower, activation on a quorum of NEWLEADER acks, and broadcast with strictly in-order
+// commits. Every refusal is a note; impossible situations assert.
+import { assert } from '../assert.js';
+import { pvecPush } from '../pvec.js';
+import type { NodeId } from '../program.js';
+import { COUNTER_ROLLOVER, counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
+import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
+import type { Fx } from './effects.js';
+import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
+import type { QuorumPacket } from './messages.js';
+import { replyToClient } from './clients.js';
+import type { LeaderState, LearnerHandler, Outstanding, ZabServer } from './state.js';
+import type { Origin, Txn } from './txn.js';
+
+const MS = 1000;
+
+export type LeaderServer = ZabServer & { readonly leader: LeaderState };
+
+export function leaderOf(s: ZabServer): LeaderState {
+  assert(s.leader !== null, `server ${s.id} has no leader state`);
+  return s.leader;
+}
+
+function withLeader(s: ZabServer, patch: Partial<LeaderState>): ZabServer {
+  return { ...s, leader: { ...leaderOf(s), ...patch } };
+}
+
+function setHandler(s: ZabServer, h: LearnerHandler | undefined, sid: NodeId): ZabServer {
+  const handlers = leaderOf(s).handlers.slice();
+  handlers[sid] = h;
+  return withLeader(s, { handlers });
+}
+
+/** Leader.lead(): start discovery. The leader's own FOLLOWERINFO counts first. */
+export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
+  const leader: LeaderState = {
+    epoch: -1,
+    epochCandidate: s.acceptedEpoch + 1,
+    connecting: [s.id],
+    electing: [s.id],
+    newLeaderAcks: [s.id],
+    handlers: [],
+    outstanding: [],
+    lastProposed: s.lastProcessedZxid,
+    lastCommitted: s.lastProcessedZxid,
+    prepState: s.state,
+    tick: 0,
+    halfTicks: 0,
+    queued: [],
+    selfAckBatches: [],
+    shutdown: null,
+  };
+  const next: ZabServer = { ...s, role: 'LEADING', phase: 'DISCOVERY', leader, learner: null };
+  fx.observe({ kind: 'role', role: 'LEADING', phase: 'DISCOVERY', epoch: s.currentEpoch, leader: s.id });
+  fx.note(`LEADING: discovery; waiting for a quorum of FOLLOWERINFO (initLimit ${s.config.initLimit} ticks)`);
+  fx.timer('barrier', barrierUs(s), barrierUs(s));
+  return maybeFixEpoch(next, fx);
+}
+
+function barrierUs(s: ZabServer): number {
+  return s.config.initLimit * s.config.tickTimeMs * MS;
+}
+
+/** getEpochToPropose: once a quorum (with us) has connected, e' = 1 + the max acceptedEpoch seen. */
+function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  if (l.epoch !== -1 || !isQuorum(s.config, l.connecting)) return s;
+  const epoch = l.epochCandidate;
+  fx.note(`new epoch ${epoch} proposed to {${l.connecting.join(',')}}`);
+  if (!hasMutant(s.config, 'no-persist-accepted-epoch')) fx.persistSync({ kind: 'acceptedEpoch', epoch });
+  let next = withLeader({ ...s, acceptedEpoch: epoch }, { epoch });
+  for (const h of l.handlers) {
+    if (h !== undefined && h.stage === 'EPOCH') next = sendLeaderInfo(next, h, fx);
+  }
+  return next;
+}
+
+function sendLeaderInfo(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
+  fx.send(h.sid, { type: 'LEADERINFO', newEpoch: leaderOf(s).epoch });
+  return setHandler(s, { ...h, stage: 'ACKEPOCH' }, h.sid);
+}
+
+/** A learner's packet. `conn` identifies its connection: a new one replaces the old handler. */
+export function onLearnerPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') return onLearnerInfo(s, from, conn, msg.acceptedEpoch, msg.type === 'OBSERVERINFO', fx);
+  const h = l.handlers[from];
+  if (h === undefined || h.conn !== conn) {
+    fx.note(`ignore ${msg.type} from ${from}: no live LearnerHandler on that connection`);
+    return s;
+  }
+  // Any packet proves the learner alive (tickOfNextAckDeadline).
+  const fresh = { ...h, ackDeadlineTick: l.tick + s.config.syncLimit };
+  s = setHandler(s, fresh, from);
+  switch (msg.type) {
+    case 'ACKEPOCH':
+      return onAckEpoch(s, fresh, msg.lastZxid, msg.currentEpoch, fx);
+    case 'ACK':
+      return onAck(s, fresh, msg.zxid, fx);
+    case 'PING':
+      return s;
+    case 'REQUEST':
+      return onForwardedRequest(s, from, msg.client, msg.xid, msg.op, fx);
+    default:
+      fx.note(`ignore ${msg.type} from learner ${from}: a leader never receives it`);
+      fx.observe({ kind: 'anomaly', flag: 'messageIllegal', detail: `leader got ${msg.type} from ${from}` });
+      return s;
+  }
+}
+
+function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, acceptedEpoch: number, observer: boolean, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  if (observer !== isObserver(s.config, from)) {
+    fx.note(`ignore ${observer ? 'OBSERVERINFO' : 'FOLLOWERINFO'} from ${from}: its learner type disagrees with the configuration`);
+    return s;
+  }
+  const h: LearnerHandler = {
+    sid: from,
+    observer,
+    conn,
+    acceptedEpoch,
+    stage: 'EPOCH',
+    lastZxid: 0,
+    ackDeadlineTick: l.tick + s.config.initLimit + s.config.syncLimit,
+    forwarding: false,
+  };
+  if (l.handlers[from] !== undefined) fx.note(`learner ${from} reconnected; its old LearnerHandler is closed`);
+  s = setHandler(s, h, from);
+  if (l.epoch !== -1) return sendLeaderInfo(s, h, fx);
+  const connecting = !observer && !l.connecting.includes(from) ? [...l.connecting, from] : l.connecting;
+  s = withLeader(s, { epochCandidate: Math.max(l.epochCandidate, acceptedEpoch + 1), connecting });
+  return maybeFixEpoch(s, fx);
+}
+
+function onAckEpoch(s: ZabServer, h: LearnerHandler, lastZxid: Zxid, currentEpoch: number, fx: Fx): ZabServer {
+  if (h.stage !== 'ACKEPOCH') {
+    fx.note(`ignore ACKEPOCH from ${h.sid}: handler stage ${h.stage}`);
+    return s;
+  }
+  // StateSummary.isMoreRecentThan: a learner ahead of us means FLE picked the wrong leader.
+  if (currentEpoch !== -1 && (currentEpoch > s.currentEpoch || (currentEpoch === s.currentEpoch && lastZxid > s.lastProcessedZxid))) {
+    fx.note(`learner ${h.sid} is ahead of the leader (epoch ${currentEpoch}, zxid ${formatZxid(lastZxid)}): giving up leadership`);
+    return withLeader(s, { shutdown: 'a learner is ahead of the leader' });
+  }
+  const l = leaderOf(s);
+  s = setHandler(s, { ...h, stage: 'WAIT_QUORUM', lastZxid }, h.sid);
+  // An ACKEPOCH of -1 (epoch already accepted) is synced but does not count toward the quorum.
+  if (!h.observer && currentEpoch !== -1 && !l.electing.includes(h.sid)) s = withLeader(s, { electing: [...l.electing, h.sid] });
+  if (s.phase === 'DISCOVERY') {
+    if (!isQuorum(s.config, leaderOf(s).electing)) return s;
+    return establish(s, fx);
+  }
+  return syncLearner(s, leaderOf(s).handlers[h.sid] as LearnerHandler, fx);
+}
+
+/** waitForEpochAck returned: write currentEpoch, then sync every learner that acked. */
+function establish(s: ZabServer, fx: Fx): ZabServer {
+  const epoch = leaderOf(s).epoch;
+  fx.persistSync({ kind: 'currentEpoch', epoch });
+  fx.observe({ kind: 'established', epoch });
+  fx.observe({ kind: 'role', role: 'LEADING', phase: 'SYNCHRONIZATION', epoch, leader: s.id });
+  fx.note(`epoch ${epoch} established by {${leaderOf(s).electing.join(',')}}; synchronizing learners`);
+  let next: ZabServer = { ...s, currentEpoch: epoch, phase: 'SYNCHRONIZATION' };
+  for (const h of leaderOf(next).handlers) {
+    if (h !== undefined && h.stage === 'WAIT_QUORUM') next = syncLearner(next, h, fx);
+  }
+  return maybeActivate(next, fx);
+}
+
+/**
+ * LearnerHandler.syncFollower + startForwarding + NEWLEADER. Packets go out in the order a syncing
+ * learner sees them (zab-reference §3.4).
+ */
+function syncLearner(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  const peer = h.lastZxid;
+  const base = historyBase(s);
+  const committedEnd = s.phase === 'BROADCAST' ? s.committed : s.applied;
+  const windowStart = Math.max(base, committedEnd - s.config.commitLogCount);
+  const minCommitted = committedEnd > windowStart ? (txnAt(s, windowStart) as Txn).zxid : s.lastProcessedZxid;
+  const maxCommitted = committedEnd > windowStart ? (txnAt(s, committedEnd - 1) as Txn).zxid : s.lastProcessedZxid;
+  const peerNewEpoch = counterOf(peer) === 0;
+  let sendFrom = -1; // history index of the first committed txn to send as PROPOSAL+COMMIT
+  let forwardFrom: Zxid;
+  let mode: 'DIFF' | 'TRUNC' | 'SNAP';
+  let packetZxid: Zxid;
+  if (peer === s.lastProcessedZxid) {
+    mode = 'DIFF';
+    packetZxid = peer;
+    forwardFrom = peer;
+  } else if (peer > maxCommitted && !peerNewEpoch) {
+    mode = 'TRUNC';
+    packetZxid = maxCommitted;
+    forwardFrom = maxCommitted;
+  } else if (minCommitted <= peer && peer <= maxCommitted) {
+    // queueCommittedProposals: find the first committed proposal at or after the peer's last zxid.
+    let i = windowStart;
+    let prev: Zxid = i > base ? (txnAt(s, i - 1) as Txn).zxid : minCommitted;
+    while (i < committedEnd && (txnAt(s, i) as Txn).zxid < peer) {
+      prev = (txnAt(s, i) as Txn).zxid;
+      i++;
+    }
+    const at = (txnAt(s, i) as Txn).zxid;
+    forwardFrom = maxCommitted;
+    if (at === peer) {
+      mode = 'DIFF';
+      packetZxid = maxCommitted;
+      sendFrom = i + 1;
+    } else if (peerNewEpoch) {
+      mode = 'DIFF';
+      packetZxid = maxCommitted;
+      sendFrom = i;
+    } else if (hasMutant(s.config, 'ZK-1154')) {
+      // Pre-2011: the learner holds a txn we lack, yet gets a DIFF without any truncation.
+      mode = 'DIFF';
+      packetZxid = maxCommitted;
+      sendFrom = i;
+    } else if (epochOf(at) !== epochOf(peer)) {
+      mode = 'SNAP';
+      packetZxid = s.lastProcessedZxid;
+    } else {
+      mode = 'TRUNC';
+      packetZxid = prev;
+      sendFrom = i;
+    }
+    if (mode === 'SNAP') forwardFrom = s.lastProcessedZxid;
+  } else {
+    mode = 'SNAP';
+    packetZxid = s.lastProcessedZxid;
+    forwardFrom = s.lastProcessedZxid;
+  }
+  fx.observe({ kind: 'sync', mode, learner: h.sid, peerLastZxid: peer, zxid: packetZxid });
+  fx.note(`sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(peer)}, committed window ${formatZxid(minCommitted)}..${formatZxid(maxCommitted)})`);
+  if (mode === 'SNAP') {
+    fx.send(h.sid, { type: 'SNAP', zxid: packetZxid, snapshot: { zxid: packetZxid, count: committedEnd, state: committedState(s) } });
+  } else {
+    fx.send(h.sid, { type: mode, zxid: packetZxid });
+    if (sendFrom >= 0) {
+      for (let i = sendFrom; i < committedEnd; i++) {
+        const txn = txnAt(s, i) as Txn;
+        fx.send(h.sid, { type: 'PROPOSAL', txn });
+        fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
+      }
+    }
+  }
+  // startForwarding: outstanding proposals after what the learner now has (participants only).
+  if (!h.observer || hasMutant(s.config, 'count-observer-acks')) {
+    for (const o of l.outstanding) if (o.txn.zxid > forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
+  }
+  fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
+  return setHandler(s, { ...h, stage: 'NEWLEADER_SENT', forwarding: true }, h.sid);
+}
+
+/** The state as of the last committed txn (a SNAP must not carry uncommitted proposals). */
+function committedState(s: ZabServer): unknown {
+  return s.state;
+}
+
+function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  if (h.stage === 'NEWLEADER_SENT') {
+    if (zxid !== makeZxid(l.epoch, 0)) {
+      // The first ACK after NEWLEADER is taken as its ack (ZK-4685): a proposal ack here stalls us.
+      fx.note(`NEWLEADER ACK from ${h.sid} has zxid ${formatZxid(zxid)}, not ${formatZxid(makeZxid(l.epoch, 0))}: not counted; handler waits for startup`);
+      fx.observe({ kind: 'anomaly', flag: 'ackInconsistent', detail: `first ACK after NEWLEADER from ${h.sid} is ${formatZxid(zxid)}` });
+      return setHandler(s, { ...h, stage: 'STUCK' }, h.sid);
+    }
+    let next = setHandler(s, { ...h, stage: 'NEWLEADER_ACKED' }, h.sid);
+    if (!h.observer && !l.newLeaderAcks.includes(h.sid)) next = withLeader(next, { newLeaderAcks: [...l.newLeaderAcks, h.sid] });
+    if (next.phase === 'BROADCAST') return sendUpToDate(next, leaderOf(next).handlers[h.sid] as LearnerHandler, fx);
+    return maybeActivate(next, fx);
+  }
+  if (h.stage === 'STUCK' || h.stage === 'NEWLEADER_ACKED') return s; // blocked in waitForStartup
+  if (counterOf(zxid) === 0) return s; // the ack of UPTODATE
+  if (h.observer && !hasMutant(s.config, 'count-observer-acks')) {
+    fx.note(`ignore ACK from observer ${h.sid}`);
+    return s;
+  }
+  return processAck(s, h.sid, zxid, fx);
+}
+
+function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  if (s.phase !== 'SYNCHRONIZATION' || !isQuorum(s.config, l.newLeaderAcks)) return s;
+  // startZkServer: the whole history is committed in the new epoch; serve from <e',0>.
+  const epochZxid = makeZxid(l.epoch, s.config.counterStart);
+  const count = historyCount(s);
+  let next: ZabServer = applyTo(s, count, null);
+  next = { ...next, phase: 'BROADCAST', committed: count, lastProcessedZxid: epochZxid };
+  next = withLeader(next, { lastCommitted: epochZxid, lastProposed: epochZxid, prepState: next.state });
+  fx.observe({ kind: 'activated', epoch: l.epoch, lastZxid: lastLoggedZxid(next), count });
+  fx.observe({ kind: 'committedTo', zxid: lastLoggedZxid(next), count });
+  fx.observe({ kind: 'role', role: 'LEADING', phase: 'BROADCAST', epoch: l.epoch, leader: s.id });
+  fx.note(`NEWLEADER acked by {${l.newLeaderAcks.join(',')}}: leader active in epoch ${l.epoch}, serving clients`);
+  fx.cancel('barrier');
+  fx.timer('tick', (s.config.tickTimeMs * MS) / 2, (s.config.tickTimeMs * MS) / 2);
+  for (const h of l.handlers) {
+    if (h !== undefined && (h.stage === 'NEWLEADER_ACKED' || h.stage === 'STUCK')) next = sendUpToDate(next, h, fx);
+  }
+  return drainQueued(next, fx);
+}
+
+function sendUpToDate(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
+  fx.send(h.sid, { type: 'UPTODATE' });
+  return setHandler(s, { ...h, stage: 'UPTODATE' }, h.sid);
+}
+
+// ------------------------------------------------------------------ broadcast
+
+/** A client write, arriving directly or forwarded by a learner. */
+export function submitWrite(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  if (l.outstanding.length >= s.config.maxOutstanding || l.queued.length > 0) {
+    if (l.queued.length >= s.config.requestQueueMax) {
+      fx.note(`drop request ${origin.client}:${origin.xid}: leader queue full`);
+      return s;
+    }
+    return withLeader(s, { queued: [...l.queued, { origin: origin.server, client: origin.client, xid: origin.xid, op }] });
+  }
+  return propose(s, origin, op, fx);
+}
+
+function onForwardedRequest(s: ZabServer, from: NodeId, client: NodeId, xid: number, op: unknown, fx: Fx): ZabServer {
+  if (s.phase !== 'BROADCAST') {
+    fx.note(`ignore REQUEST from ${from}: leader not active`);
+    return s;
+  }
+  return submitWrite(s, { server: from, client, xid }, op, fx);
+}
+
+function drainQueued(s: ZabServer, fx: Fx): ZabServer {
+  let next = s;
+  while (next.leader !== null && next.role === 'LEADING' && next.leader.queued.length > 0 && next.leader.outstanding.length < next.config.maxOutstanding) {
+    const [head, ...rest] = next.leader.queued;
+    if (head === undefined) break;
+    next = withLeader(next, { queued: rest });
+    next = propose(next, { server: head.origin, client: head.client, xid: head.xid }, head.op, fx);
+  }
+  return next;
+}
+
+/** Leader.propose: zxid, speculative apply, log + fsync, PROPOSAL to forwarding participants. */
+function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  const counter = counterOf(l.lastProposed) + 1;
+  if (counter >= COUNTER_ROLLOVER) {
+    fx.note(`zxid counter would reach 0xffffffff: shutting down to force a new epoch (ZOOKEEPER-1277)`);
+    return withLeader(s, { shutdown: 'zxid rollover' });
+  }
+  const zxid = makeZxid(l.epoch, counter);
+  const body = s.sm.prep(l.prepState, op, { zxid, nowMs: Math.floor(s.nowUs / MS), client: origin.client });
+  const prepState = s.sm.apply(l.prepState, body, zxid).state;
+  const txn: Txn = { zxid, body, origin };
+  const token = s.fsyncToken + 1;
+  fx.persist({ kind: 'append', txn });
+  fx.fsync(token);
+  fx.observe({ kind: 'propose', zxid, epoch: l.epoch, committedCount: s.committed });
+  for (const h of l.handlers) {
+    if (h === undefined || !h.forwarding) continue;
+    if (h.observer && !hasMutant(s.config, 'count-observer-acks')) continue;
+    fx.send(h.sid, { type: 'PROPOSAL', txn });
+  }
+  return {
+    ...s,
+    log: pushLog(s, txn),
+    fsyncToken: token,
+    leader: {
+      ...l,
+      lastProposed: zxid,
+      prepState,
+      outstanding: [...l.outstanding, { txn, acks: [] }],
+      selfAckBatches: [...l.selfAckBatches, { token, zxids: [zxid] }],
+    },
+  };
+}
+
+function pushLog(s: ZabServer, txn: Txn): ZabServer['log'] {
+  return pvecPush(s.log, txn);
+}
+
+/** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */
+export function onLeaderFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  const batch = l.selfAckBatches.find((b) => b.token === token);
+  if (batch === undefined) return s;
+  let next = withLeader(s, { selfAckBatches: l.selfAckBatches.filter((b) => b.token !== token) });
+  for (const zxid of batch.zxids) {
+    if (next.role !== 'LEADING' || next.phase !== 'BROADCAST') break;
+    next = processAck(next, s.id, zxid, fx);
+  }
+  return next;
+}
+
+/** Leader.processAck + tryToCommit, looping over proposals that were already acked. */
+function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  if (counterOf(zxid) === 0 || l.outstanding.length === 0 || zxid <= l.lastCommitted) return s;
+  const at = l.outstanding.findIndex((o) => o.txn.zxid === zxid);
+  if (at < 0) {
+    fx.note(`ignore ACK ${formatZxid(zxid)} from ${sid}: no such outstanding proposal`);
+    return s;
+  }
+  const o = l.outstanding[at] as Outstanding;
+  if (o.acks.includes(sid)) return s;
+  const outstanding = l.outstanding.slice();
+  outstanding[at] = { txn: o.txn, acks: [...o.acks, sid] };
+  let next = withLeader(s, { outstanding });
+  for (;;) {
+    const head = leaderOf(next).outstanding[0];
+    if (head === undefined || !canCommit(next, head)) return next;
+    next = commitHead(next, fx);
+    if (next.role !== 'LEADING') return next;
+  }
+}
+
+function canCommit(s: ZabServer, o: Outstanding): boolean {
+  if (hasMutant(s.config, 'commit-without-quorum')) return o.acks.length > 0;
+  if (hasMutant(s.config, 'count-observer-acks')) return o.acks.length > Math.floor(s.config.voters.length / 2);
+  return isQuorum(s.config, o.acks);
+}
+
+/** tryToCommit succeeded for the head: COMMIT to participants, INFORM to observers, apply, answer. */
+function commitHead(s: ZabServer, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  const [head, ...rest] = l.outstanding;
+  assert(head !== undefined, 'commit with nothing outstanding');
+  const txn = head.txn;
+  assert(s.applied === s.committed, 'leader applied state runs ahead of its commits');
+  const index = s.applied;
+  assert((txnAt(s, index) as Txn | undefined)?.zxid === txn.zxid, `leader commits ${formatZxid(txn.zxid)} but its log has another txn at ${index}`);
+  for (const h of l.handlers) {
+    if (h === undefined || !h.forwarding) continue;
+    if (h.observer) fx.send(h.sid, { type: 'INFORM', txn });
+    else fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
+  }
+  const applied = s.sm.apply(s.state, txn.body, txn.zxid);
+  fx.observe({ kind: 'commit', zxid: txn.zxid, index });
+  let next: ZabServer = {
+    ...s,
+    state: applied.state,
+    applied: index + 1,
+    committed: index + 1,
+    lastProcessedZxid: txn.zxid,
+    leader: { ...l, outstanding: rest, lastCommitted: txn.zxid },
+  };
+  if (txn.origin !== null && txn.origin.server === s.id) next = replyToClient(next, txn, applied.result, fx);
+  return drainQueued(next, fx);
+}
+
+/** Leader.lead's loop: every tickTime/2 ping learners; every tick check for a synced quorum. */
+export function onLeaderTick(s: ZabServer, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  const halfTicks = l.halfTicks + 1;
+  const fullTick = halfTicks % 2 === 0;
+  const tick = fullTick ? l.tick + 1 : l.tick;
+  fx.timer('tick', (s.config.tickTimeMs * MS) / 2, (s.config.tickTimeMs * MS) / 2);
+  const synced: NodeId[] = [s.id];
+  for (const h of l.handlers) {
+    if (h === undefined) continue;
+    // A LearnerHandler's queue is only sent once its sync has started (startSendingPackets).
+    if (h.forwarding) fx.send(h.sid, { type: 'PING', zxid: l.lastProposed });
+    if (!h.observer && tick <= h.ackDeadlineTick && isVoter(s.config, h.sid)) synced.push(h.sid);
+  }
+  const next = withLeader(s, { halfTicks, tick });
+  if (fullTick && !isQuorum(s.config, synced) && !hasMutant(s.config, 'leader-never-steps-down')) {
+    fx.note(`not sufficient followers synced, only {${synced.join(',')}}: stepping down`);
+    return withLeader(next, { shutdown: 'not sufficient followers synced' });
+  }
+  return next;
+}
+
+/** A learner's connection died (RST or FIN): its handler is gone. */
+export function dropLearner(s: ZabServer, sid: NodeId, fx: Fx): ZabServer {
+  const h = leaderOf(s).handlers[sid];
+  if (h === undefined) return s;
+  fx.note(`learner ${sid} disconnected; LearnerHandler closed`);
+  return setHandler(s, undefined, sid);
+}
+
+/** The barrier timer (initLimit) fired before activation. */
+export function onBarrierTimeout(s: ZabServer, fx: Fx): ZabServer {
+  if (s.phase === 'BROADCAST') return s;
+  fx.note(`leader not active after initLimit (${s.phase}): giving up`);
+  return withLeader(s, { shutdown: 'initLimit passed before activation' });
+}
+
+/** Why the leader must shut down, if it must (Leader.shutdown). */
+export function leaderShutdown(s: ZabServer): string | null {
+  return s.leader === null ? null : s.leader.shutdown;
+}

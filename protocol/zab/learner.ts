@@ -1,0 +1,539 @@
+// Followers and observers (Learner.java, Follower.java, Observer.java): discovery, syncWithLeader in
+// current master's persistence order (or a historical one), and the broadcast packet loop.
+import { assert } from '../assert.js';
+import type { NodeId } from '../program.js';
+import { pvecEmpty, pvecPush, pvecTake } from '../pvec.js';
+import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
+import { hasMutant, type SyncPersistence } from './config.js';
+import type { Fx } from './effects.js';
+import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
+import type { QuorumPacket, Snapshot } from './messages.js';
+import { replyToClient } from './clients.js';
+import type { LearnerState, ZabServer } from './state.js';
+import type { Txn } from './txn.js';
+
+const MS = 1000;
+
+export function learnerOf(s: ZabServer): LearnerState {
+  assert(s.learner !== null, `server ${s.id} has no learner state`);
+  return s.learner;
+}
+
+function withLearner(s: ZabServer, patch: Partial<LearnerState>): ZabServer {
+  return { ...s, learner: { ...learnerOf(s), ...patch } };
+}
+
+function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {
+  fx.note(`leaving ${s.role}: ${reason}`);
+  return withLearner(s, { shutdown: reason });
+}
+
+/** The effective persistence order: a bug-zoo mutant may force a historical one. */
+export function syncPersistenceOf(s: ZabServer): SyncPersistence {
+  const c = s.config;
+  if (hasMutant(c, 'ZK-3911')) return 'logAfterUptodate';
+  if (hasMutant(c, 'ZK-4646') || hasMutant(c, 'ZK-4685')) return 'asyncLogBeforeAck';
+  if (hasMutant(c, 'ZK-4643')) return 'epochBeforeTxns';
+  if (hasMutant(c, 'ZK-4394')) return 'fsyncThenEpochThenAck';
+  return c.syncPersistence;
+}
+
+/** Follower.followLeader / Observer.observeLeader: connect and register (FOLLOWERINFO). */
+export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, fx: Fx): ZabServer {
+  const learner: LearnerState = {
+    leader,
+    observer,
+    conn: null,
+    newEpoch: -1,
+    syncMode: 'NONE',
+    stage: 'DISCOVERY',
+    packetsNotLogged: [],
+    packetsCommitted: [],
+    pendingTxns: [],
+    lastQueued: 0,
+    ackBatches: [],
+    blockedOn: null,
+    backlog: [],
+    newLeaderAckPending: false,
+    heard: false,
+    silentChecks: 0,
+    preSnap: null,
+    shutdown: null,
+  };
+  const role = observer ? 'OBSERVING' : 'FOLLOWING';
+  fx.observe({ kind: 'role', role, phase: 'DISCOVERY', epoch: s.currentEpoch, leader });
+  fx.note(`${role} ${leader}: registering (acceptedEpoch ${s.acceptedEpoch})`);
+  fx.send(leader, observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
+  const next: ZabServer = { ...s, role, phase: 'DISCOVERY', learner, leader: null };
+  armReadTimeout(next, fx);
+  return next;
+}
+
+/** The socket read timeout: initLimit ticks until NEWLEADER, syncLimit after. Checked in quarters. */
+function readTimeoutUs(s: ZabServer): number {
+  const l = learnerOf(s);
+  const ticks = l.stage === 'DISCOVERY' || l.stage === 'SYNC' ? s.config.initLimit : s.config.syncLimit;
+  return ticks * s.config.tickTimeMs * MS;
+}
+
+function armReadTimeout(s: ZabServer, fx: Fx): void {
+  const quarter = readTimeoutUs(s) / 4;
+  fx.timer('learner', quarter, quarter);
+}
+
+export function onReadTimeoutCheck(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  const silentChecks = l.heard ? 0 : l.silentChecks + 1;
+  if (silentChecks >= 4) return shutdown(s, `nothing from leader ${l.leader} for ${readTimeoutUs(s) / MS} ms (read timeout)`, fx);
+  armReadTimeout(s, fx);
+  return withLearner(s, { heard: false, silentChecks });
+}
+
+/** A packet from the leader we follow. */
+export function onLeaderPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (from !== l.leader) {
+    fx.note(`ignore ${msg.type} from ${from}: we follow ${l.leader}`);
+    return s;
+  }
+  if (l.conn === null) {
+    if (msg.type !== 'LEADERINFO') {
+      fx.note(`ignore ${msg.type}: no LEADERINFO yet`);
+      return s;
+    }
+    s = withLearner(s, { conn });
+  } else if (conn !== l.conn) {
+    return shutdown(s, `connection to leader ${from} was reset`, fx);
+  }
+  s = withLearner(s, { heard: true });
+  if (learnerOf(s).blockedOn !== null) return withLearner(s, { backlog: [...learnerOf(s).backlog, msg] });
+  return processPacket(s, msg, fx);
+}
+
+function processPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (msg.type === 'PING') {
+    if (l.stage === 'BROADCAST' || l.stage === 'NEWLEADER_DONE') fx.send(l.leader, { type: 'PING', zxid: s.lastProcessedZxid });
+    return s;
+  }
+  switch (l.stage) {
+    case 'DISCOVERY':
+      if (msg.type === 'LEADERINFO') return onLeaderInfo(s, msg.newEpoch, fx);
+      break;
+    case 'SYNC':
+    case 'NEWLEADER_DONE':
+      return onSyncPacket(s, msg, fx);
+    case 'BROADCAST':
+      return onBroadcastPacket(s, msg, fx);
+  }
+  fx.note(`ignore ${msg.type} in ${l.stage}`);
+  fx.observe({ kind: 'anomaly', flag: 'stateInconsistent', detail: `${msg.type} in ${l.stage}` });
+  return s;
+}
+
+/** registerWithLeader: accept the new epoch (persisted) and report our state. */
+function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer {
+  if (newEpoch > s.acceptedEpoch) {
+    fx.send(learnerOf(s).leader, { type: 'ACKEPOCH', lastZxid: s.lastProcessedZxid, currentEpoch: s.currentEpoch });
+    if (!hasMutant(s.config, 'no-persist-accepted-epoch')) fx.persistSync({ kind: 'acceptedEpoch', epoch: newEpoch });
+    s = { ...s, acceptedEpoch: newEpoch };
+  } else if (newEpoch === s.acceptedEpoch) {
+    fx.send(learnerOf(s).leader, { type: 'ACKEPOCH', lastZxid: s.lastProcessedZxid, currentEpoch: -1 });
+  } else {
+    return shutdown(s, `leader's epoch ${newEpoch} is older than our acceptedEpoch ${s.acceptedEpoch}`, fx);
+  }
+  fx.observe({ kind: 'role', role: s.role, phase: 'SYNCHRONIZATION', epoch: newEpoch, leader: learnerOf(s).leader });
+  return withLearner({ ...s, phase: 'SYNCHRONIZATION' }, { stage: 'SYNC', newEpoch, lastQueued: s.lastProcessedZxid });
+}
+
+// ------------------------------------------------------------------ synchronization
+
+function onSyncPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (l.syncMode === 'NONE') {
+    switch (msg.type) {
+      case 'DIFF':
+        return withLearner(s, { syncMode: 'DIFF' });
+      case 'TRUNC':
+        return onTrunc(s, msg.zxid, fx);
+      case 'SNAP':
+        return onSnap(s, msg.snapshot, fx);
+      default:
+        return shutdown(s, `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
+    }
+  }
+  switch (msg.type) {
+    case 'PROPOSAL':
+      return onSyncProposal(s, msg.txn, fx);
+    case 'COMMIT':
+      return onSyncCommit(s, msg.zxid, fx);
+    case 'NEWLEADER':
+      if (l.stage !== 'SYNC') return shutdown(s, 'second NEWLEADER', fx);
+      return onNewLeader(s, msg.zxid, fx);
+    case 'UPTODATE':
+      if (l.stage !== 'NEWLEADER_DONE') return shutdown(s, 'UPTODATE before NEWLEADER', fx);
+      return onUpToDate(s, fx);
+    default:
+      fx.note(`ignore ${msg.type} during synchronization`);
+      return s;
+  }
+}
+
+function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+  const truncated = truncateInMemory(s, zxid);
+  if (truncated === null) return shutdown(s, `cannot truncate to ${formatZxid(zxid)}: below our snapshot`, fx);
+  fx.persistSync({ kind: 'truncate', zxid });
+  fx.observe({ kind: 'truncate', count: historyCount(truncated), zxid });
+  fx.note(`TRUNC: log cut back to ${formatZxid(zxid)} (${historyCount(s) - historyCount(truncated)} txns dropped)`);
+  return withLearner(truncated, { syncMode: 'TRUNC', lastQueued: zxid });
+}
+
+function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
+  fx.note(`SNAP: loading the leader's state as of ${formatZxid(snapshot.zxid)} (${snapshot.count} txns)`);
+  const preSnap = { snapshot: s.snapshot, log: s.log, state: s.state, applied: s.applied, lastProcessedZxid: s.lastProcessedZxid, committed: s.committed };
+  const next: ZabServer = { ...s, snapshot, log: pvecEmpty(), state: snapshot.state, applied: snapshot.count, lastProcessedZxid: snapshot.zxid, committed: 0 };
+  return withLearner(next, { syncMode: 'SNAP', preSnap, lastQueued: snapshot.zxid });
+}
+
+function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  const zxid = txn.zxid;
+  if (zxid <= l.lastQueued) {
+    fx.note(`ignore PROPOSAL ${formatZxid(zxid)}: already have up to ${formatZxid(l.lastQueued)}`);
+    return s;
+  }
+  if (epochOf(zxid) === epochOf(l.lastQueued) && counterOf(zxid) !== counterOf(l.lastQueued) + 1) {
+    fx.observe({ kind: 'anomaly', flag: 'proposalInconsistent', detail: `${formatZxid(zxid)} after ${formatZxid(l.lastQueued)}` });
+    return shutdown(s, `proposal ${formatZxid(zxid)} does not follow ${formatZxid(l.lastQueued)}`, fx);
+  }
+  return withLearner(s, { packetsNotLogged: [...l.packetsNotLogged, txn], lastQueued: zxid });
+}
+
+function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  const head = l.packetsNotLogged[0];
+  if (head === undefined) {
+    // syncWithLeader peeks the first pending proposal before anything else. Under ZK-4394 the
+    // proposals were logged and removed at NEWLEADER, so a COMMIT here is a NullPointerException.
+    fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} with no pending proposal` });
+    return shutdown(s, `COMMIT ${formatZxid(zxid)} with no pending proposal (NullPointerException in syncWithLeader)`, fx);
+  }
+  const writeToTxnLog = l.stage === 'NEWLEADER_DONE' || l.syncMode === 'DIFF';
+  if (writeToTxnLog) {
+    // Matched against the pending proposals at NEWLEADER or UPTODATE, in order.
+    return withLearner(s, { packetsCommitted: [...l.packetsCommitted, zxid] });
+  }
+  if (head.zxid !== zxid) {
+    fx.note(`committing ${formatZxid(zxid)}, but next proposal is ${formatZxid(head.zxid)}`);
+    return s;
+  }
+  // SNAP/TRUNC before NEWLEADER: apply in memory; the snapshot at NEWLEADER makes it durable.
+  const applied = s.sm.apply(s.state, head.body, head.zxid);
+  const next: ZabServer = { ...s, log: pvecPush(s.log, head), state: applied.state, applied: s.applied + 1, lastProcessedZxid: head.zxid };
+  return withLearner(next, { packetsNotLogged: l.packetsNotLogged.slice(1) });
+}
+
+/** Appends a txn to the in-memory log and the disk buffer. */
+function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
+  fx.persist({ kind: 'append', txn });
+  fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
+  return { ...s, log: pvecPush(s.log, txn) };
+}
+
+function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null): ZabServer {
+  const index = s.applied;
+  const applied = s.sm.apply(s.state, txn.body, txn.zxid);
+  let next: ZabServer = { ...s, state: applied.state, applied: index + 1, lastProcessedZxid: txn.zxid };
+  if (fx !== null) {
+    fx.observe({ kind: 'commit', zxid: txn.zxid, index });
+    next = { ...next, committed: index + 1 };
+    if (txn.origin !== null && txn.origin.server === s.id) next = replyToClient(next, txn, applied.result, fx);
+  }
+  return next;
+}
+
+function nextToken(s: ZabServer): [ZabServer, number] {
+  const token = s.fsyncToken + 1;
+  return [{ ...s, fsyncToken: token }, token];
+}
+
+/** NEWLEADER: make the synced history durable in the configured order, then ACK. */
+function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (epochOf(zxid) !== l.newEpoch) return shutdown(s, `NEWLEADER for epoch ${epochOf(zxid)}, expected ${l.newEpoch}`, fx);
+  if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC') {
+    // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
+    const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
+    fx.persistSync({ kind: 'snapshot', snapshot });
+    s = withLearner({ ...s, snapshot, log: pvecEmpty() }, { preSnap: null });
+  }
+  const mode = syncPersistenceOf(s);
+  fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${mode}`);
+  switch (mode) {
+    case 'committedOnlyThenEpochThenAck': {
+      s = logCommittedSyncTxns(s, fx);
+      return blockOnFsync(s, fx);
+    }
+    case 'fsyncThenEpochThenAck': {
+      // 3.9.2: every pending proposal is logged and dropped from packetsNotLogged (the ZK-4394 bug).
+      s = logCommittedSyncTxns(s, fx);
+      for (const txn of learnerOf(s).packetsNotLogged) s = logTxn(s, txn, fx);
+      s = withLearner(s, { pendingTxns: [...learnerOf(s).pendingTxns, ...learnerOf(s).packetsNotLogged], packetsNotLogged: [] });
+      return blockOnFsync(s, fx);
+    }
+    case 'epochBeforeTxns': {
+      // ZK-4643: currentEpoch is durable before the txns it vouches for.
+      s = writeEpoch(s, fx);
+      s = logCommittedSyncTxns(s, fx);
+      return blockOnFsync(s, fx);
+    }
+    case 'asyncLogBeforeAck': {
+      // ZK-3911 fix, 2020: epoch, hand every txn to the SyncThread, ACK without waiting for it.
+      s = writeEpoch(s, fx);
+      const txns = learnerOf(s).packetsNotLogged;
+      for (const txn of txns) s = logTxn(s, txn, fx);
+      let token: number;
+      [s, token] = nextToken(s);
+      fx.fsync(token);
+      const committed = new Set(learnerOf(s).packetsCommitted);
+      s = withLearner(s, {
+        packetsNotLogged: [],
+        pendingTxns: txns,
+        ackBatches: [...learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }],
+      });
+      // Committed sync txns are applied now; the rest wait for their COMMIT.
+      let next = s;
+      while (learnerOf(next).pendingTxns.length > 0 && committed.has((learnerOf(next).pendingTxns[0] as Txn).zxid)) {
+        const head = learnerOf(next).pendingTxns[0] as Txn;
+        next = withLearner(applyTxn(next, head, null), { pendingTxns: learnerOf(next).pendingTxns.slice(1) });
+      }
+      next = withLearner(next, { packetsCommitted: [] });
+      if (hasMutant(s.config, 'ZK-4685')) {
+        // The QuorumPeer thread writes the NEWLEADER ack after some scheduling delay: the
+        // SyncThread's proposal acks can overtake it.
+        fx.timer('newLeaderAck', 0, s.config.tickTimeMs * MS * 0.01);
+        return withLearner(next, { stage: 'NEWLEADER_DONE', newLeaderAckPending: true });
+      }
+      return ackNewLeader(next, fx);
+    }
+    case 'logAfterUptodate': {
+      // ZK-2678: ACK at once; the sync txns reach the log only after UPTODATE.
+      s = writeEpoch(s, fx);
+      return ackNewLeader(s, fx);
+    }
+  }
+}
+
+/** Master: the committed sync txns go to the log and the tree, in order. */
+function logCommittedSyncTxns(s: ZabServer, fx: Fx): ZabServer {
+  let l = learnerOf(s);
+  for (const zxid of l.packetsCommitted) {
+    const head = l.packetsNotLogged[0];
+    if (head === undefined || head.zxid !== zxid) {
+      fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `committed ${formatZxid(zxid)} is not the next pending proposal` });
+      return shutdown(s, `committed ${formatZxid(zxid)} does not match pending proposals`, fx);
+    }
+    s = applyTxn(logTxn(s, head, fx), head, null);
+    s = withLearner(s, { packetsNotLogged: l.packetsNotLogged.slice(1) });
+    l = learnerOf(s);
+  }
+  return withLearner(s, { packetsCommitted: [] });
+}
+
+function blockOnFsync(s: ZabServer, fx: Fx): ZabServer {
+  if (learnerOf(s).shutdown !== null) return s;
+  let token: number;
+  [s, token] = nextToken(s);
+  fx.fsync(token);
+  return withLearner(s, { blockedOn: token });
+}
+
+function writeEpoch(s: ZabServer, fx: Fx): ZabServer {
+  const epoch = learnerOf(s).newEpoch;
+  if (s.currentEpoch === epoch) return s;
+  fx.persistSync({ kind: 'currentEpoch', epoch });
+  return { ...s, currentEpoch: epoch };
+}
+
+function ackNewLeader(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  fx.send(l.leader, { type: 'ACK', zxid: makeZxid(l.newEpoch, 0) });
+  const next = withLearner(s, { stage: 'NEWLEADER_DONE', newLeaderAckPending: false });
+  armReadTimeout(next, fx);
+  return next;
+}
+
+/** The fsync the QuorumPeer thread waited for at NEWLEADER finished. */
+function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
+  const mode = syncPersistenceOf(s);
+  if (mode !== 'epochBeforeTxns') s = writeEpoch(s, fx);
+  s = ackNewLeader(withLearner(s, { blockedOn: null }), fx);
+  // Packets that arrived while we were blocked, in order.
+  const backlog = learnerOf(s).backlog;
+  s = withLearner(s, { backlog: [] });
+  for (const msg of backlog) {
+    if (s.learner === null || s.learner.shutdown !== null) break;
+    if (s.learner.blockedOn !== null) {
+      s = withLearner(s, { backlog: [...learnerOf(s).backlog, msg] });
+      continue;
+    }
+    s = processPacket(s, msg, fx);
+  }
+  return s;
+}
+
+/** UPTODATE: start serving; log what is left and commit what was committed. */
+function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  const mode = syncPersistenceOf(s);
+  let next = s;
+  let toLog = l.packetsNotLogged;
+  if (mode === 'logAfterUptodate' && l.syncMode !== 'DIFF') toLog = l.packetsNotLogged;
+  const logged: Txn[] = [];
+  for (const txn of toLog) {
+    next = logTxn(next, txn, fx);
+    logged.push(txn);
+  }
+  let pendingTxns: readonly Txn[] = [...l.pendingTxns, ...logged];
+  let ackBatches = l.ackBatches;
+  if (logged.length > 0) {
+    let token: number;
+    [next, token] = nextToken(next);
+    fx.fsync(token);
+    if (!l.observer) ackBatches = [...ackBatches, { token, zxids: logged.map((t) => t.zxid) }];
+  }
+  next = withLearner(next, { packetsNotLogged: [], pendingTxns, ackBatches });
+  for (const zxid of l.packetsCommitted) {
+    pendingTxns = learnerOf(next).pendingTxns;
+    const head = pendingTxns[0];
+    if (head === undefined || head.zxid !== zxid) {
+      fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `UPTODATE: committed ${formatZxid(zxid)} is not the next pending txn` });
+      return shutdown(next, `committed ${formatZxid(zxid)} does not match pending txns`, fx);
+    }
+    next = withLearner(applyTxn(next, head, null), { pendingTxns: pendingTxns.slice(1) });
+  }
+  fx.send(l.leader, { type: 'ACK', zxid: makeZxid(l.newEpoch, 0) });
+  fx.observe({ kind: 'committedTo', zxid: next.lastProcessedZxid, count: next.applied });
+  fx.observe({ kind: 'role', role: next.role, phase: 'BROADCAST', epoch: l.newEpoch, leader: l.leader });
+  fx.note(`UPTODATE: in sync with ${l.leader} at ${formatZxid(next.lastProcessedZxid)}; serving clients`);
+  return withLearner({ ...next, phase: 'BROADCAST', committed: next.applied }, { stage: 'BROADCAST', packetsCommitted: [], syncMode: 'NONE' });
+}
+
+// ------------------------------------------------------------------ broadcast
+
+function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  switch (msg.type) {
+    case 'PROPOSAL': {
+      if (l.observer && !hasMutant(s.config, 'count-observer-acks')) {
+        fx.note('observer ignores PROPOSAL');
+        return s;
+      }
+      return onProposal(s, msg.txn, fx);
+    }
+    case 'COMMIT':
+      if (l.observer) return s;
+      return onCommit(s, msg.zxid, fx);
+    case 'INFORM':
+      if (!l.observer) {
+        fx.note('follower ignores INFORM');
+        return s;
+      }
+      return onInform(s, msg.txn, fx);
+    default:
+      fx.note(`ignore ${msg.type} in broadcast`);
+      return s;
+  }
+}
+
+/** PROPOSAL: log it (the SyncThread acks after fsync) and wait for COMMIT. */
+function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (txn.zxid <= l.lastQueued) {
+    fx.note(`ignore duplicate PROPOSAL ${formatZxid(txn.zxid)}`);
+    return s;
+  }
+  if (l.lastQueued !== 0 && txn.zxid !== l.lastQueued + 1 && epochOf(txn.zxid) === epochOf(l.lastQueued)) {
+    fx.note(`PROPOSAL ${formatZxid(txn.zxid)} is not the successor of ${formatZxid(l.lastQueued)}`);
+  }
+  let next = logTxn(s, txn, fx);
+  let token: number;
+  [next, token] = nextToken(next);
+  fx.fsync(token);
+  next = withLearner(next, {
+    lastQueued: txn.zxid,
+    pendingTxns: [...l.pendingTxns, txn],
+    ackBatches: [...l.ackBatches, { token, zxids: [txn.zxid] }],
+  });
+  if (hasMutant(s.config, 'follower-applies-locally')) {
+    // Planted mistake: apply (and serve) before the leader commits.
+    return withLearner(applyTxn(next, txn, fx), { pendingTxns: learnerOf(next).pendingTxns.slice(1) });
+  }
+  return next;
+}
+
+/** COMMIT: the head of pendingTxns must be it (else the real server exits: UNMATCHED_TXN_COMMIT). */
+function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  const head = l.pendingTxns[0];
+  if (head === undefined) {
+    if (hasMutant(s.config, 'follower-applies-locally') && zxid <= s.lastProcessedZxid) return s;
+    fx.note(`COMMIT ${formatZxid(zxid)} with no pending txn: ignored`);
+    return s;
+  }
+  if (head.zxid !== zxid) {
+    fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} but next pending is ${formatZxid(head.zxid)}` });
+    return shutdown(s, `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`, fx);
+  }
+  return withLearner(applyTxn(s, head, fx), { pendingTxns: l.pendingTxns.slice(1) });
+}
+
+/** Observers learn committed txns by INFORM: log and apply at once. */
+function onInform(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
+  if (txn.zxid <= s.lastProcessedZxid) return s;
+  let next = logTxn(s, txn, fx);
+  let token: number;
+  [next, token] = nextToken(next);
+  fx.fsync(token);
+  return withLearner(applyTxn(next, txn, fx), { lastQueued: txn.zxid });
+}
+
+/** An fsync finished: the NEWLEADER barrier, or acks for logged proposals. */
+export function onLearnerFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (l.blockedOn === token) return onNewLeaderFsynced(s, fx);
+  const batch = l.ackBatches.find((b) => b.token === token);
+  if (batch === undefined) return s;
+  const next = withLearner(s, { ackBatches: l.ackBatches.filter((b) => b.token !== token) });
+  if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return next;
+  for (const zxid of batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
+  return next;
+}
+
+/** ZK-4685 variant: the delayed NEWLEADER ack is finally written. */
+export function onNewLeaderAckTimer(s: ZabServer, fx: Fx): ZabServer {
+  if (s.learner === null || !s.learner.newLeaderAckPending) return s;
+  return ackNewLeader(s, fx);
+}
+
+/** Called on leaving the learner role (ZK-3642 fix, ZK-4712 mutant). Returns the state to keep. */
+export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  let next = s;
+  if (l.syncMode === 'SNAP' && l.preSnap !== null) {
+    // ZK-3642 fix: a SNAP that never reached NEWLEADER is not on disk; forget it.
+    next = { ...next, ...l.preSnap };
+    fx.note('left during SNAP sync: in-memory database cleared, reloading from disk');
+  }
+  if (hasMutant(s.config, 'ZK-4712') && l.ackBatches.length > 0) {
+    // The SyncThread keeps running: txns it had not yet written are absent from what we report,
+    // yet it will write them after our vote (they are still in the disk buffer).
+    const unsynced = l.ackBatches.reduce((n, b) => n + b.zxids.length, 0);
+    const keep = Math.max(0, next.log.size - unsynced);
+    next = { ...next, log: pvecTake(next.log, keep) };
+    if (next.applied > historyCount(next)) next = reloadFromHistory(next);
+    fx.note(`stale SyncThread still holds ${unsynced} txn(s) it will write later (ZK-4712)`);
+  }
+  assert(lastLoggedZxid(next) >= 0, 'negative zxid');
+  return next;
+}

@@ -1,0 +1,213 @@
+// The Zab server as one reducer: `step(state, event) → [state, effects]`. The event goes to the
+// election, the leader or the learner according to the role; role changes go through becomeX
+// functions that build the whole new role and its timers. Single-server invariants are asserted
+// before and after every step.
+import { assert, unreachable } from '../assert.js';
+import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
+import { pvecLast } from '../pvec.js';
+import { formatZxid } from '../zxid.js';
+import { hasMutant, isObserver, isVoter, type ZabConfig } from './config.js';
+import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
+import { Fx, type ZabObservation } from './effects.js';
+import { emptyFle, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
+import { applyTo, historyCount, lastLoggedZxid, reloadFromHistory } from './history.js';
+import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout, onLeaderFsynced, onLeaderTick, onLearnerPacket, submitWrite } from './leader.js';
+import { becomeLearner, learnerLeaving, learnerOf, onLeaderPacket, onLearnerFsynced, onNewLeaderAckTimer, onReadTimeoutCheck } from './learner.js';
+import { acceptClientRequest, closeAllClients } from './clients.js';
+import { describeMessage, type QuorumPacket, type ZabMessage } from './messages.js';
+import type { ZabServer } from './state.js';
+import type { StateMachine } from './txn.js';
+
+export type ZabTransition = Transition<ZabServer, ZabMessage, ZabWrite, ZabObservation>;
+
+/** Rebuilds a server from its disk: snapshot + every logged txn (FileTxnSnapLog.restore). */
+export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, disk: ZabDisk): ZabServer {
+  const s: ZabServer = {
+    id,
+    config,
+    sm,
+    role: 'LOOKING',
+    phase: 'ELECTION',
+    acceptedEpoch: disk.acceptedEpoch,
+    currentEpoch: disk.currentEpoch,
+    snapshot: disk.snapshot,
+    log: disk.log,
+    state: sm.empty(),
+    applied: 0,
+    lastProcessedZxid: 0,
+    committed: 0,
+    fle: emptyFle(),
+    leader: null,
+    learner: null,
+    fsyncToken: 0,
+    pending: [],
+    clients: [],
+    nowUs: 0,
+    staleWrites: [],
+  };
+  return reloadFromHistory(s);
+}
+
+export function stepServer(s: ZabServer, event: Event<ZabMessage>): ZabTransition {
+  checkInvariants(s);
+  const fx = new Fx();
+  let next = dispatch(s, event, fx);
+  next = settle(next, fx);
+  checkInvariants(next);
+  return [next, fx.list];
+}
+
+function dispatch(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
+  switch (event.type) {
+    case 'start':
+      fx.note(`boot: acceptedEpoch ${s.acceptedEpoch}, currentEpoch ${s.currentEpoch}, last zxid ${formatZxid(lastLoggedZxid(s))}, ${historyCount(s)} txns`);
+      return startElection(s, fx);
+    case 'timeout':
+      return onTimeout({ ...s, nowUs: event.now }, event.timer, fx);
+    case 'deliver':
+      return onDeliver(s, event.from, event.conn, event.msg, fx);
+    case 'fsynced':
+      if (s.role === 'LEADING') return onLeaderFsynced(s, event.token, fx);
+      if (s.learner !== null) return onLearnerFsynced(s, event.token, fx);
+      return s;
+    case 'peerReset':
+      return onPeerGone(s, event.peer, 'connection reset', fx);
+    default:
+      return unreachable(event);
+  }
+}
+
+function onTimeout(s: ZabServer, timer: string, fx: Fx): ZabServer {
+  switch (timer) {
+    case 'fle':
+      return onNotificationTimeout(s, fx);
+    case 'finalize': {
+      const done = onFinalize(s);
+      return done === null ? s : endElection(done.server, done.leader, fx);
+    }
+    case 'barrier':
+      return s.role === 'LEADING' ? onBarrierTimeout(s, fx) : s;
+    case 'tick':
+      return s.role === 'LEADING' && s.phase === 'BROADCAST' ? onLeaderTick(s, fx) : s;
+    case 'learner':
+      return s.learner !== null ? onReadTimeoutCheck(s, fx) : s;
+    case 'newLeaderAck':
+      return onNewLeaderAckTimer(s, fx);
+    default:
+      fx.note(`ignore unknown timer ${timer}`);
+      return s;
+  }
+}
+
+function endElection(s: ZabServer, leader: NodeId, fx: Fx): ZabServer {
+  fx.cancel('fle');
+  if (leader === s.id) return becomeLeading(s, fx);
+  return becomeLearner(s, leader, isObserver(s.config, s.id), fx);
+}
+
+function onDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, fx: Fx): ZabServer {
+  switch (msg.type) {
+    case 'NOTIFICATION': {
+      const step = onNotification(s, from, msg, fx);
+      return step.leader === null ? step.server : endElection(step.server, step.leader, fx);
+    }
+    case 'CLIENT_REQUEST':
+      return onClientRequest(s, from, msg.xid, msg.op, msg.lastZxidSeen, fx);
+    case 'CLIENT_REPLY':
+    case 'CLIENT_CLOSE':
+    case 'APP_OP':
+      fx.note(`ignore ${msg.type}: servers never receive it`);
+      return s;
+    default:
+      return onQuorumPacket(s, from, conn, msg, fx);
+  }
+}
+
+function onQuorumPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
+  if (msg.type === 'DISCONNECT') return onPeerGone(s, from, 'connection closed', fx);
+  if (s.role === 'LEADING') return onLearnerPacket(s, from, conn, msg, fx);
+  if (s.learner !== null) return onLeaderPacket(s, from, conn, msg, fx);
+  fx.note(`ignore ${msg.type} from ${from}: ${s.role}`);
+  return s;
+}
+
+function onPeerGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServer {
+  if (s.role === 'LEADING') return dropLearner(s, peer, fx);
+  if (s.learner !== null && s.learner.leader === peer) return { ...s, learner: { ...s.learner, shutdown: `${why} by leader ${peer}` } };
+  if (s.clients.includes(peer)) return { ...s, clients: s.clients.filter((c) => c !== peer), pending: s.pending.filter((p) => p.client !== peer) };
+  return s;
+}
+
+function onClientRequest(s: ZabServer, client: NodeId, xid: number, op: unknown, lastZxidSeen: number, fx: Fx): ZabServer {
+  const accepted = acceptClientRequest(s, client, xid, op, lastZxidSeen, fx);
+  if (!accepted.forwardWrite) return accepted.server;
+  const next = accepted.server;
+  if (next.role === 'LEADING') return submitWrite(next, { server: next.id, client, xid }, op, fx);
+  // FollowerRequestProcessor: writes go to the leader; the reply comes back through us.
+  fx.send(learnerOf(next).leader, { type: 'REQUEST', client, xid, op });
+  return next;
+}
+
+/** After any step: a role that must end goes back to LOOKING. */
+function settle(s: ZabServer, fx: Fx): ZabServer {
+  const leaderReason = leaderShutdown(s);
+  if (leaderReason !== null) return becomeLooking(s, leaderReason, fx);
+  if (s.learner !== null && s.learner.shutdown !== null) return becomeLooking(s, s.learner.shutdown, fx);
+  return s;
+}
+
+/**
+ * Leaving a role: close clients and the role's connections, fast-forward the retained database
+ * from the log (ZK-2845 fix), and start a new election round.
+ */
+export function becomeLooking(s: ZabServer, reason: string, fx: Fx): ZabServer {
+  fx.note(`${s.role} -> LOOKING: ${reason}`);
+  let next = closeAllClients(s, `server left ${s.role}`, fx);
+  if (s.role === 'LEADING') {
+    for (const h of leaderOf(s).handlers) if (h !== undefined) fx.send(h.sid, { type: 'DISCONNECT' });
+    fx.cancel('tick');
+    fx.cancel('barrier');
+  }
+  if (s.learner !== null) {
+    if (s.learner.conn !== null || s.learner.stage === 'DISCOVERY') fx.send(s.learner.leader, { type: 'DISCONNECT' });
+    next = learnerLeaving(next, fx);
+    fx.cancel('learner');
+    fx.cancel('newLeaderAck');
+  }
+  if (!hasMutant(s.config, 'ZK-2845')) next = applyTo(next, historyCount(next), null);
+  next = { ...next, role: 'LOOKING', phase: 'ELECTION', leader: null, learner: null };
+  fx.observe({ kind: 'role', role: 'LOOKING', phase: 'ELECTION', epoch: next.currentEpoch, leader: null });
+  return startElection(next, fx);
+}
+
+/** Facts a single server can check about itself, before and after every step. */
+export function checkInvariants(s: ZabServer): void {
+  assert(s.acceptedEpoch >= s.currentEpoch, `server ${s.id}: acceptedEpoch ${s.acceptedEpoch} < currentEpoch ${s.currentEpoch}`);
+  assert(s.committed <= s.applied, `server ${s.id}: committed ${s.committed} > applied ${s.applied}`);
+  assert(s.applied <= historyCount(s), `server ${s.id}: applied ${s.applied} > history ${historyCount(s)}`);
+  const last = pvecLast(s.log);
+  if (last !== undefined && s.log.size >= 2) {
+    const before = s.log.tail.length >= 2 ? s.log.tail[s.log.tail.length - 2] : undefined;
+    if (before !== undefined) assert(before.zxid < last.zxid, `server ${s.id}: log not increasing at its end`);
+  }
+  if (last !== undefined && s.snapshot !== null) assert(last.zxid > s.snapshot.zxid, `server ${s.id}: log entry not after snapshot`);
+  if (s.role === 'LEADING' && s.phase === 'BROADCAST') {
+    assert(leaderOf(s).epoch === s.currentEpoch, `leader ${s.id}: epoch ${leaderOf(s).epoch} != currentEpoch ${s.currentEpoch}`);
+    assert(s.applied === s.committed, `leader ${s.id}: applies only what it commits`);
+  }
+  if (s.role === 'OBSERVING') assert(!isVoter(s.config, s.id), `server ${s.id}: a voter is OBSERVING`);
+  if (s.learner !== null) assert(s.role === 'FOLLOWING' || s.role === 'OBSERVING', `server ${s.id}: learner state while ${s.role}`);
+}
+
+/** The NodeProgram the simulator runs for a ZooKeeper server. */
+export function zabServerProgram(config: ZabConfig, sm: StateMachine): NodeProgram<ZabServer, ZabMessage, ZabWrite, ZabDisk, ZabObservation> {
+  return {
+    kind: 'zookeeper',
+    emptyDisk: emptyZabDisk,
+    applyWrite: applyZabWrite,
+    boot: (id, disk) => bootServer(id, config, sm, disk),
+    step: stepServer,
+    describe: describeMessage,
+    describeWrite: describeZabWrite,
+  };
+}

@@ -1,0 +1,146 @@
+// A server's volatile state. The durable part lives in ZabDisk (disk.ts); `log` and the epochs here
+// are the process's own view of what it wrote, which is lost with it on a crash.
+import type { NodeId } from '../program.js';
+import type { PVec } from '../pvec.js';
+import type { Zxid } from '../zxid.js';
+import type { ZabConfig } from './config.js';
+import type { Notification, QuorumPacket, ServerState, Snapshot } from './messages.js';
+import type { StateMachine, Txn } from './txn.js';
+
+export type ZabPhase = 'ELECTION' | 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
+export type SyncMode = 'NONE' | 'DIFF' | 'TRUNC' | 'SNAP';
+
+export interface Vote {
+  readonly leader: NodeId;
+  readonly zxid: Zxid;
+  readonly peerEpoch: number;
+}
+
+export interface FleState {
+  readonly logicalclock: number;
+  readonly proposed: Vote;
+  /** Votes of the current round, by sender sid. */
+  readonly recvset: readonly (Notification | undefined)[];
+  /** FOLLOWING/LEADING notifications of any round, by sender sid. */
+  readonly outofelection: readonly (Notification | undefined)[];
+  readonly notTimeoutMs: number;
+  /** A quorum agrees on `proposed`; waiting finalizeWait for a better vote. */
+  readonly finalizing: boolean;
+  /** The vote this server reports while not LOOKING (FOLLOWING/LEADING notifications). */
+  readonly current: Vote & { readonly electionEpoch: number };
+}
+
+/** The leader's view of one learner (LearnerHandler). */
+export interface LearnerHandler {
+  readonly sid: NodeId;
+  readonly observer: boolean;
+  /** Connection the learner's packets arrive on: a new one means the old handler is dead. */
+  readonly conn: number;
+  readonly acceptedEpoch: number;
+  readonly stage: 'EPOCH' | 'ACKEPOCH' | 'WAIT_QUORUM' | 'NEWLEADER_SENT' | 'NEWLEADER_ACKED' | 'UPTODATE' | 'STUCK';
+  readonly lastZxid: Zxid;
+  /** Leader tick by which we must hear from it again (LearnerHandler.tickOfNextAckDeadline). */
+  readonly ackDeadlineTick: number;
+  /** Receives live PROPOSAL/COMMIT (participants) or INFORM (observers). */
+  readonly forwarding: boolean;
+}
+
+export interface Outstanding {
+  readonly txn: Txn;
+  readonly acks: readonly NodeId[];
+}
+
+export interface LeaderState {
+  /** The new epoch e' once fixed by a quorum of FOLLOWERINFO; -1 before. */
+  readonly epoch: number;
+  /** getEpochToPropose's running maximum. */
+  readonly epochCandidate: number;
+  readonly connecting: readonly NodeId[];
+  readonly electing: readonly NodeId[];
+  readonly newLeaderAcks: readonly NodeId[];
+  readonly handlers: readonly (LearnerHandler | undefined)[];
+  readonly outstanding: readonly Outstanding[];
+  readonly lastProposed: Zxid;
+  readonly lastCommitted: Zxid;
+  /** Speculative state: committed state plus every outstanding proposal applied (prep validates on it). */
+  readonly prepState: unknown;
+  readonly tick: number;
+  readonly halfTicks: number;
+  /** Requests waiting for room in the outstanding window. */
+  readonly queued: readonly { readonly origin: NodeId; readonly client: NodeId; readonly xid: number; readonly op: unknown }[];
+  /** Own log appends not yet acknowledged to itself (waiting for fsync). */
+  readonly selfAckBatches: readonly { readonly token: number; readonly zxids: readonly Zxid[] }[];
+  /** Set when the leader must shut down (Leader.shutdown); the step then returns to LOOKING. */
+  readonly shutdown: string | null;
+}
+
+export interface LearnerState {
+  readonly leader: NodeId;
+  readonly observer: boolean;
+  /** Connection the leader's packets arrive on, once LEADERINFO came. */
+  readonly conn: number | null;
+  readonly newEpoch: number;
+  readonly syncMode: SyncMode;
+  readonly stage: 'DISCOVERY' | 'SYNC' | 'NEWLEADER_DONE' | 'BROADCAST';
+  /** Syncing: proposals received, not yet logged (Learner.packetsNotLogged). */
+  readonly packetsNotLogged: readonly Txn[];
+  /** Syncing: COMMITs received for them (Learner.packetsCommitted). */
+  readonly packetsCommitted: readonly Zxid[];
+  /** Broadcast: proposals logged (or being logged), waiting for COMMIT, in zxid order. */
+  readonly pendingTxns: readonly Txn[];
+  readonly lastQueued: Zxid;
+  /** Acks to send after the fsync with that token completes (SendAckRequestProcessor). */
+  readonly ackBatches: readonly { readonly token: number; readonly zxids: readonly Zxid[] }[];
+  /** The QuorumPeer thread waits for this fsync (syncFlush at NEWLEADER); packets queue meanwhile. */
+  readonly blockedOn: number | null;
+  readonly backlog: readonly QuorumPacket[];
+  /** ZK-4685 variant: the NEWLEADER ack still to be written by the QuorumPeer thread. */
+  readonly newLeaderAckPending: boolean;
+  /** Read-timeout bookkeeping: packets since the last check, and silent checks in a row. */
+  readonly heard: boolean;
+  readonly silentChecks: number;
+  /** What SNAP replaced, restored if we leave before NEWLEADER (ZK-3642 fix). */
+  readonly preSnap: Pick<ZabServer, 'snapshot' | 'log' | 'state' | 'applied' | 'lastProcessedZxid' | 'committed'> | null;
+  /** Set when the learner must go back to LOOKING. */
+  readonly shutdown: string | null;
+}
+
+export interface PendingClientOp {
+  readonly client: NodeId;
+  readonly xid: number;
+  readonly op: unknown;
+  readonly write: boolean;
+  /** Writes: whether the txn was applied and its result. */
+  readonly done: boolean;
+  readonly result: unknown;
+  readonly zxid: Zxid;
+}
+
+export interface ZabServer {
+  readonly id: NodeId;
+  readonly config: ZabConfig;
+  readonly sm: StateMachine;
+  readonly role: ServerState;
+  readonly phase: ZabPhase;
+  readonly acceptedEpoch: number;
+  readonly currentEpoch: number;
+  readonly snapshot: Snapshot | null;
+  /** Txns after the snapshot, as this process wrote them (durable once fsynced). */
+  readonly log: PVec<Txn>;
+  /** The state machine with `applied` txns applied (snapshot base included). */
+  readonly state: unknown;
+  readonly applied: number;
+  readonly lastProcessedZxid: Zxid;
+  /** How many txns this server knows to be committed (<= applied). */
+  readonly committed: number;
+  readonly fle: FleState;
+  readonly leader: LeaderState | null;
+  readonly learner: LearnerState | null;
+  readonly fsyncToken: number;
+  /** Client requests this server owns, in arrival order (CommitProcessor's per-session queues). */
+  readonly pending: readonly PendingClientOp[];
+  readonly clients: readonly NodeId[];
+  readonly nowUs: number;
+  /** ZK-4712 mutant: appends a dead SyncThread still has to write after the role ended. */
+  readonly staleWrites: readonly Txn[];
+}

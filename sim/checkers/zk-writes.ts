@@ -1,0 +1,491 @@
+// `zk-writes`: the ZooKeeper write fast path. Writes whose zxid the client observed are ordered by zxid,
+// checked against real time (a write that completed before another was invoked has the smaller zxid) and
+// replayed on a minimal sequential znode tree, comparing every reported result: O(n log n), no search.
+// Writes without a zxid (connection loss, timeouts) fall back to the general linearizability search,
+// restricted to their partition of paths, with the zxid-ordered writes of that partition kept in order.
+//
+// Partitions: paths are grouped with union-find. An op joins every path it touches; create and delete
+// also join their parent (the parent's existence, child count and cversion decide their result), except
+// that the root, which always exists and is never deleted, is joined only by sequential creates under it.
+// Every op's result then depends only on nodes inside its own partition. Assumptions: the history starts
+// from an empty tree, and sessions closing (which deletes ephemeral nodes) are not modelled.
+// Reads (getData, exists, getChildren, sync) are not checked here: ZooKeeper reads are only sequentially
+// consistent, which another checker covers.
+
+import { performance } from 'node:perf_hooks';
+import { checkOperations } from './linearizability/search.js';
+import { hashString, mix32 } from './linearizability/model.js';
+import type { Model, Operation, Verdict } from './linearizability/model.js';
+import { isZkWrite } from '../history/types.js';
+import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
+
+export type ZkWitnessOp = {
+  readonly id: number;
+  readonly client: number;
+  readonly zxid: number | null;
+  readonly op: ZkOp;
+  readonly outcome: ZkHistoryOp['outcome'];
+  readonly result: ZkResult | null;
+  readonly invokeUs: number;
+  readonly completeUs: number | null;
+};
+
+export type ZkWitness = {
+  readonly reason: string;
+  readonly ops: readonly ZkWitnessOp[];
+  /** Human-readable: the reason, then one line per op. */
+  readonly text: string;
+};
+
+export type ZkWritesResult = {
+  readonly verdict: Verdict;
+  readonly witness?: ZkWitness;
+  /** Write operations examined (outcome 'fail' is skipped). */
+  readonly checkedOps: number;
+  /** Writes that went through the search fallback. */
+  readonly searchedOps: number;
+  readonly ms: number;
+};
+
+export type ZkWritesOptions = { readonly stepsMax?: number };
+
+// ---------------------------------------------------------------------------------------------
+// Minimal sequential znode tree.
+
+type ZNode = {
+  readonly data: string;
+  readonly version: number;
+  readonly aversion: number;
+  readonly cversion: number;
+  readonly children: number;
+  readonly ephemeral: boolean;
+};
+type Tree = Map<string, ZNode>;
+type Outcome = { readonly rc: ZkReturnCode; readonly path?: string; readonly version?: number; readonly results?: readonly Outcome[] };
+type Undo = [string, ZNode | undefined][];
+
+/** One constructor keeps every node the same hidden class (object spread would not). */
+function makeNode(data: string, version: number, aversion: number, cversion: number, children: number, ephemeral: boolean): ZNode {
+  return { data, version, aversion, cversion, children, ephemeral };
+}
+
+const ROOT: ZNode = makeNode('', 0, 0, 0, 0, false);
+const OK: Outcome = { rc: 'ok' };
+
+function newTree(): Tree {
+  return new Map([['/', ROOT]]);
+}
+
+function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+function isSequential(op: ZkOp): boolean {
+  return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential');
+}
+
+function setNode(tree: Tree, undo: Undo | null, path: string, node: ZNode | undefined): void {
+  if (undo !== null) undo.push([path, tree.get(path)]);
+  if (node === undefined) tree.delete(path);
+  else tree.set(path, node);
+}
+
+/** Applies `op` to `tree` as ZooKeeper would and returns its result; effects only when rc is 'ok'. */
+function applyOp(tree: Tree, op: ZkOp, undo: Undo | null): Outcome {
+  switch (op.type) {
+    case 'create': {
+      const parentPath = parentOf(op.path === '/' ? '/' : op.path);
+      if (op.path === '/') return { rc: 'nodeExists' };
+      const parent = tree.get(parentPath);
+      if (parent === undefined) return { rc: 'noNode' };
+      if (parent.ephemeral) return { rc: 'noChildrenForEphemerals' };
+      const path = isSequential(op) ? op.path + String(parent.cversion).padStart(10, '0') : op.path;
+      if (tree.has(path)) return { rc: 'nodeExists' };
+      const ephemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
+      setNode(tree, undo, path, makeNode(op.data, 0, 0, 0, 0, ephemeral));
+      setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion + 1, parent.children + 1, parent.ephemeral));
+      return { rc: 'ok', path };
+    }
+    case 'delete': {
+      const node = tree.get(op.path);
+      if (node === undefined) return { rc: 'noNode' };
+      if (op.path === '/') return { rc: 'badArguments' };
+      if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
+      if (node.children > 0) return { rc: 'notEmpty' };
+      const parentPath = parentOf(op.path);
+      const parent = tree.get(parentPath)!;
+      setNode(tree, undo, op.path, undefined);
+      setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion + 1, parent.children - 1, parent.ephemeral));
+      return OK;
+    }
+    case 'setData': {
+      const node = tree.get(op.path);
+      if (node === undefined) return { rc: 'noNode' };
+      if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
+      setNode(tree, undo, op.path, makeNode(op.data, node.version + 1, node.aversion, node.cversion, node.children, node.ephemeral));
+      return { rc: 'ok', version: node.version + 1 };
+    }
+    case 'setACL': {
+      const node = tree.get(op.path);
+      if (node === undefined) return { rc: 'noNode' };
+      if (op.version !== -1 && op.version !== node.aversion) return { rc: 'badVersion' };
+      setNode(tree, undo, op.path, makeNode(node.data, node.version, node.aversion + 1, node.cversion, node.children, node.ephemeral));
+      return OK;
+    }
+    case 'check': {
+      const node = tree.get(op.path);
+      if (node === undefined) return { rc: 'noNode' };
+      if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
+      return OK;
+    }
+    case 'multi': {
+      const log: Undo = [];
+      const results: Outcome[] = [];
+      for (const sub of op.ops) {
+        const outcome = applyOp(tree, sub, log);
+        results.push(outcome);
+        if (outcome.rc !== 'ok') {
+          for (let i = log.length - 1; i >= 0; i--) {
+            const [path, node] = log[i]!;
+            if (node === undefined) tree.delete(path);
+            else tree.set(path, node);
+          }
+          return { rc: outcome.rc, results };
+        }
+      }
+      if (undo !== null) undo.push(...log);
+      return { rc: 'ok', results };
+    }
+    case 'getData':
+    case 'exists':
+    case 'getChildren':
+    case 'sync':
+      return OK;
+  }
+}
+
+/** Why the reported result disagrees with the model's, or null when it agrees. */
+function mismatch(reported: ZkResult, expected: Outcome): string | null {
+  if (reported.rc !== expected.rc) return `rc ${reported.rc}, but the model gives ${expected.rc}`;
+  if (expected.rc !== 'ok') return null;
+  if (reported.path !== undefined && expected.path !== undefined && reported.path !== expected.path) {
+    return `created ${reported.path}, but the model creates ${expected.path}`;
+  }
+  if (reported.version !== undefined && expected.version !== undefined && reported.version !== expected.version) {
+    return `version ${reported.version}, but the model gives ${expected.version}`;
+  }
+  if (reported.results !== undefined && expected.results !== undefined) {
+    for (let i = 0; i < Math.min(reported.results.length, expected.results.length); i++) {
+      const why = mismatch(reported.results[i]!, expected.results[i]!);
+      if (why !== null) return `multi op ${i}: ${why}`;
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partitions of paths.
+
+function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolean, into: string[]): void {
+  switch (op.type) {
+    case 'create': {
+      const parent = parentOf(op.path);
+      if (isSequential(op)) {
+        into.push(parent);
+        if (result?.path !== undefined) into.push(result.path);
+      } else {
+        into.push(op.path);
+        if (parent !== '/' || joinRoot) into.push(parent);
+      }
+      return;
+    }
+    case 'delete': {
+      into.push(op.path);
+      const parent = parentOf(op.path);
+      if (parent !== '/' || joinRoot) into.push(parent);
+      return;
+    }
+    case 'multi':
+      op.ops.forEach((sub, i) => touchedPaths(sub, result?.results?.[i] ?? null, joinRoot, into));
+      return;
+    default:
+      into.push(op.path);
+  }
+}
+
+class PathUnion {
+  private readonly index = new Map<string, number>();
+  private readonly parent: number[] = [];
+  id(path: string): number {
+    let id = this.index.get(path);
+    if (id === undefined) {
+      id = this.parent.length;
+      this.index.set(path, id);
+      this.parent.push(id);
+    }
+    return id;
+  }
+  find(id: number): number {
+    let root = id;
+    while (this.parent[root] !== root) root = this.parent[root]!;
+    while (this.parent[id] !== root) {
+      const next = this.parent[id]!;
+      this.parent[id] = root;
+      id = next;
+    }
+    return root;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search fallback model: the tree restricted to one partition, plus how many zxid-ordered writes
+// have been applied, so that those keep their zxid order.
+
+type SearchInput = { readonly op: ZkOp; readonly rank: number };
+type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
+type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
+
+function hashTree(tree: Tree, rank: number): number {
+  let h = mix32(rank + 0x1b873593);
+  for (const [path, node] of tree) {
+    let n = hashString(path) ^ hashString(node.data);
+    n = mix32(n ^ Math.imul(node.version + 1, 0x9e3779b1) ^ Math.imul(node.aversion + 7, 0x85ebca6b));
+    n = mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ (node.ephemeral ? 1 : 0));
+    h ^= n; // order-independent over the map's entries
+  }
+  return h;
+}
+
+function sameTree(a: Tree, b: Tree): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, x] of a) {
+    const y = b.get(path);
+    if (y === undefined) return false;
+    if (x === y) continue;
+    if (x.data !== y.data || x.version !== y.version || x.aversion !== y.aversion) return false;
+    if (x.cversion !== y.cversion || x.children !== y.children || x.ephemeral !== y.ephemeral) return false;
+  }
+  return true;
+}
+
+const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
+  name: 'zk-partition',
+  init: () => {
+    const tree = newTree();
+    return { rank: 0, tree, hash: hashTree(tree, 0) };
+  },
+  step: (state, input, output) => {
+    if (input.rank >= 0 && input.rank !== state.rank) return undefined;
+    const tree = new Map(state.tree);
+    const outcome = applyOp(tree, input.op, null);
+    if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
+    const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
+    if (outcome.rc !== 'ok' && rank === state.rank) return state;
+    return { rank, tree, hash: hashTree(tree, rank) };
+  },
+  hash: (state) => state.hash,
+  equal: (a, b) => a.rank === b.rank && a.hash === b.hash && sameTree(a.tree, b.tree),
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function witnessOf(reason: string, ops: readonly ZkHistoryOp[]): ZkWitness {
+  const list: ZkWitnessOp[] = ops.map((o) => ({
+    id: o.id, client: o.client, zxid: o.zxid, op: o.op, outcome: o.outcome, result: o.result, invokeUs: o.invokeUs, completeUs: o.completeUs,
+  }));
+  const lines = [reason, ...list.map(describeOp)];
+  return { reason, ops: list, text: lines.join('\n') };
+}
+
+function describeZxid(zxid: number | null): string {
+  if (zxid === null) return 'zxid ?';
+  return `zxid ${Math.floor(zxid / 4294967296)}:${zxid % 4294967296}`;
+}
+
+export function describeOp(o: ZkWitnessOp): string {
+  const op = o.op.type === 'multi' ? `multi[${o.op.ops.map((s) => `${s.type} ${'path' in s ? s.path : ''}`).join(', ')}]` : `${o.op.type} ${o.op.path}`;
+  const args = 'version' in o.op && o.op.version !== -1 ? ` v${o.op.version}` : '';
+  const result = o.result === null ? '?' : o.result.rc + (o.result.path !== undefined ? ` ${o.result.path}` : '') + (o.result.version !== undefined ? ` version=${o.result.version}` : '');
+  const done = o.completeUs === null ? '…' : `${o.completeUs}`;
+  return `  #${o.id} client ${o.client} ${op}${args} -> ${result} (${o.outcome}) ${describeZxid(o.zxid)} [${o.invokeUs}us, ${done}us]`;
+}
+
+/** True when the client does not know what happened: no reply, or a connection-level error code. */
+function isUncertain(o: ZkHistoryOp): boolean {
+  if (o.outcome === 'info' || o.result === null) return true;
+  const rc = o.result.rc;
+  return rc === 'connectionLoss' || rc === 'operationTimeout' || rc === 'sessionExpired';
+}
+
+function mainPath(op: ZkOp): string {
+  if (op.type !== 'multi') return op.path;
+  const first = op.ops[0];
+  return first !== undefined && first.type !== 'multi' ? first.path : '/';
+}
+
+export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], options: ZkWritesOptions = {}): ZkWritesResult {
+  const started = performance.now();
+  const all = 'ops' in history ? history.ops : history;
+  const writes: ZkHistoryOp[] = [];
+  for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) writes.push(o);
+  const done = (verdict: Verdict, searchedOps: number, witness?: ZkWitness): ZkWritesResult => {
+    const ms = performance.now() - started;
+    return witness === undefined
+      ? { verdict, checkedOps: writes.length, searchedOps, ms }
+      : { verdict, witness, checkedOps: writes.length, searchedOps, ms };
+  };
+
+  // 1. Zxid order, duplicates, real time. `ordered` holds indices into `writes`.
+  const orderedList: number[] = [];
+  const floating: number[] = [];
+  for (let i = 0; i < writes.length; i++) (writes[i]!.zxid !== null ? orderedList : floating).push(i);
+  const zxidOf = (i: number): number => writes[i]!.zxid!;
+  let sorted = true;
+  for (let k = 1; k < orderedList.length; k++) {
+    if (zxidOf(orderedList[k - 1]!) >= zxidOf(orderedList[k]!)) {
+      sorted = false;
+      break;
+    }
+  }
+  if (!sorted) orderedList.sort((a, b) => zxidOf(a) - zxidOf(b) || a - b);
+  const ordered = orderedList;
+  for (let k = 1; k < ordered.length; k++) {
+    if (zxidOf(ordered[k - 1]!) === zxidOf(ordered[k]!)) {
+      const a = writes[ordered[k - 1]!]!;
+      const b = writes[ordered[k]!]!;
+      return done('violated', 0, witnessOf(`two writes carry the same ${describeZxid(b.zxid)}`, [a, b]));
+    }
+  }
+  let earliest: ZkHistoryOp | null = null; // among writes with a larger zxid, the one that completed first
+  let earliestUs = Number.POSITIVE_INFINITY;
+  for (let k = ordered.length - 1; k >= 0; k--) {
+    const o = writes[ordered[k]!]!;
+    if (earliest !== null && earliestUs < o.invokeUs) {
+      return done(
+        'violated',
+        0,
+        witnessOf(
+          `real-time order broken: #${earliest.id} completed at ${earliestUs}us, before #${o.id} was invoked at ${o.invokeUs}us, yet has the larger zxid`,
+          [o, earliest],
+        ),
+      );
+    }
+    const completeUs = o.completeUs ?? Number.POSITIVE_INFINITY;
+    if (completeUs < earliestUs) {
+      earliestUs = completeUs;
+      earliest = o;
+    }
+  }
+
+  // 2. Partitions touched by writes without a zxid are left to the search (skipped when there are none).
+  // Sequential creates under the root read its cversion, which every top-level create and delete bumps.
+  const joinRoot = floating.length > 0 && writes.some((o) => sequentialUnderRoot(o.op));
+  const union = new PathUnion();
+  const rootOfWrite = new Int32Array(writes.length);
+  const searchedRoots = new Set<number>();
+  const searched = new Uint8Array(writes.length);
+  if (floating.length > 0) {
+    const scratch: string[] = [];
+    const firstPathId = new Int32Array(writes.length);
+    writes.forEach((o, i) => {
+      scratch.length = 0;
+      touchedPaths(o.op, o.result, joinRoot, scratch);
+      const first = union.id(scratch[0] ?? '/');
+      firstPathId[i] = first;
+      for (let k = 1; k < scratch.length; k++) union.union(first, union.id(scratch[k]!));
+    });
+    for (let i = 0; i < writes.length; i++) rootOfWrite[i] = union.find(firstPathId[i]!);
+    for (const i of floating) searchedRoots.add(rootOfWrite[i]!);
+    for (let i = 0; i < writes.length; i++) if (searchedRoots.has(rootOfWrite[i]!)) searched[i] = 1;
+  }
+
+  // 3. Replay the zxid order on the tree, checking every result outside the searched partitions.
+  const tree = newTree();
+  for (let k = 0; k < ordered.length; k++) {
+    const i = ordered[k]!;
+    if (searched[i] === 1) continue;
+    const o = writes[i]!;
+    const expected = applyOp(tree, o.op, null);
+    if (isUncertain(o)) continue;
+    const why = mismatch(o.result!, expected);
+    if (why !== null) {
+      // The witness: this write and the previous zxid-ordered write on the same path, if any.
+      const path = mainPath(o.op);
+      let before: ZkHistoryOp | undefined;
+      for (let j = k - 1; j >= 0 && before === undefined; j--) {
+        const candidate = writes[ordered[j]!]!;
+        if (searched[ordered[j]!] !== 1 && mainPath(candidate.op) === path) before = candidate;
+      }
+      const ops = before === undefined ? [o] : [before, o];
+      return done('violated', 0, witnessOf(`#${o.id} (${describeZxid(o.zxid)}) reported ${why}`, ops));
+    }
+  }
+
+  // 4. Search fallback, one partition at a time.
+  let searchedOps = 0;
+  let unknown = false;
+  if (searchedRoots.size > 0) {
+    const groups = new Map<number, ZkHistoryOp[]>();
+    for (let i = 0; i < writes.length; i++) {
+      if (searched[i] !== 1) continue;
+      const o = writes[i]!;
+      const root = rootOfWrite[i]!;
+      const group = groups.get(root);
+      if (group === undefined) groups.set(root, [o]);
+      else group.push(o);
+    }
+    let stepsLeft = options.stepsMax ?? 20_000_000;
+    for (const group of groups.values()) {
+      const ranked = group.filter((o) => o.zxid !== null).sort((a, b) => a.zxid! - b.zxid!);
+      const rankOf = new Map<ZkHistoryOp, number>();
+      ranked.forEach((o, i) => rankOf.set(o, i));
+      const ops: Operation<SearchInput, SearchOutput>[] = group.map((o) => {
+        const uncertain = isUncertain(o);
+        return {
+          client: o.client,
+          input: { op: o.op, rank: rankOf.get(o) ?? -1 },
+          output: { unknown: uncertain, result: uncertain ? null : o.result },
+          call: o.invokeUs,
+          return: uncertain || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs,
+        };
+      });
+      searchedOps += ops.length;
+      const result = checkOperations(zkPartitionModel, ops, { stepsMax: stepsLeft });
+      stepsLeft = Math.max(0, stepsLeft - result.steps);
+      if (result.verdict === 'violated') {
+        const w = result.witness!;
+        const stuck = w.unplaced.slice(0, 3).map((i) => group[i]!);
+        const tail = w.longestPrefix.slice(-3).map((i) => group[i]!);
+        const reason =
+          `no order of the ${group.length} writes on ${describePartition(group, joinRoot)} explains their results ` +
+          `(zxid order kept). The longest consistent prefix has ${w.longestPrefix.length} writes and ends with the first ${tail.length} listed; none of the remaining ${stuck.length === w.unplaced.length ? '' : 'such as the '}ops listed after them can come next`;
+        return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck]));
+      }
+      if (result.verdict === 'unknown') unknown = true;
+    }
+  }
+  return done(unknown ? 'unknown' : 'ok', searchedOps);
+}
+
+function sequentialUnderRoot(op: ZkOp): boolean {
+  if (op.type === 'multi') return op.ops.some(sequentialUnderRoot);
+  return isSequential(op) && parentOf(op.path) === '/';
+}
+
+function describePartition(group: readonly ZkHistoryOp[], joinRoot: boolean): string {
+  const paths = new Set<string>();
+  const scratch: string[] = [];
+  for (const o of group) {
+    scratch.length = 0;
+    touchedPaths(o.op, o.result, joinRoot, scratch);
+    for (const p of scratch) paths.add(p);
+  }
+  const list = [...paths].sort();
+  return list.length <= 4 ? list.join(', ') : `${list.slice(0, 4).join(', ')} and ${list.length - 4} more paths`;
+}

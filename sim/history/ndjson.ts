@@ -1,0 +1,161 @@
+// Reader and writer for zabsim's NDJSON client histories (the record layout is documented in types.ts).
+// The reader validates every field and reports the first problem as file:line: expected ...
+
+import { HistoryFormatError, ZK_CREATE_MODES, ZK_OP_TYPES, ZK_RETURN_CODES } from './types.js';
+import type { ZkCreateMode, ZkHistory, ZkHistoryHeader, ZkHistoryOp, ZkOp, ZkOpType, ZkOutcome, ZkResult, ZkReturnCode } from './types.js';
+
+type Json = Record<string, unknown>;
+
+class Fields {
+  readonly file: string;
+  readonly line: number;
+  constructor(file: string, line: number) {
+    this.file = file;
+    this.line = line;
+  }
+  fail(expected: string): never {
+    throw new HistoryFormatError(this.file, this.line, expected);
+  }
+  object(value: unknown, what: string): Json {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`${what} to be a JSON object`);
+    return value as Json;
+  }
+  integer(value: unknown, what: string): number {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) this.fail(`${what} to be an integer`);
+    return value;
+  }
+  integerOrNull(value: unknown, what: string): number | null {
+    return value === null ? null : this.integer(value, `${what} (or null)`);
+  }
+  string(value: unknown, what: string): string {
+    if (typeof value !== 'string') this.fail(`${what} to be a string`);
+    return value;
+  }
+  path(value: unknown, what: string): string {
+    const path = this.string(value, what);
+    if (!path.startsWith('/')) this.fail(`${what} to be an absolute znode path starting with "/"`);
+    return path;
+  }
+  oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+      this.fail(`${what} to be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+    }
+    return value as T;
+  }
+}
+
+function parseZkOp(f: Fields, value: unknown, what: string): ZkOp {
+  const o = f.object(value, what);
+  const type: ZkOpType = f.oneOf(o['type'], ZK_OP_TYPES, `${what}.type`);
+  const version = (): number => (o['version'] === undefined ? -1 : f.integer(o['version'], `${what}.version`));
+  switch (type) {
+    case 'create': {
+      const mode: ZkCreateMode = o['mode'] === undefined ? 'persistent' : f.oneOf(o['mode'], ZK_CREATE_MODES, `${what}.mode`);
+      return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), mode };
+    }
+    case 'setData':
+      return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), version: version() };
+    case 'delete':
+    case 'setACL':
+    case 'check':
+      return { type, path: f.path(o['path'], `${what}.path`), version: version() };
+    case 'getData':
+    case 'exists':
+    case 'getChildren':
+    case 'sync':
+      return { type, path: f.path(o['path'], `${what}.path`) };
+    case 'multi': {
+      const ops = o['ops'];
+      if (!Array.isArray(ops)) f.fail(`${what}.ops to be an array of ops`);
+      return { type, ops: ops.map((sub, i) => parseZkOp(f, sub, `${what}.ops[${i}]`)) };
+    }
+  }
+}
+
+function parseZkResult(f: Fields, value: unknown, what: string): ZkResult {
+  const o = f.object(value, what);
+  const rc: ZkReturnCode = f.oneOf(o['rc'], ZK_RETURN_CODES, `${what}.rc`);
+  const result: { -readonly [K in keyof ZkResult]: ZkResult[K] } = { rc };
+  if (o['path'] !== undefined) result.path = f.path(o['path'], `${what}.path`);
+  if (o['data'] !== undefined) result.data = f.string(o['data'], `${what}.data`);
+  if (o['version'] !== undefined) result.version = f.integer(o['version'], `${what}.version`);
+  if (o['exists'] !== undefined) {
+    if (typeof o['exists'] !== 'boolean') f.fail(`${what}.exists to be a boolean`);
+    result.exists = o['exists'];
+  }
+  if (o['children'] !== undefined) {
+    const children = o['children'];
+    if (!Array.isArray(children)) f.fail(`${what}.children to be an array of strings`);
+    result.children = children.map((c, i) => f.string(c, `${what}.children[${i}]`));
+  }
+  if (o['results'] !== undefined) {
+    const results = o['results'];
+    if (!Array.isArray(results)) f.fail(`${what}.results to be an array of results`);
+    result.results = results.map((r, i) => parseZkResult(f, r, `${what}.results[${i}]`));
+  }
+  return result;
+}
+
+function parseJsonLine(f: Fields, text: string): Json {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    f.fail('one JSON object per line (this line is not valid JSON)');
+  }
+  return f.object(value, 'the line');
+}
+
+export function parseNdjsonHistory(text: string, file: string): ZkHistory {
+  const lines = text.split('\n');
+  let header: ZkHistoryHeader | null = null;
+  const ops: ZkHistoryOp[] = [];
+  const ids = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.replace(/\r$/, '');
+    if (raw.trim() === '') continue;
+    const f = new Fields(file, i + 1);
+    const o = parseJsonLine(f, raw);
+    if (header === null) {
+      if (o['kind'] !== 'header') f.fail('a first line {"kind":"header","version":1,...}');
+      if (o['version'] !== 1) f.fail('"version":1 in the header');
+      header = o as ZkHistoryHeader;
+      continue;
+    }
+    if (o['kind'] !== 'op') f.fail('"kind":"op" (only the first line is a header)');
+    const id = f.integer(o['id'], '"id"');
+    if (ids.has(id)) f.fail(`a unique "id" (${id} appeared before)`);
+    ids.add(id);
+    const outcome: ZkOutcome = f.oneOf(o['outcome'], ['ok', 'fail', 'info'] as const, '"outcome"');
+    const invokeUs = f.integer(o['invokeUs'], '"invokeUs"');
+    const completeUs = f.integerOrNull(o['completeUs'], '"completeUs"');
+    if (completeUs !== null && completeUs < invokeUs) f.fail('"completeUs" to be at or after "invokeUs"');
+    if (outcome === 'ok' && completeUs === null) f.fail('a "completeUs" time for an "ok" outcome');
+    const result = o['result'] === null || o['result'] === undefined ? null : parseZkResult(f, o['result'], '"result"');
+    if (outcome === 'ok' && result === null) f.fail('a "result" object for an "ok" outcome');
+    const session = o['session'] === undefined ? null : f.integerOrNull(o['session'], '"session"');
+    const server = o['server'] === undefined ? null : f.integerOrNull(o['server'], '"server"');
+    const zxid = o['zxid'] === undefined ? null : f.integerOrNull(o['zxid'], '"zxid"');
+    ops.push({
+      kind: 'op',
+      id,
+      client: f.integer(o['client'], '"client"'),
+      session,
+      server,
+      op: parseZkOp(f, o['op'], '"op"'),
+      invokeUs,
+      completeUs,
+      outcome,
+      result,
+      zxid,
+    });
+  }
+  if (header === null) throw new HistoryFormatError(file, 1, 'a header line {"kind":"header","version":1,...} (the file is empty)');
+  return { header, ops };
+}
+
+export function formatNdjsonHistory(history: ZkHistory): string {
+  const lines = [JSON.stringify(history.header)];
+  for (const op of history.ops) lines.push(JSON.stringify(op));
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,287 @@
+// Trace-level Zab invariants (zab-reference §6), checked as the run goes, from what servers
+// observe and what the network delivers. Committed txns are compared by history index: the txn a
+// server commits at index i must be the one every other server committed at i. Each check is O(1)
+// or O(log n) per event, never a walk over the history.
+import type { NodeId } from '../../protocol/program.js';
+import type { KernelObserver } from '../kernel/kernel.js';
+import { isQuorum, isVoter, type ZabConfig } from '../../protocol/zab/config.js';
+import type { ZabObservation } from '../../protocol/zab/effects.js';
+import type { ZabDisk } from '../../protocol/zab/disk.js';
+import { historyCount, txnAt } from '../../protocol/zab/history.js';
+import type { ZabMessage } from '../../protocol/zab/messages.js';
+import type { ZabServer } from '../../protocol/zab/state.js';
+import type { Txn } from '../../protocol/zab/txn.js';
+import { pvecLast } from '../../protocol/pvec.js';
+import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../../protocol/zxid.js';
+
+/** The invariants this checker reports, by kebab-case name. */
+export const ZAB_CHECKERS = [
+  'leadership',
+  'integrity',
+  'prefix-consistency',
+  'primary-order',
+  'primary-integrity',
+  'commit-completeness',
+  'history-consistency',
+  'quorum-commit',
+  'zab-anomalies',
+  'single-server-assertions',
+] as const;
+export type ZabCheckerName = (typeof ZAB_CHECKERS)[number];
+
+/** A committed index whose txn no observation has named yet (it arrived inside a snapshot). */
+const UNKNOWN = -1;
+
+export interface Violation {
+  readonly checker: string;
+  readonly atUs: number;
+  readonly node: NodeId;
+  readonly message: string;
+}
+
+export class ZabChecker implements KernelObserver {
+  readonly violations: Violation[] = [];
+  private readonly config: ZabConfig;
+  private readonly stateOf: (node: NodeId) => ZabServer | undefined;
+  private readonly diskOf: (node: NodeId) => ZabDisk;
+  /** The global committed sequence: zxid at each history index. */
+  private readonly committedAt: Zxid[] = [];
+  private readonly indexOfCommitted = new Map<Zxid, number>();
+  /** Every proposed txn, by zxid: one body per zxid, ever. */
+  private readonly proposed = new Map<Zxid, Txn>();
+  private readonly epochLeader = new Map<number, NodeId>();
+  /** Voter ACKs delivered to leaders, by zxid (NEWLEADER acks under <e,0>). */
+  private readonly acks = new Map<Zxid, NodeId[]>();
+  private readonly committedCount = new Map<NodeId, number>();
+  private readonly maxViolations = 100;
+  private nowUs = 0;
+
+  constructor(config: ZabConfig, stateOf: (node: NodeId) => ZabServer | undefined, diskOf: (node: NodeId) => ZabDisk) {
+    this.config = config;
+    this.stateOf = stateOf;
+    this.diskOf = diskOf;
+  }
+
+  get committedLength(): number {
+    return this.committedAt.length;
+  }
+
+  violated(checker: string): boolean {
+    return this.violations.some((v) => v.checker === checker);
+  }
+
+  private fail(checker: ZabCheckerName, node: NodeId, message: string): void {
+    if (this.violations.length < this.maxViolations) this.violations.push({ checker, atUs: this.nowUs, node, message });
+  }
+
+  delivered(from: NodeId, to: NodeId, msg: unknown, nowUs: number): void {
+    const m = msg as ZabMessage;
+    if (m.type !== 'ACK' || !isVoter(this.config, from)) return;
+    this.nowUs = nowUs;
+    const list = this.acks.get(m.zxid);
+    if (list === undefined) this.acks.set(m.zxid, [from]);
+    else if (!list.includes(from)) list.push(from);
+  }
+
+  restarted(node: NodeId): void {
+    this.committedCount.delete(node);
+  }
+
+  observe(node: NodeId, what: unknown, nowUs: number): void {
+    this.nowUs = nowUs;
+    const o = what as ZabObservation;
+    switch (o.kind) {
+      case 'established':
+        return this.onEstablished(node, o.epoch);
+      case 'propose':
+        return this.onPropose(node, o.zxid, o.epoch);
+      case 'commit':
+        return this.onCommit(node, o.zxid, o.index);
+      case 'committedTo':
+        return this.onCommittedTo(node, o.zxid, o.count);
+      case 'activated':
+        return this.onActivated(node, o.epoch, o.count);
+      case 'truncate': {
+        const known = this.committedCount.get(node);
+        if (known !== undefined && o.count < known) this.committedCount.set(node, o.count);
+        return;
+      }
+      case 'logged':
+        return this.onLogged(node, o.zxid, o.index);
+      case 'anomaly':
+        return this.fail('zab-anomalies', node, `${o.flag}: ${o.detail}`);
+      case 'complete':
+        return this.onClientComplete(node, o.zxid, o.outcome, o.result);
+      default:
+        return;
+    }
+  }
+
+  /** Leadership: at most one server establishes itself per epoch. */
+  private onEstablished(node: NodeId, epoch: number): void {
+    const other = this.epochLeader.get(epoch);
+    if (other !== undefined && other !== node) this.fail('leadership', node, `epoch ${epoch} established by both ${other} and ${node}`);
+    else this.epochLeader.set(epoch, node);
+  }
+
+  private onPropose(node: NodeId, zxid: Zxid, epoch: number): void {
+    const leader = this.epochLeader.get(epoch);
+    if (leader !== node) this.fail('leadership', node, `${node} proposed ${formatZxid(zxid)} in epoch ${epoch} established by ${leader ?? 'nobody'}`);
+    const s = this.stateOf(node);
+    const txn = s === undefined ? undefined : txnAt(s, historyCount(s) - 1);
+    if (txn === undefined || txn.zxid !== zxid) return;
+    if (this.proposed.has(zxid)) this.fail('integrity', node, `zxid ${formatZxid(zxid)} proposed twice`);
+    this.proposed.set(zxid, txn);
+    // PrimaryIntegrity: the new primary delivered everything committed in earlier epochs first.
+    if (s !== undefined && s.committed < this.committedBelowEpoch(epoch)) {
+      this.fail('primary-integrity', node, `leader of epoch ${epoch} proposes ${formatZxid(zxid)} having committed ${s.committed} txns, but ${this.committedBelowEpoch(epoch)} of earlier epochs are committed`);
+    }
+  }
+
+  /** How many globally committed txns belong to epochs before `epoch` (a prefix, by primary order). */
+  private committedBelowEpoch(epoch: number): number {
+    const first = makeZxid(epoch, 0);
+    let lo = 0;
+    let hi = this.committedAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const z = this.committedAt[mid] as Zxid;
+      if (z === UNKNOWN || z < first) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private onCommit(node: NodeId, zxid: Zxid, index: number): void {
+    const s = this.stateOf(node);
+    const known = this.committedCount.get(node);
+    if (known !== undefined && index !== known && index > known) {
+      this.fail('prefix-consistency', node, `${node} committed index ${index} (${formatZxid(zxid)}) right after ${known}`);
+    }
+    this.committedCount.set(node, index + 1);
+    this.placeCommitted(node, index, zxid);
+    // Integrity: the committed txn is the one its primary broadcast.
+    const proposed = this.proposed.get(zxid);
+    const txn = s === undefined ? undefined : txnAt(s, index);
+    if (proposed === undefined) {
+      if (this.proposed.size > 0 && epochOf(zxid) > 0) this.fail('integrity', node, `${node} committed ${formatZxid(zxid)} that no primary proposed`);
+    } else if (txn !== undefined && txn !== proposed && txn.body !== proposed.body) {
+      this.fail('integrity', node, `${node} committed a different body for ${formatZxid(zxid)}`);
+    }
+    if (s !== undefined && s.role === 'LEADING') this.checkQuorumCommit(node, zxid);
+  }
+
+  /** The txn at `index` must agree with every other server; a new index must extend the order. */
+  private placeCommitted(node: NodeId, index: number, zxid: Zxid): void {
+    const existing = this.committedAt[index];
+    if (existing === UNKNOWN) {
+      // A snapshot vouched for this index without naming its txn; now we know it.
+      this.committedAt[index] = zxid;
+      this.indexOfCommitted.set(zxid, index);
+      return;
+    }
+    if (existing !== undefined) {
+      if (existing !== zxid) this.fail('prefix-consistency', node, `${node} committed ${formatZxid(zxid)} at index ${index}, where ${formatZxid(existing)} was committed`);
+      return;
+    }
+    if (index !== this.committedAt.length) {
+      this.fail('prefix-consistency', node, `${node} committed index ${index} but only ${this.committedAt.length} txns are known committed`);
+      return;
+    }
+    const prev = this.committedAt[index - 1];
+    if (prev !== undefined && prev !== UNKNOWN) {
+      if (zxid <= prev) this.fail('primary-order', node, `${formatZxid(zxid)} committed after ${formatZxid(prev)} (GlobalPrimaryOrder)`);
+      else if (epochOf(zxid) === epochOf(prev) && counterOf(zxid) !== counterOf(prev) + 1) {
+        this.fail('primary-order', node, `${formatZxid(zxid)} committed right after ${formatZxid(prev)}: a proposal of the same primary was skipped (LocalPrimaryOrder)`);
+      }
+    }
+    this.committedAt.push(zxid);
+    this.indexOfCommitted.set(zxid, index);
+  }
+
+  private onCommittedTo(node: NodeId, zxid: Zxid, count: number): void {
+    this.committedCount.set(node, count);
+    if (count === 0) return;
+    const s = this.stateOf(node);
+    // Txns committed by activation (the initial history) enter the global sequence here.
+    // Txns folded into a snapshot cannot be named: they enter as placeholders.
+    if (s !== undefined) {
+      for (let i = this.committedAt.length; i < count; i++) {
+        const txn = txnAt(s, i);
+        if (txn === undefined) this.committedAt.push(UNKNOWN);
+        else this.placeCommitted(node, i, txn.zxid);
+      }
+    }
+    const existing = this.committedAt[count - 1];
+    if (existing === UNKNOWN && counterOf(zxid) !== 0) {
+      this.committedAt[count - 1] = zxid;
+      this.indexOfCommitted.set(zxid, count - 1);
+      return;
+    }
+    // After a SNAP the history may end at an epoch marker <e,0>, which names no txn.
+    if (existing !== undefined && counterOf(zxid) !== 0 && existing !== zxid) {
+      this.fail('prefix-consistency', node, `${node} is in sync at ${formatZxid(zxid)} (${count} txns) but txn ${count - 1} committed is ${formatZxid(existing)}`);
+    }
+  }
+
+  /** CommitCompleteness: an activated leader's history holds everything ever committed. */
+  private onActivated(node: NodeId, epoch: number, count: number): void {
+    const s = this.stateOf(node);
+    const need = this.committedAt.length;
+    if (count < need) {
+      this.fail('commit-completeness', node, `leader ${node} of epoch ${epoch} has ${count} txns, but ${need} were committed (last ${formatZxid(this.committedAt[need - 1] as Zxid)})`);
+    } else if (need > 0 && s !== undefined) {
+      const txn = txnAt(s, need - 1);
+      const expected = this.committedAt[need - 1] as Zxid;
+      if (txn !== undefined && expected !== UNKNOWN && txn.zxid !== expected) {
+        this.fail('commit-completeness', node, `leader ${node} of epoch ${epoch} has ${formatZxid(txn.zxid)} where ${formatZxid(expected)} was committed`);
+      }
+    }
+    // Quorum commit for the initial history: a voter quorum acked NEWLEADER.
+    const ackers = [...(this.acks.get(makeZxid(epoch, 0)) ?? []), node];
+    if (!isQuorum(this.config, ackers)) this.fail('quorum-commit', node, `epoch ${epoch} activated with NEWLEADER acks from {${ackers.join(',')}} only`);
+  }
+
+  /** Quorum commit: the leader commits only what a voter quorum (itself included, once durable) acked. */
+  private checkQuorumCommit(leader: NodeId, zxid: Zxid): void {
+    const ackers = (this.acks.get(zxid) ?? []).slice();
+    const durable = pvecLast(this.diskOf(leader).log);
+    if (durable !== undefined && durable.zxid >= zxid && !ackers.includes(leader)) ackers.push(leader);
+    if (!isQuorum(this.config, ackers)) this.fail('quorum-commit', leader, `${formatZxid(zxid)} committed with acks from {${ackers.join(',')}} only`);
+    this.acks.delete(zxid);
+  }
+
+  /** HistoryConsistency: a learner's log position holds what its leader's does. */
+  private onLogged(node: NodeId, zxid: Zxid, index: number): void {
+    const s = this.stateOf(node);
+    if (s === undefined || s.learner === null) return;
+    const leader = this.stateOf(s.learner.leader);
+    if (leader === undefined || leader.role !== 'LEADING' || leader.leader === null || leader.leader.epoch !== s.learner.newEpoch) return;
+    const at = txnAt(leader, index);
+    if (at === undefined) {
+      if (index < historyCount(leader)) return; // folded into the leader's snapshot
+      this.fail('history-consistency', node, `${node} logged ${formatZxid(zxid)} at index ${index}, beyond its leader's history (${historyCount(leader)} txns)`);
+    } else if (at.zxid !== zxid) {
+      this.fail('history-consistency', node, `${node} logged ${formatZxid(zxid)} at index ${index}, where its leader has ${formatZxid(at.zxid)}`);
+    }
+  }
+
+  /** A write a client was told succeeded must be committed. */
+  private onClientComplete(node: NodeId, zxid: Zxid | null, outcome: string, result: unknown): void {
+    // Write acks of the kv machine carry only the new version; reads carry the value too.
+    if (outcome !== 'ok' || zxid === null || typeof result !== 'object' || result === null || !('version' in result) || 'value' in result) return;
+    if (!this.indexOfCommitted.has(zxid)) this.fail('commit-completeness', node, `client ${node} was told ${formatZxid(zxid)} succeeded, but it is not committed`);
+  }
+
+  /** The first violation of each checker, for verdicts. */
+  verdicts(): Record<string, 'ok' | 'violated'> {
+    const out: Record<string, 'ok' | 'violated'> = {};
+    for (const name of ZAB_CHECKERS) out[name] = this.violated(name) ? 'violated' : 'ok';
+    return out;
+  }
+
+  /** Used by the single-server assertions verdict. */
+  recordAssertion(node: NodeId, message: string): void {
+    this.fail('single-server-assertions', node, message);
+  }
+}

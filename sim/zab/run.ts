@@ -1,0 +1,175 @@
+// One Zab run: servers and clients on the kernel, a client workload, a fault phase, then a liveness
+// phase (heal, restart and resume everything) after which a leader must be established and every
+// server's committed history must converge. Checkers watch the whole run.
+import type { NodeId } from '../../protocol/program.js';
+import { ENV } from '../../protocol/program.js';
+import { basicClientProgram } from '../../protocol/client/basic-client.js';
+import { kvStateMachine, type KvOp } from '../../protocol/zab/kv-sm.js';
+import type { ZabObservation } from '../../protocol/zab/effects.js';
+import type { ZabDisk } from '../../protocol/zab/disk.js';
+import type { ZabServer } from '../../protocol/zab/state.js';
+import { zabServerProgram } from '../../protocol/zab/server.js';
+import { formatZxid } from '../../protocol/zxid.js';
+import { Kernel, type RunResult } from '../kernel/kernel.js';
+import type { KernelOptions } from '../options.js';
+import { forkRng } from '../rng.js';
+import { HashSink, TRACE_VERSION, type TraceSink } from '../trace/sink.js';
+import { ZabChecker, ZAB_CHECKERS, type Violation } from './checker.js';
+import { applyFault } from './faults.js';
+import { clientIds, serverIds, zabConfigOf, type RunOptions } from './options.js';
+
+export type Verdict = 'ok' | 'violated' | 'unknown';
+
+export interface RunReport {
+  readonly scenario: string;
+  readonly seed: string;
+  readonly events: number;
+  readonly simulatedMs: number;
+  readonly traceHash: string;
+  readonly verdicts: Record<string, Verdict>;
+  readonly violations: readonly Violation[];
+  readonly liveness: { readonly verdict: Verdict; readonly reason: string };
+  readonly exitCode: number;
+  readonly stop: RunResult['stop'];
+  readonly error?: string;
+  readonly stats: { readonly committed: number; readonly opsInvoked: number; readonly opsOk: number; readonly opsInfo: number; readonly leaderChanges: number };
+}
+
+const MS = 1000;
+
+export interface RunHooks {
+  /** Called once the kernel exists, before it runs (scenarios add scripted steps here). */
+  readonly setup?: (kernel: Kernel, servers: readonly NodeId[]) => void;
+}
+
+export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), hooks: RunHooks = {}): RunReport {
+  const config = zabConfigOf(options);
+  const servers = serverIds(options);
+  const clients = clientIds(options);
+  const kernelOptions: KernelOptions = {
+    seed: options.seed,
+    timeMaxUs: options.durationMs * MS,
+    eventsMax: options.eventsMax,
+    network: options.network,
+    disk: options.disk,
+  };
+  trace.line({ kind: 'header', version: TRACE_VERSION, seed: options.seed, options });
+  const kernel = new Kernel(kernelOptions, trace);
+  const program = zabServerProgram(config, kvStateMachine);
+  for (const id of servers) kernel.addNode(id, program);
+  const clientProgram = basicClientProgram(servers, options.workload.requestTimeoutMs);
+  for (const id of clients) kernel.addNode(id, clientProgram);
+
+  const checker = new ZabChecker(config, (id) => kernel.stateOf(id) as ZabServer | undefined, (id) => kernel.diskOf(id) as ZabDisk);
+  kernel.addObserver(checker);
+  const stats = { committed: 0, opsInvoked: 0, opsOk: 0, opsInfo: 0, leaderChanges: 0 };
+  const openOps = new Map<string, number>();
+  kernel.addObserver({
+    observe(_node, what) {
+      const o = what as ZabObservation;
+      if (o.kind === 'invoke') {
+        stats.opsInvoked++;
+        openOps.set(`${o.client}:${o.xid}`, kernel.nowUs);
+      } else if (o.kind === 'complete') {
+        openOps.delete(`${o.client}:${o.xid}`);
+        if (o.outcome === 'ok') stats.opsOk++;
+        if (o.outcome === 'info') stats.opsInfo++;
+      } else if (o.kind === 'activated') stats.leaderChanges++;
+    },
+  });
+
+  scheduleWorkload(kernel, options, clients);
+  const faultRng = forkRng(options.seed, 'faults');
+  for (const f of options.faults) kernel.at(f.atMs * MS, () => applyFault(kernel, servers, f, faultRng));
+  if (options.faultsUntilMs > 0) {
+    kernel.at(options.faultsUntilMs * MS, () => {
+      kernel.record({ k: 'phase', phase: 'liveness', note: 'faults stop: heal, restart and resume every node' });
+      kernel.healAll();
+      for (const id of servers) {
+        kernel.resume(id);
+        kernel.restart(id);
+        kernel.setTimerSkew(id, 1);
+      }
+    });
+  }
+  hooks.setup?.(kernel, servers);
+  kernel.startAll();
+  const result = kernel.run();
+  if (result.stop === 'assertion') checker.recordAssertion(result.error?.node ?? 0, result.error?.message ?? 'assertion');
+
+  const verdicts: Record<string, Verdict> = { ...checker.verdicts() };
+  const liveness = judgeLiveness(kernel, options, servers, openOps);
+  verdicts['liveness'] = liveness.verdict;
+  stats.committed = checker.committedLength;
+  const safetyViolated = ZAB_CHECKERS.some((c) => verdicts[c] === 'violated');
+  const exitCode = result.stop === 'error' ? 4 : safetyViolated ? 1 : liveness.verdict === 'violated' ? 3 : 0;
+  for (const v of checker.violations.slice(0, 20)) kernel.record({ k: 'violation', checker: v.checker, node: v.node, message: v.message, at: v.atUs });
+  kernel.record({ k: 'verdicts', verdicts, liveness: liveness.reason, exitCode });
+  const traceHash = trace.close({ exitCode });
+  return {
+    scenario: options.scenario,
+    seed: options.seed,
+    events: result.events,
+    simulatedMs: Math.round(result.nowUs / MS),
+    traceHash,
+    verdicts,
+    violations: checker.violations,
+    liveness,
+    exitCode,
+    stop: result.stop,
+    ...(result.error === undefined ? {} : { error: result.error.message }),
+    stats,
+  };
+}
+
+/** Each client issues operations at exponential gaps, from the workload stream. */
+function scheduleWorkload(kernel: Kernel, options: RunOptions, clients: readonly NodeId[]): void {
+  const w = options.workload;
+  const rng = forkRng(options.seed, 'workload');
+  for (const client of clients) {
+    let tMs = 500 + rng.exponential(w.meanIntervalMs);
+    let n = 0;
+    while (tMs < w.stopAtMs) {
+      const key = `k${rng.intInclusive(0, w.keys - 1)}`;
+      const roll = rng.next();
+      n++;
+      const op: KvOp =
+        roll < 0.45 ? { type: 'set', key, value: `${client}.${n}` } : roll < 0.8 ? { type: 'get', key } : { type: 'cas', key, version: rng.intInclusive(-1, 3), value: `${client}.${n}` };
+      kernel.at(Math.round(tMs * MS), () => kernel.inject(client, { type: 'APP_OP', op }));
+      tMs += 1 + rng.exponential(w.meanIntervalMs);
+    }
+  }
+}
+
+/**
+ * After the liveness phase: one leader in BROADCAST, every server following it in BROADCAST with
+ * the same committed history, and no client operation left open for longer than its timeout.
+ */
+function judgeLiveness(kernel: Kernel, options: RunOptions, servers: readonly NodeId[], openOps: Map<string, number>): { verdict: Verdict; reason: string } {
+  if (options.faultsUntilMs <= 0 && options.faults.length > 0) return { verdict: 'unknown', reason: 'no liveness phase in this run' };
+  const states = servers.map((id) => ({ id, s: kernel.stateOf(id) as ZabServer | undefined }));
+  const down = states.filter((x) => x.s === undefined).map((x) => x.id);
+  if (down.length > 0) return { verdict: 'violated', reason: `servers down at the end: ${down.join(',')}` };
+  const leaders = states.filter((x) => x.s?.role === 'LEADING' && x.s.phase === 'BROADCAST');
+  if (leaders.length !== 1) {
+    const roles = states.map((x) => `${x.id}:${x.s?.role}/${x.s?.phase}`).join(' ');
+    return { verdict: 'violated', reason: `${leaders.length} active leaders at the end (${roles})` };
+  }
+  const leader = leaders[0]!;
+  for (const { id, s } of states) {
+    if (s === undefined || id === leader.id) continue;
+    if (s.phase !== 'BROADCAST' || s.learner?.leader !== leader.id) return { verdict: 'violated', reason: `server ${id} is ${s.role}/${s.phase}, not following leader ${leader.id}` };
+    // Compare committed histories by length: after activation or a SNAP, lastProcessedZxid may be
+    // the epoch marker <e,0> on one server and the last txn's zxid on another.
+    if (s.committed !== leader.s!.committed) {
+      return { verdict: 'violated', reason: `server ${id} has ${s.committed} txns committed (at ${formatZxid(s.lastProcessedZxid)}), leader ${leader.id} has ${leader.s!.committed}` };
+    }
+  }
+  const deadlineUs = kernel.nowUs - options.workload.requestTimeoutMs * MS * 2;
+  for (const [op, invokedUs] of openOps) {
+    if (invokedUs < deadlineUs) return { verdict: 'violated', reason: `client operation ${op} open since ${Math.round(invokedUs / MS)} ms` };
+  }
+  return { verdict: 'ok', reason: `leader ${leader.id} in epoch ${leader.s!.currentEpoch}; all ${servers.length} servers hold the same ${leader.s!.committed} committed txns` };
+}
+
+export { ENV };

@@ -1,0 +1,194 @@
+// fast-check arbitraries for conformance op sequences (plain JSON, replayable against zabsim).
+//
+// The path space is small on purpose so ops collide: parents /a and /c, children /a/b, /a/x, /c/d,
+// sequential prefixes /s-, /a/s-, /c/s- and the names those produce early on (/a/s-0000000000, …;
+// the suffix is the parent's cversion, which counts every child creation, so small numbers recur).
+// The sequence root '/' is only read, never written, so a sequence cannot lock itself out.
+
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import type { AclEntry, CreateMode, MultiSubOp, Op, Slot } from './types.js';
+
+export const PERMS = { READ: 1, WRITE: 2, CREATE: 4, DELETE: 8, ADMIN: 16, ALL: 31 } as const;
+
+/** The digest id ZooKeeper derives from 'user:password' (DigestAuthenticationProvider). */
+export function digestId(userPassword: string): string {
+  const user = userPassword.split(':')[0] ?? '';
+  return `${user}:${createHash('sha1').update(userPassword, 'utf8').digest('base64')}`;
+}
+
+export const CREDENTIALS = ['alice:secret', 'bob:secret', 'alice:wrong'] as const;
+
+export const ACLS = {
+  open: [{ perms: PERMS.ALL, scheme: 'world', id: 'anyone' }],
+  readOnly: [{ perms: PERMS.READ, scheme: 'world', id: 'anyone' }],
+  /** Read+create for everyone: children can be added but not removed. */
+  readCreate: [{ perms: PERMS.READ | PERMS.CREATE, scheme: 'world', id: 'anyone' }],
+  creatorAll: [{ perms: PERMS.ALL, scheme: 'auth', id: '' }],
+  alice: [{ perms: PERMS.ALL, scheme: 'digest', id: digestId('alice:secret') }],
+  aliceWorldRead: [
+    { perms: PERMS.ALL, scheme: 'digest', id: digestId('alice:secret') },
+    { perms: PERMS.READ, scheme: 'world', id: 'anyone' },
+  ],
+  bobAdminOnly: [{ perms: PERMS.ADMIN, scheme: 'digest', id: digestId('bob:secret') }],
+} satisfies Record<string, AclEntry[]>;
+
+export const PARENTS = ['/a', '/c'] as const;
+export const CHILDREN = ['/a/b', '/a/x', '/c/d'] as const;
+export const SEQ_PREFIXES = ['/s-', '/a/s-', '/c/s-'] as const;
+export const SEQ_NAMES = [
+  '/s-0000000000',
+  '/s-0000000001',
+  '/a/s-0000000000',
+  '/a/s-0000000001',
+  '/a/s-0000000002',
+  '/c/s-0000000000',
+  '/c/s-0000000001',
+] as const;
+
+const slotArb: fc.Arbitrary<Slot> = fc.constantFrom<Slot>(0, 1);
+const dataArb = fc.constantFrom('', 'x', 'hello', 'v2');
+/** -1 (unconditional) and small versions: right about as often as wrong. */
+const versionArb = fc.constantFrom(-1, -1, 0, 0, 1, 2, 5);
+/** Watches are the point of most reads. */
+const watchArb = fc.constantFrom(true, true, false);
+const modeArb = fc.constantFrom<CreateMode>('persistent', 'ephemeral', 'persistent_sequential', 'ephemeral_sequential');
+const aclArb = fc.oneof(
+  { arbitrary: fc.constant(ACLS.open), weight: 6 },
+  { arbitrary: fc.constantFrom(...Object.values(ACLS)), weight: 2 },
+);
+/** Paths that ops modify (never the root). */
+const nodePathArb = fc.oneof(
+  { arbitrary: fc.constantFrom(...PARENTS), weight: 8 },
+  { arbitrary: fc.constantFrom(...CHILDREN), weight: 4 },
+  { arbitrary: fc.constantFrom(...SEQ_NAMES), weight: 1 },
+);
+const createPathArb = fc.oneof(
+  { arbitrary: fc.constantFrom(...PARENTS), weight: 4 },
+  { arbitrary: fc.constantFrom(...CHILDREN), weight: 3 },
+  { arbitrary: fc.constantFrom(...SEQ_PREFIXES), weight: 2 },
+);
+/** Paths that reads may target: the node paths plus the root. */
+const readPathArb = fc.oneof({ arbitrary: fc.constant('/'), weight: 2 }, { arbitrary: nodePathArb, weight: 6 });
+
+/**
+ * Mostly plain modes on plain paths and sequential modes on the sequential prefixes (so later ops
+ * can hit the generated names), sometimes any mode on any path (e.g. '/a' sequential -> '/a0000000003').
+ */
+const plainModeArb = fc.constantFrom<CreateMode>('persistent', 'persistent', 'persistent', 'persistent', 'ephemeral');
+const seqModeArb = fc.constantFrom<CreateMode>('persistent_sequential', 'ephemeral_sequential');
+const createPathModeArb: fc.Arbitrary<{ path: string; mode: CreateMode }> = fc.oneof(
+  { arbitrary: fc.record({ path: fc.constantFrom<string>(...PARENTS), mode: plainModeArb }), weight: 5 },
+  { arbitrary: fc.record({ path: fc.constantFrom<string>(...CHILDREN), mode: plainModeArb }), weight: 4 },
+  { arbitrary: fc.record({ path: fc.constantFrom<string>(...SEQ_PREFIXES), mode: seqModeArb }), weight: 3 },
+  { arbitrary: fc.record({ path: createPathArb, mode: modeArb }), weight: 1 },
+);
+
+const createArb: fc.Arbitrary<Op> = fc
+  .record({ s: slotArb, pm: createPathModeArb, data: dataArb, acl: aclArb })
+  .map(({ s, pm, data, acl }) => ({ kind: 'create' as const, s, path: pm.path, data, acl, mode: pm.mode }));
+
+const deleteArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('delete' as const),
+  s: slotArb,
+  path: nodePathArb,
+  version: versionArb,
+});
+
+const setDataArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('setData' as const),
+  s: slotArb,
+  path: nodePathArb,
+  data: dataArb,
+  version: versionArb,
+});
+
+const getDataArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('getData' as const),
+  s: slotArb,
+  path: readPathArb,
+  watch: watchArb,
+});
+
+const existsArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('exists' as const),
+  s: slotArb,
+  path: readPathArb,
+  watch: watchArb,
+});
+
+const getChildrenArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('getChildren' as const),
+  s: slotArb,
+  path: readPathArb,
+  watch: watchArb,
+});
+
+const getAclArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('getACL' as const),
+  s: slotArb,
+  path: readPathArb,
+});
+
+const setAclArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('setACL' as const),
+  s: slotArb,
+  path: nodePathArb,
+  acl: fc.constantFrom(...Object.values(ACLS)),
+  version: versionArb,
+});
+
+const addAuthArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('addAuth' as const),
+  s: slotArb,
+  scheme: fc.constant('digest' as const),
+  auth: fc.constantFrom(...CREDENTIALS),
+});
+
+const multiSubArb: fc.Arbitrary<MultiSubOp> = fc.oneof(
+  {
+    arbitrary: fc
+      .record({ pm: createPathModeArb, data: dataArb })
+      .map(({ pm, data }) => ({ op: 'create' as const, path: pm.path, data, acl: ACLS.open, mode: pm.mode })),
+    weight: 3,
+  },
+  { arbitrary: fc.record({ op: fc.constant('delete' as const), path: nodePathArb, version: versionArb }), weight: 1 },
+  {
+    arbitrary: fc.record({ op: fc.constant('setData' as const), path: nodePathArb, data: dataArb, version: versionArb }),
+    weight: 1,
+  },
+  { arbitrary: fc.record({ op: fc.constant('check' as const), path: nodePathArb, version: versionArb }), weight: 1 },
+);
+
+const multiArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('multi' as const),
+  s: slotArb,
+  ops: fc.array(multiSubArb, { minLength: 1, maxLength: 3 }),
+});
+
+const closeArb: fc.Arbitrary<Op> = fc.record({ kind: fc.constant('close' as const), s: slotArb });
+
+/** One op; writes dominate so the tree actually changes. */
+export const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { arbitrary: createArb, weight: 12 },
+  { arbitrary: deleteArb, weight: 5 },
+  { arbitrary: setDataArb, weight: 5 },
+  { arbitrary: getDataArb, weight: 4 },
+  { arbitrary: existsArb, weight: 4 },
+  { arbitrary: getChildrenArb, weight: 4 },
+  { arbitrary: getAclArb, weight: 2 },
+  { arbitrary: setAclArb, weight: 2 },
+  { arbitrary: addAuthArb, weight: 2 },
+  { arbitrary: multiArb, weight: 4 },
+  { arbitrary: closeArb, weight: 1 },
+);
+
+/** A sequence of exactly `length` ops. */
+export function opSequenceArb(length = 30): fc.Arbitrary<Op[]> {
+  return fc.array(opArb, { minLength: length, maxLength: length });
+}
+
+/** Deterministic sample: the same (seed, count, length) always yields the same sequences. */
+export function sampleSequences(seed: number, count: number, length = 30): Op[][] {
+  return fc.sample(opSequenceArb(length), { seed, numRuns: count });
+}
