@@ -28,7 +28,7 @@ function tailOffset(v: PVec<unknown>): number {
 }
 
 export function pvecGet<T>(v: PVec<T>, index: number): T {
-  assert(index >= 0 && index < v.size, `pvec index ${index} out of range 0..${v.size - 1}`);
+  if (index < 0 || index >= v.size) assert(false, `pvec index ${index} out of range 0..${v.size - 1}`);
   if (index >= tailOffset(v)) return v.tail[index & MASK] as T;
   let node: Trie = v.root;
   for (let level = v.shift; level > 0; level -= BITS) node = node[(index >>> level) & MASK] as Trie;

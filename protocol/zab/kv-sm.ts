@@ -3,6 +3,7 @@
 // txn, as ZooKeeper's failed writes are), so it consumes a zxid.
 import type { Zxid } from '../zxid.js';
 import type { StateMachine } from './txn.js';
+import { emptyMap, mapGet, mapSet, type PersistentMap } from '../tree/hamt.js';
 
 export type KvOp =
   | { readonly type: 'set'; readonly key: string; readonly value: string }
@@ -19,18 +20,18 @@ export interface KvEntry {
   readonly mzxid: Zxid;
 }
 
-/** Keys are few in our workloads, so a copied record per write stays O(keys), a small bound. */
-export type KvState = Readonly<Record<string, KvEntry>>;
+/** A persistent hash map: a write copies one path, never the whole map. */
+export type KvState = PersistentMap<KvEntry>;
 
 export const kvStateMachine: StateMachine = {
   name: 'kv',
-  empty: () => ({}),
+  empty: () => emptyMap<KvEntry>(),
   isWrite: (op) => (op as KvOp).type !== 'get',
   prep(state, op) {
     const o = op as KvOp;
     const s = state as KvState;
     if (o.type === 'cas') {
-      const current = s[o.key];
+      const current = mapGet(s, o.key);
       const version = current === undefined ? -1 : current.version;
       if (version !== o.version) return { type: 'error', key: o.key, error: 'BADVERSION' } satisfies KvBody;
       return { type: 'set', key: o.key, value: o.value } satisfies KvBody;
@@ -42,12 +43,12 @@ export const kvStateMachine: StateMachine = {
     const b = body as KvBody;
     const s = state as KvState;
     if (b.type === 'error') return { state, result: { error: b.error } };
-    const version = (s[b.key]?.version ?? -1) + 1;
-    return { state: { ...s, [b.key]: { value: b.value, version, mzxid: zxid } }, result: { version } };
+    const version = (mapGet(s, b.key)?.version ?? -1) + 1;
+    return { state: mapSet(s, b.key, { value: b.value, version, mzxid: zxid }), result: { version } };
   },
   read(state, op) {
     const o = op as KvOp;
-    const entry = (state as KvState)[o.key];
+    const entry = mapGet(state as KvState, o.key);
     return entry === undefined ? null : { value: entry.value, version: entry.version, mzxid: entry.mzxid };
   },
   describeOp(op) {

@@ -111,6 +111,8 @@ export class ZabChecker implements KernelObserver {
       case 'anomaly':
         return this.fail('zab-anomalies', node, `${o.flag}: ${o.detail}`);
       case 'complete':
+        if (o.write === true) return this.onZkWriteComplete(node, o.zxid, o.outcome);
+        if (o.write === false) return;
         return this.onClientComplete(node, o.zxid, o.outcome, o.result);
       default:
         return;
@@ -271,6 +273,12 @@ export class ZabChecker implements KernelObserver {
     // Write acks of the kv machine carry only the new version; reads carry the value too.
     if (outcome !== 'ok' || zxid === null || typeof result !== 'object' || result === null || !('version' in result) || 'value' in result) return;
     if (!this.indexOfCommitted.has(zxid)) this.fail('commit-completeness', node, `client ${node} was told ${formatZxid(zxid)} succeeded, but it is not committed`);
+  }
+
+  /** ZooKeeper clients: any reply to a write carries its txn's zxid (failed writes are error txns), which must be committed. */
+  private onZkWriteComplete(node: NodeId, zxid: Zxid | null, outcome: string): void {
+    if (outcome !== 'ok' || zxid === null) return;
+    if (!this.indexOfCommitted.has(zxid)) this.fail('commit-completeness', node, `client ${node} got a reply for write ${formatZxid(zxid)}, but it is not committed`);
   }
 
   /** The first violation of each checker, for verdicts. */

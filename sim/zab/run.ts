@@ -122,23 +122,28 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   };
 }
 
-/** Each client issues operations at exponential gaps, from the workload stream. */
+/**
+ * Each client issues operations at exponential gaps, from the workload stream. Each operation
+ * schedules the next when it fires, so the queue holds one pending operation per client, not all.
+ */
 function scheduleWorkload(kernel: Kernel, options: RunOptions, clients: readonly NodeId[]): void {
   const w = options.workload;
   const rng = forkRng(options.seed, 'workload');
-  for (const client of clients) {
-    let tMs = 500 + rng.exponential(w.meanIntervalMs);
-    let n = 0;
-    while (tMs < w.stopAtMs) {
+  const counters = new Map<NodeId, number>();
+  const next = (client: NodeId, tMs: number): void => {
+    if (tMs >= w.stopAtMs) return;
+    kernel.at(Math.round(tMs * MS), () => {
+      const n = (counters.get(client) ?? 0) + 1;
+      counters.set(client, n);
       const key = `k${rng.intInclusive(0, w.keys - 1)}`;
       const roll = rng.next();
-      n++;
       const op: KvOp =
         roll < 0.45 ? { type: 'set', key, value: `${client}.${n}` } : roll < 0.8 ? { type: 'get', key } : { type: 'cas', key, version: rng.intInclusive(-1, 3), value: `${client}.${n}` };
-      kernel.at(Math.round(tMs * MS), () => kernel.inject(client, { type: 'APP_OP', op }));
-      tMs += 1 + rng.exponential(w.meanIntervalMs);
-    }
-  }
+      kernel.inject(client, { type: 'APP_OP', op });
+      next(client, tMs + 1 + rng.exponential(w.meanIntervalMs));
+    });
+  };
+  for (const client of clients) next(client, 500 + rng.exponential(w.meanIntervalMs));
 }
 
 /**

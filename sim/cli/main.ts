@@ -1,0 +1,61 @@
+// zabsim's command line. Every command returns an exit code: 0 all checks hold, 1 safety
+// violation, 2 bad usage or input (one line, no stack trace), 3 liveness failure, 4 internal error.
+import { EXIT, InputError, UsageError } from './errors.js';
+import { replayCommand, REPLAY_USAGE } from './replay.js';
+import { runCommand, RUN_USAGE } from './run.js';
+import { runCheck } from './check.js';
+import { BUILTIN_SCENARIOS } from '../scenarios/builtin.js';
+import { HistoryFormatError } from '../history/types.js';
+
+const HELP = `zabsim: a deterministic simulator of ZooKeeper's atomic broadcast (Zab)
+
+commands
+  ${RUN_USAGE.replace('usage: ', '')}
+  ${REPLAY_USAGE.replace('usage: ', '')}
+  zabsim check <history> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--json]
+  zabsim scenarios [--json]
+
+built-in scenarios
+${BUILTIN_SCENARIOS.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
+
+exit codes: 0 all checks hold, 1 safety violation, 2 bad usage or input, 3 liveness failure, 4 internal error
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(HELP);
+        return EXIT.ok;
+      case 'run':
+        return runCommand(rest);
+      case 'replay':
+        return replayCommand(rest);
+      case 'check':
+        return await runCheck(rest);
+      case 'scenarios':
+        if (rest.includes('--json')) process.stdout.write(`${JSON.stringify(BUILTIN_SCENARIOS.map((s) => ({ name: s.name, description: s.description })))}\n`);
+        else for (const s of BUILTIN_SCENARIOS) process.stdout.write(`${s.name.padEnd(10)} ${s.description}\n`);
+        return EXIT.ok;
+      default:
+        throw new UsageError(`unknown command "${command}" (expected run, replay, check or scenarios; see zabsim --help)`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError || error instanceof HistoryFormatError) {
+      process.stderr.write(`zabsim ${command}: ${error.message.split('\n')[0]}\n`);
+      return EXIT.usage;
+    }
+    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      process.stderr.write(`zabsim ${command}: ${(error as Error).message.split('\n')[0]}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`zabsim ${command}: internal error: ${(error as Error).message}\n`);
+    return EXIT.internal;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

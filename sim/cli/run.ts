@@ -1,0 +1,135 @@
+// `zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace F] [--json]`
+// Runs a scenario, prints a timeline and the verdicts (or one JSON object), and always leaves the
+// trace behind: in --trace F, or under reports/out/ by default.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeChalk } from './color.js';
+import { EXIT, UsageError } from './errors.js';
+import { TimelineSink } from './timeline.js';
+import { builtinScenario, BUILTIN_SCENARIOS } from '../scenarios/builtin.js';
+import { FileSink } from '../trace/sink.js';
+import { runZab, type RunReport } from '../zab/run.js';
+import { loadScenarioFile } from '../zab/scenario-file.js';
+import type { RunOptions } from '../zab/options.js';
+
+export const RUN_USAGE = 'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--json]';
+
+export function resolveScenario(name: string, seed: string, servers: number | undefined, observers: number | undefined): RunOptions {
+  const builtin = builtinScenario(name);
+  if (builtin !== undefined) return builtin.build(seed, servers, observers);
+  if (!name.endsWith('.json')) {
+    throw new UsageError(`unknown scenario "${name}": expected a built-in name (${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')}) or a .json scenario file`);
+  }
+  let options = loadScenarioFile(name, seed);
+  if (servers !== undefined) options = { ...options, servers };
+  if (observers !== undefined) options = { ...options, observers };
+  return options;
+}
+
+function intFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} expects an integer in ${min}..${max}, got "${value}"`);
+  return n;
+}
+
+export function runCommand(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      seed: { type: 'string' },
+      servers: { type: 'string' },
+      observers: { type: 'string' },
+      trace: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${RUN_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected one scenario name or file\n${RUN_USAGE}`);
+  const scenario = positionals[0] as string;
+  const seed = values.seed ?? '1';
+  const servers = intFlag(values.servers, 'servers', 1, 9);
+  const observers = intFlag(values.observers, 'observers', 0, 9);
+  const options = resolveScenario(scenario, seed, servers, observers);
+  const tracePath = values.trace ?? join('reports', 'out', 'runs', `${safeName(options.scenario)}-seed-${safeName(seed)}.trace.ndjson`);
+  mkdirSync(dirname(tracePath), { recursive: true });
+  const file = new FileSink(tracePath);
+  const c = makeChalk();
+  const out = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  if (!values.json) {
+    out(c.bold(`zabsim run ${options.scenario}  seed=${seed}  servers=${options.servers}  observers=${options.observers}  clients=${options.workload.clients}`));
+    out(c.dim(`tickTime=${options.zab.tickTimeMs}ms initLimit=${options.zab.initLimit} syncLimit=${options.zab.syncLimit} syncPersistence=${options.zab.syncPersistence}${options.zab.mutants.length > 0 ? ` mutants=${options.zab.mutants.join(',')}` : ''}`));
+  }
+  const sink = values.json ? file : new TimelineSink(file, out, c);
+  const wallStart = performance.now();
+  const report = runZab(options, sink);
+  const wallMs = performance.now() - wallStart;
+  if (report.exitCode !== EXIT.ok) writeCapsule(options, report, tracePath);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(jsonReport(report, tracePath, wallMs))}\n`);
+  } else {
+    printVerdicts(report, tracePath, wallMs, out);
+  }
+  return report.exitCode;
+}
+
+export function jsonReport(report: RunReport, tracePath: string, wallMs: number): object {
+  return {
+    scenario: report.scenario,
+    seed: report.seed,
+    events: report.events,
+    simulatedMs: report.simulatedMs,
+    wallMs: Math.round(wallMs),
+    traceHash: report.traceHash,
+    verdicts: report.verdicts,
+    liveness: report.liveness.reason,
+    violations: report.violations.slice(0, 10),
+    stats: report.stats,
+    exitCode: report.exitCode,
+    trace: tracePath,
+  };
+}
+
+function printVerdicts(report: RunReport, tracePath: string, wallMs: number, out: (line: string) => void): void {
+  const c = makeChalk();
+  out('');
+  out(c.bold('verdicts'));
+  for (const [name, verdict] of Object.entries(report.verdicts)) {
+    const mark = verdict === 'ok' ? c.green('ok') : verdict === 'violated' ? c.red.bold('VIOLATED') : c.yellow('unknown');
+    out(`  ${name.padEnd(26)} ${mark}`);
+  }
+  for (const v of report.violations.slice(0, 5)) out(`  ${c.red(`${v.checker} at ${(v.atUs / 1e6).toFixed(3)}s: ${v.message}`)}`);
+  out(`  ${'liveness detail'.padEnd(26)} ${report.liveness.reason}`);
+  const s = report.stats;
+  out('');
+  out(
+    c.dim(
+      `${report.events} events, ${(report.simulatedMs / 1000).toFixed(1)}s simulated in ${Math.round(wallMs)}ms wall; ${s.committed} txns committed, ` +
+        `${s.opsInvoked} client ops (${s.opsOk} ok, ${s.opsInfo} unknown), ${s.leaderChanges} leader activations`,
+    ),
+  );
+  out(c.dim(`trace ${tracePath}  hash ${report.traceHash}  exit ${report.exitCode}`));
+  if (report.error !== undefined) out(c.red(`internal error: ${report.error}`));
+}
+
+/** A failing run leaves a capsule: everything needed to replay it, next to its trace. */
+function writeCapsule(options: RunOptions, report: RunReport, tracePath: string): void {
+  const capsule = tracePath.replace(/\.trace\.ndjson$/, '') + '.capsule.json';
+  writeFileSync(
+    capsule,
+    JSON.stringify({ kind: 'zabsim-capsule', version: 1, options, trace: tracePath, verdicts: report.verdicts, violations: report.violations.slice(0, 10), exitCode: report.exitCode }, null, 2),
+  );
+}
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+}
