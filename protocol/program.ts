@@ -32,6 +32,8 @@ export type Event<M> =
 /** What a reducer asks the simulator to do. `W` is the node's durable-write type, `O` its observations. */
 export type Effect<M, W, O> =
   | { readonly type: 'send'; readonly to: NodeId; readonly msg: M }
+  /** A reply to a client over its connection: a send, traced as `reply` so histories can find it. */
+  | { readonly type: 'reply'; readonly client: NodeId; readonly msg: M }
   /** Appended to the OS buffer: durable only once a later `fsync` completes. */
   | { readonly type: 'persist'; readonly write: W }
   /** Written and synced at once (ZooKeeper's atomic epoch files). */

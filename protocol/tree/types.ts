@@ -162,6 +162,12 @@ export interface WatchTrigger {
   readonly type: WatchEventType;
   readonly path: string;
   readonly watches: 'data' | 'child';
+  /**
+   * The ACL DataTree hands WatchManager.triggerWatch (the node's; the parent's for
+   * NodeChildrenChanged; the deleted node's own for NodeDeleted). The measured 3.8 server does not
+   * deliver an event to a connection without READ on it (the watch is consumed silently).
+   */
+  readonly acl: readonly Acl[];
 }
 
 export interface ApplyOutcome {

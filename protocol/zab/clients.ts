@@ -4,8 +4,9 @@
 import type { NodeId } from '../program.js';
 import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
-import type { PendingClientOp, ZabServer } from './state.js';
+import { patchServer, type PendingClientOp, type ZabServer } from './state.js';
 import type { Txn } from './txn.js';
+import { afterZkApply, closeServiceConnections, isZkServer } from '../service/server.js';
 
 export function serving(s: ZabServer): boolean {
   if (s.phase !== 'BROADCAST') return false;
@@ -41,9 +42,9 @@ export function acceptClientRequest(
   const entry: PendingClientOp = { client, xid, op, write, done: false, result: null, zxid: 0 };
   if (!write && !s.pending.some((p) => p.client === client)) {
     fx.send(client, { type: 'CLIENT_REPLY', xid, ok: true, result: s.sm.read(s.state, op), zxid: s.lastProcessedZxid });
-    return { server: clients === s.clients ? s : { ...s, clients }, forwardWrite: false };
+    return { server: clients === s.clients ? s : patchServer(s, { clients }), forwardWrite: false };
   }
-  return { server: { ...s, clients, pending: [...s.pending, entry] }, forwardWrite: write };
+  return { server: patchServer(s, { clients, pending: [...s.pending, entry] }), forwardWrite: write };
 }
 
 /** The committed txn that a client of ours asked for was applied: answer it, then what waited on it. */
@@ -54,7 +55,7 @@ export function replyToClient(s: ZabServer, txn: Txn, result: unknown, fx: Fx): 
   if (at < 0) return s; // the client went away, or asked another server
   const pending = s.pending.slice();
   pending[at] = { ...(pending[at] as PendingClientOp), done: true, result, zxid: txn.zxid };
-  return drainClient({ ...s, pending }, origin.client, fx);
+  return drainClient(patchServer(s, { pending }), origin.client, fx);
 }
 
 /** Answers the client's queue front to back while its head is done (or is a read). */
@@ -78,7 +79,7 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
       fx.send(client, { type: 'CLIENT_REPLY', xid: p.xid, ok: true, result: s.sm.read(s.state, p.op), zxid: s.lastProcessedZxid });
     }
   }
-  return { ...s, pending: keep };
+  return patchServer(s, { pending: keep });
 }
 
 function isErrorResult(result: unknown): boolean {
@@ -87,12 +88,20 @@ function isErrorResult(result: unknown): boolean {
 
 function dropClient(s: ZabServer, client: NodeId): ZabServer {
   if (!s.clients.includes(client) && !s.pending.some((p) => p.client === client)) return s;
-  return { ...s, clients: s.clients.filter((c) => c !== client), pending: s.pending.filter((p) => p.client !== client) };
+  return patchServer(s, { clients: s.clients.filter((c) => c !== client), pending: s.pending.filter((p) => p.client !== client) });
 }
 
 /** Leaving a role closes every client connection (Learner/Leader shutdown). */
 export function closeAllClients(s: ZabServer, reason: string, fx: Fx): ZabServer {
   for (const c of s.clients) fx.send(c, { type: 'CLIENT_CLOSE', reason });
-  if (s.clients.length === 0 && s.pending.length === 0) return s;
-  return { ...s, clients: [], pending: [] };
+  const next = closeServiceConnections(s, reason, fx);
+  if (next.clients.length === 0 && next.pending.length === 0) return next;
+  return patchServer(next, { clients: [], pending: [] });
+}
+
+/** A committed txn was applied while serving: the ZooKeeper service's work, or answer a kv client. */
+export function afterApply(s: ZabServer, txn: Txn, result: unknown, fx: Fx): ZabServer {
+  if (isZkServer(s)) return afterZkApply(s, txn, result, fx);
+  if (txn.origin !== null && txn.origin.server === s.id) return replyToClient(s, txn, result, fx);
+  return s;
 }

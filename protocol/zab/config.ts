@@ -57,6 +57,13 @@ export interface ZabConfig {
   readonly mutants: readonly Mutant[];
   /** First counter of a new epoch's zxids, minus one. Scenarios start near 0xffffffff to test rollover. */
   readonly counterStart: number;
+  /**
+   * Not in ZooKeeper (a candidate fix found by zabsim): when a learner reconnects, its ACKs of
+   * still-outstanding proposals stop counting. Master keeps them, yet syncFollower may TRUNC that
+   * learner below those proposals, so a commit can count an ACK for a txn the acker no longer
+   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20113`).
+   */
+  readonly dropStaleAcksOnResync: boolean;
 }
 
 export function defaultZabConfig(voters: readonly NodeId[], observers: readonly NodeId[] = []): ZabConfig {
@@ -75,6 +82,7 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     syncPersistence: 'committedOnlyThenEpochThenAck',
     mutants: [],
     counterStart: 0,
+    dropStaleAcksOnResync: false,
   };
 }
 

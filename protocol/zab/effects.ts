@@ -26,8 +26,8 @@ export type ZabObservation =
   | { readonly kind: 'logged'; readonly zxid: Zxid; readonly index: number }
   /** An in-action error flag of the TLA+ specs (commitInconsistent, proposalInconsistent, ...). */
   | { readonly kind: 'anomaly'; readonly flag: string; readonly detail: string }
-  /** Client operation lifecycle, from client nodes. */
-  | { readonly kind: 'invoke'; readonly client: NodeId; readonly xid: number; readonly op: unknown; readonly server: NodeId }
+  /** Client operation lifecycle, from client nodes. ZooKeeper clients add their session id. */
+  | { readonly kind: 'invoke'; readonly client: NodeId; readonly xid: number; readonly op: unknown; readonly server: NodeId; readonly session?: number }
   | {
       readonly kind: 'complete';
       readonly client: NodeId;
@@ -36,7 +36,16 @@ export type ZabObservation =
       readonly result: unknown;
       readonly zxid: Zxid | null;
       readonly server: NodeId;
-    };
+      readonly session?: number;
+      /** ZooKeeper clients: the op was a write, so a reply means its txn (zxid) committed. */
+      readonly write?: boolean;
+    }
+  /** A ZooKeeper client received a watch event (in arrival order, for watch-order checkers). */
+  | { readonly kind: 'watch'; readonly client: NodeId; readonly session: number; readonly server: NodeId; readonly type: string; readonly path: string; readonly zxid: Zxid }
+  /** A ZooKeeper client's session state changed (CONNECTED, DISCONNECTED, EXPIRED, CLOSED, AUTH_FAILED). */
+  | { readonly kind: 'session'; readonly client: NodeId; readonly session: number; readonly server: NodeId; readonly state: string }
+  /** A recipe's claim (lock acquired/released, leader elected, ...), for recipe checkers. */
+  | { readonly kind: 'recipe'; readonly client: NodeId; readonly session: number; readonly recipe: string; readonly event: string; readonly detail: unknown };
 
 export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
 
@@ -45,6 +54,9 @@ export class Fx {
   readonly list: ZabEffect[] = [];
   send(to: NodeId, msg: ZabMessage): void {
     this.list.push({ type: 'send', to, msg });
+  }
+  reply(client: NodeId, msg: ZabMessage): void {
+    this.list.push({ type: 'reply', client, msg });
   }
   persist(write: ZabWrite): void {
     this.list.push({ type: 'persist', write });

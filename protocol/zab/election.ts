@@ -6,7 +6,7 @@ import type { NodeId } from '../program.js';
 import { hasMutant, isQuorum, isVoter, type ZabConfig } from './config.js';
 import type { Fx } from './effects.js';
 import type { Notification } from './messages.js';
-import type { FleState, Vote, ZabServer } from './state.js';
+import { patchServer, type FleState, type Vote, type ZabServer } from './state.js';
 
 const MS = 1000;
 
@@ -50,7 +50,7 @@ function sendNotifications(s: ZabServer, fx: Fx): ZabServer {
   const n = notification(s, fle.proposed, fle.logicalclock);
   for (const sid of s.config.voters) if (sid !== s.id) fx.send(sid, n);
   if (!isVoter(s.config, s.id)) return s;
-  return { ...s, fle: { ...fle, recvset: setAt(fle.recvset, s.id, n) } };
+  return patchServer(s, { fle: { ...fle, recvset: setAt(fle.recvset, s.id, n) } });
 }
 
 /** lookForLeader(): a new round. */
@@ -67,7 +67,7 @@ export function startElection(s: ZabServer, fx: Fx): ZabServer {
   fx.note(`LOOKING: round ${fle.logicalclock}, voting for ${fle.proposed.leader} (epoch ${fle.proposed.peerEpoch}, zxid ${fmt(fle.proposed.zxid)})`);
   fx.cancel('finalize');
   armNotificationTimer(fle.notTimeoutMs, fx);
-  const next = sendNotifications({ ...s, fle }, fx);
+  const next = sendNotifications(patchServer(s, { fle }), fx);
   // A one-voter ensemble decides on its own vote.
   return checkLookingQuorum(next, fx);
 }
@@ -82,7 +82,7 @@ export function onNotificationTimeout(s: ZabServer, fx: Fx): ZabServer {
   const notTimeoutMs = Math.min(s.fle.notTimeoutMs * 2, s.config.maxNotificationIntervalMs);
   fx.note(`FLE: no notification for ${s.fle.notTimeoutMs} ms; resending, next wait ${notTimeoutMs} ms`);
   armNotificationTimer(notTimeoutMs, fx);
-  return sendNotifications({ ...s, fle: { ...s.fle, notTimeoutMs } }, fx);
+  return sendNotifications(patchServer(s, { fle: { ...s.fle, notTimeoutMs } }), fx);
 }
 
 /** The outcome of a notification: the new state, and the leader if the election ended for us. */
@@ -115,7 +115,7 @@ export function onNotification(s: ZabServer, from: NodeId, n: Notification, fx: 
       return { server: s, leader: null };
     }
     fx.cancel('finalize');
-    s = { ...s, fle: { ...s.fle, finalizing: false } };
+    s = patchServer(s, { fle: { ...s.fle, finalizing: false } });
   }
   switch (n.state) {
     case 'LOOKING':
@@ -136,14 +136,14 @@ function onLookingNotification(s: ZabServer, from: NodeId, n: Notification, fx: 
     const proposed = voteBeats(s.config, n, mine) ? voteOf(n) : mine;
     fle = { ...fle, logicalclock: n.electionEpoch, recvset: [], proposed };
     fx.note(`FLE: round ${n.electionEpoch} from ${from} is newer; now voting for ${proposed.leader}`);
-    s = sendNotifications({ ...s, fle }, fx);
+    s = sendNotifications(patchServer(s, { fle }), fx);
   } else if (n.electionEpoch < fle.logicalclock) {
     return s; // a stale round
   } else if (voteBeats(s.config, n, fle.proposed)) {
     fx.note(`FLE: ${from}'s vote for ${n.leader} beats ours for ${fle.proposed.leader}`);
-    s = sendNotifications({ ...s, fle: { ...fle, proposed: voteOf(n) } }, fx);
+    s = sendNotifications(patchServer(s, { fle: { ...fle, proposed: voteOf(n) } }), fx);
   }
-  s = { ...s, fle: { ...s.fle, recvset: setAt(s.fle.recvset, from, n) } };
+  s = patchServer(s, { fle: { ...s.fle, recvset: setAt(s.fle.recvset, from, n) } });
   return checkLookingQuorum(s, fx);
 }
 
@@ -158,14 +158,14 @@ function checkLookingQuorum(s: ZabServer, fx: Fx): ZabServer {
   if (!isQuorum(s.config, agreeing)) return s;
   fx.note(`FLE: quorum {${agreeing.join(',')}} agrees on ${fle.proposed.leader}; waiting finalizeWait for a better vote`);
   fx.timer('finalize', s.config.finalizeWaitMs * MS, s.config.finalizeWaitMs * MS * 1.1);
-  return { ...s, fle: { ...fle, finalizing: true } };
+  return patchServer(s, { fle: { ...fle, finalizing: true } });
 }
 
 /** finalizeWait passed with nothing better: the election is over for us. */
 export function onFinalize(s: ZabServer): { readonly server: ZabServer; readonly leader: NodeId } | null {
   if (s.role !== 'LOOKING' || !s.fle.finalizing) return null;
   const fle = s.fle;
-  return { server: { ...s, fle: { ...fle, finalizing: false, current: { ...fle.proposed, electionEpoch: fle.logicalclock } } }, leader: fle.proposed.leader };
+  return { server: patchServer(s, { fle: { ...fle, finalizing: false, current: { ...fle.proposed, electionEpoch: fle.logicalclock } } }), leader: fle.proposed.leader };
 }
 
 /** Vote.equals for FOLLOWING/LEADING senders: same leader and peerEpoch (ZK-1805/1732). */
@@ -187,22 +187,22 @@ function onEstablishedNotification(s: ZabServer, from: NodeId, n: Notification, 
   if (n.electionEpoch === fle.logicalclock) {
     fle = { ...fle, recvset: setAt(fle.recvset, from, n) };
     if (isQuorum(s.config, establishedAgree(fle.recvset, n)) && checkLeader(s, fle.recvset, n.leader, n.electionEpoch)) {
-      return decided({ ...s, fle }, n, fx);
+      return decided(patchServer(s, { fle }), n, fx);
     }
   }
   fle = { ...fle, outofelection: setAt(fle.outofelection, from, n) };
   if (isQuorum(s.config, establishedAgree(fle.outofelection, n)) && checkLeader(s, fle.outofelection, n.leader, n.electionEpoch)) {
     fx.note(`FLE: a quorum already follows ${n.leader} (epoch ${n.peerEpoch}); joining it`);
-    return decided({ ...s, fle: { ...fle, logicalclock: n.electionEpoch } }, n, fx);
+    return decided(patchServer(s, { fle: { ...fle, logicalclock: n.electionEpoch } }), n, fx);
   }
-  return { server: { ...s, fle }, leader: null };
+  return { server: patchServer(s, { fle }), leader: null };
 }
 
 function decided(s: ZabServer, n: Notification, fx: Fx): ElectionStep {
   fx.cancel('finalize');
   const proposed = voteOf(n);
   const fle = { ...s.fle, proposed, finalizing: false, current: { ...proposed, electionEpoch: s.fle.logicalclock } };
-  return { server: { ...s, fle }, leader: n.leader };
+  return { server: patchServer(s, { fle }), leader: n.leader };
 }
 
 function voteOf(n: Notification): Vote {
@@ -212,4 +212,15 @@ function voteOf(n: Notification): Vote {
 function fmt(zxid: number): string {
   if (zxid < 0) return '-';
   return `${Math.floor(zxid / 4294967296)}:${zxid % 4294967296}`;
+}
+
+/**
+ * QuorumPeer.updateElectionVote (ZOOKEEPER-1732): once the epoch is running, the vote this server
+ * reports to LOOKING peers carries the new epoch, so the members of one ensemble report equal
+ * votes and a joiner can count them as a quorum.
+ */
+export function updateElectionVote(s: ZabServer, newEpoch: number): ZabServer {
+  const current = s.fle.current;
+  if (current.peerEpoch === newEpoch) return s;
+  return patchServer(s, { fle: { ...s.fle, current: { ...current, peerEpoch: newEpoch } } });
 }

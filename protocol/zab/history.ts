@@ -3,7 +3,7 @@ import { assert } from '../assert.js';
 import { pvecGet, pvecLast, pvecLowerBound, pvecTake } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
-import type { ZabServer } from './state.js';
+import { patchServer, type ZabServer } from './state.js';
 import type { Txn } from './txn.js';
 import { zxidOfTxn } from './disk.js';
 
@@ -50,7 +50,7 @@ export function applyTo(s: ZabServer, count: number, fx: Fx | null): ZabServer {
     lastZxid = txn.zxid;
     if (fx !== null) fx.observe({ kind: 'commit', zxid: txn.zxid, index });
   }
-  return { ...s, state, applied: count, lastProcessedZxid: lastZxid, committed: fx !== null ? count : s.committed };
+  return patchServer(s, { state, applied: count, lastProcessedZxid: lastZxid, committed: fx !== null ? count : s.committed });
 }
 
 /**
@@ -74,5 +74,5 @@ export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer | null {
   if (s.snapshot !== null && zxid < s.snapshot.zxid) return null;
   const keep = pvecLowerBound(s.log, zxid + 1, zxidOfTxn);
   const log = pvecTake(s.log, keep);
-  return reloadFromHistory({ ...s, log, committed: Math.min(s.committed, historyBase(s) + keep) });
+  return reloadFromHistory(patchServer(s, { log, committed: Math.min(s.committed, historyBase(s) + keep) }));
 }

@@ -7,11 +7,13 @@ import type { NodeId } from '../program.js';
 import { COUNTER_ROLLOVER, counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
 import type { Fx } from './effects.js';
+import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
 import type { QuorumPacket } from './messages.js';
-import { replyToClient } from './clients.js';
-import type { LeaderState, LearnerHandler, Outstanding, ZabServer } from './state.js';
-import type { Origin, Txn } from './txn.js';
+import { afterApply } from './clients.js';
+import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
+import { patchLeader, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer , patchServer } from './state.js';
+import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
 
@@ -23,7 +25,7 @@ export function leaderOf(s: ZabServer): LeaderState {
 }
 
 function withLeader(s: ZabServer, patch: Partial<LeaderState>): ZabServer {
-  return { ...s, leader: { ...leaderOf(s), ...patch } };
+  return patchServer(s, { leader: patchLeader(leaderOf(s), patch) });
 }
 
 function setHandler(s: ZabServer, h: LearnerHandler | undefined, sid: NodeId): ZabServer {
@@ -44,14 +46,14 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
     outstanding: [],
     lastProposed: s.lastProcessedZxid,
     lastCommitted: s.lastProcessedZxid,
-    prepState: s.state,
+    prepState: smPrepInit(s.sm, s.state),
     tick: 0,
     halfTicks: 0,
     queued: [],
     selfAckBatches: [],
     shutdown: null,
   };
-  const next: ZabServer = { ...s, role: 'LEADING', phase: 'DISCOVERY', leader, learner: null };
+  const next: ZabServer = patchServer(s, { role: 'LEADING', phase: 'DISCOVERY', leader, learner: null });
   fx.observe({ kind: 'role', role: 'LEADING', phase: 'DISCOVERY', epoch: s.currentEpoch, leader: s.id });
   fx.note(`LEADING: discovery; waiting for a quorum of FOLLOWERINFO (initLimit ${s.config.initLimit} ticks)`);
   fx.timer('barrier', barrierUs(s), barrierUs(s));
@@ -69,7 +71,7 @@ function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
   const epoch = l.epochCandidate;
   fx.note(`new epoch ${epoch} proposed to {${l.connecting.join(',')}}`);
   if (!hasMutant(s.config, 'no-persist-accepted-epoch')) fx.persistSync({ kind: 'acceptedEpoch', epoch });
-  let next = withLeader({ ...s, acceptedEpoch: epoch }, { epoch });
+  let next = withLeader(patchServer(s, { acceptedEpoch: epoch }), { epoch });
   for (const h of l.handlers) {
     if (h !== undefined && h.stage === 'EPOCH') next = sendLeaderInfo(next, h, fx);
   }
@@ -90,17 +92,22 @@ export function onLearnerPacket(s: ZabServer, from: NodeId, conn: number, msg: Q
     fx.note(`ignore ${msg.type} from ${from}: no live LearnerHandler on that connection`);
     return s;
   }
-  // Any packet proves the learner alive (tickOfNextAckDeadline).
-  const fresh = { ...h, ackDeadlineTick: l.tick + s.config.syncLimit };
-  s = setHandler(s, fresh, from);
+  // Any packet proves the learner alive (tickOfNextAckDeadline); most arrive within the same tick.
+  const deadline = l.tick + s.config.syncLimit;
+  const fresh = h.ackDeadlineTick === deadline ? h : { ...h, ackDeadlineTick: deadline };
+  if (fresh !== h) s = setHandler(s, fresh, from);
   switch (msg.type) {
     case 'ACKEPOCH':
       return onAckEpoch(s, fresh, msg.lastZxid, msg.currentEpoch, fx);
     case 'ACK':
       return onAck(s, fresh, msg.zxid, fx);
     case 'PING':
-      return s;
+      return onPingTouches(s, msg.touches);
+    case 'REVALIDATE':
+      if (s.phase !== 'BROADCAST') return s;
+      return onRevalidateRequest(s, from, msg.client, msg.sessionId, msg.timeoutMs, fx);
     case 'REQUEST':
+      if (isZkSyncMarker(msg.op)) return s.phase === 'BROADCAST' ? onSyncRequest(s, from, msg.client, msg.xid, fx) : s;
       return onForwardedRequest(s, from, msg.client, msg.xid, msg.op, fx);
     default:
       fx.note(`ignore ${msg.type} from learner ${from}: a leader never receives it`);
@@ -115,6 +122,12 @@ function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, acceptedEpoch: 
     fx.note(`ignore ${observer ? 'OBSERVERINFO' : 'FOLLOWERINFO'} from ${from}: its learner type disagrees with the configuration`);
     return s;
   }
+  const existing = l.handlers[from];
+  if (existing !== undefined && existing.conn === conn) {
+    // A connect retry that raced the first FOLLOWERINFO on the same connection.
+    fx.note(`ignore repeated ${observer ? 'OBSERVERINFO' : 'FOLLOWERINFO'} from ${from} on the same connection`);
+    return s;
+  }
   const h: LearnerHandler = {
     sid: from,
     observer,
@@ -127,6 +140,11 @@ function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, acceptedEpoch: 
   };
   if (l.handlers[from] !== undefined) fx.note(`learner ${from} reconnected; its old LearnerHandler is closed`);
   s = setHandler(s, h, from);
+  if (s.config.dropStaleAcksOnResync && l.outstanding.some((o) => o.acks.includes(from))) {
+    // It may be TRUNCated below these proposals; it acks them again once it has re-logged them.
+    fx.note(`forget ${from}'s ACKs of outstanding proposals: it is re-syncing`);
+    s = withLeader(s, { outstanding: l.outstanding.map((o) => (o.acks.includes(from) ? { txn: o.txn, acks: o.acks.filter((a) => a !== from) } : o)) });
+  }
   if (l.epoch !== -1) return sendLeaderInfo(s, h, fx);
   const connecting = !observer && !l.connecting.includes(from) ? [...l.connecting, from] : l.connecting;
   s = withLeader(s, { epochCandidate: Math.max(l.epochCandidate, acceptedEpoch + 1), connecting });
@@ -161,7 +179,7 @@ function establish(s: ZabServer, fx: Fx): ZabServer {
   fx.observe({ kind: 'established', epoch });
   fx.observe({ kind: 'role', role: 'LEADING', phase: 'SYNCHRONIZATION', epoch, leader: s.id });
   fx.note(`epoch ${epoch} established by {${leaderOf(s).electing.join(',')}}; synchronizing learners`);
-  let next: ZabServer = { ...s, currentEpoch: epoch, phase: 'SYNCHRONIZATION' };
+  let next: ZabServer = patchServer(s, { currentEpoch: epoch, phase: 'SYNCHRONIZATION' });
   for (const h of leaderOf(next).handlers) {
     if (h !== undefined && h.stage === 'WAIT_QUORUM') next = syncLearner(next, h, fx);
   }
@@ -287,8 +305,10 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
   const epochZxid = makeZxid(l.epoch, s.config.counterStart);
   const count = historyCount(s);
   let next: ZabServer = applyTo(s, count, null);
-  next = { ...next, phase: 'BROADCAST', committed: count, lastProcessedZxid: epochZxid };
-  next = withLeader(next, { lastCommitted: epochZxid, lastProposed: epochZxid, prepState: next.state });
+  next = patchServer(next, { phase: 'BROADCAST', committed: count, lastProcessedZxid: epochZxid });
+  next = withLeader(next, { lastCommitted: epochZxid, lastProposed: epochZxid, prepState: smPrepInit(next.sm, next.state) });
+  next = leaderActivateSessions(next, fx);
+  next = updateElectionVote(next, l.epoch);
   fx.observe({ kind: 'activated', epoch: l.epoch, lastZxid: lastLoggedZxid(next), count });
   fx.observe({ kind: 'committedTo', zxid: lastLoggedZxid(next), count });
   fx.observe({ kind: 'role', role: 'LEADING', phase: 'BROADCAST', epoch: l.epoch, leader: s.id });
@@ -342,6 +362,7 @@ function drainQueued(s: ZabServer, fx: Fx): ZabServer {
 
 /** Leader.propose: zxid, speculative apply, log + fsync, PROPOSAL to forwarding participants. */
 function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
+  ({ server: s, op } = leaderBeforePrep(s, origin, op));
   const l = leaderOf(s);
   const counter = counterOf(l.lastProposed) + 1;
   if (counter >= COUNTER_ROLLOVER) {
@@ -349,8 +370,7 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     return withLeader(s, { shutdown: 'zxid rollover' });
   }
   const zxid = makeZxid(l.epoch, counter);
-  const body = s.sm.prep(l.prepState, op, { zxid, nowMs: Math.floor(s.nowUs / MS), client: origin.client });
-  const prepState = s.sm.apply(l.prepState, body, zxid).state;
+  const { body, prepState } = smPrepNext(s.sm, l.prepState, op, { zxid, nowMs: Math.floor(s.nowUs / MS), client: origin.client });
   const txn: Txn = { zxid, body, origin };
   const token = s.fsyncToken + 1;
   fx.persist({ kind: 'append', txn });
@@ -426,9 +446,9 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   const [head, ...rest] = l.outstanding;
   assert(head !== undefined, 'commit with nothing outstanding');
   const txn = head.txn;
-  assert(s.applied === s.committed, 'leader applied state runs ahead of its commits');
   const index = s.applied;
-  assert((txnAt(s, index) as Txn | undefined)?.zxid === txn.zxid, `leader commits ${formatZxid(txn.zxid)} but its log has another txn at ${index}`);
+  if (s.applied !== s.committed) assert(false, 'leader applied state runs ahead of its commits');
+  if (txnAt(s, index)?.zxid !== txn.zxid) assert(false, `leader commits ${formatZxid(txn.zxid)} but its log has another txn at ${index}`);
   for (const h of l.handlers) {
     if (h === undefined || !h.forwarding) continue;
     if (h.observer) fx.send(h.sid, { type: 'INFORM', txn });
@@ -442,9 +462,9 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
     applied: index + 1,
     committed: index + 1,
     lastProcessedZxid: txn.zxid,
-    leader: { ...l, outstanding: rest, lastCommitted: txn.zxid },
+    leader: { ...l, outstanding: rest, lastCommitted: txn.zxid, prepState: smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid) },
   };
-  if (txn.origin !== null && txn.origin.server === s.id) next = replyToClient(next, txn, applied.result, fx);
+  next = afterApply(next, txn, applied.result, fx);
   return drainQueued(next, fx);
 }
 

@@ -6,10 +6,12 @@ import { pvecEmpty, pvecPush, pvecTake } from '../pvec.js';
 import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { hasMutant, type SyncPersistence } from './config.js';
 import type { Fx } from './effects.js';
+import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
-import { replyToClient } from './clients.js';
-import type { LearnerState, ZabServer } from './state.js';
+import { afterApply } from './clients.js';
+import { onRevalidateReply, onSyncReply, takeTouches } from '../service/server.js';
+import { patchLearner, type LearnerState, type ZabServer , patchServer } from './state.js';
 import type { Txn } from './txn.js';
 
 const MS = 1000;
@@ -20,7 +22,7 @@ export function learnerOf(s: ZabServer): LearnerState {
 }
 
 function withLearner(s: ZabServer, patch: Partial<LearnerState>): ZabServer {
-  return { ...s, learner: { ...learnerOf(s), ...patch } };
+  return patchServer(s, { learner: patchLearner(learnerOf(s), patch) });
 }
 
 function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {
@@ -55,6 +57,7 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
     blockedOn: null,
     backlog: [],
     newLeaderAckPending: false,
+    connectTries: 0,
     heard: false,
     silentChecks: 0,
     preSnap: null,
@@ -64,9 +67,38 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
   fx.observe({ kind: 'role', role, phase: 'DISCOVERY', epoch: s.currentEpoch, leader });
   fx.note(`${role} ${leader}: registering (acceptedEpoch ${s.acceptedEpoch})`);
   fx.send(leader, observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
-  const next: ZabServer = { ...s, role, phase: 'DISCOVERY', learner, leader: null };
+  const next: ZabServer = patchServer(s, { role, phase: 'DISCOVERY', learner, leader: null });
   armReadTimeout(next, fx);
+  fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
   return next;
+}
+
+/**
+ * Learner.connectToLeader: while no LEADERINFO came, resend (a slow leader may have lost the first
+ * one) every second; a refused connection is retried 5 times, 100 ms apart, then we give up.
+ */
+const CONNECT_RETRY_US = 1_000_000;
+const REFUSED_RETRY_US = 100_000;
+const CONNECT_TRIES_MAX = 5;
+
+/** The leader refused or reset our connection. Returns null when the learner must give up. */
+export function onLeaderRefused(s: ZabServer, fx: Fx): ZabServer | null {
+  const l = learnerOf(s);
+  if (l.stage !== 'DISCOVERY' || l.conn !== null) return null;
+  const tries = l.connectTries + 1;
+  if (tries >= CONNECT_TRIES_MAX) return null;
+  fx.note(`connection to ${l.leader} refused (try ${tries} of ${CONNECT_TRIES_MAX}); retrying`);
+  fx.timer('connect', REFUSED_RETRY_US, REFUSED_RETRY_US);
+  return withLearner(s, { connectTries: tries });
+}
+
+export function onConnectRetry(s: ZabServer, fx: Fx): ZabServer {
+  const l = s.learner;
+  if (l === null || l.stage !== 'DISCOVERY' || l.conn !== null) return s;
+  fx.note(`no LEADERINFO from ${l.leader} yet: connecting again`);
+  fx.send(l.leader, l.observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
+  fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
+  return s;
 }
 
 /** The socket read timeout: initLimit ticks until NEWLEADER, syncLimit after. Checked in quarters. */
@@ -101,11 +133,12 @@ export function onLeaderPacket(s: ZabServer, from: NodeId, conn: number, msg: Qu
       fx.note(`ignore ${msg.type}: no LEADERINFO yet`);
       return s;
     }
+    fx.cancel('connect');
     s = withLearner(s, { conn });
   } else if (conn !== l.conn) {
     return shutdown(s, `connection to leader ${from} was reset`, fx);
   }
-  s = withLearner(s, { heard: true });
+  if (!learnerOf(s).heard) s = withLearner(s, { heard: true });
   if (learnerOf(s).blockedOn !== null) return withLearner(s, { backlog: [...learnerOf(s).backlog, msg] });
   return processPacket(s, msg, fx);
 }
@@ -113,8 +146,10 @@ export function onLeaderPacket(s: ZabServer, from: NodeId, conn: number, msg: Qu
 function processPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   if (msg.type === 'PING') {
-    if (l.stage === 'BROADCAST' || l.stage === 'NEWLEADER_DONE') fx.send(l.leader, { type: 'PING', zxid: s.lastProcessedZxid });
-    return s;
+    if (l.stage !== 'BROADCAST' && l.stage !== 'NEWLEADER_DONE') return s;
+    const taken = takeTouches(s);
+    fx.send(l.leader, taken.touches.length === 0 ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.touches });
+    return taken.server;
   }
   switch (l.stage) {
     case 'DISCOVERY':
@@ -136,14 +171,14 @@ function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer {
   if (newEpoch > s.acceptedEpoch) {
     fx.send(learnerOf(s).leader, { type: 'ACKEPOCH', lastZxid: s.lastProcessedZxid, currentEpoch: s.currentEpoch });
     if (!hasMutant(s.config, 'no-persist-accepted-epoch')) fx.persistSync({ kind: 'acceptedEpoch', epoch: newEpoch });
-    s = { ...s, acceptedEpoch: newEpoch };
+    s = patchServer(s, { acceptedEpoch: newEpoch });
   } else if (newEpoch === s.acceptedEpoch) {
     fx.send(learnerOf(s).leader, { type: 'ACKEPOCH', lastZxid: s.lastProcessedZxid, currentEpoch: -1 });
   } else {
     return shutdown(s, `leader's epoch ${newEpoch} is older than our acceptedEpoch ${s.acceptedEpoch}`, fx);
   }
   fx.observe({ kind: 'role', role: s.role, phase: 'SYNCHRONIZATION', epoch: newEpoch, leader: learnerOf(s).leader });
-  return withLearner({ ...s, phase: 'SYNCHRONIZATION' }, { stage: 'SYNC', newEpoch, lastQueued: s.lastProcessedZxid });
+  return withLearner(patchServer(s, { phase: 'SYNCHRONIZATION' }), { stage: 'SYNC', newEpoch, lastQueued: s.lastProcessedZxid });
 }
 
 // ------------------------------------------------------------------ synchronization
@@ -167,6 +202,11 @@ function onSyncPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
       return onSyncProposal(s, msg.txn, fx);
     case 'COMMIT':
       return onSyncCommit(s, msg.zxid, fx);
+    case 'INFORM': {
+      // An observer's committed txn during sync: pending and committed at once (syncWithLeader).
+      if (msg.txn.zxid <= l.lastQueued) return s;
+      return withLearner(s, { packetsNotLogged: [...l.packetsNotLogged, msg.txn], packetsCommitted: [...l.packetsCommitted, msg.txn.zxid], lastQueued: msg.txn.zxid });
+    }
     case 'NEWLEADER':
       if (l.stage !== 'SYNC') return shutdown(s, 'second NEWLEADER', fx);
       return onNewLeader(s, msg.zxid, fx);
@@ -191,7 +231,7 @@ function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
 function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
   fx.note(`SNAP: loading the leader's state as of ${formatZxid(snapshot.zxid)} (${snapshot.count} txns)`);
   const preSnap = { snapshot: s.snapshot, log: s.log, state: s.state, applied: s.applied, lastProcessedZxid: s.lastProcessedZxid, committed: s.committed };
-  const next: ZabServer = { ...s, snapshot, log: pvecEmpty(), state: snapshot.state, applied: snapshot.count, lastProcessedZxid: snapshot.zxid, committed: 0 };
+  const next: ZabServer = patchServer(s, { snapshot, log: pvecEmpty(), state: snapshot.state, applied: snapshot.count, lastProcessedZxid: snapshot.zxid, committed: 0 });
   return withLearner(next, { syncMode: 'SNAP', preSnap, lastQueued: snapshot.zxid });
 }
 
@@ -229,7 +269,7 @@ function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   }
   // SNAP/TRUNC before NEWLEADER: apply in memory; the snapshot at NEWLEADER makes it durable.
   const applied = s.sm.apply(s.state, head.body, head.zxid);
-  const next: ZabServer = { ...s, log: pvecPush(s.log, head), state: applied.state, applied: s.applied + 1, lastProcessedZxid: head.zxid };
+  const next: ZabServer = patchServer(s, { log: pvecPush(s.log, head), state: applied.state, applied: s.applied + 1, lastProcessedZxid: head.zxid });
   return withLearner(next, { packetsNotLogged: l.packetsNotLogged.slice(1) });
 }
 
@@ -237,24 +277,24 @@ function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
 function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   fx.persist({ kind: 'append', txn });
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
-  return { ...s, log: pvecPush(s.log, txn) };
+  return patchServer(s, { log: pvecPush(s.log, txn) });
 }
 
 function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null): ZabServer {
   const index = s.applied;
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
-  let next: ZabServer = { ...s, state: applied.state, applied: index + 1, lastProcessedZxid: txn.zxid };
+  let next: ZabServer = patchServer(s, { state: applied.state, applied: index + 1, lastProcessedZxid: txn.zxid });
   if (fx !== null) {
     fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-    next = { ...next, committed: index + 1 };
-    if (txn.origin !== null && txn.origin.server === s.id) next = replyToClient(next, txn, applied.result, fx);
+    next = patchServer(next, { committed: index + 1 });
+    next = afterApply(next, txn, applied.result, fx);
   }
   return next;
 }
 
 function nextToken(s: ZabServer): [ZabServer, number] {
   const token = s.fsyncToken + 1;
-  return [{ ...s, fsyncToken: token }, token];
+  return [patchServer(s, { fsyncToken: token }), token];
 }
 
 /** NEWLEADER: make the synced history durable in the configured order, then ACK. */
@@ -265,7 +305,7 @@ function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
     const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
     fx.persistSync({ kind: 'snapshot', snapshot });
-    s = withLearner({ ...s, snapshot, log: pvecEmpty() }, { preSnap: null });
+    s = withLearner(patchServer(s, { snapshot, log: pvecEmpty() }), { preSnap: null });
   }
   const mode = syncPersistenceOf(s);
   fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${mode}`);
@@ -352,7 +392,7 @@ function writeEpoch(s: ZabServer, fx: Fx): ZabServer {
   const epoch = learnerOf(s).newEpoch;
   if (s.currentEpoch === epoch) return s;
   fx.persistSync({ kind: 'currentEpoch', epoch });
-  return { ...s, currentEpoch: epoch };
+  return patchServer(s, { currentEpoch: epoch });
 }
 
 function ackNewLeader(s: ZabServer, fx: Fx): ZabServer {
@@ -416,7 +456,8 @@ function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
   fx.observe({ kind: 'committedTo', zxid: next.lastProcessedZxid, count: next.applied });
   fx.observe({ kind: 'role', role: next.role, phase: 'BROADCAST', epoch: l.newEpoch, leader: l.leader });
   fx.note(`UPTODATE: in sync with ${l.leader} at ${formatZxid(next.lastProcessedZxid)}; serving clients`);
-  return withLearner({ ...next, phase: 'BROADCAST', committed: next.applied }, { stage: 'BROADCAST', packetsCommitted: [], syncMode: 'NONE' });
+  next = updateElectionVote(next, l.newEpoch);
+  return withLearner(patchServer(next, { phase: 'BROADCAST', committed: next.applied }), { stage: 'BROADCAST', packetsCommitted: [], syncMode: 'NONE' });
 }
 
 // ------------------------------------------------------------------ broadcast
@@ -434,6 +475,10 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
     case 'COMMIT':
       if (l.observer) return s;
       return onCommit(s, msg.zxid, fx);
+    case 'REVALIDATE':
+      return msg.valid === null ? s : onRevalidateReply(s, msg.client, msg.sessionId, msg.valid, fx);
+    case 'SYNC':
+      return onSyncReply(s, msg.client, msg.xid, fx);
     case 'INFORM':
       if (!l.observer) {
         fx.note('follower ignores INFORM');
@@ -456,15 +501,17 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   if (l.lastQueued !== 0 && txn.zxid !== l.lastQueued + 1 && epochOf(txn.zxid) === epochOf(l.lastQueued)) {
     fx.note(`PROPOSAL ${formatZxid(txn.zxid)} is not the successor of ${formatZxid(l.lastQueued)}`);
   }
-  let next = logTxn(s, txn, fx);
-  let token: number;
-  [next, token] = nextToken(next);
+  // One copy of the server for the whole step: log, fsync token and learner bookkeeping together.
+  const token = s.fsyncToken + 1;
+  fx.persist({ kind: 'append', txn });
+  fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
-  next = withLearner(next, {
+  const learner = patchLearner(l, {
     lastQueued: txn.zxid,
     pendingTxns: [...l.pendingTxns, txn],
     ackBatches: [...l.ackBatches, { token, zxids: [txn.zxid] }],
   });
+  const next = patchServer(s, { log: pvecPush(s.log, txn), fsyncToken: token, learner });
   if (hasMutant(s.config, 'follower-applies-locally')) {
     // Planted mistake: apply (and serve) before the leader commits.
     return withLearner(applyTxn(next, txn, fx), { pendingTxns: learnerOf(next).pendingTxns.slice(1) });
@@ -522,7 +569,7 @@ export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
   let next = s;
   if (l.syncMode === 'SNAP' && l.preSnap !== null) {
     // ZK-3642 fix: a SNAP that never reached NEWLEADER is not on disk; forget it.
-    next = { ...next, ...l.preSnap };
+    next = patchServer(next, { ...l.preSnap });
     fx.note('left during SNAP sync: in-memory database cleared, reloading from disk');
   }
   if (hasMutant(s.config, 'ZK-4712') && l.ackBatches.length > 0) {
@@ -530,7 +577,7 @@ export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
     // yet it will write them after our vote (they are still in the disk buffer).
     const unsynced = l.ackBatches.reduce((n, b) => n + b.zxids.length, 0);
     const keep = Math.max(0, next.log.size - unsynced);
-    next = { ...next, log: pvecTake(next.log, keep) };
+    next = patchServer(next, { log: pvecTake(next.log, keep) });
     if (next.applied > historyCount(next)) next = reloadFromHistory(next);
     fx.note(`stale SyncThread still holds ${unsynced} txn(s) it will write later (ZK-4712)`);
   }

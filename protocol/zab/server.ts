@@ -4,7 +4,6 @@
 // before and after every step.
 import { assert, unreachable } from '../assert.js';
 import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
-import { pvecLast } from '../pvec.js';
 import { formatZxid } from '../zxid.js';
 import { hasMutant, isObserver, isVoter, type ZabConfig } from './config.js';
 import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
@@ -12,11 +11,13 @@ import { Fx, type ZabObservation } from './effects.js';
 import { emptyFle, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
 import { applyTo, historyCount, lastLoggedZxid, reloadFromHistory } from './history.js';
 import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout, onLeaderFsynced, onLeaderTick, onLearnerPacket, submitWrite } from './leader.js';
-import { becomeLearner, learnerLeaving, learnerOf, onLeaderPacket, onLearnerFsynced, onNewLeaderAckTimer, onReadTimeoutCheck } from './learner.js';
+import { becomeLearner, learnerLeaving, learnerOf, onConnectRetry, onLeaderPacket, onLeaderRefused, onLearnerFsynced, onNewLeaderAckTimer, onReadTimeoutCheck } from './learner.js';
 import { acceptClientRequest, closeAllClients } from './clients.js';
 import { describeMessage, type QuorumPacket, type ZabMessage } from './messages.js';
-import type { ZabServer } from './state.js';
+import { patchServer, type ZabServer } from './state.js';
 import type { StateMachine } from './txn.js';
+import { EMPTY_SERVICE } from '../service/state.js';
+import { dropServiceClient, onConnectRequest, onExpireTimer, onZkRequest } from '../service/server.js';
 
 export type ZabTransition = Transition<ZabServer, ZabMessage, ZabWrite, ZabObservation>;
 
@@ -44,6 +45,7 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, disk
     clients: [],
     nowUs: 0,
     staleWrites: [],
+    service: EMPTY_SERVICE,
   };
   return reloadFromHistory(s);
 }
@@ -63,7 +65,7 @@ function dispatch(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
       fx.note(`boot: acceptedEpoch ${s.acceptedEpoch}, currentEpoch ${s.currentEpoch}, last zxid ${formatZxid(lastLoggedZxid(s))}, ${historyCount(s)} txns`);
       return startElection(s, fx);
     case 'timeout':
-      return onTimeout({ ...s, nowUs: event.now }, event.timer, fx);
+      return onTimeout(patchServer(s, { nowUs: event.now }), event.timer, fx);
     case 'deliver':
       return onDeliver(s, event.from, event.conn, event.msg, fx);
     case 'fsynced':
@@ -93,6 +95,10 @@ function onTimeout(s: ZabServer, timer: string, fx: Fx): ZabServer {
       return s.learner !== null ? onReadTimeoutCheck(s, fx) : s;
     case 'newLeaderAck':
       return onNewLeaderAckTimer(s, fx);
+    case 'expire':
+      return onExpireTimer(s, fx);
+    case 'connect':
+      return onConnectRetry(s, fx);
     default:
       fx.note(`ignore unknown timer ${timer}`);
       return s;
@@ -113,8 +119,17 @@ function onDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, fx
     }
     case 'CLIENT_REQUEST':
       return onClientRequest(s, from, msg.xid, msg.op, msg.lastZxidSeen, fx);
-    case 'CLIENT_REPLY':
+    case 'CONNECT_REQUEST':
+      return onConnectRequest(s, from, msg, fx);
+    case 'ZK_REQUEST':
+      return onZkRequest(s, from, msg.xid, msg.request, fx);
     case 'CLIENT_CLOSE':
+      // A client left this server (it moved on, or closed its handle).
+      return dropServiceClient(s, from);
+    case 'CLIENT_REPLY':
+    case 'CONNECT_RESPONSE':
+    case 'ZK_REPLY':
+    case 'WATCHER_EVENT':
     case 'APP_OP':
       fx.note(`ignore ${msg.type}: servers never receive it`);
       return s;
@@ -126,6 +141,11 @@ function onDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, fx
 function onQuorumPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
   if (msg.type === 'DISCONNECT') return onPeerGone(s, from, 'connection closed', fx);
   if (s.role === 'LEADING') return onLearnerPacket(s, from, conn, msg, fx);
+  if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') {
+    // Not leading: nothing listens on the quorum port, so the learner's connection is refused.
+    fx.send(from, { type: 'DISCONNECT' });
+    return s;
+  }
   if (s.learner !== null) return onLeaderPacket(s, from, conn, msg, fx);
   fx.note(`ignore ${msg.type} from ${from}: ${s.role}`);
   return s;
@@ -133,9 +153,13 @@ function onQuorumPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPac
 
 function onPeerGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServer {
   if (s.role === 'LEADING') return dropLearner(s, peer, fx);
-  if (s.learner !== null && s.learner.leader === peer) return { ...s, learner: { ...s.learner, shutdown: `${why} by leader ${peer}` } };
-  if (s.clients.includes(peer)) return { ...s, clients: s.clients.filter((c) => c !== peer), pending: s.pending.filter((p) => p.client !== peer) };
-  return s;
+  if (s.learner !== null && s.learner.leader === peer) {
+    const retried = onLeaderRefused(s, fx);
+    if (retried !== null) return retried;
+    return patchServer(s, { learner: { ...s.learner, shutdown: `${why} by leader ${peer}` } });
+  }
+  if (s.clients.includes(peer)) return patchServer(s, { clients: s.clients.filter((c) => c !== peer), pending: s.pending.filter((p) => p.client !== peer) });
+  return dropServiceClient(s, peer);
 }
 
 function onClientRequest(s: ZabServer, client: NodeId, xid: number, op: unknown, lastZxidSeen: number, fx: Fx): ZabServer {
@@ -167,36 +191,44 @@ export function becomeLooking(s: ZabServer, reason: string, fx: Fx): ZabServer {
     for (const h of leaderOf(s).handlers) if (h !== undefined) fx.send(h.sid, { type: 'DISCONNECT' });
     fx.cancel('tick');
     fx.cancel('barrier');
+    if (s.service.tracker !== null) fx.cancel('expire');
   }
   if (s.learner !== null) {
     if (s.learner.conn !== null || s.learner.stage === 'DISCOVERY') fx.send(s.learner.leader, { type: 'DISCONNECT' });
     next = learnerLeaving(next, fx);
     fx.cancel('learner');
     fx.cancel('newLeaderAck');
+    fx.cancel('connect');
   }
   if (!hasMutant(s.config, 'ZK-2845')) next = applyTo(next, historyCount(next), null);
-  next = { ...next, role: 'LOOKING', phase: 'ELECTION', leader: null, learner: null };
+  next = patchServer(next, { role: 'LOOKING', phase: 'ELECTION', leader: null, learner: null });
   fx.observe({ kind: 'role', role: 'LOOKING', phase: 'ELECTION', epoch: next.currentEpoch, leader: null });
   return startElection(next, fx);
 }
 
 /** Facts a single server can check about itself, before and after every step. */
 export function checkInvariants(s: ZabServer): void {
-  assert(s.acceptedEpoch >= s.currentEpoch, `server ${s.id}: acceptedEpoch ${s.acceptedEpoch} < currentEpoch ${s.currentEpoch}`);
-  assert(s.committed <= s.applied, `server ${s.id}: committed ${s.committed} > applied ${s.applied}`);
-  assert(s.applied <= historyCount(s), `server ${s.id}: applied ${s.applied} > history ${historyCount(s)}`);
-  const last = pvecLast(s.log);
-  if (last !== undefined && s.log.size >= 2) {
-    const before = s.log.tail.length >= 2 ? s.log.tail[s.log.tail.length - 2] : undefined;
-    if (before !== undefined) assert(before.zxid < last.zxid, `server ${s.id}: log not increasing at its end`);
+  // Each check builds its message only when it fails: this runs twice per step.
+  if (s.acceptedEpoch < s.currentEpoch) fail(s, `acceptedEpoch ${s.acceptedEpoch} < currentEpoch ${s.currentEpoch}`);
+  if (s.committed > s.applied) fail(s, `committed ${s.committed} > applied ${s.applied}`);
+  if (s.applied > historyCount(s)) fail(s, `applied ${s.applied} > history ${historyCount(s)}`);
+  const tail = s.log.tail;
+  const last = tail[tail.length - 1];
+  if (last !== undefined) {
+    const before = tail[tail.length - 2];
+    if (before !== undefined && before.zxid >= last.zxid) fail(s, 'log not strictly increasing at its end');
+    if (s.snapshot !== null && last.zxid <= s.snapshot.zxid) fail(s, 'log entry not after the snapshot');
   }
-  if (last !== undefined && s.snapshot !== null) assert(last.zxid > s.snapshot.zxid, `server ${s.id}: log entry not after snapshot`);
   if (s.role === 'LEADING' && s.phase === 'BROADCAST') {
-    assert(leaderOf(s).epoch === s.currentEpoch, `leader ${s.id}: epoch ${leaderOf(s).epoch} != currentEpoch ${s.currentEpoch}`);
-    assert(s.applied === s.committed, `leader ${s.id}: applies only what it commits`);
+    if (leaderOf(s).epoch !== s.currentEpoch) fail(s, `leader epoch ${leaderOf(s).epoch} != currentEpoch ${s.currentEpoch}`);
+    if (s.applied !== s.committed) fail(s, 'a leader applies only what it commits');
   }
-  if (s.role === 'OBSERVING') assert(!isVoter(s.config, s.id), `server ${s.id}: a voter is OBSERVING`);
-  if (s.learner !== null) assert(s.role === 'FOLLOWING' || s.role === 'OBSERVING', `server ${s.id}: learner state while ${s.role}`);
+  if (s.role === 'OBSERVING' && isVoter(s.config, s.id)) fail(s, 'a voter is OBSERVING');
+  if (s.learner !== null && s.role !== 'FOLLOWING' && s.role !== 'OBSERVING') fail(s, `learner state while ${s.role}`);
+}
+
+function fail(s: ZabServer, message: string): never {
+  assert(false, `server ${s.id}: ${message}`);
 }
 
 /** The NodeProgram the simulator runs for a ZooKeeper server. */

@@ -6,6 +6,7 @@ import type { Zxid } from '../zxid.js';
 import type { ZabConfig } from './config.js';
 import type { Notification, QuorumPacket, ServerState, Snapshot } from './messages.js';
 import type { StateMachine, Txn } from './txn.js';
+import type { ZkServiceState } from '../service/state.js';
 
 export type ZabPhase = 'ELECTION' | 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
 export type SyncMode = 'NONE' | 'DIFF' | 'TRUNC' | 'SNAP';
@@ -96,6 +97,8 @@ export interface LearnerState {
   readonly backlog: readonly QuorumPacket[];
   /** ZK-4685 variant: the NEWLEADER ack still to be written by the QuorumPeer thread. */
   readonly newLeaderAckPending: boolean;
+  /** Refused connection attempts so far (Learner.connectToLeader tries 5 times). */
+  readonly connectTries: number;
   /** Read-timeout bookkeeping: packets since the last check, and silent checks in a row. */
   readonly heard: boolean;
   readonly silentChecks: number;
@@ -143,4 +146,80 @@ export interface ZabServer {
   readonly nowUs: number;
   /** ZK-4712 mutant: appends a dead SyncThread still has to write after the role ended. */
   readonly staleWrites: readonly Txn[];
+  /** The ZooKeeper service (sessions, connections, watches); idle for other state machines. */
+  readonly service: ZkServiceState;
+}
+
+/** Copies a LearnerState with some fields replaced. Written out field by field so every copy has one shape (fast in V8). */
+export function patchLearner(o: LearnerState, p: Partial<LearnerState>): LearnerState {
+  return {
+    leader: p.leader === undefined ? o.leader : p.leader,
+    observer: p.observer === undefined ? o.observer : p.observer,
+    conn: p.conn === undefined ? o.conn : p.conn,
+    newEpoch: p.newEpoch === undefined ? o.newEpoch : p.newEpoch,
+    syncMode: p.syncMode === undefined ? o.syncMode : p.syncMode,
+    stage: p.stage === undefined ? o.stage : p.stage,
+    packetsNotLogged: p.packetsNotLogged === undefined ? o.packetsNotLogged : p.packetsNotLogged,
+    packetsCommitted: p.packetsCommitted === undefined ? o.packetsCommitted : p.packetsCommitted,
+    pendingTxns: p.pendingTxns === undefined ? o.pendingTxns : p.pendingTxns,
+    lastQueued: p.lastQueued === undefined ? o.lastQueued : p.lastQueued,
+    ackBatches: p.ackBatches === undefined ? o.ackBatches : p.ackBatches,
+    blockedOn: p.blockedOn === undefined ? o.blockedOn : p.blockedOn,
+    backlog: p.backlog === undefined ? o.backlog : p.backlog,
+    newLeaderAckPending: p.newLeaderAckPending === undefined ? o.newLeaderAckPending : p.newLeaderAckPending,
+    connectTries: p.connectTries === undefined ? o.connectTries : p.connectTries,
+    heard: p.heard === undefined ? o.heard : p.heard,
+    silentChecks: p.silentChecks === undefined ? o.silentChecks : p.silentChecks,
+    preSnap: p.preSnap === undefined ? o.preSnap : p.preSnap,
+    shutdown: p.shutdown === undefined ? o.shutdown : p.shutdown,
+  };
+}
+
+/** Copies a LeaderState with some fields replaced. Written out field by field so every copy has one shape (fast in V8). */
+export function patchLeader(o: LeaderState, p: Partial<LeaderState>): LeaderState {
+  return {
+    epoch: p.epoch === undefined ? o.epoch : p.epoch,
+    epochCandidate: p.epochCandidate === undefined ? o.epochCandidate : p.epochCandidate,
+    connecting: p.connecting === undefined ? o.connecting : p.connecting,
+    electing: p.electing === undefined ? o.electing : p.electing,
+    newLeaderAcks: p.newLeaderAcks === undefined ? o.newLeaderAcks : p.newLeaderAcks,
+    handlers: p.handlers === undefined ? o.handlers : p.handlers,
+    outstanding: p.outstanding === undefined ? o.outstanding : p.outstanding,
+    lastProposed: p.lastProposed === undefined ? o.lastProposed : p.lastProposed,
+    lastCommitted: p.lastCommitted === undefined ? o.lastCommitted : p.lastCommitted,
+    prepState: p.prepState === undefined ? o.prepState : p.prepState,
+    tick: p.tick === undefined ? o.tick : p.tick,
+    halfTicks: p.halfTicks === undefined ? o.halfTicks : p.halfTicks,
+    queued: p.queued === undefined ? o.queued : p.queued,
+    selfAckBatches: p.selfAckBatches === undefined ? o.selfAckBatches : p.selfAckBatches,
+    shutdown: p.shutdown === undefined ? o.shutdown : p.shutdown,
+  };
+}
+
+/** Copies a server with some fields replaced, field by field: one shape, and ~20x cheaper than a spread in V8 11. */
+export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
+  return {
+    id: p.id === undefined ? o.id : p.id,
+    config: p.config === undefined ? o.config : p.config,
+    sm: p.sm === undefined ? o.sm : p.sm,
+    role: p.role === undefined ? o.role : p.role,
+    phase: p.phase === undefined ? o.phase : p.phase,
+    acceptedEpoch: p.acceptedEpoch === undefined ? o.acceptedEpoch : p.acceptedEpoch,
+    currentEpoch: p.currentEpoch === undefined ? o.currentEpoch : p.currentEpoch,
+    snapshot: p.snapshot === undefined ? o.snapshot : p.snapshot,
+    log: p.log === undefined ? o.log : p.log,
+    state: p.state === undefined ? o.state : p.state,
+    applied: p.applied === undefined ? o.applied : p.applied,
+    lastProcessedZxid: p.lastProcessedZxid === undefined ? o.lastProcessedZxid : p.lastProcessedZxid,
+    committed: p.committed === undefined ? o.committed : p.committed,
+    fle: p.fle === undefined ? o.fle : p.fle,
+    leader: p.leader === undefined ? o.leader : p.leader,
+    learner: p.learner === undefined ? o.learner : p.learner,
+    fsyncToken: p.fsyncToken === undefined ? o.fsyncToken : p.fsyncToken,
+    pending: p.pending === undefined ? o.pending : p.pending,
+    clients: p.clients === undefined ? o.clients : p.clients,
+    nowUs: p.nowUs === undefined ? o.nowUs : p.nowUs,
+    staleWrites: p.staleWrites === undefined ? o.staleWrites : p.staleWrites,
+    service: p.service === undefined ? o.service : p.service,
+  };
 }

@@ -26,4 +26,29 @@ export interface StateMachine {
   apply(state: unknown, body: unknown, zxid: Zxid): { readonly state: unknown; readonly result: unknown };
   read(state: unknown, op: unknown): unknown;
   describeOp(op: unknown): string;
+  /**
+   * Optional: a leader-side prep state other than "the committed state with every outstanding
+   * proposal applied" (ZooKeeper's tree + outstandingChanges). Without these the leader speculates
+   * with `apply`. `prepNext` builds the body and the next prep state; `prepRetire` runs after the
+   * txn `zxid` was committed and applied, giving the new committed state.
+   */
+  prepInit?(state: unknown): unknown;
+  prepNext?(prepState: unknown, op: unknown, ctx: PrepCtx): { readonly body: unknown; readonly prepState: unknown };
+  prepRetire?(prepState: unknown, state: unknown, zxid: Zxid): unknown;
+}
+
+export type PrepCtx = { readonly zxid: Zxid; readonly nowMs: number; readonly client: NodeId };
+
+export function smPrepInit(sm: StateMachine, state: unknown): unknown {
+  return sm.prepInit === undefined ? state : sm.prepInit(state);
+}
+
+export function smPrepNext(sm: StateMachine, prepState: unknown, op: unknown, ctx: PrepCtx): { readonly body: unknown; readonly prepState: unknown } {
+  if (sm.prepNext !== undefined) return sm.prepNext(prepState, op, ctx);
+  const body = sm.prep(prepState, op, ctx);
+  return { body, prepState: sm.apply(prepState, body, ctx.zxid).state };
+}
+
+export function smPrepRetire(sm: StateMachine, prepState: unknown, state: unknown, zxid: Zxid): unknown {
+  return sm.prepRetire === undefined ? prepState : sm.prepRetire(prepState, state, zxid);
 }

@@ -35,6 +35,8 @@ interface QueuedEvent extends Scheduled {
   name: string;
   gen: number;
   action: (() => void) | null;
+  /** Kept by a paused node; must not go back to the free list. */
+  held: boolean;
 }
 
 interface Link {
@@ -87,7 +89,11 @@ export class Kernel {
   eventCount = 0;
   private readonly heap = new EventHeap<QueuedEvent>();
   private readonly nodes = new Map<NodeId, NodeRuntime>();
-  private readonly links = new Map<number, Link>();
+  /** The same nodes by id, for the hot path. */
+  private readonly nodeById: (NodeRuntime | undefined)[] = [];
+  /** links[from][to], created on first use. */
+  private readonly links: (Link | undefined)[][] = [];
+  private readonly allLinks: Link[] = [];
   private readonly networkRng: Rng;
   private readonly timerRng: Rng;
   private readonly diskRng: Rng;
@@ -96,6 +102,10 @@ export class Kernel {
   private stopRequested: string | null = null;
   private readonly windows: readonly LinkFaultWindow[];
   private readonly tcp: boolean;
+  private readonly fifo: boolean;
+  private readonly linkQueueMax: number;
+  /** Spent queue entries, reused by `push`: the hot path then allocates no event objects. */
+  private readonly pool: QueuedEvent[] = [];
 
   constructor(options: KernelOptions, trace: TraceSink = new NullSink()) {
     this.options = options;
@@ -105,6 +115,8 @@ export class Kernel {
     this.diskRng = forkRng(options.seed, 'disk');
     this.windows = options.network.faultWindows;
     this.tcp = options.network.channel !== 'datagram';
+    this.fifo = options.network.fifo;
+    this.linkQueueMax = options.network.linkQueueMax;
   }
 
   // ---------------------------------------------------------------- setup
@@ -112,7 +124,7 @@ export class Kernel {
   addNode(id: NodeId, program: AnyProgram, disk?: unknown): void {
     if (this.nodes.has(id)) throw new Error(`node ${id} added twice`);
     if (!Number.isInteger(id) || id <= 0 || id >= 4096) throw new Error(`node id must be an integer in 1..4095, got ${id}`);
-    this.nodes.set(id, {
+    const runtime: NodeRuntime = {
       id,
       program,
       state: undefined,
@@ -125,7 +137,9 @@ export class Kernel {
       flushedCount: 0,
       timers: new Map(),
       timerSkew: 1,
-    });
+    };
+    this.nodes.set(id, runtime);
+    this.nodeById[id] = runtime;
   }
 
   addObserver(observer: KernelObserver): void {
@@ -189,7 +203,7 @@ export class Kernel {
 
   healAll(): void {
     this.record({ k: 'fault', fault: 'heal' });
-    for (const link of this.links.values()) link.cut = false;
+    for (const link of this.allLinks) link.cut = false;
   }
 
   isCut(from: NodeId, to: NodeId): boolean {
@@ -211,8 +225,8 @@ export class Kernel {
     node.timers.clear();
     for (const peer of this.nodes.values()) {
       if (peer.id === id) continue;
-      const out = this.links.get(this.linkKey(id, peer.id));
-      const back = this.links.get(this.linkKey(peer.id, id));
+      const out = this.links[id]?.[peer.id];
+      const back = this.links[peer.id]?.[id];
       if (out !== undefined) this.breakConnection(out);
       if (back !== undefined) this.breakConnection(back);
       // The OS of the dead process resets its sockets; the peer hears it unless the link is cut.
@@ -248,6 +262,7 @@ export class Kernel {
     node.deferred = [];
     for (const event of deferred) {
       event.t = this.nowUs;
+      event.held = false;
       this.heap.push(event);
     }
   }
@@ -296,6 +311,11 @@ export class Kernel {
         this.nowUs = next.t;
         this.eventCount++;
         this.dispatch(next);
+        if (!next.held && this.pool.length < 4096) {
+          next.msg = null;
+          next.action = null;
+          this.pool.push(next);
+        }
         if (this.stopRequested !== null) return this.result('requested');
       }
     } catch (error) {
@@ -317,13 +337,14 @@ export class Kernel {
       (event.action as () => void)();
       return;
     }
-    const node = this.nodes.get(event.node) as NodeRuntime;
+    const node = this.nodeById[event.node] as NodeRuntime;
     if (event.kind === DELIVER) {
       this.onDeliver(node, event);
       return;
     }
     if (!node.up || event.gen !== node.incarnation) return; // from an earlier life
     if (node.paused) {
+      event.held = true;
       node.deferred.push(event);
       return;
     }
@@ -372,6 +393,7 @@ export class Kernel {
         return;
       }
       if (node.paused) {
+        event.held = true;
         node.deferred.push(event);
         return;
       }
@@ -379,6 +401,7 @@ export class Kernel {
     } else if (!node.up) {
       return;
     } else if (node.paused) {
+      event.held = true;
       node.deferred.push(event);
       return;
     }
@@ -417,6 +440,10 @@ export class Kernel {
       switch (effect.type) {
         case 'send':
           this.send(node, effect.to, effect.msg);
+          break;
+        case 'reply':
+          if (tracing) this.trace.line({ t: this.nowUs, k: 'reply', node: node.id, client: effect.client, msg: node.program.describe(effect.msg) });
+          this.send(node, effect.client, effect.msg);
           break;
         case 'persist':
           node.pending.push(effect.write);
@@ -478,7 +505,7 @@ export class Kernel {
   // ---------------------------------------------------------------- network
 
   private send(node: NodeRuntime, to: NodeId, msg: unknown): void {
-    const target = this.nodes.get(to);
+    const target = this.nodeById[to];
     if (target === undefined) throw new AssertionError(`node ${node.id} sent to unknown node ${to}`);
     const link = this.link(node.id, to);
     if (link.cut) {
@@ -487,6 +514,8 @@ export class Kernel {
     }
     if (!target.up) {
       this.drop(node.id, to, msg, 'node-down', this.nowUs);
+      // The dead process's OS refuses the connection (RST), unless the link itself is down.
+      if (!this.link(to, node.id).cut) this.push(RESET, node.id, this.nowUs + this.sampleLatency(link), to, 0, null, '', node.incarnation);
       return;
     }
     let extraDelayUs = 0;
@@ -506,12 +535,12 @@ export class Kernel {
       }
     }
     for (let c = 0; c < copies; c++) {
-      if (link.inflight >= this.options.network.linkQueueMax) {
+      if (link.inflight >= this.linkQueueMax) {
         this.drop(node.id, to, msg, 'overflow', this.nowUs);
         return;
       }
       let atUs = this.nowUs + this.sampleLatency(link) + extraDelayUs;
-      if (this.options.network.fifo) {
+      if (this.fifo) {
         if (atUs < link.lastDeliveryUs) atUs = link.lastDeliveryUs;
         link.lastDeliveryUs = atUs;
       }
@@ -558,17 +587,18 @@ export class Kernel {
     }
   }
 
-  private linkKey(from: NodeId, to: NodeId): number {
-    return from * 4096 + to;
-  }
-
   private link(from: NodeId, to: NodeId): Link {
-    const key = this.linkKey(from, to);
-    let link = this.links.get(key);
+    let row = this.links[from];
+    if (row === undefined) {
+      row = [];
+      this.links[from] = row;
+    }
+    let link = row[to];
     if (link === undefined) {
       const latency = this.options.network.linkLatency[`${from}->${to}`] ?? this.options.network.latency;
       link = { conn: 1, cut: false, lastDeliveryUs: 0, inflight: 0, latency };
-      this.links.set(key, link);
+      row[to] = link;
+      this.allLinks.push(link);
     }
     return link;
   }
@@ -591,6 +621,22 @@ export class Kernel {
     action: (() => void) | null = null,
     sentUs = 0,
   ): void {
-    this.heap.push({ t, seq: 0, kind, node, from, conn, msg, sentUs, name, gen, action });
+    const event = this.pool.pop();
+    if (event === undefined) {
+      this.heap.push({ t, seq: 0, kind, node, from, conn, msg, sentUs, name, gen, action, held: false });
+      return;
+    }
+    event.t = t;
+    event.kind = kind;
+    event.node = node;
+    event.from = from;
+    event.conn = conn;
+    event.msg = msg;
+    event.sentUs = sentUs;
+    event.name = name;
+    event.gen = gen;
+    event.action = action;
+    event.held = false;
+    this.heap.push(event);
   }
 }

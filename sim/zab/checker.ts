@@ -11,7 +11,7 @@ import { historyCount, txnAt } from '../../protocol/zab/history.js';
 import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { Txn } from '../../protocol/zab/txn.js';
-import { pvecLast } from '../../protocol/pvec.js';
+import { pvecGet, pvecLowerBound } from '../../protocol/pvec.js';
 import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../../protocol/zxid.js';
 
 /** The invariants this checker reports, by kebab-case name. */
@@ -28,6 +28,13 @@ export const ZAB_CHECKERS = [
   'single-server-assertions',
 ] as const;
 export type ZabCheckerName = (typeof ZAB_CHECKERS)[number];
+
+/** Whether a disk image holds the txn: in its log, or folded into its snapshot. O(log n). */
+function diskHolds(disk: ZabDisk, zxid: Zxid): boolean {
+  if (disk.snapshot !== null && zxid <= disk.snapshot.zxid) return true;
+  const i = pvecLowerBound(disk.log, zxid, (t: Txn) => t.zxid);
+  return i < disk.log.size && pvecGet(disk.log, i).zxid === zxid;
+}
 
 /** A committed index whose txn no observation has named yet (it arrived inside a snapshot). */
 const UNKNOWN = -1;
@@ -130,7 +137,10 @@ export class ZabChecker implements KernelObserver {
     const leader = this.epochLeader.get(epoch);
     if (leader !== node) this.fail('leadership', node, `${node} proposed ${formatZxid(zxid)} in epoch ${epoch} established by ${leader ?? 'nobody'}`);
     const s = this.stateOf(node);
-    const txn = s === undefined ? undefined : txnAt(s, historyCount(s) - 1);
+    // One step may propose several txns (queued requests, a bucket of expired sessions): look back
+    // from the log's end for this one.
+    let txn = s === undefined ? undefined : txnAt(s, historyCount(s) - 1);
+    for (let i = 2; s !== undefined && txn !== undefined && txn.zxid > zxid && i <= 10_000; i++) txn = txnAt(s, historyCount(s) - i);
     if (txn === undefined || txn.zxid !== zxid) return;
     if (this.proposed.has(zxid)) this.fail('integrity', node, `zxid ${formatZxid(zxid)} proposed twice`);
     this.proposed.set(zxid, txn);
@@ -206,6 +216,16 @@ export class ZabChecker implements KernelObserver {
     if (count === 0) return;
     const s = this.stateOf(node);
     // Txns committed by activation (the initial history) enter the global sequence here.
+    // The server's history must agree with the committed sequence where they overlap: check the
+    // last index both know (O(1); earlier indexes were checked when they were committed).
+    const known = this.committedAt.length;
+    if (s !== undefined && known > 0 && count >= known) {
+      const mine = txnAt(s, known - 1);
+      const global = this.committedAt[known - 1] as Zxid;
+      if (mine !== undefined && global !== UNKNOWN && mine.zxid !== global) {
+        this.fail('prefix-consistency', node, `${node} is in sync with ${formatZxid(mine.zxid)} at index ${known - 1}, where ${formatZxid(global)} was committed`);
+      }
+    }
     // Txns folded into a snapshot cannot be named: they enter as placeholders.
     if (s !== undefined) {
       for (let i = this.committedAt.length; i < count; i++) {
@@ -244,12 +264,18 @@ export class ZabChecker implements KernelObserver {
     if (!isQuorum(this.config, ackers)) this.fail('quorum-commit', node, `epoch ${epoch} activated with NEWLEADER acks from {${ackers.join(',')}} only`);
   }
 
-  /** Quorum commit: the leader commits only what a voter quorum (itself included, once durable) acked. */
+  /**
+   * Quorum commit: the leader commits only what a voter quorum holds durably. An ACK counts only
+   * while its sender's disk still holds the txn (a TRUNC after the ACK takes it back), and the
+   * leader counts itself once its own disk holds it (zab-reference §6.4, ack-implies-durable).
+   */
   private checkQuorumCommit(leader: NodeId, zxid: Zxid): void {
-    const ackers = (this.acks.get(zxid) ?? []).slice();
-    const durable = pvecLast(this.diskOf(leader).log);
-    if (durable !== undefined && durable.zxid >= zxid && !ackers.includes(leader)) ackers.push(leader);
-    if (!isQuorum(this.config, ackers)) this.fail('quorum-commit', leader, `${formatZxid(zxid)} committed with acks from {${ackers.join(',')}} only`);
+    const holders = (this.acks.get(zxid) ?? []).filter((sid) => diskHolds(this.diskOf(sid), zxid));
+    if (!holders.includes(leader) && diskHolds(this.diskOf(leader), zxid)) holders.push(leader);
+    if (!isQuorum(this.config, holders)) {
+      const acked = this.acks.get(zxid) ?? [];
+      this.fail('quorum-commit', leader, `${formatZxid(zxid)} committed, but only {${holders.join(',')}} hold it durably (ACKs came from {${acked.join(',')}})`);
+    }
     this.acks.delete(zxid);
   }
 

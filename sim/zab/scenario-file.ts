@@ -3,6 +3,7 @@
 // expected. The full narrated scenario format comes with the scenario catalogue.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../cli/errors.js';
+import { JsonSyntaxError, parseJson } from '../cli/json.js';
 import { builtinScenario } from '../scenarios/builtin.js';
 import type { FaultEvent } from './faults.js';
 import type { RunOptions } from './options.js';
@@ -20,11 +21,10 @@ export function loadScenarioFile(file: string, seed: string): RunOptions {
   }
   let doc: Json;
   try {
-    doc = JSON.parse(text) as Json;
+    doc = parseJson(text) as Json;
   } catch (error) {
-    const m = /position (\d+)/.exec((error as Error).message);
-    const line = m === null ? 1 : text.slice(0, Number(m[1])).split('\n').length;
-    throw new InputError(file, String(line), `expected valid JSON (${(error as Error).message})`);
+    if (error instanceof JsonSyntaxError) throw new InputError(file, `${error.line}:${error.column}`, error.message);
+    throw error;
   }
   if (!isObject(doc)) throw new InputError(file, '$', 'expected a JSON object');
   const baseName = doc['base'] ?? 'default';

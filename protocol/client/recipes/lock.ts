@@ -1,0 +1,114 @@
+// The ZooKeeper lock recipe (and leader election, the same protocol without release): create an
+// EPHEMERAL_SEQUENTIAL node under the lock directory, list the children, hold the lock if ours has the
+// lowest sequence number, else watch only the node just before ours (no herd effect) and re-check when
+// it goes. A create lost to CONNECTIONLOSS is found again by its name prefix (client and session).
+// The recipe gives the lock up (claim "lost") as soon as the session is DISCONNECTED or EXPIRED, but it
+// is not fenced: a holder that is paused notices nothing, so after its session expires another client
+// can acquire while it still believes it holds (see test/service/recipes.test.ts).
+import type { NodeId } from '../../program.js';
+import { OPEN_ACL_UNSAFE } from '../../tree/index.js';
+import type { Recipe, RecipeInput, RecipeOutput } from './host.js';
+
+export interface LockState {
+  readonly client: NodeId;
+  readonly dir: string;
+  /** idle → creating → waiting → held; `stopped` after expiry. */
+  readonly phase: 'idle' | 'creating' | 'checking' | 'waiting' | 'held' | 'stopped';
+  readonly node: string | null;
+  readonly watching: string | null;
+  /** Incarnation of our session, for the node name prefix. */
+  readonly attempt: number;
+  /** Election mode: never release; claims "leader" instead of "acquired". */
+  readonly election: boolean;
+}
+
+export type LockCommand = { readonly type: 'lock' } | { readonly type: 'unlock' };
+
+function sequenceOf(name: string): number {
+  return Number(name.slice(-10));
+}
+
+function prefixOf(s: LockState): string {
+  return `c${s.client}-a${s.attempt}-`;
+}
+
+function out(state: LockState, calls: RecipeOutput<LockState>['calls'] = [], claims: RecipeOutput<LockState>['claims'] = []): RecipeOutput<LockState> {
+  return { state, calls, claims };
+}
+
+function listChildren(s: LockState): RecipeOutput<LockState> {
+  return out({ ...s, phase: s.phase === 'creating' ? 'checking' : s.phase }, [{ tag: 'children', command: { type: 'getChildren', path: s.dir, watch: false } }]);
+}
+
+export function lockRecipe(dir: string, election = false): Recipe<LockState> {
+  return {
+    name: election ? 'election' : 'lock',
+    init: (client) => ({ client, dir, phase: 'idle', node: null, watching: null, attempt: 0, election }),
+    step: (s, input) => stepLock(s, input),
+  };
+}
+
+function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
+  if (s.phase === 'stopped') return out(s);
+  switch (input.type) {
+    case 'app': {
+      const cmd = input.command as LockCommand;
+      if (cmd.type === 'lock' && s.phase === 'idle') {
+        const next: LockState = { ...s, phase: 'creating', attempt: s.attempt + 1, node: null, watching: null };
+        return out(next, [{ tag: 'create', command: { type: 'create', path: `${s.dir}/${prefixOf(next)}`, data: String(s.client), acl: OPEN_ACL_UNSAFE, mode: 'EPHEMERAL_SEQUENTIAL' } }]);
+      }
+      if (cmd.type === 'unlock' && s.phase === 'held' && !s.election && s.node !== null) {
+        return out({ ...s, phase: 'idle', node: null }, [{ tag: 'delete', command: { type: 'remove', path: s.node, version: -1 } }], [{ event: 'released' }]);
+      }
+      return out(s);
+    }
+    case 'session':
+      if (input.state === 'EXPIRED' || input.state === 'CLOSED' || input.state === 'AUTH_FAILED') {
+        return out({ ...s, phase: 'stopped' }, [], s.phase === 'held' ? [{ event: 'lost', detail: input.state }] : []);
+      }
+      if (input.state === 'DISCONNECTED' && s.phase === 'held') {
+        // Curator's rule: a SUSPENDED connection means the lock may be gone. Re-check on reconnect.
+        return out({ ...s, phase: 'checking' }, [], [{ event: 'lost', detail: 'DISCONNECTED' }]);
+      }
+      if (input.state === 'CONNECTED' && (s.phase === 'checking' || s.phase === 'waiting')) return listChildren(s);
+      return out(s);
+    case 'watch':
+      if (input.event === 'NodeDeleted' && input.path === s.watching && s.phase === 'waiting') return listChildren({ ...s, watching: null });
+      return out(s);
+    case 'complete':
+      return onLockComplete(s, input);
+  }
+}
+
+function onLockComplete(s: LockState, input: Extract<RecipeInput, { type: 'complete' }>): RecipeOutput<LockState> {
+  const r = input.result;
+  switch (input.tag) {
+    case 'create':
+      if (s.phase !== 'creating') return out(s);
+      if (r.err === 'OK' && r.response?.type === 'create') return listChildren({ ...s, node: r.response.path });
+      // CONNECTIONLOSS: the node may exist; the listing finds it by prefix once reconnected.
+      return out({ ...s, phase: 'checking' });
+    case 'children': {
+      if (s.phase !== 'checking' && s.phase !== 'waiting') return out(s);
+      if (r.err !== 'OK' || r.response?.type !== 'getChildren') return out({ ...s, phase: 'checking' });
+      const mine = s.node === null ? r.response.children.find((c) => c.startsWith(prefixOf(s))) : s.node.slice(s.dir.length + 1);
+      if (mine === undefined || !r.response.children.includes(mine)) {
+        // Our node is gone (or was never created): start over.
+        return stepLock({ ...s, phase: 'idle', node: null }, { type: 'app', command: { type: 'lock' } });
+      }
+      const node = `${s.dir}/${mine}`;
+      const sorted = [...r.response.children].sort((a, b) => sequenceOf(a) - sequenceOf(b));
+      const at = sorted.indexOf(mine);
+      if (at === 0) return out({ ...s, phase: 'held', node, watching: null }, [], [{ event: s.election ? 'leader' : 'acquired', detail: node }]);
+      const before = `${s.dir}/${sorted[at - 1] as string}`;
+      return out({ ...s, phase: 'waiting', node, watching: before }, [{ tag: 'watch', command: { type: 'exists', path: before, watch: true } }]);
+    }
+    case 'watch':
+      // The predecessor vanished before the watch was set: look again.
+      if (s.phase === 'waiting' && r.err === 'NONODE') return listChildren({ ...s, watching: null });
+      if (s.phase === 'waiting' && r.err !== 'OK') return out({ ...s, phase: 'checking' });
+      return out(s);
+    default:
+      return out(s);
+  }
+}

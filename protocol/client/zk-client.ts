@@ -1,0 +1,380 @@
+// The ZooKeeper client library as a reducer (ClientCnxn + ZooKeeper + ZKWatchManager): one session,
+// spread over a server list in the order given at boot. States CONNECTING / CONNECTED / CLOSED /
+// EXPIRED / AUTH_FAILED (a lost connection is the DISCONNECTED event, then CONNECTING again). Requests
+// carry an increasing xid and complete in FIFO order; the client pings when idle, gives up on a silent
+// server after 2/3 of the session timeout, fails every pending request with CONNECTIONLOSS on a lost
+// connection and reconnects elsewhere with its session id and lastZxidSeen, re-sending its watches
+// (setWatches) and auth info. Commands arrive from ENV as APP_OP { op: ZkCommand } (node-zookeeper-
+// client's API); completions, watch events and session states are observations.
+import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
+import { ENV } from '../program.js';
+import type { Zxid } from '../zxid.js';
+import { Fx, type ZabObservation } from '../zab/effects.js';
+import type { ZabMessage } from '../zab/messages.js';
+import type { Acl, CreateMode, ErrorCode, WatchEventType, WriteOp, ZnodeData } from '../tree/index.js';
+import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent } from '../service/types.js';
+
+/** The application's calls (node-zookeeper-client names). */
+export type ZkCommand =
+  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode }
+  | { readonly type: 'remove'; readonly path: string; readonly version: number }
+  | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
+  | { readonly type: 'getData'; readonly path: string; readonly watch: boolean }
+  | { readonly type: 'exists'; readonly path: string; readonly watch: boolean }
+  | { readonly type: 'getChildren'; readonly path: string; readonly watch: boolean }
+  | { readonly type: 'getACL'; readonly path: string }
+  | { readonly type: 'setACL'; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
+  | { readonly type: 'addAuthInfo'; readonly scheme: string; readonly auth: string }
+  | { readonly type: 'transaction'; readonly ops: readonly WriteOp[] }
+  | { readonly type: 'sync'; readonly path: string }
+  | { readonly type: 'close' };
+
+export type ZkClientState = 'CONNECTING' | 'CONNECTED' | 'CLOSED' | 'EXPIRED' | 'AUTH_FAILED';
+
+/** What a completion reports: the reply's error code and response (null when there is none). */
+export interface ZkCompletion {
+  readonly err: ErrorCode;
+  readonly response: ZkResponse | null;
+}
+
+interface Outstanding {
+  readonly xid: number;
+  readonly command: ZkCommand;
+  readonly request: ZkRequest;
+  /** Whether it went out on the current connection (else it waits for the connection). */
+  readonly sent: boolean;
+}
+
+export interface ZkClientConfig {
+  /** The server list in the order this client tries it (the shuffled connect string). */
+  readonly servers: readonly NodeId[];
+  readonly sessionTimeoutMs: number;
+  readonly pendingMax: number;
+  /** Upper bound of the random pause before a reconnect attempt (ClientCnxn sleeps up to 1 s). */
+  readonly reconnectDelayMaxMs: number;
+}
+
+export interface ZkClient {
+  readonly id: NodeId;
+  readonly config: ZkClientConfig;
+  readonly state: ZkClientState;
+  readonly serverIndex: number;
+  /** Whether a ConnectRequest is out and unanswered. */
+  readonly handshaking: boolean;
+  readonly sessionId: number;
+  readonly timeoutMs: number;
+  readonly xid: number;
+  readonly lastZxidSeen: Zxid;
+  readonly pending: readonly Outstanding[];
+  readonly authInfo: readonly { readonly scheme: string; readonly auth: string }[];
+  readonly dataWatches: readonly string[];
+  readonly existWatches: readonly string[];
+  readonly childWatches: readonly string[];
+  /** Heard from the server / sent something since the last heartbeat. */
+  readonly heard: boolean;
+  readonly sent: boolean;
+  readonly silentBeats: number;
+}
+
+const MS = 1000;
+
+export function defaultZkClientConfig(servers: readonly NodeId[], sessionTimeoutMs = 4000): ZkClientConfig {
+  return { servers, sessionTimeoutMs, pendingMax: 1000, reconnectDelayMaxMs: 200 };
+}
+
+export function bootZkClient(id: NodeId, config: ZkClientConfig): ZkClient {
+  return {
+    id,
+    config,
+    state: 'CONNECTING',
+    serverIndex: 0,
+    handshaking: false,
+    sessionId: 0,
+    timeoutMs: config.sessionTimeoutMs,
+    xid: 0,
+    lastZxidSeen: 0,
+    pending: [],
+    authInfo: [],
+    dataWatches: [],
+    existWatches: [],
+    childWatches: [],
+    heard: false,
+    sent: false,
+    silentBeats: 0,
+  };
+}
+
+export type ZkClientTransition = Transition<ZkClient, ZabMessage, never, ZabObservation>;
+
+export function zkClientProgram(configFor: (id: NodeId) => ZkClientConfig): NodeProgram<ZkClient, ZabMessage, never, null, ZabObservation> {
+  return {
+    kind: 'zk-client',
+    emptyDisk: () => null,
+    applyWrite: (disk) => disk,
+    boot: (id) => bootZkClient(id, configFor(id)),
+    step: stepZkClient,
+    describe: (m) => m.type,
+    describeWrite: () => '',
+  };
+}
+
+export function stepZkClient(c: ZkClient, event: Event<ZabMessage>): ZkClientTransition {
+  const fx = new Fx();
+  const next = dispatchZkClient(c, event, fx);
+  return [next, fx.list as ZkClientTransition[1]];
+}
+
+export function server(c: ZkClient): NodeId {
+  return c.config.servers[c.serverIndex % c.config.servers.length] as NodeId;
+}
+
+function alive(c: ZkClient): boolean {
+  return c.state === 'CONNECTING' || c.state === 'CONNECTED';
+}
+
+export function dispatchZkClient(c: ZkClient, event: Event<ZabMessage>, fx: Fx): ZkClient {
+  switch (event.type) {
+    case 'start':
+      return startConnect(c, fx);
+    case 'deliver': {
+      const msg = event.msg;
+      if (event.from === ENV) return msg.type === 'APP_OP' ? invoke(c, msg.op as ZkCommand, fx) : c;
+      if (event.from !== server(c) || !alive(c)) return c; // a server we already left
+      switch (msg.type) {
+        case 'CONNECT_RESPONSE':
+          return onConnectResponse(c, msg.sessionId, msg.timeoutMs, fx);
+        case 'ZK_REPLY':
+          return onReply({ ...c, heard: true }, msg.reply, fx);
+        case 'WATCHER_EVENT':
+          return onWatcherEvent({ ...c, heard: true }, msg.event, fx);
+        case 'CLIENT_CLOSE':
+          return disconnect(c, `server closed the connection: ${msg.reason}`, fx);
+        default:
+          return c;
+      }
+    }
+    case 'timeout':
+      return onTimer(c, event.timer, fx);
+    case 'peerReset':
+      return event.peer === server(c) && alive(c) ? disconnect(c, 'connection reset', fx) : c;
+    case 'fsynced':
+      return c;
+  }
+}
+
+// ------------------------------------------------------------------ connection
+
+function startConnect(c: ZkClient, fx: Fx): ZkClient {
+  if (!alive(c)) return c;
+  const to = server(c);
+  fx.send(to, { type: 'CONNECT_REQUEST', sessionId: c.sessionId, timeoutMs: c.timeoutMs, lastZxidSeen: c.lastZxidSeen });
+  // ClientCnxn: connectTimeout = sessionTimeout / #servers.
+  const connectUs = (c.timeoutMs * MS) / c.config.servers.length;
+  fx.timer('connect', connectUs, connectUs);
+  fx.cancel('beat');
+  return { ...c, state: 'CONNECTING', handshaking: true, heard: false, sent: false, silentBeats: 0 };
+}
+
+function observeSession(c: ZkClient, state: string, fx: Fx): void {
+  fx.observe({ kind: 'session', client: c.id, session: c.sessionId, server: server(c), state });
+}
+
+function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, fx: Fx): ZkClient {
+  if (!c.handshaking) return c;
+  fx.cancel('connect');
+  if (timeoutMs <= 0) {
+    const expired: ZkClient = { ...c, handshaking: false, state: 'EXPIRED' };
+    observeSession(expired, 'EXPIRED', fx);
+    fx.note(`client ${c.id}: session 0x${c.sessionId.toString(16)} expired`);
+    return failAll(expired, 'SESSIONEXPIRED', 'fail', fx);
+  }
+  const reconnect = c.sessionId !== 0;
+  let next: ZkClient = { ...c, handshaking: false, state: 'CONNECTED', sessionId, timeoutMs, heard: true, sent: true, silentBeats: 0 };
+  observeSession(next, 'CONNECTED', fx);
+  const to = server(next);
+  // primeConnection: setWatches, then auth, then what was queued while connecting.
+  if (reconnect && (c.dataWatches.length > 0 || c.existWatches.length > 0 || c.childWatches.length > 0)) {
+    fx.send(to, {
+      type: 'ZK_REQUEST',
+      xid: XID.SET_WATCHES,
+      request: { type: 'setWatches', relativeZxid: c.lastZxidSeen, dataWatches: c.dataWatches, existWatches: c.existWatches, childWatches: c.childWatches },
+    });
+  }
+  for (const a of c.authInfo) fx.send(to, { type: 'ZK_REQUEST', xid: XID.AUTH, request: { type: 'auth', scheme: a.scheme, auth: a.auth } });
+  const pending = next.pending.map((p) => {
+    if (p.sent) return p;
+    fx.send(to, { type: 'ZK_REQUEST', xid: p.xid, request: p.request });
+    return { ...p, sent: true };
+  });
+  next = { ...next, pending };
+  armBeat(next, fx);
+  return next;
+}
+
+/** readTimeout = 2/3 of the session timeout, checked in two beats of a third; pings go out on idle beats. */
+function armBeat(c: ZkClient, fx: Fx): void {
+  const beatUs = (c.timeoutMs * MS) / 3;
+  fx.timer('beat', beatUs, beatUs);
+}
+
+function onTimer(c: ZkClient, timer: string, fx: Fx): ZkClient {
+  if (!alive(c)) return c;
+  switch (timer) {
+    case 'connect':
+      return c.handshaking ? disconnect(c, `no ConnectResponse from server ${server(c)} within the connect timeout`, fx) : c;
+    case 'reconnect':
+      return c.state === 'CONNECTING' && !c.handshaking ? startConnect(c, fx) : c;
+    case 'beat': {
+      if (c.state !== 'CONNECTED') return c;
+      const silentBeats = c.heard ? 0 : c.silentBeats + 1;
+      if (silentBeats >= 2) return disconnect(c, `nothing from server ${server(c)} for ${Math.round((2 * c.timeoutMs) / 3)} ms (read timeout)`, fx);
+      armBeat(c, fx);
+      if (!c.sent) fx.send(server(c), { type: 'ZK_REQUEST', xid: XID.PING, request: { type: 'ping' } });
+      return { ...c, heard: false, sent: false, silentBeats };
+    }
+    default:
+      return c;
+  }
+}
+
+/** The connection is gone: everything pending fails (CONNECTIONLOSS: unknown if sent), try the next server. */
+function disconnect(c: ZkClient, reason: string, fx: Fx): ZkClient {
+  const from = server(c);
+  fx.note(`client ${c.id}: ${reason}; moving from server ${from} to the next`);
+  fx.send(from, { type: 'CLIENT_CLOSE', reason: 'client moved' });
+  fx.cancel('connect');
+  fx.cancel('beat');
+  if (c.state === 'CONNECTED') observeSession(c, 'DISCONNECTED', fx);
+  let next: ZkClient = failAll({ ...c, state: 'CONNECTING', handshaking: false }, 'CONNECTIONLOSS', 'info', fx);
+  next = { ...next, serverIndex: (c.serverIndex + 1) % c.config.servers.length };
+  fx.timer('reconnect', 0, c.config.reconnectDelayMaxMs * MS);
+  return next;
+}
+
+function failAll(c: ZkClient, err: ErrorCode, outcome: 'info' | 'fail', fx: Fx): ZkClient {
+  for (const p of c.pending) {
+    // A request that never left cannot have taken effect.
+    complete(c, p, p.sent ? outcome : 'fail', { err, response: null }, null, fx);
+  }
+  return c.pending.length === 0 ? c : { ...c, pending: [] };
+}
+
+// ------------------------------------------------------------------ requests
+
+function isWriteCommand(cmd: ZkCommand): boolean {
+  return cmd.type === 'create' || cmd.type === 'remove' || cmd.type === 'setData' || cmd.type === 'setACL' || cmd.type === 'transaction' || cmd.type === 'close';
+}
+
+function requestOf(cmd: ZkCommand): ZkRequest | null {
+  switch (cmd.type) {
+    case 'create':
+      return { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode };
+    case 'remove':
+      return { type: 'delete', path: cmd.path, version: cmd.version };
+    case 'setData':
+      return { type: 'setData', path: cmd.path, data: cmd.data, version: cmd.version };
+    case 'getData':
+    case 'exists':
+    case 'getChildren':
+      return { type: cmd.type, path: cmd.path, watch: cmd.watch };
+    case 'getACL':
+      return { type: 'getACL', path: cmd.path };
+    case 'setACL':
+      return { type: 'setACL', path: cmd.path, acl: cmd.acl, version: cmd.version };
+    case 'transaction':
+      return { type: 'multi', ops: cmd.ops };
+    case 'sync':
+      return { type: 'sync', path: cmd.path };
+    case 'close':
+      return { type: 'closeSession' };
+    case 'addAuthInfo':
+      return null;
+  }
+}
+
+function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', result: ZkCompletion, zxid: Zxid | null, fx: Fx): void {
+  fx.observe({ kind: 'complete', client: c.id, xid: p.xid, outcome, result, zxid, server: server(c), session: c.sessionId, write: isWriteCommand(p.command) });
+}
+
+export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
+  const xid = c.xid + 1;
+  const to = server(c);
+  let next: ZkClient = { ...c, xid };
+  fx.observe({ kind: 'invoke', client: c.id, xid, op: command, server: to, session: c.sessionId });
+  const request = requestOf(command);
+  const p: Outstanding = { xid, command, request: request ?? { type: 'ping' }, sent: false };
+  if (!alive(c)) {
+    const err: ErrorCode = c.state === 'EXPIRED' ? 'SESSIONEXPIRED' : c.state === 'AUTH_FAILED' ? 'AUTHFAILED' : 'CONNECTIONLOSS';
+    complete(next, p, 'fail', { err, response: null }, null, fx);
+    return next;
+  }
+  if (request === null) {
+    // addAuthInfo: remembered for reconnects, sent now if connected (its reply has xid -4).
+    if (command.type !== 'addAuthInfo') return next;
+    const authInfo = [...c.authInfo, { scheme: command.scheme, auth: command.auth }];
+    if (c.state === 'CONNECTED') fx.send(to, { type: 'ZK_REQUEST', xid: XID.AUTH, request: { type: 'auth', scheme: command.scheme, auth: command.auth } });
+    complete(next, p, 'ok', { err: 'OK', response: null }, null, fx);
+    return { ...next, authInfo, sent: true };
+  }
+  if (c.pending.length >= c.config.pendingMax) {
+    complete(next, p, 'fail', { err: 'CONNECTIONLOSS', response: null }, null, fx);
+    return next;
+  }
+  if (c.state === 'CONNECTED') {
+    fx.send(to, { type: 'ZK_REQUEST', xid, request });
+    next = { ...next, sent: true };
+    return { ...next, pending: [...c.pending, { ...p, sent: true }] };
+  }
+  return { ...next, pending: [...c.pending, p] };
+}
+
+function onReply(c: ZkClient, reply: ZkReply, fx: Fx): ZkClient {
+  const lastZxidSeen = reply.zxid > c.lastZxidSeen ? reply.zxid : c.lastZxidSeen;
+  if (reply.xid === XID.PING || reply.xid === XID.SET_WATCHES) return { ...c, lastZxidSeen };
+  if (reply.xid === XID.AUTH) {
+    if (reply.err !== 'AUTHFAILED') return c;
+    const failed: ZkClient = { ...c, state: 'AUTH_FAILED' };
+    observeSession(failed, 'AUTH_FAILED', fx);
+    fx.cancel('beat');
+    return failAll(failed, 'AUTHFAILED', 'info', fx);
+  }
+  const head = c.pending[0];
+  if (head === undefined || head.xid !== reply.xid) return disconnect(c, `xid out of order: got ${reply.xid}, expected ${head?.xid}`, fx);
+  let next: ZkClient = { ...c, lastZxidSeen, pending: c.pending.slice(1) };
+  const write = isWriteCommand(head.command);
+  complete(next, head, 'ok', { err: reply.err, response: reply.response }, write ? reply.zxid : null, fx);
+  next = registerWatch(next, head.command, reply.err);
+  if (head.command.type === 'close' && reply.err === 'OK') {
+    next = { ...next, state: 'CLOSED' };
+    observeSession(next, 'CLOSED', fx);
+    fx.cancel('beat');
+    return failAll(next, 'SESSIONEXPIRED', 'fail', fx);
+  }
+  return next;
+}
+
+function addPath(list: readonly string[], path: string): readonly string[] {
+  return list.includes(path) ? list : [...list, path];
+}
+
+/** ZKWatchManager: a read that succeeded registers its watcher (exists on NONODE: an exist watch). */
+function registerWatch(c: ZkClient, cmd: ZkCommand, err: ErrorCode): ZkClient {
+  if (cmd.type !== 'getData' && cmd.type !== 'exists' && cmd.type !== 'getChildren') return c;
+  if (!cmd.watch) return c;
+  if (cmd.type === 'exists' && err === 'NONODE') return { ...c, existWatches: addPath(c.existWatches, cmd.path) };
+  if (err !== 'OK') return c;
+  if (cmd.type === 'getChildren') return { ...c, childWatches: addPath(c.childWatches, cmd.path) };
+  return { ...c, dataWatches: addPath(c.dataWatches, cmd.path) };
+}
+
+/** ZKWatchManager.materialize: which client-side watches an event consumes. */
+function onWatcherEvent(c: ZkClient, event: ZkWatchedEvent, fx: Fx): ZkClient {
+  const without = (list: readonly string[]): readonly string[] => (list.includes(event.path) ? list.filter((p) => p !== event.path) : list);
+  const type: WatchEventType = event.type;
+  let next: ZkClient = { ...c, lastZxidSeen: event.zxid > c.lastZxidSeen ? event.zxid : c.lastZxidSeen };
+  if (type === 'NodeCreated' || type === 'NodeDataChanged') next = { ...next, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches) };
+  else if (type === 'NodeChildrenChanged') next = { ...next, childWatches: without(c.childWatches) };
+  else next = { ...next, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches), childWatches: without(c.childWatches) };
+  fx.observe({ kind: 'watch', client: c.id, session: c.sessionId, server: server(c), type, path: event.path, zxid: event.zxid });
+  return next;
+}

@@ -1,0 +1,531 @@
+// The ZooKeeper service on a Zab server: connections and sessions (ZooKeeperServer.processConnectRequest,
+// REVALIDATE), the per-session request queue (CommitProcessor: a session's reads wait for its earlier
+// writes), reads with watch registration (FinalRequestProcessor), watch firing at apply, sync, and the
+// leader's SessionTracker (expiry in buckets, owners, SESSIONMOVED). The Zab layer calls in at a few
+// points (see the exported functions); everything here is pure and returns the next server.
+import type { NodeId } from '../program.js';
+import { ENV } from '../program.js';
+import { formatZxid, type Zxid } from '../zxid.js';
+import type { Fx } from '../zab/effects.js';
+import type { ZabServer } from '../zab/state.js';
+import type { Origin, Txn } from '../zab/txn.js';
+import { serving } from '../zab/clients.js';
+import { leaderOf, submitWrite } from '../zab/leader.js';
+import { learnerOf } from '../zab/learner.js';
+import {
+  checkAcl,
+  digestAuthIds,
+  PERMS,
+  type Acl,
+  exists as treeExists,
+  getACL as treeGetACL,
+  getChildren as treeGetChildren,
+  getData as treeGetData,
+  getNode,
+  mapEntries,
+  type DataTree,
+  type SessionId,
+  type TxnResult,
+  type Txn as TreeTxn,
+} from '../tree/index.js';
+import { sessionIdAt, sessionIdBase } from './session-id.js';
+import {
+  trackerAdd,
+  trackerCheck,
+  trackerExpire,
+  trackerFromSessions,
+  trackerRemove,
+  trackerSetClosing,
+  trackerSetOwner,
+  trackerStartClock,
+  trackerTouch,
+  type SessionTracker,
+} from './session-tracker.js';
+import { EMPTY_SERVICE, type ZkConnection, type ZkServiceState } from './state.js';
+import { isWriteRequest, isZkEnvelope, XID, type ZkEnvelope, type ZkPending, type ZkReply, type ZkRequest } from './types.js';
+import { addWatch, removeClientWatches, triggerWatches, type WatchTable } from './watch-manager.js';
+import { isZkApplied, ZK_SM_NAME, type ZkApplied } from './zk-sm.js';
+import { expiryWaitUs } from './expiry-queue.js';
+
+const MS = 1000;
+
+/** A forwarded sync (REQUEST whose op is this marker): sync carries no txn. */
+export interface ZkSyncMarker {
+  readonly zkSync: true;
+}
+
+export function isZkSyncMarker(op: unknown): op is ZkSyncMarker {
+  return typeof op === 'object' && op !== null && (op as { zkSync?: unknown }).zkSync === true;
+}
+
+export function isZkServer(s: ZabServer): boolean {
+  return s.sm.name === ZK_SM_NAME;
+}
+
+function withService(s: ZabServer, patch: Partial<ZkServiceState>): ZabServer {
+  return { ...s, service: { ...s.service, ...patch } };
+}
+
+function treeOf(s: ZabServer): DataTree {
+  return s.state as DataTree;
+}
+
+/** What ZooKeeper puts in a read's ReplyHeader and compares lastZxidSeen with: the tree's last txn. */
+export function dataTreeZxid(s: ZabServer): Zxid {
+  return treeOf(s).lastProcessedZxid;
+}
+
+/** ZooKeeperServer.processConnectRequest: clamp to [minSessionTimeout, maxSessionTimeout] = [2, 20] ticks. */
+export function negotiateTimeout(tickTimeMs: number, requestedMs: number): number {
+  return Math.min(Math.max(requestedMs, 2 * tickTimeMs), 20 * tickTimeMs);
+}
+
+/**
+ * The leader knows the clock only from timer events; its tick timer fires every tickTime/2, so the
+ * true time of a delivery is at most half a tick after the last timer. Touches use that upper bound:
+ * a session may expire up to half a tick late, never early.
+ */
+function nowUpperUs(s: ZabServer): number {
+  return s.nowUs + (s.config.tickTimeMs * MS) / 2;
+}
+
+function connectionOf(s: ZabServer, client: NodeId): ZkConnection | undefined {
+  return s.service.connections.find((c) => c.client === client);
+}
+
+function putConnection(s: ZabServer, conn: ZkConnection): ZabServer {
+  const others = s.service.connections.filter((c) => c.client !== conn.client);
+  return withService(s, { connections: [...others, conn] });
+}
+
+/** A client's connection is gone (closed, reset, replaced): its queue and its watches go with it. */
+export function dropServiceClient(s: ZabServer, client: NodeId): ZabServer {
+  const svc = s.service;
+  if (!svc.connections.some((c) => c.client === client) && !svc.queue.some((p) => p.client === client)) return s;
+  return withService(s, {
+    connections: svc.connections.filter((c) => c.client !== client),
+    queue: svc.queue.filter((p) => p.client !== client),
+    watches: removeClientWatches(svc.watches, client),
+    touches: svc.touches,
+  });
+}
+
+function closeClient(s: ZabServer, client: NodeId, reason: string, fx: Fx): ZabServer {
+  fx.send(client, { type: 'CLIENT_CLOSE', reason });
+  return dropServiceClient(s, client);
+}
+
+/** Leaving a role: every connection closes; watches, queues and the tracker are gone. */
+export function closeServiceConnections(s: ZabServer, reason: string, fx: Fx): ZabServer {
+  const svc = s.service;
+  for (const c of svc.connections) fx.send(c.client, { type: 'CLIENT_CLOSE', reason });
+  if (svc.connections.length === 0 && svc.queue.length === 0 && svc.tracker === null && svc.touches.length === 0 && svc.pendingSyncs.length === 0) return s;
+  return { ...s, service: { ...EMPTY_SERVICE, sessionIdBase: svc.sessionIdBase, sessionCounter: svc.sessionCounter } };
+}
+
+function submit(s: ZabServer, client: NodeId, xid: number, op: ZkEnvelope | ZkSyncMarker, fx: Fx): ZabServer {
+  if (isZkSyncMarker(op)) {
+    if (s.role === 'LEADING') return onSyncRequest(s, s.id, client, xid, fx);
+    fx.send(learnerOf(s).leader, { type: 'REQUEST', client, xid, op });
+    return s;
+  }
+  if (s.role === 'LEADING') return submitWrite(s, { server: s.id, client, xid }, op, fx);
+  fx.send(learnerOf(s).leader, { type: 'REQUEST', client, xid, op });
+  return s;
+}
+
+function allocateSessionId(s: ZabServer): [ZabServer, SessionId] {
+  const base = s.service.sessionIdBase ?? sessionIdBase(s.id, s.nowUs / MS);
+  const counter = s.service.sessionCounter + 1;
+  return [withService(s, { sessionIdBase: base, sessionCounter: counter }), sessionIdAt(base, counter)];
+}
+
+// ------------------------------------------------------------------ connections
+
+/** A ConnectRequest: a new session (id 0) or a client reattaching its session here. */
+export function onConnectRequest(s: ZabServer, client: NodeId, msg: { readonly sessionId: number; readonly timeoutMs: number; readonly lastZxidSeen: Zxid }, fx: Fx): ZabServer {
+  s = dropServiceClient(s, client);
+  if (!serving(s)) {
+    fx.send(client, { type: 'CLIENT_CLOSE', reason: 'server not serving' });
+    return s;
+  }
+  if (msg.lastZxidSeen > dataTreeZxid(s)) {
+    fx.note(`refuse client ${client}: its lastZxidSeen ${formatZxid(msg.lastZxidSeen)} is ahead of our ${formatZxid(dataTreeZxid(s))} (CLIENT_ZXID_AHEAD)`);
+    fx.send(client, { type: 'CLIENT_CLOSE', reason: 'client zxid ahead' });
+    return s;
+  }
+  if (s.service.connections.length >= s.config.requestQueueMax) {
+    fx.send(client, { type: 'CLIENT_CLOSE', reason: 'too many connections' });
+    return s;
+  }
+  const timeoutMs = negotiateTimeout(s.config.tickTimeMs, msg.timeoutMs);
+  if (msg.sessionId === 0) {
+    let sessionId: SessionId;
+    [s, sessionId] = allocateSessionId(s);
+    s = putConnection(s, { client, sessionId, timeoutMs, authIds: [], stage: 'creating' });
+    const request = { type: 'createSession', timeoutMs } as const;
+    s = withService(s, { queue: [...s.service.queue, { client, xid: 0, request, wait: 'write', reply: null }] });
+    fx.note(`client ${client}: new session 0x${sessionId.toString(16)}, timeout ${timeoutMs} ms`);
+    return submit(s, client, 0, { zk: true, sessionId, authIds: [], request }, fx);
+  }
+  s = putConnection(s, { client, sessionId: msg.sessionId, timeoutMs, authIds: [], stage: 'revalidating' });
+  if (s.role === 'LEADING') {
+    const checked = revalidate(s, s.id, msg.sessionId);
+    return finishRevalidate(checked.server, client, msg.sessionId, checked.valid, fx);
+  }
+  fx.send(learnerOf(s).leader, { type: 'REVALIDATE', client, sessionId: msg.sessionId, timeoutMs, valid: null });
+  return s;
+}
+
+/** Leader: checkIfValidGlobalSession + setOwner. */
+function revalidate(s: ZabServer, owner: NodeId, sessionId: SessionId): { readonly server: ZabServer; readonly valid: boolean } {
+  const tracker = s.service.tracker;
+  if (tracker === null) return { server: s, valid: false };
+  const touched = trackerTouch(tracker, sessionId, nowUpperUs(s));
+  if (!touched.alive) return { server: s, valid: false };
+  return { server: withService(s, { tracker: trackerSetOwner(touched.tracker, sessionId, owner) }), valid: true };
+}
+
+function finishRevalidate(s: ZabServer, client: NodeId, sessionId: SessionId, valid: boolean, fx: Fx): ZabServer {
+  const conn = connectionOf(s, client);
+  if (conn === undefined || conn.stage !== 'revalidating' || conn.sessionId !== sessionId) return s;
+  if (!valid) {
+    fx.note(`client ${client}: session 0x${sessionId.toString(16)} is expired`);
+    fx.send(client, { type: 'CONNECT_RESPONSE', sessionId, timeoutMs: 0 });
+    return dropServiceClient(s, client);
+  }
+  fx.send(client, { type: 'CONNECT_RESPONSE', sessionId, timeoutMs: conn.timeoutMs });
+  return drainClient(putConnection(s, { ...conn, stage: 'open' }), client, fx);
+}
+
+/** A request on an established connection (RequestHeader + record). */
+export function onZkRequest(s: ZabServer, client: NodeId, xid: number, request: ZkRequest, fx: Fx): ZabServer {
+  const conn = connectionOf(s, client);
+  if (!serving(s) || conn === undefined) return closeClient(s, client, 'no session on this connection', fx);
+  if (request.type === 'auth') {
+    // Handled on arrival, as NIOServerCnxn does: later requests carry the new ids.
+    if (request.scheme !== 'digest') {
+      fx.send(client, { type: 'ZK_REPLY', reply: { xid: XID.AUTH, zxid: 0, err: 'AUTHFAILED', response: null } });
+      return closeClient(s, client, 'authentication failed', fx);
+    }
+    const authIds = [...conn.authIds];
+    for (const id of digestAuthIds(request.auth)) if (!authIds.some((a) => a.scheme === id.scheme && a.id === id.id)) authIds.push(id);
+    fx.send(client, { type: 'ZK_REPLY', reply: { xid: XID.AUTH, zxid: 0, err: 'OK', response: null } });
+    return putConnection(s, { ...conn, authIds });
+  }
+  if (request.type === 'createSession') return closeClient(s, client, 'createSession on an open session', fx);
+  s = touch(s, conn);
+  if (s.service.queue.length >= s.config.requestQueueMax) return closeClient(s, client, 'server overloaded', fx);
+  if (isWriteRequest(request)) {
+    s = withService(s, { queue: [...s.service.queue, { client, xid, request, wait: 'write', reply: null }] });
+    return submit(s, client, xid, { zk: true, sessionId: conn.sessionId, authIds: conn.authIds, request }, fx);
+  }
+  if (request.type === 'sync') {
+    s = withService(s, { queue: [...s.service.queue, { client, xid, request, wait: 'sync', reply: null }] });
+    return submit(s, client, xid, { zkSync: true }, fx);
+  }
+  s = withService(s, { queue: [...s.service.queue, { client, xid, request, wait: 'read', reply: null }] });
+  return drainClient(s, client, fx);
+}
+
+/** ZooKeeperServer.touch: the leader moves the deadline; a learner remembers it for its next PING. */
+function touch(s: ZabServer, conn: ZkConnection): ZabServer {
+  if (conn.stage !== 'open') return s;
+  if (s.role === 'LEADING') {
+    const tracker = s.service.tracker;
+    if (tracker === null) return s;
+    const touched = trackerTouch(tracker, conn.sessionId, nowUpperUs(s));
+    return touched.tracker === tracker ? s : withService(s, { tracker: touched.tracker });
+  }
+  if (s.service.touches.some(([id]) => id === conn.sessionId)) return s;
+  return withService(s, { touches: [...s.service.touches, [conn.sessionId, conn.timeoutMs]] });
+}
+
+/** Answers the client's queue front to back while its head is answered or is a read. */
+function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
+  const conn = connectionOf(s, client);
+  if (conn === undefined || conn.stage !== 'open') return s;
+  let watches = s.service.watches;
+  let closeAfter = false;
+  const keep: ZkPending[] = [];
+  let blocked = false;
+  for (const p of s.service.queue) {
+    if (p.client !== client || blocked) {
+      keep.push(p);
+      continue;
+    }
+    if (p.wait !== 'read' && p.reply === null) {
+      blocked = true;
+      keep.push(p);
+      continue;
+    }
+    if (p.reply !== null) {
+      if (p.request.type === 'createSession') continue; // answered by CONNECT_RESPONSE
+      fx.send(client, { type: 'ZK_REPLY', reply: p.reply });
+      if (p.request.type === 'closeSession' && p.reply.err === 'OK') {
+        closeAfter = true;
+        blocked = true;
+      }
+      continue;
+    }
+    const served = serveRead(s, watches, conn, p.xid, p.request, fx);
+    watches = served.watches;
+    fx.send(client, { type: 'ZK_REPLY', reply: served.reply });
+  }
+  const next = withService(s, { queue: keep, watches });
+  return closeAfter ? closeClient(next, client, 'session closed', fx) : next;
+}
+
+function fail(xid: number, zxid: Zxid, err: ZkReply['err']): ZkReply {
+  return { xid, zxid, err, response: null };
+}
+
+/** FinalRequestProcessor for the requests that read the local tree. Watches register only on success (exists: also on NONODE). */
+function serveRead(s: ZabServer, watches: WatchTable, conn: ZkConnection, xid: number, request: ZkRequest, fx: Fx): { reply: ZkReply; watches: WatchTable } {
+  const tree = treeOf(s);
+  const zxid = tree.lastProcessedZxid;
+  const ids = conn.authIds;
+  switch (request.type) {
+    case 'getData': {
+      const r = treeGetData(tree, request.path, ids);
+      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
+      const w = request.watch ? addWatch(watches, 'data', request.path, conn.client) : watches;
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'getData', data: r.value.data, stat: r.value.stat } }, watches: w };
+    }
+    case 'exists': {
+      const r = treeExists(tree, request.path, ids);
+      const registers = r.ok || r.err === 'NONODE';
+      const w = request.watch && registers ? addWatch(watches, 'data', request.path, conn.client) : watches;
+      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches: w };
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'exists', stat: r.value } }, watches: w };
+    }
+    case 'getChildren': {
+      const r = treeGetChildren(tree, request.path, ids);
+      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
+      const w = request.watch ? addWatch(watches, 'child', request.path, conn.client) : watches;
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'getChildren', children: r.value.children, stat: r.value.stat } }, watches: w };
+    }
+    case 'getACL': {
+      const r = treeGetACL(tree, request.path, ids);
+      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'getACL', acl: r.value.acl, stat: r.value.stat } }, watches };
+    }
+    case 'ping':
+      return { reply: { xid: XID.PING, zxid, err: 'OK', response: null }, watches };
+    case 'setWatches': {
+      // DataTree.setWatches: fire at once what the client missed, register the rest.
+      let w = watches;
+      const send = (type: 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged', path: string): void =>
+        fx.send(conn.client, { type: 'WATCHER_EVENT', event: { type, path, zxid } });
+      for (const path of request.dataWatches) {
+        const node = getNode(tree, path);
+        if (node === undefined) send('NodeDeleted', path);
+        else if (node.mzxid > request.relativeZxid) send('NodeDataChanged', path);
+        else w = addWatch(w, 'data', path, conn.client);
+      }
+      for (const path of request.existWatches) {
+        if (getNode(tree, path) !== undefined) send('NodeCreated', path);
+        else w = addWatch(w, 'data', path, conn.client);
+      }
+      for (const path of request.childWatches) {
+        const node = getNode(tree, path);
+        if (node === undefined) send('NodeDeleted', path);
+        else if (node.pzxid > request.relativeZxid) send('NodeChildrenChanged', path);
+        else w = addWatch(w, 'child', path, conn.client);
+      }
+      return { reply: { xid: XID.SET_WATCHES, zxid, err: 'OK', response: null }, watches: w };
+    }
+    default:
+      return { reply: fail(xid, zxid, 'UNIMPLEMENTED'), watches };
+  }
+}
+
+// ------------------------------------------------------------------ apply
+
+function replyOf(xid: number, zxid: Zxid, result: TxnResult): ZkReply {
+  switch (result.type) {
+    case 'create':
+      return { xid, zxid, err: 'OK', response: { type: 'create', path: result.path, stat: result.stat } };
+    case 'delete':
+      return { xid, zxid, err: 'OK', response: { type: 'delete' } };
+    case 'setData':
+      return { xid, zxid, err: 'OK', response: { type: 'setData', stat: result.stat } };
+    case 'setACL':
+      return { xid, zxid, err: 'OK', response: { type: 'setACL', stat: result.stat } };
+    case 'check':
+      return { xid, zxid, err: 'OK', response: { type: 'check' } };
+    case 'error':
+      return { xid, zxid, err: result.err, response: null };
+    case 'multi':
+      return { xid, zxid, err: result.err, response: { type: 'multi', results: result.results } };
+    case 'closeSession':
+      return { xid, zxid, err: 'OK', response: { type: 'closeSession' } };
+    case 'createSession':
+      return { xid, zxid, err: 'OK', response: { type: 'empty' } };
+  }
+}
+
+/**
+ * A committed txn was applied on this server (FinalRequestProcessor): fire its watches on every
+ * connection, then the session bookkeeping, then answer the request if it came through us.
+ */
+export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): ZabServer {
+  if (!isZkApplied(applied)) return s;
+  const body = txn.body as TreeTxn;
+  const canRead = (client: NodeId, acl: readonly Acl[]): boolean => checkAcl(acl, PERMS.READ, connectionOf(s, client)?.authIds ?? []);
+  const fired = triggerWatches(s.service.watches, (applied as ZkApplied).watchEvents, canRead);
+  for (const d of fired.deliveries) fx.send(d.client, { type: 'WATCHER_EVENT', event: { type: d.trigger.type, path: d.trigger.path, zxid: txn.zxid } });
+  let next = fired.table === s.service.watches ? s : withService(s, { watches: fired.table });
+  const origin = txn.origin;
+  const mine = origin !== null && origin.server === s.id;
+  if (body.body.type === 'closeSession') {
+    if (next.service.tracker !== null) next = withService(next, { tracker: trackerRemove(next.service.tracker, body.sessionId) });
+    for (const c of next.service.connections) {
+      if (c.sessionId !== body.sessionId) continue;
+      const asked = mine && origin.client === c.client && next.service.queue.some((p) => p.client === c.client && p.xid === origin.xid && p.request.type === 'closeSession');
+      if (!asked) next = closeClient(next, c.client, 'session expired', fx);
+    }
+  }
+  if (body.body.type === 'createSession' && mine) {
+    const conn = connectionOf(next, origin.client);
+    if (conn !== undefined && conn.stage === 'creating' && conn.sessionId === body.sessionId) {
+      fx.send(origin.client, { type: 'CONNECT_RESPONSE', sessionId: conn.sessionId, timeoutMs: conn.timeoutMs });
+      next = putConnection(next, { ...conn, stage: 'open' });
+      next = withService(next, { queue: next.service.queue.filter((p) => !(p.client === origin.client && p.xid === 0 && p.request.type === 'createSession')) });
+      next = drainClient(next, origin.client, fx);
+    }
+  } else if (mine) {
+    next = answerWrite(next, origin, replyOf(origin.xid, txn.zxid, (applied as ZkApplied).result), fx);
+  }
+  if (next.role === 'LEADING') next = releaseSyncs(next, txn.zxid, fx);
+  return next;
+}
+
+function answerWrite(s: ZabServer, origin: Origin, reply: ZkReply, fx: Fx): ZabServer {
+  const at = s.service.queue.findIndex((p) => p.client === origin.client && p.xid === origin.xid && p.wait === 'write');
+  if (at < 0) return s; // the client went away
+  if (reply.err === 'SESSIONMOVED') {
+    // FinalRequestProcessor: a request of a moved session closes this (stale) connection.
+    fx.note(`client ${origin.client}: session moved to another server; closing this connection`);
+    return closeClient(s, origin.client, 'session moved', fx);
+  }
+  const queue = s.service.queue.slice();
+  queue[at] = { ...(queue[at] as ZkPending), reply };
+  return drainClient(withService(s, { queue }), origin.client, fx);
+}
+
+function completeSync(s: ZabServer, client: NodeId, xid: number, fx: Fx): ZabServer {
+  const at = s.service.queue.findIndex((p) => p.client === client && p.xid === xid && p.wait === 'sync');
+  if (at < 0) return s;
+  const queue = s.service.queue.slice();
+  const p = queue[at] as ZkPending;
+  const path = p.request.type === 'sync' ? p.request.path : '/';
+  queue[at] = { ...p, reply: { xid, zxid: dataTreeZxid(s), err: 'OK', response: { type: 'sync', path } } };
+  return drainClient(withService(s, { queue }), client, fx);
+}
+
+// ------------------------------------------------------------------ leader
+
+/** Leader.processSync: answer now if nothing is outstanding, else when the last proposal commits. */
+export function onSyncRequest(s: ZabServer, from: NodeId, client: NodeId, xid: number, fx: Fx): ZabServer {
+  const l = leaderOf(s);
+  if (l.outstanding.length === 0) {
+    if (from === s.id) return completeSync(s, client, xid, fx);
+    fx.send(from, { type: 'SYNC', client, xid });
+    return s;
+  }
+  if (s.service.pendingSyncs.length >= s.config.requestQueueMax) {
+    fx.note(`drop sync ${client}:${xid}: too many parked syncs`);
+    return s;
+  }
+  return withService(s, { pendingSyncs: [...s.service.pendingSyncs, { zxid: l.lastProposed, server: from, client, xid }] });
+}
+
+function releaseSyncs(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+  const due = s.service.pendingSyncs.filter((p) => p.zxid <= zxid);
+  if (due.length === 0) return s;
+  let next = withService(s, { pendingSyncs: s.service.pendingSyncs.filter((p) => p.zxid > zxid) });
+  for (const p of due) {
+    if (p.server === s.id) next = completeSync(next, p.client, p.xid, fx);
+    else fx.send(p.server, { type: 'SYNC', client: p.client, xid: p.xid });
+  }
+  return next;
+}
+
+/**
+ * PrepRequestProcessor's session work, just before a write is prepped: createSession is tracked
+ * and owned, closeSession marks the session closing, anything else is checked (checkSession).
+ */
+export function leaderBeforePrep(s: ZabServer, origin: Origin, op: unknown): { readonly server: ZabServer; readonly op: unknown } {
+  const tracker = s.service.tracker;
+  if (!isZkEnvelope(op) || tracker === null) return { server: s, op };
+  const r = op.request;
+  if (r.type === 'createSession') return { server: withService(s, { tracker: trackerAdd(tracker, op.sessionId, r.timeoutMs, origin.server, nowUpperUs(s)) }), op };
+  if (r.type === 'closeSession') return { server: withService(s, { tracker: trackerSetClosing(tracker, op.sessionId) }), op };
+  const checked = trackerCheck(tracker, op.sessionId, origin.server);
+  const server = checked.tracker === tracker ? s : withService(s, { tracker: checked.tracker });
+  if (checked.error === null || checked.error === 'UNKNOWNSESSION') return { server, op: checked.error === null ? op : { ...op, sessionError: 'SESSIONEXPIRED' } };
+  return { server, op: { ...op, sessionError: checked.error } };
+}
+
+/** Leader activation: a tracker over every replicated session; deadlines once the clock is read. */
+export function leaderActivateSessions(s: ZabServer, fx: Fx): ZabServer {
+  if (!isZkServer(s)) return s;
+  const entries = mapEntries(treeOf(s).sessions).map(([id, t]) => [Number(id), t] as const);
+  const tracker: SessionTracker = trackerFromSessions(entries, s.config.tickTimeMs * MS);
+  fx.timer('expire', 0, 0);
+  return withService(s, { tracker, pendingSyncs: [] });
+}
+
+/** The session tracker's timer: start the clock, expire every due bucket, sleep until the next. */
+export function onExpireTimer(s: ZabServer, fx: Fx): ZabServer {
+  const tracker0 = s.service.tracker;
+  if (s.role !== 'LEADING' || s.phase !== 'BROADCAST' || tracker0 === null) return s;
+  const started = trackerStartClock(tracker0, s.nowUs);
+  const { tracker, expired } = trackerExpire(started, s.nowUs);
+  let next = withService(s, { tracker });
+  for (const id of expired) {
+    fx.note(`session 0x${id.toString(16)} expired`);
+    const env: ZkEnvelope = { zk: true, sessionId: id, authIds: [], request: { type: 'closeSession' } };
+    next = submitWrite(next, { server: s.id, client: ENV, xid: 0 }, env, fx);
+    if (next.role !== 'LEADING') return next;
+  }
+  const queue = next.service.tracker?.queue ?? null;
+  if (queue !== null) {
+    const wait = expiryWaitUs(queue, s.nowUs);
+    fx.timer('expire', wait, wait);
+  }
+  return next;
+}
+
+/** A learner's PING reply: touch every session it saw. */
+export function onPingTouches(s: ZabServer, touches: readonly (readonly [number, number])[] | undefined): ZabServer {
+  const tracker = s.service.tracker;
+  if (touches === undefined || touches.length === 0 || tracker === null) return s;
+  let t = tracker;
+  for (const [id] of touches) t = trackerTouch(t, id, nowUpperUs(s)).tracker;
+  return t === tracker ? s : withService(s, { tracker: t });
+}
+
+export function onRevalidateRequest(s: ZabServer, from: NodeId, client: NodeId, sessionId: SessionId, timeoutMs: number, fx: Fx): ZabServer {
+  const checked = revalidate(s, from, sessionId);
+  fx.send(from, { type: 'REVALIDATE', client, sessionId, timeoutMs, valid: checked.valid });
+  return checked.server;
+}
+
+// ------------------------------------------------------------------ learner
+
+/** The touches to put into this PING reply, and the server with them cleared. */
+export function takeTouches(s: ZabServer): { readonly server: ZabServer; readonly touches: readonly (readonly [number, number])[] } {
+  const touches = s.service.touches;
+  if (touches.length === 0) return { server: s, touches };
+  return { server: withService(s, { touches: [] }), touches };
+}
+
+export function onRevalidateReply(s: ZabServer, client: NodeId, sessionId: SessionId, valid: boolean, fx: Fx): ZabServer {
+  return finishRevalidate(s, client, sessionId, valid, fx);
+}
+
+export function onSyncReply(s: ZabServer, client: NodeId, xid: number, fx: Fx): ZabServer {
+  return completeSync(s, client, xid, fx);
+}

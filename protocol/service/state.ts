@@ -1,0 +1,54 @@
+// A server's volatile ZooKeeper-service state: client connections (ServerCnxn: session, auth ids),
+// the per-session request queues (CommitProcessor order), the watch tables, and by role the
+// leader's session tracker and parked syncs, or a learner's touches waiting for the next PING.
+import type { NodeId } from '../program.js';
+import type { Zxid } from '../zxid.js';
+import type { Id, SessionId } from '../tree/index.js';
+import type { SessionTracker } from './session-tracker.js';
+import type { ZkPending } from './types.js';
+import { EMPTY_WATCHES, type WatchTable } from './watch-manager.js';
+
+export interface ZkConnection {
+  readonly client: NodeId;
+  /** 0 until the session exists (createSession committed) or was revalidated. */
+  readonly sessionId: SessionId;
+  readonly timeoutMs: number;
+  readonly authIds: readonly Id[];
+  /** 'creating': createSession in flight; 'revalidating': waiting for the leader; 'open': serving. */
+  readonly stage: 'creating' | 'revalidating' | 'open';
+}
+
+export interface ParkedSync {
+  /** Released once this zxid commits (Leader.pendingSyncs). */
+  readonly zxid: Zxid;
+  readonly server: NodeId;
+  readonly client: NodeId;
+  readonly xid: number;
+}
+
+export interface ZkServiceState {
+  /** One per attached client; bounded by the number of clients. */
+  readonly connections: readonly ZkConnection[];
+  /** Requests not yet answered, in arrival order; bounded by requestQueueMax. */
+  readonly queue: readonly ZkPending[];
+  readonly watches: WatchTable;
+  /** Learner: sessions touched since the last PING reply (id, timeout ms). */
+  readonly touches: readonly (readonly [SessionId, number])[];
+  /** Leader (BROADCAST only): SessionTrackerImpl. */
+  readonly tracker: SessionTracker | null;
+  readonly pendingSyncs: readonly ParkedSync[];
+  /** Session id allocation: fixed on first use after boot (see session-id.ts). */
+  readonly sessionIdBase: number | null;
+  readonly sessionCounter: number;
+}
+
+export const EMPTY_SERVICE: ZkServiceState = Object.freeze({
+  connections: [],
+  queue: [],
+  watches: EMPTY_WATCHES,
+  touches: [],
+  tracker: null,
+  pendingSyncs: [],
+  sessionIdBase: null,
+  sessionCounter: 0,
+});

@@ -1,0 +1,91 @@
+// The ZooKeeper client protocol as plain data: the requests a client sends (with ZooKeeper's xids
+// for the special ones), the envelope a write travels in through Zab (the session and auth of the
+// connection that asked, as ZooKeeper's Request carries them), and the responses.
+import type { NodeId } from '../program.js';
+import type { Zxid } from '../zxid.js';
+import type { Acl, ErrorCode, Id, SessionId, Stat, WatchEventType, WriteRequest, ZnodeData } from '../tree/index.js';
+import type { OpResult } from '../tree/index.js';
+
+/** ClientCnxn's special xids. */
+export const XID = { NOTIFICATION: -1, PING: -2, AUTH: -4, SET_WATCHES: -8 } as const;
+
+/** What a client asks of a server on an established session (OpCode names). */
+export type ZkRequest =
+  | WriteRequest
+  | { readonly type: 'getData'; readonly path: string; readonly watch: boolean }
+  | { readonly type: 'exists'; readonly path: string; readonly watch: boolean }
+  | { readonly type: 'getChildren'; readonly path: string; readonly watch: boolean }
+  | { readonly type: 'getACL'; readonly path: string }
+  | { readonly type: 'sync'; readonly path: string }
+  | { readonly type: 'ping' }
+  | { readonly type: 'auth'; readonly scheme: string; readonly auth: string }
+  | {
+      readonly type: 'setWatches';
+      readonly relativeZxid: Zxid;
+      readonly dataWatches: readonly string[];
+      readonly existWatches: readonly string[];
+      readonly childWatches: readonly string[];
+    };
+
+export type ZkRequestType = ZkRequest['type'];
+
+const WRITE_TYPES: ReadonlySet<string> = new Set(['create', 'delete', 'setData', 'setACL', 'check', 'multi', 'createSession', 'closeSession']);
+
+/** Requests that become txns (and so get a zxid, even when they fail). */
+export function isWriteRequest(request: ZkRequest): request is WriteRequest {
+  return WRITE_TYPES.has(request.type);
+}
+
+/** A write as it travels through Zab (REQUEST to the leader, then the txn's origin). */
+export interface ZkEnvelope {
+  readonly zk: true;
+  readonly sessionId: SessionId;
+  readonly authIds: readonly Id[];
+  readonly request: WriteRequest;
+  /** Set by the leader's session check just before prep (SessionTracker.checkSession). */
+  readonly sessionError?: 'SESSIONEXPIRED' | 'SESSIONMOVED';
+}
+
+export function isZkEnvelope(op: unknown): op is ZkEnvelope {
+  return typeof op === 'object' && op !== null && (op as { zk?: unknown }).zk === true;
+}
+
+/** The response body for a successful request (what follows ReplyHeader on the wire). */
+export type ZkResponse =
+  | { readonly type: 'create'; readonly path: string; readonly stat: Stat }
+  | { readonly type: 'delete' }
+  | { readonly type: 'setData'; readonly stat: Stat }
+  | { readonly type: 'setACL'; readonly stat: Stat }
+  | { readonly type: 'check' }
+  | { readonly type: 'multi'; readonly results: readonly OpResult[] }
+  | { readonly type: 'getData'; readonly data: ZnodeData; readonly stat: Stat }
+  | { readonly type: 'exists'; readonly stat: Stat }
+  | { readonly type: 'getChildren'; readonly children: readonly string[]; readonly stat: Stat }
+  | { readonly type: 'getACL'; readonly acl: readonly Acl[]; readonly stat: Stat }
+  | { readonly type: 'sync'; readonly path: string }
+  | { readonly type: 'closeSession' }
+  | { readonly type: 'empty' };
+
+/** ReplyHeader (xid, zxid, err) plus the response; a failed multi also carries its per-op results. */
+export interface ZkReply {
+  readonly xid: number;
+  readonly zxid: Zxid;
+  readonly err: ErrorCode;
+  readonly response: ZkResponse | null;
+}
+
+export interface ZkWatchedEvent {
+  readonly type: WatchEventType;
+  readonly path: string;
+  readonly zxid: Zxid;
+}
+
+/** A write waiting in a server's per-session queue, or a read/sync queued behind one. */
+export interface ZkPending {
+  readonly client: NodeId;
+  readonly xid: number;
+  readonly request: ZkRequest;
+  /** 'write': waits for its txn; 'sync': waits for the leader's SYNC; 'read': waits for earlier ones. */
+  readonly wait: 'write' | 'sync' | 'read';
+  readonly reply: ZkReply | null;
+}

@@ -1,0 +1,170 @@
+// Proves Fast Leader Election's reducer rules: the (peerEpoch, zxid, sid) vote order, round
+// handling, quorum plus finalizeWait, following an established leader only once its own LEADING
+// notification is among a quorum (checkLeader), and that observers never count.
+import { describe, expect, test } from 'vitest';
+import { isQuorum } from '../../protocol/zab/config.js';
+import { voteBeats } from '../../protocol/zab/election.js';
+import { boot, config, deliver, disk, notes, show, step, steps, timeout, vote, z } from './harness.js';
+
+describe('totalOrderPredicate (voteBeats)', () => {
+  const cfg = config();
+  test.each([
+    // [what, new vote, current vote, new wins]
+    ['higher epoch beats higher zxid and sid', { leader: 1, zxid: z(1, 1), peerEpoch: 2 }, { leader: 3, zxid: z(1, 9), peerEpoch: 1 }, true],
+    ['lower epoch loses to lower zxid', { leader: 3, zxid: z(1, 9), peerEpoch: 1 }, { leader: 1, zxid: z(1, 1), peerEpoch: 2 }, false],
+    ['equal epoch: higher zxid beats higher sid', { leader: 1, zxid: z(1, 2), peerEpoch: 1 }, { leader: 3, zxid: z(1, 1), peerEpoch: 1 }, true],
+    ['equal epoch and zxid: higher sid wins', { leader: 3, zxid: z(1, 1), peerEpoch: 1 }, { leader: 2, zxid: z(1, 1), peerEpoch: 1 }, true],
+    ['equal everything: no win', { leader: 2, zxid: z(1, 1), peerEpoch: 1 }, { leader: 2, zxid: z(1, 1), peerEpoch: 1 }, false],
+    ['a non-voter (sid 9) never wins', { leader: 9, zxid: z(5, 5), peerEpoch: 5 }, { leader: 1, zxid: 0, peerEpoch: 0 }, false],
+  ])('%s', (_what, next, cur, wins) => {
+    expect(voteBeats(cfg, next, cur)).toBe(wins);
+  });
+
+  test('the vote-zxid-before-epoch mutant flips the epoch/zxid priority', () => {
+    const mutant = config({ mutants: ['vote-zxid-before-epoch'] });
+    const highEpoch = { leader: 1, zxid: z(1, 1), peerEpoch: 2 };
+    const highZxid = { leader: 3, zxid: z(1, 9), peerEpoch: 1 };
+    expect(voteBeats(cfg, highEpoch, highZxid)).toBe(true);
+    expect(voteBeats(mutant, highEpoch, highZxid)).toBe(false);
+  });
+});
+
+describe('quorums', () => {
+  test.each([
+    [[1, 2, 3], [], [1, 2], true],
+    [[1, 2, 3], [], [1], false],
+    [[1, 2, 3], [4], [3, 4], false], // the observer does not count
+    [[1, 2, 3, 4, 5], [], [1, 2, 3], true],
+    [[1, 2, 3, 4], [], [1, 2], false], // an even ensemble needs more than half
+  ])('voters %j observers %j: %j is a quorum = %s', (voters, observers, sids, quorum) => {
+    expect(isQuorum(config({}, voters, observers), sids)).toBe(quorum);
+  });
+});
+
+describe('a LOOKING server', () => {
+  const cfg = config();
+
+  test('starts round 1 voting for itself with its currentEpoch and last zxid, and notifies the other voters', () => {
+    const s = boot(2, cfg, disk([z(1, 1), z(1, 2)], { current: 1 }));
+    expect(s.role).toBe('LOOKING');
+    expect(s.fle.logicalclock).toBe(1);
+    expect(s.fle.proposed).toEqual({ leader: 2, zxid: z(1, 2), peerEpoch: 1 });
+  });
+
+  test.each([
+    // [what, sender's vote, expected proposal leader, expected sends]
+    ['adopts a better vote of the same round and re-notifies', vote(3, 0, 0, 1), 3, ['send 1 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING', 'send 3 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING']],
+    ['keeps its vote against a worse one, silently', vote(1, 0, 0, 1), 2, []],
+  ])('%s', (_what, n, leader, sends) => {
+    const s = boot(2, cfg);
+    const r = step(s, deliver(n.leader === 3 ? 3 : 1, n));
+    expect(r.next.fle.proposed.leader).toBe(leader);
+    expect(show(r.effects, ['send'])).toEqual(sends);
+  });
+
+  test('a newer round resets recvset and compares the sender against our initial vote', () => {
+    const s = boot(1, cfg, disk([z(1, 5)], { current: 1 }));
+    const r = step(s, deliver(2, vote(2, z(1, 1), 1, 7)));
+    expect(r.next.fle.logicalclock).toBe(7);
+    // Our initial vote (1, 1:5) beats 2's (2, 1:1): we keep voting for ourselves in round 7.
+    expect(r.next.fle.proposed).toEqual({ leader: 1, zxid: z(1, 5), peerEpoch: 1 });
+    expect(r.next.fle.recvset[1]?.electionEpoch).toBe(7);
+    expect(notes(r.effects)).toContain('FLE: round 7 from 2 is newer; now voting for 1');
+  });
+
+  test('a notification of an older round is answered with our vote and otherwise ignored', () => {
+    const s = step(boot(1, cfg), deliver(3, vote(3, 0, 0, 4))).next; // now in round 4
+    const r = step(s, deliver(2, vote(2, 0, 0, 1)));
+    expect(show(r.effects, ['send'])).toEqual(['send 2 NOTIFICATION vote=3 zxid=0:0 round=4 peerEpoch=0 LOOKING']);
+    expect(r.next.fle.recvset[2]).toBeUndefined();
+    expect(r.next.fle.proposed).toEqual(s.fle.proposed);
+  });
+
+  test('a quorum for the proposal starts finalizeWait; the timer ends the election as LEADING', () => {
+    const s = boot(3, cfg);
+    const agreed = step(s, deliver(1, vote(3, 0, 0, 1)));
+    expect(agreed.next.fle.finalizing).toBe(true);
+    expect(agreed.next.role).toBe('LOOKING');
+    expect(show(agreed.effects, ['setTimer'])).toContain('setTimer finalize');
+    const done = step(agreed.next, timeout('finalize'));
+    expect(done.next.role).toBe('LEADING');
+    expect(done.next.phase).toBe('DISCOVERY');
+  });
+
+  test('a better vote during finalizeWait cancels it; the new vote then finalizes on its own quorum', () => {
+    const s = step(boot(2, cfg), deliver(1, vote(2, 0, 0, 1))).next;
+    expect(s.fle.finalizing).toBe(true);
+    expect(s.fle.proposed.leader).toBe(2);
+    const r = step(s, deliver(3, vote(3, 0, 0, 1)));
+    expect(r.next.fle.proposed.leader).toBe(3);
+    const timers = show(r.effects, ['cancelTimer', 'setTimer']).filter((t) => t.endsWith('finalize'));
+    expect(timers).toEqual(['cancelTimer finalize', 'setTimer finalize']);
+    expect(notes(r.effects)).toEqual([`FLE: 3's vote for 3 beats ours for 2`, 'FLE: quorum {2,3} agrees on 3; waiting finalizeWait for a better vote']);
+    // A vote that is not better, during finalizeWait, is drained without effect on the proposal.
+    const drained = step(r.next, deliver(1, vote(1, 0, 0, 1)));
+    expect(drained.next.fle.proposed.leader).toBe(3);
+    expect(drained.next.fle.finalizing).toBe(true);
+  });
+
+  test('a follower (not a leader) finishing the election becomes FOLLOWING and sends FOLLOWERINFO', () => {
+    const r = steps(boot(1, cfg), [deliver(3, vote(3, 0, 0, 1)), timeout('finalize')]);
+    expect(r.next.role).toBe('FOLLOWING');
+    expect(show(r.effects, ['send'])).toEqual(['send 3 FOLLOWERINFO acceptedEpoch=0']);
+  });
+});
+
+describe('joining an established leader (checkLeader)', () => {
+  const five = config({}, [1, 2, 3, 4, 5]);
+
+  test('a quorum of FOLLOWING notifications is not enough without the leader\'s own LEADING one', () => {
+    let s = boot(1, five);
+    for (const from of [2, 4]) s = step(s, deliver(from, vote(3, z(2, 0), 2, 9, 'FOLLOWING'))).next;
+    // {2, 4} + ... we have 2 FOLLOWING votes; add 5 to reach 3 of 5.
+    const r = step(s, deliver(5, vote(3, z(2, 0), 2, 9, 'FOLLOWING')));
+    expect(r.next.role).toBe('LOOKING');
+    expect(r.next.fle.outofelection.filter((v) => v !== undefined)).toHaveLength(3);
+  });
+
+  test('with the leader\'s LEADING notification in the quorum, the joiner follows it in its round', () => {
+    let s = boot(1, five);
+    for (const from of [2, 4]) s = step(s, deliver(from, vote(3, z(2, 0), 2, 9, 'FOLLOWING'))).next;
+    const r = step(s, deliver(3, vote(3, z(2, 0), 2, 9, 'LEADING')));
+    expect(r.next.role).toBe('FOLLOWING');
+    expect(r.next.learner?.leader).toBe(3);
+    expect(r.next.fle.logicalclock).toBe(9);
+    expect(notes(r.effects)).toContain('FLE: a quorum already follows 3 (epoch 2); joining it');
+  });
+
+  test('a server that is not LOOKING answers a LOOKING peer with its current vote and changes nothing', () => {
+    const leader = steps(boot(3, config()), [deliver(1, vote(3, 0, 0, 1)), timeout('finalize')]).next;
+    const r = step(leader, deliver(2, vote(2, 0, 0, 1)));
+    expect(r.next).toBe(r.before);
+    expect(show(r.effects, ['send'])).toEqual(['send 2 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LEADING']);
+    // Two non-LOOKING servers ignore each other: a no-op returns the same object with no effects.
+    const quiet = step(leader, deliver(1, vote(3, 0, 0, 1, 'FOLLOWING')));
+    expect(quiet.next).toBe(leader);
+    expect(quiet.effects).toEqual([]);
+  });
+});
+
+describe('observers in FLE', () => {
+  const cfg = config({}, [1, 2, 3], [4]);
+
+  test('a voter answers an observer\'s notification but never counts it', () => {
+    const s = boot(3, cfg);
+    const r = step(s, deliver(4, vote(3, 0, 0, 1)));
+    expect(r.next.fle.recvset[4]).toBeUndefined();
+    expect(r.next.fle.finalizing).toBe(false);
+    expect(show(r.effects, ['send'])).toEqual(['send 4 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING']);
+  });
+
+  test('an observer proposes no leader and only follows an established one', () => {
+    const o = boot(4, cfg);
+    expect(o.fle.proposed.leader).toBe(-1);
+    const looking = step(o, deliver(3, vote(3, 0, 0, 1)));
+    expect(looking.next.role).toBe('LOOKING');
+    const joined = steps(o, [deliver(2, vote(3, z(1, 0), 1, 1, 'FOLLOWING')), deliver(3, vote(3, z(1, 0), 1, 1, 'LEADING'))]);
+    expect(joined.next.role).toBe('OBSERVING');
+    expect(show(joined.effects, ['send'])).toEqual(['send 3 OBSERVERINFO acceptedEpoch=0']);
+  });
+});
