@@ -33,6 +33,11 @@ export class TimelineSink implements TraceSink {
     return this.inner.close(extra);
   }
 
+  /** Pre-serialized records are routine traffic: never part of the timeline. */
+  text(line: string): void {
+    this.inner.text(line);
+  }
+
   line(record: object): void {
     this.inner.line(record);
     const text = this.render(record as Record<string, unknown>);

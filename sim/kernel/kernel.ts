@@ -81,6 +81,19 @@ export interface KernelObserver {
   stepped?(node: NodeId, state: unknown, nowUs: Micros): void;
   crashed?(node: NodeId, disk: unknown, nowUs: Micros): void;
   restarted?(node: NodeId, nowUs: Micros): void;
+  /** A node handed a message to the network (before loss, partition or latency is decided). */
+  sent?(from: NodeId, to: NodeId, msg: unknown, nowUs: Micros): void;
+  /** A node wrote to its disk: buffered (`sync` false, durable at the next fsync) or synchronously. */
+  persisted?(node: NodeId, write: unknown, sync: boolean, nowUs: Micros): void;
+}
+
+/**
+ * Replay by meaning (sim/fuzz/tape.ts). When set, every random draw of the kernel is looked up by
+ * a key naming what it decides ("1>2 PROPOSAL 0x100000003" latency, "2 timer election", ...) and its
+ * occurrence; a key not on the tape falls back to the stream (`draw`). Null in ordinary runs.
+ */
+export interface DecisionTape {
+  decide(key: string, draw: () => number): number;
 }
 
 export class Kernel {
@@ -99,8 +112,12 @@ export class Kernel {
   private readonly diskRng: Rng;
   private readonly trace: TraceSink;
   private readonly observers: KernelObserver[] = [];
+  /** Observers with a `sent` / `persisted` hook: empty (one length check) unless a trigger is armed. */
+  private readonly sendObservers: KernelObserver[] = [];
+  private readonly persistObservers: KernelObserver[] = [];
+  private tape: DecisionTape | null = null;
   private stopRequested: string | null = null;
-  private readonly windows: readonly LinkFaultWindow[];
+  private readonly windows: LinkFaultWindow[];
   private readonly tcp: boolean;
   private readonly fifo: boolean;
   private readonly linkQueueMax: number;
@@ -113,7 +130,7 @@ export class Kernel {
     this.networkRng = forkRng(options.seed, 'network');
     this.timerRng = forkRng(options.seed, 'timers');
     this.diskRng = forkRng(options.seed, 'disk');
-    this.windows = options.network.faultWindows;
+    this.windows = options.network.faultWindows.slice();
     this.tcp = options.network.channel !== 'datagram';
     this.fifo = options.network.fifo;
     this.linkQueueMax = options.network.linkQueueMax;
@@ -144,6 +161,18 @@ export class Kernel {
 
   addObserver(observer: KernelObserver): void {
     this.observers.push(observer);
+    if (observer.sent !== undefined) this.sendObservers.push(observer);
+    if (observer.persisted !== undefined) this.persistObservers.push(observer);
+  }
+
+  /** Replay by meaning: take random decisions from (and record them on) a keyed tape. */
+  setTape(tape: DecisionTape | null): void {
+    this.tape = tape;
+  }
+
+  /** Test-only: one extra draw from a stream, to show that replay by meaning survives it. */
+  perturbStream(stream: 'network' | 'timers' | 'disk'): void {
+    (stream === 'network' ? this.networkRng : stream === 'timers' ? this.timerRng : this.diskRng).next();
   }
 
   /** Boots every node that is not up yet, in id order. */
@@ -206,15 +235,23 @@ export class Kernel {
     for (const link of this.allLinks) link.cut = false;
   }
 
+  /** Adds a window of loss, duplication or delay (a fault that fires at run time). */
+  addFaultWindow(window: LinkFaultWindow): void {
+    this.record({ k: 'fault', fault: 'window', ...window });
+    this.windows.push(window);
+  }
+
   isCut(from: NodeId, to: NodeId): boolean {
     return this.link(from, to).cut;
   }
 
-  crash(id: NodeId): void {
+  /** Crashes a node; unsynced writes are lost unless `keepUnsynced` (or the disk option) says otherwise. */
+  crash(id: NodeId, options: { keepUnsynced?: boolean } = {}): void {
     const node = this.node(id);
     if (!node.up) return;
-    this.record({ k: 'fault', fault: 'crash', node: id, lostWrites: this.options.disk.unsyncedSurviveCrash ? 0 : node.pending.length });
-    if (this.options.disk.unsyncedSurviveCrash) this.flush(node, node.flushedCount + node.pending.length);
+    const keep = options.keepUnsynced ?? this.options.disk.unsyncedSurviveCrash;
+    this.record({ k: 'fault', fault: 'crash', node: id, lostWrites: keep ? 0 : node.pending.length });
+    if (keep) this.flush(node, node.flushedCount + node.pending.length);
     node.pending = [];
     node.flushedCount = 0;
     node.up = false;
@@ -231,7 +268,7 @@ export class Kernel {
       if (back !== undefined) this.breakConnection(back);
       // The OS of the dead process resets its sockets; the peer hears it unless the link is cut.
       if (peer.up && (out === undefined || !out.cut)) {
-        this.push(RESET, peer.id, this.nowUs + this.sampleLatency(this.link(id, peer.id)), id, 0, null, '', peer.incarnation);
+        this.push(RESET, peer.id, this.nowUs + this.latencyOf(this.link(id, peer.id), id, peer.id, 'RESET'), id, 0, null, '', peer.incarnation);
       }
     }
     for (const o of this.observers) o.crashed?.(id, node.disk, this.nowUs);
@@ -352,13 +389,13 @@ export class Kernel {
       case TIMER: {
         if (node.timers.get(event.name) !== event.conn) return; // reset or cancelled since
         node.timers.delete(event.name);
-        if (this.trace.enabled) this.trace.line({ t: this.nowUs, k: 'timer', node: node.id, timer: event.name });
+        if (this.trace.enabled) this.trace.text(`{"t":${this.nowUs},"k":"timer","node":${node.id},"timer":${JSON.stringify(event.name)}}`);
         this.step(node, { type: 'timeout', timer: event.name, now: this.nowUs });
         return;
       }
       case FSYNC: {
         const flushed = this.flush(node, event.conn);
-        if (this.trace.enabled) this.trace.line({ t: this.nowUs, k: 'fsync', node: node.id, token: event.from, writes: flushed });
+        if (this.trace.enabled) this.trace.text(`{"t":${this.nowUs},"k":"fsync","node":${node.id},"token":${event.from},"writes":${flushed}}`);
         this.step(node, { type: 'fsynced', token: event.from });
         return;
       }
@@ -406,7 +443,7 @@ export class Kernel {
       return;
     }
     if (this.trace.enabled) {
-      this.trace.line({ t: this.nowUs, k: 'deliver', from, to: node.id, conn: event.conn, sent: event.sentUs, msg: node.program.describe(event.msg) });
+      this.trace.text(`{"t":${this.nowUs},"k":"deliver","from":${from},"to":${node.id},"conn":${event.conn},"sent":${event.sentUs},"msg":${JSON.stringify(node.program.describe(event.msg))}}`);
     }
     for (const o of this.observers) o.delivered?.(from, node.id, event.msg, this.nowUs);
     this.step(node, { type: 'deliver', from, conn: event.conn, msg: event.msg });
@@ -447,15 +484,18 @@ export class Kernel {
           break;
         case 'persist':
           node.pending.push(effect.write);
-          if (tracing) this.trace.line({ t: this.nowUs, k: 'persist', node: node.id, write: node.program.describeWrite(effect.write) });
+          if (tracing) this.trace.text(`{"t":${this.nowUs},"k":"persist","node":${node.id},"write":${JSON.stringify(node.program.describeWrite(effect.write))}}`);
+          if (this.persistObservers.length > 0) for (const o of this.persistObservers) o.persisted?.(node.id, effect.write, false, this.nowUs);
           break;
         case 'persistSync':
           node.disk = node.program.applyWrite(node.disk, effect.write);
           if (tracing) this.trace.line({ t: this.nowUs, k: 'persist', node: node.id, write: node.program.describeWrite(effect.write), sync: true });
+          if (this.persistObservers.length > 0) for (const o of this.persistObservers) o.persisted?.(node.id, effect.write, true, this.nowUs);
           break;
         case 'fsync': {
           const d = this.options.disk;
-          const atUs = this.nowUs + this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs);
+          const draw = (): number => this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs);
+          const atUs = this.nowUs + (this.tape === null ? draw() : this.tape.decide(`${node.id} fsync`, draw));
           // `conn` carries the absolute write mark, `from` the reducer's token.
           this.push(FSYNC, node.id, atUs, effect.token, node.flushedCount + node.pending.length, null, '', node.incarnation);
           break;
@@ -464,9 +504,10 @@ export class Kernel {
           const gen = (node.timers.get(effect.timer) ?? this.nextTimerGen) + 1;
           this.nextTimerGen = gen;
           node.timers.set(effect.timer, gen);
-          const durationUs = Math.round(this.timerRng.intInclusive(effect.minUs, effect.maxUs) * node.timerSkew);
+          const draw = (): number => this.timerRng.intInclusive(effect.minUs, effect.maxUs);
+          const durationUs = Math.round((this.tape === null ? draw() : this.tape.decide(`${node.id} timer ${effect.timer}`, draw)) * node.timerSkew);
           const atUs = this.nowUs + durationUs;
-          if (tracing) this.trace.line({ t: this.nowUs, k: 'setTimer', node: node.id, timer: effect.timer, at: atUs });
+          if (tracing) this.trace.text(`{"t":${this.nowUs},"k":"setTimer","node":${node.id},"timer":${JSON.stringify(effect.timer)},"at":${atUs}}`);
           this.push(TIMER, node.id, atUs, 0, gen, null, effect.timer, node.incarnation);
           break;
         }
@@ -508,6 +549,7 @@ export class Kernel {
     const target = this.nodeById[to];
     if (target === undefined) throw new AssertionError(`node ${node.id} sent to unknown node ${to}`);
     const link = this.link(node.id, to);
+    if (this.sendObservers.length > 0) for (const o of this.sendObservers) o.sent?.(node.id, to, msg, this.nowUs);
     if (link.cut) {
       this.drop(node.id, to, msg, 'partition', this.nowUs);
       return;
@@ -515,22 +557,23 @@ export class Kernel {
     if (!target.up) {
       this.drop(node.id, to, msg, 'node-down', this.nowUs);
       // The dead process's OS refuses the connection (RST), unless the link itself is down.
-      if (!this.link(to, node.id).cut) this.push(RESET, node.id, this.nowUs + this.sampleLatency(link), to, 0, null, '', node.incarnation);
+      if (!this.link(to, node.id).cut) this.push(RESET, node.id, this.nowUs + this.latencyOf(link, to, node.id, 'RESET'), to, 0, null, '', node.incarnation);
       return;
     }
     let extraDelayUs = 0;
     let copies = 1;
+    const what = this.tape === null ? '' : `${node.id}>${to} ${node.program.describe(msg)}`;
     if (this.windows.length > 0) {
       for (const w of this.windows) {
         if (this.nowUs < w.fromUs || this.nowUs >= w.untilUs) continue;
         if (w.from !== '*' && w.from !== node.id) continue;
         if (w.to !== '*' && w.to !== to) continue;
-        if (w.lossProbability !== undefined && this.networkRng.chance(w.lossProbability)) {
+        if (w.lossProbability !== undefined && this.chanceOf(w.lossProbability, what, 'loss')) {
           this.drop(node.id, to, msg, 'loss', this.nowUs);
           if (this.tcp) this.breakSocket(node.id, to);
           return;
         }
-        if (w.duplicateProbability !== undefined && this.networkRng.chance(w.duplicateProbability)) copies = 2;
+        if (w.duplicateProbability !== undefined && this.chanceOf(w.duplicateProbability, what, 'dup')) copies = 2;
         if (w.extraDelayUs !== undefined) extraDelayUs += w.extraDelayUs;
       }
     }
@@ -539,7 +582,7 @@ export class Kernel {
         this.drop(node.id, to, msg, 'overflow', this.nowUs);
         return;
       }
-      let atUs = this.nowUs + this.sampleLatency(link) + extraDelayUs;
+      let atUs = this.nowUs + (this.tape === null ? this.sampleLatency(link) : this.tape.decide(what, () => this.sampleLatency(link))) + extraDelayUs;
       if (this.fifo) {
         if (atUs < link.lastDeliveryUs) atUs = link.lastDeliveryUs;
         link.lastDeliveryUs = atUs;
@@ -555,7 +598,7 @@ export class Kernel {
   private drop(from: NodeId, to: NodeId, msg: unknown, reason: string, sentUs: number): void {
     if (!this.trace.enabled) return;
     const program = (this.nodes.get(to) ?? this.nodes.get(from))?.program;
-    this.trace.line({ t: this.nowUs, k: 'drop', from, to, reason, sent: sentUs, msg: program === undefined ? '?' : program.describe(msg) });
+    this.trace.text(`{"t":${this.nowUs},"k":"drop","from":${from},"to":${to},"reason":${JSON.stringify(reason)},"sent":${sentUs},"msg":${JSON.stringify(program === undefined ? '?' : program.describe(msg))}}`);
   }
 
   /**
@@ -571,6 +614,15 @@ export class Kernel {
     link.conn++;
     link.inflight = 0;
     link.lastDeliveryUs = 0;
+  }
+
+  private chanceOf(probability: number, what: string, kind: string): boolean {
+    if (this.tape === null) return this.networkRng.chance(probability);
+    return this.tape.decide(`${what} ${kind}`, () => (this.networkRng.chance(probability) ? 1 : 0)) === 1;
+  }
+
+  private latencyOf(link: Link, from: NodeId, to: NodeId, what: string): number {
+    return this.tape === null ? this.sampleLatency(link) : this.tape.decide(`${from}>${to} ${what}`, () => this.sampleLatency(link));
   }
 
   private sampleLatency(link: Link): number {

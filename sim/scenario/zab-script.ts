@@ -59,6 +59,11 @@ class ScenarioSink implements TraceSink {
     this.rolling.update(JSON.stringify(record));
     this.onRecord(record as Record<string, unknown>);
   }
+  text(line: string): void {
+    this.lines++;
+    this.rolling.update(line);
+    this.onRecord(JSON.parse(line) as Record<string, unknown>);
+  }
   hash(): string {
     return this.rolling.hex();
   }

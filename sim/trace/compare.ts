@@ -22,7 +22,10 @@ export class CompareSink implements TraceSink {
   }
 
   line(record: object): void {
-    const text = JSON.stringify(record);
+    this.text(JSON.stringify(record));
+  }
+
+  text(text: string): void {
     this.rolling.update(text);
     this.lines++;
     if (this.divergence !== null) return;

@@ -10,6 +10,8 @@ export interface TraceSink {
   /** False for sinks that discard everything (benchmarks): the kernel then skips building records. */
   readonly enabled: boolean;
   line(record: object): void;
+  /** A record already serialized as one JSON object (the kernel's hot path builds these by hand). */
+  text(line: string): void;
   /** Writes the footer and releases the file. Returns the final hash. */
   close(extra?: object): string;
   hash(): string;
@@ -22,7 +24,10 @@ export class HashSink implements TraceSink {
   private readonly rolling = new RollingHash();
   lines = 0;
   line(record: object): void {
-    this.rolling.update(JSON.stringify(record));
+    this.text(JSON.stringify(record));
+  }
+  text(line: string): void {
+    this.rolling.update(line);
     this.lines++;
   }
   hash(): string {
@@ -42,9 +47,11 @@ export class MemorySink implements TraceSink {
     return this.records.length;
   }
   line(record: object): void {
-    const text = JSON.stringify(record);
-    this.rolling.update(text);
-    this.records.push(text);
+    this.text(JSON.stringify(record));
+  }
+  text(line: string): void {
+    this.rolling.update(line);
+    this.records.push(line);
   }
   hash(): string {
     return this.rolling.hex();
@@ -58,6 +65,7 @@ export class NullSink implements TraceSink {
   readonly enabled = false;
   lines = 0;
   line(): void {}
+  text(): void {}
   hash(): string {
     return '';
   }
@@ -84,7 +92,10 @@ export class FileSink implements TraceSink {
   }
 
   line(record: object): void {
-    const text = JSON.stringify(record);
+    this.text(JSON.stringify(record));
+  }
+
+  text(text: string): void {
     this.rolling.update(text);
     this.lines++;
     this.buffer.push(text);
