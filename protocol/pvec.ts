@@ -76,7 +76,7 @@ function newPath(level: number, leaf: Trie): Trie {
 
 /** The first `count` items. Shortening within the tail is O(32); deeper cuts rebuild, O(count). */
 export function pvecTake<T>(v: PVec<T>, count: number): PVec<T> {
-  assert(count >= 0 && count <= v.size, `pvec take ${count} of ${v.size}`);
+  if (!(count >= 0 && count <= v.size)) assert(false, `pvec take ${count} of ${v.size}`);
   if (count === v.size) return v;
   const offset = tailOffset(v);
   if (count > offset) return { size: count, shift: v.shift, root: v.root, tail: v.tail.slice(0, count - offset) };

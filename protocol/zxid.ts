@@ -11,8 +11,8 @@ export const EPOCH_MAX = 2 ** 21 - 1;
 export const COUNTER_ROLLOVER = 0xffffffff;
 
 export function makeZxid(epoch: number, counter: number): Zxid {
-  assert(Number.isInteger(epoch) && epoch >= 0 && epoch <= EPOCH_MAX, `zxid epoch out of range: ${epoch}`);
-  assert(Number.isInteger(counter) && counter >= 0 && counter <= COUNTER_ROLLOVER, `zxid counter out of range: ${counter}`);
+  if (!(Number.isInteger(epoch) && epoch >= 0 && epoch <= EPOCH_MAX)) assert(false, `zxid epoch out of range: ${epoch}`);
+  if (!(Number.isInteger(counter) && counter >= 0 && counter <= COUNTER_ROLLOVER)) assert(false, `zxid counter out of range: ${counter}`);
   return epoch * COUNTER_SPAN + counter;
 }
 

@@ -14,14 +14,14 @@ const TIME_SPAN = 2 ** 24;
 const COUNTER_SPAN = 2 ** 16;
 
 export function sessionIdBase(myid: number, startMs: number): number {
-  assert(Number.isInteger(myid) && myid >= 1 && myid < 2 ** 13, `myid ${myid} outside 1..8191`);
+  if (!(Number.isInteger(myid) && myid >= 1 && myid < 2 ** 13)) assert(false, `myid ${myid} outside 1..8191`);
   return myid * MYID_SPAN + (Math.floor(startMs) % TIME_SPAN) * COUNTER_SPAN;
 }
 
 export function sessionIdAt(base: number, counter: number): number {
-  assert(counter >= 1 && counter < COUNTER_SPAN, `session counter ${counter} out of range`);
+  if (!(counter >= 1 && counter < COUNTER_SPAN)) assert(false, `session counter ${counter} out of range`);
   const id = base + counter;
-  assert(Number.isSafeInteger(id), `session id ${id} not exact`);
+  if (!(Number.isSafeInteger(id))) assert(false, `session id ${id} not exact`);
   return id;
 }
 

@@ -6,6 +6,7 @@
 // Time: a reducer learns the clock only from timer events. The tracker therefore starts without a
 // clock (`nowUs === null`) and is initialised by a zero-delay timer at activation; touches that
 // arrive in deliver events use the caller's upper bound of "now" (see service/server.ts).
+import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import type { SessionFailureCode, SessionId } from '../tree/index.js';
 import { emptyMap, mapEntries, mapGet, mapRemove, mapSet, type PersistentMap } from '../tree/hamt.js';
@@ -96,7 +97,7 @@ export function trackerExpire(t: SessionTracker, nowUs: number): { readonly trac
   let sessions = t.sessions;
   const expired: SessionId[] = [];
   for (let guard = 0; queue.nextExpirationUs <= nowUs; guard++) {
-    if (guard > 1_000_000) throw new Error('expiry loop did not terminate');
+    assert(guard <= 1_000_000, 'expiry loop did not terminate');
     const polled = expiryPoll(queue, nowUs);
     queue = polled.queue;
     for (const id of polled.expired) {

@@ -218,7 +218,7 @@ function createNode(
   timeMs: number,
 ): Step<Stat> {
   const parentPath = parentPathOf(path);
-  assert(parentPath !== undefined, `create txn without '/': ${path}`);
+  if (!(parentPath !== undefined)) assert(false, `create txn without '/': ${path}`);
   const parent = getNode(work.tree, parentPath);
   if (parent === undefined) return { ok: false, err: 'NONODE' };
   // ZooKeeper also repoints the existing node's ACL here; only replay of inconsistent logs sees it.
@@ -256,7 +256,7 @@ function createNode(
  */
 function deleteNode(work: Work, path: string, zxid: Zxid): Step<null> {
   const parentPath = parentPathOf(path);
-  assert(parentPath !== undefined, `delete txn without '/': ${path}`);
+  if (!(parentPath !== undefined)) assert(false, `delete txn without '/': ${path}`);
   const parent = getNode(work.tree, parentPath);
   if (parent === undefined) return { ok: false, err: 'NONODE' };
   const children = javaHashSetRemove(parent.children, childNameOf(path));
@@ -416,13 +416,13 @@ export function reloadFromSnapshot(tree: DataTree): DataTree {
     for (let i = children.length - 1; i >= 0; i--) {
       const childPath = `${path}/${children[i] ?? ''}`;
       const child = mapGet(tree.nodes, childPath);
-      assert(child !== undefined, `snapshot: ${childPath} listed but missing`);
+      if (!(child !== undefined)) assert(false, `snapshot: ${childPath} listed but missing`);
       stack.push([childPath, child]);
     }
     if (path === '') continue;
     const parentPath = canonicalPath(parentPathOf(path) ?? '');
     const parent = mapGet(nodes, parentPath);
-    assert(parent !== undefined, `snapshot: parent of ${path} not loaded first`);
+    if (!(parent !== undefined)) assert(false, `snapshot: parent of ${path} not loaded first`);
     nodes = mapSet(nodes, parentPath, { ...parent, children: javaHashSetAdd(parent.children, childNameOf(path)) });
     nodes = mapSet(nodes, path, { ...node, children: EMPTY_CHILDREN });
     if (node.ephemeralOwner !== 0) {

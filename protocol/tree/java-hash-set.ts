@@ -36,7 +36,7 @@ const MIN_TREEIFY_CAPACITY = 64;
 
 /** `new HashSet<String>(initialCapacity)`; pass 16 for `new HashSet<String>()`. */
 export function emptyJavaHashSet(initialCapacity: number): JavaHashSet {
-  assert(Number.isInteger(initialCapacity) && initialCapacity >= 1, `bad initial capacity ${initialCapacity}`);
+  if (!(Number.isInteger(initialCapacity) && initialCapacity >= 1)) assert(false, `bad initial capacity ${initialCapacity}`);
   return { size: 0, capacity: 0, firstCapacity: tableSizeFor(initialCapacity), nextSequence: 0, members: emptyMap() };
 }
 

@@ -4,6 +4,7 @@
 // notifications, including the leader's own LEADING one, names it (checkLeader).
 import type { NodeId } from '../program.js';
 import { hasMutant, isQuorum, isVoter, type ZabConfig } from './config.js';
+import { counterOf } from '../zxid.js';
 import type { Fx } from './effects.js';
 import type { Notification } from './messages.js';
 import { patchServer, type FleState, type Vote, type ZabServer } from './state.js';
@@ -24,8 +25,13 @@ export function emptyFle(): FleState {
 export function voteBeats(config: ZabConfig, next: Vote, cur: Vote): boolean {
   if (!isVoter(config, next.leader)) return false;
   if (hasMutant(config, 'vote-zxid-before-epoch')) {
-    // Planted mistake: the zxid decides before the epoch.
-    if (next.zxid !== cur.zxid) return next.zxid > cur.zxid;
+    // Planted mistake: the zxid's counter decides before the epoch. (Comparing the whole zxid
+    // first turned out safe: its high 32 bits are the epoch, and a server's currentEpoch never
+    // runs ahead of a quorum's history. Treating the zxid as a plain sequence number is the
+    // classic mistake: a long uncommitted epoch-e tail then beats a committed epoch-e+1 history.)
+    const a = counterOf(next.zxid);
+    const b = counterOf(cur.zxid);
+    if (a !== b) return a > b;
     if (next.peerEpoch !== cur.peerEpoch) return next.peerEpoch > cur.peerEpoch;
     return next.leader > cur.leader;
   }

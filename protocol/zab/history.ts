@@ -39,13 +39,13 @@ export function indexOfZxid(s: ZabServer, zxid: Zxid): number {
 
 /** Applies txns from `applied` up to history index `count`; commits them if asked (with observations). */
 export function applyTo(s: ZabServer, count: number, fx: Fx | null): ZabServer {
-  assert(count <= historyCount(s), `apply to ${count} beyond history ${historyCount(s)}`);
+  if (!(count <= historyCount(s))) assert(false, `apply to ${count} beyond history ${historyCount(s)}`);
   if (count <= s.applied) return s;
   let state = s.state;
   let lastZxid = s.lastProcessedZxid;
   for (let index = s.applied; index < count; index++) {
     const txn = txnAt(s, index);
-    assert(txn !== undefined, `txn ${index} not in log (base ${historyBase(s)})`);
+    if (!(txn !== undefined)) assert(false, `txn ${index} not in log (base ${historyBase(s)})`);
     state = s.sm.apply(state, txn.body, txn.zxid).state;
     lastZxid = txn.zxid;
     if (fx !== null) fx.observe({ kind: 'commit', zxid: txn.zxid, index });

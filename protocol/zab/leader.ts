@@ -20,7 +20,7 @@ const MS = 1000;
 export type LeaderServer = ZabServer & { readonly leader: LeaderState };
 
 export function leaderOf(s: ZabServer): LeaderState {
-  assert(s.leader !== null, `server ${s.id} has no leader state`);
+  if (!(s.leader !== null)) assert(false, `server ${s.id} has no leader state`);
   return s.leader;
 }
 

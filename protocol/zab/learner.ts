@@ -17,7 +17,7 @@ import type { Txn } from './txn.js';
 const MS = 1000;
 
 export function learnerOf(s: ZabServer): LearnerState {
-  assert(s.learner !== null, `server ${s.id} has no learner state`);
+  if (!(s.learner !== null)) assert(false, `server ${s.id} has no learner state`);
   return s.learner;
 }
 
