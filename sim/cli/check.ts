@@ -1,4 +1,4 @@
-// `zabsim check <file> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--json]`:
+// `zabsim check <file> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--junit F.xml] [--json]`:
 // checks one history file for linearizability and prints the verdict and the time taken.
 // Exit codes: 0 linearizable, 1 not linearizable, 2 bad usage or input, 4 unknown (budget) or internal error.
 
@@ -17,8 +17,9 @@ import { parseNdjsonHistory } from '../history/ndjson.js';
 import { parsePorcupineEtcd, parsePorcupineKv } from '../history/porcupine.js';
 import { HISTORY_FORMATS, HistoryFormatError } from '../history/types.js';
 import type { HistoryFormat } from '../history/types.js';
+import { junitForCheck, writeJUnit } from '../../reports/junit.js';
 
-const USAGE = 'usage: zabsim check <file> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--json]';
+const USAGE = 'usage: zabsim check <file> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--junit FILE.xml] [--json]';
 
 type CheckModel = 'register' | 'kv' | 'zk';
 const MODELS: readonly CheckModel[] = ['register', 'kv', 'zk'];
@@ -36,7 +37,7 @@ export async function runCheck(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { format: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: { format: { type: 'string' }, model: { type: 'string' }, junit: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
     });
     json = values.json === true;
     if (values.help === true) {
@@ -63,6 +64,7 @@ export async function runCheck(argv: string[]): Promise<number> {
     if (model !== DEFAULT_MODEL[format]) throw new UsageError(`--model ${model} does not apply to ${format} histories (use ${DEFAULT_MODEL[format]})`);
 
     const report = checkFile(file, text, format, model);
+    if (values.junit !== undefined) writeJUnit(values.junit, [junitForCheck(report)]);
     printReport(report, json);
     return EXIT[report.verdict];
   } catch (error) {

@@ -4,6 +4,8 @@ import { EXIT, InputError, UsageError } from './errors.js';
 import { replayCommand, REPLAY_USAGE } from './replay.js';
 import { runCommand, RUN_USAGE } from './run.js';
 import { runCheck } from './check.js';
+import { fuzzCommand, FUZZ_USAGE } from './fuzz.js';
+import { shrinkCommand, SHRINK_USAGE } from './shrink.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/builtin.js';
 import { HistoryFormatError } from '../history/types.js';
 
@@ -12,6 +14,8 @@ const HELP = `zabsim: a deterministic simulator of ZooKeeper's atomic broadcast 
 commands
   ${RUN_USAGE.replace('usage: ', '')}
   ${REPLAY_USAGE.replace('usage: ', '')}
+  ${FUZZ_USAGE.replace('usage: ', '')}
+  ${SHRINK_USAGE.replace('usage: ', '')}
   zabsim check <history> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--json]
   zabsim scenarios [--json]
 
@@ -35,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
         return runCommand(rest);
       case 'replay':
         return replayCommand(rest);
+      case 'fuzz':
+        return await fuzzCommand(rest);
+      case 'shrink':
+        return shrinkCommand(rest);
       case 'check':
         return await runCheck(rest);
       case 'scenarios':
@@ -42,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
         else for (const s of BUILTIN_SCENARIOS) process.stdout.write(`${s.name.padEnd(10)} ${s.description}\n`);
         return EXIT.ok;
       default:
-        throw new UsageError(`unknown command "${command}" (expected run, replay, check or scenarios; see zabsim --help)`);
+        throw new UsageError(`unknown command "${command}" (expected run, replay, fuzz, shrink, check or scenarios; see zabsim --help)`);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof InputError || error instanceof HistoryFormatError) {

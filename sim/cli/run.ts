@@ -1,7 +1,7 @@
-// `zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace F] [--json]`
+// `zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace F] [--report F.html] [--junit F.xml] [--json]`
 // Runs a scenario, prints a timeline and the verdicts (or one JSON object), and always leaves the
 // trace behind: in --trace F, or under reports/out/ by default.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeChalk } from './color.js';
@@ -12,8 +12,10 @@ import { FileSink } from '../trace/sink.js';
 import { runZab, type RunReport } from '../zab/run.js';
 import { loadScenarioFile } from '../zab/scenario-file.js';
 import type { RunOptions } from '../zab/options.js';
+import { writeHtmlReport } from '../../reports/html.js';
+import { junitForRun, writeJUnit } from '../../reports/junit.js';
 
-export const RUN_USAGE = 'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--json]';
+export const RUN_USAGE = 'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--junit FILE.xml] [--json]';
 
 export function resolveScenario(name: string, seed: string, servers: number | undefined, observers: number | undefined): RunOptions {
   const builtin = builtinScenario(name);
@@ -44,6 +46,8 @@ export function runCommand(argv: string[]): number {
       servers: { type: 'string' },
       observers: { type: 'string' },
       trace: { type: 'string' },
+      report: { type: 'string' },
+      junit: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -73,11 +77,20 @@ export function runCommand(argv: string[]): number {
   const wallStart = performance.now();
   const report = runZab(options, sink);
   const wallMs = performance.now() - wallStart;
-  if (report.exitCode !== EXIT.ok) writeCapsule(options, report, tracePath);
+  const capsulePath = report.exitCode !== EXIT.ok ? writeCapsule(options, report, tracePath) : undefined;
+  if (values.report !== undefined) {
+    writeHtmlReport(tracePath, values.report, { ...(capsulePath === undefined ? {} : { capsule: capsulePath }), description: scenarioDescription(scenario) });
+  }
+  if (values.junit !== undefined) {
+    const artefacts = { trace: tracePath, replay: `npx zabsim run ${scenario} --seed ${seed}`, ...(capsulePath === undefined ? {} : { capsule: capsulePath }), ...(values.report === undefined ? {} : { html: values.report }) };
+    writeJUnit(values.junit, [junitForRun({ ...report, liveness: report.liveness.reason }, wallMs / 1000, artefacts)]);
+  }
   if (values.json) {
     process.stdout.write(`${JSON.stringify(jsonReport(report, tracePath, wallMs))}\n`);
   } else {
     printVerdicts(report, tracePath, wallMs, out);
+    if (values.report !== undefined) out(c.dim(`report ${values.report}`));
+    if (values.junit !== undefined) out(c.dim(`junit ${values.junit}`));
   }
   return report.exitCode;
 }
@@ -122,12 +135,25 @@ function printVerdicts(report: RunReport, tracePath: string, wallMs: number, out
 }
 
 /** A failing run leaves a capsule: everything needed to replay it, next to its trace. */
-function writeCapsule(options: RunOptions, report: RunReport, tracePath: string): void {
+function writeCapsule(options: RunOptions, report: RunReport, tracePath: string): string {
   const capsule = tracePath.replace(/\.trace\.ndjson$/, '') + '.capsule.json';
   writeFileSync(
     capsule,
     JSON.stringify({ kind: 'zabsim-capsule', version: 1, options, trace: tracePath, verdicts: report.verdicts, violations: report.violations.slice(0, 10), exitCode: report.exitCode }, null, 2),
   );
+  return capsule;
+}
+
+/** The narration shown in an HTML report: a built-in scenario's description, or a scenario file's. */
+function scenarioDescription(name: string): string {
+  const builtin = builtinScenario(name);
+  if (builtin !== undefined) return builtin.description;
+  try {
+    const doc = JSON.parse(readFileSync(name, 'utf8')) as { description?: unknown };
+    return typeof doc.description === 'string' ? doc.description : '';
+  } catch {
+    return '';
+  }
 }
 
 function safeName(text: string): string {

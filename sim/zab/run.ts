@@ -40,6 +40,10 @@ const MS = 1000;
 export interface RunHooks {
   /** Called once the kernel exists, before it runs (scenarios add scripted steps here). */
   readonly setup?: (kernel: Kernel, servers: readonly NodeId[]) => void;
+  /** Replaces the random workload (the fuzzer schedules an explicit operation list). */
+  readonly workload?: (kernel: Kernel, clients: readonly NodeId[]) => void;
+  /** Replaces the liveness judgement (the fuzzer judges a healed quorum core, not every server). */
+  readonly liveness?: (kernel: Kernel, servers: readonly NodeId[], openOps: ReadonlyMap<string, number>) => { verdict: Verdict; reason: string };
 }
 
 export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), hooks: RunHooks = {}): RunReport {
@@ -78,7 +82,8 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
     },
   });
 
-  scheduleWorkload(kernel, options, clients);
+  if (hooks.workload !== undefined) hooks.workload(kernel, clients);
+  else scheduleWorkload(kernel, options, clients);
   const faultRng = forkRng(options.seed, 'faults');
   for (const f of options.faults) kernel.at(f.atMs * MS, () => applyFault(kernel, servers, f, faultRng));
   if (options.faultsUntilMs > 0) {
@@ -98,7 +103,7 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   if (result.stop === 'assertion') checker.recordAssertion(result.error?.node ?? 0, result.error?.message ?? 'assertion');
 
   const verdicts: Record<string, Verdict> = { ...checker.verdicts() };
-  const liveness = judgeLiveness(kernel, options, servers, openOps);
+  const liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
   verdicts['liveness'] = liveness.verdict;
   stats.committed = checker.committedLength;
   const safetyViolated = ZAB_CHECKERS.some((c) => verdicts[c] === 'violated');

@@ -1,0 +1,187 @@
+// JUnit XML for CI (ecosystem.md §9.3): a run becomes one testcase per checker, a fuzz campaign one
+// testcase per seed, `zabsim check` one testcase per history file. Times are in seconds. Several
+// violations of one testcase merge into one <failure>, since some consumers keep only the first.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { escapeXml } from './escape.js';
+
+export interface JUnitFailure {
+  readonly message: string;
+  readonly type: string;
+  /** The failure's body: witness, replay command, artefact paths. */
+  readonly body?: string;
+}
+
+export interface JUnitCase {
+  readonly name: string;
+  readonly classname: string;
+  readonly timeSec: number;
+  readonly failure?: JUnitFailure;
+  /** An error (the test could not run: internal error, unknown verdict). */
+  readonly error?: JUnitFailure;
+  readonly systemOut?: string;
+}
+
+export interface JUnitSuite {
+  readonly name: string;
+  readonly timeSec: number;
+  readonly cases: readonly JUnitCase[];
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+export interface Violation {
+  readonly checker: string;
+  readonly message: string;
+  readonly atUs?: number;
+  readonly node?: number;
+}
+
+function seconds(value: number): string {
+  return Number.isFinite(value) && value > 0 ? (Math.round(value * 1000) / 1000).toFixed(3) : '0.000';
+}
+
+/** The XML document for one or more suites. */
+export function junitXml(suites: readonly JUnitSuite[]): string {
+  const a = escapeXml;
+  const tests = suites.reduce((n, s) => n + s.cases.length, 0);
+  const failures = suites.reduce((n, s) => n + s.cases.filter((c) => c.failure !== undefined).length, 0);
+  const errors = suites.reduce((n, s) => n + s.cases.filter((c) => c.error !== undefined && c.failure === undefined).length, 0);
+  const time = suites.reduce((n, s) => n + s.timeSec, 0);
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="zabsim" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(time)}">`];
+  for (const suite of suites) {
+    const sf = suite.cases.filter((c) => c.failure !== undefined).length;
+    const se = suite.cases.filter((c) => c.error !== undefined && c.failure === undefined).length;
+    out.push(`  <testsuite name="${a(suite.name)}" tests="${suite.cases.length}" failures="${sf}" errors="${se}" skipped="0" time="${seconds(suite.timeSec)}">`);
+    const props = Object.entries(suite.properties ?? {});
+    if (props.length > 0) {
+      out.push('    <properties>');
+      for (const [name, value] of props) out.push(`      <property name="${a(name)}" value="${a(value)}"/>`);
+      out.push('    </properties>');
+    }
+    for (const c of suite.cases) {
+      const open = `    <testcase classname="${a(c.classname)}" name="${a(c.name)}" time="${seconds(c.timeSec)}"`;
+      const inner: string[] = [];
+      if (c.failure !== undefined) inner.push(problem('failure', c.failure));
+      else if (c.error !== undefined) inner.push(problem('error', c.error));
+      if (c.systemOut !== undefined) inner.push(`      <system-out>${a(c.systemOut)}</system-out>`);
+      if (inner.length === 0) out.push(`${open}/>`);
+      else out.push(`${open}>`, ...inner, '    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>', '');
+  return out.join('\n');
+}
+
+function problem(tag: 'failure' | 'error', f: JUnitFailure): string {
+  const body = f.body === undefined || f.body === '' ? '' : escapeXml(f.body);
+  return `      <${tag} message="${escapeXml(f.message)}" type="${escapeXml(f.type)}">${body}</${tag}>`;
+}
+
+/** Merges violations of one testcase into one failure: the first names it, the body lists all. */
+export function mergeViolations(violations: readonly Violation[], extra: readonly string[] = []): JUnitFailure | undefined {
+  const first = violations[0];
+  if (first === undefined) return undefined;
+  const at = (v: Violation): string => (v.atUs === undefined ? '' : ` at t=${(v.atUs / 1e6).toFixed(3)}s`);
+  const types = [...new Set(violations.map((v) => v.checker))];
+  return {
+    message: `${first.checker} violated${at(first)}: ${first.message}${violations.length > 1 ? ` (+${violations.length - 1} more)` : ''}`,
+    type: types.join(','),
+    body: [...violations.map((v) => `${v.checker}${at(v)}${v.node === undefined ? '' : ` node ${v.node}`}: ${v.message}`), ...extra].join('\n'),
+  };
+}
+
+export interface RunResultLike {
+  readonly scenario: string;
+  readonly seed: string;
+  readonly verdicts: Readonly<Record<string, string>>;
+  readonly violations: readonly Violation[];
+  readonly liveness?: string;
+  readonly exitCode: number;
+  readonly error?: string;
+}
+
+export interface Artefacts {
+  readonly trace?: string;
+  readonly html?: string;
+  readonly capsule?: string;
+  readonly replay?: string;
+}
+
+function artefactLines(artefacts: Artefacts): string[] {
+  const lines: string[] = [];
+  if (artefacts.replay !== undefined) lines.push(`replay: ${artefacts.replay}`);
+  if (artefacts.trace !== undefined) lines.push(`trace: ${artefacts.trace}`);
+  if (artefacts.capsule !== undefined) lines.push(`capsule: ${artefacts.capsule}`);
+  if (artefacts.html !== undefined) lines.push(`report: ${artefacts.html}`);
+  return lines;
+}
+
+/** `zabsim run`: one testcase per checker verdict. */
+export function junitForRun(run: RunResultLike, timeSec: number, artefacts: Artefacts = {}): JUnitSuite {
+  const cases: JUnitCase[] = Object.entries(run.verdicts).map(([checker, verdict]) => {
+    const base = { name: checker, classname: `run.${run.scenario}.seed=${run.seed}`, timeSec: 0 };
+    if (verdict === 'ok') return base;
+    if (verdict === 'violated') {
+      const mine = run.violations.filter((v) => v.checker === checker);
+      const failure = mergeViolations(mine.length > 0 ? mine : [{ checker, message: checker === 'liveness' ? (run.liveness ?? 'no progress') : 'violated' }], artefactLines(artefacts));
+      return failure === undefined ? base : { ...base, failure };
+    }
+    return { ...base, error: { message: `${checker}: verdict ${verdict}`, type: 'unknown', body: artefactLines(artefacts).join('\n') } };
+  });
+  if (run.error !== undefined) cases.push({ name: 'internal', classname: `run.${run.scenario}.seed=${run.seed}`, timeSec: 0, error: { message: run.error, type: 'internal-error', body: artefactLines(artefacts).join('\n') } });
+  return { name: `run:${run.scenario}`, timeSec, cases, properties: { seed: run.seed, exitCode: String(run.exitCode) } };
+}
+
+export interface SeedResult {
+  readonly seed: string;
+  readonly timeSec: number;
+  readonly violations: readonly Violation[];
+  readonly exitCode: number;
+  readonly liveness?: string;
+  readonly error?: string;
+  readonly artefacts?: Artefacts;
+}
+
+/** `zabsim fuzz`: one testcase per seed, named `seed=<seed>`. */
+export function junitForFuzz(scenario: string, results: readonly SeedResult[], properties: Readonly<Record<string, string>> = {}): JUnitSuite {
+  const cases = results.map((r): JUnitCase => {
+    const base = { name: `seed=${r.seed}`, classname: `fuzz.${scenario}`, timeSec: r.timeSec };
+    const extra = artefactLines(r.artefacts ?? {});
+    if (r.error !== undefined) return { ...base, error: { message: r.error, type: 'internal-error', body: extra.join('\n') } };
+    const failure = mergeViolations(r.violations, extra);
+    if (failure !== undefined) return { ...base, failure };
+    if (r.exitCode === 3) return { ...base, failure: { message: `liveness: ${r.liveness ?? 'no progress'}`, type: 'liveness', body: extra.join('\n') } };
+    if (r.exitCode !== 0) return { ...base, error: { message: `exit code ${r.exitCode}`, type: 'exit-code', body: extra.join('\n') } };
+    return base;
+  });
+  return { name: `fuzz:${scenario}`, timeSec: results.reduce((n, r) => n + r.timeSec, 0), cases, properties };
+}
+
+export interface CheckResultLike {
+  readonly file: string;
+  readonly format: string;
+  readonly model: string;
+  readonly verdict: 'ok' | 'violated' | 'unknown';
+  readonly ms: number;
+  readonly ops: number;
+  readonly witness?: unknown;
+}
+
+/** `zabsim check`: one testcase per history file. */
+export function junitForCheck(report: CheckResultLike): JUnitSuite {
+  const witness = report.witness as { text?: unknown } | undefined;
+  const text = typeof witness?.text === 'string' ? witness.text : undefined;
+  const base = { name: report.file, classname: `check.${report.model}`, timeSec: report.ms / 1000 };
+  let c: JUnitCase = base;
+  if (report.verdict === 'violated') c = { ...base, failure: { message: `not linearizable (${report.ops} ops, ${report.format})`, type: 'linearizability', ...(text === undefined ? {} : { body: text }) } };
+  if (report.verdict === 'unknown') c = { ...base, error: { message: 'unknown: the checker ran out of budget', type: 'unknown' } };
+  return { name: `check:${report.model}`, timeSec: report.ms / 1000, cases: [c], properties: { format: report.format, ops: String(report.ops) } };
+}
+
+/** Writes suites (or a ready XML string) to a file, creating its directory. */
+export function writeJUnit(path: string, suites: readonly JUnitSuite[] | string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, typeof suites === 'string' ? suites : junitXml(suites));
+  return path;
+}

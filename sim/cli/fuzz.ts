@@ -1,0 +1,250 @@
+// `zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n]
+//   [--mutant NAME] [--max-failures K] [--out DIR] [--json] [--list-mutants]`
+// `zabsim fuzz --merge a.json b.json ...`
+// Runs fuzz seeds (swarm cases: cluster size and fault mix drawn per seed, a fault phase, then a
+// liveness phase over a healed quorum core) across worker threads. Each failing seed leaves a
+// capsule under reports/out/fuzz/. Exit code: 0 no failure, 1 a safety failure, 3 liveness only.
+// "Unmutated" means ZooKeeper master + the stale-ACK fix (dropStaleAcksOnResync).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Mutant } from '../../protocol/zab/config.js';
+import { caseForSeed } from '../fuzz/arbitraries.js';
+import { PROFILES, type ProfileName } from '../fuzz/case.js';
+import { PROTOCOL_NOTE, writeCapsule } from '../fuzz/capsule.js';
+import type { SeedOutcome } from '../fuzz/seed.js';
+import { isCounted, sweep } from '../fuzz/sweep.js';
+import { EXIT, InputError, UsageError } from './errors.js';
+import { JsonSyntaxError, parseJson } from './json.js';
+
+export const FUZZ_USAGE =
+  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--out DIR] [--json] [--list-mutants] | zabsim fuzz --merge FILE...';
+
+export const MUTANTS: readonly Mutant[] = [
+  'commit-without-quorum',
+  'count-observer-acks',
+  'no-persist-accepted-epoch',
+  'vote-zxid-before-epoch',
+  'follower-applies-locally',
+  'leader-never-steps-down',
+  'ZK-1154',
+  'ZK-2845',
+  'ZK-3911',
+  'ZK-4394',
+  'ZK-4643',
+  'ZK-4646',
+  'ZK-4685',
+  'ZK-4712',
+];
+
+export interface FuzzSummary {
+  readonly protocol: string;
+  readonly profile: ProfileName;
+  readonly mutant: string | null;
+  readonly seedRange: readonly [number, number];
+  readonly seeds: number;
+  readonly failures: number;
+  readonly firstFailingSeed: number | null;
+  readonly seedsToFirstFailure: number | null;
+  /** Checker → failing seeds (first failure of each seed). */
+  readonly violations: Readonly<Record<string, number>>;
+  readonly livenessClasses: Readonly<Record<string, number>>;
+  /** Mutant sweeps: failures that also happen without the mutant (not counted as finding it). */
+  readonly unattributed: number;
+  readonly capsules: readonly string[];
+  readonly wallMs: number;
+  readonly events: number;
+}
+
+function int(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} expects an integer in ${min}..${max}, got "${value}"`);
+  return n;
+}
+
+export function summarize(profile: ProfileName, mutant: Mutant | null, range: readonly [number, number], outcomes: readonly SeedOutcome[], capsules: readonly string[], wallMs: number): FuzzSummary {
+  const violations: Record<string, number> = {};
+  const classes: Record<string, number> = {};
+  let failures = 0;
+  let unattributed = 0;
+  let first: number | null = null;
+  let events = 0;
+  for (const o of outcomes) {
+    events += o.events;
+    if (o.failure === null) continue;
+    if (!isCounted(o, mutant)) {
+      unattributed++;
+      continue;
+    }
+    failures++;
+    violations[o.failure] = (violations[o.failure] ?? 0) + 1;
+    if (o.livenessClass !== null) classes[o.livenessClass] = (classes[o.livenessClass] ?? 0) + 1;
+    if (first === null || o.n < first) first = o.n;
+  }
+  return {
+    protocol: PROTOCOL_NOTE,
+    profile,
+    mutant,
+    seedRange: range,
+    seeds: outcomes.length,
+    failures,
+    firstFailingSeed: first,
+    seedsToFirstFailure: first === null ? null : first - range[0] + 1,
+    violations,
+    livenessClasses: classes,
+    unattributed,
+    capsules,
+    wallMs: Math.round(wallMs),
+    events,
+  };
+}
+
+export async function fuzzCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      seeds: { type: 'string' },
+      start: { type: 'string' },
+      profile: { type: 'string' },
+      workers: { type: 'string' },
+      shard: { type: 'string' },
+      mutant: { type: 'string' },
+      'max-failures': { type: 'string' },
+      out: { type: 'string' },
+      capsules: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'list-mutants': { type: 'boolean', default: false },
+      merge: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${FUZZ_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (values['list-mutants']) {
+    if (values.json) process.stdout.write(`${JSON.stringify(MUTANTS)}\n`);
+    else for (const m of MUTANTS) process.stdout.write(`${m}\n`);
+    return EXIT.ok;
+  }
+  if (values.merge) return mergeCommand(positionals, values.json);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${FUZZ_USAGE}`);
+  const profile = (values.profile ?? 'standard') as ProfileName;
+  if (!(profile in PROFILES)) throw new UsageError(`--profile expects quick, standard or deep, got "${values.profile}"`);
+  const mutant = values.mutant === undefined ? null : (values.mutant as Mutant);
+  if (mutant !== null && !MUTANTS.includes(mutant)) throw new UsageError(`--mutant expects one of ${MUTANTS.join(', ')}, got "${values.mutant}"`);
+  const seeds = int(values.seeds, 'seeds', 1, 100_000_000, 100);
+  const start = int(values.start, 'start', 0, 1_000_000_000, 0);
+  const workers = int(values.workers, 'workers', 1, 256, 1);
+  const maxFailures = values['max-failures'] === undefined ? null : int(values['max-failures'], 'max-failures', 1, 1_000_000, 1);
+  const maxCapsules = int(values.capsules, 'capsules', 0, 10_000, 20);
+  let from = start;
+  let to = start + seeds;
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    const i = Number(m?.[1]);
+    const n = Number(m?.[2]);
+    if (m === null || n < 1 || i < 1 || i > n) throw new UsageError(`--shard expects i/n with 1 <= i <= n, got "${values.shard}"`);
+    // Contiguous, deterministic ranges: shard i gets [start + floor((i-1)·N/n), start + floor(i·N/n)).
+    from = start + Math.floor(((i - 1) * seeds) / n);
+    to = start + Math.floor((i * seeds) / n);
+  }
+  const tty = process.stdout.isTTY === true && !values.json;
+  const wallStart = performance.now();
+  const total = to - from;
+  const progress = (done: number, failures: number): void => {
+    if (!tty) return;
+    const elapsed = (performance.now() - wallStart) / 1000;
+    const rate = done / Math.max(elapsed, 1e-3);
+    const eta = rate > 0 ? (total - done) / rate : 0;
+    const width = 30;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    process.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} seeds, ${failures} failures, ${rate.toFixed(1)} seeds/s, ETA ${Math.round(eta)}s   `);
+  };
+  const outcomes = await sweep({ profile, from, to, mutant, workers, maxFailures, onProgress: progress });
+  if (tty) process.stdout.write('\n');
+  const outDir = values.out ?? join('reports', 'out', 'fuzz', `${profile}${mutant === null ? '' : `-${mutant}`}`);
+  const capsules: string[] = [];
+  for (const o of outcomes) {
+    if (capsules.length >= maxCapsules) break;
+    if (!isCounted(o, mutant)) continue;
+    const c = caseForSeed(profile, o.n, mutant === null ? [] : [mutant]);
+    capsules.push(writeCapsule(c, o.n, outDir, `seed-${o.n}`).path);
+  }
+  const summary = summarize(profile, mutant, [from, to], outcomes, capsules, performance.now() - wallStart);
+  if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else printSummary(summary, outcomes, mutant);
+  return exitOf(summary);
+}
+
+function exitOf(s: FuzzSummary): number {
+  if (s.failures === 0) return EXIT.ok;
+  const safety = Object.keys(s.violations).some((k) => k !== 'liveness');
+  return safety ? EXIT.safety : EXIT.liveness;
+}
+
+function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: Mutant | null): void {
+  const out = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  out(`zabsim fuzz ${s.profile}${s.mutant === null ? '' : ` --mutant ${s.mutant}`}: seeds ${s.seedRange[0]}..${s.seedRange[1] - 1} (${s.seeds} run), protocol: ${s.protocol}`);
+  out(`  failures ${s.failures}${s.unattributed > 0 ? ` (+${s.unattributed} that fail without the mutant too)` : ''}; first failing seed ${s.firstFailingSeed ?? '-'}`);
+  for (const [k, v] of Object.entries(s.violations)) out(`  ${k.padEnd(26)} ${v}`);
+  for (const [k, v] of Object.entries(s.livenessClasses)) out(`  liveness/${k.padEnd(17)} ${v}`);
+  for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n}: ${o.detail.slice(0, 160)}`);
+  for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
+  out(`  ${s.events} events in ${s.wallMs} ms wall`);
+}
+
+function mergeCommand(files: readonly string[], json: boolean): number {
+  if (files.length === 0) throw new UsageError(`--merge expects one or more fuzz --json output files\n${FUZZ_USAGE}`);
+  const parts: FuzzSummary[] = files.map((file) => {
+    let doc: unknown;
+    try {
+      doc = parseJson(readFileSync(file, 'utf8').trim().split('\n').pop() ?? '');
+    } catch (error) {
+      if (error instanceof JsonSyntaxError) throw new InputError(file, `${error.line}:${error.column}`, error.message);
+      throw new InputError(file, '1', 'expected a readable fuzz --json output file');
+    }
+    const o = doc as Partial<FuzzSummary> | null;
+    if (typeof o !== 'object' || o === null || typeof o.seeds !== 'number' || typeof o.failures !== 'number' || typeof o.violations !== 'object' || !Array.isArray(o.seedRange)) {
+      throw new InputError(file, '$', 'expected a zabsim fuzz --json summary (seeds, failures, violations, seedRange)');
+    }
+    return o as FuzzSummary;
+  });
+  const add = (into: Record<string, number>, from: Readonly<Record<string, number>> | undefined): void => {
+    for (const [k, v] of Object.entries(from ?? {})) into[k] = (into[k] ?? 0) + v;
+  };
+  const violations: Record<string, number> = {};
+  const classes: Record<string, number> = {};
+  for (const p of parts) {
+    add(violations, p.violations);
+    add(classes, p.livenessClasses);
+  }
+  const firsts = parts.map((p) => p.firstFailingSeed).filter((x): x is number => x !== null);
+  const lo = Math.min(...parts.map((p) => p.seedRange[0]));
+  const hi = Math.max(...parts.map((p) => p.seedRange[1]));
+  const first = firsts.length === 0 ? null : Math.min(...firsts);
+  const merged: FuzzSummary = {
+    protocol: parts[0]?.protocol ?? PROTOCOL_NOTE,
+    profile: parts[0]?.profile ?? 'standard',
+    mutant: parts[0]?.mutant ?? null,
+    seedRange: [lo, hi],
+    seeds: parts.reduce((n, p) => n + p.seeds, 0),
+    failures: parts.reduce((n, p) => n + p.failures, 0),
+    firstFailingSeed: first,
+    seedsToFirstFailure: first === null ? null : first - lo + 1,
+    violations,
+    livenessClasses: classes,
+    unattributed: parts.reduce((n, p) => n + (p.unattributed ?? 0), 0),
+    capsules: parts.flatMap((p) => p.capsules ?? []),
+    wallMs: parts.reduce((n, p) => n + (p.wallMs ?? 0), 0),
+    events: parts.reduce((n, p) => n + (p.events ?? 0), 0),
+  };
+  if (json) process.stdout.write(`${JSON.stringify(merged)}\n`);
+  else printSummary(merged, [], null);
+  return exitOf(merged);
+}

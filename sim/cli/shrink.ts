@@ -1,0 +1,47 @@
+// `zabsim shrink <capsule> [--out FILE] [--budget N] [--json]`: delta debugging over the capsule's
+// fault plan and workload, fault weakening (crash → pause → loss → delay), fewer servers and
+// clients; every kept candidate still fails the SAME checker. Prints the result as numbered steps
+// and saves it as a new capsule (default: next to the input, *.shrunk.capsule.json).
+import { basename, dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCapsule, stepsOf, writeCapsule } from '../fuzz/capsule.js';
+import { shrinkCase, stepCount } from '../fuzz/shrink.js';
+import { describeTimedFault } from '../zab/faults.js';
+import { EXIT, UsageError } from './errors.js';
+
+export const SHRINK_USAGE = 'usage: zabsim shrink <capsule.json> [--out DIR] [--budget N] [--json]';
+
+export function shrinkCommand(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { out: { type: 'string' }, budget: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
+  if (values.help) {
+    process.stdout.write(`${SHRINK_USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected one capsule file\n${SHRINK_USAGE}`);
+  const path = positionals[0] as string;
+  const budget = values.budget === undefined ? 400 : Number(values.budget);
+  if (!Number.isInteger(budget) || budget < 1) throw new UsageError(`--budget expects a positive integer, got "${values.budget}"`);
+  const capsule = readCapsule(path);
+  if (capsule.failure === 'none') throw new UsageError(`${path}: the capsule records no failure to shrink`);
+  const result = shrinkCase(capsule.case, capsule.failure, capsule.tape, budget);
+  const dir = values.out ?? dirname(path);
+  const name = basename(path).replace(/(\.shrunk)?\.capsule\.json$/, '') + '.shrunk';
+  const { path: out, result: run } = writeCapsule(result.case, capsule.fuzzSeed, dir, name);
+  const same = run.failure === capsule.failure;
+  const c = result.case;
+  const steps = [...c.faults.map((f) => describeTimedFault(f)), ...c.ops.map((o) => `at ${o.atMs}ms: client #${o.client} ${o.op.type} ${o.op.key}${'value' in o.op ? `=${o.op.value}` : ''}`)];
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ capsule: out, failure: run.failure, sameFailure: same, stepsBefore: result.before, stepsAfter: stepCount(c), runs: result.runs, servers: c.servers, steps })}\n`);
+  } else {
+    process.stdout.write(`shrunk ${path}: ${result.before} → ${stepCount(c)} steps in ${result.runs} runs; ${c.servers} servers, ${c.observers} observers; still fails ${run.failure}${same ? '' : ` (was ${capsule.failure}!)`}\n`);
+    steps.forEach((s, i) => process.stdout.write(`  ${String(i + 1).padStart(2)}. ${s}\n`));
+    process.stdout.write(`  then: ${stepsOf(c).at(-1) ?? ''}\n`);
+    process.stdout.write(`saved ${out}\n`);
+  }
+  return same ? EXIT.ok : EXIT.internal;
+}

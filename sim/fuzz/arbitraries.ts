@@ -1,0 +1,147 @@
+// Fault plans, workloads and whole fuzz cases as fast-check arbitraries, so that a failing case
+// shrinks (fast-check in test.prop; `zabsim shrink` does its own delta debugging on the same data).
+// Swarm testing: each case draws its cluster size and a fault mix (every fault family is switched
+// on or off per case, as in VOPR's options_swarm and FoundationDB's BUGGIFY), then a plan from the
+// families that are on. A numeric seed maps to one case through fc.sample with that seed.
+import fc from 'fast-check';
+import type { Mutant } from '../../protocol/zab/config.js';
+import type { KvOp } from '../../protocol/zab/kv-sm.js';
+import type { FaultAction, FaultEvent, Target, Trigger } from '../zab/faults.js';
+import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadOp } from './case.js';
+
+export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
+export type FaultFamily = (typeof FAULT_FAMILIES)[number];
+
+const server: fc.Arbitrary<Target> = fc.constantFrom<Target>('leader', 'follower', 'any', 'leader', 1, 2, 3);
+
+export function triggerArb(): fc.Arbitrary<Trigger> {
+  return fc.oneof(
+    fc.record({ on: fc.constant('nth-proposal' as const), server: fc.constantFrom<Target>('leader', 1, 2, 3), n: fc.integer({ min: 1, max: 12 }) }),
+    fc.record({ on: fc.constant('acked' as const), count: fc.integer({ min: 1, max: 2 }) }),
+    fc.constant<Trigger>({ on: 'sync-start' }),
+    fc.constant<Trigger>({ on: 'newleader-acked' }),
+    fc.constant<Trigger>({ on: 'epoch-written' }),
+  );
+}
+
+function familyArb(family: FaultFamily, clients: number): fc.Arbitrary<FaultAction> {
+  switch (family) {
+    case 'partition':
+      return fc.oneof(
+        fc.record({ type: fc.constant('partition' as const), mode: fc.constantFrom('halves', 'isolate', 'bridge', 'ring' as const), target: fc.constantFrom<Target>('leader', 'follower', 'minority', 'any') }),
+        fc.constant<FaultAction>({ type: 'heal' }),
+      );
+    case 'crash':
+      return fc.oneof(
+        fc.record({ type: fc.constant('crash' as const), target: fc.constantFrom<Target>('leader', 'follower', 'any', 'minority'), keepUnsynced: fc.boolean() }).map((f) => (f.keepUnsynced ? f : { type: f.type, target: f.target })),
+        fc.record({ type: fc.constant('restart' as const), target: fc.constantFrom<Target | 'all-down'>('any', 'all-down') }),
+      );
+    case 'pause':
+      return fc.oneof(fc.record({ type: fc.constant('pause' as const), target: server }), fc.constant<FaultAction>({ type: 'resume', target: 'all-paused' }));
+    case 'link':
+      return fc.record({
+        type: fc.constant('link' as const),
+        from: fc.constantFrom<Target | '*'>('leader', 'any', '*'),
+        to: fc.constantFrom<Target | '*'>('any', '*', 'follower'),
+        durationMs: fc.integer({ min: 200, max: 3_000 }),
+        kind: fc.constantFrom('loss', 'duplicate', 'delay'),
+        p: fc.integer({ min: 1, max: 40 }),
+      }).map(({ type, from, to, durationMs, kind, p }): FaultAction =>
+        kind === 'loss' ? { type, from, to, durationMs, loss: p / 100 } : kind === 'duplicate' ? { type, from, to, durationMs, duplicate: p / 100 } : { type, from, to, durationMs, delayMs: p * 5 },
+      );
+    case 'skew':
+      return fc.record({ type: fc.constant('skew' as const), target: server, factor: fc.constantFrom(0.5, 2, 3) });
+    case 'one-way':
+      return fc.record({ type: fc.constant('one-way' as const), from: fc.constantFrom<Target>('leader', 'any'), to: fc.constantFrom<Target>('any', 'follower') });
+    case 'trigger':
+      return fc.oneof(
+        fc.record({ type: fc.constant('crash' as const), target: fc.constantFrom<Target>('trigger', 'trigger', 'leader') }),
+        fc.record({ type: fc.constant('partition' as const), mode: fc.constant('isolate' as const), target: fc.constant<Target>('trigger') }),
+        fc.record({ type: fc.constant('pause' as const), target: fc.constant<Target>('trigger') }),
+      );
+    case 'kill-client':
+      return fc.record({ type: fc.constant('kill-client' as const), client: fc.integer({ min: 0, max: Math.max(0, clients - 1) }) });
+  }
+}
+
+/** One fault of the plan: a family's action at a time, with a trigger for the 'trigger' family. */
+export function faultArb(profile: Profile, families: readonly FaultFamily[]): fc.Arbitrary<FaultEvent> {
+  const fams = families.length === 0 ? (['partition'] as const) : families;
+  return fc
+    .record({
+      atMs: fc.integer({ min: 300, max: profile.faultsUntilMs - 200 }),
+      family: fc.constantFrom(...fams),
+      when: triggerArb(),
+    })
+    .chain(({ atMs, family, when }) =>
+      familyArb(family, profile.clients).map((action): FaultEvent => (family === 'trigger' ? { atMs, when, ...action } : { atMs, ...action })),
+    );
+}
+
+export function opArb(profile: Profile): fc.Arbitrary<WorkloadOp> {
+  const key = fc.constantFrom('k0', 'k1', 'k2', 'k3');
+  const op: fc.Arbitrary<KvOp> = fc.oneof(
+    { weight: 5, arbitrary: fc.record({ type: fc.constant('set' as const), key, value: fc.integer({ min: 0, max: 999 }).map(String) }) },
+    { weight: 3, arbitrary: fc.record({ type: fc.constant('get' as const), key }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('cas' as const), key, version: fc.integer({ min: -1, max: 3 }), value: fc.integer({ min: 0, max: 999 }).map(String) }) },
+  );
+  return fc.record({ atMs: fc.integer({ min: 300, max: profile.faultsUntilMs + 1_000 }), client: fc.integer({ min: 0, max: profile.clients - 1 }), op });
+}
+
+export function workloadArb(profile: Profile): fc.Arbitrary<WorkloadOp[]> {
+  return fc.array(opArb(profile), { minLength: 5, maxLength: profile.maxOps }).map((ops) => ops.slice().sort((a, b) => a.atMs - b.atMs));
+}
+
+export function planArb(profile: Profile, families: readonly FaultFamily[]): fc.Arbitrary<FaultEvent[]> {
+  return fc.array(faultArb(profile, families), { minLength: 1, maxLength: profile.maxFaults }).map((plan) => plan.slice().sort((a, b) => a.atMs - b.atMs));
+}
+
+/** The swarm draw: which fault families are on in this case (at least one). */
+export function swarmArb(): fc.Arbitrary<FaultFamily[]> {
+  return fc.subarray(FAULT_FAMILIES as unknown as FaultFamily[], { minLength: 1 });
+}
+
+/** A whole case: swarm draw, cluster size, plan, workload, liveness core. */
+export function caseArb(profileName: ProfileName, seed: string, mutants: readonly Mutant[] = []): fc.Arbitrary<FuzzCase> {
+  const profile = PROFILES[profileName];
+  return fc
+    .record({
+      servers: fc.constantFrom(...profile.serverChoices),
+      observers: fc.constantFrom(0, 0, 0, 1),
+      families: swarmArb(),
+      commitLogCount: fc.constantFrom(5, 50, 500),
+      coreShift: fc.nat({ max: 6 }),
+      ops: workloadArb(profile),
+    })
+    .chain((r) =>
+      // A mutant sweep keeps the protocol-phase nemeses on (triggered faults and crashes): the
+      // historical bugs need a crash at a protocol point, not at a random time.
+      planArb(profile, mutants.length === 0 ? r.families : [...new Set<FaultFamily>([...r.families, 'trigger', 'crash'])]).map((faults): FuzzCase => {
+        const quorum = Math.floor(r.servers / 2) + 1;
+        const core = Array.from({ length: quorum }, (_, i) => ((r.coreShift + i) % r.servers) + 1).sort((a, b) => a - b);
+        return {
+          seed,
+          profile: profileName,
+          servers: r.servers,
+          observers: r.observers,
+          clients: profile.clients,
+          mutants: mutants.slice(),
+          syncPersistence: 'committedOnlyThenEpochThenAck',
+          commitLogCount: r.commitLogCount,
+          faults,
+          ops: r.ops,
+          core,
+          faultsUntilMs: profile.faultsUntilMs,
+          durationMs: profile.faultsUntilMs + profile.livenessMs,
+        };
+      }),
+    );
+}
+
+/** The case of fuzz seed `n` (deterministic: fast-check's generator seeded with n). */
+export function caseForSeed(profileName: ProfileName, n: number, mutants: readonly Mutant[] = []): FuzzCase {
+  const seed = `${profileName}-${n}`;
+  const [c] = fc.sample(caseArb(profileName, seed, mutants), { seed: n, numRuns: 1 });
+  if (c === undefined) throw new Error('fast-check produced no case');
+  return c;
+}

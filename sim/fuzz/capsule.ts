@@ -1,0 +1,139 @@
+// Capsules: a failing fuzz case as one JSON file (the case with its fault plan and workload, the
+// failure it must reproduce, the fault targets as resolved, the decision tape, and the trace path).
+// `zabsim replay <capsule>` re-runs it with the tape (replay by meaning) and checks that the same
+// invariant fails; `zabsim shrink <capsule>` minimises it.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError } from '../cli/errors.js';
+import { JsonSyntaxError, parseJson } from '../cli/json.js';
+import { FileSink } from '../trace/sink.js';
+import { describeTimedFault, FAULT_TYPES, type FaultEvent } from '../zab/faults.js';
+import { PROFILES, runCase, type CaseResult, type FuzzCase } from './case.js';
+import type { TapeData } from './tape.js';
+
+export const CAPSULE_KIND = 'zabsim-fuzz-capsule';
+
+export interface Capsule {
+  readonly kind: typeof CAPSULE_KIND;
+  readonly version: 1;
+  /** What "unmutated" means for these runs. */
+  readonly protocol: string;
+  readonly fuzzSeed: number | null;
+  readonly case: FuzzCase;
+  /** The checker that failed first ("liveness" for a liveness failure). */
+  readonly failure: string;
+  readonly detail: string;
+  readonly exitCode: number;
+  readonly resolved: Readonly<Record<string, readonly number[]>>;
+  readonly tape: TapeData | null;
+  readonly steps: readonly string[];
+  readonly trace: string | null;
+}
+
+export const PROTOCOL_NOTE = 'ZooKeeper master + dropStaleAcksOnResync (the stale-ACK fix; see scenarios/findings/)';
+
+export function detailOf(r: CaseResult): string {
+  const v = r.report.violations[0];
+  return v !== undefined ? `${v.checker}: ${v.message}` : `liveness: ${r.report.liveness.reason}`;
+}
+
+/** The case as a short numbered list of steps (faults, then a workload summary and the core). */
+export function stepsOf(c: FuzzCase): string[] {
+  const steps = c.faults.map((f) => describeTimedFault(f));
+  const writes = c.ops.filter((o) => o.op.type !== 'get').length;
+  steps.push(`workload: ${c.ops.length} operations (${writes} writes) from ${c.clients} clients`);
+  steps.push(`at ${c.faultsUntilMs}ms: heal core {${c.core.join(',')}}, isolate the rest, require progress until ${c.durationMs}ms`);
+  return steps;
+}
+
+/** Re-runs the case with a trace file and a recorded tape, and writes the capsule. Returns its path. */
+export function writeCapsule(c: FuzzCase, fuzzSeed: number | null, dir: string, name: string): { path: string; result: CaseResult } {
+  mkdirSync(dir, { recursive: true });
+  const trace = join(dir, `${name}.trace.ndjson`);
+  const result = runCase(c, { sink: new FileSink(trace), tape: 'record' });
+  const capsule: Capsule = {
+    kind: CAPSULE_KIND,
+    version: 1,
+    protocol: c.mutants.length === 0 ? PROTOCOL_NOTE : `${PROTOCOL_NOTE}, mutants: ${c.mutants.join(', ')}`,
+    fuzzSeed,
+    case: c,
+    failure: result.failure ?? 'none',
+    detail: result.failure === null ? 'no failure' : detailOf(result),
+    exitCode: result.report.exitCode,
+    resolved: result.resolved,
+    tape: result.tape,
+    steps: stepsOf(c),
+    trace,
+  };
+  const path = join(dir, `${name}.capsule.json`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(capsule, null, 1)}\n`);
+  return { path, result };
+}
+
+export function isCapsuleFile(path: string): boolean {
+  return path.endsWith('.capsule.json');
+}
+
+/** Reads and validates a capsule; bad input throws InputError naming the file, place and expectation. */
+export function readCapsule(path: string): Capsule {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(path, '1', 'expected a readable capsule file');
+  }
+  let doc: unknown;
+  try {
+    doc = parseJson(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw new InputError(path, `${error.line}:${error.column}`, error.message);
+    throw error;
+  }
+  const need = (cond: boolean, where: string, expected: string): void => {
+    if (!cond) throw new InputError(path, where, expected);
+  };
+  need(typeof doc === 'object' && doc !== null && !Array.isArray(doc), '$', 'expected a JSON object');
+  const o = doc as Record<string, unknown>;
+  need(o['kind'] === CAPSULE_KIND, '$.kind', `expected "${CAPSULE_KIND}"`);
+  need(o['version'] === 1, '$.version', 'expected 1');
+  need(typeof o['failure'] === 'string', '$.failure', 'expected the name of the failed checker');
+  const c = o['case'] as Record<string, unknown> | undefined;
+  need(typeof c === 'object' && c !== null, '$.case', 'expected the fuzz case object');
+  const cc = c as Record<string, unknown>;
+  need(typeof cc['seed'] === 'string', '$.case.seed', 'expected a string');
+  need(typeof cc['profile'] === 'string' && cc['profile'] in PROFILES, '$.case.profile', 'expected quick, standard or deep');
+  for (const k of ['servers', 'observers', 'clients', 'commitLogCount', 'faultsUntilMs', 'durationMs']) {
+    need(Number.isInteger(cc[k]) && (cc[k] as number) >= 0, `$.case.${k}`, 'expected a non-negative integer');
+  }
+  need((cc['servers'] as number) >= 1 && (cc['servers'] as number) <= 9, '$.case.servers', 'expected an integer in 1..9');
+  need(Array.isArray(cc['mutants']), '$.case.mutants', 'expected an array of mutant names');
+  need(Array.isArray(cc['core']), '$.case.core', 'expected an array of server ids');
+  need(Array.isArray(cc['ops']), '$.case.ops', 'expected an array of operations');
+  need(Array.isArray(cc['faults']), '$.case.faults', 'expected an array of faults');
+  (cc['faults'] as unknown[]).forEach((f, i) => {
+    const ff = f as Partial<FaultEvent> | null;
+    need(typeof ff === 'object' && ff !== null, `$.case.faults[${i}]`, 'expected a fault object');
+    need(Number.isInteger((ff as FaultEvent).atMs), `$.case.faults[${i}].atMs`, 'expected an integer time in ms');
+    need(FAULT_TYPES.includes((ff as FaultEvent).type), `$.case.faults[${i}].type`, `expected one of ${FAULT_TYPES.join(', ')}`);
+  });
+  (cc['ops'] as unknown[]).forEach((w, i) => {
+    const ww = w as Record<string, unknown> | null;
+    need(typeof ww === 'object' && ww !== null && Number.isInteger(ww['atMs']) && Number.isInteger(ww['client']) && typeof ww['op'] === 'object', `$.case.ops[${i}]`, 'expected {atMs, client, op}');
+  });
+  need(o['tape'] === null || o['tape'] === undefined || typeof o['tape'] === 'object', '$.tape', 'expected an object or null');
+  return {
+    kind: CAPSULE_KIND,
+    version: 1,
+    protocol: String(o['protocol'] ?? PROTOCOL_NOTE),
+    fuzzSeed: typeof o['fuzzSeed'] === 'number' ? o['fuzzSeed'] : null,
+    case: cc as unknown as FuzzCase,
+    failure: o['failure'] as string,
+    detail: String(o['detail'] ?? ''),
+    exitCode: Number(o['exitCode'] ?? 1),
+    resolved: (o['resolved'] ?? {}) as Record<string, number[]>,
+    tape: (o['tape'] ?? null) as TapeData | null,
+    steps: Array.isArray(o['steps']) ? (o['steps'] as string[]) : [],
+    trace: typeof o['trace'] === 'string' ? o['trace'] : null,
+  };
+}

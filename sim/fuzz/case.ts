@@ -1,0 +1,235 @@
+// One fuzz case, as data: the swarm draw (cluster size, fault mix), the fault plan (timed and
+// protocol-triggered faults), the workload (an explicit operation list), and the liveness core.
+// Two phases (TigerBeetle's VOPR): faults until `faultsUntilMs`; then the liveness phase heals a
+// quorum "core" of voters (links, crashes, pauses, skew), leaves the other servers isolated, sends
+// probe writes, and requires a leader among the core, the core converged, and progress.
+//
+// "Unmutated protocol" here means current ZooKeeper master plus the stale-ACK fix
+// (ZabConfig.dropStaleAcksOnResync: true): master itself can commit on a stale ACK, a finding
+// recorded in scenarios/findings/, so sweeps test master + that fix.
+import type { NodeId } from '../../protocol/program.js';
+import type { Mutant, SyncPersistence } from '../../protocol/zab/config.js';
+import type { KvOp } from '../../protocol/zab/kv-sm.js';
+import type { ZabObservation } from '../../protocol/zab/effects.js';
+import type { ZabServer } from '../../protocol/zab/state.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { forkRng } from '../rng.js';
+import { NullSink, type TraceSink } from '../trace/sink.js';
+import { applyFaultIn, type FaultEvent, type Trigger } from '../zab/faults.js';
+import { baseRunOptions, clientIds, type RunOptions } from '../zab/options.js';
+import { runZab, type RunReport, type Verdict } from '../zab/run.js';
+import { ZAB_CHECKERS } from '../zab/checker.js';
+import { Tape, tapedRng, type TapeData } from './tape.js';
+import { TriggerWatch, type ArmedFault } from './triggers.js';
+
+export type ProfileName = 'quick' | 'standard' | 'deep';
+
+export interface Profile {
+  readonly name: ProfileName;
+  readonly serverChoices: readonly number[];
+  readonly faultsUntilMs: number;
+  readonly livenessMs: number;
+  readonly maxFaults: number;
+  readonly maxOps: number;
+  readonly clients: number;
+}
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
+  quick: { name: 'quick', serverChoices: [3], faultsUntilMs: 6_000, livenessMs: 10_000, maxFaults: 8, maxOps: 30, clients: 2 },
+  standard: { name: 'standard', serverChoices: [3, 3, 5], faultsUntilMs: 9_000, livenessMs: 16_000, maxFaults: 12, maxOps: 50, clients: 3 },
+  deep: { name: 'deep', serverChoices: [3, 5, 5, 7], faultsUntilMs: 25_000, livenessMs: 15_000, maxFaults: 30, maxOps: 200, clients: 4 },
+};
+
+export interface WorkloadOp {
+  readonly atMs: number;
+  /** Client index, from 0. */
+  readonly client: number;
+  readonly op: KvOp;
+}
+
+export interface FuzzCase {
+  /** Drives the kernel's streams (latencies, timers, fsyncs) and fault-target picks. */
+  readonly seed: string;
+  readonly profile: ProfileName;
+  readonly servers: number;
+  readonly observers: number;
+  readonly clients: number;
+  readonly mutants: readonly Mutant[];
+  readonly syncPersistence: SyncPersistence;
+  readonly commitLogCount: number;
+  readonly faults: readonly FaultEvent[];
+  readonly ops: readonly WorkloadOp[];
+  /** Voter ids healed in the liveness phase: always a quorum. */
+  readonly core: readonly number[];
+  readonly faultsUntilMs: number;
+  readonly durationMs: number;
+}
+
+export interface CaseResult {
+  readonly report: RunReport;
+  /** The first violated checker (safety first, else "liveness"), or null. */
+  readonly failure: string | null;
+  /** Fault index → servers it resolved to (role-named targets, resolved at fire time). */
+  readonly resolved: Readonly<Record<string, readonly number[]>>;
+  readonly tape: TapeData | null;
+  readonly tapeStats: { readonly hits: number; readonly misses: number } | null;
+}
+
+export interface RunCaseOptions {
+  readonly sink?: TraceSink;
+  /** Record decisions (and replay those already on it) by meaning. */
+  readonly tape?: TapeData | 'record';
+  /** Test-only: extra draws from kernel streams before the run, to show replay by meaning. */
+  readonly perturb?: readonly ('network' | 'timers' | 'disk')[];
+}
+
+const MS = 1000;
+
+export function runOptionsOf(c: FuzzCase): RunOptions {
+  const base = baseRunOptions(`fuzz-${c.profile}`, c.seed, c.servers, c.observers);
+  return {
+    ...base,
+    zab: {
+      ...base.zab,
+      tickTimeMs: 500,
+      initLimit: 10,
+      syncLimit: 5,
+      maxNotificationIntervalMs: 2_000,
+      commitLogCount: c.commitLogCount,
+      syncPersistence: c.syncPersistence,
+      mutants: c.mutants,
+      dropStaleAcksOnResync: true,
+    },
+    disk: { ...base.disk, unsyncedSurviveCrash: false },
+    workload: { clients: c.clients, meanIntervalMs: 100, keys: 4, stopAtMs: c.durationMs, requestTimeoutMs: 3_000 },
+    // Faults are scheduled by runCase (timed and triggered); RunOptions keeps none so that run.ts
+    // does not heal everything at the end: the liveness phase heals the core only.
+    faults: [],
+    faultsUntilMs: 0,
+    durationMs: c.durationMs,
+    eventsMax: 2_000_000,
+  };
+}
+
+/** Runs one case. Deterministic: the same case (and tape) gives the same trace. */
+export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
+  const options = runOptionsOf(c);
+  const tape = opts.tape === undefined ? null : new Tape(opts.tape === 'record' ? {} : opts.tape);
+  const resolved: Record<string, number[]> = {};
+  const voters = Array.from({ length: c.servers }, (_, i) => i + 1);
+  const probes: string[] = [];
+  const probeOk: { n: number } = { n: 0 };
+  let livenessStartUs = Infinity;
+  const killed = new Set<NodeId>();
+
+  const setup = (kernel: Kernel, servers: readonly NodeId[]): void => {
+    if (tape !== null) kernel.setTape(tape);
+    for (const s of opts.perturb ?? []) kernel.perturbStream(s);
+    const clients = clientIds(options);
+    const faultRng = forkRng(c.seed, 'faults');
+    const fire = (index: number, subject: NodeId | null): void => {
+      if (kernel.nowUs >= c.faultsUntilMs * MS) return; // an armed trigger that matched too late
+      const f = c.faults[index] as FaultEvent;
+      const rng = tape === null ? faultRng : tapedRng(faultRng, tape, `fault ${index}`);
+      const who = applyFaultIn({ kernel, servers, voters, clients, rng, subject }, f);
+      if (f.type === 'kill-client') for (const k of who) killed.add(k);
+      resolved[String(index)] = who;
+    };
+    const armed: ArmedFault[] = [];
+    c.faults.forEach((f, index) => {
+      if (f.atMs >= c.faultsUntilMs) return;
+      if (f.when === undefined) kernel.at(f.atMs * MS, () => fire(index, null));
+      else armed.push({ index, fault: f as FaultEvent & { when: Trigger } });
+    });
+    if (armed.length > 0) kernel.addObserver(new TriggerWatch(kernel, servers, armed, (i, subject) => fire(i, subject)));
+    kernel.addObserver({
+      observe(_node, what) {
+        const o = what as ZabObservation;
+        if (o.kind === 'complete' && o.outcome === 'ok' && probes.includes(`${o.client}:${o.xid}`)) probeOk.n++;
+        if (o.kind === 'invoke' && kernel.nowUs >= livenessStartUs && (o.op as KvOp).type === 'set' && String((o.op as { value?: unknown }).value).startsWith('probe')) {
+          probes.push(`${o.client}:${o.xid}`);
+        }
+      },
+    });
+    kernel.at(c.faultsUntilMs * MS, () => {
+      livenessStartUs = kernel.nowUs;
+      kernel.record({ k: 'phase', phase: 'liveness', core: c.core, note: 'faults stop: heal the core, isolate the rest, require progress' });
+      kernel.healAll();
+      const outside = servers.filter((id) => !c.core.includes(id));
+      for (const id of c.core) {
+        kernel.resume(id);
+        kernel.restart(id);
+        kernel.setTimerSkew(id, 1);
+      }
+      if (outside.length > 0) kernel.partition([c.core.slice(), outside], 'liveness-isolate');
+      // Probe writes: each live client writes a few times; at least one must commit.
+      const livMs = c.durationMs - c.faultsUntilMs;
+      clients.forEach((client, i) => {
+        if (killed.has(client)) return;
+        for (const frac of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
+          kernel.at(kernel.nowUs + Math.round(livMs * frac * MS) + i * 50 * MS, () => kernel.inject(client, { type: 'APP_OP', op: { type: 'set', key: 'k0', value: `probe.${client}.${frac}` } }));
+        }
+      });
+    });
+  };
+
+  const workload = (kernel: Kernel, clients: readonly NodeId[]): void => {
+    for (const w of c.ops) {
+      const client = clients[w.client % clients.length] as NodeId;
+      if (w.atMs >= c.durationMs) continue;
+      kernel.at(w.atMs * MS, () => kernel.inject(client, { type: 'APP_OP', op: w.op }));
+    }
+  };
+
+  const liveness = (kernel: Kernel, servers: readonly NodeId[], openOps: ReadonlyMap<string, number>): { verdict: Verdict; reason: string } => {
+    const core = servers.filter((id) => c.core.includes(id));
+    const states = core.map((id) => ({ id, s: kernel.stateOf(id) as ZabServer | undefined }));
+    const down = states.filter((x) => x.s === undefined).map((x) => x.id);
+    if (down.length > 0) return { verdict: 'violated', reason: `core servers down at the end: ${down.join(',')}` };
+    const leaders = states.filter((x) => x.s?.role === 'LEADING' && x.s.phase === 'BROADCAST');
+    if (leaders.length !== 1) {
+      const roles = states.map((x) => `${x.id}:${x.s?.role}/${x.s?.phase}`).join(' ');
+      return { verdict: 'violated', reason: `no-leader: ${leaders.length} active leaders in core {${c.core.join(',')}} at the end (${roles})` };
+    }
+    const leader = leaders[0] as { id: NodeId; s: ZabServer };
+    for (const { id, s } of states) {
+      if (s === undefined || id === leader.id) continue;
+      if (s.phase !== 'BROADCAST' || s.learner?.leader !== leader.id) return { verdict: 'violated', reason: `stuck-sync: core server ${id} is ${s.role}/${s.phase}, not following leader ${leader.id}` };
+      if (s.committed !== leader.s.committed) return { verdict: 'violated', reason: `diverged: core server ${id} has ${s.committed} txns committed, leader ${leader.id} has ${leader.s.committed}` };
+    }
+    if (probes.length > 0 && probeOk.n === 0) return { verdict: 'violated', reason: `no-progress: none of ${probes.length} probe writes committed in the liveness phase` };
+    const deadlineUs = kernel.nowUs - options.workload.requestTimeoutMs * MS * 2;
+    for (const [op, invokedUs] of openOps) {
+      const client = Number(op.split(':')[0]);
+      if (killed.has(client)) continue;
+      if (invokedUs < deadlineUs && invokedUs >= livenessStartUs) return { verdict: 'violated', reason: `stuck-client: operation ${op} open since ${Math.round(invokedUs / MS)} ms` };
+    }
+    return { verdict: 'ok', reason: `leader ${leader.id} in epoch ${leader.s.currentEpoch}; core {${c.core.join(',')}} holds the same ${leader.s.committed} committed txns; ${probeOk.n} probe writes ok` };
+  };
+
+  const report = runZab(options, opts.sink ?? new NullSink(), { setup, workload, liveness });
+  return {
+    report,
+    failure: failureOf(report),
+    resolved,
+    tape: tape === null ? null : tape.toJSON(),
+    tapeStats: tape === null ? null : { hits: tape.hits, misses: tape.misses },
+  };
+}
+
+/** The first violated checker: a safety checker in ZAB_CHECKERS order, else "liveness", else null. */
+export function failureOf(report: RunReport): string | null {
+  if (report.stop === 'error') return 'internal-error';
+  const first = report.violations[0];
+  if (first !== undefined) return first.checker;
+  for (const name of ZAB_CHECKERS) if (report.verdicts[name] === 'violated') return name;
+  if (report.verdicts['liveness'] === 'violated') return 'liveness';
+  return null;
+}
+
+/** The liveness class ("no-leader", "stuck-sync", ...) of a liveness failure. */
+export function livenessClass(report: RunReport): string | null {
+  if (report.verdicts['liveness'] !== 'violated') return null;
+  const m = /^([a-z-]+):/.exec(report.liveness.reason);
+  return m?.[1] ?? 'other';
+}

@@ -1,0 +1,93 @@
+// Protocol-triggered faults: a fault with a `when` trigger is armed at its `atMs` and fires at the
+// first matching protocol event after that, once. Matching is O(1) per event; the fault itself is
+// scheduled for "now", so it runs right after the step that matched (a crash then lands after the
+// server's effects of that step were issued, which is where the historical bugs need it).
+import type { NodeId } from '../../protocol/program.js';
+import type { ZabObservation } from '../../protocol/zab/effects.js';
+import type { ZabWrite } from '../../protocol/zab/disk.js';
+import type { ZabMessage } from '../../protocol/zab/messages.js';
+import type { ZabServer } from '../../protocol/zab/state.js';
+import { counterOf } from '../../protocol/zxid.js';
+import type { Kernel, KernelObserver } from '../kernel/kernel.js';
+import type { FaultEvent, Trigger } from '../zab/faults.js';
+
+export interface ArmedFault {
+  readonly index: number;
+  readonly fault: FaultEvent & { readonly when: Trigger };
+}
+
+/** Watches the run and calls `fire(index, subject)` for each triggered fault, at most once each. */
+export class TriggerWatch implements KernelObserver {
+  private readonly kernel: Kernel;
+  private readonly armed: ArmedFault[];
+  private readonly fire: (index: number, subject: NodeId) => void;
+  private readonly servers: ReadonlySet<NodeId>;
+  private readonly proposals = new Map<NodeId, number>();
+  /** ACK senders per (leader, zxid); cleared when the leader moves on. */
+  private readonly ackers = new Map<string, Set<NodeId>>();
+  persisted?: (node: NodeId, write: unknown, sync: boolean, nowUs: number) => void;
+
+  constructor(kernel: Kernel, servers: readonly NodeId[], armed: ArmedFault[], fire: (index: number, subject: NodeId) => void) {
+    this.kernel = kernel;
+    this.armed = armed;
+    this.fire = fire;
+    this.servers = new Set(servers);
+    // Register the persist hook only when a trigger needs it: the kernel's hot path stays O(1).
+    if (armed.some((a) => a.fault.when.on === 'epoch-written')) {
+      this.persisted = (node, write) => {
+        if ((write as ZabWrite).kind !== 'currentEpoch') return;
+        const s = this.kernel.stateOf(node) as ZabServer | undefined;
+        if (s === undefined || s.role === 'LEADING') return;
+        this.match((t) => t.on === 'epoch-written', node);
+      };
+    }
+  }
+
+  get pending(): number {
+    return this.armed.length;
+  }
+
+  private match(pred: (t: Trigger) => boolean, subject: NodeId): void {
+    const now = this.kernel.nowUs;
+    for (let i = 0; i < this.armed.length; i++) {
+      const a = this.armed[i] as ArmedFault;
+      if (a.fault.atMs * 1000 > now || !pred(a.fault.when)) continue;
+      this.armed.splice(i, 1);
+      i--;
+      const { index } = a;
+      this.kernel.at(now, () => this.fire(index, subject));
+    }
+  }
+
+  observe(node: NodeId, what: unknown): void {
+    if (this.armed.length === 0 || !this.servers.has(node)) return;
+    const o = what as ZabObservation;
+    if (o.kind === 'propose') {
+      const n = (this.proposals.get(node) ?? 0) + 1;
+      this.proposals.set(node, n);
+      this.match((t) => t.on === 'nth-proposal' && t.n === n && (typeof t.server !== 'number' || t.server === node), node);
+    } else if (o.kind === 'role' && o.phase === 'SYNCHRONIZATION' && o.role !== 'LEADING') {
+      this.match((t) => t.on === 'sync-start', node);
+    }
+  }
+
+  delivered(from: NodeId, to: NodeId, msg: unknown): void {
+    if (this.armed.length === 0) return;
+    const m = msg as ZabMessage;
+    if (m.type !== 'ACK' || !this.servers.has(to)) return;
+    if (counterOf(m.zxid) === 0) {
+      this.match((t) => t.on === 'newleader-acked', from);
+      return;
+    }
+    const key = `${to}:${m.zxid}`;
+    let set = this.ackers.get(key);
+    if (set === undefined) {
+      if (this.ackers.size > 256) this.ackers.clear();
+      set = new Set();
+      this.ackers.set(key, set);
+    }
+    set.add(from);
+    const count = set.size;
+    this.match((t) => t.on === 'acked' && t.count === count, to);
+  }
+}
