@@ -55,7 +55,8 @@ function drive(h: ServiceHarness, untilMs: number, everyMs: number, command: (cl
   }
 }
 
-const SEEDS = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
+// 24 seeds for the lock, 10 for each other recipe: each draws its own random fault plan.
+const SEEDS = Array.from({ length: 24 }, (_, i) => `r${i + 1}`);
 
 describe('lock and leader election under server faults', () => {
   test.each(SEEDS)('lock seed %s: never two holders; clients keep acquiring', (seed) => {
@@ -68,7 +69,7 @@ describe('lock and leader election under server faults', () => {
     expect(h.safetyViolated()).toBe(false);
   });
 
-  test.each(SEEDS.slice(0, 3))('election seed %s: at most one leader at a time, and a leader after the faults', (seed) => {
+  test.each(SEEDS.slice(0, 10))('election seed %s: at most one leader at a time, and a leader after the faults', (seed) => {
     const h = harness(`election-${seed}`, lockRecipe('/election', true), 3, true);
     setup(h, ['/election']);
     drive(h, FAULTS_UNTIL_MS + 10_000, 300, () => ({ type: 'lock' }));
@@ -101,7 +102,7 @@ describe('lock and leader election under server faults', () => {
 });
 
 describe('queue, configuration, group, barrier under server faults', () => {
-  test.each(SEEDS.slice(0, 3))('queue seed %s: every item taken at most once', (seed) => {
+  test.each(SEEDS.slice(0, 10))('queue seed %s: every item taken at most once', (seed) => {
     const h = harness(`queue-${seed}`, queueRecipe('/q'), 3, true);
     setup(h, ['/q']);
     drive(h, FAULTS_UNTIL_MS + 10_000, 100, (_c, i) => (i % 2 === 0 ? { type: 'put' } : { type: 'take' }));
@@ -110,7 +111,7 @@ describe('queue, configuration, group, barrier under server faults', () => {
     expect(taken).toBeGreaterThan(10);
   });
 
-  test.each(SEEDS.slice(0, 3))('config seed %s: reads never go back, and every watcher ends on the last value', (seed) => {
+  test.each(SEEDS.slice(0, 10))('config seed %s: reads never go back, and every watcher ends on the last value', (seed) => {
     const h = harness(`config-${seed}`, configRecipe('/cfg'), 3, true);
     setup(h, ['/cfg']);
     for (const c of h.clients) h.call(c, { type: 'watch' });
@@ -140,7 +141,7 @@ describe('queue, configuration, group, barrier under server faults', () => {
     }
   });
 
-  test.each(SEEDS.slice(0, 3))('group seed %s: every watcher converges on the live members', (seed) => {
+  test.each(SEEDS.slice(0, 10))('group seed %s: every watcher converges on the live members', (seed) => {
     const h = harness(`group-${seed}`, groupRecipe('/g'), 3, true);
     setup(h, ['/g']);
     for (const c of h.clients) h.call(c, { type: 'watch' });
@@ -157,7 +158,7 @@ describe('queue, configuration, group, barrier under server faults', () => {
     }
   });
 
-  test.each(SEEDS.slice(0, 3))('barrier seed %s: nobody passes before the barrier is removed, everyone after', (seed) => {
+  test.each(SEEDS.slice(0, 10))('barrier seed %s: nobody passes before the barrier is removed, everyone after', (seed) => {
     const h = harness(`barrier-${seed}`, barrierRecipe('/b'), 3, true);
     setup(h, ['/b']);
     for (const c of h.clients) h.call(c, { type: 'enter' });
