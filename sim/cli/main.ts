@@ -7,6 +7,7 @@ import { runCheck } from './check.js';
 import { fuzzCommand, FUZZ_USAGE } from './fuzz.js';
 import { shrinkCommand, SHRINK_USAGE } from './shrink.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/builtin.js';
+import { listScenarios } from '../scenarios/run-catalogue.js';
 import { HistoryFormatError } from '../history/types.js';
 
 const HELP = `zabsim: a deterministic simulator of ZooKeeper's atomic broadcast (Zab)
@@ -18,6 +19,8 @@ commands
   ${SHRINK_USAGE.replace('usage: ', '')}
   zabsim check <history> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--json]
   zabsim scenarios [--json]
+
+narrated scenarios: zabsim scenarios lists them; zabsim run <name> [--step] runs one
 
 built-in scenarios
 ${BUILTIN_SCENARIOS.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
@@ -46,9 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'check':
         return await runCheck(rest);
       case 'scenarios':
-        if (rest.includes('--json')) process.stdout.write(`${JSON.stringify(BUILTIN_SCENARIOS.map((s) => ({ name: s.name, description: s.description })))}\n`);
-        else for (const s of BUILTIN_SCENARIOS) process.stdout.write(`${s.name.padEnd(10)} ${s.description}\n`);
-        return EXIT.ok;
+        return listScenarios(rest);
       default:
         throw new UsageError(`unknown command "${command}" (expected run, replay, fuzz, shrink, check or scenarios; see zabsim --help)`);
     }

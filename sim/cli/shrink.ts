@@ -31,7 +31,7 @@ export function shrinkCommand(argv: string[]): number {
   const result = shrinkCase(capsule.case, capsule.failure, capsule.tape, budget);
   const dir = values.out ?? dirname(path);
   const name = basename(path).replace(/(\.shrunk)?\.capsule\.json$/, '') + '.shrunk';
-  const { path: out, result: run } = writeCapsule(result.case, capsule.fuzzSeed, dir, name);
+  const { path: out, result: run } = writeCapsule(result.case, capsule.fuzzSeed, dir, name, capsule.tape);
   const same = run.failure === capsule.failure;
   const c = result.case;
   const steps = [...c.faults.map((f) => describeTimedFault(f)), ...c.ops.map((o) => `at ${o.atMs}ms: client #${o.client} ${o.op.type} ${o.op.key}${'value' in o.op ? `=${o.op.value}` : ''}`)];

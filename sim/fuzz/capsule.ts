@@ -47,10 +47,11 @@ export function stepsOf(c: FuzzCase): string[] {
 }
 
 /** Re-runs the case with a trace file and a recorded tape, and writes the capsule. Returns its path. */
-export function writeCapsule(c: FuzzCase, fuzzSeed: number | null, dir: string, name: string): { path: string; result: CaseResult } {
+export function writeCapsule(c: FuzzCase, fuzzSeed: number | null, dir: string, name: string, tape: TapeData | null = null): { path: string; result: CaseResult } {
   mkdirSync(dir, { recursive: true });
   const trace = join(dir, `${name}.trace.ndjson`);
-  const result = runCase(c, { sink: new FileSink(trace), tape: 'record' });
+  // With a tape (a shrunk case), replay its decisions and record only what it lacks.
+  const result = runCase(c, { sink: new FileSink(trace), tape: tape ?? 'record' });
   const capsule: Capsule = {
     kind: CAPSULE_KIND,
     version: 1,

@@ -24,7 +24,10 @@ export function shrinkCase(start: FuzzCase, failure: string, tape: TapeData | nu
   const fails = (c: FuzzCase): boolean => {
     if (runs >= budget) return false;
     runs++;
-    return runCase(c, tape === null ? {} : { tape }).failure === failure;
+    const opts = tape === null ? {} : { tape };
+    if (runCase(c, opts).failure !== failure) return false;
+    // A mutant's case must stay the mutant's: the same case without the mutant has to pass.
+    return c.mutants.length === 0 || runCase({ ...c, mutants: [] }, opts).failure === null;
   };
   let best = start;
   const ddmin = <T>(items: readonly T[], rebuild: (xs: T[]) => FuzzCase): T[] => {

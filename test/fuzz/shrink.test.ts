@@ -1,0 +1,47 @@
+// Proves shrinking: each bug-zoo mutant's first failing fuzz case shrinks, under a bounded budget,
+// to at most 12 steps (faults plus client operations) that still fail the SAME checker. Prints the
+// lengths. The shrunk capsules of scenarios/mutants/ replay to the failure they name.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { caseForSeed } from '../../sim/fuzz/arbitraries.js';
+import { runCase } from '../../sim/fuzz/case.js';
+import { readCapsule } from '../../sim/fuzz/capsule.js';
+import { shrinkCase, stepCount } from '../../sim/fuzz/shrink.js';
+import { KNOWN } from './mutants.test.js';
+
+const lengths: string[] = [];
+
+describe('each mutant shrinks to at most 12 steps', () => {
+  for (const [mutant, seed, checker] of KNOWN) {
+    test(`${mutant} (seed ${seed}, ${checker})`, () => {
+      const c = caseForSeed('standard', seed, [mutant]);
+      const recorded = runCase(c, { tape: 'record' });
+      expect(recorded.failure).toBe(checker);
+      const shrunk = shrinkCase(c, checker, recorded.tape, 120);
+      lengths.push(`${mutant}: ${shrunk.before} -> ${shrunk.after} steps (${shrunk.runs} runs)`);
+      expect(runCase(shrunk.case, { tape: recorded.tape ?? {} }).failure).toBe(checker);
+      expect(stepCount(shrunk.case)).toBeLessThanOrEqual(12);
+    }, 60_000);
+  }
+  test('report', () => {
+    process.stdout.write(`shrink lengths:\n  ${lengths.join('\n  ')}\n`);
+    expect(lengths.length).toBe(KNOWN.length);
+  });
+});
+
+describe('scenarios/mutants capsules reproduce their failure', () => {
+  const dir = join(import.meta.dirname, '..', '..', 'scenarios', 'mutants');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.capsule.json'));
+  test('there is one capsule per found mutant', () => {
+    expect(files.length).toBeGreaterThanOrEqual(KNOWN.length);
+  });
+  for (const f of files) {
+    test(f, () => {
+      const capsule = readCapsule(join(dir, f));
+      const r = runCase(capsule.case, { tape: capsule.tape ?? {} });
+      expect(r.failure).toBe(capsule.failure);
+      expect(runCase({ ...capsule.case, mutants: [] }, { tape: capsule.tape ?? {} }).failure).toBeNull();
+    });
+  }
+});
