@@ -19,6 +19,8 @@ export interface JUnitCase {
   readonly failure?: JUnitFailure;
   /** An error (the test could not run: internal error, unknown verdict). */
   readonly error?: JUnitFailure;
+  /** Not decided (a checker's "unknown" verdict): reported as <skipped>, so it neither passes nor fails CI. */
+  readonly skipped?: string;
   readonly systemOut?: string;
 }
 
@@ -51,7 +53,8 @@ export function junitXml(suites: readonly JUnitSuite[]): string {
   for (const suite of suites) {
     const sf = suite.cases.filter((c) => c.failure !== undefined).length;
     const se = suite.cases.filter((c) => c.error !== undefined && c.failure === undefined).length;
-    out.push(`  <testsuite name="${a(suite.name)}" tests="${suite.cases.length}" failures="${sf}" errors="${se}" skipped="0" time="${seconds(suite.timeSec)}">`);
+    const sk = suite.cases.filter((c) => c.skipped !== undefined && c.failure === undefined && c.error === undefined).length;
+    out.push(`  <testsuite name="${a(suite.name)}" tests="${suite.cases.length}" failures="${sf}" errors="${se}" skipped="${sk}" time="${seconds(suite.timeSec)}">`);
     const props = Object.entries(suite.properties ?? {});
     if (props.length > 0) {
       out.push('    <properties>');
@@ -63,6 +66,7 @@ export function junitXml(suites: readonly JUnitSuite[]): string {
       const inner: string[] = [];
       if (c.failure !== undefined) inner.push(problem('failure', c.failure));
       else if (c.error !== undefined) inner.push(problem('error', c.error));
+      else if (c.skipped !== undefined) inner.push(`      <skipped message="${a(c.skipped)}"/>`);
       if (c.systemOut !== undefined) inner.push(`      <system-out>${a(c.systemOut)}</system-out>`);
       if (inner.length === 0) out.push(`${open}/>`);
       else out.push(`${open}>`, ...inner, '    </testcase>');
@@ -127,7 +131,7 @@ export function junitForRun(run: RunResultLike, timeSec: number, artefacts: Arte
       const failure = mergeViolations(mine.length > 0 ? mine : [{ checker, message: checker === 'liveness' ? (run.liveness ?? 'no progress') : 'violated' }], artefactLines(artefacts));
       return failure === undefined ? base : { ...base, failure };
     }
-    return { ...base, error: { message: `${checker}: verdict ${verdict}`, type: 'unknown', body: artefactLines(artefacts).join('\n') } };
+    return { ...base, skipped: `${checker}: verdict ${verdict}` };
   });
   if (run.error !== undefined) cases.push({ name: 'internal', classname: `run.${run.scenario}.seed=${run.seed}`, timeSec: 0, error: { message: run.error, type: 'internal-error', body: artefactLines(artefacts).join('\n') } });
   return { name: `run:${run.scenario}`, timeSec, cases, properties: { seed: run.seed, exitCode: String(run.exitCode) } };
@@ -175,7 +179,7 @@ export function junitForCheck(report: CheckResultLike): JUnitSuite {
   const base = { name: report.file, classname: `check.${report.model}`, timeSec: report.ms / 1000 };
   let c: JUnitCase = base;
   if (report.verdict === 'violated') c = { ...base, failure: { message: `not linearizable (${report.ops} ops, ${report.format})`, type: 'linearizability', ...(text === undefined ? {} : { body: text }) } };
-  if (report.verdict === 'unknown') c = { ...base, error: { message: 'unknown: the checker ran out of budget', type: 'unknown' } };
+  if (report.verdict === 'unknown') c = { ...base, skipped: 'unknown: the checker ran out of budget' };
   return { name: `check:${report.model}`, timeSec: report.ms / 1000, cases: [c], properties: { format: report.format, ops: String(report.ops) } };
 }
 

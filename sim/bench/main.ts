@@ -4,6 +4,7 @@ import { baselineHeapEventsPerSec, kernelEventsPerSec } from './kernel.js';
 import { benchLinearizability } from './linearizability.js';
 import { benchReportRender } from './report.js';
 import { broadcastEventsPerSec, simToWallRatio } from './zab.js';
+import { fuzzSeedsPerCoreHour } from './fuzz.js';
 
 const json = process.argv.includes('--json');
 const log = (text: string): void => {
@@ -19,6 +20,8 @@ log('zab broadcast ...');
 const broadcast = broadcastEventsPerSec();
 log('default run ...');
 const ratio = simToWallRatio();
+log('fuzz (standard profile) ...');
+const fuzz = fuzzSeedsPerCoreHour();
 log('linearizability ...');
 const lin = benchLinearizability();
 log('html report in headless Chromium ...');
@@ -32,6 +35,7 @@ const result = {
   broadcastEventsPerSec: broadcast.eventsPerSec,
   broadcastTxnsPerSec: broadcast.txnsPerSec,
   simToWallRatio: ratio,
+  fuzzSeedsPerCoreHour: fuzz,
   ...lin,
   report50kRenderMs: report.report50kRenderMs,
 };

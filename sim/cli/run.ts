@@ -14,14 +14,15 @@ import { loadScenarioFile } from '../zab/scenario-file.js';
 import type { RunOptions } from '../zab/options.js';
 import { writeHtmlReport } from '../../reports/html.js';
 import { junitForRun, writeJUnit } from '../../reports/junit.js';
+import { catalogueEntry, runCatalogueScenario } from '../scenarios/run-catalogue.js';
 
-export const RUN_USAGE = 'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--junit FILE.xml] [--json]';
+export const RUN_USAGE = 'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--junit FILE.xml] [--json] [--step]';
 
 export function resolveScenario(name: string, seed: string, servers: number | undefined, observers: number | undefined): RunOptions {
   const builtin = builtinScenario(name);
   if (builtin !== undefined) return builtin.build(seed, servers, observers);
   if (!name.endsWith('.json')) {
-    throw new UsageError(`unknown scenario "${name}": expected a built-in name (${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')}) or a .json scenario file`);
+    throw new UsageError(`unknown scenario "${name}": expected a catalogue name (zabsim scenarios), a built-in name (${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')}) or a .json scenario file`);
   }
   let options = loadScenarioFile(name, seed);
   if (servers !== undefined) options = { ...options, servers };
@@ -49,6 +50,7 @@ export function runCommand(argv: string[]): number {
       report: { type: 'string' },
       junit: { type: 'string' },
       json: { type: 'boolean', default: false },
+      step: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -58,6 +60,9 @@ export function runCommand(argv: string[]): number {
   }
   if (positionals.length !== 1) throw new UsageError(`expected one scenario name or file\n${RUN_USAGE}`);
   const scenario = positionals[0] as string;
+  // A narrated catalogue scenario (scenarios/<topic>/<name>.txt): its own seed and cluster.
+  const entry = builtinScenario(scenario) === undefined && !scenario.endsWith('.json') ? catalogueEntry(scenario) : undefined;
+  if (entry !== undefined) return runCatalogueScenario(entry, { step: values.step, json: values.json, trace: values.trace, report: values.report });
   const seed = values.seed ?? '1';
   const servers = intFlag(values.servers, 'servers', 1, 9);
   const observers = intFlag(values.observers, 'observers', 0, 9);
