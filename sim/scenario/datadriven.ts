@@ -14,8 +14,20 @@ export type Piece = { readonly kind: 'text'; readonly text: string } | { readonl
 
 const SEPARATOR = '----';
 
+/** A malformed scenario file: names the file and line, and says what was expected there. */
+export class ScenarioFormatError extends Error {
+  readonly file: string;
+  readonly line: number;
+  constructor(file: string, line: number, message: string) {
+    super(`${file}:${line}: ${message}`);
+    this.name = 'ScenarioFormatError';
+    this.file = file;
+    this.line = line;
+  }
+}
+
 /** Splits a scenario file into verbatim text and stanzas; old outputs are dropped. */
-export function parseDatadriven(input: string): Piece[] {
+export function parseDatadriven(input: string, file = '<scenario>'): Piece[] {
   const lines = input.replace(/\r\n/g, '\n').split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const pieces: Piece[] = [];
@@ -27,7 +39,7 @@ export function parseDatadriven(input: string): Piece[] {
       i++;
       continue;
     }
-    if (line === SEPARATOR) throw new Error(`line ${i + 1}: '----' without a command`);
+    if (line === SEPARATOR) throw new ScenarioFormatError(file, i + 1, "'----' without a command: expected a command line above it");
     pieces.push({ kind: 'stanza', stanza: { line: i + 1, command: line.trim() } });
     i++;
     if (i < lines.length && lines[i] === SEPARATOR) {
@@ -38,6 +50,33 @@ export function parseDatadriven(input: string): Piece[] {
   }
   return pieces;
 }
+
+/**
+ * Each stanza's narration: the `#` comment lines directly above its command (a blank line ends a
+ * block, so a comment separated from the command by a blank line is not its narration), without
+ * the leading `#`. Header lines (`# name: ...`) are never narration.
+ */
+export function narrationOf(pieces: readonly Piece[]): Map<Stanza, string[]> {
+  const out = new Map<Stanza, string[]>();
+  let block: string[] = [];
+  for (const piece of pieces) {
+    if (piece.kind === 'stanza') {
+      if (block.length > 0) out.set(piece.stanza, block);
+      block = [];
+      continue;
+    }
+    const t = piece.text.trim();
+    if (t === '') block = [];
+    else if (!HEADER_LINE.test(t)) {
+      const line = t.replace(/^#\s?/, '');
+      if (line !== '') block.push(line);
+    }
+  }
+  return out;
+}
+
+/** `# name: value` lines of a scenario's header block (see scenarios/README.md). */
+export const HEADER_LINE = /^#\s*(name|topic|description|tags|seeds|see):\s*(.*)$/;
 
 /** Renders the file back with fresh outputs. Every output block but the last is followed by a blank line. */
 export function renderDatadriven(pieces: readonly Piece[], outputs: ReadonlyMap<Stanza, readonly string[]>): string {

@@ -1,0 +1,151 @@
+// `zabsim run <catalogue-name> [--step] [--trace F] [--report F.html] [--json]` and `zabsim scenarios`:
+// runs a narrated scenario from scenarios/<topic>/<name>.txt, printing each step as a timeline (its
+// narration, the command, what happened, at what virtual time), then the expectations and the
+// checkers' verdicts. The exit code follows the expectations: 0 all held, 1 one failed (or a checker
+// verdict the scenario did not expect), 2 a malformed file. The trace is always left behind.
+// With --step the run pauses after each narrated step: on a terminal it waits for Enter; without one
+// it prints that it would pause and goes on (never hangs in CI or a pipe).
+import { mkdirSync, readFileSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import { makeChalk } from '../cli/color.js';
+import { EXIT, UsageError } from '../cli/errors.js';
+import { FileSink } from '../trace/sink.js';
+import { runZabScript, type ScriptResult, type StepResult } from '../scenario/zab-script.js';
+import { ScenarioFormatError } from '../scenario/datadriven.js';
+import { BUILTIN_SCENARIOS } from './builtin.js';
+import { findCatalogueScenario, loadCatalogue, parseScenario, type CatalogueEntry } from './catalogue.js';
+import { writeHtmlReport } from '../../reports/html.js';
+
+export interface CatalogueRunOptions {
+  readonly step: boolean;
+  readonly json: boolean;
+  readonly trace?: string | undefined;
+  readonly report?: string | undefined;
+  /** Defaults to process.stdout.write. */
+  readonly write?: (text: string) => void;
+  /** Whether stdin is a terminal (--step waits only then). Defaults to process.stdin.isTTY. */
+  readonly interactive?: boolean;
+}
+
+export function catalogueEntry(name: string): CatalogueEntry | undefined {
+  try {
+    return findCatalogueScenario(name);
+  } catch (error) {
+    if (error instanceof ScenarioFormatError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Runs one catalogue scenario; returns the exit code. */
+export function runCatalogueScenario(entry: CatalogueEntry, options: CatalogueRunOptions): number {
+  const write = options.write ?? ((t: string) => void process.stdout.write(t));
+  const out = (line: string): void => write(`${line}\n`);
+  const c = makeChalk();
+  const text = readFileSync(entry.path, 'utf8');
+  try {
+    parseScenario(text, entry.file);
+  } catch (error) {
+    if (error instanceof ScenarioFormatError) throw new UsageError(error.message);
+    throw error;
+  }
+  const tracePath = options.trace ?? join('reports', 'out', 'runs', `${entry.name}.trace.ndjson`);
+  mkdirSync(dirname(tracePath), { recursive: true });
+  const sink = new FileSink(tracePath);
+  const interactive = options.interactive ?? process.stdin.isTTY === true;
+  if (!options.json) {
+    out(c.bold(`zabsim run ${entry.name}`) + c.dim(`  (${entry.file})`));
+    out(entry.description);
+    if (entry.tags.length > 0) out(c.dim(`tags: ${entry.tags.join(', ')}${entry.see === '' ? '' : `   see: ${entry.see}`}`));
+    out('');
+  }
+  let stepNo = 0;
+  const result: ScriptResult = runZabScript(text, {
+    file: entry.file,
+    trace: sink,
+    beforeStep: (_line, narration) => {
+      if (options.json || narration.length === 0) return;
+      out('');
+      for (const n of narration) out(c.cyan(`  ${n}`));
+    },
+    onStep: (s) => {
+      stepNo++;
+      if (options.json) return;
+      printStep(s, c, out);
+      if (options.step && s.narration.length > 0) pause(stepNo, interactive, c, out);
+    },
+  });
+  sink.close({ kind: 'end', errors: result.errors.length });
+  const exitCode = result.commandErrors > 0 ? EXIT.usage : result.errors.length > 0 ? EXIT.safety : EXIT.ok;
+  if (options.report !== undefined) writeHtmlReport(tracePath, options.report, { description: `${entry.description}\n\n${result.steps.filter((s) => s.narration.length > 0).map((s) => s.narration.join(' ')).join('\n')}` });
+  if (options.json) {
+    write(`${JSON.stringify({ scenario: entry.name, file: entry.file, description: entry.description, expectations: result.expectations, errors: result.errors, verdicts: result.verdicts, steps: result.steps.length, simulatedMs: result.steps.at(-1)?.atMs ?? 0, trace: tracePath, exitCode })}\n`);
+    return exitCode;
+  }
+  out('');
+  out(c.bold('expectations'));
+  out(`  ${result.expectations - (result.errors.length - result.commandErrors)} of ${result.expectations} held`);
+  for (const e of result.errors) out(`  ${c.red(e)}`);
+  out(c.bold('verdicts'));
+  for (const [name, v] of Object.entries(result.verdicts)) out(`  ${name.padEnd(26)} ${v === 'ok' ? c.green('ok') : c.red.bold('VIOLATED')}`);
+  out('');
+  out(c.dim(`trace ${tracePath}  exit ${exitCode}`));
+  if (options.report !== undefined) out(c.dim(`report ${options.report}`));
+  return exitCode;
+}
+
+function printStep(s: StepResult, c: ChalkInstance, out: (line: string) => void): void {
+  const at = c.dim(`${(s.atMs / 1000).toFixed(3).padStart(8)}s`);
+  out(`${at}  ${c.bold(`> ${s.command}`)}`);
+  for (const line of s.output) {
+    const styled = /EXPECTATION FAILED|violated|^error:/.test(line) ? c.red.bold(line) : /^ok: /.test(line) ? c.green(line) : /LEADING|active:|elected/.test(line) ? c.yellow(line) : /crash|cut |lost|dropped|LOOKING|expired|killed/.test(line) ? c.red(line) : line;
+    out(`           ${styled}`);
+  }
+}
+
+function pause(step: number, interactive: boolean, c: ChalkInstance, out: (line: string) => void): void {
+  if (!interactive) {
+    out(c.dim(`  -- step ${step}: not a terminal, continuing --`));
+    return;
+  }
+  process.stdout.write(c.dim(`  -- step ${step}: press Enter to continue --`));
+  const buf = Buffer.alloc(256);
+  try {
+    // Blocks until a line arrives; the run is synchronous, so nothing else waits on the event loop.
+    readSync(0, buf, 0, buf.length, null);
+  } catch {
+    // stdin not readable synchronously (EAGAIN): do not hang, just go on.
+  }
+}
+
+/** `zabsim scenarios [--json]`: the catalogue (by topic) and the built-in runs. */
+export function listScenarios(argv: readonly string[], write: (text: string) => void = (t) => void process.stdout.write(t)): number {
+  let entries: CatalogueEntry[];
+  try {
+    entries = loadCatalogue();
+  } catch (error) {
+    if (error instanceof ScenarioFormatError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (argv.includes('--json')) {
+    const list = [
+      ...entries.map((e) => ({ name: e.name, topic: e.topic, description: e.description, tags: e.tags, file: e.file })),
+      ...BUILTIN_SCENARIOS.map((s) => ({ name: s.name, topic: 'builtin', description: s.description, tags: [] as string[], file: null })),
+    ];
+    write(`${JSON.stringify(list)}\n`);
+    return EXIT.ok;
+  }
+  const width = Math.max(...entries.map((e) => e.name.length), 10);
+  let topic = '';
+  for (const e of entries) {
+    if (e.topic !== topic) {
+      topic = e.topic;
+      write(`${topic === entries[0]?.topic ? '' : '\n'}${topic}\n`);
+    }
+    write(`  ${e.name.padEnd(width)}  ${e.description}\n`);
+  }
+  write('\nbuiltin (fault plans and workloads, not narrated)\n');
+  for (const s of BUILTIN_SCENARIOS) write(`  ${s.name.padEnd(width)}  ${s.description}\n`);
+  write(`\n${entries.length} narrated scenarios: zabsim run <name> [--step]\n`);
+  return EXIT.ok;
+}
