@@ -23,8 +23,9 @@ export interface NetworkOptions {
   /**
    * 'tcp' (default): faults keep TCP's promises. A lost message resets its connection (it and
    * everything still in flight behind it are gone; later sends use a new connection), and a
-   * duplicate can only arrive over a new connection. 'datagram': loss and duplication hit single
-   * messages inside a live connection, which Zab's FIFO assumption does not allow (teaching only).
+   * duplicated segment is discarded by TCP (traced, never delivered). 'datagram': loss and
+   * duplication hit single messages inside a live connection, which Zab's FIFO assumption does not
+   * allow (teaching only).
    */
   readonly channel: 'tcp' | 'datagram';
   readonly latency: LatencyDistribution;

@@ -292,8 +292,11 @@ function requestOf(cmd: ZkCommand): ZkRequest | null {
   }
 }
 
-function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', result: ZkCompletion, zxid: Zxid | null, fx: Fx): void {
-  fx.observe({ kind: 'complete', client: c.id, xid: p.xid, outcome, result, zxid, server: server(c), session: c.sessionId, write: isWriteCommand(p.command) });
+function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', result: ZkCompletion, zxid: Zxid | null, fx: Fx, readZxid?: Zxid): void {
+  const write = isWriteCommand(p.command);
+  // The reply header's zxid is recorded for the client-level checkers (sequential reads, lastZxidSeen).
+  if (readZxid === undefined) fx.observe({ kind: 'complete', client: c.id, xid: p.xid, outcome, result, zxid, server: server(c), session: c.sessionId, write });
+  else fx.observe({ kind: 'complete', client: c.id, xid: p.xid, outcome, result, zxid, server: server(c), session: c.sessionId, write, readZxid });
 }
 
 export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
@@ -342,7 +345,7 @@ function onReply(c: ZkClient, reply: ZkReply, fx: Fx): ZkClient {
   if (head === undefined || head.xid !== reply.xid) return disconnect(c, `xid out of order: got ${reply.xid}, expected ${head?.xid}`, fx);
   let next: ZkClient = { ...c, lastZxidSeen, pending: c.pending.slice(1) };
   const write = isWriteCommand(head.command);
-  complete(next, head, 'ok', { err: reply.err, response: reply.response }, write ? reply.zxid : null, fx);
+  complete(next, head, 'ok', { err: reply.err, response: reply.response }, write ? reply.zxid : null, fx, reply.zxid);
   next = registerWatch(next, head.command, reply.err);
   if (head.command.type === 'close' && reply.err === 'OK') {
     next = { ...next, state: 'CLOSED' };

@@ -39,6 +39,8 @@ export type ZabObservation =
       readonly session?: number;
       /** ZooKeeper clients: the op was a write, so a reply means its txn (zxid) committed. */
       readonly write?: boolean;
+      /** ZooKeeper clients: the reply header's zxid (the server's last applied zxid when it answered). */
+      readonly readZxid?: Zxid;
     }
   /** A ZooKeeper client received a watch event (in arrival order, for watch-order checkers). */
   | { readonly kind: 'watch'; readonly client: NodeId; readonly session: number; readonly server: NodeId; readonly type: string; readonly path: string; readonly zxid: Zxid }

@@ -7,8 +7,12 @@
 // Partitions: paths are grouped with union-find. An op joins every path it touches; create and delete
 // also join their parent (the parent's existence, child count and cversion decide their result), except
 // that the root, which always exists and is never deleted, is joined only by sequential creates under it.
-// Every op's result then depends only on nodes inside its own partition. Assumptions: the history starts
-// from an empty tree, and sessions closing (which deletes ephemeral nodes) are not modelled.
+// Every op's result then depends only on nodes inside its own partition. Assumption: the history starts
+// from an empty tree. Sessions ending delete their ephemeral nodes: a client's close() is a `closeSession`
+// write with its zxid, and an expiry is a session "ENDED" record (the closeSession txn's zxid, seen at the
+// servers), replayed as a write; it joins the partitions of every ephemeral node its session created.
+// The KV register ops of the Zab-level runs (kvSet, kvCas) are one register per path, never touching the
+// parent, so each key is its own partition.
 // Reads (getData, exists, getChildren, sync) are not checked here: ZooKeeper reads are only sequentially
 // consistent, which another checker covers.
 
@@ -22,6 +26,7 @@ import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../hi
 export type ZkWitnessOp = {
   readonly id: number;
   readonly client: number;
+  readonly session?: number | null;
   readonly zxid: number | null;
   readonly op: ZkOp;
   readonly outcome: ZkHistoryOp['outcome'];
@@ -52,27 +57,28 @@ export type ZkWritesOptions = { readonly stepsMax?: number };
 // ---------------------------------------------------------------------------------------------
 // Minimal sequential znode tree.
 
-type ZNode = {
+export type ZNode = {
   readonly data: string;
   readonly version: number;
   readonly aversion: number;
   readonly cversion: number;
   readonly children: number;
-  readonly ephemeral: boolean;
+  /** The owning session of an ephemeral node (-1 when the history does not name it), 0 if persistent. */
+  readonly owner: number;
 };
-type Tree = Map<string, ZNode>;
-type Outcome = { readonly rc: ZkReturnCode; readonly path?: string; readonly version?: number; readonly results?: readonly Outcome[] };
+export type Tree = Map<string, ZNode>;
+export type Outcome = { readonly rc: ZkReturnCode; readonly path?: string; readonly version?: number; readonly results?: readonly Outcome[] };
 type Undo = [string, ZNode | undefined][];
 
 /** One constructor keeps every node the same hidden class (object spread would not). */
-function makeNode(data: string, version: number, aversion: number, cversion: number, children: number, ephemeral: boolean): ZNode {
-  return { data, version, aversion, cversion, children, ephemeral };
+function makeNode(data: string, version: number, aversion: number, cversion: number, children: number, owner: number): ZNode {
+  return { data, version, aversion, cversion, children, owner };
 }
 
-const ROOT: ZNode = makeNode('', 0, 0, 0, 0, false);
+const ROOT: ZNode = makeNode('', 0, 0, 0, 0, 0);
 const OK: Outcome = { rc: 'ok' };
 
-function newTree(): Tree {
+export function newTree(): Tree {
   return new Map([['/', ROOT]]);
 }
 
@@ -91,20 +97,23 @@ function setNode(tree: Tree, undo: Undo | null, path: string, node: ZNode | unde
   else tree.set(path, node);
 }
 
-/** Applies `op` to `tree` as ZooKeeper would and returns its result; effects only when rc is 'ok'. */
-function applyOp(tree: Tree, op: ZkOp, undo: Undo | null): Outcome {
+/**
+ * Applies `op` (of `session`; null when unknown) to `tree` as ZooKeeper would and returns its result;
+ * effects only when rc is 'ok'.
+ */
+export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number | null = null): Outcome {
   switch (op.type) {
     case 'create': {
       const parentPath = parentOf(op.path === '/' ? '/' : op.path);
       if (op.path === '/') return { rc: 'nodeExists' };
       const parent = tree.get(parentPath);
       if (parent === undefined) return { rc: 'noNode' };
-      if (parent.ephemeral) return { rc: 'noChildrenForEphemerals' };
+      if (parent.owner !== 0) return { rc: 'noChildrenForEphemerals' };
       const path = isSequential(op) ? op.path + String(parent.cversion).padStart(10, '0') : op.path;
       if (tree.has(path)) return { rc: 'nodeExists' };
       const ephemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
-      setNode(tree, undo, path, makeNode(op.data, 0, 0, 0, 0, ephemeral));
-      setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion + 1, parent.children + 1, parent.ephemeral));
+      setNode(tree, undo, path, makeNode(op.data, 0, 0, 0, 0, ephemeral ? (session ?? -1) : 0));
+      setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion + 1, parent.children + 1, parent.owner));
       return { rc: 'ok', path };
     }
     case 'delete': {
@@ -116,21 +125,21 @@ function applyOp(tree: Tree, op: ZkOp, undo: Undo | null): Outcome {
       const parentPath = parentOf(op.path);
       const parent = tree.get(parentPath)!;
       setNode(tree, undo, op.path, undefined);
-      setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion + 1, parent.children - 1, parent.ephemeral));
+      setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion, parent.children - 1, parent.owner));
       return OK;
     }
     case 'setData': {
       const node = tree.get(op.path);
       if (node === undefined) return { rc: 'noNode' };
       if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
-      setNode(tree, undo, op.path, makeNode(op.data, node.version + 1, node.aversion, node.cversion, node.children, node.ephemeral));
+      setNode(tree, undo, op.path, makeNode(op.data, node.version + 1, node.aversion, node.cversion, node.children, node.owner));
       return { rc: 'ok', version: node.version + 1 };
     }
     case 'setACL': {
       const node = tree.get(op.path);
       if (node === undefined) return { rc: 'noNode' };
       if (op.version !== -1 && op.version !== node.aversion) return { rc: 'badVersion' };
-      setNode(tree, undo, op.path, makeNode(node.data, node.version, node.aversion + 1, node.cversion, node.children, node.ephemeral));
+      setNode(tree, undo, op.path, makeNode(node.data, node.version, node.aversion + 1, node.cversion, node.children, node.owner));
       return OK;
     }
     case 'check': {
@@ -143,7 +152,7 @@ function applyOp(tree: Tree, op: ZkOp, undo: Undo | null): Outcome {
       const log: Undo = [];
       const results: Outcome[] = [];
       for (const sub of op.ops) {
-        const outcome = applyOp(tree, sub, log);
+        const outcome = applyOp(tree, sub, log, session);
         results.push(outcome);
         if (outcome.rc !== 'ok') {
           for (let i = log.length - 1; i >= 0; i--) {
@@ -157,10 +166,26 @@ function applyOp(tree: Tree, op: ZkOp, undo: Undo | null): Outcome {
       if (undo !== null) undo.push(...log);
       return { rc: 'ok', results };
     }
+    case 'closeSession': {
+      if (session === null) return OK;
+      const doomed: string[] = [];
+      for (const [path, node] of tree) if (node.owner === session) doomed.push(path);
+      for (const path of doomed) applyOp(tree, { type: 'delete', path, version: -1 }, undo, session);
+      return OK;
+    }
+    case 'kvSet':
+    case 'kvCas': {
+      const node = tree.get(op.path);
+      if (op.type === 'kvCas' && op.version !== (node === undefined ? -1 : node.version)) return { rc: 'badVersion' };
+      const version = node === undefined ? 0 : node.version + 1;
+      setNode(tree, undo, op.path, makeNode(op.data, version, 0, 0, 0, 0));
+      return { rc: 'ok', version };
+    }
     case 'getData':
     case 'exists':
     case 'getChildren':
     case 'sync':
+    case 'kvGet':
       return OK;
   }
 }
@@ -187,7 +212,7 @@ function mismatch(reported: ZkResult, expected: Outcome): string | null {
 // ---------------------------------------------------------------------------------------------
 // Partitions of paths.
 
-function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolean, into: string[]): void {
+export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolean, into: string[]): void {
   switch (op.type) {
     case 'create': {
       const parent = parentOf(op.path);
@@ -209,6 +234,8 @@ function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolean, into
     case 'multi':
       op.ops.forEach((sub, i) => touchedPaths(sub, result?.results?.[i] ?? null, joinRoot, into));
       return;
+    case 'closeSession':
+      return; // its ephemeral nodes are joined by the caller
     default:
       into.push(op.path);
   }
@@ -247,7 +274,7 @@ class PathUnion {
 // Search fallback model: the tree restricted to one partition, plus how many zxid-ordered writes
 // have been applied, so that those keep their zxid order.
 
-type SearchInput = { readonly op: ZkOp; readonly rank: number };
+type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly session: number | null };
 type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
 type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
 
@@ -256,7 +283,7 @@ function hashTree(tree: Tree, rank: number): number {
   for (const [path, node] of tree) {
     let n = hashString(path) ^ hashString(node.data);
     n = mix32(n ^ Math.imul(node.version + 1, 0x9e3779b1) ^ Math.imul(node.aversion + 7, 0x85ebca6b));
-    n = mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ (node.ephemeral ? 1 : 0));
+    n = mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ Math.imul(node.owner, 0x27d4eb2f));
     h ^= n; // order-independent over the map's entries
   }
   return h;
@@ -269,7 +296,7 @@ function sameTree(a: Tree, b: Tree): boolean {
     if (y === undefined) return false;
     if (x === y) continue;
     if (x.data !== y.data || x.version !== y.version || x.aversion !== y.aversion) return false;
-    if (x.cversion !== y.cversion || x.children !== y.children || x.ephemeral !== y.ephemeral) return false;
+    if (x.cversion !== y.cversion || x.children !== y.children || x.owner !== y.owner) return false;
   }
   return true;
 }
@@ -283,7 +310,7 @@ const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
   step: (state, input, output) => {
     if (input.rank >= 0 && input.rank !== state.rank) return undefined;
     const tree = new Map(state.tree);
-    const outcome = applyOp(tree, input.op, null);
+    const outcome = applyOp(tree, input.op, null, input.session);
     if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
     if (outcome.rc !== 'ok' && rank === state.rank) return state;
@@ -295,21 +322,26 @@ const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
 
 // ---------------------------------------------------------------------------------------------
 
-function witnessOf(reason: string, ops: readonly ZkHistoryOp[]): ZkWitness {
+export function witnessOf(reason: string, ops: readonly ZkHistoryOp[]): ZkWitness {
   const list: ZkWitnessOp[] = ops.map((o) => ({
-    id: o.id, client: o.client, zxid: o.zxid, op: o.op, outcome: o.outcome, result: o.result, invokeUs: o.invokeUs, completeUs: o.completeUs,
+    id: o.id, client: o.client, session: o.session, zxid: o.zxid, op: o.op, outcome: o.outcome, result: o.result, invokeUs: o.invokeUs, completeUs: o.completeUs,
   }));
   const lines = [reason, ...list.map(describeOp)];
   return { reason, ops: list, text: lines.join('\n') };
 }
 
-function describeZxid(zxid: number | null): string {
+export function describeZxid(zxid: number | null): string {
   if (zxid === null) return 'zxid ?';
   return `zxid ${Math.floor(zxid / 4294967296)}:${zxid % 4294967296}`;
 }
 
 export function describeOp(o: ZkWitnessOp): string {
-  const op = o.op.type === 'multi' ? `multi[${o.op.ops.map((s) => `${s.type} ${'path' in s ? s.path : ''}`).join(', ')}]` : `${o.op.type} ${o.op.path}`;
+  const op =
+    o.op.type === 'multi'
+      ? `multi[${o.op.ops.map((s) => `${s.type} ${'path' in s ? s.path : ''}`).join(', ')}]`
+      : o.op.type === 'closeSession'
+        ? `closeSession 0x${(o.session ?? 0).toString(16)}`
+        : `${o.op.type} ${o.op.path}${'data' in o.op && (o.op.type === 'kvSet' || o.op.type === 'kvCas') ? `=${o.op.data}` : ''}`;
   const args = 'version' in o.op && o.op.version !== -1 ? ` v${o.op.version}` : '';
   const result = o.result === null ? '?' : o.result.rc + (o.result.path !== undefined ? ` ${o.result.path}` : '') + (o.result.version !== undefined ? ` version=${o.result.version}` : '');
   const done = o.completeUs === null ? '…' : `${o.completeUs}`;
@@ -317,16 +349,17 @@ export function describeOp(o: ZkWitnessOp): string {
 }
 
 /** True when the client does not know what happened: no reply, or a connection-level error code. */
-function isUncertain(o: ZkHistoryOp): boolean {
+export function isUncertain(o: ZkHistoryOp): boolean {
   if (o.outcome === 'info' || o.result === null) return true;
   const rc = o.result.rc;
   return rc === 'connectionLoss' || rc === 'operationTimeout' || rc === 'sessionExpired';
 }
 
 function mainPath(op: ZkOp): string {
+  if (op.type === 'closeSession') return '/';
   if (op.type !== 'multi') return op.path;
   const first = op.ops[0];
-  return first !== undefined && first.type !== 'multi' ? first.path : '/';
+  return first !== undefined && first.type !== 'multi' && first.type !== 'closeSession' ? first.path : '/';
 }
 
 export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], options: ZkWritesOptions = {}): ZkWritesResult {
@@ -334,6 +367,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   const all = 'ops' in history ? history.ops : history;
   const writes: ZkHistoryOp[] = [];
   for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) writes.push(o);
+  if ('ops' in history && history.events !== undefined) writes.push(...sessionEndWrites(history, writes));
   const done = (verdict: Verdict, searchedOps: number, witness?: ZkWitness): ZkWritesResult => {
     const ms = performance.now() - started;
     return witness === undefined
@@ -393,9 +427,11 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   if (floating.length > 0) {
     const scratch: string[] = [];
     const firstPathId = new Int32Array(writes.length);
+    const ephemeralPaths = ephemeralPathsBySession(writes, joinRoot);
     writes.forEach((o, i) => {
       scratch.length = 0;
       touchedPaths(o.op, o.result, joinRoot, scratch);
+      if (o.op.type === 'closeSession' && o.session !== null) scratch.push(...(ephemeralPaths.get(o.session) ?? []));
       const first = union.id(scratch[0] ?? '/');
       firstPathId[i] = first;
       for (let k = 1; k < scratch.length; k++) union.union(first, union.id(scratch[k]!));
@@ -411,7 +447,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const i = ordered[k]!;
     if (searched[i] === 1) continue;
     const o = writes[i]!;
-    const expected = applyOp(tree, o.op, null);
+    const expected = applyOp(tree, o.op, null, o.session);
     if (isUncertain(o)) continue;
     const why = mismatch(o.result!, expected);
     if (why !== null) {
@@ -442,6 +478,10 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     }
     let stepsLeft = options.stepsMax ?? 20_000_000;
     for (const group of groups.values()) {
+      if (kvRegisterExplained(group)) {
+        searchedOps += group.length;
+        continue;
+      }
       const ranked = group.filter((o) => o.zxid !== null).sort((a, b) => a.zxid! - b.zxid!);
       const rankOf = new Map<ZkHistoryOp, number>();
       ranked.forEach((o, i) => rankOf.set(o, i));
@@ -449,7 +489,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         const uncertain = isUncertain(o);
         return {
           client: o.client,
-          input: { op: o.op, rank: rankOf.get(o) ?? -1 },
+          input: { op: o.op, rank: rankOf.get(o) ?? -1, session: o.session },
           output: { unknown: uncertain, result: uncertain ? null : o.result },
           call: o.invokeUs,
           return: uncertain || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs,
@@ -473,9 +513,90 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   return done(unknown ? 'unknown' : 'ok', searchedOps);
 }
 
+/**
+ * A session's end as a write: its closeSession txn (an "ENDED" session record), unless a client's
+ * close() with the same zxid is already in the history. Ids follow the history's largest id.
+ */
+export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryOp[]): ZkHistoryOp[] {
+  const known = new Set<number>();
+  let maxId = -1;
+  for (const o of history.ops) if (o.id > maxId) maxId = o.id;
+  for (const o of writes) if (o.zxid !== null) known.add(o.zxid);
+  const out: ZkHistoryOp[] = [];
+  for (const e of history.events ?? []) {
+    if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined || known.has(e.zxid)) continue;
+    known.add(e.zxid);
+    out.push({
+      kind: 'op', id: ++maxId, client: e.client ?? -1, session: e.session, server: e.server, op: { type: 'closeSession' },
+      invokeUs: 0, completeUs: null, outcome: 'info', result: null, zxid: e.zxid,
+    });
+  }
+  return out;
+}
+
+/** The paths (and parents) of every ephemeral create, by session: what that session's close touches. */
+function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
+    else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
+      const list = out.get(session) ?? [];
+      touchedPaths(op, result, joinRoot, list);
+      out.set(session, list);
+    }
+  };
+  for (const o of writes) if (o.session !== null) visit(o.op, o.result, o.session);
+  return out;
+}
+
+/**
+ * The KV runs' registers (one path, kvSet/kvCas only): the zxid-ordered writes are replayed and, where a
+ * reported version needs it, indeterminate writes invoked before that write completed are slotted in
+ * just before it (each one raises the version; an indeterminate kvCas only where the version matches).
+ * Those writes are interchangeable for the version count, so this greedy pass builds a linearization
+ * in O(n log n) when one exists with the known writes in zxid order; when it finds none, the caller
+ * falls back to the exact search.
+ */
+function kvRegisterExplained(group: readonly ZkHistoryOp[]): boolean {
+  const path = group[0]?.op.type === 'kvSet' || group[0]?.op.type === 'kvCas' ? group[0].op.path : null;
+  if (path === null) return false;
+  for (const o of group) if ((o.op.type !== 'kvSet' && o.op.type !== 'kvCas') || o.op.path !== path) return false;
+  const known = group.filter((o) => o.zxid !== null && !isUncertain(o)).sort((a, b) => a.zxid! - b.zxid!);
+  const unknown = group.filter((o) => o.zxid === null || isUncertain(o)).sort((a, b) => a.invokeUs - b.invokeUs);
+  const used = new Uint8Array(unknown.length);
+  let cur = -1;
+  /** Slots in one indeterminate write invoked by `deadlineUs` that applies at the current version. */
+  const slot = (deadlineUs: number): boolean => {
+    for (let i = 0; i < unknown.length && unknown[i]!.invokeUs <= deadlineUs; i++) {
+      if (used[i] === 1) continue;
+      const op = unknown[i]!.op;
+      if (op.type === 'kvCas' && op.version !== cur) continue;
+      used[i] = 1;
+      cur++;
+      return true;
+    }
+    return false;
+  };
+  for (const o of known) {
+    const op = o.op;
+    const deadlineUs = o.completeUs ?? Number.POSITIVE_INFINITY;
+    const rc = o.result!.rc;
+    if (op.type === 'kvCas' && rc === 'badVersion') {
+      if (cur === op.version && !slot(deadlineUs)) return false;
+      continue;
+    }
+    if (rc !== 'ok') return false;
+    const target = op.type === 'kvCas' ? op.version : (o.result!.version ?? cur + 1) - 1;
+    while (cur < target) if (!slot(deadlineUs)) return false;
+    if (cur !== target) return false;
+    cur++;
+  }
+  return true;
+}
+
 function sequentialUnderRoot(op: ZkOp): boolean {
   if (op.type === 'multi') return op.ops.some(sequentialUnderRoot);
-  return isSequential(op) && parentOf(op.path) === '/';
+  return op.type === 'create' && isSequential(op) && parentOf(op.path) === '/';
 }
 
 function describePartition(group: readonly ZkHistoryOp[], joinRoot: boolean): string {

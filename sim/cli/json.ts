@@ -43,7 +43,8 @@ export function parseJson(text: string): unknown {
         ws();
         if (text[i] !== ':') fail("':' after a property name");
         i++;
-        out[key] = value(depth + 1);
+        // An own property even for "__proto__", as JSON.parse makes it (assignment would set the prototype).
+        Object.defineProperty(out, key, { value: value(depth + 1), writable: true, enumerable: true, configurable: true });
         ws();
         if (text[i] === ',') {
           i++;

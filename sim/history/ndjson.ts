@@ -1,8 +1,8 @@
 // Reader and writer for zabsim's NDJSON client histories (the record layout is documented in types.ts).
 // The reader validates every field and reports the first problem as file:line: expected ...
 
-import { HistoryFormatError, ZK_CREATE_MODES, ZK_OP_TYPES, ZK_RETURN_CODES } from './types.js';
-import type { ZkCreateMode, ZkHistory, ZkHistoryHeader, ZkHistoryOp, ZkOp, ZkOpType, ZkOutcome, ZkResult, ZkReturnCode } from './types.js';
+import { HistoryFormatError, ZK_CREATE_MODES, ZK_OP_TYPES, ZK_RETURN_CODES, ZK_SESSION_STATES, ZK_WATCH_TYPES } from './types.js';
+import type { ZkCreateMode, ZkHistory, ZkHistoryEvent, ZkHistoryHeader, ZkHistoryOp, ZkOp, ZkOpType, ZkOutcome, ZkResult, ZkReturnCode } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -61,9 +61,21 @@ function parseZkOp(f: Fields, value: unknown, what: string): ZkOp {
       return { type, path: f.path(o['path'], `${what}.path`), version: version() };
     case 'getData':
     case 'exists':
-    case 'getChildren':
+    case 'getChildren': {
+      const path = f.path(o['path'], `${what}.path`);
+      if (o['watch'] === undefined) return { type, path };
+      if (typeof o['watch'] !== 'boolean') f.fail(`${what}.watch to be a boolean`);
+      return { type, path, watch: o['watch'] };
+    }
     case 'sync':
+    case 'kvGet':
       return { type, path: f.path(o['path'], `${what}.path`) };
+    case 'kvSet':
+      return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`) };
+    case 'kvCas':
+      return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), version: version() };
+    case 'closeSession':
+      return { type };
     case 'multi': {
       const ops = o['ops'];
       if (!Array.isArray(ops)) f.fail(`${what}.ops to be an array of ops`);
@@ -88,6 +100,8 @@ function parseZkResult(f: Fields, value: unknown, what: string): ZkResult {
     if (!Array.isArray(children)) f.fail(`${what}.children to be an array of strings`);
     result.children = children.map((c, i) => f.string(c, `${what}.children[${i}]`));
   }
+  if (o['mzxid'] !== undefined) result.mzxid = f.integer(o['mzxid'], `${what}.mzxid`);
+  if (o['ephemeralOwner'] !== undefined) result.ephemeralOwner = f.integer(o['ephemeralOwner'], `${what}.ephemeralOwner`);
   if (o['results'] !== undefined) {
     const results = o['results'];
     if (!Array.isArray(results)) f.fail(`${what}.results to be an array of results`);
@@ -110,6 +124,7 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
   const lines = text.split('\n');
   let header: ZkHistoryHeader | null = null;
   const ops: ZkHistoryOp[] = [];
+  const events: ZkHistoryEvent[] = [];
   const ids = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\r$/, '');
@@ -122,7 +137,11 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
       header = o as ZkHistoryHeader;
       continue;
     }
-    if (o['kind'] !== 'op') f.fail('"kind":"op" (only the first line is a header)');
+    if (o['kind'] === 'watch' || o['kind'] === 'session') {
+      events.push(parseEvent(f, o));
+      continue;
+    }
+    if (o['kind'] !== 'op') f.fail('"kind":"op", "watch" or "session" (only the first line is a header)');
     const id = f.integer(o['id'], '"id"');
     if (ids.has(id)) f.fail(`a unique "id" (${id} appeared before)`);
     ids.add(id);
@@ -136,7 +155,7 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
     const session = o['session'] === undefined ? null : f.integerOrNull(o['session'], '"session"');
     const server = o['server'] === undefined ? null : f.integerOrNull(o['server'], '"server"');
     const zxid = o['zxid'] === undefined ? null : f.integerOrNull(o['zxid'], '"zxid"');
-    ops.push({
+    const record: { -readonly [K in keyof ZkHistoryOp]: ZkHistoryOp[K] } = {
       kind: 'op',
       id,
       client: f.integer(o['client'], '"client"'),
@@ -148,14 +167,43 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
       outcome,
       result,
       zxid,
-    });
+    };
+    if (o['readZxid'] !== undefined) record.readZxid = f.integerOrNull(o['readZxid'], '"readZxid"');
+    if (o['completeSeq'] !== undefined) record.completeSeq = f.integer(o['completeSeq'], '"completeSeq"');
+    ops.push(record);
   }
   if (header === null) throw new HistoryFormatError(file, 1, 'a header line {"kind":"header","version":1,...} (the file is empty)');
-  return { header, ops };
+  return events.length === 0 ? { header, ops } : { header, ops, events };
+}
+
+function parseEvent(f: Fields, o: Json): ZkHistoryEvent {
+  const atUs = f.integer(o['atUs'], '"atUs"');
+  const seq = o['seq'] === undefined ? undefined : f.integer(o['seq'], '"seq"');
+  const server = o['server'] === undefined ? null : f.integerOrNull(o['server'], '"server"');
+  const session = f.integer(o['session'], '"session"');
+  if (o['kind'] === 'watch') {
+    const event = {
+      kind: 'watch' as const,
+      client: f.integer(o['client'], '"client"'),
+      session,
+      server,
+      type: f.oneOf(o['type'], ZK_WATCH_TYPES, '"type"'),
+      path: f.path(o['path'], '"path"'),
+      zxid: f.integer(o['zxid'], '"zxid"'),
+      atUs,
+    };
+    return seq === undefined ? event : { ...event, seq };
+  }
+  const client = o['client'] === undefined ? null : f.integerOrNull(o['client'], '"client"');
+  const state = f.oneOf(o['state'], ZK_SESSION_STATES, '"state"');
+  const zxid = o['zxid'] === undefined ? undefined : f.integer(o['zxid'], '"zxid"');
+  if (state === 'ENDED' && zxid === undefined) f.fail('a "zxid" (the closeSession txn) on an "ENDED" session line');
+  return { kind: 'session', client, session, server, state, atUs, ...(seq === undefined ? {} : { seq }), ...(zxid === undefined ? {} : { zxid }) };
 }
 
 export function formatNdjsonHistory(history: ZkHistory): string {
   const lines = [JSON.stringify(history.header)];
   for (const op of history.ops) lines.push(JSON.stringify(op));
+  for (const event of history.events ?? []) lines.push(JSON.stringify(event));
   return lines.join('\n') + '\n';
 }

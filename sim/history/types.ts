@@ -19,6 +19,22 @@
 //   (zabsim's numeric zxid, epoch * 2^32 + counter); null for reads and when unknown.
 // * `op` is one of the ZkOp shapes below. `version` -1 means "any version", as in ZooKeeper. `multi`
 //   has no `path` of its own: its sub-ops carry theirs.
+//
+// Optional fields and records added later (a reader of version 1 files accepts both old and new files):
+// * on "op" lines: `"readZxid"`: the zxid in the reply header, i.e. the last zxid the serving server had
+//   applied when it answered: the state a read saw (and, for any op, a zxid the session has now seen);
+//   `"completeSeq"`: the position of the reply in the run's observation order (ties in `completeUs`).
+//   getData/exists/getChildren may carry `"watch":true` (the read set a watch). `result` may carry
+//   `"mzxid"` (the Stat's mzxid) and `"ephemeralOwner"` (the owning session, 0 for persistent nodes).
+// * op types `closeSession` (a client's close(): a write deleting the session's ephemerals) and the KV
+//   register ops of zabsim's Zab-level runs, on one register per path: `kvSet` (creates or overwrites
+//   it), `kvCas` (writes only if the register's version equals `version`, -1 meaning "absent"; a
+//   mismatch still commits, as a badVersion txn) and `kvGet`.
+// * `{"kind":"watch","client":c,"session":s,"server":k,"type":"NodeDataChanged",...,"path":p,"zxid":z,
+//   "atUs":t,"seq"?:n}`: a watch event the client received.
+// * `{"kind":"session","client":c|null,"session":s,"server":k|null,"state":st,"atUs":t,"seq"?:n,
+//   "zxid"?:z}`: a session state change the client saw (CONNECTED, DISCONNECTED, EXPIRED, CLOSED,
+//   AUTH_FAILED), or "ENDED": the session's closeSession txn (zxid z) committed (seen at the servers).
 
 export class HistoryFormatError extends Error {
   override name = 'HistoryFormatError';
@@ -46,15 +62,20 @@ export type ZkOp =
   | { readonly type: 'setData'; readonly path: string; readonly data: string; readonly version: number }
   | { readonly type: 'setACL'; readonly path: string; readonly version: number }
   | { readonly type: 'check'; readonly path: string; readonly version: number }
-  | { readonly type: 'getData'; readonly path: string }
-  | { readonly type: 'exists'; readonly path: string }
-  | { readonly type: 'getChildren'; readonly path: string }
+  | { readonly type: 'getData'; readonly path: string; readonly watch?: boolean }
+  | { readonly type: 'exists'; readonly path: string; readonly watch?: boolean }
+  | { readonly type: 'getChildren'; readonly path: string; readonly watch?: boolean }
   | { readonly type: 'sync'; readonly path: string }
-  | { readonly type: 'multi'; readonly ops: readonly ZkOp[] };
+  | { readonly type: 'multi'; readonly ops: readonly ZkOp[] }
+  | { readonly type: 'closeSession' }
+  | { readonly type: 'kvSet'; readonly path: string; readonly data: string }
+  | { readonly type: 'kvCas'; readonly path: string; readonly data: string; readonly version: number }
+  | { readonly type: 'kvGet'; readonly path: string };
 
 export type ZkOpType = ZkOp['type'];
 export const ZK_OP_TYPES: readonly ZkOpType[] = [
   'create', 'delete', 'setData', 'setACL', 'check', 'getData', 'exists', 'getChildren', 'sync', 'multi',
+  'closeSession', 'kvSet', 'kvCas', 'kvGet',
 ];
 
 export type ZkReturnCode =
@@ -82,6 +103,8 @@ export type ZkResult = {
   readonly exists?: boolean;
   readonly children?: readonly string[];
   readonly results?: readonly ZkResult[];
+  readonly mzxid?: number;
+  readonly ephemeralOwner?: number;
 };
 
 export type ZkOutcome = 'ok' | 'fail' | 'info';
@@ -100,11 +123,56 @@ export type ZkHistoryOp = {
   readonly outcome: ZkOutcome;
   readonly result: ZkResult | null;
   readonly zxid: number | null;
+  readonly readZxid?: number | null;
+  readonly completeSeq?: number;
 };
 
-export type ZkHistory = { readonly header: ZkHistoryHeader; readonly ops: readonly ZkHistoryOp[] };
+export type ZkSessionState = 'CONNECTED' | 'DISCONNECTED' | 'EXPIRED' | 'CLOSED' | 'AUTH_FAILED' | 'ENDED';
+export const ZK_SESSION_STATES: readonly ZkSessionState[] = ['CONNECTED', 'DISCONNECTED', 'EXPIRED', 'CLOSED', 'AUTH_FAILED', 'ENDED'];
+export type ZkWatchType = 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged';
+export const ZK_WATCH_TYPES: readonly ZkWatchType[] = ['NodeCreated', 'NodeDeleted', 'NodeDataChanged', 'NodeChildrenChanged'];
+
+export type ZkHistoryWatch = {
+  readonly kind: 'watch';
+  readonly client: number;
+  readonly session: number;
+  readonly server: number | null;
+  readonly type: ZkWatchType;
+  readonly path: string;
+  readonly zxid: number;
+  readonly atUs: number;
+  readonly seq?: number;
+};
+
+export type ZkHistorySession = {
+  readonly kind: 'session';
+  readonly client: number | null;
+  readonly session: number;
+  readonly server: number | null;
+  readonly state: ZkSessionState;
+  readonly atUs: number;
+  readonly seq?: number;
+  readonly zxid?: number;
+};
+
+export type ZkHistoryEvent = ZkHistoryWatch | ZkHistorySession;
+
+export type ZkHistory = { readonly header: ZkHistoryHeader; readonly ops: readonly ZkHistoryOp[]; readonly events?: readonly ZkHistoryEvent[] };
 
 /** True for the op types that change the tree (and so get a zxid). */
 export function isZkWrite(op: ZkOp): boolean {
-  return op.type === 'create' || op.type === 'delete' || op.type === 'setData' || op.type === 'setACL' || op.type === 'multi';
+  return (
+    op.type === 'create' || op.type === 'delete' || op.type === 'setData' || op.type === 'setACL' || op.type === 'multi' ||
+    op.type === 'closeSession' || op.type === 'kvSet' || op.type === 'kvCas'
+  );
+}
+
+/** True for the reads (they see one server's state at the reply header's zxid). */
+export function isZkRead(op: ZkOp): boolean {
+  return op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren' || op.type === 'kvGet';
+}
+
+/** The op's own path, or null for multi and closeSession. */
+export function opPath(op: ZkOp): string | null {
+  return op.type === 'multi' || op.type === 'closeSession' ? null : op.path;
 }

@@ -412,14 +412,6 @@ export class Kernel {
     const from = event.from;
     if (from !== 0) {
       const link = this.link(from, node.id);
-      if (event.gen === 1 && event.conn === link.conn) {
-        // A TCP-mode duplicate: the old connection breaks and the copy arrives on a new one.
-        link.inflight--;
-        this.breakSocket(from, node.id);
-        event.conn = link.conn;
-        event.gen = 0;
-        link.inflight++;
-      }
       if (event.conn !== link.conn) {
         this.drop(from, node.id, event.msg, 'connection-broken', event.sentUs);
         return;
@@ -573,7 +565,16 @@ export class Kernel {
           if (this.tcp) this.breakSocket(node.id, to);
           return;
         }
-        if (w.duplicateProbability !== undefined && this.chanceOf(w.duplicateProbability, what, 'dup')) copies = 2;
+        if (w.duplicateProbability !== undefined && this.chanceOf(w.duplicateProbability, what, 'dup')) {
+          if (this.tcp) {
+            // TCP discards a duplicated segment below the application: it is traced, never delivered.
+            // (Delivering it again, even over a new connection, would be a resend that neither
+            // ZooKeeper's learners nor its clients ever make.)
+            if (this.trace.enabled) this.trace.line({ t: this.nowUs, k: 'duplicate', from: node.id, to, msg: node.program.describe(msg), suppressed: 'tcp' });
+          } else {
+            copies = 2;
+          }
+        }
         if (w.extraDelayUs !== undefined) extraDelayUs += w.extraDelayUs;
       }
     }
@@ -589,9 +590,7 @@ export class Kernel {
       }
       link.inflight++;
       if (c === 1 && this.trace.enabled) this.trace.line({ t: this.nowUs, k: 'duplicate', from: node.id, to, msg: node.program.describe(msg) });
-      // Under TCP a duplicate means a reconnect: the copy opens a new connection when it arrives.
-      const reconnect = c === 1 && this.tcp ? 1 : 0;
-      this.push(DELIVER, to, atUs, node.id, link.conn, msg, '', reconnect, null, this.nowUs);
+      this.push(DELIVER, to, atUs, node.id, link.conn, msg, '', 0, null, this.nowUs);
     }
   }
 

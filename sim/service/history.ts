@@ -5,7 +5,8 @@
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
 import type { CreateMode, ErrorCode, OpResult as TreeOpResult, WriteOp } from '../../protocol/tree/index.js';
-import type { ZkCreateMode, ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
+import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
+import { HistoryRecorder, type HistoryAdapter } from '../history/recorder.js';
 import type { Observed } from './run.js';
 
 const MODES: Record<CreateMode, ZkCreateMode> = {
@@ -55,13 +56,15 @@ export function historyOpOf(cmd: ZkCommand): ZkOp | null {
     case 'getData':
     case 'exists':
     case 'getChildren':
+      return cmd.watch ? { type: cmd.type, path: cmd.path, watch: true } : { type: cmd.type, path: cmd.path };
     case 'sync':
       return { type: cmd.type, path: cmd.path };
     case 'transaction':
       return { type: 'multi', ops: cmd.ops.map(writeOpOf) };
+    case 'close':
+      return { type: 'closeSession' };
     case 'getACL':
     case 'addAuthInfo':
-    case 'close':
       return null;
   }
 }
@@ -94,9 +97,9 @@ export function historyResultOf(cmd: ZkCommand, c: ZkCompletion): ZkResult | nul
     case 'setACL':
       return { rc, version: resp.stat.version };
     case 'getData':
-      return { rc, data: resp.data ?? '', version: resp.stat.version };
+      return { rc, data: resp.data ?? '', version: resp.stat.version, mzxid: resp.stat.mzxid, ephemeralOwner: resp.stat.ephemeralOwner };
     case 'exists':
-      return { rc, exists: true, version: resp.stat.version };
+      return { rc, exists: true, version: resp.stat.version, mzxid: resp.stat.mzxid, ephemeralOwner: resp.stat.ephemeralOwner };
     case 'getChildren':
       return { rc, children: [...resp.children].sort() };
     case 'multi':
@@ -106,44 +109,19 @@ export function historyResultOf(cmd: ZkCommand, c: ZkCompletion): ZkResult | nul
   }
 }
 
+/** What the ZooKeeper client's commands and completions mean in the history. */
+export const zkHistoryAdapter: HistoryAdapter = {
+  op: (command) => historyOpOf(command as ZkCommand),
+  complete(command, _op, c) {
+    const result = c.outcome === 'info' ? null : historyResultOf(command as ZkCommand, c.result as ZkCompletion);
+    const outcome = c.outcome !== 'info' && result === null ? 'fail' : c.outcome;
+    return { outcome, result, zxid: c.zxid, readZxid: c.readZxid ?? null };
+  },
+};
+
+/** The history of observations collected by a ServiceHarness (the same records a HistoryRecorder makes live). */
 export function serviceHistory(observed: readonly Observed[], meta: Record<string, unknown> = {}): ZkHistory {
-  const open = new Map<string, { id: number; client: NodeId; session: number | null; server: NodeId; op: ZkOp; cmd: ZkCommand; invokeUs: number }>();
-  const ops: ZkHistoryOp[] = [];
-  let nextId = 0;
-  for (const o of observed) {
-    const w = o.what;
-    if (w.kind === 'invoke') {
-      const cmd = w.op as ZkCommand;
-      const op = historyOpOf(cmd);
-      if (op === null) continue;
-      open.set(`${w.client}:${w.xid}`, { id: nextId++, client: w.client, session: w.session ?? null, server: w.server, op, cmd, invokeUs: o.atUs });
-    } else if (w.kind === 'complete') {
-      const key = `${w.client}:${w.xid}`;
-      const inv = open.get(key);
-      if (inv === undefined) continue;
-      open.delete(key);
-      const c = w.result as ZkCompletion;
-      const result = historyResultOf(inv.cmd, c);
-      const outcome = result === null ? 'fail' : w.outcome;
-      ops.push({
-        kind: 'op',
-        id: inv.id,
-        client: inv.client,
-        session: inv.session === 0 ? null : inv.session,
-        server: inv.server,
-        op: inv.op,
-        invokeUs: inv.invokeUs,
-        completeUs: outcome === 'info' ? null : o.atUs,
-        outcome,
-        result: outcome === 'info' ? null : result,
-        zxid: w.zxid,
-      });
-    }
-  }
-  // Still open at the end: no reply came back, the outcome is unknown.
-  for (const inv of open.values()) {
-    ops.push({ kind: 'op', id: inv.id, client: inv.client, session: inv.session, server: inv.server, op: inv.op, invokeUs: inv.invokeUs, completeUs: null, outcome: 'info', result: null, zxid: null });
-  }
-  ops.sort((a, b) => a.id - b.id);
-  return { header: { kind: 'header', version: 1, ...meta }, ops };
+  const recorder = new HistoryRecorder(zkHistoryAdapter, meta);
+  for (const o of observed) recorder.observe(o.node, o.what, o.atUs);
+  return recorder.history();
 }

@@ -15,6 +15,10 @@ import type { KernelOptions } from '../options.js';
 import { forkRng } from '../rng.js';
 import { HashSink, TRACE_VERSION, type TraceSink } from '../trace/sink.js';
 import { ZabChecker, ZAB_CHECKERS, type Violation } from './checker.js';
+import { CLIENT_CHECKERS, checkClientHistory, type ClientCheckResult } from '../checkers/client.js';
+import { LivenessMonitor, checkClientLiveness } from '../checkers/liveness.js';
+import { HistoryRecorder, kvHistoryAdapter } from '../history/recorder.js';
+import type { ZkHistory } from '../history/types.js';
 import { applyFault } from './faults.js';
 import { clientIds, serverIds, zabConfigOf, type RunOptions } from './options.js';
 
@@ -33,6 +37,8 @@ export interface RunReport {
   readonly stop: RunResult['stop'];
   readonly error?: string;
   readonly stats: { readonly committed: number; readonly opsInvoked: number; readonly opsOk: number; readonly opsInfo: number; readonly leaderChanges: number };
+  /** The client-level checkers (sim/checkers/client.ts, liveness.ts) with their witnesses and notes. */
+  readonly clientChecks: readonly ClientCheckResult[];
 }
 
 const MS = 1000;
@@ -44,6 +50,8 @@ export interface RunHooks {
   readonly workload?: (kernel: Kernel, clients: readonly NodeId[]) => void;
   /** Replaces the liveness judgement (the fuzzer judges a healed quorum core, not every server). */
   readonly liveness?: (kernel: Kernel, servers: readonly NodeId[], openOps: ReadonlyMap<string, number>) => { verdict: Verdict; reason: string };
+  /** Receives the run's client history (NDJSON records, sim/history/types.ts) at the end. */
+  readonly history?: (history: ZkHistory) => void;
 }
 
 export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), hooks: RunHooks = {}): RunReport {
@@ -66,6 +74,10 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
 
   const checker = new ZabChecker(config, (id) => kernel.stateOf(id) as ZabServer | undefined, (id) => kernel.diskOf(id) as ZabDisk);
   kernel.addObserver(checker);
+  const recorder = new HistoryRecorder(kvHistoryAdapter, { scenario: options.scenario, seed: options.seed, model: 'kv' });
+  kernel.addObserver(recorder);
+  const monitor = new LivenessMonitor();
+  kernel.addObserver(monitor);
   const stats = { committed: 0, opsInvoked: 0, opsOk: 0, opsInfo: 0, leaderChanges: 0 };
   const openOps = new Map<string, number>();
   kernel.addObserver({
@@ -103,12 +115,34 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   if (result.stop === 'assertion') checker.recordAssertion(result.error?.node ?? 0, result.error?.message ?? 'assertion');
 
   const verdicts: Record<string, Verdict> = { ...checker.verdicts() };
-  const liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
+  const history = recorder.history();
+  hooks.history?.(history);
+  const client = result.stop === 'error' ? null : checkClientHistory(history);
+  const clientChecks: ClientCheckResult[] = client === null ? [] : [...client.results];
+  for (const r of clientChecks) verdicts[r.name] = r.verdict;
+  let liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
+  if (hooks.liveness === undefined && options.faultsUntilMs > 0 && result.stop !== 'error') {
+    const view = { voters: config.voters, isUp: (id: NodeId) => kernel.isUp(id), isPaused: (id: NodeId) => kernel.isPaused(id), isCut: (a: NodeId, b: NodeId) => kernel.isCut(a, b) };
+    const faultsStopUs = options.faultsUntilMs * MS;
+    const clientLiveness = checkClientLiveness(
+      history,
+      { faultsStopUs, recoveryUs: 15_000 * MS, boundUs: options.workload.requestTimeoutMs * MS * 2, endUs: kernel.nowUs },
+      () => monitor.explain(view, kernel.nowUs, faultsStopUs),
+    );
+    clientChecks.push(clientLiveness);
+    if (liveness.verdict === 'violated' && !liveness.reason.includes('cause:')) {
+      const why = monitor.explain(view, kernel.nowUs, faultsStopUs);
+      liveness = { verdict: 'violated', reason: `${liveness.reason}; cause: ${why.cause}: ${why.evidence}` };
+    } else if (liveness.verdict !== 'violated' && clientLiveness.verdict === 'violated') {
+      liveness = { verdict: 'violated', reason: clientLiveness.witness?.reason ?? 'a client operation did not complete in time' };
+    }
+  }
   verdicts['liveness'] = liveness.verdict;
   stats.committed = checker.committedLength;
-  const safetyViolated = ZAB_CHECKERS.some((c) => verdicts[c] === 'violated');
+  const safetyViolated = ZAB_CHECKERS.some((c) => verdicts[c] === 'violated') || CLIENT_CHECKERS.some((c) => verdicts[c] === 'violated');
   const exitCode = result.stop === 'error' ? 4 : safetyViolated ? 1 : liveness.verdict === 'violated' ? 3 : 0;
   for (const v of checker.violations.slice(0, 20)) kernel.record({ k: 'violation', checker: v.checker, node: v.node, message: v.message, at: v.atUs });
+  for (const r of clientChecks) if (r.verdict === 'violated' && r.witness !== undefined) kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.witness.text, at: kernel.nowUs });
   kernel.record({ k: 'verdicts', verdicts, liveness: liveness.reason, exitCode });
   const traceHash = trace.close({ exitCode });
   return {
@@ -124,6 +158,7 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
     stop: result.stop,
     ...(result.error === undefined ? {} : { error: result.error.message }),
     stats,
+    clientChecks,
   };
 }
 

@@ -65,16 +65,18 @@ describe('zxid-ordered writes', () => {
     expect(result.witness?.reason).toContain('same zxid');
   });
 
+  // The parent's persisted cversion counts child creations only (deletes move pzxid), as in ZooKeeper's
+  // PrepRequestProcessor and protocol/tree/prep.ts.
   test('sequential creates are named from the parent cversion', () => {
     const good = [
       w(create('/q'), 0, 1, ok, 1),
       w(seq('/q/n-'), 2, 5, { rc: 'ok', path: '/q/n-0000000000' }, 2),
       w(seq('/q/n-'), 2, 6, { rc: 'ok', path: '/q/n-0000000001' }, 3),
       w(del('/q/n-0000000000'), 7, 8, ok, 4),
-      w(seq('/q/n-'), 9, 10, { rc: 'ok', path: '/q/n-0000000003' }, 5),
+      w(seq('/q/n-'), 9, 10, { rc: 'ok', path: '/q/n-0000000002' }, 5),
     ];
     expect(checkZkWrites(good).verdict).toBe('ok');
-    const bad = [...good.slice(0, 4), w(seq('/q/n-'), 9, 10, { rc: 'ok', path: '/q/n-0000000002' }, 5)];
+    const bad = [...good.slice(0, 4), w(seq('/q/n-'), 9, 10, { rc: 'ok', path: '/q/n-0000000003' }, 5)];
     expect(checkZkWrites(bad).verdict).toBe('violated');
   });
 

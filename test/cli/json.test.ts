@@ -9,6 +9,12 @@ test.prop([fc.jsonValue()])('parses what JSON.stringify writes, like JSON.parse'
   expect(parseJson(text)).toEqual(JSON.parse(text));
 });
 
+test('a "__proto__" key is an own property, as with JSON.parse', () => {
+  const text = '{"__proto__": {"x": 1}, "a": 2}';
+  expect(JSON.stringify(parseJson(text))).toBe(JSON.stringify(JSON.parse(text)));
+  expect(Object.getPrototypeOf(parseJson(text))).toBe(Object.prototype);
+});
+
 test.each([
   ['{"a": 1,\n "b": [}', 2, 8],
   ['{"a": 1', 1, 8],

@@ -7,7 +7,13 @@ import type { Mutant } from '../../protocol/zab/config.js';
 import { runSeed } from '../../sim/fuzz/seed.js';
 import { sweep } from '../../sim/fuzz/sweep.js';
 
-/** Mutant → [first failing seed, the checker (or "liveness") that catches it]. */
+/**
+ * Mutant → [first failing seed, the checker (or "liveness") that catches it]. Not here, because the
+ * standard profile does not find them in 2,000 seeds: ZK-3911, ZK-4643 and ZK-4712 (their narrated
+ * scenarios in scenarios/bugs/ and zab-reference §7 still reproduce 3911 by hand). ZK-3911 was
+ * "found" earlier only through phantom resends that a TCP duplicate used to cause; with duplicates
+ * discarded as TCP does, it needs a crash aimed between NEWLEADER's ACK and UPTODATE.
+ */
 export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['commit-without-quorum', 0, 'quorum-commit'],
   ['count-observer-acks', 0, 'quorum-commit'],
@@ -17,7 +23,6 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['leader-never-steps-down', 12, 'liveness'],
   ['ZK-1154', 236, 'history-consistency'],
   ['ZK-2845', 33, 'history-consistency'],
-  ['ZK-3911', 25, 'liveness'],
   ['ZK-4394', 8, 'zab-anomalies'],
   ['ZK-4646', 40, 'zab-anomalies'],
   ['ZK-4685', 2, 'zab-anomalies'],

@@ -1,0 +1,176 @@
+// Records a run's client history as the run goes: a KernelObserver that turns the clients' invoke /
+// complete / watch / session observations into NDJSON history records (types.ts), O(1) per event. Ops
+// get their id at invoke and are finished in place at completion; each finished record can also be
+// streamed out as one NDJSON line. Ops still open when the history is taken end as "info" (no reply).
+// An adapter says what a client command means in the history (the ZooKeeper client's commands in
+// sim/service/history.ts, the KV ops of the Zab-level runs in kvHistoryAdapter below).
+import type { NodeId } from '../../protocol/program.js';
+import type { ZabObservation } from '../../protocol/zab/effects.js';
+import type { KernelObserver } from '../kernel/kernel.js';
+import type { ZkHistory, ZkHistoryEvent, ZkHistoryHeader, ZkHistoryOp, ZkOp, ZkOutcome, ZkResult, ZkSessionState, ZkWatchType } from './types.js';
+
+export type CompleteObservation = Extract<ZabObservation, { kind: 'complete' }>;
+
+export interface HistoryAdapter {
+  /** The history op of a client command, or null to leave the command out. */
+  op(command: unknown): ZkOp | null;
+  /** What a completion means for the history. */
+  complete(command: unknown, op: ZkOp, c: CompleteObservation): { outcome: ZkOutcome; result: ZkResult | null; zxid: number | null; readZxid: number | null };
+}
+
+interface Open {
+  readonly id: number;
+  readonly client: NodeId;
+  readonly session: number | null;
+  readonly server: NodeId;
+  readonly op: ZkOp;
+  readonly command: unknown;
+  readonly invokeUs: number;
+}
+
+export class HistoryRecorder implements KernelObserver {
+  private readonly adapter: HistoryAdapter;
+  private readonly header: ZkHistoryHeader;
+  private readonly sink: ((line: string) => void) | null;
+  /** Finished ops by id (holes while an op is open). */
+  private readonly ops: (ZkHistoryOp | undefined)[] = [];
+  private readonly events: ZkHistoryEvent[] = [];
+  private readonly open = new Map<string, Open>();
+  private seq = 0;
+
+  constructor(adapter: HistoryAdapter, meta: Record<string, unknown> = {}, sink: ((line: string) => void) | null = null) {
+    this.adapter = adapter;
+    this.header = { kind: 'header', version: 1, ...meta };
+    this.sink = sink;
+    sink?.(JSON.stringify(this.header));
+  }
+
+  /** Ops invoked so far. */
+  get opCount(): number {
+    return this.ops.length;
+  }
+
+  observe(node: NodeId, what: unknown, nowUs: number): void {
+    const o = what as ZabObservation;
+    switch (o.kind) {
+      case 'invoke': {
+        const op = this.adapter.op(o.op);
+        if (op === null) return;
+        const id = this.ops.length;
+        this.ops.push(undefined);
+        this.open.set(`${o.client}:${o.xid}`, { id, client: o.client, session: o.session ?? null, server: o.server, op, command: o.op, invokeUs: nowUs });
+        return;
+      }
+      case 'complete': {
+        const key = `${o.client}:${o.xid}`;
+        const inv = this.open.get(key);
+        if (inv === undefined) return;
+        this.open.delete(key);
+        const seq = this.seq++;
+        const c = this.adapter.complete(inv.command, inv.op, o);
+        const session = o.session !== undefined && o.session !== 0 ? o.session : inv.session === 0 ? null : inv.session;
+        const record: ZkHistoryOp = {
+          kind: 'op',
+          id: inv.id,
+          client: inv.client,
+          session,
+          server: o.server,
+          op: inv.op,
+          invokeUs: inv.invokeUs,
+          completeUs: c.outcome === 'info' ? null : nowUs,
+          outcome: c.outcome,
+          result: c.outcome === 'info' ? null : c.result,
+          zxid: c.zxid,
+          ...(c.readZxid === null ? {} : { readZxid: c.readZxid }),
+          completeSeq: seq,
+        };
+        this.ops[inv.id] = record;
+        this.sink?.(JSON.stringify(record));
+        return;
+      }
+      case 'watch':
+        this.event({ kind: 'watch', client: o.client, session: o.session, server: o.server, type: o.type as ZkWatchType, path: o.path, zxid: o.zxid, atUs: nowUs, seq: this.seq++ });
+        return;
+      case 'session':
+        this.event({ kind: 'session', client: o.client, session: o.session, server: o.server, state: o.state as ZkSessionState, atUs: nowUs, seq: this.seq++ });
+        return;
+      default:
+        void node;
+    }
+  }
+
+  /** A session's closeSession txn committed (seen at a server): its ephemerals are gone from `zxid` on. */
+  sessionEnded(session: number, zxid: number, atUs: number): void {
+    this.event({ kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, seq: this.seq++, zxid });
+  }
+
+  private event(e: ZkHistoryEvent): void {
+    this.events.push(e);
+    this.sink?.(JSON.stringify(e));
+  }
+
+  /** The history so far; ops still open are "info" (no reply). Does not change the recorder. */
+  history(): ZkHistory {
+    const ops: ZkHistoryOp[] = new Array<ZkHistoryOp>(this.ops.length);
+    for (let i = 0; i < this.ops.length; i++) {
+      const done = this.ops[i];
+      if (done !== undefined) ops[i] = done;
+    }
+    for (const inv of this.open.values()) {
+      ops[inv.id] = { kind: 'op', id: inv.id, client: inv.client, session: inv.session === 0 ? null : inv.session, server: inv.server, op: inv.op, invokeUs: inv.invokeUs, completeUs: null, outcome: 'info', result: null, zxid: null };
+    }
+    return this.events.length === 0 ? { header: this.header, ops } : { header: this.header, ops, events: [...this.events] };
+  }
+
+  /** Streams the ops still open as "info" lines (call once, at the end of a streamed run). */
+  flushOpen(): void {
+    if (this.sink === null) return;
+    for (const inv of this.open.values()) {
+      this.sink(JSON.stringify({ kind: 'op', id: inv.id, client: inv.client, session: inv.session === 0 ? null : inv.session, server: inv.server, op: inv.op, invokeUs: inv.invokeUs, completeUs: null, outcome: 'info', result: null, zxid: null }));
+    }
+  }
+}
+
+// ------------------------------------------------------------------ the Zab-level KV runs
+
+/** protocol/zab/kv-sm.ts ops; keys become paths (`k0` → `/k0`). */
+type KvCommand =
+  | { readonly type: 'set'; readonly key: string; readonly value: string }
+  | { readonly type: 'cas'; readonly key: string; readonly version: number; readonly value: string }
+  | { readonly type: 'get'; readonly key: string };
+
+type KvReadResult = { readonly value: string; readonly version: number; readonly mzxid: number } | null;
+
+/**
+ * The KV runs' client (protocol/client/basic-client.ts) reports a failed cas (BADVERSION, a committed
+ * error txn with its zxid) as outcome "fail"; the history makes it a definite "ok" with rc badVersion.
+ */
+export const kvHistoryAdapter: HistoryAdapter = {
+  op(command) {
+    const c = command as KvCommand;
+    const path = `/${c.key}`;
+    switch (c.type) {
+      case 'set':
+        return { type: 'kvSet', path, data: c.value };
+      case 'cas':
+        return { type: 'kvCas', path, data: c.value, version: c.version };
+      case 'get':
+        return { type: 'kvGet', path };
+      default:
+        return null;
+    }
+  },
+  complete(_command, op, c) {
+    const error = (c.result as { error?: unknown } | null)?.error;
+    if (c.outcome === 'info') return { outcome: 'info', result: null, zxid: null, readZxid: null };
+    if (op.type === 'kvGet') {
+      if (c.outcome !== 'ok') return { outcome: 'fail', result: null, zxid: null, readZxid: null };
+      const r = c.result as KvReadResult;
+      const result: ZkResult = r === null ? { rc: 'ok', exists: false } : { rc: 'ok', exists: true, data: r.value, version: r.version, mzxid: r.mzxid };
+      return { outcome: 'ok', result, zxid: null, readZxid: c.zxid };
+    }
+    if (c.outcome === 'ok') return { outcome: 'ok', result: { rc: 'ok', version: (c.result as { version: number }).version }, zxid: c.zxid, readZxid: null };
+    if (error === 'BADVERSION' && c.zxid !== null) return { outcome: 'ok', result: { rc: 'badVersion' }, zxid: c.zxid, readZxid: null };
+    return { outcome: 'fail', result: null, zxid: null, readZxid: null };
+  },
+};
