@@ -66,6 +66,9 @@ export type ZkMultiResult =
   | { ok: false; code: number; name: string; results?: ZkMultiOpResult[] };
 
 // ---- error codes (KeeperException.Code) ------------------------------------------------------
+// Written out again on purpose rather than imported from protocol/tree/errors.ts: the real-server
+// side of the conformance harness must not share zabsim's tables, or a wrong number in them would
+// agree with itself and never be caught.
 
 export const ZK_CODES = {
   OK: 0,
