@@ -22,7 +22,11 @@ export function createRng(seed: string, state?: object): Rng {
     state === undefined
       ? seedrandom.alea(seed, { state: true })
       : seedrandom.alea('', { state: state as seedrandom.State.Alea });
-  const next = (): number => prng.quick();
+  return rngFrom(() => prng.quick(), () => prng.state());
+}
+
+/** Every derived draw in one place, over any source of floats in [0, 1). */
+export function rngFrom(next: () => number, state: () => object): Rng {
   return {
     next,
     intInclusive: (min, max) => (max <= min ? min : min + Math.floor(next() * (max - min + 1))),
@@ -33,7 +37,7 @@ export function createRng(seed: string, state?: object): Rng {
       if (item === undefined) throw new Error('pick from an empty list');
       return item;
     },
-    state: () => prng.state(),
+    state,
   };
 }
 

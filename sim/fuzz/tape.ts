@@ -9,7 +9,7 @@
 // that changed since the capsule was written) falls back to the seeded stream. An unrelated extra
 // draw, or a new message type, therefore no longer shifts every later decision.
 import type { DecisionTape } from '../kernel/kernel.js';
-import type { Rng } from '../rng.js';
+import { rngFrom, type Rng } from '../rng.js';
 
 export type TapeData = Readonly<Record<string, readonly number[]>>;
 
@@ -49,17 +49,5 @@ export class Tape implements DecisionTape {
 
 /** A stream whose every draw goes through the tape under one key (fault target resolution). */
 export function tapedRng(inner: Rng, tape: Tape, key: string): Rng {
-  const next = (): number => tape.decide(key, () => inner.next());
-  return {
-    next,
-    intInclusive: (min, max) => (max <= min ? min : min + Math.floor(next() * (max - min + 1))),
-    chance: (probability) => probability > 0 && next() < probability,
-    exponential: (mean) => Math.floor(-Math.log(1 - next()) * mean),
-    pick<T>(items: readonly T[]): T {
-      const item = items[Math.floor(next() * items.length)];
-      if (item === undefined) throw new Error('pick from an empty list');
-      return item;
-    },
-    state: () => inner.state(),
-  };
+  return rngFrom(() => tape.decide(key, () => inner.next()), () => inner.state());
 }
