@@ -18,7 +18,7 @@ export function initialVote(s: ZabServer): Vote {
 
 export function emptyFle(): FleState {
   const none = { leader: -1, zxid: -1, peerEpoch: -1 };
-  return { logicalclock: 0, proposed: none, recvset: [], outofelection: [], notTimeoutMs: 0, finalizing: false, current: { ...none, electionEpoch: 0 } };
+  return { logicalclock: 0, proposed: none, recvset: [], outofelection: [], notTimeoutMs: 0, finalizing: false, current: { ...none, electionEpoch: 0 }, peerConns: [] };
 }
 
 /** totalOrderPredicate(new, cur): does the new vote beat the current one? */
@@ -97,8 +97,26 @@ export interface ElectionStep {
   readonly leader: NodeId | null;
 }
 
+/**
+ * QuorumCnxManager: when the connection with a peer is established again, its SendWorker sends the
+ * last message it sent that peer, "to ensure that the last message was received". Without this,
+ * a server whose poll keeps being woken by others' notifications never times out, never resends,
+ * and a peer that missed its better vote (lost in a partition) waits forever.
+ */
+function onElectionConnection(s: ZabServer, from: NodeId, conn: number, fx: Fx): ZabServer {
+  const known = s.fle.peerConns[from];
+  if (known === conn) return s;
+  const next = patchServer(s, { fle: { ...s.fle, peerConns: setAt(s.fle.peerConns, from, conn) } });
+  if (known !== undefined && s.fle.logicalclock > 0) {
+    fx.note(`FLE: new connection with ${from}; sending it our last notification again`);
+    fx.send(from, s.role === 'LOOKING' ? notification(s, s.fle.proposed, s.fle.logicalclock) : notification(s, s.fle.current, s.fle.current.electionEpoch));
+  }
+  return next;
+}
+
 /** WorkerReceiver plus the body of lookForLeader's loop. */
-export function onNotification(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ElectionStep {
+export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Notification, fx: Fx): ElectionStep {
+  s = onElectionConnection(s, from, conn, fx);
   if (s.role !== 'LOOKING') {
     // Not electing: tell a LOOKING peer who we follow, so a joiner finds the established leader.
     if (n.state === 'LOOKING') fx.send(from, notification(s, s.fle.current, s.fle.current.electionEpoch));

@@ -114,7 +114,7 @@ function endElection(s: ZabServer, leader: NodeId, fx: Fx): ZabServer {
 function onDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, fx: Fx): ZabServer {
   switch (msg.type) {
     case 'NOTIFICATION': {
-      const step = onNotification(s, from, msg, fx);
+      const step = onNotification(s, from, conn, msg, fx);
       return step.leader === null ? step.server : endElection(step.server, step.leader, fx);
     }
     case 'CLIENT_REQUEST':

@@ -29,6 +29,8 @@ export interface FleState {
   readonly finalizing: boolean;
   /** The vote this server reports while not LOOKING (FOLLOWING/LEADING notifications). */
   readonly current: Vote & { readonly electionEpoch: number };
+  /** The election connection each peer's notifications last came on (QuorumCnxManager's sockets). */
+  readonly peerConns: readonly (number | undefined)[];
 }
 
 /** The leader's view of one learner (LearnerHandler). */

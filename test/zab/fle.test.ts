@@ -137,13 +137,27 @@ describe('joining an established leader (checkLeader)', () => {
 
   test('a server that is not LOOKING answers a LOOKING peer with its current vote and changes nothing', () => {
     const leader = steps(boot(3, config()), [deliver(1, vote(3, 0, 0, 1)), timeout('finalize')]).next;
-    const r = step(leader, deliver(2, vote(2, 0, 0, 1)));
+    // The first notification from 2 only records its connection (QuorumCnxManager's socket).
+    const known = step(leader, deliver(2, vote(2, 0, 0, 1))).next;
+    const r = step(known, deliver(2, vote(2, 0, 0, 1)));
     expect(r.next).toBe(r.before);
     expect(show(r.effects, ['send'])).toEqual(['send 2 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LEADING']);
     // Two non-LOOKING servers ignore each other: a no-op returns the same object with no effects.
     const quiet = step(leader, deliver(1, vote(3, 0, 0, 1, 'FOLLOWING')));
     expect(quiet.next).toBe(leader);
     expect(quiet.effects).toEqual([]);
+  });
+});
+
+describe('QuorumCnxManager resends the last message on a new connection', () => {
+  test('a notification from a known peer on a new connection gets our last notification again', () => {
+    // Server 2 holds the better vote but is never woken by a timeout (others keep waking its poll).
+    // When 1 reaches it over a new connection, 2 must resend its vote, or 1 never learns of it.
+    const s2 = steps(boot(2, config()), [deliver(1, vote(1, 0, 0, 1), 1)]).next;
+    const same = step(s2, deliver(1, vote(1, 0, 0, 1), 1));
+    expect(show(same.effects, ['send'])).toEqual([]);
+    const again = step(s2, deliver(1, vote(1, 0, 0, 1), 2));
+    expect(show(again.effects, ['send'])).toEqual(['send 1 NOTIFICATION vote=2 zxid=0:0 round=1 peerEpoch=0 LOOKING']);
   });
 });
 
