@@ -27,20 +27,10 @@ import {
   javaHashSetRemove,
 } from './java-hash-set.js';
 import { formatSequence, isValidPath, parentPathOf } from './path.js';
-import type { DataTree, MultiSubTxn, OpTxn, PrepContext, SessionId, Txn, TxnBody, WriteOp, WriteRequest, ZnodeData } from './types.js';
+import type { DataTree, MultiSubTxn, OpTxn, PrepContext, Txn, TxnBody, WriteOp, WriteRequest, Znode, ZnodeData } from './types.js';
 
 /** StatPersisted: the stat fields a change record carries (cversion is the persisted count). */
-export interface PersistedStat {
-  readonly czxid: Zxid;
-  readonly mzxid: Zxid;
-  readonly pzxid: Zxid;
-  readonly ctime: number;
-  readonly mtime: number;
-  readonly version: number;
-  readonly cversion: number;
-  readonly aversion: number;
-  readonly ephemeralOwner: SessionId;
-}
+export type PersistedStat = Omit<Znode, 'data' | 'acl' | 'children'>;
 
 /** ZooKeeperServer.ChangeRecord. */
 export interface ChangeRecord {

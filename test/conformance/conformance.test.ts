@@ -2,28 +2,15 @@
 // answer (NODEEXISTS, sequential names, BADVERSION, NOTEMPTY, multi failure results, ACLs, watches,
 // zxid accounting), identically whether the sessions sit on the leader or on a follower.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ensemble } from './ensemble.js';
-import { startEnsemble } from './ensemble.js';
+import { describe, expect, it } from 'vitest';
+import { useLiveEnsemble } from './live-ensemble.js';
 import { ACLS, sampleSequences } from './ops.js';
 import { runSequence } from './real-runner.js';
 import type { Op, OpResult, OpValue, RecordedSequence, RecStat, WatchEventRec } from './types.js';
 import { mask, sessionLabels } from './types.js';
 
-let ensemble: Ensemble | undefined;
+const ens = useLiveEnsemble();
 
-beforeAll(async () => {
-  ensemble = await startEnsemble();
-}, 180_000);
-
-afterAll(async () => {
-  await ensemble?.stop();
-}, 30_000);
-
-function ens(): Ensemble {
-  if (ensemble === undefined) throw new Error('ensemble not started');
-  return ensemble;
-}
 
 const open = ACLS.open;
 

@@ -3,9 +3,8 @@
 // 3-server ensemble through zabsim's client library), sessions on the same kind of server (leader or
 // follower), and requires identical masked results: paths, error codes, Stat fields with relative
 // zxids, multi results, child order and per-op watch events.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ensemble } from './ensemble.js';
-import { startEnsemble } from './ensemble.js';
+import { describe, expect, it } from 'vitest';
+import { useLiveEnsemble } from './live-ensemble.js';
 import { sampleSequences } from './ops.js';
 import { runSequence } from './real-runner.js';
 import { runSequenceSim } from './sim-runner.js';
@@ -15,19 +14,11 @@ const SEED = 20261122;
 const SEQUENCES = 200;
 const OPS = 30;
 
-let ensemble: Ensemble | undefined;
-
-beforeAll(async () => {
-  ensemble = await startEnsemble();
-}, 180_000);
-
-afterAll(async () => {
-  await ensemble?.stop();
-}, 30_000);
+const ens = useLiveEnsemble();
 
 describe('zabsim against the live ensemble', () => {
   it(`agrees on ${SEQUENCES} generated sequences of ${OPS} ops`, async () => {
-    if (ensemble === undefined) throw new Error('ensemble not started');
+    const ensemble = ens();
     const plans = sampleSequences(SEED, SEQUENCES, OPS);
     let compared = 0;
     for (let i = 0; i < plans.length; i++) {
