@@ -36,17 +36,18 @@ export function truncateLog(log: PVec<Txn>, zxid: Zxid): PVec<Txn> {
 }
 
 export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
+  // Object literals, not spreads: an append runs once per txn per server.
   switch (write.kind) {
     case 'acceptedEpoch':
-      return { ...disk, acceptedEpoch: write.epoch };
+      return { acceptedEpoch: write.epoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: disk.log };
     case 'currentEpoch':
-      return { ...disk, currentEpoch: write.epoch };
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: write.epoch, snapshot: disk.snapshot, log: disk.log };
     case 'append':
-      return { ...disk, log: pvecPush(disk.log, write.txn) };
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: pvecPush(disk.log, write.txn) };
     case 'truncate':
-      return { ...disk, log: truncateLog(disk.log, write.zxid) };
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: truncateLog(disk.log, write.zxid) };
     case 'snapshot':
-      return { ...disk, snapshot: write.snapshot, log: pvecEmpty() };
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: write.snapshot, log: pvecEmpty() };
   }
 }
 

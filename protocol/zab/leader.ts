@@ -352,9 +352,9 @@ function onForwardedRequest(s: ZabServer, from: NodeId, client: NodeId, xid: num
 function drainQueued(s: ZabServer, fx: Fx): ZabServer {
   let next = s;
   while (next.leader !== null && next.role === 'LEADING' && next.leader.queued.length > 0 && next.leader.outstanding.length < next.config.maxOutstanding) {
-    const [head, ...rest] = next.leader.queued;
+    const head = next.leader.queued[0];
     if (head === undefined) break;
-    next = withLeader(next, { queued: rest });
+    next = withLeader(next, { queued: next.leader.queued.slice(1) });
     next = propose(next, { server: head.origin, client: head.client, xid: head.xid }, head.op, fx);
   }
   return next;
@@ -381,18 +381,13 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     if (h.observer && !hasMutant(s.config, 'count-observer-acks')) continue;
     fx.send(h.sid, { type: 'PROPOSAL', txn });
   }
-  return {
-    ...s,
-    log: pushLog(s, txn),
-    fsyncToken: token,
-    leader: {
-      ...l,
-      lastProposed: zxid,
-      prepState,
-      outstanding: [...l.outstanding, { txn, acks: [] }],
-      selfAckBatches: [...l.selfAckBatches, { token, zxids: [zxid] }],
-    },
-  };
+  const leader = patchLeader(l, {
+    lastProposed: zxid,
+    prepState,
+    outstanding: [...l.outstanding, { txn, acks: [] }],
+    selfAckBatches: [...l.selfAckBatches, { token, zxids: [zxid] }],
+  });
+  return patchServer(s, { log: pushLog(s, txn), fsyncToken: token, leader });
 }
 
 function pushLog(s: ZabServer, txn: Txn): ZabServer['log'] {
@@ -443,8 +438,9 @@ function canCommit(s: ZabServer, o: Outstanding): boolean {
 /** tryToCommit succeeded for the head: COMMIT to participants, INFORM to observers, apply, answer. */
 function commitHead(s: ZabServer, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  const [head, ...rest] = l.outstanding;
+  const head = l.outstanding[0];
   assert(head !== undefined, 'commit with nothing outstanding');
+  const rest = l.outstanding.slice(1);
   const txn = head.txn;
   const index = s.applied;
   if (s.applied !== s.committed) assert(false, 'leader applied state runs ahead of its commits');
@@ -456,14 +452,13 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   }
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  let next: ZabServer = {
-    ...s,
+  let next: ZabServer = patchServer(s, {
     state: applied.state,
     applied: index + 1,
     committed: index + 1,
     lastProcessedZxid: txn.zxid,
-    leader: { ...l, outstanding: rest, lastCommitted: txn.zxid, prepState: smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid) },
-  };
+    leader: patchLeader(l, { outstanding: rest, lastCommitted: txn.zxid, prepState: smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid) }),
+  });
   next = afterApply(next, txn, applied.result, fx);
   return drainQueued(next, fx);
 }

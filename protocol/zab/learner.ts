@@ -283,13 +283,9 @@ function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null): ZabServer {
   const index = s.applied;
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
-  let next: ZabServer = patchServer(s, { state: applied.state, applied: index + 1, lastProcessedZxid: txn.zxid });
-  if (fx !== null) {
-    fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-    next = patchServer(next, { committed: index + 1 });
-    next = afterApply(next, txn, applied.result, fx);
-  }
-  return next;
+  if (fx === null) return patchServer(s, { state: applied.state, applied: index + 1, lastProcessedZxid: txn.zxid });
+  fx.observe({ kind: 'commit', zxid: txn.zxid, index });
+  return afterApply(patchServer(s, { state: applied.state, applied: index + 1, lastProcessedZxid: txn.zxid, committed: index + 1 }), txn, applied.result, fx);
 }
 
 function nextToken(s: ZabServer): [ZabServer, number] {

@@ -28,6 +28,11 @@ interface Open {
   readonly invokeUs: number;
 }
 
+/** A number, not a string, keys open ops: this runs for every client operation. Node ids are small. */
+function opKey(client: number, xid: number): number {
+  return client * 4_294_967_296 + xid;
+}
+
 export class HistoryRecorder implements KernelObserver {
   private readonly adapter: HistoryAdapter;
   private readonly header: ZkHistoryHeader;
@@ -35,7 +40,7 @@ export class HistoryRecorder implements KernelObserver {
   /** Finished ops by id (holes while an op is open). */
   private readonly ops: (ZkHistoryOp | undefined)[] = [];
   private readonly events: ZkHistoryEvent[] = [];
-  private readonly open = new Map<string, Open>();
+  private readonly open = new Map<number, Open>();
   private seq = 0;
 
   constructor(adapter: HistoryAdapter, meta: Record<string, unknown> = {}, sink: ((line: string) => void) | null = null) {
@@ -58,11 +63,11 @@ export class HistoryRecorder implements KernelObserver {
         if (op === null) return;
         const id = this.ops.length;
         this.ops.push(undefined);
-        this.open.set(`${o.client}:${o.xid}`, { id, client: o.client, session: o.session ?? null, server: o.server, op, command: o.op, invokeUs: nowUs });
+        this.open.set(opKey(o.client, o.xid), { id, client: o.client, session: o.session ?? null, server: o.server, op, command: o.op, invokeUs: nowUs });
         return;
       }
       case 'complete': {
-        const key = `${o.client}:${o.xid}`;
+        const key = opKey(o.client, o.xid);
         const inv = this.open.get(key);
         if (inv === undefined) return;
         this.open.delete(key);

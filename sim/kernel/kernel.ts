@@ -115,6 +115,10 @@ export class Kernel {
   /** Observers with a `sent` / `persisted` hook: empty (one length check) unless a trigger is armed. */
   private readonly sendObservers: KernelObserver[] = [];
   private readonly persistObservers: KernelObserver[] = [];
+  /** Observers per hook, so a step calls only the hooks that exist (the hot path runs per event). */
+  private readonly deliverObservers: KernelObserver[] = [];
+  private readonly stepObservers: KernelObserver[] = [];
+  private readonly observeObservers: KernelObserver[] = [];
   private tape: DecisionTape | null = null;
   private stopRequested: string | null = null;
   private readonly windows: LinkFaultWindow[];
@@ -163,6 +167,9 @@ export class Kernel {
     this.observers.push(observer);
     if (observer.sent !== undefined) this.sendObservers.push(observer);
     if (observer.persisted !== undefined) this.persistObservers.push(observer);
+    if (observer.delivered !== undefined) this.deliverObservers.push(observer);
+    if (observer.stepped !== undefined) this.stepObservers.push(observer);
+    if (observer.observe !== undefined) this.observeObservers.push(observer);
   }
 
   /** Replay by meaning: take random decisions from (and record them on) a keyed tape. */
@@ -437,7 +444,7 @@ export class Kernel {
     if (this.trace.enabled) {
       this.trace.text(`{"t":${this.nowUs},"k":"deliver","from":${from},"to":${node.id},"conn":${event.conn},"sent":${event.sentUs},"msg":${JSON.stringify(node.program.describe(event.msg))}}`);
     }
-    for (const o of this.observers) o.delivered?.(from, node.id, event.msg, this.nowUs);
+    for (const o of this.deliverObservers) o.delivered!(from, node.id, event.msg, this.nowUs);
     this.step(node, { type: 'deliver', from, conn: event.conn, msg: event.msg });
   }
 
@@ -460,7 +467,7 @@ export class Kernel {
     const [next, effects] = transition;
     node.state = next;
     if (effects.length > 0) this.execute(node, effects);
-    for (const o of this.observers) o.stepped?.(node.id, next, this.nowUs);
+    for (const o of this.stepObservers) o.stepped!(node.id, next, this.nowUs);
   }
 
   private execute(node: NodeRuntime, effects: readonly Effect<unknown, unknown, unknown>[]): void {
@@ -486,8 +493,10 @@ export class Kernel {
           break;
         case 'fsync': {
           const d = this.options.disk;
-          const draw = (): number => this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs);
-          const atUs = this.nowUs + (this.tape === null ? draw() : this.tape.decide(`${node.id} fsync`, draw));
+          // No closure unless a tape is set: this runs once per log write.
+          const atUs =
+            this.nowUs +
+            (this.tape === null ? this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs) : this.tape.decide(`${node.id} fsync`, () => this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs)));
           // `conn` carries the absolute write mark, `from` the reducer's token.
           this.push(FSYNC, node.id, atUs, effect.token, node.flushedCount + node.pending.length, null, '', node.incarnation);
           break;
@@ -496,8 +505,11 @@ export class Kernel {
           const gen = (node.timers.get(effect.timer) ?? this.nextTimerGen) + 1;
           this.nextTimerGen = gen;
           node.timers.set(effect.timer, gen);
-          const draw = (): number => this.timerRng.intInclusive(effect.minUs, effect.maxUs);
-          const durationUs = Math.round((this.tape === null ? draw() : this.tape.decide(`${node.id} timer ${effect.timer}`, draw)) * node.timerSkew);
+          const picked =
+            this.tape === null
+              ? this.timerRng.intInclusive(effect.minUs, effect.maxUs)
+              : this.tape.decide(`${node.id} timer ${effect.timer}`, () => this.timerRng.intInclusive(effect.minUs, effect.maxUs));
+          const durationUs = Math.round(picked * node.timerSkew);
           const atUs = this.nowUs + durationUs;
           if (tracing) this.trace.text(`{"t":${this.nowUs},"k":"setTimer","node":${node.id},"timer":${JSON.stringify(effect.timer)},"at":${atUs}}`);
           this.push(TIMER, node.id, atUs, 0, gen, null, effect.timer, node.incarnation);
@@ -508,7 +520,7 @@ export class Kernel {
           break;
         case 'observe':
           if (tracing) this.trace.line({ t: this.nowUs, k: 'observe', node: node.id, what: effect.what });
-          for (const o of this.observers) o.observe?.(node.id, effect.what, this.nowUs);
+          for (const o of this.observeObservers) o.observe!(node.id, effect.what, this.nowUs);
           break;
         case 'note':
           if (tracing) this.trace.line({ t: this.nowUs, k: 'note', node: node.id, text: effect.text });
