@@ -112,8 +112,9 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
   }
   parts.push('</section>');
 
-  const repro = options.repro ?? capsule?.['repro'] ?? capsule?.['minimal'] ?? capsule?.['shrunk'];
-  if (capsule !== null || repro !== undefined) parts.push(reproSection(model, capsule, repro));
+  const capsulePath = typeof options.capsule === 'string' ? options.capsule : undefined;
+  const repro = options.repro ?? capsule?.['repro'] ?? capsule?.['minimal'] ?? capsule?.['shrunk'] ?? fuzzSteps(capsule);
+  if (capsule !== null || repro !== undefined) parts.push(reproSection(model, capsule, repro, capsulePath));
 
   parts.push(
     '<section id="viewer" class="panel">',
@@ -160,12 +161,35 @@ function storyLine(model: ReportModel, item: StoryItem): string {
   return `<li class="story-${item.kind}"${who}><button type="button" class="jump" data-t="${item.t}">${escapeHtml(secs(item.t))}</button> ${escapeHtml(item.text)}</li>`;
 }
 
-function reproSection(model: ReportModel, capsule: Json | null, repro: unknown): string {
+const FUZZ_CAPSULE = 'zabsim-fuzz-capsule';
+
+/** A fuzz capsule's own step list (its fault plan, workload and liveness core) as the repro. */
+function fuzzSteps(capsule: Json | null): Json | undefined {
+  if (capsule?.['kind'] !== FUZZ_CAPSULE || !Array.isArray(capsule['steps'])) return undefined;
+  return { summary: `Failure: ${String(capsule['detail'] ?? capsule['failure'])}`, steps: capsule['steps'] };
+}
+
+/** How to re-run what the report shows: a fuzz capsule replays by meaning, a run re-runs by seed. */
+function replayCommand(model: ReportModel, capsule: Json | null, capsulePath: string | undefined): string {
+  if (typeof capsule?.['command'] === 'string') return capsule['command'];
+  if (capsule?.['kind'] === FUZZ_CAPSULE) {
+    if (capsulePath !== undefined) return `npx zabsim replay ${capsulePath}`;
+    const c = (capsule['case'] ?? {}) as Json;
+    const mutants = Array.isArray(c['mutants']) ? (c['mutants'] as unknown[]) : [];
+    return `npx zabsim fuzz --profile ${String(c['profile'])} --start ${String(capsule['fuzzSeed'])} --seeds 1${mutants.length === 1 ? ` --mutant ${String(mutants[0])}` : ''}`;
+  }
+  const opts = (capsule?.['options'] ?? model.options ?? {}) as Json;
+  return `npx zabsim run ${String(opts['scenario'] ?? model.scenario)} --seed ${String(opts['seed'] ?? model.seed)}`;
+}
+
+function reproSection(model: ReportModel, capsule: Json | null, repro: unknown, capsulePath: string | undefined): string {
   const h = escapeHtml;
   const out: string[] = ['<section id="repro" class="panel"><h2>Minimal repro</h2>'];
-  const opts = (capsule?.['options'] ?? model.options ?? {}) as Json;
-  const command = typeof capsule?.['command'] === 'string' ? capsule['command'] : `npx zabsim run ${String(opts['scenario'] ?? model.scenario)} --seed ${String(opts['seed'] ?? model.seed)}`;
-  out.push(`<p>Replay: <code class="cmd">${h(command)}</code></p>`);
+  out.push(`<p>Replay: <code class="cmd">${h(replayCommand(model, capsule, capsulePath))}</code></p>`);
+  if (capsulePath !== undefined) out.push(`<p>Capsule: <code class="capsule">${h(capsulePath)}</code></p>`);
+  if (capsulePath !== undefined && capsule?.['kind'] === FUZZ_CAPSULE && !capsulePath.endsWith('.shrunk.capsule.json')) {
+    out.push(`<p>Shrink it: <code>${h(`npx zabsim shrink ${capsulePath}`)}</code></p>`);
+  }
   if (typeof capsule?.['trace'] === 'string') out.push(`<p>Trace: <code>${h(capsule['trace'])}</code></p>`);
   if (repro === undefined) {
     out.push('<p class="muted">The capsule carries no shrunk repro; the replay command above reproduces the full run.</p>');

@@ -1,6 +1,7 @@
-// JUnit XML for CI (ecosystem.md §9.3): a run becomes one testcase per checker, a fuzz campaign one
-// testcase per seed, `zabsim check` one testcase per history file. Times are in seconds. Several
-// violations of one testcase merge into one <failure>, since some consumers keep only the first.
+// JUnit XML for CI (ecosystem.md §9.3): a run becomes one testcase per checker, a narrated scenario
+// one testcase, a fuzz campaign one testcase per seed, `zabsim check` one testcase per history
+// file. Times are in seconds. Several violations of one testcase merge into one <failure>, since
+// some consumers keep only the first.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { escapeXml } from './escape.js';
@@ -145,6 +146,8 @@ export interface SeedResult {
   readonly liveness?: string;
   readonly error?: string;
   readonly artefacts?: Artefacts;
+  /** Not counted (a mutant sweep's failure that happens without the mutant too): reported as <skipped>. */
+  readonly skipped?: string;
 }
 
 /** `zabsim fuzz`: one testcase per seed, named `seed=<seed>`. */
@@ -153,6 +156,7 @@ export function junitForFuzz(scenario: string, results: readonly SeedResult[], p
     const base = { name: `seed=${r.seed}`, classname: `fuzz.${scenario}`, timeSec: r.timeSec };
     const extra = artefactLines(r.artefacts ?? {});
     if (r.error !== undefined) return { ...base, error: { message: r.error, type: 'internal-error', body: extra.join('\n') } };
+    if (r.skipped !== undefined) return { ...base, skipped: r.skipped, ...(extra.length === 0 ? {} : { systemOut: extra.join('\n') }) };
     const failure = mergeViolations(r.violations, extra);
     if (failure !== undefined) return { ...base, failure };
     if (r.exitCode === 3) return { ...base, failure: { message: `liveness: ${r.liveness ?? 'no progress'}`, type: 'liveness', body: extra.join('\n') } };
@@ -160,6 +164,35 @@ export function junitForFuzz(scenario: string, results: readonly SeedResult[], p
     return base;
   });
   return { name: `fuzz:${scenario}`, timeSec: results.reduce((n, r) => n + r.timeSec, 0), cases, properties };
+}
+
+export interface ScenarioResultLike {
+  readonly scenario: string;
+  readonly file: string;
+  readonly expectations: number;
+  readonly errors: readonly string[];
+  readonly commandErrors: number;
+  readonly verdicts: Readonly<Record<string, string>>;
+  readonly exitCode: number;
+}
+
+/**
+ * `zabsim run <narrated scenario>`: one testcase, passing exactly when the run exits 0. Failed
+ * expectations are the failure; with every expectation held, a nonzero exit means the run shows a
+ * violation (a bug scenario reproducing its bug), which fails too, named by its checkers. A broken
+ * command is an error. The checkers' verdicts go to system-out.
+ */
+export function junitForScenario(r: ScenarioResultLike, timeSec: number, artefacts: Artefacts = {}): JUnitSuite {
+  const base = { name: r.scenario, classname: `scenario.${r.file}`, timeSec };
+  const lines = artefactLines(artefacts);
+  const violated = Object.entries(r.verdicts).filter(([, v]) => v === 'violated').map(([k]) => k);
+  const systemOut = [...Object.entries(r.verdicts).map(([k, v]) => `${k}: ${v}`), ...lines].join('\n');
+  let c: JUnitCase = { ...base, systemOut };
+  const failedExpectations: JUnitFailure = { message: `${r.errors.length} of ${r.expectations} expectations failed: ${r.errors[0] ?? ''}`, type: 'expectation', body: [...r.errors, ...lines].join('\n') };
+  if (r.commandErrors > 0) c = { ...c, error: { ...failedExpectations, type: 'scenario-error' } };
+  else if (r.errors.length > 0) c = { ...c, failure: failedExpectations };
+  else if (r.exitCode !== 0) c = { ...c, failure: { message: `every expectation held, but the run shows ${violated.join(', ') || `exit code ${r.exitCode}`} violated`, type: violated.join(',') || 'exit-code', body: lines.join('\n') } };
+  return { name: `scenario:${r.scenario}`, timeSec, cases: [c], properties: { file: r.file, expectations: String(r.expectations), exitCode: String(r.exitCode) } };
 }
 
 export interface CheckResultLike {

@@ -1,6 +1,8 @@
 // `zabsim check <file> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--junit F.xml] [--json]`:
-// checks one history file for linearizability and prints the verdict and the time taken.
-// Exit codes: 0 linearizable, 1 not linearizable, 2 bad usage or input, 4 unknown (budget) or internal error.
+// checks one history file for linearizability and prints the verdict and the time taken. A zabsim NDJSON
+// history (model zk) also goes through the other client checkers (sequential-reads, fifo-client-order,
+// watch-order, session-ephemerals); each verdict is printed, and the file's verdict is the worst of them.
+// Exit codes: 0 every checker passes, 1 a violation, 2 bad usage or input, 4 unknown (budget) or internal error.
 
 import { readFileSync } from 'node:fs';
 import { realpathSync } from 'node:fs';
@@ -11,7 +13,8 @@ import { checkOperations } from '../checkers/linearizability/search.js';
 import { registerModel } from '../checkers/linearizability/register.js';
 import { kvModel } from '../checkers/linearizability/kv.js';
 import type { LinearizabilityResult, Model, Operation, Verdict } from '../checkers/linearizability/model.js';
-import { checkZkWrites } from '../checkers/zk-writes.js';
+import { checkClientHistory } from '../checkers/client.js';
+import type { ClientCheckResult } from '../checkers/client.js';
 import { inferHistoryFormat } from '../history/detect.js';
 import { parseNdjsonHistory } from '../history/ndjson.js';
 import { parsePorcupineEtcd, parsePorcupineKv } from '../history/porcupine.js';
@@ -19,14 +22,15 @@ import { HISTORY_FORMATS, HistoryFormatError } from '../history/types.js';
 import type { HistoryFormat } from '../history/types.js';
 import { junitForCheck, writeJUnit } from '../../reports/junit.js';
 
-const USAGE = 'usage: zabsim check <file> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--junit FILE.xml] [--json]';
+export const CHECK_USAGE = 'usage: zabsim check <file> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--junit FILE.xml] [--json]';
 
 type CheckModel = 'register' | 'kv' | 'zk';
 const MODELS: readonly CheckModel[] = ['register', 'kv', 'zk'];
 const DEFAULT_MODEL: Readonly<Record<HistoryFormat, CheckModel>> = { 'porcupine-etcd': 'register', 'porcupine-kv': 'kv', ndjson: 'zk' };
 const EXIT: Readonly<Record<Verdict, number>> = { ok: 0, violated: 1, unknown: 4 };
 
-type Report = { file: string; format: HistoryFormat; model: CheckModel; verdict: Verdict; ms: number; ops: number; witness?: unknown };
+type CheckerReport = { name: string; verdict: Verdict; witness?: unknown; notes?: readonly string[] };
+type Report = { file: string; format: HistoryFormat; model: CheckModel; verdict: Verdict; ms: number; ops: number; witness?: unknown; checkers?: CheckerReport[] };
 
 class UsageError extends Error {}
 
@@ -41,7 +45,7 @@ export async function runCheck(argv: string[]): Promise<number> {
     });
     json = values.json === true;
     if (values.help === true) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${CHECK_USAGE}\n`);
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing <file>' : `expected one <file>, got ${positionals.length}`);
@@ -73,7 +77,7 @@ export async function runCheck(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof UsageError || isParseArgsError(error)) {
-      process.stderr.write(`zabsim check: ${(error as Error).message} (${USAGE})\n`);
+      process.stderr.write(`zabsim check: ${(error as Error).message} (${CHECK_USAGE})\n`);
       return 2;
     }
     process.stderr.write(`zabsim check: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -89,13 +93,25 @@ function isParseArgsError(error: unknown): boolean {
 function checkFile(file: string, text: string, format: HistoryFormat, model: CheckModel): Report {
   if (format === 'ndjson') {
     const history = parseNdjsonHistory(text, file);
-    const result = checkZkWrites(history);
-    const report: Report = { file, format, model, verdict: result.verdict, ms: result.ms, ops: result.checkedOps };
-    if (result.witness !== undefined) report.witness = { reason: result.witness.reason, ops: result.witness.ops, text: result.witness.text };
+    const client = checkClientHistory(history);
+    const results = client.results;
+    const worst = results.find((r) => r.verdict === 'violated') ?? results.find((r) => r.verdict === 'unknown');
+    const report: Report = { file, format, model, verdict: worst?.verdict ?? 'ok', ms: client.ms, ops: history.ops.length };
+    // The first violated checker's witness, prefixed with its name (what JUnit and a one-witness reader show).
+    const w = worst?.witness;
+    if (w !== undefined) report.witness = { checker: worst!.name, reason: w.reason, ops: w.ops, events: w.events, text: `${worst!.name}: ${w.text}` };
+    report.checkers = results.map(checkerReport);
     return report;
   }
   if (format === 'porcupine-etcd') return checkGeneric(file, format, model, registerModel, parsePorcupineEtcd(text, file));
   return checkGeneric(file, format, model, kvModel, parsePorcupineKv(text, file));
+}
+
+function checkerReport(r: ClientCheckResult): CheckerReport {
+  const out: CheckerReport = { name: r.name, verdict: r.verdict };
+  if (r.witness !== undefined) out.witness = { reason: r.witness.reason, ops: r.witness.ops, events: r.witness.events, text: r.witness.text };
+  if (r.notes !== undefined && r.notes.length > 0) out.notes = r.notes;
+  return out;
 }
 
 function checkGeneric<S, I, O>(file: string, format: HistoryFormat, modelName: CheckModel, model: Model<S, I, O>, ops: Operation<I, O>[]): Report {
@@ -140,9 +156,24 @@ function printReport(report: Report, json: boolean): void {
     process.stdout.write(`${JSON.stringify({ ...report, ms })}\n`);
     return;
   }
-  process.stdout.write(`${report.file}: ${VERDICT_TEXT[report.verdict]} (${report.ops} ops, ${report.format}, model ${report.model}, ${ms} ms)\n`);
-  const witness = report.witness as { text?: string } | undefined;
-  if (witness?.text !== undefined) process.stdout.write(`${witness.text}\n`);
+  const checkers = report.checkers;
+  if (checkers === undefined) {
+    process.stdout.write(`${report.file}: ${VERDICT_TEXT[report.verdict]} (${report.ops} ops, ${report.format}, model ${report.model}, ${ms} ms)\n`);
+    const witness = report.witness as { text?: string } | undefined;
+    if (witness?.text !== undefined) process.stdout.write(`${witness.text}\n`);
+    return;
+  }
+  // The writes' verdict heads the report (linearizability); the other checkers follow, one line each.
+  const writes = checkers.find((c) => c.name === 'linearizable-writes')?.verdict ?? 'ok';
+  const others = checkers.filter((c) => c.name !== 'linearizable-writes' && c.verdict !== 'ok').map((c) => `${c.name} ${c.verdict}`);
+  const headline = `writes ${VERDICT_TEXT[writes]}${others.length === 0 ? '' : `; ${others.join(', ')}`}`;
+  process.stdout.write(`${report.file}: ${headline} (${report.ops} ops, ${report.format}, model ${report.model}, ${ms} ms)\n`);
+  for (const c of checkers) {
+    process.stdout.write(`  ${c.name}: ${c.verdict}\n`);
+    const text = (c.witness as { text?: string } | undefined)?.text;
+    if (text !== undefined) process.stdout.write(`${text.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    for (const note of c.notes ?? []) process.stdout.write(`    note: ${note}\n`);
+  }
 }
 
 function isMain(): boolean {

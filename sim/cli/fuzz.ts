@@ -1,9 +1,11 @@
 // `zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n]
-//   [--mutant NAME] [--max-failures K] [--out DIR] [--json] [--list-mutants]`
+//   [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit F.xml]
+//   [--json] [--list-mutants]`
 // `zabsim fuzz --merge a.json b.json ...`
 // Runs fuzz seeds (swarm cases: cluster size and fault mix drawn per seed, a fault phase, then a
 // liveness phase over a healed quorum core) across worker threads. Each failing seed leaves a
-// capsule under reports/out/fuzz/. Exit code: 0 no failure, 1 a safety failure, 3 liveness only.
+// capsule under reports/out/fuzz/, and the first few an HTML report next to it. Exit code: 0 no
+// failure, 1 a safety failure, 3 liveness only.
 // "Unmutated" means ZooKeeper master + the stale-ACK fix (dropStaleAcksOnResync).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,11 +16,13 @@ import { PROFILES, type ProfileName } from '../fuzz/case.js';
 import { PROTOCOL_NOTE, writeCapsule } from '../fuzz/capsule.js';
 import type { SeedOutcome } from '../fuzz/seed.js';
 import { isCounted, sweep } from '../fuzz/sweep.js';
+import { writeJUnit } from '../../reports/junit.js';
 import { EXIT, InputError, UsageError } from './errors.js';
+import { fuzzSuite, writeCapsuleReport, type SeedArtefacts } from './fuzz-artefacts.js';
 import { JsonSyntaxError, parseJson } from './json.js';
 
 export const FUZZ_USAGE =
-  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--out DIR] [--json] [--list-mutants] | zabsim fuzz --merge FILE...';
+  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--list-mutants] | zabsim fuzz --merge FILE...';
 
 export const MUTANTS: readonly Mutant[] = [
   'commit-without-quorum',
@@ -52,6 +56,10 @@ export interface FuzzSummary {
   /** Mutant sweeps: failures that also happen without the mutant (not counted as finding it). */
   readonly unattributed: number;
   readonly capsules: readonly string[];
+  /** HTML reports of the first failing capsules (--reports K of them). */
+  readonly reports: readonly string[];
+  /** The JUnit XML file, when --junit was given. */
+  readonly junit: string | null;
   readonly wallMs: number;
   readonly events: number;
 }
@@ -63,7 +71,16 @@ function int(value: string | undefined, flag: string, min: number, max: number, 
   return n;
 }
 
-export function summarize(profile: ProfileName, mutant: Mutant | null, range: readonly [number, number], outcomes: readonly SeedOutcome[], capsules: readonly string[], wallMs: number): FuzzSummary {
+export function summarize(
+  profile: ProfileName,
+  mutant: Mutant | null,
+  range: readonly [number, number],
+  outcomes: readonly SeedOutcome[],
+  capsules: readonly string[],
+  wallMs: number,
+  reports: readonly string[] = [],
+  junit: string | null = null,
+): FuzzSummary {
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
   let failures = 0;
@@ -95,6 +112,8 @@ export function summarize(profile: ProfileName, mutant: Mutant | null, range: re
     livenessClasses: classes,
     unattributed,
     capsules,
+    reports,
+    junit,
     wallMs: Math.round(wallMs),
     events,
   };
@@ -115,6 +134,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       'max-failures': { type: 'string' },
       out: { type: 'string' },
       capsules: { type: 'string' },
+      reports: { type: 'string' },
+      junit: { type: 'string' },
       json: { type: 'boolean', default: false },
       'list-mutants': { type: 'boolean', default: false },
       merge: { type: 'boolean', default: false },
@@ -130,7 +151,11 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     else for (const m of MUTANTS) process.stdout.write(`${m}\n`);
     return EXIT.ok;
   }
-  if (values.merge) return mergeCommand(positionals, values.json);
+  if (values.merge) {
+    // Merging sees only summaries, not seeds: CI tools combine the shards' own --junit files instead.
+    if (values.junit !== undefined) throw new UsageError('--junit applies to a sweep, not to --merge (give each shard its own --junit FILE)');
+    return mergeCommand(positionals, values.json);
+  }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${FUZZ_USAGE}`);
   const profile = (values.profile ?? 'standard') as ProfileName;
   if (!(profile in PROFILES)) throw new UsageError(`--profile expects quick, standard or deep, got "${values.profile}"`);
@@ -141,6 +166,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const workers = int(values.workers, 'workers', 1, 256, 1);
   const maxFailures = values['max-failures'] === undefined ? null : int(values['max-failures'], 'max-failures', 1, 1_000_000, 1);
   const maxCapsules = int(values.capsules, 'capsules', 0, 10_000, 20);
+  // Each report draws a whole run (about 100 KB and 50 ms for a quick case), so only the first few.
+  const maxReports = int(values.reports, 'reports', 0, 10_000, 5);
   let from = start;
   let to = start + seeds;
   if (values.shard !== undefined) {
@@ -168,13 +195,21 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   if (tty) process.stdout.write('\n');
   const outDir = values.out ?? join('reports', 'out', 'fuzz', `${profile}${mutant === null ? '' : `-${mutant}`}`);
   const capsules: string[] = [];
+  const reports: string[] = [];
+  const artefacts = new Map<number, SeedArtefacts>();
   for (const o of outcomes) {
     if (capsules.length >= maxCapsules) break;
     if (!isCounted(o, mutant)) continue;
     const c = caseForSeed(profile, o.n, mutant === null ? [] : [mutant]);
-    capsules.push(writeCapsule(c, o.n, outDir, `seed-${o.n}`).path);
+    const capsule = writeCapsule(c, o.n, outDir, `seed-${o.n}`).path;
+    capsules.push(capsule);
+    const html = reports.length < maxReports ? writeCapsuleReport(capsule) : null;
+    if (html !== null) reports.push(html);
+    artefacts.set(o.n, html === null ? { capsule } : { capsule, html });
   }
-  const summary = summarize(profile, mutant, [from, to], outcomes, capsules, performance.now() - wallStart);
+  const wallMs = performance.now() - wallStart;
+  if (values.junit !== undefined) writeJUnit(values.junit, [fuzzSuite(profile, mutant, [from, to], outcomes, artefacts, wallMs)]);
+  const summary = summarize(profile, mutant, [from, to], outcomes, capsules, wallMs, reports, values.junit ?? null);
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else printSummary(summary, outcomes, mutant);
   return exitOf(summary);
@@ -196,6 +231,8 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
   for (const [k, v] of Object.entries(s.livenessClasses)) out(`  liveness/${k.padEnd(17)} ${v}`);
   for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n}: ${o.detail.slice(0, 160)}`);
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
+  for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
+  if (s.junit !== null) out(`  junit   ${s.junit}`);
   out(`  ${s.events} events in ${s.wallMs} ms wall`);
 }
 
@@ -241,6 +278,8 @@ function mergeCommand(files: readonly string[], json: boolean): number {
     livenessClasses: classes,
     unattributed: parts.reduce((n, p) => n + (p.unattributed ?? 0), 0),
     capsules: parts.flatMap((p) => p.capsules ?? []),
+    reports: parts.flatMap((p) => p.reports ?? []),
+    junit: null,
     wallMs: parts.reduce((n, p) => n + (p.wallMs ?? 0), 0),
     events: parts.reduce((n, p) => n + (p.events ?? 0), 0),
   };

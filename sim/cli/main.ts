@@ -3,7 +3,7 @@
 import { EXIT, InputError, UsageError } from './errors.js';
 import { replayCommand, REPLAY_USAGE } from './replay.js';
 import { runCommand, RUN_USAGE } from './run.js';
-import { runCheck } from './check.js';
+import { CHECK_USAGE, runCheck } from './check.js';
 import { fuzzCommand, FUZZ_USAGE } from './fuzz.js';
 import { shrinkCommand, SHRINK_USAGE } from './shrink.js';
 import { BUILTIN_SCENARIOS } from '../scenarios/builtin.js';
@@ -17,7 +17,7 @@ commands
   ${REPLAY_USAGE.replace('usage: ', '')}
   ${FUZZ_USAGE.replace('usage: ', '')}
   ${SHRINK_USAGE.replace('usage: ', '')}
-  zabsim check <history> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--json]
+  ${CHECK_USAGE.replace('usage: ', '')}
   zabsim scenarios [--json]
 
 narrated scenarios: zabsim scenarios lists them; zabsim run <name> [--step] runs one

@@ -1,6 +1,7 @@
-// `zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace F] [--report F.html] [--junit F.xml] [--json]`
+// `zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace F] [--report F.html] [--junit F.xml] [--json] [--step]`
 // Runs a scenario, prints a timeline and the verdicts (or one JSON object), and always leaves the
-// trace behind: in --trace F, or under reports/out/ by default.
+// trace behind: in --trace F, or under reports/out/ by default. A narrated catalogue scenario
+// (scenarios/<topic>/) takes --step, --trace, --report, --junit and --json; not --seed or --servers.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,8 +14,9 @@ import { runZab, type RunReport } from '../zab/run.js';
 import { loadScenarioFile } from '../zab/scenario-file.js';
 import type { RunOptions } from '../zab/options.js';
 import { writeHtmlReport } from '../../reports/html.js';
-import { junitForRun, writeJUnit } from '../../reports/junit.js';
+import { junitForRun, junitForScenario, writeJUnit } from '../../reports/junit.js';
 import { catalogueEntry, runCatalogueScenario } from '../scenarios/run-catalogue.js';
+import type { ScriptResult } from '../scenario/zab-script.js';
 
 export const RUN_USAGE = 'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--junit FILE.xml] [--json] [--step]';
 
@@ -62,7 +64,24 @@ export function runCommand(argv: string[]): number {
   const scenario = positionals[0] as string;
   // A narrated catalogue scenario (scenarios/<topic>/<name>.txt): its own seed and cluster.
   const entry = builtinScenario(scenario) === undefined && !scenario.endsWith('.json') ? catalogueEntry(scenario) : undefined;
-  if (entry !== undefined) return runCatalogueScenario(entry, { step: values.step, json: values.json, trace: values.trace, report: values.report });
+  if (entry !== undefined) {
+    // A narrated scenario fixes its own cluster and seed: say so rather than silently ignoring them.
+    for (const flag of ['seed', 'servers', 'observers'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to the narrated scenario "${scenario}" (its ${entry.file} sets the cluster and seed)`);
+    }
+    const wallStart = performance.now();
+    const junit = values.junit;
+    const onResult =
+      junit === undefined
+        ? undefined
+        : (result: ScriptResult, exitCode: number, trace: string): void => {
+            const artefacts = { trace, replay: `npx zabsim run ${scenario}`, ...(values.report === undefined ? {} : { html: values.report }) };
+            writeJUnit(junit, [junitForScenario({ scenario: entry.name, file: entry.file, exitCode, ...result }, (performance.now() - wallStart) / 1000, artefacts)]);
+          };
+    const code = runCatalogueScenario(entry, { step: values.step, json: values.json, trace: values.trace, report: values.report, ...(onResult === undefined ? {} : { onResult }) });
+    if (junit !== undefined && !values.json) process.stdout.write(`${makeChalk().dim(`junit ${junit}`)}\n`);
+    return code;
+  }
   const seed = values.seed ?? '1';
   const servers = intFlag(values.servers, 'servers', 1, 9);
   const observers = intFlag(values.observers, 'observers', 0, 9);
@@ -75,6 +94,7 @@ export function runCommand(argv: string[]): number {
     process.stdout.write(`${line}\n`);
   };
   if (!values.json) {
+    if (values.step) out(c.dim('--step: this scenario has no narrated steps to pause at (zabsim scenarios lists the narrated ones)'));
     out(c.bold(`zabsim run ${options.scenario}  seed=${seed}  servers=${options.servers}  observers=${options.observers}  clients=${options.workload.clients}`));
     out(c.dim(`tickTime=${options.zab.tickTimeMs}ms initLimit=${options.zab.initLimit} syncLimit=${options.zab.syncLimit} syncPersistence=${options.zab.syncPersistence}${options.zab.mutants.length > 0 ? ` mutants=${options.zab.mutants.join(',')}` : ''}`));
   }
@@ -82,18 +102,21 @@ export function runCommand(argv: string[]): number {
   const wallStart = performance.now();
   const report = runZab(options, sink);
   const wallMs = performance.now() - wallStart;
-  const capsulePath = report.exitCode !== EXIT.ok ? writeCapsule(options, report, tracePath) : undefined;
+  const command = `npx zabsim run ${scenario} --seed ${seed}${servers === undefined ? '' : ` --servers ${servers}`}${observers === undefined ? '' : ` --observers ${observers}`}`;
+  const capsulePath = report.exitCode !== EXIT.ok ? writeCapsule(options, report, tracePath, command) : undefined;
   if (values.report !== undefined) {
     writeHtmlReport(tracePath, values.report, { ...(capsulePath === undefined ? {} : { capsule: capsulePath }), description: scenarioDescription(scenario) });
   }
   if (values.junit !== undefined) {
-    const artefacts = { trace: tracePath, replay: `npx zabsim run ${scenario} --seed ${seed}`, ...(capsulePath === undefined ? {} : { capsule: capsulePath }), ...(values.report === undefined ? {} : { html: values.report }) };
+    const artefacts = { trace: tracePath, replay: command, ...(capsulePath === undefined ? {} : { capsule: capsulePath }), ...(values.report === undefined ? {} : { html: values.report }) };
     writeJUnit(values.junit, [junitForRun({ ...report, liveness: report.liveness.reason }, wallMs / 1000, artefacts)]);
   }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(jsonReport(report, tracePath, wallMs))}\n`);
+    const files = { capsule: capsulePath ?? null, report: values.report ?? null, junit: values.junit ?? null };
+    process.stdout.write(`${JSON.stringify({ ...jsonReport(report, tracePath, wallMs), ...files })}\n`);
   } else {
     printVerdicts(report, tracePath, wallMs, out);
+    if (capsulePath !== undefined) out(c.dim(`capsule ${capsulePath}  (zabsim replay ${capsulePath})`));
     if (values.report !== undefined) out(c.dim(`report ${values.report}`));
     if (values.junit !== undefined) out(c.dim(`junit ${values.junit}`));
   }
@@ -139,12 +162,12 @@ function printVerdicts(report: RunReport, tracePath: string, wallMs: number, out
   if (report.error !== undefined) out(c.red(`internal error: ${report.error}`));
 }
 
-/** A failing run leaves a capsule: everything needed to replay it, next to its trace. */
-function writeCapsule(options: RunOptions, report: RunReport, tracePath: string): string {
-  const capsule = tracePath.replace(/\.trace\.ndjson$/, '') + '.capsule.json';
+/** A failing run leaves a capsule: everything needed to replay it, next to its trace (`zabsim replay` takes it). */
+function writeCapsule(options: RunOptions, report: RunReport, tracePath: string, command: string): string {
+  const capsule = tracePath.replace(/(\.trace)?\.ndjson$/, '') + '.capsule.json';
   writeFileSync(
     capsule,
-    JSON.stringify({ kind: 'zabsim-capsule', version: 1, options, trace: tracePath, verdicts: report.verdicts, violations: report.violations.slice(0, 10), exitCode: report.exitCode }, null, 2),
+    JSON.stringify({ kind: 'zabsim-capsule', version: 1, command, options, trace: tracePath, verdicts: report.verdicts, violations: report.violations.slice(0, 10), exitCode: report.exitCode }, null, 2),
   );
   return capsule;
 }

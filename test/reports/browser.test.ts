@@ -1,6 +1,7 @@
 // Proves, in Debian's headless Chromium, that the HTML report draws lanes and message arrows, marks
 // the violation of a real failing run (the stale-ACK finding) and can slice to its causal past, and
 // that markup injected through trace text (notes, messages, znode data) stays inert visible text.
+// A fuzz capsule's report (as `zabsim fuzz` writes it) shows the violation and the capsule's steps.
 // Without /usr/bin/chromium this test fails, saying how to install it: it never skips.
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,9 @@ import { writeHtmlReport } from '../../reports/html.js';
 import { resolveScenario } from '../../sim/cli/run.js';
 import { FileSink } from '../../sim/trace/sink.js';
 import { runZab } from '../../sim/zab/run.js';
+import { writeCapsuleReport } from '../../sim/cli/fuzz-artefacts.js';
+import { caseForSeed } from '../../sim/fuzz/arbitraries.js';
+import { writeCapsule } from '../../sim/fuzz/capsule.js';
 import { writeHostileTrace, XSS_IMG, XSS_SCRIPT } from './fixtures.js';
 
 const OUT = join('reports', 'out');
@@ -90,6 +94,22 @@ describe('report in headless Chromium', () => {
     expect(await page.locator('svg#diagram line.msg.dropped').count()).toBe(1);
     expect(await page.locator('svg#diagram path.cross').count()).toBeGreaterThanOrEqual(1);
     await page.locator('#viewer').screenshot({ path: join(OUT, 'report-hostile.png') });
+    expect(errors).toEqual([]);
+  });
+
+  test('a failing fuzz capsule: its report marks the violation and lists the capsule steps', async () => {
+    const { path: capsule, result } = writeCapsule(caseForSeed('quick', 0, ['commit-without-quorum']), 0, dir, 'seed-0');
+    expect(result.failure).toBe('quorum-commit');
+    const html = writeCapsuleReport(capsule);
+    expect(html).not.toBeNull();
+    const { page, errors } = await open(html as string);
+    expect(await page.locator('#lane-head .lh').count()).toBe(5); // 3 servers, 2 clients
+    expect(await page.locator('svg#diagram line.msg').count()).toBeGreaterThan(10);
+    expect(await page.locator('svg#diagram path.violation-mark').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('svg#diagram text.violation-label').first().textContent()).toContain('quorum-commit');
+    expect(await page.locator('#repro code.cmd').textContent()).toBe(`npx zabsim replay ${capsule}`);
+    expect(await page.locator('#repro ol.repro-steps li').count()).toBeGreaterThan(1);
+    await page.locator('#viewer').screenshot({ path: join(OUT, 'report-fuzz-capsule.png') });
     expect(errors).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 // Proves the HTML report is deterministic, self-contained (no network URLs, script pinned by a CSP
-// hash) and escapes all trace text, and that the model derives lanes, bands, state and the causal
-// past of a violation correctly from a trace.
+// hash) and escapes all trace text, that a fuzz capsule's report replays by capsule and lists the
+// capsule's steps as the repro, and that the model derives lanes, bands, state and the causal past
+// of a violation correctly from a trace.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -42,6 +43,24 @@ describe('html report', () => {
     const hash = createHash('sha256').update(script, 'utf8').digest('base64');
     expect(html).toContain(`script-src 'sha256-${hash}'`);
     expect(html).toContain("default-src 'none'");
+  });
+
+  test('a fuzz capsule: replay by capsule, its steps (escaped) as the repro, and a shrink hint', () => {
+    const capsule = join(dir, 'seed-3.capsule.json');
+    const steps = [`at 10ms: crash leader ${XSS_IMG}`, 'workload: 2 operations (1 writes) from 1 clients'];
+    writeFileSync(capsule, JSON.stringify({ kind: 'zabsim-fuzz-capsule', version: 1, fuzzSeed: 3, failure: 'quorum-commit', detail: `quorum-commit: ${XSS_SCRIPT}`, case: { profile: 'quick', mutants: [] }, steps, trace }));
+    const html = renderHtml(buildModel(trace), { capsule });
+    expect(html).toContain(`<code class="cmd">npx zabsim replay ${escapeHtml(capsule)}</code>`);
+    expect(html).toContain(`npx zabsim shrink ${escapeHtml(capsule)}`);
+    expect(html).toContain('<ol class="repro-steps">');
+    for (const step of steps) expect(html).toContain(`<li>${escapeHtml(step)}</li>`);
+    expect(html).toContain(`Failure: quorum-commit: ${escapeHtml(XSS_SCRIPT)}`);
+    expect(html).not.toContain('<img');
+    // Given as an object (no path), it names the fuzz command that re-runs the seed instead.
+    const fromObject = renderHtml(buildModel(trace), { capsule: JSON.parse(readFileSync(capsule, 'utf8')) as object });
+    expect(fromObject).toContain('<code class="cmd">npx zabsim fuzz --profile quick --start 3 --seeds 1</code>');
+    // A run capsule's own command wins over the one guessed from the trace header.
+    expect(renderHtml(buildModel(trace), { capsule: { kind: 'zabsim-capsule', command: 'npx zabsim run x.json --seed 9' } })).toContain('<code class="cmd">npx zabsim run x.json --seed 9</code>');
   });
 
   test('jsonForScript escapes what could end a script element', () => {

@@ -1,9 +1,12 @@
 // Proves the JUnit XML is well-formed and escaped (markup, quotes, control characters, lone
 // surrogates), counts tests and failures right, merges several violations into one <failure>, and
-// puts time in seconds; an undecided ("unknown") verdict is <skipped>, neither pass nor fail.
+// puts time in seconds; an undecided ("unknown") verdict is <skipped>, neither pass nor fail, as is a
+// mutant sweep's seed that fails without the mutant too; a narrated scenario fails exactly when its
+// run exits nonzero.
 import { describe, expect, test } from 'vitest';
 import { escapeXml } from '../../reports/escape.js';
-import { junitForCheck, junitForFuzz, junitForRun, junitXml, mergeViolations } from '../../reports/junit.js';
+import { junitForCheck, junitForFuzz, junitForRun, junitForScenario, junitXml, mergeViolations } from '../../reports/junit.js';
+import { findAll, parseXml } from './xml.js';
 
 describe('escapeXml', () => {
   test('escapes the five XML specials', () => {
@@ -68,6 +71,40 @@ describe('junitXml', () => {
     const bad = junitXml([junitForCheck({ file: 'h.json', format: 'ndjson', model: 'zk', verdict: 'violated', ms: 1500, ops: 3, witness: { text: 'read <stale>' } })]);
     expect(bad).toContain('failures="1"');
     expect(bad).toContain('>read &lt;stale&gt;</failure>');
+  });
+
+  test('hostile text still parses as XML, and reads back unchanged', () => {
+    const nasty = `<script>"x"</script> & \u0007 ]]> '`;
+    const xml = junitXml([junitForFuzz(nasty, [{ seed: nasty, timeSec: 1, violations: [{ checker: nasty, message: nasty }], exitCode: 1, artefacts: { capsule: nasty } }])]);
+    const root = parseXml(xml);
+    const failure = findAll(root, 'failure')[0];
+    expect(failure?.attrs['type']).toBe(nasty.replace('\u0007', '\uFFFD'));
+    expect(failure?.text).toContain(`capsule: ${nasty.replace('\u0007', '\uFFFD')}`);
+    expect(findAll(root, 'testcase')[0]?.attrs['name']).toBe(`seed=${nasty.replace('\u0007', '\uFFFD')}`);
+    expect(() => parseXml('<a><b></a>')).toThrow(/expected <\/b>/);
+    expect(() => parseXml('<a>x & y</a>')).toThrow(/entity/);
+  });
+
+  test('a seed that fails without the mutant too is skipped, not failed, and keeps its artefacts', () => {
+    const suite = junitForFuzz('quick-ZK-1154', [{ seed: '4', timeSec: 0, violations: [], exitCode: 0, skipped: 'fails without the mutant too', artefacts: { capsule: 'c.json' } }]);
+    const root = parseXml(junitXml([suite]));
+    expect(findAll(root, 'testsuite')[0]?.attrs).toMatchObject({ tests: '1', failures: '0', skipped: '1' });
+    expect(findAll(root, 'skipped')[0]?.attrs['message']).toBe('fails without the mutant too');
+    expect(findAll(root, 'system-out')[0]?.text).toBe('capsule: c.json');
+  });
+
+  test('a narrated scenario: failed expectations fail it; with all held, a violation the run shows fails it too', () => {
+    const base = { scenario: 's', file: 'scenarios/x/s.txt', expectations: 3, commandErrors: 0, verdicts: { 'quorum-commit': 'ok', integrity: 'violated' } };
+    const held = parseXml(junitXml([junitForScenario({ ...base, errors: [], verdicts: { integrity: 'ok' }, exitCode: 0 }, 0.5)]));
+    expect(findAll(held, 'testcase')[0]?.children.map((c) => c.name)).toEqual(['system-out']);
+    const failed = parseXml(junitXml([junitForScenario({ ...base, errors: ['line 7: EXPECTATION FAILED <x>'], exitCode: 1 }, 0.5, { trace: 't.ndjson' })]));
+    expect(findAll(failed, 'failure')[0]?.attrs).toMatchObject({ type: 'expectation', message: '1 of 3 expectations failed: line 7: EXPECTATION FAILED <x>' });
+    expect(findAll(failed, 'failure')[0]?.text).toContain('trace: t.ndjson');
+    const shows = parseXml(junitXml([junitForScenario({ ...base, errors: [], exitCode: 1 }, 0.5)]));
+    expect(findAll(shows, 'failure')[0]?.attrs['type']).toBe('integrity');
+    const broken = parseXml(junitXml([junitForScenario({ ...base, errors: ['line 2: unknown command'], commandErrors: 1, exitCode: 2 }, 0.5)]));
+    expect(findAll(broken, 'error')[0]?.attrs['type']).toBe('scenario-error');
+    expect(findAll(broken, 'testsuites')[0]?.attrs).toMatchObject({ failures: '0', errors: '1' });
   });
 
   test('mergeViolations of nothing is no failure', () => {

@@ -1,0 +1,76 @@
+// What `zabsim fuzz` leaves for people and CI besides capsules: an HTML report next to each of the
+// first failing capsules (its trace drawn, the violation marked, the capsule's steps as the repro),
+// and JUnit XML with one testcase per seed, so a dashboard counts seeds and lists each failure with
+// its checker, detail, capsule and replay command.
+import type { Mutant } from '../../protocol/zab/config.js';
+import { writeHtmlReport } from '../../reports/html.js';
+import { junitForFuzz, type JUnitSuite, type SeedResult } from '../../reports/junit.js';
+import { readCapsule } from '../fuzz/capsule.js';
+import type { ProfileName } from '../fuzz/case.js';
+import type { SeedOutcome } from '../fuzz/seed.js';
+import { isCounted } from '../fuzz/sweep.js';
+
+/** Above this many passing seeds, they become one testcase (a 100,000-seed sweep stays a small file). */
+export const PASSING_CASES_MAX = 10_000;
+
+/** A written capsule of seed `n`, with its HTML report when one was written. */
+export interface SeedArtefacts {
+  readonly capsule: string;
+  readonly html?: string;
+}
+
+/** The HTML report of a fuzz capsule, drawn from the trace it names: `dir/seed-7.capsule.json` → `dir/seed-7.html`. */
+export function writeCapsuleReport(capsule: string): string | null {
+  const trace = readCapsule(capsule).trace;
+  if (trace === null) return null;
+  return writeHtmlReport(trace, capsule.replace(/\.capsule\.json$/, '') + '.html', { capsule });
+}
+
+function replayOf(profile: ProfileName, mutant: Mutant | null, n: number, capsule: string | undefined): string {
+  if (capsule !== undefined) return `npx zabsim replay ${capsule}`;
+  return `npx zabsim fuzz --profile ${profile} --start ${n} --seeds 1${mutant === null ? '' : ` --mutant ${mutant}`}`;
+}
+
+/**
+ * The sweep as one JUnit suite. Seeds carry no wall time of their own (outcomes are deterministic
+ * data), so each seed's time is its share of the sweep's wall time by simulated events.
+ */
+export function fuzzSuite(
+  profile: ProfileName,
+  mutant: Mutant | null,
+  range: readonly [number, number],
+  outcomes: readonly SeedOutcome[],
+  artefacts: ReadonlyMap<number, SeedArtefacts>,
+  wallMs: number,
+): JUnitSuite {
+  const events = outcomes.reduce((n, o) => n + o.events, 0);
+  const share = (o: SeedOutcome): number => (events === 0 ? 0 : (wallMs / 1000) * (o.events / events));
+  const passing = outcomes.filter((o) => o.failure === null);
+  const collapse = passing.length > PASSING_CASES_MAX;
+  const results: SeedResult[] = [];
+  for (const o of outcomes) {
+    if (o.failure === null) {
+      if (!collapse) results.push({ seed: String(o.n), timeSec: share(o), violations: [], exitCode: 0 });
+      continue;
+    }
+    const a = artefacts.get(o.n);
+    const files = { replay: replayOf(profile, mutant, o.n, a?.capsule), ...(a === undefined ? {} : { capsule: a.capsule }), ...(a?.html === undefined ? {} : { html: a.html }) };
+    const base = { seed: String(o.n), timeSec: share(o), artefacts: files };
+    if (!isCounted(o, mutant)) {
+      results.push({ ...base, violations: [], exitCode: 0, skipped: `fails without the mutant too, so not the mutant's doing: ${o.detail}` });
+    } else if (o.failure === 'internal-error') {
+      results.push({ ...base, violations: [], exitCode: 4, error: o.detail });
+    } else {
+      // detail is "<checker>: <message>"; the checker is the testcase's failure type.
+      const message = o.detail.startsWith(`${o.failure}: `) ? o.detail.slice(o.failure.length + 2) : o.detail;
+      results.push({ ...base, violations: [{ checker: o.failure, message }], exitCode: o.failure === 'liveness' ? 3 : 1 });
+    }
+  }
+  const name = `${profile}${mutant === null ? '' : `-${mutant}`}`;
+  const suite = junitForFuzz(name, results, { profile, mutant: mutant ?? 'none', seedRange: `${range[0]}..${range[1] - 1}` });
+  if (!collapse) return { ...suite, timeSec: wallMs / 1000 };
+  const first = passing[0]?.n ?? range[0];
+  const last = passing.at(-1)?.n ?? range[1] - 1;
+  const summary = { name: `seeds=${first}..${last} passing`, classname: `fuzz.${name}`, timeSec: passing.reduce((t, o) => t + share(o), 0), systemOut: `${passing.length} seeds passed every checker (one testcase for all, above ${PASSING_CASES_MAX})` };
+  return { ...suite, timeSec: wallMs / 1000, cases: [...suite.cases, summary] };
+}
