@@ -32,9 +32,12 @@ import { groupRecipe } from '../../protocol/client/recipes/group.js';
 import { zkStateMachine } from '../../protocol/service/zk-sm.js';
 import { ephemeralsOf, getNode, type DataTree } from '../../protocol/tree/index.js';
 import { TriggerWatch } from '../fuzz/triggers.js';
+import { AssertionError } from '../../protocol/assert.js';
+import { EXIT } from '../cli/errors.js';
 import { applyFaultIn, describeAction, describeTrigger, type FaultAction, type FaultEvent, type Target, type Trigger } from '../zab/faults.js';
 import { forkRng } from '../rng.js';
 import { TRACE_VERSION } from '../trace/sink.js';
+import { judgeProgress, LIVENESS_CLASSES } from './progress.js';
 import { describeClaim, describeZkCommand, describeZkCompletion, zkCallOf, ZK_CALL_SYNTAX } from './zk-words.js';
 
 const MS = 1000;
@@ -99,7 +102,7 @@ export interface ScriptResult {
   readonly expectations: number;
   /** Every stanza as run: its narration, command, output and the virtual time after it. */
   readonly steps: readonly StepResult[];
-  /** The checkers' final verdicts (empty when no cluster was created). */
+  /** The checkers' final verdicts (empty when no cluster was created), and `liveness` if checked. */
   readonly verdicts: Readonly<Record<string, 'ok' | 'violated'>>;
   /** How many commands failed to run (bad arguments, unknown names): the scenario itself is wrong. */
   readonly commandErrors: number;
@@ -161,8 +164,20 @@ export function runZabScript(input: string, options: ScriptOptions = {}): Script
     steps.push(step);
     options.onStep?.(step);
   }
-  const verdicts = script.finish();
+  const verdicts = script.finish(commandErrors);
   return { text: renderDatadriven(pieces, outputs), errors: script.errors, expectations: script.expectations, steps, verdicts, commandErrors };
+}
+
+/**
+ * The exit code of a scenario run, as for any zabsim run: 2 a command that cannot run; 1 a failed
+ * expectation, or a safety checker violated (a bug scenario that reproduces its violation, as it
+ * expects, exits 1 too); 3 the last `check liveness` found the ensemble not recovered; else 0.
+ */
+export function scenarioExitCode(result: Pick<ScriptResult, 'errors' | 'commandErrors' | 'verdicts'>): number {
+  if (result.commandErrors > 0) return EXIT.usage;
+  if (result.errors.length > 0) return EXIT.safety;
+  if (Object.entries(result.verdicts).some(([name, v]) => name !== 'liveness' && v === 'violated')) return EXIT.safety;
+  return result.verdicts['liveness'] === 'violated' ? EXIT.liveness : EXIT.ok;
 }
 
 export class ZabScript {
@@ -199,6 +214,8 @@ export class ZabScript {
   /** Which recipe each recipe client runs. */
   private readonly recipes = new Map<NodeId, string>();
   private readonly expiredSessions = new Set<number>();
+  /** The verdict of the last `check liveness`, if the scenario asked. */
+  private liveness: { readonly ok: boolean; readonly text: string } | null = null;
 
   constructor(tee: TraceSink | null = null) {
     this.tee = tee;
@@ -215,11 +232,13 @@ export class ZabScript {
     else this.tee?.line({ k: 'phase', t: 0, phase: `step ${step}`, note: text });
   }
 
-  /** Ends the run: returns the checkers' verdicts and writes them into the trace. */
-  finish(): Record<string, 'ok' | 'violated'> {
+  /** Ends the run: returns the checkers' verdicts and writes them, with the exit code, into the trace. */
+  finish(commandErrors = 0): Record<string, 'ok' | 'violated'> {
     if (this.checker === null || this.kernel === null) return {};
-    const verdicts = this.checker.verdicts() as Record<string, 'ok' | 'violated'>;
-    this.kernel.record({ k: 'verdicts', verdicts, exitCode: this.errors.length === 0 ? 0 : 1 });
+    const verdicts = { ...(this.checker.verdicts() as Record<string, 'ok' | 'violated'>) };
+    if (this.liveness !== null) verdicts['liveness'] = this.liveness.ok ? 'ok' : 'violated';
+    const exitCode = scenarioExitCode({ errors: this.errors, commandErrors, verdicts });
+    this.kernel.record({ k: 'verdicts', verdicts, ...(this.liveness === null ? {} : { liveness: this.liveness.text }), exitCode });
     return verdicts;
   }
 
@@ -308,20 +327,34 @@ export class ZabScript {
    * `run until=COND [max=MS] [msgs=TYPE,...]` runs until COND holds (checked after every step).
    * COND: leader-active · all-broadcast · leader=N · broadcast=N · looking=N · done (no client
    * operation open). Prints what happened (see README), then `reached COND` or `not reached`.
+   * `head=N` prints only the first N facts and how many more there were (a long loop, told once).
    */
   run(cmd: Command): string[] {
     this.showTypes = new Set(listArg(cmd, 'msgs'));
     const ms = cmd.args.get('ms');
     const cond = cmd.args.get('until');
     if ((ms === undefined) === (cond === undefined)) throw new Error('run needs exactly one of ms= or until=');
+    const head = cmd.args.has('head') ? intArg(cmd, 'head', 0) : null;
     if (ms !== undefined) {
       this.advance(Number(ms), null);
+      this.clip(head);
       return [];
     }
     const test = this.condition(cond as string);
     if (test()) return [`already ${cond}`];
     const reached = this.advance(intArg(cmd, 'max', DEFAULT_MAX_MS), test);
+    this.clip(head);
     return [reached ? `reached ${cond}` : `not reached: ${cond} (after ${intArg(cmd, 'max', DEFAULT_MAX_MS)} ms)`];
+  }
+
+  /** Keeps the first `head` facts of this command and counts the rest (a stop is always shown). */
+  private clip(head: number | null): void {
+    if (head === null || this.events.length <= head) return;
+    const last = this.events[this.events.length - 1] as string;
+    const stop = last.startsWith('stopped: ') ? [last] : [];
+    const more = this.events.length - head - stop.length;
+    if (more <= 0) return;
+    this.events = [...this.events.slice(0, head), `... ${more} more line${more === 1 ? '' : 's'}`, ...stop];
   }
 
   private condition(cond: string): () => boolean {
@@ -761,12 +794,24 @@ export class ZabScript {
     return [`${id} crashed: disk ${describeDisk(d)}`];
   }
 
-  /** `restart N [wipe]` (or `start N` for a server never started): boots from disk (an empty one with `wipe`). */
+  /**
+   * `restart N [wipe]` (or `start N` for a server never started): boots from disk (an empty one with
+   * `wipe`). A disk that fails the server's own checks (acceptedEpoch < currentEpoch) stops the run.
+   */
   restart(cmd: Command): string[] {
     const id = this.serverArg(cmd.words[0]);
     if (this.k.isUp(id)) throw new Error(`server ${id} is up`);
     this.notes = new Map();
-    this.k.restart(id, { wipeDisk: cmd.words.includes('wipe') });
+    try {
+      this.k.restart(id, { wipeDisk: cmd.words.includes('wipe') });
+    } catch (error) {
+      // A disk the server refuses to load stops the run, as an assertion inside `run` does.
+      if (!(error instanceof AssertionError)) throw error;
+      this.broken = `assertion on server ${id}: ${error.message}`;
+      this.k.record({ k: 'assertion', node: id, message: error.message });
+      this.checker?.recordAssertion(id, error.message);
+      return [`${id} refused to boot: ${error.message}`, `stopped: ${this.broken}`];
+    }
     return (this.notes.get(id) ?? []).filter((n) => n.startsWith('boot:')).map((n) => `${id} ${n}`);
   }
 
@@ -877,6 +922,7 @@ export class ZabScript {
    * must be violated, or the scenario fails.
    */
   check(cmd: Command): string[] {
+    if (cmd.words[0] === 'liveness') return this.checkLiveness(cmd);
     const checker = this.checker as ZabChecker;
     const verdicts = checker.verdicts();
     const violated = ZAB_CHECKERS.filter((c) => verdicts[c] === 'violated');
@@ -896,6 +942,34 @@ export class ZabScript {
       if (want.join(',') !== got.join(',')) {
         this.errors.push(`check expected violated {${want.join(',')}} but got {${got.join(',')}}`);
         lines.push(`EXPECTATION FAILED: expected violated {${want.join(',')}}`);
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * `check liveness [expect=ok|CLASS] [core=1,2,3]`: has the ensemble recovered, now? The core
+   * (default: every running server) must have one active leader that all the others follow in
+   * BROADCAST with the same committed count (progress.ts). Otherwise the verdict names the class:
+   * down, no-leader, stuck-sync or diverged. With `expect`, that class (or ok) must be the verdict.
+   * The last liveness check is the run's `liveness` verdict (`zabsim run` exits 3 when violated).
+   */
+  private checkLiveness(cmd: Command): string[] {
+    const expect = cmd.args.get('expect');
+    if (expect !== undefined && expect !== 'ok' && !(LIVENESS_CLASSES as readonly string[]).includes(expect)) {
+      throw new Error(`unknown liveness class '${expect}': expected ok or one of ${LIVENESS_CLASSES.join(', ')}`);
+    }
+    const core = cmd.args.has('core') ? listArg(cmd, 'core').map((x) => this.serverArg(x)) : this.servers.filter((id) => this.k.isUp(id));
+    const verdict = judgeProgress(core, (id) => (this.k.isUp(id) ? this.server(id) : undefined));
+    const text = verdict.ok ? `ok: ${verdict.reason}` : `${verdict.cls}: ${verdict.reason}`;
+    this.liveness = { ok: verdict.ok, text };
+    const lines = [verdict.ok ? `liveness: ${text}` : `liveness: violated: ${text}`];
+    if (expect !== undefined) {
+      this.expectations++;
+      const got = verdict.ok ? 'ok' : verdict.cls;
+      if (got !== expect) {
+        this.errors.push(`liveness expected ${expect} but got ${got}`);
+        lines.push(`EXPECTATION FAILED: expected liveness ${expect}`);
       }
     }
     return lines;

@@ -1,8 +1,9 @@
 // `zabsim run <catalogue-name> [--step] [--trace F] [--report F.html] [--json]` and `zabsim scenarios`:
 // runs a narrated scenario from scenarios/<topic>/<name>.txt, printing each step as a timeline (its
 // narration, the command, what happened, at what virtual time), then the expectations and the
-// checkers' verdicts. The exit code follows the expectations: 0 all held, 1 one failed (or a checker
-// verdict the scenario did not expect), 2 a malformed file. The trace is always left behind.
+// checkers' verdicts. The exit code is the CLI's: 2 a malformed file; 1 an expectation failed, or the
+// run shows a safety violation (a bug scenario that reproduces one, as it expects, exits 1 too);
+// 3 its `check liveness` found the ensemble not recovered; else 0. The trace is always left behind.
 // With --step the run pauses after each narrated step: on a terminal it waits for Enter; without one
 // it prints that it would pause and goes on (never hangs in CI or a pipe).
 import { mkdirSync, readFileSync, readSync } from 'node:fs';
@@ -11,7 +12,7 @@ import type { ChalkInstance } from 'chalk';
 import { makeChalk } from '../cli/color.js';
 import { EXIT, UsageError } from '../cli/errors.js';
 import { FileSink } from '../trace/sink.js';
-import { runZabScript, type ScriptResult, type StepResult } from '../scenario/zab-script.js';
+import { runZabScript, scenarioExitCode, type ScriptResult, type StepResult } from '../scenario/zab-script.js';
 import { ScenarioFormatError } from '../scenario/datadriven.js';
 import { BUILTIN_SCENARIOS } from './builtin.js';
 import { findCatalogueScenario, loadCatalogue, parseScenario, type CatalogueEntry } from './catalogue.js';
@@ -26,6 +27,8 @@ export interface CatalogueRunOptions {
   readonly write?: (text: string) => void;
   /** Whether stdin is a terminal (--step waits only then). Defaults to process.stdin.isTTY. */
   readonly interactive?: boolean;
+  /** Called once the run is over, before anything is printed (`zabsim run --junit` writes its XML). */
+  readonly onResult?: (result: ScriptResult, exitCode: number, tracePath: string) => void;
 }
 
 export function catalogueEntry(name: string): CatalogueEntry | undefined {
@@ -76,7 +79,8 @@ export function runCatalogueScenario(entry: CatalogueEntry, options: CatalogueRu
     },
   });
   sink.close({ kind: 'end', errors: result.errors.length });
-  const exitCode = result.commandErrors > 0 ? EXIT.usage : result.errors.length > 0 ? EXIT.safety : EXIT.ok;
+  const exitCode = scenarioExitCode(result);
+  options.onResult?.(result, exitCode, tracePath);
   if (options.report !== undefined) writeHtmlReport(tracePath, options.report, { description: `${entry.description}\n\n${result.steps.filter((s) => s.narration.length > 0).map((s) => s.narration.join(' ')).join('\n')}` });
   if (options.json) {
     write(`${JSON.stringify({ scenario: entry.name, file: entry.file, description: entry.description, expectations: result.expectations, errors: result.errors, verdicts: result.verdicts, steps: result.steps.length, simulatedMs: result.steps.at(-1)?.atMs ?? 0, trace: tracePath, exitCode })}\n`);
@@ -89,6 +93,7 @@ export function runCatalogueScenario(entry: CatalogueEntry, options: CatalogueRu
   out(c.bold('verdicts'));
   for (const [name, v] of Object.entries(result.verdicts)) out(`  ${name.padEnd(26)} ${v === 'ok' ? c.green('ok') : c.red.bold('VIOLATED')}`);
   out('');
+  if (result.errors.length === 0 && exitCode !== EXIT.ok) out(c.dim(`every expectation held; exit ${exitCode} because the run shows the ${exitCode === EXIT.liveness ? 'liveness failure' : 'safety violation'} the scenario expects`));
   out(c.dim(`trace ${tracePath}  exit ${exitCode}`));
   if (options.report !== undefined) out(c.dim(`report ${options.report}`));
   return exitCode;
