@@ -534,6 +534,10 @@ function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
 /** Observers learn committed txns by INFORM: log and apply at once. */
 function onInform(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   if (txn.zxid <= s.lastProcessedZxid) return s;
+  // Only an observer that takes PROPOSALs (the count-observer-acks mutant) has logged it already:
+  // the INFORM then acts as its COMMIT, instead of logging the txn twice.
+  const pendingHead = learnerOf(s).pendingTxns[0];
+  if (pendingHead !== undefined && pendingHead.zxid === txn.zxid) return onCommit(s, txn.zxid, fx);
   let next = logTxn(s, txn, fx);
   let token: number;
   [next, token] = nextToken(next);
