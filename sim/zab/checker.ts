@@ -214,7 +214,7 @@ export class ZabChecker implements KernelObserver {
     }
     const prev = this.committedAt[index - 1];
     if (prev !== undefined && prev !== UNKNOWN) {
-      if (zxid <= prev) this.fail('primary-order', node, `${formatZxid(zxid)} committed after ${formatZxid(prev)} (GlobalPrimaryOrder)`);
+      if (zxid <= prev) this.fail('primary-order', node, `${node} committed ${formatZxid(zxid)} at index ${index}, but index ${index - 1} holds ${formatZxid(prev)}: the committed order does not advance (GlobalPrimaryOrder)`);
       else if (epochOf(zxid) === epochOf(prev) && counterOf(zxid) !== counterOf(prev) + 1) {
         this.fail('primary-order', node, `${formatZxid(zxid)} committed right after ${formatZxid(prev)}: a proposal of the same primary was skipped (LocalPrimaryOrder)`);
       }
