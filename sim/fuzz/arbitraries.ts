@@ -8,6 +8,7 @@ import type { Mutant } from '../../protocol/zab/config.js';
 import type { KvOp } from '../../protocol/zab/kv-sm.js';
 import type { FaultAction, FaultEvent, Target, Trigger } from '../zab/faults.js';
 import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadOp } from './case.js';
+import { recoveryArb, withRecovery } from './recovery.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -135,7 +136,10 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
           durationMs: profile.faultsUntilMs + profile.livenessMs,
         };
       }),
-    );
+    )
+    // Drawn last, so that every draw above keeps its value: a seed without a burst is the case it
+    // was before the crash-recovery nemesis existed.
+    .chain((c) => recoveryArb(profile).map((plan) => withRecovery(c, plan)));
 }
 
 /** The case of fuzz seed `n` (deterministic: fast-check's generator seeded with n). */

@@ -19,6 +19,7 @@ import { applyFaultIn, type FaultEvent, type Trigger } from '../zab/faults.js';
 import { baseRunOptions, clientIds, type RunOptions } from '../zab/options.js';
 import { runZab, type RunReport, type Verdict } from '../zab/run.js';
 import { ZAB_CHECKERS } from '../zab/checker.js';
+import { explainElection } from './explain.js';
 import { Tape, tapedRng, type TapeData } from './tape.js';
 import { TriggerWatch, type ArmedFault } from './triggers.js';
 
@@ -32,12 +33,15 @@ export interface Profile {
   readonly maxFaults: number;
   readonly maxOps: number;
   readonly clients: number;
+  /** Share of cases, in percent, that end their fault phase with a crash-recovery burst (recovery.ts). */
+  readonly recoveryPercent: number;
 }
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
-  quick: { name: 'quick', serverChoices: [3], faultsUntilMs: 6_000, livenessMs: 10_000, maxFaults: 8, maxOps: 30, clients: 2 },
-  standard: { name: 'standard', serverChoices: [3, 3, 5], faultsUntilMs: 9_000, livenessMs: 16_000, maxFaults: 12, maxOps: 50, clients: 3 },
-  deep: { name: 'deep', serverChoices: [3, 5, 5, 7], faultsUntilMs: 25_000, livenessMs: 15_000, maxFaults: 30, maxOps: 200, clients: 4 },
+  // quick: no burst, its 6 s fault phase is too short for a burst's chain of crashes and elections.
+  quick: { name: 'quick', serverChoices: [3], faultsUntilMs: 6_000, livenessMs: 10_000, maxFaults: 8, maxOps: 30, clients: 2, recoveryPercent: 0 },
+  standard: { name: 'standard', serverChoices: [3, 3, 5], faultsUntilMs: 9_000, livenessMs: 16_000, maxFaults: 12, maxOps: 50, clients: 3, recoveryPercent: 20 },
+  deep: { name: 'deep', serverChoices: [3, 5, 5, 7], faultsUntilMs: 25_000, livenessMs: 15_000, maxFaults: 30, maxOps: 200, clients: 4, recoveryPercent: 20 },
 };
 
 export interface WorkloadOp {
@@ -121,6 +125,11 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   const probeOk: { n: number } = { n: 0 };
   let livenessStartUs = Infinity;
   const killed = new Set<NodeId>();
+  /** Crashed servers in crash order (a Map keeps insertion order), for restart "longest-down". */
+  const down = new Map<NodeId, number>();
+  /** For the liveness explanation: a core leader's last activation, the last probe write. */
+  let lastActivationUs: number | null = null;
+  let lastProbeUs: number | null = null;
 
   const setup = (kernel: Kernel, servers: readonly NodeId[]): void => {
     if (tape !== null) kernel.setTape(tape);
@@ -131,7 +140,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       if (kernel.nowUs >= c.faultsUntilMs * MS) return; // an armed trigger that matched too late
       const f = c.faults[index] as FaultEvent;
       const rng = tape === null ? faultRng : tapedRng(faultRng, tape, `fault ${index}`);
-      const who = applyFaultIn({ kernel, servers, voters, clients, rng, subject }, f);
+      const who = applyFaultIn({ kernel, servers, voters, clients, rng, subject, downOrder: () => [...down.keys()] }, f);
       if (f.type === 'kill-client') for (const k of who) killed.add(k);
       resolved[String(index)] = who;
     };
@@ -143,12 +152,20 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     });
     if (armed.length > 0) kernel.addObserver(new TriggerWatch(kernel, servers, armed, (i, subject) => fire(i, subject)));
     kernel.addObserver({
-      observe(_node, what) {
+      crashed(node, _disk, nowUs) {
+        down.set(node, nowUs);
+      },
+      restarted(node) {
+        down.delete(node);
+      },
+      observe(node, what) {
         const o = what as ZabObservation;
         if (o.kind === 'complete' && o.outcome === 'ok' && probes.includes(`${o.client}:${o.xid}`)) probeOk.n++;
         if (o.kind === 'invoke' && kernel.nowUs >= livenessStartUs && (o.op as KvOp).type === 'set' && String((o.op as { value?: unknown }).value).startsWith('probe')) {
           probes.push(`${o.client}:${o.xid}`);
+          lastProbeUs = kernel.nowUs;
         }
+        if (o.kind === 'activated' && c.core.includes(node)) lastActivationUs = kernel.nowUs;
       },
     });
     kernel.at(c.faultsUntilMs * MS, () => {
@@ -187,9 +204,13 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     const down = states.filter((x) => x.s === undefined).map((x) => x.id);
     if (down.length > 0) return { verdict: 'violated', reason: `core servers down at the end: ${down.join(',')}` };
     const leaders = states.filter((x) => x.s?.role === 'LEADING' && x.s.phase === 'BROADCAST');
+    const why = (): string => {
+      const text = explainElection({ core: c.core, states, lastActivationUs, livenessStartUs, lastProbeUs });
+      return text === '' ? '' : `; ${text}`;
+    };
     if (leaders.length !== 1) {
       const roles = states.map((x) => `${x.id}:${x.s?.role}/${x.s?.phase}`).join(' ');
-      return { verdict: 'violated', reason: `no-leader: ${leaders.length} active leaders in core {${c.core.join(',')}} at the end (${roles})` };
+      return { verdict: 'violated', reason: `no-leader: ${leaders.length} active leaders in core {${c.core.join(',')}} at the end (${roles})${why()}` };
     }
     const leader = leaders[0] as { id: NodeId; s: ZabServer };
     for (const { id, s } of states) {
@@ -197,7 +218,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       if (s.phase !== 'BROADCAST' || s.learner?.leader !== leader.id) return { verdict: 'violated', reason: `stuck-sync: core server ${id} is ${s.role}/${s.phase}, not following leader ${leader.id}` };
       if (s.committed !== leader.s.committed) return { verdict: 'violated', reason: `diverged: core server ${id} has ${s.committed} txns committed, leader ${leader.id} has ${leader.s.committed}` };
     }
-    if (probes.length > 0 && probeOk.n === 0) return { verdict: 'violated', reason: `no-progress: none of ${probes.length} probe writes committed in the liveness phase` };
+    if (probes.length > 0 && probeOk.n === 0) return { verdict: 'violated', reason: `no-progress: none of ${probes.length} probe writes committed in the liveness phase${why()}` };
     const deadlineUs = kernel.nowUs - options.workload.requestTimeoutMs * MS * 2;
     for (const [op, invokedUs] of openOps) {
       const client = Number(op.split(':')[0]);

@@ -1,7 +1,8 @@
 // Protocol-triggered faults: a fault with a `when` trigger is armed at its `atMs` and fires at the
 // first matching protocol event after that, once. Matching is O(1) per event; the fault itself is
-// scheduled for "now", so it runs right after the step that matched (a crash then lands after the
-// server's effects of that step were issued, which is where the historical bugs need it).
+// scheduled for "now" (or the trigger's delayMs later), so it runs right after the step that matched
+// (a crash then lands after the server's effects of that step were issued, which is where the
+// historical bugs need it).
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { ZabWrite } from '../../protocol/zab/disk.js';
@@ -25,6 +26,8 @@ export class TriggerWatch implements KernelObserver {
   private readonly proposals = new Map<NodeId, number>();
   /** ACK senders per (leader, zxid); cleared when the leader moves on. */
   private readonly ackers = new Map<string, Set<NodeId>>();
+  /** Learners whose current sync brought txns they lacked (tracked only if a trigger asks). */
+  private readonly catchingUp: Set<NodeId> | null;
   persisted?: (node: NodeId, write: unknown, sync: boolean, nowUs: number) => void;
 
   constructor(kernel: Kernel, servers: readonly NodeId[], armed: ArmedFault[], fire: (index: number, subject: NodeId) => void) {
@@ -32,13 +35,14 @@ export class TriggerWatch implements KernelObserver {
     this.armed = armed;
     this.fire = fire;
     this.servers = new Set(servers);
+    this.catchingUp = armed.some((a) => 'catchUp' in a.fault.when && a.fault.when.catchUp === true) ? new Set() : null;
     // Register the persist hook only when a trigger needs it: the kernel's hot path stays O(1).
     if (armed.some((a) => a.fault.when.on === 'epoch-written')) {
       this.persisted = (node, write) => {
         if ((write as ZabWrite).kind !== 'currentEpoch') return;
         const s = this.kernel.stateOf(node) as ZabServer | undefined;
         if (s === undefined || s.role === 'LEADING') return;
-        this.match((t) => t.on === 'epoch-written', node);
+        this.match((t) => t.on === 'epoch-written' && this.caughtUp(t, node), node);
       };
     }
   }
@@ -55,7 +59,7 @@ export class TriggerWatch implements KernelObserver {
       this.armed.splice(i, 1);
       i--;
       const { index } = a;
-      this.kernel.at(now, () => this.fire(index, subject));
+      this.kernel.at(now + (a.fault.when.delayMs ?? 0) * 1000, () => this.fire(index, subject));
     }
   }
 
@@ -68,15 +72,24 @@ export class TriggerWatch implements KernelObserver {
       this.match((t) => t.on === 'nth-proposal' && t.n === n && (typeof t.server !== 'number' || t.server === node), node);
     } else if (o.kind === 'role' && o.phase === 'SYNCHRONIZATION' && o.role !== 'LEADING') {
       this.match((t) => t.on === 'sync-start', node);
+    } else if (o.kind === 'logged') {
+      const s = this.kernel.stateOf(node) as ZabServer | undefined;
+      if (s !== undefined && s.role === 'FOLLOWING' && s.phase === 'BROADCAST') this.match((t) => t.on === 'proposal-logged', node);
     }
+  }
+
+  /** A `catchUp` trigger matches only a learner catching up. */
+  private caughtUp(t: Trigger, node: NodeId): boolean {
+    return !('catchUp' in t) || t.catchUp !== true || (this.catchingUp?.has(node) ?? false);
   }
 
   delivered(from: NodeId, to: NodeId, msg: unknown): void {
     if (this.armed.length === 0) return;
     const m = msg as ZabMessage;
+    if (this.catchingUp !== null && m.type !== 'ACK') this.trackSync(to, m);
     if (m.type !== 'ACK' || !this.servers.has(to)) return;
     if (counterOf(m.zxid) === 0) {
-      this.match((t) => t.on === 'newleader-acked', from);
+      this.match((t) => t.on === 'newleader-acked' && this.caughtUp(t, from), from);
       return;
     }
     const key = `${to}:${m.zxid}`;
@@ -89,5 +102,13 @@ export class TriggerWatch implements KernelObserver {
     set.add(from);
     const count = set.size;
     this.match((t) => t.on === 'acked' && t.count === count, to);
+  }
+
+  /** DIFF/TRUNC/SNAP open a learner's sync; a SNAP, or a PROPOSAL before NEWLEADER, brings txns. */
+  private trackSync(to: NodeId, m: ZabMessage): void {
+    const set = this.catchingUp as Set<NodeId>;
+    if (m.type === 'DIFF' || m.type === 'TRUNC') set.delete(to);
+    else if (m.type === 'SNAP') set.add(to);
+    else if (m.type === 'PROPOSAL' && (this.kernel.stateOf(to) as ZabServer | undefined)?.learner?.stage === 'SYNC') set.add(to);
   }
 }

@@ -7,7 +7,7 @@
 // at or after `atMs` (sim/fuzz/triggers.ts): "when server 1 sends its 3rd PROPOSAL", "when a
 // proposal has been acked by exactly one follower", "when a follower enters SYNCHRONIZATION",
 // "after a follower's NEWLEADER ack reaches the leader", "between a learner's currentEpoch write
-// and its fsync".
+// and its fsync", "when a follower has logged a txn, before its fsync"; optionally `delayMs` later.
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -18,8 +18,17 @@ export type Target = number | 'leader' | 'follower' | 'observer' | 'any' | 'mino
 
 export type PartitionMode = 'halves' | 'isolate' | 'bridge' | 'ring';
 
-/** A protocol event that fires a fault instead of a clock time. */
-export type Trigger =
+/**
+ * A protocol event that fires a fault instead of a clock time; `delayMs` later if given (the
+ * subject stays the server the event matched, so "restart it 800 ms after it crashed" is a fault).
+ */
+export type Trigger = TriggerEvent & { readonly delayMs?: number };
+
+/**
+ * `catchUp` on the sync triggers: only a learner catching up, i.e. one whose current sync brought
+ * txns it lacked (a SNAP, or PROPOSAL packets in a DIFF), not one that was already in step.
+ */
+export type TriggerEvent =
   /** Server `server` sends the first copy of its `n`-th PROPOSAL. Subject: that server. */
   | { readonly on: 'nth-proposal'; readonly server: Target; readonly n: number }
   /** ACKs of one proposal from exactly `count` followers have reached the leader. Subject: the leader. */
@@ -27,9 +36,14 @@ export type Trigger =
   /** A follower enters SYNCHRONIZATION. Subject: that follower. */
   | { readonly on: 'sync-start' }
   /** A follower's ACK of NEWLEADER reached the leader. Subject: that follower. */
-  | { readonly on: 'newleader-acked' }
+  | { readonly on: 'newleader-acked'; readonly catchUp?: boolean }
   /** A learner wrote currentEpoch; its pending writes are not all fsynced. Subject: that learner. */
-  | { readonly on: 'epoch-written' };
+  | { readonly on: 'epoch-written'; readonly catchUp?: boolean }
+  /**
+   * A follower in BROADCAST logged a txn (a PROPOSAL, or a sync txn it logs at UPTODATE); its fsync
+   * (and ACK) is still pending. Subject: that follower.
+   */
+  | { readonly on: 'proposal-logged' };
 
 type Timing = { readonly atMs: number; readonly when?: Trigger };
 
@@ -40,7 +54,8 @@ export type FaultAction =
   | { readonly type: 'heal' }
   /** `keepUnsynced`: the OS flushed the buffered writes anyway (default: they are lost). */
   | { readonly type: 'crash'; readonly target: Target; readonly keepUnsynced?: boolean }
-  | { readonly type: 'restart'; readonly target: Target | 'all-down'; readonly wipeDisk?: boolean }
+  /** `longest-down`: the server that has been down the longest (a lagging one comes back first). */
+  | { readonly type: 'restart'; readonly target: Target | 'all-down' | 'longest-down'; readonly wipeDisk?: boolean }
   | { readonly type: 'pause'; readonly target: Target }
   | { readonly type: 'resume'; readonly target: Target | 'all-paused' }
   | { readonly type: 'skew'; readonly target: Target; readonly factor: number }
@@ -55,6 +70,11 @@ export type FaultType = FaultAction['type'];
 export const FAULT_TYPES: readonly FaultType[] = ['partition', 'partition-groups', 'one-way', 'heal', 'crash', 'restart', 'pause', 'resume', 'skew', 'link', 'kill-client'];
 
 export function describeTrigger(t: Trigger): string {
+  const event = describeTriggerEvent(t);
+  return t.delayMs === undefined || t.delayMs === 0 ? event : `${event}, +${t.delayMs}ms`;
+}
+
+function describeTriggerEvent(t: TriggerEvent): string {
   switch (t.on) {
     case 'nth-proposal':
       return `when ${t.server} sends its PROPOSAL #${t.n}`;
@@ -63,9 +83,11 @@ export function describeTrigger(t: Trigger): string {
     case 'sync-start':
       return 'when a follower enters SYNCHRONIZATION';
     case 'newleader-acked':
-      return "when a follower's NEWLEADER ack reaches the leader";
+      return `when ${t.catchUp === true ? 'a catching-up' : 'a'} follower's NEWLEADER ack reaches the leader`;
     case 'epoch-written':
-      return "between a learner's currentEpoch write and its fsync";
+      return `between ${t.catchUp === true ? 'a catching-up' : 'a'} learner's currentEpoch write and its fsync`;
+    case 'proposal-logged':
+      return 'when a follower has logged a txn, before its fsync';
   }
 }
 
@@ -118,6 +140,8 @@ export interface FaultContext {
   readonly rng: Rng;
   /** The server a trigger matched, for target "trigger". */
   readonly subject: NodeId | null;
+  /** Servers now down, longest-down first (for restart "longest-down"; else: any down server). */
+  readonly downOrder?: () => readonly NodeId[];
 }
 
 function roleOf(kernel: Kernel, id: NodeId): string | undefined {
@@ -233,8 +257,17 @@ export function applyFaultIn(ctx: FaultContext, f: FaultAction): NodeId[] {
         for (const id of down) kernel.restart(id, { wipeDisk: f.wipeDisk === true });
         return down;
       }
+      const longest = f.target === 'longest-down' ? ctx.downOrder?.().find((id) => down.includes(id)) : undefined;
       const who =
-        typeof f.target === 'number' ? [f.target] : f.target === 'trigger' ? resolveTargets(ctx, 'trigger', false) : down.length > 0 ? [rng.pick(down)] : [];
+        typeof f.target === 'number'
+          ? [f.target]
+          : f.target === 'trigger'
+            ? resolveTargets(ctx, 'trigger', false)
+            : longest !== undefined
+              ? [longest]
+              : down.length > 0
+                ? [rng.pick(down)]
+                : [];
       for (const id of who) kernel.restart(id, { wipeDisk: f.wipeDisk === true });
       return who;
     }
