@@ -13,6 +13,12 @@
 // servers), replayed as a write; it joins the partitions of every ephemeral node its session created.
 // The KV register ops of the Zab-level runs (kvSet, kvCas) are one register per path, never touching the
 // parent, so each key is its own partition.
+// The zxid order is global, so partitions are not independent for the writes without a zxid: such a
+// write W must get a place in the zxid order after every zxid-carrying write that completed before W was
+// invoked and before every one invoked after W returned. Each gets that window of zxids, as a window of
+// its partition's ranks; and two writes without a zxid, one of which returned before the other was
+// invoked, are put in one partition. With those, the per-partition searches are exact again: their
+// linearizations merge into one global order (the fast path already checked zxid order against real time).
 // Reads (getData, exists, getChildren, sync) are not checked here: ZooKeeper reads are only sequentially
 // consistent, which another checker covers.
 
@@ -21,6 +27,7 @@ import { checkOperations } from './linearizability/search.js';
 import { hashString, mix32 } from './linearizability/model.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
+import { isValidPath } from '../../protocol/tree/path.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
 export type ZkWitnessOp = {
@@ -99,7 +106,10 @@ function setNode(tree: Tree, undo: Undo | null, path: string, node: ZNode | unde
 
 /**
  * Applies `op` (of `session`; null when unknown) to `tree` as ZooKeeper would and returns its result;
- * effects only when rc is 'ok'.
+ * effects only when rc is 'ok'. Invalid paths (PathUtils.validatePath) give badArguments where
+ * PrepRequestProcessor checks them: for create after the parent lookup, on the final (sequential) name;
+ * for setData, setACL and check before the node lookup; delete does not validate its path. A path
+ * with a node is valid (creates validate), so only missing paths are validated: the fast path stays fast.
  */
 export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number | null = null): Outcome {
   switch (op.type) {
@@ -108,9 +118,10 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
       if (op.path === '/') return { rc: 'nodeExists' };
       const parent = tree.get(parentPath);
       if (parent === undefined) return { rc: 'noNode' };
-      if (parent.owner !== 0) return { rc: 'noChildrenForEphemerals' };
       const path = isSequential(op) ? op.path + String(parent.cversion).padStart(10, '0') : op.path;
       if (tree.has(path)) return { rc: 'nodeExists' };
+      if (!isValidPath(path)) return { rc: 'badArguments' };
+      if (parent.owner !== 0) return { rc: 'noChildrenForEphemerals' };
       const ephemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
       setNode(tree, undo, path, makeNode(op.data, 0, 0, 0, 0, ephemeral ? (session ?? -1) : 0));
       setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion + 1, parent.children + 1, parent.owner));
@@ -130,21 +141,21 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
     }
     case 'setData': {
       const node = tree.get(op.path);
-      if (node === undefined) return { rc: 'noNode' };
+      if (node === undefined) return { rc: isValidPath(op.path) ? 'noNode' : 'badArguments' };
       if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
       setNode(tree, undo, op.path, makeNode(op.data, node.version + 1, node.aversion, node.cversion, node.children, node.owner));
       return { rc: 'ok', version: node.version + 1 };
     }
     case 'setACL': {
       const node = tree.get(op.path);
-      if (node === undefined) return { rc: 'noNode' };
+      if (node === undefined) return { rc: isValidPath(op.path) ? 'noNode' : 'badArguments' };
       if (op.version !== -1 && op.version !== node.aversion) return { rc: 'badVersion' };
       setNode(tree, undo, op.path, makeNode(node.data, node.version, node.aversion + 1, node.cversion, node.children, node.owner));
       return OK;
     }
     case 'check': {
       const node = tree.get(op.path);
-      if (node === undefined) return { rc: 'noNode' };
+      if (node === undefined) return { rc: isValidPath(op.path) ? 'noNode' : 'badArguments' };
       if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
       return OK;
     }
@@ -274,7 +285,9 @@ class PathUnion {
 // Search fallback model: the tree restricted to one partition, plus how many zxid-ordered writes
 // have been applied, so that those keep their zxid order.
 
-type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly session: number | null };
+/** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
+ * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
+type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly minRank: number; readonly maxRank: number; readonly session: number | null };
 type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
 type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
 
@@ -309,6 +322,8 @@ const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
   },
   step: (state, input, output) => {
     if (input.rank >= 0 && input.rank !== state.rank) return undefined;
+    // Outside its window an indeterminate write did not take effect (an identity step); a definite one cannot go there.
+    if (input.rank < 0 && (state.rank < input.minRank || state.rank > input.maxRank)) return output.unknown ? state : undefined;
     const tree = new Map(state.tree);
     const outcome = applyOp(tree, input.op, null, input.session);
     if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
@@ -318,6 +333,10 @@ const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
   },
   hash: (state) => state.hash,
   equal: (a, b) => a.rank === b.rank && a.hash === b.hash && sameTree(a.tree, b.tree),
+  // An indeterminate write without a zxid fits any state; one with a zxid must keep its zxid rank.
+  alwaysLegal: (input, output) => output.unknown && input.rank < 0,
+  // A failed write without a zxid changes nothing (the step returns the same state when it is legal).
+  readOnly: (input, output) => !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -436,6 +455,18 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       firstPathId[i] = first;
       for (let k = 1; k < scratch.length; k++) union.union(first, union.id(scratch[k]!));
     });
+    // Writes without a zxid ordered by real time must be judged together (see the header).
+    const byCall = [...floating].sort((a, b) => writes[a]!.invokeUs - writes[b]!.invokeUs);
+    let mergeFrom = byCall.length;
+    for (const i of floating) {
+      const returnUs = searchReturnUs(writes[i]!);
+      if (returnUs === Number.POSITIVE_INFINITY) continue;
+      const k = firstCalledAfter(byCall, writes, returnUs);
+      if (k >= byCall.length) continue;
+      union.union(firstPathId[i]!, firstPathId[byCall[k]!]!);
+      mergeFrom = Math.min(mergeFrom, k);
+    }
+    for (let k = mergeFrom + 1; k < byCall.length; k++) union.union(firstPathId[byCall[mergeFrom]!]!, firstPathId[byCall[k]!]!);
     for (let i = 0; i < writes.length; i++) rootOfWrite[i] = union.find(firstPathId[i]!);
     for (const i of floating) searchedRoots.add(rootOfWrite[i]!);
     for (let i = 0; i < writes.length; i++) if (searchedRoots.has(rootOfWrite[i]!)) searched[i] = 1;
@@ -477,22 +508,29 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       else group.push(o);
     }
     let stepsLeft = options.stepsMax ?? 20_000_000;
+    const windows = zxidWindows(writes, ordered);
     for (const group of groups.values()) {
-      if (kvRegisterExplained(group)) {
+      if (kvRegisterExplained(group, windows)) {
         searchedOps += group.length;
         continue;
       }
       const ranked = group.filter((o) => o.zxid !== null).sort((a, b) => a.zxid! - b.zxid!);
       const rankOf = new Map<ZkHistoryOp, number>();
       ranked.forEach((o, i) => rankOf.set(o, i));
+      const zxids = ranked.map((o) => o.zxid!);
       const ops: Operation<SearchInput, SearchOutput>[] = group.map((o) => {
         const uncertain = isUncertain(o);
+        const rank = rankOf.get(o) ?? -1;
+        const window = windows.get(o);
+        // Ranks r with every ranked write of zxid <= lo before it and every one of zxid >= hi after it.
+        const minRank = window === undefined ? 0 : countBelow(zxids, window.lo + 1);
+        const maxRank = window === undefined ? ranked.length : countBelow(zxids, window.hi);
         return {
           client: o.client,
-          input: { op: o.op, rank: rankOf.get(o) ?? -1, session: o.session },
+          input: { op: o.op, rank, minRank, maxRank, session: o.session },
           output: { unknown: uncertain, result: uncertain ? null : o.result },
           call: o.invokeUs,
-          return: uncertain || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs,
+          return: searchReturnUs(o),
         };
       });
       searchedOps += ops.length;
@@ -502,10 +540,18 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         const w = result.witness!;
         const stuck = w.unplaced.slice(0, 3).map((i) => group[i]!);
         const tail = w.longestPrefix.slice(-3).map((i) => group[i]!);
+        // The writes outside the partition that pin a window of a write without a zxid, at most two.
+        const inGroup = new Set(group);
+        const pins: ZkHistoryOp[] = [];
+        for (const o of group) {
+          const win = windows.get(o);
+          for (const pin of [win?.loOp, win?.hiOp]) if (pin != null && !inGroup.has(pin) && !pins.includes(pin) && pins.length < 2) pins.push(pin);
+        }
         const reason =
           `no order of the ${group.length} writes on ${describePartition(group, joinRoot)} explains their results ` +
-          `(zxid order kept). The longest consistent prefix has ${w.longestPrefix.length} writes and ends with the first ${tail.length} listed; none of the remaining ${stuck.length === w.unplaced.length ? '' : 'such as the '}ops listed after them can come next`;
-        return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck]));
+          `(zxid order kept). The longest consistent prefix has ${w.longestPrefix.length} writes and ends with the first ${tail.length} listed; none of the remaining ${stuck.length === w.unplaced.length ? '' : 'such as the '}ops listed after them can come next` +
+          (pins.length === 0 ? '' : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
+        return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
       }
       if (result.verdict === 'unknown') unknown = true;
     }
@@ -557,20 +603,93 @@ function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boole
  * in O(n log n) when one exists with the known writes in zxid order; when it finds none, the caller
  * falls back to the exact search.
  */
-function kvRegisterExplained(group: readonly ZkHistoryOp[]): boolean {
+/** Where the search places an op's return: never for an indeterminate write or one with no reply. */
+function searchReturnUs(o: ZkHistoryOp): number {
+  return isUncertain(o) || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs;
+}
+
+/** The first index in `byCall` (indices into writes, by invokeUs) of a write invoked after `us`. */
+function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryOp[], us: number): number {
+  let lo = 0;
+  let hi = byCall.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (writes[byCall[mid]!]!.invokeUs > us) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** How many of the ascending `values` are below `limit`. */
+function countBelow(values: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * For each write without a zxid, the open interval (lo, hi) of zxids it may take: lo is the largest zxid of
+ * a write that completed before it was invoked (0 if none), hi the smallest zxid of a write invoked after it
+ * returned (+Infinity if none, or if it never returned). O((n + f) log n).
+ */
+type ZxidWindow = { readonly lo: number; readonly hi: number; readonly loOp: ZkHistoryOp | null; readonly hiOp: ZkHistoryOp | null };
+
+function zxidWindows(writes: readonly ZkHistoryOp[], ordered: readonly number[]): Map<ZkHistoryOp, ZxidWindow> {
+  const out = new Map<ZkHistoryOp, ZxidWindow>();
+  const byComplete = ordered.filter((i) => writes[i]!.completeUs !== null).sort((a, b) => writes[a]!.completeUs! - writes[b]!.completeUs!);
+  const completeUs = byComplete.map((i) => writes[i]!.completeUs!);
+  const maxAt: number[] = []; // index into writes of the largest zxid among byComplete[0..k]
+  for (const i of byComplete) {
+    const best = maxAt[maxAt.length - 1];
+    maxAt.push(best === undefined || writes[i]!.zxid! > writes[best]!.zxid! ? i : best);
+  }
+  const byInvoke = [...ordered].sort((a, b) => writes[a]!.invokeUs - writes[b]!.invokeUs);
+  const invokeUs = byInvoke.map((i) => writes[i]!.invokeUs);
+  const minAt = new Array<number>(byInvoke.length + 1).fill(-1); // the smallest zxid among byInvoke[k..]
+  for (let k = byInvoke.length - 1; k >= 0; k--) {
+    const i = byInvoke[k]!;
+    const best = minAt[k + 1]!;
+    minAt[k] = best < 0 || writes[i]!.zxid! < writes[best]!.zxid! ? i : best;
+  }
+  for (const o of writes) {
+    if (o.zxid !== null) continue;
+    const before = countBelow(completeUs, o.invokeUs); // completed strictly before it was invoked
+    const loOp = before === 0 ? null : writes[maxAt[before - 1]!]!;
+    const returnUs = searchReturnUs(o);
+    const after = returnUs === Number.POSITIVE_INFINITY ? -1 : minAt[countBelow(invokeUs, returnUs + 1)]!;
+    const hiOp = after < 0 ? null : writes[after]!;
+    out.set(o, { lo: loOp?.zxid ?? 0, hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp });
+  }
+  return out;
+}
+
+function kvRegisterExplained(group: readonly ZkHistoryOp[], windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): boolean {
   const path = group[0]?.op.type === 'kvSet' || group[0]?.op.type === 'kvCas' ? group[0].op.path : null;
   if (path === null) return false;
   for (const o of group) if ((o.op.type !== 'kvSet' && o.op.type !== 'kvCas') || o.op.path !== path) return false;
-  const known = group.filter((o) => o.zxid !== null && !isUncertain(o)).sort((a, b) => a.zxid! - b.zxid!);
-  const unknown = group.filter((o) => o.zxid === null || isUncertain(o)).sort((a, b) => a.invokeUs - b.invokeUs);
+  // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
+  if (group.some((o) => o.zxid !== null && isUncertain(o))) return false;
+  const known = group.filter((o) => o.zxid !== null).sort((a, b) => a.zxid! - b.zxid!);
+  const unknown = group.filter((o) => o.zxid === null).sort((a, b) => a.invokeUs - b.invokeUs);
   const used = new Uint8Array(unknown.length);
   let cur = -1;
-  /** Slots in one indeterminate write invoked by `deadlineUs` that applies at the current version. */
-  const slot = (deadlineUs: number): boolean => {
+  let zxidBefore = 0; // of the last known write replayed
+  /**
+   * Slots in one write without a zxid, invoked by `deadlineUs`, that applies at the current version and
+   * whose zxid window allows a place between the last known write and the next one (zxid `zxidNext`).
+   */
+  const slot = (deadlineUs: number, zxidNext: number): boolean => {
     for (let i = 0; i < unknown.length && unknown[i]!.invokeUs <= deadlineUs; i++) {
       if (used[i] === 1) continue;
       const op = unknown[i]!.op;
       if (op.type === 'kvCas' && op.version !== cur) continue;
+      const window = windows.get(unknown[i]!);
+      if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
       used[i] = 1;
       cur++;
       return true;
@@ -582,14 +701,16 @@ function kvRegisterExplained(group: readonly ZkHistoryOp[]): boolean {
     const deadlineUs = o.completeUs ?? Number.POSITIVE_INFINITY;
     const rc = o.result!.rc;
     if (op.type === 'kvCas' && rc === 'badVersion') {
-      if (cur === op.version && !slot(deadlineUs)) return false;
+      if (cur === op.version && !slot(deadlineUs, o.zxid!)) return false;
+      zxidBefore = o.zxid!;
       continue;
     }
     if (rc !== 'ok') return false;
     const target = op.type === 'kvCas' ? op.version : (o.result!.version ?? cur + 1) - 1;
-    while (cur < target) if (!slot(deadlineUs)) return false;
+    while (cur < target) if (!slot(deadlineUs, o.zxid!)) return false;
     if (cur !== target) return false;
     cur++;
+    zxidBefore = o.zxid!;
   }
   return true;
 }

@@ -44,6 +44,14 @@ class Fields {
   }
 }
 
+/** The optional `restrictedRead` flag of create and setACL (types.ts); false when absent. */
+function restrictedRead(f: Fields, o: Json, what: string): boolean {
+  const flag = o['restrictedRead'];
+  if (flag === undefined) return false;
+  if (typeof flag !== 'boolean') f.fail(`${what}.restrictedRead to be a boolean`);
+  return flag;
+}
+
 function parseZkOp(f: Fields, value: unknown, what: string): ZkOp {
   const o = f.object(value, what);
   const type: ZkOpType = f.oneOf(o['type'], ZK_OP_TYPES, `${what}.type`);
@@ -51,12 +59,16 @@ function parseZkOp(f: Fields, value: unknown, what: string): ZkOp {
   switch (type) {
     case 'create': {
       const mode: ZkCreateMode = o['mode'] === undefined ? 'persistent' : f.oneOf(o['mode'], ZK_CREATE_MODES, `${what}.mode`);
-      return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), mode };
+      const create = { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), mode };
+      return restrictedRead(f, o, what) ? { ...create, restrictedRead: true } : create;
     }
     case 'setData':
       return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), version: version() };
+    case 'setACL': {
+      const setAcl = { type, path: f.path(o['path'], `${what}.path`), version: version() };
+      return restrictedRead(f, o, what) ? { ...setAcl, restrictedRead: true } : setAcl;
+    }
     case 'delete':
-    case 'setACL':
     case 'check':
       return { type, path: f.path(o['path'], `${what}.path`), version: version() };
     case 'getData':

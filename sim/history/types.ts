@@ -30,6 +30,9 @@
 //   register ops of zabsim's Zab-level runs, on one register per path: `kvSet` (creates or overwrites
 //   it), `kvCas` (writes only if the register's version equals `version`, -1 meaning "absent"; a
 //   mismatch still commits, as a badVersion txn) and `kvGet`.
+// * create and setACL ops may carry `"restrictedRead":true`: the ACL they set does not grant READ to
+//   world:anyone. ZooKeeper (ServerCnxn.process) then filters watch events on that node for sessions
+//   without READ: the watch is consumed and nothing arrives, which the watch checker must allow.
 // * `{"kind":"watch","client":c,"session":s,"server":k,"type":"NodeDataChanged",...,"path":p,"zxid":z,
 //   "atUs":t,"seq"?:n}`: a watch event the client received.
 // * `{"kind":"session","client":c|null,"session":s,"server":k|null,"state":st,"atUs":t,"seq"?:n,
@@ -57,10 +60,10 @@ export type ZkCreateMode = 'persistent' | 'ephemeral' | 'persistentSequential' |
 export const ZK_CREATE_MODES: readonly ZkCreateMode[] = ['persistent', 'ephemeral', 'persistentSequential', 'ephemeralSequential'];
 
 export type ZkOp =
-  | { readonly type: 'create'; readonly path: string; readonly data: string; readonly mode: ZkCreateMode }
+  | { readonly type: 'create'; readonly path: string; readonly data: string; readonly mode: ZkCreateMode; readonly restrictedRead?: boolean }
   | { readonly type: 'delete'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: string; readonly version: number }
-  | { readonly type: 'setACL'; readonly path: string; readonly version: number }
+  | { readonly type: 'setACL'; readonly path: string; readonly version: number; readonly restrictedRead?: boolean }
   | { readonly type: 'check'; readonly path: string; readonly version: number }
   | { readonly type: 'getData'; readonly path: string; readonly watch?: boolean }
   | { readonly type: 'exists'; readonly path: string; readonly watch?: boolean }

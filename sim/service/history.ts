@@ -4,7 +4,7 @@
 // the format does not name (NOAUTH, INVALIDACL, ...) had no effect on the tree and become "fail".
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
-import type { CreateMode, ErrorCode, OpResult as TreeOpResult, WriteOp } from '../../protocol/tree/index.js';
+import { PERMS, type Acl, type CreateMode, type ErrorCode, type OpResult as TreeOpResult, type WriteOp } from '../../protocol/tree/index.js';
 import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 import { HistoryRecorder, type HistoryAdapter } from '../history/recorder.js';
 import type { Observed } from './run.js';
@@ -30,10 +30,20 @@ const CODES: Partial<Record<ErrorCode, ZkReturnCode>> = {
   SESSIONEXPIRED: 'sessionExpired',
 };
 
+/** True when the ACL grants READ to world:anyone; otherwise ZooKeeper may filter watch events on the node. */
+function worldReadable(acl: readonly Acl[]): boolean {
+  return acl.some((a) => a.id.scheme === 'world' && a.id.id === 'anyone' && (a.perms & PERMS.READ) !== 0);
+}
+
+function createOf(path: string, data: string | null | undefined, mode: CreateMode, acl: readonly Acl[]): ZkOp {
+  const op = { type: 'create' as const, path, data: data ?? '', mode: MODES[mode] };
+  return worldReadable(acl) ? op : { ...op, restrictedRead: true };
+}
+
 function writeOpOf(op: WriteOp): ZkOp {
   switch (op.type) {
     case 'create':
-      return { type: 'create', path: op.path, data: op.data ?? '', mode: MODES[op.mode] };
+      return createOf(op.path, op.data, op.mode, op.acl);
     case 'delete':
       return { type: 'delete', path: op.path, version: op.version };
     case 'setData':
@@ -46,13 +56,13 @@ function writeOpOf(op: WriteOp): ZkOp {
 export function historyOpOf(cmd: ZkCommand): ZkOp | null {
   switch (cmd.type) {
     case 'create':
-      return { type: 'create', path: cmd.path, data: cmd.data ?? '', mode: MODES[cmd.mode] };
+      return createOf(cmd.path, cmd.data, cmd.mode, cmd.acl);
     case 'remove':
       return { type: 'delete', path: cmd.path, version: cmd.version };
     case 'setData':
       return { type: 'setData', path: cmd.path, data: cmd.data ?? '', version: cmd.version };
     case 'setACL':
-      return { type: 'setACL', path: cmd.path, version: cmd.version };
+      return worldReadable(cmd.acl) ? { type: 'setACL', path: cmd.path, version: cmd.version } : { type: 'setACL', path: cmd.path, version: cmd.version, restrictedRead: true };
     case 'getData':
     case 'exists':
     case 'getChildren':

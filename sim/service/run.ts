@@ -1,7 +1,9 @@
 // A ZooKeeper-service run: a simulated ensemble of Zab servers running the ZooKeeper state machine,
 // ZooKeeper clients (protocol/client/zk-client.ts, or any program built on it such as a recipe host),
 // optional faults, and the Zab checkers. Tests drive it step by step (`call`, `runFor`, `runUntil`) or
-// schedule a workload up front; every observation is collected with its virtual time.
+// schedule a workload up front; every observation is collected with its virtual time. The clients'
+// history is recorded as the run goes (sim/history), and `verdicts()` / `safetyViolated()` judge it with
+// the client-level checkers (sim/checkers/client.ts) as well as the Zab checkers.
 import type { NodeId, NodeProgram } from '../../protocol/program.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { ZabDisk } from '../../protocol/zab/disk.js';
@@ -16,6 +18,13 @@ import { forkRng } from '../rng.js';
 import { NullSink, type TraceSink } from '../trace/sink.js';
 import { ZabChecker, ZAB_CHECKERS, type Violation } from '../zab/checker.js';
 import { applyFault, type FaultEvent } from '../zab/faults.js';
+import { CLIENT_CHECKERS, checkClientHistory, type ClientCheckResult } from '../checkers/client.js';
+import type { Verdict } from '../checkers/linearizability/model.js';
+import { HistoryRecorder } from '../history/recorder.js';
+import type { ZkHistory } from '../history/types.js';
+import { txnAt } from '../../protocol/zab/history.js';
+import type { Txn as TreeTxn } from '../../protocol/tree/types.js';
+import { zkHistoryAdapter } from './history.js';
 import { baseRunOptions, zabConfigOf } from '../zab/options.js';
 import type { ZabConfig } from '../../protocol/zab/config.js';
 
@@ -72,6 +81,12 @@ export class ServiceHarness {
   /** Bounded: tests look at recent observations; older ones are dropped past this count. */
   readonly observedMax = 2_000_000;
   lastError: string | null = null;
+  /** The clients' history, recorded live (serviceHistory(observed) would lose what `observedMax` drops). */
+  readonly recorder: HistoryRecorder;
+  private readonly endedSessions = new Set<number>();
+  /** Observations so far: the client checks are recomputed only when it has moved. */
+  private observations = 0;
+  private clientCache: { at: number; results: readonly ClientCheckResult[] } | null = null;
   private readonly clientConfigs = new Map<NodeId, ZkClientConfig>();
   private readonly clientProgram: NodeProgram<unknown, unknown, unknown, unknown, unknown>;
   private nextClientId = 0;
@@ -103,8 +118,12 @@ export class ServiceHarness {
     for (const id of this.clients) this.kernel.addNode(id, this.clientProgram);
     this.checker = new ZabChecker(config, (id) => this.kernel.stateOf(id) as ZabServer | undefined, (id) => this.kernel.diskOf(id) as ZabDisk);
     this.kernel.addObserver(this.checker);
+    this.recorder = new HistoryRecorder(zkHistoryAdapter, { scenario: 'service', seed: options.seed, model: 'zk' });
+    this.kernel.addObserver(this.recorder);
     this.kernel.addObserver({
       observe: (node, what, nowUs) => {
+        this.observations++;
+        if ((what as ZabObservation).kind === 'commit') this.noteSessionEnd(node, what as Extract<ZabObservation, { kind: 'commit' }>, nowUs);
         if (this.observed.length >= this.observedMax) this.observed.splice(0, this.observed.length >>> 1);
         this.observed.push({ atUs: nowUs, node, what: what as ZabObservation });
       },
@@ -117,6 +136,18 @@ export class ServiceHarness {
     const faultRng = forkRng(options.seed, 'faults');
     for (const f of options.faults) this.kernel.at(f.atMs * MS, () => applyFault(this.kernel, this.servers, f, faultRng));
     this.kernel.startAll();
+  }
+
+  /**
+   * A committed closeSession txn (explicit close or expiry) ends its session at that zxid: the history
+   * gets an "ENDED" record once, from the first server that commits it, for the session checkers.
+   */
+  private noteSessionEnd(node: NodeId, o: Extract<ZabObservation, { kind: 'commit' }>, nowUs: number): void {
+    const s = this.kernel.stateOf(node) as ZabServer | undefined;
+    const txn = s === undefined ? undefined : (txnAt(s, o.index)?.body as TreeTxn | undefined);
+    if (txn?.body?.type !== 'closeSession' || this.endedSessions.has(txn.sessionId)) return;
+    this.endedSessions.add(txn.sessionId);
+    this.recorder.sessionEnded(txn.sessionId, o.zxid, nowUs);
   }
 
   /**
@@ -230,12 +261,28 @@ export class ServiceHarness {
     return this.checker.violations;
   }
 
-  verdicts(): Record<string, 'ok' | 'violated'> {
-    return this.checker.verdicts();
+  /** The clients' history so far (ops still open are "info"). */
+  history(): ZkHistory {
+    return this.recorder.history();
+  }
+
+  /** The client-level checkers on the history so far, with witnesses (cached until the run moves on). */
+  clientChecks(): readonly ClientCheckResult[] {
+    if (this.clientCache === null || this.clientCache.at !== this.observations) {
+      this.clientCache = { at: this.observations, results: checkClientHistory(this.history()).results };
+    }
+    return this.clientCache.results;
+  }
+
+  /** The Zab checkers' verdicts and the client checkers' (linearizable-writes, sequential-reads, ...). */
+  verdicts(): Record<string, Verdict> {
+    const verdicts: Record<string, Verdict> = { ...this.checker.verdicts() };
+    for (const r of this.clientChecks()) verdicts[r.name] = r.verdict;
+    return verdicts;
   }
 
   safetyViolated(): boolean {
     const v = this.verdicts();
-    return ZAB_CHECKERS.some((c) => v[c] === 'violated');
+    return ZAB_CHECKERS.some((c) => v[c] === 'violated') || CLIENT_CHECKERS.some((c) => v[c] === 'violated');
   }
 }

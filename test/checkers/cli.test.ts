@@ -1,5 +1,6 @@
 // Runs `zabsim check` in-process on temp files: malformed input in each format exits 2 with one stderr line
-// naming the file and line, and well-formed files give exit 0/1 with the verdict in plain text or JSON.
+// naming the file and line, and well-formed files give exit 0/1 with the verdict in plain text or JSON;
+// zabsim NDJSON histories get every client checker's verdict.
 import { PORCUPINE_DATA_DIR } from '../support/paths.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,5 +83,29 @@ describe('verdicts and exit codes', () => {
     expect(await runCheck([bad])).toBe(1);
     expect(stdout).toContain('NOT linearizable');
     expect(stdout).toContain('real-time');
+  });
+
+  test('ndjson histories with reads also go through every client checker, each verdict reported', async () => {
+    const read = (data: string): string =>
+      JSON.stringify({ kind: 'op', id: 3, client: 2, session: 2, server: 1, op: { type: 'getData', path: '/a' }, invokeUs: 10, completeUs: 12, outcome: 'ok', result: { rc: 'ok', data, version: 0 }, zxid: null, readZxid: 5 });
+    const good = write('reads-good.ndjson', `${HEADER}\n${okOp(1, 5, 0, 3)}\n${read('x')}\n`);
+    expect(await runCheck([good, '--json'])).toBe(0);
+    const report = JSON.parse(stdout) as { verdict: string; checkers: { name: string; verdict: string }[] };
+    expect(report.verdict).toBe('ok');
+    expect(report.checkers.map((c) => `${c.name}=${c.verdict}`)).toEqual([
+      'linearizable-writes=ok', 'sequential-reads=ok', 'fifo-client-order=ok', 'watch-order=ok', 'session-ephemerals=ok',
+    ]);
+    stdout = '';
+    const stale = write('reads-bad.ndjson', `${HEADER}\n${okOp(1, 5, 0, 3)}\n${read('old')}\n`);
+    expect(await runCheck([stale])).toBe(1);
+    expect(stdout).toContain('writes linearizable; sequential-reads violated');
+    expect(stdout).toMatch(/ {2}sequential-reads: violated\n {4}#3 of client 2 read \/a/);
+    expect(stdout).toContain('  watch-order: ok');
+    stdout = '';
+    expect(await runCheck([stale, '--json'])).toBe(1);
+    const bad = JSON.parse(stdout) as { verdict: string; witness: { checker: string }; checkers: { name: string; verdict: string }[] };
+    expect(bad.verdict).toBe('violated');
+    expect(bad.witness.checker).toBe('sequential-reads');
+    expect(bad.checkers.find((c) => c.name === 'sequential-reads')?.verdict).toBe('violated');
   });
 });

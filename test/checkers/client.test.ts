@@ -112,6 +112,20 @@ describe('sequential-reads', () => {
     expect(checkSequentialReads(hist([...writes(), read(1, 'a')])).verdict).toBe('violated');
   });
 
+  // Found by the lock recipe under faults: an indeterminate sequential create took number 0 unseen.
+  test('reads use the reported sequential names, and a name an unnamed sequential create may have made is unknown', () => {
+    const seq: ZkOp = { type: 'create', path: '/q/n-', data: '', mode: 'persistentSequential' };
+    const exists = (path: string, readZxid: number, found: boolean): ZkHistoryOp =>
+      op(3, { type: 'exists', path }, 50, 55, found ? { rc: 'ok', exists: true, version: 0 } : { rc: 'ok', exists: false }, null, { readZxid });
+    const writes = (): ZkHistoryOp[] => [op(1, create('/q'), 0, 5, ok, 1), op(2, seq, 10, null, null, null), op(1, seq, 20, 30, { rc: 'ok', path: '/q/n-0000000001' }, 2)];
+    const h = hist([...writes(), exists('/q/n-0000000001', 2, true), exists('/q/n-0000000000', 2, true)]);
+    expect(checkSequentialReads(h).verdict).toBe('ok');
+    // A name the replay knows nothing about is still judged: /q/m-... was never created.
+    const r = checkSequentialReads(hist([...writes(), exists('/q/m-0000000000', 2, true)]));
+    expect(r.verdict).toBe('violated');
+    expect(r.witness?.reason).toContain('no such node');
+  });
+
   test('a stale read after sync is a documented caveat, a violation only when asked', () => {
     const h = hist([
       op(1, create('/a'), 0, 10, ok, 7),
@@ -161,6 +175,18 @@ describe('watch-order', () => {
     const r = checkWatchOrder(h);
     expect(r.verdict).toBe('violated');
     expect(r.witness?.reason).toContain('or was lost');
+  });
+  // Found by the conformance replay: ZooKeeper (ServerCnxn.process) drops an event the session may not READ.
+  test('no event for a node whose ACL may deny READ is allowed; the same without the ACL is lost', () => {
+    const ops = (restrictedRead: boolean): ZkHistoryOp[] => [
+      op(1, { type: 'exists', path: '/r', watch: true }, 0, 5, { rc: 'ok', exists: false }, null, { readZxid: 0 }),
+      op(2, { type: 'create', path: '/r', data: '', mode: 'persistent', ...(restrictedRead ? { restrictedRead } : {}) }, 10, 20, { rc: 'ok', path: '/r' }, 1),
+      op(1, getData('/other'), 30, 35, { rc: 'noNode' }, null, { readZxid: 1 }),
+    ];
+    expect(checkWatchOrder(hist(ops(true))).verdict).toBe('ok');
+    expect(checkWatchOrder(hist(ops(false))).verdict).toBe('violated');
+    const text = formatNdjsonHistory(hist(ops(true)));
+    expect(checkWatchOrder(parseNdjsonHistory(text, 'acl.ndjson')).verdict).toBe('ok'); // the flag survives NDJSON
   });
 });
 

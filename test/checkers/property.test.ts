@@ -1,6 +1,6 @@
 // Property tests of the search: histories generated from a sequential register or kv execution with random
-// overlapping intervals (some ops never return) are accepted, and after randomly perturbing one result the
-// engine rejects exactly when a brute-force enumeration of all real-time-consistent orders (≤ 7 ops) does.
+// overlapping intervals (some, or many, ops never return) are accepted, and after randomly perturbing one result the
+// engine rejects exactly when a brute-force enumeration of all real-time-consistent orders (≤ 8 ops) does.
 import { expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { checkOperations } from '../../sim/checkers/linearizability/search.js';
@@ -71,6 +71,20 @@ test.prop([fc.array(registerCommand, { minLength: 1, maxLength: 7 }), timings, f
     const ops = perturbRegister(registerHistory(commands, times), which, value);
     const expected = bruteForceLinearizable(registerModel, ops) ? 'ok' : 'violated';
     expect(checkOperations(registerModel, ops).verdict).toBe(expected);
+  },
+);
+
+// Many ops that never return (each is "free": it may go last), to exercise the search's dominance pruning.
+const freeHeavyTimings = fc.array(fc.record({ before: fc.nat(25), after: fc.nat(25), neverReturns: fc.boolean() }), { minLength: 8, maxLength: 8 });
+
+test.prop([fc.array(registerCommand, { minLength: 1, maxLength: 8 }), freeHeavyTimings, fc.nat(), fc.integer({ min: 0, max: 3 })], { numRuns: 500 })(
+  'register with many never-returned ops: accepted as generated, and perturbed exactly as brute force says',
+  (commands, times, which, value) => {
+    const ops = registerHistory(commands, times);
+    expect(checkOperations(registerModel, ops).verdict).toBe('ok');
+    const perturbed = perturbRegister(ops, which, value);
+    const expected = bruteForceLinearizable(registerModel, perturbed) ? 'ok' : 'violated';
+    expect(checkOperations(registerModel, perturbed).verdict).toBe(expected);
   },
 );
 

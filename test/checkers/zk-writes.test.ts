@@ -1,5 +1,5 @@
 // Hand-written ZooKeeper write histories for the zk-writes fast path: passing and failing zxid orders,
-// wrong results, sequential names, multi, and indeterminate ops (with and without zxid) that go to the search.
+// wrong results, sequential names, invalid paths, multi, and indeterminate ops (with and without zxid) that go to the search.
 import { describe, expect, test } from 'vitest';
 import { checkZkWrites } from '../../sim/checkers/zk-writes.js';
 import { parseNdjsonHistory, formatNdjsonHistory } from '../../sim/history/ndjson.js';
@@ -89,6 +89,22 @@ describe('zxid-ordered writes', () => {
     expect(checkZkWrites(h).verdict).toBe('ok');
   });
 
+  // PathUtils.validatePath as PrepRequestProcessor applies it: a failed write still takes a zxid.
+  test('invalid paths give badArguments: create on the final name, setData before the node lookup', () => {
+    const good = [
+      w(create('/a'), 0, 1, { rc: 'ok', path: '/a' }, 1),
+      w(create('/a/'), 2, 3, { rc: 'badArguments' }, 2),
+      w(create('/missing/'), 4, 5, { rc: 'noNode' }, 3), // the parent lookup comes first
+      w(setData('/a/', -1), 6, 7, { rc: 'badArguments' }, 4),
+      w(seq('/a/'), 8, 9, { rc: 'ok', path: '/a/0000000000' }, 5), // "/a/" + sequence number is valid
+    ];
+    expect(checkZkWrites(good).verdict).toBe('ok');
+    const bad = [good[0]!, w(create('/a/'), 2, 3, { rc: 'ok', path: '/a/' }, 2)];
+    const result = checkZkWrites(bad);
+    expect(result.verdict).toBe('violated');
+    expect(result.witness?.reason).toContain('badArguments');
+  });
+
   test('outcome "fail" ops are ignored; an "info" op with a zxid is applied without checking its result', () => {
     const h = [
       w(create('/f'), 0, null, null, 1, 'info'),
@@ -150,6 +166,22 @@ describe('indeterminate writes fall back to the search on their partition', () =
       w(del('/z/nothing'), 0, null, null, null, 'info'),
     ];
     expect(checkZkWrites(h).verdict).toBe('violated');
+  });
+
+  // Found by the brute-force property: partitions share the global zxid order, so a write without a zxid
+  // is bound by writes elsewhere. #3 was invoked after #0 (zxid 3) completed, so it cannot precede #2 (zxid 1).
+  test('a write without a zxid cannot take effect before a zxid that real time puts after it, even on other paths', () => {
+    const history = (zxidOfA: number, zxidOfSeq: number): ZkHistoryOp[] => [
+      w(create('/a/b'), 10, 26, { rc: 'noNode' }, zxidOfA),
+      w(create('/c'), 20, 29, { rc: 'ok', path: '/c' }, 2),
+      w(seq('/s-'), 26, 30, { rc: 'ok', path: '/s-0000000001' }, zxidOfSeq),
+      w(seq('/s-'), 29, null, null, null, 'info'),
+    ];
+    expect(checkZkWrites(history(1, 3)).verdict).toBe('ok'); // #3 then #2 fits after #0 (zxid 1) and /c (2)
+    const result = checkZkWrites(history(3, 1));
+    expect(result.verdict).toBe('violated');
+    expect(result.witness?.text).toContain('outside the partition');
+    expect(result.witness?.ops.map((o) => o.op.type === 'create' && o.op.path)).toContain('/a/b');
   });
 
   test('a step budget gives unknown', () => {

@@ -71,6 +71,8 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     }
   },
   hash: (state) => state.hash,
+  alwaysLegal: (_input, output) => output.unknown,
+  readOnly: (input) => input.f === 'get',
   equal: (a, b) => a.hash === b.hash && a.value === b.value,
   partition: partitionByKey,
   describeOperation: (input, output) => {

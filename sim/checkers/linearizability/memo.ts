@@ -57,6 +57,26 @@ export class ConfigurationMemo<S> {
     return true;
   }
 
+  /** True when (bits, state) under `hash` is present. */
+  contains(bits: Uint32Array, hash: number, state: S): boolean {
+    const words = this.words;
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = hash & mask;
+    for (;;) {
+      const stored = slots[2 * slot + 1]!;
+      if (stored === 0) return false;
+      if (slots[2 * slot] === hash) {
+        const entry = stored - 1;
+        if (this.sameBits(entry, bits, words)) {
+          const seen = this.states[entry]!;
+          if (seen === state || this.equal(seen, state)) return true;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
   private sameBits(entry: number, bits: Uint32Array, words: number): boolean {
     const pool = this.bitsPool;
     const base = entry * words;

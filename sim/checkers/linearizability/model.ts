@@ -15,8 +15,8 @@ export type Operation<I, O> = {
 /**
  * A sequential specification. `step` must be pure: it returns the successor state when `input`
  * producing `output` is legal in `state`, or `undefined` when it is not (so states are never
- * `undefined`). `hash` must agree with `equal`. An operation that never returned carries an output
- * the model accepts unconditionally (each model documents its "unknown" output).
+ * `undefined`). `hash` must agree with `equal`. An operation that never returned usually carries an
+ * output the model accepts unconditionally (each model documents its "unknown" output).
  */
 export type Model<S, I, O> = {
   readonly name: string;
@@ -24,6 +24,18 @@ export type Model<S, I, O> = {
   readonly step: (state: S, input: I, output: O) => S | undefined;
   readonly hash: (state: S) => number;
   readonly equal: (a: S, b: S) => boolean;
+  /**
+   * True only when `step(s, input, output)` is defined for every state s (typically an unknown output).
+   * The search then treats such an op that never returned as free: it may go last, which lets it prune.
+   * Returning false is always safe; omitting it turns the pruning off.
+   */
+  readonly alwaysLegal?: (input: I, output: O) => boolean;
+  /**
+   * True only when every legal `step(s, input, output)` returns `s` itself (a read, a failed cas). Such an
+   * op, once callable and legal, can go first in any completion, so the search places it without
+   * branching. Returning false is always safe; omitting it turns this off.
+   */
+  readonly readOnly?: (input: I, output: O) => boolean;
   /** P-compositional split: the history is linearizable iff every part is. Parts keep input order. */
   readonly partition?: (ops: readonly Operation<I, O>[]) => Operation<I, O>[][];
   readonly describeOperation?: (input: I, output: O) => string;

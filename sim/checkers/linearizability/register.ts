@@ -43,6 +43,8 @@ export const registerModel: Model<RegisterState, RegisterInput, RegisterOutput> 
   },
   // Equal numbers give equal int32 truncations; the engine mixes the combined key itself.
   hash: (state) => (state === null ? NIL_HASH : (state | 0) ^ ((state / 4294967296) | 0)),
+  alwaysLegal: (_input, output) => output.unknown,
+  readOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && !output.unknown && !output.ok),
   equal: (a, b) => a === b,
   describeOperation: (input, output) => {
     const result = output.unknown ? '?' : undefined;
