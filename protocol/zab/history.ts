@@ -69,9 +69,13 @@ export function reloadFromHistory(s: ZabServer): ZabServer {
   return applyTo(reset, historyCount(reset), null);
 }
 
-/** Keeps txns with zxid <= `zxid` in memory. Returns null when the cut falls inside the snapshot. */
-export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer | null {
-  if (s.snapshot !== null && zxid < s.snapshot.zxid) return null;
+/**
+ * Keeps txns with zxid <= `zxid` in memory, as ZKDatabase.truncateLog does: cut the txn log, then
+ * reload from the newest snapshot plus what is left of the log. A cut below the snapshot's zxid
+ * (a snapshot labelled with an epoch marker <e,0>, say) empties the log and keeps the snapshot:
+ * FileTxnLog.truncate never touches snapshots.
+ */
+export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer {
   const keep = pvecLowerBound(s.log, zxid + 1, zxidOfTxn);
   const log = pvecTake(s.log, keep);
   return reloadFromHistory(patchServer(s, { log, committed: Math.min(s.committed, historyBase(s) + keep) }));

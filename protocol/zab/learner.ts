@@ -220,11 +220,14 @@ function onSyncPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
 }
 
 function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
-  const truncated = truncateInMemory(s, zxid);
-  if (truncated === null) return shutdown(s, `cannot truncate to ${formatZxid(zxid)}: below our snapshot`, fx);
+  // Learner.syncWithLeader: truncate, then lastProcessedZxid is the TRUNC zxid, even when the
+  // reloaded snapshot is labelled later (an epoch marker). Otherwise the reload already ends there.
+  const reloaded = truncateInMemory(s, zxid);
+  const truncated = reloaded.lastProcessedZxid > zxid ? patchServer(reloaded, { lastProcessedZxid: zxid }) : reloaded;
   fx.persistSync({ kind: 'truncate', zxid });
   fx.observe({ kind: 'truncate', count: historyCount(truncated), zxid });
-  fx.note(`TRUNC: log cut back to ${formatZxid(zxid)} (${historyCount(s) - historyCount(truncated)} txns dropped)`);
+  const below = s.snapshot !== null && zxid < s.snapshot.zxid ? `; below our snapshot at ${formatZxid(s.snapshot.zxid)}, which stays` : '';
+  fx.note(`TRUNC: log cut back to ${formatZxid(zxid)} (${historyCount(s) - historyCount(truncated)} txns dropped${below})`);
   return withLearner(truncated, { syncMode: 'TRUNC', lastQueued: zxid });
 }
 

@@ -258,10 +258,15 @@ export class ZabChecker implements KernelObserver {
     }
   }
 
-  /** CommitCompleteness: an activated leader's history holds everything ever committed. */
+  /**
+   * CommitCompleteness: an activated leader's history holds everything committed in earlier epochs.
+   * Only earlier ones: a leader paused in SYNCHRONIZATION can resume, count NEWLEADER ACKs that
+   * waited in its socket buffers and activate an old epoch after later epochs committed txns; it is
+   * not a later leader, and it cannot commit anything (its followers have moved on).
+   */
   private onActivated(node: NodeId, epoch: number, count: number): void {
     const s = this.stateOf(node);
-    const need = this.committedAt.length;
+    const need = this.committedBelowEpoch(epoch);
     if (count < need) {
       this.fail('commit-completeness', node, `leader ${node} of epoch ${epoch} has ${count} txns, but ${need} were committed (last ${formatZxid(this.committedAt[need - 1] as Zxid)})`);
     } else if (need > 0 && s !== undefined) {

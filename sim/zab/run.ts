@@ -9,7 +9,6 @@ import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { ZabDisk } from '../../protocol/zab/disk.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import { zabServerProgram } from '../../protocol/zab/server.js';
-import { formatZxid } from '../../protocol/zxid.js';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import type { KernelOptions } from '../options.js';
 import { forkRng } from '../rng.js';
@@ -20,6 +19,7 @@ import { LivenessMonitor, checkClientLiveness } from '../checkers/liveness.js';
 import { HistoryRecorder, kvHistoryAdapter } from '../history/recorder.js';
 import type { ZkHistory } from '../history/types.js';
 import { applyFault } from './faults.js';
+import { judgeRecovery } from '../checkers/recovery.js';
 import { clientIds, serverIds, zabConfigOf, type RunOptions } from './options.js';
 
 export type Verdict = 'ok' | 'violated' | 'unknown';
@@ -192,42 +192,13 @@ function scheduleWorkload(kernel: Kernel, options: RunOptions, clients: readonly
  */
 function judgeLiveness(kernel: Kernel, options: RunOptions, servers: readonly NodeId[], openOps: Map<string, number>): { verdict: Verdict; reason: string } {
   if (options.faultsUntilMs <= 0 && options.faults.length > 0) return { verdict: 'unknown', reason: 'no liveness phase in this run' };
-  const states = servers.map((id) => ({ id, s: kernel.stateOf(id) as ZabServer | undefined }));
-  const down = states.filter((x) => x.s === undefined).map((x) => x.id);
-  if (down.length > 0) return { verdict: 'violated', reason: `servers down at the end: ${down.join(',')}` };
-  const leaders = states.filter((x) => x.s?.role === 'LEADING' && x.s.phase === 'BROADCAST');
-  if (leaders.length !== 1) {
-    const roles = states.map((x) => `${x.id}:${x.s?.role}/${x.s?.phase}`).join(' ');
-    return { verdict: 'violated', reason: `${leaders.length} active leaders at the end (${roles})` };
-  }
-  const leader = leaders[0]!;
-  const leaderEpoch = leader.s!.currentEpoch;
-  // A known ZooKeeper liveness gap, not a simulator failure: a server that accepted a newer epoch from
-  // a leader that never established refuses this leader's older epoch (Learner.registerWithLeader)
-  // and loops until the next election. It is excluded only if the rest still form a quorum.
-  const excluded = states.filter(({ id, s }) => id !== leader.id && s !== undefined && s.phase !== 'BROADCAST' && s.acceptedEpoch > leaderEpoch).map((x) => x.id);
-  const voters = zabConfigOf(options).voters;
-  if (excluded.length > 0 && voters.filter((v) => !excluded.includes(v)).length <= Math.floor(voters.length / 2)) {
-    return { verdict: 'violated', reason: `servers ${excluded.join(',')} cannot rejoin (acceptedEpoch ahead of epoch ${leaderEpoch}) and the rest are not a quorum` };
-  }
-  for (const { id, s } of states) {
-    if (s === undefined || id === leader.id || excluded.includes(id)) continue;
-    if (s.phase !== 'BROADCAST' || s.learner?.leader !== leader.id) return { verdict: 'violated', reason: `server ${id} is ${s.role}/${s.phase}, not following leader ${leader.id}` };
-    // Compare committed histories by length: after activation or a SNAP, lastProcessedZxid may be
-    // the epoch marker <e,0> on one server and the last txn's zxid on another.
-    if (s.committed !== leader.s!.committed) {
-      return { verdict: 'violated', reason: `server ${id} has ${s.committed} txns committed (at ${formatZxid(s.lastProcessedZxid)}), leader ${leader.id} has ${leader.s!.committed}` };
-    }
-  }
+  const recovery = judgeRecovery(servers, (id) => kernel.stateOf(id) as ZabServer | undefined, { voters: zabConfigOf(options).voters });
+  if (!recovery.ok) return { verdict: 'violated', reason: `${recovery.cls}: ${recovery.reason}` };
   const deadlineUs = kernel.nowUs - options.workload.requestTimeoutMs * MS * 2;
   for (const [op, invokedUs] of openOps) {
-    if (invokedUs < deadlineUs) return { verdict: 'violated', reason: `client operation ${op} open since ${Math.round(invokedUs / MS)} ms` };
+    if (invokedUs < deadlineUs) return { verdict: 'violated', reason: `stuck-client: operation ${op} open since ${Math.round(invokedUs / MS)} ms` };
   }
-  const gap =
-    excluded.length === 0
-      ? ''
-      : `; server(s) ${excluded.map((id) => `${id} (acceptedEpoch ${(states.find((x) => x.id === id)?.s as ZabServer).acceptedEpoch})`).join(', ')} cannot rejoin until the next election: ZooKeeper refuses a leader epoch below a learner's acceptedEpoch`;
-  return { verdict: 'ok', reason: `leader ${leader.id} in epoch ${leaderEpoch}; ${servers.length - excluded.length} of ${servers.length} servers hold the same ${leader.s!.committed} committed txns${gap}` };
+  return { verdict: 'ok', reason: recovery.reason };
 }
 
 export { ENV };

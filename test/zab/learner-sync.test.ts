@@ -7,7 +7,8 @@ import type { SyncPersistence } from '../../protocol/zab/config.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { Event } from '../../protocol/program.js';
-import { boot, config, deliver, disk, fsyncTokens, show, step, steps, timeout, txn, vote, z, type Stepped } from './harness.js';
+import { kvStateMachine } from '../../protocol/zab/kv-sm.js';
+import { boot, config, deliver, disk, fsyncTokens, notes, show, step, steps, timeout, txn, vote, z, type Stepped } from './harness.js';
 
 /** Follower 1 (log 1:1, epoch 1) that elected 3, registered and got LEADERINFO for epoch 2. */
 function registered(syncPersistence: SyncPersistence = 'committedOnlyThenEpochThenAck'): Stepped {
@@ -126,6 +127,22 @@ describe('TRUNC and SNAP as first sync packet', () => {
     expect(show(r.effects)).toEqual(['persistSync truncate 1:1']);
     expect(r.next.log.size).toBe(1);
     expect(r.next.lastProcessedZxid).toBe(z(1, 1));
+  });
+
+  test('TRUNC below a snapshot labelled with an epoch marker empties the log and keeps the snapshot (FileTxnLog.truncate)', () => {
+    // A SNAP from a leader with an empty history left a snapshot at 1:0; then 1:1 was logged. A
+    // later leader with an empty history TRUNCs to 0:0: ZooKeeper cuts the log and reloads the
+    // snapshot; it does not refuse.
+    const d = { ...disk([z(1, 1)], { current: 1 }), snapshot: { zxid: z(1, 0), count: 0, state: kvStateMachine.empty() } };
+    const s = boot(1, config(), d);
+    const following = steps(s, [deliver(3, vote(3, z(0, 0), 2, 1)), timeout('finalize'), deliver(3, { type: 'LEADERINFO', newEpoch: 3 })]).next;
+    const r = step(following, deliver(3, { type: 'TRUNC', zxid: z(0, 0) }));
+    expect(show(r.effects)).toEqual(['persistSync truncate 0:0']);
+    expect(r.next.role).toBe('FOLLOWING');
+    expect(r.next.log.size).toBe(0);
+    expect(r.next.snapshot?.zxid).toBe(z(1, 0));
+    expect(r.next.lastProcessedZxid).toBe(z(0, 0));
+    expect(notes(r.effects).join('\n')).toContain('below our snapshot at 1:0, which stays');
   });
 
   test('SNAP replaces the state in memory; it is persisted as a snapshot at NEWLEADER', () => {
