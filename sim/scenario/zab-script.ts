@@ -610,7 +610,8 @@ export class ZabScript {
   /**
    * `when TRIGGER ACTION TARGET`: arms a fault that fires at the first matching protocol event.
    * TRIGGER: `nth-proposal=N [server=S]` · `acked=N` (a proposal acked by exactly N followers) ·
-   * `sync-start` · `newleader-acked` · `epoch-written`. ACTION: crash · pause · isolate.
+   * `sync-start` · `newleader-acked` · `epoch-written` · `proposal-logged` (a follower in BROADCAST
+   * logged a txn, before its fsync). ACTION: crash · pause · isolate.
    * TARGET: leader · follower · trigger (the server the event matched) · a server number.
    */
   when(cmd: Command): string[] {
@@ -622,7 +623,9 @@ export class ZabScript {
     } else if (cmd.args.has('acked')) trigger = { on: 'acked', count: intArg(cmd, 'acked', 1) };
     else {
       const on = words.shift();
-      if (on !== 'sync-start' && on !== 'newleader-acked' && on !== 'epoch-written') throw new Error('expected a trigger: nth-proposal=N, acked=N, sync-start, newleader-acked or epoch-written');
+      if (on !== 'sync-start' && on !== 'newleader-acked' && on !== 'epoch-written' && on !== 'proposal-logged') {
+        throw new Error('expected a trigger: nth-proposal=N, acked=N, sync-start, newleader-acked, epoch-written or proposal-logged');
+      }
       trigger = { on };
     }
     const [action, targetWord] = words;
