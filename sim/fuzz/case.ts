@@ -50,7 +50,7 @@ const PROBE_FRACTIONS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   // quick: no burst, its 6 s fault phase is too short for a burst's chain of crashes and elections.
-  quick: { name: 'quick', serverChoices: [3], faultsUntilMs: 6_000, livenessMs: 10_000, maxFaults: 8, maxOps: 30, clients: 2, recoveryPercent: 0 },
+  quick: { name: 'quick', serverChoices: [3], faultsUntilMs: 6_000, livenessMs: 60_000, maxFaults: 8, maxOps: 30, clients: 2, recoveryPercent: 0 },
   standard: { name: 'standard', serverChoices: [3, 3, 5], faultsUntilMs: 9_000, livenessMs: 60_000, maxFaults: 12, maxOps: 50, clients: 3, recoveryPercent: 20 },
   deep: { name: 'deep', serverChoices: [3, 5, 5, 7], faultsUntilMs: 25_000, livenessMs: 60_000, maxFaults: 30, maxOps: 200, clients: 4, recoveryPercent: 20 },
 };
