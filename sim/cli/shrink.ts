@@ -1,10 +1,10 @@
 // `zabsim shrink <capsule> [--out DIR] [--budget N] [--no-report] [--json]`: delta debugging
 // over the capsule's fault plan and workload, fault weakening (crash → pause → loss → delay),
 // fewer servers and clients; every kept candidate still fails the SAME checker. Prints the result
-// as numbered steps and saves it as a new capsule (default: next to the input,
+// as numbered steps and saves it as a new capsule (default: under reports/out/shrink/,
 // *.shrunk.capsule.json), with an HTML report of the shrunk run beside it (*.shrunk.html;
 // --no-report skips it).
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCapsule, stepsOf, writeCapsule } from '../fuzz/capsule.js';
 import { shrinkCase, stepCount } from '../fuzz/shrink.js';
@@ -32,7 +32,8 @@ export function shrinkCommand(argv: string[]): number {
   const capsule = readCapsule(path);
   if (capsule.failure === 'none') throw new UsageError(`${path}: the capsule records no failure to shrink`);
   const result = shrinkCase(capsule.case, capsule.failure, capsule.tape, budget);
-  const dir = values.out ?? dirname(path);
+  // Never next to the input by default: a capsule from scenarios/mutants/ must not litter the repo.
+  const dir = values.out ?? join('reports', 'out', 'shrink');
   const name = basename(path).replace(/(\.shrunk)?\.capsule\.json$/, '') + '.shrunk';
   const { path: out, result: run } = writeCapsule(result.case, capsule.fuzzSeed, dir, name, capsule.tape);
   const same = run.failure === capsule.failure;
