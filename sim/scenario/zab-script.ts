@@ -190,6 +190,8 @@ export class ZabScript {
   private readonly clients = new Map<string, NodeId>();
   private readonly clientNames = new Map<NodeId, string>();
   private readonly openOps = new Map<string, OpenOp>();
+  /** The call a client command waits for, and whether its client has invoked it yet. */
+  private awaited: { readonly key: string; invoked: boolean } | null = null;
   private drops: DropRule[] = [];
   /** Lines produced while time moves (or a fault runs a step), for the current command. */
   private events: string[] = [];
@@ -403,6 +405,20 @@ export class ZabScript {
     return true;
   }
 
+  /**
+   * Runs until call `key` has been invoked and has completed. The APP_OP can queue behind events
+   * left at this instant (a `run until=` stops mid-instant), so "not open" alone is not "done".
+   */
+  private awaitCall(key: string, max: number): boolean {
+    const awaited = { key, invoked: false };
+    this.awaited = awaited;
+    try {
+      return this.advance(max, () => awaited.invoked && !this.openOps.has(key));
+    } finally {
+      this.awaited = null;
+    }
+  }
+
   /** Runs for at most `ms`; with a test, stops as soon as it holds. Returns whether it held. */
   private advance(ms: number, test: (() => boolean) | null): boolean {
     if (this.broken !== null) throw new Error(`the cluster stopped earlier: ${this.broken}`);
@@ -444,7 +460,7 @@ export class ZabScript {
     this.k.inject(id, { type: 'APP_OP', op });
     if (cmd.words.includes('nowait')) return [`${name} sent ${kvStateMachine.describeOp(op)}`];
     const max = intArg(cmd, 'max', DEFAULT_MAX_MS);
-    const done = this.advance(max, () => !this.openOps.has(key));
+    const done = this.awaitCall(key, max);
     return done ? [] : [`${name}: no reply after ${max} ms`];
   }
 
@@ -556,7 +572,7 @@ export class ZabScript {
     this.k.inject(id, { type: 'APP_OP', op: this.recipes.has(id) ? { type: 'zk', command } : command });
     if (cmd.words.includes('nowait')) return [`${name} sent ${describeZkCommand(command)}`];
     const max = intArg(cmd, 'max', DEFAULT_MAX_MS);
-    const done = this.advance(max, () => !this.openOps.has(key));
+    const done = this.awaitCall(key, max);
     return done ? [] : [`${name}: no reply after ${max} ms`];
   }
 
@@ -1045,6 +1061,7 @@ export class ZabScript {
         this.events.push(`${node} anomaly ${o.flag}: ${o.detail}`);
         return;
       case 'invoke':
+        if (this.awaited?.key === `${o.client}:${o.xid}`) this.awaited.invoked = true;
         this.openOps.set(`${o.client}:${o.xid}`, { client: this.nodeName(o.client), text: this.zk ? describeZkCommand(o.op) : kvStateMachine.describeOp(o.op) });
         return;
       case 'complete': {
