@@ -1,7 +1,7 @@
 // Proves the fuzzer finds the planted bugs (the bug zoo): for each mutant, the first failing seed
 // of `zabsim fuzz --profile standard --mutant NAME` still fails, the same case without the mutant
-// passes (so the failure is the mutant's), and fresh seed ranges find the cheap mutants, and the
-// durability bugs that need a crash-recovery burst, again.
+// passes (so the failure is the mutant's), and fresh seed ranges find every mutant again: the
+// cheap ones, the durability bugs that need a crash-recovery burst, and the other seven.
 // Seeds were measured with `zabsim fuzz --profile standard --mutant NAME --seeds 2000 --max-failures 1 --json`.
 import { describe, expect, test } from 'vitest';
 import type { Mutant } from '../../protocol/zab/config.js';
