@@ -11,8 +11,11 @@ import { SCRIPT_VERBS } from '../scenario/zab-script.js';
 
 export const SCENARIO_ROOT = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
-/** Directories under scenarios/ that hold other formats (JSON findings) or another owner's files. */
-const NOT_CATALOGUE = new Set(['findings', 'mutants']);
+/**
+ * Directories under scenarios/ that hold another owner's files. findings/ is a topic: its narrated
+ * .txt findings are catalogued; its JSON run files are skipped like any non-.txt file.
+ */
+const NOT_CATALOGUE = new Set(['mutants']);
 
 export interface ScenarioHeader {
   readonly name: string;

@@ -1,8 +1,9 @@
 // Proves the scenario verbs the bug-zoo stories rely on: `check liveness` names the class of a
 // cluster that has not recovered (down, no-leader, stuck-sync) and fails a wrong expectation;
 // `run ... head=N` keeps N facts and counts the rest; a disk a server refuses to boot from stops the
-// run like an assertion; `zabsim run` exits 1 for a safety violation, 3 for a liveness one; and each
-// bug-zoo scenario shows its violation only with its mutant switched on.
+// run like an assertion; `zabsim run` exits 1 for a safety violation, 3 for a liveness one; each
+// bug-zoo scenario shows its violation only with its mutant switched on; and each narrated finding
+// shows its violation with no mutant at all (it is a bug of unmutated ZooKeeper master).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -97,5 +98,24 @@ describe('the bug scenarios need their mutant', () => {
     expect(violated(withMutant).length).toBeGreaterThan(0);
     expect(violated(without)).toEqual([]);
     expect(without.commandErrors).toBe(0);
+  });
+});
+
+describe('the findings need no mutant', () => {
+  // A scenarios/findings story reports behaviour of unmutated master: it switches no mutant on, its
+  // expectations hold, and it still ends with a safety violation (so `zabsim run` exits 1).
+  const dir = 'scenarios/findings';
+  const files = readdirSync(dir).filter((f) => f.endsWith('.txt'));
+  test('there is at least one narrated finding', () => {
+    expect(files.length).toBeGreaterThanOrEqual(1);
+  });
+  test.each(files)('%s', (file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    expect(text).not.toMatch(/ mutant=/);
+    const result = runZabScript(text);
+    expect(result.errors).toEqual([]);
+    expect(result.commandErrors).toBe(0);
+    expect(Object.entries(result.verdicts).filter(([, v]) => v === 'violated').length).toBeGreaterThan(0);
+    expect(scenarioExitCode(result)).toBe(1);
   });
 });
