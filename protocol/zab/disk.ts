@@ -12,6 +12,12 @@ export interface ZabDisk {
   readonly snapshot: Snapshot | null;
   /** Txns after the snapshot, ascending by zxid. */
   readonly log: PVec<Txn>;
+  /**
+   * The highest zxid left in txn log files that a snapshot superseded (0 if none). ZooKeeper keeps
+   * those files until a purge, and FileTxnLog.truncate reads them: a TRUNC succeeds only if some
+   * file holds a record at or above its zxid.
+   */
+  readonly oldLogTop: Zxid;
 }
 
 export type ZabWrite =
@@ -24,7 +30,7 @@ export type ZabWrite =
   | { readonly kind: 'snapshot'; readonly snapshot: Snapshot };
 
 export function emptyZabDisk(): ZabDisk {
-  return { acceptedEpoch: 0, currentEpoch: 0, snapshot: null, log: pvecEmpty() };
+  return { acceptedEpoch: 0, currentEpoch: 0, snapshot: null, log: pvecEmpty(), oldLogTop: 0 };
 }
 
 export function zxidOfTxn(txn: Txn): number {
@@ -39,16 +45,21 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
   // Object literals, not spreads: an append runs once per txn per server.
   switch (write.kind) {
     case 'acceptedEpoch':
-      return { acceptedEpoch: write.epoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: disk.log };
+      return { acceptedEpoch: write.epoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: disk.log, oldLogTop: disk.oldLogTop };
     case 'currentEpoch':
-      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: write.epoch, snapshot: disk.snapshot, log: disk.log };
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: write.epoch, snapshot: disk.snapshot, log: disk.log, oldLogTop: disk.oldLogTop };
     case 'append':
-      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: pvecPush(disk.log, write.txn) };
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: pvecPush(disk.log, write.txn), oldLogTop: disk.oldLogTop };
     case 'truncate':
-      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: truncateLog(disk.log, write.zxid) };
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: truncateLog(disk.log, write.zxid), oldLogTop: Math.min(disk.oldLogTop, write.zxid) };
     case 'snapshot':
-      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: write.snapshot, log: pvecEmpty() };
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: write.snapshot, log: pvecEmpty(), oldLogTop: Math.max(disk.oldLogTop, lastZxidOf(disk.log)) };
   }
+}
+
+/** The last txn's zxid, or 0 for an empty log. */
+export function lastZxidOf(log: PVec<Txn>): Zxid {
+  return log.size === 0 ? 0 : (log.tail[log.tail.length - 1] as Txn).zxid;
 }
 
 export function describeZabWrite(write: ZabWrite): string {

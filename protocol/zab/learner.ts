@@ -8,6 +8,7 @@ import { hasMutant, type SyncPersistence } from './config.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
+import { lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
 import { afterApply } from './clients.js';
 import { onRevalidateReply, onSyncReply, takeTouches } from '../service/server.js';
@@ -220,9 +221,18 @@ function onSyncPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
 }
 
 function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+  // FileTxnLog.truncate positions at the first record at or above zxid in the log files, old ones
+  // included; with none, it throws "No log files found to truncate!" and Learner.syncWithLeader
+  // calls requestSystemExit(QUORUM_PACKET_ERROR). zabsim cannot exit the process: it leaves the
+  // learner role instead, and the note says what ZooKeeper does.
+  const top = Math.max(lastZxidOf(s.log), s.oldLogTop); // 0: no record at all (no txn has counter 0)
+  if (top === 0 || top < zxid) {
+    fx.note(`Not able to truncate the log to ${formatZxid(zxid)}: no txn log record at or above it (ZooKeeper exits with QUORUM_PACKET_ERROR)`);
+    return shutdown(s, `not able to truncate the log to ${formatZxid(zxid)}`, fx);
+  }
   // Learner.syncWithLeader: truncate, then lastProcessedZxid is the TRUNC zxid, even when the
   // reloaded snapshot is labelled later (an epoch marker). Otherwise the reload already ends there.
-  const reloaded = truncateInMemory(s, zxid);
+  const reloaded = patchServer(truncateInMemory(s, zxid), { oldLogTop: Math.min(s.oldLogTop, zxid) });
   const truncated = reloaded.lastProcessedZxid > zxid ? patchServer(reloaded, { lastProcessedZxid: zxid }) : reloaded;
   fx.persistSync({ kind: 'truncate', zxid });
   fx.observe({ kind: 'truncate', count: historyCount(truncated), zxid });
@@ -304,7 +314,10 @@ function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
     const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
     fx.persistSync({ kind: 'snapshot', snapshot });
-    s = withLearner(patchServer(s, { snapshot, log: pvecEmpty() }), { preSnap: null });
+    // The log files the snapshot supersedes stay on disk (ZabDisk.oldLogTop); a SNAP replaced the
+    // in-memory log, so the files' records are in preSnap.
+    const superseded = Math.max(lastZxidOf(s.log), l.preSnap === null ? 0 : lastZxidOf(l.preSnap.log));
+    s = withLearner(patchServer(s, { snapshot, log: pvecEmpty(), oldLogTop: Math.max(s.oldLogTop, superseded) }), { preSnap: null });
   }
   const mode = syncPersistenceOf(s);
   fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${mode}`);

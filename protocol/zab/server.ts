@@ -45,6 +45,7 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, disk
     clients: [],
     nowUs: 0,
     staleWrites: [],
+    oldLogTop: disk.oldLogTop,
     service: EMPTY_SERVICE,
   };
   return reloadFromHistory(s);

@@ -148,6 +148,8 @@ export interface ZabServer {
   readonly nowUs: number;
   /** ZK-4712 mutant: appends a dead SyncThread still has to write after the role ended. */
   readonly staleWrites: readonly Txn[];
+  /** ZabDisk.oldLogTop as this process knows it: the top of log files a snapshot superseded. */
+  readonly oldLogTop: Zxid;
   /** The ZooKeeper service (sessions, connections, watches); idle for other state machines. */
   readonly service: ZkServiceState;
 }
@@ -222,6 +224,7 @@ export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
     clients: p.clients === undefined ? o.clients : p.clients,
     nowUs: p.nowUs === undefined ? o.nowUs : p.nowUs,
     staleWrites: p.staleWrites === undefined ? o.staleWrites : p.staleWrites,
+    oldLogTop: p.oldLogTop === undefined ? o.oldLogTop : p.oldLogTop,
     service: p.service === undefined ? o.service : p.service,
   };
 }

@@ -8,6 +8,7 @@ import type { ZabServer } from '../../protocol/zab/state.js';
 import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { Event } from '../../protocol/program.js';
 import { kvStateMachine } from '../../protocol/zab/kv-sm.js';
+import { applyZabWrite } from '../../protocol/zab/disk.js';
 import { boot, config, deliver, disk, fsyncTokens, notes, show, step, steps, timeout, txn, vote, z, type Stepped } from './harness.js';
 
 /** Follower 1 (log 1:1, epoch 1) that elected 3, registered and got LEADERINFO for epoch 2. */
@@ -143,6 +144,38 @@ describe('TRUNC and SNAP as first sync packet', () => {
     expect(r.next.snapshot?.zxid).toBe(z(1, 0));
     expect(r.next.lastProcessedZxid).toBe(z(0, 0));
     expect(notes(r.effects).join('\n')).toContain('below our snapshot at 1:0, which stays');
+  });
+
+  test('TRUNC with no txn log record at or above its zxid cannot truncate: ZooKeeper exits, zabsim leaves the role', () => {
+    // The snapshot came from a SNAP; no log file holds anything (oldLogTop 0, empty log).
+    const d = { ...disk([], { current: 1 }), snapshot: { zxid: z(1, 2), count: 2, state: kvStateMachine.empty() } };
+    const s = boot(1, config(), d);
+    const following = steps(s, [deliver(3, vote(3, z(0, 0), 2, 1)), timeout('finalize'), deliver(3, { type: 'LEADERINFO', newEpoch: 3 })]).next;
+    const r = step(following, deliver(3, { type: 'TRUNC', zxid: z(1, 1) }));
+    expect(show(r.effects).filter((e) => e.startsWith('persist'))).toEqual([]);
+    expect(notes(r.effects).join('\n')).toContain('Not able to truncate the log to 1:1');
+    expect(r.next.role).toBe('LOOKING');
+  });
+
+  test('TRUNC below the snapshot succeeds when an older log file holds a record at or above its zxid', () => {
+    const d = { ...disk([], { current: 1 }), snapshot: { zxid: z(1, 2), count: 2, state: kvStateMachine.empty() }, oldLogTop: z(1, 1) };
+    const s = boot(1, config(), d);
+    const following = steps(s, [deliver(3, vote(3, z(0, 0), 2, 1)), timeout('finalize'), deliver(3, { type: 'LEADERINFO', newEpoch: 3 })]).next;
+    const r = step(following, deliver(3, { type: 'TRUNC', zxid: z(1, 1) }));
+    expect(show(r.effects)).toEqual(['persistSync truncate 1:1']);
+    expect(r.next.role).toBe('FOLLOWING');
+    expect(r.next.snapshot?.zxid).toBe(z(1, 2));
+    expect(r.next.lastProcessedZxid).toBe(z(1, 1));
+  });
+
+  test('a snapshot write remembers the top of the log files it supersedes; a truncate lowers it', () => {
+    let d = disk([z(1, 1), z(1, 2)], { current: 1 });
+    d = applyZabWrite(d, { kind: 'snapshot', snapshot: { zxid: z(2, 0), count: 2, state: kvStateMachine.empty() } });
+    expect(d.log.size).toBe(0);
+    expect(d.oldLogTop).toBe(z(1, 2));
+    d = applyZabWrite(d, { kind: 'truncate', zxid: z(1, 1) });
+    expect(d.oldLogTop).toBe(z(1, 1));
+    expect(boot(1, config(), d).oldLogTop).toBe(z(1, 1));
   });
 
   test('SNAP replaces the state in memory; it is persisted as a snapshot at NEWLEADER', () => {
