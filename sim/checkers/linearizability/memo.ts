@@ -31,22 +31,11 @@ export class ConfigurationMemo<S> {
   /** Records (bits, state) under `hash` and returns true, or returns false if it was already present. */
   addIfAbsent(bits: Uint32Array, hash: number, state: S): boolean {
     if (this.count >= this.countMax) this.grow();
+    const found = this.probe(bits, hash, state);
+    if (found >= 0) return false;
+    const slot = ~found;
     const words = this.words;
     const slots = this.slots;
-    const mask = this.mask;
-    let slot = hash & mask;
-    for (;;) {
-      const stored = slots[2 * slot + 1]!;
-      if (stored === 0) break;
-      if (slots[2 * slot] === hash) {
-        const entry = stored - 1;
-        if (this.sameBits(entry, bits, words)) {
-          const seen = this.states[entry]!;
-          if (seen === state || this.equal(seen, state)) return false;
-        }
-      }
-      slot = (slot + 1) & mask;
-    }
     const entry = this.count;
     slots[2 * slot] = hash;
     slots[2 * slot + 1] = entry + 1;
@@ -59,18 +48,23 @@ export class ConfigurationMemo<S> {
 
   /** True when (bits, state) under `hash` is present. */
   contains(bits: Uint32Array, hash: number, state: S): boolean {
+    return this.probe(bits, hash, state) >= 0;
+  }
+
+  /** Linear probing from `hash`: the slot holding (bits, state), or ~slot of the empty slot where it would go. */
+  private probe(bits: Uint32Array, hash: number, state: S): number {
     const words = this.words;
     const slots = this.slots;
     const mask = this.mask;
     let slot = hash & mask;
     for (;;) {
       const stored = slots[2 * slot + 1]!;
-      if (stored === 0) return false;
+      if (stored === 0) return ~slot;
       if (slots[2 * slot] === hash) {
         const entry = stored - 1;
         if (this.sameBits(entry, bits, words)) {
           const seen = this.states[entry]!;
-          if (seen === state || this.equal(seen, state)) return true;
+          if (seen === state || this.equal(seen, state)) return slot;
         }
       }
       slot = (slot + 1) & mask;
