@@ -99,8 +99,21 @@ export function pvecToArray<T>(v: PVec<T>, from = 0, to = v.size): T[] {
 
 /** The smallest index whose item is not below `key` by `keyOf`, assuming ascending keys; size if none. */
 export function pvecLowerBound<T>(v: PVec<T>, key: number, keyOf: (item: T) => number): number {
+  // Most lookups are near the end (the last txns of a log): when every trie item is below the key
+  // (the tail's first is), search the tail array alone, without walking the trie.
+  const tail = v.tail;
+  if (tail.length > 0 && keyOf(tail[0] as T) < key) {
+    let lo = 0;
+    let hi = tail.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keyOf(tail[mid] as T) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return v.size - tail.length + lo;
+  }
   let lo = 0;
-  let hi = v.size;
+  let hi = v.size - tail.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (keyOf(pvecGet(v, mid)) < key) lo = mid + 1;

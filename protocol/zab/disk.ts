@@ -1,6 +1,6 @@
 // What a ZooKeeper server keeps on disk: the acceptedEpoch and currentEpoch files, the newest
 // snapshot, and the transaction log after it. Writes are applied in O(1) or O(log n).
-import { pvecEmpty, pvecLowerBound, pvecPush, pvecTake, type PVec } from '../pvec.js';
+import { pvecEmpty, pvecLast, pvecLowerBound, pvecPush, pvecTake, type PVec } from '../pvec.js';
 import { formatZxid, type Zxid } from '../zxid.js';
 import type { Snapshot } from './messages.js';
 import type { Txn } from './txn.js';
@@ -59,7 +59,7 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
 
 /** The last txn's zxid, or 0 for an empty log. */
 export function lastZxidOf(log: PVec<Txn>): Zxid {
-  return log.size === 0 ? 0 : (log.tail[log.tail.length - 1] as Txn).zxid;
+  return pvecLast(log)?.zxid ?? 0;
 }
 
 export function describeZabWrite(write: ZabWrite): string {

@@ -291,14 +291,17 @@ function checkReadValues(history: ZkHistory): ClientCheckResult | null {
   return null;
 }
 
+/** Appends `o` to the list under `key`, unless it is already its last entry (a multi touches a key once). */
+function pushOnce(out: Map<string, ZkHistoryOp[]>, key: string, o: ZkHistoryOp): void {
+  const list = out.get(key);
+  if (list === undefined) out.set(key, [o]);
+  else if (list[list.length - 1] !== o) list.push(o);
+}
+
 /** Ok writes with a zxid that create, change or delete each path's node, by zxid. */
 function dataWritesByPath(history: ZkHistory): Map<string, ZkHistoryOp[]> {
   const out = new Map<string, ZkHistoryOp[]>();
-  const add = (path: string, o: ZkHistoryOp): void => {
-    const list = out.get(path);
-    if (list === undefined) out.set(path, [o]);
-    else if (list[list.length - 1] !== o) list.push(o);
-  };
+  const add = (path: string, o: ZkHistoryOp): void => pushOnce(out, path, o);
   const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
     if (result === null || result.rc !== 'ok') return;
     if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result.results?.[i] ?? { rc: 'ok' }, o));
@@ -453,11 +456,7 @@ type Armed = { readonly by: ZkHistoryOp; readonly replyIndex: number; readonly c
 /** Ok writes that fire a watch of each class on a path, by zxid (keys `data:/p`, `exist:/p`, `child:/p`). */
 function triggerIndex(history: ZkHistory): Map<string, ZkHistoryOp[]> {
   const out = new Map<string, ZkHistoryOp[]>();
-  const add = (key: string, o: ZkHistoryOp): void => {
-    const list = out.get(key);
-    if (list === undefined) out.set(key, [o]);
-    else if (list[list.length - 1] !== o) list.push(o);
-  };
+  const add = (key: string, o: ZkHistoryOp): void => pushOnce(out, key, o);
   const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
   const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
     if (result === null || result.rc !== 'ok') return;

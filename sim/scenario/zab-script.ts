@@ -37,7 +37,7 @@ import { EXIT } from '../cli/errors.js';
 import { applyFaultIn, describeAction, describeTrigger, type FaultAction, type FaultEvent, type Target, type Trigger } from '../zab/faults.js';
 import { forkRng } from '../rng.js';
 import { TRACE_VERSION } from '../trace/sink.js';
-import { judgeProgress, LIVENESS_CLASSES } from './progress.js';
+import { judgeRecovery, LIVENESS_CLASSES } from '../checkers/recovery.js';
 import { describeClaim, describeZkCommand, describeZkCompletion, zkCallOf, ZK_CALL_SYNTAX } from './zk-words.js';
 
 const MS = 1000;
@@ -969,7 +969,7 @@ export class ZabScript {
   /**
    * `check liveness [expect=ok|CLASS] [core=1,2,3]`: has the ensemble recovered, now? The core
    * (default: every running server) must have one active leader that all the others follow in
-   * BROADCAST with the same committed count (progress.ts). Otherwise the verdict names the class:
+   * BROADCAST with the same committed count (sim/checkers/recovery.ts). Otherwise the verdict names the class:
    * down, no-leader, stuck-sync or diverged. With `expect`, that class (or ok) must be the verdict.
    * The last liveness check is the run's `liveness` verdict (`zabsim run` exits 3 when violated).
    */
@@ -979,7 +979,7 @@ export class ZabScript {
       throw new Error(`unknown liveness class '${expect}': expected ok or one of ${LIVENESS_CLASSES.join(', ')}`);
     }
     const core = cmd.args.has('core') ? listArg(cmd, 'core').map((x) => this.serverArg(x)) : this.servers.filter((id) => this.k.isUp(id));
-    const verdict = judgeProgress(core, (id) => (this.k.isUp(id) ? this.server(id) : undefined));
+    const verdict = judgeRecovery(core, (id) => (this.k.isUp(id) ? this.server(id) : undefined));
     const text = verdict.ok ? `ok: ${verdict.reason}` : `${verdict.cls}: ${verdict.reason}`;
     this.liveness = { ok: verdict.ok, text };
     const lines = [verdict.ok ? `liveness: ${text}` : `liveness: violated: ${text}`];

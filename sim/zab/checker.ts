@@ -34,16 +34,6 @@ const zxidOf = (t: Txn): Zxid => t.zxid;
 /** Whether a disk image holds the txn: in its log, or folded into its snapshot. O(log n). */
 function diskHolds(disk: ZabDisk, zxid: Zxid): boolean {
   if (disk.snapshot !== null && zxid <= disk.snapshot.zxid) return true;
-  // Commits are checked right after their ACKs, so the txn is almost always in the log's tail.
-  const tail = disk.log.tail;
-  if (tail.length > 0 && tail[0]!.zxid <= zxid) {
-    for (let k = tail.length - 1; k >= 0; k--) {
-      const z = tail[k]!.zxid;
-      if (z === zxid) return true;
-      if (z < zxid) return false;
-    }
-    return false;
-  }
   const i = pvecLowerBound(disk.log, zxid, zxidOf);
   return i < disk.log.size && pvecGet(disk.log, i).zxid === zxid;
 }

@@ -1,8 +1,8 @@
 // Proves the persistent vector behaves like an array under push, get and take, and that older
-// versions never change when newer ones are built from them.
+// versions never change when newer ones are built from them; its lower-bound search agrees with a scan.
 import { expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { pvecEmpty, pvecGet, pvecLast, pvecLowerBound, pvecPush, pvecTake, pvecToArray, type PVec } from '../../protocol/pvec.js';
+import { pvecEmpty, pvecFrom, pvecGet, pvecLast, pvecLowerBound, pvecPush, pvecTake, pvecToArray, type PVec } from '../../protocol/pvec.js';
 
 test.prop([fc.array(fc.integer(), { maxLength: 3000 }), fc.nat()])('matches an array and keeps old versions intact', (items, cut) => {
   let v: PVec<number> = pvecEmpty();
@@ -32,4 +32,16 @@ test.prop([fc.array(fc.integer({ min: 0, max: 1e6 }), { maxLength: 500 }), fc.in
   const expected = sorted.findIndex((x) => x >= key);
   expect(pvecLowerBound(v, key, (x) => x)).toBe(expected === -1 ? sorted.length : expected);
   if (sorted.length > 0) expect(pvecGet(v, sorted.length - 1)).toBe(sorted.at(-1));
+});
+
+test('pvecLowerBound agrees with a linear scan, in the trie and in the tail, duplicates included', () => {
+  for (let n = 0; n < 200; n++) {
+    for (const items of [Array.from({ length: n }, (_, i) => i * 2), Array.from({ length: n }, (_, i) => Math.floor(i / 3))]) {
+      const v = pvecFrom(items);
+      for (let k = -1; k <= 2 * n + 1; k++) {
+        const at = items.findIndex((x) => x >= k);
+        expect(pvecLowerBound(v, k, (x) => x)).toBe(at < 0 ? n : at);
+      }
+    }
+  }
 });
