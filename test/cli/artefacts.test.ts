@@ -16,7 +16,7 @@ import type { SeedOutcome } from '../../sim/fuzz/seed.js';
 import { findAll, parseXml, type XmlElement } from '../reports/xml.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'zabsim.js');
+const BIN = join(ROOT, 'sim', 'cli', 'zabsim.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'zabsim-artefacts-'));
 
 function zabsim(args: readonly string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'zabsim.js');
+const BIN = join(ROOT, 'sim', 'cli', 'zabsim.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'zabsim-cli-'));
 
 function zabsim(...args: string[]): { code: number; stdout: string; stderr: string } {

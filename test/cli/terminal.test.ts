@@ -11,7 +11,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { makeChalk } from '../../sim/cli/color.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'zabsim.js');
+const BIN = join(ROOT, 'sim', 'cli', 'zabsim.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'zabsim-terminal-'));
 const ESC = '\u001b[';
 

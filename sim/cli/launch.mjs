@@ -1,0 +1,101 @@
+// Runs a TypeScript entry point (the CLI, a fuzz worker, the bench) as one esbuild bundle cached
+// under node_modules/.cache/zabsim/, rebuilt when any source it was built from changes.
+//
+// Why not tsx's loader, which needs no build step: tsx compiles with keepNames, which rewrites every
+// function's `name`, and loads each file as its own ES module, whose imported bindings are checked on
+// every use. Measured on the 5-server broadcast bench that costs a third of the throughput
+// (290 k events/s under tsx, 430 k bundled). The bundle is the same code: a run's trace hash is the
+// same either way, and tests run the sources directly through vitest.
+//
+// Each module keeps its own import.meta.url (rewritten to the source file's URL at bundle time), so
+// paths such as the scenario catalogue resolve exactly as they do from source.
+// ZABSIM_LOADER=tsx runs the sources through tsx instead (useful with a debugger).
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'zabsim');
+const SELF = fileURLToPath(import.meta.url);
+
+/** Imports `entry` (a path relative to the project root, e.g. 'sim/cli/main.ts'). */
+export async function launch(entry) {
+  const source = join(ROOT, entry);
+  if (process.env.ZABSIM_LOADER === 'tsx') {
+    const { register } = await import('tsx/esm/api');
+    register();
+    return import(pathToFileURL(source).href);
+  }
+  const out = join(CACHE, `${entry.replace(/[\\/]/g, '__').replace(/\.ts$/, '')}.mjs`);
+  if (!fresh(out)) await build(source, out);
+  return import(pathToFileURL(out).href);
+}
+
+function manifestPath(out) {
+  return `${out}.inputs.json`;
+}
+
+function stamp(path) {
+  const st = statSync(path);
+  return `${st.size}:${st.mtimeMs}`;
+}
+
+/** Fresh when the bundle exists and every input (and this launcher) has the size and mtime it had. */
+function fresh(out) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath(out), 'utf8'));
+    statSync(out);
+  } catch {
+    return false;
+  }
+  try {
+    for (const [path, seen] of Object.entries(manifest.inputs)) if (stamp(join(ROOT, path)) !== seen) return false;
+  } catch {
+    return false; // an input was deleted or renamed
+  }
+  return true;
+}
+
+async function build(source, out) {
+  const esbuild = await import('esbuild');
+  const rewriteMetaUrl = {
+    name: 'import-meta-url',
+    setup(b) {
+      b.onLoad({ filter: /\.(ts|mts|js|mjs)$/ }, (args) => {
+        if (args.path.includes(`${join('node_modules', '')}`)) return undefined;
+        const text = readFileSync(args.path, 'utf8');
+        const contents = text.includes('import.meta.url')
+          ? text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+          : text;
+        return { contents, loader: args.path.endsWith('ts') ? 'ts' : 'js' };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: [source],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    metafile: true,
+    write: false,
+    outfile: out,
+    logLevel: 'error',
+    plugins: [rewriteMetaUrl],
+  });
+  const inputs = {};
+  for (const path of [...Object.keys(result.metafile.inputs), relative(ROOT, SELF)]) inputs[path] = stamp(join(ROOT, path));
+  mkdirSync(CACHE, { recursive: true });
+  // Write to unique names, then rename: parallel launches (test workers, fuzz workers) may race.
+  const tag = `${process.pid}-${Math.floor(performance.now() * 1000)}`;
+  for (const file of result.outputFiles) {
+    writeFileSync(`${file.path}.${tag}`, file.contents);
+    renameSync(`${file.path}.${tag}`, file.path);
+  }
+  writeFileSync(`${manifestPath(out)}.${tag}`, JSON.stringify({ esbuild: esbuild.version, inputs }));
+  renameSync(`${manifestPath(out)}.${tag}`, manifestPath(out));
+}

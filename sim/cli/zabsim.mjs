@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point for `npx zabsim`: runs the CLI (sim/cli/main.ts) as a cached bundle; see launch.mjs.
+import { launch } from './launch.mjs';
+
+await launch('sim/cli/main.ts');
