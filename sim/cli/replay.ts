@@ -69,7 +69,7 @@ function replayTrace(path: string, json: boolean, choice: ReportChoice | null, c
   const summary = validateTrace(path);
   const options = summary.header.options as RunOptions;
   if (typeof options.scenario !== 'string' || typeof options.servers !== 'number') throw new InputError(path, '1', 'expected zabsim run options in the header');
-  const sink = new CompareSink(path);
+  const sink = new CompareSink(path, summary.header.version);
   const report = runZab(options, sink);
   const d = sink.divergence;
   const matched = d === null && report.traceHash === summary.hash;

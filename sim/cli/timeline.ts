@@ -24,6 +24,10 @@ export class TimelineSink implements TraceSink {
     return this.inner.lines;
   }
 
+  get version(): TraceSink['version'] {
+    return this.inner.version;
+  }
+
   hash(): string {
     return this.inner.hash();
   }

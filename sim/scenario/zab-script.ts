@@ -22,7 +22,7 @@ import { formatZxid, type Zxid } from '../../protocol/zxid.js';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import { DEFAULT_DISK, DEFAULT_NETWORK, type KernelOptions } from '../options.js';
 import type { TraceSink } from '../trace/sink.js';
-import { RollingHash } from '../trace/hash.js';
+import { lineHasher } from '../trace/hash.js';
 import { ZAB_CHECKERS, ZabChecker } from '../zab/checker.js';
 import { narrationOf, parseCommand, parseDatadriven, renderDatadriven, type Command, type Stanza } from './datadriven.js';
 import { defaultZkClientConfig, zkClientProgram, type ZkClientConfig, type ZkCommand } from '../../protocol/client/zk-client.js';
@@ -63,8 +63,9 @@ interface OpenOp {
 /** Captures what scenarios print: notes per node, and dropped messages. */
 class ScenarioSink implements TraceSink {
   readonly enabled = true;
+  readonly version = TRACE_VERSION;
   lines = 0;
-  private readonly rolling = new RollingHash();
+  private readonly rolling = lineHasher(TRACE_VERSION);
   private readonly onRecord: (record: Record<string, unknown>) => void;
   /** Another sink (a trace file) that sees every record too. */
   private readonly tee: TraceSink | null;

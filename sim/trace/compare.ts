@@ -1,6 +1,6 @@
 // A sink that compares a re-run with a recorded trace as it goes, and remembers the first event
 // where they part (madsim's determinism check). The recorded file is read line by line.
-import { RollingHash } from './hash.js';
+import { lineHasher, type TraceHashVersion } from './hash.js';
 import { LineReader } from './reader.js';
 import type { TraceSink } from './sink.js';
 
@@ -13,12 +13,16 @@ export interface Divergence {
 export class CompareSink implements TraceSink {
   readonly enabled = true;
   private readonly reader: LineReader;
-  private readonly rolling = new RollingHash();
+  readonly version: TraceHashVersion;
+  private readonly rolling;
   lines = 0;
   divergence: Divergence | null = null;
 
-  constructor(path: string) {
+  /** `version` is the recorded trace's, so the re-run writes the same header and hash. */
+  constructor(path: string, version: TraceHashVersion) {
+    this.version = version;
     this.reader = new LineReader(path);
+    this.rolling = lineHasher(version);
   }
 
   line(record: object): void {

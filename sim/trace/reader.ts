@@ -2,8 +2,7 @@
 // first, a footer last whose line count and hash match the lines in between.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../cli/errors.js';
-import { RollingHash } from './hash.js';
-import { TRACE_VERSION } from './sink.js';
+import { lineHasher, TRACE_HASH_VERSIONS, type LineHasher, type TraceHashVersion } from './hash.js';
 
 export class LineReader {
   private readonly fd: number;
@@ -52,7 +51,7 @@ export class LineReader {
 }
 
 export interface TraceSummary {
-  readonly header: { readonly seed: string; readonly options: unknown; readonly version: number };
+  readonly header: { readonly seed: string; readonly options: unknown; readonly version: TraceHashVersion };
   readonly lines: number;
   readonly hash: string;
 }
@@ -65,7 +64,7 @@ export function validateTrace(path: string): TraceSummary {
   } catch {
     throw new InputError(path, '1', 'cannot read the trace file');
   }
-  const hash = new RollingHash();
+  let hash: LineHasher | null = null;
   let header: TraceSummary['header'] | null = null;
   let footer: { lines: number; hash: string } | null = null;
   let lines = 0;
@@ -81,21 +80,26 @@ export function validateTrace(path: string): TraceSummary {
     if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new InputError(path, at, 'expected a JSON object');
     if (header === null) {
       if (record['kind'] !== 'header') throw new InputError(path, at, 'expected a trace header ({"kind":"header",...}) on the first line');
-      if (record['version'] !== TRACE_VERSION) throw new InputError(path, at, `expected trace version ${TRACE_VERSION}, got ${JSON.stringify(record['version'])}`);
+      const version = record['version'];
+      if (!TRACE_HASH_VERSIONS.includes(version as TraceHashVersion)) {
+        throw new InputError(path, at, `expected trace version ${TRACE_HASH_VERSIONS.join(' or ')}, got ${JSON.stringify(version)}`);
+      }
+      hash = lineHasher(version as TraceHashVersion);
       if (typeof record['seed'] !== 'string' || typeof record['options'] !== 'object' || record['options'] === null) {
         throw new InputError(path, at, 'expected "seed" (a string) and "options" (an object) in the header');
       }
-      header = { seed: record['seed'], options: record['options'], version: TRACE_VERSION };
+      header = { seed: record['seed'], options: record['options'], version: version as TraceHashVersion };
     } else if (record['kind'] === 'end') {
       footer = { lines: Number(record['lines']), hash: String(record['hash']) };
       continue;
     }
-    hash.update(text);
+    hash!.update(text);
     lines++;
   }
   if (header === null) throw new InputError(path, '1', 'expected a trace header; the file is empty');
   if (footer === null) throw new InputError(path, String(reader.lineNumber + 1), 'expected a footer ({"kind":"end",...}); the trace is truncated');
   if (footer.lines !== lines) throw new InputError(path, String(reader.lineNumber), `footer says ${footer.lines} lines but the trace has ${lines}; the trace is truncated or corrupted`);
-  if (footer.hash !== hash.hex()) throw new InputError(path, String(reader.lineNumber), `footer hash ${footer.hash} does not match the lines (${hash.hex()}); the trace is corrupted`);
+  const actual = hash!.hex();
+  if (footer.hash !== actual) throw new InputError(path, String(reader.lineNumber), `footer hash ${footer.hash} does not match the lines (${actual}); the trace is corrupted`);
   return { header, lines, hash: footer.hash };
 }

@@ -2,13 +2,16 @@
 // one line per event, then a footer with the event count and the rolling hash. Lines stream to disk
 // through a small buffer, so a long run never holds its trace in memory.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { RollingHash } from './hash.js';
+import { lineHasher, type TraceHashVersion } from './hash.js';
 
-export const TRACE_VERSION = 1;
+/** The version new traces are written with; it names the hash (see hash.ts). Readers accept 1 and 2. */
+export const TRACE_VERSION: TraceHashVersion = 2;
 
 export interface TraceSink {
   /** False for sinks that discard everything (benchmarks): the kernel then skips building records. */
   readonly enabled: boolean;
+  /** The trace version this sink hashes by; the run writes it into the header. */
+  readonly version: TraceHashVersion;
   line(record: object): void;
   /** A record already serialized as one JSON object (the kernel's hot path builds these by hand). */
   text(line: string): void;
@@ -21,8 +24,13 @@ export interface TraceSink {
 /** Keeps only the hash (and optionally the last N lines, for failure reports). */
 export class HashSink implements TraceSink {
   readonly enabled = true;
-  private readonly rolling = new RollingHash();
+  readonly version: TraceHashVersion;
+  private readonly rolling;
   lines = 0;
+  constructor(version: TraceHashVersion = TRACE_VERSION) {
+    this.version = version;
+    this.rolling = lineHasher(version);
+  }
   line(record: object): void {
     this.text(JSON.stringify(record));
   }
@@ -41,7 +49,8 @@ export class HashSink implements TraceSink {
 /** Collects lines in memory: for tests and short scenarios only. */
 export class MemorySink implements TraceSink {
   readonly enabled = true;
-  private readonly rolling = new RollingHash();
+  readonly version = TRACE_VERSION;
+  private readonly rolling = lineHasher(TRACE_VERSION);
   readonly records: string[] = [];
   get lines(): number {
     return this.records.length;
@@ -63,6 +72,7 @@ export class MemorySink implements TraceSink {
 
 export class NullSink implements TraceSink {
   readonly enabled = false;
+  readonly version = TRACE_VERSION;
   lines = 0;
   line(): void {}
   text(): void {}
@@ -77,7 +87,8 @@ export class NullSink implements TraceSink {
 /** Streams NDJSON to a file. The header must be the first record written. */
 export class FileSink implements TraceSink {
   readonly enabled = true;
-  private readonly rolling = new RollingHash();
+  readonly version: TraceHashVersion;
+  private readonly rolling;
   private readonly fd: number;
   private buffer: string[] = [];
   private bufferChars = 0;
@@ -86,7 +97,10 @@ export class FileSink implements TraceSink {
 
   readonly path: string;
 
-  constructor(path: string) {
+  /** `version` other than the current one is for tests that need an older trace. */
+  constructor(path: string, version: TraceHashVersion = TRACE_VERSION) {
+    this.version = version;
+    this.rolling = lineHasher(version);
     this.path = path;
     this.fd = openSync(path, 'w');
   }

@@ -12,7 +12,7 @@ import { zabServerProgram } from '../../protocol/zab/server.js';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import type { KernelOptions } from '../options.js';
 import { forkRng } from '../rng.js';
-import { HashSink, TRACE_VERSION, type TraceSink } from '../trace/sink.js';
+import { HashSink, type TraceSink } from '../trace/sink.js';
 import { ZabChecker, ZAB_CHECKERS, type Violation } from './checker.js';
 import { CLIENT_CHECKERS, checkClientHistory, type ClientCheckResult } from '../checkers/client.js';
 import { LivenessMonitor, checkClientLiveness } from '../checkers/liveness.js';
@@ -65,7 +65,7 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
     network: options.network,
     disk: options.disk,
   };
-  trace.line({ kind: 'header', version: TRACE_VERSION, seed: options.seed, options });
+  trace.line({ kind: 'header', version: trace.version, seed: options.seed, options });
   const kernel = new Kernel(kernelOptions, trace);
   const program = zabServerProgram(config, kvStateMachine);
   for (const id of servers) kernel.addNode(id, program);
