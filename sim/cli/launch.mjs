@@ -10,6 +10,7 @@
 // Each module keeps its own import.meta.url (rewritten to the source file's URL at bundle time), so
 // paths such as the scenario catalogue resolve exactly as they do from source.
 // ZABSIM_LOADER=tsx runs the sources through tsx instead (useful with a debugger).
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,7 +27,9 @@ export async function launch(entry) {
     register();
     return import(pathToFileURL(source).href);
   }
-  const out = join(CACHE, `${entry.replace(/[\\/]/g, '__').replace(/\.ts$/, '')}.mjs`);
+  // The checkout's path is part of the name: worktrees may share one node_modules.
+  const checkout = createHash('sha256').update(ROOT).digest('hex').slice(0, 8);
+  const out = join(CACHE, `${entry.replace(/[\\/]/g, '__').replace(/\.ts$/, '')}-${checkout}.mjs`);
   if (!fresh(out)) await build(source, out);
   return import(pathToFileURL(out).href);
 }

@@ -37,13 +37,17 @@ export class TimelineSink implements TraceSink {
     return this.inner.close(extra);
   }
 
-  /** Pre-serialized records are routine traffic: never part of the timeline. */
+  /**
+   * Pre-serialized records are routine traffic, except observations (role changes, anomalies),
+   * which the kernel also writes as text; only those are parsed back.
+   */
   text(line: string): void {
     this.inner.text(line);
+    if (line.includes('"k":"observe"')) this.line(JSON.parse(line) as object, false);
   }
 
-  line(record: object): void {
-    this.inner.line(record);
+  line(record: object, forward = true): void {
+    if (forward) this.inner.line(record);
     const text = this.render(record as Record<string, unknown>);
     if (text === null) return;
     this.printed++;

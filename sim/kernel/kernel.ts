@@ -519,7 +519,9 @@ export class Kernel {
           node.timers.delete(effect.timer);
           break;
         case 'observe':
-          if (tracing) this.trace.line({ t: this.nowUs, k: 'observe', node: node.id, what: effect.what });
+          // Built by hand like deliveries (the same bytes JSON.stringify gives the whole record): a
+          // run observes a few times per txn, and the wrapper object and its stringify showed up.
+          if (tracing) this.trace.text(`{"t":${this.nowUs},"k":"observe","node":${node.id},"what":${JSON.stringify(effect.what)}}`);
           for (const o of this.observeObservers) o.observe!(node.id, effect.what, this.nowUs);
           break;
         case 'note':
