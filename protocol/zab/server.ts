@@ -74,7 +74,7 @@ function dispatch(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
       if (s.learner !== null) return onLearnerFsynced(s, event.token, fx);
       return s;
     case 'peerReset':
-      return onPeerGone(s, event.peer, 'connection reset', fx);
+      return onPeerGone(forgetElectionConnection(s, event.peer), event.peer, 'connection reset', fx);
     default:
       return unreachable(event);
   }
@@ -150,6 +150,19 @@ function onQuorumPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPac
   if (s.learner !== null) return onLeaderPacket(s, from, conn, msg, fx);
   fx.note(`ignore ${msg.type} from ${from}: ${s.role}`);
   return s;
+}
+
+/**
+ * The peer is down: a send was refused (RST) or its sockets were reset. QuorumCnxManager.toSend
+ * keeps a refused notification in queueSendMap for that sid, and the SendWorker of the next
+ * connection with it (either side may open it) sends that, or lastMessageSent: mark the connection
+ * unknown so the peer's next notification, even the first we ever get, makes us send ours again.
+ */
+function forgetElectionConnection(s: ZabServer, peer: NodeId): ZabServer {
+  if (s.fle.peerConns[peer] === -1 || !s.config.voters.includes(peer)) return s;
+  const peerConns = s.fle.peerConns.slice();
+  peerConns[peer] = -1;
+  return patchServer(s, { fle: { ...s.fle, peerConns } });
 }
 
 function onPeerGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServer {

@@ -1,6 +1,7 @@
 // Proves Fast Leader Election's reducer rules: the (peerEpoch, zxid, sid) vote order, round
 // handling, quorum plus finalizeWait, following an established leader only once its own LEADING
-// notification is among a quorum (checkLeader), and that observers never count.
+// notification is among a quorum (checkLeader), that observers never count, and that a notification
+// refused by a peer that was down is sent once that peer connects (QuorumCnxManager's send queue).
 import { describe, expect, test } from 'vitest';
 import { isQuorum } from '../../protocol/zab/config.js';
 import { voteBeats } from '../../protocol/zab/election.js';
@@ -158,6 +159,29 @@ describe('QuorumCnxManager resends the last message on a new connection', () => 
     expect(show(same.effects, ['send'])).toEqual([]);
     const again = step(s2, deliver(1, vote(1, 0, 0, 1), 2));
     expect(show(again.effects, ['send'])).toEqual(['send 1 NOTIFICATION vote=2 zxid=0:0 round=1 peerEpoch=0 LOOKING']);
+  });
+});
+
+describe('QuorumCnxManager keeps a refused notification queued', () => {
+  // toSend queues per sid (queueSendMap) and a refused connectOne leaves it there; the SendWorker of
+  // the first connection with that peer, whichever side opens it, sends it.
+  const worse = vote(2, 0, 0, 1);
+
+  test('a vote refused at boot goes out once the peer connects, even on the first connection', () => {
+    const refused = steps(boot(3, config()), [{ type: 'peerReset', peer: 2 }]).next;
+    const r = step(refused, deliver(2, worse, 1));
+    expect(show(r.effects, ['send'])).toEqual(['send 2 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING']);
+    // Sent once: the same connection does not carry it again.
+    expect(show(step(r.next, deliver(2, worse, 1)).effects, ['send'])).toEqual([]);
+  });
+
+  test('without a refusal, a first notification worse than ours is not answered', () => {
+    expect(show(step(boot(3, config()), deliver(2, worse, 1)).effects, ['send'])).toEqual([]);
+  });
+
+  test('a reset from an observer changes nothing: notifications only ever go to voters', () => {
+    const s = boot(3, config({}, [1, 2, 3], [4]));
+    expect(step(s, { type: 'peerReset', peer: 4 }).next).toBe(s);
   });
 });
 
