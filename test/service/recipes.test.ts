@@ -4,7 +4,8 @@
 // reads never go back, group membership converges to the live members, and a barrier lets nobody
 // through before it is removed. A scenario shows the unfenced lock broken: a holder paused past its
 // session timeout still believes it holds while another client acquires. One seed shows a gap of the
-// lock recipe: a release lost to CONNECTIONLOSS is never retried, and the lock stalls.
+// lock recipe, as in ZooKeeper's WriteLock: a release lost to CONNECTIONLOSS is never retried, and
+// the lock stalls while the releasing session lives.
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import { recipeProgram, type Recipe } from '../../protocol/client/recipes/host.js';
@@ -78,9 +79,11 @@ describe('lock and leader election under server faults', () => {
 
   test('lock seed r7: a release lost to CONNECTIONLOSS is never retried, and the lock stalls (recipe gap)', () => {
     // The unlock's delete and the next create both die with a connection; the create is found
-    // again by its prefix, but nothing retries the delete (Curator's guaranteed delete would), so
-    // the client's node of an earlier attempt stays first in line for the rest of its session.
-    // Mutual exclusion still holds; progress does not. Fixing the recipe makes this test fail.
+    // again by its prefix, but nothing retries the delete, so the client's node of an earlier
+    // attempt stays first in line for the rest of its session. This is ZooKeeper's own recipe:
+    // WriteLock.unlock runs the delete once ("we don't need to retry this operation ... as ZK will
+    // remove ephemeral files"), which holds only if the session ends. Curator's guaranteed delete
+    // retries it. Mutual exclusion still holds; progress does not.
     const h = harness('lock-r7', lockRecipe('/lock'), 3, true);
     driveLock(h);
     const { violations, acquisitions } = checkMutualExclusion(h.observed, 'lock');

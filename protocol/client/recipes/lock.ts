@@ -5,6 +5,9 @@
 // The recipe gives the lock up (claim "lost") as soon as the session is DISCONNECTED or EXPIRED, but it
 // is not fenced: a holder that is paused notices nothing, so after its session expires another client
 // can acquire while it still believes it holds (see test/service/recipes.test.ts).
+// Like ZooKeeper's WriteLock.unlock, a release is one delete, never retried: if CONNECTIONLOSS eats
+// it, the node stays (and blocks the lock) until the session ends. Curator's guaranteed delete
+// retries it; test/service/recipes.test.ts (seed r7) shows the stall.
 import type { NodeId } from '../../program.js';
 import { OPEN_ACL_UNSAFE } from '../../tree/index.js';
 import type { Recipe, RecipeInput, RecipeOutput } from './host.js';
