@@ -28,6 +28,8 @@ import { isZkRead, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import type { Verdict } from './linearizability/model.js';
 import { applyOp, checkZkWrites, describeOp, describeZxid, isUncertain, newTree, sessionEndWrites, touchedPaths, type Tree, type ZkWitnessOp } from './zk-writes.js';
+import { ZxidMap } from './zxid-map.js';
+import { sortedBy } from './sort.js';
 
 export const CLIENT_CHECKERS = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
 export type ClientCheckerName = (typeof CLIENT_CHECKERS)[number] | 'liveness';
@@ -90,50 +92,239 @@ export function stateZxid(o: ZkHistoryOp): number | null {
   return o.readZxid ?? null;
 }
 
-type Item = { readonly t: number; readonly seq: number; readonly order: number; readonly op?: ZkHistoryOp; readonly event?: ZkHistoryEvent };
+/** A reply (an ok op with a completion) or an event, as a client receives them. */
+type Arrival = ZkHistoryOp | ZkHistoryEvent;
 
-/**
- * Each client's replies (ok ops) and events in arrival order: by time, then observation sequence when
- * recorded, else events before replies at the same time, then file order.
- */
-function arrivalsByClient(history: ZkHistory): Map<number, Item[]> {
-  const out = new Map<number, Item[]>();
-  const push = (client: number, item: Item): void => {
-    const list = out.get(client);
-    if (list === undefined) out.set(client, [item]);
-    else list.push(item);
-  };
-  let order = 0;
-  for (const e of history.events ?? []) {
-    if (e.client === null) continue;
-    push(e.client, { t: e.atUs, seq: e.seq ?? -1, order: order++, event: e });
-  }
-  for (const o of history.ops) {
-    if (o.outcome !== 'ok' || o.completeUs === null) continue;
-    push(o.client, { t: o.completeUs, seq: o.completeSeq ?? -1, order: order++, op: o });
-  }
-  for (const list of out.values()) {
-    list.sort((a, b) => a.t - b.t || (a.seq >= 0 && b.seq >= 0 ? a.seq - b.seq : (a.event !== undefined ? 0 : 1) - (b.event !== undefined ? 0 : 1)) || a.order - b.order);
-  }
-  return out;
+/** Appends `item` to the list under `key`. */
+function pushTo<K, T>(out: Map<K, T[]>, key: K, item: T): void {
+  const list = out.get(key);
+  if (list === undefined) out.set(key, [item]);
+  else list.push(item);
 }
 
-function opsByClient(history: ZkHistory): Map<number, ZkHistoryOp[]> {
-  const out = new Map<number, ZkHistoryOp[]>();
-  for (const o of history.ops) {
-    const list = out.get(o.client);
-    if (list === undefined) out.set(o.client, [o]);
-    else list.push(o);
+/** Arrival time and, when recorded, observation sequence (-1 if none). */
+function arrivalUs(a: Arrival): number {
+  return a.kind === 'op' ? a.completeUs! : a.atUs;
+}
+function arrivalSeq(a: Arrival): number {
+  return a.kind === 'op' ? (a.completeSeq ?? -1) : (a.seq ?? -1);
+}
+
+/** Arrival order short of file order: time, then observation sequence when both have one, else events first. */
+function compareArrivals(a: Arrival, b: Arrival): number {
+  const sa = arrivalSeq(a);
+  const sb = arrivalSeq(b);
+  return arrivalUs(a) - arrivalUs(b) || (sa >= 0 && sb >= 0 ? sa - sb : (a.kind !== 'op' ? 0 : 1) - (b.kind !== 'op' ? 0 : 1));
+}
+
+/** Issue order short of file order: invocation time, then id. */
+function compareInvokes(a: ZkHistoryOp, b: ZkHistoryOp): number {
+  return a.invokeUs - b.invokeUs || a.id - b.id;
+}
+
+/**
+ * Sorts `list` (items in file order) by `compare`, then file order. When every adjacent pair is
+ * already in order (a history recorded as the run goes), the sort would find one ascending run and
+ * return the list unchanged, so it is skipped; otherwise the items are sorted with their positions as
+ * the last key (exact even for a comparator that is not a total preorder, as hand-written mixes of
+ * records with and without `seq` can make it).
+ */
+function sortUnlessSorted<T>(list: T[], compare: (a: T, b: T) => number): void {
+  let sorted = true;
+  for (let i = 1; i < list.length && sorted; i++) if (compare(list[i - 1]!, list[i]!) > 0) sorted = false;
+  if (sorted) return;
+  const keyed = list.map((item, order) => ({ item, order }));
+  keyed.sort((a, b) => compare(a.item, b.item) || a.order - b.order);
+  for (let i = 0; i < list.length; i++) list[i] = keyed[i]!.item;
+}
+
+type ClientOps = { readonly ops: ZkHistoryOp[]; readonly fifo: FifoOrder };
+
+/**
+ * fifo-client-order over one client's ok replies in issue order: they complete in issue order, write
+ * zxids increase, and none reflects a state older than one issued before it. Stops at the first
+ * violation.
+ */
+class FifoOrder {
+  violation: ClientCheckResult | null = null;
+  private prev: ZkHistoryOp | null = null; // the previous ok op in issue order
+  private maxState: ZkHistoryOp | null = null;
+  private maxZ = 0; // stateZxid(maxState)
+  private prevWrite: ZkHistoryOp | null = null;
+
+  /** The next ok op with a completion; `write`: a write with a zxid. */
+  step(o: ZkHistoryOp, write: boolean): void {
+    if (this.violation !== null) return;
+    const name = 'fifo-client-order';
+    const prev = this.prev;
+    if (prev !== null) {
+      const before = o.completeSeq !== undefined && prev.completeSeq !== undefined ? o.completeSeq < prev.completeSeq : o.completeUs! < prev.completeUs!;
+      if (before) {
+        this.violation = violated(name, `#${o.id} was issued after #${prev.id} by client ${o.client} but completed before it`, [prev, o]);
+        return;
+      }
+    }
+    const z = stateZxid(o);
+    const prevWrite = this.prevWrite;
+    if (write && prevWrite !== null && o.zxid! <= prevWrite.zxid!) {
+      this.violation = violated(name, `write #${o.id} (${describeZxid(o.zxid)}) was issued after write #${prevWrite.id} (${describeZxid(prevWrite.zxid)}) but took effect first`, [prevWrite, o]);
+      return;
+    }
+    const maxState = this.maxState;
+    if (z !== null && maxState !== null && z < this.maxZ) {
+      this.violation = violated(name, `#${o.id} reflects ${describeZxid(z)}, older than #${maxState.id} (${describeZxid(this.maxZ)}) issued before it by the same client`, [maxState, o]);
+      return;
+    }
+    if (z !== null && (maxState === null || z > this.maxZ)) {
+      this.maxState = o;
+      this.maxZ = z;
+    }
+    if (write) this.prevWrite = o;
+    this.prev = o;
   }
-  for (const list of out.values()) list.sort((a, b) => a.invokeUs - b.invokeUs || a.id - b.id);
-  return out;
+}
+
+/**
+ * What several checkers need from one history, gathered in one pass over its ops (a pass over a large
+ * history is dear: its records lie scattered in memory). Built once per checkClientHistory call; the
+ * single-checker entry points build their own.
+ */
+class HistoryView {
+  readonly history: ZkHistory;
+  /** Writes that may have taken effect (outcome not "fail"), in file order. */
+  readonly writes: ZkHistoryOp[] = [];
+  /** Those without a zxid. */
+  readonly floatingWrites: ZkHistoryOp[] = [];
+  /** closeSession ops of any outcome. */
+  readonly closeSessions: ZkHistoryOp[] = [];
+  /** Ok ops with a zxid; for a repeated zxid, the last in file order. */
+  readonly okByZxid = new ZxidMap<ZkHistoryOp>();
+  /** Ok reads with a reply header zxid and an ok result. */
+  readonly reads: ZkHistoryOp[] = [];
+  /** Ok getData/exists/kvGet replies that name the mzxid of an existing node, with their header zxid. */
+  readonly mzxidReads: ZkHistoryOp[] = [];
+  /** Ok syncs. */
+  readonly syncs: ZkHistoryOp[] = [];
+  /** Whether some reply (an arrival) left a watch set. */
+  readonly armsWatches: boolean;
+  /** Each client's ops, in issue order. */
+  readonly opsByClient = new Map<number, ClientOps>();
+  /** fifo-client-order's verdict, when the pass could judge it (every client's ops in issue order). */
+  readonly fifo: ClientCheckResult | null;
+  /** Each client's replies (ok ops with a completion), in file order, until arrivals() takes them. */
+  private replies: Map<number, ZkHistoryOp[]> | null = new Map();
+  private repliesInOrder = true;
+  private okWrites: ZkHistoryOp[] = [];
+  private okWritesSorted = true;
+  private arrivalsMemo: Map<number, Arrival[]> | null = null;
+
+  constructor(history: ZkHistory) {
+    this.history = history;
+    let arms = false;
+    // Whether each client's ops (and replies) come in issue (arrival) order in the file, checked as
+    // they are listed: the previous one of the client was seen a moment ago.
+    let issueOrder = true;
+    for (const o of history.ops) {
+      let mine = this.opsByClient.get(o.client);
+      if (mine === undefined) {
+        mine = { ops: [o], fifo: new FifoOrder() };
+        this.opsByClient.set(o.client, mine);
+      } else {
+        if (issueOrder && compareInvokes(mine.ops[mine.ops.length - 1]!, o) > 0) issueOrder = false;
+        mine.ops.push(o);
+      }
+      const op = o.op;
+      if (op.type === 'closeSession') this.closeSessions.push(o);
+      if (o.outcome === 'fail') continue;
+      const write = isZkWrite(op);
+      if (write) {
+        this.writes.push(o);
+        if (o.zxid === null) this.floatingWrites.push(o);
+      }
+      if (o.outcome !== 'ok') continue;
+      if (o.completeUs !== null) {
+        // fifo-client-order as the ops go by; it stands only if they turn out to be in issue order.
+        if (issueOrder) mine.fifo.step(o, write && o.zxid !== null);
+        const replies = this.replies!.get(o.client);
+        if (replies === undefined) this.replies!.set(o.client, [o]);
+        else {
+          if (this.repliesInOrder && compareArrivals(replies[replies.length - 1]!, o) > 0) this.repliesInOrder = false;
+          replies.push(o);
+        }
+      }
+      if (o.zxid !== null) {
+        this.okByZxid.set(o.zxid, o);
+        if (write) {
+          const last = this.okWrites[this.okWrites.length - 1];
+          if (last !== undefined && last.zxid! > o.zxid) this.okWritesSorted = false;
+          this.okWrites.push(o);
+        }
+      }
+      if (write) continue;
+      if (op.type === 'sync') this.syncs.push(o);
+      const r = o.result;
+      if (r === null || r.rc !== 'ok' || o.readZxid === undefined || o.readZxid === null) {
+        if (!arms && o.completeUs !== null && armsWatch(o)) arms = true;
+        continue;
+      }
+      if (isZkRead(op)) this.reads.push(o);
+      if (r.mzxid !== undefined && r.exists !== false && (op.type === 'getData' || op.type === 'exists' || op.type === 'kvGet')) this.mzxidReads.push(o);
+      if (!arms && o.completeUs !== null && armsWatch(o)) arms = true;
+    }
+    this.armsWatches = arms;
+    let fifo: ClientCheckResult | null = null;
+    if (issueOrder) {
+      // The first client (in order of appearance) whose ops break FIFO order, as the per-client walk finds it.
+      fifo = { name: 'fifo-client-order', verdict: 'ok' };
+      for (const mine of this.opsByClient.values()) {
+        if (mine.fifo.violation === null) continue;
+        fifo = mine.fifo.violation;
+        break;
+      }
+    } else for (const mine of this.opsByClient.values()) sortUnlessSorted(mine.ops, compareInvokes);
+    this.fifo = fifo;
+  }
+
+  /**
+   * Each client's replies (ok ops) and events in arrival order: by time, then observation sequence
+   * when recorded, else events before replies at the same time, then file order (events first).
+   */
+  arrivals(): Map<number, Arrival[]> {
+    if (this.arrivalsMemo !== null) return this.arrivalsMemo;
+    const out = new Map<number, Arrival[]>();
+    for (const e of this.history.events ?? []) if (e.client !== null) pushTo(out, e.client, e);
+    const withEvents = new Set(out.keys());
+    // Then each client's replies (clients new here in order of their first reply, as one pass would add them).
+    for (const [client, replies] of this.replies!) {
+      const list = out.get(client);
+      if (list === undefined) out.set(client, replies);
+      else for (const o of replies) list.push(o);
+    }
+    this.replies = null;
+    for (const [client, list] of out) if (!this.repliesInOrder || withEvents.has(client)) sortUnlessSorted(list, compareArrivals);
+    this.arrivalsMemo = out;
+    return out;
+  }
+
+  /** Ok writes with a zxid, by zxid (ties in file order). */
+  okWritesByZxid(): ZkHistoryOp[] {
+    if (!this.okWritesSorted) {
+      this.okWrites = sortedBy(this.okWrites, (o) => o.zxid!);
+      this.okWritesSorted = true;
+    }
+    return this.okWrites;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // linearizable-writes
 
 export function checkLinearizableWrites(history: ZkHistory, options: ClientCheckOptions = {}): ClientCheckResult {
-  const r = checkZkWrites(history, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax });
+  return linearizableWrites(new HistoryView(history), options);
+}
+
+function linearizableWrites(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
+  const r = checkZkWrites(view.history, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax }, view.writes);
   if (r.witness === undefined) return { name: 'linearizable-writes', verdict: r.verdict };
   const text = r.witness.text;
   return { name: 'linearizable-writes', verdict: r.verdict, witness: { reason: r.witness.reason, ops: r.witness.ops, events: [], text } };
@@ -143,25 +334,30 @@ export function checkLinearizableWrites(history: ZkHistory, options: ClientCheck
 // sequential-reads
 
 export function checkSequentialReads(history: ZkHistory, options: ClientCheckOptions = {}): ClientCheckResult {
+  return sequentialReads(new HistoryView(history), options);
+}
+
+function sequentialReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
   const name = 'sequential-reads';
+  const history = view.history;
   // 1. lastZxidSeen: per session, in arrival order, nothing older than what it has seen.
-  for (const items of arrivalsByClient(history).values()) {
+  for (const items of view.arrivals().values()) {
     let seen = 0;
-    let seenBy: Item | null = null;
+    let seenBy: Arrival | null = null;
     for (const item of items) {
-      if (item.event !== undefined) {
-        const z = item.event.kind === 'watch' ? item.event.zxid : null;
+      if (item.kind !== 'op') {
+        const z = item.kind === 'watch' ? item.zxid : null;
         if (z !== null && z > seen) {
           seen = z;
           seenBy = item;
         }
         continue;
       }
-      const o = item.op!;
+      const o = item;
       const z = stateZxid(o);
       if (z === null) continue;
       if (z < seen && seenBy !== null) {
-        const before = seenBy.op;
+        const before = seenBy.kind === 'op' ? seenBy : undefined;
         const kind =
           before !== undefined && isZkWrite(before.op) && before.client === o.client
             ? 'read-your-writes broken'
@@ -169,7 +365,7 @@ export function checkSequentialReads(history: ZkHistory, options: ClientCheckOpt
               ? `single system image broken (server ${o.server} answered below the session's lastZxidSeen, seen from server ${before.server})`
               : 'reads not monotone';
         const reason = `${kind}: #${o.id} of client ${o.client} reflects ${describeZxid(z)}, after the session had seen ${describeZxid(seen)}`;
-        return violated(name, reason, before === undefined ? [o] : [before, o], seenBy.event === undefined ? [] : [seenBy.event]);
+        return violated(name, reason, before === undefined ? [o] : [before, o], seenBy.kind === 'op' ? [] : [seenBy]);
       }
       if (z > seen) {
         seen = z;
@@ -179,12 +375,12 @@ export function checkSequentialReads(history: ZkHistory, options: ClientCheckOpt
   }
   // 2. Each read returns the replayed state at its header zxid; reads naming their value's mzxid are
   // checked against the known writes even where indeterminate writes make the full state unknown.
-  const versions = checkReadMzxids(history);
+  const versions = checkReadMzxids(view);
   if (versions !== null) return versions;
-  const values = checkReadValues(history);
+  const values = checkReadValues(view);
   if (values !== null) return values;
   // 3. sync then read.
-  const stale = staleReadsAfterSync(history);
+  const stale = staleReadsAfterSync(view);
   if (stale.length > 0 && options.syncIsLinearizable === true) {
     const s = stale[0]!;
     return violated(name, s.text, s.ops);
@@ -199,14 +395,17 @@ export function checkSequentialReads(history: ZkHistory, options: ClientCheckOpt
   return { name, verdict: 'ok' };
 }
 
-function dirtyPaths(history: ZkHistory, writes: readonly ZkHistoryOp[]): Set<string> {
+/** Paths whose state the history cannot tell: touched by a write without a zxid, or by an ephemeral of a session gone without a known end. */
+function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], ends: readonly ZkHistoryOp[]): Set<string> {
   const dirty = new Set<string>();
   const scratch: string[] = [];
   const ended = new Set<number>();
-  for (const o of writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null) ended.add(o.session);
+  for (const o of view.closeSessions) if (o.outcome !== 'fail' && o.zxid !== null && o.session !== null) ended.add(o.session);
+  for (const o of ends) if (o.session !== null) ended.add(o.session);
   const gone = new Set<number>();
-  for (const e of history.events ?? []) if (e.kind === 'session' && (e.state === 'EXPIRED' || e.state === 'CLOSED') && !ended.has(e.session)) gone.add(e.session);
-  for (const o of writes) {
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && (e.state === 'EXPIRED' || e.state === 'CLOSED') && !ended.has(e.session)) gone.add(e.session);
+  // Without such sessions only writes without a zxid qualify (the session ends all carry one).
+  for (const o of gone.size === 0 ? view.floatingWrites : writes) {
     const uncertainZxid = o.zxid === null;
     const ephemeralOfGone = o.session !== null && gone.has(o.session) && hasEphemeralCreate(o.op);
     if (!uncertainZxid && !ephemeralOfGone && !(o.op.type === 'closeSession' && o.zxid === null)) continue;
@@ -257,15 +456,19 @@ function childrenOf(tree: Tree, path: string): string[] {
 }
 
 /** Replays the zxid-ordered writes and compares each read with the state at its header zxid. */
-function checkReadValues(history: ZkHistory): ClientCheckResult | null {
-  const base: ZkHistoryOp[] = [];
-  for (const o of history.ops) if (o.outcome !== 'fail' && isZkWrite(o.op)) base.push(o);
-  const writes = [...base, ...sessionEndWrites(history, base)];
-  const dirty = dirtyPaths(history, writes);
-  const ordered = writes.filter((o) => o.zxid !== null && !isUncertainZxidless(o)).sort((a, b) => a.zxid! - b.zxid!);
-  const reads = history.ops.filter((o) => o.outcome === 'ok' && isZkRead(o.op) && o.readZxid !== undefined && o.readZxid !== null && o.result !== null && o.result.rc === 'ok');
+function checkReadValues(view: HistoryView): ClientCheckResult | null {
+  const ends = sessionEndWrites(view.history, view.writes);
+  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  const dirty = dirtyPaths(view, writes, ends);
+  // Reads of dirty paths are never judged, so they are left out before anything is replayed: when
+  // indeterminate writes dirty every path read, there is nothing to replay.
+  const reads = view.reads.filter((o) => !isDirty(dirty, opPath(o.op)!));
   if (reads.length === 0) return null;
   reads.sort((a, b) => a.readZxid! - b.readZxid! || a.id - b.id);
+  const ordered = sortedBy(
+    writes.filter((o) => o.zxid !== null && !isUncertainZxidless(o)),
+    (o) => o.zxid!,
+  );
   const tree = newTree();
   const lastWriter = new Map<string, ZkHistoryOp>();
   const scratch: string[] = [];
@@ -281,7 +484,6 @@ function checkReadValues(history: ZkHistory): ClientCheckResult | null {
       for (const p of scratch) lastWriter.set(p, w);
     }
     const path = opPath(r.op)!;
-    if (isDirty(dirty, path)) continue;
     const why = readMismatch(tree, r.op, r.result!, lastWriter.get(path));
     if (why === null) continue;
     const w = lastWriter.get(path);
@@ -299,44 +501,48 @@ function pushOnce(out: Map<string, ZkHistoryOp[]>, key: string, o: ZkHistoryOp):
 }
 
 /** Ok writes with a zxid that create, change or delete each path's node, by zxid. */
-function dataWritesByPath(history: ZkHistory): Map<string, ZkHistoryOp[]> {
-  const out = new Map<string, ZkHistoryOp[]>();
-  const add = (path: string, o: ZkHistoryOp): void => pushOnce(out, path, o);
+function dataWritesByPath(view: HistoryView): Map<string, WritesWithZxids> {
+  const out = new Map<string, WritesWithZxids>();
+  const add = (path: string, o: ZkHistoryOp): void => {
+    const list = out.get(path);
+    if (list === undefined) out.set(path, { ops: [o], zxids: [o.zxid!] });
+    else if (list.ops[list.ops.length - 1] !== o) {
+      list.ops.push(o);
+      list.zxids.push(o.zxid!);
+    }
+  };
   const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
     if (result === null || result.rc !== 'ok') return;
     if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result.results?.[i] ?? { rc: 'ok' }, o));
     else if (op.type === 'create') add(result.path ?? op.path, o);
     else if (op.type === 'delete' || op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') add(op.path, o);
   };
-  const writes = history.ops.filter((o) => o.outcome === 'ok' && o.zxid !== null && isZkWrite(o.op)).sort((a, b) => a.zxid! - b.zxid!);
-  for (const o of writes) visit(o.op, o.result, o);
+  for (const o of view.okWritesByZxid()) visit(o.op, o.result, o);
   return out;
 }
 
 /** A read that names its value's mzxid m at header zxid h: m ≤ h, no known write to the node in (m, h], and m's write wrote what was read. */
-function checkReadMzxids(history: ZkHistory): ClientCheckResult | null {
-  let byPath: Map<string, ZkHistoryOp[]> | null = null;
-  const byZxid = new Map<number, ZkHistoryOp>();
-  for (const o of history.ops) if (o.outcome === 'ok' && o.zxid !== null) byZxid.set(o.zxid, o);
-  for (const r of history.ops) {
-    if (r.outcome !== 'ok' || r.result === null || r.result.rc !== 'ok' || r.result.mzxid === undefined || r.result.exists === false) continue;
-    if (r.readZxid === undefined || r.readZxid === null || (r.op.type !== 'getData' && r.op.type !== 'exists' && r.op.type !== 'kvGet')) continue;
-    const m = r.result.mzxid;
-    const h = r.readZxid;
-    const path = r.op.path;
+function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
+  let byPath: Map<string, WritesWithZxids> | null = null;
+  const byZxid = view.okByZxid;
+  for (const r of view.mzxidReads) {
+    const result = r.result!;
+    const m = result.mzxid!;
+    const h = r.readZxid!;
+    const path = opPath(r.op)!;
     if (m > h) return violated('sequential-reads', `#${r.id} read ${path} at ${describeZxid(h)} but saw a value written at ${describeZxid(m)}, after that state`, [r]);
-    byPath ??= dataWritesByPath(history);
-    const list = byPath.get(path) ?? [];
-    const later = firstAfter(list, m);
+    byPath ??= dataWritesByPath(view);
+    const list = byPath.get(path);
+    const later = list === undefined ? null : (list.ops[countUpTo(list.zxids, m)] ?? null);
     if (later !== null && later.zxid! <= h) {
       return violated('sequential-reads', `#${r.id} read ${path} at ${describeZxid(h)} and saw the value of ${describeZxid(m)}, but #${later.id} changed it at ${describeZxid(later.zxid)}`, [later, r]);
     }
     const writer = byZxid.get(m);
-    if (writer !== undefined && r.result.data !== undefined) {
+    if (writer !== undefined && result.data !== undefined) {
       const op = writer.op;
       const data = op.type === 'kvSet' || op.type === 'kvCas' || op.type === 'setData' || (op.type === 'create' && (writer.result?.path ?? op.path) === path) ? op.data : undefined;
-      if (data !== undefined && data !== r.result.data) {
-        return violated('sequential-reads', `#${r.id} read "${r.result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${data}" there`, [writer, r]);
+      if (data !== undefined && data !== result.data) {
+        return violated('sequential-reads', `#${r.id} read "${result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${data}" there`, [writer, r]);
       }
     }
   }
@@ -383,8 +589,9 @@ function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryO
 
 type Stale = { readonly text: string; readonly ops: readonly ZkHistoryOp[] };
 
-function staleReadsAfterSync(history: ZkHistory): Stale[] {
-  const syncs = history.ops.filter((o) => o.op.type === 'sync' && o.outcome === 'ok');
+function staleReadsAfterSync(view: HistoryView): Stale[] {
+  const history = view.history;
+  const syncs = view.syncs;
   if (syncs.length === 0) return [];
   // Writes by completion time, with the running maximum zxid and who set it.
   const done = history.ops.filter((o) => isZkWrite(o.op) && o.outcome === 'ok' && o.zxid !== null && o.completeUs !== null).sort((a, b) => a.completeUs! - b.completeUs!);
@@ -401,11 +608,11 @@ function staleReadsAfterSync(history: ZkHistory): Stale[] {
     return lo === 0 ? null : maxBy[lo - 1]!;
   };
   const out: Stale[] = [];
-  const byClient = opsByClient(history);
+  const byClient = view.opsByClient;
   for (const s of syncs) {
     const w = latestBefore(s.invokeUs);
     if (w === null) continue;
-    const list = byClient.get(s.client)!;
+    const list = byClient.get(s.client)!.ops;
     for (let i = list.indexOf(s) + 1; i < list.length; i++) {
       const r = list[i]!;
       if (r.op.type === 'sync') break;
@@ -421,30 +628,20 @@ function staleReadsAfterSync(history: ZkHistory): Stale[] {
 // fifo-client-order
 
 export function checkFifoClientOrder(history: ZkHistory): ClientCheckResult {
-  const name = 'fifo-client-order';
-  for (const list of opsByClient(history).values()) {
-    let prev: ZkHistoryOp | null = null; // the previous ok op in issue order
-    let maxState: ZkHistoryOp | null = null;
-    let prevWrite: ZkHistoryOp | null = null;
-    for (const o of list) {
+  return fifoClientOrder(new HistoryView(history));
+}
+
+function fifoClientOrder(view: HistoryView): ClientCheckResult {
+  if (view.fifo !== null) return view.fifo;
+  for (const { ops } of view.opsByClient.values()) {
+    const order = new FifoOrder();
+    for (const o of ops) {
       if (o.outcome !== 'ok' || o.completeUs === null) continue;
-      if (prev !== null) {
-        const before = o.completeSeq !== undefined && prev.completeSeq !== undefined ? o.completeSeq < prev.completeSeq : o.completeUs < prev.completeUs!;
-        if (before) return violated(name, `#${o.id} was issued after #${prev.id} by client ${o.client} but completed before it`, [prev, o]);
-      }
-      const z = stateZxid(o);
-      if (o.zxid !== null && isZkWrite(o.op) && prevWrite !== null && o.zxid <= prevWrite.zxid!) {
-        return violated(name, `write #${o.id} (${describeZxid(o.zxid)}) was issued after write #${prevWrite.id} (${describeZxid(prevWrite.zxid)}) but took effect first`, [prevWrite, o]);
-      }
-      if (z !== null && maxState !== null && z < stateZxid(maxState)!) {
-        return violated(name, `#${o.id} reflects ${describeZxid(z)}, older than #${maxState.id} (${describeZxid(stateZxid(maxState))}) issued before it by the same client`, [maxState, o]);
-      }
-      if (z !== null && (maxState === null || z > stateZxid(maxState)!)) maxState = o;
-      if (o.zxid !== null && isZkWrite(o.op)) prevWrite = o;
-      prev = o;
+      order.step(o, o.zxid !== null && isZkWrite(o.op));
+      if (order.violation !== null) return order.violation;
     }
   }
-  return { name, verdict: 'ok' };
+  return { name: 'fifo-client-order', verdict: 'ok' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,7 +651,7 @@ type WatchClass = 'data' | 'exist' | 'child';
 type Armed = { readonly by: ZkHistoryOp; readonly replyIndex: number; readonly connection: number; readonly trigger: ZkHistoryOp | null };
 
 /** Ok writes that fire a watch of each class on a path, by zxid (keys `data:/p`, `exist:/p`, `child:/p`). */
-function triggerIndex(history: ZkHistory): Map<string, ZkHistoryOp[]> {
+function triggerIndex(view: HistoryView): Map<string, ZkHistoryOp[]> {
   const out = new Map<string, ZkHistoryOp[]>();
   const add = (key: string, o: ZkHistoryOp): void => pushOnce(out, key, o);
   const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
@@ -487,9 +684,23 @@ function triggerIndex(history: ZkHistory): Map<string, ZkHistoryOp[]> {
         return;
     }
   };
-  const writes = history.ops.filter((o) => o.outcome === 'ok' && o.zxid !== null && isZkWrite(o.op)).sort((a, b) => a.zxid! - b.zxid!);
-  for (const o of writes) visit(o.op, o.result, o);
+  for (const o of view.okWritesByZxid()) visit(o.op, o.result, o);
   return out;
+}
+
+/** Writes by zxid with their zxids alongside: binary searches read a compact array, not scattered records. */
+type WritesWithZxids = { readonly ops: ZkHistoryOp[]; readonly zxids: number[] };
+
+/** How many of the ascending `zxids` are at most `zxid`: the index of the first write after it. */
+function countUpTo(zxids: readonly number[], zxid: number): number {
+  let lo = 0;
+  let hi = zxids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (zxids[mid]! <= zxid) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function firstAfter(list: readonly ZkHistoryOp[] | undefined, zxid: number): ZkHistoryOp | null {
@@ -504,16 +715,33 @@ function firstAfter(list: readonly ZkHistoryOp[] | undefined, zxid: number): ZkH
   return list[lo] ?? null;
 }
 
+const DATA_EXIST: readonly WatchClass[] = ['data', 'exist'];
+const CHILD: readonly WatchClass[] = ['child'];
+const DATA_EXIST_CHILD: readonly WatchClass[] = ['data', 'exist', 'child'];
+
 function consumes(type: ZkHistoryWatch['type']): readonly WatchClass[] {
   switch (type) {
     case 'NodeCreated':
     case 'NodeDataChanged':
-      return ['data', 'exist'];
+      return DATA_EXIST;
     case 'NodeChildrenChanged':
-      return ['child'];
+      return CHILD;
     case 'NodeDeleted':
-      return ['data', 'exist', 'child'];
+      return DATA_EXIST_CHILD;
   }
+}
+
+/** Whether the op, as replied, leaves a watch set: the only way a client comes to hold one. */
+function armsWatch(o: ZkHistoryOp): boolean {
+  const op = o.op;
+  return (op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren') && op.watch === true && o.result !== null && o.result.rc === 'ok';
+}
+
+/** Nothing to judge: no watch event arrived and no reply set a watch (so none can be missed). */
+function watchFree(view: HistoryView): boolean {
+  if (view.armsWatches) return false;
+  for (const e of view.history.events ?? []) if (e.kind === 'watch') return false;
+  return true;
 }
 
 /** Paths that were given an ACL without READ for world:anyone (ServerCnxn.process filters their events). */
@@ -528,32 +756,40 @@ function restrictedPaths(history: ZkHistory): Set<string> {
 }
 
 export function checkWatchOrder(history: ZkHistory): ClientCheckResult {
+  return watchOrder(new HistoryView(history));
+}
+
+function watchOrder(view: HistoryView): ClientCheckResult {
   const name = 'watch-order';
-  const triggers = triggerIndex(history);
+  const history = view.history;
+  if (watchFree(view)) return { name, verdict: 'ok' };
+  let triggers: Map<string, ZkHistoryOp[]> | null = null;
   const restricted = restrictedPaths(history);
-  for (const items of arrivalsByClient(history).values()) {
+  for (const items of view.arrivals().values()) {
     const armed = new Map<string, Armed>(); // `${class}:${path}`
     const replyMax: number[] = []; // prefix max of reply state zxids, in arrival order
     const replies: ZkHistoryOp[] = [];
     let connection = 0;
     let lastEvent: ZkHistoryWatch | null = null;
     for (const item of items) {
-      const e = item.event;
-      if (e !== undefined && e.kind === 'session') {
+      if (item.kind === 'session') {
+        const e = item;
         if (e.state === 'CONNECTED' || e.state === 'DISCONNECTED') connection++;
         if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') armed.clear();
         continue;
       }
-      if (e !== undefined && e.kind === 'watch') {
+      if (item.kind === 'watch') {
+        const e = item;
         if (lastEvent !== null && e.zxid < lastEvent.zxid) {
           return violated(name, `watch events out of zxid order: ${e.type} ${e.path} (${describeZxid(e.zxid)}) arrived after ${lastEvent.type} ${lastEvent.path} (${describeZxid(lastEvent.zxid)})`, [], [lastEvent, e]);
         }
         lastEvent = e;
         const hit: Armed[] = [];
         for (const c of consumes(e.type)) {
-          const a = armed.get(`${c}:${e.path}`);
+          const key = `${c}:${e.path}`;
+          const a = armed.get(key);
           if (a !== undefined) hit.push(a);
-          armed.delete(`${c}:${e.path}`);
+          armed.delete(key);
         }
         if (hit.length === 0) return violated(name, `client ${e.client} got ${e.type} ${e.path} without holding a matching watch (fired twice, or never set)`, [], [e]);
         for (const a of hit) {
@@ -566,7 +802,7 @@ export function checkWatchOrder(history: ZkHistory): ClientCheckResult {
         }
         continue;
       }
-      const o = item.op!;
+      const o = item;
       const z = stateZxid(o);
       // Lost events: this reply reflects a change that fires a watch still held.
       if (z !== null) {
@@ -581,11 +817,12 @@ export function checkWatchOrder(history: ZkHistory): ClientCheckResult {
       }
       // Arming.
       const op = o.op;
-      if ((op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren') && op.watch === true && o.result !== null && o.result.rc === 'ok') {
-        const cls: WatchClass = op.type === 'getChildren' ? 'child' : op.type === 'exists' && o.result.exists === false ? 'exist' : 'data';
+      if (armsWatch(o) && (op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren')) {
+        const cls: WatchClass = op.type === 'getChildren' ? 'child' : op.type === 'exists' && o.result!.exists === false ? 'exist' : 'data';
         const key = `${cls}:${op.path}`;
         if (!armed.has(key)) {
           const at = o.readZxid ?? null;
+          triggers ??= triggerIndex(view);
           const trigger = at === null ? null : firstAfter(triggers.get(key), at);
           armed.set(key, { by: o, replyIndex: replies.length, connection, trigger });
         }
@@ -599,9 +836,14 @@ export function checkWatchOrder(history: ZkHistory): ClientCheckResult {
 // session-ephemerals
 
 export function checkSessionEphemerals(history: ZkHistory): ClientCheckResult {
+  return sessionEphemerals(new HistoryView(history));
+}
+
+function sessionEphemerals(view: HistoryView): ClientCheckResult {
   const name = 'session-ephemerals';
+  const history = view.history;
   const ended = new Map<number, { zxid: number; by: ZkHistoryOp | null; event: ZkHistorySession | null }>();
-  for (const o of history.ops) {
+  for (const o of view.closeSessions) {
     if (o.op.type === 'closeSession' && o.outcome === 'ok' && o.zxid !== null && o.session !== null && o.result?.rc === 'ok') ended.set(o.session, { zxid: o.zxid, by: o, event: null });
   }
   for (const e of history.events ?? []) {
@@ -654,13 +896,8 @@ export type ClientCheckReport = {
 
 export function checkClientHistory(history: ZkHistory, options: ClientCheckOptions = {}): ClientCheckReport {
   const started = performance.now();
-  const results = [
-    checkLinearizableWrites(history, options),
-    checkSequentialReads(history, options),
-    checkFifoClientOrder(history),
-    checkWatchOrder(history),
-    checkSessionEphemerals(history),
-  ];
+  const view = new HistoryView(history);
+  const results = [linearizableWrites(view, options), sequentialReads(view, options), fifoClientOrder(view), watchOrder(view), sessionEphemerals(view)];
   const verdicts: Record<string, Verdict> = {};
   for (const r of results) verdicts[r.name] = r.verdict;
   return { verdicts, results, ms: performance.now() - started };

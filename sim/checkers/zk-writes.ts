@@ -28,6 +28,8 @@ import { hashString, mix32 } from './linearizability/model.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
 import { isValidPath } from '../../protocol/tree/path.js';
+import { ZxidMap } from './zxid-map.js';
+import { sortByKey } from './sort.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
 export type ZkWitnessOp = {
@@ -381,11 +383,15 @@ function mainPath(op: ZkOp): string {
   return first !== undefined && first.type !== 'multi' && first.type !== 'closeSession' ? first.path : '/';
 }
 
-export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], options: ZkWritesOptions = {}): ZkWritesResult {
+/**
+ * `judged`, when the caller has it already: the history's writes whose outcome is not "fail", in file
+ * order (what the first pass here collects).
+ */
+export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], options: ZkWritesOptions = {}, judged?: readonly ZkHistoryOp[]): ZkWritesResult {
   const started = performance.now();
   const all = 'ops' in history ? history.ops : history;
-  const writes: ZkHistoryOp[] = [];
-  for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) writes.push(o);
+  const writes: ZkHistoryOp[] = judged === undefined ? [] : [...judged];
+  if (judged === undefined) for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) writes.push(o);
   if ('ops' in history && history.events !== undefined) writes.push(...sessionEndWrites(history, writes));
   const done = (verdict: Verdict, searchedOps: number, witness?: ZkWitness): ZkWritesResult => {
     const ms = performance.now() - started;
@@ -394,22 +400,24 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       : { verdict, witness, checkedOps: writes.length, searchedOps, ms };
   };
 
-  // 1. Zxid order, duplicates, real time. `ordered` holds indices into `writes`.
-  const orderedList: number[] = [];
+  // 1. Zxid order, duplicates, real time. `ordered` holds indices into `writes`. The writes' numbers are
+  // copied into typed arrays once: the sorts and scans below read them many times.
+  const times = writeTimes(writes);
+  const zx = times.zxid;
+  const byIndex: number[] = []; // writes with a zxid, in history order
   const floating: number[] = [];
-  for (let i = 0; i < writes.length; i++) (writes[i]!.zxid !== null ? orderedList : floating).push(i);
-  const zxidOf = (i: number): number => writes[i]!.zxid!;
+  for (let i = 0; i < writes.length; i++) (writes[i]!.zxid !== null ? byIndex : floating).push(i);
   let sorted = true;
-  for (let k = 1; k < orderedList.length; k++) {
-    if (zxidOf(orderedList[k - 1]!) >= zxidOf(orderedList[k]!)) {
+  for (let k = 1; k < byIndex.length; k++) {
+    if (zx[byIndex[k - 1]!]! >= zx[byIndex[k]!]!) {
       sorted = false;
       break;
     }
   }
-  if (!sorted) orderedList.sort((a, b) => zxidOf(a) - zxidOf(b) || a - b);
-  const ordered = orderedList;
+  const ordered = [...byIndex];
+  if (!sorted) sortByKey(ordered, zx, writes.length);
   for (let k = 1; k < ordered.length; k++) {
-    if (zxidOf(ordered[k - 1]!) === zxidOf(ordered[k]!)) {
+    if (zx[ordered[k - 1]!] === zx[ordered[k]!]) {
       const a = writes[ordered[k - 1]!]!;
       const b = writes[ordered[k]!]!;
       return done('violated', 0, witnessOf(`two writes carry the same ${describeZxid(b.zxid)}`, [a, b]));
@@ -418,8 +426,9 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   let earliest: ZkHistoryOp | null = null; // among writes with a larger zxid, the one that completed first
   let earliestUs = Number.POSITIVE_INFINITY;
   for (let k = ordered.length - 1; k >= 0; k--) {
-    const o = writes[ordered[k]!]!;
-    if (earliest !== null && earliestUs < o.invokeUs) {
+    const i = ordered[k]!;
+    if (earliest !== null && earliestUs < times.invokeUs[i]!) {
+      const o = writes[i]!;
       return done(
         'violated',
         0,
@@ -429,10 +438,10 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         ),
       );
     }
-    const completeUs = o.completeUs ?? Number.POSITIVE_INFINITY;
+    const completeUs = times.completed[i] === 1 ? times.completeUs[i]! : Number.POSITIVE_INFINITY;
     if (completeUs < earliestUs) {
       earliestUs = completeUs;
-      earliest = o;
+      earliest = writes[i]!;
     }
   }
 
@@ -446,11 +455,14 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   if (floating.length > 0) {
     const scratch: string[] = [];
     const firstPathId = new Int32Array(writes.length);
-    const ephemeralPaths = ephemeralPathsBySession(writes, joinRoot);
+    let ephemeralPaths: Map<number, string[]> | null = null; // made at the first closeSession
     writes.forEach((o, i) => {
       scratch.length = 0;
       touchedPaths(o.op, o.result, joinRoot, scratch);
-      if (o.op.type === 'closeSession' && o.session !== null) scratch.push(...(ephemeralPaths.get(o.session) ?? []));
+      if (o.op.type === 'closeSession' && o.session !== null) {
+        ephemeralPaths ??= ephemeralPathsBySession(writes, joinRoot);
+        scratch.push(...(ephemeralPaths.get(o.session) ?? []));
+      }
       const first = union.id(scratch[0] ?? '/');
       firstPathId[i] = first;
       for (let k = 1; k < scratch.length; k++) union.union(first, union.id(scratch[k]!));
@@ -507,14 +519,29 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       if (group === undefined) groups.set(root, [o]);
       else group.push(o);
     }
+    // Each group's writes with a zxid, by zxid (`ordered` taken apart: zxids are distinct by now), and
+    // those without, in history order.
+    const rankedOf = new Map<number, ZkHistoryOp[]>();
+    for (const i of ordered) {
+      if (searched[i] !== 1) continue;
+      const list = rankedOf.get(rootOfWrite[i]!);
+      if (list === undefined) rankedOf.set(rootOfWrite[i]!, [writes[i]!]);
+      else list.push(writes[i]!);
+    }
+    const floatingOf = new Map<number, ZkHistoryOp[]>();
+    for (const i of floating) {
+      const list = floatingOf.get(rootOfWrite[i]!);
+      if (list === undefined) floatingOf.set(rootOfWrite[i]!, [writes[i]!]);
+      else list.push(writes[i]!);
+    }
     let stepsLeft = options.stepsMax ?? 20_000_000;
-    const windows = zxidWindows(writes, ordered);
-    for (const group of groups.values()) {
-      if (kvRegisterExplained(group, windows)) {
+    const windows = zxidWindows(writes, times, byIndex, ordered);
+    for (const [root, group] of groups) {
+      const ranked = rankedOf.get(root) ?? [];
+      if (kvRegisterExplained(group, ranked, floatingOf.get(root) ?? [], windows)) {
         searchedOps += group.length;
         continue;
       }
-      const ranked = group.filter((o) => o.zxid !== null).sort((a, b) => a.zxid! - b.zxid!);
       const rankOf = new Map<ZkHistoryOp, number>();
       ranked.forEach((o, i) => rankOf.set(o, i));
       const zxids = ranked.map((o) => o.zxid!);
@@ -564,14 +591,16 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
  * close() with the same zxid is already in the history. Ids follow the history's largest id.
  */
 export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryOp[]): ZkHistoryOp[] {
-  const known = new Set<number>();
+  const out: ZkHistoryOp[] = [];
+  const events = history.events ?? [];
+  if (!events.some((e) => e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined)) return out; // the common case: no index needed
+  const known = new ZxidMap<true>();
   let maxId = -1;
   for (const o of history.ops) if (o.id > maxId) maxId = o.id;
-  for (const o of writes) if (o.zxid !== null) known.add(o.zxid);
-  const out: ZkHistoryOp[] = [];
-  for (const e of history.events ?? []) {
+  for (const o of writes) if (o.zxid !== null) known.set(o.zxid, true);
+  for (const e of events) {
     if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined || known.has(e.zxid)) continue;
-    known.add(e.zxid);
+    known.set(e.zxid, true);
     out.push({
       kind: 'op', id: ++maxId, client: e.client ?? -1, session: e.session, server: e.server, op: { type: 'closeSession' },
       invokeUs: 0, completeUs: null, outcome: 'info', result: null, zxid: e.zxid,
@@ -620,6 +649,28 @@ function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryO
   return lo;
 }
 
+/** The numbers of each write, by index into the writes (NaN where the history has null). */
+type WriteTimes = {
+  readonly zxid: Float64Array;
+  readonly invokeUs: Float64Array;
+  readonly completeUs: Float64Array;
+  /** 1 where completeUs is not null. */
+  readonly completed: Uint8Array;
+};
+
+function writeTimes(writes: readonly ZkHistoryOp[]): WriteTimes {
+  const n = writes.length;
+  const out = { zxid: new Float64Array(n), invokeUs: new Float64Array(n), completeUs: new Float64Array(n), completed: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    const o = writes[i]!;
+    out.zxid[i] = o.zxid ?? Number.NaN;
+    out.invokeUs[i] = o.invokeUs;
+    out.completeUs[i] = o.completeUs ?? Number.NaN;
+    out.completed[i] = o.completeUs === null ? 0 : 1;
+  }
+  return out;
+}
+
 /** How many of the ascending `values` are below `limit`. */
 function countBelow(values: readonly number[], limit: number): number {
   let lo = 0;
@@ -639,22 +690,29 @@ function countBelow(values: readonly number[], limit: number): number {
  */
 type ZxidWindow = { readonly lo: number; readonly hi: number; readonly loOp: ZkHistoryOp | null; readonly hiOp: ZkHistoryOp | null };
 
-function zxidWindows(writes: readonly ZkHistoryOp[], ordered: readonly number[]): Map<ZkHistoryOp, ZxidWindow> {
+function zxidWindows(writes: readonly ZkHistoryOp[], times: WriteTimes, byIndex: readonly number[], ordered: readonly number[]): Map<ZkHistoryOp, ZxidWindow> {
   const out = new Map<ZkHistoryOp, ZxidWindow>();
-  const byComplete = ordered.filter((i) => writes[i]!.completeUs !== null).sort((a, b) => writes[a]!.completeUs! - writes[b]!.completeUs!);
-  const completeUs = byComplete.map((i) => writes[i]!.completeUs!);
+  const zx = times.zxid;
+  // Only prefixes (and suffixes) of these orders that end between two distinct times are looked at,
+  // and zxids are distinct: how equal times are ordered does not matter.
+  const byComplete = ordered.filter((i) => times.completed[i] === 1);
+  sortByKey(byComplete, times.completeUs, writes.length);
+  const completeUs = byComplete.map((i) => times.completeUs[i]!);
   const maxAt: number[] = []; // index into writes of the largest zxid among byComplete[0..k]
   for (const i of byComplete) {
     const best = maxAt[maxAt.length - 1];
-    maxAt.push(best === undefined || writes[i]!.zxid! > writes[best]!.zxid! ? i : best);
+    maxAt.push(best === undefined || zx[i]! > zx[best]! ? i : best);
   }
-  const byInvoke = [...ordered].sort((a, b) => writes[a]!.invokeUs - writes[b]!.invokeUs);
-  const invokeUs = byInvoke.map((i) => writes[i]!.invokeUs);
+  const byInvoke = [...byIndex]; // a history is usually recorded in invocation order already
+  let invokeSorted = true;
+  for (let k = 1; k < byInvoke.length && invokeSorted; k++) if (times.invokeUs[byInvoke[k - 1]!]! > times.invokeUs[byInvoke[k]!]!) invokeSorted = false;
+  if (!invokeSorted) sortByKey(byInvoke, times.invokeUs, writes.length);
+  const invokeUs = byInvoke.map((i) => times.invokeUs[i]!);
   const minAt = new Array<number>(byInvoke.length + 1).fill(-1); // the smallest zxid among byInvoke[k..]
   for (let k = byInvoke.length - 1; k >= 0; k--) {
     const i = byInvoke[k]!;
     const best = minAt[k + 1]!;
-    minAt[k] = best < 0 || writes[i]!.zxid! < writes[best]!.zxid! ? i : best;
+    minAt[k] = best < 0 || zx[i]! < zx[best]! ? i : best;
   }
   for (const o of writes) {
     if (o.zxid !== null) continue;
@@ -668,14 +726,16 @@ function zxidWindows(writes: readonly ZkHistoryOp[], ordered: readonly number[])
   return out;
 }
 
-function kvRegisterExplained(group: readonly ZkHistoryOp[], windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): boolean {
+/**
+ * `known`: the group's writes with a zxid, by zxid; `floating`: those without, in history order. Any
+ * write that is not a kvSet/kvCas of the group's one path makes it false, wherever it is met.
+ */
+function kvRegisterExplained(group: readonly ZkHistoryOp[], known: readonly ZkHistoryOp[], floating: readonly ZkHistoryOp[], windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): boolean {
   const path = group[0]?.op.type === 'kvSet' || group[0]?.op.type === 'kvCas' ? group[0].op.path : null;
   if (path === null) return false;
-  for (const o of group) if ((o.op.type !== 'kvSet' && o.op.type !== 'kvCas') || o.op.path !== path) return false;
-  // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
-  if (group.some((o) => o.zxid !== null && isUncertain(o))) return false;
-  const known = group.filter((o) => o.zxid !== null).sort((a, b) => a.zxid! - b.zxid!);
-  const unknown = group.filter((o) => o.zxid === null).sort((a, b) => a.invokeUs - b.invokeUs);
+  const isRegisterWrite = (o: ZkHistoryOp): boolean => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === path;
+  for (const o of floating) if (!isRegisterWrite(o)) return false;
+  const unknown = [...floating].sort((a, b) => a.invokeUs - b.invokeUs);
   const used = new Uint8Array(unknown.length);
   let cur = -1;
   let zxidBefore = 0; // of the last known write replayed
@@ -697,6 +757,8 @@ function kvRegisterExplained(group: readonly ZkHistoryOp[], windows: ReadonlyMap
     return false;
   };
   for (const o of known) {
+    // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
+    if (!isRegisterWrite(o) || isUncertain(o)) return false;
     const op = o.op;
     const deadlineUs = o.completeUs ?? Number.POSITIVE_INFINITY;
     const rc = o.result!.rc;

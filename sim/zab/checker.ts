@@ -4,7 +4,7 @@
 // or O(log n) per event, never a walk over the history.
 import type { NodeId } from '../../protocol/program.js';
 import type { KernelObserver } from '../kernel/kernel.js';
-import { isQuorum, isVoter, type ZabConfig } from '../../protocol/zab/config.js';
+import { isQuorum, type ZabConfig } from '../../protocol/zab/config.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { ZabDisk } from '../../protocol/zab/disk.js';
 import { historyCount, txnAt } from '../../protocol/zab/history.js';
@@ -13,6 +13,7 @@ import type { ZabServer } from '../../protocol/zab/state.js';
 import type { Txn } from '../../protocol/zab/txn.js';
 import { pvecGet, pvecLowerBound } from '../../protocol/pvec.js';
 import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../../protocol/zxid.js';
+import { ZxidMap } from '../checkers/zxid-map.js';
 
 /** The invariants this checker reports, by kebab-case name. */
 export const ZAB_CHECKERS = [
@@ -55,12 +56,16 @@ export class ZabChecker implements KernelObserver {
   private readonly diskOf: (node: NodeId) => ZabDisk;
   /** The global committed sequence: zxid at each history index. */
   private readonly committedAt: Zxid[] = [];
-  private readonly indexOfCommitted = new Map<Zxid, number>();
+  // Tables keyed by zxid are ZxidMaps: these lookups run for every ACK, proposal and commit.
+  private readonly indexOfCommitted = new ZxidMap<number>();
   /** Every proposed txn, by zxid: one body per zxid, ever. */
-  private readonly proposed = new Map<Zxid, Txn>();
+  private readonly proposed = new ZxidMap<Txn>();
+  private anyProposed = false;
   private readonly epochLeader = new Map<number, NodeId>();
   /** Voter ACKs delivered to leaders, by zxid (NEWLEADER acks under <e,0>). */
-  private readonly acks = new Map<Zxid, NodeId[]>();
+  private readonly acks = new ZxidMap<NodeId[]>();
+  /** Voter flags by node id, for the ACK filter (config.voters is a list). */
+  private readonly voter: boolean[] = [];
   private readonly committedCount = new Map<NodeId, number>();
   private readonly maxViolations = 100;
   private nowUs = 0;
@@ -69,6 +74,7 @@ export class ZabChecker implements KernelObserver {
     this.config = config;
     this.stateOf = stateOf;
     this.diskOf = diskOf;
+    for (const sid of config.voters) this.voter[sid] = true;
   }
 
   get committedLength(): number {
@@ -85,7 +91,7 @@ export class ZabChecker implements KernelObserver {
 
   delivered(from: NodeId, to: NodeId, msg: unknown, nowUs: number): void {
     const m = msg as ZabMessage;
-    if (m.type !== 'ACK' || !isVoter(this.config, from)) return;
+    if (m.type !== 'ACK' || this.voter[from] !== true) return;
     this.nowUs = nowUs;
     const list = this.acks.get(m.zxid);
     if (list === undefined) this.acks.set(m.zxid, [from]);
@@ -99,13 +105,22 @@ export class ZabChecker implements KernelObserver {
   observe(node: NodeId, what: unknown, nowUs: number): void {
     this.nowUs = nowUs;
     const o = what as ZabObservation;
+    // The kinds seen for every txn and client op come first: a switch tests its cases in order.
     switch (o.kind) {
-      case 'established':
-        return this.onEstablished(node, o.epoch);
-      case 'propose':
-        return this.onPropose(node, o.zxid, o.epoch);
       case 'commit':
         return this.onCommit(node, o.zxid, o.index);
+      case 'logged':
+        return this.onLogged(node, o.zxid, o.index);
+      case 'complete':
+        if (o.write === true) return this.onZkWriteComplete(node, o.zxid, o.outcome);
+        if (o.write === false) return;
+        return this.onClientComplete(node, o.zxid, o.outcome, o.result);
+      case 'invoke':
+        return;
+      case 'propose':
+        return this.onPropose(node, o.zxid, o.epoch);
+      case 'established':
+        return this.onEstablished(node, o.epoch);
       case 'committedTo':
         return this.onCommittedTo(node, o.zxid, o.count);
       case 'activated':
@@ -115,14 +130,8 @@ export class ZabChecker implements KernelObserver {
         if (known !== undefined && o.count < known) this.committedCount.set(node, o.count);
         return;
       }
-      case 'logged':
-        return this.onLogged(node, o.zxid, o.index);
       case 'anomaly':
         return this.fail('zab-anomalies', node, `${o.flag}: ${o.detail}`);
-      case 'complete':
-        if (o.write === true) return this.onZkWriteComplete(node, o.zxid, o.outcome);
-        if (o.write === false) return;
-        return this.onClientComplete(node, o.zxid, o.outcome, o.result);
       default:
         return;
     }
@@ -146,6 +155,7 @@ export class ZabChecker implements KernelObserver {
     if (txn === undefined || txn.zxid !== zxid) return;
     if (this.proposed.has(zxid)) this.fail('integrity', node, `zxid ${formatZxid(zxid)} proposed twice`);
     this.proposed.set(zxid, txn);
+    this.anyProposed = true;
     // PrimaryIntegrity: the new primary delivered everything committed in earlier epochs first.
     if (s !== undefined && s.committed < this.committedBelowEpoch(epoch)) {
       this.fail('primary-integrity', node, `leader of epoch ${epoch} proposes ${formatZxid(zxid)} having committed ${s.committed} txns, but ${this.committedBelowEpoch(epoch)} of earlier epochs are committed`);
@@ -178,7 +188,7 @@ export class ZabChecker implements KernelObserver {
     const proposed = this.proposed.get(zxid);
     const txn = s === undefined ? undefined : txnAt(s, index);
     if (proposed === undefined) {
-      if (this.proposed.size > 0 && epochOf(zxid) > 0) this.fail('integrity', node, `${node} committed ${formatZxid(zxid)} that no primary proposed`);
+      if (this.anyProposed && epochOf(zxid) > 0) this.fail('integrity', node, `${node} committed ${formatZxid(zxid)} that no primary proposed`);
     } else if (txn !== undefined && txn !== proposed && txn.body !== proposed.body) {
       this.fail('integrity', node, `${node} committed a different body for ${formatZxid(zxid)}`);
     }
@@ -277,11 +287,30 @@ export class ZabChecker implements KernelObserver {
    * leader counts itself once its own disk holds it (zab-reference §6.4, ack-implies-durable).
    */
   private checkQuorumCommit(leader: NodeId, zxid: Zxid): void {
-    const holders = (this.acks.get(zxid) ?? []).filter((sid) => diskHolds(this.diskOf(sid), zxid));
-    if (!holders.includes(leader) && diskHolds(this.diskOf(leader), zxid)) holders.push(leader);
-    if (!isQuorum(this.config, holders)) {
-      const acked = this.acks.get(zxid) ?? [];
-      this.fail('quorum-commit', leader, `${formatZxid(zxid)} committed, but only {${holders.join(',')}} hold it durably (ACKs came from {${acked.join(',')}})`);
+    const acked = this.acks.get(zxid);
+    // Count voters holding it until a quorum is reached (acks hold voters only); the list of
+    // holders is built only for a violation's message.
+    const need = (this.config.voters.length >> 1) + 1;
+    let count = 0;
+    let leaderAcked = false;
+    if (acked !== undefined) {
+      for (let i = 0; i < acked.length && count < need; i++) {
+        const sid = acked[i]!;
+        if (sid === leader) leaderAcked = true;
+        if (diskHolds(this.diskOf(sid), zxid)) count++;
+      }
+      if (count >= need) {
+        this.acks.delete(zxid);
+        return;
+      }
+    }
+    if (!leaderAcked && this.voter[leader] === true && diskHolds(this.diskOf(leader), zxid)) count++;
+    if (count < need) {
+      const holders = (acked ?? []).filter((sid) => diskHolds(this.diskOf(sid), zxid));
+      if (!holders.includes(leader) && diskHolds(this.diskOf(leader), zxid)) holders.push(leader);
+      if (!isQuorum(this.config, holders)) {
+        this.fail('quorum-commit', leader, `${formatZxid(zxid)} committed, but only {${holders.join(',')}} hold it durably (ACKs came from {${(acked ?? []).join(',')}})`);
+      }
     }
     this.acks.delete(zxid);
   }

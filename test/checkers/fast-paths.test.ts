@@ -1,0 +1,68 @@
+// Proves the checkers' speed-ups keep their answers: ZxidMap behaves as a Map for any numeric key,
+// sortByKey orders as a comparator sort does (ties by index), and the client checkers give the same
+// verdict and witness whether a history lists each client's ops in issue order (judged in one pass)
+// or out of it (sorted first).
+import { describe, expect } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { ZxidMap } from '../../sim/checkers/zxid-map.js';
+import { sortByKey } from '../../sim/checkers/sort.js';
+import { checkClientHistory, checkFifoClientOrder, checkSequentialReads } from '../../sim/checkers/client.js';
+import type { ZkHistory, ZkHistoryOp } from '../../sim/history/types.js';
+
+const EPOCH = 4_294_967_296;
+const zxidKey = fc.oneof(
+  fc.tuple(fc.nat(5), fc.nat(40)).map(([e, c]) => e * EPOCH + c),
+  fc.tuple(fc.nat(3), fc.integer({ min: 2 ** 24 - 2, max: 2 ** 24 + 2 })).map(([e, c]) => e * EPOCH + c),
+  fc.constantFrom(-1, -EPOCH, 0.5, EPOCH + 0.25, -0, 2 ** 53 + 2, Number.NaN, Number.POSITIVE_INFINITY),
+);
+
+describe('ZxidMap', () => {
+  test.prop([fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'get'), zxidKey, fc.nat(9)), { maxLength: 200 })])('answers as a Map would', (steps) => {
+    const map = new ZxidMap<number>();
+    const model = new Map<number, number>();
+    for (const [what, key, value] of steps) {
+      if (what === 'set') {
+        map.set(key, value);
+        model.set(key, value);
+      } else if (what === 'delete') {
+        map.delete(key);
+        model.delete(key);
+      }
+      expect(map.get(key)).toBe(model.get(key));
+      expect(map.has(key)).toBe(model.has(key));
+    }
+  });
+});
+
+describe('sortByKey', () => {
+  const key = fc.oneof(fc.nat(50), fc.integer({ min: -5, max: 5 }), fc.double({ noNaN: true }), fc.constant(2 ** 52));
+  test.prop([fc.array(key, { maxLength: 100 })])('orders indices by key, ties by index, as a comparator sort does', (keys) => {
+    const values = Float64Array.from(keys);
+    const indices = keys.map((_, i) => i).reverse();
+    const expected = [...indices].sort((a, b) => values[a]! - values[b]! || a - b);
+    sortByKey(indices, values, keys.length);
+    expect(indices).toEqual(expected);
+  });
+});
+
+describe('client checkers on ops listed out of issue order', () => {
+  let nextId = 0;
+  const kvSet = (client: number, invokeUs: number, completeUs: number, zxid: number, completeSeq: number): ZkHistoryOp => ({
+    kind: 'op', id: nextId++, client, session: 100 + client, server: 1, op: { type: 'kvSet', path: '/k', data: `v${zxid}` },
+    invokeUs, completeUs, outcome: 'ok', result: { rc: 'ok', version: zxid - 1 }, zxid, completeSeq,
+  });
+  const history = (ops: ZkHistoryOp[]): ZkHistory => ({ header: { kind: 'header', version: 1 }, ops });
+  // Client 1's second write took effect before its first: a fifo-client-order violation.
+  const ops = [kvSet(1, 0, 10, 2, 0), kvSet(2, 1, 5, 1, 1), kvSet(1, 20, 30, 3, 2), kvSet(1, 31, 40, 4, 3), kvSet(2, 32, 45, 5, 4)];
+  const bad = [kvSet(1, 100, 110, 7, 5), kvSet(1, 120, 130, 6, 6)];
+
+  test.prop([fc.array(fc.nat(), { minLength: 7, maxLength: 7 })])('same verdicts and witnesses whatever the file order', (ranks) => {
+    const inOrder = history([...ops, ...bad]);
+    const shuffled = history(inOrder.ops.map((o, i) => [o, ranks[i]!] as const).sort((a, b) => a[1] - b[1]).map(([o]) => o));
+    expect(checkFifoClientOrder(shuffled)).toEqual(checkFifoClientOrder(inOrder));
+    expect(checkFifoClientOrder(inOrder).witness?.reason).toContain('was issued after write');
+    expect(checkSequentialReads(shuffled)).toEqual(checkSequentialReads(inOrder));
+    const strip = (h: ZkHistory): unknown => checkClientHistory(h).results;
+    expect(strip(shuffled)).toEqual(strip(inOrder));
+  });
+});
