@@ -127,20 +127,24 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
     fx.send(from, notification(s, s.fle.proposed, s.fle.logicalclock));
     return { server: s, leader: null };
   }
+  // WorkerReceiver queues the notification (recvqueue) and answers a LOOKING sender of an older
+  // round with our vote, whatever lookForLeader then does with it.
   if (n.state === 'LOOKING' && n.electionEpoch < s.fle.logicalclock) {
     fx.send(from, notification(s, s.fle.proposed, s.fle.logicalclock));
   }
-  // The poll timeout restarts with every notification received.
-  armNotificationTimer(s.fle.notTimeoutMs, fx);
   if (s.fle.finalizing) {
-    // finalizeWait: anything not better than our vote is drained and dropped.
-    if (n.state === 'LOOKING' && n.electionEpoch === s.fle.logicalclock && !voteBeats(s.config, n, s.fle.proposed)) {
+    // finalizeWait drains recvqueue: every notification that is not a better vote is dropped,
+    // whatever its state or round, and the wait starts again. A better one goes back in the
+    // queue and the election loop processes it.
+    if (!voteBeats(s.config, n, s.fle.proposed)) {
       fx.timer('finalize', s.config.finalizeWaitMs * MS, s.config.finalizeWaitMs * MS * 1.1);
       return { server: s, leader: null };
     }
     fx.cancel('finalize');
     s = patchServer(s, { fle: { ...s.fle, finalizing: false } });
   }
+  // The loop's poll(notTimeout) restarts with every notification it takes.
+  armNotificationTimer(s.fle.notTimeoutMs, fx);
   switch (n.state) {
     case 'LOOKING':
       return { server: onLookingNotification(s, from, n, fx), leader: null };
@@ -181,6 +185,8 @@ function checkLookingQuorum(s: ZabServer, fx: Fx): ZabServer {
   });
   if (!isQuorum(s.config, agreeing)) return s;
   fx.note(`FLE: quorum {${agreeing.join(',')}} agrees on ${fle.proposed.leader}; waiting finalizeWait for a better vote`);
+  // The drain polls with finalizeWait instead of notTimeout: no resend happens while it waits.
+  fx.cancel('fle');
   fx.timer('finalize', s.config.finalizeWaitMs * MS, s.config.finalizeWaitMs * MS * 1.1);
   return patchServer(s, { fle: { ...fle, finalizing: true } });
 }

@@ -1,5 +1,6 @@
 // Proves Fast Leader Election's reducer rules: the (peerEpoch, zxid, sid) vote order, round
-// handling, quorum plus finalizeWait, following an established leader only once its own LEADING
+// handling, quorum plus finalizeWait (which drops every notification that is not a better vote),
+// following an established leader only once its own LEADING
 // notification is among a quorum (checkLeader), that observers never count, and that a notification
 // refused by a peer that was down is sent once that peer connects (QuorumCnxManager's send queue).
 import { describe, expect, test } from 'vitest';
@@ -105,6 +106,41 @@ describe('a LOOKING server', () => {
     const drained = step(r.next, deliver(1, vote(1, 0, 0, 1)));
     expect(drained.next.fle.proposed.leader).toBe(3);
     expect(drained.next.fle.finalizing).toBe(true);
+  });
+
+  // lookForLeader's drain: while ((n = recvqueue.poll(finalizeWait)) != null) it drops every n
+  // that totalOrderPredicate does not rank above the proposal, whatever n.state or n.electionEpoch.
+  test.each([
+    ['a FOLLOWING notification of our round', vote(1, 0, 0, 1, 'FOLLOWING'), []],
+    ['a LEADING notification of an older round', vote(1, 0, 0, 0, 'LEADING'), []],
+    ['a LOOKING notification of a newer round', vote(1, 0, 0, 5), []],
+    // WorkerReceiver answers a LOOKING sender of an older round before lookForLeader drops it.
+    ['a LOOKING notification of an older round', vote(1, 0, 0, 0), ['send 3 NOTIFICATION vote=2 zxid=0:0 round=1 peerEpoch=0 LOOKING']],
+  ])('finalizeWait drops %s that is not better, waits again, then decides for its own proposal', (_what, n, sends) => {
+    const s = step(boot(2, cfg), deliver(1, vote(2, 0, 0, 1))).next;
+    expect(s.fle.finalizing).toBe(true);
+    const r = step(s, deliver(3, n));
+    expect(show(r.effects, ['send'])).toEqual(sends);
+    // Only the finalize wait restarts: no poll(notTimeout) runs during the drain.
+    expect(show(r.effects, ['setTimer', 'cancelTimer'])).toEqual(['setTimer finalize']);
+    expect(r.next.fle).toEqual({ ...s.fle, peerConns: r.next.fle.peerConns });
+    const done = step(r.next, timeout('finalize'));
+    expect(done.next.role).toBe('LEADING');
+    expect(done.next.fle.current).toEqual({ leader: 2, zxid: 0, peerEpoch: 0, electionEpoch: 1 });
+  });
+
+  test('a better vote of an older round ends finalizeWait; the loop then drops it as stale and polls again', () => {
+    const s = step(boot(2, cfg), deliver(1, vote(2, 0, 0, 1))).next;
+    const r = step(s, deliver(3, vote(3, 0, 0, 0)));
+    expect(r.next.fle.finalizing).toBe(false);
+    expect(r.next.fle.proposed.leader).toBe(2);
+    expect(show(r.effects, ['setTimer', 'cancelTimer'])).toEqual(['cancelTimer finalize', 'setTimer fle']);
+    expect(step(r.next, timeout('finalize')).next.role).toBe('LOOKING');
+  });
+
+  test('finalizeWait stops the notification timer: nothing is resent while the drain waits', () => {
+    const agreed = step(boot(3, cfg), deliver(1, vote(3, 0, 0, 1)));
+    expect(show(agreed.effects, ['setTimer', 'cancelTimer'])).toEqual(['setTimer fle', 'cancelTimer fle', 'setTimer finalize']);
   });
 
   test('a follower (not a leader) finishing the election becomes FOLLOWING and sends FOLLOWERINFO', () => {
