@@ -60,7 +60,7 @@ describe('run head=N', () => {
 
 describe('restart from a disk the server refuses', () => {
   test('acceptedEpoch < currentEpoch stops the run as an assertion', () => {
-    const r = run(['cluster voters=3 seed=7 mutant=no-persist-accepted-epoch', 'run until=all-broadcast', 'crash 1', 'restart 1', 'run ms=10']);
+    const r = run(['cluster voters=3 seed=1 mutant=no-persist-accepted-epoch', 'run until=all-broadcast', 'crash 1', 'restart 1', 'run ms=10']);
     expect(r.out(2)).toEqual(['1 crashed: disk accepted=0 current=1 last=0:0 txns=0']);
     expect(r.out(3)).toEqual(['1 refused to boot: server 1: acceptedEpoch 0 < currentEpoch 1', 'stopped: assertion on server 1: server 1: acceptedEpoch 0 < currentEpoch 1']);
     expect(r.verdicts['single-server-assertions']).toBe('violated');
