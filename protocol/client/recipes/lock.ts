@@ -7,7 +7,7 @@
 // can acquire while it still believes it holds (see test/service/recipes.test.ts).
 // Like ZooKeeper's WriteLock.unlock, a release is one delete, never retried: if CONNECTIONLOSS eats
 // it, the node stays (and blocks the lock) until the session ends. Curator's guaranteed delete
-// retries it; test/service/recipes.test.ts (seed r7) shows the stall.
+// retries it; test/service/recipes.test.ts (seed r4) shows the stall.
 import type { NodeId } from '../../program.js';
 import { OPEN_ACL_UNSAFE } from '../../tree/index.js';
 import type { Recipe, RecipeInput, RecipeOutput } from './host.js';
