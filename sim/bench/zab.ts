@@ -23,11 +23,12 @@ export function broadcastEventsPerSec(): { eventsPerSec: number; txnsPerSec: num
 
 /**
  * Simulated ms per wall ms for the default run (100 s simulated, ~22k events). The run is short, so
- * after three warm-up runs (JIT) it is timed five times and the median is reported.
+ * after ten warm-up runs (in a fresh process three left the JIT short of steady state: 950-1,150
+ * against 1,300-1,650 once warm) it is timed five times and the median is reported.
  */
 export function simToWallRatio(): number {
   const options = builtinScenario('default')!.build('1');
-  for (let i = 0; i < 3; i++) runZab(options, new HashSink()); // warm-up
+  for (let i = 0; i < 10; i++) runZab(options, new HashSink()); // warm-up
   const ratios: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();

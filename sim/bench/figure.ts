@@ -1,0 +1,46 @@
+// One group of bench figures, measured in a process of its own and printed as one JSON object.
+// `npm run bench` runs each group this way (as JMH forks per benchmark): in one shared process the
+// JIT profile of an earlier group (the kernel bench's trivial programs, say) made the kernel's call
+// sites polymorphic and slowed every later figure by up to a third.
+import { baselineHeapEventsPerSec, kernelEventsPerSec } from './kernel.js';
+import { benchLinearizability } from './linearizability.js';
+import { benchReportRender } from './report.js';
+import { broadcastEventsPerSec, simToWallRatio } from './zab.js';
+import { fuzzSeedsPerCoreHour } from './fuzz.js';
+
+export const FIGURE_GROUPS = ['kernel', 'broadcast', 'default-run', 'fuzz', 'linearizability', 'report'] as const;
+export type FigureGroup = (typeof FIGURE_GROUPS)[number];
+
+export async function measure(group: FigureGroup, log: (text: string) => void): Promise<Record<string, unknown>> {
+  switch (group) {
+    case 'kernel': {
+      baselineHeapEventsPerSec(300_000);
+      kernelEventsPerSec(300_000);
+      const baseline = baselineHeapEventsPerSec();
+      const kernel = kernelEventsPerSec();
+      return { kernelEventsPerSec: kernel, baselineHeapEventsPerSec: baseline, kernelToHeapRatio: Math.round((kernel / baseline) * 100) / 100 };
+    }
+    case 'broadcast': {
+      const b = broadcastEventsPerSec();
+      return { broadcastEventsPerSec: b.eventsPerSec, broadcastTxnsPerSec: b.txnsPerSec };
+    }
+    case 'default-run':
+      return { simToWallRatio: simToWallRatio() };
+    case 'fuzz':
+      return { fuzzSeedsPerCoreHour: fuzzSeedsPerCoreHour() };
+    case 'linearizability':
+      return { ...benchLinearizability() };
+    case 'report':
+      return { report50kRenderMs: (await benchReportRender(log)).report50kRenderMs };
+  }
+}
+
+const group = process.argv[2];
+if (group !== undefined && process.argv[1]?.endsWith('figure.ts')) {
+  if (!(FIGURE_GROUPS as readonly string[]).includes(group)) {
+    process.stderr.write(`bench: unknown figure group ${JSON.stringify(group)}; expected one of ${FIGURE_GROUPS.join(', ')}\n`);
+    process.exit(2);
+  }
+  const result = await measure(group as FigureGroup, (text) => process.stderr.write(`${text}\n`));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
