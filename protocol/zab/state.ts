@@ -157,6 +157,19 @@ export interface ZabServer {
 /** A writable copy, only inside the patch functions below. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/**
+ * Writes the keys a patch names into a fresh copy (undefined values keep the old field). Reading
+ * every field of the many-shaped patch objects instead was megamorphic: this loop measured about
+ * 4x cheaper.
+ */
+function applyPatch<T extends object>(next: Mutable<T>, p: Partial<T>): T {
+  for (const key in p) {
+    const value = p[key];
+    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  }
+  return next;
+}
+
 /** Copies a LearnerState with some fields replaced. The copy is written out field by field so every copy has one shape (fast in V8). */
 export function patchLearner(o: LearnerState, p: Partial<LearnerState>): LearnerState {
   const next: Mutable<LearnerState> = {
@@ -180,13 +193,7 @@ export function patchLearner(o: LearnerState, p: Partial<LearnerState>): Learner
     preSnap: o.preSnap,
     shutdown: o.shutdown,
   };
-  // Only the keys a patch names: reading every field of the many-shaped patch objects was
-  // megamorphic, and this loop measured about 4x cheaper. Undefined values keep the old field.
-  for (const key in p) {
-    const value = p[key as keyof LearnerState];
-    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
-  }
-  return next;
+  return applyPatch(next, p);
 }
 
 /** Copies a LeaderState with some fields replaced (one shape for every copy, as patchServer). */
@@ -208,13 +215,7 @@ export function patchLeader(o: LeaderState, p: Partial<LeaderState>): LeaderStat
     selfAckBatches: o.selfAckBatches,
     shutdown: o.shutdown,
   };
-  // Only the keys a patch names: reading every field of the many-shaped patch objects was
-  // megamorphic, and this loop measured about 4x cheaper. Undefined values keep the old field.
-  for (const key in p) {
-    const value = p[key as keyof LeaderState];
-    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
-  }
-  return next;
+  return applyPatch(next, p);
 }
 
 /** Copies a server with some fields replaced: a field-by-field copy keeps one shape for every server (a spread would not, and costs far more in V8 11). */
@@ -244,11 +245,5 @@ export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
     oldLogTop: o.oldLogTop,
     service: o.service,
   };
-  // Only the keys a patch names: reading every field of the many-shaped patch objects was
-  // megamorphic, and this loop measured about 4x cheaper. Undefined values keep the old field.
-  for (const key in p) {
-    const value = p[key as keyof ZabServer];
-    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
-  }
-  return next;
+  return applyPatch(next, p);
 }
