@@ -114,6 +114,17 @@ function onElectionConnection(s: ZabServer, from: NodeId, conn: number, fx: Fx):
   return next;
 }
 
+/**
+ * The peer is down: a send was refused (RST) or its sockets were reset. QuorumCnxManager.toSend
+ * keeps a refused notification in queueSendMap for that sid, and the SendWorker of the next
+ * connection with it (either side may open it) sends that, or lastMessageSent: mark the connection
+ * unknown so the peer's next notification, even the first we ever get, makes us send ours again.
+ */
+export function forgetElectionConnection(s: ZabServer, peer: NodeId): ZabServer {
+  if (s.fle.peerConns[peer] === -1 || !isVoter(s.config, peer)) return s;
+  return patchServer(s, { fle: { ...s.fle, peerConns: setAt(s.fle.peerConns, peer, -1) } });
+}
+
 /** WorkerReceiver plus the body of lookForLeader's loop. */
 export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Notification, fx: Fx): ElectionStep {
   s = onElectionConnection(s, from, conn, fx);

@@ -8,7 +8,7 @@ import { formatZxid } from '../zxid.js';
 import { hasMutant, isObserver, isVoter, type ZabConfig } from './config.js';
 import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
 import { Fx, type ZabObservation } from './effects.js';
-import { emptyFle, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
+import { emptyFle, forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
 import { applyTo, historyCount, lastLoggedZxid, reloadFromHistory } from './history.js';
 import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout, onLeaderFsynced, onLeaderTick, onLearnerPacket, submitWrite } from './leader.js';
 import { becomeLearner, learnerLeaving, learnerOf, onConnectRetry, onLeaderPacket, onLeaderRefused, onLearnerFsynced, onNewLeaderAckTimer, onReadTimeoutCheck } from './learner.js';
@@ -150,19 +150,6 @@ function onQuorumPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPac
   if (s.learner !== null) return onLeaderPacket(s, from, conn, msg, fx);
   fx.note(`ignore ${msg.type} from ${from}: ${s.role}`);
   return s;
-}
-
-/**
- * The peer is down: a send was refused (RST) or its sockets were reset. QuorumCnxManager.toSend
- * keeps a refused notification in queueSendMap for that sid, and the SendWorker of the next
- * connection with it (either side may open it) sends that, or lastMessageSent: mark the connection
- * unknown so the peer's next notification, even the first we ever get, makes us send ours again.
- */
-function forgetElectionConnection(s: ZabServer, peer: NodeId): ZabServer {
-  if (s.fle.peerConns[peer] === -1 || !s.config.voters.includes(peer)) return s;
-  const peerConns = s.fle.peerConns.slice();
-  peerConns[peer] = -1;
-  return patchServer(s, { fle: { ...s.fle, peerConns } });
 }
 
 function onPeerGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServer {

@@ -1,7 +1,7 @@
 // Sorting for the post-run checkers, which order large histories by one numeric field.
 
 /**
- * Sorts `indices` (below `n`) by `key[i]`, ties by index. When the keys are non-negative integers small
+ * Sorts `indices` (below `n`) by `key[i]`, ties by index, and returns at once when they already are. When the keys are non-negative integers small
  * enough to share one exact double with the index, the pairs are packed and the engine sorts a
  * Float64Array numerically, with no comparator calls; otherwise a comparator sort gives the same order.
  */
@@ -10,14 +10,17 @@ export function sortByKey(indices: number[], key: Float64Array, n: number): void
   while (scale <= n) scale *= 2;
   let max = 0;
   let packable = true;
+  // Histories are mostly recorded in order already: then there is nothing to do.
+  let inOrder = true;
+  let prev = -1;
   for (const i of indices) {
     const k = key[i]!;
-    if (!(k >= 0 && Number.isInteger(k))) {
-      packable = false;
-      break;
-    }
-    if (k > max) max = k;
+    if (inOrder && prev >= 0 && (k < key[prev]! || (k === key[prev]! && i < prev))) inOrder = false;
+    prev = i;
+    if (!(k >= 0 && Number.isInteger(k))) packable = false;
+    else if (k > max) max = k;
   }
+  if (inOrder) return;
   if (!packable || (max + 1) * scale > 2 ** 53) {
     indices.sort((a, b) => key[a]! - key[b]! || a - b);
     return;

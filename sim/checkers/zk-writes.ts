@@ -407,15 +407,8 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   const byIndex: number[] = []; // writes with a zxid, in history order
   const floating: number[] = [];
   for (let i = 0; i < writes.length; i++) (writes[i]!.zxid !== null ? byIndex : floating).push(i);
-  let sorted = true;
-  for (let k = 1; k < byIndex.length; k++) {
-    if (zx[byIndex[k - 1]!]! >= zx[byIndex[k]!]!) {
-      sorted = false;
-      break;
-    }
-  }
   const ordered = [...byIndex];
-  if (!sorted) sortByKey(ordered, zx, writes.length);
+  sortByKey(ordered, zx, writes.length);
   for (let k = 1; k < ordered.length; k++) {
     if (zx[ordered[k - 1]!] === zx[ordered[k]!]) {
       const a = writes[ordered[k - 1]!]!;
@@ -704,9 +697,7 @@ function zxidWindows(writes: readonly ZkHistoryOp[], times: WriteTimes, byIndex:
     maxAt.push(best === undefined || zx[i]! > zx[best]! ? i : best);
   }
   const byInvoke = [...byIndex]; // a history is usually recorded in invocation order already
-  let invokeSorted = true;
-  for (let k = 1; k < byInvoke.length && invokeSorted; k++) if (times.invokeUs[byInvoke[k - 1]!]! > times.invokeUs[byInvoke[k]!]!) invokeSorted = false;
-  if (!invokeSorted) sortByKey(byInvoke, times.invokeUs, writes.length);
+  sortByKey(byInvoke, times.invokeUs, writes.length);
   const invokeUs = byInvoke.map((i) => times.invokeUs[i]!);
   const minAt = new Array<number>(byInvoke.length + 1).fill(-1); // the smallest zxid among byInvoke[k..]
   for (let k = byInvoke.length - 1; k >= 0; k--) {
