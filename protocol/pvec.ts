@@ -41,9 +41,9 @@ export function pvecLast<T>(v: PVec<T>): T | undefined {
 
 export function pvecPush<T>(v: PVec<T>, item: T): PVec<T> {
   if (v.size - tailOffset(v) < WIDTH) {
-    const tail = v.tail.slice();
-    tail.push(item);
-    return { size: v.size + 1, shift: v.shift, root: v.root, tail };
+    // A spread builds the new tail at its exact size; slice() then push() allocated twice (the
+    // push regrows the copy's backing store).
+    return { size: v.size + 1, shift: v.shift, root: v.root, tail: [...v.tail, item] };
   }
   // The tail is full: push it into the trie as a leaf.
   const leaf: Trie = v.tail;

@@ -54,7 +54,8 @@ export function replyToClient(s: ZabServer, txn: Txn, result: unknown, fx: Fx): 
   const at = s.pending.findIndex((p) => p.client === origin.client && p.xid === origin.xid && p.write);
   if (at < 0) return s; // the client went away, or asked another server
   const pending = s.pending.slice();
-  pending[at] = { ...(pending[at] as PendingClientOp), done: true, result, zxid: txn.zxid };
+  const p = pending[at] as PendingClientOp;
+  pending[at] = { client: p.client, xid: p.xid, op: p.op, write: p.write, done: true, result, zxid: txn.zxid };
   return drainClient(patchServer(s, { pending }), origin.client, fx);
 }
 

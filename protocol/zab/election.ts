@@ -7,7 +7,7 @@ import { hasMutant, isQuorum, isVoter, type ZabConfig } from './config.js';
 import { counterOf } from '../zxid.js';
 import type { Fx } from './effects.js';
 import type { Notification } from './messages.js';
-import { patchServer, type FleState, type Vote, type ZabServer } from './state.js';
+import { patchFle, patchServer, type FleState, type Vote, type ZabServer } from './state.js';
 
 const MS = 1000;
 
@@ -56,20 +56,19 @@ function sendNotifications(s: ZabServer, fx: Fx): ZabServer {
   const n = notification(s, fle.proposed, fle.logicalclock);
   for (const sid of s.config.voters) if (sid !== s.id) fx.send(sid, n);
   if (!isVoter(s.config, s.id)) return s;
-  return patchServer(s, { fle: { ...fle, recvset: setAt(fle.recvset, s.id, n) } });
+  return patchServer(s, { fle: patchFle(fle, { recvset: setAt(fle.recvset, s.id, n) }) });
 }
 
 /** lookForLeader(): a new round. */
 export function startElection(s: ZabServer, fx: Fx): ZabServer {
-  const fle: FleState = {
-    ...s.fle,
+  const fle: FleState = patchFle(s.fle, {
     logicalclock: s.fle.logicalclock + 1,
     proposed: initialVote(s),
     recvset: [],
     outofelection: [],
     notTimeoutMs: s.config.minNotificationIntervalMs,
     finalizing: false,
-  };
+  });
   fx.note(`LOOKING: round ${fle.logicalclock}, voting for ${fle.proposed.leader} (epoch ${fle.proposed.peerEpoch}, zxid ${fmt(fle.proposed.zxid)})`);
   fx.cancel('finalize');
   armNotificationTimer(fle.notTimeoutMs, fx);
@@ -88,7 +87,7 @@ export function onNotificationTimeout(s: ZabServer, fx: Fx): ZabServer {
   const notTimeoutMs = Math.min(s.fle.notTimeoutMs * 2, s.config.maxNotificationIntervalMs);
   fx.note(`FLE: no notification for ${s.fle.notTimeoutMs} ms; resending, next wait ${notTimeoutMs} ms`);
   armNotificationTimer(notTimeoutMs, fx);
-  return sendNotifications(patchServer(s, { fle: { ...s.fle, notTimeoutMs } }), fx);
+  return sendNotifications(patchServer(s, { fle: patchFle(s.fle, { notTimeoutMs }) }), fx);
 }
 
 /** The outcome of a notification: the new state, and the leader if the election ended for us. */
@@ -106,7 +105,7 @@ export interface ElectionStep {
 function onElectionConnection(s: ZabServer, from: NodeId, conn: number, fx: Fx): ZabServer {
   const known = s.fle.peerConns[from];
   if (known === conn) return s;
-  const next = patchServer(s, { fle: { ...s.fle, peerConns: setAt(s.fle.peerConns, from, conn) } });
+  const next = patchServer(s, { fle: patchFle(s.fle, { peerConns: setAt(s.fle.peerConns, from, conn) }) });
   if (known !== undefined && s.fle.logicalclock > 0) {
     fx.note(`FLE: new connection with ${from}; sending it our last notification again`);
     fx.send(from, s.role === 'LOOKING' ? notification(s, s.fle.proposed, s.fle.logicalclock) : notification(s, s.fle.current, s.fle.current.electionEpoch));
@@ -122,7 +121,7 @@ function onElectionConnection(s: ZabServer, from: NodeId, conn: number, fx: Fx):
  */
 export function forgetElectionConnection(s: ZabServer, peer: NodeId): ZabServer {
   if (s.fle.peerConns[peer] === -1 || !isVoter(s.config, peer)) return s;
-  return patchServer(s, { fle: { ...s.fle, peerConns: setAt(s.fle.peerConns, peer, -1) } });
+  return patchServer(s, { fle: patchFle(s.fle, { peerConns: setAt(s.fle.peerConns, peer, -1) }) });
 }
 
 /** WorkerReceiver plus the body of lookForLeader's loop. */
@@ -152,7 +151,7 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
       return { server: s, leader: null };
     }
     fx.cancel('finalize');
-    s = patchServer(s, { fle: { ...s.fle, finalizing: false } });
+    s = patchServer(s, { fle: patchFle(s.fle, { finalizing: false }) });
   }
   // The loop's poll(notTimeout) restarts with every notification it takes.
   armNotificationTimer(s.fle.notTimeoutMs, fx);
@@ -173,16 +172,16 @@ function onLookingNotification(s: ZabServer, from: NodeId, n: Notification, fx: 
   if (n.electionEpoch > fle.logicalclock) {
     const mine = initialVote(s);
     const proposed = voteBeats(s.config, n, mine) ? voteOf(n) : mine;
-    fle = { ...fle, logicalclock: n.electionEpoch, recvset: [], proposed };
+    fle = patchFle(fle, { logicalclock: n.electionEpoch, recvset: [], proposed });
     fx.note(`FLE: round ${n.electionEpoch} from ${from} is newer; now voting for ${proposed.leader}`);
     s = sendNotifications(patchServer(s, { fle }), fx);
   } else if (n.electionEpoch < fle.logicalclock) {
     return s; // a stale round
   } else if (voteBeats(s.config, n, fle.proposed)) {
     fx.note(`FLE: ${from}'s vote for ${n.leader} beats ours for ${fle.proposed.leader}`);
-    s = sendNotifications(patchServer(s, { fle: { ...fle, proposed: voteOf(n) } }), fx);
+    s = sendNotifications(patchServer(s, { fle: patchFle(fle, { proposed: voteOf(n) }) }), fx);
   }
-  s = patchServer(s, { fle: { ...s.fle, recvset: setAt(s.fle.recvset, from, n) } });
+  s = patchServer(s, { fle: patchFle(s.fle, { recvset: setAt(s.fle.recvset, from, n) }) });
   return checkLookingQuorum(s, fx);
 }
 
@@ -199,14 +198,14 @@ function checkLookingQuorum(s: ZabServer, fx: Fx): ZabServer {
   // The drain polls with finalizeWait instead of notTimeout: no resend happens while it waits.
   fx.cancel('fle');
   fx.timer('finalize', s.config.finalizeWaitMs * MS, s.config.finalizeWaitMs * MS * 1.1);
-  return patchServer(s, { fle: { ...fle, finalizing: true } });
+  return patchServer(s, { fle: patchFle(fle, { finalizing: true }) });
 }
 
 /** finalizeWait passed with nothing better: the election is over for us. */
 export function onFinalize(s: ZabServer): { readonly server: ZabServer; readonly leader: NodeId } | null {
   if (s.role !== 'LOOKING' || !s.fle.finalizing) return null;
   const fle = s.fle;
-  return { server: patchServer(s, { fle: { ...fle, finalizing: false, current: { ...fle.proposed, electionEpoch: fle.logicalclock } } }), leader: fle.proposed.leader };
+  return { server: patchServer(s, { fle: patchFle(fle, { finalizing: false, current: { ...fle.proposed, electionEpoch: fle.logicalclock } }) }), leader: fle.proposed.leader };
 }
 
 /** Vote.equals for FOLLOWING/LEADING senders: same leader and peerEpoch (ZK-1805/1732). */
@@ -226,15 +225,15 @@ function checkLeader(s: ZabServer, votes: readonly (Notification | undefined)[],
 function onEstablishedNotification(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ElectionStep {
   let fle = s.fle;
   if (n.electionEpoch === fle.logicalclock) {
-    fle = { ...fle, recvset: setAt(fle.recvset, from, n) };
+    fle = patchFle(fle, { recvset: setAt(fle.recvset, from, n) });
     if (isQuorum(s.config, establishedAgree(fle.recvset, n)) && checkLeader(s, fle.recvset, n.leader, n.electionEpoch)) {
       return decided(patchServer(s, { fle }), n, fx);
     }
   }
-  fle = { ...fle, outofelection: setAt(fle.outofelection, from, n) };
+  fle = patchFle(fle, { outofelection: setAt(fle.outofelection, from, n) });
   if (isQuorum(s.config, establishedAgree(fle.outofelection, n)) && checkLeader(s, fle.outofelection, n.leader, n.electionEpoch)) {
     fx.note(`FLE: a quorum already follows ${n.leader} (epoch ${n.peerEpoch}); joining it`);
-    return decided(patchServer(s, { fle: { ...fle, logicalclock: n.electionEpoch } }), n, fx);
+    return decided(patchServer(s, { fle: patchFle(fle, { logicalclock: n.electionEpoch }) }), n, fx);
   }
   return { server: patchServer(s, { fle }), leader: null };
 }
@@ -242,7 +241,7 @@ function onEstablishedNotification(s: ZabServer, from: NodeId, n: Notification, 
 function decided(s: ZabServer, n: Notification, fx: Fx): ElectionStep {
   fx.cancel('finalize');
   const proposed = voteOf(n);
-  const fle = { ...s.fle, proposed, finalizing: false, current: { ...proposed, electionEpoch: s.fle.logicalclock } };
+  const fle = patchFle(s.fle, { proposed, finalizing: false, current: { ...proposed, electionEpoch: s.fle.logicalclock } });
   return { server: patchServer(s, { fle }), leader: n.leader };
 }
 
@@ -263,5 +262,5 @@ function fmt(zxid: number): string {
 export function updateElectionVote(s: ZabServer, newEpoch: number): ZabServer {
   const current = s.fle.current;
   if (current.peerEpoch === newEpoch) return s;
-  return patchServer(s, { fle: { ...s.fle, current: { ...current, peerEpoch: newEpoch } } });
+  return patchServer(s, { fle: patchFle(s.fle, { current: { ...current, peerEpoch: newEpoch } }) });
 }

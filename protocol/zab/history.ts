@@ -59,13 +59,12 @@ export function applyTo(s: ZabServer, count: number, fx: Fx | null): ZabServer {
  */
 export function reloadFromHistory(s: ZabServer): ZabServer {
   const base = s.snapshot;
-  const reset: ZabServer = {
-    ...s,
+  const reset: ZabServer = patchServer(s, {
     state: base === null ? s.sm.empty() : base.state,
     applied: base === null ? 0 : base.count,
     lastProcessedZxid: base === null ? 0 : base.zxid,
     committed: Math.min(s.committed, base === null ? 0 : base.count),
-  };
+  });
   return applyTo(reset, historyCount(reset), null);
 }
 

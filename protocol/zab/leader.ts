@@ -12,7 +12,7 @@ import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './his
 import type { QuorumPacket } from './messages.js';
 import { afterApply } from './clients.js';
 import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
-import { patchLeader, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer , patchServer } from './state.js';
+import { patchHandler, patchLeader, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer , patchServer } from './state.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
@@ -80,7 +80,7 @@ function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
 
 function sendLeaderInfo(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   fx.send(h.sid, { type: 'LEADERINFO', newEpoch: leaderOf(s).epoch });
-  return setHandler(s, { ...h, stage: 'ACKEPOCH' }, h.sid);
+  return setHandler(s, patchHandler(h, { stage: 'ACKEPOCH' }), h.sid);
 }
 
 /** A learner's packet. `conn` identifies its connection: a new one replaces the old handler. */
@@ -94,7 +94,7 @@ export function onLearnerPacket(s: ZabServer, from: NodeId, conn: number, msg: Q
   }
   // Any packet proves the learner alive (tickOfNextAckDeadline); most arrive within the same tick.
   const deadline = l.tick + s.config.syncLimit;
-  const fresh = h.ackDeadlineTick === deadline ? h : { ...h, ackDeadlineTick: deadline };
+  const fresh = h.ackDeadlineTick === deadline ? h : patchHandler(h, { ackDeadlineTick: deadline });
   if (fresh !== h) s = setHandler(s, fresh, from);
   switch (msg.type) {
     case 'ACKEPOCH':
@@ -162,7 +162,7 @@ function onAckEpoch(s: ZabServer, h: LearnerHandler, lastZxid: Zxid, currentEpoc
     return withLeader(s, { shutdown: 'a learner is ahead of the leader' });
   }
   const l = leaderOf(s);
-  s = setHandler(s, { ...h, stage: 'WAIT_QUORUM', lastZxid }, h.sid);
+  s = setHandler(s, patchHandler(h, { stage: 'WAIT_QUORUM', lastZxid }), h.sid);
   // An ACKEPOCH of -1 (epoch already accepted) is synced but does not count toward the quorum.
   if (!h.observer && currentEpoch !== -1 && !l.electing.includes(h.sid)) s = withLeader(s, { electing: [...l.electing, h.sid] });
   if (s.phase === 'DISCOVERY') {
@@ -267,7 +267,7 @@ function syncLearner(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     for (const o of l.outstanding) if (o.txn.zxid > forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
   }
   fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
-  return setHandler(s, { ...h, stage: 'NEWLEADER_SENT', forwarding: true }, h.sid);
+  return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', forwarding: true }), h.sid);
 }
 
 /** The state as of the last committed txn (a SNAP must not carry uncommitted proposals). */
@@ -282,9 +282,9 @@ function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabServer {
       // The first ACK after NEWLEADER is taken as its ack (ZK-4685): a proposal ack here stalls us.
       fx.note(`NEWLEADER ACK from ${h.sid} has zxid ${formatZxid(zxid)}, not ${formatZxid(makeZxid(l.epoch, 0))}: not counted; handler waits for startup`);
       fx.observe({ kind: 'anomaly', flag: 'ackInconsistent', detail: `first ACK after NEWLEADER from ${h.sid} is ${formatZxid(zxid)}` });
-      return setHandler(s, { ...h, stage: 'STUCK' }, h.sid);
+      return setHandler(s, patchHandler(h, { stage: 'STUCK' }), h.sid);
     }
-    let next = setHandler(s, { ...h, stage: 'NEWLEADER_ACKED' }, h.sid);
+    let next = setHandler(s, patchHandler(h, { stage: 'NEWLEADER_ACKED' }), h.sid);
     if (!h.observer && !l.newLeaderAcks.includes(h.sid)) next = withLeader(next, { newLeaderAcks: [...l.newLeaderAcks, h.sid] });
     if (next.phase === 'BROADCAST') return sendUpToDate(next, leaderOf(next).handlers[h.sid] as LearnerHandler, fx);
     return maybeActivate(next, fx);
@@ -323,7 +323,7 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
 
 function sendUpToDate(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   fx.send(h.sid, { type: 'UPTODATE' });
-  return setHandler(s, { ...h, stage: 'UPTODATE' }, h.sid);
+  return setHandler(s, patchHandler(h, { stage: 'UPTODATE' }), h.sid);
 }
 
 // ------------------------------------------------------------------ broadcast

@@ -14,7 +14,7 @@ import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout,
 import { becomeLearner, learnerLeaving, learnerOf, onConnectRetry, onLeaderPacket, onLeaderRefused, onLearnerFsynced, onNewLeaderAckTimer, onReadTimeoutCheck } from './learner.js';
 import { acceptClientRequest, closeAllClients } from './clients.js';
 import { describeMessage, type QuorumPacket, type ZabMessage } from './messages.js';
-import { patchServer, type ZabServer } from './state.js';
+import { patchLearner, patchServer, type ZabServer } from './state.js';
 import type { StateMachine } from './txn.js';
 import { EMPTY_SERVICE } from '../service/state.js';
 import { dropServiceClient, onConnectRequest, onExpireTimer, onZkRequest } from '../service/server.js';
@@ -157,7 +157,7 @@ function onPeerGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServer 
   if (s.learner !== null && s.learner.leader === peer) {
     const retried = onLeaderRefused(s, fx);
     if (retried !== null) return retried;
-    return patchServer(s, { learner: { ...s.learner, shutdown: `${why} by leader ${peer}` } });
+    return patchServer(s, { learner: patchLearner(s.learner, { shutdown: `${why} by leader ${peer}` }) });
   }
   if (s.clients.includes(peer)) return patchServer(s, { clients: s.clients.filter((c) => c !== peer), pending: s.pending.filter((p) => p.client !== peer) });
   return dropServiceClient(s, peer);

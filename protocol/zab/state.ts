@@ -170,6 +170,36 @@ function applyPatch<T extends object>(next: Mutable<T>, p: Partial<T>): T {
   return next;
 }
 
+/** Copies an FleState with some fields replaced (literal copy, as patchServer). */
+export function patchFle(o: FleState, p: Partial<FleState>): FleState {
+  const next: Mutable<FleState> = {
+    logicalclock: o.logicalclock,
+    proposed: o.proposed,
+    recvset: o.recvset,
+    outofelection: o.outofelection,
+    notTimeoutMs: o.notTimeoutMs,
+    finalizing: o.finalizing,
+    current: o.current,
+    peerConns: o.peerConns,
+  };
+  return applyPatch(next, p);
+}
+
+/** Copies a LearnerHandler with some fields replaced (literal copy, as patchServer). */
+export function patchHandler(o: LearnerHandler, p: Partial<LearnerHandler>): LearnerHandler {
+  const next: Mutable<LearnerHandler> = {
+    sid: o.sid,
+    observer: o.observer,
+    conn: o.conn,
+    acceptedEpoch: o.acceptedEpoch,
+    stage: o.stage,
+    lastZxid: o.lastZxid,
+    ackDeadlineTick: o.ackDeadlineTick,
+    forwarding: o.forwarding,
+  };
+  return applyPatch(next, p);
+}
+
 /** Copies a LearnerState with some fields replaced. The copy is written out field by field so every copy has one shape (fast in V8). */
 export function patchLearner(o: LearnerState, p: Partial<LearnerState>): LearnerState {
   const next: Mutable<LearnerState> = {

@@ -79,15 +79,17 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   const monitor = new LivenessMonitor();
   kernel.addObserver(monitor);
   const stats = { committed: 0, opsInvoked: 0, opsOk: 0, opsInfo: 0, leaderChanges: 0 };
-  const openOps = new Map<string, number>();
+  // Keyed by a number (client * 2^32 + xid): a string key per operation showed in profiles. The
+  // "client:xid" map the liveness judges read is built once, at the end, in the same order.
+  const open = new Map<number, number>();
   kernel.addObserver({
     observe(_node, what) {
       const o = what as ZabObservation;
       if (o.kind === 'invoke') {
         stats.opsInvoked++;
-        openOps.set(`${o.client}:${o.xid}`, kernel.nowUs);
+        open.set(o.client * 0x1_0000_0000 + (o.xid >>> 0), kernel.nowUs);
       } else if (o.kind === 'complete') {
-        openOps.delete(`${o.client}:${o.xid}`);
+        open.delete(o.client * 0x1_0000_0000 + (o.xid >>> 0));
         if (o.outcome === 'ok') stats.opsOk++;
         if (o.outcome === 'info') stats.opsInfo++;
       } else if (o.kind === 'activated') stats.leaderChanges++;
@@ -120,6 +122,8 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   const client = result.stop === 'error' ? null : checkClientHistory(history);
   const clientChecks: ClientCheckResult[] = client === null ? [] : [...client.results];
   for (const r of clientChecks) verdicts[r.name] = r.verdict;
+  const openOps = new Map<string, number>();
+  for (const [key, invokedUs] of open) openOps.set(`${Math.floor(key / 0x1_0000_0000)}:${(key % 0x1_0000_0000) | 0}`, invokedUs);
   let liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
   if (hooks.liveness === undefined && options.faultsUntilMs > 0 && result.stop !== 'error') {
     const view = { voters: config.voters, isUp: (id: NodeId) => kernel.isUp(id), isPaused: (id: NodeId) => kernel.isPaused(id), isCut: (a: NodeId, b: NodeId) => kernel.isCut(a, b) };
