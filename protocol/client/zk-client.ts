@@ -45,6 +45,11 @@ interface Outstanding {
   readonly sent: boolean;
 }
 
+/** The request as it goes out on the current connection (a literal copy: see patchZkClient). */
+function markSent(p: Outstanding): Outstanding {
+  return { xid: p.xid, command: p.command, request: p.request, sent: true };
+}
+
 export interface ZkClientConfig {
   /** The server list in the order this client tries it (the shuffled connect string). */
   readonly servers: readonly NodeId[];
@@ -104,6 +109,35 @@ export function bootZkClient(id: NodeId, config: ZkClientConfig): ZkClient {
   };
 }
 
+type ZkClientPatch = Partial<Omit<ZkClient, 'id' | 'config'>>;
+
+/**
+ * Copies a client with some fields replaced, written out field by field in bootZkClient's key
+ * order: an object spread with overrides measured 250-900 ns in V8 11, a literal about 20. A field
+ * the patch leaves undefined keeps its value (no ZkClient field is ever undefined).
+ */
+export function patchZkClient(c: ZkClient, p: ZkClientPatch): ZkClient {
+  return {
+    id: c.id,
+    config: c.config,
+    state: p.state === undefined ? c.state : p.state,
+    serverIndex: p.serverIndex === undefined ? c.serverIndex : p.serverIndex,
+    handshaking: p.handshaking === undefined ? c.handshaking : p.handshaking,
+    sessionId: p.sessionId === undefined ? c.sessionId : p.sessionId,
+    timeoutMs: p.timeoutMs === undefined ? c.timeoutMs : p.timeoutMs,
+    xid: p.xid === undefined ? c.xid : p.xid,
+    lastZxidSeen: p.lastZxidSeen === undefined ? c.lastZxidSeen : p.lastZxidSeen,
+    pending: p.pending === undefined ? c.pending : p.pending,
+    authInfo: p.authInfo === undefined ? c.authInfo : p.authInfo,
+    dataWatches: p.dataWatches === undefined ? c.dataWatches : p.dataWatches,
+    existWatches: p.existWatches === undefined ? c.existWatches : p.existWatches,
+    childWatches: p.childWatches === undefined ? c.childWatches : p.childWatches,
+    heard: p.heard === undefined ? c.heard : p.heard,
+    sent: p.sent === undefined ? c.sent : p.sent,
+    silentBeats: p.silentBeats === undefined ? c.silentBeats : p.silentBeats,
+  };
+}
+
 export type ZkClientTransition = Transition<ZkClient, ZabMessage, never, ZabObservation>;
 
 export function zkClientProgram(configFor: (id: NodeId) => ZkClientConfig): NodeProgram<ZkClient, ZabMessage, never, null, ZabObservation> {
@@ -144,9 +178,9 @@ export function dispatchZkClient(c: ZkClient, event: Event<ZabMessage>, fx: Fx):
         case 'CONNECT_RESPONSE':
           return onConnectResponse(c, msg.sessionId, msg.timeoutMs, fx);
         case 'ZK_REPLY':
-          return onReply({ ...c, heard: true }, msg.reply, fx);
+          return onReply(patchZkClient(c, { heard: true }), msg.reply, fx);
         case 'WATCHER_EVENT':
-          return onWatcherEvent({ ...c, heard: true }, msg.event, fx);
+          return onWatcherEvent(patchZkClient(c, { heard: true }), msg.event, fx);
         case 'CLIENT_CLOSE':
           return disconnect(c, `server closed the connection: ${msg.reason}`, fx);
         default:
@@ -172,7 +206,7 @@ function startConnect(c: ZkClient, fx: Fx): ZkClient {
   const connectUs = (c.timeoutMs * MS) / c.config.servers.length;
   fx.timer('connect', connectUs, connectUs);
   fx.cancel('beat');
-  return { ...c, state: 'CONNECTING', handshaking: true, heard: false, sent: false, silentBeats: 0 };
+  return patchZkClient(c, { state: 'CONNECTING', handshaking: true, heard: false, sent: false, silentBeats: 0 });
 }
 
 function observeSession(c: ZkClient, state: string, fx: Fx): void {
@@ -183,15 +217,15 @@ function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, fx
   if (!c.handshaking) return c;
   fx.cancel('connect');
   if (timeoutMs <= 0) {
-    const expired: ZkClient = { ...c, handshaking: false, state: 'EXPIRED' };
+    const expired: ZkClient = patchZkClient(c, { handshaking: false, state: 'EXPIRED' });
     observeSession(expired, 'EXPIRED', fx);
     fx.note(`client ${c.id}: session 0x${c.sessionId.toString(16)} expired`);
     return failAll(expired, 'SESSIONEXPIRED', 'fail', fx);
   }
   const reconnect = c.sessionId !== 0;
-  let next: ZkClient = { ...c, handshaking: false, state: 'CONNECTED', sessionId, timeoutMs, heard: true, sent: true, silentBeats: 0 };
-  observeSession(next, 'CONNECTED', fx);
-  const to = server(next);
+  const connected: ZkClient = patchZkClient(c, { handshaking: false, state: 'CONNECTED', sessionId, timeoutMs, heard: true, sent: true, silentBeats: 0 });
+  observeSession(connected, 'CONNECTED', fx);
+  const to = server(connected);
   // primeConnection: setWatches, then auth, then what was queued while connecting.
   if (reconnect && (c.dataWatches.length > 0 || c.existWatches.length > 0 || c.childWatches.length > 0)) {
     fx.send(to, {
@@ -201,12 +235,12 @@ function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, fx
     });
   }
   for (const a of c.authInfo) fx.send(to, { type: 'ZK_REQUEST', xid: XID.AUTH, request: { type: 'auth', scheme: a.scheme, auth: a.auth } });
-  const pending = next.pending.map((p) => {
+  const pending = connected.pending.map((p) => {
     if (p.sent) return p;
     fx.send(to, { type: 'ZK_REQUEST', xid: p.xid, request: p.request });
-    return { ...p, sent: true };
+    return markSent(p);
   });
-  next = { ...next, pending };
+  const next = patchZkClient(connected, { pending });
   armBeat(next, fx);
   return next;
 }
@@ -230,7 +264,7 @@ function onTimer(c: ZkClient, timer: string, fx: Fx): ZkClient {
       if (silentBeats >= 2) return disconnect(c, `nothing from server ${server(c)} for ${Math.round((2 * c.timeoutMs) / 3)} ms (read timeout)`, fx);
       armBeat(c, fx);
       if (!c.sent) fx.send(server(c), { type: 'ZK_REQUEST', xid: XID.PING, request: { type: 'ping' } });
-      return { ...c, heard: false, sent: false, silentBeats };
+      return patchZkClient(c, { heard: false, sent: false, silentBeats });
     }
     default:
       return c;
@@ -245,8 +279,8 @@ function disconnect(c: ZkClient, reason: string, fx: Fx): ZkClient {
   fx.cancel('connect');
   fx.cancel('beat');
   if (c.state === 'CONNECTED') observeSession(c, 'DISCONNECTED', fx);
-  let next: ZkClient = failAll({ ...c, state: 'CONNECTING', handshaking: false }, 'CONNECTIONLOSS', 'info', fx);
-  next = { ...next, serverIndex: (c.serverIndex + 1) % c.config.servers.length };
+  let next: ZkClient = failAll(patchZkClient(c, { state: 'CONNECTING', handshaking: false }), 'CONNECTIONLOSS', 'info', fx);
+  next = patchZkClient(next, { serverIndex: (c.serverIndex + 1) % c.config.servers.length });
   fx.timer('reconnect', 0, c.config.reconnectDelayMaxMs * MS);
   return next;
 }
@@ -256,7 +290,7 @@ function failAll(c: ZkClient, err: ErrorCode, outcome: 'info' | 'fail', fx: Fx):
     // A request that never left cannot have taken effect.
     complete(c, p, p.sent ? outcome : 'fail', { err, response: null }, null, fx);
   }
-  return c.pending.length === 0 ? c : { ...c, pending: [] };
+  return c.pending.length === 0 ? c : patchZkClient(c, { pending: [] });
 }
 
 // ------------------------------------------------------------------ requests
@@ -302,7 +336,7 @@ function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', 
 export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
   const xid = c.xid + 1;
   const to = server(c);
-  let next: ZkClient = { ...c, xid };
+  let next: ZkClient = patchZkClient(c, { xid });
   fx.observe({ kind: 'invoke', client: c.id, xid, op: command, server: to, session: c.sessionId });
   const request = requestOf(command);
   const p: Outstanding = { xid, command, request: request ?? { type: 'ping' }, sent: false };
@@ -317,7 +351,7 @@ export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
     const authInfo = [...c.authInfo, { scheme: command.scheme, auth: command.auth }];
     if (c.state === 'CONNECTED') fx.send(to, { type: 'ZK_REQUEST', xid: XID.AUTH, request: { type: 'auth', scheme: command.scheme, auth: command.auth } });
     complete(next, p, 'ok', { err: 'OK', response: null }, null, fx);
-    return { ...next, authInfo, sent: true };
+    return patchZkClient(next, { authInfo, sent: true });
   }
   if (c.pending.length >= c.config.pendingMax) {
     complete(next, p, 'fail', { err: 'CONNECTIONLOSS', response: null }, null, fx);
@@ -325,30 +359,29 @@ export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
   }
   if (c.state === 'CONNECTED') {
     fx.send(to, { type: 'ZK_REQUEST', xid, request });
-    next = { ...next, sent: true };
-    return { ...next, pending: [...c.pending, { ...p, sent: true }] };
+    return patchZkClient(next, { sent: true, pending: [...c.pending, markSent(p)] });
   }
-  return { ...next, pending: [...c.pending, p] };
+  return patchZkClient(next, { pending: [...c.pending, p] });
 }
 
 function onReply(c: ZkClient, reply: ZkReply, fx: Fx): ZkClient {
   const lastZxidSeen = reply.zxid > c.lastZxidSeen ? reply.zxid : c.lastZxidSeen;
-  if (reply.xid === XID.PING || reply.xid === XID.SET_WATCHES) return { ...c, lastZxidSeen };
+  if (reply.xid === XID.PING || reply.xid === XID.SET_WATCHES) return patchZkClient(c, { lastZxidSeen });
   if (reply.xid === XID.AUTH) {
     if (reply.err !== 'AUTHFAILED') return c;
-    const failed: ZkClient = { ...c, state: 'AUTH_FAILED' };
+    const failed: ZkClient = patchZkClient(c, { state: 'AUTH_FAILED' });
     observeSession(failed, 'AUTH_FAILED', fx);
     fx.cancel('beat');
     return failAll(failed, 'AUTHFAILED', 'info', fx);
   }
   const head = c.pending[0];
   if (head === undefined || head.xid !== reply.xid) return disconnect(c, `xid out of order: got ${reply.xid}, expected ${head?.xid}`, fx);
-  let next: ZkClient = { ...c, lastZxidSeen, pending: c.pending.slice(1) };
+  let next: ZkClient = patchZkClient(c, { lastZxidSeen, pending: c.pending.slice(1) });
   const write = isWriteCommand(head.command);
   complete(next, head, 'ok', { err: reply.err, response: reply.response }, write ? reply.zxid : null, fx, reply.zxid);
   next = registerWatch(next, head.command, reply.err);
   if (head.command.type === 'close' && reply.err === 'OK') {
-    next = { ...next, state: 'CLOSED' };
+    next = patchZkClient(next, { state: 'CLOSED' });
     observeSession(next, 'CLOSED', fx);
     fx.cancel('beat');
     return failAll(next, 'SESSIONEXPIRED', 'fail', fx);
@@ -364,20 +397,21 @@ function addPath(list: readonly string[], path: string): readonly string[] {
 function registerWatch(c: ZkClient, cmd: ZkCommand, err: ErrorCode): ZkClient {
   if (cmd.type !== 'getData' && cmd.type !== 'exists' && cmd.type !== 'getChildren') return c;
   if (!cmd.watch) return c;
-  if (cmd.type === 'exists' && err === 'NONODE') return { ...c, existWatches: addPath(c.existWatches, cmd.path) };
+  if (cmd.type === 'exists' && err === 'NONODE') return patchZkClient(c, { existWatches: addPath(c.existWatches, cmd.path) });
   if (err !== 'OK') return c;
-  if (cmd.type === 'getChildren') return { ...c, childWatches: addPath(c.childWatches, cmd.path) };
-  return { ...c, dataWatches: addPath(c.dataWatches, cmd.path) };
+  if (cmd.type === 'getChildren') return patchZkClient(c, { childWatches: addPath(c.childWatches, cmd.path) });
+  return patchZkClient(c, { dataWatches: addPath(c.dataWatches, cmd.path) });
 }
 
 /** ZKWatchManager.materialize: which client-side watches an event consumes. */
 function onWatcherEvent(c: ZkClient, event: ZkWatchedEvent, fx: Fx): ZkClient {
   const without = (list: readonly string[]): readonly string[] => (list.includes(event.path) ? list.filter((p) => p !== event.path) : list);
   const type: WatchEventType = event.type;
-  let next: ZkClient = { ...c, lastZxidSeen: event.zxid > c.lastZxidSeen ? event.zxid : c.lastZxidSeen };
-  if (type === 'NodeCreated' || type === 'NodeDataChanged') next = { ...next, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches) };
-  else if (type === 'NodeChildrenChanged') next = { ...next, childWatches: without(c.childWatches) };
-  else next = { ...next, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches), childWatches: without(c.childWatches) };
+  const lastZxidSeen = event.zxid > c.lastZxidSeen ? event.zxid : c.lastZxidSeen;
+  let next: ZkClient;
+  if (type === 'NodeCreated' || type === 'NodeDataChanged') next = patchZkClient(c, { lastZxidSeen, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches) });
+  else if (type === 'NodeChildrenChanged') next = patchZkClient(c, { lastZxidSeen, childWatches: without(c.childWatches) });
+  else next = patchZkClient(c, { lastZxidSeen, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches), childWatches: without(c.childWatches) });
   fx.observe({ kind: 'watch', client: c.id, session: c.sessionId, server: server(c), type, path: event.path, zxid: event.zxid });
   return next;
 }

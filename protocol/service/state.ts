@@ -42,6 +42,35 @@ export interface ZkServiceState {
   readonly sessionCounter: number;
 }
 
+/** Copies a connection with a new stage and auth ids (a literal: a spread costs ten times more in V8 11). */
+export function patchConnection(o: ZkConnection, p: Partial<Pick<ZkConnection, 'stage' | 'authIds'>>): ZkConnection {
+  return {
+    client: o.client,
+    sessionId: o.sessionId,
+    timeoutMs: o.timeoutMs,
+    authIds: p.authIds === undefined ? o.authIds : p.authIds,
+    stage: p.stage === undefined ? o.stage : p.stage,
+  };
+}
+
+/**
+ * Copies the service state with some fields replaced, written out field by field in EMPTY_SERVICE's
+ * key order (as patchServer: a spread with overrides costs 250-900 ns in V8 11, a literal about
+ * 20). A field the patch leaves undefined keeps its value; null replaces.
+ */
+export function patchService(o: ZkServiceState, p: Partial<ZkServiceState>): ZkServiceState {
+  return {
+    connections: p.connections === undefined ? o.connections : p.connections,
+    queue: p.queue === undefined ? o.queue : p.queue,
+    watches: p.watches === undefined ? o.watches : p.watches,
+    touches: p.touches === undefined ? o.touches : p.touches,
+    tracker: p.tracker === undefined ? o.tracker : p.tracker,
+    pendingSyncs: p.pendingSyncs === undefined ? o.pendingSyncs : p.pendingSyncs,
+    sessionIdBase: p.sessionIdBase === undefined ? o.sessionIdBase : p.sessionIdBase,
+    sessionCounter: p.sessionCounter === undefined ? o.sessionCounter : p.sessionCounter,
+  };
+}
+
 export const EMPTY_SERVICE: ZkServiceState = Object.freeze({
   connections: [],
   queue: [],

@@ -89,3 +89,8 @@ export interface ZkPending {
   readonly wait: 'write' | 'sync' | 'read';
   readonly reply: ZkReply | null;
 }
+
+/** The pending request with its reply set (a literal copy, cheaper than a spread in V8 11). */
+export function withReply(p: ZkPending, reply: ZkReply): ZkPending {
+  return { client: p.client, xid: p.xid, request: p.request, wait: p.wait, reply };
+}

@@ -61,6 +61,38 @@ function bareNode(acl: readonly Acl[]): Znode {
   };
 }
 
+/**
+ * Copies a znode with some fields replaced, written out field by field in bareNode's key order: an
+ * object spread with overrides costs 250-900 ns in V8 11, a literal about 20. A field the patch
+ * leaves undefined keeps its value (data may be set to null).
+ */
+function patchZnode(o: Znode, p: Partial<Znode>): Znode {
+  return {
+    data: p.data === undefined ? o.data : p.data,
+    acl: p.acl === undefined ? o.acl : p.acl,
+    czxid: p.czxid === undefined ? o.czxid : p.czxid,
+    mzxid: p.mzxid === undefined ? o.mzxid : p.mzxid,
+    pzxid: p.pzxid === undefined ? o.pzxid : p.pzxid,
+    ctime: p.ctime === undefined ? o.ctime : p.ctime,
+    mtime: p.mtime === undefined ? o.mtime : p.mtime,
+    version: p.version === undefined ? o.version : p.version,
+    cversion: p.cversion === undefined ? o.cversion : p.cversion,
+    aversion: p.aversion === undefined ? o.aversion : p.aversion,
+    ephemeralOwner: p.ephemeralOwner === undefined ? o.ephemeralOwner : p.ephemeralOwner,
+    children: p.children === undefined ? o.children : p.children,
+  };
+}
+
+/** Copies a tree with some fields replaced (a literal, as patchZnode), in createDataTree's key order. */
+function patchTree(o: DataTree, p: Partial<DataTree>): DataTree {
+  return {
+    nodes: p.nodes === undefined ? o.nodes : p.nodes,
+    ephemerals: p.ephemerals === undefined ? o.ephemerals : p.ephemerals,
+    sessions: p.sessions === undefined ? o.sessions : p.sessions,
+    lastProcessedZxid: p.lastProcessedZxid === undefined ? o.lastProcessedZxid : p.lastProcessedZxid,
+  };
+}
+
 export interface DataTreeOptions {
   /**
    * What a quorum peer writes into /zookeeper/config (ZKDatabase.initConfigInZKDatabase: the dynamic
@@ -74,15 +106,12 @@ export interface DataTreeOptions {
  * (READ_ACL_UNSAFE, set with version -1 so its aversion is -1), all with zeroed stats and empty data.
  */
 export function createDataTree(options: DataTreeOptions = {}): DataTree {
-  const root: Znode = { ...bareNode(OPEN_ACL_UNSAFE), children: javaHashSetAdd(EMPTY_CHILDREN, 'zookeeper') };
-  const proc: Znode = {
-    ...bareNode(OPEN_ACL_UNSAFE),
-    children: javaHashSetAdd(javaHashSetAdd(EMPTY_CHILDREN, 'quota'), 'config'),
-  };
+  const root = patchZnode(bareNode(OPEN_ACL_UNSAFE), { children: javaHashSetAdd(EMPTY_CHILDREN, 'zookeeper') });
+  const proc = patchZnode(bareNode(OPEN_ACL_UNSAFE), { children: javaHashSetAdd(javaHashSetAdd(EMPTY_CHILDREN, 'quota'), 'config') });
   const quota = bareNode(OPEN_ACL_UNSAFE);
-  let config: Znode = { ...bareNode(READ_ACL_UNSAFE), aversion: -1 };
+  let config = patchZnode(bareNode(READ_ACL_UNSAFE), { aversion: -1 });
   if (options.config !== undefined) {
-    config = { ...config, data: options.config.data, version: -1, mzxid: options.config.mzxid, mtime: options.config.mtimeMs };
+    config = patchZnode(config, { data: options.config.data, version: -1, mzxid: options.config.mzxid, mtime: options.config.mtimeMs });
   }
   let nodes = emptyMap<Znode>();
   nodes = mapSet(nodes, '/', root);
@@ -194,7 +223,7 @@ interface Work {
 type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly err: FailureCode };
 
 function putNode(work: Work, path: string, node: Znode): void {
-  work.tree = { ...work.tree, nodes: mapSet(work.tree.nodes, canonicalPath(path), node) };
+  work.tree = patchTree(work.tree, { nodes: mapSet(work.tree.nodes, canonicalPath(path), node) });
 }
 
 function updateEphemerals(work: Work, owner: SessionId, update: (set: JavaHashSet) => JavaHashSet, create: boolean): void {
@@ -203,7 +232,7 @@ function updateEphemerals(work: Work, owner: SessionId, update: (set: JavaHashSe
   if (current === undefined && !create) return;
   const next = update(current ?? emptyJavaHashSet(EPHEMERALS_INITIAL_CAPACITY));
   if (next === current) return;
-  work.tree = { ...work.tree, ephemerals: mapSet(work.tree.ephemerals, key, next) };
+  work.tree = patchTree(work.tree, { ephemerals: mapSet(work.tree.ephemerals, key, next) });
 }
 
 /** DataTree.createNode. `parentCversion` -1 means "one more than now" (used when replaying old logs). */
@@ -224,10 +253,14 @@ function createNode(
   // ZooKeeper also repoints the existing node's ACL here; only replay of inconsistent logs sees it.
   if (getNode(work.tree, path) !== undefined) return { ok: false, err: 'NODEEXISTS' };
   const newCversion = parentCversion === -1 ? (parent.cversion + 1) | 0 : parentCversion;
-  let nextParent: Znode = { ...parent, children: javaHashSetAdd(parent.children, childNameOf(path)) };
   // Only ever raise cversion (and then pzxid): replaying a fuzzy snapshot must not lower them. A
   // cversion that wrapped past 2^31-1 is "lower", so the parent keeps cversion 2147483647.
-  if (newCversion > parent.cversion) nextParent = { ...nextParent, cversion: newCversion, pzxid: zxid };
+  const raise = newCversion > parent.cversion;
+  const nextParent = patchZnode(parent, {
+    children: javaHashSetAdd(parent.children, childNameOf(path)),
+    cversion: raise ? newCversion : parent.cversion,
+    pzxid: raise ? zxid : parent.pzxid,
+  });
   const child: Znode = {
     data,
     acl,
@@ -261,11 +294,11 @@ function deleteNode(work: Work, path: string, zxid: Zxid): Step<null> {
   if (parent === undefined) return { ok: false, err: 'NONODE' };
   const children = javaHashSetRemove(parent.children, childNameOf(path));
   if (children !== parent.children || zxid > parent.pzxid) {
-    putNode(work, parentPath, { ...parent, children, pzxid: zxid > parent.pzxid ? zxid : parent.pzxid });
+    putNode(work, parentPath, patchZnode(parent, { children, pzxid: zxid > parent.pzxid ? zxid : parent.pzxid }));
   }
   const node = getNode(work.tree, path);
   if (node === undefined) return { ok: false, err: 'NONODE' };
-  work.tree = { ...work.tree, nodes: mapRemove(work.tree.nodes, canonicalPath(path)) };
+  work.tree = patchTree(work.tree, { nodes: mapRemove(work.tree.nodes, canonicalPath(path)) });
   if (node.ephemeralOwner !== 0) updateEphemerals(work, node.ephemeralOwner, (set) => javaHashSetRemove(set, path), false);
   work.events.push({ type: 'NodeDeleted', path, watches: 'data', acl: node.acl });
   work.events.push({ type: 'NodeDeleted', path, watches: 'child', acl: node.acl });
@@ -276,7 +309,7 @@ function deleteNode(work: Work, path: string, zxid: Zxid): Step<null> {
 function setData(work: Work, path: string, data: ZnodeData, version: number, zxid: Zxid, timeMs: number): Step<Stat> {
   const node = getNode(work.tree, path);
   if (node === undefined) return { ok: false, err: 'NONODE' };
-  const next: Znode = { ...node, data, mtime: timeMs, mzxid: zxid, version };
+  const next = patchZnode(node, { data, mtime: timeMs, mzxid: zxid, version });
   putNode(work, path, next);
   work.events.push({ type: 'NodeDataChanged', path, watches: 'data', acl: node.acl });
   return { ok: true, value: statOf(next) };
@@ -285,7 +318,7 @@ function setData(work: Work, path: string, data: ZnodeData, version: number, zxi
 function setAcl(work: Work, path: string, acl: readonly Acl[], version: number): Step<Stat> {
   const node = getNode(work.tree, path);
   if (node === undefined) return { ok: false, err: 'NONODE' };
-  const next: Znode = { ...node, acl, aversion: version };
+  const next = patchZnode(node, { acl, aversion: version });
   putNode(work, path, next);
   return { ok: true, value: statOf(next) };
 }
@@ -296,7 +329,7 @@ function setCversionPzxid(work: Work, path: string, newCversion: number, zxid: Z
   const node = getNode(work.tree, trimmed);
   if (node === undefined) return 'NONODE';
   const cversion = newCversion === -1 ? (node.cversion + 1) | 0 : newCversion;
-  if (cversion > node.cversion) putNode(work, trimmed, { ...node, cversion, pzxid: zxid });
+  if (cversion > node.cversion) putNode(work, trimmed, patchZnode(node, { cversion, pzxid: zxid }));
   return 'OK';
 }
 
@@ -334,11 +367,11 @@ function applyBody(work: Work, body: TxnBody, txn: Txn): TxnResult {
     case 'multi':
       return applyMulti(work, body.txns, txn);
     case 'createSession':
-      work.tree = { ...work.tree, sessions: mapSet(work.tree.sessions, String(txn.sessionId), body.timeoutMs) };
+      work.tree = patchTree(work.tree, { sessions: mapSet(work.tree.sessions, String(txn.sessionId), body.timeoutMs) });
       return { type: 'createSession' };
     case 'closeSession':
       killSession(work, txn.sessionId, body.paths, zxid);
-      work.tree = { ...work.tree, sessions: mapRemove(work.tree.sessions, String(txn.sessionId)) };
+      work.tree = patchTree(work.tree, { sessions: mapRemove(work.tree.sessions, String(txn.sessionId)) });
       return { type: 'closeSession' };
     default:
       return unreachable(body);
@@ -374,7 +407,7 @@ function applyMulti(work: Work, txns: readonly MultiSubTxn[], txn: Txn): TxnResu
 function killSession(work: Work, sessionId: SessionId, paths: readonly string[], zxid: Zxid): void {
   const key = String(sessionId);
   let local = mapGet(work.tree.ephemerals, key);
-  work.tree = { ...work.tree, ephemerals: mapRemove(work.tree.ephemerals, key) };
+  work.tree = patchTree(work.tree, { ephemerals: mapRemove(work.tree.ephemerals, key) });
   for (const path of paths) deleteNode(work, path, zxid);
   if (local === undefined) return;
   for (const path of paths) local = javaHashSetRemove(local, path);
@@ -385,7 +418,7 @@ function killSession(work: Work, sessionId: SessionId, paths: readonly string[],
 export function applyTxn(tree: DataTree, txn: Txn): ApplyOutcome {
   const work: Work = { tree, events: [] };
   const result = applyBody(work, txn.body, txn);
-  if (txn.zxid > work.tree.lastProcessedZxid) work.tree = { ...work.tree, lastProcessedZxid: txn.zxid };
+  if (txn.zxid > work.tree.lastProcessedZxid) work.tree = patchTree(work.tree, { lastProcessedZxid: txn.zxid });
   return { tree: work.tree, result, watchEvents: work.events };
 }
 
@@ -405,7 +438,7 @@ export function reloadFromSnapshot(tree: DataTree): DataTree {
   let ephemerals = emptyMap<JavaHashSet>();
   const root = getNode(tree, '/');
   assert(root !== undefined, 'tree without a root');
-  nodes = mapSet(nodes, '/', { ...root, children: EMPTY_CHILDREN });
+  nodes = mapSet(nodes, '/', patchZnode(root, { children: EMPTY_CHILDREN }));
   // Explicit stack of [path ("" for the root), the old node], visited in serializeNode's order.
   const stack: [string, Znode][] = [['', root]];
   while (stack.length > 0) {
@@ -423,8 +456,8 @@ export function reloadFromSnapshot(tree: DataTree): DataTree {
     const parentPath = canonicalPath(parentPathOf(path) ?? '');
     const parent = mapGet(nodes, parentPath);
     if (!(parent !== undefined)) assert(false, `snapshot: parent of ${path} not loaded first`);
-    nodes = mapSet(nodes, parentPath, { ...parent, children: javaHashSetAdd(parent.children, childNameOf(path)) });
-    nodes = mapSet(nodes, path, { ...node, children: EMPTY_CHILDREN });
+    nodes = mapSet(nodes, parentPath, patchZnode(parent, { children: javaHashSetAdd(parent.children, childNameOf(path)) }));
+    nodes = mapSet(nodes, path, patchZnode(node, { children: EMPTY_CHILDREN }));
     if (node.ephemeralOwner !== 0) {
       const key = String(node.ephemeralOwner);
       const set = mapGet(ephemerals, key) ?? emptyJavaHashSet(EPHEMERALS_INITIAL_CAPACITY);

@@ -99,7 +99,7 @@ export function javaHashSetAdd(set: JavaHashSet, member: string): JavaHashSet {
 export function javaHashSetRemove(set: JavaHashSet, member: string): JavaHashSet {
   const members = mapRemove(set.members, member);
   if (members === set.members) return set;
-  return { ...set, size: set.size - 1, members };
+  return { size: set.size - 1, capacity: set.capacity, firstCapacity: set.firstCapacity, nextSequence: set.nextSequence, members };
 }
 
 /** The order in which Java iterates the set. O(k log k), for reads. */

@@ -155,8 +155,32 @@ function nodeExists(work: Work, path: string): boolean {
   return getNode(work.tree, path) !== undefined;
 }
 
-function duplicate(record: ChangeRecord, zxid: Zxid, stat: Partial<PersistedStat>, rest: Partial<ChangeRecord> = {}): ChangeRecord {
-  return { ...record, ...rest, zxid, stat: { ...(record.stat as PersistedStat), ...stat } };
+/**
+ * A copy of `record` for txn `zxid` with some stat fields and childCount/data replaced. Written out
+ * field by field (a spread with overrides costs 250-900 ns in V8 11, a literal about 20), in the key
+ * order of the records recordForPath and prepCreate build. `data` is replaced when `rest` names it,
+ * even by null.
+ */
+function duplicate(record: ChangeRecord, zxid: Zxid, stat: Partial<PersistedStat>, rest: Partial<Pick<ChangeRecord, 'childCount' | 'data'>> = {}): ChangeRecord {
+  const o = record.stat as PersistedStat;
+  return {
+    zxid,
+    path: record.path,
+    stat: {
+      czxid: stat.czxid === undefined ? o.czxid : stat.czxid,
+      mzxid: stat.mzxid === undefined ? o.mzxid : stat.mzxid,
+      pzxid: stat.pzxid === undefined ? o.pzxid : stat.pzxid,
+      ctime: stat.ctime === undefined ? o.ctime : stat.ctime,
+      mtime: stat.mtime === undefined ? o.mtime : stat.mtime,
+      version: stat.version === undefined ? o.version : stat.version,
+      cversion: stat.cversion === undefined ? o.cversion : stat.cversion,
+      aversion: stat.aversion === undefined ? o.aversion : stat.aversion,
+      ephemeralOwner: stat.ephemeralOwner === undefined ? o.ephemeralOwner : stat.ephemeralOwner,
+    },
+    childCount: rest.childCount === undefined ? record.childCount : rest.childCount,
+    acl: record.acl,
+    data: 'data' in rest ? (rest.data as ZnodeData) : record.data,
+  };
 }
 
 function checkSession(work: Work): void {

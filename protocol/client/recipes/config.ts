@@ -10,7 +10,7 @@ export interface ConfigState {
 }
 
 export function configRecipe(path: string): Recipe<ConfigState> {
-  const read = (s: ConfigState): RecipeOutput<ConfigState> => ({ state: { ...s, started: true }, calls: [{ tag: 'read', command: { type: 'getData', path, watch: true } }], claims: [] });
+  const read = (s: ConfigState): RecipeOutput<ConfigState> => ({ state: { client: s.client, path: s.path, started: true }, calls: [{ tag: 'read', command: { type: 'getData', path, watch: true } }], claims: [] });
   const none = (s: ConfigState): RecipeOutput<ConfigState> => ({ state: s, calls: [], claims: [] });
   return {
     name: 'config',

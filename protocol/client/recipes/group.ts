@@ -12,7 +12,7 @@ export interface GroupState {
 }
 
 export function groupRecipe(dir: string): Recipe<GroupState> {
-  const list = (s: GroupState): RecipeOutput<GroupState> => ({ state: { ...s, watching: true }, calls: [{ tag: 'list', command: { type: 'getChildren', path: dir, watch: true } }], claims: [] });
+  const list = (s: GroupState): RecipeOutput<GroupState> => ({ state: { client: s.client, dir: s.dir, watching: true }, calls: [{ tag: 'list', command: { type: 'getChildren', path: dir, watch: true } }], claims: [] });
   return {
     name: 'group',
     init: (client) => ({ client, dir, watching: false }),

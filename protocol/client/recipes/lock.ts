@@ -25,6 +25,19 @@ export interface LockState {
   readonly election: boolean;
 }
 
+/** Copies a lock state with some fields replaced, as a literal (see patchZkClient); node and watching may be set to null. */
+function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | 'watching' | 'attempt'>>): LockState {
+  return {
+    client: s.client,
+    dir: s.dir,
+    phase: p.phase === undefined ? s.phase : p.phase,
+    node: p.node === undefined ? s.node : p.node,
+    watching: p.watching === undefined ? s.watching : p.watching,
+    attempt: p.attempt === undefined ? s.attempt : p.attempt,
+    election: s.election,
+  };
+}
+
 export type LockCommand = { readonly type: 'lock' } | { readonly type: 'unlock' };
 
 function sequenceOf(name: string): number {
@@ -40,7 +53,7 @@ function out(state: LockState, calls: RecipeOutput<LockState>['calls'] = [], cla
 }
 
 function listChildren(s: LockState): RecipeOutput<LockState> {
-  return out({ ...s, phase: s.phase === 'creating' ? 'checking' : s.phase }, [{ tag: 'children', command: { type: 'getChildren', path: s.dir, watch: false } }]);
+  return out(patchLock(s, { phase: s.phase === 'creating' ? 'checking' : s.phase }), [{ tag: 'children', command: { type: 'getChildren', path: s.dir, watch: false } }]);
 }
 
 export function lockRecipe(dir: string, election = false): Recipe<LockState> {
@@ -57,26 +70,26 @@ function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
     case 'app': {
       const cmd = input.command as LockCommand;
       if (cmd.type === 'lock' && s.phase === 'idle') {
-        const next: LockState = { ...s, phase: 'creating', attempt: s.attempt + 1, node: null, watching: null };
+        const next: LockState = patchLock(s, { phase: 'creating', attempt: s.attempt + 1, node: null, watching: null });
         return out(next, [{ tag: 'create', command: { type: 'create', path: `${s.dir}/${prefixOf(next)}`, data: String(s.client), acl: OPEN_ACL_UNSAFE, mode: 'EPHEMERAL_SEQUENTIAL' } }]);
       }
       if (cmd.type === 'unlock' && s.phase === 'held' && !s.election && s.node !== null) {
-        return out({ ...s, phase: 'idle', node: null }, [{ tag: 'delete', command: { type: 'remove', path: s.node, version: -1 } }], [{ event: 'released' }]);
+        return out(patchLock(s, { phase: 'idle', node: null }), [{ tag: 'delete', command: { type: 'remove', path: s.node, version: -1 } }], [{ event: 'released' }]);
       }
       return out(s);
     }
     case 'session':
       if (input.state === 'EXPIRED' || input.state === 'CLOSED' || input.state === 'AUTH_FAILED') {
-        return out({ ...s, phase: 'stopped' }, [], s.phase === 'held' ? [{ event: 'lost', detail: input.state }] : []);
+        return out(patchLock(s, { phase: 'stopped' }), [], s.phase === 'held' ? [{ event: 'lost', detail: input.state }] : []);
       }
       if (input.state === 'DISCONNECTED' && s.phase === 'held') {
         // Curator's rule: a SUSPENDED connection means the lock may be gone. Re-check on reconnect.
-        return out({ ...s, phase: 'checking' }, [], [{ event: 'lost', detail: 'DISCONNECTED' }]);
+        return out(patchLock(s, { phase: 'checking' }), [], [{ event: 'lost', detail: 'DISCONNECTED' }]);
       }
       if (input.state === 'CONNECTED' && (s.phase === 'checking' || s.phase === 'waiting')) return listChildren(s);
       return out(s);
     case 'watch':
-      if (input.event === 'NodeDeleted' && input.path === s.watching && s.phase === 'waiting') return listChildren({ ...s, watching: null });
+      if (input.event === 'NodeDeleted' && input.path === s.watching && s.phase === 'waiting') return listChildren(patchLock(s, { watching: null }));
       return out(s);
     case 'complete':
       return onLockComplete(s, input);
@@ -88,28 +101,28 @@ function onLockComplete(s: LockState, input: Extract<RecipeInput, { type: 'compl
   switch (input.tag) {
     case 'create':
       if (s.phase !== 'creating') return out(s);
-      if (r.err === 'OK' && r.response?.type === 'create') return listChildren({ ...s, node: r.response.path });
+      if (r.err === 'OK' && r.response?.type === 'create') return listChildren(patchLock(s, { node: r.response.path }));
       // CONNECTIONLOSS: the node may exist; the listing finds it by prefix once reconnected.
-      return out({ ...s, phase: 'checking' });
+      return out(patchLock(s, { phase: 'checking' }));
     case 'children': {
       if (s.phase !== 'checking' && s.phase !== 'waiting') return out(s);
-      if (r.err !== 'OK' || r.response?.type !== 'getChildren') return out({ ...s, phase: 'checking' });
+      if (r.err !== 'OK' || r.response?.type !== 'getChildren') return out(patchLock(s, { phase: 'checking' }));
       const mine = s.node === null ? r.response.children.find((c) => c.startsWith(prefixOf(s))) : s.node.slice(s.dir.length + 1);
       if (mine === undefined || !r.response.children.includes(mine)) {
         // Our node is gone (or was never created): start over.
-        return stepLock({ ...s, phase: 'idle', node: null }, { type: 'app', command: { type: 'lock' } });
+        return stepLock(patchLock(s, { phase: 'idle', node: null }), { type: 'app', command: { type: 'lock' } });
       }
       const node = `${s.dir}/${mine}`;
       const sorted = [...r.response.children].sort((a, b) => sequenceOf(a) - sequenceOf(b));
       const at = sorted.indexOf(mine);
-      if (at === 0) return out({ ...s, phase: 'held', node, watching: null }, [], [{ event: s.election ? 'leader' : 'acquired', detail: node }]);
+      if (at === 0) return out(patchLock(s, { phase: 'held', node, watching: null }), [], [{ event: s.election ? 'leader' : 'acquired', detail: node }]);
       const before = `${s.dir}/${sorted[at - 1] as string}`;
-      return out({ ...s, phase: 'waiting', node, watching: before }, [{ tag: 'watch', command: { type: 'exists', path: before, watch: true } }]);
+      return out(patchLock(s, { phase: 'waiting', node, watching: before }), [{ tag: 'watch', command: { type: 'exists', path: before, watch: true } }]);
     }
     case 'watch':
       // The predecessor vanished before the watch was set: look again.
-      if (s.phase === 'waiting' && r.err === 'NONODE') return listChildren({ ...s, watching: null });
-      if (s.phase === 'waiting' && r.err !== 'OK') return out({ ...s, phase: 'checking' });
+      if (s.phase === 'waiting' && r.err === 'NONODE') return listChildren(patchLock(s, { watching: null }));
+      if (s.phase === 'waiting' && r.err !== 'OK') return out(patchLock(s, { phase: 'checking' }));
       return out(s);
     default:
       return out(s);

@@ -12,6 +12,11 @@ export interface QueueState {
   readonly taking: string | null;
 }
 
+/** A literal copy (an object spread costs ten times more in V8 11). */
+function withTaking(s: QueueState, taking: string | null): QueueState {
+  return { client: s.client, dir: s.dir, produced: s.produced, taking };
+}
+
 export function queueRecipe(dir: string): Recipe<QueueState> {
   const none = (s: QueueState): RecipeOutput<QueueState> => ({ state: s, calls: [], claims: [] });
   return {
@@ -23,23 +28,23 @@ export function queueRecipe(dir: string): Recipe<QueueState> {
           const cmd = input.command as { type: string };
           if (cmd.type === 'put') {
             const produced = s.produced + 1;
-            return { state: { ...s, produced }, calls: [{ tag: 'put', command: { type: 'create', path: `${dir}/q-`, data: `${s.client}.${produced}`, acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT_SEQUENTIAL' } }], claims: [] };
+            return { state: { client: s.client, dir: s.dir, produced, taking: s.taking }, calls: [{ tag: 'put', command: { type: 'create', path: `${dir}/q-`, data: `${s.client}.${produced}`, acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT_SEQUENTIAL' } }], claims: [] };
           }
-          if (cmd.type === 'take' && s.taking === null) return { state: { ...s, taking: '' }, calls: [{ tag: 'list', command: { type: 'getChildren', path: dir, watch: false } }], claims: [] };
+          if (cmd.type === 'take' && s.taking === null) return { state: withTaking(s, ''), calls: [{ tag: 'list', command: { type: 'getChildren', path: dir, watch: false } }], claims: [] };
           return none(s);
         }
         case 'complete': {
           const r = input.result;
           if (input.tag === 'put' && r.err === 'OK' && r.response?.type === 'create') return { state: s, calls: [], claims: [{ event: 'put', detail: r.response.path }] };
           if (input.tag === 'list') {
-            if (r.err !== 'OK' || r.response?.type !== 'getChildren' || r.response.children.length === 0) return none({ ...s, taking: null });
+            if (r.err !== 'OK' || r.response?.type !== 'getChildren' || r.response.children.length === 0) return none(withTaking(s, null));
             const head = [...r.response.children].sort()[0] as string;
             const path = `${dir}/${head}`;
-            return { state: { ...s, taking: path }, calls: [{ tag: 'take', command: { type: 'remove', path, version: -1 } }], claims: [] };
+            return { state: withTaking(s, path), calls: [{ tag: 'take', command: { type: 'remove', path, version: -1 } }], claims: [] };
           }
           if (input.tag === 'take') {
             const taken = s.taking;
-            const next = { ...s, taking: null };
+            const next = withTaking(s, null);
             return r.err === 'OK' && taken !== null ? { state: next, calls: [], claims: [{ event: 'took', detail: taken }] } : none(next);
           }
           return none(s);
