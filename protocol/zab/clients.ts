@@ -51,7 +51,14 @@ export function acceptClientRequest(
 export function replyToClient(s: ZabServer, txn: Txn, result: unknown, fx: Fx): ZabServer {
   const origin = txn.origin;
   if (origin === null) return s;
-  const at = s.pending.findIndex((p) => p.client === origin.client && p.xid === origin.xid && p.write);
+  let at = -1;
+  for (let i = 0; i < s.pending.length; i++) {
+    const p = s.pending[i] as PendingClientOp;
+    if (p.client === origin.client && p.xid === origin.xid && p.write) {
+      at = i;
+      break;
+    }
+  }
   if (at < 0) return s; // the client went away, or asked another server
   const pending = s.pending.slice();
   const p = pending[at] as PendingClientOp;

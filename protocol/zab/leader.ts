@@ -12,7 +12,7 @@ import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './his
 import type { QuorumPacket } from './messages.js';
 import { afterApply } from './clients.js';
 import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
-import { patchHandler, patchLeader, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer , patchServer } from './state.js';
+import { batchIndex, patchHandler, patchLeader, patchServer, withoutAt, type AckBatch, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer } from './state.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
@@ -397,9 +397,10 @@ function pushLog(s: ZabServer, txn: Txn): ZabServer['log'] {
 /** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */
 export function onLeaderFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  const batch = l.selfAckBatches.find((b) => b.token === token);
-  if (batch === undefined) return s;
-  let next = withLeader(s, { selfAckBatches: l.selfAckBatches.filter((b) => b.token !== token) });
+  const at = batchIndex(l.selfAckBatches, token);
+  if (at < 0) return s;
+  const batch = l.selfAckBatches[at] as AckBatch;
+  let next = withLeader(s, { selfAckBatches: withoutAt(l.selfAckBatches, at) });
   for (const zxid of batch.zxids) {
     if (next.role !== 'LEADING' || next.phase !== 'BROADCAST') break;
     next = processAck(next, s.id, zxid, fx);
@@ -411,7 +412,13 @@ export function onLeaderFsynced(s: ZabServer, token: number, fx: Fx): ZabServer 
 function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
   const l = leaderOf(s);
   if (counterOf(zxid) === 0 || l.outstanding.length === 0 || zxid <= l.lastCommitted) return s;
-  const at = l.outstanding.findIndex((o) => o.txn.zxid === zxid);
+  let at = -1;
+  for (let i = 0; i < l.outstanding.length; i++) {
+    if ((l.outstanding[i] as Outstanding).txn.zxid === zxid) {
+      at = i;
+      break;
+    }
+  }
   if (at < 0) {
     fx.note(`ignore ACK ${formatZxid(zxid)} from ${sid}: no such outstanding proposal`);
     return s;

@@ -12,7 +12,7 @@ import { lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
 import { afterApply } from './clients.js';
 import { onRevalidateReply, onSyncReply, takeTouches } from '../service/server.js';
-import { patchLearner, type LearnerState, type ZabServer , patchServer } from './state.js';
+import { batchIndex, patchLearner, patchServer, withoutAt, type AckBatch, type LearnerState, type ZabServer } from './state.js';
 import type { Txn } from './txn.js';
 
 const MS = 1000;
@@ -565,9 +565,10 @@ function onInform(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 export function onLearnerFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
   const l = learnerOf(s);
   if (l.blockedOn === token) return onNewLeaderFsynced(s, fx);
-  const batch = l.ackBatches.find((b) => b.token === token);
-  if (batch === undefined) return s;
-  const next = withLearner(s, { ackBatches: l.ackBatches.filter((b) => b.token !== token) });
+  const at = batchIndex(l.ackBatches, token);
+  if (at < 0) return s;
+  const batch = l.ackBatches[at] as AckBatch;
+  const next = withLearner(s, { ackBatches: withoutAt(l.ackBatches, at) });
   if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return next;
   for (const zxid of batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
   return next;

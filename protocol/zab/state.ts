@@ -72,7 +72,7 @@ export interface LeaderState {
   /** Requests waiting for room in the outstanding window. */
   readonly queued: readonly { readonly origin: NodeId; readonly client: NodeId; readonly xid: number; readonly op: unknown }[];
   /** Own log appends not yet acknowledged to itself (waiting for fsync). */
-  readonly selfAckBatches: readonly { readonly token: number; readonly zxids: readonly Zxid[] }[];
+  readonly selfAckBatches: readonly AckBatch[];
   /** Set when the leader must shut down (Leader.shutdown); the step then returns to LOOKING. */
   readonly shutdown: string | null;
 }
@@ -93,7 +93,7 @@ export interface LearnerState {
   readonly pendingTxns: readonly Txn[];
   readonly lastQueued: Zxid;
   /** Acks to send after the fsync with that token completes (SendAckRequestProcessor). */
-  readonly ackBatches: readonly { readonly token: number; readonly zxids: readonly Zxid[] }[];
+  readonly ackBatches: readonly AckBatch[];
   /** The QuorumPeer thread waits for this fsync (syncFlush at NEWLEADER); packets queue meanwhile. */
   readonly blockedOn: number | null;
   readonly backlog: readonly QuorumPacket[];
@@ -152,6 +152,26 @@ export interface ZabServer {
   readonly oldLogTop: Zxid;
   /** The ZooKeeper service (sessions, connections, watches); idle for other state machines. */
   readonly service: ZkServiceState;
+}
+
+/** Acks owed once the fsync with `token` completes (SendAckRequestProcessor / AckRequestProcessor). */
+export interface AckBatch {
+  readonly token: number;
+  readonly zxids: readonly Zxid[];
+}
+
+/** Index of the batch for `token`, or -1. A loop, not find(): it runs on every fsync. */
+export function batchIndex(batches: readonly AckBatch[], token: number): number {
+  for (let i = 0; i < batches.length; i++) if ((batches[i] as AckBatch).token === token) return i;
+  return -1;
+}
+
+/** A copy of `list` without the item at `index` (usually 0: fsyncs mostly finish in order). */
+export function withoutAt<T>(list: readonly T[], index: number): T[] {
+  if (index === 0) return list.slice(1);
+  const out = list.slice(0, index);
+  for (let i = index + 1; i < list.length; i++) out.push(list[i] as T);
+  return out;
 }
 
 /** A writable copy, only inside the patch functions below. */
