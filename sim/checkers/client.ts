@@ -30,6 +30,7 @@ import type { Verdict } from './linearizability/model.js';
 import { applyOp, checkZkWrites, describeOp, describeZxid, isUncertain, newTree, sessionEndWrites, touchedPaths, type Tree, type ZkWitnessOp } from './zk-writes.js';
 import { ZxidMap } from './zxid-map.js';
 import { sortedBy } from './sort.js';
+import { KIND, OUTCOME_OK, RESULT_OK, WriteTable } from './write-table.js';
 
 export const CLIENT_CHECKERS = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
 export type ClientCheckerName = (typeof CLIENT_CHECKERS)[number] | 'liveness';
@@ -191,8 +192,8 @@ class FifoOrder {
  */
 class HistoryView {
   readonly history: ZkHistory;
-  /** Writes that may have taken effect (outcome not "fail"), in file order. */
-  readonly writes: ZkHistoryOp[] = [];
+  /** Writes that may have taken effect (outcome not "fail"), in file order, with their numbers as columns. */
+  readonly table: WriteTable;
   /** Those without a zxid. */
   readonly floatingWrites: ZkHistoryOp[] = [];
   /** closeSession ops of any outcome. */
@@ -201,8 +202,12 @@ class HistoryView {
   readonly okByZxid = new ZxidMap<ZkHistoryOp>();
   /** Ok reads with a reply header zxid and an ok result. */
   readonly reads: ZkHistoryOp[] = [];
+  /** The id (in the table's path ids) of each reads op's path. */
+  readonly readPaths: number[] = [];
   /** Ok getData/exists/kvGet replies that name the mzxid of an existing node, with their header zxid. */
   readonly mzxidReads: ZkHistoryOp[] = [];
+  /** The id (in the table's path ids) of each mzxidReads op's path. */
+  readonly mzxidReadPaths: number[] = [];
   /** Ok syncs. */
   readonly syncs: ZkHistoryOp[] = [];
   /** Whether some reply (an arrival) left a watch set. */
@@ -214,12 +219,13 @@ class HistoryView {
   /** Each client's replies (ok ops with a completion), in file order, until arrivals() takes them. */
   private replies: Map<number, ZkHistoryOp[]> | null = new Map();
   private repliesInOrder = true;
-  private okWrites: ZkHistoryOp[] = [];
-  private okWritesSorted = true;
+  private okWritesMemo: ZkHistoryOp[] | null = null;
   private arrivalsMemo: Map<number, Arrival[]> | null = null;
 
   constructor(history: ZkHistory) {
     this.history = history;
+    const table = new WriteTable(history.ops.length);
+    this.table = table;
     let arms = false;
     // Whether each client's ops (and replies) come in issue (arrival) order in the file, checked as
     // they are listed: the previous one of the client was seen a moment ago.
@@ -238,7 +244,7 @@ class HistoryView {
       if (o.outcome === 'fail') continue;
       const write = isZkWrite(op);
       if (write) {
-        this.writes.push(o);
+        table.add(o);
         if (o.zxid === null) this.floatingWrites.push(o);
       }
       if (o.outcome !== 'ok') continue;
@@ -252,14 +258,7 @@ class HistoryView {
           replies.push(o);
         }
       }
-      if (o.zxid !== null) {
-        this.okByZxid.set(o.zxid, o);
-        if (write) {
-          const last = this.okWrites[this.okWrites.length - 1];
-          if (last !== undefined && last.zxid! > o.zxid) this.okWritesSorted = false;
-          this.okWrites.push(o);
-        }
-      }
+      if (o.zxid !== null) this.okByZxid.set(o.zxid, o);
       if (write) continue;
       if (op.type === 'sync') this.syncs.push(o);
       const r = o.result;
@@ -267,8 +266,14 @@ class HistoryView {
         if (!arms && o.completeUs !== null && armsWatch(o)) arms = true;
         continue;
       }
-      if (isZkRead(op)) this.reads.push(o);
-      if (r.mzxid !== undefined && r.exists !== false && (op.type === 'getData' || op.type === 'exists' || op.type === 'kvGet')) this.mzxidReads.push(o);
+      if (isZkRead(op)) {
+        this.reads.push(o);
+        this.readPaths.push(table.paths.id(opPath(op)!));
+      }
+      if (r.mzxid !== undefined && r.exists !== false && (op.type === 'getData' || op.type === 'exists' || op.type === 'kvGet')) {
+        this.mzxidReads.push(o);
+        this.mzxidReadPaths.push(table.paths.id(op.path));
+      }
       if (!arms && o.completeUs !== null && armsWatch(o)) arms = true;
     }
     this.armsWatches = arms;
@@ -306,13 +311,18 @@ class HistoryView {
     return out;
   }
 
-  /** Ok writes with a zxid, by zxid (ties in file order). */
+  get writes(): ZkHistoryOp[] {
+    return this.table.writes;
+  }
+
+  /** Ok writes with a zxid, by zxid (ties in file order): the table's zxid order, outcome "ok" only. */
   okWritesByZxid(): ZkHistoryOp[] {
-    if (!this.okWritesSorted) {
-      this.okWrites = sortedBy(this.okWrites, (o) => o.zxid!);
-      this.okWritesSorted = true;
-    }
-    return this.okWrites;
+    if (this.okWritesMemo !== null) return this.okWritesMemo;
+    const { writes, flags } = this.table;
+    const out: ZkHistoryOp[] = [];
+    for (const i of this.table.byZxid()) if ((flags[i]! & OUTCOME_OK) !== 0) out.push(writes[i]!);
+    this.okWritesMemo = out;
+    return out;
   }
 }
 
@@ -324,7 +334,7 @@ export function checkLinearizableWrites(history: ZkHistory, options: ClientCheck
 }
 
 function linearizableWrites(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
-  const r = checkZkWrites(view.history, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax }, view.writes);
+  const r = checkZkWrites(view.history, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax }, view.table);
   if (r.witness === undefined) return { name: 'linearizable-writes', verdict: r.verdict };
   const text = r.witness.text;
   return { name: 'linearizable-writes', verdict: r.verdict, witness: { reason: r.witness.reason, ops: r.witness.ops, events: [], text } };
@@ -438,6 +448,17 @@ function namedOp(op: ZkOp, result: ZkResult | null): ZkOp {
   return { ...op, path: result.path, mode: op.mode === 'ephemeralSequential' ? 'ephemeral' : 'persistent' };
 }
 
+/** The reads of paths that are not dirty, in order; each distinct path is judged once, by its id. */
+function cleanReads(view: HistoryView, dirty: ReadonlySet<string>): ZkHistoryOp[] {
+  const paths = view.table.paths.ids;
+  const dirtyById = new Uint8Array(paths.size);
+  for (const [path, id] of paths) if (isDirty(dirty, path)) dirtyById[id] = 1;
+  const out: ZkHistoryOp[] = [];
+  const reads = view.reads;
+  for (let j = 0; j < reads.length; j++) if (dirtyById[view.readPaths[j]!] === 0) out.push(reads[j]!);
+  return out;
+}
+
 /** Dirty itself, or a name (prefix + 10-digit counter) an unnamed sequential create may have made. */
 function isDirty(dirty: ReadonlySet<string>, path: string): boolean {
   return dirty.has(path) || (path.length > 10 && /^\d{10}$/.test(path.slice(-10)) && dirty.has(`seq:${path.slice(0, -10)}`));
@@ -462,13 +483,10 @@ function checkReadValues(view: HistoryView): ClientCheckResult | null {
   const dirty = dirtyPaths(view, writes, ends);
   // Reads of dirty paths are never judged, so they are left out before anything is replayed: when
   // indeterminate writes dirty every path read, there is nothing to replay.
-  const reads = view.reads.filter((o) => !isDirty(dirty, opPath(o.op)!));
+  const reads = dirty.size === 0 ? [...view.reads] : cleanReads(view, dirty);
   if (reads.length === 0) return null;
   reads.sort((a, b) => a.readZxid! - b.readZxid! || a.id - b.id);
-  const ordered = sortedBy(
-    writes.filter((o) => o.zxid !== null && !isUncertainZxidless(o)),
-    (o) => o.zxid!,
-  );
+  const ordered = ends.length === 0 ? replayedWrites(view.table, reads) : sortedBy(writes.filter((o) => o.zxid !== null), (o) => o.zxid!);
   const tree = newTree();
   const lastWriter = new Map<string, ZkHistoryOp>();
   const scratch: string[] = [];
@@ -493,6 +511,30 @@ function checkReadValues(view: HistoryView): ClientCheckResult | null {
   return null;
 }
 
+/**
+ * The writes with a zxid, by zxid (ties in file order), that the replay for `reads` needs. When every
+ * write is a KV register write (kvSet/kvCas: each reads and writes its own path's node only) and no
+ * read lists children, a read's node and last writer depend only on the writes to its path, so only
+ * those are replayed; otherwise all of them.
+ */
+function replayedWrites(table: WriteTable, reads: readonly ZkHistoryOp[]): ZkHistoryOp[] {
+  const { writes, kind, pathId } = table;
+  const order = table.byZxid();
+  let registers = true;
+  for (let i = 0; i < writes.length && registers; i++) if (kind[i] !== KIND.kvSet && kind[i] !== KIND.kvCas) registers = false;
+  for (let k = 0; k < reads.length && registers; k++) if (reads[k]!.op.type === 'getChildren') registers = false;
+  const out: ZkHistoryOp[] = [];
+  if (!registers) {
+    for (const i of order) out.push(writes[i]!);
+    return out;
+  }
+  const readPaths = reads.map((r) => table.paths.id(opPath(r.op)!));
+  const wanted = new Uint8Array(table.paths.ids.size);
+  for (const id of readPaths) wanted[id] = 1;
+  for (const i of order) if (wanted[pathId[i]!] === 1) out.push(writes[i]!);
+  return out;
+}
+
 /** Appends `o` to the list under `key`, unless it is already its last entry (a multi touches a key once). */
 function pushOnce(out: Map<string, ZkHistoryOp[]>, key: string, o: ZkHistoryOp): void {
   const list = out.get(key);
@@ -500,46 +542,63 @@ function pushOnce(out: Map<string, ZkHistoryOp[]>, key: string, o: ZkHistoryOp):
   else if (list[list.length - 1] !== o) list.push(o);
 }
 
-/** Ok writes with a zxid that create, change or delete each path's node, by zxid. */
-function dataWritesByPath(view: HistoryView): Map<string, WritesWithZxids> {
-  const out = new Map<string, WritesWithZxids>();
-  const add = (path: string, o: ZkHistoryOp): void => {
-    const list = out.get(path);
-    if (list === undefined) out.set(path, { ops: [o], zxids: [o.zxid!] });
-    else if (list.ops[list.ops.length - 1] !== o) {
-      list.ops.push(o);
-      list.zxids.push(o.zxid!);
+/**
+ * Ok writes with a zxid that create, change or delete each path's node, by zxid, under the path's id:
+ * indices into the table's writes. Only creates and multis are read from their records.
+ */
+function dataWritesByPath(view: HistoryView): WritesWithZxids[] {
+  const table = view.table;
+  const { writes, kind, flags, pathId, zxid } = table;
+  const out: WritesWithZxids[] = [];
+  const add = (path: number, i: number): void => {
+    const list = out[path];
+    if (list === undefined) out[path] = { writes: [i], zxids: [zxid[i]!] };
+    else if (list.writes[list.writes.length - 1] !== i) {
+      list.writes.push(i);
+      list.zxids.push(zxid[i]!);
     }
   };
-  const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
+  const visit = (op: ZkOp, result: ZkResult | null, i: number): void => {
     if (result === null || result.rc !== 'ok') return;
-    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result.results?.[i] ?? { rc: 'ok' }, o));
-    else if (op.type === 'create') add(result.path ?? op.path, o);
-    else if (op.type === 'delete' || op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') add(op.path, o);
+    if (op.type === 'multi') op.ops.forEach((sub, k) => visit(sub, result.results?.[k] ?? { rc: 'ok' }, i));
+    else if (op.type === 'create') add(table.paths.id(result.path ?? op.path), i);
+    else if (op.type === 'delete' || op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') add(table.paths.id(op.path), i);
   };
-  for (const o of view.okWritesByZxid()) visit(o.op, o.result, o);
+  for (const i of table.byZxid()) {
+    const f = flags[i]!;
+    if ((f & OUTCOME_OK) === 0) continue;
+    const k = kind[i]!;
+    if (k === KIND.delete || k === KIND.setData || k === KIND.kvSet || k === KIND.kvCas) {
+      if ((f & RESULT_OK) !== 0) add(pathId[i]!, i);
+    } else if (k === KIND.create || k === KIND.multi) visit(writes[i]!.op, writes[i]!.result, i);
+  }
   return out;
 }
 
 /** A read that names its value's mzxid m at header zxid h: m ≤ h, no known write to the node in (m, h], and m's write wrote what was read. */
 function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
-  let byPath: Map<string, WritesWithZxids> | null = null;
+  let byPath: WritesWithZxids[] | null = null;
   const byZxid = view.okByZxid;
-  for (const r of view.mzxidReads) {
+  const reads = view.mzxidReads;
+  for (let j = 0; j < reads.length; j++) {
+    const r = reads[j]!;
     const result = r.result!;
     const m = result.mzxid!;
     const h = r.readZxid!;
-    const path = opPath(r.op)!;
-    if (m > h) return violated('sequential-reads', `#${r.id} read ${path} at ${describeZxid(h)} but saw a value written at ${describeZxid(m)}, after that state`, [r]);
+    if (m > h) return violated('sequential-reads', `#${r.id} read ${opPath(r.op)!} at ${describeZxid(h)} but saw a value written at ${describeZxid(m)}, after that state`, [r]);
     byPath ??= dataWritesByPath(view);
-    const list = byPath.get(path);
-    const later = list === undefined ? null : (list.ops[countUpTo(list.zxids, m)] ?? null);
-    if (later !== null && later.zxid! <= h) {
-      return violated('sequential-reads', `#${r.id} read ${path} at ${describeZxid(h)} and saw the value of ${describeZxid(m)}, but #${later.id} changed it at ${describeZxid(later.zxid)}`, [later, r]);
+    const list = byPath[view.mzxidReadPaths[j]!];
+    if (list !== undefined) {
+      const next = countUpTo(list.zxids, m); // the first write to the node after m, if any
+      if (next < list.zxids.length && list.zxids[next]! <= h) {
+        const later = view.table.writes[list.writes[next]!]!;
+        return violated('sequential-reads', `#${r.id} read ${opPath(r.op)!} at ${describeZxid(h)} and saw the value of ${describeZxid(m)}, but #${later.id} changed it at ${describeZxid(later.zxid)}`, [later, r]);
+      }
     }
     const writer = byZxid.get(m);
     if (writer !== undefined && result.data !== undefined) {
       const op = writer.op;
+      const path = opPath(r.op)!;
       const data = op.type === 'kvSet' || op.type === 'kvCas' || op.type === 'setData' || (op.type === 'create' && (writer.result?.path ?? op.path) === path) ? op.data : undefined;
       if (data !== undefined && data !== result.data) {
         return violated('sequential-reads', `#${r.id} read "${result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${data}" there`, [writer, r]);
@@ -547,10 +606,6 @@ function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
     }
   }
   return null;
-}
-
-function isUncertainZxidless(o: ZkHistoryOp): boolean {
-  return o.zxid === null;
 }
 
 function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
@@ -688,8 +743,8 @@ function triggerIndex(view: HistoryView): Map<string, ZkHistoryOp[]> {
   return out;
 }
 
-/** Writes by zxid with their zxids alongside: binary searches read a compact array, not scattered records. */
-type WritesWithZxids = { readonly ops: ZkHistoryOp[]; readonly zxids: number[] };
+/** Writes by zxid (indices into a WriteTable) with their zxids alongside: binary searches read a compact array, not scattered records. */
+type WritesWithZxids = { readonly writes: number[]; readonly zxids: number[] };
 
 /** How many of the ascending `zxids` are at most `zxid`: the index of the first write after it. */
 function countUpTo(zxids: readonly number[], zxid: number): number {

@@ -29,7 +29,7 @@ import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
 import { isValidPath } from '../../protocol/tree/path.js';
 import { ZxidMap } from './zxid-map.js';
-import { sortByKey } from './sort.js';
+import { KIND, ownPathOnly, BAD_VERSION, RESULT_OK, UNCERTAIN, WriteTable, type PathIds } from './write-table.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
 export type ZkWitnessOp = {
@@ -254,16 +254,19 @@ export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolea
   }
 }
 
+/** Union-find over path ids (a WriteTable's, extended with the paths met here). */
 class PathUnion {
-  private readonly index = new Map<string, number>();
+  private readonly paths: PathIds;
   private readonly parent: number[] = [];
+  constructor(paths: PathIds) {
+    this.paths = paths;
+  }
   id(path: string): number {
-    let id = this.index.get(path);
-    if (id === undefined) {
-      id = this.parent.length;
-      this.index.set(path, id);
-      this.parent.push(id);
-    }
+    return this.known(this.paths.id(path));
+  }
+  /** An id the path ids gave out already. */
+  known(id: number): number {
+    while (this.parent.length <= id) this.parent.push(this.parent.length);
     return id;
   }
   find(id: number): number {
@@ -385,14 +388,21 @@ function mainPath(op: ZkOp): string {
 
 /**
  * `judged`, when the caller has it already: the history's writes whose outcome is not "fail", in file
- * order (what the first pass here collects).
+ * order (what the first pass here collects), as a WriteTable.
  */
-export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], options: ZkWritesOptions = {}, judged?: readonly ZkHistoryOp[]): ZkWritesResult {
+export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], options: ZkWritesOptions = {}, judged?: WriteTable): ZkWritesResult {
   const started = performance.now();
   const all = 'ops' in history ? history.ops : history;
-  const writes: ZkHistoryOp[] = judged === undefined ? [] : [...judged];
-  if (judged === undefined) for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) writes.push(o);
-  if ('ops' in history && history.events !== undefined) writes.push(...sessionEndWrites(history, writes));
+  let table = judged;
+  if (table === undefined) {
+    const found: ZkHistoryOp[] = [];
+    for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) found.push(o);
+    table = WriteTable.of(found);
+  }
+  const ends = 'ops' in history && history.events !== undefined ? sessionEndWrites(history, table.writes) : [];
+  // Session ends are rare (service runs): the caller's table is then copied rather than extended.
+  if (ends.length > 0) table = WriteTable.of([...table.writes, ...ends], table.paths);
+  const writes = table.writes;
   const done = (verdict: Verdict, searchedOps: number, witness?: ZkWitness): ZkWritesResult => {
     const ms = performance.now() - started;
     return witness === undefined
@@ -400,15 +410,13 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       : { verdict, witness, checkedOps: writes.length, searchedOps, ms };
   };
 
-  // 1. Zxid order, duplicates, real time. `ordered` holds indices into `writes`. The writes' numbers are
-  // copied into typed arrays once: the sorts and scans below read them many times.
-  const times = writeTimes(writes);
+  // 1. Zxid order, duplicates, real time. `ordered` holds indices into `writes`; the sorts and scans
+  // below read the table's columns, not the records.
+  const times = table; // the writes' numbers, as columns
   const zx = times.zxid;
-  const byIndex: number[] = []; // writes with a zxid, in history order
   const floating: number[] = [];
-  for (let i = 0; i < writes.length; i++) (writes[i]!.zxid !== null ? byIndex : floating).push(i);
-  const ordered = [...byIndex];
-  sortByKey(ordered, zx, writes.length);
+  for (let i = 0; i < writes.length; i++) if (zx[i] !== zx[i]) floating.push(i); // NaN: no zxid
+  const ordered = table.byZxid();
   for (let k = 1; k < ordered.length; k++) {
     if (zx[ordered[k - 1]!] === zx[ordered[k]!]) {
       const a = writes[ordered[k - 1]!]!;
@@ -440,8 +448,11 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
 
   // 2. Partitions touched by writes without a zxid are left to the search (skipped when there are none).
   // Sequential creates under the root read its cversion, which every top-level create and delete bumps.
-  const joinRoot = floating.length > 0 && writes.some((o) => sequentialUnderRoot(o.op));
-  const union = new PathUnion();
+  let joinRoot = false;
+  if (floating.length > 0) {
+    for (let i = 0; i < writes.length && !joinRoot; i++) if ((times.kind[i] === KIND.create || times.kind[i] === KIND.multi) && sequentialUnderRoot(writes[i]!.op)) joinRoot = true;
+  }
+  const union = new PathUnion(table.paths);
   const rootOfWrite = new Int32Array(writes.length);
   const searchedRoots = new Set<number>();
   const searched = new Uint8Array(writes.length);
@@ -449,7 +460,13 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const scratch: string[] = [];
     const firstPathId = new Int32Array(writes.length);
     let ephemeralPaths: Map<number, string[]> | null = null; // made at the first closeSession
-    writes.forEach((o, i) => {
+    for (let i = 0; i < writes.length; i++) {
+      // Most writes touch their own path only, whose id the table holds: no record is read.
+      if (ownPathOnly(times.kind[i]!)) {
+        firstPathId[i] = union.known(times.pathId[i]!);
+        continue;
+      }
+      const o = writes[i]!;
       scratch.length = 0;
       touchedPaths(o.op, o.result, joinRoot, scratch);
       if (o.op.type === 'closeSession' && o.session !== null) {
@@ -459,7 +476,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       const first = union.id(scratch[0] ?? '/');
       firstPathId[i] = first;
       for (let k = 1; k < scratch.length; k++) union.union(first, union.id(scratch[k]!));
-    });
+    }
     // Writes without a zxid ordered by real time must be judged together (see the header).
     const byCall = [...floating].sort((a, b) => writes[a]!.invokeUs - writes[b]!.invokeUs);
     let mergeFrom = byCall.length;
@@ -503,38 +520,24 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   let searchedOps = 0;
   let unknown = false;
   if (searchedRoots.size > 0) {
-    const groups = new Map<number, ZkHistoryOp[]>();
-    for (let i = 0; i < writes.length; i++) {
-      if (searched[i] !== 1) continue;
-      const o = writes[i]!;
-      const root = rootOfWrite[i]!;
-      const group = groups.get(root);
-      if (group === undefined) groups.set(root, [o]);
-      else group.push(o);
-    }
-    // Each group's writes with a zxid, by zxid (`ordered` taken apart: zxids are distinct by now), and
-    // those without, in history order.
-    const rankedOf = new Map<number, ZkHistoryOp[]>();
-    for (const i of ordered) {
-      if (searched[i] !== 1) continue;
-      const list = rankedOf.get(rootOfWrite[i]!);
-      if (list === undefined) rankedOf.set(rootOfWrite[i]!, [writes[i]!]);
-      else list.push(writes[i]!);
-    }
-    const floatingOf = new Map<number, ZkHistoryOp[]>();
-    for (const i of floating) {
-      const list = floatingOf.get(rootOfWrite[i]!);
-      if (list === undefined) floatingOf.set(rootOfWrite[i]!, [writes[i]!]);
-      else list.push(writes[i]!);
-    }
+    // Each group's writes (indices into writes) in history order; those with a zxid, by zxid (`ordered`
+    // taken apart: zxids are distinct by now); and those without, in history order.
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < writes.length; i++) if (searched[i] === 1) pushIndex(groups, rootOfWrite[i]!, i);
+    const rankedOf = new Map<number, number[]>();
+    for (const i of ordered) if (searched[i] === 1) pushIndex(rankedOf, rootOfWrite[i]!, i);
+    const floatingOf = new Map<number, number[]>();
+    for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
-    const windows = zxidWindows(writes, times, byIndex, ordered);
-    for (const [root, group] of groups) {
-      const ranked = rankedOf.get(root) ?? [];
-      if (kvRegisterExplained(group, ranked, floatingOf.get(root) ?? [], windows)) {
-        searchedOps += group.length;
+    const windows = zxidWindows(writes, times, ordered, floating);
+    for (const [root, groupIndices] of groups) {
+      const rankedIndices = rankedOf.get(root) ?? [];
+      if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows)) {
+        searchedOps += groupIndices.length;
         continue;
       }
+      const group = groupIndices.map((i) => writes[i]!);
+      const ranked = rankedIndices.map((i) => writes[i]!);
       const rankOf = new Map<ZkHistoryOp, number>();
       ranked.forEach((o, i) => rankOf.set(o, i));
       const zxids = ranked.map((o) => o.zxid!);
@@ -602,6 +605,12 @@ export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryO
   return out;
 }
 
+function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
+  const list = out.get(key);
+  if (list === undefined) out.set(key, [i]);
+  else list.push(i);
+}
+
 /** The paths (and parents) of every ephemeral create, by session: what that session's close touches. */
 function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {
   const out = new Map<number, string[]>();
@@ -642,28 +651,6 @@ function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryO
   return lo;
 }
 
-/** The numbers of each write, by index into the writes (NaN where the history has null). */
-type WriteTimes = {
-  readonly zxid: Float64Array;
-  readonly invokeUs: Float64Array;
-  readonly completeUs: Float64Array;
-  /** 1 where completeUs is not null. */
-  readonly completed: Uint8Array;
-};
-
-function writeTimes(writes: readonly ZkHistoryOp[]): WriteTimes {
-  const n = writes.length;
-  const out = { zxid: new Float64Array(n), invokeUs: new Float64Array(n), completeUs: new Float64Array(n), completed: new Uint8Array(n) };
-  for (let i = 0; i < n; i++) {
-    const o = writes[i]!;
-    out.zxid[i] = o.zxid ?? Number.NaN;
-    out.invokeUs[i] = o.invokeUs;
-    out.completeUs[i] = o.completeUs ?? Number.NaN;
-    out.completed[i] = o.completeUs === null ? 0 : 1;
-  }
-  return out;
-}
-
 /** How many of the ascending `values` are below `limit`. */
 function countBelow(values: readonly number[], limit: number): number {
   let lo = 0;
@@ -679,54 +666,88 @@ function countBelow(values: readonly number[], limit: number): number {
 /**
  * For each write without a zxid, the open interval (lo, hi) of zxids it may take: lo is the largest zxid of
  * a write that completed before it was invoked (0 if none), hi the smallest zxid of a write invoked after it
- * returned (+Infinity if none, or if it never returned). O((n + f) log n).
+ * returned (+Infinity if none, or if it never returned). (Computed by zxidWindows below in O(n log f).)
  */
-type ZxidWindow = { readonly lo: number; readonly hi: number; readonly loOp: ZkHistoryOp | null; readonly hiOp: ZkHistoryOp | null };
+export type ZxidWindow = { readonly lo: number; readonly hi: number; readonly loOp: ZkHistoryOp | null; readonly hiOp: ZkHistoryOp | null };
 
-function zxidWindows(writes: readonly ZkHistoryOp[], times: WriteTimes, byIndex: readonly number[], ordered: readonly number[]): Map<ZkHistoryOp, ZxidWindow> {
-  const out = new Map<ZkHistoryOp, ZxidWindow>();
+/** The first index of the ascending `values` whose value is above `v` (how many are at most `v`). */
+function countAtMost(values: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The windows of the `floating` writes (indices into writes), given the writes with a zxid (`withZxid`,
+ * whose zxids are distinct). The writes without a zxid are few: their distinct bounds are sorted, each
+ * write with a zxid falls in one bucket between two bounds, and a prefix maximum (suffix minimum) over
+ * the buckets answers every bound at once. O(n log f), no sort of the n writes.
+ */
+export function zxidWindows(writes: readonly ZkHistoryOp[], times: WriteTable, withZxid: readonly number[], floating: readonly number[]): Map<ZkHistoryOp, ZxidWindow> {
   const zx = times.zxid;
-  // Only prefixes (and suffixes) of these orders that end between two distinct times are looked at,
-  // and zxids are distinct: how equal times are ordered does not matter.
-  const byComplete = ordered.filter((i) => times.completed[i] === 1);
-  sortByKey(byComplete, times.completeUs, writes.length);
-  const completeUs = byComplete.map((i) => times.completeUs[i]!);
-  const maxAt: number[] = []; // index into writes of the largest zxid among byComplete[0..k]
-  for (const i of byComplete) {
-    const best = maxAt[maxAt.length - 1];
-    maxAt.push(best === undefined || zx[i]! > zx[best]! ? i : best);
+  // lo: among the writes that completed strictly before the write was invoked, the largest zxid.
+  const invokeBounds = Float64Array.from(new Set(floating.map((i) => times.invokeUs[i]!))).sort();
+  const maxIn = new Array<number>(invokeBounds.length + 1).fill(-1); // bucket b: completeUs in [bound b-1, bound b)
+  // hi: among the writes invoked at or after its return + 1us, the smallest zxid (as countBelow(invokeUs, returnUs + 1) had it).
+  const returnBounds = Float64Array.from(new Set(floating.map((i) => searchReturnUs(writes[i]!) + 1).filter((u) => u !== Number.POSITIVE_INFINITY))).sort();
+  const minIn = new Array<number>(returnBounds.length + 1).fill(-1); // bucket b: invokeUs in [bound b-1, bound b)
+  for (const i of withZxid) {
+    const z = zx[i]!;
+    if (times.completed[i] === 1 && invokeBounds.length > 0) {
+      const b = countAtMost(invokeBounds, times.completeUs[i]!);
+      const best = maxIn[b]!;
+      if (best < 0 || z > zx[best]!) maxIn[b] = i;
+    }
+    if (returnBounds.length > 0) {
+      const b = countAtMost(returnBounds, times.invokeUs[i]!);
+      const best = minIn[b]!;
+      if (best < 0 || z < zx[best]!) minIn[b] = i;
+    }
   }
-  const byInvoke = [...byIndex]; // a history is usually recorded in invocation order already
-  sortByKey(byInvoke, times.invokeUs, writes.length);
-  const invokeUs = byInvoke.map((i) => times.invokeUs[i]!);
-  const minAt = new Array<number>(byInvoke.length + 1).fill(-1); // the smallest zxid among byInvoke[k..]
-  for (let k = byInvoke.length - 1; k >= 0; k--) {
-    const i = byInvoke[k]!;
-    const best = minAt[k + 1]!;
-    minAt[k] = best < 0 || zx[i]! < zx[best]! ? i : best;
+  // maxUpTo[j]: the largest zxid over buckets 0..j (completed before bound j); minFrom[j]: the smallest over buckets j+1.. (invoked at or after bound j).
+  const maxUpTo: number[] = [];
+  for (let b = 0; b < invokeBounds.length; b++) {
+    const prev = b === 0 ? -1 : maxUpTo[b - 1]!;
+    const here = maxIn[b]!;
+    maxUpTo.push(prev < 0 || (here >= 0 && zx[here]! > zx[prev]!) ? here : prev);
   }
-  for (const o of writes) {
-    if (o.zxid !== null) continue;
-    const before = countBelow(completeUs, o.invokeUs); // completed strictly before it was invoked
-    const loOp = before === 0 ? null : writes[maxAt[before - 1]!]!;
+  const minFrom = new Array<number>(returnBounds.length).fill(-1);
+  for (let b = returnBounds.length - 1; b >= 0; b--) {
+    const next = b === returnBounds.length - 1 ? -1 : minFrom[b + 1]!;
+    const here = minIn[b + 1]!;
+    minFrom[b] = next < 0 || (here >= 0 && zx[here]! < zx[next]!) ? here : next;
+  }
+  const out = new Map<ZkHistoryOp, ZxidWindow>();
+  for (const i of floating) {
+    const o = writes[i]!;
+    const lo = maxUpTo[countAtMost(invokeBounds, o.invokeUs) - 1]!;
+    const loOp = lo < 0 ? null : writes[lo]!;
     const returnUs = searchReturnUs(o);
-    const after = returnUs === Number.POSITIVE_INFINITY ? -1 : minAt[countBelow(invokeUs, returnUs + 1)]!;
-    const hiOp = after < 0 ? null : writes[after]!;
+    const hi = returnUs === Number.POSITIVE_INFINITY ? -1 : minFrom[countAtMost(returnBounds, returnUs + 1) - 1]!;
+    const hiOp = hi < 0 ? null : writes[hi]!;
     out.set(o, { lo: loOp?.zxid ?? 0, hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp });
   }
   return out;
 }
 
 /**
- * `known`: the group's writes with a zxid, by zxid; `floating`: those without, in history order. Any
- * write that is not a kvSet/kvCas of the group's one path makes it false, wherever it is met.
+ * Indices into `table`: `group`, the partition's writes; `known`, those with a zxid, by zxid; `floating`,
+ * those without, in history order. Any write that is not a kvSet/kvCas of the group's one path makes it
+ * false, wherever it is met. The known writes are read from the table's columns only.
  */
-function kvRegisterExplained(group: readonly ZkHistoryOp[], known: readonly ZkHistoryOp[], floating: readonly ZkHistoryOp[], windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): boolean {
-  const path = group[0]?.op.type === 'kvSet' || group[0]?.op.type === 'kvCas' ? group[0].op.path : null;
-  if (path === null) return false;
-  const isRegisterWrite = (o: ZkHistoryOp): boolean => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === path;
-  for (const o of floating) if (!isRegisterWrite(o)) return false;
-  const unknown = [...floating].sort((a, b) => a.invokeUs - b.invokeUs);
+function kvRegisterExplained(table: WriteTable, group: readonly number[], known: readonly number[], floating: readonly number[], windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): boolean {
+  const kind = table.kind;
+  const first = group[0];
+  if (first === undefined || (kind[first] !== KIND.kvSet && kind[first] !== KIND.kvCas)) return false;
+  const path = table.pathId[first]!;
+  const isRegisterWrite = (i: number): boolean => (kind[i] === KIND.kvSet || kind[i] === KIND.kvCas) && table.pathId[i] === path;
+  for (const i of floating) if (!isRegisterWrite(i)) return false;
+  const unknown = floating.map((i) => table.writes[i]!).sort((a, b) => a.invokeUs - b.invokeUs);
   const used = new Uint8Array(unknown.length);
   let cur = -1;
   let zxidBefore = 0; // of the last known write replayed
@@ -747,23 +768,25 @@ function kvRegisterExplained(group: readonly ZkHistoryOp[], known: readonly ZkHi
     }
     return false;
   };
-  for (const o of known) {
+  const { flags, version, zxid } = table;
+  for (const i of known) {
     // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
-    if (!isRegisterWrite(o) || isUncertain(o)) return false;
-    const op = o.op;
-    const deadlineUs = o.completeUs ?? Number.POSITIVE_INFINITY;
-    const rc = o.result!.rc;
-    if (op.type === 'kvCas' && rc === 'badVersion') {
-      if (cur === op.version && !slot(deadlineUs, o.zxid!)) return false;
-      zxidBefore = o.zxid!;
+    if (!isRegisterWrite(i) || (flags[i]! & UNCERTAIN) !== 0) return false;
+    const cas = kind[i] === KIND.kvCas;
+    const deadlineUs = table.completed[i] === 1 ? table.completeUs[i]! : Number.POSITIVE_INFINITY;
+    const z = zxid[i]!;
+    const v = version[i]!; // kvCas: op.version; kvSet: result.version, NaN when absent
+    if (cas && (flags[i]! & BAD_VERSION) !== 0) {
+      if (cur === v && !slot(deadlineUs, z)) return false;
+      zxidBefore = z;
       continue;
     }
-    if (rc !== 'ok') return false;
-    const target = op.type === 'kvCas' ? op.version : (o.result!.version ?? cur + 1) - 1;
-    while (cur < target) if (!slot(deadlineUs, o.zxid!)) return false;
+    if ((flags[i]! & RESULT_OK) === 0) return false;
+    const target = cas ? v : (v === v ? v : cur + 1) - 1;
+    while (cur < target) if (!slot(deadlineUs, z)) return false;
     if (cur !== target) return false;
     cur++;
-    zxidBefore = o.zxid!;
+    zxidBefore = z;
   }
   return true;
 }
