@@ -39,6 +39,7 @@ export interface NetworkOptions {
 }
 
 export interface DiskOptions {
+  /** How long one fsync takes, drawn per fsync (one runs at a time per node: see the kernel). */
   readonly fsyncMinUs: number;
   readonly fsyncMaxUs: number;
   /** Whether writes that were not yet fsynced survive a crash (an OS that flushed them anyway). */

@@ -60,6 +60,12 @@ interface NodeRuntime {
   /** Buffered writes not yet fsynced; `flushedCount` writes were flushed before index 0. */
   pending: unknown[];
   flushedCount: number;
+  /**
+   * The SyncThread's fsyncs (ZooKeeper's SyncRequestProcessor): the start and end of the last one
+   * planned. One runs at a time; ends are strictly ordered.
+   */
+  syncStartUs: number;
+  syncEndUs: number;
   timers: Map<string, number>;
   /** Multiplies every timer duration of this node (clock skew); 1 by default. */
   timerSkew: number;
@@ -156,6 +162,8 @@ export class Kernel {
       disk: disk ?? program.emptyDisk(),
       pending: [],
       flushedCount: 0,
+      syncStartUs: 0,
+      syncEndUs: 0,
       timers: new Map(),
       timerSkew: 1,
     };
@@ -261,6 +269,8 @@ export class Kernel {
     if (keep) this.flush(node, node.flushedCount + node.pending.length);
     node.pending = [];
     node.flushedCount = 0;
+    node.syncStartUs = 0;
+    node.syncEndUs = 0;
     node.up = false;
     node.paused = false;
     node.deferred = [];
@@ -492,11 +502,22 @@ export class Kernel {
           if (this.persistObservers.length > 0) for (const o of this.persistObservers) o.persisted?.(node.id, effect.write, true, this.nowUs);
           break;
         case 'fsync': {
-          const d = this.options.disk;
-          // No closure unless a tape is set: this runs once per log write.
-          const atUs =
-            this.nowUs +
-            (this.tape === null ? this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs) : this.tape.decide(`${node.id} fsync`, () => this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs)));
+          // The SyncThread (SyncRequestProcessor.run): one fsync at a time. A request that comes
+          // while an fsync runs waits for the next one, which starts when that one ends and covers
+          // every write queued by then (group commit); requests that come before it starts join
+          // it. Completions, and so a learner's ACKs and the leader's self-ACKs, stay in log order.
+          let atUs: number;
+          if (this.nowUs >= node.syncEndUs) {
+            atUs = this.nowUs + this.fsyncDuration(node);
+            node.syncStartUs = this.nowUs;
+            node.syncEndUs = atUs;
+          } else if (this.nowUs < node.syncStartUs) {
+            atUs = node.syncEndUs;
+          } else {
+            atUs = node.syncEndUs + this.fsyncDuration(node);
+            node.syncStartUs = node.syncEndUs;
+            node.syncEndUs = atUs;
+          }
           // `conn` carries the absolute write mark, `from` the reducer's token.
           this.push(FSYNC, node.id, atUs, effect.token, node.flushedCount + node.pending.length, null, '', node.incarnation);
           break;
@@ -536,6 +557,12 @@ export class Kernel {
   }
 
   private nextTimerGen = 0;
+
+  /** How long one fsync takes, from the disk stream. No closure unless a tape is set. */
+  private fsyncDuration(node: NodeRuntime): number {
+    const d = this.options.disk;
+    return this.tape === null ? this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs) : this.tape.decide(`${node.id} fsync`, () => this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs));
+  }
 
   /** Makes buffered writes durable up to the absolute write index `mark`. Returns how many. */
   private flush(node: NodeRuntime, mark: number): number {
