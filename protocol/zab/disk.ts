@@ -23,7 +23,12 @@ export interface ZabDisk {
 export type ZabWrite =
   | { readonly kind: 'acceptedEpoch'; readonly epoch: number }
   | { readonly kind: 'currentEpoch'; readonly epoch: number }
-  | { readonly kind: 'append'; readonly txn: Txn }
+  /**
+   * `prev` and `log` are the writer's in-memory log before and after this append. When the disk's
+   * log is that very `prev` (the usual case: the disk has every append the process made), the disk
+   * takes `log`, which is equal in value, instead of building the same vector again.
+   */
+  | { readonly kind: 'append'; readonly txn: Txn; readonly prev?: PVec<Txn>; readonly log?: PVec<Txn> }
   /** Keep txns with zxid <= `zxid` (FileTxnSnapLog.truncateLog). */
   | { readonly kind: 'truncate'; readonly zxid: Zxid }
   /** A new snapshot replaces the log (the log before it is no longer needed). */
@@ -41,6 +46,12 @@ export function truncateLog(log: PVec<Txn>, zxid: Zxid): PVec<Txn> {
   return pvecTake(log, pvecLowerBound(log, zxid + 1, zxidOfTxn));
 }
 
+/** Appends `txn` to an in-memory log: the new log, and the write that makes it durable. */
+export function appendTxn(log: PVec<Txn>, txn: Txn): { readonly log: PVec<Txn>; readonly write: ZabWrite } {
+  const next = pvecPush(log, txn);
+  return { log: next, write: { kind: 'append', txn, prev: log, log: next } };
+}
+
 export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
   // Object literals, not spreads: an append runs once per txn per server.
   switch (write.kind) {
@@ -48,8 +59,10 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
       return { acceptedEpoch: write.epoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: disk.log, oldLogTop: disk.oldLogTop };
     case 'currentEpoch':
       return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: write.epoch, snapshot: disk.snapshot, log: disk.log, oldLogTop: disk.oldLogTop };
-    case 'append':
-      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: pvecPush(disk.log, write.txn), oldLogTop: disk.oldLogTop };
+    case 'append': {
+      const log = write.log !== undefined && write.prev === disk.log ? write.log : pvecPush(disk.log, write.txn);
+      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log, oldLogTop: disk.oldLogTop };
+    }
     case 'truncate':
       return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: truncateLog(disk.log, write.zxid), oldLogTop: Math.min(disk.oldLogTop, write.zxid) };
     case 'snapshot':

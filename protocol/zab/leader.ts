@@ -2,10 +2,10 @@
 // syncFollower, activation on a quorum of NEWLEADER acks, and broadcast with strictly in-order
 // commits. Every refusal is a note; impossible situations assert.
 import { assert } from '../assert.js';
-import { pvecPush } from '../pvec.js';
 import type { NodeId } from '../program.js';
 import { COUNTER_ROLLOVER, counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
+import { appendTxn } from './disk.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
@@ -373,7 +373,8 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
   const { body, prepState } = smPrepNext(s.sm, l.prepState, op, { zxid, nowMs: Math.floor(s.nowUs / MS), client: origin.client });
   const txn: Txn = { zxid, body, origin };
   const token = s.fsyncToken + 1;
-  fx.persist({ kind: 'append', txn });
+  const appended = appendTxn(s.log, txn);
+  fx.persist(appended.write);
   fx.fsync(token);
   fx.observe({ kind: 'propose', zxid, epoch: l.epoch, committedCount: s.committed });
   for (const h of l.handlers) {
@@ -387,11 +388,7 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     outstanding: [...l.outstanding, { txn, acks: [] }],
     selfAckBatches: [...l.selfAckBatches, { token, zxids: [zxid] }],
   });
-  return patchServer(s, { log: pushLog(s, txn), fsyncToken: token, leader });
-}
-
-function pushLog(s: ZabServer, txn: Txn): ZabServer['log'] {
-  return pvecPush(s.log, txn);
+  return patchServer(s, { log: appended.log, fsyncToken: token, leader });
 }
 
 /** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */

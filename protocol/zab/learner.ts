@@ -8,7 +8,7 @@ import { hasMutant, type SyncPersistence } from './config.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
-import { lastZxidOf } from './disk.js';
+import { appendTxn, lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
 import { afterApply } from './clients.js';
 import { onRevalidateReply, onSyncReply, takeTouches } from '../service/server.js';
@@ -288,9 +288,10 @@ function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
 
 /** Appends a txn to the in-memory log and the disk buffer. */
 function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
-  fx.persist({ kind: 'append', txn });
+  const appended = appendTxn(s.log, txn);
+  fx.persist(appended.write);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
-  return patchServer(s, { log: pvecPush(s.log, txn) });
+  return patchServer(s, { log: appended.log });
 }
 
 function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null): ZabServer {
@@ -515,7 +516,8 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   }
   // One copy of the server for the whole step: log, fsync token and learner bookkeeping together.
   const token = s.fsyncToken + 1;
-  fx.persist({ kind: 'append', txn });
+  const appended = appendTxn(s.log, txn);
+  fx.persist(appended.write);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
   const learner = patchLearner(l, {
@@ -523,7 +525,7 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
     pendingTxns: [...l.pendingTxns, txn],
     ackBatches: [...l.ackBatches, { token, zxids: [txn.zxid] }],
   });
-  const next = patchServer(s, { log: pvecPush(s.log, txn), fsyncToken: token, learner });
+  const next = patchServer(s, { log: appended.log, fsyncToken: token, learner });
   if (hasMutant(s.config, 'follower-applies-locally')) {
     // Planted mistake: apply (and serve) before the leader commits.
     return withLearner(applyTxn(next, txn, fx), { pendingTxns: learnerOf(next).pendingTxns.slice(1) });
