@@ -112,8 +112,17 @@ export function pvecLowerBound<T>(v: PVec<T>, key: number, keyOf: (item: T) => n
     }
     return v.size - tail.length + lo;
   }
-  let lo = 0;
+  // Otherwise gallop back from the trie's end (a key is usually near the end: an ACK's txn, one
+  // that just left the tail), then search the last window: O(log distance) trie walks, not O(log n).
   let hi = v.size - tail.length;
+  let lo = 0;
+  for (let step = 1; hi - step > 0; step *= 2) {
+    if (keyOf(pvecGet(v, hi - step)) < key) {
+      lo = hi - step + 1;
+      break;
+    }
+    hi -= step;
+  }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (keyOf(pvecGet(v, mid)) < key) lo = mid + 1;

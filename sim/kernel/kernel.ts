@@ -696,7 +696,8 @@ export class Kernel {
   }
 
   private node(id: NodeId): NodeRuntime {
-    const node = this.nodes.get(id);
+    // The array, not the Map: checkers look states and disks up several times per txn.
+    const node = this.nodeById[id];
     if (node === undefined) throw new Error(`no node ${id}`);
     return node;
   }
