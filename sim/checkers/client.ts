@@ -29,7 +29,7 @@ import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkHistor
 import type { Verdict } from './linearizability/model.js';
 import { applyOp, checkZkWrites, describeOp, describeZxid, isUncertain, newTree, sessionEndWrites, touchedPaths, type Tree, type ZkWitnessOp } from './zk-writes.js';
 import { ZxidMap } from './zxid-map.js';
-import { sortedBy } from './sort.js';
+import { countAtMost, sortedBy } from './sort.js';
 import { KIND, OUTCOME_OK, RESULT_OK, WriteTable } from './write-table.js';
 
 export const CLIENT_CHECKERS = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
@@ -589,7 +589,7 @@ function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
     byPath ??= dataWritesByPath(view);
     const list = byPath[view.mzxidReadPaths[j]!];
     if (list !== undefined) {
-      const next = countUpTo(list.zxids, m); // the first write to the node after m, if any
+      const next = countAtMost(list.zxids, m); // the first write to the node after m, if any
       if (next < list.zxids.length && list.zxids[next]! <= h) {
         const later = view.table.writes[list.writes[next]!]!;
         return violated('sequential-reads', `#${r.id} read ${opPath(r.op)!} at ${describeZxid(h)} and saw the value of ${describeZxid(m)}, but #${later.id} changed it at ${describeZxid(later.zxid)}`, [later, r]);
@@ -745,18 +745,6 @@ function triggerIndex(view: HistoryView): Map<string, ZkHistoryOp[]> {
 
 /** Writes by zxid (indices into a WriteTable) with their zxids alongside: binary searches read a compact array, not scattered records. */
 type WritesWithZxids = { readonly writes: number[]; readonly zxids: number[] };
-
-/** How many of the ascending `zxids` are at most `zxid`: the index of the first write after it. */
-function countUpTo(zxids: readonly number[], zxid: number): number {
-  let lo = 0;
-  let hi = zxids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (zxids[mid]! <= zxid) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function firstAfter(list: readonly ZkHistoryOp[] | undefined, zxid: number): ZkHistoryOp | null {
   if (list === undefined) return null;

@@ -39,3 +39,15 @@ export function sortedBy<T>(items: readonly T[], keyOf: (item: T) => number): T[
   sortByKey(indices, key, items.length);
   return indices.map((i) => items[i]!);
 }
+
+/** How many of the ascending `values` are at most `v`: the index of the first one above it. */
+export function countAtMost(values: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -29,6 +29,7 @@ import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
 import { isValidPath } from '../../protocol/tree/path.js';
 import { ZxidMap } from './zxid-map.js';
+import { countAtMost } from './sort.js';
 import { KIND, ownPathOnly, BAD_VERSION, RESULT_OK, UNCERTAIN, WriteTable, type PathIds } from './write-table.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
@@ -669,18 +670,6 @@ function countBelow(values: readonly number[], limit: number): number {
  * returned (+Infinity if none, or if it never returned). (Computed by zxidWindows below in O(n log f).)
  */
 export type ZxidWindow = { readonly lo: number; readonly hi: number; readonly loOp: ZkHistoryOp | null; readonly hiOp: ZkHistoryOp | null };
-
-/** The first index of the ascending `values` whose value is above `v` (how many are at most `v`). */
-function countAtMost(values: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The windows of the `floating` writes (indices into writes), given the writes with a zxid (`withZxid`,
