@@ -5,6 +5,7 @@
 import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
 import { ENV } from '../program.js';
 import type { Zxid } from '../zxid.js';
+import { applyPatch, type Mutable } from '../patch.js';
 import { Fx, type ZabObservation } from '../zab/effects.js';
 import type { ZabMessage } from '../zab/messages.js';
 
@@ -35,22 +36,20 @@ export function basicClientProgram(servers: readonly NodeId[], requestTimeoutMs:
   };
 }
 
-/**
- * Copies a client with some fields replaced, written out field by field: an object spread with
- * overrides (`{ ...c, xid }`) measured 250-900 ns in V8 11, a literal about 20.
- */
+/** Copies a client with some fields replaced (protocol/patch.ts: a spread would cost ten times more). */
 function patchClient(c: BasicClient, p: Partial<Pick<BasicClient, 'serverIndex' | 'xid' | 'pending' | 'lastZxidSeen' | 'heard'>>): BasicClient {
-  return {
+  const next: Mutable<BasicClient> = {
     id: c.id,
     servers: c.servers,
-    serverIndex: p.serverIndex ?? c.serverIndex,
-    xid: p.xid ?? c.xid,
-    pending: p.pending ?? c.pending,
-    lastZxidSeen: p.lastZxidSeen ?? c.lastZxidSeen,
-    heard: p.heard ?? c.heard,
+    serverIndex: c.serverIndex,
+    xid: c.xid,
+    pending: c.pending,
+    lastZxidSeen: c.lastZxidSeen,
+    heard: c.heard,
     requestTimeoutUs: c.requestTimeoutUs,
     pendingMax: c.pendingMax,
   };
+  return applyPatch<BasicClient>(next, p);
 }
 
 function server(c: BasicClient): NodeId {

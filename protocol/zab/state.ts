@@ -7,6 +7,7 @@ import type { ZabConfig } from './config.js';
 import type { Notification, QuorumPacket, ServerState, Snapshot } from './messages.js';
 import type { StateMachine, Txn } from './txn.js';
 import type { ZkServiceState } from '../service/state.js';
+import { applyPatch, type Mutable } from '../patch.js';
 
 export type ZabPhase = 'ELECTION' | 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
 export type SyncMode = 'NONE' | 'DIFF' | 'TRUNC' | 'SNAP';
@@ -172,22 +173,6 @@ export function withoutAt<T>(list: readonly T[], index: number): T[] {
   const out = list.slice(0, index);
   for (let i = index + 1; i < list.length; i++) out.push(list[i] as T);
   return out;
-}
-
-/** A writable copy, only inside the patch functions below. */
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * Writes the keys a patch names into a fresh copy (undefined values keep the old field). Reading
- * every field of the many-shaped patch objects instead was megamorphic: this loop measured about
- * 4x cheaper.
- */
-function applyPatch<T extends object>(next: Mutable<T>, p: Partial<T>): T {
-  for (const key in p) {
-    const value = p[key];
-    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
-  }
-  return next;
 }
 
 /** Copies an FleState with some fields replaced (literal copy, as patchServer). */

@@ -9,6 +9,7 @@
 // it, the node stays (and blocks the lock) until the session ends. Curator's guaranteed delete
 // retries it; test/service/recipes.test.ts (seed r4) shows the stall.
 import type { NodeId } from '../../program.js';
+import { applyPatch, type Mutable } from '../../patch.js';
 import { OPEN_ACL_UNSAFE } from '../../tree/index.js';
 import type { Recipe, RecipeInput, RecipeOutput } from './host.js';
 
@@ -25,17 +26,10 @@ export interface LockState {
   readonly election: boolean;
 }
 
-/** Copies a lock state with some fields replaced, as a literal (see patchZkClient); node and watching may be set to null. */
+/** Copies a lock state with some fields replaced (protocol/patch.ts); node and watching may be set to null. */
 function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | 'watching' | 'attempt'>>): LockState {
-  return {
-    client: s.client,
-    dir: s.dir,
-    phase: p.phase === undefined ? s.phase : p.phase,
-    node: p.node === undefined ? s.node : p.node,
-    watching: p.watching === undefined ? s.watching : p.watching,
-    attempt: p.attempt === undefined ? s.attempt : p.attempt,
-    election: s.election,
-  };
+  const next: Mutable<LockState> = { client: s.client, dir: s.dir, phase: s.phase, node: s.node, watching: s.watching, attempt: s.attempt, election: s.election };
+  return applyPatch<LockState>(next, p);
 }
 
 export type LockCommand = { readonly type: 'lock' } | { readonly type: 'unlock' };
