@@ -12,7 +12,8 @@ import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './his
 import type { QuorumPacket } from './messages.js';
 import { afterApply } from './clients.js';
 import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
-import { batchIndex, patchHandler, patchLeader, patchServer, withoutAt, type AckBatch, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer } from './state.js';
+import { patchHandler, patchLeader, patchServer, takeBatch, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer } from './state.js';
+import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
@@ -49,8 +50,8 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
     prepState: smPrepInit(s.sm, s.state),
     tick: 0,
     halfTicks: 0,
-    queued: [],
-    selfAckBatches: [],
+    queued: queueEmpty(),
+    selfAckBatches: queueEmpty(),
     shutdown: null,
   };
   const next: ZabServer = patchServer(s, { role: 'LEADING', phase: 'DISCOVERY', leader, learner: null });
@@ -331,12 +332,12 @@ function sendUpToDate(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
 /** A client write, arriving directly or forwarded by a learner. */
 export function submitWrite(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  if (l.outstanding.length >= s.config.maxOutstanding || l.queued.length > 0) {
-    if (l.queued.length >= s.config.requestQueueMax) {
+  if (l.outstanding.length >= s.config.maxOutstanding || l.queued.size > 0) {
+    if (l.queued.size >= s.config.requestQueueMax) {
       fx.note(`drop request ${origin.client}:${origin.xid}: leader queue full`);
       return s;
     }
-    return withLeader(s, { queued: [...l.queued, { origin: origin.server, client: origin.client, xid: origin.xid, op }] });
+    return withLeader(s, { queued: queuePush(l.queued, { origin: origin.server, client: origin.client, xid: origin.xid, op }) });
   }
   return propose(s, origin, op, fx);
 }
@@ -351,10 +352,10 @@ function onForwardedRequest(s: ZabServer, from: NodeId, client: NodeId, xid: num
 
 function drainQueued(s: ZabServer, fx: Fx): ZabServer {
   let next = s;
-  while (next.leader !== null && next.role === 'LEADING' && next.leader.queued.length > 0 && next.leader.outstanding.length < next.config.maxOutstanding) {
-    const head = next.leader.queued[0];
+  while (next.leader !== null && next.role === 'LEADING' && next.leader.queued.size > 0 && next.leader.outstanding.length < next.config.maxOutstanding) {
+    const head = queuePeek(next.leader.queued);
     if (head === undefined) break;
-    next = withLeader(next, { queued: next.leader.queued.slice(1) });
+    next = withLeader(next, { queued: queueShift(next.leader.queued) });
     next = propose(next, { server: head.origin, client: head.client, xid: head.xid }, head.op, fx);
   }
   return next;
@@ -386,7 +387,7 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     lastProposed: zxid,
     prepState,
     outstanding: [...l.outstanding, { txn, acks: [] }],
-    selfAckBatches: [...l.selfAckBatches, { token, zxids: [zxid] }],
+    selfAckBatches: queuePush(l.selfAckBatches, { token, zxids: [zxid] }),
   });
   return patchServer(s, { log: appended.log, fsyncToken: token, leader });
 }
@@ -394,11 +395,10 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
 /** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */
 export function onLeaderFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  const at = batchIndex(l.selfAckBatches, token);
-  if (at < 0) return s;
-  const batch = l.selfAckBatches[at] as AckBatch;
-  let next = withLeader(s, { selfAckBatches: withoutAt(l.selfAckBatches, at) });
-  for (const zxid of batch.zxids) {
+  const taken = takeBatch(l.selfAckBatches, token);
+  if (taken === null) return s;
+  let next = withLeader(s, { selfAckBatches: taken.rest });
+  for (const zxid of taken.batch.zxids) {
     if (next.role !== 'LEADING' || next.phase !== 'BROADCAST') break;
     next = processAck(next, s.id, zxid, fx);
   }

@@ -12,7 +12,8 @@ import { appendTxn, lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
 import { afterApply } from './clients.js';
 import { onRevalidateReply, onSyncReply, takeTouches } from '../service/server.js';
-import { batchIndex, patchLearner, patchServer, withoutAt, type AckBatch, type LearnerState, type ZabServer } from './state.js';
+import { patchLearner, patchServer, takeBatch, type LearnerState, type ZabServer } from './state.js';
+import { queueEmpty, queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
 const MS = 1000;
@@ -52,9 +53,9 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
     stage: 'DISCOVERY',
     packetsNotLogged: [],
     packetsCommitted: [],
-    pendingTxns: [],
+    pendingTxns: queueEmpty(),
     lastQueued: 0,
-    ackBatches: [],
+    ackBatches: queueEmpty(),
     blockedOn: null,
     backlog: [],
     newLeaderAckPending: false,
@@ -331,7 +332,7 @@ function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
       // 3.9.2: every pending proposal is logged and dropped from packetsNotLogged (the ZK-4394 bug).
       s = logCommittedSyncTxns(s, fx);
       for (const txn of learnerOf(s).packetsNotLogged) s = logTxn(s, txn, fx);
-      s = withLearner(s, { pendingTxns: [...learnerOf(s).pendingTxns, ...learnerOf(s).packetsNotLogged], packetsNotLogged: [] });
+      s = withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, learnerOf(s).packetsNotLogged), packetsNotLogged: [] });
       return blockOnFsync(s, fx);
     }
     case 'epochBeforeTxns': {
@@ -351,14 +352,13 @@ function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
       const committed = new Set(learnerOf(s).packetsCommitted);
       s = withLearner(s, {
         packetsNotLogged: [],
-        pendingTxns: txns,
-        ackBatches: [...learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }],
+        pendingTxns: queueOf(txns),
+        ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }),
       });
       // Committed sync txns are applied now; the rest wait for their COMMIT.
       let next = s;
-      while (learnerOf(next).pendingTxns.length > 0 && committed.has((learnerOf(next).pendingTxns[0] as Txn).zxid)) {
-        const head = learnerOf(next).pendingTxns[0] as Txn;
-        next = withLearner(applyTxn(next, head, null), { pendingTxns: learnerOf(next).pendingTxns.slice(1) });
+      for (let head = queuePeek(learnerOf(next).pendingTxns); head !== undefined && committed.has(head.zxid); head = queuePeek(learnerOf(next).pendingTxns)) {
+        next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
       }
       next = withLearner(next, { packetsCommitted: [] });
       if (hasMutant(s.config, 'ZK-4685')) {
@@ -447,23 +447,23 @@ function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
     next = logTxn(next, txn, fx);
     logged.push(txn);
   }
-  let pendingTxns: readonly Txn[] = [...l.pendingTxns, ...logged];
+  const pendingTxns = queuePushAll(l.pendingTxns, logged);
   let ackBatches = l.ackBatches;
   if (logged.length > 0) {
     let token: number;
     [next, token] = nextToken(next);
     fx.fsync(token);
-    if (!l.observer) ackBatches = [...ackBatches, { token, zxids: logged.map((t) => t.zxid) }];
+    if (!l.observer) ackBatches = queuePush(ackBatches, { token, zxids: logged.map((t) => t.zxid) });
   }
   next = withLearner(next, { packetsNotLogged: [], pendingTxns, ackBatches });
   for (const zxid of l.packetsCommitted) {
-    pendingTxns = learnerOf(next).pendingTxns;
-    const head = pendingTxns[0];
+    const pending = learnerOf(next).pendingTxns;
+    const head = queuePeek(pending);
     if (head === undefined || head.zxid !== zxid) {
       fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `UPTODATE: committed ${formatZxid(zxid)} is not the next pending txn` });
       return shutdown(next, `committed ${formatZxid(zxid)} does not match pending txns`, fx);
     }
-    next = withLearner(applyTxn(next, head, null), { pendingTxns: pendingTxns.slice(1) });
+    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(pending) });
   }
   fx.send(l.leader, { type: 'ACK', zxid: makeZxid(l.newEpoch, 0) });
   fx.observe({ kind: 'committedTo', zxid: next.lastProcessedZxid, count: next.applied });
@@ -522,13 +522,13 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   fx.fsync(token);
   const learner = patchLearner(l, {
     lastQueued: txn.zxid,
-    pendingTxns: [...l.pendingTxns, txn],
-    ackBatches: [...l.ackBatches, { token, zxids: [txn.zxid] }],
+    pendingTxns: queuePush(l.pendingTxns, txn),
+    ackBatches: queuePush(l.ackBatches, { token, zxids: [txn.zxid] }),
   });
   const next = patchServer(s, { log: appended.log, fsyncToken: token, learner });
   if (hasMutant(s.config, 'follower-applies-locally')) {
     // Planted mistake: apply (and serve) before the leader commits.
-    return withLearner(applyTxn(next, txn, fx), { pendingTxns: learnerOf(next).pendingTxns.slice(1) });
+    return withLearner(applyTxn(next, txn, fx), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
   }
   return next;
 }
@@ -536,7 +536,7 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 /** COMMIT: the head of pendingTxns must be it (else the real server exits: UNMATCHED_TXN_COMMIT). */
 function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  const head = l.pendingTxns[0];
+  const head = queuePeek(l.pendingTxns);
   if (head === undefined) {
     if (hasMutant(s.config, 'follower-applies-locally') && zxid <= s.lastProcessedZxid) return s;
     fx.note(`COMMIT ${formatZxid(zxid)} with no pending txn: ignored`);
@@ -546,7 +546,7 @@ function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} but next pending is ${formatZxid(head.zxid)}` });
     return shutdown(s, `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`, fx);
   }
-  return withLearner(applyTxn(s, head, fx), { pendingTxns: l.pendingTxns.slice(1) });
+  return withLearner(applyTxn(s, head, fx), { pendingTxns: queueShift(l.pendingTxns) });
 }
 
 /** Observers learn committed txns by INFORM: log and apply at once. */
@@ -554,7 +554,7 @@ function onInform(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   if (txn.zxid <= s.lastProcessedZxid) return s;
   // Only an observer that takes PROPOSALs (the count-observer-acks mutant) has logged it already:
   // the INFORM then acts as its COMMIT, instead of logging the txn twice.
-  const pendingHead = learnerOf(s).pendingTxns[0];
+  const pendingHead = queuePeek(learnerOf(s).pendingTxns);
   if (pendingHead !== undefined && pendingHead.zxid === txn.zxid) return onCommit(s, txn.zxid, fx);
   let next = logTxn(s, txn, fx);
   let token: number;
@@ -567,12 +567,11 @@ function onInform(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 export function onLearnerFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
   const l = learnerOf(s);
   if (l.blockedOn === token) return onNewLeaderFsynced(s, fx);
-  const at = batchIndex(l.ackBatches, token);
-  if (at < 0) return s;
-  const batch = l.ackBatches[at] as AckBatch;
-  const next = withLearner(s, { ackBatches: withoutAt(l.ackBatches, at) });
+  const taken = takeBatch(l.ackBatches, token);
+  if (taken === null) return s;
+  const next = withLearner(s, { ackBatches: taken.rest });
   if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return next;
-  for (const zxid of batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
+  for (const zxid of taken.batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
   return next;
 }
 
@@ -591,10 +590,10 @@ export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
     next = patchServer(next, { ...l.preSnap });
     fx.note('left during SNAP sync: in-memory database cleared, reloading from disk');
   }
-  if (hasMutant(s.config, 'ZK-4712') && l.ackBatches.length > 0) {
+  if (hasMutant(s.config, 'ZK-4712') && l.ackBatches.size > 0) {
     // The SyncThread keeps running: txns it had not yet written are absent from what we report,
     // yet it will write them after our vote (they are still in the disk buffer).
-    const unsynced = l.ackBatches.reduce((n, b) => n + b.zxids.length, 0);
+    const unsynced = queueToArray(l.ackBatches).reduce((n, b) => n + b.zxids.length, 0);
     const keep = Math.max(0, next.log.size - unsynced);
     next = patchServer(next, { log: pvecTake(next.log, keep) });
     if (next.applied > historyCount(next)) next = reloadFromHistory(next);

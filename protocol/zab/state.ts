@@ -8,6 +8,7 @@ import type { Notification, QuorumPacket, ServerState, Snapshot } from './messag
 import type { StateMachine, Txn } from './txn.js';
 import type { ZkServiceState } from '../service/state.js';
 import { applyPatch, type Mutable } from '../patch.js';
+import { queueFindIndex, queueGet, queuePeek, queueRemoveAt, type Queue } from '../queue.js';
 
 export type ZabPhase = 'ELECTION' | 'DISCOVERY' | 'SYNCHRONIZATION' | 'BROADCAST';
 export type SyncMode = 'NONE' | 'DIFF' | 'TRUNC' | 'SNAP';
@@ -71,9 +72,9 @@ export interface LeaderState {
   readonly tick: number;
   readonly halfTicks: number;
   /** Requests waiting for room in the outstanding window. */
-  readonly queued: readonly { readonly origin: NodeId; readonly client: NodeId; readonly xid: number; readonly op: unknown }[];
+  readonly queued: Queue<QueuedRequest>;
   /** Own log appends not yet acknowledged to itself (waiting for fsync). */
-  readonly selfAckBatches: readonly AckBatch[];
+  readonly selfAckBatches: Queue<AckBatch>;
   /** Set when the leader must shut down (Leader.shutdown); the step then returns to LOOKING. */
   readonly shutdown: string | null;
 }
@@ -91,10 +92,10 @@ export interface LearnerState {
   /** Syncing: COMMITs received for them (Learner.packetsCommitted). */
   readonly packetsCommitted: readonly Zxid[];
   /** Broadcast: proposals logged (or being logged), waiting for COMMIT, in zxid order. */
-  readonly pendingTxns: readonly Txn[];
+  readonly pendingTxns: Queue<Txn>;
   readonly lastQueued: Zxid;
   /** Acks to send after the fsync with that token completes (SendAckRequestProcessor). */
-  readonly ackBatches: readonly AckBatch[];
+  readonly ackBatches: Queue<AckBatch>;
   /** The QuorumPeer thread waits for this fsync (syncFlush at NEWLEADER); packets queue meanwhile. */
   readonly blockedOn: number | null;
   readonly backlog: readonly QuorumPacket[];
@@ -161,18 +162,25 @@ export interface AckBatch {
   readonly zxids: readonly Zxid[];
 }
 
-/** Index of the batch for `token`, or -1. A loop, not find(): it runs on every fsync. */
-export function batchIndex(batches: readonly AckBatch[], token: number): number {
-  for (let i = 0; i < batches.length; i++) if ((batches[i] as AckBatch).token === token) return i;
-  return -1;
+/** A write waiting at the leader for room in the outstanding window. */
+export interface QueuedRequest {
+  readonly origin: NodeId;
+  readonly client: NodeId;
+  readonly xid: number;
+  readonly op: unknown;
 }
 
-/** A copy of `list` without the item at `index` (usually 0: fsyncs mostly finish in order). */
-export function withoutAt<T>(list: readonly T[], index: number): T[] {
-  if (index === 0) return list.slice(1);
-  const out = list.slice(0, index);
-  for (let i = index + 1; i < list.length; i++) out.push(list[i] as T);
-  return out;
+/**
+ * Takes the batch for `token` out of `batches`: the batch and what is left, or null when there is
+ * none. Fsyncs complete in request order (one SyncThread), so it is the oldest, checked first.
+ */
+export function takeBatch(batches: Queue<AckBatch>, token: number): { readonly batch: AckBatch; readonly rest: Queue<AckBatch> } | null {
+  const head = queuePeek(batches);
+  if (head === undefined) return null;
+  if (head.token === token) return { batch: head, rest: queueRemoveAt(batches, 0) };
+  const at = queueFindIndex(batches, (b) => b.token === token);
+  if (at < 0) return null;
+  return { batch: queueGet(batches, at) as AckBatch, rest: queueRemoveAt(batches, at) };
 }
 
 /** Copies an FleState with some fields replaced (literal copy, as patchServer). */
