@@ -36,9 +36,9 @@ export function basicClientProgram(servers: readonly NodeId[], requestTimeoutMs:
   };
 }
 
-/** Copies a client with some fields replaced (protocol/patch.ts: a spread would cost ten times more). */
-function patchClient(c: BasicClient, p: Partial<Pick<BasicClient, 'serverIndex' | 'xid' | 'pending' | 'lastZxidSeen' | 'heard'>>): BasicClient {
-  const next: Mutable<BasicClient> = {
+/** A writable copy of a client, field by field (protocol/patch.ts: a spread would cost ten times more). */
+function copyClient(c: BasicClient): Mutable<BasicClient> {
+  return {
     id: c.id,
     servers: c.servers,
     serverIndex: c.serverIndex,
@@ -49,7 +49,11 @@ function patchClient(c: BasicClient, p: Partial<Pick<BasicClient, 'serverIndex' 
     requestTimeoutUs: c.requestTimeoutUs,
     pendingMax: c.pendingMax,
   };
-  return applyPatch<BasicClient>(next, p);
+}
+
+/** Copies a client with some fields replaced. */
+function patchClient(c: BasicClient, p: Partial<Pick<BasicClient, 'serverIndex' | 'xid' | 'pending' | 'lastZxidSeen' | 'heard'>>): BasicClient {
+  return applyPatch<BasicClient>(copyClient(c), p);
 }
 
 function server(c: BasicClient): NodeId {
@@ -96,14 +100,23 @@ function invoke(c: BasicClient, op: unknown, fx: Fx): BasicClient {
     return patchClient(c, { xid });
   }
   fx.send(to, { type: 'CLIENT_REQUEST', xid, op, lastZxidSeen: c.lastZxidSeen });
-  return patchClient(c, { xid, pending: [...c.pending, { xid, op }], heard: c.pending.length === 0 ? true : c.heard });
+  // Every operation passes here and through onReply: written directly rather than patched.
+  const next = copyClient(c);
+  next.xid = xid;
+  next.pending = [...c.pending, { xid, op }];
+  if (c.pending.length === 0) next.heard = true;
+  return next;
 }
 
 function onReply(c: BasicClient, xid: number, ok: boolean, result: unknown, zxid: Zxid, error: string | undefined, fx: Fx): BasicClient {
   const head = c.pending[0];
   if (head === undefined || head.xid !== xid) return disconnect(c, `xid out of order: got ${xid}, expected ${head?.xid}`, fx);
   fx.observe({ kind: 'complete', client: c.id, xid, outcome: ok ? 'ok' : 'fail', result: error === undefined ? result : { error }, zxid, server: server(c) });
-  return patchClient(c, { pending: c.pending.slice(1), lastZxidSeen: Math.max(c.lastZxidSeen, zxid), heard: true });
+  const next = copyClient(c);
+  next.pending = c.pending.slice(1);
+  next.lastZxidSeen = Math.max(c.lastZxidSeen, zxid);
+  next.heard = true;
+  return next;
 }
 
 /** Every pending operation ends as CONNECTIONLOSS: it may or may not have taken effect. */

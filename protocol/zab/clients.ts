@@ -4,7 +4,7 @@
 import type { NodeId } from '../program.js';
 import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
-import { patchServer, type PendingClientOp, type ZabServer } from './state.js';
+import { copyServer, patchServer, type PendingClientOp, type ZabServer } from './state.js';
 import type { Txn } from './txn.js';
 import { afterZkApply, closeServiceConnections, isZkServer } from '../service/server.js';
 
@@ -44,7 +44,10 @@ export function acceptClientRequest(
     fx.send(client, { type: 'CLIENT_REPLY', xid, ok: true, result: s.sm.read(s.state, op), zxid: s.lastProcessedZxid });
     return { server: clients === s.clients ? s : patchServer(s, { clients }), forwardWrite: false };
   }
-  return { server: patchServer(s, { clients, pending: [...s.pending, entry] }), forwardWrite: write };
+  const next = copyServer(s);
+  next.clients = clients;
+  next.pending = [...s.pending, entry];
+  return { server: next, forwardWrite: write };
 }
 
 /** The committed txn that a client of ours asked for was applied: answer it, then what waited on it. */
@@ -63,14 +66,14 @@ export function replyToClient(s: ZabServer, txn: Txn, result: unknown, fx: Fx): 
   const pending = s.pending.slice();
   const p = pending[at] as PendingClientOp;
   pending[at] = { client: p.client, xid: p.xid, op: p.op, write: p.write, done: true, result, zxid: txn.zxid };
-  return drainClient(patchServer(s, { pending }), origin.client, fx);
+  return drainClient(s, pending, origin.client, fx);
 }
 
-/** Answers the client's queue front to back while its head is done (or is a read). */
-function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
+/** Answers the client's queue (in `pending`, the server's new list) front to back while its head is done (or is a read). */
+function drainClient(s: ZabServer, pending: readonly PendingClientOp[], client: NodeId, fx: Fx): ZabServer {
   const keep: PendingClientOp[] = [];
   let blocked = false;
-  for (const p of s.pending) {
+  for (const p of pending) {
     if (p.client !== client || blocked) {
       keep.push(p);
       continue;
@@ -87,7 +90,9 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
       fx.send(client, { type: 'CLIENT_REPLY', xid: p.xid, ok: true, result: s.sm.read(s.state, p.op), zxid: s.lastProcessedZxid });
     }
   }
-  return patchServer(s, { pending: keep });
+  const next = copyServer(s);
+  next.pending = keep;
+  return next;
 }
 
 function isErrorResult(result: unknown): boolean {

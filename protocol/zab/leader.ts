@@ -12,7 +12,7 @@ import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './his
 import type { QuorumPacket } from './messages.js';
 import { afterApply } from './clients.js';
 import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
-import { patchHandler, patchLeader, patchServer, takeBatch, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer } from './state.js';
+import { copyLeader, copyServer, patchHandler, patchLeader, patchServer, takeBatch, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer } from './state.js';
 import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
@@ -26,7 +26,9 @@ export function leaderOf(s: ZabServer): LeaderState {
 }
 
 function withLeader(s: ZabServer, patch: Partial<LeaderState>): ZabServer {
-  return patchServer(s, { leader: patchLeader(leaderOf(s), patch) });
+  const next = copyServer(s);
+  next.leader = patchLeader(leaderOf(s), patch);
+  return next;
 }
 
 function setHandler(s: ZabServer, h: LearnerHandler | undefined, sid: NodeId): ZabServer {
@@ -383,13 +385,16 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     if (h.observer && !hasMutant(s.config, 'count-observer-acks')) continue;
     fx.send(h.sid, { type: 'PROPOSAL', txn });
   }
-  const leader = patchLeader(l, {
-    lastProposed: zxid,
-    prepState,
-    outstanding: [...l.outstanding, { txn, acks: [] }],
-    selfAckBatches: queuePush(l.selfAckBatches, { token, zxids: [zxid] }),
-  });
-  return patchServer(s, { log: appended.log, fsyncToken: token, leader });
+  const leader = copyLeader(l);
+  leader.lastProposed = zxid;
+  leader.prepState = prepState;
+  leader.outstanding = [...l.outstanding, { txn, acks: [] }];
+  leader.selfAckBatches = queuePush(l.selfAckBatches, { token, zxids: [zxid] });
+  const next = copyServer(s);
+  next.log = appended.log;
+  next.fsyncToken = token;
+  next.leader = leader;
+  return next;
 }
 
 /** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */
@@ -424,7 +429,11 @@ function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
   if (o.acks.includes(sid)) return s;
   const outstanding = l.outstanding.slice();
   outstanding[at] = { txn: o.txn, acks: [...o.acks, sid] };
-  let next = withLeader(s, { outstanding });
+  const leader = copyLeader(l);
+  leader.outstanding = outstanding;
+  const acked = copyServer(s);
+  acked.leader = leader;
+  let next: ZabServer = acked;
   for (;;) {
     const head = leaderOf(next).outstanding[0];
     if (head === undefined || !canCommit(next, head)) return next;
@@ -456,14 +465,17 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   }
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  let next: ZabServer = patchServer(s, {
-    state: applied.state,
-    applied: index + 1,
-    committed: index + 1,
-    lastProcessedZxid: txn.zxid,
-    leader: patchLeader(l, { outstanding: rest, lastCommitted: txn.zxid, prepState: smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid) }),
-  });
-  next = afterApply(next, txn, applied.result, fx);
+  const leader = copyLeader(l);
+  leader.outstanding = rest;
+  leader.lastCommitted = txn.zxid;
+  leader.prepState = smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid);
+  const committed = copyServer(s);
+  committed.state = applied.state;
+  committed.applied = index + 1;
+  committed.committed = index + 1;
+  committed.lastProcessedZxid = txn.zxid;
+  committed.leader = leader;
+  const next = afterApply(committed, txn, applied.result, fx);
   return drainQueued(next, fx);
 }
 

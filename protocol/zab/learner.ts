@@ -12,7 +12,7 @@ import { appendTxn, lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
 import { afterApply } from './clients.js';
 import { onRevalidateReply, onSyncReply, takeTouches } from '../service/server.js';
-import { patchLearner, patchServer, takeBatch, type LearnerState, type ZabServer } from './state.js';
+import { copyLearner, copyServer, patchLearner, patchServer, takeBatch, type LearnerState, type ZabServer } from './state.js';
 import { queueEmpty, queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
@@ -24,7 +24,9 @@ export function learnerOf(s: ZabServer): LearnerState {
 }
 
 function withLearner(s: ZabServer, patch: Partial<LearnerState>): ZabServer {
-  return patchServer(s, { learner: patchLearner(learnerOf(s), patch) });
+  const next = copyServer(s);
+  next.learner = patchLearner(learnerOf(s), patch);
+  return next;
 }
 
 function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {
@@ -295,12 +297,19 @@ function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   return patchServer(s, { log: appended.log });
 }
 
-function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null): ZabServer {
+function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState | null = null): ZabServer {
   const index = s.applied;
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
-  if (fx === null) return patchServer(s, { state: applied.state, applied: index + 1, lastProcessedZxid: txn.zxid });
+  // One copy of the server, written directly: this runs for every txn on every learner.
+  const next = copyServer(s);
+  next.state = applied.state;
+  next.applied = index + 1;
+  next.lastProcessedZxid = txn.zxid;
+  if (learner !== null) next.learner = learner;
+  if (fx === null) return next;
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  return afterApply(patchServer(s, { state: applied.state, applied: index + 1, lastProcessedZxid: txn.zxid, committed: index + 1 }), txn, applied.result, fx);
+  next.committed = index + 1;
+  return afterApply(next, txn, applied.result, fx);
 }
 
 function nextToken(s: ZabServer): [ZabServer, number] {
@@ -520,12 +529,14 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   fx.persist(appended.write);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
-  const learner = patchLearner(l, {
-    lastQueued: txn.zxid,
-    pendingTxns: queuePush(l.pendingTxns, txn),
-    ackBatches: queuePush(l.ackBatches, { token, zxids: [txn.zxid] }),
-  });
-  const next = patchServer(s, { log: appended.log, fsyncToken: token, learner });
+  const learner = copyLearner(l);
+  learner.lastQueued = txn.zxid;
+  learner.pendingTxns = queuePush(l.pendingTxns, txn);
+  learner.ackBatches = queuePush(l.ackBatches, { token, zxids: [txn.zxid] });
+  const next = copyServer(s);
+  next.log = appended.log;
+  next.fsyncToken = token;
+  next.learner = learner;
   if (hasMutant(s.config, 'follower-applies-locally')) {
     // Planted mistake: apply (and serve) before the leader commits.
     return withLearner(applyTxn(next, txn, fx), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
@@ -546,7 +557,10 @@ function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} but next pending is ${formatZxid(head.zxid)}` });
     return shutdown(s, `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`, fx);
   }
-  return withLearner(applyTxn(s, head, fx), { pendingTxns: queueShift(l.pendingTxns) });
+  // The learner's queue moves first (applying never touches it), so the step copies the server once.
+  const learner = copyLearner(l);
+  learner.pendingTxns = queueShift(l.pendingTxns);
+  return applyTxn(s, head, fx, learner);
 }
 
 /** Observers learn committed txns by INFORM: log and apply at once. */
@@ -569,7 +583,10 @@ export function onLearnerFsynced(s: ZabServer, token: number, fx: Fx): ZabServer
   if (l.blockedOn === token) return onNewLeaderFsynced(s, fx);
   const taken = takeBatch(l.ackBatches, token);
   if (taken === null) return s;
-  const next = withLearner(s, { ackBatches: taken.rest });
+  const learner = copyLearner(l);
+  learner.ackBatches = taken.rest;
+  const next = copyServer(s);
+  next.learner = learner;
   if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return next;
   for (const zxid of taken.batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
   return next;
