@@ -1,6 +1,7 @@
 // `npm run bench [-- --json]`: every speed figure zabsim reports comes from here, never from a
 // timed test. Each group of figures runs in a fresh process (sim/bench/figure.ts), one after the
-// other, so no figure inherits another's JIT profile or heap.
+// other, so no figure inherits another's JIT profile or heap. They get this process's Node flags:
+// the young generation the CLI runs with (sim/cli/launch.mjs), so the figures are the CLI's speed.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { FIGURE_GROUPS } from './figure.js';
@@ -23,7 +24,7 @@ const TITLES: Record<(typeof FIGURE_GROUPS)[number], string> = {
 const result: Record<string, unknown> = {};
 for (const group of FIGURE_GROUPS) {
   log(`${TITLES[group]} ...`);
-  const r = spawnSync(process.execPath, [LAUNCH, FIGURE, group], { encoding: 'utf8', stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'] });
+  const r = spawnSync(process.execPath, [...process.execArgv, LAUNCH, FIGURE, group], { encoding: 'utf8', stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'] });
   if (r.status !== 0) {
     process.stderr.write(`bench: the ${group} figures failed (exit ${r.status})\n${r.stderr ?? ''}`);
     process.exit(4);

@@ -2,7 +2,9 @@
 // the way the CLI runs, as a cached bundle; the entry then sees itself as process.argv[1].
 import { resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './launch.mjs';
+import { ensureYoungGeneration, launch } from './launch.mjs';
+
+ensureYoungGeneration();
 
 const entry = process.argv[2];
 if (entry === undefined) {

@@ -1,5 +1,6 @@
 // Proves the CLI launcher runs the current sources: the cached bundle is rebuilt when an input
-// changes (even to the same size), and each bundled module keeps its own import.meta.url.
+// changes (even to the same size), and each bundled module keeps its own import.meta.url; and that
+// every launch runs with zabsim's young generation, started with the flag or not, exit code kept.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,18 @@ describe('sim/cli/launch.mjs', () => {
     const later = new Date(Date.now() + 5_000);
     utimesSync(helper, later, later);
     expect(run(entry).stdout.trim()).toBe('BBBB');
+  }, 60_000);
+
+  test('a process started without the young-generation flag runs again with it, keeping argv and exit code', () => {
+    writeFileSync(entry, "console.log(JSON.stringify({ execArgv: process.execArgv, argv: process.argv.slice(2) }));\nprocess.exitCode = 3;\n");
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    delete env['ZABSIM_LOADER'];
+    const plain = spawnSync(process.execPath, [RUN_TS, entry, 'a', 'b'], { cwd: ROOT, encoding: 'utf8', env });
+    expect(plain.status).toBe(3);
+    expect(JSON.parse(plain.stdout)).toEqual({ execArgv: ['--max-semi-space-size=64'], argv: ['a', 'b'] });
+    // Given the flag (as the npm scripts do), it runs once, with the caller's value.
+    const given = spawnSync(process.execPath, ['--max-semi-space-size=32', RUN_TS, entry], { cwd: ROOT, encoding: 'utf8', env });
+    expect(JSON.parse(given.stdout).execArgv).toEqual(['--max-semi-space-size=32']);
   }, 60_000);
 
   test('a missing entry is a usage error', () => {
