@@ -2,6 +2,10 @@
 // makes ties break in insertion order, so two events at the same virtual microsecond always run in
 // the same order. Reordering is only ever an explicit decision (a different delay), never an
 // accident of iteration order.
+//
+// The keys live in two typed arrays beside the events rather than only on the event objects: a
+// sift compares keys at every level, and reading them from pooled event objects scattered over
+// the heap was a cache miss per comparison (the child comparison alone was 2% of a broadcast run).
 
 export interface Scheduled {
   t: number;
@@ -9,59 +13,91 @@ export interface Scheduled {
 }
 
 export class EventHeap<E extends Scheduled> {
-  private items: E[] = [];
+  private items: (E | undefined)[] = [];
+  private times = new Float64Array(256);
+  private seqs = new Float64Array(256);
+  private count = 0;
   private nextSeq = 0;
 
   get size(): number {
-    return this.items.length;
+    return this.count;
   }
 
   /** Stamps the event with the next sequence number and inserts it. */
   push(event: E): void {
-    event.seq = this.nextSeq++;
+    const seq = this.nextSeq++;
+    event.seq = seq;
+    if (this.count === this.times.length) this.grow();
+    const times = this.times;
+    const seqs = this.seqs;
     const items = this.items;
-    let i = items.length;
-    items.push(event);
+    const t = event.t;
+    let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = items[parent] as E;
-      if (p.t < event.t || (p.t === event.t && p.seq < event.seq)) break;
-      items[i] = p;
+      const pt = times[parent] as number;
+      if (pt < t || (pt === t && (seqs[parent] as number) < seq)) break;
+      times[i] = pt;
+      seqs[i] = seqs[parent] as number;
+      items[i] = items[parent];
       i = parent;
     }
+    times[i] = t;
+    seqs[i] = seq;
     items[i] = event;
   }
 
   peek(): E | undefined {
-    return this.items[0];
+    return this.count === 0 ? undefined : this.items[0];
   }
 
   pop(): E | undefined {
+    const n = this.count;
+    if (n === 0) return undefined;
     const items = this.items;
+    const times = this.times;
+    const seqs = this.seqs;
     const top = items[0];
-    if (top === undefined) return undefined;
-    const last = items.pop() as E;
-    const n = items.length;
-    if (n === 0) return top;
+    const m = n - 1;
+    this.count = m;
+    const last = items[m];
+    const lt = times[m] as number;
+    const ls = seqs[m] as number;
+    items[m] = undefined; // no reference kept to a popped event
+    if (m === 0) return top;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let c = l;
-      let child = items[l] as E;
-      if (r < n) {
-        const right = items[r] as E;
-        if (right.t < child.t || (right.t === child.t && right.seq < child.seq)) {
+      let c = 2 * i + 1;
+      if (c >= m) break;
+      let ct = times[c] as number;
+      let cs = seqs[c] as number;
+      const r = c + 1;
+      if (r < m) {
+        const rt = times[r] as number;
+        if (rt < ct || (rt === ct && (seqs[r] as number) < cs)) {
           c = r;
-          child = right;
+          ct = rt;
+          cs = seqs[r] as number;
         }
       }
-      if (last.t < child.t || (last.t === child.t && last.seq < child.seq)) break;
-      items[i] = child;
+      if (lt < ct || (lt === ct && ls < cs)) break;
+      times[i] = ct;
+      seqs[i] = cs;
+      items[i] = items[c];
       i = c;
     }
+    times[i] = lt;
+    seqs[i] = ls;
     items[i] = last;
     return top;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    this.times = times;
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
   }
 }

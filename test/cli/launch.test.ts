@@ -44,7 +44,7 @@ describe('sim/cli/launch.mjs', () => {
 
   test('a process started without the young-generation flag runs again with it, keeping argv and exit code', () => {
     writeFileSync(entry, "console.log(JSON.stringify({ execArgv: process.execArgv, argv: process.argv.slice(2) }));\nprocess.exitCode = 3;\n");
-    const env = { ...process.env, NODE_OPTIONS: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
     delete env['ZABSIM_LOADER'];
     const plain = spawnSync(process.execPath, [RUN_TS, entry, 'a', 'b'], { cwd: ROOT, encoding: 'utf8', env });
     expect(plain.status).toBe(3);
