@@ -91,23 +91,39 @@ function withSlot<V>(slots: readonly Slot<V>[], index: number, slot: Slot<V>): S
   return copy;
 }
 
-/** Returns the new slot, and whether a key was added (rather than replaced). */
-function setIn<V>(slot: Slot<V>, shift: number, leaf: Leaf<V>): [Slot<V>, boolean] {
+/** Set by setIn when the key was added rather than replaced (Immutable.js's didChangeSize box). */
+interface Added {
+  value: boolean;
+}
+
+/**
+ * Returns the new slot (the same one when nothing changed), and marks `added` when the key was
+ * new. One box per mapSet rather than a [slot, added] pair per trie level: this runs on every
+ * write a state machine applies.
+ */
+function setIn<V>(slot: Slot<V>, shift: number, leaf: Leaf<V>, added: Added): Slot<V> {
   switch (slot.kind) {
     case 'leaf': {
-      if (slot.key === leaf.key) return [slot.value === leaf.value ? slot : leaf, false];
-      if (slot.hash === leaf.hash) return [{ kind: 'collision', hash: leaf.hash, leaves: [slot, leaf] }, true];
-      return [mergeSlots(slot, leaf, shift), true];
+      if (slot.key === leaf.key) return slot.value === leaf.value ? slot : leaf;
+      added.value = true;
+      if (slot.hash === leaf.hash) return { kind: 'collision', hash: leaf.hash, leaves: [slot, leaf] };
+      return mergeSlots(slot, leaf, shift);
     }
     case 'collision': {
-      if (slot.hash !== leaf.hash) return [mergeSlots(slot, leaf, shift), true];
+      if (slot.hash !== leaf.hash) {
+        added.value = true;
+        return mergeSlots(slot, leaf, shift);
+      }
       const index = slot.leaves.findIndex((l) => l.key === leaf.key);
-      if (index < 0) return [{ kind: 'collision', hash: slot.hash, leaves: [...slot.leaves, leaf] }, true];
+      if (index < 0) {
+        added.value = true;
+        return { kind: 'collision', hash: slot.hash, leaves: [...slot.leaves, leaf] };
+      }
       const old = slot.leaves[index];
-      if (old !== undefined && old.value === leaf.value) return [slot, false];
+      if (old !== undefined && old.value === leaf.value) return slot;
       const leaves = slot.leaves.slice();
       leaves[index] = leaf;
-      return [{ kind: 'collision', hash: slot.hash, leaves }, false];
+      return { kind: 'collision', hash: slot.hash, leaves };
     }
     case 'branch': {
       const bit = 1 << fragment(leaf.hash, shift);
@@ -115,13 +131,14 @@ function setIn<V>(slot: Slot<V>, shift: number, leaf: Leaf<V>): [Slot<V>, boolea
       if ((slot.bitmap & bit) === 0) {
         const slots = slot.slots.slice();
         slots.splice(index, 0, leaf);
-        return [{ kind: 'branch', bitmap: slot.bitmap | bit, slots }, true];
+        added.value = true;
+        return { kind: 'branch', bitmap: slot.bitmap | bit, slots };
       }
       const child = slot.slots[index];
       if (child === undefined) throw new Error('hamt: bitmap and slots disagree');
-      const [next, added] = setIn(child, shift + BITS, leaf);
-      if (next === child) return [slot, false];
-      return [{ kind: 'branch', bitmap: slot.bitmap, slots: withSlot(slot.slots, index, next) }, added];
+      const next = setIn(child, shift + BITS, leaf, added);
+      if (next === child) return slot;
+      return { kind: 'branch', bitmap: slot.bitmap, slots: withSlot(slot.slots, index, next) };
     }
   }
 }
@@ -129,9 +146,10 @@ function setIn<V>(slot: Slot<V>, shift: number, leaf: Leaf<V>): [Slot<V>, boolea
 export function mapSet<V>(map: PersistentMap<V>, key: string, value: V): PersistentMap<V> {
   const leaf: Leaf<V> = { kind: 'leaf', hash: hashKey(key), key, value };
   if (map.root === null) return { size: 1, root: leaf };
-  const [root, added] = setIn(map.root, 0, leaf);
+  const added: Added = { value: false };
+  const root = setIn(map.root, 0, leaf, added);
   if (root === map.root) return map;
-  return { size: added ? map.size + 1 : map.size, root };
+  return { size: added.value ? map.size + 1 : map.size, root };
 }
 
 /** Returns the new slot (null when emptied), or the same slot when the key was absent. */
