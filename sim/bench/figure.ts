@@ -22,7 +22,7 @@ export async function measure(group: FigureGroup, log: (text: string) => void): 
     }
     case 'broadcast': {
       const b = broadcastEventsPerSec();
-      return { broadcastEventsPerSec: b.eventsPerSec, broadcastTxnsPerSec: b.txnsPerSec };
+      return { broadcastEventsPerSec: b.eventsPerSec, broadcastTxnsPerSec: b.txnsPerSec, broadcastEventsPerSecRuns: b.runs };
     }
     case 'default-run':
       return { simToWallRatio: simToWallRatio() };
