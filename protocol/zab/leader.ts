@@ -9,7 +9,7 @@ import { appendTxn } from './disk.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
-import type { QuorumPacket } from './messages.js';
+import type { QuorumPacket, ZabMessage } from './messages.js';
 import { afterApply } from './clients.js';
 import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
 import { copyLeader, copyServer, patchHandler, patchLeader, patchServer, takeBatch, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer } from './state.js';
@@ -380,10 +380,13 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
   fx.persist(appended.write);
   fx.fsync(token);
   fx.observe({ kind: 'propose', zxid, epoch: l.epoch, committedCount: s.committed });
+  // One message object for every learner: messages are immutable data, like the packet the
+  // leader serializes once into each LearnerHandler's queue.
+  const proposal: ZabMessage = { type: 'PROPOSAL', txn };
   for (const h of l.handlers) {
     if (h === undefined || !h.forwarding) continue;
     if (h.observer && !hasMutant(s.config, 'count-observer-acks')) continue;
-    fx.send(h.sid, { type: 'PROPOSAL', txn });
+    fx.send(h.sid, proposal);
   }
   const leader = copyLeader(l);
   leader.lastProposed = zxid;
@@ -458,10 +461,12 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   const index = s.applied;
   if (s.applied !== s.committed) assert(false, 'leader applied state runs ahead of its commits');
   if (txnAt(s, index)?.zxid !== txn.zxid) assert(false, `leader commits ${formatZxid(txn.zxid)} but its log has another txn at ${index}`);
+  let commit: ZabMessage | null = null;
+  let inform: ZabMessage | null = null;
   for (const h of l.handlers) {
     if (h === undefined || !h.forwarding) continue;
-    if (h.observer) fx.send(h.sid, { type: 'INFORM', txn });
-    else fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
+    if (h.observer) fx.send(h.sid, (inform ??= { type: 'INFORM', txn }));
+    else fx.send(h.sid, (commit ??= { type: 'COMMIT', zxid: txn.zxid }));
   }
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
