@@ -7,6 +7,7 @@
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { KernelObserver } from '../kernel/kernel.js';
+import { OpenTable } from './open-table.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryHeader, ZkHistoryOp, ZkOp, ZkOutcome, ZkResult, ZkSessionState, ZkWatchType } from './types.js';
 
 export type CompleteObservation = Extract<ZabObservation, { kind: 'complete' }>;
@@ -26,54 +27,6 @@ interface Open {
   readonly op: ZkOp;
   readonly command: unknown;
   readonly invokeUs: number;
-  /** Where it sorts among open ops: the id of the first op opened under its (client, xid) key. */
-  readonly order: number;
-}
-
-/**
- * Open ops by client, then xid: two small-integer keys (one key client * 2^32 + xid would be a heap
- * number, allocated and hashed for every client operation).
- */
-class OpenOps {
-  private readonly byClient = new Map<number, Map<number, Open>>();
-  private lastClient = -1;
-  private lastMap: Map<number, Open> | null = null;
-
-  private of(client: number, create: boolean): Map<number, Open> | null {
-    if (client === this.lastClient) return this.lastMap;
-    let map = this.byClient.get(client);
-    if (map === undefined) {
-      if (!create) return null;
-      map = new Map();
-      this.byClient.set(client, map);
-    }
-    this.lastClient = client;
-    this.lastMap = map;
-    return map;
-  }
-
-  /** Opens `inv`; one still open under the same key is replaced but keeps its place in `all()`. */
-  set(client: number, xid: number, inv: Open): void {
-    const map = this.of(client, true)!;
-    const before = map.get(xid);
-    map.set(xid, before === undefined ? inv : { ...inv, order: before.order });
-  }
-
-  /** Removes and returns the open op, if any. */
-  take(client: number, xid: number): Open | undefined {
-    const map = this.of(client, false);
-    if (map === null) return undefined;
-    const inv = map.get(xid);
-    if (inv !== undefined) map.delete(xid);
-    return inv;
-  }
-
-  /** Every open op, in the order its key was first opened (as one Map keyed by both would iterate). */
-  all(): Open[] {
-    const out: Open[] = [];
-    for (const map of this.byClient.values()) for (const inv of map.values()) out.push(inv);
-    return out.sort((a, b) => a.order - b.order);
-  }
 }
 
 export class HistoryRecorder implements KernelObserver {
@@ -83,7 +36,9 @@ export class HistoryRecorder implements KernelObserver {
   /** Finished ops by id (holes while an op is open). */
   private readonly ops: (ZkHistoryOp | undefined)[] = [];
   private readonly events: ZkHistoryEvent[] = [];
-  private readonly open = new OpenOps();
+  /** Open ops' ids by (client, xid), and their invocations by id (released at completion). */
+  private readonly open = new OpenTable();
+  private readonly invocations: (Open | undefined)[] = [];
   private seq = 0;
 
   constructor(adapter: HistoryAdapter, meta: Record<string, unknown> = {}, sink: ((line: string) => void) | null = null) {
@@ -106,12 +61,17 @@ export class HistoryRecorder implements KernelObserver {
         if (op === null) return;
         const id = this.ops.length;
         this.ops.push(undefined);
-        this.open.set(o.client, o.xid, { id, client: o.client, session: o.session ?? null, server: o.server, op, command: o.op, invokeUs: nowUs, order: id });
+        this.invocations.push({ id, client: o.client, session: o.session ?? null, server: o.server, op, command: o.op, invokeUs: nowUs });
+        // One still open under the same key is replaced (it stays a hole) but keeps its place in `entries()`.
+        const replaced = this.open.set(o.client, o.xid, id);
+        if (replaced !== undefined) this.invocations[replaced] = undefined;
         return;
       }
       case 'complete': {
-        const inv = this.open.take(o.client, o.xid);
-        if (inv === undefined) return;
+        const id = this.open.take(o.client, o.xid);
+        if (id === undefined) return;
+        const inv = this.invocations[id]!;
+        this.invocations[id] = undefined;
         const seq = this.seq++;
         const c = this.adapter.complete(inv.command, inv.op, o);
         const session = o.session !== undefined && o.session !== 0 ? o.session : inv.session === 0 ? null : inv.session;
@@ -154,7 +114,8 @@ export class HistoryRecorder implements KernelObserver {
       const done = this.ops[i];
       if (done !== undefined) ops[i] = done;
     }
-    for (const inv of this.open.all()) {
+    for (const { value } of this.open.entries()) {
+      const inv = this.invocations[value]!;
       ops[inv.id] = { kind: 'op', id: inv.id, client: inv.client, session: inv.session === 0 ? null : inv.session, server: inv.server, op: inv.op, invokeUs: inv.invokeUs, completeUs: null, outcome: 'info', result: null, zxid: null };
     }
     return this.events.length === 0 ? { header: this.header, ops } : { header: this.header, ops, events: [...this.events] };
@@ -163,7 +124,8 @@ export class HistoryRecorder implements KernelObserver {
   /** Streams the ops still open as "info" lines (call once, at the end of a streamed run). */
   flushOpen(): void {
     if (this.sink === null) return;
-    for (const inv of this.open.all()) {
+    for (const { value } of this.open.entries()) {
+      const inv = this.invocations[value]!;
       this.sink(JSON.stringify({ kind: 'op', id: inv.id, client: inv.client, session: inv.session === 0 ? null : inv.session, server: inv.server, op: inv.op, invokeUs: inv.invokeUs, completeUs: null, outcome: 'info', result: null, zxid: null }));
     }
   }

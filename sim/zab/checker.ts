@@ -42,6 +42,134 @@ function diskHolds(disk: ZabDisk, zxid: Zxid): boolean {
 /** A committed index whose txn no observation has named yet (it arrived inside a snapshot). */
 const UNKNOWN = -1;
 
+/**
+ * Voter ACKs delivered to leaders, by zxid, in arrival order (each voter once). With at most 7
+ * voters a zxid's ACKs fit one int32: 3 bits per ACK in arrival order (the voter's place in the
+ * config, from 1), then one bit per voter; each epoch keeps them in an Int32Array indexed by the
+ * counter, so an ACK allocates nothing and a txn's ACKs cost one slot, also after the commit has
+ * cleared them and late ACKs fill it again. More voters, or a zxid off the dense grid: lists.
+ */
+export class AckTable {
+  private readonly voters: readonly NodeId[];
+  /** The 1-based digit of each voter id; 0 for other ids. */
+  private readonly digit: number[] = [];
+  private readonly packed: boolean;
+  private readonly maskShift: number;
+  private readonly epochs = new Map<number, Int32Array>();
+  /** The epoch used last: its first zxid (NaN: none) and its slots; see ZxidMap. */
+  private lastBase = Number.NaN;
+  private lastSlots: Int32Array = new Int32Array(0);
+  /** Lists, for zxids off the grid or when the ACKs do not pack. */
+  private readonly lists = new ZxidMap<NodeId[]>();
+
+  constructor(voters: readonly NodeId[]) {
+    const distinct: NodeId[] = [];
+    for (const sid of voters) if (!distinct.includes(sid)) distinct.push(sid);
+    this.voters = distinct;
+    distinct.forEach((sid, i) => (this.digit[sid] = i + 1));
+    this.packed = distinct.length <= 7;
+    this.maskShift = 3 * distinct.length;
+  }
+
+  /** The zxid's counter when it lies in the epoch used last, within its slots; else -1. */
+  private inLast(zxid: Zxid): number {
+    const counter = zxid - this.lastBase;
+    return counter >= 0 && counter < this.lastSlots.length && (counter | 0) === counter ? counter : -1;
+  }
+
+  /** The slots of the zxid's epoch when it packs (made, or grown to hold it, when `create`), else null. */
+  private slotsOf(zxid: Zxid, create: boolean): Int32Array | null {
+    if (!(zxid >= 0 && zxid <= Number.MAX_SAFE_INTEGER && Math.floor(zxid) === zxid)) return null;
+    const counter = zxid >>> 0;
+    if (counter > DENSE_COUNTER_MAX) return null;
+    const epoch = (zxid - counter) / EPOCH;
+    let slots = this.epochs.get(epoch);
+    if (slots === undefined) {
+      if (!create) return null;
+      slots = new Int32Array(Math.min(Math.max(1024, counter + 1), DENSE_COUNTER_MAX + 1));
+      this.epochs.set(epoch, slots);
+    }
+    if (counter >= slots.length) {
+      if (!create) return slots;
+      const grown = new Int32Array(Math.min(Math.max(slots.length * 2, counter + 1), DENSE_COUNTER_MAX + 1));
+      grown.set(slots);
+      this.epochs.set(epoch, grown);
+      slots = grown;
+    }
+    this.lastBase = epoch * EPOCH;
+    this.lastSlots = slots;
+    return slots;
+  }
+
+  /** Records an ACK from voter `sid` (a repeated one is ignored). */
+  add(zxid: Zxid, sid: NodeId): void {
+    let counter = this.packed ? this.inLast(zxid) : -1;
+    let slots = this.lastSlots;
+    if (counter < 0) {
+      const found = this.packed ? this.slotsOf(zxid, true) : null;
+      if (found === null) {
+        const list = this.lists.get(zxid);
+        if (list === undefined) this.lists.set(zxid, [sid]);
+        else if (!list.includes(sid)) list.push(sid);
+        return;
+      }
+      slots = found;
+      counter = zxid >>> 0;
+    }
+    const code = slots[counter]!;
+    const d = this.digit[sid]!;
+    const bit = 1 << (this.maskShift + d - 1);
+    if ((code & bit) !== 0) return;
+    slots[counter] = code | bit | (d << (3 * popcount(code >>> this.maskShift)));
+  }
+
+  /** Writes the ACKs of `zxid`, in arrival order, into `into` and returns how many (0: none). */
+  read(zxid: Zxid, into: NodeId[]): number {
+    let code = 0;
+    const last = this.packed ? this.inLast(zxid) : -1;
+    if (last >= 0) code = this.lastSlots[last]!;
+    else {
+      const slots = this.packed ? this.slotsOf(zxid, false) : null;
+      if (slots === null) {
+        const list = this.lists.get(zxid);
+        if (list === undefined) return 0;
+        for (let i = 0; i < list.length; i++) into[i] = list[i]!;
+        return list.length;
+      }
+      const counter = zxid >>> 0;
+      code = counter < slots.length ? slots[counter]! : 0;
+    }
+    const n = popcount(code >>> this.maskShift);
+    for (let i = 0; i < n; i++) into[i] = this.voters[((code >>> (3 * i)) & 7) - 1]!;
+    return n;
+  }
+
+  delete(zxid: Zxid): void {
+    const last = this.packed ? this.inLast(zxid) : -1;
+    if (last >= 0) {
+      this.lastSlots[last] = 0;
+      return;
+    }
+    const slots = this.packed ? this.slotsOf(zxid, false) : null;
+    if (slots === null) {
+      this.lists.delete(zxid);
+      return;
+    }
+    const counter = zxid >>> 0;
+    if (counter < slots.length) slots[counter] = 0;
+  }
+}
+
+const EPOCH = 4_294_967_296;
+/** Counters up to this are slots of their epoch's array; larger ones (never seen in a run) go to lists. */
+const DENSE_COUNTER_MAX = 1 << 22;
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x; v !== 0; v &= v - 1) n++;
+  return n;
+}
+
 export interface Violation {
   readonly checker: string;
   readonly atUs: number;
@@ -63,10 +191,13 @@ export class ZabChecker implements KernelObserver {
   private anyProposed = false;
   private readonly epochLeader = new Map<number, NodeId>();
   /** Voter ACKs delivered to leaders, by zxid (NEWLEADER acks under <e,0>). */
-  private readonly acks = new ZxidMap<NodeId[]>();
+  private readonly acks: AckTable;
+  /** Scratch for reading a zxid's ACKs. */
+  private readonly acked: NodeId[] = [];
   /** Voter flags by node id, for the ACK filter (config.voters is a list). */
   private readonly voter: boolean[] = [];
-  private readonly committedCount = new Map<NodeId, number>();
+  /** Each server's committed count as last observed, by node id (-1 or a hole: unknown). */
+  private readonly committedCount: number[] = [];
   private readonly maxViolations = 100;
   private nowUs = 0;
 
@@ -75,6 +206,7 @@ export class ZabChecker implements KernelObserver {
     this.stateOf = stateOf;
     this.diskOf = diskOf;
     for (const sid of config.voters) this.voter[sid] = true;
+    this.acks = new AckTable(config.voters);
   }
 
   get committedLength(): number {
@@ -90,16 +222,20 @@ export class ZabChecker implements KernelObserver {
   }
 
   delivered(from: NodeId, to: NodeId, msg: unknown, nowUs: number): void {
-    const m = msg as ZabMessage;
-    if (m.type !== 'ACK' || this.voter[from] !== true) return;
+    // The voter test first: it is an array load, the type test a load from any message shape.
+    if (this.voter[from] !== true || (msg as ZabMessage).type !== 'ACK') return;
     this.nowUs = nowUs;
-    const list = this.acks.get(m.zxid);
-    if (list === undefined) this.acks.set(m.zxid, [from]);
-    else if (!list.includes(from)) list.push(from);
+    this.acks.add((msg as Extract<ZabMessage, { type: 'ACK' }>).zxid, from);
   }
 
   restarted(node: NodeId): void {
-    this.committedCount.delete(node);
+    this.committedCount[node] = -1;
+  }
+
+  /** The committed count last observed at `node`, or undefined. */
+  private knownCommitted(node: NodeId): number | undefined {
+    const known = this.committedCount[node];
+    return known === undefined || known < 0 ? undefined : known;
   }
 
   observe(node: NodeId, what: unknown, nowUs: number): void {
@@ -126,8 +262,8 @@ export class ZabChecker implements KernelObserver {
       case 'activated':
         return this.onActivated(node, o.epoch, o.count);
       case 'truncate': {
-        const known = this.committedCount.get(node);
-        if (known !== undefined && o.count < known) this.committedCount.set(node, o.count);
+        const known = this.knownCommitted(node);
+        if (known !== undefined && o.count < known) this.committedCount[node] = o.count;
         return;
       }
       case 'anomaly':
@@ -178,11 +314,11 @@ export class ZabChecker implements KernelObserver {
 
   private onCommit(node: NodeId, zxid: Zxid, index: number): void {
     const s = this.stateOf(node);
-    const known = this.committedCount.get(node);
+    const known = this.knownCommitted(node);
     if (known !== undefined && index !== known && index > known) {
       this.fail('prefix-consistency', node, `${node} committed index ${index} (${formatZxid(zxid)}) right after ${known}`);
     }
-    this.committedCount.set(node, index + 1);
+    this.committedCount[node] = index + 1;
     this.placeCommitted(node, index, zxid);
     // Integrity: the committed txn is the one its primary broadcast.
     const proposed = this.proposed.get(zxid);
@@ -224,7 +360,7 @@ export class ZabChecker implements KernelObserver {
   }
 
   private onCommittedTo(node: NodeId, zxid: Zxid, count: number): void {
-    this.committedCount.set(node, count);
+    this.committedCount[node] = count;
     if (count === 0) return;
     const s = this.stateOf(node);
     // Txns committed by activation (the initial history) enter the global sequence here.
@@ -277,7 +413,9 @@ export class ZabChecker implements KernelObserver {
       }
     }
     // Quorum commit for the initial history: a voter quorum acked NEWLEADER.
-    const ackers = [...(this.acks.get(makeZxid(epoch, 0)) ?? []), node];
+    const n = this.acks.read(makeZxid(epoch, 0), this.acked);
+    const ackers = this.acked.slice(0, n);
+    ackers.push(node);
     if (!isQuorum(this.config, ackers)) this.fail('quorum-commit', node, `epoch ${epoch} activated with NEWLEADER acks from {${ackers.join(',')}} only`);
   }
 
@@ -287,15 +425,16 @@ export class ZabChecker implements KernelObserver {
    * leader counts itself once its own disk holds it (zab-reference §6.4, ack-implies-durable).
    */
   private checkQuorumCommit(leader: NodeId, zxid: Zxid): void {
-    const acked = this.acks.get(zxid);
+    const scratch = this.acked;
+    const n = this.acks.read(zxid, scratch);
     // Count voters holding it until a quorum is reached (acks hold voters only); the list of
     // holders is built only for a violation's message.
     const need = (this.config.voters.length >> 1) + 1;
     let count = 0;
     let leaderAcked = false;
-    if (acked !== undefined) {
-      for (let i = 0; i < acked.length && count < need; i++) {
-        const sid = acked[i]!;
+    if (n > 0) {
+      for (let i = 0; i < n && count < need; i++) {
+        const sid = scratch[i]!;
         if (sid === leader) leaderAcked = true;
         if (diskHolds(this.diskOf(sid), zxid)) count++;
       }
@@ -306,6 +445,7 @@ export class ZabChecker implements KernelObserver {
     }
     if (!leaderAcked && this.voter[leader] === true && diskHolds(this.diskOf(leader), zxid)) count++;
     if (count < need) {
+      const acked = n === 0 ? undefined : scratch.slice(0, n);
       const holders = (acked ?? []).filter((sid) => diskHolds(this.diskOf(sid), zxid));
       if (!holders.includes(leader) && diskHolds(this.diskOf(leader), zxid)) holders.push(leader);
       if (!isQuorum(this.config, holders)) {

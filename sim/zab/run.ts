@@ -16,7 +16,9 @@ import { HashSink, type TraceSink } from '../trace/sink.js';
 import { ZabChecker, ZAB_CHECKERS, type Violation } from './checker.js';
 import { CLIENT_CHECKERS, checkClientHistory, type ClientCheckResult } from '../checkers/client.js';
 import { LivenessMonitor, checkClientLiveness } from '../checkers/liveness.js';
-import { HistoryRecorder, kvHistoryAdapter } from '../history/recorder.js';
+import { checkKvColumns, clientLivenessHolds } from '../checkers/kv-fast.js';
+import { KvHistoryRecorder } from '../history/kv-recorder.js';
+import { OpenTable } from '../history/open-table.js';
 import type { ZkHistory } from '../history/types.js';
 import { applyFault } from './faults.js';
 import { judgeRecovery } from '../checkers/recovery.js';
@@ -74,25 +76,48 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
 
   const checker = new ZabChecker(config, (id) => kernel.stateOf(id) as ZabServer | undefined, (id) => kernel.diskOf(id) as ZabDisk);
   kernel.addObserver(checker);
-  const recorder = new HistoryRecorder(kvHistoryAdapter, { scenario: options.scenario, seed: options.seed, model: 'kv' });
-  kernel.addObserver(recorder);
+  const recorder = new KvHistoryRecorder({ scenario: options.scenario, seed: options.seed, model: 'kv' }, hooks.workload === undefined ? expectedOps(options) : undefined);
   const monitor = new LivenessMonitor();
-  kernel.addObserver(monitor);
   const stats = { committed: 0, opsInvoked: 0, opsOk: 0, opsInfo: 0, leaderChanges: 0 };
-  // Keyed by a number (client * 2^32 + xid): a string key per operation showed in profiles. The
-  // "client:xid" map the liveness judges read is built once, at the end, in the same order.
-  const open = new Map<number, number>();
+  // Open operations by (client, xid as uint32): a string key per operation showed in profiles, and
+  // so did hashing a numeric key client * 2^32 + xid. The "client:xid" map the liveness judges read
+  // is built once, at the end, in the order a Map would list them.
+  const open = new OpenTable();
+  // The recorder, the liveness monitor and the run's own counts share one observer, which hands each
+  // observation only to those that read its kind: every observer the kernel calls sees all of them
+  // (a run observes some ten times per txn), most of which only the ZabChecker reads.
   kernel.addObserver({
-    observe(_node, what) {
+    observe(node, what, nowUs) {
       const o = what as ZabObservation;
-      if (o.kind === 'invoke') {
-        stats.opsInvoked++;
-        open.set(o.client * 0x1_0000_0000 + (o.xid >>> 0), kernel.nowUs);
-      } else if (o.kind === 'complete') {
-        open.delete(o.client * 0x1_0000_0000 + (o.xid >>> 0));
-        if (o.outcome === 'ok') stats.opsOk++;
-        if (o.outcome === 'info') stats.opsInfo++;
-      } else if (o.kind === 'activated') stats.leaderChanges++;
+      switch (o.kind) {
+        case 'invoke':
+          recorder.observe(node, o, nowUs);
+          stats.opsInvoked++;
+          open.set(o.client, o.xid >>> 0, nowUs);
+          return;
+        case 'complete':
+          recorder.observe(node, o, nowUs);
+          open.take(o.client, o.xid >>> 0);
+          if (o.outcome === 'ok') stats.opsOk++;
+          if (o.outcome === 'info') stats.opsInfo++;
+          return;
+        case 'role':
+          monitor.observe(node, o, nowUs);
+          return;
+        case 'activated':
+          monitor.observe(node, o, nowUs);
+          stats.leaderChanges++;
+          return;
+        case 'watch':
+        case 'session':
+          recorder.observe(node, o, nowUs);
+          return;
+        default:
+          return;
+      }
+    },
+    crashed(node, disk, nowUs) {
+      monitor.crashed(node, disk, nowUs);
     },
   });
 
@@ -117,22 +142,27 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   if (result.stop === 'assertion') checker.recordAssertion(result.error?.node ?? 0, result.error?.message ?? 'assertion');
 
   const verdicts: Record<string, Verdict> = { ...checker.verdicts() };
-  const history = recorder.history();
-  hooks.history?.(history);
-  const client = result.stop === 'error' ? null : checkClientHistory(history);
-  const clientChecks: ClientCheckResult[] = client === null ? [] : [...client.results];
+  // The client checkers judge the recorder's columns when it can keep them (kv-fast.ts); the history
+  // records are built only when something needs them: a hook, or a verdict the fast path leaves to
+  // checkClientHistory (a violation, with its witness).
+  const columns = recorder.columns();
+  let recorded: ZkHistory | null = null;
+  const history = (): ZkHistory => (recorded ??= recorder.history());
+  if (hooks.history !== undefined) hooks.history(history());
+  const clientChecks: ClientCheckResult[] =
+    result.stop === 'error' ? [] : ((columns === null ? null : checkKvColumns(columns)) ?? [...checkClientHistory(history()).results]);
   for (const r of clientChecks) verdicts[r.name] = r.verdict;
   const openOps = new Map<string, number>();
-  for (const [key, invokedUs] of open) openOps.set(`${Math.floor(key / 0x1_0000_0000)}:${(key % 0x1_0000_0000) | 0}`, invokedUs);
+  for (const { client, xid, value: invokedUs } of open.entries()) openOps.set(`${client}:${xid | 0}`, invokedUs);
   let liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
   if (hooks.liveness === undefined && options.faultsUntilMs > 0 && result.stop !== 'error') {
     const view = { voters: config.voters, isUp: (id: NodeId) => kernel.isUp(id), isPaused: (id: NodeId) => kernel.isPaused(id), isCut: (a: NodeId, b: NodeId) => kernel.isCut(a, b) };
     const faultsStopUs = options.faultsUntilMs * MS;
-    const clientLiveness = checkClientLiveness(
-      history,
-      { faultsStopUs, recoveryUs: 15_000 * MS, boundUs: options.workload.requestTimeoutMs * MS * 2, endUs: kernel.nowUs },
-      () => monitor.explain(view, kernel.nowUs, faultsStopUs),
-    );
+    const livenessOptions = { faultsStopUs, recoveryUs: 15_000 * MS, boundUs: options.workload.requestTimeoutMs * MS * 2, endUs: kernel.nowUs };
+    const clientLiveness: ClientCheckResult =
+      columns !== null && clientLivenessHolds(columns, livenessOptions)
+        ? { name: 'liveness', verdict: 'ok' }
+        : checkClientLiveness(history(), livenessOptions, () => monitor.explain(view, kernel.nowUs, faultsStopUs));
     clientChecks.push(clientLiveness);
     if (liveness.verdict === 'violated' && !liveness.reason.includes('cause:')) {
       const why = monitor.explain(view, kernel.nowUs, faultsStopUs);
@@ -166,6 +196,15 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   };
 }
 
+/** About how many operations scheduleWorkload issues (room for the history's columns, so they seldom grow). */
+function expectedOps(options: RunOptions): number {
+  const w = options.workload;
+  const spanMs = Math.min(w.stopAtMs, options.durationMs) - 500;
+  const perClient = spanMs / (Math.max(0, w.meanIntervalMs) + 0.5);
+  const n = w.clients * perClient * 1.1 + 1024;
+  return Number.isFinite(n) ? Math.min(n, 1 << 22) : 1024;
+}
+
 /**
  * Each client issues operations at exponential gaps, from the workload stream. Each operation
  * schedules the next when it fires, so the queue holds one pending operation per client, not all.
@@ -174,12 +213,16 @@ function scheduleWorkload(kernel: Kernel, options: RunOptions, clients: readonly
   const w = options.workload;
   const rng = forkRng(options.seed, 'workload');
   const counters = new Map<NodeId, number>();
+  // One string per key, made once: the operations on a key share it (no string per operation), and
+  // the recorder's Map finds it by the hash V8 keeps in the string.
+  const keyNames = Array.from({ length: Math.min(Math.max(0, w.keys), 4096) }, (_, i) => `k${i}`);
   const next = (client: NodeId, tMs: number): void => {
     if (tMs >= w.stopAtMs) return;
     kernel.at(Math.round(tMs * MS), () => {
       const n = (counters.get(client) ?? 0) + 1;
       counters.set(client, n);
-      const key = `k${rng.intInclusive(0, w.keys - 1)}`;
+      const k = rng.intInclusive(0, w.keys - 1);
+      const key = keyNames[k] ?? `k${k}`;
       const roll = rng.next();
       const op: KvOp =
         roll < 0.45 ? { type: 'set', key, value: `${client}.${n}` } : roll < 0.8 ? { type: 'get', key } : { type: 'cas', key, version: rng.intInclusive(-1, 3), value: `${client}.${n}` };

@@ -1,10 +1,12 @@
-// Proves the checkers' speed-ups keep their answers: ZxidMap behaves as a Map for any numeric key,
+// Proves the checkers' speed-ups keep their answers: ZxidMap behaves as a Map for any numeric key
+// (epochs near 2^53 included), the ZabChecker's AckTable as a list of voters per zxid (packed or not),
 // sortByKey orders as a comparator sort does (ties by index), and the client checkers give the same
 // verdict and witness whether a history lists each client's ops in issue order (judged in one pass)
 // or out of it (sorted first).
 import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ZxidMap } from '../../sim/checkers/zxid-map.js';
+import { AckTable } from '../../sim/zab/checker.js';
 import { sortByKey } from '../../sim/checkers/sort.js';
 import { checkClientHistory, checkFifoClientOrder, checkSequentialReads } from '../../sim/checkers/client.js';
 import type { ZkHistory, ZkHistoryOp } from '../../sim/history/types.js';
@@ -12,12 +14,17 @@ import type { ZkHistory, ZkHistoryOp } from '../../sim/history/types.js';
 const EPOCH = 4_294_967_296;
 const zxidKey = fc.oneof(
   fc.tuple(fc.nat(5), fc.nat(40)).map(([e, c]) => e * EPOCH + c),
+  fc.tuple(fc.nat(1), fc.nat(8)).map(([e, c]) => e * EPOCH + c),
   fc.tuple(fc.nat(3), fc.integer({ min: 2 ** 24 - 2, max: 2 ** 24 + 2 })).map(([e, c]) => e * EPOCH + c),
+  fc.tuple(fc.nat(1), fc.integer({ min: 2 ** 24 - 1, max: 2 ** 24 + 1 })).map(([e, c]) => e * EPOCH + c),
   fc.constantFrom(-1, -EPOCH, 0.5, EPOCH + 0.25, -0, 2 ** 53 + 2, Number.NaN, Number.POSITIVE_INFINITY),
+  // Epochs near 2^53, where a counter could pass it: 2^53 - 1 is a zxid of the last epoch below.
+  fc.tuple(fc.constantFrom(2 ** 21 - 1, 2 ** 21 - 2), fc.nat(3)).map(([e, c]) => e * EPOCH + c),
+  fc.constantFrom(2 ** 53 - 1, 2 ** 53 - 1 - 2 ** 24, (2 ** 21 - 1) * EPOCH + 0.5),
 );
 
 describe('ZxidMap', () => {
-  test.prop([fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'get'), zxidKey, fc.nat(9)), { maxLength: 200 })])('answers as a Map would', (steps) => {
+  test.prop([fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'get'), zxidKey, fc.nat(9)), { maxLength: 300 })], { numRuns: 300 })('answers as a Map would', (steps) => {
     const map = new ZxidMap<number>();
     const model = new Map<number, number>();
     for (const [what, key, value] of steps) {
@@ -65,4 +72,37 @@ describe('client checkers on ops listed out of issue order', () => {
     const strip = (h: ZkHistory): unknown => checkClientHistory(h).results;
     expect(strip(shuffled)).toEqual(strip(inOrder));
   });
+});
+
+describe('AckTable', () => {
+  const EPOCH_ = 4_294_967_296;
+  const zxid = fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(fc.nat(1), fc.nat(6)).map(([e, c]) => e * EPOCH_ + c) },
+    fc.tuple(fc.nat(3), fc.constantFrom(1023, 1024, 1025, 2047, 2048, 4096, 2 ** 22, 2 ** 22 - 1)).map(([e, c]) => e * EPOCH_ + c),
+    fc.constantFrom(-1, 0.5, -0, Number.NaN, 2 ** 53 + 2, 5 * EPOCH_ + 2 ** 22 + 1, (2 ** 21 - 1) * EPOCH_ + 7),
+  );
+  const voterSets = fc.constantFrom([1, 2, 3], [1, 2, 3, 4, 5], [2, 4, 6, 8, 10, 12, 14], [1, 1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  test.prop([voterSets, fc.array(fc.tuple(fc.constantFrom('add', 'add', 'read', 'delete'), zxid, fc.nat(8)), { maxLength: 300 })], { numRuns: 300 })(
+    'keeps each zxid\'s voters in arrival order, once each, as a list per zxid would',
+    (voters, steps) => {
+      const table = new AckTable(voters);
+      const model = new Map<number, number[]>();
+      const distinct = [...new Set(voters)];
+      const into: number[] = [];
+      for (const [what, z, pick] of steps) {
+        const sid = distinct[pick % distinct.length]!;
+        if (what === 'add') {
+          table.add(z, sid);
+          const list = model.get(z);
+          if (list === undefined) model.set(z, [sid]);
+          else if (!list.includes(sid)) list.push(sid);
+        } else if (what === 'delete') {
+          table.delete(z);
+          model.delete(z);
+        }
+        const n = table.read(z, into);
+        expect(into.slice(0, n)).toEqual(model.get(z) ?? []);
+      }
+    },
+  );
 });
