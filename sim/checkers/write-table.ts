@@ -2,6 +2,7 @@
 // passes over ~100,000 writes; each pass that reads a record (and its op and result) misses the cache
 // on objects scattered over tens of megabytes, so the numbers the passes need are copied here, in the
 // one pass that reads every record anyway (HistoryView's), and later passes read typed arrays.
+import { grownTo } from '../typed-array.js';
 import type { ZkHistoryOp, ZkOp } from '../history/types.js';
 import { sortByKey } from './sort.js';
 
@@ -101,26 +102,14 @@ export class WriteTable {
 
   private grow(): void {
     const n = this.zxid.length * 2;
-    const f64 = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array): Uint8Array => {
-      const b = new Uint8Array(n);
-      b.set(a);
-      return b;
-    };
-    this.zxid = f64(this.zxid);
-    this.invokeUs = f64(this.invokeUs);
-    this.completeUs = f64(this.completeUs);
-    this.version = f64(this.version);
-    this.completed = u8(this.completed);
-    this.kind = u8(this.kind);
-    this.flags = u8(this.flags);
-    const p = new Int32Array(n);
-    p.set(this.pathId);
-    this.pathId = p;
+    this.zxid = grownTo(this.zxid, n);
+    this.invokeUs = grownTo(this.invokeUs, n);
+    this.completeUs = grownTo(this.completeUs, n);
+    this.version = grownTo(this.version, n);
+    this.completed = grownTo(this.completed, n);
+    this.kind = grownTo(this.kind, n);
+    this.flags = grownTo(this.flags, n);
+    this.pathId = grownTo(this.pathId, n);
   }
 
   /** Indices of the writes with a zxid, by zxid, ties by index (one sort shared by every checker). */

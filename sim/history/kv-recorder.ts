@@ -9,6 +9,7 @@
 // observations: the same records, keys in the same order, the same holes. An operation whose
 // command or completion has an unexpected shape (the adapter passes such values through as they
 // are) gets its record built by the adapter itself, as before, and the columns are withheld.
+import { grownTo } from '../typed-array.js';
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { KernelObserver } from '../kernel/kernel.js';
@@ -138,33 +139,21 @@ export class KvHistoryRecorder implements KernelObserver {
 
   private grow(): void {
     const n = this.capacity * 2;
-    const f64 = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array): Uint8Array => {
-      const b = new Uint8Array(n);
-      b.set(a);
-      return b;
-    };
-    this.state = u8(this.state);
-    this.kind = u8(this.kind);
-    this.outcome = u8(this.outcome);
-    this.resultKind = u8(this.resultKind);
-    this.client = f64(this.client);
-    this.server = f64(this.server);
-    this.casVersion = f64(this.casVersion);
-    this.invokeUs = f64(this.invokeUs);
-    this.completeUs = f64(this.completeUs);
-    this.completeSeq = f64(this.completeSeq);
-    this.zxid = f64(this.zxid);
-    this.readZxid = f64(this.readZxid);
-    this.resultVersion = f64(this.resultVersion);
-    this.mzxid = f64(this.mzxid);
-    const p = new Int32Array(n);
-    p.set(this.pathId);
-    this.pathId = p;
+    this.state = grownTo(this.state, n);
+    this.kind = grownTo(this.kind, n);
+    this.outcome = grownTo(this.outcome, n);
+    this.resultKind = grownTo(this.resultKind, n);
+    this.client = grownTo(this.client, n);
+    this.server = grownTo(this.server, n);
+    this.casVersion = grownTo(this.casVersion, n);
+    this.invokeUs = grownTo(this.invokeUs, n);
+    this.completeUs = grownTo(this.completeUs, n);
+    this.completeSeq = grownTo(this.completeSeq, n);
+    this.zxid = grownTo(this.zxid, n);
+    this.readZxid = grownTo(this.readZxid, n);
+    this.resultVersion = grownTo(this.resultVersion, n);
+    this.mzxid = grownTo(this.mzxid, n);
+    this.pathId = grownTo(this.pathId, n);
     this.capacity = n;
   }
 

@@ -2,6 +2,7 @@
 // observe and what the network delivers. Committed txns are compared by history index: the txn a
 // server commits at index i must be the one every other server committed at i. Each check is O(1)
 // or O(log n) per event, never a walk over the history.
+import { grownTo } from '../typed-array.js';
 import type { NodeId } from '../../protocol/program.js';
 import type { KernelObserver } from '../kernel/kernel.js';
 import { isQuorum, type ZabConfig } from '../../protocol/zab/config.js';
@@ -91,8 +92,7 @@ export class AckTable {
     }
     if (counter >= slots.length) {
       if (!create) return slots;
-      const grown = new Int32Array(Math.min(Math.max(slots.length * 2, counter + 1), DENSE_COUNTER_MAX + 1));
-      grown.set(slots);
+      const grown = grownTo(slots, Math.min(Math.max(slots.length * 2, counter + 1), DENSE_COUNTER_MAX + 1));
       this.epochs.set(epoch, grown);
       slots = grown;
     }
