@@ -2,7 +2,6 @@
 // observe and what the network delivers. Committed txns are compared by history index: the txn a
 // server commits at index i must be the one every other server committed at i. Each check is O(1)
 // or O(log n) per event, never a walk over the history.
-import { grownTo } from '../typed-array.js';
 import type { NodeId } from '../../protocol/program.js';
 import type { KernelObserver } from '../kernel/kernel.js';
 import { isQuorum, type ZabConfig } from '../../protocol/zab/config.js';
@@ -45,10 +44,10 @@ const UNKNOWN = -1;
 
 /**
  * Voter ACKs delivered to leaders, by zxid, in arrival order (each voter once). With at most 7
- * voters a zxid's ACKs fit one int32: 3 bits per ACK in arrival order (the voter's place in the
- * config, from 1), then one bit per voter; each epoch keeps them in an Int32Array indexed by the
- * counter, so an ACK allocates nothing and a txn's ACKs cost one slot, also after the commit has
- * cleared them and late ACKs fill it again. More voters, or a zxid off the dense grid: lists.
+ * voters a zxid's ACKs fit one small integer: 3 bits per ACK in arrival order (the voter's place in
+ * the config, from 1), then one bit per voter. Kept in a ZxidMap, an ACK allocates nothing and a
+ * txn's ACKs cost one slot, also after the commit has cleared them and late ACKs fill it again.
+ * More voters: a list per zxid.
  */
 export class AckTable {
   private readonly voters: readonly NodeId[];
@@ -56,11 +55,9 @@ export class AckTable {
   private readonly digit: number[] = [];
   private readonly packed: boolean;
   private readonly maskShift: number;
-  private readonly epochs = new Map<number, Int32Array>();
-  /** The epoch used last: its first zxid (NaN: none) and its slots; see ZxidMap. */
-  private lastBase = Number.NaN;
-  private lastSlots: Int32Array = new Int32Array(0);
-  /** Lists, for zxids off the grid or when the ACKs do not pack. */
+  /** Packed ACKs (at most 28 bits: a small integer in V8). */
+  private readonly codes = new ZxidMap<number>();
+  /** Lists, when the ACKs do not pack. */
   private readonly lists = new ZxidMap<NodeId[]>();
 
   constructor(voters: readonly NodeId[]) {
@@ -72,97 +69,40 @@ export class AckTable {
     this.maskShift = 3 * distinct.length;
   }
 
-  /** The zxid's counter when it lies in the epoch used last, within its slots; else -1. */
-  private inLast(zxid: Zxid): number {
-    const counter = zxid - this.lastBase;
-    return counter >= 0 && counter < this.lastSlots.length && (counter | 0) === counter ? counter : -1;
-  }
-
-  /** The slots of the zxid's epoch when it packs (made, or grown to hold it, when `create`), else null. */
-  private slotsOf(zxid: Zxid, create: boolean): Int32Array | null {
-    if (!(zxid >= 0 && zxid <= Number.MAX_SAFE_INTEGER && Math.floor(zxid) === zxid)) return null;
-    const counter = zxid >>> 0;
-    if (counter > DENSE_COUNTER_MAX) return null;
-    const epoch = (zxid - counter) / EPOCH;
-    let slots = this.epochs.get(epoch);
-    if (slots === undefined) {
-      if (!create) return null;
-      slots = new Int32Array(Math.min(Math.max(1024, counter + 1), DENSE_COUNTER_MAX + 1));
-      this.epochs.set(epoch, slots);
-    }
-    if (counter >= slots.length) {
-      if (!create) return slots;
-      const grown = grownTo(slots, Math.min(Math.max(slots.length * 2, counter + 1), DENSE_COUNTER_MAX + 1));
-      this.epochs.set(epoch, grown);
-      slots = grown;
-    }
-    this.lastBase = epoch * EPOCH;
-    this.lastSlots = slots;
-    return slots;
-  }
-
   /** Records an ACK from voter `sid` (a repeated one is ignored). */
   add(zxid: Zxid, sid: NodeId): void {
-    let counter = this.packed ? this.inLast(zxid) : -1;
-    let slots = this.lastSlots;
-    if (counter < 0) {
-      const found = this.packed ? this.slotsOf(zxid, true) : null;
-      if (found === null) {
-        const list = this.lists.get(zxid);
-        if (list === undefined) this.lists.set(zxid, [sid]);
-        else if (!list.includes(sid)) list.push(sid);
-        return;
-      }
-      slots = found;
-      counter = zxid >>> 0;
+    if (!this.packed) {
+      const list = this.lists.get(zxid);
+      if (list === undefined) this.lists.set(zxid, [sid]);
+      else if (!list.includes(sid)) list.push(sid);
+      return;
     }
-    const code = slots[counter]!;
+    const code = this.codes.get(zxid) ?? 0;
     const d = this.digit[sid]!;
     const bit = 1 << (this.maskShift + d - 1);
     if ((code & bit) !== 0) return;
-    slots[counter] = code | bit | (d << (3 * popcount(code >>> this.maskShift)));
+    this.codes.set(zxid, code | bit | (d << (3 * popcount(code >>> this.maskShift))));
   }
 
   /** Writes the ACKs of `zxid`, in arrival order, into `into` and returns how many (0: none). */
   read(zxid: Zxid, into: NodeId[]): number {
-    let code = 0;
-    const last = this.packed ? this.inLast(zxid) : -1;
-    if (last >= 0) code = this.lastSlots[last]!;
-    else {
-      const slots = this.packed ? this.slotsOf(zxid, false) : null;
-      if (slots === null) {
-        const list = this.lists.get(zxid);
-        if (list === undefined) return 0;
-        for (let i = 0; i < list.length; i++) into[i] = list[i]!;
-        return list.length;
-      }
-      const counter = zxid >>> 0;
-      code = counter < slots.length ? slots[counter]! : 0;
+    if (!this.packed) {
+      const list = this.lists.get(zxid);
+      if (list === undefined) return 0;
+      for (let i = 0; i < list.length; i++) into[i] = list[i]!;
+      return list.length;
     }
+    const code = this.codes.get(zxid) ?? 0;
     const n = popcount(code >>> this.maskShift);
     for (let i = 0; i < n; i++) into[i] = this.voters[((code >>> (3 * i)) & 7) - 1]!;
     return n;
   }
 
   delete(zxid: Zxid): void {
-    const last = this.packed ? this.inLast(zxid) : -1;
-    if (last >= 0) {
-      this.lastSlots[last] = 0;
-      return;
-    }
-    const slots = this.packed ? this.slotsOf(zxid, false) : null;
-    if (slots === null) {
-      this.lists.delete(zxid);
-      return;
-    }
-    const counter = zxid >>> 0;
-    if (counter < slots.length) slots[counter] = 0;
+    if (this.packed) this.codes.delete(zxid);
+    else this.lists.delete(zxid);
   }
 }
-
-const EPOCH = 4_294_967_296;
-/** Counters up to this are slots of their epoch's array; larger ones (never seen in a run) go to lists. */
-const DENSE_COUNTER_MAX = 1 << 22;
 
 function popcount(x: number): number {
   let n = 0;
