@@ -106,7 +106,9 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
   if (model.violations.length > 0) {
     parts.push('<h3>Violations</h3><ol class="violations">');
     model.violations.forEach((v, i) => {
-      parts.push(`<li><button type="button" class="jump" data-t="${v.at}" data-v="${i}">${h(secs(v.at))}</button> <b>${h(v.checker)}</b> at ${h(laneLabel(model, v.node))}: ${h(v.message)}</li>`);
+      parts.push(
+        `<li><button type="button" class="jump" data-t="${v.at}" data-v="${i}">${h(secs(v.at))}</button> <b>${h(v.checker)}</b> at ${h(laneLabel(model, v.node))}: ${h(v.message)}</li>`,
+      );
     });
     parts.push('</ol>');
   }

@@ -50,12 +50,17 @@ export function junitXml(suites: readonly JUnitSuite[]): string {
   const failures = suites.reduce((n, s) => n + s.cases.filter((c) => c.failure !== undefined).length, 0);
   const errors = suites.reduce((n, s) => n + s.cases.filter((c) => c.error !== undefined && c.failure === undefined).length, 0);
   const time = suites.reduce((n, s) => n + s.timeSec, 0);
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="zabsim" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(time)}">`];
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="zabsim" tests="${tests}" failures="${failures}" errors="${errors}" time="${seconds(time)}">`,
+  ];
   for (const suite of suites) {
     const sf = suite.cases.filter((c) => c.failure !== undefined).length;
     const se = suite.cases.filter((c) => c.error !== undefined && c.failure === undefined).length;
     const sk = suite.cases.filter((c) => c.skipped !== undefined && c.failure === undefined && c.error === undefined).length;
-    out.push(`  <testsuite name="${a(suite.name)}" tests="${suite.cases.length}" failures="${sf}" errors="${se}" skipped="${sk}" time="${seconds(suite.timeSec)}">`);
+    out.push(
+      `  <testsuite name="${a(suite.name)}" tests="${suite.cases.length}" failures="${sf}" errors="${se}" skipped="${sk}" time="${seconds(suite.timeSec)}">`,
+    );
     const props = Object.entries(suite.properties ?? {});
     if (props.length > 0) {
       out.push('    <properties>');
@@ -129,12 +134,21 @@ export function junitForRun(run: RunResultLike, timeSec: number, artefacts: Arte
     if (verdict === 'ok') return base;
     if (verdict === 'violated') {
       const mine = run.violations.filter((v) => v.checker === checker);
-      const failure = mergeViolations(mine.length > 0 ? mine : [{ checker, message: checker === 'liveness' ? (run.liveness ?? 'no progress') : 'violated' }], artefactLines(artefacts));
+      const failure = mergeViolations(
+        mine.length > 0 ? mine : [{ checker, message: checker === 'liveness' ? (run.liveness ?? 'no progress') : 'violated' }],
+        artefactLines(artefacts),
+      );
       return failure === undefined ? base : { ...base, failure };
     }
     return { ...base, skipped: `${checker}: verdict ${verdict}` };
   });
-  if (run.error !== undefined) cases.push({ name: 'internal', classname: `run.${run.scenario}.seed=${run.seed}`, timeSec: 0, error: { message: run.error, type: 'internal-error', body: artefactLines(artefacts).join('\n') } });
+  if (run.error !== undefined)
+    cases.push({
+      name: 'internal',
+      classname: `run.${run.scenario}.seed=${run.seed}`,
+      timeSec: 0,
+      error: { message: run.error, type: 'internal-error', body: artefactLines(artefacts).join('\n') },
+    });
   return { name: `run:${run.scenario}`, timeSec, cases, properties: { seed: run.seed, exitCode: String(run.exitCode) } };
 }
 
@@ -185,14 +199,33 @@ export interface ScenarioResultLike {
 export function junitForScenario(r: ScenarioResultLike, timeSec: number, artefacts: Artefacts = {}): JUnitSuite {
   const base = { name: r.scenario, classname: `scenario.${r.file}`, timeSec };
   const lines = artefactLines(artefacts);
-  const violated = Object.entries(r.verdicts).filter(([, v]) => v === 'violated').map(([k]) => k);
+  const violated = Object.entries(r.verdicts)
+    .filter(([, v]) => v === 'violated')
+    .map(([k]) => k);
   const systemOut = [...Object.entries(r.verdicts).map(([k, v]) => `${k}: ${v}`), ...lines].join('\n');
   let c: JUnitCase = { ...base, systemOut };
-  const failedExpectations: JUnitFailure = { message: `${r.errors.length} of ${r.expectations} expectations failed: ${r.errors[0] ?? ''}`, type: 'expectation', body: [...r.errors, ...lines].join('\n') };
+  const failedExpectations: JUnitFailure = {
+    message: `${r.errors.length} of ${r.expectations} expectations failed: ${r.errors[0] ?? ''}`,
+    type: 'expectation',
+    body: [...r.errors, ...lines].join('\n'),
+  };
   if (r.commandErrors > 0) c = { ...c, error: { ...failedExpectations, type: 'scenario-error' } };
   else if (r.errors.length > 0) c = { ...c, failure: failedExpectations };
-  else if (r.exitCode !== 0) c = { ...c, failure: { message: `every expectation held, but the run shows ${violated.join(', ') || `exit code ${r.exitCode}`} violated`, type: violated.join(',') || 'exit-code', body: lines.join('\n') } };
-  return { name: `scenario:${r.scenario}`, timeSec, cases: [c], properties: { file: r.file, expectations: String(r.expectations), exitCode: String(r.exitCode) } };
+  else if (r.exitCode !== 0)
+    c = {
+      ...c,
+      failure: {
+        message: `every expectation held, but the run shows ${violated.join(', ') || `exit code ${r.exitCode}`} violated`,
+        type: violated.join(',') || 'exit-code',
+        body: lines.join('\n'),
+      },
+    };
+  return {
+    name: `scenario:${r.scenario}`,
+    timeSec,
+    cases: [c],
+    properties: { file: r.file, expectations: String(r.expectations), exitCode: String(r.exitCode) },
+  };
 }
 
 export interface CheckResultLike {
@@ -211,7 +244,11 @@ export function junitForCheck(report: CheckResultLike): JUnitSuite {
   const text = typeof witness?.text === 'string' ? witness.text : undefined;
   const base = { name: report.file, classname: `check.${report.model}`, timeSec: report.ms / 1000 };
   let c: JUnitCase = base;
-  if (report.verdict === 'violated') c = { ...base, failure: { message: `not linearizable (${report.ops} ops, ${report.format})`, type: 'linearizability', ...(text === undefined ? {} : { body: text }) } };
+  if (report.verdict === 'violated')
+    c = {
+      ...base,
+      failure: { message: `not linearizable (${report.ops} ops, ${report.format})`, type: 'linearizability', ...(text === undefined ? {} : { body: text }) },
+    };
   if (report.verdict === 'unknown') c = { ...base, skipped: 'unknown: the checker ran out of budget' };
   return { name: `check:${report.model}`, timeSec: report.ms / 1000, cases: [c], properties: { format: report.format, ops: String(report.ops) } };
 }

@@ -511,7 +511,13 @@ export function modelFromRecords(header: Rec, records: readonly Rec[], footer: R
               c.leader = leader;
               openRoleBand(lane, t);
               pushState(lane, t);
-              if (before !== role) tell(t, node, 'role', `${who} is ${role}${leader >= 0 && role !== 'LEADING' ? ` → ${label(leader)}` : ''} (${phase.toLowerCase()}, epoch ${epoch})`);
+              if (before !== role)
+                tell(
+                  t,
+                  node,
+                  'role',
+                  `${who} is ${role}${leader >= 0 && role !== 'LEADING' ? ` → ${label(leader)}` : ''} (${phase.toLowerCase()}, epoch ${epoch})`,
+                );
             }
             event(node, t, 'role', `${role} ${phase} epoch ${epoch}${leader >= 0 ? ` leader ${label(leader)}` : ''}`);
             break;
@@ -590,7 +596,12 @@ export function modelFromRecords(header: Rec, records: readonly Rec[], footer: R
             event(node, t, 'invoke', `invoke xid=${str(w['xid'])} ${str(w['op'])} at ${label(num(w['server']))}`);
             break;
           case 'complete':
-            event(node, t, 'complete', `${str(w['outcome'])} xid=${str(w['xid'])} result=${str(w['result'])}${w['zxid'] === null || w['zxid'] === undefined ? '' : ` zxid=${formatZxid(num(w['zxid'], -1))}`}`);
+            event(
+              node,
+              t,
+              'complete',
+              `${str(w['outcome'])} xid=${str(w['xid'])} result=${str(w['result'])}${w['zxid'] === null || w['zxid'] === undefined ? '' : ` zxid=${formatZxid(num(w['zxid'], -1))}`}`,
+            );
             break;
           case 'session':
           case 'watch':

@@ -18,11 +18,11 @@ export interface Rng {
 }
 
 export function createRng(seed: string, state?: object): Rng {
-  const prng =
-    state === undefined
-      ? seedrandom.alea(seed, { state: true })
-      : seedrandom.alea('', { state: state as seedrandom.State.Alea });
-  return rngFrom(() => prng.quick(), () => prng.state());
+  const prng = state === undefined ? seedrandom.alea(seed, { state: true }) : seedrandom.alea('', { state: state as seedrandom.State.Alea });
+  return rngFrom(
+    () => prng.quick(),
+    () => prng.state(),
+  );
 }
 
 /** Every derived draw in one place, over any source of floats in [0, 1). */

@@ -29,7 +29,17 @@ export function basicClientProgram(servers: readonly NodeId[], requestTimeoutMs:
     emptyDisk: () => null,
     applyWrite: (disk) => disk,
     // The server order is rotated by client id so clients spread over the ensemble.
-    boot: (id) => ({ id, servers, serverIndex: id % servers.length, xid: 0, pending: [], lastZxidSeen: 0, heard: false, requestTimeoutUs: requestTimeoutMs * MS, pendingMax: 1000 }),
+    boot: (id) => ({
+      id,
+      servers,
+      serverIndex: id % servers.length,
+      xid: 0,
+      pending: [],
+      lastZxidSeen: 0,
+      heard: false,
+      requestTimeoutUs: requestTimeoutMs * MS,
+      pendingMax: 1000,
+    }),
     step: stepClient,
     describe: (m) => m.type,
     describeWrite: () => '',

@@ -297,7 +297,9 @@ function failAll(c: ZkClient, err: ErrorCode, outcome: 'info' | 'fail', fx: Fx):
 // ------------------------------------------------------------------ requests
 
 function isWriteCommand(cmd: ZkCommand): boolean {
-  return cmd.type === 'create' || cmd.type === 'remove' || cmd.type === 'setData' || cmd.type === 'setACL' || cmd.type === 'transaction' || cmd.type === 'close';
+  return (
+    cmd.type === 'create' || cmd.type === 'remove' || cmd.type === 'setData' || cmd.type === 'setACL' || cmd.type === 'transaction' || cmd.type === 'close'
+  );
 }
 
 function requestOf(cmd: ZkCommand): ZkRequest | null {
@@ -410,9 +412,16 @@ function onWatcherEvent(c: ZkClient, event: ZkWatchedEvent, fx: Fx): ZkClient {
   const type: WatchEventType = event.type;
   const lastZxidSeen = event.zxid > c.lastZxidSeen ? event.zxid : c.lastZxidSeen;
   let next: ZkClient;
-  if (type === 'NodeCreated' || type === 'NodeDataChanged') next = patchZkClient(c, { lastZxidSeen, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches) });
+  if (type === 'NodeCreated' || type === 'NodeDataChanged')
+    next = patchZkClient(c, { lastZxidSeen, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches) });
   else if (type === 'NodeChildrenChanged') next = patchZkClient(c, { lastZxidSeen, childWatches: without(c.childWatches) });
-  else next = patchZkClient(c, { lastZxidSeen, dataWatches: without(c.dataWatches), existWatches: without(c.existWatches), childWatches: without(c.childWatches) });
+  else
+    next = patchZkClient(c, {
+      lastZxidSeen,
+      dataWatches: without(c.dataWatches),
+      existWatches: without(c.existWatches),
+      childWatches: without(c.childWatches),
+    });
   fx.observe({ kind: 'watch', client: c.id, session: c.sessionId, server: server(c), type, path: event.path, zxid: event.zxid });
   return next;
 }

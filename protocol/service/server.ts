@@ -144,7 +144,12 @@ function allocateSessionId(s: ZabServer): [ZabServer, SessionId] {
 // ------------------------------------------------------------------ connections
 
 /** A ConnectRequest: a new session (id 0) or a client reattaching its session here. */
-export function onConnectRequest(s: ZabServer, client: NodeId, msg: { readonly sessionId: number; readonly timeoutMs: number; readonly lastZxidSeen: Zxid }, fx: Fx): ZabServer {
+export function onConnectRequest(
+  s: ZabServer,
+  client: NodeId,
+  msg: { readonly sessionId: number; readonly timeoutMs: number; readonly lastZxidSeen: Zxid },
+  fx: Fx,
+): ZabServer {
   s = dropServiceClient(s, client);
   if (!serving(s)) {
     fx.send(client, { type: 'CLIENT_CLOSE', reason: 'server not serving' });
@@ -383,7 +388,10 @@ export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): 
     if (next.service.tracker !== null) next = withService(next, { tracker: trackerRemove(next.service.tracker, body.sessionId) });
     for (const c of next.service.connections) {
       if (c.sessionId !== body.sessionId) continue;
-      const asked = mine && origin.client === c.client && next.service.queue.some((p) => p.client === c.client && p.xid === origin.xid && p.request.type === 'closeSession');
+      const asked =
+        mine &&
+        origin.client === c.client &&
+        next.service.queue.some((p) => p.client === c.client && p.xid === origin.xid && p.request.type === 'closeSession');
       if (!asked) next = closeClient(next, c.client, 'session expired', fx);
     }
   }
@@ -461,11 +469,13 @@ export function leaderBeforePrep(s: ZabServer, origin: Origin, op: unknown): { r
   const tracker = s.service.tracker;
   if (!isZkEnvelope(op) || tracker === null) return { server: s, op };
   const r = op.request;
-  if (r.type === 'createSession') return { server: withService(s, { tracker: trackerAdd(tracker, op.sessionId, r.timeoutMs, origin.server, nowUpperUs(s)) }), op };
+  if (r.type === 'createSession')
+    return { server: withService(s, { tracker: trackerAdd(tracker, op.sessionId, r.timeoutMs, origin.server, nowUpperUs(s)) }), op };
   if (r.type === 'closeSession') return { server: withService(s, { tracker: trackerSetClosing(tracker, op.sessionId) }), op };
   const checked = trackerCheck(tracker, op.sessionId, origin.server);
   const server = checked.tracker === tracker ? s : withService(s, { tracker: checked.tracker });
-  if (checked.error === null || checked.error === 'UNKNOWNSESSION') return { server, op: checked.error === null ? op : { ...op, sessionError: 'SESSIONEXPIRED' } };
+  if (checked.error === null || checked.error === 'UNKNOWNSESSION')
+    return { server, op: checked.error === null ? op : { ...op, sessionError: 'SESSIONEXPIRED' } };
   return { server, op: { ...op, sessionError: checked.error } };
 }
 

@@ -21,7 +21,7 @@ export function sessionIdBase(myid: number, startMs: number): number {
 export function sessionIdAt(base: number, counter: number): number {
   if (!(counter >= 1 && counter < COUNTER_SPAN)) assert(false, `session counter ${counter} out of range`);
   const id = base + counter;
-  if (!(Number.isSafeInteger(id))) assert(false, `session id ${id} not exact`);
+  if (!Number.isSafeInteger(id)) assert(false, `session id ${id} not exact`);
   return id;
 }
 

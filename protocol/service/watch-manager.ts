@@ -14,7 +14,11 @@ export interface WatchTable {
   readonly byClient: PersistentMap<PersistentMap<true>>;
 }
 
-export const EMPTY_WATCHES: WatchTable = Object.freeze({ data: emptyMap<readonly NodeId[]>(), child: emptyMap<readonly NodeId[]>(), byClient: emptyMap<PersistentMap<true>>() });
+export const EMPTY_WATCHES: WatchTable = Object.freeze({
+  data: emptyMap<readonly NodeId[]>(),
+  child: emptyMap<readonly NodeId[]>(),
+  byClient: emptyMap<PersistentMap<true>>(),
+});
 
 function tag(kind: WatchKind, path: string): string {
   return `${kind === 'data' ? 'd' : 'c'}:${path}`;
@@ -77,7 +81,8 @@ export function triggerWatches(
   let lastDeleted: { path: string; clients: readonly NodeId[] } | null = null;
   for (const trigger of triggers) {
     const list = mapGet(table[trigger.watches], trigger.path) ?? [];
-    const suppress = trigger.type === 'NodeDeleted' && trigger.watches === 'child' && lastDeleted !== null && lastDeleted.path === trigger.path ? lastDeleted.clients : [];
+    const suppress =
+      trigger.type === 'NodeDeleted' && trigger.watches === 'child' && lastDeleted !== null && lastDeleted.path === trigger.path ? lastDeleted.clients : [];
     for (const client of list) {
       table = removeOne(table, trigger.watches, trigger.path, client);
       // Consumed either way; delivered only to a connection allowed to READ (measured on 3.8.0).

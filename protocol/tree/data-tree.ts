@@ -9,14 +9,7 @@ import { checkAcl, OPEN_ACL_UNSAFE, PERMS, READ_ACL_UNSAFE, redactDigests, type 
 import { utf8Length } from './digest.js';
 import type { ErrorCode, FailureCode } from './errors.js';
 import { emptyMap, mapEntries, mapGet, mapRemove, mapSet } from './hamt.js';
-import {
-  emptyJavaHashSet,
-  javaHashSetAdd,
-  javaHashSetClone,
-  javaHashSetOrder,
-  javaHashSetRemove,
-  type JavaHashSet,
-} from './java-hash-set.js';
+import { emptyJavaHashSet, javaHashSetAdd, javaHashSetClone, javaHashSetOrder, javaHashSetRemove, type JavaHashSet } from './java-hash-set.js';
 import { canonicalPath, childNameOf, parentPathOf } from './path.js';
 import type {
   ApplyOutcome,

@@ -19,13 +19,7 @@ import { checkAcl, fixupAcl, PERMS, type Acl } from './acl.js';
 import { getNode } from './data-tree.js';
 import type { FailureCode } from './errors.js';
 import { emptyMap, mapGet, mapRemove, mapSet, type PersistentMap } from './hamt.js';
-import {
-  emptyJavaHashSet,
-  javaHashSetAdd,
-  javaHashSetClone,
-  javaHashSetOrder,
-  javaHashSetRemove,
-} from './java-hash-set.js';
+import { emptyJavaHashSet, javaHashSetAdd, javaHashSetClone, javaHashSetOrder, javaHashSetRemove } from './java-hash-set.js';
 import { formatSequence, isValidPath, parentPathOf } from './path.js';
 import type { DataTree, MultiSubTxn, OpTxn, PrepContext, Txn, TxnBody, WriteOp, WriteRequest, Znode, ZnodeData } from './types.js';
 
@@ -161,7 +155,12 @@ function nodeExists(work: Work, path: string): boolean {
  * order of the records recordForPath and prepCreate build. `data` is replaced when `rest` names it,
  * even by null.
  */
-function duplicate(record: ChangeRecord, zxid: Zxid, stat: Partial<PersistedStat>, rest: Partial<Pick<ChangeRecord, 'childCount' | 'data'>> = {}): ChangeRecord {
+function duplicate(
+  record: ChangeRecord,
+  zxid: Zxid,
+  stat: Partial<PersistedStat>,
+  rest: Partial<Pick<ChangeRecord, 'childCount' | 'data'>> = {},
+): ChangeRecord {
   const o = record.stat as PersistedStat;
   return {
     zxid,

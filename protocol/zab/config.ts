@@ -12,12 +12,7 @@ import type { NodeId } from '../program.js';
  * - `logAfterUptodate` (ZK-2678, 2017): write currentEpoch and ACK; log the txns only after UPTODATE.
  * - `epochBeforeTxns` (ZK-4643): write currentEpoch before the txns are durable, then fsync, then ACK.
  */
-export type SyncPersistence =
-  | 'committedOnlyThenEpochThenAck'
-  | 'fsyncThenEpochThenAck'
-  | 'asyncLogBeforeAck'
-  | 'logAfterUptodate'
-  | 'epochBeforeTxns';
+export type SyncPersistence = 'committedOnlyThenEpochThenAck' | 'fsyncThenEpochThenAck' | 'asyncLogBeforeAck' | 'logAfterUptodate' | 'epochBeforeTxns';
 
 /** Planted bugs (the bug zoo). Each is off unless named. */
 export type Mutant =

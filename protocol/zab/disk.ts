@@ -64,9 +64,21 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
       return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log, oldLogTop: disk.oldLogTop };
     }
     case 'truncate':
-      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: disk.snapshot, log: truncateLog(disk.log, write.zxid), oldLogTop: Math.min(disk.oldLogTop, write.zxid) };
+      return {
+        acceptedEpoch: disk.acceptedEpoch,
+        currentEpoch: disk.currentEpoch,
+        snapshot: disk.snapshot,
+        log: truncateLog(disk.log, write.zxid),
+        oldLogTop: Math.min(disk.oldLogTop, write.zxid),
+      };
     case 'snapshot':
-      return { acceptedEpoch: disk.acceptedEpoch, currentEpoch: disk.currentEpoch, snapshot: write.snapshot, log: pvecEmpty(), oldLogTop: Math.max(disk.oldLogTop, lastZxidOf(disk.log)) };
+      return {
+        acceptedEpoch: disk.acceptedEpoch,
+        currentEpoch: disk.currentEpoch,
+        snapshot: write.snapshot,
+        log: pvecEmpty(),
+        oldLogTop: Math.max(disk.oldLogTop, lastZxidOf(disk.log)),
+      };
   }
 }
 

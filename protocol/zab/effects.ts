@@ -43,7 +43,15 @@ export type ZabObservation =
       readonly readZxid?: Zxid;
     }
   /** A ZooKeeper client received a watch event (in arrival order, for watch-order checkers). */
-  | { readonly kind: 'watch'; readonly client: NodeId; readonly session: number; readonly server: NodeId; readonly type: string; readonly path: string; readonly zxid: Zxid }
+  | {
+      readonly kind: 'watch';
+      readonly client: NodeId;
+      readonly session: number;
+      readonly server: NodeId;
+      readonly type: string;
+      readonly path: string;
+      readonly zxid: Zxid;
+    }
   /** A ZooKeeper client's session state changed (CONNECTED, DISCONNECTED, EXPIRED, CLOSED, AUTH_FAILED). */
   | { readonly kind: 'session'; readonly client: NodeId; readonly session: number; readonly server: NodeId; readonly state: string }
   /** A recipe's claim (lock acquired/released, leader elected, ...), for recipe checkers. */

@@ -18,7 +18,16 @@ export function initialVote(s: ZabServer): Vote {
 
 export function emptyFle(): FleState {
   const none = { leader: -1, zxid: -1, peerEpoch: -1 };
-  return { logicalclock: 0, proposed: none, recvset: [], outofelection: [], notTimeoutMs: 0, finalizing: false, current: { ...none, electionEpoch: 0 }, peerConns: [] };
+  return {
+    logicalclock: 0,
+    proposed: none,
+    recvset: [],
+    outofelection: [],
+    notTimeoutMs: 0,
+    finalizing: false,
+    current: { ...none, electionEpoch: 0 },
+    peerConns: [],
+  };
 }
 
 /** totalOrderPredicate(new, cur): does the new vote beat the current one? */
@@ -189,7 +198,13 @@ function checkLookingQuorum(s: ZabServer, fx: Fx): ZabServer {
   const fle = s.fle;
   const agreeing: NodeId[] = [];
   fle.recvset.forEach((v, sid) => {
-    if (v !== undefined && v.leader === fle.proposed.leader && v.zxid === fle.proposed.zxid && v.peerEpoch === fle.proposed.peerEpoch && v.electionEpoch === fle.logicalclock) {
+    if (
+      v !== undefined &&
+      v.leader === fle.proposed.leader &&
+      v.zxid === fle.proposed.zxid &&
+      v.peerEpoch === fle.proposed.peerEpoch &&
+      v.electionEpoch === fle.logicalclock
+    ) {
       agreeing.push(sid);
     }
   });
@@ -205,7 +220,10 @@ function checkLookingQuorum(s: ZabServer, fx: Fx): ZabServer {
 export function onFinalize(s: ZabServer): { readonly server: ZabServer; readonly leader: NodeId } | null {
   if (s.role !== 'LOOKING' || !s.fle.finalizing) return null;
   const fle = s.fle;
-  return { server: patchServer(s, { fle: patchFle(fle, { finalizing: false, current: { ...fle.proposed, electionEpoch: fle.logicalclock } }) }), leader: fle.proposed.leader };
+  return {
+    server: patchServer(s, { fle: patchFle(fle, { finalizing: false, current: { ...fle.proposed, electionEpoch: fle.logicalclock } }) }),
+    leader: fle.proposed.leader,
+  };
 }
 
 /** Vote.equals for FOLLOWING/LEADING senders: same leader and peerEpoch (ZK-1805/1732). */

@@ -11,8 +11,7 @@ export type KvOp =
   | { readonly type: 'get'; readonly key: string };
 
 export type KvBody =
-  | { readonly type: 'set'; readonly key: string; readonly value: string }
-  | { readonly type: 'error'; readonly key: string; readonly error: 'BADVERSION' };
+  { readonly type: 'set'; readonly key: string; readonly value: string } | { readonly type: 'error'; readonly key: string; readonly error: 'BADVERSION' };
 
 export interface KvEntry {
   readonly value: string;

@@ -12,7 +12,18 @@ import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './his
 import type { QuorumPacket, ZabMessage } from './messages.js';
 import { afterApply } from './clients.js';
 import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
-import { copyLeader, copyServer, patchHandler, patchLeader, patchServer, takeBatch, type LeaderState, type LearnerHandler, type Outstanding, type ZabServer } from './state.js';
+import {
+  copyLeader,
+  copyServer,
+  patchHandler,
+  patchLeader,
+  patchServer,
+  takeBatch,
+  type LeaderState,
+  type LearnerHandler,
+  type Outstanding,
+  type ZabServer,
+} from './state.js';
 import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
@@ -252,7 +263,9 @@ function syncLearner(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     forwardFrom = s.lastProcessedZxid;
   }
   fx.observe({ kind: 'sync', mode, learner: h.sid, peerLastZxid: peer, zxid: packetZxid });
-  fx.note(`sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(peer)}, committed window ${formatZxid(minCommitted)}..${formatZxid(maxCommitted)})`);
+  fx.note(
+    `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(peer)}, committed window ${formatZxid(minCommitted)}..${formatZxid(maxCommitted)})`,
+  );
   if (mode === 'SNAP') {
     fx.send(h.sid, { type: 'SNAP', zxid: packetZxid, snapshot: { zxid: packetZxid, count: committedEnd, state: committedState(s) } });
   } else {

@@ -152,7 +152,10 @@ function processPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
   if (msg.type === 'PING') {
     if (l.stage !== 'BROADCAST' && l.stage !== 'NEWLEADER_DONE') return s;
     const taken = takeTouches(s);
-    fx.send(l.leader, taken.touches.length === 0 ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.touches });
+    fx.send(
+      l.leader,
+      taken.touches.length === 0 ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.touches },
+    );
     return taken.server;
   }
   switch (l.stage) {
@@ -209,7 +212,11 @@ function onSyncPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
     case 'INFORM': {
       // An observer's committed txn during sync: pending and committed at once (syncWithLeader).
       if (msg.txn.zxid <= l.lastQueued) return s;
-      return withLearner(s, { packetsNotLogged: [...l.packetsNotLogged, msg.txn], packetsCommitted: [...l.packetsCommitted, msg.txn.zxid], lastQueued: msg.txn.zxid });
+      return withLearner(s, {
+        packetsNotLogged: [...l.packetsNotLogged, msg.txn],
+        packetsCommitted: [...l.packetsCommitted, msg.txn.zxid],
+        lastQueued: msg.txn.zxid,
+      });
     }
     case 'NEWLEADER':
       if (l.stage !== 'SYNC') return shutdown(s, 'second NEWLEADER', fx);
@@ -247,7 +254,14 @@ function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
 function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
   fx.note(`SNAP: loading the leader's state as of ${formatZxid(snapshot.zxid)} (${snapshot.count} txns)`);
   const preSnap = { snapshot: s.snapshot, log: s.log, state: s.state, applied: s.applied, lastProcessedZxid: s.lastProcessedZxid, committed: s.committed };
-  const next: ZabServer = patchServer(s, { snapshot, log: pvecEmpty(), state: snapshot.state, applied: snapshot.count, lastProcessedZxid: snapshot.zxid, committed: 0 });
+  const next: ZabServer = patchServer(s, {
+    snapshot,
+    log: pvecEmpty(),
+    state: snapshot.state,
+    applied: snapshot.count,
+    lastProcessedZxid: snapshot.zxid,
+    committed: 0,
+  });
   return withLearner(next, { syncMode: 'SNAP', preSnap, lastQueued: snapshot.zxid });
 }
 

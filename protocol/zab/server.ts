@@ -10,8 +10,28 @@ import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWr
 import { Fx, type ZabObservation } from './effects.js';
 import { emptyFle, forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
 import { applyTo, historyCount, lastLoggedZxid, reloadFromHistory } from './history.js';
-import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout, onLeaderFsynced, onLeaderTick, onLearnerPacket, submitWrite } from './leader.js';
-import { becomeLearner, learnerLeaving, learnerOf, onConnectRetry, onLeaderPacket, onLeaderRefused, onLearnerFsynced, onNewLeaderAckTimer, onReadTimeoutCheck } from './learner.js';
+import {
+  becomeLeading,
+  dropLearner,
+  leaderOf,
+  leaderShutdown,
+  onBarrierTimeout,
+  onLeaderFsynced,
+  onLeaderTick,
+  onLearnerPacket,
+  submitWrite,
+} from './leader.js';
+import {
+  becomeLearner,
+  learnerLeaving,
+  learnerOf,
+  onConnectRetry,
+  onLeaderPacket,
+  onLeaderRefused,
+  onLearnerFsynced,
+  onNewLeaderAckTimer,
+  onReadTimeoutCheck,
+} from './learner.js';
 import { acceptClientRequest, closeAllClients } from './clients.js';
 import { describeMessage, type QuorumPacket, type ZabMessage } from './messages.js';
 import { patchLearner, patchServer, type ZabServer } from './state.js';

@@ -13,7 +13,9 @@
   var nM = M.f.length;
   var nE = E.n.length;
   var laneOf = new Map();
-  lanes.forEach(function (l, i) { laneOf.set(l.id, i); });
+  lanes.forEach(function (l, i) {
+    laneOf.set(l.id, i);
+  });
   var GUTTER = 84;
   var TOP = 24;
   var OVERSCAN = 300;
@@ -22,10 +24,25 @@
   var LABEL_EVENTS = 140;
 
   var FAMILY = {
-    NOTIFICATION: 'election', VOTE: 'election',
-    FOLLOWERINFO: 'sync', OBSERVERINFO: 'sync', LEADERINFO: 'sync', ACKEPOCH: 'sync', NEWLEADER: 'sync', UPTODATE: 'sync', DIFF: 'sync', TRUNC: 'sync', SNAP: 'sync',
-    PROPOSAL: 'broadcast', ACK: 'broadcast', COMMIT: 'broadcast', INFORM: 'broadcast', REQUEST: 'broadcast', COMMITANDACTIVATE: 'broadcast', INFORMANDACTIVATE: 'broadcast',
-    PING: 'heartbeat'
+    NOTIFICATION: 'election',
+    VOTE: 'election',
+    FOLLOWERINFO: 'sync',
+    OBSERVERINFO: 'sync',
+    LEADERINFO: 'sync',
+    ACKEPOCH: 'sync',
+    NEWLEADER: 'sync',
+    UPTODATE: 'sync',
+    DIFF: 'sync',
+    TRUNC: 'sync',
+    SNAP: 'sync',
+    PROPOSAL: 'broadcast',
+    ACK: 'broadcast',
+    COMMIT: 'broadcast',
+    INFORM: 'broadcast',
+    REQUEST: 'broadcast',
+    COMMITANDACTIVATE: 'broadcast',
+    INFORMANDACTIVATE: 'broadcast',
+    PING: 'heartbeat',
   };
   function family(type) {
     if (FAMILY[type] !== undefined) return FAMILY[type];
@@ -33,21 +50,42 @@
     return 'other';
   }
   var typeFam = D.types.map(family);
-  var isHb = typeFam.map(function (f) { return f === 'heartbeat'; });
-  var DEFAULT_CATS = { note: true, role: true, propose: true, commit: true, sync: true, truncate: true, anomaly: true, fault: true, invoke: true, complete: true, assertion: true, observe: true };
+  var isHb = typeFam.map(function (f) {
+    return f === 'heartbeat';
+  });
+  var DEFAULT_CATS = {
+    note: true,
+    role: true,
+    propose: true,
+    commit: true,
+    sync: true,
+    truncate: true,
+    anomaly: true,
+    fault: true,
+    invoke: true,
+    complete: true,
+    assertion: true,
+    observe: true,
+  };
   var catName = D.cats;
 
   var ui = {
-    laneOn: lanes.map(function () { return true; }),
-    typeOn: D.types.map(function (_, i) { return !isHb[i]; }),
+    laneOn: lanes.map(function () {
+      return true;
+    }),
+    typeOn: D.types.map(function (_, i) {
+      return !isHb[i];
+    }),
     hb: 'hidden',
-    catOn: catName.map(function (c) { return DEFAULT_CATS[c] === true; }),
+    catOn: catName.map(function (c) {
+      return DEFAULT_CATS[c] === true;
+    }),
     axis: 'elastic',
     zoom: 1,
     slice: false,
     vi: 0,
     moment: D.violations.length > 0 ? D.violations[0].at : D.tEnd,
-    sel: null
+    sel: null,
   };
 
   // ---- DOM helpers: text only ever goes through textContent / setAttribute ----
@@ -63,18 +101,54 @@
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function secs(t) { return (t / 1e6).toFixed(3) + 's'; }
-  function secsFine(t) { return (t / 1e6).toFixed(6) + 's'; }
-  function zxid(z) { return z < 0 ? '-' : Math.floor(z / 4294967296) + ':' + (z % 4294967296); }
-  function lbl(id) { var i = laneOf.get(id); return i === undefined ? 'n' + id : lanes[i].label; }
-  function clip(text, n) { return text.length > n ? text.slice(0, n - 1) + '\u2026' : text; }
-  function upper(arr, x) { var lo = 0, hi = arr.length; while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] <= x) lo = mid + 1; else hi = mid; } return lo; }
-  function lower(arr, x) { var lo = 0, hi = arr.length; while (lo < hi) { var mid = (lo + hi) >> 1; if (arr[mid] < x) lo = mid + 1; else hi = mid; } return lo; }
+  function secs(t) {
+    return (t / 1e6).toFixed(3) + 's';
+  }
+  function secsFine(t) {
+    return (t / 1e6).toFixed(6) + 's';
+  }
+  function zxid(z) {
+    return z < 0 ? '-' : Math.floor(z / 4294967296) + ':' + (z % 4294967296);
+  }
+  function lbl(id) {
+    var i = laneOf.get(id);
+    return i === undefined ? 'n' + id : lanes[i].label;
+  }
+  function clip(text, n) {
+    return text.length > n ? text.slice(0, n - 1) + '\u2026' : text;
+  }
+  function upper(arr, x) {
+    var lo = 0,
+      hi = arr.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (arr[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  function lower(arr, x) {
+    var lo = 0,
+      hi = arr.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (arr[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 
   // The latest end (delivery or drop) among messages 0..i: monotone, so the first message that can
   // reach into a window is found by binary search.
   var prefixEnd = new Float64Array(nM);
-  (function () { var m = -Infinity; for (var i = 0; i < nM; i++) { var end = M.r[i] > M.s[i] ? M.r[i] : M.s[i]; if (end > m) m = end; prefixEnd[i] = m; } })();
+  (function () {
+    var m = -Infinity;
+    for (var i = 0; i < nM; i++) {
+      var end = M.r[i] > M.s[i] ? M.r[i] : M.s[i];
+      if (end > m) m = end;
+      prefixEnd[i] = m;
+    }
+  })();
 
   var scroller = document.getElementById('scroller');
   var spacer = document.getElementById('spacer');
@@ -83,10 +157,13 @@
   var tooltip = document.getElementById('tooltip');
 
   // ---- visibility ----
-  function frontier() { return ui.slice && D.violations.length > 0 ? D.violations[ui.vi].frontier : null; }
+  function frontier() {
+    return ui.slice && D.violations.length > 0 ? D.violations[ui.vi].frontier : null;
+  }
   /** 0 hidden, 1 arrow, 2 collapsed heartbeat tick on the sender. */
   function msgMode(i, fr) {
-    var a = laneOf.get(M.f[i]), b = laneOf.get(M.to[i]);
+    var a = laneOf.get(M.f[i]),
+      b = laneOf.get(M.to[i]);
     if (!ui.laneOn[a] || !ui.laneOn[b]) return 0;
     var ty = M.ty[i];
     var mode = 1;
@@ -95,7 +172,9 @@
       if (ui.hb === 'collapsed') mode = 2;
     } else if (!ui.typeOn[ty]) return 0;
     if (fr !== null) {
-      if (M.k[i] === 0) { if (M.r[i] > fr[b]) return 0; } else if (M.s[i] > fr[a]) return 0;
+      if (M.k[i] === 0) {
+        if (M.r[i] > fr[b]) return 0;
+      } else if (M.s[i] > fr[a]) return 0;
     }
     return mode;
   }
@@ -111,17 +190,23 @@
   var width = 800;
   function layout() {
     var shown = [];
-    lanes.forEach(function (_, i) { if (ui.laneOn[i]) shown.push(i); });
+    lanes.forEach(function (_, i) {
+      if (ui.laneOn[i]) shown.push(i);
+    });
     var avail = Math.max(300, scroller.clientWidth - GUTTER - 16);
     laneW = Math.max(96, Math.floor(avail / Math.max(1, shown.length)));
-    laneX = lanes.map(function () { return -1; });
-    shown.forEach(function (i, k) { laneX[i] = GUTTER + k * laneW + Math.floor(laneW / 2); });
+    laneX = lanes.map(function () {
+      return -1;
+    });
+    shown.forEach(function (i, k) {
+      laneX[i] = GUTTER + k * laneW + Math.floor(laneW / 2);
+    });
     width = GUTTER + shown.length * laneW + 16;
     head.replaceChildren();
     shown.forEach(function (i) {
       var lane = lanes[i];
       var d = el('div', { class: 'lh ' + lane.kind, 'data-lane': i });
-      d.style.left = (laneX[i] - Math.floor(laneW / 2)) + 'px';
+      d.style.left = laneX[i] - Math.floor(laneW / 2) + 'px';
       d.style.width = laneW + 'px';
       d.appendChild(el('b', null, lane.label));
       if (lane.kind === 'observer') d.appendChild(document.createTextNode(' (observer)'));
@@ -153,14 +238,30 @@
         if (mode === 1) ts.push(M.r[i]);
       }
       for (var j = 0; j < nE; j++) if (evVisible(j, fr)) ts.push(E.t[j]);
-      D.roles.forEach(function (bands, l) { if (ui.laneOn[l]) bands.forEach(function (b) { ts.push(b[0]); }); });
-      D.down.forEach(function (bands, l) { if (ui.laneOn[l]) bands.forEach(function (b) { ts.push(b[0], b[1]); }); });
-      D.net.forEach(function (b) { ts.push(b[0], b[1]); });
-      D.violations.forEach(function (v) { ts.push(v.at); });
+      D.roles.forEach(function (bands, l) {
+        if (ui.laneOn[l])
+          bands.forEach(function (b) {
+            ts.push(b[0]);
+          });
+      });
+      D.down.forEach(function (bands, l) {
+        if (ui.laneOn[l])
+          bands.forEach(function (b) {
+            ts.push(b[0], b[1]);
+          });
+      });
+      D.net.forEach(function (b) {
+        ts.push(b[0], b[1]);
+      });
+      D.violations.forEach(function (v) {
+        ts.push(v.at);
+      });
       var all = Float64Array.from(ts).sort();
       var uniq = [];
       for (var k = 0; k < all.length; k++) if (k === 0 || all[k] !== all[k - 1]) uniq.push(all[k]);
-      var minStep = 13 * z, maxStep = 64 * z, pxPerUs = 0.02 * z;
+      var minStep = 13 * z,
+        maxStep = 64 * z,
+        pxPerUs = 0.02 * z;
       keyT = Float64Array.from(uniq);
       keyY = new Float64Array(uniq.length);
       gapAt = [];
@@ -169,7 +270,10 @@
         if (q > 0) {
           var dt = uniq[q] - uniq[q - 1];
           var dy = dt * pxPerUs;
-          if (dy > maxStep) { dy = maxStep; gapAt.push(q); }
+          if (dy > maxStep) {
+            dy = maxStep;
+            gapAt.push(q);
+          }
           if (dy < minStep) dy = minStep;
           y += dy;
         }
@@ -185,7 +289,8 @@
     var i = upper(keyT, t) - 1;
     if (i < 0) return keyY[0];
     if (i >= n - 1) return keyY[n - 1];
-    var t0 = keyT[i], t1 = keyT[i + 1];
+    var t0 = keyT[i],
+      t1 = keyT[i + 1];
     return keyY[i] + ((t - t0) / (t1 - t0)) * (keyY[i + 1] - keyY[i]);
   }
   function tOf(y) {
@@ -193,7 +298,8 @@
     var i = upper(keyY, y) - 1;
     if (i < 0) return keyT[0];
     if (i >= n - 1) return keyT[n - 1];
-    var y0 = keyY[i], y1 = keyY[i + 1];
+    var y0 = keyY[i],
+      y1 = keyY[i + 1];
     return keyT[i] + ((y - y0) / (y1 - y0)) * (keyT[i + 1] - keyT[i]);
   }
 
@@ -202,7 +308,17 @@
     var s = D.state[l];
     var i = upper(s.t, t) - 1;
     if (i < 0) return null;
-    return { up: s.up[i], role: S[s.role[i]], phase: S[s.phase[i]], epoch: s.epoch[i], leader: s.leader[i], cz: s.cz[i], ci: s.ci[i], lz: s.lz[i], li: s.li[i] };
+    return {
+      up: s.up[i],
+      role: S[s.role[i]],
+      phase: S[s.phase[i]],
+      epoch: s.epoch[i],
+      leader: s.leader[i],
+      cz: s.cz[i],
+      ci: s.ci[i],
+      lz: s.lz[i],
+      li: s.li[i],
+    };
   }
 
   // ---- drawing ----
@@ -232,21 +348,27 @@
     var hgt = scroller.clientHeight;
     var y0 = Math.max(0, top - OVERSCAN);
     var y1 = top + hgt + OVERSCAN;
-    var t0 = tOf(y0), t1 = tOf(y1);
+    var t0 = tOf(y0),
+      t1 = tOf(y1);
     view.t0 = tOf(top);
     view.t1 = tOf(top + hgt);
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(y1 - y0));
     svg.setAttribute('viewBox', '0 ' + y0 + ' ' + width + ' ' + (y1 - y0));
     svg.style.top = y0 + 'px';
-    var gBack = sv('g', {}), gAxis = sv('g', {}), gMsg = sv('g', {}), gEv = sv('g', {}), gTop = sv('g', {});
+    var gBack = sv('g', {}),
+      gAxis = sv('g', {}),
+      gMsg = sv('g', {}),
+      gEv = sv('g', {}),
+      gTop = sv('g', {});
     var count = 0;
     stats = { arrows: 0, drops: 0, events: 0, ticks: 0, violations: 0, dense: false, renders: stats.renders + 1 };
 
     // network disturbances: full-width shaded bands
     D.net.forEach(function (b) {
       if (b[1] < t0 || b[0] > t1) return;
-      var ya = yOf(b[0]), yb = yOf(b[1]);
+      var ya = yOf(b[0]),
+        yb = yOf(b[1]);
       gBack.appendChild(sv('rect', { x: GUTTER - 6, y: ya, width: width - GUTTER, height: Math.max(2, yb - ya), class: 'net' }));
       gBack.appendChild(sv('line', { x1: GUTTER - 6, y1: ya, x2: width - 10, y2: ya, class: 'net-edge' }));
       gBack.appendChild(sv('text', { x: width - 14, y: ya + 12, 'text-anchor': 'end', class: 'net-label' }, '\u26a1 ' + clip(S[b[2]], 90)));
@@ -258,18 +380,24 @@
       gBack.appendChild(sv('line', { x1: x, y1: y0, x2: x, y2: y1, class: 'lane-line ' + lane.kind, 'data-lane': l }));
       D.roles[l].forEach(function (b) {
         if (b[1] < t0 || b[0] > t1) return;
-        var ya = yOf(b[0]), yb = yOf(b[1]);
+        var ya = yOf(b[0]),
+          yb = yOf(b[1]);
         var role = S[b[2]];
         var cls = role === 'LEADING' || role === 'FOLLOWING' || role === 'OBSERVING' || role === 'LOOKING' ? role : 'other';
         gBack.appendChild(sv('rect', { x: x - 6, y: ya, width: 12, height: Math.max(1, yb - ya), class: 'band band-' + cls }));
         if (ya >= y0 - 20) {
-          var text = role + (b[4] >= 0 ? ' e' + b[4] : '') + (role === 'FOLLOWING' || role === 'OBSERVING' ? ' \u2192' + lbl(b[5]) : '') + (S[b[3]] && S[b[3]] !== 'BROADCAST' && role !== 'LOOKING' ? ' ' + S[b[3]].toLowerCase() : '');
+          var text =
+            role +
+            (b[4] >= 0 ? ' e' + b[4] : '') +
+            (role === 'FOLLOWING' || role === 'OBSERVING' ? ' \u2192' + lbl(b[5]) : '') +
+            (S[b[3]] && S[b[3]] !== 'BROADCAST' && role !== 'LOOKING' ? ' ' + S[b[3]].toLowerCase() : '');
           gBack.appendChild(sv('text', { x: x + 9, y: ya + 10, class: 'band-label ' + cls }, text));
         }
       });
       D.down[l].forEach(function (b) {
         if (b[1] < t0 || b[0] > t1) return;
-        var ya = yOf(b[0]), yb = yOf(b[1]);
+        var ya = yOf(b[0]),
+          yb = yOf(b[1]);
         gBack.appendChild(sv('rect', { x: x - 9, y: ya, width: 18, height: Math.max(2, yb - ya), class: 'down down-' + b[2] }));
         gBack.appendChild(sv('text', { x: x + 12, y: ya + 12, class: 'down-label' }, b[2] === 0 ? 'CRASHED' : 'PAUSED'));
       });
@@ -277,7 +405,8 @@
 
     // time axis: a label every ~70px, and the compressed gaps marked
     var lastY = -1e9;
-    var ia = Math.max(0, upper(keyT, t0) - 1), ib = Math.min(keyT.length - 1, upper(keyT, t1));
+    var ia = Math.max(0, upper(keyT, t0) - 1),
+      ib = Math.min(keyT.length - 1, upper(keyT, t1));
     if (ui.axis === 'linear') {
       var stepUs = Math.pow(10, Math.ceil(Math.log10(Math.max(1, 70 / (0.002 * ui.zoom)))));
       for (var tt = Math.floor(t0 / stepUs) * stepUs; tt <= t1; tt += stepUs) {
@@ -314,8 +443,10 @@
     var labelMsgs = visible.length <= LABEL_MSGS;
     var hbSeen = new Set();
     for (var v = 0; v < visible.length && count < MAX_ELEMENTS; v++) {
-      var idx = visible[v] >> 2, md = visible[v] & 3;
-      var xa = laneX[laneOf.get(M.f[idx])], xb = laneX[laneOf.get(M.to[idx])];
+      var idx = visible[v] >> 2,
+        md = visible[v] & 3;
+      var xa = laneX[laneOf.get(M.f[idx])],
+        xb = laneX[laneOf.get(M.to[idx])];
       var fam = typeFam[M.ty[idx]];
       var ys = yOf(M.s[idx]);
       if (md === 2) {
@@ -330,23 +461,44 @@
       }
       if (M.k[idx] === 0) {
         var yr = yOf(M.r[idx]);
-        gMsg.appendChild(sv('line', { x1: xa, y1: ys, x2: xb, y2: yr, class: 'msg fam-' + fam + (ui.sel && ui.sel.m === idx ? ' hl' : ''), 'marker-end': 'url(#arrow-' + fam + ')', 'data-m': idx }));
+        gMsg.appendChild(
+          sv('line', {
+            x1: xa,
+            y1: ys,
+            x2: xb,
+            y2: yr,
+            class: 'msg fam-' + fam + (ui.sel && ui.sel.m === idx ? ' hl' : ''),
+            'marker-end': 'url(#arrow-' + fam + ')',
+            'data-m': idx,
+          }),
+        );
         stats.arrows++;
-        if (labelMsgs) gMsg.appendChild(sv('text', { x: xa + (xb - xa) * 0.5, y: ys + (yr - ys) * 0.5 - 3, 'text-anchor': 'middle', class: 'msg-label', 'data-m': idx }, clip(S[M.lb[idx]], 26)));
+        if (labelMsgs)
+          gMsg.appendChild(
+            sv(
+              'text',
+              { x: xa + (xb - xa) * 0.5, y: ys + (yr - ys) * 0.5 - 3, 'text-anchor': 'middle', class: 'msg-label', 'data-m': idx },
+              clip(S[M.lb[idx]], 26),
+            ),
+          );
       } else {
         // dropped: dashed towards the receiver, ending in an × where it was lost
         var yd = Math.max(yOf(M.r[idx]), ys + 8);
         var xd = xa + (xb - xa) * 0.45;
-        gMsg.appendChild(sv('line', { x1: xa, y1: ys, x2: xd, y2: yd, class: 'msg dropped fam-' + fam + (ui.sel && ui.sel.m === idx ? ' hl' : ''), 'data-m': idx }));
+        gMsg.appendChild(
+          sv('line', { x1: xa, y1: ys, x2: xd, y2: yd, class: 'msg dropped fam-' + fam + (ui.sel && ui.sel.m === idx ? ' hl' : ''), 'data-m': idx }),
+        );
         gMsg.appendChild(sv('path', { d: 'M' + (xd - 4) + ' ' + (yd - 4) + 'l8 8m0 -8l-8 8', class: 'cross', 'data-m': idx }));
         stats.drops++;
-        if (labelMsgs) gMsg.appendChild(sv('text', { x: xd, y: yd - 6, 'text-anchor': 'middle', class: 'msg-label', 'data-m': idx }, clip(S[M.lb[idx]], 26) + ' \u2717'));
+        if (labelMsgs)
+          gMsg.appendChild(sv('text', { x: xd, y: yd - 6, 'text-anchor': 'middle', class: 'msg-label', 'data-m': idx }, clip(S[M.lb[idx]], 26) + ' \u2717'));
       }
       count++;
     }
 
     // local events
-    var ea = lower(E.t, t0), eb = upper(E.t, t1);
+    var ea = lower(E.t, t0),
+      eb = upper(E.t, t1);
     var evs = [];
     for (var j = ea; j < eb; j++) if (evVisible(j, fr)) evs.push(j);
     var labelEvents = evs.length <= LABEL_EVENTS;
@@ -357,14 +509,33 @@
       var sk = l + ':' + E.t[e];
       var nth = stack.get(sk) || 0;
       stack.set(sk, nth + 1);
-      var cx = laneX[l] + nth * 7, cy = yOf(E.t[e]);
+      var cx = laneX[l] + nth * 7,
+        cy = yOf(E.t[e]);
       var cat = catName[E.c[e]];
       var text = S[E.lb[e]];
       var shape;
-      if (cat === 'propose' || cat === 'sync' || cat === 'truncate') shape = sv('rect', { x: cx - 3.5, y: cy - 3.5, width: 7, height: 7, transform: 'rotate(45 ' + cx + ' ' + cy + ')', class: 'ev ev-' + cat, 'data-e': e });
-      else if (cat === 'fault' || cat === 'anomaly' || cat === 'assertion') shape = sv('path', { d: 'M' + (cx - 5) + ' ' + (cy - 5) + 'l10 10m0 -10l-10 10', class: 'cross', 'data-e': e });
+      if (cat === 'propose' || cat === 'sync' || cat === 'truncate')
+        shape = sv('rect', {
+          x: cx - 3.5,
+          y: cy - 3.5,
+          width: 7,
+          height: 7,
+          transform: 'rotate(45 ' + cx + ' ' + cy + ')',
+          class: 'ev ev-' + cat,
+          'data-e': e,
+        });
+      else if (cat === 'fault' || cat === 'anomaly' || cat === 'assertion')
+        shape = sv('path', { d: 'M' + (cx - 5) + ' ' + (cy - 5) + 'l10 10m0 -10l-10 10', class: 'cross', 'data-e': e });
       else if (cat === 'invoke') shape = sv('rect', { x: cx - 3.5, y: cy - 3.5, width: 7, height: 7, class: 'ev ev-invoke', 'data-e': e });
-      else if (cat === 'complete') shape = sv('rect', { x: cx - 3.5, y: cy - 3.5, width: 7, height: 7, class: 'ev ev-complete' + (text.indexOf('ok ') === 0 ? '' : ' notok'), 'data-e': e });
+      else if (cat === 'complete')
+        shape = sv('rect', {
+          x: cx - 3.5,
+          y: cy - 3.5,
+          width: 7,
+          height: 7,
+          class: 'ev ev-complete' + (text.indexOf('ok ') === 0 ? '' : ' notok'),
+          'data-e': e,
+        });
       else {
         var known = cat === 'note' || cat === 'commit' || cat === 'logged' || cat === 'role';
         shape = sv('circle', { cx: cx, cy: cy, r: cat === 'note' ? 3 : 3.5, class: 'ev ev-' + (known ? cat : 'other'), 'data-e': e });
@@ -372,7 +543,8 @@
       gEv.appendChild(shape);
       stats.events++;
       count++;
-      if (labelEvents) gEv.appendChild(sv('text', { x: cx + 8, y: cy + 3.5, class: 'ev-label', 'data-e': e }, clip(text, Math.max(12, Math.floor(laneW / 6.2) - 2))));
+      if (labelEvents)
+        gEv.appendChild(sv('text', { x: cx + 8, y: cy + 3.5, class: 'ev-label', 'data-e': e }, clip(text, Math.max(12, Math.floor(laneW / 6.2) - 2))));
     }
 
     // causal slice: the future of every lane fades out
@@ -403,7 +575,9 @@
     }
     if (count >= MAX_ELEMENTS) {
       stats.dense = true;
-      gTop.appendChild(sv('text', { x: GUTTER + 10, y: top + 18, class: 'dense' }, 'Too dense to draw everything here: zoom in, or filter message types and events.'));
+      gTop.appendChild(
+        sv('text', { x: GUTTER + 10, y: top + 18, class: 'dense' }, 'Too dense to draw everything here: zoom in, or filter message types and events.'),
+      );
     }
     svg.replaceChildren(defs, gBack, gAxis, gMsg, gEv, gTop);
     updateHead();
@@ -426,7 +600,10 @@
     head.querySelectorAll('.lh').forEach(function (d) {
       var l = Number(d.getAttribute('data-lane'));
       var st = d.querySelector('.st');
-      if (lanes[l].kind === 'client') { st.textContent = ''; return; }
+      if (lanes[l].kind === 'client') {
+        st.textContent = '';
+        return;
+      }
       var s = stateAt(l, t);
       st.textContent = s === null ? '' : s.up === 0 ? 'down' : s.role + (s.epoch >= 0 ? ' e' + s.epoch : '');
     });
@@ -435,7 +612,8 @@
   var notesList = document.getElementById('notes');
   var noteCat = catName.indexOf('note');
   function updateNotes(fr) {
-    var a = lower(E.t, view.t0), b = upper(E.t, view.t1);
+    var a = lower(E.t, view.t0),
+      b = upper(E.t, view.t1);
     var items = [];
     for (var j = a; j < b && items.length < 150; j++) {
       if (E.c[j] !== noteCat) continue;
@@ -459,79 +637,214 @@
     momentLabel.textContent = secsFine(ui.moment);
     var rows = [];
     var hr = el('tr');
-    ['node', 'role', 'phase', 'epoch', 'committed', 'logged'].forEach(function (h) { hr.appendChild(el('th', null, h)); });
+    ['node', 'role', 'phase', 'epoch', 'committed', 'logged'].forEach(function (h) {
+      hr.appendChild(el('th', null, h));
+    });
     rows.push(hr);
     lanes.forEach(function (lane, l) {
       if (lane.kind === 'client') return;
       var s = stateAt(l, ui.moment);
       var tr = el('tr', { class: s === null ? '' : s.up === 0 ? 'down' : s.role });
-      var cells = s === null
-        ? [lane.label, '-', '-', '-', '-', '-']
-        : [lane.label, s.up === 0 ? 'DOWN' : s.role + (s.leader >= 0 && s.role !== 'LEADING' ? ' \u2192' + lbl(s.leader) : ''), s.up === 0 ? '' : s.phase.toLowerCase(), s.epoch < 0 ? '-' : String(s.epoch), s.ci < 0 ? '-' : zxid(s.cz) + ' #' + s.ci, s.li < 0 ? '-' : zxid(s.lz) + ' #' + s.li];
-      cells.forEach(function (c, k) { tr.appendChild(el('td', k >= 3 ? { class: 'num' } : null, c)); });
+      var cells =
+        s === null
+          ? [lane.label, '-', '-', '-', '-', '-']
+          : [
+              lane.label,
+              s.up === 0 ? 'DOWN' : s.role + (s.leader >= 0 && s.role !== 'LEADING' ? ' \u2192' + lbl(s.leader) : ''),
+              s.up === 0 ? '' : s.phase.toLowerCase(),
+              s.epoch < 0 ? '-' : String(s.epoch),
+              s.ci < 0 ? '-' : zxid(s.cz) + ' #' + s.ci,
+              s.li < 0 ? '-' : zxid(s.lz) + ' #' + s.li,
+            ];
+      cells.forEach(function (c, k) {
+        tr.appendChild(el('td', k >= 3 ? { class: 'num' } : null, c));
+      });
       rows.push(tr);
     });
     table.replaceChildren.apply(table, rows);
-    if (range) { range.value = String(Math.round(ui.moment)); num.value = (ui.moment / 1e6).toFixed(6); }
+    if (range) {
+      range.value = String(Math.round(ui.moment));
+      num.value = (ui.moment / 1e6).toFixed(6);
+    }
   }
 
   // ---- controls (built with createElement; labels via textContent) ----
   var controls = document.getElementById('controls');
-  function fieldset(title) { var f = el('fieldset'); f.appendChild(el('legend', null, title)); controls.appendChild(f); return f; }
+  function fieldset(title) {
+    var f = el('fieldset');
+    f.appendChild(el('legend', null, title));
+    controls.appendChild(f);
+    return f;
+  }
   function checkbox(parent, text, checked, count, onChange, attrs) {
     var label = el('label');
     var box = el('input', Object.assign({ type: 'checkbox' }, attrs || {}));
     box.checked = checked;
-    box.addEventListener('change', function () { onChange(box.checked); });
+    box.addEventListener('change', function () {
+      onChange(box.checked);
+    });
     label.appendChild(box);
     label.appendChild(document.createTextNode(' ' + text));
     if (count !== undefined) label.appendChild(el('span', { class: 'count' }, ' ' + count));
     parent.appendChild(label);
     return box;
   }
-  function rebuild() { layout(); buildAxis(); render(); }
+  function rebuild() {
+    layout();
+    buildAxis();
+    render();
+  }
   var fLanes = fieldset('Lanes');
-  lanes.forEach(function (lane, l) { checkbox(fLanes, lane.label, true, undefined, function (on) { ui.laneOn[l] = on; rebuild(); }, { 'data-filter': 'lane', 'data-lane': l }); });
+  lanes.forEach(function (lane, l) {
+    checkbox(
+      fLanes,
+      lane.label,
+      true,
+      undefined,
+      function (on) {
+        ui.laneOn[l] = on;
+        rebuild();
+      },
+      { 'data-filter': 'lane', 'data-lane': l },
+    );
+  });
   var fTypes = fieldset('Messages');
-  var typeOrder = D.types.map(function (_, i) { return i; }).filter(function (i) { return !isHb[i]; }).sort(function (a, b) { return D.typeCounts[b] - D.typeCounts[a] || (D.types[a] < D.types[b] ? -1 : 1); });
+  var typeOrder = D.types
+    .map(function (_, i) {
+      return i;
+    })
+    .filter(function (i) {
+      return !isHb[i];
+    })
+    .sort(function (a, b) {
+      return D.typeCounts[b] - D.typeCounts[a] || (D.types[a] < D.types[b] ? -1 : 1);
+    });
   var typeBoxes = [];
-  typeOrder.forEach(function (i) { typeBoxes[i] = checkbox(fTypes, D.types[i], true, D.typeCounts[i], function (on) { ui.typeOn[i] = on; rebuild(); }, { 'data-filter': 'type', 'data-type': D.types[i] }); });
+  typeOrder.forEach(function (i) {
+    typeBoxes[i] = checkbox(
+      fTypes,
+      D.types[i],
+      true,
+      D.typeCounts[i],
+      function (on) {
+        ui.typeOn[i] = on;
+        rebuild();
+      },
+      { 'data-filter': 'type', 'data-type': D.types[i] },
+    );
+  });
   var allBtn = el('button', { type: 'button' }, 'all');
   var noneBtn = el('button', { type: 'button' }, 'none');
-  allBtn.addEventListener('click', function () { typeOrder.forEach(function (i) { ui.typeOn[i] = true; typeBoxes[i].checked = true; }); rebuild(); });
-  noneBtn.addEventListener('click', function () { typeOrder.forEach(function (i) { ui.typeOn[i] = false; typeBoxes[i].checked = false; }); rebuild(); });
+  allBtn.addEventListener('click', function () {
+    typeOrder.forEach(function (i) {
+      ui.typeOn[i] = true;
+      typeBoxes[i].checked = true;
+    });
+    rebuild();
+  });
+  noneBtn.addEventListener('click', function () {
+    typeOrder.forEach(function (i) {
+      ui.typeOn[i] = false;
+      typeBoxes[i].checked = false;
+    });
+    rebuild();
+  });
   fTypes.appendChild(allBtn);
   fTypes.appendChild(noneBtn);
   var fHb = fieldset('Heartbeats (PING)');
   var hbSel = el('select', { 'data-filter': 'heartbeats' });
-  [['hidden', 'hidden'], ['collapsed', 'collapsed: one tick per round'], ['shown', 'every arrow']].forEach(function (o) { hbSel.appendChild(el('option', { value: o[0] }, o[1])); });
+  [
+    ['hidden', 'hidden'],
+    ['collapsed', 'collapsed: one tick per round'],
+    ['shown', 'every arrow'],
+  ].forEach(function (o) {
+    hbSel.appendChild(el('option', { value: o[0] }, o[1]));
+  });
   var hbCount = 0;
-  D.types.forEach(function (_, i) { if (isHb[i]) hbCount += D.typeCounts[i]; });
-  hbSel.addEventListener('change', function () { ui.hb = hbSel.value; rebuild(); });
+  D.types.forEach(function (_, i) {
+    if (isHb[i]) hbCount += D.typeCounts[i];
+  });
+  hbSel.addEventListener('change', function () {
+    ui.hb = hbSel.value;
+    rebuild();
+  });
   fHb.appendChild(hbSel);
   fHb.appendChild(el('span', { class: 'count' }, ' ' + hbCount));
   var fCats = fieldset('Events');
-  catName.forEach(function (c, i) { if (D.catCounts[i] > 0) checkbox(fCats, c, ui.catOn[i], D.catCounts[i], function (on) { ui.catOn[i] = on; rebuild(); }, { 'data-filter': 'cat', 'data-cat': c }); });
+  catName.forEach(function (c, i) {
+    if (D.catCounts[i] > 0)
+      checkbox(
+        fCats,
+        c,
+        ui.catOn[i],
+        D.catCounts[i],
+        function (on) {
+          ui.catOn[i] = on;
+          rebuild();
+        },
+        { 'data-filter': 'cat', 'data-cat': c },
+      );
+  });
   var fView = fieldset('Time axis');
   var axisSel = el('select', { 'data-filter': 'axis' });
-  [['elastic', 'elastic (gaps compressed)'], ['linear', 'linear virtual time']].forEach(function (o) { axisSel.appendChild(el('option', { value: o[0] }, o[1])); });
-  axisSel.addEventListener('change', function () { var t = view.t0; ui.axis = axisSel.value; rebuild(); scrollToTime(t, false); });
+  [
+    ['elastic', 'elastic (gaps compressed)'],
+    ['linear', 'linear virtual time'],
+  ].forEach(function (o) {
+    axisSel.appendChild(el('option', { value: o[0] }, o[1]));
+  });
+  axisSel.addEventListener('change', function () {
+    var t = view.t0;
+    ui.axis = axisSel.value;
+    rebuild();
+    scrollToTime(t, false);
+  });
   fView.appendChild(axisSel);
   fView.appendChild(document.createTextNode(' zoom '));
   var zoom = el('input', { type: 'range', min: -3, max: 3, step: 0.25, value: 0, 'data-filter': 'zoom' });
-  zoom.addEventListener('input', function () { var t = view.t0; ui.zoom = Math.pow(2, Number(zoom.value)); buildAxis(); scrollToTime(t, false); render(); });
+  zoom.addEventListener('input', function () {
+    var t = view.t0;
+    ui.zoom = Math.pow(2, Number(zoom.value));
+    buildAxis();
+    scrollToTime(t, false);
+    render();
+  });
   fView.appendChild(zoom);
   var fSlice = fieldset('Causal slice');
   if (D.violations.length > 0) {
-    var sliceBox = checkbox(fSlice, 'only the causal past of', false, undefined, function (on) { ui.slice = on; rebuild(); scrollToTime(D.violations[ui.vi].at, true); }, { 'data-filter': 'slice' });
+    var sliceBox = checkbox(
+      fSlice,
+      'only the causal past of',
+      false,
+      undefined,
+      function (on) {
+        ui.slice = on;
+        rebuild();
+        scrollToTime(D.violations[ui.vi].at, true);
+      },
+      { 'data-filter': 'slice' },
+    );
     var vSel = el('select', { 'data-filter': 'violation' });
-    D.violations.forEach(function (v, k) { vSel.appendChild(el('option', { value: k }, v.checker + ' @ ' + secs(v.at) + ' (' + lbl(v.node) + ')')); });
-    vSel.addEventListener('change', function () { ui.vi = Number(vSel.value); if (ui.slice) rebuild(); scrollToTime(D.violations[ui.vi].at, true); });
+    D.violations.forEach(function (v, k) {
+      vSel.appendChild(el('option', { value: k }, v.checker + ' @ ' + secs(v.at) + ' (' + lbl(v.node) + ')'));
+    });
+    vSel.addEventListener('change', function () {
+      ui.vi = Number(vSel.value);
+      if (ui.slice) rebuild();
+      scrollToTime(D.violations[ui.vi].at, true);
+    });
     fSlice.appendChild(vSel);
     var go = el('button', { type: 'button' }, 'go to violation');
-    go.addEventListener('click', function () { scrollToTime(D.violations[ui.vi].at, true); });
+    go.addEventListener('click', function () {
+      scrollToTime(D.violations[ui.vi].at, true);
+    });
     fSlice.appendChild(go);
-    window.__zabsimSlice = function (on) { sliceBox.checked = on; ui.slice = on; rebuild(); scrollToTime(D.violations[ui.vi].at, true); };
+    window.__zabsimSlice = function (on) {
+      sliceBox.checked = on;
+      ui.slice = on;
+      rebuild();
+      scrollToTime(D.violations[ui.vi].at, true);
+    };
   } else {
     fSlice.appendChild(el('span', { class: 'muted' }, 'no violation in this run'));
   }
@@ -539,8 +852,13 @@
   var mc = document.getElementById('moment-controls');
   var range = el('input', { type: 'range', min: 0, max: Math.max(1, D.tEnd), step: 1, value: 0, 'aria-label': 'moment' });
   var num = el('input', { type: 'number', min: 0, step: 0.001, 'aria-label': 'moment in seconds' });
-  range.addEventListener('input', function () { setMoment(Number(range.value), true); });
-  num.addEventListener('change', function () { var v = Number(num.value); if (Number.isFinite(v)) setMoment(Math.round(v * 1e6), true); });
+  range.addEventListener('input', function () {
+    setMoment(Number(range.value), true);
+  });
+  num.addEventListener('change', function () {
+    var v = Number(num.value);
+    if (Number.isFinite(v)) setMoment(Math.round(v * 1e6), true);
+  });
   mc.appendChild(range);
   mc.appendChild(num);
   mc.appendChild(document.createTextNode('s'));
@@ -548,7 +866,8 @@
   function setMoment(t, scroll) {
     ui.moment = Math.max(0, Math.min(D.tEnd, t));
     updateState();
-    if (scroll) scrollToTime(ui.moment, true); else schedule();
+    if (scroll) scrollToTime(ui.moment, true);
+    else schedule();
   }
   function scrollToTime(t, center) {
     var y = yOf(t);
@@ -559,18 +878,29 @@
   function schedule() {
     if (pending) return;
     pending = true;
-    requestAnimationFrame(function () { pending = false; render(); });
+    requestAnimationFrame(function () {
+      pending = false;
+      render();
+    });
   }
   scroller.addEventListener('scroll', schedule, { passive: true });
-  window.addEventListener('resize', function () { rebuild(); });
+  window.addEventListener('resize', function () {
+    rebuild();
+  });
 
   // ---- details: tooltip on hover, selection on click ----
   function describe(target) {
-    var m = target.getAttribute('data-m'), e = target.getAttribute('data-e'), v = target.getAttribute('data-v');
+    var m = target.getAttribute('data-m'),
+      e = target.getAttribute('data-e'),
+      v = target.getAttribute('data-v');
     if (m !== null) {
       var i = Number(m);
       var head1 = S[M.lb[i]] + '\n' + lbl(M.f[i]) + ' \u2192 ' + lbl(M.to[i]) + '\n';
-      if (M.k[i] === 0) return { t: M.r[i], text: head1 + 'sent ' + secsFine(M.s[i]) + ', delivered ' + secsFine(M.r[i]) + ' (' + ((M.r[i] - M.s[i]) / 1000).toFixed(3) + ' ms)' };
+      if (M.k[i] === 0)
+        return {
+          t: M.r[i],
+          text: head1 + 'sent ' + secsFine(M.s[i]) + ', delivered ' + secsFine(M.r[i]) + ' (' + ((M.r[i] - M.s[i]) / 1000).toFixed(3) + ' ms)',
+        };
       return { t: M.s[i], text: head1 + 'sent ' + secsFine(M.s[i]) + ', DROPPED at ' + secsFine(M.r[i]) + (M.why[i] >= 0 ? ' (' + S[M.why[i]] + ')' : '') };
     }
     if (e !== null) {
@@ -586,16 +916,22 @@
   var wrap = scroller.parentNode;
   svg.addEventListener('mousemove', function (ev) {
     var d = describe(ev.target);
-    if (d === null) { tooltip.hidden = true; return; }
+    if (d === null) {
+      tooltip.hidden = true;
+      return;
+    }
     tooltip.textContent = d.text;
     tooltip.hidden = false;
     var box = wrap.getBoundingClientRect();
-    var x = ev.clientX - box.left + 14, y = ev.clientY - box.top + 14;
+    var x = ev.clientX - box.left + 14,
+      y = ev.clientY - box.top + 14;
     if (x > box.width - 300) x = Math.max(0, x - 330);
     tooltip.style.left = x + 'px';
     tooltip.style.top = y + 'px';
   });
-  svg.addEventListener('mouseleave', function () { tooltip.hidden = true; });
+  svg.addEventListener('mouseleave', function () {
+    tooltip.hidden = true;
+  });
   var selected = document.getElementById('selected');
   svg.addEventListener('click', function (ev) {
     var d = describe(ev.target);
@@ -612,12 +948,21 @@
   });
   notesList.addEventListener('click', function (ev) {
     var li = ev.target.closest('li[data-t]');
-    if (li) { setMoment(Number(li.getAttribute('data-t')), false); selected.textContent = li.textContent; selected.classList.remove('muted'); }
+    if (li) {
+      setMoment(Number(li.getAttribute('data-t')), false);
+      selected.textContent = li.textContent;
+      selected.classList.remove('muted');
+    }
   });
   document.querySelectorAll('button.jump').forEach(function (b) {
     b.addEventListener('click', function () {
       var v = b.getAttribute('data-v');
-      if (v !== null && D.violations.length > 0) { ui.vi = Number(v); var s = document.querySelector('select[data-filter=violation]'); if (s) s.value = v; if (ui.slice) rebuild(); }
+      if (v !== null && D.violations.length > 0) {
+        ui.vi = Number(v);
+        var s = document.querySelector('select[data-filter=violation]');
+        if (s) s.value = v;
+        if (ui.slice) rebuild();
+      }
       setMoment(Number(b.getAttribute('data-t')), true);
       document.getElementById('viewer').scrollIntoView();
     });

@@ -89,8 +89,17 @@ export function generateZkWriteHistory(count: number, seed = 1, clients = 64, pa
   const names = Array.from({ length: paths }, (_, i) => `/bench/n${i}`);
   const ops: ZkHistoryOp[] = new Array<ZkHistoryOp>(count + 1);
   ops[0] = {
-    kind: 'op', id: 0, client: 0, session: 1, server: 1, op: { type: 'create', path: '/bench', data: '', mode: 'persistent' },
-    invokeUs: 0, completeUs: 5, outcome: 'ok', result: { rc: 'ok', path: '/bench' }, zxid: 4294967296 + 1,
+    kind: 'op',
+    id: 0,
+    client: 0,
+    session: 1,
+    server: 1,
+    op: { type: 'create', path: '/bench', data: '', mode: 'persistent' },
+    invokeUs: 0,
+    completeUs: 5,
+    outcome: 'ok',
+    result: { rc: 'ok', path: '/bench' },
+    zxid: 4294967296 + 1,
   };
   let timeUs = 10;
   for (let i = 1; i <= count; i++) {
@@ -124,8 +133,17 @@ export function generateZkWriteHistory(count: number, seed = 1, clients = 64, pa
     const invokeUs = timeUs - (next() % 20);
     const completeUs = timeUs + 1 + (next() % 20);
     ops[i] = {
-      kind: 'op', id: i, client: next() % clients, session: null, server: null, op,
-      invokeUs, completeUs, outcome: 'ok', result, zxid: 4294967296 + 1 + i,
+      kind: 'op',
+      id: i,
+      client: next() % clients,
+      session: null,
+      server: null,
+      op,
+      invokeUs,
+      completeUs,
+      outcome: 'ok',
+      result,
+      zxid: 4294967296 + 1 + i,
     };
     timeUs += 25;
   }

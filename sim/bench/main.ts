@@ -24,7 +24,10 @@ const TITLES: Record<(typeof FIGURE_GROUPS)[number], string> = {
 const result: Record<string, unknown> = {};
 for (const group of FIGURE_GROUPS) {
   log(`${TITLES[group]} ...`);
-  const r = spawnSync(process.execPath, [...process.execArgv, LAUNCH, FIGURE, group], { encoding: 'utf8', stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'] });
+  const r = spawnSync(process.execPath, [...process.execArgv, LAUNCH, FIGURE, group], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'],
+  });
   if (r.status !== 0) {
     process.stderr.write(`bench: the ${group} figures failed (exit ${r.status})\n${r.stderr ?? ''}`);
     process.exit(4);

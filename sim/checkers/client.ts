@@ -27,7 +27,18 @@
 import { isZkRead, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import type { Verdict } from './linearizability/model.js';
-import { applyOp, checkZkWrites, describeOp, describeZxid, isUncertain, newTree, sessionEndWrites, touchedPaths, type Tree, type ZkWitnessOp } from './zk-writes.js';
+import {
+  applyOp,
+  checkZkWrites,
+  describeOp,
+  describeZxid,
+  isUncertain,
+  newTree,
+  sessionEndWrites,
+  touchedPaths,
+  type Tree,
+  type ZkWitnessOp,
+} from './zk-writes.js';
 import { ZxidMap } from './zxid-map.js';
 import { countAtMost, sortedBy } from './sort.js';
 import { KIND, OUTCOME_OK, RESULT_OK, WriteTable } from './write-table.js';
@@ -61,7 +72,17 @@ export type ClientCheckOptions = {
 // Witnesses
 
 function witnessOp(o: ZkHistoryOp): ZkWitnessOp {
-  return { id: o.id, client: o.client, session: o.session, zxid: o.zxid, op: o.op, outcome: o.outcome, result: o.result, invokeUs: o.invokeUs, completeUs: o.completeUs };
+  return {
+    id: o.id,
+    client: o.client,
+    session: o.session,
+    zxid: o.zxid,
+    op: o.op,
+    outcome: o.outcome,
+    result: o.result,
+    invokeUs: o.invokeUs,
+    completeUs: o.completeUs,
+  };
 }
 
 export function describeEvent(e: ZkHistoryEvent): string {
@@ -168,12 +189,20 @@ class FifoOrder {
     const z = stateZxid(o);
     const prevWrite = this.prevWrite;
     if (write && prevWrite !== null && o.zxid! <= prevWrite.zxid!) {
-      this.violation = violated(name, `write #${o.id} (${describeZxid(o.zxid)}) was issued after write #${prevWrite.id} (${describeZxid(prevWrite.zxid)}) but took effect first`, [prevWrite, o]);
+      this.violation = violated(
+        name,
+        `write #${o.id} (${describeZxid(o.zxid)}) was issued after write #${prevWrite.id} (${describeZxid(prevWrite.zxid)}) but took effect first`,
+        [prevWrite, o],
+      );
       return;
     }
     const maxState = this.maxState;
     if (z !== null && maxState !== null && z < this.maxZ) {
-      this.violation = violated(name, `#${o.id} reflects ${describeZxid(z)}, older than #${maxState.id} (${describeZxid(this.maxZ)}) issued before it by the same client`, [maxState, o]);
+      this.violation = violated(
+        name,
+        `#${o.id} reflects ${describeZxid(z)}, older than #${maxState.id} (${describeZxid(this.maxZ)}) issued before it by the same client`,
+        [maxState, o],
+      );
       return;
     }
     if (z !== null && (maxState === null || z > this.maxZ)) {
@@ -413,7 +442,8 @@ function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], ends: rea
   for (const o of view.closeSessions) if (o.outcome !== 'fail' && o.zxid !== null && o.session !== null) ended.add(o.session);
   for (const o of ends) if (o.session !== null) ended.add(o.session);
   const gone = new Set<number>();
-  for (const e of view.history.events ?? []) if (e.kind === 'session' && (e.state === 'EXPIRED' || e.state === 'CLOSED') && !ended.has(e.session)) gone.add(e.session);
+  for (const e of view.history.events ?? [])
+    if (e.kind === 'session' && (e.state === 'EXPIRED' || e.state === 'CLOSED') && !ended.has(e.session)) gone.add(e.session);
   // Without such sessions only writes without a zxid qualify (the session ends all carry one).
   for (const o of gone.size === 0 ? view.floatingWrites : writes) {
     const uncertainZxid = o.zxid === null;
@@ -431,7 +461,8 @@ function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], ends: rea
 /** A sequential create whose name is unknown dirties every name it could have made: `seq:<prefix>`. */
 function addUnnamedSequential(op: ZkOp, result: ZkResult | null, dirty: Set<string>): void {
   if (op.type === 'multi') op.ops.forEach((sub, i) => addUnnamedSequential(sub, result?.results?.[i] ?? null, dirty));
-  else if (op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential') && result?.path === undefined) dirty.add(`seq:${op.path}`);
+  else if (op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential') && result?.path === undefined)
+    dirty.add(`seq:${op.path}`);
 }
 
 /**
@@ -486,7 +517,13 @@ function checkReadValues(view: HistoryView): ClientCheckResult | null {
   const reads = dirty.size === 0 ? [...view.reads] : cleanReads(view, dirty);
   if (reads.length === 0) return null;
   reads.sort((a, b) => a.readZxid! - b.readZxid! || a.id - b.id);
-  const ordered = ends.length === 0 ? replayedWrites(view.table, reads) : sortedBy(writes.filter((o) => o.zxid !== null), (o) => o.zxid!);
+  const ordered =
+    ends.length === 0
+      ? replayedWrites(view.table, reads)
+      : sortedBy(
+          writes.filter((o) => o.zxid !== null),
+          (o) => o.zxid!,
+        );
   const tree = newTree();
   const lastWriter = new Map<string, ZkHistoryOp>();
   const scratch: string[] = [];
@@ -585,23 +622,39 @@ function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
     const result = r.result!;
     const m = result.mzxid!;
     const h = r.readZxid!;
-    if (m > h) return violated('sequential-reads', `#${r.id} read ${opPath(r.op)!} at ${describeZxid(h)} but saw a value written at ${describeZxid(m)}, after that state`, [r]);
+    if (m > h)
+      return violated(
+        'sequential-reads',
+        `#${r.id} read ${opPath(r.op)!} at ${describeZxid(h)} but saw a value written at ${describeZxid(m)}, after that state`,
+        [r],
+      );
     byPath ??= dataWritesByPath(view);
     const list = byPath[view.mzxidReadPaths[j]!];
     if (list !== undefined) {
       const next = countAtMost(list.zxids, m); // the first write to the node after m, if any
       if (next < list.zxids.length && list.zxids[next]! <= h) {
         const later = view.table.writes[list.writes[next]!]!;
-        return violated('sequential-reads', `#${r.id} read ${opPath(r.op)!} at ${describeZxid(h)} and saw the value of ${describeZxid(m)}, but #${later.id} changed it at ${describeZxid(later.zxid)}`, [later, r]);
+        return violated(
+          'sequential-reads',
+          `#${r.id} read ${opPath(r.op)!} at ${describeZxid(h)} and saw the value of ${describeZxid(m)}, but #${later.id} changed it at ${describeZxid(later.zxid)}`,
+          [later, r],
+        );
       }
     }
     const writer = byZxid.get(m);
     if (writer !== undefined && result.data !== undefined) {
       const op = writer.op;
       const path = opPath(r.op)!;
-      const data = op.type === 'kvSet' || op.type === 'kvCas' || op.type === 'setData' || (op.type === 'create' && (writer.result?.path ?? op.path) === path) ? op.data : undefined;
+      const data =
+        op.type === 'kvSet' || op.type === 'kvCas' || op.type === 'setData' || (op.type === 'create' && (writer.result?.path ?? op.path) === path)
+          ? op.data
+          : undefined;
       if (data !== undefined && data !== result.data) {
-        return violated('sequential-reads', `#${r.id} read "${result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${data}" there`, [writer, r]);
+        return violated(
+          'sequential-reads',
+          `#${r.id} read "${result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${data}" there`,
+          [writer, r],
+        );
       }
     }
   }
@@ -649,7 +702,9 @@ function staleReadsAfterSync(view: HistoryView): Stale[] {
   const syncs = view.syncs;
   if (syncs.length === 0) return [];
   // Writes by completion time, with the running maximum zxid and who set it.
-  const done = history.ops.filter((o) => isZkWrite(o.op) && o.outcome === 'ok' && o.zxid !== null && o.completeUs !== null).sort((a, b) => a.completeUs! - b.completeUs!);
+  const done = history.ops
+    .filter((o) => isZkWrite(o.op) && o.outcome === 'ok' && o.zxid !== null && o.completeUs !== null)
+    .sort((a, b) => a.completeUs! - b.completeUs!);
   const maxBy: ZkHistoryOp[] = [];
   for (const w of done) maxBy.push(maxBy.length === 0 || w.zxid! > maxBy[maxBy.length - 1]!.zxid! ? w : maxBy[maxBy.length - 1]!);
   const latestBefore = (t: number): ZkHistoryOp | null => {
@@ -672,7 +727,11 @@ function staleReadsAfterSync(view: HistoryView): Stale[] {
       const r = list[i]!;
       if (r.op.type === 'sync') break;
       if (!isZkRead(r.op) || r.outcome !== 'ok' || r.readZxid === undefined || r.readZxid === null) continue;
-      if (r.readZxid < w.zxid!) out.push({ text: `#${r.id} read at ${describeZxid(r.readZxid)} after sync #${s.id}, which began after #${w.id} (${describeZxid(w.zxid)}) completed`, ops: [w, s, r] });
+      if (r.readZxid < w.zxid!)
+        out.push({
+          text: `#${r.id} read at ${describeZxid(r.readZxid)} after sync #${s.id}, which began after #${w.id} (${describeZxid(w.zxid)}) completed`,
+          ops: [w, s, r],
+        });
       break;
     }
   }
@@ -824,7 +883,12 @@ function watchOrder(view: HistoryView): ClientCheckResult {
       if (item.kind === 'watch') {
         const e = item;
         if (lastEvent !== null && e.zxid < lastEvent.zxid) {
-          return violated(name, `watch events out of zxid order: ${e.type} ${e.path} (${describeZxid(e.zxid)}) arrived after ${lastEvent.type} ${lastEvent.path} (${describeZxid(lastEvent.zxid)})`, [], [lastEvent, e]);
+          return violated(
+            name,
+            `watch events out of zxid order: ${e.type} ${e.path} (${describeZxid(e.zxid)}) arrived after ${lastEvent.type} ${lastEvent.path} (${describeZxid(lastEvent.zxid)})`,
+            [],
+            [lastEvent, e],
+          );
         }
         lastEvent = e;
         const hit: Armed[] = [];
@@ -834,13 +898,19 @@ function watchOrder(view: HistoryView): ClientCheckResult {
           if (a !== undefined) hit.push(a);
           armed.delete(key);
         }
-        if (hit.length === 0) return violated(name, `client ${e.client} got ${e.type} ${e.path} without holding a matching watch (fired twice, or never set)`, [], [e]);
+        if (hit.length === 0)
+          return violated(name, `client ${e.client} got ${e.type} ${e.path} without holding a matching watch (fired twice, or never set)`, [], [e]);
         for (const a of hit) {
           const before = a.replyIndex === 0 ? -1 : replyMax[a.replyIndex - 1]!;
           const latest = replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!;
           if (latest >= e.zxid && before < e.zxid) {
             const r = replies.slice(a.replyIndex).find((x) => stateZxid(x)! >= e.zxid)!;
-            return violated(name, `client ${e.client} saw #${r.id} reflecting ${describeZxid(stateZxid(r))} before the ${e.type} event of ${describeZxid(e.zxid)} for its watch on ${e.path}`, [a.by, r], [e]);
+            return violated(
+              name,
+              `client ${e.client} saw #${r.id} reflecting ${describeZxid(stateZxid(r))} before the ${e.type} event of ${describeZxid(e.zxid)} for its watch on ${e.path}`,
+              [a.by, r],
+              [e],
+            );
           }
         }
         continue;
@@ -853,7 +923,11 @@ function watchOrder(view: HistoryView): ClientCheckResult {
           if (a.trigger === null || a.trigger.zxid! > z) continue;
           if (key.startsWith('exist:') && a.connection !== connection) continue; // the documented setWatches gap
           if (restricted.size > 0 && restricted.has(key.slice(key.indexOf(':') + 1))) continue; // may be filtered by ACL
-          return violated(name, `client ${o.client} got #${o.id} reflecting ${describeZxid(z)} before any event for #${a.trigger.id} (${describeZxid(a.trigger.zxid)}), which fires its watch on ${key.slice(key.indexOf(':') + 1)} set by #${a.by.id} (the event came late, or was lost)`, [a.by, a.trigger, o]);
+          return violated(
+            name,
+            `client ${o.client} got #${o.id} reflecting ${describeZxid(z)} before any event for #${a.trigger.id} (${describeZxid(a.trigger.zxid)}), which fires its watch on ${key.slice(key.indexOf(':') + 1)} set by #${a.by.id} (the event came late, or was lost)`,
+            [a.by, a.trigger, o],
+          );
         }
         replies.push(o);
         replyMax.push(Math.max(z, replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!));
@@ -887,7 +961,8 @@ function sessionEphemerals(view: HistoryView): ClientCheckResult {
   const history = view.history;
   const ended = new Map<number, { zxid: number; by: ZkHistoryOp | null; event: ZkHistorySession | null }>();
   for (const o of view.closeSessions) {
-    if (o.op.type === 'closeSession' && o.outcome === 'ok' && o.zxid !== null && o.session !== null && o.result?.rc === 'ok') ended.set(o.session, { zxid: o.zxid, by: o, event: null });
+    if (o.op.type === 'closeSession' && o.outcome === 'ok' && o.zxid !== null && o.session !== null && o.result?.rc === 'ok')
+      ended.set(o.session, { zxid: o.zxid, by: o, event: null });
   }
   for (const e of history.events ?? []) {
     if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) {
@@ -907,7 +982,12 @@ function sessionEphemerals(view: HistoryView): ClientCheckResult {
       const end = ended.get(o.session);
       if (end !== undefined && o.zxid > end.zxid) {
         const w = endOps(o.session);
-        return violated(name, `#${o.id} created an ephemeral node at ${describeZxid(o.zxid)} for session 0x${o.session.toString(16)}, which ended at ${describeZxid(end.zxid)}`, [...w.ops, o], w.events);
+        return violated(
+          name,
+          `#${o.id} created an ephemeral node at ${describeZxid(o.zxid)} for session 0x${o.session.toString(16)}, which ended at ${describeZxid(end.zxid)}`,
+          [...w.ops, o],
+          w.events,
+        );
       }
     }
     // A read at or after the end that still sees one of the session's ephemerals.

@@ -26,7 +26,16 @@
 // writes by zxid backwards (real time) and forwards (the registers replayed, for the writes' results
 // and for the reads), then the reads.
 import {
-  KV_CAS, KV_GET, OUTCOME_FAIL, OUTCOME_INFO, OUTCOME_OK, RESULT_ABSENT, RESULT_BAD_VERSION, RESULT_NONE, RESULT_READ, RESULT_WRITTEN,
+  KV_CAS,
+  KV_GET,
+  OUTCOME_FAIL,
+  OUTCOME_INFO,
+  OUTCOME_OK,
+  RESULT_ABSENT,
+  RESULT_BAD_VERSION,
+  RESULT_NONE,
+  RESULT_READ,
+  RESULT_WRITTEN,
   type KvColumns,
 } from '../history/kv-recorder.js';
 import { countAtMost, sortByKey } from './sort.js';

@@ -55,15 +55,24 @@ export class LivenessMonitor implements KernelObserver {
       for (const id of live) if (id !== start && group.every((g) => !view.isCut(g, id) && !view.isCut(id, g))) group.push(id);
       if (group.length > best.length) best = group;
     }
-    const roles = [...view.voters].map((id) => {
-      const r = this.roles.get(id);
-      return `${id}:${!view.isUp(id) ? 'down' : view.isPaused(id) ? 'paused' : r === undefined ? '?' : `${r.role}/${r.phase}`}`;
-    }).join(' ');
-    if (best.length < quorum) return { cause: 'no-quorum-reachable', evidence: `only ${best.length} of ${view.voters.length} voters are up and connected (need ${quorum}): [${best.join(',')}]; roles ${roles}` };
+    const roles = [...view.voters]
+      .map((id) => {
+        const r = this.roles.get(id);
+        return `${id}:${!view.isUp(id) ? 'down' : view.isPaused(id) ? 'paused' : r === undefined ? '?' : `${r.role}/${r.phase}`}`;
+      })
+      .join(' ');
+    if (best.length < quorum)
+      return {
+        cause: 'no-quorum-reachable',
+        evidence: `only ${best.length} of ${view.voters.length} voters are up and connected (need ${quorum}): [${best.join(',')}]; roles ${roles}`,
+      };
     const recent = this.activations.filter((a) => a.atUs >= sinceUs);
     const leaders = view.voters.filter((id) => this.roles.get(id)?.role === 'LEADING' && this.roles.get(id)?.phase === 'BROADCAST');
     if (leaders.length === 0 || recent.length >= 3) {
-      return { cause: 'election-churn', evidence: `${recent.length} leader activations since ${Math.round(sinceUs / 1000)} ms, ${leaders.length} leader(s) in BROADCAST now; roles ${roles}` };
+      return {
+        cause: 'election-churn',
+        evidence: `${recent.length} leader activations since ${Math.round(sinceUs / 1000)} ms, ${leaders.length} leader(s) in BROADCAST now; roles ${roles}`,
+      };
     }
     const leader = leaders[0]!;
     const followers = view.voters.filter((id) => {
@@ -77,9 +86,15 @@ export class LivenessMonitor implements KernelObserver {
       });
       if (syncing.length > 0) {
         const r = this.roles.get(syncing[0]!)!;
-        return { cause: 'sync-stuck', evidence: `leader ${leader} has ${followers.length} follower(s) in BROADCAST; server ${syncing[0]} is in ${r.phase} since ${Math.round(r.sinceUs / 1000)} ms; roles ${roles}` };
+        return {
+          cause: 'sync-stuck',
+          evidence: `leader ${leader} has ${followers.length} follower(s) in BROADCAST; server ${syncing[0]} is in ${r.phase} since ${Math.round(r.sinceUs / 1000)} ms; roles ${roles}`,
+        };
       }
-      return { cause: 'leader-without-quorum', evidence: `leader ${leader} is in BROADCAST with only ${followers.length} follower(s) (need ${quorum - 1}); roles ${roles}` };
+      return {
+        cause: 'leader-without-quorum',
+        evidence: `leader ${leader} is in BROADCAST with only ${followers.length} follower(s) (need ${quorum - 1}); roles ${roles}`,
+      };
     }
     return { cause: 'unexplained', evidence: `leader ${leader} with ${followers.length} followers in BROADCAST; roles ${roles}` };
   }
@@ -124,7 +139,10 @@ export function checkClientLiveness(
   if (worst === null) return { name: 'liveness', verdict: 'ok' };
   const at = worst.invokeUs + options.boundUs;
   const why = explain(at);
-  const what = worst.outcome === 'info' || worst.completeUs === null ? 'got no reply (connection loss or still open)' : `completed only after ${Math.round((worst.completeUs - worst.invokeUs) / 1000)} ms`;
+  const what =
+    worst.outcome === 'info' || worst.completeUs === null
+      ? 'got no reply (connection loss or still open)'
+      : `completed only after ${Math.round((worst.completeUs - worst.invokeUs) / 1000)} ms`;
   const reason = `#${worst.id} of client ${worst.client}, invoked ${Math.round((worst.invokeUs - options.faultsStopUs) / 1000)} ms after faults stopped, ${what} (bound ${Math.round(options.boundUs / 1000)} ms). Cause: ${why.cause}: ${why.evidence}`;
   const verdict: Verdict = 'violated';
   return { name: 'liveness', verdict, witness: clientWitness(reason, [worst]), cause: why.cause };

@@ -48,14 +48,23 @@ export function judgeRecovery(core: readonly NodeId[], state: (id: NodeId) => Za
     excluded = states.filter(({ id, s }) => id !== leader.id && s.phase !== 'BROADCAST' && s.acceptedEpoch > epoch).map((x) => x.id);
     const rest = core.filter((id) => !excluded.includes(id) && voters.includes(id));
     if (excluded.length > 0 && rest.length <= Math.floor(voters.length / 2)) {
-      return { ok: false, cls: 'stuck-sync', reason: `${excluded.join(',')} cannot rejoin (acceptedEpoch ahead of epoch ${epoch}) and the rest are not a quorum` };
+      return {
+        ok: false,
+        cls: 'stuck-sync',
+        reason: `${excluded.join(',')} cannot rejoin (acceptedEpoch ahead of epoch ${epoch}) and the rest are not a quorum`,
+      };
     }
   }
   for (const { id, s } of states) {
     if (id === leader.id || excluded.includes(id)) continue;
-    if (s.phase !== 'BROADCAST' || s.learner?.leader !== leader.id) return { ok: false, cls: 'stuck-sync', reason: `${id} is ${s.role}/${s.phase}, not in broadcast under leader ${leader.id}` };
+    if (s.phase !== 'BROADCAST' || s.learner?.leader !== leader.id)
+      return { ok: false, cls: 'stuck-sync', reason: `${id} is ${s.role}/${s.phase}, not in broadcast under leader ${leader.id}` };
     if (s.committed !== leader.s.committed) {
-      return { ok: false, cls: 'diverged', reason: `${id} has ${s.committed} txns committed (at ${formatZxid(s.lastProcessedZxid)}), leader ${leader.id} has ${leader.s.committed}` };
+      return {
+        ok: false,
+        cls: 'diverged',
+        reason: `${id} has ${s.committed} txns committed (at ${formatZxid(s.lastProcessedZxid)}), leader ${leader.id} has ${leader.s.committed}`,
+      };
     }
   }
   const gap =
@@ -63,5 +72,10 @@ export function judgeRecovery(core: readonly NodeId[], state: (id: NodeId) => Za
       ? ''
       : `; server(s) ${excluded.map((id) => `${id} (acceptedEpoch ${(state(id) as ZabServer).acceptedEpoch})`).join(', ')} cannot rejoin until the next election: ZooKeeper refuses a leader epoch below a learner's acceptedEpoch`;
   const holders = excluded.length === 0 ? set : `{${core.filter((id) => !excluded.includes(id)).join(',')}}`;
-  return { ok: true, leader: leader.id, excluded, reason: `leader ${leader.id} in epoch ${epoch}; ${holders} hold the same ${leader.s.committed} committed txns${gap}` };
+  return {
+    ok: true,
+    leader: leader.id,
+    excluded,
+    reason: `leader ${leader.id} in epoch ${epoch}; ${holders} hold the same ${leader.s.committed} committed txns${gap}`,
+  };
 }

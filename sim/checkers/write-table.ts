@@ -8,8 +8,20 @@ import { sortByKey } from './sort.js';
 
 /** Op type codes (`kind`). */
 export const KIND = {
-  create: 0, delete: 1, setData: 2, setACL: 3, check: 4, getData: 5, exists: 6, getChildren: 7,
-  sync: 8, multi: 9, closeSession: 10, kvSet: 11, kvCas: 12, kvGet: 13,
+  create: 0,
+  delete: 1,
+  setData: 2,
+  setACL: 3,
+  check: 4,
+  getData: 5,
+  exists: 6,
+  getChildren: 7,
+  sync: 8,
+  multi: 9,
+  closeSession: 10,
+  kvSet: 11,
+  kvCas: 12,
+  kvGet: 13,
 } as const satisfies Record<ZkOp['type'], number>;
 
 /** `flags` bits. */

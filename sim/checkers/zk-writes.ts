@@ -349,7 +349,15 @@ const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
 
 export function witnessOf(reason: string, ops: readonly ZkHistoryOp[]): ZkWitness {
   const list: ZkWitnessOp[] = ops.map((o) => ({
-    id: o.id, client: o.client, session: o.session, zxid: o.zxid, op: o.op, outcome: o.outcome, result: o.result, invokeUs: o.invokeUs, completeUs: o.completeUs,
+    id: o.id,
+    client: o.client,
+    session: o.session,
+    zxid: o.zxid,
+    op: o.op,
+    outcome: o.outcome,
+    result: o.result,
+    invokeUs: o.invokeUs,
+    completeUs: o.completeUs,
   }));
   const lines = [reason, ...list.map(describeOp)];
   return { reason, ops: list, text: lines.join('\n') };
@@ -368,7 +376,10 @@ export function describeOp(o: ZkWitnessOp): string {
         ? `closeSession 0x${(o.session ?? 0).toString(16)}`
         : `${o.op.type} ${o.op.path}${'data' in o.op && (o.op.type === 'kvSet' || o.op.type === 'kvCas') ? `=${o.op.data}` : ''}`;
   const args = 'version' in o.op && o.op.version !== -1 ? ` v${o.op.version}` : '';
-  const result = o.result === null ? '?' : o.result.rc + (o.result.path !== undefined ? ` ${o.result.path}` : '') + (o.result.version !== undefined ? ` version=${o.result.version}` : '');
+  const result =
+    o.result === null
+      ? '?'
+      : o.result.rc + (o.result.path !== undefined ? ` ${o.result.path}` : '') + (o.result.version !== undefined ? ` version=${o.result.version}` : '');
   const done = o.completeUs === null ? '…' : `${o.completeUs}`;
   return `  #${o.id} client ${o.client} ${op}${args} -> ${result} (${o.outcome}) ${describeZxid(o.zxid)} [${o.invokeUs}us, ${done}us]`;
 }
@@ -406,9 +417,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   const writes = table.writes;
   const done = (verdict: Verdict, searchedOps: number, witness?: ZkWitness): ZkWritesResult => {
     const ms = performance.now() - started;
-    return witness === undefined
-      ? { verdict, checkedOps: writes.length, searchedOps, ms }
-      : { verdict, witness, checkedOps: writes.length, searchedOps, ms };
+    return witness === undefined ? { verdict, checkedOps: writes.length, searchedOps, ms } : { verdict, witness, checkedOps: writes.length, searchedOps, ms };
   };
 
   // 1. Zxid order, duplicates, real time. `ordered` holds indices into `writes`; the sorts and scans
@@ -451,7 +460,8 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   // Sequential creates under the root read its cversion, which every top-level create and delete bumps.
   let joinRoot = false;
   if (floating.length > 0) {
-    for (let i = 0; i < writes.length && !joinRoot; i++) if ((times.kind[i] === KIND.create || times.kind[i] === KIND.multi) && sequentialUnderRoot(writes[i]!.op)) joinRoot = true;
+    for (let i = 0; i < writes.length && !joinRoot; i++)
+      if ((times.kind[i] === KIND.create || times.kind[i] === KIND.multi) && sequentialUnderRoot(writes[i]!.op)) joinRoot = true;
   }
   const union = new PathUnion(table.paths);
   const rootOfWrite = new Int32Array(writes.length);
@@ -574,7 +584,9 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         const reason =
           `no order of the ${group.length} writes on ${describePartition(group, joinRoot)} explains their results ` +
           `(zxid order kept). The longest consistent prefix has ${w.longestPrefix.length} writes and ends with the first ${tail.length} listed; none of the remaining ${stuck.length === w.unplaced.length ? '' : 'such as the '}ops listed after them can come next` +
-          (pins.length === 0 ? '' : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
+          (pins.length === 0
+            ? ''
+            : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
         return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
       }
       if (result.verdict === 'unknown') unknown = true;
@@ -599,8 +611,17 @@ export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryO
     if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined || known.has(e.zxid)) continue;
     known.set(e.zxid, true);
     out.push({
-      kind: 'op', id: ++maxId, client: e.client ?? -1, session: e.session, server: e.server, op: { type: 'closeSession' },
-      invokeUs: 0, completeUs: null, outcome: 'info', result: null, zxid: e.zxid,
+      kind: 'op',
+      id: ++maxId,
+      client: e.client ?? -1,
+      session: e.session,
+      server: e.server,
+      op: { type: 'closeSession' },
+      invokeUs: 0,
+      completeUs: null,
+      outcome: 'info',
+      result: null,
+      zxid: e.zxid,
     });
   }
   return out;
@@ -677,7 +698,12 @@ export type ZxidWindow = { readonly lo: number; readonly hi: number; readonly lo
  * write with a zxid falls in one bucket between two bounds, and a prefix maximum (suffix minimum) over
  * the buckets answers every bound at once. O(n log f), no sort of the n writes.
  */
-export function zxidWindows(writes: readonly ZkHistoryOp[], times: WriteTable, withZxid: readonly number[], floating: readonly number[]): Map<ZkHistoryOp, ZxidWindow> {
+export function zxidWindows(
+  writes: readonly ZkHistoryOp[],
+  times: WriteTable,
+  withZxid: readonly number[],
+  floating: readonly number[],
+): Map<ZkHistoryOp, ZxidWindow> {
   const zx = times.zxid;
   // lo: among the writes that completed strictly before the write was invoked, the largest zxid.
   const invokeBounds = Float64Array.from(new Set(floating.map((i) => times.invokeUs[i]!))).sort();
@@ -729,7 +755,13 @@ export function zxidWindows(writes: readonly ZkHistoryOp[], times: WriteTable, w
  * those without, in history order. Any write that is not a kvSet/kvCas of the group's one path makes it
  * false, wherever it is met. The known writes are read from the table's columns only.
  */
-function kvRegisterExplained(table: WriteTable, group: readonly number[], known: readonly number[], floating: readonly number[], windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): boolean {
+function kvRegisterExplained(
+  table: WriteTable,
+  group: readonly number[],
+  known: readonly number[],
+  floating: readonly number[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+): boolean {
   const kind = table.kind;
   const first = group[0];
   if (first === undefined || (kind[first] !== KIND.kvSet && kind[first] !== KIND.kvCas)) return false;

@@ -30,7 +30,16 @@ const DEFAULT_MODEL: Readonly<Record<HistoryFormat, CheckModel>> = { 'porcupine-
 const EXIT: Readonly<Record<Verdict, number>> = { ok: 0, violated: 1, unknown: 4 };
 
 type CheckerReport = { name: string; verdict: Verdict; witness?: unknown; notes?: readonly string[] };
-type Report = { file: string; format: HistoryFormat; model: CheckModel; verdict: Verdict; ms: number; ops: number; witness?: unknown; checkers?: CheckerReport[] };
+type Report = {
+  file: string;
+  format: HistoryFormat;
+  model: CheckModel;
+  verdict: Verdict;
+  ms: number;
+  ops: number;
+  witness?: unknown;
+  checkers?: CheckerReport[];
+};
 
 class UsageError extends Error {}
 
@@ -41,7 +50,13 @@ export async function runCheck(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { format: { type: 'string' }, model: { type: 'string' }, junit: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      options: {
+        format: { type: 'string' },
+        model: { type: 'string' },
+        junit: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
     });
     json = values.json === true;
     if (values.help === true) {
@@ -171,7 +186,13 @@ function printReport(report: Report, json: boolean): void {
   for (const c of checkers) {
     process.stdout.write(`  ${c.name}: ${c.verdict}\n`);
     const text = (c.witness as { text?: string } | undefined)?.text;
-    if (text !== undefined) process.stdout.write(`${text.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    if (text !== undefined)
+      process.stdout.write(
+        `${text
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n')}\n`,
+      );
     for (const note of c.notes ?? []) process.stdout.write(`    note: ${note}\n`);
   }
 }

@@ -54,7 +54,11 @@ export function fuzzSuite(
       continue;
     }
     const a = artefacts.get(o.n);
-    const files = { replay: replayOf(profile, mutant, o.n, a?.capsule), ...(a === undefined ? {} : { capsule: a.capsule }), ...(a?.html === undefined ? {} : { html: a.html }) };
+    const files = {
+      replay: replayOf(profile, mutant, o.n, a?.capsule),
+      ...(a === undefined ? {} : { capsule: a.capsule }),
+      ...(a?.html === undefined ? {} : { html: a.html }),
+    };
     const base = { seed: String(o.n), timeSec: share(o), artefacts: files };
     if (!isCounted(o, mutant)) {
       results.push({ ...base, violations: [], exitCode: 0, skipped: `fails without the mutant too, so not the mutant's doing: ${o.detail}` });
@@ -71,6 +75,11 @@ export function fuzzSuite(
   if (!collapse) return { ...suite, timeSec: wallMs / 1000 };
   const first = passing[0]?.n ?? range[0];
   const last = passing.at(-1)?.n ?? range[1] - 1;
-  const summary = { name: `seeds=${first}..${last} passing`, classname: `fuzz.${name}`, timeSec: passing.reduce((t, o) => t + share(o), 0), systemOut: `${passing.length} seeds passed every checker (one testcase for all, above ${PASSING_CASES_MAX})` };
+  const summary = {
+    name: `seeds=${first}..${last} passing`,
+    classname: `fuzz.${name}`,
+    timeSec: passing.reduce((t, o) => t + share(o), 0),
+    systemOut: `${passing.length} seeds passed every checker (one testcase for all, above ${PASSING_CASES_MAX})`,
+  };
   return { ...suite, timeSec: wallMs / 1000, cases: [...suite.cases, summary] };
 }

@@ -189,7 +189,9 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     const eta = rate > 0 ? (total - done) / rate : 0;
     const width = 30;
     const filled = Math.round((done / Math.max(total, 1)) * width);
-    process.stdout.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} seeds, ${failures} failures, ${rate.toFixed(1)} seeds/s, ETA ${Math.round(eta)}s   `);
+    process.stdout.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} seeds, ${failures} failures, ${rate.toFixed(1)} seeds/s, ETA ${Math.round(eta)}s   `,
+    );
   };
   const outcomes = await sweep({ profile, from, to, mutant, workers, maxFailures, onProgress: progress });
   if (tty) process.stdout.write('\n');
@@ -225,8 +227,12 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
   const out = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  out(`zabsim fuzz ${s.profile}${s.mutant === null ? '' : ` --mutant ${s.mutant}`}: seeds ${s.seedRange[0]}..${s.seedRange[1] - 1} (${s.seeds} run), protocol: ${s.protocol}`);
-  out(`  failures ${s.failures}${s.unattributed > 0 ? ` (+${s.unattributed} that fail without the mutant too)` : ''}; first failing seed ${s.firstFailingSeed ?? '-'}`);
+  out(
+    `zabsim fuzz ${s.profile}${s.mutant === null ? '' : ` --mutant ${s.mutant}`}: seeds ${s.seedRange[0]}..${s.seedRange[1] - 1} (${s.seeds} run), protocol: ${s.protocol}`,
+  );
+  out(
+    `  failures ${s.failures}${s.unattributed > 0 ? ` (+${s.unattributed} that fail without the mutant too)` : ''}; first failing seed ${s.firstFailingSeed ?? '-'}`,
+  );
   for (const [k, v] of Object.entries(s.violations)) out(`  ${k.padEnd(26)} ${v}`);
   for (const [k, v] of Object.entries(s.livenessClasses)) out(`  liveness/${k.padEnd(17)} ${v}`);
   for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n}: ${o.detail.slice(0, 160)}`);
@@ -247,7 +253,14 @@ function mergeCommand(files: readonly string[], json: boolean): number {
       throw new InputError(file, '1', 'expected a readable fuzz --json output file');
     }
     const o = doc as Partial<FuzzSummary> | null;
-    if (typeof o !== 'object' || o === null || typeof o.seeds !== 'number' || typeof o.failures !== 'number' || typeof o.violations !== 'object' || !Array.isArray(o.seedRange)) {
+    if (
+      typeof o !== 'object' ||
+      o === null ||
+      typeof o.seeds !== 'number' ||
+      typeof o.failures !== 'number' ||
+      typeof o.violations !== 'object' ||
+      !Array.isArray(o.seedRange)
+    ) {
       throw new InputError(file, '$', 'expected a zabsim fuzz --json summary (seeds, failures, violations, seedRange)');
     }
     return o as FuzzSummary;

@@ -95,9 +95,7 @@ async function build(source, out) {
       b.onLoad({ filter: /\.(ts|mts|js|mjs)$/ }, (args) => {
         if (args.path.includes(`${join('node_modules', '')}`)) return undefined;
         const text = readFileSync(args.path, 'utf8');
-        const contents = text.includes('import.meta.url')
-          ? text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-          : text;
+        const contents = text.includes('import.meta.url') ? text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)) : text;
         return { contents, loader: args.path.endsWith('ts') ? 'ts' : 'js' };
       });
     },

@@ -58,7 +58,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`zabsim ${command}: ${error.message.split('\n')[0]}\n`);
       return EXIT.usage;
     }
-    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    if (
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+    ) {
       process.stderr.write(`zabsim ${command}: ${(error as Error).message.split('\n')[0]}\n`);
       return EXIT.usage;
     }

@@ -31,7 +31,12 @@ export function replayCommand(argv: string[]): number {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { json: { type: 'boolean', default: false }, report: { type: 'string' }, 'no-report': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      'no-report': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     process.stdout.write(`${REPLAY_USAGE}\n`);
@@ -41,7 +46,11 @@ export function replayCommand(argv: string[]): number {
   if (values.report !== undefined && values['no-report']) throw new UsageError('--report and --no-report contradict each other');
   const path = positionals[0] as string;
   const stem = basename(path).replace(/(\.capsule\.json|\.trace\.ndjson|\.ndjson|\.json)$/, '');
-  const report: ReportChoice | null = values['no-report'] ? null : values.report !== undefined ? { path: values.report, always: true } : { path: join('reports', 'out', 'replay', `${stem}.html`), always: false };
+  const report: ReportChoice | null = values['no-report']
+    ? null
+    : values.report !== undefined
+      ? { path: values.report, always: true }
+      : { path: join('reports', 'out', 'replay', `${stem}.html`), always: false };
   if (isCapsuleFile(path)) {
     // `zabsim run` leaves run capsules (options + trace); they replay through their trace.
     const runTrace = runCapsuleTrace(path);
@@ -76,7 +85,10 @@ function replayTrace(path: string, json: boolean, choice: ReportChoice | null, c
   const exitCode = matched ? report.exitCode : EXIT.internal;
   // The report draws the recorded trace: on a match it is the replay's, on a divergence the evidence.
   const capsuleNext = capsule ?? path.replace(/\.trace\.ndjson$/, '.capsule.json');
-  const html = choice !== null && (choice.always || exitCode !== EXIT.ok) ? writeHtmlReport(path, choice.path, existsSync(capsuleNext) && capsuleNext !== path ? { capsule: capsuleNext } : {}) : null;
+  const html =
+    choice !== null && (choice.always || exitCode !== EXIT.ok)
+      ? writeHtmlReport(path, choice.path, existsSync(capsuleNext) && capsuleNext !== path ? { capsule: capsuleNext } : {})
+      : null;
   if (json) {
     process.stdout.write(
       `${JSON.stringify({ trace: path, matched, lines: summary.lines, traceHash: report.traceHash, recordedHash: summary.hash, firstDivergence: d, verdicts: report.verdicts, report: html, exitCode })}\n`,
@@ -112,14 +124,20 @@ function replayCapsule(path: string, json: boolean, choice: ReportChoice | null)
   const r = runCase(capsule.case, { ...(capsule.tape === null ? {} : { tape: capsule.tape }), ...(sink === undefined ? {} : { sink }) });
   const reproduced = r.failure === capsule.failure;
   const exitCode = reproduced ? r.report.exitCode : EXIT.internal;
-  const html = choice !== null && tracePath !== null && (choice.always || r.failure !== null || !reproduced) ? writeHtmlReport(tracePath, choice.path, { capsule: path }) : null;
+  const html =
+    choice !== null && tracePath !== null && (choice.always || r.failure !== null || !reproduced)
+      ? writeHtmlReport(tracePath, choice.path, { capsule: path })
+      : null;
   if (json) {
     process.stdout.write(
       `${JSON.stringify({ capsule: path, expected: capsule.failure, failure: r.failure, reproduced, tape: r.tapeStats, violations: r.report.violations.slice(0, 5), liveness: r.report.liveness.reason, trace: tracePath, report: html, exitCode })}\n`,
     );
   } else {
     const c = makeChalk();
-    if (reproduced) process.stdout.write(`${c.green('capsule reproduces')}: ${capsule.failure} fails again (tape: ${r.tapeStats?.hits ?? 0} decisions replayed, ${r.tapeStats?.misses ?? 0} drawn); exit ${r.report.exitCode}\n`);
+    if (reproduced)
+      process.stdout.write(
+        `${c.green('capsule reproduces')}: ${capsule.failure} fails again (tape: ${r.tapeStats?.hits ?? 0} decisions replayed, ${r.tapeStats?.misses ?? 0} drawn); exit ${r.report.exitCode}\n`,
+      );
     else process.stdout.write(`${c.red.bold('capsule did NOT reproduce')}: expected ${capsule.failure}, got ${r.failure ?? 'no failure'}\n`);
     for (const v of r.report.violations.slice(0, 3)) process.stdout.write(`  ${c.red(`${v.checker}: ${v.message}`)}\n`);
     if (r.report.verdicts['liveness'] === 'violated') process.stdout.write(`  ${c.red(`liveness: ${r.report.liveness.reason}`)}\n`);

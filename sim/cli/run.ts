@@ -18,13 +18,16 @@ import { junitForRun, junitForScenario, writeJUnit } from '../../reports/junit.j
 import { catalogueEntry, runCatalogueScenario } from '../scenarios/run-catalogue.js';
 import type { ScriptResult } from '../scenario/zab-script.js';
 
-export const RUN_USAGE = 'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--junit FILE.xml] [--json] [--step]';
+export const RUN_USAGE =
+  'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--junit FILE.xml] [--json] [--step]';
 
 export function resolveScenario(name: string, seed: string, servers: number | undefined, observers: number | undefined): RunOptions {
   const builtin = builtinScenario(name);
   if (builtin !== undefined) return builtin.build(seed, servers, observers);
   if (!name.endsWith('.json')) {
-    throw new UsageError(`unknown scenario "${name}": expected a catalogue name (zabsim scenarios), a built-in name (${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')}) or a .json scenario file`);
+    throw new UsageError(
+      `unknown scenario "${name}": expected a catalogue name (zabsim scenarios), a built-in name (${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')}) or a .json scenario file`,
+    );
   }
   let options = loadScenarioFile(name, seed);
   if (servers !== undefined) options = { ...options, servers };
@@ -67,7 +70,8 @@ export function runCommand(argv: string[]): number {
   if (entry !== undefined) {
     // A narrated scenario fixes its own cluster and seed: say so rather than silently ignoring them.
     for (const flag of ['seed', 'servers', 'observers'] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to the narrated scenario "${scenario}" (its ${entry.file} sets the cluster and seed)`);
+      if (values[flag] !== undefined)
+        throw new UsageError(`--${flag} does not apply to the narrated scenario "${scenario}" (its ${entry.file} sets the cluster and seed)`);
     }
     const wallStart = performance.now();
     const junit = values.junit;
@@ -76,9 +80,17 @@ export function runCommand(argv: string[]): number {
         ? undefined
         : (result: ScriptResult, exitCode: number, trace: string): void => {
             const artefacts = { trace, replay: `npx zabsim run ${scenario}`, ...(values.report === undefined ? {} : { html: values.report }) };
-            writeJUnit(junit, [junitForScenario({ scenario: entry.name, file: entry.file, exitCode, ...result }, (performance.now() - wallStart) / 1000, artefacts)]);
+            writeJUnit(junit, [
+              junitForScenario({ scenario: entry.name, file: entry.file, exitCode, ...result }, (performance.now() - wallStart) / 1000, artefacts),
+            ]);
           };
-    const code = runCatalogueScenario(entry, { step: values.step, json: values.json, trace: values.trace, report: values.report, ...(onResult === undefined ? {} : { onResult }) });
+    const code = runCatalogueScenario(entry, {
+      step: values.step,
+      json: values.json,
+      trace: values.trace,
+      report: values.report,
+      ...(onResult === undefined ? {} : { onResult }),
+    });
     if (junit !== undefined && !values.json) process.stdout.write(`${makeChalk().dim(`junit ${junit}`)}\n`);
     return code;
   }
@@ -95,8 +107,14 @@ export function runCommand(argv: string[]): number {
   };
   if (!values.json) {
     if (values.step) out(c.dim('--step: this scenario has no narrated steps to pause at (zabsim scenarios lists the narrated ones)'));
-    out(c.bold(`zabsim run ${options.scenario}  seed=${seed}  servers=${options.servers}  observers=${options.observers}  clients=${options.workload.clients}`));
-    out(c.dim(`tickTime=${options.zab.tickTimeMs}ms initLimit=${options.zab.initLimit} syncLimit=${options.zab.syncLimit} syncPersistence=${options.zab.syncPersistence}${options.zab.mutants.length > 0 ? ` mutants=${options.zab.mutants.join(',')}` : ''}`));
+    out(
+      c.bold(`zabsim run ${options.scenario}  seed=${seed}  servers=${options.servers}  observers=${options.observers}  clients=${options.workload.clients}`),
+    );
+    out(
+      c.dim(
+        `tickTime=${options.zab.tickTimeMs}ms initLimit=${options.zab.initLimit} syncLimit=${options.zab.syncLimit} syncPersistence=${options.zab.syncPersistence}${options.zab.mutants.length > 0 ? ` mutants=${options.zab.mutants.join(',')}` : ''}`,
+      ),
+    );
   }
   const sink = values.json ? file : new TimelineSink(file, out, c);
   const wallStart = performance.now();
@@ -108,7 +126,12 @@ export function runCommand(argv: string[]): number {
     writeHtmlReport(tracePath, values.report, { ...(capsulePath === undefined ? {} : { capsule: capsulePath }), description: scenarioDescription(scenario) });
   }
   if (values.junit !== undefined) {
-    const artefacts = { trace: tracePath, replay: command, ...(capsulePath === undefined ? {} : { capsule: capsulePath }), ...(values.report === undefined ? {} : { html: values.report }) };
+    const artefacts = {
+      trace: tracePath,
+      replay: command,
+      ...(capsulePath === undefined ? {} : { capsule: capsulePath }),
+      ...(values.report === undefined ? {} : { html: values.report }),
+    };
     writeJUnit(values.junit, [junitForRun({ ...report, liveness: report.liveness.reason }, wallMs / 1000, artefacts)]);
   }
   if (values.json) {
@@ -167,7 +190,20 @@ function writeCapsule(options: RunOptions, report: RunReport, tracePath: string,
   const capsule = tracePath.replace(/(\.trace)?\.ndjson$/, '') + '.capsule.json';
   writeFileSync(
     capsule,
-    JSON.stringify({ kind: 'zabsim-capsule', version: 1, command, options, trace: tracePath, verdicts: report.verdicts, violations: report.violations.slice(0, 10), exitCode: report.exitCode }, null, 2),
+    JSON.stringify(
+      {
+        kind: 'zabsim-capsule',
+        version: 1,
+        command,
+        options,
+        trace: tracePath,
+        verdicts: report.verdicts,
+        violations: report.violations.slice(0, 10),
+        exitCode: report.exitCode,
+      },
+      null,
+      2,
+    ),
   );
   return capsule;
 }

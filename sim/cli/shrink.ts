@@ -19,7 +19,13 @@ export function shrinkCommand(argv: string[]): number {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { out: { type: 'string' }, budget: { type: 'string' }, 'no-report': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      out: { type: 'string' },
+      budget: { type: 'string' },
+      'no-report': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     process.stdout.write(`${SHRINK_USAGE}\n`);
@@ -38,7 +44,10 @@ export function shrinkCommand(argv: string[]): number {
   const { path: out, result: run } = writeCapsule(result.case, capsule.fuzzSeed, dir, name, capsule.tape);
   const same = run.failure === capsule.failure;
   const c = result.case;
-  const steps = [...c.faults.map((f) => describeTimedFault(f)), ...c.ops.map((o) => `at ${o.atMs}ms: client #${o.client} ${o.op.type} ${o.op.key}${'value' in o.op ? `=${o.op.value}` : ''}`)];
+  const steps = [
+    ...c.faults.map((f) => describeTimedFault(f)),
+    ...c.ops.map((o) => `at ${o.atMs}ms: client #${o.client} ${o.op.type} ${o.op.key}${'value' in o.op ? `=${o.op.value}` : ''}`),
+  ];
   const then = stepsOf(c).at(-1) ?? '';
   // The report draws the shrunk run (writeCapsule traced it) with every shrunk step as the repro.
   const trace = readCapsule(out).trace;
@@ -47,12 +56,19 @@ export function shrinkCommand(argv: string[]): number {
       ? null
       : writeHtmlReport(trace, join(dir, `${name}.html`), {
           capsule: out,
-          repro: { summary: `Shrunk from ${result.before} to ${stepCount(c)} steps in ${result.runs} runs; still fails ${run.failure ?? 'nothing'}.`, steps: [...steps, `then: ${then}`] },
+          repro: {
+            summary: `Shrunk from ${result.before} to ${stepCount(c)} steps in ${result.runs} runs; still fails ${run.failure ?? 'nothing'}.`,
+            steps: [...steps, `then: ${then}`],
+          },
         });
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ capsule: out, failure: run.failure, sameFailure: same, stepsBefore: result.before, stepsAfter: stepCount(c), runs: result.runs, servers: c.servers, steps, report })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ capsule: out, failure: run.failure, sameFailure: same, stepsBefore: result.before, stepsAfter: stepCount(c), runs: result.runs, servers: c.servers, steps, report })}\n`,
+    );
   } else {
-    process.stdout.write(`shrunk ${path}: ${result.before} → ${stepCount(c)} steps in ${result.runs} runs; ${c.servers} servers, ${c.observers} observers; still fails ${run.failure}${same ? '' : ` (was ${capsule.failure}!)`}\n`);
+    process.stdout.write(
+      `shrunk ${path}: ${result.before} → ${stepCount(c)} steps in ${result.runs} runs; ${c.servers} servers, ${c.observers} observers; still fails ${run.failure}${same ? '' : ` (was ${capsule.failure}!)`}\n`,
+    );
     steps.forEach((s, i) => process.stdout.write(`  ${String(i + 1).padStart(2)}. ${s}\n`));
     process.stdout.write(`  then: ${then}\n`);
     process.stdout.write(`saved ${out}\n`);

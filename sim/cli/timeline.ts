@@ -67,7 +67,8 @@ export class TimelineSink implements TraceSink {
         return `${at}  ${c.red.bold('⚡ ' + String(r['fault']))}`;
       case 'fault': {
         const f = String(r['fault']);
-        if (f === 'crash' || f === 'restart' || f === 'restart-wiped' || f === 'pause' || f === 'resume') return `${at}  ${c.red(`${f} s${String(r['node'])}`)}`;
+        if (f === 'crash' || f === 'restart' || f === 'restart-wiped' || f === 'pause' || f === 'resume')
+          return `${at}  ${c.red(`${f} s${String(r['node'])}`)}`;
         if (f === 'partition') return `${at}  ${c.red(`partition ${(r['groups'] as number[][]).map((g) => `{${g.join(',')}}`).join(' ')}`)}`;
         if (f === 'heal') return `${at}  ${c.green('heal: every link up')}`;
         return null;

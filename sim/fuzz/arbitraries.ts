@@ -29,31 +29,47 @@ function familyArb(family: FaultFamily, clients: number): fc.Arbitrary<FaultActi
   switch (family) {
     case 'partition':
       return fc.oneof(
-        fc.record({ type: fc.constant('partition' as const), mode: fc.constantFrom('halves', 'isolate', 'bridge', 'ring' as const), target: fc.constantFrom<Target>('leader', 'follower', 'minority', 'any') }),
+        fc.record({
+          type: fc.constant('partition' as const),
+          mode: fc.constantFrom('halves', 'isolate', 'bridge', 'ring' as const),
+          target: fc.constantFrom<Target>('leader', 'follower', 'minority', 'any'),
+        }),
         fc.constant<FaultAction>({ type: 'heal' }),
       );
     case 'crash':
       return fc.oneof(
-        fc.record({ type: fc.constant('crash' as const), target: fc.constantFrom<Target>('leader', 'follower', 'any', 'minority'), keepUnsynced: fc.boolean() }).map((f) => (f.keepUnsynced ? f : { type: f.type, target: f.target })),
+        fc
+          .record({ type: fc.constant('crash' as const), target: fc.constantFrom<Target>('leader', 'follower', 'any', 'minority'), keepUnsynced: fc.boolean() })
+          .map((f) => (f.keepUnsynced ? f : { type: f.type, target: f.target })),
         fc.record({ type: fc.constant('restart' as const), target: fc.constantFrom<Target | 'all-down'>('any', 'all-down') }),
       );
     case 'pause':
       return fc.oneof(fc.record({ type: fc.constant('pause' as const), target: server }), fc.constant<FaultAction>({ type: 'resume', target: 'all-paused' }));
     case 'link':
-      return fc.record({
-        type: fc.constant('link' as const),
-        from: fc.constantFrom<Target | '*'>('leader', 'any', '*'),
-        to: fc.constantFrom<Target | '*'>('any', '*', 'follower'),
-        durationMs: fc.integer({ min: 200, max: 3_000 }),
-        kind: fc.constantFrom('loss', 'duplicate', 'delay'),
-        p: fc.integer({ min: 1, max: 40 }),
-      }).map(({ type, from, to, durationMs, kind, p }): FaultAction =>
-        kind === 'loss' ? { type, from, to, durationMs, loss: p / 100 } : kind === 'duplicate' ? { type, from, to, durationMs, duplicate: p / 100 } : { type, from, to, durationMs, delayMs: p * 5 },
-      );
+      return fc
+        .record({
+          type: fc.constant('link' as const),
+          from: fc.constantFrom<Target | '*'>('leader', 'any', '*'),
+          to: fc.constantFrom<Target | '*'>('any', '*', 'follower'),
+          durationMs: fc.integer({ min: 200, max: 3_000 }),
+          kind: fc.constantFrom('loss', 'duplicate', 'delay'),
+          p: fc.integer({ min: 1, max: 40 }),
+        })
+        .map(({ type, from, to, durationMs, kind, p }): FaultAction =>
+          kind === 'loss'
+            ? { type, from, to, durationMs, loss: p / 100 }
+            : kind === 'duplicate'
+              ? { type, from, to, durationMs, duplicate: p / 100 }
+              : { type, from, to, durationMs, delayMs: p * 5 },
+        );
     case 'skew':
       return fc.record({ type: fc.constant('skew' as const), target: server, factor: fc.constantFrom(0.5, 2, 3) });
     case 'one-way':
-      return fc.record({ type: fc.constant('one-way' as const), from: fc.constantFrom<Target>('leader', 'any'), to: fc.constantFrom<Target>('any', 'follower') });
+      return fc.record({
+        type: fc.constant('one-way' as const),
+        from: fc.constantFrom<Target>('leader', 'any'),
+        to: fc.constantFrom<Target>('any', 'follower'),
+      });
     case 'trigger':
       return fc.oneof(
         fc.record({ type: fc.constant('crash' as const), target: fc.constantFrom<Target>('trigger', 'trigger', 'leader') }),
@@ -84,7 +100,15 @@ export function opArb(profile: Profile): fc.Arbitrary<WorkloadOp> {
   const op: fc.Arbitrary<KvOp> = fc.oneof(
     { weight: 5, arbitrary: fc.record({ type: fc.constant('set' as const), key, value: fc.integer({ min: 0, max: 999 }).map(String) }) },
     { weight: 3, arbitrary: fc.record({ type: fc.constant('get' as const), key }) },
-    { weight: 2, arbitrary: fc.record({ type: fc.constant('cas' as const), key, version: fc.integer({ min: -1, max: 3 }), value: fc.integer({ min: 0, max: 999 }).map(String) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant('cas' as const),
+        key,
+        version: fc.integer({ min: -1, max: 3 }),
+        value: fc.integer({ min: 0, max: 999 }).map(String),
+      }),
+    },
   );
   return fc.record({ atMs: fc.integer({ min: 300, max: profile.faultsUntilMs + 1_000 }), client: fc.integer({ min: 0, max: profile.clients - 1 }), op });
 }
@@ -105,41 +129,43 @@ export function swarmArb(): fc.Arbitrary<FaultFamily[]> {
 /** A whole case: swarm draw, cluster size, plan, workload, liveness core. */
 export function caseArb(profileName: ProfileName, seed: string, mutants: readonly Mutant[] = []): fc.Arbitrary<FuzzCase> {
   const profile = PROFILES[profileName];
-  return fc
-    .record({
-      servers: fc.constantFrom(...profile.serverChoices),
-      observers: fc.constantFrom(0, 0, 0, 1),
-      families: swarmArb(),
-      commitLogCount: fc.constantFrom(5, 50, 500),
-      coreShift: fc.nat({ max: 6 }),
-      ops: workloadArb(profile),
-    })
-    .chain((r) =>
-      // A mutant sweep keeps the protocol-phase nemeses on (triggered faults and crashes): the
-      // historical bugs need a crash at a protocol point, not at a random time.
-      planArb(profile, mutants.length === 0 ? r.families : [...new Set<FaultFamily>([...r.families, 'trigger', 'crash'])]).map((faults): FuzzCase => {
-        const quorum = Math.floor(r.servers / 2) + 1;
-        const core = Array.from({ length: quorum }, (_, i) => ((r.coreShift + i) % r.servers) + 1).sort((a, b) => a - b);
-        return {
-          seed,
-          profile: profileName,
-          servers: r.servers,
-          observers: r.observers,
-          clients: profile.clients,
-          mutants: mutants.slice(),
-          syncPersistence: 'committedOnlyThenEpochThenAck',
-          commitLogCount: r.commitLogCount,
-          faults,
-          ops: r.ops,
-          core,
-          faultsUntilMs: profile.faultsUntilMs,
-          durationMs: profile.faultsUntilMs + profile.livenessMs,
-        };
-      }),
-    )
-    // Drawn last, so that every draw above keeps its value: a seed without a burst is the case it
-    // was before the crash-recovery nemesis existed.
-    .chain((c) => recoveryArb(profile).map((plan) => withRecovery(c, plan)));
+  return (
+    fc
+      .record({
+        servers: fc.constantFrom(...profile.serverChoices),
+        observers: fc.constantFrom(0, 0, 0, 1),
+        families: swarmArb(),
+        commitLogCount: fc.constantFrom(5, 50, 500),
+        coreShift: fc.nat({ max: 6 }),
+        ops: workloadArb(profile),
+      })
+      .chain((r) =>
+        // A mutant sweep keeps the protocol-phase nemeses on (triggered faults and crashes): the
+        // historical bugs need a crash at a protocol point, not at a random time.
+        planArb(profile, mutants.length === 0 ? r.families : [...new Set<FaultFamily>([...r.families, 'trigger', 'crash'])]).map((faults): FuzzCase => {
+          const quorum = Math.floor(r.servers / 2) + 1;
+          const core = Array.from({ length: quorum }, (_, i) => ((r.coreShift + i) % r.servers) + 1).sort((a, b) => a - b);
+          return {
+            seed,
+            profile: profileName,
+            servers: r.servers,
+            observers: r.observers,
+            clients: profile.clients,
+            mutants: mutants.slice(),
+            syncPersistence: 'committedOnlyThenEpochThenAck',
+            commitLogCount: r.commitLogCount,
+            faults,
+            ops: r.ops,
+            core,
+            faultsUntilMs: profile.faultsUntilMs,
+            durationMs: profile.faultsUntilMs + profile.livenessMs,
+          };
+        }),
+      )
+      // Drawn last, so that every draw above keeps its value: a seed without a burst is the case it
+      // was before the crash-recovery nemesis existed.
+      .chain((c) => recoveryArb(profile).map((plan) => withRecovery(c, plan)))
+  );
 }
 
 /** The case of fuzz seed `n` (deterministic: fast-check's generator seeded with n). */

@@ -47,7 +47,13 @@ export function stepsOf(c: FuzzCase): string[] {
 }
 
 /** Re-runs the case with a trace file and a recorded tape, and writes the capsule. Returns its path. */
-export function writeCapsule(c: FuzzCase, fuzzSeed: number | null, dir: string, name: string, tape: TapeData | null = null): { path: string; result: CaseResult } {
+export function writeCapsule(
+  c: FuzzCase,
+  fuzzSeed: number | null,
+  dir: string,
+  name: string,
+  tape: TapeData | null = null,
+): { path: string; result: CaseResult } {
   mkdirSync(dir, { recursive: true });
   const trace = join(dir, `${name}.trace.ndjson`);
   // With a tape (a shrunk case), replay its decisions and record only what it lacks.
@@ -120,7 +126,11 @@ export function readCapsule(path: string): Capsule {
   });
   (cc['ops'] as unknown[]).forEach((w, i) => {
     const ww = w as Record<string, unknown> | null;
-    need(typeof ww === 'object' && ww !== null && Number.isInteger(ww['atMs']) && Number.isInteger(ww['client']) && typeof ww['op'] === 'object', `$.case.ops[${i}]`, 'expected {atMs, client, op}');
+    need(
+      typeof ww === 'object' && ww !== null && Number.isInteger(ww['atMs']) && Number.isInteger(ww['client']) && typeof ww['op'] === 'object',
+      `$.case.ops[${i}]`,
+      'expected {atMs, client, op}',
+    );
   });
   need(o['tape'] === null || o['tape'] === undefined || typeof o['tape'] === 'object', '$.tape', 'expected an object or null');
   return {

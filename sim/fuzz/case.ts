@@ -51,7 +51,16 @@ const PROBE_FRACTIONS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   // quick: no burst, its 6 s fault phase is too short for a burst's chain of crashes and elections.
   quick: { name: 'quick', serverChoices: [3], faultsUntilMs: 6_000, livenessMs: 60_000, maxFaults: 8, maxOps: 30, clients: 2, recoveryPercent: 0 },
-  standard: { name: 'standard', serverChoices: [3, 3, 5], faultsUntilMs: 9_000, livenessMs: 60_000, maxFaults: 12, maxOps: 50, clients: 3, recoveryPercent: 20 },
+  standard: {
+    name: 'standard',
+    serverChoices: [3, 3, 5],
+    faultsUntilMs: 9_000,
+    livenessMs: 60_000,
+    maxFaults: 12,
+    maxOps: 50,
+    clients: 3,
+    recoveryPercent: 20,
+  },
   deep: { name: 'deep', serverChoices: [3, 5, 5, 7], faultsUntilMs: 25_000, livenessMs: 60_000, maxFaults: 30, maxOps: 200, clients: 4, recoveryPercent: 20 },
 };
 
@@ -172,7 +181,12 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       observe(node, what) {
         const o = what as ZabObservation;
         if (o.kind === 'complete' && o.outcome === 'ok' && probes.includes(`${o.client}:${o.xid}`)) probeOk.n++;
-        if (o.kind === 'invoke' && kernel.nowUs >= livenessStartUs && (o.op as KvOp).type === 'set' && String((o.op as { value?: unknown }).value).startsWith('probe')) {
+        if (
+          o.kind === 'invoke' &&
+          kernel.nowUs >= livenessStartUs &&
+          (o.op as KvOp).type === 'set' &&
+          String((o.op as { value?: unknown }).value).startsWith('probe')
+        ) {
           probes.push(`${o.client}:${o.xid}`);
           lastProbeUs = kernel.nowUs;
         }
@@ -195,7 +209,9 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       clients.forEach((client, i) => {
         if (killed.has(client)) return;
         for (const frac of PROBE_FRACTIONS) {
-          kernel.at(kernel.nowUs + Math.round(livMs * frac * MS) + i * 50 * MS, () => kernel.inject(client, { type: 'APP_OP', op: { type: 'set', key: 'k0', value: `probe.${client}.${frac}` } }));
+          kernel.at(kernel.nowUs + Math.round(livMs * frac * MS) + i * 50 * MS, () =>
+            kernel.inject(client, { type: 'APP_OP', op: { type: 'set', key: 'k0', value: `probe.${client}.${frac}` } }),
+          );
         }
       });
     });
@@ -218,12 +234,14 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     };
     const recovery = judgeRecovery(core, (id) => kernel.stateOf(id) as ZabServer | undefined);
     if (!recovery.ok) return { verdict: 'violated', reason: `${recovery.cls}: ${recovery.reason}${recovery.cls === 'no-leader' ? why() : ''}` };
-    if (probes.length > 0 && probeOk.n === 0) return { verdict: 'violated', reason: `no-progress: none of ${probes.length} probe writes committed in the liveness phase${why()}` };
+    if (probes.length > 0 && probeOk.n === 0)
+      return { verdict: 'violated', reason: `no-progress: none of ${probes.length} probe writes committed in the liveness phase${why()}` };
     const deadlineUs = kernel.nowUs - options.workload.requestTimeoutMs * MS * 2;
     for (const [op, invokedUs] of openOps) {
       const client = Number(op.split(':')[0]);
       if (killed.has(client)) continue;
-      if (invokedUs < deadlineUs && invokedUs >= livenessStartUs) return { verdict: 'violated', reason: `stuck-client: operation ${op} open since ${Math.round(invokedUs / MS)} ms` };
+      if (invokedUs < deadlineUs && invokedUs >= livenessStartUs)
+        return { verdict: 'violated', reason: `stuck-client: operation ${op} open since ${Math.round(invokedUs / MS)} ms` };
     }
     return { verdict: 'ok', reason: `${recovery.reason}; ${probeOk.n} probe writes ok` };
   };

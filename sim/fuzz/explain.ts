@@ -58,12 +58,16 @@ export function explainElection(v: ElectionView): string {
     return leader !== undefined && leader > 0 && !v.core.includes(leader);
   });
   if (outside.length > 0) {
-    facts.push(`stale vote: ${outside.map(({ id, s }) => `${id} ${s?.role === 'LOOKING' ? 'votes for' : 'follows'} ${s?.role === 'LOOKING' ? s.fle.proposed.leader : s?.learner?.leader}`).join(', ')}, outside the core`);
+    facts.push(
+      `stale vote: ${outside.map(({ id, s }) => `${id} ${s?.role === 'LOOKING' ? 'votes for' : 'follows'} ${s?.role === 'LOOKING' ? s.fle.proposed.leader : s?.learner?.leader}`).join(', ')}, outside the core`,
+    );
   }
   if (v.lastActivationUs === null || v.lastActivationUs < v.livenessStartUs) facts.push('no core server became an active leader in the liveness phase');
   else if (v.lastProbeUs !== null) {
     const late = v.lastActivationUs > v.lastProbeUs ? 'after' : 'before';
-    facts.push(`late leader: the core's leader became active at ${Math.round(v.lastActivationUs / MS)} ms, ${late} the last probe write (${Math.round(v.lastProbeUs / MS)} ms)`);
+    facts.push(
+      `late leader: the core's leader became active at ${Math.round(v.lastActivationUs / MS)} ms, ${late} the last probe write (${Math.round(v.lastProbeUs / MS)} ms)`,
+    );
   }
   return facts.join('; ');
 }

@@ -55,7 +55,12 @@ interface Burst {
 }
 
 function writeArb(profile: Profile): fc.Arbitrary<BurstWrite> {
-  return fc.record({ at: fc.integer({ min: 0, max: 999 }), client: fc.integer({ min: 0, max: profile.clients - 1 }), key: fc.integer({ min: 0, max: 3 }), value: fc.integer({ min: 0, max: 999 }) });
+  return fc.record({
+    at: fc.integer({ min: 0, max: 999 }),
+    client: fc.integer({ min: 0, max: profile.clients - 1 }),
+    key: fc.integer({ min: 0, max: 3 }),
+    value: fc.integer({ min: 0, max: 999 }),
+  });
 }
 
 function burstArb(profile: Profile): fc.Arbitrary<Burst> {

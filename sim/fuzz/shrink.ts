@@ -74,7 +74,12 @@ export function shrinkCase(start: FuzzCase, failure: string, tape: TapeData | nu
       if (fails(cand)) best = cand;
     }
     for (let k = 1; k < best.clients; k++) {
-      const cand = { ...best, clients: k, ops: best.ops.filter((o) => o.client < k), faults: best.faults.filter((f) => f.type !== 'kill-client' || f.client < k) };
+      const cand = {
+        ...best,
+        clients: k,
+        ops: best.ops.filter((o) => o.client < k),
+        faults: best.faults.filter((f) => f.type !== 'kill-client' || f.client < k),
+      };
       if (fails(cand)) {
         best = cand;
         break;
@@ -92,10 +97,17 @@ function weakenings(f: FaultEvent): FaultEvent[] {
     case 'crash':
       return [
         ...(f.target === 'minority' || f.target === 'majority' ? [] : [{ ...base, type: 'pause' as const, target: f.target }]),
-        ...(f.target === 'trigger' || f.target === 'minority' || f.target === 'majority' ? [] : [{ ...base, type: 'link' as const, from: f.target, to: '*' as const, durationMs: 1_000, loss: 1 }]),
+        ...(f.target === 'trigger' || f.target === 'minority' || f.target === 'majority'
+          ? []
+          : [{ ...base, type: 'link' as const, from: f.target, to: '*' as const, durationMs: 1_000, loss: 1 }]),
       ];
     case 'pause':
-      return f.target === 'trigger' ? [] : [{ ...base, type: 'link', from: f.target, to: '*', durationMs: 1_000, loss: 1 }, { ...base, type: 'link', from: f.target, to: '*', durationMs: 1_000, delayMs: 200 }];
+      return f.target === 'trigger'
+        ? []
+        : [
+            { ...base, type: 'link', from: f.target, to: '*', durationMs: 1_000, loss: 1 },
+            { ...base, type: 'link', from: f.target, to: '*', durationMs: 1_000, delayMs: 200 },
+          ];
     case 'link':
       return f.loss !== undefined ? [{ ...base, type: 'link', from: f.from, to: f.to, durationMs: f.durationMs, delayMs: 200 }] : [];
     case 'partition':

@@ -49,5 +49,8 @@ export class Tape implements DecisionTape {
 
 /** A stream whose every draw goes through the tape under one key (fault target resolution). */
 export function tapedRng(inner: Rng, tape: Tape, key: string): Rng {
-  return rngFrom(() => tape.decide(key, () => inner.next()), () => inner.state());
+  return rngFrom(
+    () => tape.decide(key, () => inner.next()),
+    () => inner.state(),
+  );
 }

@@ -175,10 +175,28 @@ export class KvHistoryRecorder implements KernelObserver {
       case 'complete':
         return this.onComplete(o, nowUs);
       case 'watch':
-        this.events.push({ kind: 'watch', client: o.client, session: o.session, server: o.server, type: o.type as ZkWatchType, path: o.path, zxid: o.zxid, atUs: nowUs, seq: this.seq++ });
+        this.events.push({
+          kind: 'watch',
+          client: o.client,
+          session: o.session,
+          server: o.server,
+          type: o.type as ZkWatchType,
+          path: o.path,
+          zxid: o.zxid,
+          atUs: nowUs,
+          seq: this.seq++,
+        });
         return;
       case 'session':
-        this.events.push({ kind: 'session', client: o.client, session: o.session, server: o.server, state: o.state as ZkSessionState, atUs: nowUs, seq: this.seq++ });
+        this.events.push({
+          kind: 'session',
+          client: o.client,
+          session: o.session,
+          server: o.server,
+          state: o.state as ZkSessionState,
+          atUs: nowUs,
+          seq: this.seq++,
+        });
         return;
       default:
         void node;
@@ -189,7 +207,12 @@ export class KvHistoryRecorder implements KernelObserver {
     const c = o.op as KvCommand | null;
     // The plain shape: what kvHistoryAdapter.op turns into { type, path: `/${key}`, data[, version] }.
     const plain =
-      c !== null && typeof c === 'object' && typeof c.key === 'string' && o.session === undefined && typeof o.client === 'number' && typeof o.server === 'number' &&
+      c !== null &&
+      typeof c === 'object' &&
+      typeof c.key === 'string' &&
+      o.session === undefined &&
+      typeof o.client === 'number' &&
+      typeof o.server === 'number' &&
       (c.type === 'get' || (typeof c.value === 'string' && (c.type === 'set' || (c.type === 'cas' && typeof c.version === 'number'))));
     let exotic: ZkOp | null = null;
     if (!plain) {
@@ -292,8 +315,35 @@ export class KvHistoryRecorder implements KernelObserver {
     const result = c.outcome === 'info' ? null : c.result;
     const record: ZkHistoryOp =
       c.readZxid === null
-        ? { kind: 'op', id, client: inv.client as number, session, server: o.server, op: inv.op, invokeUs: this.invokeUs[id]!, completeUs, outcome: c.outcome, result, zxid: c.zxid, completeSeq: seq }
-        : { kind: 'op', id, client: inv.client as number, session, server: o.server, op: inv.op, invokeUs: this.invokeUs[id]!, completeUs, outcome: c.outcome, result, zxid: c.zxid, readZxid: c.readZxid, completeSeq: seq };
+        ? {
+            kind: 'op',
+            id,
+            client: inv.client as number,
+            session,
+            server: o.server,
+            op: inv.op,
+            invokeUs: this.invokeUs[id]!,
+            completeUs,
+            outcome: c.outcome,
+            result,
+            zxid: c.zxid,
+            completeSeq: seq,
+          }
+        : {
+            kind: 'op',
+            id,
+            client: inv.client as number,
+            session,
+            server: o.server,
+            op: inv.op,
+            invokeUs: this.invokeUs[id]!,
+            completeUs,
+            outcome: c.outcome,
+            result,
+            zxid: c.zxid,
+            readZxid: c.readZxid,
+            completeSeq: seq,
+          };
     this.exoticRecords.set(id, record);
     this.state[id] = EXOTIC;
   }
@@ -357,12 +407,51 @@ export class KvHistoryRecorder implements KernelObserver {
       // Two literals, keys in HistoryRecorder's order.
       ops[id] =
         readZxid !== readZxid
-          ? { kind: 'op', id, client: base.client, session: null, server: base.server, op: base.op, invokeUs: base.invokeUs, completeUs: base.completeUs, outcome: base.outcome, result: base.result, zxid: base.zxid, completeSeq: base.completeSeq }
-          : { kind: 'op', id, client: base.client, session: null, server: base.server, op: base.op, invokeUs: base.invokeUs, completeUs: base.completeUs, outcome: base.outcome, result: base.result, zxid: base.zxid, readZxid, completeSeq: base.completeSeq };
+          ? {
+              kind: 'op',
+              id,
+              client: base.client,
+              session: null,
+              server: base.server,
+              op: base.op,
+              invokeUs: base.invokeUs,
+              completeUs: base.completeUs,
+              outcome: base.outcome,
+              result: base.result,
+              zxid: base.zxid,
+              completeSeq: base.completeSeq,
+            }
+          : {
+              kind: 'op',
+              id,
+              client: base.client,
+              session: null,
+              server: base.server,
+              op: base.op,
+              invokeUs: base.invokeUs,
+              completeUs: base.completeUs,
+              outcome: base.outcome,
+              result: base.result,
+              zxid: base.zxid,
+              readZxid,
+              completeSeq: base.completeSeq,
+            };
     }
     for (const { value: id } of this.open.entries()) {
       const inv = this.invocation(id);
-      ops[id] = { kind: 'op', id, client: inv.client as number, session: inv.session === 0 ? null : (inv.session as number | null), server: inv.server as number, op: inv.op, invokeUs: this.invokeUs[id]!, completeUs: null, outcome: 'info', result: null, zxid: null };
+      ops[id] = {
+        kind: 'op',
+        id,
+        client: inv.client as number,
+        session: inv.session === 0 ? null : (inv.session as number | null),
+        server: inv.server as number,
+        op: inv.op,
+        invokeUs: this.invokeUs[id]!,
+        completeUs: null,
+        outcome: 'info',
+        result: null,
+        zxid: null,
+      };
     }
     return this.events.length === 0 ? { header: this.header, ops } : { header: this.header, ops, events: [...this.events] };
   }
@@ -430,9 +519,23 @@ export function kvColumnsOf(history: ZkHistory): KvColumns | null {
   const paths: string[] = [];
   const pathIdOf = new Map<string, number>();
   const cols = {
-    length: n, paths, client: new Float64Array(n), kind: new Uint8Array(n), pathId: new Int32Array(n), data: [] as string[], casVersion: new Float64Array(n),
-    invokeUs: new Float64Array(n), completeUs: new Float64Array(n), outcome: new Uint8Array(n), completeSeq: new Float64Array(n), zxid: new Float64Array(n),
-    readZxid: new Float64Array(n), resultKind: new Uint8Array(n), resultVersion: new Float64Array(n), resultData: [] as string[], mzxid: new Float64Array(n),
+    length: n,
+    paths,
+    client: new Float64Array(n),
+    kind: new Uint8Array(n),
+    pathId: new Int32Array(n),
+    data: [] as string[],
+    casVersion: new Float64Array(n),
+    invokeUs: new Float64Array(n),
+    completeUs: new Float64Array(n),
+    outcome: new Uint8Array(n),
+    completeSeq: new Float64Array(n),
+    zxid: new Float64Array(n),
+    readZxid: new Float64Array(n),
+    resultKind: new Uint8Array(n),
+    resultVersion: new Float64Array(n),
+    resultData: [] as string[],
+    mzxid: new Float64Array(n),
   };
   const num = (x: unknown): x is number => typeof x === 'number' && x === x;
   for (let i = 0; i < n; i++) {

@@ -56,7 +56,8 @@ export function parsePorcupineEtcd(text: string, file: string): Operation<Regist
     }
     const pending = open.get(process);
     if (pending === undefined) throw new HistoryFormatError(file, lineNumber, `an :invoke by process ${process} before its :${type}`);
-    if (pending.input.f !== f) throw new HistoryFormatError(file, lineNumber, `:${pending.input.f} to match the open :invoke of process ${process} (line ${pending.line})`);
+    if (pending.input.f !== f)
+      throw new HistoryFormatError(file, lineNumber, `:${pending.input.f} to match the open :invoke of process ${process} (line ${pending.line})`);
     if (type === 'info') {
       // Indeterminate: porcupine leaves the op open until the end of the history.
       open.delete(process);
@@ -112,7 +113,11 @@ export function parsePorcupineKv(text: string, file: string): Operation<KvInput,
     const pending = open.get(process);
     if (pending === undefined) throw new HistoryFormatError(file, lineNumber, `an :invoke by process ${process} before its :${type}`);
     if (pending.input.f !== f || pending.input.key !== key) {
-      throw new HistoryFormatError(file, lineNumber, `:${pending.input.f} on key "${pending.input.key}" to match the open :invoke of process ${process} (line ${pending.line})`);
+      throw new HistoryFormatError(
+        file,
+        lineNumber,
+        `:${pending.input.f} on key "${pending.input.key}" to match the open :invoke of process ${process} (line ${pending.line})`,
+      );
     }
     open.delete(process);
     if (type === 'fail') continue; // definitely did not happen

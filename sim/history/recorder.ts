@@ -80,14 +80,51 @@ export class HistoryRecorder implements KernelObserver {
         // Two literals rather than a conditional spread (a slow generic copy); same keys in the same order.
         const record: ZkHistoryOp =
           c.readZxid === null
-            ? { kind: 'op', id: inv.id, client: inv.client, session, server: o.server, op: inv.op, invokeUs: inv.invokeUs, completeUs, outcome: c.outcome, result, zxid: c.zxid, completeSeq: seq }
-            : { kind: 'op', id: inv.id, client: inv.client, session, server: o.server, op: inv.op, invokeUs: inv.invokeUs, completeUs, outcome: c.outcome, result, zxid: c.zxid, readZxid: c.readZxid, completeSeq: seq };
+            ? {
+                kind: 'op',
+                id: inv.id,
+                client: inv.client,
+                session,
+                server: o.server,
+                op: inv.op,
+                invokeUs: inv.invokeUs,
+                completeUs,
+                outcome: c.outcome,
+                result,
+                zxid: c.zxid,
+                completeSeq: seq,
+              }
+            : {
+                kind: 'op',
+                id: inv.id,
+                client: inv.client,
+                session,
+                server: o.server,
+                op: inv.op,
+                invokeUs: inv.invokeUs,
+                completeUs,
+                outcome: c.outcome,
+                result,
+                zxid: c.zxid,
+                readZxid: c.readZxid,
+                completeSeq: seq,
+              };
         this.ops[inv.id] = record;
         this.sink?.(JSON.stringify(record));
         return;
       }
       case 'watch':
-        this.event({ kind: 'watch', client: o.client, session: o.session, server: o.server, type: o.type as ZkWatchType, path: o.path, zxid: o.zxid, atUs: nowUs, seq: this.seq++ });
+        this.event({
+          kind: 'watch',
+          client: o.client,
+          session: o.session,
+          server: o.server,
+          type: o.type as ZkWatchType,
+          path: o.path,
+          zxid: o.zxid,
+          atUs: nowUs,
+          seq: this.seq++,
+        });
         return;
       case 'session':
         this.event({ kind: 'session', client: o.client, session: o.session, server: o.server, state: o.state as ZkSessionState, atUs: nowUs, seq: this.seq++ });
@@ -116,7 +153,19 @@ export class HistoryRecorder implements KernelObserver {
     }
     for (const { value } of this.open.entries()) {
       const inv = this.invocations[value]!;
-      ops[inv.id] = { kind: 'op', id: inv.id, client: inv.client, session: inv.session === 0 ? null : inv.session, server: inv.server, op: inv.op, invokeUs: inv.invokeUs, completeUs: null, outcome: 'info', result: null, zxid: null };
+      ops[inv.id] = {
+        kind: 'op',
+        id: inv.id,
+        client: inv.client,
+        session: inv.session === 0 ? null : inv.session,
+        server: inv.server,
+        op: inv.op,
+        invokeUs: inv.invokeUs,
+        completeUs: null,
+        outcome: 'info',
+        result: null,
+        zxid: null,
+      };
     }
     return this.events.length === 0 ? { header: this.header, ops } : { header: this.header, ops, events: [...this.events] };
   }
@@ -126,7 +175,21 @@ export class HistoryRecorder implements KernelObserver {
     if (this.sink === null) return;
     for (const { value } of this.open.entries()) {
       const inv = this.invocations[value]!;
-      this.sink(JSON.stringify({ kind: 'op', id: inv.id, client: inv.client, session: inv.session === 0 ? null : inv.session, server: inv.server, op: inv.op, invokeUs: inv.invokeUs, completeUs: null, outcome: 'info', result: null, zxid: null }));
+      this.sink(
+        JSON.stringify({
+          kind: 'op',
+          id: inv.id,
+          client: inv.client,
+          session: inv.session === 0 ? null : inv.session,
+          server: inv.server,
+          op: inv.op,
+          invokeUs: inv.invokeUs,
+          completeUs: null,
+          outcome: 'info',
+          result: null,
+          zxid: null,
+        }),
+      );
     }
   }
 }

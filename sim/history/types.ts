@@ -77,8 +77,20 @@ export type ZkOp =
 
 export type ZkOpType = ZkOp['type'];
 export const ZK_OP_TYPES: readonly ZkOpType[] = [
-  'create', 'delete', 'setData', 'setACL', 'check', 'getData', 'exists', 'getChildren', 'sync', 'multi',
-  'closeSession', 'kvSet', 'kvCas', 'kvGet',
+  'create',
+  'delete',
+  'setData',
+  'setACL',
+  'check',
+  'getData',
+  'exists',
+  'getChildren',
+  'sync',
+  'multi',
+  'closeSession',
+  'kvSet',
+  'kvCas',
+  'kvGet',
 ];
 
 export type ZkReturnCode =
@@ -94,8 +106,17 @@ export type ZkReturnCode =
   | 'operationTimeout'
   | 'sessionExpired';
 export const ZK_RETURN_CODES: readonly ZkReturnCode[] = [
-  'ok', 'noNode', 'nodeExists', 'badVersion', 'notEmpty', 'noChildrenForEphemerals', 'badArguments',
-  'runtimeInconsistency', 'connectionLoss', 'operationTimeout', 'sessionExpired',
+  'ok',
+  'noNode',
+  'nodeExists',
+  'badVersion',
+  'notEmpty',
+  'noChildrenForEphemerals',
+  'badArguments',
+  'runtimeInconsistency',
+  'connectionLoss',
+  'operationTimeout',
+  'sessionExpired',
 ];
 
 export type ZkResult = {
@@ -165,8 +186,14 @@ export type ZkHistory = { readonly header: ZkHistoryHeader; readonly ops: readon
 /** True for the op types that change the tree (and so get a zxid). */
 export function isZkWrite(op: ZkOp): boolean {
   return (
-    op.type === 'create' || op.type === 'delete' || op.type === 'setData' || op.type === 'setACL' || op.type === 'multi' ||
-    op.type === 'closeSession' || op.type === 'kvSet' || op.type === 'kvCas'
+    op.type === 'create' ||
+    op.type === 'delete' ||
+    op.type === 'setData' ||
+    op.type === 'setACL' ||
+    op.type === 'multi' ||
+    op.type === 'closeSession' ||
+    op.type === 'kvSet' ||
+    op.type === 'kvCas'
   );
 }
 

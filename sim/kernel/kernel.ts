@@ -452,7 +452,9 @@ export class Kernel {
       return;
     }
     if (this.trace.enabled) {
-      this.trace.text(`{"t":${this.nowUs},"k":"deliver","from":${from},"to":${node.id},"conn":${event.conn},"sent":${event.sentUs},"msg":${JSON.stringify(node.program.describe(event.msg))}}`);
+      this.trace.text(
+        `{"t":${this.nowUs},"k":"deliver","from":${from},"to":${node.id},"conn":${event.conn},"sent":${event.sentUs},"msg":${JSON.stringify(node.program.describe(event.msg))}}`,
+      );
     }
     for (const o of this.deliverObservers) o.delivered!(from, node.id, event.msg, this.nowUs);
     this.step(node, { type: 'deliver', from, conn: event.conn, msg: event.msg });
@@ -493,7 +495,8 @@ export class Kernel {
           break;
         case 'persist':
           node.pending.push(effect.write);
-          if (tracing) this.trace.text(`{"t":${this.nowUs},"k":"persist","node":${node.id},"write":${JSON.stringify(node.program.describeWrite(effect.write))}}`);
+          if (tracing)
+            this.trace.text(`{"t":${this.nowUs},"k":"persist","node":${node.id},"write":${JSON.stringify(node.program.describeWrite(effect.write))}}`);
           if (this.persistObservers.length > 0) for (const o of this.persistObservers) o.persisted?.(node.id, effect.write, false, this.nowUs);
           break;
         case 'persistSync':
@@ -581,7 +584,9 @@ export class Kernel {
   /** How long one fsync takes, from the disk stream. No closure unless a tape is set. */
   private fsyncDuration(node: NodeRuntime): number {
     const d = this.options.disk;
-    return this.tape === null ? this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs) : this.tape.decide(`${node.id} fsync`, () => this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs));
+    return this.tape === null
+      ? this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs)
+      : this.tape.decide(`${node.id} fsync`, () => this.diskRng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs));
   }
 
   /** Makes buffered writes durable up to the absolute write index `mark`. Returns how many. */
@@ -658,7 +663,9 @@ export class Kernel {
   private drop(from: NodeId, to: NodeId, msg: unknown, reason: string, sentUs: number): void {
     if (!this.trace.enabled) return;
     const program = (this.nodes.get(to) ?? this.nodes.get(from))?.program;
-    this.trace.text(`{"t":${this.nowUs},"k":"drop","from":${from},"to":${to},"reason":${JSON.stringify(reason)},"sent":${sentUs},"msg":${JSON.stringify(program === undefined ? '?' : program.describe(msg))}}`);
+    this.trace.text(
+      `{"t":${this.nowUs},"k":"drop","from":${from},"to":${to},"reason":${JSON.stringify(reason)},"sent":${sentUs},"msg":${JSON.stringify(program === undefined ? '?' : program.describe(msg))}}`,
+    );
   }
 
   /**

@@ -114,7 +114,12 @@ export function parseCommand(text: string): Command {
   for (const t of rest) {
     if (t.startsWith('{')) {
       if (!t.endsWith('}')) throw new Error(`unclosed group ${t}`);
-      groups.push(t.slice(1, -1).split(/[\s,]+/).filter((x) => x !== ''));
+      groups.push(
+        t
+          .slice(1, -1)
+          .split(/[\s,]+/)
+          .filter((x) => x !== ''),
+      );
     } else if (t.includes('=')) {
       const at = t.indexOf('=');
       const key = t.slice(0, at);

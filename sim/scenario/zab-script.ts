@@ -161,7 +161,14 @@ export function runZabScript(input: string, options: ScriptOptions = {}): Script
     }
     const output = lines.length === 0 ? ['ok'] : lines;
     outputs.set(piece.stanza, output);
-    const step: StepResult = { line: piece.stanza.line, narration: told, command: piece.stanza.command, output, atMs: script.nowMs, failed: script.errors.length > errorsBefore };
+    const step: StepResult = {
+      line: piece.stanza.line,
+      narration: told,
+      command: piece.stanza.command,
+      output,
+      atMs: script.nowMs,
+      failed: script.errors.length > errorsBefore,
+    };
     steps.push(step);
     options.onStep?.(step);
   }
@@ -281,11 +288,17 @@ export class ZabScript {
       mutants,
     };
     const service = cmd.args.get('service') ?? 'kv';
-    if (service !== 'kv' && service !== 'zk') throw new Error(`service=${service}: expected kv (a key-value store, write/read) or zk (ZooKeeper: sessions, znodes, recipes)`);
+    if (service !== 'kv' && service !== 'zk')
+      throw new Error(`service=${service}: expected kv (a key-value store, write/read) or zk (ZooKeeper: sessions, znodes, recipes)`);
     this.zk = service === 'zk';
     this.seed = seed;
     const kernelOptions: KernelOptions = { seed, timeMaxUs: 0, eventsMax: 0, network: DEFAULT_NETWORK, disk: DEFAULT_DISK };
-    this.tee?.line({ kind: 'header', version: TRACE_VERSION, seed, options: { scenario: 'script', seed, servers: voters.length, observers: observers.length, workload: { clients: 0 }, zab: config, service } });
+    this.tee?.line({
+      kind: 'header',
+      version: TRACE_VERSION,
+      seed,
+      options: { scenario: 'script', seed, servers: voters.length, observers: observers.length, workload: { clients: 0 }, zab: config, service },
+    });
     const kernel = new Kernel(kernelOptions, new ScenarioSink((r) => this.onTrace(r), this.tee));
     this.kernel = kernel;
     this.config = config;
@@ -293,7 +306,11 @@ export class ZabScript {
     const base = zabServerProgram(config, this.zk ? zkStateMachine() : kvStateMachine);
     const program: ServerProgram = { ...base, step: (s, e) => this.filterDrops(base.step(s, e)) };
     for (const id of this.servers) kernel.addNode(id, program);
-    this.checker = new ZabChecker(config, (id) => kernel.stateOf(id) as ZabServer | undefined, (id) => kernel.diskOf(id) as ZabDisk);
+    this.checker = new ZabChecker(
+      config,
+      (id) => kernel.stateOf(id) as ZabServer | undefined,
+      (id) => kernel.diskOf(id) as ZabDisk,
+    );
     kernel.addObserver(this.checker);
     kernel.addObserver({
       observe: (node, what) => this.onObserve(node, what as ZabObservation),
@@ -488,7 +505,6 @@ export class ZabScript {
     return this.clientNames.get(id) ?? String(id);
   }
 
-
   // ---------------------------------------------------------------- ZooKeeper clients (service=zk)
 
   private needZk(verb: string): void {
@@ -521,12 +537,22 @@ export class ZabScript {
       const config: ZkClientConfig = defaultZkClientConfig(order, intArg(cmd, 'timeout', 4000));
       const recipeName = cmd.args.get('recipe');
       const id = this.servers.length + this.clients.size + 1;
-      if (recipeName === undefined) this.k.addNode(id, zkClientProgram(() => config));
+      if (recipeName === undefined)
+        this.k.addNode(
+          id,
+          zkClientProgram(() => config),
+        );
       else {
         const dir = cmd.args.get('dir');
         if (dir === undefined || !dir.startsWith('/')) throw new Error('a recipe client needs dir=/path (the lock, election or group directory)');
         const recipe: Recipe<unknown> | undefined =
-          recipeName === 'lock' ? (lockRecipe(dir) as Recipe<unknown>) : recipeName === 'election' ? (lockRecipe(dir, true) as Recipe<unknown>) : recipeName === 'group' ? (groupRecipe(dir) as Recipe<unknown>) : undefined;
+          recipeName === 'lock'
+            ? (lockRecipe(dir) as Recipe<unknown>)
+            : recipeName === 'election'
+              ? (lockRecipe(dir, true) as Recipe<unknown>)
+              : recipeName === 'group'
+                ? (groupRecipe(dir) as Recipe<unknown>)
+                : undefined;
         if (recipe === undefined) throw new Error(`recipe=${recipeName}: expected lock, election or group`);
         this.k.addNode(id, recipeProgram(recipe, () => config) as never);
         this.recipes.set(id, recipeName);
@@ -551,7 +577,9 @@ export class ZabScript {
       // Expired, and the closeSession txn applied wherever the leader's followers are in broadcast.
       const gone = (): boolean =>
         this.expiredSessions.has(session) &&
-        this.servers.every((s) => !this.k.isUp(s) || this.server(s)?.phase !== 'BROADCAST' || ephemeralsOf(this.server(s)?.state as DataTree, session).length === 0);
+        this.servers.every(
+          (s) => !this.k.isUp(s) || this.server(s)?.phase !== 'BROADCAST' || ephemeralsOf(this.server(s)?.state as DataTree, session).length === 0,
+        );
       const ok = this.advance(max, gone);
       return ok ? [] : [`${name}: session not expired after ${max} ms`];
     }
@@ -588,12 +616,16 @@ export class ZabScript {
     const id = this.zkClient(name, cmd.verb);
     const recipe = this.recipes.get(id);
     const want = cmd.verb === 'elect' ? 'election' : cmd.verb;
-    if (recipe !== want) throw new Error(`client ${name} runs ${recipe === undefined ? 'no recipe' : `the ${recipe} recipe`}; open it with session open ${name} recipe=${want} dir=/path`);
+    if (recipe !== want)
+      throw new Error(
+        `client ${name} runs ${recipe === undefined ? 'no recipe' : `the ${recipe} recipe`}; open it with session open ${name} recipe=${want} dir=/path`,
+      );
     let op: { type: string };
     if (cmd.verb === 'lock' && (action === 'acquire' || action === 'release')) op = { type: action === 'acquire' ? 'lock' : 'unlock' };
     else if (cmd.verb === 'elect' && action === undefined) op = { type: 'lock' };
     else if (cmd.verb === 'group' && (action === 'join' || action === 'watch')) op = { type: action };
-    else throw new Error(`expected: ${cmd.verb === 'lock' ? 'lock CLIENT acquire|release' : cmd.verb === 'elect' ? 'elect CLIENT' : 'group CLIENT join|watch'}`);
+    else
+      throw new Error(`expected: ${cmd.verb === 'lock' ? 'lock CLIENT acquire|release' : cmd.verb === 'elect' ? 'elect CLIENT' : 'group CLIENT join|watch'}`);
     const before = this.claims.length;
     this.k.inject(id, { type: 'APP_OP', op });
     const max = intArg(cmd, 'max', 2000);
@@ -727,7 +759,11 @@ export class ZabScript {
         if (key === undefined || value === undefined) throw new Error('expected: expect value KEY VALUE|none [on=all|1,2]');
         if (this.zk) throw new Error("'expect value' is for the key-value service; use 'expect data PATH=D' in a service=zk cluster");
         const wrong = on().filter((id) => String(mapGet(this.server(id)?.state as KvState, key)?.value ?? 'none') !== value);
-        return check(wrong.length === 0, value === 'none' ? `no ${key} on ${describeOn(cmd)}` : `${key}=${value} on ${describeOn(cmd)}`, `not on ${wrong.join(', ')}`);
+        return check(
+          wrong.length === 0,
+          value === 'none' ? `no ${key} on ${describeOn(cmd)}` : `${key}=${value} on ${describeOn(cmd)}`,
+          `not on ${wrong.join(', ')}`,
+        );
       }
       case 'znode': {
         this.needZk('expect znode');
@@ -764,7 +800,11 @@ export class ZabScript {
         const id = this.zkClient(a, 'expect watched');
         const want = Number(b);
         const got = this.watchEvents.get(id) ?? [];
-        return check(got.length === want, `${a} received ${want} watch event${want === 1 ? '' : 's'}`, `it received ${got.length}${got.length > 0 ? ` (${got.join('; ')})` : ''}`);
+        return check(
+          got.length === want,
+          `${a} received ${want} watch event${want === 1 ? '' : 's'}`,
+          `it received ${got.length}${got.length > 0 ? ` (${got.join('; ')})` : ''}`,
+        );
       }
       case 'members': {
         const id = this.zkClient(a, 'expect members');
@@ -780,7 +820,9 @@ export class ZabScript {
         return check(got === want, `server ${id} has ${want} committed txns`, `it has ${got}`);
       }
       default:
-        throw new Error(`unknown fact '${fact ?? ''}': expected leader, role, sync, value, znode, data, reply, session, holders, watched, members or committed`);
+        throw new Error(
+          `unknown fact '${fact ?? ''}': expected leader, role, sync, value, znode, data, reply, session, holders, watched, members or committed`,
+        );
     }
   }
 
@@ -1063,7 +1105,10 @@ export class ZabScript {
         return;
       case 'invoke':
         if (this.awaited?.key === `${o.client}:${o.xid}`) this.awaited.invoked = true;
-        this.openOps.set(`${o.client}:${o.xid}`, { client: this.nodeName(o.client), text: this.zk ? describeZkCommand(o.op) : kvStateMachine.describeOp(o.op) });
+        this.openOps.set(`${o.client}:${o.xid}`, {
+          client: this.nodeName(o.client),
+          text: this.zk ? describeZkCommand(o.op) : kvStateMachine.describeOp(o.op),
+        });
         return;
       case 'complete': {
         const key = `${o.client}:${o.xid}`;
@@ -1082,7 +1127,9 @@ export class ZabScript {
           entry.state = o.state;
           if (o.session !== 0) entry.id = o.session;
         }
-        this.events.push(`${this.nodeName(node)} session 0x${o.session.toString(16)} ${o.state}${o.state === 'CONNECTED' || o.state === 'DISCONNECTED' ? ` (server ${o.server})` : ''}`);
+        this.events.push(
+          `${this.nodeName(node)} session 0x${o.session.toString(16)} ${o.state}${o.state === 'CONNECTED' || o.state === 'DISCONNECTED' ? ` (server ${o.server})` : ''}`,
+        );
         return;
       }
       case 'watch': {

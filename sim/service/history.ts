@@ -62,7 +62,9 @@ export function historyOpOf(cmd: ZkCommand): ZkOp | null {
     case 'setData':
       return { type: 'setData', path: cmd.path, data: cmd.data ?? '', version: cmd.version };
     case 'setACL':
-      return worldReadable(cmd.acl) ? { type: 'setACL', path: cmd.path, version: cmd.version } : { type: 'setACL', path: cmd.path, version: cmd.version, restrictedRead: true };
+      return worldReadable(cmd.acl)
+        ? { type: 'setACL', path: cmd.path, version: cmd.version }
+        : { type: 'setACL', path: cmd.path, version: cmd.version, restrictedRead: true };
     case 'getData':
     case 'exists':
     case 'getChildren':

@@ -11,7 +11,8 @@ export interface ClaimViolation {
 
 function claims(observed: readonly Observed[], recipe: string): { atUs: number; node: NodeId; event: string; detail: unknown }[] {
   const out: { atUs: number; node: NodeId; event: string; detail: unknown }[] = [];
-  for (const o of observed) if (o.what.kind === 'recipe' && o.what.recipe === recipe) out.push({ atUs: o.atUs, node: o.node, event: o.what.event, detail: o.what.detail });
+  for (const o of observed)
+    if (o.what.kind === 'recipe' && o.what.recipe === recipe) out.push({ atUs: o.atUs, node: o.node, event: o.what.event, detail: o.what.detail });
   return out;
 }
 
@@ -23,7 +24,8 @@ export function checkMutualExclusion(observed: readonly Observed[], recipe: 'loc
   for (const c of claims(observed, recipe)) {
     if (c.event === 'acquired' || c.event === 'leader') {
       acquisitions++;
-      for (const other of holders) if (other !== c.node) violations.push({ atUs: c.atUs, message: `client ${c.node} ${c.event} while client ${other} still holds` });
+      for (const other of holders)
+        if (other !== c.node) violations.push({ atUs: c.atUs, message: `client ${c.node} ${c.event} while client ${other} still holds` });
       holders.add(c.node);
     } else if (c.event === 'released' || c.event === 'lost') holders.delete(c.node);
   }

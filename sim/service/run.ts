@@ -69,7 +69,10 @@ export interface Observed {
   readonly what: ZabObservation;
 }
 
-export type ClientProgramFactory = (servers: readonly NodeId[], configFor: (id: NodeId) => ZkClientConfig) => NodeProgram<unknown, unknown, unknown, unknown, unknown>;
+export type ClientProgramFactory = (
+  servers: readonly NodeId[],
+  configFor: (id: NodeId) => ZkClientConfig,
+) => NodeProgram<unknown, unknown, unknown, unknown, unknown>;
 
 export class ServiceHarness {
   readonly options: ServiceOptions;
@@ -98,7 +101,10 @@ export class ServiceHarness {
     this.servers = Array.from({ length: options.servers + options.observers }, (_, i) => i + 1);
     const first = this.servers.length + 1;
     this.clients = Array.from({ length: options.clients }, (_, i) => first + i);
-    this.kernel = new Kernel({ seed: options.seed, timeMaxUs: options.timeMaxMs * MS, eventsMax: options.eventsMax, network: options.network, disk: options.disk }, trace);
+    this.kernel = new Kernel(
+      { seed: options.seed, timeMaxUs: options.timeMaxMs * MS, eventsMax: options.eventsMax, network: options.network, disk: options.disk },
+      trace,
+    );
     const program = zabServerProgram(config, zkStateMachine());
     for (const id of this.servers) this.kernel.addNode(id, program);
     // Each client's connect string order comes from the run's clients stream (ZooKeeper shuffles it).
@@ -116,7 +122,11 @@ export class ServiceHarness {
     const configFor = (id: NodeId): ZkClientConfig => this.clientConfigs.get(id) ?? defaultZkClientConfig(this.servers, options.sessionTimeoutMs);
     this.clientProgram = clientProgram === undefined ? zkClientProgram(configFor) : clientProgram(this.servers, configFor);
     for (const id of this.clients) this.kernel.addNode(id, this.clientProgram);
-    this.checker = new ZabChecker(config, (id) => this.kernel.stateOf(id) as ZabServer | undefined, (id) => this.kernel.diskOf(id) as ZabDisk);
+    this.checker = new ZabChecker(
+      config,
+      (id) => this.kernel.stateOf(id) as ZabServer | undefined,
+      (id) => this.kernel.diskOf(id) as ZabDisk,
+    );
     this.kernel.addObserver(this.checker);
     this.recorder = new HistoryRecorder(zkHistoryAdapter, { scenario: 'service', seed: options.seed, model: 'zk' });
     this.kernel.addObserver(this.recorder);
@@ -254,7 +264,9 @@ export class ServiceHarness {
   }
 
   of<K extends ZabObservation['kind']>(kind: K, node?: NodeId): (Observed & { what: Extract<ZabObservation, { kind: K }> })[] {
-    return this.observed.filter((o) => o.what.kind === kind && (node === undefined || o.node === node)) as (Observed & { what: Extract<ZabObservation, { kind: K }> })[];
+    return this.observed.filter((o) => o.what.kind === kind && (node === undefined || o.node === node)) as (Observed & {
+      what: Extract<ZabObservation, { kind: K }>;
+    })[];
   }
 
   violations(): readonly Violation[] {

@@ -98,8 +98,10 @@ export function validateTrace(path: string): TraceSummary {
   }
   if (header === null) throw new InputError(path, '1', 'expected a trace header; the file is empty');
   if (footer === null) throw new InputError(path, String(reader.lineNumber + 1), 'expected a footer ({"kind":"end",...}); the trace is truncated');
-  if (footer.lines !== lines) throw new InputError(path, String(reader.lineNumber), `footer says ${footer.lines} lines but the trace has ${lines}; the trace is truncated or corrupted`);
+  if (footer.lines !== lines)
+    throw new InputError(path, String(reader.lineNumber), `footer says ${footer.lines} lines but the trace has ${lines}; the trace is truncated or corrupted`);
   const actual = hash!.hex();
-  if (footer.hash !== actual) throw new InputError(path, String(reader.lineNumber), `footer hash ${footer.hash} does not match the lines (${actual}); the trace is corrupted`);
+  if (footer.hash !== actual)
+    throw new InputError(path, String(reader.lineNumber), `footer hash ${footer.hash} does not match the lines (${actual}); the trace is corrupted`);
   return { header, lines, hash: footer.hash };
 }

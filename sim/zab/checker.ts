@@ -234,7 +234,11 @@ export class ZabChecker implements KernelObserver {
     this.anyProposed = true;
     // PrimaryIntegrity: the new primary delivered everything committed in earlier epochs first.
     if (s !== undefined && s.committed < this.committedBelowEpoch(epoch)) {
-      this.fail('primary-integrity', node, `leader of epoch ${epoch} proposes ${formatZxid(zxid)} having committed ${s.committed} txns, but ${this.committedBelowEpoch(epoch)} of earlier epochs are committed`);
+      this.fail(
+        'primary-integrity',
+        node,
+        `leader of epoch ${epoch} proposes ${formatZxid(zxid)} having committed ${s.committed} txns, but ${this.committedBelowEpoch(epoch)} of earlier epochs are committed`,
+      );
     }
   }
 
@@ -281,7 +285,8 @@ export class ZabChecker implements KernelObserver {
       return;
     }
     if (existing !== undefined) {
-      if (existing !== zxid) this.fail('prefix-consistency', node, `${node} committed ${formatZxid(zxid)} at index ${index}, where ${formatZxid(existing)} was committed`);
+      if (existing !== zxid)
+        this.fail('prefix-consistency', node, `${node} committed ${formatZxid(zxid)} at index ${index}, where ${formatZxid(existing)} was committed`);
       return;
     }
     if (index !== this.committedAt.length) {
@@ -290,9 +295,18 @@ export class ZabChecker implements KernelObserver {
     }
     const prev = this.committedAt[index - 1];
     if (prev !== undefined && prev !== UNKNOWN) {
-      if (zxid <= prev) this.fail('primary-order', node, `${node} committed ${formatZxid(zxid)} at index ${index}, but index ${index - 1} holds ${formatZxid(prev)}: the committed order does not advance (GlobalPrimaryOrder)`);
+      if (zxid <= prev)
+        this.fail(
+          'primary-order',
+          node,
+          `${node} committed ${formatZxid(zxid)} at index ${index}, but index ${index - 1} holds ${formatZxid(prev)}: the committed order does not advance (GlobalPrimaryOrder)`,
+        );
       else if (epochOf(zxid) === epochOf(prev) && counterOf(zxid) !== counterOf(prev) + 1) {
-        this.fail('primary-order', node, `${formatZxid(zxid)} committed right after ${formatZxid(prev)}: a proposal of the same primary was skipped (LocalPrimaryOrder)`);
+        this.fail(
+          'primary-order',
+          node,
+          `${formatZxid(zxid)} committed right after ${formatZxid(prev)}: a proposal of the same primary was skipped (LocalPrimaryOrder)`,
+        );
       }
     }
     this.committedAt.push(zxid);
@@ -311,7 +325,11 @@ export class ZabChecker implements KernelObserver {
       const mine = txnAt(s, known - 1);
       const global = this.committedAt[known - 1] as Zxid;
       if (mine !== undefined && global !== UNKNOWN && mine.zxid !== global) {
-        this.fail('prefix-consistency', node, `${node} is in sync with ${formatZxid(mine.zxid)} at index ${known - 1}, where ${formatZxid(global)} was committed`);
+        this.fail(
+          'prefix-consistency',
+          node,
+          `${node} is in sync with ${formatZxid(mine.zxid)} at index ${known - 1}, where ${formatZxid(global)} was committed`,
+        );
       }
     }
     // Txns folded into a snapshot cannot be named: they enter as placeholders.
@@ -330,7 +348,11 @@ export class ZabChecker implements KernelObserver {
     }
     // After a SNAP the history may end at an epoch marker <e,0>, which names no txn.
     if (existing !== undefined && counterOf(zxid) !== 0 && existing !== zxid) {
-      this.fail('prefix-consistency', node, `${node} is in sync at ${formatZxid(zxid)} (${count} txns) but txn ${count - 1} committed is ${formatZxid(existing)}`);
+      this.fail(
+        'prefix-consistency',
+        node,
+        `${node} is in sync at ${formatZxid(zxid)} (${count} txns) but txn ${count - 1} committed is ${formatZxid(existing)}`,
+      );
     }
   }
 
@@ -344,7 +366,11 @@ export class ZabChecker implements KernelObserver {
     const s = this.stateOf(node);
     const need = this.committedBelowEpoch(epoch);
     if (count < need) {
-      this.fail('commit-completeness', node, `leader ${node} of epoch ${epoch} has ${count} txns, but ${need} were committed (last ${formatZxid(this.committedAt[need - 1] as Zxid)})`);
+      this.fail(
+        'commit-completeness',
+        node,
+        `leader ${node} of epoch ${epoch} has ${count} txns, but ${need} were committed (last ${formatZxid(this.committedAt[need - 1] as Zxid)})`,
+      );
     } else if (need > 0 && s !== undefined) {
       const txn = txnAt(s, need - 1);
       const expected = this.committedAt[need - 1] as Zxid;
@@ -389,7 +415,11 @@ export class ZabChecker implements KernelObserver {
       const holders = (acked ?? []).filter((sid) => diskHolds(this.diskOf(sid), zxid));
       if (!holders.includes(leader) && diskHolds(this.diskOf(leader), zxid)) holders.push(leader);
       if (!isQuorum(this.config, holders)) {
-        this.fail('quorum-commit', leader, `${formatZxid(zxid)} committed, but only {${holders.join(',')}} hold it durably (ACKs came from {${(acked ?? []).join(',')}})`);
+        this.fail(
+          'quorum-commit',
+          leader,
+          `${formatZxid(zxid)} committed, but only {${holders.join(',')}} hold it durably (ACKs came from {${(acked ?? []).join(',')}})`,
+        );
       }
     }
     this.acks.delete(zxid);
@@ -404,7 +434,11 @@ export class ZabChecker implements KernelObserver {
     const at = txnAt(leader, index);
     if (at === undefined) {
       if (index < historyCount(leader)) return; // folded into the leader's snapshot
-      this.fail('history-consistency', node, `${node} logged ${formatZxid(zxid)} at index ${index}, beyond its leader's history (${historyCount(leader)} txns)`);
+      this.fail(
+        'history-consistency',
+        node,
+        `${node} logged ${formatZxid(zxid)} at index ${index}, beyond its leader's history (${historyCount(leader)} txns)`,
+      );
     } else if (at.zxid !== zxid) {
       this.fail('history-consistency', node, `${node} logged ${formatZxid(zxid)} at index ${index}, where its leader has ${formatZxid(at.zxid)}`);
     }
@@ -414,13 +448,15 @@ export class ZabChecker implements KernelObserver {
   private onClientComplete(node: NodeId, zxid: Zxid | null, outcome: string, result: unknown): void {
     // Write acks of the kv machine carry only the new version; reads carry the value too.
     if (outcome !== 'ok' || zxid === null || typeof result !== 'object' || result === null || !('version' in result) || 'value' in result) return;
-    if (!this.indexOfCommitted.has(zxid)) this.fail('commit-completeness', node, `client ${node} was told ${formatZxid(zxid)} succeeded, but it is not committed`);
+    if (!this.indexOfCommitted.has(zxid))
+      this.fail('commit-completeness', node, `client ${node} was told ${formatZxid(zxid)} succeeded, but it is not committed`);
   }
 
   /** ZooKeeper clients: any reply to a write carries its txn's zxid (failed writes are error txns), which must be committed. */
   private onZkWriteComplete(node: NodeId, zxid: Zxid | null, outcome: string): void {
     if (outcome !== 'ok' || zxid === null) return;
-    if (!this.indexOfCommitted.has(zxid)) this.fail('commit-completeness', node, `client ${node} got a reply for write ${formatZxid(zxid)}, but it is not committed`);
+    if (!this.indexOfCommitted.has(zxid))
+      this.fail('commit-completeness', node, `client ${node} got a reply for write ${formatZxid(zxid)}, but it is not committed`);
   }
 
   /** The first violation of each checker, for verdicts. */

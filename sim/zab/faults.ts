@@ -60,14 +60,34 @@ export type FaultAction =
   | { readonly type: 'resume'; readonly target: Target | 'all-paused' }
   | { readonly type: 'skew'; readonly target: Target; readonly factor: number }
   /** A window of loss, duplication or added delay (clogging) on the links from → to. */
-  | { readonly type: 'link'; readonly from: Target | '*'; readonly to: Target | '*'; readonly durationMs: number; readonly loss?: number; readonly duplicate?: number; readonly delayMs?: number }
+  | {
+      readonly type: 'link';
+      readonly from: Target | '*';
+      readonly to: Target | '*';
+      readonly durationMs: number;
+      readonly loss?: number;
+      readonly duplicate?: number;
+      readonly delayMs?: number;
+    }
   /** A client process dies for good (its open operations stay unknown). `client` counts from 0. */
   | { readonly type: 'kill-client'; readonly client: number };
 
 export type FaultEvent = Timing & FaultAction;
 export type FaultType = FaultAction['type'];
 
-export const FAULT_TYPES: readonly FaultType[] = ['partition', 'partition-groups', 'one-way', 'heal', 'crash', 'restart', 'pause', 'resume', 'skew', 'link', 'kill-client'];
+export const FAULT_TYPES: readonly FaultType[] = [
+  'partition',
+  'partition-groups',
+  'one-way',
+  'heal',
+  'crash',
+  'restart',
+  'pause',
+  'resume',
+  'skew',
+  'link',
+  'kill-client',
+];
 
 export function describeTrigger(t: Trigger): string {
   const event = describeTriggerEvent(t);
@@ -112,7 +132,11 @@ export function describeAction(f: FaultAction): string {
     case 'skew':
       return `skew ${f.target} x${f.factor}`;
     case 'link': {
-      const what = [f.loss !== undefined ? `loss ${Math.round(f.loss * 100)}%` : '', f.duplicate !== undefined ? `dup ${Math.round(f.duplicate * 100)}%` : '', f.delayMs !== undefined ? `delay +${f.delayMs}ms` : '']
+      const what = [
+        f.loss !== undefined ? `loss ${Math.round(f.loss * 100)}%` : '',
+        f.duplicate !== undefined ? `dup ${Math.round(f.duplicate * 100)}%` : '',
+        f.delayMs !== undefined ? `delay +${f.delayMs}ms` : '',
+      ]
         .filter((x) => x !== '')
         .join(', ');
       return `${what === '' ? 'link' : what} on ${f.from} -> ${f.to} for ${f.durationMs}ms`;
@@ -214,19 +238,21 @@ export function applyFaultIn(ctx: FaultContext, f: FaultAction): NodeId[] {
         const cut = Math.floor(rest.length / 2);
         const a = rest.slice(0, cut);
         const b = rest.slice(cut);
-        for (const x of a) for (const y of b) {
-          kernel.cutLink(x, y);
-          kernel.cutLink(y, x);
-        }
+        for (const x of a)
+          for (const y of b) {
+            kernel.cutLink(x, y);
+            kernel.cutLink(y, x);
+          }
         kernel.record({ k: 'fault', fault: 'bridge', bridge, groups: [a, b] });
         return [bridge];
       }
       // Majorities ring: each node reaches only its two neighbours (a majority of 3 or 5 sees itself + 2).
       const n = shuffled.length;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-        const d = Math.min((i - j + n) % n, (j - i + n) % n);
-        if (d > 1) kernel.cutLink(shuffled[i] as NodeId, shuffled[j] as NodeId);
-      }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const d = Math.min((i - j + n) % n, (j - i + n) % n);
+          if (d > 1) kernel.cutLink(shuffled[i] as NodeId, shuffled[j] as NodeId);
+        }
       kernel.record({ k: 'fault', fault: 'ring', order: shuffled });
       return shuffled;
     }
@@ -236,11 +262,12 @@ export function applyFaultIn(ctx: FaultContext, f: FaultAction): NodeId[] {
     case 'one-way': {
       const from = resolveTargets(ctx, f.from, false);
       const to = resolveTargets(ctx, f.to, false);
-      for (const a of from) for (const b of to) {
-        if (a === b) continue;
-        kernel.cutLink(a, b);
-        kernel.record({ k: 'fault', fault: 'one-way', from: a, to: b });
-      }
+      for (const a of from)
+        for (const b of to) {
+          if (a === b) continue;
+          kernel.cutLink(a, b);
+          kernel.record({ k: 'fault', fault: 'one-way', from: a, to: b });
+        }
       return from;
     }
     case 'heal':
@@ -291,17 +318,18 @@ export function applyFaultIn(ctx: FaultContext, f: FaultAction): NodeId[] {
       const from = f.from === '*' ? ['*' as const] : resolveTargets(ctx, f.from, false);
       const to = f.to === '*' ? ['*' as const] : resolveTargets(ctx, f.to, false);
       const fromUs = kernel.nowUs;
-      for (const a of from) for (const b of to) {
-        kernel.addFaultWindow({
-          from: a,
-          to: b,
-          fromUs,
-          untilUs: fromUs + f.durationMs * 1000,
-          ...(f.loss === undefined ? {} : { lossProbability: f.loss }),
-          ...(f.duplicate === undefined ? {} : { duplicateProbability: f.duplicate }),
-          ...(f.delayMs === undefined ? {} : { extraDelayUs: f.delayMs * 1000 }),
-        });
-      }
+      for (const a of from)
+        for (const b of to) {
+          kernel.addFaultWindow({
+            from: a,
+            to: b,
+            fromUs,
+            untilUs: fromUs + f.durationMs * 1000,
+            ...(f.loss === undefined ? {} : { lossProbability: f.loss }),
+            ...(f.duplicate === undefined ? {} : { duplicateProbability: f.duplicate }),
+            ...(f.delayMs === undefined ? {} : { extraDelayUs: f.delayMs * 1000 }),
+          });
+        }
       return from.filter((x): x is NodeId => x !== '*');
     }
     case 'kill-client': {
@@ -327,11 +355,18 @@ export function randomFaultPlan(rng: Rng, untilMs: number, count: number): Fault
   for (let i = 0; i < count; i++) {
     const atMs = rng.intInclusive(2_000, Math.max(2_001, untilMs - 1_000));
     const roll = rng.next();
-    if (roll < 0.2) plan.push({ atMs, type: 'partition', mode: rng.pick(['halves', 'isolate', 'bridge', 'ring'] as const), target: rng.pick(['leader', 'follower', 'any'] as const) });
+    if (roll < 0.2)
+      plan.push({
+        atMs,
+        type: 'partition',
+        mode: rng.pick(['halves', 'isolate', 'bridge', 'ring'] as const),
+        target: rng.pick(['leader', 'follower', 'any'] as const),
+      });
     else if (roll < 0.3) plan.push({ atMs, type: 'one-way', from: rng.pick(['leader', 'any'] as const), to: 'any' });
     else if (roll < 0.45) plan.push({ atMs, type: 'heal' });
     else if (roll < 0.6) plan.push({ atMs, type: 'crash', target: rng.pick(['leader', 'follower', 'any'] as const) });
-    else if (roll < 0.75) plan.push({ atMs, type: 'restart', target: 'any' }); // no disk wipes: Zab does not tolerate a voter losing its log
+    else if (roll < 0.75)
+      plan.push({ atMs, type: 'restart', target: 'any' }); // no disk wipes: Zab does not tolerate a voter losing its log
     else if (roll < 0.85) plan.push({ atMs, type: 'pause', target: rng.pick(['leader', 'any'] as const) });
     else plan.push({ atMs, type: 'resume', target: 'all-paused' });
   }

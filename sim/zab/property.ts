@@ -28,7 +28,15 @@ export function propertyRunOptions(seed: string, servers: number, observers = 0)
     // The notification back-off cap is 60 s in ZooKeeper; 4 s keeps the liveness phase short.
     // dropStaleAcksOnResync: master can commit on an ACK whose sender was TRUNCated since (see
     // ZabConfig); the sweeps check master plus that fix, and the scenario shows master's failure.
-    zab: { ...base.zab, tickTimeMs: 500, initLimit: 10, syncLimit: 5, maxNotificationIntervalMs: 4_000, commitLogCount: rng.pick([5, 50, 500]), dropStaleAcksOnResync: true },
+    zab: {
+      ...base.zab,
+      tickTimeMs: 500,
+      initLimit: 10,
+      syncLimit: 5,
+      maxNotificationIntervalMs: 4_000,
+      commitLogCount: rng.pick([5, 50, 500]),
+      dropStaleAcksOnResync: true,
+    },
     network: { ...base.network, faultWindows: windows },
     disk: { ...base.disk, unsyncedSurviveCrash: false },
     workload: { clients: 3, meanIntervalMs: 100, keys: 4, stopAtMs: 55_000, requestTimeoutMs: 3_000 },

@@ -74,9 +74,16 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   const clientProgram = basicClientProgram(servers, options.workload.requestTimeoutMs);
   for (const id of clients) kernel.addNode(id, clientProgram);
 
-  const checker = new ZabChecker(config, (id) => kernel.stateOf(id) as ZabServer | undefined, (id) => kernel.diskOf(id) as ZabDisk);
+  const checker = new ZabChecker(
+    config,
+    (id) => kernel.stateOf(id) as ZabServer | undefined,
+    (id) => kernel.diskOf(id) as ZabDisk,
+  );
   kernel.addObserver(checker);
-  const recorder = new KvHistoryRecorder({ scenario: options.scenario, seed: options.seed, model: 'kv' }, hooks.workload === undefined ? expectedOps(options) : undefined);
+  const recorder = new KvHistoryRecorder(
+    { scenario: options.scenario, seed: options.seed, model: 'kv' },
+    hooks.workload === undefined ? expectedOps(options) : undefined,
+  );
   const monitor = new LivenessMonitor();
   const stats = { committed: 0, opsInvoked: 0, opsOk: 0, opsInfo: 0, leaderChanges: 0 };
   // Open operations by (client, xid as uint32): a string key per operation showed in profiles, and
@@ -156,7 +163,12 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   for (const { client, xid, value: invokedUs } of open.entries()) openOps.set(`${client}:${xid | 0}`, invokedUs);
   let liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
   if (hooks.liveness === undefined && options.faultsUntilMs > 0 && result.stop !== 'error') {
-    const view = { voters: config.voters, isUp: (id: NodeId) => kernel.isUp(id), isPaused: (id: NodeId) => kernel.isPaused(id), isCut: (a: NodeId, b: NodeId) => kernel.isCut(a, b) };
+    const view = {
+      voters: config.voters,
+      isUp: (id: NodeId) => kernel.isUp(id),
+      isPaused: (id: NodeId) => kernel.isPaused(id),
+      isCut: (a: NodeId, b: NodeId) => kernel.isCut(a, b),
+    };
     const faultsStopUs = options.faultsUntilMs * MS;
     const livenessOptions = { faultsStopUs, recoveryUs: 15_000 * MS, boundUs: options.workload.requestTimeoutMs * MS * 2, endUs: kernel.nowUs };
     const clientLiveness: ClientCheckResult =
@@ -176,7 +188,9 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   const safetyViolated = ZAB_CHECKERS.some((c) => verdicts[c] === 'violated') || CLIENT_CHECKERS.some((c) => verdicts[c] === 'violated');
   const exitCode = result.stop === 'error' ? 4 : safetyViolated ? 1 : liveness.verdict === 'violated' ? 3 : 0;
   for (const v of checker.violations.slice(0, 20)) kernel.record({ k: 'violation', checker: v.checker, node: v.node, message: v.message, at: v.atUs });
-  for (const r of clientChecks) if (r.verdict === 'violated' && r.witness !== undefined) kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.witness.text, at: kernel.nowUs });
+  for (const r of clientChecks)
+    if (r.verdict === 'violated' && r.witness !== undefined)
+      kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.witness.text, at: kernel.nowUs });
   kernel.record({ k: 'verdicts', verdicts, liveness: liveness.reason, exitCode });
   const traceHash = trace.close({ exitCode });
   return {
@@ -225,7 +239,11 @@ function scheduleWorkload(kernel: Kernel, options: RunOptions, clients: readonly
       const key = keyNames[k] ?? `k${k}`;
       const roll = rng.next();
       const op: KvOp =
-        roll < 0.45 ? { type: 'set', key, value: `${client}.${n}` } : roll < 0.8 ? { type: 'get', key } : { type: 'cas', key, version: rng.intInclusive(-1, 3), value: `${client}.${n}` };
+        roll < 0.45
+          ? { type: 'set', key, value: `${client}.${n}` }
+          : roll < 0.8
+            ? { type: 'get', key }
+            : { type: 'cas', key, version: rng.intInclusive(-1, 3), value: `${client}.${n}` };
       kernel.inject(client, { type: 'APP_OP', op });
       next(client, tMs + 1 + rng.exponential(w.meanIntervalMs));
     });

@@ -39,7 +39,11 @@ export function loadScenarioFile(file: string, seed: string): RunOptions {
   options = { ...options, scenario: typeof name === 'string' ? name : file };
   for (const key of Object.keys(doc)) {
     if (!['base', 'name', 'servers', 'observers', 'durationMs', 'faultsUntilMs', 'faults', 'zab', 'workload', 'description'].includes(key)) {
-      throw new InputError(file, `$.${key}`, 'unknown field (expected base, name, description, servers, observers, durationMs, faultsUntilMs, faults, zab, workload)');
+      throw new InputError(
+        file,
+        `$.${key}`,
+        'unknown field (expected base, name, description, servers, observers, durationMs, faultsUntilMs, faults, zab, workload)',
+      );
     }
   }
   const durationMs = optionalInt(file, doc, 'durationMs', 1, 86_400_000);
@@ -58,7 +62,8 @@ export function loadScenarioFile(file: string, seed: string): RunOptions {
     for (const [key, value] of Object.entries(zab)) {
       if (!(key in options.zab)) throw new InputError(file, `$.zab.${key}`, `unknown ZabConfig field (expected one of ${Object.keys(options.zab).join(', ')})`);
       const current = (options.zab as unknown as Record<string, unknown>)[key];
-      if (typeof current === 'number' && (typeof value !== 'number' || !Number.isFinite(value))) throw new InputError(file, `$.zab.${key}`, 'expected a number');
+      if (typeof current === 'number' && (typeof value !== 'number' || !Number.isFinite(value)))
+        throw new InputError(file, `$.zab.${key}`, 'expected a number');
       if (typeof current === 'string' && typeof value !== 'string') throw new InputError(file, `$.zab.${key}`, 'expected a string');
       if (Array.isArray(current) && !Array.isArray(value)) throw new InputError(file, `$.zab.${key}`, 'expected an array');
       next[key] = value;
@@ -70,8 +75,10 @@ export function loadScenarioFile(file: string, seed: string): RunOptions {
     if (!isObject(workload)) throw new InputError(file, '$.workload', 'expected an object');
     const next: Record<string, unknown> = { ...options.workload };
     for (const [key, value] of Object.entries(workload)) {
-      if (!(key in options.workload)) throw new InputError(file, `$.workload.${key}`, `unknown field (expected one of ${Object.keys(options.workload).join(', ')})`);
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new InputError(file, `$.workload.${key}`, 'expected a non-negative integer');
+      if (!(key in options.workload))
+        throw new InputError(file, `$.workload.${key}`, `unknown field (expected one of ${Object.keys(options.workload).join(', ')})`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+        throw new InputError(file, `$.workload.${key}`, 'expected a non-negative integer');
       next[key] = value;
     }
     options = { ...options, workload: next as unknown as RunOptions['workload'] };
@@ -82,9 +89,11 @@ export function loadScenarioFile(file: string, seed: string): RunOptions {
 function parseFault(file: string, path: string, f: Json): FaultEvent {
   if (!isObject(f)) throw new InputError(file, path, 'expected a fault object like {"atMs": 1000, "type": "crash", "target": "leader"}');
   const atMs = f['atMs'];
-  if (typeof atMs !== 'number' || !Number.isInteger(atMs) || atMs < 0) throw new InputError(file, `${path}.atMs`, 'expected a non-negative integer (milliseconds)');
+  if (typeof atMs !== 'number' || !Number.isInteger(atMs) || atMs < 0)
+    throw new InputError(file, `${path}.atMs`, 'expected a non-negative integer (milliseconds)');
   const type = f['type'];
-  if (typeof type !== 'string' || !(FAULT_TYPES as readonly string[]).includes(type)) throw new InputError(file, `${path}.type`, `expected one of ${FAULT_TYPES.join(', ')}`);
+  if (typeof type !== 'string' || !(FAULT_TYPES as readonly string[]).includes(type))
+    throw new InputError(file, `${path}.type`, `expected one of ${FAULT_TYPES.join(', ')}`);
   for (const key of ['target', 'from', 'to'] as const) {
     const t = f[key];
     if (t !== undefined && typeof t !== 'number' && !['leader', 'follower', 'observer', 'any', 'all-down', 'all-paused'].includes(String(t))) {
@@ -97,8 +106,10 @@ function parseFault(file: string, path: string, f: Json): FaultEvent {
       throw new InputError(file, `${path}.groups`, 'expected an array of arrays of server ids');
     }
   }
-  if (type === 'partition' && !['halves', 'isolate', 'bridge', 'ring'].includes(String(f['mode']))) throw new InputError(file, `${path}.mode`, 'expected halves, isolate, bridge or ring');
-  if (['crash', 'pause', 'restart', 'resume', 'skew'].includes(type) && f['target'] === undefined) throw new InputError(file, `${path}.target`, 'expected a target');
+  if (type === 'partition' && !['halves', 'isolate', 'bridge', 'ring'].includes(String(f['mode'])))
+    throw new InputError(file, `${path}.mode`, 'expected halves, isolate, bridge or ring');
+  if (['crash', 'pause', 'restart', 'resume', 'skew'].includes(type) && f['target'] === undefined)
+    throw new InputError(file, `${path}.target`, 'expected a target');
   return f as unknown as FaultEvent;
 }
 

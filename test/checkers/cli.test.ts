@@ -29,8 +29,17 @@ function write(name: string, text: string): string {
 const HEADER = '{"kind":"header","version":1,"seed":"t"}';
 const okOp = (id: number, zxid: number, invokeUs: number, completeUs: number, path = '/a'): string =>
   JSON.stringify({
-    kind: 'op', id, client: 1, session: 1, server: 1, op: { type: 'create', path, data: 'x', mode: 'persistent' },
-    invokeUs, completeUs, outcome: 'ok', result: { rc: 'ok', path }, zxid,
+    kind: 'op',
+    id,
+    client: 1,
+    session: 1,
+    server: 1,
+    op: { type: 'create', path, data: 'x', mode: 'persistent' },
+    invokeUs,
+    completeUs,
+    outcome: 'ok',
+    result: { rc: 'ok', path },
+    zxid,
   });
 
 describe('malformed input exits 2 with one line naming the line', () => {
@@ -87,13 +96,30 @@ describe('verdicts and exit codes', () => {
 
   test('ndjson histories with reads also go through every client checker, each verdict reported', async () => {
     const read = (data: string): string =>
-      JSON.stringify({ kind: 'op', id: 3, client: 2, session: 2, server: 1, op: { type: 'getData', path: '/a' }, invokeUs: 10, completeUs: 12, outcome: 'ok', result: { rc: 'ok', data, version: 0 }, zxid: null, readZxid: 5 });
+      JSON.stringify({
+        kind: 'op',
+        id: 3,
+        client: 2,
+        session: 2,
+        server: 1,
+        op: { type: 'getData', path: '/a' },
+        invokeUs: 10,
+        completeUs: 12,
+        outcome: 'ok',
+        result: { rc: 'ok', data, version: 0 },
+        zxid: null,
+        readZxid: 5,
+      });
     const good = write('reads-good.ndjson', `${HEADER}\n${okOp(1, 5, 0, 3)}\n${read('x')}\n`);
     expect(await runCheck([good, '--json'])).toBe(0);
     const report = JSON.parse(stdout) as { verdict: string; checkers: { name: string; verdict: string }[] };
     expect(report.verdict).toBe('ok');
     expect(report.checkers.map((c) => `${c.name}=${c.verdict}`)).toEqual([
-      'linearizable-writes=ok', 'sequential-reads=ok', 'fifo-client-order=ok', 'watch-order=ok', 'session-ephemerals=ok',
+      'linearizable-writes=ok',
+      'sequential-reads=ok',
+      'fifo-client-order=ok',
+      'watch-order=ok',
+      'session-ephemerals=ok',
     ]);
     stdout = '';
     const stale = write('reads-bad.ndjson', `${HEADER}\n${okOp(1, 5, 0, 3)}\n${read('old')}\n`);

@@ -15,8 +15,29 @@ import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/ndjso
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
 
 let nextId = 0;
-function op(client: number, o: ZkOp, invokeUs: number, completeUs: number | null, result: ZkResult | null, zxid: number | null, extra: Partial<ZkHistoryOp> = {}): ZkHistoryOp {
-  return { kind: 'op', id: nextId++, client, session: 100 + client, server: 1, op: o, invokeUs, completeUs, outcome: completeUs === null ? 'info' : 'ok', result, zxid, ...extra };
+function op(
+  client: number,
+  o: ZkOp,
+  invokeUs: number,
+  completeUs: number | null,
+  result: ZkResult | null,
+  zxid: number | null,
+  extra: Partial<ZkHistoryOp> = {},
+): ZkHistoryOp {
+  return {
+    kind: 'op',
+    id: nextId++,
+    client,
+    session: 100 + client,
+    server: 1,
+    op: o,
+    invokeUs,
+    completeUs,
+    outcome: completeUs === null ? 'info' : 'ok',
+    result,
+    zxid,
+    ...extra,
+  };
 }
 function hist(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
   return { header: { kind: 'header', version: 1 }, ops, events };
@@ -25,7 +46,16 @@ const ok: ZkResult = { rc: 'ok' };
 const create = (path: string, mode: 'persistent' | 'ephemeral' = 'persistent'): ZkOp => ({ type: 'create', path, data: '', mode });
 const setData = (path: string, data: string): ZkOp => ({ type: 'setData', path, data, version: -1 });
 const getData = (path: string, watch = false): ZkOp => (watch ? { type: 'getData', path, watch } : { type: 'getData', path });
-const watchEvent = (client: number, type: 'NodeDataChanged' | 'NodeDeleted', path: string, zxid: number, atUs: number): ZkHistoryEvent => ({ kind: 'watch', client, session: 100 + client, server: 1, type, path, zxid, atUs });
+const watchEvent = (client: number, type: 'NodeDataChanged' | 'NodeDeleted', path: string, zxid: number, atUs: number): ZkHistoryEvent => ({
+  kind: 'watch',
+  client,
+  session: 100 + client,
+  server: 1,
+  type,
+  path,
+  zxid,
+  atUs,
+});
 
 describe('linearizable-writes', () => {
   test('zxid order consistent with real time passes; a later zxid completing before an earlier one began fails', () => {
@@ -39,12 +69,20 @@ describe('linearizable-writes', () => {
 
   test('KV registers: indeterminate sets explain a version jump; without one the jump is a violation', () => {
     const set = (data: string): ZkOp => ({ type: 'kvSet', path: '/k0', data });
-    const good = hist([op(1, set('a'), 0, 10, { rc: 'ok', version: 0 }, 1), op(2, set('b'), 12, null, null, null), op(1, set('c'), 20, 30, { rc: 'ok', version: 2 }, 5)]);
+    const good = hist([
+      op(1, set('a'), 0, 10, { rc: 'ok', version: 0 }, 1),
+      op(2, set('b'), 12, null, null, null),
+      op(1, set('c'), 20, 30, { rc: 'ok', version: 2 }, 5),
+    ]);
     expect(checkLinearizableWrites(good).verdict).toBe('ok');
     const bad = hist([op(1, set('a'), 0, 10, { rc: 'ok', version: 0 }, 1), op(1, set('c'), 20, 30, { rc: 'ok', version: 2 }, 5)]);
     expect(checkLinearizableWrites(bad).verdict).toBe('violated');
     // The indeterminate write began after the jumping write completed: it cannot explain it.
-    const late = hist([op(1, set('a'), 0, 10, { rc: 'ok', version: 0 }, 1), op(1, set('c'), 20, 30, { rc: 'ok', version: 2 }, 5), op(2, set('b'), 40, null, null, null)]);
+    const late = hist([
+      op(1, set('a'), 0, 10, { rc: 'ok', version: 0 }, 1),
+      op(1, set('c'), 20, 30, { rc: 'ok', version: 2 }, 5),
+      op(2, set('b'), 40, null, null, null),
+    ]);
     expect(checkLinearizableWrites(late).verdict).toBe('violated');
   });
 
@@ -59,7 +97,7 @@ describe('linearizable-writes', () => {
 });
 
 describe('sequential-reads', () => {
-  test('a failed cas (an error txn) is nobody\'s last writer: a read still naming the earlier write passes', () => {
+  test("a failed cas (an error txn) is nobody's last writer: a read still naming the earlier write passes", () => {
     // Found by a real run: cas v2 failed with badVersion at zxid 10, a later read returned the value
     // written at zxid 8 (mzxid 8). The failed cas changed nothing, so the read is correct.
     const set = (data: string): ZkOp => ({ type: 'kvSet', path: '/k4', data });
@@ -87,7 +125,10 @@ describe('sequential-reads', () => {
       op(1, getData('/a'), 13, 14, { rc: 'ok', data: '', version: 0 }, null, { readZxid: 6 }),
     ]);
     expect(checkSequentialReads(good).verdict).toBe('ok');
-    const ryw = hist([op(1, create('/a'), 0, 10, ok, 5), op(1, { type: 'exists', path: '/a' }, 11, 12, { rc: 'ok', exists: false }, null, { readZxid: 4, server: 2 })]);
+    const ryw = hist([
+      op(1, create('/a'), 0, 10, ok, 5),
+      op(1, { type: 'exists', path: '/a' }, 11, 12, { rc: 'ok', exists: false }, null, { readZxid: 4, server: 2 }),
+    ]);
     const r = checkSequentialReads(ryw);
     expect(r.verdict).toBe('violated');
     expect(r.witness?.reason).toContain('read-your-writes');
@@ -106,8 +147,13 @@ describe('sequential-reads', () => {
 
   test('a KV read whose mzxid was overwritten before its header zxid is stale', () => {
     const set = (data: string): ZkOp => ({ type: 'kvSet', path: '/k', data });
-    const read = (mzxid: number, data: string): ZkHistoryOp => op(2, { type: 'kvGet', path: '/k' }, 30, 40, { rc: 'ok', exists: true, data, version: 0, mzxid }, null, { readZxid: 3 });
-    const writes = (): ZkHistoryOp[] => [op(1, set('a'), 0, 10, { rc: 'ok', version: 0 }, 1), op(3, set('?'), 0, null, null, null), op(1, set('b'), 11, 20, { rc: 'ok', version: 2 }, 3)];
+    const read = (mzxid: number, data: string): ZkHistoryOp =>
+      op(2, { type: 'kvGet', path: '/k' }, 30, 40, { rc: 'ok', exists: true, data, version: 0, mzxid }, null, { readZxid: 3 });
+    const writes = (): ZkHistoryOp[] => [
+      op(1, set('a'), 0, 10, { rc: 'ok', version: 0 }, 1),
+      op(3, set('?'), 0, null, null, null),
+      op(1, set('b'), 11, 20, { rc: 'ok', version: 2 }, 3),
+    ];
     expect(checkSequentialReads(hist([...writes(), read(3, 'b')])).verdict).toBe('ok');
     expect(checkSequentialReads(hist([...writes(), read(1, 'a')])).verdict).toBe('violated');
   });
@@ -117,7 +163,11 @@ describe('sequential-reads', () => {
     const seq: ZkOp = { type: 'create', path: '/q/n-', data: '', mode: 'persistentSequential' };
     const exists = (path: string, readZxid: number, found: boolean): ZkHistoryOp =>
       op(3, { type: 'exists', path }, 50, 55, found ? { rc: 'ok', exists: true, version: 0 } : { rc: 'ok', exists: false }, null, { readZxid });
-    const writes = (): ZkHistoryOp[] => [op(1, create('/q'), 0, 5, ok, 1), op(2, seq, 10, null, null, null), op(1, seq, 20, 30, { rc: 'ok', path: '/q/n-0000000001' }, 2)];
+    const writes = (): ZkHistoryOp[] => [
+      op(1, create('/q'), 0, 5, ok, 1),
+      op(2, seq, 10, null, null, null),
+      op(1, seq, 20, 30, { rc: 'ok', path: '/q/n-0000000001' }, 2),
+    ];
     const h = hist([...writes(), exists('/q/n-0000000001', 2, true), exists('/q/n-0000000000', 2, true)]);
     expect(checkSequentialReads(h).verdict).toBe('ok');
     // A name the replay knows nothing about is still judged: /q/m-... was never created.
@@ -157,11 +207,17 @@ describe('watch-order', () => {
     op(2, setData('/w', 'x'), 20, 30, { rc: 'ok', version: 1 }, 2),
   ];
   test('the event before a reply reflecting the change passes', () => {
-    const h = hist([...base(), op(1, getData('/w'), 40, 45, { rc: 'ok', data: 'x', version: 1 }, null, { readZxid: 2 })], [watchEvent(1, 'NodeDataChanged', '/w', 2, 35)]);
+    const h = hist(
+      [...base(), op(1, getData('/w'), 40, 45, { rc: 'ok', data: 'x', version: 1 }, null, { readZxid: 2 })],
+      [watchEvent(1, 'NodeDataChanged', '/w', 2, 35)],
+    );
     expect(checkWatchOrder(h).verdict).toBe('ok');
   });
   test('a reply reflecting the change before the event fails', () => {
-    const h = hist([...base(), op(1, getData('/w'), 40, 45, { rc: 'ok', data: 'x', version: 1 }, null, { readZxid: 2 })], [watchEvent(1, 'NodeDataChanged', '/w', 2, 50)]);
+    const h = hist(
+      [...base(), op(1, getData('/w'), 40, 45, { rc: 'ok', data: 'x', version: 1 }, null, { readZxid: 2 })],
+      [watchEvent(1, 'NodeDataChanged', '/w', 2, 50)],
+    );
     const r = checkWatchOrder(h);
     expect(r.verdict).toBe('violated');
     expect(r.witness?.reason).toContain('before any event');
@@ -193,9 +249,21 @@ describe('watch-order', () => {
 describe('session-ephemerals', () => {
   test('an ephemeral gone after its session ended passes; one read afterwards fails', () => {
     const end: ZkHistoryEvent = { kind: 'session', client: null, session: 101, server: null, state: 'ENDED', atUs: 30, zxid: 3 };
-    const good = hist([op(1, create('/e', 'ephemeral'), 0, 10, ok, 1), op(2, { type: 'exists', path: '/e' }, 40, 41, { rc: 'ok', exists: true, ephemeralOwner: 101 }, null, { readZxid: 2 })], [end]);
+    const good = hist(
+      [
+        op(1, create('/e', 'ephemeral'), 0, 10, ok, 1),
+        op(2, { type: 'exists', path: '/e' }, 40, 41, { rc: 'ok', exists: true, ephemeralOwner: 101 }, null, { readZxid: 2 }),
+      ],
+      [end],
+    );
     expect(checkSessionEphemerals(good).verdict).toBe('ok');
-    const bad = hist([op(1, create('/e', 'ephemeral'), 0, 10, ok, 1), op(2, { type: 'exists', path: '/e' }, 40, 41, { rc: 'ok', exists: true, ephemeralOwner: 101 }, null, { readZxid: 3 })], [end]);
+    const bad = hist(
+      [
+        op(1, create('/e', 'ephemeral'), 0, 10, ok, 1),
+        op(2, { type: 'exists', path: '/e' }, 40, 41, { rc: 'ok', exists: true, ephemeralOwner: 101 }, null, { readZxid: 3 }),
+      ],
+      [end],
+    );
     expect(checkSessionEphemerals(bad).witness?.reason).toContain('owned by session 0x65');
     const late = hist([op(1, create('/e', 'ephemeral'), 0, 10, ok, 4)], [end]);
     expect(checkSessionEphemerals(late).verdict).toBe('violated');
@@ -216,7 +284,10 @@ describe('liveness', () => {
 
 test('the extended NDJSON format round-trips, and all checkers run on it', () => {
   const h = hist(
-    [op(1, create('/w'), 0, 10, ok, 1, { completeSeq: 0 }), op(1, getData('/w', true), 11, 12, { rc: 'ok', data: '', version: 0, mzxid: 1, ephemeralOwner: 0 }, null, { readZxid: 1, completeSeq: 1 })],
+    [
+      op(1, create('/w'), 0, 10, ok, 1, { completeSeq: 0 }),
+      op(1, getData('/w', true), 11, 12, { rc: 'ok', data: '', version: 0, mzxid: 1, ephemeralOwner: 0 }, null, { readZxid: 1, completeSeq: 1 }),
+    ],
     [watchEvent(1, 'NodeDeleted', '/w', 2, 30), { kind: 'session', client: 1, session: 101, server: 1, state: 'CONNECTED', atUs: 0, seq: 0 }],
   );
   const back = parseNdjsonHistory(formatNdjsonHistory(h), 'h.ndjson');

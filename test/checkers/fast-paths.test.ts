@@ -24,21 +24,24 @@ const zxidKey = fc.oneof(
 );
 
 describe('ZxidMap', () => {
-  test.prop([fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'get'), zxidKey, fc.nat(9)), { maxLength: 300 })], { numRuns: 300 })('answers as a Map would', (steps) => {
-    const map = new ZxidMap<number>();
-    const model = new Map<number, number>();
-    for (const [what, key, value] of steps) {
-      if (what === 'set') {
-        map.set(key, value);
-        model.set(key, value);
-      } else if (what === 'delete') {
-        map.delete(key);
-        model.delete(key);
+  test.prop([fc.array(fc.tuple(fc.constantFrom('set', 'delete', 'get'), zxidKey, fc.nat(9)), { maxLength: 300 })], { numRuns: 300 })(
+    'answers as a Map would',
+    (steps) => {
+      const map = new ZxidMap<number>();
+      const model = new Map<number, number>();
+      for (const [what, key, value] of steps) {
+        if (what === 'set') {
+          map.set(key, value);
+          model.set(key, value);
+        } else if (what === 'delete') {
+          map.delete(key);
+          model.delete(key);
+        }
+        expect(map.get(key)).toBe(model.get(key));
+        expect(map.has(key)).toBe(model.has(key));
       }
-      expect(map.get(key)).toBe(model.get(key));
-      expect(map.has(key)).toBe(model.has(key));
-    }
-  });
+    },
+  );
 });
 
 describe('sortByKey', () => {
@@ -55,8 +58,18 @@ describe('sortByKey', () => {
 describe('client checkers on ops listed out of issue order', () => {
   let nextId = 0;
   const kvSet = (client: number, invokeUs: number, completeUs: number, zxid: number, completeSeq: number): ZkHistoryOp => ({
-    kind: 'op', id: nextId++, client, session: 100 + client, server: 1, op: { type: 'kvSet', path: '/k', data: `v${zxid}` },
-    invokeUs, completeUs, outcome: 'ok', result: { rc: 'ok', version: zxid - 1 }, zxid, completeSeq,
+    kind: 'op',
+    id: nextId++,
+    client,
+    session: 100 + client,
+    server: 1,
+    op: { type: 'kvSet', path: '/k', data: `v${zxid}` },
+    invokeUs,
+    completeUs,
+    outcome: 'ok',
+    result: { rc: 'ok', version: zxid - 1 },
+    zxid,
+    completeSeq,
   });
   const history = (ops: ZkHistoryOp[]): ZkHistory => ({ header: { kind: 'header', version: 1 }, ops });
   // Client 1's second write took effect before its first: a fifo-client-order violation.
@@ -65,7 +78,12 @@ describe('client checkers on ops listed out of issue order', () => {
 
   test.prop([fc.array(fc.nat(), { minLength: 7, maxLength: 7 })])('same verdicts and witnesses whatever the file order', (ranks) => {
     const inOrder = history([...ops, ...bad]);
-    const shuffled = history(inOrder.ops.map((o, i) => [o, ranks[i]!] as const).sort((a, b) => a[1] - b[1]).map(([o]) => o));
+    const shuffled = history(
+      inOrder.ops
+        .map((o, i) => [o, ranks[i]!] as const)
+        .sort((a, b) => a[1] - b[1])
+        .map(([o]) => o),
+    );
     expect(checkFifoClientOrder(shuffled)).toEqual(checkFifoClientOrder(inOrder));
     expect(checkFifoClientOrder(inOrder).witness?.reason).toContain('was issued after write');
     expect(checkSequentialReads(shuffled)).toEqual(checkSequentialReads(inOrder));
@@ -83,7 +101,7 @@ describe('AckTable', () => {
   );
   const voterSets = fc.constantFrom([1, 2, 3], [1, 2, 3, 4, 5], [2, 4, 6, 8, 10, 12, 14], [1, 1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   test.prop([voterSets, fc.array(fc.tuple(fc.constantFrom('add', 'add', 'read', 'delete'), zxid, fc.nat(8)), { maxLength: 300 })], { numRuns: 300 })(
-    'keeps each zxid\'s voters in arrival order, once each, as a list per zxid would',
+    "keeps each zxid's voters in arrival order, once each, as a list per zxid would",
     (voters, steps) => {
       const table = new AckTable(voters);
       const model = new Map<number, number[]>();

@@ -59,7 +59,11 @@ const oddCommand = fc.oneof(
   fc.constant({ type: 'get', key: 'k1', extra: true }),
   fc.constant('get'),
 );
-const zxid = fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 9 }).map((c) => 4_294_967_296 + c), fc.constantFrom(Number.NaN, 0));
+const zxid = fc.oneof(
+  fc.constant(null),
+  fc.integer({ min: 1, max: 9 }).map((c) => 4_294_967_296 + c),
+  fc.constantFrom(Number.NaN, 0),
+);
 const result = fc.oneof(
   fc.constant(null),
   fc.record({ version: fc.nat(3) }),
@@ -71,15 +75,62 @@ const result = fc.oneof(
   fc.constant(undefined),
 );
 const observation = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('invoke' as const), client, xid, op: plainCommand as fc.Arbitrary<unknown>, server: fc.constantFrom(1, 2) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('invoke' as const), client, xid, op: oddCommand as fc.Arbitrary<unknown>, server: fc.constantFrom(1, 2) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('invoke' as const), client, xid, op: plainCommand as fc.Arbitrary<unknown>, server: fc.constant(1), session: fc.constantFrom(0, 5) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({ kind: fc.constant('invoke' as const), client, xid, op: plainCommand as fc.Arbitrary<unknown>, server: fc.constantFrom(1, 2) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('invoke' as const), client, xid, op: oddCommand as fc.Arbitrary<unknown>, server: fc.constantFrom(1, 2) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('invoke' as const),
+      client,
+      xid,
+      op: plainCommand as fc.Arbitrary<unknown>,
+      server: fc.constant(1),
+      session: fc.constantFrom(0, 5),
+    }),
+  },
   {
     weight: 6,
-    arbitrary: fc.record({ kind: fc.constant('complete' as const), client, xid, outcome: fc.constantFrom('ok', 'ok', 'fail', 'info'), result, zxid, server: fc.constantFrom(1, 2) }),
+    arbitrary: fc.record({
+      kind: fc.constant('complete' as const),
+      client,
+      xid,
+      outcome: fc.constantFrom('ok', 'ok', 'fail', 'info'),
+      result,
+      zxid,
+      server: fc.constantFrom(1, 2),
+    }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('complete' as const), client, xid, outcome: fc.constant('ok'), result, zxid, server: fc.constant(2), session: fc.constantFrom(0, 6) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('watch' as const), client, session: fc.constant(5), server: fc.constant(1), type: fc.constant('NodeDataChanged'), path: fc.constant('/k0'), zxid: fc.constant(1) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('complete' as const),
+      client,
+      xid,
+      outcome: fc.constant('ok'),
+      result,
+      zxid,
+      server: fc.constant(2),
+      session: fc.constantFrom(0, 6),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('watch' as const),
+      client,
+      session: fc.constant(5),
+      server: fc.constant(1),
+      type: fc.constant('NodeDataChanged'),
+      path: fc.constant('/k0'),
+      zxid: fc.constant(1),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('commit' as const), zxid: fc.constant(1), index: fc.constant(0) }) },
 );
 
@@ -96,7 +147,9 @@ function feed(recorder: { observe(node: number, what: unknown, nowUs: number): v
 /** Columns with NaN written out, so that toEqual compares them element by element. */
 function plain(c: KvColumns | null): unknown {
   if (c === null) return null;
-  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float64Array, (x) => (Number.isNaN(x) ? 'NaN' : x)) : v]));
+  return Object.fromEntries(
+    Object.entries(c).map(([k, v]) => [k, ArrayBuffer.isView(v) ? Array.from(v as Float64Array, (x) => (Number.isNaN(x) ? 'NaN' : x)) : v]),
+  );
 }
 
 describe('KvHistoryRecorder', () => {
@@ -120,7 +173,8 @@ describe('KvHistoryRecorder', () => {
     const recorder = new KvHistoryRecorder();
     for (let x = 1; x <= 3000; x++) {
       recorder.observe(9, { kind: 'invoke', client: 9, xid: x, op: { type: 'set', key: `k${x % 3}`, value: `v${x}` }, server: 1 }, x * 10);
-      if (x < 2999) recorder.observe(9, { kind: 'complete', client: 9, xid: x, outcome: 'ok', result: { version: 0 }, zxid: 4_294_967_296 + x, server: 1 }, x * 10 + 5);
+      if (x < 2999)
+        recorder.observe(9, { kind: 'complete', client: 9, xid: x, outcome: 'ok', result: { version: 0 }, zxid: 4_294_967_296 + x, server: 1 }, x * 10 + 5);
     }
     const columns = recorder.columns();
     expect(columns).not.toBeNull();
@@ -159,7 +213,12 @@ function generate(specs: readonly Spec[]): ZkHistory {
   const ops: ZkHistoryOp[] = specs.map((s, id) => {
     const point = 10 * (id + 1);
     const path = `/k${s.key}`;
-    const op = s.kind === 'set' ? { type: 'kvSet' as const, path, data: `v${id}` } : s.kind === 'cas' ? { type: 'kvCas' as const, path, data: `v${id}`, version: s.version } : { type: 'kvGet' as const, path };
+    const op =
+      s.kind === 'set'
+        ? { type: 'kvSet' as const, path, data: `v${id}` }
+        : s.kind === 'cas'
+          ? { type: 'kvCas' as const, path, data: `v${id}`, version: s.version }
+          : { type: 'kvGet' as const, path };
     const lost = s.seen !== 'ok';
     const node = registers.get(path);
     let result: ZkResult | null = null;
@@ -194,7 +253,25 @@ function generate(specs: readonly Spec[]): ZkHistory {
 
 type Fault = { readonly what: string; readonly at: number; readonly other: number };
 const fault = fc.record({
-  what: fc.constantFrom('version', 'data', 'exists', 'mzxid', 'readZxid-', 'readZxid+', 'swapZxid', 'dupZxid', 'late', 'early', 'seq', 'fail', 'info', 'dropZxid', 'rc', 'invoked', 'casVersion'),
+  what: fc.constantFrom(
+    'version',
+    'data',
+    'exists',
+    'mzxid',
+    'readZxid-',
+    'readZxid+',
+    'swapZxid',
+    'dupZxid',
+    'late',
+    'early',
+    'seq',
+    'fail',
+    'info',
+    'dropZxid',
+    'rc',
+    'invoked',
+    'casVersion',
+  ),
   at: fc.nat(),
   other: fc.nat(),
 });
@@ -215,14 +292,16 @@ function plant(h: ZkHistory, f: Fault): ZkHistory {
       if (r?.data !== undefined) next = { ...o, result: { ...r, data: `${r.data}x` } };
       break;
     case 'exists':
-      if (r?.exists !== undefined) next = { ...o, result: r.exists ? { rc: 'ok', exists: false } : { rc: 'ok', exists: true, data: 'v0', version: 0, mzxid: EPOCH + 1 } };
+      if (r?.exists !== undefined)
+        next = { ...o, result: r.exists ? { rc: 'ok', exists: false } : { rc: 'ok', exists: true, data: 'v0', version: 0, mzxid: EPOCH + 1 } };
       break;
     case 'mzxid':
       if (r?.mzxid !== undefined) next = { ...o, result: { ...r, mzxid: r.mzxid + (f.other % 2 === 0 ? 1 : -1) } };
       break;
     case 'readZxid-':
     case 'readZxid+':
-      if (o.readZxid !== undefined && o.readZxid !== null) next = { ...o, readZxid: o.readZxid + (f.what === 'readZxid+' ? 1 + (f.other % 3) : -1 - (f.other % 3)) };
+      if (o.readZxid !== undefined && o.readZxid !== null)
+        next = { ...o, readZxid: o.readZxid + (f.what === 'readZxid+' ? 1 + (f.other % 3) : -1 - (f.other % 3)) };
       break;
     case 'swapZxid':
       if (o.zxid !== null && ops[j]!.zxid !== null && i !== j) {
@@ -273,7 +352,12 @@ function agrees(h: ZkHistory): boolean {
   const fast = checkKvColumns(columns!);
   if (fast !== null) expect(fast).toEqual(checkClientHistory(h).results);
   const end = Math.max(...h.ops.map((o) => o.completeUs ?? o.invokeUs));
-  for (const [from, boundUs] of [[0, 12], [0, 40], [end / 3, 25], [0, 1e9]] as const) {
+  for (const [from, boundUs] of [
+    [0, 12],
+    [0, 40],
+    [end / 3, 25],
+    [0, 1e9],
+  ] as const) {
     const options = { faultsStopUs: from, recoveryUs: 0, boundUs, endUs: end };
     if (clientLivenessHolds(columns!, options)) expect(checkClientLiveness(h, options)).toEqual({ name: 'liveness', verdict: 'ok' });
     else expect(checkClientLiveness(h, options).verdict).toBe('violated');
@@ -282,23 +366,50 @@ function agrees(h: ZkHistory): boolean {
 }
 
 describe('checkKvColumns', () => {
-  test.prop([fc.array(spec, { minLength: 1, maxLength: 40 })], { numRuns: 300 })('answers exactly when every checker holds, on histories without lost replies', (specs) => {
-    const h = generate(specs.map((s) => ({ ...s, seen: 'ok' as const })));
-    const allOk = checkClientHistory(h).results.every((r) => r.verdict === 'ok' && r.notes === undefined);
-    expect(agrees(h)).toBe(allOk);
-  });
+  test.prop([fc.array(spec, { minLength: 1, maxLength: 40 })], { numRuns: 300 })(
+    'answers exactly when every checker holds, on histories without lost replies',
+    (specs) => {
+      const h = generate(specs.map((s) => ({ ...s, seen: 'ok' as const })));
+      const allOk = checkClientHistory(h).results.every((r) => r.verdict === 'ok' && r.notes === undefined);
+      expect(agrees(h)).toBe(allOk);
+    },
+  );
 
   test.prop([fc.array(spec, { minLength: 1, maxLength: 40 })], { numRuns: 300 })('declines or agrees, with lost replies (writes without a zxid)', (specs) => {
     agrees(generate(specs));
   });
 
-  test.prop([fc.array(spec, { minLength: 2, maxLength: 40 }), fc.array(fault, { minLength: 1, maxLength: 2 })], { numRuns: 1500 })('declines or agrees, with faults planted', (specs, faults) => {
-    agrees(faults.reduce(plant, generate(specs)));
-  });
+  test.prop([fc.array(spec, { minLength: 2, maxLength: 40 }), fc.array(fault, { minLength: 1, maxLength: 2 })], { numRuns: 1500 })(
+    'declines or agrees, with faults planted',
+    (specs, faults) => {
+      agrees(faults.reduce(plant, generate(specs)));
+    },
+  );
 
   /** A record as the recorder makes it; `zxid` counts from the epoch's start. */
-  const rec = (id: number, c: number, op: ZkHistoryOp['op'], invokeUs: number, completeUs: number | null, result: ZkResult | null, zxid: number | null, readZxid?: number): ZkHistoryOp => {
-    const base = { kind: 'op' as const, id, client: c, session: null, server: 1, op, invokeUs, completeUs, outcome: completeUs === null ? ('info' as const) : ('ok' as const), result, zxid: zxid === null ? null : EPOCH + zxid };
+  const rec = (
+    id: number,
+    c: number,
+    op: ZkHistoryOp['op'],
+    invokeUs: number,
+    completeUs: number | null,
+    result: ZkResult | null,
+    zxid: number | null,
+    readZxid?: number,
+  ): ZkHistoryOp => {
+    const base = {
+      kind: 'op' as const,
+      id,
+      client: c,
+      session: null,
+      server: 1,
+      op,
+      invokeUs,
+      completeUs,
+      outcome: completeUs === null ? ('info' as const) : ('ok' as const),
+      result,
+      zxid: zxid === null ? null : EPOCH + zxid,
+    };
     if (completeUs === null) return base;
     return readZxid === undefined ? { ...base, completeSeq: completeUs } : { ...base, readZxid: EPOCH + readZxid, completeSeq: completeUs };
   };
@@ -308,23 +419,41 @@ describe('checkKvColumns', () => {
 
   test.each<[string, ZkHistory, string]>([
     // Different keys and clients, so that only real time tells: #0 completed 1us before #1 was invoked, yet has the larger zxid.
-    ['zxid order against real time, by 1us', history(rec(0, 1, set('/a', 'x'), 0, 10, { rc: 'ok', version: 0 }, 2), rec(1, 2, set('/b', 'y'), 11, 20, { rc: 'ok', version: 0 }, 1)), 'linearizable-writes'],
+    [
+      'zxid order against real time, by 1us',
+      history(rec(0, 1, set('/a', 'x'), 0, 10, { rc: 'ok', version: 0 }, 2), rec(1, 2, set('/b', 'y'), 11, 20, { rc: 'ok', version: 0 }, 1)),
+      'linearizable-writes',
+    ],
     // One client reads at zxid 3, then at 2 (nothing was written in between): older than what it saw.
     [
       'a state one zxid older',
-      history(rec(0, 1, set('/a', 'x'), 0, 5, { rc: 'ok', version: 0 }, 1), rec(1, 2, set('/b', 'y'), 6, 9, { rc: 'ok', version: 0 }, 3), rec(2, 1, get('/a'), 10, 12, { rc: 'ok', exists: true, data: 'x', version: 0, mzxid: EPOCH + 1 }, null, 3), rec(3, 1, get('/a'), 13, 15, { rc: 'ok', exists: true, data: 'x', version: 0, mzxid: EPOCH + 1 }, null, 2)),
+      history(
+        rec(0, 1, set('/a', 'x'), 0, 5, { rc: 'ok', version: 0 }, 1),
+        rec(1, 2, set('/b', 'y'), 6, 9, { rc: 'ok', version: 0 }, 3),
+        rec(2, 1, get('/a'), 10, 12, { rc: 'ok', exists: true, data: 'x', version: 0, mzxid: EPOCH + 1 }, null, 3),
+        rec(3, 1, get('/a'), 13, 15, { rc: 'ok', exists: true, data: 'x', version: 0, mzxid: EPOCH + 1 }, null, 2),
+      ),
       'fifo-client-order',
     ],
     // /a's version 2 needs the lost write #3 between zxids 1 and 3, but #3 was invoked after zxid 4 had completed: its window is (4, +inf).
     [
       'a lost write whose zxid window does not reach the gap',
-      history(rec(0, 1, set('/a', 'x'), 0, 5, { rc: 'ok', version: 0 }, 1), rec(1, 2, set('/b', 'y'), 6, 9, { rc: 'ok', version: 0 }, 4), rec(2, 1, set('/a', 'w'), 7, 20, { rc: 'ok', version: 2 }, 3), rec(3, 3, set('/a', 'z'), 10, null, null, null)),
+      history(
+        rec(0, 1, set('/a', 'x'), 0, 5, { rc: 'ok', version: 0 }, 1),
+        rec(1, 2, set('/b', 'y'), 6, 9, { rc: 'ok', version: 0 }, 4),
+        rec(2, 1, set('/a', 'w'), 7, 20, { rc: 'ok', version: 2 }, 3),
+        rec(3, 3, set('/a', 'z'), 10, null, null, null),
+      ),
       'linearizable-writes',
     ],
     // #0 has no zxid but a reply before #1 was invoked, so it took effect first; then #2's version 2 has no write to fill its gap.
     [
       'a write without a zxid that returned',
-      history(rec(0, 3, set('/a', 'z'), 0, 5, { rc: 'ok', version: 0 }, null), rec(1, 1, set('/a', 'x'), 10, 15, { rc: 'ok', version: 0 }, 1), rec(2, 2, set('/a', 'w'), 20, 25, { rc: 'ok', version: 2 }, 2)),
+      history(
+        rec(0, 3, set('/a', 'z'), 0, 5, { rc: 'ok', version: 0 }, null),
+        rec(1, 1, set('/a', 'x'), 10, 15, { rc: 'ok', version: 0 }, 1),
+        rec(2, 2, set('/a', 'w'), 20, 25, { rc: 'ok', version: 2 }, 2),
+      ),
       'linearizable-writes',
     ],
   ])('declines: %s', (_name, h, checker) => {

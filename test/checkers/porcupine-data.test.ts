@@ -38,7 +38,6 @@ describe('porcupine kv histories', () => {
     expect(result.verdict).toBe(want.linearizable ? 'ok' : 'violated');
     if (result.verdict === 'violated') expect(result.witness?.unplaced.length).toBeGreaterThan(0);
   });
-
 });
 
 test('a step budget returns unknown instead of searching on', () => {

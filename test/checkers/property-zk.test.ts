@@ -53,9 +53,17 @@ function generate(steps: readonly { op: ZkOp; seen: Seen; timing: { before: numb
       if (seen === 'zxid') opZxid = zxid;
     }
     return {
-      kind: 'op', id: i, client: i, session: 1, server: 1, op,
-      invokeUs: point - timing.before, completeUs: lost ? null : point + timing.after,
-      outcome: lost ? 'info' : 'ok', result: lost ? null : result, zxid: opZxid,
+      kind: 'op',
+      id: i,
+      client: i,
+      session: 1,
+      server: 1,
+      op,
+      invokeUs: point - timing.before,
+      completeUs: lost ? null : point + timing.after,
+      outcome: lost ? 'info' : 'ok',
+      result: lost ? null : result,
+      zxid: opZxid,
     };
   });
 }
@@ -90,7 +98,11 @@ const referenceModel: Model<RefState, ZkHistoryOp, null> = {
 
 function bruteForce(history: readonly ZkHistoryOp[]): 'ok' | 'violated' {
   const ops: Operation<ZkHistoryOp, null>[] = history.map((o) => ({
-    client: o.client, input: o, output: null, call: o.invokeUs, return: o.completeUs ?? Number.POSITIVE_INFINITY,
+    client: o.client,
+    input: o,
+    output: null,
+    call: o.invokeUs,
+    return: o.completeUs ?? Number.POSITIVE_INFINITY,
   }));
   return bruteForceLinearizable(referenceModel, ops) ? 'ok' : 'violated';
 }

@@ -14,7 +14,12 @@ const op: fc.Arbitrary<ZkOp> = fc.oneof(
   fc.record({ type: fc.constant('kvCas' as const), path, data: fc.string({ maxLength: 2 }), version: fc.integer({ min: -1, max: 3 }) }),
   fc.record({ type: fc.constant('setData' as const), path, data: fc.constant('d'), version: fc.integer({ min: -1, max: 3 }) }),
   fc.record({ type: fc.constant('delete' as const), path, version: fc.constant(-1) }),
-  fc.record({ type: fc.constant('create' as const), path, data: fc.constant(''), mode: fc.constantFrom('persistent' as const, 'ephemeralSequential' as const) }),
+  fc.record({
+    type: fc.constant('create' as const),
+    path,
+    data: fc.constant(''),
+    mode: fc.constantFrom('persistent' as const, 'ephemeralSequential' as const),
+  }),
   fc.constant({ type: 'closeSession' as const }),
   fc.constant({ type: 'multi' as const, ops: [{ type: 'check' as const, path: '/a', version: -1 }] }),
 );
@@ -24,14 +29,30 @@ const result: fc.Arbitrary<ZkResult | null> = fc.option(
   { nil: null },
 );
 const time = fc.integer({ min: 0, max: 40 });
-const write = fc.record({ op, result, outcome: fc.constantFrom('ok' as const, 'info' as const), zxid: fc.option(fc.nat(30), { nil: null }), invokeUs: time, length: fc.option(time, { nil: null }) });
+const write = fc.record({
+  op,
+  result,
+  outcome: fc.constantFrom('ok' as const, 'info' as const),
+  zxid: fc.option(fc.nat(30), { nil: null }),
+  invokeUs: time,
+  length: fc.option(time, { nil: null }),
+});
 
 type Spec = { op: ZkOp; result: ZkResult | null; outcome: 'ok' | 'info'; zxid: number | null; invokeUs: number; length: number | null };
 
 function historyOps(specs: readonly Spec[]): ZkHistoryOp[] {
   return specs.map((s, id) => ({
-    kind: 'op', id, client: id % 3, session: 7, server: 1, op: s.op, invokeUs: s.invokeUs, completeUs: s.length === null ? null : s.invokeUs + s.length,
-    outcome: s.outcome, result: s.result, zxid: s.zxid,
+    kind: 'op',
+    id,
+    client: id % 3,
+    session: 7,
+    server: 1,
+    op: s.op,
+    invokeUs: s.invokeUs,
+    completeUs: s.length === null ? null : s.invokeUs + s.length,
+    outcome: s.outcome,
+    result: s.result,
+    zxid: s.zxid,
   }));
 }
 
@@ -64,7 +85,10 @@ describe('WriteTable', () => {
   test.prop([fc.array(write, { maxLength: 60 })])('byZxid: the writes with a zxid, by zxid then index', (specs) => {
     const ops = historyOps(specs);
     const table = WriteTable.of(ops);
-    const expected = ops.map((_, i) => i).filter((i) => ops[i]!.zxid !== null).sort((a, b) => ops[a]!.zxid! - ops[b]!.zxid! || a - b);
+    const expected = ops
+      .map((_, i) => i)
+      .filter((i) => ops[i]!.zxid !== null)
+      .sort((a, b) => ops[a]!.zxid! - ops[b]!.zxid! || a - b);
     expect(table.byZxid()).toEqual(expected);
     expect(table.byZxid()).toBe(table.byZxid()); // one sort, shared
   });

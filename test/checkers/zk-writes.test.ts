@@ -7,7 +7,14 @@ import type { ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
 import { generateZkWriteHistory } from '../../sim/bench/linearizability.js';
 
 let nextId = 1;
-function w(op: ZkOp, invokeUs: number, completeUs: number | null, result: ZkResult | null, zxid: number | null, outcome: ZkHistoryOp['outcome'] = 'ok'): ZkHistoryOp {
+function w(
+  op: ZkOp,
+  invokeUs: number,
+  completeUs: number | null,
+  result: ZkResult | null,
+  zxid: number | null,
+  outcome: ZkHistoryOp['outcome'] = 'ok',
+): ZkHistoryOp {
   return { kind: 'op', id: nextId++, client: nextId % 3, session: 1, server: 1, op, invokeUs, completeUs, outcome, result, zxid };
 }
 const create = (path: string, data = 'x'): ZkOp => ({ type: 'create', path, data, mode: 'persistent' });
@@ -82,7 +89,19 @@ describe('zxid-ordered writes', () => {
 
   test('multi applies atomically or not at all', () => {
     const h = [
-      w({ type: 'multi', ops: [create('/m'), create('/m/x')] }, 0, 5, { rc: 'ok', results: [{ rc: 'ok', path: '/m' }, { rc: 'ok', path: '/m/x' }] }, 1),
+      w(
+        { type: 'multi', ops: [create('/m'), create('/m/x')] },
+        0,
+        5,
+        {
+          rc: 'ok',
+          results: [
+            { rc: 'ok', path: '/m' },
+            { rc: 'ok', path: '/m/x' },
+          ],
+        },
+        1,
+      ),
       w({ type: 'multi', ops: [setData('/m', -1), { type: 'check', path: '/m/x', version: 3 }] }, 6, 9, { rc: 'badVersion' }, 2),
       w(setData('/m', 0), 10, 12, { rc: 'ok', version: 1 }, 3), // the failed multi did not bump /m
     ];

@@ -39,7 +39,20 @@ const fuzzOut = join(dir, 'fuzz');
 let sweep: { code: number; summary: { capsules: string[]; reports: string[]; junit: string | null; failures: number } } | null = null;
 function fuzzOnce(): NonNullable<typeof sweep> {
   if (sweep === null) {
-    const r = zabsim(['fuzz', '--profile', 'quick', '--mutant', 'commit-without-quorum', '--seeds', '1', '--out', fuzzOut, '--junit', join(dir, 'fuzz.xml'), '--json']);
+    const r = zabsim([
+      'fuzz',
+      '--profile',
+      'quick',
+      '--mutant',
+      'commit-without-quorum',
+      '--seeds',
+      '1',
+      '--out',
+      fuzzOut,
+      '--junit',
+      join(dir, 'fuzz.xml'),
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     sweep = { code: r.code, summary: JSON.parse(r.stdout) as NonNullable<typeof sweep>['summary'] };
   }
@@ -79,7 +92,20 @@ describe('zabsim fuzz artefacts', () => {
   }, 60_000);
 
   test('--reports 0 writes capsules but no report; --junit with --merge is a usage error', () => {
-    const r = zabsim(['fuzz', '--profile', 'quick', '--mutant', 'commit-without-quorum', '--seeds', '1', '--out', join(dir, 'fuzz0'), '--reports', '0', '--json']);
+    const r = zabsim([
+      'fuzz',
+      '--profile',
+      'quick',
+      '--mutant',
+      'commit-without-quorum',
+      '--seeds',
+      '1',
+      '--out',
+      join(dir, 'fuzz0'),
+      '--reports',
+      '0',
+      '--json',
+    ]);
     const s = JSON.parse(r.stdout) as { capsules: string[]; reports: string[] };
     expect(s.capsules).toHaveLength(1);
     expect(s.reports).toEqual([]);
@@ -155,7 +181,19 @@ describe('--junit on run (narrated) and check', () => {
 
   test('check --junit: a history that is not linearizable is one failing testcase with its witness', () => {
     const op = (id: number, zxid: number, invokeUs: number, completeUs: number, path: string): string =>
-      JSON.stringify({ kind: 'op', id, client: 1, session: 1, server: 1, op: { type: 'create', path, data: 'x', mode: 'persistent' }, invokeUs, completeUs, outcome: 'ok', result: { rc: 'ok', path }, zxid });
+      JSON.stringify({
+        kind: 'op',
+        id,
+        client: 1,
+        session: 1,
+        server: 1,
+        op: { type: 'create', path, data: 'x', mode: 'persistent' },
+        invokeUs,
+        completeUs,
+        outcome: 'ok',
+        result: { rc: 'ok', path },
+        zxid,
+      });
     writeFileSync(join(dir, 'bad.ndjson'), `{"kind":"header","version":1,"seed":"t"}\n${op(1, 6, 0, 3, '/a')}\n${op(2, 5, 4, 8, '/b')}\n`);
     const r = zabsim(['check', join(dir, 'bad.ndjson'), '--junit', join(dir, 'check.xml')]);
     expect(r.code).toBe(1);
@@ -166,10 +204,19 @@ describe('--junit on run (narrated) and check', () => {
 });
 
 describe('fuzz JUnit for long sweeps', () => {
-  const outcome = (n: number, failure: string | null, attributed = true): SeedOutcome => ({ n, failure, livenessClass: null, detail: failure === null ? '' : `${failure}: broke at ${n}`, events: 10, attributed });
+  const outcome = (n: number, failure: string | null, attributed = true): SeedOutcome => ({
+    n,
+    failure,
+    livenessClass: null,
+    detail: failure === null ? '' : `${failure}: broke at ${n}`,
+    events: 10,
+    attributed,
+  });
 
   test(`above ${PASSING_CASES_MAX} passing seeds they become one testcase; failures and skips stay one each`, () => {
-    const outcomes = Array.from({ length: PASSING_CASES_MAX + 4 }, (_, n) => outcome(n, n === 5 ? 'integrity' : n === 6 ? 'liveness' : n === 7 ? 'integrity' : null, n !== 7));
+    const outcomes = Array.from({ length: PASSING_CASES_MAX + 4 }, (_, n) =>
+      outcome(n, n === 5 ? 'integrity' : n === 6 ? 'liveness' : n === 7 ? 'integrity' : null, n !== 7),
+    );
     const root = parseXml(junitXml([fuzzSuite('quick', 'ZK-1154', [0, outcomes.length], outcomes, new Map([[5, { capsule: 'c5.json' }]]), 1000)]));
     const names = findAll(root, 'testcase').map((c) => c.attrs['name']);
     expect(names).toEqual(['seed=5', 'seed=6', 'seed=7', `seeds=0..${outcomes.length - 1} passing`]);

@@ -22,7 +22,10 @@ function zabsim(...args: string[]): { code: number; stdout: string; stderr: stri
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function runJson(seed: string, trace: string): { traceHash: string; exitCode: number; verdicts: Record<string, string>; events: number; simulatedMs: number; seed: string } {
+function runJson(
+  seed: string,
+  trace: string,
+): { traceHash: string; exitCode: number; verdicts: Record<string, string>; events: number; simulatedMs: number; seed: string } {
   const r = zabsim('run', 'property', '--seed', seed, '--trace', trace, '--json');
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as ReturnType<typeof runJson>;
@@ -120,7 +123,15 @@ describe('zabsim CLI', () => {
   }, 60_000);
 
   test('a malformed scenario file names the JSON path and what was expected', () => {
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ faults: [{ atMs: 1000, type: 'crash', target: 'leader' }, { atMs: 'soon', type: 'heal' }] }));
+    writeFileSync(
+      join(dir, 'bad.json'),
+      JSON.stringify({
+        faults: [
+          { atMs: 1000, type: 'crash', target: 'leader' },
+          { atMs: 'soon', type: 'heal' },
+        ],
+      }),
+    );
     const r = zabsim('run', join(dir, 'bad.json'));
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -130,7 +141,7 @@ describe('zabsim CLI', () => {
     const r2 = zabsim('run', join(dir, 'bad2.json'));
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain('bad2.json:2:');
-    expect(r2.stderr).toContain("expected a JSON value");
+    expect(r2.stderr).toContain('expected a JSON value');
   });
 
   test('unknown flags, commands and scenarios are usage errors', () => {
@@ -144,7 +155,13 @@ describe('zabsim CLI', () => {
   test('a scenario file runs, and its faults are data in the trace header', () => {
     writeFileSync(
       join(dir, 'ok.json'),
-      JSON.stringify({ name: 'crash-a-follower', servers: 3, durationMs: 30_000, faultsUntilMs: 15_000, faults: [{ atMs: 5_000, type: 'crash', target: 'follower' }] }),
+      JSON.stringify({
+        name: 'crash-a-follower',
+        servers: 3,
+        durationMs: 30_000,
+        faultsUntilMs: 15_000,
+        faults: [{ atMs: 5_000, type: 'crash', target: 'follower' }],
+      }),
     );
     const trace = join(dir, 'ok.ndjson');
     const r = zabsim('run', join(dir, 'ok.json'), '--trace', trace, '--json');
@@ -157,5 +174,8 @@ describe('zabsim CLI', () => {
 
 /** The version-2 trace hash computed independently of zabsim's code: SHA-256 of the lines. */
 function sha256Lines(lines: readonly string[]): string {
-  return createHash('sha256').update(lines.map((l) => `${l}\n`).join('')).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(lines.map((l) => `${l}\n`).join(''))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -25,7 +25,10 @@ describe('sim/cli/launch.mjs', () => {
 
   test('a bundled entry sees its own URL, its imports theirs, and its argv', () => {
     writeFileSync(helper, 'export const where: string = import.meta.url;\n');
-    writeFileSync(entry, "import { where } from './helper.ts';\nconst self: string = import.meta.url;\nconsole.log(JSON.stringify({ self, where, argv: process.argv.slice(1) }));\n");
+    writeFileSync(
+      entry,
+      "import { where } from './helper.ts';\nconst self: string = import.meta.url;\nconsole.log(JSON.stringify({ self, where, argv: process.argv.slice(1) }));\n",
+    );
     const r = run(entry, '--flag');
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ self: pathToFileURL(entry).href, where: pathToFileURL(helper).href, argv: [entry, '--flag'] });
@@ -43,7 +46,7 @@ describe('sim/cli/launch.mjs', () => {
   }, 60_000);
 
   test('a process started without the young-generation flag runs again with it, keeping argv and exit code', () => {
-    writeFileSync(entry, "console.log(JSON.stringify({ execArgv: process.execArgv, argv: process.argv.slice(2) }));\nprocess.exitCode = 3;\n");
+    writeFileSync(entry, 'console.log(JSON.stringify({ execArgv: process.execArgv, argv: process.argv.slice(2) }));\nprocess.exitCode = 3;\n');
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
     delete env['ZABSIM_LOADER'];
     const plain = spawnSync(process.execPath, [RUN_TS, entry, 'a', 'b'], { cwd: ROOT, encoding: 'utf8', env });

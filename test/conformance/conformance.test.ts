@@ -11,7 +11,6 @@ import { mask, sessionLabels } from './types.js';
 
 const ens = useLiveEnsemble();
 
-
 const open = ACLS.open;
 
 /**
@@ -189,9 +188,7 @@ describe('real ZooKeeper 3.8 ensemble', () => {
     const masked = runs.map((s) => mask(s.results, { sessionLabels: sessionLabels(s) }));
     expect(masked).toHaveLength(3);
     // closeSession deletes ephemerals in hash order; compare event sets per op.
-    const canon = masked.map((rs) =>
-      rs.map((r) => ({ ...r, events: [[...r.events[0]].sort(byPath), [...r.events[1]].sort(byPath)] })),
-    );
+    const canon = masked.map((rs) => rs.map((r) => ({ ...r, events: [[...r.events[0]].sort(byPath), [...r.events[1]].sort(byPath)] })));
     expect(canon[1]).toEqual(canon[0]);
     expect(canon[2]).toEqual(canon[0]);
   });

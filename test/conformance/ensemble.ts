@@ -101,16 +101,12 @@ export function checkPrerequisites(): void {
     );
   }
   if (!existsSync(ZOOKEEPER_JAR)) {
-    throw new Error(
-      `conformance: ${ZOOKEEPER_JAR} not found. Install ZooKeeper 3.8 with ` +
-        '`apt-get update && apt-get install -y zookeeper`.',
-    );
+    throw new Error(`conformance: ${ZOOKEEPER_JAR} not found. Install ZooKeeper 3.8 with ` + '`apt-get update && apt-get install -y zookeeper`.');
   }
   const missing = REQUIRED_JARS.filter((j) => !existsSync(join(JAVA_LIB_DIR, j)));
   if (missing.length > 0) {
     throw new Error(
-      `conformance: missing jars in ${JAVA_LIB_DIR}: ${missing.join(', ')}. ` +
-        'Reinstall with `apt-get install -y zookeeper libslf4j-java libnetty-java`.',
+      `conformance: missing jars in ${JAVA_LIB_DIR}: ${missing.join(', ')}. ` + 'Reinstall with `apt-get install -y zookeeper libslf4j-java libnetty-java`.',
     );
   }
 }
@@ -353,8 +349,7 @@ export async function startEnsemble(opts: EnsembleOptions = {}): Promise<Ensembl
   entry.watchdog = spawnWatchdog(entry.pids(), dir);
 
   let stopped = false;
-  const modes = async (): Promise<ServerMode[]> =>
-    Promise.all(servers.map(async (s) => parseMode(await fourLetterWord(s.clientPort, 'srvr'))));
+  const modes = async (): Promise<ServerMode[]> => Promise.all(servers.map(async (s) => parseMode(await fourLetterWord(s.clientPort, 'srvr'))));
 
   const ensemble: Ensemble = {
     dir,
@@ -421,9 +416,7 @@ export async function startEnsemble(opts: EnsembleOptions = {}): Promise<Ensembl
     if (Date.now() > deadline) {
       const logs = servers.map((s) => `--- server ${s.id} ---\n${tail(s.logFile, 25)}`).join('\n');
       await ensemble.stop();
-      throw new Error(
-        `conformance: no leader after ${startTimeoutMs} ms (modes: ${last.join(',')}). Log tails:\n${logs}`,
-      );
+      throw new Error(`conformance: no leader after ${startTimeoutMs} ms (modes: ${last.join(',')}). Log tails:\n${logs}`);
     }
     await sleep(200);
   }

@@ -53,10 +53,7 @@ const versionArb = fc.constantFrom(-1, -1, 0, 0, 1, 2, 5);
 /** Watches are the point of most reads. */
 const watchArb = fc.constantFrom(true, true, false);
 const modeArb = fc.constantFrom<CreateMode>('persistent', 'ephemeral', 'persistent_sequential', 'ephemeral_sequential');
-const aclArb = fc.oneof(
-  { arbitrary: fc.constant(ACLS.open), weight: 6 },
-  { arbitrary: fc.constantFrom(...Object.values(ACLS)), weight: 2 },
-);
+const aclArb = fc.oneof({ arbitrary: fc.constant(ACLS.open), weight: 6 }, { arbitrary: fc.constantFrom(...Object.values(ACLS)), weight: 2 });
 /** Paths that ops modify (never the root). */
 const nodePathArb = fc.oneof(
   { arbitrary: fc.constantFrom(...PARENTS), weight: 8 },

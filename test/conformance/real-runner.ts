@@ -29,10 +29,7 @@ class Slots {
   readonly events: [WatchEventRec[], WatchEventRec[]] = [[], []];
   readonly sessions: { slot: Slot; id: string }[] = [];
   /** One watcher function per session so repeated registrations dedupe like Java's. */
-  readonly watchers: [((e: ZkWatchEvent) => void) | undefined, ((e: ZkWatchEvent) => void) | undefined] = [
-    undefined,
-    undefined,
-  ];
+  readonly watchers: [((e: ZkWatchEvent) => void) | undefined, ((e: ZkWatchEvent) => void) | undefined] = [undefined, undefined];
 
   readonly connectString: string;
   readonly sessionTimeoutMs: number;
@@ -141,13 +138,7 @@ function lift<T>(r: ZkResult<T>, f: (v: T) => OpValue): OpResult {
   return r.ok ? { ok: true, value: f(r.value) } : { ok: false, code: r.code, name: r.name };
 }
 
-async function runOp(
-  slots: Slots,
-  op: Op,
-  abs: (p: string) => string,
-  rel: (p: string) => string,
-  stat: (s: ZkStat) => RecStat,
-): Promise<OpResult> {
+async function runOp(slots: Slots, op: Op, abs: (p: string) => string, rel: (p: string) => string, stat: (s: ZkStat) => RecStat): Promise<OpResult> {
   const c = await slots.get(op.s);
   const w = (watch: boolean): ((e: ZkWatchEvent) => void) | undefined => (watch ? slots.watcher(op.s) : undefined);
   switch (op.kind) {
@@ -220,9 +211,7 @@ async function runOp(
         }
       };
       if (r.ok) return { ok: true, value: { kind: 'multi', results: r.value.map(sub) } };
-      return r.results === undefined
-        ? { ok: false, code: r.code, name: r.name }
-        : { ok: false, code: r.code, name: r.name, multi: r.results.map(sub) };
+      return r.results === undefined ? { ok: false, code: r.code, name: r.name } : { ok: false, code: r.code, name: r.name, multi: r.results.map(sub) };
     }
   }
 }

@@ -7,7 +7,19 @@ import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js
 import { errorNumber, type Acl, type CreateMode as TreeCreateMode, type OpResult as TreeOpResult, type Stat, type WriteOp } from '../../protocol/tree/index.js';
 import type { ZkResponse } from '../../protocol/service/types.js';
 import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
-import type { AclEntry, CreateMode, MultiSubOp, MultiSubResult, Op, OpResult, RecordedResult, RecordedSequence, RecStat, Slot, WatchEventRec } from './types.js';
+import type {
+  AclEntry,
+  CreateMode,
+  MultiSubOp,
+  MultiSubResult,
+  Op,
+  OpResult,
+  RecordedResult,
+  RecordedSequence,
+  RecStat,
+  Slot,
+  WatchEventRec,
+} from './types.js';
 
 export const SIM_SESSION_TIMEOUT_MS = 10_000;
 
@@ -161,13 +173,22 @@ function runOp(
     }
     case 'getChildren': {
       const r = call(client, { type: 'getChildren', path: abs(op.path), watch: op.watch });
-      return ok(r, (resp) => (resp.type === 'getChildren' ? { ok: true, value: { kind: 'getChildren', children: [...resp.children], stat: stat(resp.stat) } } : fail(r)));
+      return ok(r, (resp) =>
+        resp.type === 'getChildren' ? { ok: true, value: { kind: 'getChildren', children: [...resp.children], stat: stat(resp.stat) } } : fail(r),
+      );
     }
     case 'getACL': {
       const r = call(client, { type: 'getACL', path: abs(op.path) });
       return ok(r, (resp) =>
         resp.type === 'getACL'
-          ? { ok: true, value: { kind: 'getACL', acl: resp.acl.map((a) => ({ perms: a.perms, scheme: a.id.scheme as AclEntry['scheme'], id: a.id.id })), stat: stat(resp.stat) } }
+          ? {
+              ok: true,
+              value: {
+                kind: 'getACL',
+                acl: resp.acl.map((a) => ({ perms: a.perms, scheme: a.id.scheme as AclEntry['scheme'], id: a.id.id })),
+                stat: stat(resp.stat),
+              },
+            }
           : fail(r),
       );
     }

@@ -98,9 +98,7 @@ export type OpValue =
   | { kind: 'multi'; results: MultiSubResult[] }
   | { kind: 'close' };
 
-export type OpResult =
-  | { ok: true; value: OpValue }
-  | { ok: false; code: number; name: string; multi?: MultiSubResult[] };
+export type OpResult = { ok: true; value: OpValue } | { ok: false; code: number; name: string; multi?: MultiSubResult[] };
 
 export type WatchEventType = 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged';
 

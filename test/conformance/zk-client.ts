@@ -54,16 +54,10 @@ export type ZkMultiOp =
 
 /** One entry of a multi reply: success payloads, or an error code per op (0 = OK, not applied). */
 export type ZkMultiOpResult =
-  | { op: 'create'; path: string }
-  | { op: 'delete' }
-  | { op: 'setData'; stat: ZkStat }
-  | { op: 'check' }
-  | { op: 'error'; code: number; name: string };
+  { op: 'create'; path: string } | { op: 'delete' } | { op: 'setData'; stat: ZkStat } | { op: 'check' } | { op: 'error'; code: number; name: string };
 
 /** A failed multi also carries the per-op results when the server sent them. */
-export type ZkMultiResult =
-  | { ok: true; value: ZkMultiOpResult[] }
-  | { ok: false; code: number; name: string; results?: ZkMultiOpResult[] };
+export type ZkMultiResult = { ok: true; value: ZkMultiOpResult[] } | { ok: false; code: number; name: string; results?: ZkMultiOpResult[] };
 
 // ---- error codes (KeeperException.Code) ------------------------------------------------------
 // Written out again on purpose rather than imported from protocol/tree/errors.ts: the real-server
@@ -352,18 +346,14 @@ export class ZkClient {
 
   setData(path: string, data: Buffer, version: number): Promise<ZkResult<ZkStat>> {
     return new Promise((resolve) => {
-      this.#raw.setData(path, data, version, (err, stat) =>
-        resolve(err ? fail(errorCode(err)) : { ok: true, value: normalizeStat(stat) }),
-      );
+      this.#raw.setData(path, data, version, (err, stat) => resolve(err ? fail(errorCode(err)) : { ok: true, value: normalizeStat(stat) }));
     });
   }
 
   getData(path: string, watcher?: ZkWatcher): Promise<ZkResult<{ data: Buffer; stat: ZkStat }>> {
     return new Promise((resolve) => {
       const cb: Cb<[Buffer | null | undefined, RawStat]> = (err, data, stat) =>
-        resolve(
-          err ? fail(errorCode(err)) : { ok: true, value: { data: data ?? Buffer.alloc(0), stat: normalizeStat(stat) } },
-        );
+        resolve(err ? fail(errorCode(err)) : { ok: true, value: { data: data ?? Buffer.alloc(0), stat: normalizeStat(stat) } });
       if (watcher === undefined) this.#raw.getData(path, cb);
       else this.#raw.getData(path, this.#rawWatcher(watcher), cb);
     });
@@ -372,8 +362,7 @@ export class ZkClient {
   /** Resolves to `{ ok: true, value: null }` when the node does not exist (a watch is still set). */
   exists(path: string, watcher?: ZkWatcher): Promise<ZkResult<ZkStat | null>> {
     return new Promise((resolve) => {
-      const cb: Cb<[RawStat | null]> = (err, stat) =>
-        resolve(err ? fail(errorCode(err)) : { ok: true, value: stat ? normalizeStat(stat) : null });
+      const cb: Cb<[RawStat | null]> = (err, stat) => resolve(err ? fail(errorCode(err)) : { ok: true, value: stat ? normalizeStat(stat) : null });
       if (watcher === undefined) this.#raw.exists(path, cb);
       else this.#raw.exists(path, this.#rawWatcher(watcher), cb);
     });
@@ -399,9 +388,7 @@ export class ZkClient {
 
   setACL(path: string, acl: readonly ZkAcl[], version: number): Promise<ZkResult<ZkStat>> {
     return new Promise((resolve) => {
-      this.#raw.setACL(path, toRawAcls(acl), version, (err, stat) =>
-        resolve(err ? fail(errorCode(err)) : { ok: true, value: normalizeStat(stat) }),
-      );
+      this.#raw.setACL(path, toRawAcls(acl), version, (err, stat) => resolve(err ? fail(errorCode(err)) : { ok: true, value: normalizeStat(stat) }));
     });
   }
 

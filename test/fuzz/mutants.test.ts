@@ -52,7 +52,10 @@ describe('known first failing seeds', () => {
 test('a fresh seed range (10000..10019) finds the cheap mutants again', async () => {
   for (const mutant of ['commit-without-quorum', 'count-observer-acks', 'no-persist-accepted-epoch', 'ZK-4685'] as const) {
     const outcomes = await sweep({ profile: 'standard', from: 10_000, to: 10_020, mutant, workers: 1, maxFailures: 1 });
-    expect(outcomes.some((o) => o.failure !== null && o.attributed), mutant).toBe(true);
+    expect(
+      outcomes.some((o) => o.failure !== null && o.attributed),
+      mutant,
+    ).toBe(true);
   }
 }, 120_000);
 
@@ -60,7 +63,10 @@ test('a fresh seed range (10000..10399) finds the durability bugs again through 
   // About one seed in 60 to 100 finds each of them; the range was checked to hold a failure of each.
   for (const mutant of ['ZK-3911', 'ZK-4643', 'ZK-4712'] as const) {
     const outcomes = await sweep({ profile: 'standard', from: 10_000, to: 10_400, mutant, workers: 1, maxFailures: 1 });
-    expect(outcomes.some((o) => o.failure !== null && o.attributed), mutant).toBe(true);
+    expect(
+      outcomes.some((o) => o.failure !== null && o.attributed),
+      mutant,
+    ).toBe(true);
   }
 }, 120_000);
 
@@ -70,7 +76,10 @@ test('a fresh seed range (20000..20099) finds the other mutants but ZK-1154 agai
   const others = ['vote-zxid-before-epoch', 'follower-applies-locally', 'leader-never-steps-down', 'ZK-2845', 'ZK-4394', 'ZK-4646'] as const;
   for (const mutant of others) {
     const outcomes = await sweep({ profile: 'standard', from: 20_000, to: 20_100, mutant, workers: 1, maxFailures: 1 });
-    expect(outcomes.some((o) => o.failure !== null && o.attributed), mutant).toBe(true);
+    expect(
+      outcomes.some((o) => o.failure !== null && o.attributed),
+      mutant,
+    ).toBe(true);
   }
 }, 180_000);
 

@@ -11,7 +11,21 @@ import { ZAB_CHECKERS } from '../../sim/zab/checker.js';
 const writes = Array.from({ length: 30 }, (_, k) => ({ atMs: 400 + k * 250, client: k % 2, op: { type: 'set' as const, key: `k${k % 4}`, value: String(k) } }));
 
 function caseWith(faults: FaultEvent[], seed: string): FuzzCase {
-  return { seed, profile: 'standard', servers: 3, observers: 0, clients: 2, mutants: [], syncPersistence: 'committedOnlyThenEpochThenAck', commitLogCount: 500, faults, ops: writes, core: [1, 2], faultsUntilMs: 9_000, durationMs: 20_000 };
+  return {
+    seed,
+    profile: 'standard',
+    servers: 3,
+    observers: 0,
+    clients: 2,
+    mutants: [],
+    syncPersistence: 'committedOnlyThenEpochThenAck',
+    commitLogCount: 500,
+    faults,
+    ops: writes,
+    core: [1, 2],
+    faultsUntilMs: 9_000,
+    durationMs: 20_000,
+  };
 }
 
 const SEEDS = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8'];
@@ -67,6 +81,9 @@ test('bursts keep the unmutated protocol safe', () => {
     if (!c.faults.some((f) => f.type === 'restart' && f.target === 'longest-down')) continue;
     runs++;
     const r = runCase(c);
-    expect(ZAB_CHECKERS.filter((k) => r.report.verdicts[k] === 'violated'), `seed ${n}`).toEqual([]);
+    expect(
+      ZAB_CHECKERS.filter((k) => r.report.verdicts[k] === 'violated'),
+      `seed ${n}`,
+    ).toEqual([]);
   }
 });

@@ -28,7 +28,10 @@ describe('event heap', () => {
     times.forEach((t, i) => heap.push({ t, seq: 0, i }));
     const popped: number[] = [];
     for (let e = heap.pop(); e !== undefined; e = heap.pop()) popped.push(e.i);
-    const expected = times.map((t, i) => ({ t, i })).sort((x, y) => x.t - y.t || x.i - y.i).map((x) => x.i);
+    const expected = times
+      .map((t, i) => ({ t, i }))
+      .sort((x, y) => x.t - y.t || x.i - y.i)
+      .map((x) => x.i);
     expect(popped).toEqual(expected);
   });
 });

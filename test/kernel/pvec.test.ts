@@ -25,14 +25,17 @@ test.prop([fc.array(fc.integer(), { maxLength: 3000 }), fc.nat()])('matches an a
   }
 });
 
-test.prop([fc.array(fc.integer({ min: 0, max: 1e6 }), { maxLength: 500 }), fc.integer({ min: -1, max: 1e6 + 1 })])('lower bound finds the first key not below', (raw, key) => {
-  const sorted = [...raw].sort((a, b) => a - b);
-  let v: PVec<number> = pvecEmpty();
-  for (const x of sorted) v = pvecPush(v, x);
-  const expected = sorted.findIndex((x) => x >= key);
-  expect(pvecLowerBound(v, key, (x) => x)).toBe(expected === -1 ? sorted.length : expected);
-  if (sorted.length > 0) expect(pvecGet(v, sorted.length - 1)).toBe(sorted.at(-1));
-});
+test.prop([fc.array(fc.integer({ min: 0, max: 1e6 }), { maxLength: 500 }), fc.integer({ min: -1, max: 1e6 + 1 })])(
+  'lower bound finds the first key not below',
+  (raw, key) => {
+    const sorted = [...raw].sort((a, b) => a - b);
+    let v: PVec<number> = pvecEmpty();
+    for (const x of sorted) v = pvecPush(v, x);
+    const expected = sorted.findIndex((x) => x >= key);
+    expect(pvecLowerBound(v, key, (x) => x)).toBe(expected === -1 ? sorted.length : expected);
+    if (sorted.length > 0) expect(pvecGet(v, sorted.length - 1)).toBe(sorted.at(-1));
+  },
+);
 
 test('pvecLowerBound agrees with a linear scan, in the trie and in the tail, duplicates included', () => {
   for (let n = 0; n < 200; n++) {

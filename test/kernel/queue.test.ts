@@ -18,7 +18,11 @@ import {
 } from '../../protocol/queue.js';
 import { deepFreeze } from '../support/deep-freeze.js';
 
-type Op = { readonly kind: 'push'; readonly item: number } | { readonly kind: 'shift' } | { readonly kind: 'pushAll'; readonly items: number[] } | { readonly kind: 'remove'; readonly at: number };
+type Op =
+  | { readonly kind: 'push'; readonly item: number }
+  | { readonly kind: 'shift' }
+  | { readonly kind: 'pushAll'; readonly items: number[] }
+  | { readonly kind: 'remove'; readonly at: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.integer().map((item) => ({ kind: 'push', item }) as const) },

@@ -36,7 +36,10 @@ function writerProgram(): NodeProgram<{ readonly token: number }, 'WRITE', Write
 
 /** Injects a write at each time; returns each fsync completion with its time and the durable count then. */
 function run(requestsUs: readonly number[], fsyncMinUs: number, fsyncMaxUs: number, seed = 's'): { token: number; t: number; durable: number }[] {
-  const kernel = new Kernel({ ...defaultKernelOptions(seed), timeMaxUs: 10_000_000, disk: { fsyncMinUs, fsyncMaxUs, unsyncedSurviveCrash: false } }, new NullSink());
+  const kernel = new Kernel(
+    { ...defaultKernelOptions(seed), timeMaxUs: 10_000_000, disk: { fsyncMinUs, fsyncMaxUs, unsyncedSurviveCrash: false } },
+    new NullSink(),
+  );
   kernel.addNode(1, writerProgram());
   const done: { token: number; t: number; durable: number }[] = [];
   kernel.addObserver({ observe: (_node, what, t) => done.push({ token: (what as Obs).token, t, durable: (kernel.diskOf(1) as { count: number }).count }) });
@@ -62,18 +65,20 @@ describe('the SyncThread', () => {
     for (const d of done) expect(d.durable).toBeGreaterThanOrEqual(d.token);
   });
 
-  propTest.prop([fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 3_000 }), fc.integer({ min: 0, max: 3_000 }), fc.string({ maxLength: 4 })])(
-    'completions come in request order, never before the request plus one fsync',
-    (times, min, extra, seed) => {
-      const requests = [...times].sort((a, b) => a - b);
-      const done = run(requests, min, min + extra, seed);
-      expect(done.map((d) => d.token)).toEqual(requests.map((_, i) => i + 1));
-      for (let i = 0; i < done.length; i++) {
-        const d = done[i]!;
-        expect(d.t).toBeGreaterThanOrEqual(requests[i]! + min);
-        if (i > 0) expect(d.t).toBeGreaterThanOrEqual(done[i - 1]!.t);
-        expect(d.durable).toBeGreaterThanOrEqual(d.token);
-      }
-    },
-  );
+  propTest.prop([
+    fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 1, maxLength: 60 }),
+    fc.integer({ min: 1, max: 3_000 }),
+    fc.integer({ min: 0, max: 3_000 }),
+    fc.string({ maxLength: 4 }),
+  ])('completions come in request order, never before the request plus one fsync', (times, min, extra, seed) => {
+    const requests = [...times].sort((a, b) => a - b);
+    const done = run(requests, min, min + extra, seed);
+    expect(done.map((d) => d.token)).toEqual(requests.map((_, i) => i + 1));
+    for (let i = 0; i < done.length; i++) {
+      const d = done[i]!;
+      expect(d.t).toBeGreaterThanOrEqual(requests[i]! + min);
+      if (i > 0) expect(d.t).toBeGreaterThanOrEqual(done[i - 1]!.t);
+      expect(d.durable).toBeGreaterThanOrEqual(d.token);
+    }
+  });
 });

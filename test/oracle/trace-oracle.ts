@@ -20,7 +20,10 @@ const dir = mkdtempSync(join(tmpdir(), 'oracle-'));
 function cliRun(name: string, extra: string[]): { traceHash: string; exitCode: number } {
   let out: string;
   try {
-    out = execFileSync(process.execPath, ['--max-semi-space-size=64', cli, 'run', name, ...extra, '--json', '--trace', join(dir, 't.ndjson')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    out = execFileSync(process.execPath, ['--max-semi-space-size=64', cli, 'run', name, ...extra, '--json', '--trace', join(dir, 't.ndjson')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     out = String((error as { stdout?: string }).stdout ?? '');
   }
@@ -32,7 +35,9 @@ function cliRun(name: string, extra: string[]): { traceHash: string; exitCode: n
 }
 
 const list = JSON.parse(execFileSync(process.execPath, [cli, 'scenarios', '--json'], { encoding: 'utf8' })) as unknown;
-const names: string[] = (Array.isArray(list) ? list : ((list as { scenarios?: unknown[] }).scenarios ?? [])).map((e) => (typeof e === 'string' ? e : (e as { name: string }).name));
+const names: string[] = (Array.isArray(list) ? list : ((list as { scenarios?: unknown[] }).scenarios ?? [])).map((e) =>
+  typeof e === 'string' ? e : (e as { name: string }).name,
+);
 for (const name of names.sort()) {
   const r = cliRun(name, []);
   process.stdout.write(`catalogue/${name} ${r.traceHash} exit=${r.exitCode}\n`);

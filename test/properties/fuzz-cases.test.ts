@@ -24,15 +24,21 @@ function safetyFailure(c: FuzzCase): { failure: string | null; capsule: string |
   return { failure: broken, capsule: path };
 }
 
-test.prop([caseArb('quick', 'prop')], { seed: 20260822, numRuns: 60, endOnFailure: true })('unmutated protocol: no safety violation under swarm faults', (c) => {
-  const { failure, capsule } = safetyFailure(c);
-  expect(failure, `safety violation ${failure}; capsule ${capsule}`).toBeNull();
-});
+test.prop([caseArb('quick', 'prop')], { seed: 20260822, numRuns: 60, endOnFailure: true })(
+  'unmutated protocol: no safety violation under swarm faults',
+  (c) => {
+    const { failure, capsule } = safetyFailure(c);
+    expect(failure, `safety violation ${failure}; capsule ${capsule}`).toBeNull();
+  },
+);
 
-test.prop([caseArb('quick', 'prop-mutant', ['commit-without-quorum'])], { seed: 7, numRuns: 5 })('a planted commit-without-quorum is caught on every case', (c) => {
-  const r = runCase(c);
-  expect(r.failure).toBe('quorum-commit');
-});
+test.prop([caseArb('quick', 'prop-mutant', ['commit-without-quorum'])], { seed: 7, numRuns: 5 })(
+  'a planted commit-without-quorum is caught on every case',
+  (c) => {
+    const r = runCase(c);
+    expect(r.failure).toBe('quorum-commit');
+  },
+);
 
 test('fault plans shrink: fast-check reduces a failing plan to one fault', () => {
   const details = fc.check(

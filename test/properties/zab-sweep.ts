@@ -22,8 +22,11 @@ export function sweep(prefix: string, from: number, to: number, servers: number,
     if (report.exitCode !== 0) {
       const v = report.violations[0];
       const c = report.clientChecks.find((r) => r.verdict === 'violated');
-      const why = v !== undefined ? `${v.checker}: ${v.message}` : c !== undefined ? `${c.name}: ${c.witness?.reason ?? ''}` : `liveness: ${report.liveness.reason}`;
-      failures.push(`seed ${seed} (servers ${servers}, observers ${observers}): exit ${report.exitCode}, ${why} — replay: zabsim run property --seed ${seed} --servers ${servers} --observers ${observers}`);
+      const why =
+        v !== undefined ? `${v.checker}: ${v.message}` : c !== undefined ? `${c.name}: ${c.witness?.reason ?? ''}` : `liveness: ${report.liveness.reason}`;
+      failures.push(
+        `seed ${seed} (servers ${servers}, observers ${observers}): exit ${report.exitCode}, ${why} — replay: zabsim run property --seed ${seed} --servers ${servers} --observers ${observers}`,
+      );
     }
   }
   return { failures, committed, leaderChanges };

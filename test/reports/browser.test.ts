@@ -50,7 +50,10 @@ describe('report in headless Chromium', () => {
     const trace = join(dir, 'stale-ack.trace.ndjson');
     const report = runZab(options, new FileSink(trace));
     expect(report.verdicts['quorum-commit']).toBe('violated');
-    const html = writeHtmlReport(trace, join(dir, 'stale-ack.html'), { capsule: { kind: 'zabsim-capsule', options, trace, violations: report.violations }, description: 'stale ACK after TRUNC' });
+    const html = writeHtmlReport(trace, join(dir, 'stale-ack.html'), {
+      capsule: { kind: 'zabsim-capsule', options, trace, violations: report.violations },
+      description: 'stale ACK after TRUNC',
+    });
     const { page, errors } = await open(html);
     expect(await page.locator('#lane-head .lh').count()).toBe(9); // 5 servers, 1 observer, 3 clients
     expect(await page.locator('#lane-head .lh b').allTextContents()).toEqual(['s1', 's2', 's3', 's4', 's5', 's6', 'c7', 'c8', 'c9']);

@@ -30,6 +30,11 @@ export function hostileTraceLines(): object[] {
 }
 
 export function writeHostileTrace(path: string): string {
-  writeFileSync(path, hostileTraceLines().map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(
+    path,
+    hostileTraceLines()
+      .map((r) => JSON.stringify(r))
+      .join('\n') + '\n',
+  );
   return path;
 }

@@ -48,7 +48,19 @@ describe('html report', () => {
   test('a fuzz capsule: replay by capsule, its steps (escaped) as the repro, and a shrink hint', () => {
     const capsule = join(dir, 'seed-3.capsule.json');
     const steps = [`at 10ms: crash leader ${XSS_IMG}`, 'workload: 2 operations (1 writes) from 1 clients'];
-    writeFileSync(capsule, JSON.stringify({ kind: 'zabsim-fuzz-capsule', version: 1, fuzzSeed: 3, failure: 'quorum-commit', detail: `quorum-commit: ${XSS_SCRIPT}`, case: { profile: 'quick', mutants: [] }, steps, trace }));
+    writeFileSync(
+      capsule,
+      JSON.stringify({
+        kind: 'zabsim-fuzz-capsule',
+        version: 1,
+        fuzzSeed: 3,
+        failure: 'quorum-commit',
+        detail: `quorum-commit: ${XSS_SCRIPT}`,
+        case: { profile: 'quick', mutants: [] },
+        steps,
+        trace,
+      }),
+    );
     const html = renderHtml(buildModel(trace), { capsule });
     expect(html).toContain(`<code class="cmd">npx zabsim replay ${escapeHtml(capsule)}</code>`);
     expect(html).toContain(`npx zabsim shrink ${escapeHtml(capsule)}`);
@@ -60,7 +72,9 @@ describe('html report', () => {
     const fromObject = renderHtml(buildModel(trace), { capsule: JSON.parse(readFileSync(capsule, 'utf8')) as object });
     expect(fromObject).toContain('<code class="cmd">npx zabsim fuzz --profile quick --start 3 --seeds 1</code>');
     // A run capsule's own command wins over the one guessed from the trace header.
-    expect(renderHtml(buildModel(trace), { capsule: { kind: 'zabsim-capsule', command: 'npx zabsim run x.json --seed 9' } })).toContain('<code class="cmd">npx zabsim run x.json --seed 9</code>');
+    expect(renderHtml(buildModel(trace), { capsule: { kind: 'zabsim-capsule', command: 'npx zabsim run x.json --seed 9' } })).toContain(
+      '<code class="cmd">npx zabsim run x.json --seed 9</code>',
+    );
   });
 
   test('jsonForScript escapes what could end a script element', () => {

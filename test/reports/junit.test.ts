@@ -41,7 +41,9 @@ describe('junitXml', () => {
     expect(xml).toContain('<testsuite name="run:stale&lt;ack&gt;" tests="3" failures="1" errors="0" skipped="1" time="2.500">');
     expect(xml).toContain('<testcase classname="run.stale&lt;ack&gt;.seed=p&quot;1" name="leadership" time="0.000"/>');
     expect(xml.match(/<failure /g)).toHaveLength(1);
-    expect(xml).toContain('message="quorum-commit violated at t=4.599s: 1:72 committed, but only {3,5} hold it &lt;durably&gt; (+1 more)" type="quorum-commit"');
+    expect(xml).toContain(
+      'message="quorum-commit violated at t=4.599s: 1:72 committed, but only {3,5} hold it &lt;durably&gt; (+1 more)" type="quorum-commit"',
+    );
     expect(xml).toContain('again &amp; again');
     expect(xml).toContain('report: out/r.html');
     expect(xml).toContain('<skipped message="liveness: verdict unknown"/>');
@@ -68,14 +70,18 @@ describe('junitXml', () => {
   test('check results: linearizable passes, a violation fails with the witness', () => {
     const ok = junitXml([junitForCheck({ file: 'h.json', format: 'porcupine-kv', model: 'kv', verdict: 'ok', ms: 12, ops: 10 })]);
     expect(ok).toContain('<testcase classname="check.kv" name="h.json" time="0.012"/>');
-    const bad = junitXml([junitForCheck({ file: 'h.json', format: 'ndjson', model: 'zk', verdict: 'violated', ms: 1500, ops: 3, witness: { text: 'read <stale>' } })]);
+    const bad = junitXml([
+      junitForCheck({ file: 'h.json', format: 'ndjson', model: 'zk', verdict: 'violated', ms: 1500, ops: 3, witness: { text: 'read <stale>' } }),
+    ]);
     expect(bad).toContain('failures="1"');
     expect(bad).toContain('>read &lt;stale&gt;</failure>');
   });
 
   test('hostile text still parses as XML, and reads back unchanged', () => {
     const nasty = `<script>"x"</script> & \u0007 ]]> '`;
-    const xml = junitXml([junitForFuzz(nasty, [{ seed: nasty, timeSec: 1, violations: [{ checker: nasty, message: nasty }], exitCode: 1, artefacts: { capsule: nasty } }])]);
+    const xml = junitXml([
+      junitForFuzz(nasty, [{ seed: nasty, timeSec: 1, violations: [{ checker: nasty, message: nasty }], exitCode: 1, artefacts: { capsule: nasty } }]),
+    ]);
     const root = parseXml(xml);
     const failure = findAll(root, 'failure')[0];
     expect(failure?.attrs['type']).toBe(nasty.replace('\u0007', '\uFFFD'));
@@ -86,7 +92,9 @@ describe('junitXml', () => {
   });
 
   test('a seed that fails without the mutant too is skipped, not failed, and keeps its artefacts', () => {
-    const suite = junitForFuzz('quick-ZK-1154', [{ seed: '4', timeSec: 0, violations: [], exitCode: 0, skipped: 'fails without the mutant too', artefacts: { capsule: 'c.json' } }]);
+    const suite = junitForFuzz('quick-ZK-1154', [
+      { seed: '4', timeSec: 0, violations: [], exitCode: 0, skipped: 'fails without the mutant too', artefacts: { capsule: 'c.json' } },
+    ]);
     const root = parseXml(junitXml([suite]));
     expect(findAll(root, 'testsuite')[0]?.attrs).toMatchObject({ tests: '1', failures: '0', skipped: '1' });
     expect(findAll(root, 'skipped')[0]?.attrs['message']).toBe('fails without the mutant too');

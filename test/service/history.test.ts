@@ -34,7 +34,18 @@ describe('client history of a service run', () => {
       const c = clients[i % clients.length] as NodeId;
       const k = `/k${i % 3}`;
       const roll = i % 5;
-      h.call(c, roll === 0 ? create(k) : roll === 1 ? setData(k, `v${i}`) : roll === 2 ? setData(k, `w${i}`, i % 4) : roll === 3 ? getData(k, i % 2 === 0) : remove(k, -1));
+      h.call(
+        c,
+        roll === 0
+          ? create(k)
+          : roll === 1
+            ? setData(k, `v${i}`)
+            : roll === 2
+              ? setData(k, `w${i}`, i % 4)
+              : roll === 3
+                ? getData(k, i % 2 === 0)
+                : remove(k, -1),
+      );
       h.runFor(60);
     }
     h.runFor(5000);

@@ -63,8 +63,15 @@ describe('purity', () => {
 
   test('protocol/service and protocol/client import no clock, randomness, I/O or simulator code', () => {
     const forbidden: readonly RegExp[] = [
-      /\bMath\.random\b/, /\bDate\.now\b/, /\bnew Date\b/, /\bperformance\.now\b/, /\bsetTimeout\b/, /\bsetInterval\b/,
-      /\bcrypto\./, /\bprocess\./, /from '(node:|seedrandom|chalk|(\.\.\/)+sim\/)/,
+      /\bMath\.random\b/,
+      /\bDate\.now\b/,
+      /\bnew Date\b/,
+      /\bperformance\.now\b/,
+      /\bsetTimeout\b/,
+      /\bsetInterval\b/,
+      /\bcrypto\./,
+      /\bprocess\./,
+      /from '(node:|seedrandom|chalk|(\.\.\/)+sim\/)/,
     ];
     const root = new URL('../../protocol/', import.meta.url).pathname;
     const files: string[] = [];

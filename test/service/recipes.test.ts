@@ -24,7 +24,10 @@ const FAULTS_UNTIL_MS = 20_000;
 
 function harness<R>(seed: string, recipe: Recipe<R>, clients: number, faults: boolean): ServiceHarness {
   const plan: FaultEvent[] = faults ? randomFaultPlan(forkRng(seed, 'swarm'), FAULTS_UNTIL_MS, 8) : [];
-  const h = new ServiceHarness(serviceOptions(seed, { clients, sessionTimeoutMs: 3000, faults: plan }), (_servers, configFor) => recipeProgram(recipe, configFor) as never);
+  const h = new ServiceHarness(
+    serviceOptions(seed, { clients, sessionTimeoutMs: 3000, faults: plan }),
+    (_servers, configFor) => recipeProgram(recipe, configFor) as never,
+  );
   if (faults) {
     h.kernel.at(FAULTS_UNTIL_MS * 1000, () => {
       h.kernel.healAll();
@@ -97,7 +100,12 @@ describe('lock and leader election under server faults', () => {
       return m !== null && owner !== undefined && Number(m[2]) < owner.attempt;
     });
     expect(orphan, 'someone waits behind a node its owner abandoned').toBeDefined();
-    expect(h.of('recipe').filter((o) => o.what.event === 'acquired').at(-1)?.atUs ?? 0).toBeLessThan(FAULTS_UNTIL_MS * 1000);
+    expect(
+      h
+        .of('recipe')
+        .filter((o) => o.what.event === 'acquired')
+        .at(-1)?.atUs ?? 0,
+    ).toBeLessThan(FAULTS_UNTIL_MS * 1000);
     expect(acquisitions).toBeGreaterThan(0);
   });
 
@@ -189,7 +197,10 @@ describe('queue, configuration, group, barrier under server faults', () => {
     // After the faults: members that joined and kept their sessions; rejoin any that lost theirs.
     for (const c of h.clients) h.call(c, { type: 'join' });
     h.runFor(5000);
-    const live = h.clients.filter((c) => h.connectedState(c) === 'CONNECTED').map((c) => `m${c}`).sort();
+    const live = h.clients
+      .filter((c) => h.connectedState(c) === 'CONNECTED')
+      .map((c) => `m${c}`)
+      .sort();
     for (const c of h.clients.filter((x) => h.connectedState(x) === 'CONNECTED')) {
       const seen = h.of('recipe', c).filter((o) => o.what.event === 'members');
       expect(seen.at(-1)?.what.detail).toEqual(live);

@@ -137,10 +137,20 @@ describe('connections', () => {
     const follower = h.servers.find((s) => s !== h.activeLeader()) as NodeId;
     const s = h.server(follower) as ZabServer;
     const ahead = dataTreeZxid(s) + 1;
-    const [next, effects] = stepServer(s, { type: 'deliver', from: 99, conn: 1, msg: { type: 'CONNECT_REQUEST', sessionId: 0, timeoutMs: 4000, lastZxidSeen: ahead } });
+    const [next, effects] = stepServer(s, {
+      type: 'deliver',
+      from: 99,
+      conn: 1,
+      msg: { type: 'CONNECT_REQUEST', sessionId: 0, timeoutMs: 4000, lastZxidSeen: ahead },
+    });
     expect(effects.filter((e) => e.type === 'send')).toEqual([{ type: 'send', to: 99, msg: { type: 'CLIENT_CLOSE', reason: 'client zxid ahead' } }]);
     expect(next.service.connections.some((c) => c.client === 99)).toBe(false);
-    const [, ok] = stepServer(s, { type: 'deliver', from: 99, conn: 1, msg: { type: 'CONNECT_REQUEST', sessionId: 0, timeoutMs: 4000, lastZxidSeen: ahead - 1 } });
+    const [, ok] = stepServer(s, {
+      type: 'deliver',
+      from: 99,
+      conn: 1,
+      msg: { type: 'CONNECT_REQUEST', sessionId: 0, timeoutMs: 4000, lastZxidSeen: ahead - 1 },
+    });
     expect(ok.some((e) => e.type === 'send' && e.msg.type === 'CLIENT_CLOSE')).toBe(false);
   });
 

@@ -81,7 +81,6 @@ export function runPing(seed: string, nodes = 4, timeMaxUs = 200_000): PingRunRe
   const result = kernel.run();
   if (result.stop === 'error' || result.stop === 'assertion') violations.push(`run failed: ${result.error?.message}`);
   return { hash: sink.hash(), events: result.events, delivered, violations };
-
 }
 
 export type { PingMsg };

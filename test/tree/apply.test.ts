@@ -41,7 +41,17 @@ describe('the fresh tree', () => {
     const tree = createDataTree();
     const h = new Harness(tree);
     expect(statAt(h, '/')).toEqual({
-      czxid: 0, mzxid: 0, ctime: 0, mtime: 0, version: 0, cversion: -1, aversion: 0, ephemeralOwner: 0, dataLength: 0, numChildren: 1, pzxid: 0,
+      czxid: 0,
+      mzxid: 0,
+      ctime: 0,
+      mtime: 0,
+      version: 0,
+      cversion: -1,
+      aversion: 0,
+      ephemeralOwner: 0,
+      dataLength: 0,
+      numChildren: 1,
+      pzxid: 0,
     });
     expect(statAt(h, '/zookeeper')).toMatchObject({ cversion: -2, numChildren: 2 });
     expect(statAt(h, '/zookeeper/config')).toMatchObject({ aversion: -1, version: 0 });
@@ -63,7 +73,19 @@ describe('stat bookkeeping', () => {
     expect(made.result).toEqual({
       type: 'create',
       path: '/n',
-      stat: { czxid: z1, mzxid: z1, pzxid: z1, ctime: 1000, mtime: 1000, version: 0, cversion: 0, aversion: 0, ephemeralOwner: ALICE.sessionId, dataLength: 6, numChildren: 0 },
+      stat: {
+        czxid: z1,
+        mzxid: z1,
+        pzxid: z1,
+        ctime: 1000,
+        mtime: 1000,
+        version: 0,
+        cversion: 0,
+        aversion: 0,
+        ephemeralOwner: ALICE.sessionId,
+        dataLength: 6,
+        numChildren: 0,
+      },
     });
     expect(statAt(h, '/')).toMatchObject({ pzxid: z1, cversion: 2 * 1 - 2, numChildren: 2, mzxid: 0 });
 
@@ -175,8 +197,11 @@ describe('outstanding changes (the leader pipeline)', () => {
       outstanding = prepared.outstanding;
       return prepared.txn;
     });
-    expect(txns.map((t) => t.body.type === 'create' ? t.body.path : t.body.type === 'error' ? t.body.err : t.body.type)).toEqual([
-      '/q', '/q/j-0000000000', '/q/j-0000000001', 'NOTEMPTY',
+    expect(txns.map((t) => (t.body.type === 'create' ? t.body.path : t.body.type === 'error' ? t.body.err : t.body.type))).toEqual([
+      '/q',
+      '/q/j-0000000000',
+      '/q/j-0000000001',
+      'NOTEMPTY',
     ]);
     // closeSession collects the pending ephemeral creates too.
     const close = prep(h.tree, { type: 'closeSession' }, h.ctx(ALICE), outstanding);
@@ -198,7 +223,13 @@ describe('outstanding changes (the leader pipeline)', () => {
     expect(set.txn.body).toEqual({ type: 'error', err: 'NONODE' });
     const multi = prep(
       h.tree,
-      { type: 'multi', ops: [{ type: 'create', path: '/y', data: '', acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT' }, { type: 'check', path: '/x', version: -1 }] },
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/y', data: '', acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT' },
+          { type: 'check', path: '/x', version: -1 },
+        ],
+      },
       h.ctx(ALICE),
       del.outstanding,
     );

@@ -36,7 +36,11 @@ function codeOf(request: WriteRequest, caller: Caller = ALICE): string {
   return fixture().code(request, caller);
 }
 
-const create = (path: string, acl: readonly Acl[] = OPEN_ACL_UNSAFE, mode: 'PERSISTENT' | 'EPHEMERAL' | 'PERSISTENT_SEQUENTIAL' = 'PERSISTENT'): WriteRequest => ({
+const create = (
+  path: string,
+  acl: readonly Acl[] = OPEN_ACL_UNSAFE,
+  mode: 'PERSISTENT' | 'EPHEMERAL' | 'PERSISTENT_SEQUENTIAL' = 'PERSISTENT',
+): WriteRequest => ({
   type: 'create',
   path,
   data: '',
@@ -46,9 +50,22 @@ const create = (path: string, acl: readonly Acl[] = OPEN_ACL_UNSAFE, mode: 'PERS
 
 test('codes carry ZooKeeper numbers', () => {
   expect(ERROR_NUMBERS).toMatchObject({
-    OK: 0, RUNTIMEINCONSISTENCY: -2, CONNECTIONLOSS: -4, BADARGUMENTS: -8, NONODE: -101, NOAUTH: -102,
-    BADVERSION: -103, NOCHILDRENFOREPHEMERALS: -108, NODEEXISTS: -110, NOTEMPTY: -111, SESSIONEXPIRED: -112,
-    INVALIDACL: -114, SESSIONMOVED: -118, UNKNOWNSESSION: -12, SYSTEMERROR: -1, THROTTLEDOP: -127,
+    OK: 0,
+    RUNTIMEINCONSISTENCY: -2,
+    CONNECTIONLOSS: -4,
+    BADARGUMENTS: -8,
+    NONODE: -101,
+    NOAUTH: -102,
+    BADVERSION: -103,
+    NOCHILDRENFOREPHEMERALS: -108,
+    NODEEXISTS: -110,
+    NOTEMPTY: -111,
+    SESSIONEXPIRED: -112,
+    INVALIDACL: -114,
+    SESSIONMOVED: -118,
+    UNKNOWNSESSION: -12,
+    SYSTEMERROR: -1,
+    THROTTLEDOP: -127,
   });
   expect(errorNumber('NOTEMPTY')).toBe(-111);
   expect(errorCodeOf(-118)).toBe('SESSIONMOVED');

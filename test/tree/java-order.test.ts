@@ -15,8 +15,7 @@ import {
 import { createDataTree, ephemeralsOf, getChildren, reloadFromSnapshot, treeInvariantViolations } from '../../protocol/tree/index.js';
 import { ALICE, Harness } from './helpers.js';
 
-const seq = (prefix: string, from: number, to: number): string[] =>
-  Array.from({ length: to - from }, (_, i) => prefix + String(from + i).padStart(10, '0'));
+const seq = (prefix: string, from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => prefix + String(from + i).padStart(10, '0'));
 
 function build(initialCapacity: number, ops: readonly (readonly ['+' | '-', string])[]): JavaHashSet {
   return ops.reduce((set, [op, name]) => (op === '+' ? javaHashSetAdd(set, name) : javaHashSetRemove(set, name)), emptyJavaHashSet(initialCapacity));
@@ -50,10 +49,26 @@ describe('HashSet<String>(8) iteration order, as DataNode.children', () => {
     const set = build(8, adds(seq('lock-', 0, 20)));
     expect(set.capacity).toBe(32);
     expect(javaHashSetOrder(set)).toEqual([
-      'lock-0000000009', 'lock-0000000008', 'lock-0000000019', 'lock-0000000007', 'lock-0000000018',
-      'lock-0000000006', 'lock-0000000017', 'lock-0000000001', 'lock-0000000012', 'lock-0000000000',
-      'lock-0000000011', 'lock-0000000010', 'lock-0000000005', 'lock-0000000016', 'lock-0000000004',
-      'lock-0000000015', 'lock-0000000003', 'lock-0000000014', 'lock-0000000002', 'lock-0000000013',
+      'lock-0000000009',
+      'lock-0000000008',
+      'lock-0000000019',
+      'lock-0000000007',
+      'lock-0000000018',
+      'lock-0000000006',
+      'lock-0000000017',
+      'lock-0000000001',
+      'lock-0000000012',
+      'lock-0000000000',
+      'lock-0000000011',
+      'lock-0000000010',
+      'lock-0000000005',
+      'lock-0000000016',
+      'lock-0000000004',
+      'lock-0000000015',
+      'lock-0000000003',
+      'lock-0000000014',
+      'lock-0000000002',
+      'lock-0000000013',
     ]);
   });
 
@@ -66,8 +81,20 @@ describe('HashSet<String>(8) iteration order, as DataNode.children', () => {
     const set = build(8, adds(['m1', 'm2', 'zk', ...COLLIDING.slice(0, 10), 'tail']));
     expect(set.capacity).toBe(64); // by size alone it would be 32
     expect(javaHashSetOrder(set)).toEqual([
-      'AaAaAaAa', 'AaAaAaBB', 'AaAaBBAa', 'AaAaBBBB', 'AaBBAaAa', 'AaBBAaBB', 'AaBBBBAa', 'AaBBBBBB',
-      'BBAaAaAa', 'BBAaAaBB', 'm1', 'm2', 'tail', 'zk',
+      'AaAaAaAa',
+      'AaAaAaBB',
+      'AaAaBBAa',
+      'AaAaBBBB',
+      'AaBBAaAa',
+      'AaBBAaBB',
+      'AaBBBBAa',
+      'AaBBBBBB',
+      'BBAaAaAa',
+      'BBAaAaBB',
+      'm1',
+      'm2',
+      'tail',
+      'zk',
     ]);
     // Ten entries in one bucket of a 64-slot table: the diagnostic (conservatively) raises its flag.
     expect(javaHashSetMayHaveTreeBin(set)).toBe(true);
@@ -85,21 +112,39 @@ describe('HashSet<String>() and clone(), as DataTree.ephemerals and getEphemeral
 
   test('the set keeps its 32-slot table after removals', () => {
     expect(javaHashSetOrder(grownThenCut)).toEqual([
-      '/svc/member-0000000009', '/svc/member-0000000011', '/svc/member-0000000010', '/svc/member-0000000012', '/other/e',
+      '/svc/member-0000000009',
+      '/svc/member-0000000011',
+      '/svc/member-0000000010',
+      '/svc/member-0000000012',
+      '/other/e',
     ]);
   });
 
   test('its clone is re-packed into a table sized for its size', () => {
     expect(javaHashSetOrder(javaHashSetClone(grownThenCut))).toEqual([
-      '/svc/member-0000000011', '/svc/member-0000000010', '/other/e', '/svc/member-0000000009', '/svc/member-0000000012',
+      '/svc/member-0000000011',
+      '/svc/member-0000000010',
+      '/other/e',
+      '/svc/member-0000000009',
+      '/svc/member-0000000012',
     ]);
   });
 
   test('a clone can also get a larger table (12 in 16 → 32)', () => {
     const set = build(16, adds(seq('/e/', 100, 112)));
     const expected = [
-      '/e/0000000108', '/e/0000000109', '/e/0000000106', '/e/0000000107', '/e/0000000100', '/e/0000000111',
-      '/e/0000000101', '/e/0000000110', '/e/0000000104', '/e/0000000105', '/e/0000000102', '/e/0000000103',
+      '/e/0000000108',
+      '/e/0000000109',
+      '/e/0000000106',
+      '/e/0000000107',
+      '/e/0000000100',
+      '/e/0000000111',
+      '/e/0000000101',
+      '/e/0000000110',
+      '/e/0000000104',
+      '/e/0000000105',
+      '/e/0000000102',
+      '/e/0000000103',
     ];
     expect(javaHashSetOrder(set)).toEqual(expected);
     expect(javaHashSetClone(set).capacity).toBe(32);

@@ -29,7 +29,12 @@ describe('multi', () => {
     const h = fixture();
     const { txn, result, watchEvents } = h.run({
       type: 'multi',
-      ops: [create('/m'), { type: 'setData', path: '/a', data: 'v1', version: 0 }, { type: 'check', path: '/a', version: 1 }, { type: 'delete', path: '/a/b', version: 0 }],
+      ops: [
+        create('/m'),
+        { type: 'setData', path: '/a', data: 'v1', version: 0 },
+        { type: 'check', path: '/a', version: 1 },
+        { type: 'delete', path: '/a/b', version: 0 },
+      ],
     });
     expect(result.type).toBe('multi');
     if (result.type !== 'multi') return;
@@ -104,7 +109,10 @@ describe('multi', () => {
 
   test('a setData in the multi moves the version a later check sees', () => {
     const h = fixture();
-    const ops: WriteOp[] = [{ type: 'setData', path: '/a', data: 'v1', version: 0 }, { type: 'check', path: '/a', version: 0 }];
+    const ops: WriteOp[] = [
+      { type: 'setData', path: '/a', data: 'v1', version: 0 },
+      { type: 'check', path: '/a', version: 0 },
+    ];
     const { result } = h.run({ type: 'multi', ops });
     expect(result.type === 'multi' && result.results).toEqual([
       { type: 'error', err: 'OK' },
@@ -114,7 +122,13 @@ describe('multi', () => {
 
   test('deleting a node then using it fails; a sequential create twice gives two numbers', () => {
     const h = fixture();
-    const bad = h.run({ type: 'multi', ops: [{ type: 'delete', path: '/a/b', version: -1 }, { type: 'setData', path: '/a/b', data: '', version: -1 }] });
+    const bad = h.run({
+      type: 'multi',
+      ops: [
+        { type: 'delete', path: '/a/b', version: -1 },
+        { type: 'setData', path: '/a/b', data: '', version: -1 },
+      ],
+    });
     expect(bad.result.type === 'multi' && bad.result.err).toBe('NONODE');
     const good = h.run({ type: 'multi', ops: [create('/a/s-', 'PERSISTENT_SEQUENTIAL'), create('/a/s-', 'PERSISTENT_SEQUENTIAL')] });
     expect(good.result.type === 'multi' && good.result.results.map((r) => (r.type === 'create' ? r.path : r.type))).toEqual([

@@ -35,8 +35,14 @@ import { makeZxid } from '../../protocol/zxid.js';
 import { deepFreeze } from './helpers.js';
 
 const FORBIDDEN_IN_PROTOCOL: readonly RegExp[] = [
-  /\bMath\.random\b/, /\bDate\.now\b/, /\bnew Date\b/, /\bperformance\.now\b/,
-  /\bsetTimeout\b/, /\bsetInterval\b/, /\bcrypto\./, /\bprocess\./,
+  /\bMath\.random\b/,
+  /\bDate\.now\b/,
+  /\bnew Date\b/,
+  /\bperformance\.now\b/,
+  /\bsetTimeout\b/,
+  /\bsetInterval\b/,
+  /\bcrypto\./,
+  /\bprocess\./,
   /from '(node:|seedrandom|chalk|\.\.\/sim|\.\.\/\.\.\/sim)/,
 ];
 
@@ -71,7 +77,10 @@ const PATH = fc.constantFrom(...PATHS);
 const opArb: fc.Arbitrary<WriteOp> = fc.oneof(
   fc.record({
     type: fc.constant('create' as const),
-    path: fc.oneof(PATH, PATH.map((p) => `${p}/s-`)),
+    path: fc.oneof(
+      PATH,
+      PATH.map((p) => `${p}/s-`),
+    ),
     data: DATA,
     acl: fc.constantFrom(...ACLS),
     mode: fc.constantFrom('PERSISTENT' as const, 'PERSISTENT_SEQUENTIAL' as const, 'EPHEMERAL' as const, 'EPHEMERAL_SEQUENTIAL' as const),
@@ -100,7 +109,9 @@ function fingerprint(tree: DataTree): string {
   const nodes = mapEntries(tree.nodes)
     .map(([path, node]) => [path, node.data, node.acl, statOf(node), getChildren(tree, path, [{ scheme: 'super', id: '' }])] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const eph = mapEntries(tree.ephemerals).map(([k, v]) => [k, v.size, v.capacity]).sort();
+  const eph = mapEntries(tree.ephemerals)
+    .map(([k, v]) => [k, v.size, v.capacity])
+    .sort();
   const sessions = mapEntries(tree.sessions).sort();
   return JSON.stringify([nodes, eph, sessions, tree.lastProcessedZxid]);
 }

@@ -54,7 +54,11 @@ describe('leader broadcast', () => {
     const both = ack(first.next, 2, 1);
     expect(both.next.committed).toBe(2);
     expect(commits(both)).toEqual(['send 1 COMMIT 1:1', 'send 2 COMMIT 1:1', 'send 1 COMMIT 1:2', 'send 2 COMMIT 1:2']);
-    expect(observations(both.effects).filter((o) => o.kind === 'commit').map((o) => (o.kind === 'commit' ? o.index : -1))).toEqual([0, 1]);
+    expect(
+      observations(both.effects)
+        .filter((o) => o.kind === 'commit')
+        .map((o) => (o.kind === 'commit' ? o.index : -1)),
+    ).toEqual([0, 1]);
   });
 
   test('the count-observer-acks mutant lets an observer ack complete a quorum', () => {
@@ -96,7 +100,10 @@ describe('follower broadcast', () => {
   }
 
   function activeFollowerBoot(): ZabServer {
-    return steps(bootFresh(1), [deliver(3, { type: 'NOTIFICATION', leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0, state: 'LOOKING' }), timeout('finalize')]).next;
+    return steps(bootFresh(1), [
+      deliver(3, { type: 'NOTIFICATION', leader: 3, zxid: 0, electionEpoch: 1, peerEpoch: 0, state: 'LOOKING' }),
+      timeout('finalize'),
+    ]).next;
   }
 
   test('PROPOSAL is logged and acked only after its fsync; COMMIT applies it', () => {

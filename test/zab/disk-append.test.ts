@@ -22,16 +22,19 @@ test('the disk takes the writer log when it holds the log appended to', () => {
 
 // Two separately built logs are distinct objects except when both are empty: every empty log is
 // the one shared empty vector, so then the disk does hold the writer's log and shares the append.
-propTest.prop([fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 70 })])('a disk that differs from the writer log gets its own append, equal in value', (onDisk, inMemory) => {
-  const disk: ZabDisk = { ...emptyZabDisk(), log: pvecFrom(Array.from({ length: onDisk }, (_, i) => txn(i + 1))) };
-  const memory = pvecFrom(Array.from({ length: inMemory }, (_, i) => txn(i + 1)));
-  const appended = appendTxn(memory, txn(100));
-  const next = applyZabWrite(disk, appended.write);
-  if (disk.log === memory) expect(next.log).toBe(appended.log);
-  else expect(next.log).not.toBe(appended.log);
-  expect(pvecToArray(next.log)).toEqual([...pvecToArray(disk.log), txn(100)]);
-  expect(pvecToArray(appended.log)).toEqual([...pvecToArray(memory), txn(100)]);
-});
+propTest.prop([fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 70 })])(
+  'a disk that differs from the writer log gets its own append, equal in value',
+  (onDisk, inMemory) => {
+    const disk: ZabDisk = { ...emptyZabDisk(), log: pvecFrom(Array.from({ length: onDisk }, (_, i) => txn(i + 1))) };
+    const memory = pvecFrom(Array.from({ length: inMemory }, (_, i) => txn(i + 1)));
+    const appended = appendTxn(memory, txn(100));
+    const next = applyZabWrite(disk, appended.write);
+    if (disk.log === memory) expect(next.log).toBe(appended.log);
+    else expect(next.log).not.toBe(appended.log);
+    expect(pvecToArray(next.log)).toEqual([...pvecToArray(disk.log), txn(100)]);
+    expect(pvecToArray(appended.log)).toEqual([...pvecToArray(memory), txn(100)]);
+  },
+);
 
 test('the both-empty case a CI run drew (seed 95171059, counterexample [0,0]) shares the empty log', () => {
   const disk = emptyZabDisk();

@@ -55,7 +55,12 @@ describe('a LOOKING server', () => {
 
   test.each([
     // [what, sender's vote, expected proposal leader, expected sends]
-    ['adopts a better vote of the same round and re-notifies', vote(3, 0, 0, 1), 3, ['send 1 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING', 'send 3 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING']],
+    [
+      'adopts a better vote of the same round and re-notifies',
+      vote(3, 0, 0, 1),
+      3,
+      ['send 1 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING', 'send 3 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING'],
+    ],
     ['keeps its vote against a worse one, silently', vote(1, 0, 0, 1), 2, []],
   ])('%s', (_what, n, leader, sends) => {
     const s = boot(2, cfg);
@@ -153,7 +158,7 @@ describe('a LOOKING server', () => {
 describe('joining an established leader (checkLeader)', () => {
   const five = config({}, [1, 2, 3, 4, 5]);
 
-  test('a quorum of FOLLOWING notifications is not enough without the leader\'s own LEADING one', () => {
+  test("a quorum of FOLLOWING notifications is not enough without the leader's own LEADING one", () => {
     let s = boot(1, five);
     for (const from of [2, 4]) s = step(s, deliver(from, vote(3, z(2, 0), 2, 9, 'FOLLOWING'))).next;
     // {2, 4} + ... we have 2 FOLLOWING votes; add 5 to reach 3 of 5.
@@ -162,7 +167,7 @@ describe('joining an established leader (checkLeader)', () => {
     expect(r.next.fle.outofelection.filter((v) => v !== undefined)).toHaveLength(3);
   });
 
-  test('with the leader\'s LEADING notification in the quorum, the joiner follows it in its round', () => {
+  test("with the leader's LEADING notification in the quorum, the joiner follows it in its round", () => {
     let s = boot(1, five);
     for (const from of [2, 4]) s = step(s, deliver(from, vote(3, z(2, 0), 2, 9, 'FOLLOWING'))).next;
     const r = step(s, deliver(3, vote(3, z(2, 0), 2, 9, 'LEADING')));
@@ -224,7 +229,7 @@ describe('QuorumCnxManager keeps a refused notification queued', () => {
 describe('observers in FLE', () => {
   const cfg = config({}, [1, 2, 3], [4]);
 
-  test('a voter answers an observer\'s notification but never counts it', () => {
+  test("a voter answers an observer's notification but never counts it", () => {
     const s = boot(3, cfg);
     const r = step(s, deliver(4, vote(3, 0, 0, 1)));
     expect(r.next.fle.recvset[4]).toBeUndefined();

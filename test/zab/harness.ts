@@ -80,7 +80,12 @@ export function show(effects: readonly ZabEffect[], kinds: readonly string[] = [
       case 'persist':
       case 'persistSync': {
         const w = e.write;
-        const what = w.kind === 'append' ? `append ${fmt(w.txn.zxid)}` : w.kind === 'truncate' || w.kind === 'snapshot' ? `${w.kind} ${fmt(w.kind === 'truncate' ? w.zxid : w.snapshot.zxid)}` : `${w.kind}=${w.epoch}`;
+        const what =
+          w.kind === 'append'
+            ? `append ${fmt(w.txn.zxid)}`
+            : w.kind === 'truncate' || w.kind === 'snapshot'
+              ? `${w.kind} ${fmt(w.kind === 'truncate' ? w.zxid : w.snapshot.zxid)}`
+              : `${w.kind}=${w.epoch}`;
         out.push(`${e.type} ${what}`);
         break;
       }

@@ -158,6 +158,11 @@ describe('syncFollower: DIFF, TRUNC or SNAP', () => {
     const s = leading(3, config({ mutants: ['ZK-1154'] }), disk([z(1, 1), z(1, 2), z(2, 1)], { current: 2 }));
     const r = syncing(s, 1, 1, z(1, 3), 1);
     expect(syncOf(r.effects)?.mode).toBe('DIFF');
-    expect(show(r.effects).filter((e) => e.startsWith('send'))).toEqual(['send 1 DIFF 2:1', 'send 1 PROPOSAL 2:1', 'send 1 COMMIT 2:1', 'send 1 NEWLEADER 3:0']);
+    expect(show(r.effects).filter((e) => e.startsWith('send'))).toEqual([
+      'send 1 DIFF 2:1',
+      'send 1 PROPOSAL 2:1',
+      'send 1 COMMIT 2:1',
+      'send 1 NEWLEADER 3:0',
+    ]);
   });
 });

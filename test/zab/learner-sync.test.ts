@@ -30,7 +30,10 @@ const syncStream: ZabMessage[] = [
 ];
 
 function upToNewLeader(s: ZabServer): Stepped {
-  return steps(s, [...syncStream, { type: 'NEWLEADER', zxid: z(2, 0) } as ZabMessage].map((m) => deliver(3, m)));
+  return steps(
+    s,
+    [...syncStream, { type: 'NEWLEADER', zxid: z(2, 0) } as ZabMessage].map((m) => deliver(3, m)),
+  );
 }
 
 function fsynced(s: Stepped): Stepped {
@@ -98,7 +101,11 @@ describe('NEWLEADER under historical persistence orders', () => {
     // [mode, effects at NEWLEADER, effects after the fsyncs]
     ['fsyncThenEpochThenAck', ['persist append 1:2', 'persist append 1:3', 'persist append 1:4', 'fsync'], ['persistSync currentEpoch=2', 'send 3 ACK 2:0']],
     ['epochBeforeTxns', ['persistSync currentEpoch=2', 'persist append 1:2', 'persist append 1:3', 'fsync'], ['send 3 ACK 2:0']],
-    ['asyncLogBeforeAck', ['persistSync currentEpoch=2', 'persist append 1:2', 'persist append 1:3', 'persist append 1:4', 'fsync', 'send 3 ACK 2:0'], ['send 3 ACK 1:2', 'send 3 ACK 1:3', 'send 3 ACK 1:4']],
+    [
+      'asyncLogBeforeAck',
+      ['persistSync currentEpoch=2', 'persist append 1:2', 'persist append 1:3', 'persist append 1:4', 'fsync', 'send 3 ACK 2:0'],
+      ['send 3 ACK 1:2', 'send 3 ACK 1:3', 'send 3 ACK 1:4'],
+    ],
     ['logAfterUptodate', ['persistSync currentEpoch=2', 'send 3 ACK 2:0'], []],
   ])('%s', (mode, atNewLeader, afterFsync) => {
     const r = upToNewLeader(registered(mode).next);

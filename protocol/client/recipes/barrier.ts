@@ -10,7 +10,11 @@ export interface BarrierState {
 }
 
 export function barrierRecipe(path: string): Recipe<BarrierState> {
-  const check = (s: BarrierState): RecipeOutput<BarrierState> => ({ state: { client: s.client, path: s.path, phase: 'waiting' }, calls: [{ tag: 'check', command: { type: 'exists', path, watch: true } }], claims: [] });
+  const check = (s: BarrierState): RecipeOutput<BarrierState> => ({
+    state: { client: s.client, path: s.path, phase: 'waiting' },
+    calls: [{ tag: 'check', command: { type: 'exists', path, watch: true } }],
+    claims: [],
+  });
   const none = (s: BarrierState): RecipeOutput<BarrierState> => ({ state: s, calls: [], claims: [] });
   return {
     name: 'barrier',
@@ -25,7 +29,8 @@ export function barrierRecipe(path: string): Recipe<BarrierState> {
         case 'session':
           return s.phase === 'waiting' && input.state === 'CONNECTED' ? check(s) : none(s);
         case 'complete':
-          if (input.tag === 'check' && s.phase === 'waiting' && input.result.err === 'NONODE') return { state: { client: s.client, path: s.path, phase: 'passed' }, calls: [], claims: [{ event: 'passed' }] };
+          if (input.tag === 'check' && s.phase === 'waiting' && input.result.err === 'NONODE')
+            return { state: { client: s.client, path: s.path, phase: 'passed' }, calls: [], claims: [{ event: 'passed' }] };
           return none(s);
       }
     },

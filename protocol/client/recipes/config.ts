@@ -10,7 +10,11 @@ export interface ConfigState {
 }
 
 export function configRecipe(path: string): Recipe<ConfigState> {
-  const read = (s: ConfigState): RecipeOutput<ConfigState> => ({ state: { client: s.client, path: s.path, started: true }, calls: [{ tag: 'read', command: { type: 'getData', path, watch: true } }], claims: [] });
+  const read = (s: ConfigState): RecipeOutput<ConfigState> => ({
+    state: { client: s.client, path: s.path, started: true },
+    calls: [{ tag: 'read', command: { type: 'getData', path, watch: true } }],
+    claims: [],
+  });
   const none = (s: ConfigState): RecipeOutput<ConfigState> => ({ state: s, calls: [], claims: [] });
   return {
     name: 'config',
@@ -26,9 +30,14 @@ export function configRecipe(path: string): Recipe<ConfigState> {
         case 'complete': {
           const r = input.result;
           if (input.tag === 'read' && r.err === 'OK' && r.response?.type === 'getData') {
-            return { state: s, calls: [], claims: [{ event: 'config', detail: { value: r.response.data, version: r.response.stat.version, mzxid: r.response.stat.mzxid } }] };
+            return {
+              state: s,
+              calls: [],
+              claims: [{ event: 'config', detail: { value: r.response.data, version: r.response.stat.version, mzxid: r.response.stat.mzxid } }],
+            };
           }
-          if (input.tag === 'read' && r.err === 'NONODE') return { state: s, calls: [{ tag: 'exists', command: { type: 'exists', path, watch: true } }], claims: [] };
+          if (input.tag === 'read' && r.err === 'NONODE')
+            return { state: s, calls: [{ tag: 'exists', command: { type: 'exists', path, watch: true } }], claims: [] };
           if (input.tag === 'exists' && r.err === 'OK') return read(s);
           return none(s);
         }

@@ -12,7 +12,11 @@ export interface GroupState {
 }
 
 export function groupRecipe(dir: string): Recipe<GroupState> {
-  const list = (s: GroupState): RecipeOutput<GroupState> => ({ state: { client: s.client, dir: s.dir, watching: true }, calls: [{ tag: 'list', command: { type: 'getChildren', path: dir, watch: true } }], claims: [] });
+  const list = (s: GroupState): RecipeOutput<GroupState> => ({
+    state: { client: s.client, dir: s.dir, watching: true },
+    calls: [{ tag: 'list', command: { type: 'getChildren', path: dir, watch: true } }],
+    claims: [],
+  });
   return {
     name: 'group',
     init: (client) => ({ client, dir, watching: false }),
@@ -20,7 +24,12 @@ export function groupRecipe(dir: string): Recipe<GroupState> {
       switch (input.type) {
         case 'app': {
           const cmd = input.command as { type: string };
-          if (cmd.type === 'join') return { state: s, calls: [{ tag: 'join', command: { type: 'create', path: `${dir}/m${s.client}`, data: '', acl: OPEN_ACL_UNSAFE, mode: 'EPHEMERAL' } }], claims: [] };
+          if (cmd.type === 'join')
+            return {
+              state: s,
+              calls: [{ tag: 'join', command: { type: 'create', path: `${dir}/m${s.client}`, data: '', acl: OPEN_ACL_UNSAFE, mode: 'EPHEMERAL' } }],
+              claims: [],
+            };
           if (cmd.type === 'watch') return list(s);
           return { state: s, calls: [], claims: [] };
         }

@@ -35,7 +35,10 @@ export interface RecipeHost<R> {
 
 const ROUNDS_MAX = 1000;
 
-export function recipeProgram<R>(recipe: Recipe<R>, configFor: (id: NodeId) => ZkClientConfig): NodeProgram<RecipeHost<R>, ZabMessage, never, null, ZabObservation> {
+export function recipeProgram<R>(
+  recipe: Recipe<R>,
+  configFor: (id: NodeId) => ZkClientConfig,
+): NodeProgram<RecipeHost<R>, ZabMessage, never, null, ZabObservation> {
   return {
     kind: `recipe-${recipe.name}`,
     emptyDisk: () => null,
@@ -86,7 +89,8 @@ function stepHost<R>(recipe: Recipe<R>, host: RecipeHost<R>, event: Event<ZabMes
     const input = inputs.shift() as RecipeInput;
     const r = recipe.step(state, input);
     state = r.state;
-    for (const c of r.claims) out.observe({ kind: 'recipe', client: client.id, session: client.sessionId, recipe: recipe.name, event: c.event, detail: c.detail ?? null });
+    for (const c of r.claims)
+      out.observe({ kind: 'recipe', client: client.id, session: client.sessionId, recipe: recipe.name, event: c.event, detail: c.detail ?? null });
     for (const call of r.calls) {
       const fx = new Fx();
       tags = [...tags, [client.xid + 1, call.tag] as const];

@@ -28,7 +28,15 @@ export interface LockState {
 
 /** Copies a lock state with some fields replaced (protocol/patch.ts); node and watching may be set to null. */
 function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | 'watching' | 'attempt'>>): LockState {
-  const next: Mutable<LockState> = { client: s.client, dir: s.dir, phase: s.phase, node: s.node, watching: s.watching, attempt: s.attempt, election: s.election };
+  const next: Mutable<LockState> = {
+    client: s.client,
+    dir: s.dir,
+    phase: s.phase,
+    node: s.node,
+    watching: s.watching,
+    attempt: s.attempt,
+    election: s.election,
+  };
   return applyPatch<LockState>(next, p);
 }
 
@@ -47,7 +55,9 @@ function out(state: LockState, calls: RecipeOutput<LockState>['calls'] = [], cla
 }
 
 function listChildren(s: LockState): RecipeOutput<LockState> {
-  return out(patchLock(s, { phase: s.phase === 'creating' ? 'checking' : s.phase }), [{ tag: 'children', command: { type: 'getChildren', path: s.dir, watch: false } }]);
+  return out(patchLock(s, { phase: s.phase === 'creating' ? 'checking' : s.phase }), [
+    { tag: 'children', command: { type: 'getChildren', path: s.dir, watch: false } },
+  ]);
 }
 
 export function lockRecipe(dir: string, election = false): Recipe<LockState> {
@@ -65,10 +75,19 @@ function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
       const cmd = input.command as LockCommand;
       if (cmd.type === 'lock' && s.phase === 'idle') {
         const next: LockState = patchLock(s, { phase: 'creating', attempt: s.attempt + 1, node: null, watching: null });
-        return out(next, [{ tag: 'create', command: { type: 'create', path: `${s.dir}/${prefixOf(next)}`, data: String(s.client), acl: OPEN_ACL_UNSAFE, mode: 'EPHEMERAL_SEQUENTIAL' } }]);
+        return out(next, [
+          {
+            tag: 'create',
+            command: { type: 'create', path: `${s.dir}/${prefixOf(next)}`, data: String(s.client), acl: OPEN_ACL_UNSAFE, mode: 'EPHEMERAL_SEQUENTIAL' },
+          },
+        ]);
       }
       if (cmd.type === 'unlock' && s.phase === 'held' && !s.election && s.node !== null) {
-        return out(patchLock(s, { phase: 'idle', node: null }), [{ tag: 'delete', command: { type: 'remove', path: s.node, version: -1 } }], [{ event: 'released' }]);
+        return out(
+          patchLock(s, { phase: 'idle', node: null }),
+          [{ tag: 'delete', command: { type: 'remove', path: s.node, version: -1 } }],
+          [{ event: 'released' }],
+        );
       }
       return out(s);
     }

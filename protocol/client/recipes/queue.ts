@@ -28,14 +28,25 @@ export function queueRecipe(dir: string): Recipe<QueueState> {
           const cmd = input.command as { type: string };
           if (cmd.type === 'put') {
             const produced = s.produced + 1;
-            return { state: { client: s.client, dir: s.dir, produced, taking: s.taking }, calls: [{ tag: 'put', command: { type: 'create', path: `${dir}/q-`, data: `${s.client}.${produced}`, acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT_SEQUENTIAL' } }], claims: [] };
+            return {
+              state: { client: s.client, dir: s.dir, produced, taking: s.taking },
+              calls: [
+                {
+                  tag: 'put',
+                  command: { type: 'create', path: `${dir}/q-`, data: `${s.client}.${produced}`, acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT_SEQUENTIAL' },
+                },
+              ],
+              claims: [],
+            };
           }
-          if (cmd.type === 'take' && s.taking === null) return { state: withTaking(s, ''), calls: [{ tag: 'list', command: { type: 'getChildren', path: dir, watch: false } }], claims: [] };
+          if (cmd.type === 'take' && s.taking === null)
+            return { state: withTaking(s, ''), calls: [{ tag: 'list', command: { type: 'getChildren', path: dir, watch: false } }], claims: [] };
           return none(s);
         }
         case 'complete': {
           const r = input.result;
-          if (input.tag === 'put' && r.err === 'OK' && r.response?.type === 'create') return { state: s, calls: [], claims: [{ event: 'put', detail: r.response.path }] };
+          if (input.tag === 'put' && r.err === 'OK' && r.response?.type === 'create')
+            return { state: s, calls: [], claims: [{ event: 'put', detail: r.response.path }] };
           if (input.tag === 'list') {
             if (r.err !== 'OK' || r.response?.type !== 'getChildren' || r.response.children.length === 0) return none(withTaking(s, null));
             const head = [...r.response.children].sort()[0] as string;

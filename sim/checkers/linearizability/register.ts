@@ -4,9 +4,7 @@
 import type { Model } from './model.js';
 
 export type RegisterInput =
-  | { readonly f: 'read' }
-  | { readonly f: 'write'; readonly value: number }
-  | { readonly f: 'cas'; readonly from: number; readonly to: number };
+  { readonly f: 'read' } | { readonly f: 'write'; readonly value: number } | { readonly f: 'cas'; readonly from: number; readonly to: number };
 
 /**
  * `unknown: true` means the op never returned, or timed out: any result is accepted. Otherwise

@@ -17,11 +17,7 @@ type PartitionOutcome =
   | { readonly verdict: 'unknown' };
 
 /** Checks `ops` against `model`; indices in the result refer to positions in `ops`. */
-export function checkOperations<S, I, O>(
-  model: Model<S, I, O>,
-  ops: readonly Operation<I, O>[],
-  options: CheckOptions = {},
-): LinearizabilityResult {
+export function checkOperations<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], options: CheckOptions = {}): LinearizabilityResult {
   const budget = { steps: 0, stepsMax: options.stepsMax ?? STEPS_MAX_DEFAULT };
   const parts = splitIntoPartitions(model, ops);
   const linearizations: number[][] = [];
