@@ -15,7 +15,7 @@ import type { TraceSink } from '../trace/sink.js';
 import { NullSink } from '../trace/sink.js';
 import { EventHeap, type Scheduled } from './heap.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// The kernel drives programs of every state and message type; their type parameters are erased here.
 type AnyProgram = NodeProgram<any, any, any, any, any>;
 
 const DELIVER = 0;

@@ -16,7 +16,7 @@ function deepFreeze<T>(value: T): T {
   return Object.freeze(value);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Wraps programs of any state and message type; the wrapper only freezes what passes through.
 function frozen(program: NodeProgram<any, any, any, any, any>): NodeProgram<any, any, any, any, any> {
   return { ...program, step: (state, event) => program.step(deepFreeze(state), deepFreeze(event)) };
 }
