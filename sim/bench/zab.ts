@@ -1,7 +1,7 @@
 // Zab throughput: steady writes on 5 servers without faults (broadcast), and how much faster than
 // real time the default run goes (simulated ms per wall ms). Checkers stay on: this is the speed a
 // user gets.
-import { builtinScenario } from '../scenarios/builtin.js';
+import { builtinScenario } from '../catalogue/builtin.js';
 import { HashSink, NullSink } from '../trace/sink.js';
 import { baseRunOptions } from '../zab/options.js';
 import { runZab } from '../zab/run.js';

@@ -6,8 +6,8 @@ import { runCommand, RUN_USAGE } from './run.js';
 import { CHECK_USAGE, runCheck } from './check.js';
 import { fuzzCommand, FUZZ_USAGE } from './fuzz.js';
 import { shrinkCommand, SHRINK_USAGE } from './shrink.js';
-import { BUILTIN_SCENARIOS } from '../scenarios/builtin.js';
-import { listScenarios } from '../scenarios/run-catalogue.js';
+import { BUILTIN_SCENARIOS } from '../catalogue/builtin.js';
+import { listScenarios } from '../catalogue/run-catalogue.js';
 import { HistoryFormatError } from '../history/types.js';
 
 const HELP = `zabsim: a deterministic simulator of ZooKeeper's atomic broadcast (Zab)

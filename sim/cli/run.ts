@@ -8,15 +8,15 @@ import { parseArgs } from 'node:util';
 import { makeChalk } from './color.js';
 import { EXIT, UsageError } from './errors.js';
 import { TimelineSink } from './timeline.js';
-import { builtinScenario, BUILTIN_SCENARIOS } from '../scenarios/builtin.js';
+import { builtinScenario, BUILTIN_SCENARIOS } from '../catalogue/builtin.js';
 import { FileSink } from '../trace/sink.js';
 import { runZab, type RunReport } from '../zab/run.js';
-import { loadScenarioFile } from '../zab/scenario-file.js';
+import { loadScenarioFile } from '../zab/json-scenario-loader.js';
 import type { RunOptions } from '../zab/options.js';
 import { writeHtmlReport } from '../../reports/html.js';
 import { junitForRun, junitForScenario, writeJUnit } from '../../reports/junit.js';
-import { catalogueEntry, runCatalogueScenario } from '../scenarios/run-catalogue.js';
-import type { ScriptResult } from '../scenario/zab-script.js';
+import { catalogueEntry, runCatalogueScenario } from '../catalogue/run-catalogue.js';
+import type { ScriptResult } from '../script/script.js';
 
 export const RUN_USAGE =
   'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--junit FILE.xml] [--json] [--step]';

@@ -4,7 +4,7 @@
 // every invariant.
 import { expect, test } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadScenarioFile } from '../../sim/zab/scenario-file.js';
+import { loadScenarioFile } from '../../sim/zab/json-scenario-loader.js';
 import { runZab } from '../../sim/zab/run.js';
 
 const FILE = fileURLToPath(new URL('../../scenarios/findings/stale-ack-after-trunc.json', import.meta.url));

@@ -3,9 +3,9 @@
 // not match the path, unknown verbs, a story that does not start with `cluster`, no expected
 // outcome, stray separators), and that narration attaches to the stanza just below it.
 import { describe, expect, test } from 'vitest';
-import { narrationOf, parseDatadriven, ScenarioFormatError } from '../../sim/scenario/datadriven.js';
-import { parseScenario } from '../../sim/scenarios/catalogue.js';
-import { runZabScript } from '../../sim/scenario/zab-script.js';
+import { narrationOf, parseDatadriven, ScenarioFormatError } from '../../sim/script/datadriven.js';
+import { parseScenario } from '../../sim/catalogue/catalogue.js';
+import { runZabScript } from '../../sim/script/script.js';
 
 const HEADER = '# name: demo\n# topic: election\n# description: a demo\n# tags: a, b\n';
 const BODY = 'cluster voters=3 seed=1\n\ncheck expect=ok\n';

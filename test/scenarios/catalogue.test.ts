@@ -4,8 +4,8 @@
 // every `expect` fact, so a golden can never silently record a violation or a false fact.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { runZabScript } from '../../sim/scenario/zab-script.js';
-import { loadCatalogue } from '../../sim/scenarios/catalogue.js';
+import { runZabScript } from '../../sim/script/script.js';
+import { loadCatalogue } from '../../sim/catalogue/catalogue.js';
 
 const CATALOGUE = loadCatalogue();
 

@@ -3,7 +3,7 @@
 // call, the command still runs until the call completes and prints its outcome (it used to return
 // at once, printing nothing, and the reply turned up in a later command).
 import { describe, expect, test } from 'vitest';
-import { runZabScript } from '../../sim/scenario/zab-script.js';
+import { runZabScript } from '../../sim/script/script.js';
 
 describe('a waiting client command', () => {
   test('after a run until= that stopped mid-instant, a read prints its own outcome', () => {

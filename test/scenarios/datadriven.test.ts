@@ -1,7 +1,7 @@
 // Proves the datadriven reader and writer: comments and blank lines survive, old outputs are
 // replaced, missing separators are added, and command lines split into words, args and groups.
 import { describe, expect, test } from 'vitest';
-import { parseCommand, parseDatadriven, renderDatadriven, type Stanza } from '../../sim/scenario/datadriven.js';
+import { parseCommand, parseDatadriven, renderDatadriven, type Stanza } from '../../sim/script/datadriven.js';
 
 function render(input: string, out: (command: string) => string[]): string {
   const pieces = parseDatadriven(input);

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runZabScript, scenarioExitCode, type ScriptResult } from '../../sim/scenario/zab-script.js';
+import { runZabScript, scenarioExitCode, type ScriptResult } from '../../sim/script/script.js';
 
 /** Runs stanzas (commands without outputs) and returns the result; `out(i)` is stanza i's output. */
 function run(commands: readonly string[]): ScriptResult & { out: (i: number) => readonly string[] } {

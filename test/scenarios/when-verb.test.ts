@@ -2,7 +2,7 @@
 // BROADCAST has logged a txn and before that txn's fsync, so a crash of the trigger server loses the
 // txn from its disk; and an unknown trigger word is refused with a message that lists the triggers.
 import { describe, expect, test } from 'vitest';
-import { runZabScript } from '../../sim/scenario/zab-script.js';
+import { runZabScript } from '../../sim/script/script.js';
 
 /** Runs stanzas (commands without outputs); `out(i)` is stanza i's output. */
 function run(commands: readonly string[]) {

@@ -1,13 +1,13 @@
 // The scenario catalogue: every scenarios/<topic>/<name>.txt file (the datadriven Zab language of
-// sim/scenario/zab-script.ts) with its header block. A file is checked before it runs: the header
+// sim/script/script.ts) with its header block. A file is checked before it runs: the header
 // names it (and matches its path), every command parses and uses a known verb, the story starts with
 // `cluster` and asserts at least one expected outcome. Errors name the file, the line and what was
 // expected there. The format is documented in scenarios/README.md.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HEADER_LINE, parseCommand, parseDatadriven, ScenarioFormatError, type Piece } from '../scenario/datadriven.js';
-import { SCRIPT_VERBS } from '../scenario/zab-script.js';
+import { HEADER_LINE, parseCommand, parseDatadriven, ScenarioFormatError, type Piece } from '../script/datadriven.js';
+import { SCRIPT_VERBS } from '../script/script.js';
 
 export const SCENARIO_ROOT = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -60,7 +60,12 @@ export function parseScenario(text: string, file: string): ParsedScenario {
       const m = HEADER_LINE.exec(piece.text.trim());
       if (m !== null) {
         const key = m[1] as string;
-        if (seenCommand) throw new ScenarioFormatError(file, lineFor(text, piece.text), `header field '${key}:' after the first command: expected it in the header block at the top of the file`);
+        if (seenCommand)
+          throw new ScenarioFormatError(
+            file,
+            lineFor(text, piece.text),
+            `header field '${key}:' after the first command: expected it in the header block at the top of the file`,
+          );
         if (fields.has(key)) throw new ScenarioFormatError(file, lineFor(text, piece.text), `header field '${key}:' given twice`);
         fields.set(key, (m[2] as string).trim());
       } else if (!seenCommand && piece.text.trim() !== '') intro.push(piece.text.trim().replace(/^#\s?/, ''));
@@ -78,14 +83,21 @@ export function parseScenario(text: string, file: string): ParsedScenario {
       throw new ScenarioFormatError(file, line, `${(error as Error).message}: expected VERB [words] [key=value] [{group}]`);
     }
     if (!SCRIPT_VERBS.includes(verb)) throw new ScenarioFormatError(file, line, `unknown command '${verb}': expected one of ${SCRIPT_VERBS.join(', ')}`);
-    if (!seenCommand && verb !== 'cluster') throw new ScenarioFormatError(file, line, `the first command is '${verb}': expected 'cluster voters=N seed=S ...' to create the ensemble`);
+    if (!seenCommand && verb !== 'cluster')
+      throw new ScenarioFormatError(file, line, `the first command is '${verb}': expected 'cluster voters=N seed=S ...' to create the ensemble`);
     seenCommand = true;
   }
   for (const key of REQUIRED) {
-    if (!fields.has(key) || fields.get(key) === '') throw new ScenarioFormatError(file, 1, `missing header field '# ${key}: ...': expected the header block (name, topic, description, tags) at the top of the file`);
+    if (!fields.has(key) || fields.get(key) === '')
+      throw new ScenarioFormatError(
+        file,
+        1,
+        `missing header field '# ${key}: ...': expected the header block (name, topic, description, tags) at the top of the file`,
+      );
   }
   if (!seenCommand) throw new ScenarioFormatError(file, Math.max(1, lineNo), "no commands: expected a story that starts with 'cluster'");
-  if (expectations === 0) throw new ScenarioFormatError(file, lastLine, "no expected outcome: expected at least one 'check expect=...' or 'expect FACT ...' stanza");
+  if (expectations === 0)
+    throw new ScenarioFormatError(file, lastLine, "no expected outcome: expected at least one 'check expect=...' or 'expect FACT ...' stanza");
   const header: ScenarioHeader = {
     name: fields.get('name') as string,
     topic: fields.get('topic') as string,
@@ -93,12 +105,15 @@ export function parseScenario(text: string, file: string): ParsedScenario {
     tags: (fields.get('tags') ?? '').split(/[\s,]+/).filter((t) => t !== ''),
     see: fields.get('see') ?? '',
   };
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(header.name)) throw new ScenarioFormatError(file, lineFor(text, '# name:'), `name '${header.name}': expected lower-case words joined by '-'`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(header.name))
+    throw new ScenarioFormatError(file, lineFor(text, '# name:'), `name '${header.name}': expected lower-case words joined by '-'`);
   if (file.endsWith('.txt')) {
     const base = basename(file, '.txt');
-    if (header.name !== base) throw new ScenarioFormatError(file, lineFor(text, '# name:'), `name '${header.name}' does not match the file: expected '${base}'`);
+    if (header.name !== base)
+      throw new ScenarioFormatError(file, lineFor(text, '# name:'), `name '${header.name}' does not match the file: expected '${base}'`);
     const dir = basename(dirname(file));
-    if (dir !== '.' && dir !== '' && header.topic !== dir) throw new ScenarioFormatError(file, lineFor(text, '# topic:'), `topic '${header.topic}' does not match the directory: expected '${dir}'`);
+    if (dir !== '.' && dir !== '' && header.topic !== dir)
+      throw new ScenarioFormatError(file, lineFor(text, '# topic:'), `topic '${header.topic}' does not match the directory: expected '${dir}'`);
   }
   return { header, pieces, intro };
 }

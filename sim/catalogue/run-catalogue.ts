@@ -12,8 +12,8 @@ import type { ChalkInstance } from 'chalk';
 import { makeChalk } from '../cli/color.js';
 import { EXIT, UsageError } from '../cli/errors.js';
 import { FileSink } from '../trace/sink.js';
-import { runZabScript, scenarioExitCode, type ScriptResult, type StepResult } from '../scenario/zab-script.js';
-import { ScenarioFormatError } from '../scenario/datadriven.js';
+import { runZabScript, scenarioExitCode, type ScriptResult, type StepResult } from '../script/script.js';
+import { ScenarioFormatError } from '../script/datadriven.js';
 import { BUILTIN_SCENARIOS } from './builtin.js';
 import { findCatalogueScenario, loadCatalogue, parseScenario, type CatalogueEntry } from './catalogue.js';
 import { writeHtmlReport } from '../../reports/html.js';
@@ -81,9 +81,17 @@ export function runCatalogueScenario(entry: CatalogueEntry, options: CatalogueRu
   sink.close({ kind: 'end', errors: result.errors.length });
   const exitCode = scenarioExitCode(result);
   options.onResult?.(result, exitCode, tracePath);
-  if (options.report !== undefined) writeHtmlReport(tracePath, options.report, { description: `${entry.description}\n\n${result.steps.filter((s) => s.narration.length > 0).map((s) => s.narration.join(' ')).join('\n')}` });
+  if (options.report !== undefined)
+    writeHtmlReport(tracePath, options.report, {
+      description: `${entry.description}\n\n${result.steps
+        .filter((s) => s.narration.length > 0)
+        .map((s) => s.narration.join(' '))
+        .join('\n')}`,
+    });
   if (options.json) {
-    write(`${JSON.stringify({ scenario: entry.name, file: entry.file, description: entry.description, expectations: result.expectations, errors: result.errors, verdicts: result.verdicts, steps: result.steps.length, simulatedMs: result.steps.at(-1)?.atMs ?? 0, trace: tracePath, exitCode })}\n`);
+    write(
+      `${JSON.stringify({ scenario: entry.name, file: entry.file, description: entry.description, expectations: result.expectations, errors: result.errors, verdicts: result.verdicts, steps: result.steps.length, simulatedMs: result.steps.at(-1)?.atMs ?? 0, trace: tracePath, exitCode })}\n`,
+    );
     return exitCode;
   }
   out('');
@@ -93,7 +101,12 @@ export function runCatalogueScenario(entry: CatalogueEntry, options: CatalogueRu
   out(c.bold('verdicts'));
   for (const [name, v] of Object.entries(result.verdicts)) out(`  ${name.padEnd(26)} ${v === 'ok' ? c.green('ok') : c.red.bold('VIOLATED')}`);
   out('');
-  if (result.errors.length === 0 && exitCode !== EXIT.ok) out(c.dim(`every expectation held; exit ${exitCode} because the run shows the ${exitCode === EXIT.liveness ? 'liveness failure' : 'safety violation'} the scenario expects`));
+  if (result.errors.length === 0 && exitCode !== EXIT.ok)
+    out(
+      c.dim(
+        `every expectation held; exit ${exitCode} because the run shows the ${exitCode === EXIT.liveness ? 'liveness failure' : 'safety violation'} the scenario expects`,
+      ),
+    );
   out(c.dim(`trace ${tracePath}  exit ${exitCode}`));
   if (options.report !== undefined) out(c.dim(`report ${options.report}`));
   return exitCode;
@@ -103,7 +116,15 @@ function printStep(s: StepResult, c: ChalkInstance, out: (line: string) => void)
   const at = c.dim(`${(s.atMs / 1000).toFixed(3).padStart(8)}s`);
   out(`${at}  ${c.bold(`> ${s.command}`)}`);
   for (const line of s.output) {
-    const styled = /EXPECTATION FAILED|violated|^error:/.test(line) ? c.red.bold(line) : /^ok: /.test(line) ? c.green(line) : /LEADING|active:|elected/.test(line) ? c.yellow(line) : /crash|cut |lost|dropped|LOOKING|expired|killed/.test(line) ? c.red(line) : line;
+    const styled = /EXPECTATION FAILED|violated|^error:/.test(line)
+      ? c.red.bold(line)
+      : /^ok: /.test(line)
+        ? c.green(line)
+        : /LEADING|active:|elected/.test(line)
+          ? c.yellow(line)
+          : /crash|cut |lost|dropped|LOOKING|expired|killed/.test(line)
+            ? c.red(line)
+            : line;
     out(`           ${styled}`);
   }
 }

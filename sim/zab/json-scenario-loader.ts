@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../cli/errors.js';
 import { JsonSyntaxError, parseJson } from '../cli/json.js';
-import { builtinScenario } from '../scenarios/builtin.js';
+import { builtinScenario } from '../catalogue/builtin.js';
 import type { FaultEvent } from './faults.js';
 import type { RunOptions } from './options.js';
 
