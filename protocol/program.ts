@@ -44,8 +44,11 @@ export type Effect<M, W, O> =
   | { readonly type: 'cancelTimer'; readonly timer: string }
   /** A structured fact for checkers and reports (an epoch established, a txn delivered, ...). */
   | { readonly type: 'observe'; readonly what: O }
-  /** A human-readable reason, kept in the trace for teaching. */
-  | { readonly type: 'note'; readonly text: string };
+  /**
+   * A human-readable reason, kept in the trace for teaching. `fact`, when given, says the same in
+   * fields for reports (the scenario renderer); the trace writes only the text.
+   */
+  | { readonly type: 'note'; readonly text: string; readonly fact?: O };
 
 export type Transition<S, M, W, O> = readonly [next: S, effects: readonly Effect<M, W, O>[]];
 

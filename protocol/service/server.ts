@@ -496,7 +496,7 @@ export function onExpireTimer(s: ZabServer, fx: Fx): ZabServer {
   const { tracker, expired } = trackerExpire(started, s.nowUs);
   let next = withService(s, { tracker });
   for (const id of expired) {
-    fx.note(`session 0x${id.toString(16)} expired`);
+    fx.note(`session 0x${id.toString(16)} expired`, { kind: 'sessionExpired', session: id });
     const env: ZkEnvelope = { zk: true, sessionId: id, authIds: [], request: { type: 'closeSession' } };
     next = submitWrite(next, { server: s.id, client: ENV, xid: 0 }, env, fx);
     if (next.role !== 'LEADING') return next;

@@ -55,7 +55,11 @@ export type ZabObservation =
   /** A ZooKeeper client's session state changed (CONNECTED, DISCONNECTED, EXPIRED, CLOSED, AUTH_FAILED). */
   | { readonly kind: 'session'; readonly client: NodeId; readonly session: number; readonly server: NodeId; readonly state: string }
   /** A recipe's claim (lock acquired/released, leader elected, ...), for recipe checkers. */
-  | { readonly kind: 'recipe'; readonly client: NodeId; readonly session: number; readonly recipe: string; readonly event: string; readonly detail: unknown };
+  | { readonly kind: 'recipe'; readonly client: NodeId; readonly session: number; readonly recipe: string; readonly event: string; readonly detail: unknown }
+  /** On a note only (its `fact`, not traced): this server leaves role `from` for LOOKING, and why. */
+  | { readonly kind: 'leftRole'; readonly from: string; readonly reason: string }
+  /** On a note only (its `fact`, not traced): the leader's session tracker expired `session`. */
+  | { readonly kind: 'sessionExpired'; readonly session: number };
 
 export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
 
@@ -86,7 +90,8 @@ export class Fx {
   observe(what: ZabObservation): void {
     this.list.push({ type: 'observe', what });
   }
-  note(text: string): void {
-    this.list.push({ type: 'note', text });
+  /** A note for the trace; `fact` is the same in fields, for reports (never traced). */
+  note(text: string, fact?: ZabObservation): void {
+    this.list.push(fact === undefined ? { type: 'note', text } : { type: 'note', text, fact });
   }
 }

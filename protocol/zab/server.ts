@@ -206,7 +206,7 @@ function settle(s: ZabServer, fx: Fx): ZabServer {
  * from the log (ZK-2845 fix), and start a new election round.
  */
 export function becomeLooking(s: ZabServer, reason: string, fx: Fx): ZabServer {
-  fx.note(`${s.role} -> LOOKING: ${reason}`);
+  fx.note(`${s.role} -> LOOKING: ${reason}`, { kind: 'leftRole', from: s.role, reason });
   let next = closeAllClients(s, `server left ${s.role}`, fx);
   if (s.role === 'LEADING') {
     for (const h of leaderOf(s).handlers) if (h !== undefined) fx.send(h.sid, { type: 'DISCONNECT' });

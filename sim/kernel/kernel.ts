@@ -91,6 +91,8 @@ export interface KernelObserver {
   sent?(from: NodeId, to: NodeId, msg: unknown, nowUs: Micros): void;
   /** A node wrote to its disk: buffered (`sync` false, durable at the next fsync) or synchronously. */
   persisted?(node: NodeId, write: unknown, sync: boolean, nowUs: Micros): void;
+  /** A node wrote a note that carries a structured fact (the trace keeps only the note's text). */
+  noted?(node: NodeId, fact: unknown, nowUs: Micros): void;
 }
 
 /**
@@ -125,6 +127,7 @@ export class Kernel {
   private readonly deliverObservers: KernelObserver[] = [];
   private readonly stepObservers: KernelObserver[] = [];
   private readonly observeObservers: KernelObserver[] = [];
+  private readonly noteObservers: KernelObserver[] = [];
   private tape: DecisionTape | null = null;
   private stopRequested: string | null = null;
   private readonly windows: LinkFaultWindow[];
@@ -178,6 +181,7 @@ export class Kernel {
     if (observer.delivered !== undefined) this.deliverObservers.push(observer);
     if (observer.stepped !== undefined) this.stepObservers.push(observer);
     if (observer.observe !== undefined) this.observeObservers.push(observer);
+    if (observer.noted !== undefined) this.noteObservers.push(observer);
   }
 
   /** Replay by meaning: take random decisions from (and record them on) a keyed tape. */
@@ -550,6 +554,7 @@ export class Kernel {
           break;
         case 'note':
           if (tracing) this.trace.line({ t: this.nowUs, k: 'note', node: node.id, text: effect.text });
+          if (effect.fact !== undefined && this.noteObservers.length > 0) for (const o of this.noteObservers) o.noted!(node.id, effect.fact, this.nowUs);
           break;
         default: {
           const never: never = effect;

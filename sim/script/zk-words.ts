@@ -1,6 +1,6 @@
 // How the scenario language names ZooKeeper things: client commands parsed from scenario words
 // (`create c1 /a data=x mode=ephemeral`), completions, watch events and recipe claims printed as one
-// compact line each. Pure functions; the interpreter is zab-script.ts.
+// compact line each. Pure functions; the verbs that use them are in verbs/.
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
 import { OPEN_ACL_UNSAFE, type CreateMode } from '../../protocol/tree/index.js';
 import type { ZkResponse } from '../../protocol/service/types.js';
