@@ -1,0 +1,107 @@
+// The simulated disks. A write is buffered by the OS (`persist`) and durable only once an fsync
+// that covers it completes; `persistSync` writes and syncs at once. A crash loses the buffer unless
+// the disk options keep unsynced writes. Fsyncs run as ZooKeeper's SyncThread runs them
+// (SyncRequestProcessor.run): one at a time, in request order, with group commit.
+import type { Micros } from '../../protocol/program.js';
+import type { DiskOptions } from '../options.js';
+import type { Rng } from '../rng.js';
+import type { DecisionTape } from './decision-tape.js';
+
+/** What a disk needs of a node's program: how one durable write changes the image (NodeProgram.applyWrite). */
+export interface WriteApplier {
+  applyWrite(image: any, write: any): unknown;
+}
+
+/** One node's disk: the durable image, the OS buffer, and the SyncThread's last planned fsync. */
+export class NodeDisk {
+  /** What survives a crash. */
+  image: unknown;
+  /** Buffered writes not yet fsynced; `flushedCount` writes were flushed before index 0. */
+  pending: unknown[];
+  flushedCount: number;
+  /** The start and end of the last fsync planned. One runs at a time; ends are strictly ordered. */
+  syncStartUs: Micros;
+  syncEndUs: Micros;
+
+  constructor(image: unknown) {
+    this.image = image;
+    this.pending = [];
+    this.flushedCount = 0;
+    this.syncStartUs = 0;
+    this.syncEndUs = 0;
+  }
+
+  /** The absolute index just past the last buffered write: an fsync requested now covers up to it. */
+  get writeMark(): number {
+    return this.flushedCount + this.pending.length;
+  }
+
+  /** Makes buffered writes durable up to the absolute write index `mark`. Returns how many. */
+  flush(program: WriteApplier, mark: number): number {
+    const count = Math.min(mark - this.flushedCount, this.pending.length);
+    if (count <= 0) return 0;
+    let image = this.image;
+    for (let i = 0; i < count; i++) image = program.applyWrite(image, this.pending[i]);
+    this.image = image;
+    this.pending = count === this.pending.length ? [] : this.pending.slice(count);
+    this.flushedCount += count;
+    return count;
+  }
+
+  /** The process died: the buffer is kept (made durable) only if `keep`; no fsync is planned any more. */
+  crash(program: WriteApplier, keep: boolean): void {
+    if (keep) this.flush(program, this.writeMark);
+    this.pending = [];
+    this.flushedCount = 0;
+    this.syncStartUs = 0;
+    this.syncEndUs = 0;
+  }
+}
+
+/** Fsync timing for every disk: durations from the disk stream (or a decision tape). */
+export class Disks {
+  tape: DecisionTape | null = null;
+  private readonly options: DiskOptions;
+  private readonly rng: Rng;
+
+  constructor(options: DiskOptions, rng: Rng) {
+    this.options = options;
+    this.rng = rng;
+  }
+
+  /**
+   * When an fsync requested at `nowUs` completes. The SyncThread (SyncRequestProcessor.run) runs
+   * one fsync at a time. A request that comes while an fsync runs waits for the next one, which
+   * starts when that one ends and covers every write queued by then (group commit); requests that
+   * come before it starts join it. Completions, and so a learner's ACKs and the leader's self-ACKs,
+   * stay in log order.
+   */
+  fsyncDoneAt(disk: NodeDisk, node: number, nowUs: Micros): Micros {
+    let atUs: number;
+    if (nowUs >= disk.syncEndUs) {
+      atUs = nowUs + this.fsyncDuration(node);
+      disk.syncStartUs = nowUs;
+      disk.syncEndUs = atUs;
+    } else if (nowUs < disk.syncStartUs) {
+      atUs = disk.syncEndUs;
+    } else {
+      atUs = disk.syncEndUs + this.fsyncDuration(node);
+      disk.syncStartUs = disk.syncEndUs;
+      disk.syncEndUs = atUs;
+    }
+    return atUs;
+  }
+
+  /** Test-only: one extra draw from the disk stream. */
+  perturb(): void {
+    this.rng.next();
+  }
+
+  /** How long one fsync takes, from the disk stream. No closure unless a tape is set. */
+  private fsyncDuration(node: number): number {
+    const d = this.options;
+    return this.tape === null
+      ? this.rng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs)
+      : this.tape.decide(`${node} fsync`, () => this.rng.intInclusive(d.fsyncMinUs, d.fsyncMaxUs));
+  }
+}
