@@ -7,7 +7,7 @@ import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js
 import { PERMS, type Acl, type CreateMode, type ErrorCode, type OpResult as TreeOpResult, type WriteOp } from '../../protocol/tree/index.js';
 import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 import { HistoryRecorder, type HistoryAdapter } from '../history/recorder.js';
-import type { Observed } from './run.js';
+import type { Observed } from './observed.js';
 
 const MODES: Record<CreateMode, ZkCreateMode> = {
   PERSISTENT: 'persistent',

@@ -2,7 +2,7 @@
 // for locks and leader election, at-most-once for queues, monotonic configuration reads, barriers
 // that nobody passes early.
 import type { NodeId } from '../../protocol/program.js';
-import type { Observed } from './run.js';
+import type { Observed } from './observed.js';
 
 export interface ClaimViolation {
   readonly atUs: number;

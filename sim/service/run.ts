@@ -25,6 +25,7 @@ import type { ZkHistory } from '../history/types.js';
 import { txnAt } from '../../protocol/zab/history.js';
 import type { Txn as TreeTxn } from '../../protocol/tree/types.js';
 import { zkHistoryAdapter } from './history.js';
+import type { Observed } from './observed.js';
 import { baseRunOptions, zabConfigOf } from '../zab/options.js';
 import type { ZabConfig } from '../../protocol/zab/config.js';
 
@@ -63,11 +64,7 @@ export function serviceOptions(seed: string, patch: Partial<ServiceOptions> = {}
   };
 }
 
-export interface Observed {
-  readonly atUs: number;
-  readonly node: NodeId;
-  readonly what: ZabObservation;
-}
+export type { Observed } from './observed.js';
 
 export type ClientProgramFactory = (
   servers: readonly NodeId[],
