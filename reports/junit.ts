@@ -1,4 +1,4 @@
-// JUnit XML for CI (ecosystem.md §9.3): a run becomes one testcase per checker, a narrated scenario
+// JUnit XML for CI (the schema Jenkins and GitHub's test reporters read): a run becomes one testcase per checker, a narrated scenario
 // one testcase, a fuzz campaign one testcase per seed, `zabsim check` one testcase per history
 // file. Times are in seconds. Several violations of one testcase merge into one <failure>, since
 // some consumers keep only the first.

@@ -22,7 +22,7 @@ export interface ScenarioHeader {
   readonly topic: string;
   readonly description: string;
   readonly tags: readonly string[];
-  /** `# see: ...`: where the story comes from (a seed note, a JIRA, zab-reference §). */
+  /** `# see: ...`: where the story comes from (a seed note, a JIRA, a capsule). */
   readonly see: string;
 }
 

@@ -1,8 +1,9 @@
 // The crash-recovery nemesis: a correlated burst of crashes and restarts aimed at a protocol point,
 // drawn for a modest share of cases. The independent families of arbitraries.ts rarely line up the
-// several faults that recovery bugs need (zab-reference §7.9, §7.13, §7.15: a server that lags, a
-// new election, a crash between a follower's epoch write or NEWLEADER ack and its log becoming
-// durable, then a restart so that what reached its disk decides an election), and the faults drawn
+// several faults that recovery bugs need (ZOOKEEPER-3911, -4643 and -4712, planted as mutants in
+// protocol/zab/config.ts: a server that lags, a new election, a crash between a follower's epoch
+// write or NEWLEADER ack and its log becoming durable, then a restart so that what reached its
+// disk decides an election), and the faults drawn
 // around them tend to undo what a burst set up. A case with a burst therefore keeps its random
 // faults only before the burst (timed ones; the burst brings its own triggers), and the burst:
 //   0. starts from a settled cluster: heal, resume, restart what is down;

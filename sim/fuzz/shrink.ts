@@ -1,4 +1,4 @@
-// Shrinking a failing case (simulation-anchors §5 idea 2): delta debugging over the fault plan and
+// Shrinking a failing case: delta debugging over the fault plan and
 // the workload, then weakening each fault (crash → pause → loss window → delay window), then fewer
 // observers, servers and clients. A candidate is kept only if it still fails the SAME checker.
 // Candidates run with the original decision tape, so removing one fault does not reshuffle every

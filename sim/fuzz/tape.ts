@@ -1,5 +1,6 @@
-// The decision tape behind replay by meaning (simulation-anchors §5 idea 1). Each random decision
-// of a run is stored under a key that says what it decided, numbered by occurrence:
+// The decision tape behind replay by meaning (a capsule replays a failure's decisions, not its
+// stream positions). Each random decision of a run is stored under a key that says what it
+// decided, numbered by occurrence:
 //   "1>2 PROPOSAL 0x100000003"        latency of that message on link 1→2 (its 1st send)
 //   "1>2 PROPOSAL 0x100000003 loss"   whether a loss window dropped it
 //   "2 timer election"                duration of server 2's election timer (its n-th setting)

@@ -1,7 +1,7 @@
-// Trace-level Zab invariants (zab-reference §6), checked as the run goes, from what servers
-// observe and what the network delivers. Committed txns are compared by history index: the txn a
-// server commits at index i must be the one every other server committed at i. Each check is O(1)
-// or O(log n) per event, never a walk over the history.
+// Trace-level Zab invariants (the Zab paper's and the TLA+ specs'; listed in README.md), checked
+// as the run goes, from what servers observe and what the network delivers. Committed txns are
+// compared by history index: the txn a server commits at index i must be the one every other
+// server committed at i. Each check is O(1) or O(log n) per event, never a walk over the history.
 import type { NodeId } from '../../protocol/program.js';
 import type { KernelObserver } from '../kernel/kernel.js';
 import { isQuorum, type ZabConfig } from '../../protocol/zab/config.js';
@@ -388,7 +388,7 @@ export class ZabChecker implements KernelObserver {
   /**
    * Quorum commit: the leader commits only what a voter quorum holds durably. An ACK counts only
    * while its sender's disk still holds the txn (a TRUNC after the ACK takes it back), and the
-   * leader counts itself once its own disk holds it (zab-reference §6.4, ack-implies-durable).
+   * leader counts itself once its own disk holds it: an ACK, the leader's own included, implies the txn is durable.
    */
   private checkQuorumCommit(leader: NodeId, zxid: Zxid): void {
     const scratch = this.acked;

@@ -1,6 +1,7 @@
 // Every error code the tree and request preparation can raise, each at the point where ZooKeeper
-// 3.8 raises it, and the check order between them (first failing check wins, §5.8). A failed write
-// still becomes a committed error txn that consumes its zxid.
+// 3.8 raises it, and the check order between them (first failing check wins, as in
+// PrepRequestProcessor.pRequest2Txn; protocol/service/zk-sm.ts). A failed write still becomes a
+// committed error txn that consumes its zxid.
 import { describe, expect, test } from 'vitest';
 import {
   CREATOR_ALL_ACL,
