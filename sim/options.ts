@@ -39,7 +39,7 @@ export interface NetworkOptions {
 }
 
 export interface DiskOptions {
-  /** How long one fsync takes, drawn per fsync (one runs at a time per node: see the kernel). */
+  /** How long one fsync takes, drawn per fsync (one runs at a time per node: sim/kernel/disks.ts). */
   readonly fsyncMinUs: number;
   readonly fsyncMaxUs: number;
   /** Whether writes that were not yet fsynced survive a crash (an OS that flushed them anyway). */
