@@ -10,8 +10,6 @@ import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
 import type { QuorumPacket, ZabMessage } from './messages.js';
-import { afterApply } from './clients.js';
-import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
 import {
   copyLeader,
   copyServer,
@@ -28,8 +26,6 @@ import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
-
-export type LeaderServer = ZabServer & { readonly leader: LeaderState };
 
 export function leaderOf(s: ZabServer): LeaderState {
   if (!(s.leader !== null)) assert(false, `server ${s.id} has no leader state`);
@@ -116,14 +112,11 @@ export function onLearnerPacket(s: ZabServer, from: NodeId, conn: number, msg: Q
     case 'ACK':
       return onAck(s, fresh, msg.zxid, fx);
     case 'PING':
-      return onPingTouches(s, msg.touches);
-    case 'REVALIDATE':
-      if (s.phase !== 'BROADCAST') return s;
-      return onRevalidateRequest(s, from, msg.client, msg.sessionId, msg.timeoutMs, fx);
+      return s.app.onPingPayload(s, msg.touches);
     case 'REQUEST':
-      if (isZkSyncMarker(msg.op)) return s.phase === 'BROADCAST' ? onSyncRequest(s, from, msg.client, msg.xid, fx) : s;
       return onForwardedRequest(s, from, msg.client, msg.xid, msg.op, fx);
     default:
+      if (s.app.quorumPackets.has(msg.type)) return s.app.onLearnerPacket(s, from, msg, fx);
       fx.note(`ignore ${msg.type} from learner ${from}: a leader never receives it`);
       fx.observe({ kind: 'anomaly', flag: 'messageIllegal', detail: `leader got ${msg.type} from ${from}` });
       return s;
@@ -323,7 +316,7 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
   let next: ZabServer = applyTo(s, count, null);
   next = patchServer(next, { phase: 'BROADCAST', committed: count, lastProcessedZxid: epochZxid });
   next = withLeader(next, { lastCommitted: epochZxid, lastProposed: epochZxid, prepState: smPrepInit(next.sm, next.state) });
-  next = leaderActivateSessions(next, fx);
+  next = next.app.onActivate(next, fx);
   next = updateElectionVote(next, l.epoch);
   fx.observe({ kind: 'activated', epoch: l.epoch, lastZxid: lastLoggedZxid(next), count });
   fx.observe({ kind: 'committedTo', zxid: lastLoggedZxid(next), count });
@@ -357,7 +350,16 @@ export function submitWrite(s: ZabServer, origin: Origin, op: unknown, fx: Fx): 
   return propose(s, origin, op, fx);
 }
 
+/** A client request on the leader's own connection (the caller checked that it serves). */
+export function leaderRequest(s: ZabServer, client: NodeId, xid: number, op: unknown, fx: Fx): ZabServer {
+  const kept = s.app.leaderRequest(s, s.id, client, xid, op, fx);
+  if (kept !== null) return kept;
+  return submitWrite(s, { server: s.id, client, xid }, op, fx);
+}
+
 function onForwardedRequest(s: ZabServer, from: NodeId, client: NodeId, xid: number, op: unknown, fx: Fx): ZabServer {
+  const kept = s.app.leaderRequest(s, from, client, xid, op, fx);
+  if (kept !== null) return kept;
   if (s.phase !== 'BROADCAST') {
     fx.note(`ignore REQUEST from ${from}: leader not active`);
     return s;
@@ -378,7 +380,7 @@ function drainQueued(s: ZabServer, fx: Fx): ZabServer {
 
 /** Leader.propose: zxid, speculative apply, log + fsync, PROPOSAL to forwarding participants. */
 function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
-  ({ server: s, op } = leaderBeforePrep(s, origin, op));
+  ({ server: s, op } = s.app.beforePrep(s, origin, op));
   const l = leaderOf(s);
   const counter = counterOf(l.lastProposed) + 1;
   if (counter >= COUNTER_ROLLOVER) {
@@ -493,7 +495,7 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   committed.committed = index + 1;
   committed.lastProcessedZxid = txn.zxid;
   committed.leader = leader;
-  const next = afterApply(committed, txn, applied.result, fx);
+  const next = committed.app.afterApply(committed, txn, applied.result, fx);
   return drainQueued(next, fx);
 }
 

@@ -10,8 +10,6 @@ import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
-import { afterApply } from './clients.js';
-import { onRevalidateReply, onSyncReply, takeTouches } from '../service/server.js';
 import { copyLearner, copyServer, patchLearner, patchServer, takeBatch, type LearnerState, type ZabServer } from './state.js';
 import { queueEmpty, queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
@@ -151,10 +149,10 @@ function processPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   if (msg.type === 'PING') {
     if (l.stage !== 'BROADCAST' && l.stage !== 'NEWLEADER_DONE') return s;
-    const taken = takeTouches(s);
+    const taken = s.app.takePingPayload(s);
     fx.send(
       l.leader,
-      taken.touches.length === 0 ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.touches },
+      taken.payload === undefined ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.payload },
     );
     return taken.server;
   }
@@ -323,7 +321,7 @@ function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState |
   if (fx === null) return next;
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
   next.committed = index + 1;
-  return afterApply(next, txn, applied.result, fx);
+  return next.app.afterApply(next, txn, applied.result, fx);
 }
 
 function nextToken(s: ZabServer): [ZabServer, number] {
@@ -511,10 +509,6 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
     case 'COMMIT':
       if (l.observer) return s;
       return onCommit(s, msg.zxid, fx);
-    case 'REVALIDATE':
-      return msg.valid === null ? s : onRevalidateReply(s, msg.client, msg.sessionId, msg.valid, fx);
-    case 'SYNC':
-      return onSyncReply(s, msg.client, msg.xid, fx);
     case 'INFORM':
       if (!l.observer) {
         fx.note('follower ignores INFORM');
@@ -522,6 +516,7 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
       }
       return onInform(s, msg.txn, fx);
     default:
+      if (s.app.quorumPackets.has(msg.type)) return s.app.onLeaderPacket(s, msg, fx);
       fx.note(`ignore ${msg.type} in broadcast`);
       return s;
   }

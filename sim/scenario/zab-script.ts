@@ -11,10 +11,12 @@ import { defaultZabConfig, type Mutant, type SyncPersistence, type ZabConfig } f
 import type { ZabDisk, ZabWrite } from '../../protocol/zab/disk.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import { historyBase, historyCount, lastLoggedZxid, txnAt } from '../../protocol/zab/history.js';
-import { kvStateMachine, type KvBody, type KvOp, type KvState } from '../../protocol/zab/kv-sm.js';
+import { kvStateMachine, type KvBody, type KvOp, type KvState } from '../../protocol/kv/state-machine.js';
 import { mapGet } from '../../protocol/tree/hamt.js';
-import { describeMessage, type ZabMessage } from '../../protocol/zab/messages.js';
-import { zabServerProgram } from '../../protocol/zab/server.js';
+import type { ZabMessage } from '../../protocol/zab/messages.js';
+import { describeNodeMessage as describeMessage } from '../../protocol/node/describe.js';
+import { kvServerProgram } from '../../protocol/node/kv-node.js';
+import { zookeeperServerProgram } from '../../protocol/node/zookeeper-node.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { Txn } from '../../protocol/zab/txn.js';
 import { pvecGet } from '../../protocol/pvec.js';
@@ -29,7 +31,6 @@ import { defaultZkClientConfig, zkClientProgram, type ZkClientConfig, type ZkCom
 import { recipeProgram, type Recipe } from '../../protocol/client/recipes/host.js';
 import { lockRecipe } from '../../protocol/client/recipes/lock.js';
 import { groupRecipe } from '../../protocol/client/recipes/group.js';
-import { zkStateMachine } from '../../protocol/service/zk-sm.js';
 import { ephemeralsOf, getNode, type DataTree } from '../../protocol/tree/index.js';
 import { TriggerWatch } from '../fuzz/triggers.js';
 import { AssertionError } from '../../protocol/assert.js';
@@ -303,7 +304,7 @@ export class ZabScript {
     this.kernel = kernel;
     this.config = config;
     this.servers = [...voters, ...observers];
-    const base = zabServerProgram(config, this.zk ? zkStateMachine() : kvStateMachine);
+    const base = this.zk ? zookeeperServerProgram(config) : kvServerProgram(config);
     const program: ServerProgram = { ...base, step: (s, e) => this.filterDrops(base.step(s, e)) };
     for (const id of this.servers) kernel.addNode(id, program);
     this.checker = new ZabChecker(
