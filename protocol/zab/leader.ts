@@ -23,6 +23,7 @@ import {
   type ZabServer,
 } from './state.js';
 import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
+import { syncFollower } from './sync-follower.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
@@ -176,7 +177,7 @@ function onAckEpoch(s: ZabServer, h: LearnerHandler, lastZxid: Zxid, currentEpoc
     if (!isQuorum(s.config, leaderOf(s).electing)) return s;
     return establish(s, fx);
   }
-  return syncLearner(s, leaderOf(s).handlers[h.sid] as LearnerHandler, fx);
+  return sendSync(s, leaderOf(s).handlers[h.sid] as LearnerHandler, fx);
 }
 
 /** waitForEpochAck returned: write currentEpoch, then sync every learner that acked. */
@@ -188,83 +189,41 @@ function establish(s: ZabServer, fx: Fx): ZabServer {
   fx.note(`epoch ${epoch} established by {${leaderOf(s).electing.join(',')}}; synchronizing learners`);
   let next: ZabServer = patchServer(s, { currentEpoch: epoch, phase: 'SYNCHRONIZATION' });
   for (const h of leaderOf(next).handlers) {
-    if (h !== undefined && h.stage === 'WAIT_QUORUM') next = syncLearner(next, h, fx);
+    if (h !== undefined && h.stage === 'WAIT_QUORUM') next = sendSync(next, h, fx);
   }
   return maybeActivate(next, fx);
 }
 
 /**
- * LearnerHandler.syncFollower + startForwarding + NEWLEADER. Packets go out in the order a syncing
- * learner sees them (zab-reference §3.4).
+ * LearnerHandler.syncFollower's packets, then startForwarding and NEWLEADER, in the order a syncing
+ * learner reads them (sync-follower.ts decides which; LearnerHandler.run sends them in this order).
  */
-function syncLearner(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
+function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  const peer = h.lastZxid;
   const base = historyBase(s);
   const committedEnd = s.phase === 'BROADCAST' ? s.committed : s.applied;
   const windowStart = Math.max(base, committedEnd - s.config.commitLogCount);
-  const minCommitted = committedEnd > windowStart ? (txnAt(s, windowStart) as Txn).zxid : s.lastProcessedZxid;
-  const maxCommitted = committedEnd > windowStart ? (txnAt(s, committedEnd - 1) as Txn).zxid : s.lastProcessedZxid;
-  const peerNewEpoch = counterOf(peer) === 0;
-  let sendFrom = -1; // history index of the first committed txn to send as PROPOSAL+COMMIT
-  let forwardFrom: Zxid;
-  let mode: 'DIFF' | 'TRUNC' | 'SNAP';
-  let packetZxid: Zxid;
-  if (peer === s.lastProcessedZxid) {
-    mode = 'DIFF';
-    packetZxid = peer;
-    forwardFrom = peer;
-  } else if (peer > maxCommitted && !peerNewEpoch) {
-    mode = 'TRUNC';
-    packetZxid = maxCommitted;
-    forwardFrom = maxCommitted;
-  } else if (minCommitted <= peer && peer <= maxCommitted) {
-    // queueCommittedProposals: find the first committed proposal at or after the peer's last zxid.
-    let i = windowStart;
-    let prev: Zxid = i > base ? (txnAt(s, i - 1) as Txn).zxid : minCommitted;
-    while (i < committedEnd && (txnAt(s, i) as Txn).zxid < peer) {
-      prev = (txnAt(s, i) as Txn).zxid;
-      i++;
-    }
-    const at = (txnAt(s, i) as Txn).zxid;
-    forwardFrom = maxCommitted;
-    if (at === peer) {
-      mode = 'DIFF';
-      packetZxid = maxCommitted;
-      sendFrom = i + 1;
-    } else if (peerNewEpoch) {
-      mode = 'DIFF';
-      packetZxid = maxCommitted;
-      sendFrom = i;
-    } else if (hasMutant(s.config, 'ZK-1154')) {
-      // Pre-2011: the learner holds a txn we lack, yet gets a DIFF without any truncation.
-      mode = 'DIFF';
-      packetZxid = maxCommitted;
-      sendFrom = i;
-    } else if (epochOf(at) !== epochOf(peer)) {
-      mode = 'SNAP';
-      packetZxid = s.lastProcessedZxid;
-    } else {
-      mode = 'TRUNC';
-      packetZxid = prev;
-      sendFrom = i;
-    }
-    if (mode === 'SNAP') forwardFrom = s.lastProcessedZxid;
-  } else {
-    mode = 'SNAP';
-    packetZxid = s.lastProcessedZxid;
-    forwardFrom = s.lastProcessedZxid;
-  }
-  fx.observe({ kind: 'sync', mode, learner: h.sid, peerLastZxid: peer, zxid: packetZxid });
+  const d = syncFollower({
+    peerLastZxid: h.lastZxid,
+    lastProcessedZxid: s.lastProcessedZxid,
+    base,
+    windowStart,
+    committedEnd,
+    zxidAt: (i) => (txnAt(s, i) as Txn).zxid,
+    diffWithoutTrunc: hasMutant(s.config, 'ZK-1154'),
+  });
+  const mode = d.mode;
+  const packetZxid = d.packetZxid;
+  fx.observe({ kind: 'sync', mode, learner: h.sid, peerLastZxid: h.lastZxid, zxid: packetZxid });
   fx.note(
-    `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(peer)}, committed window ${formatZxid(minCommitted)}..${formatZxid(maxCommitted)})`,
+    `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(h.lastZxid)}, committed window ${formatZxid(d.minCommitted)}..${formatZxid(d.maxCommitted)})`,
   );
   if (mode === 'SNAP') {
     fx.send(h.sid, { type: 'SNAP', zxid: packetZxid, snapshot: { zxid: packetZxid, count: committedEnd, state: committedState(s) } });
   } else {
     fx.send(h.sid, { type: mode, zxid: packetZxid });
-    if (sendFrom >= 0) {
-      for (let i = sendFrom; i < committedEnd; i++) {
+    if (d.sendFrom >= 0) {
+      for (let i = d.sendFrom; i < committedEnd; i++) {
         const txn = txnAt(s, i) as Txn;
         fx.send(h.sid, { type: 'PROPOSAL', txn });
         fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
@@ -273,7 +232,7 @@ function syncLearner(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   }
   // startForwarding: outstanding proposals after what the learner now has (participants only).
   if (!h.observer || hasMutant(s.config, 'count-observer-acks')) {
-    for (const o of l.outstanding) if (o.txn.zxid > forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
+    for (const o of l.outstanding) if (o.txn.zxid > d.forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
   }
   fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
   return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', forwarding: true }), h.sid);

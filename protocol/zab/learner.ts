@@ -4,7 +4,8 @@ import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { pvecEmpty, pvecPush, pvecTake } from '../pvec.js';
 import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
-import { hasMutant, type SyncPersistence } from './config.js';
+import { hasMutant } from './config.js';
+import { persistenceOrderOf, syncPersistenceOf, type NewLeaderStep } from './persistence-orders.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
@@ -30,16 +31,6 @@ function withLearner(s: ZabServer, patch: Partial<LearnerState>): ZabServer {
 function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {
   fx.note(`leaving ${s.role}: ${reason}`);
   return withLearner(s, { shutdown: reason });
-}
-
-/** The effective persistence order: a bug-zoo mutant may force a historical one. */
-export function syncPersistenceOf(s: ZabServer): SyncPersistence {
-  const c = s.config;
-  if (hasMutant(c, 'ZK-3911')) return 'logAfterUptodate';
-  if (hasMutant(c, 'ZK-4646') || hasMutant(c, 'ZK-4685')) return 'asyncLogBeforeAck';
-  if (hasMutant(c, 'ZK-4643')) return 'epochBeforeTxns';
-  if (hasMutant(c, 'ZK-4394')) return 'fsyncThenEpochThenAck';
-  return c.syncPersistence;
 }
 
 /** Follower.followLeader / Observer.observeLeader: connect and register (FOLLOWERINFO). */
@@ -342,60 +333,60 @@ function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     const superseded = Math.max(lastZxidOf(s.log), l.preSnap === null ? 0 : lastZxidOf(l.preSnap.log));
     s = withLearner(patchServer(s, { snapshot, log: pvecEmpty(), oldLogTop: Math.max(s.oldLogTop, superseded) }), { preSnap: null });
   }
-  const mode = syncPersistenceOf(s);
-  fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${mode}`);
-  switch (mode) {
-    case 'committedOnlyThenEpochThenAck': {
-      s = logCommittedSyncTxns(s, fx);
-      return blockOnFsync(s, fx);
-    }
-    case 'fsyncThenEpochThenAck': {
+  const order = persistenceOrderOf(s.config);
+  fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${order.name}`);
+  for (const step of order.atNewLeader) s = runNewLeaderStep(s, step, fx);
+  return s;
+}
+
+/** One step of a persistence order (persistence-orders.ts), in Learner.syncWithLeader's words. */
+function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer {
+  switch (step) {
+    case 'writeEpoch':
+      return writeEpoch(s, fx);
+    case 'logCommitted':
+      return logCommittedSyncTxns(s, fx);
+    case 'logPending': {
       // 3.9.2: every pending proposal is logged and dropped from packetsNotLogged (the ZK-4394 bug).
-      s = logCommittedSyncTxns(s, fx);
       for (const txn of learnerOf(s).packetsNotLogged) s = logTxn(s, txn, fx);
-      s = withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, learnerOf(s).packetsNotLogged), packetsNotLogged: [] });
-      return blockOnFsync(s, fx);
+      return withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, learnerOf(s).packetsNotLogged), packetsNotLogged: [] });
     }
-    case 'epochBeforeTxns': {
-      // ZK-4643: currentEpoch is durable before the txns it vouches for.
-      s = writeEpoch(s, fx);
-      s = logCommittedSyncTxns(s, fx);
+    case 'logAllAsync':
+      return logAllAsync(s, fx);
+    case 'waitFsync':
       return blockOnFsync(s, fx);
-    }
-    case 'asyncLogBeforeAck': {
-      // ZK-3911 fix, 2020: epoch, hand every txn to the SyncThread, ACK without waiting for it.
-      s = writeEpoch(s, fx);
-      const txns = learnerOf(s).packetsNotLogged;
-      for (const txn of txns) s = logTxn(s, txn, fx);
-      let token: number;
-      [s, token] = nextToken(s);
-      fx.fsync(token);
-      const committed = new Set(learnerOf(s).packetsCommitted);
-      s = withLearner(s, {
-        packetsNotLogged: [],
-        pendingTxns: queueOf(txns),
-        ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }),
-      });
-      // Committed sync txns are applied now; the rest wait for their COMMIT.
-      let next = s;
-      for (let head = queuePeek(learnerOf(next).pendingTxns); head !== undefined && committed.has(head.zxid); head = queuePeek(learnerOf(next).pendingTxns)) {
-        next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
-      }
-      next = withLearner(next, { packetsCommitted: [] });
+    case 'ack':
+      return ackNewLeader(s, fx);
+    case 'ackFromQuorumPeerThread':
       if (hasMutant(s.config, 'ZK-4685')) {
         // The QuorumPeer thread writes the NEWLEADER ack after some scheduling delay: the
         // SyncThread's proposal acks can overtake it.
         fx.timer('newLeaderAck', 0, s.config.tickTimeMs * MS * 0.01);
-        return withLearner(next, { stage: 'NEWLEADER_DONE', newLeaderAckPending: true });
+        return withLearner(s, { stage: 'NEWLEADER_DONE', newLeaderAckPending: true });
       }
-      return ackNewLeader(next, fx);
-    }
-    case 'logAfterUptodate': {
-      // ZK-2678: ACK at once; the sync txns reach the log only after UPTODATE.
-      s = writeEpoch(s, fx);
       return ackNewLeader(s, fx);
-    }
   }
+}
+
+/** ZK-3911 fix, 2020: hand every sync txn to the SyncThread and go on without waiting for it; committed ones are applied now. */
+function logAllAsync(s: ZabServer, fx: Fx): ZabServer {
+  const txns = learnerOf(s).packetsNotLogged;
+  for (const txn of txns) s = logTxn(s, txn, fx);
+  let token: number;
+  [s, token] = nextToken(s);
+  fx.fsync(token);
+  const committed = new Set(learnerOf(s).packetsCommitted);
+  s = withLearner(s, {
+    packetsNotLogged: [],
+    pendingTxns: queueOf(txns),
+    ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }),
+  });
+  // Committed sync txns are applied now; the rest wait for their COMMIT.
+  let next = s;
+  for (let head = queuePeek(learnerOf(next).pendingTxns); head !== undefined && committed.has(head.zxid); head = queuePeek(learnerOf(next).pendingTxns)) {
+    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
+  }
+  return withLearner(next, { packetsCommitted: [] });
 }
 
 /** Master: the committed sync txns go to the log and the tree, in order. */
@@ -439,9 +430,8 @@ function ackNewLeader(s: ZabServer, fx: Fx): ZabServer {
 
 /** The fsync the QuorumPeer thread waited for at NEWLEADER finished. */
 function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
-  const mode = syncPersistenceOf(s);
-  if (mode !== 'epochBeforeTxns') s = writeEpoch(s, fx);
-  s = ackNewLeader(withLearner(s, { blockedOn: null }), fx);
+  s = withLearner(s, { blockedOn: null });
+  for (const step of persistenceOrderOf(s.config).afterFsync) s = step === 'writeEpoch' ? writeEpoch(s, fx) : ackNewLeader(s, fx);
   // Packets that arrived while we were blocked, in order.
   const backlog = learnerOf(s).backlog;
   s = withLearner(s, { backlog: [] });
@@ -459,7 +449,7 @@ function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
 /** UPTODATE: start serving; log what is left and commit what was committed. */
 function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  const mode = syncPersistenceOf(s);
+  const mode = syncPersistenceOf(s.config);
   let next = s;
   let toLog = l.packetsNotLogged;
   if (mode === 'logAfterUptodate' && l.syncMode !== 'DIFF') toLog = l.packetsNotLogged;
