@@ -7,7 +7,7 @@ import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
 import { formatZxid } from '../zxid.js';
 import { hasMutant, isObserver, isVoter, type ZabConfig } from './config.js';
 import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
-import { Fx, type ZabObservation } from './effects.js';
+import { Fx, type TimerName, type ZabObservation } from './effects.js';
 import { emptyFle, forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
 import { applyTo, historyCount, lastLoggedZxid, reloadFromHistory } from './history.js';
 import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout, onLeaderFsynced, onLeaderTick, onLearnerPacket } from './leader.js';
@@ -71,7 +71,8 @@ function dispatch(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
       fx.note(`boot: acceptedEpoch ${s.acceptedEpoch}, currentEpoch ${s.currentEpoch}, last zxid ${formatZxid(lastLoggedZxid(s))}, ${historyCount(s)} txns`);
       return startElection(s, fx);
     case 'timeout':
-      return onTimeout(patchServer(s, { nowUs: event.now }), event.timer, fx);
+      // The kernel fires only timers this server set, so the name is one of Fx.timer's.
+      return onTimeout(patchServer(s, { nowUs: event.now }), event.timer as TimerName, fx);
     case 'deliver':
       return onDeliver(s, event.from, event.conn, event.msg, fx);
     case 'fsynced':
@@ -85,7 +86,7 @@ function dispatch(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
   }
 }
 
-function onTimeout(s: ZabServer, timer: string, fx: Fx): ZabServer {
+function onTimeout(s: ZabServer, timer: TimerName, fx: Fx): ZabServer {
   switch (timer) {
     case 'fle':
       return onNotificationTimeout(s, fx);
@@ -106,8 +107,7 @@ function onTimeout(s: ZabServer, timer: string, fx: Fx): ZabServer {
     case 'connect':
       return onConnectRetry(s, fx);
     default:
-      fx.note(`ignore unknown timer ${timer}`);
-      return s;
+      return unreachable(timer);
   }
 }
 
