@@ -3,7 +3,7 @@
 // commits. Every refusal is a note; impossible situations assert.
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
-import { COUNTER_ROLLOVER, counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
+import { COUNTER_ROLLOVER, counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
 import { appendTxn } from './disk.js';
 import type { Fx } from './effects.js';

@@ -7,7 +7,7 @@ import type { NodeId } from '../program.js';
 import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
 import { leaderRequest } from './leader.js';
-import { learnerOf } from './learner.js';
+import { learnerOf } from './learner-connection.js';
 import { patchServer, type ZabServer } from './state.js';
 
 export type { AppTimerName, ZabApp, ZabServer } from './state.js';

@@ -11,16 +11,8 @@ import { Fx, type TimerName, type ZabObservation } from './effects.js';
 import { emptyFle, forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
 import { applyTo, historyCount, lastLoggedZxid, reloadFromHistory } from './history.js';
 import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout, onLeaderFsynced, onLeaderTick, onLearnerPacket } from './leader.js';
-import {
-  becomeLearner,
-  learnerLeaving,
-  onConnectRetry,
-  onLeaderPacket,
-  onLeaderRefused,
-  onLearnerFsynced,
-  onNewLeaderAckTimer,
-  onReadTimeoutCheck,
-} from './learner.js';
+import { learnerLeaving, onLeaderPacket, onLearnerFsynced, onNewLeaderAckTimer } from './learner.js';
+import { becomeLearner, onConnectRetry, onLeaderRefused, onReadTimeoutCheck } from './learner-connection.js';
 import type { QuorumPacket, ZabMessage } from './messages.js';
 import { patchLearner, patchServer, type ZabApp, type ZabServer } from './state.js';
 import type { StateMachine } from './txn.js';
