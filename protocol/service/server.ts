@@ -1,17 +1,15 @@
 // The ZooKeeper service on a Zab server: connections and sessions (ZooKeeperServer.processConnectRequest,
 // REVALIDATE), the per-session request queue (CommitProcessor: a session's reads wait for its earlier
 // writes), reads with watch registration (FinalRequestProcessor), watch firing at apply, sync, and the
-// leader's SessionTracker (expiry in buckets, owners, SESSIONMOVED). The Zab layer calls in at a few
-// points (see the exported functions); everything here is pure and returns the next server.
+// leader's SessionTracker (expiry in buckets, owners, SESSIONMOVED). Zab calls in through the hooks
+// of protocol/service/app.ts; this file sees the node only through protocol/zab/node-view.ts and
+// keeps its state in the node's application slot. Everything here is pure and returns the next server.
 import type { NodeId } from '../program.js';
 import { ENV } from '../program.js';
 import { formatZxid, type Zxid } from '../zxid.js';
 import type { Fx } from '../zab/effects.js';
-import { patchServer, type ZabServer } from '../zab/state.js';
+import { lastOutstandingZxid, leaderIdOf, routeRequest, serving, withAppState, type ZabServer } from '../zab/node-view.js';
 import type { Origin, Txn } from '../zab/txn.js';
-import { serving } from '../zab/clients.js';
-import { leaderOf, submitWrite } from '../zab/leader.js';
-import { learnerOf } from '../zab/learner.js';
 import {
   checkAcl,
   digestAuthIds,
@@ -44,8 +42,9 @@ import {
 import { EMPTY_SERVICE, patchConnection, patchService, type ZkConnection, type ZkServiceState } from './state.js';
 import { isWriteRequest, isZkEnvelope, withReply, XID, type ZkEnvelope, type ZkPending, type ZkReply, type ZkRequest } from './types.js';
 import { addWatch, removeClientWatches, triggerWatches, type WatchTable } from './watch-manager.js';
-import { isZkApplied, ZK_SM_NAME, type ZkApplied } from './zk-sm.js';
+import { isZkApplied, type ZkApplied } from './zk-sm.js';
 import { expiryWaitUs } from './expiry-queue.js';
+import type { ZkTouches } from './messages.js';
 
 const MS = 1000;
 
@@ -58,13 +57,14 @@ export function isZkSyncMarker(op: unknown): op is ZkSyncMarker {
   return typeof op === 'object' && op !== null && (op as { zkSync?: unknown }).zkSync === true;
 }
 
-export function isZkServer(s: ZabServer): boolean {
-  return s.sm.name === ZK_SM_NAME;
+/** The service's state: the node's application slot. */
+export function serviceOf(s: ZabServer): ZkServiceState {
+  return s.appState as ZkServiceState;
 }
 
 /** Both copies are literals (patchServer, patchService): spreads cost ten times more on this path. */
 function withService(s: ZabServer, patch: Partial<ZkServiceState>): ZabServer {
-  return patchServer(s, { service: patchService(s.service, patch) });
+  return withAppState(s, patchService(serviceOf(s), patch));
 }
 
 function treeOf(s: ZabServer): DataTree {
@@ -91,17 +91,17 @@ function nowUpperUs(s: ZabServer): number {
 }
 
 function connectionOf(s: ZabServer, client: NodeId): ZkConnection | undefined {
-  return s.service.connections.find((c) => c.client === client);
+  return serviceOf(s).connections.find((c) => c.client === client);
 }
 
 function putConnection(s: ZabServer, conn: ZkConnection): ZabServer {
-  const others = s.service.connections.filter((c) => c.client !== conn.client);
+  const others = serviceOf(s).connections.filter((c) => c.client !== conn.client);
   return withService(s, { connections: [...others, conn] });
 }
 
 /** A client's connection is gone (closed, reset, replaced): its queue and its watches go with it. */
 export function dropServiceClient(s: ZabServer, client: NodeId): ZabServer {
-  const svc = s.service;
+  const svc = serviceOf(s);
   if (!svc.connections.some((c) => c.client === client) && !svc.queue.some((p) => p.client === client)) return s;
   return withService(s, {
     connections: svc.connections.filter((c) => c.client !== client),
@@ -118,26 +118,20 @@ function closeClient(s: ZabServer, client: NodeId, reason: string, fx: Fx): ZabS
 
 /** Leaving a role: every connection closes; watches, queues and the tracker are gone. */
 export function closeServiceConnections(s: ZabServer, reason: string, fx: Fx): ZabServer {
-  const svc = s.service;
+  const svc = serviceOf(s);
   for (const c of svc.connections) fx.send(c.client, { type: 'CLIENT_CLOSE', reason });
   if (svc.connections.length === 0 && svc.queue.length === 0 && svc.tracker === null && svc.touches.length === 0 && svc.pendingSyncs.length === 0) return s;
-  return patchServer(s, { service: patchService(EMPTY_SERVICE, { sessionIdBase: svc.sessionIdBase, sessionCounter: svc.sessionCounter }) });
+  return withAppState(s, patchService(EMPTY_SERVICE, { sessionIdBase: svc.sessionIdBase, sessionCounter: svc.sessionCounter }));
 }
 
+/** A write or a sync goes the node's one routing path: the leader takes it (a sync: leaderRequest in app.ts), a learner forwards it. */
 function submit(s: ZabServer, client: NodeId, xid: number, op: ZkEnvelope | ZkSyncMarker, fx: Fx): ZabServer {
-  if (isZkSyncMarker(op)) {
-    if (s.role === 'LEADING') return onSyncRequest(s, s.id, client, xid, fx);
-    fx.send(learnerOf(s).leader, { type: 'REQUEST', client, xid, op });
-    return s;
-  }
-  if (s.role === 'LEADING') return submitWrite(s, { server: s.id, client, xid }, op, fx);
-  fx.send(learnerOf(s).leader, { type: 'REQUEST', client, xid, op });
-  return s;
+  return routeRequest(s, client, xid, op, fx);
 }
 
 function allocateSessionId(s: ZabServer): [ZabServer, SessionId] {
-  const base = s.service.sessionIdBase ?? sessionIdBase(s.id, s.nowUs / MS);
-  const counter = s.service.sessionCounter + 1;
+  const base = serviceOf(s).sessionIdBase ?? sessionIdBase(s.id, s.nowUs / MS);
+  const counter = serviceOf(s).sessionCounter + 1;
   return [withService(s, { sessionIdBase: base, sessionCounter: counter }), sessionIdAt(base, counter)];
 }
 
@@ -160,7 +154,7 @@ export function onConnectRequest(
     fx.send(client, { type: 'CLIENT_CLOSE', reason: 'client zxid ahead' });
     return s;
   }
-  if (s.service.connections.length >= s.config.requestQueueMax) {
+  if (serviceOf(s).connections.length >= s.config.requestQueueMax) {
     fx.send(client, { type: 'CLIENT_CLOSE', reason: 'too many connections' });
     return s;
   }
@@ -170,7 +164,7 @@ export function onConnectRequest(
     [s, sessionId] = allocateSessionId(s);
     s = putConnection(s, { client, sessionId, timeoutMs, authIds: [], stage: 'creating' });
     const request = { type: 'createSession', timeoutMs } as const;
-    s = withService(s, { queue: [...s.service.queue, { client, xid: 0, request, wait: 'write', reply: null }] });
+    s = withService(s, { queue: [...serviceOf(s).queue, { client, xid: 0, request, wait: 'write', reply: null }] });
     fx.note(`client ${client}: new session 0x${sessionId.toString(16)}, timeout ${timeoutMs} ms`);
     return submit(s, client, 0, { zk: true, sessionId, authIds: [], request }, fx);
   }
@@ -179,13 +173,13 @@ export function onConnectRequest(
     const checked = revalidate(s, s.id, msg.sessionId);
     return finishRevalidate(checked.server, client, msg.sessionId, checked.valid, fx);
   }
-  fx.send(learnerOf(s).leader, { type: 'REVALIDATE', client, sessionId: msg.sessionId, timeoutMs, valid: null });
+  fx.send(leaderIdOf(s) as NodeId, { type: 'REVALIDATE', client, sessionId: msg.sessionId, timeoutMs, valid: null });
   return s;
 }
 
 /** Leader: checkIfValidGlobalSession + setOwner. */
 function revalidate(s: ZabServer, owner: NodeId, sessionId: SessionId): { readonly server: ZabServer; readonly valid: boolean } {
-  const tracker = s.service.tracker;
+  const tracker = serviceOf(s).tracker;
   if (tracker === null) return { server: s, valid: false };
   const touched = trackerTouch(tracker, sessionId, nowUpperUs(s));
   if (!touched.alive) return { server: s, valid: false };
@@ -221,16 +215,16 @@ export function onZkRequest(s: ZabServer, client: NodeId, xid: number, request: 
   }
   if (request.type === 'createSession') return closeClient(s, client, 'createSession on an open session', fx);
   s = touch(s, conn);
-  if (s.service.queue.length >= s.config.requestQueueMax) return closeClient(s, client, 'server overloaded', fx);
+  if (serviceOf(s).queue.length >= s.config.requestQueueMax) return closeClient(s, client, 'server overloaded', fx);
   if (isWriteRequest(request)) {
-    s = withService(s, { queue: [...s.service.queue, { client, xid, request, wait: 'write', reply: null }] });
+    s = withService(s, { queue: [...serviceOf(s).queue, { client, xid, request, wait: 'write', reply: null }] });
     return submit(s, client, xid, { zk: true, sessionId: conn.sessionId, authIds: conn.authIds, request }, fx);
   }
   if (request.type === 'sync') {
-    s = withService(s, { queue: [...s.service.queue, { client, xid, request, wait: 'sync', reply: null }] });
+    s = withService(s, { queue: [...serviceOf(s).queue, { client, xid, request, wait: 'sync', reply: null }] });
     return submit(s, client, xid, { zkSync: true }, fx);
   }
-  s = withService(s, { queue: [...s.service.queue, { client, xid, request, wait: 'read', reply: null }] });
+  s = withService(s, { queue: [...serviceOf(s).queue, { client, xid, request, wait: 'read', reply: null }] });
   return drainClient(s, client, fx);
 }
 
@@ -238,24 +232,24 @@ export function onZkRequest(s: ZabServer, client: NodeId, xid: number, request: 
 function touch(s: ZabServer, conn: ZkConnection): ZabServer {
   if (conn.stage !== 'open') return s;
   if (s.role === 'LEADING') {
-    const tracker = s.service.tracker;
+    const tracker = serviceOf(s).tracker;
     if (tracker === null) return s;
     const touched = trackerTouch(tracker, conn.sessionId, nowUpperUs(s));
     return touched.tracker === tracker ? s : withService(s, { tracker: touched.tracker });
   }
-  if (s.service.touches.some(([id]) => id === conn.sessionId)) return s;
-  return withService(s, { touches: [...s.service.touches, [conn.sessionId, conn.timeoutMs]] });
+  if (serviceOf(s).touches.some(([id]) => id === conn.sessionId)) return s;
+  return withService(s, { touches: [...serviceOf(s).touches, [conn.sessionId, conn.timeoutMs]] });
 }
 
 /** Answers the client's queue front to back while its head is answered or is a read. */
 function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
   const conn = connectionOf(s, client);
   if (conn === undefined || conn.stage !== 'open') return s;
-  let watches = s.service.watches;
+  let watches = serviceOf(s).watches;
   let closeAfter = false;
   const keep: ZkPending[] = [];
   let blocked = false;
-  for (const p of s.service.queue) {
+  for (const p of serviceOf(s).queue) {
     if (p.client !== client || blocked) {
       keep.push(p);
       continue;
@@ -379,19 +373,20 @@ export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): 
   if (!isZkApplied(applied)) return s;
   const body = txn.body as TreeTxn;
   const canRead = (client: NodeId, acl: readonly Acl[]): boolean => checkAcl(acl, PERMS.READ, connectionOf(s, client)?.authIds ?? []);
-  const fired = triggerWatches(s.service.watches, (applied as ZkApplied).watchEvents, canRead);
+  const fired = triggerWatches(serviceOf(s).watches, (applied as ZkApplied).watchEvents, canRead);
   for (const d of fired.deliveries) fx.send(d.client, { type: 'WATCHER_EVENT', event: { type: d.trigger.type, path: d.trigger.path, zxid: txn.zxid } });
-  let next = fired.table === s.service.watches ? s : withService(s, { watches: fired.table });
+  let next = fired.table === serviceOf(s).watches ? s : withService(s, { watches: fired.table });
   const origin = txn.origin;
   const mine = origin !== null && origin.server === s.id;
   if (body.body.type === 'closeSession') {
-    if (next.service.tracker !== null) next = withService(next, { tracker: trackerRemove(next.service.tracker, body.sessionId) });
-    for (const c of next.service.connections) {
+    const tracker = serviceOf(next).tracker;
+    if (tracker !== null) next = withService(next, { tracker: trackerRemove(tracker, body.sessionId) });
+    for (const c of serviceOf(next).connections) {
       if (c.sessionId !== body.sessionId) continue;
       const asked =
         mine &&
         origin.client === c.client &&
-        next.service.queue.some((p) => p.client === c.client && p.xid === origin.xid && p.request.type === 'closeSession');
+        serviceOf(next).queue.some((p) => p.client === c.client && p.xid === origin.xid && p.request.type === 'closeSession');
       if (!asked) next = closeClient(next, c.client, 'session expired', fx);
     }
   }
@@ -400,7 +395,9 @@ export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): 
     if (conn !== undefined && conn.stage === 'creating' && conn.sessionId === body.sessionId) {
       fx.send(origin.client, { type: 'CONNECT_RESPONSE', sessionId: conn.sessionId, timeoutMs: conn.timeoutMs });
       next = putConnection(next, patchConnection(conn, { stage: 'open' }));
-      next = withService(next, { queue: next.service.queue.filter((p) => !(p.client === origin.client && p.xid === 0 && p.request.type === 'createSession')) });
+      next = withService(next, {
+        queue: serviceOf(next).queue.filter((p) => !(p.client === origin.client && p.xid === 0 && p.request.type === 'createSession')),
+      });
       next = drainClient(next, origin.client, fx);
     }
   } else if (mine) {
@@ -411,22 +408,22 @@ export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): 
 }
 
 function answerWrite(s: ZabServer, origin: Origin, reply: ZkReply, fx: Fx): ZabServer {
-  const at = s.service.queue.findIndex((p) => p.client === origin.client && p.xid === origin.xid && p.wait === 'write');
+  const at = serviceOf(s).queue.findIndex((p) => p.client === origin.client && p.xid === origin.xid && p.wait === 'write');
   if (at < 0) return s; // the client went away
   if (reply.err === 'SESSIONMOVED') {
     // FinalRequestProcessor: a request of a moved session closes this (stale) connection.
     fx.note(`client ${origin.client}: session moved to another server; closing this connection`);
     return closeClient(s, origin.client, 'session moved', fx);
   }
-  const queue = s.service.queue.slice();
+  const queue = serviceOf(s).queue.slice();
   queue[at] = withReply(queue[at] as ZkPending, reply);
   return drainClient(withService(s, { queue }), origin.client, fx);
 }
 
 function completeSync(s: ZabServer, client: NodeId, xid: number, fx: Fx): ZabServer {
-  const at = s.service.queue.findIndex((p) => p.client === client && p.xid === xid && p.wait === 'sync');
+  const at = serviceOf(s).queue.findIndex((p) => p.client === client && p.xid === xid && p.wait === 'sync');
   if (at < 0) return s;
-  const queue = s.service.queue.slice();
+  const queue = serviceOf(s).queue.slice();
   const p = queue[at] as ZkPending;
   const path = p.request.type === 'sync' ? p.request.path : '/';
   queue[at] = withReply(p, { xid, zxid: dataTreeZxid(s), err: 'OK', response: { type: 'sync', path } });
@@ -437,23 +434,23 @@ function completeSync(s: ZabServer, client: NodeId, xid: number, fx: Fx): ZabSer
 
 /** Leader.processSync: answer now if nothing is outstanding, else when the last proposal commits. */
 export function onSyncRequest(s: ZabServer, from: NodeId, client: NodeId, xid: number, fx: Fx): ZabServer {
-  const l = leaderOf(s);
-  if (l.outstanding.length === 0) {
+  const lastProposed = lastOutstandingZxid(s);
+  if (lastProposed === null) {
     if (from === s.id) return completeSync(s, client, xid, fx);
     fx.send(from, { type: 'SYNC', client, xid });
     return s;
   }
-  if (s.service.pendingSyncs.length >= s.config.requestQueueMax) {
+  if (serviceOf(s).pendingSyncs.length >= s.config.requestQueueMax) {
     fx.note(`drop sync ${client}:${xid}: too many parked syncs`);
     return s;
   }
-  return withService(s, { pendingSyncs: [...s.service.pendingSyncs, { zxid: l.lastProposed, server: from, client, xid }] });
+  return withService(s, { pendingSyncs: [...serviceOf(s).pendingSyncs, { zxid: lastProposed, server: from, client, xid }] });
 }
 
 function releaseSyncs(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
-  const due = s.service.pendingSyncs.filter((p) => p.zxid <= zxid);
+  const due = serviceOf(s).pendingSyncs.filter((p) => p.zxid <= zxid);
   if (due.length === 0) return s;
-  let next = withService(s, { pendingSyncs: s.service.pendingSyncs.filter((p) => p.zxid > zxid) });
+  let next = withService(s, { pendingSyncs: serviceOf(s).pendingSyncs.filter((p) => p.zxid > zxid) });
   for (const p of due) {
     if (p.server === s.id) next = completeSync(next, p.client, p.xid, fx);
     else fx.send(p.server, { type: 'SYNC', client: p.client, xid: p.xid });
@@ -466,7 +463,7 @@ function releaseSyncs(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
  * and owned, closeSession marks the session closing, anything else is checked (checkSession).
  */
 export function leaderBeforePrep(s: ZabServer, origin: Origin, op: unknown): { readonly server: ZabServer; readonly op: unknown } {
-  const tracker = s.service.tracker;
+  const tracker = serviceOf(s).tracker;
   if (!isZkEnvelope(op) || tracker === null) return { server: s, op };
   const r = op.request;
   if (r.type === 'createSession')
@@ -481,7 +478,6 @@ export function leaderBeforePrep(s: ZabServer, origin: Origin, op: unknown): { r
 
 /** Leader activation: a tracker over every replicated session; deadlines once the clock is read. */
 export function leaderActivateSessions(s: ZabServer, fx: Fx): ZabServer {
-  if (!isZkServer(s)) return s;
   const entries = mapEntries(treeOf(s).sessions).map(([id, t]) => [Number(id), t] as const);
   const tracker: SessionTracker = trackerFromSessions(entries, s.config.tickTimeMs * MS);
   fx.timer('expire', 0, 0);
@@ -490,7 +486,7 @@ export function leaderActivateSessions(s: ZabServer, fx: Fx): ZabServer {
 
 /** The session tracker's timer: start the clock, expire every due bucket, sleep until the next. */
 export function onExpireTimer(s: ZabServer, fx: Fx): ZabServer {
-  const tracker0 = s.service.tracker;
+  const tracker0 = serviceOf(s).tracker;
   if (s.role !== 'LEADING' || s.phase !== 'BROADCAST' || tracker0 === null) return s;
   const started = trackerStartClock(tracker0, s.nowUs);
   const { tracker, expired } = trackerExpire(started, s.nowUs);
@@ -498,10 +494,10 @@ export function onExpireTimer(s: ZabServer, fx: Fx): ZabServer {
   for (const id of expired) {
     fx.note(`session 0x${id.toString(16)} expired`, { kind: 'sessionExpired', session: id });
     const env: ZkEnvelope = { zk: true, sessionId: id, authIds: [], request: { type: 'closeSession' } };
-    next = submitWrite(next, { server: s.id, client: ENV, xid: 0 }, env, fx);
+    next = routeRequest(next, ENV, 0, env, fx);
     if (next.role !== 'LEADING') return next;
   }
-  const queue = next.service.tracker?.queue ?? null;
+  const queue = serviceOf(next).tracker?.queue ?? null;
   if (queue !== null) {
     const wait = expiryWaitUs(queue, s.nowUs);
     fx.timer('expire', wait, wait);
@@ -510,8 +506,8 @@ export function onExpireTimer(s: ZabServer, fx: Fx): ZabServer {
 }
 
 /** A learner's PING reply: touch every session it saw. */
-export function onPingTouches(s: ZabServer, touches: readonly (readonly [number, number])[] | undefined): ZabServer {
-  const tracker = s.service.tracker;
+export function onPingTouches(s: ZabServer, touches: ZkTouches | undefined): ZabServer {
+  const tracker = serviceOf(s).tracker;
   if (touches === undefined || touches.length === 0 || tracker === null) return s;
   let t = tracker;
   for (const [id] of touches) t = trackerTouch(t, id, nowUpperUs(s)).tracker;
@@ -527,8 +523,8 @@ export function onRevalidateRequest(s: ZabServer, from: NodeId, client: NodeId, 
 // ------------------------------------------------------------------ learner
 
 /** The touches to put into this PING reply, and the server with them cleared. */
-export function takeTouches(s: ZabServer): { readonly server: ZabServer; readonly touches: readonly (readonly [number, number])[] } {
-  const touches = s.service.touches;
+export function takeTouches(s: ZabServer): { readonly server: ZabServer; readonly touches: ZkTouches } {
+  const touches = serviceOf(s).touches;
   if (touches.length === 0) return { server: s, touches };
   return { server: withService(s, { touches: [] }), touches };
 }

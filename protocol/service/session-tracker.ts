@@ -1,7 +1,7 @@
 // The leader's SessionTrackerImpl: every global session with its timeout, owner (the server its
 // client is attached to) and closing flag, plus the ExpiryQueue that expires them. Only the active
 // leader has one; a new leader builds it from the replicated session table and gives every session
-// a fresh deadline (zab-reference §5.1, "Failover").
+// a fresh deadline, as SessionTrackerImpl does when a new leader loads the sessions of its DataTree.
 //
 // Time: a reducer learns the clock only from timer events. The tracker therefore starts without a
 // clock (`nowUs === null`) and is initialised by a zero-delay timer at activation; touches that

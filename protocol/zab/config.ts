@@ -1,9 +1,10 @@
 // Ensemble configuration, as in zoo.cfg, plus the switches that bring back historical behaviour so
-// the bugs of zab-reference §7 can be reproduced. Current-master behaviour is the default.
+// the historical ZooKeeper bugs of the bug zoo (protocol/zab/README.md) can be reproduced. Current-master behaviour is the default.
 import type { NodeId } from '../program.js';
 
 /**
- * How a learner persists what it received during synchronization, at NEWLEADER (zab-reference §7.0).
+ * How a learner persists what it received during synchronization, at NEWLEADER
+ * (Learner.syncWithLeader; the steps of each are in persistence-orders.ts).
  * - `committedOnlyThenEpochThenAck` (master, ZK-4394 fix): log and fsync the committed sync txns,
  *   then write currentEpoch, then ACK NEWLEADER; keep uncommitted proposals for after UPTODATE.
  * - `fsyncThenEpochThenAck` (ZK-4785 fix): log and fsync every sync txn, then epoch, then ACK.

@@ -63,6 +63,13 @@ export type ZabObservation =
 
 export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
 
+/**
+ * Every timer a Zab server sets: the election's notification and finalize waits, the leader's
+ * barrier (initLimit) and tick, the learner's read-timeout check, connect retry and delayed
+ * NEWLEADER ack (ZK-4685 mutant), and the application's (AppTimerName in state.ts).
+ */
+export type TimerName = 'fle' | 'finalize' | 'barrier' | 'tick' | 'learner' | 'newLeaderAck' | 'connect' | 'expire';
+
 /** Collects effects in order. */
 export class Fx {
   readonly list: ZabEffect[] = [];

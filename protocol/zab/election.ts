@@ -31,7 +31,7 @@ export function emptyFle(): FleState {
 }
 
 /** totalOrderPredicate(new, cur): does the new vote beat the current one? */
-export function voteBeats(config: ZabConfig, next: Vote, cur: Vote): boolean {
+export function totalOrderPredicate(config: ZabConfig, next: Vote, cur: Vote): boolean {
   if (!isVoter(config, next.leader)) return false;
   if (hasMutant(config, 'vote-zxid-before-epoch')) {
     // Planted mistake: the zxid's counter decides before the epoch. (Comparing the whole zxid
@@ -155,7 +155,7 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
     // finalizeWait drains recvqueue: every notification that is not a better vote is dropped,
     // whatever its state or round, and the wait starts again. A better one goes back in the
     // queue and the election loop processes it.
-    if (!voteBeats(s.config, n, s.fle.proposed)) {
+    if (!totalOrderPredicate(s.config, n, s.fle.proposed)) {
       fx.timer('finalize', s.config.finalizeWaitMs * MS, s.config.finalizeWaitMs * MS * 1.1);
       return { server: s, leader: null };
     }
@@ -180,13 +180,13 @@ function onLookingNotification(s: ZabServer, from: NodeId, n: Notification, fx: 
   let fle = s.fle;
   if (n.electionEpoch > fle.logicalclock) {
     const mine = initialVote(s);
-    const proposed = voteBeats(s.config, n, mine) ? voteOf(n) : mine;
+    const proposed = totalOrderPredicate(s.config, n, mine) ? voteOf(n) : mine;
     fle = patchFle(fle, { logicalclock: n.electionEpoch, recvset: [], proposed });
     fx.note(`FLE: round ${n.electionEpoch} from ${from} is newer; now voting for ${proposed.leader}`);
     s = sendNotifications(patchServer(s, { fle }), fx);
   } else if (n.electionEpoch < fle.logicalclock) {
     return s; // a stale round
-  } else if (voteBeats(s.config, n, fle.proposed)) {
+  } else if (totalOrderPredicate(s.config, n, fle.proposed)) {
     fx.note(`FLE: ${from}'s vote for ${n.leader} beats ours for ${fle.proposed.leader}`);
     s = sendNotifications(patchServer(s, { fle: patchFle(fle, { proposed: voteOf(n) }) }), fx);
   }

@@ -3,15 +3,13 @@
 // commits. Every refusal is a note; impossible situations assert.
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
-import { COUNTER_ROLLOVER, counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
+import { COUNTER_ROLLOVER, counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
 import { appendTxn } from './disk.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
 import type { QuorumPacket, ZabMessage } from './messages.js';
-import { afterApply } from './clients.js';
-import { isZkSyncMarker, leaderActivateSessions, leaderBeforePrep, onPingTouches, onRevalidateRequest, onSyncRequest } from '../service/server.js';
 import {
   copyLeader,
   copyServer,
@@ -25,11 +23,10 @@ import {
   type ZabServer,
 } from './state.js';
 import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
+import { syncFollower } from './sync-follower.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
-
-export type LeaderServer = ZabServer & { readonly leader: LeaderState };
 
 export function leaderOf(s: ZabServer): LeaderState {
   if (!(s.leader !== null)) assert(false, `server ${s.id} has no leader state`);
@@ -116,14 +113,11 @@ export function onLearnerPacket(s: ZabServer, from: NodeId, conn: number, msg: Q
     case 'ACK':
       return onAck(s, fresh, msg.zxid, fx);
     case 'PING':
-      return onPingTouches(s, msg.touches);
-    case 'REVALIDATE':
-      if (s.phase !== 'BROADCAST') return s;
-      return onRevalidateRequest(s, from, msg.client, msg.sessionId, msg.timeoutMs, fx);
+      return s.app.onPingPayload(s, msg.touches);
     case 'REQUEST':
-      if (isZkSyncMarker(msg.op)) return s.phase === 'BROADCAST' ? onSyncRequest(s, from, msg.client, msg.xid, fx) : s;
       return onForwardedRequest(s, from, msg.client, msg.xid, msg.op, fx);
     default:
+      if (s.app.quorumPackets.has(msg.type)) return s.app.onLearnerPacket(s, from, msg, fx);
       fx.note(`ignore ${msg.type} from learner ${from}: a leader never receives it`);
       fx.observe({ kind: 'anomaly', flag: 'messageIllegal', detail: `leader got ${msg.type} from ${from}` });
       return s;
@@ -183,7 +177,7 @@ function onAckEpoch(s: ZabServer, h: LearnerHandler, lastZxid: Zxid, currentEpoc
     if (!isQuorum(s.config, leaderOf(s).electing)) return s;
     return establish(s, fx);
   }
-  return syncLearner(s, leaderOf(s).handlers[h.sid] as LearnerHandler, fx);
+  return sendSync(s, leaderOf(s).handlers[h.sid] as LearnerHandler, fx);
 }
 
 /** waitForEpochAck returned: write currentEpoch, then sync every learner that acked. */
@@ -195,83 +189,41 @@ function establish(s: ZabServer, fx: Fx): ZabServer {
   fx.note(`epoch ${epoch} established by {${leaderOf(s).electing.join(',')}}; synchronizing learners`);
   let next: ZabServer = patchServer(s, { currentEpoch: epoch, phase: 'SYNCHRONIZATION' });
   for (const h of leaderOf(next).handlers) {
-    if (h !== undefined && h.stage === 'WAIT_QUORUM') next = syncLearner(next, h, fx);
+    if (h !== undefined && h.stage === 'WAIT_QUORUM') next = sendSync(next, h, fx);
   }
   return maybeActivate(next, fx);
 }
 
 /**
- * LearnerHandler.syncFollower + startForwarding + NEWLEADER. Packets go out in the order a syncing
- * learner sees them (zab-reference §3.4).
+ * LearnerHandler.syncFollower's packets, then startForwarding and NEWLEADER, in the order a syncing
+ * learner reads them (sync-follower.ts decides which; LearnerHandler.run sends them in this order).
  */
-function syncLearner(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
+function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  const peer = h.lastZxid;
   const base = historyBase(s);
   const committedEnd = s.phase === 'BROADCAST' ? s.committed : s.applied;
   const windowStart = Math.max(base, committedEnd - s.config.commitLogCount);
-  const minCommitted = committedEnd > windowStart ? (txnAt(s, windowStart) as Txn).zxid : s.lastProcessedZxid;
-  const maxCommitted = committedEnd > windowStart ? (txnAt(s, committedEnd - 1) as Txn).zxid : s.lastProcessedZxid;
-  const peerNewEpoch = counterOf(peer) === 0;
-  let sendFrom = -1; // history index of the first committed txn to send as PROPOSAL+COMMIT
-  let forwardFrom: Zxid;
-  let mode: 'DIFF' | 'TRUNC' | 'SNAP';
-  let packetZxid: Zxid;
-  if (peer === s.lastProcessedZxid) {
-    mode = 'DIFF';
-    packetZxid = peer;
-    forwardFrom = peer;
-  } else if (peer > maxCommitted && !peerNewEpoch) {
-    mode = 'TRUNC';
-    packetZxid = maxCommitted;
-    forwardFrom = maxCommitted;
-  } else if (minCommitted <= peer && peer <= maxCommitted) {
-    // queueCommittedProposals: find the first committed proposal at or after the peer's last zxid.
-    let i = windowStart;
-    let prev: Zxid = i > base ? (txnAt(s, i - 1) as Txn).zxid : minCommitted;
-    while (i < committedEnd && (txnAt(s, i) as Txn).zxid < peer) {
-      prev = (txnAt(s, i) as Txn).zxid;
-      i++;
-    }
-    const at = (txnAt(s, i) as Txn).zxid;
-    forwardFrom = maxCommitted;
-    if (at === peer) {
-      mode = 'DIFF';
-      packetZxid = maxCommitted;
-      sendFrom = i + 1;
-    } else if (peerNewEpoch) {
-      mode = 'DIFF';
-      packetZxid = maxCommitted;
-      sendFrom = i;
-    } else if (hasMutant(s.config, 'ZK-1154')) {
-      // Pre-2011: the learner holds a txn we lack, yet gets a DIFF without any truncation.
-      mode = 'DIFF';
-      packetZxid = maxCommitted;
-      sendFrom = i;
-    } else if (epochOf(at) !== epochOf(peer)) {
-      mode = 'SNAP';
-      packetZxid = s.lastProcessedZxid;
-    } else {
-      mode = 'TRUNC';
-      packetZxid = prev;
-      sendFrom = i;
-    }
-    if (mode === 'SNAP') forwardFrom = s.lastProcessedZxid;
-  } else {
-    mode = 'SNAP';
-    packetZxid = s.lastProcessedZxid;
-    forwardFrom = s.lastProcessedZxid;
-  }
-  fx.observe({ kind: 'sync', mode, learner: h.sid, peerLastZxid: peer, zxid: packetZxid });
+  const d = syncFollower({
+    peerLastZxid: h.lastZxid,
+    lastProcessedZxid: s.lastProcessedZxid,
+    base,
+    windowStart,
+    committedEnd,
+    zxidAt: (i) => (txnAt(s, i) as Txn).zxid,
+    diffWithoutTrunc: hasMutant(s.config, 'ZK-1154'),
+  });
+  const mode = d.mode;
+  const packetZxid = d.packetZxid;
+  fx.observe({ kind: 'sync', mode, learner: h.sid, peerLastZxid: h.lastZxid, zxid: packetZxid });
   fx.note(
-    `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(peer)}, committed window ${formatZxid(minCommitted)}..${formatZxid(maxCommitted)})`,
+    `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(h.lastZxid)}, committed window ${formatZxid(d.minCommitted)}..${formatZxid(d.maxCommitted)})`,
   );
   if (mode === 'SNAP') {
     fx.send(h.sid, { type: 'SNAP', zxid: packetZxid, snapshot: { zxid: packetZxid, count: committedEnd, state: committedState(s) } });
   } else {
     fx.send(h.sid, { type: mode, zxid: packetZxid });
-    if (sendFrom >= 0) {
-      for (let i = sendFrom; i < committedEnd; i++) {
+    if (d.sendFrom >= 0) {
+      for (let i = d.sendFrom; i < committedEnd; i++) {
         const txn = txnAt(s, i) as Txn;
         fx.send(h.sid, { type: 'PROPOSAL', txn });
         fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
@@ -280,7 +232,7 @@ function syncLearner(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   }
   // startForwarding: outstanding proposals after what the learner now has (participants only).
   if (!h.observer || hasMutant(s.config, 'count-observer-acks')) {
-    for (const o of l.outstanding) if (o.txn.zxid > forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
+    for (const o of l.outstanding) if (o.txn.zxid > d.forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
   }
   fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
   return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', forwarding: true }), h.sid);
@@ -323,7 +275,7 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
   let next: ZabServer = applyTo(s, count, null);
   next = patchServer(next, { phase: 'BROADCAST', committed: count, lastProcessedZxid: epochZxid });
   next = withLeader(next, { lastCommitted: epochZxid, lastProposed: epochZxid, prepState: smPrepInit(next.sm, next.state) });
-  next = leaderActivateSessions(next, fx);
+  next = next.app.onActivate(next, fx);
   next = updateElectionVote(next, l.epoch);
   fx.observe({ kind: 'activated', epoch: l.epoch, lastZxid: lastLoggedZxid(next), count });
   fx.observe({ kind: 'committedTo', zxid: lastLoggedZxid(next), count });
@@ -357,7 +309,16 @@ export function submitWrite(s: ZabServer, origin: Origin, op: unknown, fx: Fx): 
   return propose(s, origin, op, fx);
 }
 
+/** A client request on the leader's own connection (the caller checked that it serves). */
+export function leaderRequest(s: ZabServer, client: NodeId, xid: number, op: unknown, fx: Fx): ZabServer {
+  const kept = s.app.leaderRequest(s, s.id, client, xid, op, fx);
+  if (kept !== null) return kept;
+  return submitWrite(s, { server: s.id, client, xid }, op, fx);
+}
+
 function onForwardedRequest(s: ZabServer, from: NodeId, client: NodeId, xid: number, op: unknown, fx: Fx): ZabServer {
+  const kept = s.app.leaderRequest(s, from, client, xid, op, fx);
+  if (kept !== null) return kept;
   if (s.phase !== 'BROADCAST') {
     fx.note(`ignore REQUEST from ${from}: leader not active`);
     return s;
@@ -378,7 +339,7 @@ function drainQueued(s: ZabServer, fx: Fx): ZabServer {
 
 /** Leader.propose: zxid, speculative apply, log + fsync, PROPOSAL to forwarding participants. */
 function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
-  ({ server: s, op } = leaderBeforePrep(s, origin, op));
+  ({ server: s, op } = s.app.beforePrep(s, origin, op));
   const l = leaderOf(s);
   const counter = counterOf(l.lastProposed) + 1;
   if (counter >= COUNTER_ROLLOVER) {
@@ -493,7 +454,7 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   committed.committed = index + 1;
   committed.lastProcessedZxid = txn.zxid;
   committed.leader = leader;
-  const next = afterApply(committed, txn, applied.result, fx);
+  const next = committed.app.afterApply(committed, txn, applied.result, fx);
   return drainQueued(next, fx);
 }
 

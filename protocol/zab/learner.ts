@@ -4,126 +4,20 @@ import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { pvecEmpty, pvecPush, pvecTake } from '../pvec.js';
 import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
-import { hasMutant, type SyncPersistence } from './config.js';
+import { hasMutant } from './config.js';
+import { persistenceOrderOf, syncPersistenceOf, type NewLeaderStep } from './persistence-orders.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
-import { afterApply } from './clients.js';
-import { onRevalidateReply, onSyncReply, takeTouches } from '../service/server.js';
-import { copyLearner, copyServer, patchLearner, patchServer, takeBatch, type LearnerState, type ZabServer } from './state.js';
-import { queueEmpty, queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
+import { copyLearner, copyServer, patchServer, takeBatch, type LearnerState, type ZabServer } from './state.js';
+import { queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
+import { armReadTimeout, learnerOf, shutdown, withLearner } from './learner-connection.js';
+
 const MS = 1000;
-
-export function learnerOf(s: ZabServer): LearnerState {
-  if (!(s.learner !== null)) assert(false, `server ${s.id} has no learner state`);
-  return s.learner;
-}
-
-function withLearner(s: ZabServer, patch: Partial<LearnerState>): ZabServer {
-  const next = copyServer(s);
-  next.learner = patchLearner(learnerOf(s), patch);
-  return next;
-}
-
-function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {
-  fx.note(`leaving ${s.role}: ${reason}`);
-  return withLearner(s, { shutdown: reason });
-}
-
-/** The effective persistence order: a bug-zoo mutant may force a historical one. */
-export function syncPersistenceOf(s: ZabServer): SyncPersistence {
-  const c = s.config;
-  if (hasMutant(c, 'ZK-3911')) return 'logAfterUptodate';
-  if (hasMutant(c, 'ZK-4646') || hasMutant(c, 'ZK-4685')) return 'asyncLogBeforeAck';
-  if (hasMutant(c, 'ZK-4643')) return 'epochBeforeTxns';
-  if (hasMutant(c, 'ZK-4394')) return 'fsyncThenEpochThenAck';
-  return c.syncPersistence;
-}
-
-/** Follower.followLeader / Observer.observeLeader: connect and register (FOLLOWERINFO). */
-export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, fx: Fx): ZabServer {
-  const learner: LearnerState = {
-    leader,
-    observer,
-    conn: null,
-    newEpoch: -1,
-    syncMode: 'NONE',
-    stage: 'DISCOVERY',
-    packetsNotLogged: [],
-    packetsCommitted: [],
-    pendingTxns: queueEmpty(),
-    lastQueued: 0,
-    ackBatches: queueEmpty(),
-    blockedOn: null,
-    backlog: [],
-    newLeaderAckPending: false,
-    connectTries: 0,
-    heard: false,
-    silentChecks: 0,
-    preSnap: null,
-    shutdown: null,
-  };
-  const role = observer ? 'OBSERVING' : 'FOLLOWING';
-  fx.observe({ kind: 'role', role, phase: 'DISCOVERY', epoch: s.currentEpoch, leader });
-  fx.note(`${role} ${leader}: registering (acceptedEpoch ${s.acceptedEpoch})`);
-  fx.send(leader, observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
-  const next: ZabServer = patchServer(s, { role, phase: 'DISCOVERY', learner, leader: null });
-  armReadTimeout(next, fx);
-  fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
-  return next;
-}
-
-/**
- * Learner.connectToLeader: while no LEADERINFO came, resend (a slow leader may have lost the first
- * one) every second; a refused connection is retried 5 times, 100 ms apart, then we give up.
- */
-const CONNECT_RETRY_US = 1_000_000;
-const REFUSED_RETRY_US = 100_000;
-const CONNECT_TRIES_MAX = 5;
-
-/** The leader refused or reset our connection. Returns null when the learner must give up. */
-export function onLeaderRefused(s: ZabServer, fx: Fx): ZabServer | null {
-  const l = learnerOf(s);
-  if (l.stage !== 'DISCOVERY' || l.conn !== null) return null;
-  const tries = l.connectTries + 1;
-  if (tries >= CONNECT_TRIES_MAX) return null;
-  fx.note(`connection to ${l.leader} refused (try ${tries} of ${CONNECT_TRIES_MAX}); retrying`);
-  fx.timer('connect', REFUSED_RETRY_US, REFUSED_RETRY_US);
-  return withLearner(s, { connectTries: tries });
-}
-
-export function onConnectRetry(s: ZabServer, fx: Fx): ZabServer {
-  const l = s.learner;
-  if (l === null || l.stage !== 'DISCOVERY' || l.conn !== null) return s;
-  fx.note(`no LEADERINFO from ${l.leader} yet: connecting again`);
-  fx.send(l.leader, l.observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
-  fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
-  return s;
-}
-
-/** The socket read timeout: initLimit ticks until NEWLEADER, syncLimit after. Checked in quarters. */
-function readTimeoutUs(s: ZabServer): number {
-  const l = learnerOf(s);
-  const ticks = l.stage === 'DISCOVERY' || l.stage === 'SYNC' ? s.config.initLimit : s.config.syncLimit;
-  return ticks * s.config.tickTimeMs * MS;
-}
-
-function armReadTimeout(s: ZabServer, fx: Fx): void {
-  const quarter = readTimeoutUs(s) / 4;
-  fx.timer('learner', quarter, quarter);
-}
-
-export function onReadTimeoutCheck(s: ZabServer, fx: Fx): ZabServer {
-  const l = learnerOf(s);
-  const silentChecks = l.heard ? 0 : l.silentChecks + 1;
-  if (silentChecks >= 4) return shutdown(s, `nothing from leader ${l.leader} for ${readTimeoutUs(s) / MS} ms (read timeout)`, fx);
-  armReadTimeout(s, fx);
-  return withLearner(s, { heard: false, silentChecks });
-}
 
 /** A packet from the leader we follow. */
 export function onLeaderPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
@@ -151,10 +45,10 @@ function processPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   if (msg.type === 'PING') {
     if (l.stage !== 'BROADCAST' && l.stage !== 'NEWLEADER_DONE') return s;
-    const taken = takeTouches(s);
+    const taken = s.app.takePingPayload(s);
     fx.send(
       l.leader,
-      taken.touches.length === 0 ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.touches },
+      taken.payload === undefined ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.payload },
     );
     return taken.server;
   }
@@ -323,7 +217,7 @@ function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState |
   if (fx === null) return next;
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
   next.committed = index + 1;
-  return afterApply(next, txn, applied.result, fx);
+  return next.app.afterApply(next, txn, applied.result, fx);
 }
 
 function nextToken(s: ZabServer): [ZabServer, number] {
@@ -344,60 +238,60 @@ function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     const superseded = Math.max(lastZxidOf(s.log), l.preSnap === null ? 0 : lastZxidOf(l.preSnap.log));
     s = withLearner(patchServer(s, { snapshot, log: pvecEmpty(), oldLogTop: Math.max(s.oldLogTop, superseded) }), { preSnap: null });
   }
-  const mode = syncPersistenceOf(s);
-  fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${mode}`);
-  switch (mode) {
-    case 'committedOnlyThenEpochThenAck': {
-      s = logCommittedSyncTxns(s, fx);
-      return blockOnFsync(s, fx);
-    }
-    case 'fsyncThenEpochThenAck': {
+  const order = persistenceOrderOf(s.config);
+  fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${order.name}`);
+  for (const step of order.atNewLeader) s = runNewLeaderStep(s, step, fx);
+  return s;
+}
+
+/** One step of a persistence order (persistence-orders.ts), in Learner.syncWithLeader's words. */
+function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer {
+  switch (step) {
+    case 'writeEpoch':
+      return writeEpoch(s, fx);
+    case 'logCommitted':
+      return logCommittedSyncTxns(s, fx);
+    case 'logPending': {
       // 3.9.2: every pending proposal is logged and dropped from packetsNotLogged (the ZK-4394 bug).
-      s = logCommittedSyncTxns(s, fx);
       for (const txn of learnerOf(s).packetsNotLogged) s = logTxn(s, txn, fx);
-      s = withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, learnerOf(s).packetsNotLogged), packetsNotLogged: [] });
-      return blockOnFsync(s, fx);
+      return withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, learnerOf(s).packetsNotLogged), packetsNotLogged: [] });
     }
-    case 'epochBeforeTxns': {
-      // ZK-4643: currentEpoch is durable before the txns it vouches for.
-      s = writeEpoch(s, fx);
-      s = logCommittedSyncTxns(s, fx);
+    case 'logAllAsync':
+      return logAllAsync(s, fx);
+    case 'waitFsync':
       return blockOnFsync(s, fx);
-    }
-    case 'asyncLogBeforeAck': {
-      // ZK-3911 fix, 2020: epoch, hand every txn to the SyncThread, ACK without waiting for it.
-      s = writeEpoch(s, fx);
-      const txns = learnerOf(s).packetsNotLogged;
-      for (const txn of txns) s = logTxn(s, txn, fx);
-      let token: number;
-      [s, token] = nextToken(s);
-      fx.fsync(token);
-      const committed = new Set(learnerOf(s).packetsCommitted);
-      s = withLearner(s, {
-        packetsNotLogged: [],
-        pendingTxns: queueOf(txns),
-        ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }),
-      });
-      // Committed sync txns are applied now; the rest wait for their COMMIT.
-      let next = s;
-      for (let head = queuePeek(learnerOf(next).pendingTxns); head !== undefined && committed.has(head.zxid); head = queuePeek(learnerOf(next).pendingTxns)) {
-        next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
-      }
-      next = withLearner(next, { packetsCommitted: [] });
+    case 'ack':
+      return ackNewLeader(s, fx);
+    case 'ackFromQuorumPeerThread':
       if (hasMutant(s.config, 'ZK-4685')) {
         // The QuorumPeer thread writes the NEWLEADER ack after some scheduling delay: the
         // SyncThread's proposal acks can overtake it.
         fx.timer('newLeaderAck', 0, s.config.tickTimeMs * MS * 0.01);
-        return withLearner(next, { stage: 'NEWLEADER_DONE', newLeaderAckPending: true });
+        return withLearner(s, { stage: 'NEWLEADER_DONE', newLeaderAckPending: true });
       }
-      return ackNewLeader(next, fx);
-    }
-    case 'logAfterUptodate': {
-      // ZK-2678: ACK at once; the sync txns reach the log only after UPTODATE.
-      s = writeEpoch(s, fx);
       return ackNewLeader(s, fx);
-    }
   }
+}
+
+/** ZK-3911 fix, 2020: hand every sync txn to the SyncThread and go on without waiting for it; committed ones are applied now. */
+function logAllAsync(s: ZabServer, fx: Fx): ZabServer {
+  const txns = learnerOf(s).packetsNotLogged;
+  for (const txn of txns) s = logTxn(s, txn, fx);
+  let token: number;
+  [s, token] = nextToken(s);
+  fx.fsync(token);
+  const committed = new Set(learnerOf(s).packetsCommitted);
+  s = withLearner(s, {
+    packetsNotLogged: [],
+    pendingTxns: queueOf(txns),
+    ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }),
+  });
+  // Committed sync txns are applied now; the rest wait for their COMMIT.
+  let next = s;
+  for (let head = queuePeek(learnerOf(next).pendingTxns); head !== undefined && committed.has(head.zxid); head = queuePeek(learnerOf(next).pendingTxns)) {
+    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
+  }
+  return withLearner(next, { packetsCommitted: [] });
 }
 
 /** Master: the committed sync txns go to the log and the tree, in order. */
@@ -441,9 +335,8 @@ function ackNewLeader(s: ZabServer, fx: Fx): ZabServer {
 
 /** The fsync the QuorumPeer thread waited for at NEWLEADER finished. */
 function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
-  const mode = syncPersistenceOf(s);
-  if (mode !== 'epochBeforeTxns') s = writeEpoch(s, fx);
-  s = ackNewLeader(withLearner(s, { blockedOn: null }), fx);
+  s = withLearner(s, { blockedOn: null });
+  for (const step of persistenceOrderOf(s.config).afterFsync) s = step === 'writeEpoch' ? writeEpoch(s, fx) : ackNewLeader(s, fx);
   // Packets that arrived while we were blocked, in order.
   const backlog = learnerOf(s).backlog;
   s = withLearner(s, { backlog: [] });
@@ -461,7 +354,7 @@ function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
 /** UPTODATE: start serving; log what is left and commit what was committed. */
 function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  const mode = syncPersistenceOf(s);
+  const mode = syncPersistenceOf(s.config);
   let next = s;
   let toLog = l.packetsNotLogged;
   if (mode === 'logAfterUptodate' && l.syncMode !== 'DIFF') toLog = l.packetsNotLogged;
@@ -511,10 +404,6 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
     case 'COMMIT':
       if (l.observer) return s;
       return onCommit(s, msg.zxid, fx);
-    case 'REVALIDATE':
-      return msg.valid === null ? s : onRevalidateReply(s, msg.client, msg.sessionId, msg.valid, fx);
-    case 'SYNC':
-      return onSyncReply(s, msg.client, msg.xid, fx);
     case 'INFORM':
       if (!l.observer) {
         fx.note('follower ignores INFORM');
@@ -522,6 +411,7 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
       }
       return onInform(s, msg.txn, fx);
     default:
+      if (s.app.quorumPackets.has(msg.type)) return s.app.onLeaderPacket(s, msg, fx);
       fx.note(`ignore ${msg.type} in broadcast`);
       return s;
   }

@@ -1,9 +1,23 @@
 // Messages on the wire, with ZooKeeper's names (QuorumPacket types, FLE notifications, and the
-// client protocol). Each is plain data; `describeMessage` renders one line for traces.
+// basic client protocol). Each is plain data; `describeMessage` renders one line for traces.
+// The application above Zab adds its own packets to the open unions AppPackets and
+// AppQuorumPackets (TypeScript interface merging: protocol/service/messages.ts adds ZooKeeper's
+// client protocol, REVALIDATE and SYNC), so Zab routes them without importing their types.
 import type { NodeId } from '../program.js';
 import { formatZxid, type Zxid } from '../zxid.js';
 import type { Txn } from './txn.js';
-import type { ZkReply, ZkRequest, ZkWatchedEvent } from '../service/types.js';
+
+/** Client packets of the applications above Zab, by any key (an open union; empty here). */
+export interface AppPackets {}
+
+/**
+ * Quorum packets of the application (ZooKeeper's REVALIDATE and SYNC): Zab carries them between
+ * leader and learners with its own guards, and hands them to the application unread.
+ */
+export interface AppQuorumPackets {}
+
+export type AppPacket = AppPackets[keyof AppPackets];
+export type AppQuorumPacket = AppQuorumPackets[keyof AppQuorumPackets];
 
 export type ServerState = 'LOOKING' | 'FOLLOWING' | 'LEADING' | 'OBSERVING';
 
@@ -24,7 +38,7 @@ export interface Snapshot {
   readonly state: unknown;
 }
 
-export type QuorumPacket =
+export type ZabQuorumPacket =
   | { readonly type: 'FOLLOWERINFO'; readonly acceptedEpoch: number }
   | { readonly type: 'OBSERVERINFO'; readonly acceptedEpoch: number }
   | { readonly type: 'LEADERINFO'; readonly newEpoch: number }
@@ -39,39 +53,33 @@ export type QuorumPacket =
   | { readonly type: 'NEWLEADER'; readonly zxid: Zxid }
   | { readonly type: 'UPTODATE' }
   | { readonly type: 'ACK'; readonly zxid: Zxid }
-  /** Learner → leader PING replies carry the session touches seen since the last one (id, timeout ms). */
-  | { readonly type: 'PING'; readonly zxid: Zxid; readonly touches?: readonly (readonly [number, number])[] }
-  /** Learner → leader (valid null): a client reattached here; leader → learner: whether it may. */
-  | { readonly type: 'REVALIDATE'; readonly client: NodeId; readonly sessionId: number; readonly timeoutMs: number; readonly valid: boolean | null }
-  /** Leader → learner: the client's sync is done once everything before this packet is applied. */
-  | { readonly type: 'SYNC'; readonly client: NodeId; readonly xid: number }
+  /** A learner's PING reply may carry the application's payload (ZooKeeper: the session touches seen since the last one); Zab never reads it. */
+  | { readonly type: 'PING'; readonly zxid: Zxid; readonly touches?: unknown }
   /** Not a ZooKeeper packet: the TCP FIN of a server that closed this connection on leaving its role. */
   | { readonly type: 'DISCONNECT' }
   /** A client write forwarded by a learner to the leader. */
   | { readonly type: 'REQUEST'; readonly client: NodeId; readonly xid: number; readonly op: unknown };
+
+/** Zab's own quorum packets and the application's. */
+export type QuorumPacket = ZabQuorumPacket | AppQuorumPacket;
 
 /** Client ↔ server. Replies travel back through the server the client is connected to. */
 export type ClientPacket =
   | { readonly type: 'CLIENT_REQUEST'; readonly xid: number; readonly op: unknown; readonly lastZxidSeen: Zxid }
   | { readonly type: 'CLIENT_REPLY'; readonly xid: number; readonly ok: boolean; readonly result: unknown; readonly zxid: Zxid; readonly error?: string }
   /** The server closed the connection (it left its role, or refused the client). */
-  | { readonly type: 'CLIENT_CLOSE'; readonly reason: string }
-  /** ZooKeeper's ConnectRequest: sessionId 0 asks for a new session. */
-  | { readonly type: 'CONNECT_REQUEST'; readonly sessionId: number; readonly timeoutMs: number; readonly lastZxidSeen: Zxid }
-  /** ConnectResponse: timeoutMs 0 means the session is expired (or unknown). */
-  | { readonly type: 'CONNECT_RESPONSE'; readonly sessionId: number; readonly timeoutMs: number }
-  /** RequestHeader (xid) + request, on an established session. */
-  | { readonly type: 'ZK_REQUEST'; readonly xid: number; readonly request: ZkRequest }
-  | { readonly type: 'ZK_REPLY'; readonly reply: ZkReply }
-  /** A WatcherEvent (xid -1), on the same connection as the replies. */
-  | { readonly type: 'WATCHER_EVENT'; readonly event: ZkWatchedEvent };
+  | { readonly type: 'CLIENT_CLOSE'; readonly reason: string };
 
 /** From the outside world (node 0): ask a client to run an operation. */
 export type AppCommand = { readonly type: 'APP_OP'; readonly op: unknown };
 
-export type ZabMessage = Notification | QuorumPacket | ClientPacket | AppCommand;
+export type ZabMessage = Notification | QuorumPacket | ClientPacket | AppCommand | AppPacket;
 
-export function describeMessage(msg: ZabMessage): string {
+/** Zab's own messages, without the application's. */
+export type ZabCoreMessage = Notification | ZabQuorumPacket | ClientPacket | AppCommand;
+
+/** One line for Zab's own messages; the node's describe (protocol/node/) adds the application's. */
+export function describeMessage(msg: ZabCoreMessage): string {
   switch (msg.type) {
     case 'NOTIFICATION':
       return `NOTIFICATION vote=${msg.leader} zxid=${formatZxid(msg.zxid)} round=${msg.electionEpoch} peerEpoch=${msg.peerEpoch} ${msg.state}`;
@@ -107,19 +115,5 @@ export function describeMessage(msg: ZabMessage): string {
       return `CLIENT_CLOSE ${msg.reason}`;
     case 'APP_OP':
       return 'APP_OP';
-    case 'REVALIDATE':
-      return `REVALIDATE client=${msg.client} session=0x${msg.sessionId.toString(16)}${msg.valid === null ? '' : ` valid=${msg.valid}`}`;
-    case 'SYNC':
-      return `SYNC client=${msg.client} xid=${msg.xid}`;
-    case 'CONNECT_REQUEST':
-      return `CONNECT_REQUEST session=0x${msg.sessionId.toString(16)} timeout=${msg.timeoutMs} lastZxidSeen=${formatZxid(msg.lastZxidSeen)}`;
-    case 'CONNECT_RESPONSE':
-      return `CONNECT_RESPONSE session=0x${msg.sessionId.toString(16)} timeout=${msg.timeoutMs}`;
-    case 'ZK_REQUEST':
-      return `ZK_REQUEST xid=${msg.xid} ${msg.request.type}${'path' in msg.request ? ` ${msg.request.path}` : ''}`;
-    case 'ZK_REPLY':
-      return `ZK_REPLY xid=${msg.reply.xid} ${msg.reply.err} zxid=${formatZxid(msg.reply.zxid)}`;
-    case 'WATCHER_EVENT':
-      return `WATCHER_EVENT ${msg.event.type} ${msg.event.path}`;
   }
 }

@@ -7,42 +7,20 @@ import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
 import { formatZxid } from '../zxid.js';
 import { hasMutant, isObserver, isVoter, type ZabConfig } from './config.js';
 import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
-import { Fx, type ZabObservation } from './effects.js';
+import { Fx, type TimerName, type ZabObservation } from './effects.js';
 import { emptyFle, forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
 import { applyTo, historyCount, lastLoggedZxid, reloadFromHistory } from './history.js';
-import {
-  becomeLeading,
-  dropLearner,
-  leaderOf,
-  leaderShutdown,
-  onBarrierTimeout,
-  onLeaderFsynced,
-  onLeaderTick,
-  onLearnerPacket,
-  submitWrite,
-} from './leader.js';
-import {
-  becomeLearner,
-  learnerLeaving,
-  learnerOf,
-  onConnectRetry,
-  onLeaderPacket,
-  onLeaderRefused,
-  onLearnerFsynced,
-  onNewLeaderAckTimer,
-  onReadTimeoutCheck,
-} from './learner.js';
-import { acceptClientRequest, closeAllClients } from './clients.js';
-import { describeMessage, type QuorumPacket, type ZabMessage } from './messages.js';
-import { patchLearner, patchServer, type ZabServer } from './state.js';
+import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout, onLeaderFsynced, onLeaderTick, onLearnerPacket } from './leader.js';
+import { learnerLeaving, onLeaderPacket, onLearnerFsynced, onNewLeaderAckTimer } from './learner.js';
+import { becomeLearner, onConnectRetry, onLeaderRefused, onReadTimeoutCheck } from './learner-connection.js';
+import type { QuorumPacket, ZabMessage } from './messages.js';
+import { patchLearner, patchServer, type ZabApp, type ZabServer } from './state.js';
 import type { StateMachine } from './txn.js';
-import { EMPTY_SERVICE } from '../service/state.js';
-import { dropServiceClient, onConnectRequest, onExpireTimer, onZkRequest } from '../service/server.js';
 
 export type ZabTransition = Transition<ZabServer, ZabMessage, ZabWrite, ZabObservation>;
 
 /** Rebuilds a server from its disk: snapshot + every logged txn (FileTxnSnapLog.restore). */
-export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, disk: ZabDisk): ZabServer {
+export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app: ZabApp, disk: ZabDisk): ZabServer {
   const s: ZabServer = {
     id,
     config,
@@ -61,12 +39,11 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, disk
     leader: null,
     learner: null,
     fsyncToken: 0,
-    pending: [],
-    clients: [],
     nowUs: 0,
     staleWrites: [],
     oldLogTop: disk.oldLogTop,
-    service: EMPTY_SERVICE,
+    appState: app.initial,
+    app,
   };
   return reloadFromHistory(s);
 }
@@ -86,7 +63,8 @@ function dispatch(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
       fx.note(`boot: acceptedEpoch ${s.acceptedEpoch}, currentEpoch ${s.currentEpoch}, last zxid ${formatZxid(lastLoggedZxid(s))}, ${historyCount(s)} txns`);
       return startElection(s, fx);
     case 'timeout':
-      return onTimeout(patchServer(s, { nowUs: event.now }), event.timer, fx);
+      // The kernel fires only timers this server set, so the name is one of Fx.timer's.
+      return onTimeout(patchServer(s, { nowUs: event.now }), event.timer as TimerName, fx);
     case 'deliver':
       return onDeliver(s, event.from, event.conn, event.msg, fx);
     case 'fsynced':
@@ -100,7 +78,7 @@ function dispatch(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
   }
 }
 
-function onTimeout(s: ZabServer, timer: string, fx: Fx): ZabServer {
+function onTimeout(s: ZabServer, timer: TimerName, fx: Fx): ZabServer {
   switch (timer) {
     case 'fle':
       return onNotificationTimeout(s, fx);
@@ -117,12 +95,11 @@ function onTimeout(s: ZabServer, timer: string, fx: Fx): ZabServer {
     case 'newLeaderAck':
       return onNewLeaderAckTimer(s, fx);
     case 'expire':
-      return onExpireTimer(s, fx);
+      return s.app.onTimer(s, 'expire', fx);
     case 'connect':
       return onConnectRetry(s, fx);
     default:
-      fx.note(`ignore unknown timer ${timer}`);
-      return s;
+      return unreachable(timer);
   }
 }
 
@@ -138,24 +115,26 @@ function onDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, fx
       const step = onNotification(s, from, conn, msg, fx);
       return step.leader === null ? step.server : endElection(step.server, step.leader, fx);
     }
-    case 'CLIENT_REQUEST':
-      return onClientRequest(s, from, msg.xid, msg.op, msg.lastZxidSeen, fx);
-    case 'CONNECT_REQUEST':
-      return onConnectRequest(s, from, msg, fx);
-    case 'ZK_REQUEST':
-      return onZkRequest(s, from, msg.xid, msg.request, fx);
-    case 'CLIENT_CLOSE':
-      // A client left this server (it moved on, or closed its handle).
-      return dropServiceClient(s, from);
-    case 'CLIENT_REPLY':
-    case 'CONNECT_RESPONSE':
-    case 'ZK_REPLY':
-    case 'WATCHER_EVENT':
-    case 'APP_OP':
-      fx.note(`ignore ${msg.type}: servers never receive it`);
-      return s;
-    default:
+    case 'PROPOSAL':
+    case 'ACK':
+    case 'COMMIT':
+    case 'PING':
+    case 'INFORM':
+    case 'REQUEST':
+    case 'FOLLOWERINFO':
+    case 'OBSERVERINFO':
+    case 'LEADERINFO':
+    case 'ACKEPOCH':
+    case 'DIFF':
+    case 'TRUNC':
+    case 'SNAP':
+    case 'NEWLEADER':
+    case 'UPTODATE':
+    case 'DISCONNECT':
       return onQuorumPacket(s, from, conn, msg, fx);
+    default:
+      if (s.app.quorumPackets.has(msg.type)) return onQuorumPacket(s, from, conn, msg as QuorumPacket, fx);
+      return s.app.onClientMessage(s, from, msg, fx);
   }
 }
 
@@ -179,18 +158,7 @@ function onPeerGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServer 
     if (retried !== null) return retried;
     return patchServer(s, { learner: patchLearner(s.learner, { shutdown: `${why} by leader ${peer}` }) });
   }
-  if (s.clients.includes(peer)) return patchServer(s, { clients: s.clients.filter((c) => c !== peer), pending: s.pending.filter((p) => p.client !== peer) });
-  return dropServiceClient(s, peer);
-}
-
-function onClientRequest(s: ZabServer, client: NodeId, xid: number, op: unknown, lastZxidSeen: number, fx: Fx): ZabServer {
-  const accepted = acceptClientRequest(s, client, xid, op, lastZxidSeen, fx);
-  if (!accepted.forwardWrite) return accepted.server;
-  const next = accepted.server;
-  if (next.role === 'LEADING') return submitWrite(next, { server: next.id, client, xid }, op, fx);
-  // FollowerRequestProcessor: writes go to the leader; the reply comes back through us.
-  fx.send(learnerOf(next).leader, { type: 'REQUEST', client, xid, op });
-  return next;
+  return s.app.onClientGone(s, peer);
 }
 
 /** After any step: a role that must end goes back to LOOKING. */
@@ -207,12 +175,12 @@ function settle(s: ZabServer, fx: Fx): ZabServer {
  */
 export function becomeLooking(s: ZabServer, reason: string, fx: Fx): ZabServer {
   fx.note(`${s.role} -> LOOKING: ${reason}`, { kind: 'leftRole', from: s.role, reason });
-  let next = closeAllClients(s, `server left ${s.role}`, fx);
+  let next = s.app.closeAll(s, `server left ${s.role}`, fx);
   if (s.role === 'LEADING') {
     for (const h of leaderOf(s).handlers) if (h !== undefined) fx.send(h.sid, { type: 'DISCONNECT' });
     fx.cancel('tick');
     fx.cancel('barrier');
-    if (s.service.tracker !== null) fx.cancel('expire');
+    s.app.onLeaderLeaving(s, fx);
   }
   if (s.learner !== null) {
     if (s.learner.conn !== null || s.learner.stage === 'DISCOVERY') fx.send(s.learner.leader, { type: 'DISCONNECT' });
@@ -252,15 +220,23 @@ function fail(s: ZabServer, message: string): never {
   assert(false, `server ${s.id}: ${message}`);
 }
 
-/** The NodeProgram the simulator runs for a ZooKeeper server. */
-export function zabServerProgram(config: ZabConfig, sm: StateMachine): NodeProgram<ZabServer, ZabMessage, ZabWrite, ZabDisk, ZabObservation> {
+/**
+ * The NodeProgram the simulator runs for a Zab server replicating `sm` for `app`; the composition
+ * roots in protocol/node/ choose them (a ZooKeeper server, or the kv front-end).
+ */
+export function zabServerProgram(
+  config: ZabConfig,
+  sm: StateMachine,
+  app: ZabApp,
+  describe: (msg: ZabMessage) => string,
+): NodeProgram<ZabServer, ZabMessage, ZabWrite, ZabDisk, ZabObservation> {
   return {
     kind: 'zookeeper',
     emptyDisk: emptyZabDisk,
     applyWrite: applyZabWrite,
-    boot: (id, disk) => bootServer(id, config, sm, disk),
+    boot: (id, disk) => bootServer(id, config, sm, app, disk),
     step: stepServer,
-    describe: describeMessage,
+    describe,
     describeWrite: describeZabWrite,
   };
 }

@@ -4,9 +4,9 @@ import type { NodeId } from '../program.js';
 import type { PVec } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
 import type { ZabConfig } from './config.js';
-import type { Notification, QuorumPacket, ServerState, Snapshot } from './messages.js';
-import type { StateMachine, Txn } from './txn.js';
-import type { ZkServiceState } from '../service/state.js';
+import type { Notification, QuorumPacket, ServerState, Snapshot, ZabMessage } from './messages.js';
+import type { Origin, StateMachine, Txn } from './txn.js';
+import type { Fx } from './effects.js';
 import { applyPatch, type Mutable } from '../patch.js';
 import { queueFindIndex, queueGet, queuePeek, queueRemoveAt, type Queue } from '../queue.js';
 
@@ -112,17 +112,6 @@ export interface LearnerState {
   readonly shutdown: string | null;
 }
 
-export interface PendingClientOp {
-  readonly client: NodeId;
-  readonly xid: number;
-  readonly op: unknown;
-  readonly write: boolean;
-  /** Writes: whether the txn was applied and its result. */
-  readonly done: boolean;
-  readonly result: unknown;
-  readonly zxid: Zxid;
-}
-
 export interface ZabServer {
   readonly id: NodeId;
   readonly config: ZabConfig;
@@ -144,17 +133,59 @@ export interface ZabServer {
   readonly leader: LeaderState | null;
   readonly learner: LearnerState | null;
   readonly fsyncToken: number;
-  /** Client requests this server owns, in arrival order (CommitProcessor's per-session queues). */
-  readonly pending: readonly PendingClientOp[];
-  readonly clients: readonly NodeId[];
   readonly nowUs: number;
   /** ZK-4712 mutant: appends a dead SyncThread still has to write after the role ended. */
   readonly staleWrites: readonly Txn[];
   /** ZabDisk.oldLogTop as this process knows it: the top of log files a snapshot superseded. */
   readonly oldLogTop: Zxid;
-  /** The ZooKeeper service (sessions, connections, watches); idle for other state machines. */
-  readonly service: ZkServiceState;
+  /** The application above Zab (its hooks are `app`): ZooKeeper's sessions and watches, or the kv front-end. Zab never reads it. */
+  readonly appState: unknown;
+  readonly app: ZabApp;
 }
+
+/**
+ * The application a Zab node replicates for (TigerBeetle's `ReplicaType(StateMachine)`, etcd raft's
+ * opaque `Entry.Data`): Zab tells it what it applied and when its role changes, hands it the client
+ * messages and the application's own quorum packets (ZooKeeper's REVALIDATE and SYNC, and the PING's
+ * session touches) unread. The application keeps its state in `ZabServer.appState` and reads the
+ * node only through protocol/zab/node-view.ts. Every hook is pure and returns the next server.
+ */
+export interface ZabApp {
+  readonly name: string;
+  /** `appState` on a booted node. */
+  readonly initial: unknown;
+  /** Quorum packet types the application owns: Zab routes them as its own packets (same guards), then hands them over. */
+  readonly quorumPackets: ReadonlySet<string>;
+  /** A message from a client (anything that is neither a NOTIFICATION nor a quorum packet). */
+  onClientMessage(s: ZabServer, from: NodeId, msg: ZabMessage, fx: Fx): ZabServer;
+  /** A client's connection reset (peerReset from a node that is neither our leader nor, while leading, a learner). */
+  onClientGone(s: ZabServer, client: NodeId): ZabServer;
+  /** Leaving a role: every client connection closes (Leader.shutdown / Learner.shutdown). */
+  closeAll(s: ZabServer, reason: string, fx: Fx): ZabServer;
+  /** The leader leaves LEADING: cancel the application's leader timers. */
+  onLeaderLeaving(s: ZabServer, fx: Fx): void;
+  /** A committed txn was applied while serving (FinalRequestProcessor's turn). */
+  afterApply(s: ZabServer, txn: Txn, result: unknown, fx: Fx): ZabServer;
+  /** Leader, just before a write is prepped: the application's own checks (PrepRequestProcessor's session checks). */
+  beforePrep(s: ZabServer, origin: Origin, op: unknown): { readonly server: ZabServer; readonly op: unknown };
+  /** Leader: a request that is not a write (ZooKeeper's sync), from learner `from` or ourselves; null hands it to the write path. */
+  leaderRequest(s: ZabServer, from: NodeId, client: NodeId, xid: number, op: unknown, fx: Fx): ZabServer | null;
+  /** The leader activated (a quorum acked NEWLEADER). */
+  onActivate(s: ZabServer, fx: Fx): ZabServer;
+  /** The application's timer fired. */
+  onTimer(s: ZabServer, timer: AppTimerName, fx: Fx): ZabServer;
+  /** Leader, in BROADCAST: an application quorum packet from learner `from`. */
+  onLearnerPacket(s: ZabServer, from: NodeId, msg: QuorumPacket, fx: Fx): ZabServer;
+  /** Learner, in BROADCAST: an application quorum packet from its leader. */
+  onLeaderPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer;
+  /** Learner answering a PING: what to carry (undefined: nothing), and the node without it. */
+  takePingPayload(s: ZabServer): { readonly server: ZabServer; readonly payload: unknown };
+  /** Leader: a learner's PING carried `payload`. */
+  onPingPayload(s: ZabServer, payload: unknown): ZabServer;
+}
+
+/** The application's timers (ZooKeeper: the leader's session expiry). */
+export type AppTimerName = 'expire';
 
 /** Acks owed once the fsync with `token` completes (SendAckRequestProcessor / AckRequestProcessor). */
 export interface AckBatch {
@@ -289,12 +320,11 @@ export function copyServer(o: ZabServer): Mutable<ZabServer> {
     leader: o.leader,
     learner: o.learner,
     fsyncToken: o.fsyncToken,
-    pending: o.pending,
-    clients: o.clients,
     nowUs: o.nowUs,
     staleWrites: o.staleWrites,
     oldLogTop: o.oldLogTop,
-    service: o.service,
+    appState: o.appState,
+    app: o.app,
   };
 }
 

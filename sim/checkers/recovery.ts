@@ -1,6 +1,6 @@
 // The one recovery judge: has a core of servers recovered, now? Used by `zabsim run`'s liveness
 // phase (sim/zab/run.ts, every server), the fuzzer's (sim/fuzz/case.ts, the healed core) and the
-// scenario verb `check liveness` (sim/scenario/zab-script.ts), so all three name a failure alike.
+// scenario verb `check liveness` (sim/script/verbs/, the check verb), so all three name a failure alike.
 //
 // It knows one explained ZooKeeper gap: a learner whose acceptedEpoch is ahead of the established
 // leader's epoch (it accepted a newer epoch from a leader that never established) is refused by

@@ -5,7 +5,7 @@
 // families that are on. A numeric seed maps to one case through fc.sample with that seed.
 import fc from 'fast-check';
 import type { Mutant } from '../../protocol/zab/config.js';
-import type { KvOp } from '../../protocol/zab/kv-sm.js';
+import type { KvOp } from '../../protocol/kv/state-machine.js';
 import type { FaultAction, FaultEvent, Target, Trigger } from '../zab/faults.js';
 import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadOp } from './case.js';
 import { recoveryArb, withRecovery } from './recovery.js';

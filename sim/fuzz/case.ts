@@ -9,7 +9,7 @@
 // recorded in scenarios/findings/, so sweeps test master + that fix.
 import type { NodeId } from '../../protocol/program.js';
 import type { Mutant, SyncPersistence } from '../../protocol/zab/config.js';
-import type { KvOp } from '../../protocol/zab/kv-sm.js';
+import type { KvOp } from '../../protocol/kv/state-machine.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { Kernel } from '../kernel/kernel.js';

@@ -196,7 +196,7 @@ export class HistoryRecorder implements KernelObserver {
 
 // ------------------------------------------------------------------ the Zab-level KV runs
 
-/** protocol/zab/kv-sm.ts ops; keys become paths (`k0` → `/k0`). */
+/** protocol/kv/state-machine.ts ops; keys become paths (`k0` → `/k0`). */
 type KvCommand =
   | { readonly type: 'set'; readonly key: string; readonly value: string }
   | { readonly type: 'cas'; readonly key: string; readonly version: number; readonly value: string }

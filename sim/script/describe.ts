@@ -2,7 +2,7 @@
 // (ZooKeeper's names; the ZooKeeper service's words are in zk-words.ts).
 import type { ZabDisk } from '../../protocol/zab/disk.js';
 import { lastLoggedZxid } from '../../protocol/zab/history.js';
-import type { KvBody } from '../../protocol/zab/kv-sm.js';
+import type { KvBody } from '../../protocol/kv/state-machine.js';
 import type { Txn } from '../../protocol/zab/txn.js';
 import { formatZxid, type Zxid } from '../../protocol/zxid.js';
 

@@ -4,8 +4,9 @@
 // command asked to see. Note text is kept for `notes N` and never parsed.
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
-import { kvStateMachine } from '../../protocol/zab/kv-sm.js';
-import { describeMessage, type ZabMessage } from '../../protocol/zab/messages.js';
+import { kvStateMachine } from '../../protocol/kv/state-machine.js';
+import type { ZabMessage } from '../../protocol/zab/messages.js';
+import { describeNodeMessage as describeMessage } from '../../protocol/node/describe.js';
 import { formatZxid } from '../../protocol/zxid.js';
 import { describeOutcome } from './describe.js';
 import type { ScriptEnv } from './env.js';

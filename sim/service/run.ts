@@ -8,9 +8,8 @@ import type { NodeId, NodeProgram } from '../../protocol/program.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { ZabDisk } from '../../protocol/zab/disk.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
-import { zabServerProgram } from '../../protocol/zab/server.js';
+import { zookeeperServerProgram } from '../../protocol/node/zookeeper-node.js';
 import { defaultZkClientConfig, zkClientProgram, type ZkClient, type ZkClientConfig, type ZkCommand } from '../../protocol/client/zk-client.js';
-import { zkStateMachine } from '../../protocol/service/zk-sm.js';
 import type { DataTree } from '../../protocol/tree/index.js';
 import { Kernel } from '../kernel/kernel.js';
 import { DEFAULT_DISK, DEFAULT_NETWORK, type DiskOptions, type NetworkOptions } from '../options.js';
@@ -102,7 +101,7 @@ export class ServiceHarness {
       { seed: options.seed, timeMaxUs: options.timeMaxMs * MS, eventsMax: options.eventsMax, network: options.network, disk: options.disk },
       trace,
     );
-    const program = zabServerProgram(config, zkStateMachine());
+    const program = zookeeperServerProgram(config);
     for (const id of this.servers) this.kernel.addNode(id, program);
     // Each client's connect string order comes from the run's clients stream (ZooKeeper shuffles it).
     const rng = forkRng(options.seed, 'clients');

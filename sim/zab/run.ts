@@ -4,11 +4,11 @@
 import type { NodeId } from '../../protocol/program.js';
 import { ENV } from '../../protocol/program.js';
 import { basicClientProgram } from '../../protocol/client/basic-client.js';
-import { kvStateMachine, type KvOp } from '../../protocol/zab/kv-sm.js';
+import { kvStateMachine, type KvOp } from '../../protocol/kv/state-machine.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { ZabDisk } from '../../protocol/zab/disk.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
-import { zabServerProgram } from '../../protocol/zab/server.js';
+import { kvServerProgram } from '../../protocol/node/kv-node.js';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import type { KernelOptions } from '../options.js';
 import { forkRng } from '../rng.js';
@@ -69,7 +69,7 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   };
   trace.line({ kind: 'header', version: trace.version, seed: options.seed, options });
   const kernel = new Kernel(kernelOptions, trace);
-  const program = zabServerProgram(config, kvStateMachine);
+  const program = kvServerProgram(config);
   for (const id of servers) kernel.addNode(id, program);
   const clientProgram = basicClientProgram(servers, options.workload.requestTimeoutMs);
   for (const id of clients) kernel.addNode(id, clientProgram);

@@ -8,7 +8,7 @@ import type { NodeId } from '../../protocol/program.js';
 import { stepServer } from '../../protocol/zab/server.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import { creatorOf, sessionIdAt, sessionIdBase } from '../../protocol/service/session-id.js';
-import { dataTreeZxid, negotiateTimeout } from '../../protocol/service/server.js';
+import { dataTreeZxid, negotiateTimeout, serviceOf } from '../../protocol/service/server.js';
 import { getNode, type DataTree, type Txn as TreeTxn } from '../../protocol/tree/index.js';
 import { attachedTo, create, exists, getData, ready, run, setData } from './helpers.js';
 
@@ -144,7 +144,7 @@ describe('connections', () => {
       msg: { type: 'CONNECT_REQUEST', sessionId: 0, timeoutMs: 4000, lastZxidSeen: ahead },
     });
     expect(effects.filter((e) => e.type === 'send')).toEqual([{ type: 'send', to: 99, msg: { type: 'CLIENT_CLOSE', reason: 'client zxid ahead' } }]);
-    expect(next.service.connections.some((c) => c.client === 99)).toBe(false);
+    expect(serviceOf(next).connections.some((c) => c.client === 99)).toBe(false);
     const [, ok] = stepServer(s, {
       type: 'deliver',
       from: 99,

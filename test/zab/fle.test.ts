@@ -5,10 +5,10 @@
 // refused by a peer that was down is sent once that peer connects (QuorumCnxManager's send queue).
 import { describe, expect, test } from 'vitest';
 import { isQuorum } from '../../protocol/zab/config.js';
-import { voteBeats } from '../../protocol/zab/election.js';
+import { totalOrderPredicate } from '../../protocol/zab/election.js';
 import { boot, config, deliver, disk, notes, show, step, steps, timeout, vote, z } from './harness.js';
 
-describe('totalOrderPredicate (voteBeats)', () => {
+describe('totalOrderPredicate (FastLeaderElection.totalOrderPredicate)', () => {
   const cfg = config();
   test.each([
     // [what, new vote, current vote, new wins]
@@ -19,15 +19,15 @@ describe('totalOrderPredicate (voteBeats)', () => {
     ['equal everything: no win', { leader: 2, zxid: z(1, 1), peerEpoch: 1 }, { leader: 2, zxid: z(1, 1), peerEpoch: 1 }, false],
     ['a non-voter (sid 9) never wins', { leader: 9, zxid: z(5, 5), peerEpoch: 5 }, { leader: 1, zxid: 0, peerEpoch: 0 }, false],
   ])('%s', (_what, next, cur, wins) => {
-    expect(voteBeats(cfg, next, cur)).toBe(wins);
+    expect(totalOrderPredicate(cfg, next, cur)).toBe(wins);
   });
 
   test('the vote-zxid-before-epoch mutant flips the epoch/zxid priority', () => {
     const mutant = config({ mutants: ['vote-zxid-before-epoch'] });
     const highEpoch = { leader: 1, zxid: z(1, 1), peerEpoch: 2 };
     const highZxid = { leader: 3, zxid: z(1, 9), peerEpoch: 1 };
-    expect(voteBeats(cfg, highEpoch, highZxid)).toBe(true);
-    expect(voteBeats(mutant, highEpoch, highZxid)).toBe(false);
+    expect(totalOrderPredicate(cfg, highEpoch, highZxid)).toBe(true);
+    expect(totalOrderPredicate(mutant, highEpoch, highZxid)).toBe(false);
   });
 });
 

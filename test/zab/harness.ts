@@ -5,8 +5,10 @@ import { stepServer, bootServer } from '../../protocol/zab/server.js';
 import { defaultZabConfig, type ZabConfig } from '../../protocol/zab/config.js';
 import { emptyZabDisk, type ZabDisk } from '../../protocol/zab/disk.js';
 import type { ZabEffect } from '../../protocol/zab/effects.js';
-import { kvStateMachine } from '../../protocol/zab/kv-sm.js';
-import { describeMessage, type Notification, type QuorumPacket, type ServerState, type ZabMessage } from '../../protocol/zab/messages.js';
+import { kvStateMachine } from '../../protocol/kv/state-machine.js';
+import { describeNodeMessage as describeMessage } from '../../protocol/node/describe.js';
+import { kvClientsApp } from '../../protocol/kv/clients.js';
+import { type Notification, type QuorumPacket, type ServerState, type ZabMessage } from '../../protocol/zab/messages.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { Txn } from '../../protocol/zab/txn.js';
 import type { Event, NodeId } from '../../protocol/program.js';
@@ -46,7 +48,7 @@ export function step(s: ZabServer, event: Event<ZabMessage>): Stepped {
 
 /** Boots a server from a disk and runs its `start` step (LOOKING, round 1). */
 export function boot(id: NodeId, cfg: ZabConfig, d: ZabDisk = emptyZabDisk()): ZabServer {
-  return step(bootServer(id, cfg, kvStateMachine, d), { type: 'start' }).next;
+  return step(bootServer(id, cfg, kvStateMachine, kvClientsApp, d), { type: 'start' }).next;
 }
 
 export function deliver(from: NodeId, msg: ZabMessage, conn = 1): Event<ZabMessage> {

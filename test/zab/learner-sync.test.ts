@@ -7,7 +7,7 @@ import type { SyncPersistence } from '../../protocol/zab/config.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { Event } from '../../protocol/program.js';
-import { kvStateMachine } from '../../protocol/zab/kv-sm.js';
+import { kvStateMachine } from '../../protocol/kv/state-machine.js';
 import { applyZabWrite } from '../../protocol/zab/disk.js';
 import { boot, config, deliver, disk, fsyncTokens, notes, show, step, steps, timeout, txn, vote, z, type Stepped } from './harness.js';
 

@@ -6,11 +6,10 @@ import type { NodeId, NodeProgram } from '../../../protocol/program.js';
 import { defaultZabConfig, type Mutant, type SyncPersistence, type ZabConfig } from '../../../protocol/zab/config.js';
 import type { ZabDisk, ZabWrite } from '../../../protocol/zab/disk.js';
 import type { ZabObservation } from '../../../protocol/zab/effects.js';
-import { kvStateMachine } from '../../../protocol/zab/kv-sm.js';
 import type { ZabMessage } from '../../../protocol/zab/messages.js';
-import { zabServerProgram } from '../../../protocol/zab/server.js';
+import { kvServerProgram } from '../../../protocol/node/kv-node.js';
+import { zookeeperServerProgram } from '../../../protocol/node/zookeeper-node.js';
 import type { ZabServer } from '../../../protocol/zab/state.js';
-import { zkStateMachine } from '../../../protocol/service/zk-sm.js';
 import { Kernel } from '../../kernel/kernel.js';
 import { DEFAULT_DISK, DEFAULT_NETWORK, type KernelOptions } from '../../options.js';
 import { TRACE_VERSION } from '../../trace/sink.js';
@@ -64,7 +63,7 @@ export function cluster(env: ScriptEnv, cmd: Command): string[] {
   env.kernel = kernel;
   env.config = config;
   env.servers = [...voters, ...observers];
-  const base = zabServerProgram(config, env.zk ? zkStateMachine() : kvStateMachine);
+  const base = env.zk ? zookeeperServerProgram(config) : kvServerProgram(config);
   const program: ServerProgram = { ...base, step: (s, e) => filterDrops(env, base.step(s, e)) };
   for (const id of env.servers) kernel.addNode(id, program);
   env.checker = new ZabChecker(

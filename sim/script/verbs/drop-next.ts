@@ -4,7 +4,8 @@
 import type { Effect, NodeId } from '../../../protocol/program.js';
 import type { ZabObservation } from '../../../protocol/zab/effects.js';
 import type { ZabWrite } from '../../../protocol/zab/disk.js';
-import { describeMessage, type ZabMessage } from '../../../protocol/zab/messages.js';
+import type { ZabMessage } from '../../../protocol/zab/messages.js';
+import { describeNodeMessage as describeMessage } from '../../../protocol/node/describe.js';
 import type { ZabServer } from '../../../protocol/zab/state.js';
 import type { Command } from '../datadriven.js';
 import type { ScriptEnv } from '../env.js';

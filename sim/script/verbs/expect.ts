@@ -7,7 +7,7 @@
 import type { NodeId } from '../../../protocol/program.js';
 import { mapGet } from '../../../protocol/tree/hamt.js';
 import { getNode, type DataTree } from '../../../protocol/tree/index.js';
-import type { KvState } from '../../../protocol/zab/kv-sm.js';
+import type { KvState } from '../../../protocol/kv/state-machine.js';
 import { intArg } from '../args.js';
 import type { Command } from '../datadriven.js';
 import type { ScriptEnv } from '../env.js';

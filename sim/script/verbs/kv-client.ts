@@ -4,7 +4,7 @@
 // The key-value service's clients: one call each, run until it completes unless `nowait`.
 import { basicClientProgram, type BasicClient } from '../../../protocol/client/basic-client.js';
 import type { NodeId } from '../../../protocol/program.js';
-import { kvStateMachine, type KvOp } from '../../../protocol/zab/kv-sm.js';
+import { kvStateMachine, type KvOp } from '../../../protocol/kv/state-machine.js';
 import { intArg, listArg, required } from '../args.js';
 import type { Command } from '../datadriven.js';
 import { DEFAULT_MAX_MS, type ScriptEnv } from '../env.js';

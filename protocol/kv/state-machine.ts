@@ -2,7 +2,7 @@
 // Writes are set(key, value) and cas(key, version, value); a failed cas is still a txn (an error
 // txn, as ZooKeeper's failed writes are), so it consumes a zxid.
 import type { Zxid } from '../zxid.js';
-import type { StateMachine } from './txn.js';
+import type { StateMachine } from '../zab/txn.js';
 import { emptyMap, mapGet, mapSet, type PersistentMap } from '../tree/hamt.js';
 
 export type KvOp =

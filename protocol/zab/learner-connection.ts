@@ -1,0 +1,107 @@
+// A learner's connection to its leader (Learner.connectToLeader, registerWithLeader's first step,
+// the socket read timeout), and the helpers every learner handler uses: learnerOf, withLearner,
+// shutdown. The packet handlers are in learner.ts.
+import { assert } from '../assert.js';
+import type { NodeId } from '../program.js';
+import type { Fx } from './effects.js';
+import { patchLearner, copyServer, patchServer, type LearnerState, type ZabServer } from './state.js';
+import { queueEmpty } from '../queue.js';
+
+const MS = 1000;
+
+export function learnerOf(s: ZabServer): LearnerState {
+  if (!(s.learner !== null)) assert(false, `server ${s.id} has no learner state`);
+  return s.learner;
+}
+
+export function withLearner(s: ZabServer, patch: Partial<LearnerState>): ZabServer {
+  const next = copyServer(s);
+  next.learner = patchLearner(learnerOf(s), patch);
+  return next;
+}
+
+export function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {
+  fx.note(`leaving ${s.role}: ${reason}`);
+  return withLearner(s, { shutdown: reason });
+}
+
+/** Follower.followLeader / Observer.observeLeader: connect and register (FOLLOWERINFO). */
+export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, fx: Fx): ZabServer {
+  const learner: LearnerState = {
+    leader,
+    observer,
+    conn: null,
+    newEpoch: -1,
+    syncMode: 'NONE',
+    stage: 'DISCOVERY',
+    packetsNotLogged: [],
+    packetsCommitted: [],
+    pendingTxns: queueEmpty(),
+    lastQueued: 0,
+    ackBatches: queueEmpty(),
+    blockedOn: null,
+    backlog: [],
+    newLeaderAckPending: false,
+    connectTries: 0,
+    heard: false,
+    silentChecks: 0,
+    preSnap: null,
+    shutdown: null,
+  };
+  const role = observer ? 'OBSERVING' : 'FOLLOWING';
+  fx.observe({ kind: 'role', role, phase: 'DISCOVERY', epoch: s.currentEpoch, leader });
+  fx.note(`${role} ${leader}: registering (acceptedEpoch ${s.acceptedEpoch})`);
+  fx.send(leader, observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
+  const next: ZabServer = patchServer(s, { role, phase: 'DISCOVERY', learner, leader: null });
+  armReadTimeout(next, fx);
+  fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
+  return next;
+}
+
+/**
+ * Learner.connectToLeader: while no LEADERINFO came, resend (a slow leader may have lost the first
+ * one) every second; a refused connection is retried 5 times, 100 ms apart, then we give up.
+ */
+const CONNECT_RETRY_US = 1_000_000;
+const REFUSED_RETRY_US = 100_000;
+const CONNECT_TRIES_MAX = 5;
+
+/** The leader refused or reset our connection. Returns null when the learner must give up. */
+export function onLeaderRefused(s: ZabServer, fx: Fx): ZabServer | null {
+  const l = learnerOf(s);
+  if (l.stage !== 'DISCOVERY' || l.conn !== null) return null;
+  const tries = l.connectTries + 1;
+  if (tries >= CONNECT_TRIES_MAX) return null;
+  fx.note(`connection to ${l.leader} refused (try ${tries} of ${CONNECT_TRIES_MAX}); retrying`);
+  fx.timer('connect', REFUSED_RETRY_US, REFUSED_RETRY_US);
+  return withLearner(s, { connectTries: tries });
+}
+
+export function onConnectRetry(s: ZabServer, fx: Fx): ZabServer {
+  const l = s.learner;
+  if (l === null || l.stage !== 'DISCOVERY' || l.conn !== null) return s;
+  fx.note(`no LEADERINFO from ${l.leader} yet: connecting again`);
+  fx.send(l.leader, l.observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
+  fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
+  return s;
+}
+
+/** The socket read timeout: initLimit ticks until NEWLEADER, syncLimit after. Checked in quarters. */
+function readTimeoutUs(s: ZabServer): number {
+  const l = learnerOf(s);
+  const ticks = l.stage === 'DISCOVERY' || l.stage === 'SYNC' ? s.config.initLimit : s.config.syncLimit;
+  return ticks * s.config.tickTimeMs * MS;
+}
+
+export function armReadTimeout(s: ZabServer, fx: Fx): void {
+  const quarter = readTimeoutUs(s) / 4;
+  fx.timer('learner', quarter, quarter);
+}
+
+export function onReadTimeoutCheck(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  const silentChecks = l.heard ? 0 : l.silentChecks + 1;
+  if (silentChecks >= 4) return shutdown(s, `nothing from leader ${l.leader} for ${readTimeoutUs(s) / MS} ms (read timeout)`, fx);
+  armReadTimeout(s, fx);
+  return withLearner(s, { heard: false, silentChecks });
+}
