@@ -71,4 +71,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`zabsim scenarios | head`) closes the pipe: later writes fail with EPIPE.
+// That is not an error of the run, so the rest of the output is discarded and the command still
+// finishes with its own exit code, instead of dying on an unhandled 'error' event with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+});
+
 process.exitCode = await main(process.argv.slice(2));
