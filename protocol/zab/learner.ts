@@ -19,18 +19,21 @@ import { armReadTimeout, learnerOf, shutdown, withLearner } from './learner-conn
 
 const MS = 1000;
 
-/** A packet from the leader we follow. */
+/**
+ * Why a quorum packet is dropped by a learner, or null: it reads only the leader it follows, and on
+ * a new connection nothing before LEADERINFO (Learner.registerWithLeader reads that first).
+ */
+export function ignoreLeaderPacket(s: ZabServer, from: NodeId, msg: QuorumPacket): string | null {
+  const l = learnerOf(s);
+  if (from !== l.leader) return `ignore ${msg.type} from ${from}: we follow ${l.leader}`;
+  if (l.conn === null && msg.type !== 'LEADERINFO') return `ignore ${msg.type}: no LEADERINFO yet`;
+  return null;
+}
+
+/** A packet from the leader we follow (ignoreLeaderPacket passed it). */
 export function onLeaderPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  if (from !== l.leader) {
-    fx.note(`ignore ${msg.type} from ${from}: we follow ${l.leader}`);
-    return s;
-  }
   if (l.conn === null) {
-    if (msg.type !== 'LEADERINFO') {
-      fx.note(`ignore ${msg.type}: no LEADERINFO yet`);
-      return s;
-    }
     fx.cancel('connect');
     s = withLearner(s, { conn });
   } else if (conn !== l.conn) {
