@@ -11,12 +11,16 @@ import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
 import type { QuorumPacket, ZabMessage } from './messages.js';
 import {
-  copyLeader,
-  copyServer,
+  leaderCommitted,
+  leaderProposed,
   patchHandler,
   patchLeader,
   patchServer,
   takeBatch,
+  withAppend,
+  withApplied,
+  withLeaderState,
+  withOutstanding,
   type LeaderState,
   type LearnerHandler,
   type Outstanding,
@@ -34,9 +38,7 @@ export function leaderOf(s: ZabServer): LeaderState {
 }
 
 function withLeader(s: ZabServer, patch: Partial<LeaderState>): ZabServer {
-  const next = copyServer(s);
-  next.leader = patchLeader(leaderOf(s), patch);
-  return next;
+  return withLeaderState(s, patchLeader(leaderOf(s), patch));
 }
 
 function setHandler(s: ZabServer, h: LearnerHandler | undefined, sid: NodeId): ZabServer {
@@ -362,16 +364,8 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     if (h.observer && !hasMutant(s.config, 'count-observer-acks')) continue;
     fx.send(h.sid, proposal);
   }
-  const leader = copyLeader(l);
-  leader.lastProposed = zxid;
-  leader.prepState = prepState;
-  leader.outstanding = [...l.outstanding, { txn, acks: [] }];
-  leader.selfAckBatches = queuePush(l.selfAckBatches, { token, zxids: [zxid] });
-  const next = copyServer(s);
-  next.log = appended.log;
-  next.fsyncToken = token;
-  next.leader = leader;
-  return next;
+  const leader = leaderProposed(l, zxid, prepState, [...l.outstanding, { txn, acks: [] }], queuePush(l.selfAckBatches, { token, zxids: [zxid] }));
+  return withAppend(s, appended.log, token, leader, s.learner);
 }
 
 /** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */
@@ -406,11 +400,7 @@ function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
   if (o.acks.includes(sid)) return s;
   const outstanding = l.outstanding.slice();
   outstanding[at] = { txn: o.txn, acks: [...o.acks, sid] };
-  const leader = copyLeader(l);
-  leader.outstanding = outstanding;
-  const acked = copyServer(s);
-  acked.leader = leader;
-  let next: ZabServer = acked;
+  let next = withLeaderState(s, withOutstanding(l, outstanding));
   for (;;) {
     const head = leaderOf(next).outstanding[0];
     if (head === undefined || !canCommit(next, head)) return next;
@@ -444,16 +434,8 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   }
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  const leader = copyLeader(l);
-  leader.outstanding = rest;
-  leader.lastCommitted = txn.zxid;
-  leader.prepState = smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid);
-  const committed = copyServer(s);
-  committed.state = applied.state;
-  committed.applied = index + 1;
-  committed.committed = index + 1;
-  committed.lastProcessedZxid = txn.zxid;
-  committed.leader = leader;
+  const leader = leaderCommitted(l, rest, txn.zxid, smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid));
+  const committed = withApplied(s, applied.state, index + 1, txn.zxid, index + 1, leader, s.learner);
   const next = committed.app.afterApply(committed, txn, applied.result, fx);
   return drainQueued(next, fx);
 }

@@ -11,7 +11,18 @@ import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
-import { copyLearner, copyServer, patchServer, takeBatch, type LearnerState, type ZabServer } from './state.js';
+import {
+  learnerLogged,
+  patchServer,
+  takeBatch,
+  withAckBatches,
+  withAppend,
+  withApplied,
+  withLearnerState,
+  withPendingTxns,
+  type LearnerState,
+  type ZabServer,
+} from './state.js';
 import { queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
@@ -211,15 +222,12 @@ function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState | null = null): ZabServer {
   const index = s.applied;
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
-  // One copy of the server, written directly: this runs for every txn on every learner.
-  const next = copyServer(s);
-  next.state = applied.state;
-  next.applied = index + 1;
-  next.lastProcessedZxid = txn.zxid;
-  if (learner !== null) next.learner = learner;
+  // One copy of the server: this runs for every txn on every learner. Only a commit (fx given)
+  // moves `committed`; a sync applies txns that count as committed once UPTODATE comes.
+  const committed = fx === null ? s.committed : index + 1;
+  const next = withApplied(s, applied.state, index + 1, txn.zxid, committed, s.leader, learner === null ? s.learner : learner);
   if (fx === null) return next;
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  next.committed = index + 1;
   return next.app.afterApply(next, txn, applied.result, fx);
 }
 
@@ -436,14 +444,8 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   fx.persist(appended.write);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
-  const learner = copyLearner(l);
-  learner.lastQueued = txn.zxid;
-  learner.pendingTxns = queuePush(l.pendingTxns, txn);
-  learner.ackBatches = queuePush(l.ackBatches, { token, zxids: [txn.zxid] });
-  const next = copyServer(s);
-  next.log = appended.log;
-  next.fsyncToken = token;
-  next.learner = learner;
+  const learner = learnerLogged(l, txn.zxid, queuePush(l.pendingTxns, txn), queuePush(l.ackBatches, { token, zxids: [txn.zxid] }));
+  const next = withAppend(s, appended.log, token, s.leader, learner);
   if (hasMutant(s.config, 'follower-applies-locally')) {
     // Planted mistake: apply (and serve) before the leader commits.
     return withLearner(applyTxn(next, txn, fx), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
@@ -465,9 +467,7 @@ function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     return shutdown(s, `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`, fx);
   }
   // The learner's queue moves first (applying never touches it), so the step copies the server once.
-  const learner = copyLearner(l);
-  learner.pendingTxns = queueShift(l.pendingTxns);
-  return applyTxn(s, head, fx, learner);
+  return applyTxn(s, head, fx, withPendingTxns(l, queueShift(l.pendingTxns)));
 }
 
 /** Observers learn committed txns by INFORM: log and apply at once. */
@@ -490,10 +490,7 @@ export function onLearnerFsynced(s: ZabServer, token: number, fx: Fx): ZabServer
   if (l.blockedOn === token) return onNewLeaderFsynced(s, fx);
   const taken = takeBatch(l.ackBatches, token);
   if (taken === null) return s;
-  const learner = copyLearner(l);
-  learner.ackBatches = taken.rest;
-  const next = copyServer(s);
-  next.learner = learner;
+  const next = withLearnerState(s, withAckBatches(l, taken.rest));
   if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return next;
   for (const zxid of taken.batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
   return next;
