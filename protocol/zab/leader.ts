@@ -442,6 +442,7 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
 
 /** Leader.lead's loop: every tickTime/2 ping learners; every tick check for a synced quorum. */
 export function onLeaderTick(s: ZabServer, fx: Fx): ZabServer {
+  assert(s.phase === 'BROADCAST', 'leader tick before activation');
   const l = leaderOf(s);
   const halfTicks = l.halfTicks + 1;
   const fullTick = halfTicks % 2 === 0;

@@ -83,6 +83,7 @@ function processPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
 
 /** registerWithLeader: accept the new epoch (persisted) and report our state. */
 function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer {
+  assert(learnerOf(s).stage === 'DISCOVERY', 'LEADERINFO handled after discovery');
   if (newEpoch > s.acceptedEpoch) {
     fx.send(learnerOf(s).leader, { type: 'ACKEPOCH', lastZxid: s.lastProcessedZxid, currentEpoch: s.currentEpoch });
     if (!hasMutant(s.config, 'no-persist-accepted-epoch')) fx.persistSync({ kind: 'acceptedEpoch', epoch: newEpoch });
@@ -175,6 +176,7 @@ function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
 
 function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.syncMode !== 'NONE', 'sync PROPOSAL before DIFF, TRUNC or SNAP');
   const zxid = txn.zxid;
   if (zxid <= l.lastQueued) {
     fx.note(`ignore PROPOSAL ${formatZxid(zxid)}: already have up to ${formatZxid(l.lastQueued)}`);
@@ -189,6 +191,7 @@ function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 
 function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.syncMode !== 'NONE', 'sync COMMIT before DIFF, TRUNC or SNAP');
   const head = l.packetsNotLogged[0];
   if (head === undefined) {
     // syncWithLeader peeks the first pending proposal before anything else. Under ZK-4394 the
@@ -239,6 +242,7 @@ function nextToken(s: ZabServer): [ZabServer, number] {
 /** NEWLEADER: make the synced history durable in the configured order, then ACK. */
 function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.stage === 'SYNC' && l.syncMode !== 'NONE', 'NEWLEADER handled outside sync');
   if (epochOf(zxid) !== l.newEpoch) return shutdown(s, `NEWLEADER for epoch ${epochOf(zxid)}, expected ${l.newEpoch}`, fx);
   if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC') {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
@@ -365,6 +369,7 @@ function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
 /** UPTODATE: start serving; log what is left and commit what was committed. */
 function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.stage === 'NEWLEADER_DONE', 'UPTODATE handled before NEWLEADER');
   const mode = syncPersistenceOf(s.config);
   let next = s;
   let toLog = l.packetsNotLogged;
@@ -406,8 +411,9 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   switch (msg.type) {
     case 'PROPOSAL': {
-      if (l.observer && !hasMutant(s.config, 'count-observer-acks')) {
-        fx.note('observer ignores PROPOSAL');
+      const ignored = ignoreProposal(s, l, msg.txn);
+      if (ignored !== null) {
+        fx.note(ignored);
         return s;
       }
       return onProposal(s, msg.txn, fx);
@@ -415,12 +421,14 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
     case 'COMMIT':
       if (l.observer) return s;
       return onCommit(s, msg.zxid, fx);
-    case 'INFORM':
-      if (!l.observer) {
-        fx.note('follower ignores INFORM');
+    case 'INFORM': {
+      const ignored = ignoreInform(l);
+      if (ignored !== null) {
+        fx.note(ignored);
         return s;
       }
       return onInform(s, msg.txn, fx);
+    }
     default:
       if (s.app.quorumPackets.has(msg.type)) return s.app.onLeaderPacket(s, msg, fx);
       fx.note(`ignore ${msg.type} in broadcast`);
@@ -428,13 +436,25 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
   }
 }
 
+/**
+ * Why a learner in broadcast drops a PROPOSAL, or null: an observer takes none (Observer reads
+ * INFORM; the count-observer-acks mutant makes it log them), and one it already queued is a duplicate.
+ */
+function ignoreProposal(s: ZabServer, l: LearnerState, txn: Txn): string | null {
+  if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return 'observer ignores PROPOSAL';
+  if (txn.zxid <= l.lastQueued) return `ignore duplicate PROPOSAL ${formatZxid(txn.zxid)}`;
+  return null;
+}
+
+/** Why a learner in broadcast drops an INFORM, or null: only observers read it. */
+function ignoreInform(l: LearnerState): string | null {
+  return l.observer ? null : 'follower ignores INFORM';
+}
+
 /** PROPOSAL: log it (the SyncThread acks after fsync) and wait for COMMIT. */
 function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  if (txn.zxid <= l.lastQueued) {
-    fx.note(`ignore duplicate PROPOSAL ${formatZxid(txn.zxid)}`);
-    return s;
-  }
+  assert(l.stage === 'BROADCAST' && txn.zxid > l.lastQueued, 'PROPOSAL handled outside broadcast, or a duplicate');
   if (l.lastQueued !== 0 && txn.zxid !== l.lastQueued + 1 && epochOf(txn.zxid) === epochOf(l.lastQueued)) {
     fx.note(`PROPOSAL ${formatZxid(txn.zxid)} is not the successor of ${formatZxid(l.lastQueued)}`);
   }
@@ -456,6 +476,7 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 /** COMMIT: the head of pendingTxns must be it (else the real server exits: UNMATCHED_TXN_COMMIT). */
 function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.stage === 'BROADCAST', 'COMMIT handled outside broadcast');
   const head = queuePeek(l.pendingTxns);
   if (head === undefined) {
     if (hasMutant(s.config, 'follower-applies-locally') && zxid <= s.lastProcessedZxid) return s;
