@@ -11,12 +11,16 @@ import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
 import type { QuorumPacket, ZabMessage } from './messages.js';
 import {
-  copyLeader,
-  copyServer,
+  leaderCommitted,
+  leaderProposed,
   patchHandler,
   patchLeader,
   patchServer,
   takeBatch,
+  withAppend,
+  withApplied,
+  withLeaderState,
+  withOutstanding,
   type LeaderState,
   type LearnerHandler,
   type Outstanding,
@@ -34,9 +38,7 @@ export function leaderOf(s: ZabServer): LeaderState {
 }
 
 function withLeader(s: ZabServer, patch: Partial<LeaderState>): ZabServer {
-  const next = copyServer(s);
-  next.leader = patchLeader(leaderOf(s), patch);
-  return next;
+  return withLeaderState(s, patchLeader(leaderOf(s), patch));
 }
 
 function setHandler(s: ZabServer, h: LearnerHandler | undefined, sid: NodeId): ZabServer {
@@ -94,37 +96,37 @@ function sendLeaderInfo(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   return setHandler(s, patchHandler(h, { stage: 'ACKEPOCH' }), h.sid);
 }
 
-/** A learner's packet. `conn` identifies its connection: a new one replaces the old handler. */
-export function onLearnerPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
-  const l = leaderOf(s);
-  if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') return onLearnerInfo(s, from, conn, msg.acceptedEpoch, msg.type === 'OBSERVERINFO', fx);
-  const h = l.handlers[from];
-  if (h === undefined || h.conn !== conn) {
-    fx.note(`ignore ${msg.type} from ${from}: no live LearnerHandler on that connection`);
-    return s;
-  }
-  // Any packet proves the learner alive (tickOfNextAckDeadline); most arrive within the same tick.
-  const deadline = l.tick + s.config.syncLimit;
-  const fresh = h.ackDeadlineTick === deadline ? h : patchHandler(h, { ackDeadlineTick: deadline });
-  if (fresh !== h) s = setHandler(s, fresh, from);
-  switch (msg.type) {
-    case 'ACKEPOCH':
-      return onAckEpoch(s, fresh, msg.lastZxid, msg.currentEpoch, fx);
-    case 'ACK':
-      return onAck(s, fresh, msg.zxid, fx);
-    case 'PING':
-      return s.app.onPingPayload(s, msg.touches);
-    case 'REQUEST':
-      return onForwardedRequest(s, from, msg.client, msg.xid, msg.op, fx);
-    default:
-      if (s.app.quorumPackets.has(msg.type)) return s.app.onLearnerPacket(s, from, msg, fx);
-      fx.note(`ignore ${msg.type} from learner ${from}: a leader never receives it`);
-      fx.observe({ kind: 'anomaly', flag: 'messageIllegal', detail: `leader got ${msg.type} from ${from}` });
-      return s;
-  }
+/**
+ * Why a learner's packet is dropped, or null: only a live LearnerHandler's connection is read (a
+ * new connection replaced the old handler, whose packets are stale).
+ */
+export function ignoreLearnerPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket): string | null {
+  const h = leaderOf(s).handlers[from];
+  if (h === undefined || h.conn !== conn) return `ignore ${msg.type} from ${from}: no live LearnerHandler on that connection`;
+  return null;
 }
 
-function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, acceptedEpoch: number, observer: boolean, fx: Fx): ZabServer {
+/**
+ * Any packet proves the learner alive (LearnerHandler.tickOfNextAckDeadline); most arrive within
+ * the same tick, so the handler is copied only when its deadline moves. Runs after
+ * ignoreLearnerPacket, so the handler exists.
+ */
+export function heardFromLearner(s: ZabServer, from: NodeId): ZabServer {
+  const l = leaderOf(s);
+  const h = l.handlers[from] as LearnerHandler;
+  const deadline = l.tick + s.config.syncLimit;
+  return h.ackDeadlineTick === deadline ? s : setHandler(s, patchHandler(h, { ackDeadlineTick: deadline }), from);
+}
+
+/** A learner's packet of a type no leader receives (the leader's step has no handler for it). */
+export function onIllegalLearnerPacket(s: ZabServer, from: NodeId, msg: QuorumPacket, fx: Fx): ZabServer {
+  fx.note(`ignore ${msg.type} from learner ${from}: a leader never receives it`);
+  fx.observe({ kind: 'anomaly', flag: 'messageIllegal', detail: `leader got ${msg.type} from ${from}` });
+  return s;
+}
+
+/** LearnerHandler.run's first packet (FOLLOWERINFO or OBSERVERINFO): a new handler for `from`. */
+export function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, acceptedEpoch: number, observer: boolean, fx: Fx): ZabServer {
   const l = leaderOf(s);
   if (observer !== isObserver(s.config, from)) {
     fx.note(`ignore ${observer ? 'OBSERVERINFO' : 'FOLLOWERINFO'} from ${from}: its learner type disagrees with the configuration`);
@@ -159,7 +161,7 @@ function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, acceptedEpoch: 
   return maybeFixEpoch(s, fx);
 }
 
-function onAckEpoch(s: ZabServer, h: LearnerHandler, lastZxid: Zxid, currentEpoch: number, fx: Fx): ZabServer {
+export function onAckEpoch(s: ZabServer, h: LearnerHandler, lastZxid: Zxid, currentEpoch: number, fx: Fx): ZabServer {
   if (h.stage !== 'ACKEPOCH') {
     fx.note(`ignore ACKEPOCH from ${h.sid}: handler stage ${h.stage}`);
     return s;
@@ -243,7 +245,7 @@ function committedState(s: ZabServer): unknown {
   return s.state;
 }
 
-function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabServer {
+export function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabServer {
   const l = leaderOf(s);
   if (h.stage === 'NEWLEADER_SENT') {
     if (zxid !== makeZxid(l.epoch, 0)) {
@@ -316,7 +318,7 @@ export function leaderRequest(s: ZabServer, client: NodeId, xid: number, op: unk
   return submitWrite(s, { server: s.id, client, xid }, op, fx);
 }
 
-function onForwardedRequest(s: ZabServer, from: NodeId, client: NodeId, xid: number, op: unknown, fx: Fx): ZabServer {
+export function onForwardedRequest(s: ZabServer, from: NodeId, client: NodeId, xid: number, op: unknown, fx: Fx): ZabServer {
   const kept = s.app.leaderRequest(s, from, client, xid, op, fx);
   if (kept !== null) return kept;
   if (s.phase !== 'BROADCAST') {
@@ -362,16 +364,8 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     if (h.observer && !hasMutant(s.config, 'count-observer-acks')) continue;
     fx.send(h.sid, proposal);
   }
-  const leader = copyLeader(l);
-  leader.lastProposed = zxid;
-  leader.prepState = prepState;
-  leader.outstanding = [...l.outstanding, { txn, acks: [] }];
-  leader.selfAckBatches = queuePush(l.selfAckBatches, { token, zxids: [zxid] });
-  const next = copyServer(s);
-  next.log = appended.log;
-  next.fsyncToken = token;
-  next.leader = leader;
-  return next;
+  const leader = leaderProposed(l, zxid, prepState, [...l.outstanding, { txn, acks: [] }], queuePush(l.selfAckBatches, { token, zxids: [zxid] }));
+  return withAppend(s, appended.log, token, leader, s.learner);
 }
 
 /** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */
@@ -406,11 +400,7 @@ function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
   if (o.acks.includes(sid)) return s;
   const outstanding = l.outstanding.slice();
   outstanding[at] = { txn: o.txn, acks: [...o.acks, sid] };
-  const leader = copyLeader(l);
-  leader.outstanding = outstanding;
-  const acked = copyServer(s);
-  acked.leader = leader;
-  let next: ZabServer = acked;
+  let next = withLeaderState(s, withOutstanding(l, outstanding));
   for (;;) {
     const head = leaderOf(next).outstanding[0];
     if (head === undefined || !canCommit(next, head)) return next;
@@ -444,22 +434,15 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   }
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  const leader = copyLeader(l);
-  leader.outstanding = rest;
-  leader.lastCommitted = txn.zxid;
-  leader.prepState = smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid);
-  const committed = copyServer(s);
-  committed.state = applied.state;
-  committed.applied = index + 1;
-  committed.committed = index + 1;
-  committed.lastProcessedZxid = txn.zxid;
-  committed.leader = leader;
+  const leader = leaderCommitted(l, rest, txn.zxid, smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid));
+  const committed = withApplied(s, applied.state, index + 1, txn.zxid, index + 1, leader, s.learner);
   const next = committed.app.afterApply(committed, txn, applied.result, fx);
   return drainQueued(next, fx);
 }
 
 /** Leader.lead's loop: every tickTime/2 ping learners; every tick check for a synced quorum. */
 export function onLeaderTick(s: ZabServer, fx: Fx): ZabServer {
+  assert(s.phase === 'BROADCAST', 'leader tick before activation');
   const l = leaderOf(s);
   const halfTicks = l.halfTicks + 1;
   const fullTick = halfTicks % 2 === 0;

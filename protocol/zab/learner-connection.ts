@@ -4,7 +4,7 @@
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import type { Fx } from './effects.js';
-import { patchLearner, copyServer, patchServer, type LearnerState, type ZabServer } from './state.js';
+import { patchLearner, patchServer, withLearnerState, type LearnerState, type ZabServer } from './state.js';
 import { queueEmpty } from '../queue.js';
 
 const MS = 1000;
@@ -15,9 +15,7 @@ export function learnerOf(s: ZabServer): LearnerState {
 }
 
 export function withLearner(s: ZabServer, patch: Partial<LearnerState>): ZabServer {
-  const next = copyServer(s);
-  next.learner = patchLearner(learnerOf(s), patch);
-  return next;
+  return withLearnerState(s, patchLearner(learnerOf(s), patch));
 }
 
 export function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {

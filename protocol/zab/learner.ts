@@ -11,7 +11,18 @@ import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
 import type { QuorumPacket, Snapshot } from './messages.js';
-import { copyLearner, copyServer, patchServer, takeBatch, type LearnerState, type ZabServer } from './state.js';
+import {
+  learnerLogged,
+  patchServer,
+  takeBatch,
+  withAckBatches,
+  withAppend,
+  withApplied,
+  withLearnerState,
+  withPendingTxns,
+  type LearnerState,
+  type ZabServer,
+} from './state.js';
 import { queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
@@ -19,18 +30,21 @@ import { armReadTimeout, learnerOf, shutdown, withLearner } from './learner-conn
 
 const MS = 1000;
 
-/** A packet from the leader we follow. */
+/**
+ * Why a quorum packet is dropped by a learner, or null: it reads only the leader it follows, and on
+ * a new connection nothing before LEADERINFO (Learner.registerWithLeader reads that first).
+ */
+export function ignoreLeaderPacket(s: ZabServer, from: NodeId, msg: QuorumPacket): string | null {
+  const l = learnerOf(s);
+  if (from !== l.leader) return `ignore ${msg.type} from ${from}: we follow ${l.leader}`;
+  if (l.conn === null && msg.type !== 'LEADERINFO') return `ignore ${msg.type}: no LEADERINFO yet`;
+  return null;
+}
+
+/** A packet from the leader we follow (ignoreLeaderPacket passed it). */
 export function onLeaderPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  if (from !== l.leader) {
-    fx.note(`ignore ${msg.type} from ${from}: we follow ${l.leader}`);
-    return s;
-  }
   if (l.conn === null) {
-    if (msg.type !== 'LEADERINFO') {
-      fx.note(`ignore ${msg.type}: no LEADERINFO yet`);
-      return s;
-    }
     fx.cancel('connect');
     s = withLearner(s, { conn });
   } else if (conn !== l.conn) {
@@ -69,6 +83,7 @@ function processPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
 
 /** registerWithLeader: accept the new epoch (persisted) and report our state. */
 function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer {
+  assert(learnerOf(s).stage === 'DISCOVERY', 'LEADERINFO handled after discovery');
   if (newEpoch > s.acceptedEpoch) {
     fx.send(learnerOf(s).leader, { type: 'ACKEPOCH', lastZxid: s.lastProcessedZxid, currentEpoch: s.currentEpoch });
     if (!hasMutant(s.config, 'no-persist-accepted-epoch')) fx.persistSync({ kind: 'acceptedEpoch', epoch: newEpoch });
@@ -161,6 +176,7 @@ function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
 
 function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.syncMode !== 'NONE', 'sync PROPOSAL before DIFF, TRUNC or SNAP');
   const zxid = txn.zxid;
   if (zxid <= l.lastQueued) {
     fx.note(`ignore PROPOSAL ${formatZxid(zxid)}: already have up to ${formatZxid(l.lastQueued)}`);
@@ -175,6 +191,7 @@ function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 
 function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.syncMode !== 'NONE', 'sync COMMIT before DIFF, TRUNC or SNAP');
   const head = l.packetsNotLogged[0];
   if (head === undefined) {
     // syncWithLeader peeks the first pending proposal before anything else. Under ZK-4394 the
@@ -208,15 +225,12 @@ function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState | null = null): ZabServer {
   const index = s.applied;
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
-  // One copy of the server, written directly: this runs for every txn on every learner.
-  const next = copyServer(s);
-  next.state = applied.state;
-  next.applied = index + 1;
-  next.lastProcessedZxid = txn.zxid;
-  if (learner !== null) next.learner = learner;
+  // One copy of the server: this runs for every txn on every learner. Only a commit (fx given)
+  // moves `committed`; a sync applies txns that count as committed once UPTODATE comes.
+  const committed = fx === null ? s.committed : index + 1;
+  const next = withApplied(s, applied.state, index + 1, txn.zxid, committed, s.leader, learner === null ? s.learner : learner);
   if (fx === null) return next;
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  next.committed = index + 1;
   return next.app.afterApply(next, txn, applied.result, fx);
 }
 
@@ -228,6 +242,7 @@ function nextToken(s: ZabServer): [ZabServer, number] {
 /** NEWLEADER: make the synced history durable in the configured order, then ACK. */
 function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.stage === 'SYNC' && l.syncMode !== 'NONE', 'NEWLEADER handled outside sync');
   if (epochOf(zxid) !== l.newEpoch) return shutdown(s, `NEWLEADER for epoch ${epochOf(zxid)}, expected ${l.newEpoch}`, fx);
   if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC') {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
@@ -354,6 +369,7 @@ function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
 /** UPTODATE: start serving; log what is left and commit what was committed. */
 function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.stage === 'NEWLEADER_DONE', 'UPTODATE handled before NEWLEADER');
   const mode = syncPersistenceOf(s.config);
   let next = s;
   let toLog = l.packetsNotLogged;
@@ -395,8 +411,9 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   switch (msg.type) {
     case 'PROPOSAL': {
-      if (l.observer && !hasMutant(s.config, 'count-observer-acks')) {
-        fx.note('observer ignores PROPOSAL');
+      const ignored = ignoreProposal(s, l, msg.txn);
+      if (ignored !== null) {
+        fx.note(ignored);
         return s;
       }
       return onProposal(s, msg.txn, fx);
@@ -404,12 +421,14 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
     case 'COMMIT':
       if (l.observer) return s;
       return onCommit(s, msg.zxid, fx);
-    case 'INFORM':
-      if (!l.observer) {
-        fx.note('follower ignores INFORM');
+    case 'INFORM': {
+      const ignored = ignoreInform(l);
+      if (ignored !== null) {
+        fx.note(ignored);
         return s;
       }
       return onInform(s, msg.txn, fx);
+    }
     default:
       if (s.app.quorumPackets.has(msg.type)) return s.app.onLeaderPacket(s, msg, fx);
       fx.note(`ignore ${msg.type} in broadcast`);
@@ -417,13 +436,25 @@ function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
   }
 }
 
+/**
+ * Why a learner in broadcast drops a PROPOSAL, or null: an observer takes none (Observer reads
+ * INFORM; the count-observer-acks mutant makes it log them), and one it already queued is a duplicate.
+ */
+function ignoreProposal(s: ZabServer, l: LearnerState, txn: Txn): string | null {
+  if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return 'observer ignores PROPOSAL';
+  if (txn.zxid <= l.lastQueued) return `ignore duplicate PROPOSAL ${formatZxid(txn.zxid)}`;
+  return null;
+}
+
+/** Why a learner in broadcast drops an INFORM, or null: only observers read it. */
+function ignoreInform(l: LearnerState): string | null {
+  return l.observer ? null : 'follower ignores INFORM';
+}
+
 /** PROPOSAL: log it (the SyncThread acks after fsync) and wait for COMMIT. */
 function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  if (txn.zxid <= l.lastQueued) {
-    fx.note(`ignore duplicate PROPOSAL ${formatZxid(txn.zxid)}`);
-    return s;
-  }
+  assert(l.stage === 'BROADCAST' && txn.zxid > l.lastQueued, 'PROPOSAL handled outside broadcast, or a duplicate');
   if (l.lastQueued !== 0 && txn.zxid !== l.lastQueued + 1 && epochOf(txn.zxid) === epochOf(l.lastQueued)) {
     fx.note(`PROPOSAL ${formatZxid(txn.zxid)} is not the successor of ${formatZxid(l.lastQueued)}`);
   }
@@ -433,14 +464,8 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   fx.persist(appended.write);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
-  const learner = copyLearner(l);
-  learner.lastQueued = txn.zxid;
-  learner.pendingTxns = queuePush(l.pendingTxns, txn);
-  learner.ackBatches = queuePush(l.ackBatches, { token, zxids: [txn.zxid] });
-  const next = copyServer(s);
-  next.log = appended.log;
-  next.fsyncToken = token;
-  next.learner = learner;
+  const learner = learnerLogged(l, txn.zxid, queuePush(l.pendingTxns, txn), queuePush(l.ackBatches, { token, zxids: [txn.zxid] }));
+  const next = withAppend(s, appended.log, token, s.leader, learner);
   if (hasMutant(s.config, 'follower-applies-locally')) {
     // Planted mistake: apply (and serve) before the leader commits.
     return withLearner(applyTxn(next, txn, fx), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
@@ -451,6 +476,7 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
 /** COMMIT: the head of pendingTxns must be it (else the real server exits: UNMATCHED_TXN_COMMIT). */
 function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
+  assert(l.stage === 'BROADCAST', 'COMMIT handled outside broadcast');
   const head = queuePeek(l.pendingTxns);
   if (head === undefined) {
     if (hasMutant(s.config, 'follower-applies-locally') && zxid <= s.lastProcessedZxid) return s;
@@ -462,9 +488,7 @@ function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     return shutdown(s, `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`, fx);
   }
   // The learner's queue moves first (applying never touches it), so the step copies the server once.
-  const learner = copyLearner(l);
-  learner.pendingTxns = queueShift(l.pendingTxns);
-  return applyTxn(s, head, fx, learner);
+  return applyTxn(s, head, fx, withPendingTxns(l, queueShift(l.pendingTxns)));
 }
 
 /** Observers learn committed txns by INFORM: log and apply at once. */
@@ -487,10 +511,7 @@ export function onLearnerFsynced(s: ZabServer, token: number, fx: Fx): ZabServer
   if (l.blockedOn === token) return onNewLeaderFsynced(s, fx);
   const taken = takeBatch(l.ackBatches, token);
   if (taken === null) return s;
-  const learner = copyLearner(l);
-  learner.ackBatches = taken.rest;
-  const next = copyServer(s);
-  next.learner = learner;
+  const next = withLearnerState(s, withAckBatches(l, taken.rest));
   if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return next;
   for (const zxid of taken.batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
   return next;

@@ -4,17 +4,16 @@
 // before and after every step.
 import { assert, unreachable } from '../assert.js';
 import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
-import { formatZxid } from '../zxid.js';
-import { hasMutant, isObserver, isVoter, type ZabConfig } from './config.js';
+import { hasMutant, isVoter, type ZabConfig } from './config.js';
 import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
-import { Fx, type TimerName, type ZabObservation } from './effects.js';
-import { emptyFle, forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
-import { applyTo, historyCount, lastLoggedZxid, reloadFromHistory } from './history.js';
-import { becomeLeading, dropLearner, leaderOf, leaderShutdown, onBarrierTimeout, onLeaderFsynced, onLeaderTick, onLearnerPacket } from './leader.js';
-import { learnerLeaving, onLeaderPacket, onLearnerFsynced, onNewLeaderAckTimer } from './learner.js';
-import { becomeLearner, onConnectRetry, onLeaderRefused, onReadTimeoutCheck } from './learner-connection.js';
-import type { QuorumPacket, ZabMessage } from './messages.js';
-import { patchLearner, patchServer, type ZabApp, type ZabServer } from './state.js';
+import { Fx, type ZabObservation } from './effects.js';
+import { emptyFle, startElection } from './election.js';
+import { applyTo, historyCount, reloadFromHistory } from './history.js';
+import { leaderOf, leaderShutdown } from './leader.js';
+import { learnerLeaving } from './learner.js';
+import type { ZabMessage } from './messages.js';
+import { patchServer, type ZabApp, type ZabServer } from './state.js';
+import { stepFollowing, stepLeading, stepLooking, stepObserving } from './steps.js';
 import type { StateMachine } from './txn.js';
 
 export type ZabTransition = Transition<ZabServer, ZabMessage, ZabWrite, ZabObservation>;
@@ -48,117 +47,33 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
   return reloadFromHistory(s);
 }
 
+/**
+ * One step: the role picks its step function (steps.ts), which dispatches on the event and then on
+ * the message or timer type to the handler; a role that must end then goes back to LOOKING.
+ */
 export function stepServer(s: ZabServer, event: Event<ZabMessage>): ZabTransition {
   checkInvariants(s);
   const fx = new Fx();
-  let next = dispatch(s, event, fx);
+  let next: ZabServer;
+  switch (s.role) {
+    case 'LOOKING':
+      next = stepLooking(s, event, fx);
+      break;
+    case 'FOLLOWING':
+      next = stepFollowing(s, event, fx);
+      break;
+    case 'OBSERVING':
+      next = stepObserving(s, event, fx);
+      break;
+    case 'LEADING':
+      next = stepLeading(s, event, fx);
+      break;
+    default:
+      return unreachable(s.role);
+  }
   next = settle(next, fx);
   checkInvariants(next);
   return [next, fx.list];
-}
-
-function dispatch(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
-  switch (event.type) {
-    case 'start':
-      fx.note(`boot: acceptedEpoch ${s.acceptedEpoch}, currentEpoch ${s.currentEpoch}, last zxid ${formatZxid(lastLoggedZxid(s))}, ${historyCount(s)} txns`);
-      return startElection(s, fx);
-    case 'timeout':
-      // The kernel fires only timers this server set, so the name is one of Fx.timer's.
-      return onTimeout(patchServer(s, { nowUs: event.now }), event.timer as TimerName, fx);
-    case 'deliver':
-      return onDeliver(s, event.from, event.conn, event.msg, fx);
-    case 'fsynced':
-      if (s.role === 'LEADING') return onLeaderFsynced(s, event.token, fx);
-      if (s.learner !== null) return onLearnerFsynced(s, event.token, fx);
-      return s;
-    case 'peerReset':
-      return onPeerGone(forgetElectionConnection(s, event.peer), event.peer, 'connection reset', fx);
-    default:
-      return unreachable(event);
-  }
-}
-
-function onTimeout(s: ZabServer, timer: TimerName, fx: Fx): ZabServer {
-  switch (timer) {
-    case 'fle':
-      return onNotificationTimeout(s, fx);
-    case 'finalize': {
-      const done = onFinalize(s);
-      return done === null ? s : endElection(done.server, done.leader, fx);
-    }
-    case 'barrier':
-      return s.role === 'LEADING' ? onBarrierTimeout(s, fx) : s;
-    case 'tick':
-      return s.role === 'LEADING' && s.phase === 'BROADCAST' ? onLeaderTick(s, fx) : s;
-    case 'learner':
-      return s.learner !== null ? onReadTimeoutCheck(s, fx) : s;
-    case 'newLeaderAck':
-      return onNewLeaderAckTimer(s, fx);
-    case 'expire':
-      return s.app.onTimer(s, 'expire', fx);
-    case 'connect':
-      return onConnectRetry(s, fx);
-    default:
-      return unreachable(timer);
-  }
-}
-
-function endElection(s: ZabServer, leader: NodeId, fx: Fx): ZabServer {
-  fx.cancel('fle');
-  if (leader === s.id) return becomeLeading(s, fx);
-  return becomeLearner(s, leader, isObserver(s.config, s.id), fx);
-}
-
-function onDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, fx: Fx): ZabServer {
-  switch (msg.type) {
-    case 'NOTIFICATION': {
-      const step = onNotification(s, from, conn, msg, fx);
-      return step.leader === null ? step.server : endElection(step.server, step.leader, fx);
-    }
-    case 'PROPOSAL':
-    case 'ACK':
-    case 'COMMIT':
-    case 'PING':
-    case 'INFORM':
-    case 'REQUEST':
-    case 'FOLLOWERINFO':
-    case 'OBSERVERINFO':
-    case 'LEADERINFO':
-    case 'ACKEPOCH':
-    case 'DIFF':
-    case 'TRUNC':
-    case 'SNAP':
-    case 'NEWLEADER':
-    case 'UPTODATE':
-    case 'DISCONNECT':
-      return onQuorumPacket(s, from, conn, msg, fx);
-    default:
-      if (s.app.quorumPackets.has(msg.type)) return onQuorumPacket(s, from, conn, msg as QuorumPacket, fx);
-      return s.app.onClientMessage(s, from, msg, fx);
-  }
-}
-
-function onQuorumPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
-  if (msg.type === 'DISCONNECT') return onPeerGone(s, from, 'connection closed', fx);
-  if (s.role === 'LEADING') return onLearnerPacket(s, from, conn, msg, fx);
-  if (msg.type === 'FOLLOWERINFO' || msg.type === 'OBSERVERINFO') {
-    // Not leading: nothing listens on the quorum port, so the learner's connection is refused.
-    fx.send(from, { type: 'DISCONNECT' });
-    return s;
-  }
-  if (s.learner !== null) return onLeaderPacket(s, from, conn, msg, fx);
-  fx.note(`ignore ${msg.type} from ${from}: ${s.role}`);
-  return s;
-}
-
-function onPeerGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServer {
-  if (s.role === 'LEADING') return dropLearner(s, peer, fx);
-  if (s.learner !== null && s.learner.leader === peer) {
-    const retried = onLeaderRefused(s, fx);
-    if (retried !== null) return retried;
-    return patchServer(s, { learner: patchLearner(s.learner, { shutdown: `${why} by leader ${peer}` }) });
-  }
-  return s.app.onClientGone(s, peer);
 }
 
 /** After any step: a role that must end goes back to LOOKING. */

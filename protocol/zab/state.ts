@@ -244,8 +244,8 @@ export function patchHandler(o: LearnerHandler, p: Partial<LearnerHandler>): Lea
   return applyPatch(next, p);
 }
 
-/** A writable copy of a LearnerState, field by field (one shape for every copy), for the step that made it to fill in. */
-export function copyLearner(o: LearnerState): Mutable<LearnerState> {
+/** A writable copy of a LearnerState, field by field (one shape for every copy); only the update functions below fill it in. */
+function copyLearner(o: LearnerState): Mutable<LearnerState> {
   return {
     leader: o.leader,
     observer: o.observer,
@@ -274,8 +274,8 @@ export function patchLearner(o: LearnerState, p: Partial<LearnerState>): Learner
   return applyPatch(copyLearner(o), p);
 }
 
-/** A writable copy of a LeaderState, field by field (one shape for every copy), for the step that made it to fill in. */
-export function copyLeader(o: LeaderState): Mutable<LeaderState> {
+/** A writable copy of a LeaderState, field by field (one shape for every copy); only the update functions below fill it in. */
+function copyLeader(o: LeaderState): Mutable<LeaderState> {
   return {
     epoch: o.epoch,
     epochCandidate: o.epochCandidate,
@@ -300,8 +300,8 @@ export function patchLeader(o: LeaderState, p: Partial<LeaderState>): LeaderStat
   return applyPatch(copyLeader(o), p);
 }
 
-/** A writable copy of a ZabServer, field by field (one shape for every copy), for the step that made it to fill in. */
-export function copyServer(o: ZabServer): Mutable<ZabServer> {
+/** A writable copy of a ZabServer, field by field (one shape for every copy); only the update functions below fill it in. */
+function copyServer(o: ZabServer): Mutable<ZabServer> {
   return {
     id: o.id,
     config: o.config,
@@ -331,4 +331,108 @@ export function copyServer(o: ZabServer): Mutable<ZabServer> {
 /** Copies a server with some fields replaced: a field-by-field copy keeps one shape for every server (a spread would not, and costs far more in V8 11). */
 export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
   return applyPatch(copyServer(o), p);
+}
+
+// Updates on the broadcast path (PROPOSAL, ACK, COMMIT at the leader and the learners). Handlers
+// update a record in one way: `patchX(o, { ... })` names the fields it replaces; the functions
+// below are the same for the fields the hot path replaces, as one literal copy with direct writes
+// (no loop over a patch object), so a step still copies each record once.
+
+/** The server with another leader record. */
+export function withLeaderState(s: ZabServer, leader: LeaderState): ZabServer {
+  const next = copyServer(s);
+  next.leader = leader;
+  return next;
+}
+
+/** The server with another learner record. */
+export function withLearnerState(s: ZabServer, learner: LearnerState): ZabServer {
+  const next = copyServer(s);
+  next.learner = learner;
+  return next;
+}
+
+/** A txn appended to the log with its fsync asked for (`fsyncToken`), and the role's record that tracks it. */
+export function withAppend(s: ZabServer, log: PVec<Txn>, fsyncToken: number, leader: LeaderState | null, learner: LearnerState | null): ZabServer {
+  const next = copyServer(s);
+  next.log = log;
+  next.fsyncToken = fsyncToken;
+  next.leader = leader;
+  next.learner = learner;
+  return next;
+}
+
+/** A txn applied to the state machine: `applied` txns, the last one `lastProcessedZxid`, and the role records. */
+export function withApplied(
+  s: ZabServer,
+  state: unknown,
+  applied: number,
+  lastProcessedZxid: Zxid,
+  committed: number,
+  leader: LeaderState | null,
+  learner: LearnerState | null,
+): ZabServer {
+  const next = copyServer(s);
+  next.state = state;
+  next.applied = applied;
+  next.lastProcessedZxid = lastProcessedZxid;
+  next.committed = committed;
+  next.leader = leader;
+  next.learner = learner;
+  return next;
+}
+
+/** Leader.propose: the new proposal is the last proposed, outstanding, and waiting for our own fsync. */
+export function leaderProposed(
+  l: LeaderState,
+  lastProposed: Zxid,
+  prepState: unknown,
+  outstanding: readonly Outstanding[],
+  selfAckBatches: Queue<AckBatch>,
+): LeaderState {
+  const next = copyLeader(l);
+  next.lastProposed = lastProposed;
+  next.prepState = prepState;
+  next.outstanding = outstanding;
+  next.selfAckBatches = selfAckBatches;
+  return next;
+}
+
+/** The leader with other outstanding proposals (an ACK counted). */
+export function withOutstanding(l: LeaderState, outstanding: readonly Outstanding[]): LeaderState {
+  const next = copyLeader(l);
+  next.outstanding = outstanding;
+  return next;
+}
+
+/** Leader.commit: the head left the outstanding proposals and is the last committed. */
+export function leaderCommitted(l: LeaderState, outstanding: readonly Outstanding[], lastCommitted: Zxid, prepState: unknown): LeaderState {
+  const next = copyLeader(l);
+  next.outstanding = outstanding;
+  next.lastCommitted = lastCommitted;
+  next.prepState = prepState;
+  return next;
+}
+
+/** A learner logged a PROPOSAL: it is the last queued, pending its COMMIT, and its ack waits for the fsync. */
+export function learnerLogged(l: LearnerState, lastQueued: Zxid, pendingTxns: Queue<Txn>, ackBatches: Queue<AckBatch>): LearnerState {
+  const next = copyLearner(l);
+  next.lastQueued = lastQueued;
+  next.pendingTxns = pendingTxns;
+  next.ackBatches = ackBatches;
+  return next;
+}
+
+/** The learner with other pending txns (a COMMIT took the head). */
+export function withPendingTxns(l: LearnerState, pendingTxns: Queue<Txn>): LearnerState {
+  const next = copyLearner(l);
+  next.pendingTxns = pendingTxns;
+  return next;
+}
+
+/** The learner with other ack batches (an fsync completed). */
+export function withAckBatches(l: LearnerState, ackBatches: Queue<AckBatch>): LearnerState {
+  const next = copyLearner(l);
+  next.ackBatches = ackBatches;
+  return next;
 }
