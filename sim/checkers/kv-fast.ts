@@ -117,8 +117,9 @@ function firstPass(h: KvColumns): Collected | null {
     if (write && o !== OUTCOME_FAIL) {
       if (z === z) withZxid.push(i);
       else {
-        // searchReturnUs is finite: writes ordered by real time would join partitions.
-        if (!uncertain(h, i) && completeUs[i] === completeUs[i]) return null;
+        // Only indeterminate writes are optional (kvRegisterExplained); one whose client got a result
+        // is left to checkClientHistory's exact search, which checks that result.
+        if (!uncertain(h, i)) return null;
         floating.push(i);
         floatingPath[pathId[i]!] = 1;
       }

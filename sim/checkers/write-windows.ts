@@ -110,7 +110,10 @@ export function kvRegisterExplained(
   if (first === undefined || (kind[first] !== KIND.kvSet && kind[first] !== KIND.kvCas)) return false;
   const path = table.pathId[first]!;
   const isRegisterWrite = (i: number): boolean => (kind[i] === KIND.kvSet || kind[i] === KIND.kvCas) && table.pathId[i] === path;
-  for (const i of floating) if (!isRegisterWrite(i)) return false;
+  // Only indeterminate writes are slotted in, and only where a version needs them: they may or may not have
+  // taken effect. A write without a zxid whose client got a result (a set's version, a CAS's badVersion)
+  // did or did not happen as that result says, which this pass does not check: left to the exact search.
+  for (const i of floating) if (!isRegisterWrite(i) || (table.flags[i]! & UNCERTAIN) === 0) return false;
   const unknown = floating.map((i) => table.writes[i]!).sort((a, b) => a.invokeUs - b.invokeUs);
   const used = new Uint8Array(unknown.length);
   let cur = -1;
