@@ -86,8 +86,10 @@ export class HistoryView {
   readonly closeSessions: ZkHistoryOp[] = [];
   /** Ok ops with a zxid; for a repeated zxid, the last in file order. */
   readonly okByZxid = new ZxidMap<ZkHistoryOp>();
-  /** Ok reads with a reply header zxid and an ok result. */
+  /** Ok reads (not syncs) with a reply header zxid and an ok result, or noNode from getData/getChildren. */
   readonly reads: ZkHistoryOp[] = [];
+  /** Ok reads (not syncs) with an ok or noNode result but no reply header zxid: their read point is searched. */
+  readonly readsWithoutZxid: ZkHistoryOp[] = [];
   /** The id (in the table's path ids) of each reads op's path. */
   readonly readPaths: number[] = [];
   /** Ok getData/exists/kvGet replies that name the mzxid of an existing node, with their header zxid. */
@@ -148,15 +150,19 @@ export class HistoryView {
       if (write) continue;
       if (op.type === 'sync') this.syncs.push(o);
       const r = o.result;
-      if (r === null || r.rc !== 'ok' || o.readZxid === undefined || o.readZxid === null) {
+      // A getData or getChildren of a missing node fails with noNode: a read all the same, of an absent node.
+      const absent = r !== null && r.rc === 'noNode' && (op.type === 'getData' || op.type === 'getChildren');
+      if (r !== null && (r.rc === 'ok' || absent) && (o.readZxid === undefined || o.readZxid === null) && isZkRead(op) && op.type !== 'sync')
+        this.readsWithoutZxid.push(o);
+      if (r === null || (r.rc !== 'ok' && !absent) || o.readZxid === undefined || o.readZxid === null) {
         if (!arms && o.completeUs !== null && armsWatch(o)) arms = true;
         continue;
       }
-      if (isZkRead(op)) {
+      if (isZkRead(op) && op.type !== 'sync') {
         this.reads.push(o);
         this.readPaths.push(table.paths.id(opPath(op)!));
       }
-      if (r.mzxid !== undefined && r.exists !== false && (op.type === 'getData' || op.type === 'exists' || op.type === 'kvGet')) {
+      if (r.rc === 'ok' && r.mzxid !== undefined && r.exists !== false && (op.type === 'getData' || op.type === 'exists' || op.type === 'kvGet')) {
         this.mzxidReads.push(o);
         this.mzxidReadPaths.push(table.paths.id(op.path));
       }

@@ -1,7 +1,7 @@
 // sequential-reads: see client.ts for what it checks.
 import { isZkRead, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
-import { applyOp, describeZxid, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
+import { applyOp, describeZxid, ephemeralPathsBySession, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
 import { countAtMost, sortedBy } from './sort.js';
 import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
 import {
@@ -14,6 +14,7 @@ import {
   type WritesWithZxids,
 } from './client-common.js';
 import { HistoryView } from './history-view.js';
+import { LaterWrites, checkReadRealTime, searchReads } from './read-points.js';
 
 // ---------------------------------------------------------------------------------------------
 // sequential-reads
@@ -62,8 +63,17 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
   // checked against the known writes even where indeterminate writes make the full state unknown.
   const versions = checkReadMzxids(view);
   if (versions !== null) return versions;
-  const values = checkReadValues(view);
+  const ends = sessionEndWrites(view.history, view.writes);
+  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  const dirty = dirtyPaths(view, writes, ends);
+  const later = new LaterWrites(writes);
+  const realTime = checkReadRealTime(view, later);
+  if (realTime !== null) return realTime;
+  const values = checkReadValues(view, writes, ends, dirty);
   if (values !== null) return values;
+  // Reads the replay cannot place (dirty paths, no header zxid) are placed by search.
+  const searched = searchReads(view, writes, dirty, later, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax });
+  if (searched !== null) return searched;
   // 3. sync then read.
   const stale = staleReadsAfterSync(view);
   if (stale.length > 0 && options.syncIsLinearizable === true) {
@@ -88,6 +98,7 @@ export function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], en
   for (const o of view.closeSessions) if (o.outcome !== 'fail' && o.zxid !== null && o.session !== null) ended.add(o.session);
   for (const o of ends) if (o.session !== null) ended.add(o.session);
   const gone = new Set<number>();
+  let ephemerals: Map<number, string[]> | null = null;
   for (const e of view.history.events ?? [])
     if (e.kind === 'session' && (e.state === 'EXPIRED' || e.state === 'CLOSED') && !ended.has(e.session)) gone.add(e.session);
   // Without such sessions only writes without a zxid qualify (the session ends all carry one).
@@ -97,6 +108,8 @@ export function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], en
     if (!uncertainZxid && !ephemeralOfGone && !(o.op.type === 'closeSession' && o.zxid === null)) continue;
     scratch.length = 0;
     touchedPaths(o.op, o.result, true, scratch);
+    // A session end at an unknown zxid deletes the session's ephemerals then.
+    if (o.op.type === 'closeSession' && o.session !== null) scratch.push(...((ephemerals ??= ephemeralPathsBySession(writes, true)).get(o.session) ?? []));
     for (const p of scratch) dirty.add(p);
     if (o.op.type === 'create' && o.result?.path === undefined) dirty.add(o.op.path.slice(0, Math.max(1, o.op.path.lastIndexOf('/'))));
     addUnnamedSequential(o.op, o.result, dirty);
@@ -149,10 +162,12 @@ export function childrenOf(tree: Tree, path: string): string[] {
 }
 
 /** Replays the zxid-ordered writes and compares each read with the state at its header zxid. */
-export function checkReadValues(view: HistoryView): ClientCheckResult | null {
-  const ends = sessionEndWrites(view.history, view.writes);
-  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
-  const dirty = dirtyPaths(view, writes, ends);
+export function checkReadValues(
+  view: HistoryView,
+  writes: readonly ZkHistoryOp[],
+  ends: readonly ZkHistoryOp[],
+  dirty: ReadonlySet<string>,
+): ClientCheckResult | null {
   // Reads of dirty paths are never judged, so they are left out before anything is replayed: when
   // indeterminate writes dirty every path read, there is nothing to replay.
   const reads = dirty.size === 0 ? [...view.reads] : cleanReads(view, dirty);
@@ -298,6 +313,7 @@ export function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
 export function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
   const path = opPath(op)!;
   const node = tree.get(path);
+  if (result.rc === 'noNode') return node === undefined ? null : 'noNode, but the state there has the node';
   switch (op.type) {
     case 'exists':
     case 'kvGet': {

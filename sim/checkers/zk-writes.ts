@@ -143,7 +143,7 @@ type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly minRank:
 type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
 type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
 
-function hashTree(tree: Tree, rank: number): number {
+export function hashTree(tree: Tree, rank: number): number {
   let h = mix32(rank + 0x1b873593);
   for (const [path, node] of tree) {
     let n = hashString(path) ^ hashString(node.data);
@@ -154,7 +154,7 @@ function hashTree(tree: Tree, rank: number): number {
   return h;
 }
 
-function sameTree(a: Tree, b: Tree): boolean {
+export function sameTree(a: Tree, b: Tree): boolean {
   if (a.size !== b.size) return false;
   for (const [path, x] of a) {
     const y = b.get(path);
@@ -473,7 +473,7 @@ function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
 }
 
 /** The paths (and parents) of every ephemeral create, by session: what that session's close touches. */
-function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {
+export function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {
   const out = new Map<number, string[]>();
   const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
     if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
@@ -499,7 +499,7 @@ function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryO
   return lo;
 }
 
-function sequentialUnderRoot(op: ZkOp): boolean {
+export function sequentialUnderRoot(op: ZkOp): boolean {
   if (op.type === 'multi') return op.ops.some(sequentialUnderRoot);
   return op.type === 'create' && isSequential(op) && parentOf(op.path) === '/';
 }

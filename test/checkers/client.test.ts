@@ -147,15 +147,15 @@ describe('sequential-reads', () => {
 
   test('a KV read whose mzxid was overwritten before its header zxid is stale', () => {
     const set = (data: string): ZkOp => ({ type: 'kvSet', path: '/k', data });
-    const read = (mzxid: number, data: string): ZkHistoryOp =>
-      op(2, { type: 'kvGet', path: '/k' }, 30, 40, { rc: 'ok', exists: true, data, version: 0, mzxid }, null, { readZxid: 3 });
+    const read = (mzxid: number, data: string, version: number): ZkHistoryOp =>
+      op(2, { type: 'kvGet', path: '/k' }, 30, 40, { rc: 'ok', exists: true, data, version, mzxid }, null, { readZxid: 3 });
     const writes = (): ZkHistoryOp[] => [
       op(1, set('a'), 0, 10, { rc: 'ok', version: 0 }, 1),
       op(3, set('?'), 0, null, null, null),
       op(1, set('b'), 11, 20, { rc: 'ok', version: 2 }, 3),
     ];
-    expect(checkSequentialReads(hist([...writes(), read(3, 'b')])).verdict).toBe('ok');
-    expect(checkSequentialReads(hist([...writes(), read(1, 'a')])).verdict).toBe('violated');
+    expect(checkSequentialReads(hist([...writes(), read(3, 'b', 2)])).verdict).toBe('ok');
+    expect(checkSequentialReads(hist([...writes(), read(1, 'a', 0)])).verdict).toBe('violated');
   });
 
   // Found by the lock recipe under faults: an indeterminate sequential create took number 0 unseen.

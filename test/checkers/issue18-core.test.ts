@@ -63,3 +63,54 @@ describe('class 1: a write without a zxid has its result checked', () => {
     expect(checkLinearizableWrites(matched).verdict).toBe('violated');
   });
 });
+
+describe('class 2: every read is judged', () => {
+  test('a read without a reply zxid must return a value some write could have left', () => {
+    const w = op(1, set('/k', 'a'), 0, 10, { rc: 'ok', version: 0 }, 1);
+    expect(checkSequentialReads(hist([w, op(2, get('/k'), 20, 30, read('zz', 0), null)])).verdict).toBe('violated');
+    expect(checkSequentialReads(hist([w, op(2, get('/k'), 20, 30, read('a', 0), null)])).verdict).toBe('ok');
+    // Stale is allowed for another session: the key did not exist yet.
+    expect(checkSequentialReads(hist([w, op(2, get('/k'), 20, 30, { rc: 'ok', exists: false }, null)])).verdict).toBe('ok');
+  });
+
+  test('a read of a path an indeterminate write touched is judged at its reply zxid', () => {
+    const ops = (data: string, version: number): ZkHistoryOp[] => [
+      op(1, set('/k', 'a'), 0, 10, { rc: 'ok', version: 0 }, 1),
+      op(2, set('/k', 'b'), 12, null, null, null),
+      op(1, set('/x', 'x'), 20, 30, { rc: 'ok', version: 0 }, 3),
+      op(3, get('/k'), 40, 50, read(data, version), null, { readZxid: 3 }),
+    ];
+    expect(checkSequentialReads(hist(ops('never', 1))).verdict).toBe('violated');
+    expect(checkSequentialReads(hist(ops('b', 1))).verdict).toBe('ok');
+    expect(checkSequentialReads(hist(ops('a', 0))).verdict).toBe('ok');
+  });
+
+  test('a noNode read after its own session created the node is flagged; another session may read stale', () => {
+    const create: ZkOp = { type: 'create', path: '/a', data: '', mode: 'persistent' };
+    const c = op(1, create, 0, 10, { rc: 'ok', path: '/a' }, 1);
+    expect(checkSequentialReads(hist([c, op(1, { type: 'getData', path: '/a' }, 20, 30, { rc: 'noNode' }, null)])).verdict).toBe('violated');
+    expect(checkSequentialReads(hist([c, op(2, { type: 'getData', path: '/a' }, 20, 30, { rc: 'noNode' }, null)])).verdict).toBe('ok');
+    expect(checkSequentialReads(hist([c, op(2, { type: 'getData', path: '/a' }, 20, 30, { rc: 'noNode' }, null, { readZxid: 1 })])).verdict).toBe('violated');
+  });
+});
+
+describe('class 3: real time bounds reads against writes', () => {
+  test('a write invoked after a read returned cannot have a zxid at or below its reply zxid', () => {
+    const bad = hist([op(1, get('/k'), 0, 10, { rc: 'ok', exists: false }, null, { readZxid: 5 }), op(2, set('/j', 'a'), 20, 30, { rc: 'ok', version: 0 }, 3)]);
+    expect(checkSequentialReads(bad).verdict).toBe('violated');
+    const good = hist([
+      op(1, get('/k'), 0, 10, { rc: 'ok', exists: false }, null, { readZxid: 5 }),
+      op(2, set('/j', 'a'), 20, 30, { rc: 'ok', version: 0 }, 6),
+    ]);
+    expect(checkSequentialReads(good).verdict).toBe('ok');
+  });
+
+  test('a read that returned before a write was invoked cannot see it', () => {
+    const ops = (readAt: number): ZkHistoryOp[] => [
+      op(1, get('/k'), 0, readAt, read('b', 0), null),
+      op(2, set('/k', 'b'), 10, 20, { rc: 'ok', version: 0 }, 1),
+    ];
+    expect(checkSequentialReads(hist(ops(8))).verdict).toBe('violated');
+    expect(checkSequentialReads(hist(ops(15))).verdict).toBe('ok');
+  });
+});
