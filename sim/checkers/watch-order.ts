@@ -1,6 +1,6 @@
 // watch-order: see client.ts for what it checks.
 import type { ZkHistory, ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
-import { describeZxid } from './zk-writes.js';
+import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
 
@@ -100,6 +100,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   const name = 'watch-order';
   const history = view.history;
   if (watchFree(view)) return { name, verdict: 'ok' };
+  const unexplained = eventsWithoutChange(view);
+  if (unexplained !== null) return unexplained;
   let triggers: Map<string, ZkHistoryOp[]> | null = null;
   const restricted = restrictedPaths(history);
   for (const items of view.arrivals().values()) {
@@ -136,6 +138,14 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         if (hit.length === 0)
           return violated(name, `client ${e.client} got ${e.type} ${e.path} without holding a matching watch (fired twice, or never set)`, [], [e]);
         for (const a of hit) {
+          const at = a.by.readZxid;
+          if (at !== undefined && at !== null && e.zxid <= at)
+            return violated(
+              name,
+              `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch was set by #${a.by.id} on the state at ${describeZxid(at)}, which already included that change`,
+              [a.by],
+              [e],
+            );
           const before = a.replyIndex === 0 ? -1 : replyMax[a.replyIndex - 1]!;
           const latest = replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!;
           if (latest >= e.zxid && before < e.zxid) {
@@ -182,4 +192,98 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
     }
   }
   return { name, verdict: 'ok' };
+}
+
+/** Whether the committed op (its result ok, or unknown) makes the change a watch event of `type` on `path` reports. */
+function fires(op: ZkOp, result: ZkResult | null, type: ZkHistoryWatch['type'], path: string, ephemerals: readonly string[]): boolean {
+  if (result !== null && result.rc !== 'ok') return false;
+  const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  switch (op.type) {
+    case 'create': {
+      const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+      const made = result?.path ?? (sequential ? null : op.path);
+      if (type === 'NodeChildrenChanged') return parent(op.path) === path;
+      if (type !== 'NodeCreated') return false;
+      // An unnamed sequential create may have made any name of its prefix.
+      return made !== null ? made === path : path.startsWith(op.path) && /^\d{10}$/.test(path.slice(op.path.length));
+    }
+    case 'delete':
+      return (type === 'NodeDeleted' && op.path === path) || (type === 'NodeChildrenChanged' && parent(op.path) === path);
+    case 'setData':
+      return type === 'NodeDataChanged' && op.path === path;
+    case 'multi':
+      return op.ops.some((sub, i) => fires(sub, result?.results?.[i] ?? null, type, path, ephemerals));
+    case 'closeSession':
+      // (An unnamed ephemeral sequential node is listed by its prefix.)
+      return ephemerals.some(
+        (p) =>
+          (type === 'NodeDeleted' && (p === path || (path.startsWith(p) && /^\d{10}$/.test(path.slice(p.length))))) ||
+          (type === 'NodeChildrenChanged' && parent(p) === path),
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * Each watch event reports a committed change (WatchManager.triggerWatch runs as DataTree applies a txn):
+ * the write of the event's zxid, when the history has it, must make that change (type and path); when
+ * none has that zxid, some write without a zxid, or a session end the history does not place, must be
+ * able to make it.
+ */
+function eventsWithoutChange(view: HistoryView): ClientCheckResult | null {
+  const events = (view.history.events ?? []).filter((e): e is ZkHistoryWatch => e.kind === 'watch');
+  if (events.length === 0) return null;
+  const ends = sessionEndWrites(view.history, view.writes);
+  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  const byZxid = new Map<number, ZkHistoryOp>();
+  const floating: ZkHistoryOp[] = [];
+  for (const o of writes)
+    if (o.zxid === null) floating.push(o);
+    else byZxid.set(o.zxid, o);
+  const endedAt = new Set<number>();
+  for (const o of writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null) endedAt.add(o.session);
+  let ephemerals: Map<number, string[]> | null = null;
+  const ephemeralsOf = (session: number | null): readonly string[] => (session === null ? [] : ((ephemerals ??= ephemeralNodes(writes)).get(session) ?? []));
+  for (const e of events) {
+    const w = byZxid.get(e.zxid);
+    if (w !== undefined) {
+      if (fires(w.op, isUncertain(w) ? null : w.result, e.type, e.path, w.op.type === 'closeSession' ? ephemeralsOf(w.session) : [])) continue;
+      return violated(
+        'watch-order',
+        `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but the write of that zxid, #${w.id}, makes no such change`,
+        [w],
+        [e],
+      );
+    }
+    if (floating.some((o) => fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, o.op.type === 'closeSession' ? ephemeralsOf(o.session) : [])))
+      continue;
+    // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
+    let unrecordedEnd = false;
+    for (const [session, paths] of (ephemerals ??= ephemeralNodes(writes)))
+      if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths)) unrecordedEnd = true;
+    if (unrecordedEnd) continue;
+    return violated(
+      'watch-order',
+      `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write in the history can make that change`,
+      [],
+      [e],
+    );
+  }
+  return null;
+}
+
+/** The nodes each session's ephemeral creates made (or may have made), by session. */
+function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
+    else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
+      const list = out.get(session) ?? [];
+      list.push(result?.path ?? op.path);
+      out.set(session, list);
+    }
+  };
+  for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o.session);
+  return out;
 }

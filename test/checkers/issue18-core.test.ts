@@ -114,3 +114,41 @@ describe('class 3: real time bounds reads against writes', () => {
     expect(checkSequentialReads(hist(ops(15))).verdict).toBe('ok');
   });
 });
+
+describe('class 4: a watch event reports a committed change of its type on its path, after the watch was set', () => {
+  const create: ZkOp = { type: 'create', path: '/a', data: '', mode: 'persistent' };
+  const event = (type: 'NodeDeleted' | 'NodeDataChanged' | 'NodeCreated', path: string, zxid: number, atUs: number): ZkHistoryEvent => ({
+    kind: 'watch',
+    client: 2,
+    session: 102,
+    server: 1,
+    type,
+    path,
+    zxid,
+    atUs,
+  });
+  const watchExists = (readZxid: number): ZkHistoryOp =>
+    op(2, { type: 'exists', path: '/a', watch: true }, 0, 5, { rc: 'ok', exists: readZxid > 0, ...(readZxid > 0 ? { version: 0 } : {}) }, null, { readZxid });
+
+  test('NodeDeleted for the txn that created the node is flagged; NodeCreated for it passes', () => {
+    const ops = (): ZkHistoryOp[] => [watchExists(0), op(1, create, 10, 20, { rc: 'ok', path: '/a' }, 1)];
+    expect(checkWatchOrder(hist(ops(), [event('NodeDeleted', '/a', 1, 30)])).verdict).toBe('violated');
+    expect(checkWatchOrder(hist(ops(), [event('NodeCreated', '/a', 1, 30)])).verdict).toBe('ok');
+  });
+
+  test('NodeDataChanged for a node no write touched is flagged', () => {
+    const ops = [op(2, { type: 'getData', path: '/b', watch: true }, 0, 5, { rc: 'ok', data: '', version: 0 }, null, { readZxid: 0 })];
+    expect(checkWatchOrder(hist(ops, [event('NodeDataChanged', '/b', 7, 30)])).verdict).toBe('violated');
+  });
+
+  test('an event for a change the watch-setting read already saw is flagged', () => {
+    const ops = [
+      op(1, create, 0, 2, { rc: 'ok', path: '/a' }, 1),
+      op(1, { type: 'setData', path: '/a', data: 'x', version: -1 }, 3, 4, { rc: 'ok', version: 1 }, 2),
+      op(2, { type: 'getData', path: '/a', watch: true }, 10, 12, { rc: 'ok', data: 'x', version: 1 }, null, { readZxid: 2 }),
+    ];
+    expect(checkWatchOrder(hist(ops, [event('NodeDataChanged', '/a', 2, 30)])).verdict).toBe('violated');
+    const later = [...ops, op(1, { type: 'setData', path: '/a', data: 'y', version: -1 }, 20, 25, { rc: 'ok', version: 2 }, 3)];
+    expect(checkWatchOrder(hist(later, [event('NodeDataChanged', '/a', 3, 30)])).verdict).toBe('ok');
+  });
+});
