@@ -24,7 +24,17 @@ import { opPath } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { checkOperations } from './linearizability/search.js';
 import type { Model, Operation } from './linearizability/model.js';
-import { describeZxid, ephemeralPathsBySession, hashTree, isUncertain, sameTree, sequentialUnderRoot, touchedPaths, zxidWindows } from './zk-writes.js';
+import {
+  describeZxid,
+  ephemeralPathsBySession,
+  hashTree,
+  isUncertain,
+  sameTree,
+  sequentialUnderRoot,
+  touchedPaths,
+  zxidWindows,
+  type ZxidWindow,
+} from './zk-writes.js';
 import { applyOp, mismatch, newTree, type Tree } from './znode-tree.js';
 import { countBelow, searchReturnUs } from './write-windows.js';
 import { WriteTable } from './write-table.js';
@@ -80,7 +90,7 @@ export function checkReadRealTime(view: HistoryView, later: LaterWrites): Client
 export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   if (view.readsWithoutZxid.length === 0) return out;
-  for (const { ops } of view.opsByClient.values()) {
+  for (const { ops } of view.opsBySession.values()) {
     const floor = new Map<number, number>(); // by session (ops without one: the client's only session)
     for (const o of ops) {
       const key = o.session ?? -1;
@@ -229,11 +239,16 @@ export function searchReads(
     else list.push(o);
   });
   const floors = sessionFloors(view);
+  // The zxid windows of the writes without a zxid, against every write with one (all partitions).
+  const table = WriteTable.of(writes);
+  const floatingAll: number[] = [];
+  for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floatingAll.push(i);
+  const windows = floatingAll.length === 0 ? new Map<ZkHistoryOp, ZxidWindow>() : zxidWindows(writes, table, table.byZxid(), floatingAll);
   let stepsLeft = options.stepsMax ?? 20_000_000;
   const unknownNotes: string[] = [];
   for (const [root, reads] of readsOf) {
     const group = writesOf.get(root) ?? [];
-    const r = searchPartition(group, reads, floors, later, stepsLeft);
+    const r = searchPartition(windows, group, reads, floors, later, stepsLeft);
     stepsLeft = Math.max(0, stepsLeft - r.steps);
     if (r.violation !== null) return r.violation;
     if (r.unknown)
@@ -246,6 +261,7 @@ export function searchReads(
 }
 
 function searchPartition(
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
   group: readonly ZkHistoryOp[],
   reads: readonly ZkHistoryOp[],
   floors: ReadonlyMap<ZkHistoryOp, number>,
@@ -294,14 +310,6 @@ function searchPartition(
   });
   const floating = group.filter((o) => o.zxid === null);
   if (floating.length > 0) {
-    const table = WriteTable.of(group);
-    const order = table.byZxid();
-    const windows = zxidWindows(
-      table.writes,
-      table,
-      order,
-      group.map((o, i) => (o.zxid === null ? i : -1)).filter((i) => i >= 0),
-    );
     for (const o of floating) {
       const w = windows.get(o);
       const uncertain = isUncertain(o);

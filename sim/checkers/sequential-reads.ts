@@ -5,6 +5,7 @@ import { applyOp, describeZxid, ephemeralPathsBySession, newTree, sessionEndWrit
 import { countAtMost, sortedBy } from './sort.js';
 import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
 import {
+  sessionKey,
   hasEphemeralCreate,
   stateZxid,
   violated,
@@ -102,7 +103,9 @@ export function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], en
   for (const e of view.history.events ?? [])
     if (e.kind === 'session' && (e.state === 'EXPIRED' || e.state === 'CLOSED') && !ended.has(e.session)) gone.add(e.session);
   // Without such sessions only writes without a zxid qualify (the session ends all carry one).
-  for (const o of gone.size === 0 ? view.floatingWrites : writes) {
+  const unplacedEnds = ends.filter((o) => o.zxid === null);
+  const candidates = gone.size > 0 ? writes : unplacedEnds.length === 0 ? view.floatingWrites : [...view.floatingWrites, ...unplacedEnds];
+  for (const o of candidates) {
     const uncertainZxid = o.zxid === null;
     const ephemeralOfGone = o.session !== null && gone.has(o.session) && hasEphemeralCreate(o.op);
     if (!uncertainZxid && !ephemeralOfGone && !(o.op.type === 'closeSession' && o.zxid === null)) continue;
@@ -368,11 +371,11 @@ export function staleReadsAfterSync(view: HistoryView): Stale[] {
     return lo === 0 ? null : maxBy[lo - 1]!;
   };
   const out: Stale[] = [];
-  const byClient = view.opsByClient;
+  const bySession = view.opsBySession;
   for (const s of syncs) {
     const w = latestBefore(s.invokeUs);
     if (w === null) continue;
-    const list = byClient.get(s.client)!.ops;
+    const list = bySession.get(sessionKey(s))!.ops;
     for (let i = list.indexOf(s) + 1; i < list.length; i++) {
       const r = list[i]!;
       if (r.op.type === 'sync') break;

@@ -152,3 +152,56 @@ describe('class 4: a watch event reports a committed change of its type on its p
     expect(checkWatchOrder(hist(later, [event('NodeDataChanged', '/a', 3, 30)])).verdict).toBe('ok');
   });
 });
+
+describe('class 9: session ends no client saw', () => {
+  const eph: ZkOp = { type: 'create', path: '/e', data: '', mode: 'ephemeral' };
+  const persistent: ZkOp = { type: 'create', path: '/e', data: '', mode: 'persistent' };
+
+  test('an ephemeral gone without a recorded end is explained by an unseen expiry', () => {
+    // Session 101 never closes in the history; the leader expired it (a zxid no client saw).
+    const h = hist([
+      op(1, eph, 0, 10, { rc: 'ok', path: '/e' }, 1),
+      op(2, { type: 'exists', path: '/e' }, 20, 30, { rc: 'ok', exists: false }, null, { readZxid: 3 }),
+      op(2, persistent, 40, 50, { rc: 'ok', path: '/e' }, 4),
+    ]);
+    const r = checkClientHistory(h);
+    expect(r.verdicts).toEqual({
+      'linearizable-writes': 'ok',
+      'sequential-reads': 'ok',
+      'fifo-client-order': 'ok',
+      'watch-order': 'ok',
+      'session-ephemerals': 'ok',
+    });
+    // The end follows the session's own writes: an ephemeral gone before its session's last write is not explained.
+    const early = hist([
+      op(1, eph, 0, 10, { rc: 'ok', path: '/e' }, 1),
+      op(1, set('/x', 'x'), 12, 14, { rc: 'ok', version: 0 }, 3),
+      op(2, { type: 'exists', path: '/e' }, 20, 30, { rc: 'ok', exists: false }, null, { readZxid: 2 }),
+    ]);
+    expect(checkSequentialReads(early).verdict).toBe('violated');
+  });
+
+  test('a close without a zxid deletes the ephemerals: one seen after a state that follows the close is flagged', () => {
+    const ops = (readZxid: number): ZkHistoryOp[] => [
+      op(1, eph, 0, 10, { rc: 'ok', path: '/e' }, 1),
+      op(1, { type: 'closeSession' }, 20, 30, { rc: 'ok' }, null),
+      op(3, set('/x', 'x'), 35, 38, { rc: 'ok', version: 0 }, 5),
+      op(2, { type: 'exists', path: '/e' }, 40, 50, { rc: 'ok', exists: true, version: 0, ephemeralOwner: 101 }, null, { readZxid }),
+    ];
+    // The state at zxid 5 follows the close (the set was invoked after the close returned).
+    expect(checkSequentialReads(hist(ops(5))).verdict).toBe('violated');
+    // At zxid 1 the node still exists.
+    expect(checkSequentialReads(hist(ops(1))).verdict).toBe('ok');
+  });
+});
+
+describe('sessions, not clients, are the unit of session order', () => {
+  test('a new session of the same client may read an older state than the previous session saw', () => {
+    const ops = (session: number): ZkHistoryOp[] => [
+      op(1, set('/k', 'a'), 0, 10, { rc: 'ok', version: 0 }, 5),
+      op(1, get('/k'), 20, 30, { rc: 'ok', exists: false }, null, { readZxid: 2, session }),
+    ];
+    expect(checkSequentialReads(hist(ops(101))).verdict).toBe('violated');
+    expect(checkSequentialReads(hist(ops(999))).verdict).toBe('ok');
+  });
+});
