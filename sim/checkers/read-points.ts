@@ -38,6 +38,7 @@ import {
 import { applyOp, mismatch, newTree, type Tree } from './znode-tree.js';
 import { countBelow, searchReturnUs } from './write-windows.js';
 import { WriteTable } from './write-table.js';
+import { decideRegister, type FreeWrite, type RankedItem } from './kv-register.js';
 import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
@@ -338,6 +339,24 @@ function searchPartition(
       return: r.completeUs ?? Number.POSITIVE_INFINITY,
     });
     source.push(r);
+  }
+  // One KV register with indeterminate writes only: decided without search (kv-register.ts).
+  if (free.length === 0 && group.length > 0 && group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === opPath(group[0]!.op))) {
+    const items: RankedItem[] = ranked.map((x) => (x.write !== null ? { write: x.write } : { reads: x.reads! }));
+    const freeWrites: FreeWrite[] = [];
+    for (let k = 0; k < ops.length; k++) {
+      const input = ops[k]!.input;
+      if (input.kind !== 'write' || input.rank >= 0) continue;
+      // After every ranked item that returned before it was invoked (real time).
+      let minRank = input.minRank;
+      for (let r = 0; r < ranked.length; r++) if (ops[r]!.return < ops[k]!.call) minRank = Math.max(minRank, r + 1);
+      freeWrites.push({ write: source[k] as ZkHistoryOp, minRank });
+    }
+    const decided = decideRegister(items, freeWrites);
+    if (decided !== null) {
+      if (decided.verdict === 'ok') return { violation: null, unknown: false, steps: 0 };
+      return { violation: violated('sequential-reads', `${opPath(group[0]!.op)}: ${decided.reason}`, [...decided.ops]), unknown: false, steps: 0 };
+    }
   }
   const result = checkOperations(readPointModel, ops, { stepsMax });
   if (result.verdict === 'ok') return { violation: null, unknown: false, steps: result.steps };

@@ -30,6 +30,7 @@ import { isZkWrite } from '../history/types.js';
 import { ZxidMap } from './zxid-map.js';
 import { countAtMost } from './sort.js';
 import { KIND, isUncertain, ownPathOnly, WriteTable, type PathIds } from './write-table.js';
+import { decideRegister, type FreeWrite } from './kv-register.js';
 import { applyOp, isSequential, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
 import { SESSION_END_FLOOR, countBelow, kvRegisterExplained, searchReturnUs, zxidWindows } from './write-windows.js';
 
@@ -407,6 +408,21 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         };
       });
       searchedOps += ops.length;
+      // One KV register with indeterminate writes only: decided without search (kv-register.ts). The
+      // window's lower end already puts a write after every ranked write that completed before its call.
+      if (group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === (group[0]!.op as { path: string }).path)) {
+        const free: FreeWrite[] = [];
+        ops.forEach((x, k) => {
+          if (x.input.rank < 0) free.push({ write: group[k]!, minRank: x.input.minRank });
+        });
+        const decided = decideRegister(
+          ranked.map((o) => ({ write: o })),
+          free,
+        );
+        if (decided?.verdict === 'ok') continue;
+        if (decided?.verdict === 'violated')
+          return done('violated', searchedOps, witnessOf(`${(group[0]!.op as { path: string }).path}: ${decided.reason}`, decided.ops));
+      }
       const result = checkOperations(zkPartitionModel, ops, { stepsMax: stepsLeft });
       stepsLeft = Math.max(0, stepsLeft - result.steps);
       if (result.verdict === 'violated') {

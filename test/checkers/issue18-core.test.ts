@@ -2,6 +2,8 @@
 // skip: each impossible history is flagged and each possible one passes (the class number is in the test name).
 import { describe, expect, test } from 'vitest';
 import { checkClientHistory, checkLinearizableWrites, checkSequentialReads, checkWatchOrder, checkSessionEphemerals } from '../../sim/checkers/client.js';
+import { resolveScenario } from '../../sim/cli/run.js';
+import { runZab } from '../../sim/zab/run.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
 
 let nextId = 0;
@@ -203,5 +205,22 @@ describe('sessions, not clients, are the unit of session order', () => {
     ];
     expect(checkSequentialReads(hist(ops(101))).verdict).toBe('violated');
     expect(checkSequentialReads(hist(ops(999))).verdict).toBe('ok');
+  });
+});
+
+describe('class 7: a faulty KV run with a version bump is decided, not left unknown', () => {
+  test('zabsim run default --seed 7: passes as recorded; with one set reporting a version too high it is violated within a small search budget', () => {
+    let recorded: ZkHistory | null = null;
+    runZab(resolveScenario('default', '7', undefined, undefined), undefined, { history: (h) => (recorded = h) });
+    const h = recorded! as ZkHistory;
+    expect(h.ops.length).toBeGreaterThan(1000);
+    const budget = { stepsMax: 10_000 };
+    expect(Object.values(checkClientHistory(h, budget).verdicts).every((v) => v === 'ok')).toBe(true);
+    const sets = h.ops.filter((o) => o.op.type === 'kvSet' && o.outcome === 'ok' && o.zxid !== null);
+    const bumped = sets[Math.floor(sets.length / 2)]!;
+    const ops = h.ops.map((o) => (o === bumped ? { ...o, result: { ...o.result!, version: o.result!.version! + 1 } } : o));
+    const r = checkClientHistory({ ...h, ops }, budget);
+    expect(r.verdicts['linearizable-writes']).toBe('violated');
+    expect(r.verdicts['sequential-reads']).toBe('violated');
   });
 });
