@@ -46,6 +46,9 @@ function uniform(v: ReferenceVerdict): Record<Guarantee, ReferenceVerdict> {
   return { 'linearizable-writes': v, 'sequential-reads': v, 'fifo-client-order': v, 'watch-order': v, 'session-ephemerals': v };
 }
 
+/** The guarantees that mean something alone (the others need read-state's and real time's evidence). */
+const JUDGED_ALONE: readonly Guarantee[] = ['linearizable-writes', 'sequential-reads', 'fifo-client-order'];
+
 /** The guarantees whose rules a rule name belongs to (DEFINITIONS.md §4); base rules belong to all. */
 export function ruleOwners(rule: string): readonly Guarantee[] {
   switch (rule) {
@@ -87,16 +90,25 @@ export function referenceCheck(h: ZkHistory, options: ReferenceOptions = {}): Re
   const run = (on: (g: Guarantee) => boolean) => new Search(p, rulesFor(on, sync), budget).run();
   const full = run(() => true);
   if (full.verdict === 'ok') return { possible: true, verdicts: uniform('ok') };
-  // DEFINITIONS.md §4, "Verdicts": a guarantee is violated when it fails alone, when it is the one
-  // guarantee whose rules cannot be added to the others', or when it owns the rule the full search
-  // found broken (best effort, for violations that need two guarantees' rules to show).
+  // DEFINITIONS.md §4, "Verdicts": a guarantee is violated when it owns the rule the full search found
+  // broken (best effort, for violations that need two guarantees' rules to show), when it fails alone
+  // (judged alone only where that means something: not watch-order nor session-ephemerals), or when it
+  // is the one guarantee whose rules cannot be added to the others'.
   const owners = full.verdict === 'violated' ? ruleOwners(full.rule ?? '') : [];
   const verdicts = uniform('ok');
+  const partBudget = Math.max(1, Math.floor(budget / 4));
+  const part = (on: (g: Guarantee) => boolean) => new Search(p, rulesFor(on, sync), partBudget).run().verdict;
   for (const g of GUARANTEES) {
-    const alone = run((x) => x === g).verdict;
-    if (alone === 'violated' || owners.includes(g)) verdicts[g] = 'violated';
-    else if (full.verdict === 'violated' && run((x) => x !== g).verdict === 'ok') verdicts[g] = 'violated';
-    else verdicts[g] = alone;
+    if (owners.includes(g)) {
+      verdicts[g] = 'violated';
+      continue;
+    }
+    const alone = JUDGED_ALONE.includes(g) ? part((x) => x === g) : 'ok';
+    if (alone === 'violated') verdicts[g] = 'violated';
+    else {
+      const others = full.verdict === 'violated' ? part((x) => x !== g) : 'too-large';
+      verdicts[g] = others === 'ok' ? 'violated' : alone === 'too-large' || others === 'too-large' ? 'too-large' : 'ok';
+    }
   }
   // One guarantee that fails alone makes the whole impossible, even when the full search ran out of states.
   const possible = full.verdict === 'violated' || GUARANTEES.some((g) => verdicts[g] === 'violated') ? false : 'too-large';

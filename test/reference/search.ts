@@ -3,7 +3,7 @@
 // point), or a watch event (matched to the watch a txn triggered). Each rule of DEFINITIONS.md is
 // checked where its name appears; `rules` says which guarantees' rules are on. Failed states are
 // remembered; everything the future depends on is in the state's key.
-import { applyTxn, initialTree, type RefTree, type Trigger, type WatchEventType, type WatchKind } from './tree-model.js';
+import { applyTxn, initialTree, treeKey, type RefTree, type Trigger, type WatchEventType, type WatchKind } from './tree-model.js';
 import { arrivesBefore, type EventItem, type Prepared, type ReplyItem, type TxnItem } from './items.js';
 import { judgeRead, pathsSeen, writeMismatch, type MzxidFact } from './judge.js';
 
@@ -135,21 +135,34 @@ export class Search {
     return true;
   }
 
+  /**
+   * Everything the rest of the search depends on: which items are placed, the tree (it holds the txn
+   * ids that Stat mzxids may still name), the zxid structure of the order (recorded or pinned zxids,
+   * readZxid cuts, and unknown zxids, named only when a later fact may pin them), the watches, the
+   * open reply and the last commuting read. Orders that reach the same key are interchangeable.
+   */
   private key(): string {
     const w: string[] = [];
+    const named = new Set<number>();
     for (const [s, list] of this.watches) {
       if (list.length === 0) continue;
       w.push(`${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0}`).join(';')}`);
+      for (const x of list) if (x.txn !== null) named.add(x.txn.id);
     }
-    return [
-      this.order.map((t) => t.id).join(','),
-      this.placed.join(''),
-      this.markers.map((m) => `${m.len}@${m.zxid}`).join(','),
-      [...this.pins].map(([t, z]) => `${t}=${z}`).join(','),
-      w.join('/'),
-      this.openReply?.id ?? '',
-      this.lastRead === null ? '' : `${this.lastRead.id}@${this.lastRead.len}`,
-    ].join('|');
+    const tree = this.trees[this.trees.length - 1]!;
+    for (const n of tree.nodes.values()) named.add(n.mzxidTxn);
+    for (const r of tree.registers.values()) named.add(r.mzxidTxn);
+    const zx: string[] = [];
+    let m = 0;
+    for (let i = 0; i <= this.order.length; i++) {
+      while (m < this.markers.length && this.markers[m]!.len === i) zx.push(`m${this.markers[m++]!.zxid}`);
+      if (i === this.order.length) break;
+      const t = this.order[i]!;
+      const z = t.zxid ?? this.pins.get(t.id);
+      zx.push(z !== undefined ? (named.has(t.id) && t.zxid === null ? `${z}#${t.id}` : `${z}`) : named.has(t.id) ? `u${t.id}` : 'u');
+    }
+    const lastRead = this.lastRead !== null && this.lastRead.len === this.order.length ? this.lastRead.id : '';
+    return [this.placed.join(''), treeKey(tree), zx.join(','), w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
   }
 
   private dfs(): boolean {
@@ -351,7 +364,8 @@ export class Search {
 
   /** Closes an ok write's reply: its session's events before it have arrived, none is lost. */
   private trySeal(r: ReplyItem): boolean {
-    const blocked = this.replyBlocked(r);
+    // The close reply ends the connection: events its own deletes trigger for the session may be dropped.
+    const blocked = r.txn?.isEnd === true ? null : this.replyBlocked(r);
     if (blocked !== null) return this.note(blocked);
     const saved = this.watches;
     this.afterReply(r, null);

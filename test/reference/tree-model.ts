@@ -231,6 +231,16 @@ export function applyTxn(tree: RefTree, op: ZkOp, session: number | null, txn: n
   return { tree: d.commit(), result, triggers: d.triggers };
 }
 
+/** Every field of every node, register and ended ephemeral, sorted: equal keys, equal trees. */
+export function treeKey(tree: RefTree): string {
+  const parts: string[] = [];
+  for (const [p, n] of tree.nodes)
+    parts.push(`${p}\u0001${n.data}\u0001${n.version},${n.aversion},${n.cversion},${n.owner},${n.mzxidTxn},${[...n.children].sort().join('/')}`);
+  for (const [p, r] of tree.registers) parts.push(`\u0002${p}\u0001${r.data}\u0001${r.version},${r.mzxidTxn}`);
+  for (const [p, s] of tree.endedEphemerals) parts.push(`\u0003${p},${s}`);
+  return parts.sort().join('\u0000');
+}
+
 /** Serialises a tree for tests and debugging (sorted, stable). */
 export function treeText(tree: RefTree): string {
   const lines = [...tree.nodes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, n]) => `${p} ${JSON.stringify(n.data)} v${n.version} c${n.cversion} o${n.owner}`);
