@@ -29,7 +29,7 @@ export type ReferenceOptions = {
 /** Sizes the brute force accepts (DEFINITIONS.md §5). */
 export const MAX_TXNS = 10;
 export const MAX_ITEMS = 28;
-const DEFAULT_STATE_BUDGET = 100_000;
+const DEFAULT_STATE_BUDGET = 50_000;
 
 function rulesFor(on: (g: Guarantee) => boolean, syncIsLinearizable: boolean): Rules {
   return {
@@ -45,6 +45,9 @@ function rulesFor(on: (g: Guarantee) => boolean, syncIsLinearizable: boolean): R
 function uniform(v: ReferenceVerdict): Record<Guarantee, ReferenceVerdict> {
   return { 'linearizable-writes': v, 'sequential-reads': v, 'fifo-client-order': v, 'watch-order': v, 'session-ephemerals': v };
 }
+
+/** Rules of every guarantee (DEFINITIONS.md §1): they say nothing about which guarantee is at fault. */
+const BASE_RULES: readonly string[] = ['zxid-order', 'session-effect'];
 
 /** The guarantees that mean something alone (the others need read-state's and real time's evidence). */
 const JUDGED_ALONE: readonly Guarantee[] = ['linearizable-writes', 'sequential-reads', 'fifo-client-order'];
@@ -94,7 +97,7 @@ export function referenceCheck(h: ZkHistory, options: ReferenceOptions = {}): Re
   // broken (best effort, for violations that need two guarantees' rules to show), when it fails alone
   // (judged alone only where that means something: not watch-order nor session-ephemerals), or when it
   // is the one guarantee whose rules cannot be added to the others'.
-  const owners = full.verdict === 'violated' ? ruleOwners(full.rule ?? '') : [];
+  const owners = full.verdict === 'violated' && !BASE_RULES.includes(full.rule ?? '') ? ruleOwners(full.rule ?? '') : [];
   const verdicts = uniform('ok');
   const partBudget = Math.max(1, Math.floor(budget / 4));
   const part = (on: (g: Guarantee) => boolean) => new Search(p, rulesFor(on, sync), partBudget).run().verdict;
@@ -110,6 +113,9 @@ export function referenceCheck(h: ZkHistory, options: ReferenceOptions = {}): Re
       verdicts[g] = others === 'ok' ? 'violated' : alone === 'too-large' || others === 'too-large' ? 'too-large' : 'ok';
     }
   }
+  // Impossible only through base rules and several guarantees together: every verdict mirrors `possible`.
+  if (full.verdict === 'violated' && GUARANTEES.every((g) => verdicts[g] === 'ok'))
+    return { possible: false, verdicts: uniform('violated'), rule: full.rule ?? 'unknown' };
   // One guarantee that fails alone makes the whole impossible, even when the full search ran out of states.
   const possible = full.verdict === 'violated' || GUARANTEES.some((g) => verdicts[g] === 'violated') ? false : 'too-large';
   return { possible, verdicts, rule: full.rule ?? 'unknown' };
