@@ -57,8 +57,11 @@ export class Search {
   private lastRead: { readonly id: number; readonly len: number } | null = null;
   private readonly failed = new Set<string>();
   private visits = 0;
-  private best = { depth: -1, rule: '' };
-  private depth = 0;
+  /** The failure with the most replies and events placed, then the fewest free txns, then the last found (zxid-order, which only says a cut does not fit there, last). */
+  private best = { observed: -1, free: 0, rule: '' };
+  /** Replies and events placed so far, and txns placed that no reply asked for (info writes, ends). */
+  private observed = 0;
+  private free = 0;
   private readonly lwBefore = new Map<number, TxnItem[]>();
   private readonly srBefore = new Map<number, ReplyItem[]>();
   private readonly woBefore = new Map<number, EventItem[]>();
@@ -123,7 +126,11 @@ export class Search {
   }
 
   private note(rule: string): false {
-    if (this.depth >= this.best.depth) this.best = { depth: this.depth, rule };
+    const b = this.best;
+    const tie = this.observed === b.observed && this.free === b.free;
+    if (this.observed > b.observed || (this.observed === b.observed && this.free < b.free) || (tie && (rule !== 'zxid-order' || b.rule === 'zxid-order'))) {
+      this.best = { observed: this.observed, free: this.free, rule };
+    }
     return false;
   }
 
@@ -170,9 +177,7 @@ export class Search {
     if (++this.visits > this.budget) throw new TooLarge();
     const key = this.key();
     if (this.failed.has(key)) return false;
-    this.depth++;
     const found = this.tryAll();
-    this.depth--;
     if (!found) this.failed.add(key);
     return found;
   }
@@ -280,7 +285,9 @@ export class Search {
     else {
       if (this.rules.wo) this.trigger(t, applied.triggers);
       this.openReply = reply;
+      if (reply === null) this.free++;
       found = this.dfs();
+      if (reply === null) this.free--;
       this.openReply = null;
     }
     this.watches = savedWatches;
@@ -371,7 +378,9 @@ export class Search {
     this.afterReply(r, null);
     this.placed[r.id] = 1;
     this.openReply = null;
+    this.observed++;
     const found = this.dfs();
+    this.observed--;
     this.openReply = r;
     this.placed[r.id] = 0;
     this.watches = saved;
@@ -418,7 +427,9 @@ export class Search {
       this.placed[r.id] = 1;
       const lastRead = this.lastRead;
       this.lastRead = commute ? { id: r.id, len: this.order.length } : null;
+      this.observed++;
       found = this.dfs();
+      this.observed--;
       this.lastRead = lastRead;
       this.placed[r.id] = 0;
       this.watches = saved;
@@ -476,7 +487,9 @@ export class Search {
       );
       this.watches = next;
       this.placed[e.id] = 1;
+      this.observed++;
       const found = this.dfs();
+      this.observed--;
       this.placed[e.id] = 0;
       this.watches = saved;
       undo();
