@@ -4,7 +4,7 @@
 // all five guarantees at once (`possible`), and one per guarantee alone. It shares no checking code
 // with sim/checkers/ (only the history types are imported), so the two can be compared.
 import type { ZkHistory } from '../../sim/history/types.js';
-import { prepare } from './items.js';
+import { prepare, type Prepared } from './items.js';
 import { Search, type Rules } from './search.js';
 
 export type Guarantee = 'linearizable-writes' | 'sequential-reads' | 'fifo-client-order' | 'watch-order' | 'session-ephemerals';
@@ -78,6 +78,35 @@ export function ruleOwners(rule: string): readonly Guarantee[] {
   }
 }
 
+/** Every rule that can be switched off, most specific first (DEFINITIONS.md §4). */
+const RELAXABLE: readonly string[] = [
+  'write-result',
+  'read-state',
+  'ephemeral-after-end',
+  'watch-unexplained',
+  'watch-lost',
+  'fifo-complete-order',
+  'write-real-time',
+  'read-real-time',
+  'watch-before-data',
+  'op-after-session-end',
+  'session-order',
+  'sync-then-read',
+];
+
+/**
+ * The rule of an impossible history (DEFINITIONS.md §5): the first rule, starting with the one the
+ * search failed on last, whose relaxation alone makes the history possible; else that one.
+ */
+function nameRule(p: Prepared, found: string, sync: boolean, budget: number): string {
+  const order = [found, ...RELAXABLE.filter((r) => r !== found)].filter((r) => RELAXABLE.includes(r));
+  for (const r of order.slice(0, 5)) {
+    const rules = { ...rulesFor(() => true, sync), off: new Set([r]) };
+    if (new Search(p, rules, budget).run().verdict === 'ok') return r;
+  }
+  return found;
+}
+
 export function referenceCheck(h: ZkHistory, options: ReferenceOptions = {}): ReferenceResult {
   const p = prepare(h);
   if (p.unsupported !== null) return { possible: 'too-large', verdicts: uniform('too-large'), rule: `unsupported: ${p.unsupported}` };
@@ -93,37 +122,26 @@ export function referenceCheck(h: ZkHistory, options: ReferenceOptions = {}): Re
   const run = (on: (g: Guarantee) => boolean) => new Search(p, rulesFor(on, sync), budget).run();
   const full = run(() => true);
   if (full.verdict === 'ok') return { possible: true, verdicts: uniform('ok') };
-  // DEFINITIONS.md §4, "Verdicts": a guarantee is violated when it owns the rule the full search found
-  // broken (best effort, for violations that need two guarantees' rules to show), when it fails alone
-  // (judged alone only where that means something: not watch-order nor session-ephemerals), or when it
-  // is the one guarantee whose rules cannot be added to the others'.
-  const owners = full.verdict === 'violated' && !BASE_RULES.includes(full.rule ?? '') ? ruleOwners(full.rule ?? '') : [];
-  const verdicts = uniform('ok');
+  // DEFINITIONS.md §4, "Verdicts": a guarantee is violated when it owns the rule named for the
+  // violation, or when it fails alone (judged alone only where that means something: not watch-order
+  // nor session-ephemerals).
   const partBudget = Math.max(1, Math.floor(budget / 10));
-  const part = (on: (g: Guarantee) => boolean) => new Search(p, rulesFor(on, sync), partBudget).run().verdict;
-  const alone = new Map<Guarantee, ReferenceVerdict>();
+  const rule = full.verdict === 'violated' ? nameRule(p, full.rule ?? 'zxid-order', sync, Math.max(1, Math.floor(budget / 50))) : (full.rule ?? 'unknown');
+  const owners = full.verdict === 'violated' && !BASE_RULES.includes(rule) ? ruleOwners(rule) : [];
+  const verdicts = uniform('ok');
   for (const g of GUARANTEES) {
     if (owners.includes(g)) verdicts[g] = 'violated';
     else if (JUDGED_ALONE.includes(g))
-      alone.set(
-        g,
-        part((x) => x === g),
-      );
-  }
-  for (const [g, v] of alone) if (v === 'violated') verdicts[g] = 'violated';
-  for (const g of GUARANTEES) {
-    if (verdicts[g] === 'violated') continue;
-    const own = alone.get(g) ?? 'ok';
-    // Adding rules only removes executions: if another guarantee fails alone, the four others' rules
-    // fail too, and clause 2 cannot hold for this one.
-    const otherFails = [...alone].some(([h, v]) => h !== g && v === 'violated');
-    const others = full.verdict === 'violated' && !otherFails ? part((x) => x !== g) : otherFails ? 'violated' : 'too-large';
-    verdicts[g] = others === 'ok' ? 'violated' : own === 'too-large' || others === 'too-large' ? 'too-large' : 'ok';
+      verdicts[g] = new Search(
+        p,
+        rulesFor((x) => x === g, sync),
+        partBudget,
+      ).run().verdict;
+    else verdicts[g] = full.verdict === 'violated' ? 'ok' : 'too-large';
   }
   // Impossible only through base rules and several guarantees together: every verdict mirrors `possible`.
-  if (full.verdict === 'violated' && GUARANTEES.every((g) => verdicts[g] === 'ok'))
-    return { possible: false, verdicts: uniform('violated'), rule: full.rule ?? 'unknown' };
+  if (full.verdict === 'violated' && GUARANTEES.every((g) => verdicts[g] === 'ok')) return { possible: false, verdicts: uniform('violated'), rule };
   // One guarantee that fails alone makes the whole impossible, even when the full search ran out of states.
   const possible = full.verdict === 'violated' || GUARANTEES.some((g) => verdicts[g] === 'violated') ? false : 'too-large';
-  return { possible, verdicts, rule: full.rule ?? 'unknown' };
+  return { possible, verdicts, rule };
 }
