@@ -81,10 +81,10 @@ export function sessionKey(session: number | null, client: number | null): numbe
   return session !== null ? session : -1 - (client ?? 0);
 }
 
+/** Whether the op (or a direct sub-op of a multi: a nested multi is unsupported) creates an ephemeral. */
 function createsEphemeral(op: ZkOp): boolean {
-  if (op.type === 'create') return op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
-  if (op.type === 'multi') return op.ops.some(createsEphemeral);
-  return false;
+  const isEphemeralCreate = (o: ZkOp): boolean => o.type === 'create' && (o.mode === 'ephemeral' || o.mode === 'ephemeralSequential');
+  return op.type === 'multi' ? op.ops.some(isEphemeralCreate) : isEphemeralCreate(op);
 }
 
 /** Arrival order: time, then the recorded sequence when both have one, else events first. */

@@ -330,3 +330,23 @@ describe('reference checker: watches, connections and ACLs', () => {
     expectViolated(history(ops, [watchEvent(101, 'NodeCreated', '/n', 0, 35)]), 'watch-order');
   });
 });
+
+describe('reference checker: input it does not judge', () => {
+  it('answers too-large, never a guess, for a multi nested 3,000 deep and for a history beyond its size', () => {
+    let deep: ZkOp = { type: 'check', path: '/', version: -1 };
+    for (let i = 0; i < 3000; i++) deep = { type: 'multi', ops: [deep] };
+    const nested = referenceCheck(history([{ op: deep, at: [0, 10], result: { rc: 'ok' } }]));
+    expect(nested.possible).toBe('too-large');
+    expect(nested.rule).toMatch(/^unsupported: /);
+    const big = history(
+      Array.from({ length: 14 }, (_, i): OpSpec => ({
+        op: { type: 'kvSet', path: '/k', data: String(i) },
+        at: [i * 10, i * 10 + 5],
+        result: { rc: 'ok', version: i },
+      })),
+    );
+    const r = referenceCheck(big);
+    expect(r.possible).toBe('too-large');
+    expect(r.verdicts['linearizable-writes']).toBe('too-large');
+  });
+});
