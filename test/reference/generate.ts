@@ -350,19 +350,24 @@ export function generateHistory(seed: number, model: HistoryModel = new Rng(seed
   const rng = b.rng;
   const nClients = rng.int(1, 3);
   const nSessions = model === 'kv' ? nClients : rng.int(nClients, 4);
-  const nOps = rng.int(6, 14);
+  // Ends are decided first: a closeSession is an op of its own, and all records stay within 14.
+  const clientOf = Array.from({ length: nSessions }, (_, i) => (i < nClients ? i + 1 : rng.int(1, nClients)));
+  const lastOfClient = clientOf.map((c, i) => clientOf.lastIndexOf(c) === i);
+  const endPlanned = lastOfClient.map((last) => model === 'zk' && (!last || rng.chance(0.3)));
+  const ends = endPlanned.filter((e) => e).length;
+  const nOps = rng.int(Math.max(6, nSessions), 14 - ends);
   let writesLeft = rng.int(4, Math.min(8, nOps - 2));
   let readsLeft = nOps - writesLeft;
   const byClient: Session[][] = Array.from({ length: nClients + 1 }, () => []);
   for (let i = 0; i < nSessions; i++) {
-    const client = i < nClients ? i + 1 : rng.int(1, nClients);
+    const client = clientOf[i]!;
     const s: Session = {
       id: model === 'kv' ? 0 : 1000 + i + 1,
       client,
       server: rng.int(1, SERVERS),
       lastSeen: 0,
       quota: 1,
-      endPlanned: false,
+      endPlanned: endPlanned[i]!,
       ended: false,
       watches: new Map(),
       pending: [],
@@ -372,7 +377,6 @@ export function generateHistory(seed: number, model: HistoryModel = new Rng(seed
     byClient[client]!.push(s);
   }
   for (let i = nSessions; i < nOps; i++) rng.pick(b.sessions).quota++;
-  for (const list of byClient) list.forEach((s, i) => (s.endPlanned = model === 'zk' && (i < list.length - 1 || rng.chance(0.3))));
   for (let c = 0; c <= nClients; c++) b.chains.push([]);
   const current = byClient.map(() => 0);
 
