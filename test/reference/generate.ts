@@ -64,6 +64,8 @@ type Session = {
   pending: Pending[];
   /** The last op of this session in the chain (for event times). */
   last: Planned | null;
+  /** The next op goes out on a new connection (the session's first, or after a reconnect). */
+  newConnection: boolean;
 };
 
 type Planned = {
@@ -79,6 +81,8 @@ type Planned = {
   events: Pending[];
   invokeUs: number;
   completeUs: number;
+  /** A CONNECTED record comes just before this op's invocation. */
+  connected: boolean;
 };
 
 const ZK_PATHS = ['/a', '/b', '/a/c'];
@@ -98,6 +102,8 @@ class Builder {
   readonly extraEvents: ZkHistoryEvent[] = [];
   /** Full Stat (mzxid, ephemeralOwner) on reads, for this history. */
   readonly stat: boolean;
+  /** CONNECTED records (as zabsim's service recorder writes them), for this history. */
+  readonly connectedRecords: boolean;
   step = 0;
   dataCounter = 0;
 
@@ -105,6 +111,7 @@ class Builder {
     this.rng = new Rng(seed);
     this.model = model;
     this.stat = this.rng.chance(0.7);
+    this.connectedRecords = model === 'zk' && this.rng.chance(0.5);
   }
 
   get top(): number {
@@ -171,7 +178,9 @@ class Builder {
       events: [],
       invokeUs: 0,
       completeUs: 0,
+      connected: s.newConnection && op !== null,
     };
+    if (op !== null) s.newConnection = false;
     this.chains[s.client]!.push(p);
     s.last = p;
     return p;
@@ -181,6 +190,7 @@ class Builder {
   maybeReconnect(s: Session, p: number): void {
     if (!this.rng.chance(p)) return;
     s.server = this.rng.int(1, SERVERS);
+    s.newConnection = true;
     this.applied[s.server] = Math.max(this.applied[s.server]!, s.lastSeen);
   }
 
@@ -372,6 +382,7 @@ export function generateHistory(seed: number, model: HistoryModel = new Rng(seed
       watches: new Map(),
       pending: [],
       last: null,
+      newConnection: true,
     };
     b.sessions.push(s);
     byClient[client]!.push(s);
@@ -461,6 +472,16 @@ function assemble(b: Builder, seed: number): ZkHistory {
     s.pending.sort((x, y) => x.z - y.z).forEach((e, k) => events.push({ e: watchEvent(s, e, times[k]!, s.server), order: 0 }));
   }
   for (const e of b.extraEvents) events.push({ e, order: 0 });
+  if (b.connectedRecords) {
+    for (const chain of b.chains) {
+      chain.forEach((p, i) => {
+        if (!p.connected) return;
+        const before = i === 0 ? Math.max(0, p.invokeUs - 50) : chain[i - 1]!.completeUs;
+        const atUs = rng.int(before + 1, Math.max(before + 1, p.invokeUs - 1));
+        events.push({ e: { kind: 'session', client: p.session.client, session: p.session.id, server: p.server, state: 'CONNECTED', atUs }, order: 0 });
+      });
+    }
+  }
 
   const planned = b.chains.flat().filter((p) => p.op !== null);
   planned.sort((x, y) => x.invokeUs - y.invokeUs || x.effectUs - y.effectUs);
