@@ -70,7 +70,7 @@ type Session = {
 
 type Planned = {
   readonly session: Session;
-  readonly op: ZkOp | null; // null: an expiry nobody recorded
+  op: ZkOp | null; // null: an expiry nobody recorded
   readonly effectUs: number;
   outcome: ZkOutcome;
   result: ZkResult | null;
@@ -234,16 +234,23 @@ class Builder {
     else p.result = readTree(this.trees[state]!, op, this.stat);
     p.readZxid = this.rng.chance(0.6) ? zx(state) : undefined;
     this.deliver(s, p, state);
-    if ((op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren') && op.watch === true) this.register(s, op, state);
+    if ((op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren') && op.watch === true && !this.register(s, op, state)) {
+      p.op = { type: op.type, path: op.path }; // one watch per path and session: this read sets none
+    }
   }
 
-  /** Registers a watch set by a read at `state`; a change already committed after `state` fires it at once. */
-  register(s: Session, op: ZkOp & { path: string }, state: number): void {
+  /**
+   * Registers a watch set by a read at `state`; a change already committed after `state` fires it at once.
+   * False when the session already has a watch (held or fired, not yet delivered) on the path: the
+   * generator keeps one per path, so that one txn never gives a session two events.
+   */
+  register(s: Session, op: ZkOp & { path: string }, state: number): boolean {
+    if (s.watches.has(op.path) || s.pending.some((e) => e.path === op.path)) return false;
     // DataTree.getData / getChildren throw NoNode before adding the watch; exists always adds one.
-    if (op.type !== 'exists' && !this.trees[state]!.has(op.path)) return;
-    if (s.watches.has(op.path) || s.pending.some((e) => e.path === op.path)) return;
+    if (op.type !== 'exists' && !this.trees[state]!.has(op.path)) return true;
     s.watches.set(op.path, op.type === 'getChildren' ? 'child' : 'data');
     for (let z = state + 1; z <= this.top && s.watches.has(op.path); z++) this.fireWatches(s, z);
+    return true;
   }
 
   /** Ends a session: a recorded closeSession (reply ok or lost) or an expiry by the leader with no op record. */
@@ -366,7 +373,8 @@ export function generateHistory(seed: number, model: HistoryModel = new Rng(seed
   const endPlanned = lastOfClient.map((last) => model === 'zk' && (!last || rng.chance(0.3)));
   const ends = endPlanned.filter((e) => e).length;
   const nOps = rng.int(Math.max(6, nSessions), 14 - ends);
-  let writesLeft = rng.int(4, Math.min(8, nOps - 2));
+  // About 8 txns in all (writes and session ends, each of which may become two candidates): what a brute-force checker can take.
+  let writesLeft = rng.int(4, Math.min(8, nOps - 2, Math.max(4, 9 - ends)));
   let readsLeft = nOps - writesLeft;
   const byClient: Session[][] = Array.from({ length: nClients + 1 }, () => []);
   for (let i = 0; i < nSessions; i++) {
