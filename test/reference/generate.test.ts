@@ -210,7 +210,14 @@ const EXPECTATIONS: Record<PerturbationKind, Expectation> = {
     expect(setter).toBeDefined();
   },
   'move-op-times': (original, p) => {
-    oneOpField(['completeUs', 'invokeUs'])(original, p);
+    // The moved op's times change; the observation order (completeSeq, seq) is renumbered to match them.
+    const moved = p.ops[0]!;
+    expect(differingFields(opById(original, moved)!, opById(p.history, moved)!).filter((f) => f !== 'completeSeq')).toEqual(['completeUs', 'invokeUs']);
+    for (const id of changedOps(original, p.history).filter((x) => x !== moved)) {
+      expect(differingFields(opById(original, id)!, opById(p.history, id)!)).toEqual(['completeSeq']);
+    }
+    expect(events(p.history)).toHaveLength(events(original).length);
+    events(p.history).forEach((e, i) => expect(differingFields(events(original)[i]!, e).filter((f) => f !== 'seq')).toEqual([]));
   },
   'ephemeral-read-after-end': (original, p) => {
     expect(changedOps(original, p.history)).toEqual([...p.ops]);

@@ -161,6 +161,7 @@ const ATTEMPTS: Record<PerturbationKind, Attempt> = {
     const completeUs = Math.max(invokeUs, o.completeUs! + shift);
     o.invokeUs = invokeUs;
     o.completeUs = completeUs;
+    renumberObservations(w);
     return { note: `op ${o.id} moved by ${shift} µs`, ops: [o.id] };
   },
   'ephemeral-read-after-end': (w, rng) => {
@@ -238,6 +239,21 @@ const ATTEMPTS: Record<PerturbationKind, Attempt> = {
     return { note: `closeSession op ${o.id} dropped`, ops: [o.id] };
   },
 };
+
+/**
+ * Gives completeSeq and seq (the observation order, which breaks ties in time) again by time, old order
+ * second, so that a moved op's place in that order agrees with its new times.
+ */
+function renumberObservations(w: Work): void {
+  type Obs = { atUs: number; old: number; set: (seq: number) => void };
+  const all: Obs[] = [];
+  for (const o of w.ops)
+    if (o.completeSeq !== undefined && o.completeUs !== null) all.push({ atUs: o.completeUs, old: o.completeSeq, set: (q) => (o.completeSeq = q) });
+  w.events.forEach((e, i) => {
+    if (e.seq !== undefined) all.push({ atUs: e.atUs, old: e.seq, set: (q) => (w.events[i] = { ...e, seq: q }) });
+  });
+  all.sort((a, b) => a.atUs - b.atUs || a.old - b.old).forEach((x, k) => x.set(k));
+}
 
 /** Where a session's end is known: a completed closeSession op, or an ENDED/EXPIRED record. */
 function sessionEndOf(w: Work, session: number): { atUs: number; zxid: number | null } | null {
