@@ -105,16 +105,25 @@ export function prepare(h: ZkHistory): Prepared {
   const ended = new Map<number, ZkHistorySession>();
   for (const e of h.events ?? []) {
     if (e.kind !== 'session') continue;
-    if (e.state === 'CONNECTED') {
+    if (e.state === 'CONNECTED' || e.state === 'DISCONNECTED') {
       const list = connected.get(e.session) ?? [];
       list.push(e);
       connected.set(e.session, list);
     } else if (e.state === 'ENDED' && !ended.has(e.session)) ended.set(e.session, e);
   }
-  /** Connection number of an arrival: the session's CONNECTED records before it. */
+  /**
+   * Connection number of an arrival: the session's CONNECTED and DISCONNECTED records before it (a
+   * new connection starts at either). At an equal time without seq, a CONNECTED record comes first
+   * (nothing arrives on a connection before it is up) and a DISCONNECTED one after (what arrived, came
+   * on the old connection).
+   */
   const connAt = (skey: number, us: number, seq: number): number => {
     let n = 0;
-    for (const c of connected.get(skey) ?? []) if (arrivesBefore(c.atUs, c.seq ?? -1, true, us, seq, false) || c.atUs === us) n++;
+    for (const c of connected.get(skey) ?? []) {
+      const cs = c.seq ?? -1;
+      const before = c.atUs !== us ? c.atUs < us : cs >= 0 && seq >= 0 ? cs < seq : c.state === 'CONNECTED';
+      if (before) n++;
+    }
     return n;
   };
 

@@ -287,3 +287,46 @@ describe('reference checker: possible histories are accepted', () => {
     );
   });
 });
+
+describe('reference checker: watches, connections and ACLs', () => {
+  const session = (state: 'CONNECTED' | 'DISCONNECTED', atUs: number): ZkHistoryEvent => ({ kind: 'session', client: 1, session: 101, server: 1, state, atUs });
+  const base = (restrictedRead: boolean): OpSpec[] => [
+    {
+      client: 2,
+      op: { type: 'create', path: '/a', data: 'x', mode: 'persistent', ...(restrictedRead ? { restrictedRead } : {}) },
+      at: [0, 10],
+      result: { rc: 'ok', path: '/a' },
+    },
+    { op: { type: 'getData', path: '/a', watch: true }, at: [20, 30], result: { rc: 'ok', data: 'x', version: 0 } },
+    { client: 2, op: { type: 'setData', path: '/a', data: 'y', version: -1 }, at: [40, 50], result: { rc: 'ok', version: 1 } },
+    { op: { type: 'getData', path: '/a' }, at: [60, 70], result: { rc: 'ok', data: 'y', version: 1 } },
+  ];
+
+  it('a watch on a node without READ for the session may be used up without an event', () => {
+    expectPossible(history(base(true)));
+    expectViolated(history(base(false)), 'watch-order', 'watch-lost');
+  });
+
+  it('an event arriving after a reply that already shows its change is out of order', () => {
+    expectViolated(history(base(false), [watchEvent(101, 'NodeDataChanged', '/a', 0, 75)]), 'watch-order');
+  });
+
+  it('across a reconnect the event may come late, from the re-registered watch', () => {
+    const events = [session('CONNECTED', 1), session('DISCONNECTED', 35), session('CONNECTED', 55), watchEvent(101, 'NodeDataChanged', '/a', 0, 75)];
+    expectPossible(history(base(false), events));
+    // Without any change on the path, a re-registered watch has nothing to report.
+    const noChange = base(false)
+      .filter((o) => o.op.type !== 'setData')
+      .map((o) => (o.op.type === 'getData' && o.op.watch !== true ? { ...o, result: { rc: 'ok' as const, data: 'x', version: 0 } } : o));
+    expectViolated(history(noChange, events), 'watch-order', 'watch-unexplained');
+  });
+
+  it("a session's own write fires its watch before the write's reply", () => {
+    const ops: OpSpec[] = [
+      { op: { type: 'exists', path: '/n', watch: true }, at: [0, 10], result: { rc: 'ok', exists: false } },
+      { op: { type: 'create', path: '/n', data: '', mode: 'persistent' }, at: [20, 30], result: { rc: 'ok', path: '/n' } },
+    ];
+    expectPossible(history(ops, [watchEvent(101, 'NodeCreated', '/n', 0, 25)]));
+    expectViolated(history(ops, [watchEvent(101, 'NodeCreated', '/n', 0, 35)]), 'watch-order');
+  });
+});

@@ -46,8 +46,14 @@ function compatible(kind: WatchKind, type: WatchEventType): boolean {
 
 export class Search {
   private readonly placed: Uint8Array;
+  /** The placed items as a bit mask (at most 30 items, so exact in a double). */
+  private placedMask = 0;
+  private readonly isNeeded: Uint8Array;
+  private needed = 0;
   private readonly order: TxnItem[] = [];
   private readonly trees: RefTree[] = [initialTree()];
+  /** treeKey of each tree on the stack, computed once. */
+  private readonly treeKeys: string[] = [treeKey(this.trees[0]!)];
   private readonly markers: { readonly len: number; readonly zxid: number }[] = [];
   private readonly pins = new Map<number, number>();
   private readonly endLen = new Map<number, number>();
@@ -57,8 +63,11 @@ export class Search {
   private lastRead: { readonly id: number; readonly len: number } | null = null;
   private readonly failed = new Set<string>();
   private visits = 0;
-  private best = { depth: -1, rule: '' };
-  private depth = 0;
+  /** The failure with the most replies and events placed, then the fewest free txns, then the last found (zxid-order, which only says a cut does not fit there, last). */
+  private best = { observed: -1, free: 0, rule: '' };
+  /** Replies and events placed so far, and txns placed that no reply asked for (info writes, ends). */
+  private observed = 0;
+  private free = 0;
   private readonly lwBefore = new Map<number, TxnItem[]>();
   private readonly srBefore = new Map<number, ReplyItem[]>();
   private readonly woBefore = new Map<number, EventItem[]>();
@@ -74,6 +83,14 @@ export class Search {
     this.rules = rules;
     this.budget = budget;
     this.placed = new Uint8Array(p.items.length);
+    this.isNeeded = new Uint8Array(p.items.length);
+    for (const it of p.items) {
+      const needed = it.kind === 'txn' ? it.mandatory && it.reply === null : it.kind === 'reply' || rules.wo;
+      if (needed) {
+        this.isNeeded[it.id] = 1;
+        this.needed++;
+      }
+    }
     const reads = p.replies.filter((r) => r.txn === null);
     for (const t of p.txns) {
       this.lwBefore.set(
@@ -92,8 +109,7 @@ export class Search {
     this.freeTxns = p.txns.filter((t) => t.reply === null);
     this.mandatory = p.txns.filter((t) => t.mandatory);
     // With no read rule on (linearizable-writes alone), a read without readZxid constrains nothing.
-    if (!rules.sr && !rules.fifo && !rules.wo && !rules.se)
-      for (const r of reads) if (r.hop.readZxid === undefined || r.hop.readZxid === null) this.placed[r.id] = 1;
+    if (!rules.sr && !rules.fifo && !rules.wo && !rules.se) for (const r of reads) if (r.hop.readZxid === undefined || r.hop.readZxid === null) this.mark(r.id);
   }
 
   run(): SearchAnswer {
@@ -123,16 +139,29 @@ export class Search {
   }
 
   private note(rule: string): false {
-    if (this.depth >= this.best.depth) this.best = { depth: this.depth, rule };
+    const b = this.best;
+    const tie = this.observed === b.observed && this.free === b.free;
+    if (this.observed > b.observed || (this.observed === b.observed && this.free < b.free) || (tie && (rule !== 'zxid-order' || b.rule === 'zxid-order'))) {
+      this.best = { observed: this.observed, free: this.free, rule };
+    }
     return false;
   }
 
+  /** Marks item `id` placed; `needed` counts the mandatory txns, replies and (with watches) events still to place. */
+  private mark(id: number): void {
+    this.placed[id] = 1;
+    this.placedMask += 2 ** id;
+    if (this.isNeeded[id] === 1) this.needed--;
+  }
+
+  private unmark(id: number): void {
+    this.placed[id] = 0;
+    this.placedMask -= 2 ** id;
+    if (this.isNeeded[id] === 1) this.needed++;
+  }
+
   private complete(): boolean {
-    if (this.openReply !== null) return false;
-    for (const t of this.mandatory) if (this.placed[t.id] === 0) return false;
-    for (const r of this.p.replies) if (this.placed[r.id] === 0) return false;
-    if (this.rules.wo) for (const e of this.p.events) if (this.placed[e.id] === 0) return false;
-    return true;
+    return this.openReply === null && this.needed === 0;
   }
 
   /**
@@ -162,7 +191,7 @@ export class Search {
       zx.push(z !== undefined ? (named.has(t.id) && t.zxid === null ? `${z}#${t.id}` : `${z}`) : named.has(t.id) ? `u${t.id}` : 'u');
     }
     const lastRead = this.lastRead !== null && this.lastRead.len === this.order.length ? this.lastRead.id : '';
-    return [this.placed.join(''), treeKey(tree), zx.join(','), w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
+    return [this.placedMask, this.treeKeys[this.treeKeys.length - 1]!, zx.join(','), w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
   }
 
   private dfs(): boolean {
@@ -170,9 +199,7 @@ export class Search {
     if (++this.visits > this.budget) throw new TooLarge();
     const key = this.key();
     if (this.failed.has(key)) return false;
-    this.depth++;
     const found = this.tryAll();
-    this.depth--;
     if (!found) this.failed.add(key);
     return found;
   }
@@ -272,7 +299,8 @@ export class Search {
     }
     this.order.push(t);
     this.trees.push(applied.tree);
-    this.placed[t.id] = 1;
+    this.treeKeys.push(applied.tree === tree ? this.treeKeys[this.treeKeys.length - 1]! : treeKey(applied.tree));
+    this.mark(t.id);
     if (t.isEnd) this.endLen.set(t.skey, this.order.length);
     const savedWatches = this.watches;
     let found = false;
@@ -280,13 +308,16 @@ export class Search {
     else {
       if (this.rules.wo) this.trigger(t, applied.triggers);
       this.openReply = reply;
+      if (reply === null) this.free++;
       found = this.dfs();
+      if (reply === null) this.free--;
       this.openReply = null;
     }
     this.watches = savedWatches;
     if (t.isEnd) this.endLen.delete(t.skey);
-    this.placed[t.id] = 0;
+    this.unmark(t.id);
     this.trees.pop();
+    this.treeKeys.pop();
     this.order.pop();
     return found;
   }
@@ -369,11 +400,13 @@ export class Search {
     if (blocked !== null) return this.note(blocked);
     const saved = this.watches;
     this.afterReply(r, null);
-    this.placed[r.id] = 1;
+    this.mark(r.id);
     this.openReply = null;
+    this.observed++;
     const found = this.dfs();
+    this.observed--;
     this.openReply = r;
-    this.placed[r.id] = 0;
+    this.unmark(r.id);
     this.watches = saved;
     return found;
   }
@@ -415,12 +448,14 @@ export class Search {
     else {
       const saved = this.watches;
       this.afterReply(r, this.registration(r));
-      this.placed[r.id] = 1;
+      this.mark(r.id);
       const lastRead = this.lastRead;
       this.lastRead = commute ? { id: r.id, len: this.order.length } : null;
+      this.observed++;
       found = this.dfs();
+      this.observed--;
       this.lastRead = lastRead;
-      this.placed[r.id] = 0;
+      this.unmark(r.id);
       this.watches = saved;
       unpin();
     }
@@ -475,9 +510,11 @@ export class Search {
         list.filter((_, j) => j !== i),
       );
       this.watches = next;
-      this.placed[e.id] = 1;
+      this.mark(e.id);
+      this.observed++;
       const found = this.dfs();
-      this.placed[e.id] = 0;
+      this.observed--;
+      this.unmark(e.id);
       this.watches = saved;
       undo();
       if (found) return true;
