@@ -393,3 +393,63 @@ function describeRead(r: ZkResult): string {
   if (r.children !== undefined) return `children [${r.children.join(',')}]`;
   return `${r.data === undefined ? 'a node' : `"${r.data}"`}${r.version === undefined ? '' : ` version ${r.version}`}`;
 }
+
+/** Whether the op (or a sub-op of a multi) sets the data of `path`. */
+function setsData(op: ZkOp, path: string, data: string | undefined): boolean {
+  if (op.type === 'multi') return op.ops.some((sub) => setsData(sub, path, data));
+  if (op.type === 'create') return (op.path === path || path.startsWith(op.path)) && (data === undefined || op.data === data);
+  if (op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') return op.path === path && (data === undefined || op.data === data);
+  return false;
+}
+
+/**
+ * A read's mzxid names the txn that last set the node's data. When no write of the history carries that
+ * zxid, it must be a write without one, of that path and data, whose zxid may be m: above every zxid its
+ * client could know was assigned before it was invoked (a write's that had completed, a reply header's
+ * that had arrived: the txn is proposed later) and below that of every write invoked after it returned.
+ */
+export function checkUnseenWriters(view: HistoryView, writes: readonly ZkHistoryOp[], later: LaterWrites): ClientCheckResult | null {
+  const floating = writes.filter((o) => o.zxid === null);
+  const known = new Set<number>();
+  for (const o of writes) if (o.zxid !== null) known.add(o.zxid);
+  // What had been assigned before a time: the replies (writes' zxids, reply header zxids) by arrival.
+  const seen: { us: number; z: number }[] = [];
+  for (const o of view.history.ops) {
+    if (o.outcome !== 'ok' || o.completeUs === null) continue;
+    const z = Math.max(o.zxid ?? 0, o.readZxid ?? 0);
+    if (z > 0) seen.push({ us: o.completeUs, z });
+  }
+  seen.sort((a, b) => a.us - b.us);
+  const prefixMax: number[] = [];
+  for (const s of seen) prefixMax.push(Math.max(s.z, prefixMax.length === 0 ? 0 : prefixMax[prefixMax.length - 1]!));
+  const seenBefore = (us: number): number => {
+    let lo = 0;
+    let hi = seen.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seen[mid]!.us < us) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : prefixMax[lo - 1]!;
+  };
+  for (const r of [...view.reads, ...view.readsWithoutZxid]) {
+    const res = r.result!;
+    const m = res.mzxid;
+    if (res.rc !== 'ok' || m === undefined || m === 0 || res.exists === false || known.has(m)) continue;
+    const path = opPath(r.op)!;
+    const fits = floating.some((w) => {
+      if (!setsData(w.op, path, res.data)) return false;
+      if (!(m > seenBefore(w.invokeUs))) return false;
+      const returnUs = searchReturnUs(w);
+      const next = returnUs === Number.POSITIVE_INFINITY ? null : later.after(returnUs);
+      return next === null || m < next.zxid!;
+    });
+    if (!fits)
+      return violated(
+        'sequential-reads',
+        `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but no write of the history can have that zxid: none carries it, and no write without a zxid of that data there may take it (real time)`,
+        [r],
+      );
+  }
+  return null;
+}

@@ -15,7 +15,7 @@ import {
   type WritesWithZxids,
 } from './client-common.js';
 import { HistoryView } from './history-view.js';
-import { LaterWrites, checkReadRealTime, searchReads } from './read-points.js';
+import { LaterWrites, checkReadRealTime, checkUnseenWriters, searchReads } from './read-points.js';
 
 // ---------------------------------------------------------------------------------------------
 // sequential-reads
@@ -70,6 +70,8 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
   const later = new LaterWrites(writes);
   const realTime = checkReadRealTime(view, later);
   if (realTime !== null) return realTime;
+  const writers = checkUnseenWriters(view, writes, later);
+  if (writers !== null) return writers;
   const values = checkReadValues(view, writes, ends, dirty);
   if (values !== null) return values;
   // Reads the replay cannot place (dirty paths, no header zxid) are placed by search.

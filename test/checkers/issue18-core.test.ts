@@ -224,3 +224,15 @@ describe('class 7: a faulty KV run with a version bump is decided, not left unkn
     expect(r.verdicts['sequential-reads']).toBe('violated');
   });
 });
+
+describe('class 3: a write without a zxid gets one above every reply header that arrived before it was invoked', () => {
+  test("a read naming such a write's value by an mzxid at or below an earlier reply's zxid is flagged", () => {
+    const ops = (mzxid: number): ZkHistoryOp[] => [
+      op(2, get('/k0'), 0, 10, { rc: 'ok', exists: false }, null, { readZxid: 2 }),
+      op(2, set('/k1', 'v1'), 20, null, null, null),
+      op(1, get('/k1'), 30, 40, read('v1', 0, mzxid), null),
+    ];
+    expect(checkSequentialReads(hist(ops(1))).verdict).toBe('violated');
+    expect(checkSequentialReads(hist(ops(3))).verdict).toBe('ok');
+  });
+});
