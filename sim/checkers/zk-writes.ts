@@ -165,8 +165,8 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
     case 'multi': {
       const log: Undo = [];
       const results: Outcome[] = [];
-      for (const sub of op.ops) {
-        const outcome = applyOp(tree, sub, log, session);
+      for (let k = 0; k < op.ops.length; k++) {
+        const outcome = applyOp(tree, op.ops[k]!, log, session);
         results.push(outcome);
         if (outcome.rc !== 'ok') {
           for (let i = log.length - 1; i >= 0; i--) {
@@ -174,7 +174,7 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
             if (node === undefined) tree.delete(path);
             else tree.set(path, node);
           }
-          return { rc: outcome.rc, results };
+          return { rc: outcome.rc, results: failedMultiResults(k, outcome.rc, op.ops.length) };
         }
       }
       if (undo !== null) undo.push(...log);
@@ -204,10 +204,35 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
   }
 }
 
+const RUNTIME_INCONSISTENCY: Outcome = { rc: 'runtimeInconsistency' };
+
+/**
+ * The sub-results of a multi whose op `failed` (of `count`) failed with `rc`, as ZooKeeper 3.8 reports
+ * them: PrepRequestProcessor (pRequestHelper, OpCode.multi) makes the failing op an error txn with its
+ * own code and every later op an error txn with RUNTIMEINCONSISTENCY; DataTree.processTxn then turns the
+ * earlier ops into error results with code 0, and FinalRequestProcessor answers one ErrorResult per op.
+ * The client (ZooKeeper.multiInternal) throws the first non-zero code: the multi's own rc.
+ */
+function failedMultiResults(failed: number, rc: Outcome['rc'], count: number): Outcome[] {
+  const results: Outcome[] = [];
+  for (let k = 0; k < count; k++) results.push(k < failed ? OK : k === failed ? { rc } : RUNTIME_INCONSISTENCY);
+  return results;
+}
+
 /** Why the reported result disagrees with the model's, or null when it agrees. */
 function mismatch(reported: ZkResult, expected: Outcome): string | null {
   if (reported.rc !== expected.rc) return `rc ${reported.rc}, but the model gives ${expected.rc}`;
-  if (expected.rc !== 'ok') return null;
+  if (expected.rc !== 'ok') {
+    // A failed multi: one error result per op, each with exactly the code ZooKeeper gives it.
+    if (reported.results === undefined || expected.results === undefined) return null;
+    if (reported.results.length !== expected.results.length) return `${reported.results.length} multi results for ${expected.results.length} ops`;
+    for (let i = 0; i < expected.results.length; i++) {
+      const got = reported.results[i]!.rc;
+      const want = expected.results[i]!.rc;
+      if (got !== want) return `multi op ${i}: rc ${got}, but the failed multi gives ${want}`;
+    }
+    return null;
+  }
   if (reported.path !== undefined && expected.path !== undefined && reported.path !== expected.path) {
     return `created ${reported.path}, but the model creates ${expected.path}`;
   }
@@ -215,7 +240,8 @@ function mismatch(reported: ZkResult, expected: Outcome): string | null {
     return `version ${reported.version}, but the model gives ${expected.version}`;
   }
   if (reported.results !== undefined && expected.results !== undefined) {
-    for (let i = 0; i < Math.min(reported.results.length, expected.results.length); i++) {
+    if (reported.results.length !== expected.results.length) return `${reported.results.length} multi results for ${expected.results.length} ops`;
+    for (let i = 0; i < expected.results.length; i++) {
       const why = mismatch(reported.results[i]!, expected.results[i]!);
       if (why !== null) return `multi op ${i}: ${why}`;
     }
