@@ -177,7 +177,7 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
           return { rc: outcome.rc, results: failedMultiResults(k, outcome.rc, op.ops.length) };
         }
       }
-      if (undo !== null) undo.push(...log);
+      if (undo !== null) for (const entry of log) undo.push(entry); // a loop: a spread of a huge multi's log overflows the stack
       return { rc: 'ok', results };
     }
     case 'closeSession': {
@@ -508,7 +508,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       touchedPaths(o.op, o.result, joinRoot, scratch);
       if (o.op.type === 'closeSession' && o.session !== null) {
         ephemeralPaths ??= ephemeralPathsBySession(writes, joinRoot);
-        scratch.push(...(ephemeralPaths.get(o.session) ?? []));
+        for (const path of ephemeralPaths.get(o.session) ?? []) scratch.push(path); // not a spread: a session may own any number
       }
       const first = union.id(scratch[0] ?? '/');
       firstPathId[i] = first;
