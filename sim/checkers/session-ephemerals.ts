@@ -1,0 +1,65 @@
+// session-ephemerals: see client.ts for what it checks.
+import { opPath } from '../history/types.js';
+import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession } from '../history/types.js';
+import { describeZxid } from './zk-writes.js';
+import { hasEphemeralCreate, violated, type ClientCheckResult } from './client-common.js';
+import { HistoryView } from './history-view.js';
+
+// ---------------------------------------------------------------------------------------------
+// session-ephemerals
+
+export function checkSessionEphemerals(history: ZkHistory): ClientCheckResult {
+  return sessionEphemerals(new HistoryView(history));
+}
+
+export function sessionEphemerals(view: HistoryView): ClientCheckResult {
+  const name = 'session-ephemerals';
+  const history = view.history;
+  const ended = new Map<number, { zxid: number; by: ZkHistoryOp | null; event: ZkHistorySession | null }>();
+  for (const o of view.closeSessions) {
+    if (o.op.type === 'closeSession' && o.outcome === 'ok' && o.zxid !== null && o.session !== null && o.result?.rc === 'ok')
+      ended.set(o.session, { zxid: o.zxid, by: o, event: null });
+  }
+  for (const e of history.events ?? []) {
+    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) {
+      const known = ended.get(e.session);
+      if (known === undefined || e.zxid < known.zxid) ended.set(e.session, { zxid: e.zxid, by: null, event: e });
+    }
+  }
+  if (ended.size === 0) return { name, verdict: 'ok' };
+  const endOps = (s: number): { ops: ZkHistoryOp[]; events: ZkHistoryEvent[] } => {
+    const end = ended.get(s)!;
+    return { ops: end.by === null ? [] : [end.by], events: end.event === null ? [] : [end.event] };
+  };
+  for (const o of history.ops) {
+    if (o.outcome !== 'ok' || o.result === null || o.result.rc !== 'ok') continue;
+    // An ephemeral created after its session ended.
+    if (o.zxid !== null && o.session !== null && hasEphemeralCreate(o.op)) {
+      const end = ended.get(o.session);
+      if (end !== undefined && o.zxid > end.zxid) {
+        const w = endOps(o.session);
+        return violated(
+          name,
+          `#${o.id} created an ephemeral node at ${describeZxid(o.zxid)} for session 0x${o.session.toString(16)}, which ended at ${describeZxid(end.zxid)}`,
+          [...w.ops, o],
+          w.events,
+        );
+      }
+    }
+    // A read at or after the end that still sees one of the session's ephemerals.
+    const owner = o.result.ephemeralOwner;
+    if (owner !== undefined && owner !== 0 && o.readZxid !== undefined && o.readZxid !== null && (o.result.exists ?? true)) {
+      const end = ended.get(owner);
+      if (end !== undefined && o.readZxid >= end.zxid) {
+        const w = endOps(owner);
+        return violated(
+          name,
+          `#${o.id} read ${opPath(o.op)} at ${describeZxid(o.readZxid)} and found it owned by session 0x${owner.toString(16)}, which ended at ${describeZxid(end.zxid)}`,
+          [...w.ops, o],
+          w.events,
+        );
+      }
+    }
+  }
+  return { name, verdict: 'ok' };
+}

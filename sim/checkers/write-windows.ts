@@ -1,0 +1,156 @@
+// Where the writes without a zxid may take effect among those with one (their zxid windows), and the
+// greedy explanation of a KV register's versions that lets checkZkWrites skip the search.
+import type { ZkHistoryOp } from '../history/types.js';
+import { countAtMost } from './sort.js';
+import { isUncertain, KIND, BAD_VERSION, RESULT_OK, UNCERTAIN, type WriteTable } from './write-table.js';
+
+/** Where the search places an op's return: never for an indeterminate write or one with no reply. */
+export function searchReturnUs(o: ZkHistoryOp): number {
+  return isUncertain(o) || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs;
+}
+
+/** How many of the ascending `values` are below `limit`. */
+export function countBelow(values: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * For each write without a zxid, the open interval (lo, hi) of zxids it may take: lo is the largest zxid of
+ * a write that completed before it was invoked (0 if none), hi the smallest zxid of a write invoked after it
+ * returned (+Infinity if none, or if it never returned). (Computed by zxidWindows below in O(n log f).)
+ */
+export type ZxidWindow = { readonly lo: number; readonly hi: number; readonly loOp: ZkHistoryOp | null; readonly hiOp: ZkHistoryOp | null };
+
+/**
+ * The windows of the `floating` writes (indices into writes), given the writes with a zxid (`withZxid`,
+ * whose zxids are distinct). The writes without a zxid are few: their distinct bounds are sorted, each
+ * write with a zxid falls in one bucket between two bounds, and a prefix maximum (suffix minimum) over
+ * the buckets answers every bound at once. O(n log f), no sort of the n writes.
+ */
+export function zxidWindows(
+  writes: readonly ZkHistoryOp[],
+  times: WriteTable,
+  withZxid: readonly number[],
+  floating: readonly number[],
+): Map<ZkHistoryOp, ZxidWindow> {
+  const zx = times.zxid;
+  // lo: among the writes that completed strictly before the write was invoked, the largest zxid.
+  const invokeBounds = Float64Array.from(new Set(floating.map((i) => times.invokeUs[i]!))).sort();
+  const maxIn = new Array<number>(invokeBounds.length + 1).fill(-1); // bucket b: completeUs in [bound b-1, bound b)
+  // hi: among the writes invoked at or after its return + 1us, the smallest zxid (as countBelow(invokeUs, returnUs + 1) had it).
+  const returnBounds = Float64Array.from(new Set(floating.map((i) => searchReturnUs(writes[i]!) + 1).filter((u) => u !== Number.POSITIVE_INFINITY))).sort();
+  const minIn = new Array<number>(returnBounds.length + 1).fill(-1); // bucket b: invokeUs in [bound b-1, bound b)
+  for (const i of withZxid) {
+    const z = zx[i]!;
+    if (times.completed[i] === 1 && invokeBounds.length > 0) {
+      const b = countAtMost(invokeBounds, times.completeUs[i]!);
+      const best = maxIn[b]!;
+      if (best < 0 || z > zx[best]!) maxIn[b] = i;
+    }
+    if (returnBounds.length > 0) {
+      const b = countAtMost(returnBounds, times.invokeUs[i]!);
+      const best = minIn[b]!;
+      if (best < 0 || z < zx[best]!) minIn[b] = i;
+    }
+  }
+  // maxUpTo[j]: the largest zxid over buckets 0..j (completed before bound j); minFrom[j]: the smallest over buckets j+1.. (invoked at or after bound j).
+  const maxUpTo: number[] = [];
+  for (let b = 0; b < invokeBounds.length; b++) {
+    const prev = b === 0 ? -1 : maxUpTo[b - 1]!;
+    const here = maxIn[b]!;
+    maxUpTo.push(prev < 0 || (here >= 0 && zx[here]! > zx[prev]!) ? here : prev);
+  }
+  const minFrom = new Array<number>(returnBounds.length).fill(-1);
+  for (let b = returnBounds.length - 1; b >= 0; b--) {
+    const next = b === returnBounds.length - 1 ? -1 : minFrom[b + 1]!;
+    const here = minIn[b + 1]!;
+    minFrom[b] = next < 0 || (here >= 0 && zx[here]! < zx[next]!) ? here : next;
+  }
+  const out = new Map<ZkHistoryOp, ZxidWindow>();
+  for (const i of floating) {
+    const o = writes[i]!;
+    const lo = maxUpTo[countAtMost(invokeBounds, o.invokeUs) - 1]!;
+    const loOp = lo < 0 ? null : writes[lo]!;
+    const returnUs = searchReturnUs(o);
+    const hi = returnUs === Number.POSITIVE_INFINITY ? -1 : minFrom[countAtMost(returnBounds, returnUs + 1) - 1]!;
+    const hiOp = hi < 0 ? null : writes[hi]!;
+    out.set(o, { lo: loOp?.zxid ?? 0, hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp });
+  }
+  return out;
+}
+
+/**
+ * The KV runs' registers (one path, kvSet/kvCas only): the zxid-ordered writes are replayed and, where a
+ * reported version needs it, indeterminate writes invoked before that write completed are slotted in
+ * just before it (each one raises the version; an indeterminate kvCas only where the version matches).
+ * Those writes are interchangeable for the version count, so this greedy pass builds a linearization
+ * in O(n log n) when one exists with the known writes in zxid order; when it finds none, the caller
+ * falls back to the exact search.
+ *
+ * Indices into `table`: `group`, the partition's writes; `known`, those with a zxid, by zxid; `floating`,
+ * those without, in history order. Any write that is not a kvSet/kvCas of the group's one path makes it
+ * false, wherever it is met. The known writes are read from the table's columns only.
+ */
+export function kvRegisterExplained(
+  table: WriteTable,
+  group: readonly number[],
+  known: readonly number[],
+  floating: readonly number[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+): boolean {
+  const kind = table.kind;
+  const first = group[0];
+  if (first === undefined || (kind[first] !== KIND.kvSet && kind[first] !== KIND.kvCas)) return false;
+  const path = table.pathId[first]!;
+  const isRegisterWrite = (i: number): boolean => (kind[i] === KIND.kvSet || kind[i] === KIND.kvCas) && table.pathId[i] === path;
+  for (const i of floating) if (!isRegisterWrite(i)) return false;
+  const unknown = floating.map((i) => table.writes[i]!).sort((a, b) => a.invokeUs - b.invokeUs);
+  const used = new Uint8Array(unknown.length);
+  let cur = -1;
+  let zxidBefore = 0; // of the last known write replayed
+  /**
+   * Slots in one write without a zxid, invoked by `deadlineUs`, that applies at the current version and
+   * whose zxid window allows a place between the last known write and the next one (zxid `zxidNext`).
+   */
+  const slot = (deadlineUs: number, zxidNext: number): boolean => {
+    for (let i = 0; i < unknown.length && unknown[i]!.invokeUs <= deadlineUs; i++) {
+      if (used[i] === 1) continue;
+      const op = unknown[i]!.op;
+      if (op.type === 'kvCas' && op.version !== cur) continue;
+      const window = windows.get(unknown[i]!);
+      if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
+      used[i] = 1;
+      cur++;
+      return true;
+    }
+    return false;
+  };
+  const { flags, version, zxid } = table;
+  for (const i of known) {
+    // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
+    if (!isRegisterWrite(i) || (flags[i]! & UNCERTAIN) !== 0) return false;
+    const cas = kind[i] === KIND.kvCas;
+    const deadlineUs = table.completed[i] === 1 ? table.completeUs[i]! : Number.POSITIVE_INFINITY;
+    const z = zxid[i]!;
+    const v = version[i]!; // kvCas: op.version; kvSet: result.version, NaN when absent
+    if (cas && (flags[i]! & BAD_VERSION) !== 0) {
+      if (cur === v && !slot(deadlineUs, z)) return false;
+      zxidBefore = z;
+      continue;
+    }
+    if ((flags[i]! & RESULT_OK) === 0) return false;
+    const target = cas ? v : (v === v ? v : cur + 1) - 1;
+    while (cur < target) if (!slot(deadlineUs, z)) return false;
+    if (cur !== target) return false;
+    cur++;
+    zxidBefore = z;
+  }
+  return true;
+}
