@@ -3,6 +3,7 @@ import { isZkRead, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { applyOp, describeZxid, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
 import { countAtMost, sortedBy } from './sort.js';
+import { contentUnknown, registerAt } from './znode-tree.js';
 import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
 import {
   hasEphemeralCreate,
@@ -297,7 +298,10 @@ export function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
 
 export function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
   const path = opPath(op)!;
-  const node = tree.get(path);
+  const node = op.type === 'kvGet' ? registerAt(tree, path) : tree.get(path);
+  // /zookeeper/config as the server set it up: its data and version are the ensemble's, not the history's.
+  if (node !== undefined && contentUnknown(node) && op.type !== 'getChildren')
+    return (result.exists ?? true) ? null : 'exists=false, but the state there has it';
   switch (op.type) {
     case 'exists':
     case 'kvGet': {

@@ -21,11 +21,48 @@ export function makeNode(data: string, version: number, aversion: number, cversi
   return { data, version, aversion, cversion, children, owner };
 }
 
-export const ROOT: ZNode = makeNode('', 0, 0, 0, 0, 0);
 export const OK: Outcome = { rc: 'ok' };
 
+// ZooKeeper's initial tree (the DataTree constructor, 3.5+): the root holds /zookeeper, which holds
+// /zookeeper/quota and /zookeeper/config. They are added as children directly, not created, so every
+// cversion stays 0 and a sequential create under the root still gets 0000000000.
+const ROOT: ZNode = makeNode('', 0, 0, 0, 1, 0);
+const ZOOKEEPER: ZNode = makeNode('', 0, 0, 0, 2, 0);
+const QUOTA: ZNode = makeNode('', 0, 0, 0, 0, 0);
+/**
+ * /zookeeper/config before any write to it: a quorum peer writes the ensemble's dynamic config there
+ * (ZKDatabase.initConfigInZKDatabase, version -1), which the history does not give, so a read of its
+ * data or version is not judged (contentUnknown) while the node is this very object. Writing it needs
+ * the superuser (its ACL is READ only); a history that does is modelled from version 0 and empty data.
+ */
+const CONFIG: ZNode = makeNode('', 0, 0, 0, 0, 0);
+
+/** DataTree.isSpecialPath: the nodes a client can never delete. */
+function isSpecialPath(path: string): boolean {
+  return path === '/' || path === '/zookeeper' || path === '/zookeeper/quota' || path === '/zookeeper/config';
+}
+
 export function newTree(): Tree {
-  return new Map([['/', ROOT]]);
+  return new Map([
+    ['/', ROOT],
+    ['/zookeeper', ZOOKEEPER],
+    ['/zookeeper/quota', QUOTA],
+    ['/zookeeper/config', CONFIG],
+  ]);
+}
+
+/** Whether a read of the node's data, version or mzxid cannot be judged: /zookeeper/config as the server set it up. */
+export function contentUnknown(node: ZNode): boolean {
+  return node === CONFIG;
+}
+
+/**
+ * The node a KV register op sees at `path`: zabsim's Zab-level register runs have one register per path
+ * and no ZooKeeper tree, so ZooKeeper's own nodes, as the initial tree holds them, are absent to them.
+ */
+export function registerAt(tree: Tree, path: string): ZNode | undefined {
+  const node = tree.get(path);
+  return node === ROOT || node === ZOOKEEPER || node === QUOTA || node === CONFIG ? undefined : node;
 }
 
 export function parentOf(path: string): string {
@@ -67,9 +104,10 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
       return { rc: 'ok', path };
     }
     case 'delete': {
+      // PrepRequestProcessor (getParentPathAndValidate) refuses the special paths before any node lookup.
+      if (isSpecialPath(op.path)) return { rc: 'badArguments' };
       const node = tree.get(op.path);
       if (node === undefined) return { rc: 'noNode' };
-      if (op.path === '/') return { rc: 'badArguments' };
       if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
       if (node.children > 0) return { rc: 'notEmpty' };
       const parentPath = parentOf(op.path);
@@ -125,7 +163,7 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
     }
     case 'kvSet':
     case 'kvCas': {
-      const node = tree.get(op.path);
+      const node = registerAt(tree, op.path);
       if (op.type === 'kvCas' && op.version !== (node === undefined ? -1 : node.version)) return { rc: 'badVersion' };
       const version = node === undefined ? 0 : node.version + 1;
       setNode(tree, undo, op.path, makeNode(op.data, version, 0, 0, 0, 0));

@@ -1,6 +1,7 @@
 // The client checkers' edge classes of issue 18 (5: a failed multi's sub-results, 6: ZooKeeper's initial
 // tree, 10: witness labels), each on the smallest hand-written history that showed it.
 import { describe, expect, test } from 'vitest';
+import { checkClientHistory, checkSequentialReads } from '../../sim/checkers/client.js';
 import { checkZkWrites } from '../../sim/checkers/zk-writes.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
 
@@ -10,6 +11,11 @@ function w(op: ZkOp, invokeUs: number, completeUs: number | null, result: ZkResu
 }
 const create = (path: string, data = 'x'): ZkOp => ({ type: 'create', path, data, mode: 'persistent' });
 const setData = (path: string, version: number, data = 'y'): ZkOp => ({ type: 'setData', path, data, version });
+/** A read answered at header zxid `readZxid`. */
+function r(op: ZkOp, invokeUs: number, result: ZkResult, readZxid: number, client = 1): ZkHistoryOp {
+  return { ...w(op, invokeUs, invokeUs + 1, result, null, client), readZxid };
+}
+const history = (ops: ZkHistoryOp[]) => ({ header: { kind: 'header' as const, version: 1 as const }, ops });
 
 describe('class 5: a failed multi is judged by its sub-results, as ZooKeeper 3.8 reports them', () => {
   // PrepRequestProcessor gives the failing op an error txn with its code and every later op
@@ -39,5 +45,57 @@ describe('class 5: a failed multi is judged by its sub-results, as ZooKeeper 3.8
   test('class 5: the search fallback (writes without a zxid) judges the sub-results too', () => {
     expect(checkZkWrites(failed([{ rc: 'ok' }, { rc: 'noNode' }, { rc: 'runtimeInconsistency' }], null)).verdict).toBe('ok');
     expect(checkZkWrites(failed([{ rc: 'noNode' }, { rc: 'runtimeInconsistency' }, { rc: 'runtimeInconsistency' }], null)).verdict).toBe('violated');
+  });
+});
+
+describe("class 6: the checkers' model starts from ZooKeeper's tree: /zookeeper, /zookeeper/config, /zookeeper/quota", () => {
+  test('class 6: getChildren / returning [zookeeper] on a fresh ensemble is no violation', () => {
+    const h = history([r({ type: 'getChildren', path: '/' }, 0, { rc: 'ok', children: ['zookeeper'] }, 0)]);
+    expect(checkSequentialReads(h).verdict).toBe('ok');
+    const after = history([
+      w(create('/a'), 0, 1, { rc: 'ok', path: '/a' }, 1),
+      r({ type: 'getChildren', path: '/' }, 2, { rc: 'ok', children: ['zookeeper', 'a'] }, 1),
+    ]);
+    expect(checkSequentialReads(after).verdict).toBe('ok');
+  });
+
+  test('class 6: an empty root, or /zookeeper without its children, is a violation', () => {
+    expect(checkSequentialReads(history([r({ type: 'getChildren', path: '/' }, 0, { rc: 'ok', children: [] }, 0)])).verdict).toBe('violated');
+    const children = r({ type: 'getChildren', path: '/zookeeper' }, 0, { rc: 'ok', children: ['config', 'quota'] }, 0);
+    expect(checkSequentialReads(history([children])).verdict).toBe('ok');
+    const gone = r({ type: 'exists', path: '/zookeeper/quota' }, 0, { rc: 'ok', exists: false }, 0);
+    expect(checkSequentialReads(history([gone])).verdict).toBe('violated');
+  });
+
+  test("class 6: /zookeeper/config holds the ensemble's config (data and version as the server set them)", () => {
+    // ZKDatabase.initConfigInZKDatabase writes the dynamic config with version -1 on a quorum peer.
+    const config = r({ type: 'getData', path: '/zookeeper/config' }, 0, { rc: 'ok', data: 'server.1=127.0.0.1:2888:3888\nversion=0', version: -1 }, 3);
+    expect(checkSequentialReads(history([config])).verdict).toBe('ok');
+  });
+
+  test('class 6: writes meet the system nodes: create /zookeeper exists, delete /zookeeper is badArguments, sequential names under / start at 0', () => {
+    const h = [
+      w(create('/zookeeper'), 0, 1, { rc: 'nodeExists' }, 1),
+      w({ type: 'delete', path: '/zookeeper/quota', version: -1 }, 2, 3, { rc: 'badArguments' }, 2),
+      w({ type: 'create', path: '/s-', data: '', mode: 'persistentSequential' }, 4, 5, { rc: 'ok', path: '/s-0000000000' }, 3),
+      w(create('/zookeeper/quota/q'), 6, 7, { rc: 'ok', path: '/zookeeper/quota/q' }, 4),
+    ];
+    expect(checkZkWrites(h).verdict).toBe('ok');
+    expect(checkZkWrites([w(create('/zookeeper'), 0, 1, { rc: 'ok', path: '/zookeeper' }, 1)]).verdict).toBe('violated');
+  });
+
+  test('class 6: kv register histories are unaffected: a register at /zookeeper starts absent', () => {
+    const h = history([
+      r({ type: 'kvGet', path: '/zookeeper' }, 0, { rc: 'ok', exists: false }, 0),
+      w({ type: 'kvSet', path: '/zookeeper', data: 'v' }, 2, 3, { rc: 'ok', version: 0 }, 1),
+      r({ type: 'kvGet', path: '/zookeeper' }, 4, { rc: 'ok', data: 'v', version: 0 }, 1),
+    ]);
+    expect(checkClientHistory(h).results.map((x) => [x.name, x.verdict])).toEqual([
+      ['linearizable-writes', 'ok'],
+      ['sequential-reads', 'ok'],
+      ['fifo-client-order', 'ok'],
+      ['watch-order', 'ok'],
+      ['session-ephemerals', 'ok'],
+    ]);
   });
 });
