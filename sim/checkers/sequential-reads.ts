@@ -4,6 +4,7 @@ import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js
 import { applyOp, describeZxid, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
 import { countAtMost, sortedBy } from './sort.js';
 import { contentUnknown, registerAt } from './znode-tree.js';
+import { lastZxidSeenRule, mzxidWriter } from './read-rules.js';
 import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
 import {
   hasEphemeralCreate,
@@ -44,12 +45,7 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
       if (z === null) continue;
       if (z < seen && seenBy !== null) {
         const before = seenBy.kind === 'op' ? seenBy : undefined;
-        const kind =
-          before !== undefined && isZkWrite(before.op) && before.client === o.client
-            ? 'read-your-writes broken'
-            : before !== undefined && before.server !== o.server
-              ? `single system image broken (server ${o.server} answered below the session's lastZxidSeen, seen from server ${before.server})`
-              : 'reads not monotone';
+        const kind = lastZxidSeenRule(seenBy, o);
         const reason = `${kind}: #${o.id} of client ${o.client} reflects ${describeZxid(z)}, after the session had seen ${describeZxid(seen)}`;
         return violated(name, reason, before === undefined ? [o] : [before, o], seenBy.kind === 'op' ? [] : [seenBy]);
       }
@@ -277,17 +273,20 @@ export function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
       }
     }
     const writer = byZxid.get(m);
-    if (writer !== undefined && result.data !== undefined) {
-      const op = writer.op;
+    if (writer !== undefined) {
       const path = opPath(r.op)!;
-      const data =
-        op.type === 'kvSet' || op.type === 'kvCas' || op.type === 'setData' || (op.type === 'create' && (writer.result?.path ?? op.path) === path)
-          ? op.data
-          : undefined;
-      if (data !== undefined && data !== result.data) {
+      const did = mzxidWriter(writer, path);
+      // A node's mzxid is the zxid of the txn that last set it: that txn must have set this node.
+      if (did.kind === 'not')
         return violated(
           'sequential-reads',
-          `#${r.id} read "${result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${data}" there`,
+          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but #${writer.id} at that zxid did not write ${path}: ${did.why}`,
+          [writer, r],
+        );
+      if (did.kind === 'wrote' && result.data !== undefined && did.data !== result.data) {
+        return violated(
+          'sequential-reads',
+          `#${r.id} read "${result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${did.data}" there`,
           [writer, r],
         );
       }

@@ -99,3 +99,88 @@ describe("class 6: the checkers' model starts from ZooKeeper's tree: /zookeeper,
     ]);
   });
 });
+
+describe('class 10: witnesses name the exact rule broken and only the ops that break it', () => {
+  const get = (path: string): ZkOp => ({ type: 'getData', path });
+  const reason = (ops: ZkHistoryOp[]): string => {
+    const result = checkSequentialReads(history(ops));
+    expect(result.verdict).toBe('violated');
+    return result.witness!.reason;
+  };
+
+  test('class 10: a read below an earlier read of the session is monotonic reads, not read-your-writes', () => {
+    const text = reason([
+      w(create('/a'), 0, 1, { rc: 'ok', path: '/a' }, 5),
+      r(get('/a'), 2, { rc: 'ok', data: 'x', version: 0 }, 7),
+      r(get('/a'), 4, { rc: 'ok', data: 'x', version: 0 }, 6),
+    ]);
+    expect(text).toMatch(/^monotonic reads broken/);
+    expect(text).not.toContain('read-your-writes');
+  });
+
+  test('class 10: a read below a failed write of the session is monotonic reads: the session wrote nothing', () => {
+    const text = reason([
+      w(create('/a'), 0, 1, { rc: 'ok', path: '/a' }, 5),
+      w(setData('/a', 9), 2, 3, { rc: 'badVersion' }, 7),
+      r(get('/a'), 4, { rc: 'ok', data: 'x', version: 0 }, 6),
+    ]);
+    expect(text).toMatch(/^monotonic reads broken/);
+  });
+
+  test('class 10: a read below the session own successful write is read-your-writes', () => {
+    const text = reason([w(create('/a'), 0, 1, { rc: 'ok', path: '/a' }, 5), r({ type: 'exists', path: '/a' }, 2, { rc: 'ok', exists: false }, 4)]);
+    expect(text).toMatch(/^read-your-writes broken/);
+  });
+
+  test('class 10: a write below a state the session had seen breaks session order, not read-your-writes', () => {
+    const text = reason([
+      w(create('/a'), 0, 1, { rc: 'ok', path: '/a' }, 7),
+      r(get('/a'), 2, { rc: 'ok', data: 'x', version: 0 }, 8),
+      w(create('/b'), 4, 5, { rc: 'ok', path: '/b' }, 6),
+    ]);
+    expect(text).toMatch(/^session order broken/);
+  });
+
+  test('class 10: the mzxid check cites the write that set the value, never one on another path or a failed one', () => {
+    // /b's setData at zxid 2, a failed setData of /a at zxid 3: neither wrote /a, so neither "wrote ... there".
+    const base = [w(create('/a', 'x'), 0, 1, { rc: 'ok', path: '/a' }, 1), w(create('/b', 'x'), 2, 3, { rc: 'ok', path: '/b' }, 2)];
+    const other = reason([
+      ...base,
+      w(setData('/b', -1, 'q'), 4, 5, { rc: 'ok', version: 1 }, 3),
+      r(get('/a'), 6, { rc: 'ok', data: 'z', version: 0, mzxid: 3 }, 3),
+    ]);
+    expect(other).not.toContain('wrote');
+    expect(other).toContain('/b');
+    expect(other).toMatch(/did not write \/a/);
+    const failed = reason([
+      ...base,
+      w(setData('/a', 5, 'q'), 4, 5, { rc: 'badVersion' }, 3),
+      r(get('/a'), 6, { rc: 'ok', data: 'z', version: 0, mzxid: 3 }, 3),
+    ]);
+    expect(failed).not.toContain('wrote');
+    expect(failed).toMatch(/did not write \/a.*badVersion/);
+    // The write that did set the value is cited as such.
+    const real = reason([...base, r(get('/a'), 6, { rc: 'ok', data: 'z', version: 0, mzxid: 1 }, 2)]);
+    expect(real).toMatch(/but #\d+ wrote "x" there/);
+  });
+
+  test('class 10: a multi that set the node is cited with the data of its sub-op on that path', () => {
+    const multi: ZkOp = { type: 'multi', ops: [setData('/b', -1, 'mb'), setData('/a', -1, 'ma')] };
+    const base = [w(create('/a', 'x'), 0, 1, { rc: 'ok', path: '/a' }, 1), w(create('/b', 'x'), 2, 3, { rc: 'ok', path: '/b' }, 2)];
+    const m = w(
+      multi,
+      4,
+      5,
+      {
+        rc: 'ok',
+        results: [
+          { rc: 'ok', version: 1 },
+          { rc: 'ok', version: 1 },
+        ],
+      },
+      3,
+    );
+    expect(checkSequentialReads(history([...base, m, r(get('/a'), 6, { rc: 'ok', data: 'ma', version: 1, mzxid: 3 }, 3)])).verdict).toBe('ok');
+    expect(reason([...base, m, r(get('/a'), 6, { rc: 'ok', data: 'mb', version: 1, mzxid: 3 }, 3)])).toMatch(/wrote "ma" there/);
+  });
+});
