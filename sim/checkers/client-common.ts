@@ -75,6 +75,15 @@ export function stateZxid(o: ZkHistoryOp): number | null {
   return o.readZxid ?? null;
 }
 
+/**
+ * The unit of session order: the op's session, or for an op without one (the Zab-level KV runs) its
+ * client's only session, as a negative key. A client that opens a new session starts a new order (a new
+ * ZooKeeper handle's lastZxidSeen starts at 0).
+ */
+export function sessionKey(o: ZkHistoryOp): number {
+  return o.session ?? -1 - o.client;
+}
+
 /** A reply (an ok op with a completion) or an event, as a client receives them. */
 export type Arrival = ZkHistoryOp | ZkHistoryEvent;
 

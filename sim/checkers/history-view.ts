@@ -6,6 +6,7 @@ import { describeZxid } from './zk-writes.js';
 import { ZxidMap } from './zxid-map.js';
 import { OUTCOME_OK, WriteTable } from './write-table.js';
 import {
+  sessionKey,
   armsWatch,
   compareArrivals,
   compareInvokes,
@@ -86,8 +87,10 @@ export class HistoryView {
   readonly closeSessions: ZkHistoryOp[] = [];
   /** Ok ops with a zxid; for a repeated zxid, the last in file order. */
   readonly okByZxid = new ZxidMap<ZkHistoryOp>();
-  /** Ok reads with a reply header zxid and an ok result. */
+  /** Ok reads (not syncs) with a reply header zxid and an ok result, or noNode from getData/getChildren. */
   readonly reads: ZkHistoryOp[] = [];
+  /** Ok reads (not syncs) with an ok or noNode result but no reply header zxid: their read point is searched. */
+  readonly readsWithoutZxid: ZkHistoryOp[] = [];
   /** The id (in the table's path ids) of each reads op's path. */
   readonly readPaths: number[] = [];
   /** Ok getData/exists/kvGet replies that name the mzxid of an existing node, with their header zxid. */
@@ -99,7 +102,7 @@ export class HistoryView {
   /** Whether some reply (an arrival) left a watch set. */
   readonly armsWatches: boolean;
   /** Each client's ops, in issue order. */
-  readonly opsByClient = new Map<number, ClientOps>();
+  readonly opsBySession = new Map<number, ClientOps>();
   /** fifo-client-order's verdict, when the pass could judge it (every client's ops in issue order). */
   readonly fifo: ClientCheckResult | null;
   /** Each client's replies (ok ops with a completion), in file order, until arrivals() takes them. */
@@ -117,10 +120,11 @@ export class HistoryView {
     // they are listed: the previous one of the client was seen a moment ago.
     let issueOrder = true;
     for (const o of history.ops) {
-      let mine = this.opsByClient.get(o.client);
+      const key = sessionKey(o);
+      let mine = this.opsBySession.get(key);
       if (mine === undefined) {
         mine = { ops: [o], fifo: new FifoOrder() };
-        this.opsByClient.set(o.client, mine);
+        this.opsBySession.set(key, mine);
       } else {
         if (issueOrder && compareInvokes(mine.ops[mine.ops.length - 1]!, o) > 0) issueOrder = false;
         mine.ops.push(o);
@@ -137,8 +141,8 @@ export class HistoryView {
       if (o.completeUs !== null) {
         // fifo-client-order as the ops go by; it stands only if they turn out to be in issue order.
         if (issueOrder) mine.fifo.step(o, write && o.zxid !== null);
-        const replies = this.replies!.get(o.client);
-        if (replies === undefined) this.replies!.set(o.client, [o]);
+        const replies = this.replies!.get(key);
+        if (replies === undefined) this.replies!.set(key, [o]);
         else {
           if (this.repliesInOrder && compareArrivals(replies[replies.length - 1]!, o) > 0) this.repliesInOrder = false;
           replies.push(o);
@@ -148,15 +152,19 @@ export class HistoryView {
       if (write) continue;
       if (op.type === 'sync') this.syncs.push(o);
       const r = o.result;
-      if (r === null || r.rc !== 'ok' || o.readZxid === undefined || o.readZxid === null) {
+      // A getData or getChildren of a missing node fails with noNode: a read all the same, of an absent node.
+      const absent = r !== null && r.rc === 'noNode' && (op.type === 'getData' || op.type === 'getChildren');
+      if (r !== null && (r.rc === 'ok' || absent) && (o.readZxid === undefined || o.readZxid === null) && isZkRead(op) && op.type !== 'sync')
+        this.readsWithoutZxid.push(o);
+      if (r === null || (r.rc !== 'ok' && !absent) || o.readZxid === undefined || o.readZxid === null) {
         if (!arms && o.completeUs !== null && armsWatch(o)) arms = true;
         continue;
       }
-      if (isZkRead(op)) {
+      if (isZkRead(op) && op.type !== 'sync') {
         this.reads.push(o);
         this.readPaths.push(table.paths.id(opPath(op)!));
       }
-      if (r.mzxid !== undefined && r.exists !== false && (op.type === 'getData' || op.type === 'exists' || op.type === 'kvGet')) {
+      if (r.rc === 'ok' && r.mzxid !== undefined && r.exists !== false && (op.type === 'getData' || op.type === 'exists' || op.type === 'kvGet')) {
         this.mzxidReads.push(o);
         this.mzxidReadPaths.push(table.paths.id(op.path));
       }
@@ -167,12 +175,12 @@ export class HistoryView {
     if (issueOrder) {
       // The first client (in order of appearance) whose ops break FIFO order, as the per-client walk finds it.
       fifo = { name: 'fifo-client-order', verdict: 'ok' };
-      for (const mine of this.opsByClient.values()) {
+      for (const mine of this.opsBySession.values()) {
         if (mine.fifo.violation === null) continue;
         fifo = mine.fifo.violation;
         break;
       }
-    } else for (const mine of this.opsByClient.values()) sortUnlessSorted(mine.ops, compareInvokes);
+    } else for (const mine of this.opsBySession.values()) sortUnlessSorted(mine.ops, compareInvokes);
     this.fifo = fifo;
   }
 
@@ -183,7 +191,7 @@ export class HistoryView {
   arrivals(): Map<number, Arrival[]> {
     if (this.arrivalsMemo !== null) return this.arrivalsMemo;
     const out = new Map<number, Arrival[]>();
-    for (const e of this.history.events ?? []) if (e.client !== null) pushTo(out, e.client, e);
+    for (const e of this.history.events ?? []) pushTo(out, e.session, e);
     const withEvents = new Set(out.keys());
     // Then each client's replies (clients new here in order of their first reply, as one pass would add them).
     for (const [client, replies] of this.replies!) {
@@ -221,7 +229,7 @@ export function checkFifoClientOrder(history: ZkHistory): ClientCheckResult {
 
 export function fifoClientOrder(view: HistoryView): ClientCheckResult {
   if (view.fifo !== null) return view.fifo;
-  for (const { ops } of view.opsByClient.values()) {
+  for (const { ops } of view.opsBySession.values()) {
     const order = new FifoOrder();
     for (const o of ops) {
       if (o.outcome !== 'ok' || o.completeUs === null) continue;

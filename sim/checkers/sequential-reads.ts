@@ -1,12 +1,13 @@
 // sequential-reads: see client.ts for what it checks.
 import { isZkRead, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
-import { applyOp, describeZxid, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
+import { applyOp, describeZxid, ephemeralPathsBySession, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
 import { countAtMost, sortedBy } from './sort.js';
 import { contentUnknown, registerAt } from './znode-tree.js';
 import { lastZxidSeenRule, mzxidWriter } from './read-rules.js';
 import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
 import {
+  sessionKey,
   hasEphemeralCreate,
   stateZxid,
   violated,
@@ -16,6 +17,7 @@ import {
   type WritesWithZxids,
 } from './client-common.js';
 import { HistoryView } from './history-view.js';
+import { LaterWrites, checkReadRealTime, searchReads } from './read-points.js';
 
 // ---------------------------------------------------------------------------------------------
 // sequential-reads
@@ -59,8 +61,17 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
   // checked against the known writes even where indeterminate writes make the full state unknown.
   const versions = checkReadMzxids(view);
   if (versions !== null) return versions;
-  const values = checkReadValues(view);
+  const ends = sessionEndWrites(view.history, view.writes);
+  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  const dirty = dirtyPaths(view, writes, ends);
+  const later = new LaterWrites(writes);
+  const realTime = checkReadRealTime(view, later);
+  if (realTime !== null) return realTime;
+  const values = checkReadValues(view, writes, ends, dirty);
   if (values !== null) return values;
+  // Reads the replay cannot place (dirty paths, no header zxid) are placed by search.
+  const searched = searchReads(view, writes, dirty, later, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax });
+  if (searched !== null) return searched;
   // 3. sync then read.
   const stale = staleReadsAfterSync(view);
   if (stale.length > 0 && options.syncIsLinearizable === true) {
@@ -85,15 +96,22 @@ export function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], en
   for (const o of view.closeSessions) if (o.outcome !== 'fail' && o.zxid !== null && o.session !== null) ended.add(o.session);
   for (const o of ends) if (o.session !== null) ended.add(o.session);
   const gone = new Set<number>();
+  let ephemerals: Map<number, string[]> | null = null;
   for (const e of view.history.events ?? [])
     if (e.kind === 'session' && (e.state === 'EXPIRED' || e.state === 'CLOSED') && !ended.has(e.session)) gone.add(e.session);
   // Without such sessions only writes without a zxid qualify (the session ends all carry one).
-  for (const o of gone.size === 0 ? view.floatingWrites : writes) {
+  const unplacedEnds = ends.filter((o) => o.zxid === null);
+  const candidates = gone.size > 0 ? writes : unplacedEnds.length === 0 ? view.floatingWrites : [...view.floatingWrites, ...unplacedEnds];
+  for (const o of candidates) {
     const uncertainZxid = o.zxid === null;
     const ephemeralOfGone = o.session !== null && gone.has(o.session) && hasEphemeralCreate(o.op);
     if (!uncertainZxid && !ephemeralOfGone && !(o.op.type === 'closeSession' && o.zxid === null)) continue;
     scratch.length = 0;
     touchedPaths(o.op, o.result, true, scratch);
+    // A session end at an unknown zxid deletes the session's ephemerals then.
+    // A loop, not a spread: a session may own any number of ephemerals.
+    if (o.op.type === 'closeSession' && o.session !== null)
+      for (const p of (ephemerals ??= ephemeralPathsBySession(writes, true)).get(o.session) ?? []) scratch.push(p);
     for (const p of scratch) dirty.add(p);
     if (o.op.type === 'create' && o.result?.path === undefined) dirty.add(o.op.path.slice(0, Math.max(1, o.op.path.lastIndexOf('/'))));
     addUnnamedSequential(o.op, o.result, dirty);
@@ -146,10 +164,12 @@ export function childrenOf(tree: Tree, path: string): string[] {
 }
 
 /** Replays the zxid-ordered writes and compares each read with the state at its header zxid. */
-export function checkReadValues(view: HistoryView): ClientCheckResult | null {
-  const ends = sessionEndWrites(view.history, view.writes);
-  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
-  const dirty = dirtyPaths(view, writes, ends);
+export function checkReadValues(
+  view: HistoryView,
+  writes: readonly ZkHistoryOp[],
+  ends: readonly ZkHistoryOp[],
+  dirty: ReadonlySet<string>,
+): ClientCheckResult | null {
   // Reads of dirty paths are never judged, so they are left out before anything is replayed: when
   // indeterminate writes dirty every path read, there is nothing to replay.
   const reads = dirty.size === 0 ? [...view.reads] : cleanReads(view, dirty);
@@ -298,6 +318,7 @@ export function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
 export function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
   const path = opPath(op)!;
   const node = op.type === 'kvGet' ? registerAt(tree, path) : tree.get(path);
+  if (result.rc === 'noNode') return node === undefined ? null : 'noNode, but the state there has the node';
   // /zookeeper/config as the server set it up: its data and version are the ensemble's, not the history's.
   if (node !== undefined && contentUnknown(node) && op.type !== 'getChildren')
     return (result.exists ?? true) ? null : 'exists=false, but the state there has it';
@@ -355,11 +376,11 @@ export function staleReadsAfterSync(view: HistoryView): Stale[] {
     return lo === 0 ? null : maxBy[lo - 1]!;
   };
   const out: Stale[] = [];
-  const byClient = view.opsByClient;
+  const bySession = view.opsBySession;
   for (const s of syncs) {
     const w = latestBefore(s.invokeUs);
     if (w === null) continue;
-    const list = byClient.get(s.client)!.ops;
+    const list = bySession.get(sessionKey(s))!.ops;
     for (let i = list.indexOf(s) + 1; i < list.length; i++) {
       const r = list[i]!;
       if (r.op.type === 'sync') break;

@@ -1,6 +1,7 @@
 // watch-order: see client.ts for what it checks.
 import type { ZkHistory, ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
-import { describeZxid } from './zk-writes.js';
+import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
+import { countAtMost } from './sort.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
 
@@ -100,6 +101,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   const name = 'watch-order';
   const history = view.history;
   if (watchFree(view)) return { name, verdict: 'ok' };
+  let explained: ((e: ZkHistoryWatch, after: number) => boolean) | null = null;
   let triggers: Map<string, ZkHistoryOp[]> | null = null;
   const restricted = restrictedPaths(history);
   for (const items of view.arrivals().values()) {
@@ -136,6 +138,22 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         if (hit.length === 0)
           return violated(name, `client ${e.client} got ${e.type} ${e.path} without holding a matching watch (fired twice, or never set)`, [], [e]);
         for (const a of hit) {
+          explained ??= changeIndex(view);
+          if (!explained(e, a.by.readZxid ?? 0))
+            return violated(
+              name,
+              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write of the history makes that change after its watch was set by #${a.by.id}`,
+              [a.by],
+              [e],
+            );
+          const at = a.by.readZxid;
+          if (at !== undefined && at !== null && e.zxid <= at)
+            return violated(
+              name,
+              `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch was set by #${a.by.id} on the state at ${describeZxid(at)}, which already included that change`,
+              [a.by],
+              [e],
+            );
           const before = a.replyIndex === 0 ? -1 : replyMax[a.replyIndex - 1]!;
           const latest = replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!;
           if (latest >= e.zxid && before < e.zxid) {
@@ -182,4 +200,130 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
     }
   }
   return { name, verdict: 'ok' };
+}
+
+/** Whether the committed op (its result ok, or unknown) makes the change a watch event of `type` on `path` reports. */
+function fires(op: ZkOp, result: ZkResult | null, type: ZkHistoryWatch['type'], path: string, ephemerals: readonly string[]): boolean {
+  if (result !== null && result.rc !== 'ok') return false;
+  const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  switch (op.type) {
+    case 'create': {
+      const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+      const made = result?.path ?? (sequential ? null : op.path);
+      if (type === 'NodeChildrenChanged') return parent(op.path) === path;
+      if (type !== 'NodeCreated' && type !== 'NodeDataChanged') return false; // setWatches: a recreated node's mzxid is its create's
+      // An unnamed sequential create may have made any name of its prefix.
+      return made !== null ? made === path : path.startsWith(op.path) && /^\d{10}$/.test(path.slice(op.path.length));
+    }
+    case 'delete':
+      return (type === 'NodeDeleted' && op.path === path) || (type === 'NodeChildrenChanged' && parent(op.path) === path);
+    case 'setData':
+      return type === 'NodeDataChanged' && op.path === path;
+    case 'multi':
+      return op.ops.some((sub, i) => fires(sub, result?.results?.[i] ?? null, type, path, ephemerals));
+    case 'closeSession':
+      // (An unnamed ephemeral sequential node is listed by its prefix.)
+      return ephemerals.some(
+        (p) =>
+          (type === 'NodeDeleted' && (p === path || (path.startsWith(p) && /^\d{10}$/.test(path.slice(p.length))))) ||
+          (type === 'NodeChildrenChanged' && parent(p) === path),
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * Each watch event reports a committed change (WatchManager.triggerWatch runs as DataTree applies a txn)
+ * made after its watch was set. The event's zxid is the serving server's state when it fired: the change's
+ * own zxid, or, for an event DataTree.setWatches fires on reconnection, a later one. So some write of
+ * the history with a zxid in (the watch-setting read's zxid, the event's zxid] must make that change
+ * (type and path), or else a write without a zxid, or a session end the history does not place, must be
+ * able to. Returns the test: (event, lower bound) -> explained.
+ */
+function changeIndex(view: HistoryView): (e: ZkHistoryWatch, after: number) => boolean {
+  const ends = sessionEndWrites(view.history, view.writes);
+  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  const endedAt = new Set<number>();
+  for (const o of writes) if (o.op.type === 'closeSession' && o.session !== null) endedAt.add(o.session);
+  const ephemerals = ephemeralNodes(writes);
+  const byKey = new Map<string, number[]>(); // `${type} ${path}` -> zxids of the writes that make that change
+  const loose: ZkHistoryOp[] = []; // writes without a zxid, and unnamed sequential creates
+  const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  const add = (key: string, z: number): void => {
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [z]);
+    else list.push(z);
+  };
+  const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
+    if (result !== null && result.rc !== 'ok') return;
+    const z = o.zxid!;
+    switch (op.type) {
+      case 'create': {
+        const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+        const made = result?.path ?? (sequential ? null : op.path);
+        if (made === null) loose.push(o);
+        else {
+          add(`NodeCreated ${made}`, z);
+          add(`NodeDataChanged ${made}`, z); // setWatches: a recreated node's mzxid is its create's
+        }
+        add(`NodeChildrenChanged ${parent(op.path)}`, z);
+        return;
+      }
+      case 'delete':
+        add(`NodeDeleted ${op.path}`, z);
+        add(`NodeChildrenChanged ${parent(op.path)}`, z);
+        return;
+      case 'setData':
+        add(`NodeDataChanged ${op.path}`, z);
+        return;
+      case 'multi':
+        op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o));
+        return;
+      case 'closeSession':
+        if (o.session === null) return;
+        loose.push(o); // its unnamed sequential nodes are listed by their prefix: fires() matches them
+        for (const p of ephemerals.get(o.session) ?? []) {
+          add(`NodeDeleted ${p}`, z);
+          add(`NodeChildrenChanged ${parent(p)}`, z);
+        }
+        return;
+      default:
+        return;
+    }
+  };
+  for (const o of writes) {
+    if (o.zxid === null) loose.push(o);
+    else visit(o.op, isUncertain(o) ? null : o.result, o);
+  }
+  for (const list of byKey.values()) list.sort((a, b) => a - b);
+  return (e, after) => {
+    const list = byKey.get(`${e.type} ${e.path}`);
+    if (list !== undefined) {
+      const k = countAtMost(list, after); // the first change after the watch was set
+      if (k < list.length && list[k]! <= e.zxid) return true;
+    }
+    for (const o of loose) {
+      const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
+      if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph)) return true;
+    }
+    // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
+    for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths)) return true;
+    return false;
+  };
+}
+
+/** The nodes each session's ephemeral creates made (or may have made), by session. */
+function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
+    else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
+      const list = out.get(session) ?? [];
+      list.push(result?.path ?? op.path);
+      out.set(session, list);
+    }
+  };
+  for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o.session);
+  return out;
 }

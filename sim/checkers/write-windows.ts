@@ -4,6 +4,9 @@ import type { ZkHistoryOp } from '../history/types.js';
 import { countAtMost } from './sort.js';
 import { isUncertain, KIND, BAD_VERSION, RESULT_OK, UNCERTAIN, type WriteTable } from './write-table.js';
 
+/** An unrecorded session end (zk-writes.ts, sessionEndWrites): the largest zxid of its session's own writes, which it follows. */
+export const SESSION_END_FLOOR = new WeakMap<ZkHistoryOp, number>();
+
 /** Where the search places an op's return: never for an indeterminate write or one with no reply. */
 export function searchReturnUs(o: ZkHistoryOp): number {
   return isUncertain(o) || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs;
@@ -81,7 +84,8 @@ export function zxidWindows(
     const returnUs = searchReturnUs(o);
     const hi = returnUs === Number.POSITIVE_INFINITY ? -1 : minFrom[countAtMost(returnBounds, returnUs + 1) - 1]!;
     const hiOp = hi < 0 ? null : writes[hi]!;
-    out.set(o, { lo: loOp?.zxid ?? 0, hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp });
+    const floor = SESSION_END_FLOOR.get(o) ?? 0;
+    out.set(o, { lo: Math.max(loOp?.zxid ?? 0, floor), hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp });
   }
   return out;
 }
@@ -110,7 +114,10 @@ export function kvRegisterExplained(
   if (first === undefined || (kind[first] !== KIND.kvSet && kind[first] !== KIND.kvCas)) return false;
   const path = table.pathId[first]!;
   const isRegisterWrite = (i: number): boolean => (kind[i] === KIND.kvSet || kind[i] === KIND.kvCas) && table.pathId[i] === path;
-  for (const i of floating) if (!isRegisterWrite(i)) return false;
+  // Only indeterminate writes are slotted in, and only where a version needs them: they may or may not have
+  // taken effect. A write without a zxid whose client got a result (a set's version, a CAS's badVersion)
+  // did or did not happen as that result says, which this pass does not check: left to the exact search.
+  for (const i of floating) if (!isRegisterWrite(i) || (table.flags[i]! & UNCERTAIN) === 0) return false;
   const unknown = floating.map((i) => table.writes[i]!).sort((a, b) => a.invokeUs - b.invokeUs);
   const used = new Uint8Array(unknown.length);
   let cur = -1;

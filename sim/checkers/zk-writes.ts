@@ -31,7 +31,7 @@ import { ZxidMap } from './zxid-map.js';
 import { countAtMost } from './sort.js';
 import { KIND, isUncertain, ownPathOnly, WriteTable, type PathIds } from './write-table.js';
 import { applyOp, isSequential, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
-import { countBelow, kvRegisterExplained, searchReturnUs, zxidWindows } from './write-windows.js';
+import { SESSION_END_FLOOR, countBelow, kvRegisterExplained, searchReturnUs, zxidWindows } from './write-windows.js';
 
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
 export { isUncertain } from './write-table.js';
@@ -143,7 +143,7 @@ type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly minRank:
 type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
 type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
 
-function hashTree(tree: Tree, rank: number): number {
+export function hashTree(tree: Tree, rank: number): number {
   let h = mix32(rank + 0x1b873593);
   for (const [path, node] of tree) {
     let n = hashString(path) ^ hashString(node.data);
@@ -154,7 +154,7 @@ function hashTree(tree: Tree, rank: number): number {
   return h;
 }
 
-function sameTree(a: Tree, b: Tree): boolean {
+export function sameTree(a: Tree, b: Tree): boolean {
   if (a.size !== b.size) return false;
   for (const [path, x] of a) {
     const y = b.get(path);
@@ -250,7 +250,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) found.push(o);
     table = WriteTable.of(found);
   }
-  const ends = 'ops' in history && history.events !== undefined ? sessionEndWrites(history, table.writes) : [];
+  const ends = 'ops' in history ? sessionEndWrites(history, table.writes) : [];
   // Session ends are rare (service runs): the caller's table is then copied rather than extended.
   if (ends.length > 0) table = WriteTable.of([...table.writes, ...ends], table.paths);
   const writes = table.writes;
@@ -435,35 +435,87 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
 }
 
 /**
- * A session's end as a write: its closeSession txn (an "ENDED" session record), unless a client's
- * close() with the same zxid is already in the history. Ids follow the history's largest id.
+ * Sessions' ends as writes. A recorded end (an "ENDED" session record: the closeSession txn's zxid seen
+ * at the servers) is a write at that zxid, unless a client's close() with the same zxid is already in
+ * the history. A session that made ephemeral nodes and has no recorded end (no ENDED record, no
+ * closeSession op) may still have ended unseen: the leader expires a session whose client cannot reach
+ * a quorum (SessionTrackerImpl), and a client may die or lose its close's reply. Its end is an
+ * indeterminate closeSession without a zxid (searched like any indeterminate write), which follows every
+ * write of its own session (PrepRequestProcessor refuses a closing session's requests): SESSION_END_FLOOR.
+ * Ids follow the history's largest id.
  */
 export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryOp[]): ZkHistoryOp[] {
   const out: ZkHistoryOp[] = [];
   const events = history.events ?? [];
-  if (!events.some((e) => e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined)) return out; // the common case: no index needed
-  const known = new ZxidMap<true>();
   let maxId = -1;
-  for (const o of history.ops) if (o.id > maxId) maxId = o.id;
-  for (const o of writes) if (o.zxid !== null) known.set(o.zxid, true);
-  for (const e of events) {
-    if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined || known.has(e.zxid)) continue;
-    known.set(e.zxid, true);
-    out.push({
+  const nextId = (): number => {
+    if (maxId < 0) for (const o of history.ops) if (o.id > maxId) maxId = o.id;
+    return ++maxId;
+  };
+  const ended = new Set<number>();
+  if (events.some((e) => e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined)) {
+    const known = new ZxidMap<true>();
+    for (const o of writes) if (o.zxid !== null) known.set(o.zxid, true);
+    for (const e of events) {
+      if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined) continue;
+      ended.add(e.session);
+      if (known.has(e.zxid)) continue;
+      known.set(e.zxid, true);
+      out.push({
+        kind: 'op',
+        id: nextId(),
+        client: e.client ?? -1,
+        session: e.session,
+        server: e.server,
+        op: { type: 'closeSession' },
+        invokeUs: 0,
+        completeUs: null,
+        outcome: 'info',
+        result: null,
+        zxid: e.zxid,
+      });
+    }
+  }
+  // Sessions with ephemerals and no recorded end: the last zxid of their own writes, and a client of theirs.
+  const open = new Map<number, { floor: number; client: number }>();
+  for (const o of writes) {
+    if (o.session === null) continue;
+    if (o.op.type === 'closeSession') ended.add(o.session);
+    else if (hasEphemeralCreate(o.op)) {
+      const seen = open.get(o.session);
+      if (seen === undefined) open.set(o.session, { floor: o.zxid ?? 0, client: o.client });
+      else if (o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
+    }
+  }
+  if (open.size === 0) return out;
+  for (const o of writes) {
+    const seen = o.session === null ? undefined : open.get(o.session);
+    if (seen !== undefined && o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
+  }
+  for (const [session, { floor, client }] of open) {
+    if (ended.has(session)) continue;
+    const end: ZkHistoryOp = {
       kind: 'op',
-      id: ++maxId,
-      client: e.client ?? -1,
-      session: e.session,
-      server: e.server,
+      id: nextId(),
+      client,
+      session,
+      server: null,
       op: { type: 'closeSession' },
       invokeUs: 0,
       completeUs: null,
       outcome: 'info',
       result: null,
-      zxid: e.zxid,
-    });
+      zxid: null,
+    };
+    SESSION_END_FLOOR.set(end, floor);
+    out.push(end);
   }
   return out;
+}
+
+function hasEphemeralCreate(op: ZkOp): boolean {
+  if (op.type === 'multi') return op.ops.some(hasEphemeralCreate);
+  return op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential');
 }
 
 function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
@@ -473,7 +525,7 @@ function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
 }
 
 /** The paths (and parents) of every ephemeral create, by session: what that session's close touches. */
-function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {
+export function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {
   const out = new Map<number, string[]>();
   const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
     if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
@@ -499,7 +551,7 @@ function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryO
   return lo;
 }
 
-function sequentialUnderRoot(op: ZkOp): boolean {
+export function sequentialUnderRoot(op: ZkOp): boolean {
   if (op.type === 'multi') return op.ops.some(sequentialUnderRoot);
   return op.type === 'create' && isSequential(op) && parentOf(op.path) === '/';
 }
