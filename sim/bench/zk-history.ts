@@ -4,7 +4,8 @@
 // session expires) while four clients issue creates, setData with and without versions, deletes,
 // watched reads, getChildren of the root, sequential and ephemeral creates and multis, some of which
 // fail; about 350 ops get no answer. The run is deterministic (fixed seed and workload), so every
-// measurement judges the same history. Only the checking is timed (median of five, after one warm-up).
+// measurement judges the same history. Only the checking is timed (median of five, after one warm-up;
+// a check slower than 5 s is timed once). A checker that answers unknown is named in zkHistoryUnknown.
 import { performance } from 'node:perf_hooks';
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand } from '../../protocol/client/zk-client.js';
@@ -104,19 +105,35 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export type ZkHistoryBench = { readonly zkHistoryCheckMs: number; readonly zkHistoryOps: number };
+export type ZkHistoryBench = {
+  readonly zkHistoryCheckMs: number;
+  readonly zkHistoryOps: number;
+  /** The checkers that answered unknown (budget spent) on the history: none is the goal. */
+  readonly zkHistoryUnknown: readonly string[];
+};
+
+/** A check slower than this is timed once, not five times: the figure then says how far off the target it is. */
+const SLOW_MS = 5_000;
 
 export function benchZkHistory(): ZkHistoryBench {
   const history = recordZkServiceHistory();
   const times: number[] = [];
+  let unknown: string[] = [];
   for (let run = 0; run <= RUNS; run++) {
     const started = performance.now();
     const report = checkClientHistory(history);
     const ms = performance.now() - started;
-    const bad = report.results.filter((r) => r.verdict !== 'ok');
+    // The run is of the unmutated protocol: a violation is a checker bug, and the figure would be meaningless.
+    const bad = report.results.filter((r) => r.verdict === 'violated');
     if (bad.length > 0)
-      throw new Error(`zk history bench: the run's history should pass, got ${bad.map((r) => `${r.name} ${r.verdict}: ${r.witness?.text ?? ''}`).join('; ')}`);
-    if (run > 0) times.push(ms); // run 0 warms up
+      throw new Error(`zk history bench: the run's history should pass, got ${bad.map((r) => `${r.name}: ${r.witness?.text ?? ''}`).join('; ')}`);
+    unknown = report.results.filter((r) => r.verdict === 'unknown').map((r) => r.name);
+    if (run > 0)
+      times.push(ms); // run 0 warms up
+    else if (ms > SLOW_MS) {
+      times.push(ms);
+      break;
+    }
   }
-  return { zkHistoryCheckMs: Math.round(median(times) * 10) / 10, zkHistoryOps: history.ops.length };
+  return { zkHistoryCheckMs: Math.round(median(times) * 10) / 10, zkHistoryOps: history.ops.length, zkHistoryUnknown: unknown };
 }
