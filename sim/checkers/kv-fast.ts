@@ -386,7 +386,8 @@ function readsPass(h: KvColumns, reads: readonly number[], floatingPath: Uint8Ar
       const k = countAtMost(zxids, m) - 1;
       if (k >= 0 && zxids[k] === m) {
         const w = r.ordered[k]!;
-        if (outcome[w] === OUTCOME_OK && data[w] !== resultData[i]) return false;
+        // mzxidWriter (read-rules.ts): that write must have set this register (ok, same path) to the data read.
+        if (outcome[w] === OUTCOME_OK && (resultKind[w] !== RESULT_WRITTEN || pathId[w] !== p || data[w] !== resultData[i])) return false;
       }
     }
     // A read of a path a write without a zxid touched is placed by search (read-points.ts): declined.

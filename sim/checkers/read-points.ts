@@ -210,7 +210,7 @@ export function searchReads(
     touchedPaths(o.op, o.result, joinRoot, scratch);
     if (o.op.type === 'closeSession' && o.session !== null) {
       ephemerals ??= ephemeralPathsBySession(writes, joinRoot);
-      scratch.push(...(ephemerals.get(o.session) ?? []));
+      for (const p of ephemerals.get(o.session) ?? []) scratch.push(p); // not a spread: a session may own any number
     }
     firstPath.push(scratch[0] ?? null);
     for (let k = 1; k < scratch.length; k++) comps.union(scratch[0]!, scratch[k]!);
@@ -366,7 +366,8 @@ function searchPartition(
   const stuckReads: ZkHistoryOp[] = [];
   for (const i of w.unplaced) {
     const s = source[i]!;
-    if (Array.isArray(s)) stuckReads.push(...(s as readonly ZkHistoryOp[]));
+    if (Array.isArray(s))
+      for (const read of s as readonly ZkHistoryOp[]) stuckReads.push(read); // a group may be large: no spread
     else if (ops[i]!.input.kind === 'read') stuckReads.push(s as ZkHistoryOp);
     if (stuckReads.length > 0) break;
   }

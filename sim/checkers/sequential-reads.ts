@@ -3,6 +3,8 @@ import { isZkRead, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { applyOp, describeZxid, ephemeralPathsBySession, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
 import { countAtMost, sortedBy } from './sort.js';
+import { contentUnknown, registerAt } from './znode-tree.js';
+import { lastZxidSeenRule, mzxidWriter } from './read-rules.js';
 import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
 import {
   sessionKey,
@@ -45,12 +47,7 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
       if (z === null) continue;
       if (z < seen && seenBy !== null) {
         const before = seenBy.kind === 'op' ? seenBy : undefined;
-        const kind =
-          before !== undefined && isZkWrite(before.op) && before.client === o.client
-            ? 'read-your-writes broken'
-            : before !== undefined && before.server !== o.server
-              ? `single system image broken (server ${o.server} answered below the session's lastZxidSeen, seen from server ${before.server})`
-              : 'reads not monotone';
+        const kind = lastZxidSeenRule(seenBy, o);
         const reason = `${kind}: #${o.id} of client ${o.client} reflects ${describeZxid(z)}, after the session had seen ${describeZxid(seen)}`;
         return violated(name, reason, before === undefined ? [o] : [before, o], seenBy.kind === 'op' ? [] : [seenBy]);
       }
@@ -114,7 +111,9 @@ export function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], en
     scratch.length = 0;
     touchedPaths(o.op, o.result, true, scratch);
     // A session end at an unknown zxid deletes the session's ephemerals then.
-    if (o.op.type === 'closeSession' && o.session !== null) scratch.push(...((ephemerals ??= ephemeralPathsBySession(writes, true)).get(o.session) ?? []));
+    // A loop, not a spread: a session may own any number of ephemerals.
+    if (o.op.type === 'closeSession' && o.session !== null)
+      for (const p of (ephemerals ??= ephemeralPathsBySession(writes, true)).get(o.session) ?? []) scratch.push(p);
     for (const p of scratch) dirty.add(p);
     if (o.op.type === 'create' && o.result?.path === undefined) dirty.add(o.op.path.slice(0, Math.max(1, o.op.path.lastIndexOf('/'))));
     addUnnamedSequential(o.op, o.result, dirty);
@@ -296,17 +295,20 @@ export function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
       }
     }
     const writer = byZxid.get(m);
-    if (writer !== undefined && result.data !== undefined) {
-      const op = writer.op;
+    if (writer !== undefined) {
       const path = opPath(r.op)!;
-      const data =
-        op.type === 'kvSet' || op.type === 'kvCas' || op.type === 'setData' || (op.type === 'create' && (writer.result?.path ?? op.path) === path)
-          ? op.data
-          : undefined;
-      if (data !== undefined && data !== result.data) {
+      const did = mzxidWriter(writer, path);
+      // A node's mzxid is the zxid of the txn that last set it: that txn must have set this node.
+      if (did.kind === 'not')
         return violated(
           'sequential-reads',
-          `#${r.id} read "${result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${data}" there`,
+          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but #${writer.id} at that zxid did not write ${path}: ${did.why}`,
+          [writer, r],
+        );
+      if (did.kind === 'wrote' && result.data !== undefined && did.data !== result.data) {
+        return violated(
+          'sequential-reads',
+          `#${r.id} read "${result.data}" from ${path} with mzxid ${describeZxid(m)}, but #${writer.id} wrote "${did.data}" there`,
           [writer, r],
         );
       }
@@ -317,8 +319,11 @@ export function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
 
 export function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
   const path = opPath(op)!;
-  const node = tree.get(path);
+  const node = op.type === 'kvGet' ? registerAt(tree, path) : tree.get(path);
   if (result.rc === 'noNode') return node === undefined ? null : 'noNode, but the state there has the node';
+  // /zookeeper/config as the server set it up: its data and version are the ensemble's, not the history's.
+  if (node !== undefined && contentUnknown(node) && op.type !== 'getChildren')
+    return (result.exists ?? true) ? null : 'exists=false, but the state there has it';
   switch (op.type) {
     case 'exists':
     case 'kvGet': {

@@ -322,7 +322,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       touchedPaths(o.op, o.result, joinRoot, scratch);
       if (o.op.type === 'closeSession' && o.session !== null) {
         ephemeralPaths ??= ephemeralPathsBySession(writes, joinRoot);
-        scratch.push(...(ephemeralPaths.get(o.session) ?? []));
+        for (const path of ephemeralPaths.get(o.session) ?? []) scratch.push(path); // not a spread: a session may own any number
       }
       const first = union.id(scratch[0] ?? '/');
       firstPathId[i] = first;

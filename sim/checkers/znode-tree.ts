@@ -21,11 +21,48 @@ export function makeNode(data: string, version: number, aversion: number, cversi
   return { data, version, aversion, cversion, children, owner };
 }
 
-export const ROOT: ZNode = makeNode('', 0, 0, 0, 0, 0);
 export const OK: Outcome = { rc: 'ok' };
 
+// ZooKeeper's initial tree (the DataTree constructor, 3.5+): the root holds /zookeeper, which holds
+// /zookeeper/quota and /zookeeper/config. They are added as children directly, not created, so every
+// cversion stays 0 and a sequential create under the root still gets 0000000000.
+const ROOT: ZNode = makeNode('', 0, 0, 0, 1, 0);
+const ZOOKEEPER: ZNode = makeNode('', 0, 0, 0, 2, 0);
+const QUOTA: ZNode = makeNode('', 0, 0, 0, 0, 0);
+/**
+ * /zookeeper/config before any write to it: a quorum peer writes the ensemble's dynamic config there
+ * (ZKDatabase.initConfigInZKDatabase, version -1), which the history does not give, so a read of its
+ * data or version is not judged (contentUnknown) while the node is this very object. Writing it needs
+ * the superuser (its ACL is READ only); a history that does is modelled from version 0 and empty data.
+ */
+const CONFIG: ZNode = makeNode('', 0, 0, 0, 0, 0);
+
+/** DataTree.isSpecialPath: the nodes a client can never delete. */
+function isSpecialPath(path: string): boolean {
+  return path === '/' || path === '/zookeeper' || path === '/zookeeper/quota' || path === '/zookeeper/config';
+}
+
 export function newTree(): Tree {
-  return new Map([['/', ROOT]]);
+  return new Map([
+    ['/', ROOT],
+    ['/zookeeper', ZOOKEEPER],
+    ['/zookeeper/quota', QUOTA],
+    ['/zookeeper/config', CONFIG],
+  ]);
+}
+
+/** Whether a read of the node's data, version or mzxid cannot be judged: /zookeeper/config as the server set it up. */
+export function contentUnknown(node: ZNode): boolean {
+  return node === CONFIG;
+}
+
+/**
+ * The node a KV register op sees at `path`: zabsim's Zab-level register runs have one register per path
+ * and no ZooKeeper tree, so ZooKeeper's own nodes, as the initial tree holds them, are absent to them.
+ */
+export function registerAt(tree: Tree, path: string): ZNode | undefined {
+  const node = tree.get(path);
+  return node === ROOT || node === ZOOKEEPER || node === QUOTA || node === CONFIG ? undefined : node;
 }
 
 export function parentOf(path: string): string {
@@ -67,9 +104,10 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
       return { rc: 'ok', path };
     }
     case 'delete': {
+      // PrepRequestProcessor (getParentPathAndValidate) refuses the special paths before any node lookup.
+      if (isSpecialPath(op.path)) return { rc: 'badArguments' };
       const node = tree.get(op.path);
       if (node === undefined) return { rc: 'noNode' };
-      if (op.path === '/') return { rc: 'badArguments' };
       if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
       if (node.children > 0) return { rc: 'notEmpty' };
       const parentPath = parentOf(op.path);
@@ -101,8 +139,8 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
     case 'multi': {
       const log: Undo = [];
       const results: Outcome[] = [];
-      for (const sub of op.ops) {
-        const outcome = applyOp(tree, sub, log, session);
+      for (let k = 0; k < op.ops.length; k++) {
+        const outcome = applyOp(tree, op.ops[k]!, log, session);
         results.push(outcome);
         if (outcome.rc !== 'ok') {
           for (let i = log.length - 1; i >= 0; i--) {
@@ -110,10 +148,10 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
             if (node === undefined) tree.delete(path);
             else tree.set(path, node);
           }
-          return { rc: outcome.rc, results };
+          return { rc: outcome.rc, results: failedMultiResults(k, outcome.rc, op.ops.length) };
         }
       }
-      if (undo !== null) undo.push(...log);
+      if (undo !== null) for (const entry of log) undo.push(entry); // a loop: a spread of a huge multi's log overflows the stack
       return { rc: 'ok', results };
     }
     case 'closeSession': {
@@ -125,7 +163,7 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
     }
     case 'kvSet':
     case 'kvCas': {
-      const node = tree.get(op.path);
+      const node = registerAt(tree, op.path);
       if (op.type === 'kvCas' && op.version !== (node === undefined ? -1 : node.version)) return { rc: 'badVersion' };
       const version = node === undefined ? 0 : node.version + 1;
       setNode(tree, undo, op.path, makeNode(op.data, version, 0, 0, 0, 0));
@@ -140,10 +178,35 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
   }
 }
 
+const RUNTIME_INCONSISTENCY: Outcome = { rc: 'runtimeInconsistency' };
+
+/**
+ * The sub-results of a multi whose op `failed` (of `count`) failed with `rc`, as ZooKeeper 3.8 reports
+ * them: PrepRequestProcessor (pRequestHelper, OpCode.multi) makes the failing op an error txn with its
+ * own code and every later op an error txn with RUNTIMEINCONSISTENCY; DataTree.processTxn then turns the
+ * earlier ops into error results with code 0, and FinalRequestProcessor answers one ErrorResult per op.
+ * The client (ZooKeeper.multiInternal) throws the first non-zero code: the multi's own rc.
+ */
+function failedMultiResults(failed: number, rc: Outcome['rc'], count: number): Outcome[] {
+  const results: Outcome[] = [];
+  for (let k = 0; k < count; k++) results.push(k < failed ? OK : k === failed ? { rc } : RUNTIME_INCONSISTENCY);
+  return results;
+}
+
 /** Why the reported result disagrees with the model's, or null when it agrees. */
 export function mismatch(reported: ZkResult, expected: Outcome): string | null {
   if (reported.rc !== expected.rc) return `rc ${reported.rc}, but the model gives ${expected.rc}`;
-  if (expected.rc !== 'ok') return null;
+  if (expected.rc !== 'ok') {
+    // A failed multi: one error result per op, each with exactly the code ZooKeeper gives it.
+    if (reported.results === undefined || expected.results === undefined) return null;
+    if (reported.results.length !== expected.results.length) return `${reported.results.length} multi results for ${expected.results.length} ops`;
+    for (let i = 0; i < expected.results.length; i++) {
+      const got = reported.results[i]!.rc;
+      const want = expected.results[i]!.rc;
+      if (got !== want) return `multi op ${i}: rc ${got}, but the failed multi gives ${want}`;
+    }
+    return null;
+  }
   if (reported.path !== undefined && expected.path !== undefined && reported.path !== expected.path) {
     return `created ${reported.path}, but the model creates ${expected.path}`;
   }
@@ -151,7 +214,8 @@ export function mismatch(reported: ZkResult, expected: Outcome): string | null {
     return `version ${reported.version}, but the model gives ${expected.version}`;
   }
   if (reported.results !== undefined && expected.results !== undefined) {
-    for (let i = 0; i < Math.min(reported.results.length, expected.results.length); i++) {
+    if (reported.results.length !== expected.results.length) return `${reported.results.length} multi results for ${expected.results.length} ops`;
+    for (let i = 0; i < expected.results.length; i++) {
       const why = mismatch(reported.results[i]!, expected.results[i]!);
       if (why !== null) return `multi op ${i}: ${why}`;
     }
