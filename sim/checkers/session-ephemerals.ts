@@ -33,6 +33,19 @@ export function sessionEphemerals(view: HistoryView): ClientCheckResult {
   };
   for (const o of history.ops) {
     if (o.outcome !== 'ok' || o.result === null || o.result.rc !== 'ok') continue;
+    // A reply to the session reflecting its own end: the server that applied the closeSession txn has
+    // closed the session (FinalRequestProcessor), and one behind it answers from an older state.
+    const state = o.op.type === 'closeSession' ? null : Math.max(o.zxid ?? -1, o.readZxid ?? -1);
+    const own = o.session === null ? undefined : ended.get(o.session);
+    if (own !== undefined && state !== null && state >= own.zxid) {
+      const w = endOps(o.session!);
+      return violated(
+        name,
+        `#${o.id} of session 0x${o.session!.toString(16)} reflects ${describeZxid(state)}, at or after that session's end at ${describeZxid(own.zxid)}`,
+        [...w.ops, o],
+        w.events,
+      );
+    }
     // An ephemeral created after its session ended.
     if (o.zxid !== null && o.session !== null && hasEphemeralCreate(o.op)) {
       const end = ended.get(o.session);

@@ -1,4 +1,5 @@
 // watch-order: see client.ts for what it checks.
+import { isZkWrite } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
@@ -60,7 +61,14 @@ export function firstAfter(list: readonly ZkHistoryOp[] | undefined, zxid: numbe
   return list[lo] ?? null;
 }
 
-export const DATA_EXIST: readonly WatchClass[] = ['data', 'exist'];
+export /** The events each watch class receives (WatchManager: data watches get created/changed/deleted, child watches children changed/deleted). */
+const CLASS_EVENTS: Record<WatchClass, readonly ZkHistoryWatch['type'][]> = {
+  data: ['NodeDataChanged', 'NodeDeleted', 'NodeCreated'],
+  exist: ['NodeCreated', 'NodeDataChanged', 'NodeDeleted'],
+  child: ['NodeChildrenChanged', 'NodeDeleted'],
+};
+
+const DATA_EXIST: readonly WatchClass[] = ['data', 'exist'];
 export const CHILD: readonly WatchClass[] = ['child'];
 export const DATA_EXIST_CHILD: readonly WatchClass[] = ['data', 'exist', 'child'];
 
@@ -170,6 +178,23 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       }
       const o = item;
       const z = stateZxid(o);
+      // Lost events, own writes: the session's own write that fires a watch it holds triggers it while the
+      // server applies it (DataTree, then FinalRequestProcessor replies), so on one connection the event
+      // comes before the reply, zxid or not.
+      if (isZkWrite(o.op) && o.result !== null && o.result.rc === 'ok') {
+        for (const [key, a] of armed) {
+          if (a.by.invokeUs > o.invokeUs || a.connection !== connection) continue;
+          const path = key.slice(key.indexOf(':') + 1);
+          if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
+          const types = CLASS_EVENTS[key.slice(0, key.indexOf(':')) as WatchClass];
+          if (!types.some((t) => fires(o.op, o.result, t, path, []))) continue;
+          return violated(
+            name,
+            `client ${o.client} got the reply to its own #${o.id}, which fires its watch on ${path} set by #${a.by.id}, before any event for it (the event came late, or was lost)`,
+            [a.by, o],
+          );
+        }
+      }
       // Lost events: this reply reflects a change that fires a watch still held.
       if (z !== null) {
         for (const [key, a] of armed) {

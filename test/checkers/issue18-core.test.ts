@@ -236,3 +236,22 @@ describe('class 3: a write without a zxid gets one above every reply header that
     expect(checkSequentialReads(hist(ops(3))).verdict).toBe('ok');
   });
 });
+
+describe("class 4: a session's own write fires its watch before its reply, zxid or not", () => {
+  test('an exists watch on /a, then the session creates /a: no event before the reply is flagged', () => {
+    const watch = op(1, { type: 'exists', path: '/a', watch: true }, 0, 5, { rc: 'ok', exists: false }, null);
+    const create = op(1, { type: 'create', path: '/a', data: '', mode: 'persistent' }, 10, 20, { rc: 'ok', path: '/a' }, null);
+    expect(checkWatchOrder(hist([watch, create])).verdict).toBe('violated');
+    const event: ZkHistoryEvent = { kind: 'watch', client: 1, session: 101, server: 1, type: 'NodeCreated', path: '/a', zxid: 1, atUs: 15 };
+    expect(checkWatchOrder(hist([watch, create], [event])).verdict).toBe('ok');
+  });
+});
+
+describe('class 9: no reply to a session reflects its own end', () => {
+  test('a read of the session at or after its ENDED zxid is flagged; one before passes', () => {
+    const ended: ZkHistoryEvent = { kind: 'session', client: null, session: 101, server: null, state: 'ENDED', atUs: 70, zxid: 2 };
+    const readAt = (readZxid: number): ZkHistoryOp => op(1, { type: 'exists', path: '/b' }, 50, 60, { rc: 'ok', exists: false }, null, { readZxid });
+    expect(checkSessionEphemerals(hist([readAt(3)], [ended])).verdict).toBe('violated');
+    expect(checkSessionEphemerals(hist([readAt(1)], [ended])).verdict).toBe('ok');
+  });
+});
