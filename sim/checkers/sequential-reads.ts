@@ -118,6 +118,19 @@ export function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], en
     if (o.op.type === 'create' && o.result?.path === undefined) dirty.add(o.op.path.slice(0, Math.max(1, o.op.path.lastIndexOf('/'))));
     addUnnamedSequential(o.op, o.result, dirty);
   }
+  // A write whose result depends on a dirty path (a multi's check, a create under it) may have done
+  // otherwise than the replay says, so every path it touches is dirty too, until nothing changes.
+  for (let changed = dirty.size > 0; changed;) {
+    changed = false;
+    for (const o of writes) {
+      if (o.op.type !== 'multi' && o.op.type !== 'create' && o.op.type !== 'delete') continue;
+      scratch.length = 0;
+      touchedPaths(o.op, o.result, true, scratch);
+      if (!scratch.some((p) => dirty.has(p)) || scratch.every((p) => dirty.has(p))) continue;
+      for (const p of scratch) dirty.add(p);
+      changed = true;
+    }
+  }
   return dirty;
 }
 

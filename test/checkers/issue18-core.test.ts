@@ -255,3 +255,29 @@ describe('class 9: no reply to a session reflects its own end', () => {
     expect(checkSessionEphemerals(hist([readAt(1)], [ended])).verdict).toBe('ok');
   });
 });
+
+describe('class 2: a write whose result depends on a path a write without a zxid touched is not replayed blindly', () => {
+  test('a multi checking a node made by a create without a zxid: its own node is read as it reported', () => {
+    const ops = [
+      op(1, { type: 'create', path: '/b', data: '', mode: 'persistent' }, 0, 10, { rc: 'ok', path: '/b' }, null),
+      op(
+        2,
+        {
+          type: 'multi',
+          ops: [
+            { type: 'create', path: '/c', data: '', mode: 'persistent' },
+            { type: 'check', path: '/b', version: -1 },
+          ],
+        },
+        20,
+        30,
+        { rc: 'ok', results: [{ rc: 'ok', path: '/c' }, { rc: 'ok' }] },
+        3,
+      ),
+      op(3, { type: 'exists', path: '/c' }, 40, 50, { rc: 'ok', exists: true, version: 0 }, null, { readZxid: 3 }),
+    ];
+    expect(checkSequentialReads(hist(ops)).verdict).toBe('ok');
+    const absent = [...ops.slice(0, 2), op(3, { type: 'exists', path: '/c' }, 40, 50, { rc: 'ok', exists: false }, null, { readZxid: 3 })];
+    expect(checkSequentialReads(hist(absent)).verdict).toBe('violated');
+  });
+});
