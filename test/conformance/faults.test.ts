@@ -1,9 +1,11 @@
 // Proves, live, that histories freshly recorded from a real ZooKeeper 3.8 ensemble while servers are
 // crashed and paused pass every client checker with and without zxids, and that their impossible
 // corruptions fail one: the offline test (test/checkers/real-faults.test.ts) on new seeds and new timing.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAULT_PLANS } from './fault-plan.js';
-import { recordOnFreshEnsemble } from './fault-recorder.js';
+import { historyFiles, recordOnFreshEnsemble } from './fault-recorder.js';
 import { corruptedCases, notOk, rejected, verdictsOf } from './fault-verdicts.js';
 import { withoutZxids } from './history-zxids.js';
 
