@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
+import { corrupt, CORRUPTIONS } from '../conformance/corrupt.js';
 import { corruptedCases, notOk, rejected, verdictsOf } from '../conformance/fault-verdicts.js';
 
 const DIR = join(import.meta.dirname, '../conformance/recordings/faults');
@@ -22,6 +23,11 @@ describe('histories recorded from a real ensemble under kills and pauses', () =>
   it('has at least 24 recordings, each in both forms', () => {
     expect(recorded.length).toBeGreaterThanOrEqual(24);
     for (const f of recorded) expect(files).toContain(f.replace('.zxids.', '.nozxids.'));
+  });
+
+  it.each(CORRUPTIONS)('corruption %s finds a place in at least 10 recordings', (name) => {
+    const applies = recorded.filter((f) => corrupt(load(f), name) !== null);
+    expect(applies.length).toBeGreaterThanOrEqual(10);
   });
 
   it.each(files)('%s passes every client checker', (file) => {
