@@ -84,6 +84,11 @@ export function checkReadRealTime(view: HistoryView, later: LaterWrites): Client
     const v = check(r);
     if (v !== null) return v;
   }
+  // A sync's reply carries the same header (FinalRequestProcessor), so the same bound holds for it.
+  for (const r of view.syncs) {
+    const v = check(r);
+    if (v !== null) return v;
+  }
   return null;
 }
 

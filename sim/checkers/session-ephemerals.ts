@@ -1,6 +1,6 @@
 // session-ephemerals: see client.ts for what it checks.
 import { opPath } from '../history/types.js';
-import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession } from '../history/types.js';
+import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkResult } from '../history/types.js';
 import { describeZxid } from './zk-writes.js';
 import { hasEphemeralCreate, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
@@ -26,16 +26,19 @@ export function sessionEphemerals(view: HistoryView): ClientCheckResult {
       if (known === undefined || e.zxid < known.zxid) ended.set(e.session, { zxid: e.zxid, by: null, event: e });
     }
   }
+  const afterClose = repliesAfterOwnClose(view);
+  if (afterClose !== null) return afterClose;
   if (ended.size === 0) return { name, verdict: 'ok' };
   const endOps = (s: number): { ops: ZkHistoryOp[]; events: ZkHistoryEvent[] } => {
     const end = ended.get(s)!;
     return { ops: end.by === null ? [] : [end.by], events: end.event === null ? [] : [end.event] };
   };
   for (const o of history.ops) {
-    if (o.outcome !== 'ok' || o.result === null || o.result.rc !== 'ok') continue;
+    if (o.outcome !== 'ok' || o.result === null) continue;
     // A reply to the session reflecting its own end: the server that applied the closeSession txn has
-    // closed the session (FinalRequestProcessor), and one behind it answers from an older state.
-    const state = o.op.type === 'closeSession' ? null : Math.max(o.zxid ?? -1, o.readZxid ?? -1);
+    // closed the session (FinalRequestProcessor), and one behind it answers from an older state. An
+    // error reply (noNode, badVersion, ...) is a server's answer too; a client-side rc is no reply.
+    const state = o.op.type === 'closeSession' || !isServerReply(o.result) ? null : Math.max(o.zxid ?? -1, o.readZxid ?? -1);
     const own = o.session === null ? undefined : ended.get(o.session);
     if (own !== undefined && state !== null && state >= own.zxid) {
       const w = endOps(o.session!);
@@ -46,6 +49,7 @@ export function sessionEphemerals(view: HistoryView): ClientCheckResult {
         w.events,
       );
     }
+    if (o.result.rc !== 'ok') continue;
     // An ephemeral created after its session ended.
     if (o.zxid !== null && o.session !== null && hasEphemeralCreate(o.op)) {
       const end = ended.get(o.session);
@@ -75,4 +79,36 @@ export function sessionEphemerals(view: HistoryView): ClientCheckResult {
     }
   }
   return { name, verdict: 'ok' };
+}
+
+/** An rc a server sent (the client library makes up connectionLoss, operationTimeout and sessionExpired). */
+function isServerReply(result: ZkResult): boolean {
+  return result.rc !== 'connectionLoss' && result.rc !== 'operationTimeout' && result.rc !== 'sessionExpired';
+}
+
+/**
+ * No server reply to a session's op invoked after that session's own closeSession reply arrived, zxid or
+ * not: the close's reply means its txn was applied (FinalRequestProcessor answers after applying it), and
+ * the session's later ops take effect after it (FIFO client order), where the session no longer exists
+ * (a server that applied the close answers no request of that session).
+ */
+function repliesAfterOwnClose(view: HistoryView): ClientCheckResult | null {
+  const closedAt = new Map<number, ZkHistoryOp>();
+  for (const o of view.closeSessions) {
+    if (o.op.type !== 'closeSession' || o.outcome !== 'ok' || o.session === null || o.result?.rc !== 'ok' || o.completeUs === null) continue;
+    const known = closedAt.get(o.session);
+    if (known === undefined || o.completeUs < known.completeUs!) closedAt.set(o.session, o);
+  }
+  if (closedAt.size === 0) return null;
+  for (const o of view.history.ops) {
+    if (o.session === null || o.outcome !== 'ok' || o.result === null || o.op.type === 'closeSession' || !isServerReply(o.result)) continue;
+    const close = closedAt.get(o.session);
+    if (close === undefined || o.invokeUs <= close.completeUs!) continue;
+    return violated(
+      'session-ephemerals',
+      `#${o.id} of session 0x${o.session.toString(16)} was invoked at ${o.invokeUs}us, after that session's close #${close.id} returned at ${close.completeUs}us, and got a reply`,
+      [close, o],
+    );
+  }
+  return null;
 }
