@@ -127,7 +127,11 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       }
       if (item.kind === 'watch') {
         const e = item;
-        if (lastEvent !== null && e.zxid < lastEvent.zxid) {
+        // ZooKeeper 3.8 names no txn in a notification (NIOServerCnxn.process sends the header zxid -1), so
+        // a negative event zxid is unknown: it orders nothing, and only the change's type, path and the
+        // watch's set point are judged (the lost-event check on replies still holds it to the change).
+        const known = e.zxid >= 0;
+        if (known && lastEvent !== null && e.zxid < lastEvent.zxid) {
           return violated(
             name,
             `watch events out of zxid order: ${e.type} ${e.path} (${describeZxid(e.zxid)}) arrived after ${lastEvent.type} ${lastEvent.path} (${describeZxid(lastEvent.zxid)})`,
@@ -135,7 +139,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
             [lastEvent, e],
           );
         }
-        lastEvent = e;
+        if (known) lastEvent = e;
         const hit: Armed[] = [];
         for (const c of consumes(e.type)) {
           const key = `${c}:${e.path}`;
@@ -154,6 +158,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
               [a.by],
               [e],
             );
+          if (!known) continue;
           const at = a.by.readZxid;
           if (at !== undefined && at !== null && e.zxid <= at)
             return violated(
@@ -326,7 +331,7 @@ function changeIndex(view: HistoryView): (e: ZkHistoryWatch, after: number) => b
     const list = byKey.get(`${e.type} ${e.path}`);
     if (list !== undefined) {
       const k = countAtMost(list, after); // the first change after the watch was set
-      if (k < list.length && list[k]! <= e.zxid) return true;
+      if (k < list.length && (e.zxid < 0 || list[k]! <= e.zxid)) return true; // zxid -1: no txn named, any later change
     }
     for (const o of loose) {
       const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
