@@ -208,6 +208,28 @@ describe('reference checker: impossible histories of issue 18 are rejected', () 
   });
 });
 
+describe('reference checker: reply-header zxids of one session never decrease', () => {
+  // Txns at 1:1 and 1:5 only: the cuts at 1:3 and 1:4 are the same prefix, so only the values tell.
+  const ops = (first: number, second: number): OpSpec[] => [
+    { client: 2, op: { type: 'kvSet', path: '/k', data: 'a' }, at: [0, 10], result: { rc: 'ok', version: 0 }, zxid: Z(1) },
+    { client: 2, op: { type: 'kvSet', path: '/k', data: 'b' }, at: [100, 110], result: { rc: 'ok', version: 1 }, zxid: Z(5) },
+    { op: { type: 'kvGet', path: '/k' }, at: [20, 30], result: { rc: 'ok', exists: true, data: 'a', version: 0 }, readZxid: Z(first) },
+    { op: { type: 'kvGet', path: '/k' }, at: [40, 50], result: { rc: 'ok', exists: true, data: 'a', version: 0 }, readZxid: Z(second) },
+  ];
+
+  it('1:4 then 1:3 in one session is impossible even though no txn has either zxid', () => {
+    expectViolated(history(ops(4, 3)), 'sequential-reads', 'session-order');
+    expect(referenceCheck(history(ops(4, 3))).verdicts['fifo-client-order']).toBe('violated');
+  });
+
+  it('1:3 then 1:4, an equal pair, and a decrease across two sessions are possible', () => {
+    expectPossible(history(ops(3, 4)));
+    expectPossible(history(ops(4, 4)));
+    const twoSessions = ops(4, 3).map((o, i) => (i === 3 ? { ...o, session: 201 } : o));
+    expectPossible(history(twoSessions));
+  });
+});
+
 describe('reference checker: possible histories are accepted', () => {
   it('getChildren / returns [zookeeper]; /zookeeper holds config and quota', () => {
     expectPossible(

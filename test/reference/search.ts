@@ -119,6 +119,8 @@ export class Search {
       const why = this.on('fifo-complete-order') ? this.fifoCompleteOrder() : null;
       if (why !== null) return { verdict: 'violated', rule: 'fifo-complete-order' };
     }
+    if ((this.rules.sr || this.rules.fifo) && this.on('session-order') && this.headerZxidsDecrease() !== null)
+      return { verdict: 'violated', rule: 'session-order' };
     try {
       if (this.dfs()) return { verdict: 'ok' };
     } catch (e) {
@@ -135,6 +137,27 @@ export class Search {
         const a = v.replies[i - 1]!;
         const b = v.replies[i]!;
         if (arrivesBefore(b.arrivalUs, b.arrivalSeq, false, a.arrivalUs, a.arrivalSeq, false)) return `#${b.hop.id} before #${a.hop.id}`;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * session-order on the values (DEFINITIONS.md §4): a session's ok replies carry reply-header zxids
+   * that never decrease in issue order, even where no txn has the larger value (the read points alone
+   * would allow 1:4 then 1:3 when no txn lies between). FinalRequestProcessor.processRequest stamps
+   * every reply with DataTree.lastProcessedZxid, which only grows; CommitProcessor runs one session's
+   * requests in order; ClientCnxn keeps the last header zxid as lastZxid, and
+   * ZooKeeperServer.processConnectRequest refuses a reconnect to a server behind it.
+   */
+  private headerZxidsDecrease(): string | null {
+    for (const v of this.p.sessions.values()) {
+      let seen: ReplyItem | null = null;
+      for (const r of v.replies) {
+        const z = r.hop.readZxid;
+        if (z === undefined || z === null) continue;
+        if (seen !== null && z < seen.hop.readZxid!) return `#${r.hop.id} readZxid ${z} after #${seen.hop.id} readZxid ${seen.hop.readZxid}`;
+        seen = r;
       }
     }
     return null;
