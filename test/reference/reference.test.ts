@@ -343,6 +343,18 @@ describe('reference checker: watches, connections and ACLs', () => {
     expectViolated(history(noChange, events), 'watch-order', 'watch-unexplained');
   });
 
+  it("an event's zxid: the triggering txn's on its connection; after a reconnect, at or above the change; -1 unknown", () => {
+    const ops = base(false).map((o, i) => (i === 0 ? { ...o, zxid: Z(1) } : i === 2 ? { ...o, zxid: Z(2) } : o));
+    const reconnect = [session('CONNECTED', 1), session('DISCONNECTED', 35), session('CONNECTED', 55)];
+    // Fired by setWatches on the new connection: stamped with that server's zxid then, which holds the change.
+    for (const z of [-1, Z(2), Z(3)]) expectPossible(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', z, 75)]));
+    expectViolated(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', Z(1), 75)]), 'watch-order', 'watch-unexplained');
+    // Fired on the connection that set it, as the txn was applied: exactly the txn's zxid.
+    const oneConn = ops.filter((o) => o.op.type !== 'getData' || o.op.watch === true);
+    for (const z of [-1, Z(2)]) expectPossible(history(oneConn, [watchEvent(101, 'NodeDataChanged', '/a', z, 55)]));
+    expectViolated(history(oneConn, [watchEvent(101, 'NodeDataChanged', '/a', Z(3), 55)]), 'watch-order', 'watch-unexplained');
+  });
+
   it("a session's own write fires its watch before the write's reply", () => {
     const ops: OpSpec[] = [
       { op: { type: 'exists', path: '/n', watch: true }, at: [0, 10], result: { rc: 'ok', exists: false } },

@@ -27,6 +27,7 @@ type Watch = {
   /** held: set, not triggered; pending: triggered by `txn`, its event not yet arrived; loose: see DEFINITIONS.md. */
   readonly status: 'held' | 'pending' | 'loose';
   readonly type: WatchEventType | null;
+  /** Pending: the txn that triggered it; loose: the first txn since registration that changed the path (null while none). */
   readonly txn: TxnItem | null;
   /** Pending on a path whose ACL may deny READ: the event may never come. */
   readonly optional: boolean;
@@ -58,6 +59,8 @@ export class Search {
   private readonly treeKeys: string[] = [treeKey(this.trees[0]!)];
   private readonly markers: { readonly len: number; readonly zxid: number }[] = [];
   private readonly pins = new Map<number, number>();
+  /** Upper bounds on unknown zxids (txn id → largest zxid it may have): a re-registered watch's event zxid. */
+  private readonly bounds = new Map<number, number>();
   private readonly endLen = new Map<number, number>();
   private watches = new Map<number, readonly Watch[]>();
   private openReply: ReplyItem | null = null;
@@ -221,7 +224,8 @@ export class Search {
       zx.push(z !== undefined ? (named.has(t.id) && t.zxid === null ? `${z}#${t.id}` : `${z}`) : named.has(t.id) ? `u${t.id}` : 'u');
     }
     const lastRead = this.lastRead !== null && this.lastRead.len === this.order.length ? this.lastRead.id : '';
-    return [this.placedMask, this.treeKeys[this.treeKeys.length - 1]!, zx.join(','), w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
+    const bounds = [...this.bounds].map(([id, z]) => `${id}<=${z}`).join(',');
+    return [this.placedMask, this.treeKeys[this.treeKeys.length - 1]!, zx.join(','), bounds, w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
   }
 
   private dfs(): boolean {
@@ -288,6 +292,9 @@ export class Search {
         if (z <= cur) return false;
         cur = z;
       }
+      // The greedy assignment is the smallest at every position, so an upper bound holds iff it holds here.
+      const bound = this.bounds.get(t.id);
+      if (bound !== undefined && cur > bound) return false;
       last = cur;
     }
   }
@@ -304,6 +311,21 @@ export class Search {
       return null;
     }
     return () => this.pins.delete(txn.id);
+  }
+
+  /** States that placed txn `txn` has a zxid of at most `zxid`; returns an undo, or null if impossible. */
+  private bound(txn: TxnItem, zxid: number): (() => void) | null {
+    const known = txn.zxid ?? this.pins.get(txn.id);
+    if (known !== undefined) return known <= zxid ? () => {} : null;
+    const had = this.bounds.get(txn.id);
+    if (had !== undefined && had <= zxid) return () => {};
+    this.bounds.set(txn.id, zxid);
+    const undo = () => (had === undefined ? this.bounds.delete(txn.id) : this.bounds.set(txn.id, had));
+    if (!this.zxidFeasible()) {
+      undo();
+      return null;
+    }
+    return () => void undo();
   }
 
   private txnById(id: number): TxnItem | null {
@@ -368,7 +390,7 @@ export class Search {
         }
         if (w.status === 'loose' && !w.changed) {
           changed = true;
-          return { ...w, changed: true };
+          return { ...w, changed: true, txn: t };
         }
         return w;
       });
@@ -407,7 +429,8 @@ export class Search {
     const out: Watch[] = [];
     for (const w of list) {
       if (w.status === 'pending' && w.optional && w.conn === r.conn) continue;
-      if (w.status !== 'loose' && w.conn < r.conn) out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: null });
+      if (w.status !== 'loose' && w.conn < r.conn)
+        out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: w.status === 'pending' ? w.txn : null });
       else out.push(w);
     }
     if (register !== null && !out.some((w) => w.status === 'held' && w.path === register.path && w.kind === register.kind)) out.push(register);
@@ -531,11 +554,15 @@ export class Search {
       const w = list[i]!;
       if (w.path !== ev.path) continue;
       let undo: (() => void) | null = () => {};
+      // The event's zxid (DEFINITIONS.md §1), when > 0: fired as its txn was applied, that txn's; fired
+      // by setWatches on a later connection, the server's zxid then, at or above the first change since
+      // the watch was registered (the change it reports is in that server's state).
       if (w.status === 'pending' && w.conn === e.conn) {
         if (w.type !== ev.type) continue;
         if (w.txn!.invokeUs > ev.atUs) continue;
         if (ev.zxid > 0) undo = this.pin(w.txn, ev.zxid);
       } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn)) || !compatible(w.kind, ev.type)) continue;
+      else if (ev.zxid > 0) undo = this.bound(w.txn!, ev.zxid);
       if (undo === null) continue;
       any = true;
       const saved = this.watches;
