@@ -355,6 +355,18 @@ describe('reference checker: watches, connections and ACLs', () => {
     expectViolated(history(oneConn, [watchEvent(101, 'NodeDataChanged', '/a', Z(3), 55)]), 'watch-order', 'watch-unexplained');
   });
 
+  it("after a reconnect, an event's zxid is below the session's own writes there unless that write fired it", () => {
+    const ops: OpSpec[] = [
+      { client: 2, op: { type: 'create', path: '/a', data: 'x', mode: 'persistent' }, at: [0, 10], result: { rc: 'ok', path: '/a' }, zxid: Z(1) },
+      { op: { type: 'getData', path: '/a', watch: true }, at: [20, 30], result: { rc: 'ok', data: 'x', version: 0 }, readZxid: Z(1) },
+      { op: { type: 'setData', path: '/a', data: 'y', version: -1 }, at: [60, 80], result: { rc: 'ok', version: 1 }, zxid: Z(2) },
+    ];
+    const reconnect = [session('CONNECTED', 1), session('DISCONNECTED', 35), session('CONNECTED', 55)];
+    for (const z of [-1, Z(2)]) expectPossible(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', z, 70)]));
+    // setWatches ran before the write (nothing to report then), and the re-registered watch fired at 1:2.
+    expectViolated(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', Z(3), 70)]), 'watch-order', 'watch-unexplained');
+  });
+
   it("a session's own write fires its watch before the write's reply", () => {
     const ops: OpSpec[] = [
       { op: { type: 'exists', path: '/n', watch: true }, at: [0, 10], result: { rc: 'ok', exists: false } },

@@ -33,6 +33,8 @@ type Watch = {
   readonly optional: boolean;
   /** Loose: some txn since registration changed the path. */
   readonly changed: boolean;
+  /** Every txn since registration that triggered this watch's kind on its path, in order (the event-zxid rule). */
+  readonly changes: readonly TxnItem[];
 };
 
 const ZXID_EPOCH = 2 ** 32;
@@ -77,6 +79,8 @@ export class Search {
   private readonly srBefore = new Map<number, ReplyItem[]>();
   private readonly woBefore = new Map<number, EventItem[]>();
   private readonly freeTxns: TxnItem[];
+  /** Per session and connection (`skey:conn`): the least recorded zxid of its ok writes, and of its reply-header zxids. */
+  private readonly connAfter = new Map<string, { write: number; header: number }>();
   private readonly mandatory: TxnItem[];
 
   private readonly p: Prepared;
@@ -110,6 +114,13 @@ export class Search {
         t.id,
         p.events.filter((e) => e.ev.atUs < t.invokeUs),
       );
+    }
+    for (const r of p.replies) {
+      const k = `${r.skey}:${r.conn}`;
+      const a = this.connAfter.get(k) ?? { write: Infinity, header: Infinity };
+      const w = r.txn?.zxid ?? null;
+      const h = r.hop.readZxid ?? null;
+      this.connAfter.set(k, { write: w !== null ? Math.min(a.write, w) : a.write, header: h !== null ? Math.min(a.header, h) : a.header });
     }
     this.freeTxns = p.txns.filter((t) => t.reply === null);
     this.mandatory = p.txns.filter((t) => t.mandatory);
@@ -208,7 +219,9 @@ export class Search {
     const named = new Set<number>();
     for (const [s, list] of this.watches) {
       if (list.length === 0) continue;
-      w.push(`${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0}`).join(';')}`);
+      w.push(
+        `${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0},${x.changes.map((c) => c.id).join('.')}`).join(';')}`,
+      );
       for (const x of list) if (x.txn !== null) named.add(x.txn.id);
     }
     const tree = this.trees[this.trees.length - 1]!;
@@ -384,15 +397,11 @@ export class Search {
       const out = list.map((w) => {
         const hit = triggers.find((g) => g.path === w.path && g.kind === w.kind);
         if (hit === undefined) return w;
-        if (w.status === 'held') {
-          changed = true;
-          return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path) };
-        }
-        if (w.status === 'loose' && !w.changed) {
-          changed = true;
-          return { ...w, changed: true, txn: t };
-        }
-        return w;
+        changed = true;
+        const changes = [...w.changes, t];
+        if (w.status === 'held') return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path), changes };
+        if (w.status === 'loose' && !w.changed) return { ...w, changed: true, txn: t, changes };
+        return { ...w, changes };
       });
       // A delete fires one NodeDeleted per session on its path, for the data and the child watch together.
       const merged = out.filter(
@@ -537,6 +546,7 @@ export class Search {
       txn: null,
       optional: false,
       changed: false,
+      changes: [],
     };
   }
 
@@ -553,33 +563,21 @@ export class Search {
     for (let i = 0; i < list.length; i++) {
       const w = list[i]!;
       if (w.path !== ev.path) continue;
-      let undo: (() => void) | null = () => {};
-      // The event's zxid (DEFINITIONS.md §1), when > 0: fired as its txn was applied, that txn's; fired
-      // by setWatches on a later connection, the server's zxid then, at or above the first change since
-      // the watch was registered (the change it reports is in that server's state).
+      // The event's zxid (DEFINITIONS.md §1), when > 0: each way the event may have been fired, as an
+      // undo-returning constraint (null: that way is impossible).
+      let ways: readonly (() => (() => void) | null)[] = [() => () => {}];
       if (w.status === 'pending' && w.conn === e.conn) {
         if (w.type !== ev.type) continue;
         if (w.txn!.invokeUs > ev.atUs) continue;
-        if (ev.zxid > 0) undo = this.pin(w.txn, ev.zxid);
+        if (ev.zxid > 0) ways = [() => this.pin(w.txn, ev.zxid)]; // fired as its txn was applied
       } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn)) || !compatible(w.kind, ev.type)) continue;
-      else if (ev.zxid > 0) undo = this.bound(w.txn!, ev.zxid);
-      if (undo === null) continue;
-      any = true;
-      const saved = this.watches;
-      const next = new Map(this.watches);
-      next.set(
-        e.skey,
-        list.filter((_, j) => j !== i),
-      );
-      this.watches = next;
-      this.mark(e.id);
-      this.observed++;
-      const found = this.dfs();
-      this.observed--;
-      this.unmark(e.id);
-      this.watches = saved;
-      undo();
-      if (found) return true;
+      else if (ev.zxid > 0) ways = this.reRegisteredWays(w, e);
+      for (const way of ways) {
+        const undo = way();
+        if (undo === null) continue;
+        any = true;
+        if (this.placeEvent(e, list, i, undo)) return true;
+      }
     }
     if (any) return false;
     if (this.on('watch-unexplained')) return this.note('watch-unexplained');
@@ -588,6 +586,42 @@ export class Search {
     const found = this.dfs();
     this.observed--;
     this.unmark(e.id);
+    return found;
+  }
+
+  /**
+   * The ways an event with a known zxid may come from a watch set on an older connection (DEFINITIONS.md
+   * §1): fired at once by the setWatches of the event's connection, stamped with that server's zxid
+   * then (at or above the first change since registration; below every write the session sent on that
+   * connection and at or below its reply-header zxids there, since setWatches goes first and
+   * CommitProcessor keeps the session's order); or fired later by the re-registered watch as a txn was
+   * applied, stamped with that txn's zxid.
+   */
+  private reRegisteredWays(w: Watch, e: EventItem): (() => (() => void) | null)[] {
+    const z = e.ev.zxid;
+    const ways: (() => (() => void) | null)[] = [];
+    const after = this.connAfter.get(`${e.skey}:${e.conn}`);
+    if (after === undefined || (z < after.write && z <= after.header)) ways.push(() => this.bound(w.txn!, z));
+    for (const t of w.changes) ways.push(() => this.pin(t, z));
+    return ways;
+  }
+
+  /** Places event `e` as fired by watch `i` of its session's `list`; `undo` drops its zxid constraint. */
+  private placeEvent(e: EventItem, list: readonly Watch[], i: number, undo: () => void): boolean {
+    const saved = this.watches;
+    const next = new Map(this.watches);
+    next.set(
+      e.skey,
+      list.filter((_, j) => j !== i),
+    );
+    this.watches = next;
+    this.mark(e.id);
+    this.observed++;
+    const found = this.dfs();
+    this.observed--;
+    this.unmark(e.id);
+    this.watches = saved;
+    undo();
     return found;
   }
 }
