@@ -36,7 +36,7 @@ import {
   type ZxidWindow,
 } from './zk-writes.js';
 import { applyOp, mismatch, newTree, type Tree } from './znode-tree.js';
-import { countBelow, searchReturnUs } from './write-windows.js';
+import { ReplyBounds, countBelow, emptyWindow, searchReturnUs } from './write-windows.js';
 import { WriteTable } from './write-table.js';
 import { decideRegister, type FreeWrite, type RankedItem } from './kv-register.js';
 import { countAtMost } from './sort.js';
@@ -249,7 +249,8 @@ export function searchReads(
   const table = WriteTable.of(writes);
   const floatingAll: number[] = [];
   for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floatingAll.push(i);
-  const windows = floatingAll.length === 0 ? new Map<ZkHistoryOp, ZxidWindow>() : zxidWindows(writes, table, table.byZxid(), floatingAll);
+  const windows =
+    floatingAll.length === 0 ? new Map<ZkHistoryOp, ZxidWindow>() : zxidWindows(writes, table, table.byZxid(), floatingAll, new ReplyBounds(view.history.ops));
   let stepsLeft = options.stepsMax ?? 20_000_000;
   const unknownNotes: string[] = [];
   for (const [root, reads] of readsOf) {
@@ -320,8 +321,11 @@ function searchPartition(
       const w = windows.get(o);
       const uncertain = isUncertain(o);
       // An unrecorded session end (invokeUs -1) follows every write of its own session.
-      const minRank = w === undefined ? 0 : rankOf(w.lo);
-      const maxRank = w === undefined || w.hi === Number.POSITIVE_INFINITY ? ranked.length : countBelow(keys, 2 * w.hi);
+      // Zxid above lo: after every item at or below lo. Zxid below hi, so at or below hi - 1: before the
+      // point of header hi - 1 (key 2hi - 1). No zxid in the window: a rank no state has (never takes effect).
+      const empty = emptyWindow(w);
+      const minRank = w === undefined ? 0 : empty ? ranked.length + 1 : rankOf(w.lo);
+      const maxRank = w === undefined || w.hi === Number.POSITIVE_INFINITY ? ranked.length : empty ? -1 : countBelow(keys, 2 * w.hi - 1);
       ops.push({
         client: o.client,
         input: { kind: 'write', op: o.op, rank: -1, minRank, maxRank, session: o.session },
@@ -346,7 +350,17 @@ function searchPartition(
     source.push(r);
   }
   // One KV register with indeterminate writes only: decided without search (kv-register.ts).
-  if (free.length === 0 && group.length > 0 && group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === opPath(group[0]!.op))) {
+  // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
+  const lowerOnly = floating.every((o) => {
+    const w = windows.get(o);
+    return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
+  });
+  if (
+    lowerOnly &&
+    free.length === 0 &&
+    group.length > 0 &&
+    group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === opPath(group[0]!.op))
+  ) {
     const items: RankedItem[] = ranked.map((x) => (x.write !== null ? { write: x.write } : { reads: x.reads! }));
     const freeWrites: FreeWrite[] = [];
     for (let k = 0; k < ops.length; k++) {

@@ -89,26 +89,26 @@ function isServerReply(result: ZkResult): boolean {
 }
 
 /**
- * No server reply to a session's op invoked after that session's own closeSession reply arrived, zxid or
- * not: the close's reply means its txn was applied (FinalRequestProcessor answers after applying it), and
- * the session's later ops take effect after it (FIFO client order), where the session no longer exists
- * (a server that applied the close answers no request of that session).
+ * No server reply to a session's op issued after that session's own closeSession (which got an ok reply),
+ * zxid or not: the close's ok reply means its txn was applied (FinalRequestProcessor answers after applying
+ * it), the session's later ops take effect after it (FIFO client order: a session's requests are
+ * processed in issue order), and a server that applied the close answers no request of that session.
  */
 function repliesAfterOwnClose(view: HistoryView): ClientCheckResult | null {
   const closedAt = new Map<number, ZkHistoryOp>();
   for (const o of view.closeSessions) {
     if (o.op.type !== 'closeSession' || o.outcome !== 'ok' || o.session === null || o.result?.rc !== 'ok' || o.completeUs === null) continue;
     const known = closedAt.get(o.session);
-    if (known === undefined || o.completeUs < known.completeUs!) closedAt.set(o.session, o);
+    if (known === undefined || o.invokeUs < known.invokeUs) closedAt.set(o.session, o);
   }
   if (closedAt.size === 0) return null;
   for (const o of view.history.ops) {
     if (o.session === null || o.outcome !== 'ok' || o.result === null || o.op.type === 'closeSession' || !isServerReply(o.result)) continue;
     const close = closedAt.get(o.session);
-    if (close === undefined || o.invokeUs <= close.completeUs!) continue;
+    if (close === undefined || o.invokeUs <= close.invokeUs) continue;
     return violated(
       'session-ephemerals',
-      `#${o.id} of session 0x${o.session.toString(16)} was invoked at ${o.invokeUs}us, after that session's close #${close.id} returned at ${close.completeUs}us, and got a reply`,
+      `#${o.id} of session 0x${o.session.toString(16)} was issued at ${o.invokeUs}us, after that session's close #${close.id} (issued at ${close.invokeUs}us, ok), and got a reply`,
       [close, o],
     );
   }

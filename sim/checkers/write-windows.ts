@@ -42,6 +42,7 @@ export function zxidWindows(
   times: WriteTable,
   withZxid: readonly number[],
   floating: readonly number[],
+  replies?: ReplyBounds,
 ): Map<ZkHistoryOp, ZxidWindow> {
   const zx = times.zxid;
   // lo: among the writes that completed strictly before the write was invoked, the largest zxid.
@@ -85,9 +86,97 @@ export function zxidWindows(
     const hi = returnUs === Number.POSITIVE_INFINITY ? -1 : minFrom[countAtMost(returnBounds, returnUs + 1) - 1]!;
     const hiOp = hi < 0 ? null : writes[hi]!;
     const floor = SESSION_END_FLOOR.get(o) ?? 0;
-    out.set(o, { lo: Math.max(loOp?.zxid ?? 0, floor), hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp });
+    const window = { lo: Math.max(loOp?.zxid ?? 0, floor), hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp };
+    out.set(o, replies === undefined ? window : replies.tighten(o, window));
   }
   return out;
+}
+
+/** Whether no integer zxid lies strictly inside the window: the write cannot have taken effect. */
+export function emptyWindow(w: ZxidWindow | undefined): boolean {
+  return w !== undefined && w.hi - w.lo <= 1;
+}
+
+/** The zxid a reply shows the session: its write's own zxid, else its header zxid. */
+function replyState(o: ZkHistoryOp): number | null {
+  if (o.outcome !== 'ok' || o.result === null || isUncertain(o)) return null;
+  if (o.zxid !== null) return o.zxid;
+  return o.readZxid ?? null;
+}
+
+/**
+ * Bounds on a write without a zxid from the replies of the history (reads, syncs and writes alike), by
+ * three facts: (1) real time: a reply showing state zxid h arrived before the write was invoked, so the
+ * write's txn is proposed after h was applied somewhere: its zxid is above h. (2) Session order below: an
+ * op its session issued before it took effect before it (FIFO client order) and showed h: above h. (3)
+ * Session order above: an op its session issued after it shows h; if the write took effect, it did so
+ * before, inside that op's state: at or below h (below h when that op is a write of zxid h); this one only
+ * for a write that got a reply (one whose connection was lost may commit later). Only ops of
+ * the history itself are bounded by (2) and (3) (an unrecorded session end is issued by no one).
+ * O(n log n) to build, O(log n) per write.
+ */
+export class ReplyBounds {
+  private readonly doneUs: number[] = [];
+  private readonly doneMax: ZkHistoryOp[] = []; // prefix maximum of replyState over doneUs order
+  private readonly bySession = new Map<number, { invokeUs: number[]; maxBefore: (ZkHistoryOp | null)[]; minFrom: (ZkHistoryOp | null)[] }>();
+  private readonly inHistory = new Set<ZkHistoryOp>();
+
+  constructor(ops: readonly ZkHistoryOp[]) {
+    const done = ops.filter((o) => o.completeUs !== null && replyState(o) !== null).sort((a, b) => a.completeUs! - b.completeUs!);
+    for (const o of done) {
+      const prev = this.doneMax[this.doneMax.length - 1];
+      this.doneUs.push(o.completeUs!);
+      this.doneMax.push(prev !== undefined && replyState(prev)! >= replyState(o)! ? prev : o);
+    }
+    const sessions = new Map<number, ZkHistoryOp[]>();
+    for (const o of ops) {
+      this.inHistory.add(o);
+      const key = o.session !== null ? o.session : -1 - o.client;
+      const list = sessions.get(key);
+      if (list === undefined) sessions.set(key, [o]);
+      else list.push(o);
+    }
+    for (const [key, list] of sessions) {
+      list.sort((a, b) => a.invokeUs - b.invokeUs);
+      const maxBefore: (ZkHistoryOp | null)[] = []; // [k]: over list[0..k-1]
+      let best: ZkHistoryOp | null = null;
+      for (const o of list) {
+        maxBefore.push(best);
+        const z = replyState(o);
+        if (z !== null && (best === null || z > replyState(best)!)) best = o;
+      }
+      const minFrom: (ZkHistoryOp | null)[] = new Array<ZkHistoryOp | null>(list.length + 1).fill(null); // [k]: over list[k..]
+      for (let k = list.length - 1; k >= 0; k--) {
+        const next = minFrom[k + 1]!;
+        const o = list[k]!;
+        minFrom[k] = replyState(o) !== null && (next === null || upperOf(o) < upperOf(next)) ? o : next;
+      }
+      this.bySession.set(key, { invokeUs: list.map((o) => o.invokeUs), maxBefore, minFrom });
+    }
+  }
+
+  tighten(o: ZkHistoryOp, w: ZxidWindow): ZxidWindow {
+    let { lo, hi, loOp, hiOp } = w;
+    const k = countBelow(this.doneUs, o.invokeUs) - 1; // replies that arrived strictly before the invoke
+    const seen = k >= 0 ? this.doneMax[k]! : null;
+    if (seen !== null && replyState(seen)! > lo) [lo, loOp] = [replyState(seen)!, seen];
+    if (!this.inHistory.has(o)) return { lo, hi, loOp, hiOp };
+    const s = this.bySession.get(o.session !== null ? o.session : -1 - o.client);
+    if (s !== undefined) {
+      const before = s.maxBefore[countBelow(s.invokeUs, o.invokeUs)] ?? null; // issued strictly before
+      if (before !== null && replyState(before)! > lo) [lo, loOp] = [replyState(before)!, before];
+      // (3) only for a write that got a reply: an indeterminate one may have been committed late, after
+      // its connection was lost and the session went on through another server.
+      const after = isUncertain(o) ? null : (s.minFrom[countBelow(s.invokeUs, o.invokeUs + 1)] ?? null); // issued strictly after
+      if (after !== null && upperOf(after) < hi) [hi, hiOp] = [upperOf(after), after];
+    }
+    return { lo, hi, loOp, hiOp };
+  }
+}
+
+/** The open upper bound an op of the session issued later puts on a write: its write's zxid, or its header zxid + 1. */
+function upperOf(o: ZkHistoryOp): number {
+  return o.zxid !== null ? o.zxid : replyState(o)! + 1;
 }
 
 /**
@@ -132,6 +221,7 @@ export function kvRegisterExplained(
       const op = unknown[i]!.op;
       if (op.type === 'kvCas' && op.version !== cur) continue;
       const window = windows.get(unknown[i]!);
+      if (emptyWindow(window)) continue;
       if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
       used[i] = 1;
       cur++;

@@ -32,7 +32,7 @@ import { countAtMost } from './sort.js';
 import { KIND, isUncertain, ownPathOnly, WriteTable, type PathIds } from './write-table.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
 import { applyOp, isSequential, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
-import { SESSION_END_FLOOR, countBelow, kvRegisterExplained, searchReturnUs, zxidWindows } from './write-windows.js';
+import { ReplyBounds, SESSION_END_FLOOR, countBelow, emptyWindow, kvRegisterExplained, searchReturnUs, zxidWindows } from './write-windows.js';
 
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
 export { isUncertain } from './write-table.js';
@@ -380,7 +380,20 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const floatingOf = new Map<number, number[]>();
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
-    const windows = zxidWindows(writes, times, ordered, floating);
+    const windows = zxidWindows(writes, times, ordered, floating, new ReplyBounds(all));
+    // Zxids are integers, one per txn: a write whose window holds none did not take effect. One that got
+    // a server's reply (an error rc too: an error txn has its own zxid) did, so the history is impossible.
+    for (const i of floating) {
+      const o = writes[i]!;
+      const w = windows.get(o);
+      if (!emptyWindow(w) || isUncertain(o)) continue;
+      const pins = [w!.loOp, o, w!.hiOp].filter((x): x is ZkHistoryOp => x !== null);
+      return done(
+        'violated',
+        0,
+        witnessOf(`#${o.id} got a reply, so its txn has a zxid above ${describeZxid(w!.lo)} and below ${describeZxid(w!.hi)}: there is none`, pins),
+      );
+    }
     for (const [root, groupIndices] of groups) {
       const rankedIndices = rankedOf.get(root) ?? [];
       if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows)) {
@@ -397,8 +410,10 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         const rank = rankOf.get(o) ?? -1;
         const window = windows.get(o);
         // Ranks r with every ranked write of zxid <= lo before it and every one of zxid >= hi after it.
-        const minRank = window === undefined ? 0 : countBelow(zxids, window.lo + 1);
-        const maxRank = window === undefined ? ranked.length : countBelow(zxids, window.hi);
+        // An empty window (no zxid in it): ranks no state has, so an indeterminate write never takes effect.
+        const empty = emptyWindow(window);
+        const minRank = window === undefined ? 0 : empty ? ranked.length + 1 : countBelow(zxids, window.lo + 1);
+        const maxRank = window === undefined ? ranked.length : empty ? -1 : countBelow(zxids, window.hi);
         return {
           client: o.client,
           input: { op: o.op, rank, minRank, maxRank, session: o.session },
@@ -410,7 +425,12 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       searchedOps += ops.length;
       // One KV register with indeterminate writes only: decided without search (kv-register.ts). The
       // window's lower end already puts a write after every ranked write that completed before its call.
-      if (group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === (group[0]!.op as { path: string }).path)) {
+      // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
+      const lowerOnly = group.every((o) => {
+        const w = windows.get(o);
+        return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
+      });
+      if (lowerOnly && group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === (group[0]!.op as { path: string }).path)) {
         const free: FreeWrite[] = [];
         ops.forEach((x, k) => {
           if (x.input.rank < 0) free.push({ write: group[k]!, minRank: x.input.minRank });

@@ -61,3 +61,24 @@ describe('class 3: a sync reply header bounds later writes', () => {
     expect(Object.values(checkClientHistory(hist([sync, create(4)])).verdicts).every((v) => v === 'ok')).toBe(true);
   });
 });
+
+describe('dense zxids: a write without a zxid needs a free zxid between its session and real-time bounds', () => {
+  const kv = (o: ZkOp, invokeUs: number, completeUs: number | null, result: ZkResult | null, zxid: number | null, readZxid?: number): ZkHistoryOp =>
+    op(o, invokeUs, completeUs, result, zxid, { session: null, ...(readZxid === undefined ? {} : { readZxid }) });
+  const anyViolated = (h: ZkHistory): boolean => Object.values(checkClientHistory(h).verdicts).includes('violated');
+  test('a kvCas between two reads of its session at header zxid 1 has no zxid left; with the later read at 2 it passes', () => {
+    const cas = kv({ type: 'kvCas', path: '/k1', data: 'v1', version: -1 }, 30, 40, { rc: 'ok', version: 0 }, null);
+    const first = kv({ type: 'kvGet', path: '/k1' }, 10, 20, { rc: 'ok', exists: false }, null, 1);
+    const second = (h: number): ZkHistoryOp => kv({ type: 'kvGet', path: '/k0' }, 50, 60, { rc: 'ok', exists: false }, null, h);
+    const one = kv({ type: 'kvSet', path: '/k9', data: 'v0' }, 0, 5, { rc: 'ok', version: 0 }, 1);
+    expect(anyViolated(hist([one, first, cas, second(1)]))).toBe(true);
+    expect(anyViolated(hist([one, first, cas, second(2)]))).toBe(false);
+  });
+  test('a failed kvCas (an error txn) after a write at zxid 1 and before its session reads at header 1 is flagged', () => {
+    const set = kv({ type: 'kvSet', path: '/k1', data: 'v1' }, 10, 20, { rc: 'ok', version: 0 }, 1);
+    const cas = kv({ type: 'kvCas', path: '/k1', data: 'v2', version: 2 }, 30, 40, { rc: 'badVersion' }, null);
+    const get = (h: number): ZkHistoryOp => kv({ type: 'kvGet', path: '/k1' }, 50, 60, { rc: 'ok', exists: true, data: 'v1', version: 0, mzxid: 1 }, null, h);
+    expect(anyViolated(hist([set, cas, get(1)]))).toBe(true);
+    expect(anyViolated(hist([set, cas, get(2)]))).toBe(false);
+  });
+});

@@ -56,7 +56,8 @@ function generate(steps: readonly { op: ZkOp; seen: Seen; timing: { before: numb
       kind: 'op',
       id: i,
       client: i,
-      session: 1,
+      // One session per client: the ops overlap in any order, which one session's FIFO order would forbid.
+      session: 1 + i,
       server: 1,
       op,
       invokeUs: point - timing.before,

@@ -208,6 +208,28 @@ describe('reference checker: impossible histories of issue 18 are rejected', () 
   });
 });
 
+describe('reference checker: reply-header zxids of one session never decrease', () => {
+  // Txns at 1:1 and 1:5 only: the cuts at 1:3 and 1:4 are the same prefix, so only the values tell.
+  const ops = (first: number, second: number): OpSpec[] => [
+    { client: 2, op: { type: 'kvSet', path: '/k', data: 'a' }, at: [0, 10], result: { rc: 'ok', version: 0 }, zxid: Z(1) },
+    { client: 2, op: { type: 'kvSet', path: '/k', data: 'b' }, at: [100, 110], result: { rc: 'ok', version: 1 }, zxid: Z(5) },
+    { op: { type: 'kvGet', path: '/k' }, at: [20, 30], result: { rc: 'ok', exists: true, data: 'a', version: 0 }, readZxid: Z(first) },
+    { op: { type: 'kvGet', path: '/k' }, at: [40, 50], result: { rc: 'ok', exists: true, data: 'a', version: 0 }, readZxid: Z(second) },
+  ];
+
+  it('1:4 then 1:3 in one session is impossible even though no txn has either zxid', () => {
+    expectViolated(history(ops(4, 3)), 'sequential-reads', 'session-order');
+    expect(referenceCheck(history(ops(4, 3))).verdicts['fifo-client-order']).toBe('violated');
+  });
+
+  it('1:3 then 1:4, an equal pair, and a decrease across two sessions are possible', () => {
+    expectPossible(history(ops(3, 4)));
+    expectPossible(history(ops(4, 4)));
+    const twoSessions = ops(4, 3).map((o, i) => (i === 3 ? { ...o, session: 201 } : o));
+    expectPossible(history(twoSessions));
+  });
+});
+
 describe('reference checker: possible histories are accepted', () => {
   it('getChildren / returns [zookeeper]; /zookeeper holds config and quota', () => {
     expectPossible(
@@ -319,6 +341,30 @@ describe('reference checker: watches, connections and ACLs', () => {
       .filter((o) => o.op.type !== 'setData')
       .map((o) => (o.op.type === 'getData' && o.op.watch !== true ? { ...o, result: { rc: 'ok' as const, data: 'x', version: 0 } } : o));
     expectViolated(history(noChange, events), 'watch-order', 'watch-unexplained');
+  });
+
+  it("an event's zxid: the triggering txn's on its connection; after a reconnect, at or above the change; -1 unknown", () => {
+    const ops = base(false).map((o, i) => (i === 0 ? { ...o, zxid: Z(1) } : i === 2 ? { ...o, zxid: Z(2) } : o));
+    const reconnect = [session('CONNECTED', 1), session('DISCONNECTED', 35), session('CONNECTED', 55)];
+    // Fired by setWatches on the new connection: stamped with that server's zxid then, which holds the change.
+    for (const z of [-1, Z(2), Z(3)]) expectPossible(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', z, 75)]));
+    expectViolated(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', Z(1), 75)]), 'watch-order', 'watch-unexplained');
+    // Fired on the connection that set it, as the txn was applied: exactly the txn's zxid.
+    const oneConn = ops.filter((o) => o.op.type !== 'getData' || o.op.watch === true);
+    for (const z of [-1, Z(2)]) expectPossible(history(oneConn, [watchEvent(101, 'NodeDataChanged', '/a', z, 55)]));
+    expectViolated(history(oneConn, [watchEvent(101, 'NodeDataChanged', '/a', Z(3), 55)]), 'watch-order', 'watch-unexplained');
+  });
+
+  it("after a reconnect, an event's zxid is below the session's own writes there unless that write fired it", () => {
+    const ops: OpSpec[] = [
+      { client: 2, op: { type: 'create', path: '/a', data: 'x', mode: 'persistent' }, at: [0, 10], result: { rc: 'ok', path: '/a' }, zxid: Z(1) },
+      { op: { type: 'getData', path: '/a', watch: true }, at: [20, 30], result: { rc: 'ok', data: 'x', version: 0 }, readZxid: Z(1) },
+      { op: { type: 'setData', path: '/a', data: 'y', version: -1 }, at: [60, 80], result: { rc: 'ok', version: 1 }, zxid: Z(2) },
+    ];
+    const reconnect = [session('CONNECTED', 1), session('DISCONNECTED', 35), session('CONNECTED', 55)];
+    for (const z of [-1, Z(2)]) expectPossible(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', z, 70)]));
+    // setWatches ran before the write (nothing to report then), and the re-registered watch fired at 1:2.
+    expectViolated(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', Z(3), 70)]), 'watch-order', 'watch-unexplained');
   });
 
   it("a session's own write fires its watch before the write's reply", () => {

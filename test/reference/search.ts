@@ -27,11 +27,14 @@ type Watch = {
   /** held: set, not triggered; pending: triggered by `txn`, its event not yet arrived; loose: see DEFINITIONS.md. */
   readonly status: 'held' | 'pending' | 'loose';
   readonly type: WatchEventType | null;
+  /** Pending: the txn that triggered it; loose: the first txn since registration that changed the path (null while none). */
   readonly txn: TxnItem | null;
   /** Pending on a path whose ACL may deny READ: the event may never come. */
   readonly optional: boolean;
   /** Loose: some txn since registration changed the path. */
   readonly changed: boolean;
+  /** Every txn since registration that triggered this watch's kind on its path, in order (the event-zxid rule). */
+  readonly changes: readonly TxnItem[];
 };
 
 const ZXID_EPOCH = 2 ** 32;
@@ -58,6 +61,8 @@ export class Search {
   private readonly treeKeys: string[] = [treeKey(this.trees[0]!)];
   private readonly markers: { readonly len: number; readonly zxid: number }[] = [];
   private readonly pins = new Map<number, number>();
+  /** Upper bounds on unknown zxids (txn id → largest zxid it may have): a re-registered watch's event zxid. */
+  private readonly bounds = new Map<number, number>();
   private readonly endLen = new Map<number, number>();
   private watches = new Map<number, readonly Watch[]>();
   private openReply: ReplyItem | null = null;
@@ -74,6 +79,8 @@ export class Search {
   private readonly srBefore = new Map<number, ReplyItem[]>();
   private readonly woBefore = new Map<number, EventItem[]>();
   private readonly freeTxns: TxnItem[];
+  /** Per session and connection (`skey:conn`): the least recorded zxid of its ok writes, and of its reply-header zxids. */
+  private readonly connAfter = new Map<string, { write: number; header: number }>();
   private readonly mandatory: TxnItem[];
 
   private readonly p: Prepared;
@@ -108,6 +115,13 @@ export class Search {
         p.events.filter((e) => e.ev.atUs < t.invokeUs),
       );
     }
+    for (const r of p.replies) {
+      const k = `${r.skey}:${r.conn}`;
+      const a = this.connAfter.get(k) ?? { write: Infinity, header: Infinity };
+      const w = r.txn?.zxid ?? null;
+      const h = r.hop.readZxid ?? null;
+      this.connAfter.set(k, { write: w !== null ? Math.min(a.write, w) : a.write, header: h !== null ? Math.min(a.header, h) : a.header });
+    }
     this.freeTxns = p.txns.filter((t) => t.reply === null);
     this.mandatory = p.txns.filter((t) => t.mandatory);
     // With no read rule on (linearizable-writes alone), a read without readZxid constrains nothing.
@@ -119,6 +133,8 @@ export class Search {
       const why = this.on('fifo-complete-order') ? this.fifoCompleteOrder() : null;
       if (why !== null) return { verdict: 'violated', rule: 'fifo-complete-order' };
     }
+    if ((this.rules.sr || this.rules.fifo) && this.on('session-order') && this.headerZxidsDecrease() !== null)
+      return { verdict: 'violated', rule: 'session-order' };
     try {
       if (this.dfs()) return { verdict: 'ok' };
     } catch (e) {
@@ -135,6 +151,27 @@ export class Search {
         const a = v.replies[i - 1]!;
         const b = v.replies[i]!;
         if (arrivesBefore(b.arrivalUs, b.arrivalSeq, false, a.arrivalUs, a.arrivalSeq, false)) return `#${b.hop.id} before #${a.hop.id}`;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * session-order on the values (DEFINITIONS.md §4): a session's ok replies carry reply-header zxids
+   * that never decrease in issue order, even where no txn has the larger value (the read points alone
+   * would allow 1:4 then 1:3 when no txn lies between). FinalRequestProcessor.processRequest stamps
+   * every reply with DataTree.lastProcessedZxid, which only grows; CommitProcessor runs one session's
+   * requests in order; ClientCnxn keeps the last header zxid as lastZxid, and
+   * ZooKeeperServer.processConnectRequest refuses a reconnect to a server behind it.
+   */
+  private headerZxidsDecrease(): string | null {
+    for (const v of this.p.sessions.values()) {
+      let seen: ReplyItem | null = null;
+      for (const r of v.replies) {
+        const z = r.hop.readZxid;
+        if (z === undefined || z === null) continue;
+        if (seen !== null && z < seen.hop.readZxid!) return `#${r.hop.id} readZxid ${z} after #${seen.hop.id} readZxid ${seen.hop.readZxid}`;
+        seen = r;
       }
     }
     return null;
@@ -182,7 +219,9 @@ export class Search {
     const named = new Set<number>();
     for (const [s, list] of this.watches) {
       if (list.length === 0) continue;
-      w.push(`${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0}`).join(';')}`);
+      w.push(
+        `${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0},${x.changes.map((c) => c.id).join('.')}`).join(';')}`,
+      );
       for (const x of list) if (x.txn !== null) named.add(x.txn.id);
     }
     const tree = this.trees[this.trees.length - 1]!;
@@ -198,7 +237,8 @@ export class Search {
       zx.push(z !== undefined ? (named.has(t.id) && t.zxid === null ? `${z}#${t.id}` : `${z}`) : named.has(t.id) ? `u${t.id}` : 'u');
     }
     const lastRead = this.lastRead !== null && this.lastRead.len === this.order.length ? this.lastRead.id : '';
-    return [this.placedMask, this.treeKeys[this.treeKeys.length - 1]!, zx.join(','), w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
+    const bounds = [...this.bounds].map(([id, z]) => `${id}<=${z}`).join(',');
+    return [this.placedMask, this.treeKeys[this.treeKeys.length - 1]!, zx.join(','), bounds, w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
   }
 
   private dfs(): boolean {
@@ -265,6 +305,9 @@ export class Search {
         if (z <= cur) return false;
         cur = z;
       }
+      // The greedy assignment is the smallest at every position, so an upper bound holds iff it holds here.
+      const bound = this.bounds.get(t.id);
+      if (bound !== undefined && cur > bound) return false;
       last = cur;
     }
   }
@@ -281,6 +324,21 @@ export class Search {
       return null;
     }
     return () => this.pins.delete(txn.id);
+  }
+
+  /** States that placed txn `txn` has a zxid of at most `zxid`; returns an undo, or null if impossible. */
+  private bound(txn: TxnItem, zxid: number): (() => void) | null {
+    const known = txn.zxid ?? this.pins.get(txn.id);
+    if (known !== undefined) return known <= zxid ? () => {} : null;
+    const had = this.bounds.get(txn.id);
+    if (had !== undefined && had <= zxid) return () => {};
+    this.bounds.set(txn.id, zxid);
+    const undo = () => (had === undefined ? this.bounds.delete(txn.id) : this.bounds.set(txn.id, had));
+    if (!this.zxidFeasible()) {
+      undo();
+      return null;
+    }
+    return () => void undo();
   }
 
   private txnById(id: number): TxnItem | null {
@@ -339,15 +397,11 @@ export class Search {
       const out = list.map((w) => {
         const hit = triggers.find((g) => g.path === w.path && g.kind === w.kind);
         if (hit === undefined) return w;
-        if (w.status === 'held') {
-          changed = true;
-          return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path) };
-        }
-        if (w.status === 'loose' && !w.changed) {
-          changed = true;
-          return { ...w, changed: true };
-        }
-        return w;
+        changed = true;
+        const changes = [...w.changes, t];
+        if (w.status === 'held') return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path), changes };
+        if (w.status === 'loose' && !w.changed) return { ...w, changed: true, txn: t, changes };
+        return { ...w, changes };
       });
       // A delete fires one NodeDeleted per session on its path, for the data and the child watch together.
       const merged = out.filter(
@@ -384,7 +438,8 @@ export class Search {
     const out: Watch[] = [];
     for (const w of list) {
       if (w.status === 'pending' && w.optional && w.conn === r.conn) continue;
-      if (w.status !== 'loose' && w.conn < r.conn) out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: null });
+      if (w.status !== 'loose' && w.conn < r.conn)
+        out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: w.status === 'pending' ? w.txn : null });
       else out.push(w);
     }
     if (register !== null && !out.some((w) => w.status === 'held' && w.path === register.path && w.kind === register.kind)) out.push(register);
@@ -491,6 +546,7 @@ export class Search {
       txn: null,
       optional: false,
       changed: false,
+      changes: [],
     };
   }
 
@@ -507,29 +563,21 @@ export class Search {
     for (let i = 0; i < list.length; i++) {
       const w = list[i]!;
       if (w.path !== ev.path) continue;
-      let undo: (() => void) | null = () => {};
+      // The event's zxid (DEFINITIONS.md §1), when > 0: each way the event may have been fired, as an
+      // undo-returning constraint (null: that way is impossible).
+      let ways: readonly (() => (() => void) | null)[] = [() => () => {}];
       if (w.status === 'pending' && w.conn === e.conn) {
         if (w.type !== ev.type) continue;
         if (w.txn!.invokeUs > ev.atUs) continue;
-        if (ev.zxid > 0) undo = this.pin(w.txn, ev.zxid);
+        if (ev.zxid > 0) ways = [() => this.pin(w.txn, ev.zxid)]; // fired as its txn was applied
       } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn)) || !compatible(w.kind, ev.type)) continue;
-      if (undo === null) continue;
-      any = true;
-      const saved = this.watches;
-      const next = new Map(this.watches);
-      next.set(
-        e.skey,
-        list.filter((_, j) => j !== i),
-      );
-      this.watches = next;
-      this.mark(e.id);
-      this.observed++;
-      const found = this.dfs();
-      this.observed--;
-      this.unmark(e.id);
-      this.watches = saved;
-      undo();
-      if (found) return true;
+      else if (ev.zxid > 0) ways = this.reRegisteredWays(w, e);
+      for (const way of ways) {
+        const undo = way();
+        if (undo === null) continue;
+        any = true;
+        if (this.placeEvent(e, list, i, undo)) return true;
+      }
     }
     if (any) return false;
     if (this.on('watch-unexplained')) return this.note('watch-unexplained');
@@ -538,6 +586,42 @@ export class Search {
     const found = this.dfs();
     this.observed--;
     this.unmark(e.id);
+    return found;
+  }
+
+  /**
+   * The ways an event with a known zxid may come from a watch set on an older connection (DEFINITIONS.md
+   * §1): fired at once by the setWatches of the event's connection, stamped with that server's zxid
+   * then (at or above the first change since registration; below every write the session sent on that
+   * connection and at or below its reply-header zxids there, since setWatches goes first and
+   * CommitProcessor keeps the session's order); or fired later by the re-registered watch as a txn was
+   * applied, stamped with that txn's zxid.
+   */
+  private reRegisteredWays(w: Watch, e: EventItem): (() => (() => void) | null)[] {
+    const z = e.ev.zxid;
+    const ways: (() => (() => void) | null)[] = [];
+    const after = this.connAfter.get(`${e.skey}:${e.conn}`);
+    if (after === undefined || (z < after.write && z <= after.header)) ways.push(() => this.bound(w.txn!, z));
+    for (const t of w.changes) ways.push(() => this.pin(t, z));
+    return ways;
+  }
+
+  /** Places event `e` as fired by watch `i` of its session's `list`; `undo` drops its zxid constraint. */
+  private placeEvent(e: EventItem, list: readonly Watch[], i: number, undo: () => void): boolean {
+    const saved = this.watches;
+    const next = new Map(this.watches);
+    next.set(
+      e.skey,
+      list.filter((_, j) => j !== i),
+    );
+    this.watches = next;
+    this.mark(e.id);
+    this.observed++;
+    const found = this.dfs();
+    this.observed--;
+    this.unmark(e.id);
+    this.watches = saved;
+    undo();
     return found;
   }
 }
