@@ -97,6 +97,21 @@ export function emptyWindow(w: ZxidWindow | undefined): boolean {
   return w !== undefined && w.hi - w.lo <= 1;
 }
 
+/**
+ * Zxids are integers, one per txn: a write whose window holds none did not take effect. The first one that
+ * got a server's reply (an error rc too: an error txn has its own zxid) and so did, or null.
+ */
+export function repliedWithoutZxidLeft(
+  floating: readonly ZkHistoryOp[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+): { o: ZkHistoryOp; w: ZxidWindow } | null {
+  for (const o of floating) {
+    const w = windows.get(o);
+    if (w !== undefined && emptyWindow(w) && !isUncertain(o)) return { o, w };
+  }
+  return null;
+}
+
 /** The zxid a reply shows the session: its write's own zxid, else its header zxid. */
 function replyState(o: ZkHistoryOp): number | null {
   if (o.outcome !== 'ok' || o.result === null || isUncertain(o)) return null;

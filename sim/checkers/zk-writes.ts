@@ -29,10 +29,20 @@ import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
 import { ZxidMap } from './zxid-map.js';
 import { countAtMost } from './sort.js';
-import { KIND, isUncertain, ownPathOnly, WriteTable, type PathIds } from './write-table.js';
+import { KIND, isUncertain, ownPathOnly, WriteTable } from './write-table.js';
+import { PathUnion } from './path-union.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
-import { applyOp, isSequential, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
-import { ReplyBounds, SESSION_END_FLOOR, countBelow, emptyWindow, kvRegisterExplained, searchReturnUs, zxidWindows } from './write-windows.js';
+import { applyOp, isSequential, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
+import {
+  ReplyBounds,
+  SESSION_END_FLOOR,
+  countBelow,
+  emptyWindow,
+  kvRegisterExplained,
+  repliedWithoutZxidLeft,
+  searchReturnUs,
+  zxidWindows,
+} from './write-windows.js';
 
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
 export { isUncertain } from './write-table.js';
@@ -99,38 +109,8 @@ export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolea
       return; // its ephemeral nodes are joined by the caller
     default:
       into.push(op.path);
-  }
-}
-
-/** Union-find over path ids (a WriteTable's, extended with the paths met here). */
-class PathUnion {
-  private readonly paths: PathIds;
-  private readonly parent: number[] = [];
-  constructor(paths: PathIds) {
-    this.paths = paths;
-  }
-  id(path: string): number {
-    return this.known(this.paths.id(path));
-  }
-  /** An id the path ids gave out already. */
-  known(id: number): number {
-    while (this.parent.length <= id) this.parent.push(this.parent.length);
-    return id;
-  }
-  find(id: number): number {
-    let root = id;
-    while (this.parent[root] !== root) root = this.parent[root]!;
-    while (this.parent[id] !== root) {
-      const next = this.parent[id]!;
-      this.parent[id] = root;
-      id = next;
-    }
-    return root;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      // A name a sequential create without a reply may have made joins its parent, as that create does.
+      if (maySequentialName(op.path) && (parentOf(op.path) !== '/' || joinRoot)) into.push(parentOf(op.path));
   }
 }
 
@@ -311,9 +291,11 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const scratch: string[] = [];
     const firstPathId = new Int32Array(writes.length);
     let ephemeralPaths: Map<number, string[]> | null = null; // made at the first closeSession
+    // With a sequential create about, a write on a name it may have made also joins that name's parent.
+    const sequentialNames = writes.some((o) => o.op.type === 'multi' || (o.op.type === 'create' && isSequential(o.op)));
     for (let i = 0; i < writes.length; i++) {
       // Most writes touch their own path only, whose id the table holds: no record is read.
-      if (ownPathOnly(times.kind[i]!)) {
+      if (ownPathOnly(times.kind[i]!) && !(sequentialNames && maySequentialName((writes[i]!.op as { path?: string }).path ?? ''))) {
         firstPathId[i] = union.known(times.pathId[i]!);
         continue;
       }
@@ -381,17 +363,20 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
     const windows = zxidWindows(writes, times, ordered, floating, new ReplyBounds(all));
-    // Zxids are integers, one per txn: a write whose window holds none did not take effect. One that got
-    // a server's reply (an error rc too: an error txn has its own zxid) did, so the history is impossible.
-    for (const i of floating) {
-      const o = writes[i]!;
-      const w = windows.get(o);
-      if (!emptyWindow(w) || isUncertain(o)) continue;
-      const pins = [w!.loOp, o, w!.hiOp].filter((x): x is ZkHistoryOp => x !== null);
+    const noZxidLeft = repliedWithoutZxidLeft(
+      floating.map((i) => writes[i]!),
+      windows,
+    );
+    if (noZxidLeft !== null) {
+      const { o, w } = noZxidLeft;
+      const why = `#${o.id} got a reply, so its txn has a zxid above ${describeZxid(w.lo)} and below ${describeZxid(w.hi)}: there is none`;
       return done(
         'violated',
         0,
-        witnessOf(`#${o.id} got a reply, so its txn has a zxid above ${describeZxid(w!.lo)} and below ${describeZxid(w!.hi)}: there is none`, pins),
+        witnessOf(
+          why,
+          [w.loOp, o, w.hiOp].filter((x): x is ZkHistoryOp => x !== null),
+        ),
       );
     }
     for (const [root, groupIndices] of groups) {

@@ -222,3 +222,8 @@ export function mismatch(reported: ZkResult, expected: Outcome): string | null {
   }
   return null;
 }
+
+/** Whether a path may be a name a sequential create made (ZooKeeper appends a 10-digit counter). */
+export function maySequentialName(path: string): boolean {
+  return /\d{10}$/.test(path);
+}

@@ -2,7 +2,7 @@
 // what no ZooKeeper execution produces (a reply to a session after its own close, an error reply at or after
 // the session's end, a sync whose header zxid covers a later write) and still pass the possible neighbours.
 import { describe, expect, test } from 'vitest';
-import { checkClientHistory, checkSequentialReads, checkSessionEphemerals } from '../../sim/checkers/client.js';
+import { checkClientHistory, checkLinearizableWrites, checkSequentialReads, checkSessionEphemerals } from '../../sim/checkers/client.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
 
 let nextId = 0;
@@ -80,5 +80,15 @@ describe('dense zxids: a write without a zxid needs a free zxid between its sess
     const get = (h: number): ZkHistoryOp => kv({ type: 'kvGet', path: '/k1' }, 50, 60, { rc: 'ok', exists: true, data: 'v1', version: 0, mzxid: 1 }, null, h);
     expect(anyViolated(hist([set, cas, get(1)]))).toBe(true);
     expect(anyViolated(hist([set, cas, get(2)]))).toBe(false);
+  });
+});
+
+describe('false alarm: a write on a name a sequential create without a reply may have made', () => {
+  test('setData /a/s-0000000000 after an indeterminate sequential create under /a passes; with no such create it is flagged', () => {
+    const parent = op({ type: 'create', path: '/a', data: 'v', mode: 'persistent' }, 10, 20, { rc: 'ok', path: '/a' }, null);
+    const seq = op({ type: 'create', path: '/a/s-', data: 'v', mode: 'persistentSequential' }, 30, null, null, null);
+    const setData = op({ type: 'setData', path: '/a/s-0000000000', data: 'w', version: 0 }, 50, 60, { rc: 'ok', version: 1 }, 4);
+    expect(checkLinearizableWrites(hist([parent, seq, setData])).verdict).toBe('ok');
+    expect(checkLinearizableWrites(hist([parent, setData])).verdict).toBe('violated');
   });
 });
