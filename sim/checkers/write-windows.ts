@@ -266,3 +266,57 @@ export function kvRegisterExplained(
   }
   return true;
 }
+
+/** The first write that got a reply and has no zxid it can take (repliedWithoutZxidLeft, zxidCapacityExceeded), as a witness. */
+export function zxidGapViolation(
+  floating: readonly ZkHistoryOp[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  knownZxids: readonly number[],
+  describe: (zxid: number) => string,
+): { reason: string; ops: ZkHistoryOp[] } | null {
+  const none = repliedWithoutZxidLeft(floating, windows);
+  if (none !== null) {
+    const { o, w } = none;
+    const reason = `#${o.id} got a reply, so its txn has a zxid above ${describe(w.lo)} and below ${describe(w.hi)}: there is none`;
+    return { reason, ops: [w.loOp, o, w.hiOp].filter((x): x is ZkHistoryOp => x !== null) };
+  }
+  const full = zxidCapacityExceeded(floating, windows, knownZxids);
+  if (full === null) return null;
+  const reason = `${full.ops.length} writes that got a reply need zxids above ${describe(full.lo)} and below ${describe(full.hi)}, and not that many are free there`;
+  return { reason, ops: full.ops };
+}
+
+/** Above this many bounded replied writes without a zxid, zxidCapacityExceeded does not look (it is O(k^2 log k)). */
+const CAPACITY_CHECK_MAX = 300;
+
+/**
+ * Per-gap capacity: the writes that got a reply took effect, each at its own integer zxid inside its window,
+ * none at a zxid a recorded write already holds (`knownZxids`, ascending). For any a < b, the replied writes
+ * whose windows lie inside (a, b) need that many free zxids there: at most b - a - 1 minus the known zxids
+ * strictly between (Hall's condition, necessary for an assignment of distinct zxids; an interval over
+ * capacity can be shrunk to one whose ends are a window's lo and a window's hi, which are the ones tried).
+ * Returns the writes of a gap over capacity, or null; with more than CAPACITY_CHECK_MAX bounded writes it
+ * does not look (null: the search decides as before).
+ */
+export function zxidCapacityExceeded(
+  floating: readonly ZkHistoryOp[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  knownZxids: readonly number[],
+): { lo: number; hi: number; ops: ZkHistoryOp[] } | null {
+  const bounded = floating.filter((o) => !isUncertain(o) && (windows.get(o)?.hi ?? Number.POSITIVE_INFINITY) !== Number.POSITIVE_INFINITY);
+  if (bounded.length < 2 || bounded.length > CAPACITY_CHECK_MAX) return null;
+  const byHi = [...bounded].sort((x, y) => windows.get(x)!.hi - windows.get(y)!.hi);
+  const los = [...new Set(bounded.map((o) => windows.get(o)!.lo))];
+  for (const a of los) {
+    const inside: ZkHistoryOp[] = [];
+    for (const o of byHi) {
+      const w = windows.get(o)!;
+      if (w.lo < a) continue;
+      inside.push(o);
+      const b = w.hi;
+      const known = countBelow(knownZxids, b) - countBelow(knownZxids, a + 1);
+      if (inside.length + known > b - a - 1) return { lo: a, hi: b, ops: [...inside] };
+    }
+  }
+  return null;
+}

@@ -39,7 +39,7 @@ import {
   countBelow,
   emptyWindow,
   kvRegisterExplained,
-  repliedWithoutZxidLeft,
+  zxidGapViolation,
   searchReturnUs,
   zxidWindows,
 } from './write-windows.js';
@@ -363,22 +363,13 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
     const windows = zxidWindows(writes, times, ordered, floating, new ReplyBounds(all));
-    const noZxidLeft = repliedWithoutZxidLeft(
+    const gap = zxidGapViolation(
       floating.map((i) => writes[i]!),
       windows,
+      ordered.map((i) => zx[i]!),
+      describeZxid,
     );
-    if (noZxidLeft !== null) {
-      const { o, w } = noZxidLeft;
-      const why = `#${o.id} got a reply, so its txn has a zxid above ${describeZxid(w.lo)} and below ${describeZxid(w.hi)}: there is none`;
-      return done(
-        'violated',
-        0,
-        witnessOf(
-          why,
-          [w.loOp, o, w.hiOp].filter((x): x is ZkHistoryOp => x !== null),
-        ),
-      );
-    }
+    if (gap !== null) return done('violated', 0, witnessOf(gap.reason, gap.ops));
     for (const [root, groupIndices] of groups) {
       const rankedIndices = rankedOf.get(root) ?? [];
       if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows)) {

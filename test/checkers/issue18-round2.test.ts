@@ -81,6 +81,13 @@ describe('dense zxids: a write without a zxid needs a free zxid between its sess
     expect(anyViolated(hist([set, cas, get(1)]))).toBe(true);
     expect(anyViolated(hist([set, cas, get(2)]))).toBe(false);
   });
+  test('two replied kvCas between a write at zxid 1 and a read at header 2 need two zxids where one is free (per-gap capacity)', () => {
+    const set = kv({ type: 'kvSet', path: '/k1', data: 'v1' }, 10, 20, { rc: 'ok', version: 0 }, 1);
+    const cas = (at: number): ZkHistoryOp => kv({ type: 'kvCas', path: '/k1', data: 'v2', version: 2 }, at, at + 5, { rc: 'badVersion' }, null);
+    const get = (h: number): ZkHistoryOp => kv({ type: 'kvGet', path: '/k1' }, 50, 60, { rc: 'ok', exists: true, data: 'v1', version: 0, mzxid: 1 }, null, h);
+    expect(anyViolated(hist([set, cas(30), cas(40), get(2)]))).toBe(true);
+    expect(anyViolated(hist([set, cas(30), cas(40), get(3)]))).toBe(false);
+  });
 });
 
 describe('false alarm: a write on a name a sequential create without a reply may have made', () => {
