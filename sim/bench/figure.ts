@@ -7,8 +7,9 @@ import { benchLinearizability } from './linearizability.js';
 import { benchReportRender } from './report.js';
 import { broadcastEventsPerSec, simToWallRatio } from './zab.js';
 import { fuzzSeedsPerCoreHour } from './fuzz.js';
+import { benchZkHistory } from './zk-history.js';
 
-export const FIGURE_GROUPS = ['kernel', 'broadcast', 'default-run', 'fuzz', 'linearizability', 'report'] as const;
+export const FIGURE_GROUPS = ['kernel', 'broadcast', 'default-run', 'fuzz', 'linearizability', 'zk-history', 'report'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
 export async function measure(group: FigureGroup, log: (text: string) => void): Promise<Record<string, unknown>> {
@@ -30,6 +31,8 @@ export async function measure(group: FigureGroup, log: (text: string) => void): 
       return { fuzzSeedsPerCoreHour: fuzzSeedsPerCoreHour() };
     case 'linearizability':
       return { ...benchLinearizability() };
+    case 'zk-history':
+      return { ...benchZkHistory() };
     case 'report':
       return { report50kRenderMs: (await benchReportRender(log)).report50kRenderMs };
   }

@@ -18,6 +18,7 @@ const TITLES: Record<(typeof FIGURE_GROUPS)[number], string> = {
   'default-run': 'default run',
   fuzz: 'fuzz (standard profile)',
   linearizability: 'linearizability',
+  'zk-history': 'zk checkers on a recorded service history',
   report: 'html report in headless Chromium',
 };
 

@@ -15,8 +15,10 @@
 // * sequential-reads: lastZxidSeen (every client's replies are in arrival order in the file, and no
 //   state zxid falls below the largest before it); checkReadMzxids (m <= h, no ok write to the path
 //   in (m, h], the write of m wrote the data read); checkReadValues (replaying the writes with a zxid,
-//   each read of a path no write without a zxid touched sees the node it read, and the mzxid of its
-//   last writer). No syncs, so no sync-then-read notes.
+//   each read sees the node it read, and the mzxid of its last writer); checkReadRealTime (no write
+//   invoked after a read returned has a zxid at or below its header zxid). A read of a path a write
+//   without a zxid touched, or one without a header zxid, is placed by search (read-points.ts): the
+//   fast path declines. No syncs, so no sync-then-read notes.
 // * linearizable-writes (checkZkWrites): zxids distinct, zxid order agrees with real time; every
 //   write without a zxid is indeterminate with no reply (so no partitions merge); the paths without
 //   one replay in zxid order with the reported results; the paths with one pass kvRegisterExplained.
@@ -77,6 +79,7 @@ export function checkKvColumns(h: KvColumns): ClientCheckResult[] | null {
   const replay = replayWrites(h, ordered, collected);
   if (replay === null) return null;
   if (!readsPass(h, collected.reads, collected.floatingPath, replay)) return null;
+  if (!readsBeforeLaterWrites(h, collected.reads, ordered)) return null;
   return [
     { name: 'linearizable-writes', verdict: 'ok' },
     { name: 'sequential-reads', verdict: 'ok' },
@@ -117,8 +120,9 @@ function firstPass(h: KvColumns): Collected | null {
     if (write && o !== OUTCOME_FAIL) {
       if (z === z) withZxid.push(i);
       else {
-        // searchReturnUs is finite: writes ordered by real time would join partitions.
-        if (!uncertain(h, i) && completeUs[i] === completeUs[i]) return null;
+        // Only indeterminate writes are optional (kvRegisterExplained); one whose client got a result
+        // is left to checkClientHistory's exact search, which checks that result.
+        if (!uncertain(h, i)) return null;
         floating.push(i);
         floatingPath[pathId[i]!] = 1;
       }
@@ -128,7 +132,10 @@ function firstPass(h: KvColumns): Collected | null {
     s.lastInvokeUs = invokeUs[i]!;
     const done = completeUs[i]!;
     if (o !== OUTCOME_OK) continue;
-    if (!write && readZxid[i] === readZxid[i] && (resultKind[i] === RESULT_READ || resultKind[i] === RESULT_ABSENT)) reads.push(i);
+    if (!write && (resultKind[i] === RESULT_READ || resultKind[i] === RESULT_ABSENT)) {
+      if (readZxid[i] !== readZxid[i]) return null; // no header zxid: searched (read-points.ts)
+      reads.push(i);
+    }
     if (done !== done) continue;
     const seq = completeSeq[i]!;
     if (seq !== seq) return null; // every reply the recorder makes has one; be safe
@@ -379,11 +386,13 @@ function readsPass(h: KvColumns, reads: readonly number[], floatingPath: Uint8Ar
       const k = countAtMost(zxids, m) - 1;
       if (k >= 0 && zxids[k] === m) {
         const w = r.ordered[k]!;
-        if (outcome[w] === OUTCOME_OK && data[w] !== resultData[i]) return false;
+        // mzxidWriter (read-rules.ts): that write must have set this register (ok, same path) to the data read.
+        if (outcome[w] === OUTCOME_OK && (resultKind[w] !== RESULT_WRITTEN || pathId[w] !== p || data[w] !== resultData[i])) return false;
       }
     }
-    // checkReadValues, for paths no write without a zxid touched: the register at the header zxid.
-    if (floatingPath[p] === 1) continue;
+    // A read of a path a write without a zxid touched is placed by search (read-points.ts): declined.
+    if (floatingPath[p] === 1) return false;
+    // checkReadValues: the register at the header zxid.
     const places = placesOf[p];
     const j = places === undefined ? -1 : lastAtMost(places, zxids, hz);
     const k = j < 0 ? -1 : places![j]!;
@@ -393,6 +402,22 @@ function readsPass(h: KvColumns, reads: readonly number[], floatingPath: Uint8Ar
     if (resultData[i] !== data[r.valueOf[k]!] || resultVersion[i] !== nodeVersion) return false;
     const last = r.writer[k]!;
     if (last === last && mzxid[i] !== last) return false;
+  }
+  return true;
+}
+
+/** checkReadRealTime: no write invoked after a read returned has a zxid at or below the read's header zxid. */
+function readsBeforeLaterWrites(h: KvColumns, reads: readonly number[], ordered: readonly number[]): boolean {
+  const { invokeUs, completeUs, zxid, readZxid } = h;
+  const byInvoke = [...ordered];
+  sortByKey(byInvoke, invokeUs, h.length);
+  const calls = byInvoke.map((i) => invokeUs[i]!);
+  const suffixMin = new Float64Array(byInvoke.length + 1).fill(Number.POSITIVE_INFINITY);
+  for (let k = byInvoke.length - 1; k >= 0; k--) suffixMin[k] = Math.min(suffixMin[k + 1]!, zxid[byInvoke[k]!]!);
+  for (const i of reads) {
+    const done = completeUs[i]!;
+    if (done !== done) continue;
+    if (suffixMin[countAtMost(calls, done)]! <= readZxid[i]!) return false;
   }
   return true;
 }

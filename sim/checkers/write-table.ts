@@ -135,3 +135,10 @@ export class WriteTable {
     return out;
   }
 }
+
+/** True when the client does not know what happened: no reply, or a connection-level error code. */
+export function isUncertain(o: ZkHistoryOp): boolean {
+  if (o.outcome === 'info' || o.result === null) return true;
+  const rc = o.result.rc;
+  return rc === 'connectionLoss' || rc === 'operationTimeout' || rc === 'sessionExpired';
+}

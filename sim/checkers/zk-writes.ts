@@ -27,10 +27,26 @@ import { checkOperations } from './linearizability/search.js';
 import { hashString, mix32 } from './linearizability/model.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
-import { isValidPath } from '../../protocol/tree/path.js';
 import { ZxidMap } from './zxid-map.js';
 import { countAtMost } from './sort.js';
-import { KIND, ownPathOnly, BAD_VERSION, RESULT_OK, UNCERTAIN, WriteTable, type PathIds } from './write-table.js';
+import { KIND, isUncertain, ownPathOnly, WriteTable } from './write-table.js';
+import { PathUnion } from './path-union.js';
+import { decideRegister, type FreeWrite } from './kv-register.js';
+import { applyOp, isSequential, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
+import {
+  ReplyBounds,
+  SESSION_END_FLOOR,
+  countBelow,
+  emptyWindow,
+  kvRegisterExplained,
+  zxidGapViolation,
+  searchReturnUs,
+  zxidWindows,
+} from './write-windows.js';
+
+export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
+export { isUncertain } from './write-table.js';
+export { zxidWindows, type ZxidWindow } from './write-windows.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
 export type ZkWitnessOp = {
@@ -65,165 +81,6 @@ export type ZkWritesResult = {
 export type ZkWritesOptions = { readonly stepsMax?: number };
 
 // ---------------------------------------------------------------------------------------------
-// Minimal sequential znode tree.
-
-export type ZNode = {
-  readonly data: string;
-  readonly version: number;
-  readonly aversion: number;
-  readonly cversion: number;
-  readonly children: number;
-  /** The owning session of an ephemeral node (-1 when the history does not name it), 0 if persistent. */
-  readonly owner: number;
-};
-export type Tree = Map<string, ZNode>;
-export type Outcome = { readonly rc: ZkReturnCode; readonly path?: string; readonly version?: number; readonly results?: readonly Outcome[] };
-type Undo = [string, ZNode | undefined][];
-
-/** One constructor keeps every node the same hidden class (object spread would not). */
-function makeNode(data: string, version: number, aversion: number, cversion: number, children: number, owner: number): ZNode {
-  return { data, version, aversion, cversion, children, owner };
-}
-
-const ROOT: ZNode = makeNode('', 0, 0, 0, 0, 0);
-const OK: Outcome = { rc: 'ok' };
-
-export function newTree(): Tree {
-  return new Map([['/', ROOT]]);
-}
-
-function parentOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash <= 0 ? '/' : path.slice(0, slash);
-}
-
-function isSequential(op: ZkOp): boolean {
-  return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential');
-}
-
-function setNode(tree: Tree, undo: Undo | null, path: string, node: ZNode | undefined): void {
-  if (undo !== null) undo.push([path, tree.get(path)]);
-  if (node === undefined) tree.delete(path);
-  else tree.set(path, node);
-}
-
-/**
- * Applies `op` (of `session`; null when unknown) to `tree` as ZooKeeper would and returns its result;
- * effects only when rc is 'ok'. Invalid paths (PathUtils.validatePath) give badArguments where
- * PrepRequestProcessor checks them: for create after the parent lookup, on the final (sequential) name;
- * for setData, setACL and check before the node lookup; delete does not validate its path. A path
- * with a node is valid (creates validate), so only missing paths are validated: the fast path stays fast.
- */
-export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number | null = null): Outcome {
-  switch (op.type) {
-    case 'create': {
-      const parentPath = parentOf(op.path === '/' ? '/' : op.path);
-      if (op.path === '/') return { rc: 'nodeExists' };
-      const parent = tree.get(parentPath);
-      if (parent === undefined) return { rc: 'noNode' };
-      const path = isSequential(op) ? op.path + String(parent.cversion).padStart(10, '0') : op.path;
-      if (tree.has(path)) return { rc: 'nodeExists' };
-      if (!isValidPath(path)) return { rc: 'badArguments' };
-      if (parent.owner !== 0) return { rc: 'noChildrenForEphemerals' };
-      const ephemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
-      setNode(tree, undo, path, makeNode(op.data, 0, 0, 0, 0, ephemeral ? (session ?? -1) : 0));
-      setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion + 1, parent.children + 1, parent.owner));
-      return { rc: 'ok', path };
-    }
-    case 'delete': {
-      const node = tree.get(op.path);
-      if (node === undefined) return { rc: 'noNode' };
-      if (op.path === '/') return { rc: 'badArguments' };
-      if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
-      if (node.children > 0) return { rc: 'notEmpty' };
-      const parentPath = parentOf(op.path);
-      const parent = tree.get(parentPath)!;
-      setNode(tree, undo, op.path, undefined);
-      setNode(tree, undo, parentPath, makeNode(parent.data, parent.version, parent.aversion, parent.cversion, parent.children - 1, parent.owner));
-      return OK;
-    }
-    case 'setData': {
-      const node = tree.get(op.path);
-      if (node === undefined) return { rc: isValidPath(op.path) ? 'noNode' : 'badArguments' };
-      if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
-      setNode(tree, undo, op.path, makeNode(op.data, node.version + 1, node.aversion, node.cversion, node.children, node.owner));
-      return { rc: 'ok', version: node.version + 1 };
-    }
-    case 'setACL': {
-      const node = tree.get(op.path);
-      if (node === undefined) return { rc: isValidPath(op.path) ? 'noNode' : 'badArguments' };
-      if (op.version !== -1 && op.version !== node.aversion) return { rc: 'badVersion' };
-      setNode(tree, undo, op.path, makeNode(node.data, node.version, node.aversion + 1, node.cversion, node.children, node.owner));
-      return OK;
-    }
-    case 'check': {
-      const node = tree.get(op.path);
-      if (node === undefined) return { rc: isValidPath(op.path) ? 'noNode' : 'badArguments' };
-      if (op.version !== -1 && op.version !== node.version) return { rc: 'badVersion' };
-      return OK;
-    }
-    case 'multi': {
-      const log: Undo = [];
-      const results: Outcome[] = [];
-      for (const sub of op.ops) {
-        const outcome = applyOp(tree, sub, log, session);
-        results.push(outcome);
-        if (outcome.rc !== 'ok') {
-          for (let i = log.length - 1; i >= 0; i--) {
-            const [path, node] = log[i]!;
-            if (node === undefined) tree.delete(path);
-            else tree.set(path, node);
-          }
-          return { rc: outcome.rc, results };
-        }
-      }
-      if (undo !== null) undo.push(...log);
-      return { rc: 'ok', results };
-    }
-    case 'closeSession': {
-      if (session === null) return OK;
-      const doomed: string[] = [];
-      for (const [path, node] of tree) if (node.owner === session) doomed.push(path);
-      for (const path of doomed) applyOp(tree, { type: 'delete', path, version: -1 }, undo, session);
-      return OK;
-    }
-    case 'kvSet':
-    case 'kvCas': {
-      const node = tree.get(op.path);
-      if (op.type === 'kvCas' && op.version !== (node === undefined ? -1 : node.version)) return { rc: 'badVersion' };
-      const version = node === undefined ? 0 : node.version + 1;
-      setNode(tree, undo, op.path, makeNode(op.data, version, 0, 0, 0, 0));
-      return { rc: 'ok', version };
-    }
-    case 'getData':
-    case 'exists':
-    case 'getChildren':
-    case 'sync':
-    case 'kvGet':
-      return OK;
-  }
-}
-
-/** Why the reported result disagrees with the model's, or null when it agrees. */
-function mismatch(reported: ZkResult, expected: Outcome): string | null {
-  if (reported.rc !== expected.rc) return `rc ${reported.rc}, but the model gives ${expected.rc}`;
-  if (expected.rc !== 'ok') return null;
-  if (reported.path !== undefined && expected.path !== undefined && reported.path !== expected.path) {
-    return `created ${reported.path}, but the model creates ${expected.path}`;
-  }
-  if (reported.version !== undefined && expected.version !== undefined && reported.version !== expected.version) {
-    return `version ${reported.version}, but the model gives ${expected.version}`;
-  }
-  if (reported.results !== undefined && expected.results !== undefined) {
-    for (let i = 0; i < Math.min(reported.results.length, expected.results.length); i++) {
-      const why = mismatch(reported.results[i]!, expected.results[i]!);
-      if (why !== null) return `multi op ${i}: ${why}`;
-    }
-  }
-  return null;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Partitions of paths.
 
 export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolean, into: string[]): void {
@@ -252,38 +109,8 @@ export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolea
       return; // its ephemeral nodes are joined by the caller
     default:
       into.push(op.path);
-  }
-}
-
-/** Union-find over path ids (a WriteTable's, extended with the paths met here). */
-class PathUnion {
-  private readonly paths: PathIds;
-  private readonly parent: number[] = [];
-  constructor(paths: PathIds) {
-    this.paths = paths;
-  }
-  id(path: string): number {
-    return this.known(this.paths.id(path));
-  }
-  /** An id the path ids gave out already. */
-  known(id: number): number {
-    while (this.parent.length <= id) this.parent.push(this.parent.length);
-    return id;
-  }
-  find(id: number): number {
-    let root = id;
-    while (this.parent[root] !== root) root = this.parent[root]!;
-    while (this.parent[id] !== root) {
-      const next = this.parent[id]!;
-      this.parent[id] = root;
-      id = next;
-    }
-    return root;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      // A name a sequential create without a reply may have made joins its parent, as that create does.
+      if (maySequentialName(op.path) && (parentOf(op.path) !== '/' || joinRoot)) into.push(parentOf(op.path));
   }
 }
 
@@ -297,7 +124,7 @@ type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly minRank:
 type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
 type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
 
-function hashTree(tree: Tree, rank: number): number {
+export function hashTree(tree: Tree, rank: number): number {
   let h = mix32(rank + 0x1b873593);
   for (const [path, node] of tree) {
     let n = hashString(path) ^ hashString(node.data);
@@ -308,7 +135,7 @@ function hashTree(tree: Tree, rank: number): number {
   return h;
 }
 
-function sameTree(a: Tree, b: Tree): boolean {
+export function sameTree(a: Tree, b: Tree): boolean {
   if (a.size !== b.size) return false;
   for (const [path, x] of a) {
     const y = b.get(path);
@@ -384,13 +211,6 @@ export function describeOp(o: ZkWitnessOp): string {
   return `  #${o.id} client ${o.client} ${op}${args} -> ${result} (${o.outcome}) ${describeZxid(o.zxid)} [${o.invokeUs}us, ${done}us]`;
 }
 
-/** True when the client does not know what happened: no reply, or a connection-level error code. */
-export function isUncertain(o: ZkHistoryOp): boolean {
-  if (o.outcome === 'info' || o.result === null) return true;
-  const rc = o.result.rc;
-  return rc === 'connectionLoss' || rc === 'operationTimeout' || rc === 'sessionExpired';
-}
-
 function mainPath(op: ZkOp): string {
   if (op.type === 'closeSession') return '/';
   if (op.type !== 'multi') return op.path;
@@ -411,7 +231,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) found.push(o);
     table = WriteTable.of(found);
   }
-  const ends = 'ops' in history && history.events !== undefined ? sessionEndWrites(history, table.writes) : [];
+  const ends = 'ops' in history ? sessionEndWrites(history, table.writes) : [];
   // Session ends are rare (service runs): the caller's table is then copied rather than extended.
   if (ends.length > 0) table = WriteTable.of([...table.writes, ...ends], table.paths);
   const writes = table.writes;
@@ -471,9 +291,11 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const scratch: string[] = [];
     const firstPathId = new Int32Array(writes.length);
     let ephemeralPaths: Map<number, string[]> | null = null; // made at the first closeSession
+    // With a sequential create about, a write on a name it may have made also joins that name's parent.
+    const sequentialNames = writes.some((o) => o.op.type === 'multi' || (o.op.type === 'create' && isSequential(o.op)));
     for (let i = 0; i < writes.length; i++) {
       // Most writes touch their own path only, whose id the table holds: no record is read.
-      if (ownPathOnly(times.kind[i]!)) {
+      if (ownPathOnly(times.kind[i]!) && !(sequentialNames && maySequentialName((writes[i]!.op as { path?: string }).path ?? ''))) {
         firstPathId[i] = union.known(times.pathId[i]!);
         continue;
       }
@@ -482,7 +304,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       touchedPaths(o.op, o.result, joinRoot, scratch);
       if (o.op.type === 'closeSession' && o.session !== null) {
         ephemeralPaths ??= ephemeralPathsBySession(writes, joinRoot);
-        scratch.push(...(ephemeralPaths.get(o.session) ?? []));
+        for (const path of ephemeralPaths.get(o.session) ?? []) scratch.push(path); // not a spread: a session may own any number
       }
       const first = union.id(scratch[0] ?? '/');
       firstPathId[i] = first;
@@ -540,7 +362,14 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const floatingOf = new Map<number, number[]>();
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
-    const windows = zxidWindows(writes, times, ordered, floating);
+    const windows = zxidWindows(writes, times, ordered, floating, new ReplyBounds(all));
+    const gap = zxidGapViolation(
+      floating.map((i) => writes[i]!),
+      windows,
+      ordered.map((i) => zx[i]!),
+      describeZxid,
+    );
+    if (gap !== null) return done('violated', 0, witnessOf(gap.reason, gap.ops));
     for (const [root, groupIndices] of groups) {
       const rankedIndices = rankedOf.get(root) ?? [];
       if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows)) {
@@ -557,8 +386,10 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         const rank = rankOf.get(o) ?? -1;
         const window = windows.get(o);
         // Ranks r with every ranked write of zxid <= lo before it and every one of zxid >= hi after it.
-        const minRank = window === undefined ? 0 : countBelow(zxids, window.lo + 1);
-        const maxRank = window === undefined ? ranked.length : countBelow(zxids, window.hi);
+        // An empty window (no zxid in it): ranks no state has, so an indeterminate write never takes effect.
+        const empty = emptyWindow(window);
+        const minRank = window === undefined ? 0 : empty ? ranked.length + 1 : countBelow(zxids, window.lo + 1);
+        const maxRank = window === undefined ? ranked.length : empty ? -1 : countBelow(zxids, window.hi);
         return {
           client: o.client,
           input: { op: o.op, rank, minRank, maxRank, session: o.session },
@@ -568,6 +399,26 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         };
       });
       searchedOps += ops.length;
+      // One KV register with indeterminate writes only: decided without search (kv-register.ts). The
+      // window's lower end already puts a write after every ranked write that completed before its call.
+      // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
+      const lowerOnly = group.every((o) => {
+        const w = windows.get(o);
+        return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
+      });
+      if (lowerOnly && group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === (group[0]!.op as { path: string }).path)) {
+        const free: FreeWrite[] = [];
+        ops.forEach((x, k) => {
+          if (x.input.rank < 0) free.push({ write: group[k]!, minRank: x.input.minRank });
+        });
+        const decided = decideRegister(
+          ranked.map((o) => ({ write: o })),
+          free,
+        );
+        if (decided?.verdict === 'ok') continue;
+        if (decided?.verdict === 'violated')
+          return done('violated', searchedOps, witnessOf(`${(group[0]!.op as { path: string }).path}: ${decided.reason}`, decided.ops));
+      }
       const result = checkOperations(zkPartitionModel, ops, { stepsMax: stepsLeft });
       stepsLeft = Math.max(0, stepsLeft - result.steps);
       if (result.verdict === 'violated') {
@@ -596,35 +447,87 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
 }
 
 /**
- * A session's end as a write: its closeSession txn (an "ENDED" session record), unless a client's
- * close() with the same zxid is already in the history. Ids follow the history's largest id.
+ * Sessions' ends as writes. A recorded end (an "ENDED" session record: the closeSession txn's zxid seen
+ * at the servers) is a write at that zxid, unless a client's close() with the same zxid is already in
+ * the history. A session that made ephemeral nodes and has no recorded end (no ENDED record, no
+ * closeSession op) may still have ended unseen: the leader expires a session whose client cannot reach
+ * a quorum (SessionTrackerImpl), and a client may die or lose its close's reply. Its end is an
+ * indeterminate closeSession without a zxid (searched like any indeterminate write), which follows every
+ * write of its own session (PrepRequestProcessor refuses a closing session's requests): SESSION_END_FLOOR.
+ * Ids follow the history's largest id.
  */
 export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryOp[]): ZkHistoryOp[] {
   const out: ZkHistoryOp[] = [];
   const events = history.events ?? [];
-  if (!events.some((e) => e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined)) return out; // the common case: no index needed
-  const known = new ZxidMap<true>();
   let maxId = -1;
-  for (const o of history.ops) if (o.id > maxId) maxId = o.id;
-  for (const o of writes) if (o.zxid !== null) known.set(o.zxid, true);
-  for (const e of events) {
-    if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined || known.has(e.zxid)) continue;
-    known.set(e.zxid, true);
-    out.push({
+  const nextId = (): number => {
+    if (maxId < 0) for (const o of history.ops) if (o.id > maxId) maxId = o.id;
+    return ++maxId;
+  };
+  const ended = new Set<number>();
+  if (events.some((e) => e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined)) {
+    const known = new ZxidMap<true>();
+    for (const o of writes) if (o.zxid !== null) known.set(o.zxid, true);
+    for (const e of events) {
+      if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined) continue;
+      ended.add(e.session);
+      if (known.has(e.zxid)) continue;
+      known.set(e.zxid, true);
+      out.push({
+        kind: 'op',
+        id: nextId(),
+        client: e.client ?? -1,
+        session: e.session,
+        server: e.server,
+        op: { type: 'closeSession' },
+        invokeUs: 0,
+        completeUs: null,
+        outcome: 'info',
+        result: null,
+        zxid: e.zxid,
+      });
+    }
+  }
+  // Sessions with ephemerals and no recorded end: the last zxid of their own writes, and a client of theirs.
+  const open = new Map<number, { floor: number; client: number }>();
+  for (const o of writes) {
+    if (o.session === null) continue;
+    if (o.op.type === 'closeSession') ended.add(o.session);
+    else if (hasEphemeralCreate(o.op)) {
+      const seen = open.get(o.session);
+      if (seen === undefined) open.set(o.session, { floor: o.zxid ?? 0, client: o.client });
+      else if (o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
+    }
+  }
+  if (open.size === 0) return out;
+  for (const o of writes) {
+    const seen = o.session === null ? undefined : open.get(o.session);
+    if (seen !== undefined && o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
+  }
+  for (const [session, { floor, client }] of open) {
+    if (ended.has(session)) continue;
+    const end: ZkHistoryOp = {
       kind: 'op',
-      id: ++maxId,
-      client: e.client ?? -1,
-      session: e.session,
-      server: e.server,
+      id: nextId(),
+      client,
+      session,
+      server: null,
       op: { type: 'closeSession' },
       invokeUs: 0,
       completeUs: null,
       outcome: 'info',
       result: null,
-      zxid: e.zxid,
-    });
+      zxid: null,
+    };
+    SESSION_END_FLOOR.set(end, floor);
+    out.push(end);
   }
   return out;
+}
+
+function hasEphemeralCreate(op: ZkOp): boolean {
+  if (op.type === 'multi') return op.ops.some(hasEphemeralCreate);
+  return op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential');
 }
 
 function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
@@ -634,7 +537,7 @@ function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
 }
 
 /** The paths (and parents) of every ephemeral create, by session: what that session's close touches. */
-function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {
+export function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {
   const out = new Map<number, string[]>();
   const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
     if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
@@ -646,19 +549,6 @@ function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boole
   };
   for (const o of writes) if (o.session !== null) visit(o.op, o.result, o.session);
   return out;
-}
-
-/**
- * The KV runs' registers (one path, kvSet/kvCas only): the zxid-ordered writes are replayed and, where a
- * reported version needs it, indeterminate writes invoked before that write completed are slotted in
- * just before it (each one raises the version; an indeterminate kvCas only where the version matches).
- * Those writes are interchangeable for the version count, so this greedy pass builds a linearization
- * in O(n log n) when one exists with the known writes in zxid order; when it finds none, the caller
- * falls back to the exact search.
- */
-/** Where the search places an op's return: never for an indeterminate write or one with no reply. */
-function searchReturnUs(o: ZkHistoryOp): number {
-  return isUncertain(o) || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs;
 }
 
 /** The first index in `byCall` (indices into writes, by invokeUs) of a write invoked after `us`. */
@@ -673,146 +563,7 @@ function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryO
   return lo;
 }
 
-/** How many of the ascending `values` are below `limit`. */
-function countBelow(values: readonly number[], limit: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * For each write without a zxid, the open interval (lo, hi) of zxids it may take: lo is the largest zxid of
- * a write that completed before it was invoked (0 if none), hi the smallest zxid of a write invoked after it
- * returned (+Infinity if none, or if it never returned). (Computed by zxidWindows below in O(n log f).)
- */
-export type ZxidWindow = { readonly lo: number; readonly hi: number; readonly loOp: ZkHistoryOp | null; readonly hiOp: ZkHistoryOp | null };
-
-/**
- * The windows of the `floating` writes (indices into writes), given the writes with a zxid (`withZxid`,
- * whose zxids are distinct). The writes without a zxid are few: their distinct bounds are sorted, each
- * write with a zxid falls in one bucket between two bounds, and a prefix maximum (suffix minimum) over
- * the buckets answers every bound at once. O(n log f), no sort of the n writes.
- */
-export function zxidWindows(
-  writes: readonly ZkHistoryOp[],
-  times: WriteTable,
-  withZxid: readonly number[],
-  floating: readonly number[],
-): Map<ZkHistoryOp, ZxidWindow> {
-  const zx = times.zxid;
-  // lo: among the writes that completed strictly before the write was invoked, the largest zxid.
-  const invokeBounds = Float64Array.from(new Set(floating.map((i) => times.invokeUs[i]!))).sort();
-  const maxIn = new Array<number>(invokeBounds.length + 1).fill(-1); // bucket b: completeUs in [bound b-1, bound b)
-  // hi: among the writes invoked at or after its return + 1us, the smallest zxid (as countBelow(invokeUs, returnUs + 1) had it).
-  const returnBounds = Float64Array.from(new Set(floating.map((i) => searchReturnUs(writes[i]!) + 1).filter((u) => u !== Number.POSITIVE_INFINITY))).sort();
-  const minIn = new Array<number>(returnBounds.length + 1).fill(-1); // bucket b: invokeUs in [bound b-1, bound b)
-  for (const i of withZxid) {
-    const z = zx[i]!;
-    if (times.completed[i] === 1 && invokeBounds.length > 0) {
-      const b = countAtMost(invokeBounds, times.completeUs[i]!);
-      const best = maxIn[b]!;
-      if (best < 0 || z > zx[best]!) maxIn[b] = i;
-    }
-    if (returnBounds.length > 0) {
-      const b = countAtMost(returnBounds, times.invokeUs[i]!);
-      const best = minIn[b]!;
-      if (best < 0 || z < zx[best]!) minIn[b] = i;
-    }
-  }
-  // maxUpTo[j]: the largest zxid over buckets 0..j (completed before bound j); minFrom[j]: the smallest over buckets j+1.. (invoked at or after bound j).
-  const maxUpTo: number[] = [];
-  for (let b = 0; b < invokeBounds.length; b++) {
-    const prev = b === 0 ? -1 : maxUpTo[b - 1]!;
-    const here = maxIn[b]!;
-    maxUpTo.push(prev < 0 || (here >= 0 && zx[here]! > zx[prev]!) ? here : prev);
-  }
-  const minFrom = new Array<number>(returnBounds.length).fill(-1);
-  for (let b = returnBounds.length - 1; b >= 0; b--) {
-    const next = b === returnBounds.length - 1 ? -1 : minFrom[b + 1]!;
-    const here = minIn[b + 1]!;
-    minFrom[b] = next < 0 || (here >= 0 && zx[here]! < zx[next]!) ? here : next;
-  }
-  const out = new Map<ZkHistoryOp, ZxidWindow>();
-  for (const i of floating) {
-    const o = writes[i]!;
-    const lo = maxUpTo[countAtMost(invokeBounds, o.invokeUs) - 1]!;
-    const loOp = lo < 0 ? null : writes[lo]!;
-    const returnUs = searchReturnUs(o);
-    const hi = returnUs === Number.POSITIVE_INFINITY ? -1 : minFrom[countAtMost(returnBounds, returnUs + 1) - 1]!;
-    const hiOp = hi < 0 ? null : writes[hi]!;
-    out.set(o, { lo: loOp?.zxid ?? 0, hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp });
-  }
-  return out;
-}
-
-/**
- * Indices into `table`: `group`, the partition's writes; `known`, those with a zxid, by zxid; `floating`,
- * those without, in history order. Any write that is not a kvSet/kvCas of the group's one path makes it
- * false, wherever it is met. The known writes are read from the table's columns only.
- */
-function kvRegisterExplained(
-  table: WriteTable,
-  group: readonly number[],
-  known: readonly number[],
-  floating: readonly number[],
-  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
-): boolean {
-  const kind = table.kind;
-  const first = group[0];
-  if (first === undefined || (kind[first] !== KIND.kvSet && kind[first] !== KIND.kvCas)) return false;
-  const path = table.pathId[first]!;
-  const isRegisterWrite = (i: number): boolean => (kind[i] === KIND.kvSet || kind[i] === KIND.kvCas) && table.pathId[i] === path;
-  for (const i of floating) if (!isRegisterWrite(i)) return false;
-  const unknown = floating.map((i) => table.writes[i]!).sort((a, b) => a.invokeUs - b.invokeUs);
-  const used = new Uint8Array(unknown.length);
-  let cur = -1;
-  let zxidBefore = 0; // of the last known write replayed
-  /**
-   * Slots in one write without a zxid, invoked by `deadlineUs`, that applies at the current version and
-   * whose zxid window allows a place between the last known write and the next one (zxid `zxidNext`).
-   */
-  const slot = (deadlineUs: number, zxidNext: number): boolean => {
-    for (let i = 0; i < unknown.length && unknown[i]!.invokeUs <= deadlineUs; i++) {
-      if (used[i] === 1) continue;
-      const op = unknown[i]!.op;
-      if (op.type === 'kvCas' && op.version !== cur) continue;
-      const window = windows.get(unknown[i]!);
-      if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
-      used[i] = 1;
-      cur++;
-      return true;
-    }
-    return false;
-  };
-  const { flags, version, zxid } = table;
-  for (const i of known) {
-    // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
-    if (!isRegisterWrite(i) || (flags[i]! & UNCERTAIN) !== 0) return false;
-    const cas = kind[i] === KIND.kvCas;
-    const deadlineUs = table.completed[i] === 1 ? table.completeUs[i]! : Number.POSITIVE_INFINITY;
-    const z = zxid[i]!;
-    const v = version[i]!; // kvCas: op.version; kvSet: result.version, NaN when absent
-    if (cas && (flags[i]! & BAD_VERSION) !== 0) {
-      if (cur === v && !slot(deadlineUs, z)) return false;
-      zxidBefore = z;
-      continue;
-    }
-    if ((flags[i]! & RESULT_OK) === 0) return false;
-    const target = cas ? v : (v === v ? v : cur + 1) - 1;
-    while (cur < target) if (!slot(deadlineUs, z)) return false;
-    if (cur !== target) return false;
-    cur++;
-    zxidBefore = z;
-  }
-  return true;
-}
-
-function sequentialUnderRoot(op: ZkOp): boolean {
+export function sequentialUnderRoot(op: ZkOp): boolean {
   if (op.type === 'multi') return op.ops.some(sequentialUnderRoot);
   return op.type === 'create' && isSequential(op) && parentOf(op.path) === '/';
 }

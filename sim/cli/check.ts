@@ -19,7 +19,7 @@ import { inferHistoryFormat } from '../history/detect.js';
 import { parseNdjsonHistory } from '../history/ndjson.js';
 import { parsePorcupineEtcd, parsePorcupineKv } from '../history/porcupine.js';
 import { HISTORY_FORMATS, HistoryFormatError } from '../history/types.js';
-import type { HistoryFormat } from '../history/types.js';
+import type { HistoryFormat, ZkHistory } from '../history/types.js';
 import { junitForCheck, writeJUnit } from '../../reports/junit.js';
 
 export const CHECK_USAGE = 'usage: zabsim check <file> [--format porcupine-etcd|porcupine-kv|ndjson] [--model register|kv|zk] [--junit FILE.xml] [--json]';
@@ -105,13 +105,28 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
 }
 
+/**
+ * What `zabsim check <file> --model zk` decides for a parsed NDJSON history: every client checker's
+ * result, and the file's verdict (the first violated checker's, else the first unknown one's, else ok).
+ * Pure; exported so that the reference differential test judges exactly what the command judges.
+ */
+export function checkZkHistory(history: ZkHistory): {
+  verdict: Verdict;
+  worst: ClientCheckResult | undefined;
+  results: readonly ClientCheckResult[];
+  ms: number;
+} {
+  const client = checkClientHistory(history);
+  const results = client.results;
+  const worst = results.find((r) => r.verdict === 'violated') ?? results.find((r) => r.verdict === 'unknown');
+  return { verdict: worst?.verdict ?? 'ok', worst, results, ms: client.ms };
+}
+
 function checkFile(file: string, text: string, format: HistoryFormat, model: CheckModel): Report {
   if (format === 'ndjson') {
     const history = parseNdjsonHistory(text, file);
-    const client = checkClientHistory(history);
-    const results = client.results;
-    const worst = results.find((r) => r.verdict === 'violated') ?? results.find((r) => r.verdict === 'unknown');
-    const report: Report = { file, format, model, verdict: worst?.verdict ?? 'ok', ms: client.ms, ops: history.ops.length };
+    const { verdict, worst, results, ms } = checkZkHistory(history);
+    const report: Report = { file, format, model, verdict, ms, ops: history.ops.length };
     // The first violated checker's witness, prefixed with its name (what JUnit and a one-witness reader show).
     const w = worst?.witness;
     if (w !== undefined) report.witness = { checker: worst!.name, reason: w.reason, ops: w.ops, events: w.events, text: `${worst!.name}: ${w.text}` };

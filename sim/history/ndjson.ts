@@ -52,9 +52,15 @@ function restrictedRead(f: Fields, o: Json, what: string): boolean {
   return flag;
 }
 
-function parseZkOp(f: Fields, value: unknown, what: string): ZkOp {
+/**
+ * `inMulti`: the op is a sub-op of a multi. ZooKeeper's MultiOperationRecord.deserialize knows no multi
+ * among its op types, so a multi inside a multi is refused here; that also bounds the nesting (and every
+ * recursion over ops downstream) at one level, whatever the input.
+ */
+function parseZkOp(f: Fields, value: unknown, what: string, inMulti = false): ZkOp {
   const o = f.object(value, what);
   const type: ZkOpType = f.oneOf(o['type'], ZK_OP_TYPES, `${what}.type`);
+  if (inMulti && type === 'multi') f.fail(`${what}.type to be a sub-op of a multi (a multi cannot hold a multi)`);
   const version = (): number => (o['version'] === undefined ? -1 : f.integer(o['version'], `${what}.version`));
   switch (type) {
     case 'create': {
@@ -91,12 +97,13 @@ function parseZkOp(f: Fields, value: unknown, what: string): ZkOp {
     case 'multi': {
       const ops = o['ops'];
       if (!Array.isArray(ops)) f.fail(`${what}.ops to be an array of ops`);
-      return { type, ops: ops.map((sub, i) => parseZkOp(f, sub, `${what}.ops[${i}]`)) };
+      return { type, ops: ops.map((sub, i) => parseZkOp(f, sub, `${what}.ops[${i}]`, true)) };
     }
   }
 }
 
-function parseZkResult(f: Fields, value: unknown, what: string): ZkResult {
+/** `inMulti`: a multi's sub-result, which has no sub-results of its own (a multi holds no multi). */
+function parseZkResult(f: Fields, value: unknown, what: string, inMulti = false): ZkResult {
   const o = f.object(value, what);
   const rc: ZkReturnCode = f.oneOf(o['rc'], ZK_RETURN_CODES, `${what}.rc`);
   const result: { -readonly [K in keyof ZkResult]: ZkResult[K] } = { rc };
@@ -115,9 +122,10 @@ function parseZkResult(f: Fields, value: unknown, what: string): ZkResult {
   if (o['mzxid'] !== undefined) result.mzxid = f.integer(o['mzxid'], `${what}.mzxid`);
   if (o['ephemeralOwner'] !== undefined) result.ephemeralOwner = f.integer(o['ephemeralOwner'], `${what}.ephemeralOwner`);
   if (o['results'] !== undefined) {
+    if (inMulti) f.fail(`${what} to have no "results" (a multi's sub-result has none; a multi cannot hold a multi)`);
     const results = o['results'];
     if (!Array.isArray(results)) f.fail(`${what}.results to be an array of results`);
-    result.results = results.map((r, i) => parseZkResult(f, r, `${what}.results[${i}]`));
+    result.results = results.map((r, i) => parseZkResult(f, r, `${what}.results[${i}]`, true));
   }
   return result;
 }

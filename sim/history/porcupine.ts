@@ -11,6 +11,17 @@ import { HistoryFormatError } from './types.js';
 const ETCD_LINE = /^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(invoke|ok|fail|info)\s+:(read|write|cas)\s+(nil|\d+|\[(\d+)\s+(\d+)\]|:timed-out)\s*$/;
 const ETCD_EXPECTED = 'a Jepsen etcd line "INFO  jepsen.util - <proc> :invoke|:ok|:fail|:info :read|:write|:cas nil|<int>|[<int> <int>]|:timed-out"';
 
+/**
+ * A decimal integer the checker can hold exactly. Beyond 2^53 - 1 two different values could read as
+ * the same number and make a violation look linearizable, so such a line is refused instead.
+ */
+function safeInteger(text: string, file: string, line: number, what: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n))
+    throw new HistoryFormatError(file, line, `${what} to be an integer of at most 2^53 - 1 (got ${text.length > 24 ? `${text.slice(0, 24)}...` : text})`);
+  return n;
+}
+
 type Pending<I> = { readonly input: I; readonly call: number; readonly line: number };
 
 /** Splits into lines, dropping one trailing newline; yields [1-based line number, text] for non-blank lines. */
@@ -30,7 +41,7 @@ export function parsePorcupineEtcd(text: string, file: string): Operation<Regist
   for (const [lineNumber, line] of nonBlankLines(text)) {
     const match = ETCD_LINE.exec(line);
     if (match === null) throw new HistoryFormatError(file, lineNumber, ETCD_EXPECTED);
-    const process = Number(match[1]);
+    const process = safeInteger(match[1]!, file, lineNumber, 'the process number');
     const type = match[2]!;
     const f = match[3] as RegisterInput['f'];
     const value = match[4]!;
@@ -46,10 +57,10 @@ export function parsePorcupineEtcd(text: string, file: string): Operation<Regist
         input = { f: 'read' };
       } else if (f === 'write') {
         if (!/^\d+$/.test(value)) throw new HistoryFormatError(file, lineNumber, 'an integer as the value of a write :invoke');
-        input = { f: 'write', value: Number(value) };
+        input = { f: 'write', value: safeInteger(value, file, lineNumber, 'the written value') };
       } else {
         if (casFrom === undefined || casTo === undefined) throw new HistoryFormatError(file, lineNumber, '[<from> <to>] as the value of a cas :invoke');
-        input = { f: 'cas', from: Number(casFrom), to: Number(casTo) };
+        input = { f: 'cas', from: safeInteger(casFrom, file, lineNumber, 'the cas value'), to: safeInteger(casTo, file, lineNumber, 'the cas value') };
       }
       open.set(process, { input, call: time, line: lineNumber });
       continue;
@@ -72,7 +83,7 @@ export function parsePorcupineEtcd(text: string, file: string): Operation<Regist
       output = REGISTER_UNKNOWN; // a timed-out read returned nothing we can check
     } else if (f === 'read') {
       if (type !== 'ok') throw new HistoryFormatError(file, lineNumber, ':ok or :timed-out for a read');
-      output = registerOutput(value === 'nil' ? null : Number(value));
+      output = registerOutput(value === 'nil' ? null : safeInteger(value, file, lineNumber, 'the value read'));
     } else if (f === 'write') {
       if (type !== 'ok' || !/^\d+$/.test(value)) throw new HistoryFormatError(file, lineNumber, ':ok :write <int>');
       output = registerOutput(null);
@@ -98,7 +109,7 @@ export function parsePorcupineKv(text: string, file: string): Operation<KvInput,
   for (const [lineNumber, line] of nonBlankLines(text)) {
     const match = KV_LINE.exec(line);
     if (match === null) throw new HistoryFormatError(file, lineNumber, KV_EXPECTED);
-    const process = Number(match[1]);
+    const process = safeInteger(match[1]!, file, lineNumber, 'the process number');
     const type = match[2]!;
     const f = match[3] as KvInput['f'];
     const key = match[4]!;

@@ -56,7 +56,8 @@ function generate(steps: readonly { op: ZkOp; seen: Seen; timing: { before: numb
       kind: 'op',
       id: i,
       client: i,
-      session: 1,
+      // One session per client: the ops overlap in any order, which one session's FIFO order would forbid.
+      session: 1 + i,
       server: 1,
       op,
       invokeUs: point - timing.before,
@@ -75,11 +76,19 @@ type RefState = { readonly tree: Tree; readonly lastZxid: number };
 /** The reported result agrees with the model's: same rc, and for ok the fields the report carries. */
 function agrees(reported: ZkResult, expected: Outcome): boolean {
   if (reported.rc !== expected.rc) return false;
-  if (expected.rc !== 'ok') return true;
+  // A failed multi (ZooKeeper 3.8): one result per op, 0 before the failing op, its code, then -2 after it.
+  if (expected.rc !== 'ok')
+    return reported.results === undefined || expected.results === undefined || sameFailedMultiResults(reported.results, expected.results);
   if (reported.path !== undefined && reported.path !== expected.path) return false;
   if (reported.version !== undefined && reported.version !== expected.version) return false;
   const subs = reported.results ?? [];
   return subs.every((sub, i) => expected.results?.[i] === undefined || agrees(sub, expected.results[i]!));
+}
+
+function sameFailedMultiResults(reported: readonly ZkResult[], expected: readonly Outcome[]): boolean {
+  const failing = expected.findIndex((r) => r.rc !== 'ok');
+  if (reported.length !== expected.length || failing < 0) return false;
+  return reported.every((r, i) => r.rc === (i < failing ? 'ok' : i === failing ? expected[failing]!.rc : 'runtimeInconsistency'));
 }
 
 const referenceModel: Model<RefState, ZkHistoryOp, null> = {

@@ -85,6 +85,14 @@ export interface Ensemble {
   version(): Promise<string>;
   /** Last `lines` lines of server N's log (for error messages). */
   logTail(id: number, lines?: number): string;
+  /** SIGKILL server N's JVM and wait until it is gone. */
+  kill(id: number): Promise<void>;
+  /** Start server N's JVM again (after kill), on the same data dir and ports. */
+  restart(id: number): void;
+  /** SIGSTOP server N's JVM (it keeps its sockets but answers nothing). */
+  pause(id: number): void;
+  /** SIGCONT server N's JVM. stop() also continues every paused server first. */
+  resume(id: number): void;
   stop(): Promise<void>;
 }
 
@@ -312,8 +320,9 @@ export async function startEnsemble(opts: EnsembleOptions = {}): Promise<Ensembl
   live.add(entry);
 
   const cp = classpath();
-  for (const s of servers) {
-    const log = createWriteStream(s.logFile);
+  // Starts server `s`'s JVM (again, after a kill: its log is appended to) and returns its record.
+  const spawnServer = (s: ServerInfo): Running => {
+    const log = createWriteStream(s.logFile, { flags: 'a' });
     const proc = spawn(
       'java',
       [
@@ -344,8 +353,9 @@ export async function startEnsemble(opts: EnsembleOptions = {}): Promise<Ensembl
       r.exited = true;
       log.write(`spawn error: ${err.message}\n`);
     });
-    running.push(r);
-  }
+    return r;
+  };
+  for (const s of servers) running.push(spawnServer(s));
   entry.watchdog = spawnWatchdog(entry.pids(), dir);
 
   let stopped = false;
@@ -378,6 +388,42 @@ export async function startEnsemble(opts: EnsembleOptions = {}): Promise<Ensembl
       const s = servers.find((x) => x.id === id);
       return s === undefined ? '' : tail(s.logFile, lines);
     },
+    async kill(id: number): Promise<void> {
+      const r = running[id - 1];
+      if (r === undefined) throw new Error(`no server ${id}`);
+      if (r.exited) return;
+      r.proc.kill('SIGKILL');
+      const deadline = Date.now() + 5000;
+      while (!r.exited && Date.now() < deadline) await sleep(20);
+      if (!r.exited) throw new Error(`server ${id} survived SIGKILL for 5 s`);
+    },
+    restart(id: number): void {
+      const s = servers[id - 1];
+      const r = running[id - 1];
+      if (s === undefined || r === undefined) throw new Error(`no server ${id}`);
+      if (!r.exited) throw new Error(`server ${id} is still running`);
+      if (stopped) return;
+      running[id - 1] = spawnServer(s);
+      // The watchdog holds the pids it was given: give a new one the new set.
+      if (entry.watchdog?.pid !== undefined) {
+        try {
+          process.kill(entry.watchdog.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+      entry.watchdog = spawnWatchdog(entry.pids(), dir);
+    },
+    pause(id: number): void {
+      const r = running[id - 1];
+      if (r === undefined) throw new Error(`no server ${id}`);
+      if (!r.exited) r.proc.kill('SIGSTOP');
+    },
+    resume(id: number): void {
+      const r = running[id - 1];
+      if (r === undefined) throw new Error(`no server ${id}`);
+      if (!r.exited) r.proc.kill('SIGCONT');
+    },
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
@@ -389,6 +435,8 @@ export async function startEnsemble(opts: EnsembleOptions = {}): Promise<Ensembl
           // gone
         }
       }
+      // A stopped (SIGSTOP) JVM would not act on SIGTERM: continue every server first.
+      for (const r of running) if (!r.exited) r.proc.kill('SIGCONT');
       for (const r of running) if (!r.exited) r.proc.kill('SIGTERM');
       const deadline = Date.now() + 5000;
       while (running.some((r) => !r.exited) && Date.now() < deadline) await sleep(50);

@@ -1,0 +1,322 @@
+// Where the writes without a zxid may take effect among those with one (their zxid windows), and the
+// greedy explanation of a KV register's versions that lets checkZkWrites skip the search.
+import type { ZkHistoryOp } from '../history/types.js';
+import { countAtMost } from './sort.js';
+import { isUncertain, KIND, BAD_VERSION, RESULT_OK, UNCERTAIN, type WriteTable } from './write-table.js';
+
+/** An unrecorded session end (zk-writes.ts, sessionEndWrites): the largest zxid of its session's own writes, which it follows. */
+export const SESSION_END_FLOOR = new WeakMap<ZkHistoryOp, number>();
+
+/** Where the search places an op's return: never for an indeterminate write or one with no reply. */
+export function searchReturnUs(o: ZkHistoryOp): number {
+  return isUncertain(o) || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs;
+}
+
+/** How many of the ascending `values` are below `limit`. */
+export function countBelow(values: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * For each write without a zxid, the open interval (lo, hi) of zxids it may take: lo is the largest zxid of
+ * a write that completed before it was invoked (0 if none), hi the smallest zxid of a write invoked after it
+ * returned (+Infinity if none, or if it never returned). (Computed by zxidWindows below in O(n log f).)
+ */
+export type ZxidWindow = { readonly lo: number; readonly hi: number; readonly loOp: ZkHistoryOp | null; readonly hiOp: ZkHistoryOp | null };
+
+/**
+ * The windows of the `floating` writes (indices into writes), given the writes with a zxid (`withZxid`,
+ * whose zxids are distinct). The writes without a zxid are few: their distinct bounds are sorted, each
+ * write with a zxid falls in one bucket between two bounds, and a prefix maximum (suffix minimum) over
+ * the buckets answers every bound at once. O(n log f), no sort of the n writes.
+ */
+export function zxidWindows(
+  writes: readonly ZkHistoryOp[],
+  times: WriteTable,
+  withZxid: readonly number[],
+  floating: readonly number[],
+  replies?: ReplyBounds,
+): Map<ZkHistoryOp, ZxidWindow> {
+  const zx = times.zxid;
+  // lo: among the writes that completed strictly before the write was invoked, the largest zxid.
+  const invokeBounds = Float64Array.from(new Set(floating.map((i) => times.invokeUs[i]!))).sort();
+  const maxIn = new Array<number>(invokeBounds.length + 1).fill(-1); // bucket b: completeUs in [bound b-1, bound b)
+  // hi: among the writes invoked at or after its return + 1us, the smallest zxid (as countBelow(invokeUs, returnUs + 1) had it).
+  const returnBounds = Float64Array.from(new Set(floating.map((i) => searchReturnUs(writes[i]!) + 1).filter((u) => u !== Number.POSITIVE_INFINITY))).sort();
+  const minIn = new Array<number>(returnBounds.length + 1).fill(-1); // bucket b: invokeUs in [bound b-1, bound b)
+  for (const i of withZxid) {
+    const z = zx[i]!;
+    if (times.completed[i] === 1 && invokeBounds.length > 0) {
+      const b = countAtMost(invokeBounds, times.completeUs[i]!);
+      const best = maxIn[b]!;
+      if (best < 0 || z > zx[best]!) maxIn[b] = i;
+    }
+    if (returnBounds.length > 0) {
+      const b = countAtMost(returnBounds, times.invokeUs[i]!);
+      const best = minIn[b]!;
+      if (best < 0 || z < zx[best]!) minIn[b] = i;
+    }
+  }
+  // maxUpTo[j]: the largest zxid over buckets 0..j (completed before bound j); minFrom[j]: the smallest over buckets j+1.. (invoked at or after bound j).
+  const maxUpTo: number[] = [];
+  for (let b = 0; b < invokeBounds.length; b++) {
+    const prev = b === 0 ? -1 : maxUpTo[b - 1]!;
+    const here = maxIn[b]!;
+    maxUpTo.push(prev < 0 || (here >= 0 && zx[here]! > zx[prev]!) ? here : prev);
+  }
+  const minFrom = new Array<number>(returnBounds.length).fill(-1);
+  for (let b = returnBounds.length - 1; b >= 0; b--) {
+    const next = b === returnBounds.length - 1 ? -1 : minFrom[b + 1]!;
+    const here = minIn[b + 1]!;
+    minFrom[b] = next < 0 || (here >= 0 && zx[here]! < zx[next]!) ? here : next;
+  }
+  const out = new Map<ZkHistoryOp, ZxidWindow>();
+  for (const i of floating) {
+    const o = writes[i]!;
+    const lo = maxUpTo[countAtMost(invokeBounds, o.invokeUs) - 1]!;
+    const loOp = lo < 0 ? null : writes[lo]!;
+    const returnUs = searchReturnUs(o);
+    const hi = returnUs === Number.POSITIVE_INFINITY ? -1 : minFrom[countAtMost(returnBounds, returnUs + 1) - 1]!;
+    const hiOp = hi < 0 ? null : writes[hi]!;
+    const floor = SESSION_END_FLOOR.get(o) ?? 0;
+    const window = { lo: Math.max(loOp?.zxid ?? 0, floor), hi: hiOp?.zxid ?? Number.POSITIVE_INFINITY, loOp, hiOp };
+    out.set(o, replies === undefined ? window : replies.tighten(o, window));
+  }
+  return out;
+}
+
+/** Whether no integer zxid lies strictly inside the window: the write cannot have taken effect. */
+export function emptyWindow(w: ZxidWindow | undefined): boolean {
+  return w !== undefined && w.hi - w.lo <= 1;
+}
+
+/**
+ * Zxids are integers, one per txn: a write whose window holds none did not take effect. The first one that
+ * got a server's reply (an error rc too: an error txn has its own zxid) and so did, or null.
+ */
+export function repliedWithoutZxidLeft(
+  floating: readonly ZkHistoryOp[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+): { o: ZkHistoryOp; w: ZxidWindow } | null {
+  for (const o of floating) {
+    const w = windows.get(o);
+    if (w !== undefined && emptyWindow(w) && !isUncertain(o)) return { o, w };
+  }
+  return null;
+}
+
+/** The zxid a reply shows the session: its write's own zxid, else its header zxid. */
+function replyState(o: ZkHistoryOp): number | null {
+  if (o.outcome !== 'ok' || o.result === null || isUncertain(o)) return null;
+  if (o.zxid !== null) return o.zxid;
+  return o.readZxid ?? null;
+}
+
+/**
+ * Bounds on a write without a zxid from the replies of the history (reads, syncs and writes alike), by
+ * three facts: (1) real time: a reply showing state zxid h arrived before the write was invoked, so the
+ * write's txn is proposed after h was applied somewhere: its zxid is above h. (2) Session order below: an
+ * op its session issued before it took effect before it (FIFO client order) and showed h: above h. (3)
+ * Session order above: an op its session issued after it shows h; if the write took effect, it did so
+ * before, inside that op's state: at or below h (below h when that op is a write of zxid h); this one only
+ * for a write that got a reply (one whose connection was lost may commit later). Only ops of
+ * the history itself are bounded by (2) and (3) (an unrecorded session end is issued by no one).
+ * O(n log n) to build, O(log n) per write.
+ */
+export class ReplyBounds {
+  private readonly doneUs: number[] = [];
+  private readonly doneMax: ZkHistoryOp[] = []; // prefix maximum of replyState over doneUs order
+  private readonly bySession = new Map<number, { invokeUs: number[]; maxBefore: (ZkHistoryOp | null)[]; minFrom: (ZkHistoryOp | null)[] }>();
+  private readonly inHistory = new Set<ZkHistoryOp>();
+
+  constructor(ops: readonly ZkHistoryOp[]) {
+    const done = ops.filter((o) => o.completeUs !== null && replyState(o) !== null).sort((a, b) => a.completeUs! - b.completeUs!);
+    for (const o of done) {
+      const prev = this.doneMax[this.doneMax.length - 1];
+      this.doneUs.push(o.completeUs!);
+      this.doneMax.push(prev !== undefined && replyState(prev)! >= replyState(o)! ? prev : o);
+    }
+    const sessions = new Map<number, ZkHistoryOp[]>();
+    for (const o of ops) {
+      this.inHistory.add(o);
+      const key = o.session !== null ? o.session : -1 - o.client;
+      const list = sessions.get(key);
+      if (list === undefined) sessions.set(key, [o]);
+      else list.push(o);
+    }
+    for (const [key, list] of sessions) {
+      list.sort((a, b) => a.invokeUs - b.invokeUs);
+      const maxBefore: (ZkHistoryOp | null)[] = []; // [k]: over list[0..k-1]
+      let best: ZkHistoryOp | null = null;
+      for (const o of list) {
+        maxBefore.push(best);
+        const z = replyState(o);
+        if (z !== null && (best === null || z > replyState(best)!)) best = o;
+      }
+      const minFrom: (ZkHistoryOp | null)[] = new Array<ZkHistoryOp | null>(list.length + 1).fill(null); // [k]: over list[k..]
+      for (let k = list.length - 1; k >= 0; k--) {
+        const next = minFrom[k + 1]!;
+        const o = list[k]!;
+        minFrom[k] = replyState(o) !== null && (next === null || upperOf(o) < upperOf(next)) ? o : next;
+      }
+      this.bySession.set(key, { invokeUs: list.map((o) => o.invokeUs), maxBefore, minFrom });
+    }
+  }
+
+  tighten(o: ZkHistoryOp, w: ZxidWindow): ZxidWindow {
+    let { lo, hi, loOp, hiOp } = w;
+    const k = countBelow(this.doneUs, o.invokeUs) - 1; // replies that arrived strictly before the invoke
+    const seen = k >= 0 ? this.doneMax[k]! : null;
+    if (seen !== null && replyState(seen)! > lo) [lo, loOp] = [replyState(seen)!, seen];
+    if (!this.inHistory.has(o)) return { lo, hi, loOp, hiOp };
+    const s = this.bySession.get(o.session !== null ? o.session : -1 - o.client);
+    if (s !== undefined) {
+      const before = s.maxBefore[countBelow(s.invokeUs, o.invokeUs)] ?? null; // issued strictly before
+      if (before !== null && replyState(before)! > lo) [lo, loOp] = [replyState(before)!, before];
+      // (3) only for a write that got a reply: an indeterminate one may have been committed late, after
+      // its connection was lost and the session went on through another server.
+      const after = isUncertain(o) ? null : (s.minFrom[countBelow(s.invokeUs, o.invokeUs + 1)] ?? null); // issued strictly after
+      if (after !== null && upperOf(after) < hi) [hi, hiOp] = [upperOf(after), after];
+    }
+    return { lo, hi, loOp, hiOp };
+  }
+}
+
+/** The open upper bound an op of the session issued later puts on a write: its write's zxid, or its header zxid + 1. */
+function upperOf(o: ZkHistoryOp): number {
+  return o.zxid !== null ? o.zxid : replyState(o)! + 1;
+}
+
+/**
+ * The KV runs' registers (one path, kvSet/kvCas only): the zxid-ordered writes are replayed and, where a
+ * reported version needs it, indeterminate writes invoked before that write completed are slotted in
+ * just before it (each one raises the version; an indeterminate kvCas only where the version matches).
+ * Those writes are interchangeable for the version count, so this greedy pass builds a linearization
+ * in O(n log n) when one exists with the known writes in zxid order; when it finds none, the caller
+ * falls back to the exact search.
+ *
+ * Indices into `table`: `group`, the partition's writes; `known`, those with a zxid, by zxid; `floating`,
+ * those without, in history order. Any write that is not a kvSet/kvCas of the group's one path makes it
+ * false, wherever it is met. The known writes are read from the table's columns only.
+ */
+export function kvRegisterExplained(
+  table: WriteTable,
+  group: readonly number[],
+  known: readonly number[],
+  floating: readonly number[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+): boolean {
+  const kind = table.kind;
+  const first = group[0];
+  if (first === undefined || (kind[first] !== KIND.kvSet && kind[first] !== KIND.kvCas)) return false;
+  const path = table.pathId[first]!;
+  const isRegisterWrite = (i: number): boolean => (kind[i] === KIND.kvSet || kind[i] === KIND.kvCas) && table.pathId[i] === path;
+  // Only indeterminate writes are slotted in, and only where a version needs them: they may or may not have
+  // taken effect. A write without a zxid whose client got a result (a set's version, a CAS's badVersion)
+  // did or did not happen as that result says, which this pass does not check: left to the exact search.
+  for (const i of floating) if (!isRegisterWrite(i) || (table.flags[i]! & UNCERTAIN) === 0) return false;
+  const unknown = floating.map((i) => table.writes[i]!).sort((a, b) => a.invokeUs - b.invokeUs);
+  const used = new Uint8Array(unknown.length);
+  let cur = -1;
+  let zxidBefore = 0; // of the last known write replayed
+  /**
+   * Slots in one write without a zxid, invoked by `deadlineUs`, that applies at the current version and
+   * whose zxid window allows a place between the last known write and the next one (zxid `zxidNext`).
+   */
+  const slot = (deadlineUs: number, zxidNext: number): boolean => {
+    for (let i = 0; i < unknown.length && unknown[i]!.invokeUs <= deadlineUs; i++) {
+      if (used[i] === 1) continue;
+      const op = unknown[i]!.op;
+      if (op.type === 'kvCas' && op.version !== cur) continue;
+      const window = windows.get(unknown[i]!);
+      if (emptyWindow(window)) continue;
+      if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
+      used[i] = 1;
+      cur++;
+      return true;
+    }
+    return false;
+  };
+  const { flags, version, zxid } = table;
+  for (const i of known) {
+    // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
+    if (!isRegisterWrite(i) || (flags[i]! & UNCERTAIN) !== 0) return false;
+    const cas = kind[i] === KIND.kvCas;
+    const deadlineUs = table.completed[i] === 1 ? table.completeUs[i]! : Number.POSITIVE_INFINITY;
+    const z = zxid[i]!;
+    const v = version[i]!; // kvCas: op.version; kvSet: result.version, NaN when absent
+    if (cas && (flags[i]! & BAD_VERSION) !== 0) {
+      if (cur === v && !slot(deadlineUs, z)) return false;
+      zxidBefore = z;
+      continue;
+    }
+    if ((flags[i]! & RESULT_OK) === 0) return false;
+    const target = cas ? v : (v === v ? v : cur + 1) - 1;
+    while (cur < target) if (!slot(deadlineUs, z)) return false;
+    if (cur !== target) return false;
+    cur++;
+    zxidBefore = z;
+  }
+  return true;
+}
+
+/** The first write that got a reply and has no zxid it can take (repliedWithoutZxidLeft, zxidCapacityExceeded), as a witness. */
+export function zxidGapViolation(
+  floating: readonly ZkHistoryOp[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  knownZxids: readonly number[],
+  describe: (zxid: number) => string,
+): { reason: string; ops: ZkHistoryOp[] } | null {
+  const none = repliedWithoutZxidLeft(floating, windows);
+  if (none !== null) {
+    const { o, w } = none;
+    const reason = `#${o.id} got a reply, so its txn has a zxid above ${describe(w.lo)} and below ${describe(w.hi)}: there is none`;
+    return { reason, ops: [w.loOp, o, w.hiOp].filter((x): x is ZkHistoryOp => x !== null) };
+  }
+  const full = zxidCapacityExceeded(floating, windows, knownZxids);
+  if (full === null) return null;
+  const reason = `${full.ops.length} writes that got a reply need zxids above ${describe(full.lo)} and below ${describe(full.hi)}, and not that many are free there`;
+  return { reason, ops: full.ops };
+}
+
+/** Above this many bounded replied writes without a zxid, zxidCapacityExceeded does not look (it is O(k^2 log k)). */
+const CAPACITY_CHECK_MAX = 300;
+
+/**
+ * Per-gap capacity: the writes that got a reply took effect, each at its own integer zxid inside its window,
+ * none at a zxid a recorded write already holds (`knownZxids`, ascending). For any a < b, the replied writes
+ * whose windows lie inside (a, b) need that many free zxids there: at most b - a - 1 minus the known zxids
+ * strictly between (Hall's condition, necessary for an assignment of distinct zxids; an interval over
+ * capacity can be shrunk to one whose ends are a window's lo and a window's hi, which are the ones tried).
+ * Returns the writes of a gap over capacity, or null; with more than CAPACITY_CHECK_MAX bounded writes it
+ * does not look (null: the search decides as before).
+ */
+export function zxidCapacityExceeded(
+  floating: readonly ZkHistoryOp[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  knownZxids: readonly number[],
+): { lo: number; hi: number; ops: ZkHistoryOp[] } | null {
+  const bounded = floating.filter((o) => !isUncertain(o) && (windows.get(o)?.hi ?? Number.POSITIVE_INFINITY) !== Number.POSITIVE_INFINITY);
+  if (bounded.length < 2 || bounded.length > CAPACITY_CHECK_MAX) return null;
+  const byHi = [...bounded].sort((x, y) => windows.get(x)!.hi - windows.get(y)!.hi);
+  const los = [...new Set(bounded.map((o) => windows.get(o)!.lo))];
+  for (const a of los) {
+    const inside: ZkHistoryOp[] = [];
+    for (const o of byHi) {
+      const w = windows.get(o)!;
+      if (w.lo < a) continue;
+      inside.push(o);
+      const b = w.hi;
+      const known = countBelow(knownZxids, b) - countBelow(knownZxids, a + 1);
+      if (inside.length + known > b - a - 1) return { lo: a, hi: b, ops: [...inside] };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,627 @@
+// The reference checker's search (DEFINITIONS.md §5): depth-first over executions, one placement at a
+// time: a txn (applied to the tree, its result judged), a reply (judged at the current state: its read
+// point), or a watch event (matched to the watch a txn triggered). Each rule of DEFINITIONS.md is
+// checked where its name appears; `rules` says which guarantees' rules are on. Failed states are
+// remembered; everything the future depends on is in the state's key.
+import { applyTxn, initialTree, treeKey, type RefTree, type Trigger, type WatchEventType, type WatchKind } from './tree-model.js';
+import { arrivesBefore, type EventItem, type Prepared, type ReplyItem, type TxnItem } from './items.js';
+import { judgeRead, pathsSeen, writeMismatch, type MzxidFact } from './judge.js';
+
+export type Rules = {
+  readonly lw: boolean;
+  readonly sr: boolean;
+  readonly fifo: boolean;
+  readonly wo: boolean;
+  readonly se: boolean;
+  readonly syncIsLinearizable: boolean;
+  /** Rules (DEFINITIONS.md names) switched off. */
+  readonly off?: ReadonlySet<string>;
+};
+
+export type SearchAnswer = { readonly verdict: 'ok' | 'violated' | 'too-large'; readonly rule?: string };
+
+type Watch = {
+  readonly path: string;
+  readonly kind: WatchKind;
+  readonly conn: number;
+  /** held: set, not triggered; pending: triggered by `txn`, its event not yet arrived; loose: see DEFINITIONS.md. */
+  readonly status: 'held' | 'pending' | 'loose';
+  readonly type: WatchEventType | null;
+  /** Pending: the txn that triggered it; loose: the first txn since registration that changed the path (null while none). */
+  readonly txn: TxnItem | null;
+  /** Pending on a path whose ACL may deny READ: the event may never come. */
+  readonly optional: boolean;
+  /** Loose: some txn since registration changed the path. */
+  readonly changed: boolean;
+  /** Every txn since registration that triggered this watch's kind on its path, in order (the event-zxid rule). */
+  readonly changes: readonly TxnItem[];
+};
+
+const ZXID_EPOCH = 2 ** 32;
+
+class TooLarge extends Error {}
+
+function arrivalBefore(e: EventItem, r: ReplyItem): boolean {
+  return arrivesBefore(e.ev.atUs, e.ev.seq ?? -1, true, r.arrivalUs, r.arrivalSeq, false);
+}
+
+function compatible(kind: WatchKind, type: WatchEventType): boolean {
+  return kind === 'data' ? type !== 'NodeChildrenChanged' : type === 'NodeChildrenChanged' || type === 'NodeDeleted';
+}
+
+export class Search {
+  private readonly placed: Uint8Array;
+  /** The placed items as a bit mask (at most 30 items, so exact in a double). */
+  private placedMask = 0;
+  private readonly isNeeded: Uint8Array;
+  private needed = 0;
+  private readonly order: TxnItem[] = [];
+  private readonly trees: RefTree[] = [initialTree()];
+  /** treeKey of each tree on the stack, computed once. */
+  private readonly treeKeys: string[] = [treeKey(this.trees[0]!)];
+  private readonly markers: { readonly len: number; readonly zxid: number }[] = [];
+  private readonly pins = new Map<number, number>();
+  /** Upper bounds on unknown zxids (txn id → largest zxid it may have): a re-registered watch's event zxid. */
+  private readonly bounds = new Map<number, number>();
+  private readonly endLen = new Map<number, number>();
+  private watches = new Map<number, readonly Watch[]>();
+  private openReply: ReplyItem | null = null;
+  /** The read placed last, when reads commute (see tryRead); part of the state's key. */
+  private lastRead: { readonly id: number; readonly len: number } | null = null;
+  private readonly failed = new Set<string>();
+  private visits = 0;
+  /** The failure with the most replies and events placed, then the fewest free txns, then the last found (zxid-order, which only says a cut does not fit there, last). */
+  private best = { observed: -1, free: 0, rule: '' };
+  /** Replies and events placed so far, and txns placed that no reply asked for (info writes, ends). */
+  private observed = 0;
+  private free = 0;
+  private readonly lwBefore = new Map<number, TxnItem[]>();
+  private readonly srBefore = new Map<number, ReplyItem[]>();
+  private readonly woBefore = new Map<number, EventItem[]>();
+  private readonly freeTxns: TxnItem[];
+  /** Per session and connection (`skey:conn`): the least recorded zxid of its ok writes, and of its reply-header zxids. */
+  private readonly connAfter = new Map<string, { write: number; header: number }>();
+  private readonly mandatory: TxnItem[];
+
+  private readonly p: Prepared;
+  private readonly rules: Rules;
+  private readonly budget: number;
+
+  constructor(p: Prepared, rules: Rules, budget: number) {
+    this.p = p;
+    this.rules = rules;
+    this.budget = budget;
+    this.placed = new Uint8Array(p.items.length);
+    this.isNeeded = new Uint8Array(p.items.length);
+    for (const it of p.items) {
+      const needed = it.kind === 'txn' ? it.mandatory && it.reply === null : it.kind === 'reply' || rules.wo;
+      if (needed) {
+        this.isNeeded[it.id] = 1;
+        this.needed++;
+      }
+    }
+    const reads = p.replies.filter((r) => r.txn === null);
+    for (const t of p.txns) {
+      this.lwBefore.set(
+        t.id,
+        p.txns.filter((b) => b !== t && b.mandatory && b.completeUs !== null && b.completeUs < t.invokeUs),
+      );
+      this.srBefore.set(
+        t.id,
+        reads.filter((r) => r.arrivalUs < t.invokeUs),
+      );
+      this.woBefore.set(
+        t.id,
+        p.events.filter((e) => e.ev.atUs < t.invokeUs),
+      );
+    }
+    for (const r of p.replies) {
+      const k = `${r.skey}:${r.conn}`;
+      const a = this.connAfter.get(k) ?? { write: Infinity, header: Infinity };
+      const w = r.txn?.zxid ?? null;
+      const h = r.hop.readZxid ?? null;
+      this.connAfter.set(k, { write: w !== null ? Math.min(a.write, w) : a.write, header: h !== null ? Math.min(a.header, h) : a.header });
+    }
+    this.freeTxns = p.txns.filter((t) => t.reply === null);
+    this.mandatory = p.txns.filter((t) => t.mandatory);
+    // With no read rule on (linearizable-writes alone), a read without readZxid constrains nothing.
+    if (!rules.sr && !rules.fifo && !rules.wo && !rules.se) for (const r of reads) if (r.hop.readZxid === undefined || r.hop.readZxid === null) this.mark(r.id);
+  }
+
+  run(): SearchAnswer {
+    if (this.rules.fifo) {
+      const why = this.on('fifo-complete-order') ? this.fifoCompleteOrder() : null;
+      if (why !== null) return { verdict: 'violated', rule: 'fifo-complete-order' };
+    }
+    if ((this.rules.sr || this.rules.fifo) && this.on('session-order') && this.headerZxidsDecrease() !== null)
+      return { verdict: 'violated', rule: 'session-order' };
+    try {
+      if (this.dfs()) return { verdict: 'ok' };
+    } catch (e) {
+      if (e instanceof TooLarge) return { verdict: 'too-large', rule: `more than ${this.budget} states` };
+      throw e;
+    }
+    return { verdict: 'violated', rule: this.best.rule || 'zxid-order' };
+  }
+
+  /** fifo-complete-order: a session's ok replies arrive in issue order. */
+  private fifoCompleteOrder(): string | null {
+    for (const v of this.p.sessions.values()) {
+      for (let i = 1; i < v.replies.length; i++) {
+        const a = v.replies[i - 1]!;
+        const b = v.replies[i]!;
+        if (arrivesBefore(b.arrivalUs, b.arrivalSeq, false, a.arrivalUs, a.arrivalSeq, false)) return `#${b.hop.id} before #${a.hop.id}`;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * session-order on the values (DEFINITIONS.md §4): a session's ok replies carry reply-header zxids
+   * that never decrease in issue order, even where no txn has the larger value (the read points alone
+   * would allow 1:4 then 1:3 when no txn lies between). FinalRequestProcessor.processRequest stamps
+   * every reply with DataTree.lastProcessedZxid, which only grows; CommitProcessor runs one session's
+   * requests in order; ClientCnxn keeps the last header zxid as lastZxid, and
+   * ZooKeeperServer.processConnectRequest refuses a reconnect to a server behind it.
+   */
+  private headerZxidsDecrease(): string | null {
+    for (const v of this.p.sessions.values()) {
+      let seen: ReplyItem | null = null;
+      for (const r of v.replies) {
+        const z = r.hop.readZxid;
+        if (z === undefined || z === null) continue;
+        if (seen !== null && z < seen.hop.readZxid!) return `#${r.hop.id} readZxid ${z} after #${seen.hop.id} readZxid ${seen.hop.readZxid}`;
+        seen = r;
+      }
+    }
+    return null;
+  }
+
+  /** False for a rule switched off (reference.ts relaxes one rule at a time to name a violation). */
+  private on(rule: string): boolean {
+    return this.rules.off === undefined || !this.rules.off.has(rule);
+  }
+
+  private note(rule: string): false {
+    const b = this.best;
+    const tie = this.observed === b.observed && this.free === b.free;
+    if (this.observed > b.observed || (this.observed === b.observed && this.free < b.free) || (tie && (rule !== 'zxid-order' || b.rule === 'zxid-order'))) {
+      this.best = { observed: this.observed, free: this.free, rule };
+    }
+    return false;
+  }
+
+  /** Marks item `id` placed; `needed` counts the mandatory txns, replies and (with watches) events still to place. */
+  private mark(id: number): void {
+    this.placed[id] = 1;
+    this.placedMask += 2 ** id;
+    if (this.isNeeded[id] === 1) this.needed--;
+  }
+
+  private unmark(id: number): void {
+    this.placed[id] = 0;
+    this.placedMask -= 2 ** id;
+    if (this.isNeeded[id] === 1) this.needed++;
+  }
+
+  private complete(): boolean {
+    return this.openReply === null && this.needed === 0;
+  }
+
+  /**
+   * Everything the rest of the search depends on: which items are placed, the tree (it holds the txn
+   * ids that Stat mzxids may still name), the zxid structure of the order (recorded or pinned zxids,
+   * readZxid cuts, and unknown zxids, named only when a later fact may pin them), the watches, the
+   * open reply and the last commuting read. Orders that reach the same key are interchangeable.
+   */
+  private key(): string {
+    const w: string[] = [];
+    const named = new Set<number>();
+    for (const [s, list] of this.watches) {
+      if (list.length === 0) continue;
+      w.push(
+        `${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0},${x.changes.map((c) => c.id).join('.')}`).join(';')}`,
+      );
+      for (const x of list) if (x.txn !== null) named.add(x.txn.id);
+    }
+    const tree = this.trees[this.trees.length - 1]!;
+    for (const n of tree.nodes.values()) named.add(n.mzxidTxn);
+    for (const r of tree.registers.values()) named.add(r.mzxidTxn);
+    const zx: string[] = [];
+    let m = 0;
+    for (let i = 0; i <= this.order.length; i++) {
+      while (m < this.markers.length && this.markers[m]!.len === i) zx.push(`m${this.markers[m++]!.zxid}`);
+      if (i === this.order.length) break;
+      const t = this.order[i]!;
+      const z = t.zxid ?? this.pins.get(t.id);
+      zx.push(z !== undefined ? (named.has(t.id) && t.zxid === null ? `${z}#${t.id}` : `${z}`) : named.has(t.id) ? `u${t.id}` : 'u');
+    }
+    const lastRead = this.lastRead !== null && this.lastRead.len === this.order.length ? this.lastRead.id : '';
+    const bounds = [...this.bounds].map(([id, z]) => `${id}<=${z}`).join(',');
+    return [this.placedMask, this.treeKeys[this.treeKeys.length - 1]!, zx.join(','), bounds, w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
+  }
+
+  private dfs(): boolean {
+    if (this.complete()) return true;
+    if (++this.visits > this.budget) throw new TooLarge();
+    const key = this.key();
+    if (this.failed.has(key)) return false;
+    const found = this.tryAll();
+    if (!found) this.failed.add(key);
+    return found;
+  }
+
+  private tryAll(): boolean {
+    const open = this.openReply;
+    if (open !== null) {
+      // An ok write's txn is placed; its own session's events may arrive before its reply.
+      if (this.rules.wo) {
+        const e = this.nextEvent(open.skey);
+        if (e !== null && arrivalBefore(e, open) && this.tryEvent(e)) return true;
+      }
+      return this.trySeal(open);
+    }
+    for (const t of this.freeTxns) if (this.placed[t.id] === 0 && this.tryTxn(t, null)) return true;
+    for (const v of this.p.sessions.values()) {
+      for (const r of v.replies) {
+        if (this.placed[r.id] !== 0) continue;
+        if (this.tryReply(r)) return true;
+        if ((this.rules.sr || this.rules.fifo) && this.on('session-order')) break; // session-order: the next reply in issue order only
+      }
+      if (this.rules.wo) {
+        const e = this.nextEvent(v.skey);
+        if (e !== null && this.tryEvent(e)) return true;
+      }
+    }
+    return false;
+  }
+
+  private nextEvent(skey: number): EventItem | null {
+    for (const e of this.p.sessions.get(skey)?.events ?? []) if (this.placed[e.id] === 0) return e;
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------- zxids
+
+  /** zxid-order: a greedy (smallest) zxid assignment along the order meets every recorded zxid, pin and readZxid cut. */
+  private zxidFeasible(): boolean {
+    let cur = 0;
+    let last = 0;
+    let m = 0;
+    for (let i = 0; ; i++) {
+      while (m < this.markers.length && this.markers[m]!.len === i) {
+        const r = this.markers[m]!.zxid;
+        if (last > r) return false;
+        cur = Math.max(cur, r);
+        m++;
+      }
+      if (i === this.order.length) return true;
+      const t = this.order[i]!;
+      const z = t.zxid ?? this.pins.get(t.id) ?? null;
+      if (z === null) {
+        cur++;
+        if (cur % ZXID_EPOCH === 0) cur++;
+      } else {
+        if (z <= cur) return false;
+        cur = z;
+      }
+      // The greedy assignment is the smallest at every position, so an upper bound holds iff it holds here.
+      const bound = this.bounds.get(t.id);
+      if (bound !== undefined && cur > bound) return false;
+      last = cur;
+    }
+  }
+
+  /** States that txn `txn` (null: the initial tree, zxid 0) has zxid `zxid`; returns an undo, or null if impossible. */
+  private pin(txn: TxnItem | null, zxid: number): (() => void) | null {
+    if (txn === null) return zxid === 0 ? () => {} : null;
+    if (txn.zxid !== null) return txn.zxid === zxid ? () => {} : null;
+    const had = this.pins.get(txn.id);
+    if (had !== undefined) return had === zxid ? () => {} : null;
+    this.pins.set(txn.id, zxid);
+    if (!this.zxidFeasible()) {
+      this.pins.delete(txn.id);
+      return null;
+    }
+    return () => this.pins.delete(txn.id);
+  }
+
+  /** States that placed txn `txn` has a zxid of at most `zxid`; returns an undo, or null if impossible. */
+  private bound(txn: TxnItem, zxid: number): (() => void) | null {
+    const known = txn.zxid ?? this.pins.get(txn.id);
+    if (known !== undefined) return known <= zxid ? () => {} : null;
+    const had = this.bounds.get(txn.id);
+    if (had !== undefined && had <= zxid) return () => {};
+    this.bounds.set(txn.id, zxid);
+    const undo = () => (had === undefined ? this.bounds.delete(txn.id) : this.bounds.set(txn.id, had));
+    if (!this.zxidFeasible()) {
+      undo();
+      return null;
+    }
+    return () => void undo();
+  }
+
+  private txnById(id: number): TxnItem | null {
+    if (id < 0) return null;
+    return this.p.items[id] as TxnItem;
+  }
+
+  // ---------------------------------------------------------------------------------------- txns
+
+  private tryTxn(t: TxnItem, reply: ReplyItem | null): boolean {
+    const ended = this.endLen.has(t.skey);
+    if (ended && t.isEnd) return false; // a session ends once
+    if (ended && !t.mandatory) return false; // session-effect: an info write after its session's end had no effect
+    for (const b of this.lwBefore.get(t.id)!) if (this.rules.lw && this.placed[b.id] === 0 && this.on('write-real-time')) return this.note('write-real-time');
+    for (const b of this.srBefore.get(t.id)!) if (this.rules.sr && this.placed[b.id] === 0 && this.on('read-real-time')) return this.note('read-real-time');
+    for (const b of this.woBefore.get(t.id)!)
+      if (this.rules.wo && this.placed[b.id] === 0 && this.on('watch-before-data')) return this.note('watch-before-data');
+    const tree = this.trees[this.trees.length - 1]!;
+    const applied = applyTxn(tree, t.op, t.session, t.id);
+    if (this.rules.lw && reply !== null && this.on('write-result')) {
+      const res = reply.hop.result!;
+      if (writeMismatch(res, applied.result) !== null) return this.note('write-result');
+      if (res.mzxid !== undefined && t.zxid !== null && res.mzxid !== t.zxid) return this.note('write-result');
+    }
+    this.order.push(t);
+    this.trees.push(applied.tree);
+    this.treeKeys.push(applied.tree === tree ? this.treeKeys[this.treeKeys.length - 1]! : treeKey(applied.tree));
+    this.mark(t.id);
+    if (t.isEnd) this.endLen.set(t.skey, this.order.length);
+    const savedWatches = this.watches;
+    let found = false;
+    if (!this.zxidFeasible()) this.note('zxid-order');
+    else {
+      if (this.rules.wo) this.trigger(t, applied.triggers);
+      this.openReply = reply;
+      if (reply === null) this.free++;
+      found = this.dfs();
+      if (reply === null) this.free--;
+      this.openReply = null;
+    }
+    this.watches = savedWatches;
+    if (t.isEnd) this.endLen.delete(t.skey);
+    this.unmark(t.id);
+    this.trees.pop();
+    this.treeKeys.pop();
+    this.order.pop();
+    return found;
+  }
+
+  /** The watches txn `t` triggers become pending (one event per session and path); loose ones note a change. */
+  private trigger(t: TxnItem, triggers: readonly Trigger[]): void {
+    if (triggers.length === 0) return;
+    const next = new Map<number, readonly Watch[]>();
+    for (const [s, list] of this.watches) {
+      let changed = false;
+      const out = list.map((w) => {
+        const hit = triggers.find((g) => g.path === w.path && g.kind === w.kind);
+        if (hit === undefined) return w;
+        changed = true;
+        const changes = [...w.changes, t];
+        if (w.status === 'held') return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path), changes };
+        if (w.status === 'loose' && !w.changed) return { ...w, changed: true, txn: t, changes };
+        return { ...w, changes };
+      });
+      // A delete fires one NodeDeleted per session on its path, for the data and the child watch together.
+      const merged = out.filter(
+        (w, i) =>
+          !(
+            w.status === 'pending' &&
+            w.txn === t &&
+            w.kind === 'child' &&
+            w.type === 'NodeDeleted' &&
+            out.some((x, j) => j !== i && x.status === 'pending' && x.txn === t && x.path === w.path && x.kind === 'data')
+          ),
+      );
+      next.set(s, changed ? merged : list);
+    }
+    this.watches = next;
+  }
+
+  // ---------------------------------------------------------------------------------------- replies
+
+  /** The watch-order facts of a reply on its connection; null when they hold, else the broken rule. */
+  private replyBlocked(r: ReplyItem): string | null {
+    if (!this.rules.wo) return null;
+    if (this.on('watch-before-data'))
+      for (const e of this.p.sessions.get(r.skey)!.events) if (this.placed[e.id] === 0 && e.conn === r.conn && arrivalBefore(e, r)) return 'watch-before-data';
+    if (this.on('watch-lost'))
+      for (const w of this.watches.get(r.skey) ?? []) if (w.status === 'pending' && !w.optional && w.conn === r.conn) return 'watch-lost';
+    return null;
+  }
+
+  /** After a reply on connection `conn`: older connections' watches become loose; filtered events are given up. */
+  private afterReply(r: ReplyItem, register: Watch | null): void {
+    if (!this.rules.wo) return;
+    const list = this.watches.get(r.skey) ?? [];
+    const out: Watch[] = [];
+    for (const w of list) {
+      if (w.status === 'pending' && w.optional && w.conn === r.conn) continue;
+      if (w.status !== 'loose' && w.conn < r.conn)
+        out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: w.status === 'pending' ? w.txn : null });
+      else out.push(w);
+    }
+    if (register !== null && !out.some((w) => w.status === 'held' && w.path === register.path && w.kind === register.kind)) out.push(register);
+    const next = new Map(this.watches);
+    next.set(r.skey, out);
+    this.watches = next;
+  }
+
+  private tryReply(r: ReplyItem): boolean {
+    if (this.rules.se && this.endLen.has(r.skey) && !(r.txn?.isEnd ?? false) && this.on('op-after-session-end')) return this.note('op-after-session-end');
+    if (r.txn !== null) {
+      const blocked = this.replyBlocked(r);
+      if (blocked === 'watch-lost') return this.note(blocked); // events of earlier txns are due first
+      return this.tryTxn(r.txn, r);
+    }
+    return this.tryRead(r);
+  }
+
+  /** Closes an ok write's reply: its session's events before it have arrived, none is lost. */
+  private trySeal(r: ReplyItem): boolean {
+    // The close reply ends the connection: events its own deletes trigger for the session may be dropped.
+    const blocked = r.txn?.isEnd === true ? null : this.replyBlocked(r);
+    if (blocked !== null) return this.note(blocked);
+    const saved = this.watches;
+    this.afterReply(r, null);
+    this.mark(r.id);
+    this.openReply = null;
+    this.observed++;
+    const found = this.dfs();
+    this.observed--;
+    this.openReply = r;
+    this.unmark(r.id);
+    this.watches = saved;
+    return found;
+  }
+
+  private tryRead(r: ReplyItem): boolean {
+    // Without session order and watches, reads at one read point commute: place them in id order only.
+    const commute = !this.rules.sr && !this.rules.fifo && !this.rules.wo;
+    if (commute && this.lastRead !== null && this.lastRead.len === this.order.length && this.lastRead.id > r.id) return false;
+    const blocked = this.replyBlocked(r);
+    if (blocked !== null) return this.note(blocked);
+    const o = r.hop;
+    const tree = this.trees[this.trees.length - 1]!;
+    if (this.rules.sr && this.rules.syncIsLinearizable && o.op.type === 'sync') {
+      for (const t of this.mandatory)
+        if (t.completeUs !== null && t.completeUs < o.invokeUs && this.placed[t.id] === 0 && this.on('sync-then-read')) return this.note('sync-then-read');
+    }
+    if (this.rules.se && this.on('ephemeral-after-end')) {
+      for (const path of pathsSeen(r)) if (!tree.nodes.has(path) && tree.endedEphemerals.has(path)) return this.note('ephemeral-after-end');
+    }
+    let mzxid: MzxidFact | null = null;
+    if (this.rules.sr && this.on('read-state')) {
+      const j = judgeRead(r, tree);
+      if (j.why !== null) return this.note('read-state');
+      mzxid = j.mzxid;
+    }
+    let marked = false;
+    if (o.readZxid !== undefined && o.readZxid !== null) {
+      this.markers.push({ len: this.order.length, zxid: o.readZxid });
+      marked = true;
+    }
+    let unpin: (() => void) | null = () => {};
+    let why = 'zxid-order';
+    if (marked && !this.zxidFeasible()) unpin = null;
+    else if (mzxid !== null) {
+      unpin = this.pin(this.txnById(mzxid.txn), mzxid.zxid);
+      why = 'read-state'; // the Stat's mzxid names another zxid than its txn's
+    }
+    let found = false;
+    if (unpin === null) this.note(why);
+    else {
+      const saved = this.watches;
+      this.afterReply(r, this.registration(r));
+      this.mark(r.id);
+      const lastRead = this.lastRead;
+      this.lastRead = commute ? { id: r.id, len: this.order.length } : null;
+      this.observed++;
+      found = this.dfs();
+      this.observed--;
+      this.lastRead = lastRead;
+      this.unmark(r.id);
+      this.watches = saved;
+      unpin();
+    }
+    if (marked) this.markers.pop();
+    return found;
+  }
+
+  /** The watch an ok read sets (WatchManager via DataTree.getData, statNode, getChildren), or null. */
+  private registration(r: ReplyItem): Watch | null {
+    const op = r.hop.op;
+    const res = r.hop.result!;
+    if (op.type !== 'getData' && op.type !== 'exists' && op.type !== 'getChildren') return null;
+    if (op.watch !== true) return null;
+    const sets = res.rc === 'ok' || (op.type === 'exists' && res.rc === 'noNode');
+    if (!sets) return null;
+    return {
+      path: op.path,
+      kind: op.type === 'getChildren' ? 'child' : 'data',
+      conn: r.conn,
+      status: 'held',
+      type: null,
+      txn: null,
+      optional: false,
+      changed: false,
+      changes: [],
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------- events
+
+  private tryEvent(e: EventItem): boolean {
+    for (const r of this.p.sessions.get(e.skey)!.replies) {
+      if (this.placed[r.id] === 0 && r.conn === e.conn && r !== this.openReply && !arrivalBefore(e, r) && this.on('watch-before-data'))
+        return this.note('watch-before-data');
+    }
+    const list = this.watches.get(e.skey) ?? [];
+    const ev = e.ev;
+    let any = false;
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i]!;
+      if (w.path !== ev.path) continue;
+      // The event's zxid (DEFINITIONS.md §1), when > 0: each way the event may have been fired, as an
+      // undo-returning constraint (null: that way is impossible).
+      let ways: readonly (() => (() => void) | null)[] = [() => () => {}];
+      if (w.status === 'pending' && w.conn === e.conn) {
+        if (w.type !== ev.type) continue;
+        if (w.txn!.invokeUs > ev.atUs) continue;
+        if (ev.zxid > 0) ways = [() => this.pin(w.txn, ev.zxid)]; // fired as its txn was applied
+      } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn)) || !compatible(w.kind, ev.type)) continue;
+      else if (ev.zxid > 0) ways = this.reRegisteredWays(w, e);
+      for (const way of ways) {
+        const undo = way();
+        if (undo === null) continue;
+        any = true;
+        if (this.placeEvent(e, list, i, undo)) return true;
+      }
+    }
+    if (any) return false;
+    if (this.on('watch-unexplained')) return this.note('watch-unexplained');
+    this.mark(e.id); // the rule is relaxed (naming a violation): the event needs no watch
+    this.observed++;
+    const found = this.dfs();
+    this.observed--;
+    this.unmark(e.id);
+    return found;
+  }
+
+  /**
+   * The ways an event with a known zxid may come from a watch set on an older connection (DEFINITIONS.md
+   * §1): fired at once by the setWatches of the event's connection, stamped with that server's zxid
+   * then (at or above the first change since registration; below every write the session sent on that
+   * connection and at or below its reply-header zxids there, since setWatches goes first and
+   * CommitProcessor keeps the session's order); or fired later by the re-registered watch as a txn was
+   * applied, stamped with that txn's zxid.
+   */
+  private reRegisteredWays(w: Watch, e: EventItem): (() => (() => void) | null)[] {
+    const z = e.ev.zxid;
+    const ways: (() => (() => void) | null)[] = [];
+    const after = this.connAfter.get(`${e.skey}:${e.conn}`);
+    if (after === undefined || (z < after.write && z <= after.header)) ways.push(() => this.bound(w.txn!, z));
+    for (const t of w.changes) ways.push(() => this.pin(t, z));
+    return ways;
+  }
+
+  /** Places event `e` as fired by watch `i` of its session's `list`; `undo` drops its zxid constraint. */
+  private placeEvent(e: EventItem, list: readonly Watch[], i: number, undo: () => void): boolean {
+    const saved = this.watches;
+    const next = new Map(this.watches);
+    next.set(
+      e.skey,
+      list.filter((_, j) => j !== i),
+    );
+    this.watches = next;
+    this.mark(e.id);
+    this.observed++;
+    const found = this.dfs();
+    this.observed--;
+    this.unmark(e.id);
+    this.watches = saved;
+    undo();
+    return found;
+  }
+}
