@@ -29,6 +29,8 @@ export function sessionEphemerals(view: HistoryView): ClientCheckResult {
   }
   const afterClose = repliesAfterOwnClose(view);
   if (afterClose !== null) return afterClose;
+  const seenAfterClose = ephemeralAfterOrderedClose(view);
+  if (seenAfterClose !== null) return seenAfterClose;
   const afterEnd = writesAfterEndedRecord(view);
   if (afterEnd !== null) return afterEnd;
   if (ended.size === 0) return { name, verdict: 'ok' };
@@ -111,6 +113,68 @@ function repliesAfterOwnClose(view: HistoryView): ClientCheckResult | null {
       'session-ephemerals',
       `#${o.id} of session 0x${o.session.toString(16)} was issued at ${o.invokeUs}us, after that session's close #${close.id} (issued at ${close.invokeUs}us, ok), and got a reply`,
       [close, o],
+    );
+  }
+  return null;
+}
+
+/**
+ * No read shows an ephemeral node of a session X once the reading session Y is ordered after X's close,
+ * zxid or not. Proof: X's closeSession reply arrived at time c, so its txn was committed and applied
+ * (FinalRequestProcessor answers after DataTree.killSession removed every ephemeral of X; no create can
+ * give X another, PrepRequestProcessor refuses a closed session). A write W of Y with an ok reply that
+ * was invoked after c gets a larger zxid (the leader numbers proposals in order, and the close was
+ * committed before W reached it). A read R of Y invoked after W's reply sees a state at or after W (FIFO
+ * client order; a reconnect goes only to a server at or past the client's lastZxidSeen,
+ * ZooKeeperServer.processConnectRequest), so after the close: it cannot find a node owned by X.
+ * A read merely later in real time is not enough (a lagging follower may still show the node).
+ */
+function ephemeralAfterOrderedClose(view: HistoryView): ClientCheckResult | null {
+  const closedAt = new Map<number, ZkHistoryOp>(); // session -> its earliest ok close reply
+  for (const o of view.closeSessions) {
+    if (o.op.type !== 'closeSession' || o.outcome !== 'ok' || o.session === null || o.result?.rc !== 'ok' || o.completeUs === null) continue;
+    const known = closedAt.get(o.session);
+    if (known === undefined || o.completeUs < known.completeUs!) closedAt.set(o.session, o);
+  }
+  if (closedAt.size === 0) return null;
+  // Each session's ok writes by invoke time, with the earliest reply among those invoked at or after each.
+  const writesOf = new Map<number, ZkHistoryOp[]>();
+  for (const o of view.writes) {
+    if (o.session === null || o.outcome !== 'ok' || o.result?.rc !== 'ok' || o.completeUs === null || o.op.type === 'closeSession') continue;
+    const list = writesOf.get(o.session);
+    if (list === undefined) writesOf.set(o.session, [o]);
+    else list.push(o);
+  }
+  const suffix = new Map<number, { invokes: number[]; firstReply: ZkHistoryOp[] }>();
+  for (const [session, list] of writesOf) {
+    list.sort((a, b) => a.invokeUs - b.invokeUs);
+    const firstReply: ZkHistoryOp[] = new Array<ZkHistoryOp>(list.length);
+    for (let i = list.length - 1; i >= 0; i--) {
+      const next = firstReply[i + 1];
+      firstReply[i] = next !== undefined && next.completeUs! < list[i]!.completeUs! ? next : list[i]!;
+    }
+    suffix.set(session, { invokes: list.map((o) => o.invokeUs), firstReply });
+  }
+  for (const r of view.history.ops) {
+    const owner = r.result?.ephemeralOwner;
+    if (r.outcome !== 'ok' || r.session === null || owner === undefined || owner === 0 || owner === r.session || r.result!.rc !== 'ok') continue;
+    if (r.result!.exists === false) continue;
+    const close = closedAt.get(owner);
+    const mine = suffix.get(r.session);
+    if (close === undefined || mine === undefined) continue;
+    let lo = 0;
+    let hi = mine.invokes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (mine.invokes[mid]! <= close.completeUs!) lo = mid + 1;
+      else hi = mid;
+    }
+    const w = mine.firstReply[lo];
+    if (w === undefined || r.invokeUs <= w.completeUs!) continue;
+    return violated(
+      'session-ephemerals',
+      `#${r.id} of session 0x${r.session.toString(16)} found ${opPath(r.op)} owned by session 0x${owner.toString(16)}, but that session's close #${close.id} returned before the reader's write #${w.id} was invoked, and #${w.id} returned before #${r.id} was invoked`,
+      [close, w, r],
     );
   }
   return null;

@@ -1,5 +1,5 @@
 // watch-order: see client.ts for what it checks.
-import { isZkWrite } from '../history/types.js';
+import { isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
@@ -10,7 +10,15 @@ import { HistoryView } from './history-view.js';
 // watch-order
 
 export type WatchClass = 'data' | 'exist' | 'child';
-export type Armed = { readonly by: ZkHistoryOp; readonly replyIndex: number; readonly connection: number; readonly trigger: ZkHistoryOp | null };
+export type Armed = {
+  readonly by: ZkHistoryOp;
+  readonly replyIndex: number;
+  readonly connection: number;
+  readonly trigger: ZkHistoryOp | null;
+  /** The last read that set this watch again (the server registers it anew), and on which connection. */
+  readonly latest: ZkHistoryOp;
+  readonly latestConnection: number;
+};
 
 /** Ok writes that fire a watch of each class on a path, by zxid (keys `data:/p`, `exist:/p`, `child:/p`). */
 export function triggerIndex(view: HistoryView): Map<string, ZkHistoryOp[]> {
@@ -215,6 +223,14 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         replies.push(o);
         replyMax.push(Math.max(z, replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!));
       }
+      // Lost events, zxid or not: this reply shows its path changed since a watch still held was set.
+      const changed = changedUnderWatch(o, armed, connection, restricted);
+      if (changed !== null)
+        return violated(
+          name,
+          `client ${o.client} got #${o.id}, which shows ${opPath(o.op)} changed since its watch set by #${changed.by.id}, before any event for it (the event came late, or was lost)`,
+          [changed.by, o],
+        );
       // Arming.
       const op = o.op;
       if (armsWatch(o) && (op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren')) {
@@ -224,8 +240,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           const at = o.readZxid ?? null;
           triggers ??= triggerIndex(view);
           const trigger = at === null ? null : firstAfter(triggers.get(key), at);
-          armed.set(key, { by: o, replyIndex: replies.length, connection, trigger });
-        }
+          armed.set(key, { by: o, replyIndex: replies.length, connection, trigger, latest: o, latestConnection: connection });
+        } else armed.set(key, { ...armed.get(key)!, latest: o, latestConnection: connection });
       }
     }
   }
@@ -356,4 +372,68 @@ function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
   };
   for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o.session);
   return out;
+}
+
+/** What a read showed of its path, as far as a watch is concerned (null: nothing comparable). */
+type Seen = { kind: 'absent' } | { kind: 'data'; data: string | undefined; version: number | undefined } | { kind: 'children'; children: string };
+
+function seenBy(o: ZkHistoryOp): Seen | null {
+  const r = o.result;
+  if (o.outcome !== 'ok' || r === null) return null;
+  switch (o.op.type) {
+    case 'exists':
+      return r.exists === false ? { kind: 'absent' } : r.rc === 'ok' ? { kind: 'data', data: undefined, version: r.version } : null;
+    case 'getData':
+      return r.rc === 'noNode' ? { kind: 'absent' } : r.rc === 'ok' ? { kind: 'data', data: r.data, version: r.version } : null;
+    case 'getChildren':
+      return r.rc === 'noNode'
+        ? { kind: 'absent' }
+        : r.rc === 'ok' && r.children !== undefined
+          ? { kind: 'children', children: [...r.children].sort().join('/') }
+          : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The watch still held on the read `o`'s path whose set point `o` shows provably changed, on the same
+ * connection: null if none. Proof: the watch is registered at the server as its read is answered
+ * (FinalRequestProcessor), and later requests on the connection are answered by that server in order,
+ * from states that never go back; if `o` shows a state that differs from the setting read's in a way
+ * only a change of the watch's class makes (an exists watch on an absent node: the node now exists; a
+ * data watch: the node is gone, or its version or data differ; a child watch: the node is gone, or its
+ * children differ), that change was applied on the server between the two, fired the watch
+ * (WatchManager.triggerWatch) and queued the event on the connection before `o`'s reply. So the event
+ * must have arrived before `o`: a watch still armed here lost its event. Other connections are left to
+ * the zxid checks (setWatches after a reconnect may be served from a different state).
+ */
+function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connection: number, restricted: ReadonlySet<string>): Armed | null {
+  if (armed.size === 0 || (o.op.type !== 'getData' && o.op.type !== 'exists' && o.op.type !== 'getChildren')) return null;
+  const path = o.op.path;
+  if (restricted.size > 0 && restricted.has(path)) return null; // may be filtered by ACL
+  for (const cls of ['exist', 'data', 'child'] as const) {
+    const a = armed.get(`${cls}:${path}`);
+    if (a === undefined) continue;
+    // The first read that set it, and the last one that set it again, each when on this connection.
+    if (a.connection === connection && firedBetween(cls, a.by, o)) return a;
+    if (a.latestConnection === connection && a.latest !== a.by && firedBetween(cls, a.latest, o)) return { ...a, by: a.latest };
+  }
+  return null;
+}
+
+/** Whether `o` shows a change since `by` (an earlier read on the same connection) that fires a `cls` watch. */
+function firedBetween(cls: WatchClass, by: ZkHistoryOp, o: ZkHistoryOp): boolean {
+  const after = seenBy(o);
+  const before = seenBy(by);
+  if (before === null || after === null || by === o) return false;
+  let fired = false;
+  if (cls === 'exist') fired = before.kind === 'absent' && after.kind !== 'absent';
+  else if (after.kind === 'absent') fired = before.kind !== 'absent';
+  else if (cls === 'data' && before.kind === 'data' && after.kind === 'data')
+    fired =
+      (before.version !== undefined && after.version !== undefined && before.version !== after.version) ||
+      (before.data !== undefined && after.data !== undefined && before.data !== after.data);
+  else if (cls === 'child' && before.kind === 'children' && after.kind === 'children') fired = before.children !== after.children;
+  return fired;
 }

@@ -155,7 +155,9 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
       return { rc: 'ok', results };
     }
     case 'closeSession': {
-      if (session === null) return OK;
+      // Owner 0 marks a persistent node (a Stat's ephemeralOwner is 0 for one, and KV registers are made
+      // with it): a session numbered 0 owns nothing to delete here (a parser fuzz case crashed on one).
+      if (session === null || session === 0) return OK;
       const doomed: string[] = [];
       for (const [path, node] of tree) if (node.owner === session) doomed.push(path);
       for (const path of doomed) applyOp(tree, { type: 'delete', path, version: -1 }, undo, session);
