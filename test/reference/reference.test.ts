@@ -367,6 +367,19 @@ describe('reference checker: watches, connections and ACLs', () => {
     expectViolated(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', Z(3), 70)]), 'watch-order', 'watch-unexplained');
   });
 
+  it('a watch nothing changed before a reconnect is re-registered there, and may not be lost', () => {
+    const ops: OpSpec[] = [
+      { client: 2, op: { type: 'create', path: '/a', data: 'x', mode: 'persistent' }, at: [0, 10], result: { rc: 'ok', path: '/a' } },
+      { op: { type: 'getData', path: '/a', watch: true }, at: [20, 30], result: { rc: 'ok', data: 'x', version: 0 } },
+      { op: { type: 'exists', path: '/b' }, at: [60, 65], result: { rc: 'ok', exists: false } },
+      { client: 2, op: { type: 'setData', path: '/a', data: 'y', version: -1 }, at: [70, 80], result: { rc: 'ok', version: 1 } },
+      { op: { type: 'getData', path: '/a' }, at: [90, 100], result: { rc: 'ok', data: 'y', version: 1 } },
+    ];
+    const reconnect = [session('CONNECTED', 1), session('DISCONNECTED', 35), session('CONNECTED', 55)];
+    expectPossible(history(ops, [...reconnect, watchEvent(101, 'NodeDataChanged', '/a', -1, 85)]));
+    expectViolated(history(ops, reconnect), 'watch-order', 'watch-lost');
+  });
+
   it("a session's own write fires its watch before the write's reply", () => {
     const ops: OpSpec[] = [
       { op: { type: 'exists', path: '/n', watch: true }, at: [0, 10], result: { rc: 'ok', exists: false } },

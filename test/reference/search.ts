@@ -431,14 +431,21 @@ export class Search {
     return null;
   }
 
-  /** After a reply on connection `conn`: older connections' watches become loose; filtered events are given up. */
+  /**
+   * After a reply on connection `conn`: older connections' triggered watches become loose; filtered
+   * events are given up. A held watch of an older connection (nothing changed its path since it was
+   * set) is held on this connection: the client re-sent it with setWatches (ClientCnxn.primeConnection)
+   * ahead of this request, at a server state between the registration and this reply where nothing had
+   * changed, so DataTree.setWatches registered it again without firing.
+   */
   private afterReply(r: ReplyItem, register: Watch | null): void {
     if (!this.rules.wo) return;
     const list = this.watches.get(r.skey) ?? [];
     const out: Watch[] = [];
     for (const w of list) {
       if (w.status === 'pending' && w.optional && w.conn === r.conn) continue;
-      if (w.status !== 'loose' && w.conn < r.conn)
+      if (w.status === 'held' && w.conn < r.conn) out.push({ ...w, conn: r.conn });
+      else if (w.status !== 'loose' && w.conn < r.conn)
         out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: w.status === 'pending' ? w.txn : null });
       else out.push(w);
     }
