@@ -4,6 +4,7 @@ import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkResult
 import { describeZxid } from './zk-writes.js';
 import { hasEphemeralCreate, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
+import { countBelow } from './write-windows.js';
 
 // ---------------------------------------------------------------------------------------------
 // session-ephemerals
@@ -30,6 +31,8 @@ export function sessionEphemerals(view: HistoryView): ClientCheckResult {
   if (afterClose !== null) return afterClose;
   const seenAfterClose = ephemeralAfterOrderedClose(view);
   if (seenAfterClose !== null) return seenAfterClose;
+  const afterEnd = writesAfterEndedRecord(view);
+  if (afterEnd !== null) return afterEnd;
   if (ended.size === 0) return { name, verdict: 'ok' };
   const endOps = (s: number): { ops: ZkHistoryOp[]; events: ZkHistoryEvent[] } => {
     const end = ended.get(s)!;
@@ -172,6 +175,34 @@ function ephemeralAfterOrderedClose(view: HistoryView): ClientCheckResult | null
       'session-ephemerals',
       `#${r.id} of session 0x${r.session.toString(16)} found ${opPath(r.op)} owned by session 0x${owner.toString(16)}, but that session's close #${close.id} returned before the reader's write #${w.id} was invoked, and #${w.id} returned before #${r.id} was invoked`,
       [close, w, r],
+    );
+  }
+  return null;
+}
+
+/**
+ * An ENDED record says the servers had applied the session's closeSession txn (its zxid) by `atUs`, so a
+ * write invoked after that is proposed later and carries a larger zxid (the same real-time rule as a
+ * reply's header zxid, read-points.ts checkReadRealTime).
+ */
+function writesAfterEndedRecord(view: HistoryView): ClientCheckResult | null {
+  const ends: ZkHistorySession[] = [];
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid !== null) ends.push(e);
+  if (ends.length === 0) return null;
+  // By atUs, with the record of the largest zxid so far: one binary search per write.
+  ends.sort((a, b) => a.atUs - b.atUs);
+  const atUs = ends.map((e) => e.atUs);
+  const maxSoFar: ZkHistorySession[] = [];
+  for (const e of ends) maxSoFar.push(maxSoFar.length > 0 && maxSoFar[maxSoFar.length - 1]!.zxid! >= e.zxid! ? maxSoFar[maxSoFar.length - 1]! : e);
+  for (const o of view.history.ops) {
+    if (o.zxid === null || o.outcome !== 'ok') continue;
+    const e = maxSoFar[countBelow(atUs, o.invokeUs) - 1]; // seen strictly before the invoke
+    if (e === undefined || o.zxid > e.zxid!) continue;
+    return violated(
+      'session-ephemerals',
+      `#${o.id} was invoked at ${o.invokeUs}us, after session 0x${e.session.toString(16)} was seen ended at ${describeZxid(e.zxid!)} (${e.atUs}us), yet carries ${describeZxid(o.zxid)}`,
+      [o],
+      [e],
     );
   }
   return null;

@@ -303,7 +303,10 @@ export function zxidCapacityExceeded(
   windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
   knownZxids: readonly number[],
 ): { lo: number; hi: number; ops: ZkHistoryOp[] } | null {
-  const bounded = floating.filter((o) => !isUncertain(o) && (windows.get(o)?.hi ?? Number.POSITIVE_INFINITY) !== Number.POSITIVE_INFINITY);
+  // A closeSession without a zxid may be the txn of its session's ENDED record, whose zxid is among the known.
+  const bounded = floating.filter(
+    (o) => o.op.type !== 'closeSession' && !isUncertain(o) && (windows.get(o)?.hi ?? Number.POSITIVE_INFINITY) !== Number.POSITIVE_INFINITY,
+  );
   if (bounded.length < 2 || bounded.length > CAPACITY_CHECK_MAX) return null;
   const byHi = [...bounded].sort((x, y) => windows.get(x)!.hi - windows.get(y)!.hi);
   const los = [...new Set(bounded.map((o) => windows.get(o)!.lo))];

@@ -99,3 +99,12 @@ describe('false alarm: a write on a name a sequential create without a reply may
     expect(checkLinearizableWrites(hist([parent, setData])).verdict).toBe('violated');
   });
 });
+
+describe('class 9: an ENDED record bounds later writes by real time', () => {
+  test('a create invoked after a session was seen ended at zxid 6 cannot carry zxid 5; zxid 7 passes', () => {
+    const ended: ZkHistoryEvent = { kind: 'session', client: null, session: 102, server: null, state: 'ENDED', atUs: 100, zxid: 6 };
+    const create = (zxid: number): ZkHistoryOp => op({ type: 'create', path: '/a', data: 'v', mode: 'persistent' }, 120, 130, { rc: 'ok', path: '/a' }, zxid);
+    expect(checkSessionEphemerals(hist([create(5)], [ended])).verdict).toBe('violated');
+    expect(checkSessionEphemerals(hist([create(7)], [ended])).verdict).toBe('ok');
+  });
+});
