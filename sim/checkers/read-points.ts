@@ -42,7 +42,7 @@ import { decideRegister, type FreeWrite, type RankedItem } from './kv-register.j
 import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
-import { isDirty, readMismatch } from './sequential-reads.js';
+import { isDirty, readMismatch } from './read-match.js';
 
 /** The smallest zxid of a write invoked after a given time, over the writes with a zxid. */
 export class LaterWrites {

@@ -3,7 +3,6 @@ import { isZkRead, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { applyOp, describeZxid, ephemeralPathsBySession, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
 import { countAtMost, sortedBy } from './sort.js';
-import { contentUnknown, registerAt } from './znode-tree.js';
 import { lastZxidSeenRule, mzxidWriter } from './read-rules.js';
 import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
 import {
@@ -17,6 +16,7 @@ import {
   type WritesWithZxids,
 } from './client-common.js';
 import { HistoryView } from './history-view.js';
+import { isDirty, readMismatch } from './read-match.js';
 import { LaterWrites, checkReadRealTime, checkUnseenWriters, searchReads } from './read-points.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -164,18 +164,6 @@ export function cleanReads(view: HistoryView, dirty: ReadonlySet<string>): ZkHis
   const reads = view.reads;
   for (let j = 0; j < reads.length; j++) if (dirtyById[view.readPaths[j]!] === 0) out.push(reads[j]!);
   return out;
-}
-
-/** Dirty itself, or a name (prefix + 10-digit counter) an unnamed sequential create may have made. */
-export function isDirty(dirty: ReadonlySet<string>, path: string): boolean {
-  return dirty.has(path) || (path.length > 10 && /^\d{10}$/.test(path.slice(-10)) && dirty.has(`seq:${path.slice(0, -10)}`));
-}
-
-export function childrenOf(tree: Tree, path: string): string[] {
-  const prefix = path === '/' ? '/' : `${path}/`;
-  const out: string[] = [];
-  for (const p of tree.keys()) if (p !== '/' && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) out.push(p.slice(prefix.length));
-  return out.sort();
 }
 
 /** Replays the zxid-ordered writes and compares each read with the state at its header zxid. */
@@ -328,44 +316,6 @@ export function checkReadMzxids(view: HistoryView): ClientCheckResult | null {
     }
   }
   return null;
-}
-
-export function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
-  const path = opPath(op)!;
-  const node = op.type === 'kvGet' ? registerAt(tree, path) : tree.get(path);
-  if (result.rc === 'noNode') return node === undefined ? null : 'noNode, but the state there has the node';
-  // /zookeeper/config as the server set it up: its data and version are the ensemble's, not the history's.
-  if (node !== undefined && contentUnknown(node) && op.type !== 'getChildren')
-    return (result.exists ?? true) ? null : 'exists=false, but the state there has it';
-  switch (op.type) {
-    case 'exists':
-    case 'kvGet': {
-      const exists = result.exists ?? true;
-      if (exists !== (node !== undefined)) return `exists=${exists}, but the state there ${node === undefined ? 'has no such node' : 'has it'}`;
-      if (node === undefined) return null;
-      if (op.type === 'kvGet' && result.data !== undefined && result.data !== node.data) return `"${result.data}", but the state there holds "${node.data}"`;
-      if (result.version !== undefined && result.version !== node.version) return `version ${result.version}, but the state there has version ${node.version}`;
-      if (op.type === 'kvGet' && result.mzxid !== undefined && writer !== undefined && writer.zxid !== null && result.mzxid !== writer.zxid) {
-        return `mzxid ${describeZxid(result.mzxid)}, but the last write there is ${describeZxid(writer.zxid)}`;
-      }
-      return null;
-    }
-    case 'getData':
-      if (node === undefined) return 'data, but the state there has no such node';
-      if (result.data !== undefined && result.data !== node.data) return `"${result.data}", but the state there holds "${node.data}"`;
-      if (result.version !== undefined && result.version !== node.version) return `version ${result.version}, but the state there has version ${node.version}`;
-      return null;
-    case 'getChildren': {
-      if (node === undefined) return 'children, but the state there has no such node';
-      if (result.children === undefined) return null;
-      const want = childrenOf(tree, path);
-      const got = [...result.children].sort();
-      if (want.length !== got.length || want.some((c, i) => c !== got[i])) return `children [${got.join(',')}], but the state there has [${want.join(',')}]`;
-      return null;
-    }
-    default:
-      return null;
-  }
 }
 
 export type Stale = { readonly text: string; readonly ops: readonly ZkHistoryOp[] };
