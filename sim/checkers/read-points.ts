@@ -36,7 +36,7 @@ import {
   type ZxidWindow,
 } from './zk-writes.js';
 import { applyOp, mismatch, newTree, type Tree } from './znode-tree.js';
-import { ReplyBounds, countBelow, emptyWindow, searchReturnUs } from './write-windows.js';
+import { replyBoundsOf, countBelow, emptyWindow, searchReturnUs } from './write-windows.js';
 import { WriteTable } from './write-table.js';
 import { decideRegister, type FreeWrite, type RankedItem } from './kv-register.js';
 import { countAtMost } from './sort.js';
@@ -250,7 +250,7 @@ export function searchReads(
   const floatingAll: number[] = [];
   for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floatingAll.push(i);
   const windows =
-    floatingAll.length === 0 ? new Map<ZkHistoryOp, ZxidWindow>() : zxidWindows(writes, table, table.byZxid(), floatingAll, new ReplyBounds(view.history.ops));
+    floatingAll.length === 0 ? new Map<ZkHistoryOp, ZxidWindow>() : zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops));
   let stepsLeft = options.stepsMax ?? 20_000_000;
   const unknownNotes: string[] = [];
   for (const [root, reads] of readsOf) {

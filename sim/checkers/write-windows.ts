@@ -189,6 +189,22 @@ export class ReplyBounds {
   }
 }
 
+const replyBoundsCache = new WeakMap<readonly ZkHistoryOp[], ReplyBounds>();
+
+/**
+ * The ReplyBounds of one history's ops, built once: linearizable-writes and the read search of
+ * sequential-reads both need it for the same ops array, and building it sorts every op. Sharing is
+ * safe because a ReplyBounds is never changed after its constructor (tighten only reads it).
+ */
+export function replyBoundsOf(ops: readonly ZkHistoryOp[]): ReplyBounds {
+  let bounds = replyBoundsCache.get(ops);
+  if (bounds === undefined) {
+    bounds = new ReplyBounds(ops);
+    replyBoundsCache.set(ops, bounds);
+  }
+  return bounds;
+}
+
 /** The open upper bound an op of the session issued later puts on a write: its write's zxid, or its header zxid + 1. */
 function upperOf(o: ZkHistoryOp): number {
   return o.zxid !== null ? o.zxid : replyState(o)! + 1;

@@ -34,7 +34,7 @@ import { PathUnion } from './path-union.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
 import { applyOp, isSequential, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
 import {
-  ReplyBounds,
+  replyBoundsOf,
   SESSION_END_FLOOR,
   countBelow,
   emptyWindow,
@@ -362,7 +362,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const floatingOf = new Map<number, number[]>();
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
-    const windows = zxidWindows(writes, times, ordered, floating, new ReplyBounds(all));
+    const windows = zxidWindows(writes, times, ordered, floating, replyBoundsOf(all));
     const gap = zxidGapViolation(
       floating.map((i) => writes[i]!),
       windows,
