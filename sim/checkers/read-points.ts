@@ -29,13 +29,14 @@ import {
   ephemeralPathsBySession,
   hashTree,
   isUncertain,
-  sameTree,
   sequentialUnderRoot,
   touchedPaths,
+  zkPartitionModel,
   zxidWindows,
+  type SearchState,
   type ZxidWindow,
 } from './zk-writes.js';
-import { applyOp, mismatch, newTree, type Tree } from './znode-tree.js';
+import type { Tree } from './znode-tree.js';
 import { replyBoundsOf, countBelow, emptyWindow, searchReturnUs } from './write-windows.js';
 import { WriteTable } from './write-table.js';
 import { decideRegister, type FreeWrite, type RankedItem } from './kv-register.js';
@@ -121,7 +122,7 @@ type PointInput = { readonly kind: 'point'; readonly rank: number; readonly read
 type ReadInput = { readonly kind: 'read'; readonly minRank: number; readonly maxRank: number; readonly read: ZkHistoryOp };
 type Input = WriteInput | PointInput | ReadInput;
 type Output = { readonly unknown: boolean; readonly result: ZkResult | null };
-type State = { readonly rank: number; readonly tree: Tree; readonly hash: number };
+type State = SearchState;
 
 function readsMatch(tree: Tree, reads: readonly ZkHistoryOp[]): boolean {
   for (const r of reads) if (readMismatch(tree, r.op, r.result!, undefined) !== null) return false;
@@ -131,10 +132,7 @@ function readsMatch(tree: Tree, reads: readonly ZkHistoryOp[]): boolean {
 /** zk-writes' partition model, plus read points and reads (see the header). */
 const readPointModel: Model<State, Input, Output> = {
   name: 'zk-read-points',
-  init: () => {
-    const tree = newTree();
-    return { rank: 0, tree, hash: hashTree(tree, 0) };
-  },
+  init: zkPartitionModel.init,
   step: (state, input, output) => {
     if (input.kind === 'point') {
       if (state.rank !== input.rank || !readsMatch(state.tree, input.reads)) return undefined;
@@ -144,17 +142,11 @@ const readPointModel: Model<State, Input, Output> = {
       if (state.rank < input.minRank || state.rank > input.maxRank) return undefined;
       return readsMatch(state.tree, [input.read]) ? state : undefined;
     }
-    if (input.rank >= 0 && input.rank !== state.rank) return undefined;
-    if (input.rank < 0 && (state.rank < input.minRank || state.rank > input.maxRank)) return output.unknown ? state : undefined;
-    const tree = new Map(state.tree);
-    const outcome = applyOp(tree, input.op, null, input.session);
-    if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
-    const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
-    if (outcome.rc !== 'ok' && rank === state.rank) return state;
-    return { rank, tree, hash: hashTree(tree, rank) };
+    // A write steps exactly as in zk-writes' partition model (same state shape).
+    return zkPartitionModel.step(state, input, output);
   },
-  hash: (state) => state.hash,
-  equal: (a, b) => a.rank === b.rank && a.hash === b.hash && sameTree(a.tree, b.tree),
+  hash: zkPartitionModel.hash,
+  equal: zkPartitionModel.equal,
   alwaysLegal: (input, output) => input.kind === 'write' && output.unknown && input.rank < 0,
   readOnly: (input, output) =>
     input.kind === 'read' || (input.kind === 'write' && !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok'),

@@ -120,9 +120,9 @@ export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolea
 
 /** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
  * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
-type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly minRank: number; readonly maxRank: number; readonly session: number | null };
-type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
-type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
+export type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly minRank: number; readonly maxRank: number; readonly session: number | null };
+export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
+export type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
 
 export function hashTree(tree: Tree, rank: number): number {
   let h = mix32(rank + 0x1b873593);
@@ -147,7 +147,7 @@ export function sameTree(a: Tree, b: Tree): boolean {
   return true;
 }
 
-const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
+export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
   name: 'zk-partition',
   init: () => {
     const tree = newTree();
