@@ -231,16 +231,7 @@ export function stepFollowing(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Z
 function followerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   switch (msg.type) {
-    case 'PING':
-      return ignorePingBeforeNewLeader(l) ? s : onPing(s, fx);
-    case 'LEADERINFO':
-      return l.stage === 'DISCOVERY' ? onLeaderInfo(s, msg.newEpoch, fx) : onOffStagePacket(s, msg, fx);
-    case 'DIFF':
-      return awaitingSyncMode(l) ? onDiff(s) : onOffStagePacket(s, msg, fx);
-    case 'TRUNC':
-      return awaitingSyncMode(l) ? onTrunc(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
-    case 'SNAP':
-      return awaitingSyncMode(l) ? onSnap(s, msg.snapshot, fx) : onOffStagePacket(s, msg, fx);
+    // Broadcast's packets first: they are nearly all of the traffic.
     case 'PROPOSAL': {
       if (inSyncLoop(l)) {
         const queued = ignoreQueuedProposal(l, msg.txn);
@@ -262,6 +253,16 @@ function followerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
       if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
       // Follower.processPacket has no INFORM case (the leader informs observers only).
       return dropped(s, 'follower ignores INFORM', fx);
+    case 'PING':
+      return ignorePingBeforeNewLeader(l) ? s : onPing(s, fx);
+    case 'LEADERINFO':
+      return l.stage === 'DISCOVERY' ? onLeaderInfo(s, msg.newEpoch, fx) : onOffStagePacket(s, msg, fx);
+    case 'DIFF':
+      return awaitingSyncMode(l) ? onDiff(s) : onOffStagePacket(s, msg, fx);
+    case 'TRUNC':
+      return awaitingSyncMode(l) ? onTrunc(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
+    case 'SNAP':
+      return awaitingSyncMode(l) ? onSnap(s, msg.snapshot, fx) : onOffStagePacket(s, msg, fx);
     case 'NEWLEADER':
       if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
       return l.stage === 'SYNC' ? onNewLeader(s, msg.zxid, fx) : shutdown(s, 'second NEWLEADER', fx);
@@ -337,16 +338,7 @@ export function stepObserving(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Z
 function observerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   switch (msg.type) {
-    case 'PING':
-      return ignorePingBeforeNewLeader(l) ? s : onPing(s, fx);
-    case 'LEADERINFO':
-      return l.stage === 'DISCOVERY' ? onLeaderInfo(s, msg.newEpoch, fx) : onOffStagePacket(s, msg, fx);
-    case 'DIFF':
-      return awaitingSyncMode(l) ? onDiff(s) : onOffStagePacket(s, msg, fx);
-    case 'TRUNC':
-      return awaitingSyncMode(l) ? onTrunc(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
-    case 'SNAP':
-      return awaitingSyncMode(l) ? onSnap(s, msg.snapshot, fx) : onOffStagePacket(s, msg, fx);
+    // Broadcast's packets first: they are nearly all of the traffic.
     case 'PROPOSAL': {
       if (inSyncLoop(l)) {
         const queued = ignoreQueuedProposal(l, msg.txn);
@@ -359,12 +351,22 @@ function observerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
     case 'COMMIT':
       if (inSyncLoop(l)) return onSyncCommit(s, msg.zxid, fx);
       if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
-      // Observer.processPacket ignores COMMIT (it learns commits by INFORM); unnoted, as always.
+      // Observer.processPacket only logs "Ignoring commit" (it learns commits by INFORM); no note here.
       return s;
     case 'INFORM':
       if (inSyncLoop(l)) return ignoreQueuedInform(l, msg.txn) ? s : onSyncInform(s, msg.txn);
       if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
       return ignoreAppliedInform(s, msg.txn) ? s : onInform(s, msg.txn, fx);
+    case 'PING':
+      return ignorePingBeforeNewLeader(l) ? s : onPing(s, fx);
+    case 'LEADERINFO':
+      return l.stage === 'DISCOVERY' ? onLeaderInfo(s, msg.newEpoch, fx) : onOffStagePacket(s, msg, fx);
+    case 'DIFF':
+      return awaitingSyncMode(l) ? onDiff(s) : onOffStagePacket(s, msg, fx);
+    case 'TRUNC':
+      return awaitingSyncMode(l) ? onTrunc(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
+    case 'SNAP':
+      return awaitingSyncMode(l) ? onSnap(s, msg.snapshot, fx) : onOffStagePacket(s, msg, fx);
     case 'NEWLEADER':
       if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
       return l.stage === 'SYNC' ? onNewLeader(s, msg.zxid, fx) : shutdown(s, 'second NEWLEADER', fx);
