@@ -128,8 +128,9 @@ export function onDiff(s: ZabServer): ZabServer {
 }
 
 /**
- * Why a sync-time INFORM is skipped (an observer's committed txn, syncWithLeader's INFORM case): it
- * is at or below what we already queued. Silent, as the sync loop is.
+ * Whether a sync-time INFORM (an observer's committed txn, syncWithLeader's INFORM case) is skipped:
+ * its zxid is at or below what we already queued. zabsim's own duplicate check (syncWithLeader has
+ * none for INFORM); it leaves no note.
  */
 export function ignoreQueuedInform(l: LearnerState, txn: Txn): boolean {
   return txn.zxid <= l.lastQueued;
@@ -479,7 +480,10 @@ export function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   return applyTxn(s, head, fx, withPendingTxns(l, queueShift(l.pendingTxns)));
 }
 
-/** Whether an INFORM is dropped unnoted: its txn is already applied, so there is nothing to do. */
+/**
+ * Whether an INFORM is skipped: its txn is already applied. zabsim's own duplicate check
+ * (ObserverZooKeeperServer.commitRequest has none); it leaves no note.
+ */
 export function ignoreAppliedInform(s: ZabServer, txn: Txn): boolean {
   return txn.zxid <= s.lastProcessedZxid;
 }
