@@ -1,5 +1,7 @@
-// Followers and observers (Learner.java, Follower.java, Observer.java): discovery, syncWithLeader in
-// current master's persistence order (or a historical one), and the broadcast packet loop.
+// The handlers of followers and observers (Learner.java, Follower.java, Observer.java): discovery,
+// syncWithLeader in current master's persistence order (or a historical one), and broadcast; with the
+// guards that say why a packet is dropped. Which handler reads a packet is decided in one switch per
+// role (steps.ts followerPacket, observerPacket); each handler asserts what that switch made true.
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { pvecEmpty, pvecPush, pvecTake } from '../pvec.js';

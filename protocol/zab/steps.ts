@@ -1,8 +1,10 @@
 // One step function per role (etcd raft's stepLeader/stepFollower; QuorumPeer.run's switch on
 // getPeerState): server.ts's stepServer picks one by the role, and each one dispatches on the event,
-// then on the message or timer type, straight to its handler. A packet a role drops goes through a
-// named ignoreX guard that says why; the trace notes that reason. What every role does alike (boot,
-// a notification, the application's client messages and timer) is one shared handler.
+// then on the message or timer type, straight to its handler. A learner's packet from its leader
+// goes through one switch on the packet type per role (followerPacket, observerPacket), which is also
+// what reads the packets held during the NEWLEADER fsync. A packet a role drops goes through a named
+// ignoreX guard that says why; the trace notes that reason. What every role does alike (boot, a
+// notification, the application's client messages and timer) is one shared handler.
 import { assert } from '../assert.js';
 import type { Event, NodeId } from '../program.js';
 import { formatZxid } from '../zxid.js';
