@@ -454,16 +454,22 @@ export function checkUnseenWriters(view: HistoryView, writes: readonly ZkHistory
   const known = new Set<number>();
   for (const o of writes) if (o.zxid !== null) known.add(o.zxid);
   // What had been assigned before a time: the replies (writes' zxids, reply header zxids) by arrival.
+  // Built at the first read that needs it: most histories have none (every mzxid is a known zxid).
   const seen: { us: number; z: number }[] = [];
-  for (const o of view.history.ops) {
-    if (o.outcome !== 'ok' || o.completeUs === null) continue;
-    const z = Math.max(o.zxid ?? 0, o.readZxid ?? 0);
-    if (z > 0) seen.push({ us: o.completeUs, z });
-  }
-  seen.sort((a, b) => a.us - b.us);
   const prefixMax: number[] = [];
-  for (const s of seen) prefixMax.push(Math.max(s.z, prefixMax.length === 0 ? 0 : prefixMax[prefixMax.length - 1]!));
+  let built = false;
+  const build = (): void => {
+    built = true;
+    for (const o of view.history.ops) {
+      if (o.outcome !== 'ok' || o.completeUs === null) continue;
+      const z = Math.max(o.zxid ?? 0, o.readZxid ?? 0);
+      if (z > 0) seen.push({ us: o.completeUs, z });
+    }
+    seen.sort((a, b) => a.us - b.us);
+    for (const s of seen) prefixMax.push(Math.max(s.z, prefixMax.length === 0 ? 0 : prefixMax[prefixMax.length - 1]!));
+  };
   const seenBefore = (us: number): number => {
+    if (!built) build();
     let lo = 0;
     let hi = seen.length;
     while (lo < hi) {
