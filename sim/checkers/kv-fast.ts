@@ -287,6 +287,8 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
         continue;
       }
       if (rk !== RESULT_WRITTEN) return null; // its result's rc is not ok
+      // A kvCas that applies at version v leaves v + 1: a reply saying otherwise is left to the search.
+      if (cas && resultVersion[i] !== casVersion[i]! + 1) return null;
       const target = cas ? casVersion[i]! : resultVersion[i]! - 1;
       while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z)) return null;
       if (cur[p]! !== target) return null;

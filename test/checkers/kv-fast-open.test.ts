@@ -83,3 +83,14 @@ describe('an open write is bounded by the replies that arrived before it was inv
     expect(fast(h)).toBeNull();
   });
 });
+
+describe('a kvCas on a register an open write touched reports the version it leaves', () => {
+  test('a kvCas at version -1 that reports version 1 is flagged by linearizable-writes, and the fast path leaves it; version 0 passes', () => {
+    const at = (version: number): ZkHistory =>
+      hist([kv(1, { type: 'kvCas', path: '/k', data: 'a', version: -1 }, 0, 10, { rc: 'ok', version }, 1), kv(2, set('/k', 'b'), 20, null, null, null)]);
+    expect(checkClientHistory(at(1)).verdicts['linearizable-writes']).toBe('violated');
+    expect(fast(at(1))).toBeNull();
+    expect(verdicts(at(0)).every((v) => v === 'ok')).toBe(true);
+    expect(fast(at(0))).toEqual(verdicts(at(0)));
+  });
+});
