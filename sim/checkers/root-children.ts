@@ -23,9 +23,10 @@
 // * known or point a, floating b (no zxid): b's window starts above a's zxid (zxidWindows) or above the
 //   header zxid of any reply that arrived before b was invoked (ReplyBounds.tighten, fact 1).
 // * floating a, known b: a's window ends at or below b's zxid (zxidWindows).
-// * a point or a read without a header zxid is invoked at time 0 in the search, so nothing precedes it.
-// * a known write or point a, a read r without a header zxid: r's upper rank bound stops before the
-//   first write invoked after r returned (read-points' LaterWrites); from a known write nothing (r's call is 0).
+// * any a, b a point or a read without a header zxid: b is invoked at time 0 in the search, so no a
+//   returned before it.
+// * a read without a header zxid a, known b: a's upper rank bound stops before the first known write
+//   invoked after a returned (read-points' LaterWrites).
 // * floating a (a write that got a reply, or a read without a header zxid), floating b, in different
 //   partitions: not implied by any window, so it is a premise: no such pair.
 // The converse (joined ok, so each partition ok) is restriction of the joined order to a partition.
