@@ -35,18 +35,42 @@ type Watch = {
   readonly changed: boolean;
   /** Every txn since registration that triggered this watch's kind on its path, in order (the event-zxid rule). */
   readonly changes: readonly TxnItem[];
+  /** Set by an exists on a missing node (the client's existWatches): DataTree.setWatches only fires NodeCreated for it. */
+  readonly exist: boolean;
+  /** Triggered, and the path deleted since (a NodeDeleted trigger after the first): an exists watch may then be registered again silently. */
+  readonly deletedSince: boolean;
 };
 
 const ZXID_EPOCH = 2 ** 32;
 
 class TooLarge extends Error {}
 
+/**
+ * Whether pending watch `w` (triggered by a txn placed before `r`'s read point) owes its event before reply
+ * `r` (DEFINITIONS.md §4, watch-lost). On its own connection, always. On a later one too: the client still
+ * holds the watch and re-sent it with setWatches ahead of `r`'s request (ClientCnxn.primeConnection), with
+ * its last zxid, below the trigger (every reply reflecting the trigger came after the event, so far);
+ * DataTree.setWatches either fired it at once (the path changed since that zxid) or registered it
+ * before the trigger reached that server, which then fired it, ahead of `r`'s reply either way. Except an
+ * exists watch whose node was deleted again before setWatches ran: it is registered anew, silently.
+ */
+function owed(w: Watch, r: ReplyItem): boolean {
+  if (w.conn === r.conn) return true;
+  return w.conn < r.conn && !(w.exist && w.deletedSince);
+}
+
 function arrivalBefore(e: EventItem, r: ReplyItem): boolean {
   return arrivesBefore(e.ev.atUs, e.ev.seq ?? -1, true, r.arrivalUs, r.arrivalSeq, false);
 }
 
-function compatible(kind: WatchKind, type: WatchEventType): boolean {
-  return kind === 'data' ? type !== 'NodeChildrenChanged' : type === 'NodeChildrenChanged' || type === 'NodeDeleted';
+/**
+ * The events DataTree.setWatches may send a re-sent watch (DEFINITIONS.md §4): NodeCreated to an exists
+ * watch set on a missing node; NodeDataChanged or NodeDeleted to a data watch set on an existing node;
+ * NodeChildrenChanged or NodeDeleted to a child watch.
+ */
+function compatible(w: Watch, type: WatchEventType): boolean {
+  if (w.kind === 'child') return type === 'NodeChildrenChanged' || type === 'NodeDeleted';
+  return w.exist ? type === 'NodeCreated' : type === 'NodeDataChanged' || type === 'NodeDeleted';
 }
 
 export class Search {
@@ -220,7 +244,7 @@ export class Search {
     for (const [s, list] of this.watches) {
       if (list.length === 0) continue;
       w.push(
-        `${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0},${x.changes.map((c) => c.id).join('.')}`).join(';')}`,
+        `${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0}${x.exist ? 1 : 0}${x.deletedSince ? 1 : 0},${x.changes.map((c) => c.id).join('.')}`).join(';')}`,
       );
       for (const x of list) if (x.txn !== null) named.add(x.txn.id);
     }
@@ -401,7 +425,7 @@ export class Search {
         const changes = [...w.changes, t];
         if (w.status === 'held') return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path), changes };
         if (w.status === 'loose' && !w.changed) return { ...w, changed: true, txn: t, changes };
-        return { ...w, changes };
+        return { ...w, changes, deletedSince: w.deletedSince || hit.type === 'NodeDeleted' };
       });
       // A delete fires one NodeDeleted per session on its path, for the data and the child watch together.
       const merged = out.filter(
@@ -426,8 +450,7 @@ export class Search {
     if (!this.rules.wo) return null;
     if (this.on('watch-before-data'))
       for (const e of this.p.sessions.get(r.skey)!.events) if (this.placed[e.id] === 0 && e.conn === r.conn && arrivalBefore(e, r)) return 'watch-before-data';
-    if (this.on('watch-lost'))
-      for (const w of this.watches.get(r.skey) ?? []) if (w.status === 'pending' && !w.optional && w.conn === r.conn) return 'watch-lost';
+    if (this.on('watch-lost')) for (const w of this.watches.get(r.skey) ?? []) if (w.status === 'pending' && !w.optional && owed(w, r)) return 'watch-lost';
     return null;
   }
 
@@ -553,6 +576,8 @@ export class Search {
       txn: null,
       optional: false,
       changed: false,
+      exist: op.type === 'exists' && (res.exists === false || res.rc === 'noNode'),
+      deletedSince: false,
       changes: [],
     };
   }
@@ -577,7 +602,7 @@ export class Search {
         if (w.type !== ev.type) continue;
         if (w.txn!.invokeUs > ev.atUs) continue;
         if (ev.zxid > 0) ways = [() => this.pin(w.txn, ev.zxid)]; // fired as its txn was applied
-      } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn)) || !compatible(w.kind, ev.type)) continue;
+      } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn)) || !compatible(w, ev.type)) continue;
       else if (ev.zxid > 0) ways = this.reRegisteredWays(w, e);
       for (const way of ways) {
         const undo = way();
