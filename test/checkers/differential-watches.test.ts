@@ -1,0 +1,119 @@
+// Proves, one small history per shape the reference sweep found on watches, that watch-order and the
+// reference checker both reject what no ZooKeeper execution produces and both accept its possible neighbour.
+import { describe, expect, test } from 'vitest';
+import { checkWatchOrder } from '../../sim/checkers/client.js';
+import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult, ZkWatchType } from '../../sim/history/types.js';
+import { referenceCheck } from '../reference/reference.js';
+
+const Z = (counter: number): number => 2 ** 32 + counter; // zxid 1:counter
+
+let nextId = 0;
+function op(
+  session: number,
+  o: ZkOp,
+  invokeUs: number,
+  completeUs: number | null,
+  result: ZkResult | null,
+  zxid: number | null,
+  extra: Partial<ZkHistoryOp> = {},
+): ZkHistoryOp {
+  return {
+    kind: 'op',
+    id: nextId++,
+    client: session - 1000,
+    session,
+    server: 1,
+    op: o,
+    invokeUs,
+    completeUs,
+    outcome: completeUs === null ? 'info' : 'ok',
+    result,
+    zxid,
+    ...extra,
+  };
+}
+function watch(session: number, type: ZkWatchType, path: string, zxid: number, atUs: number): ZkHistoryEvent {
+  return { kind: 'watch', client: session - 1000, session, server: 1, type, path, zxid, atUs };
+}
+function connected(session: number, atUs: number): ZkHistoryEvent {
+  return { kind: 'session', client: session - 1000, session, server: 2, state: 'CONNECTED', atUs };
+}
+function hist(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
+  return { header: { kind: 'header', version: 1 }, ops, events };
+}
+/** Both checkers' answers: watch-order's verdict, and whether the reference finds an execution. */
+function judged(h: ZkHistory): { zabsim: string; possible: boolean | 'too-large' } {
+  return { zabsim: checkWatchOrder(h).verdict, possible: referenceCheck(h).possible };
+}
+const IMPOSSIBLE = { zabsim: 'violated', possible: false };
+const POSSIBLE = { zabsim: 'ok', possible: true };
+
+const create = (path: string): ZkOp => ({ type: 'create', path, data: 'v', mode: 'persistent' });
+const setData = (path: string): ZkOp => ({ type: 'setData', path, data: 'w', version: -1 });
+const del = (path: string): ZkOp => ({ type: 'delete', path, version: -1 });
+
+describe('watch-unexplained: the event must be one its watch can get, from a change made after it was set', () => {
+  test('an exists watch on a missing node only ever gets NodeCreated (DataTree.setWatches, WatchManager)', () => {
+    const set = op(1002, { type: 'exists', path: '/a', watch: true }, 10, 20, { rc: 'ok', exists: false }, null);
+    const made = op(1003, create('/a'), 30, 40, { rc: 'ok', path: '/a' }, Z(1));
+    expect(judged(hist([set, made], [watch(1002, 'NodeDataChanged', '/a', Z(1), 50)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([set, made], [watch(1002, 'NodeCreated', '/a', Z(1), 50)]))).toEqual(POSSIBLE);
+  });
+  test('a data watch, set on a node that existed, never gets NodeCreated', () => {
+    const made = op(1001, create('/b'), 1, null, null, null);
+    const set = op(1002, { type: 'exists', path: '/b', watch: true }, 10, 20, { rc: 'ok', exists: true, version: 0 }, null);
+    expect(judged(hist([made, set], [watch(1002, 'NodeCreated', '/b', Z(3), 60)]))).toEqual(IMPOSSIBLE);
+  });
+  test('on the connection that set it, a create does not explain NodeDataChanged (only setWatches after a reconnect may)', () => {
+    const made = op(1002, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, null);
+    const set = op(1001, { type: 'exists', path: '/b', watch: true }, 3, 8, { rc: 'ok', exists: true, version: 0 }, null);
+    expect(judged(hist([made, set], [watch(1001, 'NodeDataChanged', '/b', Z(2), 70)]))).toEqual(IMPOSSIBLE);
+    const changed = op(1002, setData('/b'), 20, 30, { rc: 'ok', version: 1 }, Z(2));
+    expect(judged(hist([made, set, changed], [watch(1001, 'NodeDataChanged', '/b', Z(2), 70)]))).toEqual(POSSIBLE);
+  });
+  test('on the connection that set it, the event names exactly its change`s zxid', () => {
+    const parent = op(1001, create('/a'), 1, 5, { rc: 'ok', path: '/a' }, Z(4));
+    const child = op(1002, create('/a/c'), 6, 20, { rc: 'ok', path: '/a/c' }, Z(5));
+    const set = op(1001, { type: 'exists', path: '/a/c', watch: true }, 8, 22, { rc: 'ok', exists: false }, null);
+    expect(judged(hist([parent, child, set], [watch(1001, 'NodeCreated', '/a/c', Z(6), 30)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([parent, child, set], [watch(1001, 'NodeCreated', '/a/c', Z(5), 30)]))).toEqual(POSSIBLE);
+  });
+  test('the change that fired an event was sent before the event arrived', () => {
+    const made = op(1002, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, Z(1));
+    const set = op(1001, { type: 'exists', path: '/b', watch: true }, 10, 20, { rc: 'ok', exists: true, version: 0 }, null);
+    const changed = op(1001, { type: 'setData', path: '/b', data: 'w', version: 0 }, 40, 50, { rc: 'ok', version: 1 }, Z(2));
+    expect(judged(hist([made, set, changed], [watch(1001, 'NodeDataChanged', '/b', Z(2), 30)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, changed], [watch(1001, 'NodeDataChanged', '/b', Z(2), 45)]))).toEqual(POSSIBLE);
+  });
+});
+
+describe('watch-lost: a reply that must reflect a change comes after the event the change fired', () => {
+  test("the session's own write on a later connection fires the watch it re-sent with setWatches", () => {
+    const made = op(1001, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, Z(1));
+    const set = op(1001, { type: 'getData', path: '/b', watch: true }, 10, 20, { rc: 'ok', data: 'v', version: 0 }, null);
+    const gone = op(1001, del('/b'), 40, 50, { rc: 'ok' }, Z(3));
+    expect(judged(hist([made, set, gone], [connected(1001, 30)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, gone], [connected(1001, 30), watch(1001, 'NodeDeleted', '/b', Z(3), 45)]))).toEqual(POSSIBLE);
+  });
+  test('the first reply of a new connection to a write that fires the watch (the zabsim-right false alarm of the sweep)', () => {
+    const set = op(1002, { type: 'getChildren', path: '/', watch: true }, 10, 20, { rc: 'ok', children: ['zookeeper'] }, null, { readZxid: Z(0) });
+    const made = op(1002, create('/b'), 40, 50, { rc: 'ok', path: '/b' }, Z(2));
+    expect(judged(hist([set, made], [connected(1002, 30)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([set, made], [connected(1002, 30), watch(1002, 'NodeChildrenChanged', '/', Z(2), 45)]))).toEqual(POSSIBLE);
+  });
+  test('a change whose event the old connection lost is re-sent by setWatches before the next reply', () => {
+    const made = op(1001, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, null);
+    const set = op(1001, { type: 'getData', path: '/b', watch: true }, 10, 20, { rc: 'ok', data: 'v', version: 0 }, null, { readZxid: Z(1) });
+    const lost = op(1001, setData('/b'), 25, null, null, null);
+    const next = op(1001, setData('/b'), 40, 50, { rc: 'ok', version: 2 }, Z(6));
+    expect(judged(hist([made, set, lost, next], [connected(1001, 30)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, lost, next], [connected(1001, 30), watch(1001, 'NodeDataChanged', '/b', Z(5), 35)]))).toEqual(POSSIBLE);
+  });
+  test("a write sent after another session's change completed, itself sent after the watch was set, reflects it", () => {
+    const set = op(1002, { type: 'exists', path: '/a', watch: true }, 10, 20, { rc: 'ok', exists: false }, null);
+    const made = op(1001, create('/a'), 30, 40, { rc: 'ok', path: '/a' }, null);
+    const close = op(1002, { type: 'closeSession' }, 50, 60, { rc: 'ok' }, null);
+    expect(judged(hist([set, made, close]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([set, made, close], [watch(1002, 'NodeCreated', '/a', -1, 55)]))).toEqual(POSSIBLE);
+  });
+});
