@@ -176,6 +176,9 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     return out;
   };
   const exactChanges = sorted(exact);
+  // Zxids the history gives a write (a session end from an ENDED record too): none of the zxid-less writes holds them.
+  const namedZxids = new Set<number>();
+  for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
   const reconnectChanges = sorted(reconnect);
   return (e, w) => {
     const known = e.zxid > 0; // ZooKeeper 3.8 sends -1: no txn named
@@ -192,7 +195,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       }
     }
     // A zxid the event names that a write of the history holds is that write's; none of the loose ones.
-    const named = known && view.okByZxid.get(e.zxid) !== undefined;
+    const named = known && namedZxids.has(e.zxid);
     if (!(w.sameConnection && named)) {
       for (const o of loose) {
         if (sentAt(o) >= e.atUs) continue;
@@ -209,78 +212,142 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   };
 }
 
-/** The classes of watch on a path that a change fires, in the broad sense: any change of what that watch looks at. */
-const CHANGES_BY_CLASS: Record<WatchClass, readonly EventType[]> = {
-  data: ['NodeDataChanged', 'NodeDeleted', 'NodeCreated'],
-  exist: ['NodeCreated', 'NodeDataChanged', 'NodeDeleted'],
-  child: ['NodeChildrenChanged', 'NodeDeleted'],
-};
+/** A certain write's effect on one node, as far as proving it came after a read goes. */
+type Effect = { readonly type: 'create' | 'delete' | 'setData'; readonly path: string; readonly version: number | undefined };
 
-/** Writes of one watch key, by invocation, with the earliest completion from each on. */
-type ByInvocation = { readonly invokes: number[]; readonly ops: ZkHistoryOp[]; readonly minCompleteFrom: number[]; readonly minOpFrom: ZkHistoryOp[] };
+/** The effects of an ok write with its result (a multi's sub-ops each), or none. */
+function effectsOf(op: ZkOp, result: ZkResult | null, out: Effect[]): void {
+  if (result === null || result.rc !== 'ok') return;
+  switch (op.type) {
+    case 'create':
+      if (result.path !== undefined) out.push({ type: 'create', path: result.path, version: undefined });
+      return;
+    case 'delete':
+      out.push({ type: 'delete', path: op.path, version: undefined });
+      return;
+    case 'setData':
+      out.push({ type: 'setData', path: op.path, version: result.version });
+      return;
+    case 'multi':
+      op.ops.forEach((sub, i) => effectsOf(sub, result.results?.[i] ?? null, out));
+      return;
+    default:
+      return;
+  }
+}
+
+/** The changes a held watch owes an event for: the first to complete, and the lowest zxid known, among those provably after its read. */
+export type OwedChanges = { readonly byTime: ZkHistoryOp | null; readonly byZxid: ZkHistoryOp | null };
 
 /**
- * The certain writes (ok, with their result) that change a watched path, as a test: (class, path, set,
- * before) -> a write sent after `set` (so in no state a read that returned at `set` showed) and done
- * before `before` (so before any write sent then took effect: writes are linearizable), or null.
+ * The certain writes (ok, with their result) that change a watched path after its watch was set, as a
+ * test: (watch-setting read, class, path) -> the one of them that completed first, and the one with
+ * the lowest known zxid. A write is after the read when it was sent after the read returned (so in no
+ * state the read showed), when its zxid is above the read's, or when the read's result rules it out of
+ * the read's state, where nothing in the history could have undone it in between:
+ * - a create of a child the getChildren did not list, or of the node an exists found missing, when no
+ *   op of the history deletes that node (a delete, or the end of a session that made it ephemeral);
+ * - a setData whose new version is above the one the read saw, when no op deletes the node (versions
+ *   only grow while a node lives);
+ * - a delete of the node the read saw, when every create of that node completed before the delete was sent.
+ * A session end is left out as a change: which ephemerals it still deleted depends on the order.
  */
-export function laterChangeIndex(view: HistoryView): (cls: WatchClass, path: string, set: number, before: number) => ZkHistoryOp | null {
-  const byKey = new Map<string, ZkHistoryOp[]>();
-  const keysOf = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp, out: Set<string>): void => {
-    if (result === null || result.rc !== 'ok') return;
-    const paths: string[] = [];
-    switch (op.type) {
-      case 'create':
-        if (result.path !== undefined) paths.push(result.path);
-        paths.push(parentOf(op.path));
-        break;
-      case 'delete':
-        paths.push(op.path, parentOf(op.path));
-        break;
-      case 'setData':
-        paths.push(op.path);
-        break;
-      case 'multi':
-        op.ops.forEach((sub, i) => keysOf(sub, result.results?.[i] ?? null, o, out));
-        return;
-      default:
-        // (A session end is left out: which ephemerals it still deleted depends on the order.)
-        return;
-    }
-    for (const p of paths)
-      for (const cls of ['data', 'exist', 'child'] as const) if (CHANGES_BY_CLASS[cls].some((t) => fires(op, result, t, p, [], true))) out.add(`${cls}:${p}`);
+export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: WatchClass, path: string) => OwedChanges {
+  const byKey = new Map<string, { o: ZkHistoryOp; effects: Effect[] }[]>();
+  const deletable = new Set<string>(); // nodes some op may delete
+  const deletablePrefixes: string[] = []; // unnamed ephemeral sequential creates
+  const createdBy = new Map<string, number>(); // node -> the latest completion of an op that may create it (Infinity: unknown)
+  const createPrefixes: string[] = []; // unnamed sequential creates
+  const visitAny = (op: ZkOp, result: ZkResult | null): void => {
+    if (result !== null && result.rc !== 'ok') return;
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visitAny(sub, result?.results?.[i] ?? null));
+    else if (op.type === 'delete') deletable.add(op.path);
   };
   for (const o of view.writes) {
-    if (o.outcome !== 'ok' || isUncertain(o) || o.completeUs === null) continue;
+    if (o.outcome === 'fail') continue;
+    const uncertain = isUncertain(o);
+    visitAny(o.op, uncertain ? null : o.result);
+    const creates = (op: ZkOp, result: ZkResult | null): void => {
+      if (result !== null && result.rc !== 'ok') return;
+      if (op.type === 'multi') op.ops.forEach((sub, i) => creates(sub, result?.results?.[i] ?? null));
+      else if (op.type === 'create') {
+        const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+        const ephemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
+        const made = result?.path ?? (sequential ? null : op.path);
+        const done = uncertain || o.completeUs === null ? Infinity : o.completeUs;
+        if (made === null) {
+          createPrefixes.push(op.path);
+          if (ephemeral) deletablePrefixes.push(op.path);
+        } else {
+          createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, done));
+          if (ephemeral) deletable.add(made);
+        }
+      }
+    };
+    creates(o.op, uncertain ? null : o.result);
+    if (o.outcome !== 'ok' || uncertain || o.completeUs === null) continue;
+    const effects: Effect[] = [];
+    effectsOf(o.op, o.result, effects);
     const keys = new Set<string>();
-    keysOf(o.op, o.result, o, keys);
+    for (const e of effects) {
+      if (e.type === 'create')
+        keys
+          .add(`exist:${e.path}`)
+          .add(`data:${e.path}`)
+          .add(`child:${e.path}`)
+          .add(`child:${parentOf(e.path)}`);
+      else if (e.type === 'delete')
+        keys
+          .add(`exist:${e.path}`)
+          .add(`data:${e.path}`)
+          .add(`child:${e.path}`)
+          .add(`child:${parentOf(e.path)}`);
+      else keys.add(`exist:${e.path}`).add(`data:${e.path}`);
+    }
     for (const k of keys) {
       const list = byKey.get(k);
-      if (list === undefined) byKey.set(k, [o]);
-      else list.push(o);
+      if (list === undefined) byKey.set(k, [{ o, effects }]);
+      else list.push({ o, effects });
     }
   }
-  const index = new Map<string, ByInvocation>();
-  for (const [k, list] of byKey) {
-    list.sort((a, b) => a.invokeUs - b.invokeUs || a.id - b.id);
-    const minCompleteFrom = new Array<number>(list.length);
-    const minOpFrom = new Array<ZkHistoryOp>(list.length);
-    for (let i = list.length - 1; i >= 0; i--) {
-      const c = list[i]!.completeUs!;
-      if (i === list.length - 1 || c < minCompleteFrom[i + 1]!) {
-        minCompleteFrom[i] = c;
-        minOpFrom[i] = list[i]!;
-      } else {
-        minCompleteFrom[i] = minCompleteFrom[i + 1]!;
-        minOpFrom[i] = minOpFrom[i + 1]!;
+  const mayDelete = (p: string): boolean => deletable.has(p) || deletablePrefixes.some((q) => sequentialOf(q, p));
+  const lastCreate = (p: string): number => (createPrefixes.some((q) => sequentialOf(q, p)) ? Infinity : (createdBy.get(p) ?? -Infinity));
+  /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
+  const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
+    const r = by.result!;
+    for (const e of effects) {
+      if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
+        if (!r.children.includes(e.path.slice(path === '/' ? 1 : path.length + 1)) && !mayDelete(e.path)) return true;
+      } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
+        if (!mayDelete(path)) return true;
+      } else if (cls === 'data' && e.path === path) {
+        if (e.type === 'setData' && e.version !== undefined && r.version !== undefined && e.version > r.version && !mayDelete(path)) return true;
+        if (e.type === 'delete' && lastCreate(path) < w.invokeUs) return true;
       }
     }
-    index.set(k, { invokes: list.map((o) => o.invokeUs), ops: list, minCompleteFrom, minOpFrom });
-  }
-  return (cls, path, set, before) => {
-    const entry = index.get(`${cls}:${path}`);
-    if (entry === undefined) return null;
-    const i = countAtMost(entry.invokes, set);
-    return i < entry.ops.length && entry.minCompleteFrom[i]! < before ? entry.minOpFrom[i]! : null;
+    return false;
   };
+  return (by, cls, path) => {
+    let byTime: ZkHistoryOp | null = null;
+    let byZxid: ZkHistoryOp | null = null;
+    const at = by.readZxid ?? null;
+    for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
+      if (!effects.some((e) => changes(e, cls, path))) continue;
+      const after = w.invokeUs > by.completeUs! || (at !== null && w.zxid !== null && w.zxid > at) || ruledOut(by, cls, path, w, effects);
+      if (!after) continue;
+      if (byTime === null || w.completeUs! < byTime.completeUs!) byTime = w;
+      if (w.zxid !== null && (byZxid === null || w.zxid < byZxid.zxid!)) byZxid = w;
+    }
+    return { byTime, byZxid };
+  };
+}
+
+/**
+ * Whether a certain effect changes what a watch of class `cls` on `path` looks at, so that it fires the
+ * watch if it comes after the watch was set (a create of a data-watched node, or a delete of an
+ * exists-watched one, needs a change in between that fired it already).
+ */
+function changes(e: Effect, cls: WatchClass, path: string): boolean {
+  if (cls === 'child') return (e.type !== 'setData' && parentOf(e.path) === path) || (e.type !== 'setData' && e.path === path);
+  return e.path === path;
 }

@@ -2,7 +2,7 @@
 import { isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
-import { changeIndex, fires, laterChangeIndex, SERVER_EVENTS, type WatchClass, type WatchSet } from './watch-changes.js';
+import { changeIndex, fires, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
 
@@ -119,8 +119,19 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   if (watchFree(view)) return { name, verdict: 'ok' };
   let explained: ((e: ZkHistoryWatch, w: WatchSet) => boolean) | null = null;
   let triggers: Map<string, ZkHistoryOp[]> | null = null;
-  let later: ReturnType<typeof laterChangeIndex> | null = null;
+  let owedIndex: ReturnType<typeof owedChangeIndex> | null = null;
+  const owedMemo = new Map<ZkHistoryOp, OwedChanges>(); // by watch-setting read
+  const owedOf = (a: Armed, cls: WatchClass): OwedChanges => {
+    let owed = owedMemo.get(a.by);
+    if (owed === undefined) {
+      owedIndex ??= owedChangeIndex(view);
+      owedMemo.set(a.by, (owed = owedIndex(a.by, cls, opPath(a.by.op)!)));
+    }
+    return owed;
+  };
   const restricted = restrictedPaths(history);
+  const endedAt = new Map<number, number>(); // session -> the zxid of its end, from its ENDED record
+  for (const e of history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) endedAt.set(e.session, e.zxid);
   for (const items of view.arrivals().values()) {
     const armed = new Map<string, Armed>(); // `${class}:${path}`
     const replyMax: number[] = []; // prefix max of reply state zxids, in arrival order
@@ -173,14 +184,15 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         let failure: ClientCheckResult | null = null;
         for (const [, a] of fitting) {
           explained ??= changeIndex(view);
-          failure = judgeEvent(e, a, explained, connection, known, replies, replyMax);
+          failure = judgeEvent(e, a, explained, connection, known, replies, replyMax, owedOf(a, fitting.find((h) => h[1] === a)![0]));
           if (failure === null) break;
         }
         if (failure !== null) return failure;
         continue;
       }
       const o = item;
-      const z = stateZxid(o);
+      // A close's reply without a zxid comes from a state at or after its session's end, whose zxid an ENDED record gives.
+      const z = stateZxid(o) ?? (o.op.type === 'closeSession' && o.outcome === 'ok' && o.session !== null ? (endedAt.get(o.session) ?? null) : null);
       // Lost events, own writes: the session's own write that fires a watch it holds triggers it while the
       // server applies it (DataTree, then FinalRequestProcessor replies), so on one connection the event
       // comes before the reply, zxid or not. On a later connection too: the client re-sent the watch with
@@ -202,22 +214,29 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
       }
-      // Lost events, by real time: a write reply's state holds every write that completed before it was sent
-      // (the leader orders all writes, error txns too), and a write sent after the watch-setting read returned
-      // was in no state that read showed. So a write of both kinds that changed the path fired the watch
-      // first (on a later connection too: see the own-write case; not an exists watch there, the setWatches gap).
-      if (armed.size > 0 && isZkWrite(o.op) && o.result !== null && !isUncertain(o)) {
+      // Lost events, by real time and by zxid: a write reply's state holds every write that completed before
+      // it was sent (the leader orders all writes, error txns too), and a reply's state at zxid z holds every
+      // write at or below z. A watch still held whose path such a write changed after the watch was set
+      // (owedChangeIndex says when that is certain) fired first: on its own connection, and on a later one
+      // too (see the own-write case; not an exists watch there, the setWatches gap).
+      if (armed.size > 0 && (z !== null || (isZkWrite(o.op) && o.result !== null && !isUncertain(o)))) {
         for (const [key, a] of armed) {
           const cls = key.slice(0, key.indexOf(':')) as WatchClass;
           const path = key.slice(key.indexOf(':') + 1);
           if (cls === 'exist' && a.connection !== connection) continue;
           if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
-          later ??= laterChangeIndex(view);
-          const w = later(cls, path, a.by.completeUs!, o.invokeUs);
-          if (w === null || w === o) continue;
+          const owed = owedOf(a, cls);
+          const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
+          const w =
+            sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs
+              ? owed.byTime
+              : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.byZxid.zxid! <= z
+                ? owed.byZxid
+                : null;
+          if (w === null) continue;
           return violated(
             name,
-            `client ${o.client} got #${o.id}, sent after #${w.id} completed, before any event for #${w.id}, which changed ${path} after its watch there was set by #${a.by.id} (the event came late, or was lost)`,
+            `client ${o.client} got #${o.id}, which reflects #${w.id} (${w === owed.byTime && sent ? 'sent after it completed' : `at ${describeZxid(z)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
             [a.by, w, o],
           );
         }
@@ -271,10 +290,14 @@ function judgeEvent(
   known: boolean,
   replies: readonly ZkHistoryOp[],
   replyMax: readonly number[],
+  owed: OwedChanges,
 ): ClientCheckResult | null {
   const name = 'watch-order';
   const sameConnection = a.connection === connection;
-  if (!explained(e, { by: a.by, after: a.by.readZxid ?? 0, sameConnection }))
+  // The watch was registered at a state at or after every reply of the session up to the read that set it
+  // (a session never goes back), so its change, and any zxid the event names, lie above that.
+  const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0);
+  if (!explained(e, { by: a.by, after: floor, sameConnection }))
     return violated(
       name,
       `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write of the history ${sameConnection ? 'sent before it arrived makes exactly that change' : 'makes that change'} after its watch was set by #${a.by.id}`,
@@ -282,12 +305,20 @@ function judgeEvent(
       [e],
     );
   if (!known) return null;
-  const at = a.by.readZxid;
-  if (at !== undefined && at !== null && e.zxid <= at)
+  if (e.zxid <= floor)
     return violated(
       name,
-      `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch was set by #${a.by.id} on the state at ${describeZxid(at)}, which already included that change`,
+      `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch was set by #${a.by.id} on a state at or after ${describeZxid(floor)}, which already included that change`,
       [a.by],
+      [e],
+    );
+  // On its own connection the watch fired at the first change after it was set: no later than one provably after.
+  const first = owed.byZxid;
+  if (sameConnection && first !== null && e.zxid > first.zxid!)
+    return violated(
+      name,
+      `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch set by #${a.by.id} fired at the first change after that, no later than #${first.id} at ${describeZxid(first.zxid)}`,
+      [a.by, first],
       [e],
     );
   const before = a.replyIndex === 0 ? -1 : replyMax[a.replyIndex - 1]!;

@@ -117,3 +117,59 @@ describe('watch-lost: a reply that must reflect a change comes after the event t
     expect(judged(hist([set, made, close], [watch(1002, 'NodeCreated', '/a', -1, 55)]))).toEqual(POSSIBLE);
   });
 });
+
+describe('what a read showed, and the zxids a history names, place a change after a watch was set', () => {
+  const ended = (session: number, zxid: number, atUs: number): ZkHistoryEvent => ({
+    kind: 'session',
+    client: null,
+    session,
+    server: null,
+    state: 'ENDED',
+    atUs,
+    zxid,
+  });
+  test('a create of a child the getChildren did not list is after it, when nothing deletes that child', () => {
+    const set = op(1002, { type: 'getChildren', path: '/', watch: true }, 10, 30, { rc: 'ok', children: ['zookeeper'] }, null);
+    const made = op(1001, create('/a'), 20, 35, { rc: 'ok', path: '/a' }, Z(2));
+    const close = op(1002, { type: 'closeSession' }, 40, 70, { rc: 'ok' }, null);
+    expect(judged(hist([set, made, close]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([set, made, close], [watch(1002, 'NodeChildrenChanged', '/', Z(2), 50)]))).toEqual(POSSIBLE);
+  });
+  test('a delete of the node a read saw is after it, when every create of that node completed before the delete was sent', () => {
+    const made = op(1002, create('/a'), 1, 5, { rc: 'ok', path: '/a' }, Z(1));
+    const set = op(1003, { type: 'exists', path: '/a', watch: true }, 20, 30, { rc: 'ok', exists: true, version: 0 }, null);
+    const gone = op(1004, del('/a'), 10, 25, { rc: 'ok' }, null);
+    const close = op(1003, { type: 'closeSession' }, 40, 60, { rc: 'ok' }, Z(3));
+    expect(judged(hist([made, set, gone, close]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, gone, close], [watch(1003, 'NodeDeleted', '/a', -1, 50)]))).toEqual(POSSIBLE);
+  });
+  test('on its own connection a watch fires at the first change after it was set, not a later one', () => {
+    const made = op(1002, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, Z(1));
+    const set = op(1002, { type: 'getData', path: '/b', watch: true }, 10, 100, { rc: 'ok', data: 'v', version: 0 }, null);
+    const first = op(1003, { type: 'setData', path: '/b', data: 'w', version: 0 }, 20, 30, { rc: 'ok', version: 1 }, Z(2));
+    const second = op(1001, { type: 'setData', path: '/b', data: 'x', version: 1 }, 40, 50, { rc: 'ok', version: 2 }, null);
+    expect(judged(hist([made, set, first, second], [watch(1002, 'NodeDataChanged', '/b', Z(3), 110)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, first, second], [watch(1002, 'NodeDataChanged', '/b', Z(2), 110)]))).toEqual(POSSIBLE);
+  });
+  test('a watch is set at or after every state its session saw before, so its event names a later zxid', () => {
+    const made = op(1001, { type: 'create', path: '/b', data: 'v', mode: 'ephemeral' }, 1, 5, { rc: 'ok', path: '/b' }, null);
+    const seen = op(1001, { type: 'exists', path: '/b' }, 10, 20, { rc: 'ok', exists: true, version: 0 }, null, { readZxid: Z(4) });
+    const set = op(1001, { type: 'exists', path: '/b', watch: true }, 30, 40, { rc: 'ok', exists: true, version: 0 }, null);
+    expect(judged(hist([made, seen, set], [watch(1001, 'NodeDeleted', '/b', Z(4), 50)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, seen, set], [watch(1001, 'NodeDeleted', '/b', Z(5), 50)]))).toEqual(POSSIBLE);
+  });
+  test("a zxid an ENDED record gives a session's end is not a zxid-less write's", () => {
+    const made = op(1001, create('/a'), 1, 5, { rc: 'ok', path: '/a' }, Z(1));
+    const set = op(1003, { type: 'getData', path: '/a', watch: true }, 10, 20, { rc: 'ok', data: 'v', version: 0 }, null);
+    const gone = op(1003, del('/a'), 30, 60, { rc: 'ok' }, null);
+    expect(judged(hist([made, set, gone], [ended(1002, Z(4), 8), watch(1003, 'NodeDeleted', '/a', Z(4), 50)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, gone], [ended(1002, Z(4), 8), watch(1003, 'NodeDeleted', '/a', Z(5), 50)]))).toEqual(POSSIBLE);
+  });
+  test("a close's reply without a zxid reflects its session's end, at the zxid its ENDED record gives", () => {
+    const set = op(1002, { type: 'exists', path: '/b', watch: true }, 10, 20, { rc: 'ok', exists: false }, null);
+    const close = op(1002, { type: 'closeSession' }, 30, 60, { rc: 'ok' }, null);
+    const made = op(1001, create('/b'), 35, 45, { rc: 'ok', path: '/b' }, Z(3));
+    expect(judged(hist([set, close, made], [ended(1002, Z(4), 62)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([set, close, made], [watch(1002, 'NodeCreated', '/b', Z(3), 50), ended(1002, Z(4), 62)]))).toEqual(POSSIBLE);
+  });
+});
