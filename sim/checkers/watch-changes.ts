@@ -1,5 +1,6 @@
 // The changes of a history that can explain a watch event (watch-order, watch-order.ts): which writes
 // make which change on which path, and how exactly an event must match the change that fired it.
+import { opPath } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
@@ -79,15 +80,17 @@ export function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, stri
 export type WatchSet = {
   /** The read that set it. */
   readonly by: ZkHistoryOp;
-  /** The zxid of that read's state (0 when unknown): the change must come after it. */
+  /** A zxid at or below that read's state (0 when unknown): the change must come after it. */
   readonly after: number;
   /**
-   * The event arrived on the connection the watch was set on: the server that registered it fired it
-   * as it applied the change, so the event is exactly that change's (type, and zxid when known).
-   * Otherwise the client re-sent it with setWatches on a later connection, and the event may be one
-   * DataTree.setWatches sent for the state it found (any event of the class, a zxid at or above the change).
+   * A server that held the watch fired it as it applied the change, so the event is exactly that change's
+   * (type, and zxid when known): on the connection the watch was set on, or after a reconnect when the
+   * event's zxid rules out DataTree.setWatches. Otherwise the event may be one setWatches sent for the
+   * state it found on reconnection (any event of the class, a zxid at or above the change).
    */
-  readonly sameConnection: boolean;
+  readonly exact: boolean;
+  /** The watch's class. */
+  readonly cls: WatchClass;
 };
 
 type Change = { readonly zxid: number; readonly invokeUs: number };
@@ -182,38 +185,37 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   const reconnectChanges = sorted(reconnect);
   return (e, w) => {
     const known = e.zxid > 0; // ZooKeeper 3.8 sends -1: no txn named
-    const list = (w.sameConnection ? exactChanges : reconnectChanges).get(`${e.type} ${e.path}`);
+    const list = (w.exact ? exactChanges : reconnectChanges).get(`${e.type} ${e.path}`);
     if (list !== undefined) {
       // The changes after the watch was set, up to the event's zxid (exactly it, on the same connection),
       // by a write sent before the event arrived.
-      const from =
-        known && w.sameConnection ? Math.max(countAtMost(list.zxids, w.after), countAtMost(list.zxids, e.zxid - 1)) : countAtMost(list.zxids, w.after);
+      const from = known && w.exact ? Math.max(countAtMost(list.zxids, w.after), countAtMost(list.zxids, e.zxid - 1)) : countAtMost(list.zxids, w.after);
       for (let k = from; k < list.zxids.length; k++) {
         const z = list.zxids[k]!;
-        if (known && (z > e.zxid || (w.sameConnection && z !== e.zxid))) break;
+        if (known && (z > e.zxid || (w.exact && z !== e.zxid))) break;
         if (list.invokes[k]! < e.atUs) return true;
       }
     }
     // A zxid the event names that a write of the history holds is that write's; none of the loose ones.
     const named = known && namedZxids.has(e.zxid);
-    if (!(w.sameConnection && named)) {
+    if (!(w.exact && named)) {
       for (const o of loose) {
         if (sentAt(o) >= e.atUs) continue;
         // The session's own write that completed before its watch-setting read was issued is in that read's state.
         if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
+        if (inReadState(w, o, nodeLife(view))) continue;
         const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
-        if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.sameConnection)) return true;
+        if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
       }
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
-    for (const [session, paths] of ephemerals)
-      if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths, !w.sameConnection)) return true;
+    for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths, !w.exact)) return true;
     return false;
   };
 }
 
 /** A certain write's effect on one node, as far as proving it came after a read goes. */
-type Effect = { readonly type: 'create' | 'delete' | 'setData'; readonly path: string; readonly version: number | undefined };
+type Effect = { readonly type: 'create' | 'delete' | 'setData'; readonly path: string; readonly version: number | undefined; readonly byEnd?: boolean };
 
 /** The effects of an ok write with its result (a multi's sub-ops each), or none. */
 function effectsOf(op: ZkOp, result: ZkResult | null, out: Effect[]): void {
@@ -253,76 +255,52 @@ export type OwedChanges = { readonly byTime: ZkHistoryOp | null; readonly byZxid
  * A session end is left out as a change: which ephemerals it still deleted depends on the order.
  */
 export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: WatchClass, path: string) => OwedChanges {
+  const life = nodeLife(view);
   const byKey = new Map<string, { o: ZkHistoryOp; effects: Effect[] }[]>();
-  const deletable = new Set<string>(); // nodes some op may delete
-  const deletablePrefixes: string[] = []; // unnamed ephemeral sequential creates
-  const createdBy = new Map<string, number>(); // node -> the latest completion of an op that may create it (Infinity: unknown)
-  const createPrefixes: string[] = []; // unnamed sequential creates
-  const visitAny = (op: ZkOp, result: ZkResult | null): void => {
-    if (result !== null && result.rc !== 'ok') return;
-    if (op.type === 'multi') op.ops.forEach((sub, i) => visitAny(sub, result?.results?.[i] ?? null));
-    else if (op.type === 'delete') deletable.add(op.path);
-  };
-  for (const o of view.writes) {
-    if (o.outcome === 'fail') continue;
-    const uncertain = isUncertain(o);
-    visitAny(o.op, uncertain ? null : o.result);
-    const creates = (op: ZkOp, result: ZkResult | null): void => {
-      if (result !== null && result.rc !== 'ok') return;
-      if (op.type === 'multi') op.ops.forEach((sub, i) => creates(sub, result?.results?.[i] ?? null));
-      else if (op.type === 'create') {
-        const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
-        const ephemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
-        const made = result?.path ?? (sequential ? null : op.path);
-        const done = uncertain || o.completeUs === null ? Infinity : o.completeUs;
-        if (made === null) {
-          createPrefixes.push(op.path);
-          if (ephemeral) deletablePrefixes.push(op.path);
-        } else {
-          createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, done));
-          if (ephemeral) deletable.add(made);
-        }
-      }
-    };
-    creates(o.op, uncertain ? null : o.result);
-    if (o.outcome !== 'ok' || uncertain || o.completeUs === null) continue;
-    const effects: Effect[] = [];
-    effectsOf(o.op, o.result, effects);
+  const add = (o: ZkHistoryOp, effects: Effect[]): void => {
     const keys = new Set<string>();
     for (const e of effects) {
-      if (e.type === 'create')
-        keys
-          .add(`exist:${e.path}`)
-          .add(`data:${e.path}`)
-          .add(`child:${e.path}`)
-          .add(`child:${parentOf(e.path)}`);
-      else if (e.type === 'delete')
-        keys
-          .add(`exist:${e.path}`)
-          .add(`data:${e.path}`)
-          .add(`child:${e.path}`)
-          .add(`child:${parentOf(e.path)}`);
-      else keys.add(`exist:${e.path}`).add(`data:${e.path}`);
+      keys.add(`exist:${e.path}`).add(`data:${e.path}`);
+      if (e.type !== 'setData') keys.add(`child:${e.path}`).add(`child:${parentOf(e.path)}`);
     }
     for (const k of keys) {
       const list = byKey.get(k);
       if (list === undefined) byKey.set(k, [{ o, effects }]);
       else list.push({ o, effects });
     }
+  };
+  for (const o of view.writes) {
+    if (o.outcome !== 'ok' || isUncertain(o) || o.completeUs === null || o.op.type === 'closeSession') continue;
+    const effects: Effect[] = [];
+    effectsOf(o.op, o.result, effects);
+    add(o, effects);
   }
-  const mayDelete = (p: string): boolean => deletable.has(p) || deletablePrefixes.some((q) => sequentialOf(q, p));
-  const lastCreate = (p: string): number => (createPrefixes.some((q) => sequentialOf(q, p)) ? Infinity : (createdBy.get(p) ?? -Infinity));
+  // Session ends at a known zxid (an ok close with its zxid, an ENDED record): they delete the session's
+  // ephemerals that nothing else deletes and no other session creates (so each was there at the end).
+  for (const o of [...view.writes, ...sessionEndWrites(view.history, view.writes)]) {
+    if (o.op.type !== 'closeSession' || o.zxid === null || o.session === null || o.outcome === 'fail') continue;
+    if (o.outcome === 'ok' && isUncertain(o)) continue;
+    const effects: Effect[] = [];
+    for (const p of life.ephemeralsOf.get(o.session) ?? [])
+      if (!life.explicitlyDeleted(p) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
+    if (effects.length > 0) add(o, effects);
+  }
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
     for (const e of effects) {
-      if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
-        if (!r.children.includes(e.path.slice(path === '/' ? 1 : path.length + 1)) && !mayDelete(e.path)) return true;
+      if (e.byEnd === true) {
+        // The node was there at the read and nothing re-creates it after its session's end.
+        if (cls === 'data' && e.path === path && r.rc === 'ok' && r.exists !== false) return true;
+        if (cls === 'child' && e.path === path && r.rc === 'ok') return true;
+        if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
+      } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
+        if (!r.children.includes(childName(path, e.path)) && !life.mayDelete(e.path)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
-        if (!mayDelete(path)) return true;
+        if (!life.mayDelete(path)) return true;
       } else if (cls === 'data' && e.path === path) {
-        if (e.type === 'setData' && e.version !== undefined && r.version !== undefined && e.version > r.version && !mayDelete(path)) return true;
-        if (e.type === 'delete' && lastCreate(path) < w.invokeUs) return true;
+        if (e.type === 'setData' && e.version !== undefined && r.version !== undefined && e.version > r.version && !life.mayDelete(path)) return true;
+        if (e.type === 'delete' && life.lastCreate(path) < w.invokeUs) return true;
       }
     }
     return false;
@@ -333,13 +311,118 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     const at = by.readZxid ?? null;
     for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
       if (!effects.some((e) => changes(e, cls, path))) continue;
-      const after = w.invokeUs > by.completeUs! || (at !== null && w.zxid !== null && w.zxid > at) || ruledOut(by, cls, path, w, effects);
+      const after =
+        (w.completeUs !== null && w.invokeUs > by.completeUs!) || (at !== null && w.zxid !== null && w.zxid > at) || ruledOut(by, cls, path, w, effects);
       if (!after) continue;
-      if (byTime === null || w.completeUs! < byTime.completeUs!) byTime = w;
+      if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
       if (w.zxid !== null && (byZxid === null || w.zxid < byZxid.zxid!)) byZxid = w;
     }
     return { byTime, byZxid };
   };
+}
+
+/**
+ * Whether the certain write `o` is provably in the state the watch-setting read showed (so it cannot be
+ * the change after it): a setData that made a version at or below the one the read saw, or a create of
+ * a child the read listed, when nothing in the history deletes that node (versions only grow while a
+ * node lives; a node is created once while it lives).
+ */
+function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
+  if (o.outcome !== 'ok' || isUncertain(o) || o.op.type === 'closeSession') return false;
+  const r = w.by.result!;
+  const path = opPath(w.by.op)!;
+  const effects: Effect[] = [];
+  effectsOf(o.op, o.result, effects);
+  if (effects.length === 0) return false;
+  return effects.some(
+    (e) =>
+      (w.cls === 'data' &&
+        e.type === 'setData' &&
+        e.path === path &&
+        e.version !== undefined &&
+        r.version !== undefined &&
+        e.version <= r.version &&
+        !life.mayDelete(path)) ||
+      (w.cls === 'child' &&
+        e.type === 'create' &&
+        parentOf(e.path) === path &&
+        r.children !== undefined &&
+        r.children.includes(childName(path, e.path)) &&
+        !life.mayDelete(e.path)),
+  );
+}
+
+const childName = (parent: string, child: string): string => child.slice(parent === '/' ? 1 : parent.length + 1);
+
+/** Which ops of a history may create or delete each node (for proofs that a change came before or after a read). */
+type NodeLife = {
+  /** Whether some op may delete the node (a delete, or the end of a session that may have made it ephemeral). */
+  readonly mayDelete: (p: string) => boolean;
+  /** Whether some delete op (not a session end) may delete it. */
+  readonly explicitlyDeleted: (p: string) => boolean;
+  /** The latest completion of an op that may create it (Infinity: unknown, -Infinity: none). */
+  readonly lastCreate: (p: string) => number;
+  /** The one session whose ops may create it, or null (none, several, unknown). */
+  readonly onlyCreator: (p: string) => number | null;
+  /** The nodes each session certainly made ephemeral (an ok create with its result). */
+  readonly ephemeralsOf: ReadonlyMap<number, readonly string[]>;
+};
+
+const lifeMemo = new WeakMap<HistoryView, NodeLife>();
+
+function nodeLife(view: HistoryView): NodeLife {
+  const memo = lifeMemo.get(view);
+  if (memo !== undefined) return memo;
+  const deleted = new Set<string>();
+  const ephemeral = new Set<string>();
+  const ephemeralPrefixes: string[] = [];
+  const createdBy = new Map<string, number>();
+  const creators = new Map<string, number | null>();
+  const createPrefixes: string[] = [];
+  const ephemeralsOf = new Map<number, string[]>();
+  for (const o of view.writes) {
+    if (o.outcome === 'fail') continue;
+    const uncertain = isUncertain(o);
+    const visit = (op: ZkOp, result: ZkResult | null): void => {
+      if (result !== null && result.rc !== 'ok') return;
+      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
+      else if (op.type === 'delete') deleted.add(op.path);
+      else if (op.type === 'create') {
+        const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+        const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
+        const made = result?.path ?? (sequential ? null : op.path);
+        if (made === null) {
+          createPrefixes.push(op.path);
+          if (isEphemeral) ephemeralPrefixes.push(op.path);
+          return;
+        }
+        createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, uncertain || o.completeUs === null ? Infinity : o.completeUs));
+        const had = creators.get(made);
+        creators.set(made, had === undefined && o.session !== null ? o.session : had === o.session ? had : null);
+        if (isEphemeral) {
+          ephemeral.add(made);
+          if (result !== null && o.session !== null) pushOnce(ephemeralsOf, o.session, made);
+        }
+      }
+    };
+    visit(o.op, uncertain ? null : o.result);
+  }
+  const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p));
+  const life: NodeLife = {
+    mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
+    explicitlyDeleted: (p) => deleted.has(p),
+    lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
+    onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
+    ephemeralsOf,
+  };
+  lifeMemo.set(view, life);
+  return life;
+}
+
+function pushOnce(map: Map<number, string[]>, key: number, value: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
 }
 
 /**

@@ -1,6 +1,6 @@
 // watch-order: see client.ts for what it checks.
 import { isZkWrite, opPath } from '../history/types.js';
-import type { ZkHistory, ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
+import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { changeIndex, fires, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
@@ -133,6 +133,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   const endedAt = new Map<number, number>(); // session -> the zxid of its end, from its ENDED record
   for (const e of history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) endedAt.set(e.session, e.zxid);
   for (const items of view.arrivals().values()) {
+    const setWatchesBelow = setWatchesBounds(items);
     const armed = new Map<string, Armed>(); // `${class}:${path}`
     const replyMax: number[] = []; // prefix max of reply state zxids, in arrival order
     const replies: ZkHistoryOp[] = [];
@@ -182,9 +183,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
         let failure: ClientCheckResult | null = null;
-        for (const [, a] of fitting) {
+        for (const [cls, a] of fitting) {
           explained ??= changeIndex(view);
-          failure = judgeEvent(e, a, explained, connection, known, replies, replyMax, owedOf(a, fitting.find((h) => h[1] === a)![0]));
+          failure = judgeEvent(e, a, cls, explained, connection, known, replies, replyMax, owedOf(a, cls), setWatchesBelow[connection]!);
           if (failure === null) break;
         }
         if (failure !== null) return failure;
@@ -233,7 +234,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
               : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.byZxid.zxid! <= z
                 ? owed.byZxid
                 : null;
-          if (w === null) continue;
+          // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
+          if (w === null || (w.op.type === 'closeSession' && w.session === o.session)) continue;
           return violated(
             name,
             `client ${o.client} got #${o.id}, which reflects #${w.id} (${w === owed.byTime && sent ? 'sent after it completed' : `at ${describeZxid(z)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
@@ -281,23 +283,53 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   return { name, verdict: 'ok' };
 }
 
+/** Bounds on the zxid of a connection's setWatches: below its session's ok writes there, at or below its reply headers there. */
+type SetWatchesBound = { readonly write: number; readonly header: number };
+
+/**
+ * Each connection's setWatches bound, by connection number (counted as watchOrder counts them): the client
+ * sends setWatches ahead of every other request on a new connection (ClientCnxn.primeConnection), and the
+ * server runs a session's requests in order (CommitProcessor), so the state it ran at is below every write
+ * the session made there and at or below every reply header there.
+ */
+function setWatchesBounds(items: readonly (ZkHistoryOp | ZkHistoryWatch | ZkHistorySession)[]): SetWatchesBound[] {
+  const out: { write: number; header: number }[] = [{ write: Infinity, header: Infinity }];
+  for (const item of items) {
+    if (item.kind === 'session') {
+      if (item.state === 'CONNECTED' || item.state === 'DISCONNECTED') out.push({ write: Infinity, header: Infinity });
+      continue;
+    }
+    if (item.kind !== 'op' || item.outcome !== 'ok') continue;
+    const b = out[out.length - 1]!;
+    if (isZkWrite(item.op) && item.zxid !== null) b.write = Math.min(b.write, item.zxid);
+    if (item.readZxid !== undefined && item.readZxid !== null) b.header = Math.min(b.header, item.readZxid);
+  }
+  return out;
+}
+
 /** An event matched to watch `a`, held on connection `connection` when it arrived: null if it fits, else why not. */
 function judgeEvent(
   e: ZkHistoryWatch,
   a: Armed,
+  cls: WatchClass,
   explained: (e: ZkHistoryWatch, w: WatchSet) => boolean,
   connection: number,
   known: boolean,
   replies: readonly ZkHistoryOp[],
   replyMax: readonly number[],
   owed: OwedChanges,
+  setWatchesBelow: SetWatchesBound,
 ): ClientCheckResult | null {
   const name = 'watch-order';
   const sameConnection = a.connection === connection;
+  // After a reconnect, an event DataTree.setWatches fired is stamped with the server's zxid when it ran, ahead
+  // of every request of the connection; an event zxid it cannot have came from the re-registered watch as a
+  // txn was applied: exactly that txn.
+  const bySetWatches = !sameConnection && (!known || (e.zxid < setWatchesBelow.write && e.zxid <= setWatchesBelow.header));
   // The watch was registered at a state at or after every reply of the session up to the read that set it
   // (a session never goes back), so its change, and any zxid the event names, lie above that.
   const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0);
-  if (!explained(e, { by: a.by, after: floor, sameConnection }))
+  if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls }))
     return violated(
       name,
       `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write of the history ${sameConnection ? 'sent before it arrived makes exactly that change' : 'makes that change'} after its watch was set by #${a.by.id}`,

@@ -172,4 +172,28 @@ describe('what a read showed, and the zxids a history names, place a change afte
     expect(judged(hist([set, close, made], [ended(1002, Z(4), 62)]))).toEqual(IMPOSSIBLE);
     expect(judged(hist([set, close, made], [watch(1002, 'NodeCreated', '/b', Z(3), 50), ended(1002, Z(4), 62)]))).toEqual(POSSIBLE);
   });
+  test('a zxid-less setData whose version the watch-setting read already saw is not the change after it', () => {
+    const made = op(1001, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, Z(2));
+    const changed = op(1001, setData('/b'), 6, 9, { rc: 'ok', version: 1 }, null);
+    const set = op(1002, { type: 'getData', path: '/b', watch: true }, 20, 30, { rc: 'ok', data: 'w', version: 1, mzxid: Z(3) }, null);
+    expect(judged(hist([made, changed, set], [watch(1002, 'NodeDataChanged', '/b', Z(4), 40)]))).toEqual(IMPOSSIBLE);
+    const again = op(1003, setData('/b'), 32, 38, { rc: 'ok', version: 2 }, null);
+    expect(judged(hist([made, changed, set, again], [watch(1002, 'NodeDataChanged', '/b', Z(4), 40)]))).toEqual(POSSIBLE);
+  });
+  test("after a reconnect, an event zxid at or above the session's own write there was not fired by setWatches: it is exactly its change's", () => {
+    const made = op(1001, create('/a'), 1, 5, { rc: 'ok', path: '/a' }, Z(1));
+    const set = op(1004, { type: 'getChildren', path: '/a', watch: true }, 10, 20, { rc: 'ok', children: [] }, null);
+    const own = op(1004, { type: 'setData', path: '/a', data: 'w', version: 0 }, 26, 30, { rc: 'ok', version: 1 }, Z(4));
+    const gone = op(1003, del('/a'), 40, 50, { rc: 'ok' }, Z(6));
+    const events = (z: number) => [connected(1004, 25), watch(1004, 'NodeDeleted', '/a', z, 45)];
+    expect(judged(hist([made, set, own, gone], events(Z(7))))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, own, gone], events(Z(6))))).toEqual(POSSIBLE);
+  });
+  test("an ENDED record's session end deletes that session's ephemeral, which a read with a later zxid reflects", () => {
+    const made = op(1001, { type: 'create', path: '/b', data: 'v', mode: 'ephemeral' }, 1, 5, { rc: 'ok', path: '/b' }, Z(4));
+    const set = op(1002, { type: 'getData', path: '/b', watch: true }, 10, 20, { rc: 'ok', data: 'v', version: 0, ephemeralOwner: 1001 }, null);
+    const later = op(1002, { type: 'exists', path: '/a' }, 40, 50, { rc: 'ok', exists: false }, null, { readZxid: Z(5) });
+    expect(judged(hist([made, set, later], [ended(1001, Z(5), 30)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, later], [ended(1001, Z(5), 30), watch(1002, 'NodeDeleted', '/b', Z(5), 35)]))).toEqual(POSSIBLE);
+  });
 });
