@@ -179,6 +179,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     return out;
   };
   const exactChanges = sorted(exact);
+  let floors: ((session: number, before: number) => number) | null = null;
   // Zxids the history gives a write (a session end from an ENDED record too): none of the zxid-less writes holds them.
   const namedZxids = new Set<number>();
   for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
@@ -204,6 +205,8 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
         // The session's own write that completed before its watch-setting read was issued is in that read's state.
         if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
         if (inReadState(w, o, nodeLife(view))) continue;
+        // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
+        if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
         const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
         if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
       }
@@ -211,6 +214,32 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
     for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths, !w.exact)) return true;
     return false;
+  };
+}
+
+/**
+ * The highest state zxid among a session's replies that arrived before a time, as a test: (session, time)
+ * -> that zxid (0 when none). A write the session sent at that time gets a higher zxid: its server had
+ * applied that state, committed, before the leader proposed the write.
+ */
+function sessionFloors(view: HistoryView): (session: number, before: number) => number {
+  const bySession = new Map<number, { at: number[]; max: number[] }>();
+  const ops = view.history.ops.filter(
+    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null),
+  );
+  ops.sort((a, b) => a.completeUs! - b.completeUs!);
+  for (const o of ops) {
+    const z = o.zxid ?? o.readZxid!;
+    let entry = bySession.get(o.session!);
+    if (entry === undefined) bySession.set(o.session!, (entry = { at: [], max: [] }));
+    entry.at.push(o.completeUs!);
+    entry.max.push(Math.max(z, entry.max.length === 0 ? 0 : entry.max[entry.max.length - 1]!));
+  }
+  return (session, before) => {
+    const entry = bySession.get(session);
+    if (entry === undefined) return 0;
+    const k = countAtMost(entry.at, before - 1); // replies that arrived strictly before
+    return k === 0 ? 0 : entry.max[k - 1]!;
   };
 }
 
@@ -299,7 +328,15 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
         if (!life.mayDelete(path)) return true;
       } else if (cls === 'data' && e.path === path) {
-        if (e.type === 'setData' && e.version !== undefined && r.version !== undefined && e.version > r.version && !life.mayDelete(path)) return true;
+        // (Versions only grow while a node lives: a read before the setData on a later incarnation needs a create after it.)
+        if (
+          e.type === 'setData' &&
+          e.version !== undefined &&
+          r.version !== undefined &&
+          e.version > r.version &&
+          (!life.mayDelete(path) || life.lastCreate(path) < w.invokeUs)
+        )
+          return true;
         if (e.type === 'delete' && life.lastCreate(path) < w.invokeUs) return true;
       }
     }
@@ -328,14 +365,18 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
  * node lives; a node is created once while it lives).
  */
 function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
-  if (o.outcome !== 'ok' || isUncertain(o) || o.op.type === 'closeSession') return false;
+  if (o.op.type === 'closeSession') return false;
   const r = w.by.result!;
   const path = opPath(w.by.op)!;
+  const certain = o.outcome === 'ok' && !isUncertain(o);
   const effects: Effect[] = [];
-  effectsOf(o.op, o.result, effects);
-  if (effects.length === 0) return false;
+  // An op whose outcome is unknown made, if anything, the nodes it names (not an unnamed sequential one).
+  if (certain) effectsOf(o.op, o.result, effects);
+  else namedCreates(o.op, effects);
+  const present = r.rc === 'ok' && r.exists !== false;
   return effects.some(
     (e) =>
+      (w.cls === 'data' && e.path === path && e.type === 'create' && present && !life.mayDelete(path)) ||
       (w.cls === 'data' &&
         e.type === 'setData' &&
         e.path === path &&
@@ -352,10 +393,17 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
   );
 }
 
+/** The creates of nodes an op names (a multi's too), whatever its outcome. */
+function namedCreates(op: ZkOp, out: Effect[]): void {
+  if (op.type === 'multi') for (const sub of op.ops) namedCreates(sub, out);
+  else if (op.type === 'create' && op.mode !== 'persistentSequential' && op.mode !== 'ephemeralSequential')
+    out.push({ type: 'create', path: op.path, version: undefined });
+}
+
 const childName = (parent: string, child: string): string => child.slice(parent === '/' ? 1 : parent.length + 1);
 
 /** Which ops of a history may create or delete each node (for proofs that a change came before or after a read). */
-type NodeLife = {
+export type NodeLife = {
   /** Whether some op may delete the node (a delete, or the end of a session that may have made it ephemeral). */
   readonly mayDelete: (p: string) => boolean;
   /** Whether some delete op (not a session end) may delete it. */
@@ -370,7 +418,7 @@ type NodeLife = {
 
 const lifeMemo = new WeakMap<HistoryView, NodeLife>();
 
-function nodeLife(view: HistoryView): NodeLife {
+export function nodeLife(view: HistoryView): NodeLife {
   const memo = lifeMemo.get(view);
   if (memo !== undefined) return memo;
   const deleted = new Set<string>();

@@ -2,7 +2,7 @@
 import { isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
-import { changeIndex, fires, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
+import { changeIndex, fires, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
 
@@ -193,7 +193,13 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       }
       const o = item;
       // A close's reply without a zxid comes from a state at or after its session's end, whose zxid an ENDED record gives.
-      const z = stateZxid(o) ?? (o.op.type === 'closeSession' && o.outcome === 'ok' && o.session !== null ? (endedAt.get(o.session) ?? null) : null);
+      // A read without a header zxid that shows a node's mzxid comes from a state that holds that txn.
+      const z =
+        stateZxid(o) ??
+        (o.op.type === 'closeSession' && o.outcome === 'ok' && o.session !== null ? (endedAt.get(o.session) ?? null) : null) ??
+        (o.outcome === 'ok' && o.result !== null && o.result.rc === 'ok' && o.result.exists !== false && o.result.mzxid !== undefined && o.result.mzxid > 0
+          ? o.result.mzxid
+          : null);
       // Lost events, own writes: the session's own write that fires a watch it holds triggers it while the
       // server applies it (DataTree, then FinalRequestProcessor replies), so on one connection the event
       // comes before the reply, zxid or not. On a later connection too: the client re-sent the watch with
@@ -224,7 +230,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         for (const [key, a] of armed) {
           const cls = key.slice(0, key.indexOf(':')) as WatchClass;
           const path = key.slice(key.indexOf(':') + 1);
-          if (cls === 'exist' && a.connection !== connection) continue;
+          if (cls === 'exist' && a.connection !== connection && nodeLife(view).mayDelete(path)) continue; // the setWatches gap: created and deleted again
           if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
           const owed = owedOf(a, cls);
           const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
@@ -247,7 +253,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       if (z !== null) {
         for (const [key, a] of armed) {
           if (a.trigger === null || a.trigger.zxid! > z) continue;
-          if (key.startsWith('exist:') && a.connection !== connection) continue; // the documented setWatches gap
+          if (key.startsWith('exist:') && a.connection !== connection && nodeLife(view).mayDelete(key.slice(key.indexOf(':') + 1))) continue; // the documented setWatches gap
           if (restricted.size > 0 && restricted.has(key.slice(key.indexOf(':') + 1))) continue; // may be filtered by ACL
           return violated(
             name,

@@ -196,4 +196,36 @@ describe('what a read showed, and the zxids a history names, place a change afte
     expect(judged(hist([made, set, later], [ended(1001, Z(5), 30)]))).toEqual(IMPOSSIBLE);
     expect(judged(hist([made, set, later], [ended(1001, Z(5), 30), watch(1002, 'NodeDeleted', '/b', Z(5), 35)]))).toEqual(POSSIBLE);
   });
+  test('a create whose outcome is unknown, of a node the watch-setting read saw and nothing deletes, came before that read', () => {
+    const made = op(1002, create('/a'), 1, null, null, null);
+    const set = op(1001, { type: 'getData', path: '/a', watch: true }, 20, 30, { rc: 'ok', data: 'v', version: 0, mzxid: Z(1) }, null);
+    const events = [connected(1001, 40), watch(1001, 'NodeDataChanged', '/a', Z(3), 50)];
+    expect(judged(hist([made, set], events))).toEqual(IMPOSSIBLE);
+    const changed = op(1003, setData('/a'), 35, 45, { rc: 'ok', version: 1 }, null);
+    expect(judged(hist([made, set, changed], events))).toEqual(POSSIBLE);
+  });
+  test("a zxid-less write gets a zxid above every state its session saw before sending it, so it names no event's lower zxid", () => {
+    const made = op(1001, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, Z(1));
+    const seen = op(1002, { type: 'exists', path: '/c' }, 10, 20, { rc: 'ok', exists: false }, null, { readZxid: Z(5) });
+    const set = op(1003, { type: 'getData', path: '/b', watch: true }, 22, 30, { rc: 'ok', data: 'v', version: 0 }, null);
+    const changed = op(1002, { type: 'setData', path: '/b', data: 'w', version: 0 }, 35, 45, { rc: 'ok', version: 1 }, null);
+    expect(judged(hist([made, seen, set, changed], [watch(1003, 'NodeDataChanged', '/b', Z(5), 50)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, seen, set, changed], [watch(1003, 'NodeDataChanged', '/b', Z(6), 50)]))).toEqual(POSSIBLE);
+  });
+  test('a setData to a version above the one a read saw is after it, when no create of the node can follow the setData', () => {
+    const made = op(1001, create('/a'), 1, 5, { rc: 'ok', path: '/a' }, Z(1));
+    const maybeGone = op(1001, { type: 'delete', path: '/a', version: 0 }, 8, null, null, null);
+    const changed = op(1001, setData('/a'), 20, 50, { rc: 'ok', version: 1 }, null);
+    const set = op(1002, { type: 'exists', path: '/a', watch: true }, 25, 45, { rc: 'ok', exists: true, version: 0 }, null);
+    const own = op(1002, create('/a/c'), 60, 70, { rc: 'ok', path: '/a/c' }, null);
+    expect(judged(hist([made, maybeGone, changed, set, own]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, maybeGone, changed, set, own], [watch(1002, 'NodeDataChanged', '/a', -1, 55)]))).toEqual(POSSIBLE);
+  });
+  test("an exists watch's event is owed on a later connection when nothing can delete its node again (no setWatches gap)", () => {
+    const set = op(1001, { type: 'exists', path: '/b', watch: true }, 10, 20, { rc: 'ok', exists: false }, null);
+    const made = op(1003, create('/b'), 30, 40, { rc: 'ok', path: '/b' }, Z(1));
+    const read = op(1001, { type: 'getData', path: '/b' }, 60, 80, { rc: 'ok', data: 'v', version: 0, mzxid: Z(1) }, null);
+    expect(judged(hist([set, made, read], [connected(1001, 50)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([set, made, read], [connected(1001, 50), watch(1001, 'NodeCreated', '/b', -1, 55)]))).toEqual(POSSIBLE);
+  });
 });
