@@ -207,6 +207,10 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
         if (inReadState(w, o, nodeLife(view))) continue;
         // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
         if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
+        const life = nodeLife(view);
+        if (life.cannotSucceed(o)) continue;
+        // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
+        if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
         const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
         if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
       }
@@ -240,6 +244,31 @@ function sessionFloors(view: HistoryView): (session: number, before: number) => 
     if (entry === undefined) return 0;
     const k = countAtMost(entry.at, before - 1); // replies that arrived strictly before
     return k === 0 ? 0 : entry.max[k - 1]!;
+  };
+}
+
+/**
+ * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
+ * above every state its session saw before sending it (sessionFloors), and it is none of the zxids the
+ * history gives other txns (ok writes, ENDED records of other sessions), nor counter 0 of an epoch (the
+ * NEWLEADER zxid). Null when nothing bounds it.
+ */
+export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
+  const floors = sessionFloors(view);
+  const named = new Map<number, number | null>(); // zxid -> the session of the end an ENDED record names there (null: a write)
+  for (const o of view.writes) if (o.zxid !== null && o.outcome === 'ok') named.set(o.zxid, null);
+  for (const e of view.history.events ?? [])
+    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && !named.has(e.zxid)) named.set(e.zxid, e.session);
+  return (o) => {
+    if (o.session === null || o.zxid !== null || o.outcome !== 'ok' || isUncertain(o)) return null;
+    const lb = floors(o.session, o.invokeUs);
+    if (lb === 0) return null;
+    let z = lb + 1;
+    for (;;) {
+      const owner = named.get(z);
+      if (z % 2 ** 32 === 0 || (owner !== undefined && owner !== o.session)) z++;
+      else return z;
+    }
   };
 }
 
@@ -414,6 +443,13 @@ export type NodeLife = {
   readonly onlyCreator: (p: string) => number | null;
   /** The nodes each session certainly made ephemeral (an ok create with its result). */
   readonly ephemeralsOf: ReadonlyMap<number, readonly string[]>;
+  /**
+   * Whether a write whose outcome is unknown cannot have succeeded: a setData expecting a version that the
+   * other setData ops of the history cannot reach (a node's version starts at 0 and only they raise it).
+   */
+  readonly cannotSucceed: (o: ZkHistoryOp) => boolean;
+  /** The least header zxid of a read that shows the node there (Infinity: none). */
+  readonly shownBy: (p: string) => number;
 };
 
 const lifeMemo = new WeakMap<HistoryView, NodeLife>();
@@ -428,6 +464,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const creators = new Map<string, number | null>();
   const createPrefixes: string[] = [];
   const ephemeralsOf = new Map<number, string[]>();
+  const setDatas = new Map<string, number>();
   for (const o of view.writes) {
     if (o.outcome === 'fail') continue;
     const uncertain = isUncertain(o);
@@ -435,6 +472,7 @@ export function nodeLife(view: HistoryView): NodeLife {
       if (result !== null && result.rc !== 'ok') return;
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
       else if (op.type === 'delete') deleted.add(op.path);
+      else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
       else if (op.type === 'create') {
         const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
         const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
@@ -455,6 +493,21 @@ export function nodeLife(view: HistoryView): NodeLife {
     };
     visit(o.op, uncertain ? null : o.result);
   }
+  const shown = new Map<string, number>();
+  const show = (p: string, z: number): void => {
+    if (z < (shown.get(p) ?? Infinity)) shown.set(p, z);
+  };
+  for (const o of view.history.ops) {
+    const r = o.result;
+    const z = o.readZxid ?? null;
+    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || z === null) continue;
+    const op = o.op;
+    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) show(op.path, z);
+    else if (op.type === 'getChildren') {
+      show(op.path, z);
+      for (const c of r.children ?? []) show(op.path === '/' ? `/${c}` : `${op.path}/${c}`, z);
+    }
+  }
   const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p));
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
@@ -462,6 +515,8 @@ export function nodeLife(view: HistoryView): NodeLife {
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
     ephemeralsOf,
+    cannotSucceed: (o) => isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1,
+    shownBy: (p) => shown.get(p) ?? Infinity,
   };
   lifeMemo.set(view, life);
   return life;

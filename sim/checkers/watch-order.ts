@@ -2,7 +2,17 @@
 import { isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
-import { changeIndex, fires, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
+import {
+  changeIndex,
+  fires,
+  nodeLife,
+  owedChangeIndex,
+  writeZxidFloor,
+  SERVER_EVENTS,
+  type OwedChanges,
+  type WatchClass,
+  type WatchSet,
+} from './watch-changes.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
 
@@ -120,6 +130,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   let explained: ((e: ZkHistoryWatch, w: WatchSet) => boolean) | null = null;
   let triggers: Map<string, ZkHistoryOp[]> | null = null;
   let owedIndex: ReturnType<typeof owedChangeIndex> | null = null;
+  let zxidFloor: ReturnType<typeof writeZxidFloor> | null = null;
   const owedMemo = new Map<ZkHistoryOp, OwedChanges>(); // by watch-setting read
   const owedOf = (a: Armed, cls: WatchClass): OwedChanges => {
     let owed = owedMemo.get(a.by);
@@ -137,6 +148,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
     const armed = new Map<string, Armed>(); // `${class}:${path}`
     const replyMax: number[] = []; // prefix max of reply state zxids, in arrival order
     const replies: ZkHistoryOp[] = [];
+    const replyZxids: number[] = []; // each reply's state zxid (a lower bound where the history gives none), beside `replies`
     let connection = 0;
     let lastEvent: ZkHistoryWatch | null = null;
     for (const item of items) {
@@ -185,7 +197,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         let failure: ClientCheckResult | null = null;
         for (const [cls, a] of fitting) {
           explained ??= changeIndex(view);
-          failure = judgeEvent(e, a, cls, explained, connection, known, replies, replyMax, owedOf(a, cls), setWatchesBelow[connection]!);
+          failure = judgeEvent(e, a, cls, explained, connection, known, replies, replyZxids, replyMax, owedOf(a, cls), setWatchesBelow[connection]!);
           if (failure === null) break;
         }
         if (failure !== null) return failure;
@@ -199,7 +211,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         (o.op.type === 'closeSession' && o.outcome === 'ok' && o.session !== null ? (endedAt.get(o.session) ?? null) : null) ??
         (o.outcome === 'ok' && o.result !== null && o.result.rc === 'ok' && o.result.exists !== false && o.result.mzxid !== undefined && o.result.mzxid > 0
           ? o.result.mzxid
-          : null);
+          : null) ??
+        // A write without a zxid: above every state its session saw before, and not a zxid another txn holds.
+        (isZkWrite(o.op) && o.zxid === null && o.session !== null ? (zxidFloor ??= writeZxidFloor(view))(o) : null);
       // Lost events, own writes: the session's own write that fires a watch it holds triggers it while the
       // server applies it (DataTree, then FinalRequestProcessor replies), so on one connection the event
       // comes before the reply, zxid or not. On a later connection too: the client re-sent the watch with
@@ -262,6 +276,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
         replies.push(o);
+        replyZxids.push(z);
         replyMax.push(Math.max(z, replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!));
       }
       // Lost events, zxid or not: this reply shows its path changed since a watch still held was set.
@@ -322,6 +337,7 @@ function judgeEvent(
   connection: number,
   known: boolean,
   replies: readonly ZkHistoryOp[],
+  replyZxids: readonly number[],
   replyMax: readonly number[],
   owed: OwedChanges,
   setWatchesBelow: SetWatchesBound,
@@ -362,10 +378,12 @@ function judgeEvent(
   const before = a.replyIndex === 0 ? -1 : replyMax[a.replyIndex - 1]!;
   const latest = replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!;
   if (latest >= e.zxid && before < e.zxid) {
-    const r = replies.slice(a.replyIndex).find((x) => stateZxid(x)! >= e.zxid)!;
+    let k = a.replyIndex;
+    while (replyZxids[k]! < e.zxid) k++;
+    const r = replies[k]!;
     return violated(
       name,
-      `client ${e.client} saw #${r.id} reflecting ${describeZxid(stateZxid(r))} before the ${e.type} event of ${describeZxid(e.zxid)} for its watch on ${e.path}`,
+      `client ${e.client} saw #${r.id} reflecting ${describeZxid(replyZxids[k]!)} before the ${e.type} event of ${describeZxid(e.zxid)} for its watch on ${e.path}`,
       [a.by, r],
       [e],
     );

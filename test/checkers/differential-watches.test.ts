@@ -228,4 +228,37 @@ describe('what a read showed, and the zxids a history names, place a change afte
     expect(judged(hist([set, made, read], [connected(1001, 50)]))).toEqual(IMPOSSIBLE);
     expect(judged(hist([set, made, read], [connected(1001, 50), watch(1001, 'NodeCreated', '/b', -1, 55)]))).toEqual(POSSIBLE);
   });
+  test('a read without a header zxid that shows a newer mzxid, before the event of that change, is out of order (and judged, not thrown)', () => {
+    const made = op(1001, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, Z(1));
+    const set = op(1002, { type: 'getData', path: '/b', watch: true }, 10, 20, { rc: 'ok', data: 'v', version: 0, mzxid: Z(1) }, null);
+    const changed = op(1001, { type: 'setData', path: '/b', data: 'w', version: 0 }, 15, 40, { rc: 'ok', version: 1 }, null);
+    const other = op(1003, create('/c'), 30, 41, { rc: 'ok', path: '/c' }, Z(3));
+    const read = op(1002, { type: 'getData', path: '/c' }, 45, 50, { rc: 'ok', data: 'v', version: 0, mzxid: Z(3) }, null);
+    const h = (at: number) => hist([made, set, changed, other, read], [watch(1002, 'NodeDataChanged', '/b', Z(2), at)]);
+    expect(judged(h(55))).toEqual(IMPOSSIBLE);
+    expect(judged(h(42))).toEqual(POSSIBLE);
+  });
+  test('a setData of unknown outcome expecting a version no other setData can reach did not happen', () => {
+    const made = op(1003, create('/a'), 1, 5, { rc: 'ok', path: '/a' }, Z(1));
+    const never = op(1001, { type: 'setData', path: '/a', data: 'w', version: 1 }, 8, null, null, null);
+    const set = op(1003, { type: 'getData', path: '/a', watch: true }, 10, 20, { rc: 'ok', data: 'v', version: 0, mzxid: Z(1) }, null);
+    expect(judged(hist([made, never, set], [watch(1003, 'NodeDataChanged', '/a', Z(4), 30)]))).toEqual(IMPOSSIBLE);
+    const maybe = op(1001, { type: 'setData', path: '/a', data: 'w', version: 0 }, 8, null, null, null);
+    expect(judged(hist([made, maybe, set], [watch(1003, 'NodeDataChanged', '/a', Z(4), 30)]))).toEqual(POSSIBLE);
+  });
+  test('a create of a node nothing deletes is at or below the header zxid of a read that shows the node', () => {
+    const set = op(1001, { type: 'getChildren', path: '/', watch: true }, 1, 5, { rc: 'ok', children: ['zookeeper'] }, null);
+    const made = op(1002, create('/a'), 10, 30, { rc: 'ok', path: '/a' }, null);
+    const shown = op(1003, { type: 'getChildren', path: '/a' }, 35, 40, { rc: 'ok', children: [] }, null, { readZxid: Z(1) });
+    expect(judged(hist([set, made, shown], [watch(1001, 'NodeChildrenChanged', '/', Z(2), 25)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([set, made, shown], [watch(1001, 'NodeChildrenChanged', '/', Z(1), 25)]))).toEqual(POSSIBLE);
+  });
+  test("a zxid-less write's zxid skips the zxids other txns hold, so it may be known to follow a change", () => {
+    const made = op(1003, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, Z(4));
+    const set = op(1001, { type: 'getData', path: '/b', watch: true }, 10, 20, { rc: 'ok', data: 'v', version: 0, mzxid: Z(4) }, null, { readZxid: Z(7) });
+    const gone = op(1002, del('/b'), 30, 50, { rc: 'ok' }, Z(8));
+    const close = op(1001, { type: 'closeSession' }, 32, 60, { rc: 'ok' }, null);
+    expect(judged(hist([made, set, gone, close]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, gone, close], [watch(1001, 'NodeDeleted', '/b', Z(8), 55)]))).toEqual(POSSIBLE);
+  });
 });
