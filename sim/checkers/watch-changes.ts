@@ -202,6 +202,8 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     if (!(w.exact && named)) {
       for (const o of loose) {
         if (sentAt(o) >= e.atUs) continue;
+        // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
+        if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
         // The session's own write that completed before its watch-setting read was issued is in that read's state.
         if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
         if (inReadState(w, o, nodeLife(view))) continue;

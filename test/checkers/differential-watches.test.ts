@@ -261,4 +261,11 @@ describe('what a read showed, and the zxids a history names, place a change afte
     expect(judged(hist([made, set, gone, close]))).toEqual(IMPOSSIBLE);
     expect(judged(hist([made, set, gone, close], [watch(1001, 'NodeDeleted', '/b', Z(8), 55)]))).toEqual(POSSIBLE);
   });
+  test("a session end at a known zxid deletes its ephemerals at exactly that zxid, as far as a watch's event goes", () => {
+    const made = op(1002, { type: 'create', path: '/b', data: 'v', mode: 'ephemeral' }, 1, 5, { rc: 'ok', path: '/b' }, Z(1));
+    const set = op(1003, { type: 'exists', path: '/b', watch: true }, 10, 20, { rc: 'ok', exists: true, version: 0, mzxid: Z(1), ephemeralOwner: 1002 }, null);
+    const events = (z: number) => [watch(1003, 'NodeDeleted', '/b', z, 30), ended(1002, Z(4), 50)];
+    expect(judged(hist([made, set], events(Z(3))))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set], events(Z(4))))).toEqual(POSSIBLE);
+  });
 });
