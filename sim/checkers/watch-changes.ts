@@ -365,10 +365,11 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
           e.version !== undefined &&
           r.version !== undefined &&
           e.version > r.version &&
-          (!life.mayDelete(path) || life.lastCreate(path) < w.invokeUs)
+          (!life.mayDelete(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))
         )
           return true;
-        if (e.type === 'delete' && life.lastCreate(path) < w.invokeUs) return true;
+        // A delete before the read's state needs a create after it that the read's state holds.
+        if (e.type === 'delete' && !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       }
     }
     return false;
@@ -414,7 +415,8 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
         e.version !== undefined &&
         r.version !== undefined &&
         e.version <= r.version &&
-        !life.mayDelete(path)) ||
+        // (After the read's state, on a later incarnation, needs a create after that state and before the setData.)
+        (!life.mayDelete(path) || !life.mayCreateBetween(path, -Infinity, o.completeUs ?? Infinity, readFloor(w.by)))) ||
       (w.cls === 'child' &&
         e.type === 'create' &&
         parentOf(e.path) === path &&
@@ -431,6 +433,13 @@ function namedCreates(op: ZkOp, out: Effect[]): void {
     out.push({ type: 'create', path: op.path, version: undefined });
 }
 
+/** A zxid at or below the state a read showed: its header zxid, or the mzxid it shows (0 when neither). */
+function readFloor(o: ZkHistoryOp): number {
+  const r = o.result;
+  const m = r !== null && r.rc === 'ok' && r.exists !== false && r.mzxid !== undefined ? r.mzxid : 0;
+  return Math.max(o.readZxid ?? 0, m);
+}
+
 const childName = (parent: string, child: string): string => child.slice(parent === '/' ? 1 : parent.length + 1);
 
 /** Which ops of a history may create or delete each node (for proofs that a change came before or after a read). */
@@ -441,6 +450,11 @@ export type NodeLife = {
   readonly explicitlyDeleted: (p: string) => boolean;
   /** The latest completion of an op that may create it (Infinity: unknown, -Infinity: none). */
   readonly lastCreate: (p: string) => number;
+  /**
+   * Whether an op may create the node in a window: one that may take effect at or after time `from`
+   * (not done before it), sent before `to`, and not known to hold a zxid at or below `zxidAtMost`.
+   */
+  readonly mayCreateBetween: (p: string, from: number, to: number, zxidAtMost: number) => boolean;
   /** The one session whose ops may create it, or null (none, several, unknown). */
   readonly onlyCreator: (p: string) => number | null;
   /** The nodes each session certainly made ephemeral (an ok create with its result). */
@@ -463,6 +477,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const ephemeral = new Set<string>();
   const ephemeralPrefixes: string[] = [];
   const createdBy = new Map<string, number>();
+  const createsOf = new Map<string, { invokeUs: number; done: number; zxid: number | null }[]>();
   const creators = new Map<string, number | null>();
   const createPrefixes: string[] = [];
   const ephemeralsOf = new Map<number, string[]>();
@@ -485,6 +500,9 @@ export function nodeLife(view: HistoryView): NodeLife {
           return;
         }
         createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, uncertain || o.completeUs === null ? Infinity : o.completeUs));
+        const list = createsOf.get(made) ?? [];
+        list.push({ invokeUs: o.invokeUs, done: uncertain || o.completeUs === null ? Infinity : o.completeUs, zxid: o.zxid });
+        createsOf.set(made, list);
         const had = creators.get(made);
         creators.set(made, had === undefined && o.session !== null ? o.session : had === o.session ? had : null);
         if (isEphemeral) {
@@ -515,6 +533,8 @@ export function nodeLife(view: HistoryView): NodeLife {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     explicitlyDeleted: (p) => deleted.has(p),
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
+    mayCreateBetween: (p, from, to, zxidAtMost) =>
+      unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
     ephemeralsOf,
     cannotSucceed: (o) => isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1,

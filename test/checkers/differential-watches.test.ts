@@ -268,4 +268,21 @@ describe('what a read showed, and the zxids a history names, place a change afte
     expect(judged(hist([made, set], events(Z(3))))).toEqual(IMPOSSIBLE);
     expect(judged(hist([made, set], events(Z(4))))).toEqual(POSSIBLE);
   });
+  test('a node deleted and re-created: a delete is before the read that saw the node only if a create can come between them', () => {
+    const made = op(1002, create('/a'), 1, 5, { rc: 'ok', path: '/a' }, Z(1));
+    const set = op(1003, { type: 'exists', path: '/a', watch: true }, 20, 30, { rc: 'ok', exists: true, version: 0 }, null);
+    const gone = op(1004, del('/a'), 10, 25, { rc: 'ok' }, null);
+    const close = op(1003, { type: 'closeSession' }, 40, 60, { rc: 'ok' }, Z(3));
+    const again = op(1004, create('/a'), 70, 80, { rc: 'ok', path: '/a' }, Z(5));
+    expect(judged(hist([made, set, gone, close, again]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, set, gone, close, again], [watch(1003, 'NodeDeleted', '/a', -1, 50)]))).toEqual(POSSIBLE);
+  });
+  test('a setData the read shows stays in its state though the node may be deleted later, when no create can follow that state', () => {
+    const made = op(1001, create('/b'), 1, 5, { rc: 'ok', path: '/b' }, Z(2));
+    const changed = op(1001, setData('/b'), 6, 9, { rc: 'ok', version: 1 }, null);
+    const set = op(1002, { type: 'getData', path: '/b', watch: true }, 20, 30, { rc: 'ok', data: 'w', version: 1, mzxid: Z(3) }, null);
+    const gone = op(1001, { type: 'delete', path: '/b', version: 1 }, 25, 35, { rc: 'ok' }, null);
+    expect(judged(hist([made, changed, set, gone], [watch(1002, 'NodeDataChanged', '/b', Z(4), 40)]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, changed, set, gone], [watch(1002, 'NodeDeleted', '/b', Z(4), 40)]))).toEqual(POSSIBLE);
+  });
 });
