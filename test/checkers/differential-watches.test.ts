@@ -285,4 +285,12 @@ describe('what a read showed, and the zxids a history names, place a change afte
     expect(judged(hist([made, changed, set, gone], [watch(1002, 'NodeDataChanged', '/b', Z(4), 40)]))).toEqual(IMPOSSIBLE);
     expect(judged(hist([made, changed, set, gone], [watch(1002, 'NodeDeleted', '/b', Z(4), 40)]))).toEqual(POSSIBLE);
   });
+  test('after a reconnect, setWatches sends NodeDeleted only for a node that was deleted (the reference had allowed any event of the class)', () => {
+    const made = op(1002, { type: 'create', path: '/b', data: 'v', mode: 'ephemeral' }, 1, 5, { rc: 'ok', path: '/b' }, Z(1));
+    const set = op(1002, { type: 'getChildren', path: '/', watch: true }, 10, 20, { rc: 'ok', children: ['b', 'zookeeper'] }, null);
+    const events = (type: ZkWatchType) => [connected(1002, 30), watch(1002, type, '/', Z(2), 40)];
+    expect(judged(hist([made, set], events('NodeDeleted')))).toEqual(IMPOSSIBLE);
+    const gone = op(1001, del('/b'), 22, 28, { rc: 'ok' }, Z(2));
+    expect(judged(hist([made, set, gone], events('NodeChildrenChanged')))).toEqual(POSSIBLE);
+  });
 });

@@ -35,6 +35,8 @@ type Watch = {
   readonly changed: boolean;
   /** Every txn since registration that triggered this watch's kind on its path, in order (the event-zxid rule). */
   readonly changes: readonly TxnItem[];
+  /** The event type each of `changes` fires on this watch (the same length). */
+  readonly types: readonly WatchEventType[];
   /** Set by an exists on a missing node (the client's existWatches): DataTree.setWatches only fires NodeCreated for it. */
   readonly exist: boolean;
   /** Triggered, and the path deleted since (a NodeDeleted trigger after the first): an exists watch may then be registered again silently. */
@@ -57,6 +59,26 @@ class TooLarge extends Error {}
 function owed(w: Watch, r: ReplyItem): boolean {
   if (w.conn === r.conn) return true;
   return w.conn < r.conn && !(w.exist && w.deletedSince);
+}
+
+/**
+ * Whether DataTree.setWatches can send `type` for watch `w` given the changes since it was registered
+ * (DEFINITIONS.md §4): NodeDeleted only when the node was deleted; NodeDataChanged (a data watch) when its
+ * data was set or the node re-created (a newer mzxid); NodeChildrenChanged (a child watch) when a child came
+ * or went, or the node was deleted (and re-created: a newer pzxid); NodeCreated (an exists watch) when
+ * the node was created.
+ */
+function setWatchesSends(w: Watch, type: WatchEventType): boolean {
+  switch (type) {
+    case 'NodeDeleted':
+      return w.types.includes('NodeDeleted');
+    case 'NodeDataChanged':
+      return w.types.includes('NodeDataChanged') || w.types.includes('NodeCreated');
+    case 'NodeChildrenChanged':
+      return w.types.includes('NodeChildrenChanged') || w.types.includes('NodeDeleted');
+    case 'NodeCreated':
+      return w.types.includes('NodeCreated');
+  }
 }
 
 function arrivalBefore(e: EventItem, r: ReplyItem): boolean {
@@ -423,9 +445,10 @@ export class Search {
         if (hit === undefined) return w;
         changed = true;
         const changes = [...w.changes, t];
-        if (w.status === 'held') return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path), changes };
-        if (w.status === 'loose' && !w.changed) return { ...w, changed: true, txn: t, changes };
-        return { ...w, changes, deletedSince: w.deletedSince || hit.type === 'NodeDeleted' };
+        const types = [...w.types, hit.type];
+        if (w.status === 'held') return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path), changes, types };
+        if (w.status === 'loose' && !w.changed) return { ...w, changed: true, txn: t, changes, types };
+        return { ...w, changes, types, deletedSince: w.deletedSince || hit.type === 'NodeDeleted' };
       });
       // A delete fires one NodeDeleted per session on its path, for the data and the child watch together.
       const merged = out.filter(
@@ -579,6 +602,7 @@ export class Search {
       exist: op.type === 'exists' && (res.exists === false || res.rc === 'noNode'),
       deletedSince: false,
       changes: [],
+      types: [],
     };
   }
 
@@ -602,8 +626,13 @@ export class Search {
         if (w.type !== ev.type) continue;
         if (w.txn!.invokeUs > ev.atUs) continue;
         if (ev.zxid > 0) ways = [() => this.pin(w.txn, ev.zxid)]; // fired as its txn was applied
-      } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn)) || !compatible(w, ev.type)) continue;
-      else if (ev.zxid > 0) ways = this.reRegisteredWays(w, e);
+      } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn))) continue;
+      else {
+        const bySetWatches = compatible(w, ev.type) && setWatchesSends(w, ev.type);
+        const fired = w.changes.filter((_, k) => w.types[k] === ev.type);
+        if (!bySetWatches && fired.length === 0) continue;
+        if (ev.zxid > 0) ways = this.reRegisteredWays(w, e, bySetWatches, fired);
+      }
       for (const way of ways) {
         const undo = way();
         if (undo === null) continue;
@@ -629,12 +658,12 @@ export class Search {
    * CommitProcessor keeps the session's order); or fired later by the re-registered watch as a txn was
    * applied, stamped with that txn's zxid.
    */
-  private reRegisteredWays(w: Watch, e: EventItem): (() => (() => void) | null)[] {
+  private reRegisteredWays(w: Watch, e: EventItem, bySetWatches: boolean, fired: readonly TxnItem[]): (() => (() => void) | null)[] {
     const z = e.ev.zxid;
     const ways: (() => (() => void) | null)[] = [];
     const after = this.connAfter.get(`${e.skey}:${e.conn}`);
-    if (after === undefined || (z < after.write && z <= after.header)) ways.push(() => this.bound(w.txn!, z));
-    for (const t of w.changes) ways.push(() => this.pin(t, z));
+    if (bySetWatches && (after === undefined || (z < after.write && z <= after.header))) ways.push(() => this.bound(w.txn!, z));
+    for (const t of fired) ways.push(() => this.pin(t, z));
     return ways;
   }
 
