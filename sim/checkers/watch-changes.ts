@@ -299,7 +299,12 @@ function effectsOf(op: ZkOp, result: ZkResult | null, out: Effect[]): void {
 }
 
 /** The changes a held watch owes an event for: the first to complete, and the lowest zxid known, among those provably after its read. */
-export type OwedChanges = { readonly byTime: ZkHistoryOp | null; readonly byZxid: ZkHistoryOp | null };
+export type OwedChanges = {
+  readonly byTime: ZkHistoryOp | null;
+  readonly byZxid: ZkHistoryOp | null;
+  /** byZxid's zxid: recorded, or pinned by a read's mzxid (Infinity when byZxid is null). */
+  readonly firstZxid: number;
+};
 
 /**
  * The certain writes (ok, with their result) that change a watched path after its watch was set, as a
@@ -345,6 +350,27 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       if (!life.explicitlyDeleted(p) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }
+  // Zxids of writes without one, pinned by a read's mzxid: on a node nothing deletes, the one certain write
+  // that made the version the read shows (its create for version 0, else its setData) last set its data.
+  const makers = new Map<string, ZkHistoryOp[]>(); // `${path} ${version}` -> certain writes that made it
+  for (const list of byKey.values())
+    for (const { o, effects } of list)
+      for (const e of effects)
+        if (e.type === 'create' || (e.type === 'setData' && e.version !== undefined)) {
+          const k = `${e.path} ${e.type === 'create' ? 0 : e.version}`;
+          const had = makers.get(k) ?? [];
+          if (!had.includes(o)) had.push(o);
+          makers.set(k, had);
+        }
+  const pins = new Map<ZkHistoryOp, number>();
+  for (const o of view.history.ops) {
+    const r = o.result;
+    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || r.exists === false || r.mzxid === undefined || r.mzxid <= 0 || r.version === undefined) continue;
+    if (o.op.type !== 'getData' && o.op.type !== 'exists') continue;
+    if (life.mayDelete(o.op.path)) continue;
+    const list = makers.get(`${o.op.path} ${r.version}`);
+    if (list !== undefined && list.length === 1 && list[0]!.zxid === null) pins.set(list[0]!, r.mzxid);
+  }
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
@@ -377,16 +403,20 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
   return (by, cls, path) => {
     let byTime: ZkHistoryOp | null = null;
     let byZxid: ZkHistoryOp | null = null;
+    let firstZxid = Infinity;
     const at = by.readZxid ?? null;
     for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
       if (!effects.some((e) => changes(e, cls, path))) continue;
-      const after =
-        (w.completeUs !== null && w.invokeUs > by.completeUs!) || (at !== null && w.zxid !== null && w.zxid > at) || ruledOut(by, cls, path, w, effects);
+      const z = w.zxid ?? pins.get(w) ?? null;
+      const after = (w.completeUs !== null && w.invokeUs > by.completeUs!) || (at !== null && z !== null && z > at) || ruledOut(by, cls, path, w, effects);
       if (!after) continue;
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
-      if (w.zxid !== null && (byZxid === null || w.zxid < byZxid.zxid!)) byZxid = w;
+      if (z !== null && z < firstZxid) {
+        byZxid = w;
+        firstZxid = z;
+      }
     }
-    return { byTime, byZxid };
+    return { byTime, byZxid, firstZxid };
   };
 }
 

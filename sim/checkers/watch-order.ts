@@ -251,7 +251,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           const w =
             sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs
               ? owed.byTime
-              : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.byZxid.zxid! <= z
+              : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z
                 ? owed.byZxid
                 : null;
           // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
@@ -368,10 +368,10 @@ function judgeEvent(
     );
   // On its own connection the watch fired at the first change after it was set: no later than one provably after.
   const first = owed.byZxid;
-  if (sameConnection && first !== null && e.zxid > first.zxid!)
+  if (sameConnection && first !== null && e.zxid > owed.firstZxid)
     return violated(
       name,
-      `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch set by #${a.by.id} fired at the first change after that, no later than #${first.id} at ${describeZxid(first.zxid)}`,
+      `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch set by #${a.by.id} fired at the first change after that, no later than #${first.id} at ${describeZxid(owed.firstZxid)}`,
       [a.by, first],
       [e],
     );

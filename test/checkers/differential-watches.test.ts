@@ -293,4 +293,25 @@ describe('what a read showed, and the zxids a history names, place a change afte
     const gone = op(1001, del('/b'), 22, 28, { rc: 'ok' }, Z(2));
     expect(judged(hist([made, set, gone], events('NodeChildrenChanged')))).toEqual(POSSIBLE);
   });
+  test("a read's mzxid names the zxid of the one write that made the version it shows, so a later reply at that zxid reflects it", () => {
+    const set = op(1003, { type: 'exists', path: '/a', watch: true }, 1, 40, { rc: 'ok', exists: false }, null);
+    const made = op(1002, create('/b'), 5, 10, { rc: 'ok', path: '/b' }, Z(1));
+    const both = op(
+      1002,
+      { type: 'multi', ops: [create('/a'), setData('/b')] },
+      20,
+      50,
+      {
+        rc: 'ok',
+        results: [
+          { rc: 'ok', path: '/a' },
+          { rc: 'ok', version: 1 },
+        ],
+      },
+      null,
+    );
+    const read = op(1003, { type: 'getData', path: '/b' }, 60, 70, { rc: 'ok', data: 'w', version: 1, mzxid: Z(2) }, null);
+    expect(judged(hist([set, made, both, read]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([set, made, both, read], [watch(1003, 'NodeCreated', '/a', Z(2), 55)]))).toEqual(POSSIBLE);
+  });
 });
