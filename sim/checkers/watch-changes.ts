@@ -265,12 +265,14 @@ export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | 
     if (o.session === null || o.zxid !== null || o.outcome !== 'ok' || isUncertain(o)) return null;
     const lb = floors(o.session, o.invokeUs);
     if (lb === 0) return null;
+    // Each zxid passed is held by another txn, so any point of the walk is a bound; it stops after 64 (O(1) per write).
     let z = lb + 1;
-    for (;;) {
+    for (let step = 0; step < 64; step++) {
       const owner = named.get(z);
       if (z % 2 ** 32 === 0 || (owner !== undefined && owner !== o.session)) z++;
-      else return z;
+      else break;
     }
+    return z;
   };
 }
 
