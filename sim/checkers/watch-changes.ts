@@ -393,11 +393,12 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
           e.version !== undefined &&
           r.version !== undefined &&
           e.version > r.version &&
-          (!life.mayDelete(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))
+          (!life.mayDelete(path) || life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))
         )
           return true;
         // A delete before the read's state needs a create after it that the read's state holds.
-        if (e.type === 'delete' && !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity)) return true;
+        // (The one create of the node made what the read saw: none is left to re-create it.)
+        if (e.type === 'delete' && (life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))) return true;
       }
     }
     return false;
@@ -448,7 +449,7 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
         r.version !== undefined &&
         e.version <= r.version &&
         // (After the read's state, on a later incarnation, needs a create after that state and before the setData.)
-        (!life.mayDelete(path) || !life.mayCreateBetween(path, -Infinity, o.completeUs ?? Infinity, readFloor(w.by)))) ||
+        (!life.mayDelete(path) || life.createdOnce(path) || !life.mayCreateBetween(path, -Infinity, o.completeUs ?? Infinity, readFloor(w.by)))) ||
       (w.cls === 'child' &&
         e.type === 'create' &&
         parentOf(e.path) === path &&
@@ -487,6 +488,8 @@ export type NodeLife = {
    * (not done before it), sent before `to`, and not known to hold a zxid at or below `zxidAtMost`.
    */
   readonly mayCreateBetween: (p: string, from: number, to: number, zxidAtMost: number) => boolean;
+  /** Whether at most one op of the history may create the node (so a node a read saw present is never re-created). */
+  readonly createdOnce: (p: string) => boolean;
   /** The one session whose ops may create it, or null (none, several, unknown). */
   readonly onlyCreator: (p: string) => number | null;
   /** The nodes each session certainly made ephemeral (an ok create with its result). */
@@ -565,6 +568,7 @@ export function nodeLife(view: HistoryView): NodeLife {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     explicitlyDeleted: (p) => deleted.has(p),
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
+    createdOnce: (p) => !unnamed(createPrefixes, p) && (createsOf.get(p) ?? []).length <= 1 && p !== '/' && !p.startsWith('/zookeeper'),
     mayCreateBetween: (p, from, to, zxidAtMost) =>
       unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),

@@ -314,4 +314,13 @@ describe('what a read showed, and the zxids a history names, place a change afte
     expect(judged(hist([set, made, both, read]))).toEqual(IMPOSSIBLE);
     expect(judged(hist([set, made, both, read], [watch(1003, 'NodeCreated', '/a', Z(2), 55)]))).toEqual(POSSIBLE);
   });
+  test('with one create of a node in the history, a delete of the node a read saw came after that read', () => {
+    const made = op(1003, create('/a'), 1, null, null, null);
+    const changed = op(1001, setData('/a'), 10, 20, { rc: 'ok', version: 1 }, Z(4));
+    const set = op(1002, { type: 'exists', path: '/a', watch: true }, 15, 40, { rc: 'ok', exists: true, version: 1, mzxid: Z(4) }, null);
+    const gone = op(1003, { type: 'delete', path: '/a', version: 1 }, 25, 35, { rc: 'ok' }, null);
+    const own = op(1002, create('/b'), 45, 50, { rc: 'ok', path: '/b' }, Z(6));
+    expect(judged(hist([made, changed, set, gone, own]))).toEqual(IMPOSSIBLE);
+    expect(judged(hist([made, changed, set, gone, own], [watch(1002, 'NodeDeleted', '/a', -1, 42)]))).toEqual(POSSIBLE);
+  });
 });
