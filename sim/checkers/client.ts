@@ -18,8 +18,12 @@
 // * watch-order: a watch event arrives only for a watch the client holds (one-shot: each fires once),
 //   events arrive in zxid order, an event arrives before any reply reflecting its change, and none is
 //   lost: no reply may reflect a change that triggers a held watch before that watch's event arrived.
-//   Gap: an exists-watch on an absent node may miss a node created and deleted while disconnected
-//   (ZooKeeper's documented setWatches gap), so that case is only checked on one connection. Events on
+//   Each event is one its watch's class gets from the server (an exists watch on an absent node only
+//   NodeCreated), for a change made after the watch was set and sent before the event arrived; on the
+//   watch's own connection exactly that change (type, zxid). A watch survives a reconnect (setWatches):
+//   its event is still owed before any reply that reflects its change. Gap: an exists-watch on an absent
+//   node may miss a node created and deleted while disconnected (ZooKeeper's documented setWatches gap),
+//   so across connections that case is only checked when nothing in the history can delete the node. Events on
 //   a node whose ACL may deny READ (`restrictedRead` in the history) can be filtered by the server, so
 //   watches on such paths are not checked for lost events.
 // * session-ephemerals: no ephemeral created after its session's closeSession txn; no read at or after

@@ -1,15 +1,25 @@
 // watch-order: see client.ts for what it checks.
 import { isZkWrite, opPath } from '../history/types.js';
-import type { ZkHistory, ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
-import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
-import { countAtMost } from './sort.js';
+import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
+import { describeZxid, isUncertain } from './zk-writes.js';
+import {
+  changeIndex,
+  fires,
+  nodeLife,
+  owedChangeIndex,
+  writeZxidFloor,
+  SERVER_EVENTS,
+  type OwedChanges,
+  type WatchClass,
+  type WatchSet,
+} from './watch-changes.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
 
 // ---------------------------------------------------------------------------------------------
 // watch-order
 
-export type WatchClass = 'data' | 'exist' | 'child';
+export type { WatchClass };
 export type Armed = {
   readonly by: ZkHistoryOp;
   readonly replyIndex: number;
@@ -117,13 +127,28 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   const name = 'watch-order';
   const history = view.history;
   if (watchFree(view)) return { name, verdict: 'ok' };
-  let explained: ((e: ZkHistoryWatch, after: number) => boolean) | null = null;
+  let explained: ((e: ZkHistoryWatch, w: WatchSet) => boolean) | null = null;
   let triggers: Map<string, ZkHistoryOp[]> | null = null;
+  let owedIndex: ReturnType<typeof owedChangeIndex> | null = null;
+  let zxidFloor: ReturnType<typeof writeZxidFloor> | null = null;
+  const owedMemo = new Map<ZkHistoryOp, OwedChanges>(); // by watch-setting read
+  const owedOf = (a: Armed, cls: WatchClass): OwedChanges => {
+    let owed = owedMemo.get(a.by);
+    if (owed === undefined) {
+      owedIndex ??= owedChangeIndex(view);
+      owedMemo.set(a.by, (owed = owedIndex(a.by, cls, opPath(a.by.op)!)));
+    }
+    return owed;
+  };
   const restricted = restrictedPaths(history);
+  const endedAt = new Map<number, number>(); // session -> the zxid of its end, from its ENDED record
+  for (const e of history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) endedAt.set(e.session, e.zxid);
   for (const items of view.arrivals().values()) {
+    const setWatchesBelow = setWatchesBounds(items);
     const armed = new Map<string, Armed>(); // `${class}:${path}`
     const replyMax: number[] = []; // prefix max of reply state zxids, in arrival order
     const replies: ZkHistoryOp[] = [];
+    const replyZxids: number[] = []; // each reply's state zxid (a lower bound where the history gives none), beside `replies`
     let connection = 0;
     let lastEvent: ZkHistoryWatch | null = null;
     for (const item of items) {
@@ -136,9 +161,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       if (item.kind === 'watch') {
         const e = item;
         // ZooKeeper 3.8 names no txn in a notification (NIOServerCnxn.process sends the header zxid -1), so
-        // a negative event zxid is unknown: it orders nothing, and only the change's type, path and the
+        // an event zxid of -1 or 0 is unknown: it orders nothing, and only the change's type, path and the
         // watch's set point are judged (the lost-event check on replies still holds it to the change).
-        const known = e.zxid >= 0;
+        const known = e.zxid > 0;
         if (known && lastEvent !== null && e.zxid < lastEvent.zxid) {
           return violated(
             name,
@@ -148,59 +173,61 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
         if (known) lastEvent = e;
-        const hit: Armed[] = [];
+        const hit: [WatchClass, Armed][] = [];
         for (const c of consumes(e.type)) {
           const key = `${c}:${e.path}`;
           const a = armed.get(key);
-          if (a !== undefined) hit.push(a);
+          if (a !== undefined) hit.push([c, a]);
           armed.delete(key);
         }
         if (hit.length === 0)
           return violated(name, `client ${e.client} got ${e.type} ${e.path} without holding a matching watch (fired twice, or never set)`, [], [e]);
-        for (const a of hit) {
-          explained ??= changeIndex(view);
-          if (!explained(e, a.by.readZxid ?? 0))
-            return violated(
-              name,
-              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write of the history makes that change after its watch was set by #${a.by.id}`,
-              [a.by],
-              [e],
-            );
-          if (!known) continue;
-          const at = a.by.readZxid;
-          if (at !== undefined && at !== null && e.zxid <= at)
-            return violated(
-              name,
-              `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch was set by #${a.by.id} on the state at ${describeZxid(at)}, which already included that change`,
-              [a.by],
-              [e],
-            );
-          const before = a.replyIndex === 0 ? -1 : replyMax[a.replyIndex - 1]!;
-          const latest = replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!;
-          if (latest >= e.zxid && before < e.zxid) {
-            const r = replies.slice(a.replyIndex).find((x) => stateZxid(x)! >= e.zxid)!;
-            return violated(
-              name,
-              `client ${e.client} saw #${r.id} reflecting ${describeZxid(stateZxid(r))} before the ${e.type} event of ${describeZxid(e.zxid)} for its watch on ${e.path}`,
-              [a.by, r],
-              [e],
-            );
-          }
+        // The client's ZKWatchManager.materialize drops every watch the event names, but the server sends each
+        // class of watch only some events (SERVER_EVENTS): one of the watches must be able to get it.
+        const fitting = hit.filter(([c]) => SERVER_EVENTS[c].includes(e.type));
+        if (fitting.length === 0) {
+          const [c, a] = hit[0]!;
+          return violated(
+            name,
+            `client ${e.client} got ${e.type} ${e.path}, but its watch there, set by #${a.by.id}, is ${c === 'exist' ? 'an exists watch on a missing node' : `a ${c} watch`}, which only ever gets ${SERVER_EVENTS[c].join(' or ')}`,
+            [a.by],
+            [e],
+          );
         }
+        let failure: ClientCheckResult | null = null;
+        for (const [cls, a] of fitting) {
+          explained ??= changeIndex(view);
+          failure = judgeEvent(e, a, cls, explained, connection, known, replies, replyZxids, replyMax, owedOf(a, cls), setWatchesBelow[connection]!);
+          if (failure === null) break;
+        }
+        if (failure !== null) return failure;
         continue;
       }
       const o = item;
-      const z = stateZxid(o);
+      // A close's reply without a zxid comes from a state at or after its session's end, whose zxid an ENDED record gives.
+      // A read without a header zxid that shows a node's mzxid comes from a state that holds that txn.
+      const z =
+        stateZxid(o) ??
+        (o.op.type === 'closeSession' && o.outcome === 'ok' && o.session !== null ? (endedAt.get(o.session) ?? null) : null) ??
+        (o.outcome === 'ok' && o.result !== null && o.result.rc === 'ok' && o.result.exists !== false && o.result.mzxid !== undefined && o.result.mzxid > 0
+          ? o.result.mzxid
+          : null) ??
+        // A write without a zxid: above every state its session saw before, and not a zxid another txn holds.
+        (isZkWrite(o.op) && o.zxid === null && o.session !== null ? (zxidFloor ??= writeZxidFloor(view))(o) : null);
       // Lost events, own writes: the session's own write that fires a watch it holds triggers it while the
       // server applies it (DataTree, then FinalRequestProcessor replies), so on one connection the event
-      // comes before the reply, zxid or not.
+      // comes before the reply, zxid or not. On a later connection too: the client re-sent the watch with
+      // setWatches ahead of the write (ClientCnxn.primeConnection queues it first, and CommitProcessor keeps
+      // the session's order), so DataTree.setWatches either fired it at once (the path had changed since
+      // the client's last zxid; an exists watch whose node was created and deleted again is registered
+      // anew, and the write, a create of that path, fires it) or registered it, and the write fires it.
       if (isZkWrite(o.op) && o.result !== null && o.result.rc === 'ok') {
         for (const [key, a] of armed) {
-          if (a.by.invokeUs > o.invokeUs || a.connection !== connection) continue;
+          if (a.by.invokeUs > o.invokeUs) continue;
           const path = key.slice(key.indexOf(':') + 1);
           if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
           const types = CLASS_EVENTS[key.slice(0, key.indexOf(':')) as WatchClass];
-          if (!types.some((t) => fires(o.op, o.result, t, path, []))) continue;
+          if (!types.some((t) => fires(o.op, o.result, t, path, [], true))) continue;
           return violated(
             name,
             `client ${o.client} got the reply to its own #${o.id}, which fires its watch on ${path} set by #${a.by.id}, before any event for it (the event came late, or was lost)`,
@@ -208,11 +235,39 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
       }
+      // Lost events, by real time and by zxid: a write reply's state holds every write that completed before
+      // it was sent (the leader orders all writes, error txns too), and a reply's state at zxid z holds every
+      // write at or below z. A watch still held whose path such a write changed after the watch was set
+      // (owedChangeIndex says when that is certain) fired first: on its own connection, and on a later one
+      // too (see the own-write case; not an exists watch there, the setWatches gap).
+      if (armed.size > 0 && (z !== null || (isZkWrite(o.op) && o.result !== null && !isUncertain(o)))) {
+        for (const [key, a] of armed) {
+          const cls = key.slice(0, key.indexOf(':')) as WatchClass;
+          const path = key.slice(key.indexOf(':') + 1);
+          if (cls === 'exist' && a.connection !== connection && nodeLife(view).mayDelete(path)) continue; // the setWatches gap: created and deleted again
+          if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
+          const owed = owedOf(a, cls);
+          const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
+          const w =
+            sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs
+              ? owed.byTime
+              : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z
+                ? owed.byZxid
+                : null;
+          // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
+          if (w === null || (w.op.type === 'closeSession' && w.session === o.session)) continue;
+          return violated(
+            name,
+            `client ${o.client} got #${o.id}, which reflects #${w.id} (${w === owed.byTime && sent ? 'sent after it completed' : `at ${describeZxid(z)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+            [a.by, w, o],
+          );
+        }
+      }
       // Lost events: this reply reflects a change that fires a watch still held.
       if (z !== null) {
         for (const [key, a] of armed) {
           if (a.trigger === null || a.trigger.zxid! > z) continue;
-          if (key.startsWith('exist:') && a.connection !== connection) continue; // the documented setWatches gap
+          if (key.startsWith('exist:') && a.connection !== connection && nodeLife(view).mayDelete(key.slice(key.indexOf(':') + 1))) continue; // the documented setWatches gap
           if (restricted.size > 0 && restricted.has(key.slice(key.indexOf(':') + 1))) continue; // may be filtered by ACL
           return violated(
             name,
@@ -221,6 +276,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
         replies.push(o);
+        replyZxids.push(z);
         replyMax.push(Math.max(z, replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!));
       }
       // Lost events, zxid or not: this reply shows its path changed since a watch still held was set.
@@ -248,130 +304,91 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   return { name, verdict: 'ok' };
 }
 
-/** Whether the committed op (its result ok, or unknown) makes the change a watch event of `type` on `path` reports. */
-function fires(op: ZkOp, result: ZkResult | null, type: ZkHistoryWatch['type'], path: string, ephemerals: readonly string[]): boolean {
-  if (result !== null && result.rc !== 'ok') return false;
-  const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
-  switch (op.type) {
-    case 'create': {
-      const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
-      const made = result?.path ?? (sequential ? null : op.path);
-      if (type === 'NodeChildrenChanged') return parent(op.path) === path;
-      if (type !== 'NodeCreated' && type !== 'NodeDataChanged') return false; // setWatches: a recreated node's mzxid is its create's
-      // An unnamed sequential create may have made any name of its prefix.
-      return made !== null ? made === path : path.startsWith(op.path) && /^\d{10}$/.test(path.slice(op.path.length));
-    }
-    case 'delete':
-      return (type === 'NodeDeleted' && op.path === path) || (type === 'NodeChildrenChanged' && parent(op.path) === path);
-    case 'setData':
-      return type === 'NodeDataChanged' && op.path === path;
-    case 'multi':
-      return op.ops.some((sub, i) => fires(sub, result?.results?.[i] ?? null, type, path, ephemerals));
-    case 'closeSession':
-      // (An unnamed ephemeral sequential node is listed by its prefix.)
-      return ephemerals.some(
-        (p) =>
-          (type === 'NodeDeleted' && (p === path || (path.startsWith(p) && /^\d{10}$/.test(path.slice(p.length))))) ||
-          (type === 'NodeChildrenChanged' && parent(p) === path),
-      );
-    default:
-      return false;
-  }
-}
+/** Bounds on the zxid of a connection's setWatches: below its session's ok writes there, at or below its reply headers there. */
+type SetWatchesBound = { readonly write: number; readonly header: number };
 
 /**
- * Each watch event reports a committed change (WatchManager.triggerWatch runs as DataTree applies a txn)
- * made after its watch was set. The event's zxid is the serving server's state when it fired: the change's
- * own zxid, or, for an event DataTree.setWatches fires on reconnection, a later one. So some write of
- * the history with a zxid in (the watch-setting read's zxid, the event's zxid] must make that change
- * (type and path), or else a write without a zxid, or a session end the history does not place, must be
- * able to. Returns the test: (event, lower bound) -> explained.
+ * Each connection's setWatches bound, by connection number (counted as watchOrder counts them): the client
+ * sends setWatches ahead of every other request on a new connection (ClientCnxn.primeConnection), and the
+ * server runs a session's requests in order (CommitProcessor), so the state it ran at is below every write
+ * the session made there and at or below every reply header there.
  */
-function changeIndex(view: HistoryView): (e: ZkHistoryWatch, after: number) => boolean {
-  const ends = sessionEndWrites(view.history, view.writes);
-  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
-  const endedAt = new Set<number>();
-  for (const o of writes) if (o.op.type === 'closeSession' && o.session !== null) endedAt.add(o.session);
-  const ephemerals = ephemeralNodes(writes);
-  const byKey = new Map<string, number[]>(); // `${type} ${path}` -> zxids of the writes that make that change
-  const loose: ZkHistoryOp[] = []; // writes without a zxid, and unnamed sequential creates
-  const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
-  const add = (key: string, z: number): void => {
-    const list = byKey.get(key);
-    if (list === undefined) byKey.set(key, [z]);
-    else list.push(z);
-  };
-  const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
-    if (result !== null && result.rc !== 'ok') return;
-    const z = o.zxid!;
-    switch (op.type) {
-      case 'create': {
-        const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
-        const made = result?.path ?? (sequential ? null : op.path);
-        if (made === null) loose.push(o);
-        else {
-          add(`NodeCreated ${made}`, z);
-          add(`NodeDataChanged ${made}`, z); // setWatches: a recreated node's mzxid is its create's
-        }
-        add(`NodeChildrenChanged ${parent(op.path)}`, z);
-        return;
-      }
-      case 'delete':
-        add(`NodeDeleted ${op.path}`, z);
-        add(`NodeChildrenChanged ${parent(op.path)}`, z);
-        return;
-      case 'setData':
-        add(`NodeDataChanged ${op.path}`, z);
-        return;
-      case 'multi':
-        op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o));
-        return;
-      case 'closeSession':
-        if (o.session === null) return;
-        loose.push(o); // its unnamed sequential nodes are listed by their prefix: fires() matches them
-        for (const p of ephemerals.get(o.session) ?? []) {
-          add(`NodeDeleted ${p}`, z);
-          add(`NodeChildrenChanged ${parent(p)}`, z);
-        }
-        return;
-      default:
-        return;
+function setWatchesBounds(items: readonly (ZkHistoryOp | ZkHistoryWatch | ZkHistorySession)[]): SetWatchesBound[] {
+  const out: { write: number; header: number }[] = [{ write: Infinity, header: Infinity }];
+  for (const item of items) {
+    if (item.kind === 'session') {
+      if (item.state === 'CONNECTED' || item.state === 'DISCONNECTED') out.push({ write: Infinity, header: Infinity });
+      continue;
     }
-  };
-  for (const o of writes) {
-    if (o.zxid === null) loose.push(o);
-    else visit(o.op, isUncertain(o) ? null : o.result, o);
+    if (item.kind !== 'op' || item.outcome !== 'ok') continue;
+    const b = out[out.length - 1]!;
+    if (isZkWrite(item.op) && item.zxid !== null) b.write = Math.min(b.write, item.zxid);
+    if (item.readZxid !== undefined && item.readZxid !== null) b.header = Math.min(b.header, item.readZxid);
   }
-  for (const list of byKey.values()) list.sort((a, b) => a - b);
-  return (e, after) => {
-    const list = byKey.get(`${e.type} ${e.path}`);
-    if (list !== undefined) {
-      const k = countAtMost(list, after); // the first change after the watch was set
-      if (k < list.length && (e.zxid < 0 || list[k]! <= e.zxid)) return true; // zxid -1: no txn named, any later change
-    }
-    for (const o of loose) {
-      const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
-      if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph)) return true;
-    }
-    // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
-    for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths)) return true;
-    return false;
-  };
+  return out;
 }
 
-/** The nodes each session's ephemeral creates made (or may have made), by session. */
-function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
-    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
-    else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
-      const list = out.get(session) ?? [];
-      list.push(result?.path ?? op.path);
-      out.set(session, list);
-    }
-  };
-  for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o.session);
-  return out;
+/** An event matched to watch `a`, held on connection `connection` when it arrived: null if it fits, else why not. */
+function judgeEvent(
+  e: ZkHistoryWatch,
+  a: Armed,
+  cls: WatchClass,
+  explained: (e: ZkHistoryWatch, w: WatchSet) => boolean,
+  connection: number,
+  known: boolean,
+  replies: readonly ZkHistoryOp[],
+  replyZxids: readonly number[],
+  replyMax: readonly number[],
+  owed: OwedChanges,
+  setWatchesBelow: SetWatchesBound,
+): ClientCheckResult | null {
+  const name = 'watch-order';
+  const sameConnection = a.connection === connection;
+  // After a reconnect, an event DataTree.setWatches fired is stamped with the server's zxid when it ran, ahead
+  // of every request of the connection; an event zxid it cannot have came from the re-registered watch as a
+  // txn was applied: exactly that txn.
+  const bySetWatches = !sameConnection && (!known || (e.zxid < setWatchesBelow.write && e.zxid <= setWatchesBelow.header));
+  // The watch was registered at a state at or after every reply of the session up to the read that set it
+  // (a session never goes back), so its change, and any zxid the event names, lie above that.
+  const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0);
+  if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls }))
+    return violated(
+      name,
+      `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write of the history ${sameConnection ? 'sent before it arrived makes exactly that change' : 'makes that change'} after its watch was set by #${a.by.id}`,
+      [a.by],
+      [e],
+    );
+  if (!known) return null;
+  if (e.zxid <= floor)
+    return violated(
+      name,
+      `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch was set by #${a.by.id} on a state at or after ${describeZxid(floor)}, which already included that change`,
+      [a.by],
+      [e],
+    );
+  // On its own connection the watch fired at the first change after it was set: no later than one provably after.
+  const first = owed.byZxid;
+  if (sameConnection && first !== null && e.zxid > owed.firstZxid)
+    return violated(
+      name,
+      `client ${e.client} got ${e.type} ${e.path} for a change at ${describeZxid(e.zxid)}, but its watch set by #${a.by.id} fired at the first change after that, no later than #${first.id} at ${describeZxid(owed.firstZxid)}`,
+      [a.by, first],
+      [e],
+    );
+  const before = a.replyIndex === 0 ? -1 : replyMax[a.replyIndex - 1]!;
+  const latest = replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!;
+  if (latest >= e.zxid && before < e.zxid) {
+    let k = a.replyIndex;
+    while (replyZxids[k]! < e.zxid) k++;
+    const r = replies[k]!;
+    return violated(
+      name,
+      `client ${e.client} saw #${r.id} reflecting ${describeZxid(replyZxids[k]!)} before the ${e.type} event of ${describeZxid(e.zxid)} for its watch on ${e.path}`,
+      [a.by, r],
+      [e],
+    );
+  }
+  return null;
 }
 
 /** What a read showed of its path, as far as a watch is concerned (null: nothing comparable). */

@@ -35,18 +35,64 @@ type Watch = {
   readonly changed: boolean;
   /** Every txn since registration that triggered this watch's kind on its path, in order (the event-zxid rule). */
   readonly changes: readonly TxnItem[];
+  /** The event type each of `changes` fires on this watch (the same length). */
+  readonly types: readonly WatchEventType[];
+  /** Set by an exists on a missing node (the client's existWatches): DataTree.setWatches only fires NodeCreated for it. */
+  readonly exist: boolean;
+  /** Triggered, and the path deleted since (a NodeDeleted trigger after the first): an exists watch may then be registered again silently. */
+  readonly deletedSince: boolean;
 };
 
 const ZXID_EPOCH = 2 ** 32;
 
 class TooLarge extends Error {}
 
+/**
+ * Whether pending watch `w` (triggered by a txn placed before `r`'s read point) owes its event before reply
+ * `r` (DEFINITIONS.md §4, watch-lost). On its own connection, always. On a later one too: the client still
+ * holds the watch and re-sent it with setWatches ahead of `r`'s request (ClientCnxn.primeConnection), with
+ * its last zxid, below the trigger (every reply reflecting the trigger came after the event, so far);
+ * DataTree.setWatches either fired it at once (the path changed since that zxid) or registered it
+ * before the trigger reached that server, which then fired it, ahead of `r`'s reply either way. Except an
+ * exists watch whose node was deleted again before setWatches ran: it is registered anew, silently.
+ */
+function owed(w: Watch, r: ReplyItem): boolean {
+  if (w.conn === r.conn) return true;
+  return w.conn < r.conn && !(w.exist && w.deletedSince);
+}
+
+/**
+ * Whether DataTree.setWatches can send `type` for watch `w` given the changes since it was registered
+ * (DEFINITIONS.md §4): NodeDeleted only when the node was deleted; NodeDataChanged (a data watch) when its
+ * data was set or the node re-created (a newer mzxid); NodeChildrenChanged (a child watch) when a child came
+ * or went, or the node was deleted (and re-created: a newer pzxid); NodeCreated (an exists watch) when
+ * the node was created.
+ */
+function setWatchesSends(w: Watch, type: WatchEventType): boolean {
+  switch (type) {
+    case 'NodeDeleted':
+      return w.types.includes('NodeDeleted');
+    case 'NodeDataChanged':
+      return w.types.includes('NodeDataChanged') || w.types.includes('NodeCreated');
+    case 'NodeChildrenChanged':
+      return w.types.includes('NodeChildrenChanged') || w.types.includes('NodeDeleted');
+    case 'NodeCreated':
+      return w.types.includes('NodeCreated');
+  }
+}
+
 function arrivalBefore(e: EventItem, r: ReplyItem): boolean {
   return arrivesBefore(e.ev.atUs, e.ev.seq ?? -1, true, r.arrivalUs, r.arrivalSeq, false);
 }
 
-function compatible(kind: WatchKind, type: WatchEventType): boolean {
-  return kind === 'data' ? type !== 'NodeChildrenChanged' : type === 'NodeChildrenChanged' || type === 'NodeDeleted';
+/**
+ * The events DataTree.setWatches may send a re-sent watch (DEFINITIONS.md §4): NodeCreated to an exists
+ * watch set on a missing node; NodeDataChanged or NodeDeleted to a data watch set on an existing node;
+ * NodeChildrenChanged or NodeDeleted to a child watch.
+ */
+function compatible(w: Watch, type: WatchEventType): boolean {
+  if (w.kind === 'child') return type === 'NodeChildrenChanged' || type === 'NodeDeleted';
+  return w.exist ? type === 'NodeCreated' : type === 'NodeDataChanged' || type === 'NodeDeleted';
 }
 
 export class Search {
@@ -220,7 +266,7 @@ export class Search {
     for (const [s, list] of this.watches) {
       if (list.length === 0) continue;
       w.push(
-        `${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0},${x.changes.map((c) => c.id).join('.')}`).join(';')}`,
+        `${s}:${list.map((x) => `${x.path},${x.kind},${x.conn},${x.status},${x.type},${x.txn?.id},${x.optional ? 1 : 0}${x.changed ? 1 : 0}${x.exist ? 1 : 0}${x.deletedSince ? 1 : 0},${x.changes.map((c) => c.id).join('.')}`).join(';')}`,
       );
       for (const x of list) if (x.txn !== null) named.add(x.txn.id);
     }
@@ -399,9 +445,10 @@ export class Search {
         if (hit === undefined) return w;
         changed = true;
         const changes = [...w.changes, t];
-        if (w.status === 'held') return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path), changes };
-        if (w.status === 'loose' && !w.changed) return { ...w, changed: true, txn: t, changes };
-        return { ...w, changes };
+        const types = [...w.types, hit.type];
+        if (w.status === 'held') return { ...w, status: 'pending' as const, type: hit.type, txn: t, optional: this.p.restricted.has(w.path), changes, types };
+        if (w.status === 'loose' && !w.changed) return { ...w, changed: true, txn: t, changes, types };
+        return { ...w, changes, types, deletedSince: w.deletedSince || hit.type === 'NodeDeleted' };
       });
       // A delete fires one NodeDeleted per session on its path, for the data and the child watch together.
       const merged = out.filter(
@@ -426,8 +473,7 @@ export class Search {
     if (!this.rules.wo) return null;
     if (this.on('watch-before-data'))
       for (const e of this.p.sessions.get(r.skey)!.events) if (this.placed[e.id] === 0 && e.conn === r.conn && arrivalBefore(e, r)) return 'watch-before-data';
-    if (this.on('watch-lost'))
-      for (const w of this.watches.get(r.skey) ?? []) if (w.status === 'pending' && !w.optional && w.conn === r.conn) return 'watch-lost';
+    if (this.on('watch-lost')) for (const w of this.watches.get(r.skey) ?? []) if (w.status === 'pending' && !w.optional && owed(w, r)) return 'watch-lost';
     return null;
   }
 
@@ -553,7 +599,10 @@ export class Search {
       txn: null,
       optional: false,
       changed: false,
+      exist: op.type === 'exists' && (res.exists === false || res.rc === 'noNode'),
+      deletedSince: false,
       changes: [],
+      types: [],
     };
   }
 
@@ -577,8 +626,13 @@ export class Search {
         if (w.type !== ev.type) continue;
         if (w.txn!.invokeUs > ev.atUs) continue;
         if (ev.zxid > 0) ways = [() => this.pin(w.txn, ev.zxid)]; // fired as its txn was applied
-      } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn)) || !compatible(w.kind, ev.type)) continue;
-      else if (ev.zxid > 0) ways = this.reRegisteredWays(w, e);
+      } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn))) continue;
+      else {
+        const bySetWatches = compatible(w, ev.type) && setWatchesSends(w, ev.type);
+        const fired = w.changes.filter((_, k) => w.types[k] === ev.type);
+        if (!bySetWatches && fired.length === 0) continue;
+        if (ev.zxid > 0) ways = this.reRegisteredWays(w, e, bySetWatches, fired);
+      }
       for (const way of ways) {
         const undo = way();
         if (undo === null) continue;
@@ -604,12 +658,12 @@ export class Search {
    * CommitProcessor keeps the session's order); or fired later by the re-registered watch as a txn was
    * applied, stamped with that txn's zxid.
    */
-  private reRegisteredWays(w: Watch, e: EventItem): (() => (() => void) | null)[] {
+  private reRegisteredWays(w: Watch, e: EventItem, bySetWatches: boolean, fired: readonly TxnItem[]): (() => (() => void) | null)[] {
     const z = e.ev.zxid;
     const ways: (() => (() => void) | null)[] = [];
     const after = this.connAfter.get(`${e.skey}:${e.conn}`);
-    if (after === undefined || (z < after.write && z <= after.header)) ways.push(() => this.bound(w.txn!, z));
-    for (const t of w.changes) ways.push(() => this.pin(t, z));
+    if (bySetWatches && (after === undefined || (z < after.write && z <= after.header))) ways.push(() => this.bound(w.txn!, z));
+    for (const t of fired) ways.push(() => this.pin(t, z));
     return ways;
   }
 

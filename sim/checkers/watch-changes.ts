@@ -1,0 +1,597 @@
+// The changes of a history that can explain a watch event (watch-order, watch-order.ts): which writes
+// make which change on which path, and how exactly an event must match the change that fired it.
+import { opPath } from '../history/types.js';
+import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
+import { isUncertain, sessionEndWrites } from './zk-writes.js';
+import { countAtMost } from './sort.js';
+import type { HistoryView } from './history-view.js';
+
+export type WatchClass = 'data' | 'exist' | 'child';
+type EventType = ZkHistoryWatch['type'];
+
+/**
+ * The events the server ever sends for a watch of each class. A txn fires them as DataTree applies it
+ * (createNode, deleteNode, setData through WatchManager.triggerWatch), and DataTree.setWatches fires
+ * them after a reconnect: an exists watch set on a missing node (the client's existWatches) only ever
+ * hears NodeCreated; a data watch, set on a node that existed, NodeDataChanged or NodeDeleted (a
+ * create of its path needs a delete first, which fires it); a child watch NodeChildrenChanged or
+ * NodeDeleted.
+ */
+export const SERVER_EVENTS: Record<WatchClass, readonly EventType[]> = {
+  data: ['NodeDataChanged', 'NodeDeleted'],
+  exist: ['NodeCreated'],
+  child: ['NodeChildrenChanged', 'NodeDeleted'],
+};
+
+const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+
+/** Whether `path` may be a name an unnamed sequential create of `prefix` made (10 digits appended). */
+const sequentialOf = (prefix: string, path: string): boolean => path.startsWith(prefix) && /^\d{10}$/.test(path.slice(prefix.length));
+
+/**
+ * Whether the committed op (its result ok, or unknown) fires an event of `type` on `path` as DataTree
+ * applies it. With `afterReconnect`, also the events DataTree.setWatches sends for a change it finds on
+ * reconnection: a node re-created since the watch was set has a newer mzxid (NodeDataChanged) and pzxid
+ * (NodeChildrenChanged) than the client's last zxid (DataTree.createStat sets both to the create's zxid).
+ */
+export function fires(op: ZkOp, result: ZkResult | null, type: EventType, path: string, ephemerals: readonly string[], afterReconnect: boolean): boolean {
+  if (result !== null && result.rc !== 'ok') return false;
+  switch (op.type) {
+    case 'create': {
+      const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+      const made = result?.path ?? (sequential ? null : op.path);
+      const isMade = made !== null ? made === path : sequentialOf(op.path, path);
+      if (type === 'NodeChildrenChanged' && parentOf(op.path) === path) return true;
+      if (type === 'NodeCreated') return isMade;
+      return afterReconnect && (type === 'NodeDataChanged' || type === 'NodeChildrenChanged') && isMade;
+    }
+    case 'delete':
+      return (type === 'NodeDeleted' && op.path === path) || (type === 'NodeChildrenChanged' && parentOf(op.path) === path);
+    case 'setData':
+      return type === 'NodeDataChanged' && op.path === path;
+    case 'multi':
+      return op.ops.some((sub, i) => fires(sub, result?.results?.[i] ?? null, type, path, ephemerals, afterReconnect));
+    case 'closeSession':
+      // (An unnamed ephemeral sequential node is listed by its prefix.)
+      return ephemerals.some(
+        (p) => (type === 'NodeDeleted' && (p === path || sequentialOf(p, path))) || (type === 'NodeChildrenChanged' && parentOf(p) === path),
+      );
+    default:
+      return false;
+  }
+}
+
+/** The nodes each session's ephemeral creates made (or may have made), by session. */
+export function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
+    else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
+      const list = out.get(session) ?? [];
+      list.push(result?.path ?? op.path);
+      out.set(session, list);
+    }
+  };
+  for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o.session);
+  return out;
+}
+
+/** The watch an event is matched to, as far as explaining it goes. */
+export type WatchSet = {
+  /** The read that set it. */
+  readonly by: ZkHistoryOp;
+  /** A zxid at or below that read's state (0 when unknown): the change must come after it. */
+  readonly after: number;
+  /**
+   * A server that held the watch fired it as it applied the change, so the event is exactly that change's
+   * (type, and zxid when known): on the connection the watch was set on, or after a reconnect when the
+   * event's zxid rules out DataTree.setWatches. Otherwise the event may be one setWatches sent for the
+   * state it found on reconnection (any event of the class, a zxid at or above the change).
+   */
+  readonly exact: boolean;
+  /** The watch's class. */
+  readonly cls: WatchClass;
+};
+
+type Change = { readonly zxid: number; readonly invokeUs: number };
+type Changes = { readonly zxids: number[]; readonly invokes: number[] };
+
+/** When a write was sent: a session end that may be an expiry (no client's close known to have done it) may come at any time. */
+const sentAt = (o: ZkHistoryOp): number => (o.op.type === 'closeSession' && isUncertain(o) ? -Infinity : o.invokeUs);
+
+/**
+ * Each watch event reports a committed change (WatchManager.triggerWatch runs as DataTree applies a txn)
+ * made after its watch was set, by a write invoked before the event arrived. On the watch's own
+ * connection the event is exactly that change: its type, and its zxid (when the event names one) the
+ * write's. After a reconnect it may instead come from DataTree.setWatches, stamped with the serving
+ * server's zxid then: some change of the watch's path (of its children, for a child watch) with a zxid in
+ * (the watch-setting read's zxid, the event's zxid]. A write without a zxid, or a session end the history
+ * does not place, may be the change when its type fits. Returns the test: (event, watch) -> explained.
+ */
+export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet) => boolean {
+  const ends = sessionEndWrites(view.history, view.writes);
+  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  const endedAt = new Set<number>();
+  for (const o of writes) if (o.op.type === 'closeSession' && o.session !== null) endedAt.add(o.session);
+  const ephemerals = ephemeralNodes(writes);
+  // `${type} ${path}` -> the writes (zxid, invocation) that fire that event as they are applied (exact),
+  // or that DataTree.setWatches may report as that event after a reconnect (reconnect).
+  const exact = new Map<string, Change[]>();
+  const reconnect = new Map<string, Change[]>();
+  const loose: ZkHistoryOp[] = []; // writes without a zxid, and unnamed sequential creates
+  const add = (map: Map<string, Change[]>, key: string, c: Change): void => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [c]);
+    else list.push(c);
+  };
+  const both = (key: string, c: Change): void => {
+    add(exact, key, c);
+    add(reconnect, key, c);
+  };
+  const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp, c: Change): void => {
+    if (result !== null && result.rc !== 'ok') return;
+    switch (op.type) {
+      case 'create': {
+        const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+        const made = result?.path ?? (sequential ? null : op.path);
+        if (made === null) loose.push(o);
+        else {
+          both(`NodeCreated ${made}`, c);
+          add(reconnect, `NodeDataChanged ${made}`, c); // setWatches: a re-created node's mzxid and pzxid are its create's
+          add(reconnect, `NodeChildrenChanged ${made}`, c);
+        }
+        both(`NodeChildrenChanged ${parentOf(op.path)}`, c);
+        return;
+      }
+      case 'delete':
+        both(`NodeDeleted ${op.path}`, c);
+        both(`NodeChildrenChanged ${parentOf(op.path)}`, c);
+        return;
+      case 'setData':
+        both(`NodeDataChanged ${op.path}`, c);
+        return;
+      case 'multi':
+        op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o, c));
+        return;
+      case 'closeSession':
+        if (o.session === null) return;
+        loose.push(o); // its unnamed sequential nodes are listed by their prefix: fires() matches them
+        for (const p of ephemerals.get(o.session) ?? []) {
+          both(`NodeDeleted ${p}`, c);
+          both(`NodeChildrenChanged ${parentOf(p)}`, c);
+        }
+        return;
+      default:
+        return;
+    }
+  };
+  for (const o of writes) {
+    // A session end the history adds (sessionEndWrites) has no invocation: it may come at any time.
+    if (o.zxid === null) loose.push(o);
+    else visit(o.op, isUncertain(o) ? null : o.result, o, { zxid: o.zxid, invokeUs: sentAt(o) });
+  }
+  const sorted = (map: Map<string, Change[]>): Map<string, Changes> => {
+    const out = new Map<string, Changes>();
+    for (const [key, list] of map) {
+      list.sort((a, b) => a.zxid - b.zxid || a.invokeUs - b.invokeUs);
+      out.set(key, { zxids: list.map((c) => c.zxid), invokes: list.map((c) => c.invokeUs) });
+    }
+    return out;
+  };
+  const exactChanges = sorted(exact);
+  let floors: ((session: number, before: number) => number) | null = null;
+  // Zxids the history gives a write (a session end from an ENDED record too): none of the zxid-less writes holds them.
+  const namedZxids = new Set<number>();
+  for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
+  const reconnectChanges = sorted(reconnect);
+  return (e, w) => {
+    const known = e.zxid > 0; // ZooKeeper 3.8 sends -1: no txn named
+    const list = (w.exact ? exactChanges : reconnectChanges).get(`${e.type} ${e.path}`);
+    if (list !== undefined) {
+      // The changes after the watch was set, up to the event's zxid (exactly it, on the same connection),
+      // by a write sent before the event arrived.
+      const from = known && w.exact ? Math.max(countAtMost(list.zxids, w.after), countAtMost(list.zxids, e.zxid - 1)) : countAtMost(list.zxids, w.after);
+      for (let k = from; k < list.zxids.length; k++) {
+        const z = list.zxids[k]!;
+        if (known && (z > e.zxid || (w.exact && z !== e.zxid))) break;
+        if (list.invokes[k]! < e.atUs) return true;
+      }
+    }
+    // A zxid the event names that a write of the history holds is that write's; none of the loose ones.
+    const named = known && namedZxids.has(e.zxid);
+    if (!(w.exact && named)) {
+      for (const o of loose) {
+        if (sentAt(o) >= e.atUs) continue;
+        // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
+        if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
+        // The session's own write that completed before its watch-setting read was issued is in that read's state.
+        if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
+        if (inReadState(w, o, nodeLife(view))) continue;
+        // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
+        if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
+        const life = nodeLife(view);
+        if (life.cannotSucceed(o)) continue;
+        // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
+        if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
+        const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
+        if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
+      }
+    }
+    // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
+    for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths, !w.exact)) return true;
+    return false;
+  };
+}
+
+/**
+ * The highest state zxid among a session's replies that arrived before a time, as a test: (session, time)
+ * -> that zxid (0 when none). A write the session sent at that time gets a higher zxid: its server had
+ * applied that state, committed, before the leader proposed the write.
+ */
+function sessionFloors(view: HistoryView): (session: number, before: number) => number {
+  const bySession = new Map<number, { at: number[]; max: number[] }>();
+  const ops = view.history.ops.filter(
+    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null),
+  );
+  ops.sort((a, b) => a.completeUs! - b.completeUs!);
+  for (const o of ops) {
+    const z = o.zxid ?? o.readZxid!;
+    let entry = bySession.get(o.session!);
+    if (entry === undefined) bySession.set(o.session!, (entry = { at: [], max: [] }));
+    entry.at.push(o.completeUs!);
+    entry.max.push(Math.max(z, entry.max.length === 0 ? 0 : entry.max[entry.max.length - 1]!));
+  }
+  return (session, before) => {
+    const entry = bySession.get(session);
+    if (entry === undefined) return 0;
+    const k = countAtMost(entry.at, before - 1); // replies that arrived strictly before
+    return k === 0 ? 0 : entry.max[k - 1]!;
+  };
+}
+
+/**
+ * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
+ * above every state its session saw before sending it (sessionFloors), and it is none of the zxids the
+ * history gives other txns (ok writes, ENDED records of other sessions), nor counter 0 of an epoch (the
+ * NEWLEADER zxid). Null when nothing bounds it.
+ */
+export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
+  const floors = sessionFloors(view);
+  const named = new Map<number, number | null>(); // zxid -> the session of the end an ENDED record names there (null: a write)
+  for (const o of view.writes) if (o.zxid !== null && o.outcome === 'ok') named.set(o.zxid, null);
+  for (const e of view.history.events ?? [])
+    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && !named.has(e.zxid)) named.set(e.zxid, e.session);
+  return (o) => {
+    if (o.session === null || o.zxid !== null || o.outcome !== 'ok' || isUncertain(o)) return null;
+    const lb = floors(o.session, o.invokeUs);
+    if (lb === 0) return null;
+    // Each zxid passed is held by another txn, so any point of the walk is a bound; it stops after 64 (O(1) per write).
+    let z = lb + 1;
+    for (let step = 0; step < 64; step++) {
+      const owner = named.get(z);
+      if (z % 2 ** 32 === 0 || (owner !== undefined && owner !== o.session)) z++;
+      else break;
+    }
+    return z;
+  };
+}
+
+/** A certain write's effect on one node, as far as proving it came after a read goes. */
+type Effect = { readonly type: 'create' | 'delete' | 'setData'; readonly path: string; readonly version: number | undefined; readonly byEnd?: boolean };
+
+/** The effects of an ok write with its result (a multi's sub-ops each), or none. */
+function effectsOf(op: ZkOp, result: ZkResult | null, out: Effect[]): void {
+  if (result === null || result.rc !== 'ok') return;
+  switch (op.type) {
+    case 'create':
+      if (result.path !== undefined) out.push({ type: 'create', path: result.path, version: undefined });
+      return;
+    case 'delete':
+      out.push({ type: 'delete', path: op.path, version: undefined });
+      return;
+    case 'setData':
+      out.push({ type: 'setData', path: op.path, version: result.version });
+      return;
+    case 'multi':
+      op.ops.forEach((sub, i) => effectsOf(sub, result.results?.[i] ?? null, out));
+      return;
+    default:
+      return;
+  }
+}
+
+/** The changes a held watch owes an event for: the first to complete, and the lowest zxid known, among those provably after its read. */
+export type OwedChanges = {
+  readonly byTime: ZkHistoryOp | null;
+  readonly byZxid: ZkHistoryOp | null;
+  /** byZxid's zxid: recorded, or pinned by a read's mzxid (Infinity when byZxid is null). */
+  readonly firstZxid: number;
+};
+
+/**
+ * The certain writes (ok, with their result) that change a watched path after its watch was set, as a
+ * test: (watch-setting read, class, path) -> the one of them that completed first, and the one with
+ * the lowest known zxid. A write is after the read when it was sent after the read returned (so in no
+ * state the read showed), when its zxid is above the read's, or when the read's result rules it out of
+ * the read's state, where nothing in the history could have undone it in between:
+ * - a create of a child the getChildren did not list, or of the node an exists found missing, when no
+ *   op of the history deletes that node (a delete, or the end of a session that made it ephemeral);
+ * - a setData whose new version is above the one the read saw, when no op deletes the node (versions
+ *   only grow while a node lives);
+ * - a delete of the node the read saw, when every create of that node completed before the delete was sent.
+ * A session end is left out as a change: which ephemerals it still deleted depends on the order.
+ */
+export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: WatchClass, path: string) => OwedChanges {
+  const life = nodeLife(view);
+  const byKey = new Map<string, { o: ZkHistoryOp; effects: Effect[] }[]>();
+  const add = (o: ZkHistoryOp, effects: Effect[]): void => {
+    const keys = new Set<string>();
+    for (const e of effects) {
+      keys.add(`exist:${e.path}`).add(`data:${e.path}`);
+      if (e.type !== 'setData') keys.add(`child:${e.path}`).add(`child:${parentOf(e.path)}`);
+    }
+    for (const k of keys) {
+      const list = byKey.get(k);
+      if (list === undefined) byKey.set(k, [{ o, effects }]);
+      else list.push({ o, effects });
+    }
+  };
+  for (const o of view.writes) {
+    if (o.outcome !== 'ok' || isUncertain(o) || o.completeUs === null || o.op.type === 'closeSession') continue;
+    const effects: Effect[] = [];
+    effectsOf(o.op, o.result, effects);
+    add(o, effects);
+  }
+  // Session ends at a known zxid (an ok close with its zxid, an ENDED record): they delete the session's
+  // ephemerals that nothing else deletes and no other session creates (so each was there at the end).
+  for (const o of [...view.writes, ...sessionEndWrites(view.history, view.writes)]) {
+    if (o.op.type !== 'closeSession' || o.zxid === null || o.session === null || o.outcome === 'fail') continue;
+    if (o.outcome === 'ok' && isUncertain(o)) continue;
+    const effects: Effect[] = [];
+    for (const p of life.ephemeralsOf.get(o.session) ?? [])
+      if (!life.explicitlyDeleted(p) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
+    if (effects.length > 0) add(o, effects);
+  }
+  // Zxids of writes without one, pinned by a read's mzxid: on a node nothing deletes, the one certain write
+  // that made the version the read shows (its create for version 0, else its setData) last set its data.
+  const makers = new Map<string, ZkHistoryOp[]>(); // `${path} ${version}` -> certain writes that made it
+  for (const list of byKey.values())
+    for (const { o, effects } of list)
+      for (const e of effects)
+        if (e.type === 'create' || (e.type === 'setData' && e.version !== undefined)) {
+          const k = `${e.path} ${e.type === 'create' ? 0 : e.version}`;
+          const had = makers.get(k) ?? [];
+          if (!had.includes(o)) had.push(o);
+          makers.set(k, had);
+        }
+  const pins = new Map<ZkHistoryOp, number>();
+  for (const o of view.history.ops) {
+    const r = o.result;
+    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || r.exists === false || r.mzxid === undefined || r.mzxid <= 0 || r.version === undefined) continue;
+    if (o.op.type !== 'getData' && o.op.type !== 'exists') continue;
+    if (life.mayDelete(o.op.path)) continue;
+    const list = makers.get(`${o.op.path} ${r.version}`);
+    if (list !== undefined && list.length === 1 && list[0]!.zxid === null) pins.set(list[0]!, r.mzxid);
+  }
+  /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
+  const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
+    const r = by.result!;
+    for (const e of effects) {
+      if (e.byEnd === true) {
+        // The node was there at the read and nothing re-creates it after its session's end.
+        if (cls === 'data' && e.path === path && r.rc === 'ok' && r.exists !== false) return true;
+        if (cls === 'child' && e.path === path && r.rc === 'ok') return true;
+        if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
+      } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
+        if (!r.children.includes(childName(path, e.path)) && !life.mayDelete(e.path)) return true;
+      } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
+        if (!life.mayDelete(path)) return true;
+      } else if (cls === 'data' && e.path === path) {
+        // (Versions only grow while a node lives: a read before the setData on a later incarnation needs a create after it.)
+        if (
+          e.type === 'setData' &&
+          e.version !== undefined &&
+          r.version !== undefined &&
+          e.version > r.version &&
+          (!life.mayDelete(path) || life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))
+        )
+          return true;
+        // A delete before the read's state needs a create after it that the read's state holds.
+        // (The one create of the node made what the read saw: none is left to re-create it.)
+        if (e.type === 'delete' && (life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))) return true;
+      }
+    }
+    return false;
+  };
+  return (by, cls, path) => {
+    let byTime: ZkHistoryOp | null = null;
+    let byZxid: ZkHistoryOp | null = null;
+    let firstZxid = Infinity;
+    const at = by.readZxid ?? null;
+    for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
+      if (!effects.some((e) => changes(e, cls, path))) continue;
+      const z = w.zxid ?? pins.get(w) ?? null;
+      const after = (w.completeUs !== null && w.invokeUs > by.completeUs!) || (at !== null && z !== null && z > at) || ruledOut(by, cls, path, w, effects);
+      if (!after) continue;
+      if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
+      if (z !== null && z < firstZxid) {
+        byZxid = w;
+        firstZxid = z;
+      }
+    }
+    return { byTime, byZxid, firstZxid };
+  };
+}
+
+/**
+ * Whether the certain write `o` is provably in the state the watch-setting read showed (so it cannot be
+ * the change after it): a setData that made a version at or below the one the read saw, or a create of
+ * a child the read listed, when nothing in the history deletes that node (versions only grow while a
+ * node lives; a node is created once while it lives).
+ */
+function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
+  if (o.op.type === 'closeSession') return false;
+  const r = w.by.result!;
+  const path = opPath(w.by.op)!;
+  const certain = o.outcome === 'ok' && !isUncertain(o);
+  const effects: Effect[] = [];
+  // An op whose outcome is unknown made, if anything, the nodes it names (not an unnamed sequential one).
+  if (certain) effectsOf(o.op, o.result, effects);
+  else namedCreates(o.op, effects);
+  const present = r.rc === 'ok' && r.exists !== false;
+  return effects.some(
+    (e) =>
+      (w.cls === 'data' && e.path === path && e.type === 'create' && present && !life.mayDelete(path)) ||
+      (w.cls === 'data' &&
+        e.type === 'setData' &&
+        e.path === path &&
+        e.version !== undefined &&
+        r.version !== undefined &&
+        e.version <= r.version &&
+        // (After the read's state, on a later incarnation, needs a create after that state and before the setData.)
+        (!life.mayDelete(path) || life.createdOnce(path) || !life.mayCreateBetween(path, -Infinity, o.completeUs ?? Infinity, readFloor(w.by)))) ||
+      (w.cls === 'child' &&
+        e.type === 'create' &&
+        parentOf(e.path) === path &&
+        r.children !== undefined &&
+        r.children.includes(childName(path, e.path)) &&
+        !life.mayDelete(e.path)),
+  );
+}
+
+/** The creates of nodes an op names (a multi's too), whatever its outcome. */
+function namedCreates(op: ZkOp, out: Effect[]): void {
+  if (op.type === 'multi') for (const sub of op.ops) namedCreates(sub, out);
+  else if (op.type === 'create' && op.mode !== 'persistentSequential' && op.mode !== 'ephemeralSequential')
+    out.push({ type: 'create', path: op.path, version: undefined });
+}
+
+/** A zxid at or below the state a read showed: its header zxid, or the mzxid it shows (0 when neither). */
+function readFloor(o: ZkHistoryOp): number {
+  const r = o.result;
+  const m = r !== null && r.rc === 'ok' && r.exists !== false && r.mzxid !== undefined ? r.mzxid : 0;
+  return Math.max(o.readZxid ?? 0, m);
+}
+
+const childName = (parent: string, child: string): string => child.slice(parent === '/' ? 1 : parent.length + 1);
+
+/** Which ops of a history may create or delete each node (for proofs that a change came before or after a read). */
+export type NodeLife = {
+  /** Whether some op may delete the node (a delete, or the end of a session that may have made it ephemeral). */
+  readonly mayDelete: (p: string) => boolean;
+  /** Whether some delete op (not a session end) may delete it. */
+  readonly explicitlyDeleted: (p: string) => boolean;
+  /** The latest completion of an op that may create it (Infinity: unknown, -Infinity: none). */
+  readonly lastCreate: (p: string) => number;
+  /**
+   * Whether an op may create the node in a window: one that may take effect at or after time `from`
+   * (not done before it), sent before `to`, and not known to hold a zxid at or below `zxidAtMost`.
+   */
+  readonly mayCreateBetween: (p: string, from: number, to: number, zxidAtMost: number) => boolean;
+  /** Whether at most one op of the history may create the node (so a node a read saw present is never re-created). */
+  readonly createdOnce: (p: string) => boolean;
+  /** The one session whose ops may create it, or null (none, several, unknown). */
+  readonly onlyCreator: (p: string) => number | null;
+  /** The nodes each session certainly made ephemeral (an ok create with its result). */
+  readonly ephemeralsOf: ReadonlyMap<number, readonly string[]>;
+  /**
+   * Whether a write whose outcome is unknown cannot have succeeded: a setData expecting a version that the
+   * other setData ops of the history cannot reach (a node's version starts at 0 and only they raise it).
+   */
+  readonly cannotSucceed: (o: ZkHistoryOp) => boolean;
+  /** The least header zxid of a read that shows the node there (Infinity: none). */
+  readonly shownBy: (p: string) => number;
+};
+
+const lifeMemo = new WeakMap<HistoryView, NodeLife>();
+
+export function nodeLife(view: HistoryView): NodeLife {
+  const memo = lifeMemo.get(view);
+  if (memo !== undefined) return memo;
+  const deleted = new Set<string>();
+  const ephemeral = new Set<string>();
+  const ephemeralPrefixes: string[] = [];
+  const createdBy = new Map<string, number>();
+  const createsOf = new Map<string, { invokeUs: number; done: number; zxid: number | null }[]>();
+  const creators = new Map<string, number | null>();
+  const createPrefixes: string[] = [];
+  const ephemeralsOf = new Map<number, string[]>();
+  const setDatas = new Map<string, number>();
+  for (const o of view.writes) {
+    if (o.outcome === 'fail') continue;
+    const uncertain = isUncertain(o);
+    const visit = (op: ZkOp, result: ZkResult | null): void => {
+      if (result !== null && result.rc !== 'ok') return;
+      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
+      else if (op.type === 'delete') deleted.add(op.path);
+      else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
+      else if (op.type === 'create') {
+        const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+        const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
+        const made = result?.path ?? (sequential ? null : op.path);
+        if (made === null) {
+          createPrefixes.push(op.path);
+          if (isEphemeral) ephemeralPrefixes.push(op.path);
+          return;
+        }
+        createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, uncertain || o.completeUs === null ? Infinity : o.completeUs));
+        const list = createsOf.get(made) ?? [];
+        list.push({ invokeUs: o.invokeUs, done: uncertain || o.completeUs === null ? Infinity : o.completeUs, zxid: o.zxid });
+        createsOf.set(made, list);
+        const had = creators.get(made);
+        creators.set(made, had === undefined && o.session !== null ? o.session : had === o.session ? had : null);
+        if (isEphemeral) {
+          ephemeral.add(made);
+          if (result !== null && o.session !== null) pushOnce(ephemeralsOf, o.session, made);
+        }
+      }
+    };
+    visit(o.op, uncertain ? null : o.result);
+  }
+  const shown = new Map<string, number>();
+  const show = (p: string, z: number): void => {
+    if (z < (shown.get(p) ?? Infinity)) shown.set(p, z);
+  };
+  for (const o of view.history.ops) {
+    const r = o.result;
+    const z = o.readZxid ?? null;
+    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || z === null) continue;
+    const op = o.op;
+    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) show(op.path, z);
+    else if (op.type === 'getChildren') {
+      show(op.path, z);
+      for (const c of r.children ?? []) show(op.path === '/' ? `/${c}` : `${op.path}/${c}`, z);
+    }
+  }
+  const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p));
+  const life: NodeLife = {
+    mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
+    explicitlyDeleted: (p) => deleted.has(p),
+    lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
+    createdOnce: (p) => !unnamed(createPrefixes, p) && (createsOf.get(p) ?? []).length <= 1 && p !== '/' && !p.startsWith('/zookeeper'),
+    mayCreateBetween: (p, from, to, zxidAtMost) =>
+      unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
+    onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
+    ephemeralsOf,
+    cannotSucceed: (o) => isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1,
+    shownBy: (p) => shown.get(p) ?? Infinity,
+  };
+  lifeMemo.set(view, life);
+  return life;
+}
+
+function pushOnce(map: Map<number, string[]>, key: number, value: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
+
+/**
+ * Whether a certain effect changes what a watch of class `cls` on `path` looks at, so that it fires the
+ * watch if it comes after the watch was set (a create of a data-watched node, or a delete of an
+ * exists-watched one, needs a change in between that fired it already).
+ */
+function changes(e: Effect, cls: WatchClass, path: string): boolean {
+  if (cls === 'child') return (e.type !== 'setData' && parentOf(e.path) === path) || (e.type !== 'setData' && e.path === path);
+  return e.path === path;
+}
