@@ -67,3 +67,16 @@ describe('read-state: a register that exists has a version of 0 or more', () => 
     expectPossible(at(0));
   });
 });
+
+describe('zxid-order: a write issued after a read of its session has a zxid above the read header', () => {
+  test('a setData whose zxid equals the header zxid of a getData its session issued before is flagged; a larger zxid passes', () => {
+    const at = (zxid: number): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 10, 20, { rc: 'ok', path: '/a' }, Z + 1),
+        op(2, 1002, { type: 'getData', path: '/b' }, 30, 40, { rc: 'noNode' }, null, Z + 2),
+        op(2, 1002, { type: 'setData', path: '/a', data: 'v2', version: 0 }, 35, 50, { rc: 'ok', version: 1 }, zxid),
+      ]);
+    expectImpossible(at(Z + 2));
+    expectPossible(at(Z + 3));
+  });
+});
