@@ -18,6 +18,7 @@ import {
 import { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
 import { LaterWrites, checkReadRealTime, checkUnseenWriters, searchReads } from './read-points.js';
+import { pinByMzxid } from './mzxid-pins.js';
 
 // ---------------------------------------------------------------------------------------------
 // sequential-reads
@@ -27,6 +28,18 @@ export function checkSequentialReads(history: ZkHistory, options: ClientCheckOpt
 }
 
 export function sequentialReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
+  // Writes whose zxid a read's mzxid names are judged with it as well (mzxid-pins.ts); the history as
+  // recorded is judged too, since only it checks that zxid against the write's window.
+  const pinned = pinByMzxid(view);
+  if (pinned !== null) {
+    if ('violation' in pinned) return pinned.violation;
+    const withPins = judgeReads(new HistoryView(pinned.history), options);
+    if (withPins.verdict === 'violated') return withPins;
+  }
+  return judgeReads(view, options);
+}
+
+function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
   const name = 'sequential-reads';
   const history = view.history;
   // 1. lastZxidSeen: per session, in arrival order, nothing older than what it has seen.

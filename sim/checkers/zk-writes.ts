@@ -480,10 +480,12 @@ export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryO
         session: e.session,
         server: e.server,
         op: { type: 'closeSession' },
+        // Committed by the time a server recorded it: a write invoked later is proposed later, with a
+        // larger zxid (real time, as for a reply that arrived then).
         invokeUs: 0,
-        completeUs: null,
-        outcome: 'info',
-        result: null,
+        completeUs: e.atUs,
+        outcome: 'ok',
+        result: { rc: 'ok' },
         zxid: e.zxid,
       });
     }

@@ -80,3 +80,44 @@ describe('zxid-order: a write issued after a read of its session has a zxid abov
     expectPossible(at(Z + 3));
   });
 });
+
+describe('zxid-order: a session end recorded at a time bounds the zxids of writes invoked after it', () => {
+  test('a delete invoked after an ENDED record at zxid 1:4, then read at 1:4 by its own session, is flagged; a read at 1:5 passes', () => {
+    const at = (readZxid: number): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 1691, 2060, { rc: 'ok', path: '/a' }, Z + 1),
+        op(1, 1003, { type: 'delete', path: '/a', version: -1 }, 6895, 7941, { rc: 'ok' }, null),
+        op(1, 1003, { type: 'exists', path: '/a/c' }, 9938, 10039, { rc: 'ok', exists: false }, null, readZxid),
+        { kind: 'session', client: null, session: 1002, server: null, state: 'ENDED', atUs: 6109, zxid: Z + 4 },
+      ]);
+    expectImpossible(at(Z + 4));
+    expectPossible(at(Z + 5));
+  });
+});
+
+describe("read-state: a read's mzxid pins the zxid of the one write without a zxid that can have set it", () => {
+  test('a session that wrote v2 (pinned at 1:2 by a later mzxid) and then reads at header 1:0 is flagged; a read at 1:2 passes', () => {
+    const at = (readZxid: number): string =>
+      history(
+        [
+          op(1, null, { type: 'kvSet', path: '/k0', data: 'v1' }, 2534, 3062, { rc: 'ok', version: 0 }, null),
+          op(1, null, { type: 'kvSet', path: '/k0', data: 'v2' }, 3554, 4719, { rc: 'ok', version: 1 }, null),
+          op(1, null, { type: 'kvGet', path: '/k1' }, 5938, 6855, { rc: 'ok', exists: false }, null, readZxid),
+          op(1, null, { type: 'kvGet', path: '/k0' }, 6982, 8817, { rc: 'ok', exists: true, data: 'v2', version: 1, mzxid: Z + 2 }, null),
+        ],
+        'kv',
+      );
+    expectImpossible(at(Z));
+    expectPossible(at(Z + 2));
+  });
+  test('two reads naming different mzxids for the one write that can have set the data are flagged; the same mzxid passes', () => {
+    const at = (second: number): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 10, null, null, null),
+        op(2, 1002, { type: 'getData', path: '/a' }, 100, 110, { rc: 'ok', data: 'v1', version: 0, mzxid: Z + 1 }, null),
+        op(2, 1002, { type: 'getData', path: '/a' }, 120, 130, { rc: 'ok', data: 'v1', version: 0, mzxid: second }, null),
+      ]);
+    expectImpossible(at(Z + 2));
+    expectPossible(at(Z + 1));
+  });
+});

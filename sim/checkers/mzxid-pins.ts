@@ -1,0 +1,84 @@
+// Writes without a zxid whose zxid a read's Stat names (sequential-reads).
+//
+// A node's mzxid is the zxid of the txn that last set its data (DataTree.setData and createNode stamp
+// `stat.setMzxid(zxid)`). When a read reports mzxid m and no write of the history carries m, the write
+// that set that data is one without a recorded zxid. If exactly one such write can have set that node
+// to that data, it is that write, at zxid m: every execution that explains the history gives it m. The
+// history with that zxid filled in then has the same executions, so it is judged instead, and all the
+// zxid-based rules (session order, real time, the zxid-order replay) apply to the write as well.
+// Two reads naming different zxids for the one write, or one zxid for two writes, are impossible.
+import { opPath } from '../history/types.js';
+import type { ZkHistory, ZkHistoryOp, ZkOp } from '../history/types.js';
+import { describeZxid, isUncertain } from './zk-writes.js';
+import { violated, type ClientCheckResult } from './client-common.js';
+import type { HistoryView } from './history-view.js';
+
+/** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
+export function setsData(op: ZkOp, path: string, data: string | undefined): boolean {
+  if (op.type === 'multi') return op.ops.some((sub) => setsData(sub, path, data));
+  if (op.type === 'create') return (op.path === path || path.startsWith(op.path)) && (data === undefined || op.data === data);
+  if (op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') return op.path === path && (data === undefined || op.data === data);
+  return false;
+}
+
+/** A write with a known failed result set nothing (an error txn); one without a known result may have. */
+function mayHaveSetData(o: ZkHistoryOp): boolean {
+  return o.result === null || isUncertain(o) || o.result.rc === 'ok';
+}
+
+export type Pinned = { readonly history: ZkHistory } | { readonly violation: ClientCheckResult };
+
+/**
+ * The history with each write pinned by a read's mzxid given that zxid, or a violation, or null when
+ * nothing is pinned. O(reads with an mzxid × writes without a zxid), only when both exist.
+ */
+export function pinByMzxid(view: HistoryView): Pinned | null {
+  const floating = view.floatingWrites;
+  if (floating.length === 0) return null;
+  const known = new Set<number>();
+  for (const o of view.writes) if (o.zxid !== null) known.add(o.zxid);
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) known.add(e.zxid);
+  const zxidOf = new Map<ZkHistoryOp, { m: number; by: ZkHistoryOp }>();
+  const writerOf = new Map<number, { w: ZkHistoryOp; by: ZkHistoryOp }>();
+  for (const r of [...view.reads, ...view.readsWithoutZxid]) {
+    const res = r.result!;
+    const m = res.mzxid;
+    if (res.rc !== 'ok' || m === undefined || m <= 0 || res.exists === false || known.has(m)) continue;
+    const path = opPath(r.op)!;
+    let only: ZkHistoryOp | null = null;
+    let count = 0;
+    for (const w of floating) {
+      if (!mayHaveSetData(w) || !setsData(w.op, path, res.data)) continue;
+      only = w;
+      if (++count > 1) break;
+    }
+    if (count !== 1) continue; // none: checkUnseenWriters says so; several: left to the search
+    const w = only!;
+    const before = zxidOf.get(w);
+    if (before !== undefined && before.m !== m)
+      return {
+        violation: violated(
+          'sequential-reads',
+          `#${before.by.id} and #${r.id} show #${w.id}'s data with mzxid ${describeZxid(before.m)} and ${describeZxid(m)}; only #${w.id} can have written it, and it has one zxid`,
+          [w, before.by, r],
+        ),
+      };
+    const other = writerOf.get(m);
+    if (other !== undefined && other.w !== w)
+      return {
+        violation: violated(
+          'sequential-reads',
+          `#${other.by.id} and #${r.id} show mzxid ${describeZxid(m)} for data only #${other.w.id} and #${w.id} respectively can have written, but two writes cannot share a zxid`,
+          [other.w, w, other.by, r],
+        ),
+      };
+    zxidOf.set(w, { m, by: r });
+    writerOf.set(m, { w, by: r });
+  }
+  if (zxidOf.size === 0) return null;
+  const ops = view.history.ops.map((o) => {
+    const pin = zxidOf.get(o);
+    return pin === undefined ? o : { ...o, zxid: pin.m };
+  });
+  return { history: { ...view.history, ops } };
+}
