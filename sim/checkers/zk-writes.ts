@@ -506,6 +506,11 @@ export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryO
     const seen = o.session === null ? undefined : open.get(o.session);
     if (seen !== undefined && o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
   }
+  // Every ok reply of the session shows a state before its end (a reply at or after it is refused).
+  for (const o of history.ops) {
+    const seen = o.session === null || o.outcome !== 'ok' || isUncertain(o) ? undefined : open.get(o.session);
+    if (seen !== undefined && o.readZxid !== undefined && o.readZxid !== null && o.readZxid > seen.floor) seen.floor = o.readZxid;
+  }
   for (const [session, { floor, client }] of open) {
     if (ended.has(session)) continue;
     const end: ZkHistoryOp = {

@@ -121,3 +121,35 @@ describe("read-state: a read's mzxid pins the zxid of the one write without a zx
     expectPossible(at(Z + 1));
   });
 });
+
+describe('read-state: session order holds between ops that carry no zxid', () => {
+  const set = { type: 'kvSet', path: '/k0', data: 'v1' };
+  const get = { type: 'kvGet', path: '/k0' };
+  test("a kvGet without a header after its own client's kvSet without a zxid must see it; another client's need not", () => {
+    const by = (reader: number): string =>
+      history([op(1, null, set, 0, 10, { rc: 'ok', version: 0 }, null), op(reader, null, get, 792, 1938, { rc: 'ok', exists: false }, null)], 'kv');
+    expectImpossible(by(1));
+    expectPossible(by(2));
+  });
+  test("a kvGet cannot see its own client's kvSet issued after it; another client's kvGet can", () => {
+    const by = (reader: number): string =>
+      history(
+        [
+          op(reader, null, get, 5680, 6799, { rc: 'ok', exists: true, data: 'v1', version: 0 }, null),
+          op(3, null, set, 5791, 7032, { rc: 'ok', version: 0 }, null),
+        ],
+        'kv',
+      );
+    expectImpossible(by(3));
+    expectPossible(by(1));
+  });
+  test('a getData of a session after its own ephemeral create sees the node: the unseen end of the session comes after it', () => {
+    const by = (session: number): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 0, 10, { rc: 'ok', path: '/b' }, Z + 1),
+        op(session === 1001 ? 1 : 2, session, { type: 'getData', path: '/b' }, 832, 1607, { rc: 'noNode' }, null),
+      ]);
+    expectImpossible(by(1001));
+    expectPossible(by(1002));
+  });
+});
