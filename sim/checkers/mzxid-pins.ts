@@ -49,10 +49,21 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     let count = 0;
     for (const w of floating) {
       if (!mayHaveSetData(w) || !setsData(w.op, path, res.data)) continue;
+      // The node still has the version its last data write left (checkMzxidVersions).
+      const left = res.version === undefined ? null : versionLeft(w, path);
+      if (left !== null && left !== res.version) continue;
       only = w;
       if (++count > 1) break;
     }
-    if (count !== 1) continue; // none: checkUnseenWriters says so; several: left to the search
+    if (count === 0)
+      return {
+        violation: violated(
+          'sequential-reads',
+          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but no write of the history can have set it then: none carries that zxid, and none without a zxid sets that node${res.data === undefined ? '' : ` to "${res.data}"`}${res.version === undefined ? '' : ` at version ${res.version}`}`,
+          [r],
+        ),
+      };
+    if (count > 1) continue; // left to the search
     const w = only!;
     const before = zxidOf.get(w);
     if (before !== undefined && before.m !== m)
@@ -81,4 +92,53 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     return pin === undefined ? o : { ...o, zxid: pin.m };
   });
   return { history: { ...view.history, ops } };
+}
+
+/** The version `w` (a write with a zxid, not a multi) left `path` at, when the history tells it, else null. */
+function versionLeft(w: ZkHistoryOp, path: string): number | null {
+  const op = w.op;
+  const res = w.result;
+  if (res !== null && (isUncertain(w) || res.rc !== 'ok')) return null;
+  switch (op.type) {
+    case 'create':
+      return (res?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null)) === path ? 0 : null;
+    case 'kvCas':
+      return op.path === path ? op.version + 1 : null;
+    case 'setData':
+    case 'kvSet':
+      return op.path === path ? (res?.version ?? null) : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * A read's Stat names the txn that last set the node's data (mzxid m); only a setData or a create changes
+ * the version, and each also sets the mzxid, so the node still has the version the write at m left.
+ * Checked for every read, with a header zxid or not, whose m is a write of the history.
+ */
+export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null {
+  let byZxid: Map<number, ZkHistoryOp> | null = null;
+  for (const list of [view.reads, view.readsWithoutZxid])
+    for (const r of list) {
+      const res = r.result!;
+      const m = res.mzxid;
+      if (res.rc !== 'ok' || m === undefined || m <= 0 || res.exists === false || res.version === undefined) continue;
+      if (r.op.type !== 'getData' && r.op.type !== 'exists' && r.op.type !== 'kvGet') continue;
+      if (byZxid === null) {
+        byZxid = new Map();
+        for (const w of view.writes) if (w.zxid !== null && !byZxid.has(w.zxid)) byZxid.set(w.zxid, w);
+      }
+      const w = byZxid.get(m);
+      if (w === undefined) continue;
+      const path = r.op.path;
+      const v = versionLeft(w, path);
+      if (v !== null && v !== res.version)
+        return violated(
+          'sequential-reads',
+          `#${r.id} read ${path} at version ${res.version} with mzxid ${describeZxid(m)}, but #${w.id} at that zxid left it at version ${v}, and any later change of the version would have changed the mzxid`,
+          [w, r],
+        );
+    }
+  return null;
 }

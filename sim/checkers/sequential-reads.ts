@@ -18,7 +18,7 @@ import {
 import { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
 import { LaterWrites, checkReadRealTime, checkUnseenWriters, searchReads } from './read-points.js';
-import { pinByMzxid } from './mzxid-pins.js';
+import { checkMzxidVersions, pinByMzxid } from './mzxid-pins.js';
 
 // ---------------------------------------------------------------------------------------------
 // sequential-reads
@@ -72,7 +72,7 @@ function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheck
   }
   // 2. Each read returns the replayed state at its header zxid; reads naming their value's mzxid are
   // checked against the known writes even where indeterminate writes make the full state unknown.
-  const versions = checkReadMzxids(view);
+  const versions = checkReadMzxids(view) ?? checkMzxidVersions(view);
   if (versions !== null) return versions;
   const ends = sessionEndWrites(view.history, view.writes);
   const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];

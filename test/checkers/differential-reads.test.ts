@@ -153,3 +153,26 @@ describe('read-state: session order holds between ops that carry no zxid', () =>
     expectPossible(by(1002));
   });
 });
+
+describe("read-state: a read's version is the one the write at its mzxid left", () => {
+  test('an exists without a header reporting version 1 with the mzxid of the create (version 0) is flagged; version 0 passes', () => {
+    const at = (version: number): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 2908, 3078, { rc: 'ok', path: '/a' }, Z + 1),
+        op(2, 1002, { type: 'setData', path: '/a', data: 'v3', version: -1 }, 5546, null, null, null),
+        op(3, 1004, { type: 'exists', path: '/a' }, 12801, 13666, { rc: 'ok', exists: true, version, mzxid: Z + 1, ephemeralOwner: 0 }, null),
+      ]);
+    expectImpossible(at(1));
+    expectPossible(at(0));
+  });
+  test('a setData reporting version 1 is not the write at the mzxid of a read at version 0: with no other candidate, flagged', () => {
+    const at = (version: number): string =>
+      history([
+        op(3, 1004, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 5642, 8090, { rc: 'ok', path: '/a' }, Z + 4),
+        op(1, 1001, { type: 'setData', path: '/a', data: 'v4', version: -1 }, 6584, 7446, { rc: 'ok', version: 1 }, null),
+        op(3, 1004, { type: 'exists', path: '/a' }, 8331, 9932, { rc: 'ok', exists: true, version, mzxid: Z + 5, ephemeralOwner: 0 }, null, Z + 5),
+      ]);
+    expectImpossible(at(0));
+    expectPossible(at(1));
+  });
+});
