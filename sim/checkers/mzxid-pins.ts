@@ -9,7 +9,9 @@
 // Two reads naming different zxids for the one write, or one zxid for two writes, are impossible.
 import { opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp } from '../history/types.js';
-import { describeZxid, isUncertain } from './zk-writes.js';
+import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
+import { WriteTable } from './write-table.js';
+import { replyBoundsOf, zxidGapViolation, zxidWindows } from './write-windows.js';
 import { violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 
@@ -141,4 +143,26 @@ export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null 
         );
     }
   return null;
+}
+
+/**
+ * With the pinned zxids known, a write without a zxid that got a reply may have no zxid left in its window
+ * (linearizable-writes checks the history as recorded, without the pins). The same check, on `view`.
+ */
+export function pinnedZxidGap(view: HistoryView): ClientCheckResult | null {
+  const ends = sessionEndWrites(view.history, view.writes);
+  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  const floating: number[] = [];
+  for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floating.push(i);
+  if (floating.length === 0) return null;
+  const table = WriteTable.of(writes);
+  const ordered = table.byZxid();
+  const windows = zxidWindows(writes, table, ordered, floating, replyBoundsOf(view.history.ops));
+  const gap = zxidGapViolation(
+    floating.map((i) => writes[i]!),
+    windows,
+    ordered.map((i) => writes[i]!.zxid!),
+    describeZxid,
+  );
+  return gap === null ? null : violated('sequential-reads', `with the zxids reads' mzxids pin: ${gap.reason}`, gap.ops);
 }

@@ -18,7 +18,7 @@ import {
 import { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
 import { LaterWrites, checkReadRealTime, checkUnseenWriters, searchReads } from './read-points.js';
-import { checkMzxidVersions, pinByMzxid } from './mzxid-pins.js';
+import { checkMzxidVersions, pinByMzxid, pinnedZxidGap } from './mzxid-pins.js';
 
 // ---------------------------------------------------------------------------------------------
 // sequential-reads
@@ -33,7 +33,10 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
   const pinned = pinByMzxid(view);
   if (pinned !== null) {
     if ('violation' in pinned) return pinned.violation;
-    const withPins = judgeReads(new HistoryView(pinned.history), options);
+    const pinnedView = new HistoryView(pinned.history);
+    const gap = pinnedZxidGap(pinnedView);
+    if (gap !== null) return gap;
+    const withPins = judgeReads(pinnedView, options);
     if (withPins.verdict === 'violated') return withPins;
   }
   return judgeReads(view, options);

@@ -176,3 +176,35 @@ describe("read-state: a read's version is the one the write at its mzxid left", 
     expectPossible(at(1));
   });
 });
+
+describe('zxid-order: a write that got a reply needs a free zxid in its window', () => {
+  const cas = (data: string, version: number): object => ({ type: 'kvCas', path: '/k0', data, version });
+  test("a failed kvCas without a zxid between its session's read at 1:2 and a write at 1:4 invoked after it returned, with 1:3 taken, is flagged; 1:3 free passes", () => {
+    const with13 = (taken: boolean): string =>
+      history(
+        [
+          op(2, null, { type: 'kvGet', path: '/k0' }, 1378, 2645, { rc: 'ok', exists: false }, null, Z + 2),
+          op(2, null, cas('v2', 2), 2692, 3583, { rc: 'badVersion' }, null),
+          op(1, null, cas('v3', 1), 3578, 4340, { rc: 'badVersion' }, taken ? Z + 3 : Z + 5),
+          op(1, null, cas('v4', 0), 5816, 6453, { rc: 'badVersion' }, Z + 6 - (taken ? 2 : 0)),
+        ],
+        'kv',
+      );
+    expectImpossible(with13(true));
+    expectPossible(with13(false));
+  });
+  test('a zxid a read pins counts as taken: a kvCas of the session between 1:1 and its read at 1:2 has none left', () => {
+    const readAt = (readZxid: number): string =>
+      history(
+        [
+          op(1, null, { type: 'kvSet', path: '/k0', data: 'v1' }, 675, 1026, { rc: 'ok', version: 0 }, Z + 1),
+          op(1, null, cas('v2', 0), 3715, null, null, null),
+          op(1, null, { type: 'kvCas', path: '/k1', data: 'v3', version: -1 }, 4629, 5661, { rc: 'ok', version: 0 }, null),
+          op(1, null, { type: 'kvGet', path: '/k0' }, 7572, 8430, { rc: 'ok', exists: true, data: 'v2', version: 1, mzxid: Z + 2 }, null, readZxid),
+        ],
+        'kv',
+      );
+    expectImpossible(readAt(Z + 2));
+    expectPossible(readAt(Z + 3));
+  });
+});
