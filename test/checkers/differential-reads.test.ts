@@ -208,3 +208,15 @@ describe('zxid-order: a write that got a reply needs a free zxid in its window',
     expectPossible(readAt(Z + 3));
   });
 });
+
+describe('session order: a write whose reply was lost still follows the ops its session issued before it', () => {
+  test('an exists issued before an info create cannot see it at the mzxid of its own header; one issued after can', () => {
+    const existsAt = (invokeUs: number): string =>
+      history([
+        op(3, 1003, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 959, null, null, null),
+        op(3, 1003, { type: 'exists', path: '/b' }, invokeUs, 2100, { rc: 'ok', exists: true, version: 0, mzxid: Z + 1, ephemeralOwner: 0 }, null, Z + 1),
+      ]);
+    expectImpossible(existsAt(855));
+    expectPossible(existsAt(1000));
+  });
+});
