@@ -8,7 +8,7 @@
 // zxid-based rules (session order, real time, the zxid-order replay) apply to the write as well.
 // Two reads naming different zxids for the one write, or one zxid for two writes, are impossible.
 import { opPath } from '../history/types.js';
-import type { ZkHistory, ZkHistoryOp, ZkOp } from '../history/types.js';
+import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
 import { WriteTable } from './write-table.js';
 import { replyBoundsOf, zxidGapViolation, zxidWindows } from './write-windows.js';
@@ -21,6 +21,15 @@ export function setsData(op: ZkOp, path: string, data: string | undefined): bool
   if (op.type === 'create') return (op.path === path || path.startsWith(op.path)) && (data === undefined || op.data === data);
   if (op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') return op.path === path && (data === undefined || op.data === data);
   return false;
+}
+
+/**
+ * Whether the op makes a sequential node whose name the reply does not give: the replay would name it
+ * by its own counter, which a create without a zxid may have moved, so such a write is not pinned.
+ */
+function unnamedSequential(op: ZkOp, result: ZkResult | null | undefined): boolean {
+  if (op.type === 'multi') return op.ops.some((sub, i) => unnamedSequential(sub, result?.results?.[i]));
+  return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential') && result?.path === undefined;
 }
 
 /** A write with a known failed result set nothing (an error txn); one without a known result may have. */
@@ -67,6 +76,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       };
     if (count > 1) continue; // left to the search
     const w = only!;
+    if (unnamedSequential(w.op, w.result)) continue;
     const before = zxidOf.get(w);
     if (before !== undefined && before.m !== m)
       return {

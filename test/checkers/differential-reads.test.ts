@@ -220,3 +220,25 @@ describe('session order: a write whose reply was lost still follows the ops its 
     expectPossible(existsAt(1000));
   });
 });
+
+describe('no false alarm: a sequential create whose name the reply does not give is not pinned by a mzxid', () => {
+  test('a getData of /a/s-0000000000 made by an info sequential create, under an /a created without a zxid, passes; another data is flagged', () => {
+    const read = (data: string): string =>
+      history([
+        op(3, 1003, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 297, 2857, { rc: 'ok', path: '/a' }, null),
+        op(1, 1001, { type: 'create', path: '/a/s-', data: 'v2', mode: 'ephemeralSequential' }, 1405, null, null, null),
+        op(
+          2,
+          1002,
+          { type: 'getData', path: '/a/s-0000000000', watch: true },
+          3537,
+          4669,
+          { rc: 'ok', data, version: 0, mzxid: Z + 2, ephemeralOwner: 1001 },
+          null,
+          Z + 2,
+        ),
+      ]);
+    expectPossible(read('v2'));
+    expectImpossible(read('v9'));
+  });
+});
