@@ -17,9 +17,11 @@
 //   the state matches; it changes nothing, so the search places it at the first such place.
 // A point's call is 0 (a read may be stale: nothing that finished before it was invoked must precede it)
 // and its return is the earliest return of its reads, so a write invoked after any of them returned
-// follows it. Gap, stated: two reads without a header zxid of one session on paths that a write without a
-// zxid touches are not held to each other's order within their partition (each only to the session's
-// recorded zxids); zxids are not assumed dense (an indeterminate write may take any place its window allows).
+// follows it. Session order where no zxid carries it (reads without a header zxid, writes without a zxid
+// that got a reply, an unseen session end) is kept within a partition by marks (read-session-order.ts).
+// Gaps, stated: session order across partitions is kept only through recorded zxids; zxids are not
+// assumed dense inside the search (an indeterminate write may take any place its window allows, even
+// when the writes placed before a read point outnumber the free zxids below its header).
 import { opPath } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { checkOperations } from './linearizability/search.js';
