@@ -15,7 +15,7 @@ import {
   type ClientCheckResult,
   type WritesWithZxids,
 } from './client-common.js';
-import { HistoryView } from './history-view.js';
+import { HistoryView, fifoClientOrder } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
 import { LaterWrites, checkReadRealTime, checkUnseenWriters, searchReads } from './read-points.js';
 import { checkMzxidVersions, pinByMzxid, pinnedZxidGap } from './mzxid-pins.js';
@@ -36,6 +36,16 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
     const pinnedView = new HistoryView(pinned.history);
     const gap = pinnedZxidGap(pinnedView);
     if (gap !== null) return gap;
+    // Session order on the pinned zxids (fifo-client-order's rules: e.g. a write issued after a read above it).
+    const fifo = fifoClientOrder(pinnedView);
+    if (fifo.verdict === 'violated' && fifo.witness !== undefined) {
+      const prefix = "with the zxids reads' mzxids pin, session order is broken: ";
+      return {
+        name: 'sequential-reads',
+        verdict: 'violated',
+        witness: { ...fifo.witness, reason: prefix + fifo.witness.reason, text: prefix + fifo.witness.text },
+      };
+    }
     const withPins = judgeReads(pinnedView, options);
     if (withPins.verdict === 'violated') return withPins;
   }

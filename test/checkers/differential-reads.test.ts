@@ -242,3 +242,17 @@ describe('no false alarm: a sequential create whose name the reply does not give
     expectImpossible(read('v9'));
   });
 });
+
+describe('session order on pinned zxids: a write issued after a read of its session lies above the read header', () => {
+  test('a setData without a zxid, issued while its session read at header 1:2 and pinned at 1:2 by another read, is flagged; pinned at 1:3 passes', () => {
+    const pinnedAt = (m: number): string =>
+      history([
+        op(3, 1003, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 10, 20, { rc: 'ok', path: '/a' }, Z + 1),
+        op(1, 1001, { type: 'getData', path: '/b' }, 100, 300, { rc: 'noNode' }, null, Z + 2),
+        op(1, 1001, { type: 'setData', path: '/a', data: 'v2', version: -1 }, 200, 400, { rc: 'ok', version: 1 }, null),
+        op(2, 1002, { type: 'getData', path: '/a' }, 500, 600, { rc: 'ok', data: 'v2', version: 1, mzxid: m }, null),
+      ]);
+    expectImpossible(pinnedAt(Z + 2));
+    expectPossible(pinnedAt(Z + 3));
+  });
+});
