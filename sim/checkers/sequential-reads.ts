@@ -152,9 +152,12 @@ export function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], en
       if (o.op.type !== 'multi' && o.op.type !== 'create' && o.op.type !== 'delete') continue;
       scratch.length = 0;
       touchedPaths(o.op, o.result, true, scratch);
-      if (!scratch.some((p) => dirty.has(p)) || scratch.every((p) => dirty.has(p))) continue;
+      if (!scratch.some((p) => dirty.has(p))) continue;
+      const before = dirty.size;
       for (const p of scratch) dirty.add(p);
-      changed = true;
+      // A sequential create under a dirty parent whose reply gives no name may have made any name there.
+      addUnnamedSequential(o.op, o.result, dirty);
+      if (dirty.size !== before) changed = true;
     }
   }
   return dirty;

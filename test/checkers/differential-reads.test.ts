@@ -256,3 +256,16 @@ describe('session order on pinned zxids: a write issued after a read of its sess
     expectPossible(pinnedAt(Z + 3));
   });
 });
+
+describe('no false alarm: a sequential create with a zxid but no name, under a parent a write without a zxid made', () => {
+  test('a getData of the name it may have made passes; one of a name under another parent is flagged', () => {
+    const read = (path: string): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 1938, null, null, null),
+        op(1, 1002, { type: 'create', path: '/a/s-', data: 'v6', mode: 'persistentSequential' }, 6982, 7273, { rc: 'ok' }, Z + 4),
+        op(1, 1002, { type: 'getData', path }, 7615, 8566, { rc: 'ok', data: 'v6', version: 0, mzxid: Z + 4, ephemeralOwner: 0 }, null, Z + 4),
+      ]);
+    expectPossible(read('/a/s-0000000000'));
+    expectImpossible(read('/b/s-0000000000'));
+  });
+});
