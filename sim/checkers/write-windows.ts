@@ -274,6 +274,8 @@ export function kvRegisterExplained(
       continue;
     }
     if ((flags[i]! & RESULT_OK) === 0) return false;
+    // A kvCas that applies at version v leaves v + 1: a reported version saying otherwise is left to the exact search.
+    if (cas && table.writes[i]!.result?.version !== undefined && table.writes[i]!.result!.version !== v + 1) return false;
     const target = cas ? v : (v === v ? v : cur + 1) - 1;
     while (cur < target) if (!slot(deadlineUs, z)) return false;
     if (cur !== target) return false;

@@ -76,6 +76,8 @@ export type ZkWritesResult = {
   /** Writes that went through the search fallback. */
   readonly searchedOps: number;
   readonly ms: number;
+  /** When the verdict is unknown: each partition whose search ran out of budget, its paths and how many of its writes are open. */
+  readonly unknownIn?: readonly string[];
 };
 
 export type ZkWritesOptions = { readonly stepsMax?: number };
@@ -235,9 +237,11 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   // Session ends are rare (service runs): the caller's table is then copied rather than extended.
   if (ends.length > 0) table = WriteTable.of([...table.writes, ...ends], table.paths);
   const writes = table.writes;
+  const unknownIn: string[] = [];
   const done = (verdict: Verdict, searchedOps: number, witness?: ZkWitness): ZkWritesResult => {
     const ms = performance.now() - started;
-    return witness === undefined ? { verdict, checkedOps: writes.length, searchedOps, ms } : { verdict, witness, checkedOps: writes.length, searchedOps, ms };
+    if (witness !== undefined) return { verdict, witness, checkedOps: writes.length, searchedOps, ms };
+    return verdict === 'unknown' ? { verdict, checkedOps: writes.length, searchedOps, ms, unknownIn } : { verdict, checkedOps: writes.length, searchedOps, ms };
   };
 
   // 1. Zxid order, duplicates, real time. `ordered` holds indices into `writes`; the sorts and scans
@@ -440,7 +444,12 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
             : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
         return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
       }
-      if (result.verdict === 'unknown') unknown = true;
+      if (result.verdict === 'unknown') {
+        unknown = true;
+        unknownIn.push(
+          `the write search's budget ran out on the partition of ${describePartition(group, joinRoot)} (${group.length} writes, ${group.filter((o) => o.zxid === null).length} without a zxid, ${group.filter(isUncertain).length} open)`,
+        );
+      }
     }
   }
   return done(unknown ? 'unknown' : 'ok', searchedOps);
