@@ -27,6 +27,9 @@ export function checkSequentialReads(history: ZkHistory, options: ClientCheckOpt
   return sequentialReads(new HistoryView(history), options);
 }
 
+/** The read search's budget on the history with pinned zxids (sequentialReads). */
+const PINNED_STEPS_MAX = 20_000;
+
 export function sequentialReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
   // Writes whose zxid a read's mzxid names are judged with it as well (mzxid-pins.ts); the history as
   // recorded is judged too, since only it checks that zxid against the write's window.
@@ -46,7 +49,9 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
         witness: { ...fifo.witness, reason: prefix + fifo.witness.reason, text: prefix + fifo.witness.text },
       };
     }
-    const withPins = judgeReads(pinnedView, options);
+    // A small search budget: this judgement only adds findings (unknown adds none), and a pinned write
+    // ranked among the others can make the read search far larger than the recorded history's.
+    const withPins = judgeReads(pinnedView, { ...options, stepsMax: Math.min(options.stepsMax ?? PINNED_STEPS_MAX, PINNED_STEPS_MAX) });
     if (withPins.verdict === 'violated') return withPins;
   }
   return judgeReads(view, options);
