@@ -55,6 +55,17 @@ export class FifoOrder {
       return;
     }
     const maxState = this.maxState;
+    // A write issued after a reply that showed state h has a zxid above h: the server answers a session's
+    // requests in issue order (CommitProcessor keeps a session's read ahead of its later write), so the
+    // earlier read's header was stamped before the write was applied.
+    if (write && maxState !== null && z! <= this.maxZ && maxState.zxid === null) {
+      this.violation = violated(
+        name,
+        `write #${o.id} (${describeZxid(z)}) was issued after #${maxState.id} by the same session, yet #${maxState.id}'s reply already showed ${describeZxid(this.maxZ)}`,
+        [maxState, o],
+      );
+      return;
+    }
     if (z !== null && maxState !== null && z < this.maxZ) {
       this.violation = violated(
         name,

@@ -10,8 +10,8 @@
 //
 // What is tested, checker by checker, for such a history (each mirrors the code named):
 // * fifo-client-order (FifoOrder, HistoryView): every client's ops in file order are in issue order;
-//   over its ok replies, none completes before the previous one, write zxids increase, and no state
-//   zxid falls below the largest before it.
+//   over its ok replies, none completes before the previous one, write zxids increase, no state
+//   zxid falls below the largest before it, and no write's zxid is at or below an earlier read's header.
 // * sequential-reads: lastZxidSeen (every client's replies are in arrival order in the file, and no
 //   state zxid falls below the largest before it); checkReadMzxids (m <= h, no ok write to the path
 //   in (m, h], the write of m wrote the data read); checkReadValues (replaying the writes with a zxid,
@@ -55,6 +55,8 @@ class ClientState {
   prevSeq = 0;
   prevWriteZxid = Number.NaN;
   maxState = Number.NEGATIVE_INFINITY;
+  /** Whether maxState is a read's header zxid (FifoOrder: a later write must be above it). */
+  maxStateRead = false;
   seen = 0;
   seenSet = false;
 }
@@ -153,7 +155,11 @@ function firstPass(h: KvColumns): Collected | null {
     const state = z === z ? z : readZxid[i]!;
     if (state === state) {
       if (state < s.maxState) return null;
-      if (state > s.maxState) s.maxState = state;
+      if (writeWithZxid && s.maxStateRead && z <= s.maxState) return null;
+      if (state > s.maxState) {
+        s.maxState = state;
+        s.maxStateRead = z !== z;
+      }
       if (state < s.seen && s.seenSet) return null;
       if (state > s.seen) {
         s.seen = state;

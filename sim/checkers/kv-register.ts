@@ -39,6 +39,8 @@ function pointState(reads: readonly ZkHistoryOp[]): { version: number; data: str
     if (r.op.type !== 'kvGet' || res === null || res.rc !== 'ok') return null;
     const v = res.exists === false ? -1 : res.version;
     if (v === undefined) return null;
+    // A register that exists was made by a kvSet or kvCas, at version 0 or later: -1 only means absent.
+    if (v < 0 && res.exists !== false) return `#${r.id} read a register that exists at version ${v}, which no write makes`;
     const d = res.exists === false ? null : (res.data ?? null);
     if (version === null) {
       version = v;

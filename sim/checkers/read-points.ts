@@ -17,9 +17,11 @@
 //   the state matches; it changes nothing, so the search places it at the first such place.
 // A point's call is 0 (a read may be stale: nothing that finished before it was invoked must precede it)
 // and its return is the earliest return of its reads, so a write invoked after any of them returned
-// follows it. Gap, stated: two reads without a header zxid of one session on paths that a write without a
-// zxid touches are not held to each other's order within their partition (each only to the session's
-// recorded zxids); zxids are not assumed dense (an indeterminate write may take any place its window allows).
+// follows it. Session order where no zxid carries it (reads without a header zxid, writes without a zxid
+// that got a reply, an unseen session end) is kept within a partition by marks (read-session-order.ts).
+// Gaps, stated: session order across partitions is kept only through recorded zxids; zxids are not
+// assumed dense inside the search (an indeterminate write may take any place its window allows, even
+// when the writes placed before a read point outnumber the free zxids below its header).
 import { opPath } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { checkOperations } from './linearizability/search.js';
@@ -44,6 +46,7 @@ import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
+import { sessionCeilings, sessionMarks, type SessionMark } from './read-session-order.js';
 import { shownRead, splitKeepsRealTime, splitRootListings } from './root-children.js';
 
 /** The smallest zxid of a write invoked after a given time, over the writes with a zxid. */
@@ -118,40 +121,73 @@ type WriteInput = {
   readonly minRank: number;
   readonly maxRank: number;
   readonly session: number | null;
+  readonly mark: SessionMark | null;
 };
 type PointInput = { readonly kind: 'point'; readonly rank: number; readonly reads: readonly ZkHistoryOp[] };
-type ReadInput = { readonly kind: 'read'; readonly minRank: number; readonly maxRank: number; readonly read: ZkHistoryOp };
+type ReadInput = { readonly kind: 'read'; readonly minRank: number; readonly maxRank: number; readonly read: ZkHistoryOp; readonly mark: SessionMark | null };
 type Input = WriteInput | PointInput | ReadInput;
 type Output = { readonly unknown: boolean; readonly result: ZkResult | null };
-type State = SearchState;
+/** zk-writes' state, plus per marked session the issue position of its last unranked op placed (read-session-order.ts). */
+type State = SearchState & { readonly marks: readonly number[] };
 
 function readsMatch(tree: Tree, reads: readonly ZkHistoryOp[]): boolean {
   for (const r of reads) if (readMismatch(tree, r.op, r.result!, undefined) !== null) return false;
   return true;
 }
 
-/** zk-writes' partition model, plus read points and reads (see the header). */
-const readPointModel: Model<State, Input, Output> = {
-  name: 'zk-read-points',
-  init: zkPartitionModel.init,
-  step: (state, input, output) => {
-    if (input.kind === 'point') {
-      if (state.rank !== input.rank || !readsMatch(state.tree, input.reads)) return undefined;
-      return { rank: state.rank + 1, tree: state.tree, hash: hashTree(state.tree, state.rank + 1) };
-    }
-    if (input.kind === 'read') {
-      if (state.rank < input.minRank || state.rank > input.maxRank) return undefined;
-      return readsMatch(state.tree, [input.read]) ? state : undefined;
-    }
-    // A write steps exactly as in zk-writes' partition model (same state shape).
-    return zkPartitionModel.step(state, input, output);
-  },
-  hash: zkPartitionModel.hash,
-  equal: zkPartitionModel.equal,
-  alwaysLegal: (input, output) => input.kind === 'write' && output.unknown && input.rank < 0,
-  readOnly: (input, output) =>
-    input.kind === 'read' || (input.kind === 'write' && !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok'),
-};
+/** The state with one more of the op's session's marked ops placed. */
+function marked(state: State, next: SearchState, mark: SessionMark): State {
+  const marks = state.marks.slice();
+  marks[mark.slot] = mark.seq + 1;
+  return { rank: next.rank, tree: next.tree, hash: next.hash, marks };
+}
+
+/**
+ * zk-writes' partition model, plus read points and reads (see the header), and `slots` session marks: an op
+ * with a mark goes only right after its session's marked op before it (marks count those placed). The marks
+ * are a function of the ops placed, so the search meets no more states than without them; and a read (or a
+ * failed write) that is legal can still go first in any completion: no op of its session after it can be
+ * placed before it, and it changes no node.
+ */
+function readPointModel(slots: number): Model<State, Input, Output> {
+  const initialMarks: readonly number[] = new Array<number>(slots).fill(0);
+  return {
+    name: 'zk-read-points',
+    init: () => ({ ...zkPartitionModel.init(), marks: initialMarks }),
+    step: (state, input, output) => {
+      if (input.kind === 'point') {
+        if (state.rank !== input.rank || !readsMatch(state.tree, input.reads)) return undefined;
+        return { rank: state.rank + 1, tree: state.tree, hash: hashTree(state.tree, state.rank + 1), marks: state.marks };
+      }
+      const mark = input.mark;
+      if (mark !== null && state.marks[mark.slot] !== mark.seq) return undefined;
+      if (input.kind === 'read') {
+        if (state.rank < input.minRank || state.rank > input.maxRank) return undefined;
+        if (!readsMatch(state.tree, [input.read])) return undefined;
+        return mark === null ? state : marked(state, state, mark);
+      }
+      // A write steps exactly as in zk-writes' partition model (same state shape, marks kept).
+      const next = zkPartitionModel.step(state, input, output);
+      if (next === undefined) return undefined;
+      // An indeterminate write left as it was did not take effect (outside its window): it marks nothing.
+      if (mark !== null && !(output.unknown && next === state)) return marked(state, next, mark);
+      return next === state ? state : { rank: next.rank, tree: next.tree, hash: next.hash, marks: state.marks };
+    },
+    hash: slots === 0 ? zkPartitionModel.hash : (state) => state.hash ^ Math.imul(hashMarks(state.marks), 0x2c1b3c6d),
+    equal: (a, b) => zkPartitionModel.equal(a, b) && (slots === 0 || a.marks.every((m, k) => m === b.marks[k])),
+    // An unknown write can always go last (or not take effect); a marked one, an unrecorded session end, is
+    // refused until its session's other marked ops are placed, which only narrows where it goes.
+    alwaysLegal: (input, output) => input.kind === 'write' && output.unknown && input.rank < 0,
+    readOnly: (input, output) =>
+      input.kind === 'read' || (input.kind === 'write' && !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok'),
+  };
+}
+
+function hashMarks(marks: readonly number[]): number {
+  let h = 0x9747b28c;
+  for (const m of marks) h = Math.imul(h ^ (m + 1), 0x5bd1e995) ^ (h >>> 15);
+  return h;
+}
 
 /** Union-find over path strings. */
 class Components {
@@ -260,6 +296,11 @@ function searchPartitions(
     else list.push(o);
   });
   const floors = sessionFloors(view);
+  const ceilings = sessionCeilings(
+    view,
+    writes.filter((o) => o.op.type === 'closeSession' && o.zxid !== null),
+  );
+  const positions = new Map<number, Map<ZkHistoryOp, number>>();
   // The zxid windows of the writes without a zxid, against every write with one (all partitions).
   const table = WriteTable.of(writes);
   const floatingAll: number[] = [];
@@ -276,7 +317,7 @@ function searchPartitions(
   const unknownNotes: string[] = [];
   for (const [root, reads] of readsOf) {
     const group = writesOf.get(root) ?? [];
-    const r = searchPartition(windows, group, reads, floors, later, stepsLeft);
+    const r = searchPartition(view, windows, group, reads, { floors, ceilings, positions }, later, stepsLeft);
     stepsLeft = Math.max(0, stepsLeft - r.steps);
     if (r.violation !== null) return r.violation;
     if (r.unknown)
@@ -288,11 +329,19 @@ function searchPartitions(
   return null;
 }
 
+/** Session order's bounds on the reads without a header zxid, and the sessions' issue positions. */
+type SessionOrder = {
+  readonly floors: ReadonlyMap<ZkHistoryOp, number>;
+  readonly ceilings: ReadonlyMap<ZkHistoryOp, number>;
+  readonly positions: Map<number, Map<ZkHistoryOp, number>>;
+};
+
 function searchPartition(
+  view: HistoryView,
   windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
   group: readonly ZkHistoryOp[],
   reads: readonly ZkHistoryOp[],
-  floors: ReadonlyMap<ZkHistoryOp, number>,
+  { floors, ceilings, positions }: SessionOrder,
   later: LaterWrites,
   stepsMax: number,
 ): { violation: ClientCheckResult | null; unknown: boolean; steps: number } {
@@ -322,7 +371,7 @@ function searchPartition(
       const uncertain = isUncertain(o);
       ops.push({
         client: o.client,
-        input: { kind: 'write', op: o.op, rank, minRank: 0, maxRank: ranked.length, session: o.session },
+        input: { kind: 'write', op: o.op, rank, minRank: 0, maxRank: ranked.length, session: o.session, mark: null },
         output: { unknown: uncertain, result: uncertain ? null : o.result },
         call: o.invokeUs,
         return: searchReturnUs(o),
@@ -337,6 +386,7 @@ function searchPartition(
     }
   });
   const floating = group.filter((o) => o.zxid === null);
+  const { marks, slots } = sessionMarks(view, floating.length === 0 ? free : [...floating, ...free], positions);
   if (floating.length > 0) {
     for (const o of floating) {
       const w = windows.get(o);
@@ -349,7 +399,7 @@ function searchPartition(
       const maxRank = w === undefined || w.hi === Number.POSITIVE_INFINITY ? ranked.length : empty ? -1 : countBelow(keys, 2 * w.hi - 1);
       ops.push({
         client: o.client,
-        input: { kind: 'write', op: o.op, rank: -1, minRank, maxRank, session: o.session },
+        input: { kind: 'write', op: o.op, rank: -1, minRank, maxRank, session: o.session, mark: marks.get(o) ?? null },
         output: { unknown: uncertain, result: uncertain ? null : o.result },
         call: o.invokeUs,
         return: searchReturnUs(o),
@@ -358,12 +408,15 @@ function searchPartition(
     }
   }
   for (const r of free) {
-    const floor = floors.get(r) ?? 0;
+    // Not below what its session saw before it, nor a state its Stat's mzxid is not yet in.
+    const floor = Math.max(floors.get(r) ?? 0, r.result?.mzxid ?? 0);
     const next = r.completeUs === null ? null : later.after(r.completeUs);
-    const maxRank = next === null ? ranked.length : countBelow(keys, 2 * next.zxid!);
+    let maxRank = next === null ? ranked.length : countBelow(keys, 2 * next.zxid!);
+    const ceil = ceilings.get(r);
+    if (ceil !== undefined) maxRank = Math.min(maxRank, countBelow(keys, ceil));
     ops.push({
       client: -1,
-      input: { kind: 'read', minRank: floor === 0 ? 0 : rankOf(floor), maxRank, read: r },
+      input: { kind: 'read', minRank: floor === 0 ? 0 : rankOf(floor), maxRank, read: r, mark: marks.get(r) ?? null },
       output: { unknown: false, result: null },
       call: 0,
       return: r.completeUs ?? Number.POSITIVE_INFINITY,
@@ -379,6 +432,7 @@ function searchPartition(
   if (
     lowerOnly &&
     free.length === 0 &&
+    slots === 0 &&
     group.length > 0 &&
     group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === opPath(group[0]!.op))
   ) {
@@ -398,7 +452,7 @@ function searchPartition(
       return { violation: violated('sequential-reads', `${opPath(group[0]!.op)}: ${decided.reason}`, [...decided.ops]), unknown: false, steps: 0 };
     }
   }
-  const result = checkOperations(readPointModel, ops, { stepsMax });
+  const result = checkOperations(readPointModel(slots), ops, { stepsMax });
   if (result.verdict === 'ok') return { violation: null, unknown: false, steps: result.steps };
   if (result.verdict === 'unknown') return { violation: null, unknown: true, steps: result.steps };
   const w = result.witness!;

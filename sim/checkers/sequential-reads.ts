@@ -15,9 +15,10 @@ import {
   type ClientCheckResult,
   type WritesWithZxids,
 } from './client-common.js';
-import { HistoryView } from './history-view.js';
+import { HistoryView, fifoClientOrder } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
 import { LaterWrites, checkReadRealTime, checkUnseenWriters, searchReads } from './read-points.js';
+import { checkMzxidVersions, pinByMzxid, pinnedZxidGap } from './mzxid-pins.js';
 
 // ---------------------------------------------------------------------------------------------
 // sequential-reads
@@ -26,7 +27,37 @@ export function checkSequentialReads(history: ZkHistory, options: ClientCheckOpt
   return sequentialReads(new HistoryView(history), options);
 }
 
+/** The read search's budget on the history with pinned zxids (sequentialReads). */
+const PINNED_STEPS_MAX = 20_000;
+
 export function sequentialReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
+  // Writes whose zxid a read's mzxid names are judged with it as well (mzxid-pins.ts); the history as
+  // recorded is judged too, since only it checks that zxid against the write's window.
+  const pinned = pinByMzxid(view);
+  if (pinned !== null) {
+    if ('violation' in pinned) return pinned.violation;
+    const pinnedView = new HistoryView(pinned.history);
+    const gap = pinnedZxidGap(pinnedView);
+    if (gap !== null) return gap;
+    // Session order on the pinned zxids (fifo-client-order's rules: e.g. a write issued after a read above it).
+    const fifo = fifoClientOrder(pinnedView);
+    if (fifo.verdict === 'violated' && fifo.witness !== undefined) {
+      const prefix = "with the zxids reads' mzxids pin, session order is broken: ";
+      return {
+        name: 'sequential-reads',
+        verdict: 'violated',
+        witness: { ...fifo.witness, reason: prefix + fifo.witness.reason, text: prefix + fifo.witness.text },
+      };
+    }
+    // A small search budget: this judgement only adds findings (unknown adds none), and a pinned write
+    // ranked among the others can make the read search far larger than the recorded history's.
+    const withPins = judgeReads(pinnedView, { ...options, stepsMax: Math.min(options.stepsMax ?? PINNED_STEPS_MAX, PINNED_STEPS_MAX) });
+    if (withPins.verdict === 'violated') return withPins;
+  }
+  return judgeReads(view, options);
+}
+
+function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
   const name = 'sequential-reads';
   const history = view.history;
   // 1. lastZxidSeen: per session, in arrival order, nothing older than what it has seen.
@@ -59,7 +90,7 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
   }
   // 2. Each read returns the replayed state at its header zxid; reads naming their value's mzxid are
   // checked against the known writes even where indeterminate writes make the full state unknown.
-  const versions = checkReadMzxids(view);
+  const versions = checkReadMzxids(view) ?? checkMzxidVersions(view);
   if (versions !== null) return versions;
   const ends = sessionEndWrites(view.history, view.writes);
   const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
@@ -126,9 +157,12 @@ export function dirtyPaths(view: HistoryView, writes: readonly ZkHistoryOp[], en
       if (o.op.type !== 'multi' && o.op.type !== 'create' && o.op.type !== 'delete') continue;
       scratch.length = 0;
       touchedPaths(o.op, o.result, true, scratch);
-      if (!scratch.some((p) => dirty.has(p)) || scratch.every((p) => dirty.has(p))) continue;
+      if (!scratch.some((p) => dirty.has(p))) continue;
+      const before = dirty.size;
       for (const p of scratch) dirty.add(p);
-      changed = true;
+      // A sequential create under a dirty parent whose reply gives no name may have made any name there.
+      addUnnamedSequential(o.op, o.result, dirty);
+      if (dirty.size !== before) changed = true;
     }
   }
   return dirty;

@@ -325,7 +325,8 @@ export function zxidCapacityExceeded(
   const bounded = floating.filter(
     (o) => o.op.type !== 'closeSession' && !isUncertain(o) && (windows.get(o)?.hi ?? Number.POSITIVE_INFINITY) !== Number.POSITIVE_INFINITY,
   );
-  if (bounded.length < 2 || bounded.length > CAPACITY_CHECK_MAX) return null;
+  // One write is enough: its window may hold only zxids that recorded writes already have.
+  if (bounded.length === 0 || bounded.length > CAPACITY_CHECK_MAX) return null;
   const byHi = [...bounded].sort((x, y) => windows.get(x)!.hi - windows.get(y)!.hi);
   const los = [...new Set(bounded.map((o) => windows.get(o)!.lo))];
   for (const a of los) {

@@ -489,10 +489,12 @@ export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryO
         session: e.session,
         server: e.server,
         op: { type: 'closeSession' },
+        // Committed by the time a server recorded it: a write invoked later is proposed later, with a
+        // larger zxid (real time, as for a reply that arrived then).
         invokeUs: 0,
-        completeUs: null,
-        outcome: 'info',
-        result: null,
+        completeUs: e.atUs,
+        outcome: 'ok',
+        result: { rc: 'ok' },
         zxid: e.zxid,
       });
     }
@@ -512,6 +514,11 @@ export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryO
   for (const o of writes) {
     const seen = o.session === null ? undefined : open.get(o.session);
     if (seen !== undefined && o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
+  }
+  // Every ok reply of the session shows a state before its end (a reply at or after it is refused).
+  for (const o of history.ops) {
+    const seen = o.session === null || o.outcome !== 'ok' || isUncertain(o) ? undefined : open.get(o.session);
+    if (seen !== undefined && o.readZxid !== undefined && o.readZxid !== null && o.readZxid > seen.floor) seen.floor = o.readZxid;
   }
   for (const [session, { floor, client }] of open) {
     if (ended.has(session)) continue;

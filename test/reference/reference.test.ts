@@ -230,6 +230,22 @@ describe('reference checker: reply-header zxids of one session never decrease', 
   });
 });
 
+describe('reference checker: an info write follows the ok ops its session issued before it', () => {
+  // An exists issued before a create whose reply was lost sees the node at the exists' own header 1:1:
+  // the create took effect after that read point, so it cannot be the txn at 1:1 the Stat names.
+  const ops = (existsAt: number): OpSpec[] => [
+    { op: { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, at: [959, null], outcome: 'info', result: null },
+    { op: { type: 'exists', path: '/b' }, at: [existsAt, 2100], result: { rc: 'ok', exists: true, version: 0, mzxid: Z(1) }, readZxid: Z(1) },
+  ];
+  it('the exists issued first cannot see it', () => {
+    expectViolated(history(ops(855)), 'sequential-reads');
+  });
+  it('the exists issued after it can, and so can another session issued first', () => {
+    expectPossible(history(ops(1000)));
+    expectPossible(history(ops(855).map((o, i) => (i === 1 ? { ...o, session: 201 } : o))));
+  });
+});
+
 describe('reference checker: possible histories are accepted', () => {
   it('getChildren / returns [zookeeper]; /zookeeper holds config and quota', () => {
     expectPossible(

@@ -1,0 +1,178 @@
+// Writes without a zxid whose zxid a read's Stat names (sequential-reads).
+//
+// A node's mzxid is the zxid of the txn that last set its data (DataTree.setData and createNode stamp
+// `stat.setMzxid(zxid)`). When a read reports mzxid m and no write of the history carries m, the write
+// that set that data is one without a recorded zxid. If exactly one such write can have set that node
+// to that data, it is that write, at zxid m: every execution that explains the history gives it m. The
+// history with that zxid filled in then has the same executions, so it is judged instead, and all the
+// zxid-based rules (session order, real time, the zxid-order replay) apply to the write as well.
+// Two reads naming different zxids for the one write, or one zxid for two writes, are impossible.
+import { opPath } from '../history/types.js';
+import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
+import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
+import { WriteTable } from './write-table.js';
+import { replyBoundsOf, zxidGapViolation, zxidWindows } from './write-windows.js';
+import { violated, type ClientCheckResult } from './client-common.js';
+import type { HistoryView } from './history-view.js';
+
+/** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
+export function setsData(op: ZkOp, path: string, data: string | undefined): boolean {
+  if (op.type === 'multi') return op.ops.some((sub) => setsData(sub, path, data));
+  if (op.type === 'create') return (op.path === path || path.startsWith(op.path)) && (data === undefined || op.data === data);
+  if (op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') return op.path === path && (data === undefined || op.data === data);
+  return false;
+}
+
+/**
+ * Whether the op makes a sequential node whose name the reply does not give: the replay would name it
+ * by its own counter, which a create without a zxid may have moved, so such a write is not pinned.
+ */
+function unnamedSequential(op: ZkOp, result: ZkResult | null | undefined): boolean {
+  if (op.type === 'multi') return op.ops.some((sub, i) => unnamedSequential(sub, result?.results?.[i]));
+  return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential') && result?.path === undefined;
+}
+
+/** A write with a known failed result set nothing (an error txn); one without a known result may have. */
+function mayHaveSetData(o: ZkHistoryOp): boolean {
+  return o.result === null || isUncertain(o) || o.result.rc === 'ok';
+}
+
+export type Pinned = { readonly history: ZkHistory } | { readonly violation: ClientCheckResult };
+
+/**
+ * The history with each write pinned by a read's mzxid given that zxid, or a violation, or null when
+ * nothing is pinned. O(reads with an mzxid × writes without a zxid), only when both exist.
+ */
+export function pinByMzxid(view: HistoryView): Pinned | null {
+  const floating = view.floatingWrites;
+  if (floating.length === 0) return null;
+  const known = new Set<number>();
+  for (const o of view.writes) if (o.zxid !== null) known.add(o.zxid);
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) known.add(e.zxid);
+  const zxidOf = new Map<ZkHistoryOp, { m: number; by: ZkHistoryOp }>();
+  const writerOf = new Map<number, { w: ZkHistoryOp; by: ZkHistoryOp }>();
+  for (const r of [...view.reads, ...view.readsWithoutZxid]) {
+    const res = r.result!;
+    const m = res.mzxid;
+    if (res.rc !== 'ok' || m === undefined || m <= 0 || res.exists === false || known.has(m)) continue;
+    const path = opPath(r.op)!;
+    let only: ZkHistoryOp | null = null;
+    let count = 0;
+    for (const w of floating) {
+      if (!mayHaveSetData(w) || !setsData(w.op, path, res.data)) continue;
+      // The node still has the version its last data write left (checkMzxidVersions).
+      const left = res.version === undefined ? null : versionLeft(w, path);
+      if (left !== null && left !== res.version) continue;
+      only = w;
+      if (++count > 1) break;
+    }
+    if (count === 0)
+      return {
+        violation: violated(
+          'sequential-reads',
+          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but no write of the history can have set it then: none carries that zxid, and none without a zxid sets that node${res.data === undefined ? '' : ` to "${res.data}"`}${res.version === undefined ? '' : ` at version ${res.version}`}`,
+          [r],
+        ),
+      };
+    if (count > 1) continue; // left to the search
+    const w = only!;
+    if (unnamedSequential(w.op, w.result)) continue;
+    const before = zxidOf.get(w);
+    if (before !== undefined && before.m !== m)
+      return {
+        violation: violated(
+          'sequential-reads',
+          `#${before.by.id} and #${r.id} show #${w.id}'s data with mzxid ${describeZxid(before.m)} and ${describeZxid(m)}; only #${w.id} can have written it, and it has one zxid`,
+          [w, before.by, r],
+        ),
+      };
+    const other = writerOf.get(m);
+    if (other !== undefined && other.w !== w)
+      return {
+        violation: violated(
+          'sequential-reads',
+          `#${other.by.id} and #${r.id} show mzxid ${describeZxid(m)} for data only #${other.w.id} and #${w.id} respectively can have written, but two writes cannot share a zxid`,
+          [other.w, w, other.by, r],
+        ),
+      };
+    zxidOf.set(w, { m, by: r });
+    writerOf.set(m, { w, by: r });
+  }
+  if (zxidOf.size === 0) return null;
+  const ops = view.history.ops.map((o) => {
+    const pin = zxidOf.get(o);
+    return pin === undefined ? o : { ...o, zxid: pin.m };
+  });
+  return { history: { ...view.history, ops } };
+}
+
+/** The version `w` (a write with a zxid, not a multi) left `path` at, when the history tells it, else null. */
+function versionLeft(w: ZkHistoryOp, path: string): number | null {
+  const op = w.op;
+  const res = w.result;
+  if (res !== null && (isUncertain(w) || res.rc !== 'ok')) return null;
+  switch (op.type) {
+    case 'create':
+      return (res?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null)) === path ? 0 : null;
+    case 'kvCas':
+      return op.path === path ? op.version + 1 : null;
+    case 'setData':
+    case 'kvSet':
+      return op.path === path ? (res?.version ?? null) : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * A read's Stat names the txn that last set the node's data (mzxid m); only a setData or a create changes
+ * the version, and each also sets the mzxid, so the node still has the version the write at m left.
+ * Checked for every read, with a header zxid or not, whose m is a write of the history.
+ */
+export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null {
+  let byZxid: Map<number, ZkHistoryOp> | null = null;
+  for (const list of [view.reads, view.readsWithoutZxid])
+    for (const r of list) {
+      const res = r.result!;
+      const m = res.mzxid;
+      if (res.rc !== 'ok' || m === undefined || m <= 0 || res.exists === false || res.version === undefined) continue;
+      if (r.op.type !== 'getData' && r.op.type !== 'exists' && r.op.type !== 'kvGet') continue;
+      if (byZxid === null) {
+        byZxid = new Map();
+        for (const w of view.writes) if (w.zxid !== null && !byZxid.has(w.zxid)) byZxid.set(w.zxid, w);
+      }
+      const w = byZxid.get(m);
+      if (w === undefined) continue;
+      const path = r.op.path;
+      const v = versionLeft(w, path);
+      if (v !== null && v !== res.version)
+        return violated(
+          'sequential-reads',
+          `#${r.id} read ${path} at version ${res.version} with mzxid ${describeZxid(m)}, but #${w.id} at that zxid left it at version ${v}, and any later change of the version would have changed the mzxid`,
+          [w, r],
+        );
+    }
+  return null;
+}
+
+/**
+ * With the pinned zxids known, a write without a zxid that got a reply may have no zxid left in its window
+ * (linearizable-writes checks the history as recorded, without the pins). The same check, on `view`.
+ */
+export function pinnedZxidGap(view: HistoryView): ClientCheckResult | null {
+  const ends = sessionEndWrites(view.history, view.writes);
+  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  const floating: number[] = [];
+  for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floating.push(i);
+  if (floating.length === 0) return null;
+  const table = WriteTable.of(writes);
+  const ordered = table.byZxid();
+  const windows = zxidWindows(writes, table, ordered, floating, replyBoundsOf(view.history.ops));
+  const gap = zxidGapViolation(
+    floating.map((i) => writes[i]!),
+    windows,
+    ordered.map((i) => writes[i]!.zxid!),
+    describeZxid,
+  );
+  return gap === null ? null : violated('sequential-reads', `with the zxids reads' mzxids pin: ${gap.reason}`, gap.ops);
+}
