@@ -274,6 +274,9 @@ export function kvRegisterExplained(
       continue;
     }
     if ((flags[i]! & RESULT_OK) === 0) return false;
+    // An ok kvCas makes version op.version + 1 (znode-tree.ts applyOp); one reporting another version
+    // happened nowhere: left to the exact search, which flags it.
+    if (cas && !casReportsItsVersion(table.writes[i]!)) return false;
     const target = cas ? v : (v === v ? v : cur + 1) - 1;
     while (cur < target) if (!slot(deadlineUs, z)) return false;
     if (cur !== target) return false;
@@ -281,6 +284,12 @@ export function kvRegisterExplained(
     zxidBefore = z;
   }
   return true;
+}
+
+/** Whether an ok kvCas's reported version, if any, is the one it makes: its op.version + 1. */
+function casReportsItsVersion(o: ZkHistoryOp): boolean {
+  const reported = o.result?.version;
+  return reported === undefined || (o.op.type === 'kvCas' && reported === o.op.version + 1);
 }
 
 /** The first write that got a reply and has no zxid it can take (repliedWithoutZxidLeft, zxidCapacityExceeded), as a witness. */
