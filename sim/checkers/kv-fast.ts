@@ -41,6 +41,7 @@ import {
   type KvColumns,
 } from '../history/kv-recorder.js';
 import { countAtMost, sortByKey } from './sort.js';
+import { FreeZxids } from './zxid-gaps.js';
 import type { ClientCheckResult } from './client.js';
 import type { ClientLivenessOptions } from './liveness.js';
 
@@ -253,6 +254,10 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
   const unknown = c.floating.length === 0 ? null : new Unknown(h, ordered, c.floating);
   // kvRegisterExplained: per path, the version the known writes (and the indeterminate ones slotted in) leave.
   const cur = new Float64Array(paths).fill(-1);
+  // Each write slotted in takes a free zxid of its own between its path's known writes (zxid-gaps.ts):
+  // their windows, as flat pairs, are checked together once every path is replayed.
+  const lastKnown = new Float64Array(paths);
+  const slotted: number[] = [];
   for (let k = 0; k < n; k++) {
     const i = ordered[k]!;
     const p = pathId[i]!;
@@ -279,14 +284,17 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
       if (uncertain(h, i)) return null; // left to the exact search
       const deadlineUs = completeUs[i] === completeUs[i] ? completeUs[i]! : Number.POSITIVE_INFINITY;
       if (cas && rk === RESULT_BAD_VERSION) {
-        if (cur[p] === casVersion[i] && !unknown!.slot(p, cur, deadlineUs, z)) return null;
+        if (cur[p] === casVersion[i] && !unknown!.slot(p, cur, deadlineUs, z, lastKnown[p]!, slotted)) return null;
+        lastKnown[p] = z;
         continue;
       }
       if (rk !== RESULT_WRITTEN) return null; // its result's rc is not ok
+      if (cas && resultVersion[i] !== casVersion[i]! + 1) return null; // an ok kvCas makes op.version + 1
       const target = cas ? casVersion[i]! : resultVersion[i]! - 1;
-      while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z)) return null;
+      while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z, lastKnown[p]!, slotted)) return null;
       if (cur[p]! !== target) return null;
       cur[p]!++;
+      lastKnown[p] = z;
       continue;
     }
     // The reported result against the model's (mismatch): { rc: 'ok', version } or { rc: 'badVersion' }.
@@ -296,6 +304,7 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
       if (rk === RESULT_WRITTEN && resultVersion[i] !== before + 1) return null;
     } else if (rk !== RESULT_BAD_VERSION) return null;
   }
+  if (slotted.length > 0 && !new FreeZxids(Array.from(zxids)).fits(slotted)) return null; // left to the exact search
   return { ordered, zxids, version: versionAfter, valueOf, writer: writerAfter, placesOf, okPlacesOf };
 }
 
@@ -333,7 +342,7 @@ class Unknown {
   }
 
   /** kvRegisterExplained's slot: the first unused write of the path invoked by the deadline that applies at `cur[p]` and may take a zxid below `zxidNext`. */
-  slot(p: number, cur: Float64Array, deadlineUs: number, zxidNext: number): boolean {
+  slot(p: number, cur: Float64Array, deadlineUs: number, zxidNext: number, zxidBefore: number, slotted: number[]): boolean {
     const { invokeUs, kind, casVersion } = this.h;
     const list = this.byPath[p]!;
     for (let k = 0; k < list.length && invokeUs[list[k]!]! <= deadlineUs; k++) {
@@ -343,6 +352,7 @@ class Unknown {
       if (!(this.lo.get(u)! < zxidNext)) continue;
       this.used.add(u);
       cur[p]!++;
+      slotted.push(Math.max(this.lo.get(u)!, zxidBefore), zxidNext);
       return true;
     }
     return false;

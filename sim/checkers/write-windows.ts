@@ -2,6 +2,7 @@
 // greedy explanation of a KV register's versions that lets checkZkWrites skip the search.
 import type { ZkHistoryOp } from '../history/types.js';
 import { countAtMost } from './sort.js';
+import type { FreeZxids } from './zxid-gaps.js';
 import { isUncertain, KIND, BAD_VERSION, RESULT_OK, UNCERTAIN, type WriteTable } from './write-table.js';
 
 /** An unrecorded session end (zk-writes.ts, sessionEndWrites): the largest zxid of its session's own writes, which it follows. */
@@ -228,6 +229,7 @@ export function kvRegisterExplained(
   known: readonly number[],
   floating: readonly number[],
   windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  counted?: { readonly free: FreeZxids; readonly slotted: number[] },
 ): boolean {
   const kind = table.kind;
   const first = group[0];
@@ -242,6 +244,17 @@ export function kvRegisterExplained(
   const used = new Uint8Array(unknown.length);
   let cur = -1;
   let zxidBefore = 0; // of the last known write replayed
+  // The windows (flat pairs) of the writes slotted in since the last known write, clipped to that gap:
+  // each takes its own free zxid there (zxid-gaps.ts), checked as the next known write closes the gap.
+  // With `counted`, they are also handed to the caller (in `counted.slotted`), which checks them
+  // against the other partitions' (zxid-gaps.ts).
+  let slotted: number[] = [];
+  const gapFits = (): boolean => {
+    const fits = counted === undefined || slotted.length === 0 || counted.free.fits(slotted);
+    if (counted !== undefined) for (const z of slotted) counted.slotted.push(z);
+    slotted = [];
+    return fits;
+  };
   /**
    * Slots in one write without a zxid, invoked by `deadlineUs`, that applies at the current version and
    * whose zxid window allows a place between the last known write and the next one (zxid `zxidNext`).
@@ -256,6 +269,7 @@ export function kvRegisterExplained(
       if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
       used[i] = 1;
       cur++;
+      slotted.push(Math.max(window?.lo ?? 0, zxidBefore), Math.min(window?.hi ?? Number.POSITIVE_INFINITY, zxidNext));
       return true;
     }
     return false;
@@ -270,6 +284,7 @@ export function kvRegisterExplained(
     const v = version[i]!; // kvCas: op.version; kvSet: result.version, NaN when absent
     if (cas && (flags[i]! & BAD_VERSION) !== 0) {
       if (cur === v && !slot(deadlineUs, z)) return false;
+      if (!gapFits()) return false;
       zxidBefore = z;
       continue;
     }
@@ -279,7 +294,7 @@ export function kvRegisterExplained(
     if (cas && !casReportsItsVersion(table.writes[i]!)) return false;
     const target = cas ? v : (v === v ? v : cur + 1) - 1;
     while (cur < target) if (!slot(deadlineUs, z)) return false;
-    if (cur !== target) return false;
+    if (cur !== target || !gapFits()) return false;
     cur++;
     zxidBefore = z;
   }

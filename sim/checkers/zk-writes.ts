@@ -24,28 +24,21 @@
 
 import { performance } from 'node:perf_hooks';
 import { checkOperations } from './linearizability/search.js';
-import { hashString, mix32 } from './linearizability/model.js';
+import { hashNumber, hashString, mix32 } from './linearizability/model.js';
+import { clipToGap, FreeZxids, withPair, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
-import { ZxidMap } from './zxid-map.js';
 import { countAtMost } from './sort.js';
 import { KIND, isUncertain, ownPathOnly, WriteTable } from './write-table.js';
 import { PathUnion } from './path-union.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
 import { applyOp, isSequential, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
-import {
-  replyBoundsOf,
-  SESSION_END_FLOOR,
-  countBelow,
-  emptyWindow,
-  kvRegisterExplained,
-  zxidGapViolation,
-  searchReturnUs,
-  zxidWindows,
-} from './write-windows.js';
+import { replyBoundsOf, countBelow, emptyWindow, kvRegisterExplained, zxidGapViolation, searchReturnUs, zxidWindows } from './write-windows.js';
 
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
 export { isUncertain } from './write-table.js';
+export { sessionEndWrites } from './session-ends.js';
+import { closesAtTheirEnd, sessionEndWrites } from './session-ends.js';
 export { zxidWindows, type ZxidWindow } from './write-windows.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
@@ -120,9 +113,20 @@ export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolea
 
 /** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
  * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
-export type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly minRank: number; readonly maxRank: number; readonly session: number | null };
+export type SearchInput = {
+  readonly op: ZkOp;
+  readonly rank: number;
+  readonly minRank: number;
+  readonly maxRank: number;
+  readonly session: number | null;
+  /** When the zxid count may bind (zxid-gaps.ts): the partition's gaps, and the write's zxid window (lo, hi). */
+  readonly gaps?: GapContext;
+  readonly lo?: number;
+  readonly hi?: number;
+};
 export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
-export type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
+/** `gap`: the zxid windows (flat pairs) of the writes without a zxid placed since the last ranked write, each clipped to the gap. */
+export type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number; readonly gap?: readonly number[] };
 
 export function hashTree(tree: Tree, rank: number): number {
   let h = mix32(rank + 0x1b873593);
@@ -161,16 +165,45 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     const outcome = applyOp(tree, input.op, null, input.session);
     if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
-    if (outcome.rc !== 'ok' && rank === state.rank) return state;
-    return { rank, tree, hash: hashTree(tree, rank) };
+    if (rank !== state.rank) return { rank, tree, hash: hashTree(tree, rank) }; // a ranked write closes the gap
+    // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
+    if (outcome.rc !== 'ok' && output.unknown) return state;
+    let gap = state.gap;
+    if (input.gaps !== undefined) {
+      // It takes a free zxid in this gap (a failed one too: an error txn has its own), inside its window.
+      const [lo, hi] = clipToGap(input.gaps, state.rank, input.lo ?? 0, input.hi ?? Number.POSITIVE_INFINITY);
+      gap = withPair(state.gap, lo, hi);
+      if (!input.gaps.free.fits(gap)) return output.unknown ? state : undefined;
+    }
+    if (outcome.rc !== 'ok' && gap === state.gap) return state;
+    const next = outcome.rc === 'ok' ? tree : state.tree;
+    const hash = gapHash(hashTree(next, rank), gap);
+    return gap === undefined ? { rank, tree: next, hash } : { rank, tree: next, hash, gap };
   },
   hash: (state) => state.hash,
-  equal: (a, b) => a.rank === b.rank && a.hash === b.hash && sameTree(a.tree, b.tree),
+  equal: (a, b) => a.rank === b.rank && a.hash === b.hash && sameGap(a.gap, b.gap) && sameTree(a.tree, b.tree),
   // An indeterminate write without a zxid fits any state; one with a zxid must keep its zxid rank.
   alwaysLegal: (input, output) => output.unknown && input.rank < 0,
-  // A failed write without a zxid changes nothing (the step returns the same state when it is legal).
-  readOnly: (input, output) => !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok',
+  // A failed write without a zxid changes nothing (the step returns the same state when it is legal),
+  // unless the zxids it may take are counted.
+  readOnly: (input, output) => !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined,
 };
+
+/** The state hash with the gap's windows mixed in; the tree's own hash when there are none (as read-points.ts builds it). */
+function gapHash(h: number, gap: readonly number[] | undefined): number {
+  if (gap === undefined || gap.length === 0) return h;
+  for (const z of gap) h = mix32(h ^ hashNumber(z));
+  return h;
+}
+
+function sameGap(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+  if (a === b) return true;
+  const x = a ?? [];
+  const y = b ?? [];
+  if (x.length !== y.length) return false;
+  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
+  return true;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -231,7 +264,11 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) found.push(o);
     table = WriteTable.of(found);
   }
-  const ends = 'ops' in history ? sessionEndWrites(history, table.writes) : [];
+  if ('ops' in history) {
+    const closes = closesAtTheirEnd(history, table.writes);
+    if (closes !== table.writes) table = WriteTable.of(closes, table.paths);
+  }
+  const ends = 'ops' in history ? sessionEndWrites(history, table.writes, true) : [];
   // Session ends are rare (service runs): the caller's table is then copied rather than extended.
   if (ends.length > 0) table = WriteTable.of([...table.writes, ...ends], table.paths);
   const writes = table.writes;
@@ -370,164 +407,140 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       describeZxid,
     );
     if (gap !== null) return done('violated', 0, witnessOf(gap.reason, gap.ops));
-    for (const [root, groupIndices] of groups) {
-      const rankedIndices = rankedOf.get(root) ?? [];
-      if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows)) {
-        searchedOps += groupIndices.length;
-        continue;
-      }
-      const group = groupIndices.map((i) => writes[i]!);
-      const ranked = rankedIndices.map((i) => writes[i]!);
-      const rankOf = new Map<ZkHistoryOp, number>();
-      ranked.forEach((o, i) => rankOf.set(o, i));
-      const zxids = ranked.map((o) => o.zxid!);
-      const ops: Operation<SearchInput, SearchOutput>[] = group.map((o) => {
-        const uncertain = isUncertain(o);
-        const rank = rankOf.get(o) ?? -1;
-        const window = windows.get(o);
-        // Ranks r with every ranked write of zxid <= lo before it and every one of zxid >= hi after it.
-        // An empty window (no zxid in it): ranks no state has, so an indeterminate write never takes effect.
-        const empty = emptyWindow(window);
-        const minRank = window === undefined ? 0 : empty ? ranked.length + 1 : countBelow(zxids, window.lo + 1);
-        const maxRank = window === undefined ? ranked.length : empty ? -1 : countBelow(zxids, window.hi);
-        return {
-          client: o.client,
-          input: { op: o.op, rank, minRank, maxRank, session: o.session },
-          output: { unknown: uncertain, result: uncertain ? null : o.result },
-          call: o.invokeUs,
-          return: searchReturnUs(o),
-        };
-      });
-      searchedOps += ops.length;
-      // One KV register with indeterminate writes only: decided without search (kv-register.ts). The
-      // window's lower end already puts a write after every ranked write that completed before its call.
-      // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
-      const lowerOnly = group.every((o) => {
-        const w = windows.get(o);
-        return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
-      });
-      if (lowerOnly && group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === (group[0]!.op as { path: string }).path)) {
-        const free: FreeWrite[] = [];
-        ops.forEach((x, k) => {
-          if (x.input.rank < 0) free.push({ write: group[k]!, minRank: x.input.minRank });
+    const free = new FreeZxids(ordered.map((i) => zx[i]!));
+    // The windows (flat pairs) of the writes without a zxid that took effect in partitions where zxids may
+    // run short (zxid-gaps.ts), checked together at the end: partitions share the free zxids. If they do
+    // not fit, those partitions are searched again as one, which counts them exactly (the second pass).
+    let placed: number[] = [];
+    const countedGroups: number[][] = [];
+    let groupList: [number, number[], boolean][] = [...groups].map(([root, g]) => [root, g, false]);
+    for (let pass = 0; pass < 2 && groupList.length > 0; pass++) {
+      for (const [root, groupIndices, merged] of groupList) {
+        const rankedIndices = rankedOf.get(root) ?? [];
+        const group = groupIndices.map((i) => writes[i]!);
+        const ranked = rankedIndices.map((i) => writes[i]!);
+        const rankOf = new Map<ZkHistoryOp, number>();
+        ranked.forEach((o, i) => rankOf.set(o, i));
+        const zxids = ranked.map((o) => o.zxid!);
+        const placing = group.map((o) => {
+          const window = windows.get(o);
+          // Ranks r with every ranked write of zxid <= lo before it and every one of zxid >= hi after it.
+          // An empty window (no zxid in it): ranks no state has, so an indeterminate write never takes effect.
+          const empty = emptyWindow(window);
+          const minRank = window === undefined ? 0 : empty ? ranked.length + 1 : countBelow(zxids, window.lo + 1);
+          const maxRank = window === undefined ? ranked.length : empty ? -1 : countBelow(zxids, window.hi);
+          return { lo: window?.lo ?? 0, hi: window?.hi ?? Number.POSITIVE_INFINITY, minRank, maxRank, rank: rankOf.get(o) ?? -1 };
         });
-        const decided = decideRegister(
-          ranked.map((o) => ({ write: o })),
-          free,
-        );
-        if (decided?.verdict === 'ok') continue;
-        if (decided?.verdict === 'violated')
-          return done('violated', searchedOps, witnessOf(`${(group[0]!.op as { path: string }).path}: ${decided.reason}`, decided.ops));
-      }
-      const result = checkOperations(zkPartitionModel, ops, { stepsMax: stepsLeft });
-      stepsLeft = Math.max(0, stepsLeft - result.steps);
-      if (result.verdict === 'violated') {
-        const w = result.witness!;
-        const stuck = w.unplaced.slice(0, 3).map((i) => group[i]!);
-        const tail = w.longestPrefix.slice(-3).map((i) => group[i]!);
-        // The writes outside the partition that pin a window of a write without a zxid, at most two.
-        const inGroup = new Set(group);
-        const pins: ZkHistoryOp[] = [];
-        for (const o of group) {
-          const win = windows.get(o);
-          for (const pin of [win?.loOp, win?.hiOp]) if (pin != null && !inGroup.has(pin) && !pins.includes(pin) && pins.length < 2) pins.push(pin);
+        // The writes without a zxid take free zxids between the ranked ones: counted where they may run short,
+        // against every write without a zxid of the history (other partitions take free zxids too).
+        const gaps: GapContext = { ranked: zxids, free };
+        const counted =
+          merged ||
+          zxidsMayRunShort(
+            gaps,
+            placing.filter((x) => x.rank < 0),
+            floating.length,
+          );
+        if (counted) countedGroups.push(groupIndices);
+        const slotted: number[] = [];
+        if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows, counted ? { free, slotted } : undefined)) {
+          searchedOps += groupIndices.length;
+          for (const z of slotted) placed.push(z);
+          continue;
         }
-        const reason =
-          `no order of the ${group.length} writes on ${describePartition(group, joinRoot)} explains their results ` +
-          `(zxid order kept). The longest consistent prefix has ${w.longestPrefix.length} writes and ends with the first ${tail.length} listed; none of the remaining ${stuck.length === w.unplaced.length ? '' : 'such as the '}ops listed after them can come next` +
-          (pins.length === 0
-            ? ''
-            : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
-        return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
+        const ops: Operation<SearchInput, SearchOutput>[] = group.map((o, k) => {
+          const uncertain = isUncertain(o);
+          const { lo, hi, minRank, maxRank, rank } = placing[k]!;
+          const input: SearchInput =
+            counted && rank < 0
+              ? { op: o.op, rank, minRank, maxRank, session: o.session, gaps, lo, hi }
+              : { op: o.op, rank, minRank, maxRank, session: o.session };
+          return {
+            client: o.client,
+            input,
+            output: { unknown: uncertain, result: uncertain ? null : o.result },
+            call: o.invokeUs,
+            return: searchReturnUs(o),
+          };
+        });
+        searchedOps += ops.length;
+        // One KV register with indeterminate writes only: decided without search (kv-register.ts). The
+        // window's lower end already puts a write after every ranked write that completed before its call.
+        // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
+        const lowerOnly = group.every((o) => {
+          const w = windows.get(o);
+          return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
+        });
+        if (lowerOnly && group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === (group[0]!.op as { path: string }).path)) {
+          const free: FreeWrite[] = [];
+          ops.forEach((x, k) => {
+            if (x.input.rank < 0) free.push({ write: group[k]!, minRank: x.input.minRank });
+          });
+          const decided = decideRegister(
+            ranked.map((o) => ({ write: o })),
+            free,
+          );
+          // Without the zxid count: a violation stands; ok holds only where zxids cannot run short.
+          if (decided?.verdict === 'ok' && !counted) continue;
+          if (decided?.verdict === 'violated')
+            return done('violated', searchedOps, witnessOf(`${(group[0]!.op as { path: string }).path}: ${decided.reason}`, decided.ops));
+        }
+        const result = checkOperations(zkPartitionModel, ops, { stepsMax: stepsLeft });
+        stepsLeft = Math.max(0, stepsLeft - result.steps);
+        if (result.verdict === 'violated') {
+          const w = result.witness!;
+          const stuck = w.unplaced.slice(0, 3).map((i) => group[i]!);
+          const tail = w.longestPrefix.slice(-3).map((i) => group[i]!);
+          // The writes outside the partition that pin a window of a write without a zxid, at most two.
+          const inGroup = new Set(group);
+          const pins: ZkHistoryOp[] = [];
+          for (const o of group) {
+            const win = windows.get(o);
+            for (const pin of [win?.loOp, win?.hiOp]) if (pin != null && !inGroup.has(pin) && !pins.includes(pin) && pins.length < 2) pins.push(pin);
+          }
+          const reason =
+            `no order of the ${group.length} writes on ${describePartition(group, joinRoot)} explains their results ` +
+            `(zxid order kept). The longest consistent prefix has ${w.longestPrefix.length} writes and ends with the first ${tail.length} listed; none of the remaining ${stuck.length === w.unplaced.length ? '' : 'such as the '}ops listed after them can come next` +
+            (pins.length === 0
+              ? ''
+              : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
+          return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
+        }
+        if (result.verdict === 'unknown') unknown = true;
+        else if (counted) placedWindows(ops, result.linearizations![0] ?? [], placed);
       }
-      if (result.verdict === 'unknown') unknown = true;
+      if (placed.length === 0 || free.fits(placed)) break;
+      // The partitions' choices together need more free zxids than there are: search them as one.
+      const all = countedGroups.flat().sort((a, b) => a - b);
+      const inAll = new Set(all);
+      rankedOf.set(
+        -1,
+        ordered.filter((i) => inAll.has(i)),
+      );
+      floatingOf.set(
+        -1,
+        floating.filter((i) => inAll.has(i)),
+      );
+      groupList = [[-1, all, true]];
+      placed = [];
     }
   }
   return done(unknown ? 'unknown' : 'ok', searchedOps);
 }
 
-/**
- * Sessions' ends as writes. A recorded end (an "ENDED" session record: the closeSession txn's zxid seen
- * at the servers) is a write at that zxid, unless a client's close() with the same zxid is already in
- * the history. A session that made ephemeral nodes and has no recorded end (no ENDED record, no
- * closeSession op) may still have ended unseen: the leader expires a session whose client cannot reach
- * a quorum (SessionTrackerImpl), and a client may die or lose its close's reply. Its end is an
- * indeterminate closeSession without a zxid (searched like any indeterminate write), which follows every
- * write of its own session (PrepRequestProcessor refuses a closing session's requests): SESSION_END_FLOOR.
- * Ids follow the history's largest id.
- */
-export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryOp[]): ZkHistoryOp[] {
-  const out: ZkHistoryOp[] = [];
-  const events = history.events ?? [];
-  let maxId = -1;
-  const nextId = (): number => {
-    if (maxId < 0) for (const o of history.ops) if (o.id > maxId) maxId = o.id;
-    return ++maxId;
-  };
-  const ended = new Set<number>();
-  if (events.some((e) => e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined)) {
-    const known = new ZxidMap<true>();
-    for (const o of writes) if (o.zxid !== null) known.set(o.zxid, true);
-    for (const e of events) {
-      if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined) continue;
-      ended.add(e.session);
-      if (known.has(e.zxid)) continue;
-      known.set(e.zxid, true);
-      out.push({
-        kind: 'op',
-        id: nextId(),
-        client: e.client ?? -1,
-        session: e.session,
-        server: e.server,
-        op: { type: 'closeSession' },
-        invokeUs: 0,
-        completeUs: null,
-        outcome: 'info',
-        result: null,
-        zxid: e.zxid,
-      });
+/** The windows, clipped to their gaps, of the counted writes without a zxid that take effect along `order` (a linearization of `ops`). */
+function placedWindows(ops: readonly Operation<SearchInput, SearchOutput>[], order: readonly number[], into: number[]): void {
+  let state = zkPartitionModel.init();
+  for (const k of order) {
+    const { input, output } = ops[k]!;
+    const next = zkPartitionModel.step(state, input, output);
+    if (next === undefined) return; // not a linearization of these ops: cannot happen
+    if (input.gaps !== undefined && input.rank < 0 && (next.gap?.length ?? 0) > (state.gap?.length ?? 0)) {
+      const [lo, hi] = clipToGap(input.gaps, state.rank, input.lo ?? 0, input.hi ?? Number.POSITIVE_INFINITY);
+      into.push(lo, hi);
     }
+    state = next;
   }
-  // Sessions with ephemerals and no recorded end: the last zxid of their own writes, and a client of theirs.
-  const open = new Map<number, { floor: number; client: number }>();
-  for (const o of writes) {
-    if (o.session === null) continue;
-    if (o.op.type === 'closeSession') ended.add(o.session);
-    else if (hasEphemeralCreate(o.op)) {
-      const seen = open.get(o.session);
-      if (seen === undefined) open.set(o.session, { floor: o.zxid ?? 0, client: o.client });
-      else if (o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
-    }
-  }
-  if (open.size === 0) return out;
-  for (const o of writes) {
-    const seen = o.session === null ? undefined : open.get(o.session);
-    if (seen !== undefined && o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
-  }
-  for (const [session, { floor, client }] of open) {
-    if (ended.has(session)) continue;
-    const end: ZkHistoryOp = {
-      kind: 'op',
-      id: nextId(),
-      client,
-      session,
-      server: null,
-      op: { type: 'closeSession' },
-      invokeUs: 0,
-      completeUs: null,
-      outcome: 'info',
-      result: null,
-      zxid: null,
-    };
-    SESSION_END_FLOOR.set(end, floor);
-    out.push(end);
-  }
-  return out;
-}
-
-function hasEphemeralCreate(op: ZkOp): boolean {
-  if (op.type === 'multi') return op.ops.some(hasEphemeralCreate);
-  return op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential');
 }
 
 function pushIndex(out: Map<number, number[]>, key: number, i: number): void {

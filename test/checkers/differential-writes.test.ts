@@ -39,3 +39,62 @@ describe('write-result: an ok kvCas reports the version it makes', () => {
     expectPossible([kvSetInfo, cas(1)]);
   });
 });
+
+/** One NDJSON op line; `zxid` and `completeUs` null for a write whose reply was lost. */
+function op(id: number, session: number, o: object, invokeUs: number, completeUs: number | null, result: object | null, zxid: number | null): string {
+  const outcome = completeUs === null ? 'info' : 'ok';
+  return JSON.stringify({ kind: 'op', id, client: session - 1000, session, server: 1, op: o, invokeUs, completeUs, outcome, result, zxid });
+}
+const create = (path: string) => ({ type: 'create', path, data: 'v', mode: 'persistent' });
+const setData = (path: string, version = -1) => ({ type: 'setData', path, data: 'w', version });
+const ended = (session: number, atUs: number, zxid: number) =>
+  JSON.stringify({ kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, zxid });
+
+describe('write-result: a write without a zxid takes a free zxid of its own', () => {
+  test('a lost setData that must fall between 1:1 and 1:2 is flagged; with 1:3 for the later write it passes', () => {
+    const lines = (later: number) => [
+      op(1, 1001, create('/a'), 100, 200, { rc: 'ok', path: '/a' }, Z(1)),
+      op(2, 1002, setData('/a'), 150, null, null, null),
+      op(3, 1003, setData('/a'), 300, 400, { rc: 'ok', version: 2 }, Z(later)),
+    ];
+    expectImpossibleWrites(lines(2));
+    expectPossible(lines(3));
+  });
+
+  test('two partitions cannot both take the one free zxid between 1:1 and 1:4; with 1:5 they can', () => {
+    const lines = (last: number) => [
+      op(1, 1001, create('/a'), 0, 10, { rc: 'ok', path: '/a' }, Z(1)),
+      op(2, 1002, setData('/a'), 20, null, null, null),
+      op(3, 1003, create('/b'), 20, null, null, null),
+      op(4, 1001, setData('/a'), 40, 50, { rc: 'ok', version: 2 }, Z(3)),
+      op(5, 1004, setData('/b'), 40, 50, { rc: 'ok', version: 1 }, Z(last)),
+    ];
+    expectImpossibleWrites(lines(4));
+    expectPossible(lines(5));
+  });
+
+  test('a replied setData without a zxid needs one too: two of them between an ENDED at 1:6 and a write at 1:8 are one too many', () => {
+    // The session end at 1:6 committed by 8122us (its ENDED record), before both setData were invoked.
+    const lines = (last: number) => [
+      op(3, 1002, create('/a'), 3545, 5292, { rc: 'ok', path: '/a' }, null),
+      op(9, 1003, setData('/a', 0), 9982, null, null, null),
+      op(10, 1003, setData('/a'), 10865, 11827, { rc: 'ok', version: 2 }, null),
+      op(12, 1003, setData('/a', 3), 12993, 13067, { rc: 'badVersion' }, Z(last)),
+      ended(1001, 8122, Z(6)),
+    ];
+    expectImpossibleWrites(lines(8));
+    expectPossible(lines(9));
+  });
+});
+
+describe("write-real-time: a session's ok close without a zxid is its ENDED record's txn", () => {
+  test('a close invoked after another write at 1:4 completed cannot be the end at 1:3; one invoked before can', () => {
+    const lines = (closeInvokeUs: number) => [
+      op(5, 1004, { type: 'closeSession' }, closeInvokeUs, 9640, { rc: 'ok' }, null),
+      op(6, 1001, create('/x'), 8000, 8289, { rc: 'ok', path: '/x' }, Z(4)),
+      ended(1004, 9500, Z(3)),
+    ];
+    expectImpossibleWrites(lines(8652));
+    expectPossible(lines(7000));
+  });
+});

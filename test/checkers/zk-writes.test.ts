@@ -138,7 +138,8 @@ describe('indeterminate writes fall back to the search on their partition', () =
   test('a timed-out create that evidently happened is placed before the write that needs it', () => {
     const h = [
       w(create('/b'), 0, 50, { rc: 'connectionLoss' }, null, 'info'),
-      w(setData('/b', 0), 10, 20, { rc: 'ok', version: 1 }, 2),
+      // zxid 3, not 2: the create needs a zxid of its own below the setData's, and /other holds 1.
+      w(setData('/b', 0), 10, 20, { rc: 'ok', version: 1 }, 3),
       w(create('/other'), 0, 5, ok, 1),
     ];
     const result = checkZkWrites(h);
