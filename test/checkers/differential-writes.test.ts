@@ -98,3 +98,14 @@ describe("write-real-time: a session's ok close without a zxid is its ENDED reco
     expectPossible(lines(7000));
   });
 });
+
+describe('session order: a lost write of a session takes effect after the ops its session issued before it', () => {
+  test('a delete answered ok before the lost create of its session was sent is flagged by both; issued the other way round it passes', () => {
+    const lines = (createInvokeUs: number) => [
+      op(1, 1003, create('/a'), createInvokeUs, null, null, null),
+      op(3, 1003, { type: 'delete', path: '/a', version: -1 }, 1534, 2869, { rc: 'ok' }, Z(2)),
+    ];
+    expectImpossibleWrites(lines(1826));
+    expectPossible(lines(1000));
+  });
+});

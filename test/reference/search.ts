@@ -78,6 +78,8 @@ export class Search {
   private readonly lwBefore = new Map<number, TxnItem[]>();
   private readonly srBefore = new Map<number, ReplyItem[]>();
   private readonly woBefore = new Map<number, EventItem[]>();
+  /** Per info write: the ok replies its session issued before it (session-order, DEFINITIONS.md §4). */
+  private readonly sessionBefore = new Map<number, ReplyItem[]>();
   private readonly freeTxns: TxnItem[];
   /** Per session and connection (`skey:conn`): the least recorded zxid of its ok writes, and of its reply-header zxids. */
   private readonly connAfter = new Map<string, { write: number; header: number }>();
@@ -114,6 +116,11 @@ export class Search {
         t.id,
         p.events.filter((e) => e.ev.atUs < t.invokeUs),
       );
+      if (!t.mandatory && t.hop !== null)
+        this.sessionBefore.set(
+          t.id,
+          p.replies.filter((r) => r.skey === t.skey && r.hop.invokeUs < t.invokeUs),
+        );
     }
     for (const r of p.replies) {
       const k = `${r.skey}:${r.conn}`;
@@ -356,6 +363,9 @@ export class Search {
     for (const b of this.srBefore.get(t.id)!) if (this.rules.sr && this.placed[b.id] === 0 && this.on('read-real-time')) return this.note('read-real-time');
     for (const b of this.woBefore.get(t.id)!)
       if (this.rules.wo && this.placed[b.id] === 0 && this.on('watch-before-data')) return this.note('watch-before-data');
+    // session-order for an info write: the client sent it after every op its session issued before it.
+    for (const r of this.sessionBefore.get(t.id) ?? [])
+      if ((this.rules.lw || this.rules.sr || this.rules.fifo) && this.placed[r.id] === 0 && this.on('session-order')) return this.note('session-order');
     const tree = this.trees[this.trees.length - 1]!;
     const applied = applyTxn(tree, t.op, t.session, t.id);
     if (this.rules.lw && reply !== null && this.on('write-result')) {
