@@ -1,7 +1,7 @@
 // Session ends as writes for the client checkers: a recorded end (an ENDED session record) at its zxid,
 // and an unseen end (expiry, a lost close) of a session that made ephemeral nodes, at an unknown zxid.
 import type { ZkHistory, ZkHistoryOp, ZkOp } from '../history/types.js';
-import { SESSION_END_FLOOR } from './write-windows.js';
+import { SESSION_END_FLOOR, type ZxidWindow } from './write-windows.js';
 import { ZxidMap } from './zxid-map.js';
 import { isUncertain } from './write-table.js';
 
@@ -110,4 +110,30 @@ export function closesAtTheirEnd(history: ZkHistory, writes: readonly ZkHistoryO
     out[i] = { ...o, zxid };
   });
   return out ?? writes;
+}
+
+/**
+ * A write of a session takes effect before the session's end, when that end has a zxid (an ok close, an
+ * ENDED record): PrepRequestProcessor checks the session first (SessionTracker.checkSession), and a
+ * request of a closing or closed session becomes an error txn that changes nothing. So the zxid window
+ * of each write without a zxid (but the end itself) closes at its session's end. Changes `windows`.
+ */
+export function boundBySessionEnd(writes: readonly ZkHistoryOp[], floating: readonly number[], windows: Map<ZkHistoryOp, ZxidWindow>): void {
+  let ends: Map<number, ZkHistoryOp> | null = null;
+  for (const i of floating) {
+    const o = writes[i]!;
+    if (o.session === null || o.op.type === 'closeSession') continue;
+    if (ends === null) {
+      ends = new Map();
+      for (const e of writes) {
+        if (e.op.type !== 'closeSession' || e.zxid === null || e.session === null) continue;
+        const had = ends.get(e.session);
+        if (had === undefined || e.zxid < had.zxid!) ends.set(e.session, e);
+      }
+    }
+    const end = ends.get(o.session);
+    const w = windows.get(o);
+    if (end === undefined || w === undefined || end.zxid! >= w.hi) continue;
+    windows.set(o, { lo: w.lo, hi: end.zxid!, loOp: w.loOp, hiOp: end });
+  }
 }

@@ -38,7 +38,7 @@ import { replyBoundsOf, countBelow, emptyWindow, kvRegisterExplained, zxidGapVio
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
 export { isUncertain } from './write-table.js';
 export { sessionEndWrites } from './session-ends.js';
-import { closesAtTheirEnd, sessionEndWrites } from './session-ends.js';
+import { boundBySessionEnd, closesAtTheirEnd, sessionEndWrites } from './session-ends.js';
 export { zxidWindows, type ZxidWindow } from './write-windows.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
@@ -400,6 +400,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
     const windows = zxidWindows(writes, times, ordered, floating, replyBoundsOf(all));
+    boundBySessionEnd(writes, floating, windows);
     const gap = zxidGapViolation(
       floating.map((i) => writes[i]!),
       windows,

@@ -109,3 +109,16 @@ describe('session order: a lost write of a session takes effect after the ops it
     expectPossible(lines(1000));
   });
 });
+
+describe("write-result: a session's writes take effect before its end", () => {
+  test('a setData of a session whose end is at 1:5 cannot take the version after the write at 1:4; with the end at 1:6 it can', () => {
+    const lines = (endZxid: number) => [
+      op(0, 1003, create('/a'), 818, null, null, null),
+      op(3, 1001, setData('/a'), 3471, 6588, { rc: 'ok', version: 2 }, null),
+      op(5, 1003, setData('/a'), 5820, 6330, { rc: 'ok', version: 1 }, Z(4)),
+      ended(1001, 7032, Z(endZxid)),
+    ];
+    expectImpossibleWrites(lines(5));
+    expectPossible(lines(6));
+  });
+});
