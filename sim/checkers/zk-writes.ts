@@ -24,7 +24,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { checkOperations } from './linearizability/search.js';
-import { hashNumber, hashString, mix32 } from './linearizability/model.js';
+import { hashString, mix32 } from './linearizability/model.js';
+import { bumpCount, countAt, extraHash, placedWindows, sameNumbers, sessionChains, type SessionChain } from './partition-state.js';
 import { clipToGap, FreeZxids, withPair, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
@@ -123,10 +124,19 @@ export type SearchInput = {
   readonly gaps?: GapContext;
   readonly lo?: number;
   readonly hi?: number;
+  /** Its place in its session's order, for a write without a zxid (partition-state.ts). */
+  readonly chain?: SessionChain;
 };
 export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
 /** `gap`: the zxid windows (flat pairs) of the writes without a zxid placed since the last ranked write, each clipped to the gap. */
-export type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number; readonly gap?: readonly number[] };
+export type SearchState = {
+  readonly rank: number;
+  readonly tree: Tree;
+  readonly hash: number;
+  readonly gap?: readonly number[];
+  /** Per session chain slot: its replied writes without a zxid that have taken effect. */
+  readonly counts?: readonly number[];
+};
 
 export function hashTree(tree: Tree, rank: number): number {
   let h = mix32(rank + 0x1b873593);
@@ -161,11 +171,18 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     if (input.rank >= 0 && input.rank !== state.rank) return undefined;
     // Outside its window an indeterminate write did not take effect (an identity step); a definite one cannot go there.
     if (input.rank < 0 && (state.rank < input.minRank || state.rank > input.maxRank)) return output.unknown ? state : undefined;
+    const chain = input.chain;
+    if (chain !== undefined) {
+      // Session order (partition-state.ts): not before the replied writes issued before it, nor after a later one.
+      const n = countAt(state.counts, chain.slot);
+      if (n < chain.before || (!output.unknown && n > chain.last)) return output.unknown ? state : undefined;
+    }
     const tree = new Map(state.tree);
     const outcome = applyOp(tree, input.op, null, input.session);
     if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
+    const counts = chain !== undefined && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
-    if (rank !== state.rank) return { rank, tree, hash: hashTree(tree, rank) }; // a ranked write closes the gap
+    if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
     // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
     if (outcome.rc !== 'ok' && output.unknown) return state;
     let gap = state.gap;
@@ -175,34 +192,24 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
       gap = withPair(state.gap, lo, hi);
       if (!input.gaps.free.fits(gap)) return output.unknown ? state : undefined;
     }
-    if (outcome.rc !== 'ok' && gap === state.gap) return state;
-    const next = outcome.rc === 'ok' ? tree : state.tree;
-    const hash = gapHash(hashTree(next, rank), gap);
-    return gap === undefined ? { rank, tree: next, hash } : { rank, tree: next, hash, gap };
+    if (outcome.rc !== 'ok' && gap === state.gap && counts === state.counts) return state;
+    return withExtras(rank, outcome.rc === 'ok' ? tree : state.tree, gap, counts);
   },
   hash: (state) => state.hash,
-  equal: (a, b) => a.rank === b.rank && a.hash === b.hash && sameGap(a.gap, b.gap) && sameTree(a.tree, b.tree),
+  equal: (a, b) =>
+    a.rank === b.rank && a.hash === b.hash && sameNumbers(a.gap, b.gap, false) && sameNumbers(a.counts, b.counts, true) && sameTree(a.tree, b.tree),
   // An indeterminate write without a zxid fits any state; one with a zxid must keep its zxid rank.
   alwaysLegal: (input, output) => output.unknown && input.rank < 0,
   // A failed write without a zxid changes nothing (the step returns the same state when it is legal),
-  // unless the zxids it may take are counted.
-  readOnly: (input, output) => !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined,
+  // unless the zxids it may take are counted, or its session's order.
+  readOnly: (input, output) =>
+    !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain === undefined,
 };
 
-/** The state hash with the gap's windows mixed in; the tree's own hash when there are none (as read-points.ts builds it). */
-function gapHash(h: number, gap: readonly number[] | undefined): number {
-  if (gap === undefined || gap.length === 0) return h;
-  for (const z of gap) h = mix32(h ^ hashNumber(z));
-  return h;
-}
-
-function sameGap(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
-  if (a === b) return true;
-  const x = a ?? [];
-  const y = b ?? [];
-  if (x.length !== y.length) return false;
-  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
-  return true;
+function withExtras(rank: number, tree: Tree, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
+  const hash = extraHash(hashTree(tree, rank), gap, counts);
+  if (gap === undefined) return counts === undefined ? { rank, tree, hash } : { rank, tree, hash, counts };
+  return counts === undefined ? { rank, tree, hash, gap } : { rank, tree, hash, gap, counts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -449,13 +456,17 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
           for (const z of slotted) placed.push(z);
           continue;
         }
+        const chains = sessionChains(
+          group,
+          placing.map((x) => x.rank < 0),
+        );
         const ops: Operation<SearchInput, SearchOutput>[] = group.map((o, k) => {
           const uncertain = isUncertain(o);
           const { lo, hi, minRank, maxRank, rank } = placing[k]!;
-          const input: SearchInput =
-            counted && rank < 0
-              ? { op: o.op, rank, minRank, maxRank, session: o.session, gaps, lo, hi }
-              : { op: o.op, rank, minRank, maxRank, session: o.session };
+          const base: SearchInput = { op: o.op, rank, minRank, maxRank, session: o.session };
+          const withGaps: SearchInput = counted && rank < 0 ? { ...base, gaps, lo, hi } : base;
+          const chain = chains[k];
+          const input: SearchInput = chain === undefined ? withGaps : { ...withGaps, chain };
           return {
             client: o.client,
             input,
@@ -508,7 +519,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
           return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
         }
         if (result.verdict === 'unknown') unknown = true;
-        else if (counted) placedWindows(ops, result.linearizations![0] ?? [], placed);
+        else if (counted) placedWindows(zkPartitionModel, ops, result.linearizations![0] ?? [], placed);
       }
       if (placed.length === 0 || free.fits(placed)) break;
       // The partitions' choices together need more free zxids than there are: search them as one.
@@ -527,21 +538,6 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     }
   }
   return done(unknown ? 'unknown' : 'ok', searchedOps);
-}
-
-/** The windows, clipped to their gaps, of the counted writes without a zxid that take effect along `order` (a linearization of `ops`). */
-function placedWindows(ops: readonly Operation<SearchInput, SearchOutput>[], order: readonly number[], into: number[]): void {
-  let state = zkPartitionModel.init();
-  for (const k of order) {
-    const { input, output } = ops[k]!;
-    const next = zkPartitionModel.step(state, input, output);
-    if (next === undefined) return; // not a linearization of these ops: cannot happen
-    if (input.gaps !== undefined && input.rank < 0 && (next.gap?.length ?? 0) > (state.gap?.length ?? 0)) {
-      const [lo, hi] = clipToGap(input.gaps, state.rank, input.lo ?? 0, input.hi ?? Number.POSITIVE_INFINITY);
-      into.push(lo, hi);
-    }
-    state = next;
-  }
 }
 
 function pushIndex(out: Map<number, number[]>, key: number, i: number): void {

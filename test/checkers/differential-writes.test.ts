@@ -122,3 +122,14 @@ describe("write-result: a session's writes take effect before its end", () => {
     expectPossible(lines(6));
   });
 });
+
+describe("session order: a session's replied writes without a zxid take effect in issue order", () => {
+  test('a setData issued before the create of its node in one session is flagged; issued after it, it passes', () => {
+    const lines = (setInvokeUs: number, setCompleteUs: number) => [
+      op(8, 1002, { ...create('/b'), mode: 'ephemeral' }, 8362, 9813, { rc: 'ok', path: '/b' }, null),
+      op(9, 1002, setData('/b'), setInvokeUs, setCompleteUs, { rc: 'ok', version: 1 }, null),
+    ];
+    expectImpossibleWrites(lines(8095, 8434));
+    expectPossible(lines(9900, 9950));
+  });
+});
