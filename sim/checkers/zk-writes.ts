@@ -19,6 +19,10 @@
 // its partition's ranks; and two writes without a zxid, one of which returned before the other was
 // invoked, are put in one partition. With those, the per-partition searches are exact again: their
 // linearizations merge into one global order (the fast path already checked zxid order against real time).
+// Two more facts join them: each write without a zxid that took effect holds a free zxid of its own
+// (zxid-gaps.ts: counted per gap where they may run short, and the partitions' choices checked together,
+// searched again as one partition if they do not fit), and a session's writes without a zxid keep its
+// issue order (partition-state.ts).
 // Reads (getData, exists, getChildren, sync) are not checked here: ZooKeeper reads are only sequentially
 // consistent, which another checker covers.
 
