@@ -148,6 +148,8 @@ function firstPass(h: KvColumns): Collected | null {
     }
     const writeWithZxid = write && z === z;
     if (writeWithZxid && s.prevWriteZxid === s.prevWriteZxid && z <= s.prevWriteZxid) return null;
+    // A write lies above every state its session showed before it (write-windows.ts, floorViolation).
+    if (writeWithZxid && z <= s.maxState) return null;
     // stateZxid: a write's zxid, else the reply header's.
     const state = z === z ? z : readZxid[i]!;
     if (state === state) {

@@ -114,7 +114,7 @@ export function repliedWithoutZxidLeft(
 }
 
 /** The zxid a reply shows the session: its write's own zxid, else its header zxid. */
-function replyState(o: ZkHistoryOp): number | null {
+export function replyState(o: ZkHistoryOp): number | null {
   if (o.outcome !== 'ok' || o.result === null || isUncertain(o)) return null;
   if (o.zxid !== null) return o.zxid;
   return o.readZxid ?? null;
@@ -169,6 +169,21 @@ export class ReplyBounds {
       }
       this.bySession.set(key, { invokeUs: list.map((o) => o.invokeUs), maxBefore, minFrom });
     }
+  }
+
+  /**
+   * For a write with a zxid: the reply that shows the largest state it must lie above, by facts (1) and
+   * (2) (a reply that arrived before it was invoked; an op its session issued before it), or null.
+   * Its zxid must be above that reply's state: checkZkWrites flags it otherwise.
+   */
+  floorOf(o: ZkHistoryOp): ZkHistoryOp | null {
+    const k = countBelow(this.doneUs, o.invokeUs) - 1;
+    let best = k >= 0 ? this.doneMax[k]! : null;
+    if (!this.inHistory.has(o)) return best;
+    const s = this.bySession.get(o.session !== null ? o.session : -1 - o.client);
+    const before = s === undefined ? null : (s.maxBefore[countBelow(s.invokeUs, o.invokeUs)] ?? null);
+    if (before !== null && (best === null || replyState(before)! > replyState(best)!)) best = before;
+    return best;
   }
 
   tighten(o: ZkHistoryOp, w: ZxidWindow): ZxidWindow {
@@ -362,4 +377,37 @@ export function zxidCapacityExceeded(
     }
   }
   return null;
+}
+
+/**
+ * The first write with a zxid at or below the state a reply showed before it (ReplyBounds.floorOf): one
+ * that arrived before the write was invoked (its state's txns were committed by then, so the leader
+ * numbers any later proposal higher), or an op the write's session issued before it (CommitProcessor
+ * answers it before the write is applied, so its header zxid is below the write's). As a witness, or null.
+ */
+export function floorViolation(
+  ranked: readonly ZkHistoryOp[],
+  bounds: ReplyBounds,
+  describe: (zxid: number) => string,
+): { reason: string; ops: ZkHistoryOp[] } | null {
+  for (const o of ranked) {
+    const floor = bounds.floorOf(o);
+    // Its own reply counts only where it is recorded before its own call (a garbled record): skipped.
+    if (floor === null || floor === o || replyState(floor)! < o.zxid!) continue;
+    const how = floor.completeUs !== null && floor.completeUs < o.invokeUs ? 'was invoked after the reply to' : 'was issued after, in its session,';
+    return { reason: `#${o.id} (${describe(o.zxid!)}) ${how} #${floor.id}, which showed ${describe(replyState(floor)!)}`, ops: [floor, o] };
+  }
+  return null;
+}
+
+/** The first index in `byCall` (indices into writes, by invokeUs) of a write invoked after `us`. */
+export function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryOp[], us: number): number {
+  let lo = 0;
+  let hi = byCall.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (writes[byCall[mid]!]!.invokeUs > us) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -19,10 +19,8 @@
 // its partition's ranks; and two writes without a zxid, one of which returned before the other was
 // invoked, are put in one partition. With those, the per-partition searches are exact again: their
 // linearizations merge into one global order (the fast path already checked zxid order against real time).
-// Two more facts join them: each write without a zxid that took effect holds a free zxid of its own
-// (zxid-gaps.ts: counted per gap where they may run short, and the partitions' choices checked together,
-// searched again as one partition if they do not fit), and a session's writes without a zxid keep its
-// issue order (partition-state.ts).
+// Also: each write without a zxid that took effect holds a free zxid of its own (zxid-gaps.ts; partitions'
+// choices are checked together), and a session's writes without a zxid keep its issue order (partition-state.ts).
 // Reads (getData, exists, getChildren, sync) are not checked here: ZooKeeper reads are only sequentially
 // consistent, which another checker covers.
 
@@ -38,7 +36,17 @@ import { KIND, isUncertain, ownPathOnly, WriteTable } from './write-table.js';
 import { PathUnion } from './path-union.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
 import { applyOp, isSequential, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
-import { replyBoundsOf, countBelow, emptyWindow, kvRegisterExplained, zxidGapViolation, searchReturnUs, zxidWindows } from './write-windows.js';
+import {
+  replyBoundsOf,
+  countBelow,
+  emptyWindow,
+  firstCalledAfter,
+  floorViolation,
+  kvRegisterExplained,
+  zxidGapViolation,
+  searchReturnUs,
+  zxidWindows,
+} from './write-windows.js';
 
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
 export { isUncertain } from './write-table.js';
@@ -324,6 +332,15 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     }
   }
 
+  // A write with a zxid lies above every state a reply showed before it (write-windows.ts, floorViolation).
+  const bounds = replyBoundsOf(all);
+  const below = floorViolation(
+    ordered.map((i) => writes[i]!),
+    bounds,
+    describeZxid,
+  );
+  if (below !== null) return done('violated', 0, witnessOf(below.reason, below.ops));
+
   // 2. Partitions touched by writes without a zxid are left to the search (skipped when there are none).
   // Sequential creates under the root read its cversion, which every top-level create and delete bumps.
   let joinRoot = false;
@@ -410,7 +427,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const floatingOf = new Map<number, number[]>();
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
-    const windows = zxidWindows(writes, times, ordered, floating, replyBoundsOf(all));
+    const windows = zxidWindows(writes, times, ordered, floating, bounds);
     boundBySessionEnd(writes, floating, windows);
     const gap = zxidGapViolation(
       floating.map((i) => writes[i]!),
@@ -563,18 +580,6 @@ export function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot
   };
   for (const o of writes) if (o.session !== null) visit(o.op, o.result, o.session);
   return out;
-}
-
-/** The first index in `byCall` (indices into writes, by invokeUs) of a write invoked after `us`. */
-function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryOp[], us: number): number {
-  let lo = 0;
-  let hi = byCall.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (writes[byCall[mid]!]!.invokeUs > us) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 export function sequentialUnderRoot(op: ZkOp): boolean {

@@ -133,3 +133,38 @@ describe("session order: a session's replied writes without a zxid take effect i
     expectPossible(lines(9900, 9950));
   });
 });
+
+describe('write-real-time: a write with a zxid lies above every state shown before it', () => {
+  const read = (id: number, session: number, invokeUs: number, completeUs: number, readZxid: number) =>
+    JSON.stringify({
+      kind: 'op',
+      id,
+      client: session - 1000,
+      session,
+      server: 1,
+      op: { type: 'getData', path: '/b' },
+      invokeUs,
+      completeUs,
+      outcome: 'ok',
+      result: { rc: 'noNode' },
+      zxid: null,
+      readZxid,
+    });
+  test('a read its session issued first shows 1:4, so a create issued after it cannot have 1:4; with 1:3 shown it can', () => {
+    const lines = (shown: number) => [
+      read(5, 1003, 6926, 7182, Z(shown)),
+      op(4, 1003, { type: 'create', path: '/a/c', data: 'v', mode: 'persistent' }, 6968, 7773, { rc: 'noNode' }, Z(4)),
+    ];
+    expectImpossibleWrites(lines(4));
+    expectPossible(lines(3));
+  });
+  test("a close invoked after another session's read showed 1:6 cannot be the end at 1:6; at 1:7 it can", () => {
+    const lines = (end: number) => [
+      read(7, 1003, 8185, 9382, Z(6)),
+      op(11, 1004, { type: 'closeSession' }, 13688, 14512, { rc: 'ok' }, null),
+      ended(1004, 14258, Z(end)),
+    ];
+    expectImpossibleWrites(lines(6));
+    expectPossible(lines(7));
+  });
+});
