@@ -23,6 +23,27 @@ export function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {
   return withLearner(s, { shutdown: reason });
 }
 
+/**
+ * Whether a packet from our leader came on another connection than the one its LEADERINFO came
+ * on: that socket was reset, and Learner's read of it would have failed (the learner shuts down).
+ */
+export function isResetConnection(l: LearnerState, conn: number): boolean {
+  return l.conn !== null && conn !== l.conn;
+}
+
+/**
+ * A packet from our leader arrived: it counts for the read timeout, and the first one (LEADERINFO)
+ * fixes the connection and ends the connect retries (Learner.connectToLeader succeeded).
+ */
+export function heardFromLeader(s: ZabServer, conn: number, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (l.conn === null) {
+    fx.cancel('connect');
+    return withLearner(s, { conn, heard: true });
+  }
+  return l.heard ? s : withLearner(s, { heard: true });
+}
+
 /** Follower.followLeader / Observer.observeLeader: connect and register (FOLLOWERINFO). */
 export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, fx: Fx): ZabServer {
   const learner: LearnerState = {

@@ -1,16 +1,18 @@
-// Followers and observers (Learner.java, Follower.java, Observer.java): discovery, syncWithLeader in
-// current master's persistence order (or a historical one), and the broadcast packet loop.
+// The handlers of followers and observers (Learner.java, Follower.java, Observer.java): discovery,
+// syncWithLeader in current master's persistence order (or a historical one), and broadcast; with the
+// guards that say why a packet is dropped. Which handler reads a packet is decided in one switch per
+// role (steps.ts followerPacket, observerPacket); each handler asserts what that switch made true.
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { pvecEmpty, pvecPush, pvecTake } from '../pvec.js';
 import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { hasMutant } from './config.js';
-import { persistenceOrderOf, syncPersistenceOf, type NewLeaderStep } from './persistence-orders.js';
+import { persistenceOrderOf, type NewLeaderStep } from './persistence-orders.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
-import type { QuorumPacket, Snapshot } from './messages.js';
+import type { LeaderPacket, QuorumPacket, Snapshot } from './messages.js';
 import {
   learnerLogged,
   patchServer,
@@ -41,48 +43,70 @@ export function ignoreLeaderPacket(s: ZabServer, from: NodeId, msg: QuorumPacket
   return null;
 }
 
-/** A packet from the leader we follow (ignoreLeaderPacket passed it). */
-export function onLeaderPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket, fx: Fx): ZabServer {
-  const l = learnerOf(s);
-  if (l.conn === null) {
-    fx.cancel('connect');
-    s = withLearner(s, { conn });
-  } else if (conn !== l.conn) {
-    return shutdown(s, `connection to leader ${from} was reset`, fx);
-  }
-  if (!learnerOf(s).heard) s = withLearner(s, { heard: true });
-  if (learnerOf(s).blockedOn !== null) return withLearner(s, { backlog: [...learnerOf(s).backlog, msg] });
-  return processPacket(s, msg, fx);
+/** Learner.syncWithLeader's first read: LEADERINFO came, and neither DIFF, TRUNC nor SNAP yet. */
+export function awaitingSyncMode(l: LearnerState): boolean {
+  return l.syncMode === 'NONE' && (l.stage === 'SYNC' || l.stage === 'NEWLEADER_DONE');
 }
 
-function processPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
+/** Learner.syncWithLeader's loop: the sync mode is known, and UPTODATE has not come yet. */
+export function inSyncLoop(l: LearnerState): boolean {
+  return l.syncMode !== 'NONE' && (l.stage === 'SYNC' || l.stage === 'NEWLEADER_DONE');
+}
+
+/**
+ * The QuorumPeer thread is blocked on the NEWLEADER fsync (blockOnFsync): the packet waits, in
+ * order, until the thread reads again (onNewLeaderFsynced).
+ */
+export function deferWhileBlocked(s: ZabServer, msg: LeaderPacket): ZabServer {
+  return withLearner(s, { backlog: [...learnerOf(s).backlog, msg] });
+}
+
+/**
+ * Whether a PING goes unanswered: before NEWLEADER the learner is still in registerWithLeader or
+ * syncWithLeader, whose read loop has no PING case and drops it without a word (so no note).
+ */
+export function ignorePingBeforeNewLeader(l: LearnerState): boolean {
+  return l.stage === 'DISCOVERY' || l.stage === 'SYNC';
+}
+
+/** Learner.ping: answer with our last zxid, carrying the application's payload (the session touches). */
+export function onPing(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  if (msg.type === 'PING') {
-    if (l.stage !== 'BROADCAST' && l.stage !== 'NEWLEADER_DONE') return s;
-    const taken = s.app.takePingPayload(s);
-    fx.send(
-      l.leader,
-      taken.payload === undefined ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.payload },
-    );
-    return taken.server;
-  }
+  assert(l.stage === 'NEWLEADER_DONE' || l.stage === 'BROADCAST', 'PING answered before NEWLEADER');
+  const taken = s.app.takePingPayload(s);
+  fx.send(
+    l.leader,
+    taken.payload === undefined ? { type: 'PING', zxid: s.lastProcessedZxid } : { type: 'PING', zxid: s.lastProcessedZxid, touches: taken.payload },
+  );
+  return taken.server;
+}
+
+/**
+ * A packet the learner's stage has no case for. registerWithLeader expects LEADERINFO (we note the
+ * inconsistency). syncWithLeader's first packet must be DIFF, TRUNC or SNAP, or ZooKeeper exits with
+ * QUORUM_PACKET_ERROR (we leave the role); its loop, and Follower/Observer.processPacket, log and
+ * skip the rest.
+ */
+export function onOffStagePacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
+  const l = learnerOf(s);
   switch (l.stage) {
     case 'DISCOVERY':
-      if (msg.type === 'LEADERINFO') return onLeaderInfo(s, msg.newEpoch, fx);
-      break;
+      fx.note(`ignore ${msg.type} in DISCOVERY`);
+      fx.observe({ kind: 'anomaly', flag: 'stateInconsistent', detail: `${msg.type} in DISCOVERY` });
+      return s;
     case 'SYNC':
     case 'NEWLEADER_DONE':
-      return onSyncPacket(s, msg, fx);
+      if (l.syncMode === 'NONE') return shutdown(s, `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
+      fx.note(`ignore ${msg.type} during synchronization`);
+      return s;
     case 'BROADCAST':
-      return onBroadcastPacket(s, msg, fx);
+      fx.note(`ignore ${msg.type} in broadcast`);
+      return s;
   }
-  fx.note(`ignore ${msg.type} in ${l.stage}`);
-  fx.observe({ kind: 'anomaly', flag: 'stateInconsistent', detail: `${msg.type} in ${l.stage}` });
-  return s;
 }
 
 /** registerWithLeader: accept the new epoch (persisted) and report our state. */
-function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer {
+export function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer {
   assert(learnerOf(s).stage === 'DISCOVERY', 'LEADERINFO handled after discovery');
   if (newEpoch > s.acceptedEpoch) {
     fx.send(learnerOf(s).leader, { type: 'ACKEPOCH', lastZxid: s.lastProcessedZxid, currentEpoch: s.currentEpoch });
@@ -99,47 +123,35 @@ function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer {
 
 // ------------------------------------------------------------------ synchronization
 
-function onSyncPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
-  const l = learnerOf(s);
-  if (l.syncMode === 'NONE') {
-    switch (msg.type) {
-      case 'DIFF':
-        return withLearner(s, { syncMode: 'DIFF' });
-      case 'TRUNC':
-        return onTrunc(s, msg.zxid, fx);
-      case 'SNAP':
-        return onSnap(s, msg.snapshot, fx);
-      default:
-        return shutdown(s, `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
-    }
-  }
-  switch (msg.type) {
-    case 'PROPOSAL':
-      return onSyncProposal(s, msg.txn, fx);
-    case 'COMMIT':
-      return onSyncCommit(s, msg.zxid, fx);
-    case 'INFORM': {
-      // An observer's committed txn during sync: pending and committed at once (syncWithLeader).
-      if (msg.txn.zxid <= l.lastQueued) return s;
-      return withLearner(s, {
-        packetsNotLogged: [...l.packetsNotLogged, msg.txn],
-        packetsCommitted: [...l.packetsCommitted, msg.txn.zxid],
-        lastQueued: msg.txn.zxid,
-      });
-    }
-    case 'NEWLEADER':
-      if (l.stage !== 'SYNC') return shutdown(s, 'second NEWLEADER', fx);
-      return onNewLeader(s, msg.zxid, fx);
-    case 'UPTODATE':
-      if (l.stage !== 'NEWLEADER_DONE') return shutdown(s, 'UPTODATE before NEWLEADER', fx);
-      return onUpToDate(s, fx);
-    default:
-      fx.note(`ignore ${msg.type} during synchronization`);
-      return s;
-  }
+/** DIFF: our log is a prefix of the leader's; the missing txns follow as PROPOSAL and COMMIT pairs. */
+export function onDiff(s: ZabServer): ZabServer {
+  assert(awaitingSyncMode(learnerOf(s)), 'DIFF outside the first read of syncWithLeader');
+  return withLearner(s, { syncMode: 'DIFF' });
 }
 
-function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+/**
+ * Whether a sync-time INFORM (an observer's committed txn, syncWithLeader's INFORM case) is skipped:
+ * its zxid is at or below what we already queued. zabsim's own duplicate check (syncWithLeader has
+ * none for INFORM); it leaves no note.
+ */
+export function ignoreQueuedInform(l: LearnerState, txn: Txn): boolean {
+  return txn.zxid <= l.lastQueued;
+}
+
+/** An observer's committed txn during sync: pending and committed at once (syncWithLeader). */
+export function onSyncInform(s: ZabServer, txn: Txn): ZabServer {
+  const l = learnerOf(s);
+  assert(inSyncLoop(l) && txn.zxid > l.lastQueued, 'sync INFORM outside the sync loop, or already queued');
+  return withLearner(s, {
+    packetsNotLogged: [...l.packetsNotLogged, txn],
+    packetsCommitted: [...l.packetsCommitted, txn.zxid],
+    lastQueued: txn.zxid,
+  });
+}
+
+/** TRUNC: our log runs past the leader's; cut it back to `zxid`. */
+export function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+  assert(awaitingSyncMode(learnerOf(s)), 'TRUNC outside the first read of syncWithLeader');
   // FileTxnLog.truncate positions at the first record at or above zxid in the log files, old ones
   // included; with none, it throws "No log files found to truncate!" and Learner.syncWithLeader
   // calls requestSystemExit(QUORUM_PACKET_ERROR). zabsim cannot exit the process: it leaves the
@@ -160,7 +172,9 @@ function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   return withLearner(truncated, { syncMode: 'TRUNC', lastQueued: zxid });
 }
 
-function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
+/** SNAP: load the leader's state in memory; it becomes durable at NEWLEADER (or is forgotten, ZK-3642). */
+export function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
+  assert(awaitingSyncMode(learnerOf(s)), 'SNAP outside the first read of syncWithLeader');
   fx.note(`SNAP: loading the leader's state as of ${formatZxid(snapshot.zxid)} (${snapshot.count} txns)`);
   const preSnap = { snapshot: s.snapshot, log: s.log, state: s.state, applied: s.applied, lastProcessedZxid: s.lastProcessedZxid, committed: s.committed };
   const next: ZabServer = patchServer(s, {
@@ -174,14 +188,17 @@ function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
   return withLearner(next, { syncMode: 'SNAP', preSnap, lastQueued: snapshot.zxid });
 }
 
-function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
+/** Why a sync-time PROPOSAL is dropped, or null: we already queued (or hold) its zxid. */
+export function ignoreQueuedProposal(l: LearnerState, txn: Txn): string | null {
+  if (txn.zxid <= l.lastQueued) return `ignore PROPOSAL ${formatZxid(txn.zxid)}: already have up to ${formatZxid(l.lastQueued)}`;
+  return null;
+}
+
+/** syncWithLeader's PROPOSAL case: queue it in packetsNotLogged, in zxid order. */
+export function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  assert(l.syncMode !== 'NONE', 'sync PROPOSAL before DIFF, TRUNC or SNAP');
+  assert(inSyncLoop(l) && txn.zxid > l.lastQueued, 'sync PROPOSAL outside the sync loop, or already queued');
   const zxid = txn.zxid;
-  if (zxid <= l.lastQueued) {
-    fx.note(`ignore PROPOSAL ${formatZxid(zxid)}: already have up to ${formatZxid(l.lastQueued)}`);
-    return s;
-  }
   if (epochOf(zxid) === epochOf(l.lastQueued) && counterOf(zxid) !== counterOf(l.lastQueued) + 1) {
     fx.observe({ kind: 'anomaly', flag: 'proposalInconsistent', detail: `${formatZxid(zxid)} after ${formatZxid(l.lastQueued)}` });
     return shutdown(s, `proposal ${formatZxid(zxid)} does not follow ${formatZxid(l.lastQueued)}`, fx);
@@ -189,9 +206,10 @@ function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   return withLearner(s, { packetsNotLogged: [...l.packetsNotLogged, txn], lastQueued: zxid });
 }
 
-function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+/** syncWithLeader's COMMIT case: record it (DIFF, or after NEWLEADER), or apply it in memory (SNAP/TRUNC). */
+export function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  assert(l.syncMode !== 'NONE', 'sync COMMIT before DIFF, TRUNC or SNAP');
+  assert(inSyncLoop(l), 'sync COMMIT outside the sync loop');
   const head = l.packetsNotLogged[0];
   if (head === undefined) {
     // syncWithLeader peeks the first pending proposal before anything else. Under ZK-4394 the
@@ -240,7 +258,7 @@ function nextToken(s: ZabServer): [ZabServer, number] {
 }
 
 /** NEWLEADER: make the synced history durable in the configured order, then ACK. */
-function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
   assert(l.stage === 'SYNC' && l.syncMode !== 'NONE', 'NEWLEADER handled outside sync');
   if (epochOf(zxid) !== l.newEpoch) return shutdown(s, `NEWLEADER for epoch ${epochOf(zxid)}, expected ${l.newEpoch}`, fx);
@@ -348,34 +366,24 @@ function ackNewLeader(s: ZabServer, fx: Fx): ZabServer {
   return next;
 }
 
-/** The fsync the QuorumPeer thread waited for at NEWLEADER finished. */
-function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
+/**
+ * The fsync the QuorumPeer thread waited for at NEWLEADER finished: the persistence order's last
+ * steps run. The packets that waited meanwhile are the role's step's to read (steps.ts replayBacklog).
+ */
+export function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
+  assert(learnerOf(s).blockedOn !== null, 'NEWLEADER fsync finished while not blocked on it');
   s = withLearner(s, { blockedOn: null });
   for (const step of persistenceOrderOf(s.config).afterFsync) s = step === 'writeEpoch' ? writeEpoch(s, fx) : ackNewLeader(s, fx);
-  // Packets that arrived while we were blocked, in order.
-  const backlog = learnerOf(s).backlog;
-  s = withLearner(s, { backlog: [] });
-  for (const msg of backlog) {
-    if (s.learner === null || s.learner.shutdown !== null) break;
-    if (s.learner.blockedOn !== null) {
-      s = withLearner(s, { backlog: [...learnerOf(s).backlog, msg] });
-      continue;
-    }
-    s = processPacket(s, msg, fx);
-  }
   return s;
 }
 
 /** UPTODATE: start serving; log what is left and commit what was committed. */
-function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
+export function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  assert(l.stage === 'NEWLEADER_DONE', 'UPTODATE handled before NEWLEADER');
-  const mode = syncPersistenceOf(s.config);
+  assert(l.stage === 'NEWLEADER_DONE' && l.syncMode !== 'NONE', 'UPTODATE handled before NEWLEADER');
   let next = s;
-  let toLog = l.packetsNotLogged;
-  if (mode === 'logAfterUptodate' && l.syncMode !== 'DIFF') toLog = l.packetsNotLogged;
   const logged: Txn[] = [];
-  for (const txn of toLog) {
+  for (const txn of l.packetsNotLogged) {
     next = logTxn(next, txn, fx);
     logged.push(txn);
   }
@@ -407,54 +415,25 @@ function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
 
 // ------------------------------------------------------------------ broadcast
 
-function onBroadcastPacket(s: ZabServer, msg: QuorumPacket, fx: Fx): ZabServer {
-  const l = learnerOf(s);
-  switch (msg.type) {
-    case 'PROPOSAL': {
-      const ignored = ignoreProposal(s, l, msg.txn);
-      if (ignored !== null) {
-        fx.note(ignored);
-        return s;
-      }
-      return onProposal(s, msg.txn, fx);
-    }
-    case 'COMMIT':
-      if (l.observer) return s;
-      return onCommit(s, msg.zxid, fx);
-    case 'INFORM': {
-      const ignored = ignoreInform(l);
-      if (ignored !== null) {
-        fx.note(ignored);
-        return s;
-      }
-      return onInform(s, msg.txn, fx);
-    }
-    default:
-      if (s.app.quorumPackets.has(msg.type)) return s.app.onLeaderPacket(s, msg, fx);
-      fx.note(`ignore ${msg.type} in broadcast`);
-      return s;
-  }
+/**
+ * Why an observer drops a PROPOSAL, or null: Observer.processPacket ignores proposals (it learns
+ * committed txns by INFORM); the count-observer-acks mutant makes it log them like a follower.
+ */
+export function ignoreProposalAtObserver(s: ZabServer): string | null {
+  return hasMutant(s.config, 'count-observer-acks') ? null : 'observer ignores PROPOSAL';
 }
 
-/**
- * Why a learner in broadcast drops a PROPOSAL, or null: an observer takes none (Observer reads
- * INFORM; the count-observer-acks mutant makes it log them), and one it already queued is a duplicate.
- */
-function ignoreProposal(s: ZabServer, l: LearnerState, txn: Txn): string | null {
-  if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return 'observer ignores PROPOSAL';
+/** Why a learner in broadcast drops a PROPOSAL, or null: it already queued that zxid (a duplicate). */
+export function ignoreDuplicateProposal(l: LearnerState, txn: Txn): string | null {
   if (txn.zxid <= l.lastQueued) return `ignore duplicate PROPOSAL ${formatZxid(txn.zxid)}`;
   return null;
 }
 
-/** Why a learner in broadcast drops an INFORM, or null: only observers read it. */
-function ignoreInform(l: LearnerState): string | null {
-  return l.observer ? null : 'follower ignores INFORM';
-}
-
 /** PROPOSAL: log it (the SyncThread acks after fsync) and wait for COMMIT. */
-function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
+export function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const l = learnerOf(s);
   assert(l.stage === 'BROADCAST' && txn.zxid > l.lastQueued, 'PROPOSAL handled outside broadcast, or a duplicate');
+  assert(!l.observer || hasMutant(s.config, 'count-observer-acks'), 'an observer logs a PROPOSAL');
   if (l.lastQueued !== 0 && txn.zxid !== l.lastQueued + 1 && epochOf(txn.zxid) === epochOf(l.lastQueued)) {
     fx.note(`PROPOSAL ${formatZxid(txn.zxid)} is not the successor of ${formatZxid(l.lastQueued)}`);
   }
@@ -473,16 +452,28 @@ function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   return next;
 }
 
+/**
+ * Whether a COMMIT is dropped unnoted: under the follower-applies-locally mutant the txn was
+ * applied at its PROPOSAL, so nothing is pending for it; the planted mistake stays quiet.
+ */
+export function ignoreCommitAppliedEarly(s: ZabServer, l: LearnerState, zxid: Zxid): boolean {
+  return queuePeek(l.pendingTxns) === undefined && hasMutant(s.config, 'follower-applies-locally') && zxid <= s.lastProcessedZxid;
+}
+
+/**
+ * Why a COMMIT is dropped, or null: no txn is pending (FollowerZooKeeperServer.commit logs
+ * "Committing ... without seeing txn" and returns).
+ */
+export function ignoreCommitWithNothingPending(l: LearnerState, zxid: Zxid): string | null {
+  if (queuePeek(l.pendingTxns) === undefined) return `COMMIT ${formatZxid(zxid)} with no pending txn: ignored`;
+  return null;
+}
+
 /** COMMIT: the head of pendingTxns must be it (else the real server exits: UNMATCHED_TXN_COMMIT). */
-function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
+export function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  assert(l.stage === 'BROADCAST', 'COMMIT handled outside broadcast');
   const head = queuePeek(l.pendingTxns);
-  if (head === undefined) {
-    if (hasMutant(s.config, 'follower-applies-locally') && zxid <= s.lastProcessedZxid) return s;
-    fx.note(`COMMIT ${formatZxid(zxid)} with no pending txn: ignored`);
-    return s;
-  }
+  assert(l.stage === 'BROADCAST' && head !== undefined, 'COMMIT handled outside broadcast, or with nothing pending');
   if (head.zxid !== zxid) {
     fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} but next pending is ${formatZxid(head.zxid)}` });
     return shutdown(s, `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`, fx);
@@ -491,12 +482,21 @@ function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   return applyTxn(s, head, fx, withPendingTxns(l, queueShift(l.pendingTxns)));
 }
 
+/**
+ * Whether an INFORM is skipped: its txn is already applied. zabsim's own duplicate check
+ * (ObserverZooKeeperServer.commitRequest has none); it leaves no note.
+ */
+export function ignoreAppliedInform(s: ZabServer, txn: Txn): boolean {
+  return txn.zxid <= s.lastProcessedZxid;
+}
+
 /** Observers learn committed txns by INFORM: log and apply at once. */
-function onInform(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
-  if (txn.zxid <= s.lastProcessedZxid) return s;
+export function onInform(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  assert(l.observer && l.stage === 'BROADCAST' && txn.zxid > s.lastProcessedZxid, 'INFORM handled by a follower, outside broadcast, or applied');
   // Only an observer that takes PROPOSALs (the count-observer-acks mutant) has logged it already:
   // the INFORM then acts as its COMMIT, instead of logging the txn twice.
-  const pendingHead = queuePeek(learnerOf(s).pendingTxns);
+  const pendingHead = queuePeek(l.pendingTxns);
   if (pendingHead !== undefined && pendingHead.zxid === txn.zxid) return onCommit(s, txn.zxid, fx);
   let next = logTxn(s, txn, fx);
   let token: number;
@@ -505,16 +505,24 @@ function onInform(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   return withLearner(applyTxn(next, txn, fx), { lastQueued: txn.zxid });
 }
 
-/** An fsync finished: the NEWLEADER barrier, or acks for logged proposals. */
-export function onLearnerFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
+/** SendAckRequestProcessor: the fsync of logged proposals finished; ACK each to the leader. */
+export function onFollowerFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
   const l = learnerOf(s);
-  if (l.blockedOn === token) return onNewLeaderFsynced(s, fx);
   const taken = takeBatch(l.ackBatches, token);
   if (taken === null) return s;
-  const next = withLearnerState(s, withAckBatches(l, taken.rest));
-  if (l.observer && !hasMutant(s.config, 'count-observer-acks')) return next;
   for (const zxid of taken.batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
-  return next;
+  return withLearnerState(s, withAckBatches(l, taken.rest));
+}
+
+/**
+ * An observer's fsync finished: nothing to ACK (an observer's SyncRequestProcessor has no
+ * SendAckRequestProcessor behind it), unless the count-observer-acks mutant has it ACK proposals.
+ */
+export function onObserverFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
+  if (hasMutant(s.config, 'count-observer-acks')) return onFollowerFsynced(s, token, fx);
+  const l = learnerOf(s);
+  const taken = takeBatch(l.ackBatches, token);
+  return taken === null ? s : withLearnerState(s, withAckBatches(l, taken.rest));
 }
 
 /** ZK-4685 variant: the delayed NEWLEADER ack is finally written. */

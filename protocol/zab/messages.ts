@@ -63,6 +63,12 @@ export type ZabQuorumPacket =
 /** Zab's own quorum packets and the application's. */
 export type QuorumPacket = ZabQuorumPacket | AppQuorumPacket;
 
+/**
+ * What a learner's step reads from its leader: every quorum packet but the registrations a leader
+ * reads (FOLLOWERINFO, OBSERVERINFO) and DISCONNECT (a closed socket), which the step takes first.
+ */
+export type LeaderPacket = Exclude<QuorumPacket, { readonly type: 'FOLLOWERINFO' | 'OBSERVERINFO' | 'DISCONNECT' }>;
+
 /** Client ↔ server. Replies travel back through the server the client is connected to. */
 export type ClientPacket =
   | { readonly type: 'CLIENT_REQUEST'; readonly xid: number; readonly op: unknown; readonly lastZxidSeen: Zxid }

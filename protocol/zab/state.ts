@@ -4,7 +4,7 @@ import type { NodeId } from '../program.js';
 import type { PVec } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
 import type { ZabConfig } from './config.js';
-import type { Notification, QuorumPacket, ServerState, Snapshot, ZabMessage } from './messages.js';
+import type { LeaderPacket, Notification, QuorumPacket, ServerState, Snapshot, ZabMessage } from './messages.js';
 import type { Origin, StateMachine, Txn } from './txn.js';
 import type { Fx } from './effects.js';
 import { applyPatch, type Mutable } from '../patch.js';
@@ -98,7 +98,7 @@ export interface LearnerState {
   readonly ackBatches: Queue<AckBatch>;
   /** The QuorumPeer thread waits for this fsync (syncFlush at NEWLEADER); packets queue meanwhile. */
   readonly blockedOn: number | null;
-  readonly backlog: readonly QuorumPacket[];
+  readonly backlog: readonly LeaderPacket[];
   /** ZK-4685 variant: the NEWLEADER ack still to be written by the QuorumPeer thread. */
   readonly newLeaderAckPending: boolean;
   /** Refused connection attempts so far (Learner.connectToLeader tries 5 times). */

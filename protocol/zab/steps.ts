@@ -1,8 +1,10 @@
 // One step function per role (etcd raft's stepLeader/stepFollower; QuorumPeer.run's switch on
 // getPeerState): server.ts's stepServer picks one by the role, and each one dispatches on the event,
-// then on the message or timer type, straight to its handler. A packet a role drops goes through a
-// named ignoreX guard that says why; the trace notes that reason. What every role does alike (boot,
-// a notification, the application's client messages and timer) is one shared handler.
+// then on the message or timer type, straight to its handler. A learner's packet from its leader
+// goes through one switch on the packet type per role (followerPacket, observerPacket), which is also
+// what reads the packets held during the NEWLEADER fsync. A packet a role drops goes through a named
+// ignoreX guard that says why; the trace notes that reason. What every role does alike (boot, a
+// notification, the application's client messages and timer) is one shared handler.
 import { assert } from '../assert.js';
 import type { Event, NodeId } from '../program.js';
 import { formatZxid } from '../zxid.js';
@@ -25,9 +27,50 @@ import {
   onLeaderTick,
   onLearnerInfo,
 } from './leader.js';
-import { ignoreLeaderPacket, onLeaderPacket, onLearnerFsynced, onNewLeaderAckTimer } from './learner.js';
-import { becomeLearner, onConnectRetry, onLeaderRefused, onReadTimeoutCheck } from './learner-connection.js';
-import type { Notification, QuorumPacket, ZabMessage } from './messages.js';
+import {
+  awaitingSyncMode,
+  deferWhileBlocked,
+  ignoreAppliedInform,
+  ignoreCommitAppliedEarly,
+  ignoreCommitWithNothingPending,
+  ignoreDuplicateProposal,
+  ignoreLeaderPacket,
+  ignorePingBeforeNewLeader,
+  ignoreProposalAtObserver,
+  ignoreQueuedInform,
+  ignoreQueuedProposal,
+  inSyncLoop,
+  onCommit,
+  onDiff,
+  onFollowerFsynced,
+  onInform,
+  onLeaderInfo,
+  onNewLeader,
+  onNewLeaderAckTimer,
+  onNewLeaderFsynced,
+  onObserverFsynced,
+  onOffStagePacket,
+  onPing,
+  onProposal,
+  onSnap,
+  onSyncCommit,
+  onSyncInform,
+  onSyncProposal,
+  onTrunc,
+  onUpToDate,
+} from './learner.js';
+import {
+  becomeLearner,
+  heardFromLeader,
+  isResetConnection,
+  learnerOf,
+  onConnectRetry,
+  onLeaderRefused,
+  onReadTimeoutCheck,
+  shutdown,
+  withLearner,
+} from './learner-connection.js';
+import type { AppQuorumPacket, LeaderPacket, Notification, QuorumPacket, ZabMessage } from './messages.js';
 import { patchLearner, patchServer, type LearnerHandler, type ZabServer } from './state.js';
 
 /** LOOKING: Fast Leader Election runs; quorum packets find no leader and no learner here. */
@@ -62,8 +105,7 @@ export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
           return refuseLearner(s, event.from, fx);
         default:
           if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, event.from, msg, fx);
-          fx.note(ignoreWhileLooking(s, event.from, msg));
-          return s;
+          return dropped(s, ignoreWhileLooking(s, event.from, msg), fx);
       }
     }
     case 'fsynced':
@@ -114,11 +156,8 @@ function onLeadingDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMess
       return onLearnerInfo(s, from, conn, msg.acceptedEpoch, true, fx);
   }
   if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, from, msg, fx);
-  const ignored = ignoreLearnerPacket(s, from, conn, msg);
-  if (ignored !== null) {
-    fx.note(ignored);
-    return s;
-  }
+  const stale = ignoreLearnerPacket(s, from, conn, msg);
+  if (stale !== null) return dropped(s, stale, fx);
   const next = heardFromLearner(s, from);
   const h = leaderOf(next).handlers[from] as LearnerHandler;
   switch (msg.type) {
@@ -136,20 +175,9 @@ function onLeadingDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMess
   }
 }
 
-/** FOLLOWING: the learner's handlers (learner.ts), for a participant. */
+/** FOLLOWING: Follower.followLeader's reads (registerWithLeader, syncWithLeader, processPacket). */
 export function stepFollowing(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
-  if (s.learner === null || s.learner.observer) assert(false, 'FOLLOWING without follower state');
-  return stepLearner(s, event, fx);
-}
-
-/** OBSERVING: the learner's handlers (learner.ts), for an observer (INFORM instead of PROPOSAL/COMMIT). */
-export function stepObserving(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
-  if (s.learner === null || !s.learner.observer) assert(false, 'OBSERVING without observer state');
-  return stepLearner(s, event, fx);
-}
-
-/** What followers and observers share: the connection to the leader, its timers and fsyncs. */
-function stepLearner(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
+  assert(s.learner !== null && !s.learner.observer, 'FOLLOWING without follower state');
   switch (event.type) {
     case 'start':
       return onStart(s, fx);
@@ -181,18 +209,203 @@ function stepLearner(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer 
           return refuseLearner(s, event.from, fx);
       }
       if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, event.from, msg, fx);
-      const ignored = ignoreLeaderPacket(s, event.from, msg);
-      if (ignored !== null) {
-        fx.note(ignored);
-        return s;
-      }
-      return onLeaderPacket(s, event.from, event.conn, msg, fx);
+      const notOurs = ignoreLeaderPacket(s, event.from, msg);
+      if (notOurs !== null) return dropped(s, notOurs, fx);
+      if (isResetConnection(learnerOf(s), event.conn)) return shutdown(s, `connection to leader ${event.from} was reset`, fx);
+      const heard = heardFromLeader(s, event.conn, fx);
+      if (learnerOf(heard).blockedOn !== null) return deferWhileBlocked(heard, msg);
+      return followerPacket(heard, msg, fx);
     }
     case 'fsynced':
-      return onLearnerFsynced(s, event.token, fx);
+      if (learnerOf(s).blockedOn === event.token) return replayBacklog(onNewLeaderFsynced(s, fx), followerPacket, fx);
+      return onFollowerFsynced(s, event.token, fx);
     case 'peerReset':
       return onLeaderGone(forgetElectionConnection(s, event.peer), event.peer, 'connection reset', fx);
   }
+}
+
+/**
+ * A follower reads its leader's packet where ZooKeeper reads it: Learner.registerWithLeader
+ * (LEADERINFO), Learner.syncWithLeader (DIFF/TRUNC/SNAP first, then PROPOSAL and COMMIT until
+ * NEWLEADER and UPTODATE) and Follower.processPacket (PROPOSAL, COMMIT, PING, the application's
+ * packets). One switch on the packet type; where the stage decides, the case says how.
+ */
+function followerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  switch (msg.type) {
+    // Broadcast's packets first: they are nearly all of the traffic.
+    case 'PROPOSAL': {
+      if (inSyncLoop(l)) {
+        const queued = ignoreQueuedProposal(l, msg.txn);
+        return queued !== null ? dropped(s, queued, fx) : onSyncProposal(s, msg.txn, fx);
+      }
+      if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
+      const duplicate = ignoreDuplicateProposal(l, msg.txn);
+      return duplicate !== null ? dropped(s, duplicate, fx) : onProposal(s, msg.txn, fx);
+    }
+    case 'COMMIT': {
+      if (inSyncLoop(l)) return onSyncCommit(s, msg.zxid, fx);
+      if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
+      if (ignoreCommitAppliedEarly(s, l, msg.zxid)) return s;
+      const nothingPending = ignoreCommitWithNothingPending(l, msg.zxid);
+      return nothingPending !== null ? dropped(s, nothingPending, fx) : onCommit(s, msg.zxid, fx);
+    }
+    case 'INFORM':
+      if (inSyncLoop(l)) return ignoreQueuedInform(l, msg.txn) ? s : onSyncInform(s, msg.txn);
+      if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
+      // Follower.processPacket has no INFORM case (the leader informs observers only).
+      return dropped(s, 'follower ignores INFORM', fx);
+    case 'PING':
+      return ignorePingBeforeNewLeader(l) ? s : onPing(s, fx);
+    case 'LEADERINFO':
+      return l.stage === 'DISCOVERY' ? onLeaderInfo(s, msg.newEpoch, fx) : onOffStagePacket(s, msg, fx);
+    case 'DIFF':
+      return awaitingSyncMode(l) ? onDiff(s) : onOffStagePacket(s, msg, fx);
+    case 'TRUNC':
+      return awaitingSyncMode(l) ? onTrunc(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
+    case 'SNAP':
+      return awaitingSyncMode(l) ? onSnap(s, msg.snapshot, fx) : onOffStagePacket(s, msg, fx);
+    case 'NEWLEADER':
+      if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
+      return l.stage === 'SYNC' ? onNewLeader(s, msg.zxid, fx) : shutdown(s, 'second NEWLEADER', fx);
+    case 'UPTODATE':
+      if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
+      return l.stage === 'NEWLEADER_DONE' ? onUpToDate(s, fx) : shutdown(s, 'UPTODATE before NEWLEADER', fx);
+    case 'ACKEPOCH':
+    case 'ACK':
+    case 'REQUEST':
+      // A learner's own packets: a leader never sends them, and no stage of a learner reads them.
+      return onOffStagePacket(s, msg, fx);
+    default: {
+      // Only the application's packets are left (ZooKeeper's REVALIDATE and SYNC): processPacket reads them.
+      const app: AppQuorumPacket = msg;
+      return l.stage === 'BROADCAST' ? s.app.onLeaderPacket(s, app, fx) : onOffStagePacket(s, app, fx);
+    }
+  }
+}
+
+/** OBSERVING: Observer.observeLeader's reads (registerWithLeader, syncWithLeader, processPacket). */
+export function stepObserving(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
+  assert(s.learner !== null && s.learner.observer, 'OBSERVING without observer state');
+  switch (event.type) {
+    case 'start':
+      return onStart(s, fx);
+    case 'timeout': {
+      const now = patchServer(s, { nowUs: event.now });
+      switch (event.timer as TimerName) {
+        case 'learner':
+          return onReadTimeoutCheck(now, fx);
+        case 'newLeaderAck':
+          return onNewLeaderAckTimer(now, fx);
+        case 'connect':
+          return onConnectRetry(now, fx);
+        case 'expire':
+          return now.app.onTimer(now, 'expire', fx);
+        default:
+          // fle, finalize (only while LOOKING), barrier, tick (a leader's).
+          return now;
+      }
+    }
+    case 'deliver': {
+      const msg = event.msg;
+      switch (msg.type) {
+        case 'NOTIFICATION':
+          return onNotificationPacket(s, event.from, event.conn, msg, fx);
+        case 'DISCONNECT':
+          return onLeaderGone(s, event.from, 'connection closed', fx);
+        case 'FOLLOWERINFO':
+        case 'OBSERVERINFO':
+          return refuseLearner(s, event.from, fx);
+      }
+      if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, event.from, msg, fx);
+      const notOurs = ignoreLeaderPacket(s, event.from, msg);
+      if (notOurs !== null) return dropped(s, notOurs, fx);
+      if (isResetConnection(learnerOf(s), event.conn)) return shutdown(s, `connection to leader ${event.from} was reset`, fx);
+      const heard = heardFromLeader(s, event.conn, fx);
+      if (learnerOf(heard).blockedOn !== null) return deferWhileBlocked(heard, msg);
+      return observerPacket(heard, msg, fx);
+    }
+    case 'fsynced':
+      if (learnerOf(s).blockedOn === event.token) return replayBacklog(onNewLeaderFsynced(s, fx), observerPacket, fx);
+      return onObserverFsynced(s, event.token, fx);
+    case 'peerReset':
+      return onLeaderGone(forgetElectionConnection(s, event.peer), event.peer, 'connection reset', fx);
+  }
+}
+
+/**
+ * An observer reads its leader's packet as a follower does until UPTODATE; then by
+ * Observer.processPacket: INFORM (log and apply a committed txn), no PROPOSAL, no COMMIT.
+ */
+function observerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  switch (msg.type) {
+    // Broadcast's packets first: they are nearly all of the traffic.
+    case 'PROPOSAL': {
+      if (inSyncLoop(l)) {
+        const queued = ignoreQueuedProposal(l, msg.txn);
+        return queued !== null ? dropped(s, queued, fx) : onSyncProposal(s, msg.txn, fx);
+      }
+      if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
+      const ignored = ignoreProposalAtObserver(s) ?? ignoreDuplicateProposal(l, msg.txn);
+      return ignored !== null ? dropped(s, ignored, fx) : onProposal(s, msg.txn, fx);
+    }
+    case 'COMMIT':
+      if (inSyncLoop(l)) return onSyncCommit(s, msg.zxid, fx);
+      if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
+      // Observer.processPacket only logs "Ignoring commit" (it learns commits by INFORM); no note here.
+      return s;
+    case 'INFORM':
+      if (inSyncLoop(l)) return ignoreQueuedInform(l, msg.txn) ? s : onSyncInform(s, msg.txn);
+      if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
+      return ignoreAppliedInform(s, msg.txn) ? s : onInform(s, msg.txn, fx);
+    case 'PING':
+      return ignorePingBeforeNewLeader(l) ? s : onPing(s, fx);
+    case 'LEADERINFO':
+      return l.stage === 'DISCOVERY' ? onLeaderInfo(s, msg.newEpoch, fx) : onOffStagePacket(s, msg, fx);
+    case 'DIFF':
+      return awaitingSyncMode(l) ? onDiff(s) : onOffStagePacket(s, msg, fx);
+    case 'TRUNC':
+      return awaitingSyncMode(l) ? onTrunc(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
+    case 'SNAP':
+      return awaitingSyncMode(l) ? onSnap(s, msg.snapshot, fx) : onOffStagePacket(s, msg, fx);
+    case 'NEWLEADER':
+      if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
+      return l.stage === 'SYNC' ? onNewLeader(s, msg.zxid, fx) : shutdown(s, 'second NEWLEADER', fx);
+    case 'UPTODATE':
+      if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
+      return l.stage === 'NEWLEADER_DONE' ? onUpToDate(s, fx) : shutdown(s, 'UPTODATE before NEWLEADER', fx);
+    case 'ACKEPOCH':
+    case 'ACK':
+    case 'REQUEST':
+      // A learner's own packets: a leader never sends them, and no stage of a learner reads them.
+      return onOffStagePacket(s, msg, fx);
+    default: {
+      // Only the application's packets are left (ZooKeeper's REVALIDATE and SYNC): processPacket reads them.
+      const app: AppQuorumPacket = msg;
+      return l.stage === 'BROADCAST' ? s.app.onLeaderPacket(s, app, fx) : onOffStagePacket(s, app, fx);
+    }
+  }
+}
+
+/**
+ * The QuorumPeer thread reads again after the NEWLEADER fsync: the packets that waited, in order,
+ * through the role's packet step, until the role ends or blocks again.
+ */
+function replayBacklog(s: ZabServer, packetStep: (s: ZabServer, msg: LeaderPacket, fx: Fx) => ZabServer, fx: Fx): ZabServer {
+  const backlog = learnerOf(s).backlog;
+  s = withLearner(s, { backlog: [] });
+  for (const msg of backlog) {
+    if (s.learner === null || s.learner.shutdown !== null) break;
+    s = s.learner.blockedOn !== null ? deferWhileBlocked(s, msg) : packetStep(s, msg, fx);
+  }
+  return s;
+}
+
+/** A guard said why the packet is dropped: the trace notes the reason, and the state stays. */
+function dropped(s: ZabServer, why: string, fx: Fx): ZabServer {
+  fx.note(why);
+  return s;
 }
 
 /** A message type Zab reads as a quorum packet: its own, or one the application owns. */

@@ -48,7 +48,10 @@ export function checkLinearizableWrites(history: ZkHistory, options: ClientCheck
 
 function linearizableWrites(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
   const r = checkZkWrites(view.history, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax }, view.table);
-  if (r.witness === undefined) return { name: 'linearizable-writes', verdict: r.verdict };
+  if (r.witness === undefined)
+    return r.unknownIn === undefined
+      ? { name: 'linearizable-writes', verdict: r.verdict }
+      : { name: 'linearizable-writes', verdict: r.verdict, notes: r.unknownIn };
   const text = r.witness.text;
   return { name: 'linearizable-writes', verdict: r.verdict, witness: { reason: r.witness.reason, ops: r.witness.ops, events: [], text } };
 }

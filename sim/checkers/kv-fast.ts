@@ -16,9 +16,11 @@
 //   state zxid falls below the largest before it); checkReadMzxids (m <= h, no ok write to the path
 //   in (m, h], the write of m wrote the data read); checkReadValues (replaying the writes with a zxid,
 //   each read sees the node it read, and the mzxid of its last writer); checkReadRealTime (no write
-//   invoked after a read returned has a zxid at or below its header zxid). A read of a path a write
-//   without a zxid touched, or one without a header zxid, is placed by search (read-points.ts): the
-//   fast path declines. No syncs, so no sync-then-read notes.
+//   invoked after a read returned has a zxid at or below its header zxid). A read without a header
+//   zxid is placed by search (read-points.ts): the fast path declines. A read of a path that a write
+//   without a zxid touched is judged by the same replay below the first place where kvRegisterExplained
+//   slotted such a write in (firstSlot), and declined above it; why that is exact, see readsPass.
+//   No syncs, so no sync-then-read notes.
 // * linearizable-writes (checkZkWrites): zxids distinct, zxid order agrees with real time; every
 //   write without a zxid is indeterminate with no reply (so no partitions merge); the paths without
 //   one replay in zxid order with the reported results; the paths with one pass kvRegisterExplained.
@@ -233,6 +235,8 @@ type Replay = {
   readonly placesOf: readonly (number[] | undefined)[];
   /** Per path: the places k of its ok writes with an ok result (dataWritesByPath). */
   readonly okPlacesOf: readonly (number[] | undefined)[];
+  /** Per path: the zxid of the first known write before which a write without a zxid was slotted in (absent: none). */
+  readonly firstSlot: ReadonlyMap<number, number> | null;
 };
 
 /**
@@ -291,7 +295,8 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
         continue;
       }
       if (rk !== RESULT_WRITTEN) return null; // its result's rc is not ok
-      if (cas && resultVersion[i] !== casVersion[i]! + 1) return null; // an ok kvCas makes op.version + 1
+      // A kvCas that applies at version v leaves v + 1: a reply saying otherwise is left to the search.
+      if (cas && resultVersion[i] !== casVersion[i]! + 1) return null;
       const target = cas ? casVersion[i]! : resultVersion[i]! - 1;
       while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z, lastKnown[p]!, slotted)) return null;
       if (cur[p]! !== target) return null;
@@ -307,20 +312,25 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
     } else if (rk !== RESULT_BAD_VERSION) return null;
   }
   if (slotted.length > 0 && !new FreeZxids(Array.from(zxids)).fits(slotted)) return null; // left to the exact search
-  return { ordered, zxids, version: versionAfter, valueOf, writer: writerAfter, placesOf, okPlacesOf };
+  const firstSlot = unknown === null ? null : unknown.firstSlot;
+  return { ordered, zxids, version: versionAfter, valueOf, writer: writerAfter, placesOf, okPlacesOf, firstSlot };
 }
 
 /**
  * The judged writes without a zxid (all indeterminate, none returned), for kvRegisterExplained's
  * slots: per path in invocation order (ties in file order), with the lower end of each one's zxid
- * window (zxidWindows): the largest zxid of a write that completed before it was invoked, 0 if none.
- * The upper end is +Infinity: such a write never returned.
+ * window as checkZkWrites has it (zxidWindows, tightened by ReplyBounds): the largest zxid of a write
+ * that completed before it was invoked, or shown by any reply that arrived before it was invoked (a
+ * write's zxid, else the header zxid), or by an op its client issued before it; 0 if none.
+ * The upper end is +Infinity: such a write never returned (ReplyBounds' third bound is for replied writes).
  */
 class Unknown {
   private readonly h: KvColumns;
   private readonly byPath: (number[] | undefined)[] = [];
   private readonly lo = new Map<number, number>();
   private readonly used = new Set<number>();
+  /** Per path: `zxidNext` of its first successful slot (known writes come in zxid order, so the smallest). */
+  readonly firstSlot = new Map<number, number>();
 
   constructor(h: KvColumns, ordered: readonly number[], floating: readonly number[]) {
     this.h = h;
@@ -330,15 +340,40 @@ class Unknown {
     // Buckets between the distinct invocation times, as zxidWindows has them.
     const bounds = Float64Array.from(new Set(floating.map((i) => invokeUs[i]!))).sort();
     const maxIn = new Float64Array(bounds.length + 1).fill(Number.NEGATIVE_INFINITY);
+    const raise = (done: number, z: number): void => {
+      const b = countAtMost(bounds, done);
+      if (z > maxIn[b]!) maxIn[b] = z;
+    };
     for (const i of ordered) {
       const done = completeUs[i]!;
-      if (done !== done) continue;
-      const b = countAtMost(bounds, done);
-      if (zxid[i]! > maxIn[b]!) maxIn[b] = zxid[i]!;
+      if (done === done) raise(done, zxid[i]!);
+    }
+    // ReplyBounds: every reply's state zxid by arrival (1), and per client the ops issued before (2).
+    // firstPass has checked that each client's ops come in issue order in the file.
+    const { outcome, readZxid, resultKind, client } = h;
+    const byClient = new Map<number, { us: number; before: number; atUs: number }>();
+    const ownLo = new Map<number, number>();
+    const isFloating = new Uint8Array(h.length);
+    for (const i of floating) isFloating[i] = 1;
+    for (let i = 0; i < h.length; i++) {
+      const replied = outcome[i] === OUTCOME_OK && resultKind[i] !== RESULT_NONE;
+      const z = !replied ? Number.NaN : zxid[i] === zxid[i] ? zxid[i]! : readZxid[i]!;
+      const done = completeUs[i]!;
+      if (z === z && done === done) raise(done, z);
+      const c = client[i]!;
+      let s = byClient.get(c);
+      if (s === undefined) byClient.set(c, (s = { us: invokeUs[i]!, before: Number.NEGATIVE_INFINITY, atUs: Number.NEGATIVE_INFINITY }));
+      if (invokeUs[i]! > s.us) {
+        s.before = Math.max(s.before, s.atUs);
+        s.us = invokeUs[i]!;
+        s.atUs = Number.NEGATIVE_INFINITY;
+      }
+      if (isFloating[i] === 1) ownLo.set(i, s.before);
+      if (z === z && z > s.atUs) s.atUs = z;
     }
     for (let b = 1; b < bounds.length; b++) if (maxIn[b - 1]! > maxIn[b]!) maxIn[b] = maxIn[b - 1]!;
     for (const i of floating) {
-      const best = maxIn[countAtMost(bounds, invokeUs[i]!) - 1]!;
+      const best = Math.max(maxIn[countAtMost(bounds, invokeUs[i]!) - 1]!, ownLo.get(i)!);
       this.lo.set(i, best === Number.NEGATIVE_INFINITY ? 0 : best);
     }
   }
@@ -353,6 +388,7 @@ class Unknown {
       if (kind[u] === KV_CAS && casVersion[u] !== cur[p]) continue;
       if (!(this.lo.get(u)! < zxidNext)) continue;
       this.used.add(u);
+      if (!this.firstSlot.has(p)) this.firstSlot.set(p, zxidNext);
       cur[p]!++;
       slotted.push(Math.max(this.lo.get(u)!, zxidBefore), zxidNext);
       return true;
@@ -377,6 +413,19 @@ function lastAtMost(places: readonly number[], zxids: Float64Array, z: number): 
  * checkReadMzxids and checkReadValues (lastZxidSeen is checked in the first pass): each read finds the
  * register at its header zxid by binary search among its path's writes. Paths are independent
  * registers, so this is the state the replay in readZxid order reaches.
+ *
+ * A read at header zxid h of a path p that writes without a zxid touched (all indeterminate: firstPass
+ * declines any other) is judged here too when h is below firstSlot[p], and declined otherwise. Why
+ * this is exact: when every check passes, this execution explains the whole history. The writes without
+ * a zxid that kvRegisterExplained slotted in take effect, each just below the zxid of the known write it
+ * was slotted before (above its window's lower end, which slot() required; zxids need not be dense, and
+ * it was invoked before that write returned); the others never take effect, which an indeterminate
+ * write may (it is alwaysLegal in the search's model). Below firstSlot[p] no write without a zxid has
+ * taken effect on p, so p's state at h is the replay of the known writes up to h, the one compared
+ * here; and every slotted write lies above h + 1/2, where the search puts the read point of h, so real
+ * time between them holds too (a read is invoked at time 0 in the search). The known writes' results
+ * hold (kvRegisterExplained), and the other paths are other registers. So checkClientHistory, whose
+ * search tries every such execution, finds this one and answers ok as well.
  */
 function readsPass(h: KvColumns, reads: readonly number[], floatingPath: Uint8Array, r: Replay): boolean {
   const { resultKind, readZxid, mzxid, pathId, outcome, data, resultData, resultVersion } = h;
@@ -402,8 +451,8 @@ function readsPass(h: KvColumns, reads: readonly number[], floatingPath: Uint8Ar
         if (outcome[w] === OUTCOME_OK && (resultKind[w] !== RESULT_WRITTEN || pathId[w] !== p || data[w] !== resultData[i])) return false;
       }
     }
-    // A read of a path a write without a zxid touched is placed by search (read-points.ts): declined.
-    if (floatingPath[p] === 1) return false;
+    // A read of a path a write without a zxid touched, at or above the first slotted one: declined (search).
+    if (floatingPath[p] === 1 && !(hz < (r.firstSlot?.get(p) ?? Number.POSITIVE_INFINITY))) return false;
     // checkReadValues: the register at the header zxid.
     const places = placesOf[p];
     const j = places === undefined ? -1 : lastAtMost(places, zxids, hz);

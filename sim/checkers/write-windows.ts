@@ -304,9 +304,8 @@ export function kvRegisterExplained(
       continue;
     }
     if ((flags[i]! & RESULT_OK) === 0) return false;
-    // An ok kvCas makes version op.version + 1 (znode-tree.ts applyOp); one reporting another version
-    // happened nowhere: left to the exact search, which flags it.
-    if (cas && !casReportsItsVersion(table.writes[i]!)) return false;
+    // A kvCas that applies at version v leaves v + 1: a reported version saying otherwise is left to the exact search.
+    if (cas && table.writes[i]!.result?.version !== undefined && table.writes[i]!.result!.version !== v + 1) return false;
     const target = cas ? v : (v === v ? v : cur + 1) - 1;
     while (cur < target) if (!slot(deadlineUs, z)) return false;
     if (cur !== target || !gapFits()) return false;
@@ -314,12 +313,6 @@ export function kvRegisterExplained(
     zxidBefore = z;
   }
   return true;
-}
-
-/** Whether an ok kvCas's reported version, if any, is the one it makes: its op.version + 1. */
-function casReportsItsVersion(o: ZkHistoryOp): boolean {
-  const reported = o.result?.version;
-  return reported === undefined || (o.op.type === 'kvCas' && reported === o.op.version + 1);
 }
 
 /** The first write that got a reply and has no zxid it can take (repliedWithoutZxidLeft, zxidCapacityExceeded), as a witness. */

@@ -35,7 +35,7 @@ import { countAtMost } from './sort.js';
 import { KIND, isUncertain, ownPathOnly, WriteTable } from './write-table.js';
 import { PathUnion } from './path-union.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
-import { applyOp, isSequential, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
+import { applyOp, isSequential, mainPath, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
 import {
   replyBoundsOf,
   countBelow,
@@ -82,6 +82,8 @@ export type ZkWritesResult = {
   /** Writes that went through the search fallback. */
   readonly searchedOps: number;
   readonly ms: number;
+  /** When the verdict is unknown: each partition whose search ran out of budget, its paths and how many of its writes are open. */
+  readonly unknownIn?: readonly string[];
 };
 
 export type ZkWritesOptions = { readonly stepsMax?: number };
@@ -263,13 +265,6 @@ export function describeOp(o: ZkWitnessOp): string {
   return `  #${o.id} client ${o.client} ${op}${args} -> ${result} (${o.outcome}) ${describeZxid(o.zxid)} [${o.invokeUs}us, ${done}us]`;
 }
 
-function mainPath(op: ZkOp): string {
-  if (op.type === 'closeSession') return '/';
-  if (op.type !== 'multi') return op.path;
-  const first = op.ops[0];
-  return first !== undefined && first.type !== 'multi' && first.type !== 'closeSession' ? first.path : '/';
-}
-
 /**
  * `judged`, when the caller has it already: the history's writes whose outcome is not "fail", in file
  * order (what the first pass here collects), as a WriteTable.
@@ -291,9 +286,11 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   // Session ends are rare (service runs): the caller's table is then copied rather than extended.
   if (ends.length > 0) table = WriteTable.of([...table.writes, ...ends], table.paths);
   const writes = table.writes;
+  const unknownIn: string[] = [];
   const done = (verdict: Verdict, searchedOps: number, witness?: ZkWitness): ZkWritesResult => {
     const ms = performance.now() - started;
-    return witness === undefined ? { verdict, checkedOps: writes.length, searchedOps, ms } : { verdict, witness, checkedOps: writes.length, searchedOps, ms };
+    if (witness !== undefined) return { verdict, witness, checkedOps: writes.length, searchedOps, ms };
+    return verdict === 'unknown' ? { verdict, checkedOps: writes.length, searchedOps, ms, unknownIn } : { verdict, checkedOps: writes.length, searchedOps, ms };
   };
 
   // 1. Zxid order, duplicates, real time. `ordered` holds indices into `writes`; the sorts and scans
@@ -539,21 +536,21 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
               : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
           return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
         }
-        if (result.verdict === 'unknown') unknown = true;
-        else if (counted) placedWindows(zkPartitionModel, ops, result.linearizations![0] ?? [], placed);
+        if (result.verdict === 'unknown') {
+          unknown = true;
+          const open = `${group.filter((o) => o.zxid === null).length} without a zxid, ${group.filter(isUncertain).length} open`;
+          unknownIn.push(`the write search's budget ran out on the partition of ${describePartition(group, joinRoot)} (${group.length} writes, ${open})`);
+        } else if (counted) placedWindows(zkPartitionModel, ops, result.linearizations![0] ?? [], placed);
       }
       if (placed.length === 0 || free.fits(placed)) break;
       // The partitions' choices together need more free zxids than there are: search them as one.
       const all = countedGroups.flat().sort((a, b) => a - b);
       const inAll = new Set(all);
-      rankedOf.set(
-        -1,
-        ordered.filter((i) => inAll.has(i)),
-      );
-      floatingOf.set(
-        -1,
-        floating.filter((i) => inAll.has(i)),
-      );
+      for (const [of, from] of [[rankedOf, ordered] as const, [floatingOf, floating] as const])
+        of.set(
+          -1,
+          from.filter((i) => inAll.has(i)),
+        );
       groupList = [[-1, all, true]];
       placed = [];
     }
