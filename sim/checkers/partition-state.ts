@@ -5,8 +5,7 @@ import { hashNumber, mix32 } from './linearizability/model.js';
 import type { ZkHistoryOp } from '../history/types.js';
 import { isUncertain } from './write-table.js';
 import type { Model, Operation } from './linearizability/model.js';
-import { clipToGap } from './zxid-gaps.js';
-import type { SearchInput, SearchOutput, SearchState } from './zk-writes.js';
+import { clipToGap, type GapContext } from './zxid-gaps.js';
 
 /**
  * Session order among a partition's writes without a zxid: `slot` names the session; the write may take
@@ -84,12 +83,11 @@ export function sameNumbers(a: readonly number[] | undefined, b: readonly number
 }
 
 /** The windows, clipped to their gaps, of the counted writes without a zxid that take effect along `order` (a linearization of `ops` by `model`). */
-export function placedWindows(
-  model: Model<SearchState, SearchInput, SearchOutput>,
-  ops: readonly Operation<SearchInput, SearchOutput>[],
-  order: readonly number[],
-  into: number[],
-): void {
+export function placedWindows<
+  S extends { readonly rank: number; readonly gap?: readonly number[] },
+  I extends { readonly rank: number; readonly gaps?: GapContext; readonly lo?: number; readonly hi?: number },
+  O,
+>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], order: readonly number[], into: number[]): void {
   let state = model.init();
   for (const k of order) {
     const { input, output } = ops[k]!;
