@@ -265,7 +265,7 @@ export function kvRegisterExplained(
   // against the other partitions' (zxid-gaps.ts).
   let slotted: number[] = [];
   const gapFits = (): boolean => {
-    const fits = counted === undefined || slotted.length === 0 || counted.free.fits(slotted);
+    const fits = counted === undefined || slotted.length === 0 || counted.free.fitsInOrder(slotted);
     if (counted !== undefined) for (const z of slotted) counted.slotted.push(z);
     slotted = [];
     return fits;

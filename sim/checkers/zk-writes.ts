@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { checkOperations } from './linearizability/search.js';
 import { hashString, mix32 } from './linearizability/model.js';
 import { bumpCount, countAt, extraHash, placedWindows, sameNumbers, sessionChains, type SessionChain } from './partition-state.js';
-import { clipToGap, FreeZxids, withPair, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
+import { clipToGap, FreeZxids, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
 import { countAtMost } from './sort.js';
@@ -203,8 +203,8 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     if (input.gaps !== undefined) {
       // It takes a free zxid in this gap (a failed one too: an error txn has its own), inside its window.
       const [lo, hi] = clipToGap(input.gaps, state.rank, input.lo ?? 0, input.hi ?? Number.POSITIVE_INFINITY);
-      gap = withPair(state.gap, lo, hi);
-      if (!input.gaps.free.fits(gap)) return output.unknown ? state : undefined;
+      gap = [...(state.gap ?? []), lo, hi]; // in placement order: their zxids grow along it
+      if (!input.gaps.free.fitsInOrder(gap)) return output.unknown ? state : undefined;
     }
     if (outcome.rc !== 'ok' && gap === state.gap && counts === state.counts) return state;
     return withExtras(rank, outcome.rc === 'ok' ? tree : state.tree, gap, counts);

@@ -53,6 +53,20 @@ export class FreeZxids {
   }
 
   /**
+   * Whether writes placed one after another in the order of `pairs` (flat (lo, hi) windows) can take
+   * increasing free zxids, each inside its window: zxids grow along the commit order. Exact: giving each
+   * the smallest free zxid above its window's lower end and the previous one's leaves the most room.
+   */
+  fitsInOrder(pairs: readonly number[]): boolean {
+    let last = 0;
+    for (let k = 0; k < pairs.length; k += 2) {
+      last = this.nextFree(Math.max(last, pairs[k]!));
+      if (last >= pairs[k + 1]!) return false;
+    }
+    return true;
+  }
+
+  /**
    * Whether the open intervals (lo, hi), given as flat pairs, can take distinct free zxids, one each.
    * Exact: taking the intervals by their upper end and giving each the smallest free zxid above its
    * lower end not given yet is the classic greedy matching of intervals to points, which finds an
@@ -85,22 +99,6 @@ export function clipToGap(gaps: GapContext, rank: number, lo: number, hi: number
   const below = rank === 0 ? 0 : gaps.ranked[rank - 1]!;
   const above = rank < gaps.ranked.length ? gaps.ranked[rank]! : Number.POSITIVE_INFINITY;
   return [Math.max(lo, below), Math.min(hi, above)];
-}
-
-/** `pairs` (flat, sorted by lo then hi) with (lo, hi) added in its place: a canonical form for state equality. */
-export function withPair(pairs: readonly number[] | undefined, lo: number, hi: number): number[] {
-  const out: number[] = [];
-  let placed = false;
-  const list = pairs ?? [];
-  for (let k = 0; k < list.length; k += 2) {
-    if (!placed && (lo < list[k]! || (lo === list[k]! && hi <= list[k + 1]!))) {
-      out.push(lo, hi);
-      placed = true;
-    }
-    out.push(list[k]!, list[k + 1]!);
-  }
-  if (!placed) out.push(lo, hi);
-  return out;
 }
 
 /**

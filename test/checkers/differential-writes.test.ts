@@ -168,3 +168,17 @@ describe('write-real-time: a write with a zxid lies above every state shown befo
     expectPossible(lines(7));
   });
 });
+
+describe('write-result: writes without a zxid in one gap take increasing zxids in the order they take effect', () => {
+  test('a lost setData then a replied one, both between 1:2 and 1:4 where only 1:3 is free, are flagged; with 1:5 they fit', () => {
+    const lines = (last: number) => [
+      op(0, 1001, { ...create('/b'), mode: 'ephemeral' }, 431, 1719, { rc: 'ok', path: '/b' }, Z(1)),
+      op(4, 1001, setData('/b'), 4159, null, null, null),
+      op(6, 1002, setData('/b', 0), 5737, 6870, { rc: 'ok', version: 1 }, Z(2)),
+      op(10, 1002, setData('/b'), 10949, 11902, { rc: 'ok', version: 3 }, null),
+      op(11, 1002, { type: 'delete', path: '/a/c', version: -1 }, 11972, 12357, { rc: 'noNode' }, Z(last)),
+    ];
+    expectImpossibleWrites(lines(4));
+    expectPossible(lines(5));
+  });
+});
