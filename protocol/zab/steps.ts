@@ -71,7 +71,7 @@ import {
   withLearner,
 } from './learner-connection.js';
 import type { AppQuorumPacket, LeaderPacket, Notification, QuorumPacket, ZabMessage } from './messages.js';
-import { patchLearner, patchServer, type LearnerHandler, type ZabServer } from './state.js';
+import { patchLearner, patchServer, type LearnerHandler, type LearnerState, type ZabServer } from './state.js';
 
 /** LOOKING: Fast Leader Election runs; quorum packets find no leader and no learner here. */
 export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
@@ -181,41 +181,10 @@ export function stepFollowing(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Z
   switch (event.type) {
     case 'start':
       return onStart(s, fx);
-    case 'timeout': {
-      const now = patchServer(s, { nowUs: event.now });
-      switch (event.timer as TimerName) {
-        case 'learner':
-          return onReadTimeoutCheck(now, fx);
-        case 'newLeaderAck':
-          return onNewLeaderAckTimer(now, fx);
-        case 'connect':
-          return onConnectRetry(now, fx);
-        case 'expire':
-          return now.app.onTimer(now, 'expire', fx);
-        default:
-          // fle, finalize (only while LOOKING), barrier, tick (a leader's).
-          return now;
-      }
-    }
-    case 'deliver': {
-      const msg = event.msg;
-      switch (msg.type) {
-        case 'NOTIFICATION':
-          return onNotificationPacket(s, event.from, event.conn, msg, fx);
-        case 'DISCONNECT':
-          return onLeaderGone(s, event.from, 'connection closed', fx);
-        case 'FOLLOWERINFO':
-        case 'OBSERVERINFO':
-          return refuseLearner(s, event.from, fx);
-      }
-      if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, event.from, msg, fx);
-      const notOurs = ignoreLeaderPacket(s, event.from, msg);
-      if (notOurs !== null) return dropped(s, notOurs, fx);
-      if (isResetConnection(learnerOf(s), event.conn)) return shutdown(s, `connection to leader ${event.from} was reset`, fx);
-      const heard = heardFromLeader(s, event.conn, fx);
-      if (learnerOf(heard).blockedOn !== null) return deferWhileBlocked(heard, msg);
-      return followerPacket(heard, msg, fx);
-    }
+    case 'timeout':
+      return onLearnerTimeout(patchServer(s, { nowUs: event.now }), event.timer as TimerName, fx);
+    case 'deliver':
+      return onLearnerDeliver(s, event.from, event.conn, event.msg, followerPacket, fx);
     case 'fsynced':
       if (learnerOf(s).blockedOn === event.token) return replayBacklog(onNewLeaderFsynced(s, fx), followerPacket, fx);
       return onFollowerFsynced(s, event.token, fx);
@@ -224,16 +193,75 @@ export function stepFollowing(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Z
   }
 }
 
+/** OBSERVING: Observer.observeLeader's reads (registerWithLeader, syncWithLeader, processPacket). */
+export function stepObserving(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
+  assert(s.learner !== null && s.learner.observer, 'OBSERVING without observer state');
+  switch (event.type) {
+    case 'start':
+      return onStart(s, fx);
+    case 'timeout':
+      return onLearnerTimeout(patchServer(s, { nowUs: event.now }), event.timer as TimerName, fx);
+    case 'deliver':
+      return onLearnerDeliver(s, event.from, event.conn, event.msg, observerPacket, fx);
+    case 'fsynced':
+      if (learnerOf(s).blockedOn === event.token) return replayBacklog(onNewLeaderFsynced(s, fx), observerPacket, fx);
+      return onObserverFsynced(s, event.token, fx);
+    case 'peerReset':
+      return onLeaderGone(forgetElectionConnection(s, event.peer), event.peer, 'connection reset', fx);
+  }
+}
+
+/** A learner's timers are the same for both roles; `s` already carries the timer's time. */
+function onLearnerTimeout(s: ZabServer, timer: TimerName, fx: Fx): ZabServer {
+  switch (timer) {
+    case 'learner':
+      return onReadTimeoutCheck(s, fx);
+    case 'newLeaderAck':
+      return onNewLeaderAckTimer(s, fx);
+    case 'connect':
+      return onConnectRetry(s, fx);
+    case 'expire':
+      return s.app.onTimer(s, 'expire', fx);
+    default:
+      // fle, finalize (only while LOOKING), barrier, tick (a leader's).
+      return s;
+  }
+}
+
+type PacketStep = (s: ZabServer, msg: LeaderPacket, fx: Fx) => ZabServer;
+
+/**
+ * What reaches a learner: election traffic and connection events are the same for both roles; a
+ * leader's packet passes the guards, then goes to the role's one packet switch (`packetStep`).
+ */
+function onLearnerDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, packetStep: PacketStep, fx: Fx): ZabServer {
+  switch (msg.type) {
+    case 'NOTIFICATION':
+      return onNotificationPacket(s, from, conn, msg, fx);
+    case 'DISCONNECT':
+      return onLeaderGone(s, from, 'connection closed', fx);
+    case 'FOLLOWERINFO':
+    case 'OBSERVERINFO':
+      return refuseLearner(s, from, fx);
+  }
+  if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, from, msg, fx);
+  const notOurs = ignoreLeaderPacket(s, from, msg);
+  if (notOurs !== null) return dropped(s, notOurs, fx);
+  if (isResetConnection(learnerOf(s), conn)) return shutdown(s, `connection to leader ${from} was reset`, fx);
+  const heard = heardFromLeader(s, conn, fx);
+  if (learnerOf(heard).blockedOn !== null) return deferWhileBlocked(heard, msg);
+  return packetStep(heard, msg, fx);
+}
+
 /**
  * A follower reads its leader's packet where ZooKeeper reads it: Learner.registerWithLeader
  * (LEADERINFO), Learner.syncWithLeader (DIFF/TRUNC/SNAP first, then PROPOSAL and COMMIT until
  * NEWLEADER and UPTODATE) and Follower.processPacket (PROPOSAL, COMMIT, PING, the application's
- * packets). One switch on the packet type; where the stage decides, the case says how.
+ * packets). Broadcast's packets are cased here; the rest read alike for both roles (learnerPacket).
  */
 function followerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   switch (msg.type) {
-    // Broadcast's packets first: they are nearly all of the traffic.
     case 'PROPOSAL': {
       if (inSyncLoop(l)) {
         const queued = ignoreQueuedProposal(l, msg.txn);
@@ -255,81 +283,8 @@ function followerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
       if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
       // Follower.processPacket has no INFORM case (the leader informs observers only).
       return dropped(s, 'follower ignores INFORM', fx);
-    case 'PING':
-      return ignorePingBeforeNewLeader(l) ? s : onPing(s, fx);
-    case 'LEADERINFO':
-      return l.stage === 'DISCOVERY' ? onLeaderInfo(s, msg.newEpoch, fx) : onOffStagePacket(s, msg, fx);
-    case 'DIFF':
-      return awaitingSyncMode(l) ? onDiff(s) : onOffStagePacket(s, msg, fx);
-    case 'TRUNC':
-      return awaitingSyncMode(l) ? onTrunc(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
-    case 'SNAP':
-      return awaitingSyncMode(l) ? onSnap(s, msg.snapshot, fx) : onOffStagePacket(s, msg, fx);
-    case 'NEWLEADER':
-      if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
-      return l.stage === 'SYNC' ? onNewLeader(s, msg.zxid, fx) : shutdown(s, 'second NEWLEADER', fx);
-    case 'UPTODATE':
-      if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
-      return l.stage === 'NEWLEADER_DONE' ? onUpToDate(s, fx) : shutdown(s, 'UPTODATE before NEWLEADER', fx);
-    case 'ACKEPOCH':
-    case 'ACK':
-    case 'REQUEST':
-      // A learner's own packets: a leader never sends them, and no stage of a learner reads them.
-      return onOffStagePacket(s, msg, fx);
-    default: {
-      // Only the application's packets are left (ZooKeeper's REVALIDATE and SYNC): processPacket reads them.
-      const app: AppQuorumPacket = msg;
-      return l.stage === 'BROADCAST' ? s.app.onLeaderPacket(s, app, fx) : onOffStagePacket(s, app, fx);
-    }
-  }
-}
-
-/** OBSERVING: Observer.observeLeader's reads (registerWithLeader, syncWithLeader, processPacket). */
-export function stepObserving(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
-  assert(s.learner !== null && s.learner.observer, 'OBSERVING without observer state');
-  switch (event.type) {
-    case 'start':
-      return onStart(s, fx);
-    case 'timeout': {
-      const now = patchServer(s, { nowUs: event.now });
-      switch (event.timer as TimerName) {
-        case 'learner':
-          return onReadTimeoutCheck(now, fx);
-        case 'newLeaderAck':
-          return onNewLeaderAckTimer(now, fx);
-        case 'connect':
-          return onConnectRetry(now, fx);
-        case 'expire':
-          return now.app.onTimer(now, 'expire', fx);
-        default:
-          // fle, finalize (only while LOOKING), barrier, tick (a leader's).
-          return now;
-      }
-    }
-    case 'deliver': {
-      const msg = event.msg;
-      switch (msg.type) {
-        case 'NOTIFICATION':
-          return onNotificationPacket(s, event.from, event.conn, msg, fx);
-        case 'DISCONNECT':
-          return onLeaderGone(s, event.from, 'connection closed', fx);
-        case 'FOLLOWERINFO':
-        case 'OBSERVERINFO':
-          return refuseLearner(s, event.from, fx);
-      }
-      if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, event.from, msg, fx);
-      const notOurs = ignoreLeaderPacket(s, event.from, msg);
-      if (notOurs !== null) return dropped(s, notOurs, fx);
-      if (isResetConnection(learnerOf(s), event.conn)) return shutdown(s, `connection to leader ${event.from} was reset`, fx);
-      const heard = heardFromLeader(s, event.conn, fx);
-      if (learnerOf(heard).blockedOn !== null) return deferWhileBlocked(heard, msg);
-      return observerPacket(heard, msg, fx);
-    }
-    case 'fsynced':
-      if (learnerOf(s).blockedOn === event.token) return replayBacklog(onNewLeaderFsynced(s, fx), observerPacket, fx);
-      return onObserverFsynced(s, event.token, fx);
-    case 'peerReset':
-      return onLeaderGone(forgetElectionConnection(s, event.peer), event.peer, 'connection reset', fx);
+    default:
+      return learnerPacket(s, l, msg, fx);
   }
 }
 
@@ -340,7 +295,6 @@ export function stepObserving(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Z
 function observerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
   switch (msg.type) {
-    // Broadcast's packets first: they are nearly all of the traffic.
     case 'PROPOSAL': {
       if (inSyncLoop(l)) {
         const queued = ignoreQueuedProposal(l, msg.txn);
@@ -359,6 +313,18 @@ function observerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
       if (inSyncLoop(l)) return ignoreQueuedInform(l, msg.txn) ? s : onSyncInform(s, msg.txn);
       if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
       return ignoreAppliedInform(s, msg.txn) ? s : onInform(s, msg.txn, fx);
+    default:
+      return learnerPacket(s, l, msg, fx);
+  }
+}
+
+/**
+ * The packets both learner roles read alike: PING, discovery's LEADERINFO, the sync packets
+ * (Learner.syncWithLeader), a learner's own packet types (never sent to it) and the application's.
+ * Exhaustive over what is left of LeaderPacket once broadcast's three are cased.
+ */
+function learnerPacket(s: ZabServer, l: LearnerState, msg: Exclude<LeaderPacket, { type: 'PROPOSAL' | 'COMMIT' | 'INFORM' }>, fx: Fx): ZabServer {
+  switch (msg.type) {
     case 'PING':
       return ignorePingBeforeNewLeader(l) ? s : onPing(s, fx);
     case 'LEADERINFO':
@@ -392,7 +358,7 @@ function observerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
  * The QuorumPeer thread reads again after the NEWLEADER fsync: the packets that waited, in order,
  * through the role's packet step, until the role ends or blocks again.
  */
-function replayBacklog(s: ZabServer, packetStep: (s: ZabServer, msg: LeaderPacket, fx: Fx) => ZabServer, fx: Fx): ZabServer {
+function replayBacklog(s: ZabServer, packetStep: PacketStep, fx: Fx): ZabServer {
   const backlog = learnerOf(s).backlog;
   s = withLearner(s, { backlog: [] });
   for (const msg of backlog) {
