@@ -3,11 +3,11 @@
 import { describe, expect, test } from 'vitest';
 import { checkWatchOrder } from '../../sim/checkers/client.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult, ZkWatchType } from '../../sim/history/types.js';
+import { zkHistory, zkOpRecord } from './history-builders.js';
 import { referenceCheck } from '../reference/reference.js';
 
 const Z = (counter: number): number => 2 ** 32 + counter; // zxid 1:counter
 
-let nextId = 0;
 function op(
   session: number,
   o: ZkOp,
@@ -17,20 +17,7 @@ function op(
   zxid: number | null,
   extra: Partial<ZkHistoryOp> = {},
 ): ZkHistoryOp {
-  return {
-    kind: 'op',
-    id: nextId++,
-    client: session - 1000,
-    session,
-    server: 1,
-    op: o,
-    invokeUs,
-    completeUs,
-    outcome: completeUs === null ? 'info' : 'ok',
-    result,
-    zxid,
-    ...extra,
-  };
+  return zkOpRecord(o, invokeUs, completeUs, result, zxid, { client: session - 1000, session, ...extra });
 }
 function watch(session: number, type: ZkWatchType, path: string, zxid: number, atUs: number): ZkHistoryEvent {
   return { kind: 'watch', client: session - 1000, session, server: 1, type, path, zxid, atUs };
@@ -38,9 +25,7 @@ function watch(session: number, type: ZkWatchType, path: string, zxid: number, a
 function connected(session: number, atUs: number): ZkHistoryEvent {
   return { kind: 'session', client: session - 1000, session, server: 2, state: 'CONNECTED', atUs };
 }
-function hist(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
-  return { header: { kind: 'header', version: 1 }, ops, events };
-}
+const hist = zkHistory;
 /** Both checkers' answers: watch-order's verdict, and whether the reference finds an execution. */
 function judged(h: ZkHistory): { zabsim: string; possible: boolean | 'too-large' } {
   return { zabsim: checkWatchOrder(h).verdict, possible: referenceCheck(h).possible };

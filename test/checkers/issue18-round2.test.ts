@@ -4,27 +4,10 @@
 import { describe, expect, test } from 'vitest';
 import { checkClientHistory, checkLinearizableWrites, checkSequentialReads, checkSessionEphemerals } from '../../sim/checkers/client.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
+import { zkHistory, zkOpRecord } from './history-builders.js';
 
-let nextId = 0;
-function op(o: ZkOp, invokeUs: number, completeUs: number | null, result: ZkResult | null, zxid: number | null, extra: Partial<ZkHistoryOp> = {}): ZkHistoryOp {
-  return {
-    kind: 'op',
-    id: nextId++,
-    client: 1,
-    session: 101,
-    server: 1,
-    op: o,
-    invokeUs,
-    completeUs,
-    outcome: completeUs === null ? 'info' : 'ok',
-    result,
-    zxid,
-    ...extra,
-  };
-}
-function hist(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
-  return { header: { kind: 'header', version: 1 }, ops, events };
-}
+const op = zkOpRecord;
+const hist = zkHistory;
 const close: ZkOp = { type: 'closeSession' };
 const exists: ZkOp = { type: 'exists', path: '/a/c' };
 

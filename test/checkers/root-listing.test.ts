@@ -6,25 +6,10 @@ import { describe, expect, test } from 'vitest';
 import { checkClientHistory, checkLinearizableWrites, checkSequentialReads } from '../../sim/checkers/client.js';
 import { recordZkServiceHistory } from '../../sim/bench/zk-history.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
+import { zkHistory, zkOpRecord } from './history-builders.js';
 
-let nextId = 0;
-function op(o: ZkOp, invokeUs: number, completeUs: number | null, result: ZkResult | null, zxid: number | null, extra: Partial<ZkHistoryOp> = {}): ZkHistoryOp {
-  return {
-    kind: 'op',
-    id: nextId++,
-    client: 1,
-    session: 101,
-    server: 1,
-    op: o,
-    invokeUs,
-    completeUs,
-    outcome: completeUs === null ? 'info' : 'ok',
-    result,
-    zxid,
-    ...extra,
-  };
-}
-const hist = (ops: ZkHistoryOp[]): ZkHistory => ({ header: { kind: 'header', version: 1 }, ops, events: [] });
+const op = zkOpRecord;
+const hist = (ops: ZkHistoryOp[]) => zkHistory(ops);
 const create = (path: string): ZkOp => ({ type: 'create', path, data: 'd', mode: 'persistent' });
 const remove = (path: string): ZkOp => ({ type: 'delete', path, version: -1 });
 const listRoot: ZkOp = { type: 'getChildren', path: '/' };

@@ -1,0 +1,35 @@
+// Builders of small zk histories for the checker tests: an op record (an `info` one when it has no
+// completion time) and a history of ops and events. Ids count up per test file (each file loads its
+// own copy of this module).
+import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
+
+let nextId = 0;
+
+/** An op of client 1, session 101, on server 1 unless `extra` says otherwise. */
+export function zkOpRecord(
+  o: ZkOp,
+  invokeUs: number,
+  completeUs: number | null,
+  result: ZkResult | null,
+  zxid: number | null,
+  extra: Partial<ZkHistoryOp> = {},
+): ZkHistoryOp {
+  return {
+    kind: 'op',
+    id: nextId++,
+    client: 1,
+    session: 101,
+    server: 1,
+    op: o,
+    invokeUs,
+    completeUs,
+    outcome: completeUs === null ? 'info' : 'ok',
+    result,
+    zxid,
+    ...extra,
+  };
+}
+
+export function zkHistory(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
+  return { header: { kind: 'header', version: 1 }, ops, events };
+}
