@@ -13,35 +13,10 @@ import {
 import { checkClientLiveness } from '../../sim/checkers/liveness.js';
 import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/ndjson.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
+import { clientOp, zkHistory } from './history-builders.js';
 
-let nextId = 0;
-function op(
-  client: number,
-  o: ZkOp,
-  invokeUs: number,
-  completeUs: number | null,
-  result: ZkResult | null,
-  zxid: number | null,
-  extra: Partial<ZkHistoryOp> = {},
-): ZkHistoryOp {
-  return {
-    kind: 'op',
-    id: nextId++,
-    client,
-    session: 100 + client,
-    server: 1,
-    op: o,
-    invokeUs,
-    completeUs,
-    outcome: completeUs === null ? 'info' : 'ok',
-    result,
-    zxid,
-    ...extra,
-  };
-}
-function hist(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
-  return { header: { kind: 'header', version: 1 }, ops, events };
-}
+const op = clientOp;
+const hist = zkHistory;
 const ok: ZkResult = { rc: 'ok' };
 const create = (path: string, mode: 'persistent' | 'ephemeral' = 'persistent'): ZkOp => ({ type: 'create', path, data: '', mode });
 const setData = (path: string, data: string): ZkOp => ({ type: 'setData', path, data, version: -1 });

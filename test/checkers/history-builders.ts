@@ -30,6 +30,12 @@ export function zkOpRecord(
   };
 }
 
+/** An op of `client` in its own session (100 + client) on server 1; `extra` overrides any field. */
+export function clientOp(client: number, ...args: Parameters<typeof zkOpRecord>): ZkHistoryOp {
+  const [o, invokeUs, completeUs, result, zxid, extra = {}] = args;
+  return zkOpRecord(o, invokeUs, completeUs, result, zxid, { client, session: 100 + client, ...extra });
+}
+
 export function zkHistory(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
   return { header: { kind: 'header', version: 1 }, ops, events };
 }

@@ -5,35 +5,10 @@ import { checkClientHistory, checkLinearizableWrites, checkSequentialReads, chec
 import { resolveScenario } from '../../sim/cli/run.js';
 import { runZab } from '../../sim/zab/run.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
+import { clientOp, zkHistory } from './history-builders.js';
 
-let nextId = 0;
-function op(
-  client: number,
-  o: ZkOp,
-  invokeUs: number,
-  completeUs: number | null,
-  result: ZkResult | null,
-  zxid: number | null,
-  extra: Partial<ZkHistoryOp> = {},
-): ZkHistoryOp {
-  return {
-    kind: 'op',
-    id: nextId++,
-    client,
-    session: 100 + client,
-    server: 1,
-    op: o,
-    invokeUs,
-    completeUs,
-    outcome: completeUs === null ? 'info' : 'ok',
-    result,
-    zxid,
-    ...extra,
-  };
-}
-function hist(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
-  return { header: { kind: 'header', version: 1 }, ops, events };
-}
+const op = clientOp;
+const hist = zkHistory;
 const set = (path: string, data: string): ZkOp => ({ type: 'kvSet', path, data });
 const cas = (path: string, data: string, version: number): ZkOp => ({ type: 'kvCas', path, data, version });
 const get = (path: string): ZkOp => ({ type: 'kvGet', path });
