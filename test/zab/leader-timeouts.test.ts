@@ -2,7 +2,9 @@
 // three waits before activation has its own initLimit budget, a learner ahead of the leader loses
 // only its own LearnerHandler (and only before the epoch is established), a LearnerHandler whose
 // socket read passes its timeout is closed, and SyncLimitCheck closes a learner that pings but
-// leaves a proposal unacked for syncLimit ticks.
+// leaves a proposal unacked for syncLimit ticks. (Leader.getEpochToPropose, waitForEpochAck,
+// waitForNewLeaderAck and LearnerHandler's SyncLimitCheck, ping and socket timeouts read the same
+// in ZooKeeper 3.8.6 and master.)
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
