@@ -2,14 +2,14 @@
 // three waits before activation has its own initLimit budget, a learner ahead of the leader loses
 // only its own LearnerHandler (and only before the epoch is established), a LearnerHandler whose
 // socket read passes its timeout is closed, and SyncLimitCheck closes a learner that pings but
-// leaves a proposal unacked for syncLimit ticks. (Leader.getEpochToPropose, waitForEpochAck,
-// waitForNewLeaderAck and LearnerHandler's SyncLimitCheck, ping and socket timeouts read the same
-// in ZooKeeper 3.8.6 and master.)
+// leaves a proposal unacked for syncLimit ticks.
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import { activeLeader, boot, config, deliver, disk, leading, notes, show, step, syncing, timeout, vote, z } from './harness.js';
 
+// Leader.getEpochToPropose, waitForEpochAck, waitForNewLeaderAck and LearnerHandler's SyncLimitCheck,
+// ping and socket timeouts read the same in ZooKeeper 3.8.6 and master.
 const handlerOf = (s: ZabServer, sid: NodeId) => s.leader?.handlers[sid];
 
 /** One half tick of the leader's clock, with `pinging` learners answering the leader's PING. */
