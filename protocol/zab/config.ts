@@ -36,8 +36,17 @@ export interface ZabConfig {
   /** Voting members (participants), by sid. */
   readonly voters: readonly NodeId[];
   readonly observers: readonly NodeId[];
+  /** zoo.cfg tickTime (2000 ms): the leader pings every half tick. */
   readonly tickTimeMs: number;
+  /**
+   * zoo.cfg initLimit (10 ticks): each of the leader's three waits (getEpochToPropose,
+   * waitForEpochAck, waitForNewLeaderAck) and a LearnerHandler's socket reads before the NEWLEADER ack.
+   */
   readonly initLimit: number;
+  /**
+   * zoo.cfg syncLimit (5 ticks): a LearnerHandler's socket reads after the NEWLEADER ack, its
+   * SyncLimitCheck on unacked proposals, and the ack deadline that counts a learner as synced.
+   */
   readonly syncLimit: number;
   /** FLE: first notification timeout and its cap (200 ms and 60 s in ZooKeeper). */
   readonly minNotificationIntervalMs: number;
@@ -60,6 +69,13 @@ export interface ZabConfig {
    * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20217`).
    */
   readonly dropStaleAcksOnResync: boolean;
+  /**
+   * Not ZooKeeper's behaviour (for teaching): an ACKEPOCH from a learner ahead of the leader makes
+   * the leader give up, as the TLA+ spec's leader does, at any stage. ZooKeeper (Leader.waitForEpochAck)
+   * throws in that learner's handler only, closing its socket, and skips the check once the epoch
+   * is established. Off by default.
+   */
+  readonly shutdownOnLearnerAhead: boolean;
 }
 
 export function defaultZabConfig(voters: readonly NodeId[], observers: readonly NodeId[] = []): ZabConfig {
@@ -79,6 +95,7 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     mutants: [],
     counterStart: 0,
     dropStaleAcksOnResync: false,
+    shutdownOnLearnerAhead: false,
   };
 }
 

@@ -14,7 +14,6 @@ import {
   leaderCommitted,
   leaderProposed,
   patchHandler,
-  patchLeader,
   patchServer,
   takeBatch,
   withAppend,
@@ -28,24 +27,10 @@ import {
 } from './state.js';
 import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
 import { syncFollower } from './sync-follower.js';
+import { closeHandler, leaderOf, readBudgetHalfTicks, setHandler, syncLimitCurrent, syncLimitOnAck, tracksProposals, withLeader } from './learner-handler.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
-
-export function leaderOf(s: ZabServer): LeaderState {
-  if (!(s.leader !== null)) assert(false, `server ${s.id} has no leader state`);
-  return s.leader;
-}
-
-function withLeader(s: ZabServer, patch: Partial<LeaderState>): ZabServer {
-  return withLeaderState(s, patchLeader(leaderOf(s), patch));
-}
-
-function setHandler(s: ZabServer, h: LearnerHandler | undefined, sid: NodeId): ZabServer {
-  const handlers = leaderOf(s).handlers.slice();
-  handlers[sid] = h;
-  return withLeader(s, { handlers });
-}
 
 /** Leader.lead(): start discovery. The leader's own FOLLOWERINFO counts first. */
 export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
@@ -62,6 +47,8 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
     prepState: smPrepInit(s.sm, s.state),
     tick: 0,
     halfTicks: 0,
+    clock: 0,
+    proposedAtClock: [],
     queued: queueEmpty(),
     selfAckBatches: queueEmpty(),
     shutdown: null,
@@ -69,12 +56,27 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
   const next: ZabServer = patchServer(s, { role: 'LEADING', phase: 'DISCOVERY', leader, learner: null });
   fx.observe({ kind: 'role', role: 'LEADING', phase: 'DISCOVERY', epoch: s.currentEpoch, leader: s.id });
   fx.note(`LEADING: discovery; waiting for a quorum of FOLLOWERINFO (initLimit ${s.config.initLimit} ticks)`);
-  fx.timer('barrier', barrierUs(s), barrierUs(s));
+  startWait(s, fx);
+  // The handlers' read timeouts count half ticks from here; Leader.lead's ping loop (onLeaderTick
+  // in BROADCAST) only starts at activation, which sets this timer afresh.
+  fx.timer('tick', halfTickUs(s), halfTickUs(s));
   return maybeFixEpoch(next, fx);
 }
 
-function barrierUs(s: ZabServer): number {
-  return s.config.initLimit * s.config.tickTimeMs * MS;
+/**
+ * Each of the leader's three waits (getEpochToPropose, waitForEpochAck, waitForNewLeaderAck) gives
+ * up after its own initLimit·tickTime, counted from when the leader's thread enters it. A
+ * LearnerHandler thread waits in the same three calls with its own deadline, but always enters
+ * after the leader's thread (on a packet that comes later) and returns at once once the wait is
+ * over, so the leader's deadline is always the first to pass: only the leader's is modelled.
+ */
+function startWait(s: ZabServer, fx: Fx): void {
+  const us = s.config.initLimit * s.config.tickTimeMs * MS;
+  fx.timer('barrier', us, us);
+}
+
+function halfTickUs(s: ZabServer): number {
+  return (s.config.tickTimeMs * MS) / 2;
 }
 
 /** getEpochToPropose: once a quorum (with us) has connected, e' = 1 + the max acceptedEpoch seen. */
@@ -82,8 +84,9 @@ function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
   const l = leaderOf(s);
   if (l.epoch !== -1 || !isQuorum(s.config, l.connecting)) return s;
   const epoch = l.epochCandidate;
-  fx.note(`new epoch ${epoch} proposed to {${l.connecting.join(',')}}`);
+  fx.note(`new epoch ${epoch} proposed to {${l.connecting.join(',')}}; waiting for a quorum of ACKEPOCH (initLimit ${s.config.initLimit} ticks)`);
   if (!hasMutant(s.config, 'no-persist-accepted-epoch')) fx.persistSync({ kind: 'acceptedEpoch', epoch });
+  startWait(s, fx);
   let next = withLeader(patchServer(s, { acceptedEpoch: epoch }), { epoch });
   for (const h of l.handlers) {
     if (h !== undefined && h.stage === 'EPOCH') next = sendLeaderInfo(next, h, fx);
@@ -92,30 +95,10 @@ function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
 }
 
 function sendLeaderInfo(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
-  fx.send(h.sid, { type: 'LEADERINFO', newEpoch: leaderOf(s).epoch });
-  return setHandler(s, patchHandler(h, { stage: 'ACKEPOCH' }), h.sid);
-}
-
-/**
- * Why a learner's packet is dropped, or null: only a live LearnerHandler's connection is read (a
- * new connection replaced the old handler, whose packets are stale).
- */
-export function ignoreLearnerPacket(s: ZabServer, from: NodeId, conn: number, msg: QuorumPacket): string | null {
-  const h = leaderOf(s).handlers[from];
-  if (h === undefined || h.conn !== conn) return `ignore ${msg.type} from ${from}: no live LearnerHandler on that connection`;
-  return null;
-}
-
-/**
- * Any packet proves the learner alive (LearnerHandler.tickOfNextAckDeadline); most arrive within
- * the same tick, so the handler is copied only when its deadline moves. Runs after
- * ignoreLearnerPacket, so the handler exists.
- */
-export function heardFromLearner(s: ZabServer, from: NodeId): ZabServer {
   const l = leaderOf(s);
-  const h = l.handlers[from] as LearnerHandler;
-  const deadline = l.tick + s.config.syncLimit;
-  return h.ackDeadlineTick === deadline ? s : setHandler(s, patchHandler(h, { ackDeadlineTick: deadline }), from);
+  fx.send(h.sid, { type: 'LEADERINFO', newEpoch: l.epoch });
+  // The handler now reads ACKEPOCH, under the socket's initLimit timeout.
+  return setHandler(s, patchHandler(h, { stage: 'ACKEPOCH', readSince: l.clock }), h.sid);
 }
 
 /** A learner's packet of a type no leader receives (the leader's step has no handler for it). */
@@ -147,6 +130,10 @@ export function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, accepted
     lastZxid: 0,
     ackDeadlineTick: l.tick + s.config.initLimit + s.config.syncLimit,
     forwarding: false,
+    readSince: l.clock,
+    syncCheckZxid: 0,
+    syncCheckFloor: 0,
+    syncCheckNextFloor: 0,
   };
   if (l.handlers[from] !== undefined) fx.note(`learner ${from} reconnected; its old LearnerHandler is closed`);
   s = setHandler(s, h, from);
@@ -166,10 +153,18 @@ export function onAckEpoch(s: ZabServer, h: LearnerHandler, lastZxid: Zxid, curr
     fx.note(`ignore ACKEPOCH from ${h.sid}: handler stage ${h.stage}`);
     return s;
   }
-  // StateSummary.isMoreRecentThan: a learner ahead of us means FLE picked the wrong leader.
-  if (currentEpoch !== -1 && (currentEpoch > s.currentEpoch || (currentEpoch === s.currentEpoch && lastZxid > s.lastProcessedZxid))) {
-    fx.note(`learner ${h.sid} is ahead of the leader (epoch ${currentEpoch}, zxid ${formatZxid(lastZxid)}): giving up leadership`);
+  // StateSummary.isMoreRecentThan: a learner ahead of us means FLE picked the wrong leader. Leader.waitForEpochAck
+  // makes the check only until the epoch is established (electionFinished; until then currentEpoch and
+  // lastProcessedZxid are still the leaderStateSummary taken at Leader.lead's start), and its IOException
+  // ends that learner's LearnerHandler only: the leader keeps waiting for the others.
+  const ahead = currentEpoch !== -1 && (currentEpoch > s.currentEpoch || (currentEpoch === s.currentEpoch && lastZxid > s.lastProcessedZxid));
+  if (ahead && s.config.shutdownOnLearnerAhead) {
+    fx.note(`learner ${h.sid} is ahead of the leader (epoch ${currentEpoch}, zxid ${formatZxid(lastZxid)}): giving up leadership (shutdownOnLearnerAhead)`);
     return withLeader(s, { shutdown: 'a learner is ahead of the leader' });
+  }
+  if (ahead && s.phase === 'DISCOVERY') {
+    const summary = `epoch ${currentEpoch}, zxid ${formatZxid(lastZxid)}; leader at epoch ${s.currentEpoch}, zxid ${formatZxid(s.lastProcessedZxid)}`;
+    return closeHandler(s, h, `it is ahead of the leader (${summary})`, fx);
   }
   const l = leaderOf(s);
   s = setHandler(s, patchHandler(h, { stage: 'WAIT_QUORUM', lastZxid }), h.sid);
@@ -188,7 +183,10 @@ function establish(s: ZabServer, fx: Fx): ZabServer {
   fx.persistSync({ kind: 'currentEpoch', epoch });
   fx.observe({ kind: 'established', epoch });
   fx.observe({ kind: 'role', role: 'LEADING', phase: 'SYNCHRONIZATION', epoch, leader: s.id });
-  fx.note(`epoch ${epoch} established by {${leaderOf(s).electing.join(',')}}; synchronizing learners`);
+  fx.note(
+    `epoch ${epoch} established by {${leaderOf(s).electing.join(',')}}; synchronizing learners, waiting for a quorum of NEWLEADER acks (initLimit ${s.config.initLimit} ticks)`,
+  );
+  startWait(s, fx);
   let next: ZabServer = patchServer(s, { currentEpoch: epoch, phase: 'SYNCHRONIZATION' });
   for (const h of leaderOf(next).handlers) {
     if (h !== undefined && h.stage === 'WAIT_QUORUM') next = sendSync(next, h, fx);
@@ -237,7 +235,8 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     for (const o of l.outstanding) if (o.txn.zxid > d.forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
   }
   fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
-  return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', forwarding: true }), h.sid);
+  // The handler now reads the NEWLEADER ack, still under the socket's initLimit timeout.
+  return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', forwarding: true, readSince: l.clock }), h.sid);
 }
 
 /** The state as of the last committed txn (a SNAP must not carry uncommitted proposals). */
@@ -260,6 +259,7 @@ export function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabS
     return maybeActivate(next, fx);
   }
   if (h.stage === 'STUCK' || h.stage === 'NEWLEADER_ACKED') return s; // blocked in waitForStartup
+  if (tracksProposals(s, h)) s = syncLimitOnAck(s, h, zxid);
   if (counterOf(zxid) === 0) return s; // the ack of UPTODATE
   if (h.observer && !hasMutant(s.config, 'count-observer-acks')) {
     fx.note(`ignore ACK from observer ${h.sid}`);
@@ -284,16 +284,24 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
   fx.observe({ kind: 'role', role: 'LEADING', phase: 'BROADCAST', epoch: l.epoch, leader: s.id });
   fx.note(`NEWLEADER acked by {${l.newLeaderAcks.join(',')}}: leader active in epoch ${l.epoch}, serving clients`);
   fx.cancel('barrier');
-  fx.timer('tick', (s.config.tickTimeMs * MS) / 2, (s.config.tickTimeMs * MS) / 2);
+  // Leader.lead's ping loop starts now: its first half tick is tickTime/2 from activation.
+  fx.timer('tick', halfTickUs(s), halfTickUs(s));
   for (const h of l.handlers) {
     if (h !== undefined && (h.stage === 'NEWLEADER_ACKED' || h.stage === 'STUCK')) next = sendUpToDate(next, h, fx);
   }
   return drainQueued(next, fx);
 }
 
+/**
+ * LearnerHandler.run after waitForNewLeaderAck and waitForStartup: SyncLimitCheck starts (with no
+ * proposal tracked: those already sent went out before it started), UPTODATE is queued, and the
+ * handler's read loop begins under the syncLimit socket timeout.
+ */
 function sendUpToDate(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
+  const l = leaderOf(s);
   fx.send(h.sid, { type: 'UPTODATE' });
-  return setHandler(s, patchHandler(h, { stage: 'UPTODATE' }), h.sid);
+  const started = { syncCheckZxid: 0, syncCheckFloor: l.lastProposed, syncCheckNextFloor: l.lastProposed };
+  return setHandler(s, patchHandler(h, { stage: 'UPTODATE', readSince: l.clock, ...started }), h.sid);
 }
 
 // ------------------------------------------------------------------ broadcast
@@ -440,25 +448,54 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   return drainQueued(next, fx);
 }
 
-/** Leader.lead's loop: every tickTime/2 ping learners; every tick check for a synced quorum. */
+/**
+ * Every half tick from Leader.lead's start: the handlers' socket read timeouts; then, once active,
+ * Leader.lead's loop: every tick the synced-quorum check, every half tick LearnerHandler.ping
+ * (which closes a learner whose SyncLimitCheck fails instead of pinging it).
+ */
 export function onLeaderTick(s: ZabServer, fx: Fx): ZabServer {
-  assert(s.phase === 'BROADCAST', 'leader tick before activation');
+  fx.timer('tick', halfTickUs(s), halfTickUs(s));
+  const l = leaderOf(s);
+  const clock = l.clock + 1;
+  const keep = 2 * s.config.syncLimit + 1;
+  const recent = l.proposedAtClock.length < keep ? l.proposedAtClock : l.proposedAtClock.slice(1);
+  let next = withLeader(s, { clock, proposedAtClock: [...recent, l.lastProposed] });
+  // A read timeout ends the handler's thread at once, so it is gone before the quorum check below.
+  for (const h of l.handlers) {
+    if (h === undefined) continue;
+    const budget = readBudgetHalfTicks(s, h);
+    // Its last packet came after clock tick `readSince` fired: silent for at least clock - readSince - 1
+    // half ticks (so never early, at most half a tick late).
+    if (budget !== null && clock - h.readSince - 1 >= budget) next = closeHandler(next, h, `read timeout: nothing for ${budget / 2} ticks`, fx);
+  }
+  if (next.phase !== 'BROADCAST') return next;
+  return pingLoop(next, fx);
+}
+
+function pingLoop(s: ZabServer, fx: Fx): ZabServer {
   const l = leaderOf(s);
   const halfTicks = l.halfTicks + 1;
   const fullTick = halfTicks % 2 === 0;
   const tick = fullTick ? l.tick + 1 : l.tick;
-  fx.timer('tick', (s.config.tickTimeMs * MS) / 2, (s.config.tickTimeMs * MS) / 2);
   const synced: NodeId[] = [s.id];
   for (const h of l.handlers) {
-    if (h === undefined) continue;
-    // A LearnerHandler's queue is only sent once its sync has started (startSendingPackets).
-    if (h.forwarding) fx.send(h.sid, { type: 'PING', zxid: l.lastProposed });
-    if (!h.observer && tick <= h.ackDeadlineTick && isVoter(s.config, h.sid)) synced.push(h.sid);
+    if (h !== undefined && !h.observer && tick <= h.ackDeadlineTick && isVoter(s.config, h.sid)) synced.push(h.sid);
   }
-  const next = withLeader(s, { halfTicks, tick });
+  let next = withLeader(s, { halfTicks, tick });
   if (fullTick && !isQuorum(s.config, synced) && !hasMutant(s.config, 'leader-never-steps-down')) {
     fx.note(`not sufficient followers synced, only {${synced.join(',')}}: stepping down`);
     return withLeader(next, { shutdown: 'not sufficient followers synced' });
+  }
+  const expiredAt = l.proposedAtClock.length === 2 * s.config.syncLimit + 1 ? (l.proposedAtClock[0] as Zxid) : 0;
+  for (const h of l.handlers) {
+    // A LearnerHandler's queue is only sent once its sync has started (startSendingPackets).
+    if (h === undefined || !h.forwarding) continue;
+    const current = tracksProposals(s, h) ? syncLimitCurrent(l, h) : 0;
+    if (current !== 0 && current <= expiredAt) {
+      next = closeHandler(next, h, `proposal ${formatZxid(current)} unacked for ${s.config.syncLimit} ticks (SyncLimitCheck)`, fx);
+    } else {
+      fx.send(h.sid, { type: 'PING', zxid: l.lastProposed });
+    }
   }
   return next;
 }
@@ -471,11 +508,17 @@ export function dropLearner(s: ZabServer, sid: NodeId, fx: Fx): ZabServer {
   return setHandler(s, undefined, sid);
 }
 
-/** The barrier timer (initLimit) fired before activation. */
+/** The barrier timer: the leader's current wait passed its initLimit·tickTime (Java's messages). */
 export function onBarrierTimeout(s: ZabServer, fx: Fx): ZabServer {
   if (s.phase === 'BROADCAST') return s;
-  fx.note(`leader not active after initLimit (${s.phase}): giving up`);
-  return withLeader(s, { shutdown: 'initLimit passed before activation' });
+  const why =
+    s.phase === 'SYNCHRONIZATION'
+      ? 'Timeout while waiting for NEWLEADER to be acked by quorum'
+      : leaderOf(s).epoch === -1
+        ? 'Timeout while waiting for epoch from quorum'
+        : 'Timeout while waiting for epoch to be acked by quorum';
+  fx.note(`${why} (initLimit ${s.config.initLimit} ticks): giving up`);
+  return withLeader(s, { shutdown: why });
 }
 
 /** Why the leader must shut down, if it must (Leader.shutdown). */

@@ -9,7 +9,8 @@ import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWr
 import { Fx, type ZabObservation } from './effects.js';
 import { emptyFle, startElection } from './election.js';
 import { applyTo, historyCount, reloadFromHistory } from './history.js';
-import { leaderOf, leaderShutdown } from './leader.js';
+import { leaderShutdown } from './leader.js';
+import { leaderOf } from './learner-handler.js';
 import { learnerLeaving } from './learner.js';
 import type { ZabMessage } from './messages.js';
 import { patchServer, type ZabApp, type ZabServer } from './state.js';

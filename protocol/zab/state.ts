@@ -48,6 +48,20 @@ export interface LearnerHandler {
   readonly ackDeadlineTick: number;
   /** Receives live PROPOSAL/COMMIT (participants) or INFORM (observers). */
   readonly forwarding: boolean;
+  /**
+   * LeaderState.clock when the handler's current socket read began or last returned a packet: the
+   * socket read timeout (initLimit ticks until the NEWLEADER ack, syncLimit ticks after) counts from it.
+   */
+  readonly readSince: number;
+  /**
+   * LearnerHandler.SyncLimitCheck, whose two slots (current, next) are kept lazily so that a
+   * PROPOSAL costs the handler nothing (leader.ts `syncLimitCurrent`): the current slot's zxid, or 0
+   * when empty, in which case the first proposal after `syncCheckFloor` fills it; the next slot is
+   * the leader's last proposal if it is above both the current slot and `syncCheckNextFloor`.
+   */
+  readonly syncCheckZxid: Zxid;
+  readonly syncCheckFloor: Zxid;
+  readonly syncCheckNextFloor: Zxid;
 }
 
 export interface Outstanding {
@@ -71,6 +85,16 @@ export interface LeaderState {
   readonly prepState: unknown;
   readonly tick: number;
   readonly halfTicks: number;
+  /**
+   * Half ticks since Leader.lead began (the tick timer runs from then; ZooKeeper's tick counter,
+   * `tick`, only from activation): the leader's only clock for its handlers' read timeouts.
+   */
+  readonly clock: number;
+  /**
+   * lastProposed at each of the last 2·syncLimit + 1 clock ticks, oldest first: a proposal at or
+   * below the first entry has been out for at least syncLimit·tickTime (SyncLimitCheck.check).
+   */
+  readonly proposedAtClock: readonly Zxid[];
   /** Requests waiting for room in the outstanding window. */
   readonly queued: Queue<QueuedRequest>;
   /** Own log appends not yet acknowledged to itself (waiting for fsync). */
@@ -240,6 +264,10 @@ export function patchHandler(o: LearnerHandler, p: Partial<LearnerHandler>): Lea
     lastZxid: o.lastZxid,
     ackDeadlineTick: o.ackDeadlineTick,
     forwarding: o.forwarding,
+    readSince: o.readSince,
+    syncCheckZxid: o.syncCheckZxid,
+    syncCheckFloor: o.syncCheckFloor,
+    syncCheckNextFloor: o.syncCheckNextFloor,
   };
   return applyPatch(next, p);
 }
@@ -289,6 +317,8 @@ function copyLeader(o: LeaderState): Mutable<LeaderState> {
     prepState: o.prepState,
     tick: o.tick,
     halfTicks: o.halfTicks,
+    clock: o.clock,
+    proposedAtClock: o.proposedAtClock,
     queued: o.queued,
     selfAckBatches: o.selfAckBatches,
     shutdown: o.shutdown,

@@ -15,9 +15,6 @@ import { historyCount, lastLoggedZxid } from './history.js';
 import {
   becomeLeading,
   dropLearner,
-  heardFromLearner,
-  ignoreLearnerPacket,
-  leaderOf,
   onAck,
   onAckEpoch,
   onBarrierTimeout,
@@ -27,6 +24,7 @@ import {
   onLeaderTick,
   onLearnerInfo,
 } from './leader.js';
+import { heardFromLearner, ignoreLearnerPacket, leaderOf } from './learner-handler.js';
 import {
   awaitingSyncMode,
   deferWhileBlocked,
@@ -127,7 +125,7 @@ export function stepLeading(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
         case 'barrier':
           return onBarrierTimeout(now, fx);
         case 'tick':
-          return now.phase === 'BROADCAST' ? onLeaderTick(now, fx) : now;
+          return onLeaderTick(now, fx);
         case 'expire':
           return now.app.onTimer(now, 'expire', fx);
         default:
