@@ -28,7 +28,7 @@ import {
 import { queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
-import { armReadTimeout, learnerOf, shutdown, withLearner } from './learner-connection.js';
+import { armReadTimeout, exitProcess, learnerOf, shutdown, withLearner } from './learner-connection.js';
 
 const MS = 1000;
 
@@ -83,9 +83,8 @@ export function onPing(s: ZabServer, fx: Fx): ZabServer {
 
 /**
  * A packet the learner's stage has no case for. registerWithLeader expects LEADERINFO (we note the
- * inconsistency). syncWithLeader's first packet must be DIFF, TRUNC or SNAP, or ZooKeeper exits with
- * QUORUM_PACKET_ERROR (we leave the role); its loop, and Follower/Observer.processPacket, log and
- * skip the rest.
+ * inconsistency). syncWithLeader's first packet must be DIFF, TRUNC or SNAP, or the process exits
+ * with QUORUM_PACKET_ERROR; its loop, and Follower/Observer.processPacket, log and skip the rest.
  */
 export function onOffStagePacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
@@ -96,7 +95,7 @@ export function onOffStagePacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabSe
       return s;
     case 'SYNC':
     case 'NEWLEADER_DONE':
-      if (l.syncMode === 'NONE') return shutdown(s, `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
+      if (l.syncMode === 'NONE') return exitProcess(s, 'QUORUM_PACKET_ERROR', `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
       fx.note(`ignore ${msg.type} during synchronization`);
       return s;
     case 'BROADCAST':
@@ -153,18 +152,18 @@ export function onSyncInform(s: ZabServer, txn: Txn): ZabServer {
 export function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   assert(awaitingSyncMode(learnerOf(s)), 'TRUNC outside the first read of syncWithLeader');
   // FileTxnLog.truncate positions at the first record at or above zxid in the log files, old ones
-  // included; with none, it throws "No log files found to truncate!" and Learner.syncWithLeader
-  // calls requestSystemExit(QUORUM_PACKET_ERROR). zabsim cannot exit the process: it leaves the
-  // learner role instead, and the note says what ZooKeeper does.
+  // included; with none, it throws "No log files found to truncate!", FileTxnSnapLog.truncateLog
+  // catches that and returns false, and Learner.syncWithLeader calls
+  // requestSystemExit(QUORUM_PACKET_ERROR): the process exits and comes back from its disk.
   const top = Math.max(lastZxidOf(s.log), s.oldLogTop); // 0: no record at all (no txn has counter 0)
   if (top === 0 || top < zxid) {
-    fx.note(`Not able to truncate the log to ${formatZxid(zxid)}: no txn log record at or above it (ZooKeeper exits with QUORUM_PACKET_ERROR)`);
-    return shutdown(s, `not able to truncate the log to ${formatZxid(zxid)}`, fx);
+    return exitProcess(s, 'QUORUM_PACKET_ERROR', `Not able to truncate the log to ${formatZxid(zxid)}: no txn log record at or above it`, fx);
   }
-  // Learner.syncWithLeader: truncate, then lastProcessedZxid is the TRUNC zxid, even when the
-  // reloaded snapshot is labelled later (an epoch marker). Otherwise the reload already ends there.
-  const reloaded = patchServer(truncateInMemory(s, zxid), { oldLogTop: Math.min(s.oldLogTop, zxid) });
-  const truncated = reloaded.lastProcessedZxid > zxid ? patchServer(reloaded, { lastProcessedZxid: zxid }) : reloaded;
+  // Learner.syncWithLeader: truncateLog, then setlastProcessedZxid(TRUNC zxid) unconditionally:
+  // lower when the reloaded snapshot is labelled later (an epoch marker), and higher when the log
+  // never held that zxid and the reload ends below it (the ZOOKEEPER-2832 family).
+  const reloaded = truncateInMemory(s, zxid);
+  const truncated = patchServer(reloaded, { lastProcessedZxid: zxid, oldLogTop: Math.min(s.oldLogTop, zxid) });
   fx.persistSync({ kind: 'truncate', zxid });
   fx.observe({ kind: 'truncate', count: historyCount(truncated), zxid });
   const below = s.snapshot !== null && zxid < s.snapshot.zxid ? `; below our snapshot at ${formatZxid(s.snapshot.zxid)}, which stays` : '';
@@ -327,14 +326,21 @@ function logAllAsync(s: ZabServer, fx: Fx): ZabServer {
   return withLearner(next, { packetsCommitted: [] });
 }
 
-/** Master: the committed sync txns go to the log and the tree, in order. */
+/**
+ * Master: the committed sync txns go to the log and the tree, in order. A committed zxid that is
+ * not the next pending proposal is skipped with a warning (Learner.syncWithLeader's NEWLEADER case:
+ * "Committing 0x.., but next proposal is 0x.." or "but got no proposal", then `continue`); the
+ * learner stays in its role. The TLA+ specs' commitInconsistent flag still marks it.
+ */
 function logCommittedSyncTxns(s: ZabServer, fx: Fx): ZabServer {
   let l = learnerOf(s);
   for (const zxid of l.packetsCommitted) {
     const head = l.packetsNotLogged[0];
     if (head === undefined || head.zxid !== zxid) {
+      const next = head === undefined ? 'got no proposal' : `next proposal is ${formatZxid(head.zxid)}`;
       fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `committed ${formatZxid(zxid)} is not the next pending proposal` });
-      return shutdown(s, `committed ${formatZxid(zxid)} does not match pending proposals`, fx);
+      fx.note(`Committing ${formatZxid(zxid)}, but ${next}: skipped`);
+      continue;
     }
     s = applyTxn(logTxn(s, head, fx), head, null);
     s = withLearner(s, { packetsNotLogged: l.packetsNotLogged.slice(1) });
@@ -469,14 +475,14 @@ export function ignoreCommitWithNothingPending(l: LearnerState, zxid: Zxid): str
   return null;
 }
 
-/** COMMIT: the head of pendingTxns must be it (else the real server exits: UNMATCHED_TXN_COMMIT). */
+/** COMMIT: the head of pendingTxns must be it, else the process exits (FollowerZooKeeperServer.commit). */
 export function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
   const head = queuePeek(l.pendingTxns);
   assert(l.stage === 'BROADCAST' && head !== undefined, 'COMMIT handled outside broadcast, or with nothing pending');
   if (head.zxid !== zxid) {
     fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} but next pending is ${formatZxid(head.zxid)}` });
-    return shutdown(s, `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`, fx);
+    return exitProcess(s, 'UNMATCHED_TXN_COMMIT', `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)}`, fx);
   }
   // The learner's queue moves first (applying never touches it), so the step copies the server once.
   return applyTxn(s, head, fx, withPendingTxns(l, queueShift(l.pendingTxns)));

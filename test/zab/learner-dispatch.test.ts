@@ -1,6 +1,6 @@
 // Proves the learner's dispatch table: for each stage of a follower and an observer (Learner.syncWithLeader
 // before and after its first packet, after NEWLEADER, in broadcast) what each packet from the leader does:
-// the handler it reaches, the reason it is dropped, or the role it ends.
+// the handler it reaches, the reason it is dropped, the role it ends, or the process exit it asks for.
 import { describe, expect, test } from 'vitest';
 import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
@@ -35,8 +35,16 @@ function fsynced(r: Stepped): Stepped {
   return last;
 }
 
-/** What a step did, in one line: the role it ended and why, or its effects and the learner's stage/sync mode. */
+/**
+ * What a step did, in one line: the process exit it asked for and why, the role it ended and why,
+ * or its effects and the learner's stage/sync mode.
+ */
 function outcome(r: Stepped): string {
+  const exit = r.effects.find((e) => e.type === 'exit');
+  if (exit !== undefined) {
+    const exiting = notes(r.effects).find((n) => n.startsWith('exiting '));
+    return `exits: ${exiting?.replace(/^exiting with /, '')}`;
+  }
   if (r.next.learner === null) {
     const leaving = notes(r.effects).find((n) => n.startsWith('leaving '));
     return `leaves: ${leaving?.replace(/^leaving \w+: /, '')}`;
@@ -59,7 +67,8 @@ const packets: Record<string, ZabMessage> = {
   REQUEST: { type: 'REQUEST', client: 9, xid: 1, op: null },
 };
 
-const firstExpected = (type: string) => `leaves: expected DIFF, TRUNC or SNAP first, got ${type}`;
+// Learner.syncWithLeader: requestSystemExit(QUORUM_PACKET_ERROR) on any other first packet.
+const firstExpected = (type: string) => `exits: QUORUM_PACKET_ERROR (13): expected DIFF, TRUNC or SNAP first, got ${type}`;
 const notFollowed = (type: string) => `note ignore ${type} during synchronization`;
 
 // [stage, packet, follower's outcome, observer's outcome (same when omitted)]
