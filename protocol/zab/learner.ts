@@ -216,7 +216,8 @@ export function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} with no pending proposal` });
     return shutdown(s, `COMMIT ${formatZxid(zxid)} with no pending proposal (NullPointerException in syncWithLeader)`, fx);
   }
-  const writeToTxnLog = l.stage === 'NEWLEADER_DONE' || l.syncMode === 'DIFF';
+  // writeToTxnLog: after NEWLEADER, and from the start of a DIFF unless the order snapshots after one.
+  const writeToTxnLog = l.stage === 'NEWLEADER_DONE' || (l.syncMode === 'DIFF' && !persistenceOrderOf(s.config).snapshotAfterDiff);
   if (writeToTxnLog) {
     // Matched against the pending proposals at NEWLEADER or UPTODATE, in order.
     return withLearner(s, { packetsCommitted: [...l.packetsCommitted, zxid] });
@@ -261,7 +262,8 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
   assert(l.stage === 'SYNC' && l.syncMode !== 'NONE', 'NEWLEADER handled outside sync');
   if (epochOf(zxid) !== l.newEpoch) return shutdown(s, `NEWLEADER for epoch ${epochOf(zxid)}, expected ${l.newEpoch}`, fx);
-  if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC') {
+  const order = persistenceOrderOf(s.config);
+  if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC' || order.snapshotAfterDiff) {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
     const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
     fx.persistSync({ kind: 'snapshot', snapshot });
@@ -270,11 +272,18 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     const superseded = Math.max(lastZxidOf(s.log), l.preSnap === null ? 0 : lastZxidOf(l.preSnap.log));
     s = withLearner(patchServer(s, { snapshot, log: pvecEmpty(), oldLogTop: Math.max(s.oldLogTop, superseded) }), { preSnap: null });
   }
-  const order = persistenceOrderOf(s.config);
   fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${order.name}`);
-  for (const step of order.atNewLeader) s = runNewLeaderStep(s, step, fx);
+  // Only a FollowerZooKeeperServer logs sync txns at NEWLEADER; an observer writes currentEpoch,
+  // ACKs, and commits its sync txns after UPTODATE (Learner.syncWithLeader's NEWLEADER case).
+  const anyCommitted = l.packetsCommitted.length > 0;
+  for (const step of l.observer ? OBSERVER_AT_NEWLEADER : order.atNewLeader) {
+    if (step === 'waitFsyncIfCommitted' && !anyCommitted) s = runAfterFsync(s, fx);
+    else s = runNewLeaderStep(s, step, fx);
+  }
   return s;
 }
+
+const OBSERVER_AT_NEWLEADER: readonly NewLeaderStep[] = ['writeEpoch', 'ack'];
 
 /** One step of a persistence order (persistence-orders.ts), in Learner.syncWithLeader's words. */
 function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer {
@@ -283,14 +292,17 @@ function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer 
       return writeEpoch(s, fx);
     case 'logCommitted':
       return logCommittedSyncTxns(s, fx);
-    case 'logPending': {
-      // 3.9.2: every pending proposal is logged and dropped from packetsNotLogged (the ZK-4394 bug).
-      for (const txn of learnerOf(s).packetsNotLogged) s = logTxn(s, txn, fx);
-      return withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, learnerOf(s).packetsNotLogged), packetsNotLogged: [] });
+    case 'logAll': {
+      // 3.9.2: every sync txn is appended (appendRequest: pendingTxns too) and dropped from
+      // packetsNotLogged (the ZK-4394 bug); the COMMITs are applied after UPTODATE.
+      const txns = learnerOf(s).packetsNotLogged;
+      for (const txn of txns) s = logTxn(s, txn, fx);
+      return withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, txns), packetsNotLogged: [] });
     }
     case 'logAllAsync':
       return logAllAsync(s, fx);
     case 'waitFsync':
+    case 'waitFsyncIfCommitted':
       return blockOnFsync(s, fx);
     case 'ack':
       return ackNewLeader(s, fx);
@@ -305,25 +317,22 @@ function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer 
   }
 }
 
-/** ZK-3911 fix, 2020: hand every sync txn to the SyncThread and go on without waiting for it; committed ones are applied now. */
+/**
+ * ZK-3911 fix, 2020: hand every sync txn to the SyncThread (logRequest: pendingTxns, an ACK each
+ * after the fsync) and go on without waiting for it. Nothing is applied: packetsCommitted is
+ * committed after UPTODATE (the ZOOKEEPER-3023 gap).
+ */
 function logAllAsync(s: ZabServer, fx: Fx): ZabServer {
   const txns = learnerOf(s).packetsNotLogged;
   for (const txn of txns) s = logTxn(s, txn, fx);
   let token: number;
   [s, token] = nextToken(s);
   fx.fsync(token);
-  const committed = new Set(learnerOf(s).packetsCommitted);
-  s = withLearner(s, {
+  return withLearner(s, {
     packetsNotLogged: [],
-    pendingTxns: queueOf(txns),
+    pendingTxns: queuePushAll(learnerOf(s).pendingTxns, txns),
     ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }),
   });
-  // Committed sync txns are applied now; the rest wait for their COMMIT.
-  let next = s;
-  for (let head = queuePeek(learnerOf(next).pendingTxns); head !== undefined && committed.has(head.zxid); head = queuePeek(learnerOf(next).pendingTxns)) {
-    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
-  }
-  return withLearner(next, { packetsCommitted: [] });
 }
 
 /**
@@ -378,45 +387,98 @@ function ackNewLeader(s: ZabServer, fx: Fx): ZabServer {
  */
 export function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
   assert(learnerOf(s).blockedOn !== null, 'NEWLEADER fsync finished while not blocked on it');
-  s = withLearner(s, { blockedOn: null });
+  return runAfterFsync(withLearner(s, { blockedOn: null }), fx);
+}
+
+/** The persistence order's steps for after its fsync. */
+function runAfterFsync(s: ZabServer, fx: Fx): ZabServer {
   for (const step of persistenceOrderOf(s.config).afterFsync) s = step === 'writeEpoch' ? writeEpoch(s, fx) : ackNewLeader(s, fx);
   return s;
 }
 
-/** UPTODATE: start serving; log what is left and commit what was committed. */
+/**
+ * UPTODATE: ACK it and start serving, then log what is left and commit what was committed
+ * (Learner.syncWithLeader after its loop: the ACK is written before anything is logged or
+ * committed; ZooKeeper's commits then run on other threads, zabsim's in this step).
+ */
 export function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
   assert(l.stage === 'NEWLEADER_DONE' && l.syncMode !== 'NONE', 'UPTODATE handled before NEWLEADER');
-  let next = s;
-  const logged: Txn[] = [];
-  for (const txn of l.packetsNotLogged) {
-    next = logTxn(next, txn, fx);
-    logged.push(txn);
-  }
-  const pendingTxns = queuePushAll(l.pendingTxns, logged);
-  let ackBatches = l.ackBatches;
-  if (logged.length > 0) {
-    let token: number;
-    [next, token] = nextToken(next);
-    fx.fsync(token);
-    if (!l.observer) ackBatches = queuePush(ackBatches, { token, zxids: logged.map((t) => t.zxid) });
-  }
-  next = withLearner(next, { packetsNotLogged: [], pendingTxns, ackBatches });
-  for (const zxid of l.packetsCommitted) {
-    const pending = learnerOf(next).pendingTxns;
-    const head = queuePeek(pending);
-    if (head === undefined || head.zxid !== zxid) {
-      fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `UPTODATE: committed ${formatZxid(zxid)} is not the next pending txn` });
-      return shutdown(next, `committed ${formatZxid(zxid)} does not match pending txns`, fx);
-    }
-    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(pending) });
-  }
   fx.send(l.leader, { type: 'ACK', zxid: makeZxid(l.newEpoch, 0) });
+  const next = l.observer ? observerCommitsAfterUpToDate(s, fx) : followerCommitsAfterUpToDate(s, fx);
+  if (fx.exited || learnerOf(next).shutdown !== null) return next;
   fx.observe({ kind: 'committedTo', zxid: next.lastProcessedZxid, count: next.applied });
   fx.observe({ kind: 'role', role: next.role, phase: 'BROADCAST', epoch: l.newEpoch, leader: l.leader });
   fx.note(`UPTODATE: in sync with ${l.leader} at ${formatZxid(next.lastProcessedZxid)}; serving clients`);
-  next = updateElectionVote(next, l.newEpoch);
-  return withLearner(patchServer(next, { phase: 'BROADCAST', committed: next.applied }), { stage: 'BROADCAST', packetsCommitted: [], syncMode: 'NONE' });
+  const voted = updateElectionVote(next, l.newEpoch);
+  return withLearner(patchServer(voted, { phase: 'BROADCAST', committed: voted.applied }), { stage: 'BROADCAST', packetsCommitted: [], syncMode: 'NONE' });
+}
+
+/**
+ * A follower after UPTODATE: under 3.9.2 ACK the proposals NEWLEADER persisted (requestsToAck:
+ * exactly pendingTxns, since no commit was applied since), then logRequest every txn still in
+ * packetsNotLogged, then FollowerZooKeeperServer.commit each zxid in packetsCommitted: none
+ * pending is a warning, another zxid than the next pending one exits the process.
+ */
+function followerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (persistenceOrderOf(s.config).ackPersistedAtUpToDate) {
+    for (const txn of queueToArray(l.pendingTxns)) fx.send(l.leader, { type: 'ACK', zxid: txn.zxid });
+  }
+  let next = s;
+  for (const txn of l.packetsNotLogged) next = logTxn(next, txn, fx);
+  let ackBatches = l.ackBatches;
+  if (l.packetsNotLogged.length > 0) {
+    let token: number;
+    [next, token] = nextToken(next);
+    fx.fsync(token);
+    ackBatches = queuePush(ackBatches, { token, zxids: l.packetsNotLogged.map((t) => t.zxid) });
+  }
+  next = withLearner(next, { packetsNotLogged: [], pendingTxns: queuePushAll(l.pendingTxns, l.packetsNotLogged), ackBatches });
+  for (const zxid of l.packetsCommitted) {
+    const pending = learnerOf(next).pendingTxns;
+    const head = queuePeek(pending);
+    if (head === undefined) {
+      fx.note(`Committing ${formatZxid(zxid)} without seeing txn: ignored`);
+      continue;
+    }
+    if (head.zxid !== zxid) {
+      fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `UPTODATE: committed ${formatZxid(zxid)} is not the next pending txn` });
+      return exitProcess(next, 'UNMATCHED_TXN_COMMIT', `committing ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)}`, fx);
+    }
+    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(pending) });
+  }
+  return next;
+}
+
+/**
+ * An observer after UPTODATE (syncWithLeader's ObserverZooKeeperServer branch): each txn in
+ * packetsNotLogged is committed (logged and applied) if it is the next committed zxid, and skipped
+ * with a warning if not ("old leader send outstanding proposal to observer"). With no committed
+ * zxid left, Java unboxes a null Long: a NullPointerException ends the observer's sync.
+ */
+function observerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  let next = s;
+  let c = 0;
+  let logged = 0;
+  for (const txn of l.packetsNotLogged) {
+    const zxid = l.packetsCommitted[c];
+    if (zxid === undefined) return shutdown(next, `no commit left for ${formatZxid(txn.zxid)} at UPTODATE (NullPointerException in syncWithLeader)`, fx);
+    if (zxid !== txn.zxid) {
+      fx.note(`Committing ${formatZxid(zxid)}, but next proposal is ${formatZxid(txn.zxid)}: skipped`);
+      continue;
+    }
+    c++;
+    next = applyTxn(logTxn(next, txn, fx), txn, null);
+    logged++;
+  }
+  if (logged > 0) {
+    let token: number;
+    [next, token] = nextToken(next);
+    fx.fsync(token);
+  }
+  return withLearner(next, { packetsNotLogged: [] });
 }
 
 // ------------------------------------------------------------------ broadcast

@@ -92,7 +92,8 @@ const rows: readonly (readonly [Stage, string, string, string?])[] = [
   ['sync loop', 'LEADERINFO', notFollowed('LEADERINFO') + ' | SYNC/DIFF'],
   ['sync loop', 'DIFF', notFollowed('DIFF') + ' | SYNC/DIFF'],
   ['sync loop', 'SNAP', notFollowed('SNAP') + ' | SYNC/DIFF'],
-  ['sync loop', 'NEWLEADER', 'note NEWLEADER 2:0: persisting in order committedOnlyThenEpochThenAck; fsync | SYNC/DIFF'],
+  // Nothing committed to log: master skips the fsync and ACKs at once (Learner.syncWithLeader's NEWLEADER case).
+  ['sync loop', 'NEWLEADER', 'note NEWLEADER 2:0: persisting in order committedOnlyThenEpochThenAck; send 3 ACK 2:0 | NEWLEADER_DONE/DIFF'],
   ['sync loop', 'UPTODATE', 'leaves: UPTODATE before NEWLEADER'],
   ['sync loop', 'ACK', notFollowed('ACK') + ' | SYNC/DIFF'],
   ['sync loop', 'REQUEST', notFollowed('REQUEST') + ' | SYNC/DIFF'],
@@ -136,13 +137,27 @@ describe('the fsync of a logged txn', () => {
 });
 
 describe('packets while the NEWLEADER fsync blocks the learner', () => {
-  test.each([false, true])('observer=%s: they wait, then are read in order after the fsync', (observer) => {
-    const blocked = step(learnerAt(observer, 'sync loop'), deliver(LEADER, packets.NEWLEADER as ZabMessage));
+  /** The learner in the sync loop with one committed sync txn (2:1) to log at NEWLEADER. */
+  function withCommittedTxn(observer: boolean): ZabServer {
+    return steps(learnerAt(observer, 'sync loop'), [deliver(LEADER, packets.PROPOSAL as ZabMessage), deliver(LEADER, packets.COMMIT as ZabMessage)]).next;
+  }
+
+  test('a follower: they wait, then are read in order after the fsync', () => {
+    const blocked = step(withCommittedTxn(false), deliver(LEADER, packets.NEWLEADER as ZabMessage));
     const waiting = steps(blocked.next, [deliver(LEADER, { type: 'UPTODATE' }), deliver(LEADER, { type: 'PING', zxid: 0 })]);
     expect(waiting.next.learner?.backlog.map((m) => m.type)).toEqual(['UPTODATE', 'PING']);
     // The fsync asked for at NEWLEADER completes after the two packets arrived.
     const resumed = fsynced({ ...blocked, next: waiting.next });
-    expect(show(resumed.effects, ['send'])).toEqual(['send 3 ACK 2:0', 'send 3 ACK 2:0', 'send 3 PING 0:0']);
+    expect(show(resumed.effects, ['send'])).toEqual(['send 3 ACK 2:0', 'send 3 ACK 2:0', 'send 3 PING 2:1']);
     expect(resumed.next.learner?.stage).toBe('BROADCAST');
+  });
+
+  test('an observer does not block: only a FollowerZooKeeperServer logs at NEWLEADER; it commits after UPTODATE', () => {
+    const acked = step(withCommittedTxn(true), deliver(LEADER, packets.NEWLEADER as ZabMessage));
+    expect(show(acked.effects)).toEqual(['persistSync currentEpoch=2', 'send 3 ACK 2:0']);
+    expect(acked.next.applied).toBe(0);
+    const up = step(acked.next, deliver(LEADER, { type: 'UPTODATE' }));
+    expect(show(up.effects)).toEqual(['send 3 ACK 2:0', 'persist append 2:1', 'fsync']);
+    expect(up.next.lastProcessedZxid).toBe(z(2, 1));
   });
 });
