@@ -45,6 +45,13 @@ export type Effect<M, W, O> =
   /** A structured fact for checkers and reports (an epoch established, a txn delivered, ...). */
   | { readonly type: 'observe'; readonly what: O }
   /**
+   * The process exits with `code` (ZooKeeper's ServiceUtils.requestSystemExit). The simulator drops
+   * the step's later effects, stops the node as a crash does (unsynced writes follow the disk
+   * option), and boots it again from its disk after a supervisor's restart delay that it picks from
+   * its seeded stream and traces. The state the step returns is never stepped again.
+   */
+  | { readonly type: 'exit'; readonly code: number }
+  /**
    * A human-readable reason, kept in the trace for teaching. `fact`, when given, says the same in
    * fields for reports (the scenario renderer); the trace writes only the text.
    */

@@ -420,7 +420,8 @@ export function modelFromRecords(header: Rec, records: readonly Rec[], footer: R
             }
           }
           const lost = num(r['lostWrites'], 0);
-          const text = fault === 'crash' ? `${label(node)} crashed${lost > 0 ? ` (${lost} unsynced writes lost)` : ''}` : `${label(node)} paused`;
+          const how = r['exit'] === undefined ? 'crashed' : `exited with code ${num(r['exit'], 0)} (its supervisor restarts it)`;
+          const text = fault === 'crash' ? `${label(node)} ${how}${lost > 0 ? ` (${lost} unsynced writes lost)` : ''}` : `${label(node)} paused`;
           event(node, t, 'fault', text);
           tell(t, node, 'fault', text);
         } else if (fault === 'restart' || fault === 'restart-wiped' || fault === 'resume') {

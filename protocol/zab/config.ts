@@ -4,16 +4,23 @@ import type { NodeId } from '../program.js';
 
 /**
  * How a learner persists what it received during synchronization, at NEWLEADER
- * (Learner.syncWithLeader; the steps of each are in persistence-orders.ts).
- * - `committedOnlyThenEpochThenAck` (master, ZK-4394 fix): log and fsync the committed sync txns,
- *   then write currentEpoch, then ACK NEWLEADER; keep uncommitted proposals for after UPTODATE.
- * - `fsyncThenEpochThenAck` (ZK-4785 fix): log and fsync every sync txn, then epoch, then ACK.
- * - `asyncLogBeforeAck` (ZK-3911 fix, 2020): write currentEpoch, hand txns to the async SyncThread,
- *   ACK at once (the ACK can overtake the fsync: ZK-4646).
- * - `logAfterUptodate` (ZK-2678, 2017): write currentEpoch and ACK; log the txns only after UPTODATE.
- * - `epochBeforeTxns` (ZK-4643): write currentEpoch before the txns are durable, then fsync, then ACK.
+ * (Learner.syncWithLeader; the steps and the exact ZooKeeper releases of each are in
+ * persistence-orders.ts). Not a zoo.cfg knob: each value is a ZooKeeper release line.
+ * - `committedOnlyThenEpochThenAck` (3.9.3+ and master, ZK-4394 fix): log and fsync the committed
+ *   sync txns, then write currentEpoch, then ACK NEWLEADER; keep uncommitted proposals for after UPTODATE.
+ * - `fsyncThenEpochThenAck` (3.8.5+, 3.9.2, ZK-4785 fix): log and fsync every sync txn, then epoch,
+ *   then ACK; apply the committed ones and ACK the proposals after UPTODATE.
+ * - `asyncLogBeforeAck` (3.5.10, 3.6.3 to 3.9.1, ZK-3911 fix): write currentEpoch, hand the txns to
+ *   the async SyncThread, ACK at once (the ACK can overtake the fsync: ZK-4646); apply after UPTODATE.
+ * - `logAfterUptodate` (3.4.10+, 3.5.3 to 3.6.2, ZK-2678): write currentEpoch and ACK; log the txns
+ *   only after UPTODATE.
+ * - `snapshotAtNewLeader` (3.4.0 to 3.4.9, 3.5.0 to 3.5.2): every sync, DIFF too, applies the sync
+ *   txns in memory and takes a snapshot at NEWLEADER, then writes currentEpoch and ACKs.
+ * - `epochBeforeTxns` (no release; the ZK-4643 race alone): write currentEpoch before the sync
+ *   txns are durable, then fsync, then ACK.
  */
-export type SyncPersistence = 'committedOnlyThenEpochThenAck' | 'fsyncThenEpochThenAck' | 'asyncLogBeforeAck' | 'logAfterUptodate' | 'epochBeforeTxns';
+export type SyncPersistence =
+  'committedOnlyThenEpochThenAck' | 'fsyncThenEpochThenAck' | 'asyncLogBeforeAck' | 'logAfterUptodate' | 'snapshotAtNewLeader' | 'epochBeforeTxns';
 
 /** Planted bugs (the bug zoo). Each is off unless named. */
 export type Mutant =
@@ -66,7 +73,7 @@ export interface ZabConfig {
    * Not in ZooKeeper (a candidate fix found by zabsim): when a learner reconnects, its ACKs of
    * still-outstanding proposals stop counting. Master keeps them, yet syncFollower may TRUNC that
    * learner below those proposals, so a commit can count an ACK for a txn the acker no longer
-   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20217`).
+   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20201`).
    */
   readonly dropStaleAcksOnResync: boolean;
   /**

@@ -70,9 +70,21 @@ export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
  */
 export type TimerName = 'fle' | 'finalize' | 'barrier' | 'tick' | 'learner' | 'newLeaderAck' | 'connect' | 'expire';
 
+/** ZooKeeper's exit codes (org.apache.zookeeper.server.ExitCode) for the exits zabsim models. */
+export const ExitCode = {
+  /** FollowerZooKeeperServer.commit: a COMMIT that is not the head of pendingTxns. */
+  UNMATCHED_TXN_COMMIT: 12,
+  /** Learner.syncWithLeader: a failed TRUNC, or a first sync packet that is not DIFF, TRUNC or SNAP. */
+  QUORUM_PACKET_ERROR: 13,
+} as const;
+
+export type ExitCodeName = keyof typeof ExitCode;
+
 /** Collects effects in order. */
 export class Fx {
   readonly list: ZabEffect[] = [];
+  /** Set once the step asked the process to exit: nothing after it runs (the kernel drops it). */
+  exited = false;
   send(to: NodeId, msg: ZabMessage): void {
     this.list.push({ type: 'send', to, msg });
   }
@@ -96,6 +108,11 @@ export class Fx {
   }
   observe(what: ZabObservation): void {
     this.list.push({ type: 'observe', what });
+  }
+  /** The process exits (requestSystemExit); the step's handlers stop at once (see `exited`). */
+  exit(code: number): void {
+    this.list.push({ type: 'exit', code });
+    this.exited = true;
   }
   /** A note for the trace; `fact` is the same in fields, for reports (never traced). */
   note(text: string, fact?: ZabObservation): void {

@@ -3,7 +3,7 @@
 // shutdown. The packet handlers are in learner.ts.
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
-import type { Fx } from './effects.js';
+import { ExitCode, type ExitCodeName, type Fx } from './effects.js';
 import { patchLearner, patchServer, withLearnerState, type LearnerState, type ZabServer } from './state.js';
 import { queueEmpty } from '../queue.js';
 
@@ -21,6 +21,18 @@ export function withLearner(s: ZabServer, patch: Partial<LearnerState>): ZabServ
 export function shutdown(s: ZabServer, reason: string, fx: Fx): ZabServer {
   fx.note(`leaving ${s.role}: ${reason}`);
   return withLearner(s, { shutdown: reason });
+}
+
+/**
+ * Where ZooKeeper calls ServiceUtils.requestSystemExit, the process exits: the memory is gone, and
+ * a supervisor starts the server again from its disk (the simulator picks and traces the delay).
+ * The role is not left in this step (no DISCONNECT, no election): the process just stops, and the
+ * kernel resets its connections.
+ */
+export function exitProcess(s: ZabServer, code: ExitCodeName, reason: string, fx: Fx): ZabServer {
+  fx.note(`exiting with ${code} (${ExitCode[code]}): ${reason}`);
+  fx.exit(ExitCode[code]);
+  return s;
 }
 
 /**

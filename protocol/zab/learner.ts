@@ -19,16 +19,16 @@ import {
   takeBatch,
   withAckBatches,
   withAppend,
-  withApplied,
   withLearnerState,
   withPendingTxns,
   type LearnerState,
   type ZabServer,
 } from './state.js';
-import { queueOf, queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
+import { queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
-import { armReadTimeout, learnerOf, shutdown, withLearner } from './learner-connection.js';
+import { armReadTimeout, exitProcess, learnerOf, shutdown, withLearner } from './learner-connection.js';
+import { applyTxn, followerCommitsAfterUpToDate, logTxn, nextToken, observerCommitsAfterUpToDate } from './learner-apply.js';
 
 const MS = 1000;
 
@@ -83,9 +83,8 @@ export function onPing(s: ZabServer, fx: Fx): ZabServer {
 
 /**
  * A packet the learner's stage has no case for. registerWithLeader expects LEADERINFO (we note the
- * inconsistency). syncWithLeader's first packet must be DIFF, TRUNC or SNAP, or ZooKeeper exits with
- * QUORUM_PACKET_ERROR (we leave the role); its loop, and Follower/Observer.processPacket, log and
- * skip the rest.
+ * inconsistency). syncWithLeader's first packet must be DIFF, TRUNC or SNAP, or the process exits
+ * with QUORUM_PACKET_ERROR; its loop, and Follower/Observer.processPacket, log and skip the rest.
  */
 export function onOffStagePacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
   const l = learnerOf(s);
@@ -96,7 +95,7 @@ export function onOffStagePacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabSe
       return s;
     case 'SYNC':
     case 'NEWLEADER_DONE':
-      if (l.syncMode === 'NONE') return shutdown(s, `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
+      if (l.syncMode === 'NONE') return exitProcess(s, 'QUORUM_PACKET_ERROR', `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
       fx.note(`ignore ${msg.type} during synchronization`);
       return s;
     case 'BROADCAST':
@@ -153,18 +152,18 @@ export function onSyncInform(s: ZabServer, txn: Txn): ZabServer {
 export function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   assert(awaitingSyncMode(learnerOf(s)), 'TRUNC outside the first read of syncWithLeader');
   // FileTxnLog.truncate positions at the first record at or above zxid in the log files, old ones
-  // included; with none, it throws "No log files found to truncate!" and Learner.syncWithLeader
-  // calls requestSystemExit(QUORUM_PACKET_ERROR). zabsim cannot exit the process: it leaves the
-  // learner role instead, and the note says what ZooKeeper does.
+  // included; with none, it throws "No log files found to truncate!", FileTxnSnapLog.truncateLog
+  // catches that and returns false, and Learner.syncWithLeader calls
+  // requestSystemExit(QUORUM_PACKET_ERROR): the process exits and comes back from its disk.
   const top = Math.max(lastZxidOf(s.log), s.oldLogTop); // 0: no record at all (no txn has counter 0)
   if (top === 0 || top < zxid) {
-    fx.note(`Not able to truncate the log to ${formatZxid(zxid)}: no txn log record at or above it (ZooKeeper exits with QUORUM_PACKET_ERROR)`);
-    return shutdown(s, `not able to truncate the log to ${formatZxid(zxid)}`, fx);
+    return exitProcess(s, 'QUORUM_PACKET_ERROR', `Not able to truncate the log to ${formatZxid(zxid)}: no txn log record at or above it`, fx);
   }
-  // Learner.syncWithLeader: truncate, then lastProcessedZxid is the TRUNC zxid, even when the
-  // reloaded snapshot is labelled later (an epoch marker). Otherwise the reload already ends there.
-  const reloaded = patchServer(truncateInMemory(s, zxid), { oldLogTop: Math.min(s.oldLogTop, zxid) });
-  const truncated = reloaded.lastProcessedZxid > zxid ? patchServer(reloaded, { lastProcessedZxid: zxid }) : reloaded;
+  // Learner.syncWithLeader: truncateLog, then setlastProcessedZxid(TRUNC zxid) unconditionally:
+  // lower when the reloaded snapshot is labelled later (an epoch marker), and higher when the log
+  // never held that zxid and the reload ends below it (the ZOOKEEPER-2832 family).
+  const reloaded = truncateInMemory(s, zxid);
+  const truncated = patchServer(reloaded, { lastProcessedZxid: zxid, oldLogTop: Math.min(s.oldLogTop, zxid) });
   fx.persistSync({ kind: 'truncate', zxid });
   fx.observe({ kind: 'truncate', count: historyCount(truncated), zxid });
   const below = s.snapshot !== null && zxid < s.snapshot.zxid ? `; below our snapshot at ${formatZxid(s.snapshot.zxid)}, which stays` : '';
@@ -217,7 +216,8 @@ export function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} with no pending proposal` });
     return shutdown(s, `COMMIT ${formatZxid(zxid)} with no pending proposal (NullPointerException in syncWithLeader)`, fx);
   }
-  const writeToTxnLog = l.stage === 'NEWLEADER_DONE' || l.syncMode === 'DIFF';
+  // writeToTxnLog: after NEWLEADER, and from the start of a DIFF unless the order snapshots after one.
+  const writeToTxnLog = l.stage === 'NEWLEADER_DONE' || (l.syncMode === 'DIFF' && !persistenceOrderOf(s.config).snapshotAfterDiff);
   if (writeToTxnLog) {
     // Matched against the pending proposals at NEWLEADER or UPTODATE, in order.
     return withLearner(s, { packetsCommitted: [...l.packetsCommitted, zxid] });
@@ -232,37 +232,13 @@ export function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   return withLearner(next, { packetsNotLogged: l.packetsNotLogged.slice(1) });
 }
 
-/** Appends a txn to the in-memory log and the disk buffer. */
-function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
-  const appended = appendTxn(s.log, txn);
-  fx.persist(appended.write);
-  fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
-  return patchServer(s, { log: appended.log });
-}
-
-function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState | null = null): ZabServer {
-  const index = s.applied;
-  const applied = s.sm.apply(s.state, txn.body, txn.zxid);
-  // One copy of the server: this runs for every txn on every learner. Only a commit (fx given)
-  // moves `committed`; a sync applies txns that count as committed once UPTODATE comes.
-  const committed = fx === null ? s.committed : index + 1;
-  const next = withApplied(s, applied.state, index + 1, txn.zxid, committed, s.leader, learner === null ? s.learner : learner);
-  if (fx === null) return next;
-  fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  return next.app.afterApply(next, txn, applied.result, fx);
-}
-
-function nextToken(s: ZabServer): [ZabServer, number] {
-  const token = s.fsyncToken + 1;
-  return [patchServer(s, { fsyncToken: token }), token];
-}
-
 /** NEWLEADER: make the synced history durable in the configured order, then ACK. */
 export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
   assert(l.stage === 'SYNC' && l.syncMode !== 'NONE', 'NEWLEADER handled outside sync');
   if (epochOf(zxid) !== l.newEpoch) return shutdown(s, `NEWLEADER for epoch ${epochOf(zxid)}, expected ${l.newEpoch}`, fx);
-  if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC') {
+  const order = persistenceOrderOf(s.config);
+  if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC' || order.snapshotAfterDiff) {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
     const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
     fx.persistSync({ kind: 'snapshot', snapshot });
@@ -271,11 +247,18 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     const superseded = Math.max(lastZxidOf(s.log), l.preSnap === null ? 0 : lastZxidOf(l.preSnap.log));
     s = withLearner(patchServer(s, { snapshot, log: pvecEmpty(), oldLogTop: Math.max(s.oldLogTop, superseded) }), { preSnap: null });
   }
-  const order = persistenceOrderOf(s.config);
   fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${order.name}`);
-  for (const step of order.atNewLeader) s = runNewLeaderStep(s, step, fx);
+  // Only a FollowerZooKeeperServer logs sync txns at NEWLEADER; an observer writes currentEpoch,
+  // ACKs, and commits its sync txns after UPTODATE (Learner.syncWithLeader's NEWLEADER case).
+  const anyCommitted = l.packetsCommitted.length > 0;
+  for (const step of l.observer ? OBSERVER_AT_NEWLEADER : order.atNewLeader) {
+    if (step === 'waitFsyncIfCommitted' && !anyCommitted) s = runAfterFsync(s, fx);
+    else s = runNewLeaderStep(s, step, fx);
+  }
   return s;
 }
+
+const OBSERVER_AT_NEWLEADER: readonly NewLeaderStep[] = ['writeEpoch', 'ack'];
 
 /** One step of a persistence order (persistence-orders.ts), in Learner.syncWithLeader's words. */
 function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer {
@@ -284,14 +267,17 @@ function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer 
       return writeEpoch(s, fx);
     case 'logCommitted':
       return logCommittedSyncTxns(s, fx);
-    case 'logPending': {
-      // 3.9.2: every pending proposal is logged and dropped from packetsNotLogged (the ZK-4394 bug).
-      for (const txn of learnerOf(s).packetsNotLogged) s = logTxn(s, txn, fx);
-      return withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, learnerOf(s).packetsNotLogged), packetsNotLogged: [] });
+    case 'logAll': {
+      // 3.9.2: every sync txn is appended (appendRequest: pendingTxns too) and dropped from
+      // packetsNotLogged (the ZK-4394 bug); the COMMITs are applied after UPTODATE.
+      const txns = learnerOf(s).packetsNotLogged;
+      for (const txn of txns) s = logTxn(s, txn, fx);
+      return withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, txns), packetsNotLogged: [] });
     }
     case 'logAllAsync':
       return logAllAsync(s, fx);
     case 'waitFsync':
+    case 'waitFsyncIfCommitted':
       return blockOnFsync(s, fx);
     case 'ack':
       return ackNewLeader(s, fx);
@@ -306,35 +292,39 @@ function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer 
   }
 }
 
-/** ZK-3911 fix, 2020: hand every sync txn to the SyncThread and go on without waiting for it; committed ones are applied now. */
+/**
+ * ZK-3911 fix, 2020: hand every sync txn to the SyncThread (logRequest: pendingTxns, an ACK each
+ * after the fsync) and go on without waiting for it. Nothing is applied: packetsCommitted is
+ * committed after UPTODATE (the ZOOKEEPER-3023 gap).
+ */
 function logAllAsync(s: ZabServer, fx: Fx): ZabServer {
   const txns = learnerOf(s).packetsNotLogged;
   for (const txn of txns) s = logTxn(s, txn, fx);
   let token: number;
   [s, token] = nextToken(s);
   fx.fsync(token);
-  const committed = new Set(learnerOf(s).packetsCommitted);
-  s = withLearner(s, {
+  return withLearner(s, {
     packetsNotLogged: [],
-    pendingTxns: queueOf(txns),
+    pendingTxns: queuePushAll(learnerOf(s).pendingTxns, txns),
     ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }),
   });
-  // Committed sync txns are applied now; the rest wait for their COMMIT.
-  let next = s;
-  for (let head = queuePeek(learnerOf(next).pendingTxns); head !== undefined && committed.has(head.zxid); head = queuePeek(learnerOf(next).pendingTxns)) {
-    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
-  }
-  return withLearner(next, { packetsCommitted: [] });
 }
 
-/** Master: the committed sync txns go to the log and the tree, in order. */
+/**
+ * Master: the committed sync txns go to the log and the tree, in order. A committed zxid that is
+ * not the next pending proposal is skipped with a warning (Learner.syncWithLeader's NEWLEADER case:
+ * "Committing 0x.., but next proposal is 0x.." or "but got no proposal", then `continue`); the
+ * learner stays in its role. The TLA+ specs' commitInconsistent flag still marks it.
+ */
 function logCommittedSyncTxns(s: ZabServer, fx: Fx): ZabServer {
   let l = learnerOf(s);
   for (const zxid of l.packetsCommitted) {
     const head = l.packetsNotLogged[0];
     if (head === undefined || head.zxid !== zxid) {
+      const next = head === undefined ? 'got no proposal' : `next proposal is ${formatZxid(head.zxid)}`;
       fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `committed ${formatZxid(zxid)} is not the next pending proposal` });
-      return shutdown(s, `committed ${formatZxid(zxid)} does not match pending proposals`, fx);
+      fx.note(`Committing ${formatZxid(zxid)}, but ${next}: skipped`);
+      continue;
     }
     s = applyTxn(logTxn(s, head, fx), head, null);
     s = withLearner(s, { packetsNotLogged: l.packetsNotLogged.slice(1) });
@@ -372,45 +362,31 @@ function ackNewLeader(s: ZabServer, fx: Fx): ZabServer {
  */
 export function onNewLeaderFsynced(s: ZabServer, fx: Fx): ZabServer {
   assert(learnerOf(s).blockedOn !== null, 'NEWLEADER fsync finished while not blocked on it');
-  s = withLearner(s, { blockedOn: null });
+  return runAfterFsync(withLearner(s, { blockedOn: null }), fx);
+}
+
+/** The persistence order's steps for after its fsync. */
+function runAfterFsync(s: ZabServer, fx: Fx): ZabServer {
   for (const step of persistenceOrderOf(s.config).afterFsync) s = step === 'writeEpoch' ? writeEpoch(s, fx) : ackNewLeader(s, fx);
   return s;
 }
 
-/** UPTODATE: start serving; log what is left and commit what was committed. */
+/**
+ * UPTODATE: ACK it and start serving, then log what is left and commit what was committed
+ * (Learner.syncWithLeader after its loop: the ACK is written before anything is logged or
+ * committed; ZooKeeper's commits then run on other threads, zabsim's in this step).
+ */
 export function onUpToDate(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
   assert(l.stage === 'NEWLEADER_DONE' && l.syncMode !== 'NONE', 'UPTODATE handled before NEWLEADER');
-  let next = s;
-  const logged: Txn[] = [];
-  for (const txn of l.packetsNotLogged) {
-    next = logTxn(next, txn, fx);
-    logged.push(txn);
-  }
-  const pendingTxns = queuePushAll(l.pendingTxns, logged);
-  let ackBatches = l.ackBatches;
-  if (logged.length > 0) {
-    let token: number;
-    [next, token] = nextToken(next);
-    fx.fsync(token);
-    if (!l.observer) ackBatches = queuePush(ackBatches, { token, zxids: logged.map((t) => t.zxid) });
-  }
-  next = withLearner(next, { packetsNotLogged: [], pendingTxns, ackBatches });
-  for (const zxid of l.packetsCommitted) {
-    const pending = learnerOf(next).pendingTxns;
-    const head = queuePeek(pending);
-    if (head === undefined || head.zxid !== zxid) {
-      fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `UPTODATE: committed ${formatZxid(zxid)} is not the next pending txn` });
-      return shutdown(next, `committed ${formatZxid(zxid)} does not match pending txns`, fx);
-    }
-    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(pending) });
-  }
   fx.send(l.leader, { type: 'ACK', zxid: makeZxid(l.newEpoch, 0) });
+  const next = l.observer ? observerCommitsAfterUpToDate(s, fx) : followerCommitsAfterUpToDate(s, fx);
+  if (fx.exited || learnerOf(next).shutdown !== null) return next;
   fx.observe({ kind: 'committedTo', zxid: next.lastProcessedZxid, count: next.applied });
   fx.observe({ kind: 'role', role: next.role, phase: 'BROADCAST', epoch: l.newEpoch, leader: l.leader });
   fx.note(`UPTODATE: in sync with ${l.leader} at ${formatZxid(next.lastProcessedZxid)}; serving clients`);
-  next = updateElectionVote(next, l.newEpoch);
-  return withLearner(patchServer(next, { phase: 'BROADCAST', committed: next.applied }), { stage: 'BROADCAST', packetsCommitted: [], syncMode: 'NONE' });
+  const voted = updateElectionVote(next, l.newEpoch);
+  return withLearner(patchServer(voted, { phase: 'BROADCAST', committed: voted.applied }), { stage: 'BROADCAST', packetsCommitted: [], syncMode: 'NONE' });
 }
 
 // ------------------------------------------------------------------ broadcast
@@ -469,14 +445,14 @@ export function ignoreCommitWithNothingPending(l: LearnerState, zxid: Zxid): str
   return null;
 }
 
-/** COMMIT: the head of pendingTxns must be it (else the real server exits: UNMATCHED_TXN_COMMIT). */
+/** COMMIT: the head of pendingTxns must be it, else the process exits (FollowerZooKeeperServer.commit). */
 export function onCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const l = learnerOf(s);
   const head = queuePeek(l.pendingTxns);
   assert(l.stage === 'BROADCAST' && head !== undefined, 'COMMIT handled outside broadcast, or with nothing pending');
   if (head.zxid !== zxid) {
     fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} but next pending is ${formatZxid(head.zxid)}` });
-    return shutdown(s, `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)} (UNMATCHED_TXN_COMMIT)`, fx);
+    return exitProcess(s, 'UNMATCHED_TXN_COMMIT', `COMMIT ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)}`, fx);
   }
   // The learner's queue moves first (applying never touches it), so the step copies the server once.
   return applyTxn(s, head, fx, withPendingTxns(l, queueShift(l.pendingTxns)));

@@ -72,7 +72,8 @@ export function stepServer(s: ZabServer, event: Event<ZabMessage>): ZabTransitio
     default:
       return unreachable(s.role);
   }
-  next = settle(next, fx);
+  // A process that exits leaves no role behind: the kernel stops it after this step.
+  if (!fx.exited) next = settle(next, fx);
   checkInvariants(next);
   return [next, fx.list];
 }

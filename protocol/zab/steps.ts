@@ -360,7 +360,7 @@ function replayBacklog(s: ZabServer, packetStep: PacketStep, fx: Fx): ZabServer 
   const backlog = learnerOf(s).backlog;
   s = withLearner(s, { backlog: [] });
   for (const msg of backlog) {
-    if (s.learner === null || s.learner.shutdown !== null) break;
+    if (s.learner === null || s.learner.shutdown !== null || fx.exited) break;
     s = s.learner.blockedOn !== null ? deferWhileBlocked(s, msg) : packetStep(s, msg, fx);
   }
   return s;

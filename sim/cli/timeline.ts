@@ -67,6 +67,8 @@ export class TimelineSink implements TraceSink {
         return `${at}  ${c.red.bold('⚡ ' + String(r['fault']))}`;
       case 'fault': {
         const f = String(r['fault']);
+        if (f === 'crash' && r['exit'] !== undefined)
+          return `${at}  ${c.red(`exit ${String(r['exit'])} s${String(r['node'])}, supervisor restart at ${(Number(r['restartAt']) / 1e6).toFixed(3)}s`)}`;
         if (f === 'crash' || f === 'restart' || f === 'restart-wiped' || f === 'pause' || f === 'resume')
           return `${at}  ${c.red(`${f} s${String(r['node'])}`)}`;
         if (f === 'partition') return `${at}  ${c.red(`partition ${(r['groups'] as number[][]).map((g) => `{${g.join(',')}}`).join(' ')}`)}`;

@@ -16,6 +16,15 @@ import { ACTION, DELIVER, EventQueue, FSYNC, RESET, TIMER, type QueuedEvent } fr
 
 export type { DecisionTape } from './decision-tape.js';
 
+/**
+ * A process that exits (an `exit` effect, ZooKeeper's requestSystemExit) is started again from its
+ * disk by a supervisor after a delay drawn uniformly from this range on the timer stream and
+ * traced (systemd's Restart=on-failure waits RestartSec, 100 ms by default, then the JVM and
+ * ZooKeeper take seconds to start; the range covers both).
+ */
+export const SUPERVISOR_RESTART_MIN_US = 1_000_000;
+export const SUPERVISOR_RESTART_MAX_US = 5_000_000;
+
 export type RunStop = 'time' | 'events' | 'idle' | 'requested' | 'assertion' | 'error';
 
 export interface RunResult {
@@ -189,12 +198,21 @@ export class Kernel {
     return this.network.isCut(from, to);
   }
 
-  /** Crashes a node; unsynced writes are lost unless `keepUnsynced` (or the disk option) says otherwise. */
-  crash(id: NodeId, options: { keepUnsynced?: boolean } = {}): void {
+  /**
+   * Crashes a node; unsynced writes are lost unless `keepUnsynced` (or the disk option) says
+   * otherwise. `exit` adds the process's exit code and its supervisor's restart time to the record.
+   */
+  crash(id: NodeId, options: { keepUnsynced?: boolean; exit?: { code: number; restartAtUs: Micros } } = {}): void {
     const node = this.node(id);
     if (!node.up) return;
     const keep = options.keepUnsynced ?? this.options.disk.unsyncedSurviveCrash;
-    this.record({ k: 'fault', fault: 'crash', node: id, lostWrites: keep ? 0 : node.disk.pending.length });
+    const lostWrites = keep ? 0 : node.disk.pending.length;
+    const exit = options.exit;
+    this.record(
+      exit === undefined
+        ? { k: 'fault', fault: 'crash', node: id, lostWrites }
+        : { k: 'fault', fault: 'crash', node: id, lostWrites, exit: exit.code, restartAt: exit.restartAtUs },
+    );
     node.disk.crash(node.program, keep);
     node.up = false;
     node.paused = false;
@@ -372,11 +390,30 @@ export class Kernel {
     }
     const [next, effects] = transition;
     node.state = next;
-    if (effects.length > 0) this.execute(node, effects);
+    const exitCode = effects.length > 0 ? this.execute(node, effects) : null;
     for (const o of this.stepObservers) o.stepped!(node.id, next, this.queue.nowUs);
+    if (exitCode !== null) this.exitProcess(node, exitCode);
   }
 
-  private execute(node: NodeRuntime, effects: readonly Effect<unknown, unknown, unknown>[]): void {
+  /**
+   * The node's process exited: it stops as a crash stops it (ZooKeeper's txn log appends sit in a
+   * buffered stream until FileTxnLog.commit, so an exit loses what a crash loses), and its
+   * supervisor boots it from disk after a delay. A fault that restarts or crashes it meanwhile
+   * (a new incarnation) cancels the supervisor's restart.
+   */
+  private exitProcess(node: NodeRuntime, code: number): void {
+    const draw = (): number => this.timerRng.intInclusive(SUPERVISOR_RESTART_MIN_US, SUPERVISOR_RESTART_MAX_US);
+    const delayUs = this.tape === null ? draw() : this.tape.decide(`${node.id} restart`, draw);
+    const restartAtUs = this.queue.nowUs + delayUs;
+    this.crash(node.id, { exit: { code, restartAtUs } });
+    const incarnation = node.incarnation;
+    this.queue.action(restartAtUs, () => {
+      if (!node.up && node.incarnation === incarnation) this.restart(node.id);
+    });
+  }
+
+  /** Runs a step's effects in order; returns the exit code if the step exits the process (its later effects are dropped), else null. */
+  private execute(node: NodeRuntime, effects: readonly Effect<unknown, unknown, unknown>[]): number | null {
     const tracing = this.trace.enabled;
     const nowUs = this.queue.nowUs;
     for (const effect of effects) {
@@ -431,12 +468,15 @@ export class Kernel {
           if (tracing) this.trace.line({ t: nowUs, k: 'note', node: node.id, text: effect.text });
           if (effect.fact !== undefined && this.noteObservers.length > 0) for (const o of this.noteObservers) o.noted!(node.id, effect.fact, nowUs);
           break;
+        case 'exit':
+          return effect.code;
         default: {
           const never: never = effect;
           throw new Error(`unknown effect ${JSON.stringify(never)}`);
         }
       }
     }
+    return null;
   }
 
   /**

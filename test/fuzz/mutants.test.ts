@@ -20,7 +20,9 @@ import { sweep } from '../../sim/fuzz/sweep.js';
  * state or round, with no resend while it waits (lookForLeader's drain): vote-zxid-before-epoch
  * 3 → 2, follower-applies-locally 8 → 2, leader-never-steps-down 12 → 3, ZK-1154 162 → 38,
  * ZK-2845 13 → 3, ZK-3911 46 → 3, ZK-4394 34 → 8, ZK-4643 75 → 31, ZK-4646 34 → 8, ZK-4712
- * 86 → 13, now caught by prefix-consistency first.
+ * 86 → 13, now caught by prefix-consistency first. Re-measured after issue 14's exits, TRUNC and
+ * persistence-order changes (a follower with nothing committed to log skips the NEWLEADER fsync,
+ * which moves the disk stream): leader-never-steps-down 3 → 12, ZK-2845 3 → 11, ZK-4712 13 → 23.
  */
 export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['commit-without-quorum', 0, 'quorum-commit'],
@@ -28,15 +30,15 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['no-persist-accepted-epoch', 1, 'single-server-assertions'],
   ['vote-zxid-before-epoch', 2, 'liveness'],
   ['follower-applies-locally', 2, 'commit-completeness'],
-  ['leader-never-steps-down', 3, 'liveness'],
+  ['leader-never-steps-down', 12, 'liveness'],
   ['ZK-1154', 38, 'history-consistency'],
-  ['ZK-2845', 3, 'history-consistency'],
+  ['ZK-2845', 11, 'history-consistency'],
   ['ZK-3911', 3, 'commit-completeness'],
   ['ZK-4394', 8, 'zab-anomalies'],
   ['ZK-4643', 31, 'commit-completeness'],
   ['ZK-4646', 8, 'zab-anomalies'],
   ['ZK-4685', 2, 'zab-anomalies'],
-  ['ZK-4712', 13, 'prefix-consistency'],
+  ['ZK-4712', 23, 'prefix-consistency'],
 ];
 
 describe('known first failing seeds', () => {
@@ -83,10 +85,11 @@ test('a fresh seed range (20000..20099) finds the other mutants but ZK-1154 agai
   }
 }, 180_000);
 
-test('a fresh seed range (20000..20399) finds ZK-1154 again', async () => {
+test('a fresh seed range (20000..20499) finds ZK-1154 again', async () => {
   // ZK-1154 needs a learner that holds a txn its new leader lacks (so it should be truncated) to
   // sync inside the leader's committed log: about one seed in 100 over 0..999 (10), fewer here. After finalizeWait became lookForLeader's
-  // drain, 20000..20099 held none; this wider range was checked to hold one (20167).
-  const outcomes = await sweep({ profile: 'standard', from: 20_000, to: 20_400, mutant: 'ZK-1154', workers: 1, maxFailures: 1 });
+  // drain, 20000..20099 held none; this wider range was checked to hold one (20167), and after
+  // issue 14's sync changes moved it, to hold one again (20448).
+  const outcomes = await sweep({ profile: 'standard', from: 20_000, to: 20_500, mutant: 'ZK-1154', workers: 1, maxFailures: 1 });
   expect(outcomes.some((o) => o.failure !== null && o.attributed)).toBe(true);
 }, 120_000);

@@ -117,11 +117,15 @@ describe('follower broadcast', () => {
     expect(c.next.committed).toBe(1);
   });
 
-  test('a COMMIT for another zxid than the next pending txn makes the follower leave (UNMATCHED_TXN_COMMIT)', () => {
+  test('a COMMIT for another zxid than the next pending txn exits the process (FollowerZooKeeperServer.commit: UNMATCHED_TXN_COMMIT)', () => {
     const f = follower();
     const p = step(f, deliver(3, { type: 'PROPOSAL', txn: { zxid: z(1, 1), body: { type: 'set', key: 'k', value: 'v' }, origin: null } }));
     const c = step(p.next, deliver(3, { type: 'COMMIT', zxid: z(1, 2) }));
-    expect(c.next.role).toBe('LOOKING');
+    // The process stops where it is: no election, no DISCONNECT; the exit is the step's last effect.
+    expect(c.effects[c.effects.length - 1]).toEqual({ type: 'exit', code: 12 });
+    expect(show(c.effects)).toEqual(['exit 12']);
+    expect(c.next.role).toBe('FOLLOWING');
+    expect(c.next.applied).toBe(0);
     expect(observations(c.effects).some((o) => o.kind === 'anomaly' && o.flag === 'commitInconsistent')).toBe(true);
   });
 

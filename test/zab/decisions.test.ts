@@ -31,16 +31,17 @@ describe('isQuorum (QuorumMaj.containsQuorum)', () => {
 describe('NEWLEADER persistence orders', () => {
   // [configured order, mutants, effective order, steps at NEWLEADER, steps after the fsync]
   const rows: readonly (readonly [SyncPersistence, Mutant[], SyncPersistence, string, string])[] = [
-    ['committedOnlyThenEpochThenAck', [], 'committedOnlyThenEpochThenAck', 'logCommitted waitFsync', 'writeEpoch ack'],
-    ['fsyncThenEpochThenAck', [], 'fsyncThenEpochThenAck', 'logCommitted logPending waitFsync', 'writeEpoch ack'],
-    ['epochBeforeTxns', [], 'epochBeforeTxns', 'writeEpoch logCommitted waitFsync', 'ack'],
+    ['committedOnlyThenEpochThenAck', [], 'committedOnlyThenEpochThenAck', 'logCommitted waitFsyncIfCommitted', 'writeEpoch ack'],
+    ['fsyncThenEpochThenAck', [], 'fsyncThenEpochThenAck', 'logAll waitFsync', 'writeEpoch ack'],
+    ['epochBeforeTxns', [], 'epochBeforeTxns', 'writeEpoch logCommitted waitFsyncIfCommitted', 'ack'],
     ['asyncLogBeforeAck', [], 'asyncLogBeforeAck', 'writeEpoch logAllAsync ackFromQuorumPeerThread', ''],
     ['logAfterUptodate', [], 'logAfterUptodate', 'writeEpoch ack', ''],
+    ['snapshotAtNewLeader', [], 'snapshotAtNewLeader', 'writeEpoch ack', ''],
     ['committedOnlyThenEpochThenAck', ['ZK-3911'], 'logAfterUptodate', 'writeEpoch ack', ''],
     ['committedOnlyThenEpochThenAck', ['ZK-4646'], 'asyncLogBeforeAck', 'writeEpoch logAllAsync ackFromQuorumPeerThread', ''],
     ['committedOnlyThenEpochThenAck', ['ZK-4685'], 'asyncLogBeforeAck', 'writeEpoch logAllAsync ackFromQuorumPeerThread', ''],
-    ['committedOnlyThenEpochThenAck', ['ZK-4643'], 'epochBeforeTxns', 'writeEpoch logCommitted waitFsync', 'ack'],
-    ['committedOnlyThenEpochThenAck', ['ZK-4394'], 'fsyncThenEpochThenAck', 'logCommitted logPending waitFsync', 'writeEpoch ack'],
+    ['committedOnlyThenEpochThenAck', ['ZK-4643'], 'epochBeforeTxns', 'writeEpoch logCommitted waitFsyncIfCommitted', 'ack'],
+    ['committedOnlyThenEpochThenAck', ['ZK-4394'], 'fsyncThenEpochThenAck', 'logAll waitFsync', 'writeEpoch ack'],
     ['committedOnlyThenEpochThenAck', ['ZK-3911', 'ZK-4394'], 'logAfterUptodate', 'writeEpoch ack', ''],
   ];
   test.each(rows.map((r) => [`${r[0]} with ${r[1].join(',') || 'no mutant'}`, ...r] as const))('%s', (_, configured, mutants, effective, at, after) => {
@@ -53,7 +54,7 @@ describe('NEWLEADER persistence orders', () => {
   test('every order names its ZooKeeper versions, waits for its fsync only when it has steps for after it, and ends by acking', () => {
     for (const order of Object.values(PERSISTENCE_ORDERS)) {
       expect(order.versions).toMatch(/ZOOKEEPER-\d+/);
-      expect(order.atNewLeader.includes('waitFsync')).toBe(order.afterFsync.length > 0);
+      expect(order.atNewLeader.some((step) => step === 'waitFsync' || step === 'waitFsyncIfCommitted')).toBe(order.afterFsync.length > 0);
       const last = order.afterFsync.length > 0 ? order.afterFsync[order.afterFsync.length - 1] : order.atNewLeader[order.atNewLeader.length - 1];
       expect(last === 'ack' || last === 'ackFromQuorumPeerThread').toBe(true);
     }

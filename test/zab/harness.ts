@@ -70,8 +70,8 @@ export function steps(s: ZabServer, events: readonly Event<ZabMessage>[]): Stepp
   return last;
 }
 
-/** Effects as short strings: `send 3 ACK 2:0`, `persistSync currentEpoch=2`, `persist append 1:2`, `fsync`, ... */
-export function show(effects: readonly ZabEffect[], kinds: readonly string[] = ['send', 'persist', 'persistSync', 'fsync']): string[] {
+/** Effects as short strings: `send 3 ACK 2:0`, `persistSync currentEpoch=2`, `persist append 1:2`, `fsync`, `exit 13`, ... */
+export function show(effects: readonly ZabEffect[], kinds: readonly string[] = ['send', 'persist', 'persistSync', 'fsync', 'exit']): string[] {
   const out: string[] = [];
   for (const e of effects) {
     if (!kinds.includes(e.type)) continue;
@@ -93,6 +93,9 @@ export function show(effects: readonly ZabEffect[], kinds: readonly string[] = [
       }
       case 'fsync':
         out.push('fsync');
+        break;
+      case 'exit':
+        out.push(`exit ${e.code}`);
         break;
       case 'observe':
         out.push(`observe ${e.what.kind}`);

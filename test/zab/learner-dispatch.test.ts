@@ -1,6 +1,6 @@
 // Proves the learner's dispatch table: for each stage of a follower and an observer (Learner.syncWithLeader
 // before and after its first packet, after NEWLEADER, in broadcast) what each packet from the leader does:
-// the handler it reaches, the reason it is dropped, or the role it ends.
+// the handler it reaches, the reason it is dropped, the role it ends, or the process exit it asks for.
 import { describe, expect, test } from 'vitest';
 import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
@@ -35,8 +35,16 @@ function fsynced(r: Stepped): Stepped {
   return last;
 }
 
-/** What a step did, in one line: the role it ended and why, or its effects and the learner's stage/sync mode. */
+/**
+ * What a step did, in one line: the process exit it asked for and why, the role it ended and why,
+ * or its effects and the learner's stage/sync mode.
+ */
 function outcome(r: Stepped): string {
+  const exit = r.effects.find((e) => e.type === 'exit');
+  if (exit !== undefined) {
+    const exiting = notes(r.effects).find((n) => n.startsWith('exiting '));
+    return `exits: ${exiting?.replace(/^exiting with /, '')}`;
+  }
   if (r.next.learner === null) {
     const leaving = notes(r.effects).find((n) => n.startsWith('leaving '));
     return `leaves: ${leaving?.replace(/^leaving \w+: /, '')}`;
@@ -59,7 +67,8 @@ const packets: Record<string, ZabMessage> = {
   REQUEST: { type: 'REQUEST', client: 9, xid: 1, op: null },
 };
 
-const firstExpected = (type: string) => `leaves: expected DIFF, TRUNC or SNAP first, got ${type}`;
+// Learner.syncWithLeader: requestSystemExit(QUORUM_PACKET_ERROR) on any other first packet.
+const firstExpected = (type: string) => `exits: QUORUM_PACKET_ERROR (13): expected DIFF, TRUNC or SNAP first, got ${type}`;
 const notFollowed = (type: string) => `note ignore ${type} during synchronization`;
 
 // [stage, packet, follower's outcome, observer's outcome (same when omitted)]
@@ -83,7 +92,8 @@ const rows: readonly (readonly [Stage, string, string, string?])[] = [
   ['sync loop', 'LEADERINFO', notFollowed('LEADERINFO') + ' | SYNC/DIFF'],
   ['sync loop', 'DIFF', notFollowed('DIFF') + ' | SYNC/DIFF'],
   ['sync loop', 'SNAP', notFollowed('SNAP') + ' | SYNC/DIFF'],
-  ['sync loop', 'NEWLEADER', 'note NEWLEADER 2:0: persisting in order committedOnlyThenEpochThenAck; fsync | SYNC/DIFF'],
+  // Nothing committed to log: master skips the fsync and ACKs at once (Learner.syncWithLeader's NEWLEADER case).
+  ['sync loop', 'NEWLEADER', 'note NEWLEADER 2:0: persisting in order committedOnlyThenEpochThenAck; send 3 ACK 2:0 | NEWLEADER_DONE/DIFF'],
   ['sync loop', 'UPTODATE', 'leaves: UPTODATE before NEWLEADER'],
   ['sync loop', 'ACK', notFollowed('ACK') + ' | SYNC/DIFF'],
   ['sync loop', 'REQUEST', notFollowed('REQUEST') + ' | SYNC/DIFF'],
@@ -127,13 +137,27 @@ describe('the fsync of a logged txn', () => {
 });
 
 describe('packets while the NEWLEADER fsync blocks the learner', () => {
-  test.each([false, true])('observer=%s: they wait, then are read in order after the fsync', (observer) => {
-    const blocked = step(learnerAt(observer, 'sync loop'), deliver(LEADER, packets.NEWLEADER as ZabMessage));
+  /** The learner in the sync loop with one committed sync txn (2:1) to log at NEWLEADER. */
+  function withCommittedTxn(observer: boolean): ZabServer {
+    return steps(learnerAt(observer, 'sync loop'), [deliver(LEADER, packets.PROPOSAL as ZabMessage), deliver(LEADER, packets.COMMIT as ZabMessage)]).next;
+  }
+
+  test('a follower: they wait, then are read in order after the fsync', () => {
+    const blocked = step(withCommittedTxn(false), deliver(LEADER, packets.NEWLEADER as ZabMessage));
     const waiting = steps(blocked.next, [deliver(LEADER, { type: 'UPTODATE' }), deliver(LEADER, { type: 'PING', zxid: 0 })]);
     expect(waiting.next.learner?.backlog.map((m) => m.type)).toEqual(['UPTODATE', 'PING']);
     // The fsync asked for at NEWLEADER completes after the two packets arrived.
     const resumed = fsynced({ ...blocked, next: waiting.next });
-    expect(show(resumed.effects, ['send'])).toEqual(['send 3 ACK 2:0', 'send 3 ACK 2:0', 'send 3 PING 0:0']);
+    expect(show(resumed.effects, ['send'])).toEqual(['send 3 ACK 2:0', 'send 3 ACK 2:0', 'send 3 PING 2:1']);
     expect(resumed.next.learner?.stage).toBe('BROADCAST');
+  });
+
+  test('an observer does not block: only a FollowerZooKeeperServer logs at NEWLEADER; it commits after UPTODATE', () => {
+    const acked = step(withCommittedTxn(true), deliver(LEADER, packets.NEWLEADER as ZabMessage));
+    expect(show(acked.effects)).toEqual(['persistSync currentEpoch=2', 'send 3 ACK 2:0']);
+    expect(acked.next.applied).toBe(0);
+    const up = step(acked.next, deliver(LEADER, { type: 'UPTODATE' }));
+    expect(show(up.effects)).toEqual(['send 3 ACK 2:0', 'persist append 2:1', 'fsync']);
+    expect(up.next.lastProcessedZxid).toBe(z(2, 1));
   });
 });

@@ -88,7 +88,8 @@ describe('NEWLEADER under current master (committedOnlyThenEpochThenAck)', () =>
   test('the uncommitted proposal is logged only at UPTODATE and acked after its own fsync', () => {
     const acked = fsynced(upToNewLeader(registered().next));
     const up = step(acked.next, deliver(3, { type: 'UPTODATE' }));
-    expect(show(up.effects)).toEqual(['persist append 1:4', 'fsync', 'send 3 ACK 2:0']);
+    // Learner.syncWithLeader writes the ACK of UPTODATE before it logs what is left.
+    expect(show(up.effects)).toEqual(['send 3 ACK 2:0', 'persist append 1:4', 'fsync']);
     expect(up.next.phase).toBe('BROADCAST');
     expect(up.next.committed).toBe(3);
     const ack = fsynced(up);
@@ -137,6 +138,25 @@ describe('TRUNC and SNAP as first sync packet', () => {
     expect(r.next.lastProcessedZxid).toBe(z(1, 1));
   });
 
+  test('TRUNC sets lastProcessedZxid to its zxid even when the log never held it (Learner.syncWithLeader: setlastProcessedZxid)', () => {
+    // Our log holds 1:1 and 2:1; the leader TRUNCs to 1:5, which we never had. FileTxnLog.truncate
+    // cuts at the first record at or above 1:5 (2:1), the reload ends at 1:1, and ZooKeeper then
+    // sets lastProcessedZxid to 1:5 regardless: what we report from now on is 1:5.
+    const s = boot(1, config(), disk([z(1, 1), z(2, 1)], { accepted: 2, current: 2 }));
+    const following = steps(s, [deliver(3, vote(3, z(1, 5), 3, 1)), timeout('finalize'), deliver(3, { type: 'LEADERINFO', newEpoch: 4 })]).next;
+    expect(following.learner?.stage).toBe('SYNC');
+    const r = step(following, deliver(3, { type: 'TRUNC', zxid: z(1, 5) }));
+    expect(show(r.effects)).toEqual(['persistSync truncate 1:5']);
+    expect(r.next.log.size).toBe(1);
+    expect(r.next.applied).toBe(1);
+    expect(r.next.lastProcessedZxid).toBe(z(1, 5));
+    // The next PING (after NEWLEADER, which has nothing to fsync) reports it.
+    const nl = step(r.next, deliver(3, { type: 'NEWLEADER', zxid: z(4, 0) }));
+    expect(show(nl.effects)).toEqual(['persistSync snapshot 1:5', 'persistSync currentEpoch=4', 'send 3 ACK 4:0']);
+    const ping = step(nl.next, deliver(3, { type: 'PING', zxid: 0 }));
+    expect(show(ping.effects)).toEqual(['send 3 PING 1:5']);
+  });
+
   test('TRUNC below a snapshot labelled with an epoch marker empties the log and keeps the snapshot (FileTxnLog.truncate)', () => {
     // A SNAP from a leader with an empty history left a snapshot at 1:0; then 1:1 was logged. A
     // later leader with an empty history TRUNCs to 0:0: ZooKeeper cuts the log and reloads the
@@ -153,15 +173,15 @@ describe('TRUNC and SNAP as first sync packet', () => {
     expect(notes(r.effects).join('\n')).toContain('below our snapshot at 1:0, which stays');
   });
 
-  test('TRUNC with no txn log record at or above its zxid cannot truncate: ZooKeeper exits, zabsim leaves the role', () => {
+  test('TRUNC with no txn log record at or above its zxid cannot truncate: the process exits (Learner.syncWithLeader: QUORUM_PACKET_ERROR)', () => {
     // The snapshot came from a SNAP; no log file holds anything (oldLogTop 0, empty log).
     const d = { ...disk([], { current: 1 }), snapshot: { zxid: z(1, 2), count: 2, state: kvStateMachine.empty() } };
     const s = boot(1, config(), d);
     const following = steps(s, [deliver(3, vote(3, z(0, 0), 2, 1)), timeout('finalize'), deliver(3, { type: 'LEADERINFO', newEpoch: 3 })]).next;
     const r = step(following, deliver(3, { type: 'TRUNC', zxid: z(1, 1) }));
-    expect(show(r.effects).filter((e) => e.startsWith('persist'))).toEqual([]);
+    expect(show(r.effects)).toEqual(['exit 13']);
     expect(notes(r.effects).join('\n')).toContain('Not able to truncate the log to 1:1');
-    expect(r.next.role).toBe('LOOKING');
+    expect(r.next.role).toBe('FOLLOWING');
   });
 
   test('TRUNC below the snapshot succeeds when an older log file holds a record at or above its zxid', () => {
@@ -191,6 +211,7 @@ describe('TRUNC and SNAP as first sync packet', () => {
     expect(show(snap.effects)).toEqual([]);
     expect(snap.next.lastProcessedZxid).toBe(z(1, 5));
     const nl = step(snap.next, deliver(3, { type: 'NEWLEADER', zxid: z(2, 0) }));
-    expect(show(nl.effects)).toEqual(['persistSync snapshot 1:5', 'fsync']);
+    // Nothing committed to log, so no fsync to wait for: currentEpoch, then the ACK.
+    expect(show(nl.effects)).toEqual(['persistSync snapshot 1:5', 'persistSync currentEpoch=2', 'send 3 ACK 2:0']);
   });
 });

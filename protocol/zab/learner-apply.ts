@@ -1,0 +1,105 @@
+// How a learner logs and applies a txn (the one copy of each, shared by sync and broadcast), and how
+// it commits its sync txns after UPTODATE (the end of Learner.syncWithLeader), for followers and
+// observers. learner.ts holds the packet handlers that call them.
+import { formatZxid } from '../zxid.js';
+import type { Fx } from './effects.js';
+import { historyCount } from './history.js';
+import { appendTxn } from './disk.js';
+import { persistenceOrderOf } from './persistence-orders.js';
+import { patchServer, withApplied, type LearnerState, type ZabServer } from './state.js';
+import { queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
+import type { Txn } from './txn.js';
+import { exitProcess, learnerOf, shutdown, withLearner } from './learner-connection.js';
+
+/** Appends a txn to the in-memory log and the disk buffer. */
+export function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
+  const appended = appendTxn(s.log, txn);
+  fx.persist(appended.write);
+  fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
+  return patchServer(s, { log: appended.log });
+}
+
+export function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState | null = null): ZabServer {
+  const index = s.applied;
+  const applied = s.sm.apply(s.state, txn.body, txn.zxid);
+  // One copy of the server: this runs for every txn on every learner. Only a commit (fx given)
+  // moves `committed`; a sync applies txns that count as committed once UPTODATE comes.
+  const committed = fx === null ? s.committed : index + 1;
+  const next = withApplied(s, applied.state, index + 1, txn.zxid, committed, s.leader, learner === null ? s.learner : learner);
+  if (fx === null) return next;
+  fx.observe({ kind: 'commit', zxid: txn.zxid, index });
+  return next.app.afterApply(next, txn, applied.result, fx);
+}
+
+/** The next fsync token, taken. */
+export function nextToken(s: ZabServer): [ZabServer, number] {
+  const token = s.fsyncToken + 1;
+  return [patchServer(s, { fsyncToken: token }), token];
+}
+
+/**
+ * A follower after UPTODATE: under 3.9.2 ACK the proposals NEWLEADER persisted (requestsToAck:
+ * exactly pendingTxns, since no commit was applied since), then logRequest every txn still in
+ * packetsNotLogged, then FollowerZooKeeperServer.commit each zxid in packetsCommitted: none
+ * pending is a warning, another zxid than the next pending one exits the process.
+ */
+export function followerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (persistenceOrderOf(s.config).ackPersistedAtUpToDate) {
+    for (const txn of queueToArray(l.pendingTxns)) fx.send(l.leader, { type: 'ACK', zxid: txn.zxid });
+  }
+  let next = s;
+  for (const txn of l.packetsNotLogged) next = logTxn(next, txn, fx);
+  let ackBatches = l.ackBatches;
+  if (l.packetsNotLogged.length > 0) {
+    let token: number;
+    [next, token] = nextToken(next);
+    fx.fsync(token);
+    ackBatches = queuePush(ackBatches, { token, zxids: l.packetsNotLogged.map((t) => t.zxid) });
+  }
+  next = withLearner(next, { packetsNotLogged: [], pendingTxns: queuePushAll(l.pendingTxns, l.packetsNotLogged), ackBatches });
+  for (const zxid of l.packetsCommitted) {
+    const pending = learnerOf(next).pendingTxns;
+    const head = queuePeek(pending);
+    if (head === undefined) {
+      fx.note(`Committing ${formatZxid(zxid)} without seeing txn: ignored`);
+      continue;
+    }
+    if (head.zxid !== zxid) {
+      fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `UPTODATE: committed ${formatZxid(zxid)} is not the next pending txn` });
+      return exitProcess(next, 'UNMATCHED_TXN_COMMIT', `committing ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)}`, fx);
+    }
+    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(pending) });
+  }
+  return next;
+}
+
+/**
+ * An observer after UPTODATE (syncWithLeader's ObserverZooKeeperServer branch): each txn in
+ * packetsNotLogged is committed (logged and applied) if it is the next committed zxid, and skipped
+ * with a warning if not ("old leader send outstanding proposal to observer"). With no committed
+ * zxid left, Java unboxes a null Long: a NullPointerException ends the observer's sync.
+ */
+export function observerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  let next = s;
+  let c = 0;
+  let logged = 0;
+  for (const txn of l.packetsNotLogged) {
+    const zxid = l.packetsCommitted[c];
+    if (zxid === undefined) return shutdown(next, `no commit left for ${formatZxid(txn.zxid)} at UPTODATE (NullPointerException in syncWithLeader)`, fx);
+    if (zxid !== txn.zxid) {
+      fx.note(`Committing ${formatZxid(zxid)}, but next proposal is ${formatZxid(txn.zxid)}: skipped`);
+      continue;
+    }
+    c++;
+    next = applyTxn(logTxn(next, txn, fx), txn, null);
+    logged++;
+  }
+  if (logged > 0) {
+    let token: number;
+    [next, token] = nextToken(next);
+    fx.fsync(token);
+  }
+  return withLearner(next, { packetsNotLogged: [] });
+}
