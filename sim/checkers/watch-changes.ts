@@ -5,6 +5,7 @@ import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/typ
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
+import { sessionFloors } from './write-zxid-floor.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
 type EventType = ZkHistoryWatch['type'];
@@ -197,82 +198,29 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
         if (list.invokes[k]! < e.atUs) return true;
       }
     }
-    // A zxid the event names that a write of the history holds is that write's; none of the loose ones.
-    const named = known && namedZxids.has(e.zxid);
-    if (!(w.exact && named)) {
-      for (const o of loose) {
-        if (sentAt(o) >= e.atUs) continue;
-        // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
-        if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
-        // The session's own write that completed before its watch-setting read was issued is in that read's state.
-        if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
-        if (inReadState(w, o, nodeLife(view))) continue;
-        // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
-        if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
-        const life = nodeLife(view);
-        if (life.cannotSucceed(o)) continue;
-        // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
-        if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
-        const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
-        if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
-      }
+    // A zxid the event names that a write of the history holds is that write's; none of the loose ones
+    // but the one at that zxid (a session end, listed loose for its unnamed sequential nodes).
+    const named = known && w.exact && namedZxids.has(e.zxid);
+    for (const o of loose) {
+      if (named && o.zxid !== e.zxid) continue;
+      if (sentAt(o) >= e.atUs) continue;
+      // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
+      if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
+      // The session's own write that completed before its watch-setting read was issued is in that read's state.
+      if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
+      if (inReadState(w, o, nodeLife(view))) continue;
+      // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
+      if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
+      const life = nodeLife(view);
+      if (life.cannotSucceed(o)) continue;
+      // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
+      if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
+      const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
+      if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
     for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths, !w.exact)) return true;
     return false;
-  };
-}
-
-/**
- * The highest state zxid among a session's replies that arrived before a time, as a test: (session, time)
- * -> that zxid (0 when none). A write the session sent at that time gets a higher zxid: its server had
- * applied that state, committed, before the leader proposed the write.
- */
-function sessionFloors(view: HistoryView): (session: number, before: number) => number {
-  const bySession = new Map<number, { at: number[]; max: number[] }>();
-  const ops = view.history.ops.filter(
-    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null),
-  );
-  ops.sort((a, b) => a.completeUs! - b.completeUs!);
-  for (const o of ops) {
-    const z = o.zxid ?? o.readZxid!;
-    let entry = bySession.get(o.session!);
-    if (entry === undefined) bySession.set(o.session!, (entry = { at: [], max: [] }));
-    entry.at.push(o.completeUs!);
-    entry.max.push(Math.max(z, entry.max.length === 0 ? 0 : entry.max[entry.max.length - 1]!));
-  }
-  return (session, before) => {
-    const entry = bySession.get(session);
-    if (entry === undefined) return 0;
-    const k = countAtMost(entry.at, before - 1); // replies that arrived strictly before
-    return k === 0 ? 0 : entry.max[k - 1]!;
-  };
-}
-
-/**
- * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
- * above every state its session saw before sending it (sessionFloors), and it is none of the zxids the
- * history gives other txns (ok writes, ENDED records of other sessions), nor counter 0 of an epoch (the
- * NEWLEADER zxid). Null when nothing bounds it.
- */
-export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
-  const floors = sessionFloors(view);
-  const named = new Map<number, number | null>(); // zxid -> the session of the end an ENDED record names there (null: a write)
-  for (const o of view.writes) if (o.zxid !== null && o.outcome === 'ok') named.set(o.zxid, null);
-  for (const e of view.history.events ?? [])
-    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && !named.has(e.zxid)) named.set(e.zxid, e.session);
-  return (o) => {
-    if (o.session === null || o.zxid !== null || o.outcome !== 'ok' || isUncertain(o)) return null;
-    const lb = floors(o.session, o.invokeUs);
-    if (lb === 0) return null;
-    // Each zxid passed is held by another txn, so any point of the walk is a bound; it stops after 64 (O(1) per write).
-    let z = lb + 1;
-    for (let step = 0; step < 64; step++) {
-      const owner = named.get(z);
-      if (z % 2 ** 32 === 0 || (owner !== undefined && owner !== o.session)) z++;
-      else break;
-    }
-    return z;
   };
 }
 
@@ -342,10 +290,11 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     effectsOf(o.op, o.result, effects);
     add(o, effects);
   }
-  // Session ends at a known zxid (an ok close with its zxid, an ENDED record): they delete the session's
+  // Session ends at a known zxid or time (an ok close, an ENDED record): they delete the session's
   // ephemerals that nothing else deletes and no other session creates (so each was there at the end).
   for (const o of [...view.writes, ...sessionEndWrites(view.history, view.writes)]) {
-    if (o.op.type !== 'closeSession' || o.zxid === null || o.session === null || o.outcome === 'fail') continue;
+    // (An ok close without a zxid counts by its reply's time: its own end, or a second close after an earlier one.)
+    if (o.op.type !== 'closeSession' || o.session === null || o.outcome === 'fail' || (o.zxid === null && o.completeUs === null)) continue;
     if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
     for (const p of life.ephemeralsOf.get(o.session) ?? [])
@@ -384,6 +333,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
       } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
         if (!r.children.includes(childName(path, e.path)) && !life.mayDelete(e.path)) return true;
+      } else if (cls === 'child' && e.type === 'delete' && parentOf(e.path) === path && r.children?.includes(childName(path, e.path)) === true) {
+        // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
+        if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
         if (!life.mayDelete(path)) return true;
       } else if (cls === 'data' && e.path === path) {
