@@ -114,6 +114,12 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
   const endedAt = new Set<number>();
   for (const o of writes) if (o.op.type === 'closeSession' && o.session !== null) endedAt.add(o.session);
+  // A session's end at a known zxid (an ok close with its zxid, an ENDED record): every other write of the
+  // session that took effect is below it (PrepRequestProcessor refuses a closing session's writes).
+  const endZxid = new Map<number, number>();
+  for (const o of writes)
+    if (o.op.type === 'closeSession' && o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o))
+      endZxid.set(o.session, Math.min(o.zxid, endZxid.get(o.session) ?? Infinity));
   const ephemerals = ephemeralNodes(writes);
   // `${type} ${path}` -> the writes (zxid, invocation) that fire that event as they are applied (exact),
   // or that DataTree.setWatches may report as that event after a reconnect (reconnect).
@@ -203,6 +209,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     const named = known && w.exact && namedZxids.has(e.zxid);
     for (const o of loose) {
       if (named && o.zxid !== e.zxid) continue;
+      if (known && w.exact && o.session !== null && o.op.type !== 'closeSession' && e.zxid >= (endZxid.get(o.session) ?? Infinity)) continue;
       if (sentAt(o) >= e.atUs) continue;
       // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
       if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
@@ -389,7 +396,7 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
   const effects: Effect[] = [];
   // An op whose outcome is unknown made, if anything, the nodes it names (not an unnamed sequential one).
   if (certain) effectsOf(o.op, o.result, effects);
-  else namedCreates(o.op, effects);
+  else namedEffects(o.op, effects);
   const present = r.rc === 'ok' && r.exists !== false;
   return effects.some(
     (e) =>
@@ -416,6 +423,16 @@ function namedCreates(op: ZkOp, out: Effect[]): void {
   if (op.type === 'multi') for (const sub of op.ops) namedCreates(sub, out);
   else if (op.type === 'create' && op.mode !== 'persistentSequential' && op.mode !== 'ephemeralSequential')
     out.push({ type: 'create', path: op.path, version: undefined });
+}
+
+/**
+ * What an op whose outcome is unknown made, if it took effect: the nodes it names (not an unnamed
+ * sequential one), and the version a setData that names the version it expects gives (that one plus 1).
+ */
+function namedEffects(op: ZkOp, out: Effect[]): void {
+  if (op.type === 'multi') for (const sub of op.ops) namedEffects(sub, out);
+  else if (op.type === 'setData' && op.version !== undefined && op.version >= 0) out.push({ type: 'setData', path: op.path, version: op.version + 1 });
+  else namedCreates(op, out);
 }
 
 /** A zxid at or below the state a read showed: its header zxid, or the mzxid it shows (0 when neither). */
