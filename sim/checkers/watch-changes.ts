@@ -329,6 +329,23 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     const list = makers.get(`${o.op.path} ${r.version}`);
     if (list !== undefined && list.length === 1 && list[0]!.zxid === null) pins.set(list[0]!, r.mzxid);
   }
+  // A create of unknown outcome that is the only op creating its node took effect, at the mzxid a read
+  // shows for that node at version 0 (DataTree.createNode stamps the create's zxid as mzxid; only a
+  // setData changes it, and raises the version): a change known by that zxid, like a certain write's.
+  const shownCreated = new Map<string, number>(); // path -> the mzxid a read shows there at version 0
+  for (const o of view.history.ops) {
+    const r = o.result;
+    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || r.exists === false || r.version !== 0 || r.mzxid === undefined || r.mzxid <= 0) continue;
+    if (o.op.type === 'getData' || o.op.type === 'exists') shownCreated.set(o.op.path, r.mzxid);
+  }
+  for (const o of shownCreated.size === 0 ? [] : view.writes) {
+    if (o.outcome === 'fail' || !isUncertain(o) || o.op.type !== 'create' || o.op.mode === 'persistentSequential' || o.op.mode === 'ephemeralSequential')
+      continue;
+    const m = shownCreated.get(o.op.path);
+    if (m === undefined || !life.createdOnce(o.op.path)) continue;
+    add(o, [{ type: 'create', path: o.op.path, version: undefined }]);
+    pins.set(o, m);
+  }
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;

@@ -1,6 +1,7 @@
 // Proves that watch-order flags a reply that reflects a change firing a watch the session still holds when
 // no event came first, in shapes the 100,000 sweep found accepted: a delete of a child the getChildren
-// listed, and a session end known by a close without a zxid; and that it accepts them once the event came.
+// listed, a session end known by a close without a zxid, and a create of unknown outcome that a later read
+// shows at version 0 (its mzxid is the create's zxid); and that it accepts them once the event came.
 import { describe, expect, it } from 'vitest';
 import { checkZkHistory } from '../../sim/cli/check.js';
 import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
@@ -29,6 +30,22 @@ const endByCloseWithoutZxid: readonly string[] = [
   '{"kind":"op","id":10,"client":2,"session":1002,"server":2,"op":{"type":"closeSession"},"invokeUs":10526,"completeUs":11815,"outcome":"ok","result":{"rc":"ok"},"zxid":null}',
 ];
 
+const provenCreate: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":2409591153,"model":"zk"}',
+  '{"kind":"op","id":0,"client":1,"session":1001,"server":3,"op":{"type":"getChildren","path":"/","watch":true},"invokeUs":995,"completeUs":1638,"outcome":"ok","result":{"rc":"ok","children":["zookeeper"]},"zxid":null}',
+  '{"kind":"op","id":1,"client":1,"session":1001,"server":3,"op":{"type":"create","path":"/b","data":"v1","mode":"persistent"},"invokeUs":1802,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+  '{"kind":"op","id":2,"client":1,"session":1001,"server":2,"op":{"type":"exists","path":"/b"},"invokeUs":2909,"completeUs":3692,"outcome":"ok","result":{"rc":"ok","version":0,"exists":true,"mzxid":4294967297,"ephemeralOwner":0},"zxid":null}',
+];
+
+const provenCreateTwoWatches: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":2024696665,"model":"zk"}',
+  '{"kind":"op","id":5,"client":2,"session":1003,"server":2,"op":{"type":"getChildren","path":"/","watch":true},"invokeUs":5228,"completeUs":6173,"outcome":"ok","result":{"rc":"ok","children":["zookeeper"]},"zxid":null}',
+  '{"kind":"op","id":7,"client":2,"session":1003,"server":2,"op":{"type":"exists","path":"/a","watch":true},"invokeUs":7895,"completeUs":8597,"outcome":"ok","result":{"rc":"ok","exists":false},"zxid":null}',
+  '{"kind":"op","id":8,"client":2,"session":1003,"server":1,"op":{"type":"create","path":"/a","data":"v6","mode":"persistent"},"invokeUs":8813,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+  '{"kind":"op","id":9,"client":2,"session":1003,"server":1,"op":{"type":"exists","path":"/a"},"invokeUs":9902,"completeUs":10039,"outcome":"ok","result":{"rc":"ok","version":0,"exists":true,"mzxid":4294967301,"ephemeralOwner":0},"zxid":null}',
+  '{"kind":"watch","client":2,"session":1003,"server":1,"type":"NodeCreated","path":"/a","zxid":4294967301,"atUs":9370}',
+];
+
 const watch = (session: number, client: number, type: string, path: string, atUs: number): string =>
   JSON.stringify({ kind: 'watch', client, session, server: 3, type, path, zxid: -1, atUs });
 
@@ -47,5 +64,17 @@ describe('lost watch events the sweep found accepted', () => {
 
   it('the same history with the NodeDeleted event before that reply', () => {
     expect(judge([...endByCloseWithoutZxid, watch(1002, 2, 'NodeDeleted', '/b', 9500)])).toEqual({ watchOrder: 'ok', possible: true });
+  });
+
+  it('a read showing a node an info create made, before the event of the child watch that create fired (seed 2409591153)', () => {
+    expect(judge(provenCreate)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same history with the NodeChildrenChanged event before that read', () => {
+    expect(judge([...provenCreate, watch(1001, 1, 'NodeChildrenChanged', '/', 3000)])).toEqual({ watchOrder: 'ok', possible: true });
+  });
+
+  it('the same with an exists watch on the node too, whose event did come (seed 2024696665)', () => {
+    expect(judge(provenCreateTwoWatches)).toEqual({ watchOrder: 'violated', possible: false });
   });
 });
