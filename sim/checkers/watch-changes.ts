@@ -209,7 +209,9 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     const named = known && w.exact && namedZxids.has(e.zxid);
     for (const o of loose) {
       if (named && o.zxid !== e.zxid) continue;
-      if (known && w.exact && o.session !== null && o.op.type !== 'closeSession' && e.zxid >= (endZxid.get(o.session) ?? Infinity)) continue;
+      const end = o.session === null || o.op.type === 'closeSession' ? undefined : endZxid.get(o.session);
+      // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
+      if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;
       if (sentAt(o) >= e.atUs) continue;
       // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
       if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
