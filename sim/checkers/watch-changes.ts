@@ -300,14 +300,15 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     add(o, effects);
   }
   // Session ends at a known zxid or time (an ok close, an ENDED record): they delete the session's
-  // ephemerals that nothing else deletes and no other session creates (so each was there at the end).
+  // ephemerals that no other session creates or deletes (so each was gone by the end: a delete of the
+  // session's own comes before its end, and nothing re-creates the node after it).
   for (const o of [...view.writes, ...sessionEndWrites(view.history, view.writes)]) {
     // (An ok close without a zxid counts by its reply's time: its own end, or a second close after an earlier one.)
     if (o.op.type !== 'closeSession' || o.session === null || o.outcome === 'fail' || (o.zxid === null && o.completeUs === null)) continue;
     if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
     for (const p of life.ephemeralsOf.get(o.session) ?? [])
-      if (!life.explicitlyDeleted(p) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
+      if (life.deletedOnlyBy(p, o.session) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }
   // Zxids of writes without one, pinned by a read's mzxid: on a node nothing deletes, the one certain write
@@ -469,6 +470,8 @@ export type NodeLife = {
   readonly mayDelete: (p: string) => boolean;
   /** Whether some delete op (not a session end) may delete it. */
   readonly explicitlyDeleted: (p: string) => boolean;
+  /** Whether every delete op of the node (none, or some) is of that session. */
+  readonly deletedOnlyBy: (p: string, session: number) => boolean;
   /** The latest completion of an op that may create it (Infinity: unknown, -Infinity: none). */
   readonly lastCreate: (p: string) => number;
   /**
@@ -497,6 +500,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const memo = lifeMemo.get(view);
   if (memo !== undefined) return memo;
   const deleted = new Set<string>();
+  const deleters = new Map<string, number | null>(); // path -> the one session whose ops delete it (null: several)
   const ephemeral = new Set<string>();
   const ephemeralPrefixes: string[] = [];
   const createdBy = new Map<string, number>();
@@ -511,8 +515,10 @@ export function nodeLife(view: HistoryView): NodeLife {
     const visit = (op: ZkOp, result: ZkResult | null): void => {
       if (result !== null && result.rc !== 'ok') return;
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
-      else if (op.type === 'delete') deleted.add(op.path);
-      else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
+      else if (op.type === 'delete') {
+        deleters.set(op.path, deleted.has(op.path) && deleters.get(op.path) !== o.session ? null : o.session);
+        deleted.add(op.path);
+      } else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
       else if (op.type === 'create') {
         const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
         const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
@@ -555,6 +561,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     explicitlyDeleted: (p) => deleted.has(p),
+    deletedOnlyBy: (p, session) => !deleted.has(p) || deleters.get(p) === session,
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
     createdOnce: (p) => !unnamed(createPrefixes, p) && (createsOf.get(p) ?? []).length <= 1 && p !== '/' && !p.startsWith('/zookeeper'),
     mayCreateBetween: (p, from, to, zxidAtMost) =>

@@ -46,6 +46,15 @@ const provenCreateTwoWatches: readonly string[] = [
   '{"kind":"watch","client":2,"session":1003,"server":1,"type":"NodeCreated","path":"/a","zxid":4294967301,"atUs":9370}',
 ];
 
+const endAfterOwnDelete: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":3130676577,"model":"zk"}',
+  '{"kind":"op","id":1,"client":2,"session":1002,"server":1,"op":{"type":"create","path":"/b","data":"v1","mode":"ephemeral"},"invokeUs":1838,"completeUs":2903,"outcome":"ok","result":{"rc":"ok","path":"/b"},"zxid":null}',
+  '{"kind":"op","id":2,"client":1,"session":1001,"server":1,"op":{"type":"exists","path":"/b","watch":true},"invokeUs":2903,"completeUs":4251,"outcome":"ok","result":{"rc":"ok","version":0,"exists":true},"zxid":null}',
+  '{"kind":"op","id":5,"client":2,"session":1002,"server":1,"op":{"type":"delete","path":"/b","version":0},"invokeUs":5476,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+  '{"kind":"op","id":7,"client":2,"session":1002,"server":1,"op":{"type":"closeSession"},"invokeUs":6419,"completeUs":7711,"outcome":"ok","result":{"rc":"ok"},"zxid":4294967299}',
+  '{"kind":"op","id":8,"client":1,"session":1001,"server":1,"op":{"type":"create","path":"/a/c","data":"v4","mode":"persistent"},"invokeUs":8944,"completeUs":9571,"outcome":"ok","result":{"rc":"noNode"},"zxid":4294967300}',
+];
+
 const watch = (session: number, client: number, type: string, path: string, atUs: number): string =>
   JSON.stringify({ kind: 'watch', client, session, server: 3, type, path, zxid: -1, atUs });
 
@@ -76,5 +85,13 @@ describe('lost watch events the sweep found accepted', () => {
 
   it('the same with an exists watch on the node too, whose event did come (seed 2024696665)', () => {
     expect(judge(provenCreateTwoWatches)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it("a reply sent after a session's close, whose ephemeral it or its own info delete removed, before the watch's event (seed 3130676577)", () => {
+    expect(judge(endAfterOwnDelete)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same history with the NodeDeleted event before that reply', () => {
+    expect(judge([...endAfterOwnDelete, watch(1001, 1, 'NodeDeleted', '/b', 8000)])).toEqual({ watchOrder: 'ok', possible: true });
   });
 });
