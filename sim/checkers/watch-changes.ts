@@ -470,7 +470,7 @@ export type NodeLife = {
   readonly mayDelete: (p: string) => boolean;
   /** Whether some delete op (not a session end) may delete it. */
   readonly explicitlyDeleted: (p: string) => boolean;
-  /** Whether every delete op of the node (none, or some) is of that session. */
+  /** Whether every delete op of the node (none, or some) is of that session, and every create of it ephemeral. */
   readonly deletedOnlyBy: (p: string, session: number) => boolean;
   /** The latest completion of an op that may create it (Infinity: unknown, -Infinity: none). */
   readonly lastCreate: (p: string) => number;
@@ -502,6 +502,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const deleted = new Set<string>();
   const deleters = new Map<string, number | null>(); // path -> the one session whose ops delete it (null: several)
   const ephemeral = new Set<string>();
+  const persistent = new Set<string>(); // paths some non-ephemeral create names
   const ephemeralPrefixes: string[] = [];
   const createdBy = new Map<string, number>();
   const createsOf = new Map<string, { invokeUs: number; done: number; zxid: number | null }[]>();
@@ -534,6 +535,7 @@ export function nodeLife(view: HistoryView): NodeLife {
         createsOf.set(made, list);
         const had = creators.get(made);
         creators.set(made, had === undefined && o.session !== null ? o.session : had === o.session ? had : null);
+        if (!isEphemeral) persistent.add(made);
         if (isEphemeral) {
           ephemeral.add(made);
           if (result !== null && o.session !== null) pushOnce(ephemeralsOf, o.session, made);
@@ -561,7 +563,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     explicitlyDeleted: (p) => deleted.has(p),
-    deletedOnlyBy: (p, session) => !deleted.has(p) || deleters.get(p) === session,
+    deletedOnlyBy: (p, session) => !persistent.has(p) && (!deleted.has(p) || deleters.get(p) === session),
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
     createdOnce: (p) => !unnamed(createPrefixes, p) && (createsOf.get(p) ?? []).length <= 1 && p !== '/' && !p.startsWith('/zookeeper'),
     mayCreateBetween: (p, from, to, zxidAtMost) =>
