@@ -33,6 +33,8 @@ export function sessionEphemerals(view: HistoryView): ClientCheckResult {
   if (seenAfterClose !== null) return seenAfterClose;
   const afterEnd = writesAfterEndedRecord(view);
   if (afterEnd !== null) return afterEnd;
+  const ownAfterEnd = ownWritesAfterEndedRecord(view);
+  if (ownAfterEnd !== null) return ownAfterEnd;
   if (ended.size === 0) return { name, verdict: 'ok' };
   const endOps = (s: number): { ops: ZkHistoryOp[]; events: ZkHistoryEvent[] } => {
     const end = ended.get(s)!;
@@ -201,6 +203,38 @@ function writesAfterEndedRecord(view: HistoryView): ClientCheckResult | null {
     return violated(
       'session-ephemerals',
       `#${o.id} was invoked at ${o.invokeUs}us, after session 0x${e.session.toString(16)} was seen ended at ${describeZxid(e.zxid!)} (${e.atUs}us), yet carries ${describeZxid(o.zxid)}`,
+      [o],
+      [e],
+    );
+  }
+  return null;
+}
+
+/**
+ * No server reply to a write a session sent after its own end was seen committed (its ENDED record),
+ * zxid or not, but to a second closeSession. The leader marks a session closing when it prepares the
+ * end's txn (PrepRequestProcessor: SessionTrackerImpl.setSessionClosing), before that txn commits, and
+ * a later leader has applied the end (removeSession). It checks the session of every other write as it
+ * prepares it (validateCreateRequest, checkSession for delete, setData, setACL and each sub-op of a
+ * multi), so a write sent after the commit fails with sessionExpired, which is no txn's result here (an
+ * error rc such as noNode would be). A closeSession is not checked (the expirer sends one for a session
+ * it does not own), so a second one may succeed.
+ */
+function ownWritesAfterEndedRecord(view: HistoryView): ClientCheckResult | null {
+  const seenEnded = new Map<number, ZkHistorySession>(); // session -> its earliest ENDED record
+  for (const e of view.history.events ?? []) {
+    if (e.kind !== 'session' || e.state !== 'ENDED') continue;
+    const known = seenEnded.get(e.session);
+    if (known === undefined || e.atUs < known.atUs) seenEnded.set(e.session, e);
+  }
+  if (seenEnded.size === 0) return null;
+  for (const o of view.writes) {
+    if (o.session === null || o.outcome !== 'ok' || o.result === null || o.op.type === 'closeSession' || !isServerReply(o.result)) continue;
+    const e = seenEnded.get(o.session);
+    if (e === undefined || o.invokeUs <= e.atUs) continue;
+    return violated(
+      'session-ephemerals',
+      `#${o.id} of session 0x${o.session.toString(16)} was invoked at ${o.invokeUs}us, after that session was seen ended (${e.atUs}us), and got a reply (${o.result.rc}): the leader refuses a write of an ended session with sessionExpired`,
       [o],
       [e],
     );

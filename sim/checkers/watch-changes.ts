@@ -5,6 +5,7 @@ import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/typ
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
+import { sessionFloors } from './write-zxid-floor.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
 type EventType = ZkHistoryWatch['type'];
@@ -113,6 +114,12 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
   const endedAt = new Set<number>();
   for (const o of writes) if (o.op.type === 'closeSession' && o.session !== null) endedAt.add(o.session);
+  // A session's end at a known zxid (an ok close with its zxid, an ENDED record): every other write of the
+  // session that took effect is below it (PrepRequestProcessor refuses a closing session's writes).
+  const endZxid = new Map<number, number>();
+  for (const o of writes)
+    if (o.op.type === 'closeSession' && o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o))
+      endZxid.set(o.session, Math.min(o.zxid, endZxid.get(o.session) ?? Infinity));
   const ephemerals = ephemeralNodes(writes);
   // `${type} ${path}` -> the writes (zxid, invocation) that fire that event as they are applied (exact),
   // or that DataTree.setWatches may report as that event after a reconnect (reconnect).
@@ -197,82 +204,32 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
         if (list.invokes[k]! < e.atUs) return true;
       }
     }
-    // A zxid the event names that a write of the history holds is that write's; none of the loose ones.
-    const named = known && namedZxids.has(e.zxid);
-    if (!(w.exact && named)) {
-      for (const o of loose) {
-        if (sentAt(o) >= e.atUs) continue;
-        // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
-        if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
-        // The session's own write that completed before its watch-setting read was issued is in that read's state.
-        if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
-        if (inReadState(w, o, nodeLife(view))) continue;
-        // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
-        if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
-        const life = nodeLife(view);
-        if (life.cannotSucceed(o)) continue;
-        // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
-        if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
-        const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
-        if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
-      }
+    // A zxid the event names that a write of the history holds is that write's; none of the loose ones
+    // but the one at that zxid (a session end, listed loose for its unnamed sequential nodes).
+    const named = known && w.exact && namedZxids.has(e.zxid);
+    for (const o of loose) {
+      if (named && o.zxid !== e.zxid) continue;
+      const end = o.session === null || o.op.type === 'closeSession' ? undefined : endZxid.get(o.session);
+      // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
+      if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;
+      if (sentAt(o) >= e.atUs) continue;
+      // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
+      if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
+      // The session's own write that completed before its watch-setting read was issued is in that read's state.
+      if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
+      if (inReadState(w, o, nodeLife(view))) continue;
+      // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
+      if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
+      const life = nodeLife(view);
+      if (life.cannotSucceed(o)) continue;
+      // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
+      if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
+      const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
+      if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
     for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths, !w.exact)) return true;
     return false;
-  };
-}
-
-/**
- * The highest state zxid among a session's replies that arrived before a time, as a test: (session, time)
- * -> that zxid (0 when none). A write the session sent at that time gets a higher zxid: its server had
- * applied that state, committed, before the leader proposed the write.
- */
-function sessionFloors(view: HistoryView): (session: number, before: number) => number {
-  const bySession = new Map<number, { at: number[]; max: number[] }>();
-  const ops = view.history.ops.filter(
-    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null),
-  );
-  ops.sort((a, b) => a.completeUs! - b.completeUs!);
-  for (const o of ops) {
-    const z = o.zxid ?? o.readZxid!;
-    let entry = bySession.get(o.session!);
-    if (entry === undefined) bySession.set(o.session!, (entry = { at: [], max: [] }));
-    entry.at.push(o.completeUs!);
-    entry.max.push(Math.max(z, entry.max.length === 0 ? 0 : entry.max[entry.max.length - 1]!));
-  }
-  return (session, before) => {
-    const entry = bySession.get(session);
-    if (entry === undefined) return 0;
-    const k = countAtMost(entry.at, before - 1); // replies that arrived strictly before
-    return k === 0 ? 0 : entry.max[k - 1]!;
-  };
-}
-
-/**
- * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
- * above every state its session saw before sending it (sessionFloors), and it is none of the zxids the
- * history gives other txns (ok writes, ENDED records of other sessions), nor counter 0 of an epoch (the
- * NEWLEADER zxid). Null when nothing bounds it.
- */
-export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
-  const floors = sessionFloors(view);
-  const named = new Map<number, number | null>(); // zxid -> the session of the end an ENDED record names there (null: a write)
-  for (const o of view.writes) if (o.zxid !== null && o.outcome === 'ok') named.set(o.zxid, null);
-  for (const e of view.history.events ?? [])
-    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && !named.has(e.zxid)) named.set(e.zxid, e.session);
-  return (o) => {
-    if (o.session === null || o.zxid !== null || o.outcome !== 'ok' || isUncertain(o)) return null;
-    const lb = floors(o.session, o.invokeUs);
-    if (lb === 0) return null;
-    // Each zxid passed is held by another txn, so any point of the walk is a bound; it stops after 64 (O(1) per write).
-    let z = lb + 1;
-    for (let step = 0; step < 64; step++) {
-      const owner = named.get(z);
-      if (z % 2 ** 32 === 0 || (owner !== undefined && owner !== o.session)) z++;
-      else break;
-    }
-    return z;
   };
 }
 
@@ -342,14 +299,16 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     effectsOf(o.op, o.result, effects);
     add(o, effects);
   }
-  // Session ends at a known zxid (an ok close with its zxid, an ENDED record): they delete the session's
-  // ephemerals that nothing else deletes and no other session creates (so each was there at the end).
+  // Session ends at a known zxid or time (an ok close, an ENDED record): they delete the session's
+  // ephemerals that no other session creates or deletes (so each was gone by the end: a delete of the
+  // session's own comes before its end, and nothing re-creates the node after it).
   for (const o of [...view.writes, ...sessionEndWrites(view.history, view.writes)]) {
-    if (o.op.type !== 'closeSession' || o.zxid === null || o.session === null || o.outcome === 'fail') continue;
+    // (An ok close without a zxid counts by its reply's time: its own end, or a second close after an earlier one.)
+    if (o.op.type !== 'closeSession' || o.session === null || o.outcome === 'fail' || (o.zxid === null && o.completeUs === null)) continue;
     if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
     for (const p of life.ephemeralsOf.get(o.session) ?? [])
-      if (!life.explicitlyDeleted(p) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
+      if (life.deletedOnlyBy(p, o.session) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }
   // Zxids of writes without one, pinned by a read's mzxid: on a node nothing deletes, the one certain write
@@ -373,6 +332,23 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     const list = makers.get(`${o.op.path} ${r.version}`);
     if (list !== undefined && list.length === 1 && list[0]!.zxid === null) pins.set(list[0]!, r.mzxid);
   }
+  // A create of unknown outcome that is the only op creating its node took effect, at the mzxid a read
+  // shows for that node at version 0 (DataTree.createNode stamps the create's zxid as mzxid; only a
+  // setData changes it, and raises the version): a change known by that zxid, like a certain write's.
+  const shownCreated = new Map<string, number>(); // path -> the mzxid a read shows there at version 0
+  for (const o of view.history.ops) {
+    const r = o.result;
+    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || r.exists === false || r.version !== 0 || r.mzxid === undefined || r.mzxid <= 0) continue;
+    if (o.op.type === 'getData' || o.op.type === 'exists') shownCreated.set(o.op.path, r.mzxid);
+  }
+  for (const o of shownCreated.size === 0 ? [] : view.writes) {
+    if (o.outcome === 'fail' || !isUncertain(o) || o.op.type !== 'create' || o.op.mode === 'persistentSequential' || o.op.mode === 'ephemeralSequential')
+      continue;
+    const m = shownCreated.get(o.op.path);
+    if (m === undefined || !life.createdOnce(o.op.path)) continue;
+    add(o, [{ type: 'create', path: o.op.path, version: undefined }]);
+    pins.set(o, m);
+  }
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
@@ -384,6 +360,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
       } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
         if (!r.children.includes(childName(path, e.path)) && !life.mayDelete(e.path)) return true;
+      } else if (cls === 'child' && e.type === 'delete' && parentOf(e.path) === path && r.children?.includes(childName(path, e.path)) === true) {
+        // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
+        if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
         if (!life.mayDelete(path)) return true;
       } else if (cls === 'data' && e.path === path) {
@@ -437,7 +416,7 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
   const effects: Effect[] = [];
   // An op whose outcome is unknown made, if anything, the nodes it names (not an unnamed sequential one).
   if (certain) effectsOf(o.op, o.result, effects);
-  else namedCreates(o.op, effects);
+  else namedEffects(o.op, effects);
   const present = r.rc === 'ok' && r.exists !== false;
   return effects.some(
     (e) =>
@@ -466,6 +445,16 @@ function namedCreates(op: ZkOp, out: Effect[]): void {
     out.push({ type: 'create', path: op.path, version: undefined });
 }
 
+/**
+ * What an op whose outcome is unknown made, if it took effect: the nodes it names (not an unnamed
+ * sequential one), and the version a setData that names the version it expects gives (that one plus 1).
+ */
+function namedEffects(op: ZkOp, out: Effect[]): void {
+  if (op.type === 'multi') for (const sub of op.ops) namedEffects(sub, out);
+  else if (op.type === 'setData' && op.version !== undefined && op.version >= 0) out.push({ type: 'setData', path: op.path, version: op.version + 1 });
+  else namedCreates(op, out);
+}
+
 /** A zxid at or below the state a read showed: its header zxid, or the mzxid it shows (0 when neither). */
 function readFloor(o: ZkHistoryOp): number {
   const r = o.result;
@@ -481,6 +470,8 @@ export type NodeLife = {
   readonly mayDelete: (p: string) => boolean;
   /** Whether some delete op (not a session end) may delete it. */
   readonly explicitlyDeleted: (p: string) => boolean;
+  /** Whether every delete op of the node (none, or some) is of that session, and every create of it ephemeral. */
+  readonly deletedOnlyBy: (p: string, session: number) => boolean;
   /** The latest completion of an op that may create it (Infinity: unknown, -Infinity: none). */
   readonly lastCreate: (p: string) => number;
   /**
@@ -509,7 +500,9 @@ export function nodeLife(view: HistoryView): NodeLife {
   const memo = lifeMemo.get(view);
   if (memo !== undefined) return memo;
   const deleted = new Set<string>();
+  const deleters = new Map<string, number | null>(); // path -> the one session whose ops delete it (null: several)
   const ephemeral = new Set<string>();
+  const persistent = new Set<string>(); // paths some non-ephemeral create names
   const ephemeralPrefixes: string[] = [];
   const createdBy = new Map<string, number>();
   const createsOf = new Map<string, { invokeUs: number; done: number; zxid: number | null }[]>();
@@ -523,8 +516,10 @@ export function nodeLife(view: HistoryView): NodeLife {
     const visit = (op: ZkOp, result: ZkResult | null): void => {
       if (result !== null && result.rc !== 'ok') return;
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
-      else if (op.type === 'delete') deleted.add(op.path);
-      else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
+      else if (op.type === 'delete') {
+        deleters.set(op.path, deleted.has(op.path) && deleters.get(op.path) !== o.session ? null : o.session);
+        deleted.add(op.path);
+      } else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
       else if (op.type === 'create') {
         const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
         const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
@@ -540,6 +535,7 @@ export function nodeLife(view: HistoryView): NodeLife {
         createsOf.set(made, list);
         const had = creators.get(made);
         creators.set(made, had === undefined && o.session !== null ? o.session : had === o.session ? had : null);
+        if (!isEphemeral) persistent.add(made);
         if (isEphemeral) {
           ephemeral.add(made);
           if (result !== null && o.session !== null) pushOnce(ephemeralsOf, o.session, made);
@@ -567,6 +563,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     explicitlyDeleted: (p) => deleted.has(p),
+    deletedOnlyBy: (p, session) => !persistent.has(p) && (!deleted.has(p) || deleters.get(p) === session),
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
     createdOnce: (p) => !unnamed(createPrefixes, p) && (createsOf.get(p) ?? []).length <= 1 && p !== '/' && !p.startsWith('/zookeeper'),
     mayCreateBetween: (p, from, to, zxidAtMost) =>

@@ -2,17 +2,9 @@
 import { isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
-import {
-  changeIndex,
-  fires,
-  nodeLife,
-  owedChangeIndex,
-  writeZxidFloor,
-  SERVER_EVENTS,
-  type OwedChanges,
-  type WatchClass,
-  type WatchSet,
-} from './watch-changes.js';
+import { changeIndex, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
+import { firesForSure } from './watch-own-writes.js';
+import { writeZxidFloor } from './write-zxid-floor.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
 
@@ -227,7 +219,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           const path = key.slice(key.indexOf(':') + 1);
           if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
           const types = CLASS_EVENTS[key.slice(0, key.indexOf(':')) as WatchClass];
-          if (!types.some((t) => fires(o.op, o.result, t, path, [], true))) continue;
+          if (!types.some((t) => firesForSure(o.op, o.result, t, path))) continue;
           return violated(
             name,
             `client ${o.client} got the reply to its own #${o.id}, which fires its watch on ${path} set by #${a.by.id}, before any event for it (the event came late, or was lost)`,

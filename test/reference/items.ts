@@ -128,12 +128,17 @@ export function prepare(h: ZkHistory): Prepared {
   };
 
   const ops = [...h.ops].sort((a, b) => a.invokeUs - b.invokeUs || a.id - b.id);
-  const okEnd = new Set<number>(); // sessions with an ok closeSession
+  const okEnd = new Set<number>(); // sessions with an ok closeSession (their end, when recorded)
+  /** An ok close without a zxid invoked after its session's ENDED record: not that record's txn (below). */
+  const closeAfterRecord = (o: ZkHistoryOp): boolean => {
+    const rec = o.session === null ? undefined : ended.get(o.session);
+    return rec !== undefined && o.zxid === null && o.invokeUs > rec.atUs;
+  };
   const mayOwnEphemeral = new Set<number>();
   for (const o of ops) {
     const out = effectiveOutcome(o);
     if (o.session !== null && out !== 'fail' && createsEphemeral(o.op)) mayOwnEphemeral.add(o.session);
-    if (o.session !== null && out === 'ok' && o.op.type === 'closeSession') okEnd.add(o.session);
+    if (o.session !== null && out === 'ok' && o.op.type === 'closeSession' && !closeAfterRecord(o)) okEnd.add(o.session);
     if ((o.op.type === 'create' || o.op.type === 'setACL') && o.op.restrictedRead === true) restricted.add(o.result?.path ?? o.op.path);
     if (o.op.type === 'multi') {
       for (const sub of o.op.ops) if (!isMultiSubOp(sub)) unsupported = `multi #${o.id} holds a ${sub.type}`;
@@ -156,7 +161,16 @@ export function prepare(h: ZkHistory): Prepared {
       // ephemeral (the unseen end below covers it, at any time), is not a txn of its own.
       if (isEnd && out === 'info' && o.session !== null && (okEnd.has(o.session) || endRecord !== undefined || mayOwnEphemeral.has(o.session))) continue;
       let zxid = o.zxid;
-      if (isEnd && out === 'ok' && endRecord !== undefined && zxid === null) zxid = endRecord.zxid ?? null;
+      // An ok close without a zxid is taken as the txn of its session's ENDED record, unless it was
+      // invoked after that record: a txn seen committed cannot be one the client had not yet sent. Then
+      // it is a second closeSession txn of the ended session (PrepRequestProcessor does not check the
+      // session of a closeSession), which changes nothing.
+      if (isEnd && out === 'ok' && endRecord !== undefined && zxid === null && o.invokeUs <= endRecord.atUs) zxid = endRecord.zxid ?? null;
+      // An ok close that is the txn its session's ENDED record names was committed by the record's time
+      // at the latest: the record is a server's commit of it.
+      let completeUs = out === 'ok' ? (o.completeUs ?? null) : null;
+      if (isEnd && out === 'ok' && endRecord !== undefined && zxid !== null && zxid === endRecord.zxid)
+        completeUs = completeUs === null ? endRecord.atUs : Math.min(completeUs, endRecord.atUs);
       const t: TxnItem = {
         kind: 'txn',
         id: items.length,
@@ -167,7 +181,7 @@ export function prepare(h: ZkHistory): Prepared {
         zxid,
         mandatory: out === 'ok',
         invokeUs: o.invokeUs,
-        completeUs: out === 'ok' ? (o.completeUs ?? null) : null,
+        completeUs,
         isEnd,
         reply: null,
       };

@@ -186,6 +186,9 @@ export class Search {
       const why = this.on('fifo-complete-order') ? this.fifoCompleteOrder() : null;
       if (why !== null) return { verdict: 'violated', rule: 'fifo-complete-order' };
     }
+    // A txn seen committed before it was invoked (an ENDED record that names a close invoked after it).
+    if (this.rules.lw && this.on('write-real-time') && this.mandatory.some((t) => t.completeUs !== null && t.completeUs < t.invokeUs))
+      return { verdict: 'violated', rule: 'write-real-time' };
     if ((this.rules.sr || this.rules.fifo) && this.on('session-order') && this.headerZxidsDecrease() !== null)
       return { verdict: 'violated', rule: 'session-order' };
     try {
@@ -403,7 +406,10 @@ export class Search {
 
   private tryTxn(t: TxnItem, reply: ReplyItem | null): boolean {
     const ended = this.endLen.has(t.skey);
-    if (ended && t.isEnd) return false; // a session ends once
+    // A session ends once; an ok close after that is a second closeSession txn, which changes nothing
+    // (PrepRequestProcessor does not check a closeSession's session). An unseen end after it is nothing.
+    if (ended && t.isEnd && !t.mandatory) return false;
+    const firstEnd = t.isEnd && !ended;
     if (ended && !t.mandatory) return false; // session-effect: an info write after its session's end had no effect
     for (const b of this.lwBefore.get(t.id)!) if (this.rules.lw && this.placed[b.id] === 0 && this.on('write-real-time')) return this.note('write-real-time');
     for (const b of this.srBefore.get(t.id)!) if (this.rules.sr && this.placed[b.id] === 0 && this.on('read-real-time')) return this.note('read-real-time');
@@ -423,7 +429,7 @@ export class Search {
     this.trees.push(applied.tree);
     this.treeKeys.push(applied.tree === tree ? this.treeKeys[this.treeKeys.length - 1]! : treeKey(applied.tree));
     this.mark(t.id);
-    if (t.isEnd) this.endLen.set(t.skey, this.order.length);
+    if (firstEnd) this.endLen.set(t.skey, this.order.length);
     const savedWatches = this.watches;
     let found = false;
     if (!this.zxidFeasible()) this.note('zxid-order');
@@ -436,7 +442,7 @@ export class Search {
       this.openReply = null;
     }
     this.watches = savedWatches;
-    if (t.isEnd) this.endLen.delete(t.skey);
+    if (firstEnd) this.endLen.delete(t.skey);
     this.unmark(t.id);
     this.trees.pop();
     this.treeKeys.pop();

@@ -1,0 +1,59 @@
+// The zxid bounds a session's earlier replies put on its later writes (watch-order, watch-changes.ts):
+// a write is proposed after its server applied every state the session had seen.
+import type { ZkHistoryOp } from '../history/types.js';
+import { isUncertain } from './zk-writes.js';
+import { countAtMost } from './sort.js';
+import type { HistoryView } from './history-view.js';
+
+/**
+ * The highest state zxid among a session's replies that arrived before a time, as a test: (session, time)
+ * -> that zxid (0 when none). A write the session sent at that time gets a higher zxid: its server had
+ * applied that state, committed, before the leader proposed the write.
+ */
+export function sessionFloors(view: HistoryView): (session: number, before: number) => number {
+  const bySession = new Map<number, { at: number[]; max: number[] }>();
+  const ops = view.history.ops.filter(
+    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null),
+  );
+  ops.sort((a, b) => a.completeUs! - b.completeUs!);
+  for (const o of ops) {
+    const z = o.zxid ?? o.readZxid!;
+    let entry = bySession.get(o.session!);
+    if (entry === undefined) bySession.set(o.session!, (entry = { at: [], max: [] }));
+    entry.at.push(o.completeUs!);
+    entry.max.push(Math.max(z, entry.max.length === 0 ? 0 : entry.max[entry.max.length - 1]!));
+  }
+  return (session, before) => {
+    const entry = bySession.get(session);
+    if (entry === undefined) return 0;
+    const k = countAtMost(entry.at, before - 1); // replies that arrived strictly before
+    return k === 0 ? 0 : entry.max[k - 1]!;
+  };
+}
+
+/**
+ * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
+ * above every state its session saw before sending it (sessionFloors), and it is none of the zxids the
+ * history gives other txns (ok writes, ENDED records of other sessions), nor counter 0 of an epoch (the
+ * NEWLEADER zxid). Null when nothing bounds it.
+ */
+export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
+  const floors = sessionFloors(view);
+  const named = new Map<number, number | null>(); // zxid -> the session of the end an ENDED record names there (null: a write)
+  for (const o of view.writes) if (o.zxid !== null && o.outcome === 'ok') named.set(o.zxid, null);
+  for (const e of view.history.events ?? [])
+    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && !named.has(e.zxid)) named.set(e.zxid, e.session);
+  return (o) => {
+    if (o.session === null || o.zxid !== null || o.outcome !== 'ok' || isUncertain(o)) return null;
+    const lb = floors(o.session, o.invokeUs);
+    if (lb === 0) return null;
+    // Each zxid passed is held by another txn, so any point of the walk is a bound; it stops after 64 (O(1) per write).
+    let z = lb + 1;
+    for (let step = 0; step < 64; step++) {
+      const owner = named.get(z);
+      if (z % 2 ** 32 === 0 || (owner !== undefined && owner !== o.session)) z++;
+      else break;
+    }
+    return z;
+  };
+}
