@@ -194,7 +194,7 @@ export class Kernel {
     const node = this.node(id);
     if (!node.up) return;
     const keep = options.keepUnsynced ?? this.options.disk.unsyncedSurviveCrash;
-    this.record({ k: 'fault', fault: 'crash', node: id, lostWrites: keep ? 0 : node.disk.pending.length });
+    this.record({ k: 'fault', fault: 'crash', node: id, lostWrites: keep ? 0 : node.disk.pendingCount });
     node.disk.crash(node.program, keep);
     node.up = false;
     node.paused = false;
@@ -389,7 +389,7 @@ export class Kernel {
           this.network.send(node, effect.client, effect.msg);
           break;
         case 'persist':
-          node.disk.pending.push(effect.write);
+          node.disk.buffer(effect.write);
           if (tracing) this.trace.text(`{"t":${nowUs},"k":"persist","node":${node.id},"write":${JSON.stringify(node.program.describeWrite(effect.write))}}`);
           if (this.persistObservers.length > 0) for (const o of this.persistObservers) o.persisted?.(node.id, effect.write, false, nowUs);
           break;
