@@ -16,8 +16,13 @@ export interface WriteApplier {
 export class NodeDisk {
   /** What survives a crash. */
   image: unknown;
-  /** Buffered writes not yet fsynced; `flushedCount` writes were flushed before index 0. */
-  pending: unknown[];
+  /**
+   * The OS buffer: `pending[head..]` are the writes not yet fsynced; the first of them is write
+   * number `flushedCount` (counted since the last crash). An fsync moves `head` on instead of slicing
+   * the array (a slice per fsync showed in broadcast profiles); `compact` drops the flushed prefix.
+   */
+  private pending: unknown[];
+  private head: number;
   flushedCount: number;
   /** The start and end of the last fsync planned. One runs at a time; ends are strictly ordered. */
   syncStartUs: Micros;
@@ -26,25 +31,38 @@ export class NodeDisk {
   constructor(image: unknown) {
     this.image = image;
     this.pending = [];
+    this.head = 0;
     this.flushedCount = 0;
     this.syncStartUs = 0;
     this.syncEndUs = 0;
   }
 
+  /** How many buffered writes are not yet durable. */
+  get pendingCount(): number {
+    return this.pending.length - this.head;
+  }
+
   /** The absolute index just past the last buffered write: an fsync requested now covers up to it. */
   get writeMark(): number {
-    return this.flushedCount + this.pending.length;
+    return this.flushedCount + this.pendingCount;
+  }
+
+  /** Buffers a write (`persist`): durable once an fsync requested after it completes. */
+  buffer(write: unknown): void {
+    this.pending.push(write);
   }
 
   /** Makes buffered writes durable up to the absolute write index `mark`. Returns how many. */
   flush(program: WriteApplier, mark: number): number {
-    const count = Math.min(mark - this.flushedCount, this.pending.length);
+    const count = Math.min(mark - this.flushedCount, this.pendingCount);
     if (count <= 0) return 0;
     let image = this.image;
-    for (let i = 0; i < count; i++) image = program.applyWrite(image, this.pending[i]);
+    const end = this.head + count;
+    for (let i = this.head; i < end; i++) image = program.applyWrite(image, this.pending[i]);
     this.image = image;
-    this.pending = count === this.pending.length ? [] : this.pending.slice(count);
     this.flushedCount += count;
+    this.head = end;
+    this.compact();
     return count;
   }
 
@@ -52,9 +70,25 @@ export class NodeDisk {
   crash(program: WriteApplier, keep: boolean): void {
     if (keep) this.flush(program, this.writeMark);
     this.pending = [];
+    this.head = 0;
     this.flushedCount = 0;
     this.syncStartUs = 0;
     this.syncEndUs = 0;
+  }
+
+  /**
+   * Drops the flushed prefix once nothing is left behind it, or once it is at least half the array
+   * (so the copy is amortised O(1) per write and the array stays within twice what is unflushed).
+   */
+  private compact(): void {
+    const head = this.head;
+    if (head === this.pending.length) {
+      this.pending = [];
+      this.head = 0;
+    } else if (head >= 64 && head * 2 >= this.pending.length) {
+      this.pending = this.pending.slice(head);
+      this.head = 0;
+    }
   }
 }
 

@@ -206,7 +206,7 @@ export class Kernel {
     const node = this.node(id);
     if (!node.up) return;
     const keep = options.keepUnsynced ?? this.options.disk.unsyncedSurviveCrash;
-    const lostWrites = keep ? 0 : node.disk.pending.length;
+    const lostWrites = keep ? 0 : node.disk.pendingCount;
     const exit = options.exit;
     this.record(
       exit === undefined
@@ -426,7 +426,7 @@ export class Kernel {
           this.network.send(node, effect.client, effect.msg);
           break;
         case 'persist':
-          node.disk.pending.push(effect.write);
+          node.disk.buffer(effect.write);
           if (tracing) this.trace.text(`{"t":${nowUs},"k":"persist","node":${node.id},"write":${JSON.stringify(node.program.describeWrite(effect.write))}}`);
           if (this.persistObservers.length > 0) for (const o of this.persistObservers) o.persisted?.(node.id, effect.write, false, nowUs);
           break;

@@ -293,7 +293,8 @@ export class ZabChecker implements KernelObserver {
       this.fail('prefix-consistency', node, `${node} committed index ${index} but only ${this.committedAt.length} txns are known committed`);
       return;
     }
-    const prev = this.committedAt[index - 1];
+    // Never read index -1: V8 then makes this load megamorphic for the rest of the run.
+    const prev = index > 0 ? this.committedAt[index - 1] : undefined;
     if (prev !== undefined && prev !== UNKNOWN) {
       if (zxid <= prev)
         this.fail(
