@@ -22,7 +22,13 @@ import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 export type RankedItem = { readonly write: ZkHistoryOp } | { readonly reads: readonly ZkHistoryOp[] };
 /** An indeterminate write without a zxid, allowed from rank `minRank` on. */
 export type FreeWrite = { readonly write: ZkHistoryOp; readonly minRank: number };
-export type RegisterVerdict = { readonly verdict: 'ok' } | { readonly verdict: 'violated'; readonly reason: string; readonly ops: readonly ZkHistoryOp[] };
+/**
+ * `placed`, with ok: the explanation found, each indeterminate write that took effect with the rank it goes
+ * before (its gap), in version order. A caller with more rules than this (zxids counted) checks it.
+ */
+export type RegisterVerdict =
+  | { readonly verdict: 'ok'; readonly placed: readonly { readonly write: ZkHistoryOp; readonly pos: number }[] }
+  | { readonly verdict: 'violated'; readonly reason: string; readonly ops: readonly ZkHistoryOp[] };
 
 type Slot = { readonly num: number; readonly pos: number; data: string | null; readonly by: ZkHistoryOp | null };
 
@@ -165,5 +171,11 @@ function matchSlots(slots: readonly Slot[], free: readonly FreeWrite[]): Registe
       ops: free.slice(0, 2).map((f) => f.write),
     };
   }
-  return { verdict: 'ok' };
+  const placed: { write: ZkHistoryOp; pos: number }[] = [];
+  const bySlot = new Int32Array(slots.length).fill(-1);
+  owner.forEach((si, fi) => {
+    if (si >= 0) bySlot[si] = fi;
+  });
+  bySlot.forEach((fi, si) => placed.push({ write: free[fi]!.write, pos: slots[si]!.pos }));
+  return { verdict: 'ok', placed };
 }

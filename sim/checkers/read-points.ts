@@ -25,7 +25,7 @@
 import { opPath } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { checkOperations } from './linearizability/search.js';
-import type { Model, Operation } from './linearizability/model.js';
+import { mix32, type Model, type Operation } from './linearizability/model.js';
 import {
   describeZxid,
   ephemeralPathsBySession,
@@ -48,6 +48,7 @@ import { isDirty, readMismatch } from './read-match.js';
 import { sessionCeilings, sessionMarks, type SessionMark } from './read-session-order.js';
 import { shownRead, splitKeepsRealTime, splitRootListings } from './root-children.js';
 import type { LaterWrites } from './read-real-time.js';
+import { FreeZxids, PartitionGaps } from './read-zxid-slots.js';
 
 /** Session order: for each read without a header zxid, the largest state zxid of an ok op its session issued before it. */
 export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
@@ -74,65 +75,90 @@ type WriteInput = {
   readonly maxRank: number;
   readonly session: number | null;
   readonly mark: SessionMark | null;
+  /** Its zxid window (lo, hi), open; for a write without a zxid, where the zxid count applies. */
+  readonly lo: number;
+  readonly hi: number;
 };
 type PointInput = { readonly kind: 'point'; readonly rank: number; readonly reads: readonly ZkHistoryOp[] };
 type ReadInput = { readonly kind: 'read'; readonly minRank: number; readonly maxRank: number; readonly read: ZkHistoryOp; readonly mark: SessionMark | null };
 type Input = WriteInput | PointInput | ReadInput;
 type Output = { readonly unknown: boolean; readonly result: ZkResult | null };
-/** zk-writes' state, plus per marked session the issue position of its last unranked op placed (read-session-order.ts). */
-type State = SearchState & { readonly marks: readonly number[] };
+/**
+ * zk-writes' state, plus per marked session the issue position of its last unranked op placed
+ * (read-session-order.ts), and the zxid the last write without a zxid placed since the last ranked item
+ * took (read-zxid-slots.ts; 0 when none, or when zxids are not counted).
+ */
+type State = SearchState & { readonly marks: readonly number[]; readonly last: number };
 
 function readsMatch(tree: Tree, reads: readonly ZkHistoryOp[]): boolean {
   for (const r of reads) if (readMismatch(tree, r.op, r.result!, undefined) !== null) return false;
   return true;
 }
 
-/** The state with one more of the op's session's marked ops placed. */
-function marked(state: State, next: SearchState, mark: SessionMark): State {
-  const marks = state.marks.slice();
-  marks[mark.slot] = mark.seq + 1;
-  return { rank: next.rank, tree: next.tree, hash: next.hash, marks };
-}
-
 /**
  * zk-writes' partition model, plus read points and reads (see the header), and `slots` session marks: an op
  * with a mark goes only right after its session's marked op before it (marks count those placed). The marks
  * are a function of the ops placed, so the search meets no more states than without them; and a read (or a
- * failed write) that is legal can still go first in any completion: no op of its session after it can be
- * placed before it, and it changes no node.
+ * failed write, when zxids are not counted) that is legal can still go first in any completion: no op of its
+ * session after it can be placed before it, and it changes no node.
+ * With `gaps`, a write without a zxid that takes effect takes the smallest free zxid of its window in the
+ * current gap above the one the write before it there took (read-zxid-slots.ts): a definite one that finds
+ * none cannot go there, an indeterminate one did not take effect. A failed definite write then takes a
+ * zxid too (an error txn), so it is no longer read-only.
  */
-function readPointModel(slots: number): Model<State, Input, Output> {
+function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State, Input, Output> {
   const initialMarks: readonly number[] = new Array<number>(slots).fill(0);
+  const withState = (state: State, next: SearchState, marks: readonly number[], last: number): State =>
+    next === state && marks === state.marks && last === state.last ? state : { rank: next.rank, tree: next.tree, hash: next.hash, marks, last };
   return {
     name: 'zk-read-points',
-    init: () => ({ ...zkPartitionModel.init(), marks: initialMarks }),
+    init: () => ({ ...zkPartitionModel.init(), marks: initialMarks, last: 0 }),
     step: (state, input, output) => {
       if (input.kind === 'point') {
         if (state.rank !== input.rank || !readsMatch(state.tree, input.reads)) return undefined;
-        return { rank: state.rank + 1, tree: state.tree, hash: hashTree(state.tree, state.rank + 1), marks: state.marks };
+        return { rank: state.rank + 1, tree: state.tree, hash: hashTree(state.tree, state.rank + 1), marks: state.marks, last: 0 };
       }
       const mark = input.mark;
       if (mark !== null && state.marks[mark.slot] !== mark.seq) return undefined;
       if (input.kind === 'read') {
         if (state.rank < input.minRank || state.rank > input.maxRank) return undefined;
         if (!readsMatch(state.tree, [input.read])) return undefined;
-        return mark === null ? state : marked(state, state, mark);
+        return mark === null ? state : withState(state, state, markedOnce(state.marks, mark), state.last);
       }
       // A write steps exactly as in zk-writes' partition model (same state shape, marks kept).
       const next = zkPartitionModel.step(state, input, output);
       if (next === undefined) return undefined;
-      // An indeterminate write left as it was did not take effect (outside its window): it marks nothing.
-      if (mark !== null && !(output.unknown && next === state)) return marked(state, next, mark);
-      return next === state ? state : { rank: next.rank, tree: next.tree, hash: next.hash, marks: state.marks };
+      if (input.rank >= 0) return withState(state, next, mark === null ? state.marks : markedOnce(state.marks, mark), 0);
+      // An indeterminate write left as it was did not take effect (outside its window, or an error): it
+      // takes no zxid and marks nothing.
+      if (output.unknown && next === state) return state;
+      let last = state.last;
+      if (gaps !== null) {
+        const z = gaps.take(state.rank, last, input.lo, input.hi);
+        if (z === null) return output.unknown ? state : undefined;
+        last = z;
+      }
+      return withState(state, next, mark === null ? state.marks : markedOnce(state.marks, mark), last);
     },
-    hash: slots === 0 ? zkPartitionModel.hash : (state) => state.hash ^ Math.imul(hashMarks(state.marks), 0x2c1b3c6d),
-    equal: (a, b) => zkPartitionModel.equal(a, b) && (slots === 0 || a.marks.every((m, k) => m === b.marks[k])),
+    hash:
+      slots === 0 && gaps === null
+        ? zkPartitionModel.hash
+        : (state) => state.hash ^ Math.imul(hashMarks(state.marks), 0x2c1b3c6d) ^ Math.imul(mix32(state.last % 0x7fffffff), 0x165667b1),
+    equal: (a, b) => zkPartitionModel.equal(a, b) && (slots === 0 || a.marks.every((m, k) => m === b.marks[k])) && a.last === b.last,
     // An unknown write can always go last (or not take effect); a marked one, an unrecorded session end, is
     // refused until its session's other marked ops are placed, which only narrows where it goes.
     alwaysLegal: (input, output) => input.kind === 'write' && output.unknown && input.rank < 0,
     readOnly: (input, output) =>
-      input.kind === 'read' || (input.kind === 'write' && !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok'),
+      input.kind === 'read' ||
+      (gaps === null && input.kind === 'write' && !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok'),
   };
+}
+
+/** The marks with one more of the op's session's marked ops placed. */
+function markedOnce(marks: readonly number[], mark: SessionMark): readonly number[] {
+  const out = marks.slice();
+  out[mark.slot] = mark.seq + 1;
+  return out;
 }
 
 function hashMarks(marks: readonly number[]): number {
@@ -265,11 +291,16 @@ function searchPartitions(
     for (const r of view.readsWithoutZxid) partOf.set(r, comps.find(opPath(r.op)!));
     if (!splitKeepsRealTime(writes, view.readsWithoutZxid, windows, (o) => partOf.get(o))) return SPLIT_PREMISE_FAILED;
   }
+  // The zxids every partition's recorded writes hold: no write without a zxid takes one of them.
+  const recorded: number[] = [];
+  for (const o of writes) if (o.zxid !== null) recorded.push(o.zxid);
+  recorded.sort((a, b) => a - b);
+  const free = new FreeZxids(recorded.filter((z, k) => k === 0 || z !== recorded[k - 1]));
   let stepsLeft = options.stepsMax ?? 20_000_000;
   const unknownNotes: string[] = [];
   for (const [root, reads] of readsOf) {
     const group = writesOf.get(root) ?? [];
-    const r = searchPartition(view, windows, group, reads, { floors, ceilings, positions }, later, stepsLeft);
+    const r = searchPartition(view, windows, free, group, reads, { floors, ceilings, positions }, later, stepsLeft);
     stepsLeft = Math.max(0, stepsLeft - r.steps);
     if (r.violation !== null) return r.violation;
     if (r.unknown)
@@ -291,6 +322,7 @@ type SessionOrder = {
 function searchPartition(
   view: HistoryView,
   windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  freeZxids: FreeZxids,
   group: readonly ZkHistoryOp[],
   reads: readonly ZkHistoryOp[],
   { floors, ceilings, positions }: SessionOrder,
@@ -323,10 +355,10 @@ function searchPartition(
       const uncertain = isUncertain(o);
       ops.push({
         client: o.client,
-        input: { kind: 'write', op: o.op, rank, minRank: 0, maxRank: ranked.length, session: o.session, mark: null },
+        input: { kind: 'write', op: o.op, rank, minRank: 0, maxRank: ranked.length, session: o.session, mark: null, lo: 0, hi: Number.POSITIVE_INFINITY },
         output: { unknown: uncertain, result: uncertain ? null : o.result },
         call: o.invokeUs,
-        return: searchReturnUs(o),
+        return: returnAfterCall(o),
       });
       source.push(o);
     } else {
@@ -351,10 +383,20 @@ function searchPartition(
       const maxRank = w === undefined || w.hi === Number.POSITIVE_INFINITY ? ranked.length : empty ? -1 : countBelow(keys, 2 * w.hi - 1);
       ops.push({
         client: o.client,
-        input: { kind: 'write', op: o.op, rank: -1, minRank, maxRank, session: o.session, mark: marks.get(o) ?? null },
+        input: {
+          kind: 'write',
+          op: o.op,
+          rank: -1,
+          minRank,
+          maxRank,
+          session: o.session,
+          mark: marks.get(o) ?? null,
+          lo: w?.lo ?? 0,
+          hi: w?.hi ?? Number.POSITIVE_INFINITY,
+        },
         output: { unknown: uncertain, result: uncertain ? null : o.result },
         call: o.invokeUs,
-        return: searchReturnUs(o),
+        return: returnAfterCall(o),
       });
       source.push(o);
     }
@@ -375,8 +417,12 @@ function searchPartition(
     });
     source.push(r);
   }
+  // The zxid count (read-zxid-slots.ts), where it can bind.
+  const gaps = countedGaps(freeZxids, ranked, ops);
   // One KV register with indeterminate writes only: decided without search (kv-register.ts).
-  // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
+  // decideRegister reads only a window's lower end: used when no window has an upper end or is empty. It
+  // counts no zxids, so it has fewer rules than the search: its "violated" stands, and its "ok" stands when
+  // its explanation also gives each write that took effect a free zxid (checked as the search's model does).
   const lowerOnly = floating.every((o) => {
     const w = windows.get(o);
     return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
@@ -400,11 +446,12 @@ function searchPartition(
     }
     const decided = decideRegister(items, freeWrites);
     if (decided !== null) {
-      if (decided.verdict === 'ok') return { violation: null, unknown: false, steps: 0 };
-      return { violation: violated('sequential-reads', `${opPath(group[0]!.op)}: ${decided.reason}`, [...decided.ops]), unknown: false, steps: 0 };
+      if (decided.verdict === 'ok') {
+        if (gaps === null || placementFits(gaps, decided.placed, windows)) return { violation: null, unknown: false, steps: 0 };
+      } else return { violation: violated('sequential-reads', `${opPath(group[0]!.op)}: ${decided.reason}`, [...decided.ops]), unknown: false, steps: 0 };
     }
   }
-  const result = checkOperations(readPointModel(slots), ops, { stepsMax });
+  const result = checkOperations(readPointModel(slots, gaps), ops, { stepsMax });
   if (result.verdict === 'ok') return { violation: null, unknown: false, steps: result.steps };
   if (result.verdict === 'unknown') return { violation: null, unknown: true, steps: result.steps };
   const w = result.witness!;
@@ -432,6 +479,45 @@ function searchPartition(
       ? `no order of the ${group.length} writes on the partition of ${opPath(reads[0]!.op)} explains their results and the reads of it (zxid order, session order and real time kept)`
       : `#${first.id} of client ${first.client} read ${opPath(first.op)}${first.readZxid === undefined || first.readZxid === null ? ' (no reply zxid)' : ` at ${describeZxid(first.readZxid)}`} and got ${describeRead(first.result!)}, which no state it may see has: no order of the ${group.length} writes there gives it at a place allowed by their zxids, the session's order and real time`;
   return { violation: violated('sequential-reads', reason, [...tail, ...stuckWrites, ...stuckReads.slice(0, 2)]), unknown: false, steps: result.steps };
+}
+
+/** Where the search places a write's return; never before its call (a malformed record must not stop the search). */
+function returnAfterCall(o: ZkHistoryOp): number {
+  return Math.max(searchReturnUs(o), o.invokeUs);
+}
+
+/** Whether writes placed in these gaps, in this order (nondecreasing gaps), each take a free zxid of its window. */
+function placementFits(
+  gaps: PartitionGaps,
+  placed: readonly { readonly write: ZkHistoryOp; readonly pos: number }[],
+  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+): boolean {
+  let last = 0;
+  for (let k = 0; k < placed.length; k++) {
+    const { write, pos } = placed[k]!;
+    if (k > 0 && placed[k - 1]!.pos !== pos) last = 0;
+    const w = windows.get(write);
+    const z = gaps.take(pos, last, w?.lo ?? 0, w?.hi ?? Number.POSITIVE_INFINITY);
+    if (z === null) return false;
+    last = z;
+  }
+  return true;
+}
+
+/** The partition's gaps between its ranked items, when the zxid count can bind a write without a zxid there; else null. */
+function countedGaps(
+  free: FreeZxids,
+  ranked: readonly { readonly key: number; readonly write: ZkHistoryOp | null }[],
+  ops: readonly Operation<Input, Output>[],
+): PartitionGaps | null {
+  const windows: WriteInput[] = [];
+  for (const { input } of ops) if (input.kind === 'write' && input.rank < 0) windows.push(input);
+  if (windows.length === 0) return null;
+  const gaps = new PartitionGaps(
+    free,
+    ranked.map((x) => ({ zxid: x.write !== null ? x.write.zxid! : (x.key - 1) / 2, point: x.write === null })),
+  );
+  return gaps.mayRunShort(windows) ? gaps : null;
 }
 
 function describeRead(r: ZkResult): string {

@@ -1,0 +1,85 @@
+// Proves, one small NDJSON history per shape, that sequential-reads counts zxids inside the read search
+// (each write without a zxid takes a free zxid of its own, in the order the search places it), agreeing
+// with the reference checker on the impossible history and on its possible neighbour.
+import { describe, expect, test } from 'vitest';
+import { checkZkHistory } from '../../sim/cli/check.js';
+import { checkSequentialReads } from '../../sim/checkers/client.js';
+import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
+import { referenceCheck } from '../reference/reference.js';
+
+const Z = 4294967296; // epoch 1, counter 0: zxid 1:n is Z + n
+
+/** One NDJSON history from op and event records (the header is added). */
+function history(records: readonly object[]): string {
+  const lines = [{ kind: 'header', version: 1, generator: 'test', model: 'zk' }, ...records];
+  return lines.map((l) => JSON.stringify(l)).join('\n');
+}
+
+let nextId = 0;
+function op(session: number, o: object, invokeUs: number, completeUs: number | null, result: object | null, zxid: number | null, readZxid?: number): object {
+  return {
+    kind: 'op',
+    id: nextId++,
+    client: session - 1000,
+    session,
+    server: 1,
+    op: o,
+    invokeUs,
+    completeUs,
+    outcome: completeUs === null ? 'info' : 'ok',
+    result,
+    zxid,
+    ...(readZxid === undefined ? {} : { readZxid }),
+  };
+}
+
+/** sequential-reads' verdict, zabsim's overall verdict and the reference's answer for one history. */
+function judged(text: string): { reads: string; zabsim: string; possible: boolean | 'too-large' } {
+  const h = parseNdjsonHistory(text, 'test.ndjson');
+  return { reads: checkSequentialReads(h).verdict, zabsim: checkZkHistory(h).verdict, possible: referenceCheck(h).possible };
+}
+const IMPOSSIBLE = { reads: 'violated', zabsim: 'violated', possible: false };
+const POSSIBLE = { reads: 'ok', zabsim: 'ok', possible: true };
+
+const create = (path: string, data = 'v0') => ({ type: 'create', path, data, mode: 'persistent' });
+const setData = (path: string, data: string) => ({ type: 'setData', path, data, version: -1 });
+const getData = (path: string) => ({ type: 'getData', path });
+
+describe('a read header zxid pins how many writes without a zxid lie below it', () => {
+  // /a created at 1:1; two setData of /a without a zxid, one after the other (real time); a read of /a
+  // at header 1:4 sees the second. Between 1:1 and the read there are 1:2 and 1:3 for them, unless
+  // another path's write (concurrent with them all) holds one of them.
+  const records = (taken: boolean): object[] => [
+    op(1001, create('/a'), 0, 10, { rc: 'ok', path: '/a' }, Z + 1),
+    op(1002, setData('/a', 'v1'), 20, 30, { rc: 'ok', version: 1 }, null),
+    op(1003, setData('/a', 'v2'), 40, 50, { rc: 'ok', version: 2 }, null),
+    op(1004, create('/b'), 0, 210, { rc: 'ok', path: '/b' }, taken ? Z + 2 : Z + 4),
+    op(1005, getData('/a'), 60, 70, { rc: 'ok', data: 'v2', version: 2 }, null, Z + 3),
+  ];
+  test('with 1:2 held by a create of /b, the two setData cannot both lie at or below 1:3: flagged', () => {
+    expect(judged(history(records(true)))).toEqual(IMPOSSIBLE);
+  });
+  test('with 1:2 and 1:3 free, the read at 1:3 passes', () => {
+    expect(judged(history(records(false)))).toEqual(POSSIBLE);
+  });
+});
+
+describe('the writes the search places in one gap take increasing zxids in the order placed', () => {
+  // The sweep's case: a session's create of /a (no zxid) is issued before its read at header 1:2, so it lies
+  // at or below 1:2; a failed create under /a (an error txn, no zxid) completed before it was invoked and
+  // after the close at 1:1 completed, so it lies above 1:1 and below the create. Only 1:2 is between.
+  const records = (header: number): object[] => [
+    op(1001, getData('/a'), 0, 10, { rc: 'noNode' }, null, Z),
+    op(1001, { type: 'closeSession' }, 20, 30, { rc: 'ok' }, Z + 1),
+    op(1003, { type: 'create', path: '/a/s-', data: 'v1', mode: 'persistentSequential' }, 40, 50, { rc: 'noNode' }, null),
+    op(1004, create('/a', 'v2'), 60, 70, { rc: 'ok', path: '/a' }, null),
+    op(1004, getData('/b'), 80, 90, { rc: 'noNode' }, null, Z + header),
+    op(1002, create('/b', 'v3'), 100, 110, { rc: 'ok', path: '/b' }, Z + 4),
+  ];
+  test('the session reads at 1:2: no zxid is left for the create before it, after the failed create; flagged', () => {
+    expect(judged(history(records(2)))).toEqual(IMPOSSIBLE);
+  });
+  test('the session reads at 1:3: 1:2 and 1:3 hold both, passes', () => {
+    expect(judged(history(records(3)))).toEqual(POSSIBLE);
+  });
+});
