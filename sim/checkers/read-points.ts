@@ -45,7 +45,7 @@ import { decideRegister, type FreeWrite, type RankedItem } from './kv-register.j
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
-import { sessionCeilings, sessionMarks, type SessionMark } from './read-session-order.js';
+import { endBoundedWindows, sessionCeilings, sessionMarks, type SessionMark } from './read-session-order.js';
 import { shownRead, splitKeepsRealTime, splitRootListings } from './root-children.js';
 import type { LaterWrites } from './read-real-time.js';
 import { FreeZxids, PartitionGaps } from './read-zxid-slots.js';
@@ -75,6 +75,8 @@ type WriteInput = {
   readonly maxRank: number;
   readonly session: number | null;
   readonly mark: SessionMark | null;
+  /** For an indeterminate write: it takes effect only once `seq` of its session's marked ops are placed. */
+  readonly after: SessionMark | null;
   /** Its zxid window (lo, hi), open; for a write without a zxid, where the zxid count applies. */
   readonly lo: number;
   readonly hi: number;
@@ -125,6 +127,8 @@ function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State,
         if (!readsMatch(state.tree, [input.read])) return undefined;
         return mark === null ? state : withState(state, state, markedOnce(state.marks, mark), state.last);
       }
+      // An indeterminate write whose session's earlier ops are not all placed cannot take effect yet.
+      if (input.after !== null && state.marks[input.after.slot]! < input.after.seq) return output.unknown ? state : undefined;
       // A write steps exactly as in zk-writes' partition model (same state shape, marks kept).
       const next = zkPartitionModel.step(state, input, output);
       if (next === undefined) return undefined;
@@ -284,7 +288,9 @@ function searchPartitions(
   const floatingAll: number[] = [];
   for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floatingAll.push(i);
   const windows =
-    floatingAll.length === 0 ? new Map<ZkHistoryOp, ZxidWindow>() : zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops));
+    floatingAll.length === 0
+      ? new Map<ZkHistoryOp, ZxidWindow>()
+      : endBoundedWindows(zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops)), writes);
   if (split) {
     const partOf = new Map<ZkHistoryOp, string>();
     for (const [root, list] of writesOf) for (const o of list) partOf.set(o, root);
@@ -355,7 +361,18 @@ function searchPartition(
       const uncertain = isUncertain(o);
       ops.push({
         client: o.client,
-        input: { kind: 'write', op: o.op, rank, minRank: 0, maxRank: ranked.length, session: o.session, mark: null, lo: 0, hi: Number.POSITIVE_INFINITY },
+        input: {
+          kind: 'write',
+          op: o.op,
+          rank,
+          minRank: 0,
+          maxRank: ranked.length,
+          session: o.session,
+          mark: null,
+          after: null,
+          lo: 0,
+          hi: Number.POSITIVE_INFINITY,
+        },
         output: { unknown: uncertain, result: uncertain ? null : o.result },
         call: o.invokeUs,
         return: returnAfterCall(o),
@@ -370,7 +387,7 @@ function searchPartition(
     }
   });
   const floating = group.filter((o) => o.zxid === null);
-  const { marks, slots } = sessionMarks(view, floating.length === 0 ? free : [...floating, ...free], positions);
+  const { marks, prerequisites, slots } = sessionMarks(view, floating.length === 0 ? free : [...floating, ...free], positions);
   if (floating.length > 0) {
     for (const o of floating) {
       const w = windows.get(o);
@@ -391,6 +408,7 @@ function searchPartition(
           maxRank,
           session: o.session,
           mark: marks.get(o) ?? null,
+          after: prerequisites.get(o) ?? null,
           lo: w?.lo ?? 0,
           hi: w?.hi ?? Number.POSITIVE_INFINITY,
         },

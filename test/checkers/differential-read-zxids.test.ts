@@ -83,3 +83,35 @@ describe('the writes the search places in one gap take increasing zxids in the o
     expect(judged(history(records(3)))).toEqual(POSSIBLE);
   });
 });
+
+describe('session order: a write whose reply was lost takes effect after the ops its session issued before it', () => {
+  // Session 1001 asks whether /a exists (no header zxid), then creates /a and loses the reply. Nothing
+  // else creates /a, so the read can see /a only if it was issued after the create.
+  const records = (readInvokeUs: number): object[] => [
+    op(1001, create('/a'), 10, null, null, null),
+    op(1001, { type: 'exists', path: '/a' }, readInvokeUs, 40, { rc: 'ok', exists: true, version: 0 }, null),
+  ];
+  test('the exists issued before the create sees /a: flagged', () => {
+    expect(judged(history(records(0)))).toEqual(IMPOSSIBLE);
+  });
+  test('the exists issued after the create sees /a: passes', () => {
+    expect(judged(history(records(20)))).toEqual(POSSIBLE);
+  });
+});
+
+describe("a session's writes take effect below its recorded end", () => {
+  // Session 1001 creates /a (a reply, no zxid) after /x was created at 1:1; the session ends at the zxid
+  // of its ENDED record; another session reads /a. The create lies between 1:1 and the end.
+  const records = (end: number): object[] => [
+    op(1002, create('/x'), 0, 5, { rc: 'ok', path: '/x' }, Z + 1),
+    op(1001, create('/a'), 10, 20, { rc: 'ok', path: '/a' }, null),
+    { kind: 'session', client: null, session: 1001, server: null, state: 'ENDED', atUs: 30, zxid: Z + end },
+    op(1003, getData('/a'), 40, 50, { rc: 'ok', data: 'v0', version: 0 }, null),
+  ];
+  test('the session ends at 1:2: no zxid is left for its create, flagged', () => {
+    expect(judged(history(records(2)))).toEqual(IMPOSSIBLE);
+  });
+  test('the session ends at 1:3: the create takes 1:2, passes', () => {
+    expect(judged(history(records(3)))).toEqual(POSSIBLE);
+  });
+});
