@@ -16,7 +16,7 @@
 // after every ok op its session issued before it. Such a write gets a "prerequisite": how many of its
 // session's marked ops must be placed before it can take effect.
 import type { ZkHistoryOp } from '../history/types.js';
-import { sessionKey } from './client-common.js';
+import { sessionKey, stateZxid } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isUncertain } from './zk-writes.js';
 import { SESSION_END_FLOOR, type ZxidWindow } from './write-windows.js';
@@ -89,10 +89,11 @@ export function sessionMarks(
     }
     const at = (o: ZkHistoryOp): number => (SESSION_END_FLOOR.has(o) ? AFTER_ALL : (pos.get(o) ?? AFTER_ALL));
     list.sort((a, b) => at(a) - at(b));
-    // An open write's prerequisite: the marked ops issued before it (a prefix of the list).
+    // An open write's prerequisite: the marked ops issued before it (a prefix of the list); for a close,
+    // all of them (it ends the session: no ok reply of the session reflects a state after it).
     const before: [ZkHistoryOp, number][] = [];
     for (const o of open ?? []) {
-      const p = pos.get(o);
+      const p = o.op.type === 'closeSession' ? AFTER_ALL : pos.get(o);
       if (p === undefined) continue;
       let count = 0;
       while (count < list.length && at(list[count]!) < p) count++;
@@ -107,23 +108,50 @@ export function sessionMarks(
 }
 
 /**
- * The zxid windows with each write of a session whose end is recorded at zxid e (an ok closeSession with a
- * zxid, an ENDED record) below e: an ok reply of the session reflects no state at or after its end (the
- * server closes the connection as it applies the end), and a request that reaches the leader after the
- * end becomes an error txn that changes nothing (PrepRequestProcessor checks the session first), so an
- * indeterminate one that took effect did so before it. The closes themselves are left as they are.
+ * The zxid windows narrowed by the session's end: an ok reply of a session reflects no state at or after
+ * its end (the server closes the connection as it applies the end), and a request that reaches the
+ * leader after the end becomes an error txn that changes nothing (PrepRequestProcessor checks the
+ * session first), so an indeterminate one that took effect did so before it. Hence each write of a
+ * session whose end is recorded at zxid e (an ok closeSession with a zxid, an ENDED record) lies below e,
+ * and a close without a zxid whose reply was lost, if it took effect, lies above the state zxid of every
+ * ok reply of its session (`ops`: the history's ops).
  */
-export function endBoundedWindows(windows: Map<ZkHistoryOp, ZxidWindow>, writes: readonly ZkHistoryOp[]): Map<ZkHistoryOp, ZxidWindow> {
+export function endBoundedWindows(
+  windows: Map<ZkHistoryOp, ZxidWindow>,
+  writes: readonly ZkHistoryOp[],
+  ops: readonly ZkHistoryOp[],
+): Map<ZkHistoryOp, ZxidWindow> {
   const endOf = new Map<number, ZkHistoryOp>();
+  let openCloses = false;
   for (const o of writes) {
-    if (o.op.type !== 'closeSession' || o.zxid === null || o.session === null || o.outcome === 'fail') continue;
+    if (o.op.type !== 'closeSession' || o.session === null || o.outcome === 'fail') continue;
+    if (o.zxid === null) {
+      if (isUncertain(o) && o.invokeUs >= 0) openCloses = true;
+      continue;
+    }
     const had = endOf.get(o.session);
     if (had === undefined || o.zxid < had.zxid!) endOf.set(o.session, o);
   }
-  if (endOf.size === 0) return windows;
+  if (endOf.size === 0 && !openCloses) return windows;
+  // The largest state zxid an ok reply of each session shows, and that reply.
+  const seenBy = new Map<number, ZkHistoryOp>();
+  if (openCloses)
+    for (const o of ops) {
+      const z = o.session === null || o.op.type === 'closeSession' ? null : stateZxid(o);
+      if (z === null || isUncertain(o)) continue;
+      const had = seenBy.get(o.session!);
+      if (had === undefined || z > stateZxid(had)!) seenBy.set(o.session!, o);
+    }
   let out: Map<ZkHistoryOp, ZxidWindow> | null = null;
   for (const [o, w] of windows) {
-    if (o.session === null || o.op.type === 'closeSession') continue;
+    if (o.session === null) continue;
+    if (o.op.type === 'closeSession') {
+      const seen = isUncertain(o) && o.invokeUs >= 0 ? seenBy.get(o.session) : undefined;
+      if (seen === undefined || stateZxid(seen)! <= w.lo) continue;
+      out ??= new Map(windows);
+      out.set(o, { lo: stateZxid(seen)!, hi: w.hi, loOp: seen, hiOp: w.hiOp });
+      continue;
+    }
     const end = endOf.get(o.session);
     if (end === undefined || end.zxid! >= w.hi) continue;
     out ??= new Map(windows);

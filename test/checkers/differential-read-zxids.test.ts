@@ -115,3 +115,20 @@ describe("a session's writes take effect below its recorded end", () => {
     expect(judged(history(records(3)))).toEqual(POSSIBLE);
   });
 });
+
+describe('a close whose reply was lost ends the session after every ok reply of it', () => {
+  // Session 1002 creates the ephemeral /a (a reply, no zxid), sends closeSession and loses the reply, then
+  // reads /a at header 1:1 and finds no node. Its create lies at or below 1:1 (it was issued first), and
+  // the close, which would delete /a, cannot lie before a reply of its own session.
+  const records = (reader: number): object[] => [
+    op(1002, { type: 'create', path: '/a', data: 'v0', mode: 'ephemeral' }, 0, 10, { rc: 'ok', path: '/a' }, null),
+    op(1002, { type: 'closeSession' }, 20, null, null, null),
+    op(reader, getData('/a'), 30, 40, { rc: 'noNode' }, null, Z + 2),
+  ];
+  test('its own session reads /a as gone: flagged', () => {
+    expect(judged(history(records(1002)))).toEqual(IMPOSSIBLE);
+  });
+  test('another session reads /a as gone: passes', () => {
+    expect(judged(history(records(1003)))).toEqual(POSSIBLE);
+  });
+});
