@@ -132,3 +132,22 @@ describe('a close whose reply was lost ends the session after every ok reply of 
     expect(judged(history(records(1003)))).toEqual(POSSIBLE);
   });
 });
+
+describe("a read's mzxid pins the one write that can have left its version, a multi's version counted too", () => {
+  // Session 1001 creates /b and sets it to version 1 (replies, no zxids), then a read at header 1:1, then
+  // an exists of /b at 1:2 with version 1 and mzxid 1:2. An open multi of another session creates /b (at
+  // version 0, so not the write at 1:2): the setData is, and it was issued before the read at 1:1.
+  const records = (reader: number): object[] => [
+    op(1003, { type: 'multi', ops: [create('/b', 'v9')] }, 0, null, null, null),
+    op(1001, create('/b'), 10, 20, { rc: 'ok', path: '/b' }, null),
+    op(1001, setData('/b', 'v1'), 30, 40, { rc: 'ok', version: 1 }, null),
+    op(reader, getData('/x'), 50, 60, { rc: 'noNode' }, null, Z + 1),
+    op(1001, { type: 'exists', path: '/b' }, 70, 80, { rc: 'ok', exists: true, version: 1, mzxid: Z + 2 }, null, Z + 2),
+  ];
+  test('the read at 1:1 is of the same session, issued after the setData: flagged', () => {
+    expect(judged(history(records(1001)))).toEqual(IMPOSSIBLE);
+  });
+  test('the read at 1:1 is of another session: passes', () => {
+    expect(judged(history(records(1002)))).toEqual(POSSIBLE);
+  });
+});
