@@ -469,13 +469,6 @@ function searchPartition(
       } else return { violation: violated('sequential-reads', `${opPath(group[0]!.op)}: ${decided.reason}`, [...decided.ops]), unknown: false, steps: 0 };
     }
   }
-  console.log(
-    JSON.stringify(
-      ops.map((o) => ({ ...o.input, op: undefined, read: undefined, reads: undefined, call: o.call, ret: o.return })),
-      null,
-      0,
-    ),
-  );
   const result = checkOperations(readPointModel(slots, gaps), ops, { stepsMax });
   if (result.verdict === 'ok') return { violation: null, unknown: false, steps: result.steps };
   if (result.verdict === 'unknown') return { violation: null, unknown: true, steps: result.steps };
