@@ -41,7 +41,7 @@ import {
 import type { Tree } from './znode-tree.js';
 import { replyBoundsOf, countBelow, emptyWindow, searchReturnUs } from './write-windows.js';
 import { WriteTable } from './write-table.js';
-import { decideRegister, type FreeWrite, type RankedItem } from './kv-register.js';
+import { decideRegister, type FreeWrite, type Placed, type RankedItem } from './kv-register.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
@@ -504,18 +504,26 @@ function returnAfterCall(o: ZkHistoryOp): number {
   return Math.max(searchReturnUs(o), o.invokeUs);
 }
 
-/** Whether writes placed in these gaps, in this order (nondecreasing gaps), each take a free zxid of its window. */
-function placementFits(
-  gaps: PartitionGaps,
-  placed: readonly { readonly write: ZkHistoryOp; readonly pos: number }[],
-  windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
-): boolean {
+/**
+ * Whether decideRegister's explanation also gives each write that took effect a free zxid of its window:
+ * in version order, each goes to the first gap it may use (not before the gap of the one before it, its
+ * own earliest, or its slot's) with a free zxid above the one before it there, up to its slot's latest gap.
+ * Taking the earliest gap and the smallest zxid at every step leaves the most room for the rest, so for
+ * this matching of writes to slots it finds a placement whenever one exists.
+ */
+function placementFits(gaps: PartitionGaps, placed: readonly Placed[], windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): boolean {
+  let gap = 0;
   let last = 0;
-  for (let k = 0; k < placed.length; k++) {
-    const { write, pos } = placed[k]!;
-    if (k > 0 && placed[k - 1]!.pos !== pos) last = 0;
+  for (const { write, pos, earliest, minRank } of placed) {
     const w = windows.get(write);
-    const z = gaps.take(pos, last, w?.lo ?? 0, w?.hi ?? Number.POSITIVE_INFINITY);
+    const start = Math.max(gap, earliest, minRank);
+    if (start > gap) last = 0;
+    gap = start;
+    let z: number | null = null;
+    for (; gap <= pos; gap++, last = 0) {
+      z = gaps.take(gap, last, w?.lo ?? 0, w?.hi ?? Number.POSITIVE_INFINITY);
+      if (z !== null) break;
+    }
     if (z === null) return false;
     last = z;
   }
