@@ -19,9 +19,12 @@
 // and its return is the earliest return of its reads, so a write invoked after any of them returned
 // follows it. Session order where no zxid carries it (reads without a header zxid, writes without a zxid
 // that got a reply, an unseen session end) is kept within a partition by marks (read-session-order.ts).
-// Gaps, stated: session order across partitions is kept only through recorded zxids; zxids are not
-// assumed dense inside the search (an indeterminate write may take any place its window allows, even
-// when the writes placed before a read point outnumber the free zxids below its header).
+// Each write without a zxid that takes effect takes a free zxid of its own (read-zxid-slots.ts), so a
+// read's header pins how many writes lie below it; a write whose reply was lost follows its session's
+// earlier ops, and a session's writes lie below its recorded end (read-session-order.ts).
+// Gaps, stated: session order across partitions is kept only through recorded zxids and the zxid
+// windows; the zxid count is per partition (writes without a zxid of other partitions may take the same
+// free zxids in the search: weaker than ZooKeeper, never stricter).
 import { opPath } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { checkOperations } from './linearizability/search.js';
