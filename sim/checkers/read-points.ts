@@ -233,7 +233,7 @@ const SPLIT_PREMISE_FAILED = Symbol('split premise failed');
 
 function searchPartitions(
   view: HistoryView,
-  writes: readonly ZkHistoryOp[],
+  allWrites: readonly ZkHistoryOp[],
   searched: readonly ZkHistoryOp[],
   joinRoot: boolean,
   later: LaterWrites,
@@ -241,6 +241,7 @@ function searchPartitions(
   split: boolean,
 ): ClientCheckResult | null | typeof SPLIT_PREMISE_FAILED {
   const name = 'sequential-reads';
+  const writes = withoutRecordedCloses(allWrites);
   // Partitions: each write joins every path it touches (a session end, its session's ephemerals).
   const comps = new Components();
   const scratch: string[] = [];
@@ -319,6 +320,19 @@ function searchPartitions(
   }
   if (unknownNotes.length > 0) return { name, verdict: 'unknown', notes: unknownNotes.slice(0, 3) };
   return null;
+}
+
+/**
+ * The writes without the closes that carry no zxid of a session whose end has one (an ENDED record, or an
+ * ok close with a zxid): a session ends once, so such a close, if it took effect, is that end txn, already
+ * among the writes at its zxid; kept, it would take a second zxid of the count.
+ */
+function withoutRecordedCloses(writes: readonly ZkHistoryOp[]): readonly ZkHistoryOp[] {
+  const ended = new Set<number>();
+  for (const o of writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null && o.outcome !== 'fail') ended.add(o.session);
+  if (ended.size === 0) return writes;
+  const out = writes.filter((o) => !(o.op.type === 'closeSession' && o.zxid === null && o.session !== null && ended.has(o.session)));
+  return out.length === writes.length ? writes : out;
 }
 
 /** Session order's bounds on the reads without a header zxid, and the sessions' issue positions. */

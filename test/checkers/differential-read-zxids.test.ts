@@ -151,3 +151,19 @@ describe("a read's mzxid pins the one write that can have left its version, a mu
     expect(judged(history(records(1002)))).toEqual(POSSIBLE);
   });
 });
+
+describe('no false alarm: an ok close without a zxid is its session end recorded at a zxid, not a second txn', () => {
+  // Session 1001 creates the ephemeral /e at 1:1, reads it (no header zxid), closes (a reply, no zxid; its
+  // ENDED record says 1:2); another session writes at 1:3 after the close returned. The close is the txn
+  // at 1:2: it needs no zxid of its own between 1:1 and 1:3.
+  const records = [
+    op(1001, { type: 'create', path: '/e', data: 'v0', mode: 'ephemeral' }, 0, 10, { rc: 'ok', path: '/e' }, Z + 1),
+    op(1001, getData('/e'), 20, 30, { rc: 'ok', data: 'v0', version: 0 }, null),
+    op(1001, { type: 'closeSession' }, 40, 50, { rc: 'ok' }, null),
+    { kind: 'session', client: null, session: 1001, server: null, state: 'ENDED', atUs: 45, zxid: Z + 2 },
+    op(1002, create('/a'), 60, 70, { rc: 'ok', path: '/a' }, Z + 3),
+  ];
+  test('the close at its ENDED zxid 1:2 passes', () => {
+    expect(judged(history(records))).toEqual(POSSIBLE);
+  });
+});
