@@ -263,6 +263,7 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
   const unknown = c.floating.length === 0 ? null : new Unknown(h, ordered, c.floating);
   // kvRegisterExplained: per path, the version the known writes (and the indeterminate ones slotted in) leave.
   const cur = new Float64Array(paths).fill(-1);
+  const prevKnown = new Float64Array(paths); // per path: the zxid of its last known write so far
   for (let k = 0; k < n; k++) {
     const i = ordered[k]!;
     const p = pathId[i]!;
@@ -289,16 +290,18 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
       if (uncertain(h, i)) return null; // left to the exact search
       const deadlineUs = completeUs[i] === completeUs[i] ? completeUs[i]! : Number.POSITIVE_INFINITY;
       if (cas && rk === RESULT_BAD_VERSION) {
-        if (cur[p] === casVersion[i] && !unknown!.slot(p, cur, deadlineUs, z)) return null;
+        if (cur[p] === casVersion[i] && !unknown!.slot(p, cur, deadlineUs, z, prevKnown[p]!)) return null;
+        prevKnown[p] = z;
         continue;
       }
       if (rk !== RESULT_WRITTEN) return null; // its result's rc is not ok
       // A kvCas that applies at version v leaves v + 1: a reply saying otherwise is left to the search.
       if (cas && resultVersion[i] !== casVersion[i]! + 1) return null;
       const target = cas ? casVersion[i]! : resultVersion[i]! - 1;
-      while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z)) return null;
+      while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z, prevKnown[p]!)) return null;
       if (cur[p]! !== target) return null;
       cur[p]!++;
+      prevKnown[p] = z;
       continue;
     }
     // The reported result against the model's (mismatch): { rc: 'ok', version } or { rc: 'badVersion' }.
@@ -325,12 +328,21 @@ class Unknown {
   private readonly byPath: (number[] | undefined)[] = [];
   private readonly lo = new Map<number, number>();
   private readonly used = new Set<number>();
-  /** Per path: `zxidNext` of its first successful slot (known writes come in zxid order, so the smallest). */
+  /**
+   * Per path: the zxid its first slotted write takes (known writes come in zxid order, so the smallest).
+   * Each slotted write takes its own free zxid (every txn has one; counter 0 of an epoch is never a txn's):
+   * the smallest one above its window's lower end, the path's write before it and the slot before it, that
+   * no recorded write and no other slot holds; there must be one below the known write it precedes.
+   */
   readonly firstSlot = new Map<number, number>();
+  private readonly known: Set<number>;
+  private readonly taken = new Set<number>();
+  private readonly lastSlot = new Map<number, number>();
 
   constructor(h: KvColumns, ordered: readonly number[], floating: readonly number[]) {
     this.h = h;
     const { invokeUs, completeUs, zxid, pathId } = h;
+    this.known = new Set(ordered.map((i) => zxid[i]!));
     for (const i of floating) (this.byPath[pathId[i]!] ??= []).push(i);
     for (const list of this.byPath) list?.sort((a, b) => invokeUs[a]! - invokeUs[b]! || a - b);
     // Buckets between the distinct invocation times, as zxidWindows has them.
@@ -375,7 +387,7 @@ class Unknown {
   }
 
   /** kvRegisterExplained's slot: the first unused write of the path invoked by the deadline that applies at `cur[p]` and may take a zxid below `zxidNext`. */
-  slot(p: number, cur: Float64Array, deadlineUs: number, zxidNext: number): boolean {
+  slot(p: number, cur: Float64Array, deadlineUs: number, zxidNext: number, prevKnown: number): boolean {
     const { invokeUs, kind, casVersion } = this.h;
     const list = this.byPath[p]!;
     for (let k = 0; k < list.length && invokeUs[list[k]!]! <= deadlineUs; k++) {
@@ -383,8 +395,13 @@ class Unknown {
       if (this.used.has(u)) continue;
       if (kind[u] === KV_CAS && casVersion[u] !== cur[p]) continue;
       if (!(this.lo.get(u)! < zxidNext)) continue;
+      let z = Math.max(this.lo.get(u)!, prevKnown, this.lastSlot.get(p) ?? 0) + 1;
+      while (z % 2 ** 32 === 0 || this.known.has(z) || this.taken.has(z)) z++;
+      if (z >= zxidNext) continue;
+      this.taken.add(z);
+      this.lastSlot.set(p, z);
       this.used.add(u);
-      if (!this.firstSlot.has(p)) this.firstSlot.set(p, zxidNext);
+      if (!this.firstSlot.has(p)) this.firstSlot.set(p, z);
       cur[p]!++;
       return true;
     }
@@ -412,9 +429,9 @@ function lastAtMost(places: readonly number[], zxids: Float64Array, z: number): 
  * A read at header zxid h of a path p that writes without a zxid touched (all indeterminate: firstPass
  * declines any other) is judged here too when h is below firstSlot[p], and declined otherwise. Why
  * this is exact: when every check passes, this execution explains the whole history. The writes without
- * a zxid that kvRegisterExplained slotted in take effect, each just below the zxid of the known write it
- * was slotted before (above its window's lower end, which slot() required; zxids need not be dense, and
- * it was invoked before that write returned); the others never take effect, which an indeterminate
+ * a zxid that kvRegisterExplained slotted in take effect, each at the free zxid slot() gave it, below the
+ * known write it was slotted before (above its window's lower end, and it was invoked before that write
+ * returned); the others never take effect, which an indeterminate
  * write may (it is alwaysLegal in the search's model). Below firstSlot[p] no write without a zxid has
  * taken effect on p, so p's state at h is the replay of the known writes up to h, the one compared
  * here; and every slotted write lies above h + 1/2, where the search puts the read point of h, so real

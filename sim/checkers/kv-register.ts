@@ -22,9 +22,22 @@ import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 export type RankedItem = { readonly write: ZkHistoryOp } | { readonly reads: readonly ZkHistoryOp[] };
 /** An indeterminate write without a zxid, allowed from rank `minRank` on. */
 export type FreeWrite = { readonly write: ZkHistoryOp; readonly minRank: number };
-export type RegisterVerdict = { readonly verdict: 'ok' } | { readonly verdict: 'violated'; readonly reason: string; readonly ops: readonly ZkHistoryOp[] };
+/**
+ * `placed`, with ok: the explanation found, each indeterminate write that took effect with the latest rank
+ * it may go before (its gap), the earliest such gap that changes nothing any ranked item sees, and the
+ * write's own earliest (`minRank`), in version order. A caller with more rules (zxids counted) checks it.
+ */
+export type Placed = { readonly write: ZkHistoryOp; readonly pos: number; readonly earliest: number; readonly minRank: number };
+export type RegisterVerdict =
+  | { readonly verdict: 'ok'; readonly placed: readonly Placed[] }
+  | { readonly verdict: 'violated'; readonly reason: string; readonly ops: readonly ZkHistoryOp[] };
 
-type Slot = { readonly num: number; readonly pos: number; data: string | null; readonly by: ZkHistoryOp | null };
+/**
+ * Slot `num` (the write making version num) goes before ranked item `pos`, its latest place; `earliest`: the
+ * first gap it could move to without changing what any ranked item sees (after the last item that fixes the
+ * version, and after every failed kvCas met since then).
+ */
+type Slot = { readonly num: number; readonly pos: number; readonly earliest: number; data: string | null; readonly by: ZkHistoryOp | null };
 
 function register(op: ZkOp): op is Extract<ZkOp, { type: 'kvSet' | 'kvCas' }> {
   return op.type === 'kvSet' || op.type === 'kvCas';
@@ -67,6 +80,7 @@ export function decideRegister(ranked: readonly RankedItem[], free: readonly Fre
   const violated = (reason: string, ops: ZkHistoryOp[]): RegisterVerdict => ({ verdict: 'violated', reason, ops });
   let cur = -1; // the version after the last ranked item that fixes it
   let pending: { rank: number; x: number; o: ZkHistoryOp }[] = []; // failed kvCas since then
+  let fixedAt = -1; // the rank of the last ranked item that fixes the version
   /** Places the slots up to version `before` (needed at rank r), latest first as the failed kvCas allow. */
   const fill = (before: number, r: number, o: ZkHistoryOp | null): RegisterVerdict | null => {
     if (before < cur) {
@@ -76,14 +90,21 @@ export function decideRegister(ranked: readonly RankedItem[], free: readonly Fre
         made === undefined || o === null ? (o === null ? [] : [o]) : [made, o],
       );
     }
+    // A failed kvCas stops a slot from moving before it only if it could then see its version: the
+    // versions it may see lie between the one fixed before it and `before`.
+    let barrier = fixedAt;
+    const base = cur;
     for (const c of pending) {
-      if (c.x !== cur) continue;
-      if (cur >= before) return violated(`#${c.o.id}'s kvCas failed, yet the register is at its version ${c.x} there`, [c.o]);
-      cur++;
-      slots.push({ num: cur, pos: c.rank, data: null, by: null });
+      if (c.x === cur) {
+        if (cur >= before) return violated(`#${c.o.id}'s kvCas failed, yet the register is at its version ${c.x} there`, [c.o]);
+        cur++;
+        slots.push({ num: cur, pos: c.rank, earliest: barrier + 1, data: null, by: null });
+      }
+      if (c.x >= base && c.x <= before) barrier = c.rank;
     }
-    while (cur < before) slots.push({ num: ++cur, pos: r, data: null, by: null });
+    while (cur < before) slots.push({ num: ++cur, pos: r, earliest: barrier + 1, data: null, by: null });
     pending = [];
+    fixedAt = r;
     return null;
   };
   for (let r = 0; r < ranked.length; r++) {
@@ -128,10 +149,14 @@ export function decideRegister(ranked: readonly RankedItem[], free: readonly Fre
     knownSlot.set(made, o);
   }
   // After the last ranked item that fixes the version: failed kvCas met at their version need an optional write before them.
+  let barrier = fixedAt;
+  const base = cur;
   for (const c of pending) {
-    if (c.x !== cur) continue;
-    cur++;
-    slots.push({ num: cur, pos: c.rank, data: null, by: null });
+    if (c.x === cur) {
+      cur++;
+      slots.push({ num: cur, pos: c.rank, earliest: barrier + 1, data: null, by: null });
+    }
+    if (c.x >= base) barrier = c.rank;
   }
   return matchSlots(slots, free);
 }
@@ -165,5 +190,11 @@ function matchSlots(slots: readonly Slot[], free: readonly FreeWrite[]): Registe
       ops: free.slice(0, 2).map((f) => f.write),
     };
   }
-  return { verdict: 'ok' };
+  const placed: Placed[] = [];
+  const bySlot = new Int32Array(slots.length).fill(-1);
+  owner.forEach((si, fi) => {
+    if (si >= 0) bySlot[si] = fi;
+  });
+  bySlot.forEach((fi, si) => placed.push({ write: free[fi]!.write, pos: slots[si]!.pos, earliest: slots[si]!.earliest, minRank: free[fi]!.minRank }));
+  return { verdict: 'ok', placed };
 }

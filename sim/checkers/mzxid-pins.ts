@@ -106,12 +106,14 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
   return { history: { ...view.history, ops } };
 }
 
-/** The version `w` (a write with a zxid, not a multi) left `path` at, when the history tells it, else null. */
+/** The version `w` left `path` at, when the history tells it, else null. */
 function versionLeft(w: ZkHistoryOp, path: string): number | null {
   const op = w.op;
   const res = w.result;
   if (res !== null && (isUncertain(w) || res.rc !== 'ok')) return null;
   switch (op.type) {
+    case 'multi':
+      return multiVersionLeft(op.ops, res?.results ?? null, path);
     case 'create':
       return (res?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null)) === path ? 0 : null;
     case 'kvCas':
@@ -122,6 +124,27 @@ function versionLeft(w: ZkHistoryOp, path: string): number | null {
     default:
       return null;
   }
+}
+
+/**
+ * The version a multi that took effect left `path` at, from its sub-ops in order (each sees the earlier
+ * ones' changes): a create of the path leaves 0, a setData the version its result gives, or its expected
+ * version + 1, or one more than the version an earlier sub-op left; null when that is not known (a
+ * sequential create that may have made the name, a delete, a setData of a node the multi did not make).
+ */
+function multiVersionLeft(ops: readonly ZkOp[], results: readonly ZkResult[] | null, path: string): number | null {
+  let v: number | null = null;
+  ops.forEach((sub, i) => {
+    const r = results?.[i] ?? null;
+    if (sub.type === 'create') {
+      const named = r?.path ?? (sub.mode === 'persistent' || sub.mode === 'ephemeral' ? sub.path : null);
+      if (named === path) v = 0;
+      else if (named === null && path.startsWith(sub.path)) v = null;
+    } else if (sub.type === 'setData' && sub.path === path) {
+      v = r?.version ?? (sub.version !== -1 ? sub.version + 1 : v === null ? null : v + 1);
+    } else if (sub.type === 'delete' && sub.path === path) v = null;
+  });
+  return v;
 }
 
 /**

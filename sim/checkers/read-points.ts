@@ -19,13 +19,16 @@
 // and its return is the earliest return of its reads, so a write invoked after any of them returned
 // follows it. Session order where no zxid carries it (reads without a header zxid, writes without a zxid
 // that got a reply, an unseen session end) is kept within a partition by marks (read-session-order.ts).
-// Gaps, stated: session order across partitions is kept only through recorded zxids; zxids are not
-// assumed dense inside the search (an indeterminate write may take any place its window allows, even
-// when the writes placed before a read point outnumber the free zxids below its header).
+// Each write without a zxid that takes effect takes a free zxid of its own (read-zxid-slots.ts), so a
+// read's header pins how many writes lie below it; a write whose reply was lost follows its session's
+// earlier ops, and a session's writes lie below its recorded end (read-session-order.ts).
+// Gaps, stated: session order across partitions is kept only through recorded zxids and the zxid
+// windows; the zxid count is per partition (writes without a zxid of other partitions may take the same
+// free zxids in the search: weaker than ZooKeeper, never stricter).
 import { opPath } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { checkOperations } from './linearizability/search.js';
-import type { Model, Operation } from './linearizability/model.js';
+import { mix32, type Model, type Operation } from './linearizability/model.js';
 import {
   describeZxid,
   ephemeralPathsBySession,
@@ -41,61 +44,14 @@ import {
 import type { Tree } from './znode-tree.js';
 import { replyBoundsOf, countBelow, emptyWindow, searchReturnUs } from './write-windows.js';
 import { WriteTable } from './write-table.js';
-import { decideRegister, type FreeWrite, type RankedItem } from './kv-register.js';
-import { countAtMost } from './sort.js';
+import { decideRegister, type FreeWrite, type Placed, type RankedItem } from './kv-register.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
-import { sessionCeilings, sessionMarks, type SessionMark } from './read-session-order.js';
+import { endBoundedWindows, sessionCeilings, sessionMarks, type SessionMark } from './read-session-order.js';
 import { shownRead, splitKeepsRealTime, splitRootListings } from './root-children.js';
-
-/** The smallest zxid of a write invoked after a given time, over the writes with a zxid. */
-export class LaterWrites {
-  private readonly invokeUs: number[] = [];
-  /** suffixMin[k]: the write with the smallest zxid among byInvoke[k..]. */
-  private readonly suffixMin: ZkHistoryOp[] = [];
-
-  constructor(writes: readonly ZkHistoryOp[]) {
-    const known = writes.filter((o) => o.zxid !== null && o.outcome !== 'fail').sort((a, b) => a.invokeUs - b.invokeUs);
-    for (const o of known) this.invokeUs.push(o.invokeUs);
-    for (let k = known.length - 1; k >= 0; k--) {
-      const next = this.suffixMin[k + 1];
-      this.suffixMin[k] = next !== undefined && next.zxid! < known[k]!.zxid! ? next : known[k]!;
-    }
-  }
-
-  /** Among the writes invoked strictly after `us`, the one with the smallest zxid, or null. */
-  after(us: number): ZkHistoryOp | null {
-    return this.suffixMin[countAtMost(this.invokeUs, us)] ?? null;
-  }
-}
-
-/**
- * A reply's header zxid is the state the server had applied when it answered, so a write invoked after
- * the reply arrived has a larger zxid (its txn is proposed later). Checked for every read with one.
- */
-export function checkReadRealTime(view: HistoryView, later: LaterWrites): ClientCheckResult | null {
-  const check = (r: ZkHistoryOp): ClientCheckResult | null => {
-    if (r.completeUs === null || r.readZxid === undefined || r.readZxid === null) return null;
-    const w = later.after(r.completeUs);
-    if (w === null || w.zxid! > r.readZxid) return null;
-    return violated(
-      'sequential-reads',
-      `#${r.id} returned at ${r.completeUs}us with a state at ${describeZxid(r.readZxid)}, which includes #${w.id} (${describeZxid(w.zxid)}), invoked later at ${w.invokeUs}us`,
-      [r, w],
-    );
-  };
-  for (const r of view.reads) {
-    const v = check(r);
-    if (v !== null) return v;
-  }
-  // A sync's reply carries the same header (FinalRequestProcessor), so the same bound holds for it.
-  for (const r of view.syncs) {
-    const v = check(r);
-    if (v !== null) return v;
-  }
-  return null;
-}
+import type { LaterWrites } from './read-real-time.js';
+import { FreeZxids, PartitionGaps } from './read-zxid-slots.js';
 
 /** Session order: for each read without a header zxid, the largest state zxid of an ok op its session issued before it. */
 export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
@@ -122,65 +78,94 @@ type WriteInput = {
   readonly maxRank: number;
   readonly session: number | null;
   readonly mark: SessionMark | null;
+  /** For an indeterminate write: it takes effect only once `seq` of its session's marked ops are placed. */
+  readonly after: SessionMark | null;
+  /** Its zxid window (lo, hi), open; for a write without a zxid, where the zxid count applies. */
+  readonly lo: number;
+  readonly hi: number;
 };
 type PointInput = { readonly kind: 'point'; readonly rank: number; readonly reads: readonly ZkHistoryOp[] };
 type ReadInput = { readonly kind: 'read'; readonly minRank: number; readonly maxRank: number; readonly read: ZkHistoryOp; readonly mark: SessionMark | null };
 type Input = WriteInput | PointInput | ReadInput;
 type Output = { readonly unknown: boolean; readonly result: ZkResult | null };
-/** zk-writes' state, plus per marked session the issue position of its last unranked op placed (read-session-order.ts). */
-type State = SearchState & { readonly marks: readonly number[] };
+/**
+ * zk-writes' state, plus per marked session the issue position of its last unranked op placed
+ * (read-session-order.ts), and the zxid the last write without a zxid placed since the last ranked item
+ * took (read-zxid-slots.ts; 0 when none, or when zxids are not counted).
+ */
+type State = SearchState & { readonly marks: readonly number[]; readonly last: number };
 
 function readsMatch(tree: Tree, reads: readonly ZkHistoryOp[]): boolean {
   for (const r of reads) if (readMismatch(tree, r.op, r.result!, undefined) !== null) return false;
   return true;
 }
 
-/** The state with one more of the op's session's marked ops placed. */
-function marked(state: State, next: SearchState, mark: SessionMark): State {
-  const marks = state.marks.slice();
-  marks[mark.slot] = mark.seq + 1;
-  return { rank: next.rank, tree: next.tree, hash: next.hash, marks };
-}
-
 /**
  * zk-writes' partition model, plus read points and reads (see the header), and `slots` session marks: an op
  * with a mark goes only right after its session's marked op before it (marks count those placed). The marks
  * are a function of the ops placed, so the search meets no more states than without them; and a read (or a
- * failed write) that is legal can still go first in any completion: no op of its session after it can be
- * placed before it, and it changes no node.
+ * failed write, when zxids are not counted) that is legal can still go first in any completion: no op of its
+ * session after it can be placed before it, and it changes no node.
+ * With `gaps`, a write without a zxid that takes effect takes the smallest free zxid of its window in the
+ * current gap above the one the write before it there took (read-zxid-slots.ts): a definite one that finds
+ * none cannot go there, an indeterminate one did not take effect. A failed definite write then takes a
+ * zxid too (an error txn), so it is no longer read-only.
  */
-function readPointModel(slots: number): Model<State, Input, Output> {
+function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State, Input, Output> {
   const initialMarks: readonly number[] = new Array<number>(slots).fill(0);
+  const withState = (state: State, next: SearchState, marks: readonly number[], last: number): State =>
+    next === state && marks === state.marks && last === state.last ? state : { rank: next.rank, tree: next.tree, hash: next.hash, marks, last };
   return {
     name: 'zk-read-points',
-    init: () => ({ ...zkPartitionModel.init(), marks: initialMarks }),
+    init: () => ({ ...zkPartitionModel.init(), marks: initialMarks, last: 0 }),
     step: (state, input, output) => {
       if (input.kind === 'point') {
         if (state.rank !== input.rank || !readsMatch(state.tree, input.reads)) return undefined;
-        return { rank: state.rank + 1, tree: state.tree, hash: hashTree(state.tree, state.rank + 1), marks: state.marks };
+        return { rank: state.rank + 1, tree: state.tree, hash: hashTree(state.tree, state.rank + 1), marks: state.marks, last: 0 };
       }
       const mark = input.mark;
       if (mark !== null && state.marks[mark.slot] !== mark.seq) return undefined;
       if (input.kind === 'read') {
         if (state.rank < input.minRank || state.rank > input.maxRank) return undefined;
         if (!readsMatch(state.tree, [input.read])) return undefined;
-        return mark === null ? state : marked(state, state, mark);
+        return mark === null ? state : withState(state, state, markedOnce(state.marks, mark), state.last);
       }
+      // An indeterminate write whose session's earlier ops are not all placed cannot take effect yet.
+      if (input.after !== null && state.marks[input.after.slot]! < input.after.seq) return output.unknown ? state : undefined;
       // A write steps exactly as in zk-writes' partition model (same state shape, marks kept).
       const next = zkPartitionModel.step(state, input, output);
       if (next === undefined) return undefined;
-      // An indeterminate write left as it was did not take effect (outside its window): it marks nothing.
-      if (mark !== null && !(output.unknown && next === state)) return marked(state, next, mark);
-      return next === state ? state : { rank: next.rank, tree: next.tree, hash: next.hash, marks: state.marks };
+      if (input.rank >= 0) return withState(state, next, mark === null ? state.marks : markedOnce(state.marks, mark), 0);
+      // An indeterminate write left as it was did not take effect (outside its window, or an error): it
+      // takes no zxid and marks nothing.
+      if (output.unknown && next === state) return state;
+      let last = state.last;
+      if (gaps !== null) {
+        const z = gaps.take(state.rank, last, input.lo, input.hi);
+        if (z === null) return output.unknown ? state : undefined;
+        last = z;
+      }
+      return withState(state, next, mark === null ? state.marks : markedOnce(state.marks, mark), last);
     },
-    hash: slots === 0 ? zkPartitionModel.hash : (state) => state.hash ^ Math.imul(hashMarks(state.marks), 0x2c1b3c6d),
-    equal: (a, b) => zkPartitionModel.equal(a, b) && (slots === 0 || a.marks.every((m, k) => m === b.marks[k])),
+    hash:
+      slots === 0 && gaps === null
+        ? zkPartitionModel.hash
+        : (state) => state.hash ^ Math.imul(hashMarks(state.marks), 0x2c1b3c6d) ^ Math.imul(mix32(state.last % 0x7fffffff), 0x165667b1),
+    equal: (a, b) => zkPartitionModel.equal(a, b) && (slots === 0 || a.marks.every((m, k) => m === b.marks[k])) && a.last === b.last,
     // An unknown write can always go last (or not take effect); a marked one, an unrecorded session end, is
     // refused until its session's other marked ops are placed, which only narrows where it goes.
     alwaysLegal: (input, output) => input.kind === 'write' && output.unknown && input.rank < 0,
     readOnly: (input, output) =>
-      input.kind === 'read' || (input.kind === 'write' && !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok'),
+      input.kind === 'read' ||
+      (gaps === null && input.kind === 'write' && !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok'),
   };
+}
+
+/** The marks with one more of the op's session's marked ops placed. */
+function markedOnce(marks: readonly number[], mark: SessionMark): readonly number[] {
+  const out = marks.slice();
+  out[mark.slot] = mark.seq + 1;
+  return out;
 }
 
 function hashMarks(marks: readonly number[]): number {
@@ -248,7 +233,7 @@ const SPLIT_PREMISE_FAILED = Symbol('split premise failed');
 
 function searchPartitions(
   view: HistoryView,
-  writes: readonly ZkHistoryOp[],
+  allWrites: readonly ZkHistoryOp[],
   searched: readonly ZkHistoryOp[],
   joinRoot: boolean,
   later: LaterWrites,
@@ -256,6 +241,7 @@ function searchPartitions(
   split: boolean,
 ): ClientCheckResult | null | typeof SPLIT_PREMISE_FAILED {
   const name = 'sequential-reads';
+  const writes = withoutRecordedCloses(allWrites);
   // Partitions: each write joins every path it touches (a session end, its session's ephemerals).
   const comps = new Components();
   const scratch: string[] = [];
@@ -306,18 +292,25 @@ function searchPartitions(
   const floatingAll: number[] = [];
   for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floatingAll.push(i);
   const windows =
-    floatingAll.length === 0 ? new Map<ZkHistoryOp, ZxidWindow>() : zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops));
+    floatingAll.length === 0
+      ? new Map<ZkHistoryOp, ZxidWindow>()
+      : endBoundedWindows(zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops)), writes, view.history.ops);
   if (split) {
     const partOf = new Map<ZkHistoryOp, string>();
     for (const [root, list] of writesOf) for (const o of list) partOf.set(o, root);
     for (const r of view.readsWithoutZxid) partOf.set(r, comps.find(opPath(r.op)!));
     if (!splitKeepsRealTime(writes, view.readsWithoutZxid, windows, (o) => partOf.get(o))) return SPLIT_PREMISE_FAILED;
   }
+  // The zxids every partition's recorded writes hold: no write without a zxid takes one of them.
+  const recorded: number[] = [];
+  for (const o of writes) if (o.zxid !== null) recorded.push(o.zxid);
+  recorded.sort((a, b) => a - b);
+  const free = new FreeZxids(recorded.filter((z, k) => k === 0 || z !== recorded[k - 1]));
   let stepsLeft = options.stepsMax ?? 20_000_000;
   const unknownNotes: string[] = [];
   for (const [root, reads] of readsOf) {
     const group = writesOf.get(root) ?? [];
-    const r = searchPartition(view, windows, group, reads, { floors, ceilings, positions }, later, stepsLeft);
+    const r = searchPartition(view, windows, free, group, reads, { floors, ceilings, positions }, later, stepsLeft);
     stepsLeft = Math.max(0, stepsLeft - r.steps);
     if (r.violation !== null) return r.violation;
     if (r.unknown)
@@ -327,6 +320,19 @@ function searchPartitions(
   }
   if (unknownNotes.length > 0) return { name, verdict: 'unknown', notes: unknownNotes.slice(0, 3) };
   return null;
+}
+
+/**
+ * The writes without the closes that carry no zxid of a session whose end has one (an ENDED record, or an
+ * ok close with a zxid): a session ends once, so such a close, if it took effect, is that end txn, already
+ * among the writes at its zxid; kept, it would take a second zxid of the count.
+ */
+function withoutRecordedCloses(writes: readonly ZkHistoryOp[]): readonly ZkHistoryOp[] {
+  const ended = new Set<number>();
+  for (const o of writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null && o.outcome !== 'fail') ended.add(o.session);
+  if (ended.size === 0) return writes;
+  const out = writes.filter((o) => !(o.op.type === 'closeSession' && o.zxid === null && o.session !== null && ended.has(o.session)));
+  return out.length === writes.length ? writes : out;
 }
 
 /** Session order's bounds on the reads without a header zxid, and the sessions' issue positions. */
@@ -339,6 +345,7 @@ type SessionOrder = {
 function searchPartition(
   view: HistoryView,
   windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  freeZxids: FreeZxids,
   group: readonly ZkHistoryOp[],
   reads: readonly ZkHistoryOp[],
   { floors, ceilings, positions }: SessionOrder,
@@ -371,10 +378,21 @@ function searchPartition(
       const uncertain = isUncertain(o);
       ops.push({
         client: o.client,
-        input: { kind: 'write', op: o.op, rank, minRank: 0, maxRank: ranked.length, session: o.session, mark: null },
+        input: {
+          kind: 'write',
+          op: o.op,
+          rank,
+          minRank: 0,
+          maxRank: ranked.length,
+          session: o.session,
+          mark: null,
+          after: null,
+          lo: 0,
+          hi: Number.POSITIVE_INFINITY,
+        },
         output: { unknown: uncertain, result: uncertain ? null : o.result },
         call: o.invokeUs,
-        return: searchReturnUs(o),
+        return: returnAfterCall(o),
       });
       source.push(o);
     } else {
@@ -386,7 +404,7 @@ function searchPartition(
     }
   });
   const floating = group.filter((o) => o.zxid === null);
-  const { marks, slots } = sessionMarks(view, floating.length === 0 ? free : [...floating, ...free], positions);
+  const { marks, prerequisites, slots } = sessionMarks(view, floating.length === 0 ? free : [...floating, ...free], positions);
   if (floating.length > 0) {
     for (const o of floating) {
       const w = windows.get(o);
@@ -399,10 +417,21 @@ function searchPartition(
       const maxRank = w === undefined || w.hi === Number.POSITIVE_INFINITY ? ranked.length : empty ? -1 : countBelow(keys, 2 * w.hi - 1);
       ops.push({
         client: o.client,
-        input: { kind: 'write', op: o.op, rank: -1, minRank, maxRank, session: o.session, mark: marks.get(o) ?? null },
+        input: {
+          kind: 'write',
+          op: o.op,
+          rank: -1,
+          minRank,
+          maxRank,
+          session: o.session,
+          mark: marks.get(o) ?? null,
+          after: prerequisites.get(o) ?? null,
+          lo: w?.lo ?? 0,
+          hi: w?.hi ?? Number.POSITIVE_INFINITY,
+        },
         output: { unknown: uncertain, result: uncertain ? null : o.result },
         call: o.invokeUs,
-        return: searchReturnUs(o),
+        return: returnAfterCall(o),
       });
       source.push(o);
     }
@@ -423,8 +452,12 @@ function searchPartition(
     });
     source.push(r);
   }
+  // The zxid count (read-zxid-slots.ts), where it can bind.
+  const gaps = countedGaps(freeZxids, ranked, ops);
   // One KV register with indeterminate writes only: decided without search (kv-register.ts).
-  // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
+  // decideRegister reads only a window's lower end: used when no window has an upper end or is empty. It
+  // counts no zxids, so it has fewer rules than the search: its "violated" stands, and its "ok" stands when
+  // its explanation also gives each write that took effect a free zxid (checked as the search's model does).
   const lowerOnly = floating.every((o) => {
     const w = windows.get(o);
     return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
@@ -448,11 +481,12 @@ function searchPartition(
     }
     const decided = decideRegister(items, freeWrites);
     if (decided !== null) {
-      if (decided.verdict === 'ok') return { violation: null, unknown: false, steps: 0 };
-      return { violation: violated('sequential-reads', `${opPath(group[0]!.op)}: ${decided.reason}`, [...decided.ops]), unknown: false, steps: 0 };
+      if (decided.verdict === 'ok') {
+        if (gaps === null || placementFits(gaps, decided.placed, windows)) return { violation: null, unknown: false, steps: 0 };
+      } else return { violation: violated('sequential-reads', `${opPath(group[0]!.op)}: ${decided.reason}`, [...decided.ops]), unknown: false, steps: 0 };
     }
   }
-  const result = checkOperations(readPointModel(slots), ops, { stepsMax });
+  const result = checkOperations(readPointModel(slots, gaps), ops, { stepsMax });
   if (result.verdict === 'ok') return { violation: null, unknown: false, steps: result.steps };
   if (result.verdict === 'unknown') return { violation: null, unknown: true, steps: result.steps };
   const w = result.witness!;
@@ -482,75 +516,56 @@ function searchPartition(
   return { violation: violated('sequential-reads', reason, [...tail, ...stuckWrites, ...stuckReads.slice(0, 2)]), unknown: false, steps: result.steps };
 }
 
+/** Where the search places a write's return; never before its call (a malformed record must not stop the search). */
+function returnAfterCall(o: ZkHistoryOp): number {
+  return Math.max(searchReturnUs(o), o.invokeUs);
+}
+
+/**
+ * Whether decideRegister's explanation also gives each write that took effect a free zxid of its window:
+ * in version order, each goes to the first gap it may use (not before the gap of the one before it, its
+ * own earliest, or its slot's) with a free zxid above the one before it there, up to its slot's latest gap.
+ * Taking the earliest gap and the smallest zxid at every step leaves the most room for the rest, so for
+ * this matching of writes to slots it finds a placement whenever one exists.
+ */
+function placementFits(gaps: PartitionGaps, placed: readonly Placed[], windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): boolean {
+  let gap = 0;
+  let last = 0;
+  for (const { write, pos, earliest, minRank } of placed) {
+    const w = windows.get(write);
+    const start = Math.max(gap, earliest, minRank);
+    if (start > gap) last = 0;
+    gap = start;
+    let z: number | null = null;
+    for (; gap <= pos; gap++, last = 0) {
+      z = gaps.take(gap, last, w?.lo ?? 0, w?.hi ?? Number.POSITIVE_INFINITY);
+      if (z !== null) break;
+    }
+    if (z === null) return false;
+    last = z;
+  }
+  return true;
+}
+
+/** The partition's gaps between its ranked items, when the zxid count can bind a write without a zxid there; else null. */
+function countedGaps(
+  free: FreeZxids,
+  ranked: readonly { readonly key: number; readonly write: ZkHistoryOp | null }[],
+  ops: readonly Operation<Input, Output>[],
+): PartitionGaps | null {
+  const windows: WriteInput[] = [];
+  for (const { input } of ops) if (input.kind === 'write' && input.rank < 0) windows.push(input);
+  if (windows.length === 0) return null;
+  const gaps = new PartitionGaps(
+    free,
+    ranked.map((x) => ({ zxid: x.write !== null ? x.write.zxid! : (x.key - 1) / 2, point: x.write === null })),
+  );
+  return gaps.mayRunShort(windows) ? gaps : null;
+}
+
 function describeRead(r: ZkResult): string {
   if (r.rc !== 'ok') return r.rc;
   if (r.exists === false) return 'no node';
   if (r.children !== undefined) return `children [${r.children.join(',')}]`;
   return `${r.data === undefined ? 'a node' : `"${r.data}"`}${r.version === undefined ? '' : ` version ${r.version}`}`;
-}
-
-/** Whether the op (or a sub-op of a multi) sets the data of `path`. */
-function setsData(op: ZkOp, path: string, data: string | undefined): boolean {
-  if (op.type === 'multi') return op.ops.some((sub) => setsData(sub, path, data));
-  if (op.type === 'create') return (op.path === path || path.startsWith(op.path)) && (data === undefined || op.data === data);
-  if (op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') return op.path === path && (data === undefined || op.data === data);
-  return false;
-}
-
-/**
- * A read's mzxid names the txn that last set the node's data. When no write of the history carries that
- * zxid, it must be a write without one, of that path and data, whose zxid may be m: above every zxid its
- * client could know was assigned before it was invoked (a write's that had completed, a reply header's
- * that had arrived: the txn is proposed later) and below that of every write invoked after it returned.
- */
-export function checkUnseenWriters(view: HistoryView, writes: readonly ZkHistoryOp[], later: LaterWrites): ClientCheckResult | null {
-  const floating = writes.filter((o) => o.zxid === null);
-  const known = new Set<number>();
-  for (const o of writes) if (o.zxid !== null) known.add(o.zxid);
-  // What had been assigned before a time: the replies (writes' zxids, reply header zxids) by arrival.
-  // Built at the first read that needs it: most histories have none (every mzxid is a known zxid).
-  const seen: { us: number; z: number }[] = [];
-  const prefixMax: number[] = [];
-  let built = false;
-  const build = (): void => {
-    built = true;
-    for (const o of view.history.ops) {
-      if (o.outcome !== 'ok' || o.completeUs === null) continue;
-      const z = Math.max(o.zxid ?? 0, o.readZxid ?? 0);
-      if (z > 0) seen.push({ us: o.completeUs, z });
-    }
-    seen.sort((a, b) => a.us - b.us);
-    for (const s of seen) prefixMax.push(Math.max(s.z, prefixMax.length === 0 ? 0 : prefixMax[prefixMax.length - 1]!));
-  };
-  const seenBefore = (us: number): number => {
-    if (!built) build();
-    let lo = 0;
-    let hi = seen.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (seen[mid]!.us < us) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? 0 : prefixMax[lo - 1]!;
-  };
-  for (const r of [...view.reads, ...view.readsWithoutZxid]) {
-    const res = r.result!;
-    const m = res.mzxid;
-    if (res.rc !== 'ok' || m === undefined || m === 0 || res.exists === false || known.has(m)) continue;
-    const path = opPath(r.op)!;
-    const fits = floating.some((w) => {
-      if (!setsData(w.op, path, res.data)) return false;
-      if (!(m > seenBefore(w.invokeUs))) return false;
-      const returnUs = searchReturnUs(w);
-      const next = returnUs === Number.POSITIVE_INFINITY ? null : later.after(returnUs);
-      return next === null || m < next.zxid!;
-    });
-    if (!fits)
-      return violated(
-        'sequential-reads',
-        `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but no write of the history can have that zxid: none carries it, and no write without a zxid of that data there may take it (real time)`,
-        [r],
-      );
-  }
-  return null;
 }

@@ -8,12 +8,18 @@
 // got a reply, and a session end no client saw, which follows all of its session's ops) get a "mark":
 // their place in the session's issue order among the partition's such ops; the search keeps, per session,
 // how many are placed, and places each only right after the one before it. Only sessions with two or
-// more such ops in the partition get one.
+// more such ops in the partition get one, or one such op and an indeterminate write issued after it.
+// An indeterminate write (no reply) is outside session order towards the ops issued after it (it may
+// still be in flight at the leader when they run on a new connection), but not towards those issued
+// before it: the client sends requests in issue order on one connection (ClientCnxn.queuePacket) and
+// the server applies a session's requests in that order (CommitProcessor), so it takes effect, if at all,
+// after every ok op its session issued before it. Such a write gets a "prerequisite": how many of its
+// session's marked ops must be placed before it can take effect.
 import type { ZkHistoryOp } from '../history/types.js';
-import { sessionKey } from './client-common.js';
+import { sessionKey, stateZxid } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isUncertain } from './zk-writes.js';
-import { SESSION_END_FLOOR } from './write-windows.js';
+import { SESSION_END_FLOOR, type ZxidWindow } from './write-windows.js';
 
 /** The issue position of an unrecorded session end: after every op of its session. */
 export const AFTER_ALL = Number.MAX_SAFE_INTEGER;
@@ -56,20 +62,24 @@ export function sessionMarks(
   view: HistoryView,
   unranked: readonly ZkHistoryOp[],
   positions: Map<number, Map<ZkHistoryOp, number>>,
-): { marks: Map<ZkHistoryOp, SessionMark>; slots: number } {
+): { marks: Map<ZkHistoryOp, SessionMark>; prerequisites: Map<ZkHistoryOp, SessionMark>; slots: number } {
   const bySession = new Map<number, ZkHistoryOp[]>();
+  const openBySession = new Map<number, ZkHistoryOp[]>();
   for (const o of unranked) {
     const ordered = SESSION_END_FLOOR.has(o) || (o.outcome === 'ok' && !isUncertain(o));
-    if (!ordered) continue;
+    const into = ordered ? bySession : isUncertain(o) && o.invokeUs >= 0 ? openBySession : null;
+    if (into === null) continue;
     const key = sessionKey(o);
-    const list = bySession.get(key);
-    if (list === undefined) bySession.set(key, [o]);
+    const list = into.get(key);
+    if (list === undefined) into.set(key, [o]);
     else list.push(o);
   }
   const marks = new Map<ZkHistoryOp, SessionMark>();
+  const prerequisites = new Map<ZkHistoryOp, SessionMark>();
   let slots = 0;
   for (const [key, list] of bySession) {
-    if (list.length < 2) continue;
+    const open = openBySession.get(key);
+    if (list.length < 2 && open === undefined) continue;
     let pos = positions.get(key);
     if (pos === undefined) {
       pos = new Map();
@@ -79,8 +89,73 @@ export function sessionMarks(
     }
     const at = (o: ZkHistoryOp): number => (SESSION_END_FLOOR.has(o) ? AFTER_ALL : (pos.get(o) ?? AFTER_ALL));
     list.sort((a, b) => at(a) - at(b));
+    // An open write's prerequisite: the marked ops issued before it (a prefix of the list); for a close,
+    // all of them (it ends the session: no ok reply of the session reflects a state after it).
+    const before: [ZkHistoryOp, number][] = [];
+    for (const o of open ?? []) {
+      const p = o.op.type === 'closeSession' ? AFTER_ALL : pos.get(o);
+      if (p === undefined) continue;
+      let count = 0;
+      while (count < list.length && at(list[count]!) < p) count++;
+      if (count > 0) before.push([o, count]);
+    }
+    if (list.length < 2 && before.length === 0) continue;
     const slot = slots++;
     list.forEach((o, seq) => marks.set(o, { slot, seq }));
+    for (const [o, count] of before) prerequisites.set(o, { slot, seq: count });
   }
-  return { marks, slots };
+  return { marks, prerequisites, slots };
+}
+
+/**
+ * The zxid windows narrowed by the session's end: an ok reply of a session reflects no state at or after
+ * its end (the server closes the connection as it applies the end), and a request that reaches the
+ * leader after the end becomes an error txn that changes nothing (PrepRequestProcessor checks the
+ * session first), so an indeterminate one that took effect did so before it. Hence each write of a
+ * session whose end is recorded at zxid e (an ok closeSession with a zxid, an ENDED record) lies below e,
+ * and a close without a zxid whose reply was lost, if it took effect, lies above the state zxid of every
+ * ok reply of its session (`ops`: the history's ops).
+ */
+export function endBoundedWindows(
+  windows: Map<ZkHistoryOp, ZxidWindow>,
+  writes: readonly ZkHistoryOp[],
+  ops: readonly ZkHistoryOp[],
+): Map<ZkHistoryOp, ZxidWindow> {
+  const endOf = new Map<number, ZkHistoryOp>();
+  let openCloses = false;
+  for (const o of writes) {
+    if (o.op.type !== 'closeSession' || o.session === null || o.outcome === 'fail') continue;
+    if (o.zxid === null) {
+      if (isUncertain(o) && o.invokeUs >= 0) openCloses = true;
+      continue;
+    }
+    const had = endOf.get(o.session);
+    if (had === undefined || o.zxid < had.zxid!) endOf.set(o.session, o);
+  }
+  if (endOf.size === 0 && !openCloses) return windows;
+  // The largest state zxid an ok reply of each session shows, and that reply.
+  const seenBy = new Map<number, ZkHistoryOp>();
+  if (openCloses)
+    for (const o of ops) {
+      const z = o.session === null || o.op.type === 'closeSession' ? null : stateZxid(o);
+      if (z === null || isUncertain(o)) continue;
+      const had = seenBy.get(o.session!);
+      if (had === undefined || z > stateZxid(had)!) seenBy.set(o.session!, o);
+    }
+  let out: Map<ZkHistoryOp, ZxidWindow> | null = null;
+  for (const [o, w] of windows) {
+    if (o.session === null) continue;
+    if (o.op.type === 'closeSession') {
+      const seen = isUncertain(o) && o.invokeUs >= 0 ? seenBy.get(o.session) : undefined;
+      if (seen === undefined || stateZxid(seen)! <= w.lo) continue;
+      out ??= new Map(windows);
+      out.set(o, { lo: stateZxid(seen)!, hi: w.hi, loOp: seen, hiOp: w.hiOp });
+      continue;
+    }
+    const end = endOf.get(o.session);
+    if (end === undefined || end.zxid! >= w.hi) continue;
+    out ??= new Map(windows);
+    out.set(o, { lo: w.lo, hi: end.zxid!, loOp: w.loOp, hiOp: end });
+  }
+  return out ?? windows;
 }

@@ -17,7 +17,8 @@ import {
 } from './client-common.js';
 import { HistoryView, fifoClientOrder } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
-import { LaterWrites, checkReadRealTime, checkUnseenWriters, searchReads } from './read-points.js';
+import { searchReads } from './read-points.js';
+import { LaterWrites, checkReadRealTime, checkUnseenWriters } from './read-real-time.js';
 import { checkMzxidVersions, pinByMzxid, pinnedZxidGap } from './mzxid-pins.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -142,15 +142,18 @@ describe('sequential-reads', () => {
     const seq: ZkOp = { type: 'create', path: '/q/n-', data: '', mode: 'persistentSequential' };
     const exists = (path: string, readZxid: number, found: boolean): ZkHistoryOp =>
       op(3, { type: 'exists', path }, 50, 55, found ? { rc: 'ok', exists: true, version: 0 } : { rc: 'ok', exists: false }, null, { readZxid });
-    const writes = (): ZkHistoryOp[] => [
+    // The open create took /q/n-0000000000 between zxids 1 and 3: zxid 2 is free for it.
+    const writes = (z = 3): ZkHistoryOp[] => [
       op(1, create('/q'), 0, 5, ok, 1),
       op(2, seq, 10, null, null, null),
-      op(1, seq, 20, 30, { rc: 'ok', path: '/q/n-0000000001' }, 2),
+      op(1, seq, 20, 30, { rc: 'ok', path: '/q/n-0000000001' }, z),
     ];
-    const h = hist([...writes(), exists('/q/n-0000000001', 2, true), exists('/q/n-0000000000', 2, true)]);
+    const h = hist([...writes(), exists('/q/n-0000000001', 3, true), exists('/q/n-0000000000', 3, true)]);
     expect(checkSequentialReads(h).verdict).toBe('ok');
+    // With the named create at zxid 2, no zxid is left for the open one before it: nobody made n-0000000000.
+    expect(checkSequentialReads(hist([...writes(2), exists('/q/n-0000000000', 2, true)])).verdict).toBe('violated');
     // A name the replay knows nothing about is still judged: /q/m-... was never created.
-    const r = checkSequentialReads(hist([...writes(), exists('/q/m-0000000000', 2, true)]));
+    const r = checkSequentialReads(hist([...writes(), exists('/q/m-0000000000', 3, true)]));
     expect(r.verdict).toBe('violated');
     expect(r.witness?.reason).toContain('no such node');
   });
