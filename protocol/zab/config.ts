@@ -45,6 +45,12 @@ export interface ZabConfig {
   readonly finalizeWaitMs: number;
   /** Committed proposals the leader keeps in memory for DIFF (ZooKeeper's commitLogCount, 500). */
   readonly commitLogCount: number;
+  /**
+   * zoo.cfg `snapshotSizeFactor` (0.33): a leader syncs a learner below its committedLog from the
+   * on-disk txn log while the log to read is at most this share of the newest snapshot's size; a
+   * negative value turns txn-log sync off (ZKDatabase.isTxnLogSyncEnabled).
+   */
+  readonly snapshotSizeFactor: number;
   /** Outstanding proposals before the leader queues further requests. */
   readonly maxOutstanding: number;
   /** Queued client requests beyond which a server refuses new ones (a bound on everything). */
@@ -73,6 +79,7 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     maxNotificationIntervalMs: 60_000,
     finalizeWaitMs: 200,
     commitLogCount: 500,
+    snapshotSizeFactor: 0.33,
     maxOutstanding: 1000,
     requestQueueMax: 10_000,
     syncPersistence: 'committedOnlyThenEpochThenAck',

@@ -163,7 +163,7 @@ export function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   }
   // Learner.syncWithLeader: truncate, then lastProcessedZxid is the TRUNC zxid, even when the
   // reloaded snapshot is labelled later (an epoch marker). Otherwise the reload already ends there.
-  const reloaded = patchServer(truncateInMemory(s, zxid), { oldLogTop: Math.min(s.oldLogTop, zxid) });
+  const reloaded = truncateInMemory(s, zxid);
   const truncated = reloaded.lastProcessedZxid > zxid ? patchServer(reloaded, { lastProcessedZxid: zxid }) : reloaded;
   fx.persistSync({ kind: 'truncate', zxid });
   fx.observe({ kind: 'truncate', count: historyCount(truncated), zxid });
@@ -176,10 +176,24 @@ export function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
 export function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
   assert(awaitingSyncMode(learnerOf(s)), 'SNAP outside the first read of syncWithLeader');
   fx.note(`SNAP: loading the leader's state as of ${formatZxid(snapshot.zxid)} (${snapshot.count} txns)`);
-  const preSnap = { snapshot: s.snapshot, log: s.log, state: s.state, applied: s.applied, lastProcessedZxid: s.lastProcessedZxid, committed: s.committed };
+  const preSnap = {
+    snapshot: s.snapshot,
+    log: s.log,
+    logBase: s.logBase,
+    committedLogStart: s.committedLogStart,
+    logFiles: s.logFiles,
+    state: s.state,
+    applied: s.applied,
+    lastProcessedZxid: s.lastProcessedZxid,
+    committed: s.committed,
+  };
+  // ZKDatabase.deserializeSnapshot clears the database first: the committedLog starts afresh.
   const next: ZabServer = patchServer(s, {
     snapshot,
     log: pvecEmpty(),
+    logBase: snapshot.count,
+    committedLogStart: snapshot.count,
+    logFiles: { rolledAt: snapshot.count, before: snapshot.count },
     state: snapshot.state,
     applied: snapshot.count,
     lastProcessedZxid: snapshot.zxid,
@@ -265,11 +279,21 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC') {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
     const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
-    fx.persistSync({ kind: 'snapshot', snapshot });
+    fx.persistSync({ kind: 'snapshot', snapshot, replacesLog: true });
     // The log files the snapshot supersedes stay on disk (ZabDisk.oldLogTop); a SNAP replaced the
-    // in-memory log, so the files' records are in preSnap.
+    // in-memory log, so the files' records are in preSnap. The committedLog cannot reach below the
+    // new log (a deviation: ZooKeeper's keeps the txns a TRUNC sync applied before NEWLEADER).
     const superseded = Math.max(lastZxidOf(s.log), l.preSnap === null ? 0 : lastZxidOf(l.preSnap.log));
-    s = withLearner(patchServer(s, { snapshot, log: pvecEmpty(), oldLogTop: Math.max(s.oldLogTop, superseded) }), { preSnap: null });
+    const logBase = snapshot.count;
+    s = patchServer(s, {
+      snapshot,
+      log: pvecEmpty(),
+      logBase,
+      committedLogStart: Math.max(s.committedLogStart, logBase),
+      logFiles: { rolledAt: Math.max(s.logFiles.rolledAt, logBase), before: Math.max(s.logFiles.before, logBase) },
+      oldLogTop: Math.max(s.oldLogTop, superseded),
+    });
+    s = withLearner(s, { preSnap: null });
   }
   const order = persistenceOrderOf(s.config);
   fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${order.name}`);

@@ -30,6 +30,9 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     currentEpoch: disk.currentEpoch,
     snapshot: disk.snapshot,
     log: disk.log,
+    logBase: disk.logBase,
+    committedLogStart: 0,
+    logFiles: { rolledAt: 0, before: 0 },
     state: sm.empty(),
     applied: 0,
     lastProcessedZxid: 0,
@@ -44,7 +47,9 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     appState: app.initial,
     app,
   };
-  return reloadFromHistory(s);
+  // The new process's first append opens a new log file; the files before it count as one.
+  const booted = reloadFromHistory(s);
+  return patchServer(booted, { logFiles: { rolledAt: historyCount(booted), before: booted.logBase } });
 }
 
 /**
@@ -121,8 +126,11 @@ export function checkInvariants(s: ZabServer): void {
   if (last !== undefined) {
     const before = tail[tail.length - 2];
     if (before !== undefined && before.zxid >= last.zxid) fail(s, 'log not strictly increasing at its end');
-    if (s.snapshot !== null && last.zxid <= s.snapshot.zxid) fail(s, 'log entry not after the snapshot');
   }
+  if (s.snapshot === null ? s.logBase !== 0 : s.logBase > s.snapshot.count || s.snapshot.count > historyCount(s)) {
+    fail(s, `snapshot (${s.snapshot?.count ?? 'none'} txns) outside the log [${s.logBase}, ${historyCount(s)})`);
+  }
+  if (s.committedLogStart < s.logBase) fail(s, `committedLog starts at ${s.committedLogStart}, below the log at ${s.logBase}`);
   if (s.role === 'LEADING' && s.phase === 'BROADCAST') {
     if (leaderOf(s).epoch !== s.currentEpoch) fail(s, `leader epoch ${leaderOf(s).epoch} != currentEpoch ${s.currentEpoch}`);
     if (s.applied !== s.committed) fail(s, 'a leader applies only what it commits');
