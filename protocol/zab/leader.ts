@@ -228,6 +228,8 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     zxidAt: (i) => (txnAt(s, i) as Txn).zxid,
     diffWithoutTrunc: hasMutant(s.config, 'ZK-1154'),
     txnLogFrom: txnLogFrom(s),
+    // The log has had one file since this server's history began; a replaced log (SNAP) left older files (oldLogTop).
+    txnLogOnlyFile: newestLogFile(s.logFiles, historyCount(s)) === 0 && s.oldLogTop === 0,
   });
   const mode = d.mode;
   const packetZxid = d.packetZxid;

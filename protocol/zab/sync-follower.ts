@@ -31,6 +31,8 @@ export interface SyncInput {
    * and a simulated snapshot is far smaller than that (protocol/zab/README.md).
    */
   readonly txnLogFrom: number | null;
+  /** No older log file exists than the newest (FileTxnIterator then starts in it even when it begins at the peer's zxid). */
+  readonly txnLogOnlyFile: boolean;
 }
 
 export interface SyncDecision {
@@ -94,15 +96,17 @@ export function syncFollower(input: SyncInput): SyncDecision {
   };
   if (minCommitted <= peer && peer <= maxCommitted && hasWindow) return queueFrom(windowStart) as SyncDecision;
   // Below the committedLog: the on-disk txn log, then the committedLog, if the newest log file
-  // starts below the peer's zxid (FileTxnIterator starts at the last file named below it;
-  // getProposalsFromTxnLog refuses a log that starts above it). The log and the committedLog
+  // starts below the peer's zxid (FileTxnIterator starts at the last file named below it, whose
+  // successors then count against the size limit; with no such file it starts at the oldest, and
+  // getProposalsFromTxnLog refuses that one if it starts above the peer). The log and the committedLog
   // are one run of txns here, so the two queueCommittedProposals calls send what one scan from
   // the log's record sends; their "gap" case is a peer past every record (an empty committedLog
   // whose lastProcessedZxid is an epoch marker), which gets SNAP.
   const from = input.txnLogFrom;
-  if (peer < minCommitted && from !== null && from < committedEnd && zxidAt(from) < peer) {
-    readFrom = from;
-    const fromLog = queueFrom(from);
+  const readable = from !== null && from < committedEnd && (zxidAt(from) < peer || (zxidAt(from) === peer && input.txnLogOnlyFile));
+  if (peer < minCommitted && readable) {
+    readFrom = from as number;
+    const fromLog = queueFrom(from as number);
     if (fromLog !== null) return fromLog;
   }
   // Below both: the whole state.

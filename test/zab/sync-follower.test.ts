@@ -69,6 +69,7 @@ describe('syncFollower (LearnerHandler.syncFollower)', () => {
       },
       diffWithoutTrunc: row.flags.has('zk1154'),
       txnLogFrom: row.fields.has('txnlog') ? Number(get('txnlog')) : null,
+      txnLogOnlyFile: row.flags.has('onlyfile'),
     });
     expect(`${d.mode} ${formatZxid(d.packetZxid)} send=${d.sendFrom} forward=${formatZxid(d.forwardFrom)}`).toBe(row.expected);
   });
