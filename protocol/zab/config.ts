@@ -51,6 +51,13 @@ export interface ZabConfig {
    * negative value turns txn-log sync off (ZKDatabase.isTxnLogSyncEnabled).
    */
   readonly snapshotSizeFactor: number;
+  /**
+   * zoo.cfg `snapCount` (Java property zookeeper.snapCount; 100,000, at least 2): a server rolls its
+   * txn log and takes a snapshot once more than snapCount/2 + randRoll txns were logged since the
+   * last roll, randRoll in [0, snapCount/2) drawn anew by every SyncRequestProcessor start and
+   * roll (SyncRequestProcessor.shouldSnapshot, resetSnapshotStats). The simulator draws randRoll.
+   */
+  readonly snapCount: number;
   /** Outstanding proposals before the leader queues further requests. */
   readonly maxOutstanding: number;
   /** Queued client requests beyond which a server refuses new ones (a bound on everything). */
@@ -80,6 +87,7 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     finalizeWaitMs: 200,
     commitLogCount: 500,
     snapshotSizeFactor: 0.33,
+    snapCount: 100_000,
     maxOutstanding: 1000,
     requestQueueMax: 10_000,
     syncPersistence: 'committedOnlyThenEpochThenAck',

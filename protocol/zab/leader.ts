@@ -28,6 +28,7 @@ import {
 } from './state.js';
 import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
 import { syncFollower } from './sync-follower.js';
+import { maybeSnapshot, resetSnapshotStats } from './snap-count.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
@@ -66,7 +67,9 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
     selfAckBatches: queueEmpty(),
     shutdown: null,
   };
-  const next: ZabServer = takeSnapshot(patchServer(s, { role: 'LEADING', phase: 'DISCOVERY', leader, learner: null }), fx);
+  const led = takeSnapshot(patchServer(s, { role: 'LEADING', phase: 'DISCOVERY', leader, learner: null }), fx);
+  // The leader's SyncRequestProcessor starts with its own randRoll.
+  const next: ZabServer = resetSnapshotStats(led, fx);
   fx.observe({ kind: 'role', role: 'LEADING', phase: 'DISCOVERY', epoch: s.currentEpoch, leader: s.id });
   fx.note(`LEADING: discovery; waiting for a quorum of FOLLOWERINFO (initLimit ${s.config.initLimit} ticks)`);
   fx.timer('barrier', barrierUs(s), barrierUs(s));
@@ -390,7 +393,7 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     fx.send(h.sid, proposal);
   }
   const leader = leaderProposed(l, zxid, prepState, [...l.outstanding, { txn, acks: [] }], queuePush(l.selfAckBatches, { token, zxids: [zxid] }));
-  return withAppend(s, appended.log, token, leader, s.learner);
+  return maybeSnapshot(withAppend(s, appended.log, token, leader, s.learner), fx);
 }
 
 /** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */

@@ -2,6 +2,7 @@
 // syncWithLeader in current master's persistence order (or a historical one), and broadcast; with the
 // guards that say why a packet is dropped. Which handler reads a packet is decided in one switch per
 // role (steps.ts followerPacket, observerPacket); each handler asserts what that switch made true.
+import { maybeSnapshot } from './snap-count.js';
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { pvecEmpty, pvecPush, pvecTake } from '../pvec.js';
@@ -251,7 +252,7 @@ function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const appended = appendTxn(s.log, txn);
   fx.persist(appended.write);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
-  return patchServer(s, { log: appended.log });
+  return maybeSnapshot(patchServer(s, { log: appended.log, txnsSinceRoll: s.txnsSinceRoll + 1 }), fx);
 }
 
 function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState | null = null): ZabServer {
@@ -468,7 +469,7 @@ export function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
   const learner = learnerLogged(l, txn.zxid, queuePush(l.pendingTxns, txn), queuePush(l.ackBatches, { token, zxids: [txn.zxid] }));
-  const next = withAppend(s, appended.log, token, s.leader, learner);
+  const next = maybeSnapshot(withAppend(s, appended.log, token, s.leader, learner), fx);
   if (hasMutant(s.config, 'follower-applies-locally')) {
     // Planted mistake: apply (and serve) before the leader commits.
     return withLearner(applyTxn(next, txn, fx), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });

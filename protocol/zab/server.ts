@@ -33,6 +33,8 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     logBase: disk.logBase,
     committedLogStart: 0,
     logFiles: { rolledAt: 0, before: 0 },
+    txnsSinceRoll: 0,
+    snapRoll: null,
     state: sm.empty(),
     applied: 0,
     lastProcessedZxid: 0,

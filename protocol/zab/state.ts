@@ -137,6 +137,10 @@ export interface ZabServer {
   readonly committedLogStart: number;
   /** Where the newest txn log files begin (disk.ts LogFiles): the leader reads only the newest for a sync from the log. */
   readonly logFiles: LogFiles;
+  /** Txns appended since the last log roll (ZKDatabase.txnCount; a new process starts at 0). */
+  readonly txnsSinceRoll: number;
+  /** SyncRequestProcessor's randRoll, in [0, snapCount/2); null while the simulator is drawing it (snap-count.ts). */
+  readonly snapRoll: number | null;
   /** The state machine with `applied` txns applied (snapshot base included). */
   readonly state: unknown;
   readonly applied: number;
@@ -329,6 +333,8 @@ function copyServer(o: ZabServer): Mutable<ZabServer> {
     logBase: o.logBase,
     committedLogStart: o.committedLogStart,
     logFiles: o.logFiles,
+    txnsSinceRoll: o.txnsSinceRoll,
+    snapRoll: o.snapRoll,
     state: o.state,
     applied: o.applied,
     lastProcessedZxid: o.lastProcessedZxid,
@@ -373,6 +379,7 @@ export function withLearnerState(s: ZabServer, learner: LearnerState): ZabServer
 export function withAppend(s: ZabServer, log: PVec<Txn>, fsyncToken: number, leader: LeaderState | null, learner: LearnerState | null): ZabServer {
   const next = copyServer(s);
   next.log = log;
+  next.txnsSinceRoll = s.txnsSinceRoll + 1;
   next.fsyncToken = fsyncToken;
   next.leader = leader;
   next.learner = learner;

@@ -1,8 +1,9 @@
 // Proves how ZooKeeper's database on disk and in memory shapes recovery: a leader snapshots its
 // whole applied tree, uncommitted txns included, when it starts leading (Leader.lead → loadData →
 // takeSnapshot) and a later TRUNC reloads that snapshot; a snapshot neither cuts the log nor the
-// committedLog (ZKDatabase.addCommittedProposal), which only a restore rebuilds; and a peer below
-// the committedLog is synced from the newest txn log file (ZKDatabase.getProposalsFromTxnLog).
+// committedLog (ZKDatabase.addCommittedProposal), which only a restore rebuilds; a peer below the
+// committedLog is synced from the newest txn log file (ZKDatabase.getProposalsFromTxnLog); and
+// snapCount rolls the log and snapshots with a randRoll the simulator draws (SyncRequestProcessor).
 import { describe, expect, test } from 'vitest';
 import { kvStateMachine } from '../../protocol/kv/state-machine.js';
 import type { ZabEffect } from '../../protocol/zab/effects.js';
@@ -137,5 +138,42 @@ describe('a peer below the committedLog is synced from the txn log (LearnerHandl
     const info = step(s, deliver(2, { type: 'FOLLOWERINFO', acceptedEpoch: 1 }, 2)).next;
     const r = step(info, deliver(2, { type: 'ACKEPOCH', lastZxid: z(1, 2), currentEpoch: 1 }, 2));
     expect(syncOf(r.effects)?.mode).toBe('SNAP');
+  });
+});
+
+describe('snapCount: SyncRequestProcessor rolls the log and snapshots (shouldSnapshot, resetSnapshotStats)', () => {
+  test('a starting leader asks the simulator for randRoll in [0, snapCount/2) and takes no snapCount snapshot before it arrives', () => {
+    const s = boot(3, config({ snapCount: 4 }), disk([], {}));
+    const agreed = step(s, deliver(1, vote(3, 0, 0, s.fle.logicalclock))).next;
+    const r = step(agreed, timeout('finalize'));
+    expect(r.effects).toContainEqual({ type: 'draw', key: 'snapRoll', max: 2 });
+    expect(r.next.snapRoll).toBeNull();
+    expect(step(r.next, { type: 'drawn', key: 'snapRoll', value: 1 }).next.snapRoll).toBe(1);
+  });
+
+  test('with snapCount 4 and randRoll 1, the 4th txn logged since the roll (4 > 2 + 1) rolls the log and snapshots the applied tree; the log files and committedLog stay', () => {
+    let s = step(activeLeader(config({ snapCount: 4 }), [1, 2]), { type: 'drawn', key: 'snapRoll', value: 1 }).next;
+    for (let xid = 1; xid <= 3; xid++) s = commitWrite(s, xid);
+    expect(s.txnsSinceRoll).toBe(3);
+    const snapBefore = s.snapshot;
+    const r = step(s, deliver(1, { type: 'REQUEST', client: 9, xid: 4, op: { type: 'set', key: 'k', value: 'v4' } }));
+    // The snapshot holds the three committed txns; 1:4 is logged but not yet applied.
+    expect(show(r.effects)).toContain('persist snapshot 1:3');
+    expect(r.effects).toContainEqual({ type: 'draw', key: 'snapRoll', max: 2 });
+    expect(r.next.snapshot).not.toBe(snapBefore);
+    expect(r.next.snapshot?.count).toBe(3);
+    expect(r.next.txnsSinceRoll).toBe(0);
+    expect(r.next.snapRoll).toBeNull();
+    expect(r.next.log.size).toBe(4);
+    expect(r.next.committedLogStart).toBe(0);
+    // The next append opens a new log file at history index 4.
+    expect(r.next.logFiles.rolledAt).toBe(4);
+  });
+
+  test('below the threshold nothing rolls: 3 txns with snapCount 4 and randRoll 1', () => {
+    let s = step(activeLeader(config({ snapCount: 4 }), [1, 2]), { type: 'drawn', key: 'snapRoll', value: 1 }).next;
+    for (let xid = 1; xid <= 3; xid++) s = commitWrite(s, xid);
+    expect(s.snapshot?.count).toBe(0); // only the snapshot Leader.lead took
+    expect(s.logFiles.rolledAt).toBe(0);
   });
 });
