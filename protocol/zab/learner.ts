@@ -569,7 +569,10 @@ export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
     // The SyncThread keeps running: txns it had not yet written are absent from what we report,
     // yet it will write them after our vote (they are still in the disk buffer).
     const unsynced = queueToArray(l.ackBatches).reduce((n, b) => n + b.zxids.length, 0);
-    const keep = Math.max(0, next.log.size - unsynced);
+    // A snapCount snapshot may already hold some of them (applied before their fsync); the log
+    // keeps at least what the snapshot covers, so a restore stays possible.
+    const snapshotCovers = next.snapshot === null ? 0 : next.snapshot.count - next.logBase;
+    const keep = Math.max(0, snapshotCovers, next.log.size - unsynced);
     next = patchServer(next, { log: pvecTake(next.log, keep) });
     if (next.applied > historyCount(next)) next = reloadFromHistory(next);
     fx.note(`stale SyncThread still holds ${unsynced} txn(s) it will write later (ZK-4712)`);
