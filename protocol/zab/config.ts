@@ -73,6 +73,13 @@ export interface ZabConfig {
    * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20217`).
    */
   readonly dropStaleAcksOnResync: boolean;
+  /**
+   * Not in ZooKeeper (a candidate fix for ZOOKEEPER-1549, open in master): Leader.lead skips its
+   * snapshot while the tree holds txns this server does not know committed. Master takes it, so
+   * a later TRUNC below it reloads those txns (`zabsim run property --seed zab4-79 --servers 4`
+   * with it off breaks primary-integrity). The fuzzer and the property sweeps turn it on.
+   */
+  readonly skipDirtyLeadSnapshot: boolean;
 }
 
 export function defaultZabConfig(voters: readonly NodeId[], observers: readonly NodeId[] = []): ZabConfig {
@@ -94,6 +101,7 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     mutants: [],
     counterStart: 0,
     dropStaleAcksOnResync: false,
+    skipDirtyLeadSnapshot: false,
   };
 }
 

@@ -84,6 +84,10 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
  * committedLog. The snapshot is a reference to the persistent state, not a copy.
  */
 function takeSnapshot(s: ZabServer, fx: Fx): ZabServer {
+  if (s.config.skipDirtyLeadSnapshot && s.applied > s.committed) {
+    fx.note(`no snapshot at lead: ${s.applied - s.committed} applied txn(s) not known committed (skipDirtyLeadSnapshot, not ZooKeeper)`);
+    return s;
+  }
   const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
   fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
   return patchServer(s, { snapshot });

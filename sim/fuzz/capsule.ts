@@ -30,7 +30,8 @@ export interface Capsule {
   readonly trace: string | null;
 }
 
-export const PROTOCOL_NOTE = 'ZooKeeper master + dropStaleAcksOnResync (the stale-ACK fix; see scenarios/findings/)';
+export const PROTOCOL_NOTE =
+  'ZooKeeper master + dropStaleAcksOnResync (the stale-ACK fix; see scenarios/findings/) + skipDirtyLeadSnapshot (a ZOOKEEPER-1549 fix)';
 
 export function detailOf(r: CaseResult): string {
   const v = r.report.violations[0];

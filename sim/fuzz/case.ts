@@ -126,6 +126,7 @@ export function runOptionsOf(c: FuzzCase): RunOptions {
       syncPersistence: c.syncPersistence,
       mutants: c.mutants,
       dropStaleAcksOnResync: true,
+      skipDirtyLeadSnapshot: true,
     },
     disk: { ...base.disk, unsyncedSurviveCrash: false },
     workload: { clients: c.clients, meanIntervalMs: 100, keys: 4, stopAtMs: c.durationMs, requestTimeoutMs: 3_000 },
