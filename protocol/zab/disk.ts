@@ -151,6 +151,10 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
       };
     }
     case 'snapshot':
+      // An unsynced snapshot reaching the disk after a newer one written synchronously (a snapCount
+      // snapshot still buffered when the NEWLEADER snapshot was synced) is an older file:
+      // FileSnap.findMostRecentSnapshot would pick the newer, so the image keeps it.
+      if (!write.replacesLog && disk.snapshot !== null && (write.snapshot.zxid < disk.snapshot.zxid || write.snapshot.count < disk.logBase)) return disk;
       if (!write.replacesLog) {
         return {
           acceptedEpoch: disk.acceptedEpoch,

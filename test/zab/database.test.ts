@@ -6,6 +6,7 @@
 // snapCount rolls the log and snapshots with a randRoll the simulator draws (SyncRequestProcessor).
 import { describe, expect, test } from 'vitest';
 import { kvStateMachine } from '../../protocol/kv/state-machine.js';
+import { applyZabWrite } from '../../protocol/zab/disk.js';
 import type { ZabEffect } from '../../protocol/zab/effects.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import {
@@ -175,5 +176,17 @@ describe('snapCount: SyncRequestProcessor rolls the log and snapshots (shouldSna
     for (let xid = 1; xid <= 3; xid++) s = commitWrite(s, xid);
     expect(s.snapshot?.count).toBe(0); // only the snapshot Leader.lead took
     expect(s.logFiles.rolledAt).toBe(0);
+  });
+});
+
+describe('the newest snapshot wins on disk (FileSnap.findMostRecentSnapshot)', () => {
+  test('a buffered snapCount snapshot reaching the disk after a newer synced one does not replace it', () => {
+    let d = disk([z(1, 1), z(1, 2), z(1, 3)], { current: 1 });
+    // A NEWLEADER snapshot after SNAP (synced at once), then an older snapCount snapshot flushed later.
+    d = applyZabWrite(d, { kind: 'snapshot', snapshot: { zxid: z(2, 5), count: 5, state: stateOf([]) }, replacesLog: true });
+    d = applyZabWrite(d, { kind: 'snapshot', snapshot: { zxid: z(1, 2), count: 2, state: stateOf([]) }, replacesLog: false });
+    expect(d.snapshot?.zxid).toBe(z(2, 5));
+    expect(d.logBase).toBe(5);
+    expect(boot(1, config(), d).applied).toBe(5);
   });
 });
