@@ -2,7 +2,8 @@
 //
 // A node (a ZooKeeper server or a client) is `step(state, event) → [state, effects]`. Time reaches
 // a node only in the events the simulator hands it; randomness never does: a timer effect asks for
-// a [min, max] range and the simulator picks the value from its seeded stream and records the pick.
+// a [min, max] range (a draw effect for a bare number) and the simulator picks the value from its
+// seeded stream and records the pick.
 // Effects run in order, so "persist before send" is a property of the list, as in etcd raft's Ready.
 
 export type NodeId = number;
@@ -27,7 +28,9 @@ export type Event<M> =
   /** The fsync asked for with `fsync { token }` finished: every write persisted before it is durable. */
   | { readonly type: 'fsynced'; readonly token: number }
   /** The peer's process died, so the OS reset our connections to it (TCP RST). Partitions are silent. */
-  | { readonly type: 'peerReset'; readonly peer: NodeId };
+  | { readonly type: 'peerReset'; readonly peer: NodeId }
+  /** The value a `draw` effect asked for, handed over at the instant it was asked for. */
+  | { readonly type: 'drawn'; readonly key: string; readonly value: number };
 
 /** What a reducer asks the simulator to do. `W` is the node's durable-write type, `O` its observations. */
 export type Effect<M, W, O> =
@@ -42,6 +45,12 @@ export type Effect<M, W, O> =
   | { readonly type: 'fsync'; readonly token: number }
   | { readonly type: 'setTimer'; readonly timer: string; readonly minUs: Micros; readonly maxUs: Micros }
   | { readonly type: 'cancelTimer'; readonly timer: string }
+  /**
+   * A random integer in [0, max) that the node's own code would draw (ZooKeeper's snapshot roll,
+   * SyncRequestProcessor.resetSnapshotStats). The simulator picks it from its seeded stream,
+   * records the pick in the trace and answers with a `drawn` event at the same instant.
+   */
+  | { readonly type: 'draw'; readonly key: string; readonly max: number }
   /** A structured fact for checkers and reports (an epoch established, a txn delivered, ...). */
   | { readonly type: 'observe'; readonly what: O }
   /**

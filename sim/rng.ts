@@ -3,7 +3,7 @@
 // (workload stream) does not reshuffle network delays (network stream).
 import seedrandom from 'seedrandom';
 
-export type StreamName = 'network' | 'faults' | 'timers' | 'disk' | 'clients' | 'workload' | 'swarm';
+export type StreamName = 'network' | 'faults' | 'timers' | 'disk' | 'clients' | 'workload' | 'swarm' | 'draws';
 
 export interface Rng {
   /** A float in [0, 1). */

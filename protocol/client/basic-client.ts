@@ -97,6 +97,7 @@ function dispatch(c: BasicClient, event: Event<ZabMessage>, fx: Fx): BasicClient
     case 'peerReset':
       return event.peer === server(c) ? disconnect(c, 'connection reset', fx) : c;
     case 'fsynced':
+    case 'drawn':
       return c;
   }
 }

@@ -193,6 +193,7 @@ export function dispatchZkClient(c: ZkClient, event: Event<ZabMessage>, fx: Fx):
     case 'peerReset':
       return event.peer === server(c) && alive(c) ? disconnect(c, 'connection reset', fx) : c;
     case 'fsynced':
+    case 'drawn':
       return c;
   }
 }

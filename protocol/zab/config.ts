@@ -61,6 +61,19 @@ export interface ZabConfig {
   readonly finalizeWaitMs: number;
   /** Committed proposals the leader keeps in memory for DIFF (ZooKeeper's commitLogCount, 500). */
   readonly commitLogCount: number;
+  /**
+   * zoo.cfg `snapshotSizeFactor` (0.33): a leader syncs a learner below its committedLog from the
+   * on-disk txn log while the log to read is at most this share of the newest snapshot's size; a
+   * negative value turns txn-log sync off (ZKDatabase.isTxnLogSyncEnabled).
+   */
+  readonly snapshotSizeFactor: number;
+  /**
+   * zoo.cfg `snapCount` (Java property zookeeper.snapCount; 100,000, at least 2): a server rolls its
+   * txn log and takes a snapshot once more than snapCount/2 + randRoll txns were logged since the
+   * last roll, randRoll in [0, snapCount/2) drawn anew by every SyncRequestProcessor start and
+   * roll (SyncRequestProcessor.shouldSnapshot, resetSnapshotStats). The simulator draws randRoll.
+   */
+  readonly snapCount: number;
   /** Outstanding proposals before the leader queues further requests. */
   readonly maxOutstanding: number;
   /** Queued client requests beyond which a server refuses new ones (a bound on everything). */
@@ -83,6 +96,13 @@ export interface ZabConfig {
    * is established. Off by default.
    */
   readonly shutdownOnLearnerAhead: boolean;
+  /**
+   * Not in ZooKeeper (a candidate fix for ZOOKEEPER-1549, open in master): Leader.lead skips its
+   * snapshot while the tree holds txns this server does not know committed. Master takes it, so
+   * a later TRUNC below it reloads those txns (`zabsim run property --seed zab4-79 --servers 4`
+   * with it off breaks primary-integrity). The fuzzer and the property sweeps turn it on.
+   */
+  readonly skipDirtyLeadSnapshot: boolean;
 }
 
 export function defaultZabConfig(voters: readonly NodeId[], observers: readonly NodeId[] = []): ZabConfig {
@@ -96,6 +116,8 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     maxNotificationIntervalMs: 60_000,
     finalizeWaitMs: 200,
     commitLogCount: 500,
+    snapshotSizeFactor: 0.33,
+    snapCount: 100_000,
     maxOutstanding: 1000,
     requestQueueMax: 10_000,
     syncPersistence: 'committedOnlyThenEpochThenAck',
@@ -103,6 +125,7 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     counterStart: 0,
     dropStaleAcksOnResync: false,
     shutdownOnLearnerAhead: false,
+    skipDirtyLeadSnapshot: false,
   };
 }
 

@@ -103,6 +103,10 @@ export class Fx {
   timer(timer: string, minUs: number, maxUs: number): void {
     this.list.push({ type: 'setTimer', timer, minUs: Math.round(minUs), maxUs: Math.round(maxUs) });
   }
+  /** Asks the simulator for a random integer in [0, max); it comes back as a `drawn` event. */
+  draw(key: string, max: number): void {
+    this.list.push({ type: 'draw', key, max });
+  }
   cancel(timer: string): void {
     this.list.push({ type: 'cancelTimer', timer });
   }

@@ -1,28 +1,34 @@
-// The server's history: snapshot + log, and the state machine applied over it.
+// The server's history: snapshot + log, and the state machine applied over it. The log keeps its
+// records below the snapshot (disk.ts): history indexes [logBase, logBase + log.size) are in it.
 import { assert } from '../assert.js';
-import { pvecGet, pvecLast, pvecLowerBound, pvecTake } from '../pvec.js';
+import { pvecGet, pvecLast, pvecLowerBound } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
 import { patchServer, type ZabServer } from './state.js';
 import type { Txn } from './txn.js';
-import { zxidOfTxn } from './disk.js';
+import { rollLogFiles, truncateLog, zxidOfTxn } from './disk.js';
 
+/** The history index of the first txn the log holds. */
 export function historyBase(s: ZabServer): number {
-  return s.snapshot === null ? 0 : s.snapshot.count;
+  return s.logBase;
 }
 
-/** Txns in history: the snapshot's plus the log's. */
+/** Txns in history: the snapshot's and the log's after it. */
 export function historyCount(s: ZabServer): number {
-  return historyBase(s) + s.log.size;
+  return s.logBase + s.log.size;
 }
 
+/**
+ * What FileTxnSnapLog.restore returns: the last log record's zxid, or the snapshot's label when
+ * that is higher (a snapshot taken at an epoch marker <e,0> holds no txn of epoch e).
+ */
 export function lastLoggedZxid(s: Pick<ZabServer, 'log' | 'snapshot'>): Zxid {
   const last = pvecLast(s.log);
-  if (last !== undefined) return last.zxid;
-  return s.snapshot === null ? 0 : s.snapshot.zxid;
+  const snap = s.snapshot === null ? 0 : s.snapshot.zxid;
+  return last !== undefined && last.zxid > snap ? last.zxid : snap;
 }
 
-/** The txn at a history index, if it is still in the log (not folded into the snapshot). */
+/** The txn at a history index, if the log holds it. */
 export function txnAt(s: ZabServer, index: number): Txn | undefined {
   const i = index - historyBase(s);
   if (i < 0 || i >= s.log.size) return undefined;
@@ -55,15 +61,19 @@ export function applyTo(s: ZabServer, count: number, fx: Fx | null): ZabServer {
 
 /**
  * Rebuilds the applied state from snapshot + log, as a restart or a reload after TRUNC does
- * (FileTxnSnapLog.restore): every logged txn is applied, committed or not.
+ * (ZKDatabase.loadDataBase, FileTxnSnapLog.restore): every logged txn after the snapshot is
+ * applied, committed or not, and the committedLog holds just those (its playback listener adds
+ * each replayed txn; ZKDatabase.clear emptied it).
  */
 export function reloadFromHistory(s: ZabServer): ZabServer {
   const base = s.snapshot;
+  const count = base === null ? 0 : base.count;
   const reset: ZabServer = patchServer(s, {
     state: base === null ? s.sm.empty() : base.state,
-    applied: base === null ? 0 : base.count,
+    applied: count,
     lastProcessedZxid: base === null ? 0 : base.zxid,
-    committed: Math.min(s.committed, base === null ? 0 : base.count),
+    committed: Math.min(s.committed, count),
+    committedLogStart: count,
   });
   return applyTo(reset, historyCount(reset), null);
 }
@@ -75,7 +85,17 @@ export function reloadFromHistory(s: ZabServer): ZabServer {
  * FileTxnLog.truncate never touches snapshots.
  */
 export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer {
-  const keep = pvecLowerBound(s.log, zxid + 1, zxidOfTxn);
-  const log = pvecTake(s.log, keep);
-  return reloadFromHistory(patchServer(s, { log, committed: Math.min(s.committed, historyBase(s) + keep) }));
+  const cut = truncateLog(s, zxid);
+  const oldLogTop = Math.max(Math.min(s.oldLogTop, zxid), cut.setAside); // as the disk's truncate write
+  const count = cut.logBase + cut.log.size;
+  // FileTxnSnapLog.truncateLog reopens the log: the next append starts a new file.
+  return reloadFromHistory(
+    patchServer(s, {
+      log: cut.log,
+      logBase: cut.logBase,
+      logFiles: rollLogFiles(s.logFiles, count, cut.logBase),
+      oldLogTop,
+      committed: Math.min(s.committed, count),
+    }),
+  );
 }

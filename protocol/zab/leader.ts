@@ -5,11 +5,11 @@ import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { COUNTER_ROLLOVER, counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
-import { appendTxn } from './disk.js';
+import { appendTxn, newestLogFile } from './disk.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
-import type { QuorumPacket, ZabMessage } from './messages.js';
+import type { QuorumPacket, Snapshot, ZabMessage } from './messages.js';
 import {
   leaderCommitted,
   leaderProposed,
@@ -28,6 +28,7 @@ import {
 import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
 import { syncFollower } from './sync-follower.js';
 import { closeHandler, leaderOf, readBudgetHalfTicks, setHandler, syncLimitCurrent, syncLimitOnAck, tracksProposals, withLeader } from './learner-handler.js';
+import { maybeSnapshot, resetSnapshotStats } from './snap-count.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
@@ -53,7 +54,9 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
     selfAckBatches: queueEmpty(),
     shutdown: null,
   };
-  const next: ZabServer = patchServer(s, { role: 'LEADING', phase: 'DISCOVERY', leader, learner: null });
+  const led = takeSnapshot(patchServer(s, { role: 'LEADING', phase: 'DISCOVERY', leader, learner: null }), fx);
+  // The leader's SyncRequestProcessor starts with its own randRoll.
+  const next: ZabServer = resetSnapshotStats(led, fx);
   fx.observe({ kind: 'role', role: 'LEADING', phase: 'DISCOVERY', epoch: s.currentEpoch, leader: s.id });
   fx.note(`LEADING: discovery; waiting for a quorum of FOLLOWERINFO (initLimit ${s.config.initLimit} ticks)`);
   startWait(s, fx);
@@ -77,6 +80,23 @@ function startWait(s: ZabServer, fx: Fx): void {
 
 function halfTickUs(s: ZabServer): number {
   return (s.config.tickTimeMs * MS) / 2;
+}
+
+/**
+ * Leader.lead → ZooKeeperServer.loadData → takeSnapshot: the database is already loaded (the
+ * restore at boot, fastForwardDataBase on leaving a role), so the snapshot holds every applied
+ * txn, logged but never committed ones included (the ZOOKEEPER-1549 path: a TRUNC on this server
+ * later reloads them). takeSnapshot(false) does not fsync; the log files stay, and so does the
+ * committedLog. The snapshot is a reference to the persistent state, not a copy.
+ */
+function takeSnapshot(s: ZabServer, fx: Fx): ZabServer {
+  if (s.config.skipDirtyLeadSnapshot && s.applied > s.committed) {
+    fx.note(`no snapshot at lead: ${s.applied - s.committed} applied txn(s) not known committed (skipDirtyLeadSnapshot, not ZooKeeper)`);
+    return s;
+  }
+  const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
+  fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
+  return patchServer(s, { snapshot });
 }
 
 /** getEpochToPropose: once a quorum (with us) has connected, e' = 1 + the max acceptedEpoch seen. */
@@ -202,7 +222,8 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
   const base = historyBase(s);
   const committedEnd = s.phase === 'BROADCAST' ? s.committed : s.applied;
-  const windowStart = Math.max(base, committedEnd - s.config.commitLogCount);
+  // ZKDatabase's committedLog: the last commitLogCount txns applied since it was last rebuilt.
+  const windowStart = Math.max(s.committedLogStart, committedEnd - s.config.commitLogCount);
   const d = syncFollower({
     peerLastZxid: h.lastZxid,
     lastProcessedZxid: s.lastProcessedZxid,
@@ -211,12 +232,16 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     committedEnd,
     zxidAt: (i) => (txnAt(s, i) as Txn).zxid,
     diffWithoutTrunc: hasMutant(s.config, 'ZK-1154'),
+    txnLogFrom: txnLogFrom(s),
+    // The log has had one file since this server's history began; a replaced log (SNAP) left older files (oldLogTop).
+    txnLogOnlyFile: newestLogFile(s.logFiles, historyCount(s)) === 0 && s.oldLogTop === 0,
   });
   const mode = d.mode;
   const packetZxid = d.packetZxid;
   fx.observe({ kind: 'sync', mode, learner: h.sid, peerLastZxid: h.lastZxid, zxid: packetZxid });
   fx.note(
-    `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(h.lastZxid)}, committed window ${formatZxid(d.minCommitted)}..${formatZxid(d.maxCommitted)})`,
+    `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(h.lastZxid)}, committed window ${formatZxid(d.minCommitted)}..${formatZxid(d.maxCommitted)}` +
+      `${d.txnLogFrom === null ? '' : `; below it, from the txn log file starting at ${formatZxid((txnAt(s, d.txnLogFrom) as Txn).zxid)}`})`,
   );
   if (mode === 'SNAP') {
     fx.send(h.sid, { type: 'SNAP', zxid: packetZxid, snapshot: { zxid: packetZxid, count: committedEnd, state: committedState(s) } });
@@ -237,6 +262,13 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
   // The handler now reads the NEWLEADER ack, still under the socket's initLimit timeout.
   return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', forwarding: true, readSince: l.clock }), h.sid);
+}
+
+/** The newest txn log file's first record, if txn-log sync is on and that file is still in the log. */
+function txnLogFrom(s: ZabServer): number | null {
+  if (s.config.snapshotSizeFactor < 0) return null;
+  const from = newestLogFile(s.logFiles, historyCount(s));
+  return from >= s.logBase && from < historyCount(s) ? from : null;
 }
 
 /** The state as of the last committed txn (a SNAP must not carry uncommitted proposals). */
@@ -373,7 +405,7 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     fx.send(h.sid, proposal);
   }
   const leader = leaderProposed(l, zxid, prepState, [...l.outstanding, { txn, acks: [] }], queuePush(l.selfAckBatches, { token, zxids: [zxid] }));
-  return withAppend(s, appended.log, token, leader, s.learner);
+  return maybeSnapshot(withAppend(s, appended.log, token, leader, s.learner), fx);
 }
 
 /** The leader's own log write is durable: it acks its proposals (AckRequestProcessor). */

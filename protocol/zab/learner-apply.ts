@@ -6,6 +6,7 @@ import type { Fx } from './effects.js';
 import { historyCount } from './history.js';
 import { appendTxn } from './disk.js';
 import { persistenceOrderOf } from './persistence-orders.js';
+import { maybeSnapshot } from './snap-count.js';
 import { patchServer, withApplied, type LearnerState, type ZabServer } from './state.js';
 import { queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
@@ -16,7 +17,7 @@ export function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const appended = appendTxn(s.log, txn);
   fx.persist(appended.write);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
-  return patchServer(s, { log: appended.log });
+  return maybeSnapshot(patchServer(s, { log: appended.log, txnsSinceRoll: s.txnsSinceRoll + 1 }), fx);
 }
 
 export function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: LearnerState | null = null): ZabServer {

@@ -1,6 +1,7 @@
 // A learner's connection to its leader (Learner.connectToLeader, registerWithLeader's first step,
 // the socket read timeout), and the helpers every learner handler uses: learnerOf, withLearner,
 // shutdown. The packet handlers are in learner.ts.
+import { resetSnapshotStats } from './snap-count.js';
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { ExitCode, type ExitCodeName, type Fx } from './effects.js';
@@ -83,7 +84,8 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
   fx.observe({ kind: 'role', role, phase: 'DISCOVERY', epoch: s.currentEpoch, leader });
   fx.note(`${role} ${leader}: registering (acceptedEpoch ${s.acceptedEpoch})`);
   fx.send(leader, observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
-  const next: ZabServer = patchServer(s, { role, phase: 'DISCOVERY', learner, leader: null });
+  // The learner's SyncRequestProcessor starts with its own randRoll.
+  const next: ZabServer = resetSnapshotStats(patchServer(s, { role, phase: 'DISCOVERY', learner, leader: null }), fx);
   armReadTimeout(next, fx);
   fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
   return next;

@@ -2,6 +2,7 @@
 // syncWithLeader in current master's persistence order (or a historical one), and broadcast; with the
 // guards that say why a packet is dropped. Which handler reads a packet is decided in one switch per
 // role (steps.ts followerPacket, observerPacket); each handler asserts what that switch made true.
+import { maybeSnapshot } from './snap-count.js';
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { pvecEmpty, pvecPush, pvecTake } from '../pvec.js';
@@ -175,10 +176,24 @@ export function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
 export function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
   assert(awaitingSyncMode(learnerOf(s)), 'SNAP outside the first read of syncWithLeader');
   fx.note(`SNAP: loading the leader's state as of ${formatZxid(snapshot.zxid)} (${snapshot.count} txns)`);
-  const preSnap = { snapshot: s.snapshot, log: s.log, state: s.state, applied: s.applied, lastProcessedZxid: s.lastProcessedZxid, committed: s.committed };
+  const preSnap = {
+    snapshot: s.snapshot,
+    log: s.log,
+    logBase: s.logBase,
+    committedLogStart: s.committedLogStart,
+    logFiles: s.logFiles,
+    state: s.state,
+    applied: s.applied,
+    lastProcessedZxid: s.lastProcessedZxid,
+    committed: s.committed,
+  };
+  // ZKDatabase.deserializeSnapshot clears the database first: the committedLog starts afresh.
   const next: ZabServer = patchServer(s, {
     snapshot,
     log: pvecEmpty(),
+    logBase: snapshot.count,
+    committedLogStart: snapshot.count,
+    logFiles: { rolledAt: snapshot.count, before: snapshot.count },
     state: snapshot.state,
     applied: snapshot.count,
     lastProcessedZxid: snapshot.zxid,
@@ -241,11 +256,21 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC' || order.snapshotAfterDiff) {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
     const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
-    fx.persistSync({ kind: 'snapshot', snapshot });
+    fx.persistSync({ kind: 'snapshot', snapshot, replacesLog: true });
     // The log files the snapshot supersedes stay on disk (ZabDisk.oldLogTop); a SNAP replaced the
-    // in-memory log, so the files' records are in preSnap.
+    // in-memory log, so the files' records are in preSnap. The committedLog cannot reach below the
+    // new log (a deviation: ZooKeeper's keeps the txns a TRUNC sync applied before NEWLEADER).
     const superseded = Math.max(lastZxidOf(s.log), l.preSnap === null ? 0 : lastZxidOf(l.preSnap.log));
-    s = withLearner(patchServer(s, { snapshot, log: pvecEmpty(), oldLogTop: Math.max(s.oldLogTop, superseded) }), { preSnap: null });
+    const logBase = snapshot.count;
+    s = patchServer(s, {
+      snapshot,
+      log: pvecEmpty(),
+      logBase,
+      committedLogStart: Math.max(s.committedLogStart, logBase),
+      logFiles: { rolledAt: Math.max(s.logFiles.rolledAt, logBase), before: Math.max(s.logFiles.before, logBase) },
+      oldLogTop: Math.max(s.oldLogTop, superseded),
+    });
+    s = withLearner(s, { preSnap: null });
   }
   fx.note(`NEWLEADER ${formatZxid(zxid)}: persisting in order ${order.name}`);
   // Only a FollowerZooKeeperServer logs sync txns at NEWLEADER; an observer writes currentEpoch,
@@ -420,7 +445,7 @@ export function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
   const learner = learnerLogged(l, txn.zxid, queuePush(l.pendingTxns, txn), queuePush(l.ackBatches, { token, zxids: [txn.zxid] }));
-  const next = withAppend(s, appended.log, token, s.leader, learner);
+  const next = maybeSnapshot(withAppend(s, appended.log, token, s.leader, learner), fx);
   if (hasMutant(s.config, 'follower-applies-locally')) {
     // Planted mistake: apply (and serve) before the leader commits.
     return withLearner(applyTxn(next, txn, fx), { pendingTxns: queueShift(learnerOf(next).pendingTxns) });
@@ -520,7 +545,10 @@ export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
     // The SyncThread keeps running: txns it had not yet written are absent from what we report,
     // yet it will write them after our vote (they are still in the disk buffer).
     const unsynced = queueToArray(l.ackBatches).reduce((n, b) => n + b.zxids.length, 0);
-    const keep = Math.max(0, next.log.size - unsynced);
+    // A snapCount snapshot may already hold some of them (applied before their fsync); the log
+    // keeps at least what the snapshot covers, so a restore stays possible.
+    const snapshotCovers = next.snapshot === null ? 0 : next.snapshot.count - next.logBase;
+    const keep = Math.max(0, snapshotCovers, next.log.size - unsynced);
     next = patchServer(next, { log: pvecTake(next.log, keep) });
     if (next.applied > historyCount(next)) next = reloadFromHistory(next);
     fx.note(`stale SyncThread still holds ${unsynced} txn(s) it will write later (ZK-4712)`);

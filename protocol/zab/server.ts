@@ -31,6 +31,11 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     currentEpoch: disk.currentEpoch,
     snapshot: disk.snapshot,
     log: disk.log,
+    logBase: disk.logBase,
+    committedLogStart: 0,
+    logFiles: { rolledAt: 0, before: 0 },
+    txnsSinceRoll: 0,
+    snapRoll: null,
     state: sm.empty(),
     applied: 0,
     lastProcessedZxid: 0,
@@ -45,7 +50,9 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     appState: app.initial,
     app,
   };
-  return reloadFromHistory(s);
+  // The new process's first append opens a new log file; the files before it count as one.
+  const booted = reloadFromHistory(s);
+  return patchServer(booted, { logFiles: { rolledAt: historyCount(booted), before: booted.logBase } });
 }
 
 /**
@@ -125,8 +132,11 @@ export function checkInvariants(s: ZabServer): void {
   if (n > 0) {
     const last = tail[n - 1]!;
     if (n > 1 && tail[n - 2]!.zxid >= last.zxid) fail(s, 'log not strictly increasing at its end');
-    if (s.snapshot !== null && last.zxid <= s.snapshot.zxid) fail(s, 'log entry not after the snapshot');
   }
+  if (s.snapshot === null ? s.logBase !== 0 : s.logBase > s.snapshot.count || s.snapshot.count > historyCount(s)) {
+    fail(s, `snapshot (${s.snapshot?.count ?? 'none'} txns) outside the log [${s.logBase}, ${historyCount(s)})`);
+  }
+  if (s.committedLogStart < s.logBase) fail(s, `committedLog starts at ${s.committedLogStart}, below the log at ${s.logBase}`);
   if (s.role === 'LEADING' && s.phase === 'BROADCAST') {
     if (leaderOf(s).epoch !== s.currentEpoch) fail(s, `leader epoch ${leaderOf(s).epoch} != currentEpoch ${s.currentEpoch}`);
     if (s.applied !== s.committed) fail(s, 'a leader applies only what it commits');

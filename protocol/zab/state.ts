@@ -7,6 +7,7 @@ import type { ZabConfig } from './config.js';
 import type { LeaderPacket, Notification, QuorumPacket, ServerState, Snapshot, ZabMessage } from './messages.js';
 import type { Origin, StateMachine, Txn } from './txn.js';
 import type { Fx } from './effects.js';
+import type { LogFiles } from './disk.js';
 import { applyPatch, type Mutable } from '../patch.js';
 import { queueFindIndex, queueGet, queuePeek, queueRemoveAt, type Queue } from '../queue.js';
 
@@ -131,7 +132,10 @@ export interface LearnerState {
   readonly heard: boolean;
   readonly silentChecks: number;
   /** What SNAP replaced, restored if we leave before NEWLEADER (ZK-3642 fix). */
-  readonly preSnap: Pick<ZabServer, 'snapshot' | 'log' | 'state' | 'applied' | 'lastProcessedZxid' | 'committed'> | null;
+  readonly preSnap: Pick<
+    ZabServer,
+    'snapshot' | 'log' | 'logBase' | 'committedLogStart' | 'logFiles' | 'state' | 'applied' | 'lastProcessedZxid' | 'committed'
+  > | null;
   /** Set when the learner must go back to LOOKING. */
   readonly shutdown: string | null;
 }
@@ -145,8 +149,22 @@ export interface ZabServer {
   readonly acceptedEpoch: number;
   readonly currentEpoch: number;
   readonly snapshot: Snapshot | null;
-  /** Txns after the snapshot, as this process wrote them (durable once fsynced). */
+  /** The txn log as this process wrote it (durable once fsynced): ZabDisk.log, records below the snapshot included. */
   readonly log: PVec<Txn>;
+  /** History index of `log`'s first record (ZabDisk.logBase). */
+  readonly logBase: number;
+  /**
+   * History index where ZKDatabase's committedLog starts: the sync window is [max(this, committed
+   * end - commitLogCount), committed end). A restore, a TRUNC reload and a SNAP rebuild it from
+   * the snapshot on; taking a snapshot leaves it alone (ZKDatabase.addCommittedProposal).
+   */
+  readonly committedLogStart: number;
+  /** Where the newest txn log files begin (disk.ts LogFiles): the leader reads only the newest for a sync from the log. */
+  readonly logFiles: LogFiles;
+  /** Txns appended since the last log roll (ZKDatabase.txnCount; a new process starts at 0). */
+  readonly txnsSinceRoll: number;
+  /** SyncRequestProcessor's randRoll, in [0, snapCount/2); null while the simulator is drawing it (snap-count.ts). */
+  readonly snapRoll: number | null;
   /** The state machine with `applied` txns applied (snapshot base included). */
   readonly state: unknown;
   readonly applied: number;
@@ -342,6 +360,11 @@ function copyServer(o: ZabServer): Mutable<ZabServer> {
     currentEpoch: o.currentEpoch,
     snapshot: o.snapshot,
     log: o.log,
+    logBase: o.logBase,
+    committedLogStart: o.committedLogStart,
+    logFiles: o.logFiles,
+    txnsSinceRoll: o.txnsSinceRoll,
+    snapRoll: o.snapRoll,
     state: o.state,
     applied: o.applied,
     lastProcessedZxid: o.lastProcessedZxid,
@@ -386,6 +409,7 @@ export function withLearnerState(s: ZabServer, learner: LearnerState): ZabServer
 export function withAppend(s: ZabServer, log: PVec<Txn>, fsyncToken: number, leader: LeaderState | null, learner: LearnerState | null): ZabServer {
   const next = copyServer(s);
   next.log = log;
+  next.txnsSinceRoll = s.txnsSinceRoll + 1;
   next.fsyncToken = fsyncToken;
   next.leader = leader;
   next.learner = learner;

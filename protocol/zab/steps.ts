@@ -5,6 +5,7 @@
 // what reads the packets held during the NEWLEADER fsync. A packet a role drops goes through a named
 // ignoreX guard that says why; the trace notes that reason. What every role does alike (boot, a
 // notification, the application's client messages and timer) is one shared handler.
+import { onDrawn } from './snap-count.js';
 import { assert } from '../assert.js';
 import type { Event, NodeId } from '../program.js';
 import { formatZxid } from '../zxid.js';
@@ -106,6 +107,8 @@ export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
           return dropped(s, ignoreWhileLooking(s, event.from, msg), fx);
       }
     }
+    case 'drawn':
+      return onDrawn(s, event.key, event.value);
     case 'fsynced':
       return s;
     case 'peerReset':
@@ -135,6 +138,8 @@ export function stepLeading(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
     }
     case 'deliver':
       return onLeadingDeliver(s, event.from, event.conn, event.msg, fx);
+    case 'drawn':
+      return onDrawn(s, event.key, event.value);
     case 'fsynced':
       return onLeaderFsynced(s, event.token, fx);
     case 'peerReset':
@@ -183,6 +188,8 @@ export function stepFollowing(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Z
       return onLearnerTimeout(patchServer(s, { nowUs: event.now }), event.timer as TimerName, fx);
     case 'deliver':
       return onLearnerDeliver(s, event.from, event.conn, event.msg, followerPacket, fx);
+    case 'drawn':
+      return onDrawn(s, event.key, event.value);
     case 'fsynced':
       if (learnerOf(s).blockedOn === event.token) return replayBacklog(onNewLeaderFsynced(s, fx), followerPacket, fx);
       return onFollowerFsynced(s, event.token, fx);
@@ -201,6 +208,8 @@ export function stepObserving(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Z
       return onLearnerTimeout(patchServer(s, { nowUs: event.now }), event.timer as TimerName, fx);
     case 'deliver':
       return onLearnerDeliver(s, event.from, event.conn, event.msg, observerPacket, fx);
+    case 'drawn':
+      return onDrawn(s, event.key, event.value);
     case 'fsynced':
       if (learnerOf(s).blockedOn === event.token) return replayBacklog(onNewLeaderFsynced(s, fx), observerPacket, fx);
       return onObserverFsynced(s, event.token, fx);

@@ -22,6 +22,17 @@ export interface SyncInput {
   readonly zxidAt: (index: number) => Zxid;
   /** The ZK-1154 mutant: a peer holding a txn the leader lacks still gets a plain DIFF (pre-2011). */
   readonly diffWithoutTrunc: boolean;
+  /**
+   * The on-disk txn log the leader may read for a peer below the committedLog (ZKDatabase.
+   * getProposalsFromTxnLog), as the history index of the first record of the newest log file;
+   * null when txn-log sync is off (snapshotSizeFactor < 0) or that file holds no record. Only the
+   * newest file counts: the iterator's size check sums the files after the one holding the peer's
+   * zxid, each preallocated to 64 MB, against snapshotSizeFactor (0.33) of the snapshot's bytes,
+   * and a simulated snapshot is far smaller than that (protocol/zab/README.md).
+   */
+  readonly txnLogFrom: number | null;
+  /** No older log file exists than the newest (FileTxnIterator then starts in it even when it begins at the peer's zxid). */
+  readonly txnLogOnlyFile: boolean;
 }
 
 export interface SyncDecision {
@@ -35,9 +46,14 @@ export interface SyncDecision {
   /** The committedLog's bounds (minCommittedLog, maxCommittedLog), for the trace. */
   readonly minCommitted: Zxid;
   readonly maxCommitted: Zxid;
+  /** The txns sent were read from the on-disk txn log, from this history index (null: from the committedLog, or none). */
+  readonly txnLogFrom: number | null;
 }
 
-/** LearnerHandler.syncFollower's choice, in ZooKeeper's order of cases. O(position of the peer in the window). */
+/**
+ * LearnerHandler.syncFollower's choice, in ZooKeeper's order of cases. O(position of the peer in
+ * the window, or in the newest log file).
+ */
 export function syncFollower(input: SyncInput): SyncDecision {
   const { peerLastZxid: peer, lastProcessedZxid, base, windowStart, committedEnd, zxidAt } = input;
   const hasWindow = committedEnd > windowStart;
@@ -45,6 +61,7 @@ export function syncFollower(input: SyncInput): SyncDecision {
   const maxCommitted = hasWindow ? zxidAt(committedEnd - 1) : lastProcessedZxid;
   // A peer at <e, 0> has seen only the NEWLEADER of epoch e: it holds no txn of that epoch.
   const peerNewEpoch = counterOf(peer) === 0;
+  let readFrom: number | null = null;
   const decided = (mode: SyncPacketMode, packetZxid: Zxid, sendFrom: number, forwardFrom: Zxid): SyncDecision => ({
     mode,
     packetZxid,
@@ -52,19 +69,23 @@ export function syncFollower(input: SyncInput): SyncDecision {
     forwardFrom,
     minCommitted,
     maxCommitted,
+    txnLogFrom: mode === 'SNAP' ? null : readFrom,
   });
   // Already in sync: an empty DIFF.
   if (peer === lastProcessedZxid) return decided('DIFF', peer, -1, peer);
   // The peer is ahead of everything committed here: cut it back to our last committed zxid.
   if (peer > maxCommitted && !peerNewEpoch) return decided('TRUNC', maxCommitted, -1, maxCommitted);
-  if (minCommitted <= peer && peer <= maxCommitted) {
-    // queueCommittedProposals: find the first committed proposal at or after the peer's last zxid.
-    let i = windowStart;
+  // queueCommittedProposals from history index `from` (the committedLog's start, or the log file's).
+  // Null when no txn there is at or after the peer's zxid.
+  const queueFrom = (from: number): SyncDecision | null => {
+    // Find the first committed proposal at or after the peer's last zxid.
+    let i = from;
     let prev: Zxid = i > base ? zxidAt(i - 1) : minCommitted;
     while (i < committedEnd && zxidAt(i) < peer) {
       prev = zxidAt(i);
       i++;
     }
+    if (i === committedEnd) return null;
     const at = zxidAt(i);
     if (at === peer) return decided('DIFF', maxCommitted, i + 1, maxCommitted);
     if (peerNewEpoch) return decided('DIFF', maxCommitted, i, maxCommitted);
@@ -72,7 +93,22 @@ export function syncFollower(input: SyncInput): SyncDecision {
     // The peer holds a txn we lack. Another epoch's: only a snapshot is safe; ours: TRUNC to the txn before it.
     if (epochOf(at) !== epochOf(peer)) return decided('SNAP', lastProcessedZxid, -1, lastProcessedZxid);
     return decided('TRUNC', prev, i, maxCommitted);
+  };
+  if (minCommitted <= peer && peer <= maxCommitted && hasWindow) return queueFrom(windowStart) as SyncDecision;
+  // Below the committedLog: the on-disk txn log, then the committedLog, if the newest log file
+  // starts below the peer's zxid (FileTxnIterator starts at the last file named below it, whose
+  // successors then count against the size limit; with no such file it starts at the oldest, and
+  // getProposalsFromTxnLog refuses that one if it starts above the peer). The log and the committedLog
+  // are one run of txns here, so the two queueCommittedProposals calls send what one scan from
+  // the log's record sends; their "gap" case is a peer past every record (an empty committedLog
+  // whose lastProcessedZxid is an epoch marker), which gets SNAP.
+  const from = input.txnLogFrom;
+  const readable = from !== null && from < committedEnd && (zxidAt(from) < peer || (zxidAt(from) === peer && input.txnLogOnlyFile));
+  if (peer < minCommitted && readable) {
+    readFrom = from as number;
+    const fromLog = queueFrom(from as number);
+    if (fromLog !== null) return fromLog;
   }
-  // Below the committedLog (or no window at all): the whole state.
+  // Below both: the whole state.
   return decided('SNAP', lastProcessedZxid, -1, lastProcessedZxid);
 }

@@ -165,6 +165,9 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
       // Drawn last, so that every draw above keeps its value: a seed without a burst is the case it
       // was before the crash-recovery nemesis existed.
       .chain((c) => recoveryArb(profile).map((plan) => withRecovery(c, plan)))
+      // Drawn after everything else for the same reason: half the cases keep ZooKeeper's snapCount
+      // (no snapshot in a run this short), the rest roll the log every few txns.
+      .chain((c) => fc.constantFrom(100_000, 100_000, 10, 40).map((snapCount): FuzzCase => ({ ...c, snapCount })))
   );
 }
 

@@ -30,7 +30,8 @@ export interface Capsule {
   readonly trace: string | null;
 }
 
-export const PROTOCOL_NOTE = 'ZooKeeper master + dropStaleAcksOnResync (the stale-ACK fix; see scenarios/findings/)';
+export const PROTOCOL_NOTE =
+  'ZooKeeper master + dropStaleAcksOnResync (the stale-ACK fix; see scenarios/findings/) + skipDirtyLeadSnapshot (a ZOOKEEPER-1549 fix)';
 
 export function detailOf(r: CaseResult): string {
   const v = r.report.violations[0];
@@ -113,6 +114,11 @@ export function readCapsule(path: string): Capsule {
   for (const k of ['servers', 'observers', 'clients', 'commitLogCount', 'faultsUntilMs', 'durationMs']) {
     need(Number.isInteger(cc[k]) && (cc[k] as number) >= 0, `$.case.${k}`, 'expected a non-negative integer');
   }
+  need(
+    cc['snapCount'] === undefined || (Number.isInteger(cc['snapCount']) && (cc['snapCount'] as number) >= 0),
+    '$.case.snapCount',
+    'expected a non-negative integer',
+  );
   need((cc['servers'] as number) >= 1 && (cc['servers'] as number) <= 9, '$.case.servers', 'expected an integer in 1..9');
   need(Array.isArray(cc['mutants']), '$.case.mutants', 'expected an array of mutant names');
   need(Array.isArray(cc['core']), '$.case.core', 'expected an array of server ids');

@@ -81,6 +81,8 @@ export interface FuzzCase {
   readonly mutants: readonly Mutant[];
   readonly syncPersistence: SyncPersistence;
   readonly commitLogCount: number;
+  /** zoo.cfg snapCount; absent (capsules older than snapCount snapshots) is ZooKeeper's 100,000. */
+  readonly snapCount?: number;
   readonly faults: readonly FaultEvent[];
   readonly ops: readonly WorkloadOp[];
   /** Voter ids healed in the liveness phase: always a quorum. */
@@ -120,9 +122,11 @@ export function runOptionsOf(c: FuzzCase): RunOptions {
       syncLimit: 5,
       maxNotificationIntervalMs: 2_000,
       commitLogCount: c.commitLogCount,
+      snapCount: c.snapCount ?? 100_000,
       syncPersistence: c.syncPersistence,
       mutants: c.mutants,
       dropStaleAcksOnResync: true,
+      skipDirtyLeadSnapshot: true,
     },
     disk: { ...base.disk, unsyncedSurviveCrash: false },
     workload: { clients: c.clients, meanIntervalMs: 100, keys: 4, stopAtMs: c.durationMs, requestTimeoutMs: 3_000 },

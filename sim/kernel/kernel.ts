@@ -12,7 +12,7 @@ import type { DecisionTape } from './decision-tape.js';
 import { Disks, NodeDisk } from './disks.js';
 import { Network } from './network.js';
 import type { AnyProgram, NodeRuntime } from './node.js';
-import { ACTION, DELIVER, EventQueue, FSYNC, RESET, TIMER, type QueuedEvent } from './queue.js';
+import { ACTION, DELIVER, DRAWN, EventQueue, FSYNC, RESET, TIMER, type QueuedEvent } from './queue.js';
 
 export type { DecisionTape } from './decision-tape.js';
 
@@ -59,6 +59,8 @@ export class Kernel {
   private readonly network: Network;
   private readonly disks: Disks;
   private readonly timerRng: Rng;
+  /** The values reducers ask for with draw effects (ZooKeeper's snapshot roll). */
+  private readonly drawRng: Rng;
   private readonly trace: TraceSink;
   private readonly observers: KernelObserver[] = [];
   private readonly persistObservers: KernelObserver[] = [];
@@ -77,6 +79,7 @@ export class Kernel {
     this.trace = trace;
     this.network = new Network(options.network, forkRng(options.seed, 'network'), this.queue, trace, this.nodeById);
     this.timerRng = forkRng(options.seed, 'timers');
+    this.drawRng = forkRng(options.seed, 'draws');
     this.disks = new Disks(options.disk, forkRng(options.seed, 'disk'));
   }
 
@@ -345,6 +348,10 @@ export class Kernel {
         this.step(node, { type: 'peerReset', peer: event.from });
         return;
       }
+      case DRAWN: {
+        this.step(node, { type: 'drawn', key: event.drawKey, value: event.drawValue });
+        return;
+      }
       default:
         throw new Error(`unknown queued event kind ${event.kind}`);
     }
@@ -458,6 +465,14 @@ export class Kernel {
         case 'cancelTimer':
           node.timers.delete(effect.timer);
           break;
+        case 'draw': {
+          const max = effect.max - 1;
+          const value =
+            this.tape === null ? this.drawRng.intInclusive(0, max) : this.tape.decide(`${node.id} draw ${effect.key}`, () => this.drawRng.intInclusive(0, max));
+          if (tracing) this.trace.text(`{"t":${nowUs},"k":"draw","node":${node.id},"key":${JSON.stringify(effect.key)},"value":${value}}`);
+          this.queue.drawn(node.id, nowUs, effect.key, value, node.incarnation);
+          break;
+        }
         case 'observe':
           // Built by hand like deliveries (the same bytes JSON.stringify gives the whole record): a
           // run observes a few times per txn, and the wrapper object and its stringify showed up.

@@ -16,6 +16,8 @@ export const FSYNC = 2;
 export const RESET = 3;
 /** A callback of the outside world (a fault, a workload step, a scenario step). */
 export const ACTION = 4;
+/** The value `node` asked for with a draw effect (`drawKey`, `drawValue`). */
+export const DRAWN = 5;
 
 /** One queue entry; which fields mean something depends on `kind` (see the constants above). */
 export class QueuedEvent implements Scheduled {
@@ -41,6 +43,9 @@ export class QueuedEvent implements Scheduled {
   incarnation: number;
   /** ACTION: the callback. */
   action: (() => void) | null;
+  /** DRAWN: what the node asked for, and the value picked. */
+  drawKey: string;
+  drawValue: number;
   /** Kept by a paused node; must not go back to the pool. */
   held: boolean;
 
@@ -59,6 +64,8 @@ export class QueuedEvent implements Scheduled {
     this.writeMark = 0;
     this.incarnation = 0;
     this.action = null;
+    this.drawKey = '';
+    this.drawValue = 0;
     this.held = false;
   }
 }
@@ -132,6 +139,14 @@ export class EventQueue {
     this.heap.push(event);
   }
 
+  drawn(node: NodeId, t: Micros, drawKey: string, drawValue: number, incarnation: number): void {
+    const event = this.take(DRAWN, node, t);
+    event.drawKey = drawKey;
+    event.drawValue = drawValue;
+    event.incarnation = incarnation;
+    this.heap.push(event);
+  }
+
   action(t: Micros, action: () => void): void {
     const event = this.take(ACTION, 0, t);
     event.action = action;
@@ -154,6 +169,8 @@ export class EventQueue {
     event.writeMark = 0;
     event.incarnation = 0;
     event.action = null;
+    event.drawKey = '';
+    event.drawValue = 0;
     event.held = false;
     return event;
   }

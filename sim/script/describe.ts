@@ -1,6 +1,6 @@
 // How the scenario language prints a disk, a txn and a key-value completion: one compact line each
 // (ZooKeeper's names; the ZooKeeper service's words are in zk-words.ts).
-import type { ZabDisk } from '../../protocol/zab/disk.js';
+import { diskHistoryCount, type ZabDisk } from '../../protocol/zab/disk.js';
 import { lastLoggedZxid } from '../../protocol/zab/history.js';
 import type { KvBody } from '../../protocol/kv/state-machine.js';
 import type { Txn } from '../../protocol/zab/txn.js';
@@ -8,7 +8,7 @@ import { formatZxid, type Zxid } from '../../protocol/zxid.js';
 
 export function describeDisk(d: ZabDisk): string {
   const last: Zxid = lastLoggedZxid(d);
-  const count = (d.snapshot === null ? 0 : d.snapshot.count) + d.log.size;
+  const count = diskHistoryCount(d);
   return `accepted=${d.acceptedEpoch} current=${d.currentEpoch} last=${formatZxid(last)} txns=${count}`;
 }
 

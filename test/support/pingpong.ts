@@ -51,6 +51,7 @@ export function pingProgram(peers: readonly NodeId[], intervalUs = 1_000): NodeP
         }
         case 'fsynced':
         case 'peerReset':
+        case 'drawn':
           return [state, effects];
         default: {
           const never: never = event;

@@ -175,7 +175,7 @@ describe('TRUNC and SNAP as first sync packet', () => {
 
   test('TRUNC with no txn log record at or above its zxid cannot truncate: the process exits (Learner.syncWithLeader: QUORUM_PACKET_ERROR)', () => {
     // The snapshot came from a SNAP; no log file holds anything (oldLogTop 0, empty log).
-    const d = { ...disk([], { current: 1 }), snapshot: { zxid: z(1, 2), count: 2, state: kvStateMachine.empty() } };
+    const d = { ...disk([], { current: 1 }), snapshot: { zxid: z(1, 2), count: 2, state: kvStateMachine.empty() }, logBase: 2 };
     const s = boot(1, config(), d);
     const following = steps(s, [deliver(3, vote(3, z(0, 0), 2, 1)), timeout('finalize'), deliver(3, { type: 'LEADERINFO', newEpoch: 3 })]).next;
     const r = step(following, deliver(3, { type: 'TRUNC', zxid: z(1, 1) }));
@@ -185,7 +185,7 @@ describe('TRUNC and SNAP as first sync packet', () => {
   });
 
   test('TRUNC below the snapshot succeeds when an older log file holds a record at or above its zxid', () => {
-    const d = { ...disk([], { current: 1 }), snapshot: { zxid: z(1, 2), count: 2, state: kvStateMachine.empty() }, oldLogTop: z(1, 1) };
+    const d = { ...disk([], { current: 1 }), snapshot: { zxid: z(1, 2), count: 2, state: kvStateMachine.empty() }, logBase: 2, oldLogTop: z(1, 1) };
     const s = boot(1, config(), d);
     const following = steps(s, [deliver(3, vote(3, z(0, 0), 2, 1)), timeout('finalize'), deliver(3, { type: 'LEADERINFO', newEpoch: 3 })]).next;
     const r = step(following, deliver(3, { type: 'TRUNC', zxid: z(1, 1) }));
@@ -197,7 +197,7 @@ describe('TRUNC and SNAP as first sync packet', () => {
 
   test('a snapshot write remembers the top of the log files it supersedes; a truncate lowers it', () => {
     let d = disk([z(1, 1), z(1, 2)], { current: 1 });
-    d = applyZabWrite(d, { kind: 'snapshot', snapshot: { zxid: z(2, 0), count: 2, state: kvStateMachine.empty() } });
+    d = applyZabWrite(d, { kind: 'snapshot', snapshot: { zxid: z(2, 0), count: 2, state: kvStateMachine.empty() }, replacesLog: true });
     expect(d.log.size).toBe(0);
     expect(d.oldLogTop).toBe(z(1, 2));
     d = applyZabWrite(d, { kind: 'truncate', zxid: z(1, 1) });

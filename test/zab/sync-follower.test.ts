@@ -1,6 +1,7 @@
 // Proves the leader's sync choice (protocol/zab/sync-follower.ts, LearnerHandler.syncFollower) case
 // by case: each line of testdata/sync-follower.txt gives the peer zxid and the leader's windows, and
-// the mode, packet zxid, first txn sent and forwarding point it must yield.
+// the mode, packet zxid, first txn sent and forwarding point it must yield, including the case of a
+// peer below the committedLog synced from the on-disk txn log (ZKDatabase.getProposalsFromTxnLog).
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { syncFollower } from '../../protocol/zab/sync-follower.js';
@@ -67,6 +68,8 @@ describe('syncFollower (LearnerHandler.syncFollower)', () => {
         return z;
       },
       diffWithoutTrunc: row.flags.has('zk1154'),
+      txnLogFrom: row.fields.has('txnlog') ? Number(get('txnlog')) : null,
+      txnLogOnlyFile: row.flags.has('onlyfile'),
     });
     expect(`${d.mode} ${formatZxid(d.packetZxid)} send=${d.sendFrom} forward=${formatZxid(d.forwardFrom)}`).toBe(row.expected);
   });

@@ -25,11 +25,18 @@ type ServerProgram = NodeProgram<ZabServer, ZabMessage, ZabWrite, ZabDisk, ZabOb
 
 /**
  * `cluster voters=3 [observers=0] seed=S [tickTimeMs=2000] [initLimit=10] [syncLimit=5]
- *  [commitLogCount=500] [counterStart=0] [syncPersistence=...] [mutant=ZK-1154,...] [down=1,2]
- *  [service=kv|zk]`
+ *  [commitLogCount=500] [snapCount=100000] [txnLogSync=on|off] [counterStart=0] [syncPersistence=...]
+ *  [mutant=ZK-1154,...] [down=1,2] [service=kv|zk]`
  * Servers 1..voters vote; the next `observers` ids observe. Servers in `down` are not started
  * (bring them up later with `start`).
  */
+/** `txnLogSync=off` is snapshotSizeFactor -1 (ZKDatabase.isTxnLogSyncEnabled false); on is ZooKeeper's 0.33. */
+function txnLogSyncArg(cmd: Command): number {
+  const v = cmd.args.get('txnLogSync') ?? 'on';
+  if (v !== 'on' && v !== 'off') throw new Error(`txnLogSync=${v}: expected on or off`);
+  return v === 'on' ? 0.33 : -1;
+}
+
 export function cluster(env: ScriptEnv, cmd: Command): string[] {
   if (env.kernel !== null) throw new Error('cluster already created');
   const voters = range(1, intArg(cmd, 'voters', 3));
@@ -43,6 +50,8 @@ export function cluster(env: ScriptEnv, cmd: Command): string[] {
     initLimit: intArg(cmd, 'initLimit', 10),
     syncLimit: intArg(cmd, 'syncLimit', 5),
     commitLogCount: intArg(cmd, 'commitLogCount', 500),
+    snapCount: intArg(cmd, 'snapCount', 100_000),
+    snapshotSizeFactor: txnLogSyncArg(cmd),
     counterStart: intArg(cmd, 'counterStart', 0),
     syncPersistence: (cmd.args.get('syncPersistence') ?? 'committedOnlyThenEpochThenAck') as SyncPersistence,
     mutants,
