@@ -43,6 +43,7 @@ import {
   type KvColumns,
 } from '../history/kv-recorder.js';
 import { countAtMost, sortByKey } from './sort.js';
+import { FreeZxids } from './zxid-gaps.js';
 import type { ClientCheckResult } from './client.js';
 import type { ClientLivenessOptions } from './liveness.js';
 
@@ -151,6 +152,8 @@ function firstPass(h: KvColumns): Collected | null {
     }
     const writeWithZxid = write && z === z;
     if (writeWithZxid && s.prevWriteZxid === s.prevWriteZxid && z <= s.prevWriteZxid) return null;
+    // A write lies above every state its session showed before it (write-windows.ts, floorViolation).
+    if (writeWithZxid && z <= s.maxState) return null;
     // stateZxid: a write's zxid, else the reply header's.
     const state = z === z ? z : readZxid[i]!;
     if (state === state) {
@@ -263,6 +266,10 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
   const unknown = c.floating.length === 0 ? null : new Unknown(h, ordered, c.floating);
   // kvRegisterExplained: per path, the version the known writes (and the indeterminate ones slotted in) leave.
   const cur = new Float64Array(paths).fill(-1);
+  // Each write slotted in takes a free zxid of its own between its path's known writes (zxid-gaps.ts):
+  // their windows, as flat pairs, are checked together once every path is replayed.
+  const lastKnown = new Float64Array(paths);
+  const slotted: number[] = [];
   for (let k = 0; k < n; k++) {
     const i = ordered[k]!;
     const p = pathId[i]!;
@@ -289,16 +296,18 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
       if (uncertain(h, i)) return null; // left to the exact search
       const deadlineUs = completeUs[i] === completeUs[i] ? completeUs[i]! : Number.POSITIVE_INFINITY;
       if (cas && rk === RESULT_BAD_VERSION) {
-        if (cur[p] === casVersion[i] && !unknown!.slot(p, cur, deadlineUs, z)) return null;
+        if (cur[p] === casVersion[i] && !unknown!.slot(p, cur, deadlineUs, z, lastKnown[p]!, slotted)) return null;
+        lastKnown[p] = z;
         continue;
       }
       if (rk !== RESULT_WRITTEN) return null; // its result's rc is not ok
       // A kvCas that applies at version v leaves v + 1: a reply saying otherwise is left to the search.
       if (cas && resultVersion[i] !== casVersion[i]! + 1) return null;
       const target = cas ? casVersion[i]! : resultVersion[i]! - 1;
-      while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z)) return null;
+      while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z, lastKnown[p]!, slotted)) return null;
       if (cur[p]! !== target) return null;
       cur[p]!++;
+      lastKnown[p] = z;
       continue;
     }
     // The reported result against the model's (mismatch): { rc: 'ok', version } or { rc: 'badVersion' }.
@@ -308,6 +317,7 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
       if (rk === RESULT_WRITTEN && resultVersion[i] !== before + 1) return null;
     } else if (rk !== RESULT_BAD_VERSION) return null;
   }
+  if (slotted.length > 0 && !new FreeZxids(Array.from(zxids)).fits(slotted)) return null; // left to the exact search
   const firstSlot = unknown === null ? null : unknown.firstSlot;
   return { ordered, zxids, version: versionAfter, valueOf, writer: writerAfter, placesOf, okPlacesOf, firstSlot };
 }
@@ -375,7 +385,7 @@ class Unknown {
   }
 
   /** kvRegisterExplained's slot: the first unused write of the path invoked by the deadline that applies at `cur[p]` and may take a zxid below `zxidNext`. */
-  slot(p: number, cur: Float64Array, deadlineUs: number, zxidNext: number): boolean {
+  slot(p: number, cur: Float64Array, deadlineUs: number, zxidNext: number, zxidBefore: number, slotted: number[]): boolean {
     const { invokeUs, kind, casVersion } = this.h;
     const list = this.byPath[p]!;
     for (let k = 0; k < list.length && invokeUs[list[k]!]! <= deadlineUs; k++) {
@@ -386,6 +396,7 @@ class Unknown {
       this.used.add(u);
       if (!this.firstSlot.has(p)) this.firstSlot.set(p, zxidNext);
       cur[p]!++;
+      slotted.push(Math.max(this.lo.get(u)!, zxidBefore), zxidNext);
       return true;
     }
     return false;

@@ -2,6 +2,7 @@
 // greedy explanation of a KV register's versions that lets checkZkWrites skip the search.
 import type { ZkHistoryOp } from '../history/types.js';
 import { countAtMost } from './sort.js';
+import type { FreeZxids } from './zxid-gaps.js';
 import { isUncertain, KIND, BAD_VERSION, RESULT_OK, UNCERTAIN, type WriteTable } from './write-table.js';
 
 /** An unrecorded session end (zk-writes.ts, sessionEndWrites): the largest zxid of its session's own writes, which it follows. */
@@ -113,7 +114,7 @@ export function repliedWithoutZxidLeft(
 }
 
 /** The zxid a reply shows the session: its write's own zxid, else its header zxid. */
-function replyState(o: ZkHistoryOp): number | null {
+export function replyState(o: ZkHistoryOp): number | null {
   if (o.outcome !== 'ok' || o.result === null || isUncertain(o)) return null;
   if (o.zxid !== null) return o.zxid;
   return o.readZxid ?? null;
@@ -168,6 +169,21 @@ export class ReplyBounds {
       }
       this.bySession.set(key, { invokeUs: list.map((o) => o.invokeUs), maxBefore, minFrom });
     }
+  }
+
+  /**
+   * For a write with a zxid: the reply that shows the largest state it must lie above, by facts (1) and
+   * (2) (a reply that arrived before it was invoked; an op its session issued before it), or null.
+   * Its zxid must be above that reply's state: checkZkWrites flags it otherwise.
+   */
+  floorOf(o: ZkHistoryOp): ZkHistoryOp | null {
+    const k = countBelow(this.doneUs, o.invokeUs) - 1;
+    let best = k >= 0 ? this.doneMax[k]! : null;
+    if (!this.inHistory.has(o)) return best;
+    const s = this.bySession.get(o.session !== null ? o.session : -1 - o.client);
+    const before = s === undefined ? null : (s.maxBefore[countBelow(s.invokeUs, o.invokeUs)] ?? null);
+    if (before !== null && (best === null || replyState(before)! > replyState(best)!)) best = before;
+    return best;
   }
 
   tighten(o: ZkHistoryOp, w: ZxidWindow): ZxidWindow {
@@ -228,6 +244,7 @@ export function kvRegisterExplained(
   known: readonly number[],
   floating: readonly number[],
   windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  counted?: { readonly free: FreeZxids; readonly slotted: number[] },
 ): boolean {
   const kind = table.kind;
   const first = group[0];
@@ -242,6 +259,17 @@ export function kvRegisterExplained(
   const used = new Uint8Array(unknown.length);
   let cur = -1;
   let zxidBefore = 0; // of the last known write replayed
+  // The windows (flat pairs) of the writes slotted in since the last known write, clipped to that gap:
+  // each takes its own free zxid there (zxid-gaps.ts), checked as the next known write closes the gap.
+  // With `counted`, they are also handed to the caller (in `counted.slotted`), which checks them
+  // against the other partitions' (zxid-gaps.ts).
+  let slotted: number[] = [];
+  const gapFits = (): boolean => {
+    const fits = counted === undefined || slotted.length === 0 || counted.free.fitsInOrder(slotted);
+    if (counted !== undefined) for (const z of slotted) counted.slotted.push(z);
+    slotted = [];
+    return fits;
+  };
   /**
    * Slots in one write without a zxid, invoked by `deadlineUs`, that applies at the current version and
    * whose zxid window allows a place between the last known write and the next one (zxid `zxidNext`).
@@ -256,6 +284,7 @@ export function kvRegisterExplained(
       if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
       used[i] = 1;
       cur++;
+      slotted.push(Math.max(window?.lo ?? 0, zxidBefore), Math.min(window?.hi ?? Number.POSITIVE_INFINITY, zxidNext));
       return true;
     }
     return false;
@@ -270,6 +299,7 @@ export function kvRegisterExplained(
     const v = version[i]!; // kvCas: op.version; kvSet: result.version, NaN when absent
     if (cas && (flags[i]! & BAD_VERSION) !== 0) {
       if (cur === v && !slot(deadlineUs, z)) return false;
+      if (!gapFits()) return false;
       zxidBefore = z;
       continue;
     }
@@ -278,7 +308,7 @@ export function kvRegisterExplained(
     if (cas && table.writes[i]!.result?.version !== undefined && table.writes[i]!.result!.version !== v + 1) return false;
     const target = cas ? v : (v === v ? v : cur + 1) - 1;
     while (cur < target) if (!slot(deadlineUs, z)) return false;
-    if (cur !== target) return false;
+    if (cur !== target || !gapFits()) return false;
     cur++;
     zxidBefore = z;
   }
@@ -341,4 +371,37 @@ export function zxidCapacityExceeded(
     }
   }
   return null;
+}
+
+/**
+ * The first write with a zxid at or below the state a reply showed before it (ReplyBounds.floorOf): one
+ * that arrived before the write was invoked (its state's txns were committed by then, so the leader
+ * numbers any later proposal higher), or an op the write's session issued before it (CommitProcessor
+ * answers it before the write is applied, so its header zxid is below the write's). As a witness, or null.
+ */
+export function floorViolation(
+  ranked: readonly ZkHistoryOp[],
+  bounds: ReplyBounds,
+  describe: (zxid: number) => string,
+): { reason: string; ops: ZkHistoryOp[] } | null {
+  for (const o of ranked) {
+    const floor = bounds.floorOf(o);
+    // Its own reply counts only where it is recorded before its own call (a garbled record): skipped.
+    if (floor === null || floor === o || replyState(floor)! < o.zxid!) continue;
+    const how = floor.completeUs !== null && floor.completeUs < o.invokeUs ? 'was invoked after the reply to' : 'was issued after, in its session,';
+    return { reason: `#${o.id} (${describe(o.zxid!)}) ${how} #${floor.id}, which showed ${describe(replyState(floor)!)}`, ops: [floor, o] };
+  }
+  return null;
+}
+
+/** The first index in `byCall` (indices into writes, by invokeUs) of a write invoked after `us`. */
+export function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryOp[], us: number): number {
+  let lo = 0;
+  let hi = byCall.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (writes[byCall[mid]!]!.invokeUs > us) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -94,12 +94,17 @@ function sameFailedMultiResults(reported: readonly ZkResult[], expected: readonl
 const referenceModel: Model<RefState, ZkHistoryOp, null> = {
   name: 'zk-reference',
   init: () => ({ tree: newTree(), lastZxid: 0 }),
+  // Every txn has its own zxid, growing along the order, never counter 0 of an epoch: a write without a
+  // recorded zxid takes the smallest one left (which leaves the most room to the rest). One without a
+  // reply that is placed takes one too; it may always go last, where that costs nothing.
   step: (state, o) => {
     if (o.zxid !== null && o.zxid <= state.lastZxid) return undefined;
     const tree = new Map(state.tree);
     const outcome = applyOp(tree, o.op, null, o.session);
     if (o.outcome === 'ok' && o.result !== null && !agrees(o.result, outcome)) return undefined;
-    return { tree, lastZxid: o.zxid ?? state.lastZxid };
+    let zxid = o.zxid ?? state.lastZxid + 1;
+    if (zxid % 2 ** 32 === 0) zxid++;
+    return { tree, lastZxid: zxid };
   },
   hash: () => 0,
   equal: () => false,
