@@ -234,6 +234,15 @@ function upperOf(o: ZkHistoryOp): number {
  * in O(n log n) when one exists with the known writes in zxid order; when it finds none, the caller
  * falls back to the exact search.
  *
+ * With `counted`, each slotted write also takes a free zxid of its own in its gap, in slotting order
+ * (zxid-gaps.ts, fitsInOrder). When the gap just before the write that needs it is full, an indeterminate
+ * kvSet may go into an earlier gap instead, back to the last known write that fixes the version (an ok
+ * one): what lies between are badVersion kvCas only, which stay right as long as the version they met
+ * is still not theirs, and slotted kvSets, which do not look at the version; a gap with a slotted kvCas
+ * stops the walk back (moving a write before it would change the version it applied at). Every write
+ * placed this way is checked where it goes (its window, its gap's deadline and free zxids), so whatever
+ * this pass accepts is a linearization: it is sound whether or not its choices are the best ones.
+ *
  * Indices into `table`: `group`, the partition's writes; `known`, those with a zxid, by zxid; `floating`,
  * those without, in history order. Any write that is not a kvSet/kvCas of the group's one path makes it
  * false, wherever it is met. The known writes are read from the table's columns only.
@@ -258,48 +267,73 @@ export function kvRegisterExplained(
   const unknown = floating.map((i) => table.writes[i]!).sort((a, b) => a.invokeUs - b.invokeUs);
   const used = new Uint8Array(unknown.length);
   let cur = -1;
-  let zxidBefore = 0; // of the last known write replayed
-  // The windows (flat pairs) of the writes slotted in since the last known write, clipped to that gap:
-  // each takes its own free zxid there (zxid-gaps.ts), checked as the next known write closes the gap.
-  // With `counted`, they are also handed to the caller (in `counted.slotted`), which checks them
-  // against the other partitions' (zxid-gaps.ts).
-  let slotted: number[] = [];
-  const gapFits = (): boolean => {
-    const fits = counted === undefined || slotted.length === 0 || counted.free.fitsInOrder(slotted);
-    if (counted !== undefined) for (const z of slotted) counted.slotted.push(z);
-    slotted = [];
-    return fits;
+  // The gaps since the last known write that fixed the version (the segment), the current one last.
+  const segment: RegisterGap[] = [];
+  let current: RegisterGap = { below: 0, above: 0, deadlineUs: 0, pairs: [], badVersion: Number.NaN, countAtClose: 0, hasCas: false };
+  const closed: RegisterGap[] = []; // every gap with slotted writes, for `counted.slotted` at the end
+  /** Whether `pair` fits after the gap's writes, each at its own increasing free zxid (uncounted: always). */
+  const fitsIn = (gap: RegisterGap, lo: number, hi: number): boolean => counted === undefined || counted.free.fitsInOrder([...gap.pairs, lo, hi]);
+  /** The pair (clipped window) of unknown[u] in `gap`, or null when its window leaves it no zxid there. */
+  const pairIn = (u: number, gap: RegisterGap): [number, number] | null => {
+    const window = windows.get(unknown[u]!);
+    if (emptyWindow(window)) return null;
+    const lo = Math.max(window?.lo ?? 0, gap.below);
+    const hi = Math.min(window?.hi ?? Number.POSITIVE_INFINITY, gap.above);
+    return hi - lo > 1 ? [lo, hi] : null;
   };
-  /**
-   * Slots in one write without a zxid, invoked by `deadlineUs`, that applies at the current version and
-   * whose zxid window allows a place between the last known write and the next one (zxid `zxidNext`).
-   */
-  const slot = (deadlineUs: number, zxidNext: number): boolean => {
-    for (let i = 0; i < unknown.length && unknown[i]!.invokeUs <= deadlineUs; i++) {
-      if (used[i] === 1) continue;
-      const op = unknown[i]!.op;
-      if (op.type === 'kvCas' && op.version !== cur) continue;
-      const window = windows.get(unknown[i]!);
-      if (emptyWindow(window)) continue;
-      if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
-      used[i] = 1;
-      cur++;
-      slotted.push(Math.max(window?.lo ?? 0, zxidBefore), Math.min(window?.hi ?? Number.POSITIVE_INFINITY, zxidNext));
+  /** Slots one unused write, invoked by the gap's deadline, at the end of `gap`; kvCas only when `casAt` is its version. */
+  const slotInto = (gap: RegisterGap, casAt: number | null): boolean => {
+    for (let u = 0; u < unknown.length && unknown[u]!.invokeUs <= gap.deadlineUs; u++) {
+      if (used[u] === 1) continue;
+      const op = unknown[u]!.op;
+      if (op.type === 'kvCas' && (casAt === null || op.version !== casAt)) continue;
+      const pair = pairIn(u, gap);
+      if (pair === null || !fitsIn(gap, pair[0], pair[1])) continue;
+      used[u] = 1;
+      gap.pairs.push(pair[0], pair[1]);
+      if (op.type === 'kvCas') gap.hasCas = true;
       return true;
     }
     return false;
   };
+  /** Raises the version by one write slotted in before the current known write: in its gap, else in an earlier gap of the segment. */
+  const slot = (): boolean => {
+    if (slotInto(current, cur)) return (++cur, true);
+    if (counted === undefined || current.hasCas) return false;
+    for (let j = segment.length - 1; j >= 0; j--) {
+      const gap = segment[j]!;
+      // Every badVersion kvCas from this gap on then meets one more write: its version must still not be that.
+      let stays = true;
+      for (let m = j; m < segment.length && stays; m++) if (segment[m]!.countAtClose + 1 === segment[m]!.badVersion) stays = false;
+      if (stays && slotInto(gap, null)) {
+        for (let m = j; m < segment.length; m++) segment[m]!.countAtClose++;
+        cur++;
+        return true;
+      }
+      if (gap.hasCas) return false;
+    }
+    return false;
+  };
   const { flags, version, zxid } = table;
+  let zxidBefore = 0; // of the last known write replayed
+  const closeGap = (badVersion: number, pins: boolean): void => {
+    current.countAtClose = cur;
+    current.badVersion = badVersion;
+    if (current.pairs.length > 0) closed.push(current);
+    if (pins) segment.length = 0;
+    else segment.push(current);
+  };
   for (const i of known) {
     // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
     if (!isRegisterWrite(i) || (flags[i]! & UNCERTAIN) !== 0) return false;
     const cas = kind[i] === KIND.kvCas;
-    const deadlineUs = table.completed[i] === 1 ? table.completeUs[i]! : Number.POSITIVE_INFINITY;
     const z = zxid[i]!;
+    const deadlineUs = table.completed[i] === 1 ? table.completeUs[i]! : Number.POSITIVE_INFINITY;
+    current = { below: zxidBefore, above: z, deadlineUs, pairs: [], badVersion: Number.NaN, countAtClose: 0, hasCas: false };
     const v = version[i]!; // kvCas: op.version; kvSet: result.version, NaN when absent
     if (cas && (flags[i]! & BAD_VERSION) !== 0) {
-      if (cur === v && !slot(deadlineUs, z)) return false;
-      if (!gapFits()) return false;
+      if (cur === v && !slot()) return false;
+      closeGap(v, false);
       zxidBefore = z;
       continue;
     }
@@ -307,13 +341,25 @@ export function kvRegisterExplained(
     // A kvCas that applies at version v leaves v + 1: a reported version saying otherwise is left to the exact search.
     if (cas && table.writes[i]!.result?.version !== undefined && table.writes[i]!.result!.version !== v + 1) return false;
     const target = cas ? v : (v === v ? v : cur + 1) - 1;
-    while (cur < target) if (!slot(deadlineUs, z)) return false;
-    if (cur !== target || !gapFits()) return false;
+    while (cur < target) if (!slot()) return false;
+    if (cur !== target) return false;
     cur++;
+    closeGap(Number.NaN, true);
     zxidBefore = z;
   }
+  // With `counted`, the slotted windows go to the caller, which checks them against the other partitions' (zxid-gaps.ts).
+  // They also take the zxids the greedy gave them, so that the registers replayed after this one place
+  // theirs around them (each gap's check above saw only the earlier registers' zxids, and gaps are disjoint).
+  if (counted !== undefined)
+    for (const gap of closed) {
+      if (!counted.free.takeInOrder(gap.pairs)) return false; // cannot happen: checked as each was slotted
+      for (const z of gap.pairs) counted.slotted.push(z);
+    }
   return true;
 }
+
+/** A gap between two known writes of a register (kvRegisterExplained): its zxids (below, above), the deadline of the write above, the windows of the writes slotted in it (flat pairs, in order), and the badVersion kvCas that closes it, if any, with the version count it met. */
+type RegisterGap = { below: number; above: number; deadlineUs: number; pairs: number[]; badVersion: number; countAtClose: number; hasCas: boolean };
 
 /** The first write that got a reply and has no zxid it can take (repliedWithoutZxidLeft, zxidCapacityExceeded), as a witness. */
 export function zxidGapViolation(

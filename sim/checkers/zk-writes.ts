@@ -434,6 +434,10 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     );
     if (gap !== null) return done('violated', 0, witnessOf(gap.reason, gap.ops));
     const free = new FreeZxids(ordered.map((i) => zx[i]!));
+    // The registers' greedy (kvRegisterExplained) gives its writes zxids and sets them aside in its own copy,
+    // so the next registers place theirs around them; the search and the final check see every free zxid
+    // (a search that failed for want of a zxid a greedy register took would be a false alarm).
+    let registerFree = new FreeZxids(ordered.map((i) => zx[i]!));
     // The windows (flat pairs) of the writes without a zxid that took effect in partitions where zxids may
     // run short (zxid-gaps.ts), checked together at the end: partitions share the free zxids. If they do
     // not fit, those partitions are searched again as one, which counts them exactly (the second pass).
@@ -469,7 +473,9 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
           );
         if (counted) countedGroups.push(groupIndices);
         const slotted: number[] = [];
-        if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows, counted ? { free, slotted } : undefined)) {
+        if (
+          kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows, counted ? { free: registerFree, slotted } : undefined)
+        ) {
           searchedOps += groupIndices.length;
           for (const z of slotted) placed.push(z);
           continue;
@@ -553,6 +559,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         );
       groupList = [[-1, all, true]];
       placed = [];
+      registerFree = new FreeZxids(ordered.map((i) => zx[i]!));
     }
   }
   return done(unknown ? 'unknown' : 'ok', searchedOps);

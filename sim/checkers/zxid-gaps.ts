@@ -20,9 +20,14 @@ function countBelow(values: readonly number[], limit: number): number {
   return lo;
 }
 
-/** The free zxids of a history: those no recorded write holds and whose counter is not 0. */
+/**
+ * The free zxids of a history: those no recorded write holds and whose counter is not 0. `take` sets
+ * some aside (a partition's writes without a zxid given zxids of their own: kvRegisterExplained), which
+ * nextFree, fitsInOrder and fits then skip, so that the next partitions place theirs around them.
+ */
 export class FreeZxids {
   private readonly known: readonly number[];
+  private readonly taken = new Set<number>();
   /** runEnd[i]: the index of the last known zxid of the run of consecutive ones that holds known[i]. */
   private readonly runEnd: Int32Array;
 
@@ -33,8 +38,20 @@ export class FreeZxids {
     for (let i = known.length - 1; i >= 0; i--) this.runEnd[i] = i + 1 < known.length && known[i + 1] === known[i]! + 1 ? this.runEnd[i + 1]! : i;
   }
 
-  /** The smallest free zxid above x. */
+  /** Sets a free zxid aside: a write has it. */
+  take(z: number): void {
+    this.taken.add(z);
+  }
+
+  /** The smallest free zxid above x, not taken. */
   nextFree(x: number): number {
+    let y = this.nextUnrecorded(x);
+    while (this.taken.has(y)) y = this.nextUnrecorded(y);
+    return y;
+  }
+
+  /** The smallest free zxid above x (taken or not). */
+  private nextUnrecorded(x: number): number {
     let y = x + 1;
     for (;;) {
       if (y % EPOCH === 0) y++;
@@ -58,11 +75,23 @@ export class FreeZxids {
    * the smallest free zxid above its window's lower end and the previous one's leaves the most room.
    */
   fitsInOrder(pairs: readonly number[]): boolean {
+    return this.inOrder(pairs, false);
+  }
+
+  /** fitsInOrder, and when they fit, takes the zxids it gave them (see take). */
+  takeInOrder(pairs: readonly number[]): boolean {
+    return this.inOrder(pairs, true);
+  }
+
+  private inOrder(pairs: readonly number[], take: boolean): boolean {
     let last = 0;
+    const given: number[] = [];
     for (let k = 0; k < pairs.length; k += 2) {
       last = this.nextFree(Math.max(last, pairs[k]!));
       if (last >= pairs[k + 1]!) return false;
+      given.push(last);
     }
+    if (take) for (const z of given) this.taken.add(z);
     return true;
   }
 
