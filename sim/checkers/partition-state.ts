@@ -21,15 +21,18 @@ export type SessionChain = { readonly slot: number; readonly before: number; rea
 
 /**
  * The chains of `group`'s writes without a zxid (`floating[k]`), for sessions with a replied one and at
- * least one other: other sessions need none. Ops without a session are not ordered (their client may
- * have had several sessions).
+ * least one other: other sessions need none. Ops without a session id (the KV runs) take their client's
+ * number instead, as fifo-client-order and ReplyBounds do: the client queues its requests in issue order
+ * whatever session carries them, and a replied write was answered on the connection it went out on,
+ * before a request issued after it could go out on another one (ClientCnxn.cleanup fails the rest).
  */
 export function sessionChains(group: readonly ZkHistoryOp[], floating: readonly boolean[]): (SessionChain | undefined)[] {
   const bySession = new Map<number, number[]>();
   group.forEach((o, k) => {
-    if (!floating[k] || o.session === null) return;
-    const list = bySession.get(o.session);
-    if (list === undefined) bySession.set(o.session, [k]);
+    if (!floating[k]) return;
+    const key = o.session !== null ? o.session : -1 - o.client;
+    const list = bySession.get(key);
+    if (list === undefined) bySession.set(key, [k]);
     else list.push(k);
   });
   const out: (SessionChain | undefined)[] = new Array<SessionChain | undefined>(group.length).fill(undefined);

@@ -182,3 +182,43 @@ describe('write-result: writes without a zxid in one gap take increasing zxids i
     expectPossible(lines(5));
   });
 });
+
+describe("write-result: a read's mzxid pins the zxid of the one write that can have made what it shows", () => {
+  test('a sequential create at 1:4 named as if /a/c, created at 1:3 as a read shows, were not there is flagged; named after it, it passes', () => {
+    const lines = (name: string) => [
+      op(0, 1003, { type: 'create', path: '/a/s-', data: 'v1', mode: 'persistentSequential' }, 326, 1486, { rc: 'noNode' }, null),
+      op(1, 1001, create('/a'), 1895, 3099, { rc: 'ok', path: '/a' }, null),
+      op(2, 1002, { ...create('/a/c'), mode: 'ephemeral' }, 2377, 3892, { rc: 'ok', path: '/a/c' }, null),
+      op(3, 1001, { type: 'create', path: '/a/s-', data: 'v4', mode: 'persistentSequential' }, 3835, 4874, { rc: 'ok', path: `/a/s-${name}` }, Z(4)),
+      op(4, 1002, { type: 'exists', path: '/a/c' }, 4397, 5797, { rc: 'ok', exists: true, version: 0, mzxid: Z(3), ephemeralOwner: 1002 }, null),
+    ];
+    expectImpossibleWrites(lines('0000000000'));
+    expectPossible(lines('0000000001'));
+  });
+});
+
+describe('session order: ops without a session id keep their client’s issue order', () => {
+  test('a kvCas expecting version 0 issued before the kvCas that creates the key, by the same client, is flagged; issued after it, it passes', () => {
+    // Client 1's ops carry no session id (a KV run): its client number orders them, as fifo-client-order does.
+    const kv = (id: number, o: object, invokeUs: number, completeUs: number, version: number) =>
+      JSON.stringify({
+        kind: 'op',
+        id,
+        client: 1,
+        session: null,
+        server: 2,
+        op: o,
+        invokeUs,
+        completeUs,
+        outcome: 'ok',
+        result: { rc: 'ok', version },
+        zxid: null,
+      });
+    const lines = (casInvokeUs: number) => [
+      kv(3, { type: 'kvCas', path: '/k0', data: 'v2', version: -1 }, 2933, 4738, 0),
+      kv(5, { type: 'kvCas', path: '/k0', data: 'v3', version: 0 }, casInvokeUs, 4900, 1),
+    ];
+    expectImpossibleWrites(lines(2897));
+    expectPossible(lines(2950));
+  });
+});
