@@ -378,8 +378,16 @@ class Unknown {
       if (z === z && z > s.atUs) s.atUs = z;
     }
     for (let b = 1; b < bounds.length; b++) if (maxIn[b - 1]! > maxIn[b]!) maxIn[b] = maxIn[b - 1]!;
+    // boundByAbsentReads (write-windows.ts): a key a read saw absent at header zxid h (keys are never
+    // deleted) was made by no txn up to h, so a write to it takes effect above h.
+    const absentUpTo = new Map<number, number>();
+    for (let i = 0; i < h.length; i++) {
+      const z = readZxid[i]!;
+      if (outcome[i] !== OUTCOME_OK || resultKind[i] !== RESULT_ABSENT || z !== z) continue;
+      if (z > (absentUpTo.get(pathId[i]!) ?? Number.NEGATIVE_INFINITY)) absentUpTo.set(pathId[i]!, z);
+    }
     for (const i of floating) {
-      const best = Math.max(maxIn[countAtMost(bounds, invokeUs[i]!) - 1]!, ownLo.get(i)!);
+      const best = Math.max(maxIn[countAtMost(bounds, invokeUs[i]!) - 1]!, ownLo.get(i)!, absentUpTo.get(pathId[i]!) ?? Number.NEGATIVE_INFINITY);
       this.lo.set(i, best === Number.NEGATIVE_INFINITY ? 0 : best);
     }
   }

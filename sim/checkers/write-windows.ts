@@ -1,6 +1,7 @@
 // Where the writes without a zxid may take effect among those with one (their zxid windows), and the
 // greedy explanation of a KV register's versions that lets checkZkWrites skip the search.
-import type { ZkHistoryOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkOp } from '../history/types.js';
+import { maySequentialName } from './znode-tree.js';
 import { countAtMost } from './sort.js';
 import type { FreeZxids } from './zxid-gaps.js';
 import { isUncertain, KIND, BAD_VERSION, RESULT_OK, UNCERTAIN, type WriteTable } from './write-table.js';
@@ -450,4 +451,51 @@ export function firstCalledAfter(byCall: readonly number[], writes: readonly ZkH
     else lo = mid + 1;
   }
   return lo;
+}
+
+/**
+ * Reads that saw a node absent bound the writes that would make it. A reply with header zxid h comes from
+ * a server that had applied exactly the txns up to h (FinalRequestProcessor puts its last processed zxid
+ * in the header); if it says node P is absent and nothing in the history can delete P (no delete of P,
+ * alone or in a multi, no ephemeral create of P, whose session's end would delete it), then no txn at or
+ * below h made P: a write without a zxid that makes P when it takes effect (a create of P, a kvSet or kvCas
+ * of P) takes effect above h, so its window's lower end rises to h. Not for one whose reply says it failed
+ * (its error txn changed nothing and may lie anywhere), nor for sequential names, which creates of
+ * another path make. Sets the tightened windows in `windows`; O(ops).
+ */
+export function boundByAbsentReads(
+  ops: readonly ZkHistoryOp[],
+  writes: readonly ZkHistoryOp[],
+  floating: readonly number[],
+  windows: Map<ZkHistoryOp, ZxidWindow>,
+): void {
+  if (floating.length === 0) return;
+  const absentUpTo = new Map<string, ZkHistoryOp>(); // per path: the read that saw it absent at the largest header zxid
+  for (const o of ops) {
+    if (o.outcome !== 'ok' || o.result === null || o.readZxid == null || isUncertain(o)) continue;
+    const t = o.op.type;
+    if (t !== 'getData' && t !== 'exists' && t !== 'kvGet' && t !== 'getChildren') continue;
+    const absent = o.result.rc === 'noNode' || (o.result.rc === 'ok' && o.result.exists === false);
+    if (!absent || maySequentialName(o.op.path)) continue;
+    const had = absentUpTo.get(o.op.path);
+    if (had === undefined || had.readZxid! < o.readZxid) absentUpTo.set(o.op.path, o);
+  }
+  if (absentUpTo.size === 0) return;
+  const deletable = new Set<string>();
+  const visit = (op: ZkOp): void => {
+    if (op.type === 'multi') op.ops.forEach(visit);
+    else if (op.type === 'delete') deletable.add(op.path);
+    else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) deletable.add(op.path);
+  };
+  for (const o of writes) visit(o.op);
+  for (const i of floating) {
+    const o = writes[i]!;
+    const op = o.op;
+    const makes = (op.type === 'create' && op.mode === 'persistent') || op.type === 'kvSet' || op.type === 'kvCas';
+    if (!makes || deletable.has(op.path) || (o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
+    const read = absentUpTo.get(op.path);
+    const w = windows.get(o);
+    if (read === undefined || w === undefined || read.readZxid! <= w.lo) continue;
+    windows.set(o, { lo: read.readZxid!, hi: w.hi, loOp: read, hiOp: w.hiOp });
+  }
 }

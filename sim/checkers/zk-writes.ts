@@ -46,6 +46,7 @@ import {
   zxidGapViolation,
   searchReturnUs,
   zxidWindows,
+  boundByAbsentReads,
 } from './write-windows.js';
 
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
@@ -426,6 +427,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     let stepsLeft = options.stepsMax ?? 20_000_000;
     const windows = zxidWindows(writes, times, ordered, floating, bounds);
     boundBySessionEnd(writes, floating, windows);
+    boundByAbsentReads(all, writes, floating, windows);
     const gap = zxidGapViolation(
       floating.map((i) => writes[i]!),
       windows,
