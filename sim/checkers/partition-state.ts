@@ -9,24 +9,29 @@ import { clipToGap, type GapContext } from './zxid-gaps.js';
 
 /**
  * Session order among a partition's writes without a zxid: `slot` names the session; the write may take
- * effect only once `before` of its session's replied ones (those issued strictly before it) have; a
- * replied one also only while no later one has (`last`: before + the replied ones issued at its very time,
- * itself included, - 1). The client sends a session's requests in issue order and the server applies them
+ * effect only once `before` of its session's counted replied ones (those issued strictly before it) have; a
+ * replied one also only while no later one has (`last`: before + the counted ones issued at its very time,
+ * itself excluded). The client sends a session's requests in issue order and the server applies them
  * in that order (ClientCnxn, CommitProcessor); an unanswered request fails the ones behind it on a broken
  * connection (ClientCnxn.cleanup), so a replied write was applied before any write issued after it, and a
  * write without a reply after every replied one issued before it. (A write without a reply issued before
  * a later one may still be in flight at the leader: nothing orders it against later writes.)
+ * `bumps`: whether taking effect counts (a counted write). With `countFailed` false, a replied write whose
+ * reply says it failed is not counted: it changes no state, so its place among the session's other failed
+ * writes does not matter, and its own bounds (after the counted ones issued before it, before those issued
+ * after it) still hold it between the writes that do; the search can then take it as read-only. When the
+ * zxids are counted, a failed write takes one too, in issue order, so there it is counted.
  */
-export type SessionChain = { readonly slot: number; readonly before: number; readonly last: number };
+export type SessionChain = { readonly slot: number; readonly before: number; readonly last: number; readonly bumps: boolean };
 
 /**
- * The chains of `group`'s writes without a zxid (`floating[k]`), for sessions with a replied one and at
- * least one other: other sessions need none. Ops without a session id (the KV runs) take their client's
- * number instead, as fifo-client-order and ReplyBounds do: the client queues its requests in issue order
- * whatever session carries them, and a replied write was answered on the connection it went out on,
+ * The chains of `group`'s writes without a zxid (`floating[k]`), for sessions with a counted replied one
+ * and at least one other: other sessions need none. Ops without a session id (the KV runs) take their
+ * client's number instead, as fifo-client-order and ReplyBounds do: the client queues its requests in issue
+ * order whatever session carries them, and a replied write was answered on the connection it went out on,
  * before a request issued after it could go out on another one (ClientCnxn.cleanup fails the rest).
  */
-export function sessionChains(group: readonly ZkHistoryOp[], floating: readonly boolean[]): (SessionChain | undefined)[] {
+export function sessionChains(group: readonly ZkHistoryOp[], floating: readonly boolean[], countFailed = true): (SessionChain | undefined)[] {
   const bySession = new Map<number, number[]>();
   group.forEach((o, k) => {
     if (!floating[k]) return;
@@ -36,10 +41,11 @@ export function sessionChains(group: readonly ZkHistoryOp[], floating: readonly 
     else list.push(k);
   });
   const out: (SessionChain | undefined)[] = new Array<SessionChain | undefined>(group.length).fill(undefined);
+  const counts = (o: ZkHistoryOp): boolean => !isUncertain(o) && (countFailed || o.result?.rc === 'ok');
   let slots = 0;
   for (const list of bySession.values()) {
-    const replied = list.filter((k) => !isUncertain(group[k]!)).map((k) => group[k]!.invokeUs);
-    if (list.length < 2 || replied.length === 0) continue;
+    const replied = list.filter((k) => counts(group[k]!)).map((k) => group[k]!.invokeUs);
+    if (list.length < 2 || replied.length === 0 || !pipelined(list.map((k) => group[k]!))) continue;
     replied.sort((a, b) => a - b);
     const slot = slots++;
     for (const k of list) {
@@ -50,10 +56,32 @@ export function sessionChains(group: readonly ZkHistoryOp[], floating: readonly 
         if (us < at) before++;
         if (us <= at) upTo++;
       }
-      out[k] = { slot, before, last: upTo - 1 };
+      const bumps = counts(group[k]!);
+      out[k] = { slot, before, last: bumps ? upTo - 1 : upTo, bumps };
     }
   }
   return out;
+}
+
+/**
+ * Whether a replied write of the session overlaps in time one of its writes issued after it. If none does,
+ * the chain adds nothing to real time, which the search keeps already (an op that returned before another
+ * was called comes first): every replied write issued strictly before a write W returned before W was
+ * called, so it precedes W; and W, if replied, returned before any later one was called. Dropping the
+ * chain then accepts the same orders, and spares the search a state (counts) that keeps it from treating
+ * failed writes as read-only: a recorded real-ensemble session of 123 such writes took 1M search steps with
+ * it, 113 without.
+ */
+function pipelined(ops: readonly ZkHistoryOp[]): boolean {
+  const byCall = [...ops].sort((a, b) => a.invokeUs - b.invokeUs);
+  for (let k = 0; k < byCall.length; k++) {
+    const r = byCall[k]!;
+    if (isUncertain(r)) continue;
+    let next = k + 1;
+    while (next < byCall.length && byCall[next]!.invokeUs <= r.invokeUs) next++;
+    if (next < byCall.length && (r.completeUs ?? Number.POSITIVE_INFINITY) >= byCall[next]!.invokeUs) return true;
+  }
+  return false;
 }
 
 /** `counts` with slot `slot` one higher (a new array). */
@@ -102,4 +130,11 @@ export function placedWindows<
     }
     state = next;
   }
+}
+
+/** Appends index `i` to the list under `key` (checkZkWrites' groups of writes by partition). */
+export function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
+  const list = out.get(key);
+  if (list === undefined) out.set(key, [i]);
+  else list.push(i);
 }

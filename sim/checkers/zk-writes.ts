@@ -27,7 +27,7 @@
 import { performance } from 'node:perf_hooks';
 import { checkOperations } from './linearizability/search.js';
 import { hashString, mix32 } from './linearizability/model.js';
-import { bumpCount, countAt, extraHash, placedWindows, sameNumbers, sessionChains, type SessionChain } from './partition-state.js';
+import { bumpCount, countAt, extraHash, placedWindows, pushIndex, sameNumbers, sessionChains, type SessionChain } from './partition-state.js';
 import { clipToGap, FreeZxids, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
@@ -195,7 +195,7 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     const tree = new Map(state.tree);
     const outcome = applyOp(tree, input.op, null, input.session);
     if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
-    const counts = chain !== undefined && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
+    const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
     if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
     // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
@@ -216,9 +216,9 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
   // An indeterminate write without a zxid fits any state; one with a zxid must keep its zxid rank.
   alwaysLegal: (input, output) => output.unknown && input.rank < 0,
   // A failed write without a zxid changes nothing (the step returns the same state when it is legal),
-  // unless the zxids it may take are counted, or its session's order.
+  // unless the zxids it may take are counted, or its session's order counts it (partition-state.ts).
   readOnly: (input, output) =>
-    !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain === undefined,
+    !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain?.bumps !== true,
 };
 
 function withExtras(rank: number, tree: Tree, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
@@ -436,9 +436,8 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     );
     if (gap !== null) return done('violated', 0, witnessOf(gap.reason, gap.ops));
     const free = new FreeZxids(ordered.map((i) => zx[i]!));
-    // The registers' greedy (kvRegisterExplained) gives its writes zxids and sets them aside in its own copy,
-    // so the next registers place theirs around them; the search and the final check see every free zxid
-    // (a search that failed for want of a zxid a greedy register took would be a false alarm).
+    // kvRegisterExplained sets the zxids it gives aside in its own copy, for the next registers; the search and
+    // the final check see every free zxid (a search failing for want of one a register took: a false alarm).
     let registerFree = new FreeZxids(ordered.map((i) => zx[i]!));
     // The windows (flat pairs) of the writes without a zxid that took effect in partitions where zxids may
     // run short (zxid-gaps.ts), checked together at the end: partitions share the free zxids. If they do
@@ -475,9 +474,8 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
           );
         if (counted) countedGroups.push(groupIndices);
         const slotted: number[] = [];
-        if (
-          kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows, counted ? { free: registerFree, slotted } : undefined)
-        ) {
+        const registerCount = counted ? { free: registerFree, slotted } : undefined;
+        if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows, registerCount)) {
           searchedOps += groupIndices.length;
           for (const z of slotted) placed.push(z);
           continue;
@@ -485,6 +483,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         const chains = sessionChains(
           group,
           placing.map((x) => x.rank < 0),
+          counted,
         );
         const ops: Operation<SearchInput, SearchOutput>[] = group.map((o, k) => {
           const uncertain = isUncertain(o);
@@ -565,12 +564,6 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     }
   }
   return done(unknown ? 'unknown' : 'ok', searchedOps);
-}
-
-function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
-  const list = out.get(key);
-  if (list === undefined) out.set(key, [i]);
-  else list.push(i);
 }
 
 /** The paths (and parents) of every ephemeral create, by session: what that session's close touches. */
