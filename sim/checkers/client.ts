@@ -5,7 +5,8 @@
 //
 // * linearizable-writes: every write (create, delete, setData, setACL, multi, close, and the KV runs'
 //   kvSet/kvCas), indeterminate ones included, in one order consistent with real time and their results
-//   (zk-writes.ts: zxid order fast path, search fallback for writes without a zxid).
+//   (zk-writes.ts: zxid order fast path, search fallback for writes without a zxid); judged again with the
+//   zxids reads' mzxids pin on writes without one (mzxid-pins.ts), which only adds findings.
 // * sequential-reads, per client (one client = one session in zabsim): every reply and watch event raises
 //   the session's lastZxidSeen, and no later reply may reflect an older state (monotone reads,
 //   read-your-writes, single system image across reconnects); each read returns exactly the replayed state
@@ -35,6 +36,7 @@ import { HistoryView, fifoClientOrder } from './history-view.js';
 import { sequentialReads } from './sequential-reads.js';
 import { watchOrder } from './watch-order.js';
 import { sessionEphemerals } from './session-ephemerals.js';
+import { pinByMzxid } from './mzxid-pins.js';
 
 export { CLIENT_CHECKERS, clientWitness, describeEvent, stateZxid } from './client-common.js';
 export type { ClientCheckOptions, ClientCheckResult, ClientCheckerName, ClientWitness } from './client-common.js';
@@ -50,8 +52,30 @@ export function checkLinearizableWrites(history: ZkHistory, options: ClientCheck
   return linearizableWrites(new HistoryView(history), options);
 }
 
+/** The write search's budget on the history with pinned zxids (linearizableWrites). */
+const PINNED_STEPS_MAX = 20_000;
+
 function linearizableWrites(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
   const r = checkZkWrites(view.history, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax }, view.table);
+  if (r.verdict !== 'violated') {
+    // A write without a zxid whose zxid a read's mzxid names has that zxid in every execution that explains
+    // the history (mzxid-pins.ts), so the history with it filled in is judged too: e.g. a create at the
+    // zxid a read shows must come before a sequential create of a larger zxid under the same parent. It only
+    // adds findings (its unknown adds none; a pin that is itself impossible is sequential-reads' finding),
+    // with a small budget, as sequential-reads does.
+    const pinned = pinByMzxid(view);
+    if (pinned !== null && 'history' in pinned) {
+      const p = checkZkWrites(pinned.history, { stepsMax: Math.min(options.stepsMax ?? PINNED_STEPS_MAX, PINNED_STEPS_MAX) });
+      if (p.witness !== undefined) {
+        const reason = `with the zxids reads' mzxids pin: ${p.witness.reason}`;
+        return {
+          name: 'linearizable-writes',
+          verdict: 'violated',
+          witness: { reason, ops: p.witness.ops, events: [], text: `with the zxids reads' mzxids pin: ${p.witness.text}` },
+        };
+      }
+    }
+  }
   if (r.witness === undefined)
     return r.unknownIn === undefined
       ? { name: 'linearizable-writes', verdict: r.verdict }

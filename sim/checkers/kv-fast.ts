@@ -43,6 +43,7 @@ import {
   type KvColumns,
 } from '../history/kv-recorder.js';
 import { countAtMost, sortByKey } from './sort.js';
+import { FreeZxids } from './zxid-gaps.js';
 import type { ClientCheckResult } from './client.js';
 import type { ClientLivenessOptions } from './liveness.js';
 
@@ -151,6 +152,8 @@ function firstPass(h: KvColumns): Collected | null {
     }
     const writeWithZxid = write && z === z;
     if (writeWithZxid && s.prevWriteZxid === s.prevWriteZxid && z <= s.prevWriteZxid) return null;
+    // A write lies above every state its session showed before it (write-windows.ts, floorViolation).
+    if (writeWithZxid && z <= s.maxState) return null;
     // stateZxid: a write's zxid, else the reply header's.
     const state = z === z ? z : readZxid[i]!;
     if (state === state) {
@@ -264,6 +267,9 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
   // kvRegisterExplained: per path, the version the known writes (and the indeterminate ones slotted in) leave.
   const cur = new Float64Array(paths).fill(-1);
   const prevKnown = new Float64Array(paths); // per path: the zxid of its last known write so far
+  // Each write slotted in also takes a free zxid window of its own between its path's known writes
+  // (zxid-gaps.ts): the windows, as flat pairs, are checked together once every path is replayed.
+  const slotted: number[] = [];
   for (let k = 0; k < n; k++) {
     const i = ordered[k]!;
     const p = pathId[i]!;
@@ -290,7 +296,7 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
       if (uncertain(h, i)) return null; // left to the exact search
       const deadlineUs = completeUs[i] === completeUs[i] ? completeUs[i]! : Number.POSITIVE_INFINITY;
       if (cas && rk === RESULT_BAD_VERSION) {
-        if (cur[p] === casVersion[i] && !unknown!.slot(p, cur, deadlineUs, z, prevKnown[p]!)) return null;
+        if (cur[p] === casVersion[i] && !unknown!.slot(p, cur, deadlineUs, z, prevKnown[p]!, slotted)) return null;
         prevKnown[p] = z;
         continue;
       }
@@ -298,7 +304,7 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
       // A kvCas that applies at version v leaves v + 1: a reply saying otherwise is left to the search.
       if (cas && resultVersion[i] !== casVersion[i]! + 1) return null;
       const target = cas ? casVersion[i]! : resultVersion[i]! - 1;
-      while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z, prevKnown[p]!)) return null;
+      while (cur[p]! < target) if (!unknown!.slot(p, cur, deadlineUs, z, prevKnown[p]!, slotted)) return null;
       if (cur[p]! !== target) return null;
       cur[p]!++;
       prevKnown[p] = z;
@@ -311,6 +317,7 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
       if (rk === RESULT_WRITTEN && resultVersion[i] !== before + 1) return null;
     } else if (rk !== RESULT_BAD_VERSION) return null;
   }
+  if (slotted.length > 0 && !new FreeZxids(Array.from(zxids)).fits(slotted)) return null; // left to the exact search
   const firstSlot = unknown === null ? null : unknown.firstSlot;
   return { ordered, zxids, version: versionAfter, valueOf, writer: writerAfter, placesOf, okPlacesOf, firstSlot };
 }
@@ -380,14 +387,22 @@ class Unknown {
       if (z === z && z > s.atUs) s.atUs = z;
     }
     for (let b = 1; b < bounds.length; b++) if (maxIn[b - 1]! > maxIn[b]!) maxIn[b] = maxIn[b - 1]!;
+    // boundByAbsentReads (write-windows.ts): a key a read saw absent at header zxid h (keys are never
+    // deleted) was made by no txn up to h, so a write to it takes effect above h.
+    const absentUpTo = new Map<number, number>();
+    for (let i = 0; i < h.length; i++) {
+      const z = readZxid[i]!;
+      if (outcome[i] !== OUTCOME_OK || resultKind[i] !== RESULT_ABSENT || z !== z) continue;
+      if (z > (absentUpTo.get(pathId[i]!) ?? Number.NEGATIVE_INFINITY)) absentUpTo.set(pathId[i]!, z);
+    }
     for (const i of floating) {
-      const best = Math.max(maxIn[countAtMost(bounds, invokeUs[i]!) - 1]!, ownLo.get(i)!);
+      const best = Math.max(maxIn[countAtMost(bounds, invokeUs[i]!) - 1]!, ownLo.get(i)!, absentUpTo.get(pathId[i]!) ?? Number.NEGATIVE_INFINITY);
       this.lo.set(i, best === Number.NEGATIVE_INFINITY ? 0 : best);
     }
   }
 
   /** kvRegisterExplained's slot: the first unused write of the path invoked by the deadline that applies at `cur[p]` and may take a zxid below `zxidNext`. */
-  slot(p: number, cur: Float64Array, deadlineUs: number, zxidNext: number, prevKnown: number): boolean {
+  slot(p: number, cur: Float64Array, deadlineUs: number, zxidNext: number, prevKnown: number, slotted: number[]): boolean {
     const { invokeUs, kind, casVersion } = this.h;
     const list = this.byPath[p]!;
     for (let k = 0; k < list.length && invokeUs[list[k]!]! <= deadlineUs; k++) {
@@ -403,6 +418,7 @@ class Unknown {
       this.used.add(u);
       if (!this.firstSlot.has(p)) this.firstSlot.set(p, z);
       cur[p]!++;
+      slotted.push(Math.max(this.lo.get(u)!, prevKnown), zxidNext);
       return true;
     }
     return false;

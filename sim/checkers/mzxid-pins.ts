@@ -18,9 +18,14 @@ import type { HistoryView } from './history-view.js';
 /** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
 export function setsData(op: ZkOp, path: string, data: string | undefined): boolean {
   if (op.type === 'multi') return op.ops.some((sub) => setsData(sub, path, data));
-  if (op.type === 'create') return (op.path === path || path.startsWith(op.path)) && (data === undefined || op.data === data);
+  // A create makes its own path, or a sequential one its path followed by the parent's counter (PrepRequestProcessor).
+  if (op.type === 'create') return (op.path === path || (isSequentialMode(op.mode) && path.startsWith(op.path))) && (data === undefined || op.data === data);
   if (op.type === 'setData' || op.type === 'kvSet' || op.type === 'kvCas') return op.path === path && (data === undefined || op.data === data);
   return false;
+}
+
+function isSequentialMode(mode: string): boolean {
+  return mode === 'persistentSequential' || mode === 'ephemeralSequential';
 }
 
 /**

@@ -1,7 +1,9 @@
 // Where the writes without a zxid may take effect among those with one (their zxid windows), and the
 // greedy explanation of a KV register's versions that lets checkZkWrites skip the search.
-import type { ZkHistoryOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkOp } from '../history/types.js';
+import { maySequentialName } from './znode-tree.js';
 import { countAtMost } from './sort.js';
+import type { FreeZxids } from './zxid-gaps.js';
 import { isUncertain, KIND, BAD_VERSION, RESULT_OK, UNCERTAIN, type WriteTable } from './write-table.js';
 
 /** An unrecorded session end (zk-writes.ts, sessionEndWrites): the largest zxid of its session's own writes, which it follows. */
@@ -113,7 +115,7 @@ export function repliedWithoutZxidLeft(
 }
 
 /** The zxid a reply shows the session: its write's own zxid, else its header zxid. */
-function replyState(o: ZkHistoryOp): number | null {
+export function replyState(o: ZkHistoryOp): number | null {
   if (o.outcome !== 'ok' || o.result === null || isUncertain(o)) return null;
   if (o.zxid !== null) return o.zxid;
   return o.readZxid ?? null;
@@ -170,6 +172,21 @@ export class ReplyBounds {
     }
   }
 
+  /**
+   * For a write with a zxid: the reply that shows the largest state it must lie above, by facts (1) and
+   * (2) (a reply that arrived before it was invoked; an op its session issued before it), or null.
+   * Its zxid must be above that reply's state: checkZkWrites flags it otherwise.
+   */
+  floorOf(o: ZkHistoryOp): ZkHistoryOp | null {
+    const k = countBelow(this.doneUs, o.invokeUs) - 1;
+    let best = k >= 0 ? this.doneMax[k]! : null;
+    if (!this.inHistory.has(o)) return best;
+    const s = this.bySession.get(o.session !== null ? o.session : -1 - o.client);
+    const before = s === undefined ? null : (s.maxBefore[countBelow(s.invokeUs, o.invokeUs)] ?? null);
+    if (before !== null && (best === null || replyState(before)! > replyState(best)!)) best = before;
+    return best;
+  }
+
   tighten(o: ZkHistoryOp, w: ZxidWindow): ZxidWindow {
     let { lo, hi, loOp, hiOp } = w;
     const k = countBelow(this.doneUs, o.invokeUs) - 1; // replies that arrived strictly before the invoke
@@ -218,6 +235,15 @@ function upperOf(o: ZkHistoryOp): number {
  * in O(n log n) when one exists with the known writes in zxid order; when it finds none, the caller
  * falls back to the exact search.
  *
+ * With `counted`, each slotted write also takes a free zxid of its own in its gap, in slotting order
+ * (zxid-gaps.ts, fitsInOrder). When the gap just before the write that needs it is full, an indeterminate
+ * kvSet may go into an earlier gap instead, back to the last known write that fixes the version (an ok
+ * one): what lies between are badVersion kvCas only, which stay right as long as the version they met
+ * is still not theirs, and slotted kvSets, which do not look at the version; a gap with a slotted kvCas
+ * stops the walk back (moving a write before it would change the version it applied at). Every write
+ * placed this way is checked where it goes (its window, its gap's deadline and free zxids), so whatever
+ * this pass accepts is a linearization: it is sound whether or not its choices are the best ones.
+ *
  * Indices into `table`: `group`, the partition's writes; `known`, those with a zxid, by zxid; `floating`,
  * those without, in history order. Any write that is not a kvSet/kvCas of the group's one path makes it
  * false, wherever it is met. The known writes are read from the table's columns only.
@@ -228,6 +254,7 @@ export function kvRegisterExplained(
   known: readonly number[],
   floating: readonly number[],
   windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>,
+  counted?: { readonly free: FreeZxids; readonly slotted: number[] },
 ): boolean {
   const kind = table.kind;
   const first = group[0];
@@ -241,35 +268,73 @@ export function kvRegisterExplained(
   const unknown = floating.map((i) => table.writes[i]!).sort((a, b) => a.invokeUs - b.invokeUs);
   const used = new Uint8Array(unknown.length);
   let cur = -1;
-  let zxidBefore = 0; // of the last known write replayed
-  /**
-   * Slots in one write without a zxid, invoked by `deadlineUs`, that applies at the current version and
-   * whose zxid window allows a place between the last known write and the next one (zxid `zxidNext`).
-   */
-  const slot = (deadlineUs: number, zxidNext: number): boolean => {
-    for (let i = 0; i < unknown.length && unknown[i]!.invokeUs <= deadlineUs; i++) {
-      if (used[i] === 1) continue;
-      const op = unknown[i]!.op;
-      if (op.type === 'kvCas' && op.version !== cur) continue;
-      const window = windows.get(unknown[i]!);
-      if (emptyWindow(window)) continue;
-      if (window !== undefined && !(window.lo < zxidNext && window.hi > zxidBefore)) continue;
-      used[i] = 1;
-      cur++;
+  // The gaps since the last known write that fixed the version (the segment), the current one last.
+  const segment: RegisterGap[] = [];
+  let current: RegisterGap = { below: 0, above: 0, deadlineUs: 0, pairs: [], badVersion: Number.NaN, countAtClose: 0, hasCas: false };
+  const closed: RegisterGap[] = []; // every gap with slotted writes, for `counted.slotted` at the end
+  /** Whether `pair` fits after the gap's writes, each at its own increasing free zxid (uncounted: always). */
+  const fitsIn = (gap: RegisterGap, lo: number, hi: number): boolean => counted === undefined || counted.free.fitsInOrder([...gap.pairs, lo, hi]);
+  /** The pair (clipped window) of unknown[u] in `gap`, or null when its window leaves it no zxid there. */
+  const pairIn = (u: number, gap: RegisterGap): [number, number] | null => {
+    const window = windows.get(unknown[u]!);
+    if (emptyWindow(window)) return null;
+    const lo = Math.max(window?.lo ?? 0, gap.below);
+    const hi = Math.min(window?.hi ?? Number.POSITIVE_INFINITY, gap.above);
+    return hi - lo > 1 ? [lo, hi] : null;
+  };
+  /** Slots one unused write, invoked by the gap's deadline, at the end of `gap`; kvCas only when `casAt` is its version. */
+  const slotInto = (gap: RegisterGap, casAt: number | null): boolean => {
+    for (let u = 0; u < unknown.length && unknown[u]!.invokeUs <= gap.deadlineUs; u++) {
+      if (used[u] === 1) continue;
+      const op = unknown[u]!.op;
+      if (op.type === 'kvCas' && (casAt === null || op.version !== casAt)) continue;
+      const pair = pairIn(u, gap);
+      if (pair === null || !fitsIn(gap, pair[0], pair[1])) continue;
+      used[u] = 1;
+      gap.pairs.push(pair[0], pair[1]);
+      if (op.type === 'kvCas') gap.hasCas = true;
       return true;
     }
     return false;
   };
+  /** Raises the version by one write slotted in before the current known write: in its gap, else in an earlier gap of the segment. */
+  const slot = (): boolean => {
+    if (slotInto(current, cur)) return (++cur, true);
+    if (counted === undefined || current.hasCas) return false;
+    for (let j = segment.length - 1; j >= 0; j--) {
+      const gap = segment[j]!;
+      // Every badVersion kvCas from this gap on then meets one more write: its version must still not be that.
+      let stays = true;
+      for (let m = j; m < segment.length && stays; m++) if (segment[m]!.countAtClose + 1 === segment[m]!.badVersion) stays = false;
+      if (stays && slotInto(gap, null)) {
+        for (let m = j; m < segment.length; m++) segment[m]!.countAtClose++;
+        cur++;
+        return true;
+      }
+      if (gap.hasCas) return false;
+    }
+    return false;
+  };
   const { flags, version, zxid } = table;
+  let zxidBefore = 0; // of the last known write replayed
+  const closeGap = (badVersion: number, pins: boolean): void => {
+    current.countAtClose = cur;
+    current.badVersion = badVersion;
+    if (current.pairs.length > 0) closed.push(current);
+    if (pins) segment.length = 0;
+    else segment.push(current);
+  };
   for (const i of known) {
     // An indeterminate write with a zxid did happen, at that zxid: left to the exact search.
     if (!isRegisterWrite(i) || (flags[i]! & UNCERTAIN) !== 0) return false;
     const cas = kind[i] === KIND.kvCas;
-    const deadlineUs = table.completed[i] === 1 ? table.completeUs[i]! : Number.POSITIVE_INFINITY;
     const z = zxid[i]!;
+    const deadlineUs = table.completed[i] === 1 ? table.completeUs[i]! : Number.POSITIVE_INFINITY;
+    current = { below: zxidBefore, above: z, deadlineUs, pairs: [], badVersion: Number.NaN, countAtClose: 0, hasCas: false };
     const v = version[i]!; // kvCas: op.version; kvSet: result.version, NaN when absent
     if (cas && (flags[i]! & BAD_VERSION) !== 0) {
-      if (cur === v && !slot(deadlineUs, z)) return false;
+      if (cur === v && !slot()) return false;
+      closeGap(v, false);
       zxidBefore = z;
       continue;
     }
@@ -277,13 +342,25 @@ export function kvRegisterExplained(
     // A kvCas that applies at version v leaves v + 1: a reported version saying otherwise is left to the exact search.
     if (cas && table.writes[i]!.result?.version !== undefined && table.writes[i]!.result!.version !== v + 1) return false;
     const target = cas ? v : (v === v ? v : cur + 1) - 1;
-    while (cur < target) if (!slot(deadlineUs, z)) return false;
+    while (cur < target) if (!slot()) return false;
     if (cur !== target) return false;
     cur++;
+    closeGap(Number.NaN, true);
     zxidBefore = z;
   }
+  // With `counted`, the slotted windows go to the caller, which checks them against the other partitions' (zxid-gaps.ts).
+  // They also take the zxids the greedy gave them, so that the registers replayed after this one place
+  // theirs around them (each gap's check above saw only the earlier registers' zxids, and gaps are disjoint).
+  if (counted !== undefined)
+    for (const gap of closed) {
+      if (!counted.free.takeInOrder(gap.pairs)) return false; // cannot happen: checked as each was slotted
+      for (const z of gap.pairs) counted.slotted.push(z);
+    }
   return true;
 }
+
+/** A gap between two known writes of a register (kvRegisterExplained): its zxids (below, above), the deadline of the write above, the windows of the writes slotted in it (flat pairs, in order), and the badVersion kvCas that closes it, if any, with the version count it met. */
+type RegisterGap = { below: number; above: number; deadlineUs: number; pairs: number[]; badVersion: number; countAtClose: number; hasCas: boolean };
 
 /** The first write that got a reply and has no zxid it can take (repliedWithoutZxidLeft, zxidCapacityExceeded), as a witness. */
 export function zxidGapViolation(
@@ -341,4 +418,84 @@ export function zxidCapacityExceeded(
     }
   }
   return null;
+}
+
+/**
+ * The first write with a zxid at or below the state a reply showed before it (ReplyBounds.floorOf): one
+ * that arrived before the write was invoked (its state's txns were committed by then, so the leader
+ * numbers any later proposal higher), or an op the write's session issued before it (CommitProcessor
+ * answers it before the write is applied, so its header zxid is below the write's). As a witness, or null.
+ */
+export function floorViolation(
+  ranked: readonly ZkHistoryOp[],
+  bounds: ReplyBounds,
+  describe: (zxid: number) => string,
+): { reason: string; ops: ZkHistoryOp[] } | null {
+  for (const o of ranked) {
+    const floor = bounds.floorOf(o);
+    // Its own reply counts only where it is recorded before its own call (a garbled record): skipped.
+    if (floor === null || floor === o || replyState(floor)! < o.zxid!) continue;
+    const how = floor.completeUs !== null && floor.completeUs < o.invokeUs ? 'was invoked after the reply to' : 'was issued after, in its session,';
+    return { reason: `#${o.id} (${describe(o.zxid!)}) ${how} #${floor.id}, which showed ${describe(replyState(floor)!)}`, ops: [floor, o] };
+  }
+  return null;
+}
+
+/** The first index in `byCall` (indices into writes, by invokeUs) of a write invoked after `us`. */
+export function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryOp[], us: number): number {
+  let lo = 0;
+  let hi = byCall.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (writes[byCall[mid]!]!.invokeUs > us) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * Reads that saw a node absent bound the writes that would make it. A reply with header zxid h comes from
+ * a server that had applied exactly the txns up to h (FinalRequestProcessor puts its last processed zxid
+ * in the header); if it says node P is absent and nothing in the history can delete P (no delete of P,
+ * alone or in a multi, no ephemeral create of P, whose session's end would delete it), then no txn at or
+ * below h made P: a write without a zxid that makes P when it takes effect (a create of P, a kvSet or kvCas
+ * of P) takes effect above h, so its window's lower end rises to h. Not for one whose reply says it failed
+ * (its error txn changed nothing and may lie anywhere), nor for sequential names, which creates of
+ * another path make. Sets the tightened windows in `windows`; O(ops).
+ */
+export function boundByAbsentReads(
+  ops: readonly ZkHistoryOp[],
+  writes: readonly ZkHistoryOp[],
+  floating: readonly number[],
+  windows: Map<ZkHistoryOp, ZxidWindow>,
+): void {
+  if (floating.length === 0) return;
+  const absentUpTo = new Map<string, ZkHistoryOp>(); // per path: the read that saw it absent at the largest header zxid
+  for (const o of ops) {
+    if (o.outcome !== 'ok' || o.result === null || o.readZxid == null || isUncertain(o)) continue;
+    const t = o.op.type;
+    if (t !== 'getData' && t !== 'exists' && t !== 'kvGet' && t !== 'getChildren') continue;
+    const absent = o.result.rc === 'noNode' || (o.result.rc === 'ok' && o.result.exists === false);
+    if (!absent || maySequentialName(o.op.path)) continue;
+    const had = absentUpTo.get(o.op.path);
+    if (had === undefined || had.readZxid! < o.readZxid) absentUpTo.set(o.op.path, o);
+  }
+  if (absentUpTo.size === 0) return;
+  const deletable = new Set<string>();
+  const visit = (op: ZkOp): void => {
+    if (op.type === 'multi') op.ops.forEach(visit);
+    else if (op.type === 'delete') deletable.add(op.path);
+    else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) deletable.add(op.path);
+  };
+  for (const o of writes) visit(o.op);
+  for (const i of floating) {
+    const o = writes[i]!;
+    const op = o.op;
+    const makes = (op.type === 'create' && op.mode === 'persistent') || op.type === 'kvSet' || op.type === 'kvCas';
+    if (!makes || deletable.has(op.path) || (o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
+    const read = absentUpTo.get(op.path);
+    const w = windows.get(o);
+    if (read === undefined || w === undefined || read.readZxid! <= w.lo) continue;
+    windows.set(o, { lo: read.readZxid!, hi: w.hi, loOp: read, hiOp: w.hiOp });
+  }
 }

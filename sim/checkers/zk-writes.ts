@@ -19,33 +19,40 @@
 // its partition's ranks; and two writes without a zxid, one of which returned before the other was
 // invoked, are put in one partition. With those, the per-partition searches are exact again: their
 // linearizations merge into one global order (the fast path already checked zxid order against real time).
+// Also: each write without a zxid that took effect holds a free zxid of its own (zxid-gaps.ts; partitions'
+// choices are checked together), and a session's writes without a zxid keep its issue order (partition-state.ts).
 // Reads (getData, exists, getChildren, sync) are not checked here: ZooKeeper reads are only sequentially
 // consistent, which another checker covers.
 
 import { performance } from 'node:perf_hooks';
 import { checkOperations } from './linearizability/search.js';
 import { hashString, mix32 } from './linearizability/model.js';
+import { bumpCount, countAt, extraHash, placedWindows, pushIndex, sameNumbers, sessionChains, type SessionChain } from './partition-state.js';
+import { clipToGap, FreeZxids, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
-import { ZxidMap } from './zxid-map.js';
 import { countAtMost } from './sort.js';
 import { KIND, isUncertain, ownPathOnly, WriteTable } from './write-table.js';
 import { PathUnion } from './path-union.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
-import { applyOp, isSequential, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
+import { applyOp, isSequential, mainPath, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
 import {
   replyBoundsOf,
-  SESSION_END_FLOOR,
   countBelow,
   emptyWindow,
+  firstCalledAfter,
+  floorViolation,
   kvRegisterExplained,
   zxidGapViolation,
   searchReturnUs,
   zxidWindows,
+  boundByAbsentReads,
 } from './write-windows.js';
 
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
 export { isUncertain } from './write-table.js';
+export { sessionEndWrites } from './session-ends.js';
+import { boundBySessionEnd, closesAtTheirEnd, sessionEndWrites } from './session-ends.js';
 export { zxidWindows, type ZxidWindow } from './write-windows.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
@@ -122,9 +129,29 @@ export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolea
 
 /** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
  * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
-export type SearchInput = { readonly op: ZkOp; readonly rank: number; readonly minRank: number; readonly maxRank: number; readonly session: number | null };
+export type SearchInput = {
+  readonly op: ZkOp;
+  readonly rank: number;
+  readonly minRank: number;
+  readonly maxRank: number;
+  readonly session: number | null;
+  /** When the zxid count may bind (zxid-gaps.ts): the partition's gaps, and the write's zxid window (lo, hi). */
+  readonly gaps?: GapContext;
+  readonly lo?: number;
+  readonly hi?: number;
+  /** Its place in its session's order, for a write without a zxid (partition-state.ts). */
+  readonly chain?: SessionChain;
+};
 export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
-export type SearchState = { readonly rank: number; readonly tree: Tree; readonly hash: number };
+/** `gap`: the zxid windows (flat pairs) of the writes without a zxid placed since the last ranked write, each clipped to the gap. */
+export type SearchState = {
+  readonly rank: number;
+  readonly tree: Tree;
+  readonly hash: number;
+  readonly gap?: readonly number[];
+  /** Per session chain slot: its replied writes without a zxid that have taken effect. */
+  readonly counts?: readonly number[];
+};
 
 export function hashTree(tree: Tree, rank: number): number {
   let h = mix32(rank + 0x1b873593);
@@ -159,20 +186,46 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     if (input.rank >= 0 && input.rank !== state.rank) return undefined;
     // Outside its window an indeterminate write did not take effect (an identity step); a definite one cannot go there.
     if (input.rank < 0 && (state.rank < input.minRank || state.rank > input.maxRank)) return output.unknown ? state : undefined;
+    const chain = input.chain;
+    if (chain !== undefined) {
+      // Session order (partition-state.ts): not before the replied writes issued before it, nor after a later one.
+      const n = countAt(state.counts, chain.slot);
+      if (n < chain.before || (!output.unknown && n > chain.last)) return output.unknown ? state : undefined;
+    }
     const tree = new Map(state.tree);
     const outcome = applyOp(tree, input.op, null, input.session);
     if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
+    const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
-    if (outcome.rc !== 'ok' && rank === state.rank) return state;
-    return { rank, tree, hash: hashTree(tree, rank) };
+    if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
+    // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
+    if (outcome.rc !== 'ok' && output.unknown) return state;
+    let gap = state.gap;
+    if (input.gaps !== undefined) {
+      // It takes a free zxid in this gap (a failed one too: an error txn has its own), inside its window.
+      const [lo, hi] = clipToGap(input.gaps, state.rank, input.lo ?? 0, input.hi ?? Number.POSITIVE_INFINITY);
+      gap = [...(state.gap ?? []), lo, hi]; // in placement order: their zxids grow along it
+      if (!input.gaps.free.fitsInOrder(gap)) return output.unknown ? state : undefined;
+    }
+    if (outcome.rc !== 'ok' && gap === state.gap && counts === state.counts) return state;
+    return withExtras(rank, outcome.rc === 'ok' ? tree : state.tree, gap, counts);
   },
   hash: (state) => state.hash,
-  equal: (a, b) => a.rank === b.rank && a.hash === b.hash && sameTree(a.tree, b.tree),
+  equal: (a, b) =>
+    a.rank === b.rank && a.hash === b.hash && sameNumbers(a.gap, b.gap, false) && sameNumbers(a.counts, b.counts, true) && sameTree(a.tree, b.tree),
   // An indeterminate write without a zxid fits any state; one with a zxid must keep its zxid rank.
   alwaysLegal: (input, output) => output.unknown && input.rank < 0,
-  // A failed write without a zxid changes nothing (the step returns the same state when it is legal).
-  readOnly: (input, output) => !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok',
+  // A failed write without a zxid changes nothing (the step returns the same state when it is legal),
+  // unless the zxids it may take are counted, or its session's order counts it (partition-state.ts).
+  readOnly: (input, output) =>
+    !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain?.bumps !== true,
 };
+
+function withExtras(rank: number, tree: Tree, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
+  const hash = extraHash(hashTree(tree, rank), gap, counts);
+  if (gap === undefined) return counts === undefined ? { rank, tree, hash } : { rank, tree, hash, counts };
+  return counts === undefined ? { rank, tree, hash, gap } : { rank, tree, hash, gap, counts };
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -213,13 +266,6 @@ export function describeOp(o: ZkWitnessOp): string {
   return `  #${o.id} client ${o.client} ${op}${args} -> ${result} (${o.outcome}) ${describeZxid(o.zxid)} [${o.invokeUs}us, ${done}us]`;
 }
 
-function mainPath(op: ZkOp): string {
-  if (op.type === 'closeSession') return '/';
-  if (op.type !== 'multi') return op.path;
-  const first = op.ops[0];
-  return first !== undefined && first.type !== 'multi' && first.type !== 'closeSession' ? first.path : '/';
-}
-
 /**
  * `judged`, when the caller has it already: the history's writes whose outcome is not "fail", in file
  * order (what the first pass here collects), as a WriteTable.
@@ -233,7 +279,11 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     for (const o of all) if (o.outcome !== 'fail' && isZkWrite(o.op)) found.push(o);
     table = WriteTable.of(found);
   }
-  const ends = 'ops' in history ? sessionEndWrites(history, table.writes) : [];
+  if ('ops' in history) {
+    const closes = closesAtTheirEnd(history, table.writes);
+    if (closes !== table.writes) table = WriteTable.of(closes, table.paths);
+  }
+  const ends = 'ops' in history ? sessionEndWrites(history, table.writes, true) : [];
   // Session ends are rare (service runs): the caller's table is then copied rather than extended.
   if (ends.length > 0) table = WriteTable.of([...table.writes, ...ends], table.paths);
   const writes = table.writes;
@@ -279,6 +329,15 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       earliest = writes[i]!;
     }
   }
+
+  // A write with a zxid lies above every state a reply showed before it (write-windows.ts, floorViolation).
+  const bounds = replyBoundsOf(all);
+  const below = floorViolation(
+    ordered.map((i) => writes[i]!),
+    bounds,
+    describeZxid,
+  );
+  if (below !== null) return done('violated', 0, witnessOf(below.reason, below.ops));
 
   // 2. Partitions touched by writes without a zxid are left to the search (skipped when there are none).
   // Sequential creates under the root read its cversion, which every top-level create and delete bumps.
@@ -366,7 +425,9 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const floatingOf = new Map<number, number[]>();
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
-    const windows = zxidWindows(writes, times, ordered, floating, replyBoundsOf(all));
+    const windows = zxidWindows(writes, times, ordered, floating, bounds);
+    boundBySessionEnd(writes, floating, windows);
+    boundByAbsentReads(all, writes, floating, windows);
     const gap = zxidGapViolation(
       floating.map((i) => writes[i]!),
       windows,
@@ -374,182 +435,135 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
       describeZxid,
     );
     if (gap !== null) return done('violated', 0, witnessOf(gap.reason, gap.ops));
-    for (const [root, groupIndices] of groups) {
-      const rankedIndices = rankedOf.get(root) ?? [];
-      if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows)) {
-        searchedOps += groupIndices.length;
-        continue;
-      }
-      const group = groupIndices.map((i) => writes[i]!);
-      const ranked = rankedIndices.map((i) => writes[i]!);
-      const rankOf = new Map<ZkHistoryOp, number>();
-      ranked.forEach((o, i) => rankOf.set(o, i));
-      const zxids = ranked.map((o) => o.zxid!);
-      const ops: Operation<SearchInput, SearchOutput>[] = group.map((o) => {
-        const uncertain = isUncertain(o);
-        const rank = rankOf.get(o) ?? -1;
-        const window = windows.get(o);
-        // Ranks r with every ranked write of zxid <= lo before it and every one of zxid >= hi after it.
-        // An empty window (no zxid in it): ranks no state has, so an indeterminate write never takes effect.
-        const empty = emptyWindow(window);
-        const minRank = window === undefined ? 0 : empty ? ranked.length + 1 : countBelow(zxids, window.lo + 1);
-        const maxRank = window === undefined ? ranked.length : empty ? -1 : countBelow(zxids, window.hi);
-        return {
-          client: o.client,
-          input: { op: o.op, rank, minRank, maxRank, session: o.session },
-          output: { unknown: uncertain, result: uncertain ? null : o.result },
-          call: o.invokeUs,
-          return: searchReturnUs(o),
-        };
-      });
-      searchedOps += ops.length;
-      // One KV register with indeterminate writes only: decided without search (kv-register.ts). The
-      // window's lower end already puts a write after every ranked write that completed before its call.
-      // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
-      const lowerOnly = group.every((o) => {
-        const w = windows.get(o);
-        return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
-      });
-      if (lowerOnly && group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === (group[0]!.op as { path: string }).path)) {
-        const free: FreeWrite[] = [];
-        ops.forEach((x, k) => {
-          if (x.input.rank < 0) free.push({ write: group[k]!, minRank: x.input.minRank });
+    const free = new FreeZxids(ordered.map((i) => zx[i]!));
+    // kvRegisterExplained sets the zxids it gives aside in its own copy, for the next registers; the search and
+    // the final check see every free zxid (a search failing for want of one a register took: a false alarm).
+    let registerFree = new FreeZxids(ordered.map((i) => zx[i]!));
+    // The windows (flat pairs) of the writes without a zxid that took effect in partitions where zxids may
+    // run short (zxid-gaps.ts), checked together at the end: partitions share the free zxids. If they do
+    // not fit, those partitions are searched again as one, which counts them exactly (the second pass).
+    let placed: number[] = [];
+    const countedGroups: number[][] = [];
+    let groupList: [number, number[], boolean][] = [...groups].map(([root, g]) => [root, g, false]);
+    for (let pass = 0; pass < 2 && groupList.length > 0; pass++) {
+      for (const [root, groupIndices, merged] of groupList) {
+        const rankedIndices = rankedOf.get(root) ?? [];
+        const group = groupIndices.map((i) => writes[i]!);
+        const ranked = rankedIndices.map((i) => writes[i]!);
+        const rankOf = new Map<ZkHistoryOp, number>();
+        ranked.forEach((o, i) => rankOf.set(o, i));
+        const zxids = ranked.map((o) => o.zxid!);
+        const placing = group.map((o) => {
+          const window = windows.get(o);
+          // Ranks r with every ranked write of zxid <= lo before it and every one of zxid >= hi after it.
+          // An empty window (no zxid in it): ranks no state has, so an indeterminate write never takes effect.
+          const empty = emptyWindow(window);
+          const minRank = window === undefined ? 0 : empty ? ranked.length + 1 : countBelow(zxids, window.lo + 1);
+          const maxRank = window === undefined ? ranked.length : empty ? -1 : countBelow(zxids, window.hi);
+          return { lo: window?.lo ?? 0, hi: window?.hi ?? Number.POSITIVE_INFINITY, minRank, maxRank, rank: rankOf.get(o) ?? -1 };
         });
-        const decided = decideRegister(
-          ranked.map((o) => ({ write: o })),
-          free,
-        );
-        if (decided?.verdict === 'ok') continue;
-        if (decided?.verdict === 'violated')
-          return done('violated', searchedOps, witnessOf(`${(group[0]!.op as { path: string }).path}: ${decided.reason}`, decided.ops));
-      }
-      const result = checkOperations(zkPartitionModel, ops, { stepsMax: stepsLeft });
-      stepsLeft = Math.max(0, stepsLeft - result.steps);
-      if (result.verdict === 'violated') {
-        const w = result.witness!;
-        const stuck = w.unplaced.slice(0, 3).map((i) => group[i]!);
-        const tail = w.longestPrefix.slice(-3).map((i) => group[i]!);
-        // The writes outside the partition that pin a window of a write without a zxid, at most two.
-        const inGroup = new Set(group);
-        const pins: ZkHistoryOp[] = [];
-        for (const o of group) {
-          const win = windows.get(o);
-          for (const pin of [win?.loOp, win?.hiOp]) if (pin != null && !inGroup.has(pin) && !pins.includes(pin) && pins.length < 2) pins.push(pin);
+        // The writes without a zxid take free zxids between the ranked ones: counted where they may run short,
+        // against every write without a zxid of the history (other partitions take free zxids too).
+        const gaps: GapContext = { ranked: zxids, free };
+        const counted =
+          merged ||
+          zxidsMayRunShort(
+            gaps,
+            placing.filter((x) => x.rank < 0),
+            floating.length,
+          );
+        if (counted) countedGroups.push(groupIndices);
+        const slotted: number[] = [];
+        const registerCount = counted ? { free: registerFree, slotted } : undefined;
+        if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows, registerCount)) {
+          searchedOps += groupIndices.length;
+          for (const z of slotted) placed.push(z);
+          continue;
         }
-        const reason =
-          `no order of the ${group.length} writes on ${describePartition(group, joinRoot)} explains their results ` +
-          `(zxid order kept). The longest consistent prefix has ${w.longestPrefix.length} writes and ends with the first ${tail.length} listed; none of the remaining ${stuck.length === w.unplaced.length ? '' : 'such as the '}ops listed after them can come next` +
-          (pins.length === 0
-            ? ''
-            : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
-        return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
-      }
-      if (result.verdict === 'unknown') {
-        unknown = true;
-        unknownIn.push(
-          `the write search's budget ran out on the partition of ${describePartition(group, joinRoot)} (${group.length} writes, ${group.filter((o) => o.zxid === null).length} without a zxid, ${group.filter(isUncertain).length} open)`,
+        const chains = sessionChains(
+          group,
+          placing.map((x) => x.rank < 0),
+          counted,
         );
+        const ops: Operation<SearchInput, SearchOutput>[] = group.map((o, k) => {
+          const uncertain = isUncertain(o);
+          const { lo, hi, minRank, maxRank, rank } = placing[k]!;
+          const base: SearchInput = { op: o.op, rank, minRank, maxRank, session: o.session };
+          const withGaps: SearchInput = counted && rank < 0 ? { ...base, gaps, lo, hi } : base;
+          const chain = chains[k];
+          const input: SearchInput = chain === undefined ? withGaps : { ...withGaps, chain };
+          return {
+            client: o.client,
+            input,
+            output: { unknown: uncertain, result: uncertain ? null : o.result },
+            call: o.invokeUs,
+            return: searchReturnUs(o),
+          };
+        });
+        searchedOps += ops.length;
+        // One KV register with indeterminate writes only: decided without search (kv-register.ts). The
+        // window's lower end already puts a write after every ranked write that completed before its call.
+        // decideRegister reads only a window's lower end: used when no window has an upper end or is empty.
+        const lowerOnly = group.every((o) => {
+          const w = windows.get(o);
+          return w === undefined || (w.hi === Number.POSITIVE_INFINITY && !emptyWindow(w));
+        });
+        if (lowerOnly && group.every((o) => (o.op.type === 'kvSet' || o.op.type === 'kvCas') && o.op.path === (group[0]!.op as { path: string }).path)) {
+          const free: FreeWrite[] = [];
+          ops.forEach((x, k) => {
+            if (x.input.rank < 0) free.push({ write: group[k]!, minRank: x.input.minRank });
+          });
+          const decided = decideRegister(
+            ranked.map((o) => ({ write: o })),
+            free,
+          );
+          // Without the zxid count: a violation stands; ok holds only where zxids cannot run short.
+          if (decided?.verdict === 'ok' && !counted) continue;
+          if (decided?.verdict === 'violated')
+            return done('violated', searchedOps, witnessOf(`${(group[0]!.op as { path: string }).path}: ${decided.reason}`, decided.ops));
+        }
+        const result = checkOperations(zkPartitionModel, ops, { stepsMax: stepsLeft });
+        stepsLeft = Math.max(0, stepsLeft - result.steps);
+        if (result.verdict === 'violated') {
+          const w = result.witness!;
+          const stuck = w.unplaced.slice(0, 3).map((i) => group[i]!);
+          const tail = w.longestPrefix.slice(-3).map((i) => group[i]!);
+          // The writes outside the partition that pin a window of a write without a zxid, at most two.
+          const inGroup = new Set(group);
+          const pins: ZkHistoryOp[] = [];
+          for (const o of group) {
+            const win = windows.get(o);
+            for (const pin of [win?.loOp, win?.hiOp]) if (pin != null && !inGroup.has(pin) && !pins.includes(pin) && pins.length < 2) pins.push(pin);
+          }
+          const reason =
+            `no order of the ${group.length} writes on ${describePartition(group, joinRoot)} explains their results ` +
+            `(zxid order kept). The longest consistent prefix has ${w.longestPrefix.length} writes and ends with the first ${tail.length} listed; none of the remaining ${stuck.length === w.unplaced.length ? '' : 'such as the '}ops listed after them can come next` +
+            (pins.length === 0
+              ? ''
+              : `; the last ${pins.length} listed, outside the partition, bound by zxid and real time when the writes without a zxid can take effect`);
+          return done('violated', searchedOps, witnessOf(reason, [...tail, ...stuck, ...pins]));
+        }
+        if (result.verdict === 'unknown') {
+          unknown = true;
+          const open = `${group.filter((o) => o.zxid === null).length} without a zxid, ${group.filter(isUncertain).length} open`;
+          unknownIn.push(`the write search's budget ran out on the partition of ${describePartition(group, joinRoot)} (${group.length} writes, ${open})`);
+        } else if (counted) placedWindows(zkPartitionModel, ops, result.linearizations![0] ?? [], placed);
       }
+      if (placed.length === 0 || free.fits(placed)) break;
+      // The partitions' choices together need more free zxids than there are: search them as one.
+      const all = countedGroups.flat().sort((a, b) => a - b);
+      const inAll = new Set(all);
+      for (const [of, from] of [[rankedOf, ordered] as const, [floatingOf, floating] as const])
+        of.set(
+          -1,
+          from.filter((i) => inAll.has(i)),
+        );
+      groupList = [[-1, all, true]];
+      placed = [];
+      registerFree = new FreeZxids(ordered.map((i) => zx[i]!));
     }
   }
   return done(unknown ? 'unknown' : 'ok', searchedOps);
-}
-
-/**
- * Sessions' ends as writes. A recorded end (an "ENDED" session record: the closeSession txn's zxid seen
- * at the servers) is a write at that zxid, unless a client's close() with the same zxid is already in
- * the history. A session that made ephemeral nodes and has no recorded end (no ENDED record, no
- * closeSession op) may still have ended unseen: the leader expires a session whose client cannot reach
- * a quorum (SessionTrackerImpl), and a client may die or lose its close's reply. Its end is an
- * indeterminate closeSession without a zxid (searched like any indeterminate write), which follows every
- * write of its own session (PrepRequestProcessor refuses a closing session's requests): SESSION_END_FLOOR.
- * Ids follow the history's largest id.
- */
-export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryOp[]): ZkHistoryOp[] {
-  const out: ZkHistoryOp[] = [];
-  const events = history.events ?? [];
-  let maxId = -1;
-  const nextId = (): number => {
-    if (maxId < 0) for (const o of history.ops) if (o.id > maxId) maxId = o.id;
-    return ++maxId;
-  };
-  const ended = new Set<number>();
-  if (events.some((e) => e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined)) {
-    const known = new ZxidMap<true>();
-    for (const o of writes) if (o.zxid !== null) known.set(o.zxid, true);
-    for (const e of events) {
-      if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined) continue;
-      ended.add(e.session);
-      if (known.has(e.zxid)) continue;
-      known.set(e.zxid, true);
-      out.push({
-        kind: 'op',
-        id: nextId(),
-        client: e.client ?? -1,
-        session: e.session,
-        server: e.server,
-        op: { type: 'closeSession' },
-        // Committed by the time a server recorded it: a write invoked later is proposed later, with a
-        // larger zxid (real time, as for a reply that arrived then).
-        invokeUs: 0,
-        completeUs: e.atUs,
-        outcome: 'ok',
-        result: { rc: 'ok' },
-        zxid: e.zxid,
-      });
-    }
-  }
-  // Sessions with ephemerals and no recorded end: the last zxid of their own writes, and a client of theirs.
-  const open = new Map<number, { floor: number; client: number }>();
-  for (const o of writes) {
-    if (o.session === null) continue;
-    if (o.op.type === 'closeSession') ended.add(o.session);
-    else if (hasEphemeralCreate(o.op)) {
-      const seen = open.get(o.session);
-      if (seen === undefined) open.set(o.session, { floor: o.zxid ?? 0, client: o.client });
-      else if (o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
-    }
-  }
-  if (open.size === 0) return out;
-  for (const o of writes) {
-    const seen = o.session === null ? undefined : open.get(o.session);
-    if (seen !== undefined && o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
-  }
-  // Every ok reply of the session shows a state before its end (a reply at or after it is refused).
-  for (const o of history.ops) {
-    const seen = o.session === null || o.outcome !== 'ok' || isUncertain(o) ? undefined : open.get(o.session);
-    if (seen !== undefined && o.readZxid !== undefined && o.readZxid !== null && o.readZxid > seen.floor) seen.floor = o.readZxid;
-  }
-  for (const [session, { floor, client }] of open) {
-    if (ended.has(session)) continue;
-    const end: ZkHistoryOp = {
-      kind: 'op',
-      id: nextId(),
-      client,
-      session,
-      server: null,
-      op: { type: 'closeSession' },
-      invokeUs: 0,
-      completeUs: null,
-      outcome: 'info',
-      result: null,
-      zxid: null,
-    };
-    SESSION_END_FLOOR.set(end, floor);
-    out.push(end);
-  }
-  return out;
-}
-
-function hasEphemeralCreate(op: ZkOp): boolean {
-  if (op.type === 'multi') return op.ops.some(hasEphemeralCreate);
-  return op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential');
-}
-
-function pushIndex(out: Map<number, number[]>, key: number, i: number): void {
-  const list = out.get(key);
-  if (list === undefined) out.set(key, [i]);
-  else list.push(i);
 }
 
 /** The paths (and parents) of every ephemeral create, by session: what that session's close touches. */
@@ -565,18 +579,6 @@ export function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot
   };
   for (const o of writes) if (o.session !== null) visit(o.op, o.result, o.session);
   return out;
-}
-
-/** The first index in `byCall` (indices into writes, by invokeUs) of a write invoked after `us`. */
-function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryOp[], us: number): number {
-  let lo = 0;
-  let hi = byCall.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (writes[byCall[mid]!]!.invokeUs > us) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
 
 export function sequentialUnderRoot(op: ZkOp): boolean {

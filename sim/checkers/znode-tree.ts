@@ -229,3 +229,11 @@ export function mismatch(reported: ZkResult, expected: Outcome): string | null {
 export function maySequentialName(path: string): boolean {
   return /\d{10}$/.test(path);
 }
+
+/** The path a write is named by in a witness: its own, a multi's first op's, the root for a close. */
+export function mainPath(op: ZkOp): string {
+  if (op.type === 'closeSession') return '/';
+  if (op.type !== 'multi') return op.path;
+  const first = op.ops[0];
+  return first !== undefined && first.type !== 'multi' && first.type !== 'closeSession' ? first.path : '/';
+}

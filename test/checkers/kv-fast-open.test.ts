@@ -57,7 +57,8 @@ describe('reads of a register an open write touched', () => {
     expect(verdicts(h)).toContain('violated');
   });
   test('a read at or above the place where an open write had to take effect is left to checkClientHistory', () => {
-    // The open write must precede the kvSet at zxid 4, which reports version 3: it took effect between 2 and 4 (at 3).
+    // The open write must precede the kvSet at zxid 4, which reports version 3: it took effect at zxid 3
+    // (between 2 and 4: a write without a zxid still takes one of its own, zxid-gaps.ts).
     const later = kv(1, set('/k', 'd'), 60, 100, { rc: 'ok', version: 3 }, 4);
     const after = kv(3, get('/k'), 110, 120, { rc: 'ok', exists: true, data: 'd', version: 3, mzxid: 4 }, null, 4);
     const h = hist([...writes(), later, read('b', 1, 2, 40), after]);

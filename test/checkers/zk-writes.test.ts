@@ -51,8 +51,9 @@ describe('zxid-ordered writes', () => {
   });
 
   test('touching intervals count as concurrent', () => {
-    const a = w(create('/a'), 0, 10, { rc: 'ok', path: '/a' }, 2);
-    const b = w(create('/b'), 10, 20, { rc: 'ok', path: '/b' }, 1);
+    // Two sessions: in one, the write issued later would need the larger zxid (session order).
+    const a = { ...w(create('/a'), 0, 10, { rc: 'ok', path: '/a' }, 2), session: 11 };
+    const b = { ...w(create('/b'), 10, 20, { rc: 'ok', path: '/b' }, 1), session: 12 };
     expect(checkZkWrites([a, b]).verdict).toBe('ok');
   });
 
@@ -138,7 +139,8 @@ describe('indeterminate writes fall back to the search on their partition', () =
   test('a timed-out create that evidently happened is placed before the write that needs it', () => {
     const h = [
       w(create('/b'), 0, 50, { rc: 'connectionLoss' }, null, 'info'),
-      w(setData('/b', 0), 10, 20, { rc: 'ok', version: 1 }, 2),
+      // zxid 3, not 2: the create needs a zxid of its own below the setData's, and /other holds 1.
+      w(setData('/b', 0), 10, 20, { rc: 'ok', version: 1 }, 3),
       w(create('/other'), 0, 5, ok, 1),
     ];
     const result = checkZkWrites(h);
@@ -190,12 +192,14 @@ describe('indeterminate writes fall back to the search on their partition', () =
   // Found by the brute-force property: partitions share the global zxid order, so a write without a zxid
   // is bound by writes elsewhere. #3 was invoked after #0 (zxid 3) completed, so it cannot precede #2 (zxid 1).
   test('a write without a zxid cannot take effect before a zxid that real time puts after it, even on other paths', () => {
-    const history = (zxidOfA: number, zxidOfSeq: number): ZkHistoryOp[] => [
-      w(create('/a/b'), 10, 26, { rc: 'noNode' }, zxidOfA),
-      w(create('/c'), 20, 29, { rc: 'ok', path: '/c' }, 2),
-      w(seq('/s-'), 26, 30, { rc: 'ok', path: '/s-0000000001' }, zxidOfSeq),
-      w(seq('/s-'), 29, null, null, null, 'info'),
-    ];
+    // One session per op: session order would settle it before the search.
+    const history = (zxidOfA: number, zxidOfSeq: number): ZkHistoryOp[] =>
+      [
+        w(create('/a/b'), 10, 26, { rc: 'noNode' }, zxidOfA),
+        w(create('/c'), 20, 29, { rc: 'ok', path: '/c' }, 2),
+        w(seq('/s-'), 26, 30, { rc: 'ok', path: '/s-0000000001' }, zxidOfSeq),
+        w(seq('/s-'), 29, null, null, null, 'info'),
+      ].map((o, k) => ({ ...o, session: 21 + k }));
     expect(checkZkWrites(history(1, 3)).verdict).toBe('ok'); // #3 then #2 fits after #0 (zxid 1) and /c (2)
     const result = checkZkWrites(history(3, 1));
     expect(result.verdict).toBe('violated');

@@ -1,0 +1,155 @@
+// Session ends as writes for the client checkers: a recorded end (an ENDED session record) at its zxid,
+// and an unseen end (expiry, a lost close) of a session that made ephemeral nodes, at an unknown zxid.
+import type { ZkHistory, ZkHistoryOp, ZkOp } from '../history/types.js';
+import { SESSION_END_FLOOR, type ZxidWindow } from './write-windows.js';
+import { ZxidMap } from './zxid-map.js';
+import { isUncertain } from './write-table.js';
+
+/**
+ * Sessions' ends as writes. A recorded end (an "ENDED" session record: the closeSession txn's zxid seen
+ * at the servers) is a write at that zxid, unless a client's close() with the same zxid is already in
+ * the history. A session that made ephemeral nodes and has no recorded end (no ENDED record, no
+ * closeSession op) may still have ended unseen: the leader expires a session whose client cannot reach
+ * a quorum (SessionTrackerImpl), and a client may die or lose its close's reply. Its end is an
+ * indeterminate closeSession without a zxid (searched like any indeterminate write), which follows every
+ * write of its own session (PrepRequestProcessor refuses a closing session's requests): SESSION_END_FLOOR.
+ * Ids follow the history's largest id. A recorded end completes at its record's time: the txn had
+ * committed by then (types.ts), so a write invoked later has a larger zxid. For the write search
+ * (`forWriteSearch`) it is an indeterminate write; for the other checkers an ok one.
+ */
+export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryOp[], forWriteSearch = false): ZkHistoryOp[] {
+  const out: ZkHistoryOp[] = [];
+  const events = history.events ?? [];
+  let maxId = -1;
+  const nextId = (): number => {
+    if (maxId < 0) for (const o of history.ops) if (o.id > maxId) maxId = o.id;
+    return ++maxId;
+  };
+  const ended = new Set<number>();
+  if (events.some((e) => e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined)) {
+    const known = new ZxidMap<true>();
+    for (const o of writes) if (o.zxid !== null) known.set(o.zxid, true);
+    for (const e of events) {
+      if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined) continue;
+      ended.add(e.session);
+      if (known.has(e.zxid)) continue;
+      known.set(e.zxid, true);
+      out.push({
+        kind: 'op',
+        id: nextId(),
+        client: e.client ?? -1,
+        session: e.session,
+        server: e.server,
+        op: { type: 'closeSession' },
+        invokeUs: 0,
+        // Committed by the time a server recorded it: a write invoked later is proposed later, with a
+        // larger zxid. The read and watch checkers take it as certain (ok); the write search
+        // (`forWriteSearch`) as an indeterminate write that completed by then.
+        completeUs: e.atUs,
+        outcome: forWriteSearch ? 'info' : 'ok',
+        result: forWriteSearch ? null : { rc: 'ok' },
+        zxid: e.zxid,
+      });
+    }
+  }
+  // Sessions with ephemerals and no recorded end: the last zxid of their own writes, and a client of theirs.
+  const open = new Map<number, { floor: number; client: number }>();
+  for (const o of writes) {
+    if (o.session === null) continue;
+    if (o.op.type === 'closeSession') ended.add(o.session);
+    else if (hasEphemeralCreate(o.op)) {
+      const seen = open.get(o.session);
+      if (seen === undefined) open.set(o.session, { floor: o.zxid ?? 0, client: o.client });
+      else if (o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
+    }
+  }
+  if (open.size === 0) return out;
+  for (const o of writes) {
+    const seen = o.session === null ? undefined : open.get(o.session);
+    if (seen !== undefined && o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;
+  }
+  // Every ok reply of the session shows a state before its end (a reply at or after it is refused).
+  for (const o of history.ops) {
+    const seen = o.session === null || o.outcome !== 'ok' || isUncertain(o) ? undefined : open.get(o.session);
+    if (seen !== undefined && o.readZxid !== undefined && o.readZxid !== null && o.readZxid > seen.floor) seen.floor = o.readZxid;
+  }
+  for (const [session, { floor, client }] of open) {
+    if (ended.has(session)) continue;
+    const end: ZkHistoryOp = {
+      kind: 'op',
+      id: nextId(),
+      client,
+      session,
+      server: null,
+      op: { type: 'closeSession' },
+      invokeUs: 0,
+      completeUs: null,
+      outcome: 'info',
+      result: null,
+      zxid: null,
+    };
+    SESSION_END_FLOOR.set(end, floor);
+    out.push(end);
+  }
+  return out;
+}
+
+function hasEphemeralCreate(op: ZkOp): boolean {
+  if (op.type === 'multi') return op.ops.some(hasEphemeralCreate);
+  return op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential');
+}
+
+/**
+ * The writes with a session's `ok` closeSession that carries no zxid given the zxid of that session's
+ * ENDED record, when the close could be that end txn: invoked no later than the record's first sighting
+ * (a txn some server committed at `atUs` existed before any request sent after `atUs`). A close invoked
+ * after that is not the end txn: PrepRequestProcessor's closeSession case does not check the session, so
+ * it may be a second closeSession txn with a zxid of its own (it stays zxid-less, and takes a free zxid
+ * like any write without one). Inputs are not changed: such a close is copied with the zxid. The same
+ * writes (the same array) when there is none.
+ */
+export function closesAtTheirEnd(history: ZkHistory, writes: readonly ZkHistoryOp[]): readonly ZkHistoryOp[] {
+  const endZxid = new Map<number, number>();
+  const endSeenUs = new Map<number, number>(); // per session: the earliest ENDED record's time
+  for (const e of history.events ?? []) {
+    if (e.kind !== 'session' || e.state !== 'ENDED' || e.zxid === undefined) continue;
+    if (!endZxid.has(e.session)) endZxid.set(e.session, e.zxid);
+    endSeenUs.set(e.session, Math.min(endSeenUs.get(e.session) ?? Number.POSITIVE_INFINITY, e.atUs));
+  }
+  if (endZxid.size === 0) return writes;
+  let out: ZkHistoryOp[] | null = null;
+  writes.forEach((o, i) => {
+    if (o.op.type !== 'closeSession' || o.zxid !== null || o.session === null || isUncertain(o)) return;
+    const zxid = endZxid.get(o.session);
+    if (zxid === undefined || o.invokeUs > endSeenUs.get(o.session)!) return;
+    out ??= [...writes];
+    out[i] = { ...o, zxid };
+  });
+  return out ?? writes;
+}
+
+/**
+ * A write of a session takes effect before the session's end, when that end has a zxid (an ok close, an
+ * ENDED record): PrepRequestProcessor checks the session first (SessionTracker.checkSession), and a
+ * request of a closing or closed session becomes an error txn that changes nothing. So the zxid window
+ * of each write without a zxid (but the end itself) closes at its session's end. Changes `windows`.
+ */
+export function boundBySessionEnd(writes: readonly ZkHistoryOp[], floating: readonly number[], windows: Map<ZkHistoryOp, ZxidWindow>): void {
+  let ends: Map<number, ZkHistoryOp> | null = null;
+  for (const i of floating) {
+    const o = writes[i]!;
+    if (o.session === null || o.op.type === 'closeSession') continue;
+    if (ends === null) {
+      ends = new Map();
+      for (const e of writes) {
+        if (e.op.type !== 'closeSession' || e.zxid === null || e.session === null) continue;
+        const had = ends.get(e.session);
+        if (had === undefined || e.zxid < had.zxid!) ends.set(e.session, e);
+      }
+    }
+    const end = ends.get(o.session);
+    const w = windows.get(o);
+    if (end === undefined || w === undefined || end.zxid! >= w.hi) continue;
+    windows.set(o, { lo: w.lo, hi: end.zxid!, loOp: w.loOp, hiOp: end });
+  }
+}
