@@ -42,7 +42,7 @@ export function nextToken(s: ZabServer): [ZabServer, number] {
  * A follower after UPTODATE: under 3.9.2 ACK the proposals NEWLEADER persisted (requestsToAck:
  * exactly pendingTxns, since no commit was applied since), then logRequest every txn still in
  * packetsNotLogged, then FollowerZooKeeperServer.commit each zxid in packetsCommitted: none
- * pending is a warning, another zxid than the next pending one exits the process.
+ * pending is a warning, another zxid than the next pending one makes the server exit (an `exit` effect).
  */
 export function followerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
