@@ -4,6 +4,7 @@ import { assert } from '../assert.js';
 import { pvecGet, pvecLast, pvecLowerBound } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
+import type { Snapshot } from './messages.js';
 import { patchServer, type ZabServer } from './state.js';
 import type { Txn } from './txn.js';
 import { rollLogFiles, truncateLog, zxidOfTxn } from './disk.js';
@@ -11,6 +12,11 @@ import { rollLogFiles, truncateLog, zxidOfTxn } from './disk.js';
 /** The history index of the first txn the log holds. */
 export function historyBase(s: ZabServer): number {
   return s.logBase;
+}
+
+/** A snapshot of the tree as applied now (a reference to the persistent state, not a copy). */
+export function snapshotOfApplied(s: ZabServer): Snapshot {
+  return { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
 }
 
 /** Txns in history: the snapshot's and the log's after it. */

@@ -8,8 +8,8 @@ import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
 import { appendTxn, newestLogFile } from './disk.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
-import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt } from './history.js';
-import type { QuorumPacket, Snapshot, ZabMessage } from './messages.js';
+import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt, snapshotOfApplied } from './history.js';
+import type { QuorumPacket, ZabMessage } from './messages.js';
 import {
   leaderCommitted,
   leaderProposed,
@@ -94,7 +94,7 @@ function takeSnapshot(s: ZabServer, fx: Fx): ZabServer {
     fx.note(`no snapshot at lead: ${s.applied - s.committed} applied txn(s) not known committed (skipDirtyLeadSnapshot, not ZooKeeper)`);
     return s;
   }
-  const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
+  const snapshot = snapshotOfApplied(s);
   fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
   return patchServer(s, { snapshot });
 }

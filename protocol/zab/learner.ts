@@ -11,7 +11,7 @@ import { hasMutant } from './config.js';
 import { persistenceOrderOf, type NewLeaderStep } from './persistence-orders.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
-import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
+import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory, snapshotOfApplied } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
 import type { LeaderPacket, QuorumPacket, Snapshot } from './messages.js';
 import {
@@ -255,7 +255,7 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   const order = persistenceOrderOf(s.config);
   if (l.syncMode === 'SNAP' || l.syncMode === 'TRUNC' || order.snapshotAfterDiff) {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
-    const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
+    const snapshot = snapshotOfApplied(s);
     fx.persistSync({ kind: 'snapshot', snapshot, replacesLog: true });
     // The log files the snapshot supersedes stay on disk (ZabDisk.oldLogTop); a SNAP replaced the
     // in-memory log, so the files' records are in preSnap. The committedLog cannot reach below the

@@ -6,8 +6,7 @@
 import { formatZxid } from '../zxid.js';
 import { rollLogFiles } from './disk.js';
 import type { Fx } from './effects.js';
-import { historyCount } from './history.js';
-import type { Snapshot } from './messages.js';
+import { historyCount, snapshotOfApplied } from './history.js';
 import { patchServer, type ZabServer } from './state.js';
 
 /** The draw key of randRoll. */
@@ -35,7 +34,7 @@ export function maybeSnapshot(s: ZabServer, fx: Fx): ZabServer {
   if (roll === null || s.txnsSinceRoll <= Math.floor(snapCountOf(s) / 2) + roll) return s;
   // The snapshot thread serializes the tree as applied now (taken at once here, not fuzzily), and
   // does not fsync it (takeSnapshot(false)); the log files and the committedLog stay.
-  const snapshot: Snapshot = { zxid: s.lastProcessedZxid, count: s.applied, state: s.state };
+  const snapshot = snapshotOfApplied(s);
   fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
   fx.note(`${s.txnsSinceRoll} txns logged since the last roll (snapCount/2 + ${roll}): log rolled, snapshot at ${formatZxid(snapshot.zxid)}`);
   const count = historyCount(s);

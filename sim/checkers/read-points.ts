@@ -42,7 +42,8 @@ import {
   type ZxidWindow,
 } from './zk-writes.js';
 import type { Tree } from './znode-tree.js';
-import { replyBoundsOf, countBelow, emptyWindow, searchReturnUs } from './write-windows.js';
+import { replyBoundsOf, emptyWindow, searchReturnUs } from './write-windows.js';
+import { countBelow } from './sort.js';
 import { WriteTable } from './write-table.js';
 import { decideRegister, type FreeWrite, type Placed, type RankedItem } from './kv-register.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
@@ -51,7 +52,8 @@ import { isDirty, readMismatch } from './read-match.js';
 import { endBoundedWindows, sessionCeilings, sessionMarks, type SessionMark } from './read-session-order.js';
 import { shownRead, splitKeepsRealTime, splitRootListings } from './root-children.js';
 import type { LaterWrites } from './read-real-time.js';
-import { FreeZxids, PartitionGaps } from './read-zxid-slots.js';
+import { PartitionGaps } from './read-zxid-slots.js';
+import { FreeZxids } from './zxid-gaps.js';
 
 /** Session order: for each read without a header zxid, the largest state zxid of an ok op its session issued before it. */
 export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {

@@ -17,42 +17,7 @@
 // partition; the zxid windows that bound a write from outside it (zxidWindows) are kept the same way.
 // Other partitions' writes without a zxid compete for the same free zxids; that is not counted (the
 // check is then weaker than ZooKeeper, never stricter).
-import { countBelow } from './write-windows.js';
-
-const EPOCH = 2 ** 32;
-
-/** The free zxids of a history: those no recorded write holds and whose counter is not 0. */
-export class FreeZxids {
-  private readonly known: readonly number[];
-  /** runEnd[i]: the index of the last of the run of consecutive known zxids that holds known[i]. */
-  private readonly runEnd: Int32Array;
-
-  /** `known`: the recorded zxids, ascending and distinct. */
-  constructor(known: readonly number[]) {
-    this.known = known;
-    this.runEnd = new Int32Array(known.length);
-    for (let i = known.length - 1; i >= 0; i--) this.runEnd[i] = i + 1 < known.length && known[i + 1] === known[i]! + 1 ? this.runEnd[i + 1]! : i;
-  }
-
-  /** The smallest free zxid above x. */
-  nextFree(x: number): number {
-    let y = x + 1;
-    for (;;) {
-      if (y % EPOCH === 0) y++;
-      const i = countBelow(this.known, y);
-      if (i >= this.known.length || this.known[i] !== y) return y;
-      y = this.known[this.runEnd[i]!]! + 1;
-    }
-  }
-
-  /** How many free zxids lie strictly between a and b (Infinity when b is). */
-  countFree(a: number, b: number): number {
-    if (b === Number.POSITIVE_INFINITY) return b;
-    if (b - a <= 1) return 0;
-    const all = b - a - 1 - (Math.floor((b - 1) / EPOCH) - Math.floor(a / EPOCH)); // integers in (a, b), less counter 0s
-    return Math.max(0, all - (countBelow(this.known, b) - countBelow(this.known, a + 1)));
-  }
-}
+import type { FreeZxids } from './zxid-gaps.js';
 
 /**
  * The gaps of one partition: gap r lies between ranked item r - 1 and ranked item r (0 and +Infinity at

@@ -4,7 +4,7 @@ import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkResult
 import { describeZxid } from './zk-writes.js';
 import { hasEphemeralCreate, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
-import { countBelow } from './write-windows.js';
+import { countBelow } from './sort.js';
 
 // ---------------------------------------------------------------------------------------------
 // session-ephemerals

@@ -51,3 +51,15 @@ export function countAtMost(values: ArrayLike<number>, v: number): number {
   }
   return lo;
 }
+
+/** How many of the ascending `values` are below `limit`. */
+export function countBelow(values: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

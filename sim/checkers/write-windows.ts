@@ -2,7 +2,7 @@
 // greedy explanation of a KV register's versions that lets checkZkWrites skip the search.
 import type { ZkHistoryOp, ZkOp } from '../history/types.js';
 import { maySequentialName } from './znode-tree.js';
-import { countAtMost } from './sort.js';
+import { countAtMost, countBelow } from './sort.js';
 import type { FreeZxids } from './zxid-gaps.js';
 import { isUncertain, KIND, BAD_VERSION, RESULT_OK, UNCERTAIN, type WriteTable } from './write-table.js';
 
@@ -12,18 +12,6 @@ export const SESSION_END_FLOOR = new WeakMap<ZkHistoryOp, number>();
 /** Where the search places an op's return: never for an indeterminate write or one with no reply. */
 export function searchReturnUs(o: ZkHistoryOp): number {
   return isUncertain(o) || o.completeUs === null ? Number.POSITIVE_INFINITY : o.completeUs;
-}
-
-/** How many of the ascending `values` are below `limit`. */
-export function countBelow(values: readonly number[], limit: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -31,14 +31,13 @@ import { bumpCount, countAt, extraHash, placedWindows, pushIndex, sameNumbers, s
 import { clipToGap, FreeZxids, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
 import type { Model, Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
-import { countAtMost } from './sort.js';
+import { countAtMost, countBelow } from './sort.js';
 import { KIND, isUncertain, ownPathOnly, WriteTable } from './write-table.js';
 import { PathUnion } from './path-union.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
 import { applyOp, isSequential, mainPath, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
 import {
   replyBoundsOf,
-  countBelow,
   emptyWindow,
   firstCalledAfter,
   floorViolation,

@@ -5,20 +5,9 @@
 // recorded zxids a < b need as many distinct free zxids in (a, b): neither recorded nor a counter 0.
 // The search of linearizable-writes (zk-writes.ts) places writes without a zxid between the ranked
 // writes of one partition; without this count, it accepted a write squeezed between 1:1 and 1:2.
+import { countBelow } from './sort.js';
 
 const EPOCH = 2 ** 32;
-
-/** How many of the ascending `values` are below `limit` (write-windows.ts has the same; imported there, not here, to keep imports acyclic). */
-function countBelow(values: readonly number[], limit: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The free zxids of a history: those no recorded write holds and whose counter is not 0. `take` sets

@@ -6,32 +6,15 @@ import { checkZkHistory } from '../../sim/cli/check.js';
 import { checkSequentialReads } from '../../sim/checkers/client.js';
 import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
 import { referenceCheck } from '../reference/reference.js';
+import { ndjsonHistory, ndjsonOp } from './history-builders.js';
 
 const Z = 4294967296; // epoch 1, counter 0: zxid 1:n is Z + n
 
-/** One NDJSON history from op and event records (the header is added). */
-function history(records: readonly object[]): string {
-  const lines = [{ kind: 'header', version: 1, generator: 'test', model: 'zk' }, ...records];
-  return lines.map((l) => JSON.stringify(l)).join('\n');
-}
+const history = (records: readonly object[]): string => ndjsonHistory(records);
 
-let nextId = 0;
-function op(session: number, o: object, invokeUs: number, completeUs: number | null, result: object | null, zxid: number | null, readZxid?: number): object {
-  return {
-    kind: 'op',
-    id: nextId++,
-    client: session - 1000,
-    session,
-    server: 1,
-    op: o,
-    invokeUs,
-    completeUs,
-    outcome: completeUs === null ? 'info' : 'ok',
-    result,
-    zxid,
-    ...(readZxid === undefined ? {} : { readZxid }),
-  };
-}
+/** An op of `session` by its own client (session - 1000). */
+const op = (session: number, o: object, invokeUs: number, completeUs: number | null, result: object | null, zxid: number | null, readZxid?: number): object =>
+  ndjsonOp(session - 1000, session, o, invokeUs, completeUs, result, zxid, readZxid);
 
 /** sequential-reads' verdict, zabsim's overall verdict and the reference's answer for one history. */
 function judged(text: string): { reads: string; zabsim: string; possible: boolean | 'too-large' } {

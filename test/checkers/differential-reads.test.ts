@@ -5,41 +5,13 @@ import { describe, expect, test } from 'vitest';
 import { checkZkHistory } from '../../sim/cli/check.js';
 import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
 import { referenceCheck } from '../reference/reference.js';
+import { ndjsonHistory, ndjsonOp } from './history-builders.js';
 
 const Z = 4294967296; // epoch 1, counter 0: zxid 1:n is Z + n
 
-/** One NDJSON history from op and event records (the header is added). */
-function history(records: readonly object[], model: 'zk' | 'kv' = 'zk'): string {
-  const lines = [{ kind: 'header', version: 1, generator: 'test', model }, ...records];
-  return lines.map((l) => JSON.stringify(l)).join('\n');
-}
+const history = ndjsonHistory;
 
-let nextId = 0;
-function op(
-  client: number,
-  session: number | null,
-  o: object,
-  invokeUs: number,
-  completeUs: number | null,
-  result: object | null,
-  zxid: number | null,
-  readZxid?: number,
-): object {
-  return {
-    kind: 'op',
-    id: nextId++,
-    client,
-    session,
-    server: 1,
-    op: o,
-    invokeUs,
-    completeUs,
-    outcome: completeUs === null ? 'info' : 'ok',
-    result,
-    zxid,
-    ...(readZxid === undefined ? {} : { readZxid }),
-  };
-}
+const op = ndjsonOp;
 
 /** zabsim's overall verdict and the reference's answer for one history. */
 function judged(text: string): { zabsim: string; possible: boolean | 'too-large' } {

@@ -4,21 +4,12 @@
 // (a second closeSession txn of the ended session) stays possible.
 import { describe, expect, it } from 'vitest';
 import { checkZkHistory } from '../../sim/cli/check.js';
-import type { ZkHistoryEvent } from '../../sim/history/types.js';
 import { referenceCheck } from '../reference/reference.js';
-import { zkHistory, zkOpRecord } from './history-builders.js';
+import { endedRecord, zkHistory, zkOpRecord } from './history-builders.js';
 
 const Z = (counter: number): number => 2 ** 32 + counter; // epoch 1
 
-const ended = (session: number, zxid: number, atUs: number): ZkHistoryEvent => ({
-  kind: 'session',
-  client: null,
-  session,
-  server: null,
-  state: 'ENDED',
-  atUs,
-  zxid,
-});
+const ended = endedRecord;
 
 function both(h: ReturnType<typeof zkHistory>): { zabsim: string; possible: boolean | 'too-large' } {
   return { zabsim: checkZkHistory(h).verdict, possible: referenceCheck(h).possible };

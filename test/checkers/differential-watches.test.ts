@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { checkWatchOrder } from '../../sim/checkers/client.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult, ZkWatchType } from '../../sim/history/types.js';
-import { zkHistory, zkOpRecord } from './history-builders.js';
+import { endedRecord, zkHistory, zkOpRecord } from './history-builders.js';
 import { referenceCheck } from '../reference/reference.js';
 
 const Z = (counter: number): number => 2 ** 32 + counter; // zxid 1:counter
@@ -104,15 +104,7 @@ describe('watch-lost: a reply that must reflect a change comes after the event t
 });
 
 describe('what a read showed, and the zxids a history names, place a change after a watch was set', () => {
-  const ended = (session: number, zxid: number, atUs: number): ZkHistoryEvent => ({
-    kind: 'session',
-    client: null,
-    session,
-    server: null,
-    state: 'ENDED',
-    atUs,
-    zxid,
-  });
+  const ended = endedRecord;
   test('a create of a child the getChildren did not list is after it, when nothing deletes that child', () => {
     const set = op(1002, { type: 'getChildren', path: '/', watch: true }, 10, 30, { rc: 'ok', children: ['zookeeper'] }, null);
     const made = op(1001, create('/a'), 20, 35, { rc: 'ok', path: '/a' }, Z(2));

@@ -6,6 +6,7 @@ import { checkZkHistory } from '../../sim/cli/check.js';
 import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
 import type { ZkHistory } from '../../sim/history/types.js';
 import { referenceCheck } from '../reference/reference.js';
+import { ndjsonOp } from './history-builders.js';
 
 const HEADER = '{"kind":"header","version":1,"model":"zk"}';
 
@@ -234,21 +235,7 @@ describe('write-result: a read that saw a key absent at header zxid h puts every
       result: object | null,
       zxid: number | null,
       readZxid?: number,
-    ) =>
-      JSON.stringify({
-        kind: 'op',
-        id,
-        client,
-        session: null,
-        server: 1,
-        op: o,
-        invokeUs,
-        completeUs,
-        outcome: completeUs === null ? 'info' : 'ok',
-        result,
-        zxid,
-        ...(readZxid === undefined ? {} : { readZxid }),
-      });
+    ) => JSON.stringify({ ...ndjsonOp(client, null, o, invokeUs, completeUs, result, zxid, readZxid), id });
     const lines = (withRead: boolean) => [
       kv(1, 1, { type: 'kvSet', path: '/k1', data: 'v1' }, 1881, null, null, null),
       kv(2, 3, { type: 'kvCas', path: '/k2', data: 'v2', version: 1 }, 2551, 4962, { rc: 'badVersion' }, Z(1)),

@@ -39,3 +39,28 @@ export function clientOp(client: number, ...args: Parameters<typeof zkOpRecord>)
 export function zkHistory(ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory {
   return { header: { kind: 'header', version: 1 }, ops, events };
 }
+
+/** An ENDED session record: the session's end txn `zxid`, seen committed at `atUs`. */
+export function endedRecord(session: number, zxid: number, atUs: number): ZkHistoryEvent {
+  return { kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, zxid };
+}
+
+/** An op record for an NDJSON test history, loosely typed (the parser checks it); `readZxid` only when given. */
+export function ndjsonOp(
+  client: number,
+  session: number | null,
+  o: object,
+  invokeUs: number,
+  completeUs: number | null,
+  result: object | null,
+  zxid: number | null,
+  readZxid?: number,
+): object {
+  return zkOpRecord(o as ZkOp, invokeUs, completeUs, result as ZkResult | null, zxid, { client, session, ...(readZxid === undefined ? {} : { readZxid }) });
+}
+
+/** One NDJSON history from op and event records (the header is added). */
+export function ndjsonHistory(records: readonly object[], model: 'zk' | 'kv' = 'zk'): string {
+  const lines = [{ kind: 'header', version: 1, generator: 'test', model }, ...records];
+  return lines.map((l) => JSON.stringify(l)).join('\n');
+}

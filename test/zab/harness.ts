@@ -160,3 +160,24 @@ export function activeLeader(cfg: ZabConfig, learners: readonly NodeId[], id: No
 }
 
 export type { QuorumPacket };
+
+/**
+ * Follower 1 (log 1:1, epoch 1) that elected 3 and got LEADERINFO for epoch 2: the start of the sync
+ * tests. Throws if the vote did not make it follow.
+ */
+export function registeredFollower(syncPersistence: ZabConfig['syncPersistence'] = 'committedOnlyThenEpochThenAck'): Stepped {
+  const s = boot(1, config({ syncPersistence }), disk([z(1, 1)], { current: 1 }));
+  const following = steps(s, [deliver(3, vote(3, z(1, 1), 1, 1)), timeout('finalize')]).next;
+  if (following.role !== 'FOLLOWING') throw new Error(`expected FOLLOWING after the vote, got ${following.role}`);
+  return step(following, deliver(3, { type: 'LEADERINFO', newEpoch: 2 }));
+}
+
+/** A DIFF sync up to 1:3: 1:2 and 1:3 committed, then 1:4 outstanding (queued by startForwarding); no NEWLEADER. */
+export const DIFF_SYNC_STREAM: readonly ZabMessage[] = [
+  { type: 'DIFF', zxid: z(1, 3) },
+  { type: 'PROPOSAL', txn: txn(z(1, 2)) },
+  { type: 'COMMIT', zxid: z(1, 2) },
+  { type: 'PROPOSAL', txn: txn(z(1, 3)) },
+  { type: 'COMMIT', zxid: z(1, 3) },
+  { type: 'PROPOSAL', txn: txn(z(1, 4)) },
+];

@@ -9,30 +9,31 @@ import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { Event } from '../../protocol/program.js';
 import { kvStateMachine } from '../../protocol/kv/state-machine.js';
 import { applyZabWrite } from '../../protocol/zab/disk.js';
-import { boot, config, deliver, disk, fsyncTokens, notes, show, step, steps, timeout, txn, vote, z, type Stepped } from './harness.js';
+import {
+  DIFF_SYNC_STREAM,
+  boot,
+  config,
+  deliver,
+  disk,
+  fsyncTokens,
+  notes,
+  registeredFollower,
+  show,
+  step,
+  steps,
+  timeout,
+  txn,
+  vote,
+  z,
+  type Stepped,
+} from './harness.js';
 
-/** Follower 1 (log 1:1, epoch 1) that elected 3, registered and got LEADERINFO for epoch 2. */
-function registered(syncPersistence: SyncPersistence = 'committedOnlyThenEpochThenAck'): Stepped {
-  const s = boot(1, config({ syncPersistence }), disk([z(1, 1)], { current: 1 }));
-  const following = steps(s, [deliver(3, vote(3, z(1, 1), 1, 1)), timeout('finalize')]).next;
-  expect(following.role).toBe('FOLLOWING');
-  return step(following, deliver(3, { type: 'LEADERINFO', newEpoch: 2 }));
-}
-
-const syncStream: ZabMessage[] = [
-  { type: 'DIFF', zxid: z(1, 3) },
-  { type: 'PROPOSAL', txn: txn(z(1, 2)) },
-  { type: 'COMMIT', zxid: z(1, 2) },
-  { type: 'PROPOSAL', txn: txn(z(1, 3)) },
-  { type: 'COMMIT', zxid: z(1, 3) },
-  // An outstanding (uncommitted) proposal queued by startForwarding.
-  { type: 'PROPOSAL', txn: txn(z(1, 4)) },
-];
+const registered = registeredFollower;
 
 function upToNewLeader(s: ZabServer): Stepped {
   return steps(
     s,
-    [...syncStream, { type: 'NEWLEADER', zxid: z(2, 0) } as ZabMessage].map((m) => deliver(3, m)),
+    [...DIFF_SYNC_STREAM, { type: 'NEWLEADER', zxid: z(2, 0) } as ZabMessage].map((m) => deliver(3, m)),
   );
 }
 

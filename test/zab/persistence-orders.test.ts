@@ -5,24 +5,13 @@ import { describe, expect, test } from 'vitest';
 import type { SyncPersistence } from '../../protocol/zab/config.js';
 import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
-import { boot, config, deliver, disk, fsyncTokens, notes, show, step, steps, timeout, txn, vote, z, type Stepped } from './harness.js';
+import { DIFF_SYNC_STREAM, deliver, fsyncTokens, notes, registeredFollower, show, step, steps, txn, z, type Stepped } from './harness.js';
 
 /** Follower 1 (log 1:1, epoch 1) of leader 3, registered for epoch 2. */
-function registered(syncPersistence: SyncPersistence): ZabServer {
-  const s = boot(1, config({ syncPersistence }), disk([z(1, 1)], { current: 1 }));
-  return steps(s, [deliver(3, vote(3, z(1, 1), 1, 1)), timeout('finalize'), deliver(3, { type: 'LEADERINFO', newEpoch: 2 })]).next;
-}
+const registered = (syncPersistence: SyncPersistence): ZabServer => registeredFollower(syncPersistence).next;
 
 /** DIFF with 1:2 and 1:3 committed and 1:4 outstanding, then NEWLEADER. */
-const diffThenNewLeader: ZabMessage[] = [
-  { type: 'DIFF', zxid: z(1, 3) },
-  { type: 'PROPOSAL', txn: txn(z(1, 2)) },
-  { type: 'COMMIT', zxid: z(1, 2) },
-  { type: 'PROPOSAL', txn: txn(z(1, 3)) },
-  { type: 'COMMIT', zxid: z(1, 3) },
-  { type: 'PROPOSAL', txn: txn(z(1, 4)) },
-  { type: 'NEWLEADER', zxid: z(2, 0) },
-];
+const diffThenNewLeader: ZabMessage[] = [...DIFF_SYNC_STREAM, { type: 'NEWLEADER', zxid: z(2, 0) }];
 
 /** Delivers the packets, then completes every fsync the last step asked for. */
 function deliverAll(s: ZabServer, msgs: readonly ZabMessage[]): Stepped {
