@@ -220,12 +220,40 @@ export function onZkRequest(s: ZabServer, client: NodeId, xid: number, request: 
     s = withService(s, { queue: [...serviceOf(s).queue, { client, xid, request, wait: 'write', reply: null }] });
     return submit(s, client, xid, { zk: true, sessionId: conn.sessionId, authIds: conn.authIds, request }, fx);
   }
-  if (request.type === 'sync') {
+  if (request.type === 'sync' && s.role !== 'LEADING') {
+    // A learner forwards the sync (FollowerRequestProcessor) and answers when the leader's SYNC
+    // comes back (CommitProcessor with matchSyncs on a learner). On the leader a client's own sync
+    // is a plain Request: ProposalRequestProcessor hands only a LearnerSyncRequest to
+    // Leader.processSync, and the leader's CommitProcessor is built with matchSyncs false
+    // (LeaderZooKeeperServer.setupRequestProcessors), so needCommit is false and the sync is served
+    // like a read, behind the session's own earlier requests, without waiting for other sessions'
+    // outstanding proposals. That is the `read` queue entry below.
     s = withService(s, { queue: [...serviceOf(s).queue, { client, xid, request, wait: 'sync', reply: null }] });
     return submit(s, client, xid, { zkSync: true }, fx);
   }
-  s = withService(s, { queue: [...serviceOf(s).queue, { client, xid, request, wait: 'read', reply: null }] });
+  const checked = leaderReadCheck(s, conn);
+  s = checked.server;
+  const entry: ZkPending =
+    checked.error === null
+      ? { client, xid, request, wait: 'read', reply: null }
+      : { client, xid, request, wait: 'read', reply: null, sessionError: checked.error };
+  s = withService(s, { queue: [...serviceOf(s).queue, entry] });
   return drainClient(s, client, fx);
+}
+
+/**
+ * Only the leader runs PrepRequestProcessor, and its pRequest calls SessionTracker.checkSession for
+ * every request without a txn as well (reads, sync, ping, setWatches; the owner is the leader's own
+ * connection, ServerCnxn.me). A learner hands reads straight to its CommitProcessor
+ * (FollowerRequestProcessor), so a learner never checks a read's session.
+ */
+function leaderReadCheck(s: ZabServer, conn: ZkConnection): { readonly server: ZabServer; readonly error: 'SESSIONEXPIRED' | 'SESSIONMOVED' | null } {
+  const tracker = serviceOf(s).tracker;
+  if (s.role !== 'LEADING' || tracker === null) return { server: s, error: null };
+  const checked = trackerCheck(tracker, conn.sessionId, s.id);
+  const server = checked.tracker === tracker ? s : withService(s, { tracker: checked.tracker });
+  // LeaderSessionTracker.checkSession answers an unknown global session with SessionExpiredException.
+  return { server, error: checked.error === null ? null : checked.error === 'SESSIONMOVED' ? 'SESSIONMOVED' : 'SESSIONEXPIRED' };
 }
 
 /** ZooKeeperServer.touch: the leader moves the deadline; a learner remembers it for its next PING. */
@@ -266,6 +294,18 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
         closeAfter = true;
         blocked = true;
       }
+      continue;
+    }
+    if (p.sessionError === 'SESSIONMOVED') {
+      // FinalRequestProcessor: SessionMovedException is a connection-level error; it closes the
+      // connection (cnxn.sendCloseSession) without a reply.
+      fx.note(`client ${client}: session moved to another server; closing this connection`);
+      closeAfter = true;
+      blocked = true;
+      continue;
+    }
+    if (p.sessionError !== undefined) {
+      fx.send(client, { type: 'ZK_REPLY', reply: fail(p.xid, treeOf(s).lastProcessedZxid, p.sessionError) });
       continue;
     }
     const served = serveRead(s, watches, conn, p.xid, p.request, fx);
@@ -312,6 +352,9 @@ function serveRead(s: ZabServer, watches: WatchTable, conn: ZkConnection, xid: n
     }
     case 'ping':
       return { reply: { xid: XID.PING, zxid, err: 'OK', response: null }, watches };
+    case 'sync':
+      // Only the leader serves a sync as a read (onZkRequest); FinalRequestProcessor answers SyncResponse(path).
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'sync', path: request.path } }, watches };
     case 'setWatches': {
       // DataTree.setWatches: fire at once what the client missed, register the rest.
       let w = watches;

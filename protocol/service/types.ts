@@ -88,6 +88,12 @@ export interface ZkPending {
   /** 'write': waits for its txn; 'sync': waits for the leader's SYNC; 'read': waits for earlier ones. */
   readonly wait: 'write' | 'sync' | 'read';
   readonly reply: ZkReply | null;
+  /**
+   * A read on the leader whose session failed SessionTracker.checkSession on arrival
+   * (PrepRequestProcessor.pRequest2Txn checks reads, pings and setWatches too): answered with this
+   * code in turn, or for SESSIONMOVED the connection is closed instead (FinalRequestProcessor).
+   */
+  readonly sessionError?: 'SESSIONEXPIRED' | 'SESSIONMOVED';
 }
 
 /** The pending request with its reply set (a literal copy, cheaper than a spread in V8 11). */

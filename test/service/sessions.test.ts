@@ -2,13 +2,17 @@
 // leader's bucketed tracker deleting ephemerals on every server (also after a leader change, which
 // resets deadlines), CONNECTIONLOSS followed by a reconnect that keeps the session, the expired
 // state seen on reconnect, a lagging server refusing a client that has seen more (CLIENT_ZXID_AHEAD),
-// and SESSIONMOVED for a request arriving through a server the session has left.
+// SESSIONMOVED for a request arriving through a server the session has left, and the leader's session
+// check on reads (a learner does none).
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import { stepServer } from '../../protocol/zab/server.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import { creatorOf, sessionIdAt, sessionIdBase } from '../../protocol/service/session-id.js';
 import { dataTreeZxid, negotiateTimeout, serviceOf } from '../../protocol/service/server.js';
+import { patchService } from '../../protocol/service/state.js';
+import { trackerSetClosing, trackerSetOwner, type SessionTracker } from '../../protocol/service/session-tracker.js';
+import { withAppState } from '../../protocol/zab/node-view.js';
 import { getNode, type DataTree, type Txn as TreeTxn } from '../../protocol/tree/index.js';
 import { attachedTo, create, exists, getData, ready, run, setData } from './helpers.js';
 
@@ -165,6 +169,38 @@ describe('connections', () => {
     const r = run(h, a, exists('/n4'));
     expect(r.err).toBe('OK');
     expect(dataTreeZxid(h.server(attachedTo(h, a)) as ZabServer)).toBeGreaterThanOrEqual(seen);
+  });
+
+  test('on the leader a read checks its session (PrepRequestProcessor.pRequest → checkSession); a follower does not', () => {
+    const h = ready('read-session-check');
+    const leader = h.activeLeader() as NodeId;
+    const follower = h.servers.find((x) => x !== leader) as NodeId;
+    const a = h.addClient([leader]);
+    const b = h.addClient([follower]);
+    expect(h.settle([a, b])).toBe(true);
+    expect(run(h, a, create('/r')).err).toBe('OK');
+    expect(run(h, b, getData('/r')).err).toBe('OK');
+    const read = (server: NodeId, client: NodeId, patchTracker: (t: SessionTracker, id: number) => SessionTracker) => {
+      const s = h.server(server) as ZabServer;
+      const leaderState = h.server(leader) as ZabServer;
+      const id = (serviceOf(s).connections.find((c) => c.client === client) as { sessionId: number }).sessionId;
+      const tracker = serviceOf(leaderState).tracker as SessionTracker;
+      // The leader's tracker is changed as expiry (closing) or a move would change it; a follower has none.
+      const state = server === leader ? withAppState(s, patchService(serviceOf(s), { tracker: patchTracker(tracker, id) })) : s;
+      const [, effects] = stepServer(state, {
+        type: 'deliver',
+        from: client,
+        conn: 1,
+        msg: { type: 'ZK_REQUEST', xid: 77, request: { type: 'getData', path: '/r', watch: false } },
+      });
+      return effects.flatMap((e) => (e.type === 'send' && e.to === client ? [e.msg] : []));
+    };
+    const closing = read(leader, a, (t, id) => trackerSetClosing(t, id));
+    expect(closing).toEqual([expect.objectContaining({ type: 'ZK_REPLY', reply: expect.objectContaining({ xid: 77, err: 'SESSIONEXPIRED' }) })]);
+    const moved = read(leader, a, (t, id) => trackerSetOwner(t, id, follower));
+    expect(moved.map((m) => m.type)).toEqual(['CLIENT_CLOSE']); // SessionMovedException: the connection closes, no reply
+    const unchecked = read(follower, b, (t) => t);
+    expect(unchecked).toEqual([expect.objectContaining({ type: 'ZK_REPLY', reply: expect.objectContaining({ xid: 77, err: 'OK' }) })]);
   });
 
   test('a write of a session that moved, arriving through its old server, fails SESSIONMOVED', () => {

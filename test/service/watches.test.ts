@@ -136,6 +136,30 @@ describe('standard watches', () => {
 });
 
 describe('sync', () => {
+  test("on the leader a sync is served like a read: not held by other sessions' outstanding proposals, held by its own session's write", () => {
+    // LeaderZooKeeperServer builds its CommitProcessor with matchSyncs false, and only a learner's
+    // forwarded sync (LearnerSyncRequest) goes to Leader.processSync; a follower's sync waits for the leader.
+    const h = ready('leader-sync');
+    const leader = h.activeLeader() as NodeId;
+    const a = h.addClient([leader]);
+    const b = h.addClient([leader]);
+    expect(h.settle([a, b])).toBe(true);
+    for (const f of h.servers) if (f !== leader) h.kernel.pause(f);
+    const completions = (client: NodeId): string[] => h.of('complete', client).map((o) => `${o.what.result && (o.what.result as ZkCompletion).response?.type}`);
+    h.call(a, setData('/', 'x')); // proposed; no follower can ack it
+    h.runFor(300);
+    expect(completions(a)).toEqual([]);
+    const synced = h.callAndWait(b, { type: 'sync', path: '/' }, 300);
+    expect(synced?.outcome).toBe('ok');
+    expect(completions(a)).toEqual([]); // the write is still outstanding
+    h.call(a, { type: 'sync', path: '/' }); // behind a's own write
+    h.runFor(300);
+    expect(completions(a)).toEqual([]);
+    for (const f of h.servers) if (f !== leader) h.kernel.resume(f);
+    expect(h.runUntil(() => completions(a).length === 2, 10_000)).toBe(true);
+    expect(completions(a)).toEqual(['setData', 'sync']);
+  });
+
   test('sync then read on a follower sees a write acknowledged through the leader', () => {
     const h = ready('sync-read', { clients: 2 });
     const [a, b] = h.clients as [NodeId, NodeId];
