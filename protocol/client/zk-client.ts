@@ -388,7 +388,7 @@ function onReply(c: ZkClient, reply: ZkReply, fx: Fx): ZkClient {
   if (head === undefined || head.xid !== reply.xid) return disconnect(c, `xid out of order: got ${reply.xid}, expected ${head?.xid}`, fx);
   let next: ZkClient = patchZkClient(c, { lastZxidSeen, pending: c.pending.slice(1) });
   const write = isWriteCommand(head.command);
-  complete(next, head, 'ok', { err: reply.err, response: reply.response }, write ? reply.zxid : null, fx, reply.zxid);
+  complete(next, head, 'ok', { err: apiError(reply), response: reply.response }, write ? reply.zxid : null, fx, reply.zxid);
   next = registerWatch(next, head.command, reply.err);
   if (head.command.type === 'close' && reply.err === 'OK') {
     next = patchZkClient(next, { state: 'CLOSED' });
@@ -397,6 +397,16 @@ function onReply(c: ZkClient, reply: ZkReply, fx: Fx): ZkClient {
     return failAll(next, 'SESSIONEXPIRED', 'fail', fx);
   }
   return next;
+}
+
+/**
+ * The error the API call reports. ZooKeeper.multiInternal: a header error first, else the first
+ * ErrorResult whose code is not OK (the server sends a failed multi with header err 0).
+ */
+function apiError(reply: ZkReply): ErrorCode {
+  if (reply.err !== 'OK' || reply.response === null || reply.response.type !== 'multi') return reply.err;
+  for (const r of reply.response.results) if (r.type === 'error' && r.err !== 'OK') return r.err;
+  return 'OK';
 }
 
 function addPath(list: readonly string[], path: string): readonly string[] {

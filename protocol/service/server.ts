@@ -400,7 +400,9 @@ function replyOf(xid: number, zxid: Zxid, result: TxnResult): ZkReply {
     case 'error':
       return { xid, zxid, err: result.err, response: null };
     case 'multi':
-      return { xid, zxid, err: result.err, response: { type: 'multi', results: result.results } };
+      // FinalRequestProcessor.processRequest does not throw a multi's KeeperException (`ke != null &&
+      // request.type != OpCode.multi`): the header's err stays 0 and the failure is in the ErrorResults.
+      return { xid, zxid, err: 'OK', response: { type: 'multi', results: result.results } };
     case 'closeSession':
       return { xid, zxid, err: 'OK', response: { type: 'closeSession' } };
     case 'createSession':

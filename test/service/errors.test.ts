@@ -1,6 +1,6 @@
 // Every error code the ZooKeeper service can return is reached through the client library on a
 // simulated ensemble (tree checks, session checks, connection and auth failures), multi returns its
-// per-op results (and one zxid, even when it fails), and sequential names after deletes: the suffix is
+// per-op results (and one zxid, even when it fails; header err 0 on the wire), and sequential names after deletes: the suffix is
 // the parent's persisted child-creation count (deletes do not reuse or skip numbers), while the Stat
 // cversion a client sees counts creations and deletions (both measured on 3.8.0: see the recording).
 import { describe, expect, test } from 'vitest';
@@ -37,6 +37,15 @@ describe('error codes', () => {
   test('multi: per-op results on success; on failure OK before, the code, RUNTIMEINCONSISTENCY after; one zxid either way', () => {
     const h = ready('errors-multi');
     const [a] = h.clients as [NodeId];
+    // The wire: FinalRequestProcessor leaves a failed multi's header err at 0; ZooKeeper.multiInternal
+    // reports the first ErrorResult that is not OK.
+    const headers: string[] = [];
+    h.kernel.addObserver({
+      delivered(_from, to, msg) {
+        const m = msg as { type: string; reply?: { err: string; response: { type: string } | null } };
+        if (to === a && m.type === 'ZK_REPLY' && m.reply?.response?.type === 'multi') headers.push(m.reply.err);
+      },
+    });
     const ok = run(h, a, {
       type: 'transaction',
       ops: [
@@ -62,6 +71,7 @@ describe('error codes', () => {
       { type: 'error', err: 'RUNTIMEINCONSISTENCY' },
     ]);
     expect(bad.zxid).toBe((ok.zxid as number) + 1);
+    expect(headers).toEqual(['OK', 'OK']);
     const after = run(h, a, getData('/m'));
     expect(after.response?.type === 'getData' ? after.response.data : null).toBe('v');
   });
