@@ -228,7 +228,13 @@ function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, fx
   const connected: ZkClient = patchZkClient(c, { handshaking: false, state: 'CONNECTED', sessionId, timeoutMs, heard: true, sent: true, silentBeats: 0 });
   observeSession(connected, 'CONNECTED', fx);
   const to = server(connected);
-  // primeConnection: setWatches, then auth, then what was queued while connecting.
+  // SendThread.primeConnection pushes each packet to the front of the outgoing queue: setWatches,
+  // then every auth packet, then the ConnectRequest. So the wire order is ConnectRequest, the auth
+  // packets last-added first, setWatches, then what was queued while connecting.
+  for (let i = c.authInfo.length - 1; i >= 0; i--) {
+    const a = c.authInfo[i] as { scheme: string; auth: string };
+    fx.send(to, { type: 'ZK_REQUEST', xid: XID.AUTH, request: { type: 'auth', scheme: a.scheme, auth: a.auth } });
+  }
   if (reconnect && (c.dataWatches.length > 0 || c.existWatches.length > 0 || c.childWatches.length > 0)) {
     fx.send(to, {
       type: 'ZK_REQUEST',
@@ -236,7 +242,6 @@ function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, fx
       request: { type: 'setWatches', relativeZxid: c.lastZxidSeen, dataWatches: c.dataWatches, existWatches: c.existWatches, childWatches: c.childWatches },
     });
   }
-  for (const a of c.authInfo) fx.send(to, { type: 'ZK_REQUEST', xid: XID.AUTH, request: { type: 'auth', scheme: a.scheme, auth: a.auth } });
   const pending = connected.pending.map((p) => {
     if (p.sent) return p;
     fx.send(to, { type: 'ZK_REQUEST', xid: p.xid, request: p.request });
