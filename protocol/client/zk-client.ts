@@ -13,6 +13,7 @@ import { applyPatch, type Mutable } from '../patch.js';
 import { Fx, type ZabObservation } from '../zab/effects.js';
 import type { ZabMessage } from '../zab/messages.js';
 import type { Acl, CreateMode, ErrorCode, WatchEventType, WriteOp, ZnodeData } from '../tree/index.js';
+import { isValidClientPath } from '../tree/path.js';
 import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent } from '../service/types.js';
 
 /** The application's calls (node-zookeeper-client names). */
@@ -342,6 +343,37 @@ function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', 
   else fx.observe({ kind: 'complete', client: c.id, xid: p.xid, outcome, result, zxid, server: server(c), session: c.sessionId, write, readZxid });
 }
 
+/** Whether a path of op is one the client library refuses before sending (Op.validate → PathUtils.validatePath). */
+function opPathValid(op: WriteOp): boolean {
+  return isValidClientPath(op.path, op.type === 'create' && (op.mode === 'PERSISTENT_SEQUENTIAL' || op.mode === 'EPHEMERAL_SEQUENTIAL'));
+}
+
+/**
+ * ZooKeeper's API methods call PathUtils.validatePath before anything is queued (create with the
+ * sequential flag, multi through each Op.validate), and throw IllegalArgumentException; so does
+ * node-zookeeper-client. Such a call never reaches a server.
+ */
+function pathsValid(cmd: ZkCommand): boolean {
+  switch (cmd.type) {
+    case 'create':
+    case 'remove':
+    case 'setData':
+      return opPathValid(cmd.type === 'remove' ? { type: 'delete', path: cmd.path, version: cmd.version } : cmd);
+    case 'getData':
+    case 'exists':
+    case 'getChildren':
+    case 'getACL':
+    case 'setACL':
+    case 'sync':
+      return isValidClientPath(cmd.path, false);
+    case 'transaction':
+      return cmd.ops.every(opPathValid);
+    case 'close':
+    case 'addAuthInfo':
+      return true;
+  }
+}
+
 export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
   const xid = c.xid + 1;
   const to = server(c);
@@ -349,6 +381,11 @@ export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
   fx.observe({ kind: 'invoke', client: c.id, xid, op: command, server: to, session: c.sessionId });
   const request = requestOf(command);
   const p: Outstanding = { xid, command, request: request ?? { type: 'ping' }, sent: false };
+  if (!pathsValid(command)) {
+    // The simulator has no exception to throw: the call fails at once with BADARGUMENTS, never sent.
+    complete(next, p, 'fail', { err: 'BADARGUMENTS', response: null }, null, fx);
+    return next;
+  }
   if (!alive(c)) {
     const err: ErrorCode = c.state === 'EXPIRED' ? 'SESSIONEXPIRED' : c.state === 'AUTH_FAILED' ? 'AUTHFAILED' : 'CONNECTIONLOSS';
     complete(next, p, 'fail', { err, response: null }, null, fx);
