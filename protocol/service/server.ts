@@ -13,6 +13,7 @@ import type { Origin, Txn } from '../zab/txn.js';
 import {
   checkAcl,
   digestAuthIds,
+  ipAuthId,
   PERMS,
   type Acl,
   exists as treeExists,
@@ -129,6 +130,16 @@ function submit(s: ZabServer, client: NodeId, xid: number, op: ZkEnvelope | ZkSy
   return routeRequest(s, client, xid, op, fx);
 }
 
+/**
+ * The address a server sees a client connect from (NIOServerCnxn adds `ip:<address>` to every new
+ * connection's authInfo). Each simulated client gets its own loopback address from its node id,
+ * 127.x.y.z with x.y.z the id's low 24 bits, so ip ACLs can tell clients apart; `ip:127.0.0.0/8`
+ * matches every client.
+ */
+export function clientAddress(client: NodeId): string {
+  return `127.${(client >>> 16) & 255}.${(client >>> 8) & 255}.${client & 255}`;
+}
+
 function allocateSessionId(s: ZabServer): [ZabServer, SessionId] {
   const base = serviceOf(s).sessionIdBase ?? sessionIdBase(s.id, s.nowUs / MS);
   const counter = serviceOf(s).sessionCounter + 1;
@@ -162,13 +173,13 @@ export function onConnectRequest(
   if (msg.sessionId === 0) {
     let sessionId: SessionId;
     [s, sessionId] = allocateSessionId(s);
-    s = putConnection(s, { client, sessionId, timeoutMs, authIds: [], stage: 'creating' });
+    s = putConnection(s, { client, sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'creating' });
     const request = { type: 'createSession', timeoutMs } as const;
     s = withService(s, { queue: [...serviceOf(s).queue, { client, xid: 0, request, wait: 'write', reply: null }] });
     fx.note(`client ${client}: new session 0x${sessionId.toString(16)}, timeout ${timeoutMs} ms`);
     return submit(s, client, 0, { zk: true, sessionId, authIds: [], request }, fx);
   }
-  s = putConnection(s, { client, sessionId: msg.sessionId, timeoutMs, authIds: [], stage: 'revalidating' });
+  s = putConnection(s, { client, sessionId: msg.sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'revalidating' });
   if (s.role === 'LEADING') {
     const checked = revalidate(s, s.id, msg.sessionId);
     return finishRevalidate(checked.server, client, msg.sessionId, checked.valid, fx);
@@ -203,13 +214,17 @@ export function onZkRequest(s: ZabServer, client: NodeId, xid: number, request: 
   const conn = connectionOf(s, client);
   if (!serving(s) || conn === undefined) return closeClient(s, client, 'no session on this connection', fx);
   if (request.type === 'auth') {
-    // Handled on arrival, as NIOServerCnxn does: later requests carry the new ids.
-    if (request.scheme !== 'digest') {
+    // Handled on arrival (ZooKeeperServer.processPacket): later requests carry the new ids. The
+    // registered providers are digest and ip; any other scheme fails and closes the connection.
+    // IPAuthenticationProvider.handleAuthentication adds the connection's own address again (a
+    // duplicate, which ServerCnxn.addAuthInfo skips) whatever the auth bytes say.
+    if (request.scheme !== 'digest' && request.scheme !== 'ip') {
       fx.send(client, { type: 'ZK_REPLY', reply: { xid: XID.AUTH, zxid: 0, err: 'AUTHFAILED', response: null } });
       return closeClient(s, client, 'authentication failed', fx);
     }
     const authIds = [...conn.authIds];
-    for (const id of digestAuthIds(request.auth)) if (!authIds.some((a) => a.scheme === id.scheme && a.id === id.id)) authIds.push(id);
+    const added = request.scheme === 'ip' ? [ipAuthId(clientAddress(client))] : digestAuthIds(request.auth, s.config.superDigest);
+    for (const id of added) if (!authIds.some((a) => a.scheme === id.scheme && a.id === id.id)) authIds.push(id);
     fx.send(client, { type: 'ZK_REPLY', reply: { xid: XID.AUTH, zxid: 0, err: 'OK', response: null } });
     return putConnection(s, patchConnection(conn, { authIds }));
   }

@@ -103,6 +103,12 @@ export interface ZabConfig {
    * with it off breaks primary-integrity). The fuzzer and the property sweeps turn it on.
    */
   readonly skipDirtyLeadSnapshot: boolean;
+  /**
+   * The service's Java property zookeeper.DigestAuthenticationProvider.superDigest ("super:<digest>"
+   * as DigestAuthenticationProvider.generateDigest prints it): a digest auth whose digest equals it
+   * also gains the `super` id, which passes every ACL check. Unset: no super user.
+   */
+  readonly superDigest?: string;
 }
 
 export function defaultZabConfig(voters: readonly NodeId[], observers: readonly NodeId[] = []): ZabConfig {
