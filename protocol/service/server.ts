@@ -348,7 +348,7 @@ function serveRead(s: ZabServer, watches: WatchTable, conn: ZkConnection, xid: n
       return { reply: { xid, zxid, err: 'OK', response: { type: 'getData', data: r.value.data, stat: r.value.stat } }, watches: w };
     }
     case 'exists': {
-      const r = treeExists(tree, request.path, ids);
+      const r = treeExists(tree, request.path, ids, s.config.serverRelease === '3.8.4');
       const registers = r.ok || r.err === 'NONODE';
       const w = request.watch && registers ? addWatch(watches, 'data', request.path, conn.client) : watches;
       if (!r.ok) return { reply: fail(xid, zxid, r.err), watches: w };
@@ -432,7 +432,10 @@ function replyOf(xid: number, zxid: Zxid, result: TxnResult): ZkReply {
 export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): ZabServer {
   if (!isZkApplied(applied)) return s;
   const body = txn.body as TreeTxn;
-  const canRead = (client: NodeId, acl: readonly Acl[]): boolean => checkAcl(acl, PERMS.READ, connectionOf(s, client)?.authIds ?? []);
+  // ServerCnxn.process(event, znodeAcl) drops an event for a connection without READ on the node
+  // (ZOOKEEPER-4799: 3.8.4+, and backported to the conformance suite's Debian 3.8.0); plain 3.8.0 does not.
+  const filtered = s.config.serverRelease !== '3.8.0';
+  const canRead = (client: NodeId, acl: readonly Acl[]): boolean => !filtered || checkAcl(acl, PERMS.READ, connectionOf(s, client)?.authIds ?? []);
   const fired = triggerWatches(serviceOf(s).watches, (applied as ZkApplied).watchEvents, canRead);
   for (const d of fired.deliveries) fx.send(d.client, { type: 'WATCHER_EVENT', event: { type: d.trigger.type, path: d.trigger.path, zxid: txn.zxid } });
   let next = fired.table === serviceOf(s).watches ? s : withService(s, { watches: fired.table });

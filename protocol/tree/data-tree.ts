@@ -178,15 +178,17 @@ export function getData(tree: DataTree, path: string, authIds: readonly Id[]): R
 }
 
 /**
- * exists: a path with NUL is BADARGUMENTS; READ is checked only when the node exists; a missing node
- * is NONODE, which the client reports as a null Stat (and the server still registers the watch).
+ * exists: a path with NUL is BADARGUMENTS; a missing node is NONODE, which the client reports as a
+ * null Stat (and the server still registers the watch). `checkRead`: 3.8.4 and later check READ on
+ * an existing node (ZOOKEEPER-2590, FinalRequestProcessor); 3.8.0 to 3.8.3 check no ACL (the 3.8.0
+ * server measured in test/conformance: no exists NOAUTH in 200×30 recorded sequences, and exists on
+ * READ-less nodes returns their Stat).
  */
-export function exists(tree: DataTree, path: string, _authIds: readonly Id[]): ReadResult<Stat> {
+export function exists(tree: DataTree, path: string, authIds: readonly Id[], checkRead = false): ReadResult<Stat> {
   if (path.includes('\0')) return fail('BADARGUMENTS');
   const node = getNode(tree, path);
   if (node === undefined) return fail('NONODE');
-  // The 3.8.0 server measured in test/conformance answers exists without any ACL check: 200×30
-  // recorded sequences contain no exists NOAUTH, and exists on READ-less nodes returns their Stat.
+  if (checkRead && !checkAcl(node.acl, PERMS.READ, authIds)) return fail('NOAUTH');
   return { ok: true, value: statOf(node) };
 }
 

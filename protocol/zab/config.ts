@@ -109,7 +109,19 @@ export interface ZabConfig {
    * also gains the `super` id, which passes every ACL check. Unset: no super user.
    */
   readonly superDigest?: string;
+  /**
+   * Which ZooKeeper 3.8 server the service answers as, where releases differ in what a client sees:
+   * - `3.8.0-deb12u2` (default): the conformance suite's reference server, Debian 12's 3.8.0 with the
+   *   CVE-2024-23944 fix (ZOOKEEPER-4799) backported: exists checks no ACL, watch events are
+   *   delivered only to connections with READ on the node (ServerCnxn.process(event, znodeAcl)).
+   * - `3.8.0`: exists checks no ACL, watch events are not filtered.
+   * - `3.8.4` (3.8.4 to 3.8.6): exists also needs READ on an existing node (ZOOKEEPER-2590,
+   *   FinalRequestProcessor), and events are filtered by READ.
+   */
+  readonly serverRelease?: ServerRelease;
 }
+
+export type ServerRelease = '3.8.0-deb12u2' | '3.8.0' | '3.8.4';
 
 export function defaultZabConfig(voters: readonly NodeId[], observers: readonly NodeId[] = []): ZabConfig {
   return {

@@ -2,14 +2,16 @@
 // carries ip:<its address> (NIOServerCnxn adds it on accept), so ip ACLs grant by address and CIDR
 // (IPAuthenticationProvider.matches); addAuth with the ip scheme answers OK (handleAuthentication);
 // a digest auth matching the configured superDigest passes every ACL (DigestAuthenticationProvider,
-// ZooKeeperServer.checkACL); an unknown scheme still fails AUTHFAILED.
+// ZooKeeperServer.checkACL); an unknown scheme still fails AUTHFAILED; and the server releases differ
+// where they should (exists and READ, watch events filtered by READ).
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import { clientAddress } from '../../protocol/service/server.js';
 import { generateDigest } from '../../protocol/tree/digest.js';
 import { PERMS } from '../../protocol/tree/index.js';
 import { serviceOptions } from '../../sim/service/run.js';
-import { getData, ready, run } from './helpers.js';
+import { exists, getData, ready, run, setData } from './helpers.js';
+import type { ServerRelease } from '../../protocol/zab/config.js';
 
 const createWith = (path: string, scheme: string, id: string, perms: number = PERMS.ALL) =>
   ({ type: 'create', path, data: 'v', acl: [{ perms, id: { scheme, id } }], mode: 'PERSISTENT' }) as const;
@@ -59,5 +61,23 @@ describe('superDigest', () => {
       expect(run(h, b, getData('/alice')).err).toBe(expected);
       expect(run(h, b, { type: 'setData', path: '/alice', data: 'w', version: -1 }).err).toBe(expected);
     }
+  });
+});
+
+describe('server releases', () => {
+  test.each([
+    ['3.8.0-deb12u2', 'OK', 0],
+    ['3.8.0', 'OK', 1],
+    ['3.8.4', 'NOAUTH', 0],
+  ] as const)('%s: exists on a node without READ answers %s; the watcher without READ gets %d events', (release, existsErr, events) => {
+    const base = serviceOptions('acl-release');
+    const serverRelease: ServerRelease = release;
+    const h = ready('acl-release', { clients: 2, zab: { ...base.zab, serverRelease } });
+    const [a, b] = h.clients as [NodeId, NodeId];
+    expect(run(h, a, createWith('/guarded', 'ip', clientAddress(a))).err).toBe('OK');
+    expect(run(h, b, exists('/guarded', true)).err).toBe(existsErr);
+    expect(run(h, a, setData('/guarded', 'w')).err).toBe('OK');
+    h.runFor(2000);
+    expect(h.of('watch', b).length).toBe(events);
   });
 });
