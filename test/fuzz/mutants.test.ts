@@ -39,6 +39,7 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['ZK-4646', 8, 'zab-anomalies'],
   ['ZK-4685', 2, 'zab-anomalies'],
   ['ZK-4712', 23, 'prefix-consistency'],
+  ['ZK-3023', 2, 'history-consistency'],
 ];
 
 describe('known first failing seeds', () => {
@@ -52,7 +53,7 @@ describe('known first failing seeds', () => {
 });
 
 test('a fresh seed range (10000..10019) finds the cheap mutants again', async () => {
-  for (const mutant of ['commit-without-quorum', 'count-observer-acks', 'no-persist-accepted-epoch', 'ZK-4685'] as const) {
+  for (const mutant of ['commit-without-quorum', 'count-observer-acks', 'no-persist-accepted-epoch', 'ZK-4685', 'ZK-3023'] as const) {
     const outcomes = await sweep({ profile: 'standard', from: 10_000, to: 10_020, mutant, workers: 1, maxFailures: 1 });
     expect(
       outcomes.some((o) => o.failure !== null && o.attributed),
