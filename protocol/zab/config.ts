@@ -38,7 +38,8 @@ export type Mutant =
   | 'ZK-4646'
   | 'ZK-4685'
   | 'ZK-4712'
-  | 'ZK-3023';
+  | 'ZK-3023'
+  | 'ZK-3642';
 
 export interface ZabConfig {
   /** Voting members (participants), by sid. */

@@ -546,14 +546,23 @@ export function onNewLeaderAckTimer(s: ZabServer, fx: Fx): ZabServer {
   return ackNewLeader(s, fx);
 }
 
-/** Called on leaving the learner role (ZK-3642 fix, ZK-4712 mutant). Returns the state to keep. */
+/** Called on leaving the learner role (ZK-3642 fix and mutant, ZK-4712 mutant). Returns the state to keep. */
 export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
   let next = s;
   if (l.syncMode === 'SNAP' && l.preSnap !== null) {
-    // ZK-3642 fix: a SNAP that never reached NEWLEADER is not on disk; forget it.
-    next = patchServer(next, { ...l.preSnap });
-    fx.note('left during SNAP sync: in-memory database cleared, reloading from disk');
+    if (hasMutant(s.config, 'ZK-3642')) {
+      // Before the fix (commit efbd660, 3.5.10/3.6.3) Learner.shutdown called zk.shutdown(), which
+      // leaves the ZKDatabase alone: the SNAP stays in memory, lastProcessedZxid at its zxid, while
+      // the disk still holds the old snapshot and log. The next leader DIFFs from that zxid.
+      fx.note('left during SNAP sync: the SNAP stays in memory though it is not on disk (ZK-3642)');
+    } else {
+      // ZK-3642 fix: Learner.shutdown calls zk.shutdown(syncMode == SNAP), and
+      // ZooKeeperServer.shutdown(true) clears the ZKDatabase: a SNAP that never reached NEWLEADER
+      // is not on disk; forget it.
+      next = patchServer(next, { ...l.preSnap });
+      fx.note('left during SNAP sync: in-memory database cleared, reloading from disk');
+    }
   }
   if (hasMutant(s.config, 'ZK-4712') && l.ackBatches.size > 0) {
     // The SyncThread keeps running: txns it had not yet written are absent from what we report,

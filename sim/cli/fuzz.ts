@@ -40,6 +40,7 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-4685',
   'ZK-4712',
   'ZK-3023',
+  'ZK-3642',
 ];
 
 export interface FuzzSummary {
