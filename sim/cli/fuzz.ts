@@ -41,6 +41,7 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-4712',
   'ZK-3023',
   'ZK-3642',
+  'ZK-4785',
 ];
 
 export interface FuzzSummary {

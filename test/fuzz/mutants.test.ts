@@ -40,6 +40,7 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['ZK-4685', 2, 'zab-anomalies'],
   ['ZK-4712', 23, 'prefix-consistency'],
   ['ZK-3023', 2, 'history-consistency'],
+  ['ZK-4785', 3, 'commit-completeness'],
 ];
 
 describe('known first failing seeds', () => {
@@ -64,7 +65,7 @@ test('a fresh seed range (10000..10019) finds the cheap mutants again', async ()
 
 test('a fresh seed range (10000..10399) finds the durability bugs again through crash-recovery bursts', async () => {
   // About one seed in 60 to 100 finds each of them; the range was checked to hold a failure of each.
-  for (const mutant of ['ZK-3911', 'ZK-4643', 'ZK-4712'] as const) {
+  for (const mutant of ['ZK-3911', 'ZK-4643', 'ZK-4712', 'ZK-4785'] as const) {
     const outcomes = await sweep({ profile: 'standard', from: 10_000, to: 10_400, mutant, workers: 1, maxFailures: 1 });
     expect(
       outcomes.some((o) => o.failure !== null && o.attributed),
