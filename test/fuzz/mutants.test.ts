@@ -23,6 +23,8 @@ import { sweep } from '../../sim/fuzz/sweep.js';
  * 86 → 13, now caught by prefix-consistency first. Re-measured after issue 14's exits, TRUNC and
  * persistence-order changes (a follower with nothing committed to log skips the NEWLEADER fsync,
  * which moves the disk stream): leader-never-steps-down 3 → 12, ZK-2845 3 → 11, ZK-4712 13 → 23.
+ * ZK-3642 is rare (about one seed in several thousand; scenarios/mutants/README.md): only its known
+ * seed is checked, no fresh range.
  */
 export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['commit-without-quorum', 0, 'quorum-commit'],
@@ -41,6 +43,7 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['ZK-4712', 23, 'prefix-consistency'],
   ['ZK-3023', 2, 'history-consistency'],
   ['ZK-4785', 3, 'commit-completeness'],
+  ['ZK-3642', 776, 'commit-completeness'],
 ];
 
 describe('known first failing seeds', () => {
