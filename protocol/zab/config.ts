@@ -18,9 +18,17 @@ import type { NodeId } from '../program.js';
  *   txns in memory and takes a snapshot at NEWLEADER, then writes currentEpoch and ACKs.
  * - `epochBeforeTxns` (no release; the ZK-4643 race alone): write currentEpoch before the sync
  *   txns are durable, then fsync, then ACK.
+ * - `epochThenLogThenAck` (no release; master with the ZK-4785 fix taken out): write currentEpoch,
+ *   append and apply the committed sync txns, ACK without waiting for their fsync.
  */
 export type SyncPersistence =
-  'committedOnlyThenEpochThenAck' | 'fsyncThenEpochThenAck' | 'asyncLogBeforeAck' | 'logAfterUptodate' | 'snapshotAtNewLeader' | 'epochBeforeTxns';
+  | 'committedOnlyThenEpochThenAck'
+  | 'fsyncThenEpochThenAck'
+  | 'asyncLogBeforeAck'
+  | 'logAfterUptodate'
+  | 'snapshotAtNewLeader'
+  | 'epochBeforeTxns'
+  | 'epochThenLogThenAck';
 
 /** Planted bugs (the bug zoo). Each is off unless named. */
 export type Mutant =
@@ -37,7 +45,10 @@ export type Mutant =
   | 'ZK-4643'
   | 'ZK-4646'
   | 'ZK-4685'
-  | 'ZK-4712';
+  | 'ZK-4712'
+  | 'ZK-3023'
+  | 'ZK-3642'
+  | 'ZK-4785';
 
 export interface ZabConfig {
   /** Voting members (participants), by sid. */

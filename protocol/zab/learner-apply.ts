@@ -1,7 +1,8 @@
 // How a learner logs and applies a txn (the one copy of each, shared by sync and broadcast), and how
 // it commits its sync txns after UPTODATE (the end of Learner.syncWithLeader), for followers and
 // observers. learner.ts holds the packet handlers that call them.
-import { formatZxid } from '../zxid.js';
+import { formatZxid, type Zxid } from '../zxid.js';
+import { hasMutant } from './config.js';
 import type { Fx } from './effects.js';
 import { historyCount } from './history.js';
 import { appendTxn } from './disk.js';
@@ -11,6 +12,8 @@ import { patchServer, withApplied, type LearnerState, type ZabServer } from './s
 import { queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 import { exitProcess, learnerOf, shutdown, withLearner } from './learner-connection.js';
+
+const MS = 1000;
 
 /** Appends a txn to the in-memory log and the disk buffer. */
 export function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
@@ -59,7 +62,19 @@ export function followerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
     ackBatches = queuePush(ackBatches, { token, zxids: l.packetsNotLogged.map((t) => t.zxid) });
   }
   next = withLearner(next, { packetsNotLogged: [], pendingTxns: queuePushAll(l.pendingTxns, l.packetsNotLogged), ackBatches });
-  for (const zxid of l.packetsCommitted) {
+  if (hasMutant(s.config, 'ZK-3023') && l.packetsCommitted.length > 0) {
+    // The CommitProcessor thread applies them some time later; meanwhile the follower serves, and
+    // its ACK of UPTODATE may reach the leader first (the race of ZOOKEEPER-3023).
+    fx.timer('commitProcessor', 0, s.config.tickTimeMs * MS * 0.01);
+    return withLearner(next, { commitsDeferred: [...l.commitsDeferred, ...l.packetsCommitted] });
+  }
+  return commitPending(next, l.packetsCommitted, fx);
+}
+
+/** FollowerZooKeeperServer.commit for each zxid in turn; applied in memory, counted committed by the caller. */
+function commitPending(s: ZabServer, zxids: readonly Zxid[], fx: Fx): ZabServer {
+  let next = s;
+  for (const zxid of zxids) {
     const pending = learnerOf(next).pendingTxns;
     const head = queuePeek(pending);
     if (head === undefined) {
@@ -73,6 +88,21 @@ export function followerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
     next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(pending) });
   }
   return next;
+}
+
+/**
+ * ZK-3023 mutant: the CommitProcessor applies the sync txns that FollowerZooKeeperServer.commit
+ * handed it after UPTODATE; on its timer, or first when a live COMMIT queues behind them (its
+ * queue is FIFO).
+ */
+export function runDeferredCommits(s: ZabServer, fx: Fx): ZabServer {
+  const l = learnerOf(s);
+  if (l.commitsDeferred.length === 0) return s;
+  const next = commitPending(withLearner(s, { commitsDeferred: [] }), l.commitsDeferred, fx);
+  if (fx.exited) return next;
+  fx.observe({ kind: 'committedTo', zxid: next.lastProcessedZxid, count: next.applied });
+  fx.note(`CommitProcessor applied ${l.commitsDeferred.length} synced txn(s), now at ${formatZxid(next.lastProcessedZxid)}`);
+  return patchServer(next, { committed: next.applied });
 }
 
 /**

@@ -79,6 +79,8 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
     silentChecks: 0,
     preSnap: null,
     shutdown: null,
+    syncedTo: 0,
+    commitsDeferred: [],
   };
   const role = observer ? 'OBSERVING' : 'FOLLOWING';
   fx.observe({ kind: 'role', role, phase: 'DISCOVERY', epoch: s.currentEpoch, leader });

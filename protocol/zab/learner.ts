@@ -276,6 +276,8 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   // Only a FollowerZooKeeperServer logs sync txns at NEWLEADER; an observer writes currentEpoch,
   // ACKs, and commits its sync txns after UPTODATE (Learner.syncWithLeader's NEWLEADER case).
   const anyCommitted = l.packetsCommitted.length > 0;
+  const lastCommitted = anyCommitted ? (l.packetsCommitted[l.packetsCommitted.length - 1] as Zxid) : 0;
+  s = withLearner(s, { syncedTo: Math.max(s.lastProcessedZxid, lastCommitted) });
   for (const step of l.observer ? OBSERVER_AT_NEWLEADER : order.atNewLeader) {
     if (step === 'waitFsyncIfCommitted' && !anyCommitted) s = runAfterFsync(s, fx);
     else s = runNewLeaderStep(s, step, fx);
@@ -343,6 +345,12 @@ function logAllAsync(s: ZabServer, fx: Fx): ZabServer {
  */
 function logCommittedSyncTxns(s: ZabServer, fx: Fx): ZabServer {
   let l = learnerOf(s);
+  // ZK-3023 mutant: the fix (ZOOKEEPER-4394's commit 9fcb805, carrying PR #1848 for ZOOKEEPER-3023)
+  // added `fzk.processTxn` here. Without it the txn is only appended, and, as 3.9.2's
+  // FollowerZooKeeperServer.appendRequest did, joins pendingTxns: FollowerZooKeeperServer.commit
+  // applies it after UPTODATE, when the follower already serves and has ACKed UPTODATE.
+  const unapplied = hasMutant(s.config, 'ZK-3023');
+  const kept: Zxid[] = [];
   for (const zxid of l.packetsCommitted) {
     const head = l.packetsNotLogged[0];
     if (head === undefined || head.zxid !== zxid) {
@@ -351,11 +359,17 @@ function logCommittedSyncTxns(s: ZabServer, fx: Fx): ZabServer {
       fx.note(`Committing ${formatZxid(zxid)}, but ${next}: skipped`);
       continue;
     }
-    s = applyTxn(logTxn(s, head, fx), head, null);
+    if (unapplied) {
+      s = logTxn(s, head, fx);
+      s = withLearner(s, { pendingTxns: queuePush(learnerOf(s).pendingTxns, head) });
+      kept.push(zxid);
+    } else {
+      s = applyTxn(logTxn(s, head, fx), head, null);
+    }
     s = withLearner(s, { packetsNotLogged: l.packetsNotLogged.slice(1) });
     l = learnerOf(s);
   }
-  return withLearner(s, { packetsCommitted: [] });
+  return withLearner(s, { packetsCommitted: kept });
 }
 
 function blockOnFsync(s: ZabServer, fx: Fx): ZabServer {
@@ -532,14 +546,23 @@ export function onNewLeaderAckTimer(s: ZabServer, fx: Fx): ZabServer {
   return ackNewLeader(s, fx);
 }
 
-/** Called on leaving the learner role (ZK-3642 fix, ZK-4712 mutant). Returns the state to keep. */
+/** Called on leaving the learner role (ZK-3642 fix and mutant, ZK-4712 mutant). Returns the state to keep. */
 export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
   const l = learnerOf(s);
   let next = s;
   if (l.syncMode === 'SNAP' && l.preSnap !== null) {
-    // ZK-3642 fix: a SNAP that never reached NEWLEADER is not on disk; forget it.
-    next = patchServer(next, { ...l.preSnap });
-    fx.note('left during SNAP sync: in-memory database cleared, reloading from disk');
+    if (hasMutant(s.config, 'ZK-3642')) {
+      // Before the fix (commit efbd660, 3.5.10/3.6.3) Learner.shutdown called zk.shutdown(), which
+      // leaves the ZKDatabase alone: the SNAP stays in memory, lastProcessedZxid at its zxid, while
+      // the disk still holds the old snapshot and log. The next leader DIFFs from that zxid.
+      fx.note('left during SNAP sync: the SNAP stays in memory though it is not on disk (ZK-3642)');
+    } else {
+      // ZK-3642 fix: Learner.shutdown calls zk.shutdown(syncMode == SNAP), and
+      // ZooKeeperServer.shutdown(true) clears the ZKDatabase: a SNAP that never reached NEWLEADER
+      // is not on disk; forget it.
+      next = patchServer(next, { ...l.preSnap });
+      fx.note('left during SNAP sync: in-memory database cleared, reloading from disk');
+    }
   }
   if (hasMutant(s.config, 'ZK-4712') && l.ackBatches.size > 0) {
     // The SyncThread keeps running: txns it had not yet written are absent from what we report,

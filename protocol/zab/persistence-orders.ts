@@ -104,6 +104,23 @@ export const PERSISTENCE_ORDERS: Readonly<Record<SyncPersistence, PersistenceOrd
     afterFsync: [],
     ackPersistedAtUpToDate: false,
   },
+  // The ZK-4785 mutant. Commit 315abde (ZOOKEEPER-4785, 3.8.5 and 3.9.2) made Learner.syncWithLeader
+  // write currentEpoch only after the sync txns are appended and fsynced
+  // (fzk.getZKDatabase().commit()), and ACK after that. Taking exactly that out of master's
+  // NEWLEADER case leaves: setCurrentEpoch, append and processTxn the committed txns, ACK, with the
+  // appends still in the log's buffered stream. Both races 3.9.1 had at once: a crash may leave
+  // the new epoch on disk without the txns (ZOOKEEPER-4643), and the leader counts an ACK whose
+  // txns no disk holds (ZOOKEEPER-4646); but none of 3.9.1's other bugs (its uncommitted
+  // proposals stay pending, ZOOKEEPER-4394; its committed ones are applied, ZOOKEEPER-3023),
+  // which `asyncLogBeforeAck` (the ZK-4646 mutant) also has.
+  epochThenLogThenAck: {
+    name: 'epochThenLogThenAck',
+    versions: 'no release: master with the ZOOKEEPER-4785 fix taken out (currentEpoch first, no fsync before the ACK)',
+    snapshotAfterDiff: false,
+    atNewLeader: ['writeEpoch', 'logCommitted', 'ack'],
+    afterFsync: [],
+    ackPersistedAtUpToDate: false,
+  },
 };
 
 /** The order a server uses: the configured one, unless a bug-zoo mutant forces a historical one. */
@@ -117,5 +134,6 @@ export function syncPersistenceOf(c: ZabConfig): SyncPersistence {
   if (hasMutant(c, 'ZK-4646') || hasMutant(c, 'ZK-4685')) return 'asyncLogBeforeAck';
   if (hasMutant(c, 'ZK-4643')) return 'epochBeforeTxns';
   if (hasMutant(c, 'ZK-4394')) return 'fsyncThenEpochThenAck';
+  if (hasMutant(c, 'ZK-4785')) return 'epochThenLogThenAck';
   return c.syncPersistence;
 }

@@ -111,6 +111,7 @@ export function becomeLooking(s: ZabServer, reason: string, fx: Fx): ZabServer {
     next = learnerLeaving(next, fx);
     fx.cancel('learner');
     fx.cancel('newLeaderAck');
+    if (s.learner.commitsDeferred.length > 0) fx.cancel('commitProcessor');
     fx.cancel('connect');
   }
   if (!hasMutant(s.config, 'ZK-2845')) next = applyTo(next, historyCount(next), null);

@@ -138,6 +138,17 @@ export interface LearnerState {
   > | null;
   /** Set when the learner must go back to LOOKING. */
   readonly shutdown: string | null;
+  /**
+   * The last zxid the sync gave this follower as committed before NEWLEADER (a SNAP's, a TRUNC's,
+   * or the last COMMIT read before NEWLEADER): what it must have applied when it declares itself
+   * up to date (the zk_thread spec's StateConsistent; sim/zab/checker.ts checks it).
+   */
+  readonly syncedTo: Zxid;
+  /**
+   * ZK-3023 mutant: zxids FollowerZooKeeperServer.commit handed to the CommitProcessor after
+   * UPTODATE that its thread has not applied yet (learner-apply.ts runDeferredCommits).
+   */
+  readonly commitsDeferred: readonly Zxid[];
 }
 
 export interface ZabServer {
@@ -312,6 +323,8 @@ function copyLearner(o: LearnerState): Mutable<LearnerState> {
     silentChecks: o.silentChecks,
     preSnap: o.preSnap,
     shutdown: o.shutdown,
+    syncedTo: o.syncedTo,
+    commitsDeferred: o.commitsDeferred,
   };
 }
 

@@ -26,6 +26,7 @@ import {
   onLearnerInfo,
 } from './leader.js';
 import { heardFromLearner, ignoreLearnerPacket, leaderOf } from './learner-handler.js';
+import { runDeferredCommits } from './learner-apply.js';
 import {
   awaitingSyncMode,
   deferWhileBlocked,
@@ -225,6 +226,8 @@ function onLearnerTimeout(s: ZabServer, timer: TimerName, fx: Fx): ZabServer {
       return onReadTimeoutCheck(s, fx);
     case 'newLeaderAck':
       return onNewLeaderAckTimer(s, fx);
+    case 'commitProcessor':
+      return runDeferredCommits(s, fx);
     case 'connect':
       return onConnectRetry(s, fx);
     case 'expire':
@@ -281,6 +284,11 @@ function followerPacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabServer {
     case 'COMMIT': {
       if (inSyncLoop(l)) return onSyncCommit(s, msg.zxid, fx);
       if (l.stage !== 'BROADCAST') return onOffStagePacket(s, msg, fx);
+      // ZK-3023 mutant: the CommitProcessor applies the synced txns before a live COMMIT (FIFO).
+      if (l.commitsDeferred.length > 0) {
+        const drained = runDeferredCommits(s, fx);
+        return fx.exited ? drained : followerPacket(drained, msg, fx);
+      }
       if (ignoreCommitAppliedEarly(s, l, msg.zxid)) return s;
       const nothingPending = ignoreCommitWithNothingPending(l, msg.zxid);
       return nothingPending !== null ? dropped(s, nothingPending, fx) : onCommit(s, msg.zxid, fx);

@@ -39,6 +39,9 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-4646',
   'ZK-4685',
   'ZK-4712',
+  'ZK-3023',
+  'ZK-3642',
+  'ZK-4785',
 ];
 
 export interface FuzzSummary {

@@ -8,7 +8,7 @@ import type { Mutant } from '../../protocol/zab/config.js';
 import type { KvOp } from '../../protocol/kv/state-machine.js';
 import type { FaultAction, FaultEvent, Target, Trigger } from '../zab/faults.js';
 import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadOp } from './case.js';
-import { recoveryArb, withRecovery } from './recovery.js';
+import { recoveryArb, recoveryPlan, snapAimArb, withRecovery } from './recovery.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -164,10 +164,12 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
       )
       // Drawn last, so that every draw above keeps its value: a seed without a burst is the case it
       // was before the crash-recovery nemesis existed.
-      .chain((c) => recoveryArb(profile).map((plan) => withRecovery(c, plan)))
+      .chain((c) => recoveryArb(profile).map((burst) => ({ c, burst })))
       // Drawn after everything else for the same reason: half the cases keep ZooKeeper's snapCount
       // (no snapshot in a run this short), the rest roll the log every few txns.
-      .chain((c) => fc.constantFrom(100_000, 100_000, 10, 40).map((snapCount): FuzzCase => ({ ...c, snapCount })))
+      .chain(({ c, burst }) => fc.constantFrom(100_000, 100_000, 10, 40).map((snapCount) => ({ c: { ...c, snapCount }, burst })))
+      // And the SNAP aim after that (recovery.ts snapAimArb).
+      .chain(({ c, burst }) => snapAimArb(profile, burst).map((b): FuzzCase => withRecovery(c, recoveryPlan(b))))
   );
 }
 

@@ -15,6 +15,9 @@
 //      currentEpoch, has its NEWLEADER ack counted, or logs a txn; for the epoch write and the ack,
 //      the learner catching up if one lagged) optionally crashes the leader, and crashes the
 //      server the trigger matched, at once or a little later;
+//      (snapAimArb, drawn after the whole case: half the bursts aimed at SYNCHRONIZATION with a
+//      lagging follower let it lag by 8 to 20 more writes, so that its sync may be a SNAP, and aim
+//      at the learner once it loaded the SNAP, before NEWLEADER);
 //   4. restarts that server a little after its crash, then the one down the longest: servers come
 //      back one by one, and each election is decided by what reached their disks.
 // Nothing here knows about mutants: the same bursts run on the unmutated protocol, which must pass.
@@ -24,6 +27,9 @@ import type { FuzzCase, Profile, WorkloadOp } from './case.js';
 
 export const RECOVERY_AIMS = ['sync-start', 'epoch-written', 'newleader-acked', 'proposal-logged'] as const;
 
+/** Aims a burst may take besides RECOVERY_AIMS, drawn after the whole case (snapAimArb). */
+type LaterAim = 'snap-loaded';
+
 /** A write at a point of its window, in per mille of the window. */
 interface BurstWrite {
   readonly at: number;
@@ -32,7 +38,7 @@ interface BurstWrite {
   readonly value: number;
 }
 
-interface Burst {
+export interface Burst {
   readonly startMs: number;
   readonly settleMs: number;
   readonly lag: boolean;
@@ -46,10 +52,12 @@ interface Burst {
   readonly downMs: number;
   /** Bring back every server that is down, or only the one down the longest (not the leader). */
   readonly restart: 'all-down' | 'longest-down';
-  readonly aim: (typeof RECOVERY_AIMS)[number];
+  readonly aim: (typeof RECOVERY_AIMS)[number] | LaterAim;
   readonly crashLeader: boolean;
   /** The subject's crash: at the trigger (0) or later, once it has resynced. */
   readonly subjectCrashMs: number;
+  /** The later crash time drawn for it (used or not). */
+  readonly laterMs: number;
   readonly subjectDownMs: number;
   /** After the subject is back: bring back the server down the longest too. */
   readonly lastRestartMs: number;
@@ -88,7 +96,7 @@ function burstArb(profile: Profile): fc.Arbitrary<Burst> {
       // A sync point is where a crash hurts at once; after a txn is logged, the harm (a write that
       // reaches the disk late, after the server moved on) shows only later, so mostly crash later.
       const atOnce = b.aim === 'proposal-logged' ? !atTrigger : atTrigger;
-      return { ...b, subjectCrashMs: atOnce ? 0 : laterMs };
+      return { ...b, subjectCrashMs: atOnce ? 0 : laterMs, laterMs };
     });
 }
 
@@ -138,9 +146,31 @@ const NONE: RecoveryPlan = { fromMs: Infinity, faults: [], ops: [] };
  * No burst for most cases; one for the profile's recoveryPercent of them. The roll is unbiased
  * (fast-check leans small integers toward 0, which would give far more bursts than asked for).
  */
-export function recoveryArb(profile: Profile): fc.Arbitrary<RecoveryPlan> {
-  if (profile.recoveryPercent <= 0) return fc.constant(NONE);
-  return fc.noBias(fc.integer({ min: 0, max: 99 })).chain((roll) => (roll >= profile.recoveryPercent ? fc.constant(NONE) : burstArb(profile).map(burstPlan)));
+export function recoveryArb(profile: Profile): fc.Arbitrary<Burst | null> {
+  if (profile.recoveryPercent <= 0) return fc.constant(null);
+  return fc.noBias(fc.integer({ min: 0, max: 99 })).chain((roll) => (roll >= profile.recoveryPercent ? fc.constant(null) : burstArb(profile)));
+}
+
+/**
+ * Half the bursts aimed at a follower entering SYNCHRONIZATION with a lagging follower aim instead
+ * at a learner that loaded a SNAP and has not read NEWLEADER, and the follower lags by 8 to 20 more
+ * writes, beyond a small committedLog, so that its sync may be a SNAP. Drawn after the whole case,
+ * so that every other seed keeps its case.
+ */
+export function snapAimArb(profile: Profile, burst: Burst | null): fc.Arbitrary<Burst | null> {
+  if (burst === null || burst.aim !== 'sync-start' || !burst.lag) return fc.constant(burst);
+  return fc
+    .record({ r: fc.noBias(fc.integer({ min: 0, max: 1 })), more: fc.array(writeArb(profile), { minLength: 8, maxLength: 20 }) })
+    .map(({ r, more }): Burst =>
+      // As after a logged txn, the harm of a SNAP held in memory shows only once the learner moved
+      // on (a crash at once just forgets it), so the subject mostly crashes later.
+      r === 0 ? { ...burst, aim: 'snap-loaded', writes: [...burst.writes, ...more], subjectCrashMs: burst.subjectCrashMs === 0 ? burst.laterMs : 0 } : burst,
+    );
+}
+
+/** The burst's plan, or none. */
+export function recoveryPlan(burst: Burst | null): RecoveryPlan {
+  return burst === null ? NONE : burstPlan(burst);
 }
 
 /** The case with the burst merged in: random timed faults before it, its faults and writes. */

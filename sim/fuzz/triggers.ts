@@ -87,6 +87,9 @@ export class TriggerWatch implements KernelObserver {
     if (this.armed.length === 0) return;
     const m = msg as ZabMessage;
     if (this.catchingUp !== null && m.type !== 'ACK') this.trackSync(to, m);
+    // The fault runs after this delivery's step: the SNAP is loaded, NEWLEADER (sent right behind
+    // it) not read unless it arrives at the same instant.
+    if (m.type === 'SNAP' && this.servers.has(to)) this.match((t) => t.on === 'snap-loaded', to);
     if (m.type !== 'ACK' || !this.servers.has(to)) return;
     if (counterOf(m.zxid) === 0) {
       this.match((t) => t.on === 'newleader-acked' && this.caughtUp(t, from), from);

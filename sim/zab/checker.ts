@@ -165,7 +165,28 @@ export class ZabChecker implements KernelObserver {
     // The voter test first: it is an array load, the type test a load from any message shape.
     if (this.voter[from] !== true || (msg as ZabMessage).type !== 'ACK') return;
     this.nowUs = nowUs;
-    this.acks.add((msg as Extract<ZabMessage, { type: 'ACK' }>).zxid, from);
+    const zxid = (msg as Extract<ZabMessage, { type: 'ACK' }>).zxid;
+    this.acks.add(zxid, from);
+    if (counterOf(zxid) === 0) this.checkStateConsistent(from, to, zxid);
+  }
+
+  /**
+   * StateConsistent (the zk_thread spec of ZOOKEEPER-3023): when a leader receives a follower's ACK
+   * of UPTODATE, the follower has applied every txn the sync gave it as committed before
+   * NEWLEADER. An <e,0> ACK from a follower already in BROADCAST under this leader in epoch e is
+   * that ACK: the NEWLEADER ACK reached the leader before it sent UPTODATE (one FIFO connection).
+   * Observers are left out: the spec has none, and master still commits their sync txns after UPTODATE.
+   */
+  private checkStateConsistent(from: NodeId, to: NodeId, zxid: Zxid): void {
+    const f = this.stateOf(from);
+    const l = f === undefined ? null : f.learner;
+    if (f === undefined || l === null || l.observer || l.stage !== 'BROADCAST' || l.leader !== to || l.newEpoch !== epochOf(zxid)) return;
+    if (f.lastProcessedZxid >= l.syncedTo) return;
+    this.fail(
+      'history-consistency',
+      from,
+      `StateConsistent: ${to} received ${from}'s ACK of UPTODATE while ${from} has applied up to ${formatZxid(f.lastProcessedZxid)}, though its sync gave it txns committed up to ${formatZxid(l.syncedTo)} before NEWLEADER`,
+    );
   }
 
   restarted(node: NodeId): void {

@@ -43,7 +43,12 @@ export type TriggerEvent =
    * A follower in BROADCAST logged a txn (a PROPOSAL, or a sync txn it logs at UPTODATE); its fsync
    * (and ACK) is still pending. Subject: that follower.
    */
-  | { readonly on: 'proposal-logged' };
+  | { readonly on: 'proposal-logged' }
+  /**
+   * A learner read a SNAP (its sync's first packet) and has not read NEWLEADER: the leader's state
+   * is in its memory only, not yet on its disk. Subject: that learner.
+   */
+  | { readonly on: 'snap-loaded' };
 
 type Timing = { readonly atMs: number; readonly when?: Trigger };
 
@@ -108,6 +113,8 @@ function describeTriggerEvent(t: TriggerEvent): string {
       return `between ${t.catchUp === true ? 'a catching-up' : 'a'} learner's currentEpoch write and its fsync`;
     case 'proposal-logged':
       return 'when a follower has logged a txn, before its fsync';
+    case 'snap-loaded':
+      return 'when a learner has loaded a SNAP, before NEWLEADER';
   }
 }
 

@@ -34,6 +34,6 @@ describe('when proposal-logged', () => {
   test('an unknown trigger is a command error naming the triggers', () => {
     const r = run(['cluster voters=3 seed=7', 'when proposal-loged crash leader']);
     expect(r.commandErrors).toBe(1);
-    expect(r.out(1)).toEqual(['error: expected a trigger: nth-proposal=N, acked=N, sync-start, newleader-acked, epoch-written or proposal-logged']);
+    expect(r.out(1)).toEqual(['error: expected a trigger: nth-proposal=N, acked=N, sync-start, newleader-acked, epoch-written, proposal-logged or snap-loaded']);
   });
 });

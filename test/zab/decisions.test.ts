@@ -43,6 +43,8 @@ describe('NEWLEADER persistence orders', () => {
     ['committedOnlyThenEpochThenAck', ['ZK-4643'], 'epochBeforeTxns', 'writeEpoch logCommitted waitFsyncIfCommitted', 'ack'],
     ['committedOnlyThenEpochThenAck', ['ZK-4394'], 'fsyncThenEpochThenAck', 'logAll waitFsync', 'writeEpoch ack'],
     ['committedOnlyThenEpochThenAck', ['ZK-3911', 'ZK-4394'], 'logAfterUptodate', 'writeEpoch ack', ''],
+    ['epochThenLogThenAck', [], 'epochThenLogThenAck', 'writeEpoch logCommitted ack', ''],
+    ['committedOnlyThenEpochThenAck', ['ZK-4785'], 'epochThenLogThenAck', 'writeEpoch logCommitted ack', ''],
   ];
   test.each(rows.map((r) => [`${r[0]} with ${r[1].join(',') || 'no mutant'}`, ...r] as const))('%s', (_, configured, mutants, effective, at, after) => {
     const order = persistenceOrderOf({ ...defaultZabConfig([1, 2, 3]), syncPersistence: configured, mutants });

@@ -109,6 +109,8 @@ describe('NEWLEADER under historical persistence orders', () => {
       ['send 3 ACK 1:2', 'send 3 ACK 1:3', 'send 3 ACK 1:4'],
     ],
     ['logAfterUptodate', ['persistSync currentEpoch=2', 'send 3 ACK 2:0'], []],
+    // The ZK-4785 mutant's order: the ACK leaves with the committed txns appended, not fsynced.
+    ['epochThenLogThenAck', ['persistSync currentEpoch=2', 'persist append 1:2', 'persist append 1:3', 'send 3 ACK 2:0'], []],
   ])('%s', (mode, atNewLeader, afterFsync) => {
     const r = upToNewLeader(registered(mode).next);
     expect(show(r.effects)).toEqual(atNewLeader);

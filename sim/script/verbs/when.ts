@@ -14,7 +14,7 @@ import type { ScriptEnv } from '../env.js';
  * `when TRIGGER ACTION TARGET`: arms a fault that fires at the first matching protocol event.
  * TRIGGER: `nth-proposal=N [server=S]` · `acked=N` (a proposal acked by exactly N followers) ·
  * `sync-start` · `newleader-acked` · `epoch-written` · `proposal-logged` (a follower in BROADCAST
- * logged a txn, before its fsync). ACTION: crash · pause · isolate.
+ * logged a txn, before its fsync) · `snap-loaded` (a learner loaded a SNAP, before NEWLEADER). ACTION: crash · pause · isolate.
  * TARGET: leader · follower · trigger (the server the event matched) · a server number.
  */
 export function when(env: ScriptEnv, cmd: Command): string[] {
@@ -26,8 +26,8 @@ export function when(env: ScriptEnv, cmd: Command): string[] {
   } else if (cmd.args.has('acked')) trigger = { on: 'acked', count: intArg(cmd, 'acked', 1) };
   else {
     const on = words.shift();
-    if (on !== 'sync-start' && on !== 'newleader-acked' && on !== 'epoch-written' && on !== 'proposal-logged') {
-      throw new Error('expected a trigger: nth-proposal=N, acked=N, sync-start, newleader-acked, epoch-written or proposal-logged');
+    if (on !== 'sync-start' && on !== 'newleader-acked' && on !== 'epoch-written' && on !== 'proposal-logged' && on !== 'snap-loaded') {
+      throw new Error('expected a trigger: nth-proposal=N, acked=N, sync-start, newleader-acked, epoch-written, proposal-logged or snap-loaded');
     }
     trigger = { on };
   }
