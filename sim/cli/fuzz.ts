@@ -39,6 +39,7 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-4646',
   'ZK-4685',
   'ZK-4712',
+  'ZK-1549',
 ];
 
 export interface FuzzSummary {
