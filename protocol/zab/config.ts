@@ -38,7 +38,8 @@ export type Mutant =
   | 'ZK-4646'
   | 'ZK-4685'
   | 'ZK-4712'
-  | 'ZK-1549';
+  | 'ZK-1549'
+  | 'ZK-2355';
 
 export interface ZabConfig {
   /** Voting members (participants), by sid. */

@@ -123,9 +123,21 @@ export function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer 
 
 // ------------------------------------------------------------------ synchronization
 
-/** DIFF: our log is a prefix of the leader's; the missing txns follow as PROPOSAL and COMMIT pairs. */
-export function onDiff(s: ZabServer): ZabServer {
+/**
+ * DIFF: our log is a prefix of the leader's; the missing txns follow as PROPOSAL and COMMIT pairs.
+ * lastProcessedZxid stays: it rises as the txns are applied (Learner.syncWithLeader sets it from
+ * the packet for SNAP and TRUNC only, since the ZOOKEEPER-2355 fix).
+ */
+export function onDiff(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   assert(awaitingSyncMode(learnerOf(s)), 'DIFF outside the first read of syncWithLeader');
+  if (hasMutant(s.config, 'ZK-2355') && zxid !== s.lastProcessedZxid) {
+    // Before that fix (3.4.11 and 3.5.4; commit 6971018 on master), syncWithLeader called
+    // setlastProcessedZxid(qp.getZxid()) after every sync packet, DIFF too: until the txns are
+    // applied the tree claims a zxid it does not hold, and a learner that leaves now keeps the
+    // claim, reports it to the next leader and is never sent what it lacks.
+    fx.note(`DIFF ${formatZxid(zxid)}: lastProcessedZxid set from the packet before its txns are applied (ZK-2355)`);
+    return withLearner(patchServer(s, { lastProcessedZxid: zxid }), { syncMode: 'DIFF' });
+  }
   return withLearner(s, { syncMode: 'DIFF' });
 }
 

@@ -40,6 +40,7 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-4685',
   'ZK-4712',
   'ZK-1549',
+  'ZK-2355',
 ];
 
 export interface FuzzSummary {

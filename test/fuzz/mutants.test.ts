@@ -39,6 +39,7 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['ZK-4646', 8, 'zab-anomalies'],
   ['ZK-4685', 2, 'zab-anomalies'],
   ['ZK-4712', 23, 'prefix-consistency'],
+  ['ZK-2355', 290, 'prefix-consistency'],
 ];
 
 describe('known first failing seeds', () => {
@@ -93,3 +94,10 @@ test('a fresh seed range (20000..20499) finds ZK-1154 again', async () => {
   const outcomes = await sweep({ profile: 'standard', from: 20_000, to: 20_500, mutant: 'ZK-1154', workers: 1, maxFailures: 1 });
   expect(outcomes.some((o) => o.failure !== null && o.attributed)).toBe(true);
 }, 120_000);
+
+test('a fresh seed range (10000..10999) finds ZK-2355 again', async () => {
+  // ZK-2355 needs a learner's link to break after it read a DIFF with txns and before NEWLEADER:
+  // about one seed in 300 to 900 (first failures 290 and 10931); this range was checked to hold one.
+  const outcomes = await sweep({ profile: 'standard', from: 10_000, to: 11_000, mutant: 'ZK-2355', workers: 1, maxFailures: 1 });
+  expect(outcomes.some((o) => o.failure !== null && o.attributed)).toBe(true);
+}, 180_000);
