@@ -39,7 +39,8 @@ export type Mutant =
   | 'ZK-4685'
   | 'ZK-4712'
   | 'ZK-1549'
-  | 'ZK-2355';
+  | 'ZK-2355'
+  | 'ZK-4925';
 
 export interface ZabConfig {
   /** Voting members (participants), by sid. */
@@ -102,7 +103,8 @@ export interface ZabConfig {
    * Not in ZooKeeper (a candidate fix for ZOOKEEPER-1549, open in master): Leader.lead skips its
    * snapshot while the tree holds txns this server does not know committed. Master takes it, so
    * a later TRUNC below it reloads those txns (`zabsim run property --seed zab4-79 --servers 4`
-   * with it off breaks primary-integrity). The fuzzer and the property sweeps turn it on.
+   * with it off breaks primary-integrity). The fuzzer and the property sweeps turn it on; the
+   * ZK-1549 mutant overrides it (leader.ts takeSnapshot).
    */
   readonly skipDirtyLeadSnapshot: boolean;
 }

@@ -4,6 +4,7 @@
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { COUNTER_ROLLOVER, counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
+import { committedLogWindowStart, holesFrom, presentFrom } from './committed-log.js';
 import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
 import { appendTxn, newestLogFile } from './disk.js';
 import type { Fx } from './effects.js';
@@ -225,7 +226,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const base = historyBase(s);
   const committedEnd = s.phase === 'BROADCAST' ? s.committed : s.applied;
   // ZKDatabase's committedLog: the last commitLogCount txns applied since it was last rebuilt.
-  const windowStart = Math.max(s.committedLogStart, committedEnd - s.config.commitLogCount);
+  const windowStart = committedLogWindowStart(s.committedLogStart, committedEnd, s.config.commitLogCount, s.committedLogHoles);
   const d = syncFollower({
     peerLastZxid: h.lastZxid,
     lastProcessedZxid: s.lastProcessedZxid,
@@ -237,6 +238,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     txnLogFrom: txnLogFrom(s),
     // The log has had one file since this server's history began; a replaced log (SNAP) left older files (oldLogTop).
     txnLogOnlyFile: newestLogFile(s.logFiles, historyCount(s)) === 0 && s.oldLogTop === 0,
+    holes: holesFrom(s.committedLogHoles, windowStart),
   });
   const mode = d.mode;
   const packetZxid = d.packetZxid;
@@ -250,7 +252,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   } else {
     fx.send(h.sid, { type: mode, zxid: packetZxid });
     if (d.sendFrom >= 0) {
-      for (let i = d.sendFrom; i < committedEnd; i++) {
+      for (let i = presentFrom(d.skipped, d.sendFrom); i < committedEnd; i = presentFrom(d.skipped, i + 1)) {
         const txn = txnAt(s, i) as Txn;
         fx.send(h.sid, { type: 'PROPOSAL', txn });
         fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });

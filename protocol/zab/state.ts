@@ -1,5 +1,6 @@
 // A server's volatile state. The durable part lives in ZabDisk (disk.ts); `log` and the epochs here
 // are the process's own view of what it wrote, which is lost with it on a crash.
+import type { CommittedLogHole } from './committed-log.js';
 import type { NodeId } from '../program.js';
 import type { PVec } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
@@ -134,7 +135,7 @@ export interface LearnerState {
   /** What SNAP replaced, restored if we leave before NEWLEADER (ZK-3642 fix). */
   readonly preSnap: Pick<
     ZabServer,
-    'snapshot' | 'log' | 'logBase' | 'committedLogStart' | 'logFiles' | 'state' | 'applied' | 'lastProcessedZxid' | 'committed'
+    'snapshot' | 'log' | 'logBase' | 'committedLogStart' | 'committedLogHoles' | 'logFiles' | 'state' | 'applied' | 'lastProcessedZxid' | 'committed'
   > | null;
   /** Set when the learner must go back to LOOKING. */
   readonly shutdown: string | null;
@@ -159,6 +160,8 @@ export interface ZabServer {
    * the snapshot on; taking a snapshot leaves it alone (ZKDatabase.addCommittedProposal).
    */
   readonly committedLogStart: number;
+  /** Runs of history indexes missing from that committedLog (the ZK-4925 mutant; empty otherwise). */
+  readonly committedLogHoles: readonly CommittedLogHole[];
   /** Where the newest txn log files begin (disk.ts LogFiles): the leader reads only the newest for a sync from the log. */
   readonly logFiles: LogFiles;
   /** Txns appended since the last log roll (ZKDatabase.txnCount; a new process starts at 0). */
@@ -362,6 +365,7 @@ function copyServer(o: ZabServer): Mutable<ZabServer> {
     log: o.log,
     logBase: o.logBase,
     committedLogStart: o.committedLogStart,
+    committedLogHoles: o.committedLogHoles,
     logFiles: o.logFiles,
     txnsSinceRoll: o.txnsSinceRoll,
     snapRoll: o.snapRoll,

@@ -41,6 +41,7 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-4712',
   'ZK-1549',
   'ZK-2355',
+  'ZK-4925',
 ];
 
 export interface FuzzSummary {
