@@ -1,15 +1,10 @@
 // ZKDatabase's committedLog as the leader's sync reads it: history indexes [start, end), the last
 // commitLogCount entries kept, less the holes the ZK-4925 mutant leaves (sync txns a learner
 // applied without adding them to its committedLog). Unmutated runs have no hole, and every
-// function here then reduces to the plain window.
+// function here then reduces to the plain window. Holes are kept oldest first, none overlapping
+// (CommittedLogHole lives in state.ts, which must not import this file).
 import type { Fx } from './effects.js';
-import { patchServer, type ZabServer } from './state.js';
-
-/** History indexes [from, to) missing from the committedLog, oldest first, none overlapping. */
-export interface CommittedLogHole {
-  readonly from: number;
-  readonly to: number;
-}
+import { patchServer, type CommittedLogHole, type ZabServer } from './state.js';
 
 /**
  * The committedLog's first index: ZKDatabase.addCommittedProposal drops the oldest entry once

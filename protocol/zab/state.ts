@@ -1,6 +1,5 @@
 // A server's volatile state. The durable part lives in ZabDisk (disk.ts); `log` and the epochs here
 // are the process's own view of what it wrote, which is lost with it on a crash.
-import type { CommittedLogHole } from './committed-log.js';
 import type { NodeId } from '../program.js';
 import type { PVec } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
@@ -141,6 +140,12 @@ export interface LearnerState {
   readonly shutdown: string | null;
 }
 
+/** History indexes [from, to) missing from ZKDatabase's committedLog (committed-log.ts). */
+export interface CommittedLogHole {
+  readonly from: number;
+  readonly to: number;
+}
+
 export interface ZabServer {
   readonly id: NodeId;
   readonly config: ZabConfig;
@@ -160,7 +165,7 @@ export interface ZabServer {
    * the snapshot on; taking a snapshot leaves it alone (ZKDatabase.addCommittedProposal).
    */
   readonly committedLogStart: number;
-  /** Runs of history indexes missing from that committedLog (the ZK-4925 mutant; empty otherwise). */
+  /** Runs of history indexes missing from that committedLog (the ZK-4925 mutant, committed-log.ts; empty otherwise). */
   readonly committedLogHoles: readonly CommittedLogHole[];
   /** Where the newest txn log files begin (disk.ts LogFiles): the leader reads only the newest for a sync from the log. */
   readonly logFiles: LogFiles;

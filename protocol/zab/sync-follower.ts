@@ -4,7 +4,8 @@
 // forwarded (startForwarding). leader.ts (sendSync) sends what this decides; the table in
 // test/zab/testdata/sync-follower.txt pins each branch.
 import { counterOf, epochOf, type Zxid } from '../zxid.js';
-import { presentBefore, presentFrom, type CommittedLogHole } from './committed-log.js';
+import { presentBefore, presentFrom } from './committed-log.js';
+import type { CommittedLogHole } from './state.js';
 
 export type SyncPacketMode = 'DIFF' | 'TRUNC' | 'SNAP';
 
