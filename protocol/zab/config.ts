@@ -48,7 +48,10 @@ export type Mutant =
   | 'ZK-4712'
   | 'ZK-3023'
   | 'ZK-3642'
-  | 'ZK-4785';
+  | 'ZK-4785'
+  | 'ZK-1549'
+  | 'ZK-2355'
+  | 'ZK-4925';
 
 export interface ZabConfig {
   /** Voting members (participants), by sid. */
@@ -111,7 +114,8 @@ export interface ZabConfig {
    * Not in ZooKeeper (a candidate fix for ZOOKEEPER-1549, open in master): Leader.lead skips its
    * snapshot while the tree holds txns this server does not know committed. Master takes it, so
    * a later TRUNC below it reloads those txns (`zabsim run property --seed zab4-79 --servers 4`
-   * with it off breaks primary-integrity). The fuzzer and the property sweeps turn it on.
+   * with it off breaks primary-integrity). The fuzzer and the property sweeps turn it on; the
+   * ZK-1549 mutant overrides it (leader.ts takeSnapshot).
    */
   readonly skipDirtyLeadSnapshot: boolean;
   /**

@@ -80,6 +80,7 @@ export function reloadFromHistory(s: ZabServer): ZabServer {
     lastProcessedZxid: base === null ? 0 : base.zxid,
     committed: Math.min(s.committed, count),
     committedLogStart: count,
+    committedLogHoles: [],
   });
   return applyTo(reset, historyCount(reset), null);
 }

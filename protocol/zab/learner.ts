@@ -13,6 +13,7 @@ import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory, snapshotOfApplied } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
+import { holesFrom, leaveOutOfCommittedLog } from './committed-log.js';
 import type { LeaderPacket, QuorumPacket, Snapshot } from './messages.js';
 import {
   learnerLogged,
@@ -123,9 +124,21 @@ export function onLeaderInfo(s: ZabServer, newEpoch: number, fx: Fx): ZabServer 
 
 // ------------------------------------------------------------------ synchronization
 
-/** DIFF: our log is a prefix of the leader's; the missing txns follow as PROPOSAL and COMMIT pairs. */
-export function onDiff(s: ZabServer): ZabServer {
+/**
+ * DIFF: our log is a prefix of the leader's; the missing txns follow as PROPOSAL and COMMIT pairs.
+ * lastProcessedZxid stays: it rises as the txns are applied (Learner.syncWithLeader sets it from
+ * the packet for SNAP and TRUNC only, since the ZOOKEEPER-2355 fix).
+ */
+export function onDiff(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   assert(awaitingSyncMode(learnerOf(s)), 'DIFF outside the first read of syncWithLeader');
+  if (hasMutant(s.config, 'ZK-2355') && zxid !== s.lastProcessedZxid) {
+    // Before that fix (3.4.11 and 3.5.4; commit 6971018 on master), syncWithLeader called
+    // setlastProcessedZxid(qp.getZxid()) after every sync packet, DIFF too: until the txns are
+    // applied the tree claims a zxid it does not hold, and a learner that leaves now keeps the
+    // claim, reports it to the next leader and is never sent what it lacks.
+    fx.note(`DIFF ${formatZxid(zxid)}: lastProcessedZxid set from the packet before its txns are applied (ZK-2355)`);
+    return withLearner(patchServer(s, { lastProcessedZxid: zxid }), { syncMode: 'DIFF' });
+  }
   return withLearner(s, { syncMode: 'DIFF' });
 }
 
@@ -181,6 +194,7 @@ export function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
     log: s.log,
     logBase: s.logBase,
     committedLogStart: s.committedLogStart,
+    committedLogHoles: s.committedLogHoles,
     logFiles: s.logFiles,
     state: s.state,
     applied: s.applied,
@@ -193,6 +207,7 @@ export function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
     log: pvecEmpty(),
     logBase: snapshot.count,
     committedLogStart: snapshot.count,
+    committedLogHoles: [],
     logFiles: { rolledAt: snapshot.count, before: snapshot.count },
     state: snapshot.state,
     applied: snapshot.count,
@@ -214,6 +229,12 @@ export function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   assert(inSyncLoop(l) && txn.zxid > l.lastQueued, 'sync PROPOSAL outside the sync loop, or already queued');
   const zxid = txn.zxid;
   if (epochOf(zxid) === epochOf(l.lastQueued) && counterOf(zxid) !== counterOf(l.lastQueued) + 1) {
+    if (hasMutant(s.config, 'ZK-4925')) {
+      // 3.9.3 and earlier only logged "Got zxid ... expected ..." and went on; the ZK-4925 fix
+      // rejects a DIFF proposal that skips zxids within an epoch.
+      fx.note(`Got zxid ${formatZxid(zxid)} expected the one after ${formatZxid(l.lastQueued)}: warning only (ZK-4925)`);
+      return withLearner(s, { packetsNotLogged: [...l.packetsNotLogged, txn], lastQueued: zxid });
+    }
     fx.observe({ kind: 'anomaly', flag: 'proposalInconsistent', detail: `${formatZxid(zxid)} after ${formatZxid(l.lastQueued)}` });
     return shutdown(s, `proposal ${formatZxid(zxid)} does not follow ${formatZxid(l.lastQueued)}`, fx);
   }
@@ -267,6 +288,7 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
       log: pvecEmpty(),
       logBase,
       committedLogStart: Math.max(s.committedLogStart, logBase),
+      committedLogHoles: holesFrom(s.committedLogHoles, Math.max(s.committedLogStart, logBase)),
       logFiles: { rolledAt: Math.max(s.logFiles.rolledAt, logBase), before: Math.max(s.logFiles.before, logBase) },
       oldLogTop: Math.max(s.oldLogTop, superseded),
     });
@@ -344,6 +366,12 @@ function logAllAsync(s: ZabServer, fx: Fx): ZabServer {
  * learner stays in its role. The TLA+ specs' commitInconsistent flag still marks it.
  */
 function logCommittedSyncTxns(s: ZabServer, fx: Fx): ZabServer {
+  const first = s.applied;
+  s = logAndApplyCommittedSyncTxns(s, fx);
+  return hasMutant(s.config, 'ZK-4925') && s.applied > first ? leaveOutOfCommittedLog(s, first, fx) : s;
+}
+
+function logAndApplyCommittedSyncTxns(s: ZabServer, fx: Fx): ZabServer {
   let l = learnerOf(s);
   // ZK-3023 mutant: the fix (ZOOKEEPER-4394's commit 9fcb805, carrying PR #1848 for ZOOKEEPER-3023)
   // added `fzk.processTxn` here. Without it the txn is only appended, and, as 3.9.2's

@@ -33,6 +33,7 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     log: disk.log,
     logBase: disk.logBase,
     committedLogStart: 0,
+    committedLogHoles: [],
     logFiles: { rolledAt: 0, before: 0 },
     txnsSinceRoll: 0,
     snapRoll: null,

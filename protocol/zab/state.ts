@@ -134,7 +134,7 @@ export interface LearnerState {
   /** What SNAP replaced, restored if we leave before NEWLEADER (ZK-3642 fix). */
   readonly preSnap: Pick<
     ZabServer,
-    'snapshot' | 'log' | 'logBase' | 'committedLogStart' | 'logFiles' | 'state' | 'applied' | 'lastProcessedZxid' | 'committed'
+    'snapshot' | 'log' | 'logBase' | 'committedLogStart' | 'committedLogHoles' | 'logFiles' | 'state' | 'applied' | 'lastProcessedZxid' | 'committed'
   > | null;
   /** Set when the learner must go back to LOOKING. */
   readonly shutdown: string | null;
@@ -149,6 +149,12 @@ export interface LearnerState {
    * UPTODATE that its thread has not applied yet (learner-apply.ts runDeferredCommits).
    */
   readonly commitsDeferred: readonly Zxid[];
+}
+
+/** History indexes [from, to) missing from ZKDatabase's committedLog (committed-log.ts). */
+export interface CommittedLogHole {
+  readonly from: number;
+  readonly to: number;
 }
 
 export interface ZabServer {
@@ -170,6 +176,8 @@ export interface ZabServer {
    * the snapshot on; taking a snapshot leaves it alone (ZKDatabase.addCommittedProposal).
    */
   readonly committedLogStart: number;
+  /** Runs of history indexes missing from that committedLog (the ZK-4925 mutant, committed-log.ts; empty otherwise). */
+  readonly committedLogHoles: readonly CommittedLogHole[];
   /** Where the newest txn log files begin (disk.ts LogFiles): the leader reads only the newest for a sync from the log. */
   readonly logFiles: LogFiles;
   /** Txns appended since the last log roll (ZKDatabase.txnCount; a new process starts at 0). */
@@ -375,6 +383,7 @@ function copyServer(o: ZabServer): Mutable<ZabServer> {
     log: o.log,
     logBase: o.logBase,
     committedLogStart: o.committedLogStart,
+    committedLogHoles: o.committedLogHoles,
     logFiles: o.logFiles,
     txnsSinceRoll: o.txnsSinceRoll,
     snapRoll: o.snapRoll,

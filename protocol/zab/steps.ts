@@ -345,7 +345,7 @@ function learnerPacket(s: ZabServer, l: LearnerState, msg: Exclude<LeaderPacket,
     case 'LEADERINFO':
       return l.stage === 'DISCOVERY' ? onLeaderInfo(s, msg.newEpoch, fx) : onOffStagePacket(s, msg, fx);
     case 'DIFF':
-      return awaitingSyncMode(l) ? onDiff(s) : onOffStagePacket(s, msg, fx);
+      return awaitingSyncMode(l) ? onDiff(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
     case 'TRUNC':
       return awaitingSyncMode(l) ? onTrunc(s, msg.zxid, fx) : onOffStagePacket(s, msg, fx);
     case 'SNAP':

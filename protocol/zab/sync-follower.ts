@@ -4,6 +4,8 @@
 // forwarded (startForwarding). leader.ts (sendSync) sends what this decides; the table in
 // test/zab/testdata/sync-follower.txt pins each branch.
 import { counterOf, epochOf, type Zxid } from '../zxid.js';
+import { presentBefore, presentFrom } from './committed-log.js';
+import type { CommittedLogHole } from './state.js';
 
 export type SyncPacketMode = 'DIFF' | 'TRUNC' | 'SNAP';
 
@@ -33,6 +35,8 @@ export interface SyncInput {
   readonly txnLogFrom: number | null;
   /** No older log file exists than the newest (FileTxnIterator then starts in it even when it begins at the peer's zxid). */
   readonly txnLogOnlyFile: boolean;
+  /** Indexes in [windowStart, committedEnd) missing from the committedLog (the ZK-4925 mutant; else none). */
+  readonly holes: readonly CommittedLogHole[];
 }
 
 export interface SyncDecision {
@@ -48,6 +52,8 @@ export interface SyncDecision {
   readonly maxCommitted: Zxid;
   /** The txns sent were read from the on-disk txn log, from this history index (null: from the committedLog, or none). */
   readonly txnLogFrom: number | null;
+  /** Indexes from sendFrom on that are not sent: the committedLog's holes when it is the source. */
+  readonly skipped: readonly CommittedLogHole[];
 }
 
 /**
@@ -55,10 +61,14 @@ export interface SyncDecision {
  * the window, or in the newest log file).
  */
 export function syncFollower(input: SyncInput): SyncDecision {
-  const { peerLastZxid: peer, lastProcessedZxid, base, windowStart, committedEnd, zxidAt } = input;
-  const hasWindow = committedEnd > windowStart;
-  const minCommitted = hasWindow ? zxidAt(windowStart) : lastProcessedZxid;
-  const maxCommitted = hasWindow ? zxidAt(committedEnd - 1) : lastProcessedZxid;
+  const { peerLastZxid: peer, lastProcessedZxid, base, windowStart, committedEnd, zxidAt, holes } = input;
+  // The committedLog's first and last entries (a hole of the ZK-4925 mutant is not one).
+  const first = presentFrom(holes, windowStart);
+  const last = presentBefore(holes, committedEnd);
+  const hasWindow = committedEnd > windowStart && first <= last;
+  const minCommitted = hasWindow ? zxidAt(first) : lastProcessedZxid;
+  const maxCommitted = hasWindow ? zxidAt(last) : lastProcessedZxid;
+  let skipped: readonly CommittedLogHole[] = [];
   // A peer at <e, 0> has seen only the NEWLEADER of epoch e: it holds no txn of that epoch.
   const peerNewEpoch = counterOf(peer) === 0;
   let readFrom: number | null = null;
@@ -70,6 +80,7 @@ export function syncFollower(input: SyncInput): SyncDecision {
     minCommitted,
     maxCommitted,
     txnLogFrom: mode === 'SNAP' ? null : readFrom,
+    skipped: sendFrom < 0 ? [] : skipped,
   });
   // Already in sync: an empty DIFF.
   if (peer === lastProcessedZxid) return decided('DIFF', peer, -1, peer);
@@ -77,13 +88,14 @@ export function syncFollower(input: SyncInput): SyncDecision {
   if (peer > maxCommitted && !peerNewEpoch) return decided('TRUNC', maxCommitted, -1, maxCommitted);
   // queueCommittedProposals from history index `from` (the committedLog's start, or the log file's).
   // Null when no txn there is at or after the peer's zxid.
-  const queueFrom = (from: number): SyncDecision | null => {
+  const queueFrom = (from: number, gaps: readonly CommittedLogHole[]): SyncDecision | null => {
     // Find the first committed proposal at or after the peer's last zxid.
-    let i = from;
+    skipped = gaps;
+    let i = presentFrom(gaps, from);
     let prev: Zxid = i > base ? zxidAt(i - 1) : minCommitted;
     while (i < committedEnd && zxidAt(i) < peer) {
       prev = zxidAt(i);
-      i++;
+      i = presentFrom(gaps, i + 1);
     }
     if (i === committedEnd) return null;
     const at = zxidAt(i);
@@ -94,7 +106,7 @@ export function syncFollower(input: SyncInput): SyncDecision {
     if (epochOf(at) !== epochOf(peer)) return decided('SNAP', lastProcessedZxid, -1, lastProcessedZxid);
     return decided('TRUNC', prev, i, maxCommitted);
   };
-  if (minCommitted <= peer && peer <= maxCommitted && hasWindow) return queueFrom(windowStart) as SyncDecision;
+  if (minCommitted <= peer && peer <= maxCommitted && hasWindow) return queueFrom(windowStart, holes) as SyncDecision;
   // Below the committedLog: the on-disk txn log, then the committedLog, if the newest log file
   // starts below the peer's zxid (FileTxnIterator starts at the last file named below it, whose
   // successors then count against the size limit; with no such file it starts at the oldest, and
@@ -106,7 +118,8 @@ export function syncFollower(input: SyncInput): SyncDecision {
   const readable = from !== null && from < committedEnd && (zxidAt(from) < peer || (zxidAt(from) === peer && input.txnLogOnlyFile));
   if (peer < minCommitted && readable) {
     readFrom = from as number;
-    const fromLog = queueFrom(from as number);
+    // The log has every record; the committedLog is read only after what the log gave.
+    const fromLog = queueFrom(from as number, []);
     if (fromLog !== null) return fromLog;
   }
   // Below both: the whole state.

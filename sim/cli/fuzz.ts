@@ -42,6 +42,9 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-3023',
   'ZK-3642',
   'ZK-4785',
+  'ZK-1549',
+  'ZK-2355',
+  'ZK-4925',
 ];
 
 export interface FuzzSummary {

@@ -70,7 +70,9 @@ describe('syncFollower (LearnerHandler.syncFollower)', () => {
       diffWithoutTrunc: row.flags.has('zk1154'),
       txnLogFrom: row.fields.has('txnlog') ? Number(get('txnlog')) : null,
       txnLogOnlyFile: row.flags.has('onlyfile'),
+      holes: row.fields.has('hole') ? [{ from: Number(get('hole').split('-')[0]), to: Number(get('hole').split('-')[1]) }] : [],
     });
-    expect(`${d.mode} ${formatZxid(d.packetZxid)} send=${d.sendFrom} forward=${formatZxid(d.forwardFrom)}`).toBe(row.expected);
+    const skip = d.skipped.map((h) => ` skip=${h.from}-${h.to}`).join('');
+    expect(`${d.mode} ${formatZxid(d.packetZxid)} send=${d.sendFrom} forward=${formatZxid(d.forwardFrom)}${skip}`).toBe(row.expected);
   });
 });
