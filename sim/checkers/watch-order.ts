@@ -415,7 +415,8 @@ function seenBy(o: ZkHistoryOp): Seen | null {
  * children differ), that change was applied on the server between the two, fired the watch
  * (WatchManager.triggerWatch) and queued the event on the connection before `o`'s reply. So the event
  * must have arrived before `o`: a watch still armed here lost its event. Other connections are left to
- * the zxid checks (setWatches after a reconnect may be served from a different state).
+ * the zxid checks (setWatches after a reconnect may be served from a different state), but for an exists
+ * watch on a missing node, which any reply on a later connection that shows the node owes (below).
  */
 function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connection: number, restricted: ReadonlySet<string>): Armed | null {
   if (armed.size === 0 || (o.op.type !== 'getData' && o.op.type !== 'exists' && o.op.type !== 'getChildren')) return null;
@@ -426,9 +427,22 @@ function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, co
     if (a === undefined) continue;
     // The first read that set it, and the last one that set it again, each when on this connection.
     if (a.connection === connection && firedBetween(cls, a.by, o)) return a;
+    // An exists watch on a missing node, held from an older connection: the client re-sent it with
+    // setWatches ahead of every request on this one (ClientCnxn.primeConnection), and DataTree.setWatches
+    // either fired NodeCreated at once (the node was there) or registered it, in which case the create
+    // that made the node `o` sees fired it on this server before `o` was answered. Either way the event
+    // came first, whatever happened to the node before the reconnect (the setWatches gap is only that a
+    // watch whose node came and went may be registered anew silently, not that it stays silent).
+    if (cls === 'exist' && a.connection < connection && showsNode(o)) return a;
     if (a.latestConnection === connection && a.latest !== a.by && firedBetween(cls, a.latest, o)) return { ...a, by: a.latest };
   }
   return null;
+}
+
+/** Whether the read `o` shows its path existing. */
+function showsNode(o: ZkHistoryOp): boolean {
+  const seen = seenBy(o);
+  return seen !== null && seen.kind !== 'absent';
 }
 
 /** Whether `o` shows a change since `by` (an earlier read on the same connection) that fires a `cls` watch. */
