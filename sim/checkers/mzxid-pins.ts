@@ -54,6 +54,12 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
   const known = new Set<number>();
   for (const o of view.writes) if (o.zxid !== null) known.add(o.zxid);
   for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) known.add(e.zxid);
+  // A session's end txn (an ENDED record, an ok close with a zxid): a later request of the session is an
+  // error txn (PrepRequestProcessor checks the session first), so none of its writes sets data above it.
+  const endOf = new Map<number, number>();
+  const ended = (session: number, z: number): void => void endOf.set(session, Math.min(endOf.get(session) ?? Infinity, z));
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) ended(e.session, e.zxid);
+  for (const o of view.writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null && !isUncertain(o)) ended(o.session, o.zxid);
   const zxidOf = new Map<ZkHistoryOp, { m: number; by: ZkHistoryOp }>();
   const writerOf = new Map<number, { w: ZkHistoryOp; by: ZkHistoryOp }>();
   for (const r of [...view.reads, ...view.readsWithoutZxid]) {
@@ -65,6 +71,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     let count = 0;
     for (const w of floating) {
       if (!mayHaveSetData(w) || !setsData(w.op, path, res.data)) continue;
+      if (w.session !== null && (endOf.get(w.session) ?? Infinity) < m) continue;
       // The node still has the version its last data write left (checkMzxidVersions).
       const left = res.version === undefined ? null : versionLeft(w, path);
       if (left !== null && left !== res.version) continue;
@@ -75,7 +82,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       return {
         violation: violated(
           'sequential-reads',
-          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but no write of the history can have set it then: none carries that zxid, and none without a zxid sets that node${res.data === undefined ? '' : ` to "${res.data}"`}${res.version === undefined ? '' : ` at version ${res.version}`}`,
+          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but no write of the history can have set it then: none carries that zxid, and none without a zxid sets that node${res.data === undefined ? '' : ` to "${res.data}"`}${res.version === undefined ? '' : ` at version ${res.version}`} before its session's end`,
           [r],
         ),
       };
