@@ -436,6 +436,24 @@ function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, co
     if (cls === 'exist' && a.connection < connection && showsNode(o)) return a;
     if (a.latestConnection === connection && a.latest !== a.by && firedBetween(cls, a.latest, o)) return { ...a, by: a.latest };
   }
+  // A child watch on the parent, on this connection: a read of a child the listing named, now missing, or
+  // of one it did not name, now there, shows a delete or create under it since (DataTree.deleteNode and
+  // createNode trigger the parent's child watches), which fired the watch before `o`'s reply.
+  if (path === '/') return null;
+  const slash = path.lastIndexOf('/');
+  const parent = slash <= 0 ? '/' : path.slice(0, slash);
+  const a = armed.get(`child:${parent}`);
+  if (a === undefined || (restricted.size > 0 && restricted.has(parent))) return null;
+  const seen = seenBy(o);
+  if (seen === null) return null;
+  for (const [by, at] of [
+    [a.by, a.connection],
+    [a.latest, a.latestConnection],
+  ] as const) {
+    const listed = by.op.type === 'getChildren' && by.outcome === 'ok' && by.result?.rc === 'ok' ? by.result.children : undefined;
+    if (at !== connection || listed === undefined) continue;
+    if (listed.includes(path.slice(slash + 1)) === (seen.kind === 'absent')) return by === a.by ? a : { ...a, by };
+  }
   return null;
 }
 

@@ -95,3 +95,22 @@ describe('lost watch events the sweep found accepted', () => {
     expect(judge([...endAfterOwnDelete, watch(1001, 1, 'NodeDeleted', '/b', 8000)])).toEqual({ watchOrder: 'ok', possible: true });
   });
 });
+
+// Round 5: a child watch on / set by a listing that named a, then a read of /a on the same connection finding it gone.
+const listedChildGone: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":1147354611,"model":"zk"}',
+  '{"kind":"op","id":4,"client":2,"session":1002,"server":1,"op":{"type":"multi","ops":[{"type":"create","path":"/a","data":"v2","mode":"persistent"},{"type":"create","path":"/a/c","data":"v3","mode":"ephemeral"}]},"invokeUs":4987,"completeUs":5717,"outcome":"ok","result":{"rc":"ok","results":[{"rc":"ok","path":"/a"},{"rc":"ok","path":"/a/c"}]},"zxid":4294967298}',
+  '{"kind":"op","id":6,"client":1,"session":1001,"server":1,"op":{"type":"getChildren","path":"/","watch":true},"invokeUs":6737,"completeUs":7642,"outcome":"ok","result":{"rc":"ok","children":["a","zookeeper"]},"zxid":null}',
+  '{"kind":"op","id":7,"client":3,"session":1003,"server":2,"op":{"type":"delete","path":"/a","version":-1},"invokeUs":7591,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+  '{"kind":"op","id":10,"client":1,"session":1001,"server":2,"op":{"type":"exists","path":"/a"},"invokeUs":10936,"completeUs":11068,"outcome":"ok","result":{"rc":"ok","exists":false},"zxid":null}',
+];
+
+describe('a child watch owes its event before a read of a child that shows it deleted or created since the listing', () => {
+  it('exists /a false after getChildren / listed a, with no NodeChildrenChanged first, is flagged (seed 1147354611)', () => {
+    expect(judge(listedChildGone)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same history with the NodeChildrenChanged event before that read passes', () => {
+    expect(judge([...listedChildGone, watch(1001, 1, 'NodeChildrenChanged', '/', 10000)])).toEqual({ watchOrder: 'ok', possible: true });
+  });
+});
