@@ -72,6 +72,8 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     for (const w of floating) {
       if (!mayHaveSetData(w) || !setsData(w.op, path, res.data)) continue;
       if (w.session !== null && (endOf.get(w.session) ?? Infinity) < m) continue;
+      // Sent after the read returned: not in the state it read (its txn did not exist yet).
+      if (r.completeUs !== null && w.invokeUs > r.completeUs) continue;
       // The node still has the version its last data write left (checkMzxidVersions).
       const left = res.version === undefined ? null : versionLeft(w, path);
       if (left !== null && left !== res.version) continue;

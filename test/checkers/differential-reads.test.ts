@@ -266,3 +266,17 @@ describe('round 5: a write without a zxid of an ended session, and a read bounde
     expectPossible(at(Z + 4));
   });
 });
+
+describe('round 5: a write sent after a read returned is not the one its mzxid names', () => {
+  test('the create a read at 1:0 shows is pinned at 1:1 by a later read, the other create of it was sent too late: flagged (seed 2753142384); at 1:1 it passes', () => {
+    const at = (readZxid: number): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 262, 1641, { rc: 'ok', path: '/b' }, null),
+        op(1, 1001, { type: 'getChildren', path: '/' }, 1942, 2903, { rc: 'ok', children: ['b', 'zookeeper'] }, null, readZxid),
+        op(1, 1001, { type: 'exists', path: '/b' }, 4928, 5915, { rc: 'ok', exists: true, version: 0, mzxid: Z + 1, ephemeralOwner: 1001 }, null),
+        op(1, 1001, { type: 'create', path: '/b', data: 'v4', mode: 'ephemeral' }, 5958, null, null, null),
+      ]);
+    expectImpossible(at(Z));
+    expectPossible(at(Z + 1));
+  });
+});
