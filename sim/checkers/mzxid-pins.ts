@@ -168,12 +168,24 @@ function multiVersionLeft(ops: readonly ZkOp[], results: readonly ZkResult[] | n
  */
 export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null {
   let byZxid: Map<number, ZkHistoryOp> | null = null;
+  // Two reads of a node with one mzxid saw the state one txn left it in: one version, one data (a multi's
+  // sub-ops are applied together, and a later create or setData of the node gives it a new mzxid).
+  const seen = new Map<string, ZkHistoryOp>();
   for (const list of [view.reads, view.readsWithoutZxid])
     for (const r of list) {
       const res = r.result!;
       const m = res.mzxid;
       if (res.rc !== 'ok' || m === undefined || m <= 0 || res.exists === false || res.version === undefined) continue;
       if (r.op.type !== 'getData' && r.op.type !== 'exists' && r.op.type !== 'kvGet') continue;
+      const key = `${m} ${r.op.path}`;
+      const other = seen.get(key);
+      if (other === undefined) seen.set(key, r);
+      else if (other.result!.version !== res.version || (other.result!.data !== undefined && res.data !== undefined && other.result!.data !== res.data))
+        return violated(
+          'sequential-reads',
+          `#${other.id} and #${r.id} read ${r.op.path} with the same mzxid ${describeZxid(m)} but a different version or data, while one txn set both`,
+          [other, r],
+        );
       if (byZxid === null) {
         byZxid = new Map();
         for (const w of view.writes) if (w.zxid !== null && !byZxid.has(w.zxid)) byZxid.set(w.zxid, w);

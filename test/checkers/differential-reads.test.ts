@@ -280,3 +280,26 @@ describe('round 5: a write sent after a read returned is not the one its mzxid n
     expectPossible(at(Z + 1));
   });
 });
+
+describe('round 5: two reads of a node with one mzxid saw one version', () => {
+  test('exists /b at version 0 and at version 1, both with mzxid 1:3, is flagged (seed 2281000181); with the second at mzxid 1:4 it passes', () => {
+    const multi = {
+      type: 'multi',
+      ops: [
+        { type: 'check', path: '/b', version: -1 },
+        { type: 'delete', path: '/b', version: -1 },
+        { type: 'setData', path: '/b', data: 'v2', version: -1 },
+      ],
+    };
+    const at = (mzxid: number): string =>
+      history([
+        op(2, 1002, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 4986, 6930, { rc: 'ok', path: '/b' }, null),
+        op(1, 1001, multi, 6577, null, null, null),
+        op(1, 1001, { type: 'setData', path: '/b', data: 'v3', version: -1 }, 7364, null, null, null),
+        op(1, 1001, { type: 'exists', path: '/b' }, 8933, 9320, { rc: 'ok', exists: true, version: 0, mzxid: Z + 3, ephemeralOwner: 0 }, null),
+        op(1, 1003, { type: 'exists', path: '/b' }, 10637, 11188, { rc: 'ok', exists: true, version: 1, mzxid, ephemeralOwner: 0 }, null),
+      ]);
+    expectImpossible(at(Z + 3));
+    expectPossible(at(Z + 4));
+  });
+});
