@@ -114,3 +114,22 @@ describe('a child watch owes its event before a read of a child that shows it de
     expect(judge([...listedChildGone, watch(1001, 1, 'NodeChildrenChanged', '/', 10000)])).toEqual({ watchOrder: 'ok', possible: true });
   });
 });
+
+// Round 5: a lost ephemeral create whose node a read shows owned by its session; that session's recorded end deletes it.
+const lostEphemeralEnded: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":227100917,"model":"zk"}',
+  '{"kind":"op","id":2,"client":1,"session":1001,"server":2,"op":{"type":"create","path":"/b","data":"v1","mode":"ephemeral"},"invokeUs":2966,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+  '{"kind":"op","id":4,"client":2,"session":1002,"server":2,"op":{"type":"exists","path":"/b","watch":true},"invokeUs":4971,"completeUs":6710,"outcome":"ok","result":{"rc":"ok","exists":true,"version":0,"mzxid":4294967297,"ephemeralOwner":1001},"zxid":null}',
+  '{"kind":"op","id":5,"client":2,"session":1002,"server":2,"op":{"type":"closeSession"},"invokeUs":6883,"completeUs":7913,"outcome":"ok","result":{"rc":"ok"},"zxid":4294967300}',
+  '{"kind":"session","client":null,"session":1001,"server":null,"state":"ENDED","atUs":6215,"zxid":4294967299}',
+];
+
+describe("an ephemeral made by a create whose reply was lost, shown owned by its session, is deleted by that session's end", () => {
+  it('a close reply of the watching session after that end, with no NodeDeleted first, is flagged (seed 227100917)', () => {
+    expect(judge(lostEphemeralEnded)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same history with the NodeDeleted event before that reply passes', () => {
+    expect(judge([...lostEphemeralEnded, watch(1002, 2, 'NodeDeleted', '/b', 6800)])).toEqual({ watchOrder: 'ok', possible: true });
+  });
+});
