@@ -133,3 +133,22 @@ describe("an ephemeral made by a create whose reply was lost, shown owned by its
     expect(judge([...lostEphemeralEnded, watch(1002, 2, 'NodeDeleted', '/b', 6800)])).toEqual({ watchOrder: 'ok', possible: true });
   });
 });
+
+// Round 5: a stale listing of / without b, then the session's own setData /b succeeds on the same connection.
+const listedThenWritten: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":1576156816,"model":"zk"}',
+  '{"kind":"op","id":1,"client":1,"session":1001,"server":2,"op":{"type":"create","path":"/b","data":"v1","mode":"persistent"},"invokeUs":1953,"completeUs":2471,"outcome":"ok","result":{"rc":"ok","path":"/b"},"zxid":null}',
+  '{"kind":"op","id":5,"client":1,"session":1002,"server":3,"op":{"type":"getChildren","path":"/","watch":true},"invokeUs":6815,"completeUs":7621,"outcome":"ok","result":{"rc":"ok","children":["zookeeper"]},"zxid":null}',
+  '{"kind":"op","id":6,"client":1,"session":1002,"server":3,"op":{"type":"setData","path":"/b","data":"v2","version":-1},"invokeUs":7708,"completeUs":8209,"outcome":"ok","result":{"rc":"ok","version":1},"zxid":null}',
+  '{"kind":"op","id":7,"client":1,"session":1002,"server":3,"op":{"type":"create","path":"/b","data":"v3","mode":"ephemeral"},"invokeUs":8515,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+];
+
+describe('a write whose result shows a child the listing did not name owes the child watch its event', () => {
+  it('setData /b ok after getChildren / without b, with no NodeChildrenChanged first, is flagged (seed 1576156816)', () => {
+    expect(judge(listedThenWritten)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same history with the NodeChildrenChanged event before that reply passes', () => {
+    expect(judge([...listedThenWritten, watch(1002, 1, 'NodeChildrenChanged', '/', 8000)])).toEqual({ watchOrder: 'ok', possible: true });
+  });
+});
