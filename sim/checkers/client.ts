@@ -21,7 +21,8 @@
 //   lost: no reply may reflect a change that triggers a held watch before that watch's event arrived.
 //   Each event is one its watch's class gets from the server (an exists watch on an absent node only
 //   NodeCreated), for a change made after the watch was set and sent before the event arrived; on the
-//   watch's own connection exactly that change (type, zxid). A watch survives a reconnect (setWatches):
+//   watch's own connection exactly that change (type, zxid); judged again with the zxids reads' mzxids
+//   pin, like linearizable-writes. A watch survives a reconnect (setWatches):
 //   its event is still owed before any reply that reflects its change. Gap: an exists-watch on an absent
 //   node may miss a node created and deleted while disconnected (ZooKeeper's documented setWatches gap),
 //   so across connections that case is only checked when nothing in the history can delete the node. Events on
@@ -85,6 +86,26 @@ function linearizableWrites(view: HistoryView, options: ClientCheckOptions): Cli
 }
 
 // ---------------------------------------------------------------------------------------------
+// watch-order
+
+/**
+ * watch-order, and again with the zxids reads' mzxids pin (mzxid-pins.ts: every execution that explains
+ * the history gives the write that zxid, so the pinned history has the same executions): a write without
+ * a zxid that a watch's lost-event checks could not place (say, a create whose node a later read shows)
+ * then has one. It only adds findings.
+ */
+function watchOrderWithPins(view: HistoryView): ClientCheckResult {
+  const r = watchOrder(view);
+  if (r.verdict !== 'ok') return r;
+  const pinned = pinByMzxid(view);
+  if (pinned === null || !('history' in pinned)) return r;
+  const p = watchOrder(new HistoryView(pinned.history));
+  if (p.witness === undefined) return r;
+  const reason = `with the zxids reads' mzxids pin: ${p.witness.reason}`;
+  return { ...p, witness: { ...p.witness, reason, text: `with the zxids reads' mzxids pin: ${p.witness.text}` } };
+}
+
+// ---------------------------------------------------------------------------------------------
 // All of them
 
 export type ClientCheckReport = {
@@ -96,7 +117,7 @@ export type ClientCheckReport = {
 export function checkClientHistory(history: ZkHistory, options: ClientCheckOptions = {}): ClientCheckReport {
   const started = performance.now();
   const view = new HistoryView(history);
-  const results = [linearizableWrites(view, options), sequentialReads(view, options), fifoClientOrder(view), watchOrder(view), sessionEphemerals(view)];
+  const results = [linearizableWrites(view, options), sequentialReads(view, options), fifoClientOrder(view), watchOrderWithPins(view), sessionEphemerals(view)];
   const verdicts: Record<string, Verdict> = {};
   for (const r of results) verdicts[r.name] = r.verdict;
   return { verdicts, results, ms: performance.now() - started };

@@ -54,6 +54,12 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
   const known = new Set<number>();
   for (const o of view.writes) if (o.zxid !== null) known.add(o.zxid);
   for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) known.add(e.zxid);
+  // A session's end txn (an ENDED record, an ok close with a zxid): a later request of the session is an
+  // error txn (PrepRequestProcessor checks the session first), so none of its writes sets data above it.
+  const endOf = new Map<number, number>();
+  const ended = (session: number, z: number): void => void endOf.set(session, Math.min(endOf.get(session) ?? Infinity, z));
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) ended(e.session, e.zxid);
+  for (const o of view.writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null && !isUncertain(o)) ended(o.session, o.zxid);
   const zxidOf = new Map<ZkHistoryOp, { m: number; by: ZkHistoryOp }>();
   const writerOf = new Map<number, { w: ZkHistoryOp; by: ZkHistoryOp }>();
   for (const r of [...view.reads, ...view.readsWithoutZxid]) {
@@ -65,6 +71,9 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     let count = 0;
     for (const w of floating) {
       if (!mayHaveSetData(w) || !setsData(w.op, path, res.data)) continue;
+      if (w.session !== null && (endOf.get(w.session) ?? Infinity) < m) continue;
+      // Sent after the read returned: not in the state it read (its txn did not exist yet).
+      if (r.completeUs !== null && w.invokeUs > r.completeUs) continue;
       // The node still has the version its last data write left (checkMzxidVersions).
       const left = res.version === undefined ? null : versionLeft(w, path);
       if (left !== null && left !== res.version) continue;
@@ -75,7 +84,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       return {
         violation: violated(
           'sequential-reads',
-          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but no write of the history can have set it then: none carries that zxid, and none without a zxid sets that node${res.data === undefined ? '' : ` to "${res.data}"`}${res.version === undefined ? '' : ` at version ${res.version}`}`,
+          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but no write of the history can have set it then: none carries that zxid, and none without a zxid sets that node${res.data === undefined ? '' : ` to "${res.data}"`}${res.version === undefined ? '' : ` at version ${res.version}`} before its session's end`,
           [r],
         ),
       };
@@ -159,12 +168,24 @@ function multiVersionLeft(ops: readonly ZkOp[], results: readonly ZkResult[] | n
  */
 export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null {
   let byZxid: Map<number, ZkHistoryOp> | null = null;
+  // Two reads of a node with one mzxid saw the state one txn left it in: one version, one data (a multi's
+  // sub-ops are applied together, and a later create or setData of the node gives it a new mzxid).
+  const seen = new Map<string, ZkHistoryOp>();
   for (const list of [view.reads, view.readsWithoutZxid])
     for (const r of list) {
       const res = r.result!;
       const m = res.mzxid;
       if (res.rc !== 'ok' || m === undefined || m <= 0 || res.exists === false || res.version === undefined) continue;
       if (r.op.type !== 'getData' && r.op.type !== 'exists' && r.op.type !== 'kvGet') continue;
+      const key = `${m} ${r.op.path}`;
+      const other = seen.get(key);
+      if (other === undefined) seen.set(key, r);
+      else if (other.result!.version !== res.version || (other.result!.data !== undefined && res.data !== undefined && other.result!.data !== res.data))
+        return violated(
+          'sequential-reads',
+          `#${other.id} and #${r.id} read ${r.op.path} with the same mzxid ${describeZxid(m)} but a different version or data, while one txn set both`,
+          [other, r],
+        );
       if (byZxid === null) {
         byZxid = new Map();
         for (const w of view.writes) if (w.zxid !== null && !byZxid.has(w.zxid)) byZxid.set(w.zxid, w);

@@ -87,7 +87,15 @@ type WriteInput = {
   readonly hi: number;
 };
 type PointInput = { readonly kind: 'point'; readonly rank: number; readonly reads: readonly ZkHistoryOp[] };
-type ReadInput = { readonly kind: 'read'; readonly minRank: number; readonly maxRank: number; readonly read: ZkHistoryOp; readonly mark: SessionMark | null };
+type ReadInput = {
+  readonly kind: 'read';
+  readonly minRank: number;
+  readonly maxRank: number;
+  readonly read: ZkHistoryOp;
+  readonly mark: SessionMark | null;
+  /** Every write before it has a zxid below this (session order, real time): it bounds the zxid count's last. */
+  readonly zxidBelow: number;
+};
 type Input = WriteInput | PointInput | ReadInput;
 type Output = { readonly unknown: boolean; readonly result: ZkResult | null };
 /**
@@ -129,6 +137,8 @@ function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State,
       if (mark !== null && state.marks[mark.slot] !== mark.seq) return undefined;
       if (input.kind === 'read') {
         if (state.rank < input.minRank || state.rank > input.maxRank) return undefined;
+        // A write without a zxid placed before it in this gap took a zxid it must be above.
+        if (state.last >= input.zxidBelow) return undefined;
         if (!readsMatch(state.tree, [input.read])) return undefined;
         return mark === null ? state : withState(state, state, markedOnce(state.marks, mark), state.last);
       }
@@ -443,11 +453,17 @@ function searchPartition(
     const floor = Math.max(floors.get(r) ?? 0, r.result?.mzxid ?? 0);
     const next = r.completeUs === null ? null : later.after(r.completeUs);
     let maxRank = next === null ? ranked.length : countBelow(keys, 2 * next.zxid!);
+    // The ceiling's key is 2z (before the write of zxid z) or 2h + 2 (at or below header h): every write
+    // before the read has a zxid below half of it.
+    let zxidBelow = next === null ? Number.POSITIVE_INFINITY : next.zxid!;
     const ceil = ceilings.get(r);
-    if (ceil !== undefined) maxRank = Math.min(maxRank, countBelow(keys, ceil));
+    if (ceil !== undefined) {
+      maxRank = Math.min(maxRank, countBelow(keys, ceil));
+      zxidBelow = Math.min(zxidBelow, ceil / 2);
+    }
     ops.push({
       client: -1,
-      input: { kind: 'read', minRank: floor === 0 ? 0 : rankOf(floor), maxRank, read: r, mark: marks.get(r) ?? null },
+      input: { kind: 'read', minRank: floor === 0 ? 0 : rankOf(floor), maxRank, read: r, mark: marks.get(r) ?? null, zxidBelow },
       output: { unknown: false, result: null },
       call: 0,
       return: r.completeUs ?? Number.POSITIVE_INFINITY,
@@ -562,6 +578,10 @@ function countedGaps(
     free,
     ranked.map((x) => ({ zxid: x.write !== null ? x.write.zxid! : (x.key - 1) / 2, point: x.write === null })),
   );
+  // A read whose bound cuts into the gap it may go last in (its ceiling lies below that gap's upper end):
+  // the writes placed before it there must take zxids below the bound, which only the count sees.
+  for (const { input } of ops)
+    if (input.kind === 'read' && input.maxRank >= 0 && input.zxidBelow < gaps.clip(input.maxRank, 0, Number.POSITIVE_INFINITY)[1]) return gaps;
   return gaps.mayRunShort(windows) ? gaps : null;
 }
 

@@ -9,7 +9,7 @@ import { isUncertain } from './write-table.js';
  * Sessions' ends as writes. A recorded end (an "ENDED" session record: the closeSession txn's zxid seen
  * at the servers) is a write at that zxid, unless a client's close() with the same zxid is already in
  * the history. A session that made ephemeral nodes and has no recorded end (no ENDED record, no
- * closeSession op) may still have ended unseen: the leader expires a session whose client cannot reach
+ * closeSession op known to have happened) may still have ended unseen: the leader expires a session whose client cannot reach
  * a quorum (SessionTrackerImpl), and a client may die or lose its close's reply. Its end is an
  * indeterminate closeSession without a zxid (searched like any indeterminate write), which follows every
  * write of its own session (PrepRequestProcessor refuses a closing session's requests): SESSION_END_FLOOR.
@@ -56,8 +56,12 @@ export function sessionEndWrites(history: ZkHistory, writes: readonly ZkHistoryO
   const open = new Map<number, { floor: number; client: number }>();
   for (const o of writes) {
     if (o.session === null) continue;
-    if (o.op.type === 'closeSession') ended.add(o.session);
-    else if (hasEphemeralCreate(o.op)) {
+    // Only a close known to have happened ends the session for sure. A close whose reply was lost may
+    // not have reached the leader before SessionTrackerImpl expired the session, so the unseen end
+    // (at any time) is still possible; the lost close, after it, changes nothing.
+    if (o.op.type === 'closeSession') {
+      if (!isUncertain(o)) ended.add(o.session);
+    } else if (hasEphemeralCreate(o.op)) {
       const seen = open.get(o.session);
       if (seen === undefined) open.set(o.session, { floor: o.zxid ?? 0, client: o.client });
       else if (o.zxid !== null && o.zxid > seen.floor) seen.floor = o.zxid;

@@ -551,8 +551,12 @@ export function nodeLife(view: HistoryView): NodeLife {
   for (const o of view.history.ops) {
     const r = o.result;
     const z = o.readZxid ?? null;
-    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || z === null) continue;
+    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok') continue;
     const op = o.op;
+    // A read naming a session as the node's ephemeralOwner proves that session made it (a lost create too).
+    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false && (r.ephemeralOwner ?? 0) > 0)
+      pushOnce(ephemeralsOf, r.ephemeralOwner!, op.path);
+    if (z === null) continue;
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) show(op.path, z);
     else if (op.type === 'getChildren') {
       show(op.path, z);

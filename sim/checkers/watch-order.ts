@@ -415,10 +415,12 @@ function seenBy(o: ZkHistoryOp): Seen | null {
  * children differ), that change was applied on the server between the two, fired the watch
  * (WatchManager.triggerWatch) and queued the event on the connection before `o`'s reply. So the event
  * must have arrived before `o`: a watch still armed here lost its event. Other connections are left to
- * the zxid checks (setWatches after a reconnect may be served from a different state).
+ * the zxid checks (setWatches after a reconnect may be served from a different state), but for an exists
+ * watch on a missing node, which any reply on a later connection that shows the node owes (below).
  */
 function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connection: number, restricted: ReadonlySet<string>): Armed | null {
-  if (armed.size === 0 || (o.op.type !== 'getData' && o.op.type !== 'exists' && o.op.type !== 'getChildren')) return null;
+  if (armed.size === 0) return null;
+  if (o.op.type !== 'getData' && o.op.type !== 'exists' && o.op.type !== 'getChildren') return childChanged(o, armed, connection, restricted);
   const path = o.op.path;
   if (restricted.size > 0 && restricted.has(path)) return null; // may be filtered by ACL
   for (const cls of ['exist', 'data', 'child'] as const) {
@@ -426,9 +428,70 @@ function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, co
     if (a === undefined) continue;
     // The first read that set it, and the last one that set it again, each when on this connection.
     if (a.connection === connection && firedBetween(cls, a.by, o)) return a;
+    // An exists watch on a missing node, held from an older connection: the client re-sent it with
+    // setWatches ahead of every request on this one (ClientCnxn.primeConnection), and DataTree.setWatches
+    // either fired NodeCreated at once (the node was there) or registered it, in which case the create
+    // that made the node `o` sees fired it on this server before `o` was answered. Either way the event
+    // came first, whatever happened to the node before the reconnect (the setWatches gap is only that a
+    // watch whose node came and went may be registered anew silently, not that it stays silent).
+    if (cls === 'exist' && a.connection < connection && showsNode(o)) return a;
     if (a.latestConnection === connection && a.latest !== a.by && firedBetween(cls, a.latest, o)) return { ...a, by: a.latest };
   }
+  return childChanged(o, armed, connection, restricted);
+}
+
+/**
+ * A child watch on the parent of `o`'s path, on this connection: `o` showing a child the listing named now
+ * missing, or one it did not name now there, shows a delete or create under it since (DataTree.deleteNode
+ * and createNode trigger the parent's child watches), which fired the watch before `o`'s reply. A write
+ * shows its path as the leader found it at its txn (PrepRequestProcessor), which this server applied after
+ * the listing's state, in commit order.
+ */
+function childChanged(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connection: number, restricted: ReadonlySet<string>): Armed | null {
+  const path = opPath(o.op);
+  const absent = presence(o);
+  if (path === null || path === '/' || absent === null) return null;
+  const slash = path.lastIndexOf('/');
+  const parent = slash <= 0 ? '/' : path.slice(0, slash);
+  const a = armed.get(`child:${parent}`);
+  if (a === undefined || (restricted.size > 0 && restricted.has(parent))) return null;
+  for (const [by, at] of [
+    [a.by, a.connection],
+    [a.latest, a.latestConnection],
+  ] as const) {
+    const listed = by.op.type === 'getChildren' && by.outcome === 'ok' && by.result?.rc === 'ok' ? by.result.children : undefined;
+    if (at !== connection || listed === undefined) continue;
+    if (listed.includes(path.slice(slash + 1)) === absent) return by === a.by ? a : { ...a, by };
+  }
   return null;
+}
+
+/** Whether `o` shows its path missing (true) or there (false); null when it shows neither. */
+function presence(o: ZkHistoryOp): boolean | null {
+  if (o.outcome !== 'ok' || o.result === null || isUncertain(o)) return null;
+  const rc = o.result.rc;
+  switch (o.op.type) {
+    case 'getData':
+    case 'exists':
+    case 'getChildren': {
+      const seen = seenBy(o);
+      return seen === null ? null : seen.kind === 'absent';
+    }
+    case 'setData':
+    case 'delete':
+      return rc === 'noNode' ? true : rc === 'ok' || rc === 'badVersion' || rc === 'notEmpty' ? false : null;
+    case 'create':
+      // A sequential create's name is the result's; a persistent or ephemeral one is its path.
+      return o.op.mode === 'persistent' || o.op.mode === 'ephemeral' ? (rc === 'ok' || rc === 'nodeExists' ? false : null) : null;
+    default:
+      return null;
+  }
+}
+
+/** Whether the read `o` shows its path existing. */
+function showsNode(o: ZkHistoryOp): boolean {
+  const seen = seenBy(o);
+  return seen !== null && seen.kind !== 'absent';
 }
 
 /** Whether `o` shows a change since `by` (an earlier read on the same connection) that fires a `cls` watch. */

@@ -241,3 +241,65 @@ describe('no false alarm: a sequential create with a zxid but no name, under a p
     expectImpossible(read('/b/s-0000000000'));
   });
 });
+
+describe('round 5: a write without a zxid of an ended session, and a read bounded by a later write of its session', () => {
+  test("a read showing the mzxid of the only create that could set it, above its session's recorded end, is flagged; below the end it passes (seed 2018899625)", () => {
+    const at = (mzxid: number): string =>
+      history([
+        op(1, 1002, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 5652, null, null, null),
+        op(1, 1003, { type: 'exists', path: '/a' }, 9966, 10026, { rc: 'ok', exists: true, version: 0, mzxid, ephemeralOwner: 0 }, null),
+        { kind: 'session', client: null, session: 1002, server: null, state: 'ENDED', atUs: 7289, zxid: Z + 3 },
+      ]);
+    expectImpossible(at(Z + 5));
+    expectPossible(at(Z + 2));
+  });
+
+  test("a read without a header zxid before its session's write at 1:3 cannot see a create that must lie above the read at 1:2: no zxid is free (seed 1201560365); with the write at 1:4 it passes", () => {
+    const at = (zxid: number): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 1725, null, null, null),
+        op(2, 1002, { type: 'getChildren', path: '/a' }, 2612, 3436, { rc: 'noNode' }, null, Z + 2),
+        op(1, 1001, { type: 'getChildren', path: '/a' }, 5637, 6664, { rc: 'ok', children: [] }, null),
+        op(1, 1001, { type: 'setData', path: '/a/c', data: 'v3', version: -1 }, 6723, 7280, { rc: 'noNode' }, zxid),
+      ]);
+    expectImpossible(at(Z + 3));
+    expectPossible(at(Z + 4));
+  });
+});
+
+describe('round 5: a write sent after a read returned is not the one its mzxid names', () => {
+  test('the create a read at 1:0 shows is pinned at 1:1 by a later read, the other create of it was sent too late: flagged (seed 2753142384); at 1:1 it passes', () => {
+    const at = (readZxid: number): string =>
+      history([
+        op(1, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 262, 1641, { rc: 'ok', path: '/b' }, null),
+        op(1, 1001, { type: 'getChildren', path: '/' }, 1942, 2903, { rc: 'ok', children: ['b', 'zookeeper'] }, null, readZxid),
+        op(1, 1001, { type: 'exists', path: '/b' }, 4928, 5915, { rc: 'ok', exists: true, version: 0, mzxid: Z + 1, ephemeralOwner: 1001 }, null),
+        op(1, 1001, { type: 'create', path: '/b', data: 'v4', mode: 'ephemeral' }, 5958, null, null, null),
+      ]);
+    expectImpossible(at(Z));
+    expectPossible(at(Z + 1));
+  });
+});
+
+describe('round 5: two reads of a node with one mzxid saw one version', () => {
+  test('exists /b at version 0 and at version 1, both with mzxid 1:3, is flagged (seed 2281000181); with the second at mzxid 1:4 it passes', () => {
+    const multi = {
+      type: 'multi',
+      ops: [
+        { type: 'check', path: '/b', version: -1 },
+        { type: 'delete', path: '/b', version: -1 },
+        { type: 'setData', path: '/b', data: 'v2', version: -1 },
+      ],
+    };
+    const at = (mzxid: number): string =>
+      history([
+        op(2, 1002, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 4986, 6930, { rc: 'ok', path: '/b' }, null),
+        op(1, 1001, multi, 6577, null, null, null),
+        op(1, 1001, { type: 'setData', path: '/b', data: 'v3', version: -1 }, 7364, null, null, null),
+        op(1, 1001, { type: 'exists', path: '/b' }, 8933, 9320, { rc: 'ok', exists: true, version: 0, mzxid: Z + 3, ephemeralOwner: 0 }, null),
+        op(1, 1003, { type: 'exists', path: '/b' }, 10637, 11188, { rc: 'ok', exists: true, version: 1, mzxid, ephemeralOwner: 0 }, null),
+      ]);
+    expectImpossible(at(Z + 3));
+    expectPossible(at(Z + 4));
+  });
+});

@@ -55,3 +55,21 @@ describe('a session end timed by an ENDED record', () => {
     expect(both(zkHistory([create], [ended(1004, Z(4), 8044)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a session whose close lost its reply may still have expired before that close was sent', () => {
+  // Session 1001 makes ephemeral /b, then sends a close whose reply is lost, after session 1002 has already
+  // made its own ephemeral /b: the leader expired 1001 (SessionTrackerImpl) in between, at a zxid no client saw.
+  const ops = (otherZxid: number) => [
+    zkOpRecord({ type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 100, 200, { rc: 'ok', path: '/b' }, Z(1), { session: 1001 }),
+    zkOpRecord({ type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 300, 400, { rc: 'ok', path: '/b' }, otherZxid, { client: 2, session: 1002 }),
+    zkOpRecord({ type: 'closeSession' }, 500, null, null, null, { session: 1001 }),
+  ];
+
+  it('an expiry at a free zxid between the two creates explains it', () => {
+    expect(both(zkHistory(ops(Z(3))))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('with no zxid free between them, /b still exists at the second create', () => {
+    expect(both(zkHistory(ops(Z(2))))).toEqual({ zabsim: 'violated', possible: false });
+  });
+});

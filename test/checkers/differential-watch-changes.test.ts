@@ -74,3 +74,25 @@ describe('watch events no change of the history explains', () => {
     expect(judge(deleteAfterOwnEndReconnected)).toEqual({ watchOrder: 'violated', possible: false });
   });
 });
+
+// Round 5: a write without a zxid that a read's mzxid pins (mzxid-pins.ts) is judged at that zxid by watch-order too.
+const pinnedSetData: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":2410682733,"model":"zk"}',
+  '{"kind":"op","id":2,"client":1,"session":1001,"server":2,"op":{"type":"create","path":"/a","data":"v1","mode":"persistent"},"invokeUs":2317,"completeUs":3706,"outcome":"ok","result":{"rc":"ok","path":"/a"},"zxid":null}',
+  '{"kind":"op","id":4,"client":1,"session":1001,"server":2,"op":{"type":"setData","path":"/a","data":"v2","version":0},"invokeUs":3870,"completeUs":4838,"outcome":"ok","result":{"rc":"ok","version":1},"zxid":null}',
+  '{"kind":"op","id":5,"client":2,"session":1004,"server":1,"op":{"type":"getData","path":"/a","watch":true},"invokeUs":5993,"completeUs":6590,"outcome":"ok","result":{"rc":"ok","data":"v2","version":1,"mzxid":4294967298,"ephemeralOwner":0},"zxid":null}',
+  '{"kind":"op","id":9,"client":1,"session":1003,"server":2,"op":{"type":"delete","path":"/a","version":-1},"invokeUs":9956,"completeUs":10429,"outcome":"ok","result":{"rc":"ok"},"zxid":null}',
+  '{"kind":"op","id":10,"client":1,"session":1003,"server":2,"op":{"type":"create","path":"/a","data":"v3","mode":"persistent"},"invokeUs":10676,"completeUs":11502,"outcome":"ok","result":{"rc":"ok","path":"/a"},"zxid":4294967302}',
+  '{"kind":"watch","client":2,"session":1004,"server":1,"type":"NodeDataChanged","path":"/a","zxid":4294967301,"atUs":10036}',
+];
+
+describe("watch-order with the zxids reads' mzxids pin", () => {
+  it('NodeDataChanged at 1:5 for a data watch whose read shows the only setData, pinned at 1:2, is flagged (seed 2410682733)', () => {
+    expect(judge(pinnedSetData)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same watch given NodeDeleted by the later delete passes', () => {
+    const deleted = pinnedSetData.map((l) => l.replace('"type":"NodeDataChanged","path":"/a","zxid":4294967301', '"type":"NodeDeleted","path":"/a","zxid":-1'));
+    expect(judge(deleted)).toEqual({ watchOrder: 'ok', possible: true });
+  });
+});

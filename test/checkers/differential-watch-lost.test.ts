@@ -95,3 +95,60 @@ describe('lost watch events the sweep found accepted', () => {
     expect(judge([...endAfterOwnDelete, watch(1001, 1, 'NodeDeleted', '/b', 8000)])).toEqual({ watchOrder: 'ok', possible: true });
   });
 });
+
+// Round 5: a child watch on / set by a listing that named a, then a read of /a on the same connection finding it gone.
+const listedChildGone: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":1147354611,"model":"zk"}',
+  '{"kind":"op","id":4,"client":2,"session":1002,"server":1,"op":{"type":"multi","ops":[{"type":"create","path":"/a","data":"v2","mode":"persistent"},{"type":"create","path":"/a/c","data":"v3","mode":"ephemeral"}]},"invokeUs":4987,"completeUs":5717,"outcome":"ok","result":{"rc":"ok","results":[{"rc":"ok","path":"/a"},{"rc":"ok","path":"/a/c"}]},"zxid":4294967298}',
+  '{"kind":"op","id":6,"client":1,"session":1001,"server":1,"op":{"type":"getChildren","path":"/","watch":true},"invokeUs":6737,"completeUs":7642,"outcome":"ok","result":{"rc":"ok","children":["a","zookeeper"]},"zxid":null}',
+  '{"kind":"op","id":7,"client":3,"session":1003,"server":2,"op":{"type":"delete","path":"/a","version":-1},"invokeUs":7591,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+  '{"kind":"op","id":10,"client":1,"session":1001,"server":2,"op":{"type":"exists","path":"/a"},"invokeUs":10936,"completeUs":11068,"outcome":"ok","result":{"rc":"ok","exists":false},"zxid":null}',
+];
+
+describe('a child watch owes its event before a read of a child that shows it deleted or created since the listing', () => {
+  it('exists /a false after getChildren / listed a, with no NodeChildrenChanged first, is flagged (seed 1147354611)', () => {
+    expect(judge(listedChildGone)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same history with the NodeChildrenChanged event before that read passes', () => {
+    expect(judge([...listedChildGone, watch(1001, 1, 'NodeChildrenChanged', '/', 10000)])).toEqual({ watchOrder: 'ok', possible: true });
+  });
+});
+
+// Round 5: a lost ephemeral create whose node a read shows owned by its session; that session's recorded end deletes it.
+const lostEphemeralEnded: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":227100917,"model":"zk"}',
+  '{"kind":"op","id":2,"client":1,"session":1001,"server":2,"op":{"type":"create","path":"/b","data":"v1","mode":"ephemeral"},"invokeUs":2966,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+  '{"kind":"op","id":4,"client":2,"session":1002,"server":2,"op":{"type":"exists","path":"/b","watch":true},"invokeUs":4971,"completeUs":6710,"outcome":"ok","result":{"rc":"ok","exists":true,"version":0,"mzxid":4294967297,"ephemeralOwner":1001},"zxid":null}',
+  '{"kind":"op","id":5,"client":2,"session":1002,"server":2,"op":{"type":"closeSession"},"invokeUs":6883,"completeUs":7913,"outcome":"ok","result":{"rc":"ok"},"zxid":4294967300}',
+  '{"kind":"session","client":null,"session":1001,"server":null,"state":"ENDED","atUs":6215,"zxid":4294967299}',
+];
+
+describe("an ephemeral made by a create whose reply was lost, shown owned by its session, is deleted by that session's end", () => {
+  it('a close reply of the watching session after that end, with no NodeDeleted first, is flagged (seed 227100917)', () => {
+    expect(judge(lostEphemeralEnded)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same history with the NodeDeleted event before that reply passes', () => {
+    expect(judge([...lostEphemeralEnded, watch(1002, 2, 'NodeDeleted', '/b', 6800)])).toEqual({ watchOrder: 'ok', possible: true });
+  });
+});
+
+// Round 5: a stale listing of / without b, then the session's own setData /b succeeds on the same connection.
+const listedThenWritten: readonly string[] = [
+  '{"kind":"header","version":1,"generator":"test/reference/generate.ts","seed":1576156816,"model":"zk"}',
+  '{"kind":"op","id":1,"client":1,"session":1001,"server":2,"op":{"type":"create","path":"/b","data":"v1","mode":"persistent"},"invokeUs":1953,"completeUs":2471,"outcome":"ok","result":{"rc":"ok","path":"/b"},"zxid":null}',
+  '{"kind":"op","id":5,"client":1,"session":1002,"server":3,"op":{"type":"getChildren","path":"/","watch":true},"invokeUs":6815,"completeUs":7621,"outcome":"ok","result":{"rc":"ok","children":["zookeeper"]},"zxid":null}',
+  '{"kind":"op","id":6,"client":1,"session":1002,"server":3,"op":{"type":"setData","path":"/b","data":"v2","version":-1},"invokeUs":7708,"completeUs":8209,"outcome":"ok","result":{"rc":"ok","version":1},"zxid":null}',
+  '{"kind":"op","id":7,"client":1,"session":1002,"server":3,"op":{"type":"create","path":"/b","data":"v3","mode":"ephemeral"},"invokeUs":8515,"completeUs":null,"outcome":"info","result":null,"zxid":null}',
+];
+
+describe('a write whose result shows a child the listing did not name owes the child watch its event', () => {
+  it('setData /b ok after getChildren / without b, with no NodeChildrenChanged first, is flagged (seed 1576156816)', () => {
+    expect(judge(listedThenWritten)).toEqual({ watchOrder: 'violated', possible: false });
+  });
+
+  it('the same history with the NodeChildrenChanged event before that reply passes', () => {
+    expect(judge([...listedThenWritten, watch(1002, 1, 'NodeChildrenChanged', '/', 8000)])).toEqual({ watchOrder: 'ok', possible: true });
+  });
+});

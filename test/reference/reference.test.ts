@@ -401,6 +401,32 @@ describe('reference checker: watches, connections and ACLs', () => {
     expectViolated(history(ops, reconnect), 'watch-order', 'watch-lost');
   });
 
+  it('an exists watch whose node came and went before a reconnect is registered anew there, and fires at the next create', () => {
+    // Session 101 watches the missing /a; client 2 creates and deletes it; the event is lost with the connection.
+    // DataTree.setWatches on the new connection finds /a missing and registers the exists watch again.
+    const ops = (next: OpSpec[]): OpSpec[] => [
+      { op: { type: 'exists', path: '/a', watch: true }, at: [0, 10], result: { rc: 'ok', exists: false } },
+      { client: 2, op: { type: 'create', path: '/a', data: 'x', mode: 'persistent' }, at: [20, 30], result: { rc: 'ok', path: '/a' } },
+      { client: 2, op: { type: 'delete', path: '/a', version: -1 }, at: [40, 50] },
+      ...next,
+    ];
+    const reconnect = [session('CONNECTED', 1), session('DISCONNECTED', 55), session('CONNECTED', 60)];
+    const ownCreate: OpSpec = { op: { type: 'create', path: '/a', data: 'y', mode: 'persistent' }, at: [70, 80], result: { rc: 'ok', path: '/a' } };
+    // Its own create fires the re-registered watch before the create's reply.
+    expectViolated(history(ops([ownCreate]), reconnect), 'watch-order', 'watch-lost');
+    expectPossible(history(ops([ownCreate]), [...reconnect, watchEvent(101, 'NodeCreated', '/a', -1, 75)]));
+    // A read that finds /a missing needs no event; a create after it fires the watch before a read showing it.
+    const missing: OpSpec = { op: { type: 'exists', path: '/a' }, at: [70, 80], result: { rc: 'ok', exists: false } };
+    expectPossible(history(ops([missing]), reconnect));
+    const later: OpSpec[] = [
+      missing,
+      { client: 2, op: { type: 'create', path: '/a', data: 'z', mode: 'persistent' }, at: [90, 100], result: { rc: 'ok', path: '/a' } },
+      { op: { type: 'exists', path: '/a' }, at: [110, 120], result: { rc: 'ok', exists: true } },
+    ];
+    expectViolated(history(ops(later), reconnect), 'watch-order', 'watch-lost');
+    expectPossible(history(ops(later), [...reconnect, watchEvent(101, 'NodeCreated', '/a', -1, 105)]));
+  });
+
   it("a session's own write fires its watch before the write's reply", () => {
     const ops: OpSpec[] = [
       { op: { type: 'exists', path: '/n', watch: true }, at: [0, 10], result: { rc: 'ok', exists: false } },

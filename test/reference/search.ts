@@ -49,16 +49,20 @@ class TooLarge extends Error {}
 
 /**
  * Whether pending watch `w` (triggered by a txn placed before `r`'s read point) owes its event before reply
- * `r` (DEFINITIONS.md §4, watch-lost). On its own connection, always. On a later one too: the client still
- * holds the watch and re-sent it with setWatches ahead of `r`'s request (ClientCnxn.primeConnection), with
- * its last zxid, below the trigger (every reply reflecting the trigger came after the event, so far);
- * DataTree.setWatches either fired it at once (the path changed since that zxid) or registered it
- * before the trigger reached that server, which then fired it, ahead of `r`'s reply either way. Except an
- * exists watch whose node was deleted again before setWatches ran: it is registered anew, silently.
+ * `r` (DEFINITIONS.md §4, watch-lost); `present`: whether its path exists in the state the check is made at.
+ * On its own connection, always. On a later one too: the client still holds the watch and re-sent it with
+ * setWatches ahead of `r`'s request (ClientCnxn.primeConnection), with its last zxid, below the trigger
+ * (every reply reflecting the trigger came after the event, so far); DataTree.setWatches either fired it at
+ * once (the path changed since that zxid) or registered it before the trigger reached that server, which
+ * then fired it, ahead of `r`'s reply either way. Except an exists watch whose node was deleted again: if
+ * setWatches ran after the delete, with the node missing, it registered the watch anew silently. That
+ * is possible only while the node is missing at `r`'s read point: checked before a write's txn (the last
+ * state setWatches may have seen) and after it (a create by `r` itself fires the re-registered watch), so
+ * the watch is owed exactly when the node exists at either. Had setWatches run before the delete, it fired.
  */
-function owed(w: Watch, r: ReplyItem): boolean {
+function owed(w: Watch, r: ReplyItem, present: boolean): boolean {
   if (w.conn === r.conn) return true;
-  return w.conn < r.conn && !(w.exist && w.deletedSince);
+  return w.conn < r.conn && !(w.exist && w.deletedSince && !present);
 }
 
 /**
@@ -489,7 +493,10 @@ export class Search {
     if (!this.rules.wo) return null;
     if (this.on('watch-before-data'))
       for (const e of this.p.sessions.get(r.skey)!.events) if (this.placed[e.id] === 0 && e.conn === r.conn && arrivalBefore(e, r)) return 'watch-before-data';
-    if (this.on('watch-lost')) for (const w of this.watches.get(r.skey) ?? []) if (w.status === 'pending' && !w.optional && owed(w, r)) return 'watch-lost';
+    if (this.on('watch-lost')) {
+      const tree = this.trees[this.trees.length - 1]!;
+      for (const w of this.watches.get(r.skey) ?? []) if (w.status === 'pending' && !w.optional && owed(w, r, tree.nodes.has(w.path))) return 'watch-lost';
+    }
     return null;
   }
 
@@ -498,15 +505,21 @@ export class Search {
    * events are given up. A held watch of an older connection (nothing changed its path since it was
    * set) is held on this connection: the client re-sent it with setWatches (ClientCnxn.primeConnection)
    * ahead of this request, at a server state between the registration and this reply where nothing had
-   * changed, so DataTree.setWatches registered it again without firing.
+   * changed, so DataTree.setWatches registered it again without firing. An exists watch triggered and
+   * whose node is deleted again, not owed before this reply (see `owed`: its node is missing here), was
+   * registered anew by that setWatches after the last delete, with nothing creating the node since: it is
+   * held on this connection as a fresh exists watch, and the next create fires it.
    */
   private afterReply(r: ReplyItem, register: Watch | null): void {
     if (!this.rules.wo) return;
     const list = this.watches.get(r.skey) ?? [];
+    const tree = this.trees[this.trees.length - 1]!;
     const out: Watch[] = [];
     for (const w of list) {
       if (w.status === 'pending' && w.optional && w.conn === r.conn) continue;
       if (w.status === 'held' && w.conn < r.conn) out.push({ ...w, conn: r.conn });
+      else if (w.status === 'pending' && w.conn < r.conn && !w.optional && w.exist && w.deletedSince && !tree.nodes.has(w.path))
+        out.push({ ...w, conn: r.conn, status: 'held', type: null, txn: null, changed: false, deletedSince: false, changes: [], types: [] });
       else if (w.status !== 'loose' && w.conn < r.conn)
         out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: w.status === 'pending' ? w.txn : null });
       else out.push(w);
