@@ -429,6 +429,39 @@ export function floorViolation(
   return null;
 }
 
+/**
+ * Whether floorViolation must find nothing, decided in one pass over the history's ops in file order, with
+ * no sort and no ReplyBounds; false means "not shown", and the caller runs floorViolation. Precondition:
+ * the caller's real-time check passed on every write of the history (no write completed before another
+ * was invoked yet has the larger zxid), and the zxids are distinct. Proof: when every op whose reply shows
+ * a state is a write with its own zxid (the state is that zxid; reads' header zxids would need the full
+ * check), fact (1) of ReplyBounds gives a write o a floor r that completed before o was invoked: r's zxid
+ * is o's or smaller, by that real-time check, so o's own zxid is never at or below r's unless r is o,
+ * which floorViolation skips. Fact (2): the ops o's session issued strictly before it; this pass keeps,
+ * per session (its client without one, as ReplyBounds), the largest zxid shown by the ops issued at
+ * earlier times, which needs the session's ops in file order to be in call order (else false), and
+ * answers false at the first write whose zxid is not above it.
+ */
+export function floorsHoldInWriteOrder(ops: readonly ZkHistoryOp[], isWrite: (op: ZkOp) => boolean): boolean {
+  const bySession = new Map<number, { us: number; before: number; atUs: number }>();
+  for (const o of ops) {
+    const shown = replyState(o);
+    if (shown !== null && (o.zxid === null || !isWrite(o.op))) return false;
+    const key = o.session !== null ? o.session : -1 - o.client;
+    let s = bySession.get(key);
+    if (s === undefined) bySession.set(key, (s = { us: o.invokeUs, before: -1, atUs: -1 }));
+    else if (o.invokeUs > s.us) {
+      // The ops issued at the previous time are now strictly before.
+      s.before = Math.max(s.before, s.atUs);
+      s.atUs = -1;
+      s.us = o.invokeUs;
+    } else if (o.invokeUs < s.us) return false;
+    if (o.zxid !== null && o.outcome !== 'fail' && isWrite(o.op) && s.before >= o.zxid) return false;
+    if (shown !== null) s.atUs = Math.max(s.atUs, shown);
+  }
+  return true;
+}
+
 /** The first index in `byCall` (indices into writes, by invokeUs) of a write invoked after `us`. */
 export function firstCalledAfter(byCall: readonly number[], writes: readonly ZkHistoryOp[], us: number): number {
   let lo = 0;

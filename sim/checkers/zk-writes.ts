@@ -26,16 +26,15 @@
 
 import { performance } from 'node:perf_hooks';
 import { checkOperations } from './linearizability/search.js';
-import { hashString, mix32 } from './linearizability/model.js';
-import { bumpCount, countAt, extraHash, placedWindows, pushIndex, sameNumbers, sessionChains, type SessionChain } from './partition-state.js';
-import { clipToGap, FreeZxids, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
-import type { Model, Operation, Verdict } from './linearizability/model.js';
+import { placedWindows, pushIndex, sessionChains } from './partition-state.js';
+import { FreeZxids, zxidsMayRunShort, type GapContext } from './zxid-gaps.js';
+import type { Operation, Verdict } from './linearizability/model.js';
 import { isZkWrite } from '../history/types.js';
 import { countAtMost, countBelow } from './sort.js';
 import { KIND, isUncertain, ownPathOnly, WriteTable } from './write-table.js';
 import { PathUnion } from './path-union.js';
 import { decideRegister, type FreeWrite } from './kv-register.js';
-import { applyOp, isSequential, mainPath, maySequentialName, mismatch, newTree, parentOf, type Tree } from './znode-tree.js';
+import { applyOp, isSequential, mainPath, maySequentialName, mismatch, newTree, parentOf } from './znode-tree.js';
 import {
   replyBoundsOf,
   emptyWindow,
@@ -46,6 +45,7 @@ import {
   searchReturnUs,
   zxidWindows,
   boundByAbsentReads,
+  floorsHoldInWriteOrder,
 } from './write-windows.js';
 
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
@@ -122,109 +122,8 @@ export function touchedPaths(op: ZkOp, result: ZkResult | null, joinRoot: boolea
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Search fallback model: the tree restricted to one partition, plus how many zxid-ordered writes
-// have been applied, so that those keep their zxid order.
-
-/** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
- * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
-export type SearchInput = {
-  readonly op: ZkOp;
-  readonly rank: number;
-  readonly minRank: number;
-  readonly maxRank: number;
-  readonly session: number | null;
-  /** When the zxid count may bind (zxid-gaps.ts): the partition's gaps, and the write's zxid window (lo, hi). */
-  readonly gaps?: GapContext;
-  readonly lo?: number;
-  readonly hi?: number;
-  /** Its place in its session's order, for a write without a zxid (partition-state.ts). */
-  readonly chain?: SessionChain;
-};
-export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
-/** `gap`: the zxid windows (flat pairs) of the writes without a zxid placed since the last ranked write, each clipped to the gap. */
-export type SearchState = {
-  readonly rank: number;
-  readonly tree: Tree;
-  readonly hash: number;
-  readonly gap?: readonly number[];
-  /** Per session chain slot: its replied writes without a zxid that have taken effect. */
-  readonly counts?: readonly number[];
-};
-
-export function hashTree(tree: Tree, rank: number): number {
-  let h = mix32(rank + 0x1b873593);
-  for (const [path, node] of tree) {
-    let n = hashString(path) ^ hashString(node.data);
-    n = mix32(n ^ Math.imul(node.version + 1, 0x9e3779b1) ^ Math.imul(node.aversion + 7, 0x85ebca6b));
-    n = mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ Math.imul(node.owner, 0x27d4eb2f));
-    h ^= n; // order-independent over the map's entries
-  }
-  return h;
-}
-
-export function sameTree(a: Tree, b: Tree): boolean {
-  if (a.size !== b.size) return false;
-  for (const [path, x] of a) {
-    const y = b.get(path);
-    if (y === undefined) return false;
-    if (x === y) continue;
-    if (x.data !== y.data || x.version !== y.version || x.aversion !== y.aversion) return false;
-    if (x.cversion !== y.cversion || x.children !== y.children || x.owner !== y.owner) return false;
-  }
-  return true;
-}
-
-export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
-  name: 'zk-partition',
-  init: () => {
-    const tree = newTree();
-    return { rank: 0, tree, hash: hashTree(tree, 0) };
-  },
-  step: (state, input, output) => {
-    if (input.rank >= 0 && input.rank !== state.rank) return undefined;
-    // Outside its window an indeterminate write did not take effect (an identity step); a definite one cannot go there.
-    if (input.rank < 0 && (state.rank < input.minRank || state.rank > input.maxRank)) return output.unknown ? state : undefined;
-    const chain = input.chain;
-    if (chain !== undefined) {
-      // Session order (partition-state.ts): not before the replied writes issued before it, nor after a later one.
-      const n = countAt(state.counts, chain.slot);
-      if (n < chain.before || (!output.unknown && n > chain.last)) return output.unknown ? state : undefined;
-    }
-    const tree = new Map(state.tree);
-    const outcome = applyOp(tree, input.op, null, input.session);
-    if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
-    const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
-    const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
-    if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
-    // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
-    if (outcome.rc !== 'ok' && output.unknown) return state;
-    let gap = state.gap;
-    if (input.gaps !== undefined) {
-      // It takes a free zxid in this gap (a failed one too: an error txn has its own), inside its window.
-      const [lo, hi] = clipToGap(input.gaps, state.rank, input.lo ?? 0, input.hi ?? Number.POSITIVE_INFINITY);
-      gap = [...(state.gap ?? []), lo, hi]; // in placement order: their zxids grow along it
-      if (!input.gaps.free.fitsInOrder(gap)) return output.unknown ? state : undefined;
-    }
-    if (outcome.rc !== 'ok' && gap === state.gap && counts === state.counts) return state;
-    return withExtras(rank, outcome.rc === 'ok' ? tree : state.tree, gap, counts);
-  },
-  hash: (state) => state.hash,
-  equal: (a, b) =>
-    a.rank === b.rank && a.hash === b.hash && sameNumbers(a.gap, b.gap, false) && sameNumbers(a.counts, b.counts, true) && sameTree(a.tree, b.tree),
-  // An indeterminate write without a zxid fits any state; one with a zxid must keep its zxid rank.
-  alwaysLegal: (input, output) => output.unknown && input.rank < 0,
-  // A failed write without a zxid changes nothing (the step returns the same state when it is legal),
-  // unless the zxids it may take are counted, or its session's order counts it (partition-state.ts).
-  readOnly: (input, output) =>
-    !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain?.bumps !== true,
-};
-
-function withExtras(rank: number, tree: Tree, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
-  const hash = extraHash(hashTree(tree, rank), gap, counts);
-  if (gap === undefined) return counts === undefined ? { rank, tree, hash } : { rank, tree, hash, counts };
-  return counts === undefined ? { rank, tree, hash, gap } : { rank, tree, hash, gap, counts };
-}
+export { hashTree, sameTree, zkPartitionModel, type SearchInput, type SearchOutput, type SearchState } from './zk-partition-model.js';
+import { zkPartitionModel, type SearchInput, type SearchOutput } from './zk-partition-model.js';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -329,14 +228,16 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     }
   }
 
-  // A write with a zxid lies above every state a reply showed before it (write-windows.ts, floorViolation).
-  const bounds = replyBoundsOf(all);
-  const below = floorViolation(
-    ordered.map((i) => writes[i]!),
-    bounds,
-    describeZxid,
-  );
-  if (below !== null) return done('violated', 0, witnessOf(below.reason, below.ops));
+  // A write with a zxid lies above every state a reply showed before it (write-windows.ts, floorViolation),
+  // which the real-time check above already shows for a history whose replies are writes only.
+  if (!floorsHoldInWriteOrder(all, isZkWrite)) {
+    const below = floorViolation(
+      ordered.map((i) => writes[i]!),
+      replyBoundsOf(all),
+      describeZxid,
+    );
+    if (below !== null) return done('violated', 0, witnessOf(below.reason, below.ops));
+  }
 
   // 2. Partitions touched by writes without a zxid are left to the search (skipped when there are none).
   // Sequential creates under the root read its cversion, which every top-level create and delete bumps.
@@ -424,7 +325,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     const floatingOf = new Map<number, number[]>();
     for (const i of floating) pushIndex(floatingOf, rootOfWrite[i]!, i);
     let stepsLeft = options.stepsMax ?? 20_000_000;
-    const windows = zxidWindows(writes, times, ordered, floating, bounds);
+    const windows = zxidWindows(writes, times, ordered, floating, replyBoundsOf(all));
     boundBySessionEnd(writes, floating, windows);
     boundByAbsentReads(all, writes, floating, windows);
     const gap = zxidGapViolation(
@@ -444,7 +345,15 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     let placed: number[] = [];
     const countedGroups: number[][] = [];
     let groupList: [number, number[], boolean][] = [...groups].map(([root, g]) => [root, g, false]);
-    for (let pass = 0; pass < 2 && groupList.length > 0; pass++) {
+    // Which zxids a register's greedy takes depends on what the partitions before it took. When the choices do
+    // not fit, the first pass runs again with the partitions that could not place theirs around the others'
+    // first (at most RETRIES_MAX times, each O(n log n): the searched partitions' placements are kept in
+    // `searchedPlaced`, as the search sees every free zxid and so does not depend on the order).
+    const searchedPlaced = new Map<number, number[]>();
+    const front: number[] = [];
+    let notPlaced: number[] = []; // this round's counted partitions that the greedy did not place around the others'
+    let deferred = false; // a partition of this round left for the next, with it first
+    for (let pass = 0, retries = 0; pass < 2 && groupList.length > 0; pass++) {
       for (const [root, groupIndices, merged] of groupList) {
         const rankedIndices = rankedOf.get(root) ?? [];
         const group = groupIndices.map((i) => writes[i]!);
@@ -477,6 +386,27 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
         if (kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows, registerCount)) {
           searchedOps += groupIndices.length;
           for (const z of slotted) placed.push(z);
+          continue;
+        }
+        if (counted && !merged) {
+          notPlaced.push(root);
+          // The greedy places it with every free zxid, only not around the zxids taken before it: rather than
+          // search it, the round runs again with it first (no verdict comes from this round then).
+          const alone = { free: new FreeZxids(free.known), slotted: [] };
+          if (
+            retries < RETRIES_MAX &&
+            !front.includes(root) &&
+            kvRegisterExplained(table, groupIndices, rankedIndices, floatingOf.get(root) ?? [], windows, alone)
+          ) {
+            deferred = true;
+            continue;
+          }
+        }
+        const known = searchedPlaced.get(root);
+        if (known !== undefined) {
+          searchedOps += groupIndices.length;
+          registerFree.takeInOrder(known);
+          for (const z of known) placed.push(z);
           continue;
         }
         const chains = sessionChains(
@@ -546,9 +476,34 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
           unknown = true;
           const open = `${group.filter((o) => o.zxid === null).length} without a zxid, ${group.filter(isUncertain).length} open`;
           unknownIn.push(`the write search's budget ran out on the partition of ${describePartition(group, joinRoot)} (${group.length} writes, ${open})`);
-        } else if (counted) placedWindows(zkPartitionModel, ops, result.linearizations![0] ?? [], placed);
+        } else if (counted) {
+          const mine: number[] = [];
+          placedWindows(zkPartitionModel, ops, result.linearizations![0] ?? [], mine);
+          if (!merged) searchedPlaced.set(root, mine);
+          // Set aside when they fit around the zxids taken so far (if not, the check below fails).
+          registerFree.takeInOrder(mine);
+          for (const z of mine) placed.push(z);
+        }
       }
-      if (placed.length === 0 || free.fits(placed)) break;
+      if (!deferred && (placed.length === 0 || free.fits(placed))) break;
+      const moved = notPlaced.filter((root) => !front.includes(root));
+      if (pass === 0 && (deferred || !unknown) && moved.length > 0 && retries < RETRIES_MAX) {
+        // Again, with the partitions that did not fit around the others' choices first.
+        retries++;
+        front.unshift(...moved);
+        const rank = (root: number): number => (front.includes(root) ? front.indexOf(root) : front.length);
+        groupList = [...groupList].sort((a, b) => rank(a[0]) - rank(b[0]));
+        notPlaced = [];
+        placed = [];
+        searchedOps = 0; // every partition is decided again
+        deferred = false;
+        unknown = false;
+        unknownIn.length = 0;
+        countedGroups.length = 0;
+        registerFree = new FreeZxids(ordered.map((i) => zx[i]!));
+        pass--;
+        continue;
+      }
       // The partitions' choices together need more free zxids than there are: search them as one.
       const all = countedGroups.flat().sort((a, b) => a - b);
       const inAll = new Set(all);
@@ -564,6 +519,9 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
   }
   return done(unknown ? 'unknown' : 'ok', searchedOps);
 }
+
+/** How many times the first pass of the write search may run again in another partition order. */
+const RETRIES_MAX = 4;
 
 /** The paths (and parents) of every ephemeral create, by session: what that session's close touches. */
 export function ephemeralPathsBySession(writes: readonly ZkHistoryOp[], joinRoot: boolean): Map<number, string[]> {

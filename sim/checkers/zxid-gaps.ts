@@ -15,7 +15,8 @@ const EPOCH = 2 ** 32;
  * nextFree, fitsInOrder and fits then skip, so that the next partitions place theirs around them.
  */
 export class FreeZxids {
-  private readonly known: readonly number[];
+  /** The recorded zxids, ascending and distinct. */
+  readonly known: readonly number[];
   private readonly taken = new Set<number>();
   /** runEnd[i]: the index of the last known zxid of the run of consecutive ones that holds known[i]. */
   private readonly runEnd: Int32Array;

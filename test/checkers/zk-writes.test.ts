@@ -57,6 +57,22 @@ describe('zxid-ordered writes', () => {
     expect(checkZkWrites([a, b]).verdict).toBe('ok');
   });
 
+  test('session order: a write issued after another of its session, while that one was still open, has the larger zxid', () => {
+    // Writes only: the floor check decides in one pass, or, with the session's ops out of call order in the file, by ReplyBounds.
+    const history = (zxidOfB: number, bFirst: boolean): ZkHistoryOp[] => {
+      const a = { ...w(create('/a'), 0, 10, { rc: 'ok', path: '/a' }, 5), session: 31 };
+      const b = { ...w(create('/b'), 5, 20, { rc: 'ok', path: '/b' }, zxidOfB), session: 31 };
+      const other = { ...w(create('/c'), 1, 30, { rc: 'ok', path: '/c' }, 4), session: 32 };
+      return bFirst ? [b, other, a] : [a, other, b];
+    };
+    for (const bFirst of [false, true]) {
+      const late = checkZkWrites(history(3, bFirst));
+      expect(late.verdict).toBe('violated');
+      expect(late.witness?.text).toContain('was issued after, in its session,');
+      expect(checkZkWrites(history(6, bFirst)).verdict).toBe('ok');
+    }
+  });
+
   test('a result the tree cannot produce is a violation, with the previous write on the path', () => {
     const first = w(create('/a'), 0, 10, { rc: 'ok', path: '/a' }, 1);
     const second = w(setData('/a', 0), 11, 20, { rc: 'ok', version: 1 }, 2);

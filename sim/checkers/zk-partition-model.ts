@@ -1,0 +1,109 @@
+// The search model of linearizable-writes (zk-writes.ts): the tree restricted to one partition, plus how
+// many zxid-ordered writes have been applied, so that those keep their zxid order; the zxids of the writes
+// without one placed in the current gap (zxid-gaps.ts) and the session counts (partition-state.ts).
+import { hashString, mix32 } from './linearizability/model.js';
+import type { Model } from './linearizability/model.js';
+import type { ZkOp, ZkResult } from '../history/types.js';
+import { bumpCount, countAt, extraHash, sameNumbers, type SessionChain } from './partition-state.js';
+import { clipToGap, type GapContext } from './zxid-gaps.js';
+import { applyOp, mismatch, newTree, type Tree } from './znode-tree.js';
+
+/** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
+ * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
+export type SearchInput = {
+  readonly op: ZkOp;
+  readonly rank: number;
+  readonly minRank: number;
+  readonly maxRank: number;
+  readonly session: number | null;
+  /** When the zxid count may bind (zxid-gaps.ts): the partition's gaps, and the write's zxid window (lo, hi). */
+  readonly gaps?: GapContext;
+  readonly lo?: number;
+  readonly hi?: number;
+  /** Its place in its session's order, for a write without a zxid (partition-state.ts). */
+  readonly chain?: SessionChain;
+};
+export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
+/** `gap`: the zxid windows (flat pairs) of the writes without a zxid placed since the last ranked write, each clipped to the gap. */
+export type SearchState = {
+  readonly rank: number;
+  readonly tree: Tree;
+  readonly hash: number;
+  readonly gap?: readonly number[];
+  /** Per session chain slot: its replied writes without a zxid that have taken effect. */
+  readonly counts?: readonly number[];
+};
+
+export function hashTree(tree: Tree, rank: number): number {
+  let h = mix32(rank + 0x1b873593);
+  for (const [path, node] of tree) {
+    let n = hashString(path) ^ hashString(node.data);
+    n = mix32(n ^ Math.imul(node.version + 1, 0x9e3779b1) ^ Math.imul(node.aversion + 7, 0x85ebca6b));
+    n = mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ Math.imul(node.owner, 0x27d4eb2f));
+    h ^= n; // order-independent over the map's entries
+  }
+  return h;
+}
+
+export function sameTree(a: Tree, b: Tree): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, x] of a) {
+    const y = b.get(path);
+    if (y === undefined) return false;
+    if (x === y) continue;
+    if (x.data !== y.data || x.version !== y.version || x.aversion !== y.aversion) return false;
+    if (x.cversion !== y.cversion || x.children !== y.children || x.owner !== y.owner) return false;
+  }
+  return true;
+}
+
+export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
+  name: 'zk-partition',
+  init: () => {
+    const tree = newTree();
+    return { rank: 0, tree, hash: hashTree(tree, 0) };
+  },
+  step: (state, input, output) => {
+    if (input.rank >= 0 && input.rank !== state.rank) return undefined;
+    // Outside its window an indeterminate write did not take effect (an identity step); a definite one cannot go there.
+    if (input.rank < 0 && (state.rank < input.minRank || state.rank > input.maxRank)) return output.unknown ? state : undefined;
+    const chain = input.chain;
+    if (chain !== undefined) {
+      // Session order (partition-state.ts): not before the replied writes issued before it, nor after a later one.
+      const n = countAt(state.counts, chain.slot);
+      if (n < chain.before || (!output.unknown && n > chain.last)) return output.unknown ? state : undefined;
+    }
+    const tree = new Map(state.tree);
+    const outcome = applyOp(tree, input.op, null, input.session);
+    if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
+    const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
+    const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
+    if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
+    // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
+    if (outcome.rc !== 'ok' && output.unknown) return state;
+    let gap = state.gap;
+    if (input.gaps !== undefined) {
+      // It takes a free zxid in this gap (a failed one too: an error txn has its own), inside its window.
+      const [lo, hi] = clipToGap(input.gaps, state.rank, input.lo ?? 0, input.hi ?? Number.POSITIVE_INFINITY);
+      gap = [...(state.gap ?? []), lo, hi]; // in placement order: their zxids grow along it
+      if (!input.gaps.free.fitsInOrder(gap)) return output.unknown ? state : undefined;
+    }
+    if (outcome.rc !== 'ok' && gap === state.gap && counts === state.counts) return state;
+    return withExtras(rank, outcome.rc === 'ok' ? tree : state.tree, gap, counts);
+  },
+  hash: (state) => state.hash,
+  equal: (a, b) =>
+    a.rank === b.rank && a.hash === b.hash && sameNumbers(a.gap, b.gap, false) && sameNumbers(a.counts, b.counts, true) && sameTree(a.tree, b.tree),
+  // An indeterminate write without a zxid fits any state; one with a zxid must keep its zxid rank.
+  alwaysLegal: (input, output) => output.unknown && input.rank < 0,
+  // A failed write without a zxid changes nothing (the step returns the same state when it is legal),
+  // unless the zxids it may take are counted, or its session's order counts it (partition-state.ts).
+  readOnly: (input, output) =>
+    !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain?.bumps !== true,
+};
+
+function withExtras(rank: number, tree: Tree, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
+  const hash = extraHash(hashTree(tree, rank), gap, counts);
+  if (gap === undefined) return counts === undefined ? { rank, tree, hash } : { rank, tree, hash, counts };
+  return counts === undefined ? { rank, tree, hash, gap } : { rank, tree, hash, gap, counts };
+}
