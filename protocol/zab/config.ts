@@ -37,7 +37,8 @@ export type Mutant =
   | 'ZK-4643'
   | 'ZK-4646'
   | 'ZK-4685'
-  | 'ZK-4712';
+  | 'ZK-4712'
+  | 'ZK-3104';
 
 export interface ZabConfig {
   /** Voting members (participants), by sid. */

@@ -39,6 +39,7 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-4646',
   'ZK-4685',
   'ZK-4712',
+  'ZK-3104',
 ];
 
 export interface FuzzSummary {
