@@ -5,7 +5,7 @@
 // fuzzy SNAP already holds) leaves the same entry, never a second increment.
 import type { Zxid } from '../zxid.js';
 import type { StateMachine } from '../zab/txn.js';
-import { emptyMap, mapGet, mapSet, type PersistentMap } from '../tree/hamt.js';
+import { emptyMap, mapEntries, mapGet, mapSet, type PersistentMap } from '../tree/hamt.js';
 
 export type KvOp =
   | { readonly type: 'set'; readonly key: string; readonly value: string }
@@ -52,6 +52,8 @@ export const kvStateMachine: StateMachine = {
     const entry = mapGet(state as KvState, o.key);
     return entry === undefined ? null : { value: entry.value, version: entry.version, mzxid: entry.mzxid };
   },
+  sameState: (a, b) => firstDifference(a as KvState, b as KvState) === null,
+  describeDifference: (expected, actual) => firstDifference(expected as KvState, actual as KvState) ?? 'equal',
   describeOp(op) {
     const o = op as KvOp;
     switch (o.type) {
@@ -64,3 +66,16 @@ export const kvStateMachine: StateMachine = {
     }
   },
 };
+
+/** The first key (in hash order) whose entry differs between two states, described; null when equal. O(n). */
+function firstDifference(expected: KvState, actual: KvState): string | null {
+  const show = (e: KvEntry | undefined): string => (e === undefined ? 'nothing' : `${e.value} (version ${e.version})`);
+  for (const [key, e] of mapEntries(expected)) {
+    const a = mapGet(actual, key);
+    if (a === undefined || a.value !== e.value || a.version !== e.version) return `key ${key} holds ${show(a)} where ${show(e)} is expected`;
+  }
+  if (actual.size !== expected.size) {
+    for (const [key, a] of mapEntries(actual)) if (!mapGet(expected, key)) return `key ${key} holds ${show(a)} where nothing is expected`;
+  }
+  return null;
+}
