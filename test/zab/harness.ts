@@ -109,6 +109,9 @@ export function show(effects: readonly ZabEffect[], kinds: readonly string[] = [
       case 'cancelTimer':
         out.push(`cancelTimer ${e.timer}`);
         break;
+      case 'draw':
+        out.push(`draw ${e.key} ${e.max}`);
+        break;
     }
   }
   return out;
