@@ -51,7 +51,8 @@ export type Mutant =
   | 'ZK-4785'
   | 'ZK-1549'
   | 'ZK-2355'
-  | 'ZK-4925';
+  | 'ZK-4925'
+  | 'ZK-3104';
 
 export interface ZabConfig {
   /** Voting members (participants), by sid. */
@@ -100,7 +101,7 @@ export interface ZabConfig {
    * Not in ZooKeeper (a candidate fix found by zabsim): when a learner reconnects, its ACKs of
    * still-outstanding proposals stop counting. Master keeps them, yet syncFollower may TRUNC that
    * learner below those proposals, so a commit can count an ACK for a txn the acker no longer
-   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20201`).
+   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20224`).
    */
   readonly dropStaleAcksOnResync: boolean;
   /**

@@ -15,6 +15,7 @@ import {
   leaderCommitted,
   leaderProposed,
   patchHandler,
+  patchLeader,
   patchServer,
   takeBatch,
   withAppend,
@@ -30,6 +31,7 @@ import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
 import { syncFollower } from './sync-follower.js';
 import { closeHandler, leaderOf, readBudgetHalfTicks, setHandler, syncLimitCurrent, syncLimitOnAck, tracksProposals, withLeader } from './learner-handler.js';
 import { maybeSnapshot, resetSnapshotStats } from './snap-count.js';
+import { forwardPacket, startSnap } from './snap-send.js';
 import { smPrepInit, smPrepNext, smPrepRetire, type Origin, type Txn } from './txn.js';
 
 const MS = 1000;
@@ -157,6 +159,8 @@ export function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, accepted
     syncCheckZxid: 0,
     syncCheckFloor: 0,
     syncCheckNextFloor: 0,
+    queuedPackets: null,
+    snap: null,
   };
   if (l.handlers[from] !== undefined) fx.note(`learner ${from} reconnected; its old LearnerHandler is closed`);
   s = setHandler(s, h, from);
@@ -220,6 +224,8 @@ function establish(s: ZabServer, fx: Fx): ZabServer {
 /**
  * LearnerHandler.syncFollower's packets, then startForwarding and NEWLEADER, in the order a syncing
  * learner reads them (sync-follower.ts decides which; LearnerHandler.run sends them in this order).
+ * DIFF and TRUNC are queued with startForwarding's packets and NEWLEADER by one thread with no wait
+ * in between, so they go out in one step here; a SNAP spans two intervals (snap-send.ts).
  */
 function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
@@ -247,16 +253,13 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(h.lastZxid)}, committed window ${formatZxid(d.minCommitted)}..${formatZxid(d.maxCommitted)}` +
       `${d.txnLogFrom === null ? '' : `; below it, from the txn log file starting at ${formatZxid((txnAt(s, d.txnLogFrom) as Txn).zxid)}`})`,
   );
-  if (mode === 'SNAP') {
-    fx.send(h.sid, { type: 'SNAP', zxid: packetZxid, snapshot: { zxid: packetZxid, count: committedEnd, state: committedState(s) } });
-  } else {
-    fx.send(h.sid, { type: mode, zxid: packetZxid });
-    if (d.sendFrom >= 0) {
-      for (let i = presentFrom(d.skipped, d.sendFrom); i < committedEnd; i = presentFrom(d.skipped, i + 1)) {
-        const txn = txnAt(s, i) as Txn;
-        fx.send(h.sid, { type: 'PROPOSAL', txn });
-        fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
-      }
+  if (mode === 'SNAP') return startSnap(s, h, d.forwardFrom, committedEnd, fx);
+  fx.send(h.sid, { type: mode, zxid: packetZxid });
+  if (d.sendFrom >= 0) {
+    for (let i = presentFrom(d.skipped, d.sendFrom); i < committedEnd; i = presentFrom(d.skipped, i + 1)) {
+      const txn = txnAt(s, i) as Txn;
+      fx.send(h.sid, { type: 'PROPOSAL', txn });
+      fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
     }
   }
   // startForwarding: outstanding proposals after what the learner now has (participants only).
@@ -273,11 +276,6 @@ function txnLogFrom(s: ZabServer): number | null {
   if (s.config.snapshotSizeFactor < 0) return null;
   const from = newestLogFile(s.logFiles, historyCount(s));
   return from >= s.logBase && from < historyCount(s) ? from : null;
-}
-
-/** The state as of the last committed txn (a SNAP must not carry uncommitted proposals). */
-function committedState(s: ZabServer): unknown {
-  return s.state;
 }
 
 export function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabServer {
@@ -403,12 +401,14 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
   // One message object for every learner: messages are immutable data, like the packet the
   // leader serializes once into each LearnerHandler's queue.
   const proposal: ZabMessage = { type: 'PROPOSAL', txn };
+  let handlers = l.handlers;
   for (const h of l.handlers) {
     if (h === undefined || !h.forwarding) continue;
     if (h.observer && !hasMutant(s.config, 'count-observer-acks')) continue;
-    fx.send(h.sid, proposal);
+    handlers = forwardPacket(handlers, h, proposal, fx);
   }
-  const leader = leaderProposed(l, zxid, prepState, [...l.outstanding, { txn, acks: [] }], queuePush(l.selfAckBatches, { token, zxids: [zxid] }));
+  const lh = handlers === l.handlers ? l : patchLeader(l, { handlers });
+  const leader = leaderProposed(lh, zxid, prepState, [...l.outstanding, { txn, acks: [] }], queuePush(l.selfAckBatches, { token, zxids: [zxid] }));
   return maybeSnapshot(withAppend(s, appended.log, token, leader, s.learner), fx);
 }
 
@@ -471,14 +471,15 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   if (txnAt(s, index)?.zxid !== txn.zxid) assert(false, `leader commits ${formatZxid(txn.zxid)} but its log has another txn at ${index}`);
   let commit: ZabMessage | null = null;
   let inform: ZabMessage | null = null;
+  let handlers = l.handlers;
   for (const h of l.handlers) {
     if (h === undefined || !h.forwarding) continue;
-    if (h.observer) fx.send(h.sid, (inform ??= { type: 'INFORM', txn }));
-    else fx.send(h.sid, (commit ??= { type: 'COMMIT', zxid: txn.zxid }));
+    handlers = forwardPacket(handlers, h, h.observer ? (inform ??= { type: 'INFORM', txn }) : (commit ??= { type: 'COMMIT', zxid: txn.zxid }), fx);
   }
   const applied = s.sm.apply(s.state, txn.body, txn.zxid);
   fx.observe({ kind: 'commit', zxid: txn.zxid, index });
-  const leader = leaderCommitted(l, rest, txn.zxid, smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid));
+  const lh = handlers === l.handlers ? l : patchLeader(l, { handlers });
+  const leader = leaderCommitted(lh, rest, txn.zxid, smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid));
   const committed = withApplied(s, applied.state, index + 1, txn.zxid, index + 1, leader, s.learner);
   const next = committed.app.afterApply(committed, txn, applied.result, fx);
   return drainQueued(next, fx);
@@ -530,7 +531,9 @@ function pingLoop(s: ZabServer, fx: Fx): ZabServer {
     if (current !== 0 && current <= expiredAt) {
       next = closeHandler(next, h, `proposal ${formatZxid(current)} unacked for ${s.config.syncLimit} ticks (SyncLimitCheck)`, fx);
     } else {
-      fx.send(h.sid, { type: 'PING', zxid: l.lastProposed });
+      const handlers = leaderOf(next).handlers;
+      const queued = forwardPacket(handlers, h, { type: 'PING', zxid: l.lastProposed }, fx);
+      if (queued !== handlers) next = withLeader(next, { handlers: queued });
     }
   }
   return next;

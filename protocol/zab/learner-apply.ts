@@ -35,6 +35,25 @@ export function applyTxn(s: ZabServer, txn: Txn, fx: Fx | null, learner: Learner
   return next.app.afterApply(next, txn, applied.result, fx);
 }
 
+/**
+ * Whether the learner's SNAP already holds `txn`: the leader re-sends the txns committed after its
+ * startForwarding point (toBeApplied, and what it commits while the snapshot is written), and the
+ * SNAP's zxid may be above some of them (snap-send.ts). Only during a SNAP sync.
+ */
+export function heldBySnapshot(s: ZabServer, txn: Txn): boolean {
+  return s.learner !== null && s.learner.syncMode === 'SNAP' && txn.zxid <= s.lastProcessedZxid;
+}
+
+/**
+ * DataTree.processTxn on a txn the tree already holds (a fuzzy snapshot's): its body is applied
+ * again, so a key a later txn also wrote holds the older value until that txn is replayed too;
+ * lastProcessedZxid, the history and the log stay (ZooKeeper appends the record, and a restore
+ * skips it: it is at or below the snapshot's zxid).
+ */
+export function replayTxn(s: ZabServer, txn: Txn): ZabServer {
+  return patchServer(s, { state: s.sm.apply(s.state, txn.body, txn.zxid).state });
+}
+
 /** The next fsync token, taken. */
 export function nextToken(s: ZabServer): [ZabServer, number] {
   const token = s.fsyncToken + 1;
@@ -53,13 +72,14 @@ export function followerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
     for (const txn of queueToArray(l.pendingTxns)) fx.send(l.leader, { type: 'ACK', zxid: txn.zxid });
   }
   let next = s;
-  for (const txn of l.packetsNotLogged) next = logTxn(next, txn, fx);
+  const logged = l.packetsNotLogged.filter((txn) => !heldBySnapshot(s, txn));
+  for (const txn of logged) next = logTxn(next, txn, fx);
   let ackBatches = l.ackBatches;
-  if (l.packetsNotLogged.length > 0) {
+  if (logged.length > 0) {
     let token: number;
     [next, token] = nextToken(next);
     fx.fsync(token);
-    ackBatches = queuePush(ackBatches, { token, zxids: l.packetsNotLogged.map((t) => t.zxid) });
+    ackBatches = queuePush(ackBatches, { token, zxids: logged.map((t) => t.zxid) });
   }
   next = withLearner(next, { packetsNotLogged: [], pendingTxns: queuePushAll(l.pendingTxns, l.packetsNotLogged), ackBatches });
   if (hasMutant(s.config, 'ZK-3023') && l.packetsCommitted.length > 0) {
@@ -85,7 +105,8 @@ function commitPending(s: ZabServer, zxids: readonly Zxid[], fx: Fx): ZabServer 
       fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `UPTODATE: committed ${formatZxid(zxid)} is not the next pending txn` });
       return exitProcess(next, 'UNMATCHED_TXN_COMMIT', `committing ${formatZxid(zxid)} but next pending txn is ${formatZxid(head.zxid)}`, fx);
     }
-    next = withLearner(applyTxn(next, head, null), { pendingTxns: queueShift(pending) });
+    const applied = heldBySnapshot(next, head) ? replayTxn(next, head) : applyTxn(next, head, null);
+    next = withLearner(applied, { pendingTxns: queueShift(pending) });
   }
   return next;
 }
@@ -124,6 +145,10 @@ export function observerCommitsAfterUpToDate(s: ZabServer, fx: Fx): ZabServer {
       continue;
     }
     c++;
+    if (heldBySnapshot(next, txn)) {
+      next = replayTxn(next, txn);
+      continue;
+    }
     next = applyTxn(logTxn(next, txn, fx), txn, null);
     logged++;
   }

@@ -30,7 +30,7 @@ import { queuePeek, queuePush, queuePushAll, queueShift, queueToArray } from '..
 import type { Txn } from './txn.js';
 
 import { armReadTimeout, exitProcess, learnerOf, shutdown, withLearner } from './learner-connection.js';
-import { applyTxn, followerCommitsAfterUpToDate, logTxn, nextToken, observerCommitsAfterUpToDate } from './learner-apply.js';
+import { applyTxn, followerCommitsAfterUpToDate, heldBySnapshot, logTxn, nextToken, observerCommitsAfterUpToDate, replayTxn } from './learner-apply.js';
 
 const MS = 1000;
 
@@ -214,7 +214,10 @@ export function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
     lastProcessedZxid: snapshot.zxid,
     committed: 0,
   });
-  return withLearner(next, { syncMode: 'SNAP', preSnap, lastQueued: snapshot.zxid });
+  // Learner.syncWithLeader starts lastQueued at 0 whatever the sync ("LearnerHandler does not
+  // guarantee" that proposals start above the SNAP's zxid): the leader re-sends txns the fuzzy
+  // snapshot already holds (snap-send.ts), and they must not be taken for duplicates.
+  return withLearner(next, { syncMode: 'SNAP', preSnap, lastQueued: 0 });
 }
 
 /** Why a sync-time PROPOSAL is dropped, or null: we already queued (or hold) its zxid. */
@@ -228,7 +231,8 @@ export function onSyncProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const l = learnerOf(s);
   assert(inSyncLoop(l) && txn.zxid > l.lastQueued, 'sync PROPOSAL outside the sync loop, or already queued');
   const zxid = txn.zxid;
-  if (epochOf(zxid) === epochOf(l.lastQueued) && counterOf(zxid) !== counterOf(l.lastQueued) + 1) {
+  // enforceContinuousProposal: the first proposal after a SNAP (lastQueued 0) is not checked.
+  if (l.lastQueued !== 0 && epochOf(zxid) === epochOf(l.lastQueued) && counterOf(zxid) !== counterOf(l.lastQueued) + 1) {
     if (hasMutant(s.config, 'ZK-4925')) {
       // 3.9.3 and earlier only logged "Got zxid ... expected ..." and went on; the ZK-4925 fix
       // rejects a DIFF proposal that skips zxids within an epoch.
@@ -262,6 +266,9 @@ export function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     fx.note(`committing ${formatZxid(zxid)}, but next proposal is ${formatZxid(head.zxid)}`);
     return s;
   }
+  // A txn the SNAP's fuzzy snapshot already holds: zk.processTxn applies it again (DataTree keeps
+  // lastProcessedZxid at its maximum); only the tree changes.
+  if (heldBySnapshot(s, head)) return withLearner(replayTxn(s, head), { packetsNotLogged: l.packetsNotLogged.slice(1) });
   // SNAP/TRUNC before NEWLEADER: apply in memory; the snapshot at NEWLEADER makes it durable.
   const applied = s.sm.apply(s.state, head.body, head.zxid);
   const next: ZabServer = patchServer(s, { log: pvecPush(s.log, head), state: applied.state, applied: s.applied + 1, lastProcessedZxid: head.zxid });
@@ -320,7 +327,7 @@ function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer 
       // 3.9.2: every sync txn is appended (appendRequest: pendingTxns too) and dropped from
       // packetsNotLogged (the ZK-4394 bug); the COMMITs are applied after UPTODATE.
       const txns = learnerOf(s).packetsNotLogged;
-      for (const txn of txns) s = logTxn(s, txn, fx);
+      for (const txn of txns) if (!heldBySnapshot(s, txn)) s = logTxn(s, txn, fx);
       return withLearner(s, { pendingTxns: queuePushAll(learnerOf(s).pendingTxns, txns), packetsNotLogged: [] });
     }
     case 'logAllAsync':
@@ -348,14 +355,15 @@ function runNewLeaderStep(s: ZabServer, step: NewLeaderStep, fx: Fx): ZabServer 
  */
 function logAllAsync(s: ZabServer, fx: Fx): ZabServer {
   const txns = learnerOf(s).packetsNotLogged;
-  for (const txn of txns) s = logTxn(s, txn, fx);
+  const logged = txns.filter((txn) => !heldBySnapshot(s, txn));
+  for (const txn of logged) s = logTxn(s, txn, fx);
   let token: number;
   [s, token] = nextToken(s);
   fx.fsync(token);
   return withLearner(s, {
     packetsNotLogged: [],
     pendingTxns: queuePushAll(learnerOf(s).pendingTxns, txns),
-    ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: txns.map((t) => t.zxid) }),
+    ackBatches: queuePush(learnerOf(s).ackBatches, { token, zxids: logged.map((t) => t.zxid) }),
   });
 }
 

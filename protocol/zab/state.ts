@@ -43,7 +43,7 @@ export interface LearnerHandler {
   /** Connection the learner's packets arrive on: a new one means the old handler is dead. */
   readonly conn: number;
   readonly acceptedEpoch: number;
-  readonly stage: 'EPOCH' | 'ACKEPOCH' | 'WAIT_QUORUM' | 'NEWLEADER_SENT' | 'NEWLEADER_ACKED' | 'UPTODATE' | 'STUCK';
+  readonly stage: 'EPOCH' | 'ACKEPOCH' | 'WAIT_QUORUM' | 'SNAP_QUEUED' | 'SNAP_SERIALIZING' | 'NEWLEADER_SENT' | 'NEWLEADER_ACKED' | 'UPTODATE' | 'STUCK';
   readonly lastZxid: Zxid;
   /** Leader tick by which we must hear from it again (LearnerHandler.tickOfNextAckDeadline). */
   readonly ackDeadlineTick: number;
@@ -63,6 +63,27 @@ export interface LearnerHandler {
   readonly syncCheckZxid: Zxid;
   readonly syncCheckFloor: Zxid;
   readonly syncCheckNextFloor: Zxid;
+  /**
+   * LearnerHandler.queuedPackets while its sender thread has not started (startSendingPackets):
+   * from startForwarding until the SNAP is written, live PROPOSAL/COMMIT/INFORM/PING wait here
+   * behind the sync packets. Null once the sender runs (packets then go straight out).
+   */
+  readonly queuedPackets: Queue<ZabMessage> | null;
+  /** A SNAP being written (snap-send.ts), or null. */
+  readonly snap: SnapSend | null;
+}
+
+/** A SNAP between startForwarding and the end of serializeSnapshot (snap-send.ts). */
+export interface SnapSend {
+  /** History index of the leader's committed end when syncFollower ran (toBeApplied ends here). */
+  readonly committedAt: number;
+  /** Outstanding proposals startForwarding queues (participants), once toBeApplied is known. */
+  readonly outstanding: readonly Txn[];
+  /** How many txns before `committedAt` were still in toBeApplied; null while the kernel draws it. */
+  readonly toBeApplied: number | null;
+  /** The zxid the SNAP packet carries and the history count it stands for, read when serializing starts. */
+  readonly zxid: Zxid;
+  readonly count: number;
 }
 
 export interface Outstanding {
@@ -305,6 +326,8 @@ export function patchHandler(o: LearnerHandler, p: Partial<LearnerHandler>): Lea
     syncCheckZxid: o.syncCheckZxid,
     syncCheckFloor: o.syncCheckFloor,
     syncCheckNextFloor: o.syncCheckNextFloor,
+    queuedPackets: o.queuedPackets,
+    snap: o.snap,
   };
   return applyPatch(next, p);
 }

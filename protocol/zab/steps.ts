@@ -6,6 +6,7 @@
 // ignoreX guard that says why; the trace notes that reason. What every role does alike (boot, a
 // notification, the application's client messages and timer) is one shared handler.
 import { onDrawn } from './snap-count.js';
+import { isSnapDraw, onSnapDrawn, onSnapTimer, snapTimerSid } from './snap-send.js';
 import { assert } from '../assert.js';
 import type { Event, NodeId } from '../program.js';
 import { formatZxid } from '../zxid.js';
@@ -132,15 +133,19 @@ export function stepLeading(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
           return onLeaderTick(now, fx);
         case 'expire':
           return now.app.onTimer(now, 'expire', fx);
-        default:
-          // fle, finalize (only while LOOKING), learner, newLeaderAck, connect (a learner's).
-          return now;
+        default: {
+          // A SNAP being written (snap-send.ts); else fle, finalize (only while LOOKING), learner,
+          // newLeaderAck, connect (a learner's).
+          const snapFor = snapTimerSid(event.timer);
+          return snapFor === null ? now : onSnapTimer(now, snapFor, fx);
+        }
       }
     }
     case 'deliver':
       return onLeadingDeliver(s, event.from, event.conn, event.msg, fx);
-    case 'drawn':
-      return onDrawn(s, event.key, event.value);
+    case 'drawn': {
+      return isSnapDraw(event.key) ? onSnapDrawn(s, event.key, event.value, fx) : onDrawn(s, event.key, event.value);
+    }
     case 'fsynced':
       return onLeaderFsynced(s, event.token, fx);
     case 'peerReset':

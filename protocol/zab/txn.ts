@@ -27,6 +27,12 @@ export interface StateMachine {
   read(state: unknown, op: unknown): unknown;
   describeOp(op: unknown): string;
   /**
+   * Optional, for the simulator's checker: whether two states are equal (replicas that applied the
+   * same committed prefix must be), and where the first differs from the second. O(state).
+   */
+  sameState?(a: unknown, b: unknown): boolean;
+  describeDifference?(expected: unknown, actual: unknown): string;
+  /**
    * Optional: a leader-side prep state other than "the committed state with every outstanding
    * proposal applied" (ZooKeeper's tree + outstandingChanges). Without these the leader speculates
    * with `apply`. `prepNext` builds the body and the next prep state; `prepRetire` runs after the

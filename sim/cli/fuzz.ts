@@ -45,6 +45,7 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-1549',
   'ZK-2355',
   'ZK-4925',
+  'ZK-3104',
 ];
 
 export interface FuzzSummary {

@@ -14,6 +14,7 @@ import type { Txn } from '../../protocol/zab/txn.js';
 import { pvecGet, pvecLowerBound } from '../../protocol/pvec.js';
 import { counterOf, epochOf, formatZxid, makeZxid, type Zxid } from '../../protocol/zxid.js';
 import { ZxidMap } from '../checkers/zxid-map.js';
+import { StateAgreement } from './state-agreement.js';
 
 /** The invariants this checker reports, by kebab-case name. */
 export const ZAB_CHECKERS = [
@@ -139,6 +140,7 @@ export class ZabChecker implements KernelObserver {
   /** Each server's committed count as last observed, by node id (-1 or a hole: unknown). */
   private readonly committedCount: number[] = [];
   private readonly maxViolations = 100;
+  private readonly states = new StateAgreement();
   private nowUs = 0;
 
   constructor(config: ZabConfig, stateOf: (node: NodeId) => ZabServer | undefined, diskOf: (node: NodeId) => ZabDisk) {
@@ -293,7 +295,10 @@ export class ZabChecker implements KernelObserver {
     } else if (txn !== undefined && txn !== proposed && txn.body !== proposed.body) {
       this.fail('integrity', node, `${node} committed a different body for ${formatZxid(zxid)}`);
     }
-    if (s !== undefined && s.role === 'LEADING') this.checkQuorumCommit(node, zxid);
+    if (s !== undefined && s.role === 'LEADING') {
+      this.checkQuorumCommit(node, zxid);
+      this.states.leaderAt(s, index + 1);
+    }
   }
 
   /** The txn at `index` must agree with every other server; a new index must extend the order. */
@@ -339,6 +344,13 @@ export class ZabChecker implements KernelObserver {
     this.committedCount[node] = count;
     if (count === 0) return;
     const s = this.stateOf(node);
+    if (s !== undefined) {
+      if (s.role === 'LEADING') this.states.leaderAt(s, count);
+      else {
+        const differs = this.states.inSync(s, count);
+        if (differs !== null) this.fail('prefix-consistency', node, differs);
+      }
+    }
     // Txns committed by activation (the initial history) enter the global sequence here.
     // The server's history must agree with the committed sequence where they overlap: check the
     // last index both know (O(1); earlier indexes were checked when they were committed).

@@ -27,6 +27,11 @@ import { runZab } from '../../sim/zab/run.js';
  * which moves the disk stream): leader-never-steps-down 3 → 12, ZK-2845 3 → 11, ZK-4712 13 → 23.
  * ZK-3642 is rare (about one seed in several thousand; scenarios/mutants/README.md): only its known
  * seed is checked, no fresh range.
+ * Re-measured after a SNAP came to span time (protocol/zab/snap-send.ts: its packets go out
+ * later, and live traffic queues behind it): ZK-2845 11 → 12, ZK-4394 8 → 18, ZK-4646 8 → 31 (now
+ * caught by commit-completeness first). ZK-3104 needs a learner SNAP-synced by an active leader
+ * under writes, a toBeApplied txn overwritten within the SNAP's first interval, and a restart of
+ * that learner: none of seeds 0..1999 has all three; `--start 2000 --seeds 10000` found 4741 first.
  */
 export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['commit-without-quorum', 0, 'quorum-commit'],
@@ -36,11 +41,11 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['follower-applies-locally', 2, 'commit-completeness'],
   ['leader-never-steps-down', 12, 'liveness'],
   ['ZK-1154', 38, 'history-consistency'],
-  ['ZK-2845', 11, 'history-consistency'],
+  ['ZK-2845', 12, 'history-consistency'],
   ['ZK-3911', 3, 'commit-completeness'],
-  ['ZK-4394', 8, 'zab-anomalies'],
+  ['ZK-4394', 18, 'zab-anomalies'],
   ['ZK-4643', 31, 'commit-completeness'],
-  ['ZK-4646', 8, 'zab-anomalies'],
+  ['ZK-4646', 31, 'commit-completeness'],
   ['ZK-4685', 2, 'zab-anomalies'],
   ['ZK-4712', 23, 'prefix-consistency'],
   ['ZK-3023', 2, 'history-consistency'],
@@ -48,6 +53,7 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['ZK-3642', 776, 'commit-completeness'],
   ['ZK-2355', 290, 'prefix-consistency'],
   ['ZK-4925', 23, 'history-consistency'],
+  ['ZK-3104', 4741, 'prefix-consistency'],
 ];
 
 describe('known first failing seeds', () => {
@@ -84,8 +90,9 @@ test('a fresh seed range (10000..10399) finds the durability bugs again through 
 test('a fresh seed range (20000..20099) finds the other mutants but ZK-1154 again', async () => {
   // Measured once (first failures at 20000..20049); never used to choose KNOWN. With the two tests
   // above and the next, every mutant is found again outside the seeds it was measured on.
-  // ZK-4925 was added later, measured the same way (first failure 20011).
-  const others = ['vote-zxid-before-epoch', 'follower-applies-locally', 'leader-never-steps-down', 'ZK-2845', 'ZK-4394', 'ZK-4646', 'ZK-4925'] as const;
+  // ZK-4925 was added later, measured the same way (first failure 20011). ZK-4394 left this range
+  // when a SNAP came to span time (snap-send.ts); the next test finds it.
+  const others = ['vote-zxid-before-epoch', 'follower-applies-locally', 'leader-never-steps-down', 'ZK-2845', 'ZK-4646', 'ZK-4925'] as const;
   for (const mutant of others) {
     const outcomes = await sweep({ profile: 'standard', from: 20_000, to: 20_100, mutant, workers: 1, maxFailures: 1 });
     expect(
@@ -95,14 +102,21 @@ test('a fresh seed range (20000..20099) finds the other mutants but ZK-1154 agai
   }
 }, 180_000);
 
-test('a fresh seed range (20000..20499) finds ZK-1154 again', async () => {
+test('a fresh seed range (20000..20499) finds ZK-1154 and ZK-4394 again', async () => {
   // ZK-1154 needs a learner that holds a txn its new leader lacks (so it should be truncated) to
   // sync inside the leader's committed log: about one seed in 100 over 0..999 (10), fewer here. After finalizeWait became lookForLeader's
   // drain, 20000..20099 held none; this wider range was checked to hold one (20167), and after
-  // issue 14's sync changes moved it, to hold one again (20448).
-  const outcomes = await sweep({ profile: 'standard', from: 20_000, to: 20_500, mutant: 'ZK-1154', workers: 1, maxFailures: 1 });
-  expect(outcomes.some((o) => o.failure !== null && o.attributed)).toBe(true);
-}, 120_000);
+  // issue 14's sync changes moved it, to hold one again (20448). ZK-4394's first failure here is
+  // 20260 since a SNAP spans time. ZK-3104 has no fresh range: about one seed in 3,000 finds it
+  // (KNOWN has 4741), too many for this suite.
+  for (const mutant of ['ZK-1154', 'ZK-4394'] as const) {
+    const outcomes = await sweep({ profile: 'standard', from: 20_000, to: 20_500, mutant, workers: 1, maxFailures: 1 });
+    expect(
+      outcomes.some((o) => o.failure !== null && o.attributed),
+      mutant,
+    ).toBe(true);
+  }
+}, 180_000);
 
 test('a fresh seed range (10000..10999) finds ZK-2355 again', async () => {
   // ZK-2355 needs a learner's link to break after it read a DIFF with txns and before NEWLEADER:

@@ -108,7 +108,7 @@ describe('follower broadcast', () => {
 
   test('PROPOSAL is logged and acked only after its fsync; COMMIT applies it', () => {
     const f = follower();
-    const p = step(f, deliver(3, { type: 'PROPOSAL', txn: { zxid: z(1, 1), body: { type: 'set', key: 'k', value: 'v' }, origin: null } }));
+    const p = step(f, deliver(3, { type: 'PROPOSAL', txn: { zxid: z(1, 1), body: { type: 'set', key: 'k', value: 'v', version: 0 }, origin: null } }));
     expect(show(p.effects)).toEqual(['persist append 1:1', 'fsync']);
     const [token] = fsyncTokens(p.effects);
     const a = step(p.next, { type: 'fsynced', token: token as number });
@@ -119,7 +119,7 @@ describe('follower broadcast', () => {
 
   test('a COMMIT for another zxid than the next pending txn exits the process (FollowerZooKeeperServer.commit: UNMATCHED_TXN_COMMIT)', () => {
     const f = follower();
-    const p = step(f, deliver(3, { type: 'PROPOSAL', txn: { zxid: z(1, 1), body: { type: 'set', key: 'k', value: 'v' }, origin: null } }));
+    const p = step(f, deliver(3, { type: 'PROPOSAL', txn: { zxid: z(1, 1), body: { type: 'set', key: 'k', value: 'v', version: 0 }, origin: null } }));
     const c = step(p.next, deliver(3, { type: 'COMMIT', zxid: z(1, 2) }));
     // The process stops where it is: no election, no DISCONNECT; the exit is the step's last effect.
     expect(c.effects[c.effects.length - 1]).toEqual({ type: 'exit', code: 12 });

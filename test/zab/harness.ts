@@ -23,7 +23,7 @@ export function config(patch: Partial<ZabConfig> = {}, voters: NodeId[] = [1, 2,
 }
 
 export function txn(zxid: Zxid, key = 'k', value = String(zxid)): Txn {
-  return { zxid, body: { type: 'set', key, value }, origin: null };
+  return { zxid, body: { type: 'set', key, value, version: 0 }, origin: null };
 }
 
 export function disk(zxids: readonly Zxid[], epochs: { accepted?: number; current?: number } = {}): ZabDisk {
@@ -109,6 +109,9 @@ export function show(effects: readonly ZabEffect[], kinds: readonly string[] = [
       case 'cancelTimer':
         out.push(`cancelTimer ${e.timer}`);
         break;
+      case 'draw':
+        out.push(`draw ${e.key} ${e.max}`);
+        break;
     }
   }
   return out;
@@ -143,7 +146,24 @@ export function leading(id: NodeId, cfg: ZabConfig, d: ZabDisk = emptyZabDisk(),
 /** A leader that got FOLLOWERINFO + ACKEPOCH from `learner` and sent it the sync (NEWLEADER last). */
 export function syncing(leader: ZabServer, learner: NodeId, accepted: number, lastZxid: Zxid, currentEpoch: number): Stepped {
   const info = step(leader, deliver(learner, { type: 'FOLLOWERINFO', acceptedEpoch: accepted })).next;
-  return step(info, deliver(learner, { type: 'ACKEPOCH', lastZxid, currentEpoch }));
+  return finishSnap(step(info, deliver(learner, { type: 'ACKEPOCH', lastZxid, currentEpoch })), learner);
+}
+
+/**
+ * If the leader is writing a SNAP to `learner` (snap-send.ts), fires its two timers with nothing
+ * between: the SNAP, the queued packets and NEWLEADER go out. The effects of every step, in order.
+ */
+export function finishSnap(r: Stepped, learner: NodeId): Stepped {
+  let next = r.next;
+  const effects = [...r.effects];
+  for (let i = 0; i < 2; i++) {
+    const stage = next.leader?.handlers[learner]?.stage;
+    if (stage !== 'SNAP_QUEUED' && stage !== 'SNAP_SERIALIZING') break;
+    const t = step(next, timeout(`snap ${learner}`));
+    next = t.next;
+    effects.push(...t.effects);
+  }
+  return { before: r.before, next, effects };
 }
 
 /** A leader in BROADCAST with every learner in `learners` synced and sent UPTODATE. */
@@ -152,7 +172,7 @@ export function activeLeader(cfg: ZabConfig, learners: readonly NodeId[], id: No
   for (const l of learners) {
     const observer = cfg.observers.includes(l);
     s = step(s, deliver(l, { type: observer ? 'OBSERVERINFO' : 'FOLLOWERINFO', acceptedEpoch: 0 })).next;
-    s = step(s, deliver(l, { type: 'ACKEPOCH', lastZxid: 0, currentEpoch: 0 })).next;
+    s = finishSnap(step(s, deliver(l, { type: 'ACKEPOCH', lastZxid: 0, currentEpoch: 0 })), l).next;
     s = step(s, deliver(l, { type: 'ACK', zxid: z(s.leader?.epoch ?? 1, 0) })).next;
   }
   if (s.phase !== 'BROADCAST') throw new Error(`leader not active: ${s.phase}`);
