@@ -18,7 +18,7 @@ import { NullSink, type TraceSink } from '../trace/sink.js';
 import { applyFaultIn, type FaultEvent, type Trigger } from '../zab/faults.js';
 import { baseRunOptions, clientIds, type RunOptions } from '../zab/options.js';
 import { runZab, type RunReport, type Verdict } from '../zab/run.js';
-import { ZAB_CHECKERS } from '../zab/checker.js';
+import { firstFailure, unknownCheckers } from '../zab/verdicts.js';
 import { explainElection } from './explain.js';
 import { judgeRecovery } from '../checkers/recovery.js';
 import { Tape, tapedRng, type TapeData } from './tape.js';
@@ -95,6 +95,8 @@ export interface CaseResult {
   readonly report: RunReport;
   /** The first violated checker (safety first, else "liveness"), or null. */
   readonly failure: string | null;
+  /** Checkers that answered `unknown` (not failures, but reported). */
+  readonly unknown: readonly string[];
   /** Fault index → servers it resolved to (role-named targets, resolved at fire time). */
   readonly resolved: Readonly<Record<string, readonly number[]>>;
   readonly tape: TapeData | null;
@@ -254,20 +256,16 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   return {
     report,
     failure: failureOf(report),
+    unknown: unknownCheckers(report),
     resolved,
     tape: tape === null ? null : tape.toJSON(),
     tapeStats: tape === null ? null : { hits: tape.hits, misses: tape.misses },
   };
 }
 
-/** The first violated checker: a safety checker in ZAB_CHECKERS order, else "liveness", else null. */
+/** The first failed checker (verdicts.ts firstFailure: Zab, then client checkers, then liveness), or null. */
 export function failureOf(report: RunReport): string | null {
-  if (report.stop === 'error') return 'internal-error';
-  const first = report.violations[0];
-  if (first !== undefined) return first.checker;
-  for (const name of ZAB_CHECKERS) if (report.verdicts[name] === 'violated') return name;
-  if (report.verdicts['liveness'] === 'violated') return 'liveness';
-  return null;
+  return firstFailure(report);
 }
 
 /** The liveness class ("no-leader", "stuck-sync", ...) of a liveness failure. */
