@@ -144,7 +144,10 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
         // historical bugs need a crash at a protocol point, not at a random time.
         planArb(profile, mutants.length === 0 ? r.families : [...new Set<FaultFamily>([...r.families, 'trigger', 'crash'])]).map((faults): FuzzCase => {
           const quorum = Math.floor(r.servers / 2) + 1;
-          const core = Array.from({ length: quorum }, (_, i) => ((r.coreShift + i) % r.servers) + 1).sort((a, b) => a - b);
+          const voterCore = Array.from({ length: quorum }, (_, i) => ((r.coreShift + i) % r.servers) + 1).sort((a, b) => a - b);
+          // Observers heal with the core and are judged with it: one that never catches up is a
+          // liveness failure. They do not count towards the quorum, so the voters outside stay a minority.
+          const core = [...voterCore, ...Array.from({ length: r.observers }, (_, i) => r.servers + i + 1)];
           return {
             seed,
             profile: profileName,

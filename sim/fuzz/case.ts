@@ -1,8 +1,10 @@
 // One fuzz case, as data: the swarm draw (cluster size, fault mix), the fault plan (timed and
 // protocol-triggered faults), the workload (an explicit operation list), and the liveness core.
 // Two phases (TigerBeetle's VOPR): faults until `faultsUntilMs`; then the liveness phase heals a
-// quorum "core" of voters (links, crashes, pauses, skew), leaves the other servers isolated, sends
-// probe writes, and requires a leader among the core, the core converged, and progress.
+// "core" (a quorum of voters and every observer: links, crashes, pauses, skew), leaves the other
+// voters isolated, sends probe writes, and requires a leader among the core, every core server
+// (observers included) following it with the same committed history, and progress. A server left
+// isolated at the end is not judged: it cannot catch up.
 //
 // "Unmutated protocol" here means current ZooKeeper master plus the stale-ACK fix
 // (ZabConfig.dropStaleAcksOnResync: true): master itself can commit on a stale ACK, a finding
@@ -85,7 +87,10 @@ export interface FuzzCase {
   readonly snapCount?: number;
   readonly faults: readonly FaultEvent[];
   readonly ops: readonly WorkloadOp[];
-  /** Voter ids healed in the liveness phase: always a quorum. */
+  /**
+   * Server ids healed in the liveness phase and judged by it: a quorum of voters, and the observers
+   * (capsules from before observers were judged list voters only; their observers stay isolated).
+   */
   readonly core: readonly number[];
   readonly faultsUntilMs: number;
   readonly durationMs: number;
@@ -109,6 +114,8 @@ export interface RunCaseOptions {
   readonly tape?: TapeData | 'record';
   /** Test-only: extra draws from kernel streams before the run, to show replay by meaning. */
   readonly perturb?: readonly ('network' | 'timers' | 'disk')[];
+  /** Test-only: servers paused again just after the heal, to show the judge catches one that never catches up. */
+  readonly stallAfterHeal?: readonly NodeId[];
 }
 
 const MS = 1000;
@@ -210,6 +217,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
         kernel.setTimerSkew(id, 1);
       }
       if (outside.length > 0) kernel.partition([c.core.slice(), outside], 'liveness-isolate');
+      for (const id of opts.stallAfterHeal ?? []) kernel.pause(id);
       // Probe writes: each live client writes a few times; at least one must commit.
       const livMs = c.durationMs - c.faultsUntilMs;
       clients.forEach((client, i) => {

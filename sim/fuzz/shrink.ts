@@ -67,9 +67,14 @@ export function shrinkCase(start: FuzzCase, failure: string, tape: TapeData | nu
       }
     }
     // Smaller cluster and fewer clients.
-    if (best.observers > 0 && fails({ ...best, observers: 0 })) best = { ...best, observers: 0 };
+    if (best.observers > 0) {
+      const cand = { ...best, observers: 0, core: best.core.filter((id) => id <= best.servers) };
+      if (fails(cand)) best = cand;
+    }
     if (best.servers > 3) {
-      const core = [1, 2];
+      // Observers are numbered after the voters: renumber those the core held.
+      const healed = best.core.filter((id) => id > best.servers).map((id) => id - best.servers + 3);
+      const core = [1, 2, ...healed];
       const cand = { ...best, servers: 3, core, faults: best.faults.filter((f) => f.type !== 'partition-groups') };
       if (fails(cand)) best = cand;
     }
