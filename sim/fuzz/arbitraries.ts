@@ -9,6 +9,7 @@ import type { KvOp } from '../../protocol/kv/state-machine.js';
 import type { FaultAction, FaultEvent, Target, Trigger } from '../zab/faults.js';
 import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadOp } from './case.js';
 import { recoveryArb, withRecovery } from './recovery.js';
+import { pressureArb, withPressure } from './pressure.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -114,7 +115,8 @@ export function opArb(profile: Profile): fc.Arbitrary<WorkloadOp> {
 }
 
 export function workloadArb(profile: Profile): fc.Arbitrary<WorkloadOp[]> {
-  return fc.array(opArb(profile), { minLength: 5, maxLength: profile.maxOps }).map((ops) => ops.slice().sort((a, b) => a.atMs - b.atMs));
+  // size 'max': fast-check's default size draws lengths of about ten whatever maxLength says.
+  return fc.array(opArb(profile), { minLength: 5, maxLength: profile.maxOps, size: 'max' }).map((ops) => ops.slice().sort((a, b) => a.atMs - b.atMs));
 }
 
 export function planArb(profile: Profile, families: readonly FaultFamily[]): fc.Arbitrary<FaultEvent[]> {
@@ -133,7 +135,7 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
     fc
       .record({
         servers: fc.constantFrom(...profile.serverChoices),
-        observers: fc.constantFrom(0, 0, 0, 1),
+        observers: fc.constantFrom(0, 0, 0, 1, 1, 2),
         families: swarmArb(),
         commitLogCount: fc.constantFrom(5, 50, 500),
         coreShift: fc.nat({ max: 6 }),
@@ -171,6 +173,8 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
       // Drawn after everything else for the same reason: half the cases keep ZooKeeper's snapCount
       // (no snapshot in a run this short), the rest roll the log every few txns.
       .chain((c) => fc.constantFrom(100_000, 100_000, 10, 40).map((snapCount): FuzzCase => ({ ...c, snapCount })))
+      // Write bursts just before the timed faults, for proposals in flight at leader changes.
+      .chain((c) => pressureArb(profile).map((p) => withPressure(c, p)))
   );
 }
 

@@ -38,6 +38,8 @@ export interface Profile {
   readonly clients: number;
   /** Share of cases, in percent, that end their fault phase with a crash-recovery burst (recovery.ts). */
   readonly recoveryPercent: number;
+  /** Share of cases, in percent, whose clients burst writes just before each timed fault (pressure.ts). */
+  readonly pressurePercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -52,18 +54,46 @@ const PROBE_FRACTIONS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   // quick: no burst, its 6 s fault phase is too short for a burst's chain of crashes and elections.
-  quick: { name: 'quick', serverChoices: [3], faultsUntilMs: 6_000, livenessMs: 60_000, maxFaults: 8, maxOps: 30, clients: 2, recoveryPercent: 0 },
+  quick: {
+    name: 'quick',
+    serverChoices: [3],
+    faultsUntilMs: 6_000,
+    livenessMs: 60_000,
+    maxFaults: 8,
+    maxOps: 30,
+    clients: 2,
+    recoveryPercent: 0,
+    pressurePercent: 0,
+  },
+  // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
+  // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
+  // phase (9 s before) and up to 100 operations, drawn over the whole range (before, fast-check's
+  // default size drew about ten whatever the maximum), plus write bursts at faults in half the
+  // cases: what fits the speed budget (fuzzSeedsPerCoreHour >= 300,000; the sweeps' 40 s and
+  // ~1,600 writes would cost several times more per seed).
   standard: {
     name: 'standard',
-    serverChoices: [3, 3, 5],
-    faultsUntilMs: 9_000,
+    serverChoices: [2, 3, 3, 4, 5, 5, 6],
+    faultsUntilMs: 12_000,
     livenessMs: 60_000,
     maxFaults: 12,
-    maxOps: 50,
+    maxOps: 100,
     clients: 3,
     recoveryPercent: 20,
+    pressurePercent: 50,
   },
-  deep: { name: 'deep', serverChoices: [3, 5, 5, 7], faultsUntilMs: 25_000, livenessMs: 60_000, maxFaults: 30, maxOps: 200, clients: 4, recoveryPercent: 20 },
+  // deep: the property sweeps' 40 s fault phase.
+  deep: {
+    name: 'deep',
+    serverChoices: [2, 3, 4, 5, 5, 6, 7],
+    faultsUntilMs: 40_000,
+    livenessMs: 60_000,
+    maxFaults: 30,
+    maxOps: 400,
+    clients: 4,
+    recoveryPercent: 20,
+    pressurePercent: 50,
+  },
 };
 
 export interface WorkloadOp {

@@ -17,12 +17,12 @@ test('every drawn case heals a quorum of voters and every observer', () => {
   expect(withObservers).toBeGreaterThan(0);
 });
 
-// Seed 0 of the standard profile: 3 voters and observer 4, which syncs after the heal.
-const c = caseForSeed('standard', 0);
+// The first standard seed with an observer; its first observer syncs after the heal.
+const c = Array.from({ length: 20 }, (_, n) => caseForSeed('standard', n)).find((x) => x.observers > 0) ?? caseForSeed('standard', 0);
 const observer = c.servers + 1;
 
 test('the observer is judged with the core when it catches up', () => {
-  expect(c.observers).toBe(1);
+  expect(c.observers).toBeGreaterThan(0);
   const r = runCase(c);
   expect(r.failure).toBeNull();
   expect(r.report.liveness.reason).toContain(`{${c.core.join(',')}}`);
