@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { escapeHtml } from '../../reports/escape.js';
 import { junitXml } from '../../reports/junit.js';
 import { fuzzSuite, PASSING_CASES_MAX } from '../../sim/cli/fuzz-artefacts.js';
 import type { SeedOutcome } from '../../sim/fuzz/seed.js';
@@ -87,7 +88,7 @@ describe('zabsim fuzz artefacts', () => {
     const capsule = JSON.parse(readFileSync(summary.capsules[0] as string, 'utf8')) as { steps: string[] };
     expect(capsule.steps.length).toBeGreaterThan(0);
     expect(html).toContain('<ol class="repro-steps">');
-    for (const step of capsule.steps) expect(html).toContain(step.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    for (const step of capsule.steps) expect(html).toContain(escapeHtml(step));
     expect(html).toContain(`npx zabsim replay ${summary.capsules[0]}`);
   }, 60_000);
 
