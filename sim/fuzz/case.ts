@@ -35,6 +35,12 @@ export interface Profile {
   readonly livenessMs: number;
   readonly maxFaults: number;
   readonly maxOps: number;
+  /**
+   * fast-check's size for the operation list: 'small' (its default) draws about ten operations
+   * whatever maxOps says; 'max' draws lengths over the whole range. quick keeps 'small': its cases
+   * serve fast tests and fast-check's own shrinking, which a long list slows.
+   */
+  readonly opsSize: 'small' | 'max';
   readonly clients: number;
   /** Share of cases, in percent, that end their fault phase with a crash-recovery burst (recovery.ts). */
   readonly recoveryPercent: number;
@@ -61,6 +67,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     livenessMs: 60_000,
     maxFaults: 8,
     maxOps: 30,
+    opsSize: 'small',
     clients: 2,
     recoveryPercent: 0,
     pressurePercent: 0,
@@ -78,6 +85,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     livenessMs: 60_000,
     maxFaults: 12,
     maxOps: 100,
+    opsSize: 'max',
     clients: 3,
     recoveryPercent: 20,
     pressurePercent: 50,
@@ -90,6 +98,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     livenessMs: 60_000,
     maxFaults: 30,
     maxOps: 400,
+    opsSize: 'max',
     clients: 4,
     recoveryPercent: 20,
     pressurePercent: 50,
