@@ -162,6 +162,8 @@ export interface SeedResult {
   readonly artefacts?: Artefacts;
   /** Not counted (a mutant sweep's failure that happens without the mutant too): reported as <skipped>. */
   readonly skipped?: string;
+  /** A passing seed's note (checkers that answered `unknown`), as its <system-out>. */
+  readonly note?: string;
 }
 
 /** `zabsim fuzz`: one testcase per seed, named `seed=<seed>`. */
@@ -175,7 +177,7 @@ export function junitForFuzz(scenario: string, results: readonly SeedResult[], p
     if (failure !== undefined) return { ...base, failure };
     if (r.exitCode === 3) return { ...base, failure: { message: `liveness: ${r.liveness ?? 'no progress'}`, type: 'liveness', body: extra.join('\n') } };
     if (r.exitCode !== 0) return { ...base, error: { message: `exit code ${r.exitCode}`, type: 'exit-code', body: extra.join('\n') } };
-    return base;
+    return r.note === undefined ? base : { ...base, systemOut: r.note };
   });
   return { name: `fuzz:${scenario}`, timeSec: results.reduce((n, r) => n + r.timeSec, 0), cases, properties };
 }

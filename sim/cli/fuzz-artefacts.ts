@@ -26,6 +26,15 @@ export function writeCapsuleReport(capsule: string): string | null {
   return writeHtmlReport(trace, capsule.replace(/\.capsule\.json$/, '') + '.html', { capsule });
 }
 
+/** For the collapsed passing testcase: how many of those seeds had a checker answer `unknown`, by checker. */
+function unknownNote(passing: readonly SeedOutcome[]): string {
+  const by = new Map<string, number>();
+  for (const o of passing) for (const name of o.unknown) by.set(name, (by.get(name) ?? 0) + 1);
+  const seeds = passing.filter((o) => o.unknown.length > 0).length;
+  if (seeds === 0) return '';
+  return `; on ${seeds} of them a checker answered unknown (${[...by].map(([k, v]) => `${k} ${v}`).join(', ')})`;
+}
+
 function replayOf(profile: ProfileName, mutant: Mutant | null, n: number, capsule: string | undefined): string {
   if (capsule !== undefined) return `npx zabsim replay ${capsule}`;
   return `npx zabsim fuzz --profile ${profile} --start ${n} --seeds 1${mutant === null ? '' : ` --mutant ${mutant}`}`;
@@ -48,9 +57,11 @@ export function fuzzSuite(
   const passing = outcomes.filter((o) => o.failure === null);
   const collapse = passing.length > PASSING_CASES_MAX;
   const results: SeedResult[] = [];
+  const undecided = (o: SeedOutcome): string => `unknown (the checker could not decide): ${o.unknown.join(', ')}`;
   for (const o of outcomes) {
     if (o.failure === null) {
-      if (!collapse) results.push({ seed: String(o.n), timeSec: share(o), violations: [], exitCode: 0 });
+      if (!collapse)
+        results.push({ seed: String(o.n), timeSec: share(o), violations: [], exitCode: 0, ...(o.unknown.length === 0 ? {} : { note: undecided(o) }) });
       continue;
     }
     const a = artefacts.get(o.n);
@@ -79,7 +90,7 @@ export function fuzzSuite(
     name: `seeds=${first}..${last} passing`,
     classname: `fuzz.${name}`,
     timeSec: passing.reduce((t, o) => t + share(o), 0),
-    systemOut: `${passing.length} seeds passed every checker (one testcase for all, above ${PASSING_CASES_MAX})`,
+    systemOut: `${passing.length} seeds passed every checker (one testcase for all, above ${PASSING_CASES_MAX})${unknownNote(passing)}`,
   };
   return { ...suite, timeSec: wallMs / 1000, cases: [...suite.cases, summary] };
 }

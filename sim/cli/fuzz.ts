@@ -62,6 +62,10 @@ export interface FuzzSummary {
   readonly livenessClasses: Readonly<Record<string, number>>;
   /** Mutant sweeps: failures that also happen without the mutant (not counted as finding it). */
   readonly unattributed: number;
+  /** Checker → seeds on which it answered `unknown` (could not decide; not a failure, but not a pass either). */
+  readonly unknown: Readonly<Record<string, number>>;
+  /** Seeds on which at least one checker answered `unknown`. */
+  readonly unknownSeeds: number;
   readonly capsules: readonly string[];
   /** HTML reports of the first failing capsules (--reports K of them). */
   readonly reports: readonly string[];
@@ -90,12 +94,16 @@ export function summarize(
 ): FuzzSummary {
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
+  const unknown: Record<string, number> = {};
+  let unknownSeeds = 0;
   let failures = 0;
   let unattributed = 0;
   let first: number | null = null;
   let events = 0;
   for (const o of outcomes) {
     events += o.events;
+    if (o.unknown.length > 0) unknownSeeds++;
+    for (const name of o.unknown) unknown[name] = (unknown[name] ?? 0) + 1;
     if (o.failure === null) continue;
     if (!isCounted(o, mutant)) {
       unattributed++;
@@ -118,6 +126,8 @@ export function summarize(
     violations,
     livenessClasses: classes,
     unattributed,
+    unknown,
+    unknownSeeds,
     capsules,
     reports,
     junit,
@@ -226,6 +236,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
 
 function exitOf(s: FuzzSummary): number {
   if (s.failures === 0) return EXIT.ok;
+  if ((s.violations['internal-error'] ?? 0) > 0) return EXIT.internal;
   const safety = Object.keys(s.violations).some((k) => k !== 'liveness');
   return safety ? EXIT.safety : EXIT.liveness;
 }
@@ -242,6 +253,9 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
   );
   for (const [k, v] of Object.entries(s.violations)) out(`  ${k.padEnd(26)} ${v}`);
   for (const [k, v] of Object.entries(s.livenessClasses)) out(`  liveness/${k.padEnd(17)} ${v}`);
+  // An undecided checker is no pass: name it on every summary, even one without failures.
+  if (s.unknownSeeds > 0) out(`  unknown verdicts on ${s.unknownSeeds} seeds (not failures; the checker could not decide):`);
+  for (const [k, v] of Object.entries(s.unknown)) out(`  unknown/${k.padEnd(18)} ${v}`);
   for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n}: ${o.detail.slice(0, 160)}`);
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
   for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
@@ -277,9 +291,11 @@ function mergeCommand(files: readonly string[], json: boolean): number {
   };
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
+  const unknown: Record<string, number> = {};
   for (const p of parts) {
     add(violations, p.violations);
     add(classes, p.livenessClasses);
+    add(unknown, p.unknown);
   }
   const firsts = parts.map((p) => p.firstFailingSeed).filter((x): x is number => x !== null);
   const lo = Math.min(...parts.map((p) => p.seedRange[0]));
@@ -297,6 +313,8 @@ function mergeCommand(files: readonly string[], json: boolean): number {
     violations,
     livenessClasses: classes,
     unattributed: parts.reduce((n, p) => n + (p.unattributed ?? 0), 0),
+    unknown,
+    unknownSeeds: parts.reduce((n, p) => n + (p.unknownSeeds ?? 0), 0),
     capsules: parts.flatMap((p) => p.capsules ?? []),
     reports: parts.flatMap((p) => p.reports ?? []),
     junit: null,

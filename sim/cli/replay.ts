@@ -15,6 +15,7 @@ import { runZab } from '../zab/run.js';
 import type { RunOptions } from '../zab/options.js';
 import { isCapsuleFile, readCapsule } from '../fuzz/capsule.js';
 import { runCase } from '../fuzz/case.js';
+import { failureDetail, firstFailure, unknownCheckers } from '../zab/verdicts.js';
 import { writeHtmlReport } from '../../reports/html.js';
 
 export const REPLAY_USAGE = 'usage: zabsim replay <trace.ndjson | capsule.json> [--report FILE.html] [--no-report] [--json]';
@@ -91,13 +92,16 @@ function replayTrace(path: string, json: boolean, choice: ReportChoice | null, c
       : null;
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ trace: path, matched, lines: summary.lines, traceHash: report.traceHash, recordedHash: summary.hash, firstDivergence: d, verdicts: report.verdicts, report: html, exitCode })}\n`,
+      `${JSON.stringify({ trace: path, matched, lines: summary.lines, traceHash: report.traceHash, recordedHash: summary.hash, firstDivergence: d, verdicts: report.verdicts, failure: firstFailure(report), unknown: unknownCheckers(report), report: html, exitCode })}\n`,
     );
   } else {
     const c = makeChalk();
     if (matched) {
       process.stdout.write(`${c.green('replay matches')}: ${summary.lines} trace lines, hash ${report.traceHash}; run exit code ${report.exitCode}\n`);
       for (const v of report.violations.slice(0, 5)) process.stdout.write(`  ${c.red(`${v.checker}: ${v.message}`)}\n`);
+      const failure = firstFailure(report);
+      if (failure !== null && report.violations.length === 0) process.stdout.write(`  ${c.red(failureDetail(report, failure))}\n`);
+      printUnknown(report.verdicts, c);
     } else {
       process.stdout.write(`${c.red.bold('replay DIVERGED')} at trace line ${d?.line ?? '?'} (hash ${report.traceHash}, recorded ${summary.hash})\n`);
       if (d !== null) {
@@ -108,6 +112,12 @@ function replayTrace(path: string, json: boolean, choice: ReportChoice | null, c
     if (html !== null) process.stdout.write(`${c.dim(`report ${html}`)}\n`);
   }
   return exitCode;
+}
+
+/** Checkers that could not decide, one line: an undecided checker must not read as a pass. */
+function printUnknown(verdicts: Readonly<Record<string, string>>, c: ReturnType<typeof makeChalk>): void {
+  const names = Object.keys(verdicts).filter((k) => verdicts[k] === 'unknown');
+  if (names.length > 0) process.stdout.write(`  ${c.yellow(`unknown (could not decide): ${names.join(', ')}`)}\n`);
 }
 
 /**
@@ -130,7 +140,7 @@ function replayCapsule(path: string, json: boolean, choice: ReportChoice | null)
       : null;
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ capsule: path, expected: capsule.failure, failure: r.failure, reproduced, tape: r.tapeStats, violations: r.report.violations.slice(0, 5), liveness: r.report.liveness.reason, trace: tracePath, report: html, exitCode })}\n`,
+      `${JSON.stringify({ capsule: path, expected: capsule.failure, failure: r.failure, reproduced, unknown: r.unknown, tape: r.tapeStats, violations: r.report.violations.slice(0, 5), liveness: r.report.liveness.reason, trace: tracePath, report: html, exitCode })}\n`,
     );
   } else {
     const c = makeChalk();
@@ -140,7 +150,8 @@ function replayCapsule(path: string, json: boolean, choice: ReportChoice | null)
       );
     else process.stdout.write(`${c.red.bold('capsule did NOT reproduce')}: expected ${capsule.failure}, got ${r.failure ?? 'no failure'}\n`);
     for (const v of r.report.violations.slice(0, 3)) process.stdout.write(`  ${c.red(`${v.checker}: ${v.message}`)}\n`);
-    if (r.report.verdicts['liveness'] === 'violated') process.stdout.write(`  ${c.red(`liveness: ${r.report.liveness.reason}`)}\n`);
+    if (r.failure !== null && r.report.violations.length === 0) process.stdout.write(`  ${c.red(failureDetail(r.report, r.failure))}\n`);
+    printUnknown(r.report.verdicts, c);
     if (html !== null) process.stdout.write(`${c.dim(`report ${html}`)}\n`);
   }
   return exitCode;

@@ -11,6 +11,7 @@ import { TimelineSink } from './timeline.js';
 import { builtinScenario, BUILTIN_SCENARIOS } from '../catalogue/builtin.js';
 import { FileSink } from '../trace/sink.js';
 import { runZab, type RunReport } from '../zab/run.js';
+import { failureDetail, firstFailure, unknownCheckers } from '../zab/verdicts.js';
 import { loadScenarioFile } from '../zab/json-scenario-loader.js';
 import type { RunOptions } from '../zab/options.js';
 import { writeHtmlReport } from '../../reports/html.js';
@@ -155,6 +156,8 @@ export function jsonReport(report: RunReport, tracePath: string, wallMs: number)
     wallMs: Math.round(wallMs),
     traceHash: report.traceHash,
     verdicts: report.verdicts,
+    failure: firstFailure(report),
+    unknown: unknownCheckers(report),
     liveness: report.liveness.reason,
     violations: report.violations.slice(0, 10),
     stats: report.stats,
@@ -188,6 +191,7 @@ function printVerdicts(report: RunReport, tracePath: string, wallMs: number, out
 /** A failing run leaves a capsule: everything needed to replay it, next to its trace (`zabsim replay` takes it). */
 function writeCapsule(options: RunOptions, report: RunReport, tracePath: string, command: string): string {
   const capsule = tracePath.replace(/(\.trace)?\.ndjson$/, '') + '.capsule.json';
+  const failure = firstFailure(report);
   writeFileSync(
     capsule,
     JSON.stringify(
@@ -197,6 +201,9 @@ function writeCapsule(options: RunOptions, report: RunReport, tracePath: string,
         command,
         options,
         trace: tracePath,
+        failure: failure ?? 'none',
+        detail: failure === null ? 'no failure' : failureDetail(report, failure),
+        unknown: unknownCheckers(report),
         verdicts: report.verdicts,
         violations: report.violations.slice(0, 10),
         exitCode: report.exitCode,

@@ -9,6 +9,7 @@ import type { KvOp } from '../../protocol/kv/state-machine.js';
 import type { FaultAction, FaultEvent, Target, Trigger } from '../zab/faults.js';
 import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadOp } from './case.js';
 import { recoveryArb, recoveryPlan, snapAimArb, withRecovery } from './recovery.js';
+import { pressureArb, withPressure } from './pressure.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -114,7 +115,7 @@ export function opArb(profile: Profile): fc.Arbitrary<WorkloadOp> {
 }
 
 export function workloadArb(profile: Profile): fc.Arbitrary<WorkloadOp[]> {
-  return fc.array(opArb(profile), { minLength: 5, maxLength: profile.maxOps }).map((ops) => ops.slice().sort((a, b) => a.atMs - b.atMs));
+  return fc.array(opArb(profile), { minLength: 5, maxLength: profile.maxOps, size: profile.opsSize }).map((ops) => ops.slice().sort((a, b) => a.atMs - b.atMs));
 }
 
 export function planArb(profile: Profile, families: readonly FaultFamily[]): fc.Arbitrary<FaultEvent[]> {
@@ -129,48 +130,52 @@ export function swarmArb(): fc.Arbitrary<FaultFamily[]> {
 /** A whole case: swarm draw, cluster size, plan, workload, liveness core. */
 export function caseArb(profileName: ProfileName, seed: string, mutants: readonly Mutant[] = []): fc.Arbitrary<FuzzCase> {
   const profile = PROFILES[profileName];
-  return (
-    fc
-      .record({
-        servers: fc.constantFrom(...profile.serverChoices),
-        observers: fc.constantFrom(0, 0, 0, 1),
-        families: swarmArb(),
-        commitLogCount: fc.constantFrom(5, 50, 500),
-        coreShift: fc.nat({ max: 6 }),
-        ops: workloadArb(profile),
-      })
-      .chain((r) =>
-        // A mutant sweep keeps the protocol-phase nemeses on (triggered faults and crashes): the
-        // historical bugs need a crash at a protocol point, not at a random time.
-        planArb(profile, mutants.length === 0 ? r.families : [...new Set<FaultFamily>([...r.families, 'trigger', 'crash'])]).map((faults): FuzzCase => {
-          const quorum = Math.floor(r.servers / 2) + 1;
-          const core = Array.from({ length: quorum }, (_, i) => ((r.coreShift + i) % r.servers) + 1).sort((a, b) => a - b);
-          return {
-            seed,
-            profile: profileName,
-            servers: r.servers,
-            observers: r.observers,
-            clients: profile.clients,
-            mutants: mutants.slice(),
-            syncPersistence: 'committedOnlyThenEpochThenAck',
-            commitLogCount: r.commitLogCount,
-            faults,
-            ops: r.ops,
-            core,
-            faultsUntilMs: profile.faultsUntilMs,
-            durationMs: profile.faultsUntilMs + profile.livenessMs,
-          };
-        }),
-      )
-      // Drawn last, so that every draw above keeps its value: a seed without a burst is the case it
-      // was before the crash-recovery nemesis existed.
-      .chain((c) => recoveryArb(profile).map((burst) => ({ c, burst })))
-      // Drawn after everything else for the same reason: half the cases keep ZooKeeper's snapCount
-      // (no snapshot in a run this short), the rest roll the log every few txns.
-      .chain(({ c, burst }) => fc.constantFrom(100_000, 100_000, 10, 40).map((snapCount) => ({ c: { ...c, snapCount }, burst })))
-      // And the SNAP aim after that (recovery.ts snapAimArb).
-      .chain(({ c, burst }) => snapAimArb(profile, burst).map((b): FuzzCase => withRecovery(c, recoveryPlan(b))))
-  );
+  const drawn = fc
+    .record({
+      servers: fc.constantFrom(...profile.serverChoices),
+      observers: fc.constantFrom(0, 0, 0, 1, 1, 2),
+      families: swarmArb(),
+      commitLogCount: fc.constantFrom(5, 50, 500),
+      coreShift: fc.nat({ max: 6 }),
+      ops: workloadArb(profile),
+    })
+    .chain((r) =>
+      // A mutant sweep keeps the protocol-phase nemeses on (triggered faults and crashes): the
+      // historical bugs need a crash at a protocol point, not at a random time.
+      planArb(profile, mutants.length === 0 ? r.families : [...new Set<FaultFamily>([...r.families, 'trigger', 'crash'])]).map((faults): FuzzCase => {
+        const quorum = Math.floor(r.servers / 2) + 1;
+        const voterCore = Array.from({ length: quorum }, (_, i) => ((r.coreShift + i) % r.servers) + 1).sort((a, b) => a - b);
+        // Observers heal with the core and are judged with it: one that never catches up is a
+        // liveness failure. They do not count towards the quorum, so the voters outside stay a minority.
+        const core = [...voterCore, ...Array.from({ length: r.observers }, (_, i) => r.servers + i + 1)];
+        return {
+          seed,
+          profile: profileName,
+          servers: r.servers,
+          observers: r.observers,
+          clients: profile.clients,
+          mutants: mutants.slice(),
+          syncPersistence: 'committedOnlyThenEpochThenAck',
+          commitLogCount: r.commitLogCount,
+          faults,
+          ops: r.ops,
+          core,
+          faultsUntilMs: profile.faultsUntilMs,
+          durationMs: profile.faultsUntilMs + profile.livenessMs,
+        };
+      }),
+    )
+    // Drawn last, so that every draw above keeps its value: a seed without a burst is the case it
+    // was before the crash-recovery nemesis existed.
+    .chain((c) => recoveryArb(profile).map((burst) => ({ c, burst })))
+    // Drawn after everything else for the same reason: half the cases keep ZooKeeper's snapCount
+    // (no snapshot in a run this short), the rest roll the log every few txns.
+    .chain(({ c, burst }) => fc.constantFrom(100_000, 100_000, 10, 40).map((snapCount) => ({ c: { ...c, snapCount }, burst })))
+    // And the SNAP aim after that (recovery.ts snapAimArb).
+    .chain(({ c, burst }) => snapAimArb(profile, burst).map((b): FuzzCase => withRecovery(c, recoveryPlan(b))));
+  // Write bursts just before the timed faults, for proposals in flight at leader changes. A profile
+  // without them keeps no extra chain: each chain step leaves fast-check less room to shrink a plan.
+  return profile.pressurePercent <= 0 ? drawn : drawn.chain((c) => pressureArb(profile).map((p) => withPressure(c, p)));
 }
 
 /** The case of fuzz seed `n` (deterministic: fast-check's generator seeded with n). */

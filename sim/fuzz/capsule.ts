@@ -10,6 +10,7 @@ import { FileSink } from '../trace/sink.js';
 import { describeTimedFault, FAULT_TYPES, type FaultEvent } from '../zab/faults.js';
 import { PROFILES, runCase, type CaseResult, type FuzzCase } from './case.js';
 import type { TapeData } from './tape.js';
+import { failureDetail } from '../zab/verdicts.js';
 
 export const CAPSULE_KIND = 'zabsim-fuzz-capsule';
 
@@ -20,9 +21,11 @@ export interface Capsule {
   readonly protocol: string;
   readonly fuzzSeed: number | null;
   readonly case: FuzzCase;
-  /** The checker that failed first ("liveness" for a liveness failure). */
+  /** The checker that failed first: a Zab or client checker, "liveness", or "internal-error". */
   readonly failure: string;
   readonly detail: string;
+  /** Checkers that answered `unknown` in the recorded run (absent in older capsules: none). */
+  readonly unknown: readonly string[];
   readonly exitCode: number;
   readonly resolved: Readonly<Record<string, readonly number[]>>;
   readonly tape: TapeData | null;
@@ -34,8 +37,7 @@ export const PROTOCOL_NOTE =
   'ZooKeeper master + dropStaleAcksOnResync (the stale-ACK fix; see scenarios/findings/) + skipDirtyLeadSnapshot (a ZOOKEEPER-1549 fix)';
 
 export function detailOf(r: CaseResult): string {
-  const v = r.report.violations[0];
-  return v !== undefined ? `${v.checker}: ${v.message}` : `liveness: ${r.report.liveness.reason}`;
+  return r.failure === null ? 'no failure' : failureDetail(r.report, r.failure);
 }
 
 /** The case as a short numbered list of steps (faults, then a workload summary and the core). */
@@ -66,7 +68,8 @@ export function writeCapsule(
     fuzzSeed,
     case: c,
     failure: result.failure ?? 'none',
-    detail: result.failure === null ? 'no failure' : detailOf(result),
+    detail: detailOf(result),
+    unknown: result.unknown,
     exitCode: result.report.exitCode,
     resolved: result.resolved,
     tape: result.tape,
@@ -147,6 +150,7 @@ export function readCapsule(path: string): Capsule {
     case: cc as unknown as FuzzCase,
     failure: o['failure'] as string,
     detail: String(o['detail'] ?? ''),
+    unknown: Array.isArray(o['unknown']) ? (o['unknown'] as unknown[]).map(String) : [],
     exitCode: Number(o['exitCode'] ?? 1),
     resolved: (o['resolved'] ?? {}) as Record<string, number[]>,
     tape: (o['tape'] ?? null) as TapeData | null,

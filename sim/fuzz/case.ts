@@ -1,8 +1,10 @@
 // One fuzz case, as data: the swarm draw (cluster size, fault mix), the fault plan (timed and
 // protocol-triggered faults), the workload (an explicit operation list), and the liveness core.
 // Two phases (TigerBeetle's VOPR): faults until `faultsUntilMs`; then the liveness phase heals a
-// quorum "core" of voters (links, crashes, pauses, skew), leaves the other servers isolated, sends
-// probe writes, and requires a leader among the core, the core converged, and progress.
+// "core" (a quorum of voters and every observer: links, crashes, pauses, skew), leaves the other
+// voters isolated, sends probe writes, and requires a leader among the core, every core server
+// (observers included) following it with the same committed history, and progress. A server left
+// isolated at the end is not judged: it cannot catch up.
 //
 // "Unmutated protocol" here means current ZooKeeper master plus the stale-ACK fix
 // (ZabConfig.dropStaleAcksOnResync: true): master itself can commit on a stale ACK, a finding
@@ -18,7 +20,7 @@ import { NullSink, type TraceSink } from '../trace/sink.js';
 import { applyFaultIn, type FaultEvent, type Trigger } from '../zab/faults.js';
 import { baseRunOptions, clientIds, type RunOptions } from '../zab/options.js';
 import { runZab, type RunReport, type Verdict } from '../zab/run.js';
-import { ZAB_CHECKERS } from '../zab/checker.js';
+import { firstFailure, unknownCheckers } from '../zab/verdicts.js';
 import { explainElection } from './explain.js';
 import { judgeRecovery } from '../checkers/recovery.js';
 import { Tape, tapedRng, type TapeData } from './tape.js';
@@ -33,9 +35,17 @@ export interface Profile {
   readonly livenessMs: number;
   readonly maxFaults: number;
   readonly maxOps: number;
+  /**
+   * fast-check's size for the operation list: 'small' (its default) draws about ten operations
+   * whatever maxOps says; 'max' draws lengths over the whole range. quick keeps 'small': its cases
+   * serve fast tests and fast-check's own shrinking, which a long list slows.
+   */
+  readonly opsSize: 'small' | 'max';
   readonly clients: number;
   /** Share of cases, in percent, that end their fault phase with a crash-recovery burst (recovery.ts). */
   readonly recoveryPercent: number;
+  /** Share of cases, in percent, whose clients burst writes just before each timed fault (pressure.ts). */
+  readonly pressurePercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -50,18 +60,49 @@ const PROBE_FRACTIONS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   // quick: no burst, its 6 s fault phase is too short for a burst's chain of crashes and elections.
-  quick: { name: 'quick', serverChoices: [3], faultsUntilMs: 6_000, livenessMs: 60_000, maxFaults: 8, maxOps: 30, clients: 2, recoveryPercent: 0 },
+  quick: {
+    name: 'quick',
+    serverChoices: [3],
+    faultsUntilMs: 6_000,
+    livenessMs: 60_000,
+    maxFaults: 8,
+    maxOps: 30,
+    opsSize: 'small',
+    clients: 2,
+    recoveryPercent: 0,
+    pressurePercent: 0,
+  },
+  // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
+  // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
+  // phase (9 s before) and up to 100 operations, drawn over the whole range (before, fast-check's
+  // default size drew about ten whatever the maximum), plus write bursts at faults in half the
+  // cases: what fits the speed budget (fuzzSeedsPerCoreHour >= 300,000; the sweeps' 40 s and
+  // ~1,600 writes would cost several times more per seed).
   standard: {
     name: 'standard',
-    serverChoices: [3, 3, 5],
-    faultsUntilMs: 9_000,
+    serverChoices: [2, 3, 3, 4, 5, 5, 6],
+    faultsUntilMs: 12_000,
     livenessMs: 60_000,
     maxFaults: 12,
-    maxOps: 50,
+    maxOps: 100,
+    opsSize: 'max',
     clients: 3,
     recoveryPercent: 20,
+    pressurePercent: 50,
   },
-  deep: { name: 'deep', serverChoices: [3, 5, 5, 7], faultsUntilMs: 25_000, livenessMs: 60_000, maxFaults: 30, maxOps: 200, clients: 4, recoveryPercent: 20 },
+  // deep: the property sweeps' 40 s fault phase.
+  deep: {
+    name: 'deep',
+    serverChoices: [2, 3, 4, 5, 5, 6, 7],
+    faultsUntilMs: 40_000,
+    livenessMs: 60_000,
+    maxFaults: 30,
+    maxOps: 400,
+    opsSize: 'max',
+    clients: 4,
+    recoveryPercent: 20,
+    pressurePercent: 50,
+  },
 };
 
 export interface WorkloadOp {
@@ -85,7 +126,10 @@ export interface FuzzCase {
   readonly snapCount?: number;
   readonly faults: readonly FaultEvent[];
   readonly ops: readonly WorkloadOp[];
-  /** Voter ids healed in the liveness phase: always a quorum. */
+  /**
+   * Server ids healed in the liveness phase and judged by it: a quorum of voters, and the observers
+   * (capsules from before observers were judged list voters only; their observers stay isolated).
+   */
   readonly core: readonly number[];
   readonly faultsUntilMs: number;
   readonly durationMs: number;
@@ -95,6 +139,8 @@ export interface CaseResult {
   readonly report: RunReport;
   /** The first violated checker (safety first, else "liveness"), or null. */
   readonly failure: string | null;
+  /** Checkers that answered `unknown` (not failures, but reported). */
+  readonly unknown: readonly string[];
   /** Fault index → servers it resolved to (role-named targets, resolved at fire time). */
   readonly resolved: Readonly<Record<string, readonly number[]>>;
   readonly tape: TapeData | null;
@@ -107,6 +153,8 @@ export interface RunCaseOptions {
   readonly tape?: TapeData | 'record';
   /** Test-only: extra draws from kernel streams before the run, to show replay by meaning. */
   readonly perturb?: readonly ('network' | 'timers' | 'disk')[];
+  /** Test-only: servers paused again just after the heal, to show the judge catches one that never catches up. */
+  readonly stallAfterHeal?: readonly NodeId[];
 }
 
 const MS = 1000;
@@ -208,6 +256,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
         kernel.setTimerSkew(id, 1);
       }
       if (outside.length > 0) kernel.partition([c.core.slice(), outside], 'liveness-isolate');
+      for (const id of opts.stallAfterHeal ?? []) kernel.pause(id);
       // Probe writes: each live client writes a few times; at least one must commit.
       const livMs = c.durationMs - c.faultsUntilMs;
       clients.forEach((client, i) => {
@@ -254,20 +303,16 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   return {
     report,
     failure: failureOf(report),
+    unknown: unknownCheckers(report),
     resolved,
     tape: tape === null ? null : tape.toJSON(),
     tapeStats: tape === null ? null : { hits: tape.hits, misses: tape.misses },
   };
 }
 
-/** The first violated checker: a safety checker in ZAB_CHECKERS order, else "liveness", else null. */
+/** The first failed checker (verdicts.ts firstFailure: Zab, then client checkers, then liveness), or null. */
 export function failureOf(report: RunReport): string | null {
-  if (report.stop === 'error') return 'internal-error';
-  const first = report.violations[0];
-  if (first !== undefined) return first.checker;
-  for (const name of ZAB_CHECKERS) if (report.verdicts[name] === 'violated') return name;
-  if (report.verdicts['liveness'] === 'violated') return 'liveness';
-  return null;
+  return firstFailure(report);
 }
 
 /** The liveness class ("no-leader", "stuck-sync", ...) of a liveness failure. */

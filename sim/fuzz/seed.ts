@@ -11,6 +11,8 @@ export interface SeedOutcome {
   readonly failure: string | null;
   readonly livenessClass: string | null;
   readonly detail: string;
+  /** Checkers that answered `unknown` on this seed (not a failure, but counted and named). */
+  readonly unknown: readonly string[];
   readonly events: number;
   /** Mutant sweeps: the unmutated case passes, so the failure is the mutant's doing. */
   readonly attributed: boolean;
@@ -26,5 +28,13 @@ export function runSeed(profile: ProfileName, n: number, mutant: Mutant | null):
     events += base.report.events;
     attributed = base.failure === null;
   }
-  return { n, failure: r.failure, livenessClass: livenessClass(r.report), detail: r.failure === null ? '' : detailOf(r), events, attributed };
+  return {
+    n,
+    failure: r.failure,
+    livenessClass: livenessClass(r.report),
+    detail: r.failure === null ? '' : detailOf(r),
+    unknown: r.unknown,
+    events,
+    attributed,
+  };
 }

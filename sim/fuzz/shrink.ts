@@ -32,6 +32,20 @@ export function shrinkCase(start: FuzzCase, failure: string, tape: TapeData | nu
   let best = start;
   const ddmin = <T>(items: readonly T[], rebuild: (xs: T[]) => FuzzCase): T[] => {
     let cur = items.slice();
+    // Thinning first: drop every other item while the case still fails. A failure that needs some
+    // amount of work spread over the run (enough txns, a write near each fault) survives halving
+    // where removing any contiguous half does not, and each halving costs one or two runs.
+    for (let thinned = true; thinned && cur.length > 1;) {
+      thinned = false;
+      for (const keep of [0, 1]) {
+        const cand = cur.filter((_, i) => i % 2 === keep);
+        if (fails(rebuild(cand))) {
+          cur = cand;
+          thinned = true;
+          break;
+        }
+      }
+    }
     let chunk = Math.max(1, Math.ceil(cur.length / 2));
     while (cur.length > 0) {
       let removed = false;
@@ -67,9 +81,14 @@ export function shrinkCase(start: FuzzCase, failure: string, tape: TapeData | nu
       }
     }
     // Smaller cluster and fewer clients.
-    if (best.observers > 0 && fails({ ...best, observers: 0 })) best = { ...best, observers: 0 };
+    if (best.observers > 0) {
+      const cand = { ...best, observers: 0, core: best.core.filter((id) => id <= best.servers) };
+      if (fails(cand)) best = cand;
+    }
     if (best.servers > 3) {
-      const core = [1, 2];
+      // Observers are numbered after the voters: renumber those the core held.
+      const healed = best.core.filter((id) => id > best.servers).map((id) => id - best.servers + 3);
+      const core = [1, 2, ...healed];
       const cand = { ...best, servers: 3, core, faults: best.faults.filter((f) => f.type !== 'partition-groups') };
       if (fails(cand)) best = cand;
     }

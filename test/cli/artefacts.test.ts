@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { escapeHtml } from '../../reports/escape.js';
 import { junitXml } from '../../reports/junit.js';
 import { fuzzSuite, PASSING_CASES_MAX } from '../../sim/cli/fuzz-artefacts.js';
 import type { SeedOutcome } from '../../sim/fuzz/seed.js';
@@ -87,7 +88,7 @@ describe('zabsim fuzz artefacts', () => {
     const capsule = JSON.parse(readFileSync(summary.capsules[0] as string, 'utf8')) as { steps: string[] };
     expect(capsule.steps.length).toBeGreaterThan(0);
     expect(html).toContain('<ol class="repro-steps">');
-    for (const step of capsule.steps) expect(html).toContain(step.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    for (const step of capsule.steps) expect(html).toContain(escapeHtml(step));
     expect(html).toContain(`npx zabsim replay ${summary.capsules[0]}`);
   }, 60_000);
 
@@ -204,11 +205,12 @@ describe('--junit on run (narrated) and check', () => {
 });
 
 describe('fuzz JUnit for long sweeps', () => {
-  const outcome = (n: number, failure: string | null, attributed = true): SeedOutcome => ({
+  const outcome = (n: number, failure: string | null, attributed = true, unknown: readonly string[] = []): SeedOutcome => ({
     n,
     failure,
     livenessClass: null,
     detail: failure === null ? '' : `${failure}: broke at ${n}`,
+    unknown,
     events: 10,
     attributed,
   });
@@ -225,6 +227,16 @@ describe('fuzz JUnit for long sweeps', () => {
     expect(findAll(root, 'failure').map((f) => f.attrs['type'])).toEqual(['integrity', 'liveness']);
     expect(findAll(root, 'failure')[1]?.text).toContain('replay: npx zabsim fuzz --profile quick --start 6 --seeds 1 --mutant ZK-1154');
     expect(findAll(root, 'system-out').at(-1)?.text).toContain(`${PASSING_CASES_MAX + 1} seeds passed`);
+  });
+
+  test('a checker that answered unknown is named: on its passing seed, and counted in the collapsed testcase', () => {
+    const few = parseXml(junitXml([fuzzSuite('standard', null, [0, 2], [outcome(0, null, true, ['linearizable-writes']), outcome(1, null)], new Map(), 10)]));
+    const outs = findAll(few, 'system-out');
+    expect(outs).toHaveLength(1);
+    expect(outs[0]?.text).toContain('unknown (the checker could not decide): linearizable-writes');
+    const many = Array.from({ length: PASSING_CASES_MAX + 2 }, (_, n) => outcome(n, null, true, n < 3 ? ['sequential-reads'] : []));
+    const root = parseXml(junitXml([fuzzSuite('standard', null, [0, many.length], many, new Map(), 10)]));
+    expect(findAll(root, 'system-out').at(-1)?.text).toContain('on 3 of them a checker answered unknown (sequential-reads 3)');
   });
 
   test('below the bound every seed is its own testcase, times summing to the wall time', () => {

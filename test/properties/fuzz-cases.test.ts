@@ -1,6 +1,6 @@
 // Proves, over fast-check-generated swarm cases (cluster size, fault mix, fault plan with
 // protocol-triggered faults, workload), that the unmutated protocol — ZooKeeper master plus the
-// stale-ACK fix (dropStaleAcksOnResync) — breaks no safety invariant, and that a planted bug is
+// stale-ACK fix (dropStaleAcksOnResync) — breaks no safety invariant (Zab or client), and that a planted bug is
 // caught by the same property. A failure prints fast-check's seed/path and a zabsim capsule path.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,15 +10,15 @@ import { expect } from 'vitest';
 import { caseArb } from '../../sim/fuzz/arbitraries.js';
 import { runCase, type FuzzCase } from '../../sim/fuzz/case.js';
 import { writeCapsule } from '../../sim/fuzz/capsule.js';
-import { ZAB_CHECKERS } from '../../sim/zab/checker.js';
+import { VERDICT_ORDER } from '../../sim/zab/verdicts.js';
 
 const outDir = mkdtempSync(join(tmpdir(), 'zabsim-prop-'));
 let counter = 0;
 
-/** The safety checkers a case broke; on a break, a capsule is written and its path returned too. */
+/** The safety checkers (Zab and client) a case broke; on a break, a capsule is written and its path returned too. */
 function safetyFailure(c: FuzzCase): { failure: string | null; capsule: string | null } {
   const r = runCase(c);
-  const broken = ZAB_CHECKERS.find((k) => r.report.verdicts[k] === 'violated') ?? null;
+  const broken = VERDICT_ORDER.find((k) => k !== 'liveness' && r.report.verdicts[k] === 'violated') ?? null;
   if (broken === null) return { failure: null, capsule: null };
   const { path } = writeCapsule(c, null, outDir, `prop-${counter++}`);
   return { failure: broken, capsule: path };

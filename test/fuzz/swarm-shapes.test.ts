@@ -1,0 +1,82 @@
+// Proves the standard swarm's search space matches the property sweeps' shapes: even ensembles and
+// observers in a fair share of seeds, operation counts drawn over the whole range, write bursts just
+// before timed faults, and proposals outstanding when a leader loses leadership in a fair share of runs.
+import { expect, test } from 'vitest';
+import { caseForSeed } from '../../sim/fuzz/arbitraries.js';
+import { PROFILES, runCase } from '../../sim/fuzz/case.js';
+import { TRACE_VERSION, type TraceSink } from '../../sim/trace/sink.js';
+
+const SEEDS = 300;
+const cases = Array.from({ length: SEEDS }, (_, n) => caseForSeed('standard', n));
+
+test('every cluster size of the profile is drawn; even ensembles and observers each in over a quarter of the seeds', () => {
+  const sizes = new Set(cases.map((c) => c.servers));
+  expect([...sizes].sort()).toEqual([...new Set(PROFILES.standard.serverChoices)].sort());
+  expect([...sizes]).toEqual(expect.arrayContaining([2, 4, 6]));
+  expect(cases.filter((c) => c.servers % 2 === 0).length).toBeGreaterThan(SEEDS / 4);
+  expect(cases.filter((c) => c.observers > 0).length).toBeGreaterThan(SEEDS / 4);
+  expect(cases.some((c) => c.observers === 2)).toBe(true);
+});
+
+test('operation counts are drawn over the whole range, not only the first few', () => {
+  const counts = cases.map((c) => c.ops.length);
+  expect(counts.filter((n) => n > 50).length).toBeGreaterThan(SEEDS / 4);
+  expect(Math.max(...counts)).toBeGreaterThan(PROFILES.standard.maxOps * 0.9);
+});
+
+test('in a share of seeds, every client writes just before each timed fault', () => {
+  const bursting = cases.filter((c) => c.ops.some((o) => o.op.type === 'set' && String(o.op.value).startsWith('p')));
+  expect(bursting.length).toBeGreaterThan(SEEDS / 4);
+  for (const c of bursting.slice(0, 20)) {
+    const timed = c.faults.filter((f) => f.when === undefined && f.atMs > 100);
+    for (const f of timed) {
+      const before = c.ops.filter((o) => o.atMs <= f.atMs && o.atMs >= f.atMs - 60 && String((o.op as { value?: string }).value ?? '').startsWith('p'));
+      expect(new Set(before.map((o) => o.client)).size, `${c.seed} fault at ${f.atMs}`).toBe(c.clients);
+    }
+  }
+});
+
+/** Counts leaders that stopped leading (crashed, or left LEADING) with proposals they had not committed. */
+class OutstandingAtLeaderLoss implements TraceSink {
+  readonly enabled = true;
+  readonly version = TRACE_VERSION;
+  readonly lines = 0;
+  private readonly open = new Map<number, Set<number>>();
+  losses = 0;
+  hash(): string {
+    return '';
+  }
+  close(): string {
+    return '';
+  }
+  line(r: object): void {
+    this.take(r as Record<string, unknown>);
+  }
+  text(line: string): void {
+    if (line.includes('"observe"') || line.includes('"fault"')) this.take(JSON.parse(line) as Record<string, unknown>);
+  }
+  private take(o: Record<string, unknown>): void {
+    const node = o['node'] as number;
+    const what = o['what'] as { kind?: string; zxid?: number; role?: string } | undefined;
+    if (o['k'] === 'observe' && what?.kind === 'propose') {
+      const s = this.open.get(node) ?? new Set<number>();
+      s.add(what.zxid as number);
+      this.open.set(node, s);
+    } else if (o['k'] === 'observe' && what?.kind === 'commit') this.open.get(node)?.delete(what.zxid as number);
+    else if ((o['k'] === 'observe' && what?.kind === 'role' && what.role !== 'LEADING') || (o['k'] === 'fault' && o['fault'] === 'crash')) {
+      if ((this.open.get(node)?.size ?? 0) > 0) this.losses++;
+      this.open.delete(node);
+    }
+  }
+}
+
+test('in over a third of the runs a leader loses leadership with proposals outstanding', () => {
+  const sample = cases.slice(0, 60);
+  let withOutstanding = 0;
+  for (const c of sample) {
+    const sink = new OutstandingAtLeaderLoss();
+    runCase(c, { sink });
+    if (sink.losses > 0) withOutstanding++;
+  }
+  expect(withOutstanding).toBeGreaterThan(sample.length / 3);
+}, 120_000);
