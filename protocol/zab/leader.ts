@@ -279,6 +279,10 @@ function committedState(s: ZabServer): unknown {
 export function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabServer {
   const l = leaderOf(s);
   if (h.stage === 'NEWLEADER_SENT') {
+    // Leader.waitForNewLeaderAck returns at once when quorumFormed, before it looks at the zxid, and
+    // waitForStartup then returns too: a learner that joins an established leader gets UPTODATE
+    // whatever its first ACK is (the ZOOKEEPER-4685 late joiner is not stuck).
+    if (s.phase === 'BROADCAST') return sendUpToDate(s, h, fx);
     if (zxid !== makeZxid(l.epoch, 0)) {
       // The first ACK after NEWLEADER is taken as its ack (ZK-4685): a proposal ack here stalls us.
       fx.note(`NEWLEADER ACK from ${h.sid} has zxid ${formatZxid(zxid)}, not ${formatZxid(makeZxid(l.epoch, 0))}: not counted; handler waits for startup`);
@@ -287,7 +291,6 @@ export function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabS
     }
     let next = setHandler(s, patchHandler(h, { stage: 'NEWLEADER_ACKED' }), h.sid);
     if (!h.observer && !l.newLeaderAcks.includes(h.sid)) next = withLeader(next, { newLeaderAcks: [...l.newLeaderAcks, h.sid] });
-    if (next.phase === 'BROADCAST') return sendUpToDate(next, leaderOf(next).handlers[h.sid] as LearnerHandler, fx);
     return maybeActivate(next, fx);
   }
   if (h.stage === 'STUCK' || h.stage === 'NEWLEADER_ACKED') return s; // blocked in waitForStartup
