@@ -226,8 +226,28 @@ export function onFinalize(s: ZabServer): { readonly server: ZabServer; readonly
   };
 }
 
-/** Vote.equals for FOLLOWING/LEADING senders: same leader and peerEpoch (ZK-1805/1732). */
-function establishedAgree(votes: readonly (Notification | undefined)[], n: Notification): NodeId[] {
+/**
+ * Who in recvset agrees with a FOLLOWING/LEADING notification (receivedFollowingNotification's
+ * getVoteTracker over recvset). Vote.equals decides, with a quirk: the vote compared against is
+ * built with the sender's message version (0x2), while recvset's entries are built without one
+ * (version 0x0). A LOOKING entry must equal it in leader, zxid, round and peerEpoch; for a
+ * FOLLOWING/LEADING entry the versions differ, so only the leader id is compared (the branch meant
+ * for mixed-version ensembles, ZOOKEEPER-1732).
+ */
+function recvsetAgree(votes: readonly (Notification | undefined)[], n: Notification): NodeId[] {
+  const out: NodeId[] = [];
+  votes.forEach((v, sid) => {
+    if (v === undefined || v.leader !== n.leader) return;
+    if (v.state !== 'LOOKING' || (v.zxid === n.zxid && v.electionEpoch === n.electionEpoch && v.peerEpoch === n.peerEpoch)) out.push(sid);
+  });
+  return out;
+}
+
+/**
+ * Who in outofelection agrees with it: its entries carry the sender's version and are never
+ * LOOKING, so Vote.equals compares leader id and peerEpoch (ZOOKEEPER-1805, ZOOKEEPER-1732).
+ */
+function outOfElectionAgree(votes: readonly (Notification | undefined)[], n: Notification): NodeId[] {
   const out: NodeId[] = [];
   votes.forEach((v, sid) => {
     if (v !== undefined && v.leader === n.leader && v.peerEpoch === n.peerEpoch) out.push(sid);
@@ -244,12 +264,12 @@ function onEstablishedNotification(s: ZabServer, from: NodeId, n: Notification, 
   let fle = s.fle;
   if (n.electionEpoch === fle.logicalclock) {
     fle = patchFle(fle, { recvset: setAt(fle.recvset, from, n) });
-    if (isQuorum(s.config, establishedAgree(fle.recvset, n)) && checkLeader(s, fle.recvset, n.leader, n.electionEpoch)) {
+    if (isQuorum(s.config, recvsetAgree(fle.recvset, n)) && checkLeader(s, fle.recvset, n.leader, n.electionEpoch)) {
       return decided(patchServer(s, { fle }), n, fx);
     }
   }
   fle = patchFle(fle, { outofelection: setAt(fle.outofelection, from, n) });
-  if (isQuorum(s.config, establishedAgree(fle.outofelection, n)) && checkLeader(s, fle.outofelection, n.leader, n.electionEpoch)) {
+  if (isQuorum(s.config, outOfElectionAgree(fle.outofelection, n)) && checkLeader(s, fle.outofelection, n.leader, n.electionEpoch)) {
     fx.note(`FLE: a quorum already follows ${n.leader} (epoch ${n.peerEpoch}); joining it`);
     return decided(patchServer(s, { fle: patchFle(fle, { logicalclock: n.electionEpoch }) }), n, fx);
   }

@@ -1,7 +1,8 @@
 // Proves Fast Leader Election's reducer rules: the (peerEpoch, zxid, sid) vote order, round
 // handling, quorum plus finalizeWait (which drops every notification that is not a better vote),
 // following an established leader only once its own LEADING
-// notification is among a quorum (checkLeader), that observers never count, and that a notification
+// notification is among a quorum (checkLeader), with Vote.equals' comparisons (FOLLOWING entries of our
+// round by leader id alone), that observers never count, and that a notification
 // refused by a peer that was down is sent once that peer connects (QuorumCnxManager's send queue).
 import { describe, expect, test } from 'vitest';
 import { isQuorum } from '../../protocol/zab/config.js';
@@ -175,6 +176,40 @@ describe('joining an established leader (checkLeader)', () => {
     expect(r.next.learner?.leader).toBe(3);
     expect(r.next.fle.logicalclock).toBe(9);
     expect(notes(r.effects)).toContain('FLE: a quorum already follows 3 (epoch 2); joining it');
+  });
+
+  // receivedFollowingNotification's recvset branch compares with Vote.equals against a vote built with
+  // the message version, while recvset's entries have none: FOLLOWING/LEADING entries then match by
+  // leader id alone, LOOKING ones must match in leader, zxid, round and peerEpoch.
+  test('in our round, FOLLOWING entries for the same leader count whatever their peerEpoch (Vote.equals)', () => {
+    let s = boot(1, five);
+    s = step(s, deliver(2, vote(3, z(2, 0), 2, 1, 'FOLLOWING'))).next;
+    s = step(s, deliver(4, vote(3, z(2, 5), 7, 1, 'FOLLOWING'))).next;
+    expect(s.role).toBe('LOOKING');
+    const r = step(s, deliver(3, vote(3, z(2, 0), 2, 1, 'LEADING')));
+    expect(r.next.role).toBe('FOLLOWING');
+    expect(r.next.learner?.leader).toBe(3);
+  });
+
+  test.each([
+    ['equal in every field count', z(1, 5), 'FOLLOWING'],
+    ['for the same leader and peerEpoch but another zxid do not count', z(1, 7), 'LOOKING'],
+  ])('in our round, LOOKING entries %s', (_what, leaderZxid, role) => {
+    // 1 adopts 2's LOOKING vote for 3: recvset holds 1's and 2's LOOKING votes (3, 1:5, epoch 1).
+    let s = step(boot(1, five), deliver(2, vote(3, z(1, 5), 1, 1))).next;
+    expect(s.fle.proposed.leader).toBe(3);
+    s = step(s, deliver(4, vote(3, leaderZxid, 1, 1, 'FOLLOWING'))).next;
+    const r = step(s, deliver(3, vote(3, leaderZxid, 1, 1, 'LEADING')));
+    expect(r.next.role).toBe(role);
+  });
+
+  test('out of election, FOLLOWING entries count only with the same leader and peerEpoch', () => {
+    let s = boot(1, five);
+    s = step(s, deliver(2, vote(3, z(2, 0), 2, 9, 'FOLLOWING'))).next;
+    s = step(s, deliver(4, vote(3, z(2, 0), 7, 9, 'FOLLOWING'))).next;
+    const r = step(s, deliver(3, vote(3, z(2, 0), 2, 9, 'LEADING')));
+    expect(r.next.role).toBe('LOOKING');
+    expect(step(r.next, deliver(5, vote(3, z(2, 0), 2, 9, 'FOLLOWING'))).next.role).toBe('FOLLOWING');
   });
 
   test('a server that is not LOOKING answers a LOOKING peer with its current vote and changes nothing', () => {
