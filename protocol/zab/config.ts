@@ -59,6 +59,12 @@ export interface ZabConfig {
   readonly minNotificationIntervalMs: number;
   readonly maxNotificationIntervalMs: number;
   readonly finalizeWaitMs: number;
+  /**
+   * Java property zookeeper.observer.election.DelayMs (200): an observer that leaves OBSERVING waits
+   * a random time below this before it starts its election (QuorumPeer.run,
+   * Observer.waitForObserverElectionDelay), to spare the voters a burst of observers. 0: no wait.
+   */
+  readonly observerElectionDelayMs: number;
   /** Committed proposals the leader keeps in memory for DIFF (ZooKeeper's commitLogCount, 500). */
   readonly commitLogCount: number;
   /**
@@ -115,6 +121,7 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     minNotificationIntervalMs: 200,
     maxNotificationIntervalMs: 60_000,
     finalizeWaitMs: 200,
+    observerElectionDelayMs: 200,
     commitLogCount: 500,
     snapshotSizeFactor: 0.33,
     snapCount: 100_000,

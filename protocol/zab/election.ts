@@ -27,7 +27,17 @@ export function emptyFle(): FleState {
     finalizing: false,
     current: { ...none, electionEpoch: 0 },
     peerConns: [],
+    delayedQueue: null,
   };
+}
+
+/**
+ * QuorumPeer.start → startLeaderElection: a booting server's current vote is for itself, with its
+ * last zxid and currentEpoch. A LOOKING voter answers observers with it until an election ends.
+ */
+export function startLeaderElection(s: ZabServer, fx: Fx): ZabServer {
+  const current = { leader: s.id, zxid: s.lastProcessedZxid, peerEpoch: s.currentEpoch, electionEpoch: -1 };
+  return startElection(patchServer(s, { fle: patchFle(s.fle, { current }) }), fx);
 }
 
 /** totalOrderPredicate(new, cur): does the new vote beat the current one? */
@@ -92,11 +102,37 @@ function armNotificationTimer(ms: number, fx: Fx): void {
 
 /** No notification arrived within notTimeout: send again and back off (doubling up to the cap). */
 export function onNotificationTimeout(s: ZabServer, fx: Fx): ZabServer {
-  if (s.role !== 'LOOKING') return s;
+  if (s.role !== 'LOOKING' || s.fle.delayedQueue !== null) return s;
   const notTimeoutMs = Math.min(s.fle.notTimeoutMs * 2, s.config.maxNotificationIntervalMs);
   fx.note(`FLE: no notification for ${s.fle.notTimeoutMs} ms; resending, next wait ${notTimeoutMs} ms`);
   armNotificationTimer(notTimeoutMs, fx);
   return sendNotifications(patchServer(s, { fle: patchFle(s.fle, { notTimeoutMs }) }), fx);
+}
+
+/**
+ * QuorumPeer.run: an observer whose observeLeader ended is LOOKING at once (updateServerState), but
+ * sleeps up to observerElectionDelay (Observer.waitForObserverElectionDelay) before lookForLeader;
+ * WorkerReceiver meanwhile queues what arrives. The wait is drawn by the simulator.
+ */
+export function delayObserverElection(s: ZabServer, fx: Fx): ZabServer {
+  fx.note(`observer: waiting up to ${s.config.observerElectionDelayMs} ms (observerElectionDelay) before the election`);
+  // ThreadLocalRandom.nextLong(delay): below the delay, never at it.
+  fx.timer('observerElectionDelay', 0, s.config.observerElectionDelayMs * MS - 1);
+  return patchServer(s, { fle: patchFle(s.fle, { delayedQueue: [] }) });
+}
+
+/** The observer's wait is over: lookForLeader starts, then takes what recvqueue holds. */
+export function onObserverElectionDelay(s: ZabServer, fx: Fx): ElectionStep {
+  const queued = s.fle.delayedQueue;
+  if (s.role !== 'LOOKING' || queued === null) return { server: s, leader: null };
+  let next = startElection(patchServer(s, { fle: patchFle(s.fle, { delayedQueue: null }) }), fx);
+  for (const { from, n } of queued) {
+    const step = lookForLeaderStep(next, from, n, fx);
+    // leaveInstance clears recvqueue: what is left is dropped.
+    if (step.leader !== null) return step;
+    next = step.server;
+  }
+  return { server: next, leader: null };
 }
 
 /** The outcome of a notification: the new state, and the leader if the election ended for us. */
@@ -142,8 +178,10 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
     return { server: s, leader: null };
   }
   if (!isVoter(s.config, from)) {
-    // From a non-voter (an observer): answer with our vote, never count it.
-    fx.send(from, notification(s, s.fle.proposed, s.fle.logicalclock));
+    // From a non-voter (an observer): WorkerReceiver answers at once with getCurrentVote(), the
+    // vote of our last finished election (or our boot vote), not the one we now propose; never
+    // counted.
+    fx.send(from, notification(s, s.fle.current, s.fle.logicalclock));
     return { server: s, leader: null };
   }
   // WorkerReceiver queues the notification (recvqueue) and answers a LOOKING sender of an older
@@ -151,6 +189,16 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
   if (n.state === 'LOOKING' && n.electionEpoch < s.fle.logicalclock) {
     fx.send(from, notification(s, s.fle.proposed, s.fle.logicalclock));
   }
+  if (s.fle.delayedQueue !== null) {
+    // lookForLeader has not started (observerElectionDelay): the notification waits in recvqueue.
+    const delayedQueue = [...s.fle.delayedQueue, { from, n }];
+    return { server: patchServer(s, { fle: patchFle(s.fle, { delayedQueue }) }), leader: null };
+  }
+  return lookForLeaderStep(s, from, n, fx);
+}
+
+/** lookForLeader's loop body, for one notification taken from recvqueue. */
+function lookForLeaderStep(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ElectionStep {
   if (s.fle.finalizing) {
     // finalizeWait drains recvqueue: every notification that is not a better vote is dropped,
     // whatever its state or round, and the wait starts again. A better one goes back in the
@@ -164,6 +212,8 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
   }
   // The loop's poll(notTimeout) restarts with every notification it takes.
   armNotificationTimer(s.fle.notTimeoutMs, fx);
+  // Only a vote for a voter counts (lookForLeader's validVoter(n.leader)).
+  if (!isVoter(s.config, n.leader)) return { server: s, leader: null };
   switch (n.state) {
     case 'LOOKING':
       return { server: onLookingNotification(s, from, n, fx), leader: null };
@@ -175,8 +225,12 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
   }
 }
 
+/**
+ * lookForLeader's LOOKING case. An observer runs it too: its own vote (Long.MIN_VALUE in every
+ * field) loses to any voter's, so it adopts the best vote it hears and, once a quorum of voters'
+ * votes equal it, observes that leader; it never counts itself.
+ */
 function onLookingNotification(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ZabServer {
-  if (!isVoter(s.config, s.id)) return s; // observers only ever follow an established leader
   let fle = s.fle;
   if (n.electionEpoch > fle.logicalclock) {
     const mine = initialVote(s);

@@ -7,7 +7,7 @@ import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
 import { hasMutant, isVoter, type ZabConfig } from './config.js';
 import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
 import { Fx, type ZabObservation } from './effects.js';
-import { emptyFle, startElection } from './election.js';
+import { delayObserverElection, emptyFle, startElection } from './election.js';
 import { applyTo, historyCount, reloadFromHistory } from './history.js';
 import { leaderShutdown } from './leader.js';
 import { leaderOf } from './learner-handler.js';
@@ -116,6 +116,7 @@ export function becomeLooking(s: ZabServer, reason: string, fx: Fx): ZabServer {
   if (!hasMutant(s.config, 'ZK-2845')) next = applyTo(next, historyCount(next), null);
   next = patchServer(next, { role: 'LOOKING', phase: 'ELECTION', leader: null, learner: null });
   fx.observe({ kind: 'role', role: 'LOOKING', phase: 'ELECTION', epoch: next.currentEpoch, leader: null });
+  if (s.role === 'OBSERVING' && s.config.observerElectionDelayMs > 0) return delayObserverElection(next, fx);
   return startElection(next, fx);
 }
 

@@ -34,6 +34,17 @@ export interface FleState {
   readonly current: Vote & { readonly electionEpoch: number };
   /** The election connection each peer's notifications last came on (QuorumCnxManager's sockets). */
   readonly peerConns: readonly (number | undefined)[];
+  /**
+   * While an observer waits observerElectionDelay before lookForLeader: the notifications that
+   * arrived meanwhile, in order (FastLeaderElection's recvqueue); null once the election runs.
+   */
+  readonly delayedQueue: readonly DelayedNotification[] | null;
+}
+
+/** A notification queued while lookForLeader had not started yet. */
+export interface DelayedNotification {
+  readonly from: NodeId;
+  readonly n: Notification;
 }
 
 /** The leader's view of one learner (LearnerHandler). */
@@ -267,6 +278,7 @@ export function patchFle(o: FleState, p: Partial<FleState>): FleState {
     finalizing: o.finalizing,
     current: o.current,
     peerConns: o.peerConns,
+    delayedQueue: o.delayedQueue,
   };
   return applyPatch(next, p);
 }

@@ -11,7 +11,7 @@ import type { Event, NodeId } from '../program.js';
 import { formatZxid } from '../zxid.js';
 import { isObserver } from './config.js';
 import type { Fx, TimerName } from './effects.js';
-import { forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
+import { forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, onObserverElectionDelay, startLeaderElection } from './election.js';
 import { historyCount, lastLoggedZxid } from './history.js';
 import {
   becomeLeading,
@@ -85,6 +85,10 @@ export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
           return onNotificationTimeout(now, fx);
         case 'finalize':
           return onFinalizeTimer(now, fx);
+        case 'observerElectionDelay': {
+          const step = onObserverElectionDelay(now, fx);
+          return step.leader === null ? step.server : endElection(step.server, step.leader, fx);
+        }
         case 'expire':
           return now.app.onTimer(now, 'expire', fx);
         default:
@@ -132,7 +136,7 @@ export function stepLeading(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
         case 'expire':
           return now.app.onTimer(now, 'expire', fx);
         default:
-          // fle, finalize (only while LOOKING), learner, newLeaderAck, connect (a learner's).
+          // fle, finalize, observerElectionDelay (only while LOOKING), learner, newLeaderAck, connect (a learner's).
           return now;
       }
     }
@@ -230,7 +234,7 @@ function onLearnerTimeout(s: ZabServer, timer: TimerName, fx: Fx): ZabServer {
     case 'expire':
       return s.app.onTimer(s, 'expire', fx);
     default:
-      // fle, finalize (only while LOOKING), barrier, tick (a leader's).
+      // fle, finalize, observerElectionDelay (only while LOOKING), barrier, tick (a leader's).
       return s;
   }
 }
@@ -428,7 +432,7 @@ function onLeaderGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServe
 
 function onStart(s: ZabServer, fx: Fx): ZabServer {
   fx.note(`boot: acceptedEpoch ${s.acceptedEpoch}, currentEpoch ${s.currentEpoch}, last zxid ${formatZxid(lastLoggedZxid(s))}, ${historyCount(s)} txns`);
-  return startElection(s, fx);
+  return startLeaderElection(s, fx);
 }
 
 function onNotificationPacket(s: ZabServer, from: NodeId, conn: number, msg: Notification, fx: Fx): ZabServer {
