@@ -6,7 +6,7 @@ import type { NodeId } from '../program.js';
 import { hasMutant, isQuorum, isVoter, type ZabConfig } from './config.js';
 import { counterOf } from '../zxid.js';
 import type { Fx } from './effects.js';
-import type { Notification } from './messages.js';
+import type { Notification, ServerState } from './messages.js';
 import { patchFle, patchServer, type FleState, type Vote, type ZabServer } from './state.js';
 
 const MS = 1000;
@@ -28,6 +28,7 @@ export function emptyFle(): FleState {
     current: { ...none, electionEpoch: 0 },
     peerConns: [],
     delayedQueue: null,
+    flushing: null,
   };
 }
 
@@ -59,8 +60,13 @@ export function totalOrderPredicate(config: ZabConfig, next: Vote, cur: Vote): b
   return next.leader > cur.leader;
 }
 
+/** The state this server reports: its role, or while it flushes its log the role it is leaving. */
+function reportedState(s: ZabServer): ServerState {
+  return s.fle.flushing === null ? s.role : s.fle.flushing.role;
+}
+
 function notification(s: ZabServer, vote: Vote, electionEpoch: number): Notification {
-  return { type: 'NOTIFICATION', leader: vote.leader, zxid: vote.zxid, electionEpoch, peerEpoch: vote.peerEpoch, state: s.role };
+  return { type: 'NOTIFICATION', leader: vote.leader, zxid: vote.zxid, electionEpoch, peerEpoch: vote.peerEpoch, state: reportedState(s) };
 }
 
 function setAt<T>(list: readonly (T | undefined)[], index: number, value: T | undefined): (T | undefined)[] {
@@ -102,11 +108,36 @@ function armNotificationTimer(ms: number, fx: Fx): void {
 
 /** No notification arrived within notTimeout: send again and back off (doubling up to the cap). */
 export function onNotificationTimeout(s: ZabServer, fx: Fx): ZabServer {
-  if (s.role !== 'LOOKING' || s.fle.delayedQueue !== null) return s;
+  if (s.role !== 'LOOKING' || s.fle.delayedQueue !== null || s.fle.flushing !== null) return s;
   const notTimeoutMs = Math.min(s.fle.notTimeoutMs * 2, s.config.maxNotificationIntervalMs);
   fx.note(`FLE: no notification for ${s.fle.notTimeoutMs} ms; resending, next wait ${notTimeoutMs} ms`);
   armNotificationTimer(notTimeoutMs, fx);
   return sendNotifications(patchServer(s, { fle: patchFle(s.fle, { notTimeoutMs }) }), fx);
+}
+
+/**
+ * Leaving a role with log writes not yet durable: its shutdown (Learner.shutdown or Leader.shutdown
+ * → ZooKeeperServer.shutdown → SyncRequestProcessor.shutdown) flushes and fsyncs them before
+ * QuorumPeer.run sets LOOKING and starts the election. Meanwhile the server answers LOOKING peers
+ * as the role it is leaving, with its current vote, as WorkerReceiver does for a peer not LOOKING.
+ * The fsync asked for last covers every write before it (fsyncs complete in order).
+ */
+export function awaitLogFlush(s: ZabServer, leaving: ServerState, fx: Fx): ZabServer {
+  fx.note(`${leaving} shutdown: flushing the txn log (fsync ${s.fsyncToken}) before the election`);
+  return patchServer(s, { fle: patchFle(s.fle, { flushing: { token: s.fsyncToken, role: leaving } }) });
+}
+
+/** An fsync completed while LOOKING: if it is the one the shutdown waits for, the election starts. */
+export function onLookingFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
+  const flushing = s.fle.flushing;
+  if (flushing === null || token < flushing.token) return s;
+  return startElectionAfterRole(patchServer(s, { fle: patchFle(s.fle, { flushing: null }) }), flushing.role, fx);
+}
+
+/** QuorumPeer.run after a role's shutdown: an observer waits observerElectionDelay; others look at once. */
+export function startElectionAfterRole(s: ZabServer, left: ServerState, fx: Fx): ZabServer {
+  if (left === 'OBSERVING' && s.config.observerElectionDelayMs > 0) return delayObserverElection(s, fx);
+  return startElection(s, fx);
 }
 
 /**
@@ -153,7 +184,10 @@ function onElectionConnection(s: ZabServer, from: NodeId, conn: number, fx: Fx):
   const next = patchServer(s, { fle: patchFle(s.fle, { peerConns: setAt(s.fle.peerConns, from, conn) }) });
   if (known !== undefined && s.fle.logicalclock > 0) {
     fx.note(`FLE: new connection with ${from}; sending it our last notification again`);
-    fx.send(from, s.role === 'LOOKING' ? notification(s, s.fle.proposed, s.fle.logicalclock) : notification(s, s.fle.current, s.fle.current.electionEpoch));
+    fx.send(
+      from,
+      reportedState(s) === 'LOOKING' ? notification(s, s.fle.proposed, s.fle.logicalclock) : notification(s, s.fle.current, s.fle.current.electionEpoch),
+    );
   }
   return next;
 }
@@ -172,7 +206,7 @@ export function forgetElectionConnection(s: ZabServer, peer: NodeId): ZabServer 
 /** WorkerReceiver plus the body of lookForLeader's loop. */
 export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Notification, fx: Fx): ElectionStep {
   s = onElectionConnection(s, from, conn, fx);
-  if (s.role !== 'LOOKING') {
+  if (reportedState(s) !== 'LOOKING') {
     // Not electing: tell a LOOKING peer who we follow, so a joiner finds the established leader.
     if (n.state === 'LOOKING') fx.send(from, notification(s, s.fle.current, s.fle.current.electionEpoch));
     return { server: s, leader: null };

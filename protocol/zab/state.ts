@@ -39,6 +39,12 @@ export interface FleState {
    * arrived meanwhile, in order (FastLeaderElection's recvqueue); null once the election runs.
    */
   readonly delayedQueue: readonly DelayedNotification[] | null;
+  /**
+   * Leaving a role with log writes not yet fsynced: the fsync to wait for before the election, and
+   * the role still reported to peers meanwhile (QuorumPeer's state changes only after the role's
+   * shutdown returns); null otherwise.
+   */
+  readonly flushing: { readonly token: number; readonly role: ServerState } | null;
 }
 
 /** A notification queued while lookForLeader had not started yet. */
@@ -186,6 +192,8 @@ export interface ZabServer {
   readonly leader: LeaderState | null;
   readonly learner: LearnerState | null;
   readonly fsyncToken: number;
+  /** The newest fsync that completed (tokens complete in order): below fsyncToken, writes are pending. */
+  readonly syncedToken: number;
   readonly nowUs: number;
   /** ZK-4712 mutant: appends a dead SyncThread still has to write after the role ended. */
   readonly staleWrites: readonly Txn[];
@@ -279,6 +287,7 @@ export function patchFle(o: FleState, p: Partial<FleState>): FleState {
     current: o.current,
     peerConns: o.peerConns,
     delayedQueue: o.delayedQueue,
+    flushing: o.flushing,
   };
   return applyPatch(next, p);
 }
@@ -385,6 +394,7 @@ function copyServer(o: ZabServer): Mutable<ZabServer> {
     leader: o.leader,
     learner: o.learner,
     fsyncToken: o.fsyncToken,
+    syncedToken: o.syncedToken,
     nowUs: o.nowUs,
     staleWrites: o.staleWrites,
     oldLogTop: o.oldLogTop,
@@ -402,6 +412,13 @@ export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
 // update a record in one way: `patchX(o, { ... })` names the fields it replaces; the functions
 // below are the same for the fields the hot path replaces, as one literal copy with direct writes
 // (no loop over a patch object), so a step still copies each record once.
+
+/** The server after an fsync completed (every fsync event passes here, whatever the role). */
+export function withSynced(s: ZabServer, token: number): ZabServer {
+  const next = copyServer(s);
+  next.syncedToken = token;
+  return next;
+}
 
 /** The server with another leader record. */
 export function withLeaderState(s: ZabServer, leader: LeaderState): ZabServer {

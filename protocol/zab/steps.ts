@@ -11,7 +11,15 @@ import type { Event, NodeId } from '../program.js';
 import { formatZxid } from '../zxid.js';
 import { isObserver } from './config.js';
 import type { Fx, TimerName } from './effects.js';
-import { forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, onObserverElectionDelay, startLeaderElection } from './election.js';
+import {
+  forgetElectionConnection,
+  onFinalize,
+  onLookingFsynced,
+  onNotification,
+  onNotificationTimeout,
+  onObserverElectionDelay,
+  startLeaderElection,
+} from './election.js';
 import { historyCount, lastLoggedZxid } from './history.js';
 import {
   becomeLeading,
@@ -114,7 +122,7 @@ export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
     case 'drawn':
       return onDrawn(s, event.key, event.value);
     case 'fsynced':
-      return s;
+      return onLookingFsynced(s, event.token, fx);
     case 'peerReset':
       return s.app.onClientGone(forgetElectionConnection(s, event.peer), event.peer);
   }
