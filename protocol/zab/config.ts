@@ -80,9 +80,17 @@ export interface ZabConfig {
    * roll (SyncRequestProcessor.shouldSnapshot, resetSnapshotStats). The simulator draws randRoll.
    */
   readonly snapCount: number;
-  /** Outstanding proposals before the leader queues further requests. */
-  readonly maxOutstanding: number;
-  /** Queued client requests beyond which a server refuses new ones (a bound on everything). */
+  /**
+   * Java property zookeeper.globalOutstandingLimit (1000): above this many requests in process, a
+   * server stops reading from each client connection that has requests of its own in process,
+   * until one of them is answered (ZooKeeperServer.shouldThrottle, ServerCnxn.disableRecv); a
+   * leader divides it by the number of voters less one (LeaderZooKeeperServer).
+   */
+  readonly globalOutstandingLimit: number;
+  /**
+   * Not ZooKeeper's: a bound on every per-server queue of client requests and connections (10,000),
+   * beyond which a server closes the client ("server overloaded"), so no run grows without bound.
+   */
   readonly requestQueueMax: number;
   readonly syncPersistence: SyncPersistence;
   readonly mutants: readonly Mutant[];
@@ -125,7 +133,7 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     commitLogCount: 500,
     snapshotSizeFactor: 0.33,
     snapCount: 100_000,
-    maxOutstanding: 1000,
+    globalOutstandingLimit: 1000,
     requestQueueMax: 10_000,
     syncPersistence: 'committedOnlyThenEpochThenAck',
     mutants: [],

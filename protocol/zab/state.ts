@@ -113,8 +113,6 @@ export interface LeaderState {
    * below the first entry has been out for at least syncLimit·tickTime (SyncLimitCheck.check).
    */
   readonly proposedAtClock: readonly Zxid[];
-  /** Requests waiting for room in the outstanding window. */
-  readonly queued: Queue<QueuedRequest>;
   /** Own log appends not yet acknowledged to itself (waiting for fsync). */
   readonly selfAckBatches: Queue<AckBatch>;
   /** Set when the leader must shut down (Leader.shutdown); the step then returns to LOOKING. */
@@ -254,14 +252,6 @@ export interface AckBatch {
   readonly zxids: readonly Zxid[];
 }
 
-/** A write waiting at the leader for room in the outstanding window. */
-export interface QueuedRequest {
-  readonly origin: NodeId;
-  readonly client: NodeId;
-  readonly xid: number;
-  readonly op: unknown;
-}
-
 /**
  * Takes the batch for `token` out of `batches`: the batch and what is left, or null when there is
  * none. Fsyncs complete in request order (one SyncThread), so it is the oldest, checked first.
@@ -358,7 +348,6 @@ function copyLeader(o: LeaderState): Mutable<LeaderState> {
     halfTicks: o.halfTicks,
     clock: o.clock,
     proposedAtClock: o.proposedAtClock,
-    queued: o.queued,
     selfAckBatches: o.selfAckBatches,
     shutdown: o.shutdown,
   };
