@@ -173,13 +173,13 @@ export function onConnectRequest(
   if (msg.sessionId === 0) {
     let sessionId: SessionId;
     [s, sessionId] = allocateSessionId(s);
-    s = putConnection(s, { client, sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'creating' });
+    s = putConnection(s, { client, sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'creating', held: null });
     const request = { type: 'createSession', timeoutMs } as const;
     s = withService(s, { queue: [...serviceOf(s).queue, { client, xid: 0, request, wait: 'write', reply: null }] });
     fx.note(`client ${client}: new session 0x${sessionId.toString(16)}, timeout ${timeoutMs} ms`);
     return submit(s, client, 0, { zk: true, sessionId, authIds: [], request }, fx);
   }
-  s = putConnection(s, { client, sessionId: msg.sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'revalidating' });
+  s = putConnection(s, { client, sessionId: msg.sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'revalidating', held: null });
   if (s.role === 'LEADING') {
     const checked = revalidate(s, s.id, msg.sessionId);
     return finishRevalidate(checked.server, client, msg.sessionId, checked.valid, fx);
@@ -209,8 +209,19 @@ function finishRevalidate(s: ZabServer, client: NodeId, sessionId: SessionId, va
   return drainClient(putConnection(s, patchConnection(conn, { stage: 'open' })), client, fx);
 }
 
-/** A request on an established connection (RequestHeader + record). */
+/**
+ * A request on an established connection (RequestHeader + record). A throttled connection is not
+ * read: the request waits in the socket. Once read, a request with a positive xid may throttle
+ * its connection (ServerCnxn.incrOutstandingAndCheckThrottle).
+ */
 export function onZkRequest(s: ZabServer, client: NodeId, xid: number, request: ZkRequest, fx: Fx): ZabServer {
+  const conn = connectionOf(s, client);
+  if (conn !== undefined && conn.held !== null) return putConnection(s, patchConnection(conn, { held: [...conn.held, { xid, request }] }));
+  const next = readZkRequest(s, client, xid, request, fx);
+  return xid > 0 ? throttleIfOverLimit(next, client, fx) : next;
+}
+
+function readZkRequest(s: ZabServer, client: NodeId, xid: number, request: ZkRequest, fx: Fx): ZabServer {
   const conn = connectionOf(s, client);
   if (!serving(s) || conn === undefined) return closeClient(s, client, 'no session on this connection', fx);
   if (request.type === 'auth') {
@@ -292,6 +303,7 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
   let closeAfter = false;
   const keep: ZkPending[] = [];
   let blocked = false;
+  let replied = 0;
   for (const p of serviceOf(s).queue) {
     if (p.client !== client || blocked) {
       keep.push(p);
@@ -305,6 +317,7 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
     if (p.reply !== null) {
       if (p.request.type === 'createSession') continue; // answered by CONNECT_RESPONSE
       fx.send(client, { type: 'ZK_REPLY', reply: p.reply });
+      replied++;
       if (p.request.type === 'closeSession' && p.reply.err === 'OK') {
         closeAfter = true;
         blocked = true;
@@ -326,9 +339,50 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
     const served = serveRead(s, watches, conn, p.xid, p.request, fx);
     watches = served.watches;
     fx.send(client, { type: 'ZK_REPLY', reply: served.reply });
+    replied++;
   }
   const next = withService(s, { queue: keep, watches });
-  return closeAfter ? closeClient(next, client, 'session closed', fx) : next;
+  if (closeAfter) return closeClient(next, client, 'session closed', fx);
+  return replied > 0 ? unthrottleIfUnderLimit(next, client, fx) : next;
+}
+
+/**
+ * ZooKeeperServer.getGlobalOutstandingLimit: zookeeper.globalOutstandingLimit, which a leader
+ * divides among the other voters (LeaderZooKeeperServer.getGlobalOutstandingLimit).
+ */
+function globalOutstandingLimit(s: ZabServer): number {
+  const voters = s.config.voters.length;
+  return s.role === 'LEADING' ? Math.floor(s.config.globalOutstandingLimit / (voters > 2 ? voters - 1 : 1)) : s.config.globalOutstandingLimit;
+}
+
+/**
+ * ZooKeeperServer.shouldThrottle: more requests in process (received, not yet answered) than the
+ * limit, and this connection has some of its own. Scans the queue only when over the limit.
+ */
+function shouldThrottle(s: ZabServer, client: NodeId): boolean {
+  const queue = serviceOf(s).queue;
+  return queue.length > globalOutstandingLimit(s) && queue.some((p) => p.client === client);
+}
+
+/** ServerCnxn.incrOutstandingAndCheckThrottle → disableRecv: stop reading this client. */
+function throttleIfOverLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
+  const conn = connectionOf(s, client);
+  if (conn === undefined || conn.held !== null || !shouldThrottle(s, client)) return s;
+  fx.note(`throttle client ${client}: ${serviceOf(s).queue.length} requests in process, over globalOutstandingLimit ${globalOutstandingLimit(s)}`);
+  return putConnection(s, patchConnection(conn, { held: [] }));
+}
+
+/** ServerCnxn.decrOutstandingAndCheckThrottle → enableRecv: read again what the client sent meanwhile. */
+function unthrottleIfUnderLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
+  const conn = connectionOf(s, client);
+  if (conn === undefined || conn.held === null || shouldThrottle(s, client)) return s;
+  fx.note(`client ${client} no longer throttled: reading its ${conn.held.length} waiting request(s)`);
+  let next = putConnection(s, patchConnection(conn, { held: null }));
+  for (const h of conn.held) {
+    if (connectionOf(next, client) === undefined) break; // closed meanwhile: nothing more is read
+    next = onZkRequest(next, client, h.xid, h.request, fx);
+  }
+  return next;
 }
 
 function fail(xid: number, zxid: Zxid, err: ZkReply['err']): ZkReply {

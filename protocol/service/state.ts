@@ -6,7 +6,7 @@ import type { Zxid } from '../zxid.js';
 import { applyPatch, type Mutable } from '../patch.js';
 import type { Id, SessionId } from '../tree/index.js';
 import type { SessionTracker } from './session-tracker.js';
-import type { ZkPending } from './types.js';
+import type { ZkPending, ZkRequest } from './types.js';
 import { EMPTY_WATCHES, type WatchTable } from './watch-manager.js';
 
 export interface ZkConnection {
@@ -17,6 +17,17 @@ export interface ZkConnection {
   readonly authIds: readonly Id[];
   /** 'creating': createSession in flight; 'revalidating': waiting for the leader; 'open': serving. */
   readonly stage: 'creating' | 'revalidating' | 'open';
+  /**
+   * null while the server reads this connection; while it is throttled (ServerCnxn.disableRecv),
+   * the requests the client sent meanwhile, in order, still unread in the socket.
+   */
+  readonly held: readonly HeldRequest[] | null;
+}
+
+/** A request a throttled connection has not read yet. */
+export interface HeldRequest {
+  readonly xid: number;
+  readonly request: ZkRequest;
 }
 
 export interface ParkedSync {
@@ -44,13 +55,14 @@ export interface ZkServiceState {
 }
 
 /** Copies a connection with a new stage and auth ids (a literal: a spread costs ten times more in V8 11). */
-export function patchConnection(o: ZkConnection, p: Partial<Pick<ZkConnection, 'stage' | 'authIds'>>): ZkConnection {
+export function patchConnection(o: ZkConnection, p: Partial<Pick<ZkConnection, 'stage' | 'authIds' | 'held'>>): ZkConnection {
   return {
     client: o.client,
     sessionId: o.sessionId,
     timeoutMs: o.timeoutMs,
     authIds: p.authIds === undefined ? o.authIds : p.authIds,
     stage: p.stage === undefined ? o.stage : p.stage,
+    held: p.held === undefined ? o.held : p.held,
   };
 }
 

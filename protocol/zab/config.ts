@@ -74,6 +74,12 @@ export interface ZabConfig {
   readonly minNotificationIntervalMs: number;
   readonly maxNotificationIntervalMs: number;
   readonly finalizeWaitMs: number;
+  /**
+   * Java property zookeeper.observer.election.DelayMs (200): an observer that leaves OBSERVING waits
+   * a random time below this before it starts its election (QuorumPeer.run,
+   * Observer.waitForObserverElectionDelay), to spare the voters a burst of observers. 0: no wait.
+   */
+  readonly observerElectionDelayMs: number;
   /** Committed proposals the leader keeps in memory for DIFF (ZooKeeper's commitLogCount, 500). */
   readonly commitLogCount: number;
   /**
@@ -89,9 +95,17 @@ export interface ZabConfig {
    * roll (SyncRequestProcessor.shouldSnapshot, resetSnapshotStats). The simulator draws randRoll.
    */
   readonly snapCount: number;
-  /** Outstanding proposals before the leader queues further requests. */
-  readonly maxOutstanding: number;
-  /** Queued client requests beyond which a server refuses new ones (a bound on everything). */
+  /**
+   * Java property zookeeper.globalOutstandingLimit (1000): above this many requests in process, a
+   * server stops reading from each client connection that has requests of its own in process,
+   * until one of them is answered (ZooKeeperServer.shouldThrottle, ServerCnxn.disableRecv); a
+   * leader divides it by the number of voters less one (LeaderZooKeeperServer).
+   */
+  readonly globalOutstandingLimit: number;
+  /**
+   * Not ZooKeeper's: a bound on every per-server queue of client requests and connections (10,000),
+   * beyond which a server closes the client ("server overloaded"), so no run grows without bound.
+   */
   readonly requestQueueMax: number;
   readonly syncPersistence: SyncPersistence;
   readonly mutants: readonly Mutant[];
@@ -101,7 +115,7 @@ export interface ZabConfig {
    * Not in ZooKeeper (a candidate fix found by zabsim): when a learner reconnects, its ACKs of
    * still-outstanding proposals stop counting. Master keeps them, yet syncFollower may TRUNC that
    * learner below those proposals, so a commit can count an ACK for a txn the acker no longer
-   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20224`).
+   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20049`).
    */
   readonly dropStaleAcksOnResync: boolean;
   /**
@@ -149,10 +163,11 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     minNotificationIntervalMs: 200,
     maxNotificationIntervalMs: 60_000,
     finalizeWaitMs: 200,
+    observerElectionDelayMs: 200,
     commitLogCount: 500,
     snapshotSizeFactor: 0.33,
     snapCount: 100_000,
-    maxOutstanding: 1000,
+    globalOutstandingLimit: 1000,
     requestQueueMax: 10_000,
     syncPersistence: 'committedOnlyThenEpochThenAck',
     mutants: [],

@@ -64,11 +64,12 @@ export type ZabObservation =
 export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
 
 /**
- * Every timer a Zab server sets: the election's notification and finalize waits, the leader's
+ * Every timer a Zab server sets: the election's notification and finalize waits, an observer's
+ * wait before its election, the leader's
  * barrier (initLimit) and tick, the learner's read-timeout check, connect retry and delayed
  * NEWLEADER ack (ZK-4685 mutant), and the application's (AppTimerName in state.ts).
  */
-export type TimerName = 'fle' | 'finalize' | 'barrier' | 'tick' | 'learner' | 'newLeaderAck' | 'connect' | 'expire' | 'commitProcessor';
+export type TimerName = 'fle' | 'finalize' | 'observerElectionDelay' | 'barrier' | 'tick' | 'learner' | 'newLeaderAck' | 'connect' | 'expire' | 'commitProcessor';
 
 /** ZooKeeper's exit codes (org.apache.zookeeper.server.ExitCode) for the exits zabsim models. */
 export const ExitCode = {

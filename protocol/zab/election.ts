@@ -6,7 +6,7 @@ import type { NodeId } from '../program.js';
 import { hasMutant, isQuorum, isVoter, type ZabConfig } from './config.js';
 import { counterOf } from '../zxid.js';
 import type { Fx } from './effects.js';
-import type { Notification } from './messages.js';
+import type { Notification, ServerState } from './messages.js';
 import { patchFle, patchServer, type FleState, type Vote, type ZabServer } from './state.js';
 
 const MS = 1000;
@@ -27,7 +27,18 @@ export function emptyFle(): FleState {
     finalizing: false,
     current: { ...none, electionEpoch: 0 },
     peerConns: [],
+    delayedQueue: null,
+    flushing: null,
   };
+}
+
+/**
+ * QuorumPeer.start → startLeaderElection: a booting server's current vote is for itself, with its
+ * last zxid and currentEpoch. A LOOKING voter answers observers with it until an election ends.
+ */
+export function startLeaderElection(s: ZabServer, fx: Fx): ZabServer {
+  const current = { leader: s.id, zxid: s.lastProcessedZxid, peerEpoch: s.currentEpoch, electionEpoch: -1 };
+  return startElection(patchServer(s, { fle: patchFle(s.fle, { current }) }), fx);
 }
 
 /** totalOrderPredicate(new, cur): does the new vote beat the current one? */
@@ -49,8 +60,13 @@ export function totalOrderPredicate(config: ZabConfig, next: Vote, cur: Vote): b
   return next.leader > cur.leader;
 }
 
+/** The state this server reports: its role, or while it flushes its log the role it is leaving. */
+function reportedState(s: ZabServer): ServerState {
+  return s.fle.flushing === null ? s.role : s.fle.flushing.role;
+}
+
 function notification(s: ZabServer, vote: Vote, electionEpoch: number): Notification {
-  return { type: 'NOTIFICATION', leader: vote.leader, zxid: vote.zxid, electionEpoch, peerEpoch: vote.peerEpoch, state: s.role };
+  return { type: 'NOTIFICATION', leader: vote.leader, zxid: vote.zxid, electionEpoch, peerEpoch: vote.peerEpoch, state: reportedState(s) };
 }
 
 function setAt<T>(list: readonly (T | undefined)[], index: number, value: T | undefined): (T | undefined)[] {
@@ -92,11 +108,62 @@ function armNotificationTimer(ms: number, fx: Fx): void {
 
 /** No notification arrived within notTimeout: send again and back off (doubling up to the cap). */
 export function onNotificationTimeout(s: ZabServer, fx: Fx): ZabServer {
-  if (s.role !== 'LOOKING') return s;
+  if (s.role !== 'LOOKING' || s.fle.delayedQueue !== null || s.fle.flushing !== null) return s;
   const notTimeoutMs = Math.min(s.fle.notTimeoutMs * 2, s.config.maxNotificationIntervalMs);
   fx.note(`FLE: no notification for ${s.fle.notTimeoutMs} ms; resending, next wait ${notTimeoutMs} ms`);
   armNotificationTimer(notTimeoutMs, fx);
   return sendNotifications(patchServer(s, { fle: patchFle(s.fle, { notTimeoutMs }) }), fx);
+}
+
+/**
+ * Leaving a role with log writes not yet durable: its shutdown (Learner.shutdown or Leader.shutdown
+ * → ZooKeeperServer.shutdown → SyncRequestProcessor.shutdown) flushes and fsyncs them before
+ * QuorumPeer.run sets LOOKING and starts the election. Meanwhile the server answers LOOKING peers
+ * as the role it is leaving, with its current vote, as WorkerReceiver does for a peer not LOOKING.
+ * The fsync asked for last covers every write before it (fsyncs complete in order).
+ */
+export function awaitLogFlush(s: ZabServer, leaving: ServerState, fx: Fx): ZabServer {
+  fx.note(`${leaving} shutdown: flushing the txn log (fsync ${s.fsyncToken}) before the election`);
+  return patchServer(s, { fle: patchFle(s.fle, { flushing: { token: s.fsyncToken, role: leaving } }) });
+}
+
+/** An fsync completed while LOOKING: if it is the one the shutdown waits for, the election starts. */
+export function onLookingFsynced(s: ZabServer, token: number, fx: Fx): ZabServer {
+  const flushing = s.fle.flushing;
+  if (flushing === null || token < flushing.token) return s;
+  return startElectionAfterRole(patchServer(s, { fle: patchFle(s.fle, { flushing: null }) }), flushing.role, fx);
+}
+
+/** QuorumPeer.run after a role's shutdown: an observer waits observerElectionDelay; others look at once. */
+export function startElectionAfterRole(s: ZabServer, left: ServerState, fx: Fx): ZabServer {
+  if (left === 'OBSERVING' && s.config.observerElectionDelayMs > 0) return delayObserverElection(s, fx);
+  return startElection(s, fx);
+}
+
+/**
+ * QuorumPeer.run: an observer whose observeLeader ended is LOOKING at once (updateServerState), but
+ * sleeps up to observerElectionDelay (Observer.waitForObserverElectionDelay) before lookForLeader;
+ * WorkerReceiver meanwhile queues what arrives. The wait is drawn by the simulator.
+ */
+export function delayObserverElection(s: ZabServer, fx: Fx): ZabServer {
+  fx.note(`observer: waiting up to ${s.config.observerElectionDelayMs} ms (observerElectionDelay) before the election`);
+  // ThreadLocalRandom.nextLong(delay): below the delay, never at it.
+  fx.timer('observerElectionDelay', 0, s.config.observerElectionDelayMs * MS - 1);
+  return patchServer(s, { fle: patchFle(s.fle, { delayedQueue: [] }) });
+}
+
+/** The observer's wait is over: lookForLeader starts, then takes what recvqueue holds. */
+export function onObserverElectionDelay(s: ZabServer, fx: Fx): ElectionStep {
+  const queued = s.fle.delayedQueue;
+  if (s.role !== 'LOOKING' || queued === null) return { server: s, leader: null };
+  let next = startElection(patchServer(s, { fle: patchFle(s.fle, { delayedQueue: null }) }), fx);
+  for (const { from, n } of queued) {
+    const step = lookForLeaderStep(next, from, n, fx);
+    // leaveInstance clears recvqueue: what is left is dropped.
+    if (step.leader !== null) return step;
+    next = step.server;
+  }
+  return { server: next, leader: null };
 }
 
 /** The outcome of a notification: the new state, and the leader if the election ended for us. */
@@ -117,7 +184,10 @@ function onElectionConnection(s: ZabServer, from: NodeId, conn: number, fx: Fx):
   const next = patchServer(s, { fle: patchFle(s.fle, { peerConns: setAt(s.fle.peerConns, from, conn) }) });
   if (known !== undefined && s.fle.logicalclock > 0) {
     fx.note(`FLE: new connection with ${from}; sending it our last notification again`);
-    fx.send(from, s.role === 'LOOKING' ? notification(s, s.fle.proposed, s.fle.logicalclock) : notification(s, s.fle.current, s.fle.current.electionEpoch));
+    fx.send(
+      from,
+      reportedState(s) === 'LOOKING' ? notification(s, s.fle.proposed, s.fle.logicalclock) : notification(s, s.fle.current, s.fle.current.electionEpoch),
+    );
   }
   return next;
 }
@@ -136,14 +206,16 @@ export function forgetElectionConnection(s: ZabServer, peer: NodeId): ZabServer 
 /** WorkerReceiver plus the body of lookForLeader's loop. */
 export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Notification, fx: Fx): ElectionStep {
   s = onElectionConnection(s, from, conn, fx);
-  if (s.role !== 'LOOKING') {
+  if (reportedState(s) !== 'LOOKING') {
     // Not electing: tell a LOOKING peer who we follow, so a joiner finds the established leader.
     if (n.state === 'LOOKING') fx.send(from, notification(s, s.fle.current, s.fle.current.electionEpoch));
     return { server: s, leader: null };
   }
   if (!isVoter(s.config, from)) {
-    // From a non-voter (an observer): answer with our vote, never count it.
-    fx.send(from, notification(s, s.fle.proposed, s.fle.logicalclock));
+    // From a non-voter (an observer): WorkerReceiver answers at once with getCurrentVote(), the
+    // vote of our last finished election (or our boot vote), not the one we now propose; never
+    // counted.
+    fx.send(from, notification(s, s.fle.current, s.fle.logicalclock));
     return { server: s, leader: null };
   }
   // WorkerReceiver queues the notification (recvqueue) and answers a LOOKING sender of an older
@@ -151,6 +223,16 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
   if (n.state === 'LOOKING' && n.electionEpoch < s.fle.logicalclock) {
     fx.send(from, notification(s, s.fle.proposed, s.fle.logicalclock));
   }
+  if (s.fle.delayedQueue !== null) {
+    // lookForLeader has not started (observerElectionDelay): the notification waits in recvqueue.
+    const delayedQueue = [...s.fle.delayedQueue, { from, n }];
+    return { server: patchServer(s, { fle: patchFle(s.fle, { delayedQueue }) }), leader: null };
+  }
+  return lookForLeaderStep(s, from, n, fx);
+}
+
+/** lookForLeader's loop body, for one notification taken from recvqueue. */
+function lookForLeaderStep(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ElectionStep {
   if (s.fle.finalizing) {
     // finalizeWait drains recvqueue: every notification that is not a better vote is dropped,
     // whatever its state or round, and the wait starts again. A better one goes back in the
@@ -164,6 +246,8 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
   }
   // The loop's poll(notTimeout) restarts with every notification it takes.
   armNotificationTimer(s.fle.notTimeoutMs, fx);
+  // Only a vote for a voter counts (lookForLeader's validVoter(n.leader)).
+  if (!isVoter(s.config, n.leader)) return { server: s, leader: null };
   switch (n.state) {
     case 'LOOKING':
       return { server: onLookingNotification(s, from, n, fx), leader: null };
@@ -175,8 +259,12 @@ export function onNotification(s: ZabServer, from: NodeId, conn: number, n: Noti
   }
 }
 
+/**
+ * lookForLeader's LOOKING case. An observer runs it too: its own vote (Long.MIN_VALUE in every
+ * field) loses to any voter's, so it adopts the best vote it hears and, once a quorum of voters'
+ * votes equal it, observes that leader; it never counts itself.
+ */
 function onLookingNotification(s: ZabServer, from: NodeId, n: Notification, fx: Fx): ZabServer {
-  if (!isVoter(s.config, s.id)) return s; // observers only ever follow an established leader
   let fle = s.fle;
   if (n.electionEpoch > fle.logicalclock) {
     const mine = initialVote(s);
@@ -226,8 +314,28 @@ export function onFinalize(s: ZabServer): { readonly server: ZabServer; readonly
   };
 }
 
-/** Vote.equals for FOLLOWING/LEADING senders: same leader and peerEpoch (ZK-1805/1732). */
-function establishedAgree(votes: readonly (Notification | undefined)[], n: Notification): NodeId[] {
+/**
+ * Who in recvset agrees with a FOLLOWING/LEADING notification (receivedFollowingNotification's
+ * getVoteTracker over recvset). Vote.equals decides, with a quirk: the vote compared against is
+ * built with the sender's message version (0x2), while recvset's entries are built without one
+ * (version 0x0). A LOOKING entry must equal it in leader, zxid, round and peerEpoch; for a
+ * FOLLOWING/LEADING entry the versions differ, so only the leader id is compared (the branch meant
+ * for mixed-version ensembles, ZOOKEEPER-1732).
+ */
+function recvsetAgree(votes: readonly (Notification | undefined)[], n: Notification): NodeId[] {
+  const out: NodeId[] = [];
+  votes.forEach((v, sid) => {
+    if (v === undefined || v.leader !== n.leader) return;
+    if (v.state !== 'LOOKING' || (v.zxid === n.zxid && v.electionEpoch === n.electionEpoch && v.peerEpoch === n.peerEpoch)) out.push(sid);
+  });
+  return out;
+}
+
+/**
+ * Who in outofelection agrees with it: its entries carry the sender's version and are never
+ * LOOKING, so Vote.equals compares leader id and peerEpoch (ZOOKEEPER-1805, ZOOKEEPER-1732).
+ */
+function outOfElectionAgree(votes: readonly (Notification | undefined)[], n: Notification): NodeId[] {
   const out: NodeId[] = [];
   votes.forEach((v, sid) => {
     if (v !== undefined && v.leader === n.leader && v.peerEpoch === n.peerEpoch) out.push(sid);
@@ -244,12 +352,12 @@ function onEstablishedNotification(s: ZabServer, from: NodeId, n: Notification, 
   let fle = s.fle;
   if (n.electionEpoch === fle.logicalclock) {
     fle = patchFle(fle, { recvset: setAt(fle.recvset, from, n) });
-    if (isQuorum(s.config, establishedAgree(fle.recvset, n)) && checkLeader(s, fle.recvset, n.leader, n.electionEpoch)) {
+    if (isQuorum(s.config, recvsetAgree(fle.recvset, n)) && checkLeader(s, fle.recvset, n.leader, n.electionEpoch)) {
       return decided(patchServer(s, { fle }), n, fx);
     }
   }
   fle = patchFle(fle, { outofelection: setAt(fle.outofelection, from, n) });
-  if (isQuorum(s.config, establishedAgree(fle.outofelection, n)) && checkLeader(s, fle.outofelection, n.leader, n.electionEpoch)) {
+  if (isQuorum(s.config, outOfElectionAgree(fle.outofelection, n)) && checkLeader(s, fle.outofelection, n.leader, n.electionEpoch)) {
     fx.note(`FLE: a quorum already follows ${n.leader} (epoch ${n.peerEpoch}); joining it`);
     return decided(patchServer(s, { fle: patchFle(fle, { logicalclock: n.electionEpoch }) }), n, fx);
   }

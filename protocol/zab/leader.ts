@@ -27,7 +27,7 @@ import {
   type Outstanding,
   type ZabServer,
 } from './state.js';
-import { queueEmpty, queuePeek, queuePush, queueShift } from '../queue.js';
+import { queueEmpty, queuePush } from '../queue.js';
 import { syncFollower } from './sync-follower.js';
 import { closeHandler, leaderOf, readBudgetHalfTicks, setHandler, syncLimitCurrent, syncLimitOnAck, tracksProposals, withLeader } from './learner-handler.js';
 import { maybeSnapshot, resetSnapshotStats } from './snap-count.js';
@@ -53,7 +53,6 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
     halfTicks: 0,
     clock: 0,
     proposedAtClock: [],
-    queued: queueEmpty(),
     selfAckBatches: queueEmpty(),
     shutdown: null,
   };
@@ -281,6 +280,10 @@ function txnLogFrom(s: ZabServer): number | null {
 export function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabServer {
   const l = leaderOf(s);
   if (h.stage === 'NEWLEADER_SENT') {
+    // Leader.waitForNewLeaderAck returns at once when quorumFormed, before it looks at the zxid, and
+    // waitForStartup then returns too: a learner that joins an established leader gets UPTODATE
+    // whatever its first ACK is (the ZOOKEEPER-4685 late joiner is not stuck).
+    if (s.phase === 'BROADCAST') return sendUpToDate(s, h, fx);
     if (zxid !== makeZxid(l.epoch, 0)) {
       // The first ACK after NEWLEADER is taken as its ack (ZK-4685): a proposal ack here stalls us.
       fx.note(`NEWLEADER ACK from ${h.sid} has zxid ${formatZxid(zxid)}, not ${formatZxid(makeZxid(l.epoch, 0))}: not counted; handler waits for startup`);
@@ -289,7 +292,6 @@ export function onAck(s: ZabServer, h: LearnerHandler, zxid: Zxid, fx: Fx): ZabS
     }
     let next = setHandler(s, patchHandler(h, { stage: 'NEWLEADER_ACKED' }), h.sid);
     if (!h.observer && !l.newLeaderAcks.includes(h.sid)) next = withLeader(next, { newLeaderAcks: [...l.newLeaderAcks, h.sid] });
-    if (next.phase === 'BROADCAST') return sendUpToDate(next, leaderOf(next).handlers[h.sid] as LearnerHandler, fx);
     return maybeActivate(next, fx);
   }
   if (h.stage === 'STUCK' || h.stage === 'NEWLEADER_ACKED') return s; // blocked in waitForStartup
@@ -323,7 +325,7 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
   for (const h of l.handlers) {
     if (h !== undefined && (h.stage === 'NEWLEADER_ACKED' || h.stage === 'STUCK')) next = sendUpToDate(next, h, fx);
   }
-  return drainQueued(next, fx);
+  return next;
 }
 
 /**
@@ -340,16 +342,12 @@ function sendUpToDate(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
 
 // ------------------------------------------------------------------ broadcast
 
-/** A client write, arriving directly or forwarded by a learner. */
+/**
+ * A client write, arriving directly or forwarded by a learner. Leader.propose has no cap on
+ * outstanding proposals: ZooKeeper bounds them upstream, each server throttling its own clients
+ * (ServerCnxn.incrOutstandingAndCheckThrottle, globalOutstandingLimit; protocol/service).
+ */
 export function submitWrite(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
-  const l = leaderOf(s);
-  if (l.outstanding.length >= s.config.maxOutstanding || l.queued.size > 0) {
-    if (l.queued.size >= s.config.requestQueueMax) {
-      fx.note(`drop request ${origin.client}:${origin.xid}: leader queue full`);
-      return s;
-    }
-    return withLeader(s, { queued: queuePush(l.queued, { origin: origin.server, client: origin.client, xid: origin.xid, op }) });
-  }
   return propose(s, origin, op, fx);
 }
 
@@ -368,17 +366,6 @@ export function onForwardedRequest(s: ZabServer, from: NodeId, client: NodeId, x
     return s;
   }
   return submitWrite(s, { server: from, client, xid }, op, fx);
-}
-
-function drainQueued(s: ZabServer, fx: Fx): ZabServer {
-  let next = s;
-  while (next.leader !== null && next.role === 'LEADING' && next.leader.queued.size > 0 && next.leader.outstanding.length < next.config.maxOutstanding) {
-    const head = queuePeek(next.leader.queued);
-    if (head === undefined) break;
-    next = withLeader(next, { queued: queueShift(next.leader.queued) });
-    next = propose(next, { server: head.origin, client: head.client, xid: head.xid }, head.op, fx);
-  }
-  return next;
 }
 
 /** Leader.propose: zxid, speculative apply, log + fsync, PROPOSAL to forwarding participants. */
@@ -482,7 +469,7 @@ function commitHead(s: ZabServer, fx: Fx): ZabServer {
   const leader = leaderCommitted(lh, rest, txn.zxid, smPrepRetire(s.sm, l.prepState, applied.state, txn.zxid));
   const committed = withApplied(s, applied.state, index + 1, txn.zxid, index + 1, leader, s.learner);
   const next = committed.app.afterApply(committed, txn, applied.result, fx);
-  return drainQueued(next, fx);
+  return next;
 }
 
 /**

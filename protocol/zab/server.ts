@@ -7,13 +7,13 @@ import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
 import { hasMutant, isVoter, type ZabConfig } from './config.js';
 import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
 import { Fx, type ZabObservation } from './effects.js';
-import { emptyFle, startElection } from './election.js';
+import { awaitLogFlush, emptyFle, startElectionAfterRole } from './election.js';
 import { applyTo, historyCount, reloadFromHistory } from './history.js';
 import { leaderShutdown } from './leader.js';
 import { leaderOf } from './learner-handler.js';
 import { learnerLeaving } from './learner.js';
 import type { ZabMessage } from './messages.js';
-import { patchServer, type ZabApp, type ZabServer } from './state.js';
+import { patchServer, withSynced, type ZabApp, type ZabServer } from './state.js';
 import { stepFollowing, stepLeading, stepLooking, stepObserving } from './steps.js';
 import type { StateMachine } from './txn.js';
 
@@ -45,6 +45,7 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     leader: null,
     learner: null,
     fsyncToken: 0,
+    syncedToken: 0,
     nowUs: 0,
     staleWrites: [],
     oldLogTop: disk.oldLogTop,
@@ -62,6 +63,7 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
  */
 export function stepServer(s: ZabServer, event: Event<ZabMessage>): ZabTransition {
   checkInvariants(s);
+  if (event.type === 'fsynced') s = withSynced(s, event.token);
   const fx = new Fx();
   let next: ZabServer;
   switch (s.role) {
@@ -118,7 +120,12 @@ export function becomeLooking(s: ZabServer, reason: string, fx: Fx): ZabServer {
   if (!hasMutant(s.config, 'ZK-2845')) next = applyTo(next, historyCount(next), null);
   next = patchServer(next, { role: 'LOOKING', phase: 'ELECTION', leader: null, learner: null });
   fx.observe({ kind: 'role', role: 'LOOKING', phase: 'ELECTION', epoch: next.currentEpoch, leader: null });
-  return startElection(next, fx);
+  // The role's shutdown stops its SyncRequestProcessor, which appends what it holds and fsyncs it
+  // (SyncRequestProcessor.shutdown → flush) before QuorumPeer.run goes on to LOOKING: we vote with
+  // a durable log. Under the ZK-4712 mutant a learner's SyncThread is not stopped, so no wait.
+  const staleSyncThread = s.learner !== null && hasMutant(s.config, 'ZK-4712');
+  if (next.fsyncToken > next.syncedToken && !staleSyncThread) return awaitLogFlush(next, s.role, fx);
+  return startElectionAfterRole(next, s.role, fx);
 }
 
 /** Facts a single server can check about itself, before and after every step. */

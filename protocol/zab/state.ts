@@ -34,6 +34,23 @@ export interface FleState {
   readonly current: Vote & { readonly electionEpoch: number };
   /** The election connection each peer's notifications last came on (QuorumCnxManager's sockets). */
   readonly peerConns: readonly (number | undefined)[];
+  /**
+   * While an observer waits observerElectionDelay before lookForLeader: the notifications that
+   * arrived meanwhile, in order (FastLeaderElection's recvqueue); null once the election runs.
+   */
+  readonly delayedQueue: readonly DelayedNotification[] | null;
+  /**
+   * Leaving a role with log writes not yet fsynced: the fsync to wait for before the election, and
+   * the role still reported to peers meanwhile (QuorumPeer's state changes only after the role's
+   * shutdown returns); null otherwise.
+   */
+  readonly flushing: { readonly token: number; readonly role: ServerState } | null;
+}
+
+/** A notification queued while lookForLeader had not started yet. */
+export interface DelayedNotification {
+  readonly from: NodeId;
+  readonly n: Notification;
 }
 
 /** The leader's view of one learner (LearnerHandler). */
@@ -117,8 +134,6 @@ export interface LeaderState {
    * below the first entry has been out for at least syncLimit·tickTime (SyncLimitCheck.check).
    */
   readonly proposedAtClock: readonly Zxid[];
-  /** Requests waiting for room in the outstanding window. */
-  readonly queued: Queue<QueuedRequest>;
   /** Own log appends not yet acknowledged to itself (waiting for fsync). */
   readonly selfAckBatches: Queue<AckBatch>;
   /** Set when the leader must shut down (Leader.shutdown); the step then returns to LOOKING. */
@@ -215,6 +230,8 @@ export interface ZabServer {
   readonly leader: LeaderState | null;
   readonly learner: LearnerState | null;
   readonly fsyncToken: number;
+  /** The newest fsync that completed (tokens complete in order): below fsyncToken, writes are pending. */
+  readonly syncedToken: number;
   readonly nowUs: number;
   /** ZK-4712 mutant: appends a dead SyncThread still has to write after the role ended. */
   readonly staleWrites: readonly Txn[];
@@ -275,14 +292,6 @@ export interface AckBatch {
   readonly zxids: readonly Zxid[];
 }
 
-/** A write waiting at the leader for room in the outstanding window. */
-export interface QueuedRequest {
-  readonly origin: NodeId;
-  readonly client: NodeId;
-  readonly xid: number;
-  readonly op: unknown;
-}
-
 /**
  * Takes the batch for `token` out of `batches`: the batch and what is left, or null when there is
  * none. Fsyncs complete in request order (one SyncThread), so it is the oldest, checked first.
@@ -307,6 +316,8 @@ export function patchFle(o: FleState, p: Partial<FleState>): FleState {
     finalizing: o.finalizing,
     current: o.current,
     peerConns: o.peerConns,
+    delayedQueue: o.delayedQueue,
+    flushing: o.flushing,
   };
   return applyPatch(next, p);
 }
@@ -381,7 +392,6 @@ function copyLeader(o: LeaderState): Mutable<LeaderState> {
     halfTicks: o.halfTicks,
     clock: o.clock,
     proposedAtClock: o.proposedAtClock,
-    queued: o.queued,
     selfAckBatches: o.selfAckBatches,
     shutdown: o.shutdown,
   };
@@ -418,6 +428,7 @@ function copyServer(o: ZabServer): Mutable<ZabServer> {
     leader: o.leader,
     learner: o.learner,
     fsyncToken: o.fsyncToken,
+    syncedToken: o.syncedToken,
     nowUs: o.nowUs,
     staleWrites: o.staleWrites,
     oldLogTop: o.oldLogTop,
@@ -435,6 +446,13 @@ export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
 // update a record in one way: `patchX(o, { ... })` names the fields it replaces; the functions
 // below are the same for the fields the hot path replaces, as one literal copy with direct writes
 // (no loop over a patch object), so a step still copies each record once.
+
+/** The server after an fsync completed (every fsync event passes here, whatever the role). */
+export function withSynced(s: ZabServer, token: number): ZabServer {
+  const next = copyServer(s);
+  next.syncedToken = token;
+  return next;
+}
 
 /** The server with another leader record. */
 export function withLeaderState(s: ZabServer, leader: LeaderState): ZabServer {

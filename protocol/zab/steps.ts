@@ -12,7 +12,15 @@ import type { Event, NodeId } from '../program.js';
 import { formatZxid } from '../zxid.js';
 import { isObserver } from './config.js';
 import type { Fx, TimerName } from './effects.js';
-import { forgetElectionConnection, onFinalize, onNotification, onNotificationTimeout, startElection } from './election.js';
+import {
+  forgetElectionConnection,
+  onFinalize,
+  onLookingFsynced,
+  onNotification,
+  onNotificationTimeout,
+  onObserverElectionDelay,
+  startLeaderElection,
+} from './election.js';
 import { historyCount, lastLoggedZxid } from './history.js';
 import {
   becomeLeading,
@@ -87,6 +95,10 @@ export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
           return onNotificationTimeout(now, fx);
         case 'finalize':
           return onFinalizeTimer(now, fx);
+        case 'observerElectionDelay': {
+          const step = onObserverElectionDelay(now, fx);
+          return step.leader === null ? step.server : endElection(step.server, step.leader, fx);
+        }
         case 'expire':
           return now.app.onTimer(now, 'expire', fx);
         default:
@@ -112,7 +124,7 @@ export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
     case 'drawn':
       return onDrawn(s, event.key, event.value);
     case 'fsynced':
-      return s;
+      return onLookingFsynced(s, event.token, fx);
     case 'peerReset':
       return s.app.onClientGone(forgetElectionConnection(s, event.peer), event.peer);
   }
@@ -134,7 +146,7 @@ export function stepLeading(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
         case 'expire':
           return now.app.onTimer(now, 'expire', fx);
         default: {
-          // A SNAP being written (snap-send.ts); else fle, finalize (only while LOOKING), learner,
+          // A SNAP being written (snap-send.ts); else fle, finalize, observerElectionDelay (only while LOOKING), learner,
           // newLeaderAck, connect (a learner's).
           const snapFor = snapTimerSid(event.timer);
           return snapFor === null ? now : onSnapTimer(now, snapFor, fx);
@@ -238,7 +250,7 @@ function onLearnerTimeout(s: ZabServer, timer: TimerName, fx: Fx): ZabServer {
     case 'expire':
       return s.app.onTimer(s, 'expire', fx);
     default:
-      // fle, finalize (only while LOOKING), barrier, tick (a leader's).
+      // fle, finalize, observerElectionDelay (only while LOOKING), barrier, tick (a leader's).
       return s;
   }
 }
@@ -441,7 +453,7 @@ function onLeaderGone(s: ZabServer, peer: NodeId, why: string, fx: Fx): ZabServe
 
 function onStart(s: ZabServer, fx: Fx): ZabServer {
   fx.note(`boot: acceptedEpoch ${s.acceptedEpoch}, currentEpoch ${s.currentEpoch}, last zxid ${formatZxid(lastLoggedZxid(s))}, ${historyCount(s)} txns`);
-  return startElection(s, fx);
+  return startLeaderElection(s, fx);
 }
 
 function onNotificationPacket(s: ZabServer, from: NodeId, conn: number, msg: Notification, fx: Fx): ZabServer {

@@ -69,10 +69,11 @@ describe('leader broadcast', () => {
     expect(r.next.committed).toBe(1);
   });
 
-  test('a no-op (an fsync token nobody waits for) returns the same object with no effects', () => {
+  test('an fsync token nobody waits for only records that writes up to it are durable (syncedToken), with no effects', () => {
     const s = activeLeader(config(), [1, 2]);
     const r = step(s, { type: 'fsynced', token: 999 });
-    expect(r.next).toBe(s);
+    expect(r.next.syncedToken).toBe(999);
+    expect({ ...r.next, syncedToken: s.syncedToken }).toEqual(s);
     expect(r.effects).toEqual([]);
   });
 

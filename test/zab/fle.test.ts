@@ -1,12 +1,15 @@
 // Proves Fast Leader Election's reducer rules: the (peerEpoch, zxid, sid) vote order, round
 // handling, quorum plus finalizeWait (which drops every notification that is not a better vote),
 // following an established leader only once its own LEADING
-// notification is among a quorum (checkLeader), that observers never count, and that a notification
+// notification is among a quorum (checkLeader), with Vote.equals' comparisons (FOLLOWING entries of our
+// round by leader id alone), that observers adopt voters' votes but never count (and wait
+// observerElectionDelay before an election), and that a notification
 // refused by a peer that was down is sent once that peer connects (QuorumCnxManager's send queue).
 import { describe, expect, test } from 'vitest';
 import { isQuorum } from '../../protocol/zab/config.js';
 import { totalOrderPredicate } from '../../protocol/zab/election.js';
-import { boot, config, deliver, disk, notes, show, step, steps, timeout, vote, z } from './harness.js';
+import type { ZabServer } from '../../protocol/zab/state.js';
+import { boot, config, deliver, disk, notes, show, step, steps, timeout, vote, z, type Stepped } from './harness.js';
 
 describe('totalOrderPredicate (FastLeaderElection.totalOrderPredicate)', () => {
   const cfg = config();
@@ -177,6 +180,40 @@ describe('joining an established leader (checkLeader)', () => {
     expect(notes(r.effects)).toContain('FLE: a quorum already follows 3 (epoch 2); joining it');
   });
 
+  // receivedFollowingNotification's recvset branch compares with Vote.equals against a vote built with
+  // the message version, while recvset's entries have none: FOLLOWING/LEADING entries then match by
+  // leader id alone, LOOKING ones must match in leader, zxid, round and peerEpoch.
+  test('in our round, FOLLOWING entries for the same leader count whatever their peerEpoch (Vote.equals)', () => {
+    let s = boot(1, five);
+    s = step(s, deliver(2, vote(3, z(2, 0), 2, 1, 'FOLLOWING'))).next;
+    s = step(s, deliver(4, vote(3, z(2, 5), 7, 1, 'FOLLOWING'))).next;
+    expect(s.role).toBe('LOOKING');
+    const r = step(s, deliver(3, vote(3, z(2, 0), 2, 1, 'LEADING')));
+    expect(r.next.role).toBe('FOLLOWING');
+    expect(r.next.learner?.leader).toBe(3);
+  });
+
+  test.each([
+    ['equal in every field count', z(1, 5), 'FOLLOWING'],
+    ['for the same leader and peerEpoch but another zxid do not count', z(1, 7), 'LOOKING'],
+  ])('in our round, LOOKING entries %s', (_what, leaderZxid, role) => {
+    // 1 adopts 2's LOOKING vote for 3: recvset holds 1's and 2's LOOKING votes (3, 1:5, epoch 1).
+    let s = step(boot(1, five), deliver(2, vote(3, z(1, 5), 1, 1))).next;
+    expect(s.fle.proposed.leader).toBe(3);
+    s = step(s, deliver(4, vote(3, leaderZxid, 1, 1, 'FOLLOWING'))).next;
+    const r = step(s, deliver(3, vote(3, leaderZxid, 1, 1, 'LEADING')));
+    expect(r.next.role).toBe(role);
+  });
+
+  test('out of election, FOLLOWING entries count only with the same leader and peerEpoch', () => {
+    let s = boot(1, five);
+    s = step(s, deliver(2, vote(3, z(2, 0), 2, 9, 'FOLLOWING'))).next;
+    s = step(s, deliver(4, vote(3, z(2, 0), 7, 9, 'FOLLOWING'))).next;
+    const r = step(s, deliver(3, vote(3, z(2, 0), 2, 9, 'LEADING')));
+    expect(r.next.role).toBe('LOOKING');
+    expect(step(r.next, deliver(5, vote(3, z(2, 0), 2, 9, 'FOLLOWING'))).next.role).toBe('FOLLOWING');
+  });
+
   test('a server that is not LOOKING answers a LOOKING peer with its current vote and changes nothing', () => {
     const leader = steps(boot(3, config()), [deliver(1, vote(3, 0, 0, 1)), timeout('finalize')]).next;
     // The first notification from 2 only records its connection (QuorumCnxManager's socket).
@@ -237,13 +274,89 @@ describe('observers in FLE', () => {
     expect(show(r.effects, ['send'])).toEqual(['send 4 NOTIFICATION vote=3 zxid=0:0 round=1 peerEpoch=0 LOOKING']);
   });
 
-  test('an observer proposes no leader and only follows an established one', () => {
+  test('an observer proposes no leader and follows an established one', () => {
     const o = boot(4, cfg);
     expect(o.fle.proposed.leader).toBe(-1);
-    const looking = step(o, deliver(3, vote(3, 0, 0, 1)));
-    expect(looking.next.role).toBe('LOOKING');
     const joined = steps(o, [deliver(2, vote(3, z(1, 0), 1, 1, 'FOLLOWING')), deliver(3, vote(3, z(1, 0), 1, 1, 'LEADING'))]);
     expect(joined.next.role).toBe('OBSERVING');
-    expect(show(joined.effects, ['send'])).toEqual(['send 3 OBSERVERINFO acceptedEpoch=0']);
+    expect(show(joined.effects, ['send'])).toContain('send 3 OBSERVERINFO acceptedEpoch=0');
+  });
+
+  // FastLeaderElection.lookForLeader runs on an observer too: its vote (Long.MIN_VALUE) loses to
+  // every voter's, and a quorum of voters' LOOKING votes equal to the one it adopted ends its election.
+  test("an observer adopts a voter's LOOKING vote, re-notifies the voters, and observes once a quorum of votes agree", () => {
+    const o = boot(4, cfg);
+    const adopted = step(o, deliver(3, vote(3, z(1, 2), 1, 1)));
+    expect(adopted.next.role).toBe('LOOKING');
+    expect(adopted.next.fle.proposed).toEqual({ leader: 3, zxid: z(1, 2), peerEpoch: 1 });
+    expect(show(adopted.effects, ['send'])).toEqual([1, 2, 3].map((sid) => `send ${sid} NOTIFICATION vote=3 zxid=1:2 round=1 peerEpoch=1 LOOKING`));
+    const agreed = step(adopted.next, deliver(1, vote(3, z(1, 2), 1, 1)));
+    expect(agreed.next.fle.finalizing).toBe(true);
+    const done = step(agreed.next, timeout('finalize'));
+    expect(done.next.role).toBe('OBSERVING');
+    expect(show(done.effects, ['send'])).toEqual(['send 3 OBSERVERINFO acceptedEpoch=0']);
+  });
+
+  test('a newer round from a voter moves the observer to it; its own vote never counts', () => {
+    const r = step(boot(4, cfg), deliver(2, vote(2, 0, 0, 6)));
+    expect(r.next.fle.logicalclock).toBe(6);
+    expect(r.next.fle.proposed.leader).toBe(2);
+    expect(r.next.fle.recvset[4]).toBeUndefined();
+    expect(r.next.fle.finalizing).toBe(false);
+  });
+
+  test('a LOOKING voter answers an observer with its current vote (its boot vote here), not the vote it now proposes', () => {
+    const voter = step(boot(1, cfg), deliver(3, vote(3, 0, 0, 1))).next;
+    expect(voter.fle.proposed.leader).toBe(3);
+    const r = step(voter, deliver(4, vote(-1, -1, -1, 1)));
+    expect(show(r.effects, ['send'])).toEqual(['send 4 NOTIFICATION vote=1 zxid=0:0 round=1 peerEpoch=0 LOOKING']);
+  });
+});
+
+describe('observerElectionDelay (QuorumPeer.run, Observer.waitForObserverElectionDelay)', () => {
+  const cfg = config({}, [1, 2, 3], [4]);
+  const observe = [
+    deliver(2, vote(3, z(1, 0), 1, 1, 'FOLLOWING')),
+    deliver(3, vote(3, z(1, 0), 1, 1, 'LEADING')),
+    deliver(3, { type: 'LEADERINFO', newEpoch: 2 }),
+  ];
+  const observing = steps(boot(4, cfg), observe).next;
+
+  /** The leader closes the socket: observeLeader throws. */
+  function leave(s: ZabServer): Stepped {
+    return step(s, deliver(3, { type: 'DISCONNECT' }));
+  }
+
+  test('an observer that leaves OBSERVING is LOOKING but waits below the delay before its election', () => {
+    expect(observing.role).toBe('OBSERVING');
+    const r = leave(observing);
+    expect(r.next.role).toBe('LOOKING');
+    expect(r.next.fle.logicalclock).toBe(1);
+    expect(show(r.effects, ['send']).filter((e) => e.includes('NOTIFICATION'))).toEqual([]);
+    const delay = r.effects.find((e) => e.type === 'setTimer' && e.timer === 'observerElectionDelay');
+    expect(delay).toMatchObject({ minUs: 0, maxUs: 199_999 });
+  });
+
+  test('what arrives meanwhile waits; the wait ends with a new round, the notifications to the voters, then the queued votes', () => {
+    const waiting = leave(observing).next;
+    const queued = step(waiting, deliver(1, vote(2, z(1, 4), 1, 3)));
+    expect(queued.next.fle.logicalclock).toBe(1);
+    expect(queued.next.fle.proposed).toEqual(waiting.fle.proposed);
+    expect(queued.effects).toEqual([]);
+    const r = step(queued.next, timeout('observerElectionDelay'));
+    // Round 2 starts (its notifications go out), then 1's round-3 vote moves the observer to round 3.
+    expect(r.next.fle.logicalclock).toBe(3);
+    expect(r.next.fle.proposed).toEqual({ leader: 2, zxid: z(1, 4), peerEpoch: 1 });
+    expect(r.next.fle.delayedQueue).toBeNull();
+    const sends = show(r.effects, ['send']);
+    expect(sends.slice(0, 3)).toEqual([1, 2, 3].map((sid) => `send ${sid} NOTIFICATION vote=-1 zxid=-1:-1 round=2 peerEpoch=-1 LOOKING`));
+    expect(sends.slice(3)).toEqual([1, 2, 3].map((sid) => `send ${sid} NOTIFICATION vote=2 zxid=1:4 round=3 peerEpoch=1 LOOKING`));
+  });
+
+  test('with observerElectionDelayMs 0 the election starts at once', () => {
+    const now = steps(boot(4, config({ observerElectionDelayMs: 0 }, [1, 2, 3], [4])), observe).next;
+    const r = leave(now);
+    expect(r.next.fle.logicalclock).toBe(2);
+    expect(r.next.fle.delayedQueue).toBeNull();
   });
 });
