@@ -69,7 +69,8 @@ export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
  * barrier (initLimit) and tick, the learner's read-timeout check, connect retry and delayed
  * NEWLEADER ack (ZK-4685 mutant), and the application's (AppTimerName in state.ts).
  */
-export type TimerName = 'fle' | 'finalize' | 'observerElectionDelay' | 'barrier' | 'tick' | 'learner' | 'newLeaderAck' | 'connect' | 'expire' | 'commitProcessor';
+export type TimerName =
+  'fle' | 'finalize' | 'observerElectionDelay' | 'barrier' | 'tick' | 'learner' | 'newLeaderAck' | 'connect' | 'expire' | 'commitProcessor';
 
 /** ZooKeeper's exit codes (org.apache.zookeeper.server.ExitCode) for the exits zabsim models. */
 export const ExitCode = {
