@@ -16,11 +16,6 @@ import {
   ipAuthId,
   PERMS,
   type Acl,
-  exists as treeExists,
-  getACL as treeGetACL,
-  getChildren as treeGetChildren,
-  getData as treeGetData,
-  getNode,
   mapEntries,
   type DataTree,
   type SessionId,
@@ -42,7 +37,8 @@ import {
 } from './session-tracker.js';
 import { EMPTY_SERVICE, patchConnection, patchService, type ZkConnection, type ZkServiceState } from './state.js';
 import { isWriteRequest, isZkEnvelope, withReply, XID, type ZkEnvelope, type ZkPending, type ZkReply, type ZkRequest } from './types.js';
-import { addWatch, removeClientWatches, triggerWatches, type WatchTable } from './watch-manager.js';
+import { removeClientWatches, triggerWatches } from './watch-manager.js';
+import { fail, serveRead } from './serve-read.js';
 import { isZkApplied, type ZkApplied } from './zk-sm.js';
 import { expiryWaitUs } from './expiry-queue.js';
 import type { ZkTouches } from './messages.js';
@@ -383,73 +379,6 @@ function unthrottleIfUnderLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer
     next = onZkRequest(next, client, h.xid, h.request, fx);
   }
   return next;
-}
-
-function fail(xid: number, zxid: Zxid, err: ZkReply['err']): ZkReply {
-  return { xid, zxid, err, response: null };
-}
-
-/** FinalRequestProcessor for the requests that read the local tree. Watches register only on success (exists: also on NONODE). */
-function serveRead(s: ZabServer, watches: WatchTable, conn: ZkConnection, xid: number, request: ZkRequest, fx: Fx): { reply: ZkReply; watches: WatchTable } {
-  const tree = treeOf(s);
-  const zxid = tree.lastProcessedZxid;
-  const ids = conn.authIds;
-  switch (request.type) {
-    case 'getData': {
-      const r = treeGetData(tree, request.path, ids);
-      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
-      const w = request.watch ? addWatch(watches, 'data', request.path, conn.client) : watches;
-      return { reply: { xid, zxid, err: 'OK', response: { type: 'getData', data: r.value.data, stat: r.value.stat } }, watches: w };
-    }
-    case 'exists': {
-      const r = treeExists(tree, request.path, ids, s.config.serverRelease === '3.8.4');
-      const registers = r.ok || r.err === 'NONODE';
-      const w = request.watch && registers ? addWatch(watches, 'data', request.path, conn.client) : watches;
-      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches: w };
-      return { reply: { xid, zxid, err: 'OK', response: { type: 'exists', stat: r.value } }, watches: w };
-    }
-    case 'getChildren': {
-      const r = treeGetChildren(tree, request.path, ids);
-      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
-      const w = request.watch ? addWatch(watches, 'child', request.path, conn.client) : watches;
-      return { reply: { xid, zxid, err: 'OK', response: { type: 'getChildren', children: r.value.children, stat: r.value.stat } }, watches: w };
-    }
-    case 'getACL': {
-      const r = treeGetACL(tree, request.path, ids);
-      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
-      return { reply: { xid, zxid, err: 'OK', response: { type: 'getACL', acl: r.value.acl, stat: r.value.stat } }, watches };
-    }
-    case 'ping':
-      return { reply: { xid: XID.PING, zxid, err: 'OK', response: null }, watches };
-    case 'sync':
-      // Only the leader serves a sync as a read (onZkRequest); FinalRequestProcessor answers SyncResponse(path).
-      return { reply: { xid, zxid, err: 'OK', response: { type: 'sync', path: request.path } }, watches };
-    case 'setWatches': {
-      // DataTree.setWatches: fire at once what the client missed, register the rest.
-      let w = watches;
-      const send = (type: 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged', path: string): void =>
-        fx.send(conn.client, { type: 'WATCHER_EVENT', event: { type, path, zxid } });
-      for (const path of request.dataWatches) {
-        const node = getNode(tree, path);
-        if (node === undefined) send('NodeDeleted', path);
-        else if (node.mzxid > request.relativeZxid) send('NodeDataChanged', path);
-        else w = addWatch(w, 'data', path, conn.client);
-      }
-      for (const path of request.existWatches) {
-        if (getNode(tree, path) !== undefined) send('NodeCreated', path);
-        else w = addWatch(w, 'data', path, conn.client);
-      }
-      for (const path of request.childWatches) {
-        const node = getNode(tree, path);
-        if (node === undefined) send('NodeDeleted', path);
-        else if (node.pzxid > request.relativeZxid) send('NodeChildrenChanged', path);
-        else w = addWatch(w, 'child', path, conn.client);
-      }
-      return { reply: { xid: XID.SET_WATCHES, zxid, err: 'OK', response: null }, watches: w };
-    }
-    default:
-      return { reply: fail(xid, zxid, 'UNIMPLEMENTED'), watches };
-  }
 }
 
 // ------------------------------------------------------------------ apply

@@ -1,5 +1,5 @@
 // The orders in which a learner makes its synced history durable at NEWLEADER (Learner.syncWithLeader),
-// as data: one row per order, naming the ZooKeeper versions that used it. learner.ts (onNewLeader,
+// as data: one row per order, naming the ZooKeeper versions that used it. learner-newleader.ts (onNewLeader,
 // onNewLeaderFsynced) runs a row's steps in turn; test/zab/persistence-orders.test.ts pins each row.
 import { hasMutant, type SyncPersistence, type ZabConfig } from './config.js';
 

@@ -54,9 +54,6 @@ import {
   onFollowerFsynced,
   onInform,
   onLeaderInfo,
-  onNewLeader,
-  onNewLeaderAckTimer,
-  onNewLeaderFsynced,
   onObserverFsynced,
   onOffStagePacket,
   onPing,
@@ -68,6 +65,7 @@ import {
   onTrunc,
   onUpToDate,
 } from './learner.js';
+import { onNewLeader, onNewLeaderAckTimer, onNewLeaderFsynced } from './learner-newleader.js';
 import {
   becomeLearner,
   heardFromLeader,

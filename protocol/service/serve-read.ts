@@ -1,0 +1,84 @@
+// FinalRequestProcessor for the requests that read the local tree (getData, exists, getChildren,
+// getACL, ping, a leader's own sync, setWatches on a reconnect): the reply with the tree's last zxid,
+// and the watches a successful read registers.
+import type { Zxid } from '../zxid.js';
+import type { Fx } from '../zab/effects.js';
+import type { ZabServer } from '../zab/node-view.js';
+import { exists as treeExists, getACL as treeGetACL, getChildren as treeGetChildren, getData as treeGetData, getNode, type DataTree } from '../tree/index.js';
+import type { ZkConnection } from './state.js';
+import { XID, type ZkReply, type ZkRequest } from './types.js';
+import { addWatch, type WatchTable } from './watch-manager.js';
+
+export function fail(xid: number, zxid: Zxid, err: ZkReply['err']): ZkReply {
+  return { xid, zxid, err, response: null };
+}
+
+/** FinalRequestProcessor for the requests that read the local tree. Watches register only on success (exists: also on NONODE). */
+export function serveRead(
+  s: ZabServer,
+  watches: WatchTable,
+  conn: ZkConnection,
+  xid: number,
+  request: ZkRequest,
+  fx: Fx,
+): { reply: ZkReply; watches: WatchTable } {
+  const tree = s.state as DataTree;
+  const zxid = tree.lastProcessedZxid;
+  const ids = conn.authIds;
+  switch (request.type) {
+    case 'getData': {
+      const r = treeGetData(tree, request.path, ids);
+      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
+      const w = request.watch ? addWatch(watches, 'data', request.path, conn.client) : watches;
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'getData', data: r.value.data, stat: r.value.stat } }, watches: w };
+    }
+    case 'exists': {
+      const r = treeExists(tree, request.path, ids, s.config.serverRelease === '3.8.4');
+      const registers = r.ok || r.err === 'NONODE';
+      const w = request.watch && registers ? addWatch(watches, 'data', request.path, conn.client) : watches;
+      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches: w };
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'exists', stat: r.value } }, watches: w };
+    }
+    case 'getChildren': {
+      const r = treeGetChildren(tree, request.path, ids);
+      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
+      const w = request.watch ? addWatch(watches, 'child', request.path, conn.client) : watches;
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'getChildren', children: r.value.children, stat: r.value.stat } }, watches: w };
+    }
+    case 'getACL': {
+      const r = treeGetACL(tree, request.path, ids);
+      if (!r.ok) return { reply: fail(xid, zxid, r.err), watches };
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'getACL', acl: r.value.acl, stat: r.value.stat } }, watches };
+    }
+    case 'ping':
+      return { reply: { xid: XID.PING, zxid, err: 'OK', response: null }, watches };
+    case 'sync':
+      // Only the leader serves a sync as a read (onZkRequest); FinalRequestProcessor answers SyncResponse(path).
+      return { reply: { xid, zxid, err: 'OK', response: { type: 'sync', path: request.path } }, watches };
+    case 'setWatches': {
+      // DataTree.setWatches: fire at once what the client missed, register the rest.
+      let w = watches;
+      const send = (type: 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged', path: string): void =>
+        fx.send(conn.client, { type: 'WATCHER_EVENT', event: { type, path, zxid } });
+      for (const path of request.dataWatches) {
+        const node = getNode(tree, path);
+        if (node === undefined) send('NodeDeleted', path);
+        else if (node.mzxid > request.relativeZxid) send('NodeDataChanged', path);
+        else w = addWatch(w, 'data', path, conn.client);
+      }
+      for (const path of request.existWatches) {
+        if (getNode(tree, path) !== undefined) send('NodeCreated', path);
+        else w = addWatch(w, 'data', path, conn.client);
+      }
+      for (const path of request.childWatches) {
+        const node = getNode(tree, path);
+        if (node === undefined) send('NodeDeleted', path);
+        else if (node.pzxid > request.relativeZxid) send('NodeChildrenChanged', path);
+        else w = addWatch(w, 'child', path, conn.client);
+      }
+      return { reply: { xid: XID.SET_WATCHES, zxid, err: 'OK', response: null }, watches: w };
+    }
+    default:
+      return { reply: fail(xid, zxid, 'UNIMPLEMENTED'), watches };
+  }
+}
