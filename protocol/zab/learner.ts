@@ -31,7 +31,6 @@ import type { Txn } from './txn.js';
 import { exitProcess, learnerOf, shutdown, withLearner } from './learner-connection.js';
 import { applyTxn, followerCommitsAfterUpToDate, heldBySnapshot, logTxn, nextToken, observerCommitsAfterUpToDate, replayTxn } from './learner-apply.js';
 
-
 /**
  * Why a quorum packet is dropped by a learner, or null: it reads only the leader it follows, and on
  * a new connection nothing before LEADERINFO (Learner.registerWithLeader reads that first).
