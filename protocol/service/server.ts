@@ -272,9 +272,21 @@ function readZkRequest(s: ZabServer, client: NodeId, xid: number, request: ZkReq
 function leaderReadCheck(s: ZabServer, conn: ZkConnection): { readonly server: ZabServer; readonly error: 'SESSIONEXPIRED' | 'SESSIONMOVED' | null } {
   const tracker = serviceOf(s).tracker;
   if (s.role !== 'LEADING' || tracker === null) return { server: s, error: null };
-  const checked = trackerCheck(tracker, conn.sessionId, s.id);
+  return checkSessionOnLeader(s, tracker, conn.sessionId, s.id);
+}
+
+/**
+ * The leader's SessionTracker.checkSession as PrepRequestProcessor calls it, for writes and reads
+ * alike; LeaderSessionTracker answers an unknown global session with SessionExpiredException.
+ */
+function checkSessionOnLeader(
+  s: ZabServer,
+  tracker: SessionTracker,
+  sessionId: SessionId,
+  owner: NodeId,
+): { readonly server: ZabServer; readonly error: 'SESSIONEXPIRED' | 'SESSIONMOVED' | null } {
+  const checked = trackerCheck(tracker, sessionId, owner);
   const server = checked.tracker === tracker ? s : withService(s, { tracker: checked.tracker });
-  // LeaderSessionTracker.checkSession answers an unknown global session with SessionExpiredException.
   return { server, error: checked.error === null ? null : checked.error === 'SESSIONMOVED' ? 'SESSIONMOVED' : 'SESSIONEXPIRED' };
 }
 
@@ -515,11 +527,8 @@ export function leaderBeforePrep(s: ZabServer, origin: Origin, op: unknown): { r
   if (r.type === 'createSession')
     return { server: withService(s, { tracker: trackerAdd(tracker, op.sessionId, r.timeoutMs, origin.server, nowUpperUs(s)) }), op };
   if (r.type === 'closeSession') return { server: withService(s, { tracker: trackerSetClosing(tracker, op.sessionId) }), op };
-  const checked = trackerCheck(tracker, op.sessionId, origin.server);
-  const server = checked.tracker === tracker ? s : withService(s, { tracker: checked.tracker });
-  if (checked.error === null || checked.error === 'UNKNOWNSESSION')
-    return { server, op: checked.error === null ? op : { ...op, sessionError: 'SESSIONEXPIRED' } };
-  return { server, op: { ...op, sessionError: checked.error } };
+  const { server, error } = checkSessionOnLeader(s, tracker, op.sessionId, origin.server);
+  return { server, op: error === null ? op : { ...op, sessionError: error } };
 }
 
 /** Leader activation: a tracker over every replicated session; deadlines once the clock is read. */
