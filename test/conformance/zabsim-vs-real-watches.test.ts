@@ -1,0 +1,52 @@
+// zabsim and the live ZooKeeper 3.8 ensemble agree on ZooKeeper 3.8's watch calls: generated
+// sequences that mix addWatch (persistent and persistent-recursive), removeWatches and
+// removeAllWatches with the ordinary ops give the same masked results, error codes (OK, NOWATCHER)
+// and per-op watch events on both, sessions on the same kind of server.
+import { describe, expect, it } from 'vitest';
+import { useLiveEnsemble } from './live-ensemble.js';
+import { runSequence } from './real-runner.js';
+import { runSequenceSim } from './sim-runner.js';
+import { mask, sessionLabels } from './types.js';
+import { sampleWatchSequences } from './watch-ops.js';
+
+const SEED = Number(process.env['ZABSIM_WATCH_SEED'] ?? 20261207);
+const SEQUENCES = 40;
+const OPS = 30;
+
+const ens = useLiveEnsemble();
+
+describe('watch calls: zabsim against the live ensemble', () => {
+  it(`agrees on ${SEQUENCES} generated sequences of ${OPS} ops (seed ${SEED})`, async () => {
+    const ensemble = ens();
+    const plans = sampleWatchSequences(SEED, SEQUENCES, OPS);
+    let compared = 0;
+    const seen = { addWatch: 0, removeOk: 0, noWatcher: 0, events: 0 };
+    for (let i = 0; i < plans.length; i++) {
+      const ops = plans[i] ?? [];
+      const real = await runSequence(ensemble, ops, { root: `/pw${SEED % 1000}-${i}`, server: (i % 3) + 1, index: i });
+      const sim = runSequenceSim(ops, { root: real.root, serverMode: real.serverMode, index: i });
+      const expected = mask(real.results, { sessionLabels: sessionLabels(real) });
+      const actual = mask(sim.results, { sessionLabels: sessionLabels(sim) });
+      for (let k = 0; k < expected.length; k++) {
+        expect({ seq: i, op: ops[k], ...actual[k] }).toEqual({ seq: i, op: ops[k], ...expected[k] });
+        const op = ops[k];
+        const r = real.results[k];
+        if (op === undefined || r === undefined) continue;
+        if (op.kind === 'addWatch' && r.result.ok) seen.addWatch++;
+        if (op.kind === 'removeWatches') {
+          if (r.result.ok) seen.removeOk++;
+          else if (r.result.name === 'NOWATCHER') seen.noWatcher++;
+        }
+        seen.events += r.events[0].length + r.events[1].length;
+      }
+      compared += expected.length;
+    }
+    expect(compared).toBe(SEQUENCES * OPS);
+    // The sample exercises what it is for.
+    expect(seen.addWatch).toBeGreaterThan(50);
+    expect(seen.removeOk).toBeGreaterThan(10);
+    expect(seen.noWatcher).toBeGreaterThan(10);
+    expect(seen.events).toBeGreaterThan(100);
+    console.log(`watch conformance: ${JSON.stringify(seen)}`);
+  }, 900_000);
+});
