@@ -1,13 +1,15 @@
 // The client history carries ZooKeeper 3.8's watch calls (addWatch, removeWatches and
 // removeAllWatches, rc noWatcher) and the events of persistent watches, round-trips through the
 // NDJSON parser, and the client checkers judge it soundly: watch-order, which knows only one-shot
-// watches, answers unknown with its reason instead of a verdict, and the other checkers still decide.
+// watches, answers unknown with its reason instead of a verdict, and the other checkers still decide,
+// also on runs with crashes and partitions where persistent watches move with their sessions.
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand } from '../../protocol/client/zk-client.js';
 import { checkClientHistory } from '../../sim/checkers/client.js';
 import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/index.js';
-import { create, getData, ready, run, setData } from './helpers.js';
+import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
+import { create, getData, ready, remove, run, setData } from './helpers.js';
 
 describe('watch calls in the client history', () => {
   test('addWatch and removeWatches ops, their results and the persistent events are recorded and parse back', () => {
@@ -49,5 +51,51 @@ describe('watch calls in the client history', () => {
     expect(() => parseNdjsonHistory(op('{"type":"removeWatches","path":"/a","watcherType":"any","local":1,"all":true}'), 'f')).toThrow(
       /f:2: expected .*local to be a boolean/,
     );
+  });
+
+  test.each(['pw1', 'pw2', 'pw3'])('seed %s: a faulty run with persistent watches passes every checker that judges it; watch-order refuses', (seed) => {
+    const h = new ServiceHarness(
+      serviceOptions(`watch-history-${seed}`, {
+        clients: 3,
+        faults: [
+          { atMs: 3000, type: 'crash', target: 'leader' },
+          { atMs: 6000, type: 'restart', target: 'all-down' },
+          { atMs: 8000, type: 'partition', mode: 'isolate', target: 'any' },
+          { atMs: 11_000, type: 'heal' },
+        ],
+      }),
+    );
+    expect(h.settle()).toBe(true);
+    const clients = h.clients as NodeId[];
+    for (const c of clients) h.call(c, { type: 'addWatch', path: '/', mode: 'PERSISTENT_RECURSIVE' } satisfies ZkCommand);
+    for (let i = 0; h.nowMs < 15_000; i++) {
+      const c = clients[i % clients.length] as NodeId;
+      const k = `/k${i % 3}`;
+      const roll = i % 7;
+      const cmd: ZkCommand =
+        roll === 0
+          ? create(k)
+          : roll === 1
+            ? setData(k, `v${i}`)
+            : roll === 2
+              ? { type: 'addWatch', path: k, mode: 'PERSISTENT' }
+              : roll === 3
+                ? getData(k, true)
+                : roll === 4
+                  ? { type: 'removeAllWatches', path: k, watcherType: i % 2 === 0 ? 'Any' : 'Data', local: i % 3 === 0 }
+                  : roll === 5
+                    ? { type: 'removeWatches', path: k, watcherType: 'Children', local: false }
+                    : remove(k);
+      h.call(c, cmd);
+      h.runFor(60);
+    }
+    h.runFor(5000);
+    const history = h.history();
+    expect(history.ops.filter((o) => o.op.type === 'addWatch' && o.outcome === 'ok').length).toBeGreaterThan(10);
+    expect((history.events ?? []).filter((e) => e.kind === 'watch').length).toBeGreaterThan(20);
+    const results = h.clientChecks();
+    expect(results.find((r) => r.name === 'watch-order')?.verdict).toBe('unknown');
+    expect(results.filter((r) => r.name !== 'watch-order' && r.verdict !== 'ok').map((r) => r.witness?.text ?? r.name)).toEqual([]);
+    expect(h.safetyViolated()).toBe(false);
   });
 });
