@@ -15,7 +15,7 @@ import type { ZabMessage } from '../zab/messages.js';
 import type { Acl, CreateMode, ErrorCode, WatchEventType, WriteOp, ZnodeData } from '../tree/index.js';
 import { isValidClientPath } from '../tree/path.js';
 import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent } from '../service/types.js';
-import type { AddWatchMode, WatcherType } from '../service/watch-requests.js';
+import type { AddWatchMode, WatcherType } from '../service/watch-request-types.js';
 import { deregister, hasWatches, materialize, registerAddWatch, setWatchesPackets } from './zk-watches.js';
 
 /** The application's calls (node-zookeeper-client names). */

@@ -6,7 +6,7 @@
 // setWatches/setWatches2 packets a reconnect sends (ClientCnxn.SendThread.primeConnection).
 import type { ErrorCode, WatchEventType } from '../tree/index.js';
 import type { Zxid } from '../zxid.js';
-import type { AddWatchMode, WatcherType, ZkWatchRequest } from '../service/watch-requests.js';
+import type { AddWatchMode, WatcherType, ZkWatchRequest } from '../service/watch-request-types.js';
 
 export interface ZkWatchRegistry {
   readonly dataWatches: readonly string[];

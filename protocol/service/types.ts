@@ -5,7 +5,7 @@ import type { NodeId } from '../program.js';
 import type { Zxid } from '../zxid.js';
 import type { Acl, ErrorCode, Id, SessionId, Stat, WatchEventType, WriteRequest, ZnodeData } from '../tree/index.js';
 import type { OpResult } from '../tree/index.js';
-import type { ZkWatchRequest } from './watch-requests.js';
+import type { ZkWatchRequest } from './watch-request-types.js';
 
 /** ClientCnxn's special xids. */
 export const XID = { NOTIFICATION: -1, PING: -2, AUTH: -4, SET_WATCHES: -8 } as const;

@@ -1,40 +1,14 @@
 // ZooKeeper 3.8's watch requests beyond the reads' watch flag: addWatch (persistent and
 // persistent-recursive watches), checkWatches and removeWatches, and setWatches/setWatches2 (a
 // reconnecting client re-registers its watches). FinalRequestProcessor serves them like reads, in
-// the session's order, on the server the client is connected to; none is a txn.
+// the session's order, on the server the client is connected to; none is a txn. Their wire shapes
+// are in watch-request-types.ts.
 import type { Fx } from '../zab/effects.js';
 import { getNode, type DataTree } from '../tree/index.js';
 import type { Zxid } from '../zxid.js';
+import type { WatcherType, ZkWatchRequest } from './watch-request-types.js';
 import type { ZkConnection } from './state.js';
 import { addWatch, containsWatcher, removeWatcher, type WatchKind, type WatchTable } from './watch-manager.js';
-
-/** ZooDefs.AddWatchModes: persistent (0) and persistentRecursive (1). */
-export type AddWatchMode = 'PERSISTENT' | 'PERSISTENT_RECURSIVE';
-
-/** Watcher.WatcherType: Children (1), Data (2), Any (3). */
-export type WatcherType = 'Children' | 'Data' | 'Any';
-
-/** The watch requests a client sends (OpCode names: addWatch 106, checkWatches 17, removeWatches 18, setWatches 101, setWatches2 105). */
-export type ZkWatchRequest =
-  | { readonly type: 'addWatch'; readonly path: string; readonly mode: AddWatchMode }
-  | { readonly type: 'checkWatches'; readonly path: string; readonly watcherType: WatcherType }
-  | { readonly type: 'removeWatches'; readonly path: string; readonly watcherType: WatcherType }
-  | {
-      readonly type: 'setWatches';
-      readonly relativeZxid: Zxid;
-      readonly dataWatches: readonly string[];
-      readonly existWatches: readonly string[];
-      readonly childWatches: readonly string[];
-    }
-  | {
-      readonly type: 'setWatches2';
-      readonly relativeZxid: Zxid;
-      readonly dataWatches: readonly string[];
-      readonly existWatches: readonly string[];
-      readonly childWatches: readonly string[];
-      readonly persistentWatches: readonly string[];
-      readonly persistentRecursiveWatches: readonly string[];
-    };
 
 /** The tables a WatcherType names (DataTree.containsWatcher / removeWatch: Any is both). */
 function kindsOf(type: WatcherType): readonly WatchKind[] {
