@@ -5,6 +5,7 @@ import type { NodeId } from '../program.js';
 import type { Zxid } from '../zxid.js';
 import type { Acl, ErrorCode, Id, SessionId, Stat, WatchEventType, WriteRequest, ZnodeData } from '../tree/index.js';
 import type { OpResult } from '../tree/index.js';
+import type { ZkWatchRequest } from './watch-request-types.js';
 
 /** ClientCnxn's special xids. */
 export const XID = { NOTIFICATION: -1, PING: -2, AUTH: -4, SET_WATCHES: -8 } as const;
@@ -19,13 +20,7 @@ export type ZkRequest =
   | { readonly type: 'sync'; readonly path: string }
   | { readonly type: 'ping' }
   | { readonly type: 'auth'; readonly scheme: string; readonly auth: string }
-  | {
-      readonly type: 'setWatches';
-      readonly relativeZxid: Zxid;
-      readonly dataWatches: readonly string[];
-      readonly existWatches: readonly string[];
-      readonly childWatches: readonly string[];
-    };
+  | ZkWatchRequest;
 
 export type ZkRequestType = ZkRequest['type'];
 

@@ -1,7 +1,16 @@
 // Reader and writer for zabsim's NDJSON client histories (the record layout is documented in types.ts).
 // The reader validates every field and reports the first problem as file:line: expected ...
 
-import { HistoryFormatError, ZK_CREATE_MODES, ZK_OP_TYPES, ZK_RETURN_CODES, ZK_SESSION_STATES, ZK_WATCH_TYPES } from './types.js';
+import {
+  HistoryFormatError,
+  ZK_ADD_WATCH_MODES,
+  ZK_CREATE_MODES,
+  ZK_OP_TYPES,
+  ZK_RETURN_CODES,
+  ZK_SESSION_STATES,
+  ZK_WATCH_TYPES,
+  ZK_WATCHER_TYPES,
+} from './types.js';
 import type { ZkCreateMode, ZkHistory, ZkHistoryEvent, ZkHistoryHeader, ZkHistoryOp, ZkOp, ZkOpType, ZkOutcome, ZkResult, ZkReturnCode } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -94,6 +103,21 @@ function parseZkOp(f: Fields, value: unknown, what: string, inMulti = false): Zk
       return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), version: version() };
     case 'closeSession':
       return { type };
+    case 'addWatch':
+      return { type, path: f.path(o['path'], `${what}.path`), mode: f.oneOf(o['mode'], ZK_ADD_WATCH_MODES, `${what}.mode`) };
+    case 'removeWatches': {
+      const flag = (name: string): boolean => {
+        if (typeof o[name] !== 'boolean') f.fail(`${what}.${name} to be a boolean`);
+        return o[name] as boolean;
+      };
+      return {
+        type,
+        path: f.path(o['path'], `${what}.path`),
+        watcherType: f.oneOf(o['watcherType'], ZK_WATCHER_TYPES, `${what}.watcherType`),
+        local: flag('local'),
+        all: flag('all'),
+      };
+    }
     case 'multi': {
       const ops = o['ops'];
       if (!Array.isArray(ops)) f.fail(`${what}.ops to be an array of ops`);

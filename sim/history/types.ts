@@ -33,6 +33,10 @@
 // * create and setACL ops may carry `"restrictedRead":true`: the ACL they set does not grant READ to
 //   world:anyone. ZooKeeper (ServerCnxn.process) then filters watch events on that node for sessions
 //   without READ: the watch is consumed and nothing arrives, which the watch checker must allow.
+// * op types `addWatch` {path, mode: "persistent"|"persistentRecursive"} and `removeWatches` {path,
+//   watcherType: "children"|"data"|"any", local, all} (ZooKeeper 3.8's watch calls; `all` marks
+//   removeAllWatches), and the rc `noWatcher`. A persistent watch's events are `watch` records like any
+//   other; it is not used up by them.
 // * `{"kind":"watch","client":c,"session":s,"server":k,"type":"NodeDataChanged",...,"path":p,"zxid":z,
 //   "atUs":t,"seq"?:n}`: a watch event the client received.
 // * `{"kind":"session","client":c|null,"session":s,"server":k|null,"state":st,"atUs":t,"seq"?:n,
@@ -73,7 +77,26 @@ export type ZkOp =
   | { readonly type: 'closeSession' }
   | { readonly type: 'kvSet'; readonly path: string; readonly data: string }
   | { readonly type: 'kvCas'; readonly path: string; readonly data: string; readonly version: number }
-  | { readonly type: 'kvGet'; readonly path: string };
+  | { readonly type: 'kvGet'; readonly path: string }
+  | ZkWatchOp;
+
+/**
+ * ZooKeeper 3.8's watch calls: addWatch (a persistent or persistent-recursive watch), removeWatches
+ * (`all` false: the checkWatches opcode, the server keeps its watch) and removeAllWatches (`all`
+ * true). They change no data; `local` removes the client's watches even when the server fails.
+ */
+export type ZkWatchOp =
+  | { readonly type: 'addWatch'; readonly path: string; readonly mode: ZkAddWatchMode }
+  | { readonly type: 'removeWatches'; readonly path: string; readonly watcherType: ZkWatcherType; readonly local: boolean; readonly all: boolean };
+export type ZkAddWatchMode = 'persistent' | 'persistentRecursive';
+export const ZK_ADD_WATCH_MODES: readonly ZkAddWatchMode[] = ['persistent', 'persistentRecursive'];
+export type ZkWatcherType = 'children' | 'data' | 'any';
+export const ZK_WATCHER_TYPES: readonly ZkWatcherType[] = ['children', 'data', 'any'];
+
+/** Whether the op is one of the watch calls, which the watch checkers cannot judge yet. */
+export function isZkWatchOp(op: ZkOp): op is ZkWatchOp {
+  return op.type === 'addWatch' || op.type === 'removeWatches';
+}
 
 export type ZkOpType = ZkOp['type'];
 export const ZK_OP_TYPES: readonly ZkOpType[] = [
@@ -91,6 +114,8 @@ export const ZK_OP_TYPES: readonly ZkOpType[] = [
   'kvSet',
   'kvCas',
   'kvGet',
+  'addWatch',
+  'removeWatches',
 ];
 
 export type ZkReturnCode =
@@ -104,7 +129,8 @@ export type ZkReturnCode =
   | 'runtimeInconsistency'
   | 'connectionLoss'
   | 'operationTimeout'
-  | 'sessionExpired';
+  | 'sessionExpired'
+  | 'noWatcher';
 export const ZK_RETURN_CODES: readonly ZkReturnCode[] = [
   'ok',
   'noNode',
@@ -117,6 +143,7 @@ export const ZK_RETURN_CODES: readonly ZkReturnCode[] = [
   'connectionLoss',
   'operationTimeout',
   'sessionExpired',
+  'noWatcher',
 ];
 
 export type ZkResult = {

@@ -28,6 +28,7 @@ const CODES: Partial<Record<ErrorCode, ZkReturnCode>> = {
   CONNECTIONLOSS: 'connectionLoss',
   OPERATIONTIMEOUT: 'operationTimeout',
   SESSIONEXPIRED: 'sessionExpired',
+  NOWATCHER: 'noWatcher',
 };
 
 /** True when the ACL grants READ to world:anyone; otherwise ZooKeeper may filter watch events on the node. */
@@ -78,6 +79,17 @@ export function historyOpOf(cmd: ZkCommand): ZkOp | null {
     case 'getACL':
     case 'addAuthInfo':
       return null;
+    case 'addWatch':
+      return { type: 'addWatch', path: cmd.path, mode: cmd.mode === 'PERSISTENT' ? 'persistent' : 'persistentRecursive' };
+    case 'removeWatches':
+    case 'removeAllWatches':
+      return {
+        type: 'removeWatches',
+        path: cmd.path,
+        watcherType: cmd.watcherType === 'Children' ? 'children' : cmd.watcherType === 'Data' ? 'data' : 'any',
+        local: cmd.local,
+        all: cmd.type === 'removeAllWatches',
+      };
   }
 }
 

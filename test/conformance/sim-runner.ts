@@ -200,6 +200,14 @@ function runOp(
       const r = call(client, { type: 'addAuthInfo', scheme: op.scheme, auth: op.auth });
       return r.err === 'OK' ? { ok: true, value: { kind: 'addAuth' } } : fail(r);
     }
+    case 'addWatch': {
+      const r = call(client, { type: 'addWatch', path: abs(op.path), mode: op.mode === 'persistent' ? 'PERSISTENT' : 'PERSISTENT_RECURSIVE' });
+      return r.err === 'OK' ? { ok: true, value: { kind: 'addWatch' } } : fail(r);
+    }
+    case 'removeWatches': {
+      const r = call(client, { type: op.all ? 'removeAllWatches' : 'removeWatches', path: abs(op.path), watcherType: op.type, local: false });
+      return r.err === 'OK' ? { ok: true, value: { kind: 'removeWatches' } } : fail(r);
+    }
     case 'close': {
       const r = call(client, { type: 'close' });
       return r.err === 'OK' ? { ok: true, value: { kind: 'close' } } : fail(r);
