@@ -97,12 +97,8 @@ export function runCatalogueScenario(entry: CatalogueEntry, options: CatalogueRu
   const exitCode = scenarioExitCode(result);
   options.onResult?.(result, exitCode, tracePath);
   if (options.report !== undefined)
-    writeHtmlReport(tracePath, options.report, {
-      description: `${entry.description}\n\n${result.steps
-        .filter((s) => s.narration.length > 0)
-        .map((s) => s.narration.join(' '))
-        .join('\n')}`,
-    });
+    // Each step's narration is in the trace at its moment; the report draws it there.
+    writeHtmlReport(tracePath, options.report, { title: entry.name, description: entry.description });
   if (options.json) {
     write(
       `${JSON.stringify({ scenario: entry.name, file: entry.file, description: entry.description, expectations: result.expectations, errors: result.errors, verdicts: result.verdicts, steps: result.steps.length, simulatedMs: result.steps.at(-1)?.atMs ?? 0, trace: tracePath, exitCode })}\n`,
