@@ -23,7 +23,7 @@ export interface HtmlReportOptions {
 const ASSET_DIR = new URL('./assets/', import.meta.url);
 let assets: { js: string; css: string } | null = null;
 
-function loadAssets(): { js: string; css: string } {
+export function loadAssets(): { js: string; css: string } {
   if (assets === null) {
     // labels.js defines the label placer that viewer.js draws every text label through.
     const js = ['labels.js', 'viewer.js'].map((file) => readFileSync(new URL(file, ASSET_DIR), 'utf8')).join('\n');
@@ -122,22 +122,7 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
   const repro = options.repro ?? capsule?.['repro'] ?? capsule?.['minimal'] ?? capsule?.['shrunk'] ?? fuzzSteps(capsule);
   if (capsule !== null || repro !== undefined) parts.push(reproSection(model, capsule, repro, capsulePath));
 
-  parts.push(
-    '<section id="viewer" class="panel">',
-    '<h2>Space-time diagram</h2>',
-    '<noscript><p class="muted">The diagram needs JavaScript; the verdicts and narration above and below are plain HTML.</p></noscript>',
-    '<div id="controls" class="controls"></div>',
-    '<div class="workspace">',
-    '<div class="diagram-wrap"><div id="lane-head" class="lane-head"></div><div id="scroller" class="scroller" tabindex="0"><div id="spacer" class="spacer"></div><div id="narr-layer" class="narr-layer"></div><svg id="diagram" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="space-time diagram"></svg></div><div id="tooltip" class="tooltip" hidden></div></div>',
-    '<aside class="side">',
-    '<div class="box"><h3>State at <span id="moment-label">0.000s</span></h3><div id="moment-controls"></div><table id="state-table" class="state"></table></div>',
-    '<div class="box"><h3>Selected</h3><div id="selected" class="selected muted">Click an arrow or an event.</div></div>',
-    '<div class="box"><h3>Notes in view</h3><ol id="notes" class="notes"></ol></div>',
-    '</aside>',
-    '</div>',
-    legend(),
-    '</section>',
-  );
+  parts.push(viewerSection());
 
   parts.push('<section id="narration" class="panel"><h2>Narration</h2>');
   if (model.story.length === 0) parts.push('<p class="muted">Nothing happened worth telling: no faults, leaders or violations.</p>');
@@ -156,6 +141,26 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
     '',
   );
   return parts.join('\n');
+}
+
+/** The space-time viewer's markup (filled in by assets/viewer.js); the studio page shows it too. */
+export function viewerSection(): string {
+  return [
+    '<section id="viewer" class="panel">',
+    '<h2>Space-time diagram</h2>',
+    '<noscript><p class="muted">The diagram needs JavaScript; the verdicts and narration above and below are plain HTML.</p></noscript>',
+    '<div id="controls" class="controls"></div>',
+    '<div class="workspace">',
+    '<div class="diagram-wrap"><div id="lane-head" class="lane-head"></div><div id="scroller" class="scroller" tabindex="0"><div id="spacer" class="spacer"></div><div id="narr-layer" class="narr-layer"></div><svg id="diagram" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="space-time diagram"></svg></div><div id="tooltip" class="tooltip" hidden></div></div>',
+    '<aside class="side">',
+    '<div class="box"><h3>State at <span id="moment-label">0.000s</span></h3><div id="moment-controls"></div><table id="state-table" class="state"></table></div>',
+    '<div class="box"><h3>Selected</h3><div id="selected" class="selected muted">Click an arrow or an event.</div></div>',
+    '<div class="box"><h3>Notes in view</h3><ol id="notes" class="notes"></ol></div>',
+    '</aside>',
+    '</div>',
+    legend(),
+    '</section>',
+  ].join('\n');
 }
 
 function laneLabel(model: ReportModel, node: number): string {

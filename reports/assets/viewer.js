@@ -4,7 +4,8 @@
 (function () {
   'use strict';
   var started = performance.now();
-  var D = JSON.parse(document.getElementById('zabsim-data').textContent);
+  // A studio page computes the model in the page (window.__zabsimModel); a report embeds it.
+  var D = window.__zabsimModel || JSON.parse(document.getElementById('zabsim-data').textContent);
   var SVGNS = 'http://www.w3.org/2000/svg';
   var S = D.strings;
   var lanes = D.lanes;
