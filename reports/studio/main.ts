@@ -17,6 +17,8 @@ const run = runStudioInput(input);
 const model = studioModel(run);
 const runMs = performance.now() - started;
 page['__zabsimModel'] = model;
+// Runs any other input with this page's engine and returns its trace hash (tests compare it with Node's).
+page['__zabsimRunInput'] = (other: StudioInput): string => runStudioInput(other).hash;
 page['__zabsimStudio'] = { hash: run.hash, lines: run.lines.length, exitCode: run.exitCode, verdicts: run.verdicts, runMs };
 const status = document.getElementById('studio-status');
 if (status !== null) {
