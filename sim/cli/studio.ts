@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeChalk } from './color.js';
 import { EXIT, InputError, UsageError } from './errors.js';
-import { resolveScenario } from './run.js';
+import { resolveScenario } from './resolve-scenario.js';
 import { builtinScenario } from '../catalogue/builtin.js';
 import { catalogueEntry } from '../catalogue/run-catalogue.js';
 import { validateTrace } from '../trace/reader.js';

@@ -63,3 +63,15 @@ test('bad input: one line, exit 2', () => {
   }
   expect(zabsim(['studio', fuzz]).stderr).toMatch(/f\.capsule\.json:\$\.kind: expected a run capsule/);
 }, 120_000);
+
+test('npm start: the split-brain timeline, and its studio page with how to open it', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  expect(pkg.scripts['start']).toContain('run split-brain');
+  expect(pkg.scripts['start']).toContain('--studio reports/out/studio/split-brain.html');
+  const out = join(dir, 'start-studio.html');
+  const r = zabsim(['run', 'split-brain', '--trace', join(dir, 'start.ndjson'), '--studio', out]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain('> heal');
+  expect(r.stdout).toContain(`studio ${out}  open it in a browser: file://${out}`);
+  selfContained(readFileSync(out, 'utf8'));
+}, 120_000);
