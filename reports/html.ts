@@ -154,6 +154,7 @@ export function viewerSection(): string {
     '<div class="diagram-wrap"><div id="lane-head" class="lane-head"></div><div id="scroller" class="scroller" tabindex="0"><div id="spacer" class="spacer"></div><div id="narr-layer" class="narr-layer"></div><svg id="diagram" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="space-time diagram"></svg></div><div id="tooltip" class="tooltip" hidden></div></div>',
     '<aside class="side">',
     '<div class="box"><h3>State at <span id="moment-label">0.000s</span></h3><div id="moment-controls"></div><table id="state-table" class="state"></table></div>',
+    '<div class="box"><h3>In flight at the moment</h3><ul id="inflight" class="inflight"></ul></div>',
     '<div class="box"><h3>Selected</h3><div id="selected" class="selected muted">Click an arrow or an event.</div></div>',
     '<div class="box"><h3>Notes in view</h3><ol id="notes" class="notes"></ol></div>',
     '</aside>',

@@ -85,7 +85,8 @@
     zoom: 1,
     slice: false,
     vi: 0,
-    moment: D.violations.length > 0 ? D.violations[0].at : D.tEnd,
+    // The studio starts at the beginning, to be played; a report opens at the violation or the end.
+    moment: window.__zabsimStudio ? 0 : D.violations.length > 0 ? D.violations[0].at : D.tEnd,
     sel: null,
   };
 
@@ -935,9 +936,107 @@
   mc.appendChild(num);
   mc.appendChild(document.createTextNode('s'));
 
+  // ---- time travel: play/pause, step one event either way, jump to the violation ----
+  // Every moment something happens (a local event, a send, a delivery or a drop), sorted once, on
+  // first use. Playing steps through them and pauses on reaching a violation.
+  var evTimes = null;
+  function eventTimes() {
+    if (evTimes === null) {
+      var all = new Float64Array(nE + 2 * nM);
+      all.set(E.t, 0);
+      all.set(M.s, nE);
+      all.set(M.r, nE + nM);
+      all.sort();
+      var n = 0;
+      for (var i = 0; i < all.length; i++) if (n === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
+      evTimes = all.subarray(0, n);
+    }
+    return evTimes;
+  }
+  function stepBy(dir) {
+    var T = eventTimes();
+    var i = dir > 0 ? upper(T, ui.moment) : lower(T, ui.moment) - 1;
+    if (i < 0 || i >= T.length) return false;
+    var from = ui.moment;
+    var to = T[i];
+    var hit = D.violations.find(function (v) {
+      return v.at > from && v.at <= to;
+    });
+    setMoment(hit ? hit.at : to, true);
+    return !hit;
+  }
+  var tt = el('div', { class: 'timetravel' });
+  var playBtn = el('button', { type: 'button', 'data-tt': 'play' }, '\u25b6 play');
+  var backBtn = el('button', { type: 'button', 'data-tt': 'back' }, '\u25c0 step');
+  var stepBtn = el('button', { type: 'button', 'data-tt': 'step' }, 'step \u25b6');
+  var startBtn = el('button', { type: 'button', 'data-tt': 'start' }, '|\u25c0 start');
+  var violBtn = el('button', { type: 'button', 'data-tt': 'violation' }, '\u26a0 violation');
+  violBtn.disabled = D.violations.length === 0;
+  var playing = null;
+  function pause() {
+    if (playing !== null) clearInterval(playing);
+    playing = null;
+    playBtn.textContent = '\u25b6 play';
+  }
+  playBtn.addEventListener('click', function () {
+    if (playing !== null) return pause();
+    playBtn.textContent = '\u275a\u275a pause';
+    playing = setInterval(function () {
+      if (!stepBy(1)) pause();
+    }, 160);
+  });
+  stepBtn.addEventListener('click', function () {
+    pause();
+    stepBy(1);
+  });
+  backBtn.addEventListener('click', function () {
+    pause();
+    stepBy(-1);
+  });
+  startBtn.addEventListener('click', function () {
+    pause();
+    setMoment(0, true);
+  });
+  violBtn.addEventListener('click', function () {
+    pause();
+    if (D.violations.length > 0) setMoment(D.violations[ui.vi].at, true);
+  });
+  [startBtn, backBtn, playBtn, stepBtn, violBtn].forEach(function (b) {
+    tt.appendChild(b);
+  });
+  mc.appendChild(tt);
+
+  // ---- messages in flight at the moment, per link ----
+  var flightList = document.getElementById('inflight');
+  function updateInFlight() {
+    if (!flightList) return;
+    var t = ui.moment;
+    var links = new Map();
+    var total = 0;
+    for (var i = lower(prefixEnd, t), hi = upper(M.s, t); i < hi; i++) {
+      if (!(M.s[i] <= t && M.r[i] > t)) continue;
+      var key = lbl(M.f[i]) + ' \u2192 ' + lbl(M.to[i]);
+      var list = links.get(key);
+      if (list === undefined) links.set(key, (list = []));
+      list.push(S[M.lb[i]].split(' ')[0] + (M.k[i] === 0 ? '' : ' \u2717'));
+      total++;
+    }
+    var items = [];
+    links.forEach(function (list, key) {
+      var li = el('li', { 'data-link': key });
+      li.appendChild(el('b', null, key));
+      li.appendChild(document.createTextNode(' ' + list.length + ': ' + clip(list.join(', '), 120)));
+      items.push(li);
+    });
+    if (items.length === 0) items.push(el('li', { class: 'muted' }, 'nothing in flight'));
+    flightList.replaceChildren.apply(flightList, items);
+    flightList.setAttribute('data-total', String(total));
+  }
+
   function setMoment(t, scroll) {
     ui.moment = Math.max(0, Math.min(D.tEnd, t));
     updateState();
+    updateInFlight();
     if (scroll) scrollToTime(ui.moment, true);
     else schedule();
   }
@@ -1048,6 +1147,7 @@
   measureNarration();
   buildAxis();
   updateState();
+  updateInFlight();
   if (D.violations.length > 0) scrollToTime(D.violations[0].at, true);
   render();
   window.__zabsim.renderMs = performance.now() - started;
