@@ -108,3 +108,33 @@ test('scrubbing sets the state panel and the messages in flight to what the trac
   expect(expectedInFlight(busy)).toBeGreaterThan(0);
   await page.locator('body').screenshot({ path: join('reports', 'out', 'studio-timetravel.png') });
 });
+
+test('on a failing run: jump to the violation brings it into view, and play stops there', async () => {
+  const input = studioInput('scenarios/findings/stale-ack-after-trunc.json', { seed: 'p20049' });
+  const html = writeStudio(input, join(dir, 'stale-ack.html'));
+  const failing = await browser.context.newPage();
+  await failing.goto(pathToFileURL(html).href);
+  await failing.waitForSelector('html[data-rendered="1"]', { timeout: 60_000 });
+  const violationAt = (await failing.evaluate('window.__zabsimModel.violations[0].at')) as number;
+  expect(violationAt).toBeGreaterThan(0);
+  const momentOf = async (): Promise<number> => Math.round(Number(((await failing.locator('#moment-label').textContent()) ?? '').replace('s', '')) * 1e6);
+  expect(await momentOf()).toBe(0);
+  await failing.locator('button[data-tt=violation]').click();
+  expect(await momentOf()).toBe(violationAt);
+  // The diagram follows the cursor: the violation's line is inside the scrolled view.
+  const inView = (await failing.evaluate(`(() => {
+    const s = document.getElementById('scroller');
+    const y = window.__zabsimY(${violationAt});
+    return y >= s.scrollTop && y <= s.scrollTop + s.clientHeight;
+  })()`)) as boolean;
+  expect(inView).toBe(true);
+  // From just before the violation, play runs forward and pauses on it.
+  await failing.locator('#moment-controls input[type=range]').evaluate((el, value) => {
+    (el as { value: string }).value = String(value);
+    el.dispatchEvent(new Event('input'));
+  }, violationAt - 1);
+  await failing.locator('button[data-tt=play]').click();
+  await failing.locator('button[data-tt=play]', { hasText: 'play' }).waitFor({ timeout: 60_000 });
+  expect(await momentOf()).toBe(violationAt);
+  await failing.close();
+}, 120_000);
