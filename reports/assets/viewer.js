@@ -1004,6 +1004,21 @@
   [startBtn, backBtn, playBtn, stepBtn, violBtn].forEach(function (b) {
     tt.appendChild(b);
   });
+  // Step to the next change of one server's state (role, phase, epoch, logged or committed zxid).
+  var whoSel = el('select', { 'data-tt': 'server', 'aria-label': 'server' });
+  lanes.forEach(function (lane, l) {
+    if (lane.kind !== 'client') whoSel.appendChild(el('option', { value: l }, lane.label));
+  });
+  var changeBtn = el('button', { type: 'button', 'data-tt': 'next-change' }, 'next change of');
+  changeBtn.addEventListener('click', function () {
+    pause();
+    var rows = D.state[Number(whoSel.value)];
+    if (!rows) return;
+    var i = upper(rows.t, ui.moment);
+    if (i < rows.t.length) setMoment(rows.t[i], true);
+  });
+  tt.appendChild(changeBtn);
+  tt.appendChild(whoSel);
   mc.appendChild(tt);
 
   // ---- messages in flight at the moment, per link ----

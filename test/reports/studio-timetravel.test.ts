@@ -87,6 +87,28 @@ test('the studio opens at the start; step moves to the next moment something hap
   expect((await panel()).moment).toBeLessThan(moment);
 });
 
+test('next change of a chosen server moves to the next moment its state changes, as the trace says', async () => {
+  const changes = records
+    .filter((r) => {
+      if (r['node'] !== 3) return false;
+      const what = r['what'] as Rec | undefined;
+      if (r['k'] === 'observe') return ['role', 'commit', 'committedTo', 'logged', 'truncate'].includes(String(what?.['kind']));
+      return r['k'] === 'fault' && ['crash', 'restart', 'restart-wiped'].includes(String(r['fault']));
+    })
+    .map((r) => r['t'] as number);
+  await page.locator('button[data-tt=start]').click();
+  await page.locator('select[data-tt=server]').selectOption({ label: 's3' });
+  const seen: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    await page.locator('button[data-tt=next-change]').click();
+    seen.push((await panel()).moment);
+  }
+  const expected = [...new Set(changes.filter((t) => t > 0))].slice(0, 6);
+  expect(seen).toEqual(expected);
+  const last = await panel();
+  expect(last.rows).toEqual(expectedState(last.moment));
+});
+
 test('scrubbing sets the state panel and the messages in flight to what the trace says', async () => {
   const tEnd = Math.max(...records.map((r) => r['t'] as number));
   const heal = records.find((r) => r['k'] === 'fault' && r['fault'] === 'heal')?.['t'] as number;
