@@ -177,16 +177,20 @@ export interface ShapePlan {
   readonly quiet: readonly [number, number] | null;
 }
 
-function writeOp(from: number, span: number, w: ShapeWrite): WorkloadOp {
-  return { atMs: from + Math.floor((w.at * span) / 1_000), client: w.client, op: { type: 'set', key: `k${w.key}`, value: String(w.value) } };
+/** A shape's writes carry its mark in their values ("t12", "l7"), so a trace shows where they come from. */
+export const SHAPE_MARK: Readonly<Record<FaultShape['kind'], string>> = { 'tail-rejoin': 't', 'lag-rejoin': 'l' };
+
+function writeOp(kind: FaultShape['kind'], from: number, span: number, w: ShapeWrite): WorkloadOp {
+  const value = `${SHAPE_MARK[kind]}${w.value}`;
+  return { atMs: from + Math.floor((w.at * span) / 1_000), client: w.client, op: { type: 'set', key: `k${w.key}`, value } };
 }
 
 /** Heal, resume, restart what is down; writes in the second half of the settling time. */
-function settlePlan(s: Settle, faults: FaultEvent[], ops: WorkloadOp[]): number {
+function settlePlan(s: Settle & { readonly kind: FaultShape['kind'] }, faults: FaultEvent[], ops: WorkloadOp[]): number {
   const t = s.startMs;
   faults.push({ atMs: t, type: 'heal' }, { atMs: t, type: 'resume', target: 'all-paused' }, { atMs: t, type: 'restart', target: 'all-down' });
   const half = Math.floor(s.settleMs / 2);
-  for (const w of s.settledWrites) ops.push(writeOp(t + half, half, w));
+  for (const w of s.settledWrites) ops.push(writeOp(s.kind, t + half, half, w));
   return t + s.settleMs;
 }
 
@@ -196,7 +200,7 @@ export function tailPlan(s: TailRejoin): ShapePlan {
   let t = settlePlan(s, faults, ops);
   faults.push({ atMs: t, type: 'partition', mode: 'isolate', target: 'leader' });
   // Only the cut-off leader's own clients reach it: it logs their writes alone.
-  for (const w of s.tailWrites) ops.push(writeOp(t + 5, Math.max(1, s.isolateMs - 30), w));
+  for (const w of s.tailWrites) ops.push(writeOp(s.kind, t + 5, Math.max(1, s.isolateMs - 30), w));
   t += s.isolateMs;
   // Healed first, so that the crash resets its peers' connections: they start electing at once.
   faults.push({ atMs: t, type: 'heal' }, { atMs: t, type: 'crash', target: 'leader' });
@@ -211,7 +215,7 @@ export function tailPlan(s: TailRejoin): ShapePlan {
     );
   }
   const quietTo = t + s.quietMs;
-  for (const w of s.afterWrites) ops.push(writeOp(quietTo, s.afterMs, w));
+  for (const w of s.afterWrites) ops.push(writeOp(s.kind, quietTo, s.afterMs, w));
   return { fromMs: s.startMs, faults, ops: ops.sort((a, b) => a.atMs - b.atMs), quiet: [quietFrom, quietTo] };
 }
 
@@ -220,13 +224,13 @@ export function lagPlan(s: LagRejoin): ShapePlan {
   const ops: WorkloadOp[] = [];
   let t = settlePlan(s, faults, ops);
   faults.push({ atMs: t, type: 'crash', target: 'follower' });
-  for (const w of s.lagWrites) ops.push(writeOp(t + 20, Math.max(1, s.lagMs - 40), w));
+  for (const w of s.lagWrites) ops.push(writeOp(s.kind, t + 20, Math.max(1, s.lagMs - 40), w));
   t += s.lagMs;
   faults.push({ atMs: t, type: 'restart', target: 'all-down' });
   // With a stall, the burst lasts as long as the stall: its requests pile up at the leader and are
   // proposed right behind the sync's first packets.
   const burstMs = s.stallMs > 0 ? s.stallMs : s.burstMs;
-  for (const w of s.burstWrites) ops.push(writeOp(t - s.burstLeadMs, burstMs + s.burstLeadMs, w));
+  for (const w of s.burstWrites) ops.push(writeOp(s.kind, t - s.burstLeadMs, burstMs + s.burstLeadMs, w));
   if (s.stallMs > 0) {
     faults.push(
       { atMs: t, when: { on: 'sync-start' }, type: 'pause', target: 'leader' },
@@ -250,7 +254,7 @@ export function lagPlan(s: LagRejoin): ShapePlan {
   // persisted rather than to a state later writes have already rewritten; then they write again.
   const quietFrom = t + burstMs;
   const quietTo = quietFrom + s.afterSyncMs + s.downMs + 300;
-  for (const w of s.afterWrites) ops.push(writeOp(quietTo, s.afterMs, w));
+  for (const w of s.afterWrites) ops.push(writeOp(s.kind, quietTo, s.afterMs, w));
   return { fromMs: s.startMs, faults, ops: ops.sort((a, b) => a.atMs - b.atMs), quiet: [quietFrom, quietTo] };
 }
 
