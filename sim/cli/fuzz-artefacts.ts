@@ -26,13 +26,18 @@ export function writeCapsuleReport(capsule: string): string | null {
   return writeHtmlReport(trace, capsule.replace(/\.capsule\.json$/, '') + '.html', { capsule });
 }
 
+/** How many undecided seeds a summary names (per checker in --json): enough to rerun, bounded for a long sweep. */
+export const UNKNOWN_SEEDS_LISTED = 20;
+
 /** For the collapsed passing testcase: how many of those seeds had a checker answer `unknown`, by checker. */
 function unknownNote(passing: readonly SeedOutcome[]): string {
   const by = new Map<string, number>();
   for (const o of passing) for (const name of o.unknown) by.set(name, (by.get(name) ?? 0) + 1);
-  const seeds = passing.filter((o) => o.unknown.length > 0).length;
-  if (seeds === 0) return '';
-  return `; on ${seeds} of them a checker answered unknown (${[...by].map(([k, v]) => `${k} ${v}`).join(', ')})`;
+  const undecided = passing.filter((o) => o.unknown.length > 0);
+  if (undecided.length === 0) return '';
+  const listed = undecided.slice(0, UNKNOWN_SEEDS_LISTED).map((o) => o.n);
+  const more = undecided.length > listed.length ? ', ...' : '';
+  return `; on ${undecided.length} of them a checker answered unknown (${[...by].map(([k, v]) => `${k} ${v}`).join(', ')}): seeds ${listed.join(', ')}${more}`;
 }
 
 function replayOf(profile: ProfileName, mutant: Mutant | null, n: number, capsule: string | undefined): string {

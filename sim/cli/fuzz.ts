@@ -18,7 +18,7 @@ import type { SeedOutcome } from '../fuzz/seed.js';
 import { isCounted, sweep } from '../fuzz/sweep.js';
 import { writeJUnit } from '../../reports/junit.js';
 import { EXIT, InputError, UsageError } from './errors.js';
-import { fuzzSuite, writeCapsuleReport, type SeedArtefacts } from './fuzz-artefacts.js';
+import { fuzzSuite, UNKNOWN_SEEDS_LISTED, writeCapsuleReport, type SeedArtefacts } from './fuzz-artefacts.js';
 import { JsonSyntaxError, parseJson } from './json.js';
 
 export const FUZZ_USAGE =
@@ -66,6 +66,11 @@ export interface FuzzSummary {
   readonly unknown: Readonly<Record<string, number>>;
   /** Seeds on which at least one checker answered `unknown`. */
   readonly unknownSeeds: number;
+  /**
+   * Checker → the lowest seeds on which it answered `unknown`, at most UNKNOWN_SEEDS_LISTED of them
+   * (the count above says how many there were), so that an undecided seed can be rerun by number.
+   */
+  readonly unknownSeedList: Readonly<Record<string, readonly number[]>>;
   readonly capsules: readonly string[];
   /** HTML reports of the first failing capsules (--reports K of them). */
   readonly reports: readonly string[];
@@ -73,6 +78,12 @@ export interface FuzzSummary {
   readonly junit: string | null;
   readonly wallMs: number;
   readonly events: number;
+}
+
+/** Adds seeds to a checker's list, keeping the lowest UNKNOWN_SEEDS_LISTED, ascending. */
+function listSeeds(into: Record<string, number[]>, checker: string, seeds: readonly number[]): void {
+  const merged = [...(into[checker] ?? []), ...seeds].sort((a, b) => a - b);
+  into[checker] = [...new Set(merged)].slice(0, UNKNOWN_SEEDS_LISTED);
 }
 
 function int(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
@@ -95,6 +106,7 @@ export function summarize(
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
   const unknown: Record<string, number> = {};
+  const unknownSeedList: Record<string, number[]> = {};
   let unknownSeeds = 0;
   let failures = 0;
   let unattributed = 0;
@@ -103,7 +115,10 @@ export function summarize(
   for (const o of outcomes) {
     events += o.events;
     if (o.unknown.length > 0) unknownSeeds++;
-    for (const name of o.unknown) unknown[name] = (unknown[name] ?? 0) + 1;
+    for (const name of o.unknown) {
+      unknown[name] = (unknown[name] ?? 0) + 1;
+      listSeeds(unknownSeedList, name, [o.n]);
+    }
     if (o.failure === null) continue;
     if (!isCounted(o, mutant)) {
       unattributed++;
@@ -128,6 +143,7 @@ export function summarize(
     unattributed,
     unknown,
     unknownSeeds,
+    unknownSeedList,
     capsules,
     reports,
     junit,
@@ -242,8 +258,14 @@ function exitOf(s: FuzzSummary): number {
 }
 
 function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: Mutant | null): void {
+  for (const line of summaryLines(s, outcomes, mutant)) process.stdout.write(`${line}\n`);
+}
+
+/** The text summary, line by line. */
+export function summaryLines(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: Mutant | null): string[] {
+  const lines: string[] = [];
   const out = (line: string): void => {
-    process.stdout.write(`${line}\n`);
+    lines.push(line);
   };
   out(
     `zabsim fuzz ${s.profile}${s.mutant === null ? '' : ` --mutant ${s.mutant}`}: seeds ${s.seedRange[0]}..${s.seedRange[1] - 1} (${s.seeds} run), protocol: ${s.protocol}`,
@@ -255,12 +277,17 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
   for (const [k, v] of Object.entries(s.livenessClasses)) out(`  liveness/${k.padEnd(17)} ${v}`);
   // An undecided checker is no pass: name it on every summary, even one without failures.
   if (s.unknownSeeds > 0) out(`  unknown verdicts on ${s.unknownSeeds} seeds (not failures; the checker could not decide):`);
-  for (const [k, v] of Object.entries(s.unknown)) out(`  unknown/${k.padEnd(18)} ${v}`);
+  for (const [k, v] of Object.entries(s.unknown)) {
+    const listed = s.unknownSeedList?.[k] ?? [];
+    const more = v > listed.length ? `, ... (${v - listed.length} more)` : '';
+    out(`  unknown/${k.padEnd(18)} ${v}${listed.length > 0 ? `  seeds ${listed.join(', ')}${more}` : ''}`);
+  }
   for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n}: ${o.detail.slice(0, 160)}`);
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
   for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
   if (s.junit !== null) out(`  junit   ${s.junit}`);
   out(`  ${s.events} events in ${s.wallMs} ms wall`);
+  return lines;
 }
 
 function mergeCommand(files: readonly string[], json: boolean): number {
@@ -292,10 +319,13 @@ function mergeCommand(files: readonly string[], json: boolean): number {
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
   const unknown: Record<string, number> = {};
+  const unknownSeedList: Record<string, number[]> = {};
   for (const p of parts) {
     add(violations, p.violations);
     add(classes, p.livenessClasses);
     add(unknown, p.unknown);
+    // Summaries written before seeds were listed have none: the counts still add up.
+    for (const [k, seeds] of Object.entries(p.unknownSeedList ?? {})) listSeeds(unknownSeedList, k, seeds);
   }
   const firsts = parts.map((p) => p.firstFailingSeed).filter((x): x is number => x !== null);
   const lo = Math.min(...parts.map((p) => p.seedRange[0]));
@@ -315,6 +345,7 @@ function mergeCommand(files: readonly string[], json: boolean): number {
     unattributed: parts.reduce((n, p) => n + (p.unattributed ?? 0), 0),
     unknown,
     unknownSeeds: parts.reduce((n, p) => n + (p.unknownSeeds ?? 0), 0),
+    unknownSeedList,
     capsules: parts.flatMap((p) => p.capsules ?? []),
     reports: parts.flatMap((p) => p.reports ?? []),
     junit: null,

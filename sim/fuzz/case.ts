@@ -46,6 +46,8 @@ export interface Profile {
   readonly recoveryPercent: number;
   /** Share of cases, in percent, whose clients burst writes just before each timed fault (pressure.ts). */
   readonly pressurePercent: number;
+  /** Share of the cases without a recovery burst, in percent, that end with a fault shape (shapes.ts). */
+  readonly shapePercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -71,6 +73,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     clients: 2,
     recoveryPercent: 0,
     pressurePercent: 0,
+    shapePercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -89,6 +92,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     clients: 3,
     recoveryPercent: 20,
     pressurePercent: 50,
+    shapePercent: 30,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -102,6 +106,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     clients: 4,
     recoveryPercent: 20,
     pressurePercent: 50,
+    shapePercent: 30,
   },
 };
 
