@@ -18,7 +18,8 @@ import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent
 
 /** The application's calls (node-zookeeper-client names). */
 export type ZkCommand =
-  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode }
+  /** `stat: true` is ZooKeeper.create's overload with a Stat argument: OpCode.create2, the reply carries the Stat. */
+  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode; readonly stat?: true }
   | { readonly type: 'remove'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
   | { readonly type: 'getData'; readonly path: string; readonly watch: boolean }
@@ -312,7 +313,9 @@ function isWriteCommand(cmd: ZkCommand): boolean {
 function requestOf(cmd: ZkCommand): ZkRequest | null {
   switch (cmd.type) {
     case 'create':
-      return { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode };
+      return cmd.stat === true
+        ? { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode, stat: true }
+        : { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode };
     case 'remove':
       return { type: 'delete', path: cmd.path, version: cmd.version };
     case 'setData':

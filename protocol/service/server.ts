@@ -18,6 +18,7 @@ import {
   type Acl,
   mapEntries,
   type DataTree,
+  type OpResult,
   type SessionId,
   type TxnResult,
   type Txn as TreeTxn,
@@ -36,7 +37,7 @@ import {
   type SessionTracker,
 } from './session-tracker.js';
 import { EMPTY_SERVICE, patchConnection, patchService, type ZkConnection, type ZkServiceState } from './state.js';
-import { isWriteRequest, isZkEnvelope, withReply, XID, type ZkEnvelope, type ZkPending, type ZkReply, type ZkRequest } from './types.js';
+import { isWriteRequest, isZkEnvelope, withReply, XID, type ZkEnvelope, type ZkOpResult, type ZkPending, type ZkReply, type ZkRequest } from './types.js';
 import { removeClientWatches, triggerWatches } from './watch-manager.js';
 import { fail, serveRead } from './serve-read.js';
 import { isZkApplied, type ZkApplied } from './zk-sm.js';
@@ -395,10 +396,18 @@ function unthrottleIfUnderLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer
 
 // ------------------------------------------------------------------ apply
 
-function replyOf(xid: number, zxid: Zxid, result: TxnResult): ZkReply {
+/** FinalRequestProcessor's response for an applied write; `request` is the one the client sent. */
+function replyOf(xid: number, zxid: Zxid, result: TxnResult, request: ZkRequest): ZkReply {
   switch (result.type) {
     case 'create':
-      return { xid, zxid, err: 'OK', response: { type: 'create', path: result.path, stat: result.stat } };
+      // OpCode.create answers CreateResponse(path); create2 answers Create2Response(path, stat).
+      return {
+        xid,
+        zxid,
+        err: 'OK',
+        response:
+          request.type === 'create' && request.stat === true ? { type: 'create', path: result.path, stat: result.stat } : { type: 'create', path: result.path },
+      };
     case 'delete':
       return { xid, zxid, err: 'OK', response: { type: 'delete' } };
     case 'setData':
@@ -412,12 +421,18 @@ function replyOf(xid: number, zxid: Zxid, result: TxnResult): ZkReply {
     case 'multi':
       // FinalRequestProcessor.processRequest does not throw a multi's KeeperException (`ke != null &&
       // request.type != OpCode.multi`): the header's err stays 0 and the failure is in the ErrorResults.
-      return { xid, zxid, err: 'OK', response: { type: 'multi', results: result.results } };
+      // Each sub-op is a plain create, delete, setData or check (a create2 is read back as Op.create),
+      // so a create's result is CreateResult(path), without a Stat.
+      return { xid, zxid, err: 'OK', response: { type: 'multi', results: result.results.map(multiSubResult) } };
     case 'closeSession':
       return { xid, zxid, err: 'OK', response: { type: 'closeSession' } };
     case 'createSession':
       return { xid, zxid, err: 'OK', response: { type: 'empty' } };
   }
+}
+
+function multiSubResult(r: OpResult): ZkOpResult {
+  return r.type === 'create' ? { type: 'create', path: r.path } : r;
 }
 
 /**
@@ -459,15 +474,16 @@ export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): 
       next = drainClient(next, origin.client, fx);
     }
   } else if (mine) {
-    next = answerWrite(next, origin, replyOf(origin.xid, txn.zxid, (applied as ZkApplied).result), fx);
+    next = answerWrite(next, origin, txn.zxid, (applied as ZkApplied).result, fx);
   }
   if (next.role === 'LEADING') next = releaseSyncs(next, txn.zxid, fx);
   return next;
 }
 
-function answerWrite(s: ZabServer, origin: Origin, reply: ZkReply, fx: Fx): ZabServer {
+function answerWrite(s: ZabServer, origin: Origin, zxid: Zxid, result: TxnResult, fx: Fx): ZabServer {
   const at = serviceOf(s).queue.findIndex((p) => p.client === origin.client && p.xid === origin.xid && p.wait === 'write');
   if (at < 0) return s; // the client went away
+  const reply = replyOf(origin.xid, zxid, result, (serviceOf(s).queue[at] as ZkPending).request);
   if (reply.err === 'SESSIONMOVED') {
     // FinalRequestProcessor: a request of a moved session closes this (stale) connection.
     fx.note(`client ${origin.client}: session moved to another server; closing this connection`);

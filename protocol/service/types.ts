@@ -50,14 +50,22 @@ export function isZkEnvelope(op: unknown): op is ZkEnvelope {
   return typeof op === 'object' && op !== null && (op as { zk?: unknown }).zk === true;
 }
 
+/**
+ * One op's result in a MultiResponse. A create's carries the Stat only for the opcodes that answer
+ * with one (FinalRequestProcessor: CreateResult(path) for OpCode.create, CreateResult(path, stat)
+ * for create2, createTTL and createContainer).
+ */
+export type ZkOpResult = Exclude<OpResult, { type: 'create' }> | { readonly type: 'create'; readonly path: string; readonly stat?: Stat };
+
 /** The response body for a successful request (what follows ReplyHeader on the wire). */
 export type ZkResponse =
-  | { readonly type: 'create'; readonly path: string; readonly stat: Stat }
+  /** CreateResponse (path) for OpCode.create; Create2Response (path, stat) for create2. */
+  | { readonly type: 'create'; readonly path: string; readonly stat?: Stat }
   | { readonly type: 'delete' }
   | { readonly type: 'setData'; readonly stat: Stat }
   | { readonly type: 'setACL'; readonly stat: Stat }
   | { readonly type: 'check' }
-  | { readonly type: 'multi'; readonly results: readonly OpResult[] }
+  | { readonly type: 'multi'; readonly results: readonly ZkOpResult[] }
   | { readonly type: 'getData'; readonly data: ZnodeData; readonly stat: Stat }
   | { readonly type: 'exists'; readonly stat: Stat }
   | { readonly type: 'getChildren'; readonly children: readonly string[]; readonly stat: Stat }

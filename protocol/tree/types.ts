@@ -67,7 +67,19 @@ export type CreateMode = 'PERSISTENT' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL' | 
 
 /** The operations allowed inside a multi (and on their own). */
 export type WriteOp =
-  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode }
+  | {
+      readonly type: 'create';
+      readonly path: string;
+      readonly data: ZnodeData;
+      readonly acl: readonly Acl[];
+      readonly mode: CreateMode;
+      /**
+       * Sent as OpCode.create2 (ZooKeeper.create with a Stat argument): the reply carries the new
+       * node's Stat (Create2Response). Prep and apply treat both opcodes alike; inside a multi a
+       * create2 is read back as a plain create (MultiOperationRecord.deserialize → Op.create).
+       */
+      readonly stat?: true;
+    }
   | { readonly type: 'delete'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
   | { readonly type: 'check'; readonly path: string; readonly version: number };

@@ -4,7 +4,8 @@
 // the format does not name (NOAUTH, INVALIDACL, ...) had no effect on the tree and become "fail".
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
-import { PERMS, type Acl, type CreateMode, type ErrorCode, type OpResult as TreeOpResult, type WriteOp } from '../../protocol/tree/index.js';
+import { PERMS, type Acl, type CreateMode, type ErrorCode, type WriteOp } from '../../protocol/tree/index.js';
+import type { ZkOpResult } from '../../protocol/service/types.js';
 import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 import { HistoryRecorder, type HistoryAdapter } from '../history/recorder.js';
 import type { Observed } from './observed.js';
@@ -81,7 +82,7 @@ export function historyOpOf(cmd: ZkCommand): ZkOp | null {
   }
 }
 
-function subResult(r: TreeOpResult): ZkResult {
+function subResult(r: ZkOpResult): ZkResult {
   switch (r.type) {
     case 'create':
       return { rc: 'ok', path: r.path };
