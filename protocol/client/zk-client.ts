@@ -15,6 +15,7 @@ import type { ZabMessage } from '../zab/messages.js';
 import type { Acl, CreateMode, ErrorCode, WatchEventType, WriteOp, ZnodeData } from '../tree/index.js';
 import { isValidClientPath } from '../tree/path.js';
 import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent } from '../service/types.js';
+import { isQueryCommand, isWriteMulti, queryPathsValid, queryRequestOf, type ZkQueryCommand } from './query-commands.js';
 
 /** The application's calls (node-zookeeper-client names). */
 export type ZkCommand =
@@ -29,6 +30,7 @@ export type ZkCommand =
   | { readonly type: 'setACL'; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
   | { readonly type: 'addAuthInfo'; readonly scheme: string; readonly auth: string }
   | { readonly type: 'transaction'; readonly ops: readonly WriteOp[] }
+  | ZkQueryCommand
   | { readonly type: 'sync'; readonly path: string }
   | { readonly type: 'close' };
 
@@ -306,11 +308,18 @@ function failAll(c: ZkClient, err: ErrorCode, outcome: 'info' | 'fail', fx: Fx):
 
 function isWriteCommand(cmd: ZkCommand): boolean {
   return (
-    cmd.type === 'create' || cmd.type === 'remove' || cmd.type === 'setData' || cmd.type === 'setACL' || cmd.type === 'transaction' || cmd.type === 'close'
+    cmd.type === 'create' ||
+    cmd.type === 'remove' ||
+    cmd.type === 'setData' ||
+    cmd.type === 'setACL' ||
+    cmd.type === 'transaction' ||
+    cmd.type === 'close' ||
+    (cmd.type === 'multi' && isWriteMulti(cmd))
   );
 }
 
 function requestOf(cmd: ZkCommand): ZkRequest | null {
+  if (isQueryCommand(cmd)) return queryRequestOf(cmd);
   switch (cmd.type) {
     case 'create':
       return cmd.stat === true
@@ -347,7 +356,7 @@ function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', 
 }
 
 /** Whether a path of op is one the client library refuses before sending (Op.validate → PathUtils.validatePath). */
-function opPathValid(op: WriteOp): boolean {
+export function opPathValid(op: WriteOp): boolean {
   return isValidClientPath(op.path, op.type === 'create' && (op.mode === 'PERSISTENT_SEQUENTIAL' || op.mode === 'EPHEMERAL_SEQUENTIAL'));
 }
 
@@ -357,6 +366,7 @@ function opPathValid(op: WriteOp): boolean {
  * node-zookeeper-client. Such a call never reaches a server.
  */
 function pathsValid(cmd: ZkCommand): boolean {
+  if (isQueryCommand(cmd)) return queryPathsValid(cmd, opPathValid);
   switch (cmd.type) {
     case 'create':
     case 'remove':

@@ -8,6 +8,7 @@ import { exists as treeExists, getACL as treeGetACL, getChildren as treeGetChild
 import type { ZkConnection } from './state.js';
 import { XID, type ZkReply, type ZkRequest } from './types.js';
 import { addWatch, type WatchTable } from './watch-manager.js';
+import { serveQuery } from './serve-query.js';
 
 export function fail(xid: number, zxid: Zxid, err: ZkReply['err']): ZkReply {
   return { xid, zxid, err, response: null };
@@ -78,6 +79,11 @@ export function serveRead(
       }
       return { reply: { xid: XID.SET_WATCHES, zxid, err: 'OK', response: null }, watches: w };
     }
+    case 'getAllChildrenNumber':
+    case 'getEphemerals':
+    case 'whoAmI':
+    case 'multiRead':
+      return { reply: serveQuery(tree, conn, xid, request), watches };
     default:
       return { reply: fail(xid, zxid, 'UNIMPLEMENTED'), watches };
   }

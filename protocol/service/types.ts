@@ -5,6 +5,7 @@ import type { NodeId } from '../program.js';
 import type { Zxid } from '../zxid.js';
 import type { Acl, ErrorCode, Id, SessionId, Stat, WatchEventType, WriteRequest, ZnodeData } from '../tree/index.js';
 import type { OpResult } from '../tree/index.js';
+import type { ZkQueryRequest, ZkQueryResponse } from './query-types.js';
 
 /** ClientCnxn's special xids. */
 export const XID = { NOTIFICATION: -1, PING: -2, AUTH: -4, SET_WATCHES: -8 } as const;
@@ -19,6 +20,7 @@ export type ZkRequest =
   | { readonly type: 'sync'; readonly path: string }
   | { readonly type: 'ping' }
   | { readonly type: 'auth'; readonly scheme: string; readonly auth: string }
+  | ZkQueryRequest
   | {
       readonly type: 'setWatches';
       readonly relativeZxid: Zxid;
@@ -72,6 +74,7 @@ export type ZkResponse =
   | { readonly type: 'getACL'; readonly acl: readonly Acl[]; readonly stat: Stat }
   | { readonly type: 'sync'; readonly path: string }
   | { readonly type: 'closeSession' }
+  | ZkQueryResponse
   | { readonly type: 'empty' };
 
 /** ReplyHeader (xid, zxid, err) plus the response; a failed multi also carries its per-op results. */
