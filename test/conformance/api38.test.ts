@@ -2,13 +2,17 @@
 // getAllChildrenNumber (every node but the root for "/"), getEphemerals with a string prefix and in
 // HashSet order, and whoAmI's ClientInfo list in the order of the server's auth id set. The real side
 // is driven through ZooKeeper's own Java CLI (ZooKeeperMain), since node-zookeeper-client 1.1.3 has
-// none of these calls; one CLI process is one session.
+// none of these calls; one CLI process is one session. create2 and multiRead, which the CLI lacks, go
+// through ZooKeeper's Java client in a small probe (Api38Probe.java, compiled here with javac).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
 import { clientInfos } from '../../protocol/service/serve-query.js';
-import { digestAuthIds, OPEN_ACL_UNSAFE } from '../../protocol/tree/index.js';
+import { digestAuthIds, OPEN_ACL_UNSAFE, type CreateMode, type Stat } from '../../protocol/tree/index.js';
 import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
 import { classpath } from './ensemble.js';
 import { useLiveEnsemble } from './live-ensemble.js';
@@ -102,4 +106,84 @@ describe('3.6 reads against the live ensemble (ZooKeeperMain)', () => {
     const show = (ids: { scheme: string; id: string }[]): string[] => clientInfos(ids).map((c) => `${c.authScheme}: ${c.user}`);
     expect(real.whoAmI).toEqual([show([ip]), show([ip, ...digestAuthIds('alice:secret')])]);
   }, 120_000);
+});
+
+/** The probe's lines from the real ensemble. */
+function probeReal(port: number, root: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'zabsim-probe-'));
+  try {
+    const javac = spawnSync('javac', ['-cp', classpath(), '-d', dir, join(__dirname, 'Api38Probe.java')], { encoding: 'utf8', timeout: 120_000 });
+    if (javac.status !== 0) throw new Error(`javac failed: ${javac.stderr}`);
+    const run = spawnSync('java', ['-cp', `${classpath()}:${dir}`, 'Api38Probe', `127.0.0.1:${port}`, root], { encoding: 'utf8', timeout: 90_000 });
+    if (run.status !== 0) throw new Error(`probe failed: ${run.stderr}`);
+    return run.stdout.split('\n').filter((l) => l !== '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same calls through zabsim's client, printed as the probe prints them. */
+function probeSim(root: string): string[] {
+  const h = new ServiceHarness(serviceOptions('api38-probe', { clients: 1 }));
+  expect(h.settle()).toBe(true);
+  const a = h.clients[0] as NodeId;
+  const call = (cmd: ZkCommand): ZkCompletion & { outcome: string } => {
+    const done = h.callAndWait(a, cmd, 60_000);
+    if (done === undefined) throw new Error(`no completion for ${cmd.type}`);
+    return { ...(done.result as ZkCompletion), outcome: done.outcome };
+  };
+  let base = 0;
+  const stat = (st: Stat | undefined): string =>
+    st === undefined
+      ? 'null'
+      : `czxid=${st.czxid - base} mzxid=${st.mzxid - base} pzxid=${st.pzxid - base} version=${st.version} cversion=${st.cversion} ` +
+        `aversion=${st.aversion} ephemeral=${st.ephemeralOwner !== 0} dataLength=${st.dataLength} numChildren=${st.numChildren}`;
+  const lines: string[] = [];
+  const create2 = (path: string, data: string, mode: CreateMode): void => {
+    const r = call({ type: 'create', path, data, acl: OPEN_ACL_UNSAFE, mode, stat: true });
+    if (r.err !== 'OK' || r.response?.type !== 'create') {
+      lines.push(`create2 error ${r.err}`);
+      return;
+    }
+    if (path === root) base = r.response.stat?.czxid ?? 0;
+    lines.push(`create2 ${r.response.path} ${stat(r.response.stat)}`);
+  };
+  create2(root, 'root', 'PERSISTENT');
+  create2(`${root}/s-`, 'abc', 'PERSISTENT_SEQUENTIAL');
+  create2(`${root}/e`, '', 'EPHEMERAL');
+  create2(`${root}/e`, '', 'PERSISTENT');
+  const reads = call({
+    type: 'multi',
+    ops: [
+      { type: 'getData', path: root },
+      { type: 'getChildren', path: `${root}/e` },
+      { type: 'getData', path: `${root}/missing` },
+      { type: 'getData', path: `${root}/e` },
+    ],
+  });
+  for (const r of reads.response?.type === 'multiRead' ? reads.response.results : []) {
+    if (r.type === 'getData') lines.push(`multiRead getData ${r.data ?? ''} ${stat(r.stat)}`);
+    else if (r.type === 'getChildren') lines.push(`multiRead getChildren [${r.children.join(', ')}]`);
+    else lines.push(`multiRead error ${r.err}`);
+  }
+  const mixed = call({
+    type: 'multi',
+    ops: [
+      { type: 'create', path: `${root}/m`, data: '', acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT' },
+      { type: 'getData', path: root },
+    ],
+  });
+  lines.push(mixed.err === 'BADARGUMENTS' && mixed.outcome === 'fail' ? 'mixed refused' : 'mixed sent');
+  const writes = call({ type: 'multi', ops: [{ type: 'create', path: `${root}/m`, data: '', acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT' }] });
+  const created = writes.response?.type === 'multi' ? writes.response.results[0] : undefined;
+  lines.push(created?.type === 'create' ? `multi create ${created.path} ${stat(created.stat)}` : `multi ${writes.err}`);
+  return lines;
+}
+
+describe('create2 and multiRead against the live ensemble (the Java client)', () => {
+  it('the same Stat from create2, the same per-op multiRead results, a mix refused in the client, no Stat in a multi create', () => {
+    const real = probeReal(ens().servers[1]!.clientPort, '/probe');
+    expect(real).toHaveLength(10);
+    expect(probeSim('/probe')).toEqual(real);
+  }, 180_000);
 });
