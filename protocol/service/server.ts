@@ -18,7 +18,6 @@ import {
   type Acl,
   mapEntries,
   type DataTree,
-  type OpResult,
   type SessionId,
   type TxnResult,
   type Txn as TreeTxn,
@@ -40,6 +39,7 @@ import { EMPTY_SERVICE, patchConnection, patchService, type ZkConnection, type Z
 import { isWriteRequest, isZkEnvelope, withReply, XID, type ZkEnvelope, type ZkOpResult, type ZkPending, type ZkReply, type ZkRequest } from './types.js';
 import { removeClientWatches, triggerWatches } from './watch-manager.js';
 import { fail, serveRead } from './serve-read.js';
+import { replyOf } from './reply.js';
 import { isZkApplied, type ZkApplied } from './zk-sm.js';
 import { expiryWaitUs } from './expiry-queue.js';
 import type { ZkTouches } from './messages.js';
@@ -395,45 +395,6 @@ function unthrottleIfUnderLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer
 }
 
 // ------------------------------------------------------------------ apply
-
-/** FinalRequestProcessor's response for an applied write; `request` is the one the client sent. */
-function replyOf(xid: number, zxid: Zxid, result: TxnResult, request: ZkRequest): ZkReply {
-  switch (result.type) {
-    case 'create':
-      // OpCode.create answers CreateResponse(path); create2 answers Create2Response(path, stat).
-      return {
-        xid,
-        zxid,
-        err: 'OK',
-        response:
-          request.type === 'create' && request.stat === true ? { type: 'create', path: result.path, stat: result.stat } : { type: 'create', path: result.path },
-      };
-    case 'delete':
-      return { xid, zxid, err: 'OK', response: { type: 'delete' } };
-    case 'setData':
-      return { xid, zxid, err: 'OK', response: { type: 'setData', stat: result.stat } };
-    case 'setACL':
-      return { xid, zxid, err: 'OK', response: { type: 'setACL', stat: result.stat } };
-    case 'check':
-      return { xid, zxid, err: 'OK', response: { type: 'check' } };
-    case 'error':
-      return { xid, zxid, err: result.err, response: null };
-    case 'multi':
-      // FinalRequestProcessor.processRequest does not throw a multi's KeeperException (`ke != null &&
-      // request.type != OpCode.multi`): the header's err stays 0 and the failure is in the ErrorResults.
-      // Each sub-op is a plain create, delete, setData or check (a create2 is read back as Op.create),
-      // so a create's result is CreateResult(path), without a Stat.
-      return { xid, zxid, err: 'OK', response: { type: 'multi', results: result.results.map(multiSubResult) } };
-    case 'closeSession':
-      return { xid, zxid, err: 'OK', response: { type: 'closeSession' } };
-    case 'createSession':
-      return { xid, zxid, err: 'OK', response: { type: 'empty' } };
-  }
-}
-
-function multiSubResult(r: OpResult): ZkOpResult {
-  return r.type === 'create' ? { type: 'create', path: r.path } : r;
-}
 
 /**
  * A committed txn was applied on this server (FinalRequestProcessor): fire its watches on every
