@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import { checkClientHistory } from '../../sim/checkers/client.js';
+import { withUnjudgedReads } from '../../sim/checkers/unjudged-reads.js';
 import { formatNdjsonHistory, parseNdjsonHistory, HistoryFormatError } from '../../sim/history/index.js';
 import { create, ready, run } from './helpers.js';
 
@@ -44,5 +45,13 @@ describe('unjudged reads in the client history', () => {
       '{"kind":"header","version":1}\n{"kind":"unjudged","client":1,"op":{"type":"multiRead","ops":[{"type":"create","path":"/x"}]},"invokeUs":0,"completeUs":1,"result":{"rc":"ok"}}\n';
     expect(() => parseNdjsonHistory(text, 'bad.ndjson')).toThrow(HistoryFormatError);
     expect(() => parseNdjsonHistory(text, 'bad.ndjson')).toThrow(/^bad\.ndjson:2: expected "op"\.ops\[0\]\.type to be one of "getData", "getChildren"$/);
+  });
+
+  test('only ok turns into unknown, and only for the checkers that judge reads', () => {
+    const reason = 'the history holds reads this checker cannot judge yet (1 multiRead)';
+    expect(withUnjudgedReads({ name: 'sequential-reads', verdict: 'ok' }, reason)).toEqual({ name: 'sequential-reads', verdict: 'unknown', notes: [reason] });
+    expect(withUnjudgedReads({ name: 'watch-order', verdict: 'violated' }, reason).verdict).toBe('violated');
+    expect(withUnjudgedReads({ name: 'linearizable-writes', verdict: 'ok' }, reason).verdict).toBe('ok');
+    expect(withUnjudgedReads({ name: 'session-ephemerals', verdict: 'ok' }, null).verdict).toBe('ok');
   });
 });
