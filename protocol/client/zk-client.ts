@@ -12,15 +12,36 @@ import type { Zxid } from '../zxid.js';
 import { applyPatch, type Mutable } from '../patch.js';
 import { Fx, type ZabObservation } from '../zab/effects.js';
 import type { ZabMessage } from '../zab/messages.js';
-import type { Acl, CreateMode, ErrorCode, WatchEventType, WriteOp, ZnodeData } from '../tree/index.js';
+import {
+  isSequentialMode,
+  isTtlMode,
+  TTL_MAX_MS,
+  type Acl,
+  type CreateMode,
+  type ErrorCode,
+  type WatchEventType,
+  type WriteOp,
+  type ZnodeData,
+} from '../tree/index.js';
 import { isValidClientPath } from '../tree/path.js';
 import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent } from '../service/types.js';
 import { isQueryCommand, isWriteMulti, queryPathsValid, queryRequestOf, type ZkQueryCommand } from './query-commands.js';
 
 /** The application's calls (node-zookeeper-client names). */
 export type ZkCommand =
-  /** `stat: true` is ZooKeeper.create's overload with a Stat argument: OpCode.create2, the reply carries the Stat. */
-  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode; readonly stat?: true }
+  /**
+   * `stat: true` is ZooKeeper.create's overload with a Stat argument: OpCode.create2, the reply carries
+   * the Stat. `ttl` (ms) goes with a TTL mode (OpCode.createTTL).
+   */
+  | {
+      readonly type: 'create';
+      readonly path: string;
+      readonly data: ZnodeData;
+      readonly acl: readonly Acl[];
+      readonly mode: CreateMode;
+      readonly stat?: true;
+      readonly ttl?: number;
+    }
   | { readonly type: 'remove'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
   | { readonly type: 'getData'; readonly path: string; readonly watch: boolean }
@@ -321,10 +342,11 @@ function isWriteCommand(cmd: ZkCommand): boolean {
 function requestOf(cmd: ZkCommand): ZkRequest | null {
   if (isQueryCommand(cmd)) return queryRequestOf(cmd);
   switch (cmd.type) {
-    case 'create':
-      return cmd.stat === true
-        ? { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode, stat: true }
-        : { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode };
+    case 'create': {
+      const base = { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode } as const;
+      if (cmd.ttl !== undefined) return { ...base, stat: true, ttl: cmd.ttl }; // createTTL answers Create2Response
+      return cmd.stat === true ? { ...base, stat: true } : base;
+    }
     case 'remove':
       return { type: 'delete', path: cmd.path, version: cmd.version };
     case 'setData':
@@ -357,7 +379,17 @@ function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', 
 
 /** Whether a path of op is one the client library refuses before sending (Op.validate → PathUtils.validatePath). */
 export function opPathValid(op: WriteOp): boolean {
-  return isValidClientPath(op.path, op.type === 'create' && (op.mode === 'PERSISTENT_SEQUENTIAL' || op.mode === 'EPHEMERAL_SEQUENTIAL'));
+  if (op.type !== 'create') return isValidClientPath(op.path, false);
+  return isValidClientPath(op.path, isSequentialMode(op.mode)) && ttlValid(op.mode, op.ttl);
+}
+
+/**
+ * EphemeralType.validateTTL, which ZooKeeper.create calls before sending: a TTL mode needs a TTL in
+ * (0, TTL_MAX_MS]; any other mode must not carry one (Java: ttl >= 0 is refused, -1 means none).
+ */
+function ttlValid(mode: CreateMode, ttl: number | undefined): boolean {
+  if (isTtlMode(mode)) return ttl !== undefined && Number.isInteger(ttl) && ttl > 0 && ttl <= TTL_MAX_MS;
+  return ttl === undefined || ttl < 0;
 }
 
 /**

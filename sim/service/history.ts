@@ -4,19 +4,28 @@
 // the format does not name (NOAUTH, INVALIDACL, ...) had no effect on the tree and become "fail".
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
-import { PERMS, type Acl, type CreateMode, type ErrorCode, type WriteOp } from '../../protocol/tree/index.js';
+import { isTtlMode, PERMS, type Acl, type CreateMode, type ErrorCode, type WriteOp } from '../../protocol/tree/index.js';
 import type { ZkOpResult } from '../../protocol/service/types.js';
 import type { ReadOpResult } from '../../protocol/service/query-types.js';
 import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode, ZkUnjudgedRead } from '../history/types.js';
 import { HistoryRecorder, type HistoryAdapter } from '../history/recorder.js';
 import type { Observed } from './observed.js';
 
-const MODES: Record<CreateMode, ZkCreateMode> = {
+const MODES: Record<Exclude<CreateMode, 'PERSISTENT_WITH_TTL' | 'PERSISTENT_SEQUENTIAL_WITH_TTL'>, ZkCreateMode> = {
   PERSISTENT: 'persistent',
   EPHEMERAL: 'ephemeral',
   PERSISTENT_SEQUENTIAL: 'persistentSequential',
   EPHEMERAL_SEQUENTIAL: 'ephemeralSequential',
 };
+
+/**
+ * A write that has no effect in any execution: a TTL create (and so a multi holding one), which the
+ * server refuses with UNIMPLEMENTED while extendedTypesEnabled is off. Left out of the history: even
+ * when its reply is lost it created nothing, and the checkers need no op for an error txn.
+ */
+function neverApplies(op: { readonly type: string; readonly mode?: CreateMode }): boolean {
+  return op.type === 'create' && op.mode !== undefined && isTtlMode(op.mode);
+}
 
 const CODES: Partial<Record<ErrorCode, ZkReturnCode>> = {
   OK: 'ok',
@@ -37,8 +46,9 @@ function worldReadable(acl: readonly Acl[]): boolean {
   return acl.some((a) => a.id.scheme === 'world' && a.id.id === 'anyone' && (a.perms & PERMS.READ) !== 0);
 }
 
+/** A create's history op; TTL modes never get here (historyOpOf leaves them out: neverApplies). */
 function createOf(path: string, data: string | null | undefined, mode: CreateMode, acl: readonly Acl[]): ZkOp {
-  const op = { type: 'create' as const, path, data: data ?? '', mode: MODES[mode] };
+  const op = { type: 'create' as const, path, data: data ?? '', mode: MODES[mode as keyof typeof MODES] };
   return worldReadable(acl) ? op : { ...op, restrictedRead: true };
 }
 
@@ -56,6 +66,7 @@ function writeOpOf(op: WriteOp): ZkOp {
 }
 
 export function historyOpOf(cmd: ZkCommand): ZkOp | null {
+  if (neverApplies(cmd) || ((cmd.type === 'transaction' || cmd.type === 'multi') && cmd.ops.some(neverApplies))) return null;
   switch (cmd.type) {
     case 'create':
       return createOf(cmd.path, cmd.data, cmd.mode, cmd.acl);

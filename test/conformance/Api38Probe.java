@@ -1,5 +1,5 @@
 // Test-only probe for test/conformance/api38.test.ts: drives ZooKeeper's own Java client (create with a
-// Stat = OpCode.create2, multi of reads = OpCode.multiRead, a read/write mix) against the live
+// Stat = OpCode.create2, a TTL create, multi of reads = OpCode.multiRead, a read/write mix) against the live
 // ensemble and prints one line per answer, with zxids relative to the root's czxid.
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -50,6 +50,16 @@ public class Api38Probe {
     } catch (KeeperException ke) {
       System.out.println("create2 error " + ke.code());
     }
+    try {
+      zk.create(r + "/t", bytes(""), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, new Stat(), 5000);
+      System.out.println("createTTL ok");
+    } catch (KeeperException ke) {
+      System.out.println("createTTL error " + ke.code());
+    }
+    Stat after = new Stat();
+    p = zk.create(r + "/after", bytes(""), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, after);
+    System.out.println("create2 " + p + " " + stat(after));
+    p = r + "/e";
     List<OpResult> reads = zk.multi(Arrays.asList(Op.getData(r), Op.getChildren(r + "/e"), Op.getData(r + "/missing"), Op.getData(p)));
     for (OpResult res : reads) {
       if (res instanceof OpResult.GetDataResult) {
