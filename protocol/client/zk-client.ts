@@ -12,15 +12,38 @@ import type { Zxid } from '../zxid.js';
 import { applyPatch, type Mutable } from '../patch.js';
 import { Fx, type ZabObservation } from '../zab/effects.js';
 import type { ZabMessage } from '../zab/messages.js';
-import type { Acl, CreateMode, ErrorCode, WatchEventType, WriteOp, ZnodeData } from '../tree/index.js';
+import {
+  isSequentialMode,
+  isTtlMode,
+  TTL_MAX_MS,
+  type Acl,
+  type CreateMode,
+  type ErrorCode,
+  type WatchEventType,
+  type WriteOp,
+  type ZnodeData,
+} from '../tree/index.js';
 import { isValidClientPath } from '../tree/path.js';
 import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent } from '../service/types.js';
 import type { AddWatchMode, WatcherType } from '../service/watch-request-types.js';
 import { deregister, hasWatches, materialize, registerAddWatch, setWatchesPackets } from './zk-watches.js';
+import { isQueryCommand, isWriteMulti, queryPathsValid, queryRequestOf, type ZkQueryCommand } from './query-commands.js';
 
 /** The application's calls (node-zookeeper-client names). */
 export type ZkCommand =
-  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode }
+  /**
+   * `stat: true` is ZooKeeper.create's overload with a Stat argument: OpCode.create2, the reply carries
+   * the Stat. `ttl` (ms) goes with a TTL mode (OpCode.createTTL).
+   */
+  | {
+      readonly type: 'create';
+      readonly path: string;
+      readonly data: ZnodeData;
+      readonly acl: readonly Acl[];
+      readonly mode: CreateMode;
+      readonly stat?: true;
+      readonly ttl?: number;
+    }
   | { readonly type: 'remove'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
   | { readonly type: 'getData'; readonly path: string; readonly watch: boolean }
@@ -30,6 +53,7 @@ export type ZkCommand =
   | { readonly type: 'setACL'; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
   | { readonly type: 'addAuthInfo'; readonly scheme: string; readonly auth: string }
   | { readonly type: 'transaction'; readonly ops: readonly WriteOp[] }
+  | ZkQueryCommand
   | { readonly type: 'sync'; readonly path: string }
   | { readonly type: 'close' }
   /** ZooKeeper.addWatch(path, mode): a persistent or persistent-recursive watch (node-zookeeper-client has none). */
@@ -320,14 +344,24 @@ function failAll(c: ZkClient, err: ErrorCode, outcome: 'info' | 'fail', fx: Fx):
 
 function isWriteCommand(cmd: ZkCommand): boolean {
   return (
-    cmd.type === 'create' || cmd.type === 'remove' || cmd.type === 'setData' || cmd.type === 'setACL' || cmd.type === 'transaction' || cmd.type === 'close'
+    cmd.type === 'create' ||
+    cmd.type === 'remove' ||
+    cmd.type === 'setData' ||
+    cmd.type === 'setACL' ||
+    cmd.type === 'transaction' ||
+    cmd.type === 'close' ||
+    (cmd.type === 'multi' && isWriteMulti(cmd))
   );
 }
 
 function requestOf(cmd: ZkCommand): ZkRequest | null {
+  if (isQueryCommand(cmd)) return queryRequestOf(cmd);
   switch (cmd.type) {
-    case 'create':
-      return { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode };
+    case 'create': {
+      const base = { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode } as const;
+      if (cmd.ttl !== undefined) return { ...base, stat: true, ttl: cmd.ttl }; // createTTL answers Create2Response
+      return cmd.stat === true ? { ...base, stat: true } : base;
+    }
     case 'remove':
       return { type: 'delete', path: cmd.path, version: cmd.version };
     case 'setData':
@@ -365,8 +399,18 @@ function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', 
 }
 
 /** Whether a path of op is one the client library refuses before sending (Op.validate → PathUtils.validatePath). */
-function opPathValid(op: WriteOp): boolean {
-  return isValidClientPath(op.path, op.type === 'create' && (op.mode === 'PERSISTENT_SEQUENTIAL' || op.mode === 'EPHEMERAL_SEQUENTIAL'));
+export function opPathValid(op: WriteOp): boolean {
+  if (op.type !== 'create') return isValidClientPath(op.path, false);
+  return isValidClientPath(op.path, isSequentialMode(op.mode)) && ttlValid(op.mode, op.ttl);
+}
+
+/**
+ * EphemeralType.validateTTL, which ZooKeeper.create calls before sending: a TTL mode needs a TTL in
+ * (0, TTL_MAX_MS]; any other mode must not carry one (Java: ttl >= 0 is refused, -1 means none).
+ */
+function ttlValid(mode: CreateMode, ttl: number | undefined): boolean {
+  if (isTtlMode(mode)) return ttl !== undefined && Number.isInteger(ttl) && ttl > 0 && ttl <= TTL_MAX_MS;
+  return ttl === undefined || ttl < 0;
 }
 
 /**
@@ -375,6 +419,7 @@ function opPathValid(op: WriteOp): boolean {
  * node-zookeeper-client. Such a call never reaches a server.
  */
 function pathsValid(cmd: ZkCommand): boolean {
+  if (isQueryCommand(cmd)) return queryPathsValid(cmd, opPathValid);
   switch (cmd.type) {
     case 'create':
     case 'remove':

@@ -9,6 +9,7 @@ import type { ZkConnection } from './state.js';
 import { XID, type ZkReply, type ZkRequest } from './types.js';
 import { addWatch, type WatchTable } from './watch-manager.js';
 import { serveWatchRequest } from './watch-requests.js';
+import { serveQuery } from './serve-query.js';
 
 export function fail(xid: number, zxid: Zxid, err: ZkReply['err']): ZkReply {
   return { xid, zxid, err, response: null };
@@ -65,6 +66,11 @@ export function serveRead(
       const replyXid = request.type === 'setWatches' || request.type === 'setWatches2' ? XID.SET_WATCHES : xid;
       return { reply: { xid: replyXid, zxid, err: served.err, response: null }, watches: served.watches };
     }
+    case 'getAllChildrenNumber':
+    case 'getEphemerals':
+    case 'whoAmI':
+    case 'multiRead':
+      return { reply: serveQuery(tree, conn, xid, request), watches };
     default:
       return { reply: fail(xid, zxid, 'UNIMPLEMENTED'), watches };
   }

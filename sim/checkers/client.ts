@@ -38,6 +38,7 @@ import { sequentialReads } from './sequential-reads.js';
 import { watchOrder } from './watch-order.js';
 import { sessionEphemerals } from './session-ephemerals.js';
 import { pinByMzxid } from './mzxid-pins.js';
+import { unjudgedReadsReason, withUnjudgedReads } from './unjudged-reads.js';
 
 export { CLIENT_CHECKERS, clientWitness, describeEvent, stateZxid } from './client-common.js';
 export type { ClientCheckOptions, ClientCheckResult, ClientCheckerName, ClientWitness } from './client-common.js';
@@ -117,7 +118,14 @@ export type ClientCheckReport = {
 export function checkClientHistory(history: ZkHistory, options: ClientCheckOptions = {}): ClientCheckReport {
   const started = performance.now();
   const view = new HistoryView(history);
-  const results = [linearizableWrites(view, options), sequentialReads(view, options), fifoClientOrder(view), watchOrderWithPins(view), sessionEphemerals(view)];
+  const unjudged = unjudgedReadsReason(history);
+  const results = [
+    linearizableWrites(view, options),
+    sequentialReads(view, options),
+    fifoClientOrder(view),
+    watchOrderWithPins(view),
+    sessionEphemerals(view),
+  ].map((r) => withUnjudgedReads(r, unjudged));
   const verdicts: Record<string, Verdict> = {};
   for (const r of results) verdicts[r.name] = r.verdict;
   return { verdicts, results, ms: performance.now() - started };

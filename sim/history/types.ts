@@ -42,6 +42,8 @@
 // * `{"kind":"session","client":c|null,"session":s,"server":k|null,"state":st,"atUs":t,"seq"?:n,
 //   "zxid"?:z}`: a session state change the client saw (CONNECTED, DISCONNECTED, EXPIRED, CLOSED,
 //   AUTH_FAILED), or "ENDED": the session's closeSession txn (zxid z) committed (seen at the servers).
+// * `{"kind":"unjudged",...}`: an answered getAllChildrenNumber, getEphemerals or multiRead (see
+//   ZkHistoryUnjudged below), kept apart from the ops the checkers judge.
 
 export class HistoryFormatError extends Error {
   override name = 'HistoryFormatError';
@@ -156,6 +158,8 @@ export type ZkResult = {
   readonly results?: readonly ZkResult[];
   readonly mzxid?: number;
   readonly ephemeralOwner?: number;
+  /** getAllChildrenNumber's answer (an unjudged read's result only). */
+  readonly number?: number;
 };
 
 export type ZkOutcome = 'ok' | 'fail' | 'info';
@@ -208,7 +212,43 @@ export type ZkHistorySession = {
 
 export type ZkHistoryEvent = ZkHistoryWatch | ZkHistorySession;
 
-export type ZkHistory = { readonly header: ZkHistoryHeader; readonly ops: readonly ZkHistoryOp[]; readonly events?: readonly ZkHistoryEvent[] };
+/**
+ * ZooKeeper 3.6's reads of more than one znode: getAllChildrenNumber, getEphemerals (`path` is its
+ * prefix) and multiRead (getData / getChildren sub-ops, no watch).
+ */
+export type ZkUnjudgedRead =
+  | { readonly type: 'getAllChildrenNumber'; readonly path: string }
+  | { readonly type: 'getEphemerals'; readonly path: string }
+  | { readonly type: 'multiRead'; readonly ops: readonly { readonly type: 'getData' | 'getChildren'; readonly path: string }[] };
+
+export const ZK_UNJUDGED_READS: readonly ZkUnjudgedRead['type'][] = ['getAllChildrenNumber', 'getEphemerals', 'multiRead'];
+
+/**
+ * `{"kind":"unjudged","client":c,"session":s,"server":k,"op":{...},"invokeUs":t,"completeUs":t,
+ * "result":{...},"readZxid":z}`: a read of that kind that a server answered. The client checkers cannot
+ * judge these yet, so they are kept apart from `ops`, and every checker that judges reads answers
+ * unknown instead of ok while a history holds one (sim/checkers/unjudged-reads.ts). `result` uses
+ * ZkResult: `number` for getAllChildrenNumber, `children` (sorted paths) for getEphemerals, `results`
+ * for multiRead.
+ */
+export type ZkHistoryUnjudged = {
+  readonly kind: 'unjudged';
+  readonly client: number;
+  readonly session: number | null;
+  readonly server: number | null;
+  readonly op: ZkUnjudgedRead;
+  readonly invokeUs: number;
+  readonly completeUs: number;
+  readonly result: ZkResult;
+  readonly readZxid: number | null;
+};
+
+export type ZkHistory = {
+  readonly header: ZkHistoryHeader;
+  readonly ops: readonly ZkHistoryOp[];
+  readonly events?: readonly ZkHistoryEvent[];
+  readonly unjudged?: readonly ZkHistoryUnjudged[];
+};
 
 /** True for the op types that change the tree (and so get a zxid). */
 export function isZkWrite(op: ZkOp): boolean {
