@@ -16,11 +16,13 @@ export interface SeedOutcome {
   readonly events: number;
   /** Mutant sweeps: the unmutated case passes, so the failure is the mutant's doing. */
   readonly attributed: boolean;
+  /** The coverage probes this seed's run reached (probes/registry.ts); absent counts as none. */
+  readonly probes?: readonly string[];
 }
 
 export function runSeed(profile: ProfileName, n: number, mutant: Mutant | null): SeedOutcome {
   const c = caseForSeed(profile, n, mutant === null ? [] : [mutant]);
-  const r = runCase(c);
+  const r = runCase(c, { probes: true });
   let attributed = r.failure !== null;
   let events = r.report.events;
   if (r.failure !== null && mutant !== null) {
@@ -36,5 +38,6 @@ export function runSeed(profile: ProfileName, n: number, mutant: Mutant | null):
     unknown: r.unknown,
     events,
     attributed,
+    probes: r.probes ?? [],
   };
 }
