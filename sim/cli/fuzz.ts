@@ -17,12 +17,15 @@ import { PROTOCOL_NOTE, writeCapsule } from '../fuzz/capsule.js';
 import type { SeedOutcome } from '../fuzz/seed.js';
 import { isCounted, sweep } from '../fuzz/sweep.js';
 import { writeJUnit } from '../../reports/junit.js';
+import { writeCoverageHtml } from '../../reports/probes-html.js';
 import { EXIT, InputError, UsageError } from './errors.js';
 import { fuzzSuite, writeCapsuleReport, type SeedArtefacts } from './fuzz-artefacts.js';
 import { JsonSyntaxError, parseJson } from './json.js';
+import { countProbes, PROBES } from '../fuzz/probes/registry.js';
+import type { ProbeLevel } from '../fuzz/probes/types.js';
 
 export const FUZZ_USAGE =
-  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--list-mutants] | zabsim fuzz --merge FILE...';
+  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|service|all] [--coverage FILE.html] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
 
 export const MUTANTS: readonly Mutant[] = [
   'commit-without-quorum',
@@ -73,6 +76,8 @@ export interface FuzzSummary {
   readonly junit: string | null;
   readonly wallMs: number;
   readonly events: number;
+  /** Coverage probe → seeds whose run reached it; every declared probe is listed (probes/registry.ts). */
+  readonly probes: Readonly<Record<string, number>>;
 }
 
 function int(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
@@ -133,7 +138,28 @@ export function summarize(
     junit,
     wallMs: Math.round(wallMs),
     events,
+    probes: countProbes(outcomes.map((o) => o.probes ?? [])),
   };
+}
+
+/** The declared probes of `level` (or every probe, for "all") that no seed reached. */
+export function missingProbes(probes: Readonly<Record<string, number>>, level: ProbeLevel | 'all'): string[] {
+  return PROBES.filter((p) => (level === 'all' || p.level === level) && (probes[p.name] ?? 0) === 0).map((p) => p.name);
+}
+
+function requiredLevel(value: string | undefined): ProbeLevel | 'all' | null {
+  if (value === undefined) return null;
+  if (value === 'zab' || value === 'service' || value === 'all') return value;
+  throw new UsageError(`--require-probes expects zab, service or all, got "${value}"`);
+}
+
+/** With --require-probes: a sweep that left a declared probe unreached fails (exit 1) and says which. */
+function requireProbes(probes: Readonly<Record<string, number>>, level: ProbeLevel | 'all' | null, code: number): number {
+  if (level === null) return code;
+  const missing = missingProbes(probes, level);
+  if (missing.length === 0) return code;
+  process.stderr.write(`zabsim fuzz: ${missing.length} required coverage probe(s) never fired: ${missing.join(', ')}\n`);
+  return code === EXIT.ok ? EXIT.safety : code;
 }
 
 export async function fuzzCommand(argv: string[]): Promise<number> {
@@ -155,6 +181,9 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       junit: { type: 'string' },
       json: { type: 'boolean', default: false },
       'list-mutants': { type: 'boolean', default: false },
+      'list-probes': { type: 'boolean', default: false },
+      'require-probes': { type: 'string' },
+      coverage: { type: 'string' },
       merge: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -168,10 +197,16 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     else for (const m of MUTANTS) process.stdout.write(`${m}\n`);
     return EXIT.ok;
   }
+  if (values['list-probes']) {
+    if (values.json) process.stdout.write(`${JSON.stringify(PROBES.map((p) => ({ name: p.name, level: p.level, what: p.what })))}\n`);
+    else for (const p of PROBES) process.stdout.write(`${p.name.padEnd(40)} ${p.level.padEnd(8)} ${p.what}\n`);
+    return EXIT.ok;
+  }
+  const required = requiredLevel(values['require-probes']);
   if (values.merge) {
     // Merging sees only summaries, not seeds: CI tools combine the shards' own --junit files instead.
     if (values.junit !== undefined) throw new UsageError('--junit applies to a sweep, not to --merge (give each shard its own --junit FILE)');
-    return mergeCommand(positionals, values.json);
+    return mergeCommand(positionals, values.json, required);
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${FUZZ_USAGE}`);
   const profile = (values.profile ?? 'standard') as ProfileName;
@@ -227,11 +262,13 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     artefacts.set(o.n, html === null ? { capsule } : { capsule, html });
   }
   const wallMs = performance.now() - wallStart;
-  if (values.junit !== undefined) writeJUnit(values.junit, [fuzzSuite(profile, mutant, [from, to], outcomes, artefacts, wallMs)]);
+  if (values.junit !== undefined) writeJUnit(values.junit, [fuzzSuite(profile, mutant, [from, to], outcomes, artefacts, wallMs, required)]);
   const summary = summarize(profile, mutant, [from, to], outcomes, capsules, wallMs, reports, values.junit ?? null);
+  if (values.coverage !== undefined)
+    writeCoverageHtml(values.coverage, `zabsim fuzz ${profile}${mutant === null ? '' : ` --mutant ${mutant}`}: coverage probes`, summary.seeds, summary.probes);
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else printSummary(summary, outcomes, mutant);
-  return exitOf(summary);
+  return requireProbes(summary.probes, required, exitOf(summary));
 }
 
 function exitOf(s: FuzzSummary): number {
@@ -260,10 +297,27 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
   for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
   if (s.junit !== null) out(`  junit   ${s.junit}`);
+  printProbes(s.probes, out);
   out(`  ${s.events} events in ${s.wallMs} ms wall`);
 }
 
-function mergeCommand(files: readonly string[], json: boolean): number {
+/** Coverage: how many declared probes each level reached, the rarest reached, and the ones never reached. */
+function printProbes(probes: Readonly<Record<string, number>>, out: (line: string) => void): void {
+  for (const level of ['zab', 'service'] as const) {
+    const defs = PROBES.filter((p) => p.level === level);
+    const reached = defs.filter((p) => (probes[p.name] ?? 0) > 0);
+    out(`  probes (${level}) reached ${reached.length} of ${defs.length}`);
+    const rare = reached
+      .slice()
+      .sort((a, b) => (probes[a.name] ?? 0) - (probes[b.name] ?? 0))
+      .slice(0, 5);
+    if (rare.length > 0) out(`    rarest: ${rare.map((p) => `${p.name} ${probes[p.name]}`).join(', ')}`);
+    const never = defs.filter((p) => (probes[p.name] ?? 0) === 0).map((p) => p.name);
+    if (never.length > 0) out(`    never:  ${never.join(', ')}`);
+  }
+}
+
+function mergeCommand(files: readonly string[], json: boolean, required: ProbeLevel | 'all' | null): number {
   if (files.length === 0) throw new UsageError(`--merge expects one or more fuzz --json output files\n${FUZZ_USAGE}`);
   const parts: FuzzSummary[] = files.map((file) => {
     let doc: unknown;
@@ -292,10 +346,12 @@ function mergeCommand(files: readonly string[], json: boolean): number {
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
   const unknown: Record<string, number> = {};
+  const probes: Record<string, number> = countProbes([]);
   for (const p of parts) {
     add(violations, p.violations);
     add(classes, p.livenessClasses);
     add(unknown, p.unknown);
+    add(probes, p.probes);
   }
   const firsts = parts.map((p) => p.firstFailingSeed).filter((x): x is number => x !== null);
   const lo = Math.min(...parts.map((p) => p.seedRange[0]));
@@ -320,8 +376,9 @@ function mergeCommand(files: readonly string[], json: boolean): number {
     junit: null,
     wallMs: parts.reduce((n, p) => n + (p.wallMs ?? 0), 0),
     events: parts.reduce((n, p) => n + (p.events ?? 0), 0),
+    probes,
   };
   if (json) process.stdout.write(`${JSON.stringify(merged)}\n`);
   else printSummary(merged, [], null);
-  return exitOf(merged);
+  return requireProbes(merged.probes, required, exitOf(merged));
 }
