@@ -28,6 +28,11 @@ export function writeCapsuleReport(capsule: string): string | null {
   return writeHtmlReport(trace, capsule.replace(/\.capsule\.json$/, '') + '.html', { capsule });
 }
 
+/** A plain seed by its number; a guided run by its run number and what it was (a seed, or whose child). */
+function seedName(o: SeedOutcome): string {
+  return o.label === undefined ? String(o.n) : `${o.n} (${o.label})`;
+}
+
 /** With --require-probes, one testcase per required probe: it fails when no seed reached the probe. */
 function probeCases(name: string, probes: Readonly<Record<string, number>>, level: ProbeLevel | 'all' | null): JUnitSuite['cases'] {
   if (level === null) return [];
@@ -76,7 +81,7 @@ export function fuzzSuite(
   for (const o of outcomes) {
     if (o.failure === null) {
       if (!collapse)
-        results.push({ seed: String(o.n), timeSec: share(o), violations: [], exitCode: 0, ...(o.unknown.length === 0 ? {} : { note: undecided(o) }) });
+        results.push({ seed: seedName(o), timeSec: share(o), violations: [], exitCode: 0, ...(o.unknown.length === 0 ? {} : { note: undecided(o) }) });
       continue;
     }
     const a = artefacts.get(o.n);
@@ -85,7 +90,7 @@ export function fuzzSuite(
       ...(a === undefined ? {} : { capsule: a.capsule }),
       ...(a?.html === undefined ? {} : { html: a.html }),
     };
-    const base = { seed: String(o.n), timeSec: share(o), artefacts: files };
+    const base = { seed: seedName(o), timeSec: share(o), artefacts: files };
     if (!isCounted(o, mutant)) {
       results.push({ ...base, violations: [], exitCode: 0, skipped: `fails without the mutant too, so not the mutant's doing: ${o.detail}` });
     } else if (o.failure === 'internal-error') {

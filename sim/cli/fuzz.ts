@@ -16,6 +16,8 @@ import { PROFILES, type ProfileName } from '../fuzz/case.js';
 import { PROTOCOL_NOTE, writeCapsule } from '../fuzz/capsule.js';
 import type { SeedOutcome } from '../fuzz/seed.js';
 import { isCounted, sweep } from '../fuzz/sweep.js';
+import { guidedSweep } from '../fuzz/guided/sweep-guided.js';
+import { compareCommand } from './fuzz-compare.js';
 import { writeJUnit } from '../../reports/junit.js';
 import { writeCoverageHtml } from '../../reports/probes-html.js';
 import { EXIT, InputError, UsageError } from './errors.js';
@@ -25,7 +27,7 @@ import { countProbes, PROBES } from '../fuzz/probes/registry.js';
 import type { ProbeLevel } from '../fuzz/probes/types.js';
 
 export const FUZZ_USAGE =
-  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|service|all] [--coverage FILE.html] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
+  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|aimed|service|all] [--coverage FILE.html] [--guided] [--compare --mutant NAME|all] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
 
 export const MUTANTS: readonly Mutant[] = [
   'commit-without-quorum',
@@ -76,6 +78,8 @@ export interface FuzzSummary {
   readonly junit: string | null;
   readonly wallMs: number;
   readonly events: number;
+  /** Guided sweeps (--guided): runs are numbered 0..N-1; how many were uniform seeds (from firstSeed on) and children, and the corpus size at the end. */
+  readonly guided?: { readonly uniformSeeds: number; readonly children: number; readonly corpus: number; readonly firstSeed: number };
   /** Coverage probe → seeds whose run reached it; every declared probe is listed (probes/registry.ts). */
   readonly probes: Readonly<Record<string, number>>;
 }
@@ -149,8 +153,8 @@ export function missingProbes(probes: Readonly<Record<string, number>>, level: P
 
 function requiredLevel(value: string | undefined): ProbeLevel | 'all' | null {
   if (value === undefined) return null;
-  if (value === 'zab' || value === 'service' || value === 'all') return value;
-  throw new UsageError(`--require-probes expects zab, service or all, got "${value}"`);
+  if (value === 'zab' || value === 'aimed' || value === 'service' || value === 'all') return value;
+  throw new UsageError(`--require-probes expects zab, aimed, service or all, got "${value}"`);
 }
 
 /** With --require-probes: a sweep that left a declared probe unreached fails (exit 1) and says which. */
@@ -183,6 +187,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       'list-mutants': { type: 'boolean', default: false },
       'list-probes': { type: 'boolean', default: false },
       'require-probes': { type: 'string' },
+      guided: { type: 'boolean', default: false },
+      compare: { type: 'boolean', default: false },
       coverage: { type: 'string' },
       merge: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -211,7 +217,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${FUZZ_USAGE}`);
   const profile = (values.profile ?? 'standard') as ProfileName;
   if (!(profile in PROFILES)) throw new UsageError(`--profile expects quick, standard or deep, got "${values.profile}"`);
-  const mutant = values.mutant === undefined ? null : (values.mutant as Mutant);
+  const mutant = values.mutant === undefined || values.mutant === 'all' ? null : (values.mutant as Mutant);
   if (mutant !== null && !MUTANTS.includes(mutant)) throw new UsageError(`--mutant expects one of ${MUTANTS.join(', ')}, got "${values.mutant}"`);
   const seeds = int(values.seeds, 'seeds', 1, 100_000_000, 100);
   const start = int(values.start, 'start', 0, 1_000_000_000, 0);
@@ -245,7 +251,16 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} seeds, ${failures} failures, ${rate.toFixed(1)} seeds/s, ETA ${Math.round(eta)}s   `,
     );
   };
-  const outcomes = await sweep({ profile, from, to, mutant, workers, maxFailures, onProgress: progress });
+  if (values.compare) {
+    if (values.shard !== undefined || values.junit !== undefined)
+      throw new UsageError('--compare measures seeds to first failure; it takes no --shard or --junit');
+    return compareCommand({ profile, from, runs: to - from, mutant: values.mutant ?? null, workers, json: values.json, zoo: MUTANTS });
+  }
+  if (values.mutant === 'all') throw new UsageError('--mutant all applies to --compare only');
+  const guided = values.guided ? await guidedSweep({ profile, from, runs: to - from, mutant, workers, maxFailures, onProgress: progress }) : null;
+  const outcomes = guided !== null ? guided.outcomes : await sweep({ profile, from, to, mutant, workers, maxFailures, onProgress: progress });
+  // A guided sweep numbers its runs 0..N-1 (uniform seeds and children interleaved); each run's case is kept.
+  const range: readonly [number, number] = guided === null ? [from, to] : [0, to - from];
   if (tty) process.stdout.write('\n');
   const outDir = values.out ?? join('reports', 'out', 'fuzz', `${profile}${mutant === null ? '' : `-${mutant}`}`);
   const capsules: string[] = [];
@@ -254,16 +269,19 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   for (const o of outcomes) {
     if (capsules.length >= maxCapsules) break;
     if (!isCounted(o, mutant)) continue;
-    const c = caseForSeed(profile, o.n, mutant === null ? [] : [mutant]);
-    const capsule = writeCapsule(c, o.n, outDir, `seed-${o.n}`).path;
+    const c = guided?.cases.get(o.n) ?? caseForSeed(profile, o.n, mutant === null ? [] : [mutant]);
+    const fuzzSeed = guided === null ? o.n : (guided.seeds.get(o.n) ?? null);
+    const capsule = writeCapsule(c, fuzzSeed, outDir, guided === null ? `seed-${o.n}` : `run-${o.n}`).path;
     capsules.push(capsule);
     const html = reports.length < maxReports ? writeCapsuleReport(capsule) : null;
     if (html !== null) reports.push(html);
     artefacts.set(o.n, html === null ? { capsule } : { capsule, html });
   }
   const wallMs = performance.now() - wallStart;
-  if (values.junit !== undefined) writeJUnit(values.junit, [fuzzSuite(profile, mutant, [from, to], outcomes, artefacts, wallMs, required)]);
-  const summary = summarize(profile, mutant, [from, to], outcomes, capsules, wallMs, reports, values.junit ?? null);
+  if (values.junit !== undefined) writeJUnit(values.junit, [fuzzSuite(profile, mutant, range, outcomes, artefacts, wallMs, required)]);
+  const made = summarize(profile, mutant, range, outcomes, capsules, wallMs, reports, values.junit ?? null);
+  const summary: FuzzSummary =
+    guided === null ? made : { ...made, guided: { uniformSeeds: guided.seeds.size, children: guided.children, corpus: guided.corpus, firstSeed: from } };
   if (values.coverage !== undefined)
     writeCoverageHtml(values.coverage, `zabsim fuzz ${profile}${mutant === null ? '' : ` --mutant ${mutant}`}: coverage probes`, summary.seeds, summary.probes);
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -285,6 +303,10 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
   out(
     `zabsim fuzz ${s.profile}${s.mutant === null ? '' : ` --mutant ${s.mutant}`}: seeds ${s.seedRange[0]}..${s.seedRange[1] - 1} (${s.seeds} run), protocol: ${s.protocol}`,
   );
+  if (s.guided !== undefined)
+    out(
+      `  guided: ${s.seeds} runs numbered 0..${s.seeds - 1}: ${s.guided.uniformSeeds} uniform seeds from ${s.guided.firstSeed}, ${s.guided.children} children of a corpus of ${s.guided.corpus}`,
+    );
   out(
     `  failures ${s.failures}${s.unattributed > 0 ? ` (+${s.unattributed} that fail without the mutant too)` : ''}; first failing seed ${s.firstFailingSeed ?? '-'}`,
   );
@@ -303,7 +325,7 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
 
 /** Coverage: how many declared probes each level reached, the rarest reached, and the ones never reached. */
 function printProbes(probes: Readonly<Record<string, number>>, out: (line: string) => void): void {
-  for (const level of ['zab', 'service'] as const) {
+  for (const level of ['zab', 'aimed', 'service'] as const) {
     const defs = PROBES.filter((p) => p.level === level);
     const reached = defs.filter((p) => (probes[p.name] ?? 0) > 0);
     out(`  probes (${level}) reached ${reached.length} of ${defs.length}`);

@@ -15,18 +15,20 @@ function leftLeading(name: string, words: string): ProbeDef['detector'] {
   return (ctx) => ({ noted: { leftRole: (_n, f) => void (f.from === 'LEADING' && f.reason.includes(words) && ctx.hit(name)) } });
 }
 
-/** NEWLEADER acks per leader (counter-0 ACKs), reset when it establishes an epoch. */
+/** NEWLEADER acks per leader (ACKs of the zxid its NEWLEADER carried), reset when it establishes an epoch. */
 function newLeaderAcks(onActivated: (leader: NodeId, acks: ReadonlySet<NodeId>) => void): ProbeDef['detector'] {
   return (ctx) => {
     const acks = new Map<NodeId, Set<NodeId>>();
+    const newLeaderZxid = new Map<NodeId, Zxid>();
     return {
       observe: {
         established: (n) => void acks.set(n, new Set()),
         activated: (n) => onActivated(n, acks.get(n) ?? new Set()),
       },
+      sent: { NEWLEADER: (from, _to, m) => void (m.type === 'NEWLEADER' && newLeaderZxid.set(from, m.zxid)) },
       delivered: {
         ACK: (from, to, m) => {
-          if (m.type === 'ACK' && counterOf(m.zxid) === 0 && !ctx.isObserver(from)) acks.get(to)?.add(from);
+          if (m.type === 'ACK' && newLeaderZxid.get(to) === m.zxid && !ctx.isObserver(from)) acks.get(to)?.add(from);
         },
       },
     };
@@ -197,12 +199,26 @@ export const LEADER_PROBES: readonly ProbeDef[] = [
     what: 'a proposal acked by every other voter',
     detector: (ctx) => {
       const counts = new Map<Zxid, number>();
+      /** The active leader's proposals (a NEWLEADER or UPTODATE ack is not one). */
+      const proposed = new Set<Zxid>();
       return {
-        observe: { activated: () => counts.clear() },
+        observe: {
+          activated: () => {
+            counts.clear();
+            proposed.clear();
+          },
+          propose: (n, o) => {
+            if (n !== ctx.activeLeader) return;
+            if (proposed.size >= OUTSTANDING_MAX) {
+              proposed.clear();
+              counts.clear();
+            }
+            proposed.add(o.zxid);
+          },
+        },
         delivered: {
           ACK: (from, to, m) => {
-            if (m.type !== 'ACK' || counterOf(m.zxid) === 0 || to !== ctx.activeLeader || ctx.isObserver(from)) return;
-            if (counts.size >= OUTSTANDING_MAX) counts.clear();
+            if (m.type !== 'ACK' || to !== ctx.activeLeader || ctx.isObserver(from) || !proposed.has(m.zxid)) return;
             const n = (counts.get(m.zxid) ?? 0) + 1;
             counts.set(m.zxid, n);
             if (n + 1 >= ctx.voters && ctx.voters > 1) ctx.hit('proposal-acked-by-all');
@@ -219,13 +235,13 @@ export const LEADER_PROBES: readonly ProbeDef[] = [
   },
   {
     name: 'zxid-near-rollover',
-    level: 'zab',
+    level: 'aimed',
     what: `a proposal within ${NEAR_ROLLOVER} of the zxid counter's end (0xffffffff)`,
     detector: (ctx) => ({ observe: { propose: (_n, o) => void (counterOf(o.zxid) >= COUNTER_ROLLOVER - NEAR_ROLLOVER && ctx.hit('zxid-near-rollover')) } }),
   },
   {
     name: 'zxid-rollover-new-epoch',
-    level: 'zab',
+    level: 'aimed',
     what: 'the leader shut down because the zxid counter would roll over, forcing a new epoch (ZOOKEEPER-1277)',
     detector: leftLeading('zxid-rollover-new-epoch', 'rollover'),
   },

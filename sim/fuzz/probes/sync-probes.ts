@@ -3,7 +3,7 @@
 // leader changes that land inside a sync (Learner.syncWithLeader).
 import type { NodeId } from '../../../protocol/program.js';
 import type { ZabServer } from '../../../protocol/zab/state.js';
-import { counterOf, epochOf } from '../../../protocol/zxid.js';
+import { epochOf } from '../../../protocol/zxid.js';
 import type { ProbeDef } from './types.js';
 
 /** Per-node flags a detector keeps, forgotten on crash. */
@@ -60,7 +60,7 @@ export const SYNC_PROBES: readonly ProbeDef[] = [
   },
   {
     name: 'trunc-below-snapshot',
-    level: 'zab',
+    level: 'aimed',
     what: "a TRUNC to a zxid below the learner's own latest snapshot (the snapshot stays; the log is cut under it)",
     detector: (ctx) => ({
       delivered: {
@@ -154,13 +154,14 @@ export const SYNC_PROBES: readonly ProbeDef[] = [
   },
   {
     name: 'crash-between-newleader-and-ack',
-    level: 'zab',
+    level: 'aimed',
     what: 'a learner crashed after NEWLEADER arrived and before it sent the ACK (inside NEWLEADER persistence)',
     detector: (ctx) => {
-      const pending = flags();
+      // Learner → the NEWLEADER zxid it must ack (not always counter 0: ZabConfig.counterStart).
+      const pending = new Map<NodeId, number>();
       return {
-        delivered: { NEWLEADER: (_f, to) => void pending.add(to) },
-        sent: { ACK: (from, _to, m) => void (m.type === 'ACK' && counterOf(m.zxid) === 0 && pending.delete(from)) },
+        delivered: { NEWLEADER: (_f, to, m) => void (m.type === 'NEWLEADER' && pending.set(to, m.zxid)) },
+        sent: { ACK: (from, _to, m) => void (m.type === 'ACK' && pending.get(from) === m.zxid && pending.delete(from)) },
         crashed: (n) => void (pending.delete(n) && ctx.hit('crash-between-newleader-and-ack')),
       };
     },

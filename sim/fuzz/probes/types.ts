@@ -9,11 +9,13 @@ import type { Kernel } from '../../kernel/kernel.js';
 import type { FaultEvent } from '../../zab/faults.js';
 
 /**
- * Which runs can reach a probe: `zab` ones fire under the fuzzer's kv workload; `service` ones need
- * ZooKeeper clients (sessions, watches, ACLs, multi), i.e. a ServiceHarness run or a service
- * workload in the swarm.
+ * Which runs can reach a probe: `zab` ones fire under the fuzzer's kv workload within a 2,000-seed
+ * standard sweep; `aimed` ones are Zab situations that sweep did not reach (a crash inside a few
+ * microseconds' window, a zxid counter near its end): they need a plan aimed at them, a guided
+ * sweep, or a catalogue scenario; `service` ones need ZooKeeper clients (sessions, watches, ACLs,
+ * multi), i.e. a ServiceHarness run or a service workload in the swarm.
  */
-export type ProbeLevel = 'zab' | 'service';
+export type ProbeLevel = 'zab' | 'aimed' | 'service';
 
 /** What every detector may read: the cluster's shape and a few facts the watch keeps for all. */
 export interface ProbeContext {
