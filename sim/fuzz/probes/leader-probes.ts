@@ -259,7 +259,7 @@ export const LEADER_PROBES: readonly ProbeDef[] = [
   },
   {
     name: 'learner-closed-synclimit',
-    level: 'zab',
+    level: 'aimed',
     what: 'the leader closed a learner whose oldest proposal stayed unacked for syncLimit ticks (SyncLimitCheck)',
     detector: (ctx) => ({ noted: { handlerClosed: (_n, f) => void (f.why.includes('SyncLimitCheck') && ctx.hit('learner-closed-synclimit')) } }),
   },

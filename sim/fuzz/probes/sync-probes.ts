@@ -83,7 +83,7 @@ export const SYNC_PROBES: readonly ProbeDef[] = [
   },
   {
     name: 'rejoin-divergent-epoch',
-    level: 'zab',
+    level: 'aimed',
     what: 'a follower rejoined holding txns of an epoch its new leader never saw (truncated to an older epoch)',
     detector: (ctx) => ({
       observe: { sync: (_n, o) => void (o.mode === 'TRUNC' && epochOf(o.peerLastZxid) > epochOf(o.zxid) && ctx.hit('rejoin-divergent-epoch')) },

@@ -9,11 +9,12 @@ import type { Kernel } from '../../kernel/kernel.js';
 import type { FaultEvent } from '../../zab/faults.js';
 
 /**
- * Which runs can reach a probe: `zab` ones fire under the fuzzer's kv workload within a 2,000-seed
- * standard sweep; `aimed` ones are Zab situations that sweep did not reach (a crash inside a few
- * microseconds' window, a zxid counter near its end): they need a plan aimed at them, a guided
- * sweep, or a catalogue scenario; `service` ones need ZooKeeper clients (sessions, watches, ACLs,
- * multi), i.e. a ServiceHarness run or a service workload in the swarm.
+ * Which runs can reach a probe: `zab` ones fire under the fuzzer's kv workload within a few hundred
+ * standard seeds (npm test requires each of them); `aimed` ones are Zab situations that uniform
+ * sweep reaches rarely or never (a crash inside a short window, a zxid counter near its end, a
+ * learner ahead by a whole epoch): they need a long sweep, a guided one, a plan aimed at them or a
+ * catalogue scenario; `service` ones need ZooKeeper clients (sessions, watches, ACLs, multi), i.e.
+ * a ServiceHarness run or a service workload in the swarm.
  */
 export type ProbeLevel = 'zab' | 'aimed' | 'service';
 
