@@ -18,6 +18,13 @@ function add<K>(table: Map<K, Handler[]>, key: K, fn: Handler): void {
   else list.push(fn);
 }
 
+/** Copy on write: a dispatch loop running over the old list is not disturbed. */
+function drop<K>(table: Map<K, Handler[]>, key: K, fn: Handler): void {
+  const list = (table.get(key) ?? []).filter((f) => f !== fn);
+  if (list.length === 0) table.delete(key);
+  else table.set(key, list);
+}
+
 export class ProbeWatch implements KernelObserver, ProbeContext {
   readonly kernel: Kernel;
   readonly voters: number;
@@ -38,6 +45,8 @@ export class ProbeWatch implements KernelObserver, ProbeContext {
   private readonly onCrashed: ((n: NodeId) => void)[] = [];
   private readonly onRestarted: ((n: NodeId) => void)[] = [];
   private readonly onFault: ((f: FaultEvent, who: readonly NodeId[]) => void)[] = [];
+  /** Per probe, how to take its keyed handlers out once it is reached (a reached probe has nothing left to watch). */
+  private readonly uninstall = new Map<string, (() => void)[]>();
 
   constructor(kernel: Kernel, voters: number, observers: number, defs: readonly ProbeDef[] = PROBES) {
     this.kernel = kernel;
@@ -45,14 +54,22 @@ export class ProbeWatch implements KernelObserver, ProbeContext {
     this.observers = observers;
     this.quorum = Math.floor(voters / 2) + 1;
     this.defs = defs;
-    for (const d of defs) this.install(d.detector(this));
+    for (const d of defs) this.install(d.name, d.detector(this));
   }
 
-  private install(h: ProbeHooks): void {
-    for (const [k, fn] of Object.entries(h.observe ?? {})) add(this.onObserve, k, fn as Handler);
-    for (const [k, fn] of Object.entries(h.noted ?? {})) add(this.onNoted, k, fn as Handler);
-    for (const [k, fn] of Object.entries(h.delivered ?? {})) add(this.onDelivered, k, fn as unknown as Handler);
-    for (const [k, fn] of Object.entries(h.sent ?? {})) add(this.onSent, k, fn as unknown as Handler);
+  private install(name: string, h: ProbeHooks): void {
+    const undo: (() => void)[] = [];
+    const keyed = (table: Map<string, Handler[]>, hooks: object | undefined): void => {
+      for (const [k, fn] of Object.entries(hooks ?? {})) {
+        add(table, k, fn as Handler);
+        undo.push(() => drop(table, k, fn as Handler));
+      }
+    };
+    keyed(this.onObserve, h.observe);
+    keyed(this.onNoted, h.noted);
+    keyed(this.onDelivered, h.delivered);
+    keyed(this.onSent, h.sent);
+    this.uninstall.set(name, undo);
     if (h.crashed !== undefined) this.onCrashed.push(h.crashed);
     if (h.restarted !== undefined) this.onRestarted.push(h.restarted);
     if (h.fault !== undefined) this.onFault.push(h.fault);
@@ -75,7 +92,10 @@ export class ProbeWatch implements KernelObserver, ProbeContext {
   }
 
   hit(name: string): void {
+    if (this.reached.has(name)) return;
     this.reached.add(name);
+    // Most probes are reached early in a run; their per-event handlers stop costing anything then.
+    for (const undo of this.uninstall.get(name) ?? []) undo();
   }
 
   /** The probes this run reached, in registry order. */
