@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { buildModel, type ReportModel, type StoryItem } from './model.js';
+import { probesSection } from './probes-html.js';
 
 export interface HtmlReportOptions {
   /** A capsule (path to a *.capsule.json, or its parsed object) whose repro and replay command are shown. */
@@ -121,6 +122,8 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
   const capsulePath = typeof options.capsule === 'string' ? options.capsule : undefined;
   const repro = options.repro ?? capsule?.['repro'] ?? capsule?.['minimal'] ?? capsule?.['shrunk'] ?? fuzzSteps(capsule);
   if (capsule !== null || repro !== undefined) parts.push(reproSection(model, capsule, repro, capsulePath));
+  const probes = probesSection(capsule);
+  if (probes !== null) parts.push(probes);
 
   parts.push(viewerSection());
 

@@ -377,7 +377,10 @@ function shouldThrottle(s: ZabServer, client: NodeId): boolean {
 function throttleIfOverLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
   const conn = connectionOf(s, client);
   if (conn === undefined || conn.held !== null || !shouldThrottle(s, client)) return s;
-  fx.note(`throttle client ${client}: ${serviceOf(s).queue.length} requests in process, over globalOutstandingLimit ${globalOutstandingLimit(s)}`);
+  fx.note(`throttle client ${client}: ${serviceOf(s).queue.length} requests in process, over globalOutstandingLimit ${globalOutstandingLimit(s)}`, {
+    kind: 'throttled',
+    client,
+  });
   return putConnection(s, patchConnection(conn, { held: [] }));
 }
 

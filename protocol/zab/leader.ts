@@ -266,6 +266,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   fx.note(
     `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(h.lastZxid)}, committed window ${formatZxid(d.minCommitted)}..${formatZxid(d.maxCommitted)}` +
       `${d.txnLogFrom === null ? '' : `; below it, from the txn log file starting at ${formatZxid((txnAt(s, d.txnLogFrom) as Txn).zxid)}`})`,
+    { kind: 'syncSource', learner: h.sid, mode, fromTxnLog: d.txnLogFrom !== null },
   );
   if (mode === 'SNAP') return startSnap(s, h, d.forwardFrom, committedEnd, fx);
   fx.send(h.sid, { type: mode, zxid: packetZxid });

@@ -25,6 +25,7 @@ import { explainElection } from './explain.js';
 import { judgeRecovery } from '../checkers/recovery.js';
 import { Tape, tapedRng, type TapeData } from './tape.js';
 import { TriggerWatch, type ArmedFault } from './triggers.js';
+import { ProbeWatch } from './probes/watch.js';
 
 export type ProfileName = 'quick' | 'standard' | 'deep';
 
@@ -150,6 +151,8 @@ export interface CaseResult {
   readonly resolved: Readonly<Record<string, readonly number[]>>;
   readonly tape: TapeData | null;
   readonly tapeStats: { readonly hits: number; readonly misses: number } | null;
+  /** The coverage probes the run reached (probes/registry.ts order), when asked for. */
+  readonly probes: readonly string[] | null;
 }
 
 export interface RunCaseOptions {
@@ -160,6 +163,8 @@ export interface RunCaseOptions {
   readonly perturb?: readonly ('network' | 'timers' | 'disk')[];
   /** Test-only: servers paused again just after the heal, to show the judge catches one that never catches up. */
   readonly stallAfterHeal?: readonly NodeId[];
+  /** Watch the coverage probes (probes/); the run and its trace are the same either way. */
+  readonly probes?: boolean;
 }
 
 const MS = 1000;
@@ -207,9 +212,14 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   /** For the liveness explanation: a core leader's last activation, the last probe write. */
   let lastActivationUs: number | null = null;
   let lastProbeUs: number | null = null;
+  let probeWatch: ProbeWatch | null = null;
 
   const setup = (kernel: Kernel, servers: readonly NodeId[]): void => {
     if (tape !== null) kernel.setTape(tape);
+    if (opts.probes === true) {
+      probeWatch = new ProbeWatch(kernel, c.servers, c.observers);
+      kernel.addObserver(probeWatch);
+    }
     for (const s of opts.perturb ?? []) kernel.perturbStream(s);
     const clients = clientIds(options);
     const faultRng = forkRng(c.seed, 'faults');
@@ -220,6 +230,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       const who = applyFaultIn({ kernel, servers, voters, clients, rng, subject, downOrder: () => [...down.keys()] }, f);
       if (f.type === 'kill-client') for (const k of who) killed.add(k);
       resolved[String(index)] = who;
+      probeWatch?.fault(f, who);
     };
     const armed: ArmedFault[] = [];
     c.faults.forEach((f, index) => {
@@ -312,6 +323,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     resolved,
     tape: tape === null ? null : tape.toJSON(),
     tapeStats: tape === null ? null : { hits: tape.hits, misses: tape.misses },
+    probes: probeWatch === null ? null : (probeWatch as ProbeWatch).hits(),
   };
 }
 
