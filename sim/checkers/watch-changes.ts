@@ -294,7 +294,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     }
   };
   for (const o of view.writes) {
-    if (o.outcome !== 'ok' || isUncertain(o) || o.completeUs === null || o.op.type === 'closeSession') continue;
+    // (An ok write without a completion is a lost write that a read's mzxid proved took effect, mzxid-pins.ts:
+    // it has its zxid, and no reply time.)
+    if (o.outcome !== 'ok' || isUncertain(o) || (o.completeUs === null && o.zxid === null) || o.op.type === 'closeSession') continue;
     const effects: Effect[] = [];
     effectsOf(o.op, o.result, effects);
     add(o, effects);

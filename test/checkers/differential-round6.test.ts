@@ -1,8 +1,11 @@
 // Proves that zabsim and the reference checker agree on the round-6 sweep shapes (seed 900000): an
-// indeterminate write a session sent after its own end changed nothing.
+// indeterminate write a session sent after its own end changed nothing; a lost write whose data a read
+// shows (by its mzxid) took effect, with rc ok, and fires the watches it triggers.
 import { describe, expect, it } from 'vitest';
 import { checkZkHistory } from '../../sim/cli/check.js';
-import type { ZkHistory } from '../../sim/history/types.js';
+import type { ZkHistory, ZkHistoryEvent } from '../../sim/history/types.js';
+import { HistoryView } from '../../sim/checkers/history-view.js';
+import { pinByMzxid } from '../../sim/checkers/mzxid-pins.js';
 import { referenceCheck } from '../reference/reference.js';
 import { endedRecord, zkHistory, zkOpRecord } from './history-builders.js';
 
@@ -44,5 +47,84 @@ describe('an indeterminate write sent after its own session ended has no effect'
       session: 1004,
     });
     expect(both(zkHistory([lostCreate(6000), exists], [endedRecord(1003, 2 ** 32 + 2, 6952)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+const Z = (counter: number): number => 2 ** 32 + counter; // epoch 1
+
+describe('a lost write that a read shows by its mzxid took effect', () => {
+  it('a lost create of a node that already exists cannot be the one a read shows at a newer mzxid (case 3809351093)', () => {
+    const made = zkOpRecord({ type: 'create', path: '/a', data: 'v5', mode: 'persistent' }, 7813, 8325, { rc: 'ok', path: '/a' }, Z(5), {
+      client: 2,
+      session: 1003,
+    });
+    const lost = zkOpRecord({ type: 'create', path: '/a', data: 'v7', mode: 'persistent' }, 11858, null, null, null, { session: 1004 });
+    const shown = (mzxid: number) =>
+      zkOpRecord({ type: 'exists', path: '/a' }, 12412, 13390, { rc: 'ok', exists: true, version: 0, mzxid, ephemeralOwner: 0 }, null, {
+        session: 1004,
+      });
+    expect(both(zkHistory([made, lost, shown(Z(7))]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(zkHistory([made, lost, shown(Z(5))]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // Session 1002 watches /b (getData at version 1), then closes (ENDED at 1:5); a lost setData of session
+  // 1001 is the only write that can have made the version 2 a later read shows at mzxid 1:4, so it fired
+  // 1002's watch before its close: the event is owed before the close's reply (case 4079874892).
+  const ops = (mzxid: number) => [
+    zkOpRecord({ type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 1412, 2896, { rc: 'ok', path: '/b' }, Z(1), { client: 2, session: 1002 }),
+    zkOpRecord({ type: 'setData', path: '/b', data: 'v2', version: 0 }, 2981, 3090, { rc: 'ok', version: 1 }, null, { client: 2, session: 1002 }),
+    zkOpRecord({ type: 'getData', path: '/b', watch: true }, 4647, 5704, { rc: 'ok', data: 'v2', version: 1, mzxid: Z(2), ephemeralOwner: 0 }, null, {
+      client: 2,
+      session: 1002,
+    }),
+    zkOpRecord({ type: 'setData', path: '/b', data: 'v5', version: -1 }, 6927, null, null, null, { session: 1001 }),
+    zkOpRecord({ type: 'closeSession' }, 7321, 8907, { rc: 'ok' }, null, { client: 2, session: 1002 }),
+    zkOpRecord({ type: 'exists', path: '/b' }, 8938, 9368, { rc: 'ok', exists: true, version: 2, mzxid, ephemeralOwner: 0 }, null, {
+      client: 2,
+      session: 1003,
+    }),
+  ];
+
+  it('its change before the watching session ended owes that session an event before the close reply', () => {
+    expect(both(zkHistory(ops(Z(4)), [endedRecord(1002, Z(5), 8213)]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('made after that end (a larger mzxid), it owes nothing', () => {
+    expect(both(zkHistory(ops(Z(6)), [endedRecord(1002, Z(5), 8213)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a watch event's zxid names the txn that fired it, on the watch's own connection", () => {
+  // Session 1001 watches /b (exists, missing), then creates ephemeral /b (no zxid in the reply); its
+  // NodeCreated event carries 1:2, so the create is at 1:2. Session 1002's create of /b at 1:3 then needs
+  // 1001's end in between, and no zxid is left for it (case 2465041739).
+  const ops = (otherZxid: number) => [
+    zkOpRecord({ type: 'exists', path: '/b', watch: true }, 203, 1327, { rc: 'ok', exists: false }, null, { session: 1001 }),
+    zkOpRecord({ type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 1403, 2845, { rc: 'ok', path: '/b' }, null, { session: 1001 }),
+    zkOpRecord({ type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 5994, 6493, { rc: 'ok', path: '/b' }, otherZxid, {
+      client: 2,
+      session: 1002,
+    }),
+  ];
+  const created = { kind: 'watch' as const, client: 1, session: 1001, server: 1, type: 'NodeCreated' as const, path: '/b', zxid: Z(2), atUs: 2029 };
+
+  it('no zxid is left for the session end between the two creates', () => {
+    expect(both(zkHistory(ops(Z(3)), [created]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with a zxid left for it, the unseen end explains the second create', () => {
+    expect(both(zkHistory(ops(Z(4)), [created]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('after a reconnect the event may come from setWatches, at the state it ran in: not pinned', () => {
+    // DataTree.setWatches stamps the server's last zxid, not the change's: only events of a session with
+    // no reconnect record pin a write.
+    const reconnect = { kind: 'session' as const, client: 1, session: 1001, server: 2, state: 'CONNECTED' as const, atUs: 1350 };
+    const pinned = (events: ZkHistoryEvent[]) => {
+      const p = pinByMzxid(new HistoryView(zkHistory(ops(Z(5)), events)));
+      return p !== null && 'history' in p ? p.history.ops.map((o) => o.zxid) : null;
+    };
+    expect(pinned([created])).toEqual([null, Z(2), Z(5)]);
+    expect(pinned([reconnect, created])).toBeNull();
   });
 });
