@@ -135,7 +135,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
  * ops issued before it (their read points precede its txn: the client sends a session's requests in order
  * on one connection, CommitProcessor applies them in that order). Towards the ops issued after it, the
  * lost request may still have reached the leader after them, so it is recorded as ok only when each of
- * those is a definite `ok` op whose state is already known to hold zxid m (its zxid, reply-header zxid or
+ * those is a definite `ok` op whose state is already known to hold zxid m, or one without a reply (its zxid, reply-header zxid or
  * a Stat's mzxid is at least m): then session order asks nothing more of it. A write with a reply
  * (connectionLoss and the like) keeps its record.
  */
@@ -144,7 +144,8 @@ function tookEffect(w: ZkHistoryOp, m: number, view: HistoryView): boolean {
   const mine = view.opsBySession.get(sessionKey(w));
   if (mine === undefined) return false;
   for (const q of mine.ops) {
-    if (q === w || q.invokeUs < w.invokeUs || q.outcome === 'fail') continue;
+    // (A later op without a reply is not in session order after it either way: no checker orders two lost ops.)
+    if (q === w || q.invokeUs < w.invokeUs || q.outcome === 'fail' || (q.outcome === 'info' && q.completeUs === null)) continue;
     if (q.outcome !== 'ok' || isUncertain(q)) return false;
     const floor = Math.max(q.zxid ?? 0, q.readZxid ?? 0, q.result?.mzxid ?? 0);
     if (floor < m) return false;
@@ -261,8 +262,8 @@ export function pinnedZxidGap(view: HistoryView): ClientCheckResult | null {
 /**
  * Pins from watch events. An event fired as its txn is applied, on the connection that set the watch,
  * carries exactly that txn's zxid (WatchManager.triggerWatch; zabsim's server stamps `txn.zxid`). Only
- * when its session shows no reconnect (no CONNECTED or DISCONNECTED record) is every event of it on the
- * watch's own connection: after a reconnect, setWatches may fire it with the server's last processed
+ * when its session shows no reconnect (no CONNECTED or DISCONNECTED record but one CONNECTED before its
+ * first op) is every event of it on the watch's own connection: after a reconnect, setWatches may fire it with the server's last processed
  * zxid instead (DataTree.setWatches). NodeCreated comes only from a create of the path, NodeDataChanged
  * only from a setData of it (DataTree.createNode, setData; a multi's sub-ops alike), so when no write of the
  * history carries the event's zxid and exactly one write without a zxid can be that create or setData
@@ -284,8 +285,15 @@ function pinByEvents(
   for (const e of events) {
     if (e.kind !== 'watch' || e.zxid <= 0 || known.has(e.zxid) || (e.type !== 'NodeCreated' && e.type !== 'NodeDataChanged')) continue;
     if (reconnected === null) {
+      // Sessions with a second connection: a second CONNECTED or DISCONNECTED record, or a first one after an op was sent.
       reconnected = new Set();
-      for (const x of events) if (x.kind === 'session' && (x.state === 'CONNECTED' || x.state === 'DISCONNECTED')) reconnected.add(x.session);
+      const seen = new Set<number>();
+      for (const x of events) {
+        if (x.kind !== 'session' || (x.state !== 'CONNECTED' && x.state !== 'DISCONNECTED')) continue;
+        const first = view.opsBySession.get(x.session)?.ops[0];
+        if (seen.has(x.session) || x.state === 'DISCONNECTED' || (first !== undefined && first.invokeUs < x.atUs)) reconnected.add(x.session);
+        seen.add(x.session);
+      }
     }
     if (reconnected.has(e.session)) continue;
     const m = e.zxid;

@@ -89,6 +89,11 @@ describe('a lost write that a read shows by its mzxid took effect', () => {
     expect(both(zkHistory(ops(Z(4)), [endedRecord(1002, Z(5), 8213)]))).toEqual({ zabsim: 'violated', possible: false });
   });
 
+  it('the same when its session sent another write later whose reply was lost too', () => {
+    const later = zkOpRecord({ type: 'create', path: '/a/c', data: 'v6', mode: 'persistent' }, 11777, null, null, null, { session: 1001 });
+    expect(both(zkHistory([...ops(Z(4)), later], [endedRecord(1002, Z(5), 8213)]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
   it('made after that end (a larger mzxid), it owes nothing', () => {
     expect(both(zkHistory(ops(Z(6)), [endedRecord(1002, Z(5), 8213)]))).toEqual({ zabsim: 'ok', possible: true });
   });
@@ -126,5 +131,7 @@ describe("a watch event's zxid names the txn that fired it, on the watch's own c
     };
     expect(pinned([created])).toEqual([null, Z(2), Z(5)]);
     expect(pinned([reconnect, created])).toBeNull();
+    // A session's first CONNECTED record, before it sent anything, is its one connection.
+    expect(pinned([{ ...reconnect, atUs: 100 }, created])).toEqual([null, Z(2), Z(5)]);
   });
 });
