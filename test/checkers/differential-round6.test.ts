@@ -135,3 +135,25 @@ describe("a watch event's zxid names the txn that fired it, on the watch's own c
     expect(pinned([{ ...reconnect, atUs: 100 }, created])).toEqual([null, Z(2), Z(5)]);
   });
 });
+
+describe("a listing that lacks a child puts the child's create above it when nothing can delete the child by then", () => {
+  // Session 1002 makes ephemeral /b (no zxid) and ends at 1:4 (ENDED); session 1003's child watch on /
+  // at 1:2 lists no b, so the create is at 1:3, fires that watch, and 1003's close at 1:5 owes the
+  // event first (case 18905597).
+  const ops = (readZxid: number) => [
+    zkOpRecord({ type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 3866, 4026, { rc: 'ok', path: '/b' }, null, { session: 1002 }),
+    zkOpRecord({ type: 'getChildren', path: '/', watch: true }, 5935, 6040, { rc: 'ok', children: ['zookeeper'] }, null, { session: 1003, readZxid }),
+    zkOpRecord({ type: 'closeSession' }, 6136, 7323, { rc: 'ok' }, Z(5), { session: 1003 }),
+    // Another session makes /b again later, so the end is not known to be the only delete of its /b.
+    zkOpRecord({ type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 7454, 8160, { rc: 'ok', path: '/b' }, null, { session: 1004 }),
+  ];
+  const ended = endedRecord(1002, Z(4), 5244);
+
+  it('the create fired the watch before the close: the event is owed', () => {
+    expect(both(zkHistory(ops(Z(2)), [ended]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with the listing at 1:4 (after the end), the create and the end both came before it: nothing owed', () => {
+    expect(both(zkHistory(ops(Z(4)), [ended]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
