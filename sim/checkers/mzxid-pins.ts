@@ -120,9 +120,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     if (!tookEffect(o, pin.m, view)) return { ...o, zxid: pin.m };
     // The version it left is the one the read shows (the read's mzxid is its zxid: nothing changed the node's data since).
     const version = pin.by?.result?.version;
-    const single = o.op.type === 'setData' || o.op.type === 'kvSet' || o.op.type === 'kvCas';
-    const result: ZkResult = single && version !== undefined ? { rc: 'ok', version } : { rc: 'ok' };
-    return { ...o, zxid: pin.m, outcome: 'ok' as const, result };
+    return { ...o, zxid: pin.m, outcome: 'ok' as const, result: successOf(o.op, version) };
   });
   return { history: { ...view.history, ops } };
 }
@@ -327,4 +325,23 @@ function fires(op: ZkOp, result: ZkResult | null | undefined, type: 'NodeCreated
   if (op.type !== 'create') return false;
   if (!isSequentialMode(op.mode)) return op.path === path;
   return result?.path === undefined ? path.startsWith(op.path) : result.path === path;
+}
+
+/**
+ * The result of a write that succeeded, as far as its request tells it: the created path of a create that is
+ * not sequential, each sub-op's of a multi (all ok: a multi succeeds whole), `version` for a setData or KV write.
+ */
+function successOf(op: ZkOp, version: number | undefined): ZkResult {
+  switch (op.type) {
+    case 'create':
+      return isSequentialMode(op.mode) ? { rc: 'ok' } : { rc: 'ok', path: op.path };
+    case 'multi':
+      return { rc: 'ok', results: op.ops.map((sub) => successOf(sub, undefined)) };
+    case 'setData':
+    case 'kvSet':
+    case 'kvCas':
+      return version === undefined ? { rc: 'ok' } : { rc: 'ok', version };
+    default:
+      return { rc: 'ok' };
+  }
 }

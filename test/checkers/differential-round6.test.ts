@@ -157,3 +157,37 @@ describe("a listing that lacks a child puts the child's create above it when not
     expect(both(zkHistory(ops(Z(4)), [ended]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a lost multi that a read's mzxid pins made every node it names", () => {
+  // Session 1001 watches /a (exists, missing), then sends a multi creating /b and /a whose reply is lost;
+  // its read of /b at mzxid 1:4 shows the multi took effect, so NodeCreated /a was owed before that reply
+  // (case 4272944380).
+  const ops = (second: string) => [
+    zkOpRecord({ type: 'exists', path: '/a', watch: true }, 8983, 9354, { rc: 'ok', exists: false }, null, { session: 1001 }),
+    zkOpRecord(
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/b', data: 'v5', mode: 'persistent' },
+          { type: 'create', path: second, data: 'v6', mode: 'persistent' },
+        ],
+      },
+      11963,
+      null,
+      null,
+      null,
+      { session: 1001 },
+    ),
+    zkOpRecord({ type: 'getData', path: '/b' }, 12905, 13741, { rc: 'ok', data: 'v5', version: 0, mzxid: Z(4), ephemeralOwner: 0 }, null, {
+      session: 1001,
+    }),
+  ];
+
+  it('its create of the watched node fired the watch before the read: the event is owed', () => {
+    expect(both(zkHistory(ops('/a')))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('a multi that creates another node owes nothing', () => {
+    expect(both(zkHistory(ops('/c')))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
