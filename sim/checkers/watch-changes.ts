@@ -365,6 +365,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // A create at or below the read's zxid left the child there for the read to list, unless deleted by then.
         if (!r.children.includes(childName(path, e.path)) && (!life.mayDelete(e.path) || (by.readZxid != null && life.undeletedThrough(e.path, by.readZxid))))
           return true;
+      } else if (cls === 'child' && e.type === 'delete' && e.path === path && r.rc === 'ok') {
+        // A delete of the listed node itself, as for a data watch below: before the read it needs a re-create.
+        if (life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'child' && e.type === 'delete' && parentOf(e.path) === path && r.children?.includes(childName(path, e.path)) === true) {
         // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;

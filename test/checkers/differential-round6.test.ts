@@ -191,3 +191,24 @@ describe("a lost multi that a read's mzxid pins made every node it names", () =>
     expect(both(zkHistory(ops('/c')))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a child watch on a node that is then deleted', () => {
+  // Session 1002 lists /a (a child watch), session 1003 deletes /a at 1:2, then 1002 closes at 1:4: the
+  // listing saw /a, made once, so the delete came after it, fired NodeDeleted, and the event was owed
+  // before the close's reply (case 2268757689).
+  const ops = (closeZxid: number) => [
+    zkOpRecord({ type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 585, 1362, { rc: 'ok', path: '/a' }, null, { session: 1002 }),
+    zkOpRecord({ type: 'getChildren', path: '/a', watch: true }, 1685, 4228, { rc: 'ok', children: [] }, null, { session: 1002 }),
+    zkOpRecord({ type: 'delete', path: '/a', version: -1 }, 2499, 3068, { rc: 'ok' }, Z(2), { client: 3, session: 1003 }),
+    zkOpRecord({ type: 'closeSession' }, 5912, 7819, { rc: 'ok' }, closeZxid, { session: 1002 }),
+  ];
+
+  it('the event is owed before the close', () => {
+    expect(both(zkHistory(ops(Z(4))))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with the event before the close, it is possible', () => {
+    const deleted = { kind: 'watch' as const, client: 1, session: 1002, server: 1, type: 'NodeDeleted' as const, path: '/a', zxid: Z(2), atUs: 5000 };
+    expect(both(zkHistory(ops(Z(4)), [deleted]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
