@@ -61,7 +61,14 @@ export function fuzzSuite(
   for (const o of outcomes) {
     if (o.failure === null) {
       if (!collapse)
-        results.push({ seed: String(o.n), timeSec: share(o), violations: [], exitCode: 0, ...(o.unknown.length === 0 ? {} : { note: undecided(o) }) });
+        results.push({
+          seed: String(o.n),
+          timeSec: share(o),
+          violations: [],
+          exitCode: 0,
+          ...(o.workload === undefined ? {} : { workload: o.workload }),
+          ...(o.unknown.length === 0 ? {} : { note: undecided(o) }),
+        });
       continue;
     }
     const a = artefacts.get(o.n);
@@ -70,7 +77,7 @@ export function fuzzSuite(
       ...(a === undefined ? {} : { capsule: a.capsule }),
       ...(a?.html === undefined ? {} : { html: a.html }),
     };
-    const base = { seed: String(o.n), timeSec: share(o), artefacts: files };
+    const base = { seed: String(o.n), timeSec: share(o), artefacts: files, ...(o.workload === undefined ? {} : { workload: o.workload }) };
     if (!isCounted(o, mutant)) {
       results.push({ ...base, violations: [], exitCode: 0, skipped: `fails without the mutant too, so not the mutant's doing: ${o.detail}` });
     } else if (o.failure === 'internal-error') {

@@ -66,6 +66,8 @@ export interface FuzzSummary {
   readonly unknown: Readonly<Record<string, number>>;
   /** Seeds on which at least one checker answered `unknown`. */
   readonly unknownSeeds: number;
+  /** Seeds by workload (kv store, ZooKeeper service), and each workload's failures by checker. */
+  readonly workloads: Readonly<Record<string, { readonly seeds: number; readonly failures: number; readonly violations: Readonly<Record<string, number>> }>>;
   readonly capsules: readonly string[];
   /** HTML reports of the first failing capsules (--reports K of them). */
   readonly reports: readonly string[];
@@ -100,8 +102,15 @@ export function summarize(
   let unattributed = 0;
   let first: number | null = null;
   let events = 0;
+  const workloads: Record<string, { seeds: number; failures: number; violations: Record<string, number> }> = {};
   for (const o of outcomes) {
     events += o.events;
+    const w = (workloads[o.workload ?? 'kv'] ??= { seeds: 0, failures: 0, violations: {} });
+    w.seeds++;
+    if (o.failure !== null && isCounted(o, mutant)) {
+      w.failures++;
+      w.violations[o.failure] = (w.violations[o.failure] ?? 0) + 1;
+    }
     if (o.unknown.length > 0) unknownSeeds++;
     for (const name of o.unknown) unknown[name] = (unknown[name] ?? 0) + 1;
     if (o.failure === null) continue;
@@ -128,6 +137,7 @@ export function summarize(
     unattributed,
     unknown,
     unknownSeeds,
+    workloads,
     capsules,
     reports,
     junit,
@@ -256,7 +266,9 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
   // An undecided checker is no pass: name it on every summary, even one without failures.
   if (s.unknownSeeds > 0) out(`  unknown verdicts on ${s.unknownSeeds} seeds (not failures; the checker could not decide):`);
   for (const [k, v] of Object.entries(s.unknown)) out(`  unknown/${k.padEnd(18)} ${v}`);
-  for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n}: ${o.detail.slice(0, 160)}`);
+  const byWorkload = Object.entries(s.workloads ?? {});
+  if (byWorkload.length > 0) out(`  workloads: ${byWorkload.map(([k, w]) => `${k} ${w.seeds} seeds, ${w.failures} failures`).join('; ')}`);
+  for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n} (${o.workload}): ${o.detail.slice(0, 160)}`);
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
   for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
   if (s.junit !== null) out(`  junit   ${s.junit}`);
@@ -292,10 +304,17 @@ function mergeCommand(files: readonly string[], json: boolean): number {
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
   const unknown: Record<string, number> = {};
+  const workloads: Record<string, { seeds: number; failures: number; violations: Record<string, number> }> = {};
   for (const p of parts) {
     add(violations, p.violations);
     add(classes, p.livenessClasses);
     add(unknown, p.unknown);
+    for (const [k, w] of Object.entries(p.workloads ?? {})) {
+      const into = (workloads[k] ??= { seeds: 0, failures: 0, violations: {} });
+      into.seeds += w.seeds;
+      into.failures += w.failures;
+      add(into.violations, w.violations);
+    }
   }
   const firsts = parts.map((p) => p.firstFailingSeed).filter((x): x is number => x !== null);
   const lo = Math.min(...parts.map((p) => p.seedRange[0]));
@@ -315,6 +334,7 @@ function mergeCommand(files: readonly string[], json: boolean): number {
     unattributed: parts.reduce((n, p) => n + (p.unattributed ?? 0), 0),
     unknown,
     unknownSeeds: parts.reduce((n, p) => n + (p.unknownSeeds ?? 0), 0),
+    workloads,
     capsules: parts.flatMap((p) => p.capsules ?? []),
     reports: parts.flatMap((p) => p.reports ?? []),
     junit: null,

@@ -10,6 +10,7 @@ import type { FaultAction, FaultEvent, Target, Trigger } from '../zab/faults.js'
 import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadOp } from './case.js';
 import { recoveryArb, recoveryPlan, snapAimArb, withRecovery } from './recovery.js';
 import { pressureArb, withPressure } from './pressure.js';
+import { serviceArb } from './service-workload.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -175,7 +176,30 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
     .chain(({ c, burst }) => snapAimArb(profile, burst).map((b): FuzzCase => withRecovery(c, recoveryPlan(b))));
   // Write bursts just before the timed faults, for proposals in flight at leader changes. A profile
   // without them keeps no extra chain: each chain step leaves fast-check less room to shrink a plan.
-  return profile.pressurePercent <= 0 ? drawn : drawn.chain((c) => pressureArb(profile).map((p) => withPressure(c, p)));
+  const pressed = profile.pressurePercent <= 0 ? drawn : drawn.chain((c) => pressureArb(profile).map((p) => withPressure(c, p)));
+  // The workload, drawn last so that a kv case is the case it was before the service workload existed.
+  return pressed.chain((c) => workloadKindArb(profile, c));
+}
+
+/**
+ * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv operations
+ * drawn above (base, bursts, recovery writes) stay, as calls on /k0 .. /k3, and the service draw
+ * adds sessions with roles, every kind of call, recipes and client cuts (service-workload.ts).
+ */
+function workloadKindArb(profile: Profile, c: FuzzCase): fc.Arbitrary<FuzzCase> {
+  if (profile.servicePercent <= 0) return fc.constant(c);
+  return fc
+    .noBias(fc.integer({ min: 0, max: 99 }))
+    .chain((roll) =>
+      roll >= profile.servicePercent
+        ? fc.constant(c)
+        : serviceArb({ clients: profile.clients + 1, maxOps: profile.serviceMaxOps, untilMs: profile.faultsUntilMs + 1_000 }).map((d): FuzzCase => ({
+            ...c,
+            clients: d.spec.roles.length,
+            service: d.spec,
+            ops: [...c.ops, ...d.ops].sort((a, b) => a.atMs - b.atMs),
+          })),
+    );
 }
 
 /** The case of fuzz seed `n` (deterministic: fast-check's generator seeded with n). */

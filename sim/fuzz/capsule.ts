@@ -10,6 +10,7 @@ import { FileSink } from '../trace/sink.js';
 import { describeTimedFault, FAULT_TYPES, type FaultEvent } from '../zab/faults.js';
 import { PROFILES, runCase, type CaseResult, type FuzzCase } from './case.js';
 import type { TapeData } from './tape.js';
+import { isReadOp } from './service-workload.js';
 import { failureDetail } from '../zab/verdicts.js';
 
 export const CAPSULE_KIND = 'zabsim-fuzz-capsule';
@@ -43,8 +44,12 @@ export function detailOf(r: CaseResult): string {
 /** The case as a short numbered list of steps (faults, then a workload summary and the core). */
 export function stepsOf(c: FuzzCase): string[] {
   const steps = c.faults.map((f) => describeTimedFault(f));
-  const writes = c.ops.filter((o) => o.op.type !== 'get').length;
-  steps.push(`workload: ${c.ops.length} operations (${writes} writes) from ${c.clients} clients`);
+  const writes = c.ops.filter((o) => !isReadOp(o.op)).length;
+  if (c.service === undefined) steps.push(`workload: ${c.ops.length} operations (${writes} writes) from ${c.clients} clients`);
+  else
+    steps.push(
+      `service workload: ${c.ops.length} operations (${writes} not reads) from ${c.clients} clients (${c.service.roles.join(', ')}), session timeout ${c.service.sessionTimeoutMs}ms`,
+    );
   steps.push(`at ${c.faultsUntilMs}ms: heal core {${c.core.join(',')}}, isolate the rest, require progress until ${c.durationMs}ms`);
   return steps;
 }

@@ -2,11 +2,13 @@
 // mutant sweep whether the failure is the mutant's (the same case without the mutant passes).
 import type { Mutant } from '../../protocol/zab/config.js';
 import { caseForSeed } from './arbitraries.js';
-import { livenessClass, runCase, type ProfileName } from './case.js';
+import { livenessClass, runCase, workloadOf, type ProfileName } from './case.js';
 import { detailOf } from './capsule.js';
 
 export interface SeedOutcome {
   readonly n: number;
+  /** The case's workload: the kv store, or the ZooKeeper service. */
+  readonly workload: 'kv' | 'service';
   /** The first failed checker, or null. */
   readonly failure: string | null;
   readonly livenessClass: string | null;
@@ -30,6 +32,7 @@ export function runSeed(profile: ProfileName, n: number, mutant: Mutant | null):
   }
   return {
     n,
+    workload: workloadOf(c),
     failure: r.failure,
     livenessClass: livenessClass(r.report),
     detail: r.failure === null ? '' : detailOf(r),

@@ -49,7 +49,16 @@ test('an unknown verdict is named, is not a failure, and a sweep counts it by ch
   const report = withVerdicts(passing.report, { 'linearizable-writes': 'unknown', 'watch-order': 'unknown' });
   expect(failureOf(report)).toBeNull();
   expect(unknownCheckers(report)).toEqual(['linearizable-writes', 'watch-order']);
-  const outcome = (n: number, unknown: string[]) => ({ n, failure: null, livenessClass: null, detail: '', unknown, events: 1, attributed: false });
+  const outcome = (n: number, unknown: string[]) => ({
+    n,
+    workload: 'kv' as const,
+    failure: null,
+    livenessClass: null,
+    detail: '',
+    unknown,
+    events: 1,
+    attributed: false,
+  });
   const s = summarize(
     'standard',
     null,
