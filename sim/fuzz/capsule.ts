@@ -10,7 +10,7 @@ import { FileSink } from '../trace/sink.js';
 import { describeTimedFault, FAULT_TYPES, type FaultEvent } from '../zab/faults.js';
 import { PROFILES, runCase, type CaseResult, type FuzzCase } from './case.js';
 import type { TapeData } from './tape.js';
-import { isReadOp } from './service-workload.js';
+import { isReadOp, SERVICE_ROLES, type ServiceRole } from './service-workload.js';
 import { failureDetail } from '../zab/verdicts.js';
 
 export const CAPSULE_KIND = 'zabsim-fuzz-capsule';
@@ -146,6 +146,20 @@ export function readCapsule(path: string): Capsule {
       'expected {atMs, client, op}',
     );
   });
+  const service = cc['service'] as Record<string, unknown> | undefined;
+  if (service !== undefined) {
+    need(typeof service === 'object' && service !== null, '$.case.service', 'expected {sessionTimeoutMs, roles}');
+    need(
+      Number.isInteger(service['sessionTimeoutMs']) && (service['sessionTimeoutMs'] as number) > 0,
+      '$.case.service.sessionTimeoutMs',
+      'expected a positive integer',
+    );
+    need(
+      Array.isArray(service['roles']) && (service['roles'] as unknown[]).every((r) => SERVICE_ROLES.includes(r as ServiceRole)),
+      '$.case.service.roles',
+      `expected an array of ${SERVICE_ROLES.join(', ')}`,
+    );
+  }
   need(o['tape'] === null || o['tape'] === undefined || typeof o['tape'] === 'object', '$.tape', 'expected an object or null');
   return {
     kind: CAPSULE_KIND,

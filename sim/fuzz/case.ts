@@ -99,7 +99,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     recoveryPercent: 20,
     pressurePercent: 50,
     servicePercent: 50,
-    serviceMaxOps: 40,
+    serviceMaxOps: 20,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {

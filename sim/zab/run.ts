@@ -56,7 +56,7 @@ const MS = 1000;
  * and one run in a few hundred took minutes at the default; past this budget a checker answers
  * `unknown`, which the fuzzer counts and names, never a verdict.
  */
-const SERVICE_SEARCH_STEPS = 200_000;
+const SERVICE_SEARCH_STEPS = 20_000;
 
 export interface RunHooks {
   /** Called once the kernel exists, before it runs (scenarios add scripted steps here). */
