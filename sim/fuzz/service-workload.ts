@@ -201,9 +201,9 @@ export function serviceArb(limits: ServiceLimits): fc.Arbitrary<ServiceDraw> {
     });
 }
 
-/** The message a client node takes for an operation: recipe hosts wrap plain calls as {type: 'zk'}. */
+/** The message a client node takes for an operation (recipe hosts wrap plain calls as {type: 'zk'}), or null for none. */
 export function appOpFor(role: ServiceRole, op: ServiceOp): unknown {
-  if (op.type === 'recipe') return op.command;
+  if (op.type === 'recipe') return role === 'plain' ? null : op.command;
   if (op.type === 'zk') return role === 'plain' ? op.command : { type: 'zk', command: op.command };
   return null;
 }
