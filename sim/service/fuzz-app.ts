@@ -9,6 +9,7 @@ import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import { txnAt } from '../../protocol/zab/history.js';
 import type { Txn as TreeTxn } from '../../protocol/tree/types.js';
+import { getNode, type DataTree } from '../../protocol/tree/index.js';
 import { zookeeperServerProgram } from '../../protocol/node/zookeeper-node.js';
 import { defaultZkClientConfig, zkClientProgram, type ZkClientConfig } from '../../protocol/client/zk-client.js';
 import { recipeProgram, type Recipe } from '../../protocol/client/recipes/host.js';
@@ -46,9 +47,13 @@ export class ServiceApp {
   /** First commit time, on any server, of a delete of a recipe node, and of each closeSession. */
   private readonly deletedAt = new Map<string, number>();
   private readonly closedAt = new Map<number, number>();
+  /** Lock nodes some client claimed, with their creation zxid (null when no tree held it at the claim). */
+  private readonly lockNodes = new Map<string, number | null>();
+  private readonly servers: readonly NodeId[];
 
   constructor(config: ZabConfig, spec: ServiceSpec, seed: string, servers: readonly NodeId[], meta: Record<string, unknown>) {
     this.spec = spec;
+    this.servers = servers;
     this.serverProgram = zookeeperServerProgram(config) as AnyProgram;
     this.recorder = new HistoryRecorder(zkHistoryAdapter, meta);
     // Each client's connect string order comes from the clients stream (ZooKeeper shuffles it), as in ServiceHarness.
@@ -93,6 +98,7 @@ export class ServiceApp {
         this.recorder.observe(node, o, nowUs);
         return;
       case 'recipe':
+        if (o.event === 'acquired' || o.event === 'leader') this.noteRemovedLockNodes(kernel, String(o.detail), nowUs);
         this.claims.push({ atUs: nowUs, node, what: o });
         return;
       case 'commit':
@@ -116,6 +122,27 @@ export class ServiceApp {
         this.recorder.sessionEnded(txn.sessionId, o.zxid, nowUs);
       }
     } else if (body.type === 'delete' && isRecipeNode(body.path) && !this.deletedAt.has(body.path)) this.deletedAt.set(body.path, nowUs);
+  }
+
+  /**
+   * At each acquisition, which lock nodes claimed so far some server has already removed: its tree
+   * has processed past the node's creation and no longer holds it. A delete or a session close can
+   * reach a server without a commit observation of its own (in a SNAP, or in the batch a new leader
+   * commits when it activates), so the commit observations alone would miss it. A server's tree
+   * holds committed txns only, so this never marks a node removed before it was.
+   */
+  private noteRemovedLockNodes(kernel: Kernel, acquired: string, nowUs: number): void {
+    const trees = this.servers.map((id) => (kernel.stateOf(id) as ZabServer | undefined)?.state as DataTree | undefined);
+    if (!this.lockNodes.has(acquired)) {
+      let czxid: number | null = null;
+      for (const t of trees) czxid ??= t === undefined ? null : (getNode(t, acquired)?.czxid ?? null);
+      this.lockNodes.set(acquired, czxid);
+    }
+    for (const [path, czxid] of this.lockNodes) {
+      if (path === acquired || this.deletedAt.has(path)) continue;
+      if (trees.some((t) => t !== undefined && (czxid === null || t.lastProcessedZxid >= czxid) && getNode(t, path) === undefined))
+        this.deletedAt.set(path, nowUs);
+    }
   }
 
   history(): ZkHistory {

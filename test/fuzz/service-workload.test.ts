@@ -135,6 +135,17 @@ test('a service run is judged by every client checker and by each recipe present
   expect(r.report.recipeChecks.map((x) => x.name)).toContain('recipe-lock');
 });
 
+test('a lock node removed by a session close that no server observed as its own commit (a new leader committed it at activation) is no violation', () => {
+  // Standard seed 1893: client 8 is killed holding the lock; its session's close is proposed, then
+  // committed in the batch a re-elected leader commits when it activates, and reaches the other
+  // servers in SNAPs. Client 9 acquires after that. Judging removals by commit observations alone
+  // flagged this legitimate acquisition.
+  const r = runCase(caseForSeed('standard', 1893));
+  expect(r.report.verdicts['recipe-lock']).toBe('ok');
+  expect(r.report.recipeChecks.find((x) => x.name === 'recipe-lock')?.reason).toBe('3 acquisitions');
+  expect(r.failure).toBeNull();
+});
+
 test('a capsule with a malformed service shape is refused with one line naming the place', () => {
   const dir = mkdtempSync(join(tmpdir(), 'zabsim-service-'));
   const c = caseForSeed('quick', Array.from({ length: 40 }, (_, i) => i).find((i) => caseForSeed('quick', i).service !== undefined) ?? 0);
