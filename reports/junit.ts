@@ -164,12 +164,14 @@ export interface SeedResult {
   readonly skipped?: string;
   /** A passing seed's note (checkers that answered `unknown`), as its <system-out>. */
   readonly note?: string;
+  /** The seed's workload ("kv", "service"): its testcase's classname ends with it. */
+  readonly workload?: string;
 }
 
 /** `zabsim fuzz`: one testcase per seed, named `seed=<seed>`. */
 export function junitForFuzz(scenario: string, results: readonly SeedResult[], properties: Readonly<Record<string, string>> = {}): JUnitSuite {
   const cases = results.map((r): JUnitCase => {
-    const base = { name: `seed=${r.seed}`, classname: `fuzz.${scenario}`, timeSec: r.timeSec };
+    const base = { name: `seed=${r.seed}`, classname: r.workload === undefined ? `fuzz.${scenario}` : `fuzz.${scenario}.${r.workload}`, timeSec: r.timeSec };
     const extra = artefactLines(r.artefacts ?? {});
     if (r.error !== undefined) return { ...base, error: { message: r.error, type: 'internal-error', body: extra.join('\n') } };
     if (r.skipped !== undefined) return { ...base, skipped: r.skipped, ...(extra.length === 0 ? {} : { systemOut: extra.join('\n') }) };

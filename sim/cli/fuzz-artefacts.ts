@@ -86,7 +86,14 @@ export function fuzzSuite(
   for (const o of outcomes) {
     if (o.failure === null) {
       if (!collapse)
-        results.push({ seed: seedName(o), timeSec: share(o), violations: [], exitCode: 0, ...(o.unknown.length === 0 ? {} : { note: undecided(o) }) });
+        results.push({
+          seed: seedName(o),
+          timeSec: share(o),
+          violations: [],
+          exitCode: 0,
+          ...(o.workload === undefined ? {} : { workload: o.workload }),
+          ...(o.unknown.length === 0 ? {} : { note: undecided(o) }),
+        });
       continue;
     }
     const a = artefacts.get(o.n);
@@ -95,7 +102,7 @@ export function fuzzSuite(
       ...(a === undefined ? {} : { capsule: a.capsule }),
       ...(a?.html === undefined ? {} : { html: a.html }),
     };
-    const base = { seed: seedName(o), timeSec: share(o), artefacts: files };
+    const base = { seed: seedName(o), timeSec: share(o), artefacts: files, ...(o.workload === undefined ? {} : { workload: o.workload }) };
     if (!isCounted(o, mutant)) {
       results.push({ ...base, violations: [], exitCode: 0, skipped: `fails without the mutant too, so not the mutant's doing: ${o.detail}` });
     } else if (o.failure === 'internal-error') {

@@ -76,6 +76,8 @@ export interface FuzzSummary {
    * (the count above says how many there were), so that an undecided seed can be rerun by number.
    */
   readonly unknownSeedList: Readonly<Record<string, readonly number[]>>;
+  /** Seeds by workload (kv store, ZooKeeper service), and each workload's failures by checker. */
+  readonly workloads: Readonly<Record<string, { readonly seeds: number; readonly failures: number; readonly violations: Readonly<Record<string, number>> }>>;
   readonly capsules: readonly string[];
   /** HTML reports of the first failing capsules (--reports K of them). */
   readonly reports: readonly string[];
@@ -121,8 +123,15 @@ export function summarize(
   let unattributed = 0;
   let first: number | null = null;
   let events = 0;
+  const workloads: Record<string, { seeds: number; failures: number; violations: Record<string, number> }> = {};
   for (const o of outcomes) {
     events += o.events;
+    const w = (workloads[o.workload ?? 'kv'] ??= { seeds: 0, failures: 0, violations: {} });
+    w.seeds++;
+    if (o.failure !== null && isCounted(o, mutant)) {
+      w.failures++;
+      w.violations[o.failure] = (w.violations[o.failure] ?? 0) + 1;
+    }
     if (o.unknown.length > 0) unknownSeeds++;
     for (const name of o.unknown) {
       unknown[name] = (unknown[name] ?? 0) + 1;
@@ -153,6 +162,7 @@ export function summarize(
     unknown,
     unknownSeeds,
     unknownSeedList,
+    workloads,
     capsules,
     reports,
     junit,
@@ -341,7 +351,9 @@ export function summaryLines(s: FuzzSummary, outcomes: readonly SeedOutcome[], m
     const more = v > listed.length ? `, ... (${v - listed.length} more)` : '';
     out(`  unknown/${k.padEnd(18)} ${v}${listed.length > 0 ? `  seeds ${listed.join(', ')}${more}` : ''}`);
   }
-  for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n}: ${o.detail.slice(0, 160)}`);
+  const byWorkload = Object.entries(s.workloads ?? {});
+  if (byWorkload.length > 0) out(`  workloads: ${byWorkload.map(([k, w]) => `${k} ${w.seeds} seeds, ${w.failures} failures`).join('; ')}`);
+  for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n} (${o.workload}): ${o.detail.slice(0, 160)}`);
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
   for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
   if (s.junit !== null) out(`  junit   ${s.junit}`);
@@ -397,6 +409,7 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
   const unknown: Record<string, number> = {};
   const unknownSeedList: Record<string, number[]> = {};
   const probes: Record<string, number> = countProbes([]);
+  const workloads: Record<string, { seeds: number; failures: number; violations: Record<string, number> }> = {};
   for (const p of parts) {
     add(violations, p.violations);
     add(classes, p.livenessClasses);
@@ -404,6 +417,12 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
     // Summaries written before seeds were listed have none: the counts still add up.
     for (const [k, seeds] of Object.entries(p.unknownSeedList ?? {})) listSeeds(unknownSeedList, k, seeds);
     add(probes, p.probes);
+    for (const [k, w] of Object.entries(p.workloads ?? {})) {
+      const into = (workloads[k] ??= { seeds: 0, failures: 0, violations: {} });
+      into.seeds += w.seeds;
+      into.failures += w.failures;
+      add(into.violations, w.violations);
+    }
   }
   const firsts = parts.map((p) => p.firstFailingSeed).filter((x): x is number => x !== null);
   const lo = Math.min(...parts.map((p) => p.seedRange[0]));
@@ -424,6 +443,7 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
     unknown,
     unknownSeeds: parts.reduce((n, p) => n + (p.unknownSeeds ?? 0), 0),
     unknownSeedList,
+    workloads,
     capsules: parts.flatMap((p) => p.capsules ?? []),
     reports: parts.flatMap((p) => p.reports ?? []),
     junit: null,

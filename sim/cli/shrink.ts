@@ -4,6 +4,7 @@
 // as numbered steps and saves it as a new capsule (default: under reports/out/shrink/,
 // *.shrunk.capsule.json), with an HTML report of the shrunk run beside it (*.shrunk.html;
 // --no-report skips it).
+import { describeOp } from '../fuzz/service-workload.js';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCapsule, stepsOf, writeCapsule } from '../fuzz/capsule.js';
@@ -44,10 +45,7 @@ export function shrinkCommand(argv: string[]): number {
   const { path: out, result: run } = writeCapsule(result.case, capsule.fuzzSeed, dir, name, capsule.tape);
   const same = run.failure === capsule.failure;
   const c = result.case;
-  const steps = [
-    ...c.faults.map((f) => describeTimedFault(f)),
-    ...c.ops.map((o) => `at ${o.atMs}ms: client #${o.client} ${o.op.type} ${o.op.key}${'value' in o.op ? `=${o.op.value}` : ''}`),
-  ];
+  const steps = [...c.faults.map((f) => describeTimedFault(f)), ...c.ops.map((o) => `at ${o.atMs}ms: client #${o.client} ${describeOp(o.op)}`)];
   const then = stepsOf(c).at(-1) ?? '';
   // The report draws the shrunk run (writeCapsule traced it) with every shrunk step as the repro.
   const trace = readCapsule(out).trace;

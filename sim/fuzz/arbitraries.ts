@@ -11,6 +11,7 @@ import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadO
 import { recoveryArb, recoveryPlan, snapAimArb, withRecovery } from './recovery.js';
 import { pressureArb, withPressure } from './pressure.js';
 import { shapeArb, withShape } from './shapes.js';
+import { serviceArb } from './service-workload.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -176,11 +177,33 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
     .chain(({ c, burst }) => snapAimArb(profile, burst).map((b) => ({ c: withRecovery(c, recoveryPlan(b)), burst: b !== null })));
   // Write bursts just before the timed faults, for proposals in flight at leader changes. A profile
   // without them keeps no extra chain: each chain step leaves fast-check less room to shrink a plan.
-  if (profile.pressurePercent <= 0 && profile.shapePercent <= 0) return drawn.map(({ c }) => c);
   const pressed = profile.pressurePercent <= 0 ? drawn : drawn.chain(({ c, burst }) => pressureArb(profile).map((p) => ({ c: withPressure(c, p), burst })));
-  // The fault shapes of shapes.ts, drawn last so that a case without one is the case it was before
-  // they existed; after the write bursts, which therefore never land on a shape's own faults.
-  return profile.shapePercent <= 0 ? pressed.map(({ c }) => c) : pressed.chain(({ c, burst }) => shapeArb(profile, c, burst).map((s) => withShape(c, s)));
+  // The fault shapes of shapes.ts, drawn after the bursts so that a case without one is the case it
+  // was before they existed, and the bursts never land on a shape's own faults.
+  const shaped = profile.shapePercent <= 0 ? pressed.map(({ c }) => c) : pressed.chain(({ c, burst }) => shapeArb(profile, c, burst).map((s) => withShape(c, s)));
+  // The workload, drawn last so that a kv case is the case it was before the service workload existed.
+  return profile.servicePercent <= 0 ? shaped : shaped.chain((c) => workloadKindArb(profile, c));
+}
+/**
+ * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes
+ * drawn above (base, bursts, recovery writes) stay, as setData on /k0 .. /k3, and the service draw
+ * adds sessions with roles, every kind of call, recipes and client cuts (service-workload.ts). The
+ * kv reads are dropped (the service draw has its own, with watches): a service seed costs about
+ * three kv seeds at the same size (the zk checkers judge every path's reads and watches), and
+ * fuzzSeedsPerCoreHour must hold with half the seeds on the service.
+ */
+function workloadKindArb(profile: Profile, c: FuzzCase): fc.Arbitrary<FuzzCase> {
+  if (profile.servicePercent <= 0) return fc.constant(c);
+  return fc.noBias(fc.integer({ min: 0, max: 99 })).chain((roll) =>
+    roll >= profile.servicePercent
+      ? fc.constant(c)
+      : serviceArb({ clients: profile.clients + 1, maxOps: profile.serviceMaxOps, untilMs: profile.faultsUntilMs + 1_000 }).map((d): FuzzCase => ({
+          ...c,
+          clients: d.spec.roles.length,
+          service: d.spec,
+          ops: [...c.ops.filter((o) => o.op.type !== 'get'), ...d.ops].sort((a, b) => a.atMs - b.atMs),
+        })),
+  );
 }
 
 /** The case of fuzz seed `n` (deterministic: fast-check's generator seeded with n). */

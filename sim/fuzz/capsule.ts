@@ -10,6 +10,7 @@ import { FileSink } from '../trace/sink.js';
 import { describeTimedFault, FAULT_TYPES, type FaultEvent } from '../zab/faults.js';
 import { PROFILES, runCase, type CaseResult, type FuzzCase } from './case.js';
 import type { TapeData } from './tape.js';
+import { isReadOp, SERVICE_ROLES, type ServiceRole } from './service-workload.js';
 import { failureDetail } from '../zab/verdicts.js';
 
 export const CAPSULE_KIND = 'zabsim-fuzz-capsule';
@@ -45,8 +46,12 @@ export function detailOf(r: CaseResult): string {
 /** The case as a short numbered list of steps (faults, then a workload summary and the core). */
 export function stepsOf(c: FuzzCase): string[] {
   const steps = c.faults.map((f) => describeTimedFault(f));
-  const writes = c.ops.filter((o) => o.op.type !== 'get').length;
-  steps.push(`workload: ${c.ops.length} operations (${writes} writes) from ${c.clients} clients`);
+  const writes = c.ops.filter((o) => !isReadOp(o.op)).length;
+  if (c.service === undefined) steps.push(`workload: ${c.ops.length} operations (${writes} writes) from ${c.clients} clients`);
+  else
+    steps.push(
+      `service workload: ${c.ops.length} operations (${writes} not reads) from ${c.clients} clients (${c.service.roles.join(', ')}), session timeout ${c.service.sessionTimeoutMs}ms`,
+    );
   steps.push(`at ${c.faultsUntilMs}ms: heal core {${c.core.join(',')}}, isolate the rest, require progress until ${c.durationMs}ms`);
   return steps;
 }
@@ -144,6 +149,20 @@ export function readCapsule(path: string): Capsule {
       'expected {atMs, client, op}',
     );
   });
+  const service = cc['service'] as Record<string, unknown> | undefined;
+  if (service !== undefined) {
+    need(typeof service === 'object' && service !== null, '$.case.service', 'expected {sessionTimeoutMs, roles}');
+    need(
+      Number.isInteger(service['sessionTimeoutMs']) && (service['sessionTimeoutMs'] as number) > 0,
+      '$.case.service.sessionTimeoutMs',
+      'expected a positive integer',
+    );
+    need(
+      Array.isArray(service['roles']) && (service['roles'] as unknown[]).every((r) => SERVICE_ROLES.includes(r as ServiceRole)),
+      '$.case.service.roles',
+      `expected an array of ${SERVICE_ROLES.join(', ')}`,
+    );
+  }
   need(o['tape'] === null || o['tape'] === undefined || typeof o['tape'] === 'object', '$.tape', 'expected an object or null');
   return {
     kind: CAPSULE_KIND,

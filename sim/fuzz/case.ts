@@ -19,13 +19,16 @@ import { forkRng } from '../rng.js';
 import { NullSink, type TraceSink } from '../trace/sink.js';
 import { applyFaultIn, type FaultEvent, type Trigger } from '../zab/faults.js';
 import { baseRunOptions, clientIds, type RunOptions } from '../zab/options.js';
-import { runZab, type RunReport, type Verdict } from '../zab/run.js';
+import { runZab, type RunHooks, type RunReport, type Verdict } from '../zab/run.js';
 import { firstFailure, unknownCheckers } from '../zab/verdicts.js';
 import { explainElection } from './explain.js';
 import { judgeRecovery } from '../checkers/recovery.js';
 import { Tape, tapedRng, type TapeData } from './tape.js';
 import { TriggerWatch, type ArmedFault } from './triggers.js';
 import { ProbeWatch } from './probes/watch.js';
+import type { ServiceApp } from '../service/fuzz-app.js';
+import type { ServiceOp, ServiceSpec } from './service-workload.js';
+import { addProbeClient, isProbeCall, probeOp, scheduleService } from './service-run.js';
 
 export type ProfileName = 'quick' | 'standard' | 'deep';
 
@@ -49,6 +52,10 @@ export interface Profile {
   readonly pressurePercent: number;
   /** Share of the cases without a recovery burst, in percent, that end with a fault shape (shapes.ts). */
   readonly shapePercent: number;
+  /** Share of cases, in percent, that run the ZooKeeper service workload (service-workload.ts) instead of the kv one. */
+  readonly servicePercent: number;
+  /** The most service operations (calls, recipe commands, cuts) a service case draws, besides its kv operations. */
+  readonly serviceMaxOps: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -75,6 +82,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     recoveryPercent: 0,
     pressurePercent: 0,
     shapePercent: 0,
+    servicePercent: 50,
+    serviceMaxOps: 20,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -94,6 +103,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     recoveryPercent: 20,
     pressurePercent: 50,
     shapePercent: 30,
+    servicePercent: 50,
+    serviceMaxOps: 20,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -108,6 +119,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     recoveryPercent: 20,
     pressurePercent: 50,
     shapePercent: 30,
+    servicePercent: 50,
+    serviceMaxOps: 120,
   },
 };
 
@@ -115,7 +128,13 @@ export interface WorkloadOp {
   readonly atMs: number;
   /** Client index, from 0. */
   readonly client: number;
-  readonly op: KvOp;
+  /** A kv operation (in a service case, a call on /k0 .. /k3: service-workload.ts kvAsCommand), or a service operation. */
+  readonly op: KvOp | ServiceOp;
+}
+
+/** Which workload a case runs: the kv store, or the ZooKeeper service (sessions, watches, ACLs, recipes). */
+export function workloadOf(c: FuzzCase): 'kv' | 'service' {
+  return c.service === undefined ? 'kv' : 'service';
 }
 
 export interface FuzzCase {
@@ -132,6 +151,8 @@ export interface FuzzCase {
   readonly snapCount?: number;
   readonly faults: readonly FaultEvent[];
   readonly ops: readonly WorkloadOp[];
+  /** The service workload's shape (roles, session timeout); absent: the kv workload. */
+  readonly service?: ServiceSpec;
   /**
    * Server ids healed in the liveness phase and judged by it: a quorum of voters, and the observers
    * (capsules from before observers were judged list voters only; their observers stay isolated).
@@ -165,6 +186,8 @@ export interface RunCaseOptions {
   readonly stallAfterHeal?: readonly NodeId[];
   /** Watch the coverage probes (probes/); the run and its trace are the same either way. */
   readonly probes?: boolean;
+  /** Test-only: wraps the servers' program, to plant a service-layer mistake (see runZab's hooks). */
+  readonly wrapServer?: RunHooks['wrapServer'];
 }
 
 const MS = 1000;
@@ -188,6 +211,7 @@ export function runOptionsOf(c: FuzzCase): RunOptions {
     },
     disk: { ...base.disk, unsyncedSurviveCrash: false },
     workload: { clients: c.clients, meanIntervalMs: 100, keys: 4, stopAtMs: c.durationMs, requestTimeoutMs: 3_000 },
+    ...(c.service === undefined ? {} : { service: c.service }),
     // Faults are scheduled by runCase (timed and triggered); RunOptions keeps none so that run.ts
     // does not heal everything at the end: the liveness phase heals the core only.
     faults: [],
@@ -214,7 +238,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   let lastProbeUs: number | null = null;
   let probeWatch: ProbeWatch | null = null;
 
-  const setup = (kernel: Kernel, servers: readonly NodeId[]): void => {
+  const setup = (kernel: Kernel, servers: readonly NodeId[], app: ServiceApp | null): void => {
     if (tape !== null) kernel.setTape(tape);
     if (opts.probes === true) {
       probeWatch = new ProbeWatch(kernel, c.servers, c.observers);
@@ -252,8 +276,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
         if (
           o.kind === 'invoke' &&
           kernel.nowUs >= livenessStartUs &&
-          (o.op as KvOp).type === 'set' &&
-          String((o.op as { value?: unknown }).value).startsWith('probe')
+          (c.service === undefined ? (o.op as KvOp).type === 'set' && String((o.op as { value?: unknown }).value).startsWith('probe') : isProbeCall(o.op))
         ) {
           probes.push(`${o.client}:${o.xid}`);
           lastProbeUs = kernel.nowUs;
@@ -273,20 +296,23 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       }
       if (outside.length > 0) kernel.partition([c.core.slice(), outside], 'liveness-isolate');
       for (const id of opts.stallAfterHeal ?? []) kernel.pause(id);
-      // Probe writes: each live client writes a few times; at least one must commit.
+      // Probe writes: each live client writes a few times; at least one must commit. A service case
+      // adds a fresh session, since its workload may have expired or killed every session it had.
       const livMs = c.durationMs - c.faultsUntilMs;
-      clients.forEach((client, i) => {
+      const probing = app === null ? clients : [...clients, addProbeClient(kernel, app, c)];
+      probing.forEach((client, i) => {
         if (killed.has(client)) return;
         for (const frac of PROBE_FRACTIONS) {
-          kernel.at(kernel.nowUs + Math.round(livMs * frac * MS) + i * 50 * MS, () =>
-            kernel.inject(client, { type: 'APP_OP', op: { type: 'set', key: 'k0', value: `probe.${client}.${frac}` } }),
-          );
+          const value = `probe.${client}.${frac}`;
+          const op = c.service === undefined ? { type: 'set', key: 'k0', value } : probeOp(c.service, i, value);
+          kernel.at(kernel.nowUs + Math.round(livMs * frac * MS) + i * 50 * MS, () => kernel.inject(client, { type: 'APP_OP', op }));
         }
       });
     });
   };
 
   const workload = (kernel: Kernel, clients: readonly NodeId[]): void => {
+    if (c.service !== undefined) return scheduleService(kernel, c, c.service, clients);
     for (const w of c.ops) {
       const client = clients[w.client % clients.length] as NodeId;
       if (w.atMs >= c.durationMs) continue;
@@ -315,7 +341,8 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     return { verdict: 'ok', reason: `${recovery.reason}; ${probeOk.n} probe writes ok` };
   };
 
-  const report = runZab(options, opts.sink ?? new NullSink(), { setup, workload, liveness });
+  const hooks: RunHooks = opts.wrapServer === undefined ? { setup, workload, liveness } : { setup, workload, liveness, wrapServer: opts.wrapServer };
+  const report = runZab(options, opts.sink ?? new NullSink(), hooks);
   return {
     report,
     failure: failureOf(report),

@@ -2,11 +2,13 @@
 // mutant sweep whether the failure is the mutant's (the same case without the mutant passes).
 import type { Mutant } from '../../protocol/zab/config.js';
 import { caseForSeed } from './arbitraries.js';
-import { livenessClass, runCase, type FuzzCase, type ProfileName } from './case.js';
+import { livenessClass, runCase, workloadOf, type FuzzCase, type ProfileName } from './case.js';
 import { detailOf } from './capsule.js';
 
 export interface SeedOutcome {
   readonly n: number;
+  /** The case's workload: the kv store, or the ZooKeeper service. */
+  readonly workload: 'kv' | 'service';
   /** The first failed checker, or null. */
   readonly failure: string | null;
   readonly livenessClass: string | null;
@@ -38,6 +40,7 @@ export function runCaseOutcome(n: number, c: FuzzCase, mutant: Mutant | null): S
   }
   return {
     n,
+    workload: workloadOf(c),
     failure: r.failure,
     livenessClass: livenessClass(r.report),
     detail: r.failure === null ? '' : detailOf(r),

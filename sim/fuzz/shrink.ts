@@ -96,6 +96,8 @@ export function shrinkCase(start: FuzzCase, failure: string, tape: TapeData | nu
       const cand = {
         ...best,
         clients: k,
+        // A service case's roles go with their clients.
+        ...(best.service === undefined ? {} : { service: { ...best.service, roles: best.service.roles.slice(0, k) } }),
         ops: best.ops.filter((o) => o.client < k),
         faults: best.faults.filter((f) => f.type !== 'kill-client' || f.client < k),
       };

@@ -61,3 +61,36 @@ export function checkConfigMonotonic(observed: readonly Observed[]): { violation
   }
   return { violations, reads };
 }
+
+/**
+ * Mutual exclusion as ZooKeeper can promise it to an unfenced lock: a client that acquires while
+ * another still believes it holds is a violation only if the other's lock node was still there,
+ * that is, neither its delete nor its session's close had committed on any server by then. The
+ * acquirer's node has a higher sequence number (or the other acquired wrongly before), so it was
+ * created after the holder's; the acquirer's listing reflects at least its own create, and so shows
+ * the holder's node unless its removal had committed. A holder whose session already ended and who
+ * has not noticed yet (it hears nothing for up to its read timeout, while a slow reply or a paused
+ * process can let the session expire first) is the recipe's known gap, not ZooKeeper's, and is
+ * not flagged. `gone(path, session, atUs)` says whether that node or session was removed by atUs.
+ */
+export function checkLockExclusion(
+  observed: readonly Observed[],
+  recipe: 'lock' | 'election',
+  gone: (path: string, session: number, atUs: number) => boolean,
+): { violations: ClaimViolation[]; acquisitions: number } {
+  const holders = new Map<NodeId, { path: string; session: number }>();
+  const violations: ClaimViolation[] = [];
+  let acquisitions = 0;
+  for (const o of observed) {
+    if (o.what.kind !== 'recipe' || o.what.recipe !== recipe) continue;
+    const { event, detail, session } = o.what;
+    if (event === 'acquired' || event === 'leader') {
+      acquisitions++;
+      for (const [other, held] of holders)
+        if (other !== o.node && !gone(held.path, held.session, o.atUs))
+          violations.push({ atUs: o.atUs, message: `client ${o.node} ${event} (${String(detail)}) while client ${other} holds ${held.path}, not yet removed` });
+      holders.set(o.node, { path: String(detail), session });
+    } else if (event === 'released' || event === 'lost') holders.delete(o.node);
+  }
+  return { violations, acquisitions };
+}

@@ -4,6 +4,7 @@ import type { ZabConfig } from '../../protocol/zab/config.js';
 import { defaultZabConfig } from '../../protocol/zab/config.js';
 import { DEFAULT_DISK, DEFAULT_NETWORK, type DiskOptions, type LinkFaultWindow, type NetworkOptions } from '../options.js';
 import type { FaultEvent } from './faults.js';
+import type { ServiceSpec } from '../fuzz/service-workload.js';
 
 export interface WorkloadOptions {
   readonly clients: number;
@@ -31,6 +32,11 @@ export interface RunOptions {
   /** The run ends here; liveness is judged at the end. */
   readonly durationMs: number;
   readonly eventsMax: number;
+  /**
+   * The ZooKeeper service (data tree, sessions, watches, ACLs) with ZooKeeper clients and recipe
+   * hosts instead of the kv store (sim/service/fuzz-app.ts); absent: the kv store.
+   */
+  readonly service?: ServiceSpec;
 }
 
 export function baseRunOptions(scenario: string, seed: string, servers: number, observers: number): RunOptions {

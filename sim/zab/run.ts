@@ -23,6 +23,8 @@ import type { ZkHistory } from '../history/types.js';
 import { applyFault } from './faults.js';
 import { judgeRecovery } from '../checkers/recovery.js';
 import { clientIds, serverIds, zabConfigOf, type RunOptions } from './options.js';
+import { ServiceApp, RECIPE_CHECKERS, type RecipeCheckResult } from '../service/fuzz-app.js';
+import type { NodeProgram } from '../../protocol/program.js';
 
 export type Verdict = 'ok' | 'violated' | 'unknown';
 
@@ -41,19 +43,32 @@ export interface RunReport {
   readonly stats: { readonly committed: number; readonly opsInvoked: number; readonly opsOk: number; readonly opsInfo: number; readonly leaderChanges: number };
   /** The client-level checkers (sim/checkers/client.ts, liveness.ts) with their witnesses and notes. */
   readonly clientChecks: readonly ClientCheckResult[];
+  /** A service run's recipe checks (sim/service/fuzz-app.ts); empty for the kv store. */
+  readonly recipeChecks: readonly RecipeCheckResult[];
 }
 
+type AnyProgram = NodeProgram<unknown, unknown, unknown, unknown, unknown>;
+
 const MS = 1000;
+/**
+ * The client checkers' search budget on a service run's history (each search; 20 M by default). A
+ * service history has many writes of unknown outcome (CONNECTIONLOSS at moves, cuts and expiries)
+ * and one run in a few hundred took minutes at the default; past this budget a checker answers
+ * `unknown`, which the fuzzer counts and names, never a verdict.
+ */
+const SERVICE_SEARCH_STEPS = 20_000;
 
 export interface RunHooks {
   /** Called once the kernel exists, before it runs (scenarios add scripted steps here). */
-  readonly setup?: (kernel: Kernel, servers: readonly NodeId[]) => void;
+  readonly setup?: (kernel: Kernel, servers: readonly NodeId[], app: ServiceApp | null) => void;
   /** Replaces the random workload (the fuzzer schedules an explicit operation list). */
   readonly workload?: (kernel: Kernel, clients: readonly NodeId[]) => void;
   /** Replaces the liveness judgement (the fuzzer judges a healed quorum core, not every server). */
   readonly liveness?: (kernel: Kernel, servers: readonly NodeId[], openOps: ReadonlyMap<string, number>) => { verdict: Verdict; reason: string };
   /** Receives the run's client history (NDJSON records, sim/history/types.ts) at the end. */
   readonly history?: (history: ZkHistory) => void;
+  /** Test-only: wraps the servers' program (tests plant service-layer mistakes with it). */
+  readonly wrapServer?: (program: AnyProgram) => AnyProgram;
 }
 
 export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), hooks: RunHooks = {}): RunReport {
@@ -69,10 +84,14 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   };
   trace.line({ kind: 'header', version: trace.version, seed: options.seed, options });
   const kernel = new Kernel(kernelOptions, trace);
-  const program = kvServerProgram(config);
+  const meta = { scenario: options.scenario, seed: options.seed, model: options.service === undefined ? 'kv' : 'zk' };
+  // The ZooKeeper service instead of the kv store: its servers, clients and recipe hosts, and its history.
+  const app = options.service === undefined ? null : new ServiceApp(config, options.service, options.seed, servers, meta);
+  const serverProgram = app === null ? (kvServerProgram(config) as AnyProgram) : app.serverProgram;
+  const program = hooks.wrapServer === undefined ? serverProgram : hooks.wrapServer(serverProgram);
   for (const id of servers) kernel.addNode(id, program);
   const clientProgram = basicClientProgram(servers, options.workload.requestTimeoutMs);
-  for (const id of clients) kernel.addNode(id, clientProgram);
+  clients.forEach((id, i) => kernel.addNode(id, app === null ? clientProgram : app.clientProgram(id, i)));
 
   const checker = new ZabChecker(
     config,
@@ -80,10 +99,7 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
     (id) => kernel.diskOf(id) as ZabDisk,
   );
   kernel.addObserver(checker);
-  const recorder = new KvHistoryRecorder(
-    { scenario: options.scenario, seed: options.seed, model: 'kv' },
-    hooks.workload === undefined ? expectedOps(options) : undefined,
-  );
+  const recorder = app?.recorder ?? new KvHistoryRecorder(meta, hooks.workload === undefined ? expectedOps(options) : undefined);
   const monitor = new LivenessMonitor();
   const stats = { committed: 0, opsInvoked: 0, opsOk: 0, opsInfo: 0, leaderChanges: 0 };
   // Open operations by (client, xid as uint32): a string key per operation showed in profiles, and
@@ -119,6 +135,10 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
         case 'session':
           recorder.observe(node, o, nowUs);
           return;
+        case 'commit':
+        case 'recipe':
+          app?.observe(kernel, node, o, nowUs);
+          return;
         default:
           return;
       }
@@ -143,7 +163,7 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
       }
     });
   }
-  hooks.setup?.(kernel, servers);
+  hooks.setup?.(kernel, servers, app);
   kernel.startAll();
   const result = kernel.run();
   if (result.stop === 'assertion') checker.recordAssertion(result.error?.node ?? 0, result.error?.message ?? 'assertion');
@@ -152,13 +172,19 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   // The client checkers judge the recorder's columns when it can keep them (kv-fast.ts); the history
   // records are built only when something needs them: a hook, or a verdict the fast path leaves to
   // checkClientHistory (a violation, with its witness).
-  const columns = recorder.columns();
+  const columns = recorder instanceof KvHistoryRecorder ? recorder.columns() : null;
   let recorded: ZkHistory | null = null;
   const history = (): ZkHistory => (recorded ??= recorder.history());
   if (hooks.history !== undefined) hooks.history(history());
   const clientChecks: ClientCheckResult[] =
-    result.stop === 'error' ? [] : ((columns === null ? null : checkKvColumns(columns)) ?? [...checkClientHistory(history()).results]);
+    result.stop === 'error'
+      ? []
+      : ((columns === null ? null : checkKvColumns(columns)) ?? [
+          ...checkClientHistory(history(), app === null ? {} : { stepsMax: SERVICE_SEARCH_STEPS }).results,
+        ]);
   for (const r of clientChecks) verdicts[r.name] = r.verdict;
+  const recipeChecks = app === null || result.stop === 'error' ? [] : app.recipeChecks();
+  for (const r of recipeChecks) verdicts[r.name] = r.verdict;
   const openOps = new Map<string, number>();
   for (const { client, xid, value: invokedUs } of open.entries()) openOps.set(`${client}:${xid | 0}`, invokedUs);
   let liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
@@ -185,12 +211,16 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   }
   verdicts['liveness'] = liveness.verdict;
   stats.committed = checker.committedLength;
-  const safetyViolated = ZAB_CHECKERS.some((c) => verdicts[c] === 'violated') || CLIENT_CHECKERS.some((c) => verdicts[c] === 'violated');
+  const safetyViolated =
+    ZAB_CHECKERS.some((c) => verdicts[c] === 'violated') ||
+    CLIENT_CHECKERS.some((c) => verdicts[c] === 'violated') ||
+    RECIPE_CHECKERS.some((c) => verdicts[c] === 'violated');
   const exitCode = result.stop === 'error' ? 4 : safetyViolated ? 1 : liveness.verdict === 'violated' ? 3 : 0;
   for (const v of checker.violations.slice(0, 20)) kernel.record({ k: 'violation', checker: v.checker, node: v.node, message: v.message, at: v.atUs });
   for (const r of clientChecks)
     if (r.verdict === 'violated' && r.witness !== undefined)
       kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.witness.text, at: kernel.nowUs });
+  for (const r of recipeChecks) if (r.verdict === 'violated') kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.reason, at: kernel.nowUs });
   kernel.record({ k: 'verdicts', verdicts, liveness: liveness.reason, exitCode });
   const traceHash = trace.close({ exitCode });
   return {
@@ -207,6 +237,7 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
     ...(result.error === undefined ? {} : { error: result.error.message }),
     stats,
     clientChecks,
+    recipeChecks,
   };
 }
 

@@ -5,10 +5,11 @@
 // that a sweep whose client checks all gave up cannot pass for a clean one.
 import { CLIENT_CHECKERS } from '../checkers/client-common.js';
 import { ZAB_CHECKERS } from './checker.js';
+import { RECIPE_CHECKERS } from '../service/fuzz-app.js';
 import type { RunReport } from './run.js';
 
 /** Every checker whose verdict decides a run, in the order a first failure is named. */
-export const VERDICT_ORDER: readonly string[] = [...ZAB_CHECKERS, ...CLIENT_CHECKERS, 'liveness'];
+export const VERDICT_ORDER: readonly string[] = [...ZAB_CHECKERS, ...CLIENT_CHECKERS, ...RECIPE_CHECKERS, 'liveness'];
 
 /**
  * The first failed checker, or null: "internal-error" for a run that threw; else the first Zab
@@ -38,5 +39,7 @@ export function failureDetail(report: RunReport, failure: string): string {
   if (zab !== undefined) return `${failure}: ${zab.message}`;
   const client = report.clientChecks.find((r) => r.name === failure && r.verdict === 'violated');
   if (client !== undefined) return `${failure}: ${client.witness?.reason ?? 'violated'}`;
+  const recipe = report.recipeChecks.find((r) => r.name === failure && r.verdict === 'violated');
+  if (recipe !== undefined) return `${failure}: ${recipe.reason}`;
   return `${failure}: violated`;
 }

@@ -207,6 +207,7 @@ describe('--junit on run (narrated) and check', () => {
 describe('fuzz JUnit for long sweeps', () => {
   const outcome = (n: number, failure: string | null, attributed = true, unknown: readonly string[] = []): SeedOutcome => ({
     n,
+    workload: 'kv',
     failure,
     livenessClass: null,
     detail: failure === null ? '' : `${failure}: broke at ${n}`,

@@ -50,7 +50,16 @@ test('an unknown verdict is named, is not a failure, and a sweep counts it by ch
   const report = withVerdicts(passing.report, { 'linearizable-writes': 'unknown', 'watch-order': 'unknown' });
   expect(failureOf(report)).toBeNull();
   expect(unknownCheckers(report)).toEqual(['linearizable-writes', 'watch-order']);
-  const outcome = (n: number, unknown: string[]) => ({ n, failure: null, livenessClass: null, detail: '', unknown, events: 1, attributed: false });
+  const outcome = (n: number, unknown: string[]) => ({
+    n,
+    workload: 'kv' as const,
+    failure: null,
+    livenessClass: null,
+    detail: '',
+    unknown,
+    events: 1,
+    attributed: false,
+  });
   const s = summarize(
     'standard',
     null,
@@ -77,6 +86,7 @@ test('a long sweep names only the lowest undecided seeds per checker, and says h
     unknown: ['linearizable-writes'],
     events: 1,
     attributed: false,
+    workload: 'kv' as const,
   }));
   const s = summarize('standard', null, [100, 100 + many.length], many.slice().reverse(), [], 1);
   expect(s.unknown['linearizable-writes']).toBe(UNKNOWN_SEEDS_LISTED + 5);

@@ -1,0 +1,195 @@
+// The ZooKeeper service as the application of a Zab run (sim/zab/run.ts with `options.service`): the
+// servers run the data tree and the session layer (protocol/node/zookeeper-node.ts), the clients are
+// ZooKeeper clients or recipe hosts (one role each), the history is the zk history of their calls,
+// and the recipes' claims are judged by each recipe's own safety property at the end. The fuzzer's
+// service workload (sim/fuzz/service-workload.ts) runs through here.
+import type { NodeId, NodeProgram } from '../../protocol/program.js';
+import type { ZabConfig } from '../../protocol/zab/config.js';
+import type { ZabObservation } from '../../protocol/zab/effects.js';
+import type { ZabServer } from '../../protocol/zab/state.js';
+import { txnAt } from '../../protocol/zab/history.js';
+import type { Txn as TreeTxn } from '../../protocol/tree/types.js';
+import { getNode, type DataTree } from '../../protocol/tree/index.js';
+import { zookeeperServerProgram } from '../../protocol/node/zookeeper-node.js';
+import { defaultZkClientConfig, zkClientProgram, type ZkClientConfig } from '../../protocol/client/zk-client.js';
+import { recipeProgram, type Recipe } from '../../protocol/client/recipes/host.js';
+import { lockRecipe } from '../../protocol/client/recipes/lock.js';
+import { queueRecipe } from '../../protocol/client/recipes/queue.js';
+import { configRecipe } from '../../protocol/client/recipes/config.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { forkRng } from '../rng.js';
+import { HistoryRecorder } from '../history/recorder.js';
+import type { ZkHistory } from '../history/types.js';
+import { zkHistoryAdapter } from './history.js';
+import type { Observed } from './observed.js';
+import { checkConfigMonotonic, checkLockExclusion, checkQueue } from './recipe-checks.js';
+import { RECIPE_DIRS, type ServiceRole, type ServiceSpec } from '../fuzz/service-workload.js';
+
+type AnyProgram = NodeProgram<unknown, unknown, unknown, unknown, unknown>;
+
+/** The recipe checkers, in the order a first failure is named (after the client checkers). */
+export const RECIPE_CHECKERS = ['recipe-lock', 'recipe-election', 'recipe-queue', 'recipe-config'] as const;
+
+export interface RecipeCheckResult {
+  readonly name: string;
+  readonly verdict: 'ok' | 'violated';
+  readonly reason: string;
+}
+
+export class ServiceApp {
+  readonly serverProgram: AnyProgram;
+  readonly recorder: HistoryRecorder;
+  private readonly spec: ServiceSpec;
+  private readonly clientConfigs = new Map<NodeId, ZkClientConfig>();
+  private readonly programs = new Map<ServiceRole, AnyProgram>();
+  private readonly claims: Observed[] = [];
+  private readonly endedSessions = new Set<number>();
+  /** First commit time, on any server, of a delete of a recipe node, and of each closeSession. */
+  private readonly deletedAt = new Map<string, number>();
+  private readonly closedAt = new Map<number, number>();
+  /** Lock nodes some client claimed, with their creation zxid (null when no tree held it at the claim). */
+  private readonly lockNodes = new Map<string, number | null>();
+  private readonly servers: readonly NodeId[];
+
+  constructor(config: ZabConfig, spec: ServiceSpec, seed: string, servers: readonly NodeId[], meta: Record<string, unknown>) {
+    this.spec = spec;
+    this.servers = servers;
+    this.serverProgram = zookeeperServerProgram(config) as AnyProgram;
+    this.recorder = new HistoryRecorder(zkHistoryAdapter, meta);
+    // Each client's connect string order comes from the clients stream (ZooKeeper shuffles it), as in ServiceHarness.
+    const rng = forkRng(seed, 'clients');
+    this.orderFor = (): NodeId[] => {
+      const order = [...servers];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = rng.intInclusive(0, i);
+        [order[i], order[j]] = [order[j] as NodeId, order[i] as NodeId];
+      }
+      return order;
+    };
+  }
+
+  private readonly orderFor: () => NodeId[];
+
+  /** The role of client `index` (a client beyond the roles, such as the liveness probe, is plain). */
+  roleOf(index: number): ServiceRole {
+    return this.spec.roles[index] ?? 'plain';
+  }
+
+  /** The program of client node `id`, the `index`-th client. Its server order is drawn now, in client order. */
+  clientProgram(id: NodeId, index: number): AnyProgram {
+    this.clientConfigs.set(id, defaultZkClientConfig(this.orderFor(), this.spec.sessionTimeoutMs));
+    const role = this.roleOf(index);
+    let program = this.programs.get(role);
+    if (program === undefined) {
+      const configFor = (node: NodeId): ZkClientConfig => this.clientConfigs.get(node) as ZkClientConfig;
+      program = (role === 'plain' ? zkClientProgram(configFor) : recipeProgram(recipeOf(role), configFor)) as AnyProgram;
+      this.programs.set(role, program);
+    }
+    return program;
+  }
+
+  /** Reads the observations the service judges: calls, watches and sessions (history), commits (session ends, deletes), claims. */
+  observe(kernel: Kernel, node: NodeId, o: ZabObservation, nowUs: number): void {
+    switch (o.kind) {
+      case 'invoke':
+      case 'complete':
+      case 'watch':
+      case 'session':
+        this.recorder.observe(node, o, nowUs);
+        return;
+      case 'recipe':
+        if (o.event === 'acquired' || o.event === 'leader') this.noteRemovedLockNodes(kernel, String(o.detail), nowUs);
+        this.claims.push({ atUs: nowUs, node, what: o });
+        return;
+      case 'commit':
+        this.noteCommit(kernel, node, o, nowUs);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private noteCommit(kernel: Kernel, node: NodeId, o: Extract<ZabObservation, { kind: 'commit' }>, nowUs: number): void {
+    const s = kernel.stateOf(node) as ZabServer | undefined;
+    const txn = s === undefined ? undefined : (txnAt(s, o.index)?.body as TreeTxn | undefined);
+    const body = txn?.body;
+    if (txn === undefined || body === undefined) return;
+    if (body.type === 'closeSession') {
+      if (!this.closedAt.has(txn.sessionId)) this.closedAt.set(txn.sessionId, nowUs);
+      // The history's "ENDED" record, once, from the first server that commits it (as ServiceHarness).
+      if (!this.endedSessions.has(txn.sessionId)) {
+        this.endedSessions.add(txn.sessionId);
+        this.recorder.sessionEnded(txn.sessionId, o.zxid, nowUs);
+      }
+    } else if (body.type === 'delete' && isRecipeNode(body.path) && !this.deletedAt.has(body.path)) this.deletedAt.set(body.path, nowUs);
+  }
+
+  /**
+   * At each acquisition, which lock nodes claimed so far some server has already removed: its tree
+   * has processed past the node's creation and no longer holds it. A delete or a session close can
+   * reach a server without a commit observation of its own (in a SNAP, or in the batch a new leader
+   * commits when it activates), so the commit observations alone would miss it. A server's tree
+   * holds committed txns only, so this never marks a node removed before it was.
+   */
+  private noteRemovedLockNodes(kernel: Kernel, acquired: string, nowUs: number): void {
+    const trees = this.servers.map((id) => (kernel.stateOf(id) as ZabServer | undefined)?.state as DataTree | undefined);
+    if (!this.lockNodes.has(acquired)) {
+      let czxid: number | null = null;
+      for (const t of trees) czxid ??= t === undefined ? null : (getNode(t, acquired)?.czxid ?? null);
+      this.lockNodes.set(acquired, czxid);
+    }
+    for (const [path, czxid] of this.lockNodes) {
+      if (path === acquired || this.deletedAt.has(path)) continue;
+      if (trees.some((t) => t !== undefined && (czxid === null || t.lastProcessedZxid >= czxid) && getNode(t, path) === undefined))
+        this.deletedAt.set(path, nowUs);
+    }
+  }
+
+  history(): ZkHistory {
+    return this.recorder.history();
+  }
+
+  /** Each recipe present in the case, judged by its own safety property. */
+  recipeChecks(): RecipeCheckResult[] {
+    const present = new Set(this.spec.roles);
+    const out: RecipeCheckResult[] = [];
+    const gone = (path: string, session: number, atUs: number): boolean =>
+      (this.deletedAt.get(path) ?? Infinity) <= atUs || (this.closedAt.get(session) ?? Infinity) <= atUs;
+    for (const recipe of ['lock', 'election'] as const) {
+      if (!present.has(recipe)) continue;
+      const r = checkLockExclusion(this.claims, recipe, gone);
+      out.push(verdictOf(`recipe-${recipe}`, r.violations, `${r.acquisitions} acquisitions`));
+    }
+    if (present.has('queue')) {
+      const r = checkQueue(this.claims);
+      out.push(verdictOf('recipe-queue', r.violations, `${r.taken} items taken`));
+    }
+    if (present.has('config')) {
+      const r = checkConfigMonotonic(this.claims);
+      out.push(verdictOf('recipe-config', r.violations, `${r.reads} reads`));
+    }
+    return out;
+  }
+}
+
+function verdictOf(name: string, violations: readonly { message: string }[], ok: string): RecipeCheckResult {
+  const first = violations[0];
+  return first === undefined ? { name, verdict: 'ok', reason: ok } : { name, verdict: 'violated', reason: first.message };
+}
+
+function isRecipeNode(path: string): boolean {
+  return path.startsWith(`${RECIPE_DIRS.lock}/`) || path.startsWith(`${RECIPE_DIRS.election}/`);
+}
+
+function recipeOf(role: Exclude<ServiceRole, 'plain'>): Recipe<unknown> {
+  switch (role) {
+    case 'lock':
+      return lockRecipe(RECIPE_DIRS.lock) as Recipe<unknown>;
+    case 'election':
+      return lockRecipe(RECIPE_DIRS.election, true) as Recipe<unknown>;
+    case 'queue':
+      return queueRecipe(RECIPE_DIRS.queue) as Recipe<unknown>;
+    case 'config':
+      return configRecipe(RECIPE_DIRS.config) as Recipe<unknown>;
+  }
+}

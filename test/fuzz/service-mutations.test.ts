@@ -1,0 +1,83 @@
+// Proves the service workload reaches the ZooKeeper service layer: three mistakes planted in the
+// servers for this test only (a watch event sent twice, ephemeral creates kept as persistent nodes,
+// a setData or delete whose expected version is ignored) are each found by the fuzzer's checkers
+// within the first few hundred service seeds, and the same seed passes without the mistake.
+import { describe, expect, test } from 'vitest';
+import type { NodeProgram } from '../../protocol/program.js';
+import type { ZabMessage } from '../../protocol/zab/messages.js';
+import { caseForSeed } from '../../sim/fuzz/arbitraries.js';
+import { runCase, type RunCaseOptions } from '../../sim/fuzz/case.js';
+
+type AnyProgram = NodeProgram<unknown, unknown, unknown, unknown, unknown>;
+type Wrap = NonNullable<RunCaseOptions['wrapServer']>;
+
+/** The servers' program with each transition's effects rewritten. */
+function mapEffects(f: (effects: readonly unknown[]) => unknown[]): Wrap {
+  return (p: AnyProgram): AnyProgram => ({
+    ...p,
+    step: (s, e) => {
+      const [next, effects] = p.step(s, e);
+      return [next, f(effects as readonly unknown[]) as typeof effects];
+    },
+  });
+}
+
+/** The servers' program with each client request rewritten on arrival (a copy; the input is not touched). */
+function mapRequests(f: (request: Record<string, unknown>) => Record<string, unknown>): Wrap {
+  return (p: AnyProgram): AnyProgram => ({
+    ...p,
+    step: (s, e) => {
+      const ev = e as { type: string; msg?: ZabMessage };
+      if (ev.type !== 'deliver' || ev.msg?.type !== 'ZK_REQUEST') return p.step(s, e);
+      const msg = ev.msg as Extract<ZabMessage, { type: 'ZK_REQUEST' }>;
+      const request = f(msg.request as unknown as Record<string, unknown>);
+      return p.step(s, { ...ev, msg: { ...msg, request } } as typeof e);
+    },
+  });
+}
+
+const MUTATIONS: Readonly<Record<string, Wrap>> = {
+  // WatchManager.triggerWatch sending each event twice (the watch is one-shot: it must fire once).
+  'watch fired twice': mapEffects((effects) =>
+    effects.flatMap((x) => {
+      const fx = x as { type: string; msg?: { type: string } };
+      return fx.type === 'send' && fx.msg?.type === 'WATCHER_EVENT' ? [x, x] : [x];
+    }),
+  ),
+  // An ephemeral create made persistent: the node outlives its session's close or expiry.
+  'ephemerals kept at session end': mapRequests((r) =>
+    r['type'] === 'create' && (r['mode'] === 'EPHEMERAL' || r['mode'] === 'EPHEMERAL_SEQUENTIAL')
+      ? { ...r, mode: r['mode'] === 'EPHEMERAL' ? 'PERSISTENT' : 'PERSISTENT_SEQUENTIAL' }
+      : r,
+  ),
+  // PrepRequestProcessor skipping the version check of setData and delete.
+  'version check skipped': mapRequests((r) => (r['type'] === 'setData' || r['type'] === 'delete' ? { ...r, version: -1 } : r)),
+};
+
+/** The first service seed in [0, limit) that fails with the mistake planted, and what failed. */
+function firstFailing(wrap: Wrap, limit: number): { n: number; failure: string } | null {
+  for (let n = 0; n < limit; n++) {
+    const c = caseForSeed('standard', n);
+    if (c.service === undefined) continue;
+    const r = runCase(c, { wrapServer: wrap });
+    if (r.failure !== null) return { n, failure: r.failure };
+  }
+  return null;
+}
+
+describe('planted service-layer mistakes are found', () => {
+  for (const [name, wrap] of Object.entries(MUTATIONS)) {
+    test(
+      name,
+      () => {
+        const found = firstFailing(wrap, 300);
+        expect(found, `${name}: no failure in seeds 0..299`).not.toBeNull();
+        const { n, failure } = found as { n: number; failure: string };
+        expect(failure).not.toBe('internal-error');
+        // The failure is the mistake's: the same case without it passes.
+        expect(runCase(caseForSeed('standard', n)).failure).toBeNull();
+      },
+      600_000,
+    );
+  }
+});
