@@ -6,7 +6,7 @@ import type { NodeId } from '../program.js';
 import { COUNTER_ROLLOVER, counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { committedLogWindowStart, holesFrom, presentFrom } from './committed-log.js';
 import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
-import { appendTxn, newestLogFile } from './disk.js';
+import { appendTxn, newestLogFile, recordsAbove } from './disk.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt, snapshotOfApplied } from './history.js';
@@ -100,7 +100,7 @@ function takeSnapshot(s: ZabServer, fx: Fx): ZabServer {
   }
   const snapshot = snapshotOfApplied(s);
   fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
-  return patchServer(s, { snapshot });
+  return patchServer(s, { snapshot, staleTail: recordsAbove(s.staleTail, snapshot.zxid) });
 }
 
 /** getEpochToPropose: once a quorum (with us) has connected, e' = 1 + the max acceptedEpoch seen. */
