@@ -237,7 +237,9 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
         log: pvecEmpty(),
         logBase: write.snapshot.count,
         oldLogTop: Math.max(disk.oldLogTop, lastZxidOf(disk.staleTail), lastZxidOf(disk.log)),
-        staleTail: staleAfterSnapshot(disk.staleTail, disk.log, write.snapshot.zxid),
+        // A restore starts after the highest snapshot zxid on disk (FileSnap.findNValidSnapshots
+        // sorts the files by the zxid in their names), which may be the older file's.
+        staleTail: staleAfterSnapshot(disk.staleTail, disk.log, Math.max(write.snapshot.zxid, disk.snapshot?.zxid ?? 0)),
       };
   }
 }

@@ -240,6 +240,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     committedEnd,
     zxidAt: (i) => (txnAt(s, i) as Txn).zxid,
     diffWithoutTrunc: hasMutant(s.config, 'ZK-1154'),
+    snapWithEmptyCommittedLog: hasMutant(s.config, 'ZK-2832'),
     txnLogFrom: txnLogFrom(s),
     // The log has had one file since this server's history began; a replaced log (SNAP) left older files (oldLogTop).
     txnLogOnlyFile: newestLogFile(s.logFiles, historyCount(s)) === 0 && s.oldLogTop === 0,

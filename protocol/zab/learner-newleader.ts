@@ -31,12 +31,15 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     // in-memory log, so the files' records are in preSnap; those above the snapshot's zxid come
     // back on a restore (disk.ts staleAfterSnapshot). The committedLog cannot reach below the new
     // log (a deviation: ZooKeeper's keeps the txns a TRUNC sync applied before NEWLEADER).
-    const filesLog = l.preSnap === null ? s.log : l.preSnap.log;
+    const files = l.preSnap === null ? s : l.preSnap;
+    const filesLog = files.log;
+    // A restore replays from the highest snapshot zxid on disk up (disk.ts), the older file's if higher.
+    const replayAbove = Math.max(snapshot.zxid, files.snapshot?.zxid ?? 0);
     const superseded = Math.max(lastZxidOf(s.log), lastZxidOf(filesLog), lastZxidOf(s.staleTail));
-    const staleTail = staleAfterSnapshot(s.staleTail, filesLog, snapshot.zxid);
+    const staleTail = staleAfterSnapshot(s.staleTail, filesLog, replayAbove);
     if (staleTail.size > 0) {
       fx.note(
-        `NEWLEADER snapshot at ${formatZxid(snapshot.zxid)}: ${staleTail.size} older log record(s) above it stay on disk (${formatZxid(lastZxidOf(staleTail))} the last), replayed by a restore`,
+        `NEWLEADER snapshot at ${formatZxid(snapshot.zxid)}: ${staleTail.size} older log record(s) above ${formatZxid(replayAbove)} stay on disk (${formatZxid(lastZxidOf(staleTail))} the last), replayed by a restore`,
       );
     }
     const logBase = snapshot.count;

@@ -84,7 +84,7 @@ describe('a SNAP below a learner uncommitted log record', () => {
     expect(pvecToArray(image.log).map((t) => t.zxid)).toEqual([z(4, 1)]);
     expect(diskHistoryCount(image)).toBe(4);
     expect(pvecToArray(s.staleTail).map((t) => t.zxid)).toEqual([z(2, 1)]);
-    expect(said.join('\n')).toContain('1 older log record(s) above it stay on disk (2:1 the last)');
+    expect(said.join('\n')).toContain('1 older log record(s) above 1:2 stay on disk (2:1 the last)');
   });
 
   test('a restart replays 2:1 after the snapshot and before 4:1 (FileTxnSnapLog.restore → fastForwardFromEdits)', () => {
@@ -149,5 +149,15 @@ describe('a SNAP below a learner uncommitted log record', () => {
     expect(historyCount(restarted)).toBe(2);
     // The old files are still there (a TRUNC may read them), only nothing in them is above 4:0.
     expect(r.image.oldLogTop).toBe(z(2, 1));
+  });
+
+  test('the replay starts above the highest snapshot zxid on disk, an older snapshot higher than the SNAP included (FileSnap.findNValidSnapshots)', () => {
+    // A peer at an epoch marker (snapshot 3:0) whose files still hold 2:1 gets SNAP 1:2 (3.8's
+    // syncFollower sends it: a peer at <e,0> is never truncated). ZooKeeper's restore loads the
+    // snapshot named 3:0 and reads the log from 3:1 on: 2:1 does not come back.
+    const d = { ...diskOf([z(1, 1), z(1, 2), z(2, 1)], 3), snapshot: { zxid: z(3, 0), count: 3, state: stateAfter([z(1, 1), z(1, 2), z(2, 1)]) } };
+    const next = applyZabWrite(d, { kind: 'snapshot', snapshot: { zxid: z(1, 2), count: 2, state: stateAfter([z(1, 1), z(1, 2)]) }, replacesLog: true });
+    expect(next.staleTail.size).toBe(0);
+    expect(diskHistoryCount(next)).toBe(2);
   });
 });
