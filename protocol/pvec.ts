@@ -74,6 +74,28 @@ function newPath(level: number, leaf: Trie): Trie {
   return level === 0 ? leaf : [newPath(level - BITS, leaf)];
 }
 
+/** The vector with `item` at `index` (which must exist): the one path to it is copied, O(log32 n). */
+export function pvecSet<T>(v: PVec<T>, index: number, item: T): PVec<T> {
+  if (!(index >= 0 && index < v.size)) assert(false, `pvec set ${index} out of range 0..${v.size - 1}`);
+  const offset = tailOffset(v);
+  if (index >= offset) {
+    const tail = v.tail.slice();
+    tail[index & MASK] = item;
+    return { size: v.size, shift: v.shift, root: v.root, tail };
+  }
+  return { size: v.size, shift: v.shift, root: setIn(v.root, v.shift, index, item), tail: v.tail };
+}
+
+function setIn(node: Trie, level: number, index: number, item: unknown): Trie {
+  const copy = node.slice();
+  if (level === 0) copy[index & MASK] = item;
+  else {
+    const at = (index >>> level) & MASK;
+    copy[at] = setIn(node[at] as Trie, level - BITS, index, item);
+  }
+  return copy;
+}
+
 /** The first `count` items. Shortening within the tail is O(32); deeper cuts rebuild, O(count). */
 export function pvecTake<T>(v: PVec<T>, count: number): PVec<T> {
   if (!(count >= 0 && count <= v.size)) assert(false, `pvec take ${count} of ${v.size}`);

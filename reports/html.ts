@@ -8,22 +8,26 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { escapeHtml, jsonForScript } from './escape.js';
 import { buildModel, type ReportModel, type StoryItem } from './model.js';
+import { probesSection } from './probes-html.js';
 
 export interface HtmlReportOptions {
   /** A capsule (path to a *.capsule.json, or its parsed object) whose repro and replay command are shown. */
   readonly capsule?: string | object;
   /** A minimal repro (shrunk script, steps), shown in its own section; overrides the capsule's. */
   readonly repro?: unknown;
-  /** The scenario's narration (its description), shown under the title. */
+  /** The scenario's description, shown under the title. */
   readonly description?: string;
+  /** The scenario's name, for the title (a narrated scenario's trace only says `script`). */
+  readonly title?: string;
 }
 
 const ASSET_DIR = new URL('./assets/', import.meta.url);
 let assets: { js: string; css: string } | null = null;
 
-function loadAssets(): { js: string; css: string } {
+export function loadAssets(): { js: string; css: string } {
   if (assets === null) {
-    const js = readFileSync(new URL('viewer.js', ASSET_DIR), 'utf8');
+    // labels.js defines the label placer that viewer.js draws every text label through.
+    const js = ['labels.js', 'viewer.js'].map((file) => readFileSync(new URL(file, ASSET_DIR), 'utf8')).join('\n');
     const css = readFileSync(new URL('viewer.css', ASSET_DIR), 'utf8');
     if (/<\/script/i.test(js) || /<\/style/i.test(css)) throw new Error('report assets must not contain </script or </style');
     assets = { js, css };
@@ -66,7 +70,8 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
   const scriptHash = createHash('sha256').update(js, 'utf8').digest('base64');
   const capsule = readCapsule(options.capsule);
   const failed = model.violations.length > 0 || (model.exitCode !== null && model.exitCode !== 0);
-  const title = `zabsim report: ${model.scenario} seed ${model.seed}`;
+  const name = options.title ?? model.scenario;
+  const title = `${name}: zabsim report (seed ${model.seed})`;
   const servers = model.lanes.filter((l) => l.kind === 'server').length;
   const observers = model.lanes.filter((l) => l.kind === 'observer').length;
   const clients = model.lanes.filter((l) => l.kind === 'client').length;
@@ -84,7 +89,7 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
     '</head>',
     `<body class="${failed ? 'failed' : 'passed'}">`,
     '<header class="top">',
-    `<h1>zabsim <span class="scenario">${h(model.scenario)}</span> <span class="seed">seed ${h(model.seed)}</span> <span class="badge ${failed ? 'bad' : 'good'}">${failed ? 'FAILED' : 'PASSED'}</span></h1>`,
+    `<h1>zabsim <span class="scenario">${h(name)}</span> <span class="seed">seed ${h(model.seed)}</span> <span class="badge ${failed ? 'bad' : 'good'}">${failed ? 'FAILED' : 'PASSED'}</span></h1>`,
     `<p class="summary">${servers} servers${observers > 0 ? `, ${observers} observers` : ''}, ${clients} clients; ${model.lines} trace records, ${model.m.f.length} messages, ${secs(model.tEnd)} simulated${model.hash === '' ? '' : `; trace hash <code>${h(model.hash)}</code>`}${model.exitCode === null ? '' : `; exit code ${model.exitCode}`}</p>`,
   );
   if (options.description !== undefined && options.description !== '') parts.push(`<p class="description">${h(options.description)}</p>`);
@@ -117,23 +122,10 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
   const capsulePath = typeof options.capsule === 'string' ? options.capsule : undefined;
   const repro = options.repro ?? capsule?.['repro'] ?? capsule?.['minimal'] ?? capsule?.['shrunk'] ?? fuzzSteps(capsule);
   if (capsule !== null || repro !== undefined) parts.push(reproSection(model, capsule, repro, capsulePath));
+  const probes = probesSection(capsule);
+  if (probes !== null) parts.push(probes);
 
-  parts.push(
-    '<section id="viewer" class="panel">',
-    '<h2>Space-time diagram</h2>',
-    '<noscript><p class="muted">The diagram needs JavaScript; the verdicts and narration above and below are plain HTML.</p></noscript>',
-    '<div id="controls" class="controls"></div>',
-    '<div class="workspace">',
-    '<div class="diagram-wrap"><div id="lane-head" class="lane-head"></div><div id="scroller" class="scroller" tabindex="0"><div id="spacer" class="spacer"></div><svg id="diagram" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="space-time diagram"></svg></div><div id="tooltip" class="tooltip" hidden></div></div>',
-    '<aside class="side">',
-    '<div class="box"><h3>State at <span id="moment-label">0.000s</span></h3><div id="moment-controls"></div><table id="state-table" class="state"></table></div>',
-    '<div class="box"><h3>Selected</h3><div id="selected" class="selected muted">Click an arrow or an event.</div></div>',
-    '<div class="box"><h3>Notes in view</h3><ol id="notes" class="notes"></ol></div>',
-    '</aside>',
-    '</div>',
-    legend(),
-    '</section>',
-  );
+  parts.push(viewerSection());
 
   parts.push('<section id="narration" class="panel"><h2>Narration</h2>');
   if (model.story.length === 0) parts.push('<p class="muted">Nothing happened worth telling: no faults, leaders or violations.</p>');
@@ -152,6 +144,27 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
     '',
   );
   return parts.join('\n');
+}
+
+/** The space-time viewer's markup (filled in by assets/viewer.js); the studio page shows it too. */
+export function viewerSection(): string {
+  return [
+    '<section id="viewer" class="panel">',
+    '<h2>Space-time diagram</h2>',
+    '<noscript><p class="muted">The diagram needs JavaScript; the verdicts and narration above and below are plain HTML.</p></noscript>',
+    '<div id="controls" class="controls"></div>',
+    '<div class="workspace">',
+    '<div class="diagram-wrap"><div id="lane-head" class="lane-head"></div><div id="scroller" class="scroller" tabindex="0"><div id="spacer" class="spacer"></div><div id="narr-layer" class="narr-layer"></div><svg id="diagram" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="space-time diagram"></svg></div><div id="tooltip" class="tooltip" hidden></div></div>',
+    '<aside class="side">',
+    '<div class="box"><h3>State at <span id="moment-label">0.000s</span></h3><div id="moment-controls"></div><table id="state-table" class="state"></table></div>',
+    '<div class="box"><h3>In flight at the moment</h3><ul id="inflight" class="inflight"></ul></div>',
+    '<div class="box"><h3>Selected</h3><div id="selected" class="selected muted">Click an arrow or an event.</div></div>',
+    '<div class="box"><h3>Notes in view</h3><ol id="notes" class="notes"></ol></div>',
+    '</aside>',
+    '</div>',
+    legend(),
+    '</section>',
+  ].join('\n');
 }
 
 function laneLabel(model: ReportModel, node: number): string {

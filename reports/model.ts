@@ -69,6 +69,14 @@ export interface StoryItem {
   readonly text: string;
 }
 
+/** A narrated moment (a scenario step's text, or a run's phase), drawn beside the diagram at its time. */
+export interface NarrationItem {
+  readonly t: number;
+  /** `step 3`, or the run's phase name. */
+  readonly label: string;
+  readonly text: string;
+}
+
 export interface ReportModel {
   readonly version: 1;
   readonly scenario: string;
@@ -92,6 +100,7 @@ export interface ReportModel {
   readonly violations: ViolationInfo[];
   readonly story: StoryItem[];
   readonly storyOmitted: number;
+  readonly narration: NarrationItem[];
   readonly verdicts: Record<string, string> | null;
   readonly liveness: string | null;
   readonly exitCode: number | null;
@@ -174,7 +183,12 @@ class Interner {
   }
 }
 
-function laneLayout(options: Rec, seen: ReadonlySet<number>): Lane[] {
+/**
+ * Lanes: servers, observers, the run's workload clients, then every other node the trace names. A
+ * `client` record (scenario scripts write one when they open a client) makes its node a client lane
+ * under the script's own name for it (c1, alice); otherwise an unknown node is drawn as `n<id>`.
+ */
+function laneLayout(options: Rec, seen: ReadonlySet<number>, clientNames: ReadonlyMap<number, string>): Lane[] {
   const servers = num(options['servers'], 0);
   const observers = num(options['observers'], 0);
   const workload = (options['workload'] ?? {}) as Rec;
@@ -190,7 +204,11 @@ function laneLayout(options: Rec, seen: ReadonlySet<number>): Lane[] {
   for (let i = servers + 1; i <= servers + observers; i++) add(i, `s${i}`, 'observer');
   for (let i = servers + observers + 1; i <= servers + observers + clients; i++) add(i, `c${i}`, 'client');
   const rest = [...seen].filter((id) => id > 0 && !ids.has(id)).sort((a, b) => a - b);
-  for (const id of rest) add(id, servers === 0 ? `s${id}` : `n${id}`, servers === 0 ? 'server' : 'other');
+  for (const id of rest) {
+    const name = clientNames.get(id);
+    if (name !== undefined) add(id, name, 'client');
+    else add(id, servers === 0 ? `s${id}` : `n${id}`, servers === 0 ? 'server' : 'other');
+  }
   return lanes;
 }
 
@@ -225,13 +243,15 @@ export function buildModel(tracePath: string): ReportModel {
 export function modelFromRecords(header: Rec, records: readonly Rec[], footer: Rec | null): ReportModel {
   const options = (header['options'] ?? {}) as Rec;
   const seen = new Set<number>();
+  const clientNames = new Map<number, string>();
   for (const r of records) {
     for (const key of ['node', 'from', 'to'] as const) {
       const v = r[key];
       if (typeof v === 'number' && Number.isInteger(v)) seen.add(v);
     }
+    if (r['k'] === 'client' && typeof r['node'] === 'number' && typeof r['name'] === 'string') clientNames.set(r['node'], r['name']);
   }
-  const lanes = laneLayout(options, seen);
+  const lanes = laneLayout(options, seen, clientNames);
   const laneIndex = new Map<number, number>();
   lanes.forEach((lane, i) => laneIndex.set(lane.id, i));
   const strings = new Interner();
@@ -259,6 +279,7 @@ export function modelFromRecords(header: Rec, records: readonly Rec[], footer: R
   const state: StateColumns[] = lanes.map(() => ({ t: [], up: [], role: [], phase: [], epoch: [], leader: [], cz: [], ci: [], lz: [], li: [] }));
   const story: StoryItem[] = [];
   let storyOmitted = 0;
+  const narration: NarrationItem[] = [];
   const violations: Omit<ViolationInfo, 'frontier'>[] = [];
   let verdicts: Record<string, string> | null = null;
   let liveness: string | null = null;
@@ -394,9 +415,12 @@ export function modelFromRecords(header: Rec, records: readonly Rec[], footer: R
       case 'nemesis':
         tell(t, 0, 'nemesis', `nemesis: ${str(r['fault'])}`);
         break;
-      case 'phase':
-        tell(t, 0, 'phase', `${str(r['phase'])} phase: ${str(r['note'])}`);
+      case 'phase': {
+        const phase = str(r['phase']);
+        tell(t, 0, 'phase', phase.startsWith('step ') ? `${phase}: ${str(r['note'])}` : `${phase} phase: ${str(r['note'])}`);
+        if (narration.length < STORY_MAX) narration.push({ t, label: phase, text: clip(str(r['note'])) });
         break;
+      }
       case 'fault': {
         const fault = str(r['fault']);
         const node = num(r['node'], -1);
@@ -430,21 +454,29 @@ export function modelFromRecords(header: Rec, records: readonly Rec[], footer: R
             if (open !== null && open !== undefined) open[1] = t;
             openDown[lane] = null;
             const c = current[lane];
+            const client = lanes[lane]?.kind === 'client';
             if (c !== undefined && fault !== 'resume') {
               c.up = 1;
-              c.role = strings.id('LOOKING');
-              c.phase = strings.id('ELECTION');
+              // A client (re)starts as a client: it never takes part in an election.
+              c.role = strings.id(client ? 'CLIENT' : 'LOOKING');
+              c.phase = client ? none : strings.id('ELECTION');
               if (fault === 'restart-wiped') {
                 c.cz = -1;
                 c.ci = -1;
                 c.lz = -1;
                 c.li = -1;
               }
-              openRoleBand(lane, t);
+              if (!client) openRoleBand(lane, t);
               pushState(lane, t);
             }
           }
-          const text = fault === 'resume' ? `${label(node)} resumed` : `${label(node)} restarted${fault === 'restart-wiped' ? ' with a wiped disk' : ''}`;
+          const clientStart = lane !== undefined && lanes[lane]?.kind === 'client' && (down[lane]?.length ?? 0) === 0;
+          const text =
+            fault === 'resume'
+              ? `${label(node)} resumed`
+              : clientStart
+                ? `client ${label(node)} starts`
+                : `${label(node)} restarted${fault === 'restart-wiped' ? ' with a wiped disk' : ''}`;
           event(node, t, 'fault', text);
           tell(t, node, 'fault', text);
         } else if (fault === 'heal') {
@@ -662,6 +694,7 @@ export function modelFromRecords(header: Rec, records: readonly Rec[], footer: R
     violations: withFrontier,
     story,
     storyOmitted,
+    narration,
     verdicts,
     liveness,
     exitCode,

@@ -12,13 +12,38 @@ import type { Zxid } from '../zxid.js';
 import { applyPatch, type Mutable } from '../patch.js';
 import { Fx, type ZabObservation } from '../zab/effects.js';
 import type { ZabMessage } from '../zab/messages.js';
-import type { Acl, CreateMode, ErrorCode, WatchEventType, WriteOp, ZnodeData } from '../tree/index.js';
+import {
+  isSequentialMode,
+  isTtlMode,
+  TTL_MAX_MS,
+  type Acl,
+  type CreateMode,
+  type ErrorCode,
+  type WatchEventType,
+  type WriteOp,
+  type ZnodeData,
+} from '../tree/index.js';
 import { isValidClientPath } from '../tree/path.js';
 import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent } from '../service/types.js';
+import type { AddWatchMode, WatcherType } from '../service/watch-request-types.js';
+import { deregister, hasWatches, materialize, registerAddWatch, setWatchesPackets } from './zk-watches.js';
+import { isQueryCommand, isWriteMulti, queryPathsValid, queryRequestOf, type ZkQueryCommand } from './query-commands.js';
 
 /** The application's calls (node-zookeeper-client names). */
 export type ZkCommand =
-  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode }
+  /**
+   * `stat: true` is ZooKeeper.create's overload with a Stat argument: OpCode.create2, the reply carries
+   * the Stat. `ttl` (ms) goes with a TTL mode (OpCode.createTTL).
+   */
+  | {
+      readonly type: 'create';
+      readonly path: string;
+      readonly data: ZnodeData;
+      readonly acl: readonly Acl[];
+      readonly mode: CreateMode;
+      readonly stat?: true;
+      readonly ttl?: number;
+    }
   | { readonly type: 'remove'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
   | { readonly type: 'getData'; readonly path: string; readonly watch: boolean }
@@ -28,8 +53,15 @@ export type ZkCommand =
   | { readonly type: 'setACL'; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
   | { readonly type: 'addAuthInfo'; readonly scheme: string; readonly auth: string }
   | { readonly type: 'transaction'; readonly ops: readonly WriteOp[] }
+  | ZkQueryCommand
   | { readonly type: 'sync'; readonly path: string }
-  | { readonly type: 'close' };
+  | { readonly type: 'close' }
+  /** ZooKeeper.addWatch(path, mode): a persistent or persistent-recursive watch (node-zookeeper-client has none). */
+  | { readonly type: 'addWatch'; readonly path: string; readonly mode: AddWatchMode }
+  /** ZooKeeper.removeWatches(path, watcher, type, local): the checkWatches opcode; the server keeps its side. */
+  | { readonly type: 'removeWatches'; readonly path: string; readonly watcherType: WatcherType; readonly local: boolean }
+  /** ZooKeeper.removeAllWatches(path, type, local): the removeWatches opcode; the server drops its side too. */
+  | { readonly type: 'removeAllWatches'; readonly path: string; readonly watcherType: WatcherType; readonly local: boolean };
 
 export type ZkClientState = 'CONNECTING' | 'CONNECTED' | 'CLOSED' | 'EXPIRED' | 'AUTH_FAILED';
 
@@ -77,6 +109,8 @@ export interface ZkClient {
   readonly dataWatches: readonly string[];
   readonly existWatches: readonly string[];
   readonly childWatches: readonly string[];
+  readonly persistentWatches: readonly string[];
+  readonly persistentRecursiveWatches: readonly string[];
   /** Heard from the server / sent something since the last heartbeat. */
   readonly heard: boolean;
   readonly sent: boolean;
@@ -105,6 +139,8 @@ export function bootZkClient(id: NodeId, config: ZkClientConfig): ZkClient {
     dataWatches: [],
     existWatches: [],
     childWatches: [],
+    persistentWatches: [],
+    persistentRecursiveWatches: [],
     heard: false,
     sent: false,
     silentBeats: 0,
@@ -133,6 +169,8 @@ export function patchZkClient(c: ZkClient, p: ZkClientPatch): ZkClient {
     dataWatches: c.dataWatches,
     existWatches: c.existWatches,
     childWatches: c.childWatches,
+    persistentWatches: c.persistentWatches,
+    persistentRecursiveWatches: c.persistentRecursiveWatches,
     heard: c.heard,
     sent: c.sent,
     silentBeats: c.silentBeats,
@@ -236,12 +274,8 @@ function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, fx
     const a = c.authInfo[i] as { scheme: string; auth: string };
     fx.send(to, { type: 'ZK_REQUEST', xid: XID.AUTH, request: { type: 'auth', scheme: a.scheme, auth: a.auth } });
   }
-  if (reconnect && (c.dataWatches.length > 0 || c.existWatches.length > 0 || c.childWatches.length > 0)) {
-    fx.send(to, {
-      type: 'ZK_REQUEST',
-      xid: XID.SET_WATCHES,
-      request: { type: 'setWatches', relativeZxid: c.lastZxidSeen, dataWatches: c.dataWatches, existWatches: c.existWatches, childWatches: c.childWatches },
-    });
+  if (reconnect && hasWatches(c)) {
+    for (const request of setWatchesPackets(c, c.lastZxidSeen)) fx.send(to, { type: 'ZK_REQUEST', xid: XID.SET_WATCHES, request });
   }
   const pending = connected.pending.map((p) => {
     if (p.sent) return p;
@@ -294,25 +328,40 @@ function disconnect(c: ZkClient, reason: string, fx: Fx): ZkClient {
 }
 
 function failAll(c: ZkClient, err: ErrorCode, outcome: 'info' | 'fail', fx: Fx): ZkClient {
+  let next = c;
   for (const p of c.pending) {
+    if (p.command.type === 'removeWatches' || p.command.type === 'removeAllWatches') {
+      next = finishDeregistration(next, p, p.command, err, null, fx);
+      continue;
+    }
     // A request that never left cannot have taken effect.
     complete(c, p, p.sent ? outcome : 'fail', { err, response: null }, null, fx);
   }
-  return c.pending.length === 0 ? c : patchZkClient(c, { pending: [] });
+  return c.pending.length === 0 ? c : patchZkClient(next, { pending: [] });
 }
 
 // ------------------------------------------------------------------ requests
 
 function isWriteCommand(cmd: ZkCommand): boolean {
   return (
-    cmd.type === 'create' || cmd.type === 'remove' || cmd.type === 'setData' || cmd.type === 'setACL' || cmd.type === 'transaction' || cmd.type === 'close'
+    cmd.type === 'create' ||
+    cmd.type === 'remove' ||
+    cmd.type === 'setData' ||
+    cmd.type === 'setACL' ||
+    cmd.type === 'transaction' ||
+    cmd.type === 'close' ||
+    (cmd.type === 'multi' && isWriteMulti(cmd))
   );
 }
 
 function requestOf(cmd: ZkCommand): ZkRequest | null {
+  if (isQueryCommand(cmd)) return queryRequestOf(cmd);
   switch (cmd.type) {
-    case 'create':
-      return { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode };
+    case 'create': {
+      const base = { type: 'create', path: cmd.path, data: cmd.data, acl: cmd.acl, mode: cmd.mode } as const;
+      if (cmd.ttl !== undefined) return { ...base, stat: true, ttl: cmd.ttl }; // createTTL answers Create2Response
+      return cmd.stat === true ? { ...base, stat: true } : base;
+    }
     case 'remove':
       return { type: 'delete', path: cmd.path, version: cmd.version };
     case 'setData':
@@ -333,6 +382,12 @@ function requestOf(cmd: ZkCommand): ZkRequest | null {
       return { type: 'closeSession' };
     case 'addAuthInfo':
       return null;
+    case 'addWatch':
+      return { type: 'addWatch', path: cmd.path, mode: cmd.mode };
+    case 'removeWatches':
+      return { type: 'checkWatches', path: cmd.path, watcherType: cmd.watcherType };
+    case 'removeAllWatches':
+      return { type: 'removeWatches', path: cmd.path, watcherType: cmd.watcherType };
   }
 }
 
@@ -344,8 +399,18 @@ function complete(c: ZkClient, p: Outstanding, outcome: 'ok' | 'fail' | 'info', 
 }
 
 /** Whether a path of op is one the client library refuses before sending (Op.validate → PathUtils.validatePath). */
-function opPathValid(op: WriteOp): boolean {
-  return isValidClientPath(op.path, op.type === 'create' && (op.mode === 'PERSISTENT_SEQUENTIAL' || op.mode === 'EPHEMERAL_SEQUENTIAL'));
+export function opPathValid(op: WriteOp): boolean {
+  if (op.type !== 'create') return isValidClientPath(op.path, false);
+  return isValidClientPath(op.path, isSequentialMode(op.mode)) && ttlValid(op.mode, op.ttl);
+}
+
+/**
+ * EphemeralType.validateTTL, which ZooKeeper.create calls before sending: a TTL mode needs a TTL in
+ * (0, TTL_MAX_MS]; any other mode must not carry one (Java: ttl >= 0 is refused, -1 means none).
+ */
+function ttlValid(mode: CreateMode, ttl: number | undefined): boolean {
+  if (isTtlMode(mode)) return ttl !== undefined && Number.isInteger(ttl) && ttl > 0 && ttl <= TTL_MAX_MS;
+  return ttl === undefined || ttl < 0;
 }
 
 /**
@@ -354,6 +419,7 @@ function opPathValid(op: WriteOp): boolean {
  * node-zookeeper-client. Such a call never reaches a server.
  */
 function pathsValid(cmd: ZkCommand): boolean {
+  if (isQueryCommand(cmd)) return queryPathsValid(cmd, opPathValid);
   switch (cmd.type) {
     case 'create':
     case 'remove':
@@ -365,6 +431,9 @@ function pathsValid(cmd: ZkCommand): boolean {
     case 'getACL':
     case 'setACL':
     case 'sync':
+    case 'addWatch':
+    case 'removeWatches':
+    case 'removeAllWatches':
       return isValidClientPath(cmd.path, false);
     case 'transaction':
       return cmd.ops.every(opPathValid);
@@ -388,6 +457,8 @@ export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
   }
   if (!alive(c)) {
     const err: ErrorCode = c.state === 'EXPIRED' ? 'SESSIONEXPIRED' : c.state === 'AUTH_FAILED' ? 'AUTHFAILED' : 'CONNECTIONLOSS';
+    // ClientCnxn.queuePacket on a dead connection: conLossPacket → finishPacket, so a local removal still happens.
+    if (command.type === 'removeWatches' || command.type === 'removeAllWatches') return finishDeregistration(next, p, command, err, null, fx);
     complete(next, p, 'fail', { err, response: null }, null, fx);
     return next;
   }
@@ -429,6 +500,8 @@ function onReply(c: ZkClient, reply: ZkReply, fx: Fx): ZkClient {
   const head = c.pending[0];
   if (head === undefined || head.xid !== reply.xid) return disconnect(c, `xid out of order: got ${reply.xid}, expected ${head?.xid}`, fx);
   let next: ZkClient = patchZkClient(c, { lastZxidSeen, pending: c.pending.slice(1) });
+  if (head.command.type === 'removeWatches' || head.command.type === 'removeAllWatches')
+    return finishDeregistration(next, head, head.command, reply.err, reply.zxid, fx);
   const write = isWriteCommand(head.command);
   complete(next, head, 'ok', { err: apiError(reply), response: reply.response }, write ? reply.zxid : null, fx, reply.zxid);
   next = registerWatch(next, head.command, reply.err);
@@ -455,8 +528,28 @@ function addPath(list: readonly string[], path: string): readonly string[] {
   return list.includes(path) ? list : [...list, path];
 }
 
-/** ZKWatchManager: a read that succeeded registers its watcher (exists on NONODE: an exist watch). */
+/**
+ * ClientCnxn.finishPacket for removeWatches/removeAllWatches: WatchDeregistration.unregister(rc)
+ * decides the call's error code and what leaves the registry (zk-watches.ts `deregister`). A call
+ * the client answered itself (NOWATCHER, or a local removal) is 'ok': its result is definite.
+ */
+function finishDeregistration(
+  c: ZkClient,
+  p: Outstanding,
+  cmd: Extract<ZkCommand, { type: 'removeWatches' | 'removeAllWatches' }>,
+  rc: ErrorCode,
+  replyZxid: Zxid | null,
+  fx: Fx,
+): ZkClient {
+  const r = deregister(c, cmd.path, cmd.watcherType, cmd.local, rc);
+  const outcome = replyZxid !== null || r.err === 'OK' || r.err === 'NOWATCHER' ? 'ok' : p.sent && r.err === 'CONNECTIONLOSS' ? 'info' : 'fail';
+  complete(c, p, outcome, { err: r.err, response: null }, null, fx, replyZxid ?? undefined);
+  return r.registry === c ? c : patchZkClient(c, r.registry);
+}
+
+/** ZKWatchManager: a read that succeeded registers its watcher (exists on NONODE: an exist watch); addWatch its persistent one. */
 function registerWatch(c: ZkClient, cmd: ZkCommand, err: ErrorCode): ZkClient {
+  if (cmd.type === 'addWatch') return patchZkClient(c, registerAddWatch(c, cmd.path, cmd.mode, err));
   if (cmd.type !== 'getData' && cmd.type !== 'exists' && cmd.type !== 'getChildren') return c;
   if (!cmd.watch) return c;
   if (cmd.type === 'exists' && err === 'NONODE') return patchZkClient(c, { existWatches: addPath(c.existWatches, cmd.path) });
@@ -465,25 +558,18 @@ function registerWatch(c: ZkClient, cmd: ZkCommand, err: ErrorCode): ZkClient {
   return patchZkClient(c, { dataWatches: addPath(c.dataWatches, cmd.path) });
 }
 
-/** ZKWatchManager.materialize: which client-side watches an event consumes. */
+/** ZKWatchManager.materialize: which client-side watches an event consumes; the application sees it only if one matched. */
 function onWatcherEvent(c: ZkClient, event: ZkWatchedEvent, fx: Fx): ZkClient {
-  const without = (list: readonly string[]): readonly string[] => (list.includes(event.path) ? list.filter((p) => p !== event.path) : list);
   const type: WatchEventType = event.type;
   // A notification never moves lastZxidSeen: 3.8's server sends it with header zxid -1
   // (NIOServerCnxn.process(WatchedEvent)) and ClientCnxn.SendThread.readResponse returns on
   // NOTIFICATION_XID before it sets lastZxid. So a client that saw an event can still reconnect to a
   // server that has not applied that change and read the old data. `event.zxid` is the simulator's
   // record of the triggering txn, kept for the checkers only (see the observation below).
-  let next: ZkClient;
-  if (type === 'NodeCreated' || type === 'NodeDataChanged')
-    next = patchZkClient(c, { dataWatches: without(c.dataWatches), existWatches: without(c.existWatches) });
-  else if (type === 'NodeChildrenChanged') next = patchZkClient(c, { childWatches: without(c.childWatches) });
-  else
-    next = patchZkClient(c, {
-      dataWatches: without(c.dataWatches),
-      existWatches: without(c.existWatches),
-      childWatches: without(c.childWatches),
-    });
-  fx.observe({ kind: 'watch', client: c.id, session: c.sessionId, server: server(c), type, path: event.path, zxid: event.zxid });
+  const m = materialize(c, type, event.path);
+  const next = m.registry === c ? c : patchZkClient(c, m.registry);
+  // EventThread delivers an event only to the watchers materialize found: after removeWatches (the
+  // checkWatches opcode leaves the server's watch in place) the event reaches no one.
+  if (m.delivered) fx.observe({ kind: 'watch', client: c.id, session: c.sessionId, server: server(c), type, path: event.path, zxid: event.zxid });
   return next;
 }

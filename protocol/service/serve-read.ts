@@ -1,13 +1,15 @@
 // FinalRequestProcessor for the requests that read the local tree (getData, exists, getChildren,
-// getACL, ping, a leader's own sync, setWatches on a reconnect): the reply with the tree's last zxid,
+// getACL, ping, a leader's own sync; the watch requests of watch-requests.ts): the reply with the tree's last zxid,
 // and the watches a successful read registers.
 import type { Zxid } from '../zxid.js';
 import type { Fx } from '../zab/effects.js';
 import type { ZabServer } from '../zab/node-view.js';
-import { exists as treeExists, getACL as treeGetACL, getChildren as treeGetChildren, getData as treeGetData, getNode, type DataTree } from '../tree/index.js';
+import { exists as treeExists, getACL as treeGetACL, getChildren as treeGetChildren, getData as treeGetData, type DataTree } from '../tree/index.js';
 import type { ZkConnection } from './state.js';
 import { XID, type ZkReply, type ZkRequest } from './types.js';
 import { addWatch, type WatchTable } from './watch-manager.js';
+import { serveWatchRequest } from './watch-requests.js';
+import { serveQuery } from './serve-query.js';
 
 export function fail(xid: number, zxid: Zxid, err: ZkReply['err']): ZkReply {
   return { xid, zxid, err, response: null };
@@ -55,29 +57,20 @@ export function serveRead(
     case 'sync':
       // Only the leader serves a sync as a read (onZkRequest); FinalRequestProcessor answers SyncResponse(path).
       return { reply: { xid, zxid, err: 'OK', response: { type: 'sync', path: request.path } }, watches };
-    case 'setWatches': {
-      // DataTree.setWatches: fire at once what the client missed, register the rest.
-      let w = watches;
-      const send = (type: 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged', path: string): void =>
-        fx.send(conn.client, { type: 'WATCHER_EVENT', event: { type, path, zxid } });
-      for (const path of request.dataWatches) {
-        const node = getNode(tree, path);
-        if (node === undefined) send('NodeDeleted', path);
-        else if (node.mzxid > request.relativeZxid) send('NodeDataChanged', path);
-        else w = addWatch(w, 'data', path, conn.client);
-      }
-      for (const path of request.existWatches) {
-        if (getNode(tree, path) !== undefined) send('NodeCreated', path);
-        else w = addWatch(w, 'data', path, conn.client);
-      }
-      for (const path of request.childWatches) {
-        const node = getNode(tree, path);
-        if (node === undefined) send('NodeDeleted', path);
-        else if (node.pzxid > request.relativeZxid) send('NodeChildrenChanged', path);
-        else w = addWatch(w, 'child', path, conn.client);
-      }
-      return { reply: { xid: XID.SET_WATCHES, zxid, err: 'OK', response: null }, watches: w };
+    case 'setWatches':
+    case 'setWatches2':
+    case 'addWatch':
+    case 'checkWatches':
+    case 'removeWatches': {
+      const served = serveWatchRequest(tree, watches, conn, request, zxid, fx);
+      const replyXid = request.type === 'setWatches' || request.type === 'setWatches2' ? XID.SET_WATCHES : xid;
+      return { reply: { xid: replyXid, zxid, err: served.err, response: null }, watches: served.watches };
     }
+    case 'getAllChildrenNumber':
+    case 'getEphemerals':
+    case 'whoAmI':
+    case 'multiRead':
+      return { reply: serveQuery(tree, conn, xid, request), watches };
     default:
       return { reply: fail(xid, zxid, 'UNIMPLEMENTED'), watches };
   }

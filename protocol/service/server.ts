@@ -36,9 +36,10 @@ import {
   type SessionTracker,
 } from './session-tracker.js';
 import { EMPTY_SERVICE, patchConnection, patchService, type ZkConnection, type ZkServiceState } from './state.js';
-import { isWriteRequest, isZkEnvelope, withReply, XID, type ZkEnvelope, type ZkPending, type ZkReply, type ZkRequest } from './types.js';
+import { isWriteRequest, isZkEnvelope, withReply, XID, type ZkEnvelope, type ZkOpResult, type ZkPending, type ZkReply, type ZkRequest } from './types.js';
 import { removeClientWatches, triggerWatches } from './watch-manager.js';
 import { fail, serveRead } from './serve-read.js';
+import { replyOf } from './reply.js';
 import { isZkApplied, type ZkApplied } from './zk-sm.js';
 import { expiryWaitUs } from './expiry-queue.js';
 import type { ZkTouches } from './messages.js';
@@ -376,7 +377,10 @@ function shouldThrottle(s: ZabServer, client: NodeId): boolean {
 function throttleIfOverLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
   const conn = connectionOf(s, client);
   if (conn === undefined || conn.held !== null || !shouldThrottle(s, client)) return s;
-  fx.note(`throttle client ${client}: ${serviceOf(s).queue.length} requests in process, over globalOutstandingLimit ${globalOutstandingLimit(s)}`);
+  fx.note(`throttle client ${client}: ${serviceOf(s).queue.length} requests in process, over globalOutstandingLimit ${globalOutstandingLimit(s)}`, {
+    kind: 'throttled',
+    client,
+  });
   return putConnection(s, patchConnection(conn, { held: [] }));
 }
 
@@ -394,31 +398,6 @@ function unthrottleIfUnderLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer
 }
 
 // ------------------------------------------------------------------ apply
-
-function replyOf(xid: number, zxid: Zxid, result: TxnResult): ZkReply {
-  switch (result.type) {
-    case 'create':
-      return { xid, zxid, err: 'OK', response: { type: 'create', path: result.path, stat: result.stat } };
-    case 'delete':
-      return { xid, zxid, err: 'OK', response: { type: 'delete' } };
-    case 'setData':
-      return { xid, zxid, err: 'OK', response: { type: 'setData', stat: result.stat } };
-    case 'setACL':
-      return { xid, zxid, err: 'OK', response: { type: 'setACL', stat: result.stat } };
-    case 'check':
-      return { xid, zxid, err: 'OK', response: { type: 'check' } };
-    case 'error':
-      return { xid, zxid, err: result.err, response: null };
-    case 'multi':
-      // FinalRequestProcessor.processRequest does not throw a multi's KeeperException (`ke != null &&
-      // request.type != OpCode.multi`): the header's err stays 0 and the failure is in the ErrorResults.
-      return { xid, zxid, err: 'OK', response: { type: 'multi', results: result.results } };
-    case 'closeSession':
-      return { xid, zxid, err: 'OK', response: { type: 'closeSession' } };
-    case 'createSession':
-      return { xid, zxid, err: 'OK', response: { type: 'empty' } };
-  }
-}
 
 /**
  * A committed txn was applied on this server (FinalRequestProcessor): fire its watches on every
@@ -459,15 +438,16 @@ export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): 
       next = drainClient(next, origin.client, fx);
     }
   } else if (mine) {
-    next = answerWrite(next, origin, replyOf(origin.xid, txn.zxid, (applied as ZkApplied).result), fx);
+    next = answerWrite(next, origin, txn.zxid, (applied as ZkApplied).result, fx);
   }
   if (next.role === 'LEADING') next = releaseSyncs(next, txn.zxid, fx);
   return next;
 }
 
-function answerWrite(s: ZabServer, origin: Origin, reply: ZkReply, fx: Fx): ZabServer {
+function answerWrite(s: ZabServer, origin: Origin, zxid: Zxid, result: TxnResult, fx: Fx): ZabServer {
   const at = serviceOf(s).queue.findIndex((p) => p.client === origin.client && p.xid === origin.xid && p.wait === 'write');
   if (at < 0) return s; // the client went away
+  const reply = replyOf(origin.xid, zxid, result, (serviceOf(s).queue[at] as ZkPending).request);
   if (reply.err === 'SESSIONMOVED') {
     // FinalRequestProcessor: a request of a moved session closes this (stale) connection.
     fx.note(`client ${origin.client}: session moved to another server; closing this connection`);

@@ -5,6 +5,8 @@ import type { NodeId } from '../program.js';
 import type { Zxid } from '../zxid.js';
 import type { Acl, ErrorCode, Id, SessionId, Stat, WatchEventType, WriteRequest, ZnodeData } from '../tree/index.js';
 import type { OpResult } from '../tree/index.js';
+import type { ZkWatchRequest } from './watch-request-types.js';
+import type { ZkQueryRequest, ZkQueryResponse } from './query-types.js';
 
 /** ClientCnxn's special xids. */
 export const XID = { NOTIFICATION: -1, PING: -2, AUTH: -4, SET_WATCHES: -8 } as const;
@@ -19,13 +21,8 @@ export type ZkRequest =
   | { readonly type: 'sync'; readonly path: string }
   | { readonly type: 'ping' }
   | { readonly type: 'auth'; readonly scheme: string; readonly auth: string }
-  | {
-      readonly type: 'setWatches';
-      readonly relativeZxid: Zxid;
-      readonly dataWatches: readonly string[];
-      readonly existWatches: readonly string[];
-      readonly childWatches: readonly string[];
-    };
+  | ZkQueryRequest
+  | ZkWatchRequest;
 
 export type ZkRequestType = ZkRequest['type'];
 
@@ -50,20 +47,29 @@ export function isZkEnvelope(op: unknown): op is ZkEnvelope {
   return typeof op === 'object' && op !== null && (op as { zk?: unknown }).zk === true;
 }
 
+/**
+ * One op's result in a MultiResponse. A create's carries the Stat only for the opcodes that answer
+ * with one (FinalRequestProcessor: CreateResult(path) for OpCode.create, CreateResult(path, stat)
+ * for create2, createTTL and createContainer).
+ */
+export type ZkOpResult = Exclude<OpResult, { type: 'create' }> | { readonly type: 'create'; readonly path: string; readonly stat?: Stat };
+
 /** The response body for a successful request (what follows ReplyHeader on the wire). */
 export type ZkResponse =
-  | { readonly type: 'create'; readonly path: string; readonly stat: Stat }
+  /** CreateResponse (path) for OpCode.create; Create2Response (path, stat) for create2. */
+  | { readonly type: 'create'; readonly path: string; readonly stat?: Stat }
   | { readonly type: 'delete' }
   | { readonly type: 'setData'; readonly stat: Stat }
   | { readonly type: 'setACL'; readonly stat: Stat }
   | { readonly type: 'check' }
-  | { readonly type: 'multi'; readonly results: readonly OpResult[] }
+  | { readonly type: 'multi'; readonly results: readonly ZkOpResult[] }
   | { readonly type: 'getData'; readonly data: ZnodeData; readonly stat: Stat }
   | { readonly type: 'exists'; readonly stat: Stat }
   | { readonly type: 'getChildren'; readonly children: readonly string[]; readonly stat: Stat }
   | { readonly type: 'getACL'; readonly acl: readonly Acl[]; readonly stat: Stat }
   | { readonly type: 'sync'; readonly path: string }
   | { readonly type: 'closeSession' }
+  | ZkQueryResponse
   | { readonly type: 'empty' };
 
 /** ReplyHeader (xid, zxid, err) plus the response; a failed multi also carries its per-op results. */

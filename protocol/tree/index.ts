@@ -34,3 +34,4 @@ export {
 } from './prep.js';
 export { javaStringHashCode, javaHashSetOrder, type JavaHashSet } from './java-hash-set.js';
 export { mapEntries, mapGet, type PersistentMap } from './hamt.js';
+export { getAllChildrenNumber, getEphemerals } from './queries.js';

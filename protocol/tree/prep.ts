@@ -12,7 +12,8 @@
 // prepared before it commits are checked against the old ACL; a pending closeSession does not
 // lower its parents' child counts (digest is on by default, so their pzxid moves); records are keyed
 // by the path as written, so the root's pending changes under "" (as a parent) and "/" are separate.
-// Not modelled: quotas (3.8 only enforces them when enforceQuota is set), TTL and container nodes,
+// Not modelled: quotas (3.8 only enforces them when enforceQuota is set), container nodes, TTL nodes
+// (a TTL create is refused UNIMPLEMENTED, as with extendedTypesEnabled off),
 // reconfig, local sessions.
 import type { Zxid } from '../zxid.js';
 import { checkAcl, fixupAcl, PERMS, type Acl } from './acl.js';
@@ -21,7 +22,19 @@ import type { FailureCode } from './errors.js';
 import { emptyMap, mapGet, mapRemove, mapSet, type PersistentMap } from './hamt.js';
 import { emptyJavaHashSet, javaHashSetAdd, javaHashSetClone, javaHashSetOrder, javaHashSetRemove } from './java-hash-set.js';
 import { formatSequence, isValidPath, parentPathOf } from './path.js';
-import type { DataTree, MultiSubTxn, OpTxn, PrepContext, Txn, TxnBody, WriteOp, WriteRequest, Znode, ZnodeData } from './types.js';
+import {
+  isTtlMode,
+  type DataTree,
+  type MultiSubTxn,
+  type OpTxn,
+  type PrepContext,
+  type Txn,
+  type TxnBody,
+  type WriteOp,
+  type WriteRequest,
+  type Znode,
+  type ZnodeData,
+} from './types.js';
 
 /** StatPersisted: the stat fields a change record carries (cversion is the persisted count). */
 export type PersistedStat = Omit<Znode, 'data' | 'acl' | 'children'>;
@@ -218,6 +231,9 @@ function fixedAcl(work: Work, acl: readonly Acl[]): readonly Acl[] {
 }
 
 function prepCreate(work: Work, op: Extract<WriteOp, { type: 'create' }>): OpTxn {
+  // validateCreateRequest: a TTL mode is refused before anything else while extendedTypesEnabled is
+  // off (EphemeralType.extendedEphemeralTypesEnabled), which zabsim does not model turning on.
+  if (isTtlMode(op.mode)) refuse('UNIMPLEMENTED');
   checkSession(work);
   const parentPath = parentPathChecked(op.path, false);
   const acl = fixedAcl(work, op.acl);

@@ -63,11 +63,43 @@ export interface DataTree {
   readonly lastProcessedZxid: Zxid;
 }
 
-export type CreateMode = 'PERSISTENT' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL' | 'EPHEMERAL_SEQUENTIAL';
+/**
+ * CreateMode. The TTL modes go as OpCode.createTTL; the server refuses them with UNIMPLEMENTED, as
+ * ZooKeeper does while extendedTypesEnabled is off (its default, and the conformance suite's server).
+ */
+export type CreateMode =
+  'PERSISTENT' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL' | 'EPHEMERAL_SEQUENTIAL' | 'PERSISTENT_WITH_TTL' | 'PERSISTENT_SEQUENTIAL_WITH_TTL';
+
+/** CreateMode.isTTL. */
+export function isTtlMode(mode: CreateMode): boolean {
+  return mode === 'PERSISTENT_WITH_TTL' || mode === 'PERSISTENT_SEQUENTIAL_WITH_TTL';
+}
+
+/** CreateMode.isSequential. */
+export function isSequentialMode(mode: CreateMode): boolean {
+  return mode === 'PERSISTENT_SEQUENTIAL' || mode === 'EPHEMERAL_SEQUENTIAL' || mode === 'PERSISTENT_SEQUENTIAL_WITH_TTL';
+}
+
+/** EphemeralType.TTL.maxValue(): the TTL field of an extended ephemeralOwner, 40 bits of milliseconds. */
+export const TTL_MAX_MS = 2 ** 40 - 1;
 
 /** The operations allowed inside a multi (and on their own). */
 export type WriteOp =
-  | { readonly type: 'create'; readonly path: string; readonly data: ZnodeData; readonly acl: readonly Acl[]; readonly mode: CreateMode }
+  | {
+      readonly type: 'create';
+      readonly path: string;
+      readonly data: ZnodeData;
+      readonly acl: readonly Acl[];
+      readonly mode: CreateMode;
+      /**
+       * Sent as OpCode.create2 (ZooKeeper.create with a Stat argument): the reply carries the new
+       * node's Stat (Create2Response). Prep and apply treat both opcodes alike; inside a multi a
+       * create2 is read back as a plain create (MultiOperationRecord.deserialize → Op.create).
+       */
+      readonly stat?: true;
+      /** The TTL in ms for a TTL mode (CreateTTLRequest.ttl); absent otherwise. */
+      readonly ttl?: number;
+    }
   | { readonly type: 'delete'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
   | { readonly type: 'check'; readonly path: string; readonly version: number };

@@ -59,7 +59,13 @@ export type ZabObservation =
   /** On a note only (its `fact`, not traced): this server leaves role `from` for LOOKING, and why. */
   | { readonly kind: 'leftRole'; readonly from: string; readonly reason: string }
   /** On a note only (its `fact`, not traced): the leader's session tracker expired `session`. */
-  | { readonly kind: 'sessionExpired'; readonly session: number };
+  | { readonly kind: 'sessionExpired'; readonly session: number }
+  /** On a note only (not traced): a leader chose how to sync `learner`, and whether it read the on-disk txn log. */
+  | { readonly kind: 'syncSource'; readonly learner: NodeId; readonly mode: 'DIFF' | 'TRUNC' | 'SNAP'; readonly fromTxnLog: boolean }
+  /** On a note only (not traced): the leader closed learner `sid`'s LearnerHandler, and why. */
+  | { readonly kind: 'handlerClosed'; readonly sid: NodeId; readonly why: string }
+  /** On a note only (not traced): the server stopped reading `client` (globalOutstandingLimit). */
+  | { readonly kind: 'throttled'; readonly client: NodeId };
 
 export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
 

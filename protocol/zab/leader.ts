@@ -24,9 +24,20 @@ import {
   withOutstanding,
   type LeaderState,
   type LearnerHandler,
-  type Outstanding,
   type ZabServer,
 } from './state.js';
+import {
+  addOutstanding,
+  dropOldestOutstanding,
+  noOutstanding,
+  oldestOutstanding,
+  outstandingAt,
+  outstandingIndexOf,
+  outstandingOf,
+  outstandingToArray,
+  replaceOutstanding,
+  type Outstanding,
+} from './outstanding.js';
 import { queueEmpty, queuePush } from '../queue.js';
 import { syncFollower } from './sync-follower.js';
 import { closeHandler, leaderOf, readBudgetHalfTicks, setHandler, syncLimitCurrent, syncLimitOnAck, tracksProposals, withLeader } from './learner-handler.js';
@@ -45,7 +56,7 @@ export function becomeLeading(s: ZabServer, fx: Fx): ZabServer {
     electing: [s.id],
     newLeaderAcks: [s.id],
     handlers: [],
-    outstanding: [],
+    outstanding: noOutstanding(),
     lastProposed: s.lastProcessedZxid,
     lastCommitted: s.lastProcessedZxid,
     prepState: smPrepInit(s.sm, s.state),
@@ -163,10 +174,14 @@ export function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, accepted
   };
   if (l.handlers[from] !== undefined) fx.note(`learner ${from} reconnected; its old LearnerHandler is closed`);
   s = setHandler(s, h, from);
-  if (s.config.dropStaleAcksOnResync && l.outstanding.some((o) => o.acks.includes(from))) {
-    // It may be TRUNCated below these proposals; it acks them again once it has re-logged them.
-    fx.note(`forget ${from}'s ACKs of outstanding proposals: it is re-syncing`);
-    s = withLeader(s, { outstanding: l.outstanding.map((o) => (o.acks.includes(from) ? { txn: o.txn, acks: o.acks.filter((a) => a !== from) } : o)) });
+  if (s.config.dropStaleAcksOnResync) {
+    // O(outstanding) on a learner's reconnect, not per proposal.
+    const all = outstandingToArray(l.outstanding);
+    if (all.some((o) => o.acks.includes(from))) {
+      // It may be TRUNCated below these proposals; it acks them again once it has re-logged them.
+      fx.note(`forget ${from}'s ACKs of outstanding proposals: it is re-syncing`);
+      s = withLeader(s, { outstanding: outstandingOf(all.map((o) => (o.acks.includes(from) ? { txn: o.txn, acks: o.acks.filter((a) => a !== from) } : o))) });
+    }
   }
   if (l.epoch !== -1) return sendLeaderInfo(s, h, fx);
   const connecting = !observer && !l.connecting.includes(from) ? [...l.connecting, from] : l.connecting;
@@ -252,6 +267,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   fx.note(
     `sync ${h.sid}: ${mode} ${formatZxid(packetZxid)} (peer at ${formatZxid(h.lastZxid)}, committed window ${formatZxid(d.minCommitted)}..${formatZxid(d.maxCommitted)}` +
       `${d.txnLogFrom === null ? '' : `; below it, from the txn log file starting at ${formatZxid((txnAt(s, d.txnLogFrom) as Txn).zxid)}`})`,
+    { kind: 'syncSource', learner: h.sid, mode, fromTxnLog: d.txnLogFrom !== null },
   );
   if (mode === 'SNAP') return startSnap(s, h, d.forwardFrom, committedEnd, fx);
   fx.send(h.sid, { type: mode, zxid: packetZxid });
@@ -264,7 +280,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   }
   // startForwarding: outstanding proposals after what the learner now has (participants only).
   if (!h.observer || hasMutant(s.config, 'count-observer-acks')) {
-    for (const o of l.outstanding) if (o.txn.zxid > d.forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
+    for (const o of outstandingToArray(l.outstanding)) if (o.txn.zxid > d.forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
   }
   fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
   // The handler now reads the NEWLEADER ack, still under the socket's initLimit timeout.
@@ -396,7 +412,7 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
     handlers = forwardPacket(handlers, h, proposal, fx);
   }
   const lh = handlers === l.handlers ? l : patchLeader(l, { handlers });
-  const leader = leaderProposed(lh, zxid, prepState, [...l.outstanding, { txn, acks: [] }], queuePush(l.selfAckBatches, { token, zxids: [zxid] }));
+  const leader = leaderProposed(lh, zxid, prepState, addOutstanding(l.outstanding, txn), queuePush(l.selfAckBatches, { token, zxids: [zxid] }));
   return maybeSnapshot(withAppend(s, appended.log, token, leader, s.learner), fx);
 }
 
@@ -416,25 +432,18 @@ export function onLeaderFsynced(s: ZabServer, token: number, fx: Fx): ZabServer 
 /** Leader.processAck + tryToCommit, looping over proposals that were already acked. */
 function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  if (counterOf(zxid) === 0 || l.outstanding.length === 0 || zxid <= l.lastCommitted) return s;
-  let at = -1;
-  for (let i = 0; i < l.outstanding.length; i++) {
-    if ((l.outstanding[i] as Outstanding).txn.zxid === zxid) {
-      at = i;
-      break;
-    }
-  }
+  if (counterOf(zxid) === 0 || l.outstanding.size === 0 || zxid <= l.lastCommitted) return s;
+  const at = outstandingIndexOf(l.outstanding, zxid);
   if (at < 0) {
     fx.note(`ignore ACK ${formatZxid(zxid)} from ${sid}: no such outstanding proposal`);
     return s;
   }
-  const o = l.outstanding[at] as Outstanding;
+  const o = outstandingAt(l.outstanding, at) as Outstanding;
   if (o.acks.includes(sid)) return s;
-  const outstanding = l.outstanding.slice();
-  outstanding[at] = { txn: o.txn, acks: [...o.acks, sid] };
+  const outstanding = replaceOutstanding(l.outstanding, at, { txn: o.txn, acks: [...o.acks, sid] });
   let next = withLeaderState(s, withOutstanding(l, outstanding));
   for (;;) {
-    const head = leaderOf(next).outstanding[0];
+    const head = oldestOutstanding(leaderOf(next).outstanding);
     if (head === undefined || !canCommit(next, head)) return next;
     next = commitHead(next, fx);
     if (next.role !== 'LEADING') return next;
@@ -450,9 +459,9 @@ function canCommit(s: ZabServer, o: Outstanding): boolean {
 /** tryToCommit succeeded for the head: COMMIT to participants, INFORM to observers, apply, answer. */
 function commitHead(s: ZabServer, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  const head = l.outstanding[0];
+  const head = oldestOutstanding(l.outstanding);
   assert(head !== undefined, 'commit with nothing outstanding');
-  const rest = l.outstanding.slice(1);
+  const rest = dropOldestOutstanding(l.outstanding);
   const txn = head.txn;
   const index = s.applied;
   if (s.applied !== s.committed) assert(false, 'leader applied state runs ahead of its commits');

@@ -107,7 +107,7 @@ export function syncLimitOnAck(s: ZabServer, h: LearnerHandler, zxid: Zxid): Zab
  * stands for the FIN) and forgets the handler; its ACKs and votes already counted stay counted.
  */
 export function closeHandler(s: ZabServer, h: LearnerHandler, why: string, fx: Fx): ZabServer {
-  fx.note(`closing LearnerHandler ${h.sid}: ${why}`);
+  fx.note(`closing LearnerHandler ${h.sid}: ${why}`, { kind: 'handlerClosed', sid: h.sid, why });
   fx.send(h.sid, { type: 'DISCONNECT' });
   return setHandler(s, undefined, h.sid);
 }

@@ -33,7 +33,7 @@ export function withAppState(s: ZabServer, appState: unknown): ZabServer {
 /** Leader: the zxid of its newest proposal not yet committed, or null when none is outstanding (Leader.processSync's test). */
 export function lastOutstandingZxid(s: ZabServer): Zxid | null {
   const l = s.leader;
-  if (l === null || l.outstanding.length === 0) return null;
+  if (l === null || l.outstanding.size === 0) return null;
   return l.lastProposed;
 }
 

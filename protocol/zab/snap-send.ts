@@ -21,6 +21,7 @@
 // tree at the second: the snapshot holds every txn committed while it was written, above the zxid
 // it carries (one outcome serializeSnapshot allows: each node written after its last change). The
 // learner gets those txns again as PROPOSAL and COMMIT and replays them (learner.ts onSyncCommit).
+import { outstandingToArray } from './outstanding.js';
 import type { NodeId } from '../program.js';
 import { queueEmpty, queueOf, queuePush, queuePushAll, queueToArray } from '../queue.js';
 import { counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
@@ -98,7 +99,7 @@ export function startSnap(s: ZabServer, h: LearnerHandler, forwardFrom: Zxid, co
   const l = leaderOf(s);
   const participant = !h.observer || hasMutant(s.config, 'count-observer-acks');
   const outstanding: Txn[] = [];
-  if (participant) for (const o of l.outstanding) if (o.txn.zxid > forwardFrom) outstanding.push(o.txn);
+  if (participant) for (const o of outstandingToArray(l.outstanding)) if (o.txn.zxid > forwardFrom) outstanding.push(o.txn);
   const max = toBeAppliedMax(s);
   if (max > 0) fx.draw(`${TO_BE_APPLIED}${h.sid}`, max + 1);
   drawInterval(s, h.sid, BEGIN_SHARE, fx);

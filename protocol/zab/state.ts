@@ -8,6 +8,7 @@ import type { LeaderPacket, Notification, QuorumPacket, ServerState, Snapshot, Z
 import type { Origin, StateMachine, Txn } from './txn.js';
 import type { Fx } from './effects.js';
 import type { LogFiles } from './disk.js';
+import type { OutstandingProposals } from './outstanding.js';
 import { applyPatch, type Mutable } from '../patch.js';
 import { queueFindIndex, queueGet, queuePeek, queueRemoveAt, type Queue } from '../queue.js';
 
@@ -103,11 +104,6 @@ export interface SnapSend {
   readonly count: number;
 }
 
-export interface Outstanding {
-  readonly txn: Txn;
-  readonly acks: readonly NodeId[];
-}
-
 export interface LeaderState {
   /** The new epoch e' once fixed by a quorum of FOLLOWERINFO; -1 before. */
   readonly epoch: number;
@@ -117,7 +113,7 @@ export interface LeaderState {
   readonly electing: readonly NodeId[];
   readonly newLeaderAcks: readonly NodeId[];
   readonly handlers: readonly (LearnerHandler | undefined)[];
-  readonly outstanding: readonly Outstanding[];
+  readonly outstanding: OutstandingProposals;
   readonly lastProposed: Zxid;
   readonly lastCommitted: Zxid;
   /** Speculative state: committed state plus every outstanding proposal applied (prep validates on it). */
@@ -511,7 +507,7 @@ export function leaderProposed(
   l: LeaderState,
   lastProposed: Zxid,
   prepState: unknown,
-  outstanding: readonly Outstanding[],
+  outstanding: OutstandingProposals,
   selfAckBatches: Queue<AckBatch>,
 ): LeaderState {
   const next = copyLeader(l);
@@ -523,14 +519,14 @@ export function leaderProposed(
 }
 
 /** The leader with other outstanding proposals (an ACK counted). */
-export function withOutstanding(l: LeaderState, outstanding: readonly Outstanding[]): LeaderState {
+export function withOutstanding(l: LeaderState, outstanding: OutstandingProposals): LeaderState {
   const next = copyLeader(l);
   next.outstanding = outstanding;
   return next;
 }
 
 /** Leader.commit: the head left the outstanding proposals and is the last committed. */
-export function leaderCommitted(l: LeaderState, outstanding: readonly Outstanding[], lastCommitted: Zxid, prepState: unknown): LeaderState {
+export function leaderCommitted(l: LeaderState, outstanding: OutstandingProposals, lastCommitted: Zxid, prepState: unknown): LeaderState {
   const next = copyLeader(l);
   next.outstanding = outstanding;
   next.lastCommitted = lastCommitted;

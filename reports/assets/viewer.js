@@ -4,7 +4,8 @@
 (function () {
   'use strict';
   var started = performance.now();
-  var D = JSON.parse(document.getElementById('zabsim-data').textContent);
+  // A studio page computes the model in the page (window.__zabsimModel); a report embeds it.
+  var D = window.__zabsimModel || JSON.parse(document.getElementById('zabsim-data').textContent);
   var SVGNS = 'http://www.w3.org/2000/svg';
   var S = D.strings;
   var lanes = D.lanes;
@@ -76,7 +77,7 @@
     typeOn: D.types.map(function (_, i) {
       return !isHb[i];
     }),
-    hb: 'hidden',
+    hb: 'collapsed',
     catOn: catName.map(function (c) {
       return DEFAULT_CATS[c] === true;
     }),
@@ -84,7 +85,8 @@
     zoom: 1,
     slice: false,
     vi: 0,
-    moment: D.violations.length > 0 ? D.violations[0].at : D.tEnd,
+    // The studio starts at the beginning, to be played; a report opens at the violation or the end.
+    moment: window.__zabsimStudio ? 0 : D.violations.length > 0 ? D.violations[0].at : D.tEnd,
     sel: null,
   };
 
@@ -193,8 +195,8 @@
     lanes.forEach(function (_, i) {
       if (ui.laneOn[i]) shown.push(i);
     });
-    var avail = Math.max(300, scroller.clientWidth - GUTTER - 16);
-    laneW = Math.max(96, Math.floor(avail / Math.max(1, shown.length)));
+    var avail = Math.max(300, scroller.clientWidth - GUTTER - 16 - NARR_W);
+    laneW = Math.max(84, Math.floor(avail / Math.max(1, shown.length)));
     laneX = lanes.map(function () {
       return -1;
     });
@@ -256,6 +258,9 @@
       D.violations.forEach(function (v) {
         ts.push(v.at);
       });
+      D.narration.forEach(function (n) {
+        ts.push(n.t);
+      });
       var all = Float64Array.from(ts).sort();
       var uniq = [];
       for (var k = 0; k < all.length; k++) if (k === 0 || all[k] !== all[k - 1]) uniq.push(all[k]);
@@ -281,8 +286,9 @@
       }
     }
     totalH = keyY[keyY.length - 1] + 80;
+    reserveNarration();
     spacer.style.height = totalH + 'px';
-    spacer.style.width = width + 'px';
+    spacer.style.width = width + NARR_W + 'px';
   }
   function yOf(t) {
     var n = keyT.length;
@@ -302,6 +308,65 @@
       y1 = keyY[i + 1];
     return keyT[i] + ((y - y0) / (y1 - y0)) * (keyT[i + 1] - keyT[i]);
   }
+
+  // ---- narration: each narrated step in a column beside the diagram, level with its moment ----
+  // The elastic axis makes room for each box before the next narrated moment, so boxes never
+  // overlap and each stays beside the events it tells about; on the linear axis they stack.
+  var NARR_W = D.narration.length > 0 ? 290 : 0;
+  var narrLayer = document.getElementById('narr-layer');
+  var narrBoxes = D.narration.map(function (n, k) {
+    var d = el('div', { class: 'narr', 'data-t': n.t, 'data-narr': k });
+    d.appendChild(el('b', null, n.label));
+    d.appendChild(el('span', { class: 'when' }, secs(n.t)));
+    d.appendChild(el('p', null, n.text));
+    narrLayer.appendChild(d);
+    return d;
+  });
+  var narrH = [];
+  var narrTop = [];
+  function measureNarration() {
+    narrBoxes.forEach(function (d) {
+      d.style.width = NARR_W - 24 + 'px';
+    });
+    narrH = narrBoxes.map(function (d) {
+      return d.offsetHeight;
+    });
+  }
+  function reserveNarration() {
+    if (narrBoxes.length === 0) return;
+    if (ui.axis !== 'linear') {
+      var need = new Map();
+      D.narration.forEach(function (n, k) {
+        var q = lower(keyT, n.t);
+        need.set(q, (need.get(q) || 0) + narrH[k] + 6);
+      });
+      var shift = 0,
+        floorY = -Infinity;
+      for (var q = 0; q < keyY.length; q++) {
+        keyY[q] += shift;
+        var h = need.get(q);
+        if (h === undefined) continue;
+        if (keyY[q] - 7 < floorY) {
+          shift += floorY - (keyY[q] - 7);
+          keyY[q] = floorY + 7;
+        }
+        floorY = keyY[q] - 7 + h;
+      }
+    }
+    var bottom = -Infinity;
+    narrBoxes.forEach(function (d, k) {
+      var top = Math.max(yOf(D.narration[k].t) - 7, bottom);
+      narrTop[k] = top;
+      d.style.top = top + 'px';
+      d.style.left = width + 12 + 'px';
+      bottom = top + narrH[k] + 6;
+    });
+    totalH = Math.max(keyY[keyY.length - 1] + 80, bottom + 40);
+  }
+  narrLayer.addEventListener('click', function (ev) {
+    var box = ev.target.closest('[data-narr]');
+    if (box) setMoment(Number(box.getAttribute('data-t')), false);
+  });
 
   // ---- state at a moment ----
   function stateAt(l, t) {
@@ -352,15 +417,16 @@
       t1 = tOf(y1);
     view.t0 = tOf(top);
     view.t1 = tOf(top + hgt);
-    svg.setAttribute('width', String(width));
+    svg.setAttribute('width', String(width + NARR_W));
     svg.setAttribute('height', String(y1 - y0));
-    svg.setAttribute('viewBox', '0 ' + y0 + ' ' + width + ' ' + (y1 - y0));
+    svg.setAttribute('viewBox', '0 ' + y0 + ' ' + (width + NARR_W) + ' ' + (y1 - y0));
     svg.style.top = y0 + 'px';
     var gBack = sv('g', {}),
       gAxis = sv('g', {}),
       gMsg = sv('g', {}),
       gEv = sv('g', {}),
       gTop = sv('g', {});
+    var P = new ZabsimLabels.Placer(svg);
     var count = 0;
     stats = { arrows: 0, drops: 0, events: 0, ticks: 0, violations: 0, dense: false, renders: stats.renders + 1 };
 
@@ -371,7 +437,7 @@
         yb = yOf(b[1]);
       gBack.appendChild(sv('rect', { x: GUTTER - 6, y: ya, width: width - GUTTER, height: Math.max(2, yb - ya), class: 'net' }));
       gBack.appendChild(sv('line', { x1: GUTTER - 6, y1: ya, x2: width - 10, y2: ya, class: 'net-edge' }));
-      gBack.appendChild(sv('text', { x: width - 14, y: ya + 12, 'text-anchor': 'end', class: 'net-label' }, '\u26a1 ' + clip(S[b[2]], 90)));
+      P.add(gBack, { x: width - 14, y: ya + 12, 'text-anchor': 'end', class: 'net-label' }, '\u26a1 ' + clip(S[b[2]], 90), 2);
     });
     // lanes, role bands, crash intervals
     lanes.forEach(function (lane, l) {
@@ -391,7 +457,7 @@
             (b[4] >= 0 ? ' e' + b[4] : '') +
             (role === 'FOLLOWING' || role === 'OBSERVING' ? ' \u2192' + lbl(b[5]) : '') +
             (S[b[3]] && S[b[3]] !== 'BROADCAST' && role !== 'LOOKING' ? ' ' + S[b[3]].toLowerCase() : '');
-          gBack.appendChild(sv('text', { x: x + 9, y: ya + 10, class: 'band-label ' + cls }, text));
+          P.add(gBack, { x: x + 9, y: ya + 10, class: 'band-label ' + cls }, text, 3);
         }
       });
       D.down[l].forEach(function (b) {
@@ -399,7 +465,7 @@
         var ya = yOf(b[0]),
           yb = yOf(b[1]);
         gBack.appendChild(sv('rect', { x: x - 9, y: ya, width: 18, height: Math.max(2, yb - ya), class: 'down down-' + b[2] }));
-        gBack.appendChild(sv('text', { x: x + 12, y: ya + 12, class: 'down-label' }, b[2] === 0 ? 'CRASHED' : 'PAUSED'));
+        P.add(gBack, { x: x + 12, y: ya + 12, class: 'down-label' }, b[2] === 0 ? 'CRASHED' : 'PAUSED', 2);
       });
     });
 
@@ -412,7 +478,7 @@
       for (var tt = Math.floor(t0 / stepUs) * stepUs; tt <= t1; tt += stepUs) {
         var yy = yOf(tt);
         gAxis.appendChild(sv('line', { x1: GUTTER - 8, y1: yy, x2: width, y2: yy, class: 'axis-tick' }));
-        gAxis.appendChild(sv('text', { x: 4, y: yy + 4, class: 'axis-label' }, secs(tt)));
+        P.add(gAxis, { x: 4, y: yy + 4, class: 'axis-label' }, secs(tt), 0, false);
       }
     } else {
       var gapSet = new Set(gapAt);
@@ -420,11 +486,11 @@
         var ky = keyY[q];
         if (gapSet.has(q) && q > 0) {
           var mid = (keyY[q - 1] + ky) / 2;
-          gAxis.appendChild(sv('text', { x: 6, y: mid + 3, class: 'axis-gap' }, '\u2248 +' + ((keyT[q] - keyT[q - 1]) / 1e6).toFixed(3) + 's'));
+          P.add(gAxis, { x: 6, y: mid + 3, class: 'axis-gap' }, '\u2248 +' + ((keyT[q] - keyT[q - 1]) / 1e6).toFixed(3) + 's', 1, false);
         }
         if (ky - lastY >= 70) {
           gAxis.appendChild(sv('line', { x1: GUTTER - 8, y1: ky, x2: width, y2: ky, class: 'axis-tick' }));
-          gAxis.appendChild(sv('text', { x: 2, y: ky + 4, class: 'axis-label' }, secsFine(keyT[q])));
+          P.add(gAxis, { x: 2, y: ky + 4, class: 'axis-label' }, secsFine(keyT[q]), 0, false);
           lastY = ky;
         }
       }
@@ -474,12 +540,11 @@
         );
         stats.arrows++;
         if (labelMsgs)
-          gMsg.appendChild(
-            sv(
-              'text',
-              { x: xa + (xb - xa) * 0.5, y: ys + (yr - ys) * 0.5 - 3, 'text-anchor': 'middle', class: 'msg-label', 'data-m': idx },
-              clip(S[M.lb[idx]], 26),
-            ),
+          P.add(
+            gMsg,
+            { x: xa + (xb - xa) * 0.5, y: ys + (yr - ys) * 0.5 - 3, 'text-anchor': 'middle', class: 'msg-label', 'data-m': idx },
+            clip(S[M.lb[idx]], 26),
+            6,
           );
       } else {
         // dropped: dashed towards the receiver, ending in an × where it was lost
@@ -490,8 +555,7 @@
         );
         gMsg.appendChild(sv('path', { d: 'M' + (xd - 4) + ' ' + (yd - 4) + 'l8 8m0 -8l-8 8', class: 'cross', 'data-m': idx }));
         stats.drops++;
-        if (labelMsgs)
-          gMsg.appendChild(sv('text', { x: xd, y: yd - 6, 'text-anchor': 'middle', class: 'msg-label', 'data-m': idx }, clip(S[M.lb[idx]], 26) + ' \u2717'));
+        if (labelMsgs) P.add(gMsg, { x: xd, y: yd - 6, 'text-anchor': 'middle', class: 'msg-label', 'data-m': idx }, clip(S[M.lb[idx]], 26) + ' \u2717', 6);
       }
       count++;
     }
@@ -543,8 +607,7 @@
       gEv.appendChild(shape);
       stats.events++;
       count++;
-      if (labelEvents)
-        gEv.appendChild(sv('text', { x: cx + 8, y: cy + 3.5, class: 'ev-label', 'data-e': e }, clip(text, Math.max(12, Math.floor(laneW / 6.2) - 2))));
+      if (labelEvents) P.add(gEv, { x: cx + 8, y: cy + 3.5, class: 'ev-label', 'data-e': e }, clip(text, Math.max(12, Math.floor(laneW / 6.2) - 2)), 5);
     }
 
     // causal slice: the future of every lane fades out
@@ -556,6 +619,14 @@
         if (from < y1) gTop.appendChild(sv('rect', { x: x - laneW / 2 + 1, y: from, width: laneW - 2, height: y1 - from, class: 'future' }));
       });
     }
+    // narration: a dotted line from the moment across the lanes to its box beside the diagram
+    D.narration.forEach(function (n, k) {
+      if (n.t < t0 || n.t > t1 || narrTop[k] === undefined) return;
+      var ny = yOf(n.t);
+      gBack.appendChild(
+        sv('polyline', { points: GUTTER - 6 + ',' + ny + ' ' + (width - 4) + ',' + ny + ' ' + (width + 8) + ',' + (narrTop[k] + 9), class: 'narr-line' }),
+      );
+    });
     // violations: a star on the node's lane, a dashed line across all lanes, and the checker's name
     D.violations.forEach(function (vi, k) {
       if (vi.at < t0 || vi.at > t1) return;
@@ -564,21 +635,21 @@
       var vy = yOf(vi.at);
       gTop.appendChild(sv('line', { x1: GUTTER - 6, y1: vy, x2: width - 10, y2: vy, class: 'violation-line' }));
       gTop.appendChild(sv('path', { d: star(vx, vy, 10), class: 'violation-mark', 'data-v': k }));
-      gTop.appendChild(sv('text', { x: vx + 14, y: vy - 6, class: 'violation-label', 'data-v': k }, '\u26a0 ' + vi.checker));
+      P.add(gTop, { x: vx + 14, y: vy - 6, class: 'violation-label', 'data-v': k }, '\u26a0 ' + vi.checker, 0);
       stats.violations++;
     });
     // the chosen moment
     if (ui.moment >= t0 && ui.moment <= t1) {
       var my = yOf(ui.moment);
       gTop.appendChild(sv('line', { x1: GUTTER - 8, y1: my, x2: width - 10, y2: my, class: 'cursor' }));
-      gTop.appendChild(sv('text', { x: GUTTER - 6, y: my - 3, class: 'cursor-label' }, 'moment ' + secsFine(ui.moment)));
+      P.add(gTop, { x: GUTTER - 6, y: my - 3, class: 'cursor-label' }, 'moment ' + secsFine(ui.moment), 1);
     }
     if (count >= MAX_ELEMENTS) {
       stats.dense = true;
-      gTop.appendChild(
-        sv('text', { x: GUTTER + 10, y: top + 18, class: 'dense' }, 'Too dense to draw everything here: zoom in, or filter message types and events.'),
-      );
+      P.add(gTop, { x: GUTTER + 10, y: top + 18, class: 'dense' }, 'Too dense to draw everything here: zoom in, or filter message types and events.', 0, false);
     }
+    stats.collapsedLabels = P.flush(sv);
+    stats.labels = P.placed;
     svg.replaceChildren(defs, gBack, gAxis, gMsg, gEv, gTop);
     updateHead();
     updateNotes(fr);
@@ -691,6 +762,7 @@
   }
   function rebuild() {
     layout();
+    measureNarration();
     buildAxis();
     render();
   }
@@ -764,6 +836,7 @@
   D.types.forEach(function (_, i) {
     if (isHb[i]) hbCount += D.typeCounts[i];
   });
+  hbSel.value = ui.hb;
   hbSel.addEventListener('change', function () {
     ui.hb = hbSel.value;
     rebuild();
@@ -863,9 +936,122 @@
   mc.appendChild(num);
   mc.appendChild(document.createTextNode('s'));
 
+  // ---- time travel: play/pause, step one event either way, jump to the violation ----
+  // Every moment something happens (a local event, a send, a delivery or a drop), sorted once, on
+  // first use. Playing steps through them and pauses on reaching a violation.
+  var evTimes = null;
+  function eventTimes() {
+    if (evTimes === null) {
+      var all = new Float64Array(nE + 2 * nM);
+      all.set(E.t, 0);
+      all.set(M.s, nE);
+      all.set(M.r, nE + nM);
+      all.sort();
+      var n = 0;
+      for (var i = 0; i < all.length; i++) if (n === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
+      evTimes = all.subarray(0, n);
+    }
+    return evTimes;
+  }
+  function stepBy(dir) {
+    var T = eventTimes();
+    var i = dir > 0 ? upper(T, ui.moment) : lower(T, ui.moment) - 1;
+    if (i < 0 || i >= T.length) return false;
+    var from = ui.moment;
+    var to = T[i];
+    var hit = D.violations.find(function (v) {
+      return v.at > from && v.at <= to;
+    });
+    setMoment(hit ? hit.at : to, true);
+    return !hit;
+  }
+  var tt = el('div', { class: 'timetravel' });
+  var playBtn = el('button', { type: 'button', 'data-tt': 'play' }, '\u25b6 play');
+  var backBtn = el('button', { type: 'button', 'data-tt': 'back' }, '\u25c0 step');
+  var stepBtn = el('button', { type: 'button', 'data-tt': 'step' }, 'step \u25b6');
+  var startBtn = el('button', { type: 'button', 'data-tt': 'start' }, '|\u25c0 start');
+  var violBtn = el('button', { type: 'button', 'data-tt': 'violation' }, '\u26a0 violation');
+  violBtn.disabled = D.violations.length === 0;
+  var playing = null;
+  function pause() {
+    if (playing !== null) clearInterval(playing);
+    playing = null;
+    playBtn.textContent = '\u25b6 play';
+  }
+  playBtn.addEventListener('click', function () {
+    if (playing !== null) return pause();
+    playBtn.textContent = '\u275a\u275a pause';
+    playing = setInterval(function () {
+      if (!stepBy(1)) pause();
+    }, 160);
+  });
+  stepBtn.addEventListener('click', function () {
+    pause();
+    stepBy(1);
+  });
+  backBtn.addEventListener('click', function () {
+    pause();
+    stepBy(-1);
+  });
+  startBtn.addEventListener('click', function () {
+    pause();
+    setMoment(0, true);
+  });
+  violBtn.addEventListener('click', function () {
+    pause();
+    if (D.violations.length > 0) setMoment(D.violations[ui.vi].at, true);
+  });
+  [startBtn, backBtn, playBtn, stepBtn, violBtn].forEach(function (b) {
+    tt.appendChild(b);
+  });
+  // Step to the next change of one server's state (role, phase, epoch, logged or committed zxid).
+  var whoSel = el('select', { 'data-tt': 'server', 'aria-label': 'server' });
+  lanes.forEach(function (lane, l) {
+    if (lane.kind !== 'client') whoSel.appendChild(el('option', { value: l }, lane.label));
+  });
+  var changeBtn = el('button', { type: 'button', 'data-tt': 'next-change' }, 'next change of');
+  changeBtn.addEventListener('click', function () {
+    pause();
+    var rows = D.state[Number(whoSel.value)];
+    if (!rows) return;
+    var i = upper(rows.t, ui.moment);
+    if (i < rows.t.length) setMoment(rows.t[i], true);
+  });
+  tt.appendChild(changeBtn);
+  tt.appendChild(whoSel);
+  mc.appendChild(tt);
+
+  // ---- messages in flight at the moment, per link ----
+  var flightList = document.getElementById('inflight');
+  function updateInFlight() {
+    if (!flightList) return;
+    var t = ui.moment;
+    var links = new Map();
+    var total = 0;
+    for (var i = lower(prefixEnd, t), hi = upper(M.s, t); i < hi; i++) {
+      if (!(M.s[i] <= t && M.r[i] > t)) continue;
+      var key = lbl(M.f[i]) + ' \u2192 ' + lbl(M.to[i]);
+      var list = links.get(key);
+      if (list === undefined) links.set(key, (list = []));
+      list.push(S[M.lb[i]].split(' ')[0] + (M.k[i] === 0 ? '' : ' \u2717'));
+      total++;
+    }
+    var items = [];
+    links.forEach(function (list, key) {
+      var li = el('li', { 'data-link': key });
+      li.appendChild(el('b', null, key));
+      li.appendChild(document.createTextNode(' ' + list.length + ': ' + clip(list.join(', '), 120)));
+      items.push(li);
+    });
+    if (items.length === 0) items.push(el('li', { class: 'muted' }, 'nothing in flight'));
+    flightList.replaceChildren.apply(flightList, items);
+    flightList.setAttribute('data-total', String(total));
+  }
+
   function setMoment(t, scroll) {
     ui.moment = Math.max(0, Math.min(D.tEnd, t));
     updateState();
+    updateInFlight();
     if (scroll) scrollToTime(ui.moment, true);
     else schedule();
   }
@@ -968,10 +1154,15 @@
     });
   });
 
+  // For tests: where a moment is drawn (the y of virtual time t, in diagram pixels).
+  window.__zabsimY = yOf;
+
   // ---- first paint ----
   layout();
+  measureNarration();
   buildAxis();
   updateState();
+  updateInFlight();
   if (D.violations.length > 0) scrollToTime(D.violations[0].at, true);
   render();
   window.__zabsim.renderMs = performance.now() - started;

@@ -4,9 +4,9 @@
 // checkers' verdicts. The exit code is the CLI's: 2 a malformed file; 1 an expectation failed, or the
 // run shows a safety violation (a bug scenario that reproduces one, as it expects, exits 1 too);
 // 3 its `check liveness` found the ensemble not recovered; else 0. The trace is always left behind.
-// With --step the run pauses after each narrated step: on a terminal it waits for Enter; without one
-// it prints that it would pause and goes on (never hangs in CI or a pipe).
-import { mkdirSync, readFileSync, readSync } from 'node:fs';
+// With --step the run pauses after each narrated step: on a terminal it waits for Enter (q quits);
+// without one it prints that it would pause and goes on (never hangs in CI or a pipe).
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { makeChalk } from '../cli/color.js';
@@ -17,6 +17,7 @@ import { ScenarioFormatError } from '../script/datadriven.js';
 import { BUILTIN_SCENARIOS } from './builtin.js';
 import { findCatalogueScenario, loadCatalogue, parseScenario, type CatalogueEntry } from './catalogue.js';
 import { writeHtmlReport } from '../../reports/html.js';
+import { stdinIsTerminal, TerminalPrompt, type StepAnswer } from '../cli/step-prompt.js';
 
 export interface CatalogueRunOptions {
   readonly step: boolean;
@@ -25,7 +26,7 @@ export interface CatalogueRunOptions {
   readonly report?: string | undefined;
   /** Defaults to process.stdout.write. */
   readonly write?: (text: string) => void;
-  /** Whether stdin is a terminal (--step waits only then). Defaults to process.stdin.isTTY. */
+  /** Whether stdin is a terminal (--step waits only then). Defaults to isatty(0). */
   readonly interactive?: boolean;
   /** Called once the run is over, before anything is printed (`zabsim run --junit` writes its XML). */
   readonly onResult?: (result: ScriptResult, exitCode: number, tracePath: string) => void;
@@ -55,7 +56,8 @@ export function runCatalogueScenario(entry: CatalogueEntry, options: CatalogueRu
   const tracePath = options.trace ?? join('reports', 'out', 'runs', `${entry.name}.trace.ndjson`);
   mkdirSync(dirname(tracePath), { recursive: true });
   const sink = new FileSink(tracePath);
-  const interactive = options.interactive ?? process.stdin.isTTY === true;
+  const interactive = options.interactive ?? stdinIsTerminal();
+  const prompt = new TerminalPrompt();
   if (!options.json) {
     out(c.bold(`zabsim run ${entry.name}`) + c.dim(`  (${entry.file})`));
     out(entry.description);
@@ -63,31 +65,40 @@ export function runCatalogueScenario(entry: CatalogueEntry, options: CatalogueRu
     out('');
   }
   let stepNo = 0;
-  const result: ScriptResult = runZabScript(text, {
-    file: entry.file,
-    trace: sink,
-    beforeStep: (_line, narration) => {
-      if (options.json || narration.length === 0) return;
-      out('');
-      for (const n of narration) out(c.cyan(`  ${n}`));
-    },
-    onStep: (s) => {
-      stepNo++;
-      if (options.json) return;
-      printStep(s, c, out);
-      if (options.step && s.narration.length > 0) pause(stepNo, interactive, c, out);
-    },
-  });
+  let result: ScriptResult;
+  try {
+    result = runZabScript(text, {
+      file: entry.file,
+      trace: sink,
+      beforeStep: (_line, narration) => {
+        if (options.json || narration.length === 0) return;
+        out('');
+        for (const n of narration) out(c.cyan(`  ${n}`));
+      },
+      onStep: (s) => {
+        stepNo++;
+        if (options.json) return;
+        printStep(s, c, out);
+        if (options.step && s.narration.length > 0 && pause(stepNo, interactive, prompt, c, out) === 'quit') throw new QuitAtStep(stepNo);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof QuitAtStep)) throw error;
+    // The reader quit: the run stops here, unjudged. The trace so far stays behind, ending with a
+    // footer that says where it stopped.
+    sink.close({ kind: 'end', quitAtStep: error.step });
+    out('');
+    out(c.dim(`quit at step ${error.step}: the run stopped before its checks  trace ${tracePath}`));
+    return EXIT.ok;
+  } finally {
+    prompt.close();
+  }
   sink.close({ kind: 'end', errors: result.errors.length });
   const exitCode = scenarioExitCode(result);
   options.onResult?.(result, exitCode, tracePath);
   if (options.report !== undefined)
-    writeHtmlReport(tracePath, options.report, {
-      description: `${entry.description}\n\n${result.steps
-        .filter((s) => s.narration.length > 0)
-        .map((s) => s.narration.join(' '))
-        .join('\n')}`,
-    });
+    // Each step's narration is in the trace at its moment; the report draws it there.
+    writeHtmlReport(tracePath, options.report, { title: entry.name, description: entry.description });
   if (options.json) {
     write(
       `${JSON.stringify({ scenario: entry.name, file: entry.file, description: entry.description, expectations: result.expectations, errors: result.errors, verdicts: result.verdicts, steps: result.steps.length, simulatedMs: result.steps.at(-1)?.atMs ?? 0, trace: tracePath, exitCode })}\n`,
@@ -129,19 +140,22 @@ function printStep(s: StepResult, c: ChalkInstance, out: (line: string) => void)
   }
 }
 
-function pause(step: number, interactive: boolean, c: ChalkInstance, out: (line: string) => void): void {
+/** Thrown out of the step callback when the reader types q: unwinds the synchronous run. */
+class QuitAtStep extends Error {
+  readonly step: number;
+  constructor(step: number) {
+    super(`quit at step ${step}`);
+    this.step = step;
+  }
+}
+
+function pause(step: number, interactive: boolean, prompt: TerminalPrompt, c: ChalkInstance, out: (line: string) => void): StepAnswer {
   if (!interactive) {
     out(c.dim(`  -- step ${step}: not a terminal, continuing --`));
-    return;
+    return 'continue';
   }
-  process.stdout.write(c.dim(`  -- step ${step}: press Enter to continue --`));
-  const buf = Buffer.alloc(256);
-  try {
-    // Blocks until a line arrives; the run is synchronous, so nothing else waits on the event loop.
-    readSync(0, buf, 0, buf.length, null);
-  } catch {
-    // stdin not readable synchronously (EAGAIN): do not hang, just go on.
-  }
+  process.stdout.write(c.dim(`  -- step ${step}: press Enter to continue, q to quit --`));
+  return prompt.waitForLine();
 }
 
 /** `zabsim scenarios [--json]`: the catalogue (by topic) and the built-in runs. */

@@ -6,7 +6,9 @@
 // * linearizable-writes: every write (create, delete, setData, setACL, multi, close, and the KV runs'
 //   kvSet/kvCas), indeterminate ones included, in one order consistent with real time and their results
 //   (zk-writes.ts: zxid order fast path, search fallback for writes without a zxid); judged again with the
-//   zxids reads' mzxids pin on writes without one (mzxid-pins.ts), which only adds findings.
+//   zxids reads' mzxids (and exact watch-event zxids) pin on writes without one (mzxid-pins.ts), which
+//   only adds findings. Every checker sees a lost write its session sent after its own end as one that
+//   failed (dead-writes.ts, in HistoryView).
 // * sequential-reads, per client (one client = one session in zabsim): every reply and watch event raises
 //   the session's lastZxidSeen, and no later reply may reflect an older state (monotone reads,
 //   read-your-writes, single system image across reconnects); each read returns exactly the replayed state
@@ -38,6 +40,7 @@ import { sequentialReads } from './sequential-reads.js';
 import { watchOrder } from './watch-order.js';
 import { sessionEphemerals } from './session-ephemerals.js';
 import { pinByMzxid } from './mzxid-pins.js';
+import { unjudgedReadsReason, withUnjudgedReads } from './unjudged-reads.js';
 
 export { CLIENT_CHECKERS, clientWitness, describeEvent, stateZxid } from './client-common.js';
 export type { ClientCheckOptions, ClientCheckResult, ClientCheckerName, ClientWitness } from './client-common.js';
@@ -117,7 +120,14 @@ export type ClientCheckReport = {
 export function checkClientHistory(history: ZkHistory, options: ClientCheckOptions = {}): ClientCheckReport {
   const started = performance.now();
   const view = new HistoryView(history);
-  const results = [linearizableWrites(view, options), sequentialReads(view, options), fifoClientOrder(view), watchOrderWithPins(view), sessionEphemerals(view)];
+  const unjudged = unjudgedReadsReason(history);
+  const results = [
+    linearizableWrites(view, options),
+    sequentialReads(view, options),
+    fifoClientOrder(view),
+    watchOrderWithPins(view),
+    sessionEphemerals(view),
+  ].map((r) => withUnjudgedReads(r, unjudged));
   const verdicts: Record<string, Verdict> = {};
   for (const r of results) verdicts[r.name] = r.verdict;
   return { verdicts, results, ms: performance.now() - started };

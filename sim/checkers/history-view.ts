@@ -5,6 +5,7 @@ import type { ZkHistory, ZkHistoryOp } from '../history/types.js';
 import { describeZxid } from './zk-writes.js';
 import { ZxidMap } from './zxid-map.js';
 import { OUTCOME_OK, WriteTable } from './write-table.js';
+import { withoutDeadWrites } from './dead-writes.js';
 import {
   sessionKey,
   armsWatch,
@@ -122,7 +123,9 @@ export class HistoryView {
   private okWritesMemo: ZkHistoryOp[] | null = null;
   private arrivalsMemo: Map<number, Arrival[]> | null = null;
 
-  constructor(history: ZkHistory) {
+  constructor(recorded: ZkHistory) {
+    // Indeterminate writes sent after their own session's end changed nothing (dead-writes.ts).
+    const history = withoutDeadWrites(recorded);
     this.history = history;
     const table = new WriteTable(history.ops.length);
     this.table = table;

@@ -12,7 +12,7 @@ import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js
 import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
 import { WriteTable } from './write-table.js';
 import { replyBoundsOf, zxidGapViolation, zxidWindows } from './write-windows.js';
-import { violated, type ClientCheckResult } from './client-common.js';
+import { sessionKey, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 
 /** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
@@ -60,7 +60,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
   const ended = (session: number, z: number): void => void endOf.set(session, Math.min(endOf.get(session) ?? Infinity, z));
   for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) ended(e.session, e.zxid);
   for (const o of view.writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null && !isUncertain(o)) ended(o.session, o.zxid);
-  const zxidOf = new Map<ZkHistoryOp, { m: number; by: ZkHistoryOp }>();
+  const zxidOf = new Map<ZkHistoryOp, { m: number; by: ZkHistoryOp | null }>();
   const writerOf = new Map<number, { w: ZkHistoryOp; by: ZkHistoryOp }>();
   for (const r of [...view.reads, ...view.readsWithoutZxid]) {
     const res = r.result!;
@@ -96,8 +96,8 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       return {
         violation: violated(
           'sequential-reads',
-          `#${before.by.id} and #${r.id} show #${w.id}'s data with mzxid ${describeZxid(before.m)} and ${describeZxid(m)}; only #${w.id} can have written it, and it has one zxid`,
-          [w, before.by, r],
+          `#${before.by!.id} and #${r.id} show #${w.id}'s data with mzxid ${describeZxid(before.m)} and ${describeZxid(m)}; only #${w.id} can have written it, and it has one zxid`,
+          [w, before.by!, r],
         ),
       };
     const other = writerOf.get(m);
@@ -112,12 +112,43 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     zxidOf.set(w, { m, by: r });
     writerOf.set(m, { w, by: r });
   }
+  pinByEvents(view, floating, known, endOf, zxidOf, writerOf);
   if (zxidOf.size === 0) return null;
   const ops = view.history.ops.map((o) => {
     const pin = zxidOf.get(o);
-    return pin === undefined ? o : { ...o, zxid: pin.m };
+    if (pin === undefined) return o;
+    if (!tookEffect(o, pin.m, view)) return { ...o, zxid: pin.m };
+    // The version it left is the one the read shows (the read's mzxid is its zxid: nothing changed the node's data since).
+    const version = pin.by?.result?.version;
+    return { ...o, zxid: pin.m, outcome: 'ok' as const, result: successOf(o.op, version) };
   });
   return { history: { ...view.history, ops } };
+}
+
+/**
+ * Whether the pinned write `w` (at zxid m) may be recorded as one that took effect with rc ok although its
+ * reply was lost. It did take effect: the read shows data only it can have set, and only a successful
+ * create or setData sets data (an error txn changes nothing). An `ok` op without a completion has no reply
+ * and no real-time bound; it does join its session's order, which for a lost write holds only towards the
+ * ops issued before it (their read points precede its txn: the client sends a session's requests in order
+ * on one connection, CommitProcessor applies them in that order). Towards the ops issued after it, the
+ * lost request may still have reached the leader after them, so it is recorded as ok only when each of
+ * those is a definite `ok` op whose state is already known to hold zxid m, or one without a reply (its zxid, reply-header zxid or
+ * a Stat's mzxid is at least m): then session order asks nothing more of it. A write with a reply
+ * (connectionLoss and the like) keeps its record.
+ */
+function tookEffect(w: ZkHistoryOp, m: number, view: HistoryView): boolean {
+  if (w.outcome !== 'info' || w.completeUs !== null) return false;
+  const mine = view.opsBySession.get(sessionKey(w));
+  if (mine === undefined) return false;
+  for (const q of mine.ops) {
+    // (A later op without a reply is not in session order after it either way: no checker orders two lost ops.)
+    if (q === w || q.invokeUs < w.invokeUs || q.outcome === 'fail' || (q.outcome === 'info' && q.completeUs === null)) continue;
+    if (q.outcome !== 'ok' || isUncertain(q)) return false;
+    const floor = Math.max(q.zxid ?? 0, q.readZxid ?? 0, q.result?.mzxid ?? 0);
+    if (floor < m) return false;
+  }
+  return true;
 }
 
 /** The version `w` left `path` at, when the history tells it, else null. */
@@ -224,4 +255,93 @@ export function pinnedZxidGap(view: HistoryView): ClientCheckResult | null {
     describeZxid,
   );
   return gap === null ? null : violated('sequential-reads', `with the zxids reads' mzxids pin: ${gap.reason}`, gap.ops);
+}
+
+/**
+ * Pins from watch events. An event fired as its txn is applied, on the connection that set the watch,
+ * carries exactly that txn's zxid (WatchManager.triggerWatch; zabsim's server stamps `txn.zxid`). Only
+ * when its session shows no reconnect (no CONNECTED or DISCONNECTED record but one CONNECTED before its
+ * first op) is every event of it on the watch's own connection: after a reconnect, setWatches may fire it with the server's last processed
+ * zxid instead (DataTree.setWatches). NodeCreated comes only from a create of the path, NodeDataChanged
+ * only from a setData of it (DataTree.createNode, setData; a multi's sub-ops alike), so when no write of the
+ * history carries the event's zxid and exactly one write without a zxid can be that create or setData
+ * (sent before the event arrived, not failed, its session not ended below that zxid), it is that write, at
+ * that zxid, and it took effect. NodeDeleted and NodeChildrenChanged are left alone: a session end nobody
+ * saw may delete a node. A pin that disagrees with one already made is left to the search (no finding).
+ */
+function pinByEvents(
+  view: HistoryView,
+  floating: readonly ZkHistoryOp[],
+  known: ReadonlySet<number>,
+  endOf: ReadonlyMap<number, number>,
+  zxidOf: Map<ZkHistoryOp, { m: number; by: ZkHistoryOp | null }>,
+  writerOf: Map<number, { w: ZkHistoryOp; by: ZkHistoryOp }>,
+): void {
+  const events = view.history.events ?? [];
+  const byEvent = new Map<number, ZkHistoryOp | null>(); // event zxid -> the one write it pins, null when two
+  let reconnected: Set<number> | null = null;
+  for (const e of events) {
+    if (e.kind !== 'watch' || e.zxid <= 0 || known.has(e.zxid) || (e.type !== 'NodeCreated' && e.type !== 'NodeDataChanged')) continue;
+    if (reconnected === null) {
+      // Sessions with a second connection: a second CONNECTED or DISCONNECTED record, or a first one after an op was sent.
+      reconnected = new Set();
+      const seen = new Set<number>();
+      for (const x of events) {
+        if (x.kind !== 'session' || (x.state !== 'CONNECTED' && x.state !== 'DISCONNECTED')) continue;
+        const first = view.opsBySession.get(x.session)?.ops[0];
+        if (seen.has(x.session) || x.state === 'DISCONNECTED' || (first !== undefined && first.invokeUs < x.atUs)) reconnected.add(x.session);
+        seen.add(x.session);
+      }
+    }
+    if (reconnected.has(e.session)) continue;
+    const m = e.zxid;
+    let only: ZkHistoryOp | null = null;
+    let count = 0;
+    for (const w of floating) {
+      if (!mayHaveSetData(w) || w.invokeUs >= e.atUs || !fires(w.op, w.result, e.type, e.path)) continue;
+      if (w.session !== null && (endOf.get(w.session) ?? Infinity) < m) continue;
+      only = w;
+      if (++count > 1) break;
+    }
+    if (count !== 1 || unnamedSequential(only!.op, only!.result)) continue;
+    const w = only!;
+    // Two events of one txn (a multi's sub-ops, one session's two watches) pin it alike; anything else is left.
+    if (byEvent.has(m) && byEvent.get(m) !== w) byEvent.set(m, null);
+    else byEvent.set(m, w);
+  }
+  const zxidsOf = new Map<ZkHistoryOp, number[]>();
+  for (const [m, w] of byEvent) if (w !== null) zxidsOf.set(w, [...(zxidsOf.get(w) ?? []), m]);
+  for (const [w, ms] of zxidsOf) {
+    const m = ms[0]!;
+    if (ms.length > 1 || zxidOf.has(w) || writerOf.has(m)) continue;
+    zxidOf.set(w, { m, by: null });
+  }
+}
+
+/** Whether the op (or a sub-op of a multi) may fire `type` on `path`: a create of it for NodeCreated, a setData for NodeDataChanged. */
+function fires(op: ZkOp, result: ZkResult | null | undefined, type: 'NodeCreated' | 'NodeDataChanged', path: string): boolean {
+  if (op.type === 'multi') return op.ops.some((sub, i) => fires(sub, result?.results?.[i], type, path));
+  if (type === 'NodeDataChanged') return op.type === 'setData' && op.path === path;
+  if (op.type !== 'create') return false;
+  if (!isSequentialMode(op.mode)) return op.path === path;
+  return result?.path === undefined ? path.startsWith(op.path) : result.path === path;
+}
+
+/**
+ * The result of a write that succeeded, as far as its request tells it: the created path of a create that is
+ * not sequential, each sub-op's of a multi (all ok: a multi succeeds whole), `version` for a setData or KV write.
+ */
+function successOf(op: ZkOp, version: number | undefined): ZkResult {
+  switch (op.type) {
+    case 'create':
+      return isSequentialMode(op.mode) ? { rc: 'ok' } : { rc: 'ok', path: op.path };
+    case 'multi':
+      return { rc: 'ok', results: op.ops.map((sub) => successOf(sub, undefined)) };
+    case 'setData':
+    case 'kvSet':
+    case 'kvCas':
+      return version === undefined ? { rc: 'ok' } : { rc: 'ok', version };
+    default:
+      return { rc: 'ok' };
+  }
 }

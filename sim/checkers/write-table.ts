@@ -22,6 +22,8 @@ export const KIND = {
   kvSet: 11,
   kvCas: 12,
   kvGet: 13,
+  addWatch: 14,
+  removeWatches: 15,
 } as const satisfies Record<ZkOp['type'], number>;
 
 /** `flags` bits. */

@@ -176,6 +176,8 @@ export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number
     case 'getChildren':
     case 'sync':
     case 'kvGet':
+    case 'addWatch':
+    case 'removeWatches':
       return OK;
   }
 }

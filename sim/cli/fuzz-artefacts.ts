@@ -9,6 +9,8 @@ import { readCapsule } from '../fuzz/capsule.js';
 import type { ProfileName } from '../fuzz/case.js';
 import type { SeedOutcome } from '../fuzz/seed.js';
 import { isCounted } from '../fuzz/sweep.js';
+import { countProbes, PROBES } from '../fuzz/probes/registry.js';
+import type { ProbeLevel } from '../fuzz/probes/types.js';
 
 /** Above this many passing seeds, they become one testcase (a 100,000-seed sweep stays a small file). */
 export const PASSING_CASES_MAX = 10_000;
@@ -26,13 +28,35 @@ export function writeCapsuleReport(capsule: string): string | null {
   return writeHtmlReport(trace, capsule.replace(/\.capsule\.json$/, '') + '.html', { capsule });
 }
 
+/** How many undecided seeds a summary names (per checker in --json): enough to rerun, bounded for a long sweep. */
+export const UNKNOWN_SEEDS_LISTED = 20;
+
+/** A plain seed by its number; a guided run by its run number and what it was (a seed, or whose child). */
+function seedName(o: SeedOutcome): string {
+  return o.label === undefined ? String(o.n) : `${o.n} (${o.label})`;
+}
+
+/** With --require-probes, one testcase per required probe: it fails when no seed reached the probe. */
+function probeCases(name: string, probes: Readonly<Record<string, number>>, level: ProbeLevel | 'all' | null): JUnitSuite['cases'] {
+  if (level === null) return [];
+  return PROBES.filter((p) => level === 'all' || p.level === level).map((p) => {
+    const hits = probes[p.name] ?? 0;
+    const base = { name: `probe=${p.name}`, classname: `fuzz.${name}.probes`, timeSec: 0 };
+    return hits > 0
+      ? { ...base, systemOut: `reached on ${hits} seeds: ${p.what}` }
+      : { ...base, failure: { message: `coverage probe ${p.name} never fired`, type: 'coverage', body: p.what } };
+  });
+}
+
 /** For the collapsed passing testcase: how many of those seeds had a checker answer `unknown`, by checker. */
 function unknownNote(passing: readonly SeedOutcome[]): string {
   const by = new Map<string, number>();
   for (const o of passing) for (const name of o.unknown) by.set(name, (by.get(name) ?? 0) + 1);
-  const seeds = passing.filter((o) => o.unknown.length > 0).length;
-  if (seeds === 0) return '';
-  return `; on ${seeds} of them a checker answered unknown (${[...by].map(([k, v]) => `${k} ${v}`).join(', ')})`;
+  const undecided = passing.filter((o) => o.unknown.length > 0);
+  if (undecided.length === 0) return '';
+  const listed = undecided.slice(0, UNKNOWN_SEEDS_LISTED).map((o) => o.n);
+  const more = undecided.length > listed.length ? ', ...' : '';
+  return `; on ${undecided.length} of them a checker answered unknown (${[...by].map(([k, v]) => `${k} ${v}`).join(', ')}): seeds ${listed.join(', ')}${more}`;
 }
 
 function replayOf(profile: ProfileName, mutant: Mutant | null, n: number, capsule: string | undefined): string {
@@ -51,6 +75,7 @@ export function fuzzSuite(
   outcomes: readonly SeedOutcome[],
   artefacts: ReadonlyMap<number, SeedArtefacts>,
   wallMs: number,
+  requiredProbes: ProbeLevel | 'all' | null = null,
 ): JUnitSuite {
   const events = outcomes.reduce((n, o) => n + o.events, 0);
   const share = (o: SeedOutcome): number => (events === 0 ? 0 : (wallMs / 1000) * (o.events / events));
@@ -61,7 +86,7 @@ export function fuzzSuite(
   for (const o of outcomes) {
     if (o.failure === null) {
       if (!collapse)
-        results.push({ seed: String(o.n), timeSec: share(o), violations: [], exitCode: 0, ...(o.unknown.length === 0 ? {} : { note: undecided(o) }) });
+        results.push({ seed: seedName(o), timeSec: share(o), violations: [], exitCode: 0, ...(o.unknown.length === 0 ? {} : { note: undecided(o) }) });
       continue;
     }
     const a = artefacts.get(o.n);
@@ -70,7 +95,7 @@ export function fuzzSuite(
       ...(a === undefined ? {} : { capsule: a.capsule }),
       ...(a?.html === undefined ? {} : { html: a.html }),
     };
-    const base = { seed: String(o.n), timeSec: share(o), artefacts: files };
+    const base = { seed: seedName(o), timeSec: share(o), artefacts: files };
     if (!isCounted(o, mutant)) {
       results.push({ ...base, violations: [], exitCode: 0, skipped: `fails without the mutant too, so not the mutant's doing: ${o.detail}` });
     } else if (o.failure === 'internal-error') {
@@ -82,7 +107,11 @@ export function fuzzSuite(
     }
   }
   const name = `${profile}${mutant === null ? '' : `-${mutant}`}`;
-  const suite = junitForFuzz(name, results, { profile, mutant: mutant ?? 'none', seedRange: `${range[0]}..${range[1] - 1}` });
+  const probes = countProbes(outcomes.map((o) => o.probes ?? []));
+  // Every probe's count as a property (probe.NAME = seeds that reached it), so dashboards can chart coverage.
+  const probeProps = Object.fromEntries(Object.entries(probes).map(([k, v]) => [`probe.${k}`, String(v)]));
+  const made = junitForFuzz(name, results, { profile, mutant: mutant ?? 'none', seedRange: `${range[0]}..${range[1] - 1}`, ...probeProps });
+  const suite = { ...made, cases: [...made.cases, ...probeCases(name, probes, requiredProbes)] };
   if (!collapse) return { ...suite, timeSec: wallMs / 1000 };
   const first = passing[0]?.n ?? range[0];
   const last = passing.at(-1)?.n ?? range[1] - 1;

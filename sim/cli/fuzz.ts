@@ -16,13 +16,18 @@ import { PROFILES, type ProfileName } from '../fuzz/case.js';
 import { PROTOCOL_NOTE, writeCapsule } from '../fuzz/capsule.js';
 import type { SeedOutcome } from '../fuzz/seed.js';
 import { isCounted, sweep } from '../fuzz/sweep.js';
+import { guidedSweep } from '../fuzz/guided/sweep-guided.js';
+import { compareCommand } from './fuzz-compare.js';
 import { writeJUnit } from '../../reports/junit.js';
+import { writeCoverageHtml } from '../../reports/probes-html.js';
 import { EXIT, InputError, UsageError } from './errors.js';
-import { fuzzSuite, writeCapsuleReport, type SeedArtefacts } from './fuzz-artefacts.js';
+import { fuzzSuite, UNKNOWN_SEEDS_LISTED, writeCapsuleReport, type SeedArtefacts } from './fuzz-artefacts.js';
 import { JsonSyntaxError, parseJson } from './json.js';
+import { countProbes, PROBES } from '../fuzz/probes/registry.js';
+import type { ProbeLevel } from '../fuzz/probes/types.js';
 
 export const FUZZ_USAGE =
-  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--list-mutants] | zabsim fuzz --merge FILE...';
+  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|aimed|service|all] [--coverage FILE.html] [--guided] [--compare --mutant NAME|all] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
 
 export const MUTANTS: readonly Mutant[] = [
   'commit-without-quorum',
@@ -67,6 +72,11 @@ export interface FuzzSummary {
   readonly unknown: Readonly<Record<string, number>>;
   /** Seeds on which at least one checker answered `unknown`. */
   readonly unknownSeeds: number;
+  /**
+   * Checker → the lowest seeds on which it answered `unknown`, at most UNKNOWN_SEEDS_LISTED of them
+   * (the count above says how many there were), so that an undecided seed can be rerun by number.
+   */
+  readonly unknownSeedList: Readonly<Record<string, readonly number[]>>;
   readonly capsules: readonly string[];
   /** HTML reports of the first failing capsules (--reports K of them). */
   readonly reports: readonly string[];
@@ -74,6 +84,16 @@ export interface FuzzSummary {
   readonly junit: string | null;
   readonly wallMs: number;
   readonly events: number;
+  /** Guided sweeps (--guided): runs are numbered 0..N-1; how many were uniform seeds (from firstSeed on) and children, and the corpus size at the end. */
+  readonly guided?: { readonly uniformSeeds: number; readonly children: number; readonly corpus: number; readonly firstSeed: number };
+  /** Coverage probe → seeds whose run reached it; every declared probe is listed (probes/registry.ts). */
+  readonly probes: Readonly<Record<string, number>>;
+}
+
+/** Adds seeds to a checker's list, keeping the lowest UNKNOWN_SEEDS_LISTED, ascending. */
+function listSeeds(into: Record<string, number[]>, checker: string, seeds: readonly number[]): void {
+  const merged = [...(into[checker] ?? []), ...seeds].sort((a, b) => a - b);
+  into[checker] = [...new Set(merged)].slice(0, UNKNOWN_SEEDS_LISTED);
 }
 
 function int(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
@@ -96,6 +116,7 @@ export function summarize(
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
   const unknown: Record<string, number> = {};
+  const unknownSeedList: Record<string, number[]> = {};
   let unknownSeeds = 0;
   let failures = 0;
   let unattributed = 0;
@@ -104,7 +125,10 @@ export function summarize(
   for (const o of outcomes) {
     events += o.events;
     if (o.unknown.length > 0) unknownSeeds++;
-    for (const name of o.unknown) unknown[name] = (unknown[name] ?? 0) + 1;
+    for (const name of o.unknown) {
+      unknown[name] = (unknown[name] ?? 0) + 1;
+      listSeeds(unknownSeedList, name, [o.n]);
+    }
     if (o.failure === null) continue;
     if (!isCounted(o, mutant)) {
       unattributed++;
@@ -129,12 +153,34 @@ export function summarize(
     unattributed,
     unknown,
     unknownSeeds,
+    unknownSeedList,
     capsules,
     reports,
     junit,
     wallMs: Math.round(wallMs),
     events,
+    probes: countProbes(outcomes.map((o) => o.probes ?? [])),
   };
+}
+
+/** The declared probes of `level` (or every probe, for "all") that no seed reached. */
+export function missingProbes(probes: Readonly<Record<string, number>>, level: ProbeLevel | 'all'): string[] {
+  return PROBES.filter((p) => (level === 'all' || p.level === level) && (probes[p.name] ?? 0) === 0).map((p) => p.name);
+}
+
+function requiredLevel(value: string | undefined): ProbeLevel | 'all' | null {
+  if (value === undefined) return null;
+  if (value === 'zab' || value === 'aimed' || value === 'service' || value === 'all') return value;
+  throw new UsageError(`--require-probes expects zab, aimed, service or all, got "${value}"`);
+}
+
+/** With --require-probes: a sweep that left a declared probe unreached fails (exit 1) and says which. */
+function requireProbes(probes: Readonly<Record<string, number>>, level: ProbeLevel | 'all' | null, code: number): number {
+  if (level === null) return code;
+  const missing = missingProbes(probes, level);
+  if (missing.length === 0) return code;
+  process.stderr.write(`zabsim fuzz: ${missing.length} required coverage probe(s) never fired: ${missing.join(', ')}\n`);
+  return code === EXIT.ok ? EXIT.safety : code;
 }
 
 export async function fuzzCommand(argv: string[]): Promise<number> {
@@ -156,6 +202,11 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       junit: { type: 'string' },
       json: { type: 'boolean', default: false },
       'list-mutants': { type: 'boolean', default: false },
+      'list-probes': { type: 'boolean', default: false },
+      'require-probes': { type: 'string' },
+      guided: { type: 'boolean', default: false },
+      compare: { type: 'boolean', default: false },
+      coverage: { type: 'string' },
       merge: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -169,15 +220,21 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     else for (const m of MUTANTS) process.stdout.write(`${m}\n`);
     return EXIT.ok;
   }
+  if (values['list-probes']) {
+    if (values.json) process.stdout.write(`${JSON.stringify(PROBES.map((p) => ({ name: p.name, level: p.level, what: p.what })))}\n`);
+    else for (const p of PROBES) process.stdout.write(`${p.name.padEnd(40)} ${p.level.padEnd(8)} ${p.what}\n`);
+    return EXIT.ok;
+  }
+  const required = requiredLevel(values['require-probes']);
   if (values.merge) {
     // Merging sees only summaries, not seeds: CI tools combine the shards' own --junit files instead.
     if (values.junit !== undefined) throw new UsageError('--junit applies to a sweep, not to --merge (give each shard its own --junit FILE)');
-    return mergeCommand(positionals, values.json);
+    return mergeCommand(positionals, values.json, required);
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${FUZZ_USAGE}`);
   const profile = (values.profile ?? 'standard') as ProfileName;
   if (!(profile in PROFILES)) throw new UsageError(`--profile expects quick, standard or deep, got "${values.profile}"`);
-  const mutant = values.mutant === undefined ? null : (values.mutant as Mutant);
+  const mutant = values.mutant === undefined || values.mutant === 'all' ? null : (values.mutant as Mutant);
   if (mutant !== null && !MUTANTS.includes(mutant)) throw new UsageError(`--mutant expects one of ${MUTANTS.join(', ')}, got "${values.mutant}"`);
   const seeds = int(values.seeds, 'seeds', 1, 100_000_000, 100);
   const start = int(values.start, 'start', 0, 1_000_000_000, 0);
@@ -211,7 +268,16 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} seeds, ${failures} failures, ${rate.toFixed(1)} seeds/s, ETA ${Math.round(eta)}s   `,
     );
   };
-  const outcomes = await sweep({ profile, from, to, mutant, workers, maxFailures, onProgress: progress });
+  if (values.compare) {
+    if (values.shard !== undefined || values.junit !== undefined)
+      throw new UsageError('--compare measures seeds to first failure; it takes no --shard or --junit');
+    return compareCommand({ profile, from, runs: to - from, mutant: values.mutant ?? null, workers, json: values.json, zoo: MUTANTS });
+  }
+  if (values.mutant === 'all') throw new UsageError('--mutant all applies to --compare only');
+  const guided = values.guided ? await guidedSweep({ profile, from, runs: to - from, mutant, workers, maxFailures, onProgress: progress }) : null;
+  const outcomes = guided !== null ? guided.outcomes : await sweep({ profile, from, to, mutant, workers, maxFailures, onProgress: progress });
+  // A guided sweep numbers its runs 0..N-1 (uniform seeds and children interleaved); each run's case is kept.
+  const range: readonly [number, number] = guided === null ? [from, to] : [0, to - from];
   if (tty) process.stdout.write('\n');
   const outDir = values.out ?? join('reports', 'out', 'fuzz', `${profile}${mutant === null ? '' : `-${mutant}`}`);
   const capsules: string[] = [];
@@ -220,19 +286,24 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   for (const o of outcomes) {
     if (capsules.length >= maxCapsules) break;
     if (!isCounted(o, mutant)) continue;
-    const c = caseForSeed(profile, o.n, mutant === null ? [] : [mutant]);
-    const capsule = writeCapsule(c, o.n, outDir, `seed-${o.n}`).path;
+    const c = guided?.cases.get(o.n) ?? caseForSeed(profile, o.n, mutant === null ? [] : [mutant]);
+    const fuzzSeed = guided === null ? o.n : (guided.seeds.get(o.n) ?? null);
+    const capsule = writeCapsule(c, fuzzSeed, outDir, guided === null ? `seed-${o.n}` : `run-${o.n}`).path;
     capsules.push(capsule);
     const html = reports.length < maxReports ? writeCapsuleReport(capsule) : null;
     if (html !== null) reports.push(html);
     artefacts.set(o.n, html === null ? { capsule } : { capsule, html });
   }
   const wallMs = performance.now() - wallStart;
-  if (values.junit !== undefined) writeJUnit(values.junit, [fuzzSuite(profile, mutant, [from, to], outcomes, artefacts, wallMs)]);
-  const summary = summarize(profile, mutant, [from, to], outcomes, capsules, wallMs, reports, values.junit ?? null);
+  if (values.junit !== undefined) writeJUnit(values.junit, [fuzzSuite(profile, mutant, range, outcomes, artefacts, wallMs, required)]);
+  const made = summarize(profile, mutant, range, outcomes, capsules, wallMs, reports, values.junit ?? null);
+  const summary: FuzzSummary =
+    guided === null ? made : { ...made, guided: { uniformSeeds: guided.seeds.size, children: guided.children, corpus: guided.corpus, firstSeed: from } };
+  if (values.coverage !== undefined)
+    writeCoverageHtml(values.coverage, `zabsim fuzz ${profile}${mutant === null ? '' : ` --mutant ${mutant}`}: coverage probes`, summary.seeds, summary.probes);
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else printSummary(summary, outcomes, mutant);
-  return exitOf(summary);
+  return requireProbes(summary.probes, required, exitOf(summary));
 }
 
 function exitOf(s: FuzzSummary): number {
@@ -243,12 +314,22 @@ function exitOf(s: FuzzSummary): number {
 }
 
 function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: Mutant | null): void {
+  for (const line of summaryLines(s, outcomes, mutant)) process.stdout.write(`${line}\n`);
+}
+
+/** The text summary, line by line. */
+export function summaryLines(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: Mutant | null): string[] {
+  const lines: string[] = [];
   const out = (line: string): void => {
-    process.stdout.write(`${line}\n`);
+    lines.push(line);
   };
   out(
     `zabsim fuzz ${s.profile}${s.mutant === null ? '' : ` --mutant ${s.mutant}`}: seeds ${s.seedRange[0]}..${s.seedRange[1] - 1} (${s.seeds} run), protocol: ${s.protocol}`,
   );
+  if (s.guided !== undefined)
+    out(
+      `  guided: ${s.seeds} runs numbered 0..${s.seeds - 1}: ${s.guided.uniformSeeds} uniform seeds from ${s.guided.firstSeed}, ${s.guided.children} children of a corpus of ${s.guided.corpus}`,
+    );
   out(
     `  failures ${s.failures}${s.unattributed > 0 ? ` (+${s.unattributed} that fail without the mutant too)` : ''}; first failing seed ${s.firstFailingSeed ?? '-'}`,
   );
@@ -256,15 +337,37 @@ function printSummary(s: FuzzSummary, outcomes: readonly SeedOutcome[], mutant: 
   for (const [k, v] of Object.entries(s.livenessClasses)) out(`  liveness/${k.padEnd(17)} ${v}`);
   // An undecided checker is no pass: name it on every summary, even one without failures.
   if (s.unknownSeeds > 0) out(`  unknown verdicts on ${s.unknownSeeds} seeds (not failures; the checker could not decide):`);
-  for (const [k, v] of Object.entries(s.unknown)) out(`  unknown/${k.padEnd(18)} ${v}`);
+  for (const [k, v] of Object.entries(s.unknown)) {
+    const listed = s.unknownSeedList?.[k] ?? [];
+    const more = v > listed.length ? `, ... (${v - listed.length} more)` : '';
+    out(`  unknown/${k.padEnd(18)} ${v}${listed.length > 0 ? `  seeds ${listed.join(', ')}${more}` : ''}`);
+  }
   for (const o of outcomes.filter((x) => isCounted(x, mutant)).slice(0, 5)) out(`  seed ${o.n}: ${o.detail.slice(0, 160)}`);
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
   for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
   if (s.junit !== null) out(`  junit   ${s.junit}`);
+  printProbes(s.probes, out);
   out(`  ${s.events} events in ${s.wallMs} ms wall`);
+  return lines;
 }
 
-function mergeCommand(files: readonly string[], json: boolean): number {
+/** Coverage: how many declared probes each level reached, the rarest reached, and the ones never reached. */
+function printProbes(probes: Readonly<Record<string, number>>, out: (line: string) => void): void {
+  for (const level of ['zab', 'aimed', 'service'] as const) {
+    const defs = PROBES.filter((p) => p.level === level);
+    const reached = defs.filter((p) => (probes[p.name] ?? 0) > 0);
+    out(`  probes (${level}) reached ${reached.length} of ${defs.length}`);
+    const rare = reached
+      .slice()
+      .sort((a, b) => (probes[a.name] ?? 0) - (probes[b.name] ?? 0))
+      .slice(0, 5);
+    if (rare.length > 0) out(`    rarest: ${rare.map((p) => `${p.name} ${probes[p.name]}`).join(', ')}`);
+    const never = defs.filter((p) => (probes[p.name] ?? 0) === 0).map((p) => p.name);
+    if (never.length > 0) out(`    never:  ${never.join(', ')}`);
+  }
+}
+
+function mergeCommand(files: readonly string[], json: boolean, required: ProbeLevel | 'all' | null): number {
   if (files.length === 0) throw new UsageError(`--merge expects one or more fuzz --json output files\n${FUZZ_USAGE}`);
   const parts: FuzzSummary[] = files.map((file) => {
     let doc: unknown;
@@ -293,10 +396,15 @@ function mergeCommand(files: readonly string[], json: boolean): number {
   const violations: Record<string, number> = {};
   const classes: Record<string, number> = {};
   const unknown: Record<string, number> = {};
+  const unknownSeedList: Record<string, number[]> = {};
+  const probes: Record<string, number> = countProbes([]);
   for (const p of parts) {
     add(violations, p.violations);
     add(classes, p.livenessClasses);
     add(unknown, p.unknown);
+    // Summaries written before seeds were listed have none: the counts still add up.
+    for (const [k, seeds] of Object.entries(p.unknownSeedList ?? {})) listSeeds(unknownSeedList, k, seeds);
+    add(probes, p.probes);
   }
   const firsts = parts.map((p) => p.firstFailingSeed).filter((x): x is number => x !== null);
   const lo = Math.min(...parts.map((p) => p.seedRange[0]));
@@ -316,13 +424,15 @@ function mergeCommand(files: readonly string[], json: boolean): number {
     unattributed: parts.reduce((n, p) => n + (p.unattributed ?? 0), 0),
     unknown,
     unknownSeeds: parts.reduce((n, p) => n + (p.unknownSeeds ?? 0), 0),
+    unknownSeedList,
     capsules: parts.flatMap((p) => p.capsules ?? []),
     reports: parts.flatMap((p) => p.reports ?? []),
     junit: null,
     wallMs: parts.reduce((n, p) => n + (p.wallMs ?? 0), 0),
     events: parts.reduce((n, p) => n + (p.events ?? 0), 0),
+    probes,
   };
   if (json) process.stdout.write(`${JSON.stringify(merged)}\n`);
   else printSummary(merged, [], null);
-  return exitOf(merged);
+  return requireProbes(merged.probes, required, exitOf(merged));
 }

@@ -6,6 +6,7 @@ import { runCommand, RUN_USAGE } from './run.js';
 import { CHECK_USAGE, runCheck } from './check.js';
 import { fuzzCommand, FUZZ_USAGE } from './fuzz.js';
 import { shrinkCommand, SHRINK_USAGE } from './shrink.js';
+import { studioCommand, STUDIO_USAGE } from './studio.js';
 import { BUILTIN_SCENARIOS } from '../catalogue/builtin.js';
 import { listScenarios } from '../catalogue/run-catalogue.js';
 import { HistoryFormatError } from '../history/types.js';
@@ -18,6 +19,7 @@ commands
   ${FUZZ_USAGE.replace('usage: ', '')}
   ${SHRINK_USAGE.replace('usage: ', '')}
   ${CHECK_USAGE.replace('usage: ', '')}
+  ${STUDIO_USAGE.replace('usage: ', '')}
   zabsim scenarios [--json]
 
 narrated scenarios: zabsim scenarios lists them; zabsim run <name> [--step] runs one
@@ -50,8 +52,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runCheck(rest);
       case 'scenarios':
         return listScenarios(rest);
+      case 'studio':
+        return studioCommand(rest);
       default:
-        throw new UsageError(`unknown command "${command}" (expected run, replay, fuzz, shrink, check or scenarios; see zabsim --help)`);
+        throw new UsageError(`unknown command "${command}" (expected run, replay, fuzz, shrink, check, studio or scenarios; see zabsim --help)`);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof InputError || error instanceof HistoryFormatError) {

@@ -1,40 +1,31 @@
-// `zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace F] [--report F.html] [--junit F.xml] [--json] [--step]`
+// `zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace F] [--report F.html] [--studio F.html] [--junit F.xml] [--json] [--step]`
 // Runs a scenario, prints a timeline and the verdicts (or one JSON object), and always leaves the
 // trace behind: in --trace F, or under reports/out/ by default. A narrated catalogue scenario
 // (scenarios/<topic>/) takes --step, --trace, --report, --junit and --json; not --seed or --servers.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeChalk } from './color.js';
 import { EXIT, UsageError } from './errors.js';
 import { TimelineSink } from './timeline.js';
-import { builtinScenario, BUILTIN_SCENARIOS } from '../catalogue/builtin.js';
+import { builtinScenario } from '../catalogue/builtin.js';
+import { resolveScenario } from './resolve-scenario.js';
 import { FileSink } from '../trace/sink.js';
 import { runZab, type RunReport } from '../zab/run.js';
 import { failureDetail, firstFailure, unknownCheckers } from '../zab/verdicts.js';
-import { loadScenarioFile } from '../zab/json-scenario-loader.js';
 import type { RunOptions } from '../zab/options.js';
 import { writeHtmlReport } from '../../reports/html.js';
 import { junitForRun, junitForScenario, writeJUnit } from '../../reports/junit.js';
 import { catalogueEntry, runCatalogueScenario } from '../catalogue/run-catalogue.js';
 import type { ScriptResult } from '../script/script.js';
+import { studioInput } from './studio.js';
+import { writeStudio } from '../../reports/studio/page.js';
 
 export const RUN_USAGE =
-  'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--junit FILE.xml] [--json] [--step]';
+  'usage: zabsim run <scenario-file-or-name> [--seed N] [--servers N] [--observers N] [--trace FILE] [--report FILE.html] [--studio FILE.html] [--junit FILE.xml] [--json] [--step]';
 
-export function resolveScenario(name: string, seed: string, servers: number | undefined, observers: number | undefined): RunOptions {
-  const builtin = builtinScenario(name);
-  if (builtin !== undefined) return builtin.build(seed, servers, observers);
-  if (!name.endsWith('.json')) {
-    throw new UsageError(
-      `unknown scenario "${name}": expected a catalogue name (zabsim scenarios), a built-in name (${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')}) or a .json scenario file`,
-    );
-  }
-  let options = loadScenarioFile(name, seed);
-  if (servers !== undefined) options = { ...options, servers };
-  if (observers !== undefined) options = { ...options, observers };
-  return options;
-}
+export { resolveScenario } from './resolve-scenario.js';
 
 function intFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -54,6 +45,7 @@ export function runCommand(argv: string[]): number {
       observers: { type: 'string' },
       trace: { type: 'string' },
       report: { type: 'string' },
+      studio: { type: 'string' },
       junit: { type: 'string' },
       json: { type: 'boolean', default: false },
       step: { type: 'boolean', default: false },
@@ -93,6 +85,7 @@ export function runCommand(argv: string[]): number {
       ...(onResult === undefined ? {} : { onResult }),
     });
     if (junit !== undefined && !values.json) process.stdout.write(`${makeChalk().dim(`junit ${junit}`)}\n`);
+    if (values.studio !== undefined) writeStudioFor(scenario, {}, values.studio, values.json);
     return code;
   }
   const seed = values.seed ?? '1';
@@ -144,6 +137,7 @@ export function runCommand(argv: string[]): number {
     if (values.report !== undefined) out(c.dim(`report ${values.report}`));
     if (values.junit !== undefined) out(c.dim(`junit ${values.junit}`));
   }
+  if (values.studio !== undefined) writeStudioFor(scenario, { seed, servers: values.servers, observers: values.observers }, values.studio, values.json);
   return report.exitCode;
 }
 
@@ -213,6 +207,17 @@ function writeCapsule(options: RunOptions, report: RunReport, tracePath: string,
     ),
   );
   return capsule;
+}
+
+/** `--studio F`: the studio page for the same input (it runs the simulation again, in the browser). */
+function writeStudioFor(
+  scenario: string,
+  flags: { seed?: string; servers?: string | undefined; observers?: string | undefined },
+  out: string,
+  json: boolean,
+): void {
+  writeStudio(studioInput(scenario, flags), out);
+  if (!json) process.stdout.write(`${makeChalk().bold(`studio ${out}`)}  open it in a browser: ${pathToFileURL(resolve(out)).href}\n`);
 }
 
 /** The narration shown in an HTML report: a built-in scenario's description, or a scenario file's. */

@@ -10,6 +10,7 @@ import type { FaultAction, FaultEvent, Target, Trigger } from '../zab/faults.js'
 import { PROFILES, type FuzzCase, type Profile, type ProfileName, type WorkloadOp } from './case.js';
 import { recoveryArb, recoveryPlan, snapAimArb, withRecovery } from './recovery.js';
 import { pressureArb, withPressure } from './pressure.js';
+import { shapeArb, withShape } from './shapes.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -172,10 +173,14 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
     // (no snapshot in a run this short), the rest roll the log every few txns.
     .chain(({ c, burst }) => fc.constantFrom(100_000, 100_000, 10, 40).map((snapCount) => ({ c: { ...c, snapCount }, burst })))
     // And the SNAP aim after that (recovery.ts snapAimArb).
-    .chain(({ c, burst }) => snapAimArb(profile, burst).map((b): FuzzCase => withRecovery(c, recoveryPlan(b))));
+    .chain(({ c, burst }) => snapAimArb(profile, burst).map((b) => ({ c: withRecovery(c, recoveryPlan(b)), burst: b !== null })));
   // Write bursts just before the timed faults, for proposals in flight at leader changes. A profile
   // without them keeps no extra chain: each chain step leaves fast-check less room to shrink a plan.
-  return profile.pressurePercent <= 0 ? drawn : drawn.chain((c) => pressureArb(profile).map((p) => withPressure(c, p)));
+  if (profile.pressurePercent <= 0 && profile.shapePercent <= 0) return drawn.map(({ c }) => c);
+  const pressed = profile.pressurePercent <= 0 ? drawn : drawn.chain(({ c, burst }) => pressureArb(profile).map((p) => ({ c: withPressure(c, p), burst })));
+  // The fault shapes of shapes.ts, drawn last so that a case without one is the case it was before
+  // they existed; after the write bursts, which therefore never land on a shape's own faults.
+  return profile.shapePercent <= 0 ? pressed.map(({ c }) => c) : pressed.chain(({ c, burst }) => shapeArb(profile, c, burst).map((s) => withShape(c, s)));
 }
 
 /** The case of fuzz seed `n` (deterministic: fast-check's generator seeded with n). */

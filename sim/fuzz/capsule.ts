@@ -31,6 +31,8 @@ export interface Capsule {
   readonly tape: TapeData | null;
   readonly steps: readonly string[];
   readonly trace: string | null;
+  /** The coverage probes the recorded run reached (absent in older capsules). */
+  readonly probes?: readonly string[];
 }
 
 export const PROTOCOL_NOTE =
@@ -60,7 +62,7 @@ export function writeCapsule(
   mkdirSync(dir, { recursive: true });
   const trace = join(dir, `${name}.trace.ndjson`);
   // With a tape (a shrunk case), replay its decisions and record only what it lacks.
-  const result = runCase(c, { sink: new FileSink(trace), tape: tape ?? 'record' });
+  const result = runCase(c, { sink: new FileSink(trace), tape: tape ?? 'record', probes: true });
   const capsule: Capsule = {
     kind: CAPSULE_KIND,
     version: 1,
@@ -75,6 +77,7 @@ export function writeCapsule(
     tape: result.tape,
     steps: stepsOf(c),
     trace,
+    probes: result.probes ?? [],
   };
   const path = join(dir, `${name}.capsule.json`);
   mkdirSync(dirname(path), { recursive: true });
@@ -156,5 +159,6 @@ export function readCapsule(path: string): Capsule {
     tape: (o['tape'] ?? null) as TapeData | null,
     steps: Array.isArray(o['steps']) ? (o['steps'] as string[]) : [],
     trace: typeof o['trace'] === 'string' ? o['trace'] : null,
+    ...(Array.isArray(o['probes']) ? { probes: (o['probes'] as unknown[]).map(String) } : {}),
   };
 }

@@ -25,6 +25,7 @@ import { explainElection } from './explain.js';
 import { judgeRecovery } from '../checkers/recovery.js';
 import { Tape, tapedRng, type TapeData } from './tape.js';
 import { TriggerWatch, type ArmedFault } from './triggers.js';
+import { ProbeWatch } from './probes/watch.js';
 
 export type ProfileName = 'quick' | 'standard' | 'deep';
 
@@ -46,6 +47,8 @@ export interface Profile {
   readonly recoveryPercent: number;
   /** Share of cases, in percent, whose clients burst writes just before each timed fault (pressure.ts). */
   readonly pressurePercent: number;
+  /** Share of the cases without a recovery burst, in percent, that end with a fault shape (shapes.ts). */
+  readonly shapePercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -71,6 +74,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     clients: 2,
     recoveryPercent: 0,
     pressurePercent: 0,
+    shapePercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -89,6 +93,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     clients: 3,
     recoveryPercent: 20,
     pressurePercent: 50,
+    shapePercent: 30,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -102,6 +107,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     clients: 4,
     recoveryPercent: 20,
     pressurePercent: 50,
+    shapePercent: 30,
   },
 };
 
@@ -145,6 +151,8 @@ export interface CaseResult {
   readonly resolved: Readonly<Record<string, readonly number[]>>;
   readonly tape: TapeData | null;
   readonly tapeStats: { readonly hits: number; readonly misses: number } | null;
+  /** The coverage probes the run reached (probes/registry.ts order), when asked for. */
+  readonly probes: readonly string[] | null;
 }
 
 export interface RunCaseOptions {
@@ -155,6 +163,8 @@ export interface RunCaseOptions {
   readonly perturb?: readonly ('network' | 'timers' | 'disk')[];
   /** Test-only: servers paused again just after the heal, to show the judge catches one that never catches up. */
   readonly stallAfterHeal?: readonly NodeId[];
+  /** Watch the coverage probes (probes/); the run and its trace are the same either way. */
+  readonly probes?: boolean;
 }
 
 const MS = 1000;
@@ -202,9 +212,14 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   /** For the liveness explanation: a core leader's last activation, the last probe write. */
   let lastActivationUs: number | null = null;
   let lastProbeUs: number | null = null;
+  let probeWatch: ProbeWatch | null = null;
 
   const setup = (kernel: Kernel, servers: readonly NodeId[]): void => {
     if (tape !== null) kernel.setTape(tape);
+    if (opts.probes === true) {
+      probeWatch = new ProbeWatch(kernel, c.servers, c.observers);
+      kernel.addObserver(probeWatch);
+    }
     for (const s of opts.perturb ?? []) kernel.perturbStream(s);
     const clients = clientIds(options);
     const faultRng = forkRng(c.seed, 'faults');
@@ -215,6 +230,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       const who = applyFaultIn({ kernel, servers, voters, clients, rng, subject, downOrder: () => [...down.keys()] }, f);
       if (f.type === 'kill-client') for (const k of who) killed.add(k);
       resolved[String(index)] = who;
+      probeWatch?.fault(f, who);
     };
     const armed: ArmedFault[] = [];
     c.faults.forEach((f, index) => {
@@ -307,6 +323,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     resolved,
     tape: tape === null ? null : tape.toJSON(),
     tapeStats: tape === null ? null : { hits: tape.hits, misses: tape.misses },
+    probes: probeWatch === null ? null : (probeWatch as ProbeWatch).hits(),
   };
 }
 

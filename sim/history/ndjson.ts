@@ -1,8 +1,31 @@
 // Reader and writer for zabsim's NDJSON client histories (the record layout is documented in types.ts).
 // The reader validates every field and reports the first problem as file:line: expected ...
 
-import { HistoryFormatError, ZK_CREATE_MODES, ZK_OP_TYPES, ZK_RETURN_CODES, ZK_SESSION_STATES, ZK_WATCH_TYPES } from './types.js';
-import type { ZkCreateMode, ZkHistory, ZkHistoryEvent, ZkHistoryHeader, ZkHistoryOp, ZkOp, ZkOpType, ZkOutcome, ZkResult, ZkReturnCode } from './types.js';
+import {
+  HistoryFormatError,
+  ZK_ADD_WATCH_MODES,
+  ZK_CREATE_MODES,
+  ZK_OP_TYPES,
+  ZK_RETURN_CODES,
+  ZK_SESSION_STATES,
+  ZK_UNJUDGED_READS,
+  ZK_WATCH_TYPES,
+  ZK_WATCHER_TYPES,
+} from './types.js';
+import type {
+  ZkCreateMode,
+  ZkHistory,
+  ZkHistoryEvent,
+  ZkHistoryHeader,
+  ZkHistoryOp,
+  ZkHistoryUnjudged,
+  ZkOp,
+  ZkOpType,
+  ZkOutcome,
+  ZkResult,
+  ZkReturnCode,
+  ZkUnjudgedRead,
+} from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -94,6 +117,21 @@ function parseZkOp(f: Fields, value: unknown, what: string, inMulti = false): Zk
       return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), version: version() };
     case 'closeSession':
       return { type };
+    case 'addWatch':
+      return { type, path: f.path(o['path'], `${what}.path`), mode: f.oneOf(o['mode'], ZK_ADD_WATCH_MODES, `${what}.mode`) };
+    case 'removeWatches': {
+      const flag = (name: string): boolean => {
+        if (typeof o[name] !== 'boolean') f.fail(`${what}.${name} to be a boolean`);
+        return o[name] as boolean;
+      };
+      return {
+        type,
+        path: f.path(o['path'], `${what}.path`),
+        watcherType: f.oneOf(o['watcherType'], ZK_WATCHER_TYPES, `${what}.watcherType`),
+        local: flag('local'),
+        all: flag('all'),
+      };
+    }
     case 'multi': {
       const ops = o['ops'];
       if (!Array.isArray(ops)) f.fail(`${what}.ops to be an array of ops`);
@@ -120,6 +158,7 @@ function parseZkResult(f: Fields, value: unknown, what: string, inMulti = false)
     result.children = children.map((c, i) => f.string(c, `${what}.children[${i}]`));
   }
   if (o['mzxid'] !== undefined) result.mzxid = f.integer(o['mzxid'], `${what}.mzxid`);
+  if (o['number'] !== undefined) result.number = f.integer(o['number'], `${what}.number`);
   if (o['ephemeralOwner'] !== undefined) result.ephemeralOwner = f.integer(o['ephemeralOwner'], `${what}.ephemeralOwner`);
   if (o['results'] !== undefined) {
     if (inMulti) f.fail(`${what} to have no "results" (a multi's sub-result has none; a multi cannot hold a multi)`);
@@ -145,6 +184,7 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
   let header: ZkHistoryHeader | null = null;
   const ops: ZkHistoryOp[] = [];
   const events: ZkHistoryEvent[] = [];
+  const unjudged: ZkHistoryUnjudged[] = [];
   const ids = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\r$/, '');
@@ -161,7 +201,11 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
       events.push(parseEvent(f, o));
       continue;
     }
-    if (o['kind'] !== 'op') f.fail('"kind":"op", "watch" or "session" (only the first line is a header)');
+    if (o['kind'] === 'unjudged') {
+      unjudged.push(parseUnjudged(f, o));
+      continue;
+    }
+    if (o['kind'] !== 'op') f.fail('"kind":"op", "watch", "session" or "unjudged" (only the first line is a header)');
     const id = f.integer(o['id'], '"id"');
     if (ids.has(id)) f.fail(`a unique "id" (${id} appeared before)`);
     ids.add(id);
@@ -193,7 +237,42 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
     ops.push(record);
   }
   if (header === null) throw new HistoryFormatError(file, 1, 'a header line {"kind":"header","version":1,...} (the file is empty)');
-  return events.length === 0 ? { header, ops } : { header, ops, events };
+  const history: ZkHistory = events.length === 0 ? { header, ops } : { header, ops, events };
+  return unjudged.length === 0 ? history : { ...history, unjudged };
+}
+
+/** An unjudged read's line (types.ts ZkHistoryUnjudged). */
+function parseUnjudged(f: Fields, o: Json): ZkHistoryUnjudged {
+  const opJson = f.object(o['op'], '"op"');
+  const type = f.oneOf(opJson['type'], ZK_UNJUDGED_READS, '"op".type');
+  let op: ZkUnjudgedRead;
+  if (type === 'multiRead') {
+    const subs = opJson['ops'];
+    if (!Array.isArray(subs)) f.fail('"op".ops to be an array of getData / getChildren ops');
+    op = {
+      type,
+      ops: subs.map((sub, i) => {
+        const so = f.object(sub, `"op".ops[${i}]`);
+        return { type: f.oneOf(so['type'], ['getData', 'getChildren'] as const, `"op".ops[${i}].type`), path: f.path(so['path'], `"op".ops[${i}].path`) };
+      }),
+    };
+  } else {
+    op = { type, path: f.path(opJson['path'], '"op".path') };
+  }
+  const invokeUs = f.integer(o['invokeUs'], '"invokeUs"');
+  const completeUs = f.integer(o['completeUs'], '"completeUs"');
+  if (completeUs < invokeUs) f.fail('"completeUs" to be at or after "invokeUs"');
+  return {
+    kind: 'unjudged',
+    client: f.integer(o['client'], '"client"'),
+    session: o['session'] === undefined ? null : f.integerOrNull(o['session'], '"session"'),
+    server: o['server'] === undefined ? null : f.integerOrNull(o['server'], '"server"'),
+    op,
+    invokeUs,
+    completeUs,
+    result: parseZkResult(f, o['result'], '"result"'),
+    readZxid: o['readZxid'] === undefined ? null : f.integerOrNull(o['readZxid'], '"readZxid"'),
+  };
 }
 
 function parseEvent(f: Fields, o: Json): ZkHistoryEvent {
@@ -225,5 +304,6 @@ export function formatNdjsonHistory(history: ZkHistory): string {
   const lines = [JSON.stringify(history.header)];
   for (const op of history.ops) lines.push(JSON.stringify(op));
   for (const event of history.events ?? []) lines.push(JSON.stringify(event));
+  for (const read of history.unjudged ?? []) lines.push(JSON.stringify(read));
   return lines.join('\n') + '\n';
 }

@@ -8,7 +8,19 @@ import type { NodeId } from '../../protocol/program.js';
 import type { ZabObservation } from '../../protocol/zab/effects.js';
 import type { KernelObserver } from '../kernel/kernel.js';
 import { OpenTable } from './open-table.js';
-import type { ZkHistory, ZkHistoryEvent, ZkHistoryHeader, ZkHistoryOp, ZkOp, ZkOutcome, ZkResult, ZkSessionState, ZkWatchType } from './types.js';
+import type {
+  ZkHistory,
+  ZkHistoryEvent,
+  ZkHistoryHeader,
+  ZkHistoryOp,
+  ZkHistoryUnjudged,
+  ZkOp,
+  ZkOutcome,
+  ZkResult,
+  ZkSessionState,
+  ZkUnjudgedRead,
+  ZkWatchType,
+} from './types.js';
 
 export type CompleteObservation = Extract<ZabObservation, { kind: 'complete' }>;
 
@@ -17,6 +29,18 @@ export interface HistoryAdapter {
   op(command: unknown): ZkOp | null;
   /** What a completion means for the history. */
   complete(command: unknown, op: ZkOp, c: CompleteObservation): { outcome: ZkOutcome; result: ZkResult | null; zxid: number | null; readZxid: number | null };
+  /** For a command `op` leaves out: the read the checkers cannot judge yet that it is, if any (types.ts ZkHistoryUnjudged). */
+  unjudged?(command: unknown): ZkUnjudgedRead | null;
+  /** That read's result, when the server answered it (else null: it is not recorded). */
+  unjudgedResult?(command: unknown, c: CompleteObservation): ZkResult | null;
+}
+
+interface OpenUnjudged {
+  readonly client: NodeId;
+  readonly session: number | null;
+  readonly op: ZkUnjudgedRead;
+  readonly command: unknown;
+  readonly invokeUs: number;
 }
 
 interface Open {
@@ -39,6 +63,9 @@ export class HistoryRecorder implements KernelObserver {
   /** Open ops' ids by (client, xid), and their invocations by id (released at completion). */
   private readonly open = new OpenTable();
   private readonly invocations: (Open | undefined)[] = [];
+  /** Unjudged reads in flight, by "client:xid", and those answered. */
+  private readonly openUnjudged = new Map<string, OpenUnjudged>();
+  private readonly unjudged: ZkHistoryUnjudged[] = [];
   private seq = 0;
 
   constructor(adapter: HistoryAdapter, meta: Record<string, unknown> = {}, sink: ((line: string) => void) | null = null) {
@@ -58,7 +85,12 @@ export class HistoryRecorder implements KernelObserver {
     switch (o.kind) {
       case 'invoke': {
         const op = this.adapter.op(o.op);
-        if (op === null) return;
+        if (op === null) {
+          const read = this.adapter.unjudged?.(o.op) ?? null;
+          if (read !== null)
+            this.openUnjudged.set(`${o.client}:${o.xid}`, { client: o.client, session: o.session ?? null, op: read, command: o.op, invokeUs: nowUs });
+          return;
+        }
         const id = this.ops.length;
         this.ops.push(undefined);
         this.invocations.push({ id, client: o.client, session: o.session ?? null, server: o.server, op, command: o.op, invokeUs: nowUs });
@@ -69,7 +101,10 @@ export class HistoryRecorder implements KernelObserver {
       }
       case 'complete': {
         const id = this.open.take(o.client, o.xid);
-        if (id === undefined) return;
+        if (id === undefined) {
+          this.completeUnjudged(o, nowUs);
+          return;
+        }
         const inv = this.invocations[id]!;
         this.invocations[id] = undefined;
         const seq = this.seq++;
@@ -134,6 +169,29 @@ export class HistoryRecorder implements KernelObserver {
     }
   }
 
+  private completeUnjudged(o: CompleteObservation, nowUs: number): void {
+    const key = `${o.client}:${o.xid}`;
+    const inv = this.openUnjudged.get(key);
+    if (inv === undefined) return;
+    this.openUnjudged.delete(key);
+    const result = o.outcome === 'ok' ? (this.adapter.unjudgedResult?.(inv.command, o) ?? null) : null;
+    if (result === null) return;
+    const session = o.session !== undefined && o.session !== 0 ? o.session : inv.session === 0 ? null : inv.session;
+    const record: ZkHistoryUnjudged = {
+      kind: 'unjudged',
+      client: inv.client,
+      session,
+      server: o.server,
+      op: inv.op,
+      invokeUs: inv.invokeUs,
+      completeUs: nowUs,
+      result,
+      readZxid: o.readZxid ?? null,
+    };
+    this.unjudged.push(record);
+    this.sink?.(JSON.stringify(record));
+  }
+
   /** A session's closeSession txn committed (seen at a server): its ephemerals are gone from `zxid` on. */
   sessionEnded(session: number, zxid: number, atUs: number): void {
     this.event({ kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, seq: this.seq++, zxid });
@@ -167,7 +225,8 @@ export class HistoryRecorder implements KernelObserver {
         zxid: null,
       };
     }
-    return this.events.length === 0 ? { header: this.header, ops } : { header: this.header, ops, events: [...this.events] };
+    const history: ZkHistory = this.events.length === 0 ? { header: this.header, ops } : { header: this.header, ops, events: [...this.events] };
+    return this.unjudged.length === 0 ? history : { ...history, unjudged: [...this.unjudged] };
   }
 
   /** Streams the ops still open as "info" lines (call once, at the end of a streamed run). */

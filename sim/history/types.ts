@@ -33,11 +33,17 @@
 // * create and setACL ops may carry `"restrictedRead":true`: the ACL they set does not grant READ to
 //   world:anyone. ZooKeeper (ServerCnxn.process) then filters watch events on that node for sessions
 //   without READ: the watch is consumed and nothing arrives, which the watch checker must allow.
+// * op types `addWatch` {path, mode: "persistent"|"persistentRecursive"} and `removeWatches` {path,
+//   watcherType: "children"|"data"|"any", local, all} (ZooKeeper 3.8's watch calls; `all` marks
+//   removeAllWatches), and the rc `noWatcher`. A persistent watch's events are `watch` records like any
+//   other; it is not used up by them.
 // * `{"kind":"watch","client":c,"session":s,"server":k,"type":"NodeDataChanged",...,"path":p,"zxid":z,
 //   "atUs":t,"seq"?:n}`: a watch event the client received.
 // * `{"kind":"session","client":c|null,"session":s,"server":k|null,"state":st,"atUs":t,"seq"?:n,
 //   "zxid"?:z}`: a session state change the client saw (CONNECTED, DISCONNECTED, EXPIRED, CLOSED,
 //   AUTH_FAILED), or "ENDED": the session's closeSession txn (zxid z) committed (seen at the servers).
+// * `{"kind":"unjudged",...}`: an answered getAllChildrenNumber, getEphemerals or multiRead (see
+//   ZkHistoryUnjudged below), kept apart from the ops the checkers judge.
 
 export class HistoryFormatError extends Error {
   override name = 'HistoryFormatError';
@@ -73,7 +79,26 @@ export type ZkOp =
   | { readonly type: 'closeSession' }
   | { readonly type: 'kvSet'; readonly path: string; readonly data: string }
   | { readonly type: 'kvCas'; readonly path: string; readonly data: string; readonly version: number }
-  | { readonly type: 'kvGet'; readonly path: string };
+  | { readonly type: 'kvGet'; readonly path: string }
+  | ZkWatchOp;
+
+/**
+ * ZooKeeper 3.8's watch calls: addWatch (a persistent or persistent-recursive watch), removeWatches
+ * (`all` false: the checkWatches opcode, the server keeps its watch) and removeAllWatches (`all`
+ * true). They change no data; `local` removes the client's watches even when the server fails.
+ */
+export type ZkWatchOp =
+  | { readonly type: 'addWatch'; readonly path: string; readonly mode: ZkAddWatchMode }
+  | { readonly type: 'removeWatches'; readonly path: string; readonly watcherType: ZkWatcherType; readonly local: boolean; readonly all: boolean };
+export type ZkAddWatchMode = 'persistent' | 'persistentRecursive';
+export const ZK_ADD_WATCH_MODES: readonly ZkAddWatchMode[] = ['persistent', 'persistentRecursive'];
+export type ZkWatcherType = 'children' | 'data' | 'any';
+export const ZK_WATCHER_TYPES: readonly ZkWatcherType[] = ['children', 'data', 'any'];
+
+/** Whether the op is one of the watch calls, which the watch checkers cannot judge yet. */
+export function isZkWatchOp(op: ZkOp): op is ZkWatchOp {
+  return op.type === 'addWatch' || op.type === 'removeWatches';
+}
 
 export type ZkOpType = ZkOp['type'];
 export const ZK_OP_TYPES: readonly ZkOpType[] = [
@@ -91,6 +116,8 @@ export const ZK_OP_TYPES: readonly ZkOpType[] = [
   'kvSet',
   'kvCas',
   'kvGet',
+  'addWatch',
+  'removeWatches',
 ];
 
 export type ZkReturnCode =
@@ -104,7 +131,8 @@ export type ZkReturnCode =
   | 'runtimeInconsistency'
   | 'connectionLoss'
   | 'operationTimeout'
-  | 'sessionExpired';
+  | 'sessionExpired'
+  | 'noWatcher';
 export const ZK_RETURN_CODES: readonly ZkReturnCode[] = [
   'ok',
   'noNode',
@@ -117,6 +145,7 @@ export const ZK_RETURN_CODES: readonly ZkReturnCode[] = [
   'connectionLoss',
   'operationTimeout',
   'sessionExpired',
+  'noWatcher',
 ];
 
 export type ZkResult = {
@@ -129,6 +158,8 @@ export type ZkResult = {
   readonly results?: readonly ZkResult[];
   readonly mzxid?: number;
   readonly ephemeralOwner?: number;
+  /** getAllChildrenNumber's answer (an unjudged read's result only). */
+  readonly number?: number;
 };
 
 export type ZkOutcome = 'ok' | 'fail' | 'info';
@@ -181,7 +212,43 @@ export type ZkHistorySession = {
 
 export type ZkHistoryEvent = ZkHistoryWatch | ZkHistorySession;
 
-export type ZkHistory = { readonly header: ZkHistoryHeader; readonly ops: readonly ZkHistoryOp[]; readonly events?: readonly ZkHistoryEvent[] };
+/**
+ * ZooKeeper 3.6's reads of more than one znode: getAllChildrenNumber, getEphemerals (`path` is its
+ * prefix) and multiRead (getData / getChildren sub-ops, no watch).
+ */
+export type ZkUnjudgedRead =
+  | { readonly type: 'getAllChildrenNumber'; readonly path: string }
+  | { readonly type: 'getEphemerals'; readonly path: string }
+  | { readonly type: 'multiRead'; readonly ops: readonly { readonly type: 'getData' | 'getChildren'; readonly path: string }[] };
+
+export const ZK_UNJUDGED_READS: readonly ZkUnjudgedRead['type'][] = ['getAllChildrenNumber', 'getEphemerals', 'multiRead'];
+
+/**
+ * `{"kind":"unjudged","client":c,"session":s,"server":k,"op":{...},"invokeUs":t,"completeUs":t,
+ * "result":{...},"readZxid":z}`: a read of that kind that a server answered. The client checkers cannot
+ * judge these yet, so they are kept apart from `ops`, and every checker that judges reads answers
+ * unknown instead of ok while a history holds one (sim/checkers/unjudged-reads.ts). `result` uses
+ * ZkResult: `number` for getAllChildrenNumber, `children` (sorted paths) for getEphemerals, `results`
+ * for multiRead.
+ */
+export type ZkHistoryUnjudged = {
+  readonly kind: 'unjudged';
+  readonly client: number;
+  readonly session: number | null;
+  readonly server: number | null;
+  readonly op: ZkUnjudgedRead;
+  readonly invokeUs: number;
+  readonly completeUs: number;
+  readonly result: ZkResult;
+  readonly readZxid: number | null;
+};
+
+export type ZkHistory = {
+  readonly header: ZkHistoryHeader;
+  readonly ops: readonly ZkHistoryOp[];
+  readonly events?: readonly ZkHistoryEvent[];
+  readonly unjudged?: readonly ZkHistoryUnjudged[];
+};
 
 /** True for the op types that change the tree (and so get a zxid). */
 export function isZkWrite(op: ZkOp): boolean {

@@ -4,17 +4,28 @@
 // the format does not name (NOAUTH, INVALIDACL, ...) had no effect on the tree and become "fail".
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
-import { PERMS, type Acl, type CreateMode, type ErrorCode, type OpResult as TreeOpResult, type WriteOp } from '../../protocol/tree/index.js';
-import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
+import { isTtlMode, PERMS, type Acl, type CreateMode, type ErrorCode, type WriteOp } from '../../protocol/tree/index.js';
+import type { ZkOpResult } from '../../protocol/service/types.js';
+import type { ReadOpResult } from '../../protocol/service/query-types.js';
+import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode, ZkUnjudgedRead } from '../history/types.js';
 import { HistoryRecorder, type HistoryAdapter } from '../history/recorder.js';
 import type { Observed } from './observed.js';
 
-const MODES: Record<CreateMode, ZkCreateMode> = {
+const MODES: Record<Exclude<CreateMode, 'PERSISTENT_WITH_TTL' | 'PERSISTENT_SEQUENTIAL_WITH_TTL'>, ZkCreateMode> = {
   PERSISTENT: 'persistent',
   EPHEMERAL: 'ephemeral',
   PERSISTENT_SEQUENTIAL: 'persistentSequential',
   EPHEMERAL_SEQUENTIAL: 'ephemeralSequential',
 };
+
+/**
+ * A write that has no effect in any execution: a TTL create (and so a multi holding one), which the
+ * server refuses with UNIMPLEMENTED while extendedTypesEnabled is off. Left out of the history: even
+ * when its reply is lost it created nothing, and the checkers need no op for an error txn.
+ */
+function neverApplies(op: { readonly type: string; readonly mode?: unknown }): boolean {
+  return op.type === 'create' && op.mode !== undefined && isTtlMode(op.mode as CreateMode);
+}
 
 const CODES: Partial<Record<ErrorCode, ZkReturnCode>> = {
   OK: 'ok',
@@ -28,6 +39,7 @@ const CODES: Partial<Record<ErrorCode, ZkReturnCode>> = {
   CONNECTIONLOSS: 'connectionLoss',
   OPERATIONTIMEOUT: 'operationTimeout',
   SESSIONEXPIRED: 'sessionExpired',
+  NOWATCHER: 'noWatcher',
 };
 
 /** True when the ACL grants READ to world:anyone; otherwise ZooKeeper may filter watch events on the node. */
@@ -35,8 +47,9 @@ function worldReadable(acl: readonly Acl[]): boolean {
   return acl.some((a) => a.id.scheme === 'world' && a.id.id === 'anyone' && (a.perms & PERMS.READ) !== 0);
 }
 
+/** A create's history op; TTL modes never get here (historyOpOf leaves them out: neverApplies). */
 function createOf(path: string, data: string | null | undefined, mode: CreateMode, acl: readonly Acl[]): ZkOp {
-  const op = { type: 'create' as const, path, data: data ?? '', mode: MODES[mode] };
+  const op = { type: 'create' as const, path, data: data ?? '', mode: MODES[mode as keyof typeof MODES] };
   return worldReadable(acl) ? op : { ...op, restrictedRead: true };
 }
 
@@ -54,6 +67,7 @@ function writeOpOf(op: WriteOp): ZkOp {
 }
 
 export function historyOpOf(cmd: ZkCommand): ZkOp | null {
+  if (neverApplies(cmd) || ((cmd.type === 'transaction' || cmd.type === 'multi') && cmd.ops.some(neverApplies))) return null;
   switch (cmd.type) {
     case 'create':
       return createOf(cmd.path, cmd.data, cmd.mode, cmd.acl);
@@ -75,13 +89,31 @@ export function historyOpOf(cmd: ZkCommand): ZkOp | null {
       return { type: 'multi', ops: cmd.ops.map(writeOpOf) };
     case 'close':
       return { type: 'closeSession' };
+    case 'multi':
+      // All writes: a transaction. All reads is a multiRead (unjudgedReadOf); a mix never leaves the client.
+      return isReadMulti(cmd.ops) ? null : { type: 'multi', ops: (cmd.ops as readonly WriteOp[]).map(writeOpOf) };
     case 'getACL':
     case 'addAuthInfo':
+    case 'getAllChildrenNumber':
+    case 'getEphemerals':
+    // whoAmI reads only the connection's auth ids, which the history does not hold: nothing to judge.
+    case 'whoAmI':
       return null;
+    case 'addWatch':
+      return { type: 'addWatch', path: cmd.path, mode: cmd.mode === 'PERSISTENT' ? 'persistent' : 'persistentRecursive' };
+    case 'removeWatches':
+    case 'removeAllWatches':
+      return {
+        type: 'removeWatches',
+        path: cmd.path,
+        watcherType: cmd.watcherType === 'Children' ? 'children' : cmd.watcherType === 'Data' ? 'data' : 'any',
+        local: cmd.local,
+        all: cmd.type === 'removeAllWatches',
+      };
   }
 }
 
-function subResult(r: TreeOpResult): ZkResult {
+function subResult(r: ZkOpResult): ZkResult {
   switch (r.type) {
     case 'create':
       return { rc: 'ok', path: r.path };
@@ -121,6 +153,52 @@ export function historyResultOf(cmd: ZkCommand, c: ZkCompletion): ZkResult | nul
   }
 }
 
+function isReadMulti(ops: readonly { readonly type: string }[]): boolean {
+  return ops.length > 0 && ops.every((op) => op.type === 'getData' || op.type === 'getChildren');
+}
+
+/** The reads the checkers cannot judge yet (ZkHistoryUnjudged): getAllChildrenNumber, getEphemerals, multiRead. */
+export function unjudgedReadOf(cmd: ZkCommand): ZkUnjudgedRead | null {
+  switch (cmd.type) {
+    case 'getAllChildrenNumber':
+    case 'getEphemerals':
+      return { type: cmd.type, path: cmd.path };
+    case 'multi':
+      if (!isReadMulti(cmd.ops)) return null;
+      return { type: 'multiRead', ops: cmd.ops.map((op) => ({ type: op.type as 'getData' | 'getChildren', path: op.path })) };
+    default:
+      return null;
+  }
+}
+
+function readSubResult(r: ReadOpResult): ZkResult {
+  switch (r.type) {
+    case 'getData':
+      return { rc: 'ok', data: r.data ?? '', version: r.stat.version, mzxid: r.stat.mzxid, ephemeralOwner: r.stat.ephemeralOwner };
+    case 'getChildren':
+      return { rc: 'ok', children: [...r.children].sort() };
+    case 'error':
+      // NOAUTH has no name in the format: the nearest that says "no effect, no data".
+      return { rc: CODES[r.err] ?? 'runtimeInconsistency' };
+  }
+}
+
+/** An unjudged read's result, or null when the server did not answer it OK. */
+export function unjudgedResultOf(c: ZkCompletion): ZkResult | null {
+  const resp = c.response;
+  if (c.err !== 'OK' || resp === null) return null;
+  switch (resp.type) {
+    case 'getAllChildrenNumber':
+      return { rc: 'ok', number: resp.totalNumber };
+    case 'getEphemerals':
+      return { rc: 'ok', children: [...resp.ephemerals].sort() };
+    case 'multiRead':
+      return { rc: 'ok', results: resp.results.map(readSubResult) };
+    default:
+      return null;
+  }
+}
+
 /** What the ZooKeeper client's commands and completions mean in the history. */
 export const zkHistoryAdapter: HistoryAdapter = {
   op: (command) => historyOpOf(command as ZkCommand),
@@ -129,6 +207,8 @@ export const zkHistoryAdapter: HistoryAdapter = {
     const outcome = c.outcome !== 'info' && result === null ? 'fail' : c.outcome;
     return { outcome, result, zxid: c.zxid, readZxid: c.readZxid ?? null };
   },
+  unjudged: (command) => unjudgedReadOf(command as ZkCommand),
+  unjudgedResult: (_command, c) => unjudgedResultOf(c.result as ZkCompletion),
 };
 
 /** The history of observations collected by a ServiceHarness (the same records a HistoryRecorder makes live). */

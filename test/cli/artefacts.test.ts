@@ -236,8 +236,41 @@ describe('fuzz JUnit for long sweeps', () => {
     expect(outs[0]?.text).toContain('unknown (the checker could not decide): linearizable-writes');
     const many = Array.from({ length: PASSING_CASES_MAX + 2 }, (_, n) => outcome(n, null, true, n < 3 ? ['sequential-reads'] : []));
     const root = parseXml(junitXml([fuzzSuite('standard', null, [0, many.length], many, new Map(), 10)]));
-    expect(findAll(root, 'system-out').at(-1)?.text).toContain('on 3 of them a checker answered unknown (sequential-reads 3)');
+    expect(findAll(root, 'system-out').at(-1)?.text).toContain('on 3 of them a checker answered unknown (sequential-reads 3): seeds 0, 1, 2');
   });
+
+  test("fuzz --merge adds the shards' unknown counts and keeps the lowest undecided seeds of each checker", () => {
+    const shard = (from: number, seeds: number[]): string => {
+      const file = join(dir, `shard-${from}.json`);
+      const summary = {
+        protocol: 'p',
+        profile: 'standard',
+        mutant: null,
+        seedRange: [from, from + 100],
+        seeds: 100,
+        failures: 0,
+        firstFailingSeed: null,
+        violations: {},
+        livenessClasses: {},
+        unattributed: 0,
+        unknown: { 'linearizable-writes': seeds.length },
+        unknownSeeds: seeds.length,
+        unknownSeedList: { 'linearizable-writes': seeds },
+        capsules: [],
+        reports: [],
+        junit: null,
+        wallMs: 1,
+        events: 1,
+      };
+      writeFileSync(file, `${JSON.stringify(summary)}\n`);
+      return file;
+    };
+    const r = zabsim(['fuzz', '--merge', shard(100, [150, 170]), shard(0, [3]), '--json']);
+    expect(r.code).toBe(0);
+    const merged = JSON.parse(r.stdout) as { unknown: Record<string, number>; unknownSeedList: Record<string, number[]> };
+    expect(merged.unknown).toEqual({ 'linearizable-writes': 3 });
+    expect(merged.unknownSeedList).toEqual({ 'linearizable-writes': [3, 150, 170] });
+  }, 60_000);
 
   test('below the bound every seed is its own testcase, times summing to the wall time', () => {
     const root = parseXml(junitXml([fuzzSuite('standard', null, [10, 13], [outcome(10, null), outcome(11, null), outcome(12, 'integrity')], new Map(), 3000)]));

@@ -181,6 +181,10 @@ async function runOp(slots: Slots, op: Op, abs: (p: string) => string, rel: (p: 
       return lift(await c.setACL(abs(op.path), op.acl, op.version), (s) => ({ kind: 'setACL', stat: stat(s) }));
     case 'addAuth':
       return lift(c.addAuthInfo(op.scheme, op.auth), () => ({ kind: 'addAuth' }));
+    case 'addWatch':
+      return lift(await c.addWatch(abs(op.path), op.mode, slots.watcher(op.s)), () => ({ kind: 'addWatch' }));
+    case 'removeWatches':
+      return lift(await c.removeWatches(abs(op.path), op.type, op.all), () => ({ kind: 'removeWatches' }));
     case 'close':
       await c.close();
       return { ok: true, value: { kind: 'close' } };

@@ -4,8 +4,8 @@
 // flush watch events). Produces the same RecordedSequence shape as real-runner.ts.
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
-import { errorNumber, type Acl, type CreateMode as TreeCreateMode, type OpResult as TreeOpResult, type Stat, type WriteOp } from '../../protocol/tree/index.js';
-import type { ZkResponse } from '../../protocol/service/types.js';
+import { errorNumber, type Acl, type CreateMode as TreeCreateMode, type Stat, type WriteOp } from '../../protocol/tree/index.js';
+import type { ZkOpResult, ZkResponse } from '../../protocol/service/types.js';
 import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
 import type {
   AclEntry,
@@ -80,8 +80,8 @@ export function runSequenceSim(ops: readonly Op[], opts: SimRunOptions): Recorde
   open(0);
   open(1);
   const c0 = clients[0] as NodeId;
-  const made = call(c0, { type: 'create', path: root, data: '', acl: aclOf([{ perms: 31, scheme: 'world', id: 'anyone' }]), mode: 'PERSISTENT' });
-  if (made.err !== 'OK' || made.response?.type !== 'create') throw new Error(`cannot create root: ${made.err}`);
+  const made = call(c0, { type: 'create', path: root, data: '', acl: aclOf([{ perms: 31, scheme: 'world', id: 'anyone' }]), mode: 'PERSISTENT', stat: true });
+  if (made.err !== 'OK' || made.response?.type !== 'create' || made.response.stat === undefined) throw new Error(`cannot create root: ${made.err}`);
   const base = made.response.stat.czxid;
   const stat = (s: Stat): RecStat => ({
     czxid: s.czxid - base,
@@ -200,6 +200,14 @@ function runOp(
       const r = call(client, { type: 'addAuthInfo', scheme: op.scheme, auth: op.auth });
       return r.err === 'OK' ? { ok: true, value: { kind: 'addAuth' } } : fail(r);
     }
+    case 'addWatch': {
+      const r = call(client, { type: 'addWatch', path: abs(op.path), mode: op.mode === 'persistent' ? 'PERSISTENT' : 'PERSISTENT_RECURSIVE' });
+      return r.err === 'OK' ? { ok: true, value: { kind: 'addWatch' } } : fail(r);
+    }
+    case 'removeWatches': {
+      const r = call(client, { type: op.all ? 'removeAllWatches' : 'removeWatches', path: abs(op.path), watcherType: op.type, local: false });
+      return r.err === 'OK' ? { ok: true, value: { kind: 'removeWatches' } } : fail(r);
+    }
     case 'close': {
       const r = call(client, { type: 'close' });
       return r.err === 'OK' ? { ok: true, value: { kind: 'close' } } : fail(r);
@@ -218,7 +226,7 @@ function runOp(
         }
       });
       const r = call(client, { type: 'transaction', ops });
-      const sub = (x: TreeOpResult): MultiSubResult => {
+      const sub = (x: ZkOpResult): MultiSubResult => {
         switch (x.type) {
           case 'create':
             return { op: 'create', path: rel(x.path) };

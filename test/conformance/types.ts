@@ -49,7 +49,11 @@ export type Op =
   | { kind: 'setACL'; s: Slot; path: string; acl: AclEntry[]; version: number }
   | { kind: 'addAuth'; s: Slot; scheme: 'digest'; auth: string }
   | { kind: 'multi'; s: Slot; ops: MultiSubOp[] }
-  | { kind: 'close'; s: Slot };
+  | { kind: 'close'; s: Slot }
+  /** ZooKeeper.addWatch(path, watcher, mode) with the slot's one watcher. */
+  | { kind: 'addWatch'; s: Slot; path: string; mode: 'persistent' | 'persistentRecursive' }
+  /** ZooKeeper.removeWatches(path, watcher, type, false) (checkWatches opcode), or removeAllWatches when `all` (removeWatches opcode). */
+  | { kind: 'removeWatches'; s: Slot; path: string; type: 'Children' | 'Data' | 'Any'; all: boolean };
 
 export type OpKind = Op['kind'];
 
@@ -96,7 +100,9 @@ export type OpValue =
   | { kind: 'setACL'; stat: RecStat }
   | { kind: 'addAuth' }
   | { kind: 'multi'; results: MultiSubResult[] }
-  | { kind: 'close' };
+  | { kind: 'close' }
+  | { kind: 'addWatch' }
+  | { kind: 'removeWatches' };
 
 export type OpResult = { ok: true; value: OpValue } | { ok: false; code: number; name: string; multi?: MultiSubResult[] };
 

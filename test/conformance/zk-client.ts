@@ -10,6 +10,7 @@
 //  - Longs (zxids, times, session ids) arrive as 8-byte big-endian Buffers; they become bigint.
 
 import { createRequire } from 'node:module';
+import { ADD_WATCH_MODE, OPCODE, sendWatchRequest, WATCHER_TYPE, type RawQueue } from './watch-calls.js';
 
 // ---- public types ----------------------------------------------------------------------------
 
@@ -181,7 +182,18 @@ interface RawClient {
   getACL(path: string, cb: Cb<[RawAcl[] | undefined, RawStat]>): void;
   setACL(path: string, acls: RawAcl[], version: number, cb: Cb<[RawStat]>): void;
   transaction(): RawTransaction;
-  connectionManager: { state: number };
+  connectionManager: { state: number; watcherManager: RawWatcherManager } & RawQueue;
+}
+
+interface RawEmitter {
+  listeners(name: string): unknown[];
+}
+/** The library's WatcherManager: one-shot watchers per path, and the emit it calls for each notification. */
+interface RawWatcherManager {
+  dataWatchers: Record<string, RawEmitter | undefined>;
+  childWatchers: Record<string, RawEmitter | undefined>;
+  existenceWatchers: Record<string, RawEmitter | undefined>;
+  emit(event: RawEvent): void;
 }
 
 interface RawModule {
@@ -279,9 +291,88 @@ export class ZkClient {
   /** Raw watcher per user watcher, so re-registering the same function is deduplicated (as in Java). */
   readonly #watchers = new Map<ZkWatcher, RawWatcher>();
   #closed = false;
+  /** ZKWatchManager's persistentWatches / persistentRecursiveWatches (paths), all for the one watcher below. */
+  readonly #persistent = new Set<string>();
+  readonly #recursive = new Set<string>();
+  #persistentWatcher: ZkWatcher | undefined;
 
   private constructor(raw: RawClient) {
     this.#raw = raw;
+    // ZKWatchManager.materialize adds the persistent watchers on the path and the recursive ones on the
+    // path or an ancestor (addPersistentWatches) to the one-shot ones the library finds; a watcher
+    // gets an event once however many of its registrations match.
+    const wm = raw.connectionManager.watcherManager;
+    const emit = wm.emit.bind(wm);
+    wm.emit = (ev: RawEvent): void => {
+      const type = EVENT_TYPES[ev.type];
+      const oneShot = type !== undefined && this.#oneShotMatches(type, ev.path);
+      emit(ev);
+      if (type !== undefined && !oneShot && this.#persistentWatcher !== undefined && this.#persistentMatches(ev.path))
+        this.#persistentWatcher({ type, path: ev.path });
+    };
+  }
+
+  #has(table: Record<string, RawEmitter | undefined>, path: string): boolean {
+    return (table[path]?.listeners('notification').length ?? 0) > 0;
+  }
+
+  #oneShotMatches(type: ZkEventType, path: string): boolean {
+    const wm = this.#raw.connectionManager.watcherManager;
+    if (type === 'NodeChildrenChanged') return this.#has(wm.childWatchers, path);
+    if (type === 'NodeDeleted') return this.#has(wm.dataWatchers, path) || this.#has(wm.childWatchers, path);
+    return this.#has(wm.dataWatchers, path) || this.#has(wm.existenceWatchers, path);
+  }
+
+  #persistentMatches(path: string): boolean {
+    if (this.#persistent.has(path)) return true;
+    for (let p = path; ; p = p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/'))) {
+      if (this.#recursive.has(p)) return true;
+      if (p === '/') return false;
+    }
+  }
+
+  /** ZooKeeper.addWatch(path, watcher, mode); AddWatchRegistration registers on OK. */
+  async addWatch(path: string, mode: 'persistent' | 'persistentRecursive', watcher: ZkWatcher): Promise<ZkResult<null>> {
+    const err = await sendWatchRequest(this.#raw.connectionManager, OPCODE.addWatch, path, ADD_WATCH_MODE[mode]);
+    if (err !== 0) return fail(err);
+    (mode === 'persistent' ? this.#persistent : this.#recursive).add(path);
+    this.#persistentWatcher = watcher;
+    return { ok: true, value: null };
+  }
+
+  /**
+   * ZooKeeper.removeWatches(path, watcher, type, false) (`all` false: the checkWatches opcode) or
+   * removeAllWatches(path, type, false) (the removeWatches opcode); then, as
+   * WatchDeregistration.unregister → ZKWatchManager.removeWatcher does with local false: NOWATCHER
+   * if this client holds no watch of the type on the path, else the server's error, else remove
+   * (Children: child watches; Data: data and exist; Any: those and the persistent ones) and NOWATCHER
+   * if nothing was removed.
+   */
+  async removeWatches(path: string, type: 'Children' | 'Data' | 'Any', all: boolean): Promise<ZkResult<null>> {
+    const err = await sendWatchRequest(this.#raw.connectionManager, all ? OPCODE.removeWatches : OPCODE.checkWatches, path, WATCHER_TYPE[type]);
+    const wm = this.#raw.connectionManager.watcherManager;
+    const persistent = this.#persistent.has(path) || this.#recursive.has(path);
+    const child = this.#has(wm.childWatchers, path);
+    const data = this.#has(wm.dataWatchers, path) || this.#has(wm.existenceWatchers, path);
+    const contains = type === 'Children' ? child || persistent : type === 'Data' ? data || persistent : child || data || persistent;
+    if (!contains) return fail(ZK_CODES.NOWATCHER);
+    if (err !== 0) return fail(err);
+    let removed = false;
+    if (type !== 'Data' && child) {
+      delete wm.childWatchers[path];
+      removed = true;
+    }
+    if (type !== 'Children' && data) {
+      delete wm.dataWatchers[path];
+      delete wm.existenceWatchers[path];
+      removed = true;
+    }
+    if (type === 'Any' && persistent) {
+      this.#persistent.delete(path);
+      this.#recursive.delete(path);
+      removed = true;
+    }
+    return removed ? { ok: true, value: null } : fail(ZK_CODES.NOWATCHER);
   }
 
   static async connect(connectString: string, opts: ConnectOptions = {}): Promise<ZkClient> {

@@ -5,7 +5,8 @@ import { expect, test } from 'vitest';
 import { caseForSeed } from '../../sim/fuzz/arbitraries.js';
 import { failureOf, runCase } from '../../sim/fuzz/case.js';
 import { detailOf } from '../../sim/fuzz/capsule.js';
-import { summarize } from '../../sim/cli/fuzz.js';
+import { summarize, summaryLines } from '../../sim/cli/fuzz.js';
+import { UNKNOWN_SEEDS_LISTED } from '../../sim/cli/fuzz-artefacts.js';
 import type { RunReport } from '../../sim/zab/run.js';
 import { failureDetail, unknownCheckers, VERDICT_ORDER } from '../../sim/zab/verdicts.js';
 import { CLIENT_CHECKERS } from '../../sim/checkers/client-common.js';
@@ -61,4 +62,24 @@ test('an unknown verdict is named, is not a failure, and a sweep counts it by ch
   expect(s.failures).toBe(0);
   expect(s.unknownSeeds).toBe(2);
   expect(s.unknown).toEqual({ 'linearizable-writes': 2, 'sequential-reads': 1 });
+  expect(s.unknownSeedList).toEqual({ 'linearizable-writes': [0, 2], 'sequential-reads': [2] });
+  const text = summaryLines(s, [], null).join('\n');
+  expect(text).toContain('unknown/linearizable-writes 2  seeds 0, 2');
+  expect(text).toContain('unknown/sequential-reads   1  seeds 2');
+});
+
+test('a long sweep names only the lowest undecided seeds per checker, and says how many more there were', () => {
+  const many = Array.from({ length: UNKNOWN_SEEDS_LISTED + 5 }, (_, i) => ({
+    n: 100 + i,
+    failure: null,
+    livenessClass: null,
+    detail: '',
+    unknown: ['linearizable-writes'],
+    events: 1,
+    attributed: false,
+  }));
+  const s = summarize('standard', null, [100, 100 + many.length], many.slice().reverse(), [], 1);
+  expect(s.unknown['linearizable-writes']).toBe(UNKNOWN_SEEDS_LISTED + 5);
+  expect(s.unknownSeedList['linearizable-writes']).toEqual(Array.from({ length: UNKNOWN_SEEDS_LISTED }, (_, i) => 100 + i));
+  expect(summaryLines(s, [], null).join('\n')).toContain(`, ${100 + UNKNOWN_SEEDS_LISTED - 1}, ... (5 more)`);
 });

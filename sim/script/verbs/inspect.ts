@@ -20,7 +20,7 @@ export function state(env: ScriptEnv): string[] {
     if (!env.k.isUp(id)) return `${id} down: disk ${describeDisk(env.k.diskOf(id) as ZabDisk)}`;
     const s = env.server(id) as ZabServer;
     const leader = s.learner !== null ? ` leader=${s.learner.leader}` : '';
-    const outstanding = s.leader !== null && s.phase === 'BROADCAST' ? ` outstanding=${s.leader.outstanding.length}` : '';
+    const outstanding = s.leader !== null && s.phase === 'BROADCAST' ? ` outstanding=${s.leader.outstanding.size}` : '';
     const paused = env.k.isPaused(id) ? ' (paused)' : '';
     return `${id} ${s.role}${leader} ${s.phase} accepted=${s.acceptedEpoch} current=${s.currentEpoch} last=${formatZxid(lastLoggedZxid(s))} committed=${s.committed}${outstanding}${paused}`;
   });

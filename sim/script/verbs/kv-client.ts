@@ -54,6 +54,8 @@ function clientNode(env: ScriptEnv, name: string, via: string | undefined): Node
   env.k.addNode(id, { ...base, boot: (node, disk) => ({ ...base.boot(node, disk), serverIndex: index }) });
   env.clients.set(name, id);
   env.clientNames.set(id, name);
+  // The trace names the client, so reports draw it as a client lane under this name.
+  env.k.record({ k: 'client', node: id, name });
   env.k.restart(id);
   return id;
 }

@@ -61,6 +61,8 @@ function open(env: ScriptEnv, cmd: Command, name: string | undefined): string[] 
   }
   env.clients.set(name, id);
   env.clientNames.set(id, name);
+  // The trace names the client, so reports draw it as a client lane under this name.
+  env.k.record({ k: 'client', node: id, name });
   env.sessions.set(id, { id: 0, state: 'CONNECTING' });
   env.k.restart(id);
   if (cmd.words.includes('nowait')) return [`${name} connecting to ${via}`];

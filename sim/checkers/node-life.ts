@@ -1,0 +1,163 @@
+// NodeLife: what a history says about each node's life as a whole (who may create it, delete it, own it as
+// an ephemeral, when reads show it), for the watch checks of watch-changes.ts and watch-order.ts.
+import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
+import { isUncertain } from './zk-writes.js';
+import type { HistoryView } from './history-view.js';
+
+/** Whether `path` may be a name a sequential create with path `prefix` made (the prefix and 10 digits). */
+export const sequentialOf = (prefix: string, path: string): boolean => path.startsWith(prefix) && /^\d{10}$/.test(path.slice(prefix.length));
+
+/** Which ops of a history may create or delete each node (for proofs that a change came before or after a read). */
+export type NodeLife = {
+  /** Whether some op may delete the node (a delete, or the end of a session that may have made it ephemeral). */
+  readonly mayDelete: (p: string) => boolean;
+  /** Whether some delete op (not a session end) may delete it. */
+  readonly explicitlyDeleted: (p: string) => boolean;
+  /** Whether every delete op of the node (none, or some) is of that session, and every create of it ephemeral. */
+  readonly deletedOnlyBy: (p: string, session: number) => boolean;
+  /** The latest completion of an op that may create it (Infinity: unknown, -Infinity: none). */
+  readonly lastCreate: (p: string) => number;
+  /**
+   * Whether an op may create the node in a window: one that may take effect at or after time `from`
+   * (not done before it), sent before `to`, and not known to hold a zxid at or below `zxidAtMost`.
+   */
+  readonly mayCreateBetween: (p: string, from: number, to: number, zxidAtMost: number) => boolean;
+  /** Whether at most one op of the history may create the node (so a node a read saw present is never re-created). */
+  readonly createdOnce: (p: string) => boolean;
+  /** The one session whose ops may create it, or null (none, several, unknown). */
+  readonly onlyCreator: (p: string) => number | null;
+  /** The nodes each session certainly made ephemeral (an ok create with its result). */
+  readonly ephemeralsOf: ReadonlyMap<number, readonly string[]>;
+  /**
+   * Whether a write whose outcome is unknown cannot have succeeded: a setData expecting a version that the
+   * other setData ops of the history cannot reach (a node's version starts at 0 and only they raise it).
+   */
+  readonly cannotSucceed: (o: ZkHistoryOp) => boolean;
+  /** The least header zxid of a read that shows the node there (Infinity: none). */
+  readonly shownBy: (p: string) => number;
+  /**
+   * Whether nothing can delete the node at or below zxid `z`: no delete op names it, and every session
+   * that may own it as an ephemeral (by a create, or a read's ephemeralOwner) ends at a known zxid above z.
+   */
+  readonly undeletedThrough: (p: string, z: number) => boolean;
+};
+
+const lifeMemo = new WeakMap<HistoryView, NodeLife>();
+
+/**
+ * Each session's end zxid where the history gives it: an ENDED record's, or an ok closeSession's zxid (the
+ * least, if several: a later close of an ended session changes nothing).
+ */
+function knownEnds(view: HistoryView): Map<number, number> {
+  const out = new Map<number, number>();
+  const note = (session: number, z: number): void => void out.set(session, Math.min(out.get(session) ?? Infinity, z));
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) note(e.session, e.zxid);
+  for (const o of view.closeSessions)
+    if (o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok' && o.zxid !== null && o.session !== null) note(o.session, o.zxid);
+  return out;
+}
+
+export function nodeLife(view: HistoryView): NodeLife {
+  const memo = lifeMemo.get(view);
+  if (memo !== undefined) return memo;
+  const deleted = new Set<string>();
+  const deleters = new Map<string, number | null>(); // path -> the one session whose ops delete it (null: several)
+  const ephemeral = new Set<string>();
+  const persistent = new Set<string>(); // paths some non-ephemeral create names
+  const ephemeralPrefixes: string[] = [];
+  const createdBy = new Map<string, number>();
+  const createsOf = new Map<string, { invokeUs: number; done: number; zxid: number | null }[]>();
+  const creators = new Map<string, number | null>();
+  const createPrefixes: string[] = [];
+  const ephemeralsOf = new Map<number, string[]>();
+  const setDatas = new Map<string, number>();
+  const ownersOf = new Map<string, (number | null)[]>(); // path -> the sessions of the ephemeral creates naming it
+  for (const o of view.writes) {
+    if (o.outcome === 'fail') continue;
+    const uncertain = isUncertain(o);
+    const visit = (op: ZkOp, result: ZkResult | null): void => {
+      if (result !== null && result.rc !== 'ok') return;
+      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
+      else if (op.type === 'delete') {
+        deleters.set(op.path, deleted.has(op.path) && deleters.get(op.path) !== o.session ? null : o.session);
+        deleted.add(op.path);
+      } else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
+      else if (op.type === 'create') {
+        const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+        const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
+        const made = result?.path ?? (sequential ? null : op.path);
+        if (made === null) {
+          createPrefixes.push(op.path);
+          if (isEphemeral) ephemeralPrefixes.push(op.path);
+          return;
+        }
+        createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, uncertain || o.completeUs === null ? Infinity : o.completeUs));
+        const list = createsOf.get(made) ?? [];
+        list.push({ invokeUs: o.invokeUs, done: uncertain || o.completeUs === null ? Infinity : o.completeUs, zxid: o.zxid });
+        createsOf.set(made, list);
+        const had = creators.get(made);
+        creators.set(made, had === undefined && o.session !== null ? o.session : had === o.session ? had : null);
+        if (!isEphemeral) persistent.add(made);
+        if (isEphemeral) {
+          ephemeral.add(made);
+          const owners = ownersOf.get(made) ?? [];
+          owners.push(o.session);
+          ownersOf.set(made, owners);
+          if (result !== null && o.session !== null) pushOnce(ephemeralsOf, o.session, made);
+        }
+      }
+    };
+    visit(o.op, uncertain ? null : o.result);
+  }
+  const shown = new Map<string, number>();
+  const show = (p: string, z: number): void => {
+    if (z < (shown.get(p) ?? Infinity)) shown.set(p, z);
+  };
+  for (const o of view.history.ops) {
+    const r = o.result;
+    const z = o.readZxid ?? null;
+    if (o.outcome !== 'ok' || r === null || r.rc !== 'ok') continue;
+    const op = o.op;
+    // A read naming a session as the node's ephemeralOwner proves that session made it (a lost create too).
+    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false && (r.ephemeralOwner ?? 0) > 0) {
+      pushOnce(ephemeralsOf, r.ephemeralOwner!, op.path);
+      const owners = ownersOf.get(op.path) ?? [];
+      owners.push(r.ephemeralOwner!);
+      ownersOf.set(op.path, owners);
+    }
+    if (z === null) continue;
+    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) show(op.path, z);
+    else if (op.type === 'getChildren') {
+      show(op.path, z);
+      for (const c of r.children ?? []) show(op.path === '/' ? `/${c}` : `${op.path}/${c}`, z);
+    }
+  }
+  const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p));
+  let endZxids: Map<number, number> | null = null;
+  const life: NodeLife = {
+    mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
+    explicitlyDeleted: (p) => deleted.has(p),
+    deletedOnlyBy: (p, session) => !persistent.has(p) && (!deleted.has(p) || deleters.get(p) === session),
+    lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
+    createdOnce: (p) => !unnamed(createPrefixes, p) && (createsOf.get(p) ?? []).length <= 1 && p !== '/' && !p.startsWith('/zookeeper'),
+    mayCreateBetween: (p, from, to, zxidAtMost) =>
+      unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
+    onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
+    ephemeralsOf,
+    cannotSucceed: (o) => isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1,
+    shownBy: (p) => shown.get(p) ?? Infinity,
+    undeletedThrough: (p, z) => {
+      if (deleted.has(p) || unnamed(ephemeralPrefixes, p)) return false;
+      for (const session of ownersOf.get(p) ?? []) if (session === null || !((endZxids ??= knownEnds(view)).get(session)! > z)) return false;
+      return true;
+    },
+  };
+  lifeMemo.set(view, life);
+  return life;
+}
+
+function pushOnce(map: Map<number, string[]>, key: number, value: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}

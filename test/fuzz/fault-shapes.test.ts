@@ -1,0 +1,146 @@
+// Proves the fault shapes of sim/fuzz/shapes.ts do what they say: a shape replaces the random faults
+// from its start on and silences the random clients in its quiet window; the standard profile draws
+// each shape for a fair share of its seeds (never with a recovery burst, never in quick); and on the
+// unmutated protocol they reach their situations (a TRUNC to a server holding a tail, a SNAP to a
+// learner that lagged) without a safety violation.
+import { expect, test } from 'vitest';
+import { caseForSeed } from '../../sim/fuzz/arbitraries.js';
+import { runCase, type FuzzCase } from '../../sim/fuzz/case.js';
+import { SHAPE_MARK, withShape, type LagRejoin, type TailRejoin } from '../../sim/fuzz/shapes.js';
+import { MemorySink } from '../../sim/trace/sink.js';
+import { ZAB_CHECKERS } from '../../sim/zab/checker.js';
+
+const base: FuzzCase = {
+  seed: 'shape',
+  profile: 'standard',
+  servers: 3,
+  observers: 0,
+  clients: 3,
+  mutants: [],
+  syncPersistence: 'committedOnlyThenEpochThenAck',
+  commitLogCount: 5,
+  snapCount: 10,
+  faults: [
+    { atMs: 400, type: 'crash', target: 'any' },
+    { atMs: 900, when: { on: 'sync-start' }, type: 'pause', target: 'trigger' },
+    { atMs: 5_000, type: 'partition', mode: 'halves' },
+  ],
+  ops: [500, 3_000, 6_000, 11_000].map((atMs) => ({ atMs, client: 0, op: { type: 'set' as const, key: 'k0', value: String(atMs) } })),
+  core: [1, 2],
+  faultsUntilMs: 12_000,
+  durationMs: 30_000,
+};
+
+const w = (at: number) => ({ at, client: 1, key: 2, value: 7 });
+
+const tail: TailRejoin = {
+  kind: 'tail-rejoin',
+  startMs: 2_000,
+  settleMs: 800,
+  settledWrites: [w(0)],
+  isolateMs: 300,
+  tailWrites: [w(0), w(999)],
+  downMs: 100,
+  cutAtSync: true,
+  keepUnsynced: true,
+  cutDownMs: 1_000,
+  quietMs: 4_000,
+  afterWrites: [w(0)],
+  afterMs: 1_000,
+};
+
+const isShaped = (c: FuzzCase, kind: keyof typeof SHAPE_MARK): boolean =>
+  c.ops.some((o) => o.op.type === 'set' && new RegExp(`^${SHAPE_MARK[kind]}\\d+$`).test(String(o.op.value)));
+const hasBurst = (c: FuzzCase): boolean => c.faults.some((f) => f.type === 'restart' && f.target === 'longest-down');
+
+test('a shape keeps the random timed faults before its start, drops the rest, and silences random writes in its quiet window', () => {
+  const c = withShape(base, tail);
+  expect(c.faults.filter((f) => f.atMs < tail.startMs)).toEqual([base.faults[0]]);
+  expect(c.faults.some((f) => f.type === 'partition' && f.mode === 'halves')).toBe(false);
+  expect(c.faults).toContainEqual({ atMs: 2_800, type: 'partition', mode: 'isolate', target: 'leader' });
+  expect(c.faults).toContainEqual({ atMs: 3_100, type: 'crash', target: 'leader' });
+  expect(c.faults).toContainEqual({ atMs: 3_200, when: { on: 'sync-start' }, type: 'crash', target: 'leader', keepUnsynced: true });
+  // Quiet from the crash (3,100) to 4 s after the restart (7,200): the random writes at 500, 3,000
+  // and 11,000 stay, the one at 6,000 goes; the shape's own writes are all there.
+  const random = c.ops.filter((o) => /^\d+$/.test(String((o.op as { value: string }).value)));
+  expect(random.map((o) => o.atMs)).toEqual([500, 3_000, 11_000]);
+  expect(c.ops.filter((o) => String((o.op as { value: string }).value) === 't7')).toHaveLength(4);
+  expect(withShape(base, null)).toBe(base);
+});
+
+test('the lag shape lags past the committedLog and the log rolls, and its burst lasts as long as the leader stalls', () => {
+  const lag: LagRejoin = {
+    kind: 'lag-rejoin',
+    startMs: 1_000,
+    settleMs: 600,
+    settledWrites: [w(0)],
+    lagMs: 1_000,
+    lagWrites: [w(0)],
+    burstLeadMs: 10,
+    burstMs: 300,
+    burstWrites: [w(0), w(999)],
+    stallMs: 40,
+    afterSyncMs: 100,
+    cut: 'crash',
+    downMs: 200,
+    afterWrites: [w(0)],
+    afterMs: 1_000,
+  };
+  const c = withShape(base, lag);
+  const restartAt = 1_000 + 600 + 1_000;
+  expect(c.faults).toContainEqual({ atMs: restartAt, when: { on: 'sync-start', delayMs: 40 }, type: 'resume', target: 'all-paused' });
+  expect(c.faults).toContainEqual({ atMs: restartAt, when: { on: 'newleader-acked', catchUp: true, delayMs: 100 }, type: 'crash', target: 'trigger' });
+  expect(c.faults).toContainEqual({ atMs: restartAt, when: { on: 'newleader-acked', catchUp: true, delayMs: 300 }, type: 'restart', target: 'trigger' });
+  const burst = c.ops.filter((o) => o.atMs >= restartAt - 10 && o.atMs < restartAt + 100 && String((o.op as { value: string }).value) === 'l7');
+  expect(burst.map((o) => o.atMs)).toEqual([restartAt - 10, restartAt + 39]);
+  // Drawn lags: past commitLogCount 5 and snapCount 10, so at least 18 writes while the follower is down.
+  const drawn = Array.from({ length: 400 }, (_, n) => caseForSeed('standard', n)).filter((x) => isShaped(x, 'lag-rejoin') && x.commitLogCount <= 50);
+  expect(drawn.length).toBeGreaterThan(5);
+  for (const x of drawn) {
+    const crash = x.faults.find((f) => f.type === 'crash' && f.target === 'follower' && f.when === undefined && f.atMs > 0) as { atMs: number };
+    const restart = x.faults.find((f) => f.type === 'restart' && f.atMs > crash.atMs && f.when === undefined) as { atMs: number };
+    const lagging = x.ops.filter((o) => o.atMs > crash.atMs && o.atMs < restart.atMs && /^l/.test(String((o.op as { value: string }).value)));
+    expect(lagging.length, x.seed).toBeGreaterThanOrEqual(Math.max(x.commitLogCount, (x.snapCount ?? 0) <= 40 ? (x.snapCount ?? 0) : 0) + 8);
+  }
+});
+
+test('the standard profile draws each shape for a fair share of its seeds, never with a burst; quick draws none', () => {
+  const cases = Array.from({ length: 600 }, (_, n) => caseForSeed('standard', n));
+  for (const kind of ['tail-rejoin', 'lag-rejoin'] as const) {
+    const n = cases.filter((c) => isShaped(c, kind)).length;
+    // 30% of the four fifths without a burst, split evenly: about 72 of 600.
+    expect(n, kind).toBeGreaterThan(45);
+    expect(n, kind).toBeLessThan(100);
+  }
+  expect(cases.filter((c) => hasBurst(c) && (isShaped(c, 'tail-rejoin') || isShaped(c, 'lag-rejoin')))).toEqual([]);
+  expect(Array.from({ length: 100 }, (_, n) => caseForSeed('quick', n)).filter((c) => isShaped(c, 'tail-rejoin') || isShaped(c, 'lag-rejoin'))).toEqual([]);
+});
+
+/** The first `count` standard seeds with the shape: how many of their runs showed `sync` after the shape began, and no Zab violation on any. */
+function reach(kind: 'tail-rejoin' | 'lag-rejoin', count: number, sync: RegExp): number {
+  let runs = 0;
+  let reached = 0;
+  for (let n = 0; runs < count; n++) {
+    const c = caseForSeed('standard', n);
+    if (!isShaped(c, kind)) continue;
+    runs++;
+    const sink = new MemorySink();
+    const r = runCase(c, { sink });
+    expect(
+      ZAB_CHECKERS.filter((k) => r.report.verdicts[k] === 'violated'),
+      `seed ${n}`,
+    ).toEqual([]);
+    // Only what happens once the shape has begun (its first write, in its settling time).
+    const fromUs = Math.min(...c.ops.filter((o) => String((o.op as { value: string }).value).startsWith(SHAPE_MARK[kind])).map((o) => o.atMs)) * 1000;
+    if (sink.records.some((line) => sync.test(line) && Number(/"t":(\d+)/.exec(line)?.[1]) >= fromUs)) reached++;
+  }
+  return reached;
+}
+
+test('tail-rejoin brings a server back to a leader that lacks its tail: it is sent a TRUNC, and the protocol stays safe', () => {
+  expect(reach('tail-rejoin', 12, /"kind":"sync","mode":"TRUNC"/)).toBeGreaterThan(0);
+}, 120_000);
+
+test('lag-rejoin brings a learner back past the leader committedLog: it is sent a SNAP, and the protocol stays safe', () => {
+  expect(reach('lag-rejoin', 12, /"kind":"sync","mode":"SNAP"/)).toBeGreaterThan(0);
+}, 120_000);

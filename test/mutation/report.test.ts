@@ -1,0 +1,57 @@
+// Proves the pieces of `npm run mutation` that do not need Stryker to run: the argument parser's
+// one-line errors, the score (timeouts detected, non-compiling mutants left out, classified
+// equivalents left out of the second score), the survivor keys and the report's source lines, and
+// that the instrumenter enumerates mutants with 0-based lines matching the source.
+import { expect, test } from 'vitest';
+import { parseMutationArgs } from './args.js';
+import { mutantKey, renderReport, summarize, type ResultLike } from './report.js';
+import { enumerateMutants } from './enumerate.js';
+
+const at = (line: number, column: number) => ({ start: { line, column }, end: { line, column: column + 1 } });
+const result = (status: string, line: number, replacement = 'true'): ResultLike => ({
+  fileName: 'protocol/x.ts',
+  mutatorName: 'ConditionalExpression',
+  replacement,
+  status,
+  location: at(line, 2),
+});
+
+test('arguments: defaults, values, and one-line errors naming the option', () => {
+  const d = parseMutationArgs([]);
+  expect(d).toMatchObject({ sample: 0, seeds: 2000, profile: 'standard', concurrency: 2 });
+  expect(parseMutationArgs(['--sample', '300', '--seeds', '50', '--files', 'protocol/zab/*.ts'])).toMatchObject({
+    sample: 300,
+    seeds: 50,
+    files: ['protocol/zab/*.ts'],
+  });
+  expect(parseMutationArgs(['--seeds', '0'])).toBe('--seeds 0: expected an integer ≥ 1');
+  expect(parseMutationArgs(['--profile', 'huge'])).toBe('--profile huge: expected standard or deep');
+  expect(parseMutationArgs(['--sample'])).toBe('--sample: expected a value after it');
+  expect(parseMutationArgs(['--bogus', '1'])).toMatch(/^--bogus: unknown option/);
+});
+
+test('score: killed and timed-out mutants are detected, non-compiling ones do not count, classified equivalents leave the second denominator', () => {
+  const results = [result('Killed', 0), result('Timeout', 1), result('Survived', 2), result('Survived', 3, 'false'), result('CompileError', 4)];
+  const key = mutantKey(results[3] as ResultLike);
+  expect(key).toBe('protocol/x.ts:4:2:ConditionalExpression:false');
+  const s = summarize(
+    results,
+    { [key]: { class: 'equivalent', why: 'both branches return the same value' } },
+    { drawn: 5, total: 9, command: 'c', files: ['protocol/x.ts'], sampleSeed: '1' },
+  );
+  expect([s.killed, s.timeout, s.survived, s.notCompiling, s.judged, s.equivalent]).toEqual([1, 1, 2, 1, 4, 1]);
+  expect(s.score).toBeCloseTo(0.5);
+  expect(s.scoreNonEquivalent).toBeCloseTo(2 / 3);
+  const md = renderReport(s, () => 'line one\nif (a) b();\nline three\n  return x;\n');
+  expect(md).toContain('`protocol/x.ts:3` ConditionalExpression → `true` — UNCLASSIFIED');
+  expect(md).toContain('  `line three`'); // the survivor's own source line, 1-based line 3
+  expect(md).toContain('equivalent: both branches return the same value');
+});
+
+test('the instrumenter places mutants at 0-based lines of the source it was given', async () => {
+  const content = 'export function f(a: number): number {\n  if (a > 1) return 2;\n  return 3;\n}\n';
+  const mutants = await enumerateMutants([{ name: 'protocol/y.ts', content }]);
+  const flip = mutants.find((m) => m.mutatorName === 'EqualityOperator' && m.replacement === 'a >= 1');
+  expect(flip).toBeDefined();
+  expect(flip?.location.start).toEqual({ line: 1, column: 6 });
+});

@@ -1,0 +1,118 @@
+// `npm run mutation`: a fuzz-only mutation score for protocol/. StrykerJS mutates the chosen files and
+// judges every mutant by `zabsim fuzz` alone at a fixed budget (no unit test is run): a mutant is
+// killed when the fuzz sweep exits non-zero (a safety or liveness failure, or an internal assertion),
+// survives when the whole budget passes. Mutants that do not type-check are dropped by Stryker's
+// TypeScript checker (a real implementer's code compiles), so they do not count either way.
+//
+//   npm run mutation -- [--files 'protocol/zab/**/*.ts,protocol/service/**/*.ts'] [--sample 300]
+//                       [--sample-seed 1] [--seeds 2000] [--profile standard] [--concurrency 2]
+//
+// --sample N draws N mutants uniformly (seeded) from every mutant Stryker's instrumenter places in
+// the files, and runs each drawn mutant's span; Stryker also runs any mutant nested inside a drawn
+// span, and those are counted too (the report gives both numbers). The report (reports/out/mutation/)
+// lists the survivors with their code; test/mutation/classified.json records the ones a person has
+// classified (equivalent, with a one-line proof, or a gap), and the report marks the rest unclassified.
+import { readFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, matchesGlob, relative, resolve } from 'node:path';
+import seedrandom from 'seedrandom';
+import { parseMutationArgs, type MutationArgs } from './args.js';
+import { enumerateMutants, type PlacedMutant } from './enumerate.js';
+import { summarize, renderReport, type Classified } from './report.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+async function main(): Promise<number> {
+  const parsed = parseMutationArgs(process.argv.slice(2));
+  if (typeof parsed === 'string') {
+    process.stderr.write(`mutation: ${parsed}\n`);
+    return 2;
+  }
+  const args: MutationArgs = parsed;
+  const files = sourceFiles().filter((f) => args.files.some((pattern) => matchesGlob(f, pattern)));
+  if (files.length === 0) {
+    process.stderr.write(`mutation: --files matched no file (${args.files.join(', ')})\n`);
+    return 2;
+  }
+  const all = await enumerateMutants(files.map((name) => ({ name, content: readFileSync(join(ROOT, name), 'utf8') })));
+  const drawn = args.sample === 0 ? all : draw(all, args.sample, args.sampleSeed);
+  process.stdout.write(
+    `mutation: ${all.length} mutants in ${files.length} files; running ${drawn.length}${args.sample === 0 ? '' : ` drawn with seed ${args.sampleSeed}`}\n`,
+  );
+  const command = `node --max-semi-space-size=64 sim/cli/zabsim.mjs fuzz --profile ${args.profile} --seeds ${args.seeds} --max-failures 1 --workers 1`;
+  const out = join(ROOT, 'reports', 'out', 'mutation');
+  mkdirSync(out, { recursive: true });
+  const { Stryker } = await import('@stryker-mutator/core');
+  const stryker = new Stryker({
+    testRunner: 'command',
+    commandRunner: { command },
+    mutate: drawn.map(spanPattern),
+    checkers: ['typescript'],
+    tsconfigFile: 'tsconfig.json',
+    coverageAnalysis: 'off',
+    concurrency: args.concurrency,
+    // A mutant that makes the sweep run far longer than the clean one (a loop that never ends) is a
+    // timeout: Stryker counts it as detected. The report lists timeouts apart from kills.
+    timeoutFactor: 3,
+    timeoutMS: 30_000,
+    reporters: ['json', 'progress'],
+    jsonReporter: { fileName: join(out, 'mutation.json') },
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: true,
+    logLevel: 'warn' as never, // LogLevel.Warning (an ambient const enum)
+  });
+  // Stryker names files by absolute path; the report and classified.json use paths from the root.
+  const results = (await stryker.runMutationTest()).map((r) => ({ ...r, fileName: relative(ROOT, resolve(ROOT, r.fileName)) }));
+  const classified = JSON.parse(readFileSync(join(ROOT, 'test', 'mutation', 'classified.json'), 'utf8')) as Classified;
+  const summary = summarize(results, classified, {
+    drawn: drawn.length,
+    total: all.length,
+    command,
+    files,
+    sampleSeed: args.sample === 0 ? null : args.sampleSeed,
+  });
+  writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(
+    join(out, 'survivors.md'),
+    renderReport(summary, (file) => readFileSync(join(ROOT, file), 'utf8')),
+  );
+  process.stdout.write(
+    `mutation: ${summary.killed} killed, ${summary.timeout} timed out, ${summary.survived} survived, ${summary.notCompiling} did not type-check; ` +
+      `score ${(summary.score * 100).toFixed(1)}% of ${summary.judged} (${(summary.scoreNonEquivalent * 100).toFixed(1)}% without the ${summary.equivalent} classified equivalent); ` +
+      `report ${relative(ROOT, join(out, 'survivors.md'))}\n`,
+  );
+  return 0;
+}
+
+/** Every .ts file under protocol/ and sim/, relative to the root, sorted. */
+function sourceFiles(): string[] {
+  const out: string[] = [];
+  for (const top of ['protocol', 'sim']) {
+    for (const entry of readdirSync(join(ROOT, top), { recursive: true, encoding: 'utf8' }))
+      if (entry.endsWith('.ts')) out.push(`${top}/${entry.split('\\').join('/')}`);
+  }
+  return out.sort();
+}
+
+/** N mutants drawn without replacement by a seeded Fisher-Yates shuffle of the whole list. */
+function draw(all: readonly PlacedMutant[], n: number, seed: string): PlacedMutant[] {
+  const rng = seedrandom(`mutation-sample:${seed}`);
+  const pool = all.slice();
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [pool[i], pool[j]] = [pool[j] as PlacedMutant, pool[i] as PlacedMutant];
+  }
+  return pool.slice(0, Math.min(n, pool.length));
+}
+
+/** Stryker's mutate range: 1-based lines, 0-based columns, the mutant's own span. */
+function spanPattern(m: PlacedMutant): string {
+  return `${m.fileName}:${m.location.start.line + 1}:${m.location.start.column}-${m.location.end.line + 1}:${m.location.end.column}`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`mutation: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(4);
+  },
+);
