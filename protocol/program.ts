@@ -80,6 +80,12 @@ export interface NodeProgram<S, M, W, D, O> {
   applyWrite(disk: D, write: W): D;
   /** Rebuilds volatile state from the durable image alone (boot and restart). */
   boot(id: NodeId, disk: D): S;
+  /**
+   * The image as `boot` reads it, when the program indexes its image by what the booted process
+   * holds and a restore can hold more than the process that wrote it (a Zab server's stale log
+   * records). Same content, so a later boot restores the same; the simulator keeps this image.
+   */
+  restoredImage?(disk: D): D;
   step(state: S, event: Event<M>): Transition<S, M, W, O>;
   /** One-line rendering of a message for traces and timelines, e.g. `PROPOSAL 1:3`. */
   describe(msg: M): string;

@@ -52,7 +52,8 @@ export type Mutant =
   | 'ZK-1549'
   | 'ZK-2355'
   | 'ZK-4925'
-  | 'ZK-3104';
+  | 'ZK-3104'
+  | 'ZK-2832';
 
 export interface ZabConfig {
   /** Voting members (participants), by sid. */

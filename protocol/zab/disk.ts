@@ -3,7 +3,7 @@
 // them until a purge, and autopurge is off by default), so the log can reach below the snapshot:
 // FileTxnSnapLog.restore replays only what follows the snapshot, and the leader's
 // getProposalsFromTxnLog reads the older records. Writes are applied in O(1) or O(log n).
-import { pvecEmpty, pvecLast, pvecLowerBound, pvecPush, pvecTake, type PVec } from '../pvec.js';
+import { pvecEmpty, pvecFrom, pvecLast, pvecLowerBound, pvecPush, pvecTake, pvecToArray, type PVec } from '../pvec.js';
 import { formatZxid, type Zxid } from '../zxid.js';
 import type { Snapshot } from './messages.js';
 import type { Txn } from './txn.js';
@@ -27,6 +27,15 @@ export interface ZabDisk {
    * file holds a record at or above its zxid.
    */
   readonly oldLogTop: Zxid;
+  /**
+   * Records of log files that a learner's NEWLEADER snapshot after a SNAP superseded, whose zxid is
+   * above the newest snapshot's: ascending, all below `log`'s records above the snapshot (those
+   * are of a later epoch). ZooKeeper never deletes or truncates a log file on a SNAP, and a restore
+   * (FileTxnSnapLog.restore → fastForwardFromEdits) replays every record the FileTxnIterator reads
+   * from the snapshot's zxid + 1 on, in file order: these come back right after the snapshot. They
+   * are not in the history of the process that wrote the snapshot; `restoredImage` folds them in.
+   */
+  readonly staleTail: PVec<Txn>;
 }
 
 export type ZabWrite =
@@ -49,7 +58,7 @@ export type ZabWrite =
   | { readonly kind: 'snapshot'; readonly snapshot: Snapshot; readonly replacesLog: boolean };
 
 export function emptyZabDisk(): ZabDisk {
-  return { acceptedEpoch: 0, currentEpoch: 0, snapshot: null, log: pvecEmpty(), logBase: 0, oldLogTop: 0 };
+  return { acceptedEpoch: 0, currentEpoch: 0, snapshot: null, log: pvecEmpty(), logBase: 0, oldLogTop: 0, staleTail: pvecEmpty() };
 }
 
 export function zxidOfTxn(txn: Txn): number {
@@ -96,9 +105,53 @@ export function newestLogFile(files: LogFiles, count: number): number {
   return count > files.rolledAt ? files.rolledAt : files.before;
 }
 
-/** How many txns a disk image's history holds (snapshot and log). */
+/** How many txns a restore of this disk image gives (snapshot, stale records, log). */
 export function diskHistoryCount(d: ZabDisk): number {
-  return d.logBase + d.log.size;
+  return d.logBase + d.log.size + d.staleTail.size;
+}
+
+/** The records of an ascending log with zxid above `zxid`. O(log n) when none, else O(their count). */
+export function recordsAbove(log: PVec<Txn>, zxid: Zxid): PVec<Txn> {
+  const from = pvecLowerBound(log, zxid + 1, zxidOfTxn);
+  if (from === log.size) return pvecEmpty();
+  return from === 0 ? log : pvecFrom(pvecToArray(log, from));
+}
+
+/**
+ * What stays above a new snapshot at `zxid` in the log files it supersedes (a learner's NEWLEADER
+ * snapshot after a SNAP, whose history does not continue the files): the stale records above it,
+ * then the log's. Both are ascending and the log's records above the old snapshot are of a later
+ * epoch than the stale ones, so the result is ascending. Usually empty: in ZooKeeper 3.8 a SNAP's
+ * zxid is below a record of the learner's files only in rare cases (protocol/zab/README.md).
+ */
+export function staleAfterSnapshot(staleTail: PVec<Txn>, log: PVec<Txn>, zxid: Zxid): PVec<Txn> {
+  const stale = recordsAbove(staleTail, zxid);
+  const fromLog = recordsAbove(log, zxid);
+  if (fromLog.size === 0) return stale;
+  if (stale.size === 0) return fromLog;
+  return pvecFrom([...pvecToArray(stale), ...pvecToArray(fromLog)]);
+}
+
+/**
+ * The image as a restore reads it, re-expressed in the history of the process it boots: the stale
+ * records go into the log right after the snapshot (they are what FileTxnIterator replays first,
+ * the log's records above the snapshot following them). The files are the same; only their
+ * history indexes change, so the booted process and its disk agree on them. Identity (O(1)) with
+ * no stale record; otherwise O(log), once per boot or TRUNC reload.
+ */
+export function restoredImage(d: ZabDisk): ZabDisk {
+  if (d.staleTail.size === 0 || d.snapshot === null) return d;
+  const cut = d.snapshot.count - d.logBase;
+  const log = pvecFrom([...pvecToArray(d.log, 0, cut), ...pvecToArray(d.staleTail), ...pvecToArray(d.log, cut)]);
+  return {
+    acceptedEpoch: d.acceptedEpoch,
+    currentEpoch: d.currentEpoch,
+    snapshot: d.snapshot,
+    log,
+    logBase: d.logBase,
+    oldLogTop: d.oldLogTop,
+    staleTail: pvecEmpty(),
+  };
 }
 
 /** Appends `txn` to an in-memory log: the new log, and the write that makes it durable. */
@@ -118,6 +171,7 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
         log: disk.log,
         logBase: disk.logBase,
         oldLogTop: disk.oldLogTop,
+        staleTail: disk.staleTail,
       };
     case 'currentEpoch':
       return {
@@ -127,6 +181,7 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
         log: disk.log,
         logBase: disk.logBase,
         oldLogTop: disk.oldLogTop,
+        staleTail: disk.staleTail,
       };
     case 'append': {
       const log = write.log !== undefined && write.prev === disk.log ? write.log : pvecPush(disk.log, write.txn);
@@ -137,18 +192,23 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
         log,
         logBase: disk.logBase,
         oldLogTop: disk.oldLogTop,
+        staleTail: disk.staleTail,
       };
     }
     case 'truncate': {
+      // FileTxnLog.truncate cuts the files in file order after the last record <= zxid; the stale
+      // records precede the log's above the snapshot, so each keeps its records <= zxid. The
+      // learner then reloads (ZKDatabase.truncateLog → loadDataBase), reading back the stale ones.
       const cut = truncateLog(disk, write.zxid);
-      return {
+      return restoredImage({
         acceptedEpoch: disk.acceptedEpoch,
         currentEpoch: disk.currentEpoch,
         snapshot: disk.snapshot,
         log: cut.log,
         logBase: cut.logBase,
         oldLogTop: Math.max(Math.min(disk.oldLogTop, write.zxid), cut.setAside),
-      };
+        staleTail: keepUpTo(disk.staleTail, write.zxid),
+      });
     }
     case 'snapshot':
       // An unsynced snapshot reaching the disk after a newer one written synchronously (a snapCount
@@ -163,17 +223,30 @@ export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {
           log: disk.log,
           logBase: disk.logBase,
           oldLogTop: disk.oldLogTop,
+          // A restore now starts after this snapshot's zxid: stale records at or below it stay
+          // in the files but are never read again.
+          staleTail: recordsAbove(disk.staleTail, write.snapshot.zxid),
         };
       }
+      // Learner.syncWithLeader takes this snapshot (takeSnapshot(syncSnapshot)) and nothing else:
+      // no log file is deleted or truncated, so the records above the snapshot's zxid stay on disk.
       return {
         acceptedEpoch: disk.acceptedEpoch,
         currentEpoch: disk.currentEpoch,
         snapshot: write.snapshot,
         log: pvecEmpty(),
         logBase: write.snapshot.count,
-        oldLogTop: Math.max(disk.oldLogTop, lastZxidOf(disk.log)),
+        oldLogTop: Math.max(disk.oldLogTop, lastZxidOf(disk.staleTail), lastZxidOf(disk.log)),
+        // A restore starts after the highest snapshot zxid on disk (FileSnap.findNValidSnapshots
+        // sorts the files by the zxid in their names), which may be the older file's.
+        staleTail: staleAfterSnapshot(disk.staleTail, disk.log, Math.max(write.snapshot.zxid, disk.snapshot?.zxid ?? 0)),
       };
   }
+}
+
+/** The records of an ascending log with zxid <= `zxid`. */
+export function keepUpTo(log: PVec<Txn>, zxid: Zxid): PVec<Txn> {
+  return pvecTake(log, pvecLowerBound(log, zxid + 1, zxidOfTxn));
 }
 
 /** The last txn's zxid, or 0 for an empty log. */

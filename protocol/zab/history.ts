@@ -7,7 +7,7 @@ import type { Fx } from './effects.js';
 import type { Snapshot } from './messages.js';
 import { patchServer, type ZabServer } from './state.js';
 import type { Txn } from './txn.js';
-import { rollLogFiles, truncateLog, zxidOfTxn } from './disk.js';
+import { keepUpTo, restoredImage, rollLogFiles, truncateLog, zxidOfTxn } from './disk.js';
 
 /** The history index of the first txn the log holds. */
 export function historyBase(s: ZabServer): number {
@@ -94,14 +94,26 @@ export function reloadFromHistory(s: ZabServer): ZabServer {
 export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer {
   const cut = truncateLog(s, zxid);
   const oldLogTop = Math.max(Math.min(s.oldLogTop, zxid), cut.setAside); // as the disk's truncate write
-  const count = cut.logBase + cut.log.size;
+  // The reload (ZKDatabase.truncateLog → loadDataBase) reads the files as a restart does: stale
+  // records of superseded files that survive the cut come back after the snapshot (disk.ts).
+  const files = restoredImage({
+    acceptedEpoch: s.acceptedEpoch,
+    currentEpoch: s.currentEpoch,
+    snapshot: s.snapshot,
+    log: cut.log,
+    logBase: cut.logBase,
+    oldLogTop,
+    staleTail: keepUpTo(s.staleTail, zxid),
+  });
+  const count = files.logBase + files.log.size;
   // FileTxnSnapLog.truncateLog reopens the log: the next append starts a new file.
   return reloadFromHistory(
     patchServer(s, {
-      log: cut.log,
-      logBase: cut.logBase,
-      logFiles: rollLogFiles(s.logFiles, count, cut.logBase),
+      log: files.log,
+      logBase: files.logBase,
+      logFiles: rollLogFiles(s.logFiles, count, files.logBase),
       oldLogTop,
+      staleTail: files.staleTail,
       committed: Math.min(s.committed, count),
     }),
   );

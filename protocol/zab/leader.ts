@@ -6,7 +6,7 @@ import type { NodeId } from '../program.js';
 import { COUNTER_ROLLOVER, counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { committedLogWindowStart, holesFrom, presentFrom } from './committed-log.js';
 import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
-import { appendTxn, newestLogFile } from './disk.js';
+import { appendTxn, newestLogFile, recordsAbove } from './disk.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt, snapshotOfApplied } from './history.js';
@@ -111,7 +111,7 @@ function takeSnapshot(s: ZabServer, fx: Fx): ZabServer {
   }
   const snapshot = snapshotOfApplied(s);
   fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
-  return patchServer(s, { snapshot });
+  return patchServer(s, { snapshot, staleTail: recordsAbove(s.staleTail, snapshot.zxid) });
 }
 
 /** getEpochToPropose: once a quorum (with us) has connected, e' = 1 + the max acceptedEpoch seen. */
@@ -255,6 +255,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     committedEnd,
     zxidAt: (i) => (txnAt(s, i) as Txn).zxid,
     diffWithoutTrunc: hasMutant(s.config, 'ZK-1154'),
+    snapWithEmptyCommittedLog: hasMutant(s.config, 'ZK-2832'),
     txnLogFrom: txnLogFrom(s),
     // The log has had one file since this server's history began; a replaced log (SNAP) left older files (oldLogTop).
     txnLogOnlyFile: newestLogFile(s.logFiles, historyCount(s)) === 0 && s.oldLogTop === 0,

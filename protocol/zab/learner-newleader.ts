@@ -7,7 +7,7 @@ import { hasMutant } from './config.js';
 import { persistenceOrderOf, type NewLeaderStep } from './persistence-orders.js';
 import type { Fx } from './effects.js';
 import { snapshotOfApplied } from './history.js';
-import { lastZxidOf } from './disk.js';
+import { lastZxidOf, staleAfterSnapshot } from './disk.js';
 import { holesFrom, leaveOutOfCommittedLog } from './committed-log.js';
 import { patchServer, type ZabServer } from './state.js';
 import { queuePush, queuePushAll } from '../queue.js';
@@ -26,10 +26,22 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     // takeSnapshot(syncSnapshot): the tree, with what was applied during sync, becomes durable.
     const snapshot = snapshotOfApplied(s);
     fx.persistSync({ kind: 'snapshot', snapshot, replacesLog: true });
-    // The log files the snapshot supersedes stay on disk (ZabDisk.oldLogTop); a SNAP replaced the
-    // in-memory log, so the files' records are in preSnap. The committedLog cannot reach below the
-    // new log (a deviation: ZooKeeper's keeps the txns a TRUNC sync applied before NEWLEADER).
-    const superseded = Math.max(lastZxidOf(s.log), l.preSnap === null ? 0 : lastZxidOf(l.preSnap.log));
+    // The log files the snapshot supersedes stay on disk (ZabDisk.oldLogTop, staleTail): Learner.
+    // syncWithLeader only takes the snapshot, it deletes and truncates no file. A SNAP replaced the
+    // in-memory log, so the files' records are in preSnap; those above the snapshot's zxid come
+    // back on a restore (disk.ts staleAfterSnapshot). The committedLog cannot reach below the new
+    // log (a deviation: ZooKeeper's keeps the txns a TRUNC sync applied before NEWLEADER).
+    const files = l.preSnap === null ? s : l.preSnap;
+    const filesLog = files.log;
+    // A restore replays from the highest snapshot zxid on disk up (disk.ts), the older file's if higher.
+    const replayAbove = Math.max(snapshot.zxid, files.snapshot?.zxid ?? 0);
+    const superseded = Math.max(lastZxidOf(s.log), lastZxidOf(filesLog), lastZxidOf(s.staleTail));
+    const staleTail = staleAfterSnapshot(s.staleTail, filesLog, replayAbove);
+    if (staleTail.size > 0) {
+      fx.note(
+        `NEWLEADER snapshot at ${formatZxid(snapshot.zxid)}: ${staleTail.size} older log record(s) above ${formatZxid(replayAbove)} stay on disk (${formatZxid(lastZxidOf(staleTail))} the last), replayed by a restore`,
+      );
+    }
     const logBase = snapshot.count;
     s = patchServer(s, {
       snapshot,
@@ -39,6 +51,7 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
       committedLogHoles: holesFrom(s.committedLogHoles, Math.max(s.committedLogStart, logBase)),
       logFiles: { rolledAt: Math.max(s.logFiles.rolledAt, logBase), before: Math.max(s.logFiles.before, logBase) },
       oldLogTop: Math.max(s.oldLogTop, superseded),
+      staleTail,
     });
     s = withLearner(s, { preSnap: null });
   }

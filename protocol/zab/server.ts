@@ -5,7 +5,7 @@
 import { assert, unreachable } from '../assert.js';
 import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
 import { hasMutant, isVoter, type ZabConfig } from './config.js';
-import { applyZabWrite, describeZabWrite, emptyZabDisk, type ZabDisk, type ZabWrite } from './disk.js';
+import { applyZabWrite, describeZabWrite, emptyZabDisk, restoredImage, type ZabDisk, type ZabWrite } from './disk.js';
 import { Fx, type ZabObservation } from './effects.js';
 import { awaitLogFlush, emptyFle, startElectionAfterRole } from './election.js';
 import { applyTo, historyCount, reloadFromHistory } from './history.js';
@@ -19,8 +19,12 @@ import type { StateMachine } from './txn.js';
 
 export type ZabTransition = Transition<ZabServer, ZabMessage, ZabWrite, ZabObservation>;
 
-/** Rebuilds a server from its disk: snapshot + every logged txn (FileTxnSnapLog.restore). */
-export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app: ZabApp, disk: ZabDisk): ZabServer {
+/**
+ * Rebuilds a server from its disk: snapshot + every logged txn after it, the records of superseded
+ * log files above the snapshot's zxid first (FileTxnSnapLog.restore; disk.ts restoredImage).
+ */
+export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app: ZabApp, image: ZabDisk): ZabServer {
+  const disk = restoredImage(image);
   const s: ZabServer = {
     id,
     config,
@@ -49,6 +53,7 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     nowUs: 0,
     staleWrites: [],
     oldLogTop: disk.oldLogTop,
+    staleTail: disk.staleTail,
     appState: app.initial,
     app,
   };
@@ -173,6 +178,7 @@ export function zabServerProgram(
     emptyDisk: emptyZabDisk,
     applyWrite: applyZabWrite,
     boot: (id, disk) => bootServer(id, config, sm, app, disk),
+    restoredImage,
     step: stepServer,
     describe,
     describeWrite: describeZabWrite,

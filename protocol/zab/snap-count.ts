@@ -4,7 +4,7 @@
 // ZooKeeper; here the simulator draws it (a `draw` effect answered by a `drawn` event), so the
 // reducer stays pure. Until the value arrives (later in the same instant) no roll is due.
 import { formatZxid } from '../zxid.js';
-import { rollLogFiles } from './disk.js';
+import { recordsAbove, rollLogFiles } from './disk.js';
 import type { Fx } from './effects.js';
 import { historyCount, snapshotOfApplied } from './history.js';
 import { patchServer, type ZabServer } from './state.js';
@@ -38,6 +38,11 @@ export function maybeSnapshot(s: ZabServer, fx: Fx): ZabServer {
   fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
   fx.note(`${s.txnsSinceRoll} txns logged since the last roll (snapCount/2 + ${roll}): log rolled, snapshot at ${formatZxid(snapshot.zxid)}`);
   const count = historyCount(s);
-  const next = patchServer(s, { snapshot, txnsSinceRoll: 0, logFiles: rollLogFiles(s.logFiles, count, s.logBase) });
+  const next = patchServer(s, {
+    snapshot,
+    txnsSinceRoll: 0,
+    logFiles: rollLogFiles(s.logFiles, count, s.logBase),
+    staleTail: recordsAbove(s.staleTail, snapshot.zxid),
+  });
   return resetSnapshotStats(next, fx);
 }

@@ -233,6 +233,12 @@ export interface ZabServer {
   readonly staleWrites: readonly Txn[];
   /** ZabDisk.oldLogTop as this process knows it: the top of log files a snapshot superseded. */
   readonly oldLogTop: Zxid;
+  /**
+   * ZabDisk.staleTail as this process knows it: records its log files hold above its newest
+   * snapshot that are not in its history (a SNAP at a lower zxid superseded them). A TRUNC's
+   * reload reads them back, as a restart does.
+   */
+  readonly staleTail: PVec<Txn>;
   /** The application above Zab (its hooks are `app`): ZooKeeper's sessions and watches, or the kv front-end. Zab never reads it. */
   readonly appState: unknown;
   readonly app: ZabApp;
@@ -428,6 +434,7 @@ function copyServer(o: ZabServer): Mutable<ZabServer> {
     nowUs: o.nowUs,
     staleWrites: o.staleWrites,
     oldLogTop: o.oldLogTop,
+    staleTail: o.staleTail,
     appState: o.appState,
     app: o.app,
   };

@@ -25,6 +25,11 @@ export interface SyncInput {
   /** The ZK-1154 mutant: a peer holding a txn the leader lacks still gets a plain DIFF (pre-2011). */
   readonly diffWithoutTrunc: boolean;
   /**
+   * The ZK-2832 mutant: an empty committedLog sends SNAP to any peer not in sync (3.4's
+   * LearnerHandler.run: "proposals is empty", so "just let the state transfer happen").
+   */
+  readonly snapWithEmptyCommittedLog: boolean;
+  /**
    * The on-disk txn log the leader may read for a peer below the committedLog (ZKDatabase.
    * getProposalsFromTxnLog), as the history index of the first record of the newest log file;
    * null when txn-log sync is off (snapshotSizeFactor < 0) or that file holds no record. Only the
@@ -84,6 +89,11 @@ export function syncFollower(input: SyncInput): SyncDecision {
   });
   // Already in sync: an empty DIFF.
   if (peer === lastProcessedZxid) return decided('DIFF', peer, -1, peer);
+  // ZK-2832 mutant: 3.4 (before ZOOKEEPER-1413's rewrite) decided DIFF or TRUNC only when the
+  // committedLog held proposals; with none, it sent SNAP at lastProcessedZxid, even to a peer whose
+  // log runs past it. 3.8 takes an empty committedLog as [lastProcessedZxid, lastProcessedZxid]
+  // (the lines above maxCommitted), so that peer gets TRUNC below.
+  if (!hasWindow && input.snapWithEmptyCommittedLog) return decided('SNAP', lastProcessedZxid, -1, lastProcessedZxid);
   // The peer is ahead of everything committed here: cut it back to our last committed zxid.
   if (peer > maxCommitted && !peerNewEpoch) return decided('TRUNC', maxCommitted, -1, maxCommitted);
   // queueCommittedProposals from history index `from` (the committedLog's start, or the log file's).

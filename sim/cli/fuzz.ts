@@ -51,6 +51,7 @@ export const MUTANTS: readonly Mutant[] = [
   'ZK-2355',
   'ZK-4925',
   'ZK-3104',
+  'ZK-2832',
 ];
 
 export interface FuzzSummary {

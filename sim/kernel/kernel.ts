@@ -383,6 +383,7 @@ export class Kernel {
     node.up = true;
     node.paused = false;
     node.timers.clear();
+    if (node.program.restoredImage !== undefined) node.disk.image = node.program.restoredImage(node.disk.image);
     node.state = node.program.boot(node.id, node.disk.image);
     this.step(node, { type: 'start' });
   }

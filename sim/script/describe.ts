@@ -1,12 +1,14 @@
 // How the scenario language prints a disk, a txn and a key-value completion: one compact line each
 // (ZooKeeper's names; the ZooKeeper service's words are in zk-words.ts).
-import { diskHistoryCount, type ZabDisk } from '../../protocol/zab/disk.js';
+import { diskHistoryCount, restoredImage, type ZabDisk } from '../../protocol/zab/disk.js';
 import { lastLoggedZxid } from '../../protocol/zab/history.js';
 import type { KvBody } from '../../protocol/kv/state-machine.js';
 import type { Txn } from '../../protocol/zab/txn.js';
 import { formatZxid, type Zxid } from '../../protocol/zxid.js';
 
-export function describeDisk(d: ZabDisk): string {
+export function describeDisk(image: ZabDisk): string {
+  // As a restore reads it: old log records a SNAP left above the snapshot count (disk.ts).
+  const d = restoredImage(image);
   const last: Zxid = lastLoggedZxid(d);
   const count = diskHistoryCount(d);
   return `accepted=${d.acceptedEpoch} current=${d.currentEpoch} last=${formatZxid(last)} txns=${count}`;

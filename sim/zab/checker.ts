@@ -37,7 +37,11 @@ const zxidOf = (t: Txn): Zxid => t.zxid;
 function diskHolds(disk: ZabDisk, zxid: Zxid): boolean {
   if (disk.snapshot !== null && zxid <= disk.snapshot.zxid) return true;
   const i = pvecLowerBound(disk.log, zxid, zxidOf);
-  return i < disk.log.size && pvecGet(disk.log, i).zxid === zxid;
+  if (i < disk.log.size && pvecGet(disk.log, i).zxid === zxid) return true;
+  // Old log records a SNAP left above the snapshot (disk.ts staleTail): still in the files.
+  if (disk.staleTail.size === 0) return false;
+  const j = pvecLowerBound(disk.staleTail, zxid, zxidOf);
+  return j < disk.staleTail.size && pvecGet(disk.staleTail, j).zxid === zxid;
 }
 
 /** A committed index whose txn no observation has named yet (it arrived inside a snapshot). */

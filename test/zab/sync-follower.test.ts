@@ -68,6 +68,7 @@ describe('syncFollower (LearnerHandler.syncFollower)', () => {
         return z;
       },
       diffWithoutTrunc: row.flags.has('zk1154'),
+      snapWithEmptyCommittedLog: row.flags.has('zk2832'),
       txnLogFrom: row.fields.has('txnlog') ? Number(get('txnlog')) : null,
       txnLogOnlyFile: row.flags.has('onlyfile'),
       holes: row.fields.has('hole') ? [{ from: Number(get('hole').split('-')[0]), to: Number(get('hole').split('-')[1]) }] : [],

@@ -5,7 +5,7 @@
 //
 // Inspection: print the servers' states, one server's history, the last syncs, a server's notes.
 import { pvecGet } from '../../../protocol/pvec.js';
-import type { ZabDisk } from '../../../protocol/zab/disk.js';
+import { restoredImage, type ZabDisk } from '../../../protocol/zab/disk.js';
 import { historyBase, historyCount, lastLoggedZxid, txnAt } from '../../../protocol/zab/history.js';
 import type { ZabServer } from '../../../protocol/zab/state.js';
 import type { Txn } from '../../../protocol/zab/txn.js';
@@ -31,7 +31,8 @@ export function history(env: ScriptEnv, cmd: Command): string[] {
   const id = env.serverArg(cmd.words[0]);
   const lines: string[] = [];
   if (!env.k.isUp(id)) {
-    const d = env.k.diskOf(id) as ZabDisk;
+    // The log as a restore reads it, old records a SNAP left above the snapshot included (disk.ts).
+    const d = restoredImage(env.k.diskOf(id) as ZabDisk);
     lines.push(`${id} down; on disk:`);
     if (d.snapshot !== null) lines.push(`snapshot ${formatZxid(d.snapshot.zxid)} (${d.snapshot.count} txns)`);
     for (let i = 0; i < d.log.size; i++) lines.push(describeTxn(pvecGet(d.log, i)));
