@@ -1,4 +1,4 @@
-// Proves the fuzz command's coverage and guidance promises: a standard sweep of 300 seeds reaches
+// Proves the fuzz command's coverage and guidance promises: a standard sweep of 800 seeds (half of them service cases) reaches
 // every Zab-level probe (the CI coverage check); --require-probes fails a sweep (exit 1, one line
 // naming them) when a required probe never fired, on a sweep and on --merge; probe counts reach
 // --json, JUnit properties and testcases, --coverage HTML and a capsule's report; and a guided
@@ -32,8 +32,8 @@ interface Summary {
 }
 
 describe('coverage probes in CI', () => {
-  test('a 300-seed standard sweep reaches every Zab-level probe', () => {
-    const r = zabsim(['fuzz', '--profile', 'standard', '--seeds', '300', '--workers', '2', '--require-probes', 'zab', '--json', '--out', join(dir, 'ci')]);
+  test('an 800-seed standard sweep reaches every Zab-level probe', () => {
+    const r = zabsim(['fuzz', '--profile', 'standard', '--seeds', '800', '--workers', '2', '--require-probes', 'zab', '--json', '--out', join(dir, 'ci')]);
     const s = JSON.parse(r.stdout) as Summary;
     const missing = probesOfLevel('zab')
       .map((p) => p.name)

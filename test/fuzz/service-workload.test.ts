@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { caseForSeed } from '../../sim/fuzz/arbitraries.js';
-import { runCase } from '../../sim/fuzz/case.js';
+import { runCase, type FuzzCase } from '../../sim/fuzz/case.js';
 import { readCapsule, writeCapsule } from '../../sim/fuzz/capsule.js';
 import { appOpFor, describeOp, isServiceOp, kvAsCommand, SERVICE_ROLES, type ServiceOp } from '../../sim/fuzz/service-workload.js';
 import { checkLockExclusion } from '../../sim/service/recipe-checks.js';
@@ -136,11 +136,12 @@ test('a service run is judged by every client checker and by each recipe present
 });
 
 test('a lock node removed by a session close that no server observed as its own commit (a new leader committed it at activation) is no violation', () => {
-  // Standard seed 1893: client 8 is killed holding the lock; its session's close is proposed, then
-  // committed in the batch a re-elected leader commits when it activates, and reaches the other
-  // servers in SNAPs. Client 9 acquires after that. Judging removals by commit observations alone
-  // flagged this legitimate acquisition.
-  const r = runCase(caseForSeed('standard', 1893));
+  // The case standard seed 1893 drew before the fault shapes joined the swarm, kept as data
+  // (cases/lock-close-committed-at-activation.json): client 8 is killed holding the lock; its
+  // session's close is proposed, then committed in the batch a re-elected leader commits when it
+  // activates, and reaches the other servers in SNAPs. Client 9 acquires after that. Judging
+  // removals by commit observations alone flagged this legitimate acquisition.
+  const r = runCase(JSON.parse(readFileSync(new URL('./cases/lock-close-committed-at-activation.json', import.meta.url), 'utf8')) as FuzzCase);
   expect(r.report.verdicts['recipe-lock']).toBe('ok');
   expect(r.report.recipeChecks.find((x) => x.name === 'recipe-lock')?.reason).toBe('3 acquisitions');
   expect(r.failure).toBeNull();
