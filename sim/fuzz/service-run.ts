@@ -8,7 +8,6 @@ import { server as currentServer, type ZkClient, type ZkCommand } from '../../pr
 import { OPEN_ACL_UNSAFE } from '../../protocol/tree/index.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { ServiceApp } from '../service/fuzz-app.js';
-import type { FuzzCase } from './case.js';
 import { appOpFor, isServiceOp, kvAsCommand, setupCommand, type ServiceOp, type ServiceRole, type ServiceSpec } from './service-workload.js';
 
 const MS = 1000;
@@ -53,7 +52,17 @@ function cut(kernel: Kernel, client: NodeId, servers: readonly NodeId[], op: Ext
 }
 
 /** Schedules a service case's operations: setup, each recipe's start, the drawn operations. */
-export function scheduleService(kernel: Kernel, c: FuzzCase, spec: ServiceSpec, clients: readonly NodeId[]): void {
+/** What these functions read of a fuzz case (case.ts imports this file, so it names the fields instead). */
+interface CaseShape {
+  readonly servers: number;
+  readonly observers: number;
+  readonly clients: number;
+  readonly ops: ReadonlyArray<{ readonly atMs: number; readonly client: number; readonly op: KvOp | ServiceOp }>;
+  readonly faultsUntilMs: number;
+  readonly durationMs: number;
+}
+
+export function scheduleService(kernel: Kernel, c: CaseShape, spec: ServiceSpec, clients: readonly NodeId[]): void {
   const servers = Array.from({ length: c.servers + c.observers }, (_, i) => i + 1);
   // A shrunk case may have fewer clients than roles: operations of the clients it dropped are gone.
   const send = (index: number, op: unknown): void => {
@@ -89,7 +98,7 @@ export function scheduleService(kernel: Kernel, c: FuzzCase, spec: ServiceSpec, 
 }
 
 /** A fresh plain session for the liveness phase's probes: a node added and booted now. Returns its id. */
-export function addProbeClient(kernel: Kernel, app: ServiceApp, c: FuzzCase): NodeId {
+export function addProbeClient(kernel: Kernel, app: ServiceApp, c: CaseShape): NodeId {
   const id = c.servers + c.observers + c.clients + 1;
   kernel.addNode(id, app.clientProgram(id, c.clients));
   kernel.restart(id);

@@ -101,12 +101,15 @@ describe('report in headless Chromium', () => {
   });
 
   test('a failing fuzz capsule: its report marks the violation and lists the capsule steps', async () => {
-    const { path: capsule, result } = writeCapsule(caseForSeed('quick', 0, ['commit-without-quorum']), 0, dir, 'seed-0');
+    const c = caseForSeed('quick', 0, ['commit-without-quorum']);
+    const { path: capsule, result } = writeCapsule(c, 0, dir, 'seed-0');
     expect(result.failure).toBe('quorum-commit');
     const html = writeCapsuleReport(capsule);
     expect(html).not.toBeNull();
     const { page, errors } = await open(html as string);
-    expect(await page.locator('#lane-head .lh').count()).toBe(5); // 3 servers, 2 clients
+    // A lane per server and observer, per client of the case, and in a service case the fresh
+    // session the liveness phase opens.
+    expect(await page.locator('#lane-head .lh').count()).toBe(c.servers + c.observers + c.clients + (c.service === undefined ? 0 : 1));
     expect(await page.locator('svg#diagram line.msg').count()).toBeGreaterThan(10);
     expect(await page.locator('svg#diagram path.violation-mark').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('svg#diagram text.violation-label').first().textContent()).toContain('quorum-commit');
