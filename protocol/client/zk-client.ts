@@ -31,19 +31,8 @@ import { isQueryCommand, isWriteMulti, queryPathsValid, queryRequestOf, type ZkQ
 
 /** The application's calls (node-zookeeper-client names). */
 export type ZkCommand =
-  /**
-   * `stat: true` is ZooKeeper.create's overload with a Stat argument: OpCode.create2, the reply carries
-   * the Stat. `ttl` (ms) goes with a TTL mode (OpCode.createTTL).
-   */
-  | {
-      readonly type: 'create';
-      readonly path: string;
-      readonly data: ZnodeData;
-      readonly acl: readonly Acl[];
-      readonly mode: CreateMode;
-      readonly stat?: true;
-      readonly ttl?: number;
-    }
+  /** The multi op itself: `stat: true` is OpCode.create2 (the reply carries the Stat), `ttl` goes with a TTL mode. */
+  | Extract<WriteOp, { readonly type: 'create' }>
   | { readonly type: 'remove'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }
   | { readonly type: 'getData'; readonly path: string; readonly watch: boolean }

@@ -31,7 +31,8 @@ export const RECOVERY_AIMS = ['sync-start', 'epoch-written', 'newleader-acked', 
 type LaterAim = 'snap-loaded';
 
 /** A write at a point of its window, in per mille of the window. */
-interface BurstWrite {
+/** One write of a burst or a fault shape: its place (per mille) in a window, its client, key and value. */
+export interface BurstWrite {
   readonly at: number;
   readonly client: number;
   readonly key: number;
@@ -63,7 +64,7 @@ export interface Burst {
   readonly lastRestartMs: number;
 }
 
-function writeArb(profile: Profile): fc.Arbitrary<BurstWrite> {
+export function writeArb(profile: Profile): fc.Arbitrary<BurstWrite> {
   return fc.record({
     at: fc.integer({ min: 0, max: 999 }),
     client: fc.integer({ min: 0, max: profile.clients - 1 }),
@@ -101,15 +102,16 @@ function burstArb(profile: Profile): fc.Arbitrary<Burst> {
 }
 
 /** The burst as faults (timed crashes and a restart, then triggered ones armed at it) and writes. */
+/** The kv set of `w`, placed in the window [from, from + span) by its per-mille position. */
+export function spreadWrite(from: number, span: number, w: BurstWrite, value: string): WorkloadOp {
+  return { atMs: from + Math.floor((w.at * span) / 1_000), client: w.client, op: { type: 'set', key: `k${w.key}`, value } };
+}
+
 export function burstPlan(b: Burst): RecoveryPlan {
   const faults: FaultEvent[] = [];
   const ops: WorkloadOp[] = [];
   let t = b.startMs;
-  const write = (from: number, span: number, w: BurstWrite): WorkloadOp => ({
-    atMs: from + Math.floor((w.at * span) / 1_000),
-    client: w.client,
-    op: { type: 'set', key: `k${w.key}`, value: String(w.value) },
-  });
+  const write = (from: number, span: number, w: BurstWrite): WorkloadOp => spreadWrite(from, span, w, String(w.value));
   faults.push({ atMs: t, type: 'heal' }, { atMs: t, type: 'resume', target: 'all-paused' }, { atMs: t, type: 'restart', target: 'all-down' });
   // Writes in the second half of the settling time, once a leader is likely to serve again.
   for (const w of b.settledWrites) ops.push(write(t + Math.floor(b.settleMs / 2), Math.floor(b.settleMs / 2), w));

@@ -27,28 +27,22 @@
 import fc from 'fast-check';
 import type { FaultEvent, Trigger } from '../zab/faults.js';
 import type { FuzzCase, Profile, WorkloadOp } from './case.js';
+import { spreadWrite, writeArb, type BurstWrite } from './recovery.js';
 
 export const FAULT_SHAPES = ['tail-rejoin', 'lag-rejoin'] as const;
 
 /** A write at a point of its window, in per mille of the window. */
-interface ShapeWrite {
-  readonly at: number;
-  readonly client: number;
-  readonly key: number;
-  readonly value: number;
-}
-
 interface Settle {
   readonly startMs: number;
   readonly settleMs: number;
-  readonly settledWrites: readonly ShapeWrite[];
+  readonly settledWrites: readonly BurstWrite[];
 }
 
 export interface TailRejoin extends Settle {
   readonly kind: 'tail-rejoin';
   /** How long the leader is cut off before it crashes (under syncLimit, so it still leads). */
   readonly isolateMs: number;
-  readonly tailWrites: readonly ShapeWrite[];
+  readonly tailWrites: readonly BurstWrite[];
   /** How long it stays down: short, so it is back while the others elect. */
   readonly downMs: number;
   /** Crash the leader of the next round once a follower starts to synchronize with it. */
@@ -57,18 +51,18 @@ export interface TailRejoin extends Settle {
   readonly cutDownMs: number;
   /** From the restart: no client writes for this long. */
   readonly quietMs: number;
-  readonly afterWrites: readonly ShapeWrite[];
+  readonly afterWrites: readonly BurstWrite[];
   readonly afterMs: number;
 }
 
 export interface LagRejoin extends Settle {
   readonly kind: 'lag-rejoin';
   readonly lagMs: number;
-  readonly lagWrites: readonly ShapeWrite[];
+  readonly lagWrites: readonly BurstWrite[];
   /** The rejoin burst: from burstLeadMs before the restart, over burstMs (or the stall, if any). */
   readonly burstLeadMs: number;
   readonly burstMs: number;
-  readonly burstWrites: readonly ShapeWrite[];
+  readonly burstWrites: readonly BurstWrite[];
   /**
    * The leader stalls (a GC pause) for this long once the learner starts to synchronize, so that
    * the burst's requests pile up and are proposed and committed right behind the sync's first
@@ -79,22 +73,13 @@ export interface LagRejoin extends Settle {
   readonly afterSyncMs: number;
   readonly cut: 'crash' | 'isolate';
   readonly downMs: number;
-  readonly afterWrites: readonly ShapeWrite[];
+  readonly afterWrites: readonly BurstWrite[];
   readonly afterMs: number;
 }
 
 export type FaultShape = TailRejoin | LagRejoin;
 
-function writeArb(profile: Profile): fc.Arbitrary<ShapeWrite> {
-  return fc.record({
-    at: fc.integer({ min: 0, max: 999 }),
-    client: fc.integer({ min: 0, max: profile.clients - 1 }),
-    key: fc.integer({ min: 0, max: 3 }),
-    value: fc.integer({ min: 0, max: 999 }),
-  });
-}
-
-const writes = (profile: Profile, min: number, max: number): fc.Arbitrary<ShapeWrite[]> => fc.array(writeArb(profile), { minLength: min, maxLength: max });
+const writes = (profile: Profile, min: number, max: number): fc.Arbitrary<BurstWrite[]> => fc.array(writeArb(profile), { minLength: min, maxLength: max });
 
 /** Room the scripts need before the fault phase ends (their longest timelines, with slack). */
 const TAIL_SPAN_MS = 9_000;
@@ -180,9 +165,8 @@ export interface ShapePlan {
 /** A shape's writes carry its mark in their values ("t12", "l7"), so a trace shows where they come from. */
 export const SHAPE_MARK: Readonly<Record<FaultShape['kind'], string>> = { 'tail-rejoin': 't', 'lag-rejoin': 'l' };
 
-function writeOp(kind: FaultShape['kind'], from: number, span: number, w: ShapeWrite): WorkloadOp {
-  const value = `${SHAPE_MARK[kind]}${w.value}`;
-  return { atMs: from + Math.floor((w.at * span) / 1_000), client: w.client, op: { type: 'set', key: `k${w.key}`, value } };
+function writeOp(kind: FaultShape['kind'], from: number, span: number, w: BurstWrite): WorkloadOp {
+  return spreadWrite(from, span, w, `${SHAPE_MARK[kind]}${w.value}`);
 }
 
 /** Heal, resume, restart what is down; writes in the second half of the settling time. */
