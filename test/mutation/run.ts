@@ -54,6 +54,9 @@ async function main(): Promise<number> {
     // timeout: Stryker counts it as detected. The report lists timeouts apart from kills.
     timeoutFactor: 3,
     timeoutMS: 30_000,
+    // The clean sweep (Stryker's dry run) is timed on whatever else the machine is doing; its default
+    // 5-minute bound fails the whole run on a loaded machine before any mutant is tried.
+    dryRunTimeoutMinutes: 60,
     reporters: ['json', 'progress'],
     jsonReporter: { fileName: join(out, 'mutation.json') },
     tempDirName: '.stryker-tmp',
