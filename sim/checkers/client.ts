@@ -41,6 +41,10 @@ import { watchOrder } from './watch-order.js';
 import { sessionEphemerals } from './session-ephemerals.js';
 import { pinByMzxid } from './mzxid-pins.js';
 import { unjudgedReadsReason, withUnjudgedReads } from './unjudged-reads.js';
+import { serverDeletesReason, unjudgedForServerDeletes } from './server-deletes.js';
+
+/** The client checkers, in the order checkClientHistory reports them. */
+const CLIENT_CHECKER_NAMES = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
 
 export { CLIENT_CHECKERS, clientWitness, describeEvent, stateZxid } from './client-common.js';
 export type { ClientCheckOptions, ClientCheckResult, ClientCheckerName, ClientWitness } from './client-common.js';
@@ -119,6 +123,13 @@ export type ClientCheckReport = {
 
 export function checkClientHistory(history: ZkHistory, options: ClientCheckOptions = {}): ClientCheckReport {
   const started = performance.now();
+  const serverDeletes = serverDeletesReason(history);
+  if (serverDeletes !== null) {
+    const results = CLIENT_CHECKER_NAMES.map((name) => unjudgedForServerDeletes(name, serverDeletes));
+    const verdicts: Record<string, Verdict> = {};
+    for (const r of results) verdicts[r.name] = r.verdict;
+    return { verdicts, results, ms: performance.now() - started };
+  }
   const view = new HistoryView(history);
   const unjudged = unjudgedReadsReason(history);
   const results = [

@@ -42,6 +42,8 @@
 // * `{"kind":"session","client":c|null,"session":s,"server":k|null,"state":st,"atUs":t,"seq"?:n,
 //   "zxid"?:z}`: a session state change the client saw (CONNECTED, DISCONNECTED, EXPIRED, CLOSED,
 //   AUTH_FAILED), or "ENDED": the session's closeSession txn (zxid z) committed (seen at the servers).
+// * create modes `container`, `persistentWithTtl` and `persistentSequentialWithTtl` (ZooKeeper's
+//   CONTAINER and TTL modes): nodes the leader's ContainerManager may delete with no client's request.
 // * `{"kind":"unjudged",...}`: an answered getAllChildrenNumber, getEphemerals or multiRead (see
 //   ZkHistoryUnjudged below), kept apart from the ops the checkers judge.
 
@@ -62,8 +64,22 @@ export class HistoryFormatError extends Error {
 export type HistoryFormat = 'porcupine-etcd' | 'porcupine-kv' | 'ndjson';
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['porcupine-etcd', 'porcupine-kv', 'ndjson'];
 
-export type ZkCreateMode = 'persistent' | 'ephemeral' | 'persistentSequential' | 'ephemeralSequential';
-export const ZK_CREATE_MODES: readonly ZkCreateMode[] = ['persistent', 'ephemeral', 'persistentSequential', 'ephemeralSequential'];
+export type ZkCreateMode =
+  'persistent' | 'ephemeral' | 'persistentSequential' | 'ephemeralSequential' | 'container' | 'persistentWithTtl' | 'persistentSequentialWithTtl';
+export const ZK_CREATE_MODES: readonly ZkCreateMode[] = [
+  'persistent',
+  'ephemeral',
+  'persistentSequential',
+  'ephemeralSequential',
+  'container',
+  'persistentWithTtl',
+  'persistentSequentialWithTtl',
+];
+
+/** Create modes whose nodes the leader may delete without any client asking (ContainerManager). */
+export function isServerDeletedMode(mode: ZkCreateMode): boolean {
+  return mode === 'container' || mode === 'persistentWithTtl' || mode === 'persistentSequentialWithTtl';
+}
 
 export type ZkOp =
   | { readonly type: 'create'; readonly path: string; readonly data: string; readonly mode: ZkCreateMode; readonly restrictedRead?: boolean }
