@@ -42,6 +42,7 @@ import { sessionEphemerals } from './session-ephemerals.js';
 import { pinByMzxid } from './mzxid-pins.js';
 import { unjudgedReadsReason, withUnjudgedReads } from './unjudged-reads.js';
 import { serverDeletesReason, unjudgedForServerDeletes } from './server-deletes.js';
+import { createStatsViolation } from './create-stats.js';
 
 /** The client checkers, in the order checkClientHistory reports them. */
 const CLIENT_CHECKER_NAMES = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
@@ -125,15 +126,20 @@ export function checkClientHistory(history: ZkHistory, options: ClientCheckOptio
   const started = performance.now();
   const serverDeletes = serverDeletesReason(history);
   if (serverDeletes !== null) {
-    const results = CLIENT_CHECKER_NAMES.map((name) => unjudgedForServerDeletes(name, serverDeletes));
+    // The create2 Stat rules hold whatever the leader deleted later (create-stats.ts), so they still judge.
+    const statFlaw = createStatsViolation(history);
+    const results = CLIENT_CHECKER_NAMES.map((name) =>
+      name === 'linearizable-writes' && statFlaw !== null ? statFlaw : unjudgedForServerDeletes(name, serverDeletes),
+    );
     const verdicts: Record<string, Verdict> = {};
     for (const r of results) verdicts[r.name] = r.verdict;
     return { verdicts, results, ms: performance.now() - started };
   }
   const view = new HistoryView(history);
   const unjudged = unjudgedReadsReason(history);
+  const writes = linearizableWrites(view, options);
   const results = [
-    linearizableWrites(view, options),
+    writes.verdict === 'violated' ? writes : (createStatsViolation(history) ?? writes),
     sequentialReads(view, options),
     fifoClientOrder(view),
     watchOrderWithPins(view),

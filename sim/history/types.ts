@@ -26,6 +26,8 @@
 //   `"completeSeq"`: the position of the reply in the run's observation order (ties in `completeUs`).
 //   getData/exists/getChildren may carry `"watch":true` (the read set a watch). `result` may carry
 //   `"mzxid"` (the Stat's mzxid) and `"ephemeralOwner"` (the owning session, 0 for persistent nodes).
+//   An ok create sent as create2 may carry `"stat":{czxid, mzxid, pzxid, version, cversion, aversion,
+//   numChildren, dataLength, ephemeralOwner}`, the Stat of its reply.
 // * op types `closeSession` (a client's close(): a write deleting the session's ephemerals) and the KV
 //   register ops of zabsim's Zab-level runs, on one register per path: `kvSet` (creates or overwrites
 //   it), `kvCas` (writes only if the register's version equals `version`, -1 meaning "absent"; a
@@ -176,7 +178,33 @@ export type ZkResult = {
   readonly ephemeralOwner?: number;
   /** getAllChildrenNumber's answer (an unjudged read's result only). */
   readonly number?: number;
+  /** create2's Stat (Create2Response), on an ok create sent with `stat`: the new node as created. */
+  readonly stat?: ZkCreateStat;
 };
+
+/** The Stat fields a create2 reply carries that the checkers judge (sim/checkers/create-stats.ts). */
+export type ZkCreateStat = {
+  readonly czxid: number;
+  readonly mzxid: number;
+  readonly pzxid: number;
+  readonly version: number;
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly numChildren: number;
+  readonly dataLength: number;
+  readonly ephemeralOwner: number;
+};
+export const ZK_CREATE_STAT_FIELDS: readonly (keyof ZkCreateStat)[] = [
+  'czxid',
+  'mzxid',
+  'pzxid',
+  'version',
+  'cversion',
+  'aversion',
+  'numChildren',
+  'dataLength',
+  'ephemeralOwner',
+];
 
 export type ZkOutcome = 'ok' | 'fail' | 'info';
 

@@ -139,8 +139,11 @@ export function historyResultOf(cmd: ZkCommand, c: ZkCompletion): ZkResult | nul
   const base: ZkResult = { rc };
   if (resp === null) return base;
   switch (resp.type) {
-    case 'create':
-      return { rc, path: resp.path };
+    case 'create': {
+      if (resp.stat === undefined) return { rc, path: resp.path };
+      const { czxid, mzxid, pzxid, version, cversion, aversion, numChildren, dataLength, ephemeralOwner } = resp.stat;
+      return { rc, path: resp.path, stat: { czxid, mzxid, pzxid, version, cversion, aversion, numChildren, dataLength, ephemeralOwner } };
+    }
     case 'setData':
     case 'setACL':
       return { rc, version: resp.stat.version };
