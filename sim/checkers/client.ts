@@ -43,6 +43,7 @@ import { pinByMzxid } from './mzxid-pins.js';
 import { unjudgedReadsReason, withUnjudgedReads } from './unjudged-reads.js';
 import { serverDeletesReason, unjudgedForServerDeletes } from './server-deletes.js';
 import { createStatsViolation } from './create-stats.js';
+import { splitMultiReads } from './multi-read-split.js';
 
 /** The client checkers, in the order checkClientHistory reports them. */
 const CLIENT_CHECKER_NAMES = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
@@ -135,8 +136,10 @@ export function checkClientHistory(history: ZkHistory, options: ClientCheckOptio
     for (const r of results) verdicts[r.name] = r.verdict;
     return { verdicts, results, ms: performance.now() - started };
   }
-  const view = new HistoryView(history);
-  const unjudged = unjudgedReadsReason(history);
+  // multiReads that can be, become reads of their own (multi-read-split.ts).
+  const split = splitMultiReads(history);
+  const view = new HistoryView(split.history);
+  const unjudged = unjudgedReadsReason(split.history) ?? split.atomicityReason;
   const writes = linearizableWrites(view, options);
   const results = [
     writes.verdict === 'violated' ? writes : (createStatsViolation(history) ?? writes),
