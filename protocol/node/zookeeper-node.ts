@@ -9,5 +9,10 @@ import { describeNodeMessage, type ServerProgram } from './describe.js';
 
 /** A ZooKeeper server: Zab + the DataTree + the ZooKeeper service. */
 export function zookeeperServerProgram(config: ZabConfig): ServerProgram {
-  return zabServerProgram(config, zkStateMachine(), zkServiceApp, describeNodeMessage);
+  return zabServerProgram(
+    config,
+    zkStateMachine(config.extendedTypesEnabled === true ? { extendedTypesEnabled: true } : {}),
+    zkServiceApp,
+    describeNodeMessage,
+  );
 }

@@ -26,6 +26,7 @@ import {
   takeTouches,
 } from './server.js';
 import { EMPTY_SERVICE } from './state.js';
+import { onContainerDeleteTimer, onContainersTimer } from './container-manager.js';
 
 function onClientMessage(s: ZabServer, from: NodeId, msg: ZabMessage, fx: Fx): ZabServer {
   const m = msg as ZkClientPacket | Exclude<ZabMessage, ZkClientPacket>;
@@ -71,6 +72,9 @@ export const zkServiceApp: ZabApp = {
   closeAll: closeServiceConnections,
   onLeaderLeaving(s, fx) {
     if (serviceOf(s).tracker !== null) fx.cancel('expire');
+    const manager = serviceOf(s).containerManager;
+    if (manager !== null && manager.timer !== null) fx.cancel('containers');
+    if (manager !== null && manager.posts.length > 0) fx.cancel('containerDelete');
   },
   afterApply: afterZkApply,
   beforePrep: leaderBeforePrep,
@@ -80,7 +84,11 @@ export const zkServiceApp: ZabApp = {
     return s.phase === 'BROADCAST' ? onSyncRequest(s, from, client, xid, fx) : s;
   },
   onActivate: leaderActivateSessions,
-  onTimer: (s, _timer, fx) => onExpireTimer(s, fx),
+  onTimer(s, timer, fx) {
+    if (timer === 'containers') return onContainersTimer(s, fx);
+    if (timer === 'containerDelete') return onContainerDeleteTimer(s, fx);
+    return onExpireTimer(s, fx);
+  },
   onLearnerPacket,
   onLeaderPacket,
   takePingPayload(s) {

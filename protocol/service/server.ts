@@ -42,6 +42,7 @@ import { fail, serveRead } from './serve-read.js';
 import { replyOf } from './reply.js';
 import { isZkApplied, type ZkApplied } from './zk-sm.js';
 import { expiryWaitUs } from './expiry-queue.js';
+import { freshContainerManager, noticeContainers, startContainerManager } from './container-manager.js';
 import type { ZkTouches } from './messages.js';
 
 const MS = 1000;
@@ -118,7 +119,15 @@ function closeClient(s: ZabServer, client: NodeId, reason: string, fx: Fx): ZabS
 export function closeServiceConnections(s: ZabServer, reason: string, fx: Fx): ZabServer {
   const svc = serviceOf(s);
   for (const c of svc.connections) fx.send(c.client, { type: 'CLIENT_CLOSE', reason });
-  if (svc.connections.length === 0 && svc.queue.length === 0 && svc.tracker === null && svc.touches.length === 0 && svc.pendingSyncs.length === 0) return s;
+  if (
+    svc.connections.length === 0 &&
+    svc.queue.length === 0 &&
+    svc.tracker === null &&
+    svc.touches.length === 0 &&
+    svc.pendingSyncs.length === 0 &&
+    svc.containerManager === null
+  )
+    return s;
   return withAppState(s, patchService(EMPTY_SERVICE, { sessionIdBase: svc.sessionIdBase, sessionCounter: svc.sessionCounter }));
 }
 
@@ -440,7 +449,7 @@ export function afterZkApply(s: ZabServer, txn: Txn, applied: unknown, fx: Fx): 
   } else if (mine) {
     next = answerWrite(next, origin, txn.zxid, (applied as ZkApplied).result, fx);
   }
-  if (next.role === 'LEADING') next = releaseSyncs(next, txn.zxid, fx);
+  if (next.role === 'LEADING') next = noticeContainers(releaseSyncs(next, txn.zxid, fx), fx);
   return next;
 }
 
@@ -507,6 +516,8 @@ export function leaderBeforePrep(s: ZabServer, origin: Origin, op: unknown): { r
   if (r.type === 'createSession')
     return { server: withService(s, { tracker: trackerAdd(tracker, op.sessionId, r.timeoutMs, origin.server, nowUpperUs(s)) }), op };
   if (r.type === 'closeSession') return { server: withService(s, { tracker: trackerSetClosing(tracker, op.sessionId) }), op };
+  // ContainerManager's deleteContainer has no session: pRequest2Txn checks none for it.
+  if (r.type === 'deleteContainer') return { server: s, op };
   const { server, error } = checkSessionOnLeader(s, tracker, op.sessionId, origin.server);
   return { server, op: error === null ? op : { ...op, sessionError: error } };
 }
@@ -516,7 +527,7 @@ export function leaderActivateSessions(s: ZabServer, fx: Fx): ZabServer {
   const entries = mapEntries(treeOf(s).sessions).map(([id, t]) => [Number(id), t] as const);
   const tracker: SessionTracker = trackerFromSessions(entries, s.config.tickTimeMs * MS);
   fx.timer('expire', 0, 0);
-  return withService(s, { tracker, pendingSyncs: [] });
+  return withService(s, { tracker, pendingSyncs: [], containerManager: freshContainerManager() });
 }
 
 /** The session tracker's timer: start the clock, expire every due bucket, sleep until the next. */
@@ -525,7 +536,7 @@ export function onExpireTimer(s: ZabServer, fx: Fx): ZabServer {
   if (s.role !== 'LEADING' || s.phase !== 'BROADCAST' || tracker0 === null) return s;
   const started = trackerStartClock(tracker0, s.nowUs);
   const { tracker, expired } = trackerExpire(started, s.nowUs);
-  let next = withService(s, { tracker });
+  let next = startContainerManager(withService(s, { tracker }), fx);
   for (const id of expired) {
     fx.note(`session 0x${id.toString(16)} expired`, { kind: 'sessionExpired', session: id });
     const env: ZkEnvelope = { zk: true, sessionId: id, authIds: [], request: { type: 'closeSession' } };

@@ -38,6 +38,16 @@ export interface ParkedSync {
   readonly xid: number;
 }
 
+/** The leader's ContainerManager (container-manager.ts). */
+export interface ContainerManagerState {
+  /** The leader's clock when its service started (the first 'expire' timer); null until read. */
+  readonly anchorUs: number | null;
+  /** What the armed 'containers' timer is for: reading the clock, a check, or nothing armed. */
+  readonly timer: 'clock' | 'check' | null;
+  /** Candidates of the current check still to post, one per 'containerDelete' timer. */
+  readonly posts: readonly string[];
+}
+
 export interface ZkServiceState {
   /** One per attached client; bounded by the number of clients. */
   readonly connections: readonly ZkConnection[];
@@ -52,6 +62,8 @@ export interface ZkServiceState {
   /** Session id allocation: fixed on first use after boot (see session-id.ts). */
   readonly sessionIdBase: number | null;
   readonly sessionCounter: number;
+  /** Leader (BROADCAST only): its ContainerManager; null elsewhere. */
+  readonly containerManager: ContainerManagerState | null;
 }
 
 /** Copies a connection with a new stage and auth ids (a literal: a spread costs ten times more in V8 11). */
@@ -80,6 +92,7 @@ export function patchService(o: ZkServiceState, p: Partial<ZkServiceState>): ZkS
     pendingSyncs: o.pendingSyncs,
     sessionIdBase: o.sessionIdBase,
     sessionCounter: o.sessionCounter,
+    containerManager: o.containerManager,
   };
   return applyPatch(next, p);
 }
@@ -93,4 +106,5 @@ export const EMPTY_SERVICE: ZkServiceState = Object.freeze({
   pendingSyncs: [],
   sessionIdBase: null,
   sessionCounter: 0,
+  containerManager: null,
 });

@@ -26,7 +26,17 @@ export type ZkRequest =
 
 export type ZkRequestType = ZkRequest['type'];
 
-const WRITE_TYPES: ReadonlySet<string> = new Set(['create', 'delete', 'setData', 'setACL', 'check', 'multi', 'createSession', 'closeSession']);
+const WRITE_TYPES: ReadonlySet<string> = new Set([
+  'create',
+  'delete',
+  'setData',
+  'setACL',
+  'check',
+  'multi',
+  'createSession',
+  'closeSession',
+  'deleteContainer',
+]);
 
 /** Requests that become txns (and so get a zxid, even when they fail). */
 export function isWriteRequest(request: ZkRequest): request is WriteRequest {

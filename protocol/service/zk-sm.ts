@@ -12,6 +12,7 @@ import {
   retireOutstanding,
   type ApplyOutcome,
   type DataTree,
+  type DataTreeOptions,
   type OutstandingChanges,
   type PrepContext,
   type Txn as TreeTxn,
@@ -34,25 +35,31 @@ function prepEnvelope(
   env: ZkEnvelope,
   zxid: Zxid,
   nowMs: number,
+  extendedTypesEnabled: boolean,
 ): { body: TreeTxn; outstanding: OutstandingChanges } {
   // Two literals rather than a conditional spread (ten times cheaper in V8 11): sessionError stays absent when unset.
-  const ctx: PrepContext =
+  let ctx: PrepContext =
     env.sessionError === undefined
       ? { zxid, timeMs: nowMs, sessionId: env.sessionId, authIds: env.authIds }
       : { zxid, timeMs: nowMs, sessionId: env.sessionId, authIds: env.authIds, sessionError: env.sessionError };
+  if (extendedTypesEnabled) ctx = { ...ctx, extendedTypesEnabled };
   const out = prep(tree, env.request, ctx, outstanding);
   return { body: out.txn, outstanding: out.outstanding };
 }
 
-export function zkStateMachine(options: Parameters<typeof createDataTree>[0] = {}): StateMachine {
+/** The tree's options, and zookeeper.extendedTypesEnabled for prep (TTL nodes; ZabConfig.extendedTypesEnabled). */
+export type ZkStateMachineOptions = DataTreeOptions & { readonly extendedTypesEnabled?: boolean };
+
+export function zkStateMachine(options: ZkStateMachineOptions = {}): StateMachine {
   const empty = createDataTree(options);
+  const extended = options.extendedTypesEnabled === true;
   return {
     name: ZK_SM_NAME,
     empty: () => empty,
     isWrite: (op) => isZkEnvelope(op),
     prep(state, op, ctx) {
       if (!isZkEnvelope(op)) throw new Error(`zookeeper prep of a non-write: ${JSON.stringify(op)}`);
-      return prepEnvelope(state as DataTree, emptyOutstanding(), op, ctx.zxid, ctx.nowMs).body;
+      return prepEnvelope(state as DataTree, emptyOutstanding(), op, ctx.zxid, ctx.nowMs, extended).body;
     },
     apply(state, body) {
       const out = applyTxn(state as DataTree, body as TreeTxn);
@@ -71,7 +78,7 @@ export function zkStateMachine(options: Parameters<typeof createDataTree>[0] = {
     prepNext(prepState, op, ctx) {
       const p = prepState as ZkPrepState;
       if (!isZkEnvelope(op)) throw new Error(`zookeeper prep of a non-write: ${JSON.stringify(op)}`);
-      const out = prepEnvelope(p.tree, p.outstanding, op, ctx.zxid, ctx.nowMs);
+      const out = prepEnvelope(p.tree, p.outstanding, op, ctx.zxid, ctx.nowMs, extended);
       return { body: out.body, prepState: { tree: p.tree, outstanding: out.outstanding } satisfies ZkPrepState };
     },
     prepRetire(prepState, state, zxid): ZkPrepState {

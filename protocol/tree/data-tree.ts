@@ -8,9 +8,10 @@ import { applyPatch, type Mutable } from '../patch.js';
 import { checkAcl, OPEN_ACL_UNSAFE, PERMS, READ_ACL_UNSAFE, redactDigests, type Acl, type Id } from './acl.js';
 import { utf8Length } from './digest.js';
 import type { ErrorCode, FailureCode } from './errors.js';
-import { emptyMap, mapEntries, mapGet, mapRemove, mapSet } from './hamt.js';
+import { emptyMap, mapEntries, mapGet, mapHas, mapRemove, mapSet } from './hamt.js';
 import { emptyJavaHashSet, javaHashSetAdd, javaHashSetClone, javaHashSetOrder, javaHashSetRemove, type JavaHashSet } from './java-hash-set.js';
 import { canonicalPath, childNameOf, parentPathOf } from './path.js';
+import { CONTAINER_EPHEMERAL_OWNER, ephemeralTypeOf, ttlEphemeralOwner } from './types.js';
 import type {
   ApplyOutcome,
   DataTree,
@@ -83,6 +84,8 @@ function patchTree(o: DataTree, p: Partial<DataTree>): DataTree {
     nodes: o.nodes,
     ephemerals: o.ephemerals,
     sessions: o.sessions,
+    containers: o.containers,
+    ttls: o.ttls,
     lastProcessedZxid: o.lastProcessedZxid,
   };
   return applyPatch(next, p);
@@ -113,7 +116,7 @@ export function createDataTree(options: DataTreeOptions = {}): DataTree {
   nodes = mapSet(nodes, '/zookeeper', proc);
   nodes = mapSet(nodes, '/zookeeper/quota', quota);
   nodes = mapSet(nodes, '/zookeeper/config', config);
-  return { nodes, ephemerals: emptyMap(), sessions: emptyMap(), lastProcessedZxid: 0 };
+  return { nodes, ephemerals: emptyMap(), sessions: emptyMap(), containers: emptyMap(), ttls: emptyMap(), lastProcessedZxid: 0 };
 }
 
 /** DataTree.getNode: "" is an alias of the root. */
@@ -232,6 +235,23 @@ function updateEphemerals(work: Work, owner: SessionId, update: (set: JavaHashSe
   work.tree = patchTree(work.tree, { ephemerals: mapSet(work.tree.ephemerals, key, next) });
 }
 
+/**
+ * The indexes DataTree.createNode and deleteNode keep by EphemeralType: containers, ttls, or the
+ * session's ephemerals (a persistent node is in none).
+ */
+function trackOwner(work: Work, path: string, owner: SessionId, add: boolean): void {
+  const type = ephemeralTypeOf(owner);
+  if (type === 'VOID') return;
+  if (type === 'NORMAL') {
+    updateEphemerals(work, owner, (set) => (add ? javaHashSetAdd(set, path) : javaHashSetRemove(set, path)), add);
+    return;
+  }
+  const key = type === 'CONTAINER' ? 'containers' : 'ttls';
+  const index = work.tree[key];
+  const next = add ? mapSet(index, path, 1 as const) : mapRemove(index, path);
+  if (next !== index) work.tree = patchTree(work.tree, key === 'containers' ? { containers: next } : { ttls: next });
+}
+
 /** DataTree.createNode. `parentCversion` -1 means "one more than now" (used when replaying old logs). */
 function createNode(
   work: Work,
@@ -274,7 +294,7 @@ function createNode(
   };
   putNode(work, parentPath, nextParent);
   putNode(work, path, child);
-  if (ephemeralOwner !== 0) updateEphemerals(work, ephemeralOwner, (set) => javaHashSetAdd(set, path), true);
+  trackOwner(work, path, ephemeralOwner, true);
   work.events.push({ type: 'NodeCreated', path, watches: 'data', acl });
   work.events.push({ type: 'NodeChildrenChanged', path: canonicalPath(parentPath), watches: 'child', acl: parent.acl });
   return { ok: true, value: statOf(child) };
@@ -296,7 +316,7 @@ function deleteNode(work: Work, path: string, zxid: Zxid): Step<null> {
   const node = getNode(work.tree, path);
   if (node === undefined) return { ok: false, err: 'NONODE' };
   work.tree = patchTree(work.tree, { nodes: mapRemove(work.tree.nodes, canonicalPath(path)) });
-  if (node.ephemeralOwner !== 0) updateEphemerals(work, node.ephemeralOwner, (set) => javaHashSetRemove(set, path), false);
+  trackOwner(work, path, node.ephemeralOwner, false);
   work.events.push({ type: 'NodeDeleted', path, watches: 'data', acl: node.acl });
   work.events.push({ type: 'NodeDeleted', path, watches: 'child', acl: node.acl });
   work.events.push({ type: 'NodeChildrenChanged', path: canonicalPath(parentPath), watches: 'child', acl: parent.acl });
@@ -338,7 +358,8 @@ function applyBody(work: Work, body: TxnBody, txn: Txn): TxnResult {
   const { zxid, timeMs } = txn;
   switch (body.type) {
     case 'create': {
-      const owner = body.ephemeral ? txn.sessionId : 0;
+      const owner =
+        body.container === true ? CONTAINER_EPHEMERAL_OWNER : body.ttl !== undefined ? ttlEphemeralOwner(body.ttl) : body.ephemeral ? txn.sessionId : 0;
       const step = createNode(work, body.path, body.data, body.acl, owner, body.parentCversion, zxid, timeMs);
       if (!step.ok && step.err === 'NODEEXISTS') {
         const parentPath = parentPathOf(body.path) ?? '';
@@ -433,6 +454,8 @@ export function applyTxn(tree: DataTree, txn: Txn): ApplyOutcome {
 export function reloadFromSnapshot(tree: DataTree): DataTree {
   let nodes = emptyMap<Znode>();
   let ephemerals = emptyMap<JavaHashSet>();
+  let containers = emptyMap<1>();
+  let ttls = emptyMap<1>();
   const root = getNode(tree, '/');
   assert(root !== undefined, 'tree without a root');
   nodes = mapSet(nodes, '/', patchZnode(root, { children: EMPTY_CHILDREN }));
@@ -455,13 +478,16 @@ export function reloadFromSnapshot(tree: DataTree): DataTree {
     if (!(parent !== undefined)) assert(false, `snapshot: parent of ${path} not loaded first`);
     nodes = mapSet(nodes, parentPath, patchZnode(parent, { children: javaHashSetAdd(parent.children, childNameOf(path)) }));
     nodes = mapSet(nodes, path, patchZnode(node, { children: EMPTY_CHILDREN }));
-    if (node.ephemeralOwner !== 0) {
+    const type = ephemeralTypeOf(node.ephemeralOwner);
+    if (type === 'CONTAINER') containers = mapSet(containers, path, 1);
+    else if (type === 'TTL') ttls = mapSet(ttls, path, 1);
+    else if (type === 'NORMAL') {
       const key = String(node.ephemeralOwner);
       const set = mapGet(ephemerals, key) ?? emptyJavaHashSet(EPHEMERALS_INITIAL_CAPACITY);
       ephemerals = mapSet(ephemerals, key, javaHashSetAdd(set, path));
     }
   }
-  return { nodes, ephemerals, sessions: tree.sessions, lastProcessedZxid: tree.lastProcessedZxid };
+  return { nodes, ephemerals, sessions: tree.sessions, containers, ttls, lastProcessedZxid: tree.lastProcessedZxid };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,9 +505,12 @@ export function treeInvariantViolations(tree: DataTree): string[] {
     const parent = mapGet(tree.nodes, parentPath);
     if (parent === undefined) violations.push(`${path}: parent ${parentPath} missing`);
     else if (mapGet(parent.children.members, childNameOf(path)) === undefined) violations.push(`${path}: not listed by ${parentPath}`);
-    if (parent !== undefined && parent.ephemeralOwner !== 0) violations.push(`${path}: child of ephemeral ${parentPath}`);
+    if (parent !== undefined && ephemeralTypeOf(parent.ephemeralOwner) === 'NORMAL') violations.push(`${path}: child of ephemeral ${parentPath}`);
     childCount.set(parentPath, (childCount.get(parentPath) ?? 0) + 1);
-    if (node.ephemeralOwner !== 0) {
+    const type = ephemeralTypeOf(node.ephemeralOwner);
+    if ((type === 'CONTAINER') !== mapHas(tree.containers, path)) violations.push(`${path}: containers index disagrees with its owner`);
+    if ((type === 'TTL') !== mapHas(tree.ttls, path)) violations.push(`${path}: ttls index disagrees with its owner`);
+    if (type === 'NORMAL') {
       const key = String(node.ephemeralOwner);
       const set = ephemeralPaths.get(key) ?? new Set<string>();
       set.add(path);
@@ -506,5 +535,8 @@ export function treeInvariantViolations(tree: DataTree): string[] {
     ephemeralPaths.delete(key);
   }
   for (const key of ephemeralPaths.keys()) violations.push(`session ${key} owns nodes but has no ephemerals entry`);
+  for (const [path] of [...mapEntries(tree.containers), ...mapEntries(tree.ttls)]) {
+    if (mapGet(tree.nodes, path) === undefined) violations.push(`${path}: indexed as a container or TTL node but missing`);
+  }
   return violations;
 }

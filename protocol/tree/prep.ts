@@ -12,9 +12,10 @@
 // prepared before it commits are checked against the old ACL; a pending closeSession does not
 // lower its parents' child counts (digest is on by default, so their pzxid moves); records are keyed
 // by the path as written, so the root's pending changes under "" (as a parent) and "/" are separate.
-// Not modelled: quotas (3.8 only enforces them when enforceQuota is set), container nodes, TTL nodes
-// (a TTL create is refused UNIMPLEMENTED, as with extendedTypesEnabled off),
-// reconfig, local sessions.
+// Container and TTL nodes are created here like persistent ones with a special ephemeralOwner; a TTL
+// create is refused UNIMPLEMENTED unless PrepContext.extendedTypesEnabled is on. deleteContainer (the
+// leader's ContainerManager) has its own checks (pRequest2Txn's OpCode.deleteContainer case).
+// Not modelled: quotas (3.8 only enforces them when enforceQuota is set), reconfig, local sessions.
 import type { Zxid } from '../zxid.js';
 import { checkAcl, fixupAcl, PERMS, type Acl } from './acl.js';
 import { getNode } from './data-tree.js';
@@ -23,7 +24,12 @@ import { emptyMap, mapGet, mapRemove, mapSet, type PersistentMap } from './hamt.
 import { emptyJavaHashSet, javaHashSetAdd, javaHashSetClone, javaHashSetOrder, javaHashSetRemove } from './java-hash-set.js';
 import { formatSequence, isValidPath, parentPathOf } from './path.js';
 import {
+  CONTAINER_EPHEMERAL_OWNER,
+  ephemeralTypeOf,
   isTtlMode,
+  TTL_MAX_MS,
+  ttlEphemeralOwner,
+  type CreateMode,
   type DataTree,
   type MultiSubTxn,
   type OpTxn,
@@ -230,25 +236,36 @@ function fixedAcl(work: Work, acl: readonly Acl[]): readonly Acl[] {
   return typeof fixed === 'string' ? refuse(fixed) : fixed;
 }
 
+/**
+ * PrepRequestProcessor.validateCreateRequest's mode checks: a TTL mode while extendedTypesEnabled is
+ * off is UNIMPLEMENTED; then EphemeralType.validateTTL, whose IllegalArgumentException becomes
+ * BADARGUMENTS. The ttl is the CreateTTLRequest's, or -1 for the other create opcodes.
+ */
+function validateCreateMode(work: Work, mode: CreateMode, ttl: number): void {
+  if (isTtlMode(mode) && work.ctx.extendedTypesEnabled !== true) refuse('UNIMPLEMENTED');
+  if (isTtlMode(mode) ? !(Number.isInteger(ttl) && ttl > 0 && ttl <= TTL_MAX_MS) : ttl >= 0) refuse('BADARGUMENTS');
+}
+
 function prepCreate(work: Work, op: Extract<WriteOp, { type: 'create' }>): OpTxn {
-  // validateCreateRequest: a TTL mode is refused before anything else while extendedTypesEnabled is
-  // off (EphemeralType.extendedEphemeralTypesEnabled), which zabsim does not model turning on.
-  if (isTtlMode(op.mode)) refuse('UNIMPLEMENTED');
+  const ttl = op.ttl ?? -1; // a ttl is sent only as OpCode.createTTL
+  validateCreateMode(work, op.mode, ttl);
   checkSession(work);
   const parentPath = parentPathChecked(op.path, false);
   const acl = fixedAcl(work, op.acl);
   const parent = recordForPath(work, parentPath);
   checkPerm(work, parent.acl, PERMS.CREATE);
-  const sequential = op.mode === 'PERSISTENT_SEQUENTIAL' || op.mode === 'EPHEMERAL_SEQUENTIAL';
+  const sequential = op.mode === 'PERSISTENT_SEQUENTIAL' || op.mode === 'EPHEMERAL_SEQUENTIAL' || op.mode === 'PERSISTENT_SEQUENTIAL_WITH_TTL';
   const ephemeral = op.mode === 'EPHEMERAL' || op.mode === 'EPHEMERAL_SEQUENTIAL';
   const path = sequential ? op.path + formatSequence(parent.stat.cversion) : op.path;
   validatePath(path);
   if (nodeExists(work, path)) refuse('NODEEXISTS');
-  if (parent.stat.ephemeralOwner !== 0) refuse('NOCHILDRENFOREPHEMERALS');
+  // Only a session's own ephemeral refuses children: containers and TTL nodes take them.
+  if (ephemeralTypeOf(parent.stat.ephemeralOwner) === 'NORMAL') refuse('NOCHILDRENFOREPHEMERALS');
   const newCversion = (parent.stat.cversion + 1) | 0;
   const { zxid, timeMs } = work;
   addChangeRecord(work, duplicate(parent, zxid, { cversion: newCversion, pzxid: zxid }, { childCount: parent.childCount + 1 }));
-  const owner = ephemeral ? work.ctx.sessionId : 0;
+  const container = op.mode === 'CONTAINER';
+  const owner = container ? CONTAINER_EPHEMERAL_OWNER : isTtlMode(op.mode) ? ttlEphemeralOwner(ttl) : ephemeral ? work.ctx.sessionId : 0;
   addChangeRecord(work, {
     zxid,
     path,
@@ -257,7 +274,25 @@ function prepCreate(work: Work, op: Extract<WriteOp, { type: 'create' }>): OpTxn
     acl,
     data: op.data,
   });
-  return { type: 'create', path, data: op.data, acl, ephemeral, parentCversion: newCversion };
+  const txn: OpTxn = { type: 'create', path, data: op.data, acl, ephemeral, parentCversion: newCversion };
+  if (container) return { ...txn, container: true }; // CreateContainerTxn
+  return isTtlMode(op.mode) ? { ...txn, ttl } : txn; // CreateTTLTxn
+}
+
+/**
+ * pRequest2Txn's OpCode.deleteContainer: no session, ACL or version check. The node must exist and
+ * have no children, and must not be a session's ephemeral (BADVERSION); any other node, even a plain
+ * persistent one that took the container's place meanwhile, is deleted as a DeleteTxn.
+ */
+function prepDeleteContainer(work: Work, path: string): OpTxn {
+  const parentPath = parentPathChecked(path, true);
+  const node = recordForPath(work, path);
+  if (node.childCount > 0) refuse('NOTEMPTY');
+  if (ephemeralTypeOf(node.stat.ephemeralOwner) === 'NORMAL') refuse('BADVERSION');
+  const parent = recordForPath(work, parentPath);
+  addChangeRecord(work, duplicate(parent, work.zxid, { pzxid: work.zxid }, { childCount: parent.childCount - 1 }));
+  addChangeRecord(work, { zxid: work.zxid, path, stat: null, childCount: -1, acl: [], data: null });
+  return { type: 'delete', path };
 }
 
 function prepDelete(work: Work, op: Extract<WriteOp, { type: 'delete' }>): OpTxn {
@@ -303,9 +338,11 @@ function prepCheck(work: Work, op: Extract<WriteOp, { type: 'check' }>): OpTxn {
   return { type: 'check', path: op.path, version: checkAndIncVersion(node.stat.version, op.version) };
 }
 
-function prepOp(work: Work, op: WriteOp | Extract<WriteRequest, { type: 'setACL' }>): Prepared {
+function prepOp(work: Work, op: WriteOp | Extract<WriteRequest, { type: 'setACL' | 'deleteContainer' }>): Prepared {
   try {
     switch (op.type) {
+      case 'deleteContainer':
+        return { ok: true, txn: prepDeleteContainer(work, op.path) };
       case 'create':
         return { ok: true, txn: prepCreate(work, op) };
       case 'delete':

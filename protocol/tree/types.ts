@@ -7,8 +7,10 @@
 // compare with a real server through `buffer.toString('utf8')`.
 //
 // Session ids are JavaScript numbers: ZooKeeper's are 64-bit longs, so the simulator must hand out
-// ids below 2^53 (and never 0, which means "not ephemeral"). Containers and TTL nodes, whose owners
-// are special negative longs, are not modelled.
+// ids below 2^53 (and never 0, which means "not ephemeral"). Containers and TTL nodes carry special
+// negative owners (EphemeralType): a container Long.MIN_VALUE, exact as a double; a TTL node the
+// long 0xff00_0000_0000_0000 | ttl, which a double cannot hold, so zabsim stores −ttl instead
+// (javaEphemeralOwner gives ZooKeeper's value back, for comparing with a real server).
 import type { Zxid } from '../zxid.js';
 import type { Acl, Id } from './acl.js';
 import type { ErrorCode, FailureCode, SessionFailureCode } from './errors.js';
@@ -60,15 +62,20 @@ export interface DataTree {
   readonly ephemerals: PersistentMap<JavaHashSet>;
   /** String(sessionId) → negotiated timeout in ms (ZKDatabase.sessionsWithTimeouts). */
   readonly sessions: PersistentMap<number>;
+  /** Paths of the container nodes (DataTree.containers), each mapped to 1; ContainerManager scans them. */
+  readonly containers: PersistentMap<1>;
+  /** Paths of the TTL nodes (DataTree.ttls), each mapped to 1. */
+  readonly ttls: PersistentMap<1>;
   readonly lastProcessedZxid: Zxid;
 }
 
 /**
- * CreateMode. The TTL modes go as OpCode.createTTL; the server refuses them with UNIMPLEMENTED, as
- * ZooKeeper does while extendedTypesEnabled is off (its default, and the conformance suite's server).
+ * CreateMode. CONTAINER goes as OpCode.createContainer. The TTL modes go as OpCode.createTTL; the
+ * server refuses them with UNIMPLEMENTED unless extendedTypesEnabled is on (ZooKeeper's default is
+ * off, as is the conformance suite's server).
  */
 export type CreateMode =
-  'PERSISTENT' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL' | 'EPHEMERAL_SEQUENTIAL' | 'PERSISTENT_WITH_TTL' | 'PERSISTENT_SEQUENTIAL_WITH_TTL';
+  'PERSISTENT' | 'PERSISTENT_SEQUENTIAL' | 'EPHEMERAL' | 'EPHEMERAL_SEQUENTIAL' | 'CONTAINER' | 'PERSISTENT_WITH_TTL' | 'PERSISTENT_SEQUENTIAL_WITH_TTL';
 
 /** CreateMode.isTTL. */
 export function isTtlMode(mode: CreateMode): boolean {
@@ -82,6 +89,37 @@ export function isSequentialMode(mode: CreateMode): boolean {
 
 /** EphemeralType.TTL.maxValue(): the TTL field of an extended ephemeralOwner, 40 bits of milliseconds. */
 export const TTL_MAX_MS = 2 ** 40 - 1;
+
+/** EphemeralType.CONTAINER_EPHEMERAL_OWNER: Long.MIN_VALUE, exactly representable as a double. */
+export const CONTAINER_EPHEMERAL_OWNER = -(2 ** 63);
+
+/** EphemeralType, as EphemeralType.get names an ephemeralOwner. */
+export type EphemeralType = 'VOID' | 'NORMAL' | 'CONTAINER' | 'TTL';
+
+/**
+ * EphemeralType.get. Session ids are positive here (session-id.ts), so a negative owner other than
+ * the container marker is a TTL node's −ttl (see the file comment).
+ */
+export function ephemeralTypeOf(owner: SessionId): EphemeralType {
+  if (owner === 0) return 'VOID';
+  if (owner === CONTAINER_EPHEMERAL_OWNER) return 'CONTAINER';
+  return owner < 0 && owner >= -TTL_MAX_MS ? 'TTL' : 'NORMAL';
+}
+
+/** EphemeralType.TTL.toEphemeralOwner in zabsim's encoding: −ttl (the caller checked 0 < ttl ≤ TTL_MAX_MS). */
+export function ttlEphemeralOwner(ttl: number): SessionId {
+  return -ttl;
+}
+
+/** EphemeralType.TTL.getValue: a TTL node's TTL in ms, 0 for any other owner. */
+export function ttlOfOwner(owner: SessionId): number {
+  return ephemeralTypeOf(owner) === 'TTL' ? -owner : 0;
+}
+
+/** The ephemeralOwner ZooKeeper itself would report, as a signed 64-bit value. */
+export function javaEphemeralOwner(owner: SessionId): bigint {
+  return ephemeralTypeOf(owner) === 'TTL' ? BigInt.asIntN(64, 0xff00_0000_0000_0000n | BigInt(-owner)) : BigInt(owner);
+}
 
 /** The operations allowed inside a multi (and on their own). */
 export type WriteOp =
@@ -108,6 +146,8 @@ export type WriteOp =
 export type WriteRequest =
   | WriteOp
   | { readonly type: 'setACL'; readonly path: string; readonly acl: readonly Acl[]; readonly version: number }
+  /** OpCode.deleteContainer: posted by the leader's ContainerManager (session 0, no client). */
+  | { readonly type: 'deleteContainer'; readonly path: string }
   | { readonly type: 'multi'; readonly ops: readonly WriteOp[] }
   | { readonly type: 'createSession'; readonly timeoutMs: number }
   | { readonly type: 'closeSession' };
@@ -126,6 +166,8 @@ export interface PrepContext {
    * op of a multi). Omit when the session is fine. createSession/closeSession skip it.
    */
   readonly sessionError?: SessionFailureCode;
+  /** zookeeper.extendedTypesEnabled (EphemeralType.extendedEphemeralTypesEnabled): TTL creates allowed. Off by default. */
+  readonly extendedTypesEnabled?: boolean;
 }
 
 /** The body of a create/delete/setData/setACL/check txn (CreateTxn, DeleteTxn, ...). */
@@ -138,6 +180,10 @@ export type OpTxn =
       readonly ephemeral: boolean;
       /** The parent's cversion after this create (CreateTxn.parentCVersion). */
       readonly parentCversion: number;
+      /** A CreateContainerTxn: the node's owner is CONTAINER_EPHEMERAL_OWNER. */
+      readonly container?: true;
+      /** A CreateTTLTxn's ttl in ms: the node's owner encodes it (ttlEphemeralOwner). */
+      readonly ttl?: number;
     }
   | { readonly type: 'delete'; readonly path: string }
   | { readonly type: 'setData'; readonly path: string; readonly data: ZnodeData; readonly version: number }

@@ -150,6 +150,19 @@ export interface ZabConfig {
    *   FinalRequestProcessor), and events are filtered by READ.
    */
   readonly serverRelease?: ServerRelease;
+  /**
+   * zookeeper.extendedTypesEnabled (EphemeralType.extendedEphemeralTypesEnabled): TTL nodes may be
+   * created. Unset or false, as in ZooKeeper by default: a createTTL is refused UNIMPLEMENTED.
+   */
+  readonly extendedTypesEnabled?: boolean;
+  /**
+   * The leader's ContainerManager (LeaderZooKeeperServer.setupContainerManager), ZooKeeper's Java
+   * properties: znode.container.checkIntervalMs (default 60000), znode.container.maxPerMinute
+   * (10000), znode.container.maxNeverUsedIntervalMs (0: a never-used container is kept).
+   */
+  readonly containerCheckIntervalMs?: number;
+  readonly containerMaxPerMinute?: number;
+  readonly containerMaxNeverUsedIntervalMs?: number;
 }
 
 export type ServerRelease = '3.8.0-deb12u2' | '3.8.0' | '3.8.4';

@@ -76,7 +76,18 @@ export type ZabEffect = Effect<ZabMessage, ZabWrite, ZabObservation>;
  * NEWLEADER ack (ZK-4685 mutant), and the application's (AppTimerName in state.ts).
  */
 export type TimerName =
-  'fle' | 'finalize' | 'observerElectionDelay' | 'barrier' | 'tick' | 'learner' | 'newLeaderAck' | 'connect' | 'expire' | 'commitProcessor';
+  | 'fle'
+  | 'finalize'
+  | 'observerElectionDelay'
+  | 'barrier'
+  | 'tick'
+  | 'learner'
+  | 'newLeaderAck'
+  | 'connect'
+  | 'expire'
+  | 'containers'
+  | 'containerDelete'
+  | 'commitProcessor';
 
 /** ZooKeeper's exit codes (org.apache.zookeeper.server.ExitCode) for the exits zabsim models. */
 export const ExitCode = {

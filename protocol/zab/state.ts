@@ -285,8 +285,8 @@ export interface ZabApp {
   onPingPayload(s: ZabServer, payload: unknown): ZabServer;
 }
 
-/** The application's timers (ZooKeeper: the leader's session expiry). */
-export type AppTimerName = 'expire';
+/** The application's timers (ZooKeeper: the leader's session expiry, and its ContainerManager's check and paced deletes). */
+export type AppTimerName = 'expire' | 'containers' | 'containerDelete';
 
 /** Acks owed once the fsync with `token` completes (SendAckRequestProcessor / AckRequestProcessor). */
 export interface AckBatch {

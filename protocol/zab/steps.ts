@@ -78,7 +78,7 @@ import {
   withLearner,
 } from './learner-connection.js';
 import type { AppQuorumPacket, LeaderPacket, Notification, QuorumPacket, ZabMessage } from './messages.js';
-import { patchLearner, patchServer, type LearnerHandler, type LearnerState, type ZabServer } from './state.js';
+import { patchLearner, patchServer, type AppTimerName, type LearnerHandler, type LearnerState, type ZabServer } from './state.js';
 
 /** LOOKING: Fast Leader Election runs; quorum packets find no leader and no learner here. */
 export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
@@ -98,7 +98,9 @@ export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
           return step.leader === null ? step.server : endElection(step.server, step.leader, fx);
         }
         case 'expire':
-          return now.app.onTimer(now, 'expire', fx);
+        case 'containers':
+        case 'containerDelete':
+          return now.app.onTimer(now, event.timer as AppTimerName, fx);
         default:
           // barrier, tick, learner, newLeaderAck, connect: a left role's timer, cancelled with it.
           return now;
@@ -142,7 +144,9 @@ export function stepLeading(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
         case 'tick':
           return onLeaderTick(now, fx);
         case 'expire':
-          return now.app.onTimer(now, 'expire', fx);
+        case 'containers':
+        case 'containerDelete':
+          return now.app.onTimer(now, event.timer as AppTimerName, fx);
         default: {
           // A SNAP being written (snap-send.ts); else fle, finalize, observerElectionDelay (only while LOOKING), learner,
           // newLeaderAck, connect (a learner's).
@@ -246,7 +250,9 @@ function onLearnerTimeout(s: ZabServer, timer: TimerName, fx: Fx): ZabServer {
     case 'connect':
       return onConnectRetry(s, fx);
     case 'expire':
-      return s.app.onTimer(s, 'expire', fx);
+    case 'containers':
+    case 'containerDelete':
+      return s.app.onTimer(s, timer, fx);
     default:
       // fle, finalize, observerElectionDelay (only while LOOKING), barrier, tick (a leader's).
       return s;

@@ -41,6 +41,12 @@ import { watchOrder } from './watch-order.js';
 import { sessionEphemerals } from './session-ephemerals.js';
 import { pinByMzxid } from './mzxid-pins.js';
 import { unjudgedReadsReason, withUnjudgedReads } from './unjudged-reads.js';
+import { serverDeletesReason, unjudgedForServerDeletes } from './server-deletes.js';
+import { createStatsViolation } from './create-stats.js';
+import { splitMultiReads } from './multi-read-split.js';
+
+/** The client checkers, in the order checkClientHistory reports them. */
+const CLIENT_CHECKER_NAMES = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
 
 export { CLIENT_CHECKERS, clientWitness, describeEvent, stateZxid } from './client-common.js';
 export type { ClientCheckOptions, ClientCheckResult, ClientCheckerName, ClientWitness } from './client-common.js';
@@ -119,10 +125,24 @@ export type ClientCheckReport = {
 
 export function checkClientHistory(history: ZkHistory, options: ClientCheckOptions = {}): ClientCheckReport {
   const started = performance.now();
-  const view = new HistoryView(history);
-  const unjudged = unjudgedReadsReason(history);
+  const serverDeletes = serverDeletesReason(history);
+  if (serverDeletes !== null) {
+    // The create2 Stat rules hold whatever the leader deleted later (create-stats.ts), so they still judge.
+    const statFlaw = createStatsViolation(history);
+    const results = CLIENT_CHECKER_NAMES.map((name) =>
+      name === 'linearizable-writes' && statFlaw !== null ? statFlaw : unjudgedForServerDeletes(name, serverDeletes),
+    );
+    const verdicts: Record<string, Verdict> = {};
+    for (const r of results) verdicts[r.name] = r.verdict;
+    return { verdicts, results, ms: performance.now() - started };
+  }
+  // multiReads that can be, become reads of their own (multi-read-split.ts).
+  const split = splitMultiReads(history);
+  const view = new HistoryView(split.history);
+  const unjudged = unjudgedReadsReason(split.history) ?? split.atomicityReason;
+  const writes = linearizableWrites(view, options);
   const results = [
-    linearizableWrites(view, options),
+    writes.verdict === 'violated' ? writes : (createStatsViolation(history) ?? writes),
     sequentialReads(view, options),
     fifoClientOrder(view),
     watchOrderWithPins(view),

@@ -5,6 +5,7 @@ import {
   HistoryFormatError,
   ZK_ADD_WATCH_MODES,
   ZK_CREATE_MODES,
+  ZK_CREATE_STAT_FIELDS,
   ZK_OP_TYPES,
   ZK_RETURN_CODES,
   ZK_SESSION_STATES,
@@ -14,6 +15,7 @@ import {
 } from './types.js';
 import type {
   ZkCreateMode,
+  ZkCreateStat,
   ZkHistory,
   ZkHistoryEvent,
   ZkHistoryHeader,
@@ -160,6 +162,12 @@ function parseZkResult(f: Fields, value: unknown, what: string, inMulti = false)
   if (o['mzxid'] !== undefined) result.mzxid = f.integer(o['mzxid'], `${what}.mzxid`);
   if (o['number'] !== undefined) result.number = f.integer(o['number'], `${what}.number`);
   if (o['ephemeralOwner'] !== undefined) result.ephemeralOwner = f.integer(o['ephemeralOwner'], `${what}.ephemeralOwner`);
+  if (o['stat'] !== undefined) {
+    const stat = f.object(o['stat'], `${what}.stat`);
+    const fields: Record<string, number> = {};
+    for (const k of ZK_CREATE_STAT_FIELDS) fields[k] = f.integer(stat[k], `${what}.stat.${k}`);
+    result.stat = fields as ZkCreateStat;
+  }
   if (o['results'] !== undefined) {
     if (inMulti) f.fail(`${what} to have no "results" (a multi's sub-result has none; a multi cannot hold a multi)`);
     const results = o['results'];

@@ -26,6 +26,8 @@
 //   `"completeSeq"`: the position of the reply in the run's observation order (ties in `completeUs`).
 //   getData/exists/getChildren may carry `"watch":true` (the read set a watch). `result` may carry
 //   `"mzxid"` (the Stat's mzxid) and `"ephemeralOwner"` (the owning session, 0 for persistent nodes).
+//   An ok create sent as create2 may carry `"stat":{czxid, mzxid, pzxid, version, cversion, aversion,
+//   numChildren, dataLength, ephemeralOwner}`, the Stat of its reply.
 // * op types `closeSession` (a client's close(): a write deleting the session's ephemerals) and the KV
 //   register ops of zabsim's Zab-level runs, on one register per path: `kvSet` (creates or overwrites
 //   it), `kvCas` (writes only if the register's version equals `version`, -1 meaning "absent"; a
@@ -42,6 +44,8 @@
 // * `{"kind":"session","client":c|null,"session":s,"server":k|null,"state":st,"atUs":t,"seq"?:n,
 //   "zxid"?:z}`: a session state change the client saw (CONNECTED, DISCONNECTED, EXPIRED, CLOSED,
 //   AUTH_FAILED), or "ENDED": the session's closeSession txn (zxid z) committed (seen at the servers).
+// * create modes `container`, `persistentWithTtl` and `persistentSequentialWithTtl` (ZooKeeper's
+//   CONTAINER and TTL modes): nodes the leader's ContainerManager may delete with no client's request.
 // * `{"kind":"unjudged",...}`: an answered getAllChildrenNumber, getEphemerals or multiRead (see
 //   ZkHistoryUnjudged below), kept apart from the ops the checkers judge.
 
@@ -62,8 +66,22 @@ export class HistoryFormatError extends Error {
 export type HistoryFormat = 'porcupine-etcd' | 'porcupine-kv' | 'ndjson';
 export const HISTORY_FORMATS: readonly HistoryFormat[] = ['porcupine-etcd', 'porcupine-kv', 'ndjson'];
 
-export type ZkCreateMode = 'persistent' | 'ephemeral' | 'persistentSequential' | 'ephemeralSequential';
-export const ZK_CREATE_MODES: readonly ZkCreateMode[] = ['persistent', 'ephemeral', 'persistentSequential', 'ephemeralSequential'];
+export type ZkCreateMode =
+  'persistent' | 'ephemeral' | 'persistentSequential' | 'ephemeralSequential' | 'container' | 'persistentWithTtl' | 'persistentSequentialWithTtl';
+export const ZK_CREATE_MODES: readonly ZkCreateMode[] = [
+  'persistent',
+  'ephemeral',
+  'persistentSequential',
+  'ephemeralSequential',
+  'container',
+  'persistentWithTtl',
+  'persistentSequentialWithTtl',
+];
+
+/** Create modes whose nodes the leader may delete without any client asking (ContainerManager). */
+export function isServerDeletedMode(mode: ZkCreateMode): boolean {
+  return mode === 'container' || mode === 'persistentWithTtl' || mode === 'persistentSequentialWithTtl';
+}
 
 export type ZkOp =
   | { readonly type: 'create'; readonly path: string; readonly data: string; readonly mode: ZkCreateMode; readonly restrictedRead?: boolean }
@@ -160,7 +178,33 @@ export type ZkResult = {
   readonly ephemeralOwner?: number;
   /** getAllChildrenNumber's answer (an unjudged read's result only). */
   readonly number?: number;
+  /** create2's Stat (Create2Response), on an ok create sent with `stat`: the new node as created. */
+  readonly stat?: ZkCreateStat;
 };
+
+/** The Stat fields a create2 reply carries that the checkers judge (sim/checkers/create-stats.ts). */
+export type ZkCreateStat = {
+  readonly czxid: number;
+  readonly mzxid: number;
+  readonly pzxid: number;
+  readonly version: number;
+  readonly cversion: number;
+  readonly aversion: number;
+  readonly numChildren: number;
+  readonly dataLength: number;
+  readonly ephemeralOwner: number;
+};
+export const ZK_CREATE_STAT_FIELDS: readonly (keyof ZkCreateStat)[] = [
+  'czxid',
+  'mzxid',
+  'pzxid',
+  'version',
+  'cversion',
+  'aversion',
+  'numChildren',
+  'dataLength',
+  'ephemeralOwner',
+];
 
 export type ZkOutcome = 'ok' | 'fail' | 'info';
 

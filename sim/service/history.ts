@@ -11,20 +11,23 @@ import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode, ZkUnjudgedR
 import { HistoryRecorder, type HistoryAdapter } from '../history/recorder.js';
 import type { Observed } from './observed.js';
 
-const MODES: Record<Exclude<CreateMode, 'PERSISTENT_WITH_TTL' | 'PERSISTENT_SEQUENTIAL_WITH_TTL'>, ZkCreateMode> = {
+const MODES: Record<CreateMode, ZkCreateMode> = {
   PERSISTENT: 'persistent',
   EPHEMERAL: 'ephemeral',
   PERSISTENT_SEQUENTIAL: 'persistentSequential',
   EPHEMERAL_SEQUENTIAL: 'ephemeralSequential',
+  CONTAINER: 'container',
+  PERSISTENT_WITH_TTL: 'persistentWithTtl',
+  PERSISTENT_SEQUENTIAL_WITH_TTL: 'persistentSequentialWithTtl',
 };
 
 /**
- * A write that has no effect in any execution: a TTL create (and so a multi holding one), which the
- * server refuses with UNIMPLEMENTED while extendedTypesEnabled is off. Left out of the history: even
+ * A write that has no effect in any execution: a TTL create (and so a multi holding one) on servers
+ * with extendedTypesEnabled off, which refuse it with UNIMPLEMENTED. Left out of the history: even
  * when its reply is lost it created nothing, and the checkers need no op for an error txn.
  */
-function neverApplies(op: { readonly type: string; readonly mode?: unknown }): boolean {
-  return op.type === 'create' && op.mode !== undefined && isTtlMode(op.mode as CreateMode);
+function neverApplies(op: { readonly type: string; readonly mode?: unknown }, extendedTypesEnabled: boolean): boolean {
+  return !extendedTypesEnabled && op.type === 'create' && op.mode !== undefined && isTtlMode(op.mode as CreateMode);
 }
 
 const CODES: Partial<Record<ErrorCode, ZkReturnCode>> = {
@@ -47,9 +50,9 @@ function worldReadable(acl: readonly Acl[]): boolean {
   return acl.some((a) => a.id.scheme === 'world' && a.id.id === 'anyone' && (a.perms & PERMS.READ) !== 0);
 }
 
-/** A create's history op; TTL modes never get here (historyOpOf leaves them out: neverApplies). */
+/** A create's history op (TTL modes get here only with extendedTypesEnabled: neverApplies). */
 function createOf(path: string, data: string | null | undefined, mode: CreateMode, acl: readonly Acl[]): ZkOp {
-  const op = { type: 'create' as const, path, data: data ?? '', mode: MODES[mode as keyof typeof MODES] };
+  const op = { type: 'create' as const, path, data: data ?? '', mode: MODES[mode] };
   return worldReadable(acl) ? op : { ...op, restrictedRead: true };
 }
 
@@ -66,8 +69,9 @@ function writeOpOf(op: WriteOp): ZkOp {
   }
 }
 
-export function historyOpOf(cmd: ZkCommand): ZkOp | null {
-  if (neverApplies(cmd) || ((cmd.type === 'transaction' || cmd.type === 'multi') && cmd.ops.some(neverApplies))) return null;
+export function historyOpOf(cmd: ZkCommand, extendedTypesEnabled = false): ZkOp | null {
+  const never = (op: { readonly type: string; readonly mode?: unknown }): boolean => neverApplies(op, extendedTypesEnabled);
+  if (never(cmd) || ((cmd.type === 'transaction' || cmd.type === 'multi') && cmd.ops.some(never))) return null;
   switch (cmd.type) {
     case 'create':
       return createOf(cmd.path, cmd.data, cmd.mode, cmd.acl);
@@ -135,8 +139,11 @@ export function historyResultOf(cmd: ZkCommand, c: ZkCompletion): ZkResult | nul
   const base: ZkResult = { rc };
   if (resp === null) return base;
   switch (resp.type) {
-    case 'create':
-      return { rc, path: resp.path };
+    case 'create': {
+      if (resp.stat === undefined) return { rc, path: resp.path };
+      const { czxid, mzxid, pzxid, version, cversion, aversion, numChildren, dataLength, ephemeralOwner } = resp.stat;
+      return { rc, path: resp.path, stat: { czxid, mzxid, pzxid, version, cversion, aversion, numChildren, dataLength, ephemeralOwner } };
+    }
     case 'setData':
     case 'setACL':
       return { rc, version: resp.stat.version };
@@ -199,7 +206,15 @@ export function unjudgedResultOf(c: ZkCompletion): ZkResult | null {
   }
 }
 
-/** What the ZooKeeper client's commands and completions mean in the history. */
+/**
+ * What the ZooKeeper client's commands and completions mean in the history, on servers with
+ * zookeeper.extendedTypesEnabled as given (TTL creates then take effect).
+ */
+export function zkHistoryAdapterFor(extendedTypesEnabled: boolean): HistoryAdapter {
+  return extendedTypesEnabled ? { ...zkHistoryAdapter, op: (command) => historyOpOf(command as ZkCommand, true) } : zkHistoryAdapter;
+}
+
+/** What the ZooKeeper client's commands and completions mean in the history (extendedTypesEnabled off). */
 export const zkHistoryAdapter: HistoryAdapter = {
   op: (command) => historyOpOf(command as ZkCommand),
   complete(command, _op, c) {

@@ -23,7 +23,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import type { ZkHistory } from '../history/types.js';
 import { txnAt } from '../../protocol/zab/history.js';
 import type { Txn as TreeTxn } from '../../protocol/tree/types.js';
-import { zkHistoryAdapter } from './history.js';
+import { zkHistoryAdapterFor } from './history.js';
 import type { Observed } from './observed.js';
 import { baseRunOptions, zabConfigOf } from '../zab/options.js';
 import type { ZabConfig } from '../../protocol/zab/config.js';
@@ -124,7 +124,11 @@ export class ServiceHarness {
       (id) => this.kernel.diskOf(id) as ZabDisk,
     );
     this.kernel.addObserver(this.checker);
-    this.recorder = new HistoryRecorder(zkHistoryAdapter, { scenario: 'service', seed: options.seed, model: 'zk' });
+    this.recorder = new HistoryRecorder(zkHistoryAdapterFor(options.zab.extendedTypesEnabled === true), {
+      scenario: 'service',
+      seed: options.seed,
+      model: 'zk',
+    });
     this.kernel.addObserver(this.recorder);
     this.kernel.addObserver({
       observe: (node, what, nowUs) => {

@@ -233,11 +233,19 @@ function isLive(state: number): boolean {
   return state === CM_STATES.CONNECTED || state === CM_STATES.DISCONNECTED || state === CM_STATES.CONNECTING || state === CM_STATES.CONNECTED_READ_ONLY;
 }
 
+/** CreateMode's flag for the modes this recorder sends (it draws no container or TTL creates). */
+function createModeFlag(mode: Extract<ZkOp, { type: 'create' }>['mode']): number {
+  const flags: Partial<Record<typeof mode, number>> = { persistent: 0, ephemeral: 1, persistentSequential: 2, ephemeralSequential: 3 };
+  const flag = flags[mode];
+  if (flag === undefined) throw new Error(`the fault recorder sends no ${mode} create`);
+  return flag;
+}
+
 /** Sends `op` and says how to turn the library's answer into a history result. */
 function issue(s: RecordedSession, op: ZkOp, rec: Recording): { slot: Reply; done: Promise<unknown>; build: Pending['build'] } {
   switch (op.type) {
     case 'create': {
-      const mode = { persistent: 0, ephemeral: 1, persistentSequential: 2, ephemeralSequential: 3 }[op.mode];
+      const mode = createModeFlag(op.mode);
       const { slot, done } = s.create(op.path, op.data, mode);
       return { slot, done, build: (v, rc) => (rc !== 'ok' ? { rc } : typeof v === 'string' ? { rc, path: v } : null) };
     }
@@ -306,7 +314,7 @@ function issue(s: RecordedSession, op: ZkOp, rec: Recording): { slot: Reply; don
               type: 1,
               path: sub.path,
               data: Buffer.from(sub.data),
-              mode: { persistent: 0, ephemeral: 1, persistentSequential: 2, ephemeralSequential: 3 }[sub.mode],
+              mode: createModeFlag(sub.mode),
             };
           case 'delete':
             return { type: 2, path: sub.path, version: sub.version };

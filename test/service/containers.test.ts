@@ -1,0 +1,145 @@
+// Container nodes and the leader's ContainerManager: a container that had children and has none is
+// deleted at the next check (ContainerManager.getCandidates, cversion > 0), one never given a child
+// is kept, the checks run on the fixed-rate schedule of the leader's startup, and a new leader's
+// manager takes over the deletes after a leader change.
+import { describe, expect, test } from 'vitest';
+import type { NodeId } from '../../protocol/program.js';
+import {
+  CONTAINER_EPHEMERAL_OWNER,
+  OPEN_ACL_UNSAFE,
+  createDataTree,
+  applyTxn,
+  getNode,
+  prep,
+  treeInvariantViolations,
+  type Txn,
+} from '../../protocol/tree/index.js';
+import { containerCandidates } from '../../protocol/service/container-manager.js';
+import type { ZkCommand } from '../../protocol/client/zk-client.js';
+import { serviceOptions } from '../../sim/service/run.js';
+import { create, exists, getChildren, ready, remove, run } from './helpers.js';
+
+const INTERVAL_MS = 5000;
+const containerMode = (path: string): ZkCommand => create(path, 'CONTAINER');
+
+function containerRun(seed: string, intervalMs = INTERVAL_MS): ReturnType<typeof ready> {
+  return ready(seed, { zab: { ...serviceOptions(seed).zab, containerCheckIntervalMs: intervalMs } });
+}
+
+describe('container nodes (CreateMode.CONTAINER, OpCode.createContainer)', () => {
+  test('a container is created with ephemeralOwner Long.MIN_VALUE, takes children, and is kept while it has one', () => {
+    const h = containerRun('ct-create');
+    const [a] = h.clients as [NodeId];
+    const made = run(h, a, { type: 'create', path: '/c', data: '', acl: OPEN_ACL_UNSAFE, mode: 'CONTAINER', stat: true });
+    expect(made.err).toBe('OK');
+    expect(made.response?.type === 'create' ? made.response.stat?.ephemeralOwner : null).toBe(CONTAINER_EPHEMERAL_OWNER);
+    expect(run(h, a, create('/c/x')).err).toBe('OK');
+    h.runFor(3 * INTERVAL_MS);
+    expect(run(h, a, getChildren('/c')).response).toMatchObject({ children: ['x'] });
+    for (const s of h.servers) expect(treeInvariantViolations(h.tree(s))).toEqual([]);
+  });
+
+  test('a container emptied of its children is deleted by the leader within one check interval, on every server', () => {
+    const h = containerRun('ct-emptied');
+    const [a, b] = h.clients as [NodeId, NodeId];
+    expect(run(h, a, containerMode('/c')).err).toBe('OK');
+    expect(run(h, a, create('/c/x')).err).toBe('OK');
+    expect(run(h, b, exists('/c', true)).err).toBe('OK');
+    expect(run(h, a, remove('/c/x')).err).toBe('OK');
+    const emptiedAt = h.nowMs;
+    expect(h.runUntil(() => h.servers.every((s) => getNode(h.tree(s), '/c') === undefined), 2 * INTERVAL_MS)).toBe(true);
+    expect(h.nowMs - emptiedAt).toBeLessThanOrEqual(INTERVAL_MS + 1000);
+    expect(run(h, a, exists('/c')).err).toBe('NONODE');
+    h.runFor(500);
+    // The delete fires the watch like any delete (the client's exists watch on /c).
+    expect(h.of('watch', b).map((o) => [o.what.type, o.what.path])).toEqual([['NodeDeleted', '/c']]);
+    expect(h.safetyViolated()).toBe(false);
+    // No client asked for that delete: the client checkers cannot judge this history (server-deletes.ts).
+    expect(h.clientChecks().map((c) => c.verdict)).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'unknown']);
+  });
+
+  test('a container never given a child is kept (cversion 0 is no candidate)', () => {
+    const h = containerRun('ct-never-used');
+    const [a] = h.clients as [NodeId];
+    expect(run(h, a, containerMode('/unused')).err).toBe('OK');
+    h.runFor(4 * INTERVAL_MS);
+    for (const s of h.servers) expect(getNode(h.tree(s), '/unused')).toBeDefined();
+  });
+
+  test('with the default interval (60 s) the first check comes a minute after the leader started', () => {
+    const h = ready('ct-default');
+    const [a] = h.clients as [NodeId];
+    const startedBy = h.nowMs;
+    expect(run(h, a, containerMode('/c')).err).toBe('OK');
+    expect(run(h, a, create('/c/x')).err).toBe('OK');
+    expect(run(h, a, remove('/c/x')).err).toBe('OK');
+    const leader = h.activeLeader() as NodeId;
+    expect(h.runUntil(() => getNode(h.tree(leader), '/c') === undefined, 61_000)).toBe(true);
+    expect(h.nowMs).toBeGreaterThan(60_000);
+    expect(h.nowMs).toBeLessThanOrEqual(startedBy + 61_000);
+  });
+
+  test('across a leader change the new leader deletes the emptied container', () => {
+    const h = containerRun('ct-failover', 20_000);
+    const [a] = h.clients as [NodeId];
+    expect(run(h, a, containerMode('/c')).err).toBe('OK');
+    expect(run(h, a, create('/c/x')).err).toBe('OK');
+    expect(run(h, a, remove('/c/x')).err).toBe('OK');
+    const oldLeader = h.activeLeader() as NodeId;
+    h.kernel.crash(oldLeader);
+    expect(h.runUntil(() => h.activeLeader() !== undefined && h.activeLeader() !== oldLeader, 30_000)).toBe(true);
+    const leader = h.activeLeader() as NodeId;
+    expect(getNode(h.tree(leader), '/c')).toBeDefined();
+    expect(h.runUntil(() => getNode(h.tree(leader), '/c') === undefined, 25_000)).toBe(true);
+    expect(h.safetyViolated()).toBe(false);
+  });
+
+  test('containers are no ephemerals: a container under a container is allowed; getCandidates ignores non-empty ones', () => {
+    const h = containerRun('ct-nested');
+    const [a] = h.clients as [NodeId];
+    expect(run(h, a, containerMode('/p')).err).toBe('OK');
+    expect(run(h, a, containerMode('/p/q')).err).toBe('OK');
+    expect(run(h, a, create('/p/q/r')).err).toBe('OK');
+    expect(run(h, a, remove('/p/q/r')).err).toBe('OK');
+    // /q goes at a check; /p then has had a child and has none, so it goes at a later check.
+    const leader = h.activeLeader() as NodeId;
+    expect(h.runUntil(() => getNode(h.tree(leader), '/p') === undefined, 3 * INTERVAL_MS)).toBe(true);
+  });
+});
+
+describe('deleteContainer in prep and ContainerManager.getCandidates (pure)', () => {
+  const ctx = (zxid: number, timeMs = 0, sessionId = 7) => ({ zxid, timeMs, sessionId, authIds: [] });
+  const step = (tree: ReturnType<typeof createDataTree>, request: Parameters<typeof prep>[1], zxid: number, timeMs = 0, sessionId = 7) => {
+    const txn: Txn = prep(tree, request, ctx(zxid, timeMs, sessionId)).txn;
+    return { txn, out: applyTxn(tree, txn) };
+  };
+  const createOp = (path: string, mode: 'CONTAINER' | 'PERSISTENT' | 'EPHEMERAL') => ({ type: 'create', path, data: '', acl: [...OPEN], mode }) as const;
+  const OPEN = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
+
+  test('a deleteContainer of a missing, non-empty or ephemeral node is an error txn; of an empty container a DeleteTxn', () => {
+    let tree = createDataTree();
+    tree = step(tree, createOp('/c', 'CONTAINER'), 1).out.tree;
+    tree = step(tree, createOp('/c/x', 'PERSISTENT'), 2).out.tree;
+    tree = step(tree, createOp('/e', 'EPHEMERAL'), 3).out.tree;
+    expect(step(tree, { type: 'deleteContainer', path: '/c' }, 4).txn.body).toEqual({ type: 'error', err: 'NOTEMPTY' });
+    expect(step(tree, { type: 'deleteContainer', path: '/e' }, 4).txn.body).toEqual({ type: 'error', err: 'BADVERSION' });
+    expect(step(tree, { type: 'deleteContainer', path: '/none' }, 4).txn.body).toEqual({ type: 'error', err: 'NONODE' });
+    expect(containerCandidates(tree, 0)).toEqual([]);
+    tree = step(tree, { type: 'delete', path: '/c/x', version: -1 }, 4).out.tree;
+    expect(containerCandidates(tree, 0)).toEqual(['/c']);
+    const del = step(tree, { type: 'deleteContainer', path: '/c' }, 5, 0, 0);
+    expect(del.txn.body).toEqual({ type: 'delete', path: '/c' });
+    expect(del.txn.sessionId).toBe(0);
+    expect(getNode(del.out.tree, '/c')).toBeUndefined();
+    expect(del.out.tree.containers.size).toBe(0);
+    expect(treeInvariantViolations(del.out.tree)).toEqual([]);
+  });
+
+  test('maxNeverUsedIntervalMs: a never-used container becomes a candidate once older than it', () => {
+    let tree = createDataTree();
+    tree = step(tree, createOp('/c', 'CONTAINER'), 1, 1000).out.tree;
+    expect(containerCandidates(tree, 100_000)).toEqual([]);
+    expect(containerCandidates(tree, 5000, 4000)).toEqual([]);
+    expect(containerCandidates(tree, 5001, 4000)).toEqual(['/c']);
+  });
+});
