@@ -19,6 +19,14 @@ export function digestId(userPassword: string): string {
 
 export const CREDENTIALS = ['alice:secret', 'bob:secret', 'alice:wrong'] as const;
 
+/**
+ * The super user of the grown suite's ensembles: the servers get SUPER_DIGEST as
+ * zookeeper.DigestAuthenticationProvider.superDigest, and a session that adds this digest auth gets
+ * the `super` id, which passes every ACL check (DigestAuthenticationProvider.handleAuthentication).
+ */
+export const SUPER_PASSWORD = 'super:zabsim';
+export const SUPER_DIGEST = digestId(SUPER_PASSWORD);
+
 export const ACLS = {
   open: [{ perms: PERMS.ALL, scheme: 'world', id: 'anyone' }],
   readOnly: [{ perms: PERMS.READ, scheme: 'world', id: 'anyone' }],
@@ -151,6 +159,13 @@ const addAuthArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('addAuth' as const), s: slotArb, scheme: fc.constant('ip' as const), auth: fc.constant('10.1.2.3') }), weight: 1 },
 );
 
+const superAuthArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('addAuth' as const),
+  s: slotArb,
+  scheme: fc.constant('digest' as const),
+  auth: fc.constant(SUPER_PASSWORD),
+});
+
 const syncArb: fc.Arbitrary<Op> = fc.record({ kind: fc.constant('sync' as const), s: slotArb, path: readPathArb });
 
 /**
@@ -218,9 +233,10 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: closeArb, weight: 1 },
 );
 
-/** The ops of the grown suite: the ones above plus sync and ops on invalid paths. */
+/** The ops of the grown suite: the ones above plus sync, the super user's auth and ops on invalid paths. */
 export const opArb2: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: opArb, weight: 48 },
+  { arbitrary: superAuthArb, weight: 1 },
   { arbitrary: syncArb, weight: 2 },
   { arbitrary: invalidPathOpArb, weight: 1 },
 );

@@ -111,6 +111,8 @@ export async function runSequence(ensemble: Ensemble, ops: readonly Op[], opts: 
     const rootStat = await s0.exists(root);
     if (!rootStat.ok || rootStat.value === null) throw new Error(`sequence root ${root} vanished`);
     const base = rootStat.value.czxid;
+    // Slot 1's server may not have applied the root's create yet when it sits elsewhere.
+    if (spread) await slots.barrier(root, true);
 
     const stat = (s: ZkStat): RecStat => ({
       czxid: Number(s.czxid - base),

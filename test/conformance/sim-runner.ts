@@ -49,13 +49,16 @@ export interface SimRunOptions {
   slotRoles?: [SlotRole, SlotRole];
   seed?: string;
   index?: number;
+  /** The servers' superDigest ('super:<digest>'), as the real ensemble was given it. */
+  superDigest?: string;
 }
 
 export function runSequenceSim(ops: readonly Op[], opts: SimRunOptions): RecordedSequence {
   const root = opts.root;
   const abs = (p: string): string => (p === '/' ? root : root + p);
   const rel = (p: string): string => (p === root ? '/' : p.startsWith(`${root}/`) ? p.slice(root.length) : `<outside>${p}`);
-  const h = new ServiceHarness(serviceOptions(opts.seed ?? `conformance-${opts.index ?? 0}`, { clients: 0, sessionTimeoutMs: SIM_SESSION_TIMEOUT_MS }));
+  const options = serviceOptions(opts.seed ?? `conformance-${opts.index ?? 0}`, { clients: 0, sessionTimeoutMs: SIM_SESSION_TIMEOUT_MS });
+  const h = new ServiceHarness(opts.superDigest === undefined ? options : { ...options, zab: { ...options.zab, superDigest: opts.superDigest } });
   if (!h.runUntil(() => h.activeLeader() !== undefined && h.servers.every((id) => h.server(id)?.phase === 'BROADCAST'), 60_000)) throw new Error('no ensemble');
   const leader = h.activeLeader() as NodeId;
   const followers = h.servers.filter((id) => id !== leader);
@@ -116,6 +119,20 @@ export function runSequenceSim(ops: readonly Op[], opts: SimRunOptions): Recorde
   const made = call(c0, { type: 'create', path: root, data: '', acl: aclOf([{ perms: 31, scheme: 'world', id: 'anyone' }]), mode: 'PERSISTENT', stat: true });
   if (made.err !== 'OK' || made.response?.type !== 'create' || made.response.stat === undefined) throw new Error(`cannot create root: ${made.err}`);
   const base = made.response.stat.czxid;
+  /**
+   * A read round trip on every open session flushes the events sent before it; when the slots sit on
+   * different servers, a sync first (each server applies what the leader committed).
+   */
+  const barrier = (): void => {
+    for (const s of [0, 1] as const) {
+      const id = clients[s];
+      if (id === undefined || h.connectedState(id) !== 'CONNECTED') continue;
+      if (spread) call(id, { type: 'sync', path: root });
+      call(id, { type: 'exists', path: root, watch: false });
+    }
+  };
+  // Slot 1's server may not have applied the root's create yet when it sits elsewhere.
+  if (spread) barrier();
   const stat = (s: Stat): RecStat => ({
     czxid: s.czxid - base,
     mzxid: s.mzxid - base,
@@ -154,14 +171,7 @@ export function runSequenceSim(ops: readonly Op[], opts: SimRunOptions): Recorde
       batch.map((op) => commandOf(op, abs)),
     ).map((r, k) => resultOf(batch[k] as Op, r, rel, stat));
     if (batch.some((op) => op.kind === 'close')) clients[slot] = undefined;
-    // Barrier: a read round trip on every open session flushes the events sent before it; when the
-    // slots sit on different servers, a sync first (each server applies what the leader committed).
-    for (const s of [0, 1] as const) {
-      const id = clients[s];
-      if (id === undefined || h.connectedState(id) !== 'CONNECTED') continue;
-      if (spread) call(id, { type: 'sync', path: root });
-      call(id, { type: 'exists', path: root, watch: false });
-    }
+    barrier();
     const events: [WatchEventRec[], WatchEventRec[]] = [takeEvents(0), takeEvents(1)];
     answers.forEach((result, k) => results.push({ i: from + k, result, events: k === answers.length - 1 ? events : [[], []] }));
     eventClient[slot] = undefined;
