@@ -154,6 +154,13 @@ export interface RecordedSequence {
 
 export type SlotRole = 'leader' | 'follower1' | 'follower2';
 
+/** Where spread sequence i puts its slots (SPREADS[i mod 3]): leader and a follower, two followers, a follower and the leader. */
+export const SPREADS: readonly [SlotRole, SlotRole][] = [
+  ['leader', 'follower1'],
+  ['follower1', 'follower2'],
+  ['follower2', 'leader'],
+];
+
 /** Ops are in batches: each op with `pipe` joins the batch of the op before it. Returns [start, end) pairs. */
 export function batches(ops: readonly Op[]): [number, number][] {
   const out: [number, number][] = [];
@@ -175,6 +182,8 @@ export interface RecordingFile {
     sessionTimeoutMs: number;
     startedAt: string;
     durationMs: number;
+    /** The servers' superDigest, when they had one (a replay gives zabsim the same). */
+    superDigest?: string;
   };
   sequences: RecordedSequence[];
 }

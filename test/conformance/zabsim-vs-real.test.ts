@@ -11,18 +11,12 @@ import { useLiveEnsemble } from './live-ensemble.js';
 import { INVALID_PATHS, isPipelined, samplePlans, SUPER_DIGEST, SUPER_PASSWORD } from './ops.js';
 import { runSequence } from './real-runner.js';
 import { runSequenceSim } from './sim-runner.js';
-import { mask, sessionLabels, type SlotRole } from './types.js';
+import { mask, sessionLabels, SPREADS } from './types.js';
 
 const SEED = Number(process.env['ZABSIM_CONFORMANCE_SEED'] ?? Date.now() % 1_000_000);
 // 500 unless ZABSIM_CONFORMANCE_SEQUENCES asks for fewer (a quick local look); CI runs the 500.
 const SEQUENCES = Number(process.env['ZABSIM_CONFORMANCE_SEQUENCES'] ?? 500);
 const OPS = 40;
-/** Where a spread sequence puts its slots: the leader and a follower, two followers, a follower and the leader. */
-const SPREADS: [SlotRole, SlotRole][] = [
-  ['leader', 'follower1'],
-  ['follower1', 'follower2'],
-  ['follower2', 'leader'],
-];
 
 // QuorumPeerConfig.parseProperties makes an unknown zoo.cfg key a system property "zookeeper.<key>".
 const ens = useLiveEnsemble({ extraConfig: [`DigestAuthenticationProvider.superDigest=${SUPER_DIGEST}`] });
