@@ -5,7 +5,8 @@
 // REPLAY PROTOCOL (what both runners must do, so zxids line up):
 //  1. Open session slot 0, then session slot 1 (each is a createSession txn).
 //  2. Slot 0 creates the sequence root (persistent, OPEN_ACL_UNSAFE, empty data). Its czxid is the
-//     BASE: every zxid (czxid/mzxid/pzxid) recorded afterwards is `zxid - BASE` (root = 0).
+//     BASE: every zxid (czxid/mzxid/pzxid) recorded afterwards is `zxid - BASE` (root = 0). When the
+//     sequence is spread, the barrier of step 5 follows, so slot 1's server has the root.
 //  3. Run the ops in order, awaiting each reply, except that an op marked `pipe` is sent with the ops
 //     before it, without waiting for their replies (a pipelined batch: one slot, several requests in
 //     flight; ZooKeeper answers a session's requests in order, so the results do not depend on timing).
