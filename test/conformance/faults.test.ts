@@ -72,8 +72,8 @@ describe('fault histories from a live ensemble', () => {
       const kept = alarms.length === 0 ? [] : historyFiles(history, `s${seed}-${plan}`, join(tmpdir(), 'zabsim-fault-alarms'));
       expect({ alarms, kept }).toEqual({ alarms: [], kept: [] });
       tally.checked += 2;
+      // A short history may offer no place for a corruption (none applies); the summary requires some overall.
       const cases = corruptedCases(history);
-      expect(cases.length).toBeGreaterThan(0);
       const accepted = cases.filter((c) => !rejected(verdictsOf(c.history))).map((c) => `${c.name} [${c.form}]: ${c.what}`);
       expect(accepted).toEqual([]);
       tally.corruptions += cases.length;
@@ -89,5 +89,6 @@ describe('fault histories from a live ensemble', () => {
         `replies: ${list(tally.rcs)}; session events: ${list(tally.sessions)}`,
     );
     expect(tally.runs).toBe(RUNS.length);
+    expect(tally.corruptions).toBeGreaterThan(0);
   });
 });

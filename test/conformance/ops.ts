@@ -281,7 +281,16 @@ const fanoutArb: fc.Arbitrary<Op[]> = fc
     { kind: 'getChildren', s, path: '/a', watch: true, pipe: true },
   ]);
 
-/** 2-5 ops of one slot sent back to back (never a close: the ops after it would need a new session). */
+/**
+ * 2-5 ops of one slot sent back to back (never a close: the ops after it would need a new session). A
+ * setACL ends its batch: PrepRequestProcessor's setACL case adds a ChangeRecord duplicated from the
+ * node's old one with only the aversion changed, so the old ACL stays in outstandingChanges until the
+ * txn is applied; an ACL check of a request prepared in between sees the old ACL, one prepared after
+ * sees the new. With the request already in flight that depends on timing (seed 391624, sequence 150:
+ * a delete under a node whose ACL the batch had just narrowed got NOAUTH once and NONODE twice in
+ * three replays on real 3.8.0). One op at a time, the next request comes after the reply, so it sees
+ * the new ACL.
+ */
 const batchArb: fc.Arbitrary<Op[]> = fc
   .record({
     s: slotArb,
@@ -290,7 +299,10 @@ const batchArb: fc.Arbitrary<Op[]> = fc
       { minLength: 2, maxLength: 5 },
     ),
   })
-  .map(({ s, ops }) => ops.map((o, k): Op => (k === 0 ? { ...o, s } : { ...o, s, pipe: true })));
+  .map(({ s, ops }) => {
+    const acl = ops.findIndex((o) => o.kind === 'setACL');
+    return (acl < 0 ? ops : ops.slice(0, acl + 1)).map((o, k): Op => (k === 0 ? { ...o, s } : { ...o, s, pipe: true }));
+  });
 
 /**
  * One sequence of exactly `length` ops. Half are "concurrent": spread over two servers, with pipelined
