@@ -6,27 +6,46 @@ import type { Ensemble } from './ensemble.js';
 import type { Rng } from '../../sim/rng.js';
 
 export const FAULT_PLANS = ['kill-leader', 'kill-follower', 'pause-leader', 'pause-follower', 'kill-follower-then-pause-leader'] as const;
-export type FaultPlanName = (typeof FAULT_PLANS)[number];
+/**
+ * Faults that strike as the run starts (its first session is connected, the others are connecting):
+ * most of the workload's sessions meet an ensemble already missing a server (its leader killed, a
+ * follower stopped), as clients arriving between two faulty stretches would.
+ */
+export const START_PLANS = ['kill-leader-at-start', 'pause-follower-at-start'] as const;
+export type FaultPlanName = (typeof FAULT_PLANS)[number] | (typeof START_PLANS)[number];
 
 type Step = { readonly atMs: number; readonly action: 'kill' | 'pause'; readonly role: 'leader' | 'follower'; readonly forMs: number };
 
+/**
+ * When a plan strikes and for how long. The defaults are the fault recorder's (about 15 s runs); the
+ * live test takes short runs on one ensemble. A pause always outlasts the session timeout by
+ * `pauseBeyondTimeoutMs`, so that sessions held on the paused server expire.
+ */
+export type FaultTiming = { readonly firstAtMs: number; readonly secondAtMs: number; readonly killForMs: number; readonly pauseBeyondTimeoutMs: number };
+export const RECORDER_TIMING: FaultTiming = { firstAtMs: 3000, secondAtMs: 7000, killForMs: 2500, pauseBeyondTimeoutMs: 2500 };
+export const SHORT_TIMING: FaultTiming = { firstAtMs: 700, secondAtMs: 2600, killForMs: 1500, pauseBeyondTimeoutMs: 1000 };
+
 /** The steps of a plan; a pause lasts longer than the session timeout, so sessions held there expire. */
-export function planSteps(plan: FaultPlanName, sessionTimeoutMs: number): Step[] {
-  const pauseMs = sessionTimeoutMs + 2500;
+export function planSteps(plan: FaultPlanName, sessionTimeoutMs: number, t: FaultTiming = RECORDER_TIMING): Step[] {
+  const pauseMs = sessionTimeoutMs + t.pauseBeyondTimeoutMs;
   switch (plan) {
     case 'kill-leader':
-      return [{ atMs: 3000, action: 'kill', role: 'leader', forMs: 2500 }];
+      return [{ atMs: t.firstAtMs, action: 'kill', role: 'leader', forMs: t.killForMs }];
     case 'kill-follower':
-      return [{ atMs: 3000, action: 'kill', role: 'follower', forMs: 2500 }];
+      return [{ atMs: t.firstAtMs, action: 'kill', role: 'follower', forMs: t.killForMs }];
     case 'pause-leader':
-      return [{ atMs: 3000, action: 'pause', role: 'leader', forMs: pauseMs }];
+      return [{ atMs: t.firstAtMs, action: 'pause', role: 'leader', forMs: pauseMs }];
     case 'pause-follower':
-      return [{ atMs: 3000, action: 'pause', role: 'follower', forMs: pauseMs }];
+      return [{ atMs: t.firstAtMs, action: 'pause', role: 'follower', forMs: pauseMs }];
     case 'kill-follower-then-pause-leader':
       return [
-        { atMs: 2500, action: 'kill', role: 'follower', forMs: 2000 },
-        { atMs: 7000, action: 'pause', role: 'leader', forMs: pauseMs },
+        { atMs: t.firstAtMs - 500, action: 'kill', role: 'follower', forMs: t.killForMs - 500 },
+        { atMs: t.secondAtMs, action: 'pause', role: 'leader', forMs: pauseMs },
       ];
+    case 'kill-leader-at-start':
+      return [{ atMs: 0, action: 'kill', role: 'leader', forMs: t.killForMs }];
+    case 'pause-follower-at-start':
+      return [{ atMs: 0, action: 'pause', role: 'follower', forMs: pauseMs }];
   }
 }
 

@@ -23,7 +23,7 @@ import { formatNdjsonHistory } from '../../sim/history/ndjson.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode, ZkSessionState } from '../../sim/history/types.js';
 import { forkRng, type Rng } from '../../sim/rng.js';
 import { startEnsemble, type Ensemble } from './ensemble.js';
-import { FAULT_PLANS, FaultRunner, planSteps, type FaultPlanName } from './fault-plan.js';
+import { FAULT_PLANS, FaultRunner, planSteps, type FaultPlanName, type FaultTiming } from './fault-plan.js';
 import { CM_STATES, RecordedSession, statFacts, type Reply } from './fault-session.js';
 import { withoutZxids } from './history-zxids.js';
 import { nextWorkloadOp, remember, WORKLOAD_ROOT, type WorkerMemory } from './fault-workload.js';
@@ -34,6 +34,12 @@ export type FaultRecordOptions = {
   readonly maxOps?: number;
   readonly durationMs?: number;
   readonly sessionTimeoutMs?: number;
+  /** The workload's parent node (default '/w'); a fresh one per run when runs share an ensemble. */
+  readonly root?: string;
+  /** When the plan strikes (default: RECORDER_TIMING). */
+  readonly timing?: FaultTiming;
+  /** How long the workload goes on after the plan's last step (default 2500 ms). */
+  readonly tailMs?: number;
 };
 
 const RC: Readonly<Record<number, ZkReturnCode>> = {
@@ -99,8 +105,10 @@ class Worker {
   readonly #timeoutMs: number;
   readonly #rng: Rng;
   readonly #memory: WorkerMemory = { versions: new Map(), created: [], counter: 0 };
+  readonly #root: string;
 
-  constructor(rec: Recording, client: number, connect: string, timeoutMs: number, rng: Rng) {
+  constructor(rec: Recording, client: number, connect: string, timeoutMs: number, rng: Rng, root: string) {
+    this.#root = root;
     this.#rec = rec;
     this.#client = client;
     this.#connect = connect;
@@ -113,14 +121,14 @@ class Worker {
     while (running()) {
       const s = await this.#open(running);
       if (s === null) continue;
-      if (first && setup) await this.#op(s.session, s.no, { type: 'create', path: WORKLOAD_ROOT, data: '', mode: 'persistent' }, running);
+      if (first && setup) await this.#op(s.session, s.no, { type: 'create', path: this.#root, data: '', mode: 'persistent' }, running);
       first = false;
       const ended = { closing: false };
       const lane = async (laneNo: number): Promise<void> => {
         while (running() && !ended.closing && isLive(s.session.state)) {
           await sleep(delayMs());
           if (!running() || ended.closing || !isLive(s.session.state)) return;
-          const ops = nextWorkloadOp(this.#rng, this.#client, this.#memory, laneNo === 0);
+          const ops = nextWorkloadOp(this.#rng, this.#client, this.#memory, laneNo === 0, this.#root);
           if (ops[0]!.type === 'closeSession') ended.closing = true;
           for (const op of ops) await this.#op(s.session, s.no, op, running);
         }
@@ -380,8 +388,8 @@ function finish(rec: Recording): ZkHistoryOp[] {
 export async function recordFaultHistory(ensemble: Ensemble, opts: FaultRecordOptions): Promise<ZkHistory> {
   const seed = opts.seed;
   const timeoutMs = opts.sessionTimeoutMs ?? 3000;
-  const steps = planSteps(opts.plan, timeoutMs);
-  const durationMs = Math.max(opts.durationMs ?? 15_000, FaultRunner.endMs(steps) + 2500);
+  const steps = planSteps(opts.plan, timeoutMs, opts.timing);
+  const durationMs = Math.max(opts.durationMs ?? 15_000, FaultRunner.endMs(steps) + (opts.tailMs ?? 2500));
   const rng = forkRng(String(seed), 'workload');
   const faultRng = forkRng(String(seed), 'faults');
   const rec = new Recording(ensemble, opts.maxOps ?? 300);
@@ -399,7 +407,7 @@ export async function recordFaultHistory(ensemble: Ensemble, opts: FaultRecordOp
     // Odd clients are pinned to one server: they cannot fail over, so a pause or crash there outlasts their session.
     const pinned = c % 2 === 1 ? ensemble.connectStringFor(((c + seed) % 3) + 1) : ensemble.connectString;
     connects.push(pinned);
-    workers.push(new Worker(rec, c, pinned, timeoutMs, forkRng(`${seed}/${c}`, 'clients')));
+    workers.push(new Worker(rec, c, pinned, timeoutMs, forkRng(`${seed}/${c}`, 'clients'), opts.root ?? WORKLOAD_ROOT));
   }
   try {
     const setup = workers[0]!.run(running, true, delayMs);
@@ -425,6 +433,7 @@ export async function recordFaultHistory(ensemble: Ensemble, opts: FaultRecordOp
     zookeeper: await ensemble.version(),
     seed,
     plan: opts.plan,
+    root: opts.root ?? WORKLOAD_ROOT,
     faults: faults.log,
     sessionTimeoutMs: timeoutMs,
     clients: connects.map((c, i) => ({ client: i, connect: c })),

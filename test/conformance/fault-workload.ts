@@ -4,10 +4,10 @@ import type { ZkOp } from '../../sim/history/types.js';
 import type { Rng } from '../../sim/rng.js';
 
 export const WORKLOAD_ROOT = '/w';
-/** Persistent keys (create, setData, delete, reads, multi). */
-const KEYS = ['/w/a', '/w/b', '/w/c'];
+/** Persistent keys (create, setData, delete, reads, multi), under the workload's root. */
+const KEYS = ['/a', '/b', '/c'];
 /** Ephemeral keys: any session may create one; it goes with its owner's session. */
-const EPHEMERALS = ['/w/e0', '/w/e1', '/w/e2'];
+const EPHEMERALS = ['/e0', '/e1', '/e2'];
 
 export type WorkerMemory = {
   /** The last version this client saw per path (for conditional setData, delete and check). */
@@ -24,15 +24,20 @@ function version(rng: Rng, memory: WorkerMemory, path: string): number {
 }
 
 /** The next op(s): one op, or sync then getData (a sync-then-read pair, sent one after the other). */
-export function nextWorkloadOp(rng: Rng, client: number, memory: WorkerMemory, mayClose: boolean): ZkOp[] {
+/**
+ * `root`: the workload's parent node ('/w' for the committed recordings; one per run when several runs
+ * share an ensemble, so that no run sees another's nodes).
+ */
+export function nextWorkloadOp(rng: Rng, client: number, memory: WorkerMemory, mayClose: boolean, root = WORKLOAD_ROOT): ZkOp[] {
   const data = (): string => `c${client}-${memory.counter++}`;
-  const key = (): string => rng.pick(KEYS);
-  const anyKey = (): string => rng.pick(rng.chance(0.7) ? KEYS : EPHEMERALS);
+  const key = (): string => root + rng.pick(KEYS);
+  const eph = (): string => root + rng.pick(EPHEMERALS);
+  const anyKey = (): string => root + rng.pick(rng.chance(0.7) ? KEYS : EPHEMERALS);
   const r = rng.next();
   if (r < 0.13) return [{ type: 'create', path: key(), data: data(), mode: 'persistent' }];
-  if (r < 0.21) return [{ type: 'create', path: rng.pick(EPHEMERALS), data: data(), mode: 'ephemeral' }];
-  if (r < 0.24) return [{ type: 'create', path: '/w/s-', data: data(), mode: 'persistentSequential' }];
-  if (r < 0.27) return [{ type: 'create', path: '/w/x-', data: data(), mode: 'ephemeralSequential' }];
+  if (r < 0.21) return [{ type: 'create', path: eph(), data: data(), mode: 'ephemeral' }];
+  if (r < 0.24) return [{ type: 'create', path: `${root}/s-`, data: data(), mode: 'persistentSequential' }];
+  if (r < 0.27) return [{ type: 'create', path: `${root}/x-`, data: data(), mode: 'ephemeralSequential' }];
   if (r < 0.41) {
     const path = key();
     return [{ type: 'setData', path, data: data(), version: version(rng, memory, path) }];
@@ -43,10 +48,10 @@ export function nextWorkloadOp(rng: Rng, client: number, memory: WorkerMemory, m
   }
   if (r < 0.6) return [{ type: 'getData', path: anyKey(), watch: rng.chance(0.5) }];
   if (r < 0.69) return [{ type: 'exists', path: anyKey(), watch: rng.chance(0.5) }];
-  if (r < 0.76) return [{ type: 'getChildren', path: WORKLOAD_ROOT, watch: rng.chance(0.4) }];
+  if (r < 0.76) return [{ type: 'getChildren', path: root, watch: rng.chance(0.4) }];
   if (r < 0.82)
     return [
-      { type: 'sync', path: WORKLOAD_ROOT },
+      { type: 'sync', path: root },
       { type: 'getData', path: anyKey() },
     ];
   if (r < 0.945) {
@@ -79,7 +84,7 @@ export function nextWorkloadOp(rng: Rng, client: number, memory: WorkerMemory, m
             type: 'multi',
             ops: [
               { type: 'setData', path: a, data: data(), version: 99 },
-              { type: 'create', path: '/w/m', data: data(), mode: 'persistent' },
+              { type: 'create', path: `${root}/m`, data: data(), mode: 'persistent' },
             ],
           },
         ];
@@ -89,7 +94,7 @@ export function nextWorkloadOp(rng: Rng, client: number, memory: WorkerMemory, m
             type: 'multi',
             ops: [
               { type: 'create', path: a, data: data(), mode: 'persistent' },
-              { type: 'create', path: rng.pick(EPHEMERALS), data: data(), mode: 'ephemeral' },
+              { type: 'create', path: eph(), data: data(), mode: 'ephemeral' },
             ],
           },
         ];

@@ -2,12 +2,12 @@
 // stopped after them (even when a test fails), and handed out by a getter that fails loudly if used
 // before the start finished.
 import { afterAll, beforeAll } from 'vitest';
-import { startEnsemble, type Ensemble } from './ensemble.js';
+import { startEnsemble, type Ensemble, type EnsembleOptions } from './ensemble.js';
 
-export function useLiveEnsemble(): () => Ensemble {
+export function useLiveEnsemble(options: EnsembleOptions = {}): () => Ensemble {
   let ensemble: Ensemble | undefined;
   beforeAll(async () => {
-    ensemble = await startEnsemble();
+    ensemble = await startEnsemble(options);
   }, 180_000);
   afterAll(async () => {
     await ensemble?.stop();

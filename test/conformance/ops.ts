@@ -19,6 +19,14 @@ export function digestId(userPassword: string): string {
 
 export const CREDENTIALS = ['alice:secret', 'bob:secret', 'alice:wrong'] as const;
 
+/**
+ * The super user of the grown suite's ensembles: the servers get SUPER_DIGEST as
+ * zookeeper.DigestAuthenticationProvider.superDigest, and a session that adds this digest auth gets
+ * the `super` id, which passes every ACL check (DigestAuthenticationProvider.handleAuthentication).
+ */
+export const SUPER_PASSWORD = 'super:zabsim';
+export const SUPER_DIGEST = digestId(SUPER_PASSWORD);
+
 export const ACLS = {
   open: [{ perms: PERMS.ALL, scheme: 'world', id: 'anyone' }],
   readOnly: [{ perms: PERMS.READ, scheme: 'world', id: 'anyone' }],
@@ -31,6 +39,13 @@ export const ACLS = {
     { perms: PERMS.READ, scheme: 'world', id: 'anyone' },
   ],
   bobAdminOnly: [{ perms: PERMS.ADMIN, scheme: 'digest', id: digestId('bob:secret') }],
+  /** Every client of the real ensemble connects from 127.0.0.1, and every simulated one from 127.x.y.z. */
+  loopback: [{ perms: PERMS.ALL, scheme: 'ip', id: '127.0.0.0/8' }],
+  /** An address no client has: only the world read entry lets anyone in. */
+  elsewhereWorldRead: [
+    { perms: PERMS.ALL, scheme: 'ip', id: '10.1.2.3' },
+    { perms: PERMS.READ, scheme: 'world', id: 'anyone' },
+  ],
 } satisfies Record<string, AclEntry[]>;
 
 export const PARENTS = ['/a', '/c'] as const;
@@ -135,12 +150,50 @@ const setAclArb: fc.Arbitrary<Op> = fc.record({
   version: versionArb,
 });
 
-const addAuthArb: fc.Arbitrary<Op> = fc.record({
+const addAuthArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    arbitrary: fc.record({ kind: fc.constant('addAuth' as const), s: slotArb, scheme: fc.constant('digest' as const), auth: fc.constantFrom(...CREDENTIALS) }),
+    weight: 4,
+  },
+  // The ip provider ignores the bytes and adds the connection's own address (IPAuthenticationProvider).
+  { arbitrary: fc.record({ kind: fc.constant('addAuth' as const), s: slotArb, scheme: fc.constant('ip' as const), auth: fc.constant('10.1.2.3') }), weight: 1 },
+);
+
+const superAuthArb: fc.Arbitrary<Op> = fc.record({
   kind: fc.constant('addAuth' as const),
   s: slotArb,
   scheme: fc.constant('digest' as const),
-  auth: fc.constantFrom(...CREDENTIALS),
+  auth: fc.constant(SUPER_PASSWORD),
 });
+
+const syncArb: fc.Arbitrary<Op> = fc.record({ kind: fc.constant('sync' as const), s: slotArb, path: readPathArb });
+
+/**
+ * Paths both clients refuse before sending (Java's PathUtils.validatePath, node-zookeeper-client's
+ * Path.validate): an empty name, a relative name, a trailing slash on a non-sequential create.
+ */
+export const INVALID_PATHS = ['/a//b', '/a/./b', '/a/..', '/a/', '/c/d/'] as const;
+const invalidPathOpArb: fc.Arbitrary<Op> = fc
+  .record({ s: slotArb, path: fc.constantFrom(...INVALID_PATHS), which: fc.nat(3) })
+  .map(({ s, path, which }): Op => {
+    switch (which) {
+      case 0:
+        return { kind: 'create', s, path, data: '', acl: ACLS.open, mode: 'persistent' };
+      case 1:
+        return { kind: 'getData', s, path, watch: true };
+      case 2:
+        return { kind: 'setData', s, path, data: 'x', version: -1 };
+      default:
+        return {
+          kind: 'multi',
+          s,
+          ops: [
+            { op: 'check', path: '/a', version: -1 },
+            { op: 'delete', path, version: -1 },
+          ],
+        };
+    }
+  });
 
 const multiSubArb: fc.Arbitrary<MultiSubOp> = fc.oneof(
   {
@@ -180,6 +233,14 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: closeArb, weight: 1 },
 );
 
+/** The ops of the grown suite: the ones above plus sync, the super user's auth and ops on invalid paths. */
+export const opArb2: fc.Arbitrary<Op> = fc.oneof(
+  { arbitrary: opArb, weight: 48 },
+  { arbitrary: superAuthArb, weight: 1 },
+  { arbitrary: syncArb, weight: 2 },
+  { arbitrary: invalidPathOpArb, weight: 1 },
+);
+
 /** A sequence of exactly `length` ops. */
 export function opSequenceArb(length = 30): fc.Arbitrary<Op[]> {
   return fc.array(opArb, { minLength: length, maxLength: length });
@@ -188,4 +249,88 @@ export function opSequenceArb(length = 30): fc.Arbitrary<Op[]> {
 /** Deterministic sample: the same (seed, count, length) always yields the same sequences. */
 export function sampleSequences(seed: number, count: number, length = 30): Op[][] {
   return fc.sample(opSequenceArb(length), { seed, numRuns: count });
+}
+
+/** A generated sequence and how it is run (see the replay protocol in types.ts). */
+export interface SequencePlan {
+  ops: Op[];
+  /** Slot 0 and slot 1 on different servers (a sync barrier after each op or batch). */
+  spread: boolean;
+}
+
+/** Children of /a made by the fan-out prefix: more than 16, so HashSet order is past its first resize. */
+export const FANOUT_NAMES = Array.from({ length: 24 }, (_, k) => `/a/f${k}`);
+
+/**
+ * A fan-out prefix: create /a, then 17-24 children in one pipelined batch (some ephemeral), then list
+ * them; the rest of the sequence works on a parent with that many children.
+ */
+const fanoutArb: fc.Arbitrary<Op[]> = fc
+  .record({ n: fc.integer({ min: 17, max: 24 }), ephemeral: fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }), s: slotArb })
+  .map(({ n, ephemeral, s }) => [
+    { kind: 'create', s, path: '/a', data: '', acl: ACLS.open, mode: 'persistent' },
+    ...FANOUT_NAMES.slice(0, n).map((path, k): Op => ({
+      kind: 'create',
+      s,
+      path,
+      data: '',
+      acl: ACLS.open,
+      mode: ephemeral[k] === true ? 'ephemeral' : 'persistent',
+      pipe: true,
+    })),
+    { kind: 'getChildren', s, path: '/a', watch: true, pipe: true },
+  ]);
+
+/**
+ * 2-5 ops of one slot sent back to back (never a close: the ops after it would need a new session). A
+ * setACL ends its batch: PrepRequestProcessor's setACL case adds a ChangeRecord duplicated from the
+ * node's old one with only the aversion changed, so the old ACL stays in outstandingChanges until the
+ * txn is applied; an ACL check of a request prepared in between sees the old ACL, one prepared after
+ * sees the new. With the request already in flight that depends on timing (seed 391624, sequence 150:
+ * a delete under a node whose ACL the batch had just narrowed got NOAUTH once and NONODE twice in
+ * three replays on real 3.8.0). One op at a time, the next request comes after the reply, so it sees
+ * the new ACL.
+ */
+const batchArb: fc.Arbitrary<Op[]> = fc
+  .record({
+    s: slotArb,
+    ops: fc.array(
+      opArb2.filter((o) => o.kind !== 'close'),
+      { minLength: 2, maxLength: 5 },
+    ),
+  })
+  .map(({ s, ops }) => {
+    const acl = ops.findIndex((o) => o.kind === 'setACL');
+    return (acl < 0 ? ops : ops.slice(0, acl + 1)).map((o, k): Op => (k === 0 ? { ...o, s } : { ...o, s, pipe: true }));
+  });
+
+/**
+ * One sequence of exactly `length` ops. Half are "concurrent": spread over two servers, with pipelined
+ * batches among single ops; a fifth of all start with the fan-out prefix.
+ */
+export function sequencePlanArb(length = 40): fc.Arbitrary<SequencePlan> {
+  const chunkArb = fc.oneof({ arbitrary: opArb2.map((o) => [o]), weight: 3 }, { arbitrary: batchArb, weight: 1 });
+  const concurrent = fc.record({
+    chunks: fc.array(chunkArb, { minLength: length, maxLength: length }),
+    prefix: fc.oneof({ arbitrary: fc.constant([] as Op[]), weight: 3 }, { arbitrary: fanoutArb, weight: 2 }),
+  });
+  const plain = fc.record({
+    ops: fc.array(opArb2, { minLength: length, maxLength: length }),
+    prefix: fc.oneof({ arbitrary: fc.constant([] as Op[]), weight: 9 }, { arbitrary: fanoutArb, weight: 1 }),
+  });
+  return fc.oneof(
+    // Cut to `length` ops: a batch cut short stays a (shorter) batch.
+    concurrent.map(({ chunks, prefix }) => ({ ops: [...prefix, ...chunks.flat()].slice(0, length), spread: true })),
+    plain.map(({ ops, prefix }) => ({ ops: [...prefix, ...ops].slice(0, length), spread: false })),
+  );
+}
+
+/** Deterministic sample of plans: the same (seed, count, length) always yields the same plans. */
+export function samplePlans(seed: number, count: number, length = 40): SequencePlan[] {
+  return fc.sample(sequencePlanArb(length), { seed, numRuns: count });
+}
+
+/** True when some op of the sequence is sent before the previous one's reply. */
+export function isPipelined(ops: readonly Op[]): boolean {
+  return ops.some((o) => o.pipe === true);
 }

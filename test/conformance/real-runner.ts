@@ -1,9 +1,11 @@
 // Runs one op sequence against the real ZooKeeper ensemble, following the replay protocol in
-// types.ts (fresh root per sequence, zxids relative to the root's czxid, all sessions on one
-// server, a read round trip per open session after each op to collect watch events).
+// types.ts (fresh root per sequence, zxids relative to the root's czxid, all sessions on one server
+// or each slot on its own, pipelined batches sent back to back, a read round trip per open session
+// after each op or batch to collect watch events, with a sync first when the slots are spread).
 
 import type { Ensemble } from './ensemble.js';
-import type { AclEntry, MultiSubResult, Op, OpResult, OpValue, RecordedResult, RecordedSequence, RecStat, Slot, WatchEventRec } from './types.js';
+import type { AclEntry, MultiSubResult, Op, OpResult, OpValue, RecordedResult, RecordedSequence, RecStat, Slot, SlotRole, WatchEventRec } from './types.js';
+import { batches } from './types.js';
 import type { ZkMultiOp, ZkMultiOpResult, ZkResult, ZkStat, ZkWatchEvent } from './zk-client.js';
 import { ZkClient } from './zk-client.js';
 
@@ -18,8 +20,10 @@ function hex(id: bigint): string {
 export interface RunOptions {
   /** Absolute root for this sequence, e.g. '/t17'. Must not exist yet. */
   root: string;
-  /** Server id (1..3) every session of this sequence connects to. */
+  /** Server id (1..3) every session of this sequence connects to (unless `slotRoles` is given). */
   server: number;
+  /** Spread: slot 0 and slot 1 on the servers with these roles at the start of the sequence. */
+  slotRoles?: [SlotRole, SlotRole];
   index?: number;
   sessionTimeoutMs?: number;
 }
@@ -31,18 +35,18 @@ class Slots {
   /** One watcher function per session so repeated registrations dedupe like Java's. */
   readonly watchers: [((e: ZkWatchEvent) => void) | undefined, ((e: ZkWatchEvent) => void) | undefined] = [undefined, undefined];
 
-  readonly connectString: string;
+  readonly connectStrings: [string, string];
   readonly sessionTimeoutMs: number;
   readonly rel: (abs: string) => string;
 
-  constructor(connectString: string, sessionTimeoutMs: number, rel: (abs: string) => string) {
-    this.connectString = connectString;
+  constructor(connectStrings: [string, string], sessionTimeoutMs: number, rel: (abs: string) => string) {
+    this.connectStrings = connectStrings;
     this.sessionTimeoutMs = sessionTimeoutMs;
     this.rel = rel;
   }
 
   async open(slot: Slot): Promise<ZkClient> {
-    const c = await ZkClient.connect(this.connectString, { sessionTimeout: this.sessionTimeoutMs });
+    const c = await ZkClient.connect(this.connectStrings[slot], { sessionTimeout: this.sessionTimeoutMs });
     this.clients[slot] = c;
     this.sessions.push({ slot, id: hex(c.sessionId) });
     const sink = this.events[slot];
@@ -61,9 +65,18 @@ class Slots {
     return w;
   }
 
-  /** A read round trip on every open session: flushes watch events sent before it. */
-  async barrier(root: string): Promise<void> {
-    await Promise.all(this.clients.map((c) => (c !== undefined && !c.closed ? c.exists(root) : undefined)));
+  /**
+   * A read round trip on every open session: flushes watch events sent before it. With `sync` (the
+   * slots on different servers), a sync first, so each server has applied what the leader committed.
+   */
+  async barrier(root: string, sync: boolean): Promise<void> {
+    await Promise.all(
+      this.clients.map(async (c) => {
+        if (c === undefined || c.closed) return;
+        if (sync) await c.sync(root);
+        await c.exists(root);
+      }),
+    );
   }
 
   take(): [WatchEventRec[], WatchEventRec[]] {
@@ -85,8 +98,11 @@ export async function runSequence(ensemble: Ensemble, ops: readonly Op[], opts: 
   const rel = (p: string): string => (p === root ? '/' : p.startsWith(`${root}/`) ? p.slice(root.length) : `<outside>${p}`);
 
   const modes = await ensemble.modes();
-  const serverMode = modes[opts.server - 1] ?? 'unavailable';
-  const slots = new Slots(ensemble.connectStringFor(opts.server), opts.sessionTimeoutMs ?? SESSION_TIMEOUT_MS, rel);
+  const ids: [number, number] =
+    opts.slotRoles === undefined ? [opts.server, opts.server] : [serverWithRole(modes, opts.slotRoles[0]), serverWithRole(modes, opts.slotRoles[1])];
+  const serverMode = modes[ids[0] - 1] ?? 'unavailable';
+  const spread = ids[0] !== ids[1];
+  const slots = new Slots([ensemble.connectStringFor(ids[0]), ensemble.connectStringFor(ids[1])], opts.sessionTimeoutMs ?? SESSION_TIMEOUT_MS, rel);
   try {
     const s0 = await slots.open(0);
     await slots.open(1);
@@ -95,6 +111,8 @@ export async function runSequence(ensemble: Ensemble, ops: readonly Op[], opts: 
     const rootStat = await s0.exists(root);
     if (!rootStat.ok || rootStat.value === null) throw new Error(`sequence root ${root} vanished`);
     const base = rootStat.value.czxid;
+    // Slot 1's server may not have applied the root's create yet when it sits elsewhere.
+    if (spread) await slots.barrier(root, true);
 
     const stat = (s: ZkStat): RecStat => ({
       czxid: Number(s.czxid - base),
@@ -111,18 +129,23 @@ export async function runSequence(ensemble: Ensemble, ops: readonly Op[], opts: 
     });
 
     const results: RecordedResult[] = [];
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i];
-      if (op === undefined) continue;
-      const result = await runOp(slots, op, abs, rel, stat);
-      await slots.barrier(root);
-      results.push({ i, result, events: slots.take() });
+    for (const [from, to] of batches(ops)) {
+      const batch = ops.slice(from, to);
+      const slot = batch[0]?.s ?? 0;
+      if (batch.some((o) => o.s !== slot || (o.kind === 'close' && batch.length > 1))) throw new Error(`batch at op ${from} mixes slots or holds a close`);
+      const c = await slots.get(slot);
+      // Every request of the batch is queued before the first reply is awaited: several in flight.
+      const answers = await Promise.all(batch.map((op) => runOpRefusals(runOp(slots, c, op, abs, rel, stat))));
+      await slots.barrier(root, spread);
+      const events = slots.take();
+      answers.forEach((result, k) => results.push({ i: from + k, result, events: k === answers.length - 1 ? events : [[], []] }));
     }
     return {
       index: opts.index ?? 0,
       root,
-      server: opts.server,
+      server: ids[0],
       serverMode,
+      ...(opts.slotRoles === undefined ? {} : { slotRoles: opts.slotRoles }),
       baseZxid: hex(base),
       sessions: slots.sessions,
       ops: [...ops],
@@ -134,12 +157,40 @@ export async function runSequence(ensemble: Ensemble, ops: readonly Op[], opts: 
   }
 }
 
+/** The server that has `role` in `modes` (followers numbered by server id). */
+export function serverWithRole(modes: readonly string[], role: SlotRole): number {
+  const followers = modes.flatMap((m, i) => (m === 'follower' ? [i + 1] : []));
+  const id = role === 'leader' ? modes.indexOf('leader') + 1 : followers[role === 'follower1' ? 0 : 1];
+  if (id === undefined || id === 0) throw new Error(`no ${role} among server modes ${modes.join(',')}`);
+  return id;
+}
+
+/**
+ * node-zookeeper-client refuses an invalid path before sending (Path.validate throws an
+ * AssertionError), as the Java client does (PathUtils.validatePath throws IllegalArgumentException).
+ * Recorded as BADARGUMENTS, which is what zabsim's client completes such a call with, never sent.
+ */
+async function runOpRefusals(p: Promise<OpResult>): Promise<OpResult> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AssertionError' && e.message.startsWith('Node path')) return { ok: false, code: -8, name: 'BADARGUMENTS' };
+    throw e;
+  }
+}
+
 function lift<T>(r: ZkResult<T>, f: (v: T) => OpValue): OpResult {
   return r.ok ? { ok: true, value: f(r.value) } : { ok: false, code: r.code, name: r.name };
 }
 
-async function runOp(slots: Slots, op: Op, abs: (p: string) => string, rel: (p: string) => string, stat: (s: ZkStat) => RecStat): Promise<OpResult> {
-  const c = await slots.get(op.s);
+async function runOp(
+  slots: Slots,
+  c: ZkClient,
+  op: Op,
+  abs: (p: string) => string,
+  rel: (p: string) => string,
+  stat: (s: ZkStat) => RecStat,
+): Promise<OpResult> {
   const w = (watch: boolean): ((e: ZkWatchEvent) => void) | undefined => (watch ? slots.watcher(op.s) : undefined);
   switch (op.kind) {
     case 'create':
@@ -181,6 +232,8 @@ async function runOp(slots: Slots, op: Op, abs: (p: string) => string, rel: (p: 
       return lift(await c.setACL(abs(op.path), op.acl, op.version), (s) => ({ kind: 'setACL', stat: stat(s) }));
     case 'addAuth':
       return lift(c.addAuthInfo(op.scheme, op.auth), () => ({ kind: 'addAuth' }));
+    case 'sync':
+      return lift(await c.sync(abs(op.path)), () => ({ kind: 'sync' }));
     case 'addWatch':
       return lift(await c.addWatch(abs(op.path), op.mode, slots.watcher(op.s)), () => ({ kind: 'addWatch' }));
     case 'removeWatches':

@@ -5,29 +5,36 @@
 // REPLAY PROTOCOL (what both runners must do, so zxids line up):
 //  1. Open session slot 0, then session slot 1 (each is a createSession txn).
 //  2. Slot 0 creates the sequence root (persistent, OPEN_ACL_UNSAFE, empty data). Its czxid is the
-//     BASE: every zxid (czxid/mzxid/pzxid) recorded afterwards is `zxid - BASE` (root = 0).
-//  3. Run the ops in order, one at a time, awaiting each reply. Op paths are relative to the root
+//     BASE: every zxid (czxid/mzxid/pzxid) recorded afterwards is `zxid - BASE` (root = 0). When the
+//     sequence is spread, the barrier of step 5 follows, so slot 1's server has the root.
+//  3. Run the ops in order, awaiting each reply, except that an op marked `pipe` is sent with the ops
+//     before it, without waiting for their replies (a pipelined batch: one slot, several requests in
+//     flight; ZooKeeper answers a session's requests in order, so the results do not depend on timing).
+//     Op paths are relative to the root
 //     ('/' = the root itself, '/a' = <root>/a); recorded paths (create results, multi create
 //     results, watch events) are made relative the same way.
 //  4. `close` closes the slot's session (a closeSession txn, deleting its ephemerals). The next op
 //     on a closed slot first opens a fresh session on that slot (a createSession txn; new session
 //     id, no auth info, no watches) and then runs.
-//  5. After each op, every open session does a round trip (a read of the root without watch);
-//     watch events that arrived by then are attributed to that op, per slot, in arrival order.
-//     All sessions of a sequence talk to the same server, so this attribution is exact.
+//  5. After each op (or batch), every open session does a round trip (a read of the root without
+//     watch); watch events that arrived by then are attributed to that op (a batch's last op), per
+//     slot, in arrival order. When both slots talk to one server this attribution is exact. When the
+//     sequence is `spread` (slot 0 and slot 1 on different servers), each session first sends sync on
+//     the root: the server it sits on then has applied every txn committed so far (its watch events
+//     sent), so the next op reads what the previous one wrote, as on a single server.
 //  6. At the end, close every open session (not recorded).
 
 export type Slot = 0 | 1;
 
 export type CreateMode = 'persistent' | 'ephemeral' | 'persistent_sequential' | 'ephemeral_sequential';
 
-export type AclScheme = 'world' | 'digest' | 'auth';
+export type AclScheme = 'world' | 'digest' | 'auth' | 'ip';
 
 export interface AclEntry {
   /** Bit set: READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16 (ALL 31). */
   perms: number;
   scheme: AclScheme;
-  /** 'anyone' for world; 'user:base64(sha1(user:password))' for digest; '' for auth. */
+  /** 'anyone' for world; 'user:base64(sha1(user:password))' for digest; '' for auth; an address or 'addr/bits' for ip. */
   id: string;
 }
 
@@ -38,7 +45,7 @@ export type MultiSubOp =
   | { op: 'check'; path: string; version: number };
 
 /** One client operation. `s` = the session slot issuing it. Versions: -1 = unconditional. */
-export type Op =
+export type OpBody =
   | { kind: 'create'; s: Slot; path: string; data: string; acl: AclEntry[]; mode: CreateMode }
   | { kind: 'delete'; s: Slot; path: string; version: number }
   | { kind: 'setData'; s: Slot; path: string; data: string; version: number }
@@ -47,13 +54,18 @@ export type Op =
   | { kind: 'getChildren'; s: Slot; path: string; watch: boolean }
   | { kind: 'getACL'; s: Slot; path: string }
   | { kind: 'setACL'; s: Slot; path: string; acl: AclEntry[]; version: number }
-  | { kind: 'addAuth'; s: Slot; scheme: 'digest'; auth: string }
+  | { kind: 'addAuth'; s: Slot; scheme: 'digest' | 'ip'; auth: string }
+  /** ZooKeeper.sync(path, cb, ctx): the server catches up with the leader before it answers. */
+  | { kind: 'sync'; s: Slot; path: string }
   | { kind: 'multi'; s: Slot; ops: MultiSubOp[] }
   | { kind: 'close'; s: Slot }
   /** ZooKeeper.addWatch(path, watcher, mode) with the slot's one watcher. */
   | { kind: 'addWatch'; s: Slot; path: string; mode: 'persistent' | 'persistentRecursive' }
   /** ZooKeeper.removeWatches(path, watcher, type, false) (checkWatches opcode), or removeAllWatches when `all` (removeWatches opcode). */
   | { kind: 'removeWatches'; s: Slot; path: string; type: 'Children' | 'Data' | 'Any'; all: boolean };
+
+/** An op; `pipe` sends it before the previous op's reply (same slot, never a close): see the replay protocol. */
+export type Op = OpBody & { pipe?: true };
 
 export type OpKind = Op['kind'];
 
@@ -99,6 +111,7 @@ export type OpValue =
   | { kind: 'getACL'; acl: AclEntry[]; stat: RecStat }
   | { kind: 'setACL'; stat: RecStat }
   | { kind: 'addAuth' }
+  | { kind: 'sync' }
   | { kind: 'multi'; results: MultiSubResult[] }
   | { kind: 'close' }
   | { kind: 'addWatch' }
@@ -126,9 +139,11 @@ export interface RecordedSequence {
   index: number;
   /** Absolute root path used on the real ensemble (e.g. '/t17'). */
   root: string;
-  /** Which server id (1..3) all sessions of this sequence were connected to. */
+  /** Which server id (1..3) all sessions of this sequence were connected to (slot 0's when spread). */
   server: number;
   serverMode: string;
+  /** Spread sequences: the server of each slot, as a role ('leader', 'follower1', 'follower2': followers by id). */
+  slotRoles?: [SlotRole, SlotRole];
   /** Absolute BASE zxid, hex. */
   baseZxid: string;
   /** Session ids in creation order (slot, hex id): lets mask() label ephemeral owners. */
@@ -136,6 +151,26 @@ export interface RecordedSequence {
   ops: Op[];
   results: RecordedResult[];
   durationMs: number;
+}
+
+export type SlotRole = 'leader' | 'follower1' | 'follower2';
+
+/** Where spread sequence i puts its slots (SPREADS[i mod 3]): leader and a follower, two followers, a follower and the leader. */
+export const SPREADS: readonly [SlotRole, SlotRole][] = [
+  ['leader', 'follower1'],
+  ['follower1', 'follower2'],
+  ['follower2', 'leader'],
+];
+
+/** Ops are in batches: each op with `pipe` joins the batch of the op before it. Returns [start, end) pairs. */
+export function batches(ops: readonly Op[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const last = out[out.length - 1];
+    if (ops[i]?.pipe === true && last !== undefined && last[1] === i) last[1] = i + 1;
+    else out.push([i, i + 1]);
+  }
+  return out;
 }
 
 export interface RecordingFile {
@@ -148,6 +183,8 @@ export interface RecordingFile {
     sessionTimeoutMs: number;
     startedAt: string;
     durationMs: number;
+    /** The servers' superDigest, when they had one (a replay gives zabsim the same). */
+    superDigest?: string;
   };
   sequences: RecordedSequence[];
 }

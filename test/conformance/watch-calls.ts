@@ -1,6 +1,7 @@
 // ZooKeeper 3.8's watch calls for the test-only client: node-zookeeper-client 1.1.3 predates them.
 // A minimal jute encoder for AddWatchRequest {ustring path; int mode}, CheckWatchesRequest and
-// RemoveWatchesRequest {ustring path; int type}, sent through the library's own queue so that xids
+// RemoveWatchesRequest {ustring path; int type}, and SyncRequest {ustring path} (the library has no
+// sync either), sent through the library's own queue so that xids
 // and ordering stay the library's. Two library limits are worked around, test-only:
 //  - its reply switch closes the socket on an opcode it does not know, so once the request is on the
 //    wire its header type is relabelled setWatches (101), whose reply has no body it would parse;
@@ -12,7 +13,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /** ZooDefs.OpCode. */
-export const OPCODE = { checkWatches: 17, removeWatches: 18, setWatches: 101, addWatch: 106 } as const;
+export const OPCODE = { sync: 9, checkWatches: 17, removeWatches: 18, setWatches: 101, addWatch: 106 } as const;
 /** ZooDefs.AddWatchModes. */
 export const ADD_WATCH_MODE = { persistent: 0, persistentRecursive: 1 } as const;
 /** Watcher.WatcherType. */
@@ -49,16 +50,19 @@ function teachNoWatcher(): void {
   };
 }
 
-/** {ustring path; int n}: the body of all three requests. */
-function pathAndInt(path: string, n: number): { byteLength(): number; serialize(b: Buffer, o: number): number; setChrootPath(): void } {
+type Body = { byteLength(): number; serialize(b: Buffer, o: number): number; setChrootPath(): void };
+
+/** {ustring path; int n}: the body of all three watch requests; {ustring path} (n null): SyncRequest's. */
+function pathAndInt(path: string, n: number | null): Body {
   const bytes = Buffer.from(path, 'utf8');
+  const intBytes = n === null ? 0 : 4;
   return {
-    byteLength: () => 4 + bytes.length + 4,
+    byteLength: () => 4 + bytes.length + intBytes,
     serialize(b: Buffer, o: number): number {
       b.writeInt32BE(bytes.length, o);
       bytes.copy(b, o + 4);
-      b.writeInt32BE(n, o + 4 + bytes.length);
-      return 8 + bytes.length;
+      if (n !== null) b.writeInt32BE(n, o + 4 + bytes.length);
+      return 4 + bytes.length + intBytes;
     },
     setChrootPath(): void {},
   };
@@ -70,10 +74,22 @@ export interface RawQueue {
 
 /** Sends one watch request on the session; resolves to the reply header's error code (0 = OK). */
 export function sendWatchRequest(cm: RawQueue, opcode: number, path: string, n: number): Promise<number> {
+  return sendRaw(cm, opcode, pathAndInt(path, n));
+}
+
+/**
+ * ZooKeeper.sync(path): the library has no sync either. Sent the same way; the SyncResponse's path
+ * after the reply header is dropped with the rest of the frame, as for the other relabelled replies.
+ */
+export function sendSync(cm: RawQueue, path: string): Promise<number> {
+  return sendRaw(cm, OPCODE.sync, pathAndInt(path, null));
+}
+
+function sendRaw(cm: RawQueue, opcode: number, body: Body): Promise<number> {
   teachNoWatcher();
   const header = new jute.protocol.RequestHeader();
   header.type = opcode;
-  const request = new jute.Request(header, pathAndInt(path, n));
+  const request = new jute.Request(header, body);
   const toBuffer = request.toBuffer.bind(request);
   request.toBuffer = (): Buffer => {
     const buffer = toBuffer();

@@ -10,7 +10,7 @@
 //  - Longs (zxids, times, session ids) arrive as 8-byte big-endian Buffers; they become bigint.
 
 import { createRequire } from 'node:module';
-import { ADD_WATCH_MODE, OPCODE, sendWatchRequest, WATCHER_TYPE, type RawQueue } from './watch-calls.js';
+import { ADD_WATCH_MODE, OPCODE, sendSync, sendWatchRequest, WATCHER_TYPE, type RawQueue } from './watch-calls.js';
 
 // ---- public types ----------------------------------------------------------------------------
 
@@ -204,6 +204,8 @@ interface RawModule {
 
 const require = createRequire(import.meta.url);
 const zk = require('node-zookeeper-client') as RawModule;
+/** The library's path check (throws an AssertionError), which its own Transaction methods run on every op. */
+const validatePath = (require('node-zookeeper-client/lib/Path.js') as { validate(path: string): void }).validate;
 
 // jute op codes used in multi (ZooDefs.OpCode).
 const OP_CREATE = 1;
@@ -375,6 +377,12 @@ export class ZkClient {
     return removed ? { ok: true, value: null } : fail(ZK_CODES.NOWATCHER);
   }
 
+  /** ZooKeeper.sync(path): resolves when the server has caught up with the leader (watch-calls.ts). */
+  async sync(path: string): Promise<ZkResult<null>> {
+    const err = await sendSync(this.#raw.connectionManager, path);
+    return err === 0 ? { ok: true, value: null } : fail(err);
+  }
+
   static async connect(connectString: string, opts: ConnectOptions = {}): Promise<ZkClient> {
     const raw = zk.createClient(connectString, {
       sessionTimeout: opts.sessionTimeout ?? 10_000,
@@ -492,9 +500,11 @@ export class ZkClient {
     return { ok: true, value: null };
   }
 
+  /** Throws (nothing sent) on an invalid path, as Transaction.create/remove/setData/check and Java's Op.validate do. */
   multi(ops: readonly ZkMultiOp[]): Promise<ZkMultiResult> {
     const txn = this.#raw.transaction();
     for (const o of ops) {
+      validatePath(o.path);
       switch (o.op) {
         case 'create':
           txn.ops.push({ type: OP_CREATE, path: o.path, data: o.data, acls: toRawAcls(o.acl), mode: CREATE_MODES[o.mode] });
