@@ -395,10 +395,18 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     let byZxid: ZkHistoryOp | null = null;
     let firstZxid = Infinity;
     const at = by.readZxid ?? null;
+    const shown = cls === 'data' ? shownMzxid(by) : null;
     for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
       if (!effects.some((e) => changes(e, cls, path))) continue;
       const z = w.zxid ?? pins.get(w) ?? null;
-      const after = (w.completeUs !== null && w.invokeUs > by.completeUs!) || (at !== null && z !== null && z > at) || ruledOut(by, cls, path, w, effects);
+      const after =
+        (w.completeUs !== null && w.invokeUs > by.completeUs!) ||
+        (at !== null && z !== null && z > at) ||
+        // A change of the node itself at a zxid above the mzxid the read shows is after the read's state: had it
+        // been in that state, the node would show its zxid or a newer one (a setData or create stamps its zxid
+        // as mzxid, DataTree.setData/createNode), or be missing (a delete not undone by a create).
+        (shown !== null && z !== null && z > shown && effects.some((e) => e.path === path)) ||
+        ruledOut(by, cls, path, w, effects);
       if (!after) continue;
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
       if (z !== null && z < firstZxid) {
@@ -461,6 +469,13 @@ function namedEffects(op: ZkOp, out: Effect[]): void {
   if (op.type === 'multi') for (const sub of op.ops) namedEffects(sub, out);
   else if (op.type === 'setData' && op.version !== undefined && op.version >= 0) out.push({ type: 'setData', path: op.path, version: op.version + 1 });
   else namedCreates(op, out);
+}
+
+/** The mzxid a getData or exists shows for a node that is there (null when none is given). */
+function shownMzxid(by: ZkHistoryOp): number | null {
+  const r = by.result;
+  if (r === null || r.rc !== 'ok' || r.exists === false || r.mzxid === undefined || r.mzxid <= 0) return null;
+  return by.op.type === 'getData' || by.op.type === 'exists' ? r.mzxid : null;
 }
 
 /** A zxid at or below the state a read showed: its header zxid, or the mzxid it shows (0 when neither). */
