@@ -33,6 +33,11 @@ export type NodeLife = {
    * other setData ops of the history cannot reach (a node's version starts at 0 and only they raise it).
    */
   readonly cannotSucceed: (o: ZkHistoryOp) => boolean;
+  /**
+   * The one op of the history that may create the node (by its name, or as an unnamed sequential create of
+   * its prefix), or null (none, several, or a node of the initial tree).
+   */
+  readonly soleCreator: (p: string) => ZkHistoryOp | null;
   /** The least header zxid of a read that shows the node there (Infinity: none). */
   readonly shownBy: (p: string) => number;
   /**
@@ -69,6 +74,8 @@ export function nodeLife(view: HistoryView): NodeLife {
   const createsOf = new Map<string, { invokeUs: number; done: number; zxid: number | null }[]>();
   const creators = new Map<string, number | null>();
   const createPrefixes: string[] = [];
+  const creatorOps = new Map<string, ZkHistoryOp[]>(); // path -> the ops that may create it by name
+  const prefixOps: { prefix: string; o: ZkHistoryOp }[] = []; // unnamed sequential creates
   const ephemeralsOf = new Map<number, string[]>();
   const setDatas = new Map<string, number>();
   const ownersOf = new Map<string, (number | null)[]>(); // path -> the sessions of the ephemeral creates naming it
@@ -86,6 +93,8 @@ export function nodeLife(view: HistoryView): NodeLife {
         const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
         const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
         const made = result?.path ?? (sequential ? null : op.path);
+        if (made === null) prefixOps.push({ prefix: op.path, o });
+        else pushOnce(creatorOps, made, o);
         if (made === null) {
           createPrefixes.push(op.path);
           if (isEphemeral) ephemeralPrefixes.push(op.path);
@@ -144,7 +153,22 @@ export function nodeLife(view: HistoryView): NodeLife {
       unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
     ephemeralsOf,
-    cannotSucceed: (o) => isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1,
+    cannotSucceed: (o) =>
+      (isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1) ||
+      (o.op.type === 'multi' && multiFailsAlone(o.op.ops)),
+    soleCreator: (p) => {
+      if (p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return null;
+      let only: ZkHistoryOp | null = null;
+      for (const o of creatorOps.get(p) ?? [])
+        if (only === null) only = o;
+        else if (only !== o) return null;
+      for (const { prefix, o } of prefixOps)
+        if (sequentialOf(prefix, p)) {
+          if (only === null) only = o;
+          else if (only !== o) return null;
+        }
+      return only;
+    },
     shownBy: (p) => shown.get(p) ?? Infinity,
     undeletedThrough: (p, z) => {
       if (deleted.has(p) || unnamed(ephemeralPrefixes, p)) return false;
@@ -156,7 +180,43 @@ export function nodeLife(view: HistoryView): NodeLife {
   return life;
 }
 
-function pushOnce(map: Map<number, string[]>, key: number, value: string): void {
+/**
+ * Whether a multi's own sub-ops contradict each other, so that it fails whatever the tree (each sub-op sees
+ * the earlier ones' changes, PrepRequestProcessor): a create of a node an earlier sub-op made or found there,
+ * a create under a node an earlier sub-op deleted, a delete, setData or check of a node an earlier sub-op
+ * deleted, a delete of one it deleted.
+ */
+function multiFailsAlone(ops: readonly ZkOp[]): boolean {
+  const present = new Map<string, boolean>();
+  const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  for (const sub of ops) {
+    switch (sub.type) {
+      case 'create': {
+        if (present.get(parentOf(sub.path)) === false) return true;
+        present.set(parentOf(sub.path), true);
+        if (sub.mode === 'persistentSequential' || sub.mode === 'ephemeralSequential') break;
+        if (present.get(sub.path) === true) return true;
+        present.set(sub.path, true);
+        break;
+      }
+      case 'delete':
+        if (present.get(sub.path) === false) return true;
+        present.set(sub.path, false);
+        break;
+      case 'setData':
+      case 'check':
+      case 'setACL':
+        if (present.get(sub.path) === false) return true;
+        present.set(sub.path, true);
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+function pushOnce<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else if (!list.includes(value)) list.push(value);

@@ -6,6 +6,7 @@ import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
 import { sessionFloors } from './write-zxid-floor.js';
+import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
@@ -390,6 +391,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     }
     return false;
   };
+  const ceiling = writeZxidCeiling(view);
   return (by, cls, path) => {
     let byTime: ZkHistoryOp | null = null;
     let byZxid: ZkHistoryOp | null = null;
@@ -409,9 +411,12 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         ruledOut(by, cls, path, w, effects);
       if (!after) continue;
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
-      if (z !== null && z < firstZxid) {
+      // (For a write without a zxid, a bound above it does as well: the first change after the read is no
+      // later, and a state at or above the bound holds it.)
+      const top = z ?? ceiling(w);
+      if (top !== null && top < firstZxid) {
         byZxid = w;
-        firstZxid = z;
+        firstZxid = top;
       }
     }
     return { byTime, byZxid, firstZxid };
@@ -428,6 +433,9 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
   if (o.op.type === 'closeSession') return false;
   const r = w.by.result!;
   const path = opPath(w.by.op)!;
+  // The read shows a node that only `o` can have made: `o`'s one txn is in the read's state.
+  if (r.rc === 'ok' && r.exists !== false && (w.by.op.type === 'getData' || w.by.op.type === 'exists') && life.soleCreator(path) === o) return true;
+  if (r.rc === 'ok' && r.children !== undefined && r.children.some((c) => life.soleCreator(path === '/' ? `/${c}` : `${path}/${c}`) === o)) return true;
   const certain = o.outcome === 'ok' && !isUncertain(o);
   const effects: Effect[] = [];
   // An op whose outcome is unknown made, if anything, the nodes it names (not an unnamed sequential one).

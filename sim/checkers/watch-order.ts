@@ -250,17 +250,13 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
           const owed = owedOf(a, cls);
           const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
-          const w =
-            sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs
-              ? owed.byTime
-              : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z
-                ? owed.byZxid
-                : null;
+          const byTime = sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs;
+          const w = byTime ? owed.byTime : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z ? owed.byZxid : null;
           // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
           if (w === null || (w.op.type === 'closeSession' && w.session === o.session)) continue;
           return violated(
             name,
-            `client ${o.client} got #${o.id}, which reflects #${w.id} (${w === owed.byTime && sent ? 'sent after it completed' : `at ${describeZxid(z)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+            `client ${o.client} got #${o.id}, which reflects #${w.id} (${byTime ? 'sent after it completed' : `at ${describeZxid(z)}, and #${w.id} is at or below ${describeZxid(owed.firstZxid)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
             [a.by, w, o],
           );
         }

@@ -164,3 +164,110 @@ describe("a change at a zxid above a read's mzxid came after that read", () => {
     expect(both(history([event(1001, 'NodeDataChanged', '/a', 10000)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a bound above the zxid of a write recorded without one', () => {
+  // 1003 lists /a ([]) with a watch; 1002 deletes /a (ok, no zxid), and its create of /a/c, sent after that
+  // delete returned, finds no /a at 1:4: the delete is below 1:4. 1003's close at 1:3 is the only other txn
+  // there, so the delete is at or below 1:3, after the listing: NodeDeleted is owed before the close's reply. Case 514856219.
+  const history = (events: Rec[]) => [
+    op(0, 1002, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 574, 3874, { rc: 'ok', path: '/a' }, Z(1)),
+    op(2, 1003, { type: 'getChildren', path: '/a', watch: true }, 2890, 5107, { rc: 'ok', children: [] }, null),
+    op(4, 1002, { type: 'delete', path: '/a', version: -1 }, 4004, 6760, { rc: 'ok' }, null),
+    op(5, 1003, { type: 'closeSession' }, 5964, 6815, { rc: 'ok' }, Z(3)),
+    op(6, 1002, { type: 'create', path: '/a/c', data: 'v3', mode: 'ephemeral' }, 6937, 7974, { rc: 'noNode' }, Z(4)),
+    ...events,
+  ];
+  it('by a write invoked after it returned', () => {
+    expect(both(history([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history([event(1003, 'NodeDeleted', '/a', 6800)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1001 creates /b and sets it to version 1 (no zxids); 1002's getData watch shows version 0 at mzxid 1:2; 1002's
+  // exists at 1:5 comes later. 1001's failed multi after the setData and its end (ENDED at 1:7) put the setData at
+  // or below 1:5, so that exists reflects it: NodeDataChanged is owed first. Case 537113408.
+  const chain = (events: Rec[]) => [
+    op(1, 1001, { type: 'create', path: '/b', data: 'v2', mode: 'persistent' }, 1869, 2235, { rc: 'ok', path: '/b' }, null),
+    op(3, 1001, { type: 'setData', path: '/b', data: 'v3', version: 0 }, 3926, 5457, { rc: 'ok', version: 1 }, null),
+    op(4, 1002, { type: 'getData', path: '/b', watch: true }, 4775, 5912, { rc: 'ok', data: 'v2', version: 0, mzxid: Z(2), ephemeralOwner: 0 }, null),
+    op(6, 1002, { type: 'exists', path: '/a', watch: true }, 6131, 8636, { rc: 'ok', exists: false }, null, { readZxid: Z(5) }),
+    op(
+      7,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a/c', data: 'v4', mode: 'persistent' },
+          { type: 'create', path: '/a/s-', data: 'v5', mode: 'persistentSequential' },
+        ],
+      },
+      6854,
+      8974,
+      { rc: 'noNode', results: [{ rc: 'noNode' }, { rc: 'runtimeInconsistency' }] },
+      null,
+    ),
+    { kind: 'session', client: null, session: 1001, server: null, state: 'ENDED', atUs: 10155, zxid: Z(7) },
+    ...events,
+  ];
+  it("by the session's later writes and its end", () => {
+    expect(both(chain([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(chain([event(1002, 'NodeDataChanged', '/b', 6500)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('an event explained only by a write that cannot be its change', () => {
+  // 1001's lost multi is the only op that can make /a/s-0000000000, which 1003's listing of /a shows: the multi
+  // is in the listing's state, and nothing changes /a's children after it. Case 1033786374.
+  const lost = op(
+    3,
+    1001,
+    {
+      type: 'multi',
+      ops: [
+        { type: 'create', path: '/a', data: 'v2', mode: 'persistent' },
+        { type: 'create', path: '/a/s-', data: 'v3', mode: 'persistentSequential' },
+      ],
+    },
+    3731,
+    null,
+    null,
+    null,
+  );
+  const listing = (children: string[]) => op(7, 1003, { type: 'getChildren', path: '/a', watch: true }, 8852, 10595, { rc: 'ok', children }, null);
+  it('a listing that shows the only node a lost write makes puts that write before the watch', () => {
+    expect(both([lost, listing(['s-0000000000']), event(1003, 'NodeChildrenChanged', '/a', 11297, Z(6))])).toEqual({
+      zabsim: 'violated',
+      possible: false,
+    });
+    expect(both([lost, listing(['s-0000000000'])])).toEqual({ zabsim: 'ok', possible: true });
+    // Another session's create under /a, sent before the event arrived, explains it.
+    const other = op(9, 1002, { type: 'create', path: '/a/b', data: 'v4', mode: 'persistent' }, 10000, null, null, null);
+    expect(both([lost, listing(['s-0000000000']), other, event(1003, 'NodeChildrenChanged', '/a', 11297, Z(6))])).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // The only creator of /a/c is a lost multi that creates /b twice: it always fails, so NodeCreated /a/c is unexplained. Case 2481236703.
+  const history = (twice: boolean) => [
+    op(
+      2,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a/c', data: 'v1', mode: 'persistent' },
+          { type: 'create', path: '/b', data: 'v2', mode: 'persistent' },
+          ...(twice ? [{ type: 'create', path: '/b', data: 'v3', mode: 'persistent' }] : []),
+        ],
+      },
+      2255,
+      null,
+      null,
+      null,
+    ),
+    op(5, 1001, { type: 'exists', path: '/a/c', watch: true }, 5360, 6238, { rc: 'ok', exists: false }, null),
+    op(7, 1002, { type: 'create', path: '/a', data: 'v6', mode: 'persistent' }, 7875, 8170, { rc: 'ok', path: '/a' }, Z(3)),
+    event(1001, 'NodeCreated', '/a/c', 9196, Z(5)),
+  ];
+  it('a multi whose own sub-ops contradict each other makes nothing', () => {
+    expect(both(history(true))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history(false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
