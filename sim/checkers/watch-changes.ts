@@ -7,6 +7,7 @@ import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
 import { sessionFloors } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
+import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
@@ -353,6 +354,14 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     add(o, [{ type: 'create', path: o.op.path, version: undefined }]);
     pins.set(o, m);
   }
+  // Lost writes a reply proves took effect (proved-writes.ts): known by a bound above their zxid.
+  const proved = provedLostWrites(view);
+  const provedCeiling = new Map<ZkHistoryOp, number>();
+  for (const [o, bound] of proved) {
+    if (pins.has(o) || bound === Infinity) continue;
+    add(o, sureChanges(o.op));
+    provedCeiling.set(o, bound);
+  }
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
@@ -413,7 +422,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
       // (For a write without a zxid, a bound above it does as well: the first change after the read is no
       // later, and a state at or above the bound holds it.)
-      const top = z ?? ceiling(w);
+      const top = z ?? provedCeiling.get(w) ?? ceiling(w);
       if (top !== null && top < firstZxid) {
         byZxid = w;
         firstZxid = top;

@@ -271,3 +271,48 @@ describe('an event explained only by a write that cannot be its change', () => {
     expect(both(history(false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a lost write that a later reply proves took effect owes the events it fires', () => {
+  // 1002 watches /a (missing), then sends a create of /a whose reply is lost, and closes at 1:6; 1003's create
+  // of /a/c at 1:7 finds /a, which only that lost create makes: it took effect before 1002's close, after the
+  // watch was set, so NodeCreated is owed before the close's reply. Case 113046484.
+  const history = (events: Rec[]) => [
+    op(2, 1002, { type: 'exists', path: '/a', watch: true }, 3864, 4199, { rc: 'ok', exists: false }, null),
+    op(5, 1002, { type: 'create', path: '/a', data: 'v4', mode: 'persistent' }, 6937, null, null, null),
+    op(6, 1002, { type: 'closeSession' }, 7924, 8624, { rc: 'ok' }, Z(6)),
+    op(7, 1003, { type: 'create', path: '/a/c', data: 'v5', mode: 'persistent' }, 8713, 9645, { rc: 'ok', path: '/a/c' }, Z(7)),
+    ...events,
+  ];
+  it("the session's own lost create, shown by another session's create under it", () => {
+    expect(both(history([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history([event(1002, 'NodeCreated', '/a', 8000)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1003's lost multi is the only op that creates /a; 1003's setData of /a at 1:4 finds it, so the multi is at or
+  // below 1:3, after 1002's listing of / (which lacks a): NodeChildrenChanged / is owed before 1002's close at 1:6. Case 953995877.
+  const listed = (events: Rec[]) => [
+    op(
+      3,
+      1003,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a', data: 'v7', mode: 'persistent' },
+          { type: 'create', path: '/a/s-', data: 'v8', mode: 'ephemeralSequential' },
+        ],
+      },
+      3565,
+      null,
+      null,
+      null,
+    ),
+    op(4, 1002, { type: 'getChildren', path: '/', watch: true }, 3908, 8082, { rc: 'ok', children: ['zookeeper'] }, null),
+    op(5, 1003, { type: 'setData', path: '/a', data: 'v9', version: -1 }, 5611, 7220, { rc: 'ok', version: 1 }, Z(4)),
+    op(10, 1002, { type: 'closeSession' }, 10723, 12738, { rc: 'ok' }, Z(6)),
+    ...events,
+  ];
+  it('a lost multi shown by a setData that finds the node it made', () => {
+    expect(both(listed([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(listed([event(1002, 'NodeChildrenChanged', '/', 9000)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
