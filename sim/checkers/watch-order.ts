@@ -4,7 +4,7 @@ import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, Zk
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { changeIndex, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
 import { firesForSure } from './watch-own-writes.js';
-import { firedBeforeWrite } from './write-presence.js';
+import { firedBeforeListing, firedBeforeWrite } from './write-presence.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
@@ -278,11 +278,11 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         replyMax.push(Math.max(z, replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!));
       }
       // Lost events, zxid or not: this write's reply shows a path otherwise than a watch still held saw it (write-presence.ts).
-      const fired = isZkWrite(o.op) ? firedBeforeWrite(o, armed, connection, restricted) : null;
+      const fired = isZkWrite(o.op) ? firedBeforeWrite(o, armed, connection, restricted) : firedBeforeListing(o, armed, connection, restricted);
       if (fired !== null)
         return violated(
           name,
-          `client ${o.client} got #${o.id}, which shows ${fired.path} ${fired.present ? 'there' : 'missing'}${fired.version === undefined ? '' : ` at version ${fired.version}`} as its txn was prepared, otherwise than #${fired.by.id} saw it when setting a watch still held, before any event for it (the event came late, or was lost)`,
+          `client ${o.client} got #${o.id}, which shows ${fired.path} ${fired.present ? 'there' : 'missing'}${fired.version === undefined ? '' : ` at version ${fired.version}`}${isZkWrite(o.op) ? ' as its txn was prepared' : ''}, otherwise than #${fired.by.id} saw it when setting a watch still held, before any event for it (the event came late, or was lost)`,
           [fired.by, o],
         );
       // Lost events, zxid or not: this reply shows its path changed since a watch still held was set.

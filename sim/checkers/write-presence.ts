@@ -143,6 +143,35 @@ export function firedBeforeWrite<A extends HeldWatch>(
   return null;
 }
 
+/**
+ * The exists or data watch held on a child of the node a getChildren `o` lists, on the connection `o` was
+ * answered on, that `o` proves fired before its reply: an exists watch on a missing node that `o` lists, or
+ * a data watch on a node `o` does not list (the server applied the create or delete between the two reads,
+ * in order, and fired the watch then), compared with each read that set it there before `o` was issued.
+ */
+export function firedBeforeListing<A extends HeldWatch>(
+  o: ZkHistoryOp,
+  armed: ReadonlyMap<string, A>,
+  connection: number,
+  restricted: ReadonlySet<string>,
+): { readonly watch: A; readonly by: ZkHistoryOp; readonly path: string; readonly present: boolean; readonly version?: number } | null {
+  const r = o.result;
+  if (armed.size === 0 || o.op.type !== 'getChildren' || o.outcome !== 'ok' || r === null || r.rc !== 'ok' || r.children === undefined) return null;
+  const parent = o.op.path;
+  for (const [key, a] of armed) {
+    const cls = key.slice(0, key.indexOf(':'));
+    const path = key.slice(key.indexOf(':') + 1);
+    if ((cls !== 'exist' && cls !== 'data') || path === '/' || parentOf(path) !== parent || restricted.has(path)) continue;
+    const f: PathFact = { path, present: r.children.includes(path.slice(parent === '/' ? 1 : parent.length + 1)) };
+    for (const [by, at] of [
+      [a.by, a.connection],
+      [a.latest, a.latestConnection],
+    ] as const)
+      if (at === connection && by.invokeUs < o.invokeUs && contradicts(by, cls, f)) return { watch: a, by, ...f };
+  }
+  return null;
+}
+
 /** Whether the watch-setting read `by` (class `cls`) saw its path otherwise than the fact `f` shows it. */
 function contradicts(by: ZkHistoryOp, cls: 'exist' | 'data' | 'child', f: PathFact): boolean {
   const r = by.result;

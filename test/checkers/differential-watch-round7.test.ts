@@ -316,3 +316,18 @@ describe('a lost write that a later reply proves took effect owes the events it 
     expect(both(listed([event(1002, 'NodeChildrenChanged', '/', 9000)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a listing shows a watched child changed', () => {
+  // 1003 watches /a (missing); 1002 creates /a; 1003's listing of / names a: the create came between the two
+  // reads on 1003's connection, so NodeCreated /a is owed before the listing's reply. Case 1513767522.
+  const history = (events: Rec[]) => [
+    op(0, 1003, { type: 'exists', path: '/a', watch: true }, 575, 1453, { rc: 'ok', exists: false }, null),
+    op(4, 1002, { type: 'create', path: '/a', data: 'v4', mode: 'persistent' }, 4843, 6283, { rc: 'ok', path: '/a' }, null),
+    op(5, 1003, { type: 'getChildren', path: '/' }, 4962, 6889, { rc: 'ok', children: ['a', 'zookeeper'] }, null),
+    ...events,
+  ];
+  it('an exists watch on a missing node, then a listing of its parent that names it', () => {
+    expect(both(history([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history([event(1003, 'NodeCreated', '/a', 6500)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
