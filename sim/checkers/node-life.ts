@@ -38,6 +38,11 @@ export type NodeLife = {
    * its prefix), or null (none, several, or a node of the initial tree).
    */
   readonly soleCreator: (p: string) => ZkHistoryOp | null;
+  /**
+   * The one thing of the history that may delete the node: a delete op (when no session may own it as an
+   * ephemeral), or the end of the one session that may own it (when no delete op names it); else null.
+   */
+  readonly soleDeleter: (p: string) => { readonly op: ZkHistoryOp } | { readonly session: number } | null;
   /** The least header zxid of a read that shows the node there (Infinity: none). */
   readonly shownBy: (p: string) => number;
   /**
@@ -74,6 +79,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const createsOf = new Map<string, { invokeUs: number; done: number; zxid: number | null }[]>();
   const creators = new Map<string, number | null>();
   const createPrefixes: string[] = [];
+  const deleteOps = new Map<string, ZkHistoryOp[]>(); // path -> the ops that may delete it by name
   const creatorOps = new Map<string, ZkHistoryOp[]>(); // path -> the ops that may create it by name
   const prefixOps: { prefix: string; o: ZkHistoryOp }[] = []; // unnamed sequential creates
   const ephemeralsOf = new Map<number, string[]>();
@@ -86,6 +92,7 @@ export function nodeLife(view: HistoryView): NodeLife {
       if (result !== null && result.rc !== 'ok') return;
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
       else if (op.type === 'delete') {
+        pushOnce(deleteOps, op.path, o);
         deleters.set(op.path, deleted.has(op.path) && deleters.get(op.path) !== o.session ? null : o.session);
         deleted.add(op.path);
       } else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
@@ -156,6 +163,14 @@ export function nodeLife(view: HistoryView): NodeLife {
     cannotSucceed: (o) =>
       (isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1) ||
       (o.op.type === 'multi' && multiFailsAlone(o.op.ops)),
+    soleDeleter: (p) => {
+      if (unnamed(ephemeralPrefixes, p)) return null;
+      const ops = deleteOps.get(p) ?? [];
+      const owners = new Set(ownersOf.get(p) ?? []);
+      if (ops.length === 1 && owners.size === 0) return { op: ops[0]! };
+      if (ops.length > 0 || owners.size !== 1 || owners.has(null)) return null;
+      return { session: [...owners][0]! };
+    },
     soleCreator: (p) => {
       if (p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return null;
       let only: ZkHistoryOp | null = null;

@@ -29,8 +29,14 @@ export function sureChanges(op: ZkOp, out: SureChange[] = []): SureChange[] {
   return out;
 }
 
-/** The lost writes a reply proves took effect, each with a zxid at or above its own (Infinity: none known). */
-export function provedLostWrites(view: HistoryView): Map<ZkHistoryOp, number> {
+/**
+ * The lost writes a reply proves took effect, each with a zxid at or above its own (Infinity: none known),
+ * and the same for session ends no client saw (by session, in `ends`). Deletes too: when a reply shows a
+ * node missing at a state above the zxid of the one op that creates it (a certain create with its zxid),
+ * the node was deleted in between, and when one lost delete op, or the end of the one session that may own
+ * the node as an ephemeral, is all that may delete it, that took effect at or below that state.
+ */
+export function provedLostWrites(view: HistoryView, ends: Map<number, number> = new Map()): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   const life = nodeLife(view);
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
@@ -39,14 +45,26 @@ export function provedLostWrites(view: HistoryView): Map<ZkHistoryOp, number> {
     if (w === null || w.outcome === 'fail' || !(w.outcome === 'info' || isUncertain(w)) || w.op.type === 'closeSession') return;
     out.set(w, Math.min(out.get(w) ?? Infinity, bound));
   };
+  const gone = (path: string, bound: number): void => {
+    const c = life.soleCreator(path);
+    if (c === null || c.zxid === null || c.outcome !== 'ok' || isUncertain(c) || c.zxid > bound) return;
+    const d = life.soleDeleter(path);
+    if (d === null) return;
+    if ('session' in d) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
+    else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) out.set(d.op, Math.min(out.get(d.op) ?? Infinity, bound));
+  };
   for (const o of view.history.ops) {
     const r = o.result;
+    if (o.outcome === 'ok' && r !== null && !isUncertain(o) && o.readZxid != null && o.readZxid > 0) {
+      if ((o.op.type === 'getData' && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) gone(o.op.path, o.readZxid);
+    }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
       prove(op.path, Math.min(o.readZxid ?? Infinity, r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity));
     else if (op.type === 'getChildren') for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? Infinity);
-    else if (isZkWrite(op)) for (const f of writeFacts(o)) if (f.present) prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+    else if (isZkWrite(op))
+      for (const f of writeFacts(o)) (f.present ? prove : gone)(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
   }
   if (out.size === 0) return out;
   const endOf = new Map<number, number>();

@@ -307,13 +307,21 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
   // Session ends at a known zxid or time (an ok close, an ENDED record): they delete the session's
   // ephemerals that no other session creates or deletes (so each was gone by the end: a delete of the
   // session's own comes before its end, and nothing re-creates the node after it).
+  // (Lost writes and unseen session ends a reply proves took effect, proved-writes.ts: known by a bound above their zxid.)
+  const provedEnds = new Map<number, number>();
+  const proved = provedLostWrites(view, provedEnds);
+  const provedCeiling = new Map<ZkHistoryOp, number>();
   for (const o of [...view.writes, ...sessionEndWrites(view.history, view.writes)]) {
     // (An ok close without a zxid counts by its reply's time: its own end, or a second close after an earlier one.)
-    if (o.op.type !== 'closeSession' || o.session === null || o.outcome === 'fail' || (o.zxid === null && o.completeUs === null)) continue;
-    if (o.outcome === 'ok' && isUncertain(o)) continue;
+    const session = o.session;
+    if (o.op.type !== 'closeSession' || session === null) continue;
+    const unseen = o.zxid === null && o.completeUs === null ? provedEnds.get(session) : undefined;
+    if (unseen !== undefined) provedCeiling.set(o, unseen);
+    else if (o.outcome === 'fail' || (o.zxid === null && o.completeUs === null)) continue;
+    else if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
-    for (const p of life.ephemeralsOf.get(o.session) ?? [])
-      if (life.deletedOnlyBy(p, o.session) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
+    for (const p of life.ephemeralsOf.get(session) ?? [])
+      if (life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }
   // Zxids of writes without one, pinned by a read's mzxid: on a node nothing deletes, the one certain write
@@ -354,9 +362,6 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     add(o, [{ type: 'create', path: o.op.path, version: undefined }]);
     pins.set(o, m);
   }
-  // Lost writes a reply proves took effect (proved-writes.ts): known by a bound above their zxid.
-  const proved = provedLostWrites(view);
-  const provedCeiling = new Map<ZkHistoryOp, number>();
   for (const [o, bound] of proved) {
     if (pins.has(o) || bound === Infinity) continue;
     add(o, sureChanges(o.op));

@@ -331,3 +331,50 @@ describe('a listing shows a watched child changed', () => {
     expect(both(history([event(1003, 'NodeCreated', '/a', 6500)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a reply that shows a node gone proves its one deleter took effect', () => {
+  // /b is 1002's ephemeral (1:1); 1001's getData watch sees it; 1004's setData at 1:6 finds it gone. Only 1002's
+  // end, which no client saw, deletes /b: at or below 1:5, so 1001's close at 1:5 owes NodeDeleted first. Case 2321022970.
+  const history = (events: Rec[]) => [
+    op(0, 1002, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 240, 1124, { rc: 'ok', path: '/b' }, Z(1)),
+    op(1, 1001, { type: 'getData', path: '/b', watch: true }, 1651, 2768, { rc: 'ok', data: 'v1', version: 0, mzxid: Z(1), ephemeralOwner: 1002 }, null),
+    op(5, 1004, { type: 'setData', path: '/b', data: 'v4', version: -1 }, 6412, 9116, { rc: 'noNode' }, Z(6)),
+    op(6, 1001, { type: 'closeSession' }, 6454, 8281, { rc: 'ok' }, Z(5)),
+    ...events,
+  ];
+  it('an unseen session end', () => {
+    expect(both(history([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history([event(1001, 'NodeDeleted', '/b', 8000)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1001's multi makes /a (its mzxid 1:2 pins it); 1002's exists watch sees /a; 1002's lost delete of /a is its
+  // only deleter, and 1002's create under /a at 1:4, on a new connection, finds /a gone: the delete is at or
+  // below 1:3, and the watch, re-sent by setWatches, owes NodeDeleted before that reply. Case 817370590.
+  const lostDelete = (events: Rec[]) => [
+    op(0, 1002, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 880, 1588, { rc: 'ok', path: '/b' }, Z(1)),
+    op(
+      1,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a', data: 'v2', mode: 'persistent' },
+          { type: 'delete', path: '/b', version: 0 },
+        ],
+      },
+      1940,
+      2818,
+      { rc: 'ok', results: [{ rc: 'ok', path: '/a' }, { rc: 'ok' }] },
+      null,
+    ),
+    op(2, 1002, { type: 'exists', path: '/a', watch: true }, 2148, 3764, { rc: 'ok', version: 0, exists: true, mzxid: Z(2), ephemeralOwner: 0 }, null),
+    op(4, 1002, { type: 'delete', path: '/a', version: 0 }, 3880, null, null, null),
+    op(5, 1002, { type: 'create', path: '/a/s-', data: 'v3', mode: 'ephemeralSequential' }, 4839, 5678, { rc: 'noNode' }, Z(4)),
+    { kind: 'session', client: 2, session: 1002, server: 1, state: 'CONNECTED', atUs: 4667 },
+    ...events,
+  ];
+  it('a lost delete', () => {
+    expect(both(lostDelete([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(lostDelete([event(1002, 'NodeDeleted', '/a', 4700)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
