@@ -147,7 +147,8 @@ export function firedBeforeWrite<A extends HeldWatch>(
  * The exists or data watch held on a child of the node a getChildren `o` lists, on the connection `o` was
  * answered on, that `o` proves fired before its reply: an exists watch on a missing node that `o` lists, or
  * a data watch on a node `o` does not list (the server applied the create or delete between the two reads,
- * in order, and fired the watch then), compared with each read that set it there before `o` was issued.
+ * in order, and fired the watch then), compared with each read that set it there before `o` was issued. An
+ * exists watch set on an older connection counts too, as for a write (firedBeforeWrite).
  */
 export function firedBeforeListing<A extends HeldWatch>(
   o: ZkHistoryOp,
@@ -163,6 +164,8 @@ export function firedBeforeListing<A extends HeldWatch>(
     const path = key.slice(key.indexOf(':') + 1);
     if ((cls !== 'exist' && cls !== 'data') || path === '/' || parentOf(path) !== parent || restricted.has(path)) continue;
     const f: PathFact = { path, present: r.children.includes(path.slice(parent === '/' ? 1 : parent.length + 1)) };
+    // (An exists watch from an older connection too: setWatches fired it, or registered it before the create, as for a write.)
+    if (cls === 'exist' && f.present && a.by.invokeUs < o.invokeUs && a.connection <= connection) return { watch: a, by: a.by, ...f };
     for (const [by, at] of [
       [a.by, a.connection],
       [a.latest, a.latestConnection],

@@ -330,6 +330,11 @@ describe('a listing shows a watched child changed', () => {
     expect(both(history([]))).toEqual({ zabsim: 'violated', possible: false });
     expect(both(history([event(1003, 'NodeCreated', '/a', 6500)]))).toEqual({ zabsim: 'ok', possible: true });
   });
+  it('the same when the listing comes on a later connection (setWatches re-sent the watch first)', () => {
+    const reconnect = { kind: 'session', client: 3, session: 1003, server: 1, state: 'CONNECTED', atUs: 4567 };
+    expect(both(history([reconnect]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history([reconnect, event(1003, 'NodeCreated', '/a', 6500)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
 });
 
 describe('a reply that shows a node gone proves its one deleter took effect', () => {
