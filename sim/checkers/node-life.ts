@@ -33,6 +33,16 @@ export type NodeLife = {
    * other setData ops of the history cannot reach (a node's version starts at 0 and only they raise it).
    */
   readonly cannotSucceed: (o: ZkHistoryOp) => boolean;
+  /**
+   * The one op of the history that may create the node (by its name, or as an unnamed sequential create of
+   * its prefix), or null (none, several, or a node of the initial tree).
+   */
+  readonly soleCreator: (p: string) => ZkHistoryOp | null;
+  /**
+   * The one thing of the history that may delete the node: a delete op (when no session may own it as an
+   * ephemeral), or the end of the one session that may own it (when no delete op names it); else null.
+   */
+  readonly soleDeleter: (p: string) => { readonly op: ZkHistoryOp } | { readonly session: number } | null;
   /** The least header zxid of a read that shows the node there (Infinity: none). */
   readonly shownBy: (p: string) => number;
   /**
@@ -69,6 +79,9 @@ export function nodeLife(view: HistoryView): NodeLife {
   const createsOf = new Map<string, { invokeUs: number; done: number; zxid: number | null }[]>();
   const creators = new Map<string, number | null>();
   const createPrefixes: string[] = [];
+  const deleteOps = new Map<string, ZkHistoryOp[]>(); // path -> the ops that may delete it by name
+  const creatorOps = new Map<string, ZkHistoryOp[]>(); // path -> the ops that may create it by name
+  const prefixOps: { prefix: string; o: ZkHistoryOp }[] = []; // unnamed sequential creates
   const ephemeralsOf = new Map<number, string[]>();
   const setDatas = new Map<string, number>();
   const ownersOf = new Map<string, (number | null)[]>(); // path -> the sessions of the ephemeral creates naming it
@@ -79,6 +92,7 @@ export function nodeLife(view: HistoryView): NodeLife {
       if (result !== null && result.rc !== 'ok') return;
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
       else if (op.type === 'delete') {
+        pushOnce(deleteOps, op.path, o);
         deleters.set(op.path, deleted.has(op.path) && deleters.get(op.path) !== o.session ? null : o.session);
         deleted.add(op.path);
       } else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
@@ -86,6 +100,8 @@ export function nodeLife(view: HistoryView): NodeLife {
         const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
         const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
         const made = result?.path ?? (sequential ? null : op.path);
+        if (made === null) prefixOps.push({ prefix: op.path, o });
+        else pushOnce(creatorOps, made, o);
         if (made === null) {
           createPrefixes.push(op.path);
           if (isEphemeral) ephemeralPrefixes.push(op.path);
@@ -144,7 +160,30 @@ export function nodeLife(view: HistoryView): NodeLife {
       unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
     ephemeralsOf,
-    cannotSucceed: (o) => isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1,
+    cannotSucceed: (o) =>
+      (isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1) ||
+      (o.op.type === 'multi' && multiFailsAlone(o.op.ops)),
+    soleDeleter: (p) => {
+      if (unnamed(ephemeralPrefixes, p)) return null;
+      const ops = deleteOps.get(p) ?? [];
+      const owners = new Set(ownersOf.get(p) ?? []);
+      if (ops.length === 1 && owners.size === 0) return { op: ops[0]! };
+      if (ops.length > 0 || owners.size !== 1 || owners.has(null)) return null;
+      return { session: [...owners][0]! };
+    },
+    soleCreator: (p) => {
+      if (p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return null;
+      let only: ZkHistoryOp | null = null;
+      for (const o of creatorOps.get(p) ?? [])
+        if (only === null) only = o;
+        else if (only !== o) return null;
+      for (const { prefix, o } of prefixOps)
+        if (sequentialOf(prefix, p)) {
+          if (only === null) only = o;
+          else if (only !== o) return null;
+        }
+      return only;
+    },
     shownBy: (p) => shown.get(p) ?? Infinity,
     undeletedThrough: (p, z) => {
       if (deleted.has(p) || unnamed(ephemeralPrefixes, p)) return false;
@@ -156,7 +195,43 @@ export function nodeLife(view: HistoryView): NodeLife {
   return life;
 }
 
-function pushOnce(map: Map<number, string[]>, key: number, value: string): void {
+/**
+ * Whether a multi's own sub-ops contradict each other, so that it fails whatever the tree (each sub-op sees
+ * the earlier ones' changes, PrepRequestProcessor): a create of a node an earlier sub-op made or found there,
+ * a create under a node an earlier sub-op deleted, a delete, setData or check of a node an earlier sub-op
+ * deleted, a delete of one it deleted.
+ */
+function multiFailsAlone(ops: readonly ZkOp[]): boolean {
+  const present = new Map<string, boolean>();
+  const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  for (const sub of ops) {
+    switch (sub.type) {
+      case 'create': {
+        if (present.get(parentOf(sub.path)) === false) return true;
+        present.set(parentOf(sub.path), true);
+        if (sub.mode === 'persistentSequential' || sub.mode === 'ephemeralSequential') break;
+        if (present.get(sub.path) === true) return true;
+        present.set(sub.path, true);
+        break;
+      }
+      case 'delete':
+        if (present.get(sub.path) === false) return true;
+        present.set(sub.path, false);
+        break;
+      case 'setData':
+      case 'check':
+      case 'setACL':
+        if (present.get(sub.path) === false) return true;
+        present.set(sub.path, true);
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+function pushOnce<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else if (!list.includes(value)) list.push(value);

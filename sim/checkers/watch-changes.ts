@@ -6,6 +6,8 @@ import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
 import { sessionFloors } from './write-zxid-floor.js';
+import { writeZxidCeiling } from './write-zxid-ceiling.js';
+import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
@@ -305,13 +307,21 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
   // Session ends at a known zxid or time (an ok close, an ENDED record): they delete the session's
   // ephemerals that no other session creates or deletes (so each was gone by the end: a delete of the
   // session's own comes before its end, and nothing re-creates the node after it).
+  // (Lost writes and unseen session ends a reply proves took effect, proved-writes.ts: known by a bound above their zxid.)
+  const provedEnds = new Map<number, number>();
+  const proved = provedLostWrites(view, provedEnds);
+  const provedCeiling = new Map<ZkHistoryOp, number>();
   for (const o of [...view.writes, ...sessionEndWrites(view.history, view.writes)]) {
     // (An ok close without a zxid counts by its reply's time: its own end, or a second close after an earlier one.)
-    if (o.op.type !== 'closeSession' || o.session === null || o.outcome === 'fail' || (o.zxid === null && o.completeUs === null)) continue;
-    if (o.outcome === 'ok' && isUncertain(o)) continue;
+    const session = o.session;
+    if (o.op.type !== 'closeSession' || session === null) continue;
+    const unseen = o.zxid === null && o.completeUs === null ? provedEnds.get(session) : undefined;
+    if (unseen !== undefined) provedCeiling.set(o, unseen);
+    else if (o.outcome === 'fail' || (o.zxid === null && o.completeUs === null)) continue;
+    else if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
-    for (const p of life.ephemeralsOf.get(o.session) ?? [])
-      if (life.deletedOnlyBy(p, o.session) && life.onlyCreator(p) === o.session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
+    for (const p of life.ephemeralsOf.get(session) ?? [])
+      if (life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }
   // Zxids of writes without one, pinned by a read's mzxid: on a node nothing deletes, the one certain write
@@ -352,6 +362,11 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     add(o, [{ type: 'create', path: o.op.path, version: undefined }]);
     pins.set(o, m);
   }
+  for (const [o, bound] of proved) {
+    if (pins.has(o) || bound === Infinity) continue;
+    add(o, sureChanges(o.op));
+    provedCeiling.set(o, bound);
+  }
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
@@ -390,20 +405,32 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     }
     return false;
   };
+  const ceiling = writeZxidCeiling(view);
   return (by, cls, path) => {
     let byTime: ZkHistoryOp | null = null;
     let byZxid: ZkHistoryOp | null = null;
     let firstZxid = Infinity;
     const at = by.readZxid ?? null;
+    const shown = cls === 'data' ? shownMzxid(by) : null;
     for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
       if (!effects.some((e) => changes(e, cls, path))) continue;
       const z = w.zxid ?? pins.get(w) ?? null;
-      const after = (w.completeUs !== null && w.invokeUs > by.completeUs!) || (at !== null && z !== null && z > at) || ruledOut(by, cls, path, w, effects);
+      const after =
+        (w.completeUs !== null && w.invokeUs > by.completeUs!) ||
+        (at !== null && z !== null && z > at) ||
+        // A change of the node itself at a zxid above the mzxid the read shows is after the read's state: had it
+        // been in that state, the node would show its zxid or a newer one (a setData or create stamps its zxid
+        // as mzxid, DataTree.setData/createNode), or be missing (a delete not undone by a create).
+        (shown !== null && z !== null && z > shown && effects.some((e) => e.path === path)) ||
+        ruledOut(by, cls, path, w, effects);
       if (!after) continue;
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
-      if (z !== null && z < firstZxid) {
+      // (For a write without a zxid, a bound above it does as well: the first change after the read is no
+      // later, and a state at or above the bound holds it.)
+      const top = z ?? provedCeiling.get(w) ?? ceiling(w);
+      if (top !== null && top < firstZxid) {
         byZxid = w;
-        firstZxid = z;
+        firstZxid = top;
       }
     }
     return { byTime, byZxid, firstZxid };
@@ -420,6 +447,9 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
   if (o.op.type === 'closeSession') return false;
   const r = w.by.result!;
   const path = opPath(w.by.op)!;
+  // The read shows a node that only `o` can have made: `o`'s one txn is in the read's state.
+  if (r.rc === 'ok' && r.exists !== false && (w.by.op.type === 'getData' || w.by.op.type === 'exists') && life.soleCreator(path) === o) return true;
+  if (r.rc === 'ok' && r.children !== undefined && r.children.some((c) => life.soleCreator(path === '/' ? `/${c}` : `${path}/${c}`) === o)) return true;
   const certain = o.outcome === 'ok' && !isUncertain(o);
   const effects: Effect[] = [];
   // An op whose outcome is unknown made, if anything, the nodes it names (not an unnamed sequential one).
@@ -461,6 +491,13 @@ function namedEffects(op: ZkOp, out: Effect[]): void {
   if (op.type === 'multi') for (const sub of op.ops) namedEffects(sub, out);
   else if (op.type === 'setData' && op.version !== undefined && op.version >= 0) out.push({ type: 'setData', path: op.path, version: op.version + 1 });
   else namedCreates(op, out);
+}
+
+/** The mzxid a getData or exists shows for a node that is there (null when none is given). */
+function shownMzxid(by: ZkHistoryOp): number | null {
+  const r = by.result;
+  if (r === null || r.rc !== 'ok' || r.exists === false || r.mzxid === undefined || r.mzxid <= 0) return null;
+  return by.op.type === 'getData' || by.op.type === 'exists' ? r.mzxid : null;
 }
 
 /** A zxid at or below the state a read showed: its header zxid, or the mzxid it shows (0 when neither). */

@@ -4,6 +4,7 @@ import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, Zk
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { changeIndex, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
 import { firesForSure } from './watch-own-writes.js';
+import { firedBeforeListing, firedBeforeWrite } from './write-presence.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
@@ -249,17 +250,13 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
           const owed = owedOf(a, cls);
           const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
-          const w =
-            sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs
-              ? owed.byTime
-              : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z
-                ? owed.byZxid
-                : null;
+          const byTime = sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs;
+          const w = byTime ? owed.byTime : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z ? owed.byZxid : null;
           // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
           if (w === null || (w.op.type === 'closeSession' && w.session === o.session)) continue;
           return violated(
             name,
-            `client ${o.client} got #${o.id}, which reflects #${w.id} (${w === owed.byTime && sent ? 'sent after it completed' : `at ${describeZxid(z)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+            `client ${o.client} got #${o.id}, which reflects #${w.id} (${byTime ? 'sent after it completed' : `at ${describeZxid(z)}, and #${w.id} is at or below ${describeZxid(owed.firstZxid)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
             [a.by, w, o],
           );
         }
@@ -280,6 +277,14 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         replyZxids.push(z);
         replyMax.push(Math.max(z, replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!));
       }
+      // Lost events, zxid or not: this write's reply shows a path otherwise than a watch still held saw it (write-presence.ts).
+      const fired = isZkWrite(o.op) ? firedBeforeWrite(o, armed, connection, restricted) : firedBeforeListing(o, armed, connection, restricted);
+      if (fired !== null)
+        return violated(
+          name,
+          `client ${o.client} got #${o.id}, which shows ${fired.path} ${fired.present ? 'there' : 'missing'}${fired.version === undefined ? '' : ` at version ${fired.version}`}${isZkWrite(o.op) ? ' as its txn was prepared' : ''}, otherwise than #${fired.by.id} saw it when setting a watch still held, before any event for it (the event came late, or was lost)`,
+          [fired.by, o],
+        );
       // Lost events, zxid or not: this reply shows its path changed since a watch still held was set.
       const changed = changedUnderWatch(o, armed, connection, restricted);
       if (changed !== null)
