@@ -147,7 +147,7 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
 }
 
 /** The space-time viewer's markup (filled in by assets/viewer.js); the studio page shows it too. */
-export function viewerSection(): string {
+export function viewerSection(extraSide = ''): string {
   return [
     '<section id="viewer" class="panel">',
     '<h2>Space-time diagram</h2>',
@@ -156,6 +156,7 @@ export function viewerSection(): string {
     '<div class="workspace">',
     '<div class="diagram-wrap"><div id="lane-head" class="lane-head"></div><div id="scroller" class="scroller" tabindex="0"><div id="spacer" class="spacer"></div><div id="narr-layer" class="narr-layer"></div><svg id="diagram" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="space-time diagram"></svg></div><div id="tooltip" class="tooltip" hidden></div></div>',
     '<aside class="side">',
+    extraSide,
     '<div class="box"><h3>State at <span id="moment-label">0.000s</span></h3><div id="moment-controls"></div><table id="state-table" class="state"></table></div>',
     '<div class="box"><h3>In flight at the moment</h3><ul id="inflight" class="inflight"></ul></div>',
     '<div class="box"><h3>Selected</h3><div id="selected" class="selected muted">Click an arrow or an event.</div></div>',
