@@ -5,6 +5,8 @@
 // lines) for tests.
 import { page } from './dom.js';
 import { runStudioInput, studioModel, type StudioInput } from './engine.js';
+import { LessonUi } from './lesson-ui.js';
+import { lessonFor } from './lessons.js';
 import { StudioSession } from './session.js';
 import { StudioUi, type ViewerApi } from './ui.js';
 
@@ -24,6 +26,12 @@ page['__zabsimViewerReady'] = (viewer: ViewerApi): void => {
   const ui = new StudioUi(session, viewer);
   page['__zabsimUi'] = ui;
   page['__zabsimMomentHook'] = (t: number): void => ui.onMoment(t);
+  const lesson = lessonFor(input.name);
+  if (lesson !== undefined) {
+    const lessonUi = new LessonUi(lesson, session, viewer);
+    page['__zabsimLesson'] = lessonUi;
+    ui.listen((t) => lessonUi.draw(t));
+  }
   ui.onMoment(viewer.moment());
   ui.drawBranches();
 };
