@@ -159,6 +159,13 @@ export class StudioUi {
     return branch;
   }
 
+  /** Forks at a given moment with given interventions, and draws the branch (tests and the bench). */
+  forkAt(atUs: number, interventions: readonly Intervention[], name?: string): Branch {
+    const branch = this.session.fork({ atUs, interventions }, name);
+    this.drawBranches();
+    return branch;
+  }
+
   drawBranches(): void {
     const box = byId('branches');
     const o = this.session.run;
