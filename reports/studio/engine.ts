@@ -25,6 +25,8 @@ export interface StudioRun {
   readonly lines: readonly string[];
   readonly exitCode: number;
   readonly verdicts: Readonly<Record<string, string>>;
+  /** A scenario's failed expectations and command errors (none for a run). */
+  readonly expectationsFailed: readonly string[];
   /** Each server's state over time (null if the run built no cluster). */
   readonly recorder: StateRecorder | null;
   /** How the run ended: the leader then, and the committed history as the best-informed server holds it. */
@@ -48,11 +50,13 @@ export function runStudioInput(input: StudioInput, fork: StudioFork | null = nul
   let hash: string;
   let exitCode: number;
   let verdicts: Readonly<Record<string, string>>;
+  let expectationsFailed: readonly string[] = [];
   if (input.kind === 'script') {
     const result = runZabScript(input.text, { file: input.file, trace: sink, onCluster: attach });
     hash = sink.close();
     exitCode = scenarioExitCode(result);
     verdicts = result.verdicts;
+    expectationsFailed = result.errors;
   } else {
     const report = runZab(input.options, sink, { setup: (kernel, servers) => attach(kernel, servers) });
     hash = report.traceHash;
@@ -67,6 +71,7 @@ export function runStudioInput(input: StudioInput, fork: StudioFork | null = nul
     lines: sink.records,
     exitCode,
     verdicts,
+    expectationsFailed,
     recorder: rec,
     outcome: { leader: finalLeader(finals), historyFrom: history.server, committed: history.txns },
   };

@@ -74,11 +74,14 @@ function asServer(state: unknown): ZabServer | null {
 export function describeBody(body: unknown): string {
   const b = body as Record<string, unknown> | null;
   if (b === null || typeof b !== 'object') return String(body);
+  // A ZooKeeper txn wraps its operation with the session and time (TxnHeader + record).
+  if (b['type'] === undefined && typeof b['body'] === 'object' && b['body'] !== null) return describeBody(b['body']);
   const type = String(b['type'] ?? '?');
+  if (Array.isArray(b['paths'])) return `${type} [${(b['paths'] as unknown[]).map(String).join(' ')}]`;
   if (typeof b['key'] === 'string') return b['value'] === undefined ? `${type} ${b['key']}` : `${type} ${b['key']}=${String(b['value'])}`;
   if (typeof b['path'] === 'string') return `${type} ${b['path']}${typeof b['data'] === 'string' && b['data'] !== '' ? ` "${clip(b['data'], 16)}"` : ''}`;
   if (Array.isArray(b['txns'])) return `multi [${(b['txns'] as unknown[]).map(describeBody).join('; ')}]`;
-  return clip(JSON.stringify(b), 48);
+  return b['type'] === undefined ? clip(JSON.stringify(b), 48) : type;
 }
 
 function clip(text: string, n: number): string {
@@ -121,16 +124,22 @@ export function dataOf(s: ZabServer, n: number): { entries: string[]; more: numb
 export function committedHistory(states: ReadonlyMap<NodeId, ZabServer | null>): { server: NodeId | null; txns: string[] } {
   let best: ZabServer | null = null;
   let server: NodeId | null = null;
+  // The most committed txns; of equals, the one whose log reaches furthest back (a learner synced
+  // by SNAP holds the start of history only in its snapshot).
   for (const [id, s] of states) {
-    if (s !== null && (best === null || s.committed > best.committed)) {
+    if (s !== null && (best === null || s.committed > best.committed || (s.committed === best.committed && s.logBase < best.logBase))) {
       best = s;
       server = id;
     }
   }
   if (best === null) return { server: null, txns: [] };
   const txns: string[] = [];
-  for (let index = Math.max(best.logBase, 0); index < best.committed; index++) {
+  for (let index = 0; index < best.committed; index++) {
     const i = index - best.logBase;
+    if (i < 0) {
+      txns.push(`#${index} (in a snapshot)`);
+      continue;
+    }
     if (i >= best.log.size) break;
     const txn = pvecGet(best.log, i);
     txns.push(`${zxidText(txn.zxid)} ${describeBody(txn.body)}`);

@@ -205,6 +205,9 @@ export class StudioUi {
           .map(([k]) => k)
           .join(', ') || 'every checker ok';
       row('verdicts', failed(o.verdicts), failed(b.run.verdicts), 'verdicts');
+      const expected = (errors: readonly string[]): string => (errors.length === 0 ? 'all held' : `${errors.length} failed: ${errors[0] ?? ''}`);
+      if (this.session.input.kind === 'script')
+        row('scenario expectations', expected(o.expectationsFailed), expected(b.run.expectationsFailed), 'expectations');
       row('leader at the end', c.leader[0] === null ? 'none' : this.label(c.leader[0]), c.leader[1] === null ? 'none' : this.label(c.leader[1]), 'leader');
       row('committed txns', String(o.outcome.committed.length), String(b.run.outcome.committed.length), 'committed');
       row(`after the first ${c.commonPrefix} in common`, c.onlyOriginal.join(', ') || '—', c.onlyBranch.join(', ') || '—', 'history');
