@@ -147,7 +147,7 @@ export function renderHtml(model: ReportModel, options: HtmlReportOptions = {}):
 }
 
 /** The space-time viewer's markup (filled in by assets/viewer.js); the studio page shows it too. */
-export function viewerSection(): string {
+export function viewerSection(extraSide = ''): string {
   return [
     '<section id="viewer" class="panel">',
     '<h2>Space-time diagram</h2>',
@@ -158,6 +158,7 @@ export function viewerSection(): string {
     '<aside class="side">',
     '<div class="box"><h3>State at <span id="moment-label">0.000s</span></h3><div id="moment-controls"></div><table id="state-table" class="state"></table></div>',
     '<div class="box"><h3>In flight at the moment</h3><ul id="inflight" class="inflight"></ul></div>',
+    extraSide,
     '<div class="box"><h3>Selected</h3><div id="selected" class="selected muted">Click an arrow or an event.</div></div>',
     '<div class="box"><h3>Notes in view</h3><ol id="notes" class="notes"></ol></div>',
     '</aside>',

@@ -1052,6 +1052,8 @@
     ui.moment = Math.max(0, Math.min(D.tEnd, t));
     updateState();
     updateInFlight();
+    // The studio's own panels follow the cursor too.
+    if (window.__zabsimMomentHook) window.__zabsimMomentHook(ui.moment);
     if (scroll) scrollToTime(ui.moment, true);
     else schedule();
   }
@@ -1166,5 +1168,16 @@
   if (D.violations.length > 0) scrollToTime(D.violations[0].at, true);
   render();
   window.__zabsim.renderMs = performance.now() - started;
+  // A studio page draws its own panels now, with the viewer's cursor.
+  if (window.__zabsimViewerReady)
+    window.__zabsimViewerReady({
+      setMoment: function (t) {
+        pause();
+        setMoment(t, true);
+      },
+      moment: function () {
+        return ui.moment;
+      },
+    });
   document.documentElement.setAttribute('data-rendered', '1');
 })();

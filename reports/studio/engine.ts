@@ -1,12 +1,17 @@
-// The studio's engine: runs one input (a narrated scenario's script, or a run's options) with the
-// simulator itself, into an in-memory trace, and builds the report model from it. The same code runs
-// in Node and, bundled by page.ts with browser stand-ins for node:crypto and node:fs, in the studio
-// page; the same input gives the same trace lines and the same trace hash in both.
+// The studio's engine: runs one input (a narrated scenario's script, or a run's options), and
+// optionally a fork of it, with the simulator itself, into an in-memory trace, and builds the
+// report model from it. The same code runs in Node and, bundled by page.ts with browser stand-ins
+// for node:crypto and node:fs, in the studio page; the same input gives the same trace lines and
+// the same trace hash in both.
+import type { NodeId } from '../../protocol/program.js';
+import type { Kernel } from '../../sim/kernel/kernel.js';
 import { runZabScript, scenarioExitCode } from '../../sim/script/script.js';
 import { MemorySink } from '../../sim/trace/sink.js';
 import type { RunOptions } from '../../sim/zab/options.js';
 import { runZab } from '../../sim/zab/run.js';
 import { modelFromRecords, type ReportModel } from '../model.js';
+import { scheduleFork, type StudioFork } from './fork.js';
+import { committedHistory, finalLeader, StateRecorder } from './recorder.js';
 
 /** What a studio page carries: enough to run the simulation again, byte for byte. */
 export type StudioInput =
@@ -20,21 +25,60 @@ export interface StudioRun {
   readonly lines: readonly string[];
   readonly exitCode: number;
   readonly verdicts: Readonly<Record<string, string>>;
+  /** A scenario's failed expectations and command errors (none for a run). */
+  readonly expectationsFailed: readonly string[];
+  /** Each server's state over time (null if the run built no cluster). */
+  readonly recorder: StateRecorder | null;
+  /** How the run ended: the leader then, and the committed history as the best-informed server holds it. */
+  readonly outcome: StudioOutcome;
 }
 
-/** Runs the input as `zabsim run` would, but into memory. */
-export function runStudioInput(input: StudioInput): StudioRun {
+export interface StudioOutcome {
+  readonly leader: NodeId | null;
+  readonly historyFrom: NodeId | null;
+  readonly committed: readonly string[];
+}
+
+/** Runs the input as `zabsim run` would, but into memory; with a fork, runs that branch of it. */
+export function runStudioInput(input: StudioInput, fork: StudioFork | null = null): StudioRun {
   const sink = new MemorySink();
+  let recorder: StateRecorder | null = null;
+  const attach = (kernel: Kernel, servers: readonly NodeId[]): void => {
+    recorder = new StateRecorder(kernel, servers);
+    if (fork !== null) scheduleFork(kernel, fork);
+  };
+  let hash: string;
+  let exitCode: number;
+  let verdicts: Readonly<Record<string, string>>;
+  let expectationsFailed: readonly string[] = [];
   if (input.kind === 'script') {
-    const result = runZabScript(input.text, { file: input.file, trace: sink });
-    return { hash: sink.close(), lines: sink.records, exitCode: scenarioExitCode(result), verdicts: result.verdicts };
+    const result = runZabScript(input.text, { file: input.file, trace: sink, onCluster: attach });
+    hash = sink.close();
+    exitCode = scenarioExitCode(result);
+    verdicts = result.verdicts;
+    expectationsFailed = result.errors;
+  } else {
+    const report = runZab(input.options, sink, { setup: (kernel, servers) => attach(kernel, servers) });
+    hash = report.traceHash;
+    exitCode = report.exitCode;
+    verdicts = report.verdicts;
   }
-  const report = runZab(input.options, sink);
-  return { hash: report.traceHash, lines: sink.records, exitCode: report.exitCode, verdicts: report.verdicts };
+  const rec = recorder as StateRecorder | null;
+  const finals = rec === null ? new Map() : rec.finalStates();
+  const history = committedHistory(finals);
+  return {
+    hash,
+    lines: sink.records,
+    exitCode,
+    verdicts,
+    expectationsFailed,
+    recorder: rec,
+    outcome: { leader: finalLeader(finals), historyFrom: history.server, committed: history.txns },
+  };
 }
 
 /** The report model of a studio run (what the space-time viewer draws). */
-export function studioModel(run: StudioRun): ReportModel {
+export function studioModel(run: Pick<StudioRun, 'lines' | 'hash'>): ReportModel {
   let header: Record<string, unknown> | null = null;
   const records: Record<string, unknown>[] = [];
   for (const line of run.lines) {

@@ -4,7 +4,7 @@
 // runs the simulation in the page (main.ts) and draws it with the report's viewer. Nothing is
 // loaded from outside: the Content-Security-Policy allows no connection, only the page's own scripts.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
@@ -20,6 +20,15 @@ const SHIMS: Record<string, string> = {
 };
 
 let bundle: string | null = null;
+let css: string | null = null;
+
+function studioCss(): string {
+  if (css === null) {
+    css = readFileSync(new URL('../assets/studio.css', import.meta.url), 'utf8');
+    if (/<\/style/i.test(css)) throw new Error('studio.css must not contain </style');
+  }
+  return css;
+}
 
 /** The engine bundled for the browser (built once per process; esbuild's output is deterministic). */
 export function engineBundle(): string {
@@ -49,9 +58,25 @@ function scriptHash(js: string): string {
   return `'sha256-${createHash('sha256').update(js, 'utf8').digest('base64')}'`;
 }
 
+/** The studio's boxes beside the diagram: the lesson, then each server's log and data, and the clients' pending calls. */
+const STUDIO_SIDE = [
+  '<div class="box" id="lesson-box" hidden><h3>Lesson <span id="lesson-progress"></span></h3><div id="lesson"></div></div>',
+  '<div class="box"><h3>Servers: log tail and data</h3><div id="server-detail" class="server-detail"></div></div>',
+  '<div class="box"><h3>Clients waiting</h3><ul id="client-pending" class="inflight"></ul></div>',
+].join('\n');
+
+/** The fork panel and the branch list, below the diagram. */
+const STUDIO_FORK = [
+  '<section id="studio-fork" class="panel fork-panel">',
+  '<div class="box"><h2>Fork at the moment</h2><div id="fork"></div></div>',
+  '<div class="box"><h2>Branches</h2><ol id="branches" class="branches"></ol></div>',
+  '</section>',
+].join('\n');
+
 /** The whole studio page as a string. Deterministic for a given input. */
 export function renderStudio(input: StudioInput): string {
-  const { js: viewer, css } = loadAssets();
+  const { js: viewer, css: viewerCss } = loadAssets();
+  const css = `${viewerCss}\n${studioCss()}`;
   const engine = engineBundle();
   const h = escapeHtml;
   const title = `${input.name}: zabsim studio`;
@@ -71,7 +96,8 @@ export function renderStudio(input: StudioInput): string {
     input.description === '' ? '' : `<p class="description">${h(input.description)}</p>`,
     '<p id="studio-status" class="muted">running the simulation in this page…</p>',
     '</header>',
-    viewerSection(),
+    viewerSection(STUDIO_SIDE),
+    STUDIO_FORK,
     '<footer class="muted">The simulator runs in this page, from the input below; the same input gives the same trace hash as <code>zabsim run</code>.</footer>',
     `<script type="application/json" id="zabsim-input">${jsonForScript(input)}</script>`,
     `<script>${engine}</script>`,

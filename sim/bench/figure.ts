@@ -5,11 +5,12 @@
 import { baselineHeapEventsPerSec, kernelEventsPerSec } from './kernel.js';
 import { benchLinearizability } from './linearizability.js';
 import { benchReportRender } from './report.js';
+import { benchStudio } from './studio.js';
 import { broadcastEventsPerSec, simToWallRatio } from './zab.js';
 import { fuzzSeedsPerCoreHour } from './fuzz.js';
 import { benchZkHistory } from './zk-history.js';
 
-export const FIGURE_GROUPS = ['kernel', 'broadcast', 'default-run', 'fuzz', 'linearizability', 'zk-history', 'report'] as const;
+export const FIGURE_GROUPS = ['kernel', 'broadcast', 'default-run', 'fuzz', 'linearizability', 'zk-history', 'report', 'studio'] as const;
 export type FigureGroup = (typeof FIGURE_GROUPS)[number];
 
 export async function measure(group: FigureGroup, log: (text: string) => void): Promise<Record<string, unknown>> {
@@ -47,6 +48,10 @@ export async function measure(group: FigureGroup, log: (text: string) => void): 
       return { ...benchZkHistory() };
     case 'report':
       return { report50kRenderMs: (await benchReportRender(log)).report50kRenderMs };
+    case 'studio': {
+      const s = await benchStudio(log);
+      return { studioLoad50kMs: s.studioLoad50kMs, studioFork10kMs: s.studioFork10kMs };
+    }
   }
 }
 

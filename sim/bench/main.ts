@@ -20,6 +20,7 @@ const TITLES: Record<(typeof FIGURE_GROUPS)[number], string> = {
   linearizability: 'linearizability',
   'zk-history': 'zk checkers on a recorded service history',
   report: 'html report in headless Chromium',
+  studio: 'studio page in headless Chromium',
 };
 
 const result: Record<string, unknown> = {};

@@ -17,6 +17,7 @@ import { isCapsuleFile, readCapsule } from '../fuzz/capsule.js';
 import { runCase } from '../fuzz/case.js';
 import { failureDetail, firstFailure, unknownCheckers } from '../zab/verdicts.js';
 import { writeHtmlReport } from '../../reports/html.js';
+import { readStudioCapsule, replayStudioCapsule } from './replay-studio.js';
 
 export const REPLAY_USAGE = 'usage: zabsim replay <trace.ndjson | capsule.json> [--report FILE.html] [--no-report] [--json]';
 
@@ -53,6 +54,9 @@ export function replayCommand(argv: string[]): number {
       ? { path: values.report, always: true }
       : { path: join('reports', 'out', 'replay', `${stem}.html`), always: false };
   if (isCapsuleFile(path)) {
+    // A branch exported from the studio replays by running its input and fork again.
+    const studio = readStudioCapsule(path);
+    if (studio !== null) return replayStudioCapsule(path, studio, values.json);
     // `zabsim run` leaves run capsules (options + trace); they replay through their trace.
     const runTrace = runCapsuleTrace(path);
     if (runTrace !== null) return replayTrace(runTrace, values.json, report, path);

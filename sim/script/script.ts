@@ -6,6 +6,8 @@ import { EXIT } from '../cli/errors.js';
 import { narrationOf, parseCommand, parseDatadriven, renderDatadriven, type Command, type Stanza } from './datadriven.js';
 import { ScriptEnv } from './env.js';
 import type { TraceSink } from '../trace/sink.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { NodeId } from '../../protocol/program.js';
 import { VERBS } from './verbs/index.js';
 
 export { SCRIPT_VERBS } from './verbs/index.js';
@@ -45,6 +47,11 @@ export interface ScriptOptions {
   readonly onStep?: (step: StepResult) => void;
   /** Called before each stanza with its narration (the CLI prints it before time moves). */
   readonly beforeStep?: (line: number, narration: readonly string[], command: string) => void;
+  /**
+   * Called once, right after the `cluster` command built the kernel and booted the servers, before
+   * virtual time moves (the studio adds its state recorder and a fork's interventions here).
+   */
+  readonly onCluster?: (kernel: Kernel, servers: readonly NodeId[]) => void;
 }
 
 export function runZabScript(input: string, options: ScriptOptions = {}): ScriptResult {
@@ -55,6 +62,7 @@ export function runZabScript(input: string, options: ScriptOptions = {}): Script
   const steps: StepResult[] = [];
   const where = options.file === undefined ? 'line' : `${options.file}:`;
   let commandErrors = 0;
+  let clusterSeen = false;
   for (const piece of pieces) {
     if (piece.kind !== 'stanza') continue;
     const told = narration.get(piece.stanza) ?? [];
@@ -86,6 +94,10 @@ export function runZabScript(input: string, options: ScriptOptions = {}): Script
       failed: env.errors.length > errorsBefore,
     };
     steps.push(step);
+    if (!clusterSeen && env.kernel !== null) {
+      clusterSeen = true;
+      options.onCluster?.(env.kernel, env.servers);
+    }
     options.onStep?.(step);
   }
   const verdicts = finish(env, commandErrors);

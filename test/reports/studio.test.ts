@@ -1,5 +1,6 @@
 // Proves that a studio page (`zabsim studio`) is self-contained and runs the simulator itself:
-// opened in Debian's headless Chromium, no request leaves the page, its own run has the trace hash
+// opened in Debian's headless Chromium, no request leaves the page (nor while a lesson steps, a
+// branch runs and is exported), its own run has the trace hash
 // `zabsim run` writes, and its engine gives Node's trace hash for every catalogue scenario and for
 // a built-in run.
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -59,6 +60,13 @@ test('the page loads nothing but itself, and its run has the trace hash zabsim r
   expect(await page.locator('#lane-head .lh b').allTextContents()).toEqual(['s1', 's2', 's3', 's4', 's5', 'c1', 'c2', 'c3']);
   expect(await page.locator('svg#diagram line.msg').count()).toBeGreaterThan(10);
   await page.locator('body').screenshot({ path: join(OUT, 'studio-split-brain.png') });
+  // The lesson, the fork panel and an exported branch load nothing either.
+  await page.locator('button[data-lesson=next]').click();
+  await page.locator('#fork button[data-fork=crash]').click();
+  await page.locator('#fork button[data-fork=run]').click();
+  await page.locator('#branches li[data-branch="1"]').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#branches button[data-export="1"]').click()]);
+  expect(download.suggestedFilename()).toBe('branch_1.capsule.json');
   expect(requests).toEqual([pageUrl]);
   expect(errors).toEqual([]);
 }, 60_000);

@@ -1,0 +1,78 @@
+// studioLoad50kMs: how long headless Chromium takes to open a studio page whose run has at least
+// 50,000 kernel events, from navigation start to the first paint of the diagram (the page runs the
+// simulation itself, builds the model and draws). studioFork10kMs: on that page, forking at the
+// 10,000th trace event (crashing the leader of that moment) and showing the branch beside the
+// original: the re-run from the start, the comparison and its drawing, up to the next frame.
+// Medians of 3 after a warm-up; the browser launch is not counted.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launchChromium } from '../../reports/chromium.js';
+import { writeStudio } from '../../reports/studio/page.js';
+import { HashSink } from '../trace/sink.js';
+import type { RunOptions } from '../zab/options.js';
+import { propertyRunOptions } from '../zab/property.js';
+import { runZab } from '../zab/run.js';
+import { REPORT_BENCH_EVENTS } from './report.js';
+
+export const FORK_AT_EVENT = 10_000;
+
+export interface StudioBench {
+  readonly studioLoad50kMs: number;
+  readonly studioFork10kMs: number;
+  readonly events: number;
+}
+
+/** The property run stretched to at least 50,000 events (as the report bench does). */
+function fiftyKRun(): { options: RunOptions; events: number } {
+  const base = propertyRunOptions('5', 5, 0);
+  for (let durationMs = 120_000; durationMs <= 600_000; durationMs += 30_000) {
+    const options: RunOptions = { ...base, durationMs, workload: { ...base.workload, stopAtMs: durationMs - 10_000 } };
+    const run = runZab(options, new HashSink());
+    if (run.events >= REPORT_BENCH_EVENTS) return { options, events: run.events };
+  }
+  throw new Error(`studio bench: no run of up to 600 s has ${REPORT_BENCH_EVENTS} events`);
+}
+
+const median = (xs: number[]): number => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN);
+
+export async function benchStudio(log: (text: string) => void = () => {}): Promise<StudioBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'zabsim-studio-bench-'));
+  try {
+    const { options, events } = fiftyKRun();
+    const html = writeStudio({ kind: 'run', name: 'studio bench', description: '', options }, join(dir, 'studio.html'));
+    log(`studio page of a ${events}-event run ...`);
+    const browser = await launchChromium();
+    const loads: number[] = [];
+    const forks: number[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const page = await browser.context.newPage();
+        const started = performance.now();
+        await page.goto(pathToFileURL(html).href);
+        await page.waitForSelector('html[data-rendered="1"]', { timeout: 120_000 });
+        const loadMs = performance.now() - started;
+        const forkMs = (await page.evaluate(`(async () => {
+          const s = window.__zabsimSession;
+          const at = JSON.parse(s.run.lines[${FORK_AT_EVENT}]).t;
+          const leader = s.serversAt(at, 0, 0).map((d) => d.node).find((n) => s.run.recorder.stateAt(n, at)?.role === 'LEADING') ?? 1;
+          const t0 = performance.now();
+          window.__zabsimUi.forkAt(at, [{ kind: 'crash', node: leader }], 'bench');
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+          return performance.now() - t0;
+        })()`)) as number;
+        await page.close();
+        if (i > 0) {
+          loads.push(loadMs);
+          forks.push(forkMs);
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+    return { studioLoad50kMs: median(loads), studioFork10kMs: median(forks), events };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
