@@ -641,6 +641,10 @@ export class Search {
     for (const r of this.p.sessions.get(e.skey)!.replies) {
       if (this.placed[r.id] === 0 && r.conn === e.conn && r !== this.openReply && !arrivalBefore(e, r) && this.on('watch-before-data'))
         return this.note('watch-before-data');
+      // A session's connections follow one another (DEFINITIONS.md §6): every reply of an older one arrived
+      // before this event, so it is placed first, and the watch-lost check of that reply sees the watch still
+      // unfired. Not a rule that can be relaxed: it is how arrivals are numbered (sweep seed 930000, case 3479610867).
+      if (this.placed[r.id] === 0 && r.conn < e.conn) return false;
     }
     const list = this.watches.get(e.skey) ?? [];
     const ev = e.ev;
