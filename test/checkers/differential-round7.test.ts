@@ -1,0 +1,63 @@
+// Proves that zabsim and the reference checker agree on the round-7 sweep shapes (seeds 930000 and 1180000):
+// a read's Stat names the session that owns an ephemeral (0 for a persistent node), and a reply that came
+// on a session's older connection owes an event its trigger fired there, however late the event came.
+import { describe, expect, it } from 'vitest';
+import { checkZkHistory } from '../../sim/cli/check.js';
+import type { ZkHistory, ZkHistoryEvent } from '../../sim/history/types.js';
+import { referenceCheck } from '../reference/reference.js';
+import { zkHistory, zkOpRecord } from './history-builders.js';
+
+function both(h: ZkHistory): { zabsim: string; possible: boolean | 'too-large' } {
+  return { zabsim: checkZkHistory(h).verdict, possible: referenceCheck(h).possible };
+}
+
+const Z = (counter: number): number => 2 ** 32 + counter; // epoch 1
+
+describe("a read's ephemeralOwner is the owner of the node it read (case 929491718)", () => {
+  // Session 1001 sends an ephemeral create of /b whose reply is lost; session 1002 reads /b at its mzxid.
+  const lostCreate = zkOpRecord({ type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 3587, null, null, null, { client: 1, session: 1001 });
+  const read = (ephemeralOwner: number) =>
+    zkOpRecord({ type: 'getData', path: '/b' }, 9976, 10916, { rc: 'ok', data: 'v2', version: 0, mzxid: Z(1), ephemeralOwner }, null, {
+      client: 2,
+      session: 1002,
+    });
+
+  it('owned by the session that made it', () => {
+    expect(both(zkHistory([lostCreate, read(1001)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it("shown as persistent, or as another session's, it is a state no write made", () => {
+    expect(both(zkHistory([lostCreate, read(0)]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(zkHistory([lostCreate, read(1002)]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('an exists of a persistent node shows owner 0', () => {
+    const create = zkOpRecord({ type: 'create', path: '/b', data: 'v2', mode: 'persistent' }, 0, 10, { rc: 'ok', path: '/b' }, Z(1), {
+      client: 1,
+      session: 1001,
+    });
+    const exists = (ephemeralOwner: number) =>
+      zkOpRecord({ type: 'exists', path: '/b' }, 20, 30, { rc: 'ok', exists: true, version: 0, ephemeralOwner }, null, { client: 2, session: 1002 });
+    expect(both(zkHistory([create, exists(0)]))).toEqual({ zabsim: 'ok', possible: true });
+    expect(both(zkHistory([create, exists(1001)]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+});
+
+describe('a reply on an older connection owes the event of a trigger before it (case 3479610867)', () => {
+  const session = (atUs: number): ZkHistoryEvent => ({ kind: 'session', client: 1, session: 101, server: 1, state: 'CONNECTED', atUs });
+  const event = (atUs: number): ZkHistoryEvent => ({ kind: 'watch', client: 1, session: 101, server: 1, type: 'NodeDeleted', path: '/a', zxid: Z(2), atUs });
+  const ops = () => [
+    zkOpRecord({ type: 'create', path: '/a', data: 'x', mode: 'persistent' }, 0, 10, { rc: 'ok', path: '/a' }, Z(1), { client: 2, session: 102 }),
+    zkOpRecord({ type: 'exists', path: '/a', watch: true }, 20, 30, { rc: 'ok', exists: true, version: 0 }, null),
+    zkOpRecord({ type: 'delete', path: '/a', version: -1 }, 40, 50, { rc: 'ok' }, Z(2), { client: 2, session: 102 }),
+    zkOpRecord({ type: 'create', path: '/b', data: '', mode: 'persistent' }, 60, 70, { rc: 'ok', path: '/b' }, Z(3)),
+  ];
+
+  it('reconnected before the reply, the event may come first on the new connection', () => {
+    expect(both(zkHistory(ops(), [session(1), session(65), event(68)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('reconnected after the reply, the reply came first and the event was lost there', () => {
+    expect(both(zkHistory(ops(), [session(1), session(75), event(80)]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+});
