@@ -61,3 +61,43 @@ describe('a reply on an older connection owes the event of a trigger before it (
     expect(both(zkHistory(ops(), [session(1), session(75), event(80)]))).toEqual({ zabsim: 'violated', possible: false });
   });
 });
+
+describe('no zxid of epoch 0: the first leader proposes epoch 1 (Leader.getEpochToPropose)', () => {
+  const verdictOf = (h: ZkHistory, name: string): string => checkZkHistory(h).results.find((r) => r.name === name)!.verdict;
+  const create = (zxid: number | null, invokeUs = 0, completeUs = 10) =>
+    zkOpRecord({ type: 'create', path: '/a', data: 'x', mode: 'persistent' }, invokeUs, completeUs, { rc: 'ok', path: '/a' }, zxid, {
+      client: 2,
+      session: 102,
+    });
+  const read = (readZxid: number, mzxid: number) =>
+    zkOpRecord({ type: 'getData', path: '/a' }, 20, 30, { rc: 'ok', data: 'x', version: 0, mzxid }, null, { readZxid });
+
+  it("a write's zxid of epoch 0 breaks linearizable-writes; the same counter in epoch 1 passes", () => {
+    expect(verdictOf(zkHistory([create(1)]), 'linearizable-writes')).toBe('violated');
+    expect(both(zkHistory([create(1)]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(zkHistory([create(Z(1))]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it("a reply header's zxid or a Stat's mzxid of epoch 0 breaks sequential-reads; 0 itself is the empty database", () => {
+    expect(verdictOf(zkHistory([create(null), read(1, Z(1))]), 'sequential-reads')).toBe('violated');
+    expect(verdictOf(zkHistory([create(null), read(Z(1), 1)]), 'sequential-reads')).toBe('violated');
+    expect(both(zkHistory([create(null), read(1, 1)]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(zkHistory([create(null), read(Z(1), Z(1))]))).toEqual({ zabsim: 'ok', possible: true });
+    const empty = zkOpRecord({ type: 'exists', path: '/a' }, 0, 5, { rc: 'ok', exists: false }, null, { readZxid: 0 });
+    expect(both(zkHistory([empty]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it("an event's zxid of epoch 0 breaks watch-order; -1 is unknown", () => {
+    const ops = [zkOpRecord({ type: 'exists', path: '/a', watch: true }, 0, 5, { rc: 'ok', exists: false }, null), create(Z(1), 10, 20)];
+    const event = (zxid: number): ZkHistoryEvent => ({ kind: 'watch', client: 1, session: 101, server: 1, type: 'NodeCreated', path: '/a', zxid, atUs: 15 });
+    expect(verdictOf(zkHistory(ops, [event(1)]), 'watch-order')).toBe('violated');
+    expect(both(zkHistory(ops, [event(1)]))).toEqual({ zabsim: 'violated', possible: false });
+    for (const z of [-1, Z(1)]) expect(both(zkHistory(ops, [event(z)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('a write without a zxid that returned before the write at 1:1 was sent has no zxid left below it', () => {
+    const before = zkOpRecord({ type: 'create', path: '/b', data: '', mode: 'persistent' }, 0, 5, { rc: 'ok', path: '/b' }, null, { client: 3, session: 103 });
+    expect(both(zkHistory([before, create(Z(1), 10, 20)]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(zkHistory([before, create(Z(2), 10, 20)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
