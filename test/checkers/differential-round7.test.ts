@@ -3,7 +3,7 @@
 // on a session's older connection owes an event its trigger fired there, however late the event came.
 import { describe, expect, it } from 'vitest';
 import { checkZkHistory } from '../../sim/cli/check.js';
-import type { ZkHistory, ZkHistoryEvent } from '../../sim/history/types.js';
+import type { ZkHistory, ZkHistoryEvent, ZkResult } from '../../sim/history/types.js';
 import { referenceCheck } from '../reference/reference.js';
 import { zkHistory, zkOpRecord } from './history-builders.js';
 
@@ -99,5 +99,23 @@ describe('no zxid of epoch 0: the first leader proposes epoch 1 (Leader.getEpoch
     const before = zkOpRecord({ type: 'create', path: '/b', data: '', mode: 'persistent' }, 0, 5, { rc: 'ok', path: '/b' }, null, { client: 3, session: 103 });
     expect(both(zkHistory([before, create(Z(1), 10, 20)]))).toEqual({ zabsim: 'violated', possible: false });
     expect(both(zkHistory([before, create(Z(2), 10, 20)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a read's Stat mzxid puts its session's later reads at or above it (case 4208180317)", () => {
+  // Client 1 sets /k0 at 1:1, /k1 without a zxid, /k0 again at 1:4; client 3 reads /k0 at mzxid 1:4, then /k1.
+  const kv = (client: number, op: ZkHistory['ops'][number]['op'], at: [number, number], result: ZkResult, zxid: number | null) =>
+    zkOpRecord(op, at[0], at[1], result, zxid, { client, session: null });
+  const ops = (k1: ZkResult) => [
+    kv(1, { type: 'kvCas', path: '/k0', data: 'v1', version: -1 }, [797, 2028], { rc: 'ok', version: 0 }, Z(1)),
+    kv(1, { type: 'kvSet', path: '/k1', data: 'v3' }, [2647, 3880], { rc: 'ok', version: 0 }, null),
+    kv(1, { type: 'kvSet', path: '/k0', data: 'v4' }, [4063, 5722], { rc: 'ok', version: 1 }, Z(4)),
+    kv(3, { type: 'kvGet', path: '/k0' }, [6177, 7303], { rc: 'ok', exists: true, data: 'v4', version: 1, mzxid: Z(4) }, null),
+    kv(3, { type: 'kvGet', path: '/k1' }, [8908, 8961], k1, null),
+  ];
+
+  it('the set of /k1 below 1:4 is in every state at or above it', () => {
+    expect(both(zkHistory(ops({ rc: 'ok', exists: false })))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(zkHistory(ops({ rc: 'ok', exists: true, data: 'v3', version: 0 })))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
