@@ -40,6 +40,7 @@ import { sequentialReads } from './sequential-reads.js';
 import { watchOrder } from './watch-order.js';
 import { sessionEphemerals } from './session-ephemerals.js';
 import { pinByMzxid } from './mzxid-pins.js';
+import { epochZeroEvent, epochZeroWrite } from './epoch-zero.js';
 import { unjudgedReadsReason, withUnjudgedReads } from './unjudged-reads.js';
 import { serverDeletesReason, unjudgedForServerDeletes } from './server-deletes.js';
 import { createStatsViolation } from './create-stats.js';
@@ -66,6 +67,8 @@ export function checkLinearizableWrites(history: ZkHistory, options: ClientCheck
 const PINNED_STEPS_MAX = 20_000;
 
 function linearizableWrites(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
+  const epochZero = epochZeroWrite(view.history);
+  if (epochZero !== null) return epochZero;
   const r = checkZkWrites(view.history, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax }, view.table);
   if (r.verdict !== 'violated') {
     // A write without a zxid whose zxid a read's mzxid names has that zxid in every execution that explains
@@ -104,6 +107,8 @@ function linearizableWrites(view: HistoryView, options: ClientCheckOptions): Cli
  * then has one. It only adds findings.
  */
 function watchOrderWithPins(view: HistoryView): ClientCheckResult {
+  const epochZero = epochZeroEvent(view.history);
+  if (epochZero !== null) return epochZero;
   const r = watchOrder(view);
   if (r.verdict !== 'ok') return r;
   const pinned = pinByMzxid(view);

@@ -46,6 +46,7 @@ import { countAtMost, sortByKey } from './sort.js';
 import { FreeZxids } from './zxid-gaps.js';
 import type { ClientCheckResult } from './client.js';
 import type { ClientLivenessOptions } from './liveness.js';
+import { FIRST_EPOCH_BASE } from './epoch-zero.js';
 
 /** Per-client running state of the in-order checks. */
 class ClientState {
@@ -94,6 +95,11 @@ export function checkKvColumns(h: KvColumns): ClientCheckResult[] | null {
   ];
 }
 
+/** A recorded zxid of epoch 0 other than 0 (NaN, no value, is not). */
+function epochZeroValue(z: number): boolean {
+  return z > 0 && z < FIRST_EPOCH_BASE;
+}
+
 /** Whether the op's result is unknown to its client (isUncertain): no reply, or no result. */
 function uncertain(h: KvColumns, i: number): boolean {
   return h.outcome[i] === OUTCOME_INFO || h.resultKind[i] === RESULT_NONE;
@@ -122,6 +128,8 @@ function firstPass(h: KvColumns): Collected | null {
     const z = zxid[i]!;
     const o = outcome[i]!;
     const write = kind[i] !== KV_GET;
+    // A zxid below epoch 1, which no execution has (epoch-zero.ts): left to checkClientHistory, which reports it.
+    if ((write && z < FIRST_EPOCH_BASE) || epochZeroValue(readZxid[i]!) || epochZeroValue(h.mzxid[i]!)) return null;
     if (write && o !== OUTCOME_FAIL) {
       if (z === z) withZxid.push(i);
       else {

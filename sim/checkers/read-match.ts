@@ -18,6 +18,19 @@ export function childrenOf(tree: Tree, path: string): string[] {
   return out.sort();
 }
 
+/**
+ * The Stat's ephemeralOwner against the node's owner: 0 for a persistent node, else the session whose create
+ * made it (DataTree.createNode stores the request's session id). An ephemeral made by an op of unknown
+ * session (owner -1, znode-tree.ts) is not compared.
+ */
+function ownerMismatch(node: { readonly owner: number }, result: ZkResult): string | null {
+  const owner = result.ephemeralOwner;
+  if (owner === undefined || node.owner === -1 || owner === node.owner) return null;
+  return node.owner === 0
+    ? `ephemeralOwner ${owner}, but the node there is persistent`
+    : `ephemeralOwner ${owner}, but the node there is session ${node.owner}'s`;
+}
+
 export function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
   const path = opPath(op)!;
   const node = op.type === 'kvGet' ? registerAt(tree, path) : tree.get(path);
@@ -36,13 +49,13 @@ export function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkH
       if (op.type === 'kvGet' && result.mzxid !== undefined && writer !== undefined && writer.zxid !== null && result.mzxid !== writer.zxid) {
         return `mzxid ${describeZxid(result.mzxid)}, but the last write there is ${describeZxid(writer.zxid)}`;
       }
-      return null;
+      return op.type === 'exists' ? ownerMismatch(node, result) : null;
     }
     case 'getData':
       if (node === undefined) return 'data, but the state there has no such node';
       if (result.data !== undefined && result.data !== node.data) return `"${result.data}", but the state there holds "${node.data}"`;
       if (result.version !== undefined && result.version !== node.version) return `version ${result.version}, but the state there has version ${node.version}`;
-      return null;
+      return ownerMismatch(node, result);
     case 'getChildren': {
       if (node === undefined) return 'children, but the state there has no such node';
       if (result.children === undefined) return null;

@@ -49,28 +49,11 @@ import { decideRegister, type FreeWrite, type Placed, type RankedItem } from './
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
-import { endBoundedWindows, sessionCeilings, sessionMarks, type SessionMark } from './read-session-order.js';
+import { endBoundedWindows, sessionCeilings, sessionFloors, sessionMarks, type SessionMark } from './read-session-order.js';
 import { shownRead, splitKeepsRealTime, splitRootListings } from './root-children.js';
 import type { LaterWrites } from './read-real-time.js';
 import { PartitionGaps } from './read-zxid-slots.js';
 import { FreeZxids } from './zxid-gaps.js';
-
-/** Session order: for each read without a header zxid, the largest state zxid of an ok op its session issued before it. */
-export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
-  const out = new Map<ZkHistoryOp, number>();
-  if (view.readsWithoutZxid.length === 0) return out;
-  for (const { ops } of view.opsBySession.values()) {
-    const floor = new Map<number, number>(); // by session (ops without one: the client's only session)
-    for (const o of ops) {
-      const key = o.session ?? -1;
-      const z = floor.get(key) ?? 0;
-      if (o.outcome === 'ok' && (o.readZxid === undefined || o.readZxid === null) && o.zxid === null) out.set(o, z);
-      const s = stateZxid(o);
-      if (s !== null && s > z) floor.set(key, s);
-    }
-  }
-  return out;
-}
 
 type WriteInput = {
   readonly kind: 'write';
@@ -95,6 +78,8 @@ type ReadInput = {
   readonly mark: SessionMark | null;
   /** Every write before it has a zxid below this (session order, real time): it bounds the zxid count's last. */
   readonly zxidBelow: number;
+  /** Its read point's zxid is at least this (session order, its Stat's mzxid): a write of a smaller zxid precedes it. */
+  readonly zxidAbove: number;
 };
 type Input = WriteInput | PointInput | ReadInput;
 type Output = { readonly unknown: boolean; readonly result: ZkResult | null };
@@ -103,7 +88,8 @@ type Output = { readonly unknown: boolean; readonly result: ZkResult | null };
  * (read-session-order.ts), and the zxid the last write without a zxid placed since the last ranked item
  * took (read-zxid-slots.ts; 0 when none, or when zxids are not counted).
  */
-type State = SearchState & { readonly marks: readonly number[]; readonly last: number };
+/** `floor`: the largest zxid a read placed so far is known to be at or above (its session's floor, its Stat's mzxid). */
+type State = SearchState & { readonly marks: readonly number[]; readonly last: number; readonly floor: number };
 
 function readsMatch(tree: Tree, reads: readonly ZkHistoryOp[]): boolean {
   for (const r of reads) if (readMismatch(tree, r.op, r.result!, undefined) !== null) return false;
@@ -123,15 +109,17 @@ function readsMatch(tree: Tree, reads: readonly ZkHistoryOp[]): boolean {
  */
 function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State, Input, Output> {
   const initialMarks: readonly number[] = new Array<number>(slots).fill(0);
-  const withState = (state: State, next: SearchState, marks: readonly number[], last: number): State =>
-    next === state && marks === state.marks && last === state.last ? state : { rank: next.rank, tree: next.tree, hash: next.hash, marks, last };
+  const withState = (state: State, next: SearchState, marks: readonly number[], last: number, floor = state.floor): State =>
+    next === state && marks === state.marks && last === state.last && floor === state.floor
+      ? state
+      : { rank: next.rank, tree: next.tree, hash: next.hash, marks, last, floor };
   return {
     name: 'zk-read-points',
-    init: () => ({ ...zkPartitionModel.init(), marks: initialMarks, last: 0 }),
+    init: () => ({ ...zkPartitionModel.init(), marks: initialMarks, last: 0, floor: 0 }),
     step: (state, input, output) => {
       if (input.kind === 'point') {
         if (state.rank !== input.rank || !readsMatch(state.tree, input.reads)) return undefined;
-        return { rank: state.rank + 1, tree: state.tree, hash: hashTree(state.tree, state.rank + 1), marks: state.marks, last: 0 };
+        return { rank: state.rank + 1, tree: state.tree, hash: hashTree(state.tree, state.rank + 1), marks: state.marks, last: 0, floor: state.floor };
       }
       const mark = input.mark;
       if (mark !== null && state.marks[mark.slot] !== mark.seq) return undefined;
@@ -140,7 +128,7 @@ function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State,
         // A write without a zxid placed before it in this gap took a zxid it must be above.
         if (state.last >= input.zxidBelow) return undefined;
         if (!readsMatch(state.tree, [input.read])) return undefined;
-        return mark === null ? state : withState(state, state, markedOnce(state.marks, mark), state.last);
+        return withState(state, state, mark === null ? state.marks : markedOnce(state.marks, mark), state.last, Math.max(state.floor, input.zxidAbove));
       }
       // An indeterminate write whose session's earlier ops are not all placed cannot take effect yet.
       if (input.after !== null && state.marks[input.after.slot]! < input.after.seq) return output.unknown ? state : undefined;
@@ -151,6 +139,9 @@ function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State,
       // An indeterminate write left as it was did not take effect (outside its window, or an error): it
       // takes no zxid and marks nothing.
       if (output.unknown && next === state) return state;
+      // Its zxid is below hi, so at or below a read placed before it that is known to lie at or above hi:
+      // it precedes that read (session order or a Stat's mzxid put the read there; case 4208180317).
+      if (input.hi <= state.floor) return output.unknown ? state : undefined;
       let last = state.last;
       if (gaps !== null) {
         const z = gaps.take(state.rank, last, input.lo, input.hi);
@@ -163,12 +154,13 @@ function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State,
       slots === 0 && gaps === null
         ? zkPartitionModel.hash
         : (state) => state.hash ^ Math.imul(hashMarks(state.marks), 0x2c1b3c6d) ^ Math.imul(mix32(state.last % 0x7fffffff), 0x165667b1),
-    equal: (a, b) => zkPartitionModel.equal(a, b) && (slots === 0 || a.marks.every((m, k) => m === b.marks[k])) && a.last === b.last,
+    equal: (a, b) => zkPartitionModel.equal(a, b) && (slots === 0 || a.marks.every((m, k) => m === b.marks[k])) && a.last === b.last && a.floor === b.floor,
     // An unknown write can always go last (or not take effect); a marked one, an unrecorded session end, is
     // refused until its session's other marked ops are placed, which only narrows where it goes.
     alwaysLegal: (input, output) => input.kind === 'write' && output.unknown && input.rank < 0,
+    // A read that raises the floor (zxidAbove) constrains the writes after it: not read-only.
     readOnly: (input, output) =>
-      input.kind === 'read' ||
+      (input.kind === 'read' && input.zxidAbove === 0) ||
       (gaps === null && input.kind === 'write' && !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok'),
   };
 }
@@ -448,6 +440,9 @@ function searchPartition(
       source.push(o);
     }
   }
+  // The smallest upper end of a write without a zxid here: a read's floor below it orders no write.
+  let lowestHi = Number.POSITIVE_INFINITY;
+  for (const o of floating) lowestHi = Math.min(lowestHi, windows.get(o)?.hi ?? Number.POSITIVE_INFINITY);
   for (const r of free) {
     // Not below what its session saw before it, nor a state its Stat's mzxid is not yet in.
     const floor = Math.max(floors.get(r) ?? 0, r.result?.mzxid ?? 0);
@@ -463,7 +458,15 @@ function searchPartition(
     }
     ops.push({
       client: -1,
-      input: { kind: 'read', minRank: floor === 0 ? 0 : rankOf(floor), maxRank, read: r, mark: marks.get(r) ?? null, zxidBelow },
+      input: {
+        kind: 'read',
+        minRank: floor === 0 ? 0 : rankOf(floor),
+        maxRank,
+        read: r,
+        mark: marks.get(r) ?? null,
+        zxidBelow,
+        zxidAbove: floor >= lowestHi ? floor : 0,
+      },
       output: { unknown: false, result: null },
       call: 0,
       return: r.completeUs ?? Number.POSITIVE_INFINITY,

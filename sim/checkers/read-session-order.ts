@@ -15,7 +15,7 @@
 // the server applies a session's requests in that order (CommitProcessor), so it takes effect, if at all,
 // after every ok op its session issued before it. Such a write gets a "prerequisite": how many of its
 // session's marked ops must be placed before it can take effect.
-import type { ZkHistoryOp } from '../history/types.js';
+import { isZkRead, type ZkHistoryOp } from '../history/types.js';
 import { sessionKey, stateZxid } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isUncertain } from './zk-writes.js';
@@ -158,4 +158,33 @@ export function endBoundedWindows(
     out.set(o, { lo: w.lo, hi: end.zxid!, loOp: w.loOp, hiOp: end });
   }
   return out ?? windows;
+}
+
+/**
+ * Session order: for each read without a header zxid, the largest state zxid of an ok op its session issued
+ * before it. A read's Stat mzxid counts as well: the state it read holds the txn that last set that node, so
+ * its read point, and every later one of its session, lies at or above that zxid (sweep seed 1180000, case
+ * 4208180317: a read of /k0 at mzxid 1:4, then one of /k1 that missed a set below 1:4).
+ */
+export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
+  const out = new Map<ZkHistoryOp, number>();
+  if (view.readsWithoutZxid.length === 0) return out;
+  for (const { ops } of view.opsBySession.values()) {
+    const floor = new Map<number, number>(); // by session (ops without one: the client's only session)
+    for (const o of ops) {
+      const key = o.session ?? -1;
+      const z = floor.get(key) ?? 0;
+      if (o.outcome === 'ok' && (o.readZxid === undefined || o.readZxid === null) && o.zxid === null) out.set(o, z);
+      const s = Math.max(stateZxid(o) ?? -1, readMzxid(o));
+      if (s >= 0 && s > z) floor.set(key, s);
+    }
+  }
+  return out;
+}
+
+/** The mzxid an ok read's Stat shows (a node's, so its last write's zxid), or -1. */
+function readMzxid(o: ZkHistoryOp): number {
+  if (o.outcome !== 'ok' || o.result === null || o.zxid !== null || !isZkRead(o.op)) return -1;
+  const m = o.result.mzxid;
+  return m !== undefined && m > 0 ? m : -1;
 }

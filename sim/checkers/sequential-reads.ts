@@ -17,6 +17,7 @@ import {
 } from './client-common.js';
 import { HistoryView, fifoClientOrder } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
+import { epochZeroRead } from './epoch-zero.js';
 import { searchReads } from './read-points.js';
 import { LaterWrites, checkReadRealTime, checkUnseenWriters } from './read-real-time.js';
 import { checkMzxidVersions, pinByMzxid, pinnedZxidGap } from './mzxid-pins.js';
@@ -32,6 +33,8 @@ export function checkSequentialReads(history: ZkHistory, options: ClientCheckOpt
 const PINNED_STEPS_MAX = 20_000;
 
 export function sequentialReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
+  const epochZero = epochZeroRead(view.history);
+  if (epochZero !== null) return epochZero;
   // Writes whose zxid a read's mzxid names are judged with it as well (mzxid-pins.ts); the history as
   // recorded is judged too, since only it checks that zxid against the write's window.
   const pinned = pinByMzxid(view);

@@ -1,7 +1,8 @@
 // The zxids a write without a recorded zxid can take. Every txn has its own zxid (an error txn too:
 // PrepRequestProcessor.pRequest gives the request a zxid before it can fail, and a failed request is
 // logged as OpCode.error at that zxid), zxids grow along the commit order, and counter 0 of an epoch is
-// never a txn's (Leader.lead proposes NEWLEADER at it). So the writes that took effect between two
+// never a txn's (Leader.lead proposes NEWLEADER at it), nor is any zxid of epoch 0 (the first leader's
+// epoch is 1: epoch-zero.ts). So the writes that took effect between two
 // recorded zxids a < b need as many distinct free zxids in (a, b): neither recorded nor a counter 0.
 // The search of linearizable-writes (zk-writes.ts) places writes without a zxid between the ranked
 // writes of one partition; without this count, it accepted a write squeezed between 1:1 and 1:2.
@@ -42,7 +43,7 @@ export class FreeZxids {
 
   /** The smallest free zxid above x (taken or not). */
   private nextUnrecorded(x: number): number {
-    let y = x + 1;
+    let y = Math.max(x + 1, EPOCH + 1); // no zxid of epoch 0 is ever issued (epoch-zero.ts)
     for (;;) {
       if (y % EPOCH === 0) y++;
       const i = countBelow(this.known, y);
@@ -52,8 +53,9 @@ export class FreeZxids {
   }
 
   /** How many free zxids lie strictly between a and b (Infinity when b is). */
-  countFree(a: number, b: number): number {
+  countFree(a0: number, b: number): number {
     if (b === Number.POSITIVE_INFINITY) return b;
+    const a = Math.max(a0, EPOCH); // no zxid of epoch 0 is ever issued (epoch-zero.ts)
     if (b - a <= 1) return 0;
     const all = b - a - 1 - (Math.floor((b - 1) / EPOCH) - Math.floor(a / EPOCH)); // integers in (a, b), less counter 0s
     return Math.max(0, all - (countBelow(this.known, b) - countBelow(this.known, a + 1)));

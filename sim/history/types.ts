@@ -16,7 +16,9 @@
 // * `result`: {"rc":..., "path"?: created path, "data"?, "version"?: stat version (after setData, or as
 //   read), "exists"?, "children"?, "results"?: per-op results of a multi}. It may be null for "info"/"fail".
 // * `zxid`: the zxid of the transaction the op produced, as the client observed it in the reply header
-//   (zabsim's numeric zxid, epoch * 2^32 + counter); null for reads and when unknown.
+//   (zabsim's numeric zxid, epoch * 2^32 + counter); null for reads and when unknown. ZooKeeper's first
+//   epoch is 1, so a zxid of epoch 0 is well formed but impossible: the checkers report it as a violation
+//   (sim/checkers/epoch-zero.ts); 0 in a reply header or an mzxid means no txn yet.
 // * `op` is one of the ZkOp shapes below. `version` -1 means "any version", as in ZooKeeper. `multi`
 //   has no `path` of its own: its sub-ops carry theirs.
 //

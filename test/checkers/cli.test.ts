@@ -39,7 +39,7 @@ const okOp = (id: number, zxid: number, invokeUs: number, completeUs: number, pa
     completeUs,
     outcome: 'ok',
     result: { rc: 'ok', path },
-    zxid,
+    zxid: 2 ** 32 + zxid, // the counter, in epoch 1
   });
 
 describe('malformed input exits 2 with one line naming the line', () => {
@@ -94,6 +94,28 @@ describe('verdicts and exit codes', () => {
     expect(stdout).toContain('real-time');
   });
 
+  test('a zxid of epoch 0 is no ZooKeeper zxid: the history is impossible (exit 1), not malformed', async () => {
+    const epochZero = JSON.stringify({
+      kind: 'op',
+      id: 1,
+      client: 1,
+      session: 1,
+      server: 1,
+      op: { type: 'create', path: '/a', data: 'x', mode: 'persistent' },
+      invokeUs: 0,
+      completeUs: 3,
+      outcome: 'ok',
+      result: { rc: 'ok', path: '/a' },
+      zxid: 5,
+    });
+    const file = write('epoch0.ndjson', `${HEADER}\n${epochZero}\n`);
+    expect(await runCheck([file])).toBe(1);
+    expect(stdout).toContain('linearizable-writes: violated');
+    expect(stdout).toContain('#1 carries zxid 0:5: ZooKeeper never issues a zxid of epoch 0');
+    stdout = '';
+    expect(await runCheck([write('epoch1.ndjson', `${HEADER}\n${okOp(1, 5, 0, 3)}\n`)])).toBe(0);
+  });
+
   test('ndjson histories with reads also go through every client checker, each verdict reported', async () => {
     const read = (data: string): string =>
       JSON.stringify({
@@ -108,7 +130,7 @@ describe('verdicts and exit codes', () => {
         outcome: 'ok',
         result: { rc: 'ok', data, version: 0 },
         zxid: null,
-        readZxid: 5,
+        readZxid: 2 ** 32 + 5, // zxid 1:5
       });
     const good = write('reads-good.ndjson', `${HEADER}\n${okOp(1, 5, 0, 3)}\n${read('x')}\n`);
     expect(await runCheck([good, '--json'])).toBe(0);

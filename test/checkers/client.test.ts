@@ -13,10 +13,10 @@ import {
 import { checkClientLiveness } from '../../sim/checkers/liveness.js';
 import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/ndjson.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
-import { clientOp, zkHistory } from './history-builders.js';
+import { clientOp, inEpoch1, zkHistory } from './history-builders.js';
 
 const op = clientOp;
-const hist = zkHistory;
+const hist = (ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory => inEpoch1(zkHistory(ops, events)); // counters in epoch 1
 const ok: ZkResult = { rc: 'ok' };
 const create = (path: string, mode: 'persistent' | 'ephemeral' = 'persistent'): ZkOp => ({ type: 'create', path, data: '', mode });
 const setData = (path: string, data: string): ZkOp => ({ type: 'setData', path, data, version: -1 });

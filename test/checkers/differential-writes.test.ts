@@ -225,7 +225,7 @@ describe('session order: ops without a session id keep their client’s issue or
 });
 
 describe('write-result: a read that saw a key absent at header zxid h puts every write that makes it above h', () => {
-  test('the one lost set that could give /k1 version 1 must lie above 1:1, where no zxid is free before the set: flagged; without that read it passes', () => {
+  test('the one lost set that could give /k1 version 1 must lie above 1:2, where no zxid is free before the set: flagged; without that read it takes 1:1 and passes', () => {
     const kv = (
       id: number,
       client: number,
@@ -238,12 +238,12 @@ describe('write-result: a read that saw a key absent at header zxid h puts every
     ) => JSON.stringify({ ...ndjsonOp(client, null, o, invokeUs, completeUs, result, zxid, readZxid), id });
     const lines = (withRead: boolean) => [
       kv(1, 1, { type: 'kvSet', path: '/k1', data: 'v1' }, 1881, null, null, null),
-      kv(2, 3, { type: 'kvCas', path: '/k2', data: 'v2', version: 1 }, 2551, 4962, { rc: 'badVersion' }, Z(1)),
-      ...(withRead ? [kv(3, 1, { type: 'kvGet', path: '/k1' }, 3514, 4013, { rc: 'ok', exists: false }, null, Z(1))] : []),
-      kv(4, 2, { type: 'kvSet', path: '/k0', data: 'v3' }, 3685, 6690, { rc: 'ok', version: 0 }, Z(2)),
-      kv(5, 3, { type: 'kvSet', path: '/k0', data: 'v4' }, 5203, 6116, { rc: 'ok', version: 1 }, Z(3)),
+      kv(2, 3, { type: 'kvCas', path: '/k2', data: 'v2', version: 1 }, 2551, 4962, { rc: 'badVersion' }, Z(2)),
+      ...(withRead ? [kv(3, 1, { type: 'kvGet', path: '/k1' }, 3514, 4013, { rc: 'ok', exists: false }, null, Z(2))] : []),
+      kv(4, 2, { type: 'kvSet', path: '/k0', data: 'v3' }, 3685, 6690, { rc: 'ok', version: 0 }, Z(3)),
+      kv(5, 3, { type: 'kvSet', path: '/k0', data: 'v4' }, 5203, 6116, { rc: 'ok', version: 1 }, Z(4)),
       kv(7, 3, { type: 'kvSet', path: '/k1', data: 'v5' }, 6805, 8965, { rc: 'ok', version: 1 }, null),
-      kv(8, 3, { type: 'kvCas', path: '/k0', data: 'v6', version: 1 }, 8973, 9478, { rc: 'ok', version: 2 }, Z(5)),
+      kv(8, 3, { type: 'kvCas', path: '/k0', data: 'v6', version: 1 }, 8973, 9478, { rc: 'ok', version: 2 }, Z(6)),
     ];
     expectImpossibleWrites(lines(true));
     expectPossible(lines(false));

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { checkClientHistory, checkSequentialReads } from '../../sim/checkers/client.js';
 import { checkZkWrites } from '../../sim/checkers/zk-writes.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
+import { inEpoch1 } from './history-builders.js';
 
 let nextId = 1;
 function w(op: ZkOp, invokeUs: number, completeUs: number | null, result: ZkResult | null, zxid: number | null, client = 1): ZkHistoryOp {
@@ -15,7 +16,7 @@ const setData = (path: string, version: number, data = 'y'): ZkOp => ({ type: 's
 function r(op: ZkOp, invokeUs: number, result: ZkResult, readZxid: number, client = 1): ZkHistoryOp {
   return { ...w(op, invokeUs, invokeUs + 1, result, null, client), readZxid };
 }
-const history = (ops: ZkHistoryOp[]) => ({ header: { kind: 'header' as const, version: 1 as const }, ops });
+const history = (ops: ZkHistoryOp[]) => inEpoch1({ header: { kind: 'header' as const, version: 1 as const }, ops }); // counters in epoch 1
 
 describe('class 5: a failed multi is judged by its sub-results, as ZooKeeper 3.8 reports them', () => {
   // PrepRequestProcessor gives the failing op an error txn with its code and every later op

@@ -10,6 +10,7 @@ import { AckTable } from '../../sim/zab/checker.js';
 import { sortByKey } from '../../sim/checkers/sort.js';
 import { checkClientHistory, checkFifoClientOrder, checkSequentialReads } from '../../sim/checkers/client.js';
 import type { ZkHistory, ZkHistoryOp } from '../../sim/history/types.js';
+import { inEpoch1 } from './history-builders.js';
 
 const EPOCH = 4_294_967_296;
 const zxidKey = fc.oneof(
@@ -71,7 +72,7 @@ describe('client checkers on ops listed out of issue order', () => {
     zxid,
     completeSeq,
   });
-  const history = (ops: ZkHistoryOp[]): ZkHistory => ({ header: { kind: 'header', version: 1 }, ops });
+  const history = (ops: ZkHistoryOp[]): ZkHistory => inEpoch1({ header: { kind: 'header', version: 1 }, ops }); // counters in epoch 1
   // Client 1's second write took effect before its first: a fifo-client-order violation.
   const ops = [kvSet(1, 0, 10, 2, 0), kvSet(2, 1, 5, 1, 1), kvSet(1, 20, 30, 3, 2), kvSet(1, 31, 40, 4, 3), kvSet(2, 32, 45, 5, 4)];
   const bad = [kvSet(1, 100, 110, 7, 5), kvSet(1, 120, 130, 6, 6)];

@@ -5,10 +5,10 @@ import { checkClientHistory, checkLinearizableWrites, checkSequentialReads, chec
 import { resolveScenario } from '../../sim/cli/run.js';
 import { runZab } from '../../sim/zab/run.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
-import { clientOp, zkHistory } from './history-builders.js';
+import { clientOp, inEpoch1, zkHistory } from './history-builders.js';
 
 const op = clientOp;
-const hist = zkHistory;
+const hist = (...args: Parameters<typeof zkHistory>): ZkHistory => inEpoch1(zkHistory(...args)); // counters in epoch 1
 const set = (path: string, data: string): ZkOp => ({ type: 'kvSet', path, data });
 const cas = (path: string, data: string, version: number): ZkOp => ({ type: 'kvCas', path, data, version });
 const get = (path: string): ZkOp => ({ type: 'kvGet', path });

@@ -4,10 +4,10 @@
 import { describe, expect, test } from 'vitest';
 import { checkClientHistory, checkLinearizableWrites, checkSequentialReads, checkSessionEphemerals } from '../../sim/checkers/client.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
-import { zkHistory, zkOpRecord } from './history-builders.js';
+import { inEpoch1, zkHistory, zkOpRecord } from './history-builders.js';
 
 const op = zkOpRecord;
-const hist = zkHistory;
+const hist = (...args: Parameters<typeof zkHistory>): ZkHistory => inEpoch1(zkHistory(...args)); // counters in epoch 1
 const close: ZkOp = { type: 'closeSession' };
 const exists: ZkOp = { type: 'exists', path: '/a/c' };
 

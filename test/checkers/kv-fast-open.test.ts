@@ -7,6 +7,7 @@ import { checkKvColumns } from '../../sim/checkers/kv-fast.js';
 import { checkClientHistory } from '../../sim/checkers/client.js';
 import { kvColumnsOf } from '../../sim/history/kv-recorder.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
+import { inEpoch1 } from './history-builders.js';
 
 let nextId = 0;
 /** A KV op as the recorder makes it: no session, a completeSeq on every reply. */
@@ -27,10 +28,10 @@ function kv(
 function hist(ops: ZkHistoryOp[]): ZkHistory {
   const byCompletion = ops.filter((o) => o.completeUs !== null).sort((a, b) => a.completeUs! - b.completeUs!);
   const seq = new Map(byCompletion.map((o, k) => [o, k]));
-  return {
+  return inEpoch1({
     header: { kind: 'header', version: 1, model: 'kv' },
     ops: ops.map((o, i) => (seq.has(o) ? { ...o, id: i, completeSeq: seq.get(o)! } : { ...o, id: i })),
-  };
+  }); // counters in epoch 1
 }
 const set = (path: string, data: string): ZkOp => ({ type: 'kvSet', path, data });
 const get = (path: string): ZkOp => ({ type: 'kvGet', path });

@@ -13,6 +13,7 @@ import { checkKvColumns, clientLivenessHolds } from '../../sim/checkers/kv-fast.
 import { checkClientHistory } from '../../sim/checkers/client.js';
 import { checkClientLiveness } from '../../sim/checkers/liveness.js';
 import type { ZkHistory, ZkHistoryOp, ZkResult } from '../../sim/history/types.js';
+import { inEpoch1 } from './history-builders.js';
 
 // ------------------------------------------------------------------ OpenTable
 
@@ -415,7 +416,7 @@ describe('checkKvColumns', () => {
   };
   const set = (path: string, data: string): ZkHistoryOp['op'] => ({ type: 'kvSet', path, data });
   const get = (path: string): ZkHistoryOp['op'] => ({ type: 'kvGet', path });
-  const history = (...ops: ZkHistoryOp[]): ZkHistory => ({ header: { kind: 'header', version: 1 }, ops });
+  const history = (...ops: ZkHistoryOp[]): ZkHistory => inEpoch1({ header: { kind: 'header', version: 1 }, ops }); // counters in epoch 1
 
   test.each<[string, ZkHistory, string]>([
     // Different keys and clients, so that only real time tells: #0 completed 1us before #1 was invoked, yet has the larger zxid.

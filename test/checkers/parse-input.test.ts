@@ -26,7 +26,7 @@ function write(name: string, text: string): string {
 }
 
 function opLine(op: string, result = '{"rc":"ok"}', extra = ''): string {
-  return `{"kind":"op","id":1,"client":1,"session":1,"server":1,"op":${op},"invokeUs":0,"completeUs":1,"outcome":"ok","result":${result},"zxid":1${extra}}`;
+  return `{"kind":"op","id":1,"client":1,"session":1,"server":1,"op":${op},"invokeUs":0,"completeUs":1,"outcome":"ok","result":${result},"zxid":4294967297${extra}}`; // zxid 1:1
 }
 
 const nestedMulti = (depth: number): string => '{"type":"multi","ops":['.repeat(depth) + '{"type":"setData","path":"/a","data":"x"}' + ']}'.repeat(depth);

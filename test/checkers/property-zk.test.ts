@@ -38,10 +38,10 @@ function toResult(outcome: Outcome): ZkResult {
   return result;
 }
 
-/** Runs the ops in order on one tree; op i takes effect at 10(i+1), inside its interval. Zxids count from 1. */
+/** Runs the ops in order on one tree; op i takes effect at 10(i+1), inside its interval. Zxids count from 1:1 (epoch 1, the first leader's). */
 function generate(steps: readonly { op: ZkOp; seen: Seen; timing: { before: number; after: number } }[]): ZkHistoryOp[] {
   const tree = newTree();
-  let zxid = 0;
+  let zxid = 2 ** 32;
   return steps.map(({ op, seen, timing }, i) => {
     const point = 10 * (i + 1);
     const lost = seen === 'lostApplied' || seen === 'lostDropped';
@@ -93,7 +93,7 @@ function sameFailedMultiResults(reported: readonly ZkResult[], expected: readonl
 
 const referenceModel: Model<RefState, ZkHistoryOp, null> = {
   name: 'zk-reference',
-  init: () => ({ tree: newTree(), lastZxid: 0 }),
+  init: () => ({ tree: newTree(), lastZxid: 2 ** 32 }), // no zxid of epoch 0 is issued: the first is 1:1
   // Every txn has its own zxid, growing along the order, never counter 0 of an epoch: a write without a
   // recorded zxid takes the smallest one left (which leaves the most room to the rest). One without a
   // reply that is placed takes one too; it may always go last, where that costs nothing.
@@ -206,7 +206,7 @@ test('pinned: a failed write without a zxid answered before the write at zxid 1 
       completeUs: l.at[1] ?? null,
       outcome: l.at[1] === null ? 'info' : 'ok',
       result: l.result as ZkResult | null,
-      zxid: l.zxid,
+      zxid: l.zxid === null ? null : 2 ** 32 + l.zxid, // counters in epoch 1
     }));
   expect([checkZkWrites(history(1)).verdict, bruteForce(history(1))]).toEqual(['violated', 'violated']);
   expect([checkZkWrites(history(2)).verdict, bruteForce(history(2))]).toEqual(['ok', 'ok']);

@@ -6,10 +6,10 @@ import { describe, expect, test } from 'vitest';
 import { checkClientHistory, checkLinearizableWrites, checkSequentialReads } from '../../sim/checkers/client.js';
 import { recordZkServiceHistory } from '../../sim/bench/zk-history.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
-import { zkHistory, zkOpRecord } from './history-builders.js';
+import { inEpoch1, zkHistory, zkOpRecord } from './history-builders.js';
 
 const op = zkOpRecord;
-const hist = (ops: ZkHistoryOp[]) => zkHistory(ops);
+const hist = (ops: ZkHistoryOp[]) => inEpoch1(zkHistory(ops)); // counters in epoch 1
 const create = (path: string): ZkOp => ({ type: 'create', path, data: 'd', mode: 'persistent' });
 const remove = (path: string): ZkOp => ({ type: 'delete', path, version: -1 });
 const listRoot: ZkOp = { type: 'getChildren', path: '/' };

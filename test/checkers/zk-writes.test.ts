@@ -5,6 +5,7 @@ import { checkZkWrites } from '../../sim/checkers/zk-writes.js';
 import { parseNdjsonHistory, formatNdjsonHistory } from '../../sim/history/ndjson.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
 import { generateZkWriteHistory } from '../../sim/bench/linearizability.js';
+import { Z } from './history-builders.js';
 
 let nextId = 1;
 function w(
@@ -15,7 +16,20 @@ function w(
   zxid: number | null,
   outcome: ZkHistoryOp['outcome'] = 'ok',
 ): ZkHistoryOp {
-  return { kind: 'op', id: nextId++, client: nextId % 3, session: 1, server: 1, op, invokeUs, completeUs, outcome, result, zxid };
+  // zxid: written as its counter in epoch 1 (no zxid of epoch 0 is ever issued).
+  return {
+    kind: 'op',
+    id: nextId++,
+    client: nextId % 3,
+    session: 1,
+    server: 1,
+    op,
+    invokeUs,
+    completeUs,
+    outcome,
+    result,
+    zxid: zxid === null ? null : Z(zxid),
+  };
 }
 const create = (path: string, data = 'x'): ZkOp => ({ type: 'create', path, data, mode: 'persistent' });
 const seq = (path: string): ZkOp => ({ type: 'create', path, data: '', mode: 'persistentSequential' });

@@ -435,6 +435,22 @@ describe('reference checker: watches, connections and ACLs', () => {
     expectPossible(history(ops, [watchEvent(101, 'NodeCreated', '/n', 0, 25)]));
     expectViolated(history(ops, [watchEvent(101, 'NodeCreated', '/n', 0, 35)]), 'watch-order');
   });
+
+  it('a reply on an older connection arrived before an event on a newer one, so it still owes that event', () => {
+    // Sweep seed 930000, case 3479610867, made smaller: the watch on /a fires at 1:2 while the session is on its
+    // first connection; its create of /b (1:3) is answered there, and the event only comes after the reconnect.
+    const ops: OpSpec[] = [
+      { client: 2, op: { type: 'create', path: '/a', data: 'x', mode: 'persistent' }, at: [0, 10], result: { rc: 'ok', path: '/a' }, zxid: Z(1) },
+      { op: { type: 'exists', path: '/a', watch: true }, at: [20, 30], result: { rc: 'ok', exists: true, version: 0 } },
+      { client: 2, op: { type: 'delete', path: '/a', version: -1 }, at: [40, 50], zxid: Z(2) },
+      { op: { type: 'create', path: '/b', data: '', mode: 'persistent' }, at: [60, 70], result: { rc: 'ok', path: '/b' }, zxid: Z(3) },
+    ];
+    // Reconnected before the reply, the event may come on the new connection ahead of it.
+    expectPossible(history(ops, [session('CONNECTED', 1), session('CONNECTED', 65), watchEvent(101, 'NodeDeleted', '/a', Z(2), 68)]));
+    // Reconnected after the reply: that reply came on the first connection, ahead of the event.
+    const late = [session('CONNECTED', 1), session('CONNECTED', 75), watchEvent(101, 'NodeDeleted', '/a', Z(2), 80)];
+    expectViolated(history(ops, late), 'watch-order');
+  });
 });
 
 describe('reference checker: input it does not judge', () => {

@@ -186,6 +186,7 @@ export class Search {
   }
 
   run(): SearchAnswer {
+    if (this.epochZero()) return { verdict: 'violated', rule: 'zxid-order' };
     if (this.rules.fifo) {
       const why = this.on('fifo-complete-order') ? this.fifoCompleteOrder() : null;
       if (why !== null) return { verdict: 'violated', rule: 'fifo-complete-order' };
@@ -202,6 +203,20 @@ export class Search {
       throw e;
     }
     return { verdict: 'violated', rule: this.best.rule || 'zxid-order' };
+  }
+
+  /**
+   * zxid-order (DEFINITIONS.md §1): a recorded zxid of epoch 0 (1 .. 2^32 - 1), which no execution has: a
+   * txn's zxid, an ENDED record's, a reply header's, a Stat's mzxid, or an event's known zxid.
+   */
+  private epochZero(): boolean {
+    const ez = (z: number | null | undefined): boolean => z !== null && z !== undefined && z > 0 && z < ZXID_EPOCH;
+    for (const t of this.p.txns) if (ez(t.zxid)) return true;
+    for (const r of this.p.replies) {
+      const res = r.hop.result;
+      if (ez(r.hop.readZxid) || ez(res?.mzxid) || (res?.results ?? []).some((x) => ez(x.mzxid))) return true;
+    }
+    return this.p.events.some((e) => ez(e.ev.zxid));
   }
 
   /** fifo-complete-order: a session's ok replies arrive in issue order. */
@@ -345,7 +360,7 @@ export class Search {
 
   /** zxid-order: a greedy (smallest) zxid assignment along the order meets every recorded zxid, pin and readZxid cut. */
   private zxidFeasible(): boolean {
-    let cur = 0;
+    let cur = ZXID_EPOCH; // the first txn zxid is 1:1: no zxid of epoch 0 is issued (DEFINITIONS.md §1)
     let last = 0;
     let m = 0;
     for (let i = 0; ; i++) {
@@ -641,6 +656,10 @@ export class Search {
     for (const r of this.p.sessions.get(e.skey)!.replies) {
       if (this.placed[r.id] === 0 && r.conn === e.conn && r !== this.openReply && !arrivalBefore(e, r) && this.on('watch-before-data'))
         return this.note('watch-before-data');
+      // A session's connections follow one another (DEFINITIONS.md §6): every reply of an older one arrived
+      // before this event, so it is placed first, and the watch-lost check of that reply sees the watch still
+      // unfired. Not a rule that can be relaxed: it is how arrivals are numbered (sweep seed 930000, case 3479610867).
+      if (this.placed[r.id] === 0 && r.conn < e.conn) return false;
     }
     const list = this.watches.get(e.skey) ?? [];
     const ev = e.ev;
