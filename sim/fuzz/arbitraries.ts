@@ -181,7 +181,9 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
   // The fault shapes of shapes.ts, drawn after the bursts so that a case without one is the case it
   // was before they existed, and the bursts never land on a shape's own faults.
   const shaped =
-    profile.shapePercent <= 0 ? pressed.map(({ c }) => c) : pressed.chain(({ c, burst }) => shapeArb(profile, c, burst).map((s) => withShape(c, s)));
+    profile.shapePercent + profile.restartShapePercent <= 0
+      ? pressed.map(({ c }) => c)
+      : pressed.chain(({ c, burst }) => shapeArb(profile, c, burst).map((s) => withShape(c, s)));
   // The workload, drawn last so that a kv case is the case it was before the service workload existed.
   return profile.servicePercent <= 0 ? shaped : shaped.chain((c) => workloadKindArb(profile, c));
 }

@@ -52,6 +52,8 @@ export interface Profile {
   readonly pressurePercent: number;
   /** Share of the cases without a recovery burst, in percent, that end with a fault shape (shapes.ts). */
   readonly shapePercent: number;
+  /** Share of the cases without a recovery burst, in percent, that end with the restart-rejoin shape (besides shapePercent). */
+  readonly restartShapePercent: number;
   /** Share of cases, in percent, that run the ZooKeeper service workload (service-workload.ts) instead of the kv one. */
   readonly servicePercent: number;
   /** The most service operations (calls, recipe commands, cuts) a service case draws, besides its kv operations. */
@@ -82,6 +84,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     recoveryPercent: 0,
     pressurePercent: 0,
     shapePercent: 0,
+    restartShapePercent: 0,
     servicePercent: 50,
     serviceMaxOps: 20,
   },
@@ -103,6 +106,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     recoveryPercent: 20,
     pressurePercent: 50,
     shapePercent: 30,
+    restartShapePercent: 15,
     servicePercent: 50,
     serviceMaxOps: 20,
   },
@@ -119,6 +123,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     recoveryPercent: 20,
     pressurePercent: 50,
     shapePercent: 30,
+    restartShapePercent: 15,
     servicePercent: 50,
     serviceMaxOps: 120,
   },

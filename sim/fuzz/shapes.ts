@@ -21,15 +21,29 @@
 //   stalling for a moment as the learner starts to synchronize; once its NEWLEADER ack
 //   (of a sync that brought it txns) reaches the leader, it is crashed or isolated a little later,
 //   and restarted or healed after that; a few more writes follow.
+// restart-rejoin: a server holding an uncommitted tail rejoins a leader that restarted from its own
+//   snapshot, and restarts again soon after its sync. ZKDatabase rebuilds the committedLog at boot
+//   only from the log records above the last snapshot, and Leader.lead snapshots the tree at its
+//   last zxid, so a leader restarted before it committed anything in its epoch holds an empty
+//   committedLog: LearnerHandler.syncFollower must then still cut the rejoining server's tail off.
+//   What the rejoining server's sync persisted (a NEWLEADER snapshot; its old log files stay) is
+//   what its next restart replays. Script: a settled cluster; the leader is cut off and its
+//   clients' writes are logged by it alone (a minority tail); it stays cut off while the others
+//   elect; then, with the clients quiet, one or two rounds of "kill the leader, restart it"
+//   (a rolling restart: each round's leader boots from the snapshot it took when it began to
+//   lead); the cut heals as the last round begins, so that the server with the tail joins that
+//   round's election and syncs while the leader establishes its epoch; the clients write again,
+//   and once its NEWLEADER ack (of a sync that brought it txns) has reached the leader, it is
+//   crashed a little later and restarted.
 //
-// Both run on the unmutated protocol too, which must pass them. Random faults at or after the
+// All three run on the unmutated protocol too, which must pass them. Random faults at or after the
 // shape's start are dropped (they would undo what it sets up), as for the recovery burst.
 import fc from 'fast-check';
 import type { FaultEvent, Trigger } from '../zab/faults.js';
 import type { FuzzCase, Profile, WorkloadOp } from './case.js';
 import { spreadWrite, writeArb, type BurstWrite } from './recovery.js';
 
-export const FAULT_SHAPES = ['tail-rejoin', 'lag-rejoin'] as const;
+export const FAULT_SHAPES = ['tail-rejoin', 'lag-rejoin', 'restart-rejoin'] as const;
 
 /** A write at a point of its window, in per mille of the window. */
 interface Settle {
@@ -77,13 +91,48 @@ export interface LagRejoin extends Settle {
   readonly afterMs: number;
 }
 
-export type FaultShape = TailRejoin | LagRejoin;
+export interface RestartRejoin extends Settle {
+  readonly kind: 'restart-rejoin';
+  /** How long the leader is cut off while its own clients write (under syncLimit, so it still leads). */
+  readonly isolateMs: number;
+  readonly tailWrites: readonly BurstWrite[];
+  /**
+   * From the cut: time for the others to give up on the cut-off leader (a follower's read timeout,
+   * syncLimit: 2.5 s in the fuzz config), elect, and settle; the cut-off leader has stepped down by then.
+   */
+  readonly electMs: number;
+  /**
+   * Each round kills the leader's process and restarts it downMs later, then waits roundMs for the
+   * next election. A process kill, as a rolling restart does: the OS keeps its unsynced writes,
+   * such as the snapshot Leader.lead takes without an fsync (a power loss would lose it, and
+   * skipDirtyLeadSnapshot then keeps the restarted leader from taking another).
+   */
+  readonly rounds: readonly { readonly downMs: number; readonly roundMs: number }[];
+  /**
+   * After the NEWLEADER ack of a learner whose sync brought it txns (a SNAP) reached the leader:
+   * crash it this much later, and restart it downMs after that. A learner cut back by TRUNC, or
+   * already in step, is left alone.
+   */
+  readonly afterSyncMs: number;
+  readonly downMs: number;
+  readonly afterWrites: readonly BurstWrite[];
+  readonly afterMs: number;
+}
+
+export type FaultShape = TailRejoin | LagRejoin | RestartRejoin;
 
 const writes = (profile: Profile, min: number, max: number): fc.Arbitrary<BurstWrite[]> => fc.array(writeArb(profile), { minLength: min, maxLength: max });
 
 /** Room the scripts need before the fault phase ends (their longest timelines, with slack). */
 const TAIL_SPAN_MS = 9_000;
 const LAG_SPAN_MS = 8_000;
+/** Its faults take up to 8.7 s; the rejoin, the post-sync restart and the writes may spill into the liveness phase. */
+const RESTART_SPAN_MS = 9_500;
+/**
+ * From the last round's restart: about when the new leader, elected with the rejoining server,
+ * has decided that server's sync. Writes sent later are committed only once the leader is active.
+ */
+const REJOIN_MS = 300;
 
 function settleArb(profile: Profile, spanMs: number): fc.Arbitrary<Settle> {
   return fc.record({
@@ -140,16 +189,44 @@ function lagArb(profile: Profile, c: FuzzCase): fc.Arbitrary<LagRejoin> {
     .map(({ settle, ...l }): LagRejoin => ({ kind: 'lag-rejoin', ...settle, ...l }));
 }
 
+function restartArb(profile: Profile): fc.Arbitrary<RestartRejoin> {
+  return fc
+    .record({
+      settle: settleArb(profile, RESTART_SPAN_MS),
+      isolateMs: fc.integer({ min: 150, max: 900 }),
+      tailWrites: writes(profile, 3, 10),
+      electMs: fc.integer({ min: 3_300, max: 4_300 }),
+      rounds: fc.array(fc.record({ downMs: fc.integer({ min: 30, max: 300 }), roundMs: fc.integer({ min: 700, max: 1_300 }) }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+      // Mostly after a few of the writes below: a restart then finds the leader's last zxid its own.
+      afterSyncMs: fc.integer({ min: 0, max: 1_500 }),
+      downMs: fc.integer({ min: 100, max: 1_000 }),
+      afterWrites: writes(profile, 2, 6),
+      afterMs: fc.integer({ min: 500, max: 2_500 }),
+    })
+    .map(({ settle, ...r }): RestartRejoin => ({ kind: 'restart-rejoin', ...settle, ...r }));
+}
+
 /**
  * No shape for most cases; for the profile's shapePercent of the cases without a recovery burst,
- * one of the two, evenly. The roll is unbiased, as recoveryArb's.
+ * tail-rejoin or lag-rejoin, evenly, and for the next restartShapePercent, restart-rejoin (taken
+ * from the rolls that drew no shape before it existed, so every other case keeps its draw). The
+ * roll is unbiased, as recoveryArb's.
  */
 export function shapeArb(profile: Profile, c: FuzzCase, hasBurst: boolean): fc.Arbitrary<FaultShape | null> {
-  if (profile.shapePercent <= 0 || hasBurst) return fc.constant(null);
+  if (profile.shapePercent + profile.restartShapePercent <= 0 || hasBurst) return fc.constant(null);
   return fc
     .noBias(fc.integer({ min: 0, max: 99 }))
     .chain((roll): fc.Arbitrary<FaultShape | null> =>
-      roll >= profile.shapePercent ? fc.constant(null) : roll < profile.shapePercent / 2 ? tailArb(profile) : lagArb(profile, c),
+      roll >= profile.shapePercent + profile.restartShapePercent
+        ? fc.constant(null)
+        : roll >= profile.shapePercent
+          ? restartArb(profile)
+          : roll < profile.shapePercent / 2
+            ? tailArb(profile)
+            : lagArb(profile, c),
     );
 }
 
@@ -163,7 +240,7 @@ export interface ShapePlan {
 }
 
 /** A shape's writes carry its mark in their values ("t12", "l7"), so a trace shows where they come from. */
-export const SHAPE_MARK: Readonly<Record<FaultShape['kind'], string>> = { 'tail-rejoin': 't', 'lag-rejoin': 'l' };
+export const SHAPE_MARK: Readonly<Record<FaultShape['kind'], string>> = { 'tail-rejoin': 't', 'lag-rejoin': 'l', 'restart-rejoin': 'r' };
 
 function writeOp(kind: FaultShape['kind'], from: number, span: number, w: BurstWrite): WorkloadOp {
   return spreadWrite(from, span, w, `${SHAPE_MARK[kind]}${w.value}`);
@@ -242,8 +319,40 @@ export function lagPlan(s: LagRejoin): ShapePlan {
   return { fromMs: s.startMs, faults, ops: ops.sort((a, b) => a.atMs - b.atMs), quiet: [quietFrom, quietTo] };
 }
 
+export function restartPlan(s: RestartRejoin): ShapePlan {
+  const faults: FaultEvent[] = [];
+  const ops: WorkloadOp[] = [];
+  let t = settlePlan(s, faults, ops);
+  // The leader stays cut off (not crashed): its tail stays in its log and on its disk.
+  faults.push({ atMs: t, type: 'partition', mode: 'isolate', target: 'leader' });
+  for (const w of s.tailWrites) ops.push(writeOp(s.kind, t + 5, Math.max(1, s.isolateMs - 30), w));
+  const quietFrom = t + s.isolateMs;
+  t += s.electMs;
+  // The server with the tail is up and cut off, so "all-down" brings back only the crashed leader.
+  // The cut heals as the last round begins: the server with the tail takes part in the election
+  // that follows and syncs while the new leader is still establishing its epoch, when its
+  // lastProcessedZxid is still its last txn (once active, it is the epoch's <e, 0>).
+  let healAt = t;
+  for (const r of s.rounds) {
+    healAt = t;
+    faults.push({ atMs: t, type: 'crash', target: 'leader', keepUnsynced: true }, { atMs: t + r.downMs, type: 'restart', target: 'all-down' });
+    t += r.downMs + r.roundMs;
+  }
+  faults.push({ atMs: healAt, type: 'heal' });
+  t = healAt;
+  const acked = (delayMs: number): Trigger => ({ on: 'newleader-acked', catchUp: true, ...(delayMs === 0 ? {} : { delayMs }) });
+  faults.push(
+    { atMs: t, when: acked(s.afterSyncMs), type: 'crash', target: 'trigger' },
+    { atMs: t, when: acked(s.afterSyncMs + s.downMs), type: 'restart', target: 'trigger' },
+  );
+  const last = s.rounds[s.rounds.length - 1];
+  const quietTo = t + (last?.downMs ?? 0) + REJOIN_MS;
+  for (const w of s.afterWrites) ops.push(writeOp(s.kind, quietTo, s.afterMs, w));
+  return { fromMs: s.startMs, faults, ops: ops.sort((a, b) => a.atMs - b.atMs), quiet: [quietFrom, quietTo] };
+}
+
 export function shapePlan(s: FaultShape): ShapePlan {
-  return s.kind === 'tail-rejoin' ? tailPlan(s) : lagPlan(s);
+  return s.kind === 'tail-rejoin' ? tailPlan(s) : s.kind === 'lag-rejoin' ? lagPlan(s) : restartPlan(s);
 }
 
 /** The case with the shape merged in: random timed faults before it, its faults; its writes, less the random ones in its quiet window. */

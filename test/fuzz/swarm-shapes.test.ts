@@ -25,9 +25,9 @@ test('operation counts are drawn over the whole range, not only the first few', 
 });
 
 test('in a share of seeds, every client writes just before each timed fault', () => {
-  // A fault shape (shapes.ts) is drawn after the write bursts and brings its own writes: its faults
+  // A fault shape (shapes.ts; its writes marked t, l or r) is drawn after the write bursts and brings its own writes: its faults
   // get no burst, so the seeds with one are left out here (fault-shapes.test.ts covers them).
-  const shaped = (c: (typeof cases)[number]): boolean => c.ops.some((o) => o.op.type === 'set' && /^[tl]\d+$/.test(String(o.op.value)));
+  const shaped = (c: (typeof cases)[number]): boolean => c.ops.some((o) => o.op.type === 'set' && /^[tlr]\d+$/.test(String(o.op.value)));
   const bursting = cases.filter((c) => !shaped(c) && c.ops.some((o) => o.op.type === 'set' && String(o.op.value).startsWith('p')));
   expect(bursting.length).toBeGreaterThan(SEEDS / 4);
   for (const c of bursting.slice(0, 20)) {

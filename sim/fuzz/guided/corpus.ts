@@ -15,6 +15,8 @@ export interface CorpusEntry {
   readonly probes: readonly string[];
   /** Rarity when it entered (sum over its probes and pairs of 1 / (1 + earlier runs reaching them)). */
   readonly score: number;
+  /** How many children it has bred so far. */
+  picks: number;
 }
 
 function pairsOf(probes: readonly string[]): string[] {
@@ -46,7 +48,7 @@ export class Corpus {
     for (const p of probes) this.probeCounts.set(p, (this.probeCounts.get(p) ?? 0) + 1);
     for (const q of pairs) this.pairCounts.set(q, (this.pairCounts.get(q) ?? 0) + 1);
     if (!novel) return false;
-    this.entries.push({ run, case: c, probes, score });
+    this.entries.push({ run, case: c, probes, score, picks: 0 });
     if (this.entries.length > CORPUS_MAX) {
       // Stable: among equal scores the older entry leaves first.
       let worst = 0;
@@ -56,22 +58,33 @@ export class Corpus {
     return true;
   }
 
-  /** Energy now: an entry whose probes are still rare breeds more often. */
+  /**
+   * Energy now (a power schedule, after AFL's): an entry breeds in proportion to how rare its
+   * rarest probe still is, squared, so that the few entries holding a probe almost no run reaches
+   * get most children while it stays rare; and less the more children it already had, so that a
+   * rare entry is not bred forever when its children keep missing.
+   */
   private energy(e: CorpusEntry): number {
-    let x = 0;
-    for (const p of e.probes) x += 1 / (this.probeCounts.get(p) ?? 1);
-    return x + 1e-6;
+    let rarest = 0;
+    for (const p of e.probes) rarest = Math.max(rarest, 1 / (this.probeCounts.get(p) ?? 1));
+    return (rarest * rarest) / Math.sqrt(1 + e.picks) + 1e-6;
   }
 
-  /** A parent, picked with probability proportional to its energy. */
-  pick(rng: Rng): CorpusEntry {
+  /** A parent, picked with probability proportional to its energy; `breeds` counts it as bred. */
+  pick(rng: Rng, breeds = true): CorpusEntry {
     const weights = this.entries.map((e) => this.energy(e));
     const total = weights.reduce((a, b) => a + b, 0);
     let r = rng.next() * total;
+    let at = this.entries.length - 1;
     for (let i = 0; i < weights.length; i++) {
       r -= weights[i] as number;
-      if (r < 0) return this.entries[i] as CorpusEntry;
+      if (r < 0) {
+        at = i;
+        break;
+      }
     }
-    return this.entries[this.entries.length - 1] as CorpusEntry;
+    const e = this.entries[at] as CorpusEntry;
+    if (breeds) e.picks++;
+    return e;
   }
 }

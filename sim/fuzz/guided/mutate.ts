@@ -2,16 +2,31 @@
 // operator is a pure function of the parent case and a seeded stream, so a child is data (it goes
 // into a capsule as it is) and the same sweep seed always breeds the same children. No operator
 // knows about any planted bug: they add, remove, shift or re-aim faults, change a partition, and
-// grow or shrink the workload, as a fuzzer's havoc stage does.
+// grow or shrink the workload, as a fuzzer's havoc stage does; and, so that a child stays near the
+// situation its parent reached, some keep the plan and perturb only around it: the same plan under
+// other timings (reseed), every fault moved a little (jitter), a write burst just before a fault
+// (press-writes: proposals in flight when it strikes).
 import fc from 'fast-check';
 import type { Rng } from '../../rng.js';
 import type { FaultEvent } from '../../zab/faults.js';
 import { FAULT_FAMILIES, faultArb, opArb, triggerArb } from '../arbitraries.js';
 import { PROFILES, type FuzzCase, type WorkloadOp } from '../case.js';
 
-export type MutationName = 'add-fault' | 'remove-fault' | 'shift-fault' | 'retrigger' | 'repartition' | 'grow-workload' | 'shrink-workload' | 'splice';
+export type MutationName =
+  | 'add-fault'
+  | 'remove-fault'
+  | 'shift-fault'
+  | 'retrigger'
+  | 'repartition'
+  | 'grow-workload'
+  | 'shrink-workload'
+  | 'splice'
+  | 'reseed'
+  | 'jitter'
+  | 'press-writes';
 
-export const MUTATIONS: readonly MutationName[] = [
+/** The havoc operators: they change what the plan does. */
+export const HAVOC: readonly MutationName[] = [
   'add-fault',
   'remove-fault',
   'shift-fault',
@@ -21,6 +36,14 @@ export const MUTATIONS: readonly MutationName[] = [
   'shrink-workload',
   'splice',
 ];
+/** The local operators: the parent's plan stays, only its timing and the load around its faults change. */
+export const LOCAL: readonly MutationName[] = ['reseed', 'jitter', 'press-writes'];
+export const MUTATIONS: readonly MutationName[] = [...HAVOC, ...LOCAL];
+
+/** The most a jitter moves one fault, either way. */
+const JITTER_MS = 250;
+/** A press-writes burst: its writes fall in this window before the fault. */
+const PRESS_MS = 400;
 
 /** One value of a fast-check arbitrary, seeded from the stream (so the draw is data, like the case). */
 function sample<T>(arb: fc.Arbitrary<T>, rng: Rng): T {
@@ -87,6 +110,26 @@ export function mutateOnce(c: FuzzCase, op: MutationName, rng: Rng, donor: FuzzC
       const from = rng.intInclusive(0, c.ops.length - keep);
       return { ...c, ops: c.ops.slice(from, from + keep) };
     }
+    case 'reseed':
+      // The kernel seed is the child's own (breed): the same plan meets other latencies and timers.
+      return c;
+    case 'jitter':
+      return { ...c, faults: byTime(faults.map((f) => ({ ...f, atMs: clampFaultTime(c, f.atMs + rng.intInclusive(-JITTER_MS, JITTER_MS)) }))) };
+    case 'press-writes': {
+      if (faults.length === 0) return c;
+      const at = (faults[rng.intInclusive(0, faults.length - 1)] as FaultEvent).atMs;
+      const n = rng.intInclusive(3, 8);
+      const burst: WorkloadOp[] = [];
+      for (let i = 0; i < n; i++) {
+        const atMs = Math.max(0, at - rng.intInclusive(1, PRESS_MS));
+        burst.push({
+          atMs,
+          client: rng.intInclusive(0, c.clients - 1),
+          op: { type: 'set', key: `k${rng.intInclusive(0, 3)}`, value: `p${rng.intInclusive(0, 999)}` },
+        });
+      }
+      return { ...c, ops: byTime<WorkloadOp>([...c.ops, ...burst]) };
+    }
     case 'splice': {
       // The other parent's faults in a time window replace this plan's faults in that window.
       if (donor === null || donor.faultsUntilMs !== c.faultsUntilMs) return c;
@@ -99,15 +142,17 @@ export function mutateOnce(c: FuzzCase, op: MutationName, rng: Rng, donor: FuzzC
 }
 
 /**
- * A child of `parent`: one to three mutations in a row, and its own kernel seed (`seed`), so the
- * same plan also meets other timings. Mutant sweeps keep the parent's mutants.
+ * A child of `parent`: its own kernel seed (`seed`), so the same plan also meets other timings, and
+ * either one local mutation (half the children: they search near the situation the parent reached)
+ * or one to three havoc mutations in a row. Mutant sweeps keep the parent's mutants.
  */
 export function breed(parent: FuzzCase, seed: string, rng: Rng, donor: FuzzCase | null): { child: FuzzCase; ops: MutationName[] } {
   let child: FuzzCase = { ...parent, seed };
   const ops: MutationName[] = [];
-  const n = rng.intInclusive(1, 3);
+  const local = rng.intInclusive(0, 1) === 0;
+  const n = local ? 1 : rng.intInclusive(1, 3);
   for (let i = 0; i < n; i++) {
-    const op = rng.pick(MUTATIONS);
+    const op = rng.pick(local ? LOCAL : HAVOC);
     child = mutateOnce(child, op, rng, donor);
     ops.push(op);
   }

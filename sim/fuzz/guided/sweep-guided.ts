@@ -113,7 +113,7 @@ export async function guidedSweep(spec: GuidedSpec): Promise<GuidedResult> {
         const n = outcomes.length + jobs.length;
         if (corpus.entries.length > 0 && slot % CHILD_EVERY === CHILD_EVERY - 1) {
           const parent = corpus.pick(rng);
-          const donor = corpus.entries.length > 1 ? corpus.pick(rng) : null;
+          const donor = corpus.entries.length > 1 ? corpus.pick(rng, false) : null;
           const { child, ops } = breed(parent.case, `${spec.profile}-guided-${spec.from}-${n}`, rng, donor === parent ? null : (donor?.case ?? null));
           jobs.push({ n, case: child });
           labels.push(`child of run ${parent.run} (${ops.join(', ')})`);
