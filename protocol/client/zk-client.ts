@@ -3,7 +3,8 @@
 // EXPIRED / AUTH_FAILED (a lost connection is the DISCONNECTED event, then CONNECTING again). Requests
 // carry an increasing xid and complete in FIFO order; the client pings when idle, gives up on a silent
 // server after 2/3 of the session timeout, fails every pending request with CONNECTIONLOSS on a lost
-// connection and reconnects elsewhere with its session id and lastZxidSeen, re-sending its watches
+// connection (a reset, a close, the read timeout, or a message on a connection number other than the
+// one it primed) and reconnects elsewhere with its session id and lastZxidSeen, re-sending its watches
 // (setWatches) and auth info. Commands arrive from ENV as APP_OP { op: ZkCommand } (node-zookeeper-
 // client's API); completions, watch events and session states are observations.
 import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
@@ -567,7 +568,7 @@ function onWatcherEvent(c: ZkClient, event: ZkWatchedEvent, fx: Fx): ZkClient {
   // (NIOServerCnxn.process(WatchedEvent)) and ClientCnxn.SendThread.readResponse returns on
   // NOTIFICATION_XID before it sets lastZxid. So a client that saw an event can still reconnect to a
   // server that has not applied that change and read the old data. `event.zxid` is the simulator's
-  // record of the triggering txn, kept for the checkers only (see the observation below).
+  // record of the triggering txn (-1 for an event setWatches fired: no txn), kept for the checkers only.
   const m = materialize(c, type, event.path);
   const next = m.registry === c ? c : patchZkClient(c, m.registry);
   // EventThread delivers an event only to the watchers materialize found: after removeWatches (the
