@@ -3,7 +3,8 @@
 // EXPIRED / AUTH_FAILED (a lost connection is the DISCONNECTED event, then CONNECTING again). Requests
 // carry an increasing xid and complete in FIFO order; the client pings when idle, gives up on a silent
 // server after 2/3 of the session timeout, fails every pending request with CONNECTIONLOSS on a lost
-// connection and reconnects elsewhere with its session id and lastZxidSeen, re-sending its watches
+// connection (a reset, a close, the read timeout, or a message on a connection number other than the
+// one it primed) and reconnects elsewhere with its session id and lastZxidSeen, re-sending its watches
 // (setWatches) and auth info. Commands arrive from ENV as APP_OP { op: ZkCommand } (node-zookeeper-
 // client's API); completions, watch events and session states are observations.
 import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
@@ -89,6 +90,11 @@ export interface ZkClient {
   readonly serverIndex: number;
   /** Whether a ConnectRequest is out and unanswered. */
   readonly handshaking: boolean;
+  /**
+   * The network's number of the connection the ConnectResponse came on (0 before one did). A message
+   * from our server on any other number came over a new TCP connection: the one we primed is gone.
+   */
+  readonly conn: number;
   readonly sessionId: number;
   readonly timeoutMs: number;
   readonly xid: number;
@@ -119,6 +125,7 @@ export function bootZkClient(id: NodeId, config: ZkClientConfig): ZkClient {
     state: 'CONNECTING',
     serverIndex: 0,
     handshaking: false,
+    conn: 0,
     sessionId: 0,
     timeoutMs: config.sessionTimeoutMs,
     xid: 0,
@@ -149,6 +156,7 @@ export function patchZkClient(c: ZkClient, p: ZkClientPatch): ZkClient {
     state: c.state,
     serverIndex: c.serverIndex,
     handshaking: c.handshaking,
+    conn: c.conn,
     sessionId: c.sessionId,
     timeoutMs: c.timeoutMs,
     xid: c.xid,
@@ -203,9 +211,15 @@ export function dispatchZkClient(c: ZkClient, event: Event<ZabMessage>, fx: Fx):
       const msg = event.msg;
       if (event.from === ENV) return msg.type === 'APP_OP' ? invoke(c, msg.op as ZkCommand, fx) : c;
       if (event.from !== server(c) || !alive(c)) return c; // a server we already left
+      // ClientCnxn.SendThread reads only the socket it primed: once that connection breaks, the
+      // read fails (an IOException, "connection loss") and it reconnects, sending ConnectRequest,
+      // auth and setWatches again. A message on another connection number means the link broke and
+      // came back; whatever was lost on the old connection is lost, so the session must re-prime.
+      if (c.state === 'CONNECTED' && event.conn !== c.conn)
+        return disconnect(c, `${msg.type} from server ${server(c)} came on connection ${event.conn}, not ${c.conn}: the connection broke`, fx);
       switch (msg.type) {
         case 'CONNECT_RESPONSE':
-          return onConnectResponse(c, msg.sessionId, msg.timeoutMs, fx);
+          return onConnectResponse(c, msg.sessionId, msg.timeoutMs, event.conn, fx);
         case 'ZK_REPLY':
           return onReply(patchZkClient(c, { heard: true }), msg.reply, fx);
         case 'WATCHER_EVENT':
@@ -243,7 +257,7 @@ function observeSession(c: ZkClient, state: string, fx: Fx): void {
   fx.observe({ kind: 'session', client: c.id, session: c.sessionId, server: server(c), state });
 }
 
-function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, fx: Fx): ZkClient {
+function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, conn: number, fx: Fx): ZkClient {
   if (!c.handshaking) return c;
   fx.cancel('connect');
   if (timeoutMs <= 0) {
@@ -253,7 +267,7 @@ function onConnectResponse(c: ZkClient, sessionId: number, timeoutMs: number, fx
     return failAll(expired, 'SESSIONEXPIRED', 'fail', fx);
   }
   const reconnect = c.sessionId !== 0;
-  const connected: ZkClient = patchZkClient(c, { handshaking: false, state: 'CONNECTED', sessionId, timeoutMs, heard: true, sent: true, silentBeats: 0 });
+  const connected: ZkClient = patchZkClient(c, { handshaking: false, conn, state: 'CONNECTED', sessionId, timeoutMs, heard: true, sent: true, silentBeats: 0 });
   observeSession(connected, 'CONNECTED', fx);
   const to = server(connected);
   // SendThread.primeConnection pushes each packet to the front of the outgoing queue: setWatches,
@@ -554,7 +568,7 @@ function onWatcherEvent(c: ZkClient, event: ZkWatchedEvent, fx: Fx): ZkClient {
   // (NIOServerCnxn.process(WatchedEvent)) and ClientCnxn.SendThread.readResponse returns on
   // NOTIFICATION_XID before it sets lastZxid. So a client that saw an event can still reconnect to a
   // server that has not applied that change and read the old data. `event.zxid` is the simulator's
-  // record of the triggering txn, kept for the checkers only (see the observation below).
+  // record of the triggering txn (-1 for an event setWatches fired: no txn), kept for the checkers only.
   const m = materialize(c, type, event.path);
   const next = m.registry === c ? c : patchZkClient(c, m.registry);
   // EventThread delivers an event only to the watchers materialize found: after removeWatches (the

@@ -124,7 +124,8 @@ function dropClient(s: ZabServer, client: NodeId): ZabServer {
   );
 }
 
-function onClientMessage(s: ZabServer, from: NodeId, msg: ZabMessage, fx: Fx): ZabServer {
+/** The kv front-end keeps no connection table: `conn` is not read (ZooKeeper's connection checks are the service's). */
+function onClientMessage(s: ZabServer, from: NodeId, _conn: number, msg: ZabMessage, fx: Fx): ZabServer {
   switch (msg.type) {
     case 'CLIENT_REQUEST':
       return onClientRequest(s, from, msg.xid, msg.op, msg.lastZxidSeen, fx);

@@ -28,13 +28,13 @@ import {
 import { EMPTY_SERVICE } from './state.js';
 import { onContainerDeleteTimer, onContainersTimer } from './container-manager.js';
 
-function onClientMessage(s: ZabServer, from: NodeId, msg: ZabMessage, fx: Fx): ZabServer {
+function onClientMessage(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, fx: Fx): ZabServer {
   const m = msg as ZkClientPacket | Exclude<ZabMessage, ZkClientPacket>;
   switch (m.type) {
     case 'CONNECT_REQUEST':
-      return onConnectRequest(s, from, m, fx);
+      return onConnectRequest(s, from, conn, m, fx);
     case 'ZK_REQUEST':
-      return onZkRequest(s, from, m.xid, m.request, fx);
+      return onZkRequest(s, from, conn, m.xid, m.request, fx);
     case 'CLIENT_CLOSE':
       // A client left this server (it moved on, or closed its handle).
       return dropServiceClient(s, from);

@@ -62,7 +62,7 @@ export function serveRead(
     case 'addWatch':
     case 'checkWatches':
     case 'removeWatches': {
-      const served = serveWatchRequest(tree, watches, conn, request, zxid, fx);
+      const served = serveWatchRequest(tree, watches, conn, request, fx);
       const replyXid = request.type === 'setWatches' || request.type === 'setWatches2' ? XID.SET_WATCHES : xid;
       return { reply: { xid: replyXid, zxid, err: served.err, response: null }, watches: served.watches };
     }

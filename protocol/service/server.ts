@@ -158,6 +158,7 @@ function allocateSessionId(s: ZabServer): [ZabServer, SessionId] {
 export function onConnectRequest(
   s: ZabServer,
   client: NodeId,
+  conn: number,
   msg: { readonly sessionId: number; readonly timeoutMs: number; readonly lastZxidSeen: Zxid },
   fx: Fx,
 ): ZabServer {
@@ -179,13 +180,13 @@ export function onConnectRequest(
   if (msg.sessionId === 0) {
     let sessionId: SessionId;
     [s, sessionId] = allocateSessionId(s);
-    s = putConnection(s, { client, sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'creating', held: null });
+    s = putConnection(s, { client, conn, sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'creating', held: null });
     const request = { type: 'createSession', timeoutMs } as const;
     s = withService(s, { queue: [...serviceOf(s).queue, { client, xid: 0, request, wait: 'write', reply: null }] });
     fx.note(`client ${client}: new session 0x${sessionId.toString(16)}, timeout ${timeoutMs} ms`);
     return submit(s, client, 0, { zk: true, sessionId, authIds: [], request }, fx);
   }
-  s = putConnection(s, { client, sessionId: msg.sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'revalidating', held: null });
+  s = putConnection(s, { client, conn, sessionId: msg.sessionId, timeoutMs, authIds: [ipAuthId(clientAddress(client))], stage: 'revalidating', held: null });
   if (s.role === 'LEADING') {
     const checked = revalidate(s, s.id, msg.sessionId);
     return finishRevalidate(checked.server, client, msg.sessionId, checked.valid, fx);
@@ -216,11 +217,28 @@ function finishRevalidate(s: ZabServer, client: NodeId, sessionId: SessionId, va
 }
 
 /**
+ * A request that arrived on the network's connection `netConn`. On a connection that never sent
+ * a ConnectRequest it is no request at all: NIOServerCnxn.readPayload reads a new connection's
+ * first packet as a ConnectRequest (readConnectRequest, until `initialized`), and a request's
+ * bytes there fail to parse, so the server closes that socket. The client's old connection, which
+ * the network broke, is gone with its watches and queue (NIOServerCnxn.close → removeCnxn); the
+ * client finds out by the close and re-primes a new one.
+ */
+export function onZkRequest(s: ZabServer, client: NodeId, netConn: number, xid: number, request: ZkRequest, fx: Fx): ZabServer {
+  const conn = connectionOf(s, client);
+  if (conn !== undefined && conn.conn !== netConn) {
+    fx.note(`client ${client}: ${request.type} on connection ${netConn}, which sent no ConnectRequest (ours is ${conn.conn}); closing it`);
+    return closeClient(s, client, 'no ConnectRequest on this connection', fx);
+  }
+  return readOrHold(s, client, xid, request, fx);
+}
+
+/**
  * A request on an established connection (RequestHeader + record). A throttled connection is not
  * read: the request waits in the socket. Once read, a request with a positive xid may throttle
  * its connection (ServerCnxn.incrOutstandingAndCheckThrottle).
  */
-export function onZkRequest(s: ZabServer, client: NodeId, xid: number, request: ZkRequest, fx: Fx): ZabServer {
+function readOrHold(s: ZabServer, client: NodeId, xid: number, request: ZkRequest, fx: Fx): ZabServer {
   const conn = connectionOf(s, client);
   if (conn !== undefined && conn.held !== null) return putConnection(s, patchConnection(conn, { held: [...conn.held, { xid, request }] }));
   const next = readZkRequest(s, client, xid, request, fx);
@@ -401,7 +419,7 @@ function unthrottleIfUnderLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer
   let next = putConnection(s, patchConnection(conn, { held: null }));
   for (const h of conn.held) {
     if (connectionOf(next, client) === undefined) break; // closed meanwhile: nothing more is read
-    next = onZkRequest(next, client, h.xid, h.request, fx);
+    next = readOrHold(next, client, h.xid, h.request, fx);
   }
   return next;
 }

@@ -11,6 +11,12 @@ import { EMPTY_WATCHES, type WatchTable } from './watch-manager.js';
 
 export interface ZkConnection {
   readonly client: NodeId;
+  /**
+   * The network's number of the TCP connection the ConnectRequest came on. A request on any other
+   * number came over a connection that never sent one (NIOServerCnxn reads a new connection's first
+   * packet as its ConnectRequest).
+   */
+  readonly conn: number;
   /** 0 until the session exists (createSession committed) or was revalidated. */
   readonly sessionId: SessionId;
   readonly timeoutMs: number;
@@ -70,6 +76,7 @@ export interface ZkServiceState {
 export function patchConnection(o: ZkConnection, p: Partial<Pick<ZkConnection, 'stage' | 'authIds' | 'held'>>): ZkConnection {
   return {
     client: o.client,
+    conn: o.conn,
     sessionId: o.sessionId,
     timeoutMs: o.timeoutMs,
     authIds: p.authIds === undefined ? o.authIds : p.authIds,

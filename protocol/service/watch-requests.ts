@@ -25,7 +25,6 @@ export function serveWatchRequest(
   watches: WatchTable,
   conn: ZkConnection,
   request: ZkWatchRequest,
-  zxid: Zxid,
   fx: Fx,
 ): { readonly err: 'OK' | 'NOWATCHER'; readonly watches: WatchTable } {
   const client = conn.client;
@@ -50,9 +49,20 @@ export function serveWatchRequest(
     }
     case 'setWatches':
     case 'setWatches2':
-      return { err: 'OK', watches: setWatches(tree, watches, conn, request, zxid, fx) };
+      return { err: 'OK', watches: setWatches(tree, watches, conn, request, fx) };
   }
 }
+
+/**
+ * The zxid a setWatches event carries: none. An event fired by a txn carries that txn's zxid (the
+ * simulator's record, for the checkers: ZooKeeper 3.8 sends every notification with header zxid -1),
+ * but DataTree.setWatches fires on what it finds in the tree, a change made at some zxid above the
+ * client's relativeZxid that it does not name (a NodeDataChanged's mzxid is the node's latest data
+ * change, not necessarily the first one the watch missed; a NodeCreated's czxid may be a creation
+ * after deletions; a NodeDeleted names no zxid at all). So the event records ZooKeeper's own -1,
+ * which the history keeps and the checkers read as "no txn named".
+ */
+export const SET_WATCHES_EVENT_ZXID: Zxid = -1;
 
 /**
  * DataTree.setWatches: fire at once what the client missed on its standard watches, register the
@@ -64,12 +74,11 @@ function setWatches(
   watches: WatchTable,
   conn: ZkConnection,
   request: Extract<ZkWatchRequest, { type: 'setWatches' | 'setWatches2' }>,
-  zxid: Zxid,
   fx: Fx,
 ): WatchTable {
   let w = watches;
   const send = (type: 'NodeCreated' | 'NodeDeleted' | 'NodeDataChanged' | 'NodeChildrenChanged', path: string): void =>
-    fx.send(conn.client, { type: 'WATCHER_EVENT', event: { type, path, zxid } });
+    fx.send(conn.client, { type: 'WATCHER_EVENT', event: { type, path, zxid: SET_WATCHES_EVENT_ZXID } });
   for (const path of request.dataWatches) {
     const node = getNode(tree, path);
     if (node === undefined) send('NodeDeleted', path);

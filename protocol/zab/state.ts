@@ -257,8 +257,8 @@ export interface ZabApp {
   readonly initial: unknown;
   /** Quorum packet types the application owns: Zab routes them as its own packets (same guards), then hands them over. */
   readonly quorumPackets: ReadonlySet<string>;
-  /** A message from a client (anything that is neither a NOTIFICATION nor a quorum packet). */
-  onClientMessage(s: ZabServer, from: NodeId, msg: ZabMessage, fx: Fx): ZabServer;
+  /** A message from a client (anything that is neither a NOTIFICATION nor a quorum packet), on the network's connection `conn`. */
+  onClientMessage(s: ZabServer, from: NodeId, conn: number, msg: ZabMessage, fx: Fx): ZabServer;
   /** A client's connection reset (peerReset from a node that is neither our leader nor, while leading, a learner). */
   onClientGone(s: ZabServer, client: NodeId): ZabServer;
   /** Leaving a role: every client connection closes (Leader.shutdown / Learner.shutdown). */

@@ -117,7 +117,7 @@ export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): Zab
         case 'OBSERVERINFO':
           return refuseLearner(s, event.from, fx);
         default:
-          if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, event.from, msg, fx);
+          if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, event.from, event.conn, msg, fx);
           return dropped(s, ignoreWhileLooking(s, event.from, msg), fx);
       }
     }
@@ -178,7 +178,7 @@ function onLeadingDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMess
     case 'OBSERVERINFO':
       return onLearnerInfo(s, from, conn, msg.acceptedEpoch, true, fx);
   }
-  if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, from, msg, fx);
+  if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, from, conn, msg, fx);
   const stale = ignoreLearnerPacket(s, from, conn, msg);
   if (stale !== null) return dropped(s, stale, fx);
   const next = heardFromLearner(s, from);
@@ -275,7 +275,7 @@ function onLearnerDeliver(s: ZabServer, from: NodeId, conn: number, msg: ZabMess
     case 'OBSERVERINFO':
       return refuseLearner(s, from, fx);
   }
-  if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, from, msg, fx);
+  if (!isQuorumPacket(s, msg)) return s.app.onClientMessage(s, from, conn, msg, fx);
   const notOurs = ignoreLeaderPacket(s, from, msg);
   if (notOurs !== null) return dropped(s, notOurs, fx);
   if (isResetConnection(learnerOf(s), conn)) return shutdown(s, `connection to leader ${from} was reset`, fx);

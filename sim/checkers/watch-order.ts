@@ -350,9 +350,10 @@ function judgeEvent(
 ): ClientCheckResult | null {
   const name = 'watch-order';
   const sameConnection = a.connection === connection;
-  // After a reconnect, an event DataTree.setWatches fired is stamped with the server's zxid when it ran, ahead
-  // of every request of the connection; an event zxid it cannot have came from the re-registered watch as a
-  // txn was applied: exactly that txn.
+  // After a reconnect, an event DataTree.setWatches fired names no txn: zabsim records -1, as ZooKeeper sends;
+  // histories recorded before that carry the server's zxid when setWatches ran, ahead of every request of the
+  // connection (a state holding the change, not the change's zxid). An event zxid such a setWatches cannot
+  // have came from the re-registered watch as a txn was applied: exactly that txn.
   const bySetWatches = !sameConnection && (!known || (e.zxid < setWatchesBelow.write && e.zxid <= setWatchesBelow.header));
   // The watch was registered at a state at or after every reply of the session up to the read that set it
   // (a session never goes back), so its change, and any zxid the event names, lie above that.
@@ -381,9 +382,13 @@ function judgeEvent(
       [a.by, first],
       [e],
     );
+  // A reply at or above the change's zxid came before its event. Not for an event setWatches may have fired:
+  // its zxid may be the server's then, at or above the client's last zxid and so above every earlier reply,
+  // while the change lies below it; and the old connection may rightly have sent no event for that change
+  // (ServerCnxn.process filters an event by the node's ACL, DataTree.setWatches does not).
   const before = a.replyIndex === 0 ? -1 : replyMax[a.replyIndex - 1]!;
   const latest = replyMax.length === 0 ? -1 : replyMax[replyMax.length - 1]!;
-  if (latest >= e.zxid && before < e.zxid) {
+  if (!bySetWatches && latest >= e.zxid && before < e.zxid) {
     let k = a.replyIndex;
     while (replyZxids[k]! < e.zxid) k++;
     const r = replies[k]!;

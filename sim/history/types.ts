@@ -42,7 +42,11 @@
 //   removeAllWatches), and the rc `noWatcher`. A persistent watch's events are `watch` records like any
 //   other; it is not used up by them.
 // * `{"kind":"watch","client":c,"session":s,"server":k,"type":"NodeDataChanged",...,"path":p,"zxid":z,
-//   "atUs":t,"seq"?:n}`: a watch event the client received.
+//   "atUs":t,"seq"?:n}`: a watch event the client received. `zxid` > 0 is the zxid of the txn whose
+//   apply fired the event; -1 (or 0) names no txn: ZooKeeper 3.8 sends -1 in every notification, and
+//   zabsim records -1 for the events DataTree.setWatches fires on a reconnect (it fires on what the tree
+//   holds, not on a txn). Histories zabsim recorded before that carry, for such an event, the server's
+//   last zxid when setWatches ran: a state holding the change, which the checkers still accept there.
 // * `{"kind":"session","client":c|null,"session":s,"server":k|null,"state":st,"atUs":t,"seq"?:n,
 //   "zxid"?:z}`: a session state change the client saw (CONNECTED, DISCONNECTED, EXPIRED, CLOSED,
 //   AUTH_FAILED), or "ENDED": the session's closeSession txn (zxid z) committed (seen at the servers).

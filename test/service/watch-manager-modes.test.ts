@@ -135,33 +135,33 @@ describe('WatchManager.triggerWatch with WatcherMode', () => {
 });
 
 describe('FinalRequestProcessor: addWatch, checkWatches, removeWatches, setWatches2', () => {
-  const conn = (client: NodeId): ZkConnection => ({ client, sessionId: 1, timeoutMs: 4000, authIds: [], stage: 'open', held: null });
+  const conn = (client: NodeId): ZkConnection => ({ client, conn: 1, sessionId: 1, timeoutMs: 4000, authIds: [], stage: 'open', held: null });
   const tree = createDataTree();
 
   test('addWatch (DataTree.addWatch) registers in both tables on an absent path and answers OK', () => {
-    const r = serveWatchRequest(tree, EMPTY_WATCHES, conn(A), { type: 'addWatch', path: '/none', mode: 'PERSISTENT' }, 0, new Fx());
+    const r = serveWatchRequest(tree, EMPTY_WATCHES, conn(A), { type: 'addWatch', path: '/none', mode: 'PERSISTENT' }, new Fx());
     expect(r.err).toBe('OK');
     expect(hasWatch(r.watches, 'data', '/none', A) && hasWatch(r.watches, 'child', '/none', A)).toBe(true);
   });
 
   test('removeWatches (DataTree.removeWatch) by type: Children leaves the data side, then Data removes it, then NOWATCHER', () => {
     let w = persistent(EMPTY_WATCHES, '/a', A, 'PERSISTENT');
-    let r = serveWatchRequest(tree, w, conn(A), { type: 'removeWatches', path: '/a', watcherType: 'Children' }, 0, new Fx());
+    let r = serveWatchRequest(tree, w, conn(A), { type: 'removeWatches', path: '/a', watcherType: 'Children' }, new Fx());
     expect(r.err).toBe('OK');
     w = r.watches;
     expect([hasWatch(w, 'child', '/a', A), hasWatch(w, 'data', '/a', A)]).toEqual([false, true]);
-    r = serveWatchRequest(tree, w, conn(A), { type: 'removeWatches', path: '/a', watcherType: 'Data' }, 0, new Fx());
+    r = serveWatchRequest(tree, w, conn(A), { type: 'removeWatches', path: '/a', watcherType: 'Data' }, new Fx());
     expect(r.err).toBe('OK');
-    r = serveWatchRequest(tree, r.watches, conn(A), { type: 'removeWatches', path: '/a', watcherType: 'Any' }, 0, new Fx());
+    r = serveWatchRequest(tree, r.watches, conn(A), { type: 'removeWatches', path: '/a', watcherType: 'Any' }, new Fx());
     expect(r.err).toBe('NOWATCHER');
   });
 
   test('checkWatches (DataTree.containsWatcher) only checks: OK while a watch is there, which it keeps; NOWATCHER when none', () => {
     const w = addWatch(EMPTY_WATCHES, 'child', '/a', A);
-    const ok = serveWatchRequest(tree, w, conn(A), { type: 'checkWatches', path: '/a', watcherType: 'Children' }, 0, new Fx());
+    const ok = serveWatchRequest(tree, w, conn(A), { type: 'checkWatches', path: '/a', watcherType: 'Children' }, new Fx());
     expect(ok.err).toBe('OK');
     expect(ok.watches).toBe(w);
-    expect(serveWatchRequest(tree, w, conn(A), { type: 'checkWatches', path: '/a', watcherType: 'Data' }, 0, new Fx()).err).toBe('NOWATCHER');
+    expect(serveWatchRequest(tree, w, conn(A), { type: 'checkWatches', path: '/a', watcherType: 'Data' }, new Fx()).err).toBe('NOWATCHER');
   });
 
   test('setWatches2 (DataTree.setWatches) registers persistent and recursive watches again without firing anything', () => {
@@ -179,7 +179,6 @@ describe('FinalRequestProcessor: addWatch, checkWatches, removeWatches, setWatch
         persistentWatches: ['/p'],
         persistentRecursiveWatches: ['/r'],
       },
-      0,
       fx,
     );
     expect(fx.list).toEqual([]);
