@@ -69,10 +69,13 @@ function entryHash(path: string, node: ZNode | undefined): number {
 /** Records the entries' XOR of `tree`, made from `before` by the writes in `undo` (each path counted once). */
 function treeAfter(before: Tree, tree: HashedTree, undo: Undo): Tree {
   let h = entriesHash(before);
+  // A short log (nearly every op) is searched for repeats; a long one (a huge multi, a session close) uses a set.
+  const seenPaths = undo.length > 8 ? new Set<string>() : null;
   for (let i = 0; i < undo.length; i++) {
     const path = undo[i]![0];
     let seen = false;
-    for (let j = 0; j < i && !seen; j++) seen = undo[j]![0] === path;
+    if (seenPaths !== null) seen = seenPaths.has(path) || (seenPaths.add(path), false);
+    else for (let j = 0; j < i && !seen; j++) seen = undo[j]![0] === path;
     if (!seen) h ^= entryHash(path, before.get(path)) ^ entryHash(path, tree.get(path));
   }
   tree[ENTRIES_XOR] = h;

@@ -15,10 +15,10 @@ const simpleOp: fc.Arbitrary<ZkOp> = fc.oneof(
   fc.record({ type: fc.constant('setACL' as const), path: fc.constantFrom(...PATHS), version: fc.constantFrom(-1, 0) }),
   fc.constant({ type: 'closeSession' as const }),
 );
-// Multis that succeed or fail part-way (a failed one leaves the tree as it was), and may touch one path twice.
+// Multis that succeed or fail part-way (a failed one leaves the tree as it was), may touch one path twice, and may log more than 8 changes (the long-log path).
 const anyOp: fc.Arbitrary<ZkOp> = fc.oneof(
   simpleOp,
-  fc.array(simpleOp, { minLength: 1, maxLength: 4 }).map((ops) => ({ type: 'multi' as const, ops })),
+  fc.array(simpleOp, { minLength: 1, maxLength: 8 }).map((ops) => ({ type: 'multi' as const, ops })),
 );
 
 const step = fc.record({ op: anyOp, session: fc.constantFrom(1, 2), ranked: fc.boolean() });
