@@ -6,7 +6,7 @@ import type { Model } from './linearizability/model.js';
 import type { ZkOp, ZkResult } from '../history/types.js';
 import { bumpCount, countAt, extraHash, sameNumbers, type SessionChain } from './partition-state.js';
 import { clipToGap, type GapContext } from './zxid-gaps.js';
-import { applyOp, mismatch, newTree, type Tree } from './znode-tree.js';
+import { applyOp, mismatch, newTree, type Tree, type Undo, type ZNode } from './znode-tree.js';
 
 /** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
  * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
@@ -34,15 +34,52 @@ export type SearchState = {
   readonly counts?: readonly number[];
 };
 
+/**
+ * A state's tree hash: the rank's, XOR one hash per (path, node) entry, so it does not depend on the
+ * map's order. The entries' XOR is kept per tree object (a tree is never changed once a search state
+ * holds it: the step copies before applying), so a step derives its successor's from its own and the
+ * few entries the op changed (treeAfter) instead of hashing every node again; a tree met without one
+ * (the initial tree) is hashed in full. Either way the value is the same.
+ */
 export function hashTree(tree: Tree, rank: number): number {
-  let h = mix32(rank + 0x1b873593);
-  for (const [path, node] of tree) {
-    let n = hashString(path) ^ hashString(node.data);
-    n = mix32(n ^ Math.imul(node.version + 1, 0x9e3779b1) ^ Math.imul(node.aversion + 7, 0x85ebca6b));
-    n = mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ Math.imul(node.owner, 0x27d4eb2f));
-    h ^= n; // order-independent over the map's entries
+  return mix32(rank + 0x1b873593) ^ entriesHash(tree);
+}
+
+/** Where a tree keeps its entries' XOR: a property of the map itself (a WeakMap cost more than the hashing it saved). */
+const ENTRIES_XOR = Symbol('entriesXor');
+type HashedTree = Tree & { [ENTRIES_XOR]?: number };
+
+function entriesHash(tree: HashedTree): number {
+  let h = tree[ENTRIES_XOR];
+  if (h === undefined) {
+    h = 0;
+    for (const [path, node] of tree) h ^= entryHash(path, node);
+    tree[ENTRIES_XOR] = h;
   }
   return h;
+}
+
+function entryHash(path: string, node: ZNode | undefined): number {
+  if (node === undefined) return 0;
+  let n = hashString(path) ^ hashString(node.data);
+  n = mix32(n ^ Math.imul(node.version + 1, 0x9e3779b1) ^ Math.imul(node.aversion + 7, 0x85ebca6b));
+  return mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ Math.imul(node.owner, 0x27d4eb2f));
+}
+
+/** Records the entries' XOR of `tree`, made from `before` by the writes in `undo` (each path counted once). */
+function treeAfter(before: Tree, tree: HashedTree, undo: Undo): Tree {
+  let h = entriesHash(before);
+  // A short log (nearly every op) is searched for repeats; a long one (a huge multi, a session close) uses a set.
+  const seenPaths = undo.length > 8 ? new Set<string>() : null;
+  for (let i = 0; i < undo.length; i++) {
+    const path = undo[i]![0];
+    let seen = false;
+    if (seenPaths !== null) seen = seenPaths.has(path) || (seenPaths.add(path), false);
+    else for (let j = 0; j < i && !seen; j++) seen = undo[j]![0] === path;
+    if (!seen) h ^= entryHash(path, before.get(path)) ^ entryHash(path, tree.get(path));
+  }
+  tree[ENTRIES_XOR] = h;
+  return tree;
 }
 
 export function sameTree(a: Tree, b: Tree): boolean {
@@ -74,10 +111,12 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
       if (n < chain.before || (!output.unknown && n > chain.last)) return output.unknown ? state : undefined;
     }
     const tree = new Map(state.tree);
-    const outcome = applyOp(tree, input.op, null, input.session);
+    const undo: Undo = [];
+    const outcome = applyOp(tree, input.op, undo, input.session);
     if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
     const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
+    treeAfter(state.tree, tree, undo); // a failed op left the copy as it was: its undo is empty
     if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
     // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
     if (outcome.rc !== 'ok' && output.unknown) return state;

@@ -137,7 +137,10 @@ function searchPartition<S, I, O>(
   const bits = new Uint32Array(words);
   const zobrist = new Int32Array(n);
   for (let op = 0; op < n; op++) zobrist[op] = mix32(Math.imul(op + 1, 0x9e3779b1) ^ 0x7f4a7c15);
-  const memo = new ConfigurationMemo<S>(words, model.equal, Math.max(1 << 12, Math.min(1 << 16, 256 * n)));
+  // The memo grows as it fills (membership is all it answers, so its size changes no verdict); most
+  // partitions stop after a few hundred configurations, and a large first table cost more to zero than
+  // the search itself on a service run's many small partitions.
+  const memo = new ConfigurationMemo<S>(words, model.equal, Math.min(1 << 10, Math.max(16, 4 * n)));
   // The stack: the call node placed (a listed op), or -1 - k for free op free[k]; the state before it;
   // for a free op, the pending return that bounded the choice.
   const stackNode = new Int32Array(n);
