@@ -44,6 +44,7 @@ import { isZkApplied, type ZkApplied } from './zk-sm.js';
 import { expiryWaitUs } from './expiry-queue.js';
 import { freshContainerManager, noticeContainers, startContainerManager } from './container-manager.js';
 import type { ZkTouches } from './messages.js';
+import { globalOutstandingLimit, shouldThrottle } from './throttle-limit.js';
 
 const MS = 1000;
 
@@ -382,28 +383,10 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
   return replied > 0 ? unthrottleIfUnderLimit(next, client, fx) : next;
 }
 
-/**
- * ZooKeeperServer.getGlobalOutstandingLimit: zookeeper.globalOutstandingLimit, which a leader
- * divides among the other voters (LeaderZooKeeperServer.getGlobalOutstandingLimit).
- */
-function globalOutstandingLimit(s: ZabServer): number {
-  const voters = s.config.voters.length;
-  return s.role === 'LEADING' ? Math.floor(s.config.globalOutstandingLimit / (voters > 2 ? voters - 1 : 1)) : s.config.globalOutstandingLimit;
-}
-
-/**
- * ZooKeeperServer.shouldThrottle: more requests in process (received, not yet answered) than the
- * limit, and this connection has some of its own. Scans the queue only when over the limit.
- */
-function shouldThrottle(s: ZabServer, client: NodeId): boolean {
-  const queue = serviceOf(s).queue;
-  return queue.length > globalOutstandingLimit(s) && queue.some((p) => p.client === client);
-}
-
 /** ServerCnxn.incrOutstandingAndCheckThrottle → disableRecv: stop reading this client. */
 function throttleIfOverLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
   const conn = connectionOf(s, client);
-  if (conn === undefined || conn.held !== null || !shouldThrottle(s, client)) return s;
+  if (conn === undefined || conn.held !== null || !shouldThrottle(s, serviceOf(s).queue, client)) return s;
   fx.note(`throttle client ${client}: ${serviceOf(s).queue.length} requests in process, over globalOutstandingLimit ${globalOutstandingLimit(s)}`, {
     kind: 'throttled',
     client,
@@ -414,7 +397,7 @@ function throttleIfOverLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
 /** ServerCnxn.decrOutstandingAndCheckThrottle → enableRecv: read again what the client sent meanwhile. */
 function unthrottleIfUnderLimit(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
   const conn = connectionOf(s, client);
-  if (conn === undefined || conn.held === null || shouldThrottle(s, client)) return s;
+  if (conn === undefined || conn.held === null || shouldThrottle(s, serviceOf(s).queue, client)) return s;
   fx.note(`client ${client} no longer throttled: reading its ${conn.held.length} waiting request(s)`);
   let next = putConnection(s, patchConnection(conn, { held: null }));
   for (const h of conn.held) {
