@@ -181,6 +181,7 @@ describe('--junit on run (narrated) and check', () => {
   }, 60_000);
 
   test('check --junit: a history that is not linearizable is one failing testcase with its witness', () => {
+    const EPOCH1 = 2 ** 32; // zxids of epoch 1: ZooKeeper never issues epoch 0
     const op = (id: number, zxid: number, invokeUs: number, completeUs: number, path: string): string =>
       JSON.stringify({
         kind: 'op',
@@ -195,7 +196,7 @@ describe('--junit on run (narrated) and check', () => {
         result: { rc: 'ok', path },
         zxid,
       });
-    writeFileSync(join(dir, 'bad.ndjson'), `{"kind":"header","version":1,"seed":"t"}\n${op(1, 6, 0, 3, '/a')}\n${op(2, 5, 4, 8, '/b')}\n`);
+    writeFileSync(join(dir, 'bad.ndjson'), `{"kind":"header","version":1,"seed":"t"}\n${op(1, EPOCH1 + 6, 0, 3, '/a')}\n${op(2, EPOCH1 + 5, 4, 8, '/b')}\n`);
     const r = zabsim(['check', join(dir, 'bad.ndjson'), '--junit', join(dir, 'check.xml')]);
     expect(r.code).toBe(1);
     const failure = findAll(junit(join(dir, 'check.xml')), 'failure')[0];
