@@ -64,7 +64,12 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
       prove(op.path, Math.min(o.readZxid ?? Infinity, r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity));
     else if (op.type === 'getChildren') for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? Infinity);
     else if (isZkWrite(op))
-      for (const f of writeFacts(o)) (f.present ? prove : gone)(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+      for (const f of writeFacts(o)) {
+        // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
+        // missing one needs the exact state (a ceiling would let the node's create come after it).
+        if (f.present) prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+        else if (o.zxid !== null) gone(f.path, o.zxid - 1);
+      }
   }
   if (out.size === 0) return out;
   const endOf = new Map<number, number>();

@@ -531,7 +531,9 @@ export class Search {
     const tree = this.trees[this.trees.length - 1]!;
     const out: Watch[] = [];
     for (const w of list) {
-      if (w.status === 'pending' && w.optional && w.conn === r.conn) continue;
+      // A watch its server used up silently (no READ on the node) is still held by the client, which re-sends it
+      // with setWatches on its next connection (ClientCnxn.primeConnection): loose, for a later connection only.
+      if (w.status === 'pending' && w.optional && w.conn === r.conn) out.push({ ...w, status: 'loose', changed: true, type: null });
       if (w.status === 'held' && w.conn < r.conn) out.push({ ...w, conn: r.conn });
       else if (w.status === 'pending' && w.conn < r.conn && !w.optional && w.exist && w.deletedSince && !tree.nodes.has(w.path))
         out.push({ ...w, conn: r.conn, status: 'held', type: null, txn: null, changed: false, deletedSince: false, changes: [], types: [] });
@@ -674,7 +676,7 @@ export class Search {
         if (w.type !== ev.type) continue;
         if (w.txn!.invokeUs > ev.atUs) continue;
         if (ev.zxid > 0) ways = [() => this.pin(w.txn, ev.zxid)]; // fired as its txn was applied
-      } else if (!((w.status === 'loose' && w.changed) || (w.status === 'pending' && w.conn < e.conn))) continue;
+      } else if (!((w.status === 'loose' && w.changed && w.conn < e.conn) || (w.status === 'pending' && w.conn < e.conn))) continue;
       else {
         const bySetWatches = compatible(w, ev.type) && setWatchesSends(w, ev.type);
         const fired = w.changes.filter((_, k) => w.types[k] === ev.type);
