@@ -143,21 +143,30 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
     return owed;
   };
   const restricted = restrictedPaths(history);
+  // A client that sends the requests it queued while disconnected ahead of setWatches (the header says
+  // `"reconnectOrder":"queued-first"`: node-zookeeper-client's ConnectionManager.onSocketConnected appends
+  // auth and setWatches behind them; the Java client's primeConnection puts them first). Such a request's
+  // reply on the new connection may come before an event setWatches fires, so the lost-event checks below
+  // skip, for that reply, every watch the client re-sent (armed on an earlier connection). Only reports are
+  // dropped, so the checker stays sound; a history without the field keeps the Java order.
+  const queuedFirst = history.header['reconnectOrder'] === 'queued-first';
   const endedAt = new Map<number, number>(); // session -> the zxid of its end, from its ENDED record
   for (const e of history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) endedAt.set(e.session, e.zxid);
   for (const items of view.arrivals().values()) {
     const setWatchesBelow = setWatchesBounds(items);
-    const armed = new Map<string, Armed>(); // `${class}:${path}`
+    const armedAll = new Map<string, Armed>(); // `${class}:${path}`
     const replyMax: number[] = []; // prefix max of reply state zxids, in arrival order
     const replies: ZkHistoryOp[] = [];
     const replyZxids: number[] = []; // each reply's state zxid (a lower bound where the history gives none), beside `replies`
     let connection = 0;
+    let connectedAtUs = -Infinity; // when the current connection's CONNECTED record came
     let lastEvent: ZkHistoryWatch | null = null;
     for (const item of items) {
       if (item.kind === 'session') {
         const e = item;
         if (e.state === 'CONNECTED' || e.state === 'DISCONNECTED') connection++;
-        if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') armed.clear();
+        if (e.state === 'CONNECTED') connectedAtUs = e.atUs;
+        if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') armedAll.clear();
         continue;
       }
       if (item.kind === 'watch') {
@@ -178,9 +187,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         const hit: [WatchClass, Armed][] = [];
         for (const c of consumes(e.type)) {
           const key = `${c}:${e.path}`;
-          const a = armed.get(key);
+          const a = armedAll.get(key);
           if (a !== undefined) hit.push([c, a]);
-          armed.delete(key);
+          armedAll.delete(key);
         }
         if (hit.length === 0)
           return violated(name, `client ${e.client} got ${e.type} ${e.path} without holding a matching watch (fired twice, or never set)`, [], [e]);
@@ -206,6 +215,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         continue;
       }
       const o = item;
+      // Queued while disconnected and sent ahead of setWatches (queuedFirst): held only to this connection's watches.
+      const armed = queuedFirst && o.invokeUs < connectedAtUs ? onConnection(armedAll, connection) : armedAll;
       // A close's reply without a zxid comes from a state at or after its session's end, whose zxid an ENDED record gives.
       // A read without a header zxid that shows a node's mzxid comes from a state that holds that txn.
       const z =
@@ -298,12 +309,12 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       if (armsWatch(o) && (op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren')) {
         const cls: WatchClass = op.type === 'getChildren' ? 'child' : op.type === 'exists' && o.result!.exists === false ? 'exist' : 'data';
         const key = `${cls}:${op.path}`;
-        if (!armed.has(key)) {
+        if (!armedAll.has(key)) {
           const at = o.readZxid ?? null;
           triggers ??= triggerIndex(view);
           const trigger = at === null ? null : firstAfter(triggers.get(key), at);
-          armed.set(key, { by: o, replyIndex: replies.length, connection, trigger, latest: o, latestConnection: connection });
-        } else armed.set(key, { ...armed.get(key)!, latest: o, latestConnection: connection });
+          armedAll.set(key, { by: o, replyIndex: replies.length, connection, trigger, latest: o, latestConnection: connection });
+        } else armedAll.set(key, { ...armedAll.get(key)!, latest: o, latestConnection: connection });
       }
     }
   }
@@ -437,6 +448,13 @@ function seenBy(o: ZkHistoryOp): Seen | null {
  * the zxid checks (setWatches after a reconnect may be served from a different state), but for an exists
  * watch on a missing node, which any reply on a later connection that shows the node owes (below).
  */
+/** The watches set on connection `connection` (not re-sent from an earlier one). */
+function onConnection(armed: ReadonlyMap<string, Armed>, connection: number): Map<string, Armed> {
+  const out = new Map<string, Armed>();
+  for (const [key, a] of armed) if (a.connection === connection) out.set(key, a);
+  return out;
+}
+
 function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connection: number, restricted: ReadonlySet<string>): Armed | null {
   if (armed.size === 0) return null;
   if (o.op.type !== 'getData' && o.op.type !== 'exists' && o.op.type !== 'getChildren') return childChanged(o, armed, connection, restricted);

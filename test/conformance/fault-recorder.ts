@@ -430,6 +430,8 @@ export async function recordFaultHistory(ensemble: Ensemble, opts: FaultRecordOp
     kind: 'header' as const,
     version: 1 as const,
     source: 'real ZooKeeper 3.8 ensemble on loopback (test/conformance/fault-recorder.ts)',
+    // node-zookeeper-client sends requests queued while disconnected ahead of setWatches (sim/checkers/watch-order.ts).
+    reconnectOrder: 'queued-first',
     zookeeper: await ensemble.version(),
     seed,
     plan: opts.plan,
