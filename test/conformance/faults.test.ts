@@ -66,7 +66,9 @@ describe('fault histories from a live ensemble', () => {
         tailMs: 1200,
         sessionTimeoutMs: SESSION_TIMEOUT_MS,
       });
-      expect(history.ops.length).toBeGreaterThan(20);
+      // Enough ops to judge: a plan that kills the leader as the run starts leaves the ensemble without one
+      // for its election (seconds on real servers), so such a run records fewer (11 seen at seed 865719).
+      expect(history.ops.length).toBeGreaterThan(plan.endsWith('-at-start') ? 5 : 20);
       const alarms = [...notOk(verdictsOf(history)), ...notOk(verdictsOf(withoutZxids(history)))];
       // A false alarm is a checker bug: keep the history to report it.
       const kept = alarms.length === 0 ? [] : historyFiles(history, `s${seed}-${plan}`, join(tmpdir(), 'zabsim-fault-alarms'));
