@@ -435,6 +435,13 @@ function seenBy(o: ZkHistoryOp): Seen | null {
   }
 }
 
+/** The watches set on connection `connection` (not re-sent from an earlier one). */
+function onConnection(armed: ReadonlyMap<string, Armed>, connection: number): Map<string, Armed> {
+  const out = new Map<string, Armed>();
+  for (const [key, a] of armed) if (a.connection === connection) out.set(key, a);
+  return out;
+}
+
 /**
  * The watch still held on the read `o`'s path whose set point `o` shows provably changed, on the same
  * connection: null if none. Proof: the watch is registered at the server as its read is answered
@@ -448,13 +455,6 @@ function seenBy(o: ZkHistoryOp): Seen | null {
  * the zxid checks (setWatches after a reconnect may be served from a different state), but for an exists
  * watch on a missing node, which any reply on a later connection that shows the node owes (below).
  */
-/** The watches set on connection `connection` (not re-sent from an earlier one). */
-function onConnection(armed: ReadonlyMap<string, Armed>, connection: number): Map<string, Armed> {
-  const out = new Map<string, Armed>();
-  for (const [key, a] of armed) if (a.connection === connection) out.set(key, a);
-  return out;
-}
-
 function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connection: number, restricted: ReadonlySet<string>): Armed | null {
   if (armed.size === 0) return null;
   if (o.op.type !== 'getData' && o.op.type !== 'exists' && o.op.type !== 'getChildren') return childChanged(o, armed, connection, restricted);
