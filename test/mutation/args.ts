@@ -6,6 +6,8 @@ export interface MutationArgs {
   readonly seeds: number;
   readonly profile: 'standard' | 'deep';
   readonly concurrency: number;
+  /** Stryker's timeoutFactor: a mutant whose sweep runs past this many times the clean one (+30 s) is a timeout. */
+  readonly timeoutFactor: number;
 }
 
 const DEFAULTS: MutationArgs = {
@@ -15,6 +17,7 @@ const DEFAULTS: MutationArgs = {
   seeds: 2000,
   profile: 'standard',
   concurrency: 2,
+  timeoutFactor: 3,
 };
 
 /** The parsed arguments, or a one-line message naming the argument and what was expected. */
@@ -53,12 +56,18 @@ export function parseMutationArgs(argv: readonly string[]): MutationArgs | strin
         out.concurrency = n;
         break;
       }
+      case '--timeout-factor': {
+        const n = count(1);
+        if (typeof n === 'string') return n;
+        out.timeoutFactor = n;
+        break;
+      }
       case '--profile':
         if (value !== 'standard' && value !== 'deep') return `--profile ${value}: expected standard or deep`;
         out.profile = value;
         break;
       default:
-        return `${flag}: unknown option (expected --files, --sample, --sample-seed, --seeds, --profile or --concurrency)`;
+        return `${flag}: unknown option (expected --files, --sample, --sample-seed, --seeds, --profile, --concurrency or --timeout-factor)`;
     }
   }
   return out;

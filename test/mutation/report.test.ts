@@ -1,11 +1,18 @@
 // Proves the pieces of `npm run mutation` that do not need Stryker to run: the argument parser's
 // one-line errors, the score (timeouts detected, non-compiling mutants left out, classified
 // equivalents left out of the second score), the survivor keys and the report's source lines, and
-// that the instrumenter enumerates mutants with 0-based lines matching the source.
+// that the instrumenter enumerates mutants with 0-based lines matching the source, and that the
+// drawn-only ignorer keeps a drawn mutant while dropping the mutants nested inside its span.
 import { expect, test } from 'vitest';
 import { parseMutationArgs } from './args.js';
 import { mutantKey, renderReport, summarize, type ResultLike } from './report.js';
 import { enumerateMutants } from './enumerate.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Instrumenter } from '@stryker-mutator/instrumenter';
+// @ts-expect-error: a plain .mjs plugin for Stryker, without type declarations
+import { strykerPlugins } from './drawn-only-ignorer.mjs';
 
 const at = (line: number, column: number) => ({ start: { line, column }, end: { line, column: column + 1 } });
 const result = (status: string, line: number, replacement = 'true'): ResultLike => ({
@@ -28,6 +35,8 @@ test('arguments: defaults, values, and one-line errors naming the option', () =>
   expect(parseMutationArgs(['--profile', 'huge'])).toBe('--profile huge: expected standard or deep');
   expect(parseMutationArgs(['--sample'])).toBe('--sample: expected a value after it');
   expect(parseMutationArgs(['--bogus', '1'])).toMatch(/^--bogus: unknown option/);
+  expect(parseMutationArgs(['--timeout-factor', '10'])).toMatchObject({ timeoutFactor: 10 });
+  expect(parseMutationArgs(['--timeout-factor', '0'])).toBe('--timeout-factor 0: expected an integer ≥ 1');
 });
 
 test('score: killed and timed-out mutants are detected, non-compiling ones do not count, classified equivalents leave the second denominator', () => {
@@ -37,7 +46,7 @@ test('score: killed and timed-out mutants are detected, non-compiling ones do no
   const s = summarize(
     results,
     { [key]: { class: 'equivalent', why: 'both branches return the same value' } },
-    { drawn: 5, total: 9, command: 'c', files: ['protocol/x.ts'], sampleSeed: '1' },
+    { drawn: 5, total: 9, extra: 0, command: 'c', files: ['protocol/x.ts'], sampleSeed: '1' },
   );
   expect([s.killed, s.timeout, s.survived, s.notCompiling, s.judged, s.equivalent]).toEqual([1, 1, 2, 1, 4, 1]);
   expect(s.score).toBeCloseTo(0.5);
@@ -54,4 +63,50 @@ test('the instrumenter places mutants at 0-based lines of the source it was give
   const flip = mutants.find((m) => m.mutatorName === 'EqualityOperator' && m.replacement === 'a >= 1');
   expect(flip).toBeDefined();
   expect(flip?.location.start).toEqual({ line: 1, column: 6 });
+});
+
+test('drawn-only ignorer: a drawn block keeps its own mutant, the mutants nested in it are not placed, a drawn nested one is', async () => {
+  const content = 'export function f(a: number): number {\n  if (a > 1) {\n    return a + 2;\n  }\n  return 3;\n}\n';
+  const all = await enumerateMutants([{ name: 'protocol/y.ts', content }]);
+  const block = all.find((m) => m.mutatorName === 'BlockStatement' && m.location.start.line === 1);
+  const plus = all.find((m) => m.mutatorName === 'ArithmeticOperator');
+  expect(block).toBeDefined();
+  expect(plus).toBeDefined();
+  const placed = async (drawn: typeof all) => {
+    const dir = mkdtempSync(join(tmpdir(), 'zabsim-mut-'));
+    const file = join(dir, 'drawn.json');
+    const spans = drawn.map((m) => ({
+      start: { line: m.location.start.line + 1, column: m.location.start.column },
+      end: { line: m.location.end.line + 1, column: m.location.end.column },
+    }));
+    writeFileSync(file, JSON.stringify(spans));
+    process.env.ZABSIM_MUTATION_DRAWN = file;
+    const ignorer = (strykerPlugins as { value: unknown }[])[0]!.value;
+    const quiet = {
+      isTraceEnabled: () => false,
+      isDebugEnabled: () => false,
+      debug: () => undefined,
+      trace: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    };
+    const ranges = drawn.map((m) => ({ start: m.location.start, end: m.location.end }));
+    const result = await new Instrumenter(quiet as never).instrument([{ name: 'protocol/y.ts', content, mutate: ranges }], {
+      plugins: null,
+      excludedMutations: [],
+      ignorers: [ignorer],
+      noHeader: true,
+    } as never);
+    delete process.env.ZABSIM_MUTATION_DRAWN;
+    return result.mutants.filter((m) => m.status === undefined).map((m) => `${m.mutatorName}@${m.location.start.line}:${m.location.start.column}`);
+  };
+  // The block alone: its own mutant, none of the comparison's or the addition's inside it.
+  const onlyBlock = await placed([block!]);
+  expect(onlyBlock).toContain(`BlockStatement@${block!.location.start.line}:${block!.location.start.column}`);
+  expect(onlyBlock.some((k) => k.startsWith('ArithmeticOperator'))).toBe(false);
+  // The block and the addition inside it: both placed.
+  const both = await placed([block!, plus!]);
+  expect(both).toContain(`ArithmeticOperator@${plus!.location.start.line}:${plus!.location.start.column}`);
+  expect(both).toContain(`BlockStatement@${block!.location.start.line}:${block!.location.start.column}`);
 });

@@ -36,10 +36,14 @@ export interface MutationSummary {
   readonly command: string;
   readonly files: readonly string[];
   readonly sampleSeed: string | null;
-  /** Mutants in the files, mutants drawn, mutants Stryker ran (drawn spans include nested ones). */
+  /**
+   * Mutants in the files, mutants drawn, drawn mutants Stryker reported (all of them, or run.ts
+   * stops), and mutants Stryker ran besides the drawn ones (other mutators on a drawn node; not scored).
+   */
   readonly total: number;
   readonly drawn: number;
   readonly run: number;
+  readonly extra: number;
   readonly killed: number;
   readonly timeout: number;
   readonly survived: number;
@@ -62,7 +66,7 @@ export function mutantKey(r: Pick<ResultLike, 'fileName' | 'mutatorName' | 'repl
 export function summarize(
   results: readonly ResultLike[],
   classified: Classified,
-  meta: { drawn: number; total: number; command: string; files: readonly string[]; sampleSeed: string | null },
+  meta: { drawn: number; total: number; extra: number; command: string; files: readonly string[]; sampleSeed: string | null },
 ): MutationSummary {
   let killed = 0;
   let timeout = 0;
@@ -111,7 +115,7 @@ export function renderReport(s: MutationSummary, source: (file: string) => strin
     '# Fuzz-only mutation run',
     '',
     `Command per mutant: \`${s.command}\``,
-    `Files: ${s.files.length}; mutants in them: ${s.total}; drawn: ${s.drawn}${s.sampleSeed === null ? ' (all)' : ` (seed ${s.sampleSeed})`}; run by Stryker: ${s.run}.`,
+    `Files: ${s.files.length}; mutants in them: ${s.total}; drawn: ${s.drawn}${s.sampleSeed === null ? ' (all)' : ` (seed ${s.sampleSeed})`}; scored: ${s.run}; run besides them, not scored: ${s.extra}.`,
     '',
     `Killed ${s.killed}, timed out ${s.timeout}, survived ${s.survived}, did not type-check ${s.notCompiling}${Object.keys(s.other).length > 0 ? `, other ${JSON.stringify(s.other)}` : ''}.`,
     `Score ${(s.score * 100).toFixed(1)}% of ${s.judged}; ${(s.scoreNonEquivalent * 100).toFixed(1)}% with the ${s.equivalent} survivors classified equivalent left out.`,

@@ -8,8 +8,10 @@
 //                       [--sample-seed 1] [--seeds 2000] [--profile standard] [--concurrency 2]
 //
 // --sample N draws N mutants uniformly (seeded) from every mutant Stryker's instrumenter places in
-// the files, and runs each drawn mutant's span; Stryker also runs any mutant nested inside a drawn
-// span, and those are counted too (the report gives both numbers). The report (reports/out/mutation/)
+// the files, and runs each drawn mutant's span. A drawn span may enclose other mutants; the
+// drawn-only ignorer (drawn-only-ignorer.mjs) keeps Stryker from placing those, and the score counts
+// the drawn mutants only (the few others Stryker still runs, such as other mutators on the same
+// node, are reported apart as `extra`). The report (reports/out/mutation/)
 // lists the survivors with their code; test/mutation/classified.json records the ones a person has
 // classified (equivalent, with a one-line proof, or a gap), and the report marks the rest unclassified.
 import { readFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { join, matchesGlob, relative, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { parseMutationArgs, type MutationArgs } from './args.js';
 import { enumerateMutants, type PlacedMutant } from './enumerate.js';
-import { summarize, renderReport, type Classified } from './report.js';
+import { summarize, renderReport, mutantKey, type Classified } from './report.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -41,18 +43,31 @@ async function main(): Promise<number> {
   const command = `node --max-semi-space-size=64 sim/cli/zabsim.mjs fuzz --profile ${args.profile} --seeds ${args.seeds} --max-failures 1 --workers 1`;
   const out = join(ROOT, 'reports', 'out', 'mutation');
   mkdirSync(out, { recursive: true });
+  // The drawn spans, for the ignorer plugin (it runs inside Stryker, which reads them from this file).
+  const drawnFile = join(out, 'drawn-spans.json');
+  writeFileSync(
+    drawnFile,
+    JSON.stringify(
+      drawn.map((m) => ({
+        start: { line: m.location.start.line + 1, column: m.location.start.column },
+        end: { line: m.location.end.line + 1, column: m.location.end.column },
+      })),
+    ),
+  );
+  process.env.ZABSIM_MUTATION_DRAWN = drawnFile;
   const { Stryker } = await import('@stryker-mutator/core');
   const stryker = new Stryker({
     testRunner: 'command',
     commandRunner: { command },
     mutate: drawn.map(spanPattern),
+    ...(args.sample === 0 ? {} : { appendPlugins: [join(ROOT, 'test', 'mutation', 'drawn-only-ignorer.mjs')], ignorers: ['zabsim-drawn-only'] }),
     checkers: ['typescript'],
     tsconfigFile: 'tsconfig.json',
     coverageAnalysis: 'off',
     concurrency: args.concurrency,
     // A mutant that makes the sweep run far longer than the clean one (a loop that never ends) is a
     // timeout: Stryker counts it as detected. The report lists timeouts apart from kills.
-    timeoutFactor: 3,
+    timeoutFactor: args.timeoutFactor,
     timeoutMS: 30_000,
     // The clean sweep (Stryker's dry run) is timed on whatever else the machine is doing; its default
     // 5-minute bound fails the whole run on a loaded machine before any mutant is tried.
@@ -62,13 +77,30 @@ async function main(): Promise<number> {
     tempDirName: '.stryker-tmp',
     cleanTempDir: true,
     logLevel: 'warn' as never, // LogLevel.Warning (an ambient const enum)
+    fileLogLevel: 'debug' as never,
   });
-  // Stryker names files by absolute path; the report and classified.json use paths from the root.
-  const results = (await stryker.runMutationTest()).map((r) => ({ ...r, fileName: relative(ROOT, resolve(ROOT, r.fileName)) }));
+  // Stryker names files by absolute path and reports positions as its JSON report does (1-based lines
+  // and columns); the instrumenter that drew the sample, the keys and the report use 0-based ones.
+  const zeroBased = (p: { line: number; column: number }) => ({ line: p.line - 1, column: p.column - 1 });
+  const ran = (await stryker.runMutationTest()).map((r) => ({
+    ...r,
+    fileName: relative(ROOT, resolve(ROOT, r.fileName)),
+    location: { start: zeroBased(r.location.start), end: zeroBased(r.location.end) },
+  }));
+  // Score the drawn mutants only; a drawn one Stryker did not report would make the sample a lie.
+  const drawnKeys = new Set(drawn.map(mutantKey));
+  const results = args.sample === 0 ? ran : ran.filter((r) => drawnKeys.has(mutantKey(r)));
+  const reported = new Set(results.map(mutantKey));
+  const missing = [...drawnKeys].filter((k) => !reported.has(k));
+  if (missing.length > 0)
+    throw new Error(
+      `${missing.length} drawn mutants have no result from Stryker (first: ${missing[0]}; Stryker's: ${ran.map(mutantKey).slice(0, 3).join(', ')})`,
+    );
   const classified = JSON.parse(readFileSync(join(ROOT, 'test', 'mutation', 'classified.json'), 'utf8')) as Classified;
   const summary = summarize(results, classified, {
     drawn: drawn.length,
     total: all.length,
+    extra: ran.filter((r) => r.status !== 'Ignored').length - results.length,
     command,
     files,
     sampleSeed: args.sample === 0 ? null : args.sampleSeed,
@@ -112,8 +144,19 @@ function spanPattern(m: PlacedMutant): string {
   return `${m.fileName}:${m.location.start.line + 1}:${m.location.start.column}-${m.location.end.line + 1}:${m.location.end.column}`;
 }
 
+// Node exits 0 once nothing is left to wait on, even with main's promise unsettled (a Stryker child
+// that died without a word once left it so): that is an internal error, not a result.
+let settled = false;
+process.on('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('mutation: internal error: the run stopped before Stryker reported (see stryker.log)\n');
+  process.exit(4);
+});
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    settled = true;
+    process.exit(code);
+  },
   (error: unknown) => {
     process.stderr.write(`mutation: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(4);
