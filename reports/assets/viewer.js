@@ -1,11 +1,16 @@
 // zabsim report viewer. Reads the model from the JSON data element #zabsim-data and
 // draws only the visible time window of the space-time diagram, so a 50,000-event trace stays
 // responsive. All trace text reaches the DOM through textContent or setAttribute, never innerHTML.
-(function () {
+// A studio page calls it again (window.__zabsimViewer) with the whole model once a long run that
+// it painted early has been simulated to its end, on a fresh copy of the viewer's section, with
+// the cursor and the scroll position to keep (`start`).
+(window.__zabsimViewer = function (given, start) {
   'use strict';
   var started = performance.now();
   // A studio page computes the model in the page (window.__zabsimModel); a report embeds it.
-  var D = window.__zabsimModel || JSON.parse(document.getElementById('zabsim-data').textContent);
+  var D = given || window.__zabsimModel || JSON.parse(document.getElementById('zabsim-data').textContent);
+  // False once a later call has replaced this one: its handlers on the window then do nothing.
+  var alive = true;
   var SVGNS = 'http://www.w3.org/2000/svg';
   var S = D.strings;
   var lanes = D.lanes;
@@ -86,7 +91,7 @@
     slice: false,
     vi: 0,
     // The studio starts at the beginning, to be played; a report opens at the violation or the end.
-    moment: window.__zabsimStudio ? 0 : D.violations.length > 0 ? D.violations[0].at : D.tEnd,
+    moment: start ? start.moment : window.__zabsimStudio ? 0 : D.violations.length > 0 ? D.violations[0].at : D.tEnd,
     sel: null,
   };
 
@@ -1068,12 +1073,12 @@
     pending = true;
     requestAnimationFrame(function () {
       pending = false;
-      render();
+      if (alive) render();
     });
   }
   scroller.addEventListener('scroll', schedule, { passive: true });
   window.addEventListener('resize', function () {
-    rebuild();
+    if (alive) rebuild();
   });
 
   // ---- details: tooltip on hover, selection on click ----
@@ -1165,7 +1170,8 @@
   buildAxis();
   updateState();
   updateInFlight();
-  if (D.violations.length > 0) scrollToTime(D.violations[0].at, true);
+  if (start) scroller.scrollTop = start.scrollTop;
+  else if (D.violations.length > 0) scrollToTime(D.violations[0].at, true);
   render();
   window.__zabsim.renderMs = performance.now() - started;
   // A studio page draws its own panels now, with the viewer's cursor.
@@ -1178,6 +1184,13 @@
       moment: function () {
         return ui.moment;
       },
+      scrollTop: function () {
+        return scroller.scrollTop;
+      },
+      dispose: function () {
+        alive = false;
+        pause();
+      },
     });
   document.documentElement.setAttribute('data-rendered', '1');
-})();
+})(null, null);

@@ -8,7 +8,7 @@ import type { Kernel } from '../../sim/kernel/kernel.js';
 import { runZabScript, scenarioExitCode } from '../../sim/script/script.js';
 import { MemorySink } from '../../sim/trace/sink.js';
 import type { RunOptions } from '../../sim/zab/options.js';
-import { runZab } from '../../sim/zab/run.js';
+import { startZab, type ZabRun } from '../../sim/zab/run.js';
 import { modelFromRecords, type ReportModel } from '../model.js';
 import { scheduleFork, type StudioFork } from './fork.js';
 import { committedHistory, finalLeader, StateRecorder } from './recorder.js';
@@ -39,41 +39,65 @@ export interface StudioOutcome {
   readonly committed: readonly string[];
 }
 
+/**
+ * A studio run under way: the page simulates a long run in slices, painting its start before the
+ * rest exists. `lines` and `recorder` grow as it advances; `finish` gives the whole run.
+ */
+export interface StudioRunning {
+  /** The trace lines so far (header and events). */
+  readonly lines: readonly string[];
+  /** Kernel events run so far. */
+  events(): number;
+  /** Runs at most `events` more kernel events; true once the run is over (a script runs whole at the start). */
+  advance(events: number): boolean;
+  /** Runs what is left, judges the run and gives it whole. */
+  finish(): StudioRun;
+}
+
 /** Runs the input as `zabsim run` would, but into memory; with a fork, runs that branch of it. */
 export function runStudioInput(input: StudioInput, fork: StudioFork | null = null): StudioRun {
+  return startStudioInput(input, fork).finish();
+}
+
+/** Starts a studio run; a built-in run advances in slices, a scenario script runs whole at once. */
+export function startStudioInput(input: StudioInput, fork: StudioFork | null = null): StudioRunning {
   const sink = new MemorySink();
   let recorder: StateRecorder | null = null;
   const attach = (kernel: Kernel, servers: readonly NodeId[]): void => {
     recorder = new StateRecorder(kernel, servers);
     if (fork !== null) scheduleFork(kernel, fork);
   };
-  let hash: string;
-  let exitCode: number;
-  let verdicts: Readonly<Record<string, string>>;
-  let expectationsFailed: readonly string[] = [];
+  let ended: Omit<StudioRun, 'lines' | 'recorder' | 'outcome'> | null = null;
+  let zab: ZabRun | null = null;
   if (input.kind === 'script') {
     const result = runZabScript(input.text, { file: input.file, trace: sink, onCluster: attach });
-    hash = sink.close();
-    exitCode = scenarioExitCode(result);
-    verdicts = result.verdicts;
-    expectationsFailed = result.errors;
+    ended = { hash: sink.close(), exitCode: scenarioExitCode(result), verdicts: result.verdicts, expectationsFailed: result.errors };
   } else {
-    const report = runZab(input.options, sink, { setup: (kernel, servers) => attach(kernel, servers) });
-    hash = report.traceHash;
-    exitCode = report.exitCode;
-    verdicts = report.verdicts;
+    zab = startZab(input.options, sink, { setup: (kernel, servers) => attach(kernel, servers) });
   }
-  const rec = recorder as StateRecorder | null;
-  const finals = rec === null ? new Map() : rec.finalStates();
-  const history = committedHistory(finals);
+  let whole: StudioRun | null = null;
   return {
-    hash,
     lines: sink.records,
-    exitCode,
-    verdicts,
-    expectationsFailed,
-    recorder: rec,
-    outcome: { leader: finalLeader(finals), historyFrom: history.server, committed: history.txns },
+    events: () => zab?.kernel.eventCount ?? 0,
+    advance: (events) => zab === null || zab.advance(events),
+    finish(): StudioRun {
+      if (whole !== null) return whole;
+      if (ended === null && zab !== null) {
+        const report = zab.finish();
+        ended = { hash: report.traceHash, exitCode: report.exitCode, verdicts: report.verdicts, expectationsFailed: [] };
+      }
+      const done = ended as Omit<StudioRun, 'lines' | 'recorder' | 'outcome'>;
+      const rec = recorder as StateRecorder | null;
+      const finals = rec === null ? new Map() : rec.finalStates();
+      const history = committedHistory(finals);
+      whole = {
+        ...done,
+        lines: sink.records,
+        recorder: rec,
+        outcome: { leader: finalLeader(finals), historyFrom: history.server, committed: history.txns },
+      };
+      return whole;
+    },
   };
 }
 

@@ -10,6 +10,9 @@ import type { Branch, StudioSession } from './session.js';
 export interface ViewerApi {
   setMoment(t: number): void;
   moment(): number;
+  scrollTop(): number;
+  /** The viewer is being replaced (drawn again on a fuller model): it stops playing and drawing. */
+  dispose(): void;
 }
 
 export class StudioUi {

@@ -50,7 +50,12 @@ export async function measure(group: FigureGroup, log: (text: string) => void): 
       return { report50kRenderMs: (await benchReportRender(log)).report50kRenderMs };
     case 'studio': {
       const s = await benchStudio(log);
-      return { studioLoad50kMs: s.studioLoad50kMs, studioFork10kMs: s.studioFork10kMs };
+      return {
+        studioLoad50kMs: s.studioLoad50kMs,
+        studioLoad50kCompleteMs: s.studioLoad50kCompleteMs,
+        studioFirstFrameInPageMs: s.studioFirstFrameInPageMs,
+        studioFork10kMs: s.studioFork10kMs,
+      };
     }
   }
 }

@@ -13,17 +13,9 @@ import fc from 'fast-check';
 import type { KvOp } from '../../protocol/kv/state-machine.js';
 import type { ZkCommand } from '../../protocol/client/zk-client.js';
 import { CREATOR_ALL_ACL, generateDigest, OPEN_ACL_UNSAFE, PERMS, type Acl, type CreateMode, type WriteOp } from '../../protocol/tree/index.js';
+import { RECIPE_DIRS, SERVICE_ROLES, type ServiceRole, type ServiceSpec } from './service-roles.js';
 
-/** What a client runs: plain calls only, or a recipe host (which also takes plain calls). */
-export const SERVICE_ROLES = ['plain', 'lock', 'election', 'queue', 'config'] as const;
-export type ServiceRole = (typeof SERVICE_ROLES)[number];
-
-/** The shape of a service case: its clients' roles and their session timeout. */
-export interface ServiceSpec {
-  readonly sessionTimeoutMs: number;
-  /** One role per client, by client index. */
-  readonly roles: readonly ServiceRole[];
-}
+export { RECIPE_DIRS, SERVICE_ROLES, type ServiceRole, type ServiceSpec };
 
 /** A recipe's own command (recipes/host.ts hands it to the recipe, not to the client). */
 export type RecipeCommand =
@@ -53,13 +45,6 @@ export const DIGEST_WRITE_ACL: readonly Acl[] = [
   { perms: PERMS.READ, id: { scheme: 'world', id: 'anyone' } },
   { perms: PERMS.ALL, id: { scheme: 'digest', id: DIGEST_ID } },
 ];
-
-export const RECIPE_DIRS: Readonly<Record<Exclude<ServiceRole, 'plain'>, string>> = {
-  lock: '/lock',
-  election: '/election',
-  queue: '/queue',
-  config: '/config',
-};
 
 /** The znodes every service case starts with, made by one multi (the first to commit wins, the rest fail on op 0). */
 export const SETUP_PATHS = ['/k0', '/k1', '/k2', '/k3', '/n0', '/n1', '/lock', '/election', '/queue', '/config'] as const;

@@ -23,7 +23,7 @@ import type { ZkHistory } from '../history/types.js';
 import { zkHistoryAdapter } from './history.js';
 import type { Observed } from './observed.js';
 import { checkConfigMonotonic, checkLockExclusion, checkQueue } from './recipe-checks.js';
-import { RECIPE_DIRS, type ServiceRole, type ServiceSpec } from '../fuzz/service-workload.js';
+import { RECIPE_DIRS, type ServiceRole, type ServiceSpec } from '../fuzz/service-roles.js';
 
 type AnyProgram = NodeProgram<unknown, unknown, unknown, unknown, unknown>;
 

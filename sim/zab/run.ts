@@ -71,7 +71,25 @@ export interface RunHooks {
   readonly wrapServer?: (program: AnyProgram) => AnyProgram;
 }
 
+/**
+ * A run that advances in slices: the studio page paints the start of a long run before the rest is
+ * simulated. Slicing never changes what a run does: the kernel's loop stops at an event count and
+ * goes on from the very next event (Kernel.run), so the trace is byte for byte the one-call run's.
+ */
+export interface ZabRun {
+  readonly kernel: Kernel;
+  /** Runs at most `events` more kernel events (all that remain by default); true once the run is over. */
+  advance(events?: number): boolean;
+  /** Judges the finished run (advancing it to its end first, if needed) and closes the trace. */
+  finish(): RunReport;
+}
+
 export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), hooks: RunHooks = {}): RunReport {
+  return startZab(options, trace, hooks).finish();
+}
+
+/** Sets a run up (nodes, checkers, workload, faults) without running any event. */
+export function startZab(options: RunOptions, trace: TraceSink = new HashSink(), hooks: RunHooks = {}): ZabRun {
   const config = zabConfigOf(options);
   const servers = serverIds(options);
   const clients = clientIds(options);
@@ -165,80 +183,99 @@ export function runZab(options: RunOptions, trace: TraceSink = new HashSink(), h
   }
   hooks.setup?.(kernel, servers, app);
   kernel.startAll();
-  const result = kernel.run();
-  if (result.stop === 'assertion') checker.recordAssertion(result.error?.node ?? 0, result.error?.message ?? 'assertion');
-
-  const verdicts: Record<string, Verdict> = { ...checker.verdicts() };
-  // The client checkers judge the recorder's columns when it can keep them (kv-fast.ts); the history
-  // records are built only when something needs them: a hook, or a verdict the fast path leaves to
-  // checkClientHistory (a violation, with its witness).
-  const columns = recorder instanceof KvHistoryRecorder ? recorder.columns() : null;
-  let recorded: ZkHistory | null = null;
-  const history = (): ZkHistory => (recorded ??= recorder.history());
-  if (hooks.history !== undefined) hooks.history(history());
-  const clientChecks: ClientCheckResult[] =
-    result.stop === 'error'
-      ? []
-      : ((columns === null ? null : checkKvColumns(columns)) ?? [
-          ...checkClientHistory(history(), app === null ? {} : { stepsMax: SERVICE_SEARCH_STEPS }).results,
-        ]);
-  for (const r of clientChecks) verdicts[r.name] = r.verdict;
-  const recipeChecks = app === null || result.stop === 'error' ? [] : app.recipeChecks();
-  for (const r of recipeChecks) verdicts[r.name] = r.verdict;
-  const openOps = new Map<string, number>();
-  for (const { client, xid, value: invokedUs } of open.entries()) openOps.set(`${client}:${xid | 0}`, invokedUs);
-  let liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
-  if (hooks.liveness === undefined && options.faultsUntilMs > 0 && result.stop !== 'error') {
-    const view = {
-      voters: config.voters,
-      isUp: (id: NodeId) => kernel.isUp(id),
-      isPaused: (id: NodeId) => kernel.isPaused(id),
-      isCut: (a: NodeId, b: NodeId) => kernel.isCut(a, b),
-    };
-    const faultsStopUs = options.faultsUntilMs * MS;
-    const livenessOptions = { faultsStopUs, recoveryUs: 15_000 * MS, boundUs: options.workload.requestTimeoutMs * MS * 2, endUs: kernel.nowUs };
-    const clientLiveness: ClientCheckResult =
-      columns !== null && clientLivenessHolds(columns, livenessOptions)
-        ? { name: 'liveness', verdict: 'ok' }
-        : checkClientLiveness(history(), livenessOptions, () => monitor.explain(view, kernel.nowUs, faultsStopUs));
-    clientChecks.push(clientLiveness);
-    if (liveness.verdict === 'violated' && !liveness.reason.includes('cause:')) {
-      const why = monitor.explain(view, kernel.nowUs, faultsStopUs);
-      liveness = { verdict: 'violated', reason: `${liveness.reason}; cause: ${why.cause}: ${why.evidence}` };
-    } else if (liveness.verdict !== 'violated' && clientLiveness.verdict === 'violated') {
-      liveness = { verdict: 'violated', reason: clientLiveness.witness?.reason ?? 'a client operation did not complete in time' };
-    }
-  }
-  verdicts['liveness'] = liveness.verdict;
-  stats.committed = checker.committedLength;
-  const safetyViolated =
-    ZAB_CHECKERS.some((c) => verdicts[c] === 'violated') ||
-    CLIENT_CHECKERS.some((c) => verdicts[c] === 'violated') ||
-    RECIPE_CHECKERS.some((c) => verdicts[c] === 'violated');
-  const exitCode = result.stop === 'error' ? 4 : safetyViolated ? 1 : liveness.verdict === 'violated' ? 3 : 0;
-  for (const v of checker.violations.slice(0, 20)) kernel.record({ k: 'violation', checker: v.checker, node: v.node, message: v.message, at: v.atUs });
-  for (const r of clientChecks)
-    if (r.verdict === 'violated' && r.witness !== undefined)
-      kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.witness.text, at: kernel.nowUs });
-  for (const r of recipeChecks) if (r.verdict === 'violated') kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.reason, at: kernel.nowUs });
-  kernel.record({ k: 'verdicts', verdicts, liveness: liveness.reason, exitCode });
-  const traceHash = trace.close({ exitCode });
-  return {
-    scenario: options.scenario,
-    seed: options.seed,
-    events: result.events,
-    simulatedMs: Math.round(result.nowUs / MS),
-    traceHash,
-    verdicts,
-    violations: checker.violations,
-    liveness,
-    exitCode,
-    stop: result.stop,
-    ...(result.error === undefined ? {} : { error: result.error.message }),
-    stats,
-    clientChecks,
-    recipeChecks,
+  let result: RunResult | null = null;
+  let report: RunReport | null = null;
+  const advance = (events = Number.POSITIVE_INFINITY): boolean => {
+    if (result !== null) return true;
+    const limit = Math.min(options.eventsMax, kernel.eventCount + events);
+    const r = kernel.run({ eventsMax: limit });
+    // A slice's own limit is no end of the run; the options' event limit is.
+    if (r.stop !== 'events' || kernel.eventCount >= options.eventsMax) result = r;
+    return result !== null;
   };
+  const finish = (): RunReport => {
+    while (!advance());
+    report ??= judge(result as RunResult);
+    return report;
+  };
+  return { kernel, advance, finish };
+
+  function judge(result: RunResult): RunReport {
+    if (result.stop === 'assertion') checker.recordAssertion(result.error?.node ?? 0, result.error?.message ?? 'assertion');
+
+    const verdicts: Record<string, Verdict> = { ...checker.verdicts() };
+    // The client checkers judge the recorder's columns when it can keep them (kv-fast.ts); the history
+    // records are built only when something needs them: a hook, or a verdict the fast path leaves to
+    // checkClientHistory (a violation, with its witness).
+    const columns = recorder instanceof KvHistoryRecorder ? recorder.columns() : null;
+    let recorded: ZkHistory | null = null;
+    const history = (): ZkHistory => (recorded ??= recorder.history());
+    if (hooks.history !== undefined) hooks.history(history());
+    const clientChecks: ClientCheckResult[] =
+      result.stop === 'error'
+        ? []
+        : ((columns === null ? null : checkKvColumns(columns)) ?? [
+            ...checkClientHistory(history(), app === null ? {} : { stepsMax: SERVICE_SEARCH_STEPS }).results,
+          ]);
+    for (const r of clientChecks) verdicts[r.name] = r.verdict;
+    const recipeChecks = app === null || result.stop === 'error' ? [] : app.recipeChecks();
+    for (const r of recipeChecks) verdicts[r.name] = r.verdict;
+    const openOps = new Map<string, number>();
+    for (const { client, xid, value: invokedUs } of open.entries()) openOps.set(`${client}:${xid | 0}`, invokedUs);
+    let liveness = hooks.liveness !== undefined ? hooks.liveness(kernel, servers, openOps) : judgeLiveness(kernel, options, servers, openOps);
+    if (hooks.liveness === undefined && options.faultsUntilMs > 0 && result.stop !== 'error') {
+      const view = {
+        voters: config.voters,
+        isUp: (id: NodeId) => kernel.isUp(id),
+        isPaused: (id: NodeId) => kernel.isPaused(id),
+        isCut: (a: NodeId, b: NodeId) => kernel.isCut(a, b),
+      };
+      const faultsStopUs = options.faultsUntilMs * MS;
+      const livenessOptions = { faultsStopUs, recoveryUs: 15_000 * MS, boundUs: options.workload.requestTimeoutMs * MS * 2, endUs: kernel.nowUs };
+      const clientLiveness: ClientCheckResult =
+        columns !== null && clientLivenessHolds(columns, livenessOptions)
+          ? { name: 'liveness', verdict: 'ok' }
+          : checkClientLiveness(history(), livenessOptions, () => monitor.explain(view, kernel.nowUs, faultsStopUs));
+      clientChecks.push(clientLiveness);
+      if (liveness.verdict === 'violated' && !liveness.reason.includes('cause:')) {
+        const why = monitor.explain(view, kernel.nowUs, faultsStopUs);
+        liveness = { verdict: 'violated', reason: `${liveness.reason}; cause: ${why.cause}: ${why.evidence}` };
+      } else if (liveness.verdict !== 'violated' && clientLiveness.verdict === 'violated') {
+        liveness = { verdict: 'violated', reason: clientLiveness.witness?.reason ?? 'a client operation did not complete in time' };
+      }
+    }
+    verdicts['liveness'] = liveness.verdict;
+    stats.committed = checker.committedLength;
+    const safetyViolated =
+      ZAB_CHECKERS.some((c) => verdicts[c] === 'violated') ||
+      CLIENT_CHECKERS.some((c) => verdicts[c] === 'violated') ||
+      RECIPE_CHECKERS.some((c) => verdicts[c] === 'violated');
+    const exitCode = result.stop === 'error' ? 4 : safetyViolated ? 1 : liveness.verdict === 'violated' ? 3 : 0;
+    for (const v of checker.violations.slice(0, 20)) kernel.record({ k: 'violation', checker: v.checker, node: v.node, message: v.message, at: v.atUs });
+    for (const r of clientChecks)
+      if (r.verdict === 'violated' && r.witness !== undefined)
+        kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.witness.text, at: kernel.nowUs });
+    for (const r of recipeChecks)
+      if (r.verdict === 'violated') kernel.record({ k: 'violation', checker: r.name, node: 0, message: r.reason, at: kernel.nowUs });
+    kernel.record({ k: 'verdicts', verdicts, liveness: liveness.reason, exitCode });
+    const traceHash = trace.close({ exitCode });
+    return {
+      scenario: options.scenario,
+      seed: options.seed,
+      events: result.events,
+      simulatedMs: Math.round(result.nowUs / MS),
+      traceHash,
+      verdicts,
+      violations: checker.violations,
+      liveness,
+      exitCode,
+      stop: result.stop,
+      ...(result.error === undefined ? {} : { error: result.error.message }),
+      stats,
+      clientChecks,
+      recipeChecks,
+    };
+  }
 }
 
 /** About how many operations scheduleWorkload issues (room for the history's columns, so they seldom grow). */

@@ -136,7 +136,8 @@ test('on a failing run: jump to the violation brings it into view, and play stop
   const html = writeStudio(input, join(dir, 'stale-ack.html'));
   const failing = await browser.context.newPage();
   await failing.goto(pathToFileURL(html).href);
-  await failing.waitForSelector('html[data-rendered="1"]', { timeout: 60_000 });
+  // A run this long is painted before it is simulated to its end: the violation is known once all of it is in.
+  await failing.waitForSelector('html[data-complete="1"]', { timeout: 60_000 });
   const violationAt = (await failing.evaluate('window.__zabsimModel.violations[0].at')) as number;
   expect(violationAt).toBeGreaterThan(0);
   const momentOf = async (): Promise<number> => Math.round(Number(((await failing.locator('#moment-label').textContent()) ?? '').replace('s', '')) * 1e6);
