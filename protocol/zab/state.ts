@@ -476,6 +476,13 @@ export function withLeaderState(s: ZabServer, leader: LeaderState): ZabServer {
   return next;
 }
 
+/** The server with another application state (every client request and reply of the kv and ZooKeeper front-ends). */
+export function withApp(s: ZabServer, appState: unknown): ZabServer {
+  const next = copyServer(s);
+  next.appState = appState;
+  return next;
+}
+
 /** The server with another learner record. */
 export function withLearnerState(s: ZabServer, learner: LearnerState): ZabServer {
   const next = copyServer(s);
