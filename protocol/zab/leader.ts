@@ -20,6 +20,7 @@ import {
   takeBatch,
   withAppend,
   withApplied,
+  withFsynced,
   withLeaderState,
   withOutstanding,
   type LeaderState,
@@ -421,7 +422,7 @@ export function onLeaderFsynced(s: ZabServer, token: number, fx: Fx): ZabServer 
   const l = leaderOf(s);
   const taken = takeBatch(l.selfAckBatches, token);
   if (taken === null) return s;
-  let next = withLeader(s, { selfAckBatches: taken.rest });
+  let next = withFsynced(s, token, patchLeader(l, { selfAckBatches: taken.rest }), s.learner);
   for (const zxid of taken.batch.zxids) {
     if (next.role !== 'LEADING' || next.phase !== 'BROADCAST') break;
     next = processAck(next, s.id, zxid, fx);
@@ -440,13 +441,16 @@ function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
   }
   const o = outstandingAt(l.outstanding, at) as Outstanding;
   if (o.acks.includes(sid)) return s;
-  const outstanding = replaceOutstanding(l.outstanding, at, { txn: o.txn, acks: [...o.acks, sid] });
-  let next = withLeaderState(s, withOutstanding(l, outstanding));
+  // The leader record with the ACK counted goes straight into the first commit's copy of the
+  // server: an ACK that commits copies the server once per commit, not once more for the ACK.
+  let leader = withOutstanding(l, replaceOutstanding(l.outstanding, at, { txn: o.txn, acks: [...o.acks, sid] }));
+  let next = s;
   for (;;) {
-    const head = oldestOutstanding(leaderOf(next).outstanding);
-    if (head === undefined || !canCommit(next, head)) return next;
-    next = commitHead(next, fx);
+    const head = oldestOutstanding(leader.outstanding);
+    if (head === undefined || !canCommit(next, head)) return next.leader === leader ? next : withLeaderState(next, leader);
+    next = commitHead(next, leader, fx);
     if (next.role !== 'LEADING') return next;
+    leader = leaderOf(next);
   }
 }
 
@@ -456,9 +460,11 @@ function canCommit(s: ZabServer, o: Outstanding): boolean {
   return isQuorum(s.config, o.acks);
 }
 
-/** tryToCommit succeeded for the head: COMMIT to participants, INFORM to observers, apply, answer. */
-function commitHead(s: ZabServer, fx: Fx): ZabServer {
-  const l = leaderOf(s);
+/**
+ * tryToCommit succeeded for the head: COMMIT to participants, INFORM to observers, apply, answer.
+ * `l` is the server's leader record with the latest ACK counted (processAck has not stored it yet).
+ */
+function commitHead(s: ZabServer, l: LeaderState, fx: Fx): ZabServer {
   const head = oldestOutstanding(l.outstanding);
   assert(head !== undefined, 'commit with nothing outstanding');
   const rest = dropOldestOutstanding(l.outstanding);

@@ -14,17 +14,7 @@ import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
 import type { LeaderPacket, QuorumPacket, Snapshot } from './messages.js';
-import {
-  learnerLogged,
-  patchServer,
-  takeBatch,
-  withAckBatches,
-  withAppend,
-  withLearnerState,
-  withPendingTxns,
-  type LearnerState,
-  type ZabServer,
-} from './state.js';
+import { learnerLogged, patchServer, takeBatch, withAckBatches, withAppend, withFsynced, withPendingTxns, type LearnerState, type ZabServer } from './state.js';
 import { queuePeek, queuePush, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
@@ -388,7 +378,7 @@ export function onFollowerFsynced(s: ZabServer, token: number, fx: Fx): ZabServe
   const taken = takeBatch(l.ackBatches, token);
   if (taken === null) return s;
   for (const zxid of taken.batch.zxids) fx.send(l.leader, { type: 'ACK', zxid });
-  return withLearnerState(s, withAckBatches(l, taken.rest));
+  return withFsynced(s, token, s.leader, withAckBatches(l, taken.rest));
 }
 
 /**
@@ -399,7 +389,7 @@ export function onObserverFsynced(s: ZabServer, token: number, fx: Fx): ZabServe
   if (hasMutant(s.config, 'count-observer-acks')) return onFollowerFsynced(s, token, fx);
   const l = learnerOf(s);
   const taken = takeBatch(l.ackBatches, token);
-  return taken === null ? s : withLearnerState(s, withAckBatches(l, taken.rest));
+  return taken === null ? s : withFsynced(s, token, s.leader, withAckBatches(l, taken.rest));
 }
 
 /** Called on leaving the learner role (ZK-3642 fix and mutant, ZK-4712 mutant). Returns the state to keep. */

@@ -8,7 +8,7 @@ import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
 import { leaderRequest } from './leader.js';
 import { learnerOf } from './learner-connection.js';
-import { patchServer, type ZabServer } from './state.js';
+import { withApp, type ZabServer } from './state.js';
 
 export type { AppTimerName, ZabApp, ZabServer } from './state.js';
 
@@ -27,7 +27,7 @@ export function leaderIdOf(s: ZabServer): NodeId | null {
 
 /** The node with a new application state. */
 export function withAppState(s: ZabServer, appState: unknown): ZabServer {
-  return patchServer(s, { appState });
+  return withApp(s, appState);
 }
 
 /** Leader: the zxid of its newest proposal not yet committed, or null when none is outstanding (Leader.processSync's test). */

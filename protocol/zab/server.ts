@@ -68,7 +68,6 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
  */
 export function stepServer(s: ZabServer, event: Event<ZabMessage>): ZabTransition {
   checkInvariants(s);
-  if (event.type === 'fsynced') s = withSynced(s, event.token);
   const fx = new Fx();
   let next: ZabServer;
   switch (s.role) {
@@ -87,6 +86,10 @@ export function stepServer(s: ZabServer, event: Event<ZabMessage>): ZabTransitio
     default:
       return unreachable(s.role);
   }
+  // A completed fsync is recorded before settle, which reads it when leaving a role (becomeLooking).
+  // The broadcast path's fsync handlers record it in the copy they make anyway (withFsynced), so the
+  // step copies the server once; any other path gets it here. No handler reads syncedToken itself.
+  if (event.type === 'fsynced' && next.syncedToken !== event.token) next = withSynced(next, event.token);
   // A process that exits leaves no role behind: the kernel stops it after this step.
   if (!fx.exited) next = settle(next, fx);
   checkInvariants(next);

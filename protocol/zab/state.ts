@@ -450,10 +450,22 @@ export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
 // below are the same for the fields the hot path replaces, as one literal copy with direct writes
 // (no loop over a patch object), so a step still copies each record once.
 
-/** The server after an fsync completed (every fsync event passes here, whatever the role). */
+/** The server after an fsync completed: stepServer's fallback for a step that did not record it itself. */
 export function withSynced(s: ZabServer, token: number): ZabServer {
   const next = copyServer(s);
   next.syncedToken = token;
+  return next;
+}
+
+/**
+ * An fsync completed (`syncedToken`) and the role's record that tracked its acks: the fsync
+ * handlers (onLeaderFsynced, onFollowerFsynced) record both in the one copy of the step.
+ */
+export function withFsynced(s: ZabServer, token: number, leader: LeaderState | null, learner: LearnerState | null): ZabServer {
+  const next = copyServer(s);
+  next.syncedToken = token;
+  next.leader = leader;
+  next.learner = learner;
   return next;
 }
 
@@ -461,6 +473,13 @@ export function withSynced(s: ZabServer, token: number): ZabServer {
 export function withLeaderState(s: ZabServer, leader: LeaderState): ZabServer {
   const next = copyServer(s);
   next.leader = leader;
+  return next;
+}
+
+/** The server with another application state (every client request and reply of the kv and ZooKeeper front-ends). */
+export function withApp(s: ZabServer, appState: unknown): ZabServer {
+  const next = copyServer(s);
+  next.appState = appState;
   return next;
 }
 
