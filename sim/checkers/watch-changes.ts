@@ -9,6 +9,7 @@ import { sessionFloors } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
+import { SESSION_END_FLOOR } from './write-windows.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
@@ -68,15 +69,40 @@ export function fires(op: ZkOp, result: ZkResult | null, type: EventType, path: 
 /** The nodes each session's ephemeral creates made (or may have made), by session. */
 export function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
   const out = new Map<number, string[]>();
-  const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
-    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
+  for (const [session, list] of ephemeralCreates(writes))
+    out.set(
+      session,
+      list.map((c) => c.path),
+    );
+  return out;
+}
+
+/** An ephemeral node a session's create made (or may have made), and when that create was sent. */
+type EphemeralCreate = { readonly path: string; readonly invokeUs: number };
+
+/** The ephemeral creates of each session, by session, with their invocation times. */
+function ephemeralCreates(writes: readonly ZkHistoryOp[]): Map<number, EphemeralCreate[]> {
+  const out = new Map<number, EphemeralCreate[]>();
+  const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp, session: number): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o, session));
     else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
       const list = out.get(session) ?? [];
-      list.push(result?.path ?? op.path);
+      list.push({ path: result?.path ?? op.path, invokeUs: o.invokeUs });
       out.set(session, list);
     }
   };
-  for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o.session);
+  for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o, o.session);
+  return out;
+}
+
+/**
+ * The ephemerals of a session that its end may have deleted before an event that arrived at `atUs`: those
+ * whose create was sent before then. A create sent later has a zxid above every txn committed by then (the
+ * end's included), and a create after its session's end fails (PrepRequestProcessor checks the session).
+ */
+function ephemeralsBefore(list: readonly EphemeralCreate[] | undefined, atUs: number): string[] {
+  const out: string[] = [];
+  for (const c of list ?? []) if (c.invokeUs < atUs) out.push(c.path);
   return out;
 }
 
@@ -123,7 +149,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   for (const o of writes)
     if (o.op.type === 'closeSession' && o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o))
       endZxid.set(o.session, Math.min(o.zxid, endZxid.get(o.session) ?? Infinity));
-  const ephemerals = ephemeralNodes(writes);
+  const ephemeralTimes = ephemeralCreates(writes);
   // `${type} ${path}` -> the writes (zxid, invocation) that fire that event as they are applied (exact),
   // or that DataTree.setWatches may report as that event after a reconnect (reconnect).
   const exact = new Map<string, Change[]>();
@@ -166,9 +192,11 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       case 'closeSession':
         if (o.session === null) return;
         loose.push(o); // its unnamed sequential nodes are listed by their prefix: fires() matches them
-        for (const p of ephemerals.get(o.session) ?? []) {
-          both(`NodeDeleted ${p}`, c);
-          both(`NodeChildrenChanged ${parentOf(p)}`, c);
+        // (An event of the end's deleting an ephemeral arrives after that ephemeral's create was sent.)
+        for (const { path: p, invokeUs } of ephemeralTimes.get(o.session) ?? []) {
+          const at = { zxid: c.zxid, invokeUs: Math.max(c.invokeUs, invokeUs) };
+          both(`NodeDeleted ${p}`, at);
+          both(`NodeChildrenChanged ${parentOf(p)}`, at);
         }
         return;
       default:
@@ -227,11 +255,15 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (life.cannotSucceed(o)) continue;
       // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
       if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
-      const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
+      // An unseen session end comes after every txn of its session and every state its replies showed.
+      const endFloor = SESSION_END_FLOOR.get(o);
+      if (known && endFloor !== undefined && endFloor >= e.zxid) continue;
+      const eph = o.op.type === 'closeSession' && o.session !== null ? ephemeralsBefore(ephemeralTimes.get(o.session), e.atUs) : [];
       if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
-    for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths, !w.exact)) return true;
+    for (const [session, list] of ephemeralTimes)
+      if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, ephemeralsBefore(list, e.atUs), !w.exact)) return true;
     return false;
   };
 }

@@ -1,0 +1,91 @@
+// Proves that zabsim and the reference checker agree on the round-8 watch shapes: a session end explains an
+// event only where it can come (after its ephemeral's create was sent, above every txn and reply state of its
+// session), with a possible history beside each impossible one.
+import { describe, expect, it } from 'vitest';
+import { checkZkHistory } from '../../sim/cli/check.js';
+import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
+import { referenceCheck } from '../reference/reference.js';
+
+/** Both checkers' answers on an NDJSON history given as records (a header is added). */
+function both(records: readonly object[]): { zabsim: string; possible: boolean | 'too-large' } {
+  const text = [{ kind: 'header', version: 1, generator: 'test', model: 'zk' }, ...records].map((r) => JSON.stringify(r)).join('\n');
+  const h = parseNdjsonHistory(text, 'round8.ndjson');
+  return { zabsim: checkZkHistory(h).verdict, possible: referenceCheck(h).possible };
+}
+
+const Z = (counter: number): number => 2 ** 32 + counter; // epoch 1
+type Rec = Record<string, unknown>;
+const op = (
+  id: number,
+  session: number,
+  o: object,
+  invokeUs: number,
+  completeUs: number | null,
+  result: object | null,
+  zxid: number | null,
+  extra: Rec = {},
+): Rec => ({
+  kind: 'op',
+  id,
+  client: session - 1000,
+  session,
+  server: 1,
+  op: o,
+  invokeUs,
+  completeUs,
+  outcome: completeUs === null ? 'info' : 'ok',
+  result,
+  zxid,
+  ...extra,
+});
+const event = (session: number, type: string, path: string, atUs: number, zxid = -1, server = 1): Rec => ({
+  kind: 'watch',
+  client: session - 1000,
+  session,
+  server,
+  type,
+  path,
+  zxid,
+  atUs,
+});
+const ended = (session: number, zxid: number, atUs: number): Rec => ({ kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, zxid });
+
+describe('an unseen session end explains an event only where it can come', () => {
+  // 1002 lists / with a watch; 1001's ephemeral /b, whose unseen end would change /'s children, is created
+  // only after the event arrived: nothing explains it. Case 3277720575.
+  const late = (createAtUs: number) => [
+    op(0, 1002, { type: 'getChildren', path: '/', watch: true }, 503, 1765, { rc: 'ok', children: ['zookeeper'] }, null),
+    op(6, 1001, { type: 'create', path: '/b', data: 'v5', mode: 'ephemeral' }, createAtUs, createAtUs + 681, { rc: 'ok', path: '/b' }, null),
+    event(1002, 'NodeChildrenChanged', '/', 4070, Z(1)),
+  ];
+  it('not before its ephemeral was created', () => {
+    expect(both(late(6700))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(late(2000))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1001's ephemeral /b at 1:1, its own delete of /b at 1:4: NodeDeleted /b at 1:3 can only be 1001's unseen
+  // end, which cannot come before its own delete. Case 216690987.
+  const floor = (deleteZxid: number) => [
+    op(1, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 1921, 2778, { rc: 'ok', path: '/b' }, Z(1)),
+    op(3, 1001, { type: 'getData', path: '/b', watch: true }, 3409, 4956, { rc: 'ok', data: 'v1', version: 0, mzxid: Z(1), ephemeralOwner: 1001 }, null),
+    op(6, 1001, { type: 'delete', path: '/b', version: 0 }, 6938, 7321, { rc: 'ok' }, Z(deleteZxid)),
+    event(1001, 'NodeDeleted', '/b', 7196, Z(3)),
+  ];
+  it("not below its session's own writes", () => {
+    expect(both(floor(4))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(floor(3))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1001 creates /a at 1:3, lists / with a watch, creates its ephemeral /b at 1:5: NodeChildrenChanged / at 1:4
+  // has no txn (1001's unseen end comes after 1:5). Case 1783053439.
+  it('nor below a later write of its session that changed the watched path', () => {
+    const h = (eventZxid: number) => [
+      op(2, 1001, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 2951, 3727, { rc: 'ok', path: '/a' }, Z(3)),
+      op(3, 1001, { type: 'getChildren', path: '/', watch: true }, 3899, 4164, { rc: 'ok', children: ['a', 'zookeeper'] }, null),
+      op(12, 1001, { type: 'create', path: '/b', data: 'v6', mode: 'ephemeral' }, 12661, 13282, { rc: 'ok', path: '/b' }, Z(5)),
+      event(1001, 'NodeChildrenChanged', '/', 13178, Z(eventZxid)),
+    ];
+    expect(both(h(4))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(h(5))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
