@@ -236,3 +236,22 @@ function pushOnce<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list === undefined) map.set(key, [value]);
   else if (!list.includes(value)) list.push(value);
 }
+
+/**
+ * A zxid at or below the state a read showed, from the nodes it shows there (0 when none): the mzxid a
+ * getData or exists shows (the txn that last set the data is in the state), and the recorded zxid of the
+ * one op that may create each node it shows (the node itself, and for getChildren each listed child). A
+ * node is there only once some op created it, so that op's txn is in the state.
+ */
+export function shownStateFloor(life: NodeLife, o: ZkHistoryOp): number {
+  const r = o.result;
+  if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || isUncertain(o)) return 0;
+  const op = o.op;
+  const created = (p: string): number => life.soleCreator(p)?.zxid ?? 0;
+  if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
+    return Math.max(r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : 0, created(op.path));
+  if (op.type !== 'getChildren') return 0;
+  let floor = created(op.path);
+  for (const c of r.children ?? []) floor = Math.max(floor, created(op.path === '/' ? `/${c}` : `${op.path}/${c}`));
+  return floor;
+}

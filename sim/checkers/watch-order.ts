@@ -4,6 +4,7 @@ import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, Zk
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { changeIndex, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
 import { firesForSure } from './watch-own-writes.js';
+import { shownStateFloor } from './node-life.js';
 import { firedBeforeListing, firedBeforeWrite } from './write-presence.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
@@ -208,7 +209,20 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         let failure: ClientCheckResult | null = null;
         for (const [cls, a] of fitting) {
           explained ??= changeIndex(view);
-          failure = judgeEvent(e, a, cls, explained, connection, known, replies, replyZxids, replyMax, owedOf(a, cls), setWatchesBelow[connection]!);
+          failure = judgeEvent(
+            e,
+            a,
+            cls,
+            explained,
+            connection,
+            known,
+            replies,
+            replyZxids,
+            replyMax,
+            owedOf(a, cls),
+            setWatchesBelow[connection]!,
+            shownStateFloor(nodeLife(view), a.by),
+          );
           if (failure === null) break;
         }
         if (failure !== null) return failure;
@@ -358,6 +372,7 @@ function judgeEvent(
   replyMax: readonly number[],
   owed: OwedChanges,
   setWatchesBelow: SetWatchesBound,
+  shownFloor: number,
 ): ClientCheckResult | null {
   const name = 'watch-order';
   const sameConnection = a.connection === connection;
@@ -367,8 +382,9 @@ function judgeEvent(
   // have came from the re-registered watch as a txn was applied: exactly that txn.
   const bySetWatches = !sameConnection && (!known || (e.zxid < setWatchesBelow.write && e.zxid <= setWatchesBelow.header));
   // The watch was registered at a state at or after every reply of the session up to the read that set it
-  // (a session never goes back), so its change, and any zxid the event names, lie above that.
-  const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0);
+  // (a session never goes back), and at or after what the read itself shows (shownStateFloor), so its
+  // change, and any zxid the event names, lie above that.
+  const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0, shownFloor);
   if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls }))
     return violated(
       name,

@@ -89,3 +89,30 @@ describe('an unseen session end explains an event only where it can come', () =>
     expect(both(h(5))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a watch-setting read's state holds the creates of the nodes it shows", () => {
+  // 1002's listing of / names b; the one create of /b is at 1:4, so the listing's state holds it and the child
+  // watch cannot fire for it. Case 871754251.
+  const listed = (children: string[]) => [
+    op(3, 1002, { type: 'getChildren', path: '/', watch: true }, 3249, 6364, { rc: 'ok', children }, null),
+    op(4, 1003, { type: 'create', path: '/b', data: 'v4', mode: 'persistent' }, 4801, 5916, { rc: 'ok', path: '/b' }, Z(4)),
+    event(1002, 'NodeChildrenChanged', '/', 7044, Z(4)),
+  ];
+  it('a listed child', () => {
+    expect(both(listed(['b', 'zookeeper']))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(listed(['zookeeper']))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1002 lists /a (empty) on its first connection, reconnects, and gets NodeChildrenChanged /a at 1:3: the only
+  // change that setWatches could report is /a's create (its pzxid), at 1:2, which the listing already held.
+  // Case 1790240775.
+  const relisted = (createZxid: number) => [
+    op(1, 1001, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 1701, 2668, { rc: 'ok', path: '/a' }, Z(createZxid)),
+    op(6, 1002, { type: 'getChildren', path: '/a', watch: true }, 7761, 8343, { rc: 'ok', children: [] }, null, { server: 2 }),
+    { kind: 'session', client: 2, session: 1002, server: 1, state: 'CONNECTED', atUs: 8368 },
+    event(1002, 'NodeChildrenChanged', '/a', 9330, Z(3)),
+  ];
+  it('the listed node itself, after a reconnect', () => {
+    expect(both(relisted(2))).toEqual({ zabsim: 'violated', possible: false });
+  });
+});
