@@ -488,6 +488,10 @@ function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, co
     // came first, whatever happened to the node before the reconnect (the setWatches gap is only that a
     // watch whose node came and went may be registered anew silently, not that it stays silent).
     if (cls === 'exist' && a.connection < connection && showsNode(o)) return a;
+    // A data or child watch held from an older connection, and a reply here that shows its node missing: the
+    // same setWatches either sent NodeDeleted at once (DataTree.setWatches does for a missing node, whatever
+    // the zxids) or registered the watch while the node was there, and the delete `o` sees fired it here.
+    if (cls !== 'exist' && a.connection < connection && presence(o) === true) return a;
     if (a.latestConnection === connection && a.latest !== a.by && firedBetween(cls, a.latest, o)) return { ...a, by: a.latest };
   }
   return childChanged(o, armed, connection, restricted);

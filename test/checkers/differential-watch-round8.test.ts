@@ -116,3 +116,20 @@ describe("a watch-setting read's state holds the creates of the nodes it shows",
     expect(both(relisted(2))).toEqual({ zabsim: 'violated', possible: false });
   });
 });
+
+describe('a data watch from an older connection and a reply on the new one that shows its node missing', () => {
+  // 1001's getData watch on /a, its lost delete of /a, a reconnect, then its getChildren /a answers noNode:
+  // setWatches sent NodeDeleted at once, or the delete fired the watch it registered. Case 2457702210.
+  const history = (events: Rec[]) => [
+    op(1, 1001, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 1555, null, null, null, { server: 2 }),
+    op(2, 1001, { type: 'getData', path: '/a', watch: true }, 2873, 3718, { rc: 'ok', data: 'v2', version: 0, mzxid: Z(2), ephemeralOwner: 0 }, null),
+    op(5, 1001, { type: 'delete', path: '/a', version: 0 }, 5735, null, null, null),
+    { kind: 'session', client: 1, session: 1001, server: 3, state: 'CONNECTED', atUs: 6640 },
+    op(7, 1001, { type: 'getChildren', path: '/a', watch: true }, 7910, 8434, { rc: 'noNode' }, null, { server: 3 }),
+    ...events,
+  ];
+  it('owes NodeDeleted before that reply', () => {
+    expect(both(history([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history([event(1001, 'NodeDeleted', '/a', 7000, -1, 3)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
