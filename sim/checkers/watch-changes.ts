@@ -106,6 +106,8 @@ function ephemeralsBefore(list: readonly EphemeralCreate[] | undefined, atUs: nu
   return out;
 }
 
+const NO_SESSIONS: ReadonlyMap<number, number> = new Map();
+
 /** The watch an event is matched to, as far as explaining it goes. */
 export type WatchSet = {
   /** The read that set it. */
@@ -121,6 +123,13 @@ export type WatchSet = {
   readonly exact: boolean;
   /** The watch's class. */
   readonly cls: WatchClass;
+  /**
+   * When the event arrived on the connection the watch was set on: the sessions of certain writes that fire
+   * the watch and came after it was set, each with the earliest such write's invocation (OwedChanges.bySession).
+   */
+  readonly owedBySession?: ReadonlyMap<number, number> | undefined;
+  /** With owedBySession: the writes among those that set or delete the watched node itself (OwedChanges.onNode). */
+  readonly owedOnNode?: readonly ZkHistoryOp[] | undefined;
 };
 
 type Change = { readonly zxid: number; readonly invokeUs: number };
@@ -222,6 +231,9 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   const namedZxids = new Set<number>();
   for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
   const reconnectChanges = sorted(reconnect);
+  /** Whether a write that fired the watch first needs the node `path`, whose one life the change `o` would end. */
+  const onNodeFirst = (w: WatchSet, path: string, o: ZkHistoryOp | null): boolean =>
+    w.owedOnNode !== undefined && path === opPath(w.by.op) && w.owedOnNode.some((x) => x !== o) && nodeLife(view).createdOnce(path);
   return (e, w) => {
     const known = e.zxid > 0; // ZooKeeper 3.8 sends -1: no txn named
     const list = (w.exact ? exactChanges : reconnectChanges).get(`${e.type} ${e.path}`);
@@ -244,6 +256,10 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
       if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;
       if (sentAt(o) >= e.atUs) continue;
+      // A write its session sent after one that fired the watch first, or that session's end, is not the event's change.
+      const owedFrom = o.session === null ? undefined : w.owedBySession?.get(o.session);
+      if (owedFrom !== undefined && (o.op.type === 'closeSession' || owedFrom < o.invokeUs)) continue;
+      if (e.type === 'NodeDeleted' && onNodeFirst(w, e.path, o)) continue;
       // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
       if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
       // The session's own write that completed before its watch-setting read was issued is in that read's state.
@@ -263,7 +279,13 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
     for (const [session, list] of ephemeralTimes)
-      if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, ephemeralsBefore(list, e.atUs), !w.exact)) return true;
+      if (
+        !endedAt.has(session) &&
+        w.owedBySession?.has(session) !== true &&
+        !(e.type === 'NodeDeleted' && onNodeFirst(w, e.path, null)) &&
+        fires({ type: 'closeSession' }, null, e.type, e.path, ephemeralsBefore(list, e.atUs), !w.exact)
+      )
+        return true;
     return false;
   };
 }
@@ -298,6 +320,17 @@ export type OwedChanges = {
   readonly byZxid: ZkHistoryOp | null;
   /** byZxid's zxid: recorded, or pinned by a read's mzxid (Infinity when byZxid is null). */
   readonly firstZxid: number;
+  /**
+   * By session: the earliest invocation of such a write that is not a session end. On the watch's own
+   * connection the watch fires at the first change after it was set, so a change those writes must precede
+   * (a later write of the same session, the session's end) cannot be its event.
+   */
+  readonly bySession: ReadonlyMap<number, number>;
+  /**
+   * Those of them (not session ends) that set or delete the watched node itself: each needs the node there,
+   * so where one op at most creates the node they all come before the delete that ends its one life.
+   */
+  readonly onNode: readonly ZkHistoryOp[];
 };
 
 /**
@@ -442,6 +475,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     let byTime: ZkHistoryOp | null = null;
     let byZxid: ZkHistoryOp | null = null;
     let firstZxid = Infinity;
+    let bySession: Map<number, number> | null = null;
+    let onNode: ZkHistoryOp[] | null = null;
     const at = by.readZxid ?? null;
     const shown = cls === 'data' ? shownMzxid(by) : null;
     for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
@@ -457,6 +492,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         ruledOut(by, cls, path, w, effects);
       if (!after) continue;
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
+      if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySession ??= new Map()).get(w.session) ?? Infinity))
+        bySession.set(w.session, w.invokeUs);
+      if (w.op.type !== 'closeSession' && effects.some((e) => e.path === path && e.type !== 'create')) (onNode ??= []).push(w);
       // (For a write without a zxid, a bound above it does as well: the first change after the read is no
       // later, and a state at or above the bound holds it.)
       const top = z ?? provedCeiling.get(w) ?? ceiling(w);
@@ -465,7 +503,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         firstZxid = top;
       }
     }
-    return { byTime, byZxid, firstZxid };
+    return { byTime, byZxid, firstZxid, bySession: bySession ?? NO_SESSIONS, onNode: onNode ?? [] };
   };
 }
 

@@ -385,7 +385,9 @@ function judgeEvent(
   // (a session never goes back), and at or after what the read itself shows (shownStateFloor), so its
   // change, and any zxid the event names, lie above that.
   const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0, shownFloor);
-  if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls }))
+  const owedBySession = sameConnection ? owed.bySession : undefined;
+  const owedOnNode = sameConnection ? owed.onNode : undefined;
+  if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls, owedBySession, owedOnNode }))
     return violated(
       name,
       `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write of the history ${sameConnection ? 'sent before it arrived makes exactly that change' : 'makes that change'} after its watch was set by #${a.by.id}`,

@@ -133,3 +133,46 @@ describe('a data watch from an older connection and a reply on the new one that 
     expect(both(history([event(1001, 'NodeDeleted', '/a', 7000, -1, 3)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('on its own connection a watch fires at the first change after it was set', () => {
+  // 1003's ephemeral /a/c; its exists watch; its own setData of /a/c after it: NodeDeleted /a/c at 1:6 could
+  // only be 1003's unseen end, which comes after that setData, which fired the watch first. Case 520231191.
+  const ownEnd = (type: string) => [
+    op(7, 1001, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 7941, 8046, { rc: 'ok', path: '/a' }, Z(3)),
+    op(8, 1003, { type: 'create', path: '/a/c', data: 'v4', mode: 'ephemeral' }, 8523, 10397, { rc: 'ok', path: '/a/c' }, Z(4)),
+    op(10, 1003, { type: 'exists', path: '/a/c', watch: true }, 10453, 11631, { rc: 'ok', version: 0, exists: true, mzxid: Z(4), ephemeralOwner: 1003 }, null),
+    op(12, 1003, { type: 'setData', path: '/a/c', data: 'v6', version: -1 }, 12907, 13346, { rc: 'ok', version: 1 }, null),
+    event(1003, type, '/a/c', 13323, Z(6)),
+  ];
+  it("not at its session's end, after that session's own write that fired it", () => {
+    expect(both(ownEnd('NodeDeleted'))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(ownEnd('NodeDataChanged'))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1003 watches /b (exists, there); 1002 then sets /b and deletes it, neither with a zxid: the delete comes
+  // after the setData in 1002's order, so the event is NodeDataChanged, not NodeDeleted. Case 3629853561.
+  const sameSession = (type: string) => [
+    op(2, 1002, { type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 2765, 4208, { rc: 'ok', path: '/b' }, Z(3)),
+    op(3, 1003, { type: 'exists', path: '/b', watch: true }, 3712, 4243, { rc: 'ok', version: 0, exists: true, mzxid: Z(3), ephemeralOwner: 0 }, null),
+    op(4, 1002, { type: 'setData', path: '/b', data: 'v4', version: -1 }, 4280, 6943, { rc: 'ok', version: 1 }, null),
+    op(7, 1002, { type: 'delete', path: '/b', version: -1 }, 6948, 7279, { rc: 'ok' }, null),
+    event(1003, type, '/b', 9049, Z(5)),
+  ];
+  it('not at a write its session sent after one that fired it', () => {
+    expect(both(sameSession('NodeDeleted'))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(sameSession('NodeDataChanged'))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1002's ephemeral /b (made once), its getData watch, then 1003's setData of /b: that needs /b there, so
+  // 1002's unseen end (deleting /b) comes after it, and the event is NodeDataChanged. Case 2584811381.
+  const oneLife = (type: string) => [
+    op(3, 1002, { type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 3440, 4646, { rc: 'ok', path: '/b' }, null),
+    op(4, 1002, { type: 'getData', path: '/b', watch: true }, 4683, 5555, { rc: 'ok', data: 'v2', version: 0 }, null),
+    op(6, 1003, { type: 'setData', path: '/b', data: 'v4', version: -1 }, 6761, 7089, { rc: 'ok', version: 1 }, null, { server: 2 }),
+    event(1002, type, '/b', 7241, Z(5)),
+  ];
+  it("not at the delete that ends the node's one life, before a write that needs the node", () => {
+    expect(both(oneLife('NodeDeleted'))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(oneLife('NodeDataChanged'))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
