@@ -50,6 +50,12 @@ export type NodeLife = {
    * that may own it as an ephemeral (by a create, or a read's ephemeralOwner) ends at a known zxid above z.
    */
   readonly undeletedThrough: (p: string, z: number) => boolean;
+  /**
+   * Whether a create of the node cannot succeed at zxid `z`: a certain create of it at a known zxid c holds
+   * it there from c, and nothing can delete it at or below max(c, z) (below z: the node is there at z; above
+   * z: a node made at z would still be there at c, where the certain create succeeded).
+   */
+  readonly createBlockedAt: (p: string, z: number) => boolean;
 };
 
 const lifeMemo = new WeakMap<HistoryView, NodeLife>();
@@ -189,6 +195,12 @@ export function nodeLife(view: HistoryView): NodeLife {
       if (deleted.has(p) || unnamed(ephemeralPrefixes, p)) return false;
       for (const session of ownersOf.get(p) ?? []) if (session === null || !((endZxids ??= knownEnds(view)).get(session)! > z)) return false;
       return true;
+    },
+    createBlockedAt: (p, z) => {
+      if (p === '/' || p.startsWith('/zookeeper')) return false;
+      for (const c of createsOf.get(p) ?? [])
+        if (c.zxid !== null && c.done !== Infinity && c.zxid !== z && life.undeletedThrough(p, Math.max(c.zxid, z))) return true;
+      return false;
     },
   };
   lifeMemo.set(view, life);

@@ -269,6 +269,9 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
       const life = nodeLife(view);
       if (life.cannotSucceed(o)) continue;
+      // A create of a node that a certain create holds there at the event's zxid (or needs missing later) fails there.
+      if (known && w.exact && o.op.type === 'create' && (o.op.mode === 'persistent' || o.op.mode === 'ephemeral') && life.createBlockedAt(o.op.path, e.zxid))
+        continue;
       // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
       if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
       // An unseen session end comes after every txn of its session and every state its replies showed.

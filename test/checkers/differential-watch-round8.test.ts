@@ -176,3 +176,41 @@ describe('on its own connection a watch fires at the first change after it was s
     expect(both(oneLife('NodeDataChanged'))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a lost create cannot be an exact event where its node is held', () => {
+  // 1001's lost create of /b, then its ephemeral /b at 1:1, held until its end at 1:7: NodeChildrenChanged / at
+  // 1:6 cannot be the lost create (it would find /b there). Case 1069495717.
+  const held = (endZxid: number) => [
+    op(0, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 393, null, null, null),
+    op(1, 1001, { type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 1937, 2345, { rc: 'ok', path: '/b' }, Z(1)),
+    op(10, 1001, { type: 'getChildren', path: '/', watch: true }, 10576, 12407, { rc: 'ok', children: ['b', 'zookeeper'] }, null),
+    event(1001, 'NodeChildrenChanged', '/', 13487, Z(6)),
+    ended(1001, Z(endZxid), 14232),
+  ];
+  it('by an ephemeral of its session until that session ends', () => {
+    expect(both(held(7))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(held(6))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1001's lost create of /b, then 1004's create of /b at 1:6 succeeds, and nothing deletes /b: the lost create
+  // made nothing, so NodeChildrenChanged / at 1:5 has no change. Case 3995036797.
+  it('or by a later create that needed the node missing', () => {
+    const h = (secondRc: string) => [
+      op(0, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 690, null, null, null),
+      op(1, 1001, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 1679, 3680, { rc: 'ok', path: '/a' }, Z(1)),
+      op(4, 1002, { type: 'getChildren', path: '/', watch: true }, 4250, 5085, { rc: 'ok', children: ['a', 'zookeeper'] }, null),
+      op(
+        8,
+        1004,
+        { type: 'create', path: '/b', data: 'v4', mode: 'persistent' },
+        8961,
+        9714,
+        secondRc === 'ok' ? { rc: 'ok', path: '/b' } : { rc: secondRc },
+        Z(6),
+      ),
+      event(1002, 'NodeChildrenChanged', '/', 9121, Z(5)),
+    ];
+    expect(both(h('ok'))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(h('nodeExists'))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
