@@ -1,7 +1,8 @@
 // NodeLife: what a history says about each node's life as a whole (who may create it, delete it, own it as
 // an ephemeral, when reads show it), for the watch checks of watch-changes.ts and watch-order.ts.
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
-import { isUncertain } from './zk-writes.js';
+import { isUncertain, sessionEndWrites } from './zk-writes.js';
+import { SESSION_END_FLOOR } from './write-windows.js';
 import type { HistoryView } from './history-view.js';
 
 /** Whether `path` may be a name a sequential create with path `prefix` made (the prefix and 10 digits). */
@@ -70,6 +71,20 @@ function knownEnds(view: HistoryView): Map<number, number> {
   for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) note(e.session, e.zxid);
   for (const o of view.closeSessions)
     if (o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok' && o.zxid !== null && o.session !== null) note(o.session, o.zxid);
+  return out;
+}
+
+/**
+ * For each session whose end the history does not give but may have come unseen (sessionEndWrites), a zxid
+ * below that end: the highest of its own writes' zxids and its replies' states (SESSION_END_FLOOR), plus one
+ * (the end is above the floor).
+ */
+function unseenEndFloors(view: HistoryView): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const o of sessionEndWrites(view.history, view.writes)) {
+    const floor = SESSION_END_FLOOR.get(o);
+    if (floor !== undefined && o.session !== null) out.set(o.session, floor + 1);
+  }
   return out;
 }
 
@@ -156,6 +171,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   }
   const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p));
   let endZxids: Map<number, number> | null = null;
+  let unseenFloors: Map<number, number> | null = null;
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     explicitlyDeleted: (p) => deleted.has(p),
@@ -192,8 +208,13 @@ export function nodeLife(view: HistoryView): NodeLife {
     },
     shownBy: (p) => shown.get(p) ?? Infinity,
     undeletedThrough: (p, z) => {
-      if (deleted.has(p) || unnamed(ephemeralPrefixes, p)) return false;
-      for (const session of ownersOf.get(p) ?? []) if (session === null || !((endZxids ??= knownEnds(view)).get(session)! > z)) return false;
+      if (unnamed(ephemeralPrefixes, p)) return false;
+      // (A delete at a recorded zxid above z deletes nothing at or below it.)
+      if (deleted.has(p) && (deleteOps.get(p) ?? []).some((d) => d.zxid === null || d.zxid <= z)) return false;
+      // (A session end no client saw comes above its session's floor: SESSION_END_FLOOR.)
+      for (const session of ownersOf.get(p) ?? [])
+        if (session === null || !(((endZxids ??= knownEnds(view)).get(session) ?? (unseenFloors ??= unseenEndFloors(view)).get(session) ?? -Infinity) > z))
+          return false;
       return true;
     },
     createBlockedAt: (p, z) => {

@@ -10,6 +10,7 @@ import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
+import { readStateCeiling } from './read-state-ceiling.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
@@ -435,6 +436,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     add(o, sureChanges(o.op));
     provedCeiling.set(o, bound);
   }
+  const readCeiling = readStateCeiling(view);
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
@@ -446,8 +448,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
       } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
         // A create at or below the read's zxid left the child there for the read to list, unless deleted by then.
-        if (!r.children.includes(childName(path, e.path)) && (!life.mayDelete(e.path) || (by.readZxid != null && life.undeletedThrough(e.path, by.readZxid))))
-          return true;
+        if (!r.children.includes(childName(path, e.path)) && (!life.mayDelete(e.path) || life.undeletedThrough(e.path, readCeiling(by)))) return true;
       } else if (cls === 'child' && e.type === 'delete' && e.path === path && r.rc === 'ok') {
         // A delete of the listed node itself, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity)) return true;
@@ -455,7 +456,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
-        if (!life.mayDelete(path) || (by.readZxid != null && life.undeletedThrough(path, by.readZxid))) return true;
+        if (!life.mayDelete(path) || life.undeletedThrough(path, readCeiling(by))) return true;
       } else if (cls === 'data' && e.path === path) {
         // (Versions only grow while a node lives: a read before the setData on a later incarnation needs a create after it.)
         if (
@@ -488,6 +489,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       const after =
         (w.completeUs !== null && w.invokeUs > by.completeUs!) ||
         (at !== null && z !== null && z > at) ||
+        (z !== null && z > readCeiling(by)) ||
         // A change of the node itself at a zxid above the mzxid the read shows is after the read's state: had it
         // been in that state, the node would show its zxid or a newer one (a setData or create stamps its zxid
         // as mzxid, DataTree.setData/createNode), or be missing (a delete not undone by a create).

@@ -214,3 +214,56 @@ describe('a lost create cannot be an exact event where its node is held', () => 
     expect(both(h('nodeExists'))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a bound above the watch-setting read's state", () => {
+  // 1001's exists watch on /a/c (missing); 1003's multi makes /a and its ephemeral /a/c at 1:2; 1001's later
+  // sync answers at 1:2. 1001's read state is at or below 1:2 (its session never goes back), and 1003's end
+  // comes after its multi: /a/c was not there to be missed at 1:2 or below, so the multi came after the read
+  // and NodeCreated is owed before the sync's reply. Case 2306239109.
+  const bySync = (events: Rec[]) => [
+    op(4, 1001, { type: 'exists', path: '/a/c', watch: true }, 4726, 5101, { rc: 'ok', exists: false }, null, { server: 2 }),
+    op(
+      6,
+      1003,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a', data: 'v2', mode: 'persistent' },
+          { type: 'create', path: '/a/c', data: 'v3', mode: 'ephemeral' },
+        ],
+      },
+      5094,
+      6208,
+      {
+        rc: 'ok',
+        results: [
+          { rc: 'ok', path: '/a' },
+          { rc: 'ok', path: '/a/c' },
+        ],
+      },
+      Z(2),
+      { server: 2 },
+    ),
+    op(8, 1001, { type: 'sync', path: '/' }, 6525, 7954, { rc: 'ok' }, null, { server: 2, readZxid: Z(2) }),
+    ...events,
+  ];
+  it("by the session's later reply header", () => {
+    expect(both(bySync([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(bySync([event(1001, 'NodeCreated', '/a/c', 6300, -1, 2)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1002 creates /a (no zxid); 1001's exists watch finds it missing; 1001 closes at 1:3, sent after the create
+  // returned; 1003 deletes /a at 1:5. The create is below 1:3, the read's state too, and nothing deletes /a
+  // before 1:5: the create came after the read, and NodeCreated is owed before the close's reply. Case 2780234369.
+  const byClose = (events: Rec[]) => [
+    op(3, 1002, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 3622, 5523, { rc: 'ok', path: '/a' }, null, { server: 3 }),
+    op(4, 1001, { type: 'exists', path: '/a', watch: true }, 4850, 5814, { rc: 'ok', exists: false }, null, { server: 2 }),
+    op(7, 1001, { type: 'closeSession' }, 6699, 7921, { rc: 'ok' }, Z(3), { server: 2 }),
+    op(10, 1003, { type: 'delete', path: '/a', version: -1 }, 10148, 11019, { rc: 'ok' }, Z(5), { server: 2 }),
+    ...events,
+  ];
+  it("by the session's later write, with a delete only at a recorded zxid above it", () => {
+    expect(both(byClose([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(byClose([event(1001, 'NodeCreated', '/a', 7000, -1, 2)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
