@@ -267,3 +267,21 @@ describe("a bound above the watch-setting read's state", () => {
     expect(both(byClose([event(1001, 'NodeCreated', '/a', 7000, -1, 2)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("an ok close sent before its session's ENDED record is that end", () => {
+  // 1001's exists watch on /b (missing); 1002 creates /b (no zxid), returning before 1003's close, which its
+  // ENDED record puts at 1:2: the create is at 1:1, and 1001's later reply at 1:1 holds it, so NodeCreated is
+  // owed first. Case 1001919671.
+  const history = (events: Rec[]) => [
+    op(0, 1001, { type: 'exists', path: '/b', watch: true }, 898, 1100, { rc: 'ok', exists: false }, null, { server: 3 }),
+    op(3, 1002, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 2117, 4596, { rc: 'ok', path: '/b' }, null),
+    op(5, 1001, { type: 'getChildren', path: '/a', watch: true }, 4943, 5940, { rc: 'noNode' }, null, { server: 3, readZxid: Z(1) }),
+    op(7, 1003, { type: 'closeSession' }, 6904, 7278, { rc: 'ok' }, null),
+    ended(1003, Z(2), 7070),
+    ...events,
+  ];
+  it('so a write that returned before it was sent is below its zxid', () => {
+    expect(both(history([]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history([event(1001, 'NodeCreated', '/b', 4900, -1, 3)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
