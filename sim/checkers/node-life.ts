@@ -3,6 +3,7 @@
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
+import { FIRST_EPOCH_BASE } from './epoch-zero.js';
 import type { HistoryView } from './history-view.js';
 
 /** Whether `path` may be a name a sequential create with path `prefix` made (the prefix and 10 digits). */
@@ -273,14 +274,19 @@ function pushOnce<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 /**
  * A zxid at or below the state a read showed, from the nodes it shows there (0 when none): the mzxid a
  * getData or exists shows (the txn that last set the data is in the state), and the recorded zxid of the
- * one op that may create each node it shows (the node itself, and for getChildren each listed child). A
- * node is there only once some op created it, so that op's txn is in the state.
+ * one op that may create each node it shows (the node itself, and for getChildren each listed child; 1:1,
+ * the least txn zxid, when it has none). A node is there only once some op created it, so that op's txn is
+ * in the state.
  */
 export function shownStateFloor(life: NodeLife, o: ZkHistoryOp): number {
   const r = o.result;
   if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || isUncertain(o)) return 0;
   const op = o.op;
-  const created = (p: string): number => life.soleCreator(p)?.zxid ?? 0;
+  // (Without a recorded zxid, the create's txn is still at or above the first txn zxid, 1:1.)
+  const created = (p: string): number => {
+    const c = life.soleCreator(p);
+    return c === null ? 0 : (c.zxid ?? FIRST_EPOCH_BASE + 1);
+  };
   if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
     return Math.max(r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : 0, created(op.path));
   if (op.type !== 'getChildren') return 0;

@@ -285,3 +285,18 @@ describe("an ok close sent before its session's ENDED record is that end", () =>
     expect(both(history([event(1001, 'NodeCreated', '/b', 4900, -1, 3)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a read that shows a node made by a write of the history is at or above the first txn', () => {
+  // 1001's lost create of /a, its listing of /a (so /a was made, at 1:1 or above), its lost create of /a/c:
+  // NodeChildrenChanged /a at 1:1 cannot come after the listing. Case 1761936314.
+  const history = (eventZxid: number) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 567, null, null, null, { server: 2 }),
+    op(2, 1001, { type: 'getChildren', path: '/a', watch: true }, 2756, 4307, { rc: 'ok', children: [] }, null),
+    op(4, 1001, { type: 'create', path: '/a/c', data: 'v2', mode: 'ephemeral' }, 4415, null, null, null),
+    event(1001, 'NodeChildrenChanged', '/a', 7152, Z(eventZxid)),
+  ];
+  it('so an exact event at 1:1 is older than the watch', () => {
+    expect(both(history(1))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history(2))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
