@@ -7,7 +7,8 @@
 // value is well formed, and a history holding one is impossible: each checker reports the values it
 // judges (linearizable-writes a txn's zxid, sequential-reads a reply header or a read's mzxid, watch-order
 // an event's zxid; -1 and 0 there mean unknown). The searches likewise give no write without a recorded
-// zxid one of epoch 0 (zxid-gaps.ts).
+// zxid one of epoch 0 (zxid-gaps.ts). Counter 0 of a later epoch (e:0) is no txn's either, so a write's zxid,
+// an ENDED record's or a Stat's mzxid there is impossible too; a reply header or an event may carry it.
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkResult } from '../history/types.js';
 import { isZkWrite } from '../history/types.js';
 import { violated, type ClientCheckResult } from './client-common.js';
@@ -21,32 +22,47 @@ export function isEpochZero(zxid: number | null | undefined): boolean {
   return zxid !== null && zxid !== undefined && zxid > 0 && zxid < FIRST_EPOCH_BASE;
 }
 
-/** True for a txn's zxid below epoch 1: 0 is no txn's either. */
-function isTxnBelowEpochOne(zxid: number | null | undefined): boolean {
-  return zxid !== null && zxid !== undefined && zxid < FIRST_EPOCH_BASE;
+/**
+ * True for a zxid no txn has: below epoch 1 (0 included), or counter 0 of an epoch. Leader.lead sets the
+ * server's zxid to makeZxid(epoch, 0) and every proposal takes ZooKeeperServer.getNextZxid (one above), so
+ * counter 0 is the NEWLEADER zxid, never a txn's. (It may be a reply header's: Leader.lead ends with
+ * setlastProcessedZxid(makeZxid(epoch, 0)), so a new leader answers at e:0 until its first commit.)
+ */
+function isNoTxnZxid(zxid: number | null | undefined): boolean {
+  return zxid !== null && zxid !== undefined && (zxid < FIRST_EPOCH_BASE || zxid % FIRST_EPOCH_BASE === 0);
+}
+
+/** True for a Stat's mzxid no txn has (0 is the initial tree's, which no txn made). */
+function isNoTxnMzxid(mzxid: number | undefined): boolean {
+  return mzxid !== undefined && mzxid > 0 && isNoTxnZxid(mzxid);
 }
 
 function resultMzxids(r: ZkResult | null): number | null {
   if (r === null) return null;
-  if (isEpochZero(r.mzxid)) return r.mzxid!;
-  for (const sub of r.results ?? []) if (isEpochZero(sub.mzxid)) return sub.mzxid!;
+  if (isNoTxnMzxid(r.mzxid)) return r.mzxid!;
+  for (const sub of r.results ?? []) if (isNoTxnMzxid(sub.mzxid)) return sub.mzxid!;
   return null;
 }
 
 const WHY = 'ZooKeeper never issues a zxid of epoch 0 (its first leader proposes epoch 1)';
 
+/** Why a txn's zxid (or mzxid) is impossible. */
+function whyNoTxn(zxid: number): string {
+  return zxid >= FIRST_EPOCH_BASE ? 'no txn has counter 0 of an epoch (Leader.lead: the first proposal of an epoch is counter 1)' : WHY;
+}
+
 /** linearizable-writes: a write's zxid, the mzxid its reply's Stat gives, or an ENDED record's end txn of epoch 0. */
 export function epochZeroWrite(history: ZkHistory): ClientCheckResult | null {
   for (const o of history.ops) {
-    if (isTxnBelowEpochOne(o.zxid)) return violated('linearizable-writes', `#${o.id} carries ${describeZxid(o.zxid)}: ${WHY}`, [o]);
+    if (isNoTxnZxid(o.zxid)) return violated('linearizable-writes', `#${o.id} carries ${describeZxid(o.zxid)}: ${whyNoTxn(o.zxid!)}`, [o]);
     if (isZkWrite(o.op)) {
       const m = resultMzxids(o.result);
-      if (m !== null) return violated('linearizable-writes', `#${o.id} reports mzxid ${describeZxid(m)}: ${WHY}`, [o]);
+      if (m !== null) return violated('linearizable-writes', `#${o.id} reports mzxid ${describeZxid(m)}: ${whyNoTxn(m)}`, [o]);
     }
   }
   for (const e of history.events ?? [])
-    if (e.kind === 'session' && isTxnBelowEpochOne(e.zxid))
-      return violated('linearizable-writes', `the session end at ${describeZxid(e.zxid!)}: ${WHY}`, [], [e]);
+    if (e.kind === 'session' && isNoTxnZxid(e.zxid))
+      return violated('linearizable-writes', `the session end at ${describeZxid(e.zxid!)}: ${whyNoTxn(e.zxid!)}`, [], [e]);
   return null;
 }
 
@@ -57,7 +73,7 @@ export function epochZeroRead(history: ZkHistory): ClientCheckResult | null {
     if (isEpochZero(o.readZxid)) return flag(o, 'was answered at', o.readZxid!);
     if (!isZkWrite(o.op)) {
       const m = resultMzxids(o.result);
-      if (m !== null) return flag(o, 'reads mzxid', m);
+      if (m !== null) return violated('sequential-reads', `#${o.id} reads mzxid ${describeZxid(m)}: ${whyNoTxn(m)}`, [o]);
     }
   }
   for (const u of history.unjudged ?? [])

@@ -1,7 +1,9 @@
 // NodeLife: what a history says about each node's life as a whole (who may create it, delete it, own it as
 // an ephemeral, when reads show it), for the watch checks of watch-changes.ts and watch-order.ts.
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
-import { isUncertain } from './zk-writes.js';
+import { isUncertain, sessionEndWrites } from './zk-writes.js';
+import { SESSION_END_FLOOR } from './write-windows.js';
+import { FIRST_EPOCH_BASE } from './epoch-zero.js';
 import type { HistoryView } from './history-view.js';
 
 /** Whether `path` may be a name a sequential create with path `prefix` made (the prefix and 10 digits). */
@@ -50,6 +52,12 @@ export type NodeLife = {
    * that may own it as an ephemeral (by a create, or a read's ephemeralOwner) ends at a known zxid above z.
    */
   readonly undeletedThrough: (p: string, z: number) => boolean;
+  /**
+   * Whether a create of the node cannot succeed at zxid `z`: a certain create of it at a known zxid c holds
+   * it there from c, and nothing can delete it at or below max(c, z) (below z: the node is there at z; above
+   * z: a node made at z would still be there at c, where the certain create succeeded).
+   */
+  readonly createBlockedAt: (p: string, z: number) => boolean;
 };
 
 const lifeMemo = new WeakMap<HistoryView, NodeLife>();
@@ -64,6 +72,20 @@ function knownEnds(view: HistoryView): Map<number, number> {
   for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) note(e.session, e.zxid);
   for (const o of view.closeSessions)
     if (o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok' && o.zxid !== null && o.session !== null) note(o.session, o.zxid);
+  return out;
+}
+
+/**
+ * For each session whose end the history does not give but may have come unseen (sessionEndWrites), a zxid
+ * below that end: the highest of its own writes' zxids and its replies' states (SESSION_END_FLOOR), plus one
+ * (the end is above the floor).
+ */
+function unseenEndFloors(view: HistoryView): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const o of sessionEndWrites(view.history, view.writes)) {
+    const floor = SESSION_END_FLOOR.get(o);
+    if (floor !== undefined && o.session !== null) out.set(o.session, floor + 1);
+  }
   return out;
 }
 
@@ -150,6 +172,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   }
   const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p));
   let endZxids: Map<number, number> | null = null;
+  let unseenFloors: Map<number, number> | null = null;
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     explicitlyDeleted: (p) => deleted.has(p),
@@ -186,9 +209,20 @@ export function nodeLife(view: HistoryView): NodeLife {
     },
     shownBy: (p) => shown.get(p) ?? Infinity,
     undeletedThrough: (p, z) => {
-      if (deleted.has(p) || unnamed(ephemeralPrefixes, p)) return false;
-      for (const session of ownersOf.get(p) ?? []) if (session === null || !((endZxids ??= knownEnds(view)).get(session)! > z)) return false;
+      if (unnamed(ephemeralPrefixes, p)) return false;
+      // (A delete at a recorded zxid above z deletes nothing at or below it.)
+      if (deleted.has(p) && (deleteOps.get(p) ?? []).some((d) => d.zxid === null || d.zxid <= z)) return false;
+      // (A session end no client saw comes above its session's floor: SESSION_END_FLOOR.)
+      for (const session of ownersOf.get(p) ?? [])
+        if (session === null || !(((endZxids ??= knownEnds(view)).get(session) ?? (unseenFloors ??= unseenEndFloors(view)).get(session) ?? -Infinity) > z))
+          return false;
       return true;
+    },
+    createBlockedAt: (p, z) => {
+      if (p === '/' || p.startsWith('/zookeeper')) return false;
+      for (const c of createsOf.get(p) ?? [])
+        if (c.zxid !== null && c.done !== Infinity && c.zxid !== z && life.undeletedThrough(p, Math.max(c.zxid, z))) return true;
+      return false;
     },
   };
   lifeMemo.set(view, life);
@@ -235,4 +269,28 @@ function pushOnce<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else if (!list.includes(value)) list.push(value);
+}
+
+/**
+ * A zxid at or below the state a read showed, from the nodes it shows there (0 when none): the mzxid a
+ * getData or exists shows (the txn that last set the data is in the state), and the recorded zxid of the
+ * one op that may create each node it shows (the node itself, and for getChildren each listed child; 1:1,
+ * the least txn zxid, when it has none). A node is there only once some op created it, so that op's txn is
+ * in the state.
+ */
+export function shownStateFloor(life: NodeLife, o: ZkHistoryOp): number {
+  const r = o.result;
+  if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || isUncertain(o)) return 0;
+  const op = o.op;
+  // (Without a recorded zxid, the create's txn is still at or above the first txn zxid, 1:1.)
+  const created = (p: string): number => {
+    const c = life.soleCreator(p);
+    return c === null ? 0 : (c.zxid ?? FIRST_EPOCH_BASE + 1);
+  };
+  if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
+    return Math.max(r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : 0, created(op.path));
+  if (op.type !== 'getChildren') return 0;
+  let floor = created(op.path);
+  for (const c of r.children ?? []) floor = Math.max(floor, created(op.path === '/' ? `/${c}` : `${op.path}/${c}`));
+  return floor;
 }

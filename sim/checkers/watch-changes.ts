@@ -9,6 +9,8 @@ import { sessionFloors } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
+import { SESSION_END_FLOOR } from './write-windows.js';
+import { readStateCeiling } from './read-state-ceiling.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
@@ -68,17 +70,44 @@ export function fires(op: ZkOp, result: ZkResult | null, type: EventType, path: 
 /** The nodes each session's ephemeral creates made (or may have made), by session. */
 export function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
   const out = new Map<number, string[]>();
-  const visit = (op: ZkOp, result: ZkResult | null, session: number): void => {
-    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, session));
+  for (const [session, list] of ephemeralCreates(writes))
+    out.set(
+      session,
+      list.map((c) => c.path),
+    );
+  return out;
+}
+
+/** An ephemeral node a session's create made (or may have made), and when that create was sent. */
+type EphemeralCreate = { readonly path: string; readonly invokeUs: number };
+
+/** The ephemeral creates of each session, by session, with their invocation times. */
+function ephemeralCreates(writes: readonly ZkHistoryOp[]): Map<number, EphemeralCreate[]> {
+  const out = new Map<number, EphemeralCreate[]>();
+  const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp, session: number): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o, session));
     else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
       const list = out.get(session) ?? [];
-      list.push(result?.path ?? op.path);
+      list.push({ path: result?.path ?? op.path, invokeUs: o.invokeUs });
       out.set(session, list);
     }
   };
-  for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o.session);
+  for (const o of writes) if (o.session !== null && (o.result === null || o.result.rc === 'ok' || isUncertain(o))) visit(o.op, o.result, o, o.session);
   return out;
 }
+
+/**
+ * The ephemerals of a session that its end may have deleted before an event that arrived at `atUs`: those
+ * whose create was sent before then. A create sent later has a zxid above every txn committed by then (the
+ * end's included), and a create after its session's end fails (PrepRequestProcessor checks the session).
+ */
+function ephemeralsBefore(list: readonly EphemeralCreate[] | undefined, atUs: number): string[] {
+  const out: string[] = [];
+  for (const c of list ?? []) if (c.invokeUs < atUs) out.push(c.path);
+  return out;
+}
+
+const NO_SESSIONS: ReadonlyMap<number, number> = new Map();
 
 /** The watch an event is matched to, as far as explaining it goes. */
 export type WatchSet = {
@@ -95,6 +124,13 @@ export type WatchSet = {
   readonly exact: boolean;
   /** The watch's class. */
   readonly cls: WatchClass;
+  /**
+   * When the event arrived on the connection the watch was set on: the sessions of certain writes that fire
+   * the watch and came after it was set, each with the earliest such write's invocation (OwedChanges.bySession).
+   */
+  readonly owedBySession?: ReadonlyMap<number, number> | undefined;
+  /** With owedBySession: the writes among those that set or delete the watched node itself (OwedChanges.onNode). */
+  readonly owedOnNode?: readonly ZkHistoryOp[] | undefined;
 };
 
 type Change = { readonly zxid: number; readonly invokeUs: number };
@@ -123,7 +159,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   for (const o of writes)
     if (o.op.type === 'closeSession' && o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o))
       endZxid.set(o.session, Math.min(o.zxid, endZxid.get(o.session) ?? Infinity));
-  const ephemerals = ephemeralNodes(writes);
+  const ephemeralTimes = ephemeralCreates(writes);
   // `${type} ${path}` -> the writes (zxid, invocation) that fire that event as they are applied (exact),
   // or that DataTree.setWatches may report as that event after a reconnect (reconnect).
   const exact = new Map<string, Change[]>();
@@ -166,9 +202,11 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       case 'closeSession':
         if (o.session === null) return;
         loose.push(o); // its unnamed sequential nodes are listed by their prefix: fires() matches them
-        for (const p of ephemerals.get(o.session) ?? []) {
-          both(`NodeDeleted ${p}`, c);
-          both(`NodeChildrenChanged ${parentOf(p)}`, c);
+        // (An event of the end's deleting an ephemeral arrives after that ephemeral's create was sent.)
+        for (const { path: p, invokeUs } of ephemeralTimes.get(o.session) ?? []) {
+          const at = { zxid: c.zxid, invokeUs: Math.max(c.invokeUs, invokeUs) };
+          both(`NodeDeleted ${p}`, at);
+          both(`NodeChildrenChanged ${parentOf(p)}`, at);
         }
         return;
       default:
@@ -194,6 +232,9 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   const namedZxids = new Set<number>();
   for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
   const reconnectChanges = sorted(reconnect);
+  /** Whether a write that fired the watch first needs the node `path`, whose one life the change `o` would end. */
+  const onNodeFirst = (w: WatchSet, path: string, o: ZkHistoryOp | null): boolean =>
+    w.owedOnNode !== undefined && path === opPath(w.by.op) && w.owedOnNode.some((x) => x !== o) && nodeLife(view).createdOnce(path);
   return (e, w) => {
     const known = e.zxid > 0; // ZooKeeper 3.8 sends -1: no txn named
     const list = (w.exact ? exactChanges : reconnectChanges).get(`${e.type} ${e.path}`);
@@ -216,6 +257,10 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
       if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;
       if (sentAt(o) >= e.atUs) continue;
+      // A write its session sent after one that fired the watch first, or that session's end, is not the event's change.
+      const owedFrom = o.session === null ? undefined : w.owedBySession?.get(o.session);
+      if (owedFrom !== undefined && (o.op.type === 'closeSession' || owedFrom < o.invokeUs)) continue;
+      if (e.type === 'NodeDeleted' && onNodeFirst(w, e.path, o)) continue;
       // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
       if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
       // The session's own write that completed before its watch-setting read was issued is in that read's state.
@@ -225,13 +270,26 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
       const life = nodeLife(view);
       if (life.cannotSucceed(o)) continue;
+      // A create of a node that a certain create holds there at the event's zxid (or needs missing later) fails there.
+      if (known && w.exact && o.op.type === 'create' && (o.op.mode === 'persistent' || o.op.mode === 'ephemeral') && life.createBlockedAt(o.op.path, e.zxid))
+        continue;
       // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
       if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
-      const eph = o.op.type === 'closeSession' && o.session !== null ? (ephemerals.get(o.session) ?? []) : [];
+      // An unseen session end comes after every txn of its session and every state its replies showed.
+      const endFloor = SESSION_END_FLOOR.get(o);
+      if (known && endFloor !== undefined && endFloor >= e.zxid) continue;
+      const eph = o.op.type === 'closeSession' && o.session !== null ? ephemeralsBefore(ephemeralTimes.get(o.session), e.atUs) : [];
       if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
-    for (const [session, paths] of ephemerals) if (!endedAt.has(session) && fires({ type: 'closeSession' }, null, e.type, e.path, paths, !w.exact)) return true;
+    for (const [session, list] of ephemeralTimes)
+      if (
+        !endedAt.has(session) &&
+        w.owedBySession?.has(session) !== true &&
+        !(e.type === 'NodeDeleted' && onNodeFirst(w, e.path, null)) &&
+        fires({ type: 'closeSession' }, null, e.type, e.path, ephemeralsBefore(list, e.atUs), !w.exact)
+      )
+        return true;
     return false;
   };
 }
@@ -266,6 +324,17 @@ export type OwedChanges = {
   readonly byZxid: ZkHistoryOp | null;
   /** byZxid's zxid: recorded, or pinned by a read's mzxid (Infinity when byZxid is null). */
   readonly firstZxid: number;
+  /**
+   * By session: the earliest invocation of such a write that is not a session end. On the watch's own
+   * connection the watch fires at the first change after it was set, so a change those writes must precede
+   * (a later write of the same session, the session's end) cannot be its event.
+   */
+  readonly bySession: ReadonlyMap<number, number>;
+  /**
+   * Those of them (not session ends) that set or delete the watched node itself: each needs the node there,
+   * so where one op at most creates the node they all come before the delete that ends its one life.
+   */
+  readonly onNode: readonly ZkHistoryOp[];
 };
 
 /**
@@ -367,6 +436,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     add(o, sureChanges(o.op));
     provedCeiling.set(o, bound);
   }
+  const readCeiling = readStateCeiling(view);
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
@@ -378,8 +448,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
       } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
         // A create at or below the read's zxid left the child there for the read to list, unless deleted by then.
-        if (!r.children.includes(childName(path, e.path)) && (!life.mayDelete(e.path) || (by.readZxid != null && life.undeletedThrough(e.path, by.readZxid))))
-          return true;
+        if (!r.children.includes(childName(path, e.path)) && (!life.mayDelete(e.path) || life.undeletedThrough(e.path, readCeiling(by)))) return true;
       } else if (cls === 'child' && e.type === 'delete' && e.path === path && r.rc === 'ok') {
         // A delete of the listed node itself, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity)) return true;
@@ -387,7 +456,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
-        if (!life.mayDelete(path) || (by.readZxid != null && life.undeletedThrough(path, by.readZxid))) return true;
+        if (!life.mayDelete(path) || life.undeletedThrough(path, readCeiling(by))) return true;
       } else if (cls === 'data' && e.path === path) {
         // (Versions only grow while a node lives: a read before the setData on a later incarnation needs a create after it.)
         if (
@@ -410,6 +479,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     let byTime: ZkHistoryOp | null = null;
     let byZxid: ZkHistoryOp | null = null;
     let firstZxid = Infinity;
+    let bySession: Map<number, number> | null = null;
+    let onNode: ZkHistoryOp[] | null = null;
     const at = by.readZxid ?? null;
     const shown = cls === 'data' ? shownMzxid(by) : null;
     for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
@@ -418,6 +489,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       const after =
         (w.completeUs !== null && w.invokeUs > by.completeUs!) ||
         (at !== null && z !== null && z > at) ||
+        (z !== null && z > readCeiling(by)) ||
         // A change of the node itself at a zxid above the mzxid the read shows is after the read's state: had it
         // been in that state, the node would show its zxid or a newer one (a setData or create stamps its zxid
         // as mzxid, DataTree.setData/createNode), or be missing (a delete not undone by a create).
@@ -425,6 +497,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         ruledOut(by, cls, path, w, effects);
       if (!after) continue;
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
+      if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySession ??= new Map()).get(w.session) ?? Infinity))
+        bySession.set(w.session, w.invokeUs);
+      if (w.op.type !== 'closeSession' && effects.some((e) => e.path === path && e.type !== 'create')) (onNode ??= []).push(w);
       // (For a write without a zxid, a bound above it does as well: the first change after the read is no
       // later, and a state at or above the bound holds it.)
       const top = z ?? provedCeiling.get(w) ?? ceiling(w);
@@ -433,7 +508,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         firstZxid = top;
       }
     }
-    return { byTime, byZxid, firstZxid };
+    return { byTime, byZxid, firstZxid, bySession: bySession ?? NO_SESSIONS, onNode: onNode ?? [] };
   };
 }
 

@@ -4,6 +4,7 @@ import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, Zk
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { changeIndex, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
 import { firesForSure } from './watch-own-writes.js';
+import { shownStateFloor } from './node-life.js';
 import { firedBeforeListing, firedBeforeWrite } from './write-presence.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
@@ -208,7 +209,20 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         let failure: ClientCheckResult | null = null;
         for (const [cls, a] of fitting) {
           explained ??= changeIndex(view);
-          failure = judgeEvent(e, a, cls, explained, connection, known, replies, replyZxids, replyMax, owedOf(a, cls), setWatchesBelow[connection]!);
+          failure = judgeEvent(
+            e,
+            a,
+            cls,
+            explained,
+            connection,
+            known,
+            replies,
+            replyZxids,
+            replyMax,
+            owedOf(a, cls),
+            setWatchesBelow[connection]!,
+            shownStateFloor(nodeLife(view), a.by),
+          );
           if (failure === null) break;
         }
         if (failure !== null) return failure;
@@ -358,6 +372,7 @@ function judgeEvent(
   replyMax: readonly number[],
   owed: OwedChanges,
   setWatchesBelow: SetWatchesBound,
+  shownFloor: number,
 ): ClientCheckResult | null {
   const name = 'watch-order';
   const sameConnection = a.connection === connection;
@@ -367,9 +382,12 @@ function judgeEvent(
   // have came from the re-registered watch as a txn was applied: exactly that txn.
   const bySetWatches = !sameConnection && (!known || (e.zxid < setWatchesBelow.write && e.zxid <= setWatchesBelow.header));
   // The watch was registered at a state at or after every reply of the session up to the read that set it
-  // (a session never goes back), so its change, and any zxid the event names, lie above that.
-  const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0);
-  if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls }))
+  // (a session never goes back), and at or after what the read itself shows (shownStateFloor), so its
+  // change, and any zxid the event names, lie above that.
+  const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0, shownFloor);
+  const owedBySession = sameConnection ? owed.bySession : undefined;
+  const owedOnNode = sameConnection ? owed.onNode : undefined;
+  if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls, owedBySession, owedOnNode }))
     return violated(
       name,
       `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write of the history ${sameConnection ? 'sent before it arrived makes exactly that change' : 'makes that change'} after its watch was set by #${a.by.id}`,
@@ -472,6 +490,10 @@ function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, co
     // came first, whatever happened to the node before the reconnect (the setWatches gap is only that a
     // watch whose node came and went may be registered anew silently, not that it stays silent).
     if (cls === 'exist' && a.connection < connection && showsNode(o)) return a;
+    // A data or child watch held from an older connection, and a reply here that shows its node missing: the
+    // same setWatches either sent NodeDeleted at once (DataTree.setWatches does for a missing node, whatever
+    // the zxids) or registered the watch while the node was there, and the delete `o` sees fired it here.
+    if (cls !== 'exist' && a.connection < connection && presence(o) === true) return a;
     if (a.latestConnection === connection && a.latest !== a.by && firedBetween(cls, a.latest, o)) return { ...a, by: a.latest };
   }
   return childChanged(o, armed, connection, restricted);

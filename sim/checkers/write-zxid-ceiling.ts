@@ -3,6 +3,7 @@
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp } from '../history/types.js';
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
+import { closesAtTheirEnd } from './session-ends.js';
 import { WriteTable } from './write-table.js';
 import { replyBoundsOf, zxidWindows } from './write-windows.js';
 import type { HistoryView } from './history-view.js';
@@ -27,8 +28,10 @@ export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number 
   const known = memo.get(view);
   if (known !== undefined) return known;
   const certain = (o: ZkHistoryOp): boolean => o.outcome === 'ok' && o.result !== null && !isUncertain(o);
-  const ends = sessionEndWrites(view.history, view.writes);
-  const writes = ends.length === 0 ? view.writes : [...view.writes, ...ends];
+  // (An ok close without a zxid sent before its session's ENDED record is that end, at the record's zxid: closesAtTheirEnd.)
+  const base = closesAtTheirEnd(view.history, view.writes);
+  const ends = sessionEndWrites(view.history, base);
+  const writes = ends.length === 0 ? base : [...base, ...ends];
   const floating: number[] = [];
   for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null && certain(writes[i]!) && writes[i]!.op.type !== 'closeSession') floating.push(i);
   const out = new Map<ZkHistoryOp, number>();

@@ -207,14 +207,17 @@ export class Search {
 
   /**
    * zxid-order (DEFINITIONS.md §1): a recorded zxid of epoch 0 (1 .. 2^32 - 1), which no execution has: a
-   * txn's zxid, an ENDED record's, a reply header's, a Stat's mzxid, or an event's known zxid.
+   * txn's zxid, an ENDED record's, a reply header's, a Stat's mzxid, or an event's known zxid; and a txn's
+   * zxid or a Stat's mzxid at counter 0 of a later epoch (the NEWLEADER zxid).
    */
   private epochZero(): boolean {
     const ez = (z: number | null | undefined): boolean => z !== null && z !== undefined && z > 0 && z < ZXID_EPOCH;
-    for (const t of this.p.txns) if (ez(t.zxid)) return true;
+    // A txn's zxid, and so a Stat's mzxid, is never counter 0 of an epoch either (the NEWLEADER zxid, §1).
+    const noTxn = (z: number | null | undefined): boolean => ez(z) || (z !== null && z !== undefined && z > 0 && z % ZXID_EPOCH === 0);
+    for (const t of this.p.txns) if (noTxn(t.zxid)) return true;
     for (const r of this.p.replies) {
       const res = r.hop.result;
-      if (ez(r.hop.readZxid) || ez(res?.mzxid) || (res?.results ?? []).some((x) => ez(x.mzxid))) return true;
+      if (ez(r.hop.readZxid) || noTxn(res?.mzxid) || (res?.results ?? []).some((x) => noTxn(x.mzxid))) return true;
     }
     return this.p.events.some((e) => ez(e.ev.zxid));
   }
