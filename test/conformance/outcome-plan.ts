@@ -40,6 +40,18 @@ export function setupOps(root: string, client: number): ZkOp[] {
   ];
 }
 
+/**
+ * Which server each placement means, given the leader and the followers when the plan starts: the
+ * struck follower is the one with the lowest id, the spare the other (for a struck leader, the
+ * lowest follower). Both runners use it, so the same roles get the same clients.
+ */
+export function placementServers(leader: number, followers: readonly number[], plan: OutcomePlan): { target: number; of: (p: Placement) => number } {
+  const sorted = [...followers].sort((x, y) => x - y);
+  const target = plan.fault.role === 'leader' ? leader : (sorted[0] as number);
+  const spare = sorted.find((f) => f !== target) as number;
+  return { target, of: (p) => (p === 'target' ? target : p === 'leader' ? leader : spare) };
+}
+
 export const SCRIPT_STEP_MS = 200;
 
 /**

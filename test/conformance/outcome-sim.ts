@@ -11,7 +11,7 @@ import type { ZkHistory, ZkOp } from '../../sim/history/types.js';
 import { forkRng } from '../../sim/rng.js';
 import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
 import { applyFault, type FaultEvent } from '../../sim/zab/faults.js';
-import { ephemeralOf, keyOf, planEndMs, recoveryWaitMs, scriptOf, setupOps, type OutcomePlan, type Placement } from './outcome-plan.js';
+import { ephemeralOf, keyOf, placementServers, planEndMs, recoveryWaitMs, scriptOf, setupOps, type OutcomePlan } from './outcome-plan.js';
 import type { OutcomeRun } from './outcome-compare.js';
 
 const OPEN = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
@@ -28,14 +28,6 @@ function commandOf(op: ZkOp): ZkCommand {
     default:
       throw new Error(`outcome plans send no ${op.type}`);
   }
-}
-
-/** Which server each placement means, once the ensemble has a leader. */
-export function placementServers(leader: NodeId, followers: readonly NodeId[], plan: OutcomePlan): { target: NodeId; of: (p: Placement) => NodeId } {
-  const sorted = [...followers].sort((x, y) => x - y);
-  const target = plan.fault.role === 'leader' ? leader : (sorted[0] as NodeId);
-  const spare = sorted.find((f) => f !== target) as NodeId;
-  return { target, of: (p) => (p === 'target' ? target : p === 'leader' ? leader : spare) };
 }
 
 export type SimOutcomeOptions = {
