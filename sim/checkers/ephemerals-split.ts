@@ -78,7 +78,9 @@ function factsOf(u: GetEphemerals, creates: readonly Create[]): Facts {
   const session = u.session as number;
   const answer = new Set(u.result.children ?? []);
   const prefix = u.op.path;
-  let complete = true;
+  // A listed path the prefix does not select is no answer ZooKeeper gives; it is not flagged here (the
+  // read checkers judge states, not filters), so the answer is not judged in full.
+  let complete = [...answer].every((p) => prefixMatches(prefix, p));
   const candidates = new Set<string>();
   for (const c of creates) {
     if (c.session !== session || !c.ephemeral) continue;

@@ -60,6 +60,8 @@ describe('getEphemerals judged as existence reads', () => {
     expect(verdictOf(history)).toBe('ok');
     expect(verdictOf(withAnswers(history, [['/g/a', '/g/b']]))).toBe('violated');
     expect(verdictOf(withAnswers(history, [undefined, ['/g/gone']]))).toBe('violated');
+    // A listed path the prefix "/h" does not select: not flagged (the node is the session's), never ok.
+    expect(verdictOf(withAnswers(history, [undefined, ['/g/a']]))).toBe('unknown');
   });
 
   it('keeps ok out of reach for an unnamed sequential ephemeral the prefix may match', () => {
