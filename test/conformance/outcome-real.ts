@@ -133,7 +133,6 @@ export async function runPlanReal(ensemble: Ensemble, plan: OutcomePlan, root: s
       }
     });
     await Promise.all([striking, ...scripts]);
-    const tPlan = elapsed();
 
     // Recovery: the ensemble whole again, every client connected or told its session expired.
     if (!(await until(() => healthy(ensemble), 60_000, 200))) throw new Error('ensemble not whole 60 s after the plan');
@@ -141,7 +140,6 @@ export async function runPlanReal(ensemble: Ensemble, plan: OutcomePlan, root: s
     const settledState = (s: { session: RecordedSession }): boolean => s.session.state === CM_STATES.CONNECTED || !isLive(s.session.state);
     await until(() => sessions.every(settledState), 30_000);
     const settled = sessions.map(settledState);
-    if (process.env['ZABSIM_OUTCOME_DEBUG']) console.log(`${plan.name}: plan ${tPlan} ms, whole+settled at ${elapsed()} ms, settled ${settled.join(',')}`);
     await sleep(recoveryWaitMs(plan));
     const history = {
       header: {
