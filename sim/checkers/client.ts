@@ -42,6 +42,7 @@ import { sessionEphemerals } from './session-ephemerals.js';
 import { pinByMzxid } from './mzxid-pins.js';
 import { epochZeroEvent, epochZeroWrite } from './epoch-zero.js';
 import { unjudgedReadsReason, withUnjudgedReads } from './unjudged-reads.js';
+import { splitGetEphemerals } from './ephemerals-split.js';
 import { serverDeletesReason, unjudgedForServerDeletes } from './server-deletes.js';
 import { createStatsViolation } from './create-stats.js';
 import { splitMultiReads } from './multi-read-split.js';
@@ -141,10 +142,11 @@ export function checkClientHistory(history: ZkHistory, options: ClientCheckOptio
     for (const r of results) verdicts[r.name] = r.verdict;
     return { verdicts, results, ms: performance.now() - started };
   }
-  // multiReads that can be, become reads of their own (multi-read-split.ts).
+  // multiReads and getEphemerals that can be, become reads of their own (multi-read-split.ts, ephemerals-split.ts).
   const split = splitMultiReads(history);
-  const view = new HistoryView(split.history);
-  const unjudged = unjudgedReadsReason(split.history) ?? split.atomicityReason;
+  const ephemerals = splitGetEphemerals(split.history);
+  const view = new HistoryView(ephemerals.history);
+  const unjudged = unjudgedReadsReason(ephemerals.history) ?? split.atomicityReason ?? ephemerals.incompleteReason;
   const writes = linearizableWrites(view, options);
   const results = [
     writes.verdict === 'violated' ? writes : (createStatsViolation(history) ?? writes),

@@ -36,7 +36,9 @@ function isMultiRead(u: ZkHistoryUnjudged): u is MultiRead {
  * order among equal invocations, arrival order among equal replies and events); a reply at the instant
  * of the next invocation means the same whichever way a checker reads it.
  */
-function sessionInstants(history: ZkHistory): { readonly invoked: Set<string>; readonly arrived: Set<string> } {
+export type SessionInstants = { readonly invoked: Set<string>; readonly arrived: Set<string> };
+
+export function sessionInstants(history: ZkHistory): SessionInstants {
   const invoked = new Set<string>();
   const arrived = new Set<string>();
   for (const o of history.ops) {
@@ -50,7 +52,7 @@ function sessionInstants(history: ZkHistory): { readonly invoked: Set<string>; r
   return { invoked, arrived };
 }
 
-function splittable(u: MultiRead, instants: ReturnType<typeof sessionInstants>): boolean {
+function splittable(u: MultiRead, instants: SessionInstants): boolean {
   const results = u.result.results;
   if (results === undefined || results.length !== u.op.ops.length) return false;
   if (!results.every((r) => r.rc === 'ok' || r.rc === 'noNode')) return false;

@@ -1,5 +1,6 @@
-// The reads no client checker judges yet (getAllChildrenNumber, getEphemerals, multiRead: the
-// history keeps them apart, sim/history/types.ts ZkHistoryUnjudged). Each checker that judges reads
+// The reads no client checker judges yet (getAllChildrenNumber, and the getEphemerals and multiReads
+// that ephemerals-split.ts and multi-read-split.ts cannot split: the history keeps them apart,
+// sim/history/types.ts ZkHistoryUnjudged). Each checker that judges reads
 // (sequential-reads, fifo-client-order, watch-order, session-ephemerals) would otherwise pass a history
 // whose only flaw sits in one of them, so while a history holds one its "ok" becomes "unknown" with the
 // reason. A violation stays a violation: an extra read only adds constraints (a later reply must not

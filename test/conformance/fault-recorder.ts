@@ -53,8 +53,8 @@ const RC: Readonly<Record<number, ZkReturnCode>> = {
   [-2]: 'runtimeInconsistency',
 };
 
-type MutableOp = { -readonly [K in keyof ZkHistoryOp]: ZkHistoryOp[K] };
-type Pending = { rec: MutableOp; slot: Reply; value: unknown; settled: boolean; build: (value: unknown, rc: ZkReturnCode) => ZkResult | null };
+export type MutableOp = { -readonly [K in keyof ZkHistoryOp]: ZkHistoryOp[K] };
+export type Pending = { rec: MutableOp; slot: Reply; value: unknown; settled: boolean; build: (value: unknown, rc: ZkReturnCode) => ZkResult | null };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -63,7 +63,8 @@ export function planForSeed(seed: number): FaultPlanName {
   return FAULT_PLANS[seed % FAULT_PLANS.length]!;
 }
 
-class Recording {
+/** One history being recorded: its clock, reply order, op records and session numbering (shared with outcome-real.ts). */
+export class Recording {
   readonly t0 = process.hrtime.bigint();
   readonly pending: Pending[] = [];
   readonly events: ZkHistoryEvent[] = [];
@@ -225,9 +226,9 @@ class Worker {
   }
 }
 
-const TIMED_OUT = Symbol('timed out');
+export const TIMED_OUT = Symbol('timed out');
 
-async function waitUntil(cond: () => boolean, running: () => boolean): Promise<typeof TIMED_OUT> {
+export async function waitUntil(cond: () => boolean, running: () => boolean): Promise<typeof TIMED_OUT> {
   for (;;) {
     await sleep(50);
     if (cond() || !running()) {
@@ -237,7 +238,7 @@ async function waitUntil(cond: () => boolean, running: () => boolean): Promise<t
   }
 }
 
-function isLive(state: number): boolean {
+export function isLive(state: number): boolean {
   return state === CM_STATES.CONNECTED || state === CM_STATES.DISCONNECTED || state === CM_STATES.CONNECTING || state === CM_STATES.CONNECTED_READ_ONLY;
 }
 
@@ -250,7 +251,7 @@ function createModeFlag(mode: Extract<ZkOp, { type: 'create' }>['mode']): number
 }
 
 /** Sends `op` and says how to turn the library's answer into a history result. */
-function issue(s: RecordedSession, op: ZkOp, rec: Recording): { slot: Reply; done: Promise<unknown>; build: Pending['build'] } {
+export function issue(s: RecordedSession, op: ZkOp, rec: Recording): { slot: Reply; done: Promise<unknown>; build: Pending['build'] } {
   switch (op.type) {
     case 'create': {
       const mode = createModeFlag(op.mode);
@@ -365,7 +366,7 @@ function multiResult(results: readonly { type: number; path?: string; stat?: { v
 }
 
 /** The final op records: replies whose result is known become "ok"; the rest stay "info" (or "fail"). */
-function finish(rec: Recording): ZkHistoryOp[] {
+export function finish(rec: Recording): ZkHistoryOp[] {
   return rec.pending.map((p) => {
     const r = p.rec;
     if (r.outcome === 'fail') return { ...r, completeUs: r.completeUs ?? r.invokeUs };

@@ -13,6 +13,10 @@ import { historyFiles, recordFaultHistory } from './fault-recorder.js';
 import { corruptedCases, notOk, rejected, verdictsOf } from './fault-verdicts.js';
 import { withoutZxids } from './history-zxids.js';
 import { useLiveEnsemble } from './live-ensemble.js';
+import { compareOutcomes, type OutcomeComparison } from './outcome-compare.js';
+import { OUTCOME_PLANS } from './outcome-plan.js';
+import { runPlanReal } from './outcome-real.js';
+import { runPlanSim } from './outcome-sim.js';
 
 // A fresh base seed per run (printed in the test names), so repeated CI runs explore new workloads.
 const BASE = Number(process.env['ZABSIM_FAULT_SEED'] ?? Date.now() % 1_000_000);
@@ -92,5 +96,49 @@ describe('fault histories from a live ensemble', () => {
     );
     expect(tally.runs).toBe(RUNS.length);
     expect(tally.corruptions).toBeGreaterThan(0);
+  });
+});
+
+// The same fault plans on the real ensemble and in zabsim (outcome-plan.ts): each side's error kinds per
+// client within what the plan allows and including what it forces, and the data after recovery.
+const OUTCOME_RUNS = OUTCOME_PLANS.map((plan, i) => ({ plan, name: plan.name, seed: BASE + 1000 + i }));
+const outcomes: { name: string; cmp: OutcomeComparison; realOps: number; simOps: number }[] = [];
+
+describe('zabsim on the same fault plans as the live ensemble', () => {
+  it.each(OUTCOME_RUNS)(
+    '$name (root /o$seed): the same kinds of outcome, the same data after recovery',
+    async ({ plan, seed }) => {
+      const ensemble = ens();
+      await untilHealthy(ensemble);
+      const root = `/o${seed}`;
+      const real = await runPlanReal(ensemble, plan, root);
+      const sim = runPlanSim(plan, root, { seed: String(seed) });
+      const cmp = compareOutcomes(plan, root, real, sim);
+      // A disagreement keeps both histories for the report.
+      const kept =
+        cmp.problems.length === 0
+          ? []
+          : [
+              ...historyFiles(real.history, `o${seed}-${plan.name}-real`, join(tmpdir(), 'zabsim-outcome-diffs')),
+              ...historyFiles(sim.history, `o${seed}-${plan.name}-zabsim`, join(tmpdir(), 'zabsim-outcome-diffs')),
+            ];
+      expect({ problems: cmp.problems, kept }).toEqual({ problems: [], kept: [] });
+      // The plan's real history is judged too, as every fault history is.
+      expect(notOk(verdictsOf(real.history))).toEqual([]);
+      outcomes.push({ name: plan.name, cmp, realOps: real.history.ops.length, simOps: sim.history.ops.length });
+    },
+    120_000,
+  );
+
+  it('outcome summary: every plan was run on both sides and compared', () => {
+    const sum = (side: string, k: 'CONNECTIONLOSS' | 'SESSIONEXPIRED'): number => outcomes.reduce((n, o) => n + (o.cmp.kinds[side]?.[k] ?? 0), 0);
+    console.log(
+      `outcome summary: base seed ${BASE}: ${outcomes.length} plans on the live ensemble and in zabsim (${outcomes.map((o) => o.name).join(', ')}); ` +
+        `ops real ${outcomes.reduce((n, o) => n + o.realOps, 0)}, zabsim ${outcomes.reduce((n, o) => n + o.simOps, 0)}; ` +
+        `clients with CONNECTIONLOSS real ${sum('real', 'CONNECTIONLOSS')} / zabsim ${sum('zabsim', 'CONNECTIONLOSS')}, with SESSIONEXPIRED real ${sum('real', 'SESSIONEXPIRED')} / zabsim ${sum('zabsim', 'SESSIONEXPIRED')}; ` +
+        `nodes compared after recovery ${outcomes.reduce((n, o) => n + o.cmp.dataCompared, 0)} (left out, an outcome differing or unknown: ${outcomes.reduce((n, o) => n + o.cmp.dataLeftOut, 0)})`,
+    );
+    expect(outcomes.length).toBe(OUTCOME_RUNS.length);
+    expect(outcomes.reduce((n, o) => n + o.cmp.dataCompared, 0)).toBeGreaterThan(0);
   });
 });
