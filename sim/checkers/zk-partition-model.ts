@@ -36,10 +36,10 @@ export type SearchState = {
 
 /**
  * A state's tree hash: the rank's, XOR one hash per (path, node) entry, so it does not depend on the
- * map's order. The entries' XOR is kept per tree object (a tree is never changed once a search state
- * holds it: the step copies before applying), so a step derives its successor's from its own and the
- * few entries the op changed (treeAfter) instead of hashing every node again; a tree met without one
- * (the initial tree) is hashed in full. Either way the value is the same.
+ * map's order. The entries' XOR is kept per tree object (a tree a search state holds keeps its nodes: the
+ * step undoes what it tries on it, and copies it to change it), so a step derives its successor's from its
+ * own and the few entries the op changed (xorAfter) instead of hashing every node again; a tree met
+ * without one (the initial tree) is hashed in full. Either way the value is the same.
  */
 export function hashTree(tree: Tree, rank: number): number {
   return mix32(rank + 0x1b873593) ^ entriesHash(tree);
@@ -66,20 +66,31 @@ function entryHash(path: string, node: ZNode | undefined): number {
   return mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ Math.imul(node.owner, 0x27d4eb2f));
 }
 
-/** Records the entries' XOR of `tree`, made from `before` by the writes in `undo` (each path counted once). */
-function treeAfter(before: Tree, tree: HashedTree, undo: Undo): Tree {
-  let h = entriesHash(before);
+/**
+ * The entries' XOR of the tree `base` holds now, made from the tree whose XOR was `before` by the writes in
+ * `undo` (each path counted once: its first entry holds the node it had before).
+ */
+function xorAfter(before: number, base: Tree, undo: Undo): number {
+  let h = before;
   // A short log (nearly every op) is searched for repeats; a long one (a huge multi, a session close) uses a set.
   const seenPaths = undo.length > 8 ? new Set<string>() : null;
   for (let i = 0; i < undo.length; i++) {
-    const path = undo[i]![0];
+    const [path, old] = undo[i]!;
     let seen = false;
     if (seenPaths !== null) seen = seenPaths.has(path) || (seenPaths.add(path), false);
     else for (let j = 0; j < i && !seen; j++) seen = undo[j]![0] === path;
-    if (!seen) h ^= entryHash(path, before.get(path)) ^ entryHash(path, tree.get(path));
+    if (!seen) h ^= entryHash(path, old) ^ entryHash(path, base.get(path));
   }
-  tree[ENTRIES_XOR] = h;
-  return tree;
+  return h;
+}
+
+/** Puts back what `undo` records, last write first: the tree holds again exactly the nodes it held. */
+function restore(tree: Tree, undo: Undo): void {
+  for (let i = undo.length - 1; i >= 0; i--) {
+    const [path, node] = undo[i]!;
+    if (node === undefined) tree.delete(path);
+    else tree.set(path, node);
+  }
 }
 
 export function sameTree(a: Tree, b: Tree): boolean {
@@ -110,13 +121,30 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
       const n = countAt(state.counts, chain.slot);
       if (n < chain.before || (!output.unknown && n > chain.last)) return output.unknown ? state : undefined;
     }
-    const tree = new Map(state.tree);
+    // The op is tried on the state's own tree and undone before the step returns, so that a step the
+    // search refuses (most are) copies nothing: only a step that changes the tree makes a new one. No
+    // other code runs in between, and `restore` leaves the same nodes under the same paths (a Map's
+    // iteration order may change, which nothing reads: childrenOf sorts, the hashes XOR, sameTree looks
+    // paths up). The tree's entries' XOR is taken first, while it still holds the state's nodes.
+    const base = state.tree;
+    const before = entriesHash(base);
     const undo: Undo = [];
-    const outcome = applyOp(tree, input.op, undo, input.session);
-    if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
+    const outcome = applyOp(base, input.op, undo, input.session);
+    if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) {
+      restore(base, undo);
+      return undefined;
+    }
+    // A failed op changes nothing (applyOp writes only once every check passed; a failed multi undoes its
+    // own ops), and neither does an op that writes nothing: the successor shares the state's tree.
+    let tree: Tree = base;
+    if (undo.length > 0) {
+      const copy: HashedTree = new Map(base);
+      copy[ENTRIES_XOR] = xorAfter(before, base, undo);
+      restore(base, undo);
+      tree = copy;
+    }
     const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
-    treeAfter(state.tree, tree, undo); // a failed op left the copy as it was: its undo is empty
     if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
     // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
     if (outcome.rc !== 'ok' && output.unknown) return state;
