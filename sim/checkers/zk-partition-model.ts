@@ -6,7 +6,8 @@ import type { Model } from './linearizability/model.js';
 import type { ZkOp, ZkResult } from '../history/types.js';
 import { bumpCount, countAt, extraHash, sameNumbers, type SessionChain } from './partition-state.js';
 import { clipToGap, type GapContext } from './zxid-gaps.js';
-import { applyOp, mismatch, newTree, type Tree, type Undo, type ZNode } from './znode-tree.js';
+import { applyOp, mismatch, newTree, type TreeLike, type Undo, type ZNode } from './znode-tree.js';
+import { SearchTree } from './search-tree.js';
 
 /** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
  * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
@@ -27,7 +28,8 @@ export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResul
 /** `gap`: the zxid windows (flat pairs) of the writes without a zxid placed since the last ranked write, each clipped to the gap. */
 export type SearchState = {
   readonly rank: number;
-  readonly tree: Tree;
+  /** A SearchTree in every state the model makes (other trees are taken in, hashed in full). */
+  readonly tree: TreeLike;
   readonly hash: number;
   readonly gap?: readonly number[];
   /** Per session chain slot: its replied writes without a zxid that have taken effect. */
@@ -36,26 +38,21 @@ export type SearchState = {
 
 /**
  * A state's tree hash: the rank's, XOR one hash per (path, node) entry, so it does not depend on the
- * map's order. The entries' XOR is kept per tree object (a tree a search state holds keeps its nodes: the
- * step undoes what it tries on it, and copies it to change it), so a step derives its successor's from its
- * own and the few entries the op changed (xorAfter) instead of hashing every node again; a tree met
- * without one (the initial tree) is hashed in full. Either way the value is the same.
+ * tree's order. A SearchTree keeps its entries' XOR (a tree a search state holds is never written: a step
+ * writes to a fork), so a step derives its successor's from its own and the few entries the op changed
+ * (xorAfter) instead of hashing every node again; a tree met without one (the initial tree, a Map) is
+ * hashed in full. Either way the value is the same.
  */
-export function hashTree(tree: Tree, rank: number): number {
+export function hashTree(tree: TreeLike, rank: number): number {
   return mix32(rank + 0x1b873593) ^ entriesHash(tree);
 }
 
-/** Where a tree keeps its entries' XOR: a property of the map itself (a WeakMap cost more than the hashing it saved). */
-const ENTRIES_XOR = Symbol('entriesXor');
-type HashedTree = Tree & { [ENTRIES_XOR]?: number };
-
-function entriesHash(tree: HashedTree): number {
-  let h = tree[ENTRIES_XOR];
-  if (h === undefined) {
-    h = 0;
-    for (const [path, node] of tree) h ^= entryHash(path, node);
-    tree[ENTRIES_XOR] = h;
-  }
+function entriesHash(tree: TreeLike): number {
+  const known = tree instanceof SearchTree ? tree.xor : undefined;
+  if (known !== undefined) return known;
+  let h = 0;
+  for (const [path, node] of tree) h ^= entryHash(path, node);
+  if (tree instanceof SearchTree) tree.xor = h;
   return h;
 }
 
@@ -67,10 +64,10 @@ function entryHash(path: string, node: ZNode | undefined): number {
 }
 
 /**
- * The entries' XOR of the tree `base` holds now, made from the tree whose XOR was `before` by the writes in
- * `undo` (each path counted once: its first entry holds the node it had before).
+ * The entries' XOR of `after`, made from a tree whose XOR was `before` by the writes in `undo` (each path
+ * counted once: its first entry holds the node it had before).
  */
-function xorAfter(before: number, base: Tree, undo: Undo): number {
+function xorAfter(before: number, after: TreeLike, undo: Undo): number {
   let h = before;
   // A short log (nearly every op) is searched for repeats; a long one (a huge multi, a session close) uses a set.
   const seenPaths = undo.length > 8 ? new Set<string>() : null;
@@ -79,22 +76,14 @@ function xorAfter(before: number, base: Tree, undo: Undo): number {
     let seen = false;
     if (seenPaths !== null) seen = seenPaths.has(path) || (seenPaths.add(path), false);
     else for (let j = 0; j < i && !seen; j++) seen = undo[j]![0] === path;
-    if (!seen) h ^= entryHash(path, old) ^ entryHash(path, base.get(path));
+    if (!seen) h ^= entryHash(path, old) ^ entryHash(path, after.get(path));
   }
   return h;
 }
 
-/** Puts back what `undo` records, last write first: the tree holds again exactly the nodes it held. */
-function restore(tree: Tree, undo: Undo): void {
-  for (let i = undo.length - 1; i >= 0; i--) {
-    const [path, node] = undo[i]!;
-    if (node === undefined) tree.delete(path);
-    else tree.set(path, node);
-  }
-}
-
-export function sameTree(a: Tree, b: Tree): boolean {
+export function sameTree(a: TreeLike, b: TreeLike): boolean {
   if (a.size !== b.size) return false;
+  if (a instanceof SearchTree && b instanceof SearchTree && a.sharesWith(b)) return true;
   for (const [path, x] of a) {
     const y = b.get(path);
     if (y === undefined) return false;
@@ -108,7 +97,7 @@ export function sameTree(a: Tree, b: Tree): boolean {
 export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
   name: 'zk-partition',
   init: () => {
-    const tree = newTree();
+    const tree = SearchTree.of(newTree());
     return { rank: 0, tree, hash: hashTree(tree, 0) };
   },
   step: (state, input, output) => {
@@ -121,27 +110,20 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
       const n = countAt(state.counts, chain.slot);
       if (n < chain.before || (!output.unknown && n > chain.last)) return output.unknown ? state : undefined;
     }
-    // The op is tried on the state's own tree and undone before the step returns, so that a step the
-    // search refuses (most are) copies nothing: only a step that changes the tree makes a new one. No
-    // other code runs in between, and `restore` leaves the same nodes under the same paths (a Map's
-    // iteration order may change, which nothing reads: childrenOf sorts, the hashes XOR, sameTree looks
-    // paths up). The tree's entries' XOR is taken first, while it still holds the state's nodes.
-    const base = state.tree;
+    // The op is applied to a fork of the state's tree (O(1); a write copies only its path in the trie), so
+    // the state keeps its tree whether the step is refused or taken.
+    const base = state.tree instanceof SearchTree ? state.tree : SearchTree.of(state.tree);
     const before = entriesHash(base);
+    const fork = base.fork();
     const undo: Undo = [];
-    const outcome = applyOp(base, input.op, undo, input.session);
-    if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) {
-      restore(base, undo);
-      return undefined;
-    }
+    const outcome = applyOp(fork, input.op, undo, input.session);
+    if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
     // A failed op changes nothing (applyOp writes only once every check passed; a failed multi undoes its
     // own ops), and neither does an op that writes nothing: the successor shares the state's tree.
-    let tree: Tree = base;
+    let tree: SearchTree = base;
     if (undo.length > 0) {
-      const copy: HashedTree = new Map(base);
-      copy[ENTRIES_XOR] = xorAfter(before, base, undo);
-      restore(base, undo);
-      tree = copy;
+      fork.xor = xorAfter(before, fork, undo);
+      tree = fork;
     }
     const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
@@ -169,7 +151,7 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain?.bumps !== true,
 };
 
-function withExtras(rank: number, tree: Tree, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
+function withExtras(rank: number, tree: TreeLike, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
   const hash = extraHash(hashTree(tree, rank), gap, counts);
   if (gap === undefined) return counts === undefined ? { rank, tree, hash } : { rank, tree, hash, counts };
   return counts === undefined ? { rank, tree, hash, gap } : { rank, tree, hash, gap, counts };
