@@ -50,7 +50,7 @@ describe('zk partition model tree hash', () => {
     );
   });
 
-  test('a step tried on a state, refused or taken, leaves that state its tree and hash (the op is undone on it)', () => {
+  test('a step tried on a state, refused or taken, leaves that state its tree and hash (the op runs on a fork of it)', () => {
     // Reported results that may disagree with the model's, so that some steps are refused after the op ran.
     const reported = fc.constantFrom<ZkResult | null>(
       null,
