@@ -3,7 +3,7 @@
 import { opPath } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid } from './zk-writes.js';
-import type { Tree } from './znode-tree.js';
+import type { TreeLike } from './znode-tree.js';
 import { contentUnknown, registerAt } from './znode-tree.js';
 
 /** Dirty itself, or a name (prefix + 10-digit counter) an unnamed sequential create may have made. */
@@ -11,7 +11,7 @@ export function isDirty(dirty: ReadonlySet<string>, path: string): boolean {
   return dirty.has(path) || (path.length > 10 && /^\d{10}$/.test(path.slice(-10)) && dirty.has(`seq:${path.slice(0, -10)}`));
 }
 
-export function childrenOf(tree: Tree, path: string): string[] {
+export function childrenOf(tree: TreeLike, path: string): string[] {
   const prefix = path === '/' ? '/' : `${path}/`;
   const out: string[] = [];
   for (const p of tree.keys()) if (p !== '/' && p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) out.push(p.slice(prefix.length));
@@ -31,7 +31,7 @@ function ownerMismatch(node: { readonly owner: number }, result: ZkResult): stri
     : `ephemeralOwner ${owner}, but the node there is session ${node.owner}'s`;
 }
 
-export function readMismatch(tree: Tree, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
+export function readMismatch(tree: TreeLike, op: ZkOp, result: ZkResult, writer: ZkHistoryOp | undefined): string | null {
   const path = opPath(op)!;
   const node = op.type === 'kvGet' ? registerAt(tree, path) : tree.get(path);
   if (result.rc === 'noNode') return node === undefined ? null : 'noNode, but the state there has the node';

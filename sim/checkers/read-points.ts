@@ -41,7 +41,7 @@ import {
   type SearchState,
   type ZxidWindow,
 } from './zk-writes.js';
-import type { Tree } from './znode-tree.js';
+import type { TreeLike } from './znode-tree.js';
 import { replyBoundsOf, emptyWindow, searchReturnUs } from './write-windows.js';
 import { countBelow } from './sort.js';
 import { WriteTable } from './write-table.js';
@@ -91,7 +91,7 @@ type Output = { readonly unknown: boolean; readonly result: ZkResult | null };
 /** `floor`: the largest zxid a read placed so far is known to be at or above (its session's floor, its Stat's mzxid). */
 type State = SearchState & { readonly marks: readonly number[]; readonly last: number; readonly floor: number };
 
-function readsMatch(tree: Tree, reads: readonly ZkHistoryOp[]): boolean {
+function readsMatch(tree: TreeLike, reads: readonly ZkHistoryOp[]): boolean {
   for (const r of reads) if (readMismatch(tree, r.op, r.result!, undefined) !== null) return false;
   return true;
 }

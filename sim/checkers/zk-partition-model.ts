@@ -6,7 +6,8 @@ import type { Model } from './linearizability/model.js';
 import type { ZkOp, ZkResult } from '../history/types.js';
 import { bumpCount, countAt, extraHash, sameNumbers, type SessionChain } from './partition-state.js';
 import { clipToGap, type GapContext } from './zxid-gaps.js';
-import { applyOp, mismatch, newTree, type Tree, type Undo, type ZNode } from './znode-tree.js';
+import { applyOp, mismatch, newTree, type TreeLike, type Undo, type ZNode } from './znode-tree.js';
+import { SearchTree } from './search-tree.js';
 
 /** `rank` is the write's place among the partition's zxid-ordered writes, -1 without a zxid; then it may
  * only take effect while the partition's rank is in [minRank, maxRank] (its window, see the header). */
@@ -27,7 +28,8 @@ export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResul
 /** `gap`: the zxid windows (flat pairs) of the writes without a zxid placed since the last ranked write, each clipped to the gap. */
 export type SearchState = {
   readonly rank: number;
-  readonly tree: Tree;
+  /** A SearchTree in every state the model makes (other trees are taken in, hashed in full). */
+  readonly tree: TreeLike;
   readonly hash: number;
   readonly gap?: readonly number[];
   /** Per session chain slot: its replied writes without a zxid that have taken effect. */
@@ -36,26 +38,21 @@ export type SearchState = {
 
 /**
  * A state's tree hash: the rank's, XOR one hash per (path, node) entry, so it does not depend on the
- * map's order. The entries' XOR is kept per tree object (a tree is never changed once a search state
- * holds it: the step copies before applying), so a step derives its successor's from its own and the
- * few entries the op changed (treeAfter) instead of hashing every node again; a tree met without one
- * (the initial tree) is hashed in full. Either way the value is the same.
+ * tree's order. A SearchTree keeps its entries' XOR (a tree a search state holds is never written: a step
+ * writes to a fork), so a step derives its successor's from its own and the few entries the op changed
+ * (xorAfter) instead of hashing every node again; a tree met without one (the initial tree, a Map) is
+ * hashed in full. Either way the value is the same.
  */
-export function hashTree(tree: Tree, rank: number): number {
+export function hashTree(tree: TreeLike, rank: number): number {
   return mix32(rank + 0x1b873593) ^ entriesHash(tree);
 }
 
-/** Where a tree keeps its entries' XOR: a property of the map itself (a WeakMap cost more than the hashing it saved). */
-const ENTRIES_XOR = Symbol('entriesXor');
-type HashedTree = Tree & { [ENTRIES_XOR]?: number };
-
-function entriesHash(tree: HashedTree): number {
-  let h = tree[ENTRIES_XOR];
-  if (h === undefined) {
-    h = 0;
-    for (const [path, node] of tree) h ^= entryHash(path, node);
-    tree[ENTRIES_XOR] = h;
-  }
+function entriesHash(tree: TreeLike): number {
+  const known = tree instanceof SearchTree ? tree.xor : undefined;
+  if (known !== undefined) return known;
+  let h = 0;
+  for (const [path, node] of tree) h ^= entryHash(path, node);
+  if (tree instanceof SearchTree) tree.xor = h;
   return h;
 }
 
@@ -66,24 +63,27 @@ function entryHash(path: string, node: ZNode | undefined): number {
   return mix32(n ^ Math.imul(node.cversion + 13, 0xc2b2ae35) ^ (node.children << 1) ^ Math.imul(node.owner, 0x27d4eb2f));
 }
 
-/** Records the entries' XOR of `tree`, made from `before` by the writes in `undo` (each path counted once). */
-function treeAfter(before: Tree, tree: HashedTree, undo: Undo): Tree {
-  let h = entriesHash(before);
+/**
+ * The entries' XOR of `after`, made from a tree whose XOR was `before` by the writes in `undo` (each path
+ * counted once: its first entry holds the node it had before).
+ */
+function xorAfter(before: number, after: TreeLike, undo: Undo): number {
+  let h = before;
   // A short log (nearly every op) is searched for repeats; a long one (a huge multi, a session close) uses a set.
   const seenPaths = undo.length > 8 ? new Set<string>() : null;
   for (let i = 0; i < undo.length; i++) {
-    const path = undo[i]![0];
+    const [path, old] = undo[i]!;
     let seen = false;
     if (seenPaths !== null) seen = seenPaths.has(path) || (seenPaths.add(path), false);
     else for (let j = 0; j < i && !seen; j++) seen = undo[j]![0] === path;
-    if (!seen) h ^= entryHash(path, before.get(path)) ^ entryHash(path, tree.get(path));
+    if (!seen) h ^= entryHash(path, old) ^ entryHash(path, after.get(path));
   }
-  tree[ENTRIES_XOR] = h;
-  return tree;
+  return h;
 }
 
-export function sameTree(a: Tree, b: Tree): boolean {
+export function sameTree(a: TreeLike, b: TreeLike): boolean {
   if (a.size !== b.size) return false;
+  if (a instanceof SearchTree && b instanceof SearchTree && a.sharesWith(b)) return true;
   for (const [path, x] of a) {
     const y = b.get(path);
     if (y === undefined) return false;
@@ -97,7 +97,7 @@ export function sameTree(a: Tree, b: Tree): boolean {
 export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
   name: 'zk-partition',
   init: () => {
-    const tree = newTree();
+    const tree = SearchTree.of(newTree());
     return { rank: 0, tree, hash: hashTree(tree, 0) };
   },
   step: (state, input, output) => {
@@ -110,13 +110,23 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
       const n = countAt(state.counts, chain.slot);
       if (n < chain.before || (!output.unknown && n > chain.last)) return output.unknown ? state : undefined;
     }
-    const tree = new Map(state.tree);
+    // The op is applied to a fork of the state's tree (O(1); a write copies only its path in the trie), so
+    // the state keeps its tree whether the step is refused or taken.
+    const base = state.tree instanceof SearchTree ? state.tree : SearchTree.of(state.tree);
+    const before = entriesHash(base);
+    const fork = base.fork();
     const undo: Undo = [];
-    const outcome = applyOp(tree, input.op, undo, input.session);
+    const outcome = applyOp(fork, input.op, undo, input.session);
     if (!output.unknown && output.result !== null && mismatch(output.result, outcome) !== null) return undefined;
+    // A failed op changes nothing (applyOp writes only once every check passed; a failed multi undoes its
+    // own ops), and neither does an op that writes nothing: the successor shares the state's tree.
+    let tree: SearchTree = base;
+    if (undo.length > 0) {
+      fork.xor = xorAfter(before, fork, undo);
+      tree = fork;
+    }
     const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
-    treeAfter(state.tree, tree, undo); // a failed op left the copy as it was: its undo is empty
     if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
     // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
     if (outcome.rc !== 'ok' && output.unknown) return state;
@@ -141,7 +151,7 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain?.bumps !== true,
 };
 
-function withExtras(rank: number, tree: Tree, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
+function withExtras(rank: number, tree: TreeLike, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {
   const hash = extraHash(hashTree(tree, rank), gap, counts);
   if (gap === undefined) return counts === undefined ? { rank, tree, hash } : { rank, tree, hash, counts };
   return counts === undefined ? { rank, tree, hash, gap } : { rank, tree, hash, gap, counts };

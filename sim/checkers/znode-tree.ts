@@ -13,6 +13,16 @@ export type ZNode = {
   readonly owner: number;
 };
 export type Tree = Map<string, ZNode>;
+/** What applyOp and the read checks use of a tree: a Map, or the searches' persistent tree (search-tree.ts). */
+export interface TreeLike {
+  readonly size: number;
+  get(path: string): ZNode | undefined;
+  has(path: string): boolean;
+  set(path: string, node: ZNode): unknown;
+  delete(path: string): boolean;
+  keys(): IterableIterator<string>;
+  [Symbol.iterator](): IterableIterator<[string, ZNode]>;
+}
 export type Outcome = { readonly rc: ZkReturnCode; readonly path?: string; readonly version?: number; readonly results?: readonly Outcome[] };
 export type Undo = [string, ZNode | undefined][];
 
@@ -60,7 +70,7 @@ export function contentUnknown(node: ZNode): boolean {
  * The node a KV register op sees at `path`: zabsim's Zab-level register runs have one register per path
  * and no ZooKeeper tree, so ZooKeeper's own nodes, as the initial tree holds them, are absent to them.
  */
-export function registerAt(tree: Tree, path: string): ZNode | undefined {
+export function registerAt(tree: TreeLike, path: string): ZNode | undefined {
   const node = tree.get(path);
   return node === ROOT || node === ZOOKEEPER || node === QUOTA || node === CONFIG ? undefined : node;
 }
@@ -74,7 +84,7 @@ export function isSequential(op: ZkOp): boolean {
   return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential');
 }
 
-export function setNode(tree: Tree, undo: Undo | null, path: string, node: ZNode | undefined): void {
+export function setNode(tree: TreeLike, undo: Undo | null, path: string, node: ZNode | undefined): void {
   if (undo !== null) undo.push([path, tree.get(path)]);
   if (node === undefined) tree.delete(path);
   else tree.set(path, node);
@@ -87,7 +97,7 @@ export function setNode(tree: Tree, undo: Undo | null, path: string, node: ZNode
  * for setData, setACL and check before the node lookup; delete does not validate its path. A path
  * with a node is valid (creates validate), so only missing paths are validated: the fast path stays fast.
  */
-export function applyOp(tree: Tree, op: ZkOp, undo: Undo | null, session: number | null = null): Outcome {
+export function applyOp(tree: TreeLike, op: ZkOp, undo: Undo | null, session: number | null = null): Outcome {
   switch (op.type) {
     case 'create': {
       const parentPath = parentOf(op.path === '/' ? '/' : op.path);

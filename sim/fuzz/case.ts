@@ -193,6 +193,8 @@ export interface RunCaseOptions {
   readonly probes?: boolean;
   /** Test-only: wraps the servers' program, to plant a service-layer mistake (see runZab's hooks). */
   readonly wrapServer?: RunHooks['wrapServer'];
+  /** Receives the run's client history at the end (tools that time or compare the client checkers). */
+  readonly history?: RunHooks['history'];
 }
 
 const MS = 1000;
@@ -346,7 +348,13 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     return { verdict: 'ok', reason: `${recovery.reason}; ${probeOk.n} probe writes ok` };
   };
 
-  const hooks: RunHooks = opts.wrapServer === undefined ? { setup, workload, liveness } : { setup, workload, liveness, wrapServer: opts.wrapServer };
+  const hooks: RunHooks = {
+    setup,
+    workload,
+    liveness,
+    ...(opts.wrapServer === undefined ? {} : { wrapServer: opts.wrapServer }),
+    ...(opts.history === undefined ? {} : { history: opts.history }),
+  };
   const report = runZab(options, opts.sink ?? new NullSink(), hooks);
   return {
     report,

@@ -1,9 +1,9 @@
-// The zk partition model's tree hash, derived step by step from the parent tree and the entries an op changed, equals the hash of the same tree computed from scratch, along random write sequences.
+// The zk partition model's tree hash, derived step by step from the parent tree and the entries an op changed, equals the hash of the same tree computed from scratch, along random write sequences; and a step, refused or taken, leaves the state it was tried on unchanged.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { hashTree, sameTree, zkPartitionModel, type SearchInput, type SearchState } from '../../sim/checkers/zk-partition-model.js';
 import { extraHash } from '../../sim/checkers/partition-state.js';
-import type { ZkCreateMode, ZkOp } from '../../sim/history/types.js';
+import type { ZkCreateMode, ZkOp, ZkResult } from '../../sim/history/types.js';
 
 const PATHS = ['/a', '/a/b', '/a/b/c', '/d', '/d/e', '/zookeeper', '/'];
 const MODES: readonly ZkCreateMode[] = ['persistent', 'ephemeral', 'persistentSequential', 'ephemeralSequential'];
@@ -48,6 +48,43 @@ describe('zk partition model tree hash', () => {
       }),
       { numRuns: 300, seed: 1607 },
     );
+  });
+
+  test('a step tried on a state, refused or taken, leaves that state its tree and hash (the op runs on a fork of it)', () => {
+    // Reported results that may disagree with the model's, so that some steps are refused after the op ran.
+    const reported = fc.constantFrom<ZkResult | null>(
+      null,
+      { rc: 'ok' },
+      { rc: 'noNode' },
+      { rc: 'nodeExists' },
+      { rc: 'badVersion' },
+      { rc: 'ok', version: 1 },
+    );
+    let refused = 0;
+    let taken = 0;
+    fc.assert(
+      fc.property(fc.array(fc.record({ s: step, result: reported }), { maxLength: 40 }), (steps) => {
+        let state: SearchState = zkPartitionModel.init();
+        for (const { s, result } of steps) {
+          const before = new Map(state.tree);
+          const hash = state.hash;
+          const next = zkPartitionModel.step(state, inputOf(s.op, s.session, s.ranked ? state.rank : -1), { unknown: false, result });
+          expect(sameTree(state.tree, before)).toBe(true);
+          expect(state.tree.size).toBe(before.size);
+          expect(state.hash).toBe(hash);
+          expect(hashTree(state.tree, state.rank)).toBe(hashTree(before, state.rank));
+          if (next === undefined) refused++;
+          else {
+            if (next.tree !== state.tree) taken++;
+            state = next;
+          }
+        }
+      }),
+      { numRuns: 300, seed: 2411 },
+    );
+    // Both kinds were tried: steps refused after the op ran, and steps that changed the tree.
+    expect(refused).toBeGreaterThan(500);
+    expect(taken).toBeGreaterThan(50);
   });
 
   test('a changed tree hashes differently from its parent (the hash follows the change)', () => {
