@@ -1,6 +1,6 @@
 // Proves the guided swarm's persistent seed corpus is sound data: distillation keeps a set of runs
 // that together reach every probe and probe pair the runs reached, rarest first, smaller case on a
-// tie; the file round-trips, a malformed one is named at its place, a stale one (other version,
+// tie, and orders them by how unusual each one's own run was; the file round-trips, a malformed one is named at its place, a stale one (other version,
 // other probe registry, other profile) is detected; the committed standard corpus is current (its
 // registry is this checkout's, and its first members still reach the probes recorded for them);
 // and a guided sweep runs the members first, under the sweep's mutant, each replayable from its case.
@@ -45,6 +45,14 @@ describe('distill', () => {
     const d = distill(runs);
     // Run 3's weight is 1 (one run reached 'rare'); the others' is 3 × 1/4.
     expect(d.members.map((m) => m.n)).toEqual([3, 4]);
+  });
+
+  test('members run in order of how unusual their own run was, not of the marginal gain that picked them', () => {
+    // The cover picks A first (its 15 pairs weigh as much as probes there); alone, B's four probes
+    // that no other run reached make it the more unusual run. A2 reaches what A does, in a bigger case.
+    const a = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
+    const runs = [run(0, a), run(1, a, big), run(2, ['r1', 'r2', 'r3', 'r4'])];
+    expect(distill(runs).members.map((m) => m.n)).toEqual([2, 0]);
   });
 });
 

@@ -37,7 +37,7 @@ export interface SeedCorpus {
   readonly distilledFrom: { readonly from: number; readonly runs: number; readonly command: string };
   /** How many probes and probe pairs the distilling sweep reached (all of them are covered by the members). */
   readonly covers: { readonly probes: number; readonly pairs: number };
-  /** In the order a guided sweep runs them: each one adds the rarest coverage of what is left. */
+  /** In the order a guided sweep runs them: the member whose run was most unusual first (distill). */
   readonly members: readonly SeedMember[];
 }
 
@@ -64,7 +64,8 @@ function sizeOf(c: FuzzCase): number {
  * run whose still-uncovered elements weigh most, an element weighing 1 / (runs that reached it), so
  * that what few runs reach decides first; ties go to the smaller case, then the earlier run. Stops
  * when every element is covered. Greedy is within a factor ln(elements) of the smallest cover,
- * which is what corpus minimisers settle for (finding the smallest is NP-hard).
+ * which is what corpus minimisers settle for (finding the smallest is NP-hard). The members are
+ * then ordered by how unusual each one's run was (below).
  */
 export function distill(runs: readonly DistillRun[]): { members: DistillRun[]; probes: number; pairs: number } {
   const counts = new Map<string, number>();
@@ -93,6 +94,16 @@ export function distill(runs: readonly DistillRun[]): { members: DistillRun[]; p
     for (const e of elements[best] as string[]) uncovered.delete(e);
   }
   const pairs = [...counts.keys()].filter((e) => e.includes('+')).length;
+  // The order a sweep runs them in: the most unusual run first, scored over the whole distilling
+  // sweep as corpus.ts weighs a run (1 / runs for each probe it reached, a tenth of that for each
+  // pair, so that a case is not ranked by the square of its probe count). The cover's own order
+  // ranks marginal gain, how much a member adds to those picked before it, not how unusual its own
+  // run is; a sweep starting from the corpus should first run the cases that reached the most
+  // situations few runs reach. Stable: equal scores keep the cover's order.
+  const scoreOf = (r: DistillRun): number => elementsOf(r.probes).reduce((a, e) => a + (e.includes('+') ? 0.1 : 1) / (counts.get(e) as number), 0);
+  const scored = members.map((r) => ({ r, score: scoreOf(r) }));
+  scored.sort((a, b) => b.score - a.score);
+  members.splice(0, members.length, ...scored.map((x) => x.r));
   return { members, probes: counts.size - pairs, pairs };
 }
 
