@@ -18,6 +18,7 @@ import type { SeedOutcome } from '../fuzz/seed.js';
 import { isCounted, sweep } from '../fuzz/sweep.js';
 import { guidedSweep } from '../fuzz/guided/sweep-guided.js';
 import { compareCommand } from './fuzz-compare.js';
+import { chooseCorpus, distillCommand, distillHintOf } from './fuzz-corpus.js';
 import { writeJUnit } from '../../reports/junit.js';
 import { writeCoverageHtml } from '../../reports/probes-html.js';
 import { EXIT, InputError, UsageError } from './errors.js';
@@ -27,7 +28,7 @@ import { countProbes, PROBES } from '../fuzz/probes/registry.js';
 import type { ProbeLevel } from '../fuzz/probes/types.js';
 
 export const FUZZ_USAGE =
-  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|aimed|service|all] [--coverage FILE.html] [--guided] [--compare --mutant NAME|all] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
+  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|aimed|service|all] [--coverage FILE.html] [--guided [--corpus FILE|none]] [--guided --distill --out FILE] [--compare --mutant NAME|all] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
 
 export const MUTANTS: readonly Mutant[] = [
   'commit-without-quorum',
@@ -87,7 +88,15 @@ export interface FuzzSummary {
   readonly wallMs: number;
   readonly events: number;
   /** Guided sweeps (--guided): runs are numbered 0..N-1; how many were uniform seeds (from firstSeed on) and children, and the corpus size at the end. */
-  readonly guided?: { readonly uniformSeeds: number; readonly children: number; readonly corpus: number; readonly firstSeed: number };
+  readonly guided?: {
+    readonly uniformSeeds: number;
+    readonly children: number;
+    readonly corpus: number;
+    readonly firstSeed: number;
+    /** The persistent seed corpus the sweep started from (null: an empty corpus), and how many of the runs were its members (the first ones). */
+    readonly seedCorpus: string | null;
+    readonly seedCorpusRuns: number;
+  };
   /** Coverage probe → seeds whose run reached it; every declared probe is listed (probes/registry.ts). */
   readonly probes: Readonly<Record<string, number>>;
 }
@@ -216,6 +225,8 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       'require-probes': { type: 'string' },
       guided: { type: 'boolean', default: false },
       compare: { type: 'boolean', default: false },
+      corpus: { type: 'string' },
+      distill: { type: 'boolean', default: false },
       coverage: { type: 'string' },
       merge: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -278,13 +289,22 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} seeds, ${failures} failures, ${rate.toFixed(1)} seeds/s, ETA ${Math.round(eta)}s   `,
     );
   };
+  if (values.distill) {
+    if (!values.guided || values.mutant !== undefined || values.corpus !== undefined || values.shard !== undefined || values.compare)
+      throw new UsageError('--distill goes with --guided, on the unmutated protocol from an empty corpus: no --mutant, --corpus, --shard or --compare');
+    return distillCommand({ profile, from, runs: to - from, workers, out: values.out, json: values.json });
+  }
+  if (values.corpus !== undefined && !values.guided && !values.compare) throw new UsageError('--corpus applies to --guided and --compare');
+  const corpus = values.guided || values.compare ? chooseCorpus(values.corpus, profile, distillHintOf(profile)) : null;
   if (values.compare) {
     if (values.shard !== undefined || values.junit !== undefined)
       throw new UsageError('--compare measures seeds to first failure; it takes no --shard or --junit');
-    return compareCommand({ profile, from, runs: to - from, mutant: values.mutant ?? null, workers, json: values.json, zoo: MUTANTS });
+    return compareCommand({ profile, from, runs: to - from, mutant: values.mutant ?? null, workers, json: values.json, zoo: MUTANTS, corpus });
   }
   if (values.mutant === 'all') throw new UsageError('--mutant all applies to --compare only');
-  const guided = values.guided ? await guidedSweep({ profile, from, runs: to - from, mutant, workers, maxFailures, onProgress: progress }) : null;
+  const guided = values.guided
+    ? await guidedSweep({ profile, from, runs: to - from, mutant, workers, maxFailures, seedCases: corpus?.cases ?? [], onProgress: progress })
+    : null;
   const outcomes = guided !== null ? guided.outcomes : await sweep({ profile, from, to, mutant, workers, maxFailures, onProgress: progress });
   // A guided sweep numbers its runs 0..N-1 (uniform seeds and children interleaved); each run's case is kept.
   const range: readonly [number, number] = guided === null ? [from, to] : [0, to - from];
@@ -308,7 +328,19 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   if (values.junit !== undefined) writeJUnit(values.junit, [fuzzSuite(profile, mutant, range, outcomes, artefacts, wallMs, required)]);
   const made = summarize(profile, mutant, range, outcomes, capsules, wallMs, reports, values.junit ?? null);
   const summary: FuzzSummary =
-    guided === null ? made : { ...made, guided: { uniformSeeds: guided.seeds.size, children: guided.children, corpus: guided.corpus, firstSeed: from } };
+    guided === null
+      ? made
+      : {
+          ...made,
+          guided: {
+            uniformSeeds: guided.seeds.size,
+            children: guided.children,
+            corpus: guided.corpus,
+            firstSeed: from,
+            seedCorpus: corpus?.file ?? null,
+            seedCorpusRuns: guided.seeded,
+          },
+        };
   if (values.coverage !== undefined)
     writeCoverageHtml(values.coverage, `zabsim fuzz ${profile}${mutant === null ? '' : ` --mutant ${mutant}`}: coverage probes`, summary.seeds, summary.probes);
   if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -338,7 +370,7 @@ export function summaryLines(s: FuzzSummary, outcomes: readonly SeedOutcome[], m
   );
   if (s.guided !== undefined)
     out(
-      `  guided: ${s.seeds} runs numbered 0..${s.seeds - 1}: ${s.guided.uniformSeeds} uniform seeds from ${s.guided.firstSeed}, ${s.guided.children} children of a corpus of ${s.guided.corpus}`,
+      `  guided: ${s.seeds} runs numbered 0..${s.seeds - 1}: ${s.guided.seedCorpusRuns > 0 ? `${s.guided.seedCorpusRuns} seed-corpus members (${s.guided.seedCorpus}), ` : ''}${s.guided.uniformSeeds} uniform seeds from ${s.guided.firstSeed}, ${s.guided.children} children of a corpus of ${s.guided.corpus}`,
     );
   out(
     `  failures ${s.failures}${s.unattributed > 0 ? ` (+${s.unattributed} that fail without the mutant too)` : ''}; first failing seed ${s.firstFailingSeed ?? '-'}`,

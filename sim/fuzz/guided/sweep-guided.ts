@@ -1,6 +1,7 @@
-// The feedback-guided swarm (`zabsim fuzz --guided`). Runs go in generations of a fixed size. In a
-// generation, half the slots run the next uniform seeds and half run children of corpus members
-// (mutate.ts), once the corpus holds any. After the whole generation is back, its runs are offered to
+// The feedback-guided swarm (`zabsim fuzz --guided`). Runs go in generations of a fixed size. The
+// first runs are the members of the persistent seed corpus, if one is given (seed-corpus.ts), in its
+// order and under the sweep's mutant. After them, in a generation, half the slots run the next
+// uniform seeds and half run children of corpus members (mutate.ts), once the corpus holds any. After the whole generation is back, its runs are offered to
 // the corpus in slot order (corpus.ts). Generation contents depend only on earlier outcomes and on
 // the sweep's seed, so the sweep is the same whatever the worker count or timing.
 import { Worker } from 'node:worker_threads';
@@ -29,6 +30,8 @@ export interface GuidedSpec {
   readonly mutant: Mutant | null;
   readonly workers: number;
   readonly maxFailures: number | null;
+  /** The persistent seed corpus's cases (distilled on the unmutated protocol), run first; none: start from an empty corpus. */
+  readonly seedCases?: readonly FuzzCase[];
   readonly onProgress?: (done: number, failures: number) => void;
 }
 
@@ -41,6 +44,8 @@ export interface GuidedResult {
   readonly seeds: ReadonlyMap<number, number>;
   readonly children: number;
   readonly corpus: number;
+  /** How many runs were seed-corpus members (the first ones). */
+  readonly seeded: number;
 }
 
 interface Job {
@@ -102,6 +107,9 @@ export async function guidedSweep(spec: GuidedSpec): Promise<GuidedResult> {
   let nextSeed = spec.from;
   let children = 0;
   let failures = 0;
+  // Members carry no mutant (distilled unmutated); a mutant sweep runs them under its mutant.
+  const seedCases = (spec.seedCases ?? []).map((c) => ({ ...c, mutants: mutants.slice() }));
+  let seeded = 0;
   const pool = spec.workers > 1 ? new Pool(spec.workers) : null;
   try {
     for (let gen = 0; outcomes.length < spec.runs; gen++) {
@@ -111,7 +119,11 @@ export async function guidedSweep(spec: GuidedSpec): Promise<GuidedResult> {
       const labels: string[] = [];
       for (let slot = 0; slot < GENERATION && outcomes.length + jobs.length < spec.runs; slot++) {
         const n = outcomes.length + jobs.length;
-        if (corpus.entries.length > 0 && slot % CHILD_EVERY === CHILD_EVERY - 1) {
+        if (seeded < seedCases.length) {
+          jobs.push({ n, case: seedCases[seeded] as FuzzCase });
+          labels.push(`seed-corpus member ${seeded}`);
+          seeded++;
+        } else if (corpus.entries.length > 0 && slot % CHILD_EVERY === CHILD_EVERY - 1) {
           const parent = corpus.pick(rng);
           const donor = corpus.entries.length > 1 ? corpus.pick(rng, false) : null;
           const { child, ops } = breed(parent.case, `${spec.profile}-guided-${spec.from}-${n}`, rng, donor === parent ? null : (donor?.case ?? null));
@@ -145,5 +157,5 @@ export async function guidedSweep(spec: GuidedSpec): Promise<GuidedResult> {
     const at = outcomes.findIndex((o) => isCounted(o, spec.mutant) && ++seen >= (spec.maxFailures as number));
     if (at >= 0) kept = outcomes.slice(0, at + 1);
   }
-  return { outcomes: kept, cases, seeds, children, corpus: corpus.entries.length };
+  return { outcomes: kept, cases, seeds, children, corpus: corpus.entries.length, seeded: Math.min(seeded, kept.length) };
 }
