@@ -13,6 +13,7 @@ import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
 import { WriteTable } from './write-table.js';
 import { replyBoundsOf, zxidGapViolation, zxidWindows } from './write-windows.js';
 import { sessionKey, violated, type ClientCheckResult } from './client-common.js';
+import { mzxidWriter } from './read-rules.js';
 import type { HistoryView } from './history-view.js';
 
 /** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
@@ -77,6 +78,8 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       // The node still has the version its last data write left (checkMzxidVersions).
       const left = res.version === undefined ? null : versionLeft(w, path);
       if (left !== null && left !== res.version) continue;
+      // A setData that took effect leaves version 1 or more, whatever its reply (a node starts at 0).
+      if (left === null && res.version === 0 && w.op.type === 'setData') continue;
       only = w;
       if (++count > 1) break;
     }
@@ -224,6 +227,20 @@ export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null 
       const w = byZxid.get(m);
       if (w === undefined) continue;
       const path = r.op.path;
+      // The txn at m set this node's data last: what it wrote is what is read (checkReadMzxids does this
+      // for reads with a header zxid; a read without one names the txn just the same).
+      const did = isUncertain(w) ? null : mzxidWriter(w, path);
+      if (did !== null && did.kind === 'wrote' && res.data !== undefined && did.data !== res.data)
+        return violated('sequential-reads', `#${r.id} read "${res.data}" from ${path} with mzxid ${describeZxid(m)}, but #${w.id} wrote "${did.data}" there`, [
+          w,
+          r,
+        ]);
+      if (did !== null && did.kind === 'not')
+        return violated(
+          'sequential-reads',
+          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but #${w.id} at that zxid did not write ${path}: ${did.why}`,
+          [w, r],
+        );
       const v = versionLeft(w, path);
       if (v !== null && v !== res.version)
         return violated(

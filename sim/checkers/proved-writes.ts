@@ -36,13 +36,15 @@ export function sureChanges(op: ZkOp, out: SureChange[] = []): SureChange[] {
  * the node was deleted in between, and when one lost delete op, or the end of the one session that may own
  * the node as an ephemeral, is all that may delete it, that took effect at or below that state.
  */
-export function provedLostWrites(view: HistoryView, ends: Map<number, number> = new Map()): Map<ZkHistoryOp, number> {
+export function provedLostWrites(view: HistoryView, ends: Map<number, number> = new Map(), certainToo = false): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   const life = nodeLife(view);
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
-    if (w === null || w.outcome === 'fail' || !(w.outcome === 'info' || isUncertain(w)) || w.op.type === 'closeSession') return;
+    if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
+    // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
+    if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
     out.set(w, Math.min(out.get(w) ?? Infinity, bound));
   };
   const gone = (path: string, bound: number): void => {

@@ -1,0 +1,160 @@
+// Proves that zabsim and the reference checker agree on the round-8 read shapes: txns without a recorded
+// zxid in different partitions compete for the same free zxids (zxid-packing.ts), and a history where they
+// cannot all have one is impossible, while one free zxid more makes it possible.
+import { describe, expect, it } from 'vitest';
+import { checkZkHistory } from '../../sim/cli/check.js';
+import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
+import { referenceCheck } from '../reference/reference.js';
+
+const Z = (counter: number): number => 2 ** 32 + counter; // epoch 1
+
+function both(h: ZkHistory): { zabsim: string; possible: boolean | 'too-large' } {
+  return { zabsim: checkZkHistory(h).verdict, possible: referenceCheck(h).possible };
+}
+
+let nextId = 0;
+function op(
+  session: number,
+  o: ZkOp,
+  invokeUs: number,
+  completeUs: number | null,
+  result: ZkResult | null,
+  zxid: number | null,
+  readZxid?: number,
+): ZkHistoryOp {
+  const outcome = completeUs === null ? 'info' : 'ok';
+  const base: ZkHistoryOp = { kind: 'op', id: nextId++, client: session - 1000, session, server: 1, op: o, invokeUs, completeUs, outcome, result, zxid };
+  return readZxid === undefined ? base : { ...base, readZxid };
+}
+
+const ended = (session: number, atUs: number, zxid: number): ZkHistoryEvent => ({
+  kind: 'session',
+  client: null,
+  session,
+  server: null,
+  state: 'ENDED',
+  atUs,
+  zxid,
+});
+
+const history = (ops: ZkHistoryOp[], events: ZkHistoryEvent[] = []): ZkHistory => ({ header: { kind: 'header', version: 1 }, ops, events });
+
+describe('two writes without a zxid, on different paths, need the one free zxid (case 1138899911)', () => {
+  // 1:1 is a failed create of session 1001. Session 1002 creates /a and later reads at header h, so /a is at
+  // or below h; session 1001 creates /b after 1:1, and that read shows /b, so /b's create is at or below h.
+  const ops = (h: number) => [
+    op(1001, { type: 'create', path: '/a/c', data: 'v1', mode: 'persistent' }, 599, 2632, { rc: 'noNode' }, Z(1)),
+    op(1002, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 1447, 3257, { rc: 'ok', path: '/a' }, null),
+    op(1001, { type: 'create', path: '/b', data: 'v3', mode: 'ephemeral' }, 2817, 3446, { rc: 'ok', path: '/b' }, null),
+    op(1002, { type: 'exists', path: '/b' }, 3866, 4074, { rc: 'ok', version: 0, exists: true }, null, h),
+  ];
+
+  it('with the read at 1:2 both need 1:2: impossible', () => {
+    expect(both(history(ops(Z(2))))).toEqual({ zabsim: 'violated', possible: false });
+    expect(checkZkHistory(history(ops(Z(2)))).results.find((r) => r.name === 'sequential-reads')?.witness?.text).toMatch(/distinct free zxids/);
+  });
+
+  it('with the read at 1:3 each has one', () => {
+    expect(both(history(ops(Z(3))))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a session end no client saw needs a free zxid too (cases 1288364203, 1637587716)', () => {
+  // /b is an ephemeral of session 1001, made at 1:1; session 1002 ends at 1:4 after two writes of its own
+  // (1:2 and 1:3), session 1003 creates /a after that end and reads /b gone at header h: 1001's end, /b's
+  // only deleter, and the create of /a both lie in (1:4, h].
+  const ops = (h: number) => [
+    op(1001, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 987, 1759, { rc: 'ok', path: '/b' }, Z(1)),
+    op(1002, { type: 'setData', path: '/b', data: 'v2', version: 0 }, 1673, 2690, { rc: 'ok', version: 1 }, null),
+    op(1002, { type: 'setData', path: '/b', data: 'v3', version: 2 }, 3726, 4836, { rc: 'badVersion' }, null),
+    op(1003, { type: 'create', path: '/a', data: 'v4', mode: 'persistent' }, 5787, 6925, { rc: 'ok', path: '/a' }, null),
+    op(1003, { type: 'exists', path: '/b' }, 6832, 7090, { rc: 'ok', exists: false }, null, h),
+  ];
+
+  it('with the read at 1:5 the end and the create need the one zxid 1:5: impossible', () => {
+    expect(both(history(ops(Z(5)), [ended(1002, 5250, Z(4))]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with the read at 1:6 there is room for both', () => {
+    expect(both(history(ops(Z(6)), [ended(1002, 5250, Z(4))]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a lost write a listing proves took effect needs a free zxid (case 2506880148)', () => {
+  // Session 1002's create of /b lost its reply; session 1001's failed setData (an error txn) and its
+  // listing of / showing b both lie at or below the listing's header h.
+  const ops = (h: number) => [
+    op(1002, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 701, null, null, null),
+    op(1001, { type: 'setData', path: '/a/c', data: 'v2', version: -1 }, 1492, 2333, { rc: 'noNode' }, null),
+    op(1001, { type: 'getChildren', path: '/' }, 2969, 3532, { rc: 'ok', children: ['b', 'zookeeper'] }, null, h),
+  ];
+
+  it('at header 1:1 only one of them fits', () => {
+    expect(both(history(ops(Z(1))))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('at header 1:2 both do', () => {
+    expect(both(history(ops(Z(2))))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a close and a setData without zxids, in real-time order, below a read (case 3373043757)', () => {
+  // Session 1001 makes /b at 1:1 and closes at 1:3. Session 1002's close, sent after that reply, is a txn
+  // of its own, answered before session 1003's setData, the only op that can give /b version 1, was sent;
+  // a read at header h shows version 1, so the close and the setData lie in (1:3, h], in that order.
+  const ops = (h: number) => [
+    op(1001, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 198, 1481, { rc: 'ok', path: '/b' }, Z(1)),
+    op(1001, { type: 'closeSession' }, 3674, 4797, { rc: 'ok' }, Z(3)),
+    op(1002, { type: 'closeSession' }, 7806, 8507, { rc: 'ok' }, null),
+    op(1003, { type: 'setData', path: '/b', data: 'v4', version: 0 }, 8599, 9200, { rc: 'ok', version: 1 }, null),
+    op(1004, { type: 'exists', path: '/b' }, 11582, 12112, { rc: 'ok', version: 1, exists: true }, null, h),
+  ];
+
+  it('at header 1:4 the close has no zxid left below the setData', () => {
+    expect(both(history(ops(Z(4))))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('at header 1:5 both fit', () => {
+    expect(both(history(ops(Z(5))))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a Stat's version 0 names a create, never a setData (case 2494143078)", () => {
+  // /b is made at 1:4 and never deleted; a lost create of /b and a lost setData of it are the only writes
+  // without a zxid. A read shows /b at version 0 with mzxid 1:6: only a create stamps version 0, and the
+  // lost create cannot make a node that exists; at version 1 the lost setData explains it.
+  const ops = (version: number) => [
+    op(1003, { type: 'create', path: '/b', data: 'v2', mode: 'persistent' }, 3960, null, null, null),
+    op(1001, { type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 5553, 6289, { rc: 'ok', path: '/b' }, Z(4)),
+    op(1002, { type: 'setData', path: '/b', data: 'v5', version: -1 }, 8044, null, null, null),
+    op(1004, { type: 'exists', path: '/b' }, 12797, 13718, { rc: 'ok', version, exists: true, mzxid: Z(6), ephemeralOwner: 0 }, null),
+  ];
+
+  it('at version 0 it is impossible', () => {
+    expect(both(history(ops(0)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('at version 1 the setData made it', () => {
+    expect(both(history(ops(1)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a read without a header zxid names the txn at its mzxid (case 3538637444)', () => {
+  // Session 1001 makes /b with "v2" at 1:1; a lost create of /b with "v1" cannot have succeeded after it
+  // (no delete of /b takes effect before: the lost delete expects version 0 and would leave no node). A read
+  // with mzxid 1:1 and no header zxid sees the data of the txn at 1:1.
+  const ops = (data: string) => [
+    op(1002, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 819, null, null, null),
+    op(1001, { type: 'create', path: '/b', data: 'v2', mode: 'persistent' }, 1941, 5522, { rc: 'ok', path: '/b' }, Z(1)),
+    op(1002, { type: 'delete', path: '/b', version: 0 }, 2880, null, null, null),
+    op(1001, { type: 'getData', path: '/b' }, 6795, 7924, { rc: 'ok', data, version: 0, mzxid: Z(1), ephemeralOwner: 0 }, null),
+  ];
+
+  it('data the txn at 1:1 did not write is impossible', () => {
+    expect(both(history(ops('v1')))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('its own data is fine', () => {
+    expect(both(history(ops('v2')))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
