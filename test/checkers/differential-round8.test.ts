@@ -158,3 +158,28 @@ describe('a read without a header zxid names the txn at its mzxid (case 35386374
     expect(both(history(ops('v2')))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a read's floor from its session raises the zxids of the writes after it (case 1384733680)", () => {
+  // Client 2 reads /k1 at header h, then /k0 absent (no header): that read lies at or above h, so client 1's
+  // two CAS of /k0 lie above h, in order, and below the set at 1:4 that a later client sent after them.
+  const kv = (client: number, o: ZkOp, invokeUs: number, completeUs: number, result: ZkResult, zxid: number | null, readZxid?: number): ZkHistoryOp => ({
+    ...op(1000 + client, o, invokeUs, completeUs, result, zxid, readZxid),
+    client,
+    session: null,
+  });
+  const ops = (h: number) => [
+    kv(1, { type: 'kvCas', path: '/k0', data: 'v1', version: -1 }, 945, 2061, { rc: 'ok', version: 0 }, null),
+    kv(2, { type: 'kvGet', path: '/k0' }, 1980, 3565, { rc: 'ok', exists: false }, null),
+    kv(1, { type: 'kvCas', path: '/k0', data: 'v2', version: 0 }, 2154, 4451, { rc: 'ok', version: 1 }, null),
+    kv(2, { type: 'kvGet', path: '/k1' }, 1975, 3107, { rc: 'ok', exists: false }, null, h),
+    kv(3, { type: 'kvSet', path: '/k0', data: 'v4' }, 5264, 6744, { rc: 'ok', version: 2 }, Z(4)),
+  ];
+
+  it('above 1:2 only 1:3 is left for two writes', () => {
+    expect(both(history(ops(Z(2))))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('above 1:1 they take 1:2 and 1:3', () => {
+    expect(both(history(ops(Z(1))))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
