@@ -14,6 +14,7 @@ import { WriteTable } from './write-table.js';
 import { replyBoundsOf, zxidGapViolation, zxidWindows } from './write-windows.js';
 import { sessionKey, violated, type ClientCheckResult } from './client-common.js';
 import { mzxidWriter } from './read-rules.js';
+import { pinDeletesByEvents } from './event-pins.js';
 import type { HistoryView } from './history-view.js';
 
 /** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
@@ -51,7 +52,12 @@ export type Pinned = { readonly history: ZkHistory } | { readonly violation: Cli
  */
 export function pinByMzxid(view: HistoryView): Pinned | null {
   const floating = view.floatingWrites;
-  if (floating.length === 0) return null;
+  // Without writes lacking a zxid only an unseen session end can be pinned, by a NodeDeleted or NodeChildrenChanged event.
+  if (
+    floating.length === 0 &&
+    !(view.history.events ?? []).some((e) => e.kind === 'watch' && e.zxid > 0 && (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged'))
+  )
+    return null;
   const known = new Set<number>();
   for (const o of view.writes) if (o.zxid !== null) known.add(o.zxid);
   for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) known.add(e.zxid);
@@ -116,7 +122,10 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     writerOf.set(m, { w, by: r });
   }
   pinByEvents(view, floating, known, endOf, zxidOf, writerOf);
-  if (zxidOf.size === 0) return null;
+  const deletes = pinDeletesByEvents(view, floating, known, endOf);
+  for (const [w, m] of deletes.ops) if (!zxidOf.has(w) && !writerOf.has(m)) zxidOf.set(w, { m, by: null });
+  const ends = deletes.ends.filter((e) => !writerOf.has(e.kind === 'session' ? e.zxid! : 0));
+  if (zxidOf.size === 0 && ends.length === 0) return null;
   const ops = view.history.ops.map((o) => {
     const pin = zxidOf.get(o);
     if (pin === undefined) return o;
@@ -125,7 +134,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     const version = pin.by?.result?.version;
     return { ...o, zxid: pin.m, outcome: 'ok' as const, result: successOf(o.op, version) };
   });
-  return { history: { ...view.history, ops } };
+  return { history: ends.length === 0 ? { ...view.history, ops } : { ...view.history, ops, events: [...(view.history.events ?? []), ...ends] } };
 }
 
 /**

@@ -183,3 +183,49 @@ describe("a read's floor from its session raises the zxids of the writes after i
     expect(both(history(ops(Z(1))))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a NodeDeleted or NodeChildrenChanged event names its one possible txn (cases 2113948366, 2633659016, 2972370744)', () => {
+  const watch = (session: number, type: 'NodeDeleted' | 'NodeChildrenChanged', path: string, zxid: number, atUs: number): ZkHistoryEvent => ({
+    kind: 'watch',
+    client: session - 1000,
+    session,
+    server: 1,
+    type,
+    path,
+    zxid,
+    atUs,
+  });
+
+  it('a child event at 1:1 names the one create under /, sent after a reply showed 1:1 applied', () => {
+    const ops = (h: number | undefined) => [
+      op(1001, { type: 'getChildren', path: '/a', watch: true }, 229, 1668, { rc: 'noNode' }, null, h),
+      op(1002, { type: 'getChildren', path: '/', watch: true }, 2850, 3545, { rc: 'ok', children: ['zookeeper'] }, null),
+      op(1003, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 3840, null, null, null),
+    ];
+    const events = [watch(1002, 'NodeChildrenChanged', '/', Z(1), 6077)];
+    expect(both(history(ops(Z(1)), events))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history(ops(undefined), events))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('a NodeDeleted at 1:4 names the one delete of the node, which a read at 1:4 had not seen', () => {
+    const ops = [
+      op(1001, { type: 'create', path: '/b', data: 'v2', mode: 'persistent' }, 2663, 4880, { rc: 'ok', path: '/b' }, Z(2)),
+      op(1001, { type: 'exists', path: '/b' }, 5850, 6897, { rc: 'ok', version: 0, exists: true, mzxid: Z(2), ephemeralOwner: 0 }, null, Z(4)),
+      op(1003, { type: 'getData', path: '/b', watch: true }, 8850, 9795, { rc: 'ok', data: 'v2', version: 0, mzxid: Z(2), ephemeralOwner: 0 }, null),
+      op(1003, { type: 'delete', path: '/b', version: -1 }, 10978, 11150, { rc: 'ok' }, null),
+    ];
+    expect(both(history(ops, [watch(1003, 'NodeDeleted', '/b', Z(4), 11036)]))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history(ops, [watch(1003, 'NodeDeleted', '/b', Z(5), 11036)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it("a NodeDeleted at 1:5 names the unseen end of the ephemeral's session, so a read at 1:5 cannot show the node", () => {
+    const ops = (h: number) => [
+      op(1001, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 2890, 4855, { rc: 'ok', path: '/b' }, Z(1)),
+      op(1001, { type: 'exists', path: '/b', watch: true }, 4912, 5673, { rc: 'ok', version: 0, exists: true }, null),
+      op(1003, { type: 'exists', path: '/b' }, 11822, 12686, { rc: 'ok', version: 0, exists: true }, null, h),
+    ];
+    const events = [watch(1001, 'NodeDeleted', '/b', Z(5), 13216)];
+    expect(both(history(ops(Z(5)), events))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history(ops(Z(4)), events))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
