@@ -58,7 +58,8 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
   for (const o of view.history.ops) {
     const r = o.result;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o) && o.readZxid != null && o.readZxid > 0) {
-      if ((o.op.type === 'getData' && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) gone(o.op.path, o.readZxid);
+      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false))
+        gone(o.op.path, o.readZxid);
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;

@@ -91,7 +91,6 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
   const proofEnds = new Map<number, number>();
   const proved = provedLostWrites(view, proofEnds, true);
   const unseenEnds = ends.filter((e) => e.zxid === null && proofEnds.has(e.session!));
-  if (floating.length + unseenEnds.length + proved.size < 2) return null;
 
   const recorded: number[] = [];
   const committed: { us: number; zxid: number }[] = [];
@@ -150,8 +149,9 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
   const free = new FreeZxids(Array.from(new Set(recorded)).sort((a, b) => a - b));
   const stuck = unmatched(slots, free);
   if (stuck === null) return null;
+  const span = free.countFree(Math.min(...stuck.map((s) => s.lo)), Math.max(...stuck.map((s) => s.hi)));
   const reason =
-    `${stuck.length} txns without a recorded zxid need distinct free zxids, but their windows hold fewer: ` +
+    `${stuck.length} txn(s) without a recorded zxid need distinct free zxids, but their windows hold ${span}: ` +
     stuck.map((s) => `${s.what} in (${describeZxid(s.lo)}, ${s.hi === Infinity ? '∞' : describeZxid(s.hi)})`).join(', ');
   return violated(
     'sequential-reads',

@@ -229,3 +229,33 @@ describe('a NodeDeleted or NodeChildrenChanged event names its one possible txn 
     expect(both(history(ops(Z(4)), events))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('proofs that a lost write took effect bound the txns before it (seed 1200000: cases 49374530, 3141147867)', () => {
+  it('a read at version 1 proves the one setData of the node; the error txn answered before it was sent needs a zxid below it', () => {
+    // /b is made at 1:2 and set only by a lost setData; a failed create (an error txn) was answered before
+    // that setData was sent, after session 1002's end at 1:1: both lie in (1:1, h] around 1:2.
+    const ops = (h: number) => [
+      op(1003, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 2746, 3551, { rc: 'ok', path: '/b' }, Z(2)),
+      op(1001, { type: 'create', path: '/a/s-', data: 'v2', mode: 'ephemeralSequential' }, 3319, 4100, { rc: 'noNode' }, null),
+      op(1004, { type: 'setData', path: '/b', data: 'v6', version: 0 }, 5971, null, null, null),
+      op(1004, { type: 'exists', path: '/b' }, 6889, 7127, { rc: 'ok', version: 1, exists: true }, null, h),
+    ];
+    const events = [ended(1002, 2180, Z(1))];
+    expect(both(history(ops(Z(3)), events))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history(ops(Z(4)), events))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('a listing answered noNode proves the one delete of the node; the close answered before it was sent lies below it', () => {
+    // /a is made at 1:3; session 1002's close (a txn of its own, after session 1003's end at 1:5) was answered
+    // before the lost delete of /a was sent; getChildren /a at header h answers noNode.
+    const ops = (h: number) => [
+      op(1002, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 2240, 4377, { rc: 'ok', path: '/a' }, Z(3)),
+      op(1002, { type: 'closeSession' }, 6572, 7967, { rc: 'ok' }, null),
+      op(1004, { type: 'delete', path: '/a', version: 0 }, 7986, null, null, null),
+      op(1001, { type: 'getChildren', path: '/a' }, 10913, 11095, { rc: 'noNode' }, null, h),
+    ];
+    const events = [ended(1003, 6193, Z(5))];
+    expect(both(history(ops(Z(6)), events))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(history(ops(Z(7)), events))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
