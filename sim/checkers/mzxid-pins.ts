@@ -13,6 +13,8 @@ import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
 import { WriteTable } from './write-table.js';
 import { replyBoundsOf, zxidGapViolation, zxidWindows } from './write-windows.js';
 import { sessionKey, violated, type ClientCheckResult } from './client-common.js';
+import { mzxidWriter } from './read-rules.js';
+import { pinDeletesByEvents } from './event-pins.js';
 import type { HistoryView } from './history-view.js';
 
 /** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
@@ -50,7 +52,12 @@ export type Pinned = { readonly history: ZkHistory } | { readonly violation: Cli
  */
 export function pinByMzxid(view: HistoryView): Pinned | null {
   const floating = view.floatingWrites;
-  if (floating.length === 0) return null;
+  // Without writes lacking a zxid only an unseen session end can be pinned, by a NodeDeleted or NodeChildrenChanged event.
+  if (
+    floating.length === 0 &&
+    !(view.history.events ?? []).some((e) => e.kind === 'watch' && e.zxid > 0 && (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged'))
+  )
+    return null;
   const known = new Set<number>();
   for (const o of view.writes) if (o.zxid !== null) known.add(o.zxid);
   for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) known.add(e.zxid);
@@ -77,6 +84,8 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       // The node still has the version its last data write left (checkMzxidVersions).
       const left = res.version === undefined ? null : versionLeft(w, path);
       if (left !== null && left !== res.version) continue;
+      // A setData that took effect leaves version 1 or more, whatever its reply (a node starts at 0).
+      if (left === null && res.version === 0 && w.op.type === 'setData') continue;
       only = w;
       if (++count > 1) break;
     }
@@ -113,7 +122,10 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     writerOf.set(m, { w, by: r });
   }
   pinByEvents(view, floating, known, endOf, zxidOf, writerOf);
-  if (zxidOf.size === 0) return null;
+  const deletes = pinDeletesByEvents(view, floating, known, endOf);
+  for (const [w, m] of deletes.ops) if (!zxidOf.has(w) && !writerOf.has(m)) zxidOf.set(w, { m, by: null });
+  const ends = deletes.ends.filter((e) => !writerOf.has(e.kind === 'session' ? e.zxid! : 0));
+  if (zxidOf.size === 0 && ends.length === 0) return null;
   const ops = view.history.ops.map((o) => {
     const pin = zxidOf.get(o);
     if (pin === undefined) return o;
@@ -122,7 +134,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     const version = pin.by?.result?.version;
     return { ...o, zxid: pin.m, outcome: 'ok' as const, result: successOf(o.op, version) };
   });
-  return { history: { ...view.history, ops } };
+  return { history: ends.length === 0 ? { ...view.history, ops } : { ...view.history, ops, events: [...(view.history.events ?? []), ...ends] } };
 }
 
 /**
@@ -224,6 +236,20 @@ export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null 
       const w = byZxid.get(m);
       if (w === undefined) continue;
       const path = r.op.path;
+      // The txn at m set this node's data last: what it wrote is what is read (checkReadMzxids does this
+      // for reads with a header zxid; a read without one names the txn just the same).
+      const did = isUncertain(w) ? null : mzxidWriter(w, path);
+      if (did !== null && did.kind === 'wrote' && res.data !== undefined && did.data !== res.data)
+        return violated('sequential-reads', `#${r.id} read "${res.data}" from ${path} with mzxid ${describeZxid(m)}, but #${w.id} wrote "${did.data}" there`, [
+          w,
+          r,
+        ]);
+      if (did !== null && did.kind === 'not')
+        return violated(
+          'sequential-reads',
+          `#${r.id} read ${path} with mzxid ${describeZxid(m)}, but #${w.id} at that zxid did not write ${path}: ${did.why}`,
+          [w, r],
+        );
       const v = versionLeft(w, path);
       if (v !== null && v !== res.version)
         return violated(

@@ -105,6 +105,15 @@ export function nodeLife(view: HistoryView): NodeLife {
   const creatorOps = new Map<string, ZkHistoryOp[]>(); // path -> the ops that may create it by name
   const prefixOps: { prefix: string; o: ZkHistoryOp }[] = []; // unnamed sequential creates
   const ephemeralsOf = new Map<number, string[]>();
+  // A session may hold very many ephemerals (one multi can make 200,000): a set per session keeps them distinct in O(1).
+  const ephemeralSets = new Map<number, Set<string>>();
+  const addEphemeral = (session: number, path: string): void => {
+    let set = ephemeralSets.get(session);
+    if (set === undefined) ephemeralSets.set(session, (set = new Set()));
+    if (set.has(path)) return;
+    set.add(path);
+    pushTo(ephemeralsOf, session, path);
+  };
   const setDatas = new Map<string, number>();
   const ownersOf = new Map<string, (number | null)[]>(); // path -> the sessions of the ephemeral creates naming it
   for (const o of view.writes) {
@@ -141,7 +150,7 @@ export function nodeLife(view: HistoryView): NodeLife {
           const owners = ownersOf.get(made) ?? [];
           owners.push(o.session);
           ownersOf.set(made, owners);
-          if (result !== null && o.session !== null) pushOnce(ephemeralsOf, o.session, made);
+          if (result !== null && o.session !== null) addEphemeral(o.session, made);
         }
       }
     };
@@ -158,7 +167,7 @@ export function nodeLife(view: HistoryView): NodeLife {
     const op = o.op;
     // A read naming a session as the node's ephemeralOwner proves that session made it (a lost create too).
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false && (r.ephemeralOwner ?? 0) > 0) {
-      pushOnce(ephemeralsOf, r.ephemeralOwner!, op.path);
+      addEphemeral(r.ephemeralOwner!, op.path);
       const owners = ownersOf.get(op.path) ?? [];
       owners.push(r.ephemeralOwner!);
       ownersOf.set(op.path, owners);
@@ -263,6 +272,12 @@ function multiFailsAlone(ops: readonly ZkOp[]): boolean {
     }
   }
   return false;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 function pushOnce<K, V>(map: Map<K, V[]>, key: K, value: V): void {

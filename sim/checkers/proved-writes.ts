@@ -36,13 +36,15 @@ export function sureChanges(op: ZkOp, out: SureChange[] = []): SureChange[] {
  * the node was deleted in between, and when one lost delete op, or the end of the one session that may own
  * the node as an ephemeral, is all that may delete it, that took effect at or below that state.
  */
-export function provedLostWrites(view: HistoryView, ends: Map<number, number> = new Map()): Map<ZkHistoryOp, number> {
+export function provedLostWrites(view: HistoryView, ends: Map<number, number> = new Map(), certainToo = false): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   const life = nodeLife(view);
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
-    if (w === null || w.outcome === 'fail' || !(w.outcome === 'info' || isUncertain(w)) || w.op.type === 'closeSession') return;
+    if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
+    // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
+    if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
     out.set(w, Math.min(out.get(w) ?? Infinity, bound));
   };
   const gone = (path: string, bound: number): void => {
@@ -56,7 +58,8 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
   for (const o of view.history.ops) {
     const r = o.result;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o) && o.readZxid != null && o.readZxid > 0) {
-      if ((o.op.type === 'getData' && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) gone(o.op.path, o.readZxid);
+      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false))
+        gone(o.op.path, o.readZxid);
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;

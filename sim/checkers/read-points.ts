@@ -144,7 +144,7 @@ function readPointModel(slots: number, gaps: PartitionGaps | null): Model<State,
       if (input.hi <= state.floor) return output.unknown ? state : undefined;
       let last = state.last;
       if (gaps !== null) {
-        const z = gaps.take(state.rank, last, input.lo, input.hi);
+        const z = gaps.take(state.rank, Math.max(last, state.floor), input.lo, input.hi); // a read placed before holds every txn up to its floor
         if (z === null) return output.unknown ? state : undefined;
         last = z;
       }
@@ -440,9 +440,10 @@ function searchPartition(
       source.push(o);
     }
   }
-  // The smallest upper end of a write without a zxid here: a read's floor below it orders no write.
-  let lowestHi = Number.POSITIVE_INFINITY;
-  for (const o of floating) lowestHi = Math.min(lowestHi, windows.get(o)?.hi ?? Number.POSITIVE_INFINITY);
+  // The smallest upper end of a write without a zxid here: a read's floor below it orders no write; and the
+  // smallest lower end: a floor at or below it raises no write's zxid (a floor of 1:2 leaves case 1384733680's two writes one zxid).
+  const lowestHi = floating.reduce((m, o) => Math.min(m, windows.get(o)?.hi ?? Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
+  const lowestLo = floating.reduce((m, o) => Math.min(m, windows.get(o)?.lo ?? 0), Number.POSITIVE_INFINITY);
   for (const r of free) {
     // Not below what its session saw before it, nor a state its Stat's mzxid is not yet in.
     const floor = Math.max(floors.get(r) ?? 0, r.result?.mzxid ?? 0);
@@ -465,7 +466,7 @@ function searchPartition(
         read: r,
         mark: marks.get(r) ?? null,
         zxidBelow,
-        zxidAbove: floor >= lowestHi ? floor : 0,
+        zxidAbove: floor >= lowestHi || floor > lowestLo ? floor : 0,
       },
       output: { unknown: false, result: null },
       call: 0,
@@ -581,10 +582,13 @@ function countedGaps(
     free,
     ranked.map((x) => ({ zxid: x.write !== null ? x.write.zxid! : (x.key - 1) / 2, point: x.write === null })),
   );
-  // A read whose bound cuts into the gap it may go last in (its ceiling lies below that gap's upper end):
-  // the writes placed before it there must take zxids below the bound, which only the count sees.
-  for (const { input } of ops)
-    if (input.kind === 'read' && input.maxRank >= 0 && input.zxidBelow < gaps.clip(input.maxRank, 0, Number.POSITIVE_INFINITY)[1]) return gaps;
+  // A read whose bound cuts into the gap it may go last in (its ceiling below that gap's upper end), or whose floor
+  // into the gap it may go first in: the writes before (after) it there take zxids below (above) it, which only the count sees.
+  for (const { input } of ops) {
+    if (input.kind !== 'read') continue;
+    if (input.maxRank >= 0 && input.zxidBelow < gaps.clip(input.maxRank, 0, Number.POSITIVE_INFINITY)[1]) return gaps;
+    if (input.zxidAbove > 0 && input.minRank >= 0 && input.zxidAbove > gaps.clip(input.minRank, 0, Number.POSITIVE_INFINITY)[0]) return gaps;
+  }
   return gaps.mayRunShort(windows) ? gaps : null;
 }
 

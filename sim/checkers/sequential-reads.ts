@@ -21,6 +21,7 @@ import { epochZeroRead } from './epoch-zero.js';
 import { searchReads } from './read-points.js';
 import { LaterWrites, checkReadRealTime, checkUnseenWriters } from './read-real-time.js';
 import { checkMzxidVersions, pinByMzxid, pinnedZxidGap } from './mzxid-pins.js';
+import { zxidPackingViolation } from './zxid-packing.js';
 
 // ---------------------------------------------------------------------------------------------
 // sequential-reads
@@ -41,7 +42,7 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
   if (pinned !== null) {
     if ('violation' in pinned) return pinned.violation;
     const pinnedView = new HistoryView(pinned.history);
-    const gap = pinnedZxidGap(pinnedView);
+    const gap = pinnedZxidGap(pinnedView) ?? zxidPackingViolation(pinnedView);
     if (gap !== null) return gap;
     // Session order on the pinned zxids (fifo-client-order's rules: e.g. a write issued after a read above it).
     const fifo = fifoClientOrder(pinnedView);
@@ -58,7 +59,7 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
     const withPins = judgeReads(pinnedView, { ...options, stepsMax: Math.min(options.stepsMax ?? PINNED_STEPS_MAX, PINNED_STEPS_MAX) });
     if (withPins.verdict === 'violated') return withPins;
   }
-  return judgeReads(view, options);
+  return zxidPackingViolation(view) ?? judgeReads(view, options);
 }
 
 function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {

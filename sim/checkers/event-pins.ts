@@ -1,0 +1,140 @@
+// Pins from NodeDeleted and NodeChildrenChanged events (mzxid-pins.ts pins by NodeCreated and
+// NodeDataChanged): the txn such an event names, when exactly one thing of the history can be it.
+//
+// An event fired as its txn is applied, on the connection that set the watch, carries exactly that txn's
+// zxid (WatchManager.triggerWatch; zabsim's server stamps `txn.zxid`); only a session that shows no
+// reconnect has every event on the watch's own connection (after one, setWatches may fire it with the
+// server's last processed zxid: DataTree.setWatches). NodeDeleted on p comes from a delete of p, and from
+// the end of a session that owns p as an ephemeral (SessionTrackerImpl's expiry, a close: the leader's
+// closeSession deletes them, DataTree.killSession). NodeChildrenChanged on p comes from a create or delete of
+// a child of p, and from the end of a session that owns a child of p. When no write of the history carries
+// the event's zxid m and exactly one candidate remains (a write without a zxid sent before the event
+// arrived, not failed, its session not ended below m; or a session end no client saw), that is the txn at m:
+// a write is pinned at m, and an unseen end becomes an end at m known committed when the event arrived (the
+// server had applied it by then). Sessions whose ends are recorded carry their zxid, which is not m.
+import type { ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
+import { isUncertain } from './write-table.js';
+import { sessionEndWrites } from './session-ends.js';
+import type { HistoryView } from './history-view.js';
+
+const parentOf = (p: string): string => {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? '/' : p.slice(0, i);
+};
+
+const sequential = (mode: string): boolean => mode === 'persistentSequential' || mode === 'ephemeralSequential';
+
+/** Whether the op (or a sub-op of a multi) may delete `path`, or (`child`) create or delete a child of it. */
+function touches(op: ZkOp, result: ZkResult | null | undefined, path: string, child: boolean): boolean {
+  if (op.type === 'multi') return op.ops.some((sub, i) => touches(sub, result?.results?.[i], path, child));
+  if (op.type === 'delete') return child ? parentOf(op.path) === path : op.path === path;
+  if (op.type === 'create' && child) return parentOf(result?.path ?? op.path) === path;
+  return false;
+}
+
+/** The paths (or, for unnamed sequential creates, prefixes) each session may have made ephemeral. */
+function ephemeralTargets(view: HistoryView): Map<number, { path: string; prefix: boolean }[]> {
+  const out = new Map<number, { path: string; prefix: boolean }[]>();
+  const add = (s: number, path: string, prefix: boolean): void => {
+    const list = out.get(s);
+    if (list === undefined) out.set(s, [{ path, prefix }]);
+    else list.push({ path, prefix });
+  };
+  const visit = (s: number, op: ZkOp, result: ZkResult | null | undefined): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(s, sub, result?.results?.[i]));
+    else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
+      const named = result?.path ?? (sequential(op.mode) ? null : op.path);
+      if (named === null) add(s, op.path, true);
+      else add(s, named, false);
+    }
+  };
+  for (const o of view.history.ops) {
+    if (o.session !== null && o.outcome !== 'fail') visit(o.session, o.op, isUncertain(o) ? null : o.result);
+    const r = o.result;
+    if (o.outcome === 'ok' && r !== null && (r.ephemeralOwner ?? 0) > 0 && (o.op.type === 'getData' || o.op.type === 'exists'))
+      add(r.ephemeralOwner!, o.op.path, false);
+  }
+  return out;
+}
+
+/** Whether a session that made `targets` ephemeral may own `path` (`child`: a child of `path`). */
+function mayOwn(targets: readonly { path: string; prefix: boolean }[] | undefined, path: string, child: boolean): boolean {
+  if (targets === undefined) return false;
+  return targets.some((t) => (child ? parentOf(t.path) === path : t.prefix ? path.startsWith(t.path) : t.path === path));
+}
+
+/** Sessions with a second connection: a second CONNECTED or DISCONNECTED record, or a first one after an op was sent. */
+export function reconnectedSessions(view: HistoryView): Set<number> {
+  const out = new Set<number>();
+  const seen = new Set<number>();
+  for (const x of view.history.events ?? []) {
+    if (x.kind !== 'session' || (x.state !== 'CONNECTED' && x.state !== 'DISCONNECTED')) continue;
+    const first = view.opsBySession.get(x.session)?.ops[0];
+    if (seen.has(x.session) || x.state === 'DISCONNECTED' || (first !== undefined && first.invokeUs < x.atUs)) out.add(x.session);
+    seen.add(x.session);
+  }
+  return out;
+}
+
+export type DeletePins = { readonly ops: Map<ZkHistoryOp, number>; readonly ends: ZkHistoryEvent[] };
+
+/**
+ * The pins NodeDeleted and NodeChildrenChanged events give (see the header), skipping the zxids in `known`
+ * and the sessions that reconnected. `endOf`: each session's end zxid where the history gives it.
+ */
+export function pinDeletesByEvents(
+  view: HistoryView,
+  floating: readonly ZkHistoryOp[],
+  known: ReadonlySet<number>,
+  endOf: ReadonlyMap<number, number>,
+): DeletePins {
+  let reconnected: Set<number> | null = null;
+  const ops = new Map<ZkHistoryOp, number>();
+  const ends: ZkHistoryEvent[] = [];
+  let targets: Map<number, { path: string; prefix: boolean }[]> | null = null;
+  let unseen: ZkHistoryOp[] | null = null;
+  const byZxid = new Map<number, ZkHistoryOp | number | null>(); // m -> the op or session it pins, null when two
+  const endAt = new Map<number, number>(); // session -> the earliest arrival of an event naming its end
+  for (const e of view.history.events ?? []) {
+    if (e.kind !== 'watch' || e.zxid <= 0 || known.has(e.zxid) || (e.type !== 'NodeDeleted' && e.type !== 'NodeChildrenChanged')) continue;
+    if ((reconnected ??= reconnectedSessions(view)).has(e.session)) continue;
+    targets ??= ephemeralTargets(view);
+    unseen ??= sessionEndWrites(view.history, view.writes).filter((o) => o.zxid === null);
+    const m = e.zxid;
+    const child = e.type === 'NodeChildrenChanged';
+    let only: ZkHistoryOp | number | null = null;
+    let count = 0;
+    for (const w of floating) {
+      if (w.invokeUs >= e.atUs || (w.result !== null && !isUncertain(w) && w.result.rc !== 'ok')) continue;
+      const close = w.op.type === 'closeSession';
+      // A close of a session whose end has a zxid is that end (or a second close, which deletes nothing).
+      if (
+        close
+          ? w.session === null || endOf.has(w.session) || !mayOwn(targets.get(w.session), e.path, child)
+          : !touches(w.op, isUncertain(w) ? null : w.result, e.path, child)
+      )
+        continue;
+      if (!close && w.session !== null && (endOf.get(w.session) ?? Infinity) < m) continue;
+      only = w;
+      if (++count > 1) break;
+    }
+    for (const end of unseen) {
+      if (count > 1) break;
+      if (!mayOwn(targets.get(end.session!), e.path, child)) continue;
+      only = end.session!;
+      count++;
+    }
+    if (count !== 1) continue;
+    if (byZxid.has(m) && byZxid.get(m) !== only) byZxid.set(m, null);
+    else byZxid.set(m, only);
+    if (typeof only === 'number') endAt.set(only, Math.min(endAt.get(only) ?? Infinity, e.atUs));
+  }
+  const pinsOf = new Map<ZkHistoryOp | number, number[]>();
+  for (const [m, x] of byZxid) if (x !== null) pinsOf.set(x, [...(pinsOf.get(x) ?? []), m]);
+  for (const [x, ms] of pinsOf) {
+    if (ms.length > 1) continue; // one txn, two zxids: left to the search
+    if (typeof x === 'number') ends.push({ kind: 'session', client: null, session: x, server: null, state: 'ENDED', atUs: endAt.get(x)!, zxid: ms[0]! });
+    else ops.set(x, ms[0]!);
+  }
+  return { ops, ends };
+}
