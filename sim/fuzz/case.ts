@@ -58,6 +58,8 @@ export interface Profile {
   readonly servicePercent: number;
   /** The most service operations (calls, recipe commands, cuts) a service case draws, besides its kv operations. */
   readonly serviceMaxOps: number;
+  /** Share of cases, in percent, in which one server's disk stalls for a while (disk-stall.ts). */
+  readonly diskStallPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -87,6 +89,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     restartShapePercent: 0,
     servicePercent: 50,
     serviceMaxOps: 20,
+    diskStallPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -109,6 +112,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     restartShapePercent: 15,
     servicePercent: 50,
     serviceMaxOps: 20,
+    diskStallPercent: 20,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -126,6 +130,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     restartShapePercent: 15,
     servicePercent: 50,
     serviceMaxOps: 120,
+    diskStallPercent: 20,
   },
 };
 
