@@ -60,6 +60,8 @@ export interface Profile {
   readonly serviceMaxOps: number;
   /** Share of cases, in percent, in which one server's disk stalls for a while (disk-stall.ts). */
   readonly diskStallPercent: number;
+  /** Share of cases, in percent, whose first epoch starts near the zxid counter's end (long-lived.ts). */
+  readonly longLivedPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -90,6 +92,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     servicePercent: 50,
     serviceMaxOps: 20,
     diskStallPercent: 0,
+    longLivedPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -113,6 +116,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     servicePercent: 50,
     serviceMaxOps: 20,
     diskStallPercent: 20,
+    longLivedPercent: 12,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -131,6 +135,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     servicePercent: 50,
     serviceMaxOps: 120,
     diskStallPercent: 20,
+    longLivedPercent: 12,
   },
 };
 
@@ -159,6 +164,8 @@ export interface FuzzCase {
   readonly commitLogCount: number;
   /** zoo.cfg snapCount; absent (capsules older than snapCount snapshots) is ZooKeeper's 100,000. */
   readonly snapCount?: number;
+  /** The first epoch's starting zxid counter (a long-lived ensemble, long-lived.ts); absent: 0. */
+  readonly counterStart?: number;
   readonly faults: readonly FaultEvent[];
   readonly ops: readonly WorkloadOp[];
   /** The service workload's shape (roles, session timeout); absent: the kv workload. */
@@ -218,6 +225,7 @@ export function runOptionsOf(c: FuzzCase): RunOptions {
       mutants: c.mutants,
       dropStaleAcksOnResync: true,
       skipDirtyLeadSnapshot: true,
+      ...(c.counterStart === undefined ? {} : { counterStart: c.counterStart, counterStartFirstEpochOnly: true }),
     },
     disk: { ...base.disk, unsyncedSurviveCrash: false },
     workload: { clients: c.clients, meanIntervalMs: 100, keys: 4, stopAtMs: c.durationMs, requestTimeoutMs: 3_000 },
