@@ -14,6 +14,7 @@ import { shapeArb, withShape } from './shapes.js';
 import { serviceArb } from './service-workload.js';
 import { diskStallArb, withDiskStall } from './disk-stall.js';
 import { longLivedArb, withLongLived } from './long-lived.js';
+import { clientBurstArb, withClientBurst } from './client-burst.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -190,7 +191,9 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
   const worked = profile.servicePercent <= 0 ? shaped : shaped.chain((c) => workloadKindArb(profile, c));
   // Slow disks (disk-stall.ts), then long-lived ensembles (long-lived.ts), drawn after everything else for the same reason.
   const stalled = profile.diskStallPercent <= 0 ? worked : worked.chain((c) => diskStallArb(profile, c).map((d) => withDiskStall(c, d)));
-  return profile.longLivedPercent <= 0 ? stalled : stalled.chain((c) => longLivedArb(profile).map((start) => withLongLived(c, start)));
+  const aged = profile.longLivedPercent <= 0 ? stalled : stalled.chain((c) => longLivedArb(profile).map((start) => withLongLived(c, start)));
+  // Bursty clients of service cases (client-burst.ts), last for the same reason.
+  return profile.burstPercent <= 0 ? aged : aged.chain((c) => clientBurstArb(profile, c).map((b) => withClientBurst(c, b)));
 }
 /**
  * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes

@@ -136,6 +136,11 @@ export function readCapsule(path: string): Capsule {
     '$.case.counterStart',
     'expected an integer in 0..0xfffffffe',
   );
+  need(
+    cc['globalOutstandingLimit'] === undefined || (Number.isInteger(cc['globalOutstandingLimit']) && (cc['globalOutstandingLimit'] as number) >= 1),
+    '$.case.globalOutstandingLimit',
+    'expected a positive integer',
+  );
   need((cc['servers'] as number) >= 1 && (cc['servers'] as number) <= 9, '$.case.servers', 'expected an integer in 1..9');
   need(Array.isArray(cc['mutants']), '$.case.mutants', 'expected an array of mutant names');
   need(Array.isArray(cc['core']), '$.case.core', 'expected an array of server ids');

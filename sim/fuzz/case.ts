@@ -62,6 +62,8 @@ export interface Profile {
   readonly diskStallPercent: number;
   /** Share of cases, in percent, whose first epoch starts near the zxid counter's end (long-lived.ts). */
   readonly longLivedPercent: number;
+  /** Share of the service cases, in percent, in which one client bursts past the outstanding limit (client-burst.ts). */
+  readonly burstPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -93,6 +95,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     serviceMaxOps: 20,
     diskStallPercent: 0,
     longLivedPercent: 0,
+    burstPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -117,6 +120,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     serviceMaxOps: 20,
     diskStallPercent: 20,
     longLivedPercent: 12,
+    burstPercent: 20,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -136,6 +140,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     serviceMaxOps: 120,
     diskStallPercent: 20,
     longLivedPercent: 12,
+    burstPercent: 20,
   },
 };
 
@@ -166,6 +171,8 @@ export interface FuzzCase {
   readonly snapCount?: number;
   /** The first epoch's starting zxid counter (a long-lived ensemble, long-lived.ts); absent: 0. */
   readonly counterStart?: number;
+  /** zookeeper.globalOutstandingLimit, scaled down in a bursty case (client-burst.ts); absent: 1000. */
+  readonly globalOutstandingLimit?: number;
   readonly faults: readonly FaultEvent[];
   readonly ops: readonly WorkloadOp[];
   /** The service workload's shape (roles, session timeout); absent: the kv workload. */
@@ -226,6 +233,7 @@ export function runOptionsOf(c: FuzzCase): RunOptions {
       dropStaleAcksOnResync: true,
       skipDirtyLeadSnapshot: true,
       ...(c.counterStart === undefined ? {} : { counterStart: c.counterStart, counterStartFirstEpochOnly: true }),
+      ...(c.globalOutstandingLimit === undefined ? {} : { globalOutstandingLimit: c.globalOutstandingLimit }),
     },
     disk: { ...base.disk, unsyncedSurviveCrash: false },
     workload: { clients: c.clients, meanIntervalMs: 100, keys: 4, stopAtMs: c.durationMs, requestTimeoutMs: 3_000 },
