@@ -113,6 +113,12 @@ export interface ZabConfig {
   /** First counter of a new epoch's zxids, minus one. Scenarios start near 0xffffffff to test rollover. */
   readonly counterStart: number;
   /**
+   * Not ZooKeeper's: counterStart applies to epoch 1 only; every later epoch starts at counter 0, as
+   * ZooKeeper's do. Epoch 1 then stands for a long-lived epoch whose counter is already high (the
+   * fuzz swarm's long-lived ensembles). Absent: counterStart applies to every epoch.
+   */
+  readonly counterStartFirstEpochOnly?: boolean;
+  /**
    * Not in ZooKeeper (a candidate fix found by zabsim): when a learner reconnects, its ACKs of
    * still-outstanding proposals stop counting. Master keeps them, yet syncFollower may TRUNC that
    * learner below those proposals, so a commit can count an ACK for a txn the acker no longer
@@ -190,6 +196,11 @@ export function defaultZabConfig(voters: readonly NodeId[], observers: readonly 
     shutdownOnLearnerAhead: false,
     skipDirtyLeadSnapshot: false,
   };
+}
+
+/** The counter an epoch's leader activates at (its first proposal is the one after): counterStart, or 0 (see counterStartFirstEpochOnly). */
+export function epochCounterStart(config: ZabConfig, epoch: number): number {
+  return config.counterStartFirstEpochOnly === true && epoch !== 1 ? 0 : config.counterStart;
 }
 
 export function isVoter(config: ZabConfig, sid: NodeId): boolean {

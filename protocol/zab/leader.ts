@@ -5,7 +5,7 @@ import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { COUNTER_ROLLOVER, counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
 import { committedLogWindowStart, holesFrom, presentFrom } from './committed-log.js';
-import { hasMutant, isObserver, isQuorum, isVoter } from './config.js';
+import { epochCounterStart, hasMutant, isObserver, isQuorum, isVoter } from './config.js';
 import { appendTxn, newestLogFile, recordsAbove } from './disk.js';
 import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
@@ -326,7 +326,7 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
   const l = leaderOf(s);
   if (s.phase !== 'SYNCHRONIZATION' || !isQuorum(s.config, l.newLeaderAcks)) return s;
   // startZkServer: the whole history is committed in the new epoch; serve from <e',0>.
-  const epochZxid = makeZxid(l.epoch, s.config.counterStart);
+  const epochZxid = makeZxid(l.epoch, epochCounterStart(s.config, l.epoch));
   const count = historyCount(s);
   let next: ZabServer = applyTo(s, count, null);
   next = patchServer(next, { phase: 'BROADCAST', committed: count, lastProcessedZxid: epochZxid });

@@ -25,7 +25,7 @@ import { outstandingToArray } from './outstanding.js';
 import type { NodeId } from '../program.js';
 import { queueEmpty, queueOf, queuePush, queuePushAll, queueToArray } from '../queue.js';
 import { counterOf, formatZxid, makeZxid, type Zxid } from '../zxid.js';
-import { hasMutant } from './config.js';
+import { epochCounterStart, hasMutant } from './config.js';
 import type { Fx } from './effects.js';
 import { txnAt } from './history.js';
 import { leaderOf, setHandler } from './learner-handler.js';
@@ -117,7 +117,7 @@ export function startSnap(s: ZabServer, h: LearnerHandler, forwardFrom: Zxid, co
 function toBeAppliedMax(s: ZabServer): number {
   const l = leaderOf(s);
   if (s.phase !== 'BROADCAST') return 0;
-  const sinceActivation = counterOf(l.lastCommitted) - counterOf(makeZxid(l.epoch, s.config.counterStart));
+  const sinceActivation = counterOf(l.lastCommitted) - counterOf(makeZxid(l.epoch, epochCounterStart(s.config, l.epoch)));
   return Math.max(0, Math.min(sinceActivation, s.config.commitLogCount, s.committed));
 }
 

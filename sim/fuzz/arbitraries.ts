@@ -12,6 +12,9 @@ import { recoveryArb, recoveryPlan, snapAimArb, withRecovery } from './recovery.
 import { pressureArb, withPressure } from './pressure.js';
 import { shapeArb, withShape } from './shapes.js';
 import { serviceArb } from './service-workload.js';
+import { diskStallArb, withDiskStall } from './disk-stall.js';
+import { longLivedArb, withLongLived } from './long-lived.js';
+import { clientBurstArb, withClientBurst } from './client-burst.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -184,8 +187,13 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
     profile.shapePercent + profile.restartShapePercent <= 0
       ? pressed.map(({ c }) => c)
       : pressed.chain(({ c, burst }) => shapeArb(profile, c, burst).map((s) => withShape(c, s)));
-  // The workload, drawn last so that a kv case is the case it was before the service workload existed.
-  return profile.servicePercent <= 0 ? shaped : shaped.chain((c) => workloadKindArb(profile, c));
+  // The workload, drawn after the layers above so that a kv case is the case it was before the service workload existed.
+  const worked = profile.servicePercent <= 0 ? shaped : shaped.chain((c) => workloadKindArb(profile, c));
+  // Slow disks (disk-stall.ts), then long-lived ensembles (long-lived.ts), drawn after everything else for the same reason.
+  const stalled = profile.diskStallPercent <= 0 ? worked : worked.chain((c) => diskStallArb(profile, c).map((d) => withDiskStall(c, d)));
+  const aged = profile.longLivedPercent <= 0 ? stalled : stalled.chain((c) => longLivedArb(profile).map((start) => withLongLived(c, start)));
+  // Bursty clients of service cases (client-burst.ts), last for the same reason.
+  return profile.burstPercent <= 0 ? aged : aged.chain((c) => clientBurstArb(profile, c).map((b) => withClientBurst(c, b)));
 }
 /**
  * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes

@@ -130,6 +130,17 @@ export function readCapsule(path: string): Capsule {
     '$.case.snapCount',
     'expected a non-negative integer',
   );
+  need(
+    cc['counterStart'] === undefined ||
+      (Number.isInteger(cc['counterStart']) && (cc['counterStart'] as number) >= 0 && (cc['counterStart'] as number) < 0xffffffff),
+    '$.case.counterStart',
+    'expected an integer in 0..0xfffffffe',
+  );
+  need(
+    cc['globalOutstandingLimit'] === undefined || (Number.isInteger(cc['globalOutstandingLimit']) && (cc['globalOutstandingLimit'] as number) >= 1),
+    '$.case.globalOutstandingLimit',
+    'expected a positive integer',
+  );
   need((cc['servers'] as number) >= 1 && (cc['servers'] as number) <= 9, '$.case.servers', 'expected an integer in 1..9');
   need(Array.isArray(cc['mutants']), '$.case.mutants', 'expected an array of mutant names');
   need(Array.isArray(cc['core']), '$.case.core', 'expected an array of server ids');

@@ -58,6 +58,12 @@ export interface Profile {
   readonly servicePercent: number;
   /** The most service operations (calls, recipe commands, cuts) a service case draws, besides its kv operations. */
   readonly serviceMaxOps: number;
+  /** Share of cases, in percent, in which one server's disk stalls for a while (disk-stall.ts). */
+  readonly diskStallPercent: number;
+  /** Share of cases, in percent, whose first epoch starts near the zxid counter's end (long-lived.ts). */
+  readonly longLivedPercent: number;
+  /** Share of the service cases, in percent, in which one client bursts past the outstanding limit (client-burst.ts). */
+  readonly burstPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -87,6 +93,9 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     restartShapePercent: 0,
     servicePercent: 50,
     serviceMaxOps: 20,
+    diskStallPercent: 0,
+    longLivedPercent: 0,
+    burstPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -109,6 +118,9 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     restartShapePercent: 15,
     servicePercent: 50,
     serviceMaxOps: 20,
+    diskStallPercent: 20,
+    longLivedPercent: 12,
+    burstPercent: 20,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -126,6 +138,9 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     restartShapePercent: 15,
     servicePercent: 50,
     serviceMaxOps: 120,
+    diskStallPercent: 20,
+    longLivedPercent: 12,
+    burstPercent: 20,
   },
 };
 
@@ -154,6 +169,10 @@ export interface FuzzCase {
   readonly commitLogCount: number;
   /** zoo.cfg snapCount; absent (capsules older than snapCount snapshots) is ZooKeeper's 100,000. */
   readonly snapCount?: number;
+  /** The first epoch's starting zxid counter (a long-lived ensemble, long-lived.ts); absent: 0. */
+  readonly counterStart?: number;
+  /** zookeeper.globalOutstandingLimit, scaled down in a bursty case (client-burst.ts); absent: 1000. */
+  readonly globalOutstandingLimit?: number;
   readonly faults: readonly FaultEvent[];
   readonly ops: readonly WorkloadOp[];
   /** The service workload's shape (roles, session timeout); absent: the kv workload. */
@@ -215,6 +234,8 @@ export function runOptionsOf(c: FuzzCase): RunOptions {
       mutants: c.mutants,
       dropStaleAcksOnResync: true,
       skipDirtyLeadSnapshot: true,
+      ...(c.counterStart === undefined ? {} : { counterStart: c.counterStart, counterStartFirstEpochOnly: true }),
+      ...(c.globalOutstandingLimit === undefined ? {} : { globalOutstandingLimit: c.globalOutstandingLimit }),
     },
     disk: { ...base.disk, unsyncedSurviveCrash: false },
     workload: { clients: c.clients, meanIntervalMs: 100, keys: 4, stopAtMs: c.durationMs, requestTimeoutMs: 3_000 },

@@ -92,11 +92,22 @@ export class NodeDisk {
   }
 }
 
-/** Fsync timing for every disk: durations from the disk stream (or a decision tape). */
+/** A disk stall on one server: every fsync that starts before `untilUs` takes `extraUs` longer. */
+export interface DiskStall {
+  readonly untilUs: Micros;
+  readonly extraUs: Micros;
+}
+
+/** Fsync timing for every disk: durations from the disk stream (or a decision tape), plus stalls. */
 export class Disks {
   tape: DecisionTape | null = null;
   private readonly options: DiskOptions;
   private readonly rng: Rng;
+  /**
+   * Node → its current stall (a slow-disk fault). Empty outside fuzz cases that draw one, so that
+   * every other run plans its fsyncs exactly as before. A stall adds time; it never draws.
+   */
+  private readonly stalls = new Map<number, DiskStall>();
 
   constructor(options: DiskOptions, rng: Rng) {
     this.options = options;
@@ -113,17 +124,30 @@ export class Disks {
   fsyncDoneAt(disk: NodeDisk, node: number, nowUs: Micros): Micros {
     let atUs: number;
     if (nowUs >= disk.syncEndUs) {
-      atUs = nowUs + this.fsyncDuration(node);
+      atUs = nowUs + this.fsyncDuration(node) + this.stallUs(node, nowUs);
       disk.syncStartUs = nowUs;
       disk.syncEndUs = atUs;
     } else if (nowUs < disk.syncStartUs) {
       atUs = disk.syncEndUs;
     } else {
-      atUs = disk.syncEndUs + this.fsyncDuration(node);
+      atUs = disk.syncEndUs + this.fsyncDuration(node) + this.stallUs(node, disk.syncEndUs);
       disk.syncStartUs = disk.syncEndUs;
       disk.syncEndUs = atUs;
     }
     return atUs;
+  }
+
+  /** From now until `untilUs`, every fsync that `node` starts takes `extraUs` longer (a disk stall). */
+  stall(node: number, untilUs: Micros, extraUs: Micros): void {
+    this.stalls.set(node, { untilUs, extraUs });
+  }
+
+  /** The extra time of an fsync that `node` starts at `startUs` (0 outside a stall). */
+  private stallUs(node: number, startUs: Micros): number {
+    if (this.stalls.size === 0) return 0;
+    // Kept after it ends: a crash resets the SyncThread, so a later fsync may start before an earlier-planned one.
+    const stall = this.stalls.get(node);
+    return stall !== undefined && startUs < stall.untilUs ? stall.extraUs : 0;
   }
 
   /** Test-only: one extra draw from the disk stream. */

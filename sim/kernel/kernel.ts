@@ -253,6 +253,16 @@ export class Kernel {
     for (const event of deferred) this.queue.requeue(event);
   }
 
+  /**
+   * A disk stall (a slow-disk fault): until `untilUs`, every fsync `id` starts takes `extraUs` more
+   * (disks.ts). The stall outlives a crash: it is the device, not the process.
+   */
+  stallDisk(id: NodeId, untilUs: Micros, extraUs: Micros): void {
+    this.node(id);
+    this.disks.stall(id, untilUs, extraUs);
+    this.record({ k: 'fault', fault: 'slow-disk', node: id, untilUs, extraUs });
+  }
+
   setTimerSkew(id: NodeId, factor: number): void {
     if (!(factor > 0)) throw new Error(`timer skew must be > 0, got ${factor}`);
     this.node(id).timerSkew = factor;

@@ -75,7 +75,12 @@ export type FaultAction =
       readonly delayMs?: number;
     }
   /** A client process dies for good (its open operations stay unknown). `client` counts from 0. */
-  | { readonly type: 'kill-client'; readonly client: number };
+  | { readonly type: 'kill-client'; readonly client: number }
+  /**
+   * A disk stall: for `durationMs`, every fsync the target starts takes `fsyncMs` longer (a real
+   * disk's latency spike: a busy shared device, a RAID rebuild, a cloud volume's throttling).
+   */
+  | { readonly type: 'slow-disk'; readonly target: Target; readonly durationMs: number; readonly fsyncMs: number };
 
 export type FaultEvent = Timing & FaultAction;
 export type FaultType = FaultAction['type'];
@@ -92,6 +97,7 @@ export const FAULT_TYPES: readonly FaultType[] = [
   'skew',
   'link',
   'kill-client',
+  'slow-disk',
 ];
 
 export function describeTrigger(t: Trigger): string {
@@ -150,6 +156,8 @@ export function describeAction(f: FaultAction): string {
     }
     case 'kill-client':
       return `kill client #${f.client}`;
+    case 'slow-disk':
+      return `slow disk on ${f.target}: fsync +${f.fsyncMs}ms for ${f.durationMs}ms`;
   }
 }
 
@@ -343,6 +351,12 @@ export function applyFaultIn(ctx: FaultContext, f: FaultAction): NodeId[] {
       const client = ctx.clients[f.client];
       if (client !== undefined) kernel.crash(client);
       return client === undefined ? [] : [client];
+    }
+    case 'slow-disk': {
+      // The device is slow whether the process is up or not (wantUp false).
+      const who = resolveTargets(ctx, f.target, false);
+      for (const id of who) kernel.stallDisk(id, kernel.nowUs + f.durationMs * 1000, f.fsyncMs * 1000);
+      return who;
     }
   }
 }
