@@ -286,8 +286,8 @@ function readZkRequest(s: ZabServer, client: NodeId, xid: number, request: ZkReq
   s = checked.server;
   const entry: ZkPending =
     checked.error === null
-      ? { client, xid, request, wait: 'read', reply: null }
-      : { client, xid, request, wait: 'read', reply: null, sessionError: checked.error };
+      ? { client, xid, request, wait: 'read', reply: null, authIds: conn.authIds }
+      : { client, xid, request, wait: 'read', reply: null, sessionError: checked.error, authIds: conn.authIds };
   s = withService(s, { queue: [...serviceOf(s).queue, entry] });
   return drainClient(s, client, fx);
 }
@@ -373,7 +373,9 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
       fx.send(client, { type: 'ZK_REPLY', reply: fail(p.xid, treeOf(s).lastProcessedZxid, p.sessionError) });
       continue;
     }
-    const served = serveRead(s, watches, conn, p.xid, p.request, fx);
+    // The ids the read arrived with (Request.authInfo), not ones an addAuth added since.
+    const asRead = p.authIds === undefined || p.authIds === conn.authIds ? conn : patchConnection(conn, { authIds: p.authIds });
+    const served = serveRead(s, watches, asRead, p.xid, p.request, fx);
     watches = served.watches;
     fx.send(client, { type: 'ZK_REPLY', reply: served.reply });
     replied++;

@@ -110,6 +110,13 @@ export interface ZkPending {
    * code in turn, or for SESSIONMOVED the connection is closed instead (FinalRequestProcessor).
    */
   readonly sessionError?: 'SESSIONEXPIRED' | 'SESSIONMOVED';
+  /**
+   * A read's auth ids as they were when it was read off the connection: ZooKeeperServer.processPacket
+   * builds the Request with cnxn.getAuthInfo(), a copy, and FinalRequestProcessor checks the ACL
+   * against request.authInfo. An addAuth read after it (handled on arrival) does not reach it, even
+   * when the read waits behind the session's earlier writes.
+   */
+  readonly authIds?: readonly Id[];
 }
 
 /** The pending request with its reply set (a literal copy, cheaper than a spread in V8 11). */
