@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkZkHistory } from '../../sim/cli/check.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../../sim/history/types.js';
 import { referenceCheck } from '../reference/reference.js';
-
-const Z = (counter: number): number => 2 ** 32 + counter; // epoch 1
+import { Z } from './history-builders.js';
 
 function both(h: ZkHistory): { zabsim: string; possible: boolean | 'too-large' } {
   return { zabsim: checkZkHistory(h).verdict, possible: referenceCheck(h).possible };

@@ -2,52 +2,11 @@
 // a write's reply that shows a watched path otherwise than the watch-setting read saw it owes the watch's
 // event first, and a change at a zxid above a read's mzxid came after that read's state.
 import { describe, expect, it } from 'vitest';
-import { checkZkHistory } from '../../sim/cli/check.js';
-import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
-import { referenceCheck } from '../reference/reference.js';
+import { Z } from './history-builders.js';
+import { both as judge, event, op, type Rec } from './differential-records.js';
 
-/** Both checkers' answers on an NDJSON history given as records (a header is added). */
-function both(records: readonly object[]): { zabsim: string; possible: boolean | 'too-large' } {
-  const text = [{ kind: 'header', version: 1, generator: 'test', model: 'zk' }, ...records].map((r) => JSON.stringify(r)).join('\n');
-  const h = parseNdjsonHistory(text, 'round7.ndjson');
-  return { zabsim: checkZkHistory(h).verdict, possible: referenceCheck(h).possible };
-}
-
-const Z = (counter: number): number => 2 ** 32 + counter; // epoch 1
-type Rec = Record<string, unknown>;
-const op = (
-  id: number,
-  session: number,
-  o: object,
-  invokeUs: number,
-  completeUs: number | null,
-  result: object | null,
-  zxid: number | null,
-  extra: Rec = {},
-): Rec => ({
-  kind: 'op',
-  id,
-  client: session - 1000,
-  session,
-  server: 1,
-  op: o,
-  invokeUs,
-  completeUs,
-  outcome: completeUs === null ? 'info' : 'ok',
-  result,
-  zxid,
-  ...extra,
-});
-const event = (session: number, type: string, path: string, atUs: number, zxid = -1): Rec => ({
-  kind: 'watch',
-  client: session - 1000,
-  session,
-  server: 1,
-  type,
-  path,
-  zxid,
-  atUs,
-});
+/** Both checkers' answers on the history (see differential-records.ts). */
+const both = (records: readonly object[]) => judge(records, 'round7.ndjson');
 
 describe("a write's reply shows a watched path changed since the watch was set", () => {
   // Session 1002 watches /b (missing), 1001 creates it, then 1002's multi checks /b (ok: it is there) and
