@@ -2,10 +2,9 @@
 // failure it must reproduce, the fault targets as resolved, the decision tape, and the trace path).
 // `zabsim replay <capsule>` re-runs it with the tape (replay by meaning) and checks that the same
 // invariant fails; `zabsim shrink <capsule>` minimises it.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError } from '../cli/errors.js';
-import { JsonSyntaxError, parseJson } from '../cli/json.js';
+import { readJsonObjectFile } from '../cli/json-file.js';
 import { FileSink } from '../trace/sink.js';
 import { describeTimedFault, FAULT_TYPES, type FaultEvent } from '../zab/faults.js';
 import { PROFILES, runCase, type CaseResult, type FuzzCase } from './case.js';
@@ -96,24 +95,7 @@ export function isCapsuleFile(path: string): boolean {
 
 /** Reads and validates a capsule; bad input throws InputError naming the file, place and expectation. */
 export function readCapsule(path: string): Capsule {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(path, '1', 'expected a readable capsule file');
-  }
-  let doc: unknown;
-  try {
-    doc = parseJson(text);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) throw new InputError(path, `${error.line}:${error.column}`, error.message);
-    throw error;
-  }
-  const need = (cond: boolean, where: string, expected: string): void => {
-    if (!cond) throw new InputError(path, where, expected);
-  };
-  need(typeof doc === 'object' && doc !== null && !Array.isArray(doc), '$', 'expected a JSON object');
-  const o = doc as Record<string, unknown>;
+  const { o, need } = readJsonObjectFile(path, 'expected a readable capsule file');
   need(o['kind'] === CAPSULE_KIND, '$.kind', `expected "${CAPSULE_KIND}"`);
   need(o['version'] === 1, '$.version', 'expected 1');
   need(typeof o['failure'] === 'string', '$.failure', 'expected the name of the failed checker');

@@ -8,9 +8,8 @@
 //
 // Nothing here knows about mutants or failures: distillation sees the unmutated protocol's probe
 // coverage alone.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { InputError } from '../../cli/errors.js';
-import { JsonSyntaxError, parseJson } from '../../cli/json.js';
+import { writeFileSync } from 'node:fs';
+import { readJsonObjectFile } from '../../cli/json-file.js';
 import { PROFILES, type FuzzCase, type ProfileName } from '../case.js';
 import { PROBE_NAMES } from '../probes/registry.js';
 
@@ -143,24 +142,7 @@ export function staleness(corpus: SeedCorpus, profile: ProfileName): string | nu
 
 /** Reads and checks a corpus file's shape; malformed input throws InputError (FILE:WHERE: expected ...). Staleness is for the caller (staleness()). */
 export function readSeedCorpus(path: string): SeedCorpus {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(path, '1', 'expected a readable seed corpus file (zabsim fuzz --guided --distill writes one)');
-  }
-  let doc: unknown;
-  try {
-    doc = parseJson(text);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) throw new InputError(path, `${error.line}:${error.column}`, error.message);
-    throw error;
-  }
-  const need = (cond: boolean, where: string, expected: string): void => {
-    if (!cond) throw new InputError(path, where, expected);
-  };
-  need(typeof doc === 'object' && doc !== null && !Array.isArray(doc), '$', 'expected a JSON object');
-  const o = doc as Record<string, unknown>;
+  const { o, need } = readJsonObjectFile(path, 'expected a readable seed corpus file (zabsim fuzz --guided --distill writes one)');
   need(o['kind'] === SEED_CORPUS_KIND, '$.kind', `expected "${SEED_CORPUS_KIND}"`);
   need(Number.isInteger(o['version']), '$.version', 'expected an integer version');
   need(typeof o['profile'] === 'string' && o['profile'] in PROFILES, '$.profile', 'expected quick, standard or deep');
@@ -202,5 +184,5 @@ export function readSeedCorpus(path: string): SeedCorpus {
     );
     for (const k of ['faults', 'ops', 'core']) need(Array.isArray(cc[k]), `${at}.case.${k}`, 'expected an array');
   });
-  return doc as SeedCorpus;
+  return o as unknown as SeedCorpus;
 }
