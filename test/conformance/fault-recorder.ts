@@ -154,17 +154,7 @@ class Worker {
       nextSeq: () => rec.seq++,
       onState: (state, atUs, seq, port) => {
         if (state === CM_STATES.CONNECTED && no === null) no = rec.session(session.sessionIdHex());
-        const name: ZkSessionState | null =
-          state === CM_STATES.CONNECTED
-            ? 'CONNECTED'
-            : state === CM_STATES.DISCONNECTED
-              ? 'DISCONNECTED'
-              : state === CM_STATES.SESSION_EXPIRED
-                ? 'EXPIRED'
-                : null;
-        if (no === null || name === null || name === last) return;
-        last = name;
-        rec.events.push({ kind: 'session', client: this.#client, session: no, server: rec.server(port), state: name, atUs, seq });
+        if (no !== null) last = recordSessionState(rec, this.#client, no, last, state, atUs, seq, port);
       },
       onWatch: (type, path, atUs, seq, port) => {
         if (no === null) return;
@@ -224,6 +214,27 @@ class Worker {
       });
     }
   }
+}
+
+/**
+ * Records a connection-manager state change of a client's session as a history session event, once per
+ * change of name (CONNECTED, DISCONNECTED, EXPIRED; other states are not recorded); returns the last name.
+ */
+export function recordSessionState(
+  rec: Recording,
+  client: number,
+  no: number,
+  last: ZkSessionState | null,
+  state: number,
+  atUs: number,
+  seq: number,
+  port: number | null,
+): ZkSessionState | null {
+  const name: ZkSessionState | null =
+    state === CM_STATES.CONNECTED ? 'CONNECTED' : state === CM_STATES.DISCONNECTED ? 'DISCONNECTED' : state === CM_STATES.SESSION_EXPIRED ? 'EXPIRED' : null;
+  if (name === null || name === last) return last;
+  rec.events.push({ kind: 'session', client, session: no, server: rec.server(port), state: name, atUs, seq });
+  return name;
 }
 
 export const TIMED_OUT = Symbol('timed out');

@@ -5,7 +5,7 @@
 // happens, a stopped server is continued and a killed one restarted before this returns.
 import type { ZkHistoryEvent, ZkOp, ZkSessionState } from '../../sim/history/types.js';
 import type { Ensemble } from './ensemble.js';
-import { finish, isLive, issue, Recording, TIMED_OUT, waitUntil, type MutableOp, type Pending } from './fault-recorder.js';
+import { finish, isLive, issue, Recording, recordSessionState, TIMED_OUT, waitUntil, type MutableOp, type Pending } from './fault-recorder.js';
 import { CM_STATES, RecordedSession } from './fault-session.js';
 import type { OutcomeRun } from './outcome-compare.js';
 import { ephemeralOf, keyOf, placementServers, planEndMs, recoveryWaitMs, scriptOf, setupOps, type OutcomePlan } from './outcome-plan.js';
@@ -30,17 +30,7 @@ async function openSession(rec: Recording, client: number, connect: string, time
     nextSeq: () => rec.seq++,
     onState: (state, atUs, seq, port) => {
       if (state === CM_STATES.CONNECTED && no === null) no = rec.session(session.sessionIdHex());
-      const name: ZkSessionState | null =
-        state === CM_STATES.CONNECTED
-          ? 'CONNECTED'
-          : state === CM_STATES.DISCONNECTED
-            ? 'DISCONNECTED'
-            : state === CM_STATES.SESSION_EXPIRED
-              ? 'EXPIRED'
-              : null;
-      if (no === null || name === null || name === last) return;
-      last = name;
-      rec.events.push({ kind: 'session', client, session: no, server: rec.server(port), state: name, atUs, seq });
+      if (no !== null) last = recordSessionState(rec, client, no, last, state, atUs, seq, port);
     },
     onWatch: () => {},
   });
