@@ -6,8 +6,10 @@ export interface MutationArgs {
   readonly seeds: number;
   readonly profile: 'standard' | 'deep';
   readonly concurrency: number;
-  /** Stryker's timeoutFactor: a mutant whose sweep runs past this many times the clean one (+30 s) is a timeout. */
+  /** A mutant whose sweep spends more CPU than this many times the clean one (+30 s) is a timeout (cpu-budget.sh). */
   readonly timeoutFactor: number;
+  /** Run the K-th of N parts of the drawn sample (1-based); the last part to finish writes the whole report. */
+  readonly shard: { readonly k: number; readonly n: number };
 }
 
 const DEFAULTS: MutationArgs = {
@@ -18,6 +20,7 @@ const DEFAULTS: MutationArgs = {
   profile: 'standard',
   concurrency: 2,
   timeoutFactor: 3,
+  shard: { k: 1, n: 1 },
 };
 
 /** The parsed arguments, or a one-line message naming the argument and what was expected. */
@@ -62,12 +65,19 @@ export function parseMutationArgs(argv: readonly string[]): MutationArgs | strin
         out.timeoutFactor = n;
         break;
       }
+      case '--shard': {
+        const m = /^(\d+)\/(\d+)$/.exec(value);
+        if (m === null || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
+          return `--shard ${value}: expected K/N with 1 ≤ K ≤ N (the K-th of N parts of the sample)`;
+        out.shard = { k: Number(m[1]), n: Number(m[2]) };
+        break;
+      }
       case '--profile':
         if (value !== 'standard' && value !== 'deep') return `--profile ${value}: expected standard or deep`;
         out.profile = value;
         break;
       default:
-        return `${flag}: unknown option (expected --files, --sample, --sample-seed, --seeds, --profile, --concurrency or --timeout-factor)`;
+        return `${flag}: unknown option (expected --files, --sample, --sample-seed, --seeds, --profile, --concurrency, --timeout-factor or --shard)`;
     }
   }
   return out;

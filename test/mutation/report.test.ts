@@ -7,7 +7,8 @@ import { expect, test } from 'vitest';
 import { parseMutationArgs } from './args.js';
 import { mutantKey, renderReport, summarize, type ResultLike } from './report.js';
 import { enumerateMutants } from './enumerate.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
@@ -37,6 +38,29 @@ test('arguments: defaults, values, and one-line errors naming the option', () =>
   expect(parseMutationArgs(['--bogus', '1'])).toMatch(/^--bogus: unknown option/);
   expect(parseMutationArgs(['--timeout-factor', '10'])).toMatchObject({ timeoutFactor: 10 });
   expect(parseMutationArgs(['--timeout-factor', '0'])).toBe('--timeout-factor 0: expected an integer ≥ 1');
+  expect(parseMutationArgs([])).toMatchObject({ shard: { k: 1, n: 1 } });
+  expect(parseMutationArgs(['--shard', '2/6'])).toMatchObject({ shard: { k: 2, n: 6 } });
+  expect(parseMutationArgs(['--shard', '7/6'])).toBe('--shard 7/6: expected K/N with 1 ≤ K ≤ N (the K-th of N parts of the sample)');
+  expect(parseMutationArgs(['--shard', '0/6'])).toMatch(/^--shard 0\/6: expected K\/N/);
+});
+
+test('cpu budget: the clean sweep records its CPU seconds; a mutant sweep past factor x that + slack is stopped with the marker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zabsim-cpu-budget-'));
+  const script = join(import.meta.dirname, 'cpu-budget.sh');
+  const busy = (seconds: number) => ['node', '-e', `const t = process.cpuUsage(); while ((process.cpuUsage(t).user) < ${seconds * 1e6});`];
+  const clean = spawnSync('sh', [script, dir, '2', '1', ...busy(0.2)], { encoding: 'utf8', env: { ...process.env, __STRYKER_ACTIVE_MUTANT__: '' } });
+  expect(clean.status).toBe(0);
+  // 0.2 s of CPU, rounded up to the next whole second by the script.
+  expect(readFileSync(join(dir, 'clean-cpu-seconds'), 'utf8')).toMatch(/^[12]\n$/);
+  writeFileSync(join(dir, 'clean-cpu-seconds'), '0\n');
+  const within = spawnSync('sh', [script, dir, '2', '2', ...busy(0.2)], { encoding: 'utf8', env: { ...process.env, __STRYKER_ACTIVE_MUTANT__: '7' } });
+  expect([within.status, within.stderr]).toEqual([0, '']);
+  const endless = spawnSync('sh', [script, dir, '2', '1', 'node', '-e', 'for (;;);'], {
+    encoding: 'utf8',
+    env: { ...process.env, __STRYKER_ACTIVE_MUTANT__: '7' },
+  });
+  expect(endless.status).toBe(152);
+  expect(endless.stderr).toContain('zabsim-mutation: cpu budget spent (1 s)');
 });
 
 test('score: killed and timed-out mutants are detected, non-compiling ones do not count, classified equivalents leave the second denominator', () => {
