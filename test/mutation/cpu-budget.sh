@@ -16,7 +16,9 @@ if [ -z "$__STRYKER_ACTIVE_MUTANT__" ]; then
   "$@"
   rc=$?
   # `times` prints the shell's own user/system time, then its children's (e.g. "1m2.50s 0m1.20s").
-  times | sed -n 2p | awk '{ n = split($1 " " $2, t, " "); s = 0; for (i = 1; i <= n; i++) { split(t[i], p, "m"); s += p[1] * 60 + p[2] } printf "%d\n", s + 1 }' > "$dir/clean-cpu-seconds"
+  # Not in a pipeline or $(...): a subshell's `times` would count the subshell's children, none.
+  times > "$dir/clean-times"
+  sed -n 2p "$dir/clean-times" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%d\n", s + 1 }' > "$dir/clean-cpu-seconds"
   exit $rc
 fi
 clean=$(cat "$dir/clean-cpu-seconds" 2>/dev/null)
