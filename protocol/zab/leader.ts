@@ -16,6 +16,7 @@ import {
   leaderProposed,
   patchHandler,
   patchLeader,
+  patchDb,
   patchServer,
   takeBatch,
   withAppend,
@@ -112,7 +113,7 @@ function takeSnapshot(s: ZabServer, fx: Fx): ZabServer {
   }
   const snapshot = snapshotOfApplied(s);
   fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
-  return patchServer(s, { snapshot, staleTail: recordsAbove(s.staleTail, snapshot.zxid) });
+  return patchServer(s, { snapshot, db: patchDb(s.db, { staleTail: recordsAbove(s.db.staleTail, snapshot.zxid) }) });
 }
 
 /** getEpochToPropose: once a quorum (with us) has connected, e' = 1 + the max acceptedEpoch seen. */
@@ -247,7 +248,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const base = historyBase(s);
   const committedEnd = s.phase === 'BROADCAST' ? s.committed : s.applied;
   // ZKDatabase's committedLog: the last commitLogCount txns applied since it was last rebuilt.
-  const windowStart = committedLogWindowStart(s.committedLogStart, committedEnd, s.config.commitLogCount, s.committedLogHoles);
+  const windowStart = committedLogWindowStart(s.db.committedLogStart, committedEnd, s.config.commitLogCount, s.db.committedLogHoles);
   const d = syncFollower({
     peerLastZxid: h.lastZxid,
     lastProcessedZxid: s.lastProcessedZxid,
@@ -259,8 +260,8 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     snapWithEmptyCommittedLog: hasMutant(s.config, 'ZK-2832'),
     txnLogFrom: txnLogFrom(s),
     // The log has had one file since this server's history began; a replaced log (SNAP) left older files (oldLogTop).
-    txnLogOnlyFile: newestLogFile(s.logFiles, historyCount(s)) === 0 && s.oldLogTop === 0,
-    holes: holesFrom(s.committedLogHoles, windowStart),
+    txnLogOnlyFile: newestLogFile(s.db.logFiles, historyCount(s)) === 0 && s.db.oldLogTop === 0,
+    holes: holesFrom(s.db.committedLogHoles, windowStart),
   });
   const mode = d.mode;
   const packetZxid = d.packetZxid;
@@ -291,7 +292,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
 /** The newest txn log file's first record, if txn-log sync is on and that file is still in the log. */
 function txnLogFrom(s: ZabServer): number | null {
   if (s.config.snapshotSizeFactor < 0) return null;
-  const from = newestLogFile(s.logFiles, historyCount(s));
+  const from = newestLogFile(s.db.logFiles, historyCount(s));
   return from >= s.logBase && from < historyCount(s) ? from : null;
 }
 
