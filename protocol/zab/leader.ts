@@ -442,10 +442,22 @@ function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
   }
   const o = outstandingAt(l.outstanding, at) as Outstanding;
   if (o.acks.includes(sid)) return s;
-  // The leader record with the ACK counted goes straight into the first commit's copy of the
-  // server: an ACK that commits copies the server once per commit, not once more for the ACK.
-  let leader = withOutstanding(l, replaceOutstanding(l.outstanding, at, { txn: o.txn, acks: [...o.acks, sid] }));
+  const acked: Outstanding = { txn: o.txn, acks: [...o.acks, sid] };
+  let leader: LeaderState;
   let next = s;
+  if (at === 0 && canCommit(s, acked)) {
+    // The ACK commits the oldest proposal, which leaves the outstanding ones in this very step, and
+    // nothing reads a committed proposal's acks: the ACK is not written into the vector first (a
+    // pvecSet copies a leaf of up to 32 slots, and the leader record once more). This is the ACK
+    // that completes the quorum of nearly every txn; the loop below commits whatever follows it.
+    next = commitHead(s, l, fx);
+    if (next.role !== 'LEADING') return next;
+    leader = leaderOf(next);
+  } else {
+    // The leader record with the ACK counted goes straight into the first commit's copy of the
+    // server: an ACK that commits copies the server once per commit, not once more for the ACK.
+    leader = withOutstanding(l, replaceOutstanding(l.outstanding, at, acked));
+  }
   for (;;) {
     const head = oldestOutstanding(leader.outstanding);
     if (head === undefined || !canCommit(next, head)) return next.leader === leader ? next : withLeaderState(next, leader);
