@@ -401,7 +401,7 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
   const txn: Txn = { zxid, body, origin };
   const token = s.fsyncToken + 1;
   const appended = appendTxn(s.log, txn);
-  fx.persist(appended.write);
+  fx.persist(appended);
   fx.fsync(token);
   fx.observe({ kind: 'propose', zxid, epoch: l.epoch, committedCount: s.committed });
   // One message object for every learner: messages are immutable data, like the packet the

@@ -316,7 +316,7 @@ export function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   // One copy of the server for the whole step: log, fsync token and learner bookkeeping together.
   const token = s.fsyncToken + 1;
   const appended = appendTxn(s.log, txn);
-  fx.persist(appended.write);
+  fx.persist(appended);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
   const learner = learnerLogged(l, txn.zxid, queuePush(l.pendingTxns, txn), queuePush(l.ackBatches, { token, zxids: [txn.zxid] }));
