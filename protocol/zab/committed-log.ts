@@ -4,7 +4,7 @@
 // function here then reduces to the plain window. Holes are kept oldest first, none overlapping
 // (CommittedLogHole lives in state.ts, which must not import this file).
 import type { Fx } from './effects.js';
-import { patchServer, type CommittedLogHole, type ZabServer } from './state.js';
+import { patchDb, patchServer, type CommittedLogHole, type ZabServer } from './state.js';
 
 /**
  * The committedLog's first index: ZKDatabase.addCommittedProposal drops the oldest entry once
@@ -59,11 +59,11 @@ export function holesFrom(holes: readonly CommittedLogHole[], start: number): re
  * applies them through processTxn(Request).
  */
 export function leaveOutOfCommittedLog(s: ZabServer, first: number, fx: Fx): ZabServer {
-  if (s.committedLogStart >= first) return patchServer(s, { committedLogStart: s.applied });
-  const holes = s.committedLogHoles;
+  if (s.db.committedLogStart >= first) return patchServer(s, { db: patchDb(s.db, { committedLogStart: s.applied }) });
+  const holes = s.db.committedLogHoles;
   const last = holes[holes.length - 1];
   const merged =
     last !== undefined && last.to === first ? [...holes.slice(0, -1), { from: last.from, to: s.applied }] : [...holes, { from: first, to: s.applied }];
   fx.note(`${s.applied - first} sync txn(s) applied without entering the committedLog (ZK-4925)`);
-  return patchServer(s, { committedLogHoles: merged });
+  return patchServer(s, { db: patchDb(s.db, { committedLogHoles: merged }) });
 }

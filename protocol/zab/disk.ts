@@ -154,10 +154,14 @@ export function restoredImage(d: ZabDisk): ZabDisk {
   };
 }
 
-/** Appends `txn` to an in-memory log: the new log, and the write that makes it durable. */
-export function appendTxn(log: PVec<Txn>, txn: Txn): { readonly log: PVec<Txn>; readonly write: ZabWrite } {
-  const next = pvecPush(log, txn);
-  return { log: next, write: { kind: 'append', txn, prev: log, log: next } };
+/** An append as `appendTxn` builds it: the log appended to and the new log both known. */
+export type AppendWrite = { readonly kind: 'append'; readonly txn: Txn; readonly prev: PVec<Txn>; readonly log: PVec<Txn> };
+
+/** Appends `txn` to an in-memory log: the write that makes it durable, whose `log` is the new log. */
+export function appendTxn(log: PVec<Txn>, txn: Txn): AppendWrite {
+  // The write is the result: it carries the new log, so an append (once per txn per server) builds
+  // no second object to hand back both.
+  return { kind: 'append', txn, prev: log, log: pvecPush(log, txn) };
 }
 
 export function applyZabWrite(disk: ZabDisk, write: ZabWrite): ZabDisk {

@@ -5,7 +5,7 @@ import { pvecGet, pvecLast, pvecLowerBound } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
 import type { Snapshot } from './messages.js';
-import { patchServer, type ZabServer } from './state.js';
+import { patchDb, patchServer, type ZabServer } from './state.js';
 import type { Txn } from './txn.js';
 import { keepUpTo, restoredImage, rollLogFiles, truncateLog, zxidOfTxn } from './disk.js';
 
@@ -79,8 +79,7 @@ export function reloadFromHistory(s: ZabServer): ZabServer {
     applied: count,
     lastProcessedZxid: base === null ? 0 : base.zxid,
     committed: Math.min(s.committed, count),
-    committedLogStart: count,
-    committedLogHoles: [],
+    db: patchDb(s.db, { committedLogStart: count, committedLogHoles: [] }),
   });
   return applyTo(reset, historyCount(reset), null);
 }
@@ -93,7 +92,7 @@ export function reloadFromHistory(s: ZabServer): ZabServer {
  */
 export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer {
   const cut = truncateLog(s, zxid);
-  const oldLogTop = Math.max(Math.min(s.oldLogTop, zxid), cut.setAside); // as the disk's truncate write
+  const oldLogTop = Math.max(Math.min(s.db.oldLogTop, zxid), cut.setAside); // as the disk's truncate write
   // The reload (ZKDatabase.truncateLog → loadDataBase) reads the files as a restart does: stale
   // records of superseded files that survive the cut come back after the snapshot (disk.ts).
   const files = restoredImage({
@@ -103,7 +102,7 @@ export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer {
     log: cut.log,
     logBase: cut.logBase,
     oldLogTop,
-    staleTail: keepUpTo(s.staleTail, zxid),
+    staleTail: keepUpTo(s.db.staleTail, zxid),
   });
   const count = files.logBase + files.log.size;
   // FileTxnSnapLog.truncateLog reopens the log: the next append starts a new file.
@@ -111,9 +110,7 @@ export function truncateInMemory(s: ZabServer, zxid: Zxid): ZabServer {
     patchServer(s, {
       log: files.log,
       logBase: files.logBase,
-      logFiles: rollLogFiles(s.logFiles, count, files.logBase),
-      oldLogTop,
-      staleTail: files.staleTail,
+      db: patchDb(s.db, { logFiles: rollLogFiles(s.db.logFiles, count, files.logBase), oldLogTop, staleTail: files.staleTail }),
       committed: Math.min(s.committed, count),
     }),
   );

@@ -16,6 +16,7 @@ import {
   leaderProposed,
   patchHandler,
   patchLeader,
+  patchDb,
   patchServer,
   takeBatch,
   withAppend,
@@ -112,7 +113,7 @@ function takeSnapshot(s: ZabServer, fx: Fx): ZabServer {
   }
   const snapshot = snapshotOfApplied(s);
   fx.persist({ kind: 'snapshot', snapshot, replacesLog: false });
-  return patchServer(s, { snapshot, staleTail: recordsAbove(s.staleTail, snapshot.zxid) });
+  return patchServer(s, { snapshot, db: patchDb(s.db, { staleTail: recordsAbove(s.db.staleTail, snapshot.zxid) }) });
 }
 
 /** getEpochToPropose: once a quorum (with us) has connected, e' = 1 + the max acceptedEpoch seen. */
@@ -247,7 +248,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const base = historyBase(s);
   const committedEnd = s.phase === 'BROADCAST' ? s.committed : s.applied;
   // ZKDatabase's committedLog: the last commitLogCount txns applied since it was last rebuilt.
-  const windowStart = committedLogWindowStart(s.committedLogStart, committedEnd, s.config.commitLogCount, s.committedLogHoles);
+  const windowStart = committedLogWindowStart(s.db.committedLogStart, committedEnd, s.config.commitLogCount, s.db.committedLogHoles);
   const d = syncFollower({
     peerLastZxid: h.lastZxid,
     lastProcessedZxid: s.lastProcessedZxid,
@@ -259,8 +260,8 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     snapWithEmptyCommittedLog: hasMutant(s.config, 'ZK-2832'),
     txnLogFrom: txnLogFrom(s),
     // The log has had one file since this server's history began; a replaced log (SNAP) left older files (oldLogTop).
-    txnLogOnlyFile: newestLogFile(s.logFiles, historyCount(s)) === 0 && s.oldLogTop === 0,
-    holes: holesFrom(s.committedLogHoles, windowStart),
+    txnLogOnlyFile: newestLogFile(s.db.logFiles, historyCount(s)) === 0 && s.db.oldLogTop === 0,
+    holes: holesFrom(s.db.committedLogHoles, windowStart),
   });
   const mode = d.mode;
   const packetZxid = d.packetZxid;
@@ -291,7 +292,7 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
 /** The newest txn log file's first record, if txn-log sync is on and that file is still in the log. */
 function txnLogFrom(s: ZabServer): number | null {
   if (s.config.snapshotSizeFactor < 0) return null;
-  const from = newestLogFile(s.logFiles, historyCount(s));
+  const from = newestLogFile(s.db.logFiles, historyCount(s));
   return from >= s.logBase && from < historyCount(s) ? from : null;
 }
 
@@ -400,7 +401,7 @@ function propose(s: ZabServer, origin: Origin, op: unknown, fx: Fx): ZabServer {
   const txn: Txn = { zxid, body, origin };
   const token = s.fsyncToken + 1;
   const appended = appendTxn(s.log, txn);
-  fx.persist(appended.write);
+  fx.persist(appended);
   fx.fsync(token);
   fx.observe({ kind: 'propose', zxid, epoch: l.epoch, committedCount: s.committed });
   // One message object for every learner: messages are immutable data, like the packet the
@@ -441,10 +442,22 @@ function processAck(s: ZabServer, sid: NodeId, zxid: Zxid, fx: Fx): ZabServer {
   }
   const o = outstandingAt(l.outstanding, at) as Outstanding;
   if (o.acks.includes(sid)) return s;
-  // The leader record with the ACK counted goes straight into the first commit's copy of the
-  // server: an ACK that commits copies the server once per commit, not once more for the ACK.
-  let leader = withOutstanding(l, replaceOutstanding(l.outstanding, at, { txn: o.txn, acks: [...o.acks, sid] }));
+  const acked: Outstanding = { txn: o.txn, acks: [...o.acks, sid] };
+  let leader: LeaderState;
   let next = s;
+  if (at === 0 && canCommit(s, acked)) {
+    // The ACK commits the oldest proposal, which leaves the outstanding ones in this very step, and
+    // nothing reads a committed proposal's acks: the ACK is not written into the vector first (a
+    // pvecSet copies a leaf of up to 32 slots, and the leader record once more). This is the ACK
+    // that completes the quorum of nearly every txn; the loop below commits whatever follows it.
+    next = commitHead(s, l, fx);
+    if (next.role !== 'LEADING') return next;
+    leader = leaderOf(next);
+  } else {
+    // The leader record with the ACK counted goes straight into the first commit's copy of the
+    // server: an ACK that commits copies the server once per commit, not once more for the ACK.
+    leader = withOutstanding(l, replaceOutstanding(l.outstanding, at, acked));
+  }
   for (;;) {
     const head = oldestOutstanding(leader.outstanding);
     if (head === undefined || !canCommit(next, head)) return next.leader === leader ? next : withLeaderState(next, leader);

@@ -18,7 +18,7 @@ const MS = 1000;
 /** Appends a txn to the in-memory log and the disk buffer. */
 export function logTxn(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   const appended = appendTxn(s.log, txn);
-  fx.persist(appended.write);
+  fx.persist(appended);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   return maybeSnapshot(patchServer(s, { log: appended.log, txnsSinceRoll: s.txnsSinceRoll + 1 }), fx);
 }

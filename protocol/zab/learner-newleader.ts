@@ -9,7 +9,7 @@ import type { Fx } from './effects.js';
 import { snapshotOfApplied } from './history.js';
 import { lastZxidOf, staleAfterSnapshot } from './disk.js';
 import { holesFrom, leaveOutOfCommittedLog } from './committed-log.js';
-import { patchServer, type ZabServer } from './state.js';
+import { patchDb, patchServer, type ZabServer } from './state.js';
 import { queuePush, queuePushAll } from '../queue.js';
 import { armReadTimeout, learnerOf, shutdown, withLearner } from './learner-connection.js';
 import { applyTxn, heldBySnapshot, logTxn, nextToken } from './learner-apply.js';
@@ -35,8 +35,8 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     const filesLog = files.log;
     // A restore replays from the highest snapshot zxid on disk up (disk.ts), the older file's if higher.
     const replayAbove = Math.max(snapshot.zxid, files.snapshot?.zxid ?? 0);
-    const superseded = Math.max(lastZxidOf(s.log), lastZxidOf(filesLog), lastZxidOf(s.staleTail));
-    const staleTail = staleAfterSnapshot(s.staleTail, filesLog, replayAbove);
+    const superseded = Math.max(lastZxidOf(s.log), lastZxidOf(filesLog), lastZxidOf(s.db.staleTail));
+    const staleTail = staleAfterSnapshot(s.db.staleTail, filesLog, replayAbove);
     if (staleTail.size > 0) {
       fx.note(
         `NEWLEADER snapshot at ${formatZxid(snapshot.zxid)}: ${staleTail.size} older log record(s) above ${formatZxid(replayAbove)} stay on disk (${formatZxid(lastZxidOf(staleTail))} the last), replayed by a restore`,
@@ -47,11 +47,13 @@ export function onNewLeader(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
       snapshot,
       log: pvecEmpty(),
       logBase,
-      committedLogStart: Math.max(s.committedLogStart, logBase),
-      committedLogHoles: holesFrom(s.committedLogHoles, Math.max(s.committedLogStart, logBase)),
-      logFiles: { rolledAt: Math.max(s.logFiles.rolledAt, logBase), before: Math.max(s.logFiles.before, logBase) },
-      oldLogTop: Math.max(s.oldLogTop, superseded),
-      staleTail,
+      db: patchDb(s.db, {
+        committedLogStart: Math.max(s.db.committedLogStart, logBase),
+        committedLogHoles: holesFrom(s.db.committedLogHoles, Math.max(s.db.committedLogStart, logBase)),
+        logFiles: { rolledAt: Math.max(s.db.logFiles.rolledAt, logBase), before: Math.max(s.db.logFiles.before, logBase) },
+        oldLogTop: Math.max(s.db.oldLogTop, superseded),
+        staleTail,
+      }),
     });
     s = withLearner(s, { preSnap: null });
   }

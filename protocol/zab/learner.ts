@@ -14,7 +14,18 @@ import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
 import type { LeaderPacket, QuorumPacket, Snapshot } from './messages.js';
-import { learnerLogged, patchServer, takeBatch, withAckBatches, withAppend, withFsynced, withPendingTxns, type LearnerState, type ZabServer } from './state.js';
+import {
+  learnerLogged,
+  patchDb,
+  patchServer,
+  takeBatch,
+  withAckBatches,
+  withAppend,
+  withFsynced,
+  withPendingTxns,
+  type LearnerState,
+  type ZabServer,
+} from './state.js';
 import { queuePeek, queuePush, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 
@@ -156,7 +167,7 @@ export function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   // included; with none, it throws "No log files found to truncate!", FileTxnSnapLog.truncateLog
   // catches that and returns false, and Learner.syncWithLeader calls
   // requestSystemExit(QUORUM_PACKET_ERROR): the process exits and comes back from its disk.
-  const top = Math.max(lastZxidOf(s.log), s.oldLogTop); // 0: no record at all (no txn has counter 0)
+  const top = Math.max(lastZxidOf(s.log), s.db.oldLogTop); // 0: no record at all (no txn has counter 0)
   if (top === 0 || top < zxid) {
     return exitProcess(s, 'QUORUM_PACKET_ERROR', `Not able to truncate the log to ${formatZxid(zxid)}: no txn log record at or above it`, fx);
   }
@@ -164,7 +175,7 @@ export function onTrunc(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
   // lower when the reloaded snapshot is labelled later (an epoch marker), and higher when the log
   // never held that zxid and the reload ends below it (the ZOOKEEPER-2832 family).
   const reloaded = truncateInMemory(s, zxid);
-  const truncated = patchServer(reloaded, { lastProcessedZxid: zxid, oldLogTop: Math.min(s.oldLogTop, zxid) });
+  const truncated = patchServer(reloaded, { lastProcessedZxid: zxid, db: patchDb(reloaded.db, { oldLogTop: Math.min(s.db.oldLogTop, zxid) }) });
   fx.persistSync({ kind: 'truncate', zxid });
   fx.observe({ kind: 'truncate', count: historyCount(truncated), zxid });
   const below = s.snapshot !== null && zxid < s.snapshot.zxid ? `; below our snapshot at ${formatZxid(s.snapshot.zxid)}, which stays` : '';
@@ -180,9 +191,9 @@ export function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
     snapshot: s.snapshot,
     log: s.log,
     logBase: s.logBase,
-    committedLogStart: s.committedLogStart,
-    committedLogHoles: s.committedLogHoles,
-    logFiles: s.logFiles,
+    committedLogStart: s.db.committedLogStart,
+    committedLogHoles: s.db.committedLogHoles,
+    logFiles: s.db.logFiles,
     state: s.state,
     applied: s.applied,
     lastProcessedZxid: s.lastProcessedZxid,
@@ -193,9 +204,7 @@ export function onSnap(s: ZabServer, snapshot: Snapshot, fx: Fx): ZabServer {
     snapshot,
     log: pvecEmpty(),
     logBase: snapshot.count,
-    committedLogStart: snapshot.count,
-    committedLogHoles: [],
-    logFiles: { rolledAt: snapshot.count, before: snapshot.count },
+    db: patchDb(s.db, { committedLogStart: snapshot.count, committedLogHoles: [], logFiles: { rolledAt: snapshot.count, before: snapshot.count } }),
     state: snapshot.state,
     applied: snapshot.count,
     lastProcessedZxid: snapshot.zxid,
@@ -307,7 +316,7 @@ export function onProposal(s: ZabServer, txn: Txn, fx: Fx): ZabServer {
   // One copy of the server for the whole step: log, fsync token and learner bookkeeping together.
   const token = s.fsyncToken + 1;
   const appended = appendTxn(s.log, txn);
-  fx.persist(appended.write);
+  fx.persist(appended);
   fx.observe({ kind: 'logged', zxid: txn.zxid, index: historyCount(s) });
   fx.fsync(token);
   const learner = learnerLogged(l, txn.zxid, queuePush(l.pendingTxns, txn), queuePush(l.ackBatches, { token, zxids: [txn.zxid] }));
@@ -406,7 +415,8 @@ export function learnerLeaving(s: ZabServer, fx: Fx): ZabServer {
       // ZK-3642 fix: Learner.shutdown calls zk.shutdown(syncMode == SNAP), and
       // ZooKeeperServer.shutdown(true) clears the ZKDatabase: a SNAP that never reached NEWLEADER
       // is not on disk; forget it.
-      next = patchServer(next, { ...l.preSnap });
+      const { committedLogStart, committedLogHoles, logFiles, ...top } = l.preSnap;
+      next = patchServer(next, { ...top, db: patchDb(next.db, { committedLogStart, committedLogHoles, logFiles }) });
       fx.note('left during SNAP sync: in-memory database cleared, reloading from disk');
     }
   }

@@ -13,7 +13,7 @@ import { leaderShutdown } from './leader.js';
 import { leaderOf } from './learner-handler.js';
 import { learnerLeaving } from './learner.js';
 import type { ZabMessage } from './messages.js';
-import { patchServer, withSynced, type ZabApp, type ZabServer } from './state.js';
+import { patchDb, patchServer, withSynced, type ZabApp, type ZabServer } from './state.js';
 import { stepFollowing, stepLeading, stepLooking, stepObserving } from './steps.js';
 import type { StateMachine } from './txn.js';
 
@@ -36,11 +36,15 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     snapshot: disk.snapshot,
     log: disk.log,
     logBase: disk.logBase,
-    committedLogStart: 0,
-    committedLogHoles: [],
-    logFiles: { rolledAt: 0, before: 0 },
+    db: {
+      committedLogStart: 0,
+      committedLogHoles: [],
+      logFiles: { rolledAt: 0, before: 0 },
+      snapRoll: null,
+      oldLogTop: disk.oldLogTop,
+      staleTail: disk.staleTail,
+    },
     txnsSinceRoll: 0,
-    snapRoll: null,
     state: sm.empty(),
     applied: 0,
     lastProcessedZxid: 0,
@@ -51,15 +55,12 @@ export function bootServer(id: NodeId, config: ZabConfig, sm: StateMachine, app:
     fsyncToken: 0,
     syncedToken: 0,
     nowUs: 0,
-    staleWrites: [],
-    oldLogTop: disk.oldLogTop,
-    staleTail: disk.staleTail,
     appState: app.initial,
     app,
   };
   // The new process's first append opens a new log file; the files before it count as one.
   const booted = reloadFromHistory(s);
-  return patchServer(booted, { logFiles: { rolledAt: historyCount(booted), before: booted.logBase } });
+  return patchServer(booted, { db: patchDb(booted.db, { logFiles: { rolledAt: historyCount(booted), before: booted.logBase } }) });
 }
 
 /**
@@ -153,7 +154,7 @@ export function checkInvariants(s: ZabServer): void {
   if (s.snapshot === null ? s.logBase !== 0 : s.logBase > s.snapshot.count || s.snapshot.count > historyCount(s)) {
     fail(s, `snapshot (${s.snapshot?.count ?? 'none'} txns) outside the log [${s.logBase}, ${historyCount(s)})`);
   }
-  if (s.committedLogStart < s.logBase) fail(s, `committedLog starts at ${s.committedLogStart}, below the log at ${s.logBase}`);
+  if (s.db.committedLogStart < s.logBase) fail(s, `committedLog starts at ${s.db.committedLogStart}, below the log at ${s.logBase}`);
   if (s.role === 'LEADING' && s.phase === 'BROADCAST') {
     if (leaderOf(s).epoch !== s.currentEpoch) fail(s, `leader epoch ${leaderOf(s).epoch} != currentEpoch ${s.currentEpoch}`);
     if (s.applied !== s.committed) fail(s, 'a leader applies only what it commits');

@@ -7,7 +7,7 @@ import { formatZxid } from '../zxid.js';
 import { recordsAbove, rollLogFiles } from './disk.js';
 import type { Fx } from './effects.js';
 import { historyCount, snapshotOfApplied } from './history.js';
-import { patchServer, type ZabServer } from './state.js';
+import { patchDb, patchServer, type ZabServer } from './state.js';
 
 /** The draw key of randRoll. */
 export const SNAP_ROLL = 'snapRoll';
@@ -20,17 +20,17 @@ function snapCountOf(s: ZabServer): number {
 /** resetSnapshotStats: ask for a new randRoll (SyncRequestProcessor.run does this when it starts). */
 export function resetSnapshotStats(s: ZabServer, fx: Fx): ZabServer {
   fx.draw(SNAP_ROLL, Math.floor(snapCountOf(s) / 2));
-  return s.snapRoll === null ? s : patchServer(s, { snapRoll: null });
+  return s.db.snapRoll === null ? s : patchServer(s, { db: patchDb(s.db, { snapRoll: null }) });
 }
 
 /** The simulator's answer to a draw effect. */
 export function onDrawn(s: ZabServer, key: string, value: number): ZabServer {
-  return key === SNAP_ROLL ? patchServer(s, { snapRoll: value }) : s;
+  return key === SNAP_ROLL ? patchServer(s, { db: patchDb(s.db, { snapRoll: value }) }) : s;
 }
 
 /** After an append (txnsSinceRoll already counts it): roll the log and snapshot when shouldSnapshot says so. O(1). */
 export function maybeSnapshot(s: ZabServer, fx: Fx): ZabServer {
-  const roll = s.snapRoll;
+  const roll = s.db.snapRoll;
   if (roll === null || s.txnsSinceRoll <= Math.floor(snapCountOf(s) / 2) + roll) return s;
   // The snapshot thread serializes the tree as applied now (taken at once here, not fuzzily), and
   // does not fsync it (takeSnapshot(false)); the log files and the committedLog stay.
@@ -41,8 +41,7 @@ export function maybeSnapshot(s: ZabServer, fx: Fx): ZabServer {
   const next = patchServer(s, {
     snapshot,
     txnsSinceRoll: 0,
-    logFiles: rollLogFiles(s.logFiles, count, s.logBase),
-    staleTail: recordsAbove(s.staleTail, snapshot.zxid),
+    db: patchDb(s.db, { logFiles: rollLogFiles(s.db.logFiles, count, s.logBase), staleTail: recordsAbove(s.db.staleTail, snapshot.zxid) }),
   });
   return resetSnapshotStats(next, fx);
 }

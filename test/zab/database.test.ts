@@ -63,7 +63,7 @@ describe('Leader.lead takes a snapshot (ZooKeeperServer.loadData → takeSnapsho
     expect(r.next.snapshot?.count).toBe(2);
     expect(r.next.snapshot?.state).toEqual(stateOf([z(1, 1), z(1, 2)]));
     expect(r.next.log.size).toBe(2);
-    expect(r.next.committedLogStart).toBe(0);
+    expect(r.next.db.committedLogStart).toBe(0);
   });
 
   test('the committedLog survives it: a peer at 1:1 gets a DIFF, not a SNAP', () => {
@@ -83,7 +83,7 @@ describe('a restore rebuilds the committedLog (ZKDatabase.loadDataBase)', () => 
     const s = boot(3, config(), afterSnapshot);
     expect(s.applied).toBe(3);
     expect(s.state).toEqual(stateOf([z(1, 1), z(1, 2), z(1, 3)]));
-    expect(s.committedLogStart).toBe(2);
+    expect(s.db.committedLogStart).toBe(2);
     expect(s.log.size).toBe(3);
   });
 
@@ -148,8 +148,8 @@ describe('snapCount: SyncRequestProcessor rolls the log and snapshots (shouldSna
     const agreed = step(s, deliver(1, vote(3, 0, 0, s.fle.logicalclock))).next;
     const r = step(agreed, timeout('finalize'));
     expect(r.effects).toContainEqual({ type: 'draw', key: 'snapRoll', max: 2 });
-    expect(r.next.snapRoll).toBeNull();
-    expect(step(r.next, { type: 'drawn', key: 'snapRoll', value: 1 }).next.snapRoll).toBe(1);
+    expect(r.next.db.snapRoll).toBeNull();
+    expect(step(r.next, { type: 'drawn', key: 'snapRoll', value: 1 }).next.db.snapRoll).toBe(1);
   });
 
   test('with snapCount 4 and randRoll 1, the 4th txn logged since the roll (4 > 2 + 1) rolls the log and snapshots the applied tree; the log files and committedLog stay', () => {
@@ -164,18 +164,18 @@ describe('snapCount: SyncRequestProcessor rolls the log and snapshots (shouldSna
     expect(r.next.snapshot).not.toBe(snapBefore);
     expect(r.next.snapshot?.count).toBe(3);
     expect(r.next.txnsSinceRoll).toBe(0);
-    expect(r.next.snapRoll).toBeNull();
+    expect(r.next.db.snapRoll).toBeNull();
     expect(r.next.log.size).toBe(4);
-    expect(r.next.committedLogStart).toBe(0);
+    expect(r.next.db.committedLogStart).toBe(0);
     // The next append opens a new log file at history index 4.
-    expect(r.next.logFiles.rolledAt).toBe(4);
+    expect(r.next.db.logFiles.rolledAt).toBe(4);
   });
 
   test('below the threshold nothing rolls: 3 txns with snapCount 4 and randRoll 1', () => {
     let s = step(activeLeader(config({ snapCount: 4 }), [1, 2]), { type: 'drawn', key: 'snapRoll', value: 1 }).next;
     for (let xid = 1; xid <= 3; xid++) s = commitWrite(s, xid);
     expect(s.snapshot?.count).toBe(0); // only the snapshot Leader.lead took
-    expect(s.logFiles.rolledAt).toBe(0);
+    expect(s.db.logFiles.rolledAt).toBe(0);
   });
 });
 

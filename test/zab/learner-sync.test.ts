@@ -205,7 +205,7 @@ describe('TRUNC and SNAP as first sync packet', () => {
     expect(d.oldLogTop).toBe(z(1, 2));
     d = applyZabWrite(d, { kind: 'truncate', zxid: z(1, 1) });
     expect(d.oldLogTop).toBe(z(1, 1));
-    expect(boot(1, config(), d).oldLogTop).toBe(z(1, 1));
+    expect(boot(1, config(), d).db.oldLogTop).toBe(z(1, 1));
   });
 
   test('SNAP replaces the state in memory; it is persisted as a snapshot at NEWLEADER', () => {

@@ -83,7 +83,7 @@ describe('a SNAP below a learner uncommitted log record', () => {
     expect(pvecToArray(image.staleTail).map((t) => t.zxid)).toEqual([z(2, 1)]);
     expect(pvecToArray(image.log).map((t) => t.zxid)).toEqual([z(4, 1)]);
     expect(diskHistoryCount(image)).toBe(4);
-    expect(pvecToArray(s.staleTail).map((t) => t.zxid)).toEqual([z(2, 1)]);
+    expect(pvecToArray(s.db.staleTail).map((t) => t.zxid)).toEqual([z(2, 1)]);
     expect(said.join('\n')).toContain('1 older log record(s) above 1:2 stay on disk (2:1 the last)');
   });
 
@@ -121,7 +121,7 @@ describe('a SNAP below a learner uncommitted log record', () => {
     const { s, image } = snapBelowUncommittedTail();
     const reloaded = truncateInMemory(s, z(4, 1));
     expect(zxidsOf(reloaded)).toEqual([z(2, 1), z(4, 1)]);
-    expect(reloaded.staleTail.size).toBe(0);
+    expect(reloaded.db.staleTail.size).toBe(0);
     expect(reloaded.applied).toBe(4);
     // The disk's truncate write gives the same image as the process now indexes it.
     const d = applyZabWrite(image, { kind: 'truncate', zxid: z(4, 1) });
@@ -130,7 +130,7 @@ describe('a SNAP below a learner uncommitted log record', () => {
     // A cut below the stale record removes it from the files too.
     const below = applyZabWrite(image, { kind: 'truncate', zxid: z(1, 2) });
     expect(diskHistoryCount(below)).toBe(2);
-    expect(truncateInMemory(s, z(1, 2)).staleTail.size).toBe(0);
+    expect(truncateInMemory(s, z(1, 2)).db.staleTail.size).toBe(0);
   });
 
   test('a SNAP at or above every old record leaves nothing to replay (3.8: a peer ahead gets TRUNC instead)', () => {
