@@ -10,6 +10,9 @@
 // (connection loss, expiry: the request may or may not have taken effect). Watch notifications carry
 // zxid -1 in ZooKeeper 3.8 (NIOServerCnxn.process / NettyServerCnxn.process build the notification's
 // ReplyHeader with -1L), so the recorder writes -1 for them: the real header value, which names no txn.
+//
+// Reconnection is made to send what the Java client sends (`primeReconnectLikeJava` below): one auth
+// per credential and one setWatches per connection, ahead of the requests queued while disconnected.
 
 import { createRequire } from 'node:module';
 
@@ -22,8 +25,11 @@ type RawEvent = { type: number; name: string; path: string };
 type RawWatcher = (event: RawEvent) => void;
 type RawTxnOp = { type: number; path: string; data?: Buffer; acls?: unknown[]; mode?: number; version?: number };
 type RawTxnResult = { type: number; path?: string; stat?: RawStat; err?: number };
+type RawPacket = { request: { header: { type: number } | null; payload: unknown } };
 interface RawConnectionManager {
   state: number;
+  packetQueue: { queue: RawPacket[] };
+  onSocketConnected(): void;
   socket?: { remotePort?: number; destroyed?: boolean; destroy(): void };
   queue(request: RawRequest, callback?: Cb): void;
   onSocketData(buffer: Buffer): void;
@@ -52,7 +58,7 @@ interface RawModule {
 const zk = require('node-zookeeper-client') as RawModule;
 const jute = require('node-zookeeper-client/lib/jute') as {
   OP_CODES: Record<string, number>;
-  protocol: { RequestHeader: new () => { type: number } };
+  protocol: { RequestHeader: new () => { type: number }; SetWatches: new () => unknown; AuthPacket: new () => unknown };
   Request: new (header: unknown, payload: unknown) => RawRequest;
 };
 /** ConnectionManager.STATES of node-zookeeper-client 1.1.3. */
@@ -100,6 +106,42 @@ export function statFacts(s: RawStat): { version: number; mzxid: number; owner: 
   return { version: s.version, mzxid: Number(long(s.mzxid)), owner: long(s.ephemeralOwner) };
 }
 
+/** Whether a queued packet is one the library adds as a socket connects: an auth or a setWatches. */
+function isPrimePacket(p: RawPacket): boolean {
+  return p.request.payload instanceof jute.protocol.SetWatches || p.request.payload instanceof jute.protocol.AuthPacket;
+}
+
+/**
+ * Makes node-zookeeper-client 1.1.3 prime a connection as ZooKeeper's Java client does. The library's
+ * ConnectionManager.onSocketConnected runs at every TCP connect, also for attempts the server then
+ * refuses (a server with no quorum closes the socket after accepting it), and appends an auth per
+ * credential and a setWatches (with its last zxid then and the watch paths then) to the packet queue,
+ * behind the requests queued while disconnected; a failed attempt fails only the requests already sent,
+ * so the queued ones and every earlier attempt's setWatches survive and go out together on the
+ * connection that succeeds. Seen live (fault seed 313539): two setWatches on one connection, the second
+ * behind a queued getData(watch), so DataTree.setWatches fired NodeDataChanged again for a change that
+ * getData had already shown, and the client handed it to the watch getData had just set.
+ *
+ * The Java client never sends that: ClientCnxn.SendThread.primeConnection pushes the auth packets and
+ * the setWatches (built from ZKWatchManager's watches and lastZxid at that moment) to the front of the
+ * outgoing queue, auth first, and SendThread.cleanup fails every queued packet when an attempt fails,
+ * so each connection carries one setWatches, ahead of every request. Here the stale auth and setWatches
+ * packets are dropped as a socket connects, and the new ones are moved to the front in the Java order.
+ * The queued requests themselves survive a failed attempt (the Java client would fail them): to the
+ * server that is the same as requests issued while the successful attempt was connecting, and the
+ * client's last zxid (the setWatches' relative zxid) cannot change while no connection is up.
+ */
+export function primeReconnectLikeJava(cm: RawConnectionManager): void {
+  const onSocketConnected = cm.onSocketConnected.bind(cm);
+  cm.onSocketConnected = (): void => {
+    const kept = cm.packetQueue.queue.filter((p) => !isPrimePacket(p));
+    cm.packetQueue.queue = [...kept];
+    onSocketConnected(); // appends auth, then setWatches (the queue holds them until the connect reply)
+    const added = cm.packetQueue.queue.slice(kept.length);
+    cm.packetQueue.queue = [...added.filter(isPrimePacket), ...kept, ...added.filter((p) => !isPrimePacket(p))];
+  };
+}
+
 export class RecordedSession {
   readonly raw: RawClient;
   readonly hooks: SessionHooks;
@@ -111,6 +153,7 @@ export class RecordedSession {
     this.hooks = hooks;
     this.raw = zk.createClient(connectString, { sessionTimeout: sessionTimeoutMs, spinDelay: 100, retries: 0 });
     const cm = this.raw.connectionManager;
+    primeReconnectLikeJava(cm);
     const queue = cm.queue.bind(cm);
     cm.queue = (request: RawRequest, callback?: Cb): void => {
       const slot = this.#slot;
