@@ -12,7 +12,8 @@
 // ReplyHeader with -1L), so the recorder writes -1 for them: the real header value, which names no txn.
 //
 // Reconnection is made to send what the Java client sends (`primeReconnectLikeJava` below): one auth
-// per credential and one setWatches per connection, ahead of the requests queued while disconnected.
+// per credential and one setWatches per connection, ahead of the requests queued while disconnected; and
+// each new socket starts reading at a frame boundary.
 
 import { createRequire } from 'node:module';
 
@@ -29,6 +30,7 @@ type RawPacket = { request: { header: { type: number } | null; payload: unknown 
 interface RawConnectionManager {
   state: number;
   packetQueue: { queue: RawPacket[] };
+  pendingBuffer: Buffer | null;
   onSocketConnected(): void;
   socket?: { remotePort?: number; destroyed?: boolean; destroy(): void };
   queue(request: RawRequest, callback?: Cb): void;
@@ -134,6 +136,11 @@ function isPrimePacket(p: RawPacket): boolean {
 export function primeReconnectLikeJava(cm: RawConnectionManager): void {
   const onSocketConnected = cm.onSocketConnected.bind(cm);
   cm.onSocketConnected = (): void => {
+    // A new socket starts with no bytes of an old one's frames (ClientCnxnSocketNIO.connect resets its
+    // incoming buffer). The library keeps `pendingBuffer` across sockets, so a frame the old socket left
+    // half read, or unparsed after a reply it threw on (see the constructor), was read as the start of the
+    // new connection's ConnectResponse: a RangeError thrown out of its socket handler (fault seed 771344).
+    cm.pendingBuffer = null;
     const kept = cm.packetQueue.queue.filter((p) => !isPrimePacket(p));
     cm.packetQueue.queue = [...kept];
     onSocketConnected(); // appends auth, then setWatches (the queue holds them until the connect reply)
