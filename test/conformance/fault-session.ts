@@ -12,8 +12,8 @@
 // ReplyHeader with -1L), so the recorder writes -1 for them: the real header value, which names no txn.
 //
 // Reconnection is made to send what the Java client sends (`primeReconnectLikeJava` below): one auth
-// per credential and one setWatches per connection, ahead of the requests queued while disconnected; and
-// each new socket starts reading at a frame boundary.
+// per credential and one setWatches per connection, ahead of the requests queued while disconnected;
+// each new socket starts reading at a frame boundary; and request xids start at 1.
 
 import { createRequire } from 'node:module';
 
@@ -31,6 +31,7 @@ interface RawConnectionManager {
   state: number;
   packetQueue: { queue: RawPacket[] };
   pendingBuffer: Buffer | null;
+  xid: number;
   onSocketConnected(): void;
   socket?: { remotePort?: number; destroyed?: boolean; destroy(): void };
   queue(request: RawRequest, callback?: Cb): void;
@@ -161,6 +162,13 @@ export class RecordedSession {
     this.raw = zk.createClient(connectString, { sessionTimeout: sessionTimeoutMs, spinDelay: 100, retries: 0 });
     const cm = this.raw.connectionManager;
     primeReconnectLikeJava(cm);
+    // Request xids start at 1, as the Java client's do (ClientCnxn's xid field starts at 1 and wraps back to
+    // 1). The library starts at 0, the cxid of the closeSession a leader issues when it expires a session
+    // (ZooKeeperServer.close); a follower's CommitProcessor hands a committed txn to the session's pending
+    // write with the same cxid, so a session whose first request, a write, waited on a paused follower
+    // while its session expired got that write answered "ok" with the expiry's zxid, though the write never
+    // ran (fault seed 240127, pause-follower: a delete "ok" at the closeSession's zxid).
+    cm.xid = 1;
     const queue = cm.queue.bind(cm);
     cm.queue = (request: RawRequest, callback?: Cb): void => {
       const slot = this.#slot;
