@@ -11,6 +11,7 @@ import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { readStateCeiling } from './read-state-ceiling.js';
+import { shownDataWriter } from './data-writers.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
@@ -265,7 +266,8 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
       // The session's own write that completed before its watch-setting read was issued is in that read's state.
       if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
-      if (inReadState(w, o, nodeLife(view))) continue;
+      // (Or the one write that can have left the data the read shows: data-writers.ts.)
+      if (inReadState(w, o, nodeLife(view)) || shownDataWriter(view, w.by) === o) continue;
       // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
       if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
       const life = nodeLife(view);

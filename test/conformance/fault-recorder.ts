@@ -442,8 +442,7 @@ export async function recordFaultHistory(ensemble: Ensemble, opts: FaultRecordOp
     kind: 'header' as const,
     version: 1 as const,
     source: 'real ZooKeeper 3.8 ensemble on loopback (test/conformance/fault-recorder.ts)',
-    // node-zookeeper-client sends requests queued while disconnected ahead of setWatches (sim/checkers/watch-order.ts).
-    reconnectOrder: 'queued-first',
+    // No reconnectOrder: RecordedSession sends setWatches ahead of the queued requests, in the Java client's order.
     zookeeper: await ensemble.version(),
     seed,
     plan: opts.plan,

@@ -10,6 +10,10 @@
 // (connection loss, expiry: the request may or may not have taken effect). Watch notifications carry
 // zxid -1 in ZooKeeper 3.8 (NIOServerCnxn.process / NettyServerCnxn.process build the notification's
 // ReplyHeader with -1L), so the recorder writes -1 for them: the real header value, which names no txn.
+//
+// Reconnection is made to send what the Java client sends (`primeReconnectLikeJava` below): one auth
+// per credential and one setWatches per connection, ahead of the requests queued while disconnected;
+// each new socket starts reading at a frame boundary; and request xids start at 1.
 
 import { createRequire } from 'node:module';
 
@@ -22,8 +26,13 @@ type RawEvent = { type: number; name: string; path: string };
 type RawWatcher = (event: RawEvent) => void;
 type RawTxnOp = { type: number; path: string; data?: Buffer; acls?: unknown[]; mode?: number; version?: number };
 type RawTxnResult = { type: number; path?: string; stat?: RawStat; err?: number };
+type RawPacket = { request: { header: { type: number } | null; payload: unknown } };
 interface RawConnectionManager {
   state: number;
+  packetQueue: { queue: RawPacket[] };
+  pendingBuffer: Buffer | null;
+  xid: number;
+  onSocketConnected(): void;
   socket?: { remotePort?: number; destroyed?: boolean; destroy(): void };
   queue(request: RawRequest, callback?: Cb): void;
   onSocketData(buffer: Buffer): void;
@@ -52,7 +61,7 @@ interface RawModule {
 const zk = require('node-zookeeper-client') as RawModule;
 const jute = require('node-zookeeper-client/lib/jute') as {
   OP_CODES: Record<string, number>;
-  protocol: { RequestHeader: new () => { type: number } };
+  protocol: { RequestHeader: new () => { type: number }; SetWatches: new () => unknown; AuthPacket: new () => unknown };
   Request: new (header: unknown, payload: unknown) => RawRequest;
 };
 /** ConnectionManager.STATES of node-zookeeper-client 1.1.3. */
@@ -100,6 +109,47 @@ export function statFacts(s: RawStat): { version: number; mzxid: number; owner: 
   return { version: s.version, mzxid: Number(long(s.mzxid)), owner: long(s.ephemeralOwner) };
 }
 
+/** Whether a queued packet is one the library adds as a socket connects: an auth or a setWatches. */
+function isPrimePacket(p: RawPacket): boolean {
+  return p.request.payload instanceof jute.protocol.SetWatches || p.request.payload instanceof jute.protocol.AuthPacket;
+}
+
+/**
+ * Makes node-zookeeper-client 1.1.3 prime a connection as ZooKeeper's Java client does. The library's
+ * ConnectionManager.onSocketConnected runs at every TCP connect, also for attempts the server then
+ * refuses (a server with no quorum closes the socket after accepting it), and appends an auth per
+ * credential and a setWatches (with its last zxid then and the watch paths then) to the packet queue,
+ * behind the requests queued while disconnected; a failed attempt fails only the requests already sent,
+ * so the queued ones and every earlier attempt's setWatches survive and go out together on the
+ * connection that succeeds. Seen live (fault seed 313539): two setWatches on one connection, the second
+ * behind a queued getData(watch), so DataTree.setWatches fired NodeDataChanged again for a change that
+ * getData had already shown, and the client handed it to the watch getData had just set.
+ *
+ * The Java client never sends that: ClientCnxn.SendThread.primeConnection pushes the auth packets and
+ * the setWatches (built from ZKWatchManager's watches and lastZxid at that moment) to the front of the
+ * outgoing queue, auth first, and SendThread.cleanup fails every queued packet when an attempt fails,
+ * so each connection carries one setWatches, ahead of every request. Here the stale auth and setWatches
+ * packets are dropped as a socket connects, and the new ones are moved to the front in the Java order.
+ * The queued requests themselves survive a failed attempt (the Java client would fail them): to the
+ * server that is the same as requests issued while the successful attempt was connecting, and the
+ * client's last zxid (the setWatches' relative zxid) cannot change while no connection is up.
+ */
+export function primeReconnectLikeJava(cm: RawConnectionManager): void {
+  const onSocketConnected = cm.onSocketConnected.bind(cm);
+  cm.onSocketConnected = (): void => {
+    // A new socket starts with no bytes of an old one's frames (ClientCnxnSocketNIO.connect resets its
+    // incoming buffer). The library keeps `pendingBuffer` across sockets, so a frame the old socket left
+    // half read, or unparsed after a reply it threw on (see the constructor), was read as the start of the
+    // new connection's ConnectResponse: a RangeError thrown out of its socket handler (fault seed 771344).
+    cm.pendingBuffer = null;
+    const kept = cm.packetQueue.queue.filter((p) => !isPrimePacket(p));
+    cm.packetQueue.queue = [...kept];
+    onSocketConnected(); // appends auth, then setWatches (the queue holds them until the connect reply)
+    const added = cm.packetQueue.queue.slice(kept.length);
+    cm.packetQueue.queue = [...added.filter(isPrimePacket), ...kept, ...added.filter((p) => !isPrimePacket(p))];
+  };
+}
+
 export class RecordedSession {
   readonly raw: RawClient;
   readonly hooks: SessionHooks;
@@ -111,6 +161,14 @@ export class RecordedSession {
     this.hooks = hooks;
     this.raw = zk.createClient(connectString, { sessionTimeout: sessionTimeoutMs, spinDelay: 100, retries: 0 });
     const cm = this.raw.connectionManager;
+    primeReconnectLikeJava(cm);
+    // Request xids start at 1, as the Java client's do (ClientCnxn's xid field starts at 1 and wraps back to
+    // 1). The library starts at 0, the cxid of the closeSession a leader issues when it expires a session
+    // (ZooKeeperServer.close); a follower's CommitProcessor hands a committed txn to the session's pending
+    // write with the same cxid, so a session whose first request, a write, waited on a paused follower
+    // while its session expired got that write answered "ok" with the expiry's zxid, though the write never
+    // ran (fault seed 240127, pause-follower: a delete "ok" at the closeSession's zxid).
+    cm.xid = 1;
     const queue = cm.queue.bind(cm);
     cm.queue = (request: RawRequest, callback?: Cb): void => {
       const slot = this.#slot;

@@ -136,8 +136,7 @@ export async function runPlanReal(ensemble: Ensemble, plan: OutcomePlan, root: s
         kind: 'header' as const,
         version: 1 as const,
         source: 'real ZooKeeper 3.8 ensemble (test/conformance/outcome-real.ts)',
-        // node-zookeeper-client sends requests queued while disconnected ahead of setWatches (sim/checkers/watch-order.ts).
-        reconnectOrder: 'queued-first',
+        // No reconnectOrder: RecordedSession sends setWatches ahead of the queued requests, in the Java client's order.
         plan: plan.name,
         root,
         faults,
