@@ -48,7 +48,11 @@ export type TriggerEvent =
    * A learner read a SNAP (its sync's first packet) and has not read NEWLEADER: the leader's state
    * is in its memory only, not yet on its disk. Subject: that learner.
    */
-  | { readonly on: 'snap-loaded' };
+  | { readonly on: 'snap-loaded' }
+  /** A server starts to lead (Leader.lead: its role becomes LEADING, in DISCOVERY). Subject: that server. */
+  | { readonly on: 'leading' }
+  /** A leader sends the first PROPOSAL of its epoch (its first copy). Subject: that leader. */
+  | { readonly on: 'epoch-first-proposal' };
 
 type Timing = { readonly atMs: number; readonly when?: Trigger };
 
@@ -121,6 +125,10 @@ function describeTriggerEvent(t: TriggerEvent): string {
       return 'when a follower has logged a txn, before its fsync';
     case 'snap-loaded':
       return 'when a learner has loaded a SNAP, before NEWLEADER';
+    case 'leading':
+      return 'when a server starts to lead';
+    case 'epoch-first-proposal':
+      return 'when a leader sends the first PROPOSAL of its epoch';
   }
 }
 
