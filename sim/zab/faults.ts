@@ -7,7 +7,8 @@
 // at or after `atMs` (sim/fuzz/triggers.ts): "when server 1 sends its 3rd PROPOSAL", "when a
 // proposal has been acked by exactly one follower", "when a follower enters SYNCHRONIZATION",
 // "after a follower's NEWLEADER ack reaches the leader", "between a learner's currentEpoch write
-// and its fsync", "when a follower has logged a txn, before its fsync"; optionally `delayMs` later.
+// and its fsync", "when a follower has logged a txn, before its fsync", "when a server starts to lead",
+// "when a leader sends the first PROPOSAL of its epoch"; optionally `delayMs` later.
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { Kernel } from '../kernel/kernel.js';
