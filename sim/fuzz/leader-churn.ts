@@ -65,8 +65,8 @@ export function churnFaults(d: LeaderChurn): FaultEvent[] {
   const keep = d.keepUnsynced ? { keepUnsynced: true } : {};
   const faults: FaultEvent[] = [
     { atMs: d.atMs, type: 'crash', target: 'leader', ...keep },
-    // The server that has been down the longest: the one that just died, unless others were down before it.
-    { atMs: d.atMs + (d.downMs[0] ?? 0), type: 'restart', target: 'longest-down' },
+    // Its supervisor restarts it (and whatever else is down then: a first death has no trigger subject).
+    { atMs: d.atMs + (d.downMs[0] ?? 0), type: 'restart', target: 'all-down' },
   ];
   d.next.forEach((death, i) => {
     const armedAt = d.atMs + (i + 1) * d.gapMs;
