@@ -15,6 +15,7 @@ import { serviceArb } from './service-workload.js';
 import { diskStallArb, withDiskStall } from './disk-stall.js';
 import { longLivedArb, withLongLived } from './long-lived.js';
 import { clientBurstArb, withClientBurst } from './client-burst.js';
+import { leaderChurnArb, withLeaderChurn } from './leader-churn.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -192,8 +193,9 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
   // Slow disks (disk-stall.ts), then long-lived ensembles (long-lived.ts), drawn after everything else for the same reason.
   const stalled = profile.diskStallPercent <= 0 ? worked : worked.chain((c) => diskStallArb(profile, c).map((d) => withDiskStall(c, d)));
   const aged = profile.longLivedPercent <= 0 ? stalled : stalled.chain((c) => longLivedArb(profile).map((start) => withLongLived(c, start)));
-  // Bursty clients of service cases (client-burst.ts), last for the same reason.
-  return profile.burstPercent <= 0 ? aged : aged.chain((c) => clientBurstArb(profile, c).map((b) => withClientBurst(c, b)));
+  // Bursty clients of service cases (client-burst.ts), then leader churn (leader-churn.ts), last for the same reason.
+  const bursty = profile.burstPercent <= 0 ? aged : aged.chain((c) => clientBurstArb(profile, c).map((b) => withClientBurst(c, b)));
+  return profile.churnPercent <= 0 ? bursty : bursty.chain((c) => leaderChurnArb(profile, c).map((d) => withLeaderChurn(c, d)));
 }
 /**
  * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes

@@ -64,6 +64,8 @@ export interface Profile {
   readonly longLivedPercent: number;
   /** Share of the service cases, in percent, in which one client bursts past the outstanding limit (client-burst.ts). */
   readonly burstPercent: number;
+  /** Share of cases, in percent, in which a few leaders in a row die soon after they begin to lead (leader-churn.ts). */
+  readonly churnPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -96,6 +98,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     diskStallPercent: 0,
     longLivedPercent: 0,
     burstPercent: 0,
+    churnPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -121,6 +124,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     diskStallPercent: 20,
     longLivedPercent: 12,
     burstPercent: 20,
+    churnPercent: 10,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -141,6 +145,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     diskStallPercent: 20,
     longLivedPercent: 12,
     burstPercent: 20,
+    churnPercent: 10,
   },
 };
 

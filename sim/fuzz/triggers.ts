@@ -24,6 +24,8 @@ export class TriggerWatch implements KernelObserver {
   private readonly fire: (index: number, subject: NodeId) => void;
   private readonly servers: ReadonlySet<NodeId>;
   private readonly proposals = new Map<NodeId, number>();
+  /** Per leader, the epoch of its last PROPOSAL (for 'epoch-first-proposal'). */
+  private readonly proposedEpoch = new Map<NodeId, number>();
   /** ACK senders per (leader, zxid); cleared when the leader moves on. */
   private readonly ackers = new Map<string, Set<NodeId>>();
   /** Learners whose current sync brought txns they lacked (tracked only if a trigger asks). */
@@ -70,8 +72,14 @@ export class TriggerWatch implements KernelObserver {
       const n = (this.proposals.get(node) ?? 0) + 1;
       this.proposals.set(node, n);
       this.match((t) => t.on === 'nth-proposal' && t.n === n && (typeof t.server !== 'number' || t.server === node), node);
+      if (this.proposedEpoch.get(node) !== o.epoch) {
+        this.proposedEpoch.set(node, o.epoch);
+        this.match((t) => t.on === 'epoch-first-proposal', node);
+      }
     } else if (o.kind === 'role' && o.phase === 'SYNCHRONIZATION' && o.role !== 'LEADING') {
       this.match((t) => t.on === 'sync-start', node);
+    } else if (o.kind === 'role' && o.role === 'LEADING' && o.phase === 'DISCOVERY') {
+      this.match((t) => t.on === 'leading', node);
     } else if (o.kind === 'logged') {
       const s = this.kernel.stateOf(node) as ZabServer | undefined;
       if (s !== undefined && s.role === 'FOLLOWING' && s.phase === 'BROADCAST') this.match((t) => t.on === 'proposal-logged', node);

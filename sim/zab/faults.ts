@@ -7,7 +7,8 @@
 // at or after `atMs` (sim/fuzz/triggers.ts): "when server 1 sends its 3rd PROPOSAL", "when a
 // proposal has been acked by exactly one follower", "when a follower enters SYNCHRONIZATION",
 // "after a follower's NEWLEADER ack reaches the leader", "between a learner's currentEpoch write
-// and its fsync", "when a follower has logged a txn, before its fsync"; optionally `delayMs` later.
+// and its fsync", "when a follower has logged a txn, before its fsync", "when a server starts to lead",
+// "when a leader sends the first PROPOSAL of its epoch"; optionally `delayMs` later.
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import type { Kernel } from '../kernel/kernel.js';
@@ -48,7 +49,11 @@ export type TriggerEvent =
    * A learner read a SNAP (its sync's first packet) and has not read NEWLEADER: the leader's state
    * is in its memory only, not yet on its disk. Subject: that learner.
    */
-  | { readonly on: 'snap-loaded' };
+  | { readonly on: 'snap-loaded' }
+  /** A server starts to lead (Leader.lead: its role becomes LEADING, in DISCOVERY). Subject: that server. */
+  | { readonly on: 'leading' }
+  /** A leader sends the first PROPOSAL of its epoch (its first copy). Subject: that leader. */
+  | { readonly on: 'epoch-first-proposal' };
 
 type Timing = { readonly atMs: number; readonly when?: Trigger };
 
@@ -121,6 +126,10 @@ function describeTriggerEvent(t: TriggerEvent): string {
       return 'when a follower has logged a txn, before its fsync';
     case 'snap-loaded':
       return 'when a learner has loaded a SNAP, before NEWLEADER';
+    case 'leading':
+      return 'when a server starts to lead';
+    case 'epoch-first-proposal':
+      return 'when a leader sends the first PROPOSAL of its epoch';
   }
 }
 

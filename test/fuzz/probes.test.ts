@@ -116,6 +116,17 @@ describe('probe detectors on crafted event sequences', () => {
     expect(w.hits()).not.toContain('sync-snap');
   });
 
+  test("a TRUNC below the learner's own snapshot is caught; one at its snapshot, or to a learner without one, is not", () => {
+    const snapAt = makeZxid(2, 3);
+    const kernel = { isCut: () => false, stateOf: (id: NodeId) => (id === 2 ? { snapshot: { zxid: snapAt } } : undefined) } as unknown as Kernel;
+    const w = new ProbeWatch(kernel, 3, 0);
+    w.delivered(1, 2, { type: 'TRUNC', zxid: snapAt });
+    w.delivered(1, 3, { type: 'TRUNC', zxid: makeZxid(1, 9) });
+    expect(w.hits()).not.toContain('trunc-below-snapshot');
+    w.delivered(1, 2, { type: 'TRUNC', zxid: makeZxid(1, 9) });
+    expect(w.hits()).toContain('trunc-below-snapshot');
+  });
+
   test('an epoch established while a proposal is uncommitted, then that proposal committed, is seen as both', () => {
     const w = bareWatch(3);
     leaderProposing(w, 1);
@@ -149,6 +160,12 @@ describe('probes on crafted runs', () => {
     expect(crashed).toEqual(expect.arrayContaining(['leader-crash-in-broadcast', 'election-new-leader']));
     const paused = runCase({ ...base, faults: [{ atMs: 4_000, type: 'pause', target: 'leader' }] }, { probes: true }).probes ?? [];
     expect(paused).toContain('leader-paused');
+  });
+
+  test("master's Leader.lead snapshot of an uncommitted tail (the ZK-1549 mutant) reaches trunc-below-snapshot; the fuzz config's skipDirtyLeadSnapshot closes that route", () => {
+    const c = caseForSeed('standard', 127, ['ZK-1549']);
+    expect(runCase(c, { probes: true }).probes).toContain('trunc-below-snapshot');
+    expect(runCase({ ...c, mutants: [] }, { probes: true }).probes).not.toContain('trunc-below-snapshot');
   });
 
   test('zxid counters started near 0xffffffff reach the rollover probes (aimed: the swarm never sets counterStart)', () => {
