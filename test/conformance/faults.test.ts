@@ -70,9 +70,10 @@ describe('fault histories from a live ensemble', () => {
         tailMs: 1200,
         sessionTimeoutMs: SESSION_TIMEOUT_MS,
       });
-      // Enough ops to judge: a plan that kills the leader as the run starts leaves the ensemble without one
-      // for its election (seconds on real servers), so such a run records fewer (11 seen at seed 865719).
-      expect(history.ops.length).toBeGreaterThan(plan.endsWith('-at-start') ? 5 : 20);
+      // A run that recorded nothing is a harness failure. How many ops one run records depends on how
+      // fast the real ensemble elects a leader on this machine (a kill-leader run recorded 19 at load
+      // 24, 11 for a kill at the start): the summary requires enough over all runs instead.
+      expect(history.ops.length).toBeGreaterThan(0);
       const alarms = [...notOk(verdictsOf(history)), ...notOk(verdictsOf(withoutZxids(history)))];
       // A false alarm is a checker bug: keep the history to report it.
       const kept = alarms.length === 0 ? [] : historyFiles(history, `s${seed}-${plan}`, join(tmpdir(), 'zabsim-fault-alarms'));
@@ -95,6 +96,8 @@ describe('fault histories from a live ensemble', () => {
         `replies: ${list(tally.rcs)}; session events: ${list(tally.sessions)}`,
     );
     expect(tally.runs).toBe(RUNS.length);
+    // Enough to judge: runs record about 75 ops each on a loaded 2-core machine; 20 each is the floor.
+    expect(tally.ops).toBeGreaterThanOrEqual(20 * RUNS.length);
     expect(tally.corruptions).toBeGreaterThan(0);
   });
 });
