@@ -129,7 +129,7 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
   }
   // A node's version counts the setData ops since its create: a read showing version 1 or more at header h
   // proves that some setData of it took effect at or below h; when one op alone may set it, that op did.
-  for (const [o, h] of soleSetters(view)) {
+  for (const [o, h] of [...soleSetters(view), ...registerWriters(view)]) {
     const s = slotOf.get(o);
     if (s !== undefined) s.hi = Math.min(s.hi, h + 1);
     else if (o.zxid === null && !certain(o)) {
@@ -268,6 +268,40 @@ function soleSetters(view: HistoryView): Map<ZkHistoryOp, number> {
     else if (o.op.type === 'multi') for (const sub of o.op.ops) if (sub.type === 'setData') note(sub.path, o);
   }
   for (const [path, o] of setters) if (o !== null && o.zxid === null) out.set(o, shown.get(path)!);
+  return out;
+}
+
+/**
+ * The kv writes a register's version proves took effect, each with a zxid bound. A register is never
+ * deleted and each kvSet or kvCas that succeeds raises its version by one (the first leaves 0), so a kvGet
+ * showing version v at a state proves that exactly v + 1 writes of that register took effect in it, all at
+ * or below the read's header zxid and at or below the mzxid it shows (the zxid of the last of them). When
+ * the writes of the register that may have succeeded there (not known to have failed: a certain badVersion
+ * is an error txn; not recorded above that bound) are exactly v + 1, every one of them did. Fewer is a
+ * read of a state no execution has, which the read checks name; more proves nothing about any one.
+ */
+function registerWriters(view: HistoryView): Map<ZkHistoryOp, number> {
+  const out = new Map<ZkHistoryOp, number>();
+  let byPath: Map<string, ZkHistoryOp[]> | null = null;
+  for (const r of view.history.ops) {
+    const res = r.result;
+    if (r.op.type !== 'kvGet' || !certain(r) || res === null || res.rc !== 'ok' || res.exists !== true || res.version === undefined) continue;
+    const bound = Math.min(r.readZxid != null && r.readZxid > 0 ? r.readZxid : Infinity, res.mzxid !== undefined && res.mzxid > 0 ? res.mzxid : Infinity);
+    if (bound === Infinity) continue;
+    if (byPath === null) {
+      byPath = new Map();
+      for (const o of view.writes) {
+        if ((o.op.type !== 'kvSet' && o.op.type !== 'kvCas') || o.outcome === 'fail') continue;
+        if (o.result !== null && !isUncertain(o) && o.result.rc !== 'ok') continue;
+        const list = byPath.get(o.op.path);
+        if (list === undefined) byPath.set(o.op.path, [o]);
+        else list.push(o);
+      }
+    }
+    const may = (byPath.get(r.op.path) ?? []).filter((o) => o.zxid === null || o.zxid <= bound);
+    if (may.length !== res.version + 1) continue;
+    for (const o of may) if (o.zxid === null) out.set(o, Math.min(out.get(o) ?? Infinity, bound));
+  }
   return out;
 }
 
