@@ -179,7 +179,34 @@ export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
       if (s >= 0 && s > z) floor.set(key, s);
     }
   }
+  if (out.size > 0) raiseByEvents(view, out);
   return out;
+}
+
+/**
+ * An event that names its zxid z reached the client from a server that had applied z (on the watch's own
+ * connection the txn that fired it, WatchManager.triggerWatch as DataTree applies it; from setWatches, the
+ * server's last processed zxid). A reply that arrived after it on the same connection was written to the
+ * same socket later (the server answers in order, FinalRequestProcessor after the txn's triggers), from a
+ * state at or after z. So such a read's floor is at least z. Connections are told apart by the session's
+ * CONNECTED and DISCONNECTED records, as watch-order counts them; events on an older connection raise nothing
+ * (ZooKeeper 3.8's client does not take a notification's zxid into lastZxidSeen).
+ */
+function raiseByEvents(view: HistoryView, floors: Map<ZkHistoryOp, number>): void {
+  if ((view.history.events ?? []).length === 0) return;
+  for (const items of view.arrivals().values()) {
+    let seen = 0;
+    for (const item of items) {
+      if (item.kind === 'session') {
+        if (item.state === 'CONNECTED' || item.state === 'DISCONNECTED') seen = 0;
+      } else if (item.kind === 'watch') {
+        if (item.zxid > seen) seen = item.zxid;
+      } else if (seen > 0) {
+        const f = floors.get(item);
+        if (f !== undefined && f < seen) floors.set(item, seen);
+      }
+    }
+  }
 }
 
 /** The mzxid an ok read's Stat shows (a node's, so its last write's zxid), or -1. */
