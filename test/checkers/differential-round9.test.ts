@@ -56,3 +56,23 @@ describe('a read whose reply came after an event on its connection holds the eve
     expect(both([connected(-10), create, connected(100), watch, set, changed, readAt(300, 310)])).toEqual({ zabsim: 'violated', possible: false });
   });
 });
+
+describe("a write's reply after an event on its connection has a txn at or above the event's (case 1625843086)", () => {
+  // A child watch on /, then a create under a missing /a (noNode: an error txn, with a zxid of its own) and a
+  // create of /a at 1:2 that fires NodeChildrenChanged / at 1:2. The failed create was sent first, so its txn
+  // is 1:1; its reply cannot come after the event of 1:2 on the same connection.
+  const records = (failedReplyUs: number) => [
+    op(0, 1001, { type: 'getChildren', path: '/', watch: true }, 0, 10, { rc: 'ok', children: ['zookeeper'] }, null),
+    op(1, 1001, { type: 'create', path: '/a/s-', data: 'v1', mode: 'ephemeralSequential' }, 20, failedReplyUs, { rc: 'noNode' }, null),
+    op(2, 1001, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 30, 60, { rc: 'ok', path: '/a' }, Z(2)),
+    event(1001, 'NodeChildrenChanged', '/', 40, Z(2)),
+  ];
+
+  it('the failed create answered after the event: impossible', () => {
+    expect(both(records(50))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the failed create answered before the event: possible', () => {
+    expect(both(records(35))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
