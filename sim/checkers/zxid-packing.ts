@@ -278,11 +278,14 @@ function soleSetters(view: HistoryView): Map<ZkHistoryOp, number> {
  * or below the read's header zxid and at or below the mzxid it shows (the zxid of the last of them). When
  * the writes of the register that may have succeeded there (not known to have failed: a certain badVersion
  * is an error txn; not recorded above that bound) are exactly v + 1, every one of them did. Fewer is a
- * read of a state no execution has, which the read checks name; more proves nothing about any one.
+ * read of a state no execution has, which the read checks name; more proves nothing about any one. Each
+ * read counts by a binary search, and each register's writes get the least bound once: O(n log n).
  */
 function registerWriters(view: HistoryView): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
-  let byPath: Map<string, ZkHistoryOp[]> | null = null;
+  // Per register: its writes without a zxid that may have succeeded, and the recorded zxids of the others (sorted).
+  let byPath: Map<string, { floating: ZkHistoryOp[]; recorded: number[] }> | null = null;
+  const least = new Map<string, number>(); // register -> the least bound of a read that proves all of its writes
   for (const r of view.history.ops) {
     const res = r.result;
     if (r.op.type !== 'kvGet' || !certain(r) || res === null || res.rc !== 'ok' || res.exists !== true || res.version === undefined) continue;
@@ -293,15 +296,18 @@ function registerWriters(view: HistoryView): Map<ZkHistoryOp, number> {
       for (const o of view.writes) {
         if ((o.op.type !== 'kvSet' && o.op.type !== 'kvCas') || o.outcome === 'fail') continue;
         if (o.result !== null && !isUncertain(o) && o.result.rc !== 'ok') continue;
-        const list = byPath.get(o.op.path);
-        if (list === undefined) byPath.set(o.op.path, [o]);
-        else list.push(o);
+        let entry = byPath.get(o.op.path);
+        if (entry === undefined) byPath.set(o.op.path, (entry = { floating: [], recorded: [] }));
+        if (o.zxid === null) entry.floating.push(o);
+        else entry.recorded.push(o.zxid);
       }
+      for (const entry of byPath.values()) entry.recorded.sort((a, b) => a - b);
     }
-    const may = (byPath.get(r.op.path) ?? []).filter((o) => o.zxid === null || o.zxid <= bound);
-    if (may.length !== res.version + 1) continue;
-    for (const o of may) if (o.zxid === null) out.set(o, Math.min(out.get(o) ?? Infinity, bound));
+    const entry = byPath.get(r.op.path);
+    if (entry === undefined || entry.floating.length + countBelow(entry.recorded, bound + 1) !== res.version + 1) continue;
+    least.set(r.op.path, Math.min(least.get(r.op.path) ?? Infinity, bound));
   }
+  for (const [path, bound] of least) for (const o of byPath!.get(path)!.floating) out.set(o, bound);
   return out;
 }
 
