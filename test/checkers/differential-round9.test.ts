@@ -76,3 +76,25 @@ describe("a write's reply after an event on its connection has a txn at or above
     expect(both(records(35))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('after a reconnect, an event that follows a reply on the new connection names its txn (case 1264285329)', () => {
+  // A child watch on / from the first connection, /b created at 1:1, a reconnect, then NodeChildrenChanged / at 1:2.
+  // Fired by setWatches, it carries the server's last processed zxid (a txn the history does not record may be
+  // 1:2), and comes ahead of every reply on the new connection; after such a reply it was fired by a txn, and no
+  // txn at 1:2 changes the children of /.
+  const records = (eventUs: number) => [
+    op(0, 1002, { type: 'getChildren', path: '/', watch: true }, 10, 20, { rc: 'ok', children: ['zookeeper'] }, null),
+    op(1, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 30, 40, { rc: 'ok', path: '/b' }, Z(1)),
+    { kind: 'session', client: 2, session: 1002, server: 1, state: 'CONNECTED', atUs: 50 },
+    op(2, 1002, { type: 'exists', path: '/c' }, 60, 70, { rc: 'ok', exists: false }, null),
+    event(1002, 'NodeChildrenChanged', '/', eventUs, Z(2)),
+  ];
+
+  it('the event after the reply: impossible', () => {
+    expect(both(records(80))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the event before the reply (setWatches): possible', () => {
+    expect(both(records(65))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
