@@ -106,7 +106,7 @@ export function exactEvents(view: HistoryView): Set<ZkHistoryEvent> {
         }
       } else if (item.kind === 'watch') {
         if (answered) out.add(item);
-      } else if (item.invokeUs >= upAtUs) answered = true;
+      } else if (item.invokeUs > upAtUs) answered = true;
     }
   }
   return out;

@@ -14,7 +14,7 @@ import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryWatch } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
-import { violated, type ClientCheckResult } from './client-common.js';
+import { arrivedBefore, violated, type ClientCheckResult } from './client-common.js';
 import { describeZxid } from './zk-writes.js';
 import type { HistoryView } from './history-view.js';
 
@@ -36,6 +36,7 @@ export function eventReplyOrderViolation(view: HistoryView): ClientCheckResult |
       const o = item;
       if (last === null || o.zxid !== null || !isZkWrite(o.op) || o.op.type === 'closeSession' || o.outcome !== 'ok' || o.result === null || isUncertain(o))
         continue;
+      if (!arrivedBefore(last, o)) continue; // a tie in time the history does not order
       const c = (ceiling ??= writeZxidCeiling(view))(o);
       if (c === null || c >= last.zxid) continue;
       return violated(

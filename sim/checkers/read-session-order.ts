@@ -15,8 +15,8 @@
 // the server applies a session's requests in that order (CommitProcessor), so it takes effect, if at all,
 // after every ok op its session issued before it. Such a write gets a "prerequisite": how many of its
 // session's marked ops must be placed before it can take effect.
-import { isZkRead, type ZkHistoryOp } from '../history/types.js';
-import { sessionKey, stateZxid } from './client-common.js';
+import { isZkRead, type ZkHistoryOp, type ZkHistoryWatch } from '../history/types.js';
+import { arrivedBefore, sessionKey, stateZxid } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isUncertain } from './zk-writes.js';
 import { SESSION_END_FLOOR, type ZxidWindow } from './write-windows.js';
@@ -195,15 +195,16 @@ export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
 function raiseByEvents(view: HistoryView, floors: Map<ZkHistoryOp, number>): void {
   if ((view.history.events ?? []).length === 0) return;
   for (const items of view.arrivals().values()) {
-    let seen = 0;
+    let seen: ZkHistoryWatch | null = null; // the event of the largest known zxid on this connection so far
     for (const item of items) {
       if (item.kind === 'session') {
-        if (item.state === 'CONNECTED' || item.state === 'DISCONNECTED') seen = 0;
+        if (item.state === 'CONNECTED' || item.state === 'DISCONNECTED') seen = null;
       } else if (item.kind === 'watch') {
-        if (item.zxid > seen) seen = item.zxid;
-      } else if (seen > 0) {
+        if (item.zxid > 0 && (seen === null || item.zxid > seen.zxid)) seen = item;
+      } else if (seen !== null && arrivedBefore(seen, item)) {
+        // (A tie in time the history does not order raises nothing.)
         const f = floors.get(item);
-        if (f !== undefined && f < seen) floors.set(item, seen);
+        if (f !== undefined && f < seen.zxid) floors.set(item, seen.zxid);
       }
     }
   }
