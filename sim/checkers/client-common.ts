@@ -102,6 +102,19 @@ export function arrivalSeq(a: Arrival): number {
   return a.kind === 'op' ? (a.completeSeq ?? -1) : (a.seq ?? -1);
 }
 
+/**
+ * Whether `a` certainly arrived before `b`: an earlier time, or the same time and an earlier observation
+ * sequence on both (at a tie without one, compareArrivals puts events first, which the history does not say).
+ */
+export function arrivedBefore(a: Arrival, b: Arrival): boolean {
+  const ta = arrivalUs(a);
+  const tb = arrivalUs(b);
+  if (ta !== tb) return ta < tb;
+  const sa = arrivalSeq(a);
+  const sb = arrivalSeq(b);
+  return sa >= 0 && sb >= 0 && sa < sb;
+}
+
 /** Arrival order short of file order: time, then observation sequence when both have one, else events first. */
 export function compareArrivals(a: Arrival, b: Arrival): number {
   const sa = arrivalSeq(a);

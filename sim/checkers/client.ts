@@ -46,6 +46,7 @@ import { splitGetEphemerals } from './ephemerals-split.js';
 import { serverDeletesReason, unjudgedForServerDeletes } from './server-deletes.js';
 import { createStatsViolation } from './create-stats.js';
 import { splitMultiReads } from './multi-read-split.js';
+import { eventReplyOrderViolation } from './event-reply-order.js';
 
 /** The client checkers, in the order checkClientHistory reports them. */
 const CLIENT_CHECKER_NAMES = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
@@ -112,6 +113,8 @@ function watchOrderWithPins(view: HistoryView): ClientCheckResult {
   if (epochZero !== null) return epochZero;
   const r = watchOrder(view);
   if (r.verdict !== 'ok') return r;
+  const afterEvent = eventReplyOrderViolation(view);
+  if (afterEvent !== null) return afterEvent;
   const pinned = pinByMzxid(view);
   if (pinned === null || !('history' in pinned)) return r;
   const p = watchOrder(new HistoryView(pinned.history));

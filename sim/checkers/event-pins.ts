@@ -2,9 +2,9 @@
 // NodeDataChanged): the txn such an event names, when exactly one thing of the history can be it.
 //
 // An event fired as its txn is applied, on the connection that set the watch, carries exactly that txn's
-// zxid (WatchManager.triggerWatch; zabsim's server stamps `txn.zxid`); only a session that shows no
-// reconnect has every event on the watch's own connection (after one, setWatches may fire it with the
-// server's last processed zxid: DataTree.setWatches). NodeDeleted on p comes from a delete of p, and from
+// zxid (WatchManager.triggerWatch; zabsim's server stamps `txn.zxid`); only the events setWatches fires at
+// once on a new connection carry the server's last processed zxid instead (DataTree.setWatches), and
+// `exactEvents` leaves those out. NodeDeleted on p comes from a delete of p, and from
 // the end of a session that owns p as an ephemeral (SessionTrackerImpl's expiry, a close: the leader's
 // closeSession deletes them, DataTree.killSession). NodeChildrenChanged on p comes from a create or delete of
 // a child of p, and from the end of a session that owns a child of p. When no write of the history carries
@@ -76,11 +76,47 @@ export function reconnectedSessions(view: HistoryView): Set<number> {
   return out;
 }
 
+/**
+ * The watch events that carry exactly the zxid of the txn that fired them: every event of a session that
+ * shows no reconnect, and after a reconnect each event that arrived on a connection after a reply there to a
+ * request sent once that connection was up (its CONNECTED record). Why the latter: the only events that carry
+ * a server's last processed zxid instead are the ones DataTree.setWatches fires at once, while it handles the
+ * setWatches the client sends first on a new connection (ClientCnxn.primeConnection queues it ahead of every
+ * request; a client that sends its queued requests first queues them before the connection is up); the server
+ * answers one connection in order, so those events reach the client before the reply to any request sent after
+ * the setWatches. Every later event on that connection is fired as a txn is applied, by a watch set by a read
+ * there or registered by that setWatches (WatchManager.triggerWatch), with that txn's zxid. Connections are
+ * told apart by the session's CONNECTED and DISCONNECTED records, in arrival order.
+ */
+export function exactEvents(view: HistoryView): Set<ZkHistoryEvent> {
+  const out = new Set<ZkHistoryEvent>();
+  const reconnected = reconnectedSessions(view);
+  for (const [session, items] of view.arrivals()) {
+    if (!reconnected.has(session)) {
+      for (const item of items) if (item.kind === 'watch') out.add(item);
+      continue;
+    }
+    let upAtUs = -Infinity; // when the current connection came up (-Infinity: the first, before any record)
+    let answered = false; // a reply came on it to a request sent since
+    for (const item of items) {
+      if (item.kind === 'session') {
+        if (item.state === 'CONNECTED' || item.state === 'DISCONNECTED') {
+          upAtUs = item.state === 'CONNECTED' ? item.atUs : Infinity;
+          answered = false;
+        }
+      } else if (item.kind === 'watch') {
+        if (answered) out.add(item);
+      } else if (item.invokeUs > upAtUs) answered = true;
+    }
+  }
+  return out;
+}
+
 export type DeletePins = { readonly ops: Map<ZkHistoryOp, number>; readonly ends: ZkHistoryEvent[] };
 
 /**
  * The pins NodeDeleted and NodeChildrenChanged events give (see the header), skipping the zxids in `known`
- * and the sessions that reconnected. `endOf`: each session's end zxid where the history gives it.
+ * and the events that may carry a state's zxid rather than their txn's (`exactEvents`). `endOf`: each session's end zxid where the history gives it.
  */
 export function pinDeletesByEvents(
   view: HistoryView,
@@ -88,7 +124,7 @@ export function pinDeletesByEvents(
   known: ReadonlySet<number>,
   endOf: ReadonlyMap<number, number>,
 ): DeletePins {
-  let reconnected: Set<number> | null = null;
+  let exact: Set<ZkHistoryEvent> | null = null;
   const ops = new Map<ZkHistoryOp, number>();
   const ends: ZkHistoryEvent[] = [];
   let targets: Map<number, { path: string; prefix: boolean }[]> | null = null;
@@ -97,7 +133,7 @@ export function pinDeletesByEvents(
   const endAt = new Map<number, number>(); // session -> the earliest arrival of an event naming its end
   for (const e of view.history.events ?? []) {
     if (e.kind !== 'watch' || e.zxid <= 0 || known.has(e.zxid) || (e.type !== 'NodeDeleted' && e.type !== 'NodeChildrenChanged')) continue;
-    if ((reconnected ??= reconnectedSessions(view)).has(e.session)) continue;
+    if (!(exact ??= exactEvents(view)).has(e)) continue;
     targets ??= ephemeralTargets(view);
     unseen ??= sessionEndWrites(view.history, view.writes).filter((o) => o.zxid === null);
     const m = e.zxid;

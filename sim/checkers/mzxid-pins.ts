@@ -8,13 +8,13 @@
 // zxid-based rules (session order, real time, the zxid-order replay) apply to the write as well.
 // Two reads naming different zxids for the one write, or one zxid for two writes, are impossible.
 import { opPath } from '../history/types.js';
-import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
+import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
 import { WriteTable } from './write-table.js';
 import { replyBoundsOf, zxidGapViolation, zxidWindows } from './write-windows.js';
 import { sessionKey, violated, type ClientCheckResult } from './client-common.js';
 import { mzxidWriter } from './read-rules.js';
-import { pinDeletesByEvents } from './event-pins.js';
+import { exactEvents, pinDeletesByEvents } from './event-pins.js';
 import type { HistoryView } from './history-view.js';
 
 /** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
@@ -285,10 +285,9 @@ export function pinnedZxidGap(view: HistoryView): ClientCheckResult | null {
 
 /**
  * Pins from watch events. An event fired as its txn is applied, on the connection that set the watch,
- * carries exactly that txn's zxid (WatchManager.triggerWatch; zabsim's server stamps `txn.zxid`). Only
- * when its session shows no reconnect (no CONNECTED or DISCONNECTED record but one CONNECTED before its
- * first op) is every event of it on the watch's own connection: after a reconnect, setWatches may fire it with the server's last processed
- * zxid instead (DataTree.setWatches). NodeCreated comes only from a create of the path, NodeDataChanged
+ * carries exactly that txn's zxid (WatchManager.triggerWatch; zabsim's server stamps `txn.zxid`); only the
+ * events setWatches fires at once on a new connection carry the server's last processed zxid instead
+ * (DataTree.setWatches), and event-pins.ts `exactEvents` sets those apart. NodeCreated comes only from a create of the path, NodeDataChanged
  * only from a setData of it (DataTree.createNode, setData; a multi's sub-ops alike), so when no write of the
  * history carries the event's zxid and exactly one write without a zxid can be that create or setData
  * (sent before the event arrived, not failed, its session not ended below that zxid), it is that write, at
@@ -305,21 +304,10 @@ function pinByEvents(
 ): void {
   const events = view.history.events ?? [];
   const byEvent = new Map<number, ZkHistoryOp | null>(); // event zxid -> the one write it pins, null when two
-  let reconnected: Set<number> | null = null;
+  let exact: Set<ZkHistoryEvent> | null = null;
   for (const e of events) {
     if (e.kind !== 'watch' || e.zxid <= 0 || known.has(e.zxid) || (e.type !== 'NodeCreated' && e.type !== 'NodeDataChanged')) continue;
-    if (reconnected === null) {
-      // Sessions with a second connection: a second CONNECTED or DISCONNECTED record, or a first one after an op was sent.
-      reconnected = new Set();
-      const seen = new Set<number>();
-      for (const x of events) {
-        if (x.kind !== 'session' || (x.state !== 'CONNECTED' && x.state !== 'DISCONNECTED')) continue;
-        const first = view.opsBySession.get(x.session)?.ops[0];
-        if (seen.has(x.session) || x.state === 'DISCONNECTED' || (first !== undefined && first.invokeUs < x.atUs)) reconnected.add(x.session);
-        seen.add(x.session);
-      }
-    }
-    if (reconnected.has(e.session)) continue;
+    if (!(exact ??= exactEvents(view)).has(e)) continue;
     const m = e.zxid;
     let only: ZkHistoryOp | null = null;
     let count = 0;

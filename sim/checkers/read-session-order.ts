@@ -15,8 +15,8 @@
 // the server applies a session's requests in that order (CommitProcessor), so it takes effect, if at all,
 // after every ok op its session issued before it. Such a write gets a "prerequisite": how many of its
 // session's marked ops must be placed before it can take effect.
-import { isZkRead, type ZkHistoryOp } from '../history/types.js';
-import { sessionKey, stateZxid } from './client-common.js';
+import { isZkRead, type ZkHistoryOp, type ZkHistoryWatch } from '../history/types.js';
+import { arrivedBefore, sessionKey, stateZxid } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isUncertain } from './zk-writes.js';
 import { SESSION_END_FLOOR, type ZxidWindow } from './write-windows.js';
@@ -179,7 +179,35 @@ export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
       if (s >= 0 && s > z) floor.set(key, s);
     }
   }
+  if (out.size > 0) raiseByEvents(view, out);
   return out;
+}
+
+/**
+ * An event that names its zxid z reached the client from a server that had applied z (on the watch's own
+ * connection the txn that fired it, WatchManager.triggerWatch as DataTree applies it; from setWatches, the
+ * server's last processed zxid). A reply that arrived after it on the same connection was written to the
+ * same socket later (the server answers in order, FinalRequestProcessor after the txn's triggers), from a
+ * state at or after z. So such a read's floor is at least z. Connections are told apart by the session's
+ * CONNECTED and DISCONNECTED records, as watch-order counts them; events on an older connection raise nothing
+ * (ZooKeeper 3.8's client does not take a notification's zxid into lastZxidSeen).
+ */
+function raiseByEvents(view: HistoryView, floors: Map<ZkHistoryOp, number>): void {
+  if ((view.history.events ?? []).length === 0) return;
+  for (const items of view.arrivals().values()) {
+    let seen: ZkHistoryWatch | null = null; // the event of the largest known zxid on this connection so far
+    for (const item of items) {
+      if (item.kind === 'session') {
+        if (item.state === 'CONNECTED' || item.state === 'DISCONNECTED') seen = null;
+      } else if (item.kind === 'watch') {
+        if (item.zxid > 0 && (seen === null || item.zxid > seen.zxid)) seen = item;
+      } else if (seen !== null && arrivedBefore(seen, item)) {
+        // (A tie in time the history does not order raises nothing.)
+        const f = floors.get(item);
+        if (f !== undefined && f < seen.zxid) floors.set(item, seen.zxid);
+      }
+    }
+  }
 }
 
 /** The mzxid an ok read's Stat shows (a node's, so its last write's zxid), or -1. */

@@ -1,12 +1,13 @@
 // watch-order: see client.ts for what it checks.
 import { isZkWatchOp, isZkWrite, opPath } from '../history/types.js';
-import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
+import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { changeIndex, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
 import { firesForSure } from './watch-own-writes.js';
 import { shownStateFloor } from './node-life.js';
 import { firedBeforeListing, firedBeforeWrite } from './write-presence.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
+import { exactEvents } from './event-pins.js';
 import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { HistoryView } from './history-view.js';
 
@@ -131,6 +132,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
     };
   if (watchFree(view)) return { name, verdict: 'ok' };
   let explained: ((e: ZkHistoryWatch, w: WatchSet) => boolean) | null = null;
+  let exact: Set<ZkHistoryEvent> | null = null; // events that carry their txn's zxid (event-pins.ts)
   let triggers: Map<string, ZkHistoryOp[]> | null = null;
   let owedIndex: ReturnType<typeof owedChangeIndex> | null = null;
   let zxidFloor: ReturnType<typeof writeZxidFloor> | null = null;
@@ -222,6 +224,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
             owedOf(a, cls),
             setWatchesBelow[connection]!,
             shownStateFloor(nodeLife(view), a.by),
+            (exact ??= exactEvents(view)).has(e),
           );
           if (failure === null) break;
         }
@@ -373,6 +376,7 @@ function judgeEvent(
   owed: OwedChanges,
   setWatchesBelow: SetWatchesBound,
   shownFloor: number,
+  afterReply: boolean,
 ): ClientCheckResult | null {
   const name = 'watch-order';
   const sameConnection = a.connection === connection;
@@ -380,7 +384,9 @@ function judgeEvent(
   // histories recorded before that carry the server's zxid when setWatches ran, ahead of every request of the
   // connection (a state holding the change, not the change's zxid). An event zxid such a setWatches cannot
   // have came from the re-registered watch as a txn was applied: exactly that txn.
-  const bySetWatches = !sameConnection && (!known || (e.zxid < setWatchesBelow.write && e.zxid <= setWatchesBelow.header));
+  // Nor did one that arrived after a reply to a request sent on its connection (event-pins.ts exactEvents: setWatches
+  // fires only ahead of those replies).
+  const bySetWatches = !sameConnection && !afterReply && (!known || (e.zxid < setWatchesBelow.write && e.zxid <= setWatchesBelow.header));
   // The watch was registered at a state at or after every reply of the session up to the read that set it
   // (a session never goes back), and at or after what the read itself shows (shownStateFloor), so its
   // change, and any zxid the event names, lie above that.

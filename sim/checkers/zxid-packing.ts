@@ -129,7 +129,7 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
   }
   // A node's version counts the setData ops since its create: a read showing version 1 or more at header h
   // proves that some setData of it took effect at or below h; when one op alone may set it, that op did.
-  for (const [o, h] of soleSetters(view)) {
+  for (const [o, h] of [...soleSetters(view), ...registerWriters(view)]) {
     const s = slotOf.get(o);
     if (s !== undefined) s.hi = Math.min(s.hi, h + 1);
     else if (o.zxid === null && !certain(o)) {
@@ -268,6 +268,46 @@ function soleSetters(view: HistoryView): Map<ZkHistoryOp, number> {
     else if (o.op.type === 'multi') for (const sub of o.op.ops) if (sub.type === 'setData') note(sub.path, o);
   }
   for (const [path, o] of setters) if (o !== null && o.zxid === null) out.set(o, shown.get(path)!);
+  return out;
+}
+
+/**
+ * The kv writes a register's version proves took effect, each with a zxid bound. A register is never
+ * deleted and each kvSet or kvCas that succeeds raises its version by one (the first leaves 0), so a kvGet
+ * showing version v at a state proves that exactly v + 1 writes of that register took effect in it, all at
+ * or below the read's header zxid and at or below the mzxid it shows (the zxid of the last of them). When
+ * the writes of the register that may have succeeded there (not known to have failed: a certain badVersion
+ * is an error txn; not recorded above that bound) are exactly v + 1, every one of them did. Fewer is a
+ * read of a state no execution has, which the read checks name; more proves nothing about any one. Each
+ * read counts by a binary search, and each register's writes get the least bound once: O(n log n).
+ */
+function registerWriters(view: HistoryView): Map<ZkHistoryOp, number> {
+  const out = new Map<ZkHistoryOp, number>();
+  // Per register: its writes without a zxid that may have succeeded, and the recorded zxids of the others (sorted).
+  let byPath: Map<string, { floating: ZkHistoryOp[]; recorded: number[] }> | null = null;
+  const least = new Map<string, number>(); // register -> the least bound of a read that proves all of its writes
+  for (const r of view.history.ops) {
+    const res = r.result;
+    if (r.op.type !== 'kvGet' || !certain(r) || res === null || res.rc !== 'ok' || res.exists !== true || res.version === undefined) continue;
+    const bound = Math.min(r.readZxid != null && r.readZxid > 0 ? r.readZxid : Infinity, res.mzxid !== undefined && res.mzxid > 0 ? res.mzxid : Infinity);
+    if (bound === Infinity) continue;
+    if (byPath === null) {
+      byPath = new Map();
+      for (const o of view.writes) {
+        if ((o.op.type !== 'kvSet' && o.op.type !== 'kvCas') || o.outcome === 'fail') continue;
+        if (o.result !== null && !isUncertain(o) && o.result.rc !== 'ok') continue;
+        let entry = byPath.get(o.op.path);
+        if (entry === undefined) byPath.set(o.op.path, (entry = { floating: [], recorded: [] }));
+        if (o.zxid === null) entry.floating.push(o);
+        else entry.recorded.push(o.zxid);
+      }
+      for (const entry of byPath.values()) entry.recorded.sort((a, b) => a - b);
+    }
+    const entry = byPath.get(r.op.path);
+    if (entry === undefined || entry.floating.length + countBelow(entry.recorded, bound + 1) !== res.version + 1) continue;
+    least.set(r.op.path, Math.min(least.get(r.op.path) ?? Infinity, bound));
+  }
+  for (const [path, bound] of least) for (const o of byPath!.get(path)!.floating) out.set(o, bound);
   return out;
 }
 
