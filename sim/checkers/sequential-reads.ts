@@ -65,12 +65,26 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
 function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
   const name = 'sequential-reads';
   const history = view.history;
-  // 1. lastZxidSeen: per session, in arrival order, nothing older than what it has seen.
+  // 1. lastZxidSeen: per session, in arrival order, nothing older than what it has seen. The replies' header
+  // zxids bind on every connection: ClientCnxn.SendThread.readResponse keeps them as lastZxid, sent in the
+  // ConnectRequest, and ZooKeeperServer.processConnectRequest refuses a server behind it. An event's zxid
+  // binds only on its own connection: the server that sent it had applied that zxid (the txn that fired it,
+  // or its state at setWatches) and answers that socket's later requests from later states, but the client
+  // does not raise lastZxid on a notification (readResponse returns on NOTIFICATION_XID first; 3.8 sends -1
+  // there), so the next connection's server may be behind the event (sweep seed 1500000, case 1977870300).
   for (const items of view.arrivals().values()) {
     let seen = 0;
     let seenBy: Arrival | null = null;
+    let replySeen = 0;
+    let replySeenBy: Arrival | null = null;
     for (const item of items) {
       if (item.kind !== 'op') {
+        if (item.kind === 'session' && (item.state === 'CONNECTED' || item.state === 'DISCONNECTED')) {
+          // A new connection (counted as watch-order counts them): only what the replies showed still binds.
+          seen = replySeen;
+          seenBy = replySeenBy;
+          continue;
+        }
         const z = item.kind === 'watch' ? item.zxid : null;
         if (z !== null && z > seen) {
           seen = z;
@@ -81,6 +95,10 @@ function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheck
       const o = item;
       const z = stateZxid(o);
       if (z === null) continue;
+      if (z > replySeen) {
+        replySeen = z;
+        replySeenBy = o;
+      }
       if (z < seen && seenBy !== null) {
         const before = seenBy.kind === 'op' ? seenBy : undefined;
         const kind = lastZxidSeenRule(seenBy, o);
