@@ -166,9 +166,13 @@ export class Search {
         t.id,
         reads.filter((r) => r.arrivalUs < t.invokeUs),
       );
+      // Events that arrived before the txn was sent: those before its invocation, and its session's events on an
+      // older connection than its reply's (an ok write was sent on the connection it was answered on, which
+      // began after them: ClientCnxn fails the requests of a broken connection with connectionLoss).
+      const conn = t.reply?.conn;
       this.woBefore.set(
         t.id,
-        p.events.filter((e) => e.ev.atUs < t.invokeUs),
+        p.events.filter((e) => e.ev.atUs < t.invokeUs || (conn !== undefined && e.skey === t.skey && e.conn < conn)),
       );
       if (!t.mandatory && t.hop !== null)
         this.sessionBefore.set(
@@ -576,14 +580,19 @@ export class Search {
    * changed, so DataTree.setWatches registered it again without firing. An exists watch triggered and
    * whose node is deleted again, not owed before this reply (see `owed`: its node is missing here), was
    * registered anew by that setWatches after the last delete, with nothing creating the node since: it is
-   * held on this connection as a fresh exists watch, and the next create fires it.
+   * held on this connection as a fresh exists watch, and the next create fires it. Watches in `keep` stay
+   * on their older connection (see `keepable`).
    */
-  private afterReply(r: ReplyItem, register: Watch | null): void {
+  private afterReply(r: ReplyItem, register: Watch | null, keep: ReadonlySet<Watch>): void {
     if (!this.rules.wo) return;
     const list = this.watches.get(r.skey) ?? [];
     const tree = this.trees[this.trees.length - 1]!;
     const out: Watch[] = [];
     for (const w of list) {
+      if (keep.has(w)) {
+        out.push(w);
+        continue;
+      }
       // A watch its server used up silently (no READ on the node) is still held by the client, which re-sends it
       // with setWatches on its next connection (ClientCnxn.primeConnection): loose, for a later connection only.
       if (w.status === 'pending' && w.optional && w.conn === r.conn) out.push({ ...w, status: 'loose', changed: true, type: null });
@@ -594,10 +603,34 @@ export class Search {
         out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: w.status === 'pending' ? w.txn : null });
       else out.push(w);
     }
-    if (register !== null && !out.some((w) => w.status === 'held' && w.path === register.path && w.kind === register.kind)) out.push(register);
+    if (register !== null && !out.some((w) => w.status === 'held' && w.conn === r.conn && w.path === register.path && w.kind === register.kind))
+      out.push(register);
     const next = new Map(this.watches);
     next.set(r.skey, out);
     this.watches = next;
+  }
+
+  /**
+   * The ways watches stand after reply `r` (each a set of held watches of older connections kept there):
+   * none kept, and, when some may be, all of those kept. A held watch of an older connection may have
+   * fired there after all, at a txn that `r`'s state does not hold yet: its server had applied it and the
+   * event arrived before this connection began, but this connection's server is behind it (ZooKeeper
+   * allows that: ClientCnxn.SendThread.readResponse does not raise lastZxid on a notification, so
+   * ZooKeeperServer.processConnectRequest accepts a server behind the event). The client then no longer
+   * held the watch and did not re-send it. Such a watch stays on its connection, for an event not yet
+   * placed that arrived on a connection between its own and `r`'s. Only these two of the subsets are tried
+   * (stricter than ZooKeeper when two such watches need different fates, never weaker).
+   */
+  private keepVariants(r: ReplyItem): readonly ReadonlySet<Watch>[] {
+    const none: ReadonlySet<Watch> = new Set();
+    if (!this.rules.wo) return [none];
+    const events = this.p.sessions.get(r.skey)!.events;
+    const keep = new Set<Watch>();
+    for (const w of this.watches.get(r.skey) ?? []) {
+      if (w.status !== 'held' || w.conn >= r.conn) continue;
+      if (events.some((e) => this.placed[e.id] === 0 && e.conn >= w.conn && e.conn < r.conn && e.ev.path === w.path && compatible(w, e.ev.type))) keep.add(w);
+    }
+    return keep.size === 0 ? [none] : [none, keep];
   }
 
   private tryReply(r: ReplyItem): boolean {
@@ -619,15 +652,19 @@ export class Search {
     const blocked = this.replyBlocked(r, r.txn?.isEnd === true ? r.txn : null);
     if (blocked !== null) return this.note(blocked);
     const saved = this.watches;
-    this.afterReply(r, null);
-    this.mark(r.id);
-    this.openReply = null;
-    this.observed++;
-    const found = this.dfs();
-    this.observed--;
-    this.openReply = r;
-    this.unmark(r.id);
-    this.watches = saved;
+    let found = false;
+    for (const keep of this.keepVariants(r)) {
+      this.afterReply(r, null, keep);
+      this.mark(r.id);
+      this.openReply = null;
+      this.observed++;
+      found = this.dfs();
+      this.observed--;
+      this.openReply = r;
+      this.unmark(r.id);
+      this.watches = saved;
+      if (found) break;
+    }
     return found;
   }
 
@@ -668,16 +705,19 @@ export class Search {
     if (unpin === null) this.note(why);
     else {
       const saved = this.watches;
-      this.afterReply(r, this.registration(r));
-      this.mark(r.id);
-      const lastRead = this.lastRead;
-      this.lastRead = commute ? { id: r.id, len: this.order.length } : null;
-      this.observed++;
-      found = this.dfs();
-      this.observed--;
-      this.lastRead = lastRead;
-      this.unmark(r.id);
-      this.watches = saved;
+      for (const keep of this.keepVariants(r)) {
+        this.afterReply(r, this.registration(r), keep);
+        this.mark(r.id);
+        const lastRead = this.lastRead;
+        this.lastRead = commute ? { id: r.id, len: this.order.length } : null;
+        this.observed++;
+        found = this.dfs();
+        this.observed--;
+        this.lastRead = lastRead;
+        this.unmark(r.id);
+        this.watches = saved;
+        if (found) break;
+      }
       unpin();
     }
     if (marked) this.markers.pop();
