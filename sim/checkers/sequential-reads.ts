@@ -4,7 +4,7 @@ import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js
 import { applyOp, describeZxid, ephemeralPathsBySession, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
 import { countAtMost, sortedBy } from './sort.js';
 import { lastZxidSeenRule, mzxidWriter } from './read-rules.js';
-import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
+import { KIND, OUTCOME_OK, RESULT_OK, isUncertain, type WriteTable } from './write-table.js';
 import {
   sessionKey,
   hasEphemeralCreate,
@@ -93,6 +93,14 @@ function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheck
         continue;
       }
       const o = item;
+      // A server reply after this connection's events has a header at or above their zxids (it was sent from a
+      // later state of the same server), zxid recorded or not, and the client keeps it as lastZxid: from here on
+      // the events bind every connection (sweep seed 1500000, case 3937058402: an own delete's reply after its
+      // NodeDeleted at 1:5, then a read at 1:4 on the next connection).
+      if (seen > replySeen && !isUncertain(o)) {
+        replySeen = seen;
+        replySeenBy = seenBy;
+      }
       const z = stateZxid(o);
       if (z === null) continue;
       if (z > replySeen) {

@@ -109,6 +109,24 @@ describe("an event's zxid on a connection bounds that connection's later replies
     expect(both(moved(false))).toEqual({ zabsim: 'violated', possible: false });
   });
 
+  // 1002's exists watch on /a, then on its second connection its own delete of /a, NodeDeleted /a at 1:5 before the
+  // delete's reply (so the delete is at 1:5), then a read at 1:4 on a third connection. The delete's reply came from a
+  // state at or above 1:5 and the client kept its header as lastZxid, so the third server is not behind 1:5. Case
+  // 3937058402 (seed 1500000), which zabsim caught only through the event binding every later connection.
+  const ownDelete = (readZxid: number) => [
+    op(2, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 2968, 3876, { rc: 'ok', path: '/a' }, Z(1)),
+    op(7, 1002, { type: 'exists', path: '/a', watch: true }, 7753, 8046, { rc: 'ok', version: 0, exists: true }, null),
+    connected(1002, 1, 8170),
+    op(9, 1002, { type: 'delete', path: '/a', version: -1 }, 9980, 10819, { rc: 'ok' }, null),
+    event(1002, 'NodeDeleted', '/a', 10322, Z(5)),
+    connected(1002, 3, 10836),
+    op(10, 1002, { type: 'getData', path: '/b' }, 10854, 11055, { rc: 'noNode' }, null, { readZxid: Z(readZxid), server: 3 }),
+  ];
+  it('but a reply after the event on its connection carries it to the next one', () => {
+    expect(both(ownDelete(4))).toEqual({ zabsim: 'violated', possible: false });
+    expect(both(ownDelete(5))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
   // The same move, and 1001 sets a data watch on /y at server 2's 1:2, which fires at 1:3 there: its event comes
   // after the /x event at 1:4 from server 1. Events are in zxid order on one connection only.
   const laterEvent = (reconnect: boolean) => [
