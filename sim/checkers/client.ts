@@ -9,9 +9,10 @@
 //   zxids reads' mzxids (and exact watch-event zxids) pin on writes without one (mzxid-pins.ts), which
 //   only adds findings. Every checker sees a lost write its session sent after its own end as one that
 //   failed (dead-writes.ts, in HistoryView).
-// * sequential-reads, per client (one client = one session in zabsim): every reply and watch event raises
-//   the session's lastZxidSeen, and no later reply may reflect an older state (monotone reads,
-//   read-your-writes, single system image across reconnects); each read returns exactly the replayed state
+// * sequential-reads, per client (one client = one session in zabsim): every reply raises the session's
+//   lastZxidSeen, and no later reply may reflect an older state (monotone reads, read-your-writes, single
+//   system image across reconnects); an event's zxid binds the later replies of its own connection only
+//   (the client does not raise lastZxidSeen on a notification); each read returns exactly the replayed state
 //   at its reply header's zxid (for paths no indeterminate write touched). sync-then-read: a read issued
 //   after sync(), should see every write completed before the sync began. ZooKeeper does NOT promise this
 //   strictly (a deposed leader can still answer a sync, zab-reference §5.4), so these findings are notes
@@ -19,7 +20,7 @@
 // * fifo-client-order: a session's successful ops complete in issue order, and take effect in issue order
 //   (write zxids increase, no op reflects a state older than an op issued before it).
 // * watch-order: a watch event arrives only for a watch the client holds (one-shot: each fires once),
-//   events arrive in zxid order, an event arrives before any reply reflecting its change, and none is
+//   events arrive in zxid order on one connection, an event arrives before any reply reflecting its change, and none is
 //   lost: no reply may reflect a change that triggers a held watch before that watch's event arrived.
 //   Each event is one its watch's class gets from the server (an exists watch on an absent node only
 //   NodeCreated), for a change made after the watch was set and sent before the event arrived; on the

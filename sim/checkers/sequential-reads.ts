@@ -4,7 +4,7 @@ import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js
 import { applyOp, describeZxid, ephemeralPathsBySession, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
 import { countAtMost, sortedBy } from './sort.js';
 import { lastZxidSeenRule, mzxidWriter } from './read-rules.js';
-import { KIND, OUTCOME_OK, RESULT_OK, type WriteTable } from './write-table.js';
+import { KIND, OUTCOME_OK, RESULT_OK, isUncertain, type WriteTable } from './write-table.js';
 import {
   sessionKey,
   hasEphemeralCreate,
@@ -65,12 +65,26 @@ export function sequentialReads(view: HistoryView, options: ClientCheckOptions):
 function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheckResult {
   const name = 'sequential-reads';
   const history = view.history;
-  // 1. lastZxidSeen: per session, in arrival order, nothing older than what it has seen.
+  // 1. lastZxidSeen: per session, in arrival order, nothing older than what it has seen. The replies' header
+  // zxids bind on every connection: ClientCnxn.SendThread.readResponse keeps them as lastZxid, sent in the
+  // ConnectRequest, and ZooKeeperServer.processConnectRequest refuses a server behind it. An event's zxid
+  // binds only on its own connection: the server that sent it had applied that zxid (the txn that fired it,
+  // or its state at setWatches) and answers that socket's later requests from later states, but the client
+  // does not raise lastZxid on a notification (readResponse returns on NOTIFICATION_XID first; 3.8 sends -1
+  // there), so the next connection's server may be behind the event (sweep seed 1500000, case 1977870300).
   for (const items of view.arrivals().values()) {
     let seen = 0;
     let seenBy: Arrival | null = null;
+    let replySeen = 0;
+    let replySeenBy: Arrival | null = null;
     for (const item of items) {
       if (item.kind !== 'op') {
+        if (item.kind === 'session' && (item.state === 'CONNECTED' || item.state === 'DISCONNECTED')) {
+          // A new connection (counted as watch-order counts them): only what the replies showed still binds.
+          seen = replySeen;
+          seenBy = replySeenBy;
+          continue;
+        }
         const z = item.kind === 'watch' ? item.zxid : null;
         if (z !== null && z > seen) {
           seen = z;
@@ -79,8 +93,20 @@ function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheck
         continue;
       }
       const o = item;
+      // A server reply after this connection's events has a header at or above their zxids (it was sent from a
+      // later state of the same server), zxid recorded or not, and the client keeps it as lastZxid: from here on
+      // the events bind every connection (sweep seed 1500000, case 3937058402: an own delete's reply after its
+      // NodeDeleted at 1:5, then a read at 1:4 on the next connection).
+      if (seen > replySeen && !isUncertain(o)) {
+        replySeen = seen;
+        replySeenBy = seenBy;
+      }
       const z = stateZxid(o);
       if (z === null) continue;
+      if (z > replySeen) {
+        replySeen = z;
+        replySeenBy = o;
+      }
       if (z < seen && seenBy !== null) {
         const before = seenBy.kind === 'op' ? seenBy : undefined;
         const kind = lastZxidSeenRule(seenBy, o);

@@ -113,6 +113,8 @@ export class Search {
   private readonly pins = new Map<number, number>();
   /** Upper bounds on unknown zxids (txn id → largest zxid it may have): a re-registered watch's event zxid. */
   private readonly bounds = new Map<number, number>();
+  /** Lower bounds on unknown zxids (txn id → a zxid it lies above): a write sent after a setWatches event's state. */
+  private readonly lows = new Map<number, number>();
   private readonly endLen = new Map<number, number>();
   private watches = new Map<number, readonly Watch[]>();
   private openReply: ReplyItem | null = null;
@@ -133,6 +135,8 @@ export class Search {
   private readonly freeTxns: TxnItem[];
   /** Per session and connection (`skey:conn`): the least recorded zxid of its ok writes, and of its reply-header zxids. */
   private readonly connAfter = new Map<string, { write: number; header: number }>();
+  /** Per session and connection (`skey:conn`): the txns of its ok writes whose zxid is not recorded. */
+  private readonly connWrites = new Map<string, TxnItem[]>();
   private readonly mandatory: TxnItem[];
 
   private readonly p: Prepared;
@@ -162,9 +166,13 @@ export class Search {
         t.id,
         reads.filter((r) => r.arrivalUs < t.invokeUs),
       );
+      // Events that arrived before the txn was sent: those before its invocation, and its session's events on an
+      // older connection than its reply's (an ok write was sent on the connection it was answered on, which
+      // began after them: ClientCnxn fails the requests of a broken connection with connectionLoss).
+      const conn = t.reply?.conn;
       this.woBefore.set(
         t.id,
-        p.events.filter((e) => e.ev.atUs < t.invokeUs),
+        p.events.filter((e) => e.ev.atUs < t.invokeUs || (conn !== undefined && e.skey === t.skey && e.conn < conn)),
       );
       if (!t.mandatory && t.hop !== null)
         this.sessionBefore.set(
@@ -178,6 +186,7 @@ export class Search {
       const w = r.txn?.zxid ?? null;
       const h = r.hop.readZxid ?? null;
       this.connAfter.set(k, { write: w !== null ? Math.min(a.write, w) : a.write, header: h !== null ? Math.min(a.header, h) : a.header });
+      if (r.txn !== null && w === null) this.connWrites.set(k, [...(this.connWrites.get(k) ?? []), r.txn]);
     }
     this.freeTxns = p.txns.filter((t) => t.reply === null);
     this.mandatory = p.txns.filter((t) => t.mandatory);
@@ -315,7 +324,7 @@ export class Search {
       zx.push(z !== undefined ? (named.has(t.id) && t.zxid === null ? `${z}#${t.id}` : `${z}`) : named.has(t.id) ? `u${t.id}` : 'u');
     }
     const lastRead = this.lastRead !== null && this.lastRead.len === this.order.length ? this.lastRead.id : '';
-    const bounds = [...this.bounds].map(([id, z]) => `${id}<=${z}`).join(',');
+    const bounds = [...[...this.bounds].map(([id, z]) => `${id}<=${z}`), ...[...this.lows].map(([id, z]) => `${id}>${z}`)].join(',');
     return [this.placedMask, this.treeKeys[this.treeKeys.length - 1]!, zx.join(','), bounds, w.join('/'), this.openReply?.id ?? '', lastRead].join('|');
   }
 
@@ -376,11 +385,13 @@ export class Search {
       if (i === this.order.length) return true;
       const t = this.order[i]!;
       const z = t.zxid ?? this.pins.get(t.id) ?? null;
+      const low = this.lows.get(t.id);
       if (z === null) {
         cur++;
+        if (low !== undefined && cur <= low) cur = low + 1;
         if (cur % ZXID_EPOCH === 0) cur++;
       } else {
-        if (z <= cur) return false;
+        if (z <= cur || (low !== undefined && z <= low)) return false;
         cur = z;
       }
       // The greedy assignment is the smallest at every position, so an upper bound holds iff it holds here.
@@ -417,6 +428,34 @@ export class Search {
       return null;
     }
     return () => void undo();
+  }
+
+  /**
+   * States that each of `txns` has a zxid above `zxid`; returns an undo, or null if impossible (checked on the
+   * placed ones now, on the others as they are placed or pinned).
+   */
+  private above(txns: readonly TxnItem[], zxid: number): (() => void) | null {
+    const undos: (() => void)[] = [];
+    const undoAll = () => {
+      for (const u of undos.reverse()) u();
+    };
+    for (const t of txns) {
+      const known = t.zxid ?? this.pins.get(t.id);
+      if (known !== undefined) {
+        if (known > zxid) continue;
+        undoAll();
+        return null;
+      }
+      const had = this.lows.get(t.id);
+      if (had !== undefined && had >= zxid) continue;
+      this.lows.set(t.id, zxid);
+      undos.push(() => (had === undefined ? this.lows.delete(t.id) : this.lows.set(t.id, had)));
+    }
+    if (undos.length > 0 && !this.zxidFeasible()) {
+      undoAll();
+      return null;
+    }
+    return undoAll;
   }
 
   private txnById(id: number): TxnItem | null {
@@ -506,16 +545,31 @@ export class Search {
 
   // ---------------------------------------------------------------------------------------- replies
 
-  /** The watch-order facts of a reply on its connection; null when they hold, else the broken rule. */
-  private replyBlocked(r: ReplyItem): string | null {
+  /**
+   * The watch-order facts of a reply on its connection; null when they hold, else the broken rule.
+   * `ownEnd`: for a close reply, its session's end txn, whose own events may be dropped (DEFINITIONS.md §6).
+   */
+  private replyBlocked(r: ReplyItem, ownEnd: TxnItem | null = null): string | null {
     if (!this.rules.wo) return null;
     if (this.on('watch-before-data'))
       for (const e of this.p.sessions.get(r.skey)!.events) if (this.placed[e.id] === 0 && e.conn === r.conn && arrivalBefore(e, r)) return 'watch-before-data';
-    if (this.on('watch-lost')) {
-      const tree = this.trees[this.trees.length - 1]!;
-      for (const w of this.watches.get(r.skey) ?? []) if (w.status === 'pending' && !w.optional && owed(w, r, tree.nodes.has(w.path))) return 'watch-lost';
-    }
-    return null;
+    return this.eventLost(r, ownEnd) ? 'watch-lost' : null;
+  }
+
+  /**
+   * watch-lost: a watch triggered before `r`'s read point whose event `r` must follow has not delivered it.
+   * A close reply is exempt only for the watches its own end triggered (`ownEnd`): a txn applied before the
+   * close fired its watches as the server applied it (DataTree.createNode etc. → WatchManager.triggerWatch →
+   * NIOServerCnxn.process queues the notification), ahead of the close's reply on the same socket
+   * (FinalRequestProcessor.processRequest sends it, then sendCloseSession); the connection is dropped, and
+   * the session's watches with it (NIOServerCnxn.close → ZKDatabase.removeCnxn), only after that reply.
+   */
+  private eventLost(r: ReplyItem, ownEnd: TxnItem | null): boolean {
+    if (!this.on('watch-lost')) return false;
+    const tree = this.trees[this.trees.length - 1]!;
+    for (const w of this.watches.get(r.skey) ?? [])
+      if (w.status === 'pending' && !w.optional && (ownEnd === null || w.txn !== ownEnd) && owed(w, r, tree.nodes.has(w.path))) return true;
+    return false;
   }
 
   /**
@@ -526,14 +580,19 @@ export class Search {
    * changed, so DataTree.setWatches registered it again without firing. An exists watch triggered and
    * whose node is deleted again, not owed before this reply (see `owed`: its node is missing here), was
    * registered anew by that setWatches after the last delete, with nothing creating the node since: it is
-   * held on this connection as a fresh exists watch, and the next create fires it.
+   * held on this connection as a fresh exists watch, and the next create fires it. Watches in `keep` stay
+   * on their older connection (see `keepable`).
    */
-  private afterReply(r: ReplyItem, register: Watch | null): void {
+  private afterReply(r: ReplyItem, register: Watch | null, keep: ReadonlySet<Watch>): void {
     if (!this.rules.wo) return;
     const list = this.watches.get(r.skey) ?? [];
     const tree = this.trees[this.trees.length - 1]!;
     const out: Watch[] = [];
     for (const w of list) {
+      if (keep.has(w)) {
+        out.push(w);
+        continue;
+      }
       // A watch its server used up silently (no READ on the node) is still held by the client, which re-sends it
       // with setWatches on its next connection (ClientCnxn.primeConnection): loose, for a later connection only.
       if (w.status === 'pending' && w.optional && w.conn === r.conn) out.push({ ...w, status: 'loose', changed: true, type: null });
@@ -544,17 +603,43 @@ export class Search {
         out.push({ ...w, status: 'loose', changed: w.status === 'pending', type: null, txn: w.status === 'pending' ? w.txn : null });
       else out.push(w);
     }
-    if (register !== null && !out.some((w) => w.status === 'held' && w.path === register.path && w.kind === register.kind)) out.push(register);
+    if (register !== null && !out.some((w) => w.status === 'held' && w.conn === r.conn && w.path === register.path && w.kind === register.kind))
+      out.push(register);
     const next = new Map(this.watches);
     next.set(r.skey, out);
     this.watches = next;
   }
 
+  /**
+   * The ways watches stand after reply `r` (each a set of held watches of older connections kept there):
+   * none kept, and, when some may be, all of those kept. A held watch of an older connection may have
+   * fired there after all, at a txn that `r`'s state does not hold yet: its server had applied it and the
+   * event arrived before this connection began, but this connection's server is behind it (ZooKeeper
+   * allows that: ClientCnxn.SendThread.readResponse does not raise lastZxid on a notification, so
+   * ZooKeeperServer.processConnectRequest accepts a server behind the event). The client then no longer
+   * held the watch and did not re-send it. Such a watch stays on its connection, for an event not yet
+   * placed that arrived on a connection between its own and `r`'s. Only these two of the subsets are tried
+   * (stricter than ZooKeeper when two such watches need different fates, never weaker).
+   */
+  private keepVariants(r: ReplyItem): readonly ReadonlySet<Watch>[] {
+    const none: ReadonlySet<Watch> = new Set();
+    if (!this.rules.wo) return [none];
+    const events = this.p.sessions.get(r.skey)!.events;
+    const keep = new Set<Watch>();
+    for (const w of this.watches.get(r.skey) ?? []) {
+      if (w.status !== 'held' || w.conn >= r.conn) continue;
+      if (events.some((e) => this.placed[e.id] === 0 && e.conn >= w.conn && e.conn < r.conn && e.ev.path === w.path && compatible(w, e.ev.type))) keep.add(w);
+    }
+    return keep.size === 0 ? [none] : [none, keep];
+  }
+
   private tryReply(r: ReplyItem): boolean {
     if (this.rules.se && this.endLen.has(r.skey) && !(r.txn?.isEnd ?? false) && this.on('op-after-session-end')) return this.note('op-after-session-end');
     if (r.txn !== null) {
-      const blocked = this.replyBlocked(r);
-      if (blocked === 'watch-lost') return this.note(blocked); // events of earlier txns are due first
+      // Events of earlier txns are due before a write's reply. Only watch-lost is judged here: the session's
+      // events that arrived before the reply may still come between its txn and its reply, and an event due
+      // then must not hide a lost one (sweep seed 1210000, case 3467790519).
+      if (this.rules.wo && this.eventLost(r, null)) return this.note('watch-lost');
       return this.tryTxn(r.txn, r);
     }
     return this.tryRead(r);
@@ -562,19 +647,24 @@ export class Search {
 
   /** Closes an ok write's reply: its session's events before it have arrived, none is lost. */
   private trySeal(r: ReplyItem): boolean {
-    // The close reply ends the connection: events its own deletes trigger for the session may be dropped.
-    const blocked = r.txn?.isEnd === true ? null : this.replyBlocked(r);
+    // The close reply ends the connection: events its own deletes trigger for the session may be dropped;
+    // every other event due before it is still due (until round 9 a close reply was exempt from all of them).
+    const blocked = this.replyBlocked(r, r.txn?.isEnd === true ? r.txn : null);
     if (blocked !== null) return this.note(blocked);
     const saved = this.watches;
-    this.afterReply(r, null);
-    this.mark(r.id);
-    this.openReply = null;
-    this.observed++;
-    const found = this.dfs();
-    this.observed--;
-    this.openReply = r;
-    this.unmark(r.id);
-    this.watches = saved;
+    let found = false;
+    for (const keep of this.keepVariants(r)) {
+      this.afterReply(r, null, keep);
+      this.mark(r.id);
+      this.openReply = null;
+      this.observed++;
+      found = this.dfs();
+      this.observed--;
+      this.openReply = r;
+      this.unmark(r.id);
+      this.watches = saved;
+      if (found) break;
+    }
     return found;
   }
 
@@ -615,16 +705,19 @@ export class Search {
     if (unpin === null) this.note(why);
     else {
       const saved = this.watches;
-      this.afterReply(r, this.registration(r));
-      this.mark(r.id);
-      const lastRead = this.lastRead;
-      this.lastRead = commute ? { id: r.id, len: this.order.length } : null;
-      this.observed++;
-      found = this.dfs();
-      this.observed--;
-      this.lastRead = lastRead;
-      this.unmark(r.id);
-      this.watches = saved;
+      for (const keep of this.keepVariants(r)) {
+        this.afterReply(r, this.registration(r), keep);
+        this.mark(r.id);
+        const lastRead = this.lastRead;
+        this.lastRead = commute ? { id: r.id, len: this.order.length } : null;
+        this.observed++;
+        found = this.dfs();
+        this.observed--;
+        this.lastRead = lastRead;
+        this.unmark(r.id);
+        this.watches = saved;
+        if (found) break;
+      }
       unpin();
     }
     if (marked) this.markers.pop();
@@ -715,7 +808,22 @@ export class Search {
     const z = e.ev.zxid;
     const ways: (() => (() => void) | null)[] = [];
     const after = this.connAfter.get(`${e.skey}:${e.conn}`);
-    if (bySetWatches && (after === undefined || (z < after.write && z <= after.header))) ways.push(() => this.bound(w.txn!, z));
+    // Below the zxid of every ok write sent on that connection, recorded or not (a Stat's mzxid may pin it
+    // later): ahead of it, setWatches saw a state without it (sweep seed 1500000, case 1977870300).
+    if (bySetWatches && (after === undefined || (z < after.write && z <= after.header)))
+      ways.push(() => {
+        const undoBound = this.bound(w.txn!, z);
+        if (undoBound === null) return null;
+        const undoAbove = this.above(this.connWrites.get(`${e.skey}:${e.conn}`) ?? [], z);
+        if (undoAbove === null) {
+          undoBound();
+          return null;
+        }
+        return () => {
+          undoAbove();
+          undoBound();
+        };
+      });
     for (const t of fired) ways.push(() => this.pin(t, z));
     return ways;
   }
