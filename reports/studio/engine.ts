@@ -48,6 +48,10 @@ export interface StudioRunning {
   readonly lines: readonly string[];
   /** Kernel events run so far. */
   events(): number;
+  /** Virtual time now (µs): after the last event run so far. */
+  nowUs(): number;
+  /** Each server's state over time so far (null before the run builds its cluster). */
+  recorder(): StateRecorder | null;
   /** Runs at most `events` more kernel events; true once the run is over (a script runs whole at the start). */
   advance(events: number): boolean;
   /** Runs what is left, judges the run and gives it whole. */
@@ -79,6 +83,8 @@ export function startStudioInput(input: StudioInput, fork: StudioFork | null = n
   return {
     lines: sink.records,
     events: () => zab?.kernel.eventCount ?? 0,
+    nowUs: () => zab?.kernel.nowUs ?? Number.MAX_SAFE_INTEGER,
+    recorder: () => recorder,
     advance: (events) => zab === null || zab.advance(events),
     finish(): StudioRun {
       if (whole !== null) return whole;
