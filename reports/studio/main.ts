@@ -161,8 +161,15 @@ const host: StudioHost = {
     performance.mark('zabsim:branch-start');
     while (!over && b.running.nowUs() <= fork.atUs) over = b.running.advance(SLICE_STEP_EVENTS);
     performance.mark('zabsim:branch-at-moment');
-    if (!over) b.running.advance(FIRST_PAINT_EVENTS);
+    if (!over) over = b.running.advance(FIRST_PAINT_EVENTS);
     performance.mark('zabsim:branch-first-events');
+    if (over || b.running.lines.length === 0) {
+      // Over already (or its trace is rebuilt from the start, engine.ts): the whole branch, at once.
+      const branch = s.completeFork(b);
+      redraw(branch.id, branchView(branch.id, branch.run), fork.atUs);
+      const shown = new Promise<number>((resolve) => nextFrame(() => setTimeout(() => resolve(performance.now()), 0)));
+      return { id: branch.id, painted: shown, done: shown };
+    }
     showRunning(b, fork.atUs);
     performance.mark('zabsim:branch-first-window');
     let ended: (at: number) => void = () => {};

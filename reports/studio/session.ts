@@ -66,7 +66,13 @@ export class StudioSession extends RunView {
   /** Starts a branch that the page simulates in slices (BranchRunning.running.advance); nothing runs yet. */
   startFork(fork: StudioFork, name?: string): BranchRunning {
     const id = ++this.lastId;
-    const branch: BranchRunning = { id, name: name ?? `branch ${id}`, fork, running: startStudioInput(this.input, fork), started: performance.now() };
+    const branch: BranchRunning = {
+      id,
+      name: name ?? `branch ${id}`,
+      fork,
+      running: startStudioInput(this.input, fork, this.run.prefix),
+      started: performance.now(),
+    };
     this.running.set(id, branch);
     return branch;
   }
