@@ -6,10 +6,10 @@
 import type { NodeId } from '../../protocol/program.js';
 import type { Kernel } from '../../sim/kernel/kernel.js';
 import { runZabScript, scenarioExitCode } from '../../sim/script/script.js';
-import { MemorySink } from '../../sim/trace/sink.js';
 import type { RunOptions } from '../../sim/zab/options.js';
 import { startZab, type ZabRun } from '../../sim/zab/run.js';
 import { modelFromRecords, type ReportModel } from '../model.js';
+import { BranchSink, OriginalSink, type TracePrefix } from './branch-sink.js';
 import { scheduleFork, type StudioFork } from './fork.js';
 import { committedHistory, finalLeader, StateRecorder } from './recorder.js';
 
@@ -31,6 +31,8 @@ export interface StudioRun {
   readonly recorder: StateRecorder | null;
   /** How the run ended: the leader then, and the committed history as the best-informed server holds it. */
   readonly outcome: StudioOutcome;
+  /** What a branch of this run reuses of its trace (branch-sink.ts); null for a run that is itself a branch. */
+  readonly prefix: TracePrefix | null;
 }
 
 export interface StudioOutcome {
@@ -48,6 +50,10 @@ export interface StudioRunning {
   readonly lines: readonly string[];
   /** Kernel events run so far. */
   events(): number;
+  /** Virtual time now (µs): after the last event run so far. */
+  nowUs(): number;
+  /** Each server's state over time so far (null before the run builds its cluster). */
+  recorder(): StateRecorder | null;
   /** Runs at most `events` more kernel events; true once the run is over (a script runs whole at the start). */
   advance(events: number): boolean;
   /** Runs what is left, judges the run and gives it whole. */
@@ -55,19 +61,25 @@ export interface StudioRunning {
 }
 
 /** Runs the input as `zabsim run` would, but into memory; with a fork, runs that branch of it. */
-export function runStudioInput(input: StudioInput, fork: StudioFork | null = null): StudioRun {
-  return startStudioInput(input, fork).finish();
+export function runStudioInput(input: StudioInput, fork: StudioFork | null = null, original: TracePrefix | null = null): StudioRun {
+  return startStudioInput(input, fork, original).finish();
 }
 
-/** Starts a studio run; a built-in run advances in slices, a scenario script runs whole at once. */
-export function startStudioInput(input: StudioInput, fork: StudioFork | null = null): StudioRunning {
-  const sink = new MemorySink();
+/**
+ * Starts a studio run; a built-in run advances in slices, a scenario script runs whole at once.
+ * A branch of a built-in run given the original's trace (`original`, StudioRun.prefix) re-runs to
+ * its fork moment untraced and takes the original's lines up to there (branch-sink.ts): the same
+ * lines and hash as re-running it traced from the start, for less.
+ */
+export function startStudioInput(input: StudioInput, fork: StudioFork | null = null, original: TracePrefix | null = null): StudioRunning {
+  const branchSink = fork !== null && original !== null && input.kind === 'run' ? new BranchSink() : null;
+  const sink = branchSink ?? new OriginalSink();
   let recorder: StateRecorder | null = null;
   const attach = (kernel: Kernel, servers: readonly NodeId[]): void => {
     recorder = new StateRecorder(kernel, servers);
-    if (fork !== null) scheduleFork(kernel, fork);
+    if (fork !== null) scheduleFork(kernel, fork, branchSink === null || original === null ? undefined : () => branchSink.resume(original, fork.atUs));
   };
-  let ended: Omit<StudioRun, 'lines' | 'recorder' | 'outcome'> | null = null;
+  let ended: Omit<StudioRun, 'lines' | 'recorder' | 'outcome' | 'prefix'> | null = null;
   let zab: ZabRun | null = null;
   if (input.kind === 'script') {
     const result = runZabScript(input.text, { file: input.file, trace: sink, onCluster: attach });
@@ -79,14 +91,19 @@ export function startStudioInput(input: StudioInput, fork: StudioFork | null = n
   return {
     lines: sink.records,
     events: () => zab?.kernel.eventCount ?? 0,
+    nowUs: () => zab?.kernel.nowUs ?? Number.MAX_SAFE_INTEGER,
+    recorder: () => recorder,
     advance: (events) => zab === null || zab.advance(events),
     finish(): StudioRun {
       if (whole !== null) return whole;
+      // The run ended before its fork moment, or the original's trace could not be cut there: the
+      // branch runs again from the start, traced all the way.
+      if (branchSink !== null && (zab?.advance() ?? true) && !branchSink.resumed) return (whole = runStudioInput(input, fork));
       if (ended === null && zab !== null) {
         const report = zab.finish();
         ended = { hash: report.traceHash, exitCode: report.exitCode, verdicts: report.verdicts, expectationsFailed: [] };
       }
-      const done = ended as Omit<StudioRun, 'lines' | 'recorder' | 'outcome'>;
+      const done = ended as Omit<StudioRun, 'lines' | 'recorder' | 'outcome' | 'prefix'>;
       const rec = recorder as StateRecorder | null;
       const finals = rec === null ? new Map() : rec.finalStates();
       const history = committedHistory(finals);
@@ -95,6 +112,7 @@ export function startStudioInput(input: StudioInput, fork: StudioFork | null = n
         lines: sink.records,
         recorder: rec,
         outcome: { leader: finalLeader(finals), historyFrom: history.server, committed: history.txns },
+        prefix: branchSink === null && sink instanceof OriginalSink ? sink : null,
       };
       return whole;
     },

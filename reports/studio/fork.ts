@@ -46,9 +46,12 @@ export function describeIntervention(i: Intervention): string {
  * Schedules the fork's interventions on a kernel that has not run past the moment yet. The action
  * is queued now, at atUs + 1: the queue runs events in (time, insertion) order, so it runs after
  * every event at atUs and, queued before any event of atUs + 1 exists, before all of those.
+ * `atMoment` runs first: the branch is the original up to there (a studio branch starts its own
+ * trace there, branch-sink.ts).
  */
-export function scheduleFork(kernel: Kernel, fork: StudioFork): void {
+export function scheduleFork(kernel: Kernel, fork: StudioFork, atMoment: () => void = () => {}): void {
   kernel.at(fork.atUs + 1, () => {
+    atMoment();
     for (const i of fork.interventions) apply(kernel, i);
   });
 }

@@ -4,33 +4,22 @@
 // The page's scripts (ui.ts) only draw what this returns; tests call it in Node as well.
 import type { NodeId } from '../../protocol/program.js';
 import type { ReportModel } from '../model.js';
-import { runStudioInput, type StudioInput, type StudioOutcome, type StudioRun } from './engine.js';
+import { startStudioInput, type StudioInput, type StudioOutcome, type StudioRun, type StudioRunning } from './engine.js';
 import { describeIntervention, type StudioFork } from './fork.js';
-import { dataOf, logTail } from './recorder.js';
+import { RunView } from './run-view.js';
+
+export type { InFlight, PendingCall, ServerDetail } from './run-view.js';
 
 export const STUDIO_CAPSULE = 'zabsim-studio-capsule';
 
-export interface ServerDetail {
-  readonly node: NodeId;
-  readonly down: boolean;
-  readonly log: readonly { zxid: string; body: string; committed: boolean }[];
-  readonly data: readonly string[];
-  readonly moreData: number;
-}
-
-export interface PendingCall {
-  readonly client: NodeId;
-  readonly xid: number;
-  readonly op: string;
-  readonly server: NodeId;
-  readonly since: number;
-}
-
-export interface InFlight {
-  readonly from: NodeId;
-  readonly to: NodeId;
-  readonly sentUs: number;
-  readonly msg: string;
+/** A branch being simulated: its trace and state recorder grow as the page advances it. */
+export interface BranchRunning {
+  readonly id: number;
+  name: string;
+  readonly fork: StudioFork;
+  readonly running: StudioRunning;
+  /** When it was started (performance.now()): a whole branch's `ms` counts from here. */
+  readonly started: number;
 }
 
 export interface Branch {
@@ -55,78 +44,46 @@ export interface BranchChanges {
   readonly same: boolean;
 }
 
-interface Call {
-  readonly client: NodeId;
-  readonly xid: number;
-  readonly op: string;
-  readonly server: NodeId;
-  readonly t: number;
-  end: number;
-}
-
-export class StudioSession {
+export class StudioSession extends RunView {
   readonly input: StudioInput;
   readonly run: StudioRun;
-  readonly model: ReportModel;
   readonly branches: Branch[] = [];
-  private readonly calls: Call[] = [];
+  /** Branches still being simulated, by id (a branch is listed in `branches` once whole). */
+  readonly running = new Map<number, BranchRunning>();
+  private lastId = 0;
 
   constructor(input: StudioInput, run: StudioRun, model: ReportModel) {
+    super(run.recorder, run.lines, model);
     this.input = input;
     this.run = run;
-    this.model = model;
-    const open = new Map<string, Call>();
-    for (const line of run.lines) {
-      if (!line.includes('"k":"observe"')) continue;
-      const r = JSON.parse(line) as { t: number; node: number; what?: Record<string, unknown> };
-      const w = r.what;
-      if (w?.['kind'] === 'invoke') {
-        const call: Call = { client: r.node, xid: Number(w['xid']), op: describeOp(w['op']), server: Number(w['server']), t: r.t, end: Infinity };
-        open.set(`${r.node}/${call.xid}`, call);
-        this.calls.push(call);
-      } else if (w?.['kind'] === 'complete') {
-        const call = open.get(`${r.node}/${String(w['xid'])}`);
-        if (call !== undefined) call.end = r.t;
-      }
-    }
   }
 
-  /** Each server's log tail and data at moment t. */
-  serversAt(t: number, logN = 5, dataN = 8): ServerDetail[] {
-    const rec = this.run.recorder;
-    if (rec === null) return [];
-    return rec.servers.map((node) => {
-      const s = rec.stateAt(node, t);
-      if (s === null) return { node, down: true, log: [], data: [], moreData: 0 };
-      const data = dataOf(s, dataN);
-      return { node, down: false, log: logTail(s, logN), data: data.entries, moreData: data.more };
-    });
-  }
-
-  /** Every client call invoked at or before t and not completed by then. */
-  pendingAt(t: number): PendingCall[] {
-    return this.calls.filter((c) => c.t <= t && c.end > t).map((c) => ({ client: c.client, xid: c.xid, op: c.op, server: c.server, since: c.t }));
-  }
-
-  /** Network messages sent at or before t and delivered (or lost) after it: what a fork can drop. */
-  inFlightAt(t: number): InFlight[] {
-    const m = this.model.m;
-    const out: InFlight[] = [];
-    for (let i = 0; i < m.s.length && (m.s[i] ?? 0) <= t; i++) {
-      if ((m.r[i] ?? 0) > t && (m.f[i] ?? 0) > 0)
-        out.push({ from: m.f[i] ?? 0, to: m.to[i] ?? 0, sentUs: m.s[i] ?? 0, msg: this.model.strings[m.lb[i] ?? 0] ?? '' });
-    }
-    return out;
-  }
-
-  /** Runs a branch of the original and lists it. */
+  /** Runs a branch of the original whole, and lists it. */
   fork(fork: StudioFork, name?: string): Branch {
-    const started = performance.now();
-    const run = runStudioInput(this.input, fork);
-    const ms = performance.now() - started;
-    const id = this.branches.length + 1;
-    const branch: Branch = { id, name: name ?? `branch ${id}`, fork, run, ms, changes: compareRuns(this.run, run) };
+    return this.completeFork(this.startFork(fork, name));
+  }
+
+  /** Starts a branch that the page simulates in slices (BranchRunning.running.advance); nothing runs yet. */
+  startFork(fork: StudioFork, name?: string): BranchRunning {
+    const id = ++this.lastId;
+    const branch: BranchRunning = {
+      id,
+      name: name ?? `branch ${id}`,
+      fork,
+      running: startStudioInput(this.input, fork, this.run.prefix),
+      started: performance.now(),
+    };
+    this.running.set(id, branch);
+    return branch;
+  }
+
+  /** Runs what is left of a branch, compares it with the original and lists it. */
+  completeFork(b: BranchRunning): Branch {
+    const run = b.running.finish();
+    const branch: Branch = { id: b.id, name: b.name, fork: b.fork, run, ms: performance.now() - b.started, changes: compareRuns(this.run, run) };
+    this.running.delete(b.id);
     this.branches.push(branch);
+    this.branches.sort((x, y) => x.id - y.id);
     return branch;
   }
 
@@ -174,13 +131,4 @@ function sameOutcome(original: StudioRun, branch: StudioRun, a: StudioOutcome, b
     a.committed.every((x, i) => x === b.committed[i]) &&
     JSON.stringify(original.verdicts) === JSON.stringify(branch.verdicts)
   );
-}
-
-function describeOp(op: unknown): string {
-  const o = op as Record<string, unknown> | null;
-  if (o === null || typeof o !== 'object') return String(op);
-  const type = String(o['type'] ?? '?');
-  if (typeof o['key'] === 'string') return o['value'] === undefined ? `${type} ${o['key']}` : `${type} ${o['key']}=${String(o['value'])}`;
-  if (typeof o['path'] === 'string') return `${type} ${o['path']}`;
-  return JSON.stringify(o).slice(0, 48);
 }

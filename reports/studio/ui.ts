@@ -3,8 +3,9 @@
 // on the servers, run as a branch); and the list of branches, each compared with the original and
 // exportable as a capsule. Everything it shows comes from a StudioSession (session.ts).
 import { button, byId, el, secs, type StudioElement } from './dom.js';
-import { describeIntervention, type Intervention } from './fork.js';
-import type { Branch, StudioSession } from './session.js';
+import { describeIntervention, type Intervention, type StudioFork } from './fork.js';
+import type { RunView } from './run-view.js';
+import type { Branch, BranchRunning, StudioSession } from './session.js';
 
 /** What the viewer lends the studio: its cursor. */
 export interface ViewerApi {
@@ -15,15 +16,38 @@ export interface ViewerApi {
   dispose(): void;
 }
 
+/** What the page (main.ts) does for the panels: start a branch and show it, or show another run. */
+export interface StudioHost {
+  /** Starts a branch, shows its first window at once and simulates the rest in slices; `painted` resolves once that window is on screen. */
+  startBranch(fork: StudioFork, name?: string): BranchStarted;
+  /** Shows a run in the viewer and the panels: 0 the original, else a branch by id. */
+  show(id: number): void;
+}
+
+export interface BranchStarted {
+  readonly id: number;
+  /** performance.now() just after the frame that first showed the branch. */
+  readonly painted: Promise<number>;
+  /** performance.now() once the whole branch is simulated, compared and listed. */
+  readonly done: Promise<number>;
+}
+
 export class StudioUi {
   private readonly session: StudioSession;
+  private readonly view: RunView;
+  /** The run the viewer and the panels show: 0 the original, else a branch's id. */
+  private readonly viewing: number;
   private readonly viewer: ViewerApi;
+  private readonly host: StudioHost;
   private pending: Intervention[] = [];
   private readonly listeners: ((t: number) => void)[] = [];
 
-  constructor(session: StudioSession, viewer: ViewerApi) {
+  constructor(session: StudioSession, view: RunView, viewing: number, viewer: ViewerApi, host: StudioHost) {
     this.session = session;
+    this.view = view;
+    this.viewing = viewing;
     this.viewer = viewer;
+    this.host = host;
   }
 
   label(node: number): string {
@@ -45,7 +69,7 @@ export class StudioUi {
   private drawServers(t: number): void {
     const box = byId('server-detail');
     const rows: StudioElement[] = [];
-    for (const d of this.session.serversAt(t)) {
+    for (const d of this.view.serversAt(t)) {
       const item = el('div', { class: 'srv', 'data-node': d.node });
       item.appendChild(el('b', null, this.label(d.node)));
       if (d.down) {
@@ -70,7 +94,7 @@ export class StudioUi {
 
   private drawClients(t: number): void {
     const box = byId('client-pending');
-    const pending = this.session.pendingAt(t);
+    const pending = this.view.pendingAt(t);
     const items = pending.map((p) =>
       el('li', { 'data-client': p.client }, `${this.label(p.client)}: ${p.op} (xid ${p.xid}) at ${this.label(p.server)}, waiting since ${secs(p.since)}`),
     );
@@ -81,6 +105,15 @@ export class StudioUi {
 
   private drawFork(t: number): void {
     const box = byId('fork');
+    if (this.viewing !== 0) {
+      // A fork is a moment of the original run and interventions there, so it is made on the original.
+      const name = this.session.branches.find((b) => b.id === this.viewing)?.name ?? this.session.running.get(this.viewing)?.name ?? '';
+      box.replaceChildren(
+        el('p', null, `Viewing ${name}, which leaves the original just after its fork moment. Forks are made on the original.`),
+        button('back to the original', { 'data-view': 0 }, () => this.host.show(0)),
+      );
+      return;
+    }
     const parts: StudioElement[] = [
       el('p', null, `Change what happens just after ${secs(t)}; the branch re-runs from the start to here, then goes its own way.`),
     ];
@@ -152,30 +185,46 @@ export class StudioUi {
     this.drawFork(this.viewer.moment());
   }
 
-  /** Runs the planned interventions as a branch at the cursor, and draws it beside the original. */
-  runBranch(name: string): Branch | null {
+  /** Runs the planned interventions as a branch at the cursor, and shows it (its first window at once, the rest as it is simulated). */
+  runBranch(name: string): BranchStarted | null {
     if (this.pending.length === 0) return null;
-    const branch = this.session.fork({ atUs: this.viewer.moment(), interventions: this.pending }, name === '' ? undefined : name);
+    const fork: StudioFork = { atUs: this.viewer.moment(), interventions: this.pending };
     this.pending = [];
-    this.drawBranches();
-    this.drawFork(this.viewer.moment());
-    return branch;
+    return this.host.startBranch(fork, name === '' ? undefined : name);
   }
 
-  /** Forks at a given moment with given interventions, and draws the branch (tests and the bench). */
-  forkAt(atUs: number, interventions: readonly Intervention[], name?: string): Branch {
-    const branch = this.session.fork({ atUs, interventions }, name);
-    this.drawBranches();
-    return branch;
+  /** Forks at a given moment with given interventions, and shows the branch (tests and the bench). */
+  forkAt(atUs: number, interventions: readonly Intervention[], name?: string): BranchStarted {
+    return this.host.startBranch({ atUs, interventions }, name);
   }
 
   drawBranches(): void {
     const box = byId('branches');
     const o = this.session.run;
     const items: StudioElement[] = [];
-    for (const b of this.session.branches) {
+    const viewing = (id: number): string => (id === this.viewing ? ' viewing' : '');
+    const all: (Branch | BranchRunning)[] = [...this.session.branches, ...this.session.running.values()].sort((x, y) => x.id - y.id);
+    for (const entry of all) {
+      if (!('changes' in entry)) {
+        // Still being simulated: its outcome is compared once it ends.
+        const li = el('li', { class: `branch running${viewing(entry.id)}`, 'data-branch': entry.id });
+        const head = el('div', { class: 'branch-head' });
+        head.appendChild(el('b', { 'data-branch-name': entry.id }, entry.name));
+        head.appendChild(
+          el(
+            'span',
+            { class: 'muted', 'data-branch-progress': entry.id },
+            ` at ${secs(entry.fork.atUs)}: ${entry.fork.interventions.map(describeIntervention).join('; ')} (simulating: ${entry.running.events()} kernel events so far)`,
+          ),
+        );
+        if (entry.id !== this.viewing) head.appendChild(button('view', { 'data-view': entry.id }, () => this.host.show(entry.id)));
+        li.appendChild(head);
+        items.push(li);
+        continue;
+      }
+      const b = entry;
       const c = b.changes;
-      const li = el('li', { class: c.same ? 'branch same' : 'branch changed', 'data-branch': b.id });
+      const li = el('li', { class: `${c.same ? 'branch same' : 'branch changed'}${viewing(b.id)}`, 'data-branch': b.id, 'data-complete': 1 });
       const head = el('div', { class: 'branch-head' });
       head.appendChild(el('b', { 'data-branch-name': b.id }, b.name));
       head.appendChild(
@@ -189,6 +238,11 @@ export class StudioUi {
       head.appendChild(rename);
       head.appendChild(button('export capsule', { 'data-export': b.id }, () => this.download(b)));
       head.appendChild(button('go to fork', { 'data-goto': b.id }, () => this.viewer.setMoment(b.fork.atUs)));
+      head.appendChild(
+        b.id === this.viewing
+          ? button('view the original', { 'data-view': 0 }, () => this.host.show(0))
+          : button('view', { 'data-view': b.id }, () => this.host.show(b.id)),
+      );
       li.appendChild(head);
       const table = el('table', { class: 'compare' });
       const row = (what: string, a: string, z: string, key: string): void => {

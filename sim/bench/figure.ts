@@ -55,6 +55,7 @@ export async function measure(group: FigureGroup, log: (text: string) => void): 
         studioLoad50kCompleteMs: s.studioLoad50kCompleteMs,
         studioFirstFrameInPageMs: s.studioFirstFrameInPageMs,
         studioFork10kMs: s.studioFork10kMs,
+        studioFork10kCompleteMs: s.studioFork10kCompleteMs,
       };
     }
   }

@@ -13,6 +13,8 @@ export interface LineHasher {
   update(line: string): void;
   /** The hash so far; the hasher can go on afterwards. */
   hex(): string;
+  /** An independent hasher in this one's state (the studio resumes a branch's trace hash from it). */
+  clone(): LineHasher;
 }
 
 export const TRACE_HASH_VERSIONS = [1, 2] as const;
@@ -23,8 +25,17 @@ export function lineHasher(version: TraceHashVersion): LineHasher {
 }
 
 export class Sha256Lines implements LineHasher {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Hash;
   private chunk = '';
+
+  constructor(from?: { hash: Hash; chunk: string }) {
+    this.hash = from?.hash ?? createHash('sha256');
+    this.chunk = from?.chunk ?? '';
+  }
+
+  clone(): Sha256Lines {
+    return new Sha256Lines({ hash: this.hash.copy(), chunk: this.chunk });
+  }
 
   update(line: string): void {
     this.chunk += line;
@@ -45,6 +56,13 @@ export class Sha256Lines implements LineHasher {
 export class RollingHash implements LineHasher {
   private a = 0x811c9dc5;
   private b = 0x9747b28c;
+
+  clone(): RollingHash {
+    const c = new RollingHash();
+    c.a = this.a;
+    c.b = this.b;
+    return c;
+  }
 
   update(line: string): void {
     let a = this.a;

@@ -80,8 +80,9 @@ test('dropping the PROPOSAL that reached a quorum changes the outcome, and the e
   await page.locator(`#fork li[data-msg="${p.from}>${p.to} ${p.msg}"] button[data-fork=drop]`).click();
   await page.locator('#fork input[data-fork=name]').fill('no quorum for x=2');
   await page.locator('#fork button[data-fork=run]').click();
+  // The branch is shown at once and compared with the original once it is simulated to its end.
+  await page.locator('#branches li[data-branch="1"][data-complete="1"]').waitFor();
   const branch = page.locator('#branches li[data-branch="1"]');
-  await branch.waitFor();
   expect(await branch.getAttribute('class')).toContain('changed');
   expect(await branch.locator('[data-branch-name="1"]').textContent()).toBe('no quorum for x=2');
   const history = await branch.locator('tr[data-compare=history] td').allTextContents();
@@ -105,22 +106,27 @@ test('dropping the PROPOSAL that reached a quorum changes the outcome, and the e
 
 test('a fork that touches nothing the run needs keeps the outcome; one that crashes the leader early changes it', async () => {
   // Healing an already healed network just before the end changes nothing the checkers or the history see.
+  // The viewer shows branch 1 now; forks are made on the original.
+  expect(await page.evaluate('window.__zabsimShown.id')).toBe(1);
+  await page.locator('#fork button[data-view="0"]').click();
+  expect(await page.evaluate('window.__zabsimShown.id')).toBe(0);
   const end = (await page.evaluate('window.__zabsimModel.tEnd')) as number;
   await moveTo(end - 1);
   await page.locator('#fork button[data-fork=heal]').click();
   await page.locator('#fork button[data-fork=run]').click();
+  await page.locator('#branches li[data-branch="2"][data-complete="1"]').waitFor();
   const same = page.locator('#branches li[data-branch="2"]');
-  await same.waitFor();
   expect(await same.getAttribute('class')).toContain('same');
   expect(await same.locator('tr[data-compare=history] td').allTextContents()).toEqual(['—', '—']);
   // Crashing server 3 before anything is written leaves no leader 3.
   const firstLeader = records.find((r) => r['k'] === 'observe' && (r['what'] as Rec)['kind'] === 'role' && (r['what'] as Rec)['role'] === 'LEADING');
+  await page.locator('#fork button[data-view="0"]').click();
   await moveTo((firstLeader?.['t'] as number) + 1);
   await page.locator('#fork select[data-fork=server]').selectOption({ label: `s${String(firstLeader?.['node'])}` });
   await page.locator('#fork button[data-fork=crash]').click();
   await page.locator('#fork button[data-fork=run]').click();
+  await page.locator('#branches li[data-branch="3"][data-complete="1"]').waitFor();
   const crashed = page.locator('#branches li[data-branch="3"]');
-  await crashed.waitFor();
   expect(await crashed.getAttribute('class')).toContain('changed');
   const leaders = await crashed.locator('tr[data-compare=leader] td').allTextContents();
   expect(leaders[1]).not.toBe(`s${String(firstLeader?.['node'])}`);

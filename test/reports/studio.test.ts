@@ -64,7 +64,7 @@ test('the page loads nothing but itself, and its run has the trace hash zabsim r
   await page.locator('button[data-lesson=next]').click();
   await page.locator('#fork button[data-fork=crash]').click();
   await page.locator('#fork button[data-fork=run]').click();
-  await page.locator('#branches li[data-branch="1"]').waitFor();
+  await page.locator('#branches li[data-branch="1"][data-complete="1"]').waitFor();
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#branches button[data-export="1"]').click()]);
   expect(download.suggestedFilename()).toBe('branch_1.capsule.json');
   expect(requests).toEqual([pageUrl]);
