@@ -214,3 +214,42 @@ export function mapEntries<V>(map: PersistentMap<V>): [string, V][] {
   if (map.root !== null) visit(map.root);
   return out;
 }
+
+/**
+ * Compares two maps by walking their tries side by side, skipping every subtree they share (two maps
+ * forked from one another share all but the paths their writes copied): O(the differing paths), not
+ * O(n). Returns true when the tries have the same shape and equal values (then the same entries: a
+ * trie's entries are those of its leaves), false when one key holds values `same` calls different in
+ * the two (then the maps differ), and null when the shapes differ at some place (say, collision leaves
+ * in another order): the caller then compares entry by entry.
+ */
+export function mapSameByShape<V>(a: PersistentMap<V>, b: PersistentMap<V>, same: (x: V, y: V) => boolean): boolean | null {
+  if (a === b || a.root === b.root) return true;
+  if (a.size !== b.size) return false;
+  if (a.root === null || b.root === null) return null;
+  let undecided = false;
+  const leavesSame = (x: Leaf<V>, y: Leaf<V>): boolean => {
+    if (x === y) return true;
+    if (x.key !== y.key) {
+      undecided = true;
+      return true;
+    }
+    return x.value === y.value || same(x.value, y.value);
+  };
+  const walk = (x: Slot<V>, y: Slot<V>): boolean => {
+    if (x === y) return true;
+    if (x.kind === 'leaf' && y.kind === 'leaf') return leavesSame(x, y);
+    if (x.kind === 'branch' && y.kind === 'branch' && x.bitmap === y.bitmap) {
+      for (let i = 0; i < x.slots.length; i++) if (!walk(x.slots[i] as Slot<V>, y.slots[i] as Slot<V>)) return false;
+      return true;
+    }
+    if (x.kind === 'collision' && y.kind === 'collision' && x.leaves.length === y.leaves.length) {
+      for (let i = 0; i < x.leaves.length; i++) if (!leavesSame(x.leaves[i] as Leaf<V>, y.leaves[i] as Leaf<V>)) return false;
+      return true;
+    }
+    undecided = true;
+    return true;
+  };
+  if (!walk(a.root, b.root)) return false;
+  return undecided ? null : true;
+}

@@ -7,7 +7,7 @@ import { benchLinearizability } from './linearizability.js';
 import { benchReportRender } from './report.js';
 import { benchStudio } from './studio.js';
 import { broadcastEventsPerSec, simToWallRatio } from './zab.js';
-import { fuzzSeedsPerCoreHour } from './fuzz.js';
+import { fuzzThroughput } from './fuzz.js';
 import { benchZkHistory } from './zk-history.js';
 
 export const FIGURE_GROUPS = ['kernel', 'broadcast', 'default-run', 'fuzz', 'linearizability', 'zk-history', 'report', 'studio'] as const;
@@ -40,8 +40,15 @@ export async function measure(group: FigureGroup, log: (text: string) => void): 
     }
     case 'default-run':
       return { simToWallRatio: simToWallRatio() };
-    case 'fuzz':
-      return { fuzzSeedsPerCoreHour: fuzzSeedsPerCoreHour() };
+    case 'fuzz': {
+      const f = fuzzThroughput();
+      return {
+        fuzzSeedsPerCoreHour: f.seedsPerCoreHour,
+        fuzzKvSeedsPerCoreHour: f.kvSeedsPerCoreHour,
+        fuzzServiceSeedsPerCoreHour: f.serviceSeedsPerCoreHour,
+        fuzzWallSeedsPerHour: f.wallSeedsPerHour,
+      };
+    }
     case 'linearizability':
       return { ...benchLinearizability() };
     case 'zk-history':

@@ -4,7 +4,7 @@
 // its path; a Map had to be copied whole for every successor (a partition joined through the root holds
 // 80 nodes and more). Iteration goes in the trie's hash order, which nothing here depends on (childrenOf
 // sorts, a session close deletes the same nodes in any order, the hashes XOR, sameTree looks paths up).
-import { emptyMap, mapEntries, mapGet, mapRemove, mapSet, type PersistentMap } from '../../protocol/tree/hamt.js';
+import { emptyMap, mapEntries, mapGet, mapRemove, mapSameByShape, mapSet, type PersistentMap } from '../../protocol/tree/hamt.js';
 import type { TreeLike, ZNode } from './znode-tree.js';
 
 export class SearchTree implements TreeLike {
@@ -29,9 +29,12 @@ export class SearchTree implements TreeLike {
     return new SearchTree(this.map, this.xor);
   }
 
-  /** Whether both hold the very same trie (then the same entries). */
-  sharesWith(other: SearchTree): boolean {
-    return this.map === other.map;
+  /**
+   * Compares entries by walking both tries at once past the subtrees they share (hamt.ts
+   * mapSameByShape): true or false when that decides, null when the tries' shapes differ.
+   */
+  sameByShape(other: SearchTree, same: (x: ZNode, y: ZNode) => boolean): boolean | null {
+    return mapSameByShape(this.map, other.map, same);
   }
 
   get size(): number {

@@ -34,6 +34,13 @@ export type SearchState = {
   readonly gap?: readonly number[];
   /** Per session chain slot: its replied writes without a zxid that have taken effect. */
   readonly counts?: readonly number[];
+  /**
+   * The zxid the greedy placement (zxid-gaps.ts fitsInOrder) gave the last of `gap`, and the free zxids'
+   * takenCount it was computed at: a function of `gap`, kept so that a step extends the placement by one
+   * write instead of placing the whole gap again. Not part of the state's identity (hash, equal).
+   */
+  readonly gapLast?: number;
+  readonly gapTaken?: number;
 };
 
 /**
@@ -81,15 +88,24 @@ function xorAfter(before: number, after: TreeLike, undo: Undo): number {
   return h;
 }
 
+function sameNode(x: ZNode, y: ZNode): boolean {
+  if (x === y) return true;
+  if (x.data !== y.data || x.version !== y.version || x.aversion !== y.aversion) return false;
+  return x.cversion === y.cversion && x.children === y.children && x.owner === y.owner;
+}
+
 export function sameTree(a: TreeLike, b: TreeLike): boolean {
   if (a.size !== b.size) return false;
-  if (a instanceof SearchTree && b instanceof SearchTree && a.sharesWith(b)) return true;
+  // Two search states' trees are forks of a common ancestor, sharing all but the few trie paths their
+  // writes copied: comparing them trie against trie costs those paths only. Shapes that differ (which
+  // the walk cannot decide) fall back to the entry-by-entry comparison below.
+  if (a instanceof SearchTree && b instanceof SearchTree) {
+    const byShape = a.sameByShape(b, sameNode);
+    if (byShape !== null) return byShape;
+  }
   for (const [path, x] of a) {
     const y = b.get(path);
-    if (y === undefined) return false;
-    if (x === y) continue;
-    if (x.data !== y.data || x.version !== y.version || x.aversion !== y.aversion) return false;
-    if (x.cversion !== y.cversion || x.children !== y.children || x.owner !== y.owner) return false;
+    if (y === undefined || !sameNode(x, y)) return false;
   }
   return true;
 }
@@ -131,14 +147,23 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
     if (outcome.rc !== 'ok' && output.unknown) return state;
     let gap = state.gap;
+    let gapLast: number | undefined;
     if (input.gaps !== undefined) {
       // It takes a free zxid in this gap (a failed one too: an error txn has its own), inside its window.
       const [lo, hi] = clipToGap(input.gaps, state.rank, input.lo ?? 0, input.hi ?? Number.POSITIVE_INFINITY);
       gap = [...(state.gap ?? []), lo, hi]; // in placement order: their zxids grow along it
-      if (!input.gaps.free.fitsInOrder(gap)) return output.unknown ? state : undefined;
+      // fitsInOrder(gap), one step on from the state's own placement (the same answer: zxid-gaps.ts lastInOrder).
+      const free = input.gaps.free;
+      const placed = state.gapTaken === free.takenCount && state.gapLast !== undefined ? state.gapLast : free.lastInOrder(state.gap ?? []);
+      const z = placed === null ? null : free.nextInOrder(placed, lo, hi);
+      if (z === null) return output.unknown ? state : undefined;
+      gapLast = z;
     }
     if (outcome.rc !== 'ok' && gap === state.gap && counts === state.counts) return state;
-    return withExtras(rank, outcome.rc === 'ok' ? tree : state.tree, gap, counts);
+    const next = withExtras(rank, outcome.rc === 'ok' ? tree : state.tree, gap, counts);
+    if (gap === undefined) return next;
+    if (gapLast !== undefined) return { ...next, gapLast, gapTaken: (input.gaps as GapContext).free.takenCount };
+    return state.gapLast === undefined || state.gapTaken === undefined ? next : { ...next, gapLast: state.gapLast, gapTaken: state.gapTaken }; // the same gap
   },
   hash: (state) => state.hash,
   equal: (a, b) =>

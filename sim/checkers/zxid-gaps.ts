@@ -75,6 +75,32 @@ export class FreeZxids {
     return this.inOrder(pairs, true);
   }
 
+  /** How many zxids `take` set aside so far: a greedy placement computed before a later take is stale. */
+  get takenCount(): number {
+    return this.taken.size;
+  }
+
+  /**
+   * The zxid the greedy placement of fitsInOrder gives the last write of `pairs`, 0 for none, or null
+   * when they do not fit. With it, one more write (lo, hi) fits after them exactly when
+   * `nextInOrder(last, lo, hi)` is not null: the greedy gives each write a zxid from the previous one's
+   * alone, so fitsInOrder([...pairs, lo, hi]) is that one step more.
+   */
+  lastInOrder(pairs: readonly number[]): number | null {
+    let last = 0;
+    for (let k = 0; k < pairs.length; k += 2) {
+      last = this.nextFree(Math.max(last, pairs[k]!));
+      if (last >= pairs[k + 1]!) return null;
+    }
+    return last;
+  }
+
+  /** The zxid the greedy gives a write (lo, hi) placed after one that got `last`, or null when none fits. */
+  nextInOrder(last: number, lo: number, hi: number): number | null {
+    const z = this.nextFree(Math.max(last, lo));
+    return z < hi ? z : null;
+  }
+
   private inOrder(pairs: readonly number[], take: boolean): boolean {
     let last = 0;
     const given: number[] = [];

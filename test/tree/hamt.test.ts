@@ -2,7 +2,7 @@
 // hashes collide completely), and every older version stays exactly as it was.
 import { expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { emptyMap, mapEntries, mapGet, mapRemove, mapSet, type PersistentMap } from '../../protocol/tree/hamt.js';
+import { emptyMap, mapEntries, mapGet, mapRemove, mapSameByShape, mapSet, type PersistentMap } from '../../protocol/tree/hamt.js';
 
 // "Aa" and "BB" have the same Java hash, so these words collide fully and exercise collision nodes.
 const colliding = ['AaAa', 'AaBB', 'BBAa', 'BBBB'];
@@ -37,3 +37,37 @@ test('no-op updates return the same map', () => {
   expect(mapRemove(map, 'zz')).toBe(map);
   expect(mapRemove(mapRemove(map, 'a'), 'b').size).toBe(0);
 });
+
+// mapSameByShape never contradicts entry-by-entry equality (true: same entries; false: they differ),
+// and decides (never null) for two maps forked from one base whose writes brought them to the same entries.
+const sameEntries = (a: PersistentMap<number>, b: PersistentMap<number>): boolean => {
+  const x = new Map(mapEntries(a));
+  const y = new Map(mapEntries(b));
+  return x.size === y.size && [...x].every(([k, v]) => y.get(k) === v);
+};
+const apply = (map: PersistentMap<number>, ops: readonly [boolean, string, number][]): PersistentMap<number> =>
+  ops.reduce((m, [isSet, k, v]) => (isSet ? mapSet(m, k, v) : mapRemove(m, k)), map);
+
+test.prop([fc.array(op, { maxLength: 300 }), fc.array(op, { maxLength: 30 }), fc.array(op, { maxLength: 30 })])(
+  'mapSameByShape agrees with entry equality',
+  (baseOps, left, right) => {
+    const base = apply(emptyMap(), baseOps);
+    const a = apply(base, left);
+    const b = apply(base, right);
+    const byShape = mapSameByShape(a, b, (x, y) => x === y);
+    if (byShape !== null) expect(byShape).toBe(sameEntries(a, b));
+    // The same writes in another order (sets of distinct keys commute) reach the same entries.
+    const c = apply(
+      base,
+      [...left].reverse().filter(([isSet], i, all) => isSet && all.findIndex(([, k]) => k === all[i]![1]) === i),
+    );
+    const d = apply(
+      base,
+      left.filter(([isSet], i) => isSet && left.findLastIndex(([, k]) => k === left[i]![1]) === i),
+    );
+    const decided = mapSameByShape(c, d, (x, y) => x === y);
+    expect(sameEntries(c, d)).toBe(true);
+    if (!left.some(([, k]) => colliding.includes(k))) expect(decided).toBe(true);
+    else if (decided !== null) expect(decided).toBe(true);
+  },
+);
