@@ -100,6 +100,11 @@ function epochZeroValue(z: number): boolean {
   return z > 0 && z < FIRST_EPOCH_BASE;
 }
 
+/** A zxid no txn has (epoch-zero.ts isNoTxnZxid): below epoch 1, or counter 0 of an epoch (a NaN is unknown). */
+function noTxnValue(z: number): boolean {
+  return z < FIRST_EPOCH_BASE || z % FIRST_EPOCH_BASE === 0;
+}
+
 /** Whether the op's result is unknown to its client (isUncertain): no reply, or no result. */
 function uncertain(h: KvColumns, i: number): boolean {
   return h.outcome[i] === OUTCOME_INFO || h.resultKind[i] === RESULT_NONE;
@@ -128,8 +133,10 @@ function firstPass(h: KvColumns): Collected | null {
     const z = zxid[i]!;
     const o = outcome[i]!;
     const write = kind[i] !== KV_GET;
-    // A zxid below epoch 1, which no execution has (epoch-zero.ts): left to checkClientHistory, which reports it.
-    if ((write && z < FIRST_EPOCH_BASE) || epochZeroValue(readZxid[i]!) || epochZeroValue(h.mzxid[i]!)) return null;
+    // A zxid no execution has (epoch-zero.ts: below epoch 1, or counter 0 of an epoch for a txn's zxid or a
+    // Stat's mzxid, whatever the op's outcome): left to checkClientHistory, which reports it.
+    const mz = h.mzxid[i]!;
+    if ((write && noTxnValue(z)) || epochZeroValue(readZxid[i]!) || (mz > 0 && noTxnValue(mz))) return null;
     if (write && o !== OUTCOME_FAIL) {
       if (z === z) withZxid.push(i);
       else {

@@ -387,6 +387,20 @@ describe('checkKvColumns', () => {
     },
   );
 
+  test('a Stat mzxid at counter 0 of an epoch, on a failed read too: declines, as the full check flags it (fast-check seed 287964309)', () => {
+    const specs = [
+      { client: 0, kind: 'set', key: 0, version: 0, seen: 'ok', before: 0, after: 0, newEpoch: true },
+      { client: 0, kind: 'get', key: 0, version: 0, seen: 'ok', before: 0, after: 0, newEpoch: true },
+    ] as unknown as Parameters<typeof generate>[0];
+    const faults = [
+      { what: 'fail', at: 1011892749, other: 0 },
+      { what: 'mzxid', at: 988437195, other: 71433837 },
+    ] as unknown as Parameters<typeof plant>[1][];
+    const h = faults.reduce(plant, generate(specs));
+    expect(checkClientHistory(h).results.find((r) => r.name === 'sequential-reads')?.verdict).toBe('violated');
+    expect(agrees(h)).toBe(false);
+  });
+
   /** A record as the recorder makes it; `zxid` counts from the epoch's start. */
   const rec = (
     id: number,
