@@ -28,7 +28,7 @@ export function isEpochZero(zxid: number | null | undefined): boolean {
  * counter 0 is the NEWLEADER zxid, never a txn's. (It may be a reply header's: Leader.lead ends with
  * setlastProcessedZxid(makeZxid(epoch, 0)), so a new leader answers at e:0 until its first commit.)
  */
-function isNoTxnZxid(zxid: number | null | undefined): boolean {
+export function isNoTxnZxid(zxid: number | null | undefined): boolean {
   return zxid !== null && zxid !== undefined && (zxid < FIRST_EPOCH_BASE || zxid % FIRST_EPOCH_BASE === 0);
 }
 

@@ -46,7 +46,7 @@ import { countAtMost, sortByKey } from './sort.js';
 import { FreeZxids } from './zxid-gaps.js';
 import type { ClientCheckResult } from './client.js';
 import type { ClientLivenessOptions } from './liveness.js';
-import { FIRST_EPOCH_BASE } from './epoch-zero.js';
+import { isEpochZero, isNoTxnZxid } from './epoch-zero.js';
 
 /** Per-client running state of the in-order checks. */
 class ClientState {
@@ -95,16 +95,6 @@ export function checkKvColumns(h: KvColumns): ClientCheckResult[] | null {
   ];
 }
 
-/** A recorded zxid of epoch 0 other than 0 (NaN, no value, is not). */
-function epochZeroValue(z: number): boolean {
-  return z > 0 && z < FIRST_EPOCH_BASE;
-}
-
-/** A zxid no txn has (epoch-zero.ts isNoTxnZxid): below epoch 1, or counter 0 of an epoch (a NaN is unknown). */
-function noTxnValue(z: number): boolean {
-  return z < FIRST_EPOCH_BASE || z % FIRST_EPOCH_BASE === 0;
-}
-
 /** Whether the op's result is unknown to its client (isUncertain): no reply, or no result. */
 function uncertain(h: KvColumns, i: number): boolean {
   return h.outcome[i] === OUTCOME_INFO || h.resultKind[i] === RESULT_NONE;
@@ -136,7 +126,7 @@ function firstPass(h: KvColumns): Collected | null {
     // A zxid no execution has (epoch-zero.ts: below epoch 1, or counter 0 of an epoch for a txn's zxid or a
     // Stat's mzxid, whatever the op's outcome): left to checkClientHistory, which reports it.
     const mz = h.mzxid[i]!;
-    if ((write && noTxnValue(z)) || epochZeroValue(readZxid[i]!) || (mz > 0 && noTxnValue(mz))) return null;
+    if ((write && isNoTxnZxid(z)) || isEpochZero(readZxid[i]!) || (mz > 0 && isNoTxnZxid(mz))) return null;
     if (write && o !== OUTCOME_FAIL) {
       if (z === z) withZxid.push(i);
       else {
