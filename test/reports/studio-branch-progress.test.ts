@@ -6,10 +6,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Chromium } from '../../reports/chromium.js';
+import { openOfflinePage } from './offline-page.js';
 import { runStudioInput, type StudioInput, type StudioRun } from '../../reports/studio/engine.js';
 import type { StudioFork } from '../../reports/studio/fork.js';
 import { writeStudio } from '../../reports/studio/page.js';
@@ -35,16 +35,8 @@ beforeAll(async () => {
   input = longRun();
   original = runStudioInput(input);
   const html = writeStudio(input, join(dir, 'branch.html'));
-  const url = pathToFileURL(html).href;
   browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.route('**/*', async (route) => {
-    requests.push(route.request().url());
-    if (route.request().url() === url) await route.continue();
-    else await route.abort();
-  });
-  await page.goto(url);
+  page = await openOfflinePage(browser, html, requests, errors);
   await page.waitForSelector('html[data-complete="1"]', { timeout: 120_000 });
 }, 120_000);
 

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { launchChromium, type Chromium } from '../../reports/chromium.js';
+import { openOfflinePage } from './offline-page.js';
 import { runStudioInput, type StudioInput } from '../../reports/studio/engine.js';
 import { writeStudio } from '../../reports/studio/page.js';
 import { loadCatalogue } from '../../sim/catalogue/catalogue.js';
@@ -29,16 +30,8 @@ beforeAll(async () => {
   const html = writeStudio(studioInput('split-brain'), join(dir, 'split-brain.html'));
   pageUrl = pathToFileURL(html).href;
   browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // Every request the page makes passes through here; only the page itself may load.
-  await page.route('**/*', async (route) => {
-    const url = route.request().url();
-    requests.push(url);
-    if (url === pageUrl) await route.continue();
-    else await route.abort();
-  });
-  await page.goto(pageUrl);
+  // Every request the page makes is recorded; only the page itself may load.
+  page = await openOfflinePage(browser, html, requests, errors);
   await page.waitForSelector('html[data-rendered="1"]', { timeout: 60_000 });
 }, 120_000);
 
