@@ -5,7 +5,8 @@
 // drawn-only ignorer keeps a drawn mutant while dropping the mutants nested inside its span.
 import { expect, test } from 'vitest';
 import { parseMutationArgs } from './args.js';
-import { mutantKey, renderReport, summarize, type ResultLike } from './report.js';
+import { parseClassified } from './classified.js';
+import { classificationKeys, mutantKey, renderReport, summarize, type ResultLike } from './report.js';
 import { enumerateMutants } from './enumerate.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -68,20 +69,51 @@ test('cpu budget: the clean sweep records its CPU seconds; a mutant sweep past f
 
 test('score: killed and timed-out mutants are detected, non-compiling ones do not count, classified equivalents leave the second denominator', () => {
   const results = [result('Killed', 0), result('Timeout', 1), result('Survived', 2), result('Survived', 3, 'false'), result('CompileError', 4)];
-  const key = mutantKey(results[3] as ResultLike);
-  expect(key).toBe('protocol/x.ts:4:2:ConditionalExpression:false');
-  const s = summarize(
-    results,
-    { [key]: { class: 'equivalent', why: 'both branches return the same value' } },
-    { drawn: 5, total: 9, extra: 0, command: 'c', files: ['protocol/x.ts'], sampleSeed: '1' },
-  );
+  expect(mutantKey(results[3] as ResultLike)).toBe('protocol/x.ts:4:2:ConditionalExpression:false');
+  const text = 'line one\nif (a) b();\nline three\n  return x;\n';
+  const key = classificationKeys([results[3] as ResultLike], () => text)[0]!;
+  expect(key).toBe('protocol/x.ts ConditionalExpression: r → false');
+  const s = summarize(results, { [key]: { class: 'equivalent', why: 'both branches return the same value' } }, () => text, {
+    drawn: 5,
+    total: 9,
+    extra: 0,
+    command: 'c',
+    files: ['protocol/x.ts'],
+    sampleSeed: '1',
+  });
   expect([s.killed, s.timeout, s.survived, s.notCompiling, s.judged, s.equivalent]).toEqual([1, 1, 2, 1, 4, 1]);
   expect(s.score).toBeCloseTo(0.5);
   expect(s.scoreNonEquivalent).toBeCloseTo(2 / 3);
-  const md = renderReport(s, () => 'line one\nif (a) b();\nline three\n  return x;\n');
+  const md = renderReport(s, () => text);
   expect(md).toContain('`protocol/x.ts:3` ConditionalExpression → `true` — UNCLASSIFIED');
   expect(md).toContain('  `line three`'); // the survivor's own source line, 1-based line 3
   expect(md).toContain('equivalent: both branches return the same value');
+  expect(md).toContain(`classification key: \`${key}\``);
+});
+
+test('classification keys name the code, not its line: an edit above keeps them, identical code gets #2', () => {
+  const at = (line: number, column: number, end: number) => ({
+    fileName: 'protocol/z.ts',
+    mutatorName: 'EqualityOperator',
+    replacement: 'a <= b',
+    location: { start: { line, column }, end: { line, column: end } },
+  });
+  const before = 'if (a < b) f();\nif (a < b) g();\n';
+  const after = '// a new comment\n' + before;
+  const k1 = classificationKeys([at(0, 4, 9), at(1, 4, 9)], () => before);
+  const k2 = classificationKeys([at(2, 4, 9), at(1, 4, 9)], () => after);
+  expect(k1).toEqual(['protocol/z.ts EqualityOperator: a < b → a <= b', 'protocol/z.ts EqualityOperator: a < b → a <= b #2']);
+  expect(k2).toEqual([k1[1], k1[0]]); // the given order is kept; #n follows the position in the file
+});
+
+test('classified files: one object per file, keys given once, each { class, why }', () => {
+  const into = {};
+  parseClassified('a.json', '{"k": {"class": "gap", "why": "no workload reaches it"}}', into);
+  expect(into).toEqual({ k: { class: 'gap', why: 'no workload reaches it' } });
+  expect(() => parseClassified('b.json', '{"k": {"class": "gap", "why": "again"}}', into)).toThrow('b.json: k: expected each key once');
+  expect(() => parseClassified('c.json', '{"j": {"class": "maybe", "why": "x"}}', {})).toThrow('c.json: j: expected { "class"');
+  expect(() => parseClassified('d.json', '[1]', {})).toThrow('d.json: expected an object');
+  expect(() => parseClassified('e.json', '{', {})).toThrow('e.json: expected JSON');
 });
 
 test('the instrumenter places mutants at 0-based lines of the source it was given', async () => {

@@ -8,7 +8,7 @@ export interface Classification {
   /** For an equivalent mutant, the one-line proof; for a gap, what would find it. */
   readonly why: string;
 }
-/** Keyed by mutantKey. */
+/** Keyed by classificationKey: the mutant's file, mutator, original code and replacement, not its position. */
 export type Classified = Readonly<Record<string, Classification>>;
 
 interface Position {
@@ -63,9 +63,53 @@ export function mutantKey(r: Pick<ResultLike, 'fileName' | 'mutatorName' | 'repl
   return `${r.fileName}:${r.location.start.line + 1}:${r.location.start.column}:${r.mutatorName}:${r.replacement ?? ''}`;
 }
 
+const oneLine = (t: string): string => t.replace(/\s+/g, ' ').trim().slice(0, 160);
+
+/** The source text a mutant replaces (its span in the file it mutated), on one line. */
+export function originalOf(r: Pick<ResultLike, 'location'>, lines: readonly string[]): string {
+  const { start, end } = r.location;
+  if (start.line === end.line) return oneLine((lines[start.line] ?? '').slice(start.column, end.column));
+  const parts = [(lines[start.line] ?? '').slice(start.column), ...lines.slice(start.line + 1, end.line), (lines[end.line] ?? '').slice(0, end.column)];
+  return oneLine(parts.join(' '));
+}
+
+/**
+ * The name a person's classification is kept under: file, mutator, the code it replaces and the
+ * replacement, so that it still names the same mutant after edits elsewhere move its line; `#n`
+ * (the n-th such mutant in the file, from 2) tells apart the same change to identical code.
+ */
+export function classificationKeys(
+  results: readonly Pick<ResultLike, 'fileName' | 'mutatorName' | 'replacement' | 'location'>[],
+  source: (file: string) => string,
+): string[] {
+  const cache = new Map<string, string[]>();
+  const seen = new Map<string, number>();
+  const order = results.map((r, i) => i);
+  order.sort((a, b) => {
+    const x = results[a]!.location.start;
+    const y = results[b]!.location.start;
+    return x.line - y.line || x.column - y.column;
+  });
+  const keys: string[] = new Array<string>(results.length);
+  for (const i of order) {
+    const r = results[i]!;
+    let lines = cache.get(r.fileName);
+    if (lines === undefined) {
+      lines = source(r.fileName).split('\n');
+      cache.set(r.fileName, lines);
+    }
+    const base = `${r.fileName} ${r.mutatorName}: ${originalOf(r, lines)} → ${oneLine(r.replacement ?? '')}`;
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    keys[i] = n === 1 ? base : `${base} #${n}`;
+  }
+  return keys;
+}
+
 export function summarize(
   results: readonly ResultLike[],
   classified: Classified,
+  source: (file: string) => string,
   meta: { drawn: number; total: number; extra: number; command: string; files: readonly string[]; sampleSeed: string | null },
 ): MutationSummary {
   let killed = 0;
@@ -73,12 +117,14 @@ export function summarize(
   let notCompiling = 0;
   const other: Record<string, number> = {};
   const survivors: Survivor[] = [];
-  for (const r of results) {
+  // Keys from every mutant of the run, so `#n` counts the same way whichever ones survive.
+  const keys = classificationKeys(results, source);
+  for (const [i, r] of results.entries()) {
     if (r.status === 'Killed') killed++;
     else if (r.status === 'Timeout') timeout++;
     else if (r.status === 'CompileError') notCompiling++;
     else if (r.status === 'Survived' || r.status === 'NoCoverage') {
-      const key = mutantKey(r);
+      const key = keys[i]!;
       survivors.push({
         key,
         fileName: r.fileName,
@@ -134,6 +180,7 @@ export function renderReport(s: MutationSummary, source: (file: string) => strin
     const tag = v.classification === null ? 'UNCLASSIFIED' : `${v.classification.class}: ${v.classification.why}`;
     lines.push(`- \`${v.fileName}:${v.line}\` ${v.mutatorName} → \`${v.replacement.replace(/\s+/g, ' ').slice(0, 80)}\` — ${tag}`);
     lines.push(`  \`${code.slice(0, 140)}\``);
+    lines.push(`  classification key: \`${v.key}\``);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -19,7 +19,7 @@
 // drawn-only ignorer (drawn-only-ignorer.mjs) keeps Stryker from placing those, and the score counts
 // the drawn mutants only (the few others Stryker still runs, such as other mutators on the same
 // node, are reported apart as `extra`). The report (reports/out/mutation/)
-// lists the survivors with their code; test/mutation/classified.json records the ones a person has
+// lists the survivors with their code; test/mutation/classified/*.json record the ones a person has
 // classified (equivalent, with a one-line proof, or a gap), and the report marks the rest unclassified.
 import { createHash } from 'node:crypto';
 import { readFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,8 @@ import { join, matchesGlob, relative, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { parseMutationArgs, type MutationArgs } from './args.js';
 import { enumerateMutants, type PlacedMutant } from './enumerate.js';
-import { summarize, renderReport, mutantKey, type Classified, type MutationSummary, type ResultLike } from './report.js';
+import { loadClassified } from './classified.js';
+import { summarize, renderReport, mutantKey, type MutationSummary, type ResultLike } from './report.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -140,11 +141,13 @@ async function main(): Promise<number> {
     if (p === null || p.codeHash !== codeHash) waiting.push(i);
     else parts.push(p);
   }
-  const classified = JSON.parse(readFileSync(join(ROOT, 'test', 'mutation', 'classified.json'), 'utf8')) as Classified;
+  const classified = loadClassified(join(ROOT, 'test', 'mutation', 'classified'));
+  const source = (file: string) => readFileSync(join(ROOT, file), 'utf8');
   const report = (ps: readonly Part[]) =>
     summarize(
       ps.flatMap((p) => p.results),
       classified,
+      source,
       { drawn: sample.length, total: all.length, extra: ps.reduce((a, p) => a + p.extra, 0), command, files, sampleSeed: part.sampleSeed },
     );
   const line = (s: MutationSummary) =>
