@@ -72,7 +72,7 @@ test('score: killed and timed-out mutants are detected, non-compiling ones do no
   expect(mutantKey(results[3] as ResultLike)).toBe('protocol/x.ts:4:2:ConditionalExpression:false');
   const text = 'line one\nif (a) b();\nline three\n  return x;\n';
   const key = classificationKeys([results[3] as ResultLike], () => text)[0]!;
-  expect(key).toBe('protocol/x.ts ConditionalExpression: r → false');
+  expect(key).toBe('protocol/x.ts ConditionalExpression: r → false #2');
   const s = summarize(results, { [key]: { class: 'equivalent', why: 'both branches return the same value' } }, () => text, {
     drawn: 5,
     total: 9,
@@ -103,7 +103,7 @@ test('classification keys name the code, not its line: an edit above keeps them,
   const k1 = classificationKeys([at(0, 4, 9), at(1, 4, 9)], () => before);
   const k2 = classificationKeys([at(2, 4, 9), at(1, 4, 9)], () => after);
   expect(k1).toEqual(['protocol/z.ts EqualityOperator: a < b → a <= b', 'protocol/z.ts EqualityOperator: a < b → a <= b #2']);
-  expect(k2).toEqual([k1[1], k1[0]]); // the given order is kept; #n follows the position in the file
+  expect(k2).toEqual([k1[1], k1[0]]); // the given order is kept; #n follows the text's place in the file
 });
 
 test('classified files: one object per file, keys given once, each { class, why }', () => {

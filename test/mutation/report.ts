@@ -65,45 +65,37 @@ export function mutantKey(r: Pick<ResultLike, 'fileName' | 'mutatorName' | 'repl
 
 const oneLine = (t: string): string => t.replace(/\s+/g, ' ').trim().slice(0, 160);
 
-/** The source text a mutant replaces (its span in the file it mutated), on one line. */
-export function originalOf(r: Pick<ResultLike, 'location'>, lines: readonly string[]): string {
-  const { start, end } = r.location;
-  if (start.line === end.line) return oneLine((lines[start.line] ?? '').slice(start.column, end.column));
-  const parts = [(lines[start.line] ?? '').slice(start.column), ...lines.slice(start.line + 1, end.line), (lines[end.line] ?? '').slice(0, end.column)];
-  return oneLine(parts.join(' '));
+/**
+ * The name a person's classification is kept under: file, mutator, the code it replaces (on one
+ * line) and the replacement, so that it still names the same mutant after edits elsewhere move its
+ * line. `#n` tells apart the same change to identical code: the replaced text's n-th occurrence in
+ * the file, counted from the source alone, so the key does not depend on which mutants were drawn.
+ */
+export function classificationKey(r: Pick<ResultLike, 'fileName' | 'mutatorName' | 'replacement' | 'location'>, text: string): string {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const offset = (p: Position) => (lineStarts[p.line] ?? text.length) + p.column;
+  const from = offset(r.location.start);
+  const original = text.slice(from, offset(r.location.end));
+  let n = 1;
+  if (original !== '') for (let i = text.indexOf(original); i !== -1 && i < from; i = text.indexOf(original, i + 1)) n++;
+  const base = `${r.fileName} ${r.mutatorName}: ${oneLine(original)} → ${oneLine(r.replacement ?? '')}`;
+  return n === 1 ? base : `${base} #${n}`;
 }
 
-/**
- * The name a person's classification is kept under: file, mutator, the code it replaces and the
- * replacement, so that it still names the same mutant after edits elsewhere move its line; `#n`
- * (the n-th such mutant in the file, from 2) tells apart the same change to identical code.
- */
 export function classificationKeys(
   results: readonly Pick<ResultLike, 'fileName' | 'mutatorName' | 'replacement' | 'location'>[],
   source: (file: string) => string,
 ): string[] {
-  const cache = new Map<string, string[]>();
-  const seen = new Map<string, number>();
-  const order = results.map((r, i) => i);
-  order.sort((a, b) => {
-    const x = results[a]!.location.start;
-    const y = results[b]!.location.start;
-    return x.line - y.line || x.column - y.column;
-  });
-  const keys: string[] = new Array<string>(results.length);
-  for (const i of order) {
-    const r = results[i]!;
-    let lines = cache.get(r.fileName);
-    if (lines === undefined) {
-      lines = source(r.fileName).split('\n');
-      cache.set(r.fileName, lines);
+  const cache = new Map<string, string>();
+  return results.map((r) => {
+    let text = cache.get(r.fileName);
+    if (text === undefined) {
+      text = source(r.fileName);
+      cache.set(r.fileName, text);
     }
-    const base = `${r.fileName} ${r.mutatorName}: ${originalOf(r, lines)} → ${oneLine(r.replacement ?? '')}`;
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    keys[i] = n === 1 ? base : `${base} #${n}`;
-  }
-  return keys;
+    return classificationKey(r, text);
+  });
 }
 
 export function summarize(
@@ -117,7 +109,6 @@ export function summarize(
   let notCompiling = 0;
   const other: Record<string, number> = {};
   const survivors: Survivor[] = [];
-  // Keys from every mutant of the run, so `#n` counts the same way whichever ones survive.
   const keys = classificationKeys(results, source);
   for (const [i, r] of results.entries()) {
     if (r.status === 'Killed') killed++;
