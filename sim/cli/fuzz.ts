@@ -99,10 +99,15 @@ export interface FuzzSummary {
   };
   /** Coverage probe → seeds whose run reached it; every declared probe is listed (probes/registry.ts). */
   readonly probes: Readonly<Record<string, number>>;
+  /** Probe → the lowest seeds (runs, for --guided) that reached it, at most UNKNOWN_SEEDS_LISTED: runs to replay to see it happen. */
+  readonly probeSeeds?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Adds seeds to a checker's list, keeping the lowest UNKNOWN_SEEDS_LISTED, ascending. */
 function listSeeds(into: Record<string, number[]>, checker: string, seeds: readonly number[]): void {
+  const have = into[checker];
+  // Already full with lower seeds: nothing to add (the common case for a probe most seeds reach).
+  if (have !== undefined && have.length >= UNKNOWN_SEEDS_LISTED && seeds.every((x) => x > have[have.length - 1]!)) return;
   const merged = [...(into[checker] ?? []), ...seeds].sort((a, b) => a - b);
   into[checker] = [...new Set(merged)].slice(0, UNKNOWN_SEEDS_LISTED);
 }
@@ -128,6 +133,7 @@ export function summarize(
   const classes: Record<string, number> = {};
   const unknown: Record<string, number> = {};
   const unknownSeedList: Record<string, number[]> = {};
+  const probeSeeds: Record<string, number[]> = {};
   let unknownSeeds = 0;
   let failures = 0;
   let unattributed = 0;
@@ -142,6 +148,7 @@ export function summarize(
       w.failures++;
       w.violations[o.failure] = (w.violations[o.failure] ?? 0) + 1;
     }
+    for (const name of o.probes ?? []) listSeeds(probeSeeds, name, [o.n]);
     if (o.unknown.length > 0) unknownSeeds++;
     for (const name of o.unknown) {
       unknown[name] = (unknown[name] ?? 0) + 1;
@@ -179,6 +186,7 @@ export function summarize(
     wallMs: Math.round(wallMs),
     events,
     probes: countProbes(outcomes.map((o) => o.probes ?? [])),
+    probeSeeds,
   };
 }
 
@@ -390,13 +398,13 @@ export function summaryLines(s: FuzzSummary, outcomes: readonly SeedOutcome[], m
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
   for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
   if (s.junit !== null) out(`  junit   ${s.junit}`);
-  printProbes(s.probes, out);
+  printProbes(s.probes, out, s.probeSeeds ?? {});
   out(`  ${s.events} events in ${s.wallMs} ms wall`);
   return lines;
 }
 
 /** Coverage: how many declared probes each level reached, the rarest reached, and the ones never reached. */
-function printProbes(probes: Readonly<Record<string, number>>, out: (line: string) => void): void {
+function printProbes(probes: Readonly<Record<string, number>>, out: (line: string) => void, seeds: Readonly<Record<string, readonly number[]>>): void {
   for (const level of ['zab', 'aimed', 'service'] as const) {
     const defs = PROBES.filter((p) => p.level === level);
     const reached = defs.filter((p) => (probes[p.name] ?? 0) > 0);
@@ -405,7 +413,8 @@ function printProbes(probes: Readonly<Record<string, number>>, out: (line: strin
       .slice()
       .sort((a, b) => (probes[a.name] ?? 0) - (probes[b.name] ?? 0))
       .slice(0, 5);
-    if (rare.length > 0) out(`    rarest: ${rare.map((p) => `${p.name} ${probes[p.name]}`).join(', ')}`);
+    if (rare.length > 0)
+      out(`    rarest: ${rare.map((p) => `${p.name} ${probes[p.name]}${seeds[p.name]?.[0] !== undefined ? ` (seed ${seeds[p.name]![0]})` : ''}`).join(', ')}`);
     const never = defs.filter((p) => (probes[p.name] ?? 0) === 0).map((p) => p.name);
     if (never.length > 0) out(`    never:  ${never.join(', ')}`);
   }
@@ -442,6 +451,7 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
   const unknown: Record<string, number> = {};
   const unknownSeedList: Record<string, number[]> = {};
   const probes: Record<string, number> = countProbes([]);
+  const probeSeeds: Record<string, number[]> = {};
   const workloads: Record<string, { seeds: number; failures: number; violations: Record<string, number> }> = {};
   for (const p of parts) {
     add(violations, p.violations);
@@ -450,6 +460,7 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
     // Summaries written before seeds were listed have none: the counts still add up.
     for (const [k, seeds] of Object.entries(p.unknownSeedList ?? {})) listSeeds(unknownSeedList, k, seeds);
     add(probes, p.probes);
+    for (const [k, seeds] of Object.entries(p.probeSeeds ?? {})) listSeeds(probeSeeds, k, seeds);
     for (const [k, w] of Object.entries(p.workloads ?? {})) {
       const into = (workloads[k] ??= { seeds: 0, failures: 0, violations: {} });
       into.seeds += w.seeds;
@@ -483,6 +494,7 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
     wallMs: parts.reduce((n, p) => n + (p.wallMs ?? 0), 0),
     events: parts.reduce((n, p) => n + (p.events ?? 0), 0),
     probes,
+    probeSeeds,
   };
   if (json) process.stdout.write(`${JSON.stringify(merged)}\n`);
   else printSummary(merged, [], null);
