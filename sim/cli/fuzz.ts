@@ -1,10 +1,11 @@
 // `zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n]
-//   [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit F.xml]
+//   [--mutant NAME] [--max-failures K] [--capsules K] [--keep] [--reports K] [--out DIR] [--junit F.xml]
 //   [--json] [--list-mutants]`
 // `zabsim fuzz --merge a.json b.json ...`
 // Runs fuzz seeds (swarm cases: cluster size and fault mix drawn per seed, a fault phase, then a
 // liveness phase over a healed quorum core) across worker threads. Each failing seed leaves a
-// capsule under reports/out/fuzz/, and the first few an HTML report next to it. Exit code: 0 no
+// capsule under reports/out/fuzz/, and the first few an HTML report next to it (--keep: every seed,
+// passing ones too, so a run that reached a rare probe can be replayed and read). Exit code: 0 no
 // failure, 1 a safety failure, 3 liveness only.
 // "Unmutated" means ZooKeeper master + the stale-ACK fix (dropStaleAcksOnResync).
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { countProbes, PROBES } from '../fuzz/probes/registry.js';
 import type { ProbeLevel } from '../fuzz/probes/types.js';
 
 export const FUZZ_USAGE =
-  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|aimed|service|all] [--coverage FILE.html] [--guided [--corpus FILE|none]] [--guided --distill --out FILE] [--compare --mutant NAME|all] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
+  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--keep] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|aimed|service|all] [--coverage FILE.html] [--guided [--corpus FILE|none]] [--guided --distill --out FILE] [--compare --mutant NAME|all] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
 
 export const MUTANTS: readonly Mutant[] = [
   'commit-without-quorum',
@@ -223,6 +224,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       mutant: { type: 'string' },
       'max-failures': { type: 'string' },
+      keep: { type: 'boolean', default: false },
       out: { type: 'string' },
       capsules: { type: 'string' },
       reports: { type: 'string' },
@@ -323,7 +325,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const artefacts = new Map<number, SeedArtefacts>();
   for (const o of outcomes) {
     if (capsules.length >= maxCapsules) break;
-    if (!isCounted(o, mutant)) continue;
+    if (!values.keep && !isCounted(o, mutant)) continue;
     const c = guided?.cases.get(o.n) ?? caseForSeed(profile, o.n, mutant === null ? [] : [mutant]);
     const fuzzSeed = guided === null ? o.n : (guided.seeds.get(o.n) ?? null);
     const capsule = writeCapsule(c, fuzzSeed, outDir, guided === null ? `seed-${o.n}` : `run-${o.n}`).path;

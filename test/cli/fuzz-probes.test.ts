@@ -54,9 +54,14 @@ describe('coverage probes in CI', () => {
       .sort((a, b) => a[1] - b[1])[0]!;
     const seed = s.probeSeeds![rarest[0]]![0]!;
     const alone = JSON.parse(
-      zabsim(['fuzz', '--profile', 'standard', '--start', String(seed), '--seeds', '1', '--workers', '1', '--json', '--out', join(dir, 'alone')]).stdout,
+      zabsim(['fuzz', '--profile', 'standard', '--start', String(seed), '--seeds', '1', '--workers', '1', '--keep', '--json', '--out', join(dir, 'alone')])
+        .stdout,
     ) as Summary;
     expect([rarest[0], alone.probes[rarest[0]]]).toEqual([rarest[0], 1]);
+    // --keep leaves the passing seed's capsule, and it replays to the same verdict.
+    expect(alone.capsules).toHaveLength(1);
+    const replay = zabsim(['replay', alone.capsules![0]!, '--no-report']);
+    expect([replay.code, replay.stderr]).toEqual([0, '']);
   }, 300_000);
 });
 
