@@ -25,6 +25,7 @@ import { explainElection } from './explain.js';
 import { judgeRecovery } from '../checkers/recovery.js';
 import { Tape, tapedRng, type TapeData } from './tape.js';
 import { TriggerWatch, type ArmedFault } from './triggers.js';
+import { SessionExpiryWatch } from './session-expiry.js';
 import { ProbeWatch } from './probes/watch.js';
 import type { ServiceApp } from '../service/fuzz-app.js';
 import type { ServiceOp, ServiceSpec } from './service-workload.js';
@@ -270,6 +271,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   let lastActivationUs: number | null = null;
   let lastProbeUs: number | null = null;
   let probeWatch: ProbeWatch | null = null;
+  const expiryWatch = new SessionExpiryWatch();
 
   const setup = (kernel: Kernel, servers: readonly NodeId[], app: ServiceApp | null): void => {
     if (tape !== null) kernel.setTape(tape);
@@ -285,7 +287,11 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       const f = c.faults[index] as FaultEvent;
       const rng = tape === null ? faultRng : tapedRng(faultRng, tape, `fault ${index}`);
       const who = applyFaultIn({ kernel, servers, voters, clients, rng, subject, downOrder: () => [...down.keys()] }, f);
-      if (f.type === 'kill-client') for (const k of who) killed.add(k);
+      if (f.type === 'kill-client')
+        for (const k of who) {
+          killed.add(k);
+          expiryWatch.killed(k, kernel.nowUs);
+        }
       resolved[String(index)] = who;
       probeWatch?.fault(f, who);
     };
@@ -315,6 +321,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
           lastProbeUs = kernel.nowUs;
         }
         if (o.kind === 'activated' && c.core.includes(node)) lastActivationUs = kernel.nowUs;
+        if (o.kind === 'session') expiryWatch.session(o.client, o.session, o.state);
       },
     });
     kernel.at(c.faultsUntilMs * MS, () => {
@@ -364,6 +371,11 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     if (!recovery.ok) return { verdict: 'violated', reason: `${recovery.cls}: ${recovery.reason}${recovery.cls === 'no-leader' ? why() : ''}` };
     if (probes.length > 0 && probeOk.n === 0)
       return { verdict: 'violated', reason: `no-progress: none of ${probes.length} probe writes committed in the liveness phase${why()}` };
+    const leader = states.find((x) => x.s?.role === 'LEADING' && x.s.phase === 'BROADCAST')?.s;
+    if (c.service !== undefined && leader !== undefined) {
+      const expiry = expiryWatch.judge({ nowUs: kernel.nowUs, livenessStartUs, lastActivationUs, tickTimeMs: options.zab.tickTimeMs, leader });
+      if (expiry !== null) return { verdict: 'violated', reason: expiry };
+    }
     const deadlineUs = kernel.nowUs - options.workload.requestTimeoutMs * MS * 2;
     for (const [op, invokedUs] of openOps) {
       const client = Number(op.split(':')[0]);
