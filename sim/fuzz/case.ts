@@ -67,6 +67,8 @@ export interface Profile {
   readonly burstPercent: number;
   /** Share of cases, in percent, in which a few leaders in a row die soon after they begin to lead (leader-churn.ts). */
   readonly churnPercent: number;
+  /** Share of the service cases, in percent, whose clients also use 3.6's read calls (read-api.ts). */
+  readonly readApiPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -100,6 +102,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     longLivedPercent: 0,
     burstPercent: 0,
     churnPercent: 0,
+    readApiPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -126,6 +129,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     longLivedPercent: 12,
     burstPercent: 20,
     churnPercent: 10,
+    readApiPercent: 30,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -147,6 +151,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     longLivedPercent: 12,
     burstPercent: 20,
     churnPercent: 10,
+    readApiPercent: 30,
   },
 };
 
