@@ -2,13 +2,14 @@
 // the base draw leaves out, as applications do. One checks who it is after authenticating (addAuthInfo,
 // then whoAmI: a tool that verifies its credentials took); one creates its own ephemeral and later
 // lists its ephemerals by prefix (getEphemerals: a client that finds what it still owns after a
-// reconnect); one reads a few znodes in one round trip (ZooKeeper.multi of getData / getChildren ops).
+// reconnect).
 //
 // Each stays within what the client checkers judge in full, so that the layer adds observations, not
 // unknown verdicts: whoAmI goes to no checker (the client itself checks its reply, reply-shape.ts); a
 // client's ephemeral sits at a path only that client creates, under a prefix nothing else matches
-// (ephemerals-split.ts can then check the answer whole); a multi of reads has one sub-read in three
-// cases of four (two or more leave the read checkers' "ok" out of reach: multi-read-split.ts).
+// (ephemerals-split.ts can then check the answer whole). A multi of reads is left out: on a 2,000-seed
+// sweep it turned the read checkers' "ok" into "unknown" on about 80 seeds (multi-read-split.ts cannot
+// split one whose sub-reads are several, or fail with NOAUTH, or whose reply was lost).
 // Drawn after every other layer, so a seed without it is the case it was before. Nothing here knows
 // about mutants or probes.
 import fc from 'fast-check';
@@ -17,31 +18,20 @@ import { OPEN_ACL_UNSAFE } from '../../protocol/tree/index.js';
 import type { FuzzCase, Profile, WorkloadOp } from './case.js';
 import { DIGEST_USER } from './service-workload.js';
 
-const READ_PATHS = ['/n0', '/n1', '/n2', '/n0/a', '/n0/b', '/n1/a', '/k0', '/k1'] as const;
-
 /** The path of client `client`'s own ephemeral (its getEphemerals prefix matches nothing else: at most 10 clients). */
 export function ownEphemeralPath(client: number): string {
   return `/n0/e${client}`;
 }
 
-type ReadApiUse =
-  | { readonly kind: 'whoAmI'; readonly auth: string | null }
-  | { readonly kind: 'ephemerals'; readonly listAfterMs: number }
-  | { readonly kind: 'multiRead'; readonly ops: readonly { readonly type: 'getData' | 'getChildren'; readonly path: string }[] };
+type ReadApiUse = { readonly kind: 'whoAmI'; readonly auth: string | null } | { readonly kind: 'ephemerals'; readonly listAfterMs: number };
 
 export interface ReadApiDraw {
   readonly uses: readonly { readonly atMs: number; readonly client: number; readonly use: ReadApiUse }[];
 }
 
-const readOp = fc.record({ type: fc.constantFrom('getData' as const, 'getChildren' as const), path: fc.constantFrom(...READ_PATHS) });
-
 const useArb: fc.Arbitrary<ReadApiUse> = fc.oneof(
   fc.record({ kind: fc.constant('whoAmI' as const), auth: fc.constantFrom<string | null>(DIGEST_USER, DIGEST_USER, 'u1:wrong', null) }),
   fc.record({ kind: fc.constant('ephemerals' as const), listAfterMs: fc.integer({ min: 0, max: 4_000 }) }),
-  fc.record({
-    kind: fc.constant('multiRead' as const),
-    ops: fc.constantFrom(1, 1, 1, 2).chain((n) => fc.array(readOp, { minLength: n, maxLength: n })),
-  }),
 );
 
 /** No use for most service cases; for the profile's readApiPercent of them, two to six (unbiased roll). */
@@ -77,8 +67,6 @@ function callsOf(client: number, use: ReadApiUse): { readonly afterMs: number; r
         { afterMs: use.listAfterMs, command: { type: 'getEphemerals', path } },
       ];
     }
-    case 'multiRead':
-      return [{ afterMs: 0, command: { type: 'multi', ops: use.ops } }];
   }
 }
 
