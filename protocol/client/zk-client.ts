@@ -9,6 +9,7 @@
 // client's API); completions, watch events and session states are observations.
 import type { Event, NodeId, NodeProgram, Transition } from '../program.js';
 import { ENV } from '../program.js';
+import { assert } from '../assert.js';
 import type { Zxid } from '../zxid.js';
 import { applyPatch, type Mutable } from '../patch.js';
 import { Fx, type ZabObservation } from '../zab/effects.js';
@@ -28,6 +29,7 @@ import { isValidClientPath } from '../tree/path.js';
 import { XID, type ZkReply, type ZkRequest, type ZkResponse, type ZkWatchedEvent } from '../service/types.js';
 import type { AddWatchMode, WatcherType } from '../service/watch-request-types.js';
 import { deregister, hasWatches, materialize, registerAddWatch, setWatchesPackets } from './zk-watches.js';
+import { replyShapeError, whoAmIError } from './reply-shape.js';
 import { isQueryCommand, isWriteMulti, queryPathsValid, queryRequestOf, type ZkQueryCommand } from './query-commands.js';
 
 /** The application's calls (node-zookeeper-client names). */
@@ -67,11 +69,13 @@ interface Outstanding {
   readonly request: ZkRequest;
   /** Whether it went out on the current connection (else it waits for the connection). */
   readonly sent: boolean;
+  /** How many auth entries the handle held when the call was made (each goes out before it: reply-shape.ts). */
+  readonly authCount: number;
 }
 
 /** The request as it goes out on the current connection (a literal copy: see patchZkClient). */
 function markSent(p: Outstanding): Outstanding {
-  return { xid: p.xid, command: p.command, request: p.request, sent: true };
+  return { xid: p.xid, command: p.command, request: p.request, sent: true, authCount: p.authCount };
 }
 
 export interface ZkClientConfig {
@@ -452,7 +456,7 @@ export function invoke(c: ZkClient, command: ZkCommand, fx: Fx): ZkClient {
   let next: ZkClient = patchZkClient(c, { xid });
   fx.observe({ kind: 'invoke', client: c.id, xid, op: command, server: to, session: c.sessionId });
   const request = requestOf(command);
-  const p: Outstanding = { xid, command, request: request ?? { type: 'ping' }, sent: false };
+  const p: Outstanding = { xid, command, request: request ?? { type: 'ping' }, sent: false, authCount: c.authInfo.length };
   if (!pathsValid(command)) {
     // The simulator has no exception to throw: the call fails at once with BADARGUMENTS, never sent.
     complete(next, p, 'fail', { err: 'BADARGUMENTS', response: null }, null, fx);
@@ -502,6 +506,8 @@ function onReply(c: ZkClient, reply: ZkReply, fx: Fx): ZkClient {
   }
   const head = c.pending[0];
   if (head === undefined || head.xid !== reply.xid) return disconnect(c, `xid out of order: got ${reply.xid}, expected ${head?.xid}`, fx);
+  const shapeError = replyShapeError(head.request, reply) ?? whoAmIError(reply, c.authInfo, head.authCount);
+  assert(shapeError === null, `client ${c.id}: ${shapeError}`);
   let next: ZkClient = patchZkClient(c, { lastZxidSeen, pending: c.pending.slice(1) });
   if (head.command.type === 'removeWatches' || head.command.type === 'removeAllWatches')
     return finishDeregistration(next, head, head.command, reply.err, reply.zxid, fx);

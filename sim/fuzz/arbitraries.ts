@@ -16,6 +16,7 @@ import { diskStallArb, withDiskStall } from './disk-stall.js';
 import { longLivedArb, withLongLived } from './long-lived.js';
 import { clientBurstArb, withClientBurst } from './client-burst.js';
 import { leaderChurnArb, withLeaderChurn } from './leader-churn.js';
+import { readApiArb, withReadApi } from './read-api.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -197,7 +198,9 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
   const aged = profile.longLivedPercent <= 0 ? stalled : stalled.chain((c) => longLivedArb(profile).map((start) => withLongLived(c, start)));
   // Bursty clients of service cases (client-burst.ts), then leader churn (leader-churn.ts), last for the same reason.
   const bursty = profile.burstPercent <= 0 ? aged : aged.chain((c) => clientBurstArb(profile, c).map((b) => withClientBurst(c, b)));
-  return profile.churnPercent <= 0 ? bursty : bursty.chain((c) => leaderChurnArb(profile, c).map((d) => withLeaderChurn(c, d)));
+  const churned = profile.churnPercent <= 0 ? bursty : bursty.chain((c) => leaderChurnArb(profile, c).map((d) => withLeaderChurn(c, d)));
+  // Clients of 3.6's read calls in service cases (read-api.ts), last for the same reason.
+  return profile.readApiPercent <= 0 ? churned : churned.chain((c) => readApiArb(profile, c).map((d) => withReadApi(c, d)));
 }
 /**
  * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes

@@ -25,6 +25,7 @@ import { explainElection } from './explain.js';
 import { judgeRecovery } from '../checkers/recovery.js';
 import { Tape, tapedRng, type TapeData } from './tape.js';
 import { TriggerWatch, type ArmedFault } from './triggers.js';
+import { SessionExpiryWatch } from './session-expiry.js';
 import { ProbeWatch } from './probes/watch.js';
 import type { ServiceApp } from '../service/fuzz-app.js';
 import type { ServiceOp, ServiceSpec } from './service-workload.js';
@@ -66,6 +67,8 @@ export interface Profile {
   readonly burstPercent: number;
   /** Share of cases, in percent, in which a few leaders in a row die soon after they begin to lead (leader-churn.ts). */
   readonly churnPercent: number;
+  /** Share of the service cases, in percent, whose clients also use 3.6's read calls (read-api.ts). */
+  readonly readApiPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -99,6 +102,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     longLivedPercent: 0,
     burstPercent: 0,
     churnPercent: 0,
+    readApiPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -125,6 +129,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     longLivedPercent: 12,
     burstPercent: 20,
     churnPercent: 10,
+    readApiPercent: 30,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -146,6 +151,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     longLivedPercent: 12,
     burstPercent: 20,
     churnPercent: 10,
+    readApiPercent: 30,
   },
 };
 
@@ -270,6 +276,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   let lastActivationUs: number | null = null;
   let lastProbeUs: number | null = null;
   let probeWatch: ProbeWatch | null = null;
+  const expiryWatch = new SessionExpiryWatch();
 
   const setup = (kernel: Kernel, servers: readonly NodeId[], app: ServiceApp | null): void => {
     if (tape !== null) kernel.setTape(tape);
@@ -285,7 +292,11 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       const f = c.faults[index] as FaultEvent;
       const rng = tape === null ? faultRng : tapedRng(faultRng, tape, `fault ${index}`);
       const who = applyFaultIn({ kernel, servers, voters, clients, rng, subject, downOrder: () => [...down.keys()] }, f);
-      if (f.type === 'kill-client') for (const k of who) killed.add(k);
+      if (f.type === 'kill-client')
+        for (const k of who) {
+          killed.add(k);
+          expiryWatch.killed(k, kernel.nowUs);
+        }
       resolved[String(index)] = who;
       probeWatch?.fault(f, who);
     };
@@ -315,6 +326,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
           lastProbeUs = kernel.nowUs;
         }
         if (o.kind === 'activated' && c.core.includes(node)) lastActivationUs = kernel.nowUs;
+        if (o.kind === 'session') expiryWatch.session(o.client, o.session, o.state);
       },
     });
     kernel.at(c.faultsUntilMs * MS, () => {
@@ -364,6 +376,11 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     if (!recovery.ok) return { verdict: 'violated', reason: `${recovery.cls}: ${recovery.reason}${recovery.cls === 'no-leader' ? why() : ''}` };
     if (probes.length > 0 && probeOk.n === 0)
       return { verdict: 'violated', reason: `no-progress: none of ${probes.length} probe writes committed in the liveness phase${why()}` };
+    const leader = states.find((x) => x.s?.role === 'LEADING' && x.s.phase === 'BROADCAST')?.s;
+    if (c.service !== undefined && leader !== undefined) {
+      const expiry = expiryWatch.judge({ nowUs: kernel.nowUs, livenessStartUs, lastActivationUs, tickTimeMs: options.zab.tickTimeMs, leader });
+      if (expiry !== null) return { verdict: 'violated', reason: expiry };
+    }
     const deadlineUs = kernel.nowUs - options.workload.requestTimeoutMs * MS * 2;
     for (const [op, invokedUs] of openOps) {
       const client = Number(op.split(':')[0]);
