@@ -161,3 +161,22 @@ describe('packets while the NEWLEADER fsync blocks the learner', () => {
     expect(up.next.lastProcessedZxid).toBe(z(2, 1));
   });
 });
+
+describe('a first sync packet no faithful leader sends', () => {
+  /** The anomaly flags a step observed (the Zab checker fails a run on any: zab-anomalies). */
+  function anomalies(r: Stepped): string[] {
+    return r.effects.flatMap((e) => (e.type === 'observe' && e.what.kind === 'anomaly' ? [`${e.what.flag}: ${e.what.detail}`] : []));
+  }
+
+  test.each(['LEADERINFO', 'PROPOSAL', 'UPTODATE'])('%s before DIFF, TRUNC or SNAP: the exit is also flagged, so a fuzz run fails', (packet) => {
+    const r = step(learnerAt(false, 'first sync packet'), deliver(LEADER, packets[packet] as ZabMessage));
+    expect(outcome(r)).toBe(firstExpected(packet));
+    expect(anomalies(r)).toEqual([`stateInconsistent: ${packet} before DIFF, TRUNC or SNAP`]);
+  });
+
+  test('the sync packets themselves, and a PING the learner drops, are not flagged', () => {
+    for (const packet of ['DIFF', 'SNAP', 'PING']) {
+      expect(anomalies(step(learnerAt(false, 'first sync packet'), deliver(LEADER, packets[packet] as ZabMessage)))).toEqual([]);
+    }
+  });
+});
