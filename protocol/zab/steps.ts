@@ -373,10 +373,10 @@ function learnerPacket(s: ZabServer, l: LearnerState, msg: Exclude<LeaderPacket,
       return awaitingSyncMode(l) ? onSnap(s, msg.snapshot, fx) : onOffStagePacket(s, msg, fx);
     case 'NEWLEADER':
       if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
-      return l.stage === 'SYNC' ? onNewLeader(s, msg.zxid, fx) : shutdown(s, 'second NEWLEADER', fx);
+      return l.stage === 'SYNC' ? onNewLeader(s, msg.zxid, fx) : outOfOrder(s, 'second NEWLEADER', fx);
     case 'UPTODATE':
       if (!inSyncLoop(l)) return onOffStagePacket(s, msg, fx);
-      return l.stage === 'NEWLEADER_DONE' ? onUpToDate(s, fx) : shutdown(s, 'UPTODATE before NEWLEADER', fx);
+      return l.stage === 'NEWLEADER_DONE' ? onUpToDate(s, fx) : outOfOrder(s, 'UPTODATE before NEWLEADER', fx);
     case 'ACKEPOCH':
     case 'ACK':
     case 'REQUEST':
@@ -388,6 +388,16 @@ function learnerPacket(s: ZabServer, l: LearnerState, msg: Exclude<LeaderPacket,
       return l.stage === 'BROADCAST' ? s.app.onLeaderPacket(s, app, fx) : onOffStagePacket(s, app, fx);
     }
   }
+}
+
+/**
+ * A sync packet out of LearnerHandler.run's order (one NEWLEADER, then UPTODATE once a quorum acked
+ * it, on one connection): the learner leaves, and since no faithful leader sends it and TCP neither
+ * repeats nor reorders, the step also flags it for the checker (zab-anomalies).
+ */
+function outOfOrder(s: ZabServer, reason: string, fx: Fx): ZabServer {
+  fx.observe({ kind: 'anomaly', flag: 'stateInconsistent', detail: reason });
+  return shutdown(s, reason, fx);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Proves the learner's dispatch table: for each stage of a follower and an observer (Learner.syncWithLeader
 // before and after its first packet, after NEWLEADER, in broadcast) what each packet from the leader does:
-// the handler it reaches, the reason it is dropped, the role it ends, or the process exit it asks for.
+// the handler it reaches, the reason it is dropped, the role it ends, or the process exit it asks for,
+// and which of those no faithful leader causes (flagged as an anomaly).
 import { describe, expect, test } from 'vitest';
 import type { ZabMessage } from '../../protocol/zab/messages.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
@@ -159,5 +160,33 @@ describe('packets while the NEWLEADER fsync blocks the learner', () => {
     const up = step(acked.next, deliver(LEADER, { type: 'UPTODATE' }));
     expect(show(up.effects)).toEqual(['send 3 ACK 2:0', 'persist append 2:1', 'fsync']);
     expect(up.next.lastProcessedZxid).toBe(z(2, 1));
+  });
+});
+
+describe('sync packets no faithful leader sends', () => {
+  /** The anomaly flags a step observed (the Zab checker fails a run on any: zab-anomalies). */
+  function anomalies(r: Stepped): string[] {
+    return r.effects.flatMap((e) => (e.type === 'observe' && e.what.kind === 'anomaly' ? [`${e.what.flag}: ${e.what.detail}`] : []));
+  }
+
+  test.each(['LEADERINFO', 'PROPOSAL', 'UPTODATE'])('%s before DIFF, TRUNC or SNAP: the exit is also flagged, so a fuzz run fails', (packet) => {
+    const r = step(learnerAt(false, 'first sync packet'), deliver(LEADER, packets[packet] as ZabMessage));
+    expect(outcome(r)).toBe(firstExpected(packet));
+    expect(anomalies(r)).toEqual([`stateInconsistent: ${packet} before DIFF, TRUNC or SNAP`]);
+  });
+
+  test.each([
+    ['sync loop', 'UPTODATE', 'UPTODATE before NEWLEADER'],
+    ['after NEWLEADER', 'NEWLEADER', 'second NEWLEADER'],
+  ] as const)('%s: %s out of LearnerHandler order is flagged as it ends the role', (stage, packet, reason) => {
+    const r = step(learnerAt(false, stage), deliver(LEADER, packets[packet] as ZabMessage));
+    expect(outcome(r)).toBe(`leaves: ${reason}`);
+    expect(anomalies(r)).toEqual([`stateInconsistent: ${reason}`]);
+  });
+
+  test('the sync packets themselves, and a PING the learner drops, are not flagged', () => {
+    for (const packet of ['DIFF', 'SNAP', 'PING']) {
+      expect(anomalies(step(learnerAt(false, 'first sync packet'), deliver(LEADER, packets[packet] as ZabMessage)))).toEqual([]);
+    }
   });
 });
