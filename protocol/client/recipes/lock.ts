@@ -5,9 +5,12 @@
 // The recipe gives the lock up (claim "lost") as soon as the session is DISCONNECTED or EXPIRED, but it
 // is not fenced: a holder that is paused notices nothing, so after its session expires another client
 // can acquire while it still believes it holds (see test/service/recipes.test.ts).
-// Like ZooKeeper's WriteLock.unlock, a release is one delete, never retried: if CONNECTIONLOSS eats
-// it, the node stays (and blocks the lock) until the session ends. Curator's guaranteed delete
-// retries it; test/service/recipes.test.ts (seed r4) shows the stall.
+// A release follows Curator's InterProcessMutex.release (LockInternals.deleteOurPath with
+// `delete().guaranteed()`): a delete that fails with CONNECTIONLOSS is remembered and sent again
+// after every reconnect until it succeeds or answers NONODE (FailedDeleteManager), so a lost release
+// cannot leave our node blocking the lock while the session lives. With `retryRelease: false` it is
+// ZooKeeper's own WriteLock.unlock instead: one delete, never retried (the node then stays until the
+// session ends); test/service/recipes.test.ts (seed r4) shows that stall.
 import type { NodeId } from '../../program.js';
 import { applyPatch, type Mutable } from '../../patch.js';
 import { OPEN_ACL_UNSAFE } from '../../tree/index.js';
@@ -24,10 +27,14 @@ export interface LockState {
   readonly attempt: number;
   /** Election mode: never release; claims "leader" instead of "acquired". */
   readonly election: boolean;
+  /** Our nodes whose release delete has not been answered OK or NONODE yet (guaranteed delete). */
+  readonly releasing: readonly string[];
+  /** Whether a lost release is retried (Curator) or not (ZooKeeper's WriteLock). */
+  readonly retryRelease: boolean;
 }
 
 /** Copies a lock state with some fields replaced (protocol/patch.ts); node and watching may be set to null. */
-function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | 'watching' | 'attempt'>>): LockState {
+function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | 'watching' | 'attempt' | 'releasing'>>): LockState {
   const next: Mutable<LockState> = {
     client: s.client,
     dir: s.dir,
@@ -36,6 +43,8 @@ function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | '
     watching: s.watching,
     attempt: s.attempt,
     election: s.election,
+    releasing: s.releasing,
+    retryRelease: s.retryRelease,
   };
   return applyPatch<LockState>(next, p);
 }
@@ -60,10 +69,16 @@ function listChildren(s: LockState): RecipeOutput<LockState> {
   ]);
 }
 
-export function lockRecipe(dir: string, election = false): Recipe<LockState> {
+export interface LockOptions {
+  /** Retry a release lost to CONNECTIONLOSS (Curator's guaranteed delete; the default). */
+  readonly retryRelease?: boolean;
+}
+
+export function lockRecipe(dir: string, election = false, options: LockOptions = {}): Recipe<LockState> {
+  const retryRelease = options.retryRelease ?? true;
   return {
     name: election ? 'election' : 'lock',
-    init: (client) => ({ client, dir, phase: 'idle', node: null, watching: null, attempt: 0, election }),
+    init: (client) => ({ client, dir, phase: 'idle', node: null, watching: null, attempt: 0, election, releasing: [], retryRelease }),
     step: (s, input) => stepLock(s, input),
   };
 }
@@ -84,8 +99,8 @@ function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
       }
       if (cmd.type === 'unlock' && s.phase === 'held' && !s.election && s.node !== null) {
         return out(
-          patchLock(s, { phase: 'idle', node: null }),
-          [{ tag: 'delete', command: { type: 'remove', path: s.node, version: -1 } }],
+          patchLock(s, { phase: 'idle', node: null, releasing: s.retryRelease ? [...s.releasing, s.node] : s.releasing }),
+          [releaseCall(s.node)],
           [{ event: 'released' }],
         );
       }
@@ -99,7 +114,15 @@ function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
         // Curator's rule: a SUSPENDED connection means the lock may be gone. Re-check on reconnect.
         return out(patchLock(s, { phase: 'checking' }), [], [{ event: 'lost', detail: 'DISCONNECTED' }]);
       }
-      if (input.state === 'CONNECTED' && (s.phase === 'checking' || s.phase === 'waiting')) return listChildren(s);
+      if (input.state === 'CONNECTED') {
+        // FailedDeleteManager: the releases still owed go out again on the new connection.
+        const retries = s.releasing.map(releaseCall);
+        if (s.phase === 'checking' || s.phase === 'waiting') {
+          const listed = listChildren(s);
+          return out(listed.state, [...retries, ...listed.calls]);
+        }
+        return out(s, retries);
+      }
       return out(s);
     case 'watch':
       if (input.event === 'NodeDeleted' && input.path === s.watching && s.phase === 'waiting') return listChildren(patchLock(s, { watching: null }));
@@ -109,8 +132,18 @@ function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
   }
 }
 
+function releaseCall(path: string): RecipeOutput<LockState>['calls'][number] {
+  return { tag: `delete:${path}`, command: { type: 'remove', path, version: -1 } };
+}
+
 function onLockComplete(s: LockState, input: Extract<RecipeInput, { type: 'complete' }>): RecipeOutput<LockState> {
   const r = input.result;
+  if (input.tag.startsWith('delete:')) {
+    // Done once the node is gone (OK, or NONODE: an earlier try took effect); else owed until a reconnect.
+    const path = input.tag.slice('delete:'.length);
+    if (r.err === 'OK' || r.err === 'NONODE') return out(patchLock(s, { releasing: s.releasing.filter((p) => p !== path) }));
+    return out(s);
+  }
   switch (input.tag) {
     case 'create':
       if (s.phase !== 'creating') return out(s);
