@@ -31,10 +31,16 @@ export interface LockState {
   readonly releasing: readonly string[];
   /** Whether a lost release is retried (Curator) or not (ZooKeeper's WriteLock). */
   readonly retryRelease: boolean;
+  /** The read-write lock's lock name in our node's name ('' for the plain lock): READ_LOCK or WRITE_LOCK. */
+  readonly lockName: string;
 }
 
+/** InterProcessReadWriteLock's lock names (READ_LOCK_NAME, WRITE_LOCK_NAME), put before the sequence number. */
+export const READ_LOCK = '__READ__';
+export const WRITE_LOCK = '__WRIT__';
+
 /** Copies a lock state with some fields replaced (protocol/patch.ts); node and watching may be set to null. */
-function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | 'watching' | 'attempt' | 'releasing'>>): LockState {
+export function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | 'watching' | 'attempt' | 'releasing' | 'lockName'>>): LockState {
   const next: Mutable<LockState> = {
     client: s.client,
     dir: s.dir,
@@ -45,25 +51,27 @@ function patchLock(s: LockState, p: Partial<Pick<LockState, 'phase' | 'node' | '
     election: s.election,
     releasing: s.releasing,
     retryRelease: s.retryRelease,
+    lockName: s.lockName,
   };
   return applyPatch<LockState>(next, p);
 }
 
-export type LockCommand = { readonly type: 'lock' } | { readonly type: 'unlock' };
+/** `mode` only for the read-write lock (rwlock.ts). */
+export type LockCommand = { readonly type: 'lock'; readonly mode?: 'read' | 'write' } | { readonly type: 'unlock' };
 
 function sequenceOf(name: string): number {
   return Number(name.slice(-10));
 }
 
 function prefixOf(s: LockState): string {
-  return `c${s.client}-a${s.attempt}-`;
+  return `c${s.client}-a${s.attempt}-${s.lockName}`;
 }
 
 function out(state: LockState, calls: RecipeOutput<LockState>['calls'] = [], claims: RecipeOutput<LockState>['claims'] = []): RecipeOutput<LockState> {
   return { state, calls, claims };
 }
 
-function listChildren(s: LockState): RecipeOutput<LockState> {
+export function listChildren(s: LockState): RecipeOutput<LockState> {
   return out(patchLock(s, { phase: s.phase === 'creating' ? 'checking' : s.phase }), [
     { tag: 'children', command: { type: 'getChildren', path: s.dir, watch: false } },
   ]);
@@ -78,18 +86,26 @@ export function lockRecipe(dir: string, election = false, options: LockOptions =
   const retryRelease = options.retryRelease ?? true;
   return {
     name: election ? 'election' : 'lock',
-    init: (client) => ({ client, dir, phase: 'idle', node: null, watching: null, attempt: 0, election, releasing: [], retryRelease }),
+    init: (client) => initLock(client, dir, election, retryRelease),
     step: (s, input) => stepLock(s, input),
   };
 }
 
-function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
+export function initLock(client: NodeId, dir: string, election: boolean, retryRelease: boolean): LockState {
+  return { client, dir, phase: 'idle', node: null, watching: null, attempt: 0, election, releasing: [], retryRelease, lockName: '' };
+}
+
+function lockNameOf(cmd: Extract<LockCommand, { type: 'lock' }>): string {
+  return cmd.mode === 'read' ? READ_LOCK : cmd.mode === 'write' ? WRITE_LOCK : '';
+}
+
+export function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
   if (s.phase === 'stopped') return out(s);
   switch (input.type) {
     case 'app': {
       const cmd = input.command as LockCommand;
       if (cmd.type === 'lock' && s.phase === 'idle') {
-        const next: LockState = patchLock(s, { phase: 'creating', attempt: s.attempt + 1, node: null, watching: null });
+        const next: LockState = patchLock(s, { phase: 'creating', attempt: s.attempt + 1, node: null, watching: null, lockName: lockNameOf(cmd) });
         return out(next, [
           {
             tag: 'create',
@@ -132,6 +148,18 @@ function stepLock(s: LockState, input: RecipeInput): RecipeOutput<LockState> {
   }
 }
 
+/**
+ * The index of the node we must wait for, or -1 when we hold. An exclusive (or write) lock waits for
+ * the node just before ours (StandardLockInternalsDriver.getsTheLock with maxLeases 1); a read lock
+ * holds while no write node comes before ours, else waits for the first write node
+ * (InterProcessReadWriteLock's read-lock driver: ourIndex < firstWriteIndex).
+ */
+function blockerIndex(sorted: readonly string[], at: number, read: boolean): number {
+  if (!read) return at - 1;
+  const firstWrite = sorted.findIndex((name) => name.includes(WRITE_LOCK));
+  return firstWrite >= 0 && firstWrite < at ? firstWrite : -1;
+}
+
 function releaseCall(path: string): RecipeOutput<LockState>['calls'][number] {
   return { tag: `delete:${path}`, command: { type: 'remove', path, version: -1 } };
 }
@@ -156,13 +184,15 @@ function onLockComplete(s: LockState, input: Extract<RecipeInput, { type: 'compl
       const mine = s.node === null ? r.response.children.find((c) => c.startsWith(prefixOf(s))) : s.node.slice(s.dir.length + 1);
       if (mine === undefined || !r.response.children.includes(mine)) {
         // Our node is gone (or was never created): start over.
-        return stepLock(patchLock(s, { phase: 'idle', node: null }), { type: 'app', command: { type: 'lock' } });
+        const mode = s.lockName === READ_LOCK ? 'read' : s.lockName === WRITE_LOCK ? 'write' : undefined;
+        return stepLock(patchLock(s, { phase: 'idle', node: null }), { type: 'app', command: mode === undefined ? { type: 'lock' } : { type: 'lock', mode } });
       }
       const node = `${s.dir}/${mine}`;
       const sorted = [...r.response.children].sort((a, b) => sequenceOf(a) - sequenceOf(b));
       const at = sorted.indexOf(mine);
-      if (at === 0) return out(patchLock(s, { phase: 'held', node, watching: null }), [], [{ event: s.election ? 'leader' : 'acquired', detail: node }]);
-      const before = `${s.dir}/${sorted[at - 1] as string}`;
+      const blocker = blockerIndex(sorted, at, s.lockName === READ_LOCK);
+      if (blocker < 0) return out(patchLock(s, { phase: 'held', node, watching: null }), [], [{ event: s.election ? 'leader' : 'acquired', detail: node }]);
+      const before = `${s.dir}/${sorted[blocker] as string}`;
       return out(patchLock(s, { phase: 'waiting', node, watching: before }), [{ tag: 'watch', command: { type: 'exists', path: before, watch: true } }]);
     }
     case 'watch':
