@@ -69,7 +69,7 @@ export function counterRecipe(path: string): Recipe<CounterState> {
           }
           const from = Number(input.tag.slice('cas:'.length));
           if (r.err === 'OK' && r.response?.type === 'setData') {
-            const claims = [{ event: 'incremented', detail: { from, to: from + 1, version: r.response.stat.version } }];
+            const claims = [{ event: 'incremented', detail: { from, to: from + 1, version: r.response.stat.version, zxid: input.readZxid } }];
             return s.wanted > 1 ? { ...read(s, s.wanted - 1), claims } : idle(s, 0, claims);
           }
           if (r.err === 'BADVERSION') return read(s, s.wanted);

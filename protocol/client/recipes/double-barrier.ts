@@ -126,8 +126,13 @@ function onComplete(s: DoubleBarrierState, input: Extract<RecipeInput, { type: '
     case 'create': {
       if (s.phase !== 'entering') return none(s);
       if (r.err !== 'OK' && r.err !== 'NODEEXISTS') return none(s); // retried after the reconnect
-      if (s.readySeen) return passed(s, 'ready-existed', null);
-      return { state: patch(s, 'waiting'), calls: [list('count', s)], claims: [] };
+      // An OK reply's zxid is our node's czxid (NODEEXISTS: an earlier try made it, at a zxid we do not know).
+      const created = r.err === 'OK' ? [{ event: 'created', detail: { path: ourPath(s), czxid: input.readZxid } }] : [];
+      if (s.readySeen) {
+        const p = passed(s, 'ready-existed', null);
+        return { state: p.state, calls: p.calls, claims: [...created, ...p.claims] };
+      }
+      return { state: patch(s, 'waiting'), calls: [list('count', s)], claims: created };
     }
     case 'count': {
       if (s.phase !== 'waiting' || r.err !== 'OK' || r.response?.type !== 'getChildren') return none(s);
@@ -165,10 +170,17 @@ function onLeaveList(s: DoubleBarrierState, input: Extract<RecipeInput, { type: 
   const mine = ourName(s);
   const at = children.indexOf(mine);
   // Our node missing while it should exist: it went with an old session (Curator: connection lost, then done).
-  if (at < 0 && !s.ourDeleted) return left(s, input.readZxid);
+  if (at < 0 && !s.ourDeleted) return left(s, input.readZxid, 'node-gone');
+  // "Our node was there at this zxid", for the leave check (recipe-checks-curator.ts).
+  const present = at >= 0 ? [{ event: 'present', detail: { path: ourPath(s), zxid: input.readZxid } }] : [];
+  const more = leaveStep(s, children, at, input.readZxid);
+  return { state: more.state, calls: more.calls, claims: [...present, ...more.claims] };
+}
+
+function leaveStep(s: DoubleBarrierState, children: readonly string[], at: number, readZxid: number | null): Out {
   if (children.length === 1 && at === 0) {
     // Only ours: delete it, and we are done (the listing's zxid is what "nobody else" was judged at).
-    return { state: s, calls: [{ tag: `delete-last:${input.readZxid ?? -1}`, command: { type: 'remove', path: ourPath(s), version: -1 } }], claims: [] };
+    return { state: s, calls: [{ tag: `delete-last:${readZxid ?? -1}`, command: { type: 'remove', path: ourPath(s), version: -1 } }], claims: [] };
   }
   if (at === 0) return { state: s, calls: [watchThen(s, children[children.length - 1] as string)], claims: [] };
   const calls: Call[] = [watchThen(s, children[0] as string)];
@@ -181,10 +193,11 @@ function watchThen(s: DoubleBarrierState, name: string): Call {
   return { tag: 'leave-watch', command: { type: 'exists', path: `${s.dir}/${name}`, watch: true } };
 }
 
-function left(s: DoubleBarrierState, zxid: number | null): Out {
+/** Done leaving; `how` is 'all-gone' (nobody else at `zxid`) or 'node-gone' (ours vanished: we did not wait). */
+function left(s: DoubleBarrierState, zxid: number | null, how: 'all-gone' | 'node-gone' = 'all-gone'): Out {
   return {
     state: patch(s, 'idle', s.attempt, false),
     calls: [{ tag: 'delete-ready', command: { type: 'remove', path: readyPath(s), version: -1 } }],
-    claims: [{ event: 'left', detail: { path: ourPath(s), zxid } }],
+    claims: [{ event: 'left', detail: { path: ourPath(s), zxid, how } }],
   };
 }
