@@ -69,8 +69,8 @@ export class ServiceApp {
   private readonly servers: readonly NodeId[];
   /** The run's kernel (seen at the first observation): the end-of-run checks read servers and hosts. */
   private kernel: Kernel | null = null;
-  /** Each client's last session event (connected, disconnected, expired), and the last commit under /tree. */
-  private readonly lastSessionUs = new Map<NodeId, number>();
+  /** Each tree cache's last rebuild (its start, and every reconnect), and the last commit under /tree. */
+  private readonly lastRebuildUs = new Map<NodeId, number>();
   private lastTreeChangeUs = 0;
   private readonly roleById = new Map<NodeId, ServiceRole>();
 
@@ -118,9 +118,6 @@ export class ServiceApp {
     this.kernel ??= kernel;
     switch (o.kind) {
       case 'session':
-        this.lastSessionUs.set(node, nowUs);
-        this.recorder.observe(node, o, nowUs);
-        return;
       case 'invoke':
       case 'complete':
       case 'watch':
@@ -128,6 +125,7 @@ export class ServiceApp {
         return;
       case 'recipe':
         if (o.event === 'acquired' || o.event === 'leader') this.noteRemovedLockNodes(kernel, String(o.detail), nowUs);
+        if (o.event === 'rebuild') this.lastRebuildUs.set(node, nowUs);
         this.claims.push({ atUs: nowUs, node, what: o });
         return;
       case 'commit':
@@ -237,12 +235,12 @@ export class ServiceApp {
   }
 
   /**
-   * Each tree cache whose subtree has been quiet and whose session connected at least
-   * TREE_QUIET_TIMEOUTS session timeouts (plus a second) before the end, with nothing outstanding,
-   * must hold exactly the tree of the server it is connected to. Within that time a lost event or
-   * reply breaks the connection (the read timeout is 2/3 of the session timeout), which a
-   * reconnect and a rebuild would show as a later session event; a server that resynced has dropped
-   * its clients. Caches not that quiet are not judged.
+   * Each tree cache whose subtree has been quiet and whose last rebuild (at its start and at every
+   * reconnect) came at least TREE_QUIET_TIMEOUTS session timeouts (plus a second) before the end,
+   * connected now with nothing outstanding, must hold exactly the tree of the server it is connected
+   * to. Within that time a lost event or reply breaks the connection (the read timeout is 2/3 of the
+   * session timeout), and the reconnect would show as a later rebuild; a server that resynced has
+   * dropped its clients. Caches not that quiet are not judged.
    */
   private treeCacheCheck(): RecipeCheckResult {
     const k = this.kernel;
@@ -256,7 +254,7 @@ export class ServiceApp {
       hosts++;
       const c = host.client;
       const server = config.servers[c.serverIndex % config.servers.length] as NodeId;
-      const since = Math.max(this.lastTreeChangeUs, this.lastSessionUs.get(id) ?? Infinity);
+      const since = Math.max(this.lastTreeChangeUs, this.lastRebuildUs.get(id) ?? Infinity);
       if (!k.isUp(id) || k.isPaused(id) || c.state !== 'CONNECTED' || host.tags.length > 0 || c.pending.length > 0) continue;
       if (!k.isUp(server) || k.isPaused(server) || k.nowUs - since < quietUs || !host.recipe.started) continue;
       const tree = (k.stateOf(server) as ZabServer | undefined)?.state as DataTree | undefined;

@@ -55,7 +55,7 @@ function childPath(parent: string, child: string): string {
 function rebuild(s: TreeCacheState): Out {
   const calls: Call[] = [{ tag: 'watch', command: { type: 'addWatch', path: s.root, mode: 'PERSISTENT_RECURSIVE' } }, nodeChanged(s.root)];
   for (const [path] of mapEntries(s.view)) if (path !== s.root) calls.push(nodeChanged(path));
-  return { state: withView(s, s.view, true), calls, claims: [] };
+  return { state: withView(s, s.view, true), calls, claims: [{ event: 'rebuild', detail: s.view.size }] };
 }
 
 function none(s: TreeCacheState): Out {
