@@ -105,7 +105,8 @@ function stepBarrier(s: DoubleBarrierState, input: RecipeInput): Out {
         if (s.phase === 'waiting') return passed(s, 'ready-created', null);
         if (s.phase === 'entering') return none(patch(s, 'entering', s.attempt, false, true));
       }
-      if (input.event === 'NodeDeleted' && s.phase === 'leaving' && input.path.startsWith(`${s.dir}/`)) return { state: s, calls: [list('leave-list', s)], claims: [] };
+      if (input.event === 'NodeDeleted' && s.phase === 'leaving' && input.path.startsWith(`${s.dir}/`))
+        return { state: s, calls: [list('leave-list', s)], claims: [] };
       return none(s);
     case 'complete':
       return onComplete(s, input);
