@@ -1,10 +1,11 @@
 // `zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n]
-//   [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit F.xml]
+//   [--mutant NAME] [--max-failures K] [--capsules K] [--keep] [--reports K] [--out DIR] [--junit F.xml]
 //   [--json] [--list-mutants]`
 // `zabsim fuzz --merge a.json b.json ...`
 // Runs fuzz seeds (swarm cases: cluster size and fault mix drawn per seed, a fault phase, then a
 // liveness phase over a healed quorum core) across worker threads. Each failing seed leaves a
-// capsule under reports/out/fuzz/, and the first few an HTML report next to it. Exit code: 0 no
+// capsule under reports/out/fuzz/, and the first few an HTML report next to it (--keep: every seed,
+// passing ones too, so a run that reached a rare probe can be replayed and read). Exit code: 0 no
 // failure, 1 a safety failure, 3 liveness only.
 // "Unmutated" means ZooKeeper master + the stale-ACK fix (dropStaleAcksOnResync).
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { countProbes, PROBES } from '../fuzz/probes/registry.js';
 import type { ProbeLevel } from '../fuzz/probes/types.js';
 
 export const FUZZ_USAGE =
-  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|aimed|service|all] [--coverage FILE.html] [--guided [--corpus FILE|none]] [--guided --distill --out FILE] [--compare --mutant NAME|all] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
+  'usage: zabsim fuzz [--seeds N] [--start S] [--profile quick|standard|deep] [--workers K] [--shard i/n] [--mutant NAME] [--max-failures K] [--capsules K] [--keep] [--reports K] [--out DIR] [--junit FILE.xml] [--json] [--require-probes zab|aimed|service|all] [--coverage FILE.html] [--guided [--corpus FILE|none]] [--guided --distill --out FILE] [--compare --mutant NAME|all] [--list-mutants] [--list-probes] | zabsim fuzz --merge FILE...';
 
 export const MUTANTS: readonly Mutant[] = [
   'commit-without-quorum',
@@ -99,10 +100,15 @@ export interface FuzzSummary {
   };
   /** Coverage probe → seeds whose run reached it; every declared probe is listed (probes/registry.ts). */
   readonly probes: Readonly<Record<string, number>>;
+  /** Probe → the lowest seeds (runs, for --guided) that reached it, at most UNKNOWN_SEEDS_LISTED: runs to replay to see it happen. */
+  readonly probeSeeds?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Adds seeds to a checker's list, keeping the lowest UNKNOWN_SEEDS_LISTED, ascending. */
 function listSeeds(into: Record<string, number[]>, checker: string, seeds: readonly number[]): void {
+  const have = into[checker];
+  // Already full with lower seeds: nothing to add (the common case for a probe most seeds reach).
+  if (have !== undefined && have.length >= UNKNOWN_SEEDS_LISTED && seeds.every((x) => x > have[have.length - 1]!)) return;
   const merged = [...(into[checker] ?? []), ...seeds].sort((a, b) => a - b);
   into[checker] = [...new Set(merged)].slice(0, UNKNOWN_SEEDS_LISTED);
 }
@@ -128,6 +134,7 @@ export function summarize(
   const classes: Record<string, number> = {};
   const unknown: Record<string, number> = {};
   const unknownSeedList: Record<string, number[]> = {};
+  const probeSeeds: Record<string, number[]> = {};
   let unknownSeeds = 0;
   let failures = 0;
   let unattributed = 0;
@@ -142,6 +149,7 @@ export function summarize(
       w.failures++;
       w.violations[o.failure] = (w.violations[o.failure] ?? 0) + 1;
     }
+    for (const name of o.probes ?? []) listSeeds(probeSeeds, name, [o.n]);
     if (o.unknown.length > 0) unknownSeeds++;
     for (const name of o.unknown) {
       unknown[name] = (unknown[name] ?? 0) + 1;
@@ -179,6 +187,7 @@ export function summarize(
     wallMs: Math.round(wallMs),
     events,
     probes: countProbes(outcomes.map((o) => o.probes ?? [])),
+    probeSeeds,
   };
 }
 
@@ -215,6 +224,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       mutant: { type: 'string' },
       'max-failures': { type: 'string' },
+      keep: { type: 'boolean', default: false },
       out: { type: 'string' },
       capsules: { type: 'string' },
       reports: { type: 'string' },
@@ -315,7 +325,7 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
   const artefacts = new Map<number, SeedArtefacts>();
   for (const o of outcomes) {
     if (capsules.length >= maxCapsules) break;
-    if (!isCounted(o, mutant)) continue;
+    if (!values.keep && !isCounted(o, mutant)) continue;
     const c = guided?.cases.get(o.n) ?? caseForSeed(profile, o.n, mutant === null ? [] : [mutant]);
     const fuzzSeed = guided === null ? o.n : (guided.seeds.get(o.n) ?? null);
     const capsule = writeCapsule(c, fuzzSeed, outDir, guided === null ? `seed-${o.n}` : `run-${o.n}`).path;
@@ -390,13 +400,13 @@ export function summaryLines(s: FuzzSummary, outcomes: readonly SeedOutcome[], m
   for (const c of s.capsules.slice(0, 5)) out(`  capsule ${c}  (zabsim replay ${c}; zabsim shrink ${c})`);
   for (const r of s.reports.slice(0, 5)) out(`  report  ${r}`);
   if (s.junit !== null) out(`  junit   ${s.junit}`);
-  printProbes(s.probes, out);
+  printProbes(s.probes, out, s.probeSeeds ?? {});
   out(`  ${s.events} events in ${s.wallMs} ms wall`);
   return lines;
 }
 
 /** Coverage: how many declared probes each level reached, the rarest reached, and the ones never reached. */
-function printProbes(probes: Readonly<Record<string, number>>, out: (line: string) => void): void {
+function printProbes(probes: Readonly<Record<string, number>>, out: (line: string) => void, seeds: Readonly<Record<string, readonly number[]>>): void {
   for (const level of ['zab', 'aimed', 'service'] as const) {
     const defs = PROBES.filter((p) => p.level === level);
     const reached = defs.filter((p) => (probes[p.name] ?? 0) > 0);
@@ -405,7 +415,8 @@ function printProbes(probes: Readonly<Record<string, number>>, out: (line: strin
       .slice()
       .sort((a, b) => (probes[a.name] ?? 0) - (probes[b.name] ?? 0))
       .slice(0, 5);
-    if (rare.length > 0) out(`    rarest: ${rare.map((p) => `${p.name} ${probes[p.name]}`).join(', ')}`);
+    if (rare.length > 0)
+      out(`    rarest: ${rare.map((p) => `${p.name} ${probes[p.name]}${seeds[p.name]?.[0] !== undefined ? ` (seed ${seeds[p.name]![0]})` : ''}`).join(', ')}`);
     const never = defs.filter((p) => (probes[p.name] ?? 0) === 0).map((p) => p.name);
     if (never.length > 0) out(`    never:  ${never.join(', ')}`);
   }
@@ -442,6 +453,7 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
   const unknown: Record<string, number> = {};
   const unknownSeedList: Record<string, number[]> = {};
   const probes: Record<string, number> = countProbes([]);
+  const probeSeeds: Record<string, number[]> = {};
   const workloads: Record<string, { seeds: number; failures: number; violations: Record<string, number> }> = {};
   for (const p of parts) {
     add(violations, p.violations);
@@ -450,6 +462,7 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
     // Summaries written before seeds were listed have none: the counts still add up.
     for (const [k, seeds] of Object.entries(p.unknownSeedList ?? {})) listSeeds(unknownSeedList, k, seeds);
     add(probes, p.probes);
+    for (const [k, seeds] of Object.entries(p.probeSeeds ?? {})) listSeeds(probeSeeds, k, seeds);
     for (const [k, w] of Object.entries(p.workloads ?? {})) {
       const into = (workloads[k] ??= { seeds: 0, failures: 0, violations: {} });
       into.seeds += w.seeds;
@@ -483,6 +496,7 @@ function mergeCommand(files: readonly string[], json: boolean, required: ProbeLe
     wallMs: parts.reduce((n, p) => n + (p.wallMs ?? 0), 0),
     events: parts.reduce((n, p) => n + (p.events ?? 0), 0),
     probes,
+    probeSeeds,
   };
   if (json) process.stdout.write(`${JSON.stringify(merged)}\n`);
   else printSummary(merged, [], null);

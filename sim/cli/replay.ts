@@ -136,7 +136,8 @@ function replayCapsule(path: string, json: boolean, choice: ReportChoice | null)
   if (tracePath !== null) mkdirSync(dirname(tracePath), { recursive: true });
   const sink = tracePath === null ? undefined : new FileSink(tracePath);
   const r = runCase(capsule.case, { ...(capsule.tape === null ? {} : { tape: capsule.tape }), ...(sink === undefined ? {} : { sink }) });
-  const reproduced = r.failure === capsule.failure;
+  // A capsule kept from a passing run (zabsim fuzz --keep) records "none": a passing replay reproduces it.
+  const reproduced = r.failure === capsule.failure || (capsule.failure === 'none' && r.failure === null);
   const exitCode = reproduced ? r.report.exitCode : EXIT.internal;
   const html =
     choice !== null && tracePath !== null && (choice.always || r.failure !== null || !reproduced)
@@ -150,7 +151,7 @@ function replayCapsule(path: string, json: boolean, choice: ReportChoice | null)
     const c = makeChalk();
     if (reproduced)
       process.stdout.write(
-        `${c.green('capsule reproduces')}: ${capsule.failure} fails again (tape: ${r.tapeStats?.hits ?? 0} decisions replayed, ${r.tapeStats?.misses ?? 0} drawn); exit ${r.report.exitCode}\n`,
+        `${c.green('capsule reproduces')}: ${r.failure === null ? 'no checker fails, as recorded' : `${capsule.failure} fails again`} (tape: ${r.tapeStats?.hits ?? 0} decisions replayed, ${r.tapeStats?.misses ?? 0} drawn); exit ${r.report.exitCode}\n`,
       );
     else process.stdout.write(`${c.red.bold('capsule did NOT reproduce')}: expected ${capsule.failure}, got ${r.failure ?? 'no failure'}\n`);
     for (const v of r.report.violations.slice(0, 3)) process.stdout.write(`  ${c.red(`${v.checker}: ${v.message}`)}\n`);

@@ -146,9 +146,11 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
       ops: workloadArb(profile),
     })
     .chain((r) =>
-      // A mutant sweep keeps the protocol-phase nemeses on (triggered faults and crashes): the
-      // historical bugs need a crash at a protocol point, not at a random time.
-      planArb(profile, mutants.length === 0 ? r.families : [...new Set<FaultFamily>([...r.families, 'trigger', 'crash'])]).map((faults): FuzzCase => {
+      // Every case keeps the protocol-phase nemeses on (triggered faults and crashes): bugs of sync
+      // and recovery need a crash at a protocol point, not at a random time. Whether a mutant is
+      // planted plays no part in the draw, so a sweep that does not know of a bug (a mutation
+      // run's judge) draws the cases a zoo sweep that knows it draws.
+      planArb(profile, [...new Set<FaultFamily>([...r.families, 'trigger', 'crash'])]).map((faults): FuzzCase => {
         const quorum = Math.floor(r.servers / 2) + 1;
         const voterCore = Array.from({ length: quorum }, (_, i) => ((r.coreShift + i) % r.servers) + 1).sort((a, b) => a - b);
         // Observers heal with the core and are judged with it: one that never catches up is a

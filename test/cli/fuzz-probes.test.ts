@@ -1,5 +1,5 @@
 // Proves the fuzz command's coverage and guidance promises: a standard sweep of 800 seeds (half of them service cases) reaches
-// every Zab-level probe (the CI coverage check); --require-probes fails a sweep (exit 1, one line
+// every Zab-level probe (the CI coverage check) and lists for each probe the lowest seeds that reach it; --require-probes fails a sweep (exit 1, one line
 // naming them) when a required probe never fired, on a sweep and on --merge; probe counts reach
 // --json, JUnit properties and testcases, --coverage HTML and a capsule's report; and a guided
 // sweep is the same with one worker or two.
@@ -25,6 +25,7 @@ interface Summary {
   seeds: number;
   failures: number;
   probes: Record<string, number>;
+  probeSeeds?: Record<string, number[]>;
   guided?: { uniformSeeds: number; children: number; corpus: number };
   wallMs?: number;
   capsules?: string[];
@@ -41,6 +42,26 @@ describe('coverage probes in CI', () => {
     expect(missing).toEqual([]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(s.failures === 0 ? 0 : r.code);
+    // Each reached probe lists its lowest seeds, ascending, as many as reached it up to 20.
+    for (const [name, count] of Object.entries(s.probes)) {
+      const seeds = s.probeSeeds?.[name] ?? [];
+      expect([name, seeds.length]).toEqual([name, Math.min(count, 20)]);
+      expect(seeds).toEqual([...seeds].sort((a, b) => a - b));
+    }
+    // A listed seed, run alone, reaches its probe: the list says where to look.
+    const rarest = Object.entries(s.probes)
+      .filter(([, c]) => c > 0)
+      .sort((a, b) => a[1] - b[1])[0]!;
+    const seed = s.probeSeeds![rarest[0]]![0]!;
+    const alone = JSON.parse(
+      zabsim(['fuzz', '--profile', 'standard', '--start', String(seed), '--seeds', '1', '--workers', '1', '--keep', '--json', '--out', join(dir, 'alone')])
+        .stdout,
+    ) as Summary;
+    expect([rarest[0], alone.probes[rarest[0]]]).toEqual([rarest[0], 1]);
+    // --keep leaves the passing seed's capsule, and it replays to the same verdict.
+    expect(alone.capsules).toHaveLength(1);
+    const replay = zabsim(['replay', alone.capsules![0]!, '--no-report']);
+    expect([replay.code, replay.stderr]).toEqual([0, '']);
   }, 300_000);
 });
 
@@ -68,13 +89,19 @@ describe('--require-probes', () => {
     const all = Object.fromEntries(PROBES.map((p) => [p.name, 0]));
     const base = { protocol: 'p', profile: 'standard', mutant: null, seeds: 1, failures: 0, violations: {}, livenessClasses: {}, unknown: {}, unknownSeeds: 0 };
     const zab = probesOfLevel('zab').map((p) => p.name);
-    const a = { ...base, seedRange: [0, 1], probes: { ...all, ...Object.fromEntries(zab.slice(1).map((n) => [n, 1])) } };
-    const b = { ...base, seedRange: [1, 2], probes: { ...all, [zab[0] as string]: 2 } };
+    const a = {
+      ...base,
+      seedRange: [0, 1],
+      probes: { ...all, ...Object.fromEntries(zab.slice(1).map((n) => [n, 1])) },
+      probeSeeds: { [zab[1] as string]: [7, 9] },
+    };
+    const b = { ...base, seedRange: [1, 2], probes: { ...all, [zab[0] as string]: 2 }, probeSeeds: { [zab[1] as string]: [3] } };
     writeFileSync(join(dir, 'a.json'), JSON.stringify(a));
     writeFileSync(join(dir, 'b.json'), JSON.stringify(b));
     const both = zabsim(['fuzz', '--merge', join(dir, 'a.json'), join(dir, 'b.json'), '--require-probes', 'zab', '--json']);
     expect(both.code).toBe(0);
     expect((JSON.parse(both.stdout) as Summary).probes[zab[0] as string]).toBe(2);
+    expect((JSON.parse(both.stdout) as Summary).probeSeeds?.[zab[1] as string]).toEqual([3, 7, 9]);
     const one = zabsim(['fuzz', '--merge', join(dir, 'a.json'), '--require-probes', 'zab', '--json']);
     expect(one.code).toBe(1);
     expect(one.stderr).toContain(zab[0] as string);

@@ -4,6 +4,7 @@
 // unmutated protocol they reach their situations (a TRUNC to a server holding a tail, a SNAP to a
 // learner that lagged, a TRUNC from a leader restarted with an empty committedLog) without a safety
 // violation.
+import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { caseForSeed } from '../../sim/fuzz/arbitraries.js';
 import { runCase, type FuzzCase } from '../../sim/fuzz/case.js';
@@ -192,9 +193,11 @@ test('lag-rejoin brings a learner back past the leader committedLog: it is sent 
 }, 120_000);
 
 test('restart-rejoin brings a server with a tail back to a leader restarted with an empty committedLog: it is cut back by TRUNC, and the protocol stays safe', () => {
-  // Standard seed 161 draws the shape (the 22nd of seeds 0..199 to draw it; the only one of them to
-  // reach this, measured once). An empty committedLog shows as a window of one zxid, the leader's last.
-  const c = caseForSeed('standard', 161);
+  // Standard seed 161 drew the shape (the 22nd of seeds 0..199 to draw it; the only one of them to
+  // reach this, measured once), before every case kept the trigger and crash families on (issue 16)
+  // changed its draw: its case is kept in cases/standard-161.json. An empty committedLog shows as a
+  // window of one zxid, the leader's last.
+  const c = JSON.parse(readFileSync(new URL('./cases/standard-161.json', import.meta.url), 'utf8')) as FuzzCase;
   expect(isShaped(c, 'restart-rejoin')).toBe(true);
   const sink = new MemorySink();
   const r = runCase(c, { sink });

@@ -18,6 +18,14 @@ test('every cluster size of the profile is drawn; even ensembles and observers e
   expect(cases.some((c) => c.observers === 2)).toBe(true);
 });
 
+test('a case is the same whether or not a mutant is planted: every case keeps triggered faults and crashes on', () => {
+  // A mutation run judges each mutant by a sweep that does not know it, so the swarm must draw for
+  // the unmutated protocol the cases a zoo sweep (--mutant) draws; the bug zoo's seeds were measured on those.
+  for (const [n, c] of cases.entries()) expect(caseForSeed('standard', n, ['ZK-3642'])).toEqual({ ...c, mutants: ['ZK-3642'] });
+  const protocolPointCrash = (c: (typeof cases)[number]): boolean => c.faults.some((f) => f.type === 'crash' && f.when !== undefined);
+  expect(cases.filter(protocolPointCrash).length).toBeGreaterThan(SEEDS / 2);
+});
+
 test('operation counts are drawn over the whole range, not only the first few', () => {
   const counts = cases.map((c) => c.ops.length);
   expect(counts.filter((n) => n > 50).length).toBeGreaterThan(SEEDS / 4);

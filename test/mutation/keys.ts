@@ -8,7 +8,7 @@ import { classificationKey } from './report.js';
 const args = process.argv.slice(2);
 const lineAt = args.indexOf('--line');
 const line = lineAt === -1 ? null : Number(args[lineAt + 1]);
-const files = args.filter((a, i) => a !== '--line' && i !== lineAt + 1);
+const files = args.filter((a, i) => a !== '--line' && (lineAt === -1 || i !== lineAt + 1));
 if (files.length === 0 || (line !== null && !Number.isInteger(line))) {
   process.stderr.write('keys: expected FILE... [--line N]\n');
   process.exit(2);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Instrumenter } from '@stryker-mutator/instrumenter';
 // @ts-expect-error: a plain .mjs plugin for Stryker, without type declarations
-import { strykerPlugins } from './drawn-only-ignorer.mjs';
+import { NOT_DRAWN, strykerPlugins } from './drawn-only-ignorer.mjs';
 
 const at = (line: number, column: number) => ({ start: { line, column }, end: { line, column: column + 1 } });
 const result = (status: string, line: number, replacement = 'true'): ResultLike => ({
@@ -140,7 +140,7 @@ test('drawn-only ignorer: a drawn block keeps its own mutant, the mutants nested
     }));
     writeFileSync(file, JSON.stringify(spans));
     process.env.ZABSIM_MUTATION_DRAWN = file;
-    const ignorer = (strykerPlugins as { value: unknown }[])[0]!.value;
+    const ignorer = (strykerPlugins as { name: string; value: unknown }[]).find((p) => p.name === 'zabsim-drawn-only')!.value;
     const quiet = {
       isTraceEnabled: () => false,
       isDebugEnabled: () => false,
@@ -168,4 +168,25 @@ test('drawn-only ignorer: a drawn block keeps its own mutant, the mutants nested
   const both = await placed([block!, plus!]);
   expect(both).toContain(`ArithmeticOperator@${plus!.location.start.line}:${plus!.location.start.column}`);
   expect(both).toContain(`BlockStatement@${block!.location.start.line}:${block!.location.start.column}`);
+});
+
+test('drawn-only checker: the drawn mutants pass by exact name, the other mutators on the same node are refused', async () => {
+  const content = 'export function f(a: number): number {\n  if (a > 1) return 2;\n  return 3;\n}\n';
+  const all = await enumerateMutants([{ name: 'protocol/y.ts', content }]);
+  const drawn = all.filter((m) => m.mutatorName === 'EqualityOperator' && m.replacement === 'a >= 1');
+  const sameNode = all.filter((m) => m.location.start.line === 1 && m.location.start.column === 6 && !drawn.includes(m));
+  expect([drawn.length, sameNode.length > 0]).toEqual([1, true]);
+  const dir = mkdtempSync(join(tmpdir(), 'zabsim-mut-'));
+  const file = join(dir, 'keys.json');
+  writeFileSync(file, JSON.stringify(drawn.map((m) => [m.fileName, mutantKey(m).slice(m.fileName.length + 1)])));
+  process.env.ZABSIM_MUTATION_DRAWN_KEYS = file;
+  const Checker = (
+    strykerPlugins as { name: string; injectableClass: new () => { check(m: unknown[]): Promise<Record<string, { status: string; reason?: string }>> } }[]
+  ).find((p) => p.name === 'zabsim-drawn-only-checker')!.injectableClass;
+  // Stryker hands the checker absolute file names.
+  const asStryker = [...drawn, ...sameNode].map((m, i) => ({ ...m, id: String(i), fileName: `/sandbox/x/${m.fileName}` }));
+  const verdicts = await new Checker().check(asStryker);
+  delete process.env.ZABSIM_MUTATION_DRAWN_KEYS;
+  expect(verdicts['0']).toEqual({ status: 'passed' });
+  for (let i = 1; i < asStryker.length; i++) expect(verdicts[String(i)]).toEqual({ status: 'compileError', reason: NOT_DRAWN });
 });

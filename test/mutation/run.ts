@@ -28,6 +28,8 @@ import seedrandom from 'seedrandom';
 import { parseMutationArgs, type MutationArgs } from './args.js';
 import { enumerateMutants, type PlacedMutant } from './enumerate.js';
 import { loadClassified } from './classified.js';
+// @ts-expect-error: a plain .mjs plugin for Stryker, without type declarations
+import { NOT_DRAWN } from './drawn-only-ignorer.mjs';
 import { summarize, renderReport, mutantKey, type MutationSummary, type ResultLike } from './report.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -68,6 +70,10 @@ async function main(): Promise<number> {
     ),
   );
   process.env.ZABSIM_MUTATION_DRAWN = drawnFile;
+  // The drawn mutants' names, for the checker that keeps the other mutants on a drawn node from running.
+  const keysFile = join(out, 'drawn-keys.json');
+  writeFileSync(keysFile, JSON.stringify(drawn.map((m) => [m.fileName, mutantKey(m).slice(m.fileName.length + 1)])));
+  process.env.ZABSIM_MUTATION_DRAWN_KEYS = keysFile;
   const { Stryker } = await import('@stryker-mutator/core');
   const stryker = new Stryker({
     testRunner: 'command',
@@ -75,7 +81,8 @@ async function main(): Promise<number> {
     commandRunner: { command: `sh ${join(ROOT, 'test', 'mutation', 'cpu-budget.sh')} ${out} ${args.timeoutFactor} 30 ${command}` },
     mutate: drawn.map(spanPattern),
     ...(drawn.length === all.length ? {} : { appendPlugins: [join(ROOT, 'test', 'mutation', 'drawn-only-ignorer.mjs')], ignorers: ['zabsim-drawn-only'] }),
-    checkers: ['typescript'],
+    // The drawn-only checker first: a mutant it refuses never reaches the TypeScript checker or a sweep.
+    checkers: drawn.length === all.length ? ['typescript'] : ['zabsim-drawn-only-checker', 'typescript'],
     tsconfigFile: 'tsconfig.json',
     coverageAnalysis: 'off',
     concurrency: args.concurrency,
@@ -105,10 +112,13 @@ async function main(): Promise<number> {
     // A sweep stopped by its CPU budget exits non-zero, which Stryker calls a kill: it is a timeout.
     status: r.status === 'Killed' && (r.statusReason ?? '').includes(CPU_BUDGET_MARK) ? 'Timeout' : r.status,
     location: { start: zeroBased(r.location.start), end: zeroBased(r.location.end) },
+    notDrawn: r.statusReason === NOT_DRAWN,
   }));
   // Score the drawn mutants only; a drawn one Stryker did not report would make the sample a lie.
   const drawnKeys = new Set(drawn.map(mutantKey));
   const results = drawn.length === all.length ? ran : ran.filter((r) => drawnKeys.has(mutantKey(r)));
+  const refused = results.filter((r) => r.notDrawn);
+  if (refused.length > 0) throw new Error(`the drawn-only checker refused ${refused.length} drawn mutants (first: ${mutantKey(refused[0]!)})`);
   const reported = new Set(results.map(mutantKey));
   const missing = [...drawnKeys].filter((k) => !reported.has(k));
   if (missing.length > 0)
@@ -122,7 +132,9 @@ async function main(): Promise<number> {
     total: all.length,
     drawn: sample.length,
     sampleSeed: args.sample === 0 ? null : args.sampleSeed,
-    extra: ran.filter((r) => r.status !== 'Ignored').length - results.length,
+    // Run besides the drawn ones: nested mutants the ignorer could not leave out; the other mutators'
+    // mutants on a drawn node are refused by the drawn-only checker and never run.
+    extra: ran.filter((r) => r.status !== 'Ignored' && !r.notDrawn).length - results.length,
     results,
   };
   const partsDir = join(out, 'parts');
