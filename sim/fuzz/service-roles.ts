@@ -3,7 +3,7 @@
 // fuzz-app.ts, and the studio page that bundles it) then does not carry fast-check.
 
 /** What a client runs: plain calls only, or a recipe host (which also takes plain calls). */
-export const SERVICE_ROLES = ['plain', 'lock', 'election', 'queue', 'config'] as const;
+export const SERVICE_ROLES = ['plain', 'lock', 'election', 'queue', 'config', 'selector', 'rwlock', 'counter', 'dbarrier', 'treecache'] as const;
 export type ServiceRole = (typeof SERVICE_ROLES)[number];
 
 /** The shape of a service case: its clients' roles and their session timeout. */
@@ -18,4 +18,9 @@ export const RECIPE_DIRS: Readonly<Record<Exclude<ServiceRole, 'plain'>, string>
   election: '/election',
   queue: '/queue',
   config: '/config',
+  selector: '/selector',
+  rwlock: '/rwlock',
+  counter: '/counter',
+  dbarrier: '/dbarrier',
+  treecache: '/tree',
 };

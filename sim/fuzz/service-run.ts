@@ -13,6 +13,20 @@ import { appOpFor, isServiceOp, kvAsCommand, setupCommand, type ServiceOp, type 
 const MS = 1000;
 const PROBE_PATH = '/probe-';
 
+/** Each role's first command, sent just after the setup. */
+const FIRST_COMMAND: Readonly<Record<ServiceRole, { readonly type: string } | null>> = {
+  plain: null,
+  lock: { type: 'lock' },
+  election: { type: 'lock' },
+  queue: null,
+  config: { type: 'watch' },
+  selector: { type: 'volunteer' },
+  rwlock: { type: 'read' },
+  counter: { type: 'increment' },
+  dbarrier: { type: 'enter' },
+  treecache: { type: 'start' },
+};
+
 function roleOf(spec: ServiceSpec, index: number): ServiceRole {
   return spec.roles[index] ?? 'plain';
 }
@@ -73,9 +87,10 @@ export function scheduleService(kernel: Kernel, c: CaseShape, spec: ServiceSpec,
   const setup: ServiceOp = { type: 'zk', command: setupCommand() };
   const setupBy = [...new Set([0, Math.min(1, clients.length - 1), clients.length - 1])];
   setupBy.forEach((index, k) => kernel.at((200 + k * 1_000) * MS, () => send(index, appOpFor(roleOf(spec, index), setup))));
-  // Each recipe host starts: contenders join, config readers read; queues wait for their commands.
+  // Each recipe host starts: contenders join, config readers read, selectors volunteer, barrier
+  // members enter, caches load, readers and counters make a first request; queues wait for their commands.
   spec.roles.forEach((role, index) => {
-    const first = role === 'lock' || role === 'election' ? { type: 'lock' } : role === 'config' ? { type: 'watch' } : null;
+    const first = FIRST_COMMAND[role];
     if (first !== null) kernel.at((400 + index) * MS, () => send(index, first));
   });
   for (const w of c.ops) {

@@ -7,8 +7,11 @@
 //
 // The znodes are split so that each recipe's safety property stays a ZooKeeper guarantee: the plain
 // calls work under /n0 .. /n2 and on the kv registers /k0 .. /k3 (a kv operation of a service case
-// becomes getData/setData there, see kvAsCommand); the recipes own /lock, /election, /queue and
-// /config, which no plain call deletes (a deleted and re-created /config would restart its version).
+// becomes getData/setData there, see kvAsCommand); the recipes own /lock, /election, /queue,
+// /config, /selector, /rwlock, /counter, /dbarrier and /tree, which no plain call touches (a deleted
+// and re-created /config would restart its version; only the counter's CASes write /counter). Tree
+// cache hosts write under /tree themselves, with plain calls, so that their caches have changes to
+// follow.
 import fc from 'fast-check';
 import type { KvOp } from '../../protocol/kv/state-machine.js';
 import type { ZkCommand } from '../../protocol/client/zk-client.js';
@@ -18,8 +21,9 @@ import { RECIPE_DIRS, SERVICE_ROLES, type ServiceRole, type ServiceSpec } from '
 export { RECIPE_DIRS, SERVICE_ROLES, type ServiceRole, type ServiceSpec };
 
 /** A recipe's own command (recipes/host.ts hands it to the recipe, not to the client). */
-export type RecipeCommand =
-  { readonly type: 'lock' } | { readonly type: 'unlock' } | { readonly type: 'put' } | { readonly type: 'take' } | { readonly type: 'watch' };
+export type RecipeCommand = {
+  readonly type: 'lock' | 'unlock' | 'put' | 'take' | 'watch' | 'volunteer' | 'abdicate' | 'read' | 'write' | 'increment' | 'enter' | 'leave' | 'start';
+};
 
 /** One service operation: a client call, a recipe command, or a cut between the client and servers. */
 export type ServiceOp =
@@ -47,7 +51,23 @@ export const DIGEST_WRITE_ACL: readonly Acl[] = [
 ];
 
 /** The znodes every service case starts with, made by one multi (the first to commit wins, the rest fail on op 0). */
-export const SETUP_PATHS = ['/k0', '/k1', '/k2', '/k3', '/n0', '/n1', '/lock', '/election', '/queue', '/config'] as const;
+export const SETUP_PATHS = [
+  '/k0',
+  '/k1',
+  '/k2',
+  '/k3',
+  '/n0',
+  '/n1',
+  '/lock',
+  '/election',
+  '/queue',
+  '/config',
+  '/selector',
+  '/rwlock',
+  '/counter',
+  '/dbarrier',
+  '/tree',
+] as const;
 
 export function setupCommand(): ZkCommand {
   return { type: 'transaction', ops: SETUP_PATHS.map((path): WriteOp => ({ type: 'create', path, data: '', acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT' })) };
@@ -124,8 +144,29 @@ const call: fc.Arbitrary<ZkCommand[]> = fc.oneof(
   },
 );
 
+const TREE_PATHS = ['/tree/a', '/tree/b', '/tree/a/x', '/tree/c'] as const;
+/** A tree cache host's write under /tree (a create, setData or delete; failures such as NODEEXISTS are fine). */
+const treeWrite: fc.Arbitrary<ServiceOp> = fc
+  .record({ path: fc.constantFrom(...TREE_PATHS), kind: fc.constantFrom('create', 'create', 'setData', 'remove'), data })
+  .map(({ path, kind, data: d }): ServiceOp => ({
+    type: 'zk',
+    command:
+      kind === 'create'
+        ? { type: 'create', path, data: d, acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT' }
+        : kind === 'setData'
+          ? { type: 'setData', path, data: d, version: -1 }
+          : { type: 'remove', path, version: -1 },
+  }));
+
+/** A recipe host's own operations: its recipe's commands (and a tree cache host's writes under /tree). */
+function recipeOps(role: Exclude<ServiceRole, 'plain'>): fc.Arbitrary<ServiceOp> {
+  const asOp = (command: RecipeCommand): ServiceOp => ({ type: 'recipe', command });
+  if (role === 'treecache') return fc.oneof({ weight: 1, arbitrary: fc.constant(asOp({ type: 'start' })) }, { weight: 3, arbitrary: treeWrite });
+  return recipeCommands(role).map(asOp);
+}
+
 /** A recipe host's own commands (a lock's unlock is ignored unless it holds, a take with an empty queue takes nothing). */
-function recipeCommands(role: Exclude<ServiceRole, 'plain'>): fc.Arbitrary<RecipeCommand> {
+function recipeCommands(role: Exclude<ServiceRole, 'plain' | 'treecache'>): fc.Arbitrary<RecipeCommand> {
   switch (role) {
     case 'lock':
       return fc.constantFrom<RecipeCommand>({ type: 'lock' }, { type: 'unlock' });
@@ -135,8 +176,18 @@ function recipeCommands(role: Exclude<ServiceRole, 'plain'>): fc.Arbitrary<Recip
       return fc.constantFrom<RecipeCommand>({ type: 'put' }, { type: 'put' }, { type: 'take' });
     case 'config':
       return fc.constant<RecipeCommand>({ type: 'watch' });
+    case 'selector':
+      return fc.constantFrom<RecipeCommand>({ type: 'volunteer' }, { type: 'volunteer' }, { type: 'abdicate' });
+    case 'rwlock':
+      return fc.constantFrom<RecipeCommand>({ type: 'read' }, { type: 'read' }, { type: 'write' }, { type: 'unlock' }, { type: 'unlock' });
+    case 'counter':
+      return fc.constant<RecipeCommand>({ type: 'increment' });
+    case 'dbarrier':
+      return fc.constantFrom<RecipeCommand>({ type: 'enter' }, { type: 'leave' });
   }
 }
+
+const RECIPE_ROLES = SERVICE_ROLES.filter((r): r is Exclude<ServiceRole, 'plain'> => r !== 'plain');
 
 export interface ServiceDraw {
   readonly spec: ServiceSpec;
@@ -153,12 +204,12 @@ export interface ServiceLimits {
 
 /** A service case's roles and operations (client 0 is always plain: it writes /config for the config recipe). */
 export function serviceArb(limits: ServiceLimits): fc.Arbitrary<ServiceDraw> {
-  const recipe = fc.constantFrom<Exclude<ServiceRole, 'plain'>>('lock', 'election', 'queue', 'config');
+  const recipe = fc.constantFrom<Exclude<ServiceRole, 'plain'>>(...RECIPE_ROLES);
   return fc
     .record({
       sessionTimeoutMs: fc.constantFrom(2_000, 4_000, 6_000),
       primary: recipe,
-      others: fc.array(fc.constantFrom<ServiceRole | 'primary'>('primary', 'primary', 'plain', 'lock', 'election', 'queue', 'config'), {
+      others: fc.array(fc.constantFrom<ServiceRole | 'primary'>('primary', 'primary', 'plain', ...RECIPE_ROLES), {
         minLength: limits.clients - 1,
         maxLength: limits.clients - 1,
       }),
@@ -177,7 +228,7 @@ export function serviceArb(limits: ServiceLimits): fc.Arbitrary<ServiceDraw> {
           return fc
             .record({ scope: fc.constantFrom<'current' | 'all'>('current', 'all'), share: fc.integer({ min: 30, max: 250 }) })
             .map(({ scope, share }) => at([{ type: 'cut', scope, ms: Math.round((sessionTimeoutMs * share) / 100) }]));
-        if (role !== 'plain' && roll < 40) return recipeCommands(role).map((command) => at([{ type: 'recipe', command }]));
+        if (role !== 'plain' && roll < 40) return recipeOps(role).map((op) => at([op]));
         return call.map((commands) => at(commands.map((command): ServiceOp => ({ type: 'zk', command }))));
       });
       return fc

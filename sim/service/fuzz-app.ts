@@ -16,6 +16,12 @@ import { recipeProgram, type Recipe } from '../../protocol/client/recipes/host.j
 import { lockRecipe } from '../../protocol/client/recipes/lock.js';
 import { queueRecipe } from '../../protocol/client/recipes/queue.js';
 import { configRecipe } from '../../protocol/client/recipes/config.js';
+import { selectorRecipe } from '../../protocol/client/recipes/selector.js';
+import { rwLockRecipe } from '../../protocol/client/recipes/rwlock.js';
+import { counterRecipe, valueOf } from '../../protocol/client/recipes/counter.js';
+import { doubleBarrierRecipe } from '../../protocol/client/recipes/double-barrier.js';
+import { treeCacheRecipe, viewOf, type TreeCacheState } from '../../protocol/client/recipes/tree-cache.js';
+import type { RecipeHost } from '../../protocol/client/recipes/host.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { forkRng } from '../rng.js';
 import { HistoryRecorder } from '../history/recorder.js';
@@ -23,12 +29,23 @@ import type { ZkHistory } from '../history/types.js';
 import { zkHistoryAdapter } from './history.js';
 import type { Observed } from './observed.js';
 import { checkConfigMonotonic, checkLockExclusion, checkQueue } from './recipe-checks.js';
+import { checkCounter, checkDoubleBarrier, checkReadWriteExclusion, lastIncrementZxid, subtreeOf, treeViewDifference } from './recipe-checks-curator.js';
 import { RECIPE_DIRS, type ServiceRole, type ServiceSpec } from '../fuzz/service-roles.js';
 
 type AnyProgram = NodeProgram<unknown, unknown, unknown, unknown, unknown>;
 
 /** The recipe checkers, in the order a first failure is named (after the client checkers). */
-export const RECIPE_CHECKERS = ['recipe-lock', 'recipe-election', 'recipe-queue', 'recipe-config'] as const;
+export const RECIPE_CHECKERS = [
+  'recipe-lock',
+  'recipe-election',
+  'recipe-queue',
+  'recipe-config',
+  'recipe-selector',
+  'recipe-rwlock',
+  'recipe-counter',
+  'recipe-dbarrier',
+  'recipe-treecache',
+] as const;
 
 export interface RecipeCheckResult {
   readonly name: string;
@@ -50,6 +67,12 @@ export class ServiceApp {
   /** Lock nodes some client claimed, with their creation zxid (null when no tree held it at the claim). */
   private readonly lockNodes = new Map<string, number | null>();
   private readonly servers: readonly NodeId[];
+  /** The run's kernel (seen at the first observation): the end-of-run checks read servers and hosts. */
+  private kernel: Kernel | null = null;
+  /** Each tree cache's last rebuild (its start, and every reconnect), and the last commit under /tree. */
+  private readonly lastRebuildUs = new Map<NodeId, number>();
+  private lastTreeChangeUs = 0;
+  private readonly roleById = new Map<NodeId, ServiceRole>();
 
   constructor(config: ZabConfig, spec: ServiceSpec, seed: string, servers: readonly NodeId[], meta: Record<string, unknown>) {
     this.spec = spec;
@@ -79,10 +102,12 @@ export class ServiceApp {
   clientProgram(id: NodeId, index: number): AnyProgram {
     this.clientConfigs.set(id, defaultZkClientConfig(this.orderFor(), this.spec.sessionTimeoutMs));
     const role = this.roleOf(index);
+    this.roleById.set(id, role);
     let program = this.programs.get(role);
     if (program === undefined) {
       const configFor = (node: NodeId): ZkClientConfig => this.clientConfigs.get(node) as ZkClientConfig;
-      program = (role === 'plain' ? zkClientProgram(configFor) : recipeProgram(recipeOf(role), configFor)) as AnyProgram;
+      const members = this.spec.roles.filter((r) => r === 'dbarrier').length;
+      program = (role === 'plain' ? zkClientProgram(configFor) : recipeProgram(recipeOf(role, members), configFor)) as AnyProgram;
       this.programs.set(role, program);
     }
     return program;
@@ -90,15 +115,17 @@ export class ServiceApp {
 
   /** Reads the observations the service judges: calls, watches and sessions (history), commits (session ends, deletes), claims. */
   observe(kernel: Kernel, node: NodeId, o: ZabObservation, nowUs: number): void {
+    this.kernel ??= kernel;
     switch (o.kind) {
+      case 'session':
       case 'invoke':
       case 'complete':
       case 'watch':
-      case 'session':
         this.recorder.observe(node, o, nowUs);
         return;
       case 'recipe':
         if (o.event === 'acquired' || o.event === 'leader') this.noteRemovedLockNodes(kernel, String(o.detail), nowUs);
+        if (o.event === 'rebuild') this.lastRebuildUs.set(node, nowUs);
         this.claims.push({ atUs: nowUs, node, what: o });
         return;
       case 'commit':
@@ -114,6 +141,7 @@ export class ServiceApp {
     const txn = s === undefined ? undefined : (txnAt(s, o.index)?.body as TreeTxn | undefined);
     const body = txn?.body;
     if (txn === undefined || body === undefined) return;
+    if (touchesTree(body)) this.lastTreeChangeUs = nowUs;
     if (body.type === 'closeSession') {
       if (!this.closedAt.has(txn.sessionId)) this.closedAt.set(txn.sessionId, nowUs);
       // The history's "ENDED" record, once, from the first server that commits it (as ServiceHarness).
@@ -168,7 +196,74 @@ export class ServiceApp {
       const r = checkConfigMonotonic(this.claims);
       out.push(verdictOf('recipe-config', r.violations, `${r.reads} reads`));
     }
+    if (present.has('selector')) {
+      const r = checkLockExclusion(this.claims, 'selector', gone);
+      out.push(verdictOf('recipe-selector', r.violations, `${r.acquisitions} leaderships`));
+    }
+    if (present.has('rwlock')) {
+      const r = checkReadWriteExclusion(this.claims, gone);
+      out.push(verdictOf('recipe-rwlock', r.violations, `${r.acquisitions} acquisitions`));
+    }
+    if (present.has('counter')) {
+      const r = checkCounter(this.claims, this.finalCounter());
+      out.push(verdictOf('recipe-counter', r.violations, `${r.increments} increments`));
+    }
+    if (present.has('dbarrier')) {
+      const r = checkDoubleBarrier(this.claims, this.spec.roles.filter((x) => x === 'dbarrier').length);
+      out.push(verdictOf('recipe-dbarrier', r.violations, `${r.passed} entered, ${r.left} left`));
+    }
+    if (present.has('treecache')) out.push(this.treeCacheCheck());
     return out;
+  }
+
+  /** An established leader's tree (it holds every committed txn), or undefined when there is none. */
+  private leaderTree(): DataTree | undefined {
+    const k = this.kernel;
+    if (k === null) return undefined;
+    for (const id of this.servers) {
+      const s = k.stateOf(id) as ZabServer | undefined;
+      if (s !== undefined && k.isUp(id) && s.role === 'LEADING' && s.phase === 'BROADCAST') return s.state as DataTree;
+    }
+    return undefined;
+  }
+
+  /** The counter's final value, from a leader's tree that has applied every accepted increment (else null). */
+  private finalCounter(): number | null {
+    const tree = this.leaderTree();
+    if (tree === undefined || tree.lastProcessedZxid < lastIncrementZxid(this.claims)) return null;
+    return valueOf(getNode(tree, RECIPE_DIRS.counter)?.data);
+  }
+
+  /**
+   * Each tree cache whose subtree has been quiet and whose last rebuild (at its start and at every
+   * reconnect) came at least TREE_QUIET_TIMEOUTS session timeouts (plus a second) before the end,
+   * connected now with nothing outstanding, must hold exactly the tree of the server it is connected
+   * to. Within that time a lost event or reply breaks the connection (the read timeout is 2/3 of the
+   * session timeout), and the reconnect would show as a later rebuild; a server that resynced has
+   * dropped its clients. Caches not that quiet are not judged.
+   */
+  private treeCacheCheck(): RecipeCheckResult {
+    const k = this.kernel;
+    if (k === null) return { name: 'recipe-treecache', verdict: 'ok', reason: 'no run' };
+    const quietUs = (TREE_QUIET_TIMEOUTS * this.spec.sessionTimeoutMs + 1000) * 1000;
+    let hosts = 0;
+    let judged = 0;
+    for (const [id, config] of this.clientConfigs) {
+      const host = k.stateOf(id) as RecipeHost<TreeCacheState> | undefined;
+      if (this.roleById.get(id) !== 'treecache' || host === undefined) continue;
+      hosts++;
+      const c = host.client;
+      const server = config.servers[c.serverIndex % config.servers.length] as NodeId;
+      const since = Math.max(this.lastTreeChangeUs, this.lastRebuildUs.get(id) ?? Infinity);
+      if (!k.isUp(id) || k.isPaused(id) || c.state !== 'CONNECTED' || host.tags.length > 0 || c.pending.length > 0) continue;
+      if (!k.isUp(server) || k.isPaused(server) || k.nowUs - since < quietUs || !host.recipe.started) continue;
+      const tree = (k.stateOf(server) as ZabServer | undefined)?.state as DataTree | undefined;
+      if (tree === undefined) continue;
+      judged++;
+      const diff = treeViewDifference(viewOf(host.recipe), subtreeOf(tree, RECIPE_DIRS.treecache));
+      if (diff !== null) return { name: 'recipe-treecache', verdict: 'violated', reason: `client ${id} on server ${server}: ${diff}` };
+    }
+    return { name: 'recipe-treecache', verdict: 'ok', reason: `${judged} of ${hosts} caches judged quiet and equal to the tree` };
   }
 }
 
@@ -177,11 +272,29 @@ function verdictOf(name: string, violations: readonly { message: string }[], ok:
   return first === undefined ? { name, verdict: 'ok', reason: ok } : { name, verdict: 'violated', reason: first.message };
 }
 
+/** Session timeouts a tree cache must have been connected, with its subtree quiet, to be judged. */
+const TREE_QUIET_TIMEOUTS = 2;
+
 function isRecipeNode(path: string): boolean {
-  return path.startsWith(`${RECIPE_DIRS.lock}/`) || path.startsWith(`${RECIPE_DIRS.election}/`);
+  return (
+    path.startsWith(`${RECIPE_DIRS.lock}/`) ||
+    path.startsWith(`${RECIPE_DIRS.election}/`) ||
+    path.startsWith(`${RECIPE_DIRS.selector}/`) ||
+    path.startsWith(`${RECIPE_DIRS.rwlock}/`)
+  );
 }
 
-function recipeOf(role: Exclude<ServiceRole, 'plain'>): Recipe<unknown> {
+function underTree(path: string): boolean {
+  return path === RECIPE_DIRS.treecache || path.startsWith(`${RECIPE_DIRS.treecache}/`);
+}
+
+/** Whether a txn changes the tree cache's subtree (its hosts write there with plain creates, setData and deletes). */
+function touchesTree(body: TreeTxn['body']): boolean {
+  if (body.type === 'multi') return body.txns.some((t) => 'path' in t && underTree(t.path));
+  return 'path' in body && underTree(body.path);
+}
+
+function recipeOf(role: Exclude<ServiceRole, 'plain'>, members: number): Recipe<unknown> {
   switch (role) {
     case 'lock':
       return lockRecipe(RECIPE_DIRS.lock) as Recipe<unknown>;
@@ -191,5 +304,15 @@ function recipeOf(role: Exclude<ServiceRole, 'plain'>): Recipe<unknown> {
       return queueRecipe(RECIPE_DIRS.queue) as Recipe<unknown>;
     case 'config':
       return configRecipe(RECIPE_DIRS.config) as Recipe<unknown>;
+    case 'selector':
+      return selectorRecipe(RECIPE_DIRS.selector) as Recipe<unknown>;
+    case 'rwlock':
+      return rwLockRecipe(RECIPE_DIRS.rwlock) as Recipe<unknown>;
+    case 'counter':
+      return counterRecipe(RECIPE_DIRS.counter) as Recipe<unknown>;
+    case 'dbarrier':
+      return doubleBarrierRecipe(RECIPE_DIRS.dbarrier, members) as Recipe<unknown>;
+    case 'treecache':
+      return treeCacheRecipe(RECIPE_DIRS.treecache) as Recipe<unknown>;
   }
 }

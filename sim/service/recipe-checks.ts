@@ -71,11 +71,13 @@ export function checkConfigMonotonic(observed: readonly Observed[]): { violation
  * the holder's node unless its removal had committed. A holder whose session already ended and who
  * has not noticed yet (it hears nothing for up to its read timeout, while a slow reply or a paused
  * process can let the session expire first) is the recipe's known gap, not ZooKeeper's, and is
- * not flagged. `gone(path, session, atUs)` says whether that node or session was removed by atUs.
+ * not flagged; so is the mirror case, an acquisition read on a lagging server after the acquirer's
+ * own node had gone (the other could then hold rightly, its listing no longer showing that node).
+ * `gone(path, session, atUs)` says whether that node or session was removed by atUs.
  */
 export function checkLockExclusion(
   observed: readonly Observed[],
-  recipe: 'lock' | 'election',
+  recipe: 'lock' | 'election' | 'selector',
   gone: (path: string, session: number, atUs: number) => boolean,
 ): { violations: ClaimViolation[]; acquisitions: number } {
   const holders = new Map<NodeId, { path: string; session: number }>();
@@ -86,8 +88,9 @@ export function checkLockExclusion(
     const { event, detail, session } = o.what;
     if (event === 'acquired' || event === 'leader') {
       acquisitions++;
+      const ownGone = gone(String(detail), session, o.atUs);
       for (const [other, held] of holders)
-        if (other !== o.node && !gone(held.path, held.session, o.atUs))
+        if (other !== o.node && !ownGone && !gone(held.path, held.session, o.atUs))
           violations.push({ atUs: o.atUs, message: `client ${o.node} ${event} (${String(detail)}) while client ${other} holds ${held.path}, not yet removed` });
       holders.set(o.node, { path: String(detail), session });
     } else if (event === 'released' || event === 'lost') holders.delete(o.node);

@@ -67,6 +67,14 @@ describe('the swarm draws the service workload', () => {
       'recipe-put',
       'recipe-take',
       'recipe-watch',
+      'recipe-volunteer',
+      'recipe-abdicate',
+      'recipe-read',
+      'recipe-write',
+      'recipe-increment',
+      'recipe-enter',
+      'recipe-leave',
+      'recipe-start',
       'create-EPHEMERAL',
       'create-EPHEMERAL_SEQUENTIAL',
       'create-PERSISTENT_SEQUENTIAL',
@@ -128,7 +136,7 @@ test('a service run is judged by every client checker and by each recipe present
   expect(r.failure).toBeNull();
   for (const name of CLIENT_CHECKERS) expect(r.report.verdicts[name], name).toBeDefined();
   const present = new Set(c.service?.roles);
-  for (const recipe of ['lock', 'election', 'queue', 'config'])
+  for (const recipe of ['lock', 'election', 'queue', 'config', 'selector', 'rwlock', 'counter', 'dbarrier', 'treecache'])
     expect(r.report.verdicts[`recipe-${recipe}`] !== undefined, recipe).toBe(present.has(recipe as 'lock'));
   // The calls reached the service: some completed, on a data tree (a kv server never answers a create).
   expect(r.report.stats.opsOk).toBeGreaterThan(10);

@@ -10,7 +10,14 @@ import { bootZkClient, dispatchZkClient, invoke, type ZkClient, type ZkClientCon
 
 export type RecipeInput =
   | { readonly type: 'app'; readonly command: unknown }
-  | { readonly type: 'complete'; readonly tag: string; readonly outcome: 'ok' | 'fail' | 'info'; readonly result: ZkCompletion }
+  /** `readZxid`: the reply header's zxid (the server's last processed zxid), null when no reply came. */
+  | {
+      readonly type: 'complete';
+      readonly tag: string;
+      readonly outcome: 'ok' | 'fail' | 'info';
+      readonly result: ZkCompletion;
+      readonly readZxid: number | null;
+    }
   | { readonly type: 'watch'; readonly event: string; readonly path: string }
   | { readonly type: 'session'; readonly state: string };
 
@@ -66,7 +73,7 @@ function stepHost<R>(recipe: Recipe<R>, host: RecipeHost<R>, event: Event<ZabMes
         if (at < 0) continue;
         const tag = (tags[at] as readonly [number, string])[1];
         tags = tags.filter((_, i) => i !== at);
-        inputs.push({ type: 'complete', tag, outcome: o.outcome, result: o.result as ZkCompletion });
+        inputs.push({ type: 'complete', tag, outcome: o.outcome, result: o.result as ZkCompletion, readZxid: o.readZxid ?? null });
       } else if (o.kind === 'watch') inputs.push({ type: 'watch', event: o.type, path: o.path });
       else if (o.kind === 'session') inputs.push({ type: 'session', state: o.state });
     }
