@@ -1,5 +1,5 @@
-// Proves that zabsim and the reference checker agree on round 10's dropped-event shapes: a write's error reply on a
-// later connection that shows a watched node gone, and a close reply after its own session's proved lost write.
+// Proves that zabsim and the reference checker agree on round 10's shapes: a write reply on a later connection that shows
+// a watched node gone, a close reply after its session's proved lost write, and zxids that events pin or prove committed.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -31,4 +31,47 @@ describe('a create answered noNode on a later connection shows the watched paren
       });
     });
   }
+});
+
+describe("an event's own txn zxid was committed when it arrived: a txn sent later lies above it (case 4156511946)", () => {
+  // /a is made at 1:1; session 1001 lists it with a watch and creates the ephemeral /a/c (no zxid; its session's unseen end could also change /a's children), whose NodeChildrenChanged names
+  // m. A setData of the missing /b (an error txn, with a zxid of its own) is sent after the event arrived and answered
+  // before a create at 1:4 was sent: its zxid lies in (m, 1:4). With m = 1:3 there is none.
+  const records = (m: number) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 0, 10, { rc: 'ok', path: '/a' }, Z(1)),
+    op(1, 1001, { type: 'getChildren', path: '/a', watch: true }, 20, 30, { rc: 'ok', children: [] }, null),
+    op(2, 1001, { type: 'create', path: '/a/c', data: 'v2', mode: 'ephemeral' }, 40, 60, { rc: 'ok', path: '/a/c' }, null),
+    event(1001, 'NodeChildrenChanged', '/a', 50, m),
+    op(3, 1002, { type: 'setData', path: '/b', data: 'v3', version: -1 }, 70, 80, { rc: 'noNode' }, null),
+    op(4, 1003, { type: 'create', path: '/d', data: 'v4', mode: 'persistent' }, 90, 100, { rc: 'ok', path: '/d' }, Z(4)),
+  ];
+
+  it('the event at 1:3: impossible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the event at 1:2: possible', () => {
+    expect(both(records(Z(2)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('NodeDeleted and NodeChildrenChanged of one lost delete name one zxid (case 871688191)', () => {
+  // /a is made at 1:1; session 1002 sets an exists watch on it, session 1003 lists / with a watch and sends a delete
+  // of /a whose reply is lost. That delete is the one change that can fire either watch, so both events carry its zxid.
+  const records = (deleted: number, childrenChanged: number) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 0, 10, { rc: 'ok', path: '/a' }, Z(1)),
+    op(1, 1002, { type: 'exists', path: '/a', watch: true }, 20, 30, { rc: 'ok', exists: true, version: 0 }, null),
+    op(2, 1003, { type: 'getChildren', path: '/', watch: true }, 40, 50, { rc: 'ok', children: ['a', 'zookeeper'] }, null),
+    op(3, 1003, { type: 'delete', path: '/a', version: 0 }, 60, null, null, null),
+    event(1002, 'NodeDeleted', '/a', 70, deleted),
+    event(1003, 'NodeChildrenChanged', '/', 80, childrenChanged),
+  ];
+
+  it('at 1:3 and 1:2: impossible', () => {
+    expect(both(records(Z(3), Z(2)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('both at 1:2: possible', () => {
+    expect(both(records(Z(2), Z(2)))).toEqual({ zabsim: 'ok', possible: true });
+  });
 });
