@@ -33,6 +33,28 @@ describe('a create answered noNode on a later connection shows the watched paren
   }
 });
 
+describe("a close reply owes the events of its session's own lost write that a later reply proves (case 2825306117)", () => {
+  // Session 1001 sets an exists watch on the missing /a, sends a create of /a whose reply is lost, and closes. A
+  // later setData of /a succeeds, and that create is the only op that makes /a: it took effect, before its
+  // session's end, so the close's reply comes from a state that holds it, and the NodeCreated it fired came first.
+  const watch = op(0, 1001, { type: 'exists', path: '/a', watch: true }, 0, 10, { rc: 'ok', exists: false }, null);
+  const lostCreate = (session: number) => op(1, session, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 20, null, null, null);
+  const close = op(2, 1001, { type: 'closeSession' }, 30, 40, { rc: 'ok' }, null);
+  const set = op(3, 1002, { type: 'setData', path: '/a', data: 'v2', version: -1 }, 50, 60, { rc: 'ok', version: 1 }, null);
+
+  it('no NodeCreated before the close reply: impossible', () => {
+    expect(both([watch, lostCreate(1001), close, set])).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeCreated before the close reply: possible', () => {
+    expect(both([watch, lostCreate(1001), event(1001, 'NodeCreated', '/a', 35), close, set])).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it("another session's lost create may come after the close: possible", () => {
+    expect(both([watch, lostCreate(1003), close, set])).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
 describe("an event's own txn zxid was committed when it arrived: a txn sent later lies above it (case 4156511946)", () => {
   // /a is made at 1:1; session 1001 lists it with a watch and creates the ephemeral /a/c (no zxid; its session's unseen end could also change /a's children), whose NodeChildrenChanged names
   // m. A setData of the missing /b (an error txn, with a zxid of its own) is sent after the event arrived and answered
@@ -73,5 +95,31 @@ describe('NodeDeleted and NodeChildrenChanged of one lost delete name one zxid (
 
   it('both at 1:2: possible', () => {
     expect(both(records(Z(2), Z(2)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a listing showing a node holds one of its creates sent before the reply, and a child it lacks stays gone (case 871688191)', () => {
+  // /b is made at 1:1 and its delete is lost; /a is made at 1:2, and made again at 1:6 by a create sent later. Session
+  // 1003's listing of / shows /a and not /b: its state holds 1:2 (the only create of /a sent before its reply), so /b
+  // was gone by then, and the lost delete of /b is not a change after the watch. Its delete of /a is pinned at 1:4 by
+  // another session's NodeDeleted, so NodeChildrenChanged / at 1:3 has no change left to come from.
+  const records = (m: number) => [
+    op(0, 1002, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 0, 10, { rc: 'ok', path: '/b' }, Z(1)),
+    op(1, 1002, { type: 'delete', path: '/b', version: -1 }, 20, null, null, null),
+    op(2, 1001, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 30, 40, { rc: 'ok', path: '/a' }, Z(2)),
+    op(3, 1005, { type: 'exists', path: '/a', watch: true }, 45, 55, { rc: 'ok', exists: true, version: 0 }, null),
+    op(4, 1003, { type: 'getChildren', path: '/', watch: true }, 50, 60, { rc: 'ok', children: ['a', 'zookeeper'] }, null),
+    op(5, 1003, { type: 'delete', path: '/a', version: 0 }, 70, null, null, null),
+    event(1005, 'NodeDeleted', '/a', 75, Z(4)),
+    event(1003, 'NodeChildrenChanged', '/', 80, m),
+    op(6, 1004, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 100, 110, { rc: 'ok', path: '/a' }, Z(6)),
+  ];
+
+  it('NodeChildrenChanged / at 1:3: impossible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeChildrenChanged / at 1:4, the delete of /a: possible', () => {
+    expect(both(records(Z(4)))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
