@@ -112,7 +112,15 @@ export function exactEvents(view: HistoryView): Set<ZkHistoryEvent> {
   return out;
 }
 
-export type DeletePins = { readonly ops: Map<ZkHistoryOp, number>; readonly ends: ZkHistoryEvent[] };
+/**
+ * `conflict`: a write, or a session (its unseen end), that two events pin at two different zxids (the first such):
+ * each event can only be that one txn's, and a txn has one zxid, so no execution gives both.
+ */
+export type DeletePins = {
+  readonly ops: Map<ZkHistoryOp, number>;
+  readonly ends: ZkHistoryEvent[];
+  readonly conflict: { readonly pinned: ZkHistoryOp | number; readonly zxids: readonly number[] } | null;
+};
 
 /**
  * The pins NodeDeleted and NodeChildrenChanged events give (see the header), skipping the zxids in `known`
@@ -167,10 +175,14 @@ export function pinDeletesByEvents(
   }
   const pinsOf = new Map<ZkHistoryOp | number, number[]>();
   for (const [m, x] of byZxid) if (x !== null) pinsOf.set(x, [...(pinsOf.get(x) ?? []), m]);
+  let conflict: DeletePins['conflict'] = null;
   for (const [x, ms] of pinsOf) {
-    if (ms.length > 1) continue; // one txn, two zxids: left to the search
+    if (ms.length > 1) {
+      conflict ??= { pinned: x, zxids: ms };
+      continue;
+    }
     if (typeof x === 'number') ends.push({ kind: 'session', client: null, session: x, server: null, state: 'ENDED', atUs: endAt.get(x)!, zxid: ms[0]! });
     else ops.set(x, ms[0]!);
   }
-  return { ops, ends };
+  return { ops, ends, conflict };
 }

@@ -123,6 +123,20 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
   }
   pinByEvents(view, floating, known, endOf, zxidOf, writerOf);
   const deletes = pinDeletesByEvents(view, floating, known, endOf);
+  if (deletes.conflict !== null) {
+    const { pinned, zxids } = deletes.conflict;
+    const what = typeof pinned === 'number' ? `the unseen end of session ${pinned}` : `#${pinned.id}`;
+    return {
+      violation: violated(
+        'sequential-reads',
+        `watch events name ${zxids.map(describeZxid).join(' and ')} for changes only ${what} can have made, but one txn has one zxid`,
+        typeof pinned === 'number' ? [] : [pinned],
+        (view.history.events ?? []).filter(
+          (e) => e.kind === 'watch' && (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged') && zxids.includes(e.zxid),
+        ),
+      ),
+    };
+  }
   for (const [w, m] of deletes.ops) if (!zxidOf.has(w) && !writerOf.has(m)) zxidOf.set(w, { m, by: null });
   const ends = deletes.ends.filter((e) => !writerOf.has(e.kind === 'session' ? e.zxid! : 0));
   if (zxidOf.size === 0 && ends.length === 0) return null;

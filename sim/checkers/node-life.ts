@@ -41,6 +41,11 @@ export type NodeLife = {
    */
   readonly soleCreator: (p: string) => ZkHistoryOp | null;
   /**
+   * A zxid at or below that of every op that may create the node and was sent before `beforeUs` (its recorded
+   * zxid, or 1:1, the least txn zxid, when it has none); 0 for a node of the initial tree, or when none was.
+   */
+  readonly createdAtLeast: (p: string, beforeUs: number) => number;
+  /**
    * The one thing of the history that may delete the node: a delete op (when no session may own it as an
    * ephemeral), or the end of the one session that may own it (when no delete op names it); else null.
    */
@@ -216,6 +221,16 @@ export function nodeLife(view: HistoryView): NodeLife {
         }
       return only;
     },
+    createdAtLeast: (p, beforeUs) => {
+      if (p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return 0;
+      let least = Infinity;
+      const take = (o: ZkHistoryOp): void => {
+        if (o.invokeUs <= beforeUs) least = Math.min(least, o.zxid ?? FIRST_EPOCH_BASE + 1);
+      };
+      for (const o of creatorOps.get(p) ?? []) take(o);
+      for (const { prefix, o } of prefixOps) if (sequentialOf(prefix, p)) take(o);
+      return least === Infinity ? 0 : least;
+    },
     shownBy: (p) => shown.get(p) ?? Infinity,
     undeletedThrough: (p, z) => {
       if (unnamed(ephemeralPrefixes, p)) return false;
@@ -288,20 +303,18 @@ function pushOnce<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /**
  * A zxid at or below the state a read showed, from the nodes it shows there (0 when none): the mzxid a
- * getData or exists shows (the txn that last set the data is in the state), and the recorded zxid of the
- * one op that may create each node it shows (the node itself, and for getChildren each listed child; 1:1,
- * the least txn zxid, when it has none). A node is there only once some op created it, so that op's txn is
- * in the state.
+ * getData or exists shows (the txn that last set the data is in the state), and the least recorded zxid of
+ * the ops that may create each node it shows and were sent before its reply (the node itself, and for
+ * getChildren each listed child; 1:1, the least txn zxid, for one without a zxid). A node is there only once
+ * some op created it, so one of those txns is in the state (a txn sent after the reply is in no state it
+ * read).
  */
 export function shownStateFloor(life: NodeLife, o: ZkHistoryOp): number {
   const r = o.result;
   if (o.outcome !== 'ok' || r === null || r.rc !== 'ok' || isUncertain(o)) return 0;
   const op = o.op;
   // (Without a recorded zxid, the create's txn is still at or above the first txn zxid, 1:1.)
-  const created = (p: string): number => {
-    const c = life.soleCreator(p);
-    return c === null ? 0 : (c.zxid ?? FIRST_EPOCH_BASE + 1);
-  };
+  const created = (p: string): number => life.createdAtLeast(p, o.completeUs ?? Infinity);
   if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
     return Math.max(r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : 0, created(op.path));
   if (op.type !== 'getChildren') return 0;

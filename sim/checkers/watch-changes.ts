@@ -109,6 +109,7 @@ function ephemeralsBefore(list: readonly EphemeralCreate[] | undefined, atUs: nu
 }
 
 const NO_SESSIONS: ReadonlyMap<number, number> = new Map();
+const NO_WRITES: ReadonlyMap<number, ZkHistoryOp> = new Map();
 
 /** The watch an event is matched to, as far as explaining it goes. */
 export type WatchSet = {
@@ -268,6 +269,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
       // (Or the one write that can have left the data the read shows: data-writers.ts.)
       if (inReadState(w, o, nodeLife(view)) || shownDataWriter(view, w.by) === o) continue;
+      if (e.type === 'NodeChildrenChanged' && deletesOnlyGoneChild(w, o, e.atUs, nodeLife(view))) continue;
       // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
       if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
       const life = nodeLife(view);
@@ -337,6 +339,14 @@ export type OwedChanges = {
    * so where one op at most creates the node they all come before the delete that ends its one life.
    */
   readonly onNode: readonly ZkHistoryOp[];
+  /**
+   * By session: the earliest-sent write of that session (not a session end) that took effect, for sure or as a
+   * reply proves (proved-writes.ts, with or without a bound on its zxid), and changed the path after the watch
+   * was set (by the read's result, or sent after the read returned). Every write of a session that took effect
+   * precedes the session's end (PrepRequestProcessor makes a closing session's requests error txns), so the
+   * session's own close reply reflects it (watch-order.ts).
+   */
+  readonly bySessionDone: ReadonlyMap<number, ZkHistoryOp>;
 };
 
 /**
@@ -354,8 +364,9 @@ export type OwedChanges = {
  */
 export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: WatchClass, path: string) => OwedChanges {
   const life = nodeLife(view);
-  const byKey = new Map<string, { o: ZkHistoryOp; effects: Effect[] }[]>();
-  const add = (o: ZkHistoryOp, effects: Effect[]): void => {
+  // (`ownOnly`: a lost write proved to have taken effect with no bound on its zxid, counted in OwedChanges.bySessionDone only.)
+  const byKey = new Map<string, { o: ZkHistoryOp; effects: Effect[]; ownOnly?: true }[]>();
+  const add = (o: ZkHistoryOp, effects: Effect[], ownOnly = false): void => {
     const keys = new Set<string>();
     for (const e of effects) {
       keys.add(`exist:${e.path}`).add(`data:${e.path}`);
@@ -363,8 +374,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     }
     for (const k of keys) {
       const list = byKey.get(k);
-      if (list === undefined) byKey.set(k, [{ o, effects }]);
-      else list.push({ o, effects });
+      const entry = ownOnly ? { o, effects, ownOnly: true as const } : { o, effects };
+      if (list === undefined) byKey.set(k, [entry]);
+      else list.push(entry);
     }
   };
   for (const o of view.writes) {
@@ -434,7 +446,11 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     pins.set(o, m);
   }
   for (const [o, bound] of proved) {
-    if (pins.has(o) || bound === Infinity) continue;
+    if (pins.has(o)) continue;
+    if (bound === Infinity) {
+      add(o, sureChanges(o.op), true);
+      continue;
+    }
     add(o, sureChanges(o.op));
     provedCeiling.set(o, bound);
   }
@@ -483,13 +499,17 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     let firstZxid = Infinity;
     let bySession: Map<number, number> | null = null;
     let onNode: ZkHistoryOp[] | null = null;
+    let bySessionDone: Map<number, ZkHistoryOp> | null = null;
     const at = by.readZxid ?? null;
     const shown = cls === 'data' ? shownMzxid(by) : null;
-    for (const { o: w, effects } of byKey.get(`${cls}:${path}`) ?? []) {
+    for (const { o: w, effects, ownOnly } of byKey.get(`${cls}:${path}`) ?? []) {
       if (!effects.some((e) => changes(e, cls, path))) continue;
       const z = w.zxid ?? pins.get(w) ?? null;
+      // (A write that took effect and was sent after the read returned has a txn above the read's state: the leader
+      // proposed it after the serving server had applied that state. A session end the history adds has no send time.)
+      const sentAfter = w.op.type !== 'closeSession' && w.invokeUs > by.completeUs!;
       const after =
-        (w.completeUs !== null && w.invokeUs > by.completeUs!) ||
+        (w.completeUs !== null && sentAfter) ||
         (at !== null && z !== null && z > at) ||
         (z !== null && z > readCeiling(by)) ||
         // A change of the node itself at a zxid above the mzxid the read shows is after the read's state: had it
@@ -497,7 +517,10 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // as mzxid, DataTree.setData/createNode), or be missing (a delete not undone by a create).
         (shown !== null && z !== null && z > shown && effects.some((e) => e.path === path)) ||
         ruledOut(by, cls, path, w, effects);
-      if (!after) continue;
+      if (!after && !sentAfter) continue;
+      if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySessionDone ??= new Map()).get(w.session)?.invokeUs ?? Infinity))
+        bySessionDone.set(w.session, w);
+      if (!after || ownOnly === true) continue;
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
       if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySession ??= new Map()).get(w.session) ?? Infinity))
         bySession.set(w.session, w.invokeUs);
@@ -510,7 +533,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         firstZxid = top;
       }
     }
-    return { byTime, byZxid, firstZxid, bySession: bySession ?? NO_SESSIONS, onNode: onNode ?? [] };
+    return { byTime, byZxid, firstZxid, bySession: bySession ?? NO_SESSIONS, onNode: onNode ?? [], bySessionDone: bySessionDone ?? NO_WRITES };
   };
 }
 
@@ -551,6 +574,30 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
         r.children.includes(childName(path, e.path)) &&
         !life.mayDelete(e.path)),
   );
+}
+
+/**
+ * Whether every child of the watched path that `o` deletes is one the listing that set the child watch `w` lacks,
+ * and every op that may create it and was sent before the event arrived (at `atUs`) holds a zxid at or below
+ * `w.after` (in the listing's state). Then the child was missing at the listing's state and nothing made it again
+ * before the event's txn (a create before that txn was sent before the event arrived), so `o` found nothing to
+ * delete there (noNode, which changes nothing) and is not the change that fired the watch.
+ */
+function deletesOnlyGoneChild(w: WatchSet, o: ZkHistoryOp, atUs: number, life: NodeLife): boolean {
+  const r = w.by.result;
+  if (w.cls !== 'child' || r === null || r.rc !== 'ok' || r.children === undefined) return false;
+  const path = opPath(w.by.op)!;
+  const listed = r.children;
+  const deletes = sureChanges(o.op).filter((e) => e.type === 'delete' && parentOf(e.path) === path);
+  // (An op that also creates a child, or ends a session, may fire the watch otherwise.)
+  if (deletes.length === 0 || sureChanges(o.op).some((e) => e.type === 'create') || hasUnnamedCreate(o.op)) return false;
+  return deletes.every((e) => !listed.includes(childName(path, e.path)) && !life.mayCreateBetween(e.path, -Infinity, atUs, w.after));
+}
+
+/** Whether the op (or a sub-op) is a sequential create, whose name its request does not give. */
+function hasUnnamedCreate(op: ZkOp): boolean {
+  if (op.type === 'multi') return op.ops.some(hasUnnamedCreate);
+  return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential');
 }
 
 /** The creates of nodes an op names (a multi's too), whatever its outcome. */

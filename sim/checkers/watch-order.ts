@@ -286,6 +286,16 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
           const byTime = sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs;
           const w = byTime ? owed.byTime : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z ? owed.byZxid : null;
+          // A close's reply comes from a state that holds every write of its session that took effect (they precede
+          // the session's end: PrepRequestProcessor makes a closing session's requests error txns); the server fired
+          // the watch as it applied such a write, before the close (FinalRequestProcessor, then sendCloseSession).
+          const own = w === null && sent && o.op.type === 'closeSession' && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
+          if (own !== undefined && own.invokeUs < o.invokeUs)
+            return violated(
+              name,
+              `client ${o.client} got the reply to its close #${o.id} before any event for its own #${own.id}, which took effect before the close and changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+              [a.by, own, o],
+            );
           // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
           if (w === null || (w.op.type === 'closeSession' && w.session === o.session)) continue;
           return violated(

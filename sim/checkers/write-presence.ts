@@ -122,6 +122,11 @@ export function firedBeforeWrite<A extends HeldWatch>(
       const a = armed.get(`${cls}:${f.path}`);
       if (a === undefined) continue;
       if (cls === 'exist' && f.present && a.by.invokeUs < o.invokeUs && a.connection <= connection) return { watch: a, by: a.by, ...f };
+      // A data or child watch (set while its node was there) held from an older connection, and `o` finds the node
+      // missing: the client re-sent the watch with setWatches ahead of `o`, and DataTree.setWatches either sent
+      // NodeDeleted at once (the node was gone) or registered it while the node was there, and the delete before
+      // `o`'s txn fired it on this server before `o`'s reply (the read-side twin is watch-order.ts changedUnderWatch).
+      if (cls !== 'exist' && !f.present && a.connection < connection && a.by.invokeUs < o.invokeUs) return { watch: a, by: a.by, ...f };
       for (const [by, at] of [
         [a.by, a.connection],
         [a.latest, a.latestConnection],

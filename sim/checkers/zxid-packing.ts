@@ -12,7 +12,8 @@
 //   with one zxid of its own.
 // - Lower end (the txn's zxid is above it): a txn with a recorded zxid known committed (its ok reply, an
 //   ENDED record) before the write was sent, and a reply header h that arrived before it (the serving server
-//   had applied h, so h was proposed earlier, and the leader proposes in zxid order): above z, above h.
+//   had applied h, so h was proposed earlier, and the leader proposes in zxid order): above z, above h. A
+//   watch event that names its own txn's zxid m and arrived before it: above m, as for a header.
 //   An op its session issued before it, answered ok: the write's read point is at or after that op's
 //   (CommitProcessor keeps a session's order), so at or above its header h, above its zxid z. A session
 //   end follows every ok reply of its session and its writes (SESSION_END_FLOOR).
@@ -32,6 +33,7 @@ import { closesAtTheirEnd, sessionEndWrites } from './session-ends.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { provedLostWrites } from './proved-writes.js';
 import { FreeZxids } from './zxid-gaps.js';
+import { exactEvents } from './event-pins.js';
 import { countBelow } from './sort.js';
 import { describeZxid } from './zk-writes.js';
 import { sessionKey, violated, type ClientCheckResult } from './client-common.js';
@@ -103,6 +105,10 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
   }
   for (const o of history.ops)
     if (certain(o) && o.completeUs !== null && o.readZxid != null && o.readZxid > 0) committed.push({ us: o.completeUs, zxid: o.readZxid });
+  // A watch event that carries its txn's zxid m (event-pins.ts exactEvents) was sent as its server applied m
+  // (WatchManager.triggerWatch), so m was committed when it arrived, like a reply header's zxid.
+  if (history.events !== undefined && history.events.some((e) => e.kind === 'watch' && e.zxid > 0))
+    for (const e of exactEvents(view)) if (e.kind === 'watch' && e.zxid > 0) committed.push({ us: e.atUs, zxid: e.zxid });
   const before = new CommittedBy(committed);
   const afterReply = new SentAfter(sent);
   const endOf = new Map<number, number>();
