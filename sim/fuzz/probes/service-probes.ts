@@ -52,6 +52,7 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
           },
         },
         noted: { sessionExpired: (_n, f) => void (owners.has(f.session) && ctx.hit('ephemeral-deleted-at-expiry')) },
+        readsOps: true,
       };
     },
   },
@@ -78,6 +79,7 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
             watches.delete(key);
           },
         },
+        readsOps: true,
       };
     },
   },
@@ -102,6 +104,7 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
           if (at > 0 && at < c.ops.length - 1) ctx.hit('multi-failed-middle-op');
         },
       },
+      readsOps: true,
     }),
   },
   {
@@ -138,6 +141,7 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
             if (c.type !== 'sync') synced.delete(o.client);
           },
         },
+        readsOps: true,
       };
     },
   },
