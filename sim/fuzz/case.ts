@@ -27,6 +27,7 @@ import { Tape, tapedRng, type TapeData } from './tape.js';
 import { TriggerWatch, type ArmedFault } from './triggers.js';
 import { SessionExpiryWatch } from './session-expiry.js';
 import { ProbeWatch } from './probes/watch.js';
+import { KV_RUN_PROBES, PROBES } from './probes/registry.js';
 import type { ServiceApp } from '../service/fuzz-app.js';
 import type { ServiceOp, ServiceSpec } from './service-workload.js';
 import { addProbeClient, isProbeCall, probeOp, scheduleService } from './service-run.js';
@@ -281,7 +282,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   const setup = (kernel: Kernel, servers: readonly NodeId[], app: ServiceApp | null): void => {
     if (tape !== null) kernel.setTape(tape);
     if (opts.probes === true) {
-      probeWatch = new ProbeWatch(kernel, c.servers, c.observers);
+      probeWatch = new ProbeWatch(kernel, c.servers, c.observers, c.service === undefined ? KV_RUN_PROBES : PROBES);
       kernel.addObserver(probeWatch);
     }
     for (const s of opts.perturb ?? []) kernel.perturbStream(s);
@@ -316,7 +317,8 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       },
       observe(node, what) {
         const o = what as ZabObservation;
-        if (o.kind === 'complete' && o.outcome === 'ok' && probes.includes(`${o.client}:${o.xid}`)) probeOk.n++;
+        // No key is built before the liveness phase's first probe write (every other completion).
+        if (o.kind === 'complete' && o.outcome === 'ok' && probes.length > 0 && probes.includes(`${o.client}:${o.xid}`)) probeOk.n++;
         if (
           o.kind === 'invoke' &&
           kernel.nowUs >= livenessStartUs &&

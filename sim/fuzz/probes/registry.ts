@@ -10,6 +10,15 @@ export const PROBES: readonly ProbeDef[] = [...SYNC_PROBES, ...LEADER_PROBES, ..
 
 export const PROBE_NAMES: readonly string[] = PROBES.map((p) => p.name);
 
+/**
+ * The probes a kv-store run watches: all but the service ones. Those read only what ZooKeeper's
+ * client and service layers emit (session, watch and recipe observations; sessionExpired and
+ * throttled notes; ZooKeeper commands and `err` codes in completions), and a kv run's programs
+ * (protocol/kv, protocol/client/basic-client.ts) emit none of it, so in a kv run they cannot fire
+ * and would only cost a call per operation.
+ */
+export const KV_RUN_PROBES: readonly ProbeDef[] = PROBES.filter((p) => p.level !== 'service');
+
 export function probesOfLevel(level: ProbeLevel): readonly ProbeDef[] {
   return PROBES.filter((p) => p.level === level);
 }

@@ -52,6 +52,7 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
           },
         },
         noted: { sessionExpired: (_n, f) => void (owners.has(f.session) && ctx.hit('ephemeral-deleted-at-expiry')) },
+        readsOps: true,
       };
     },
   },
@@ -61,7 +62,8 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
     what: 'a watch set on one connection fired after the client reconnected (SetWatches re-registered it)',
     detector: (ctx) => {
       const connections = new Map<NodeId, number>();
-      const watches = new Map<string, number>();
+      /** Client → path → the connection count its watch was set on (no string key per operation). */
+      const watches = new Map<NodeId, Map<string, number>>();
       return {
         observe: {
           session: (_n, o) => void (o.state === 'CONNECTED' && connections.set(o.client, (connections.get(o.client) ?? 0) + 1)),
@@ -69,15 +71,19 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
             const c = command(ctx.opOf(o.client, o.xid));
             if (c === null || !('watch' in c) || !c.watch) return;
             const err = errOf(o.result);
-            if (o.outcome === 'ok' || (c.type === 'exists' && err === 'NONODE')) watches.set(`${o.client} ${c.path}`, connections.get(o.client) ?? 0);
+            if (o.outcome !== 'ok' && !(c.type === 'exists' && err === 'NONODE')) return;
+            let byPath = watches.get(o.client);
+            if (byPath === undefined) watches.set(o.client, (byPath = new Map()));
+            byPath.set(c.path, connections.get(o.client) ?? 0);
           },
           watch: (_n, o) => {
-            const key = `${o.client} ${o.path}`;
-            const setOn = watches.get(key);
+            const byPath = watches.get(o.client);
+            const setOn = byPath?.get(o.path);
             if (setOn !== undefined && setOn < (connections.get(o.client) ?? 0)) ctx.hit('watch-across-reconnect');
-            watches.delete(key);
+            byPath?.delete(o.path);
           },
         },
+        readsOps: true,
       };
     },
   },
@@ -102,6 +108,7 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
           if (at > 0 && at < c.ops.length - 1) ctx.hit('multi-failed-middle-op');
         },
       },
+      readsOps: true,
     }),
   },
   {
@@ -138,6 +145,7 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
             if (c.type !== 'sync') synced.delete(o.client);
           },
         },
+        readsOps: true,
       };
     },
   },

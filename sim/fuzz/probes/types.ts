@@ -56,6 +56,8 @@ export interface ProbeHooks {
   readonly restarted?: (node: NodeId) => void;
   /** A fuzz fault just applied, with the servers it resolved to. */
   readonly fault?: (f: FaultEvent, who: readonly NodeId[]) => void;
+  /** The detector calls ProbeContext.opOf: the watch keeps invoked operations only while such a detector is unreached. */
+  readonly readsOps?: true;
 }
 
 export interface ProbeDef {

@@ -35,7 +35,10 @@ export class ProbeWatch implements KernelObserver, ProbeContext {
   readonly leading = new Set<NodeId>();
   private readonly roles = new Map<NodeId, string>();
   private readonly phases = new Map<NodeId, string>();
-  private readonly ops = new Map<string, unknown>();
+  /** Client → xid → the operation invoked, for opOf; kept only while a detector that reads it is unreached. */
+  private readonly ops = new Map<NodeId, Map<number, unknown>>();
+  /** The probes not yet reached whose detectors read opOf (ProbeHooks.readsOps). */
+  private readonly opReaders = new Set<string>();
   private readonly reached = new Set<string>();
   private readonly defs: readonly ProbeDef[];
   private readonly onObserve = new Map<string, Handler[]>();
@@ -70,6 +73,7 @@ export class ProbeWatch implements KernelObserver, ProbeContext {
     keyed(this.onDelivered, h.delivered);
     keyed(this.onSent, h.sent);
     this.uninstall.set(name, undo);
+    if (h.readsOps === true) this.opReaders.add(name);
     if (h.crashed !== undefined) this.onCrashed.push(h.crashed);
     if (h.restarted !== undefined) this.onRestarted.push(h.restarted);
     if (h.fault !== undefined) this.onFault.push(h.fault);
@@ -88,7 +92,7 @@ export class ProbeWatch implements KernelObserver, ProbeContext {
   }
 
   opOf(client: NodeId, xid: number): unknown {
-    return this.ops.get(`${client}:${xid}`);
+    return this.ops.get(client)?.get(xid);
   }
 
   hit(name: string): void {
@@ -96,6 +100,8 @@ export class ProbeWatch implements KernelObserver, ProbeContext {
     this.reached.add(name);
     // Most probes are reached early in a run; their per-event handlers stop costing anything then.
     for (const undo of this.uninstall.get(name) ?? []) undo();
+    // Once no unreached detector reads the operations, the table is no longer kept.
+    if (this.opReaders.delete(name) && this.opReaders.size === 0) this.ops.clear();
   }
 
   /** The probes this run reached, in registry order. */
@@ -122,12 +128,16 @@ export class ProbeWatch implements KernelObserver, ProbeContext {
         this.activeLeader = node;
         break;
       case 'invoke':
-        this.ops.set(`${o.client}:${o.xid}`, o.op);
+        if (this.opReaders.size > 0) {
+          let byXid = this.ops.get(o.client);
+          if (byXid === undefined) this.ops.set(o.client, (byXid = new Map()));
+          byXid.set(o.xid, o.op);
+        }
         break;
     }
     const list = this.onObserve.get(o.kind);
     if (list !== undefined) for (const fn of list) fn(node, o as never);
-    if (o.kind === 'complete') this.ops.delete(`${o.client}:${o.xid}`);
+    if (o.kind === 'complete') this.ops.get(o.client)?.delete(o.xid);
   }
 
   noted(node: NodeId, fact: unknown): void {
