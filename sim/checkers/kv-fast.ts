@@ -268,7 +268,8 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
   const value = new Int32Array(paths).fill(-1);
   const writer = new Float64Array(paths).fill(Number.NaN);
   const floatingPath = c.floatingPath;
-  const unknown = c.floating.length === 0 ? null : new Unknown(h, ordered, c.floating);
+  for (let k = 0; k < n; k++) zxids[k] = zxid[ordered[k]!]!;
+  const unknown = c.floating.length === 0 ? null : new Unknown(h, ordered, zxids, c.floating);
   // kvRegisterExplained: per path, the version the known writes (and the indeterminate ones slotted in) leave.
   const cur = new Float64Array(paths).fill(-1);
   const prevKnown = new Float64Array(paths); // per path: the zxid of its last known write so far
@@ -281,7 +282,6 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
     const z = zxid[i]!;
     const cas = kind[i] === KV_CAS;
     const rk = resultKind[i]!;
-    zxids[k] = z;
     // applyOp: a kvCas applies only at its version; a node is created at version 0.
     const before = version[p]!;
     const applies = !cas || casVersion[i] === before;
@@ -347,14 +347,19 @@ class Unknown {
    * no recorded write and no other slot holds; there must be one below the known write it precedes.
    */
   readonly firstSlot = new Map<number, number>();
-  private readonly known: Set<number>;
+  /**
+   * The known writes' zxids, ascending and distinct (sortByDistinctZxids): a zxid is recorded when a
+   * binary search finds it. Not a Set of them: building one hashed every write's zxid, a boxed double,
+   * and took most of this check's time at the end of a broadcast run.
+   */
+  private readonly known: Float64Array;
   private readonly taken = new Set<number>();
   private readonly lastSlot = new Map<number, number>();
 
-  constructor(h: KvColumns, ordered: readonly number[], floating: readonly number[]) {
+  constructor(h: KvColumns, ordered: readonly number[], knownZxids: Float64Array, floating: readonly number[]) {
     this.h = h;
     const { invokeUs, completeUs, zxid, pathId } = h;
-    this.known = new Set(ordered.map((i) => zxid[i]!));
+    this.known = knownZxids;
     for (const i of floating) (this.byPath[pathId[i]!] ??= []).push(i);
     for (const list of this.byPath) list?.sort((a, b) => invokeUs[a]! - invokeUs[b]! || a - b);
     // Buckets between the distinct invocation times, as zxidWindows has them.
@@ -416,7 +421,7 @@ class Unknown {
       if (kind[u] === KV_CAS && casVersion[u] !== cur[p]) continue;
       if (!(this.lo.get(u)! < zxidNext)) continue;
       let z = Math.max(this.lo.get(u)!, prevKnown, this.lastSlot.get(p) ?? 0) + 1;
-      while (z % 2 ** 32 === 0 || this.known.has(z) || this.taken.has(z)) z++;
+      while (z % 2 ** 32 === 0 || this.isKnown(z) || this.taken.has(z)) z++;
       if (z >= zxidNext) continue;
       this.taken.add(z);
       this.lastSlot.set(p, z);
@@ -427,6 +432,12 @@ class Unknown {
       return true;
     }
     return false;
+  }
+
+  /** Whether a write with a zxid has `z`. */
+  private isKnown(z: number): boolean {
+    const k = countAtMost(this.known, z);
+    return k > 0 && this.known[k - 1] === z;
   }
 }
 
@@ -505,7 +516,8 @@ function readsBeforeLaterWrites(h: KvColumns, reads: readonly number[], ordered:
   const { invokeUs, completeUs, zxid, readZxid } = h;
   const byInvoke = [...ordered];
   sortByKey(byInvoke, invokeUs, h.length);
-  const calls = byInvoke.map((i) => invokeUs[i]!);
+  const calls = new Float64Array(byInvoke.length);
+  for (let k = 0; k < byInvoke.length; k++) calls[k] = invokeUs[byInvoke[k]!]!;
   const suffixMin = new Float64Array(byInvoke.length + 1).fill(Number.POSITIVE_INFINITY);
   for (let k = byInvoke.length - 1; k >= 0; k--) suffixMin[k] = Math.min(suffixMin[k + 1]!, zxid[byInvoke[k]!]!);
   for (const i of reads) {
