@@ -34,6 +34,7 @@ export async function measure(group: FigureGroup, log: (text: string) => void): 
         broadcastEventsPerSec: b.eventsPerSec,
         broadcastTxnsPerSec: b.txnsPerSec,
         broadcastEventsPerSecRuns: b.runs,
+        broadcastCpuEventsPerSec: b.cpuEventsPerSec,
         broadcastBaselineHeapEventsPerSec: heap,
         broadcastToHeapRatio: Math.round((b.eventsPerSec / heap) * 10_000) / 10_000,
       };

@@ -80,12 +80,15 @@ export function checkKvColumns(h: KvColumns): ClientCheckResult[] | null {
   const collected = firstPass(h);
   if (collected === null) return null;
   const ordered = collected.withZxid;
+  // The same writes in file order, for checkReadRealTime's sort by invocation: the recorder writes
+  // ops as they are invoked, so this order is nearly always that one already and sortByKey only checks it.
+  const inFileOrder = [...ordered];
   if (!sortByDistinctZxids(h, ordered)) return null;
   if (!zxidsAgreeWithRealTime(h, ordered)) return null;
   const replay = replayWrites(h, ordered, collected);
   if (replay === null) return null;
   if (!readsPass(h, collected.reads, collected.floatingPath, replay)) return null;
-  if (!readsBeforeLaterWrites(h, collected.reads, ordered)) return null;
+  if (!readsBeforeLaterWrites(h, collected.reads, inFileOrder)) return null;
   return [
     { name: 'linearizable-writes', verdict: 'ok' },
     { name: 'sequential-reads', verdict: 'ok' },
@@ -268,7 +271,8 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
   const value = new Int32Array(paths).fill(-1);
   const writer = new Float64Array(paths).fill(Number.NaN);
   const floatingPath = c.floatingPath;
-  const unknown = c.floating.length === 0 ? null : new Unknown(h, ordered, c.floating);
+  for (let k = 0; k < n; k++) zxids[k] = zxid[ordered[k]!]!;
+  const unknown = c.floating.length === 0 ? null : new Unknown(h, ordered, zxids, c.floating);
   // kvRegisterExplained: per path, the version the known writes (and the indeterminate ones slotted in) leave.
   const cur = new Float64Array(paths).fill(-1);
   const prevKnown = new Float64Array(paths); // per path: the zxid of its last known write so far
@@ -281,7 +285,6 @@ function replayWrites(h: KvColumns, ordered: readonly number[], c: Collected): R
     const z = zxid[i]!;
     const cas = kind[i] === KV_CAS;
     const rk = resultKind[i]!;
-    zxids[k] = z;
     // applyOp: a kvCas applies only at its version; a node is created at version 0.
     const before = version[p]!;
     const applies = !cas || casVersion[i] === before;
@@ -347,14 +350,19 @@ class Unknown {
    * no recorded write and no other slot holds; there must be one below the known write it precedes.
    */
   readonly firstSlot = new Map<number, number>();
-  private readonly known: Set<number>;
+  /**
+   * The known writes' zxids, ascending and distinct (sortByDistinctZxids): a zxid is recorded when a
+   * binary search finds it. Not a Set of them: building one hashed every write's zxid, a boxed double,
+   * and took most of this check's time at the end of a broadcast run.
+   */
+  private readonly known: Float64Array;
   private readonly taken = new Set<number>();
   private readonly lastSlot = new Map<number, number>();
 
-  constructor(h: KvColumns, ordered: readonly number[], floating: readonly number[]) {
+  constructor(h: KvColumns, ordered: readonly number[], knownZxids: Float64Array, floating: readonly number[]) {
     this.h = h;
     const { invokeUs, completeUs, zxid, pathId } = h;
-    this.known = new Set(ordered.map((i) => zxid[i]!));
+    this.known = knownZxids;
     for (const i of floating) (this.byPath[pathId[i]!] ??= []).push(i);
     for (const list of this.byPath) list?.sort((a, b) => invokeUs[a]! - invokeUs[b]! || a - b);
     // Buckets between the distinct invocation times, as zxidWindows has them.
@@ -416,7 +424,7 @@ class Unknown {
       if (kind[u] === KV_CAS && casVersion[u] !== cur[p]) continue;
       if (!(this.lo.get(u)! < zxidNext)) continue;
       let z = Math.max(this.lo.get(u)!, prevKnown, this.lastSlot.get(p) ?? 0) + 1;
-      while (z % 2 ** 32 === 0 || this.known.has(z) || this.taken.has(z)) z++;
+      while (z % 2 ** 32 === 0 || this.isKnown(z) || this.taken.has(z)) z++;
       if (z >= zxidNext) continue;
       this.taken.add(z);
       this.lastSlot.set(p, z);
@@ -427,6 +435,12 @@ class Unknown {
       return true;
     }
     return false;
+  }
+
+  /** Whether a write with a zxid has `z`. */
+  private isKnown(z: number): boolean {
+    const k = countAtMost(this.known, z);
+    return k > 0 && this.known[k - 1] === z;
   }
 }
 
@@ -500,12 +514,17 @@ function readsPass(h: KvColumns, reads: readonly number[], floatingPath: Uint8Ar
   return true;
 }
 
-/** checkReadRealTime: no write invoked after a read returned has a zxid at or below the read's header zxid. */
-function readsBeforeLaterWrites(h: KvColumns, reads: readonly number[], ordered: readonly number[]): boolean {
+/**
+ * checkReadRealTime: no write invoked after a read returned has a zxid at or below the read's header
+ * zxid. `writes` (sorted here, in place) are the writes with a zxid, in any order: sortByKey orders
+ * them by (invocation time, index), one order whatever the order given.
+ */
+function readsBeforeLaterWrites(h: KvColumns, reads: readonly number[], writes: number[]): boolean {
   const { invokeUs, completeUs, zxid, readZxid } = h;
-  const byInvoke = [...ordered];
+  const byInvoke = writes;
   sortByKey(byInvoke, invokeUs, h.length);
-  const calls = byInvoke.map((i) => invokeUs[i]!);
+  const calls = new Float64Array(byInvoke.length);
+  for (let k = 0; k < byInvoke.length; k++) calls[k] = invokeUs[byInvoke[k]!]!;
   const suffixMin = new Float64Array(byInvoke.length + 1).fill(Number.POSITIVE_INFINITY);
   for (let k = byInvoke.length - 1; k >= 0; k--) suffixMin[k] = Math.min(suffixMin[k + 1]!, zxid[byInvoke[k]!]!);
   for (const i of reads) {
