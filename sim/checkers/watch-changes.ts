@@ -12,6 +12,7 @@ import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { readStateCeiling } from './read-state-ceiling.js';
 import { shownDataWriter } from './data-writers.js';
+import { changes, childName, effectsOf, hasUnnamedCreate, namedCreates, namedEffects, readFloor, shownMzxid, type Effect } from './write-effects.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
@@ -298,30 +299,6 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   };
 }
 
-/** A certain write's effect on one node, as far as proving it came after a read goes. */
-type Effect = { readonly type: 'create' | 'delete' | 'setData'; readonly path: string; readonly version: number | undefined; readonly byEnd?: boolean };
-
-/** The effects of an ok write with its result (a multi's sub-ops each), or none. */
-function effectsOf(op: ZkOp, result: ZkResult | null, out: Effect[]): void {
-  if (result === null || result.rc !== 'ok') return;
-  switch (op.type) {
-    case 'create':
-      if (result.path !== undefined) out.push({ type: 'create', path: result.path, version: undefined });
-      return;
-    case 'delete':
-      out.push({ type: 'delete', path: op.path, version: undefined });
-      return;
-    case 'setData':
-      out.push({ type: 'setData', path: op.path, version: result.version });
-      return;
-    case 'multi':
-      op.ops.forEach((sub, i) => effectsOf(sub, result.results?.[i] ?? null, out));
-      return;
-    default:
-      return;
-  }
-}
-
 /** The changes a held watch owes an event for: the first to complete, and the lowest zxid known, among those provably after its read. */
 export type OwedChanges = {
   readonly byTime: ZkHistoryOp | null;
@@ -592,53 +569,4 @@ function deletesOnlyGoneChild(w: WatchSet, o: ZkHistoryOp, atUs: number, life: N
   // (An op that also creates a child, or ends a session, may fire the watch otherwise.)
   if (deletes.length === 0 || sureChanges(o.op).some((e) => e.type === 'create') || hasUnnamedCreate(o.op)) return false;
   return deletes.every((e) => !listed.includes(childName(path, e.path)) && !life.mayCreateBetween(e.path, -Infinity, atUs, w.after));
-}
-
-/** Whether the op (or a sub-op) is a sequential create, whose name its request does not give. */
-function hasUnnamedCreate(op: ZkOp): boolean {
-  if (op.type === 'multi') return op.ops.some(hasUnnamedCreate);
-  return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential');
-}
-
-/** The creates of nodes an op names (a multi's too), whatever its outcome. */
-function namedCreates(op: ZkOp, out: Effect[]): void {
-  if (op.type === 'multi') for (const sub of op.ops) namedCreates(sub, out);
-  else if (op.type === 'create' && op.mode !== 'persistentSequential' && op.mode !== 'ephemeralSequential')
-    out.push({ type: 'create', path: op.path, version: undefined });
-}
-
-/**
- * What an op whose outcome is unknown made, if it took effect: the nodes it names (not an unnamed
- * sequential one), and the version a setData that names the version it expects gives (that one plus 1).
- */
-function namedEffects(op: ZkOp, out: Effect[]): void {
-  if (op.type === 'multi') for (const sub of op.ops) namedEffects(sub, out);
-  else if (op.type === 'setData' && op.version !== undefined && op.version >= 0) out.push({ type: 'setData', path: op.path, version: op.version + 1 });
-  else namedCreates(op, out);
-}
-
-/** The mzxid a getData or exists shows for a node that is there (null when none is given). */
-function shownMzxid(by: ZkHistoryOp): number | null {
-  const r = by.result;
-  if (r === null || r.rc !== 'ok' || r.exists === false || r.mzxid === undefined || r.mzxid <= 0) return null;
-  return by.op.type === 'getData' || by.op.type === 'exists' ? r.mzxid : null;
-}
-
-/** A zxid at or below the state a read showed: its header zxid, or the mzxid it shows (0 when neither). */
-function readFloor(o: ZkHistoryOp): number {
-  const r = o.result;
-  const m = r !== null && r.rc === 'ok' && r.exists !== false && r.mzxid !== undefined ? r.mzxid : 0;
-  return Math.max(o.readZxid ?? 0, m);
-}
-
-const childName = (parent: string, child: string): string => child.slice(parent === '/' ? 1 : parent.length + 1);
-
-/**
- * Whether a certain effect changes what a watch of class `cls` on `path` looks at, so that it fires the
- * watch if it comes after the watch was set (a create of a data-watched node, or a delete of an
- * exists-watched one, needs a change in between that fired it already).
- */
-function changes(e: Effect, cls: WatchClass, path: string): boolean {
-  if (cls === 'child') return (e.type !== 'setData' && parentOf(e.path) === path) || (e.type !== 'setData' && e.path === path);
-  return e.path === path;
 }
