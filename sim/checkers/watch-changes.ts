@@ -12,7 +12,18 @@ import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { readStateCeiling } from './read-state-ceiling.js';
 import { shownDataWriter } from './data-writers.js';
-import { changes, childName, effectsOf, hasUnnamedCreate, namedCreates, namedEffects, readFloor, shownMzxid, type Effect } from './write-effects.js';
+import {
+  changes,
+  childName,
+  effectsOf,
+  goneBefore,
+  hasUnnamedCreate,
+  namedCreates,
+  namedEffects,
+  readFloor,
+  shownMzxid,
+  type Effect,
+} from './write-effects.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
@@ -381,7 +392,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     else if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
     for (const p of life.ephemeralsOf.get(session) ?? [])
-      if (life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session) effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
+      if (life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session && !goneBefore(view.writes, session, p))
+        effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }
   // Zxids of writes without one, pinned by a read's mzxid: on a node nothing deletes, the one certain write

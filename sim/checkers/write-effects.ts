@@ -2,6 +2,7 @@
 // write that certainly took effect, what one of unknown outcome would have made, whether an effect
 // changes what a watch looks at, and the floor a read's answer puts under the state it saw.
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
+import { isUncertain } from './zk-writes.js';
 
 /** watch-changes.ts's WatchClass, named here so this file imports nothing back from there. */
 type WatchClass = 'data' | 'exist' | 'child';
@@ -79,4 +80,36 @@ export const childName = (parent: string, child: string): string => child.slice(
 export function changes(e: Effect, cls: WatchClass, path: string): boolean {
   if (cls === 'child') return (e.type !== 'setData' && parentOf(e.path) === path) || (e.type !== 'setData' && e.path === path);
   return e.path === path;
+}
+
+/**
+ * Whether the session's own ephemeral `p` is certainly gone before its session ends, so that the end
+ * changes nothing there: an ok delete of it by the session was sent after every create of it by the
+ * session completed (the session is its only creator and deleter: nothing makes it again). Without
+ * this the end was taken to delete a node its own delete had removed, owing an event to a watch set
+ * after that delete (a false alarm on a real 3.8 ensemble's history, conformance seed 353467).
+ */
+export function goneBefore(writes: readonly ZkHistoryOp[], session: number, p: string): boolean {
+  let lastCreateDone = -Infinity;
+  for (const o of writes) {
+    if (o.session !== session || o.outcome === 'fail') continue;
+    const created: Effect[] = [];
+    namedCreates(o.op, created);
+    const makes = created.some((e) => e.path === p) || hasUnnamedCreate(o.op) || (o.op.type === 'create' && o.result?.path === p);
+    if (!makes) continue;
+    if (isUncertain(o) || o.completeUs === null) return false;
+    lastCreateDone = Math.max(lastCreateDone, o.completeUs);
+  }
+  for (const o of writes)
+    if (
+      o.session === session &&
+      o.op.type === 'delete' &&
+      o.op.path === p &&
+      o.outcome === 'ok' &&
+      !isUncertain(o) &&
+      o.result?.rc === 'ok' &&
+      o.invokeUs > lastCreateDone
+    )
+      return true;
+  return false;
 }
