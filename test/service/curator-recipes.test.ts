@@ -245,7 +245,8 @@ describe('each check trips on a crafted wrong history', () => {
     expect(checkCounter([inc(1, 5, 0), inc(2, 6, 0)], null).violations[0]?.message).toContain('both moved the counter from 0');
     expect(checkCounter([inc(1, 5, 0, 3)], null).violations).toHaveLength(1);
     expect(checkCounter([inc(1, 5, 0), inc(2, 6, 1)], 1).violations[0]?.message).toContain('final value 1');
-    expect(checkCounter([inc(1, 5, 0), inc(2, 6, 1)], 3).violations).toHaveLength(1);
+    // Above the accepted ones is no violation: a CAS in flight when its host died claims nothing.
+    expect(checkCounter([inc(1, 5, 0), inc(2, 6, 1)], 3).violations).toEqual([]);
     // A lost reply may have applied: one more is allowed.
     expect(checkCounter([inc(1, 5, 0), claim(2, 6, 'counter', 'unknown', { from: 1 }), inc(3, 6, 2)], 3).violations).toEqual([]);
   });

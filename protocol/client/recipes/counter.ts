@@ -44,7 +44,8 @@ export function counterRecipe(path: string): Recipe<CounterState> {
     name: 'counter',
     init: (client) => ({ client, path, wanted: 0, busy: false, stopped: false }),
     step(s: CounterState, input: RecipeInput): RecipeOutput<CounterState> {
-      if (s.stopped) return idle(s, s.wanted);
+      // A CAS still in flight when the session ended may have applied: its outcome is still claimed.
+      if (s.stopped) return input.type === 'complete' && input.tag.startsWith('cas:') ? casOutcome(s, input, true) : idle(s, s.wanted);
       switch (input.type) {
         case 'app':
           if ((input.command as CounterCommand).type !== 'increment') return idle(s, s.wanted);
@@ -67,17 +68,30 @@ export function counterRecipe(path: string): Recipe<CounterState> {
               claims: [],
             };
           }
-          const from = Number(input.tag.slice('cas:'.length));
-          if (r.err === 'OK' && r.response?.type === 'setData') {
-            const claims = [{ event: 'incremented', detail: { from, to: from + 1, version: r.response.stat.version, zxid: input.readZxid } }];
-            return s.wanted > 1 ? { ...read(s, s.wanted - 1), claims } : idle(s, 0, claims);
-          }
-          if (r.err === 'BADVERSION') return read(s, s.wanted);
-          // Lost with the connection: it may have applied. Retried from a fresh read after the reconnect.
-          if (r.err === 'CONNECTIONLOSS') return idle(s, s.wanted, [{ event: 'unknown', detail: { from } }]);
-          return idle(s, s.wanted);
+          return casOutcome(s, input, false);
         }
       }
     },
   };
+}
+
+/** Errors with which the server refused the setData: it did not apply. */
+const REFUSED = new Set(['BADVERSION', 'NONODE', 'NOAUTH', 'BADARGUMENTS']);
+
+/**
+ * A CAS's reply: an increment, a lost race (read again), or an outcome the client cannot know — a
+ * reply lost with the connection, or an error the client raised itself (a session that expired while
+ * the request was in flight): it may have applied, so it claims "unknown", and is tried again from a
+ * fresh read after the reconnect (not once the session is gone: `stopped`).
+ */
+function casOutcome(s: CounterState, input: Extract<RecipeInput, { type: 'complete' }>, stopped: boolean): RecipeOutput<CounterState> {
+  const r = input.result;
+  const from = Number(input.tag.slice('cas:'.length));
+  if (r.err === 'OK' && r.response?.type === 'setData') {
+    const claims = [{ event: 'incremented', detail: { from, to: from + 1, version: r.response.stat.version, zxid: input.readZxid } }];
+    return stopped ? idle(s, s.wanted, claims) : s.wanted > 1 ? { ...read(s, s.wanted - 1), claims } : idle(s, 0, claims);
+  }
+  if (r.err === 'BADVERSION' && !stopped) return read(s, s.wanted);
+  if (REFUSED.has(r.err)) return idle(s, s.wanted);
+  return idle(s, s.wanted, [{ event: 'unknown', detail: { from } }]);
 }
