@@ -18,6 +18,7 @@ import { txnAt } from '../../protocol/zab/history.js';
 import { randomFaultPlan, type FaultEvent } from '../../sim/zab/faults.js';
 import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
 import type { Observed } from '../../sim/service/observed.js';
+import { healEverythingAt } from './helpers.js';
 import { checkLockExclusion } from '../../sim/service/recipe-checks.js';
 import {
   checkCounter,
@@ -65,13 +66,7 @@ function harness<R>(name: string, plan: Plan, recipe: Recipe<R>, clients = 3): S
       }
     });
   }
-  h.kernel.at(FAULTS_UNTIL_MS * 1000, () => {
-    h.kernel.healAll();
-    for (const id of h.servers) {
-      h.kernel.resume(id);
-      if (!h.kernel.isUp(id)) h.kernel.restart(id);
-    }
-  });
+  healEverythingAt(h, FAULTS_UNTIL_MS);
   expect(h.settle(h.clients, 60_000)).toBe(true);
   const c = h.clients[0] as NodeId;
   h.call(c, { type: 'zk', command: { type: 'create', path: '/r', data: '', acl: OPEN_ACL_UNSAFE, mode: 'PERSISTENT' } });

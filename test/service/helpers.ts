@@ -34,3 +34,14 @@ export function attachedTo(h: ServiceHarness, client: NodeId): NodeId {
   if (c === undefined) throw new Error('client down');
   return c.config.servers[c.serverIndex % c.config.servers.length] as NodeId;
 }
+
+/** At `atMs`, the faults end: every link heals, every paused server resumes, every crashed one restarts. */
+export function healEverythingAt(h: ServiceHarness, atMs: number): void {
+  h.kernel.at(atMs * 1000, () => {
+    h.kernel.healAll();
+    for (const id of h.servers) {
+      h.kernel.resume(id);
+      if (!h.kernel.isUp(id)) h.kernel.restart(id);
+    }
+  });
+}

@@ -9,6 +9,7 @@
 // with the retry the same seed keeps acquiring after the faults.
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
+import { healEverythingAt } from './helpers.js';
 import { recipeProgram, type Recipe } from '../../protocol/client/recipes/host.js';
 import { lockRecipe, type LockState } from '../../protocol/client/recipes/lock.js';
 import { queueRecipe } from '../../protocol/client/recipes/queue.js';
@@ -30,13 +31,7 @@ function harness<R>(seed: string, recipe: Recipe<R>, clients: number, faults: bo
     (_servers, configFor) => recipeProgram(recipe, configFor) as never,
   );
   if (faults) {
-    h.kernel.at(FAULTS_UNTIL_MS * 1000, () => {
-      h.kernel.healAll();
-      for (const id of h.servers) {
-        h.kernel.resume(id);
-        if (!h.kernel.isUp(id)) h.kernel.restart(id);
-      }
-    });
+    healEverythingAt(h, FAULTS_UNTIL_MS);
   }
   expect(h.settle(h.clients, 60_000)).toBe(true);
   return h;
