@@ -74,7 +74,7 @@ export const zkServiceApp: ZabApp = {
     if (serviceOf(s).tracker !== null) fx.cancel('expire');
     const manager = serviceOf(s).containerManager;
     if (manager !== null && manager.timer !== null) fx.cancel('containers');
-    if (manager !== null && manager.posts.length > 0) fx.cancel('containerDelete');
+    if (manager !== null && manager.busy) fx.cancel('containerDelete');
   },
   afterApply: afterZkApply,
   beforePrep: leaderBeforePrep,

@@ -13,9 +13,12 @@
 // node appears, a zero-delay 'containers' timer reads the clock and re-arms itself for the next
 // instant of the fixed-rate schedule.
 //
-// Deliberate difference: a check that comes due while the previous one is still posting (more than
-// maxPerMinute · checkIntervalMs / 60000 candidates, 10,000 by default) is skipped; ZooKeeper's Timer
-// would run it as soon as the previous run ends.
+// A check runs on the Timer's one thread: after each post checkContainers sleeps the rest of
+// getMinIntervalMs, the last post included, so the thread stays busy for candidates × that interval.
+// A fixed-rate check that comes due meanwhile (more than maxPerMinute · checkIntervalMs / 60000
+// candidates, 10,000 by default) runs as soon as the running one ends, and so does each further one
+// missed (java.util.Timer.mainLoop: the next execution time is the scheduled one plus the period,
+// whenever the task ran).
 import { ENV } from '../program.js';
 import type { Fx } from '../zab/effects.js';
 import { routeRequest, withAppState, type ZabServer } from '../zab/node-view.js';
@@ -30,7 +33,7 @@ const MS = 1000;
 export const CONTAINER_CHECK_INTERVAL_MS = 60_000;
 export const CONTAINER_MAX_PER_MINUTE = 10_000;
 
-const FRESH: ContainerManagerState = Object.freeze({ anchorUs: null, timer: null, posts: [] });
+const FRESH: ContainerManagerState = Object.freeze({ anchorUs: null, timer: null, posts: [], busy: false, owed: 0 });
 
 function serviceOf(s: ZabServer): ZkServiceState {
   return s.appState as ZkServiceState;
@@ -65,10 +68,10 @@ export function freshContainerManager(): ContainerManagerState {
 export function startContainerManager(s: ZabServer, fx: Fx): ZabServer {
   const m = serviceOf(s).containerManager;
   if (m === null || m.anchorUs !== null) return s;
-  const started: ContainerManagerState = { anchorUs: s.nowUs, timer: null, posts: m.posts };
+  const started: ContainerManagerState = { ...m, anchorUs: s.nowUs, timer: null };
   if (!holdsContainersOrTtls(s.state as DataTree)) return withManager(s, started);
   fx.timer('containers', checkIntervalUs(s), checkIntervalUs(s));
-  return withManager(s, { anchorUs: s.nowUs, timer: 'check', posts: m.posts });
+  return withManager(s, { ...started, timer: 'check' });
 }
 
 /** After an apply on the leader: the first container or TTL node arms a clock read for the schedule. */
@@ -76,7 +79,7 @@ export function noticeContainers(s: ZabServer, fx: Fx): ZabServer {
   const m = serviceOf(s).containerManager;
   if (m === null || m.anchorUs === null || m.timer !== null || !holdsContainersOrTtls(s.state as DataTree)) return s;
   fx.timer('containers', 0, 0);
-  return withManager(s, { anchorUs: m.anchorUs, timer: 'clock', posts: m.posts });
+  return withManager(s, { ...m, timer: 'clock' });
 }
 
 /**
@@ -111,6 +114,20 @@ function postDelete(s: ZabServer, path: string, fx: Fx): ZabServer {
   return routeRequest(s, ENV, 0, env, fx);
 }
 
+/**
+ * checkContainers begins: the candidates of the committed tree now; the first is posted at once, each
+ * next one and the end of the run one getMinIntervalMs later (the 'containerDelete' timer). A check
+ * with no candidate ends at once.
+ */
+function runCheck(s: ZabServer, m: ContainerManagerState, fx: Fx): ZabServer {
+  const candidates = containerCandidates(s.state as DataTree, Math.floor(s.nowUs / MS), s.config.containerMaxNeverUsedIntervalMs ?? 0);
+  if (candidates.length === 0) return withManager(s, { ...m, posts: [], busy: false });
+  const next = postDelete(s, candidates[0] as string, fx);
+  if (next.role !== 'LEADING') return next;
+  fx.timer('containerDelete', minPostIntervalUs(s), minPostIntervalUs(s));
+  return withManager(next, { ...m, posts: candidates.slice(1), busy: true });
+}
+
 /** The 'containers' timer: a clock read that arms the next check, or a check (checkContainers). */
 export function onContainersTimer(s: ZabServer, fx: Fx): ZabServer {
   const m = serviceOf(s).containerManager;
@@ -119,35 +136,32 @@ export function onContainersTimer(s: ZabServer, fx: Fx): ZabServer {
   if (m.timer === 'clock') {
     const untilNext = intervalUs - ((s.nowUs - m.anchorUs) % intervalUs);
     fx.timer('containers', untilNext, untilNext);
-    return withManager(s, { anchorUs: m.anchorUs, timer: 'check', posts: m.posts });
-  }
-  const tree = s.state as DataTree;
-  let posts = m.posts;
-  let next = s;
-  if (posts.length === 0) {
-    const candidates = containerCandidates(tree, Math.floor(s.nowUs / MS), s.config.containerMaxNeverUsedIntervalMs ?? 0);
-    if (candidates.length > 0) {
-      next = postDelete(next, candidates[0] as string, fx);
-      if (next.role !== 'LEADING') return next;
-      posts = candidates.slice(1);
-      if (posts.length > 0) fx.timer('containerDelete', minPostIntervalUs(s), minPostIntervalUs(s));
-    }
-  } else {
-    fx.note(`container manager: skip a check, ${posts.length} deletes of the last one still to post`);
+    return withManager(s, { ...m, timer: 'check' });
   }
   // Fixed rate while there is anything to look at; otherwise idle until a container or TTL node appears.
-  const armed = holdsContainersOrTtls(tree);
+  const armed = holdsContainersOrTtls(s.state as DataTree);
   if (armed) fx.timer('containers', intervalUs, intervalUs);
-  return withManager(next, { anchorUs: m.anchorUs, timer: armed ? 'check' : null, posts });
+  const timer = armed ? 'check' : null;
+  if (m.busy) {
+    fx.note(`container manager: a check comes due while the last one runs; it runs when that ends`);
+    return withManager(s, { ...m, timer, owed: m.owed + 1 });
+  }
+  return runCheck(s, { ...m, timer }, fx);
 }
 
-/** The 'containerDelete' timer: post the next candidate of the current check, paced by maxPerMinute. */
+/**
+ * The 'containerDelete' timer: checkContainers' sleep after a post ends. The next candidate is
+ * posted; after the last one the run ends, and a check that came due meanwhile runs now.
+ */
 export function onContainerDeleteTimer(s: ZabServer, fx: Fx): ZabServer {
   const m = serviceOf(s).containerManager;
-  if (s.role !== 'LEADING' || s.phase !== 'BROADCAST' || m === null || m.posts.length === 0) return s;
+  if (s.role !== 'LEADING' || s.phase !== 'BROADCAST' || m === null || !m.busy) return s;
+  if (m.posts.length === 0) {
+    if (m.owed === 0) return withManager(s, { ...m, busy: false });
+    return runCheck(s, { ...m, busy: false, owed: m.owed - 1 }, fx);
+  }
   const next = postDelete(s, m.posts[0] as string, fx);
   if (next.role !== 'LEADING') return next;
-  const posts = m.posts.slice(1);
-  if (posts.length > 0) fx.timer('containerDelete', minPostIntervalUs(s), minPostIntervalUs(s));
-  return withManager(next, { anchorUs: m.anchorUs, timer: m.timer, posts });
+  fx.timer('containerDelete', minPostIntervalUs(s), minPostIntervalUs(s));
+  return withManager(next, { ...m, posts: m.posts.slice(1) });
 }

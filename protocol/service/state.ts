@@ -52,6 +52,13 @@ export interface ContainerManagerState {
   readonly timer: 'clock' | 'check' | null;
   /** Candidates of the current check still to post, one per 'containerDelete' timer. */
   readonly posts: readonly string[];
+  /**
+   * A check is running: posting, or in the sleep after its last post (the 'containerDelete' timer
+   * is armed). ZooKeeper's Timer thread is then busy.
+   */
+  readonly busy: boolean;
+  /** Fixed-rate checks that came due while busy: java.util.Timer runs each as soon as the running one ends. */
+  readonly owed: number;
 }
 
 export interface ZkServiceState {
