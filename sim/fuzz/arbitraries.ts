@@ -17,6 +17,7 @@ import { longLivedArb, withLongLived } from './long-lived.js';
 import { clientBurstArb, withClientBurst } from './client-burst.js';
 import { leaderChurnArb, withLeaderChurn } from './leader-churn.js';
 import { readApiArb, withReadApi } from './read-api.js';
+import { containerArb, withContainers } from './containers.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -199,8 +200,9 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
   // Bursty clients of service cases (client-burst.ts), then leader churn (leader-churn.ts), last for the same reason.
   const bursty = profile.burstPercent <= 0 ? aged : aged.chain((c) => clientBurstArb(profile, c).map((b) => withClientBurst(c, b)));
   const churned = profile.churnPercent <= 0 ? bursty : bursty.chain((c) => leaderChurnArb(profile, c).map((d) => withLeaderChurn(c, d)));
-  // Clients of 3.6's read calls in service cases (read-api.ts), last for the same reason.
-  return profile.readApiPercent <= 0 ? churned : churned.chain((c) => readApiArb(profile, c).map((d) => withReadApi(c, d)));
+  // Clients of 3.6's read calls in service cases (read-api.ts), then container and TTL nodes (containers.ts), last for the same reason.
+  const reading = profile.readApiPercent <= 0 ? churned : churned.chain((c) => readApiArb(profile, c).map((d) => withReadApi(c, d)));
+  return profile.containerPercent <= 0 ? reading : reading.chain((c) => containerArb(profile, c).map((d) => withContainers(c, d)));
 }
 /**
  * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes

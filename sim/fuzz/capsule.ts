@@ -123,6 +123,14 @@ export function readCapsule(path: string): Capsule {
     '$.case.globalOutstandingLimit',
     'expected a positive integer',
   );
+  const cs = cc['containers'] as Record<string, unknown> | undefined;
+  need(cs === undefined || (typeof cs === 'object' && cs !== null), '$.case.containers', 'expected the container settings object');
+  for (const k of ['checkIntervalMs', 'maxPerMinute', 'maxNeverUsedIntervalMs'])
+    need(
+      cs === undefined || (Number.isInteger(cs[k]) && (cs[k] as number) >= (k === 'maxNeverUsedIntervalMs' ? 0 : 1)),
+      `$.case.containers.${k}`,
+      k === 'maxNeverUsedIntervalMs' ? 'expected a non-negative integer' : 'expected a positive integer',
+    );
   need((cc['servers'] as number) >= 1 && (cc['servers'] as number) <= 9, '$.case.servers', 'expected an integer in 1..9');
   need(Array.isArray(cc['mutants']), '$.case.mutants', 'expected an array of mutant names');
   need(Array.isArray(cc['core']), '$.case.core', 'expected an array of server ids');

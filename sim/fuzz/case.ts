@@ -31,6 +31,7 @@ import { KV_RUN_PROBES, PROBES } from './probes/registry.js';
 import type { ServiceApp } from '../service/fuzz-app.js';
 import type { ServiceOp, ServiceSpec } from './service-workload.js';
 import { addProbeClient, isProbeCall, probeOp, scheduleService } from './service-run.js';
+import type { ContainerSettings } from './containers.js';
 
 export type ProfileName = 'quick' | 'standard' | 'deep';
 
@@ -70,6 +71,8 @@ export interface Profile {
   readonly churnPercent: number;
   /** Share of the service cases, in percent, whose clients also use 3.6's read calls (read-api.ts). */
   readonly readApiPercent: number;
+  /** Share of the service cases, in percent, with container and TTL nodes and a short container check (containers.ts). */
+  readonly containerPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -104,6 +107,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 0,
     churnPercent: 0,
     readApiPercent: 0,
+    containerPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -131,6 +135,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 20,
     churnPercent: 10,
     readApiPercent: 30,
+    containerPercent: 20,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -153,6 +158,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 20,
     churnPercent: 10,
     readApiPercent: 30,
+    containerPercent: 20,
   },
 };
 
@@ -185,6 +191,8 @@ export interface FuzzCase {
   readonly counterStart?: number;
   /** zookeeper.globalOutstandingLimit, scaled down in a bursty case (client-burst.ts); absent: 1000. */
   readonly globalOutstandingLimit?: number;
+  /** The leader's ContainerManager settings and TTL nodes on, in a case with containers (containers.ts); absent: ZooKeeper's defaults, TTLs off. */
+  readonly containers?: ContainerSettings;
   readonly faults: readonly FaultEvent[];
   readonly ops: readonly WorkloadOp[];
   /** The service workload's shape (roles, session timeout); absent: the kv workload. */
@@ -248,6 +256,14 @@ export function runOptionsOf(c: FuzzCase): RunOptions {
       skipDirtyLeadSnapshot: true,
       ...(c.counterStart === undefined ? {} : { counterStart: c.counterStart, counterStartFirstEpochOnly: true }),
       ...(c.globalOutstandingLimit === undefined ? {} : { globalOutstandingLimit: c.globalOutstandingLimit }),
+      ...(c.containers === undefined
+        ? {}
+        : {
+            extendedTypesEnabled: true,
+            containerCheckIntervalMs: c.containers.checkIntervalMs,
+            containerMaxPerMinute: c.containers.maxPerMinute,
+            containerMaxNeverUsedIntervalMs: c.containers.maxNeverUsedIntervalMs,
+          }),
     },
     disk: { ...base.disk, unsyncedSurviveCrash: false },
     workload: { clients: c.clients, meanIntervalMs: 100, keys: 4, stopAtMs: c.durationMs, requestTimeoutMs: 3_000 },
@@ -279,7 +295,9 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   let probeWatch: ProbeWatch | null = null;
   const expiryWatch = new SessionExpiryWatch();
 
+  let serviceApp: ServiceApp | null = null;
   const setup = (kernel: Kernel, servers: readonly NodeId[], app: ServiceApp | null): void => {
+    serviceApp = app;
     if (tape !== null) kernel.setTape(tape);
     if (opts.probes === true) {
       probeWatch = new ProbeWatch(kernel, c.servers, c.observers, c.service === undefined ? KV_RUN_PROBES : PROBES);
@@ -382,6 +400,8 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
     if (c.service !== undefined && leader !== undefined) {
       const expiry = expiryWatch.judge({ nowUs: kernel.nowUs, livenessStartUs, lastActivationUs, tickTimeMs: options.zab.tickTimeMs, leader });
       if (expiry !== null) return { verdict: 'violated', reason: expiry };
+      const containers = serviceApp?.containerLiveness(leader, kernel.nowUs, Math.max(livenessStartUs, lastActivationUs ?? 0)) ?? null;
+      if (containers !== null) return { verdict: 'violated', reason: containers };
     }
     const deadlineUs = kernel.nowUs - options.workload.requestTimeoutMs * MS * 2;
     for (const [op, invokedUs] of openOps) {

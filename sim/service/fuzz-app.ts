@@ -26,15 +26,20 @@ import type { Kernel } from '../kernel/kernel.js';
 import { forkRng } from '../rng.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { ZkHistory } from '../history/types.js';
-import { zkHistoryAdapter } from './history.js';
+import { zkHistoryAdapterFor } from './history.js';
 import type { Observed } from './observed.js';
 import { checkConfigMonotonic, checkLockExclusion, checkQueue } from './recipe-checks.js';
 import { checkCounter, checkDoubleBarrier, checkReadWriteExclusion, lastIncrementZxid, subtreeOf, treeViewDifference } from './recipe-checks-curator.js';
 import { RECIPE_DIRS, type ServiceRole, type ServiceSpec } from '../fuzz/service-roles.js';
+import { ContainerJudge } from './container-checks.js';
+import { CONTAINER_CHECK_INTERVAL_MS, CONTAINER_MAX_PER_MINUTE } from '../../protocol/service/container-manager.js';
 
 type AnyProgram = NodeProgram<unknown, unknown, unknown, unknown, unknown>;
 
-/** The recipe checkers, in the order a first failure is named (after the client checkers). */
+/**
+ * The recipe checkers and the leader's container and TTL deletes (container-checks.ts), in the order
+ * a first failure is named (after the client checkers).
+ */
 export const RECIPE_CHECKERS = [
   'recipe-lock',
   'recipe-election',
@@ -45,6 +50,7 @@ export const RECIPE_CHECKERS = [
   'recipe-counter',
   'recipe-dbarrier',
   'recipe-treecache',
+  'container-deletes',
 ] as const;
 
 export interface RecipeCheckResult {
@@ -73,12 +79,20 @@ export class ServiceApp {
   private readonly lastRebuildUs = new Map<NodeId, number>();
   private lastTreeChangeUs = 0;
   private readonly roleById = new Map<NodeId, ServiceRole>();
+  /** The leader's deletes of container and TTL nodes, judged from the committed txns. */
+  private readonly containers: ContainerJudge;
 
   constructor(config: ZabConfig, spec: ServiceSpec, seed: string, servers: readonly NodeId[], meta: Record<string, unknown>) {
     this.spec = spec;
     this.servers = servers;
     this.serverProgram = zookeeperServerProgram(config) as AnyProgram;
-    this.recorder = new HistoryRecorder(zkHistoryAdapter, meta);
+    this.containers = new ContainerJudge({
+      checkIntervalMs: config.containerCheckIntervalMs ?? CONTAINER_CHECK_INTERVAL_MS,
+      maxPerMinute: config.containerMaxPerMinute ?? CONTAINER_MAX_PER_MINUTE,
+      maxNeverUsedIntervalMs: config.containerMaxNeverUsedIntervalMs ?? 0,
+    });
+    // A TTL create is in the history only where the servers take it (extendedTypesEnabled, containers.ts).
+    this.recorder = new HistoryRecorder(zkHistoryAdapterFor(config.extendedTypesEnabled === true), meta);
     // Each client's connect string order comes from the clients stream (ZooKeeper shuffles it), as in ServiceHarness.
     const rng = forkRng(seed, 'clients');
     this.orderFor = (): NodeId[] => {
@@ -138,6 +152,7 @@ export class ServiceApp {
 
   private noteCommit(kernel: Kernel, node: NodeId, o: Extract<ZabObservation, { kind: 'commit' }>, nowUs: number): void {
     const s = kernel.stateOf(node) as ZabServer | undefined;
+    if (s !== undefined) this.containers.commit(s, o.index, nowUs);
     const txn = s === undefined ? undefined : (txnAt(s, o.index)?.body as TreeTxn | undefined);
     const body = txn?.body;
     if (txn === undefined || body === undefined) return;
@@ -213,7 +228,13 @@ export class ServiceApp {
       out.push(verdictOf('recipe-dbarrier', r.violations, `${r.passed} entered, ${r.left} left`));
     }
     if (present.has('treecache')) out.push(this.treeCacheCheck());
+    if (this.containers.active) out.push({ name: 'container-deletes', ...this.containers.safety() });
     return out;
+  }
+
+  /** The liveness of the leader's container and TTL deletes at the end (container-checks.ts): null, or why not. */
+  containerLiveness(leader: ZabServer, nowUs: number, recoveredUs: number): string | null {
+    return this.containers.liveness(leader, nowUs, recoveredUs);
   }
 
   /** An established leader's tree (it holds every committed txn), or undefined when there is none. */

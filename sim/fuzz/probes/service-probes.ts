@@ -5,6 +5,9 @@
 import type { NodeId } from '../../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../../protocol/client/zk-client.js';
 import type { ProbeDef } from './types.js';
+import type { ZabServer } from '../../../protocol/zab/state.js';
+import type { Txn as TreeTxn } from '../../../protocol/tree/types.js';
+import { txnAt } from '../../../protocol/zab/history.js';
 
 function command(op: unknown): ZkCommand | null {
   return typeof op === 'object' && op !== null && typeof (op as { type?: unknown }).type === 'string' ? (op as ZkCommand) : null;
@@ -18,6 +21,33 @@ const READS = new Set(['getData', 'exists', 'getChildren', 'getACL']);
 
 function failsWith(name: string, code: string, what: string): ProbeDef {
   return { name, level: 'service', what, detector: (ctx) => ({ observe: { complete: (_n, o) => void (errOf(o.result) === code && ctx.hit(name)) } }) };
+}
+
+/**
+ * A server-made delete (session 0) of a node the leader's commits made a container, or a TTL node.
+ * Reads the committed txn at the active leader's commit (one log lookup per commit until reached).
+ */
+function serverDeleteProbe(name: string, kind: 'container' | 'ttl', what: string): ProbeDef {
+  return {
+    name,
+    level: 'service',
+    what,
+    detector: (ctx) => {
+      const made = new Set<string>();
+      return {
+        observe: {
+          commit: (node, o) => {
+            if (node !== ctx.activeLeader) return;
+            const s = ctx.kernel.stateOf(node) as ZabServer | undefined;
+            const txn = s === undefined ? undefined : (txnAt(s, o.index)?.body as TreeTxn | undefined);
+            const body = txn?.body;
+            if (body?.type === 'create' && (kind === 'container' ? body.container === true : body.ttl !== undefined)) made.add(body.path);
+            else if (body?.type === 'delete' && txn?.sessionId === 0 && made.has(body.path)) ctx.hit(name);
+          },
+        },
+      };
+    },
+  };
 }
 
 export const SERVICE_PROBES: readonly ProbeDef[] = [
@@ -164,6 +194,8 @@ export const SERVICE_PROBES: readonly ProbeDef[] = [
     what: 'a server stopped reading a client: more requests in process than globalOutstandingLimit',
     detector: (ctx) => ({ noted: { throttled: () => ctx.hit('throttled-global-outstanding') } }),
   },
+  serverDeleteProbe('container-deleted', 'container', "the leader's ContainerManager deleted an emptied container (a deleteContainer txn of session 0)"),
+  serverDeleteProbe('ttl-expired', 'ttl', "the leader's ContainerManager deleted a TTL node past its ttl (a deleteContainer txn of session 0)"),
   {
     name: 'recipe-claim',
     level: 'service',
