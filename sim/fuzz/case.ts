@@ -135,7 +135,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 20,
     churnPercent: 10,
     readApiPercent: 30,
-    containerPercent: 20,
+    containerPercent: 15,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -158,7 +158,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 20,
     churnPercent: 10,
     readApiPercent: 30,
-    containerPercent: 20,
+    containerPercent: 15,
   },
 };
 

@@ -80,7 +80,7 @@ export class ContainerJudge {
   private everTracked = 0;
   private serverDeletes = 0;
   private violation: string | null = null;
-  nowUs = 0;
+  private nowUs = 0;
 
   private readonly settings: ContainerSettingsOf;
 
@@ -91,7 +91,6 @@ export class ContainerJudge {
   /** A commit observation of history index `index` on server `s` at `nowUs`. O(1) amortized: each index is read once. */
   commit(s: ZabServer, index: number, nowUs: number): void {
     if (index < this.next || this.gapAt !== null) return;
-    this.nowUs = nowUs;
     for (let j = this.next; j <= index; j++) {
       // A ZooKeeper server's txn is the Zab txn's body (fuzz-app.ts noteCommit reads it the same way).
       const txn = txnAt(s, j)?.body as Txn | undefined;
@@ -99,12 +98,14 @@ export class ContainerJudge {
         this.gapAt = j;
         return;
       }
-      if (txn.body !== undefined) this.apply(txn);
+      if (txn.body !== undefined) this.committed(txn, nowUs);
     }
     this.next = index + 1;
   }
 
-  private apply(txn: Txn): void {
+  /** The next txn of the committed order, learned at `nowUs` (commit calls it; tests feed crafted orders). */
+  committed(txn: Txn, nowUs: number): void {
+    this.nowUs = nowUs;
     const epoch = epochOf(txn.zxid);
     if (epoch !== this.epoch) {
       this.epoch = epoch;
