@@ -121,7 +121,8 @@ function postDelete(s: ZabServer, path: string, fx: Fx): ZabServer {
  */
 function runCheck(s: ZabServer, m: ContainerManagerState, fx: Fx): ZabServer {
   const candidates = containerCandidates(s.state as DataTree, Math.floor(s.nowUs / MS), s.config.containerMaxNeverUsedIntervalMs ?? 0);
-  if (candidates.length === 0) return withManager(s, { ...m, posts: [], busy: false });
+  // Checks owed at this instant list the same nothing: the Timer runs them all, at once.
+  if (candidates.length === 0) return withManager(s, { ...m, posts: [], busy: false, owed: 0 });
   const next = postDelete(s, candidates[0] as string, fx);
   if (next.role !== 'LEADING') return next;
   fx.timer('containerDelete', minPostIntervalUs(s), minPostIntervalUs(s));

@@ -143,3 +143,41 @@ describe('deleteContainer in prep and ContainerManager.getCandidates (pure)', ()
     expect(containerCandidates(tree, 5001, 4000)).toEqual(['/c']);
   });
 });
+
+describe("the check runs as ZooKeeper's Timer thread runs it (ContainerManager.checkContainers, java.util.Timer)", () => {
+  test('deletes are getMinIntervalMs apart, the run sleeps that long after its last post, and a check due meanwhile runs as it ends', () => {
+    // maxPerMinute 120: 500 ms between posts; checks every 600 ms. Three containers emptied together
+    // are posted at t, t + 500, t + 1000; the thread sleeps until t + 1500, so the checks due at
+    // t + 600 and t + 1200 run then: a fourth container emptied after the first delete goes at t + 1500.
+    const seed = 'ct-timer';
+    const h = ready(seed, { zab: { ...serviceOptions(seed).zab, containerCheckIntervalMs: 600, containerMaxPerMinute: 120 } });
+    const [a] = h.clients as [NodeId];
+    for (const p of ['/a', '/b', '/c', '/d']) {
+      expect(run(h, a, containerMode(p)).err).toBe('OK');
+      expect(run(h, a, create(`${p}/x`)).err).toBe('OK');
+    }
+    const leader = h.activeLeader() as NodeId;
+    const removeAll: ZkCommand = { type: 'transaction', ops: ['/a', '/b', '/c'].map((p) => ({ type: 'delete', path: `${p}/x`, version: -1 })) };
+    expect(run(h, a, removeAll).err).toBe('OK');
+    const goneAt = new Map<string, number>();
+    const watchUntil = (done: () => boolean, maxMs: number): void => {
+      for (let t = 0; t < maxMs && !done(); t += 5) {
+        h.runFor(5);
+        for (const p of ['/a', '/b', '/c', '/d']) if (!goneAt.has(p) && getNode(h.tree(leader), p) === undefined) goneAt.set(p, h.nowMs);
+      }
+    };
+    watchUntil(() => goneAt.size > 0, 2_000);
+    expect(goneAt.size).toBe(1);
+    expect(run(h, a, remove('/d/x')).err).toBe('OK');
+    watchUntil(() => goneAt.size === 4, 5_000);
+    const times = ['/a', '/b', '/c'].map((p) => goneAt.get(p) as number).sort((x, y) => x - y);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(450);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(450);
+    // The fourth: not at the check due 200 ms after the third post (the thread still sleeps), but
+    // as the sleep ends, well before the next scheduled instant (300 ms later).
+    const fourth = (goneAt.get('/d') as number) - times[2]!;
+    expect(fourth).toBeGreaterThanOrEqual(450);
+    expect(fourth).toBeLessThan(700);
+    expect(h.safetyViolated()).toBe(false);
+  });
+});
