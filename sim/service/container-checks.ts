@@ -115,6 +115,8 @@ export class ContainerJudge {
     const body = txn.body;
     switch (body.type) {
       case 'multi':
+        // A multi holding an error record changes nothing (DataTree.processTxn applies it as all errors).
+        if (body.txns.some((sub) => sub.type === 'error')) return;
         for (const sub of body.txns) this.applyOp(txn, sub);
         return;
       case 'closeSession':

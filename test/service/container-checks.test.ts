@@ -5,7 +5,7 @@
 // its liveness bound flags an emptied container the recovered leader keeps too long.
 import { describe, expect, test } from 'vitest';
 import { ContainerJudge } from '../../sim/service/container-checks.js';
-import { OPEN_ACL_UNSAFE, applyTxn, createDataTree, type DataTree, type Txn, type TxnBody } from '../../protocol/tree/index.js';
+import { OPEN_ACL_UNSAFE, applyTxn, createDataTree, type DataTree, type MultiSubTxn, type Txn, type TxnBody } from '../../protocol/tree/index.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import { makeZxid } from '../../protocol/zxid.js';
 
@@ -99,6 +99,14 @@ describe('container-deletes safety', () => {
     expect(replace(judged()).txn(del('/c'), 600, SERVER).judge.safety().verdict).toBe('ok');
     // A leader of the next epoch starts from the fresh, never-used container: nothing lets it go.
     expect(replace(judged()).newEpoch().txn(del('/c'), 600, SERVER).judge.safety().verdict).toBe('violated');
+  });
+
+  test('a multi that failed changes nothing: its create under a container gives it no child', () => {
+    const failed: TxnBody = { type: 'multi', txns: [create('/u/x') as MultiSubTxn, { type: 'error', err: 'NONODE' }] };
+    const o = judged().txn(create('/u', { container: true }), 100).txn(failed, 200).txn(del('/u'), 1000, SERVER);
+    expect(o.judge.safety()).toMatchObject({ verdict: 'violated', reason: expect.stringContaining('never had a child') });
+    const applied: TxnBody = { type: 'multi', txns: [create('/u/x') as MultiSubTxn, del('/u/x') as MultiSubTxn] };
+    expect(judged().txn(create('/u', { container: true }), 100).txn(applied, 200).txn(del('/u'), 1000, SERVER).judge.safety().verdict).toBe('ok');
   });
 
   test("a session's ephemeral is never the leader's to delete", () => {
