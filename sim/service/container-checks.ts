@@ -25,8 +25,9 @@
 //
 // Liveness: once the ensemble has recovered, a node that has stayed a candidate is deleted within a
 // bound: the first check after it became one (the check timer may have been armed under a timer skew
-// of up to 3 before the heal, and one check may be skipped while the previous one still posts),
-// the pacing of every tracked node before it, and two seconds for the commit.
+// of up to 3 before the heal, and a check due while one runs waits for its end), the pacing of
+// every tracked node in the running check and in its own, and eight seconds for the commit (a slow
+// disk's last fsync may outlast the heal by six).
 //
 // The committed order is read from commit observations: each global index once, from the server that
 // commits it first (its log holds every txn up to it). A server that commits an index whose
@@ -40,7 +41,12 @@ import type { MultiSubTxn, OpTxn, Txn } from '../../protocol/tree/types.js';
 
 const MS = 1000;
 const SKEW_MAX = 3;
-const COMMIT_SLACK_US = 2_000 * MS;
+/**
+ * Time for the delete's commit: a slow disk's fsync started before the heal may end up to 6 s into
+ * the liveness phase (disk-stall.ts: a stall ends before the heal, its fsyncs take up to 6 s more),
+ * and the core may need that server's ACK; 2 s more for the rest.
+ */
+const COMMIT_SLACK_US = 8_000 * MS;
 
 export interface ContainerSettingsOf {
   readonly checkIntervalMs: number;

@@ -129,15 +129,15 @@ describe('container-deletes liveness', () => {
 
   test('an emptied container the recovered leader still holds past the bound is flagged; within it, not', () => {
     const o = judged().txn(create('/c', { container: true }), 100).txn(create('/c/x'), 200).txn(del('/c/x'), 300);
-    // Bound: (3 + 2) intervals + 2 × (1 + 1) × 6 ms pacing + 2 s = 7.024 s after the later of the change and the recovery.
-    expect(o.judge.liveness(leaderOf(o), 7_000 * MS, 0)).toBeNull();
-    expect(o.judge.liveness(leaderOf(o), 7_400 * MS, 0)).toContain('container-not-deleted: container /c');
-    expect(o.judge.liveness(leaderOf(o), 7_400 * MS, 1_000 * MS)).toBeNull();
+    // Bound: (3 + 2) intervals + 2 × (1 + 1) × 6 ms pacing + 8 s = 13.024 s after the later of the change and the recovery.
+    expect(o.judge.liveness(leaderOf(o), 13_000 * MS, 0)).toBeNull();
+    expect(o.judge.liveness(leaderOf(o), 13_400 * MS, 0)).toContain('container-not-deleted: container /c');
+    expect(o.judge.liveness(leaderOf(o), 13_400 * MS, 1_000 * MS)).toBeNull();
   });
 
   test('a TTL node counts from its expiry, and a never-used container (maxNeverUsedIntervalMs 0) never', () => {
     const o = judged().txn(create('/t', { ttl: 4_000 }), 100).txn(create('/u', { container: true }), 100);
-    expect(o.judge.liveness(leaderOf(o), 11_000 * MS, 0)).toBeNull();
-    expect(o.judge.liveness(leaderOf(o), 11_200 * MS, 0)).toContain('/t');
+    expect(o.judge.liveness(leaderOf(o), 17_000 * MS, 0)).toBeNull();
+    expect(o.judge.liveness(leaderOf(o), 17_200 * MS, 0)).toContain('/t');
   });
 });
