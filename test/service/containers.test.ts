@@ -1,7 +1,8 @@
 // Container nodes and the leader's ContainerManager: a container that had children and has none is
 // deleted at the next check (ContainerManager.getCandidates, cversion > 0), one never given a child
-// is kept, the checks run on the fixed-rate schedule of the leader's startup, and a new leader's
-// manager takes over the deletes after a leader change.
+// is kept, the checks run on the fixed-rate schedule of the leader's startup, a check's deletes are
+// paced and its thread sleeps after the last one (a check due meanwhile runs as it ends, as
+// java.util.Timer runs it), and a new leader's manager takes over the deletes after a leader change.
 import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import {
