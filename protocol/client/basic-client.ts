@@ -93,7 +93,7 @@ function dispatch(c: BasicClient, event: Event<ZabMessage>, fx: Fx): BasicClient
       if (event.timer !== 'request') return c;
       fx.timer('request', c.requestTimeoutUs / 2, c.requestTimeoutUs / 2);
       if (c.pending.length > 0 && !c.heard) return disconnect(c, 'no reply within the request timeout', fx);
-      return patchClient(c, { heard: false });
+      return c.heard ? patchClient(c, { heard: false }) : c;
     case 'peerReset':
       return event.peer === server(c) ? disconnect(c, 'connection reset', fx) : c;
     case 'fsynced':

@@ -380,6 +380,8 @@ function drainClient(s: ZabServer, client: NodeId, fx: Fx): ZabServer {
     fx.send(client, { type: 'ZK_REPLY', reply: served.reply });
     replied++;
   }
+  // Nothing answered (the head waits for its write): every entry kept, so the same server.
+  if (keep.length === serviceOf(s).queue.length && watches === serviceOf(s).watches) return s;
   const next = withService(s, { queue: keep, watches });
   if (closeAfter) return closeClient(next, client, 'session closed', fx);
   return replied > 0 ? unthrottleIfUnderLimit(next, client, fx) : next;
@@ -539,7 +541,7 @@ export function onExpireTimer(s: ZabServer, fx: Fx): ZabServer {
   if (s.role !== 'LEADING' || s.phase !== 'BROADCAST' || tracker0 === null) return s;
   const started = trackerStartClock(tracker0, s.nowUs);
   const { tracker, expired } = trackerExpire(started, s.nowUs);
-  let next = startContainerManager(withService(s, { tracker }), fx);
+  let next = startContainerManager(tracker === tracker0 ? s : withService(s, { tracker }), fx);
   for (const id of expired) {
     fx.note(`session 0x${id.toString(16)} expired`, { kind: 'sessionExpired', session: id });
     const env: ZkEnvelope = { zk: true, sessionId: id, authIds: [], request: { type: 'closeSession' } };

@@ -63,12 +63,17 @@ export function trackerAdd(t: SessionTracker, id: SessionId, timeoutMs: number, 
   return withSessions(t, sessions, queue);
 }
 
-/** touchSession: false (unchanged tracker) for an unknown or closing session. */
+/**
+ * touchSession: false (unchanged tracker) for an unknown or closing session. A touch that leaves the
+ * session in its bucket (most: a bucket is a tick wide) returns the same tracker, so callers that
+ * compare it keep their state instead of copying it.
+ */
 export function trackerTouch(t: SessionTracker, id: SessionId, nowUs: number): { readonly tracker: SessionTracker; readonly alive: boolean } {
   const s = trackerGet(t, id);
   if (s === undefined || s.closing) return { tracker: t, alive: false };
   if (t.queue === null) return { tracker: t, alive: true };
-  return { tracker: withSessions(t, t.sessions, expiryUpdate(t.queue, id, nowUs, s.timeoutMs * 1000)), alive: true };
+  const queue = expiryUpdate(t.queue, id, nowUs, s.timeoutMs * 1000);
+  return { tracker: queue === t.queue ? t : withSessions(t, t.sessions, queue), alive: true };
 }
 
 export function trackerSetOwner(t: SessionTracker, id: SessionId, owner: NodeId): SessionTracker {
@@ -117,5 +122,6 @@ export function trackerExpire(t: SessionTracker, nowUs: number): { readonly trac
       expired.push(id);
     }
   }
-  return { tracker: withSessions(t, sessions, queue), expired };
+  // No bucket due: the same tracker (the expire timer's step then keeps the server as it is).
+  return { tracker: queue === t.queue && sessions === t.sessions ? t : withSessions(t, sessions, queue), expired };
 }

@@ -406,7 +406,10 @@ export class Kernel {
       (error as { node?: NodeId }).node = node.id;
       throw error;
     }
-    const [next, effects] = transition;
+    // Indexed, not destructured: array destructuring goes through the iterator protocol unless V8
+    // proves the array is a plain one, and this runs once per event.
+    const next = transition[0];
+    const effects = transition[1];
     node.state = next;
     const exitCode = effects.length > 0 ? this.execute(node, effects) : null;
     for (const o of this.stepObservers) o.stepped!(node.id, next, this.queue.nowUs);
