@@ -26,7 +26,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { forkRng } from '../rng.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { ZkHistory } from '../history/types.js';
-import { zkHistoryAdapter } from './history.js';
+import { aclMeta, zkHistoryAdapter } from './history.js';
 import type { Observed } from './observed.js';
 import { checkConfigMonotonic, checkLockExclusion, checkQueue } from './recipe-checks.js';
 import { checkCounter, checkDoubleBarrier, checkReadWriteExclusion, lastIncrementZxid, subtreeOf, treeViewDifference } from './recipe-checks-curator.js';
@@ -78,7 +78,7 @@ export class ServiceApp {
     this.spec = spec;
     this.servers = servers;
     this.serverProgram = zookeeperServerProgram(config) as AnyProgram;
-    this.recorder = new HistoryRecorder(zkHistoryAdapter, meta);
+    this.recorder = new HistoryRecorder(zkHistoryAdapter, { ...meta, ...aclMeta(config) });
     // Each client's connect string order comes from the clients stream (ZooKeeper shuffles it), as in ServiceHarness.
     const rng = forkRng(seed, 'clients');
     this.orderFor = (): NodeId[] => {
