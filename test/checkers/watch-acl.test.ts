@@ -9,6 +9,7 @@ import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/ndjso
 import type { ZkAclEntry, ZkHistory, ZkHistoryAuth, ZkHistoryEvent, ZkHistoryOp, ZkOp } from '../../sim/history/types.js';
 import { generateDigest } from '../../protocol/tree/index.js';
 import { clientOp, Z } from './history-builders.js';
+import { watchAclBroken } from '../reference/watch-acl.js';
 
 const U1 = generateDigest('u1:pw');
 const DIGEST_ALL: ZkAclEntry[] = [{ perms: 31, scheme: 'digest', id: U1 }];
@@ -34,9 +35,12 @@ function history(s: Setup): ZkHistory {
   return { header, ops: s.ops, events: s.events, auths: s.auths ?? [] };
 }
 
+/** watch-order's verdict, whether the ACL rule gave it, and (checked here) that the reference's own rule agrees. */
 function watchOrder(h: ZkHistory): { verdict: string; acl: boolean } {
   const r = checkClientHistory(h).results.find((x) => x.name === 'watch-order')!;
-  return { verdict: r.verdict, acl: r.witness?.reason.includes('grants READ to none') ?? false };
+  const acl = r.witness?.reason.includes('grants READ to none') ?? false;
+  expect(watchAclBroken(h) !== null, 'the reference (test/reference/watch-acl.ts) judges alike').toBe(acl);
+  return { verdict: r.verdict, acl };
 }
 
 const create = (path: string, acl: ZkAclEntry[], mode: 'persistent' | 'ephemeral' = 'persistent'): ZkOp => ({ type: 'create', path, data: 'v', mode, acl });
