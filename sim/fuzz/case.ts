@@ -70,6 +70,8 @@ export interface Profile {
   readonly churnPercent: number;
   /** Share of the service cases, in percent, whose clients also use 3.6's read calls (read-api.ts). */
   readonly readApiPercent: number;
+  /** Share of the service cases, in percent, with a protected node that other clients watch (acl-tenants.ts). */
+  readonly aclTenantPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -104,6 +106,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 0,
     churnPercent: 0,
     readApiPercent: 0,
+    aclTenantPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -131,6 +134,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 20,
     churnPercent: 10,
     readApiPercent: 30,
+    aclTenantPercent: 25,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -153,6 +157,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 20,
     churnPercent: 10,
     readApiPercent: 30,
+    aclTenantPercent: 25,
   },
 };
 
