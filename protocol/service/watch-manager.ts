@@ -195,7 +195,9 @@ export function triggerWatches(
     const suppress =
       trigger.type === 'NodeDeleted' && trigger.watches === 'child' && lastDeleted !== null && lastDeleted.path === trigger.path ? lastDeleted.clients : [];
     for (const client of fired.watchers) {
-      // Consumed either way; delivered only to a connection allowed to READ (measured on 3.8.0).
+      // Consumed either way; delivered only to a connection allowed to READ the node as the txn applied
+      // (ZOOKEEPER-4799: DataTree passes the node's ACL, the parent's for NodeChildrenChanged, to
+      // WatchManager.triggerWatch; NIOServerCnxn.process runs checkACL). sim/checkers/watch-acl.ts judges it.
       if (!suppress.includes(client) && canRead(client, trigger.acl)) deliveries.push({ client, trigger });
     }
     if (trigger.type === 'NodeDeleted' && trigger.watches === 'data') lastDeleted = { path: trigger.path, clients: fired.watchers };

@@ -30,7 +30,9 @@
 //   node may miss a node created and deleted while disconnected (ZooKeeper's documented setWatches gap),
 //   so across connections that case is only checked when nothing in the history can delete the node. Events on
 //   a node whose ACL may deny READ (`restrictedRead` in the history) can be filtered by the server, so
-//   watches on such paths are not checked for lost events.
+//   watches on such paths are not checked for lost events; but an event the server must have filtered
+//   (the path's ACL at the firing txn grants READ to no id the session can hold, on a release that
+//   filters) is a violation (watch-acl.ts).
 // * session-ephemerals: no ephemeral created after its session's closeSession txn; no read at or after
 import type { ZkHistory } from '../history/types.js';
 import type { Verdict } from './linearizability/model.js';
@@ -48,6 +50,7 @@ import { serverDeletesReason, unjudgedForServerDeletes } from './server-deletes.
 import { createStatsViolation } from './create-stats.js';
 import { splitMultiReads } from './multi-read-split.js';
 import { eventReplyOrderViolation } from './event-reply-order.js';
+import { watchAclViolation } from './watch-acl.js';
 
 /** The client checkers, in the order checkClientHistory reports them. */
 const CLIENT_CHECKER_NAMES = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'] as const;
@@ -109,10 +112,15 @@ function linearizableWrites(view: HistoryView, options: ClientCheckOptions): Cli
  * a zxid that a watch's lost-event checks could not place (say, a create whose node a later read shows)
  * then has one. It only adds findings.
  */
-function watchOrderWithPins(view: HistoryView): ClientCheckResult {
+function watchOrderWithPins(view: HistoryView, recorded: ZkHistory): ClientCheckResult {
   const epochZero = epochZeroEvent(view.history);
   if (epochZero !== null) return epochZero;
   const r = watchOrder(view);
+  if (r.verdict === 'violated') return r;
+  // An event a filtering server could not have sent (watch-acl.ts) is a finding even where the rest is unknown.
+  // It reads the history as recorded: the split views keep no auth records.
+  const acl = watchAclViolation(recorded);
+  if (acl !== null) return acl;
   if (r.verdict !== 'ok') return r;
   const afterEvent = eventReplyOrderViolation(view);
   if (afterEvent !== null) return afterEvent;
@@ -156,7 +164,7 @@ export function checkClientHistory(history: ZkHistory, options: ClientCheckOptio
     writes.verdict === 'violated' ? writes : (createStatsViolation(history) ?? writes),
     sequentialReads(view, options),
     fifoClientOrder(view),
-    watchOrderWithPins(view),
+    watchOrderWithPins(view, history),
     sessionEphemerals(view),
   ].map((r) => withUnjudgedReads(r, unjudged));
   const verdicts: Record<string, Verdict> = {};

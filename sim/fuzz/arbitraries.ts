@@ -18,6 +18,7 @@ import { clientBurstArb, withClientBurst } from './client-burst.js';
 import { leaderChurnArb, withLeaderChurn } from './leader-churn.js';
 import { readApiArb, withReadApi } from './read-api.js';
 import { containerArb, withContainers } from './containers.js';
+import { aclTenantArb, withAclTenant } from './acl-tenants.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -200,9 +201,11 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
   // Bursty clients of service cases (client-burst.ts), then leader churn (leader-churn.ts), last for the same reason.
   const bursty = profile.burstPercent <= 0 ? aged : aged.chain((c) => clientBurstArb(profile, c).map((b) => withClientBurst(c, b)));
   const churned = profile.churnPercent <= 0 ? bursty : bursty.chain((c) => leaderChurnArb(profile, c).map((d) => withLeaderChurn(c, d)));
-  // Clients of 3.6's read calls in service cases (read-api.ts), then container and TTL nodes (containers.ts), last for the same reason.
+  // Clients of 3.6's read calls in service cases (read-api.ts), then container and TTL nodes (containers.ts), then a
+  // protected node that other clients watch (acl-tenants.ts), last for the same reason.
   const reading = profile.readApiPercent <= 0 ? churned : churned.chain((c) => readApiArb(profile, c).map((d) => withReadApi(c, d)));
-  return profile.containerPercent <= 0 ? reading : reading.chain((c) => containerArb(profile, c).map((d) => withContainers(c, d)));
+  const contained = profile.containerPercent <= 0 ? reading : reading.chain((c) => containerArb(profile, c).map((d) => withContainers(c, d)));
+  return profile.aclTenantPercent <= 0 ? contained : contained.chain((c) => aclTenantArb(profile, c).map((d) => withAclTenant(c, d)));
 }
 /**
  * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes

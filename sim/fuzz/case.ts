@@ -73,6 +73,8 @@ export interface Profile {
   readonly readApiPercent: number;
   /** Share of the service cases, in percent, with container and TTL nodes and a short container check (containers.ts). */
   readonly containerPercent: number;
+  /** Share of the service cases, in percent, with a protected node that other clients watch (acl-tenants.ts). */
+  readonly aclTenantPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -108,6 +110,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     churnPercent: 0,
     readApiPercent: 0,
     containerPercent: 0,
+    aclTenantPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -136,6 +139,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     churnPercent: 10,
     readApiPercent: 30,
     containerPercent: 15,
+    aclTenantPercent: 25,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -159,6 +163,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     churnPercent: 10,
     readApiPercent: 30,
     containerPercent: 15,
+    aclTenantPercent: 25,
   },
 };
 

@@ -14,9 +14,11 @@ import {
   ZK_WATCHER_TYPES,
 } from './types.js';
 import type {
+  ZkAclEntry,
   ZkCreateMode,
   ZkCreateStat,
   ZkHistory,
+  ZkHistoryAuth,
   ZkHistoryEvent,
   ZkHistoryHeader,
   ZkHistoryOp,
@@ -77,6 +79,24 @@ function restrictedRead(f: Fields, o: Json, what: string): boolean {
   return flag;
 }
 
+/** The optional `acl` of create and setACL (types.ts ZkAclEntry); undefined when absent. */
+function aclOf(f: Fields, o: Json, what: string): readonly ZkAclEntry[] | undefined {
+  const acl = o['acl'];
+  if (acl === undefined) return undefined;
+  if (!Array.isArray(acl)) f.fail(`${what}.acl to be an array of {"perms","scheme","id"} entries`);
+  return acl.map((entry, i) => {
+    const e = f.object(entry, `${what}.acl[${i}]`);
+    return { perms: f.integer(e['perms'], `${what}.acl[${i}].perms`), scheme: f.string(e['scheme'], `${what}.acl[${i}].scheme`), id: f.string(e['id'], `${what}.acl[${i}].id`) };
+  });
+}
+
+/** An op with its `restrictedRead` flag and `acl`, when given. */
+function withAcl<T extends object>(f: Fields, o: Json, what: string, op: T): T {
+  const acl = aclOf(f, o, what);
+  const flagged = restrictedRead(f, o, what) ? { ...op, restrictedRead: true } : op;
+  return acl === undefined ? flagged : { ...flagged, acl };
+}
+
 /**
  * `inMulti`: the op is a sub-op of a multi. ZooKeeper's MultiOperationRecord.deserialize knows no multi
  * among its op types, so a multi inside a multi is refused here; that also bounds the nesting (and every
@@ -91,13 +111,13 @@ function parseZkOp(f: Fields, value: unknown, what: string, inMulti = false): Zk
     case 'create': {
       const mode: ZkCreateMode = o['mode'] === undefined ? 'persistent' : f.oneOf(o['mode'], ZK_CREATE_MODES, `${what}.mode`);
       const create = { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), mode };
-      return restrictedRead(f, o, what) ? { ...create, restrictedRead: true } : create;
+      return withAcl(f, o, what, create);
     }
     case 'setData':
       return { type, path: f.path(o['path'], `${what}.path`), data: o['data'] === undefined ? '' : f.string(o['data'], `${what}.data`), version: version() };
     case 'setACL': {
       const setAcl = { type, path: f.path(o['path'], `${what}.path`), version: version() };
-      return restrictedRead(f, o, what) ? { ...setAcl, restrictedRead: true } : setAcl;
+      return withAcl(f, o, what, setAcl);
     }
     case 'delete':
     case 'check':
@@ -193,6 +213,7 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
   const ops: ZkHistoryOp[] = [];
   const events: ZkHistoryEvent[] = [];
   const unjudged: ZkHistoryUnjudged[] = [];
+  const auths: ZkHistoryAuth[] = [];
   const ids = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\r$/, '');
@@ -213,7 +234,18 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
       unjudged.push(parseUnjudged(f, o));
       continue;
     }
-    if (o['kind'] !== 'op') f.fail('"kind":"op", "watch", "session" or "unjudged" (only the first line is a header)');
+    if (o['kind'] === 'auth') {
+      auths.push({
+        kind: 'auth',
+        client: f.integer(o['client'], '"client"'),
+        session: o['session'] === undefined ? null : f.integerOrNull(o['session'], '"session"'),
+        scheme: f.string(o['scheme'], '"scheme"'),
+        auth: f.string(o['auth'], '"auth"'),
+        invokeUs: f.integer(o['invokeUs'], '"invokeUs"'),
+      });
+      continue;
+    }
+    if (o['kind'] !== 'op') f.fail('"kind":"op", "watch", "session", "unjudged" or "auth" (only the first line is a header)');
     const id = f.integer(o['id'], '"id"');
     if (ids.has(id)) f.fail(`a unique "id" (${id} appeared before)`);
     ids.add(id);
@@ -246,7 +278,8 @@ export function parseNdjsonHistory(text: string, file: string): ZkHistory {
   }
   if (header === null) throw new HistoryFormatError(file, 1, 'a header line {"kind":"header","version":1,...} (the file is empty)');
   const history: ZkHistory = events.length === 0 ? { header, ops } : { header, ops, events };
-  return unjudged.length === 0 ? history : { ...history, unjudged };
+  const withUnjudged = unjudged.length === 0 ? history : { ...history, unjudged };
+  return auths.length === 0 ? withUnjudged : { ...withUnjudged, auths };
 }
 
 /** An unjudged read's line (types.ts ZkHistoryUnjudged). */
@@ -313,5 +346,6 @@ export function formatNdjsonHistory(history: ZkHistory): string {
   for (const op of history.ops) lines.push(JSON.stringify(op));
   for (const event of history.events ?? []) lines.push(JSON.stringify(event));
   for (const read of history.unjudged ?? []) lines.push(JSON.stringify(read));
+  for (const auth of history.auths ?? []) lines.push(JSON.stringify(auth));
   return lines.join('\n') + '\n';
 }

@@ -10,6 +10,7 @@ import type { KernelObserver } from '../kernel/kernel.js';
 import { OpenTable } from './open-table.js';
 import type {
   ZkHistory,
+  ZkHistoryAuth,
   ZkHistoryEvent,
   ZkHistoryHeader,
   ZkHistoryOp,
@@ -33,6 +34,8 @@ export interface HistoryAdapter {
   unjudged?(command: unknown): ZkUnjudgedRead | null;
   /** That read's result, when the server answered it (else null: it is not recorded). */
   unjudgedResult?(command: unknown, c: CompleteObservation): ZkResult | null;
+  /** For a command `op` leaves out: the credentials it adds when it is addAuthInfo (types.ts ZkHistoryAuth), else null. */
+  auth?(command: unknown): { readonly scheme: string; readonly auth: string } | null;
 }
 
 interface OpenUnjudged {
@@ -66,6 +69,7 @@ export class HistoryRecorder implements KernelObserver {
   /** Unjudged reads in flight, by "client:xid", and those answered. */
   private readonly openUnjudged = new Map<string, OpenUnjudged>();
   private readonly unjudged: ZkHistoryUnjudged[] = [];
+  private readonly auths: ZkHistoryAuth[] = [];
   private seq = 0;
 
   constructor(adapter: HistoryAdapter, meta: Record<string, unknown> = {}, sink: ((line: string) => void) | null = null) {
@@ -86,6 +90,13 @@ export class HistoryRecorder implements KernelObserver {
       case 'invoke': {
         const op = this.adapter.op(o.op);
         if (op === null) {
+          const auth = this.adapter.auth?.(o.op) ?? null;
+          if (auth !== null) {
+            const record: ZkHistoryAuth = { kind: 'auth', client: o.client, session: o.session === undefined || o.session === 0 ? null : o.session, scheme: auth.scheme, auth: auth.auth, invokeUs: nowUs };
+            this.auths.push(record);
+            this.sink?.(JSON.stringify(record));
+            return;
+          }
           const read = this.adapter.unjudged?.(o.op) ?? null;
           if (read !== null)
             this.openUnjudged.set(`${o.client}:${o.xid}`, { client: o.client, session: o.session ?? null, op: read, command: o.op, invokeUs: nowUs });
@@ -226,7 +237,8 @@ export class HistoryRecorder implements KernelObserver {
       };
     }
     const history: ZkHistory = this.events.length === 0 ? { header: this.header, ops } : { header: this.header, ops, events: [...this.events] };
-    return this.unjudged.length === 0 ? history : { ...history, unjudged: [...this.unjudged] };
+    const withUnjudged = this.unjudged.length === 0 ? history : { ...history, unjudged: [...this.unjudged] };
+    return this.auths.length === 0 ? withUnjudged : { ...withUnjudged, auths: [...this.auths] };
   }
 
   /** Streams the ops still open as "info" lines (call once, at the end of a streamed run). */

@@ -37,6 +37,14 @@
 // * create and setACL ops may carry `"restrictedRead":true`: the ACL they set does not grant READ to
 //   world:anyone. ZooKeeper (ServerCnxn.process) then filters watch events on that node for sessions
 //   without READ: the watch is consumed and nothing arrives, which the watch checker must allow.
+//   They may also carry `"acl":[{"perms":n,"scheme":s,"id":i}]`, the ACL as the client sent it (before
+//   PrepRequestProcessor.fixupACL expands `auth` entries to the caller's digest ids).
+// * `{"kind":"auth","client":c,"session":s|null,"scheme":"digest","auth":"user:password","invokeUs":t}`:
+//   the client called addAuthInfo (ZooKeeper re-sends it on every later connection of the handle).
+//   A header naming `"serverRelease"` (the ZooKeeper release the servers answer as, "3.8.0-deb12u2",
+//   "3.8.0" or "3.8.4") promises that every addAuthInfo of the run is recorded; `"superDigest"` is the
+//   servers' DigestAuthenticationProvider.superDigest, null for none (absent: unknown). The
+//   watch-acl rule of watch-order (sim/checkers/watch-acl.ts) reads the three.
 // * op types `addWatch` {path, mode: "persistent"|"persistentRecursive"} and `removeWatches` {path,
 //   watcherType: "children"|"data"|"any", local, all} (ZooKeeper 3.8's watch calls; `all` marks
 //   removeAllWatches), and the rc `noWatcher`. A persistent watch's events are `watch` records like any
@@ -89,11 +97,21 @@ export function isServerDeletedMode(mode: ZkCreateMode): boolean {
   return mode === 'container' || mode === 'persistentWithTtl' || mode === 'persistentSequentialWithTtl';
 }
 
+/** An ACL entry as the client sent it (ZooKeeper's ACL: perms bits READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16; Id scheme and id). */
+export type ZkAclEntry = { readonly perms: number; readonly scheme: string; readonly id: string };
+
 export type ZkOp =
-  | { readonly type: 'create'; readonly path: string; readonly data: string; readonly mode: ZkCreateMode; readonly restrictedRead?: boolean }
+  | {
+      readonly type: 'create';
+      readonly path: string;
+      readonly data: string;
+      readonly mode: ZkCreateMode;
+      readonly restrictedRead?: boolean;
+      readonly acl?: readonly ZkAclEntry[];
+    }
   | { readonly type: 'delete'; readonly path: string; readonly version: number }
   | { readonly type: 'setData'; readonly path: string; readonly data: string; readonly version: number }
-  | { readonly type: 'setACL'; readonly path: string; readonly version: number; readonly restrictedRead?: boolean }
+  | { readonly type: 'setACL'; readonly path: string; readonly version: number; readonly restrictedRead?: boolean; readonly acl?: readonly ZkAclEntry[] }
   | { readonly type: 'check'; readonly path: string; readonly version: number }
   | { readonly type: 'getData'; readonly path: string; readonly watch?: boolean }
   | { readonly type: 'exists'; readonly path: string; readonly watch?: boolean }
@@ -293,11 +311,22 @@ export type ZkHistoryUnjudged = {
   readonly readZxid: number | null;
 };
 
+/** A client's addAuthInfo call (`{"kind":"auth",...}`, see the file's head). */
+export type ZkHistoryAuth = {
+  readonly kind: 'auth';
+  readonly client: number;
+  readonly session: number | null;
+  readonly scheme: string;
+  readonly auth: string;
+  readonly invokeUs: number;
+};
+
 export type ZkHistory = {
   readonly header: ZkHistoryHeader;
   readonly ops: readonly ZkHistoryOp[];
   readonly events?: readonly ZkHistoryEvent[];
   readonly unjudged?: readonly ZkHistoryUnjudged[];
+  readonly auths?: readonly ZkHistoryAuth[];
 };
 
 /** True for the op types that change the tree (and so get a zxid). */

@@ -26,7 +26,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { forkRng } from '../rng.js';
 import { HistoryRecorder } from '../history/recorder.js';
 import type { ZkHistory } from '../history/types.js';
-import { zkHistoryAdapterFor } from './history.js';
+import { aclMeta, zkHistoryAdapterFor } from './history.js';
 import type { Observed } from './observed.js';
 import { checkConfigMonotonic, checkLockExclusion, checkQueue } from './recipe-checks.js';
 import { checkCounter, checkDoubleBarrier, checkReadWriteExclusion, lastIncrementZxid, subtreeOf, treeViewDifference } from './recipe-checks-curator.js';
@@ -92,7 +92,7 @@ export class ServiceApp {
       maxNeverUsedIntervalMs: config.containerMaxNeverUsedIntervalMs ?? 0,
     });
     // A TTL create is in the history only where the servers take it (extendedTypesEnabled, containers.ts).
-    this.recorder = new HistoryRecorder(zkHistoryAdapterFor(config.extendedTypesEnabled === true), meta);
+    this.recorder = new HistoryRecorder(zkHistoryAdapterFor(config.extendedTypesEnabled === true), { ...meta, ...aclMeta(config) });
     // Each client's connect string order comes from the clients stream (ZooKeeper shuffles it), as in ServiceHarness.
     const rng = forkRng(seed, 'clients');
     this.orderFor = (): NodeId[] => {

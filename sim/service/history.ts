@@ -1,13 +1,13 @@
 // Turns a service run's client observations (invoke/complete of protocol/client/zk-client.ts) into
 // zabsim's NDJSON client history (sim/history/types.ts), for `zabsim check` and the history checkers.
-// Calls the format cannot express (getACL, addAuthInfo, close) are left out; replies whose error code
+// Calls the format cannot express (getACL, close) are left out, addAuthInfo is an "auth" record; replies whose error code
 // the format does not name (NOAUTH, INVALIDACL, ...) had no effect on the tree and become "fail".
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand, ZkCompletion } from '../../protocol/client/zk-client.js';
 import { isTtlMode, PERMS, type Acl, type CreateMode, type ErrorCode, type WriteOp } from '../../protocol/tree/index.js';
 import type { ZkOpResult } from '../../protocol/service/types.js';
 import type { ReadOpResult } from '../../protocol/service/query-types.js';
-import type { ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode, ZkUnjudgedRead } from '../history/types.js';
+import type { ZkAclEntry, ZkCreateMode, ZkHistory, ZkOp, ZkResult, ZkReturnCode, ZkUnjudgedRead } from '../history/types.js';
 import { HistoryRecorder, type HistoryAdapter } from '../history/recorder.js';
 import type { Observed } from './observed.js';
 
@@ -50,10 +50,15 @@ function worldReadable(acl: readonly Acl[]): boolean {
   return acl.some((a) => a.id.scheme === 'world' && a.id.id === 'anyone' && (a.perms & PERMS.READ) !== 0);
 }
 
+/** The ACL as the history holds it (types.ts ZkAclEntry): what the client sent, before fixupACL. */
+function aclEntries(acl: readonly Acl[]): ZkAclEntry[] {
+  return acl.map((a) => ({ perms: a.perms, scheme: a.id.scheme, id: a.id.id }));
+}
+
 /** A create's history op (TTL modes get here only with extendedTypesEnabled: neverApplies). */
 function createOf(path: string, data: string | null | undefined, mode: CreateMode, acl: readonly Acl[]): ZkOp {
   const op = { type: 'create' as const, path, data: data ?? '', mode: MODES[mode] };
-  return worldReadable(acl) ? op : { ...op, restrictedRead: true };
+  return worldReadable(acl) ? { ...op, acl: aclEntries(acl) } : { ...op, restrictedRead: true, acl: aclEntries(acl) };
 }
 
 function writeOpOf(op: WriteOp): ZkOp {
@@ -81,8 +86,8 @@ export function historyOpOf(cmd: ZkCommand, extendedTypesEnabled = false): ZkOp 
       return { type: 'setData', path: cmd.path, data: cmd.data ?? '', version: cmd.version };
     case 'setACL':
       return worldReadable(cmd.acl)
-        ? { type: 'setACL', path: cmd.path, version: cmd.version }
-        : { type: 'setACL', path: cmd.path, version: cmd.version, restrictedRead: true };
+        ? { type: 'setACL', path: cmd.path, version: cmd.version, acl: aclEntries(cmd.acl) }
+        : { type: 'setACL', path: cmd.path, version: cmd.version, restrictedRead: true, acl: aclEntries(cmd.acl) };
     case 'getData':
     case 'exists':
     case 'getChildren':
@@ -224,7 +229,20 @@ export const zkHistoryAdapter: HistoryAdapter = {
   },
   unjudged: (command) => unjudgedReadOf(command as ZkCommand),
   unjudgedResult: (_command, c) => unjudgedResultOf(c.result as ZkCompletion),
+  auth: (command) => {
+    const cmd = command as ZkCommand;
+    return cmd.type === 'addAuthInfo' ? { scheme: cmd.scheme, auth: cmd.auth } : null;
+  },
 };
+
+/**
+ * The header fields the watch-acl rule reads (types.ts): which release the servers answer as (the
+ * default of ZabConfig.serverRelease when unset) and their superDigest (null: none). Writing them
+ * also says that every addAuthInfo is recorded, which the recorder does with zkHistoryAdapter.
+ */
+export function aclMeta(config: { readonly serverRelease?: string; readonly superDigest?: string }): Record<string, unknown> {
+  return { serverRelease: config.serverRelease ?? '3.8.0-deb12u2', superDigest: config.superDigest ?? null };
+}
 
 /** The history of observations collected by a ServiceHarness (the same records a HistoryRecorder makes live). */
 export function serviceHistory(observed: readonly Observed[], meta: Record<string, unknown> = {}): ZkHistory {

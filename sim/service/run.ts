@@ -23,7 +23,7 @@ import { HistoryRecorder } from '../history/recorder.js';
 import type { ZkHistory } from '../history/types.js';
 import { txnAt } from '../../protocol/zab/history.js';
 import type { Txn as TreeTxn } from '../../protocol/tree/types.js';
-import { zkHistoryAdapterFor } from './history.js';
+import { aclMeta, zkHistoryAdapterFor } from './history.js';
 import type { Observed } from './observed.js';
 import { baseRunOptions, zabConfigOf } from '../zab/options.js';
 import type { ZabConfig } from '../../protocol/zab/config.js';
@@ -128,6 +128,7 @@ export class ServiceHarness {
       scenario: 'service',
       seed: options.seed,
       model: 'zk',
+      ...aclMeta(options.zab),
     });
     this.kernel.addObserver(this.recorder);
     this.kernel.addObserver({

@@ -6,7 +6,8 @@
 import { checkZkHistory } from '../../sim/cli/check.js';
 import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/ndjson.js';
 import type { ZkHistory } from '../../sim/history/types.js';
-import { generateHistory, Rng } from './generate.js';
+import { Rng } from './generate.js';
+import { generateWithAcls, perturbAcl } from './gen-acl.js';
 import { perturb, type PerturbationKind } from './perturb.js';
 import { referenceCheck, type Guarantee } from './reference.js';
 
@@ -22,13 +23,23 @@ export type Judged = {
   readonly witness: string | undefined;
 };
 
-export type Case = { readonly seed: number; readonly perturbation: PerturbationKind | null; readonly note: string; readonly history: ZkHistory };
+export type Case = {
+  readonly seed: number;
+  readonly perturbation: PerturbationKind | 'forbidden-watch-event' | null;
+  readonly note: string;
+  readonly history: ZkHistory;
+};
 
 const GUARANTEES: readonly Guarantee[] = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'];
 
-/** The case of one seed: a generated history, perturbed with probability 0.6. */
+/**
+ * The case of one seed: a generated history (with ACLs in a share of them, gen-acl.ts), perturbed with
+ * probability 0.6; of those with ACLs, half get the forbidden-watch-event perturbation instead.
+ */
 export function caseOf(seed: number): Case {
-  const { history } = generateHistory(seed);
+  const history = generateWithAcls(seed);
+  const acl = history.header['serverRelease'] !== undefined && new Rng(seed ^ 0x5eed0ac1).chance(0.5) ? perturbAcl(history, seed) : null;
+  if (acl !== null) return { seed, perturbation: 'forbidden-watch-event', note: acl.note, history: acl.history };
   const rng = new Rng(seed ^ 0x27d4eb2d);
   if (!rng.chance(0.6)) return { seed, perturbation: null, note: 'unperturbed', history };
   const p = perturb(history, rng);

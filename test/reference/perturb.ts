@@ -38,8 +38,10 @@ type Work = { ops: MutableOp[]; events: ZkHistoryEvent[] };
 
 const clone = (h: ZkHistory): Work => ({ ops: structuredClone(h.ops) as MutableOp[], events: structuredClone([...(h.events ?? [])]) });
 
+/** The history with the work's ops and events; its auth records (gen-acl.ts) are kept. */
 function rebuild(h: ZkHistory, w: Work): ZkHistory {
-  return w.events.length === 0 ? { header: h.header, ops: w.ops } : { header: h.header, ops: w.ops, events: w.events };
+  const kept = h.auths === undefined ? { header: h.header } : { header: h.header, auths: h.auths };
+  return w.events.length === 0 ? { ...kept, ops: w.ops } : { ...kept, ops: w.ops, events: w.events };
 }
 
 const okOps = (w: Work, pred: (o: MutableOp) => boolean): MutableOp[] => w.ops.filter((o) => o.outcome === 'ok' && o.result !== null && pred(o));

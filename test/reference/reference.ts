@@ -6,6 +6,7 @@
 import type { ZkHistory } from '../../sim/history/types.js';
 import { prepare, type Prepared } from './items.js';
 import { Search, type Rules } from './search.js';
+import { watchAclBroken } from './watch-acl.js';
 
 export type Guarantee = 'linearizable-writes' | 'sequential-reads' | 'fifo-client-order' | 'watch-order' | 'session-ephemerals';
 export const GUARANTEES: readonly Guarantee[] = ['linearizable-writes', 'sequential-reads', 'fifo-client-order', 'watch-order', 'session-ephemerals'];
@@ -67,6 +68,7 @@ export function ruleOwners(rule: string): readonly Guarantee[] {
     case 'fifo-complete-order':
       return ['fifo-client-order'];
     case 'watch-unexplained':
+    case 'watch-acl':
     case 'watch-before-data':
     case 'watch-lost':
       return ['watch-order'];
@@ -107,7 +109,18 @@ function nameRule(p: Prepared, found: string, sync: boolean, budget: number): st
   return found;
 }
 
+/**
+ * The search's verdicts, and the `watch-acl` rule of watch-order (DEFINITIONS.md §4, watch-acl.ts), which
+ * needs no search: an event no execution lets through the server's READ filter makes the history impossible.
+ */
 export function referenceCheck(h: ZkHistory, options: ReferenceOptions = {}): ReferenceResult {
+  const r = searchCheck(h, options);
+  const acl = watchAclBroken(h);
+  if (acl === null) return r;
+  return { possible: false, verdicts: { ...r.verdicts, 'watch-order': 'violated' }, rule: r.possible === true ? `watch-acl: ${acl}` : (r.rule ?? `watch-acl: ${acl}`) };
+}
+
+function searchCheck(h: ZkHistory, options: ReferenceOptions): ReferenceResult {
   const p = prepare(h);
   if (p.unsupported !== null) return { possible: 'too-large', verdicts: uniform('too-large'), rule: `unsupported: ${p.unsupported}` };
   if (p.txns.length > MAX_TXNS || p.items.length > MAX_ITEMS) {
