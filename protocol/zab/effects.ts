@@ -62,6 +62,8 @@ export type ZabObservation =
   | { readonly kind: 'sessionExpired'; readonly session: number }
   /** On a note only (not traced): a leader chose how to sync `learner`, and whether it read the on-disk txn log. */
   | { readonly kind: 'syncSource'; readonly learner: NodeId; readonly mode: 'DIFF' | 'TRUNC' | 'SNAP'; readonly fromTxnLog: boolean }
+  /** On a note only (not traced): a leader fixed `epoch` in getEpochToPropose (its acceptedEpoch now). */
+  | { readonly kind: 'epochProposed'; readonly epoch: number }
   /** On a note only (not traced): the leader closed learner `sid`'s LearnerHandler, and why. */
   | { readonly kind: 'handlerClosed'; readonly sid: NodeId; readonly why: string }
   /** On a note only (not traced): the server stopped reading `client` (globalOutstandingLimit). */

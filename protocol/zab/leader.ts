@@ -121,7 +121,10 @@ function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
   const l = leaderOf(s);
   if (l.epoch !== -1 || !isQuorum(s.config, l.connecting)) return s;
   const epoch = l.epochCandidate;
-  fx.note(`new epoch ${epoch} proposed to {${l.connecting.join(',')}}; waiting for a quorum of ACKEPOCH (initLimit ${s.config.initLimit} ticks)`);
+  fx.note(`new epoch ${epoch} proposed to {${l.connecting.join(',')}}; waiting for a quorum of ACKEPOCH (initLimit ${s.config.initLimit} ticks)`, {
+    kind: 'epochProposed',
+    epoch,
+  });
   if (!hasMutant(s.config, 'no-persist-accepted-epoch')) fx.persistSync({ kind: 'acceptedEpoch', epoch });
   startWait(s, fx);
   let next = withLeader(patchServer(s, { acceptedEpoch: epoch }), { epoch });

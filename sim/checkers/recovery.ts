@@ -2,10 +2,13 @@
 // phase (sim/zab/run.ts, every server), the fuzzer's (sim/fuzz/case.ts, the healed core) and the
 // scenario verb `check liveness` (sim/script/verbs/, the check verb), so all three name a failure alike.
 //
-// It knows one explained ZooKeeper gap: a learner whose acceptedEpoch is ahead of the established
-// leader's epoch (it accepted a newer epoch from a leader that never established) is refused by
-// Learner.registerWithLeader and loops until the next election. Such a server is excluded when the
-// rest of the core, with the leader, still holds a quorum of voters; the ok reason then says so.
+// It knows one explained ZooKeeper gap, ACCEPTED_EPOCH_AHEAD: a learner (voter or observer) whose
+// acceptedEpoch is ahead of the established leader's epoch (it accepted a newer epoch from a leader
+// that never established) is refused by Learner.registerWithLeader and loops until the next
+// election. Such a server is excluded when the rest of the core, with the leader, still holds a
+// quorum of voters, and (when the caller gathered them) only if some leader of the run did propose
+// that epoch; the ok reason then names it. protocol/zab/README.md ("Observed, not a deviation") and
+// scenarios/findings/observer-epoch-ahead.txt tell the story.
 import type { NodeId } from '../../protocol/program.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import { formatZxid } from '../../protocol/zxid.js';
@@ -21,6 +24,29 @@ export type RecoveryVerdict =
 export interface RecoveryOptions {
   /** Voter ids. With them, a learner refused for its acceptedEpoch is excluded if the rest are a quorum. */
   readonly voters?: readonly NodeId[];
+  /**
+   * The epochs leaders of the run fixed in getEpochToPropose (the `epochProposed` note facts). With
+   * them, a learner is excluded only if its acceptedEpoch is one of them: an epoch no leader
+   * proposed cannot come from a LEADERINFO, so a learner holding one is a simulator defect, judged
+   * stuck like any other.
+   */
+  readonly proposedEpochs?: ReadonlySet<number>;
+}
+
+/**
+ * The one exemption: Learner.registerWithLeader throws ("Leaders epoch, e is less than accepted
+ * epoch, a") for every LEADERINFO of a leader whose epoch e is below the learner's acceptedEpoch a,
+ * and an established leader's epoch never changes (Leader.getEpochToPropose returns the fixed
+ * `epoch` to every later LearnerHandler), so no schedule lets such a learner join this leader: it
+ * joins only a later leader that reads its OBSERVERINFO/FOLLOWERINFO before fixing its epoch
+ * (getEpochToPropose raises `epoch` above every connecting learner's acceptedEpoch, observers'
+ * included). Exactly that: the server is not the leader, not in broadcast, and acceptedEpoch > e.
+ */
+export const ACCEPTED_EPOCH_AHEAD = 'accepted-epoch-ahead';
+
+function acceptedEpochAhead(s: ZabServer, leaderId: NodeId, epoch: number, proposed: ReadonlySet<number> | undefined): boolean {
+  if (s.id === leaderId || s.phase === 'BROADCAST' || s.acceptedEpoch <= epoch) return false;
+  return proposed === undefined || proposed.has(s.acceptedEpoch);
 }
 
 /**
@@ -45,13 +71,13 @@ export function judgeRecovery(core: readonly NodeId[], state: (id: NodeId) => Za
   const voters = options.voters;
   let excluded: NodeId[] = [];
   if (voters !== undefined) {
-    excluded = states.filter(({ id, s }) => id !== leader.id && s.phase !== 'BROADCAST' && s.acceptedEpoch > epoch).map((x) => x.id);
+    excluded = states.filter(({ s }) => acceptedEpochAhead(s, leader.id, epoch, options.proposedEpochs)).map((x) => x.id);
     const rest = core.filter((id) => !excluded.includes(id) && voters.includes(id));
     if (excluded.length > 0 && rest.length <= Math.floor(voters.length / 2)) {
       return {
         ok: false,
         cls: 'stuck-sync',
-        reason: `${excluded.join(',')} cannot rejoin (acceptedEpoch ahead of epoch ${epoch}) and the rest are not a quorum`,
+        reason: `${excluded.join(',')} cannot rejoin (${ACCEPTED_EPOCH_AHEAD}: acceptedEpoch ahead of epoch ${epoch}) and the rest are not a quorum`,
       };
     }
   }
@@ -70,7 +96,7 @@ export function judgeRecovery(core: readonly NodeId[], state: (id: NodeId) => Za
   const gap =
     excluded.length === 0
       ? ''
-      : `; server(s) ${excluded.map((id) => `${id} (acceptedEpoch ${(state(id) as ZabServer).acceptedEpoch})`).join(', ')} cannot rejoin until the next election: ZooKeeper refuses a leader epoch below a learner's acceptedEpoch`;
+      : `; server(s) ${excluded.map((id) => `${id} (acceptedEpoch ${(state(id) as ZabServer).acceptedEpoch})`).join(', ')} cannot rejoin until the next election (${ACCEPTED_EPOCH_AHEAD}): ZooKeeper refuses a leader epoch below a learner's acceptedEpoch`;
   const holders = excluded.length === 0 ? set : `{${core.filter((id) => !excluded.includes(id)).join(',')}}`;
   return {
     ok: true,

@@ -18,7 +18,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { forkRng } from '../rng.js';
 import { NullSink, type TraceSink } from '../trace/sink.js';
 import { applyFaultIn, type FaultEvent, type Trigger } from '../zab/faults.js';
-import { baseRunOptions, clientIds, type RunOptions } from '../zab/options.js';
+import { baseRunOptions, clientIds, zabConfigOf, type RunOptions } from '../zab/options.js';
 import { runZab, type RunHooks, type RunReport, type Verdict } from '../zab/run.js';
 import { firstFailure, unknownCheckers } from '../zab/verdicts.js';
 import { explainElection } from './explain.js';
@@ -297,6 +297,9 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
   /** For the liveness explanation: a core leader's last activation, the last probe write. */
   let lastActivationUs: number | null = null;
   let lastProbeUs: number | null = null;
+  // Every epoch a leader fixed (getEpochToPropose): the recovery judge's evidence that a learner's
+  // acceptedEpoch ahead of the final leader came from a LEADERINFO (ACCEPTED_EPOCH_AHEAD).
+  const proposedEpochs = new Set<number>();
   let probeWatch: ProbeWatch | null = null;
   const expiryWatch = new SessionExpiryWatch();
 
@@ -337,6 +340,10 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       },
       restarted(node) {
         down.delete(node);
+      },
+      noted(_node, fact) {
+        const f = fact as ZabObservation;
+        if (f.kind === 'epochProposed') proposedEpochs.add(f.epoch);
       },
       observe(node, what) {
         const o = what as ZabObservation;
@@ -397,7 +404,7 @@ export function runCase(c: FuzzCase, opts: RunCaseOptions = {}): CaseResult {
       const text = explainElection({ core: c.core, states, lastActivationUs, livenessStartUs, lastProbeUs });
       return text === '' ? '' : `; ${text}`;
     };
-    const recovery = judgeRecovery(core, (id) => kernel.stateOf(id) as ZabServer | undefined);
+    const recovery = judgeRecovery(core, (id) => kernel.stateOf(id) as ZabServer | undefined, { voters: zabConfigOf(options).voters, proposedEpochs });
     if (!recovery.ok) return { verdict: 'violated', reason: `${recovery.cls}: ${recovery.reason}${recovery.cls === 'no-leader' ? why() : ''}` };
     if (probes.length > 0 && probeOk.n === 0)
       return { verdict: 'violated', reason: `no-progress: none of ${probes.length} probe writes committed in the liveness phase${why()}` };
