@@ -17,6 +17,8 @@ import { longLivedArb, withLongLived } from './long-lived.js';
 import { clientBurstArb, withClientBurst } from './client-burst.js';
 import { leaderChurnArb, withLeaderChurn } from './leader-churn.js';
 import { readApiArb, withReadApi } from './read-api.js';
+import { quietArb, withQuiet } from './quiet.js';
+import { lateLearnerArb, withLateLearner } from './late-learner.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -200,7 +202,12 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
   const bursty = profile.burstPercent <= 0 ? aged : aged.chain((c) => clientBurstArb(profile, c).map((b) => withClientBurst(c, b)));
   const churned = profile.churnPercent <= 0 ? bursty : bursty.chain((c) => leaderChurnArb(profile, c).map((d) => withLeaderChurn(c, d)));
   // Clients of 3.6's read calls in service cases (read-api.ts), last for the same reason.
-  return profile.readApiPercent <= 0 ? churned : churned.chain((c) => readApiArb(profile, c).map((d) => withReadApi(c, d)));
+  const reading = profile.readApiPercent <= 0 ? churned : churned.chain((c) => readApiArb(profile, c).map((d) => withReadApi(c, d)));
+  // Quiet periods (quiet.ts), then late and returning learners (late-learner.ts), last for the same
+  // reason. A lull drops the operations of the layers above that fall in it (not a client burst's
+  // batch); a case with a recovery burst or a fault shape draws neither (quiet.ts buildsItsOwnQuiet).
+  const quiet = profile.quietPercent <= 0 ? reading : reading.chain((c) => quietArb(profile, c).map((q) => withQuiet(c, q)));
+  return profile.lateLearnerPercent <= 0 ? quiet : quiet.chain((c) => lateLearnerArb(profile, c).map((d) => withLateLearner(c, d)));
 }
 /**
  * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes

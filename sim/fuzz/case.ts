@@ -70,6 +70,10 @@ export interface Profile {
   readonly churnPercent: number;
   /** Share of the service cases, in percent, whose clients also use 3.6's read calls (read-api.ts). */
   readonly readApiPercent: number;
+  /** Share of the cases without a recovery burst or fault shape, in percent, whose clients fall quiet for a few seconds, half of them with a rolling restart (quiet.ts). */
+  readonly quietPercent: number;
+  /** Share of the cases without a recovery burst or fault shape, in percent, in which one learner starts late or leaves and returns after broadcast began (late-learner.ts). */
+  readonly lateLearnerPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -104,6 +108,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 0,
     churnPercent: 0,
     readApiPercent: 0,
+    quietPercent: 0,
+    lateLearnerPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -131,6 +137,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 20,
     churnPercent: 10,
     readApiPercent: 30,
+    quietPercent: 40,
+    lateLearnerPercent: 40,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -153,6 +161,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     burstPercent: 20,
     churnPercent: 10,
     readApiPercent: 30,
+    quietPercent: 40,
+    lateLearnerPercent: 40,
   },
 };
 
