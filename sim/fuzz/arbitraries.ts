@@ -19,6 +19,8 @@ import { leaderChurnArb, withLeaderChurn } from './leader-churn.js';
 import { readApiArb, withReadApi } from './read-api.js';
 import { containerArb, withContainers } from './containers.js';
 import { aclTenantArb, withAclTenant } from './acl-tenants.js';
+import { quietArb, withQuiet } from './quiet.js';
+import { lateLearnerArb, withLateLearner } from './late-learner.js';
 
 export const FAULT_FAMILIES = ['partition', 'crash', 'pause', 'link', 'skew', 'one-way', 'trigger', 'kill-client'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
@@ -205,7 +207,12 @@ export function caseArb(profileName: ProfileName, seed: string, mutants: readonl
   // protected node that other clients watch (acl-tenants.ts), last for the same reason.
   const reading = profile.readApiPercent <= 0 ? churned : churned.chain((c) => readApiArb(profile, c).map((d) => withReadApi(c, d)));
   const contained = profile.containerPercent <= 0 ? reading : reading.chain((c) => containerArb(profile, c).map((d) => withContainers(c, d)));
-  return profile.aclTenantPercent <= 0 ? contained : contained.chain((c) => aclTenantArb(profile, c).map((d) => withAclTenant(c, d)));
+  const tenanted = profile.aclTenantPercent <= 0 ? contained : contained.chain((c) => aclTenantArb(profile, c).map((d) => withAclTenant(c, d)));
+  // Quiet periods (quiet.ts), then late and returning learners (late-learner.ts), last for the same
+  // reason. A lull drops the operations of the layers above that fall in it (not a client burst's
+  // batch); a case with a recovery burst or a fault shape draws neither (quiet.ts buildsItsOwnQuiet).
+  const quiet = profile.quietPercent <= 0 ? tenanted : tenanted.chain((c) => quietArb(profile, c).map((q) => withQuiet(c, q)));
+  return profile.lateLearnerPercent <= 0 ? quiet : quiet.chain((c) => lateLearnerArb(profile, c).map((d) => withLateLearner(c, d)));
 }
 /**
  * For the profile's servicePercent of the cases, the ZooKeeper service workload: the kv writes

@@ -75,6 +75,10 @@ export interface Profile {
   readonly containerPercent: number;
   /** Share of the service cases, in percent, with a protected node that other clients watch (acl-tenants.ts). */
   readonly aclTenantPercent: number;
+  /** Share of the cases without a recovery burst or fault shape, in percent, whose clients fall quiet for a few seconds, half of them with a rolling restart (quiet.ts). */
+  readonly quietPercent: number;
+  /** Share of the cases without a recovery burst or fault shape, in percent, in which one learner starts late or leaves and returns after broadcast began (late-learner.ts). */
+  readonly lateLearnerPercent: number;
 }
 
 // livenessMs must cover ZooKeeper's own recovery, not only one clean election. Seen in 20,000
@@ -111,6 +115,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     readApiPercent: 0,
     containerPercent: 0,
     aclTenantPercent: 0,
+    quietPercent: 0,
+    lateLearnerPercent: 0,
   },
   // Even ensembles (2, 4, 6 voters: a quorum is more than half, so a 2-2 split has none) in three
   // cases of seven, and observers (arbitraries.ts) in half, as in the property sweeps. A 12 s fault
@@ -140,6 +146,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     readApiPercent: 30,
     containerPercent: 15,
     aclTenantPercent: 25,
+    quietPercent: 40,
+    lateLearnerPercent: 40,
   },
   // deep: the property sweeps' 40 s fault phase.
   deep: {
@@ -164,6 +172,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     readApiPercent: 30,
     containerPercent: 15,
     aclTenantPercent: 25,
+    quietPercent: 40,
+    lateLearnerPercent: 40,
   },
 };
 

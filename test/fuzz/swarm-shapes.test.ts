@@ -45,7 +45,12 @@ test('in a share of seeds, every client writes just before each timed fault', ()
     // A slow disk (disk-stall.ts: the stall, and the kill and restart of its numbered server) is drawn after the bursts: it gets none.
     const stallFault = (f: (typeof c.faults)[number]): boolean =>
       f.type === 'slow-disk' || ((f.type === 'crash' || f.type === 'restart') && typeof f.target === 'number');
-    const timed = c.faults.filter((f) => f.when === undefined && f.atMs > 100 && !stallFault(f));
+    // A quiet period (quiet.ts) is drawn after the bursts and drops every operation in it, bursts
+    // included: a fault with no operation in its burst's 60 ms and none in the 700 ms on one side
+    // of it lies in one (a lull lasts 1.5 s or more, so one side of any instant in it has 750 ms).
+    const none = (from: number, to: number): boolean => !c.ops.some((o) => o.atMs >= from && o.atMs <= to);
+    const inLull = (f: (typeof c.faults)[number]): boolean => none(f.atMs - 60, f.atMs) && (none(f.atMs - 700, f.atMs) || none(f.atMs, f.atMs + 700));
+    const timed = c.faults.filter((f) => f.when === undefined && f.atMs > 100 && !stallFault(f) && !inLull(f));
     for (const f of timed) {
       const before = c.ops.filter((o) => o.atMs <= f.atMs && o.atMs >= f.atMs - 60 && String((o.op as { value?: string }).value ?? '').startsWith('p'));
       // A service case adds a session of its own (service-workload.ts), drawn after the bursts: the profile's clients burst.
