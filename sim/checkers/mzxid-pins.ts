@@ -86,6 +86,8 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       if (left !== null && left !== res.version) continue;
       // A setData that took effect leaves version 1 or more, whatever its reply (a node starts at 0).
       if (left === null && res.version === 0 && w.op.type === 'setData') continue;
+      // The node it made has another owner than the Stat's ephemeralOwner.
+      if (res.ephemeralOwner !== undefined && !mayOwn(w, path, res.ephemeralOwner)) continue;
       only = w;
       if (++count > 1) break;
     }
@@ -175,6 +177,31 @@ function tookEffect(w: ZkHistoryOp, m: number, view: HistoryView): boolean {
     if (floor < m) return false;
   }
   return true;
+}
+
+/**
+ * Whether the node `path` that `w` last set the data of may have `owner` as its Stat's ephemeralOwner. The
+ * owner is fixed when the node is created (DataTree.createNode: the create's session for an ephemeral, 0
+ * otherwise) and a node's mzxid moves with every create or setData of it, so when the read's mzxid is `w`'s
+ * zxid and `w` created the node (a plain create, or a multi whose last create or delete of the path is a
+ * create), the node the read shows is that one. A setData, or a multi that does not create the path, made
+ * no node: any owner. A sequential create whose name the reply does not give is taken as any owner.
+ */
+function mayOwn(w: ZkHistoryOp, path: string, owner: number): boolean {
+  const ownerOf = (sub: ZkOp & { type: 'create' }): number | null =>
+    sub.mode === 'ephemeral' || sub.mode === 'ephemeralSequential' ? w.session : 0;
+  let made: number | null | undefined; // undefined: no create of the path seen (no constraint); null: unknown owner
+  const visit = (sub: ZkOp, r: ZkResult | null | undefined): void => {
+    if (sub.type === 'create') {
+      const named = r?.path ?? (sub.mode === 'persistent' || sub.mode === 'ephemeral' ? sub.path : null);
+      if (named === path) made = ownerOf(sub);
+      else if (named === null && path.startsWith(sub.path)) made = null;
+    } else if (sub.type === 'delete' && sub.path === path) made = undefined;
+  };
+  const ok = w.result !== null && !isUncertain(w) && w.result.rc === 'ok';
+  if (w.op.type === 'multi') w.op.ops.forEach((sub, i) => visit(sub, ok ? w.result?.results?.[i] : null));
+  else visit(w.op, ok ? w.result : null);
+  return made === undefined || made === null || made === owner;
 }
 
 /** The version `w` left `path` at, when the history tells it, else null. */
