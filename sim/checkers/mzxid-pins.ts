@@ -16,6 +16,7 @@ import { sessionKey, violated, type ClientCheckResult } from './client-common.js
 import { mzxidWriter } from './read-rules.js';
 import { exactEvents, pinDeletesByEvents } from './event-pins.js';
 import type { HistoryView } from './history-view.js';
+import { multiFailsAlone } from './node-life.js';
 
 /** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
 export function setsData(op: ZkOp, path: string, data: string | undefined): boolean {
@@ -39,8 +40,12 @@ function unnamedSequential(op: ZkOp, result: ZkResult | null | undefined): boole
   return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential') && result?.path === undefined;
 }
 
-/** A write with a known failed result set nothing (an error txn); one without a known result may have. */
+/**
+ * A write with a known failed result set nothing (an error txn); one without a known result may have, unless
+ * it is a multi whose own sub-ops contradict each other (node-life.ts multiFailsAlone: it fails whatever the tree).
+ */
 function mayHaveSetData(o: ZkHistoryOp): boolean {
+  if (o.op.type === 'multi' && multiFailsAlone(o.op.ops)) return false;
   return o.result === null || isUncertain(o) || o.result.rc === 'ok';
 }
 

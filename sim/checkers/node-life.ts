@@ -259,7 +259,7 @@ export function nodeLife(view: HistoryView): NodeLife {
  * a create under a node an earlier sub-op deleted, a delete, setData or check of a node an earlier sub-op
  * deleted, a delete of one it deleted.
  */
-function multiFailsAlone(ops: readonly ZkOp[]): boolean {
+export function multiFailsAlone(ops: readonly ZkOp[]): boolean {
   const present = new Map<string, boolean>();
   const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
   for (const sub of ops) {

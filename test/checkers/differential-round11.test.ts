@@ -1,7 +1,7 @@
 // Proves that zabsim and the reference checker agree on round 11's shapes (sweep seed 2400000): a read's Stat whose
 // ephemeralOwner rules out a create as the writer its mzxid names, ...
 import { describe, expect, it } from 'vitest';
-import { both, op } from './differential-records.js';
+import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
 
 describe("a Stat's ephemeralOwner 0 rules out an ephemeral create as the write its mzxid names (case 1793464098)", () => {
@@ -21,5 +21,62 @@ describe("a Stat's ephemeralOwner 0 rules out an ephemeral create as the write i
 
   it('mzxid 1:8: possible', () => {
     expect(both(records(Z(8)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a multi whose own sub-ops contradict each other is not a candidate for the txn an event names (case 21476547)', () => {
+  // Session 1002 sets an exists watch on the missing /a and creates /a; its NodeCreated names 1:4. The only other op
+  // that creates /a is a lost multi that creates /a/c before /a: it fails whatever the tree (no /a: noNode; /a:
+  // nodeExists), so the create is the txn at 1:4, and a read at 1:4 cannot miss /a.
+  const records = (readZxid: number) => [
+    op(1, 1002, { type: 'exists', path: '/a', watch: true }, 1161, 3139, { rc: 'ok', exists: false }, null),
+    op(
+      2,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a/c', data: 'v3', mode: 'persistent' },
+          { type: 'create', path: '/a/s-', data: 'v4', mode: 'ephemeralSequential' },
+          { type: 'create', path: '/a', data: 'v5', mode: 'persistent' },
+        ],
+      },
+      2323,
+      null,
+      null,
+      null,
+    ),
+    op(4, 1002, { type: 'create', path: '/a', data: 'v7', mode: 'persistent' }, 3307, 5656, { rc: 'ok', path: '/a' }, null),
+    op(6, 1003, { type: 'exists', path: '/a' }, 6247, 7691, { rc: 'ok', exists: false }, null, { readZxid }),
+    event(1002, 'NodeCreated', '/a', 5272, Z(4)),
+  ];
+
+  it('a read at 1:4 without /a: impossible', () => {
+    expect(both(records(Z(4)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('a read at 1:3 without /a: possible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('nor for the txn a NodeDeleted names (event-pins.ts, the same rule)', () => {
+  // Session 1002 watches /a and deletes it (reply lost); NodeDeleted names 1:4. A lost multi that deletes /a twice
+  // fails whatever the tree, so the delete is the txn at 1:4, and a read at 1:4 cannot show /a.
+  const records = (readZxid: number) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 0, 10, { rc: 'ok', path: '/a' }, Z(1)),
+    op(1, 1002, { type: 'getData', path: '/a', watch: true }, 20, 30, { rc: 'ok', data: 'v1', version: 0 }, null),
+    op(2, 1002, { type: 'delete', path: '/a', version: -1 }, 40, null, null, null),
+    op(3, 1003, { type: 'multi', ops: [{ type: 'delete', path: '/a', version: -1 }, { type: 'delete', path: '/a', version: -1 }] }, 45, null, null, null),
+    event(1002, 'NodeDeleted', '/a', 60, Z(4)),
+    op(4, 1004, { type: 'exists', path: '/a' }, 70, 80, { rc: 'ok', exists: true, version: 0 }, null, { readZxid }),
+  ];
+
+  it('a read at 1:4 showing /a: impossible', () => {
+    expect(both(records(Z(4)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('a read at 1:3 showing /a: possible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
