@@ -509,7 +509,19 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       if (!after && !sentAfter) continue;
       if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySessionDone ??= new Map()).get(w.session)?.invokeUs ?? Infinity))
         bySessionDone.set(w.session, w);
-      if (!after || ownOnly === true) continue;
+      if (ownOnly === true) continue;
+      if (!after) {
+        // A write without a reply that took effect (every write listed here did: pinned or proved, proved-writes.ts)
+        // and was sent after the read returned is after the read's state too, so a state at or above its bound holds
+        // it. Only its zxid bound is used: a lost write is outside its session's order towards the ops sent after
+        // it (its request may reach the leader after theirs), so it says nothing of which change came first there.
+        const top = w.completeUs === null ? (z ?? provedCeiling.get(w) ?? null) : null;
+        if (top !== null && top < firstZxid) {
+          byZxid = w;
+          firstZxid = top;
+        }
+        continue;
+      }
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
       if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySession ??= new Map()).get(w.session) ?? Infinity))
         bySession.set(w.session, w.invokeUs);

@@ -80,3 +80,26 @@ describe('nor for the txn a NodeDeleted names (event-pins.ts, the same rule)', (
     expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a lost write a later listing proves, sent after the watch-setting read returned, is a change after that read (case 1074247894)", () => {
+  // Session 1002 lists / with a watch, then creates the ephemeral /b (reply lost). Session 1003 lists /b at 1:3, and
+  // no other op creates /b: the create took effect at or below 1:3, and after the listing's state (it was sent after
+  // that reply). So it fired the child watch, and 1002's create of /a/c at 1:4 reflects it: the event comes first.
+  const records = (events: object[]) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 883, 5297, { rc: 'ok', path: '/a' }, null),
+    op(1, 1002, { type: 'getChildren', path: '/', watch: true }, 1276, 2815, { rc: 'ok', children: ['a', 'zookeeper'] }, null),
+    op(2, 1002, { type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 2854, null, null, null),
+    op(4, 1003, { type: 'getChildren', path: '/' }, 4185, 5830, { rc: 'ok', children: ['a', 'b', 'zookeeper'] }, null, { readZxid: Z(3) }),
+    op(5, 1002, { type: 'create', path: '/a/c', data: 'v4', mode: 'ephemeral' }, 5151, 6620, { rc: 'ok', path: '/a/c' }, Z(4)),
+    op(6, 1003, { type: 'delete', path: '/b', version: 0 }, 6257, 7531, { rc: 'ok' }, null),
+    ...events,
+  ];
+
+  it('no NodeChildrenChanged / before the reply at 1:4: impossible', () => {
+    expect(both(records([]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeChildrenChanged / before it: possible', () => {
+    expect(both(records([event(1002, 'NodeChildrenChanged', '/', 6000)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
