@@ -81,6 +81,20 @@ function knownEnds(view: HistoryView): Map<number, number> {
 }
 
 /**
+ * The time by which each session's end txn is known committed: an ENDED record's (a server applied it then),
+ * or an ok closeSession's reply (FinalRequestProcessor answers a close after applying it; a second close of an
+ * ended session comes after the end too). The earliest, when several.
+ */
+function endTimes(view: HistoryView): Map<number, number> {
+  const out = new Map<number, number>();
+  const note = (session: number, us: number): void => void out.set(session, Math.min(out.get(session) ?? Infinity, us));
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED') note(e.session, e.atUs);
+  for (const o of view.closeSessions)
+    if (o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok' && o.completeUs !== null && o.session !== null) note(o.session, o.completeUs);
+  return out;
+}
+
+/**
  * For each session whose end the history does not give but may have come unseen (sessionEndWrites), a zxid
  * below that end: the highest of its own writes' zxids and its replies' states (SESSION_END_FLOOR), plus one
  * (the end is above the floor).
@@ -121,9 +135,13 @@ export function nodeLife(view: HistoryView): NodeLife {
   };
   const setDatas = new Map<string, number>();
   const ownersOf = new Map<string, (number | null)[]>(); // path -> the sessions of the ephemeral creates naming it
+  const endedBy = endTimes(view);
   for (const o of view.writes) {
     if (o.outcome === 'fail') continue;
     const uncertain = isUncertain(o);
+    // When a write without a reply took effect at the latest: before its session's end (a later request of the
+    // session is an error txn, PrepRequestProcessor), so by the time that end is known committed.
+    const lastEffect = (o.session === null ? undefined : endedBy.get(o.session)) ?? Infinity;
     const visit = (op: ZkOp, result: ZkResult | null): void => {
       if (result !== null && result.rc !== 'ok') return;
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
@@ -143,9 +161,9 @@ export function nodeLife(view: HistoryView): NodeLife {
           if (isEphemeral) ephemeralPrefixes.push(op.path);
           return;
         }
-        createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, uncertain || o.completeUs === null ? Infinity : o.completeUs));
+        createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, uncertain || o.completeUs === null ? lastEffect : o.completeUs));
         const list = createsOf.get(made) ?? [];
-        list.push({ invokeUs: o.invokeUs, done: uncertain || o.completeUs === null ? Infinity : o.completeUs, zxid: o.zxid });
+        list.push({ invokeUs: o.invokeUs, done: uncertain || o.completeUs === null ? lastEffect : o.completeUs, zxid: o.zxid });
         createsOf.set(made, list);
         const had = creators.get(made);
         creators.set(made, had === undefined && o.session !== null ? o.session : had === o.session ? had : null);

@@ -103,3 +103,47 @@ describe("a lost write a later listing proves, sent after the watch-setting read
     expect(both(records([event(1002, 'NodeChildrenChanged', '/', 6000)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a lost create of a session known ended before a delete was sent cannot re-create the node after it (case 3934443029)", () => {
+  // Session 1001 sends two creates of /a (replies lost) and ends at 1:2 (ENDED at 4220). Session 1002 deletes /a
+  // after that; session 1003 then reads /a (v2) with a watch. Neither create can take effect after 1001's end, so
+  // the delete came after the read's state: it fired the watch, and 1003's multi, sent after the delete completed,
+  // owes NodeDeleted first. Without the ENDED record a create may have re-made /a after the delete: possible.
+  const ended = { kind: 'session', client: null, session: 1001, server: null, state: 'ENDED', atUs: 4220, zxid: Z(2) };
+  const records = (extra: object[]) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 126, null, null, null),
+    op(1, 1001, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 1829, null, null, null),
+    op(3, 1002, { type: 'delete', path: '/a', version: -1 }, 4979, 5318, { rc: 'ok' }, null),
+    op(6, 1003, { type: 'getData', path: '/a', watch: true }, 7754, 8252, { rc: 'ok', data: 'v2', version: 0 }, null),
+    op(7, 1003, { type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 8592, null, null, null),
+    op(
+      8,
+      1003,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'setData', path: '/b', data: 'v4', version: 0 },
+          { type: 'check', path: '/b', version: 0 },
+          { type: 'setData', path: '/a/c', data: 'v5', version: -1 },
+        ],
+      },
+      9763,
+      10949,
+      { rc: 'badVersion', results: [{ rc: 'ok' }, { rc: 'badVersion' }, { rc: 'runtimeInconsistency' }] },
+      null,
+    ),
+    ...extra,
+  ];
+
+  it('with the ENDED record and no NodeDeleted: impossible', () => {
+    expect(both(records([ended]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeDeleted before the multi reply: possible', () => {
+    expect(both(records([ended, event(1003, 'NodeDeleted', '/a', 9000)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('without the ENDED record: possible', () => {
+    expect(both(records([]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
