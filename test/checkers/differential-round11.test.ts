@@ -147,3 +147,47 @@ describe("a lost create of a session known ended before a delete was sent cannot
     expect(both(records([]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a data watch held from an older connection owes its event before a reply there showing another version (case 2664880582)', () => {
+  // Session 1001 reads /b (version 0) with a watch, reconnects (CONNECTED at 6511), sends a setData of /b (reply lost)
+  // and reads /b at version 1 (the case's read also gave mzxid 1:4, which now pins the setData; without it only
+  // the versions tell). The client re-sent the watch with setWatches first; the server fired it at once
+  // (the change was older than the client's lastZxid) or registered it, and the setData fired it: before the read.
+  const records = (extra: object[]) => [
+    op(0, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 309, 1186, { rc: 'ok', path: '/b' }, Z(1)),
+    op(2, 1001, { type: 'getData', path: '/b', watch: true }, 2464, 3371, { rc: 'ok', data: 'v1', version: 0, mzxid: Z(1), ephemeralOwner: 0 }, null),
+    op(4, 1001, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 4914, 5246, { rc: 'ok', path: '/a' }, null),
+    { kind: 'session', client: 1, session: 1001, server: 1, state: 'CONNECTED', atUs: 6511 },
+    op(8, 1001, { type: 'setData', path: '/b', data: 'v5', version: 0 }, 8753, null, null, null),
+    op(11, 1001, { type: 'getData', path: '/b' }, 11925, 12609, { rc: 'ok', data: 'v5', version: 1 }, null),
+    ...extra,
+  ];
+
+  it('no NodeDataChanged before the read at version 1: impossible', () => {
+    expect(both(records([]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeDataChanged on the new connection before it: possible', () => {
+    expect(both(records([event(1001, 'NodeDataChanged', '/b', 10000)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('and a child watch, before a listing there with other children (the same rule)', () => {
+  // Session 1001 lists /a (no children) with a watch, reconnects, and lists /a again with /a/c, which 1002 made.
+  const records = (extra: object[]) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 0, 10, { rc: 'ok', path: '/a' }, Z(1)),
+    op(1, 1001, { type: 'getChildren', path: '/a', watch: true }, 20, 30, { rc: 'ok', children: [] }, null),
+    { kind: 'session', client: 1, session: 1001, server: 1, state: 'CONNECTED', atUs: 40 },
+    op(2, 1002, { type: 'create', path: '/a/c', data: 'v2', mode: 'persistent' }, 35, 60, { rc: 'ok', path: '/a/c' }, null),
+    op(3, 1001, { type: 'getChildren', path: '/a' }, 70, 80, { rc: 'ok', children: ['c'] }, null),
+    ...extra,
+  ];
+
+  it('no NodeChildrenChanged before the second listing: impossible', () => {
+    expect(both(records([]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeChildrenChanged on the new connection before it: possible', () => {
+    expect(both(records([event(1001, 'NodeChildrenChanged', '/a', 65)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
