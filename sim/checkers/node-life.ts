@@ -13,6 +13,11 @@ export const sequentialOf = (prefix: string, path: string): boolean => path.star
 export type NodeLife = {
   /** Whether some op may delete the node (a delete, or the end of a session that may have made it ephemeral). */
   readonly mayDelete: (p: string) => boolean;
+  /**
+   * Whether the node may be deleted by a delete op sent at or before `us`, or by a session end (an ephemeral: an end
+   * may come at any time). A read answered by `us` shows no delete sent after it (its txn was not there yet).
+   */
+  readonly mayDeleteBy: (p: string, us: number) => boolean;
   /** Whether some delete op (not a session end) may delete it. */
   readonly explicitlyDeleted: (p: string) => boolean;
   /** Whether every delete op of the node (none, or some) is of that session, and every create of it ephemeral. */
@@ -207,6 +212,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   let unseenFloors: Map<number, number> | null = null;
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
+    mayDeleteBy: (p, us) => ephemeral.has(p) || unnamed(ephemeralPrefixes, p) || (deleteOps.get(p) ?? []).some((d) => d.invokeUs <= us),
     explicitlyDeleted: (p) => deleted.has(p),
     deletedOnlyBy: (p, session) => !persistent.has(p) && (!deleted.has(p) || deleters.get(p) === session),
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),

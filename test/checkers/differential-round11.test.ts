@@ -191,3 +191,23 @@ describe('and a child watch, before a listing there with other children (the sam
     expect(both(records([event(1001, 'NodeChildrenChanged', '/a', 65)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a delete sent after a listing returned is in no state it read (case 971751675; round 10 tried this in d203fff)', () => {
+  // Session 1002 lists / (no /a) with a watch while session 1003 creates /a, and closes after that create completed. The
+  // one delete of /a is lost: sent after the listing returned, it cannot have removed /a from the listing's state, so
+  // the create came after that state, fired the watch, and its NodeChildrenChanged / comes before the close's reply.
+  const records = (deleteSentUs: number) => [
+    op(0, 1002, { type: 'getChildren', path: '/', watch: true }, 0, 30, { rc: 'ok', children: ['zookeeper'] }, null),
+    op(1, 1003, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 10, 20, { rc: 'ok', path: '/a' }, null),
+    op(2, 1002, { type: 'closeSession' }, 40, 50, { rc: 'ok' }, Z(4)),
+    op(3, 1001, { type: 'delete', path: '/a', version: -1 }, deleteSentUs, null, null, null),
+  ];
+
+  it('the delete sent after the listing returned: impossible', () => {
+    expect(both(records(60))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the delete sent while the listing was in flight (it may precede its state): possible', () => {
+    expect(both(records(25))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
