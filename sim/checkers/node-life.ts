@@ -33,6 +33,8 @@ export type NodeLife = {
   readonly createdOnce: (p: string) => boolean;
   /** The one session whose ops may create it, or null (none, several, unknown). */
   readonly onlyCreator: (p: string) => number | null;
+  /** Whether every op that may create the node and was sent before `us` is of `session` (by name or as an unnamed sequential create). */
+  readonly createdOnlyByBefore: (p: string, us: number, session: number) => boolean;
   /** The nodes each session certainly made ephemeral (an ok create with its result). */
   readonly ephemeralsOf: ReadonlyMap<number, readonly string[]>;
   /**
@@ -220,6 +222,9 @@ export function nodeLife(view: HistoryView): NodeLife {
     mayCreateBetween: (p, from, to, zxidAtMost) =>
       unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
+    createdOnlyByBefore: (p, us, session) =>
+      (creatorOps.get(p) ?? []).every((o) => o.invokeUs >= us || o.session === session) &&
+      prefixOps.every(({ prefix, o }) => o.invokeUs >= us || o.session === session || !sequentialOf(prefix, p)),
     ephemeralsOf,
     cannotSucceed: (o) =>
       (isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1) ||

@@ -392,7 +392,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     else if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
     for (const p of life.ephemeralsOf.get(session) ?? [])
-      if (life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session && !goneBefore(view.writes, session, p))
+      // (Or, with no delete op of the node at all, whoever else may create it: the session's node lives until its end,
+      // and no other create of it succeeds before then. ruledOut then asks which incarnation a read showed.)
+      if ((life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session && !goneBefore(view.writes, session, p)) || !life.explicitlyDeleted(p))
         effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }
@@ -449,7 +451,10 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     const r = by.result!;
     for (const e of effects) {
       if (e.byEnd === true) {
-        // The node was there at the read and nothing re-creates it after its session's end.
+        // The node was there at the read and nothing re-creates it after its session's end: the session is its only
+        // creator, or every create of it sent before the read's reply is the session's (the node the read showed is
+        // the session's, which lives until that end).
+        if (w.session === null || (life.onlyCreator(e.path) !== w.session && !life.createdOnlyByBefore(e.path, by.completeUs!, w.session))) continue;
         if (cls === 'data' && e.path === path && r.rc === 'ok' && r.exists !== false) return true;
         if (cls === 'child' && e.path === path && r.rc === 'ok') return true;
         if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;

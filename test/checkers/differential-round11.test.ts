@@ -211,3 +211,25 @@ describe('a delete sent after a listing returned is in no state it read (case 97
     expect(both(records(25))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a session end deletes its ephemeral that a listing showed, though another session re-creates the node later (case 1336141517, seed 2300000)", () => {
+  // Session 1002 makes the ephemeral /b and ends at 1:2 (ENDED at 4278). Session 1001 lists / (with /b) with a watch and
+  // closes after that record; session 1004 creates /b (persistent) later. With no delete op of /b, 1002's /b lives until
+  // its end; the listing's /b is 1002's when every create of /b sent before the listing's reply is 1002's. Then the end
+  // deleted it after the listing's state and before 1001's close, whose reply owes NodeChildrenChanged /.
+  const records = (otherCreateSentUs: number) => [
+    op(0, 1002, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 889, 1471, { rc: 'ok', path: '/b' }, null),
+    op(3, 1001, { type: 'getChildren', path: '/', watch: true }, 2895, 4402, { rc: 'ok', children: ['b', 'zookeeper'] }, null),
+    op(4, 1001, { type: 'closeSession' }, 4566, 6843, { rc: 'ok' }, null),
+    op(7, 1004, { type: 'create', path: '/b', data: 'v6', mode: 'persistent' }, otherCreateSentUs, 9284, { rc: 'ok', path: '/b' }, null),
+    { kind: 'session', client: null, session: 1002, server: null, state: 'ENDED', atUs: 4278, zxid: Z(2) },
+  ];
+
+  it("the other create sent after the listing returned: impossible", () => {
+    expect(both(records(8318))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the other create sent before the listing returned (the listing may show its /b): possible', () => {
+    expect(both(records(3000))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
