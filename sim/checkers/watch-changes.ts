@@ -392,8 +392,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     else if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
     for (const p of life.ephemeralsOf.get(session) ?? [])
-      // (Or, with no delete op of the node at all, whoever else may create it: the session's node lives until its end,
-      // and no other create of it succeeds before then. ruledOut then asks which incarnation a read showed.)
+      // (Or with no delete op of it, whoever else creates it: the session's node lives until its end; see ruledOut.)
       if ((life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session && !goneBefore(view.writes, session, p)) || !life.explicitlyDeleted(p))
         effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
@@ -518,10 +517,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         bySessionDone.set(w.session, w);
       if (ownOnly === true) continue;
       if (!after) {
-        // A write without a reply that took effect (every write listed here did: pinned or proved, proved-writes.ts)
-        // and was sent after the read returned is after the read's state too, so a state at or above its bound holds
-        // it. Only its zxid bound is used: a lost write is outside its session's order towards the ops sent after
-        // it (its request may reach the leader after theirs), so it says nothing of which change came first there.
+        // A write without a reply that took effect (pinned or proved, as all here) sent after the read returned is
+        // after its state too: only its zxid bound counts (a lost write is outside its session's order afterwards).
         const top = w.completeUs === null ? (z ?? provedCeiling.get(w) ?? null) : null;
         if (top !== null && top < firstZxid) {
           byZxid = w;
