@@ -52,6 +52,13 @@ function mayHaveSetData(o: ZkHistoryOp): boolean {
 export type Pinned = { readonly history: ZkHistory } | { readonly violation: ClientCheckResult };
 
 /**
+ * The writes of a pinned history that took effect at the zxid they were given but keep their unknown outcome
+ * (`tookEffect` says why): every pin is a txn some reply or event saw the effect of (data only it set, the
+ * change an exact event reports). watch-changes.ts counts them as changes at that zxid.
+ */
+export const PINNED_EFFECT = new WeakSet<ZkHistoryOp>();
+
+/**
  * The history with each write pinned by a read's mzxid given that zxid, or a violation, or null when
  * nothing is pinned. O(reads with an mzxid × writes without a zxid), only when both exist.
  */
@@ -150,7 +157,11 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
   const ops = view.history.ops.map((o) => {
     const pin = zxidOf.get(o);
     if (pin === undefined) return o;
-    if (!tookEffect(o, pin.m, view)) return { ...o, zxid: pin.m };
+    if (!tookEffect(o, pin.m, view)) {
+      const p = { ...o, zxid: pin.m };
+      if (o.outcome === 'info' || isUncertain(o)) PINNED_EFFECT.add(p);
+      return p;
+    }
     // The version it left is the one the read shows (the read's mzxid is its zxid: nothing changed the node's data since).
     const version = pin.by?.result?.version;
     return { ...o, zxid: pin.m, outcome: 'ok' as const, result: successOf(o.op, version) };

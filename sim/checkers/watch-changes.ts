@@ -11,6 +11,7 @@ import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { readStateCeiling } from './read-state-ceiling.js';
+import { PINNED_EFFECT } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
 import {
   changes,
@@ -44,8 +45,6 @@ export const SERVER_EVENTS: Record<WatchClass, readonly EventType[]> = {
 };
 
 const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
-
-/** Whether `path` may be a name an unnamed sequential create of `prefix` made (10 digits appended). */
 
 /**
  * Whether the committed op (its result ok, or unknown) fires an event of `type` on `path` as DataTree
@@ -317,7 +316,7 @@ export type OwedChanges = {
   /** byZxid's zxid: recorded, or pinned by a read's mzxid (Infinity when byZxid is null). */
   readonly firstZxid: number;
   /**
-   * By session: the earliest invocation of such a write that is not a session end. On the watch's own
+   * By session: the earliest invocation of such a write that is not a session end nor lost. On the watch's own
    * connection the watch fires at the first change after it was set, so a change those writes must precede
    * (a later write of the same session, the session's end) cannot be its event.
    */
@@ -368,8 +367,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     }
   };
   for (const o of view.writes) {
-    // (An ok write without a completion is a lost write that a read's mzxid proved took effect, mzxid-pins.ts:
-    // it has its zxid, and no reply time.)
+    // (An ok write without a completion, or an `info` one in PINNED_EFFECT, is a lost write pinned by mzxid-pins.ts.)
+    if (PINNED_EFFECT.has(o) && o.op.type !== 'closeSession') add(o, sureChanges(o.op));
     if (o.outcome !== 'ok' || isUncertain(o) || (o.completeUs === null && o.zxid === null) || o.op.type === 'closeSession') continue;
     const effects: Effect[] = [];
     effectsOf(o.op, o.result, effects);
@@ -527,8 +526,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         continue;
       }
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
-      if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySession ??= new Map()).get(w.session) ?? Infinity))
-        bySession.set(w.session, w.invokeUs);
+      // (Not a lost write: it is outside its session's order towards the ops sent after it.)
+      const ordered = w.session !== null && w.completeUs !== null && !isUncertain(w) && w.op.type !== 'closeSession';
+      if (ordered && w.invokeUs < ((bySession ??= new Map()).get(w.session!) ?? Infinity)) bySession.set(w.session!, w.invokeUs);
       if (w.op.type !== 'closeSession' && effects.some((e) => e.path === path && e.type !== 'create')) (onNode ??= []).push(w);
       // (For a write without a zxid, a bound above it does as well: the first change after the read is no
       // later, and a state at or above the bound holds it.)

@@ -233,3 +233,25 @@ describe("a session end deletes its ephemeral that a listing showed, though anot
     expect(both(records(3000))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a pinned lost write is a change at its zxid, and a read's mzxid floors its session's later writes (case 3497116353, seed 2200000)", () => {
+  // Session 1001 creates /a, sets an exists watch that shows mzxid 1:3, sends a setData of /a (reply lost) and creates
+  // /b. A later read shows /a's data from that setData at 1:4: it took effect there, after the watch's state, and fired
+  // it. The create of /b was sent after a reply at 1:3 or above, and 1:4 is the setData's: its reply reflects 1:4.
+  const records = (extra: object[]) => [
+    op(2, 1001, { type: 'create', path: '/a', data: 'v5', mode: 'persistent' }, 2244, 3253, { rc: 'ok', path: '/a' }, null),
+    op(3, 1001, { type: 'exists', path: '/a', watch: true }, 3390, 4960, { rc: 'ok', exists: true, version: 0, mzxid: Z(3), ephemeralOwner: 0 }, null),
+    op(4, 1001, { type: 'setData', path: '/a', data: 'v6', version: -1 }, 4991, null, null, null),
+    op(5, 1001, { type: 'create', path: '/b', data: 'v7', mode: 'persistent' }, 5994, 6559, { rc: 'ok', path: '/b' }, null),
+    op(9, 1002, { type: 'getData', path: '/a', watch: true }, 10777, 11503, { rc: 'ok', data: 'v6', version: 1, mzxid: Z(4), ephemeralOwner: 0 }, null),
+    ...extra,
+  ];
+
+  it('no NodeDataChanged before the create of /b: impossible', () => {
+    expect(both(records([]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeDataChanged before it: possible', () => {
+    expect(both(records([event(1001, 'NodeDataChanged', '/a', 6000)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
