@@ -79,17 +79,6 @@ export function fires(op: ZkOp, result: ZkResult | null, type: EventType, path: 
   }
 }
 
-/** The nodes each session's ephemeral creates made (or may have made), by session. */
-export function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const [session, list] of ephemeralCreates(writes))
-    out.set(
-      session,
-      list.map((c) => c.path),
-    );
-  return out;
-}
-
 /** An ephemeral node a session's create made (or may have made), and when that create was sent. */
 type EphemeralCreate = { readonly path: string; readonly invokeUs: number };
 
@@ -169,9 +158,12 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   // A session's end at a known zxid (an ok close with its zxid, an ENDED record): every other write of the
   // session that took effect is below it (PrepRequestProcessor refuses a closing session's writes).
   const endZxid = new Map<number, number>();
+  const recordedEnd = new Set<number>(); // sessions with a certain close or an ENDED record (sessionEndWrites adds it as one)
   for (const o of writes)
-    if (o.op.type === 'closeSession' && o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o))
-      endZxid.set(o.session, Math.min(o.zxid, endZxid.get(o.session) ?? Infinity));
+    if (o.op.type === 'closeSession' && o.session !== null && o.outcome === 'ok' && !isUncertain(o)) {
+      recordedEnd.add(o.session);
+      if (o.zxid !== null) endZxid.set(o.session, Math.min(o.zxid, endZxid.get(o.session) ?? Infinity));
+    }
   const ephemeralTimes = ephemeralCreates(writes);
   // `${type} ${path}` -> the writes (zxid, invocation) that fire that event as they are applied (exact),
   // or that DataTree.setWatches may report as that event after a reconnect (reconnect).
@@ -266,6 +258,8 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     const named = known && w.exact && namedZxids.has(e.zxid);
     for (const o of loose) {
       if (named && o.zxid !== e.zxid) continue;
+      // A session ends once: a lost close of a session whose end is recorded is that end or a later close, which deletes nothing.
+      if (o.op.type === 'closeSession' && o.session !== null && isUncertain(o) && recordedEnd.has(o.session)) continue;
       const end = o.session === null || o.op.type === 'closeSession' ? undefined : endZxid.get(o.session);
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
       if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;

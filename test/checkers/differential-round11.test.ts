@@ -255,3 +255,24 @@ describe("a pinned lost write is a change at its zxid, and a read's mzxid floors
     expect(both(records([event(1001, 'NodeDataChanged', '/a', 6000)]))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a lost close of a session whose end is recorded is not a second end (case 1706033870, seed 2200000)', () => {
+  // Session 1003 makes the ephemeral /b at 1:2, sends a close (reply lost) and is recorded ENDED at 1:5. Session 1002
+  // watches /b and gets NodeDeleted at 1:4 on its own connection: exactly the txn that deleted /b. A session ends
+  // once: the lost close is the end at 1:5 (or a later close, which deletes nothing), so nothing deletes /b at 1:4.
+  const records = (eventZxid: number) => [
+    op(1, 1003, { type: 'create', path: '/b', data: 'v4', mode: 'ephemeral' }, 1763, 2394, { rc: 'ok', path: '/b' }, Z(2)),
+    op(2, 1002, { type: 'getData', path: '/b', watch: true }, 2955, 6227, { rc: 'ok', data: 'v4', version: 0, mzxid: Z(2), ephemeralOwner: 1003 }, null),
+    op(5, 1003, { type: 'closeSession' }, 4974, null, null, null),
+    { kind: 'session', client: null, session: 1003, server: null, state: 'ENDED', atUs: 8185, zxid: Z(5) },
+    event(1002, 'NodeDeleted', '/b', 9389, eventZxid),
+  ];
+
+  it('NodeDeleted at 1:4: impossible', () => {
+    expect(both(records(Z(4)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeDeleted at 1:5, the recorded end: possible', () => {
+    expect(both(records(Z(5)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
