@@ -29,6 +29,12 @@ export type NodeLife = {
    * (not done before it), sent before `to`, and not known to hold a zxid at or below `zxidAtMost`.
    */
   readonly mayCreateBetween: (p: string, from: number, to: number, zxidAtMost: number) => boolean;
+  /**
+   * Whether the node may be made again after the certain write `w` that needed it there (a setData, a delete), by a
+   * create sent before `to`: mayCreateBetween from `w`'s sending, and another create for the node `w` found, sent
+   * before `w`'s reply (its txn is below `w`'s). A node of the initial tree needs none.
+   */
+  readonly mayRecreateAfter: (p: string, w: ZkHistoryOp, to: number) => boolean;
   /** Whether at most one op of the history may create the node (so a node a read saw present is never re-created). */
   readonly createdOnce: (p: string) => boolean;
   /** The one session whose ops may create it, or null (none, several, unknown). */
@@ -221,6 +227,13 @@ export function nodeLife(view: HistoryView): NodeLife {
     createdOnce: (p) => !unnamed(createPrefixes, p) && (createsOf.get(p) ?? []).length <= 1 && p !== '/' && !p.startsWith('/zookeeper'),
     mayCreateBetween: (p, from, to, zxidAtMost) =>
       unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
+    mayRecreateAfter: (p, w, to) => {
+      if (unnamed(createPrefixes, p) || p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return true;
+      const list = createsOf.get(p) ?? [];
+      const later = list.filter((c) => c.done >= w.invokeUs && c.invokeUs < to);
+      const first = list.filter((c) => c.invokeUs < (w.completeUs ?? Infinity));
+      return later.length > 0 && first.length > 0 && (later.length > 1 || first.length > 1 || later[0] !== first[0]);
+    },
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
     createdOnlyByBefore: (p, us, session) =>
       (creatorOps.get(p) ?? []).every((o) => o.invokeUs >= us || o.session === session) &&

@@ -470,12 +470,12 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
           e.version !== undefined &&
           r.version !== undefined &&
           e.version > r.version &&
-          (!life.mayDelete(path) || life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))
+          (!life.mayDelete(path) || life.createdOnce(path) || !life.mayRecreateAfter(path, w, by.completeUs!))
         )
           return true;
         // A delete before the read's state needs a create after it that the read's state holds.
         // (The one create of the node made what the read saw: none is left to re-create it.)
-        if (e.type === 'delete' && (life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))) return true;
+        if (e.type === 'delete' && (life.createdOnce(path) || !life.mayRecreateAfter(path, w, by.completeUs!))) return true;
       }
     }
     return false;

@@ -276,3 +276,26 @@ describe('a lost close of a session whose end is recorded is not a second end (c
     expect(both(records(Z(5)))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a re-create after a setData needs another create before it (case 1035736547, seed 2200000)', () => {
+  // /a is created (no zxid) and set to version 1 at 1:2; session 1001's exists watch shows version 0. That state is
+  // before the setData unless /a was re-created after it; the only create sent early enough is the one the setData
+  // needed (it must precede 1:2), so the setData came after the watch's state and fired it: 1001's delete at 1:3 owes
+  // NodeDataChanged first.
+  const records = [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 216, 1822, { rc: 'ok', path: '/a' }, null),
+    op(1, 1002, { type: 'setData', path: '/a', data: 'v2', version: -1 }, 1719, 3466, { rc: 'ok', version: 1 }, Z(2)),
+    op(2, 1001, { type: 'exists', path: '/a', watch: true }, 2459, 3147, { rc: 'ok', exists: true, version: 0 }, null),
+    op(3, 1001, { type: 'delete', path: '/a', version: 2 }, 3487, 4895, { rc: 'badVersion' }, Z(3)),
+    op(6, 1003, { type: 'delete', path: '/a', version: -1 }, 5689, 6365, { rc: 'ok' }, Z(4)),
+    op(4, 1002, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 4093, 8258, { rc: 'ok', path: '/a' }, Z(5)),
+  ];
+
+  it('the other create sent after the exists returned: impossible', () => {
+    expect(both(records)).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeDataChanged before the delete reply: possible', () => {
+    expect(both([...records, event(1001, 'NodeDataChanged', '/a', 3470)])).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
