@@ -146,6 +146,7 @@ export function nodeLife(view: HistoryView): NodeLife {
     set.add(path);
     pushTo(ephemeralsOf, session, path);
   };
+  const namedSequential = new Set<string>(); // the names certain sequential creates got (their results)
   const setDatas = new Map<string, number>();
   const ownersOf = new Map<string, (number | null)[]>(); // path -> the sessions of the ephemeral creates naming it
   const endedBy = endTimes(view);
@@ -167,6 +168,7 @@ export function nodeLife(view: HistoryView): NodeLife {
         const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
         const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
         const made = result?.path ?? (sequential ? null : op.path);
+        if (sequential && made !== null) namedSequential.add(made);
         if (made === null) prefixOps.push({ prefix: op.path, o });
         else pushOnce(creatorOps, made, o);
         if (made === null) {
@@ -215,7 +217,16 @@ export function nodeLife(view: HistoryView): NodeLife {
       for (const c of r.children ?? []) show(op.path === '/' ? `/${c}` : `${op.path}/${c}`, z);
     }
   }
-  const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p));
+  // A name a certain sequential create got, under a parent with one life (never deleted, made at most once, not
+  // itself an unnamed sequential node), is made by no other create: a sequential name is its prefix and the parent's
+  // cversion (PrepRequestProcessor), which only grows within one life of the parent.
+  const oneLife = (q: string): boolean =>
+    q === '/' ||
+    q === '/zookeeper' ||
+    q.startsWith('/zookeeper/') ||
+    (!deleted.has(q) && !ephemeral.has(q) && (createsOf.get(q) ?? []).length <= 1 && !createPrefixes.some((pr) => sequentialOf(pr, q)));
+  const settled = (p: string): boolean => namedSequential.has(p) && oneLife(p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p)) && !settled(p);
   let endZxids: Map<number, number> | null = null;
   let unseenFloors: Map<number, number> | null = null;
   const life: NodeLife = {

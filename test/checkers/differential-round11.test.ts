@@ -299,3 +299,26 @@ describe('a re-create after a setData needs another create before it (case 10357
     expect(both([...records, event(1001, 'NodeDataChanged', '/a', 3470)])).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a sequential name a certain create got is no other create\'s under a parent with one life (case 1677347434, seed 2500000)', () => {
+  // /a is made once and never deleted. Session 1001's persistent sequential create gets /a/s-0000000000; session 1002's
+  // lost ephemeral sequential create of /a/s- cannot have made that same name (cversion only grows in /a's one life), so
+  // nothing deletes /a/s-0000000000. Session 1003's listing of /a lacks it: the create came after the listing and fired
+  // the child watch, and 1003's setData, sent after the create completed, owes NodeChildrenChanged first.
+  const records = (extra: object[]) => [
+    op(0, 1002, { type: 'create', path: '/a/s-', data: 'v1', mode: 'ephemeralSequential' }, 697, null, null, null),
+    op(2, 1001, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 2839, null, null, null),
+    op(7, 1001, { type: 'create', path: '/a/s-', data: 'v6', mode: 'persistentSequential' }, 4559, 8485, { rc: 'ok', path: '/a/s-0000000000' }, null),
+    op(8, 1003, { type: 'getChildren', path: '/a', watch: true }, 7779, 8991, { rc: 'ok', children: [] }, null),
+    op(9, 1003, { type: 'setData', path: '/a', data: 'v5', version: 3 }, 9311, 10800, { rc: 'badVersion' }, Z(6)),
+    ...extra,
+  ];
+
+  it('no NodeChildrenChanged /a before the setData reply: impossible', () => {
+    expect(both(records([]))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeChildrenChanged /a before it: possible', () => {
+    expect(both(records([event(1003, 'NodeChildrenChanged', '/a', 9500)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
