@@ -1,5 +1,7 @@
-// Proves that zabsim and the reference checker agree on round 11's shapes (sweep seed 2400000): a read's Stat whose
-// ephemeralOwner rules out a create as the writer its mzxid names, ...
+// Proves that zabsim and the reference checker agree on round 11's shapes (sweep seeds 2400000, 2500000 and open cases of
+// 2200000, 2300000): writers a read's Stat or an exact event names (owner, self-contradicting multis), lost writes proved
+// or pinned as changes after a watch, session ends and re-creates in time, watches re-sent by setWatches, sequential
+// names, and an event's txn committed by its arrival; each impossible history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -320,5 +322,25 @@ describe('a sequential name a certain create got is no other create\'s under a p
 
   it('NodeChildrenChanged /a before it: possible', () => {
     expect(both(records([event(1003, 'NodeChildrenChanged', '/a', 9500)]))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("an exact event's txn was committed when it arrived: a write sent later has a higher recorded zxid (case 805194012, seed 2500000)", () => {
+  // Session 1001 watches /b and sets it at 1:5; its NodeDataChanged names 1:5 and arrives at 12640, on the watch's own
+  // connection: the server applied 1:5 by then. Session 1002's create of /b, sent at 12845, cannot have zxid 1:4.
+  const records = (createSentUs: number) => [
+    op(4, 1002, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 4803, 5453, { rc: 'ok', path: '/b' }, Z(1)),
+    op(9, 1001, { type: 'getData', path: '/b', watch: true }, 8913, 9756, { rc: 'ok', data: 'v1', version: 0 }, null),
+    op(10, 1001, { type: 'setData', path: '/b', data: 'v6', version: 0 }, 10629, 12963, { rc: 'ok', version: 1 }, Z(5)),
+    op(11, 1002, { type: 'create', path: '/b', data: 'v5', mode: 'persistent' }, createSentUs, 13067, { rc: 'nodeExists' }, Z(4)),
+    event(1001, 'NodeDataChanged', '/b', 12640, Z(5)),
+  ];
+
+  it('the create sent after the event arrived: impossible', () => {
+    expect(both(records(12845))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the create sent before: possible', () => {
+    expect(both(records(12500))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
