@@ -16,6 +16,7 @@ import type { ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../history/typ
 import { isUncertain } from './write-table.js';
 import { sessionEndWrites } from './session-ends.js';
 import type { HistoryView } from './history-view.js';
+import { multiFailsAlone } from './node-life.js';
 
 const parentOf = (p: string): string => {
   const i = p.lastIndexOf('/');
@@ -150,6 +151,8 @@ export function pinDeletesByEvents(
     let count = 0;
     for (const w of floating) {
       if (w.invokeUs >= e.atUs || (w.result !== null && !isUncertain(w) && w.result.rc !== 'ok')) continue;
+      // A multi whose sub-ops contradict each other fails whatever the tree: an error txn, which fires nothing.
+      if (w.op.type === 'multi' && multiFailsAlone(w.op.ops)) continue;
       const close = w.op.type === 'closeSession';
       // A close of a session whose end has a zxid is that end (or a second close, which deletes nothing).
       if (

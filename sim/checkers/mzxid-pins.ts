@@ -16,6 +16,7 @@ import { sessionKey, violated, type ClientCheckResult } from './client-common.js
 import { mzxidWriter } from './read-rules.js';
 import { exactEvents, pinDeletesByEvents } from './event-pins.js';
 import type { HistoryView } from './history-view.js';
+import { multiFailsAlone } from './node-life.js';
 
 /** Whether the op (or a sub-op of a multi) may set the data of `path` to `data` (any data when undefined). */
 export function setsData(op: ZkOp, path: string, data: string | undefined): boolean {
@@ -39,12 +40,23 @@ function unnamedSequential(op: ZkOp, result: ZkResult | null | undefined): boole
   return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential') && result?.path === undefined;
 }
 
-/** A write with a known failed result set nothing (an error txn); one without a known result may have. */
+/**
+ * A write with a known failed result set nothing (an error txn); one without a known result may have, unless
+ * it is a multi whose own sub-ops contradict each other (node-life.ts multiFailsAlone: it fails whatever the tree).
+ */
 function mayHaveSetData(o: ZkHistoryOp): boolean {
+  if (o.op.type === 'multi' && multiFailsAlone(o.op.ops)) return false;
   return o.result === null || isUncertain(o) || o.result.rc === 'ok';
 }
 
 export type Pinned = { readonly history: ZkHistory } | { readonly violation: ClientCheckResult };
+
+/**
+ * The writes of a pinned history that took effect at the zxid they were given but keep their unknown outcome
+ * (`tookEffect` says why): every pin is a txn some reply or event saw the effect of (data only it set, the
+ * change an exact event reports). watch-changes.ts counts them as changes at that zxid.
+ */
+export const PINNED_EFFECT = new WeakSet<ZkHistoryOp>();
 
 /**
  * The history with each write pinned by a read's mzxid given that zxid, or a violation, or null when
@@ -86,6 +98,8 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       if (left !== null && left !== res.version) continue;
       // A setData that took effect leaves version 1 or more, whatever its reply (a node starts at 0).
       if (left === null && res.version === 0 && w.op.type === 'setData') continue;
+      // The node it made has another owner than the Stat's ephemeralOwner.
+      if (res.ephemeralOwner !== undefined && !mayOwn(w, path, res.ephemeralOwner)) continue;
       only = w;
       if (++count > 1) break;
     }
@@ -143,7 +157,11 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
   const ops = view.history.ops.map((o) => {
     const pin = zxidOf.get(o);
     if (pin === undefined) return o;
-    if (!tookEffect(o, pin.m, view)) return { ...o, zxid: pin.m };
+    if (!tookEffect(o, pin.m, view)) {
+      const p = { ...o, zxid: pin.m };
+      if (o.outcome === 'info' || isUncertain(o)) PINNED_EFFECT.add(p);
+      return p;
+    }
     // The version it left is the one the read shows (the read's mzxid is its zxid: nothing changed the node's data since).
     const version = pin.by?.result?.version;
     return { ...o, zxid: pin.m, outcome: 'ok' as const, result: successOf(o.op, version) };
@@ -175,6 +193,31 @@ function tookEffect(w: ZkHistoryOp, m: number, view: HistoryView): boolean {
     if (floor < m) return false;
   }
   return true;
+}
+
+/**
+ * Whether the node `path` that `w` last set the data of may have `owner` as its Stat's ephemeralOwner. The
+ * owner is fixed when the node is created (DataTree.createNode: the create's session for an ephemeral, 0
+ * otherwise) and a node's mzxid moves with every create or setData of it, so when the read's mzxid is `w`'s
+ * zxid and `w` created the node (a plain create, or a multi whose last create or delete of the path is a
+ * create), the node the read shows is that one. A setData, or a multi that does not create the path, made
+ * no node: any owner. A sequential create whose name the reply does not give is taken as any owner.
+ */
+function mayOwn(w: ZkHistoryOp, path: string, owner: number): boolean {
+  const ownerOf = (sub: ZkOp & { type: 'create' }): number | null =>
+    sub.mode === 'ephemeral' || sub.mode === 'ephemeralSequential' ? w.session : 0;
+  let made: number | null | undefined; // undefined: no create of the path seen (no constraint); null: unknown owner
+  const visit = (sub: ZkOp, r: ZkResult | null | undefined): void => {
+    if (sub.type === 'create') {
+      const named = r?.path ?? (sub.mode === 'persistent' || sub.mode === 'ephemeral' ? sub.path : null);
+      if (named === path) made = ownerOf(sub);
+      else if (named === null && path.startsWith(sub.path)) made = null;
+    } else if (sub.type === 'delete' && sub.path === path) made = undefined;
+  };
+  const ok = w.result !== null && !isUncertain(w) && w.result.rc === 'ok';
+  if (w.op.type === 'multi') w.op.ops.forEach((sub, i) => visit(sub, ok ? w.result?.results?.[i] : null));
+  else visit(w.op, ok ? w.result : null);
+  return made === undefined || made === null || made === owner;
 }
 
 /** The version `w` left `path` at, when the history tells it, else null. */

@@ -13,6 +13,11 @@ export const sequentialOf = (prefix: string, path: string): boolean => path.star
 export type NodeLife = {
   /** Whether some op may delete the node (a delete, or the end of a session that may have made it ephemeral). */
   readonly mayDelete: (p: string) => boolean;
+  /**
+   * Whether the node may be deleted by a delete op sent at or before `us`, or by a session end (an ephemeral: an end
+   * may come at any time). A read answered by `us` shows no delete sent after it (its txn was not there yet).
+   */
+  readonly mayDeleteBy: (p: string, us: number) => boolean;
   /** Whether some delete op (not a session end) may delete it. */
   readonly explicitlyDeleted: (p: string) => boolean;
   /** Whether every delete op of the node (none, or some) is of that session, and every create of it ephemeral. */
@@ -24,10 +29,18 @@ export type NodeLife = {
    * (not done before it), sent before `to`, and not known to hold a zxid at or below `zxidAtMost`.
    */
   readonly mayCreateBetween: (p: string, from: number, to: number, zxidAtMost: number) => boolean;
+  /**
+   * Whether the node may be made again after the certain write `w` that needed it there (a setData, a delete), by a
+   * create sent before `to`: mayCreateBetween from `w`'s sending, and another create for the node `w` found, sent
+   * before `w`'s reply (its txn is below `w`'s). A node of the initial tree needs none.
+   */
+  readonly mayRecreateAfter: (p: string, w: ZkHistoryOp, to: number) => boolean;
   /** Whether at most one op of the history may create the node (so a node a read saw present is never re-created). */
   readonly createdOnce: (p: string) => boolean;
   /** The one session whose ops may create it, or null (none, several, unknown). */
   readonly onlyCreator: (p: string) => number | null;
+  /** Whether every op that may create the node and was sent before `us` is of `session` (by name or as an unnamed sequential create). */
+  readonly createdOnlyByBefore: (p: string, us: number, session: number) => boolean;
   /** The nodes each session certainly made ephemeral (an ok create with its result). */
   readonly ephemeralsOf: ReadonlyMap<number, readonly string[]>;
   /**
@@ -81,6 +94,20 @@ function knownEnds(view: HistoryView): Map<number, number> {
 }
 
 /**
+ * The time by which each session's end txn is known committed: an ENDED record's (a server applied it then),
+ * or an ok closeSession's reply (FinalRequestProcessor answers a close after applying it; a second close of an
+ * ended session comes after the end too). The earliest, when several.
+ */
+function endTimes(view: HistoryView): Map<number, number> {
+  const out = new Map<number, number>();
+  const note = (session: number, us: number): void => void out.set(session, Math.min(out.get(session) ?? Infinity, us));
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED') note(e.session, e.atUs);
+  for (const o of view.closeSessions)
+    if (o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok' && o.completeUs !== null && o.session !== null) note(o.session, o.completeUs);
+  return out;
+}
+
+/**
  * For each session whose end the history does not give but may have come unseen (sessionEndWrites), a zxid
  * below that end: the highest of its own writes' zxids and its replies' states (SESSION_END_FLOOR), plus one
  * (the end is above the floor).
@@ -119,11 +146,16 @@ export function nodeLife(view: HistoryView): NodeLife {
     set.add(path);
     pushTo(ephemeralsOf, session, path);
   };
+  const namedSequential = new Set<string>(); // the names certain sequential creates got (their results)
   const setDatas = new Map<string, number>();
   const ownersOf = new Map<string, (number | null)[]>(); // path -> the sessions of the ephemeral creates naming it
+  const endedBy = endTimes(view);
   for (const o of view.writes) {
     if (o.outcome === 'fail') continue;
     const uncertain = isUncertain(o);
+    // When a write without a reply took effect at the latest: before its session's end (a later request of the
+    // session is an error txn, PrepRequestProcessor), so by the time that end is known committed.
+    const lastEffect = (o.session === null ? undefined : endedBy.get(o.session)) ?? Infinity;
     const visit = (op: ZkOp, result: ZkResult | null): void => {
       if (result !== null && result.rc !== 'ok') return;
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
@@ -136,6 +168,7 @@ export function nodeLife(view: HistoryView): NodeLife {
         const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
         const isEphemeral = op.mode === 'ephemeral' || op.mode === 'ephemeralSequential';
         const made = result?.path ?? (sequential ? null : op.path);
+        if (sequential && made !== null) namedSequential.add(made);
         if (made === null) prefixOps.push({ prefix: op.path, o });
         else pushOnce(creatorOps, made, o);
         if (made === null) {
@@ -143,9 +176,9 @@ export function nodeLife(view: HistoryView): NodeLife {
           if (isEphemeral) ephemeralPrefixes.push(op.path);
           return;
         }
-        createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, uncertain || o.completeUs === null ? Infinity : o.completeUs));
+        createdBy.set(made, Math.max(createdBy.get(made) ?? -Infinity, uncertain || o.completeUs === null ? lastEffect : o.completeUs));
         const list = createsOf.get(made) ?? [];
-        list.push({ invokeUs: o.invokeUs, done: uncertain || o.completeUs === null ? Infinity : o.completeUs, zxid: o.zxid });
+        list.push({ invokeUs: o.invokeUs, done: uncertain || o.completeUs === null ? lastEffect : o.completeUs, zxid: o.zxid });
         createsOf.set(made, list);
         const had = creators.get(made);
         creators.set(made, had === undefined && o.session !== null ? o.session : had === o.session ? had : null);
@@ -184,18 +217,38 @@ export function nodeLife(view: HistoryView): NodeLife {
       for (const c of r.children ?? []) show(op.path === '/' ? `/${c}` : `${op.path}/${c}`, z);
     }
   }
-  const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p));
+  // A name a certain sequential create got, under a parent with one life (never deleted, made at most once, not
+  // itself an unnamed sequential node), is made by no other create: a sequential name is its prefix and the parent's
+  // cversion (PrepRequestProcessor), which only grows within one life of the parent.
+  const oneLife = (q: string): boolean =>
+    q === '/' ||
+    q === '/zookeeper' ||
+    q.startsWith('/zookeeper/') ||
+    (!deleted.has(q) && !ephemeral.has(q) && (createsOf.get(q) ?? []).length <= 1 && !createPrefixes.some((pr) => sequentialOf(pr, q)));
+  const settled = (p: string): boolean => namedSequential.has(p) && oneLife(p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p)) && !settled(p);
   let endZxids: Map<number, number> | null = null;
   let unseenFloors: Map<number, number> | null = null;
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
+    mayDeleteBy: (p, us) => ephemeral.has(p) || unnamed(ephemeralPrefixes, p) || (deleteOps.get(p) ?? []).some((d) => d.invokeUs <= us),
     explicitlyDeleted: (p) => deleted.has(p),
     deletedOnlyBy: (p, session) => !persistent.has(p) && (!deleted.has(p) || deleters.get(p) === session),
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
     createdOnce: (p) => !unnamed(createPrefixes, p) && (createsOf.get(p) ?? []).length <= 1 && p !== '/' && !p.startsWith('/zookeeper'),
     mayCreateBetween: (p, from, to, zxidAtMost) =>
       unnamed(createPrefixes, p) || (createsOf.get(p) ?? []).some((c) => c.done >= from && c.invokeUs < to && !(c.zxid !== null && c.zxid <= zxidAtMost)),
+    mayRecreateAfter: (p, w, to) => {
+      if (unnamed(createPrefixes, p) || p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return true;
+      const list = createsOf.get(p) ?? [];
+      const later = list.filter((c) => c.done >= w.invokeUs && c.invokeUs < to);
+      const first = list.filter((c) => c.invokeUs < (w.completeUs ?? Infinity));
+      return later.length > 0 && first.length > 0 && (later.length > 1 || first.length > 1 || later[0] !== first[0]);
+    },
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
+    createdOnlyByBefore: (p, us, session) =>
+      (creatorOps.get(p) ?? []).every((o) => o.invokeUs >= us || o.session === session) &&
+      prefixOps.every(({ prefix, o }) => o.invokeUs >= us || o.session === session || !sequentialOf(prefix, p)),
     ephemeralsOf,
     cannotSucceed: (o) =>
       (isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1) ||
@@ -259,7 +312,7 @@ export function nodeLife(view: HistoryView): NodeLife {
  * a create under a node an earlier sub-op deleted, a delete, setData or check of a node an earlier sub-op
  * deleted, a delete of one it deleted.
  */
-function multiFailsAlone(ops: readonly ZkOp[]): boolean {
+export function multiFailsAlone(ops: readonly ZkOp[]): boolean {
   const present = new Map<string, boolean>();
   const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
   for (const sub of ops) {

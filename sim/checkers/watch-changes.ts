@@ -11,6 +11,7 @@ import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { readStateCeiling } from './read-state-ceiling.js';
+import { PINNED_EFFECT } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
 import {
   changes,
@@ -45,8 +46,6 @@ export const SERVER_EVENTS: Record<WatchClass, readonly EventType[]> = {
 
 const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 
-/** Whether `path` may be a name an unnamed sequential create of `prefix` made (10 digits appended). */
-
 /**
  * Whether the committed op (its result ok, or unknown) fires an event of `type` on `path` as DataTree
  * applies it. With `afterReconnect`, also the events DataTree.setWatches sends for a change it finds on
@@ -78,17 +77,6 @@ export function fires(op: ZkOp, result: ZkResult | null, type: EventType, path: 
     default:
       return false;
   }
-}
-
-/** The nodes each session's ephemeral creates made (or may have made), by session. */
-export function ephemeralNodes(writes: readonly ZkHistoryOp[]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const [session, list] of ephemeralCreates(writes))
-    out.set(
-      session,
-      list.map((c) => c.path),
-    );
-  return out;
 }
 
 /** An ephemeral node a session's create made (or may have made), and when that create was sent. */
@@ -170,9 +158,12 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   // A session's end at a known zxid (an ok close with its zxid, an ENDED record): every other write of the
   // session that took effect is below it (PrepRequestProcessor refuses a closing session's writes).
   const endZxid = new Map<number, number>();
+  const recordedEnd = new Set<number>(); // sessions with a certain close or an ENDED record (sessionEndWrites adds it as one)
   for (const o of writes)
-    if (o.op.type === 'closeSession' && o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o))
-      endZxid.set(o.session, Math.min(o.zxid, endZxid.get(o.session) ?? Infinity));
+    if (o.op.type === 'closeSession' && o.session !== null && o.outcome === 'ok' && !isUncertain(o)) {
+      recordedEnd.add(o.session);
+      if (o.zxid !== null) endZxid.set(o.session, Math.min(o.zxid, endZxid.get(o.session) ?? Infinity));
+    }
   const ephemeralTimes = ephemeralCreates(writes);
   // `${type} ${path}` -> the writes (zxid, invocation) that fire that event as they are applied (exact),
   // or that DataTree.setWatches may report as that event after a reconnect (reconnect).
@@ -267,6 +258,8 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     const named = known && w.exact && namedZxids.has(e.zxid);
     for (const o of loose) {
       if (named && o.zxid !== e.zxid) continue;
+      // A session ends once: a lost close of a session whose end is recorded is that end or a later close, which deletes nothing.
+      if (o.op.type === 'closeSession' && o.session !== null && isUncertain(o) && recordedEnd.has(o.session)) continue;
       const end = o.session === null || o.op.type === 'closeSession' ? undefined : endZxid.get(o.session);
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
       if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;
@@ -317,7 +310,7 @@ export type OwedChanges = {
   /** byZxid's zxid: recorded, or pinned by a read's mzxid (Infinity when byZxid is null). */
   readonly firstZxid: number;
   /**
-   * By session: the earliest invocation of such a write that is not a session end. On the watch's own
+   * By session: the earliest invocation of such a write that is not a session end nor lost. On the watch's own
    * connection the watch fires at the first change after it was set, so a change those writes must precede
    * (a later write of the same session, the session's end) cannot be its event.
    */
@@ -368,8 +361,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     }
   };
   for (const o of view.writes) {
-    // (An ok write without a completion is a lost write that a read's mzxid proved took effect, mzxid-pins.ts:
-    // it has its zxid, and no reply time.)
+    // (An ok write without a completion, or an `info` one in PINNED_EFFECT, is a lost write pinned by mzxid-pins.ts.)
+    if (PINNED_EFFECT.has(o) && o.op.type !== 'closeSession') add(o, sureChanges(o.op));
     if (o.outcome !== 'ok' || isUncertain(o) || (o.completeUs === null && o.zxid === null) || o.op.type === 'closeSession') continue;
     const effects: Effect[] = [];
     effectsOf(o.op, o.result, effects);
@@ -392,7 +385,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     else if (o.outcome === 'ok' && isUncertain(o)) continue;
     const effects: Effect[] = [];
     for (const p of life.ephemeralsOf.get(session) ?? [])
-      if (life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session && !goneBefore(view.writes, session, p))
+      // (Or with no delete op of it, whoever else creates it: the session's node lives until its end; see ruledOut.)
+      if ((life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session && !goneBefore(view.writes, session, p)) || !life.explicitlyDeleted(p))
         effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }
@@ -449,13 +443,18 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     const r = by.result!;
     for (const e of effects) {
       if (e.byEnd === true) {
-        // The node was there at the read and nothing re-creates it after its session's end.
+        // The node was there at the read and nothing re-creates it after its session's end: the session is its only
+        // creator, or every create of it sent before the read's reply is the session's (the node the read showed is
+        // the session's, which lives until that end).
+        if (w.session === null || (life.onlyCreator(e.path) !== w.session && !life.createdOnlyByBefore(e.path, by.completeUs!, w.session))) continue;
         if (cls === 'data' && e.path === path && r.rc === 'ok' && r.exists !== false) return true;
         if (cls === 'child' && e.path === path && r.rc === 'ok') return true;
         if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
       } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
-        // A create at or below the read's zxid left the child there for the read to list, unless deleted by then.
-        if (!r.children.includes(childName(path, e.path)) && (!life.mayDelete(e.path) || life.undeletedThrough(e.path, readCeiling(by)))) return true;
+        // A create at or below the read's zxid left the child there for the read to list, unless deleted by then
+        // (by a delete sent before the read's reply, or a session end).
+        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteBy(e.path, by.completeUs!) || life.undeletedThrough(e.path, readCeiling(by))))
+          return true;
       } else if (cls === 'child' && e.type === 'delete' && e.path === path && r.rc === 'ok') {
         // A delete of the listed node itself, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity)) return true;
@@ -463,7 +462,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
-        if (!life.mayDelete(path) || life.undeletedThrough(path, readCeiling(by))) return true;
+        if (!life.mayDeleteBy(path, by.completeUs!) || life.undeletedThrough(path, readCeiling(by))) return true;
       } else if (cls === 'data' && e.path === path) {
         // (Versions only grow while a node lives: a read before the setData on a later incarnation needs a create after it.)
         if (
@@ -471,12 +470,12 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
           e.version !== undefined &&
           r.version !== undefined &&
           e.version > r.version &&
-          (!life.mayDelete(path) || life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))
+          (!life.mayDelete(path) || life.createdOnce(path) || !life.mayRecreateAfter(path, w, by.completeUs!))
         )
           return true;
         // A delete before the read's state needs a create after it that the read's state holds.
         // (The one create of the node made what the read saw: none is left to re-create it.)
-        if (e.type === 'delete' && (life.createdOnce(path) || !life.mayCreateBetween(path, w.invokeUs, by.completeUs!, -Infinity))) return true;
+        if (e.type === 'delete' && (life.createdOnce(path) || !life.mayRecreateAfter(path, w, by.completeUs!))) return true;
       }
     }
     return false;
@@ -509,10 +508,21 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       if (!after && !sentAfter) continue;
       if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySessionDone ??= new Map()).get(w.session)?.invokeUs ?? Infinity))
         bySessionDone.set(w.session, w);
-      if (!after || ownOnly === true) continue;
+      if (ownOnly === true) continue;
+      if (!after) {
+        // A write without a reply that took effect (pinned or proved, as all here) sent after the read returned is
+        // after its state too: only its zxid bound counts (a lost write is outside its session's order afterwards).
+        const top = w.completeUs === null ? (z ?? provedCeiling.get(w) ?? null) : null;
+        if (top !== null && top < firstZxid) {
+          byZxid = w;
+          firstZxid = top;
+        }
+        continue;
+      }
       if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = w;
-      if (w.session !== null && w.op.type !== 'closeSession' && w.invokeUs < ((bySession ??= new Map()).get(w.session) ?? Infinity))
-        bySession.set(w.session, w.invokeUs);
+      // (Not a lost write: it is outside its session's order towards the ops sent after it.)
+      const ordered = w.session !== null && w.completeUs !== null && !isUncertain(w) && w.op.type !== 'closeSession';
+      if (ordered && w.invokeUs < ((bySession ??= new Map()).get(w.session!) ?? Infinity)) bySession.set(w.session!, w.invokeUs);
       if (w.op.type !== 'closeSession' && effects.some((e) => e.path === path && e.type !== 'create')) (onNode ??= []).push(w);
       // (For a write without a zxid, a bound above it does as well: the first change after the read is no
       // later, and a state at or above the bound holds it.)

@@ -491,9 +491,9 @@ function onConnection(armed: ReadonlyMap<string, Armed>, connection: number): Ma
  * data watch: the node is gone, or its version or data differ; a child watch: the node is gone, or its
  * children differ), that change was applied on the server between the two, fired the watch
  * (WatchManager.triggerWatch) and queued the event on the connection before `o`'s reply. So the event
- * must have arrived before `o`: a watch still armed here lost its event. Other connections are left to
- * the zxid checks (setWatches after a reconnect may be served from a different state), but for an exists
- * watch on a missing node, which any reply on a later connection that shows the node owes (below).
+ * must have arrived before `o`: a watch still armed here lost its event. A watch held from an older
+ * connection owes it too (the client re-sent it with setWatches, below): an exists watch on a missing node
+ * when `o` shows the node, a data or child watch when `o` shows the node changed as above.
  */
 function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connection: number, restricted: ReadonlySet<string>): Armed | null {
   if (armed.size === 0) return null;
@@ -516,6 +516,13 @@ function changedUnderWatch(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, co
     // same setWatches either sent NodeDeleted at once (DataTree.setWatches does for a missing node, whatever
     // the zxids) or registered the watch while the node was there, and the delete `o` sees fired it here.
     if (cls !== 'exist' && a.connection < connection && presence(o) === true) return a;
+    // Such a watch, and a reply here showing its node changed otherwise (another version or data, other children):
+    // this server's state is at or above the setting read's (the client's lastZxid covers that reply, and
+    // ZooKeeperServer.processConnectRequest refuses a server behind it), so a change came between. Made before the
+    // setWatches, it left the node's mzxid (pzxid) above the lastZxid the client sent, or a reply on an older
+    // connection reflected it and had the event before it; so DataTree.setWatches fired the watch at once, or
+    // registered it and the change fired it here: before `o`'s reply either way.
+    if (cls !== 'exist' && a.connection < connection && firedBetween(cls, a.by, o)) return a;
     if (a.latestConnection === connection && a.latest !== a.by && firedBetween(cls, a.latest, o)) return { ...a, by: a.latest };
   }
   return childChanged(o, armed, connection, restricted);

@@ -4,6 +4,7 @@ import type { ZkHistoryOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
+import { PINNED_EFFECT } from './mzxid-pins.js';
 
 /**
  * The highest state zxid among a session's replies that arrived before a time, as a test: (session, time)
@@ -12,12 +13,14 @@ import type { HistoryView } from './history-view.js';
  */
 export function sessionFloors(view: HistoryView): (session: number, before: number) => number {
   const bySession = new Map<number, { at: number[]; max: number[] }>();
+  // (A Stat's mzxid is a txn the serving server had applied too.)
+  const mzxid = (o: ZkHistoryOp): number => (o.result !== null && o.result.rc === 'ok' && !isUncertain(o) ? (o.result.mzxid ?? 0) : 0);
   const ops = view.history.ops.filter(
-    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null),
+    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null || mzxid(o) > 0),
   );
   ops.sort((a, b) => a.completeUs! - b.completeUs!);
   for (const o of ops) {
-    const z = o.zxid ?? o.readZxid!;
+    const z = Math.max(o.zxid ?? o.readZxid ?? 0, mzxid(o));
     let entry = bySession.get(o.session!);
     if (entry === undefined) bySession.set(o.session!, (entry = { at: [], max: [] }));
     entry.at.push(o.completeUs!);
@@ -34,13 +37,13 @@ export function sessionFloors(view: HistoryView): (session: number, before: numb
 /**
  * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
  * above every state its session saw before sending it (sessionFloors), and it is none of the zxids the
- * history gives other txns (ok writes, ENDED records of other sessions), nor counter 0 of an epoch (the
+ * history gives other txns (ok writes, pinned lost ones, ENDED records of other sessions), nor counter 0 of an epoch (the
  * NEWLEADER zxid). Null when nothing bounds it.
  */
 export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
   const floors = sessionFloors(view);
   const named = new Map<number, number | null>(); // zxid -> the session of the end an ENDED record names there (null: a write)
-  for (const o of view.writes) if (o.zxid !== null && o.outcome === 'ok') named.set(o.zxid, null);
+  for (const o of view.writes) if (o.zxid !== null && (o.outcome === 'ok' || PINNED_EFFECT.has(o))) named.set(o.zxid, null);
   for (const e of view.history.events ?? [])
     if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && !named.has(e.zxid)) named.set(e.zxid, e.session);
   return (o) => {

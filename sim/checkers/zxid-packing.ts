@@ -27,7 +27,7 @@
 // are given), and so can one without an upper end; both are set aside first, which leaves almost nothing to
 // match in an ordinary history. O(n log n).
 import { isZkWrite } from '../history/types.js';
-import type { ZkHistoryOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkHistoryWatch } from '../history/types.js';
 import { isUncertain } from './write-table.js';
 import { closesAtTheirEnd, sessionEndWrites } from './session-ends.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
@@ -79,8 +79,35 @@ class SentAfter {
   }
 }
 
+/**
+ * The first certain write with a recorded zxid at or below the zxid of an exact watch event that arrived before
+ * it was sent (that event's txn was committed by then, and the leader numbers later proposals higher), as a
+ * violation, or null. Reply headers are held to this elsewhere (write-windows.ts floorViolation).
+ */
+function eventFloorViolation(view: HistoryView): ClientCheckResult | null {
+  const events = view.history.events;
+  if (events === undefined || !events.some((e) => e.kind === 'watch' && e.zxid > 0)) return null;
+  const facts: { us: number; zxid: number; e: ZkHistoryWatch }[] = [];
+  for (const e of exactEvents(view)) if (e.kind === 'watch' && e.zxid > 0) facts.push({ us: e.atUs, zxid: e.zxid, e });
+  if (facts.length === 0) return null;
+  const before = new CommittedBy(facts);
+  for (const o of view.writes) {
+    if (o.zxid === null || !certain(o) || before.before(o.invokeUs) < o.zxid) continue;
+    const f = facts.find((x) => x.us < o.invokeUs && x.zxid >= o.zxid!)!;
+    return violated(
+      'sequential-reads',
+      `#${o.id} (${describeZxid(o.zxid)}) was invoked after ${f.e.type} ${f.e.path} of ${describeZxid(f.zxid)} arrived on the watch's own connection: that txn was committed then, so a later write's zxid is above it`,
+      [o],
+      [f.e],
+    );
+  }
+  return null;
+}
+
 /** The violation when the txns without a recorded zxid cannot all take distinct free zxids, else null. */
 export function zxidPackingViolation(view: HistoryView): ClientCheckResult | null {
+  const floor = eventFloorViolation(view);
+  if (floor !== null) return floor;
   const history = view.history;
   const writes = closesAtTheirEnd(history, view.writes);
   const floating = writes.filter((o) => o.zxid === null && certain(o));
