@@ -70,5 +70,9 @@ export function cases(): Case[] {
   const own = clientOp(1, { type: 'setData', path: '/a', data: 'y', version: -1 }, 120, 130, { rc: 'ok', version: 2 }, Z(5));
   add('recursive across a reconnect: the own write on the new connection needs its event', [...rec, own], [first, ...moved], false);
   add('recursive across a reconnect: with the own write event', [...rec, own], [first, ...moved, ev('NodeDataChanged', '/a', Z(5), 125)], true);
+  // Back at 40 on a connection that answers nothing before it drops at 80: setWatches2 ran there, and 1:3's event came on it.
+  const twice = [session('DISCONNECTED', 36), session('CONNECTED', 40), session('DISCONNECTED', 80), session('CONNECTED', 90)];
+  add('recursive: an event on a connection with no reply', rec, [first, ...twice, { ...events('persistentRecursive')[1]!, atUs: 55 }], true);
+  add('recursive: an event on a connection with no reply, out of order', rec, [first, ...twice, { ...events('persistentRecursive')[2]!, atUs: 55 }, { ...events('persistentRecursive')[1]!, atUs: 56 }], false);
   return out;
 }

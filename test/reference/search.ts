@@ -687,10 +687,13 @@ export class Search {
     const pws = this.pws.get(skey) ?? [];
     if (pws.length === 0) return null;
     const v = this.p.sessions.get(skey)!;
+    // The next connection after the oldest one a watch is on with a reply or event still to place; every reply
+    // of the connections before it placed (the client's lastZxid is at or below setWatches2's state).
+    const low = Math.min(...pws.map((w) => w.conn));
     let target = Infinity;
-    for (const r of v.replies) if (this.placed[r.id] === 0) target = Math.min(target, r.conn);
-    if (target === Infinity) for (const e of v.events) if (this.placed[e.id] === 0) target = target === Infinity ? e.conn : Math.max(target, e.conn);
-    if (target === Infinity || !pws.some((w) => w.conn < target)) return null;
+    for (const r of v.replies) if (this.placed[r.id] === 0 && r.conn > low) target = Math.min(target, r.conn);
+    for (const e of v.events) if (this.placed[e.id] === 0 && e.conn > low) target = Math.min(target, e.conn);
+    if (target === Infinity || v.replies.some((r) => this.placed[r.id] === 0 && r.conn < target)) return null;
     return target;
   }
 
