@@ -79,7 +79,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   // Until they are taught, such a history gets no verdict rather than a guess. (addWatch: watch-persistent.ts.)
   if (history.ops.some((o) => o.op.type === 'removeWatches'))
     return { name, verdict: 'unknown', notes: ['the history holds removeWatches calls (watches dropped without an event), which watch-order does not judge yet'] };
-  if (watchFree(view)) return { name, verdict: 'ok' };
+  const addsWatches = history.ops.some((o) => isZkWatchOp(o.op));
+  if (!addsWatches && watchFree(view)) return { name, verdict: 'ok' };
   let explained: ((e: ZkHistoryWatch, w: WatchSet) => boolean) | null = null;
   let exact: Set<ZkHistoryEvent> | null = null; // events that carry their txn's zxid (event-pins.ts)
   let triggers: Map<string, ZkHistoryOp[]> | null = null;
@@ -104,7 +105,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   const queuedFirst = history.header['reconnectOrder'] === 'queued-first';
   const endedAt = new Map<number, number>(); // session -> the zxid of its end, from its ENDED record
   for (const e of history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) endedAt.set(e.session, e.zxid);
-  const persistentShared = history.ops.some((o) => isZkWatchOp(o.op)) ? new PersistentShared(view, restricted, queuedFirst) : null;
+  const persistentShared = addsWatches ? new PersistentShared(view, restricted, queuedFirst) : null;
   const mixed = persistentShared === null ? null : mixedPaths(history.ops);
   for (const [session, items] of view.arrivals()) {
     const setWatchesBelow = setWatchesBounds(items);

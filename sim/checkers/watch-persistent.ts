@@ -23,6 +23,7 @@
 // that reflects that zxid (the server fired it as it applied the txn, before answering from that state);
 // and no certain change is missing: a reply on a connection where the watch is registered, at a state that
 // holds a change after the registration, comes after that change's event.
+import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { ephemeralNodes, fires } from './watch-changes.js';
@@ -187,11 +188,12 @@ export class PersistentWatches {
     if (z !== null) {
       for (const w of this.held.values()) {
         if (this.mixed.has(w.path)) continue;
-        const reg = this.registeredHere(w);
+        let reg = this.registeredHere(w);
         if (reg === null) {
-          // Registered at a state at or below this reply's (the server keeps the session's order): check from there on.
-          if (w.registered.has(this.connection)) w.registered.set(this.connection, z);
-          continue;
+          // Registered at a state at or below this reply's (the server keeps the session's order), below its own
+          // txn for a write (a session's read is answered before its later write's txn: CommitProcessor).
+          reg = isZkWrite(o.op) && o.zxid !== null && o.outcome === 'ok' ? o.zxid - 1 : z;
+          w.registered.set(this.connection, reg);
         }
         const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
         if (z <= from) continue;
@@ -297,9 +299,12 @@ export class PersistentShared {
     this.index();
     let at: ZkHistoryOp | undefined;
     for (const o of this.byKey!.get(`${e.type} ${e.path}`) ?? []) if (o.zxid === e.zxid) at = o;
-    if (at === undefined || hasSequentialCreate(at.op)) return null;
+    if (at === undefined) return null;
+    const uncertain = isUncertain(at) || at.result === null;
+    // (An unnamed sequential create of unknown outcome may have made the event's node.)
+    if (uncertain && hasSequentialCreate(at.op)) return null;
     const found: [EventType, string][] = [];
-    if (isUncertain(at) || at.result === null) allChanges(at.op, found);
+    if (uncertain) allChanges(at.op, found);
     else changesOf(at.op, at.result, found);
     return found.filter(([t, p]) => t === e.type && p === e.path).length;
   }

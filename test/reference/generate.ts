@@ -169,15 +169,18 @@ class Builder {
 
   /**
    * The persistent watches of `s` that txn `index` triggers queue an event, one per change (WatchManager's
-   * watchers are a Set): a persistent watch for changes of its path (NodeChildrenChanged included), a recursive
-   * one for its path and below but no NodeChildrenChanged (WatchManager.triggerWatch, PathParentIterator).
+   * watchers are a Set; each sub-op of a multi triggers on its own): a persistent watch for changes of its
+   * path (NodeChildrenChanged included), a recursive one for its path and below but no NodeChildrenChanged
+   * (WatchManager.triggerWatch, PathParentIterator). With `only`, the changes that watch alone covers (it was
+   * just added: the others queued theirs already).
    */
-  firePersistent(s: Session, index: number): void {
+  firePersistent(s: Session, index: number, only?: string): void {
     if (s.ended || s.pws.size === 0) return;
     for (const c of this.changes[index]!) {
-      if (s.pending.some((e) => e.z === index && e.type === c.type && e.path === c.path)) continue;
       const by = coveringWatch(s.pws, c.type, c.path);
-      if (by !== null) s.pending.push({ z: index, type: c.type, path: c.path, by });
+      if (by === null) continue;
+      if (only !== undefined && (!covered(only, s.pws.get(only)!, c.type, c.path) || coveringWatch(s.pws, c.type, c.path, only) !== null)) continue;
+      s.pending.push({ z: index, type: c.type, path: c.path, by: only ?? by });
     }
   }
 
@@ -185,7 +188,7 @@ class Builder {
   addWatch(s: Session, path: string, recursive: boolean, state: number): void {
     if (s.pws.has(path)) return;
     s.pws.set(path, recursive);
-    for (let z = state + 1; z <= this.top; z++) this.firePersistent(s, z);
+    for (let z = state + 1; z <= this.top; z++) this.firePersistent(s, z, path);
     s.pending.sort((x, y) => x.z - y.z);
   }
 
@@ -433,9 +436,13 @@ class Builder {
 const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
 
 /** The persistent watch (its path) that delivers a change of `type` on `path`, or null. */
-function coveringWatch(pws: ReadonlyMap<string, boolean>, type: ZkWatchType, path: string): string | null {
-  for (const [base, recursive] of pws) if (recursive ? type !== 'NodeChildrenChanged' && under(path, base) : path === base) return base;
+function coveringWatch(pws: ReadonlyMap<string, boolean>, type: ZkWatchType, path: string, except?: string): string | null {
+  for (const [base, recursive] of pws) if (base !== except && covered(base, recursive, type, path)) return base;
   return null;
+}
+
+function covered(base: string, recursive: boolean, type: ZkWatchType, path: string): boolean {
+  return recursive ? type !== 'NodeChildrenChanged' && under(path, base) : path === base;
 }
 
 /** Picks the counts, runs the true order, then gives every op and event its times. */
