@@ -46,6 +46,9 @@ type Held = {
   readonly checked: Map<number, number>;
   /** By connection: how many events without a zxid, by `${type} ${path}`, the checked changes there took. */
   readonly used: Map<number, Map<string, number>>;
+  /** By connection: the first addWatch that set it there, and how far the certain writes by time were checked there. */
+  readonly added: Map<number, ZkHistoryOp>;
+  readonly byTime: Map<number, number>;
 };
 
 /** A change a certain write makes, with its event type and path. */
@@ -91,6 +94,8 @@ export class PersistentWatches {
   /** Events on the current connection: `${type} ${path} ${zxid}` (known zxids); `${type} ${path}` -> how many with none. */
   private events = new Set<string>();
   private unnamed = new Map<string, number>();
+  /** `${type} ${path}` of every event on the current connection -> when the last one arrived. */
+  private anyEvents = new Map<string, number>();
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
@@ -117,6 +122,7 @@ export class PersistentWatches {
       this.events = new Set();
       this.counts = new Map();
       this.unnamed = new Map();
+      this.anyEvents = new Map();
       this.connMax = -1;
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
@@ -127,6 +133,7 @@ export class PersistentWatches {
 
   /** Notes an event that arrived on the current connection. */
   noteEvent(e: ZkHistoryWatch): void {
+    this.anyEvents.set(`${e.type} ${e.path}`, e.atUs);
     if (e.zxid <= 0) {
       this.unnamed.set(`${e.type} ${e.path}`, (this.unnamed.get(`${e.type} ${e.path}`) ?? 0) + 1);
       return;
@@ -158,9 +165,10 @@ export class PersistentWatches {
             [e],
           );
         // One txn fires one event per type and path on a connection for each of its changes (the watchers of a
-        // trigger are a Set): a second one at a zxid whose write the history names is a duplicate.
-        const made = e.zxid > 0 ? this.shared.madeAt(e) : null;
-        if (made !== null && (this.counts.get(`${e.type} ${e.path} ${e.zxid}`) ?? 0) > made)
+        // trigger are a Set): more at one zxid than any write that may hold it makes is a duplicate.
+        const count = e.zxid > 0 ? (this.counts.get(`${e.type} ${e.path} ${e.zxid}`) ?? 0) : 0;
+        const made = count > 1 ? this.shared.madeAt(e) : null;
+        if (made !== null && count > made)
           return violated(
             name,
             `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w.path} (#${w.by.id}) more often on one connection than that txn makes the change`,
@@ -208,6 +216,8 @@ export class PersistentWatches {
       }
       this.connMax = Math.max(this.connMax, z);
     }
+    const byTime = this.writesByTime(o);
+    if (byTime !== null) return byTime;
     const op = o.op;
     if (op.type === 'addWatch' && o.result !== null && o.result.rc === 'ok') {
       const key = `${op.mode} ${op.path}`;
@@ -222,13 +232,56 @@ export class PersistentWatches {
           registered: new Map([[this.connection, at]]),
           checked: new Map(),
           used: new Map(),
+          added: new Map([[this.connection, o]]),
+          byTime: new Map(),
         });
       else {
         const had = w.registered.get(this.connection);
         if (had === undefined || (had === null && at !== null)) w.registered.set(this.connection, at);
+        if (!w.added.has(this.connection)) w.added.set(this.connection, o);
       }
     }
     return null;
+  }
+
+  /**
+   * Lost events whatever the zxids, at the reply of a certain write `o` of the session (its state holds its own
+   * txn): o's own changes, when the watch was held here before o was sent (added on this connection before,
+   * or re-sent by setWatches2 ahead of o); and the changes of every certain write W that completed before o
+   * was sent and was sent after this connection's addWatch returned. W's txn is above the state the addWatch
+   * ran at (proposed later) and below o's (committed before o was sent), so o's server applied it with the
+   * watch registered, and queued its event before o's reply. Matched by type and path alone, arrived after W was sent.
+   */
+  private writesByTime(o: ZkHistoryOp): ClientCheckResult | null {
+    if (!isZkWrite(o.op) || o.op.type === 'closeSession' || o.outcome !== 'ok' || o.result === null || isUncertain(o) || this.held.size === 0) return null;
+    for (const w of this.held.values()) {
+      if (this.mixed.has(w.path)) continue;
+      const here = w.added.get(this.connection);
+      const heldBefore = here !== undefined ? here.completeUs! < o.invokeUs : [...w.registered.keys()].some((c) => c < this.connection) && !this.shared.queuedFirst;
+      if (heldBefore) {
+        const missing = this.shared.missingOf(w, o, this.anyEvents);
+        if (missing !== null) return this.lostByTime(o, w, o, missing);
+      }
+      if (here === undefined) continue;
+      const list = this.shared.writesByCompletion();
+      let k = w.byTime.get(this.connection) ?? 0;
+      for (; k < list.length && list[k]!.completeUs! < o.invokeUs; k++) {
+        const x = list[k]!;
+        if (x.invokeUs <= here.completeUs! || x === o) continue;
+        const missing = this.shared.missingOf(w, x, this.anyEvents);
+        if (missing !== null) return this.lostByTime(o, w, x, missing);
+      }
+      w.byTime.set(this.connection, k);
+    }
+    return null;
+  }
+
+  private lostByTime(o: ZkHistoryOp, w: Held, x: ZkHistoryOp, missing: string): ClientCheckResult {
+    return violated(
+      'watch-order',
+      `client ${o.client} got the reply to its write #${o.id}, but no ${missing} event for #${x.id}${x === o ? ' (its own)' : `, which completed before #${o.id} was sent`}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) held on this connection gets, came before it (lost)`,
+      x === o ? [w.by, o] : [w.by, x, o],
+    );
   }
 
   private usedHere(w: Held): Map<string, number> {
@@ -291,22 +344,50 @@ export class PersistentShared {
     return false;
   }
 
+  private byCompletion: ZkHistoryOp[] | null = null;
+
+  /** The certain ok writes with a reply (not session ends), by reply time. */
+  writesByCompletion(): ZkHistoryOp[] {
+    if (this.byCompletion !== null) return this.byCompletion;
+    const out = this.view.writes.filter((o) => o.outcome === 'ok' && o.completeUs !== null && o.result !== null && !isUncertain(o) && o.op.type !== 'closeSession');
+    out.sort((a, b) => a.completeUs! - b.completeUs!);
+    return (this.byCompletion = out);
+  }
+
+  /**
+   * The first change of the certain write `x` that `w` covers (ACL-filtered paths aside) with no event of its
+   * type and path in `events` that arrived after `x` was sent (its txn came after that).
+   */
+  missingOf(w: Held, x: ZkHistoryOp, events: ReadonlyMap<string, number>): string | null {
+    const found: [EventType, string][] = [];
+    changesOf(x.op, x.result, found);
+    for (const [type, path] of found)
+      if (covers(w, type, path) && !this.restricted.has(path) && !((events.get(`${type} ${path}`) ?? -Infinity) > x.invokeUs)) return `${type} ${path}`;
+    return null;
+  }
+
   /**
    * How many times the write the history names at event `e`'s zxid makes its change (type and path); null when
    * no write has that zxid or one there holds an unnamed sequential create.
    */
   madeAt(e: ZkHistoryWatch): number | null {
     this.index();
-    let at: ZkHistoryOp | undefined;
-    for (const o of this.byKey!.get(`${e.type} ${e.path}`) ?? []) if (o.zxid === e.zxid) at = o;
-    if (at === undefined) return null;
-    const uncertain = isUncertain(at) || at.result === null;
-    // (An unnamed sequential create of unknown outcome may have made the event's node.)
-    if (uncertain && hasSequentialCreate(at.op)) return null;
-    const found: [EventType, string][] = [];
-    if (uncertain) allChanges(at.op, found);
-    else changesOf(at.op, at.result, found);
-    return found.filter(([t, p]) => t === e.type && p === e.path).length;
+    const named = this.view.writes.filter((o) => o.zxid === e.zxid && o.outcome !== 'fail');
+    if (named.length > 1 || named.some((o) => o.op.type === 'closeSession')) return null;
+    for (const r of this.view.history.events ?? []) if (r.kind === 'session' && r.state === 'ENDED' && r.zxid === e.zxid) return null;
+    // A zxid no write names may be any write's without one; NodeDeleted and NodeChildrenChanged also a session end's.
+    if (named.length === 0 && (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged') && (this.ephemerals ??= ephemeralNodes(this.view.writes)).size > 0) return null;
+    let most = 0;
+    for (const at of named.length === 1 ? named : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession')) {
+      const uncertain = isUncertain(at) || at.result === null;
+      // (An unnamed sequential create of unknown outcome may have made the event's node.)
+      if (uncertain && hasSequentialCreate(at.op)) return null;
+      const found: [EventType, string][] = [];
+      if (uncertain) allChanges(at.op, found);
+      else changesOf(at.op, at.result, found);
+      most = Math.max(most, found.filter(([t, p]) => t === e.type && p === e.path).length);
+    }
+    return most;
   }
 
   /**

@@ -70,6 +70,14 @@ export function cases(): Case[] {
   const own = clientOp(1, { type: 'setData', path: '/a', data: 'y', version: -1 }, 120, 130, { rc: 'ok', version: 2 }, Z(5));
   add('recursive across a reconnect: the own write on the new connection needs its event', [...rec, own], [first, ...moved], false);
   add('recursive across a reconnect: with the own write event', [...rec, own], [first, ...moved, ev('NodeDataChanged', '/a', Z(5), 125)], true);
+  // The session's own write with no zxid recorded: its event comes before its reply all the same; and a
+  // write of another session that completed before it was sent, after the watch was added.
+  const mine = clientOp(1, { type: 'setData', path: '/a', data: 'z', version: -1 }, 120, 130, { rc: 'ok', version: 2 }, null);
+  add('recursive: own write without zxid, no event', [...rec, mine], events('persistentRecursive'), false);
+  add('recursive: own write without zxid, its event', [...rec, mine], [...events('persistentRecursive'), ev('NodeDataChanged', '/a', -1, 125)], true);
+  const theirs = clientOp(2, { type: 'create', path: '/a/d', data: '', mode: 'persistent' }, 112, 116, { rc: 'ok', path: '/a/d' }, null);
+  add('recursive: an earlier write without zxid, no event', [...rec, theirs, mine], [...events('persistentRecursive'), ev('NodeDataChanged', '/a', -1, 125)], false);
+  add('recursive: an earlier write without zxid, its event', [...rec, theirs, mine], [...events('persistentRecursive'), ev('NodeCreated', '/a/d', -1, 117), ev('NodeDataChanged', '/a', -1, 125)], true);
   // Back at 40 on a connection that answers nothing before it drops at 80: setWatches2 ran there, and 1:3's event came on it.
   const twice = [session('DISCONNECTED', 36), session('CONNECTED', 40), session('DISCONNECTED', 80), session('CONNECTED', 90)];
   add('recursive: an event on a connection with no reply', rec, [first, ...twice, { ...events('persistentRecursive')[1]!, atUs: 55 }], true);
