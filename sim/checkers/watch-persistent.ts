@@ -198,9 +198,12 @@ export class PersistentWatches {
         if (this.mixed.has(w.path)) continue;
         let reg = this.registeredHere(w);
         if (reg === null) {
-          // Registered at a state at or below this reply's (the server keeps the session's order), below its own
-          // txn for a write (a session's read is answered before its later write's txn: CommitProcessor).
-          reg = isZkWrite(o.op) && o.zxid !== null && o.outcome === 'ok' ? o.zxid - 1 : z;
+          // Registered at a state at or below this reply's header (the server keeps the session's order), below
+          // its own txn for a write (a session's read is answered before its later write's txn: CommitProcessor).
+          // Not `z`, which may be only a lower bound on the reply's state.
+          const upper = isZkWrite(o.op) && o.zxid !== null && o.outcome === 'ok' ? o.zxid - 1 : (o.readZxid ?? null);
+          if (upper === null) continue;
+          reg = upper;
           w.registered.set(this.connection, reg);
         }
         const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
