@@ -897,11 +897,14 @@ export class Search {
         if (this.placeEvent(e, list, i, undo, twin)) return true;
       }
     }
-    // A persistent watch's delivery: the first on its connection that is not optional, or an optional one before it.
+    // A persistent watch's delivery: of the first txn on its connection with one that is not optional (the events of
+    // one txn are not ordered among themselves, DEFINITIONS.md §6), or an optional one before.
     const ds = this.dels.get(e.skey) ?? [];
+    let firstTxn: TxnItem | null = null;
     for (let i = 0; i < ds.length; i++) {
       const d = ds[i]!;
       if (d.conn !== e.conn) continue;
+      if (!d.optional && firstTxn !== null && d.txn !== firstTxn) break;
       if (d.type === ev.type && d.path === ev.path && d.txn.invokeUs < ev.atUs) {
         const undo = ev.zxid > 0 ? this.pin(d.txn, ev.zxid) : () => {};
         if (undo !== null) {
@@ -911,7 +914,7 @@ export class Search {
           if (this.placeEvent(e, list, k, undo, i)) return true;
         }
       }
-      if (!d.optional) break;
+      if (!d.optional) firstTxn ??= d.txn;
     }
     if (any) return false;
     if (this.on('watch-unexplained')) return this.note('watch-unexplained');
@@ -961,18 +964,19 @@ export class Search {
    */
   private twinDelivery(e: EventItem, txn: TxnItem): number | null {
     const ds = this.dels.get(e.skey) ?? [];
+    let blocked = false;
     for (let i = 0; i < ds.length; i++) {
       const d = ds[i]!;
       if (d.conn !== e.conn) continue;
-      if (d.txn === txn && d.type === e.ev.type && d.path === e.ev.path) return i;
-      if (!d.optional) return ds.slice(i).some((x) => x.conn === e.conn && x.txn === txn && x.type === e.ev.type && x.path === e.ev.path) ? null : -1;
+      if (d.txn === txn && d.type === e.ev.type && d.path === e.ev.path) return blocked ? null : i;
+      if (!d.optional && d.txn !== txn) blocked = true;
     }
     return -1;
   }
 
   /**
    * Places event `e` as fired by watch `i` of its session's `list` (-1: none) and as delivery `di` of its
-   * persistent watches (-1: none; the earlier ones on its connection, all optional, are dropped); `undo` drops
+   * persistent watches (-1: none; the earlier optional ones on its connection are dropped); `undo` drops
    * its zxid constraint.
    */
   private placeEvent(e: EventItem, list: readonly Watch[], i: number, undo: () => void, di = -1): boolean {
@@ -989,7 +993,7 @@ export class Search {
       const next = new Map(this.dels);
       next.set(
         e.skey,
-        (this.dels.get(e.skey) ?? []).filter((d, j) => j > di || d.conn !== e.conn),
+        (this.dels.get(e.skey) ?? []).filter((d, j) => j > di || d.conn !== e.conn || (j < di && !d.optional)),
       );
       this.dels = next;
     }
