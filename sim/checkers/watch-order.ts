@@ -8,7 +8,9 @@ import { shownStateFloor } from './node-life.js';
 import { firedBeforeListing, firedBeforeWrite } from './write-presence.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import { exactEvents } from './event-pins.js';
-import { armsWatch, pushOnce, stateZxid, violated, type ClientCheckResult } from './client-common.js';
+import { armsWatch, stateZxid, violated, type ClientCheckResult } from './client-common.js';
+import { firstAfter, triggerIndex } from './watch-triggers.js';
+import { mixedPaths, PersistentShared, PersistentWatches } from './watch-persistent.js';
 import { HistoryView } from './history-view.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -24,55 +26,6 @@ export type Armed = {
   readonly latest: ZkHistoryOp;
   readonly latestConnection: number;
 };
-
-/** Ok writes that fire a watch of each class on a path, by zxid (keys `data:/p`, `exist:/p`, `child:/p`). */
-export function triggerIndex(view: HistoryView): Map<string, ZkHistoryOp[]> {
-  const out = new Map<string, ZkHistoryOp[]>();
-  const add = (key: string, o: ZkHistoryOp): void => pushOnce(out, key, o);
-  const parent = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
-  const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
-    if (result === null || result.rc !== 'ok') return;
-    switch (op.type) {
-      case 'create': {
-        const path = result.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
-        if (path !== null) {
-          add(`exist:${path}`, o);
-          add(`data:${path}`, o);
-        }
-        add(`child:${parent(op.path)}`, o);
-        return;
-      }
-      case 'delete':
-        add(`data:${op.path}`, o);
-        add(`exist:${op.path}`, o);
-        add(`child:${op.path}`, o);
-        add(`child:${parent(op.path)}`, o);
-        return;
-      case 'setData':
-        add(`data:${op.path}`, o);
-        add(`exist:${op.path}`, o);
-        return;
-      case 'multi':
-        op.ops.forEach((sub, i) => visit(sub, result.results?.[i] ?? { rc: 'ok' }, o));
-        return;
-      default:
-        return;
-    }
-  };
-  for (const o of view.okWritesByZxid()) visit(o.op, o.result, o);
-  return out;
-}
-export function firstAfter(list: readonly ZkHistoryOp[] | undefined, zxid: number): ZkHistoryOp | null {
-  if (list === undefined) return null;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid]!.zxid! <= zxid) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo] ?? null;
-}
 
 export /** The events each watch class receives (WatchManager: data watches get created/changed/deleted, child watches children changed/deleted). */
 const CLASS_EVENTS: Record<WatchClass, readonly ZkHistoryWatch['type'][]> = {
@@ -121,16 +74,13 @@ export function checkWatchOrder(history: ZkHistory): ClientCheckResult {
 export function watchOrder(view: HistoryView): ClientCheckResult {
   const name = 'watch-order';
   const history = view.history;
-  // Persistent watches are not used up by their events, recursive ones fire for descendants, and
-  // removeWatches drops watches without an event: the one-shot rules below would misjudge them.
-  // Until they are taught, such a history gets no verdict rather than a guess.
-  if (history.ops.some((o) => isZkWatchOp(o.op)))
-    return {
-      name,
-      verdict: 'unknown',
-      notes: ['the history holds addWatch/removeWatches calls (persistent or removed watches), which watch-order does not judge yet'],
-    };
-  if (watchFree(view)) return { name, verdict: 'ok' };
+  // removeWatches drops watches without an event, on the client at once and on the server (removeAllWatches, or
+  // 3.8's Children and Data types on a persistent watch) perhaps not: the rules below would misjudge them.
+  // Until they are taught, such a history gets no verdict rather than a guess. (addWatch: watch-persistent.ts.)
+  if (history.ops.some((o) => o.op.type === 'removeWatches'))
+    return { name, verdict: 'unknown', notes: ['the history holds removeWatches calls (watches dropped without an event), which watch-order does not judge yet'] };
+  const addsWatches = history.ops.some((o) => isZkWatchOp(o.op));
+  if (!addsWatches && watchFree(view)) return { name, verdict: 'ok' };
   let explained: ((e: ZkHistoryWatch, w: WatchSet) => boolean) | null = null;
   let exact: Set<ZkHistoryEvent> | null = null; // events that carry their txn's zxid (event-pins.ts)
   let triggers: Map<string, ZkHistoryOp[]> | null = null;
@@ -155,8 +105,11 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
   const queuedFirst = history.header['reconnectOrder'] === 'queued-first';
   const endedAt = new Map<number, number>(); // session -> the zxid of its end, from its ENDED record
   for (const e of history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) endedAt.set(e.session, e.zxid);
-  for (const items of view.arrivals().values()) {
+  const persistentShared = addsWatches ? new PersistentShared(view, restricted, queuedFirst) : null;
+  const mixed = persistentShared === null ? null : mixedPaths(history.ops);
+  for (const [session, items] of view.arrivals()) {
     const setWatchesBelow = setWatchesBounds(items);
+    const persistent = persistentShared === null ? null : new PersistentWatches(persistentShared, setWatchesBelow, mixed!.get(session) ?? new Set());
     const armedAll = new Map<string, Armed>(); // `${class}:${path}`
     const replyMax: number[] = []; // prefix max of reply state zxids, in arrival order
     const replies: ZkHistoryOp[] = [];
@@ -176,6 +129,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         }
         if (e.state === 'CONNECTED') connectedAtUs = e.atUs;
         if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') armedAll.clear();
+        persistent?.session(e, connection);
         continue;
       }
       if (item.kind === 'watch') {
@@ -193,6 +147,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
         if (known) lastEvent = e;
+        persistent?.noteEvent(e);
+        // An event a persistent watch explains needs no one-shot watch (one event serves both: WatchManager's Set).
+        const byPersistent = (): 'none' | 'ok' | ClientCheckResult => (persistent === null || persistent.size === 0 ? 'none' : persistent.explain(e));
         const hit: [WatchClass, Armed][] = [];
         for (const c of consumes(e.type)) {
           const key = `${c}:${e.path}`;
@@ -200,12 +157,17 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           if (a !== undefined) hit.push([c, a]);
           armedAll.delete(key);
         }
-        if (hit.length === 0)
+        if (hit.length === 0) {
+          const p = byPersistent();
+          if (p === 'ok') continue;
+          if (p !== 'none') return p;
           return violated(name, `client ${e.client} got ${e.type} ${e.path} without holding a matching watch (fired twice, or never set)`, [], [e]);
+        }
         // The client's ZKWatchManager.materialize drops every watch the event names, but the server sends each
         // class of watch only some events (SERVER_EVENTS): one of the watches must be able to get it.
         const fitting = hit.filter(([c]) => SERVER_EVENTS[c].includes(e.type));
         if (fitting.length === 0) {
+          if (byPersistent() === 'ok') continue;
           const [c, a] = hit[0]!;
           return violated(
             name,
@@ -234,7 +196,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
           if (failure === null) break;
         }
-        if (failure !== null) return failure;
+        if (failure !== null && byPersistent() !== 'ok') return failure;
         continue;
       }
       const o = item;
@@ -250,6 +212,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           : null) ??
         // A write without a zxid: above every state its session saw before, and not a zxid another txn holds.
         (isZkWrite(o.op) && o.zxid === null && o.session !== null ? (zxidFloor ??= writeZxidFloor(view))(o) : null);
+      // Persistent watches: none of their events missing before this reply (a client error is no server's reply).
+      const lostPersistent = persistent?.reply(o, isUncertain(o) || o.result === null ? null : z) ?? null;
+      if (lostPersistent !== null) return lostPersistent;
       // Lost events, own writes: the session's own write that fires a watch it holds triggers it while the
       // server applies it (DataTree, then FinalRequestProcessor replies), so on one connection the event
       // comes before the reply, zxid or not. On a later connection too: the client re-sent the watch with

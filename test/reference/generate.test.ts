@@ -199,12 +199,13 @@ const EXPECTATIONS: Record<PerturbationKind, Expectation> = {
     expect(withoutIndex(events(p.history), i)).toEqual(events(original));
     const added = events(p.history)[i]!;
     expect(added.kind).toBe('watch');
+    // (A one-shot watch on the event's path, or an addWatch there; a recursive one also above it.)
+    const path = (added as { path: string }).path;
     const setter = original.ops.find(
       (o) =>
         o.session === added.session &&
-        'watch' in o.op &&
-        o.op.watch === true &&
-        (o.op as { path: string }).path === (added as { path: string }).path &&
+        (('watch' in o.op && o.op.watch === true && o.op.path === path) ||
+          (o.op.type === 'addWatch' && (o.op.path === path || (o.op.mode === 'persistentRecursive' && (o.op.path === '/' || path.startsWith(`${o.op.path}/`)))))) &&
         o.invokeUs > added.atUs,
     );
     expect(setter).toBeDefined();

@@ -3,7 +3,8 @@
 // to servers that lag the leader by a random number of txns (reads are stale but never go back within a
 // session), several sessions per client over time, replies with and without their zxids, indeterminate
 // ("info") ops that did or did not take effect, one-shot watches fired in zxid order before the next
-// reply that reflects the change, ephemerals, session ends that were recorded (closeSession, ENDED) or
+// reply that reflects the change, persistent and recursive watches (addWatch, removeWatches) whose events
+// come in zxid order before such a reply and are lost with their connection, ephemerals, session ends that were recorded (closeSession, ENDED) or
 // not (expiry by the leader), multi (also failing in the middle), and the KV runs' kvSet/kvCas/kvGet.
 // It never asks a checker what to emit: every choice is made on the model, conservatively (a session's
 // later ops reflect everything it wrote or was notified of), so the history is possible under any
@@ -48,7 +49,8 @@ const STEP_US = 1000;
 const SERVERS = 3;
 
 type WatchClass = 'data' | 'child';
-type Pending = { readonly z: number; readonly type: ZkWatchType; readonly path: string };
+/** A fired watch's event; `by`: the path of the persistent watch it came through (none for a one-shot watch). */
+type Pending = { readonly z: number; readonly type: ZkWatchType; readonly path: string; readonly by?: string };
 
 type Session = {
   readonly id: number;
@@ -60,6 +62,9 @@ type Session = {
   endPlanned: boolean;
   ended: boolean;
   readonly watches: Map<string, WatchClass>;
+  /** Persistent watches by path (true: recursive). A session that adds them sets no one-shot watch. */
+  readonly pws: Map<string, boolean>;
+  readonly usesPersistent: boolean;
   /** Fired watches whose event has not been delivered yet. */
   pending: Pending[];
   /** The last op of this session in the chain (for event times). */
@@ -90,6 +95,8 @@ const KV_PATHS = ['/k0', '/k1', '/k2'];
 
 class Builder {
   readonly rng: Rng;
+  /** The persistent watches' own draws, so that a history without them is what it was before they came. */
+  readonly prng: Rng;
   readonly model: HistoryModel;
   /** The tree (zk) or registers (kv) after each txn; index 0 is the initial state. */
   readonly trees: Tree[] = [initialTree()];
@@ -109,6 +116,7 @@ class Builder {
 
   constructor(seed: number, model: HistoryModel) {
     this.rng = new Rng(seed);
+    this.prng = new Rng(seed ^ 0x2545f491);
     this.model = model;
     this.stat = this.rng.chance(0.7);
     this.connectedRecords = model === 'zk' && this.rng.chance(0.5);
@@ -156,6 +164,46 @@ class Builder {
       s.watches.delete(c.path);
       s.pending.push({ z: index, type: c.type, path: c.path });
     }
+    this.firePersistent(s, index);
+  }
+
+  /**
+   * The persistent watches of `s` that txn `index` triggers queue an event, one per change (WatchManager's
+   * watchers are a Set; each sub-op of a multi triggers on its own): a persistent watch for changes of its
+   * path (NodeChildrenChanged included), a recursive one for its path and below but no NodeChildrenChanged
+   * (WatchManager.triggerWatch, PathParentIterator). With `only`, the changes that watch alone covers (it was
+   * just added: the others queued theirs already).
+   */
+  firePersistent(s: Session, index: number, only?: string): void {
+    if (s.ended || s.pws.size === 0) return;
+    for (const c of this.changes[index]!) {
+      const by = coveringWatch(s.pws, c.type, c.path);
+      if (by === null) continue;
+      if (only !== undefined && (!covered(only, s.pws.get(only)!, c.type, c.path) || coveringWatch(s.pws, c.type, c.path, only) !== null)) continue;
+      s.pending.push({ z: index, type: c.type, path: c.path, by: only ?? by });
+    }
+  }
+
+  /** addWatch: registered at `state` (the op's read point); changes committed after it fire at once. */
+  addWatch(s: Session, path: string, recursive: boolean, state: number): void {
+    if (s.pws.has(path)) return;
+    s.pws.set(path, recursive);
+    for (let z = state + 1; z <= this.top; z++) this.firePersistent(s, z, path);
+    s.pending.sort((x, y) => x.z - y.z);
+  }
+
+  /** removeAllWatches(Any): the watch is gone at `state`; what it fired after that state it never fired. */
+  removeWatch(s: Session, path: string, state: number): void {
+    s.pws.delete(path);
+    const out: Pending[] = [];
+    for (const e of s.pending) {
+      if (e.by !== path || e.z <= state) out.push(e);
+      else {
+        const other = coveringWatch(s.pws, e.type, e.path);
+        if (other !== null) out.push({ ...e, by: other });
+      }
+    }
+    s.pending = out;
   }
 
   /** Events of `s` up to txn `upTo` are delivered before the reply of `p` (they arrive in zxid order). */
@@ -192,6 +240,12 @@ class Builder {
     s.server = this.rng.int(1, SERVERS);
     s.newConnection = true;
     this.applied[s.server] = Math.max(this.applied[s.server]!, s.lastSeen);
+    if (s.pws.size === 0) return;
+    // setWatches2 registers the persistent watches again on a server that has every txn so far (a later one
+    // fires there); the events still queued on the old connection are lost with it when the history shows
+    // the reconnect (without CONNECTED records it is one connection, and they arrive).
+    this.applied[s.server] = this.top;
+    if (this.connectedRecords) s.pending = s.pending.filter((e) => e.by === undefined);
   }
 
   write(s: Session, op: ZkOp): void {
@@ -221,7 +275,8 @@ class Builder {
   read(s: Session, op: ZkOp): void {
     this.maybeReconnect(s, 0.15);
     const p = this.plan(s, op);
-    if (this.rng.chance(0.07)) {
+    // (Not a removeWatches: one whose reply was lost is outside the reference, which answers unsupported.)
+    if (op.type !== 'removeWatches' && this.rng.chance(0.07)) {
       p.outcome = 'info';
       return;
     }
@@ -229,11 +284,13 @@ class Builder {
     const state = op.type === 'sync' || this.rng.chance(0.4) ? this.top : this.rng.int(lo, this.top);
     this.applied[s.server] = state;
     s.lastSeen = state;
-    if (op.type === 'sync') p.result = { rc: 'ok' };
+    if (op.type === 'sync' || op.type === 'addWatch' || op.type === 'removeWatches') p.result = { rc: 'ok' };
     else if (op.type === 'kvGet') p.result = readKv(this.kv[state]!, op.path);
     else p.result = readTree(this.trees[state]!, op, this.stat);
     p.readZxid = this.rng.chance(0.6) ? zx(state) : undefined;
     this.deliver(s, p, state);
+    if (op.type === 'addWatch') this.addWatch(s, op.path, op.mode === 'persistentRecursive', state);
+    if (op.type === 'removeWatches') this.removeWatch(s, op.path, state);
     if ((op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren') && op.watch === true && !this.register(s, op, state)) {
       p.op = { type: op.type, path: op.path }; // one watch per path and session: this read sets none
     }
@@ -258,10 +315,11 @@ class Builder {
     // A session's own watches vanish with it; a close that would trigger one of them is made an expiry
     // instead (no reply of that session can then reflect the change).
     const dryRun = applyWrite(this.tree, { type: 'closeSession' }, s.id, 0).changes;
-    const wouldFireOwn = dryRun.some((c) => s.watches.has(c.path));
+    const wouldFireOwn = dryRun.some((c) => s.watches.has(c.path) || coveringWatch(s.pws, c.type, c.path) !== null);
     const roll = this.rng.next();
     const kind = wouldFireOwn || roll < 0.35 ? 'expire' : roll < 0.75 ? 'close' : roll < 0.88 ? 'closeLost' : 'closeDropped';
     s.watches.clear();
+    s.pws.clear();
     if (kind === 'expire' || kind === 'closeDropped') {
       if (kind === 'closeDropped') {
         const p = this.plan(s, { type: 'closeSession' });
@@ -341,7 +399,22 @@ class Builder {
     return { type: 'multi', ops: Array.from({ length: n }, () => this.treeWrite(true)) };
   }
 
-  zkRead(): ZkOp {
+  zkRead(s: Session): ZkOp {
+    const pr = this.prng;
+    if (s.usesPersistent && pr.chance(0.35)) {
+      // removeAllWatches(Any) of a held watch sometimes; else addWatch on a path, in the mode it has if held.
+      const held = [...s.pws.keys()];
+      if (held.length > 0 && pr.chance(0.25)) return { type: 'removeWatches', path: pr.pick(held), watcherType: 'any', local: false, all: true };
+      const path = pr.pick(['/', '/a', '/a', '/b', '/a/c']);
+      const recursive = s.pws.get(path) ?? pr.chance(0.5);
+      return { type: 'addWatch', path, mode: recursive ? 'persistentRecursive' : 'persistent' };
+    }
+    const op = this.zkReadOnly();
+    // (A session with persistent watches sets no one-shot ones: 3.8 keeps one mode per path.)
+    return s.usesPersistent && 'watch' in op ? { type: op.type, path: op.path } : op;
+  }
+
+  zkReadOnly(): ZkOp & { type: 'getData' | 'exists' | 'getChildren' | 'sync'; path: string; watch?: boolean } {
     const r = this.rng.next();
     if (r < 0.05) return { type: 'sync', path: '/' };
     const user = this.userPaths();
@@ -359,6 +432,18 @@ class Builder {
     const version = this.rng.chance(0.6) ? current : this.rng.pick([-1, 0, 1, 2]);
     return { type: 'kvCas', path, data: this.freshData(), version };
   }
+}
+
+const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
+
+/** The persistent watch (its path) that delivers a change of `type` on `path`, or null. */
+function coveringWatch(pws: ReadonlyMap<string, boolean>, type: ZkWatchType, path: string, except?: string): string | null {
+  for (const [base, recursive] of pws) if (base !== except && covered(base, recursive, type, path)) return base;
+  return null;
+}
+
+function covered(base: string, recursive: boolean, type: ZkWatchType, path: string): boolean {
+  return recursive ? type !== 'NodeChildrenChanged' && under(path, base) : path === base;
 }
 
 /** Picks the counts, runs the true order, then gives every op and event its times. */
@@ -388,6 +473,8 @@ export function generateHistory(seed: number, model: HistoryModel = new Rng(seed
       endPlanned: endPlanned[i]!,
       ended: false,
       watches: new Map(),
+      pws: new Map(),
+      usesPersistent: model === 'zk' && b.prng.chance(0.3),
       pending: [],
       last: null,
       newConnection: true,
@@ -415,7 +502,7 @@ export function generateHistory(seed: number, model: HistoryModel = new Rng(seed
       b.write(s, model === 'kv' ? b.kvWrite() : b.zkWrite());
     } else {
       readsLeft--;
-      b.read(s, model === 'kv' ? { type: 'kvGet', path: rng.pick(KV_PATHS.slice(0, 2)) } : b.zkRead());
+      b.read(s, model === 'kv' ? { type: 'kvGet', path: rng.pick(KV_PATHS.slice(0, 2)) } : b.zkRead(s));
     }
     if (s.quota === 0 && !s.endPlanned) current[c]!++;
   }

@@ -1,7 +1,7 @@
 // The reference checker's view of a history (DEFINITIONS.md §1, §3): the candidate txns (which must
 // and which may take effect), the replies (each gets a read point), the watch events, and the
 // connection and arrival order of each session's replies and events.
-import { isZkRead, isZkWrite } from '../../sim/history/types.js';
+import { isZkRead, isZkWatchOp, isZkWrite } from '../../sim/history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp } from '../../sim/history/types.js';
 import { isMultiSubOp } from './tree-model.js';
 
@@ -153,7 +153,13 @@ export function prepare(h: ZkHistory): Prepared {
     if (out === 'fail') continue;
     const skey = sessionKey(o.session, o.client);
     const write = isZkWrite(o.op);
-    if (!write && !isZkRead(o.op) && o.op.type !== 'sync') continue;
+    // addWatch and removeWatches are answered from a server's state like a read (FinalRequestProcessor, no txn).
+    // A removeWatches whose reply was lost may have removed the client's watches or not: not modelled.
+    if (isZkWatchOp(o.op) && out === 'info') {
+      if (o.op.type === 'removeWatches') unsupported = `removeWatches #${o.id} has no reply`;
+      continue;
+    }
+    if (!write && !isZkRead(o.op) && o.op.type !== 'sync' && !isZkWatchOp(o.op)) continue;
     if (write) {
       const isEnd = o.op.type === 'closeSession';
       const endRecord = o.session === null ? undefined : ended.get(o.session);

@@ -133,12 +133,19 @@ const ATTEMPTS: Record<PerturbationKind, Attempt> = {
   'event-before-watch': (w, rng) => {
     const setters = okOps(
       w,
-      (o) => (o.op.type === 'getData' || o.op.type === 'exists' || o.op.type === 'getChildren') && o.op.watch === true && o.session !== null,
+      (o) => (((o.op.type === 'getData' || o.op.type === 'exists' || o.op.type === 'getChildren') && o.op.watch === true) || o.op.type === 'addWatch') && o.session !== null,
     );
     if (setters.length === 0) return null;
     const o = rng.pick(setters);
-    const path = (o.op as { path: string }).path;
-    const type: ZkWatchType = o.op.type === 'getChildren' ? 'NodeChildrenChanged' : rng.pick(['NodeDataChanged', 'NodeDeleted', 'NodeCreated'] as const);
+    // (A recursive watch's event may name a node below its path.)
+    const base = (o.op as { path: string }).path;
+    const path = o.op.type === 'addWatch' && o.op.mode === 'persistentRecursive' && rng.chance(0.5) ? rng.pick(['/a', '/b', '/a/c'].filter((p) => base === '/' || p.startsWith(`${base}/`)).concat(base)) : base;
+    const type: ZkWatchType =
+      o.op.type === 'getChildren'
+        ? 'NodeChildrenChanged'
+        : o.op.type === 'addWatch'
+          ? rng.pick(['NodeDataChanged', 'NodeDeleted', 'NodeCreated', 'NodeChildrenChanged'] as const)
+          : rng.pick(['NodeDataChanged', 'NodeDeleted', 'NodeCreated'] as const);
     const writes = okOps(w, (x) => x.zxid !== null);
     const zxid = writes.length > 0 ? rng.pick(writes).zxid! : (o.readZxid ?? EPOCH_BASE + 1);
     const event: ZkHistoryWatch = {

@@ -6,6 +6,7 @@
 import { applyTxn, initialTree, treeKey, type RefTree, type Trigger, type WatchEventType, type WatchKind } from './tree-model.js';
 import { arrivesBefore, type EventItem, type Prepared, type ReplyItem, type TxnItem } from './items.js';
 import { judgeRead, pathsSeen, writeMismatch, type MzxidFact } from './judge.js';
+import { deliveriesOf, keyOf, type Delivery, type PWatch } from './persistent.js';
 
 export type Rules = {
   readonly lw: boolean;
@@ -117,6 +118,9 @@ export class Search {
   private readonly lows = new Map<number, number>();
   private readonly endLen = new Map<number, number>();
   private watches = new Map<number, readonly Watch[]>();
+  /** Per session: its persistent watches, and the deliveries they queued whose events have not arrived (DEFINITIONS.md §4). */
+  private pws = new Map<number, readonly PWatch[]>();
+  private dels = new Map<number, readonly Delivery[]>();
   private openReply: ReplyItem | null = null;
   /** The read placed last, when reads commute (see tryRead); part of the state's key. */
   private lastRead: { readonly id: number; readonly len: number } | null = null;
@@ -311,6 +315,11 @@ export class Search {
       );
       for (const x of list) if (x.txn !== null) named.add(x.txn.id);
     }
+    for (const [s, list] of this.pws) {
+      const ds = this.dels.get(s) ?? [];
+      if (list.length > 0 || ds.length > 0) w.push(`p${s}:${keyOf(list, ds)}`);
+      for (const d of ds) named.add(d.txn.id);
+    }
     const tree = this.trees[this.trees.length - 1]!;
     for (const n of tree.nodes.values()) named.add(n.mzxidTxn);
     for (const r of tree.registers.values()) named.add(r.mzxidTxn);
@@ -349,6 +358,11 @@ export class Search {
       return this.trySeal(open);
     }
     for (const t of this.freeTxns) if (this.placed[t.id] === 0 && this.tryTxn(t, null)) return true;
+    if (this.rules.wo && this.pws.size > 0)
+      for (const v of this.p.sessions.values()) {
+        const target = this.moveTarget(v.skey);
+        if (target !== null && this.tryMove(v.skey, target)) return true;
+      }
     for (const v of this.p.sessions.values()) {
       for (const r of v.replies) {
         if (this.placed[r.id] !== 0) continue;
@@ -491,24 +505,49 @@ export class Search {
     this.treeKeys.push(applied.tree === tree ? this.treeKeys[this.treeKeys.length - 1]! : treeKey(applied.tree));
     this.mark(t.id);
     if (firstEnd) this.endLen.set(t.skey, this.order.length);
-    const savedWatches = this.watches;
+    const savedWatches = this.snap();
     let found = false;
     if (!this.zxidFeasible()) this.note('zxid-order');
     else {
-      if (this.rules.wo) this.trigger(t, applied.triggers);
+      if (this.rules.wo) {
+        this.trigger(t, applied.triggers);
+        this.triggerPersistent(t, applied.triggers);
+      }
       this.openReply = reply;
       if (reply === null) this.free++;
       found = this.dfs();
       if (reply === null) this.free--;
       this.openReply = null;
     }
-    this.watches = savedWatches;
+    this.restore(savedWatches);
     if (firstEnd) this.endLen.delete(t.skey);
     this.unmark(t.id);
     this.trees.pop();
     this.treeKeys.pop();
     this.order.pop();
     return found;
+  }
+
+  private snap(): readonly [Map<number, readonly Watch[]>, Map<number, readonly PWatch[]>, Map<number, readonly Delivery[]>] {
+    return [this.watches, this.pws, this.dels];
+  }
+
+  private restore(s: readonly [Map<number, readonly Watch[]>, Map<number, readonly PWatch[]>, Map<number, readonly Delivery[]>]): void {
+    [this.watches, this.pws, this.dels] = s;
+  }
+
+  /** The events txn `t` queues through the sessions' persistent watches (persistent.ts deliveriesOf). */
+  private triggerPersistent(t: TxnItem, triggers: readonly Trigger[]): void {
+    if (triggers.length === 0 || this.pws.size === 0) return;
+    let next: Map<number, readonly Delivery[]> | null = null;
+    for (const [s, list] of this.pws) {
+      if (list.length === 0) continue;
+      const add = deliveriesOf(t, triggers, list, this.p.restricted);
+      if (add.length === 0) continue;
+      next ??= new Map(this.dels);
+      next.set(s, [...(this.dels.get(s) ?? []), ...add]);
+    }
+    if (next !== null) this.dels = next;
   }
 
   /** The watches txn `t` triggers become pending (one event per session and path); loose ones note a change. */
@@ -569,6 +608,8 @@ export class Search {
     const tree = this.trees[this.trees.length - 1]!;
     for (const w of this.watches.get(r.skey) ?? [])
       if (w.status === 'pending' && !w.optional && (ownEnd === null || w.txn !== ownEnd) && owed(w, r, tree.nodes.has(w.path))) return true;
+    // A persistent watch's event is due on its connection before any later reply there (never re-sent by setWatches2).
+    for (const d of this.dels.get(r.skey) ?? []) if (d.conn === r.conn && !d.optional && (ownEnd === null || d.txn !== ownEnd)) return true;
     return false;
   }
 
@@ -606,8 +647,73 @@ export class Search {
     if (register !== null && !out.some((w) => w.status === 'held' && w.conn === r.conn && w.path === register.path && w.kind === register.kind))
       out.push(register);
     const next = new Map(this.watches);
-    next.set(r.skey, out);
+    next.set(r.skey, this.persistentCalls(r, register, out));
     this.watches = next;
+  }
+
+  /**
+   * addWatch and removeWatches replies, and a one-shot registration beside a persistent watch (DEFINITIONS.md §4):
+   * returns the session's one-shot watches after removeWatches dropped some.
+   */
+  private persistentCalls(r: ReplyItem, register: Watch | null, oneShot: Watch[]): Watch[] {
+    const op = r.hop.op;
+    const had = this.pws.get(r.skey) ?? [];
+    let pws = had;
+    let out = oneShot;
+    if (op.type === 'addWatch' && r.hop.result?.rc === 'ok') {
+      const recursive = op.mode === 'persistentRecursive';
+      // 3.8 keeps one mode per path and connection: the other mode there makes both uncertain.
+      const clash = pws.some((w) => w.path === op.path && w.recursive !== recursive);
+      pws = pws.map((w) => (w.path === op.path && clash ? { ...w, optional: true } : w));
+      if (!pws.some((w) => w.path === op.path && w.recursive === recursive && w.conn === r.conn))
+        pws = [...pws.filter((w) => !(w.path === op.path && w.recursive === recursive)), { path: op.path, recursive, conn: r.conn, prev: [], optional: clash }];
+    } else if (op.type === 'removeWatches') {
+      pws = pws.map((w) => (w.path === op.path ? { ...w, optional: true } : w));
+      if (r.hop.result?.rc === 'ok') out = out.filter((w) => w.path !== op.path || !(op.watcherType === 'any' || (op.watcherType === 'data') === (w.kind === 'data')));
+    } else if (register !== null) pws = pws.map((w) => (w.path === register.path ? { ...w, optional: true } : w));
+    if (pws !== had) {
+      const next = new Map(this.pws);
+      next.set(r.skey, pws);
+      this.pws = next;
+    }
+    return out;
+  }
+
+  /**
+   * The connection a session's persistent watches must be moved to before its next reply or event there (its
+   * reconnect's setWatches2, DataTree.setWatches: registered again, no event for what changed meanwhile), or null.
+   */
+  private moveTarget(skey: number): number | null {
+    const pws = this.pws.get(skey) ?? [];
+    if (pws.length === 0) return null;
+    const v = this.p.sessions.get(skey)!;
+    // The next connection after the oldest one a watch is on with a reply or event still to place; every reply
+    // of the connections before it placed (the client's lastZxid is at or below setWatches2's state).
+    const low = Math.min(...pws.map((w) => w.conn));
+    let target = Infinity;
+    for (const r of v.replies) if (this.placed[r.id] === 0 && r.conn > low) target = Math.min(target, r.conn);
+    for (const e of v.events) if (this.placed[e.id] === 0 && e.conn > low) target = Math.min(target, e.conn);
+    if (target === Infinity || v.replies.some((r) => this.placed[r.id] === 0 && r.conn < target)) return null;
+    return target;
+  }
+
+  /** Whether an item of session `skey` on connection `conn` must wait for its persistent watches to move there. */
+  private awaitsMove(skey: number, conn: number): boolean {
+    return (this.pws.get(skey) ?? []).some((w) => w.conn < conn);
+  }
+
+  /** Moves the session's persistent watches to connection `target`: the setWatches2 ran at this point of the order. */
+  private tryMove(skey: number, target: number): boolean {
+    const saved = this.snap();
+    const next = new Map(this.pws);
+    next.set(
+      skey,
+      (this.pws.get(skey) ?? []).map((w) => (w.conn < target ? { ...w, conn: target, prev: [...w.prev, w.conn] } : w)),
+    );
+    this.pws = next;
+    const found = this.dfs();
+    this.restore(saved);
+    return found;
   }
 
   /**
@@ -634,6 +740,7 @@ export class Search {
   }
 
   private tryReply(r: ReplyItem): boolean {
+    if (this.rules.wo && this.awaitsMove(r.skey, r.conn)) return false; // its setWatches2 went first
     if (this.rules.se && this.endLen.has(r.skey) && !(r.txn?.isEnd ?? false) && this.on('op-after-session-end')) return this.note('op-after-session-end');
     if (r.txn !== null) {
       // Events of earlier txns are due before a write's reply. Only watch-lost is judged here: the session's
@@ -651,7 +758,7 @@ export class Search {
     // every other event due before it is still due (until round 9 a close reply was exempt from all of them).
     const blocked = this.replyBlocked(r, r.txn?.isEnd === true ? r.txn : null);
     if (blocked !== null) return this.note(blocked);
-    const saved = this.watches;
+    const saved = this.snap();
     let found = false;
     for (const keep of this.keepVariants(r)) {
       this.afterReply(r, null, keep);
@@ -662,7 +769,7 @@ export class Search {
       this.observed--;
       this.openReply = r;
       this.unmark(r.id);
-      this.watches = saved;
+      this.restore(saved);
       if (found) break;
     }
     return found;
@@ -704,7 +811,7 @@ export class Search {
     let found = false;
     if (unpin === null) this.note(why);
     else {
-      const saved = this.watches;
+      const saved = this.snap();
       for (const keep of this.keepVariants(r)) {
         this.afterReply(r, this.registration(r), keep);
         this.mark(r.id);
@@ -715,7 +822,7 @@ export class Search {
         this.observed--;
         this.lastRead = lastRead;
         this.unmark(r.id);
-        this.watches = saved;
+        this.restore(saved);
         if (found) break;
       }
       unpin();
@@ -751,6 +858,7 @@ export class Search {
   // ---------------------------------------------------------------------------------------- events
 
   private tryEvent(e: EventItem): boolean {
+    if (this.awaitsMove(e.skey, e.conn)) return false; // its setWatches2 went first
     for (const r of this.p.sessions.get(e.skey)!.replies) {
       if (this.placed[r.id] === 0 && r.conn === e.conn && r !== this.openReply && !arrivalBefore(e, r) && this.on('watch-before-data'))
         return this.note('watch-before-data');
@@ -779,12 +887,34 @@ export class Search {
         if (!bySetWatches && fired.length === 0) continue;
         if (ev.zxid > 0) ways = this.reRegisteredWays(w, e, bySetWatches, fired);
       }
+      // The one event of a trigger serves a persistent watch too: its delivery must be next on the connection.
+      const twin = w.status === 'pending' && w.conn === e.conn ? this.twinDelivery(e, w.txn!) : -1;
+      if (twin === null) continue;
       for (const way of ways) {
         const undo = way();
         if (undo === null) continue;
         any = true;
-        if (this.placeEvent(e, list, i, undo)) return true;
+        if (this.placeEvent(e, list, i, undo, twin)) return true;
       }
+    }
+    // A persistent watch's delivery: of the first txn on its connection with one that is not optional (the events of
+    // one txn are not ordered among themselves, DEFINITIONS.md §6), or an optional one before.
+    const ds = this.dels.get(e.skey) ?? [];
+    let firstTxn: TxnItem | null = null;
+    for (let i = 0; i < ds.length; i++) {
+      const d = ds[i]!;
+      if (d.conn !== e.conn) continue;
+      if (!d.optional && firstTxn !== null && d.txn !== firstTxn) break;
+      if (d.type === ev.type && d.path === ev.path && d.txn.invokeUs < ev.atUs) {
+        const undo = ev.zxid > 0 ? this.pin(d.txn, ev.zxid) : () => {};
+        if (undo !== null) {
+          any = true;
+          // The same event uses up a one-shot watch its trigger made pending on this connection (one event per trigger).
+          const k = list.findIndex((w) => w.status === 'pending' && w.conn === e.conn && w.txn === d.txn && w.path === ev.path && w.type === ev.type);
+          if (this.placeEvent(e, list, k, undo, i)) return true;
+        }
+      }
+      if (!d.optional) firstTxn ??= d.txn;
     }
     if (any) return false;
     if (this.on('watch-unexplained')) return this.note('watch-unexplained');
@@ -828,21 +958,51 @@ export class Search {
     return ways;
   }
 
-  /** Places event `e` as fired by watch `i` of its session's `list`; `undo` drops its zxid constraint. */
-  private placeEvent(e: EventItem, list: readonly Watch[], i: number, undo: () => void): boolean {
-    const saved = this.watches;
-    const next = new Map(this.watches);
-    next.set(
-      e.skey,
-      list.filter((_, j) => j !== i),
-    );
-    this.watches = next;
+  /**
+   * The index of the delivery the event of one-shot watch trigger `txn` also is (-1: none), or null when that
+   * delivery exists but an earlier one on the connection that is not optional must come first.
+   */
+  private twinDelivery(e: EventItem, txn: TxnItem): number | null {
+    const ds = this.dels.get(e.skey) ?? [];
+    let blocked = false;
+    for (let i = 0; i < ds.length; i++) {
+      const d = ds[i]!;
+      if (d.conn !== e.conn) continue;
+      if (d.txn === txn && d.type === e.ev.type && d.path === e.ev.path) return blocked ? null : i;
+      if (!d.optional && d.txn !== txn) blocked = true;
+    }
+    return -1;
+  }
+
+  /**
+   * Places event `e` as fired by watch `i` of its session's `list` (-1: none) and as delivery `di` of its
+   * persistent watches (-1: none; the earlier optional ones on its connection are dropped); `undo` drops
+   * its zxid constraint.
+   */
+  private placeEvent(e: EventItem, list: readonly Watch[], i: number, undo: () => void, di = -1): boolean {
+    const saved = this.snap();
+    if (i >= 0) {
+      const next = new Map(this.watches);
+      next.set(
+        e.skey,
+        list.filter((_, j) => j !== i),
+      );
+      this.watches = next;
+    }
+    if (di >= 0) {
+      const next = new Map(this.dels);
+      next.set(
+        e.skey,
+        (this.dels.get(e.skey) ?? []).filter((d, j) => j > di || d.conn !== e.conn || (j < di && !d.optional)),
+      );
+      this.dels = next;
+    }
     this.mark(e.id);
     this.observed++;
     const found = this.dfs();
     this.observed--;
     this.unmark(e.id);
-    this.watches = saved;
+    this.restore(saved);
     undo();
     return found;
   }
