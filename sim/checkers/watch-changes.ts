@@ -83,7 +83,7 @@ export function fires(op: ZkOp, result: ZkResult | null, type: EventType, path: 
 type EphemeralCreate = { readonly path: string; readonly invokeUs: number };
 
 /** The ephemeral creates of each session, by session, with their invocation times. */
-function ephemeralCreates(writes: readonly ZkHistoryOp[]): Map<number, EphemeralCreate[]> {
+export function ephemeralCreates(writes: readonly ZkHistoryOp[]): Map<number, EphemeralCreate[]> {
   const out = new Map<number, EphemeralCreate[]>();
   const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp, session: number): void => {
     if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o, session));

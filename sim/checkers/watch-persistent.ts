@@ -26,9 +26,16 @@
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
-import { ephemeralNodes, fires } from './watch-changes.js';
+import { ephemeralCreates, fires } from './watch-changes.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
+
+/** The ephemeral nodes each session's creates made (or may have made), by session. */
+function ephemeralNodes(writes: Parameters<typeof ephemeralCreates>[0]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const [session, list] of ephemeralCreates(writes)) out.set(session, list.map((c) => c.path));
+  return out;
+}
 
 type EventType = ZkHistoryWatch['type'];
 
