@@ -31,9 +31,15 @@ import { KV_RUN_PROBES, PROBES } from './probes/registry.js';
 import type { ServiceApp } from '../service/fuzz-app.js';
 import type { ServiceOp, ServiceSpec } from './service-workload.js';
 import { addProbeClient, isProbeCall, probeOp, scheduleService } from './service-run.js';
-import type { ContainerSettings } from './containers.js';
 
 export type ProfileName = 'quick' | 'standard' | 'deep';
+
+/** The leader's ContainerManager settings a case with containers draws (containers.ts); kept here so containers.ts can import the case types without a cycle. */
+export interface ContainerSettings {
+  readonly checkIntervalMs: number;
+  readonly maxPerMinute: number;
+  readonly maxNeverUsedIntervalMs: number;
+}
 
 export interface Profile {
   readonly name: ProfileName;

@@ -22,15 +22,9 @@
 import fc from 'fast-check';
 import type { ZkCommand } from '../../protocol/client/zk-client.js';
 import { OPEN_ACL_UNSAFE, type CreateMode } from '../../protocol/tree/index.js';
-import type { FuzzCase, Profile, WorkloadOp } from './case.js';
+import type { ContainerSettings, FuzzCase, Profile, WorkloadOp } from './case.js';
 
 /** The leader's ContainerManager settings of a case with containers (ZabConfig's container* fields). */
-export interface ContainerSettings {
-  readonly checkIntervalMs: number;
-  readonly maxPerMinute: number;
-  readonly maxNeverUsedIntervalMs: number;
-}
-
 type ContainerUse =
   /** A container filled by one child, emptied `removeAfterMs` after the child's create. */
   | { readonly kind: 'container'; readonly slot: number; readonly childMode: CreateMode; readonly fillAfterMs: number; readonly removeAfterMs: number }

@@ -74,6 +74,9 @@ import { runZabScript } from '../../sim/script/script.js';
  * ZK-2355 1050 → 51 (a service seed, caught by
  * prefix-consistency), ZK-1549 127 → 162 (seed 127 passes now; 162 is the kv seed it had before
  * 127); the others kept their seeds.
+ * Quiet periods and late learners (sim/README.md layers 14-15, 40% of the cases without a shape, kv
+ * seeds too) changed kv seed 15's case: ZK-1154 15 → 18 (`zabsim fuzz --mutant ZK-1154 --workers 1`,
+ * history-consistency); every other known seed still fails with its checker (npm test).
  */
 export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['commit-without-quorum', 0, 'quorum-commit'],
@@ -82,7 +85,7 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['vote-zxid-before-epoch', 3, 'liveness'],
   ['follower-applies-locally', 0, 'commit-completeness'],
   ['leader-never-steps-down', 1, 'liveness'],
-  ['ZK-1154', 15, 'history-consistency'],
+  ['ZK-1154', 18, 'history-consistency'],
   ['ZK-2845', 1, 'history-consistency'],
   ['ZK-3911', 135, 'commit-completeness'],
   ['ZK-4394', 7, 'zab-anomalies'],
