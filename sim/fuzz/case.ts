@@ -151,7 +151,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     churnPercent: 10,
     readApiPercent: 30,
     containerPercent: 15,
-    aclTenantPercent: 25,
+    // Off until watch-order knows a READ-filtered trigger consumes a watch silently (layer 13, sim/README.md).
+    aclTenantPercent: 0,
     quietPercent: 40,
     lateLearnerPercent: 40,
   },
@@ -177,7 +178,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     churnPercent: 10,
     readApiPercent: 30,
     containerPercent: 15,
-    aclTenantPercent: 25,
+    // Off until watch-order knows a READ-filtered trigger consumes a watch silently (layer 13, sim/README.md).
+    aclTenantPercent: 0,
     quietPercent: 40,
     lateLearnerPercent: 40,
   },
