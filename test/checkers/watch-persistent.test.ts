@@ -7,8 +7,7 @@ import { describe, expect, test } from 'vitest';
 import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand } from '../../protocol/client/zk-client.js';
 import { checkWatchOrder } from '../../sim/checkers/watch-order.js';
-import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
-import { create, getData, remove, setData } from '../service/helpers.js';
+import { create, faultyThreeClients, getData, remove, setData } from '../service/helpers.js';
 import { cases } from './persistent-fixtures.js';
 
 describe('watch-order with persistent watches', () => {
@@ -20,20 +19,12 @@ describe('watch-order with persistent watches', () => {
 
 describe('simulated runs with persistent watches and faults', () => {
   test.each(['pw1', 'pw2', 'pw3', 'pw4'])('seed %s: watch-order judges them ok', (seed) => {
-    const h = new ServiceHarness(
-      serviceOptions(`watch-persistent-${seed}`, {
-        clients: 3,
-        faults: [
-          { atMs: 3000, type: 'crash', target: 'leader' },
-          { atMs: 6000, type: 'restart', target: 'all-down' },
-          { atMs: 8000, type: 'partition', mode: 'isolate', target: 'any' },
-          { atMs: 11_000, type: 'heal' },
-        ],
-      }),
-    );
+    const h = faultyThreeClients(`watch-persistent-${seed}`);
     expect(h.settle()).toBe(true);
     const clients = h.clients as NodeId[];
-    clients.forEach((c, i) => h.call(c, { type: 'addWatch', path: i === 0 ? '/' : '/k1', mode: i === 2 ? 'PERSISTENT' : 'PERSISTENT_RECURSIVE' } satisfies ZkCommand));
+    clients.forEach((c, i) =>
+      h.call(c, { type: 'addWatch', path: i === 0 ? '/' : '/k1', mode: i === 2 ? 'PERSISTENT' : 'PERSISTENT_RECURSIVE' } satisfies ZkCommand),
+    );
     for (let i = 0; h.nowMs < 15_000; i++) {
       const c = clients[i % clients.length] as NodeId;
       const k = i % 4 === 3 ? `/k1/c${i % 5}` : `/k${i % 3}`;

@@ -13,6 +13,24 @@ export function ready(seed: string, patch: Partial<ServiceOptions> = {}): Servic
   return h;
 }
 
+/**
+ * A three-client service run under the history tests' fault plan (the leader crashed at 3 s, every
+ * server back at 6 s, one isolated at 8 s, healed at 11 s), not yet settled.
+ */
+export function faultyThreeClients(seed: string): ServiceHarness {
+  return new ServiceHarness(
+    serviceOptions(seed, {
+      clients: 3,
+      faults: [
+        { atMs: 3000, type: 'crash', target: 'leader' },
+        { atMs: 6000, type: 'restart', target: 'all-down' },
+        { atMs: 8000, type: 'partition', mode: 'isolate', target: 'any' },
+        { atMs: 11_000, type: 'heal' },
+      ],
+    }),
+  );
+}
+
 export const create = (path: string, mode: CreateMode = 'PERSISTENT', data = ''): ZkCommand => ({ type: 'create', path, data, acl: OPEN_ACL_UNSAFE, mode });
 export const setData = (path: string, data: string, version = -1): ZkCommand => ({ type: 'setData', path, data, version });
 export const remove = (path: string, version = -1): ZkCommand => ({ type: 'remove', path, version });

@@ -12,22 +12,11 @@ import { checkZkWrites } from '../../sim/checkers/zk-writes.js';
 import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/index.js';
 import type { ZkHistoryOp } from '../../sim/history/types.js';
 import { serviceHistory } from '../../sim/service/history.js';
-import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
-import { create, exists, getData, ready, remove, run, setData } from './helpers.js';
+import { create, exists, faultyThreeClients, getData, ready, remove, run, setData } from './helpers.js';
 
 describe('client history of a service run', () => {
   test.each(['h1', 'h2', 'h3'])('seed %s: round-trips and passes every client checker', (seed) => {
-    const h = new ServiceHarness(
-      serviceOptions(`history-${seed}`, {
-        clients: 3,
-        faults: [
-          { atMs: 3000, type: 'crash', target: 'leader' },
-          { atMs: 6000, type: 'restart', target: 'all-down' },
-          { atMs: 8000, type: 'partition', mode: 'isolate', target: 'any' },
-          { atMs: 11_000, type: 'heal' },
-        ],
-      }),
-    );
+    const h = faultyThreeClients(`history-${seed}`);
     expect(h.settle()).toBe(true);
     const clients = h.clients as NodeId[];
     for (let i = 0; h.nowMs < 15_000; i++) {

@@ -8,8 +8,7 @@ import type { NodeId } from '../../protocol/program.js';
 import type { ZkCommand } from '../../protocol/client/zk-client.js';
 import { checkClientHistory } from '../../sim/checkers/client.js';
 import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/index.js';
-import { ServiceHarness, serviceOptions } from '../../sim/service/run.js';
-import { create, getData, ready, remove, run, setData } from './helpers.js';
+import { create, faultyThreeClients, getData, ready, remove, run, setData } from './helpers.js';
 
 describe('watch calls in the client history', () => {
   test('addWatch and removeWatches ops, their results and the persistent events are recorded and parse back', () => {
@@ -54,17 +53,7 @@ describe('watch calls in the client history', () => {
   });
 
   test.each(['pw1', 'pw2', 'pw3'])('seed %s: a faulty run with persistent watches passes every checker that judges it; watch-order refuses', (seed) => {
-    const h = new ServiceHarness(
-      serviceOptions(`watch-history-${seed}`, {
-        clients: 3,
-        faults: [
-          { atMs: 3000, type: 'crash', target: 'leader' },
-          { atMs: 6000, type: 'restart', target: 'all-down' },
-          { atMs: 8000, type: 'partition', mode: 'isolate', target: 'any' },
-          { atMs: 11_000, type: 'heal' },
-        ],
-      }),
-    );
+    const h = faultyThreeClients(`watch-history-${seed}`);
     expect(h.settle()).toBe(true);
     const clients = h.clients as NodeId[];
     for (const c of clients) h.call(c, { type: 'addWatch', path: '/', mode: 'PERSISTENT_RECURSIVE' } satisfies ZkCommand);
