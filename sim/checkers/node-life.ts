@@ -1,6 +1,6 @@
 // NodeLife: what a history says about each node's life as a whole (who may create it, delete it, own it as
 // an ephemeral, when reads show it), for the watch checks of watch-changes.ts and watch-order.ts.
-import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
+import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { FIRST_EPOCH_BASE } from './epoch-zero.js';
@@ -76,6 +76,12 @@ export type NodeLife = {
    * z: a node made at z would still be there at c, where the certain create succeeded).
    */
   readonly createBlockedAt: (p: string, z: number) => boolean;
+  /**
+   * Whether no session's end deletes the node: one op at most may create it (soleCreator: one txn, one create),
+   * and a certain delete op removed it, so that delete ended its one life (had an end deleted it first, the
+   * delete would have found no node).
+   */
+  readonly endCannotDelete: (p: string) => boolean;
 };
 
 const lifeMemo = new WeakMap<HistoryView, NodeLife>();
@@ -134,6 +140,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const creators = new Map<string, number | null>();
   const createPrefixes: string[] = [];
   const deleteOps = new Map<string, ZkHistoryOp[]>(); // path -> the ops that may delete it by name
+  const surelyDeleted = new Set<string>(); // paths a certain ok delete (or a certain multi's) removed
   const creatorOps = new Map<string, ZkHistoryOp[]>(); // path -> the ops that may create it by name
   const prefixOps: { prefix: string; o: ZkHistoryOp }[] = []; // unnamed sequential creates
   const ephemeralsOf = new Map<number, string[]>();
@@ -161,6 +168,7 @@ export function nodeLife(view: HistoryView): NodeLife {
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null));
       else if (op.type === 'delete') {
         pushOnce(deleteOps, op.path, o);
+        if (result !== null) surelyDeleted.add(op.path);
         deleters.set(op.path, deleted.has(op.path) && deleters.get(op.path) !== o.session ? null : o.session);
         deleted.add(op.path);
       } else if (op.type === 'setData') setDatas.set(op.path, (setDatas.get(op.path) ?? 0) + 1);
@@ -301,6 +309,7 @@ export function nodeLife(view: HistoryView): NodeLife {
         if (c.zxid !== null && c.done !== Infinity && c.zxid !== z && life.undeletedThrough(p, Math.max(c.zxid, z))) return true;
       return false;
     },
+    endCannotDelete: (p) => surelyDeleted.has(p) && life.soleCreator(p) !== null,
   };
   lifeMemo.set(view, life);
   return life;
@@ -310,11 +319,19 @@ export function nodeLife(view: HistoryView): NodeLife {
  * Whether a multi's own sub-ops contradict each other, so that it fails whatever the tree (each sub-op sees
  * the earlier ones' changes, PrepRequestProcessor): a create of a node an earlier sub-op made or found there,
  * a create under a node an earlier sub-op deleted, a delete, setData or check of a node an earlier sub-op
- * deleted, a delete of one it deleted.
+ * deleted, a delete of one it deleted; or a version an earlier sub-op rules out: a setData, delete or check
+ * expecting version v (not -1) of a node an earlier sub-op created (version 0 then) or set (each setData adds
+ * one, PrepRequestProcessor.checkAndIncVersion, so the version is then at least one above the least it could
+ * be before, and exactly one above a version the multi itself fixed).
  */
 export function multiFailsAlone(ops: readonly ZkOp[]): boolean {
   const present = new Map<string, boolean>();
+  const versions = new Map<string, { readonly least: number; readonly exact: boolean }>(); // what earlier sub-ops fix of a node's version
   const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+  const badVersion = (path: string, expected: number): boolean => {
+    const v = versions.get(path);
+    return expected !== -1 && v !== undefined && (v.exact ? expected !== v.least : expected < v.least);
+  };
   for (const sub of ops) {
     switch (sub.type) {
       case 'create': {
@@ -323,14 +340,28 @@ export function multiFailsAlone(ops: readonly ZkOp[]): boolean {
         if (sub.mode === 'persistentSequential' || sub.mode === 'ephemeralSequential') break;
         if (present.get(sub.path) === true) return true;
         present.set(sub.path, true);
+        versions.set(sub.path, { least: 0, exact: true });
         break;
       }
       case 'delete':
-        if (present.get(sub.path) === false) return true;
+        if (present.get(sub.path) === false || badVersion(sub.path, sub.version)) return true;
         present.set(sub.path, false);
+        versions.delete(sub.path);
         break;
-      case 'setData':
+      case 'setData': {
+        if (present.get(sub.path) === false || badVersion(sub.path, sub.version)) return true;
+        present.set(sub.path, true);
+        const v = versions.get(sub.path);
+        // (Before it: exactly the version it expects, when not -1; else at least what earlier sub-ops fixed, or 0.)
+        const before = sub.version !== -1 ? { least: sub.version, exact: true } : (v ?? { least: 0, exact: false });
+        versions.set(sub.path, { least: before.least + 1, exact: before.exact });
+        break;
+      }
       case 'check':
+        if (present.get(sub.path) === false || badVersion(sub.path, sub.version)) return true;
+        present.set(sub.path, true);
+        if (sub.version !== -1) versions.set(sub.path, { least: sub.version, exact: true });
+        break;
       case 'setACL':
         if (present.get(sub.path) === false) return true;
         present.set(sub.path, true);
@@ -340,6 +371,20 @@ export function multiFailsAlone(ops: readonly ZkOp[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Of a session's ephemeral creates (paths, or prefixes of unnamed sequential creates), those its end may have
+ * deleted as the change an event reports: created before the event arrived (a create sent later has a zxid above
+ * every txn committed by then, the end's included, and a create after its session's end fails:
+ * PrepRequestProcessor checks the session), and not a node whose one life a certain delete ended
+ * (NodeLife.endCannotDelete), by its name or, for an unnamed one, as the event's own node.
+ */
+export function endDeletable(list: readonly { readonly path: string; readonly invokeUs: number }[] | undefined, e: ZkHistoryWatch, life: NodeLife): string[] {
+  const gone = e.type === 'NodeDeleted' && life.endCannotDelete(e.path);
+  const out: string[] = [];
+  for (const c of list ?? []) if (c.invokeUs < e.atUs && !(gone && (c.path === e.path || sequentialOf(c.path, e.path))) && !life.endCannotDelete(c.path)) out.push(c.path);
+  return out;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -8,7 +8,7 @@ import type { HistoryView } from './history-view.js';
 import { sessionFloors } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
-import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
+import { endDeletable, nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { readStateCeiling } from './read-state-ceiling.js';
 import { PINNED_EFFECT } from './mzxid-pins.js';
@@ -97,17 +97,6 @@ export function ephemeralCreates(writes: readonly ZkHistoryOp[]): Map<number, Ep
   return out;
 }
 
-/**
- * The ephemerals of a session that its end may have deleted before an event that arrived at `atUs`: those
- * whose create was sent before then. A create sent later has a zxid above every txn committed by then (the
- * end's included), and a create after its session's end fails (PrepRequestProcessor checks the session).
- */
-function ephemeralsBefore(list: readonly EphemeralCreate[] | undefined, atUs: number): string[] {
-  const out: string[] = [];
-  for (const c of list ?? []) if (c.invokeUs < atUs) out.push(c.path);
-  return out;
-}
-
 const NO_SESSIONS: ReadonlyMap<number, number> = new Map();
 const NO_WRITES: ReadonlyMap<number, ZkHistoryOp> = new Map();
 
@@ -133,6 +122,12 @@ export type WatchSet = {
   readonly owedBySession?: ReadonlyMap<number, number> | undefined;
   /** With owedBySession: the writes among those that set or delete the watched node itself (OwedChanges.onNode). */
   readonly owedOnNode?: readonly ZkHistoryOp[] | undefined;
+  /**
+   * When not exact: when the event's connection came up (CONNECTED). A write of the watch's session sent after that
+   * is behind that connection's setWatches (ClientCnxn.primeConnection sends it first; CommitProcessor keeps a
+   * session's order), in no state setWatches found: it can only fire the watch setWatches registered, exactly.
+   */
+  readonly upAtUs?: number | undefined;
 };
 
 type Change = { readonly zxid: number; readonly invokeUs: number };
@@ -255,21 +250,22 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     }
     // A zxid the event names that a write of the history holds is that write's; none of the loose ones
     // but the one at that zxid (a session end, listed loose for its unnamed sequential nodes).
-    const named = known && w.exact && namedZxids.has(e.zxid);
+    const named = known && namedZxids.has(e.zxid);
     for (const o of loose) {
-      if (named && o.zxid !== e.zxid) continue;
+      const exact = w.exact || (w.upAtUs !== undefined && o.session !== null && o.session === w.by.session && o.invokeUs > w.upAtUs);
+      if (named && exact && o.zxid !== e.zxid) continue;
       // A session ends once: a lost close of a session whose end is recorded is that end or a later close, which deletes nothing.
       if (o.op.type === 'closeSession' && o.session !== null && isUncertain(o) && recordedEnd.has(o.session)) continue;
       const end = o.session === null || o.op.type === 'closeSession' ? undefined : endZxid.get(o.session);
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
-      if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;
+      if (end !== undefined && ((known && exact && e.zxid >= end) || end - 1 <= w.after)) continue;
       if (sentAt(o) >= e.atUs) continue;
       // A write its session sent after one that fired the watch first, or that session's end, is not the event's change.
       const owedFrom = o.session === null ? undefined : w.owedBySession?.get(o.session);
       if (owedFrom !== undefined && (o.op.type === 'closeSession' || owedFrom < o.invokeUs)) continue;
       if (e.type === 'NodeDeleted' && onNodeFirst(w, e.path, o)) continue;
       // (A session end is listed here for its unnamed sequential nodes even when its zxid is known: then the event's zxid must fit it.)
-      if (o.zxid !== null && (o.zxid <= w.after || (known && (w.exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
+      if (o.zxid !== null && (o.zxid <= w.after || (known && (exact ? o.zxid !== e.zxid : o.zxid > e.zxid)))) continue;
       // The session's own write that completed before its watch-setting read was issued is in that read's state.
       if (o.session !== null && o.session === w.by.session && o.completeUs !== null && o.completeUs < w.by.invokeUs && !isUncertain(o)) continue;
       // (Or the one write that can have left the data the read shows: data-writers.ts.)
@@ -280,15 +276,15 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       const life = nodeLife(view);
       if (life.cannotSucceed(o)) continue;
       // A create of a node that a certain create holds there at the event's zxid (or needs missing later) fails there.
-      if (known && w.exact && o.op.type === 'create' && (o.op.mode === 'persistent' || o.op.mode === 'ephemeral') && life.createBlockedAt(o.op.path, e.zxid))
+      if (known && exact && o.op.type === 'create' && (o.op.mode === 'persistent' || o.op.mode === 'ephemeral') && life.createBlockedAt(o.op.path, e.zxid))
         continue;
       // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
-      if (known && w.exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
+      if (known && exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
       // An unseen session end comes after every txn of its session and every state its replies showed.
       const endFloor = SESSION_END_FLOOR.get(o);
       if (known && endFloor !== undefined && endFloor >= e.zxid) continue;
-      const eph = o.op.type === 'closeSession' && o.session !== null ? ephemeralsBefore(ephemeralTimes.get(o.session), e.atUs) : [];
-      if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
+      const eph = o.op.type === 'closeSession' && o.session !== null ? endDeletable(ephemeralTimes.get(o.session), e, life) : [];
+      if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !exact)) return true;
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
     for (const [session, list] of ephemeralTimes)
@@ -296,7 +292,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
         !endedAt.has(session) &&
         w.owedBySession?.has(session) !== true &&
         !(e.type === 'NodeDeleted' && onNodeFirst(w, e.path, null)) &&
-        fires({ type: 'closeSession' }, null, e.type, e.path, ephemeralsBefore(list, e.atUs), !w.exact)
+        fires({ type: 'closeSession' }, null, e.type, e.path, endDeletable(list, e, nodeLife(view)), !w.exact)
       )
         return true;
     return false;

@@ -116,6 +116,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
     const replyZxids: number[] = []; // each reply's state zxid (a lower bound where the history gives none), beside `replies`
     let connection = 0;
     let connectedAtUs = -Infinity; // when the current connection's CONNECTED record came
+    let upAtUs: number | undefined; // the same, undefined while the last connection record is not a CONNECTED one
     let lastEvent: ZkHistoryWatch | null = null;
     for (const item of items) {
       if (item.kind === 'session') {
@@ -128,6 +129,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           lastEvent = null;
         }
         if (e.state === 'CONNECTED') connectedAtUs = e.atUs;
+        if (e.state === 'CONNECTED' || e.state === 'DISCONNECTED') upAtUs = e.state === 'CONNECTED' ? e.atUs : undefined;
         if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') armedAll.clear();
         persistent?.session(e, connection);
         continue;
@@ -193,6 +195,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
             setWatchesBelow[connection]!,
             shownStateFloor(nodeLife(view), a.by),
             (exact ??= exactEvents(view)).has(e),
+            upAtUs,
           );
           if (failure === null) break;
         }
@@ -358,6 +361,7 @@ function judgeEvent(
   setWatchesBelow: SetWatchesBound,
   shownFloor: number,
   afterReply: boolean,
+  upAtUs: number | undefined,
 ): ClientCheckResult | null {
   const name = 'watch-order';
   const sameConnection = a.connection === connection;
@@ -374,7 +378,7 @@ function judgeEvent(
   const floor = Math.max(a.replyIndex === 0 ? 0 : replyMax[a.replyIndex - 1]!, a.by.readZxid ?? 0, shownFloor);
   const owedBySession = sameConnection ? owed.bySession : undefined;
   const owedOnNode = sameConnection ? owed.onNode : undefined;
-  if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls, owedBySession, owedOnNode }))
+  if (!explained(e, { by: a.by, after: floor, exact: !bySetWatches, cls, owedBySession, owedOnNode, upAtUs: bySetWatches ? upAtUs : undefined }))
     return violated(
       name,
       `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no write of the history ${sameConnection ? 'sent before it arrived makes exactly that change' : 'makes that change'} after its watch was set by #${a.by.id}`,

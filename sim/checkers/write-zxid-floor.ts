@@ -1,10 +1,33 @@
 // The zxid bounds a session's earlier replies put on its later writes (watch-order, watch-changes.ts):
 // a write is proposed after its server applied every state the session had seen.
-import type { ZkHistoryOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
 import { PINNED_EFFECT } from './mzxid-pins.js';
+import { nodeLife, type NodeLife } from './node-life.js';
+
+const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+
+/**
+ * A zxid below that of an op that succeeded (every sub-op, for a multi): a delete, setData or check of a node, or
+ * a create under it, needs the node there, so some create of it sent before the op's reply (its txn is committed
+ * below the op's) is below the op: above NodeLife.createdAtLeast (0 for a node of the initial tree).
+ */
+function createdBelow(op: ZkOp, life: NodeLife, beforeUs: number): number {
+  switch (op.type) {
+    case 'multi':
+      return op.ops.reduce((m, sub) => Math.max(m, createdBelow(sub, life, beforeUs)), 0);
+    case 'delete':
+    case 'setData':
+    case 'check':
+      return life.createdAtLeast(op.path, beforeUs);
+    case 'create':
+      return life.createdAtLeast(parentOf(op.path), beforeUs);
+    default:
+      return 0;
+  }
+}
 
 /**
  * The highest state zxid among a session's replies that arrived before a time, as a test: (session, time)
@@ -36,7 +59,8 @@ export function sessionFloors(view: HistoryView): (session: number, before: numb
 
 /**
  * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
- * above every state its session saw before sending it (sessionFloors), and it is none of the zxids the
+ * above every state its session saw before sending it (sessionFloors) and, when it succeeded, above a create of
+ * each node it needed (createdBelow), and it is none of the zxids the
  * history gives other txns (ok writes, pinned lost ones, ENDED records of other sessions), nor counter 0 of an epoch (the
  * NEWLEADER zxid). Null when nothing bounds it.
  */
@@ -48,7 +72,7 @@ export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | 
     if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && !named.has(e.zxid)) named.set(e.zxid, e.session);
   return (o) => {
     if (o.session === null || o.zxid !== null || o.outcome !== 'ok' || isUncertain(o)) return null;
-    const lb = floors(o.session, o.invokeUs);
+    const lb = Math.max(floors(o.session, o.invokeUs), o.result?.rc === 'ok' ? createdBelow(o.op, nodeLife(view), o.completeUs ?? Infinity) : 0);
     if (lb === 0) return null;
     // Each zxid passed is held by another txn, so any point of the walk is a bound; it stops after 64 (O(1) per write).
     let z = lb + 1;
