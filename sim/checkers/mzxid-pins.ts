@@ -135,7 +135,16 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
     zxidOf.set(w, { m, by: r });
     writerOf.set(m, { w, by: r });
   }
-  pinByEvents(view, floating, known, endOf, zxidOf, writerOf);
+  const twice = pinByEvents(view, floating, known, endOf, zxidOf, writerOf);
+  if (twice !== null)
+    return {
+      violation: violated(
+        'sequential-reads',
+        `watch events name ${twice.zxids.map(describeZxid).join(' and ')} for changes only #${twice.w.id} can have made, but one txn has one zxid`,
+        [twice.w],
+        (view.history.events ?? []).filter((e) => e.kind === 'watch' && (e.type === 'NodeCreated' || e.type === 'NodeDataChanged') && twice.zxids.includes(e.zxid)),
+      ),
+    };
   const deletes = pinDeletesByEvents(view, floating, known, endOf);
   if (deletes.conflict !== null) {
     const { pinned, zxids } = deletes.conflict;
@@ -349,7 +358,9 @@ export function pinnedZxidGap(view: HistoryView): ClientCheckResult | null {
  * history carries the event's zxid and exactly one write without a zxid can be that create or setData
  * (sent before the event arrived, not failed, its session not ended below that zxid), it is that write, at
  * that zxid, and it took effect. NodeDeleted and NodeChildrenChanged are left alone: a session end nobody
- * saw may delete a node. A pin that disagrees with one already made is left to the search (no finding).
+ * saw may delete a node. A pin that disagrees with one already made is left to the search (no finding), but
+ * one write pinned so at two zxids is returned: each event's txn can only be that write's, and a txn has one
+ * zxid (a multi's events all carry its one zxid), so no execution gives both.
  */
 function pinByEvents(
   view: HistoryView,
@@ -358,7 +369,7 @@ function pinByEvents(
   endOf: ReadonlyMap<number, number>,
   zxidOf: Map<ZkHistoryOp, { m: number; by: ZkHistoryOp | null }>,
   writerOf: Map<number, { w: ZkHistoryOp; by: ZkHistoryOp }>,
-): void {
+): { readonly w: ZkHistoryOp; readonly zxids: readonly number[] } | null {
   const events = view.history.events ?? [];
   const byEvent = new Map<number, ZkHistoryOp | null>(); // event zxid -> the one write it pins, null when two
   let exact: Set<ZkHistoryEvent> | null = null;
@@ -382,11 +393,13 @@ function pinByEvents(
   }
   const zxidsOf = new Map<ZkHistoryOp, number[]>();
   for (const [m, w] of byEvent) if (w !== null) zxidsOf.set(w, [...(zxidsOf.get(w) ?? []), m]);
+  for (const [w, ms] of zxidsOf) if (ms.length > 1) return { w, zxids: ms };
   for (const [w, ms] of zxidsOf) {
     const m = ms[0]!;
-    if (ms.length > 1 || zxidOf.has(w) || writerOf.has(m)) continue;
+    if (zxidOf.has(w) || writerOf.has(m)) continue;
     zxidOf.set(w, { m, by: null });
   }
+  return null;
 }
 
 /** Whether the op (or a sub-op of a multi) may fire `type` on `path`: a create of it for NodeCreated, a setData for NodeDataChanged. */

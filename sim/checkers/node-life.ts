@@ -45,7 +45,9 @@ export type NodeLife = {
   readonly ephemeralsOf: ReadonlyMap<number, readonly string[]>;
   /**
    * Whether a write whose outcome is unknown cannot have succeeded: a setData expecting a version that the
-   * other setData ops of the history cannot reach (a node's version starts at 0 and only they raise it).
+   * other setData ops of the history cannot reach (a node's version starts at 0 and only they raise it); one
+   * that needs a node no op of the history may create (a create under it, for its parent); a multi whose own
+   * sub-ops contradict each other (multiFailsAlone, whatever its outcome).
    */
   readonly cannotSucceed: (o: ZkHistoryOp) => boolean;
   /**
@@ -235,6 +237,24 @@ export function nodeLife(view: HistoryView): NodeLife {
     (!deleted.has(q) && !ephemeral.has(q) && (createsOf.get(q) ?? []).length <= 1 && !createPrefixes.some((pr) => sequentialOf(pr, q)));
   const settled = (p: string): boolean => namedSequential.has(p) && oneLife(p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
   const unnamed = (prefixes: readonly string[], p: string): boolean => prefixes.length > 0 && prefixes.some((q) => sequentialOf(q, p)) && !settled(p);
+  // A node no op of the history may create, outside the initial tree, is never there: an op that needs it fails.
+  const unmade = (p: string): boolean =>
+    p !== '/' && p !== '/zookeeper' && !p.startsWith('/zookeeper/') && !creatorOps.has(p) && !prefixOps.some(({ prefix }) => sequentialOf(prefix, p));
+  const needsUnmade = (op: ZkOp): boolean => {
+    switch (op.type) {
+      case 'multi':
+        return op.ops.some(needsUnmade); // (all or nothing)
+      case 'setData':
+      case 'delete':
+      case 'check':
+      case 'setACL':
+        return unmade(op.path);
+      case 'create':
+        return unmade(op.path.lastIndexOf('/') <= 0 ? '/' : op.path.slice(0, op.path.lastIndexOf('/')));
+      default:
+        return false;
+    }
+  };
   let endZxids: Map<number, number> | null = null;
   let unseenFloors: Map<number, number> | null = null;
   const life: NodeLife = {
@@ -260,7 +280,8 @@ export function nodeLife(view: HistoryView): NodeLife {
     ephemeralsOf,
     cannotSucceed: (o) =>
       (isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1) ||
-      (o.op.type === 'multi' && multiFailsAlone(o.op.ops)),
+      (o.op.type === 'multi' && multiFailsAlone(o.op.ops)) ||
+      (isUncertain(o) && needsUnmade(o.op)),
     soleDeleter: (p) => {
       if (unnamed(ephemeralPrefixes, p)) return null;
       const ops = deleteOps.get(p) ?? [];

@@ -10,6 +10,7 @@ import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { endDeletable, nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
+import { exactTxnFits } from './exact-txn.js';
 import { readStateCeiling } from './read-state-ceiling.js';
 import { PINNED_EFFECT } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
@@ -228,9 +229,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   };
   const exactChanges = sorted(exact);
   let floors: ((session: number, before: number) => number) | null = null;
-  // Zxids the history gives a write (a session end from an ENDED record too): none of the zxid-less writes holds them.
-  const namedZxids = new Set<number>();
-  for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
+  let fits: ((o: ZkHistoryOp, m: number) => boolean) | null = null;
   const reconnectChanges = sorted(reconnect);
   /** Whether a write that fired the watch first needs the node `path`, whose one life the change `o` would end. */
   const onNodeFirst = (w: WatchSet, path: string, o: ZkHistoryOp | null): boolean =>
@@ -248,17 +247,15 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
         if (list.invokes[k]! < e.atUs) return true;
       }
     }
-    // A zxid the event names that a write of the history holds is that write's; none of the loose ones
-    // but the one at that zxid (a session end, listed loose for its unnamed sequential nodes).
-    const named = known && namedZxids.has(e.zxid);
     for (const o of loose) {
       const exact = w.exact || (w.upAtUs !== undefined && o.session !== null && o.session === w.by.session && o.invokeUs > w.upAtUs);
-      if (named && exact && o.zxid !== e.zxid) continue;
+      // (An exact event's zxid is the txn's own: every bound on the write's zxid applies, exact-txn.ts.)
+      if (known && exact && !(fits ??= exactTxnFits(view, writes))(o, e.zxid)) continue;
       // A session ends once: a lost close of a session whose end is recorded is that end or a later close, which deletes nothing.
       if (o.op.type === 'closeSession' && o.session !== null && isUncertain(o) && recordedEnd.has(o.session)) continue;
       const end = o.session === null || o.op.type === 'closeSession' ? undefined : endZxid.get(o.session);
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
-      if (end !== undefined && ((known && exact && e.zxid >= end) || end - 1 <= w.after)) continue;
+      if (end !== undefined && end - 1 <= w.after) continue;
       if (sentAt(o) >= e.atUs) continue;
       // A write its session sent after one that fired the watch first, or that session's end, is not the event's change.
       const owedFrom = o.session === null ? undefined : w.owedBySession?.get(o.session);
@@ -275,11 +272,6 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
       const life = nodeLife(view);
       if (life.cannotSucceed(o)) continue;
-      // A create of a node that a certain create holds there at the event's zxid (or needs missing later) fails there.
-      if (known && exact && o.op.type === 'create' && (o.op.mode === 'persistent' || o.op.mode === 'ephemeral') && life.createBlockedAt(o.op.path, e.zxid))
-        continue;
-      // A create of a node nothing deletes is at or below the header zxid of any read that shows the node.
-      if (known && exact && o.op.type !== 'multi' && o.op.type === 'create' && !life.mayDelete(o.op.path) && life.shownBy(o.op.path) < e.zxid) continue;
       // An unseen session end comes after every txn of its session and every state its replies showed.
       const endFloor = SESSION_END_FLOOR.get(o);
       if (known && endFloor !== undefined && endFloor >= e.zxid) continue;

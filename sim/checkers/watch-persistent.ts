@@ -25,7 +25,9 @@
 // holds a change after the registration, comes after that change's event.
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
-import { describeZxid, isUncertain } from './zk-writes.js';
+import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
+import { nodeLife, sequentialOf } from './node-life.js';
+import { exactTxnFits } from './exact-txn.js';
 import { ephemeralCreates, fires } from './watch-changes.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
@@ -323,6 +325,7 @@ export class PersistentShared {
   private byKey: Map<string, ZkHistoryOp[]> | null = null;
   private loose: ZkHistoryOp[] = [];
   private ephemerals: Map<number, string[]> | null = null;
+  private fits: ((o: ZkHistoryOp, m: number) => boolean) | null = null;
 
   private readonly view: HistoryView;
   private readonly restricted: ReadonlySet<string>;
@@ -343,14 +346,21 @@ export class PersistentShared {
     const known = e.zxid > 0;
     if (known && e.zxid <= floor) return false;
     this.index();
-    for (const o of this.byKey!.get(`${e.type} ${e.path}`) ?? [])
-      if (o.invokeUs < e.atUs && (o.zxid === null || (o.zxid > floor && (!known || o.zxid === e.zxid)))) return true;
-    for (const o of this.loose)
-      if (o.invokeUs < e.atUs && (o.zxid === null || (o.zxid > floor && (!known || o.zxid === e.zxid))) && fires(o.op, null, e.type, e.path, [], false))
-        return true;
+    // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
+    // it): a write without a zxid must be able to hold the event's (exact-txn.ts), and succeed at all.
+    const life = nodeLife(this.view);
+    const fits = (this.fits ??= exactTxnFits(this.view, [...this.view.writes, ...sessionEndWrites(this.view.history, this.view.writes)]));
+    const may = (o: ZkHistoryOp): boolean =>
+      o.invokeUs < e.atUs && (o.zxid === null ? (known ? fits(o, e.zxid) : !life.cannotSucceed(o)) : o.zxid > floor && (!known || o.zxid === e.zxid));
+    for (const o of this.byKey!.get(`${e.type} ${e.path}`) ?? []) if (may(o)) return true;
+    for (const o of this.loose) if (may(o) && fires(o.op, null, e.type, e.path, [], false)) return true;
+    // (Not a node whose one life a certain delete ended: NodeLife.endCannotDelete.)
+    const gone = e.type === 'NodeDeleted' && life.endCannotDelete(e.path);
     if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
-      for (const list of (this.ephemerals ??= ephemeralNodes(this.view.writes)).values())
-        if (fires({ type: 'closeSession' }, null, e.type, e.path, list, false)) return true;
+      for (const list of (this.ephemerals ??= ephemeralNodes(this.view.writes)).values()) {
+        const left = list.filter((p) => !(gone && (p === e.path || sequentialOf(p, e.path))) && !life.endCannotDelete(p));
+        if (fires({ type: 'closeSession' }, null, e.type, e.path, left, false)) return true;
+      }
     return false;
   }
 

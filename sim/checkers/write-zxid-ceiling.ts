@@ -21,8 +21,10 @@ const memo = new WeakMap<HistoryView, (o: ZkHistoryOp) => number | null>();
  * - each certain write its session issued after it, through that write's own bound: a session's writes
  *   take effect in issue order (the client sends them in order on one connection, and one answered `ok`
  *   was answered on the connection it went out on, before a later one could go out on a new connection;
- *   CommitProcessor keeps that order), and two txns never share a zxid.
- * Not for closeSession (a second close of an ended session comes after its end). O(n log n) once per view.
+ *   CommitProcessor keeps that order), and two txns never share a zxid. A certain close without a zxid counts
+ *   by its window: it is the session's end or a later close of it, so the end, which every write of the
+ *   session that took effect precedes, is below the window's top either way (committed before the reply).
+ * Not for closeSession itself (a second close of an ended session comes after its end). O(n log n) once per view.
  */
 export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number | null {
   const known = memo.get(view);
@@ -33,7 +35,9 @@ export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number 
   const ends = sessionEndWrites(view.history, base);
   const writes = ends.length === 0 ? base : [...base, ...ends];
   const floating: number[] = [];
-  for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null && certain(writes[i]!) && writes[i]!.op.type !== 'closeSession') floating.push(i);
+  // (Closes too: not bounded themselves, see above, but an ok close's window bounds its session's end, which its
+  // session's writes precede.)
+  for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null && certain(writes[i]!)) floating.push(i);
   const out = new Map<ZkHistoryOp, number>();
   if (floating.length > 0) {
     const table = WriteTable.of(writes);
@@ -44,7 +48,7 @@ export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number 
     for (const o of view.closeSessions) if (o.session !== null && o.zxid !== null && certain(o) && o.result!.rc === 'ok') ended(o.session, o.zxid);
     for (const mine of view.opsBySession.values()) {
       // Issue order, latest first: `next` is the least zxid bound of a certain write issued after the current one.
-      const list = mine.ops.filter((o) => isZkWrite(o.op) && certain(o) && (o.op.type !== 'closeSession' || o.zxid !== null));
+      const list = mine.ops.filter((o) => isZkWrite(o.op) && certain(o));
       list.sort((a, b) => b.invokeUs - a.invokeUs);
       let next = Infinity;
       let nextInvoke = Infinity;
@@ -59,8 +63,9 @@ export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number 
         if (bound === null) {
           const w = windows.get(o);
           const end = o.session === null ? Infinity : (endOf.get(o.session) ?? Infinity);
-          const ceiling = Math.min(w === undefined ? Infinity : w.hi, end, next) - 1;
-          if (ceiling !== Infinity) out.set(o, ceiling);
+          // (A close is at or below its session's end, not below it: it may be that end.)
+          const ceiling = o.op.type === 'closeSession' ? Math.min((w === undefined ? Infinity : w.hi) - 1, end) : Math.min(w === undefined ? Infinity : w.hi, end, next) - 1;
+          if (ceiling !== Infinity && o.op.type !== 'closeSession') out.set(o, ceiling);
           bound = ceiling;
         }
         pending = Math.min(pending, bound);

@@ -121,3 +121,135 @@ describe("a session's own delete of a node puts its later watch above the node's
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a session's ok close bounds its earlier writes' zxids: they precede its end (case 1696875936)", () => {
+  // Session 1001 creates /b (no zxid) and closes (ok, no zxid) before 1002's create at 1:5 is sent: /b < the end < 1:5.
+  // 1003 lists / without b and gets NodeChildrenChanged / naming z: only /b's create can be it, so z = 1:4 leaves no
+  // zxid for the end (writeZxidCeiling chains through the close); z = 1:3 is possible.
+  // (1002's lost delete of /a is a second candidate for the event, so no pin settles it; its failed multi at 1:5
+  // shows /a still there, so that delete is not below 1:5.)
+  const records = (z: number) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 786, 1467, { rc: 'ok', path: '/a' }, Z(1)),
+    op(2, 1001, { type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 2895, 3744, { rc: 'ok', path: '/b' }, null),
+    op(3, 1001, { type: 'closeSession' }, 3791, 4788, { rc: 'ok' }, null),
+    op(5, 1002, { type: 'delete', path: '/a', version: 0 }, 5973, null, null, null),
+    op(
+      6,
+      1002,
+      { type: 'multi', ops: [{ type: 'delete', path: '/a', version: -1 }, { type: 'setData', path: '/a', data: 'v4', version: 0 }] },
+      6829,
+      7038,
+      { rc: 'noNode', results: [{ rc: 'ok' }, { rc: 'noNode' }] },
+      Z(5),
+    ),
+    op(7, 1003, { type: 'getChildren', path: '/', watch: true }, 8756, 9699, { rc: 'ok', children: ['a', 'zookeeper'] }, null),
+    event(1003, 'NodeChildrenChanged', '/', 9897, z),
+  ];
+
+  it('NodeChildrenChanged at 1:4: impossible', () => {
+    expect(both(records(Z(4)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeChildrenChanged at 1:3: possible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a persistent watch's event carries its txn's zxid: a zxid-less write cannot take another txn's (case 1179263004)", () => {
+  // A recursive watch on / gets NodeCreated /a/c naming 1:7; the only create of /a/c is a lost one of session 1004.
+  // Session 1003's ENDED record names 1:7 too: the create is not there (DataTree.setWatches fires nothing for a
+  // persistent watch, so the event is the txn's own). With the end at 1:8 it is possible.
+  const records = (end: number) => [
+    op(1, 1001, { type: 'addWatch', path: '/', mode: 'persistentRecursive' }, 1512, 7848, { rc: 'ok' }, null),
+    op(3, 1003, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 3954, 4060, { rc: 'ok', path: '/a' }, null),
+    op(10, 1004, { type: 'create', path: '/a/c', data: 'v5', mode: 'ephemeral' }, 10689, null, null, null),
+    event(1001, 'NodeCreated', '/a/c', 11305, Z(7)),
+    { kind: 'session', client: null, session: 1003, server: null, state: 'ENDED', atUs: 12216, zxid: end },
+  ];
+
+  it('the end of 1003 at 1:7, the event\'s zxid: impossible', () => {
+    expect(both(records(Z(7)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the end at 1:8: possible', () => {
+    expect(both(records(Z(8)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('two exact events that only one write can explain name one zxid (case 3299676965)', () => {
+  // Both sessions watch /b's data; the only write that sets /b is 1002's multi (no zxid). Its txn fires both watches
+  // with its one zxid, so events naming 1:4 and 1:3 are impossible (mzxid-pins.ts pinByEvents); 1:4 twice is possible.
+  const records = (z: number) => [
+    op(2, 1002, { type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 2740, 3118, { rc: 'ok', path: '/b' }, Z(2)),
+    op(4, 1001, { type: 'exists', path: '/b', watch: true }, 4899, 9116, { rc: 'ok', version: 0, exists: true, mzxid: Z(2), ephemeralOwner: 1002 }, null),
+    op(6, 1002, { type: 'getData', path: '/b', watch: true }, 6520, 7470, { rc: 'ok', data: 'v2', version: 0, mzxid: Z(2), ephemeralOwner: 1002 }, null),
+    op(
+      8,
+      1002,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'check', path: '/b', version: 0 },
+          { type: 'check', path: '/b', version: 0 },
+          { type: 'setData', path: '/b', data: 'v4', version: -1 },
+        ],
+      },
+      8348,
+      9322,
+      { rc: 'ok', results: [{ rc: 'ok' }, { rc: 'ok' }, { rc: 'ok', version: 1 }] },
+      null,
+    ),
+    event(1002, 'NodeDataChanged', '/b', 9117, Z(4)),
+    event(1001, 'NodeDataChanged', '/b', 12037, z),
+  ];
+
+  it('1:4 and 1:3: impossible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('1:4 for both: possible', () => {
+    expect(both(records(Z(4)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a write that needs a node no op of the history creates explains nothing (case 2007486380)', () => {
+  // A persistent watch on /a gets NodeChildrenChanged /a; the only candidate is a lost sequential create under /a,
+  // and nothing creates /a: it fails (noNode). With a create of /a first it is possible.
+  const records = (parent: boolean) => [
+    ...(parent ? [op(1, 1003, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 1000, 2000, { rc: 'ok', path: '/a' }, Z(1))] : []),
+    op(2, 1002, { type: 'create', path: '/a/s-', data: 'v4', mode: 'persistentSequential' }, 2944, null, null, null),
+    op(3, 1002, { type: 'exists', path: '/a/c' }, 3994, 6529, { rc: 'ok', exists: false }, null),
+    op(4, 1001, { type: 'addWatch', path: '/a', mode: 'persistent' }, 5469, 6255, { rc: 'ok' }, null),
+    event(1001, 'NodeChildrenChanged', '/a', 7131, Z(4)),
+  ];
+
+  it('no create of /a: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('/a created at 1:1: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a close that is its session's end bounds the session's writes by that end, inclusive (valid-histories 1186905095)", () => {
+  // Session 1001 deletes /a (no zxid) under its persistent watch on /, then closes (ok, no zxid) before its ENDED record
+  // at 1:7: the close is that end, so the delete may be at 1:6 (its event's zxid). Counting the close as below the end
+  // (at 1:6 at most) left the delete no zxid above 1:5: a false alarm. At 1:7 the event is impossible.
+  const records = (z: number) => [
+    op(2, 1001, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, 2554, 3490, { rc: 'ok', path: '/a' }, null),
+    op(3, 1001, { type: 'addWatch', path: '/', mode: 'persistent' }, 3585, 4289, { rc: 'ok' }, null),
+    op(8, 1001, { type: 'delete', path: '/a', version: -1 }, 8502, 9837, { rc: 'ok' }, null),
+    op(10, 1001, { type: 'closeSession' }, 10602, 11569, { rc: 'ok' }, null),
+    event(1001, 'NodeChildrenChanged', '/', 9508, z),
+    { kind: 'session', client: null, session: 1001, server: null, state: 'ENDED', atUs: 11072, zxid: Z(7) },
+  ];
+
+  it('NodeChildrenChanged at 1:6: possible', () => {
+    expect(both(records(Z(6)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('at 1:7, the end\'s zxid: impossible', () => {
+    expect(both(records(Z(7)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+});
