@@ -16,7 +16,7 @@ import type { ZkHistoryEvent, ZkHistoryOp, ZkOp, ZkResult } from '../history/typ
 import { isUncertain } from './write-table.js';
 import { sessionEndWrites } from './session-ends.js';
 import type { HistoryView } from './history-view.js';
-import { multiFailsAlone } from './node-life.js';
+import { multiFailsAlone, nodeLife, type NodeLife } from './node-life.js';
 
 const parentOf = (p: string): string => {
   const i = p.lastIndexOf('/');
@@ -58,10 +58,14 @@ function ephemeralTargets(view: HistoryView): Map<number, { path: string; prefix
   return out;
 }
 
-/** Whether a session that made `targets` ephemeral may own `path` (`child`: a child of `path`). */
-function mayOwn(targets: readonly { path: string; prefix: boolean }[] | undefined, path: string, child: boolean): boolean {
+/**
+ * Whether a session that made `targets` ephemeral may own `path` (`child`: a child of `path`) when its end comes at
+ * zxid m: a node it deletes there was made below m (NodeLife.bornAtLeast; an unnamed sequential one under its parent).
+ */
+function mayOwn(targets: readonly { path: string; prefix: boolean }[] | undefined, path: string, child: boolean, m: number, life: NodeLife): boolean {
   if (targets === undefined) return false;
-  return targets.some((t) => (child ? parentOf(t.path) === path : t.prefix ? path.startsWith(t.path) : t.path === path));
+  const bornBelow = (t: { path: string; prefix: boolean }, node: string): boolean => (t.prefix ? life.bornAtLeast(parentOf(t.path)) : life.bornAtLeast(node)) < m;
+  return targets.some((t) => (child ? parentOf(t.path) === path && bornBelow(t, t.path) : (t.prefix ? path.startsWith(t.path) : t.path === path) && bornBelow(t, path)));
 }
 
 /** Sessions with a second connection: a second CONNECTED or DISCONNECTED record, or a first one after an op was sent. */
@@ -157,7 +161,7 @@ export function pinDeletesByEvents(
       // A close of a session whose end has a zxid is that end (or a second close, which deletes nothing).
       if (
         close
-          ? w.session === null || endOf.has(w.session) || !mayOwn(targets.get(w.session), e.path, child)
+          ? w.session === null || endOf.has(w.session) || !mayOwn(targets.get(w.session), e.path, child, m, nodeLife(view))
           : !touches(w.op, isUncertain(w) ? null : w.result, e.path, child)
       )
         continue;
@@ -167,7 +171,7 @@ export function pinDeletesByEvents(
     }
     for (const end of unseen) {
       if (count > 1) break;
-      if (!mayOwn(targets.get(end.session!), e.path, child)) continue;
+      if (!mayOwn(targets.get(end.session!), e.path, child, m, nodeLife(view))) continue;
       only = end.session!;
       count++;
     }

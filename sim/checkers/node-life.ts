@@ -84,6 +84,12 @@ export type NodeLife = {
    * delete would have found no node).
    */
   readonly endCannotDelete: (p: string) => boolean;
+  /**
+   * A zxid at or below that of every create of the node that can succeed: a recorded zxid, else its parent's bound,
+   * plus one for a plain create (it needs the parent made by an earlier txn; a multi may make both). Infinity when
+   * no op may create it, 0 for a node of the initial tree. A delete or a session end removes it only above this.
+   */
+  readonly bornAtLeast: (p: string) => number;
 };
 
 const lifeMemo = new WeakMap<HistoryView, NodeLife>();
@@ -255,6 +261,19 @@ export function nodeLife(view: HistoryView): NodeLife {
         return false;
     }
   };
+  const born = new Map<string, number>();
+  const bornAtLeast = (p: string): number => {
+    if (p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return 0;
+    const had = born.get(p);
+    if (had !== undefined) return had;
+    const parent = bornAtLeast(p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+    let least = Infinity;
+    const take = (o: ZkHistoryOp): void => void (least = Math.min(least, o.zxid ?? (o.op.type === 'multi' ? parent : parent + 1)));
+    for (const o of creatorOps.get(p) ?? []) take(o);
+    for (const { prefix, o } of prefixOps) if (sequentialOf(prefix, p)) take(o);
+    born.set(p, least);
+    return least;
+  };
   let endZxids: Map<number, number> | null = null;
   let unseenFloors: Map<number, number> | null = null;
   const life: NodeLife = {
@@ -331,6 +350,7 @@ export function nodeLife(view: HistoryView): NodeLife {
       return false;
     },
     endCannotDelete: (p) => surelyDeleted.has(p) && life.soleCreator(p) !== null,
+    bornAtLeast,
   };
   lifeMemo.set(view, life);
   return life;

@@ -12,12 +12,14 @@ const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice
 /**
  * A zxid below that of an op that succeeded (every sub-op, for a multi): a delete, setData or check of a node, or
  * a create under it, needs the node there, so some create of it sent before the op's reply (its txn is committed
- * below the op's) is below the op: above NodeLife.createdAtLeast (0 for a node of the initial tree).
+ * below the op's, or is a multi's own) is below the op (at or below, for a multi): at or above NodeLife.createdAtLeast
+ * (0 for a node of the initial tree).
  */
 function createdBelow(op: ZkOp, life: NodeLife, beforeUs: number): number {
   switch (op.type) {
     case 'multi':
-      return op.ops.reduce((m, sub) => Math.max(m, createdBelow(sub, life, beforeUs)), 0);
+      // (At or above, not above: the multi may have made the node itself, in its one txn.)
+      return op.ops.reduce((m, sub) => Math.max(m, createdBelow(sub, life, beforeUs) - 1), 0);
     case 'delete':
     case 'setData':
     case 'check':

@@ -253,3 +253,62 @@ describe("a close that is its session's end bounds the session's writes by that 
     expect(both(records(Z(7)))).toEqual({ zabsim: 'violated', possible: false });
   });
 });
+
+describe("a session's end deletes no node below the node's first possible create (case 2298978340)", () => {
+  // Session 1001 watches the missing /a/c (exists), creates /a at 1:4 (its only create), lists /a empty with a child
+  // watch and deletes /a. NodeChildrenChanged /a names 1:5: session 1002's lost ephemeral create of /a/c is the only
+  // change there (1002's unseen end would need /a/c made below 1:5, and /a/c needs /a, made at 1:4: event-pins.ts and
+  // NodeLife.bornAtLeast). That create fires the exists watch too, so its NodeCreated is owed before the delete's reply.
+  const records = (created: boolean) => [
+    op(3, 1002, { type: 'create', path: '/a/c', data: 'v1', mode: 'ephemeral' }, 3459, null, null, null),
+    op(10, 1001, { type: 'exists', path: '/a/c', watch: true }, 10987, 11766, { rc: 'ok', exists: false }, null),
+    op(11, 1001, { type: 'create', path: '/a', data: 'v8', mode: 'persistent' }, 11806, 12106, { rc: 'ok', path: '/a' }, Z(4)),
+    op(12, 1001, { type: 'getChildren', path: '/a', watch: true }, 12854, 13205, { rc: 'ok', children: [] }, null),
+    op(13, 1001, { type: 'delete', path: '/a', version: -1 }, 13720, 14955, { rc: 'ok' }, null),
+    ...(created ? [event(1001, 'NodeCreated', '/a/c', 14600, Z(5))] : []),
+    event(1001, 'NodeChildrenChanged', '/a', 14617, Z(5)),
+  ];
+
+  it('no NodeCreated /a/c: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeCreated /a/c at 1:5 too: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a multi that makes a node and a child under it is not above the node's create (valid-histories 1207385536)", () => {
+  // Session 1001's multi (no zxid) creates /a and the ephemeral /a/s-0000000000 in one txn, then adds a persistent
+  // watch on /a. writeZxidFloor put the multi above /a's create (itself), so the watch's floor passed 1:2 (the error
+  // txn of the failed delete) and the session end's NodeChildrenChanged /a at 1:3 looked old: a false alarm. At 1:2,
+  // the failed delete's zxid, it is impossible.
+  const records = (z: number) => [
+    op(
+      1,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a', data: 'v1', mode: 'persistent' },
+          { type: 'create', path: '/a/s-', data: 'v2', mode: 'ephemeralSequential' },
+        ],
+      },
+      1930,
+      2625,
+      { rc: 'ok', results: [{ rc: 'ok', path: '/a' }, { rc: 'ok', path: '/a/s-0000000000' }] },
+      null,
+    ),
+    op(2, 1001, { type: 'addWatch', path: '/a', mode: 'persistent' }, 2837, 3126, { rc: 'ok' }, null),
+    op(3, 1001, { type: 'delete', path: '/a', version: 0 }, 3414, 4121, { rc: 'notEmpty' }, Z(2)),
+    event(1001, 'NodeChildrenChanged', '/a', 5361, z),
+  ];
+
+  it('NodeChildrenChanged /a at 1:3 (the session end): possible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('at 1:2, the failed delete: impossible', () => {
+    expect(both(records(Z(2)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+});
