@@ -285,12 +285,6 @@ function searchPartitions(
     if (list === undefined) writesOf.set(root, [o]);
     else list.push(o);
   });
-  const floors = sessionFloors(view);
-  const ceilings = sessionCeilings(
-    view,
-    writes.filter((o) => o.op.type === 'closeSession' && o.zxid !== null),
-  );
-  const positions = new Map<number, Map<ZkHistoryOp, number>>();
   // The zxid windows of the writes without a zxid, against every write with one (all partitions).
   const table = WriteTable.of(writes);
   const floatingAll: number[] = [];
@@ -299,6 +293,9 @@ function searchPartitions(
     floatingAll.length === 0
       ? new Map<ZkHistoryOp, ZxidWindow>()
       : endBoundedWindows(zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops)), writes, view.history.ops);
+  const floors = sessionFloors(view, windows);
+  const ceilings = sessionCeilings(view, writes);
+  const positions = new Map<number, Map<ZkHistoryOp, number>>();
   if (split) {
     const partOf = new Map<ZkHistoryOp, string>();
     for (const [root, list] of writesOf) for (const o of list) partOf.set(o, root);
