@@ -49,7 +49,7 @@ import { decideRegister, type FreeWrite, type Placed, type RankedItem } from './
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
-import { endBoundedWindows, sessionCeilings, sessionFloors, sessionMarks, type SessionMark } from './read-session-order.js';
+import { endBoundedWindows, sessionChainedWindows, sessionCeilings, sessionFloors, sessionMarks, type SessionMark } from './read-session-order.js';
 import { shownRead, splitKeepsRealTime, splitRootListings } from './root-children.js';
 import type { LaterWrites } from './read-real-time.js';
 import { PartitionGaps } from './read-zxid-slots.js';
@@ -292,7 +292,10 @@ function searchPartitions(
   const windows =
     floatingAll.length === 0
       ? new Map<ZkHistoryOp, ZxidWindow>()
-      : endBoundedWindows(zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops)), writes, view.history.ops);
+      : sessionChainedWindows(
+          view,
+          endBoundedWindows(zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops)), writes, view.history.ops),
+        );
   const floors = sessionFloors(view, windows);
   const ceilings = sessionCeilings(view, writes);
   const positions = new Map<number, Map<ZkHistoryOp, number>>();

@@ -229,3 +229,35 @@ function readMzxid(o: ZkHistoryOp): number {
   const m = o.result.mzxid;
   return m !== undefined && m > 0 ? m : -1;
 }
+
+/**
+ * The zxid windows narrowed by session order among the writes without a zxid that got a server's reply (an
+ * error rc too: each is a txn, sessionFloors): a session's such writes took increasing zxids in issue order
+ * (the client sends them in order on one connection, or sends the later one after the earlier one's reply,
+ * since a lost connection fails every pending request with connectionLoss; PrepRequestProcessor prepares a
+ * session's requests in arrival order), so each lies above the lower end of the one before it plus one and
+ * below the upper end of the one after it minus one. Zxids of other partitions count here, which the read
+ * search's per-partition zxid count does not (case 3261198996: a setData, a failed multi and a create of one
+ * session below its end at 1:8, the setData above 1:5 by a read: two free zxids for three txns). O(n log n).
+ */
+export function sessionChainedWindows(view: HistoryView, windows: Map<ZkHistoryOp, ZxidWindow>): Map<ZkHistoryOp, ZxidWindow> {
+  let out: Map<ZkHistoryOp, ZxidWindow> | null = null;
+  const get = (o: ZkHistoryOp): ZxidWindow => (out ?? windows).get(o)!;
+  const set = (o: ZkHistoryOp, w: ZxidWindow): void => void (out ??= new Map(windows)).set(o, w);
+  for (const { ops } of view.opsBySession.values()) {
+    const chain = ops.filter((o) => windows.has(o) && o.outcome === 'ok' && !isUncertain(o));
+    if (chain.length < 2) continue;
+    chain.sort((a, b) => a.invokeUs - b.invokeUs);
+    for (let k = 1; k < chain.length; k++) {
+      const before = get(chain[k - 1]!);
+      const w = get(chain[k]!);
+      if (chain[k - 1]!.invokeUs < chain[k]!.invokeUs && before.lo + 1 > w.lo) set(chain[k]!, { ...w, lo: before.lo + 1, loOp: before.loOp });
+    }
+    for (let k = chain.length - 2; k >= 0; k--) {
+      const after = get(chain[k + 1]!);
+      const w = get(chain[k]!);
+      if (chain[k]!.invokeUs < chain[k + 1]!.invokeUs && after.hi - 1 < w.hi) set(chain[k]!, { ...w, hi: after.hi - 1, hiOp: after.hiOp });
+    }
+  }
+  return out ?? windows;
+}
