@@ -1,6 +1,7 @@
 // The zxid bounds a session's earlier replies put on its later writes (watch-order, watch-changes.ts):
 // a write is proposed after its server applied every state the session had seen.
-import type { ZkHistoryOp } from '../history/types.js';
+import { isZkRead, type ZkHistoryOp } from '../history/types.js';
+import { nodeLife, shownStateFloor } from './node-life.js';
 import { isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
@@ -13,14 +14,16 @@ import { PINNED_EFFECT } from './mzxid-pins.js';
  */
 export function sessionFloors(view: HistoryView): (session: number, before: number) => number {
   const bySession = new Map<number, { at: number[]; max: number[] }>();
-  // (A Stat's mzxid is a txn the serving server had applied too.)
-  const mzxid = (o: ZkHistoryOp): number => (o.result !== null && o.result.rc === 'ok' && !isUncertain(o) ? (o.result.mzxid ?? 0) : 0);
+  // (A Stat's mzxid is a txn the serving server had applied too, and so is the create of each node a read
+  // shows: shownStateFloor, at least 1:1 for one without a zxid; case 1698854916.)
+  const life = nodeLife(view);
+  const shown = (o: ZkHistoryOp): number => (o.zxid === null && isZkRead(o.op) ? shownStateFloor(life, o) : 0);
   const ops = view.history.ops.filter(
-    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null || mzxid(o) > 0),
+    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null || shown(o) > 0),
   );
   ops.sort((a, b) => a.completeUs! - b.completeUs!);
   for (const o of ops) {
-    const z = Math.max(o.zxid ?? o.readZxid ?? 0, mzxid(o));
+    const z = Math.max(o.zxid ?? o.readZxid ?? 0, shown(o));
     let entry = bySession.get(o.session!);
     if (entry === undefined) bySession.set(o.session!, (entry = { at: [], max: [] }));
     entry.at.push(o.completeUs!);
