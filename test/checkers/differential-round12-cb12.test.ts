@@ -3,7 +3,7 @@
 // real time, so its session's later reads lie above every write that completed before it was sent; each impossible
 // history has a possible twin.
 import { describe, expect, it } from 'vitest';
-import { both, op } from './differential-records.js';
+import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
 
 describe('a write answered with an error rc and no zxid orders its session after the writes that completed before it (case 3466202046)', () => {
@@ -39,5 +39,98 @@ describe('a write answered with an error rc and no zxid orders its session after
 
   it('the same setData sent before 1:3 completed: possible', () => {
     expect(both(zk(350))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a session's writes answered without a zxid take increasing zxids, counted across partitions (case 3261198996)", () => {
+  // Session 1002 sets /a (no zxid), then a multi that fails notEmpty (an error txn, no zxid), then creates /b (no
+  // zxid), all below its end at 1:8: three txns in issue order. Session 1003's multi at 1:5 comes before its read of
+  // /a, so a read at version 0 puts the setData above 1:5, and the three would need three free zxids in 1:6..1:7.
+  // The read search counts zxids per partition of paths, and /b is in another one; the session's order carries it.
+  const records = (version: number) => [
+    op(0, 1003, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 803, 4118, { rc: 'ok', path: '/a' }, Z(1)),
+    op(5, 1002, { type: 'setData', path: '/a', data: 'v4', version: -1 }, 5488, 7732, { rc: 'ok', version: 1 }, null),
+    op(
+      6,
+      1003,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a', data: 'v5', mode: 'persistent' },
+          { type: 'create', path: '/a/c', data: 'v6', mode: 'ephemeral' },
+        ],
+      },
+      6482,
+      7129,
+      { rc: 'nodeExists', results: [{ rc: 'nodeExists' }, { rc: 'runtimeInconsistency' }] },
+      Z(5),
+    ),
+    op(
+      7,
+      1002,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a/c', data: 'v7', mode: 'persistent' },
+          { type: 'delete', path: '/a', version: 1 },
+        ],
+      },
+      7780,
+      8789,
+      { rc: 'notEmpty', results: [{ rc: 'ok' }, { rc: 'notEmpty' }] },
+      null,
+    ),
+    op(8, 1003, { type: 'exists', path: '/a' }, 8527, 11314, { rc: 'ok', version, exists: true }, null),
+    op(9, 1002, { type: 'create', path: '/b', data: 'v8', mode: 'ephemeral' }, 8946, 10714, { rc: 'ok', path: '/b' }, null),
+    { kind: 'session', client: null, session: 1002, server: null, state: 'ENDED', atUs: 11202, zxid: Z(8) },
+  ];
+
+  it('the read at version 0: impossible', () => {
+    expect(both(records(0))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the read at version 1: possible', () => {
+    expect(both(records(1))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a write's reply shows a state above the creates of the nodes its session read before (case 1698854916)", () => {
+  // Session 1002 sees /b (created by a lost create, so at 1:1 or above) with an exists watch, then sends a setData
+  // that fails badVersion: an error txn above the create, and not 1:2, where the multi of session 1001 sets /b (its
+  // NodeDataChanged names 1:2). So the failed setData's reply reflects 1:2, and the event must come before it.
+  const records = (eventUs: number) => [
+    op(1, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'ephemeral' }, 1732, null, null, null),
+    op(2, 1002, { type: 'exists', path: '/b', watch: true }, 2457, 3340, { rc: 'ok', version: 0, exists: true }, null),
+    op(
+      4,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'setData', path: '/b', data: 'v2', version: -1 },
+          { type: 'setData', path: '/b', data: 'v3', version: -1 },
+        ],
+      },
+      4835,
+      7182,
+      {
+        rc: 'ok',
+        results: [
+          { rc: 'ok', version: 1 },
+          { rc: 'ok', version: 2 },
+        ],
+      },
+      null,
+    ),
+    op(5, 1002, { type: 'setData', path: '/b', data: 'v4', version: 1 }, 5029, 5781, { rc: 'badVersion' }, null),
+    event(1002, 'NodeDataChanged', '/b', eventUs, Z(2)),
+  ];
+
+  it('the event after the failed setData’s reply: impossible', () => {
+    expect(both(records(5933))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the event before that reply: possible', () => {
+    expect(both(records(5700))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
