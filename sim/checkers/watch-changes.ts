@@ -5,7 +5,7 @@ import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/typ
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
-import { sessionFloors } from './write-zxid-floor.js';
+import { lastRepliedWrites, sessionFloors } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
@@ -233,6 +233,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   };
   const exactChanges = sorted(exact);
   let floors: ((session: number, before: number) => number) | null = null;
+  let lastSent: ReturnType<typeof lastRepliedWrites> | null = null;
   // Zxids the history gives a write (a session end from an ENDED record too): none of the zxid-less writes holds them.
   const namedZxids = new Set<number>();
   for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
@@ -264,6 +265,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
       if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;
       if (sentAt(o) >= e.atUs) continue;
+      if (o.op.type === 'closeSession' && o.session !== null && (lastSent ??= lastRepliedWrites(writes)).after(o.session, e.atUs)) continue;
       // A write its session sent after one that fired the watch first, or that session's end, is not the event's change.
       const owedFrom = o.session === null ? undefined : w.owedBySession?.get(o.session);
       if (owedFrom !== undefined && (o.op.type === 'closeSession' || owedFrom < o.invokeUs)) continue;
@@ -294,6 +296,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
     for (const [session, list] of ephemeralTimes)
       if (
         !endedAt.has(session) &&
+        !(lastSent ??= lastRepliedWrites(writes)).after(session, e.atUs) &&
         w.owedBySession?.has(session) !== true &&
         !(e.type === 'NodeDeleted' && onNodeFirst(w, e.path, null)) &&
         fires({ type: 'closeSession' }, null, e.type, e.path, ephemeralsBefore(list, e.atUs), !w.exact)

@@ -63,3 +63,18 @@ export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | 
     return z;
   };
 }
+
+/**
+ * Whether a session sent a write after a time that got a server's reply (an error rc too; not a close), as a
+ * test: (session, time) -> boolean. Then the session had not ended by that time: the write's txn would follow
+ * the end, and PrepRequestProcessor answers a request of a closed session sessionExpired, which is no certain
+ * reply. So a session end no client saw fired no event that arrived by then (case 3004029155: NodeChildrenChanged
+ * of an ephemeral's parent, before a multi of the ephemeral's session was sent).
+ */
+export function lastRepliedWrites(writes: readonly ZkHistoryOp[]): { after: (session: number, us: number) => boolean } {
+  const last = new Map<number, number>();
+  for (const o of writes)
+    if (o.session !== null && o.outcome === 'ok' && !isUncertain(o) && o.op.type !== 'closeSession' && o.invokeUs > (last.get(o.session) ?? -Infinity))
+      last.set(o.session, o.invokeUs);
+  return { after: (session, us) => (last.get(session) ?? -Infinity) > us };
+}
