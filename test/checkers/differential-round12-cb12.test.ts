@@ -134,3 +134,43 @@ describe("a write's reply shows a state above the creates of the nodes its sessi
     expect(both(records(5700))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a session end no client saw fired no event before a write its session sent later got a reply (case 3004029155)', () => {
+  // Session 1002 creates the ephemeral /b (reply lost), lists / with a watch, reconnects, and gets NodeChildrenChanged
+  // / at 1:5; then its multi deletes /b. Nothing else changes /'s children after the listing. The session's own end
+  // could delete /b, but not before the event arrived: the multi sent after it got a reply, and a closed session's
+  // request is answered sessionExpired. Sent before the event arrived, the multi may be the txn at 1:5.
+  const records = (multiInvokeUs: number) => [
+    op(0, 1001, { type: 'exists', path: '/a', watch: true }, 183, 1375, { rc: 'ok', exists: false }, null),
+    op(1, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 1652, 2104, { rc: 'ok', path: '/a' }, null),
+    op(7, 1002, { type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 7172, null, null, null),
+    op(8, 1002, { type: 'getChildren', path: '/', watch: true }, 8765, 9955, { rc: 'ok', children: ['a', 'b', 'zookeeper'] }, null),
+    op(
+      13,
+      1002,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'setData', path: '/b', data: 'v5', version: 0 },
+          { type: 'delete', path: '/b', version: -1 },
+          { type: 'setData', path: '/a', data: 'v6', version: -1 },
+        ],
+      },
+      multiInvokeUs,
+      18147,
+      { rc: 'ok', results: [{ rc: 'ok', version: 1 }, { rc: 'ok' }, { rc: 'ok', version: 1 }] },
+      null,
+    ),
+    event(1001, 'NodeCreated', '/a', 2094, Z(1)),
+    { kind: 'session', client: 2, session: 1002, server: 1, state: 'CONNECTED', atUs: 10964 },
+    event(1002, 'NodeChildrenChanged', '/', 14261, Z(5)),
+  ];
+
+  it('the multi sent after the event arrived: impossible', () => {
+    expect(both(records(16987))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the multi sent before: possible', () => {
+    expect(both(records(13790))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
