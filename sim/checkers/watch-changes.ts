@@ -13,18 +13,8 @@ import { SESSION_END_FLOOR } from './write-windows.js';
 import { readStateCeiling } from './read-state-ceiling.js';
 import { PINNED_EFFECT } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
-import {
-  changes,
-  childName,
-  effectsOf,
-  goneBefore,
-  hasUnnamedCreate,
-  namedCreates,
-  namedEffects,
-  readFloor,
-  shownMzxid,
-  type Effect,
-} from './write-effects.js';
+import { deletesOnlyGoneChild, endDeletesOnlyGoneChildren } from './watch-gone-children.js';
+import { changes, childName, effectsOf, goneBefore, namedCreates, namedEffects, readFloor, shownMzxid, type Effect } from './write-effects.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
@@ -234,6 +224,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   const exactChanges = sorted(exact);
   let floors: ((session: number, before: number) => number) | null = null;
   let lastSent: ReturnType<typeof lastRepliedWrites> | null = null;
+  let proved: Map<ZkHistoryOp, number> | null = null;
   // Zxids the history gives a write (a session end from an ENDED record too): none of the zxid-less writes holds them.
   const namedZxids = new Set<number>();
   for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
@@ -265,6 +256,8 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
       if (end !== undefined && ((known && w.exact && e.zxid >= end) || end - 1 <= w.after)) continue;
       if (sentAt(o) >= e.atUs) continue;
+      // A lost write a reply proves took effect at or below a bound (proved-writes.ts) is not the exact change above it.
+      if (known && w.exact && (proved ??= provedLostWrites(view)).get(o)! < e.zxid) continue;
       if (o.op.type === 'closeSession' && o.session !== null && (lastSent ??= lastRepliedWrites(writes)).after(o.session, e.atUs)) continue;
       // A write its session sent after one that fired the watch first, or that session's end, is not the event's change.
       const owedFrom = o.session === null ? undefined : w.owedBySession?.get(o.session);
@@ -290,6 +283,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       const endFloor = SESSION_END_FLOOR.get(o);
       if (known && endFloor !== undefined && endFloor >= e.zxid) continue;
       const eph = o.op.type === 'closeSession' && o.session !== null ? ephemeralsBefore(ephemeralTimes.get(o.session), e.atUs) : [];
+      if (o.op.type === 'closeSession' && e.type === 'NodeChildrenChanged' && endDeletesOnlyGoneChildren(w, eph)) continue;
       if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !w.exact)) return true;
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
@@ -299,6 +293,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
         !(lastSent ??= lastRepliedWrites(writes)).after(session, e.atUs) &&
         w.owedBySession?.has(session) !== true &&
         !(e.type === 'NodeDeleted' && onNodeFirst(w, e.path, null)) &&
+        !(e.type === 'NodeChildrenChanged' && endDeletesOnlyGoneChildren(w, ephemeralsBefore(list, e.atUs))) &&
         fires({ type: 'closeSession' }, null, e.type, e.path, ephemeralsBefore(list, e.atUs), !w.exact)
       )
         return true;
@@ -576,22 +571,4 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
         r.children.includes(childName(path, e.path)) &&
         !life.mayDelete(e.path)),
   );
-}
-
-/**
- * Whether every child of the watched path that `o` deletes is one the listing that set the child watch `w` lacks,
- * and every op that may create it and was sent before the event arrived (at `atUs`) holds a zxid at or below
- * `w.after` (in the listing's state). Then the child was missing at the listing's state and nothing made it again
- * before the event's txn (a create before that txn was sent before the event arrived), so `o` found nothing to
- * delete there (noNode, which changes nothing) and is not the change that fired the watch.
- */
-function deletesOnlyGoneChild(w: WatchSet, o: ZkHistoryOp, atUs: number, life: NodeLife): boolean {
-  const r = w.by.result;
-  if (w.cls !== 'child' || r === null || r.rc !== 'ok' || r.children === undefined) return false;
-  const path = opPath(w.by.op)!;
-  const listed = r.children;
-  const deletes = sureChanges(o.op).filter((e) => e.type === 'delete' && parentOf(e.path) === path);
-  // (An op that also creates a child, or ends a session, may fire the watch otherwise.)
-  if (deletes.length === 0 || sureChanges(o.op).some((e) => e.type === 'create') || hasUnnamedCreate(o.op)) return false;
-  return deletes.every((e) => !listed.includes(childName(path, e.path)) && !life.mayCreateBetween(e.path, -Infinity, atUs, w.after));
 }
