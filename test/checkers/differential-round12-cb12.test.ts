@@ -174,3 +174,40 @@ describe('a session end no client saw fired no event before a write its session 
     expect(both(records(13790))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a child watch is not fired by a delete of a child its listing lacked, on its own connection (case 1853086694)', () => {
+  // Session 1001 creates the ephemeral /b (reply lost); its multi at 1:3 finds /b there (the first setData is ok
+  // before the multi fails), so the create is below 1:3. Session 1004 lists / with a watch and gets
+  // NodeChildrenChanged / at 1:7. Without /b in the listing, the watch was set before the create (which fires it
+  // below 1:3) or after /b was gone: neither the create nor session 1001's end can be the txn at 1:7. With /b
+  // listed, the end of session 1001 at 1:7 deletes it and fires the watch.
+  const records = (children: string[]) => [
+    op(1, 1001, { type: 'create', path: '/b', data: 'v3', mode: 'ephemeral' }, 1842, null, null, null),
+    op(
+      3,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'setData', path: '/b', data: 'v4', version: -1 },
+          { type: 'setData', path: '/b', data: 'v5', version: 0 },
+          { type: 'create', path: '/a', data: 'v6', mode: 'persistent' },
+        ],
+      },
+      3875,
+      5294,
+      { rc: 'badVersion', results: [{ rc: 'ok' }, { rc: 'badVersion' }, { rc: 'runtimeInconsistency' }] },
+      Z(3),
+    ),
+    op(8, 1004, { type: 'getChildren', path: '/', watch: true }, 9977, 10293, { rc: 'ok', children }, null, { client: 1 }),
+    event(1004, 'NodeChildrenChanged', '/', 11006, Z(7)),
+  ];
+
+  it('the listing without /b: impossible', () => {
+    expect(both(records(['zookeeper']))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the listing with /b: possible', () => {
+    expect(both(records(['b', 'zookeeper']))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
