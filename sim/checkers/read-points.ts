@@ -49,7 +49,7 @@ import { decideRegister, type FreeWrite, type Placed, type RankedItem } from './
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isDirty, readMismatch } from './read-match.js';
-import { endBoundedWindows, sessionCeilings, sessionFloors, sessionMarks, type SessionMark } from './read-session-order.js';
+import { endBoundedWindows, sessionChainedWindows, sessionCeilings, sessionFloors, sessionMarks, type SessionMark } from './read-session-order.js';
 import { shownRead, splitKeepsRealTime, splitRootListings } from './root-children.js';
 import type { LaterWrites } from './read-real-time.js';
 import { PartitionGaps } from './read-zxid-slots.js';
@@ -285,12 +285,6 @@ function searchPartitions(
     if (list === undefined) writesOf.set(root, [o]);
     else list.push(o);
   });
-  const floors = sessionFloors(view);
-  const ceilings = sessionCeilings(
-    view,
-    writes.filter((o) => o.op.type === 'closeSession' && o.zxid !== null),
-  );
-  const positions = new Map<number, Map<ZkHistoryOp, number>>();
   // The zxid windows of the writes without a zxid, against every write with one (all partitions).
   const table = WriteTable.of(writes);
   const floatingAll: number[] = [];
@@ -298,7 +292,13 @@ function searchPartitions(
   const windows =
     floatingAll.length === 0
       ? new Map<ZkHistoryOp, ZxidWindow>()
-      : endBoundedWindows(zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops)), writes, view.history.ops);
+      : sessionChainedWindows(
+          view,
+          endBoundedWindows(zxidWindows(writes, table, table.byZxid(), floatingAll, replyBoundsOf(view.history.ops)), writes, view.history.ops),
+        );
+  const floors = sessionFloors(view, windows);
+  const ceilings = sessionCeilings(view, writes);
+  const positions = new Map<number, Map<ZkHistoryOp, number>>();
   if (split) {
     const partOf = new Map<ZkHistoryOp, string>();
     for (const [root, list] of writesOf) for (const o of list) partOf.set(o, root);

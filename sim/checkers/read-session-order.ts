@@ -15,7 +15,7 @@
 // the server applies a session's requests in that order (CommitProcessor), so it takes effect, if at all,
 // after every ok op its session issued before it. Such a write gets a "prerequisite": how many of its
 // session's marked ops must be placed before it can take effect.
-import { isZkRead, type ZkHistoryOp, type ZkHistoryWatch } from '../history/types.js';
+import { isZkRead, isZkWrite, type ZkHistoryOp, type ZkHistoryWatch } from '../history/types.js';
 import { arrivedBefore, sessionKey, stateZxid } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 import { isUncertain } from './zk-writes.js';
@@ -31,13 +31,14 @@ export type SessionMark = { readonly slot: number; readonly seq: number };
  * For each read without a header zxid, the smallest key (zxid order, read-points.ts: a write of zxid z is
  * key 2z, the reads with header h key 2h+1) that it must lie below: an ok op its session issued after it
  * took effect at or above it, a write of zxid z (so key < 2z), a read with header h (key < 2h + 2); and the
- * session's end recorded at zxid e (key < 2e). Missing when nothing bounds it.
+ * session's end recorded at zxid e (key < 2e), an ok closeSession of `writes` with a zxid. Missing when nothing
+ * bounds it.
  */
-export function sessionCeilings(view: HistoryView, ends: readonly ZkHistoryOp[]): Map<ZkHistoryOp, number> {
+export function sessionCeilings(view: HistoryView, writes: readonly ZkHistoryOp[]): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   if (view.readsWithoutZxid.length === 0) return out;
   const endKey = new Map<number, number>();
-  for (const o of ends) if (o.zxid !== null && o.session !== null) endKey.set(o.session, 2 * o.zxid);
+  for (const o of writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null) endKey.set(o.session, 2 * o.zxid);
   for (const { ops } of view.opsBySession.values()) {
     let ceil = Number.POSITIVE_INFINITY;
     const first = ops[0];
@@ -164,9 +165,15 @@ export function endBoundedWindows(
  * Session order: for each read without a header zxid, the largest state zxid of an ok op its session issued
  * before it. A read's Stat mzxid counts as well: the state it read holds the txn that last set that node, so
  * its read point, and every later one of its session, lies at or above that zxid (sweep seed 1180000, case
- * 4208180317: a read of /k0 at mzxid 1:4, then one of /k1 that missed a set below 1:4).
+ * 4208180317: a read of /k0 at mzxid 1:4, then one of /k1 that missed a set below 1:4). So does the lower end
+ * of the zxid window of a write without a zxid that got a server's reply (`windows`), its error rc too: every
+ * such write reached the leader and took a zxid above that end (PrepRequestProcessor.pRequestHelper sets the
+ * TxnHeader before any check can throw, and a KeeperException turns the txn into OpCode.error; the rcs that
+ * fail with no txn, connectionLoss, operationTimeout, sessionExpired, are uncertain here), and the session's
+ * later ops lie at or above its txn (case 3466202046: a kvCas answered badVersion, sent after a kvCas of
+ * another register completed, then a kvGet of that register that missed it).
  */
-export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
+export function sessionFloors(view: HistoryView, windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   if (view.readsWithoutZxid.length === 0) return out;
   for (const { ops } of view.opsBySession.values()) {
@@ -175,7 +182,7 @@ export function sessionFloors(view: HistoryView): Map<ZkHistoryOp, number> {
       const key = o.session ?? -1;
       const z = floor.get(key) ?? 0;
       if (o.outcome === 'ok' && (o.readZxid === undefined || o.readZxid === null) && o.zxid === null) out.set(o, z);
-      const s = Math.max(stateZxid(o) ?? -1, readMzxid(o));
+      const s = Math.max(stateZxid(o) ?? -1, readMzxid(o), repliedWriteLo(o, windows));
       if (s >= 0 && s > z) floor.set(key, s);
     }
   }
@@ -210,9 +217,47 @@ function raiseByEvents(view: HistoryView, floors: Map<ZkHistoryOp, number>): voi
   }
 }
 
+/** The lower end of the zxid window of an ok write without a zxid that got a server's reply, or -1. */
+function repliedWriteLo(o: ZkHistoryOp, windows: ReadonlyMap<ZkHistoryOp, ZxidWindow>): number {
+  if (o.outcome !== 'ok' || o.zxid !== null || isUncertain(o) || !isZkWrite(o.op)) return -1;
+  return windows.get(o)?.lo ?? -1;
+}
+
 /** The mzxid an ok read's Stat shows (a node's, so its last write's zxid), or -1. */
 function readMzxid(o: ZkHistoryOp): number {
   if (o.outcome !== 'ok' || o.result === null || o.zxid !== null || !isZkRead(o.op)) return -1;
   const m = o.result.mzxid;
   return m !== undefined && m > 0 ? m : -1;
+}
+
+/**
+ * The zxid windows narrowed by session order among the writes without a zxid that got a server's reply (an
+ * error rc too: each is a txn, sessionFloors): a session's such writes took increasing zxids in issue order
+ * (the client sends them in order on one connection, or sends the later one after the earlier one's reply,
+ * since a lost connection fails every pending request with connectionLoss; PrepRequestProcessor prepares a
+ * session's requests in arrival order), so each lies above the lower end of the one before it plus one and
+ * below the upper end of the one after it minus one. Zxids of other partitions count here, which the read
+ * search's per-partition zxid count does not (case 3261198996: a setData, a failed multi and a create of one
+ * session below its end at 1:8, the setData above 1:5 by a read: two free zxids for three txns). O(n log n).
+ */
+export function sessionChainedWindows(view: HistoryView, windows: Map<ZkHistoryOp, ZxidWindow>): Map<ZkHistoryOp, ZxidWindow> {
+  let out: Map<ZkHistoryOp, ZxidWindow> | null = null;
+  const get = (o: ZkHistoryOp): ZxidWindow => (out ?? windows).get(o)!;
+  const set = (o: ZkHistoryOp, w: ZxidWindow): void => void (out ??= new Map(windows)).set(o, w);
+  for (const { ops } of view.opsBySession.values()) {
+    const chain = ops.filter((o) => windows.has(o) && o.outcome === 'ok' && !isUncertain(o));
+    if (chain.length < 2) continue;
+    chain.sort((a, b) => a.invokeUs - b.invokeUs);
+    for (let k = 1; k < chain.length; k++) {
+      const before = get(chain[k - 1]!);
+      const w = get(chain[k]!);
+      if (chain[k - 1]!.invokeUs < chain[k]!.invokeUs && before.lo + 1 > w.lo) set(chain[k]!, { ...w, lo: before.lo + 1, loOp: before.loOp });
+    }
+    for (let k = chain.length - 2; k >= 0; k--) {
+      const after = get(chain[k + 1]!);
+      const w = get(chain[k]!);
+      if (chain[k]!.invokeUs < chain[k + 1]!.invokeUs && after.hi - 1 < w.hi) set(chain[k]!, { ...w, hi: after.hi - 1, hiOp: after.hiOp });
+    }
+  }
+  return out ?? windows;
 }

@@ -5,7 +5,7 @@ import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/typ
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
-import { sessionFloors } from './write-zxid-floor.js';
+import { lastRepliedWrites, sessionFloors } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { endDeletable, nodeLife, sequentialOf, type NodeLife } from './node-life.js';
@@ -14,18 +14,8 @@ import { exactTxnFits } from './exact-txn.js';
 import { readStateCeiling } from './read-state-ceiling.js';
 import { PINNED_EFFECT } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
-import {
-  changes,
-  childName,
-  effectsOf,
-  goneBefore,
-  hasUnnamedCreate,
-  namedCreates,
-  namedEffects,
-  readFloor,
-  shownMzxid,
-  type Effect,
-} from './write-effects.js';
+import { deletesOnlyGoneChild, endDeletesOnlyGoneChildren } from './watch-gone-children.js';
+import { changes, childName, effectsOf, goneBefore, namedCreates, namedEffects, readFloor, shownMzxid, type Effect } from './write-effects.js';
 export { nodeLife, type NodeLife } from './node-life.js';
 
 export type WatchClass = 'data' | 'exist' | 'child';
@@ -230,6 +220,8 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   const exactChanges = sorted(exact);
   let floors: ((session: number, before: number) => number) | null = null;
   let fits: ((o: ZkHistoryOp, m: number) => boolean) | null = null;
+  let lastSent: ReturnType<typeof lastRepliedWrites> | null = null;
+  let proved: Map<ZkHistoryOp, number> | null = null;
   const reconnectChanges = sorted(reconnect);
   /** Whether a write that fired the watch first needs the node `path`, whose one life the change `o` would end. */
   const onNodeFirst = (w: WatchSet, path: string, o: ZkHistoryOp | null): boolean =>
@@ -257,6 +249,9 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       // (Below its session's end: at or below the watch's read state when that end is at most one above it.)
       if (end !== undefined && end - 1 <= w.after) continue;
       if (sentAt(o) >= e.atUs) continue;
+      // A lost write a reply proves took effect at or below a bound (proved-writes.ts) is not the exact change above it.
+      if (known && exact && (proved ??= provedLostWrites(view)).get(o)! < e.zxid) continue;
+      if (o.op.type === 'closeSession' && o.session !== null && (lastSent ??= lastRepliedWrites(writes)).after(o.session, e.atUs)) continue;
       // A write its session sent after one that fired the watch first, or that session's end, is not the event's change.
       const owedFrom = o.session === null ? undefined : w.owedBySession?.get(o.session);
       if (owedFrom !== undefined && (o.op.type === 'closeSession' || owedFrom < o.invokeUs)) continue;
@@ -276,14 +271,17 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       const endFloor = SESSION_END_FLOOR.get(o);
       if (known && endFloor !== undefined && endFloor >= e.zxid) continue;
       const eph = o.op.type === 'closeSession' && o.session !== null ? endDeletable(ephemeralTimes.get(o.session), e, life) : [];
+      if (o.op.type === 'closeSession' && e.type === 'NodeChildrenChanged' && endDeletesOnlyGoneChildren(w, eph)) continue;
       if (fires(o.op, isUncertain(o) ? null : o.result, e.type, e.path, eph, !exact)) return true;
     }
     // A session end the history does not record (an expiry, a close whose reply was lost) deletes the session's ephemerals.
     for (const [session, list] of ephemeralTimes)
       if (
         !endedAt.has(session) &&
+        !(lastSent ??= lastRepliedWrites(writes)).after(session, e.atUs) &&
         w.owedBySession?.has(session) !== true &&
         !(e.type === 'NodeDeleted' && onNodeFirst(w, e.path, null)) &&
+        !(e.type === 'NodeChildrenChanged' && endDeletesOnlyGoneChildren(w, endDeletable(list, e, nodeLife(view)))) &&
         fires({ type: 'closeSession' }, null, e.type, e.path, endDeletable(list, e, nodeLife(view)), !w.exact)
       )
         return true;
@@ -561,22 +559,4 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
         r.children.includes(childName(path, e.path)) &&
         !life.mayDelete(e.path)),
   );
-}
-
-/**
- * Whether every child of the watched path that `o` deletes is one the listing that set the child watch `w` lacks,
- * and every op that may create it and was sent before the event arrived (at `atUs`) holds a zxid at or below
- * `w.after` (in the listing's state). Then the child was missing at the listing's state and nothing made it again
- * before the event's txn (a create before that txn was sent before the event arrived), so `o` found nothing to
- * delete there (noNode, which changes nothing) and is not the change that fired the watch.
- */
-function deletesOnlyGoneChild(w: WatchSet, o: ZkHistoryOp, atUs: number, life: NodeLife): boolean {
-  const r = w.by.result;
-  if (w.cls !== 'child' || r === null || r.rc !== 'ok' || r.children === undefined) return false;
-  const path = opPath(w.by.op)!;
-  const listed = r.children;
-  const deletes = sureChanges(o.op).filter((e) => e.type === 'delete' && parentOf(e.path) === path);
-  // (An op that also creates a child, or ends a session, may fire the watch otherwise.)
-  if (deletes.length === 0 || sureChanges(o.op).some((e) => e.type === 'create') || hasUnnamedCreate(o.op)) return false;
-  return deletes.every((e) => !listed.includes(childName(path, e.path)) && !life.mayCreateBetween(e.path, -Infinity, atUs, w.after));
 }

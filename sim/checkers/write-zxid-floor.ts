@@ -1,11 +1,11 @@
 // The zxid bounds a session's earlier replies put on its later writes (watch-order, watch-changes.ts):
 // a write is proposed after its server applied every state the session had seen.
-import type { ZkHistoryOp, ZkOp } from '../history/types.js';
+import { isZkRead, type ZkHistoryOp, type ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
 import { PINNED_EFFECT } from './mzxid-pins.js';
-import { nodeLife, type NodeLife } from './node-life.js';
+import { nodeLife, shownStateFloor, type NodeLife } from './node-life.js';
 
 const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 
@@ -38,14 +38,16 @@ function createdBelow(op: ZkOp, life: NodeLife, beforeUs: number): number {
  */
 export function sessionFloors(view: HistoryView): (session: number, before: number) => number {
   const bySession = new Map<number, { at: number[]; max: number[] }>();
-  // (A Stat's mzxid is a txn the serving server had applied too.)
-  const mzxid = (o: ZkHistoryOp): number => (o.result !== null && o.result.rc === 'ok' && !isUncertain(o) ? (o.result.mzxid ?? 0) : 0);
+  // (A Stat's mzxid is a txn the serving server had applied too, and so is the create of each node a read
+  // shows: shownStateFloor, at least 1:1 for one without a zxid; case 1698854916.)
+  const life = nodeLife(view);
+  const shown = (o: ZkHistoryOp): number => (o.zxid === null && isZkRead(o.op) ? shownStateFloor(life, o) : 0);
   const ops = view.history.ops.filter(
-    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null || mzxid(o) > 0),
+    (o) => o.session !== null && o.outcome === 'ok' && o.completeUs !== null && (o.zxid !== null || (o.readZxid ?? null) !== null || shown(o) > 0),
   );
   ops.sort((a, b) => a.completeUs! - b.completeUs!);
   for (const o of ops) {
-    const z = Math.max(o.zxid ?? o.readZxid ?? 0, mzxid(o));
+    const z = Math.max(o.zxid ?? o.readZxid ?? 0, shown(o));
     let entry = bySession.get(o.session!);
     if (entry === undefined) bySession.set(o.session!, (entry = { at: [], max: [] }));
     entry.at.push(o.completeUs!);
@@ -85,4 +87,19 @@ export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | 
     }
     return z;
   };
+}
+
+/**
+ * Whether a session sent a write after a time that got a server's reply (an error rc too; not a close), as a
+ * test: (session, time) -> boolean. Then the session had not ended by that time: the write's txn would follow
+ * the end, and PrepRequestProcessor answers a request of a closed session sessionExpired, which is no certain
+ * reply. So a session end no client saw fired no event that arrived by then (case 3004029155: NodeChildrenChanged
+ * of an ephemeral's parent, before a multi of the ephemeral's session was sent).
+ */
+export function lastRepliedWrites(writes: readonly ZkHistoryOp[]): { after: (session: number, us: number) => boolean } {
+  const last = new Map<number, number>();
+  for (const o of writes)
+    if (o.session !== null && o.outcome === 'ok' && !isUncertain(o) && o.op.type !== 'closeSession' && o.invokeUs > (last.get(o.session) ?? -Infinity))
+      last.set(o.session, o.invokeUs);
+  return { after: (session, us) => (last.get(session) ?? -Infinity) > us };
 }
