@@ -25,7 +25,17 @@ export type Armed = {
   /** The last read that set this watch again (the server registers it anew), and on which connection. */
   readonly latest: ZkHistoryOp;
   readonly latestConnection: number;
+  /**
+   * On a path whose ACL may deny READ: each later read that set the watch again, where a new registration
+   * may have begun (a filtered trigger consumed the old one silently); null past RESETS_MAX of them.
+   */
+  readonly resets?: readonly Registration[] | null;
 };
+
+/** A read that set a watch, as a registration an event may belong to. */
+type Registration = { readonly by: ZkHistoryOp; readonly replyIndex: number; readonly connection: number };
+/** More re-settings than this of one held watch on a restricted path: its event is not judged (the fallback). */
+const RESETS_MAX = 64;
 
 export /** The events each watch class receives (WatchManager: data watches get created/changed/deleted, child watches children changed/deleted). */
 const CLASS_EVENTS: Record<WatchClass, readonly ZkHistoryWatch['type'][]> = {
@@ -177,9 +187,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
         let failure: ClientCheckResult | null = null;
-        for (const [cls, a] of fitting) {
+        const judge = (a: Armed, cls: WatchClass): ClientCheckResult | null => {
           explained ??= changeIndex(view);
-          failure = judgeEvent(
+          return judgeEvent(
             e,
             a,
             cls,
@@ -194,6 +204,17 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
             shownStateFloor(nodeLife(view), a.by),
             (exact ??= exactEvents(view)).has(e),
           );
+        };
+        for (const [cls, a] of fitting) {
+          failure = judge(a, cls);
+          if (failure === null) break;
+          // A READ-filtered trigger (restricted path) may have used the watch up silently before a later read set
+          // it again: the event may then belong to the registration that read began (see `resets`).
+          if (a.resets === null) {
+            failure = null;
+            break;
+          }
+          for (const r of a.resets ?? []) if (judge({ ...a, ...r }, cls) === null) failure = null;
           if (failure === null) break;
         }
         if (failure !== null && byPersistent() !== 'ok') return failure;
@@ -312,7 +333,18 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           triggers ??= triggerIndex(view);
           const trigger = at === null ? null : firstAfter(triggers.get(key), at);
           armedAll.set(key, { by: o, replyIndex: replies.length, connection, trigger, latest: o, latestConnection: connection });
-        } else armedAll.set(key, { ...armedAll.get(key)!, latest: o, latestConnection: connection });
+        } else {
+          const a = armedAll.get(key)!;
+          // A watch on a path whose ACL may deny READ: the server may have fired it and dropped the event
+          // (ServerCnxn.process checkACL after WatchManager.triggerWatch removed the watch), so this read may
+          // register it anew. Kept only there, so a watch on any other path still owes its first change.
+          const resets = !restricted.has(op.path)
+            ? a.resets
+            : a.resets === null || (a.resets?.length ?? 0) >= RESETS_MAX
+              ? null
+              : [...(a.resets ?? []), { by: o, replyIndex: replies.length, connection }];
+          armedAll.set(key, { ...a, latest: o, latestConnection: connection, ...(resets === undefined ? {} : { resets }) });
+        }
       }
     }
   }
