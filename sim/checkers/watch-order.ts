@@ -126,6 +126,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
     const replyZxids: number[] = []; // each reply's state zxid (a lower bound where the history gives none), beside `replies`
     let connection = 0;
     let connectedAtUs = -Infinity; // when the current connection's CONNECTED record came
+    let connectionStartUs = -Infinity; // when the last CONNECTED or DISCONNECTED record came
     let lastEvent: ZkHistoryWatch | null = null;
     for (const item of items) {
       if (item.kind === 'session') {
@@ -138,6 +139,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           lastEvent = null;
         }
         if (e.state === 'CONNECTED') connectedAtUs = e.atUs;
+        if (e.state === 'CONNECTED' || e.state === 'DISCONNECTED') connectionStartUs = e.atUs;
         if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') armedAll.clear();
         persistent?.session(e, connection);
         continue;
@@ -275,11 +277,16 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           // A close's reply comes from a state that holds every write of its session that took effect (they precede
           // the session's end: PrepRequestProcessor makes a closing session's requests error txns); the server fired
           // the watch as it applied such a write, before the close (FinalRequestProcessor, then sendCloseSession).
-          const own = w === null && sent && o.op.type === 'closeSession' && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
-          if (own !== undefined && own.invokeUs < o.invokeUs)
+          // So does any reply on the connection that sent such a write before it (a lost one a reply proves too): the
+          // server applies a session's requests in order (CommitProcessor), so it fired the watch as it applied the
+          // write, before it answered this request (the watch, set before the write was sent, or re-sent by
+          // setWatches ahead of it, was registered there).
+          const close = o.op.type === 'closeSession';
+          const own = w === null && (sent || (!isUncertain(o) && o.result !== null)) && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
+          if (own !== undefined && own.invokeUs < o.invokeUs && ((close && sent) || (own.invokeUs > connectionStartUs && own.server === o.server)))
             return violated(
               name,
-              `client ${o.client} got the reply to its close #${o.id} before any event for its own #${own.id}, which took effect before the close and changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+              `client ${o.client} got the reply to its ${close ? 'close' : 'request'} #${o.id} before any event for its own #${own.id}, which took effect before ${close ? 'the close' : 'it, sent earlier on the same connection,'} and changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
               [a.by, own, o],
             );
           // A close reply is not held to the events its own session end fires for the closing session (the connection closes).

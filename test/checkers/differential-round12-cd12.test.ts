@@ -38,3 +38,65 @@ describe('a READ-filtered trigger uses a watch up silently; a read that sets it 
     expect(both(records(true, false))).toEqual({ zabsim: 'violated', possible: false });
   });
 });
+
+describe("a reply owes the event of its session's own earlier write on its connection, a lost one a reply proves too (case 148721775)", () => {
+  // Session 1001 lists / with a watch (server 3), reconnects to server 1, sends create /b (its reply lost), then a multi
+  // whose first op finds /b there (nodeExists): only that create made /b, so it took effect, before the multi (the
+  // server applies a session's requests in order). The child watch on /, re-sent by setWatches ahead of both, fired
+  // as the create applied: NodeChildrenChanged / was owed before the multi's reply.
+  const records = (withEvent: boolean, reconnectAtUs: number) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 797, 1633, { rc: 'ok', path: '/a' }, null),
+    op(7, 1001, { type: 'getChildren', path: '/', watch: true }, 7706, 8153, { rc: 'ok', children: ['a', 'zookeeper'] }, null, { server: 3 }),
+    op(9, 1001, { type: 'create', path: '/b', data: 'v4', mode: 'ephemeral' }, 9718, null, null, null),
+    op(
+      11,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/b', data: 'v5', mode: 'ephemeral' },
+          { type: 'create', path: '/a/c', data: 'v6', mode: 'persistent' },
+          { type: 'check', path: '/a', version: -1 },
+        ],
+      },
+      11674,
+      12783,
+      { rc: 'nodeExists', results: [{ rc: 'nodeExists' }, { rc: 'runtimeInconsistency' }, { rc: 'runtimeInconsistency' }] },
+      null,
+    ),
+    ...(withEvent ? [event(1001, 'NodeChildrenChanged', '/', 12000)] : []),
+    { kind: 'session', client: 1, session: 1001, server: 1, state: 'CONNECTED', atUs: reconnectAtUs },
+  ];
+
+  it('no event before the multi, the create sent on its connection: impossible', () => {
+    expect(both(records(false, 8677))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the event before the multi: possible', () => {
+    expect(both(records(true, 8677))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a delete done before a create was sent cannot undo it before a later read (case 2042395227)', () => {
+  // Session 1003 deletes /a (done at 9117), then creates it (sent 10368, done 11169); session 1002's exists watch
+  // shows /a missing (answered 11716). The create is not in that read's state: only a delete after it could hide it,
+  // and the one delete was proposed before the create was sent. So the create fired the watch, and 1002's reply at
+  // 1:5 (sent after the create completed) owed NodeCreated /a first. Had the delete still been open when the create
+  // was sent, it might have come after it and left /a missing.
+  // (The twin's delete is another session's: one of 1003's own, sent first, would precede the create anyway.)
+  const records = (deleteDoneUs: number, deleter = 1003) => [
+    op(1, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 1873, null, null, null, { server: 3 }),
+    op(6, deleter, { type: 'delete', path: '/a', version: -1 }, 7654, deleteDoneUs, { rc: 'ok' }, Z(3), { server: 2 }),
+    op(8, 1002, { type: 'exists', path: '/a', watch: true }, 8979, 11716, { rc: 'ok', exists: false }, null, { server: 3 }),
+    op(9, 1003, { type: 'create', path: '/a', data: 'v2', mode: 'persistent' }, 10368, 11169, { rc: 'ok', path: '/a' }, null, { server: 2 }),
+    op(12, 1002, { type: 'delete', path: '/a/c', version: -1 }, 13763, 14370, { rc: 'noNode' }, Z(5), { server: 3 }),
+  ];
+
+  it('the delete done before the create was sent: impossible', () => {
+    expect(both(records(9117))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the delete still open when the create was sent: possible', () => {
+    expect(both(records(10400, 1004))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
