@@ -18,6 +18,12 @@ export type NodeLife = {
    * may come at any time). A read answered by `us` shows no delete sent after it (its txn was not there yet).
    */
   readonly mayDeleteBy: (p: string, us: number) => boolean;
+  /**
+   * Whether the node the certain create `w` made may be deleted by a txn after `w`'s: a delete op sent at or before
+   * `us` that did not complete before `w` was sent (one that did has a lower zxid: the leader proposed it first), or,
+   * when `w` made it ephemeral, a session end (a persistent node is deleted only by a delete op).
+   */
+  readonly mayDeleteAfter: (p: string, w: ZkHistoryOp, us: number) => boolean;
   /** Whether some delete op (not a session end) may delete it. */
   readonly explicitlyDeleted: (p: string) => boolean;
   /** Whether every delete op of the node (none, or some) is of that session, and every create of it ephemeral. */
@@ -232,6 +238,10 @@ export function nodeLife(view: HistoryView): NodeLife {
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     mayDeleteBy: (p, us) => ephemeral.has(p) || unnamed(ephemeralPrefixes, p) || (deleteOps.get(p) ?? []).some((d) => d.invokeUs <= us),
+    mayDeleteAfter: (p, w, us) =>
+      unnamed(ephemeralPrefixes, p) ||
+      (ephemeral.has(p) && !createsPersistent(w.op, p)) ||
+      (deleteOps.get(p) ?? []).some((d) => d === w || (d.invokeUs <= us && (d.completeUs === null || isUncertain(d) || d.completeUs >= w.invokeUs))),
     explicitlyDeleted: (p) => deleted.has(p),
     deletedOnlyBy: (p, session) => !persistent.has(p) && (!deleted.has(p) || deleters.get(p) === session),
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
@@ -374,4 +384,10 @@ export function shownStateFloor(life: NodeLife, o: ZkHistoryOp): number {
   let floor = created(op.path);
   for (const c of r.children ?? []) floor = Math.max(floor, created(op.path === '/' ? `/${c}` : `${op.path}/${c}`));
   return floor;
+}
+
+/** Whether `op` (or a sub-op of a multi) is a create of exactly `p` that makes a persistent node (no sequential name). */
+function createsPersistent(op: ZkOp, p: string): boolean {
+  if (op.type === 'multi') return op.ops.some((sub) => createsPersistent(sub, p));
+  return op.type === 'create' && op.path === p && op.mode === 'persistent';
 }

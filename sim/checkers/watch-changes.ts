@@ -452,8 +452,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
       } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
         // A create at or below the read's zxid left the child there for the read to list, unless deleted by then
-        // (by a delete sent before the read's reply, or a session end).
-        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteBy(e.path, by.completeUs!) || life.undeletedThrough(e.path, readCeiling(by))))
+        // (by a delete sent before the read's reply and not done before `w` was sent, or a session end of an ephemeral `w` made).
+        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteAfter(e.path, w, by.completeUs!) || life.undeletedThrough(e.path, readCeiling(by))))
           return true;
       } else if (cls === 'child' && e.type === 'delete' && e.path === path && r.rc === 'ok') {
         // A delete of the listed node itself, as for a data watch below: before the read it needs a re-create.
@@ -462,7 +462,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
-        if (!life.mayDeleteBy(path, by.completeUs!) || life.undeletedThrough(path, readCeiling(by))) return true;
+        if (!life.mayDeleteAfter(path, w, by.completeUs!) || life.undeletedThrough(path, readCeiling(by))) return true;
       } else if (cls === 'data' && e.path === path) {
         // (Versions only grow while a node lives: a read before the setData on a later incarnation needs a create after it.)
         if (
