@@ -100,3 +100,43 @@ describe('a delete done before a create was sent cannot undo it before a later r
     expect(both(records(10400, 1004))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a write's zxid lies above every txn answered before it was sent, and so above their own such bounds (case 3161896027)", () => {
+  // 1:1 and 1:2 are session 1003's create and delete of /a. The multi of 1002 (create /a, ephemeral /a/c) was sent
+  // after 1:1 was answered: above it, and 1:2 is taken, so at 1:3 or more; 1001's setData was sent after both were
+  // answered: 1:4 or more; 1003's close after that: 1:5 or more, and 1:5 is 1002's end: 1:6 or more. That end deleted
+  // /a/c, which 1003's exists watch saw, so NodeDeleted /a/c was owed before the close's reply. Had the setData been
+  // answered only after the close was sent, the close might be at 1:4, below the end.
+  const records = (setDataDoneUs: number) => [
+    op(0, 1003, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 658, 1611, { rc: 'ok', path: '/a' }, Z(1)),
+    op(1, 1003, { type: 'delete', path: '/a', version: 0 }, 1676, 8482, { rc: 'ok' }, Z(2)),
+    op(
+      5,
+      1002,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a', data: 'v2', mode: 'persistent' },
+          { type: 'create', path: '/a/c', data: 'v3', mode: 'ephemeral' },
+        ],
+      },
+      4720,
+      7052,
+      { rc: 'ok', results: [{ rc: 'ok', path: '/a' }, { rc: 'ok', path: '/a/c' }] },
+      null,
+      { server: 3 },
+    ),
+    op(8, 1001, { type: 'setData', path: '/a', data: 'v4', version: 0 }, 8725, setDataDoneUs, { rc: 'ok', version: 1 }, null, { server: 3 }),
+    op(9, 1003, { type: 'exists', path: '/a/c', watch: true }, 9514, 10694, { rc: 'ok', version: 0, exists: true }, null),
+    op(10, 1003, { type: 'closeSession' }, 10816, 13056, { rc: 'ok' }, null),
+    { kind: 'session', client: null, session: 1002, server: null, state: 'ENDED', atUs: 11170, zxid: Z(5) },
+  ];
+
+  it('the setData answered before the close was sent: impossible', () => {
+    expect(both(records(9588))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the setData answered after the close was sent: possible', () => {
+    expect(both(records(10900))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
