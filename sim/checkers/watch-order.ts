@@ -268,7 +268,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         for (const [key, a] of armed) {
           const cls = key.slice(0, key.indexOf(':')) as WatchClass;
           const path = key.slice(key.indexOf(':') + 1);
-          if (cls === 'exist' && a.connection !== connection && nodeLife(view).mayDelete(path)) continue; // the setWatches gap: created and deleted again
+          // The setWatches gap: created and deleted again before a setWatches, so by a delete sent before this reply.
+          if (cls === 'exist' && a.connection !== connection && nodeLife(view).mayDeleteBy(path, o.completeUs ?? Infinity)) continue;
           if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
           const owed = owedOf(a, cls);
           const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
@@ -302,7 +303,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       if (z !== null) {
         for (const [key, a] of armed) {
           if (a.trigger === null || a.trigger.zxid! > z) continue;
-          if (key.startsWith('exist:') && a.connection !== connection && nodeLife(view).mayDelete(key.slice(key.indexOf(':') + 1))) continue; // the documented setWatches gap
+          if (key.startsWith('exist:') && a.connection !== connection && nodeLife(view).mayDeleteBy(key.slice(key.indexOf(':') + 1), o.completeUs ?? Infinity)) continue; // the setWatches gap
           if (restricted.size > 0 && restricted.has(key.slice(key.indexOf(':') + 1))) continue; // may be filtered by ACL
           return violated(
             name,
@@ -552,7 +553,9 @@ function childChanged(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connect
     [a.latest, a.latestConnection],
   ] as const) {
     const listed = by.op.type === 'getChildren' && by.outcome === 'ok' && by.result?.rc === 'ok' ? by.result.children : undefined;
-    if (at !== connection || listed === undefined) continue;
+    // A listing on an older connection too: the watch was re-sent by setWatches, and this server's state is at or
+    // above the listing's (changedUnderWatch, a data or child watch so held): the change fired it here, or before.
+    if (at > connection || listed === undefined) continue;
     if (listed.includes(path.slice(slash + 1)) === absent) return by === a.by ? a : { ...a, by };
   }
   return null;

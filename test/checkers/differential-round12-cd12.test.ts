@@ -140,3 +140,46 @@ describe("a write's zxid lies above every txn answered before it was sent, and s
     expect(both(records(10900))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a child watch re-sent by setWatches owes its event before a reply on the new connection showing a child changed (sweep12 cases 1049533304, 1650015224)', () => {
+  // Session 1001 lists / (no /b) with a watch, reconnects, and then reads /b there (made by 1002's lost create). The
+  // new server's state is at or above the listing's (the client's lastZxid covers it), so /b was created after the
+  // listing: the change fired the watch on the old connection, or at setWatches, or here; before this reply.
+  const records = (withEvent: boolean) => [
+    op(1, 1001, { type: 'getChildren', path: '/', watch: true }, 1940, 2920, { rc: 'ok', children: ['zookeeper'] }, null, { server: 3 }),
+    op(4, 1002, { type: 'create', path: '/b', data: 'v2', mode: 'persistent' }, 4711, null, null, null),
+    op(6, 1001, { type: 'getData', path: '/b', watch: true }, 5253, 7155, { rc: 'ok', data: 'v2', version: 0 }, null, { server: 3 }),
+    ...(withEvent ? [event(1001, 'NodeChildrenChanged', '/', 5200, -1, 3)] : []),
+    { kind: 'session', client: 1, session: 1001, server: 3, state: 'CONNECTED', atUs: 5084 },
+  ];
+
+  it('no event before the read on the new connection: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeChildrenChanged / first: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("the setWatches gap needs a delete sent before the reply that owes the event (sweep12 case 2080563636)", () => {
+  // Session 1003 sets an exists watch on the missing /a/c, sends create /a/c (lost), reconnects and closes at 1:5; the
+  // create took effect (1004 deletes /a/c later), before 1003's end. A node created and deleted before setWatches is
+  // registered anew silently, but the one delete was sent after the close's reply: NodeCreated /a/c was owed before it.
+  const records = (deleteSentUs: number) => [
+    op(1, 1003, { type: 'exists', path: '/a/c', watch: true }, 1555, 2016, { rc: 'ok', exists: false }, null, { server: 3 }),
+    op(2, 1003, { type: 'create', path: '/a/c', data: 'v4', mode: 'persistent' }, 2609, null, null, null, { server: 3 }),
+    op(3, 1002, { type: 'create', path: '/a', data: 'v5', mode: 'persistent' }, 3901, 4116, { rc: 'ok', path: '/a' }, Z(2)),
+    op(7, 1003, { type: 'closeSession' }, 7345, 8580, { rc: 'ok' }, Z(5), { server: 2 }),
+    op(9, 1004, { type: 'delete', path: '/a/c', version: -1 }, deleteSentUs, 10266, { rc: 'ok' }, null, { server: 3 }),
+    { kind: 'session', client: 3, session: 1003, server: 2, state: 'CONNECTED', atUs: 5050 },
+  ];
+
+  it('the delete sent after the close was answered: impossible', () => {
+    expect(both(records(8633))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the delete sent before the reconnect: possible (the gap)', () => {
+    expect(both(records(4500))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
