@@ -5,6 +5,7 @@ import { isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
 import { PINNED_EFFECT } from './mzxid-pins.js';
+import { FIRST_EPOCH_BASE } from './epoch-zero.js';
 
 /**
  * The highest state zxid among a session's replies that arrived before a time, as a test: (session, time)
@@ -40,7 +41,8 @@ export function sessionFloors(view: HistoryView): (session: number, before: numb
  * before it was sent (a certain write's reply, an ENDED record: that txn was proposed first, and the leader
  * proposes in zxid order), for a certain write without a zxid above this same bound of its own, and it is
  * none of the zxids the history gives other txns (ok writes, pinned lost ones, ENDED records of other
- * sessions), nor counter 0 of an epoch (the NEWLEADER zxid). Null when nothing bounds it.
+ * sessions), nor counter 0 of an epoch (the NEWLEADER zxid); at least 1:1 (no txn is of epoch 0). Null for a
+ * write that is not a certain reply without a zxid.
  */
 export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
   const floors = sessionFloors(view);
@@ -73,11 +75,11 @@ export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | 
   }
   marks.sort((a, b) => a.us - b.us || (a.send === b.send ? 0 : a.send ? -1 : 1));
   const floorOf = new Map<ZkHistoryOp, number>();
-  let committed = 0; // the largest zxid (or floor) of a txn known committed so far
+  // The largest zxid (or floor) of a txn known committed so far; from 1:0, as no txn has a zxid below 1:1 (epoch-zero.ts).
+  let committed = FIRST_EPOCH_BASE;
   for (const m of marks) {
     if (m.send) {
-      const lb = Math.max(committed, floors(m.o!.session!, m.o!.invokeUs));
-      if (lb > 0) floorOf.set(m.o!, above(lb, m.o!.session!));
+      floorOf.set(m.o!, above(Math.max(committed, floors(m.o!.session!, m.o!.invokeUs)), m.o!.session!));
     } else committed = Math.max(committed, m.o === null || m.o.zxid !== null ? m.zxid : (floorOf.get(m.o) ?? 0));
   }
   return (o) => {

@@ -183,3 +183,40 @@ describe("the setWatches gap needs a delete sent before the reply that owes the 
     expect(both(records(4500))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a create whose zxid is at or above a read's state is not hidden there by a later delete (sweep12 case 3234835165)", () => {
+  // 1001 creates /a (the first txn: 1:1 or more); 1002's multi, sent after that reply, sets /a and creates the ephemeral
+  // /b: 1:2 or more. 1003's exists watch sees /b missing at 1:2: the multi is not in that state (in it, only 1002's end
+  // after it could remove /b, and that is above 1:2), so it fired the watch before 1003's reply at 1:6, which reflects
+  // it (sent after it completed). Seen missing at 1:3, /b may have come and gone with 1002's end at 1:3.
+  const records = (readZxid: number) => [
+    op(1, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 1962, 3421, { rc: 'ok', path: '/a' }, null, { server: 3 }),
+    op(
+      3,
+      1002,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'setData', path: '/a', data: 'v3', version: -1 },
+          { type: 'create', path: '/b', data: 'v4', mode: 'ephemeral' },
+          { type: 'create', path: '/a/s-', data: 'v5', mode: 'persistentSequential' },
+        ],
+      },
+      3832,
+      6912,
+      { rc: 'ok', results: [{ rc: 'ok', version: 1 }, { rc: 'ok', path: '/b' }, { rc: 'ok', path: '/a/s-0000000000' }] },
+      null,
+      { server: 3 },
+    ),
+    op(4, 1003, { type: 'exists', path: '/b', watch: true }, 5305, 7560, { rc: 'ok', exists: false }, null, { readZxid }),
+    op(6, 1003, { type: 'setData', path: '/a/s-0000000000', data: 'v6', version: -1 }, 7632, 8416, { rc: 'ok', version: 1 }, Z(6)),
+  ];
+
+  it('/b missing at 1:2: impossible', () => {
+    expect(both(records(Z(2)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('/b missing at 1:3: possible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
