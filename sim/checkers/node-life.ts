@@ -159,6 +159,8 @@ export function nodeLife(view: HistoryView): NodeLife {
   for (const o of view.writes) {
     if (o.outcome === 'fail') continue;
     const uncertain = isUncertain(o);
+    // A multi whose own sub-ops contradict each other fails whatever the tree: it creates and deletes nothing.
+    if (uncertain && o.op.type === 'multi' && multiFailsAlone(o.op.ops)) continue;
     // When a write without a reply took effect at the latest: before its session's end (a later request of the
     // session is an error txn, PrepRequestProcessor), so by the time that end is known committed.
     const lastEffect = (o.session === null ? undefined : endedBy.get(o.session)) ?? Infinity;

@@ -220,3 +220,41 @@ describe("a create whose zxid is at or above a read's state is not hidden there 
     expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a multi whose sub-ops contradict each other creates nothing, so another create is the only one (sweep12 case 4216229636)', () => {
+  // Session 1001's lost multi creates under /a and then /a itself: it fails whatever the tree. So its lost create /a,
+  // sent after its exists watch saw /a missing and before its close, made the /a that 1002's setData finds at 1:5; it
+  // took effect before the close, and NodeCreated /a was owed before the close's reply.
+  const records = (withEvent: boolean) => [
+    op(
+      2,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a/s-', data: 'v3', mode: 'persistentSequential' },
+          { type: 'create', path: '/a/c', data: 'v4', mode: 'persistent' },
+          { type: 'create', path: '/a', data: 'v5', mode: 'persistent' },
+        ],
+      },
+      2396,
+      null,
+      null,
+      null,
+      { server: 2 },
+    ),
+    op(7, 1001, { type: 'exists', path: '/a', watch: true }, 7919, 8602, { rc: 'ok', exists: false }, null),
+    op(8, 1001, { type: 'create', path: '/a', data: 'v7', mode: 'persistent' }, 8772, null, null, null),
+    op(9, 1001, { type: 'closeSession' }, 9992, 10523, { rc: 'ok' }, null),
+    op(10, 1002, { type: 'setData', path: '/a', data: 'v8', version: 0 }, 10911, 11942, { rc: 'ok', version: 1 }, Z(5), { server: 3 }),
+    ...(withEvent ? [event(1001, 'NodeCreated', '/a', 10000)] : []),
+  ];
+
+  it('no NodeCreated before the close: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeCreated before the close: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
