@@ -58,7 +58,7 @@ export type NodeLife = {
    * The one op of the history that may create the node (by its name, or as an unnamed sequential create of
    * its prefix), or null (none, several, or a node of the initial tree).
    */
-  readonly soleCreator: (p: string) => ZkHistoryOp | null;
+  readonly soleCreator: (p: string, except?: ZkHistoryOp) => ZkHistoryOp | null;
   /**
    * A zxid at or below that of every op that may create the node and was sent before `beforeUs` (its recorded
    * zxid, or 1:1, the least txn zxid, when it has none); 0 for a node of the initial tree, or when none was.
@@ -273,14 +273,15 @@ export function nodeLife(view: HistoryView): NodeLife {
       if (ops.length > 0 || owners.size !== 1 || owners.has(null)) return null;
       return { session: [...owners][0]! };
     },
-    soleCreator: (p) => {
+    soleCreator: (p, except) => {
       if (p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return null;
       let only: ZkHistoryOp | null = null;
       for (const o of creatorOps.get(p) ?? [])
-        if (only === null) only = o;
+        if (o === except) continue;
+        else if (only === null) only = o;
         else if (only !== o) return null;
       for (const { prefix, o } of prefixOps)
-        if (sequentialOf(prefix, p)) {
+        if (o !== except && sequentialOf(prefix, p)) {
           if (only === null) only = o;
           else if (only !== o) return null;
         }

@@ -258,3 +258,27 @@ describe('a multi whose sub-ops contradict each other creates nothing, so anothe
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a create that finds a node missing proves the node's one delete took effect, when the node was made below that create's zxid floor (sweep12 case 3043822116)", () => {
+  // Session 1001 made /b at 1:1 (a read shows mzxid 1:1, version 0), watched it and sent its one delete (lost); 1002's
+  // later create /b succeeds, with a zxid floor of 1:5 (sent after 1:3 and 1001's end at 1:4 were known): /b was gone
+  // by then, so the delete took effect, before 1001's end (1:4), so at or below 1:3. 1001's reply at 1:3 (another
+  // connection: the watch was re-sent) reflects it: NodeDeleted /b was owed first. Without the end, the delete may
+  // come after 1:3.
+  const records = (ended: boolean) => [
+    op(0, 1001, { type: 'create', path: '/b', data: 'v1', mode: 'persistent' }, 290, null, null, null, { server: 3 }),
+    op(2, 1001, { type: 'getData', path: '/b', watch: true }, 2950, 3019, { rc: 'ok', data: 'v1', version: 0, mzxid: Z(1), ephemeralOwner: 0 }, null),
+    op(3, 1001, { type: 'delete', path: '/b', version: -1 }, 3718, null, null, null),
+    op(4, 1001, { type: 'create', path: '/a/c', data: 'v2', mode: 'persistent' }, 4773, 5648, { rc: 'noNode' }, Z(3), { server: 3 }),
+    op(10, 1002, { type: 'create', path: '/b', data: 'v5', mode: 'persistent' }, 11982, 12245, { rc: 'ok', path: '/b' }, null),
+    ...(ended ? [{ kind: 'session', client: null, session: 1001, server: null, state: 'ENDED', atUs: 6270, zxid: Z(4) }] : []),
+  ];
+
+  it("1001's end at 1:4 known: impossible", () => {
+    expect(both(records(true))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('no end known: possible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
