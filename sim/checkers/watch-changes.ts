@@ -439,8 +439,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
   }
   const readCeiling = readStateCeiling(view);
   const zxidFloor = writeZxidFloor(view);
-  /** Whether `w`'s zxid is at or above the highest state read `by` may show (a create there and a delete after it are not both in it). */
-  const atOrAbove = (w: ZkHistoryOp, by: ZkHistoryOp): boolean => (w.zxid ?? zxidFloor(w) ?? 0) >= readCeiling(by);
+  /** `w`'s zxid is at or above any state `by` may show, and `w` (a multi) deletes not `p`: its create of `p` and a later delete are not both there. */
+  const atOrAbove = (w: ZkHistoryOp, by: ZkHistoryOp, p: string): boolean =>
+    !sureChanges(w.op).some((c) => c.type === 'delete' && c.path === p) && (w.zxid ?? zxidFloor(w) ?? 0) >= readCeiling(by);
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
@@ -457,7 +458,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // A create at or below the read's zxid left the child there for the read to list, unless deleted by then
         // (by a delete sent before the read's reply and not done before `w` was sent, or a session end of an ephemeral `w` made).
         // (Nor can it be when `w`'s zxid is at or above the read's state: a delete after it would be above that state.)
-        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteAfter(e.path, w, by.completeUs!) || life.undeletedThrough(e.path, readCeiling(by)) || atOrAbove(w, by)))
+        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteAfter(e.path, w, by.completeUs!) || life.undeletedThrough(e.path, readCeiling(by)) || atOrAbove(w, by, e.path)))
           return true;
       } else if (cls === 'child' && e.type === 'delete' && e.path === path && r.rc === 'ok') {
         // A delete of the listed node itself, as for a data watch below: before the read it needs a re-create.
@@ -466,7 +467,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
-        if (!life.mayDeleteAfter(path, w, by.completeUs!) || life.undeletedThrough(path, readCeiling(by)) || atOrAbove(w, by)) return true;
+        if (!life.mayDeleteAfter(path, w, by.completeUs!) || life.undeletedThrough(path, readCeiling(by)) || atOrAbove(w, by, path)) return true;
       } else if (cls === 'data' && e.path === path) {
         // (Versions only grow while a node lives: a read before the setData on a later incarnation needs a create after it.)
         if (

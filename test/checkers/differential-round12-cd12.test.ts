@@ -219,6 +219,15 @@ describe("a create whose zxid is at or above a read's state is not hidden there 
   it('/b missing at 1:3: possible', () => {
     expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
   });
+
+  it("a multi that creates and deletes /b in its one txn, at the read's zxid: possible (real-faults s19)", () => {
+    const h = [
+      op(1, 1002, { type: 'multi', ops: [{ type: 'create', path: '/b', data: 'v', mode: 'persistent' }, { type: 'delete', path: '/b', version: -1 }] }, 100, 200, { rc: 'ok', results: [{ rc: 'ok', path: '/b' }, { rc: 'ok' }] }, Z(2)),
+      op(2, 1003, { type: 'exists', path: '/b', watch: true }, 300, 400, { rc: 'ok', exists: false }, null, { readZxid: Z(2) }),
+      op(3, 1003, { type: 'setData', path: '/a', data: 'v', version: -1 }, 500, 600, { rc: 'noNode' }, Z(3)),
+    ];
+    expect(both(h)).toEqual({ zabsim: 'ok', possible: true });
+  });
 });
 
 describe('a multi whose sub-ops contradict each other creates nothing, so another create is the only one (sweep12 case 4216229636)', () => {
