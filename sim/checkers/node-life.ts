@@ -21,9 +21,12 @@ export type NodeLife = {
   /**
    * Whether the node the certain create `w` made may be deleted by a txn after `w`'s: a delete op sent at or before
    * `us` that did not complete before `w` was sent (one that did has a lower zxid: the leader proposed it first), or,
-   * when `w` made it ephemeral, a session end (a persistent node is deleted only by a delete op).
+   * when `w` made it ephemeral, its session's end, unless that session is in `aliveSessions` (ended after the state
+   * the caller asks about; a persistent node is deleted only by a delete op).
    */
-  readonly mayDeleteAfter: (p: string, w: ZkHistoryOp, us: number) => boolean;
+  readonly mayDeleteAfter: (p: string, w: ZkHistoryOp, us: number, aliveSessions?: ReadonlySet<number>) => boolean;
+  /** The one session whose ephemeral the node always is (every create of it that session's, and ephemeral), or null. */
+  readonly ephemeralOnlyOf: (p: string) => number | null;
   /** Whether some delete op (not a session end) may delete it. */
   readonly explicitlyDeleted: (p: string) => boolean;
   /** Whether every delete op of the node (none, or some) is of that session, and every create of it ephemeral. */
@@ -240,9 +243,9 @@ export function nodeLife(view: HistoryView): NodeLife {
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     mayDeleteBy: (p, us) => ephemeral.has(p) || unnamed(ephemeralPrefixes, p) || (deleteOps.get(p) ?? []).some((d) => d.invokeUs <= us),
-    mayDeleteAfter: (p, w, us) =>
+    mayDeleteAfter: (p, w, us, aliveSessions) =>
       unnamed(ephemeralPrefixes, p) ||
-      (ephemeral.has(p) && !createsPersistent(w.op, p)) ||
+      (ephemeral.has(p) && !createsPersistent(w.op, p) && !(w.session !== null && aliveSessions !== undefined && aliveSessions.has(w.session))) ||
       (deleteOps.get(p) ?? []).some((d) => d === w || (d.invokeUs <= us && (d.completeUs === null || isUncertain(d) || d.completeUs >= w.invokeUs))),
     explicitlyDeleted: (p) => deleted.has(p),
     deletedOnlyBy: (p, session) => !persistent.has(p) && (!deleted.has(p) || deleters.get(p) === session),
@@ -258,6 +261,7 @@ export function nodeLife(view: HistoryView): NodeLife {
       return later.length > 0 && first.length > 0 && (later.length > 1 || first.length > 1 || later[0] !== first[0]);
     },
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
+    ephemeralOnlyOf: (p) => (unnamed(createPrefixes, p) || persistent.has(p) || !ephemeral.has(p) ? null : (creators.get(p) ?? null)),
     createdOnlyByBefore: (p, us, session) =>
       (creatorOps.get(p) ?? []).every((o) => o.invokeUs >= us || o.session === session) &&
       prefixOps.every(({ prefix, o }) => o.invokeUs >= us || o.session === session || !sequentialOf(prefix, p)),

@@ -457,8 +457,9 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
         // A create at or below the read's zxid left the child there for the read to list, unless deleted by then
         // (by a delete sent before the read's reply and not done before `w` was sent, or a session end of an ephemeral `w` made).
-        // (Nor can it be when `w`'s zxid is at or above the read's state: a delete after it would be above that state.)
-        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteAfter(e.path, w, by.completeUs!) || life.undeletedThrough(e.path, readCeiling(by)) || atOrAbove(w, by, e.path)))
+        // (Nor when `w`'s zxid is at or above the read's state; a session whose ephemeral it lists had not ended then.)
+        const alive = new Set(r.children.flatMap((c) => life.ephemeralOnlyOf(path === '/' ? `/${c}` : `${path}/${c}`) ?? []));
+        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteAfter(e.path, w, by.completeUs!, alive) || life.undeletedThrough(e.path, readCeiling(by)) || atOrAbove(w, by, e.path)))
           return true;
       } else if (cls === 'child' && e.type === 'delete' && e.path === path && r.rc === 'ok') {
         // A delete of the listed node itself, as for a data watch below: before the read it needs a re-create.

@@ -291,3 +291,59 @@ describe("a create that finds a node missing proves the node's one delete took e
     expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a session whose ephemeral a listing shows had not ended in that state (sweep12 case 867713636)", () => {
+  // 1004 lists /a (only s-0000000000, 1003's ephemeral) with a watch. 1003's later multi makes s-0000000001 and c, both
+  // ephemeral: in the listing's state only 1003's end could have removed them, and that end would have removed
+  // s-0000000000 too. So the multi came after the listing and fired the watch; 1004's create at 1:8, sent after it
+  // completed, reflects it: NodeChildrenChanged /a was owed first.
+  const records = (withEvent: boolean) => [
+    op(0, 1001, { type: 'create', path: '/a', data: 'v1', mode: 'persistent' }, 345, 1073, { rc: 'ok', path: '/a' }, null, { server: 2 }),
+    op(1, 1001, { type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 1695, 7018, { rc: 'ok', path: '/b' }, Z(2), { server: 2 }),
+    op(
+      3,
+      1003,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'setData', path: '/a', data: 'v3', version: -1 },
+          { type: 'create', path: '/a/s-', data: 'v4', mode: 'ephemeralSequential' },
+          { type: 'setData', path: '/b', data: 'v5', version: 0 },
+        ],
+      },
+      3331,
+      7770,
+      { rc: 'ok', results: [{ rc: 'ok', version: 1 }, { rc: 'ok', path: '/a/s-0000000000' }, { rc: 'ok', version: 1 }] },
+      null,
+      { server: 3 },
+    ),
+    op(10, 1004, { type: 'getChildren', path: '/a', watch: true }, 10642, 13973, { rc: 'ok', children: ['s-0000000000'] }, null, { server: 3 }),
+    op(
+      11,
+      1003,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a/s-', data: 'v7', mode: 'ephemeralSequential' },
+          { type: 'create', path: '/a/c', data: 'v8', mode: 'ephemeral' },
+          { type: 'setData', path: '/a/s-0000000000', data: 'v9', version: 0 },
+        ],
+      },
+      11994,
+      12929,
+      { rc: 'ok', results: [{ rc: 'ok', path: '/a/s-0000000001' }, { rc: 'ok', path: '/a/c' }, { rc: 'ok', version: 1 }] },
+      null,
+      { server: 3 },
+    ),
+    op(13, 1004, { type: 'create', path: '/b', data: 'v10', mode: 'persistent' }, 13986, 14821, { rc: 'ok', path: '/b' }, Z(8)),
+    ...(withEvent ? [event(1004, 'NodeChildrenChanged', '/a', 13980, -1, 3)] : []),
+  ];
+
+  it('no event before the create at 1:8: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeChildrenChanged /a first: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
