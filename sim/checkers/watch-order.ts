@@ -25,10 +25,7 @@ export type Armed = {
   /** The last read that set this watch again (the server registers it anew), and on which connection. */
   readonly latest: ZkHistoryOp;
   readonly latestConnection: number;
-  /**
-   * On a path whose ACL may deny READ: each later read that set the watch again, where a new registration
-   * may have begun (a filtered trigger consumed the old one silently); null past RESETS_MAX of them.
-   */
+  /** Restricted path: each later read setting it again (a filtered trigger may have used it up); null past RESETS_MAX. */
   readonly resets?: readonly Registration[] | null;
 };
 
@@ -210,8 +207,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         for (const [cls, a] of fitting) {
           failure = judge(a, cls);
           if (failure === null) break;
-          // A READ-filtered trigger (restricted path) may have used the watch up silently before a later read set
-          // it again: the event may then belong to the registration that read began (see `resets`).
+          // A READ-filtered trigger may have used the watch up before a later read set it again (`resets`).
           if (a.resets === null) {
             failure = null;
             break;
@@ -278,10 +274,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           // A close's reply comes from a state that holds every write of its session that took effect (they precede
           // the session's end: PrepRequestProcessor makes a closing session's requests error txns); the server fired
           // the watch as it applied such a write, before the close (FinalRequestProcessor, then sendCloseSession).
-          // So does any reply on the connection that sent such a write before it (a lost one a reply proves too): the
-          // server applies a session's requests in order (CommitProcessor), so it fired the watch as it applied the
-          // write, before it answered this request (the watch, set before the write was sent, or re-sent by
-          // setWatches ahead of it, was registered there).
+          // So does any reply on the connection that sent such a write first (CommitProcessor keeps a session's order):
+          // the watch, set before the write was sent or re-sent by setWatches ahead of it, fired there before this reply.
           const close = o.op.type === 'closeSession';
           const own = w === null && (sent || (!isUncertain(o) && o.result !== null)) && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
           if (own !== undefined && own.invokeUs < o.invokeUs && ((close && sent) || (own.invokeUs > connectionStartUs && own.server === o.server)))
@@ -343,9 +337,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           armedAll.set(key, { by: o, replyIndex: replies.length, connection, trigger, latest: o, latestConnection: connection });
         } else {
           const a = armedAll.get(key)!;
-          // A watch on a path whose ACL may deny READ: the server may have fired it and dropped the event
-          // (ServerCnxn.process checkACL after WatchManager.triggerWatch removed the watch), so this read may
-          // register it anew. Kept only there, so a watch on any other path still owes its first change.
+          // Where the ACL may deny READ, WatchManager.triggerWatch may have removed it and ServerCnxn.process dropped
+          // the event, so this read may register it anew; elsewhere a watch still owes its first change.
           const resets = !restricted.has(op.path)
             ? a.resets
             : a.resets === null || (a.resets?.length ?? 0) >= RESETS_MAX
