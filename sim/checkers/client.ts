@@ -30,7 +30,8 @@
 //   node may miss a node created and deleted while disconnected (ZooKeeper's documented setWatches gap),
 //   so across connections that case is only checked when nothing in the history can delete the node. Events on
 //   a node whose ACL may deny READ (`restrictedRead` in the history) can be filtered by the server, so
-//   watches on such paths are not checked for lost events; but an event the server must have filtered
+//   watches on such paths are not checked for lost events, and a read that sets such a watch again may begin
+//   a new registration (a filtered trigger used the old one up): an event is judged from it too; but an event the server must have filtered
 //   (the path's ACL at the firing txn grants READ to no id the session can hold, on a release that
 //   filters) is a violation (watch-acl.ts).
 // * session-ephemerals: no ephemeral created after its session's closeSession txn; no read at or after

@@ -18,6 +18,15 @@ export type NodeLife = {
    * may come at any time). A read answered by `us` shows no delete sent after it (its txn was not there yet).
    */
   readonly mayDeleteBy: (p: string, us: number) => boolean;
+  /**
+   * Whether the node the certain create `w` made may be deleted by a txn after `w`'s: a delete op sent at or before
+   * `us` that did not complete before `w` was sent (one that did has a lower zxid: the leader proposed it first), or,
+   * when `w` made it ephemeral, its session's end, unless that session is in `aliveSessions` (ended after the state
+   * the caller asks about; a persistent node is deleted only by a delete op).
+   */
+  readonly mayDeleteAfter: (p: string, w: ZkHistoryOp, us: number, aliveSessions?: ReadonlySet<number>) => boolean;
+  /** The one session whose ephemeral the node always is (every create of it that session's, and ephemeral), or null. */
+  readonly ephemeralOnlyOf: (p: string) => number | null;
   /** Whether some delete op (not a session end) may delete it. */
   readonly explicitlyDeleted: (p: string) => boolean;
   /** Whether every delete op of the node (none, or some) is of that session, and every create of it ephemeral. */
@@ -54,7 +63,7 @@ export type NodeLife = {
    * The one op of the history that may create the node (by its name, or as an unnamed sequential create of
    * its prefix), or null (none, several, or a node of the initial tree).
    */
-  readonly soleCreator: (p: string) => ZkHistoryOp | null;
+  readonly soleCreator: (p: string, except?: ZkHistoryOp) => ZkHistoryOp | null;
   /**
    * A zxid at or below that of every op that may create the node and was sent before `beforeUs` (its recorded
    * zxid, or 1:1, the least txn zxid, when it has none); 0 for a node of the initial tree, or when none was.
@@ -168,6 +177,8 @@ export function nodeLife(view: HistoryView): NodeLife {
   for (const o of view.writes) {
     if (o.outcome === 'fail') continue;
     const uncertain = isUncertain(o);
+    // A multi whose own sub-ops contradict each other fails whatever the tree: it creates and deletes nothing.
+    if (uncertain && o.op.type === 'multi' && multiFailsAlone(o.op.ops)) continue;
     // When a write without a reply took effect at the latest: before its session's end (a later request of the
     // session is an error txn, PrepRequestProcessor), so by the time that end is known committed.
     const lastEffect = (o.session === null ? undefined : endedBy.get(o.session)) ?? Infinity;
@@ -279,6 +290,10 @@ export function nodeLife(view: HistoryView): NodeLife {
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     mayDeleteBy: (p, us) => ephemeral.has(p) || unnamed(ephemeralPrefixes, p) || (deleteOps.get(p) ?? []).some((d) => d.invokeUs <= us),
+    mayDeleteAfter: (p, w, us, aliveSessions) =>
+      unnamed(ephemeralPrefixes, p) ||
+      (ephemeral.has(p) && !createsPersistent(w.op, p) && !(w.session !== null && aliveSessions !== undefined && aliveSessions.has(w.session))) ||
+      (deleteOps.get(p) ?? []).some((d) => d === w || (d.invokeUs <= us && (d.completeUs === null || isUncertain(d) || d.completeUs >= w.invokeUs))),
     explicitlyDeleted: (p) => deleted.has(p),
     deletedOnlyBy: (p, session) => !persistent.has(p) && (!deleted.has(p) || deleters.get(p) === session),
     lastCreate: (p) => (unnamed(createPrefixes, p) ? Infinity : (createdBy.get(p) ?? -Infinity)),
@@ -293,6 +308,7 @@ export function nodeLife(view: HistoryView): NodeLife {
       return later.length > 0 && first.length > 0 && (later.length > 1 || first.length > 1 || later[0] !== first[0]);
     },
     onlyCreator: (p) => (unnamed(createPrefixes, p) ? null : (creators.get(p) ?? null)),
+    ephemeralOnlyOf: (p) => (unnamed(createPrefixes, p) || persistent.has(p) || !ephemeral.has(p) ? null : (creators.get(p) ?? null)),
     createdOnlyByBefore: (p, us, session) =>
       (creatorOps.get(p) ?? []).every((o) => o.invokeUs >= us || o.session === session) &&
       prefixOps.every(({ prefix, o }) => o.invokeUs >= us || o.session === session || !sequentialOf(prefix, p)),
@@ -309,14 +325,15 @@ export function nodeLife(view: HistoryView): NodeLife {
       if (ops.length > 0 || owners.size !== 1 || owners.has(null)) return null;
       return { session: [...owners][0]! };
     },
-    soleCreator: (p) => {
+    soleCreator: (p, except) => {
       if (p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return null;
       let only: ZkHistoryOp | null = null;
       for (const o of creatorOps.get(p) ?? [])
-        if (only === null) only = o;
+        if (o === except) continue;
+        else if (only === null) only = o;
         else if (only !== o) return null;
       for (const { prefix, o } of prefixOps)
-        if (sequentialOf(prefix, p)) {
+        if (o !== except && sequentialOf(prefix, p)) {
           if (only === null) only = o;
           else if (only !== o) return null;
         }
@@ -460,4 +477,10 @@ export function shownStateFloor(life: NodeLife, o: ZkHistoryOp): number {
   let floor = created(op.path);
   for (const c of r.children ?? []) floor = Math.max(floor, created(op.path === '/' ? `/${c}` : `${op.path}/${c}`));
   return floor;
+}
+
+/** Whether `op` (or a sub-op of a multi) is a create of exactly `p` that makes a persistent node (no sequential name). */
+function createsPersistent(op: ZkOp, p: string): boolean {
+  if (op.type === 'multi') return op.ops.some((sub) => createsPersistent(sub, p));
+  return op.type === 'create' && op.path === p && op.mode === 'persistent';
 }

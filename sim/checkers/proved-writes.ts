@@ -15,6 +15,7 @@ import { isUncertain } from './zk-writes.js';
 import { nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
+import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
 
 /** A change a write that succeeded made for sure, by its request alone (no unnamed sequential create). */
@@ -40,6 +41,8 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
   const out = new Map<ZkHistoryOp, number>();
   const life = nodeLife(view);
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
+  let floor: ((o: ZkHistoryOp) => number | null) | null = null;
+  let shownMzxid: Map<string, number> | null = null;
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
@@ -47,9 +50,15 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
     if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
     out.set(w, Math.min(out.get(w) ?? Infinity, bound));
   };
-  const gone = (path: string, bound: number): void => {
-    const c = life.soleCreator(path);
-    if (c === null || c.zxid === null || c.outcome !== 'ok' || isUncertain(c) || c.zxid > bound) return;
+  // (`bound`: a zxid at or above the state that shows the node missing; `atLeast`: one at or below it.)
+  // (`by`: the write that found the node missing; a create of it then is not the create that made the node gone.)
+  const gone = (path: string, bound: number, atLeast = bound, by?: ZkHistoryOp): void => {
+    const c = life.soleCreator(path, by);
+    if (c === null || c.outcome === 'fail') return;
+    // The node was made at or below: its certain create's zxid, or the mzxid a read of it shows (the one create
+    // made the node that read saw, stamping its zxid as czxid; the mzxid is that or a later setData's).
+    const made = c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : ((shownMzxid ??= leastShownMzxid(view)).get(path) ?? null);
+    if (made === null || made > atLeast) return;
     const d = life.soleDeleter(path);
     if (d === null) return;
     if ('session' in d) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
@@ -71,7 +80,12 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
         // missing one needs the exact state (a ceiling would let the node's create come after it).
         if (f.present) prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
-        else if (o.zxid !== null) gone(f.path, o.zxid - 1);
+        else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
+        else {
+          // Without a zxid: the state lies between the write's floor (write-zxid-floor.ts) and its ceiling, less one.
+          const lo = (floor ??= writeZxidFloor(view))(o);
+          if (lo !== null) gone(f.path, ((ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1, lo - 1, o);
+        }
       }
   }
   if (out.size === 0) return out;
@@ -83,5 +97,17 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
     if (o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok')
       endOf.set(o.session, Math.min(endOf.get(o.session) ?? Infinity, o.zxid));
   for (const [w, bound] of out) if (w.session !== null && endOf.has(w.session)) out.set(w, Math.min(bound, endOf.get(w.session)! - 1));
+  return out;
+}
+
+/** By path: the least mzxid an ok getData or exists shows for the node there. */
+function leastShownMzxid(view: HistoryView): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const o of view.history.ops) {
+    const r = o.result;
+    if (o.outcome !== 'ok' || r === null || isUncertain(o) || r.rc !== 'ok' || r.exists === false || r.mzxid === undefined || r.mzxid <= 0) continue;
+    if (o.op.type !== 'getData' && o.op.type !== 'exists') continue;
+    out.set(o.op.path, Math.min(out.get(o.op.path) ?? Infinity, r.mzxid));
+  }
   return out;
 }

@@ -5,7 +5,7 @@ import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/typ
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
-import { lastRepliedWrites, sessionFloors } from './write-zxid-floor.js';
+import { lastRepliedWrites, sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { endDeletable, nodeLife, sequentialOf, type NodeLife } from './node-life.js';
@@ -424,6 +424,10 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     provedCeiling.set(o, bound);
   }
   const readCeiling = readStateCeiling(view);
+  const zxidFloor = writeZxidFloor(view);
+  /** `w`'s zxid is at or above any state `by` may show, and `w` (a multi) deletes not `p`: its create of `p` and a later delete are not both there. */
+  const atOrAbove = (w: ZkHistoryOp, by: ZkHistoryOp, p: string): boolean =>
+    !sureChanges(w.op).some((c) => c.type === 'delete' && c.path === p) && (w.zxid ?? zxidFloor(w) ?? 0) >= readCeiling(by);
   /** Whether write `w` (effects `effects`) provably came after read `by`'s state, by the read's result. */
   const ruledOut = (by: ZkHistoryOp, cls: WatchClass, path: string, w: ZkHistoryOp, effects: readonly Effect[]): boolean => {
     const r = by.result!;
@@ -438,8 +442,10 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         if (cls === 'child' && parentOf(e.path) === path && r.children !== undefined && r.children.includes(childName(path, e.path))) return true;
       } else if (cls === 'child' && e.type === 'create' && parentOf(e.path) === path && r.children !== undefined) {
         // A create at or below the read's zxid left the child there for the read to list, unless deleted by then
-        // (by a delete sent before the read's reply, or a session end).
-        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteBy(e.path, by.completeUs!) || life.undeletedThrough(e.path, readCeiling(by))))
+        // (by a delete sent before the read's reply and not done before `w` was sent, or a session end of an ephemeral `w` made).
+        // (Nor when `w`'s zxid is at or above the read's state; a session whose ephemeral it lists had not ended then.)
+        const alive = new Set(r.children.flatMap((c) => life.ephemeralOnlyOf(path === '/' ? `/${c}` : `${path}/${c}`) ?? []));
+        if (!r.children.includes(childName(path, e.path)) && (!life.mayDeleteAfter(e.path, w, by.completeUs!, alive) || life.undeletedThrough(e.path, readCeiling(by)) || atOrAbove(w, by, e.path)))
           return true;
       } else if (cls === 'child' && e.type === 'delete' && e.path === path && r.rc === 'ok') {
         // A delete of the listed node itself, as for a data watch below: before the read it needs a re-create.
@@ -448,7 +454,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         // A delete of a child the read listed, as for a data watch below: before the read it needs a re-create.
         if (life.createdOnce(e.path) || !life.mayCreateBetween(e.path, w.invokeUs, by.completeUs!, -Infinity)) return true;
       } else if (cls === 'exist' && e.type === 'create' && e.path === path) {
-        if (!life.mayDeleteBy(path, by.completeUs!) || life.undeletedThrough(path, readCeiling(by))) return true;
+        if (!life.mayDeleteAfter(path, w, by.completeUs!) || life.undeletedThrough(path, readCeiling(by)) || atOrAbove(w, by, path)) return true;
       } else if (cls === 'data' && e.path === path) {
         // (Versions only grow while a node lives: a read before the setData on a later incarnation needs a create after it.)
         if (

@@ -12,6 +12,7 @@ import { armsWatch, stateZxid, violated, type ClientCheckResult } from './client
 import { firstAfter, triggerIndex } from './watch-triggers.js';
 import { mixedPaths, PersistentShared, PersistentWatches } from './watch-persistent.js';
 import { HistoryView } from './history-view.js';
+import { firedBetween, presence, seenBy, showsNode } from './watch-seen.js';
 
 // ---------------------------------------------------------------------------------------------
 // watch-order
@@ -25,7 +26,14 @@ export type Armed = {
   /** The last read that set this watch again (the server registers it anew), and on which connection. */
   readonly latest: ZkHistoryOp;
   readonly latestConnection: number;
+  /** Restricted path: each later read setting it again (a filtered trigger may have used it up); null past RESETS_MAX. */
+  readonly resets?: readonly Registration[] | null;
 };
+
+/** A read that set a watch, as a registration an event may belong to. */
+type Registration = { readonly by: ZkHistoryOp; readonly replyIndex: number; readonly connection: number };
+/** More re-settings than this of one held watch on a restricted path: its event is not judged (the fallback). */
+const RESETS_MAX = 64;
 
 export /** The events each watch class receives (WatchManager: data watches get created/changed/deleted, child watches children changed/deleted). */
 const CLASS_EVENTS: Record<WatchClass, readonly ZkHistoryWatch['type'][]> = {
@@ -115,8 +123,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
     const replies: ZkHistoryOp[] = [];
     const replyZxids: number[] = []; // each reply's state zxid (a lower bound where the history gives none), beside `replies`
     let connection = 0;
-    let connectedAtUs = -Infinity; // when the current connection's CONNECTED record came
-    let upAtUs: number | undefined; // the same, undefined while the last connection record is not a CONNECTED one
+    let connectedAtUs = -Infinity; // when the current connection's CONNECTED record came (upAtUs: undefined while the last record is a DISCONNECTED)
+    let upAtUs: number | undefined;
+    let connectionStartUs = -Infinity; // when the last CONNECTED or DISCONNECTED record came
     let lastEvent: ZkHistoryWatch | null = null;
     for (const item of items) {
       if (item.kind === 'session') {
@@ -127,9 +136,10 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           // (the client's lastZxid ignores notifications, ClientCnxn.SendThread.readResponse), and its own
           // events then carry lower zxids (test/checkers/differential-round9.test.ts).
           lastEvent = null;
+          upAtUs = e.state === 'CONNECTED' ? e.atUs : undefined;
+          connectionStartUs = e.atUs;
         }
         if (e.state === 'CONNECTED') connectedAtUs = e.atUs;
-        if (e.state === 'CONNECTED' || e.state === 'DISCONNECTED') upAtUs = e.state === 'CONNECTED' ? e.atUs : undefined;
         if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') armedAll.clear();
         persistent?.session(e, connection);
         continue;
@@ -179,9 +189,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           );
         }
         let failure: ClientCheckResult | null = null;
-        for (const [cls, a] of fitting) {
+        const judge = (a: Armed, cls: WatchClass): ClientCheckResult | null => {
           explained ??= changeIndex(view);
-          failure = judgeEvent(
+          return judgeEvent(
             e,
             a,
             cls,
@@ -197,6 +207,16 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
             (exact ??= exactEvents(view)).has(e),
             upAtUs,
           );
+        };
+        for (const [cls, a] of fitting) {
+          failure = judge(a, cls);
+          if (failure === null) break;
+          // A READ-filtered trigger may have used the watch up before a later read set it again (`resets`).
+          if (a.resets === null) {
+            failure = null;
+            break;
+          }
+          for (const r of a.resets ?? []) if (judge({ ...a, ...r }, cls) === null) failure = null;
           if (failure === null) break;
         }
         if (failure !== null && byPersistent() !== 'ok') return failure;
@@ -248,7 +268,8 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
         for (const [key, a] of armed) {
           const cls = key.slice(0, key.indexOf(':')) as WatchClass;
           const path = key.slice(key.indexOf(':') + 1);
-          if (cls === 'exist' && a.connection !== connection && nodeLife(view).mayDelete(path)) continue; // the setWatches gap: created and deleted again
+          // The setWatches gap: created and deleted again before a setWatches, so by a delete sent before this reply.
+          if (cls === 'exist' && a.connection !== connection && nodeLife(view).mayDeleteBy(path, o.completeUs ?? Infinity)) continue;
           if (restricted.size > 0 && restricted.has(path)) continue; // may be filtered by ACL
           const owed = owedOf(a, cls);
           const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
@@ -257,11 +278,14 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           // A close's reply comes from a state that holds every write of its session that took effect (they precede
           // the session's end: PrepRequestProcessor makes a closing session's requests error txns); the server fired
           // the watch as it applied such a write, before the close (FinalRequestProcessor, then sendCloseSession).
-          const own = w === null && sent && o.op.type === 'closeSession' && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
-          if (own !== undefined && own.invokeUs < o.invokeUs)
+          // So does any reply on the connection that sent such a write first (CommitProcessor keeps a session's order):
+          // the watch, set before the write was sent or re-sent by setWatches ahead of it, fired there before this reply.
+          const close = o.op.type === 'closeSession';
+          const own = w === null && (sent || (!isUncertain(o) && o.result !== null)) && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
+          if (own !== undefined && own.invokeUs < o.invokeUs && ((close && sent) || (own.invokeUs > connectionStartUs && own.server === o.server)))
             return violated(
               name,
-              `client ${o.client} got the reply to its close #${o.id} before any event for its own #${own.id}, which took effect before the close and changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+              `client ${o.client} got the reply to its ${close ? 'close' : 'request'} #${o.id} before any event for its own #${own.id}, which took effect before ${close ? 'the close' : 'it, sent earlier on the same connection,'} and changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
               [a.by, own, o],
             );
           // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
@@ -277,7 +301,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       if (z !== null) {
         for (const [key, a] of armed) {
           if (a.trigger === null || a.trigger.zxid! > z) continue;
-          if (key.startsWith('exist:') && a.connection !== connection && nodeLife(view).mayDelete(key.slice(key.indexOf(':') + 1))) continue; // the documented setWatches gap
+          if (key.startsWith('exist:') && a.connection !== connection && nodeLife(view).mayDeleteBy(key.slice(key.indexOf(':') + 1), o.completeUs ?? Infinity)) continue; // the setWatches gap
           if (restricted.size > 0 && restricted.has(key.slice(key.indexOf(':') + 1))) continue; // may be filtered by ACL
           return violated(
             name,
@@ -315,7 +339,17 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           triggers ??= triggerIndex(view);
           const trigger = at === null ? null : firstAfter(triggers.get(key), at);
           armedAll.set(key, { by: o, replyIndex: replies.length, connection, trigger, latest: o, latestConnection: connection });
-        } else armedAll.set(key, { ...armedAll.get(key)!, latest: o, latestConnection: connection });
+        } else {
+          const a = armedAll.get(key)!;
+          // Where the ACL may deny READ, WatchManager.triggerWatch may have removed it and ServerCnxn.process dropped
+          // the event, so this read may register it anew; elsewhere a watch still owes its first change.
+          const resets = !restricted.has(op.path)
+            ? a.resets
+            : a.resets === null || (a.resets?.length ?? 0) >= RESETS_MAX
+              ? null
+              : [...(a.resets ?? []), { by: o, replyIndex: replies.length, connection }];
+          armedAll.set(key, { ...a, latest: o, latestConnection: connection, ...(resets === undefined ? {} : { resets }) });
+        }
       }
     }
   }
@@ -422,28 +456,6 @@ function judgeEvent(
   return null;
 }
 
-/** What a read showed of its path, as far as a watch is concerned (null: nothing comparable). */
-type Seen = { kind: 'absent' } | { kind: 'data'; data: string | undefined; version: number | undefined } | { kind: 'children'; children: string };
-
-function seenBy(o: ZkHistoryOp): Seen | null {
-  const r = o.result;
-  if (o.outcome !== 'ok' || r === null) return null;
-  switch (o.op.type) {
-    case 'exists':
-      return r.exists === false ? { kind: 'absent' } : r.rc === 'ok' ? { kind: 'data', data: undefined, version: r.version } : null;
-    case 'getData':
-      return r.rc === 'noNode' ? { kind: 'absent' } : r.rc === 'ok' ? { kind: 'data', data: r.data, version: r.version } : null;
-    case 'getChildren':
-      return r.rc === 'noNode'
-        ? { kind: 'absent' }
-        : r.rc === 'ok' && r.children !== undefined
-          ? { kind: 'children', children: [...r.children].sort().join('/') }
-          : null;
-    default:
-      return null;
-  }
-}
-
 /** The watches set on connection `connection` (not re-sent from an earlier one). */
 function onConnection(armed: ReadonlyMap<string, Armed>, connection: number): Map<string, Armed> {
   const out = new Map<string, Armed>();
@@ -517,52 +529,10 @@ function childChanged(o: ZkHistoryOp, armed: ReadonlyMap<string, Armed>, connect
     [a.latest, a.latestConnection],
   ] as const) {
     const listed = by.op.type === 'getChildren' && by.outcome === 'ok' && by.result?.rc === 'ok' ? by.result.children : undefined;
-    if (at !== connection || listed === undefined) continue;
+    // A listing on an older connection too: the watch was re-sent by setWatches, and this server's state is at or
+    // above the listing's (changedUnderWatch, a data or child watch so held): the change fired it here, or before.
+    if (at > connection || listed === undefined) continue;
     if (listed.includes(path.slice(slash + 1)) === absent) return by === a.by ? a : { ...a, by };
   }
   return null;
-}
-
-/** Whether `o` shows its path missing (true) or there (false); null when it shows neither. */
-function presence(o: ZkHistoryOp): boolean | null {
-  if (o.outcome !== 'ok' || o.result === null || isUncertain(o)) return null;
-  const rc = o.result.rc;
-  switch (o.op.type) {
-    case 'getData':
-    case 'exists':
-    case 'getChildren': {
-      const seen = seenBy(o);
-      return seen === null ? null : seen.kind === 'absent';
-    }
-    case 'setData':
-    case 'delete':
-      return rc === 'noNode' ? true : rc === 'ok' || rc === 'badVersion' || rc === 'notEmpty' ? false : null;
-    case 'create':
-      // A sequential create's name is the result's; a persistent or ephemeral one is its path.
-      return o.op.mode === 'persistent' || o.op.mode === 'ephemeral' ? (rc === 'ok' || rc === 'nodeExists' ? false : null) : null;
-    default:
-      return null;
-  }
-}
-
-/** Whether the read `o` shows its path existing. */
-function showsNode(o: ZkHistoryOp): boolean {
-  const seen = seenBy(o);
-  return seen !== null && seen.kind !== 'absent';
-}
-
-/** Whether `o` shows a change since `by` (an earlier read on the same connection) that fires a `cls` watch. */
-function firedBetween(cls: WatchClass, by: ZkHistoryOp, o: ZkHistoryOp): boolean {
-  const after = seenBy(o);
-  const before = seenBy(by);
-  if (before === null || after === null || by === o) return false;
-  let fired = false;
-  if (cls === 'exist') fired = before.kind === 'absent' && after.kind !== 'absent';
-  else if (after.kind === 'absent') fired = before.kind !== 'absent';
-  else if (cls === 'data' && before.kind === 'data' && after.kind === 'data')
-    fired =
-      (before.version !== undefined && after.version !== undefined && before.version !== after.version) ||
-      (before.data !== undefined && after.data !== undefined && before.data !== after.data);
-  else if (cls === 'child' && before.kind === 'children' && after.kind === 'children') fired = before.children !== after.children;
-  return fired;
 }

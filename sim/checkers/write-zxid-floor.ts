@@ -5,6 +5,7 @@ import { isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import type { HistoryView } from './history-view.js';
 import { PINNED_EFFECT } from './mzxid-pins.js';
+import { FIRST_EPOCH_BASE } from './epoch-zero.js';
 import { nodeLife, shownStateFloor, type NodeLife } from './node-life.js';
 
 const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
@@ -63,29 +64,58 @@ export function sessionFloors(view: HistoryView): (session: number, before: numb
 
 /**
  * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
- * above every state its session saw before sending it (sessionFloors) and, when it succeeded, above a create of
- * each node it needed (createdBelow), and it is none of the zxids the
- * history gives other txns (ok writes, pinned lost ones, ENDED records of other sessions), nor counter 0 of an epoch (the
- * NEWLEADER zxid). Null when nothing bounds it.
+ * above every state its session saw before sending it (sessionFloors), when it succeeded above a create of each
+ * node it needed (createdBelow), above every txn known committed before it was sent (a certain write's reply, an
+ * ENDED record: that txn was proposed first, and the leader proposes in zxid order), for a certain write without a
+ * zxid above this same bound of its own, and it is none of the zxids the history gives other txns (ok writes,
+ * pinned lost ones, ENDED records of other sessions), nor counter 0 of an epoch (the NEWLEADER zxid); at least 1:1
+ * (no txn is of epoch 0). Null for a write that is not a certain reply without a zxid.
  */
 export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
   const floors = sessionFloors(view);
   const named = new Map<number, number | null>(); // zxid -> the session of the end an ENDED record names there (null: a write)
   for (const o of view.writes) if (o.zxid !== null && (o.outcome === 'ok' || PINNED_EFFECT.has(o))) named.set(o.zxid, null);
+  const ends: { us: number; zxid: number }[] = [];
   for (const e of view.history.events ?? [])
-    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && !named.has(e.zxid)) named.set(e.zxid, e.session);
-  return (o) => {
-    if (o.session === null || o.zxid !== null || o.outcome !== 'ok' || isUncertain(o)) return null;
-    const lb = Math.max(floors(o.session, o.invokeUs), o.result?.rc === 'ok' ? createdBelow(o.op, nodeLife(view), o.completeUs ?? Infinity) : 0);
-    if (lb === 0) return null;
-    // Each zxid passed is held by another txn, so any point of the walk is a bound; it stops after 64 (O(1) per write).
+    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) {
+      if (!named.has(e.zxid)) named.set(e.zxid, e.session);
+      ends.push({ us: e.atUs, zxid: e.zxid });
+    }
+  /** The least zxid above `lb` that no other txn holds (each zxid passed is another's, so any point of the walk is a bound; at most 64 steps). */
+  const above = (lb: number, session: number): number => {
     let z = lb + 1;
     for (let step = 0; step < 64; step++) {
       const owner = named.get(z);
-      if (z % 2 ** 32 === 0 || (owner !== undefined && owner !== o.session)) z++;
+      if (z % 2 ** 32 === 0 || (owner !== undefined && owner !== session)) z++;
       else break;
     }
     return z;
+  };
+  const bounded = (o: ZkHistoryOp): boolean => o.session !== null && o.zxid === null && o.outcome === 'ok' && !isUncertain(o);
+  const created = (o: ZkHistoryOp): number => (o.result?.rc === 'ok' ? createdBelow(o.op, nodeLife(view), o.completeUs ?? Infinity) : 0);
+  // Real-time floors, in one pass over sends and replies in time order (a reply at the same time as a send is not before it).
+  type Mark = { readonly us: number; readonly send: boolean; readonly o: ZkHistoryOp | null; readonly zxid: number };
+  const marks: Mark[] = ends.map((e) => ({ us: e.us, send: false, o: null, zxid: e.zxid }));
+  for (const o of view.writes) {
+    if (o.outcome !== 'ok' || isUncertain(o) || o.completeUs === null) continue;
+    if (bounded(o)) marks.push({ us: o.invokeUs, send: true, o, zxid: 0 });
+    marks.push({ us: o.completeUs, send: false, o, zxid: o.zxid ?? 0 });
+  }
+  marks.sort((a, b) => a.us - b.us || (a.send === b.send ? 0 : a.send ? -1 : 1));
+  const floorOf = new Map<ZkHistoryOp, number>();
+  // The largest zxid (or floor) of a txn known committed so far; from 1:0, as no txn has a zxid below 1:1 (epoch-zero.ts).
+  let committed = FIRST_EPOCH_BASE;
+  for (const m of marks) {
+    if (m.send) {
+      floorOf.set(m.o!, above(Math.max(committed, floors(m.o!.session!, m.o!.invokeUs), created(m.o!)), m.o!.session!));
+    } else committed = Math.max(committed, m.o === null || m.o.zxid !== null ? m.zxid : (floorOf.get(m.o) ?? 0));
+  }
+  return (o) => {
+    if (!bounded(o)) return null;
+    const known = floorOf.get(o);
+    if (known !== undefined) return known;
+    const lb = Math.max(floors(o.session!, o.invokeUs), created(o));
+    return lb === 0 ? null : above(lb, o.session!);
   };
 }
 

@@ -151,8 +151,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     churnPercent: 10,
     readApiPercent: 30,
     containerPercent: 15,
-    // Off until watch-order knows a READ-filtered trigger consumes a watch silently (layer 13, sim/README.md).
-    aclTenantPercent: 0,
+    aclTenantPercent: 25,
     quietPercent: 40,
     lateLearnerPercent: 40,
   },
@@ -178,8 +177,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     churnPercent: 10,
     readApiPercent: 30,
     containerPercent: 15,
-    // Off until watch-order knows a READ-filtered trigger consumes a watch silently (layer 13, sim/README.md).
-    aclTenantPercent: 0,
+    aclTenantPercent: 25,
     quietPercent: 40,
     lateLearnerPercent: 40,
   },
