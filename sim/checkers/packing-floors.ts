@@ -1,0 +1,99 @@
+// Lower ends of zxid-packing's windows from what reads show at their reply-header zxid (zxid-packing.ts).
+//
+// A read answered with header h shows the state holding exactly the txns at or below h (FinalRequestProcessor
+// sends the server's last processed zxid; DataTree.processTxn applies txns in zxid order). Two facts about a
+// node p that at most one op of the history may create (NodeLife.soleCreator: no re-creation, so p has one
+// life at most) put a txn above h in every execution:
+// (a) a read at h shows p missing, and p is shown present in a state at or after h (a read at a header h' >= h,
+//     or a write the leader found p for, whose zxid lies above h): then p's one create C, which took effect, lies
+//     above h. Were C at or below h, p would have been deleted between C and h, and nothing makes it again,
+//     so no later state shows it.
+// (b) a read at h shows p with data version v, and a certain setData S of p left it at version v' > v (its
+//     reply's version): then S lies above h. Were S at or below h, the state at h would hold p (the read shows
+//     it) in the one life S found it in, and a node's version only grows in one life (DataTree.setData).
+// Every window these raise belongs to a txn that took effect (zxid-packing's slots: certain replies, writes
+// proved or shown to have taken effect); an error txn is no creator and no setData of rc ok, so is not raised.
+// O(reads + writes) per call, with the presence bounds of slot writes read from their current windows.
+import { opPath } from '../history/types.js';
+import type { ZkHistoryOp } from '../history/types.js';
+import { isUncertain } from './write-table.js';
+import { writeFacts } from './write-presence.js';
+import { nodeLife } from './node-life.js';
+import type { HistoryView } from './history-view.js';
+
+/** The part of a zxid-packing slot this reads and raises: its open lower end. */
+type Window = { lo: number; readonly hi: number };
+
+const certainOk = (o: ZkHistoryOp): boolean => o.outcome === 'ok' && o.result !== null && !isUncertain(o);
+
+/** Raises the lower ends of `slotOf`'s windows by facts (a) and (b); whether any moved. */
+export function raiseByReadState(view: HistoryView, slotOf: ReadonlyMap<ZkHistoryOp, Window>): boolean {
+  const life = nodeLife(view);
+  // Per path: the greatest cut at which some reply shows the node present (-Infinity: none).
+  const presentFrom = new Map<string, number>();
+  const present = (p: string, cut: number): void => {
+    if (cut > (presentFrom.get(p) ?? -Infinity)) presentFrom.set(p, cut);
+  };
+  for (const r of view.reads) {
+    const res = r.result!;
+    if (res.rc !== 'ok') continue;
+    const p = opPath(r.op)!;
+    if ((r.op.type === 'getData' || r.op.type === 'exists') && res.exists !== false) present(p, r.readZxid!);
+    else if (r.op.type === 'getChildren') {
+      present(p, r.readZxid!);
+      for (const c of res.children ?? []) present(p === '/' ? `/${c}` : `${p}/${c}`, r.readZxid!);
+    }
+  }
+  for (const w of view.writes) {
+    if (!certainOk(w)) continue;
+    // The state just before w's txn holds every txn below it: at a cut of its zxid - 1, or of its window's lower end or more.
+    const s = slotOf.get(w);
+    const cut = w.zxid !== null ? w.zxid - 1 : s !== undefined ? s.lo : -Infinity;
+    if (cut === -Infinity) continue;
+    for (const f of writeFacts(w)) if (f.present) present(f.path, cut);
+  }
+  let moved = false;
+  const raise = (o: ZkHistoryOp | null, h: number): void => {
+    const s = o === null ? undefined : slotOf.get(o);
+    if (s !== undefined && s.lo < h) {
+      s.lo = h;
+      moved = true;
+    }
+  };
+  for (const r of view.reads) {
+    const res = r.result!;
+    const p = opPath(r.op)!;
+    const h = r.readZxid!;
+    const missing = res.rc === 'noNode' || (r.op.type === 'exists' && res.exists === false);
+    // (a) A node missing at h and present at a cut at or after h: its one create is above h.
+    if (missing) {
+      if ((presentFrom.get(p) ?? -Infinity) >= h) raise(life.soleCreator(p), h);
+      continue;
+    }
+    // (b) A version below one a certain setData left: that setData is above h.
+    if ((r.op.type !== 'getData' && r.op.type !== 'exists') || res.version === undefined || life.soleCreator(p) === null) continue;
+    for (const w of setDataOf(view, p)) {
+      const left = w.result!.version ?? (w.op.type === 'setData' && w.op.version !== -1 ? w.op.version + 1 : undefined);
+      if (left !== undefined && left > res.version) raise(w, h);
+    }
+  }
+  return moved;
+}
+
+const setDatasMemo = new WeakMap<HistoryView, Map<string, ZkHistoryOp[]>>();
+
+/** The certain ok setData ops of `p` without a recorded zxid (the others need no window). */
+function setDataOf(view: HistoryView, p: string): readonly ZkHistoryOp[] {
+  let byPath = setDatasMemo.get(view);
+  if (byPath === undefined) {
+    byPath = new Map();
+    for (const w of view.writes)
+      if (w.op.type === 'setData' && w.zxid === null && certainOk(w) && w.result!.rc === 'ok') {
+        const list = byPath.get(w.op.path);
+        if (list === undefined) byPath.set(w.op.path, [w]);
+        else list.push(w);
+      }
+    setDatasMemo.set(view, byPath);
+  }
+  return byPath.get(p) ?? [];
+}
