@@ -5,7 +5,8 @@
 // of its parent, or a write the leader found it for: write-presence.ts) and exactly one op of the history
 // may create that node (NodeLife.soleCreator), that op took effect, before the state the reply shows, and
 // with every sub-op ok (a multi is applied whole or not at all). So its zxid is at or below that state: a
-// read's header zxid, the mzxid a read shows for the node (the create stamped its zxid there, and later
+// read's header zxid (for a read recorded without one, the header of an op its session issued after it:
+// sessionLaterState), the mzxid a read shows for the node (the create stamped its zxid there, and later
 // setData ops only raise it), or below the txn of the write that found it. And, like every write of a
 // session, below the session's end when that is known (PrepRequestProcessor makes a request of an ended
 // session an error txn, which changes nothing).
@@ -40,6 +41,7 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
   const out = new Map<ZkHistoryOp, number>();
   const life = nodeLife(view);
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
+  let laterState: ((o: ZkHistoryOp) => number) | null = null;
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
@@ -64,8 +66,9 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
-      prove(op.path, Math.min(o.readZxid ?? Infinity, r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity));
-    else if (op.type === 'getChildren') for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? Infinity);
+      prove(op.path, Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity));
+    else if (op.type === 'getChildren')
+      for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? (laterState ??= sessionLaterState(view))(o));
     else if (isZkWrite(op))
       for (const f of writeFacts(o)) {
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
@@ -84,4 +87,33 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
       endOf.set(o.session, Math.min(endOf.get(o.session) ?? Infinity, o.zxid));
   for (const [w, bound] of out) if (w.session !== null && endOf.has(w.session)) out.set(w, Math.min(bound, endOf.get(w.session)! - 1));
   return out;
+}
+
+/**
+ * For a read recorded without its header zxid: a zxid at or above the state it read (Infinity: none known),
+ * from the ops its session issued after it and got a certain ok reply for. The client sends a session's
+ * requests in order on one connection and CommitProcessor serves them in that order, so a later op's state
+ * holds the read's: at or below its header zxid, below its own zxid for a write. Across a reconnect too: the
+ * read's reply came before the later op's (ClientCnxn.readResponse keeps the header zxid as lastZxid), and a
+ * server behind that zxid refuses the session (ZooKeeperServer.processConnectRequest). O(n) once per call.
+ */
+function sessionLaterState(view: HistoryView): (o: ZkHistoryOp) => number {
+  const out = new Map<ZkHistoryOp, number>();
+  for (const { ops } of view.opsBySession.values()) {
+    // Issue order, latest first; ops issued at one time are not ordered by it (a group takes the bound of the ones after it).
+    let after = Infinity;
+    for (let j = ops.length; j > 0; ) {
+      let i = j - 1;
+      while (i > 0 && ops[i - 1]!.invokeUs === ops[j - 1]!.invokeUs) i--;
+      for (let k = i; k < j; k++) if (ops[k]!.readZxid == null) out.set(ops[k]!, after);
+      for (let k = i; k < j; k++) {
+        const q = ops[k]!;
+        if (q.outcome !== 'ok' || q.result === null || isUncertain(q)) continue;
+        if (q.zxid !== null && isZkWrite(q.op)) after = Math.min(after, q.zxid - 1);
+        else if (q.readZxid != null && q.readZxid > 0) after = Math.min(after, q.readZxid);
+      }
+      j = i;
+    }
+  }
+  return (o) => out.get(o) ?? Infinity;
 }
