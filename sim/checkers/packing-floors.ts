@@ -1,9 +1,9 @@
-// Lower ends of zxid-packing's windows from what reads show at their reply-header zxid (zxid-packing.ts).
+// Bounds on zxid-packing's windows from what reads show at their reply-header zxid (zxid-packing.ts).
 //
 // A read answered with header h shows the state holding exactly the txns at or below h (FinalRequestProcessor
-// sends the server's last processed zxid; DataTree.processTxn applies txns in zxid order). Two facts about a
+// sends the server's last processed zxid; DataTree.processTxn applies txns in zxid order). These facts about a
 // node p that at most one op of the history may create (NodeLife.soleCreator: no re-creation, so p has one
-// life at most) put a txn above h in every execution:
+// life at most) bound txns in every execution:
 // (a) a read at h shows p missing, and p is shown present in a state at or after h (a read at a header h' >= h,
 //     or a write the leader found p for, whose zxid lies above h): then p's one create C, which took effect, lies
 //     above h. Were C at or below h, p would have been deleted between C and h, and nothing makes it again,
@@ -11,7 +11,11 @@
 // (b) a read at h shows p with data version v, and a certain setData S of p left it at version v' > v (its
 //     reply's version): then S lies above h. Were S at or below h, the state at h would hold p (the read shows
 //     it) in the one life S found it in, and a node's version only grows in one life (DataTree.setData).
-// Every window these raise belongs to a txn that took effect (zxid-packing's slots: certain replies, writes
+// (c) a certain write W that found p present (write-presence.ts writeFacts) lies above p's one create C: W's
+//     lower end is at least C's plus one. (Not a read fact, but it carries (a)'s bounds on to the writes after C.)
+// (d) a read without a header that shows p present read a state at or above p's one create C and below every
+//     certain txn its session issued after it: C's upper end falls to that txn's upper end less one.
+// Every window these move belongs to a txn that took effect (zxid-packing's slots: certain replies, writes
 // proved or shown to have taken effect); an error txn is no creator and no setData of rc ok, so is not raised.
 // O(reads + writes) per call, with the presence bounds of slot writes read from their current windows.
 import { opPath } from '../history/types.js';
@@ -20,9 +24,10 @@ import { isUncertain } from './write-table.js';
 import { writeFacts } from './write-presence.js';
 import { nodeLife } from './node-life.js';
 import type { HistoryView } from './history-view.js';
+import { sessionKey } from './client-common.js';
 
-/** The part of a zxid-packing slot this reads and raises: its open lower end. */
-type Window = { lo: number; readonly hi: number };
+/** The part of a zxid-packing slot this reads and moves: its open zxid window. */
+type Window = { lo: number; hi: number };
 
 const certainOk = (o: ZkHistoryOp): boolean => o.outcome === 'ok' && o.result !== null && !isUncertain(o);
 
@@ -53,6 +58,19 @@ export function raiseByReadState(view: HistoryView, slotOf: ReadonlyMap<ZkHistor
     for (const f of writeFacts(w)) if (f.present) present(f.path, cut);
   }
   let moved = false;
+  // (c) A certain write that found p present lies above p's one create (its txn made p before the leader checked it).
+  for (const w of view.writes) {
+    const s = slotOf.get(w);
+    if (s === undefined || !certainOk(w)) continue;
+    for (const f of writeFacts(w)) {
+      const c = f.present ? life.soleCreator(f.path) : null;
+      const cs = c === null || c === w ? undefined : slotOf.get(c);
+      if (cs !== undefined && s.lo < cs.lo + 1) {
+        s.lo = cs.lo + 1;
+        moved = true;
+      }
+    }
+  }
   const raise = (o: ZkHistoryOp | null, h: number): void => {
     const s = o === null ? undefined : slotOf.get(o);
     if (s !== undefined && s.lo < h) {
@@ -75,6 +93,68 @@ export function raiseByReadState(view: HistoryView, slotOf: ReadonlyMap<ZkHistor
     for (const w of setDataOf(view, p)) {
       const left = w.result!.version ?? (w.op.type === 'setData' && w.op.version !== -1 ? w.op.version + 1 : undefined);
       if (left !== undefined && left > res.version) raise(w, h);
+    }
+  }
+  if (lowerByHeaderlessReads(view, slotOf, life)) moved = true;
+  return moved;
+}
+
+/**
+ * (d) A read without a header zxid that shows p present (its value, or a listing naming it) read a state at or
+ * above p's one create C, and below the zxid of every certain txn its session issued after it (CommitProcessor
+ * serves a session's requests in order): C's upper end is at most that txn's upper end less one. O(n) per call.
+ */
+function lowerByHeaderlessReads(view: HistoryView, slotOf: ReadonlyMap<ZkHistoryOp, Window>, life: ReturnType<typeof nodeLife>): boolean {
+  let moved = false;
+  let bySession: Map<number, ZkHistoryOp[]> | null = null;
+  for (const r of view.readsWithoutZxid) {
+    const res = r.result!;
+    if (res.rc !== 'ok' || r.completeUs === null) continue;
+    const p = opPath(r.op)!;
+    const shown: string[] = [];
+    if ((r.op.type === 'getData' || r.op.type === 'exists') && res.exists !== false) shown.push(p);
+    else if (r.op.type === 'getChildren') for (const c of res.children ?? []) shown.push(p === '/' ? `/${c}` : `${p}/${c}`);
+    for (const q of shown) {
+      const c = life.soleCreator(q);
+      const cs = c === null ? undefined : slotOf.get(c);
+      if (cs === undefined) continue;
+      bySession ??= new Map();
+      const list = bySession.get(sessionKey(r));
+      if (list === undefined) bySession.set(sessionKey(r), [r]);
+      else if (list[list.length - 1] !== r) list.push(r);
+    }
+  }
+  if (bySession === null) return false;
+  for (const [key, reads] of bySession) {
+    const ops = view.opsBySession.get(key)!.ops; // issue order
+    // The least upper end of a certain slot issued strictly after each read, by a suffix minimum over issue order.
+    const least = new Map<ZkHistoryOp, number>();
+    const wanted = new Set(reads);
+    let after = Infinity;
+    for (let j = ops.length; j > 0; ) {
+      let i = j - 1;
+      while (i > 0 && ops[i - 1]!.invokeUs === ops[j - 1]!.invokeUs) i--;
+      for (let k = i; k < j; k++) if (wanted.has(ops[k]!)) least.set(ops[k]!, after);
+      for (let k = i; k < j; k++) {
+        const s = slotOf.get(ops[k]!);
+        if (s !== undefined && certainOk(ops[k]!)) after = Math.min(after, s.hi);
+      }
+      j = i;
+    }
+    for (const r of reads) {
+      const bound = least.get(r)!;
+      if (bound === Infinity) continue;
+      const res = r.result!;
+      const p = opPath(r.op)!;
+      const shown = r.op.type === 'getChildren' ? (res.children ?? []).map((c) => (p === '/' ? `/${c}` : `${p}/${c}`)) : [p];
+      for (const q of shown) {
+        const c = life.soleCreator(q);
+        const cs = c === null ? undefined : slotOf.get(c);
+        if (cs !== undefined && cs.hi > bound - 1) {
+          cs.hi = bound - 1;
+          moved = true;
+        }
+      }
     }
   }
   return moved;
