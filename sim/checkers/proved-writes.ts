@@ -9,7 +9,9 @@
 // sessionLaterState), the mzxid a read shows for the node (the create stamped its zxid there, and later
 // setData ops only raise it), or below the txn of the write that found it. And, like every write of a
 // session, below the session's end when that is known (PrepRequestProcessor makes a request of an ended
-// session an error txn, which changes nothing).
+// session an error txn, which changes nothing). A read that shows the node missing after its one create
+// (a certain create at a zxid at or below its header, or one its own session issued before it) proves the one
+// thing that may delete it took effect, at or below that read's state.
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
@@ -49,9 +51,13 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
     if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
     out.set(w, Math.min(out.get(w) ?? Infinity, bound));
   };
-  const gone = (path: string, bound: number): void => {
+  // `reader`: the reply that shows the node missing, for a create its session issued before it (in its state,
+  // whatever its zxid: a session's requests are served in order); `bound`: at or above that reply's state.
+  const gone = (path: string, bound: number, reader: ZkHistoryOp | null = null): void => {
     const c = life.soleCreator(path);
-    if (c === null || c.zxid === null || c.outcome !== 'ok' || isUncertain(c) || c.zxid > bound) return;
+    if (c === null || c.outcome !== 'ok' || isUncertain(c)) return;
+    const before = reader !== null && c.session !== null && c.session === reader.session && c.invokeUs < reader.invokeUs;
+    if (!before && (reader !== null || c.zxid === null || c.zxid > bound)) return;
     const d = life.soleDeleter(path);
     if (d === null) return;
     if ('session' in d) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
@@ -59,9 +65,15 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
   };
   for (const o of view.history.ops) {
     const r = o.result;
-    if (o.outcome === 'ok' && r !== null && !isUncertain(o) && o.readZxid != null && o.readZxid > 0) {
-      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false))
-        gone(o.op.path, o.readZxid);
+    if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
+      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) {
+        if (o.readZxid != null && o.readZxid > 0) gone(o.op.path, o.readZxid);
+        else {
+          // Without a header: its state is at or below its session's next header (sessionLaterState).
+          const bound = (laterState ??= sessionLaterState(view))(o);
+          if (bound !== Infinity) gone(o.op.path, bound, o);
+        }
+      }
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;
