@@ -323,13 +323,22 @@ export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null 
   return null;
 }
 
-/** The zxid windows of the history's writes without a zxid (write-windows.ts zxidWindows, with the replies' bounds). */
-function floatingWindows(view: HistoryView): ReadonlyMap<ZkHistoryOp, { readonly lo: number; readonly hi: number }> {
+const windowsMemo = new WeakMap<HistoryView, ReadonlyMap<ZkHistoryOp, { readonly lo: number; readonly hi: number }>>();
+
+/**
+ * The zxid windows of the history's writes without a zxid (write-windows.ts zxidWindows, with the replies' bounds),
+ * built once per view: O(n log n). A write that took effect has its zxid inside its window in every execution.
+ */
+export function floatingWindows(view: HistoryView): ReadonlyMap<ZkHistoryOp, { readonly lo: number; readonly hi: number }> {
+  const memo = windowsMemo.get(view);
+  if (memo !== undefined) return memo;
   const writes = view.writes;
   const floating: number[] = [];
   for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floating.push(i);
   const table = WriteTable.of(writes);
-  return zxidWindows(writes, table, table.byZxid(), floating, replyBoundsOf(view.history.ops));
+  const out = zxidWindows(writes, table, table.byZxid(), floating, replyBoundsOf(view.history.ops));
+  windowsMemo.set(view, out);
+  return out;
 }
 
 /**

@@ -11,7 +11,7 @@ import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { readStateCeiling } from './read-state-ceiling.js';
-import { PINNED_EFFECT } from './mzxid-pins.js';
+import { PINNED_EFFECT, floatingWindows } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
 import {
   changes,
@@ -233,6 +233,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   };
   const exactChanges = sorted(exact);
   let floors: ((session: number, before: number) => number) | null = null;
+  let windows: ReadonlyMap<ZkHistoryOp, { readonly lo: number; readonly hi: number }> | null = null;
   // Zxids the history gives a write (a session end from an ENDED record too): none of the zxid-less writes holds them.
   const namedZxids = new Set<number>();
   for (const o of writes) if (o.zxid !== null && o.outcome !== 'fail') namedZxids.add(o.zxid);
@@ -277,6 +278,10 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (e.type === 'NodeChildrenChanged' && deletesOnlyGoneChild(w, o, e.atUs, nodeLife(view))) continue;
       // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
       if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
+      // Its zxid lies in its window (write-windows.ts zxidWindows: above every reply header that arrived before it
+      // was sent, anywhere); the event's zxid is its txn's (exact) or at or above it (setWatches).
+      const win = o.zxid === null ? (windows ??= floatingWindows(view)).get(o) : undefined;
+      if (known && win !== undefined && (e.zxid <= win.lo || (w.exact && e.zxid >= win.hi))) continue;
       const life = nodeLife(view);
       if (life.cannotSucceed(o)) continue;
       // A create of a node that a certain create holds there at the event's zxid (or needs missing later) fails there.

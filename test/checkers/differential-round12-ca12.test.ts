@@ -5,7 +5,7 @@
 // its session's ENDED record is that txn for the read search too; each impossible history
 // (the case's readZxid) has a possible twin (one lower, or one higher where that is the possible side).
 import { describe, expect, it } from 'vitest';
-import { both, op } from './differential-records.js';
+import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
 
 /** An op record with the case's own client and server (the records keep them: sessions of one client, reads elsewhere). */
@@ -274,5 +274,26 @@ describe("a header-less read showing a node is below its session's next certain 
 
   it('/a seen at 1:3: possible', () => {
     expect(both(records(Z(3)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a write sent after a reply at h is no candidate for an exact event naming h or less (case 2053969420)', () => {
+  // Session 1002 syncs at h, then creates /b; session 1001 sets a child watch on / and creates /a after that sync's
+  // reply. The NodeChildrenChanged / on the watch's own connection names h: its txn is a create under /, but both
+  // creates lie above h (sent after a reply at h), so with h = 1:2 no write of the history can have fired it.
+  const records = (readZxid: number) => [
+    at(2, 1, 0, 1002, { type: 'sync', path: '/' }, 114, 2874, { rc: 'ok' }, null, { readZxid }),
+    at(1, 3, 2, 1001, { type: 'getChildren', path: '/', watch: true }, 2912, 3766, { rc: 'ok', children: ['zookeeper'] }, null),
+    at(2, 1, 3, 1002, { type: 'create', path: '/b', data: 'v4', mode: 'persistent' }, 3188, 6090, { rc: 'ok', path: '/b' }, null),
+    at(1, 3, 4, 1001, { type: 'create', path: '/a', data: 'v5', mode: 'persistent' }, 4624, 5604, { rc: 'ok', path: '/a' }, null),
+    { ...event(1001, 'NodeChildrenChanged', '/', 5289, Z(2), 3), client: 1 },
+  ];
+
+  it('the sync at 1:2: impossible', () => {
+    expect(both(records(Z(2)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the sync at 1:1: possible', () => {
+    expect(both(records(Z(1)))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
