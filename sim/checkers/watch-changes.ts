@@ -278,8 +278,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (e.type === 'NodeChildrenChanged' && deletesOnlyGoneChild(w, o, e.atUs, nodeLife(view))) continue;
       // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
       if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
-      // Its zxid lies in its window (write-windows.ts zxidWindows: above every reply header that arrived before it
-      // was sent, anywhere); the event's zxid is its txn's (exact) or at or above it (setWatches).
+      // Its zxid lies in its window (zxidWindows: above each reply header that came before it was sent); an event's is that zxid (exact) or above.
       const win = o.zxid === null ? (windows ??= floatingWindows(view)).get(o) : undefined;
       if (known && win !== undefined && (e.zxid <= win.lo || (w.exact && e.zxid >= win.hi))) continue;
       const life = nodeLife(view);
