@@ -15,6 +15,8 @@
 //     lower end is at least C's plus one. (Not a read fact, but it carries (a)'s bounds on to the writes after C.)
 // (d) a read without a header that shows p present read a state at or above p's one create C and below every
 //     certain txn its session issued after it: C's upper end falls to that txn's upper end less one.
+// (e) a KV register (never deleted) missing at h: every write of it that took effect lies above h.
+// (f) KV versions count a register's writes: registerWritesBelow.
 // Every window these move belongs to a txn that took effect (zxid-packing's slots: certain replies, writes
 // proved or shown to have taken effect); an error txn is no creator and no setData of rc ok, so is not raised.
 // O(reads + writes) per call, with the presence bounds of slot writes read from their current windows.
@@ -82,6 +84,11 @@ export function raiseByReadState(view: HistoryView, slotOf: ReadonlyMap<ZkHistor
     const res = r.result!;
     const p = opPath(r.op)!;
     const h = r.readZxid!;
+    // (e) A register missing at h: every write of it that took effect is above h (registers are never deleted).
+    if (r.op.type === 'kvGet') {
+      if (res.exists === false) for (const w of kvWritesOf(view, p)) if (!certainOk(w) || w.result!.rc === 'ok') raise(w, h);
+      continue;
+    }
     const missing = res.rc === 'noNode' || (r.op.type === 'exists' && res.exists === false);
     // (a) A node missing at h and present at a cut at or after h: its one create is above h.
     if (missing) {
@@ -158,6 +165,54 @@ function lowerByHeaderlessReads(view: HistoryView, slotOf: ReadonlyMap<ZkHistory
     }
   }
   return moved;
+}
+
+const kvMemo = new WeakMap<HistoryView, Map<string, ZkHistoryOp[]>>();
+
+/** The kvSet and kvCas ops of register `p` that may have succeeded (not failed, no certain error rc). */
+function kvWritesOf(view: HistoryView, p: string): readonly ZkHistoryOp[] {
+  let byPath = kvMemo.get(view);
+  if (byPath === undefined) {
+    byPath = new Map();
+    for (const o of view.writes) {
+      if ((o.op.type !== 'kvSet' && o.op.type !== 'kvCas') || o.outcome === 'fail') continue;
+      if (o.result !== null && !isUncertain(o) && o.result.rc !== 'ok') continue;
+      const list = byPath.get(o.op.path);
+      if (list === undefined) byPath.set(o.op.path, [o]);
+      else list.push(o);
+    }
+    kvMemo.set(view, byPath);
+  }
+  return byPath.get(p) ?? [];
+}
+
+/**
+ * (f) A KV register is never deleted and each write of it that succeeds raises its version by one (the first
+ * leaves 0), so a certain ok write W answered with version v had exactly v + 1 successful writes of the register
+ * at or below it, W among them. When the writes of the register that may have succeeded number exactly v + 1,
+ * every one did, each other one below W. Each such write, with a W it lies below. O(n) once per view.
+ */
+export function registerWritesBelow(view: HistoryView): Map<ZkHistoryOp, ZkHistoryOp> {
+  const out = new Map<ZkHistoryOp, ZkHistoryOp>();
+  const seen = new Set<string>();
+  for (const w of view.writes) {
+    if ((w.op.type !== 'kvSet' && w.op.type !== 'kvCas') || !certainOk(w) || w.result!.rc !== 'ok' || w.result!.version === undefined) continue;
+    const list = kvWritesOf(view, w.op.path);
+    if (list.length !== w.result!.version + 1 || seen.has(w.op.path)) continue;
+    seen.add(w.op.path);
+    for (const x of list) if (x !== w) out.set(x, w);
+  }
+  return out;
+}
+
+/** (f)'s order on the windows: each write below its W (below W's zxid, or W's upper end less one), W above it. */
+export function orderRegisterWrites(below: ReadonlyMap<ZkHistoryOp, ZkHistoryOp>, slotOf: ReadonlyMap<ZkHistoryOp, Window>): void {
+  for (const [x, w] of below) {
+    const xs = slotOf.get(x);
+    const ws = slotOf.get(w);
+    if (xs !== undefined) xs.hi = Math.min(xs.hi, w.zxid !== null ? w.zxid : ws !== undefined ? ws.hi - 1 : Infinity);
+    if (ws !== undefined) ws.lo = Math.max(ws.lo, x.zxid !== null ? x.zxid : xs !== undefined ? xs.lo + 1 : -Infinity);
+  }
 }
 
 const setDatasMemo = new WeakMap<HistoryView, Map<string, ZkHistoryOp[]>>();

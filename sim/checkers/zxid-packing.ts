@@ -38,7 +38,7 @@ import { FreeZxids } from './zxid-gaps.js';
 import { exactEvents } from './event-pins.js';
 import { countBelow } from './sort.js';
 import { describeZxid } from './zk-writes.js';
-import { raiseByReadState } from './packing-floors.js';
+import { orderRegisterWrites, raiseByReadState, registerWritesBelow } from './packing-floors.js';
 import { sessionKey, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 
@@ -174,13 +174,22 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
       slotOf.set(o, t);
     }
   }
+  // A KV write's reply version may prove the register's other writes took effect, below it (packing-floors.ts (f)).
+  const below = registerWritesBelow(view);
+  for (const [o, w] of below)
+    if (o.zxid === null && !slotOf.has(o) && !certain(o)) {
+      const t: Slot = { op: o, lo: before.before(o.invokeUs), hi: w.zxid ?? Infinity, what: `#${o.id} (lost, shown to have taken effect)` };
+      slots.push(t);
+      slotOf.set(o, t);
+    }
   for (const e of unseenEnds)
     slots.push({ op: e, lo: SESSION_END_FLOOR.get(e) ?? 0, hi: proofEnds.get(e.session!)! + 1, what: `the unseen end of session ${e.session}` });
 
   // Twice: a bound one rule gives may tighten what the others derive.
   for (let round = 0; round < 2; round++) {
-    // (Each call is O(n); facts (a) and (c) feed each other, so a few calls in a row, while a lower end moves.)
-    for (let k = 0; k < 4 && raiseByReadState(view, slotOf); k++);
+    // (Each call is O(n); facts (a), (c) and (f) feed each other, so a few calls in a row, while a bound moves.)
+    orderRegisterWrites(below, slotOf);
+    for (let k = 0; k < 4 && raiseByReadState(view, slotOf); k++) orderRegisterWrites(below, slotOf);
     sessionOrder(view, slotOf);
     realTimeOrder(slots);
   }

@@ -2,9 +2,13 @@
 // interrupted 100k sweep, seed 2600000): a reply header zxid h is the cut of txns at or below h, so txns a read shows
 // missing or not yet applied lie above it and count for free zxids there, a header-less read is below its session's
 // next header, a write sent after a header is no candidate for an mzxid at or below it, and an ok close sent before
-// its session's ENDED record is that txn for the read search too; each impossible history
+// its session's ENDED record is that txn for the read search too, and a KV register missing at h or counted by a
+// write's version places its writes; each impossible history
 // (the case's readZxid) has a possible twin (one lower, or one higher where that is the possible side).
 import { describe, expect, it } from 'vitest';
+import { checkZkHistory } from '../../sim/cli/check.js';
+import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
+import { referenceCheck } from '../reference/reference.js';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
 
@@ -295,5 +299,55 @@ describe('a write sent after a reply at h is no candidate for an exact event nam
 
   it('the sync at 1:1: possible', () => {
     expect(both(records(Z(1)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a register missing at a header, and a write's version that proves the register's lost writes, count zxids (case 783046975)", () => {
+  // KV registers are never deleted. /k1 is missing at h; client 2's kvSet of /k1 is answered with version 2, so the
+  // two lost kvSets of /k1 took effect before it, all three above h; with a badVersion kvCas (an error txn) sent after
+  // the read's reply, four txns lie in (h, 1:5), where only three zxids are free when h = 1:1.
+  const kv = (id: number, client: number, server: number, o: object, invokeUs: number, completeUs: number | null, result: object | null, zxid: number | null, extra = {}) => ({
+    kind: 'op',
+    id,
+    client,
+    session: null,
+    server,
+    op: o,
+    invokeUs,
+    completeUs,
+    outcome: completeUs === null ? 'info' : 'ok',
+    result,
+    zxid,
+    ...extra,
+  });
+  const records = (readZxid: number, sent7: number) => [
+    kv(2, 2, 3, { type: 'kvGet', path: '/k1' }, 2401, 3751, { rc: 'ok', exists: false }, null, { readZxid }),
+    kv(7, 3, 2, { type: 'kvSet', path: '/k1', data: 'v2' }, sent7, null, null, null),
+    kv(8, 2, 3, { type: 'kvSet', path: '/k1', data: 'v3' }, 8841, null, null, null),
+    kv(9, 1, 2, { type: 'kvCas', path: '/k2', data: 'v4', version: 0 }, 9987, 10939, { rc: 'badVersion' }, null),
+    kv(10, 2, 3, { type: 'kvSet', path: '/k1', data: 'v5' }, 10206, 11175, { rc: 'ok', version: 2 }, null),
+    kv(12, 3, 1, { type: 'kvCas', path: '/k0', data: 'v6', version: 1 }, 12232, 13064, { rc: 'badVersion' }, Z(5)),
+  ];
+  const judged = (readZxid: number, sent7 = 7428) => {
+    const text = [{ kind: 'header', version: 1, generator: 'test', model: 'kv' }, ...records(readZxid, sent7)].map((r) => JSON.stringify(r)).join('\n');
+    const h = parseNdjsonHistory(text, 'differential-kv.ndjson');
+    return { zabsim: checkZkHistory(h).verdict, possible: referenceCheck(h).possible };
+  };
+
+  it('/k1 missing at 1:1: impossible', () => {
+    expect(judged(Z(1))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('/k1 missing at 0 (no txn yet): possible', () => {
+    expect(judged(0)).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // One lost kvSet sent before the read's reply: only the register's absence at h puts it above h.
+  it('/k1 missing at 1:1, a lost kvSet sent before that reply: impossible', () => {
+    expect(judged(Z(1), 3000)).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('/k1 missing at 0, a lost kvSet sent before that reply: possible', () => {
+    expect(judged(0, 3000)).toEqual({ zabsim: 'ok', possible: true });
   });
 });
