@@ -19,7 +19,7 @@
 // (f) KV versions count a register's writes: registerWritesBelow.
 // Every window these move belongs to a txn that took effect (zxid-packing's slots: certain replies, writes
 // proved or shown to have taken effect); an error txn is no creator and no setData of rc ok, so is not raised.
-// O(reads + writes) per call, with the presence bounds of slot writes read from their current windows.
+// O(n log n) per call, with the presence bounds of slot writes read from their current windows.
 import { opPath } from '../history/types.js';
 import type { ZkHistoryOp } from '../history/types.js';
 import { isUncertain } from './write-table.js';
@@ -27,6 +27,7 @@ import { writeFacts } from './write-presence.js';
 import { nodeLife } from './node-life.js';
 import type { HistoryView } from './history-view.js';
 import { sessionKey } from './client-common.js';
+import { countBelow } from './sort.js';
 
 /** The part of a zxid-packing slot this reads and moves: its open zxid window. */
 type Window = { lo: number; hi: number };
@@ -80,13 +81,15 @@ export function raiseByReadState(view: HistoryView, slotOf: ReadonlyMap<ZkHistor
       moved = true;
     }
   };
+  const versionsShown = new Map<string, { v: number; h: number }[]>();
+  const kvMissing = new Map<string, number>(); // register -> the greatest header of a read that shows it missing
   for (const r of view.reads) {
     const res = r.result!;
     const p = opPath(r.op)!;
     const h = r.readZxid!;
     // (e) A register missing at h: every write of it that took effect is above h (registers are never deleted).
     if (r.op.type === 'kvGet') {
-      if (res.exists === false) for (const w of kvWritesOf(view, p)) if (!certainOk(w) || w.result!.rc === 'ok') raise(w, h);
+      if (res.exists === false && h > (kvMissing.get(p) ?? -Infinity)) kvMissing.set(p, h);
       continue;
     }
     const missing = res.rc === 'noNode' || (r.op.type === 'exists' && res.exists === false);
@@ -95,11 +98,25 @@ export function raiseByReadState(view: HistoryView, slotOf: ReadonlyMap<ZkHistor
       if ((presentFrom.get(p) ?? -Infinity) >= h) raise(life.soleCreator(p), h);
       continue;
     }
-    // (b) A version below one a certain setData left: that setData is above h.
-    if ((r.op.type !== 'getData' && r.op.type !== 'exists') || res.version === undefined || life.soleCreator(p) === null) continue;
+    // (b), gathered: the versions reads show, by path, to compare with the setData ops below.
+    if ((r.op.type !== 'getData' && r.op.type !== 'exists') || res.version === undefined || setDataOf(view, p).length === 0) continue;
+    if (life.soleCreator(p) === null) continue;
+    const list = versionsShown.get(p);
+    if (list === undefined) versionsShown.set(p, [{ v: res.version, h }]);
+    else list.push({ v: res.version, h });
+  }
+  for (const [p, h] of kvMissing) for (const w of kvWritesOf(view, p)) if (!certainOk(w) || w.result!.rc === 'ok') raise(w, h);
+  // (b) A version below one a certain setData left: that setData is above the greatest such read's h (by path: the
+  // reads sorted by version with a prefix maximum of h, one binary search per setData; O(n log n)).
+  for (const [p, shown] of versionsShown) {
+    shown.sort((a, b) => a.v - b.v);
+    const versions = shown.map((x) => x.v);
+    const best: number[] = [];
+    for (const x of shown) best.push(Math.max(x.h, best.length === 0 ? -Infinity : best[best.length - 1]!));
     for (const w of setDataOf(view, p)) {
       const left = w.result!.version ?? (w.op.type === 'setData' && w.op.version !== -1 ? w.op.version + 1 : undefined);
-      if (left !== undefined && left > res.version) raise(w, h);
+      const k = left === undefined ? 0 : countBelow(versions, left);
+      if (k > 0) raise(w, best[k - 1]!);
     }
   }
   if (lowerByHeaderlessReads(view, slotOf, life)) moved = true;
