@@ -80,6 +80,7 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
   for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined) ended(e.session, e.zxid);
   for (const o of view.writes) if (o.op.type === 'closeSession' && o.zxid !== null && o.session !== null && !isUncertain(o)) ended(o.session, o.zxid);
   const zxidOf = new Map<ZkHistoryOp, { m: number; by: ZkHistoryOp | null }>();
+  let windows: ReadonlyMap<ZkHistoryOp, { readonly lo: number; readonly hi: number }> | null = null;
   const writerOf = new Map<number, { w: ZkHistoryOp; by: ZkHistoryOp }>();
   for (const r of [...view.reads, ...view.readsWithoutZxid]) {
     const res = r.result!;
@@ -93,6 +94,10 @@ export function pinByMzxid(view: HistoryView): Pinned | null {
       if (w.session !== null && (endOf.get(w.session) ?? Infinity) < m) continue;
       // Sent after the read returned: not in the state it read (its txn did not exist yet).
       if (r.completeUs !== null && w.invokeUs > r.completeUs) continue;
+      // Its zxid lies outside the window every execution keeps it in (write-windows.ts zxidWindows: e.g. above a
+      // reply header its session saw before sending it), so it is not the txn at m.
+      const win = (windows ??= floatingWindows(view)).get(w);
+      if (win !== undefined && (m <= win.lo || m >= win.hi)) continue;
       // The node still has the version its last data write left (checkMzxidVersions).
       const left = res.version === undefined ? null : versionLeft(w, path);
       if (left !== null && left !== res.version) continue;
@@ -325,6 +330,24 @@ export function checkMzxidVersions(view: HistoryView): ClientCheckResult | null 
         );
     }
   return null;
+}
+
+const windowsMemo = new WeakMap<HistoryView, ReadonlyMap<ZkHistoryOp, { readonly lo: number; readonly hi: number }>>();
+
+/**
+ * The zxid windows of the history's writes without a zxid (write-windows.ts zxidWindows, with the replies' bounds),
+ * built once per view: O(n log n). A write that took effect has its zxid inside its window in every execution.
+ */
+export function floatingWindows(view: HistoryView): ReadonlyMap<ZkHistoryOp, { readonly lo: number; readonly hi: number }> {
+  const memo = windowsMemo.get(view);
+  if (memo !== undefined) return memo;
+  const writes = view.writes;
+  const floating: number[] = [];
+  for (let i = 0; i < writes.length; i++) if (writes[i]!.zxid === null) floating.push(i);
+  const table = WriteTable.of(writes);
+  const out = zxidWindows(writes, table, table.byZxid(), floating, replyBoundsOf(view.history.ops));
+  windowsMemo.set(view, out);
+  return out;
 }
 
 /**

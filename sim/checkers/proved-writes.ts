@@ -5,10 +5,13 @@
 // of its parent, or a write the leader found it for: write-presence.ts) and exactly one op of the history
 // may create that node (NodeLife.soleCreator), that op took effect, before the state the reply shows, and
 // with every sub-op ok (a multi is applied whole or not at all). So its zxid is at or below that state: a
-// read's header zxid, the mzxid a read shows for the node (the create stamped its zxid there, and later
+// read's header zxid (for a read recorded without one, the header of an op its session issued after it:
+// sessionLaterState), the mzxid a read shows for the node (the create stamped its zxid there, and later
 // setData ops only raise it), or below the txn of the write that found it. And, like every write of a
 // session, below the session's end when that is known (PrepRequestProcessor makes a request of an ended
-// session an error txn, which changes nothing).
+// session an error txn, which changes nothing). A read that shows the node missing after its one create
+// (a certain create at a zxid at or below its header, or one its own session issued before it) proves the one
+// thing that may delete it took effect, at or below that read's state.
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
@@ -43,6 +46,7 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
   let shownMzxid: Map<string, number> | null = null;
+  let laterState: ((o: ZkHistoryOp) => number) | null = null;
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
@@ -52,12 +56,16 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
   };
   // (`bound`: a zxid at or above the state that shows the node missing; `atLeast`: one at or below it.)
   // (`by`: the write that found the node missing; a create of it then is not the create that made the node gone.)
-  const gone = (path: string, bound: number, atLeast = bound, by?: ZkHistoryOp): void => {
+  // (`reader`: a read without a header that shows the node missing; a certain create its session issued before
+  // it is in its state, whatever its zxid: a session's requests are served in order.)
+  const gone = (path: string, bound: number, atLeast = bound, by?: ZkHistoryOp, reader: ZkHistoryOp | null = null): void => {
     const c = life.soleCreator(path, by);
     if (c === null || c.outcome === 'fail') return;
-    // The node was made at or below: its certain create's zxid, or the mzxid a read of it shows (the one create
+    const before =
+      reader !== null && c.outcome === 'ok' && !isUncertain(c) && c.session !== null && c.session === reader.session && c.invokeUs < reader.invokeUs;
+    // Else the node was made at or below: its certain create's zxid, or the mzxid a read of it shows (the one create
     // made the node that read saw, stamping its zxid as czxid; the mzxid is that or a later setData's).
-    const made = c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : ((shownMzxid ??= leastShownMzxid(view)).get(path) ?? null);
+    const made = before ? -Infinity : c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : ((shownMzxid ??= leastShownMzxid(view)).get(path) ?? null);
     if (made === null || made > atLeast) return;
     const d = life.soleDeleter(path);
     if (d === null) return;
@@ -66,15 +74,22 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
   };
   for (const o of view.history.ops) {
     const r = o.result;
-    if (o.outcome === 'ok' && r !== null && !isUncertain(o) && o.readZxid != null && o.readZxid > 0) {
-      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false))
-        gone(o.op.path, o.readZxid);
+    if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
+      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) {
+        if (o.readZxid != null && o.readZxid > 0) gone(o.op.path, o.readZxid);
+        else {
+          // Without a header: its state is at or below its session's next header (sessionLaterState).
+          const bound = (laterState ??= sessionLaterState(view))(o);
+          if (bound !== Infinity) gone(o.op.path, bound, -Infinity, undefined, o);
+        }
+      }
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
-      prove(op.path, Math.min(o.readZxid ?? Infinity, r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity));
-    else if (op.type === 'getChildren') for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? Infinity);
+      prove(op.path, Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity));
+    else if (op.type === 'getChildren')
+      for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? (laterState ??= sessionLaterState(view))(o));
     else if (isZkWrite(op))
       for (const f of writeFacts(o)) {
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
@@ -110,4 +125,33 @@ function leastShownMzxid(view: HistoryView): Map<string, number> {
     out.set(o.op.path, Math.min(out.get(o.op.path) ?? Infinity, r.mzxid));
   }
   return out;
+}
+
+/**
+ * For a read recorded without its header zxid: a zxid at or above the state it read (Infinity: none known),
+ * from the ops its session issued after it and got a certain ok reply for. The client sends a session's
+ * requests in order on one connection and CommitProcessor serves them in that order, so a later op's state
+ * holds the read's: at or below its header zxid, below its own zxid for a write. Across a reconnect too: the
+ * read's reply came before the later op's (ClientCnxn.readResponse keeps the header zxid as lastZxid), and a
+ * server behind that zxid refuses the session (ZooKeeperServer.processConnectRequest). O(n) once per call.
+ */
+function sessionLaterState(view: HistoryView): (o: ZkHistoryOp) => number {
+  const out = new Map<ZkHistoryOp, number>();
+  for (const { ops } of view.opsBySession.values()) {
+    // Issue order, latest first; ops issued at one time are not ordered by it (a group takes the bound of the ones after it).
+    let after = Infinity;
+    for (let j = ops.length; j > 0; ) {
+      let i = j - 1;
+      while (i > 0 && ops[i - 1]!.invokeUs === ops[j - 1]!.invokeUs) i--;
+      for (let k = i; k < j; k++) if (ops[k]!.readZxid == null) out.set(ops[k]!, after);
+      for (let k = i; k < j; k++) {
+        const q = ops[k]!;
+        if (q.outcome !== 'ok' || q.result === null || isUncertain(q)) continue;
+        if (q.zxid !== null && isZkWrite(q.op)) after = Math.min(after, q.zxid - 1);
+        else if (q.readZxid != null && q.readZxid > 0) after = Math.min(after, q.readZxid);
+      }
+      j = i;
+    }
+  }
+  return (o) => out.get(o) ?? Infinity;
 }

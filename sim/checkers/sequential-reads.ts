@@ -2,6 +2,7 @@
 import { isZkRead, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { applyOp, describeZxid, ephemeralPathsBySession, newTree, sessionEndWrites, touchedPaths, type Tree } from './zk-writes.js';
+import { closesAtTheirEnd } from './session-ends.js';
 import { countAtMost, sortedBy } from './sort.js';
 import { lastZxidSeenRule, mzxidWriter } from './read-rules.js';
 import { KIND, OUTCOME_OK, RESULT_OK, isUncertain, type WriteTable } from './write-table.js';
@@ -133,8 +134,12 @@ function judgeReads(view: HistoryView, options: ClientCheckOptions): ClientCheck
   if (writers !== null) return writers;
   const values = checkReadValues(view, writes, ends, dirty);
   if (values !== null) return values;
-  // Reads the replay cannot place (dirty paths, no header zxid) are placed by search.
-  const searched = searchReads(view, writes, dirty, later, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax });
+  // Reads the replay cannot place (dirty paths, no header zxid) are placed by search. An ok close without a zxid
+  // sent before its session's ENDED record is that end txn (closesAtTheirEnd): searched at the record's zxid with
+  // its own send time, a write sent after its reply lies below that zxid (case 668536881).
+  const closes = closesAtTheirEnd(view.history, view.writes);
+  const searchWrites = closes === view.writes ? writes : [...closes, ...sessionEndWrites(view.history, closes)];
+  const searched = searchReads(view, searchWrites, dirty, later, options.stepsMax === undefined ? {} : { stepsMax: options.stepsMax });
   if (searched !== null) return searched;
   // 3. sync then read.
   const stale = staleReadsAfterSync(view);

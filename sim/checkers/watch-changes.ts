@@ -12,7 +12,7 @@ import { endDeletable, nodeLife, sequentialOf, type NodeLife } from './node-life
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { exactTxnFits } from './exact-txn.js';
 import { readStateCeiling } from './read-state-ceiling.js';
-import { PINNED_EFFECT } from './mzxid-pins.js';
+import { PINNED_EFFECT, floatingWindows } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
 import { deletesOnlyGoneChild, endDeletesOnlyGoneChildren } from './watch-gone-children.js';
 import { changes, childName, effectsOf, goneBefore, namedCreates, namedEffects, readFloor, shownMzxid, type Effect } from './write-effects.js';
@@ -222,6 +222,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
   let fits: ((o: ZkHistoryOp, m: number) => boolean) | null = null;
   let lastSent: ReturnType<typeof lastRepliedWrites> | null = null;
   let proved: Map<ZkHistoryOp, number> | null = null;
+  let windows: ReadonlyMap<ZkHistoryOp, { readonly lo: number; readonly hi: number }> | null = null;
   const reconnectChanges = sorted(reconnect);
   /** Whether a write that fired the watch first needs the node `path`, whose one life the change `o` would end. */
   const onNodeFirst = (w: WatchSet, path: string, o: ZkHistoryOp | null): boolean =>
@@ -265,6 +266,9 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       if (e.type === 'NodeChildrenChanged' && deletesOnlyGoneChild(w, o, e.atUs, nodeLife(view))) continue;
       // Its txn comes after every state its session saw before it was sent, and so does the event's zxid.
       if (known && o.session !== null && sentAt(o) !== -Infinity && e.zxid <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) continue;
+      // Its zxid lies in its window (zxidWindows: above each reply header that came before it was sent); an event's is that zxid (exact) or above.
+      const win = o.zxid === null ? (windows ??= floatingWindows(view)).get(o) : undefined;
+      if (known && win !== undefined && (e.zxid <= win.lo || (exact && e.zxid >= win.hi))) continue;
       const life = nodeLife(view);
       if (life.cannotSucceed(o)) continue;
       // An unseen session end comes after every txn of its session and every state its replies showed.

@@ -16,7 +16,9 @@
 //   watch event that names its own txn's zxid m and arrived before it: above m, as for a header.
 //   An op its session issued before it, answered ok: the write's read point is at or after that op's
 //   (CommitProcessor keeps a session's order), so at or above its header h, above its zxid z. A session
-//   end follows every ok reply of its session and its writes (SESSION_END_FLOOR).
+//   end follows every ok reply of its session and its writes (SESSION_END_FLOOR). What a read at header h
+//   shows of a node with one life (packing-floors.ts): missing there but present at or after h, its create is
+//   above h; at a version below the one a certain setData of it left, that setData is above h.
 // - Upper end (for a certain write): a txn with a recorded zxid sent after the write's reply; an op its
 //   session issued after it, answered ok (at or below its header, below its zxid); its session's end at a
 //   known zxid (a request of an ended session becomes an error txn answered sessionExpired, never a
@@ -36,6 +38,7 @@ import { FreeZxids } from './zxid-gaps.js';
 import { exactEvents } from './event-pins.js';
 import { countBelow } from './sort.js';
 import { describeZxid } from './zk-writes.js';
+import { orderRegisterWrites, raiseByReadState, registerWritesBelow } from './packing-floors.js';
 import { sessionKey, violated, type ClientCheckResult } from './client-common.js';
 import type { HistoryView } from './history-view.js';
 
@@ -171,11 +174,22 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
       slotOf.set(o, t);
     }
   }
+  // A KV write's reply version may prove the register's other writes took effect, below it (packing-floors.ts (f)).
+  const below = registerWritesBelow(view);
+  for (const [o, w] of below)
+    if (o.zxid === null && !slotOf.has(o) && !certain(o)) {
+      const t: Slot = { op: o, lo: before.before(o.invokeUs), hi: w.zxid ?? Infinity, what: `#${o.id} (lost, shown to have taken effect)` };
+      slots.push(t);
+      slotOf.set(o, t);
+    }
   for (const e of unseenEnds)
     slots.push({ op: e, lo: SESSION_END_FLOOR.get(e) ?? 0, hi: proofEnds.get(e.session!)! + 1, what: `the unseen end of session ${e.session}` });
 
-  // Twice: a bound one rule gives may tighten what the other derives.
+  // Twice: a bound one rule gives may tighten what the others derive.
   for (let round = 0; round < 2; round++) {
+    // (Each call is O(n); facts (a), (c) and (f) feed each other, so a few calls in a row, while a bound moves.)
+    orderRegisterWrites(below, slotOf);
+    for (let k = 0; k < 4 && raiseByReadState(view, slotOf); k++) orderRegisterWrites(below, slotOf);
     sessionOrder(view, slotOf);
     realTimeOrder(slots);
   }
