@@ -2,15 +2,9 @@
 // half): the changes each write makes and may make, indexed once, shared by every session's PersistentWatches.
 import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
-import { ephemeralCreates, fires } from './watch-changes.js';
+import { fires } from './watch-changes.js';
+import { sequentialOf } from './node-life.js';
 import type { HistoryView } from './history-view.js';
-
-/** The ephemeral nodes each session's creates made (or may have made), by session. */
-function ephemeralNodes(writes: Parameters<typeof ephemeralCreates>[0]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const [session, list] of ephemeralCreates(writes)) out.set(session, list.map((c) => c.path));
-  return out;
-}
 
 export type EventType = ZkHistoryWatch['type'];
 
@@ -72,7 +66,6 @@ export class PersistentShared {
   private certain: Change[] | null = null;
   private byKey: Map<string, ZkHistoryOp[]> | null = null;
   private loose: ZkHistoryOp[] = [];
-  private ephemerals: Map<number, string[]> | null = null;
 
   private readonly view: HistoryView;
   private readonly restricted: ReadonlySet<string>;
@@ -85,23 +78,124 @@ export class PersistentShared {
   }
 
   /**
-   * Whether some write may have made event `e`'s change after `floor`: one that was not refused (ok, or an
-   * unknown outcome), sent before the event arrived, with the event's zxid when both are known; or the end
-   * of a session that created an ephemeral node there before the event arrived (an expiry may come at any time).
+   * Whether some write may have made event `e`'s change after `floor` (`earliestCause` below).
    */
   explains(e: ZkHistoryWatch, floor: number): boolean {
+    return this.earliestCause(e, floor) < Infinity;
+  }
+
+  /**
+   * The earliest time the txn of event `e`'s change may have been sent (Infinity: none may have made it after
+   * `floor`): a write that was not refused (ok, or an unknown outcome that can succeed), sent before the event
+   * arrived, with the event's zxid when both are known, and none without a zxid at a zxid another txn holds
+   * (zxids are distinct); or the end of a session that created an ephemeral node there before the event
+   * arrived (an expiry may come at any time), at a zxid no other txn holds and above its create's: then the
+   * create's send time (the end's txn comes after the create's, which comes after it was sent).
+   */
+  earliestCause(e: ZkHistoryWatch, floor: number): number {
+    return this.causesOf(e, floor).earliest;
+  }
+
+  /**
+   * Event `e`'s possible causes after `floor` (see `earliestCause`): the earliest send time; how many there are
+   * besides certain writes with a recorded zxid (`loose`: writes without a zxid or of unknown outcome, and
+   * session ends); and the one write without a zxid when it is the only cause (else null).
+   */
+  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null } {
     const known = e.zxid > 0;
-    if (known && e.zxid <= floor) return false;
+    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null };
     this.index();
-    for (const o of this.byKey!.get(`${e.type} ${e.path}`) ?? [])
-      if (o.invokeUs < e.atUs && (o.zxid === null || (o.zxid > floor && (!known || o.zxid === e.zxid)))) return true;
-    for (const o of this.loose)
-      if (o.invokeUs < e.atUs && (o.zxid === null || (o.zxid > floor && (!known || o.zxid === e.zxid))) && fires(o.op, null, e.type, e.path, [], false))
-        return true;
+    const taken = known ? this.takers().get(e.zxid) : undefined;
+    const fits = (o: ZkHistoryOp): boolean =>
+      o.invokeUs < e.atUs && (o.zxid === null ? taken === undefined : o.zxid > floor && (!known || o.zxid === e.zxid));
+    let earliest = Infinity;
+    const found = new Set<ZkHistoryOp>();
+    for (const o of this.byKey!.get(`${e.type} ${e.path}`) ?? []) if (fits(o)) found.add(o);
+    for (const o of this.loose) if (!found.has(o) && fits(o) && fires(o.op, null, e.type, e.path, [], false)) found.add(o);
+    let loose = 0;
+    for (const o of found) {
+      earliest = Math.min(earliest, o.invokeUs);
+      if (o.zxid === null || isUncertain(o) || o.result === null) loose++;
+    }
+    let ends = 0;
     if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
-      for (const list of (this.ephemerals ??= ephemeralNodes(this.view.writes)).values())
-        if (fires({ type: 'closeSession' }, null, e.type, e.path, list, false)) return true;
-    return false;
+      for (const [session, list] of this.ephemeralsBySession()) {
+        if (known && !this.endMayBeAt(session, e.zxid)) continue;
+        let first = Infinity;
+        for (const c of list) if (c.invokeUs < Math.min(first, e.atUs) && (!known || c.zxid === null || c.zxid < e.zxid) && endFires(c, e.type, e.path)) first = c.invokeUs;
+        if (first === Infinity) continue;
+        ends++;
+        earliest = Math.min(earliest, first);
+      }
+    const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
+    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null };
+  }
+
+  /** Writes without a recorded zxid that an event pinned (the only cause of an event with a known zxid). */
+  readonly pins = new Map<ZkHistoryOp, number>();
+  /** By `${type} ${path}`: the known zxids of events no named txn holds (each needs its own loose cause). */
+  readonly untaken = new Map<string, Set<number>>();
+
+  /** Whether a txn the history names holds zxid `z`. */
+  isTaken(z: number): boolean {
+    return this.takers().has(z);
+  }
+
+  private takersMemo: Map<number, string[]> | null = null;
+  /** Session -> the zxid of its end, by its ENDED record (filled with `takers`). */
+  private readonly endedAt = new Map<number, number>();
+
+  /**
+   * The txns the history names by zxid: each certain ok write's (`w:${id}`, or `s:${session}` for a
+   * closeSession) and each ENDED record's (`s:${session}`). Distinct txns have distinct zxids.
+   */
+  private takers(): Map<number, string[]> {
+    if (this.takersMemo !== null) return this.takersMemo;
+    const out = new Map<number, string[]>();
+    const add = (z: number, who: string): void => {
+      const list = out.get(z) ?? [];
+      if (!list.includes(who)) list.push(who);
+      out.set(z, list);
+    };
+    for (const o of this.view.writes)
+      if (o.zxid !== null && o.outcome === 'ok' && o.result !== null && !isUncertain(o)) add(o.zxid, o.op.type === 'closeSession' && o.session !== null ? `s:${o.session}` : `w:${o.id}`);
+    for (const r of this.view.history.events ?? [])
+      if (r.kind === 'session' && r.state === 'ENDED' && r.zxid !== undefined && r.zxid > 0) {
+        add(r.zxid, `s:${r.session}`);
+        this.endedAt.set(r.session, r.zxid);
+      }
+    return (this.takersMemo = out);
+  }
+
+  /** Whether session `s`'s end may be the txn at zxid `z`: no other txn holds z, and no ENDED record puts its end elsewhere. */
+  private endMayBeAt(s: number, z: number): boolean {
+    const at = this.takers().get(z);
+    if (at !== undefined && at.some((who) => who !== `s:${s}`)) return false;
+    const ended = this.endedAt.get(s);
+    return ended === undefined || ended === z;
+  }
+
+  private ephemeralsMemo: Map<number, EphemeralMade[]> | null = null;
+
+  /** Each session's ephemeral creates that may have made a node (ok, or an unknown outcome that can succeed). */
+  private ephemeralsBySession(): Map<number, EphemeralMade[]> {
+    if (this.ephemeralsMemo !== null) return this.ephemeralsMemo;
+    const out = new Map<number, EphemeralMade[]>();
+    const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp, session: number): void => {
+      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o, session));
+      else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
+        const list = out.get(session) ?? [];
+        const path = result?.path ?? (op.mode === 'ephemeral' ? op.path : null);
+        list.push({ path, prefix: op.path, invokeUs: o.invokeUs, zxid: o.zxid });
+        out.set(session, list);
+      }
+    };
+    for (const o of this.view.writes) {
+      if (o.session === null || o.outcome === 'fail') continue;
+      const uncertain = isUncertain(o) || o.result === null;
+      if (uncertain ? this.canSucceed(o) : o.result!.rc === 'ok') visit(o.op, uncertain ? null : o.result, o, o.session);
+    }
+    return (this.ephemeralsMemo = out);
   }
 
   private byCompletion: ZkHistoryOp[] | null = null;
@@ -116,30 +210,36 @@ export class PersistentShared {
 
   /**
    * The first change of the certain write `x` that `w` covers (ACL-filtered paths aside) with no event of its
-   * type and path in `events` that arrived after `x` was sent (its txn came after that).
+   * type and path (`lastAt`: when the last one arrived) that arrived after `x` was sent (its txn came after that).
    */
-  missingOf(w: Held, x: ZkHistoryOp, events: ReadonlyMap<string, number>): string | null {
+  missingOf(w: Held, x: ZkHistoryOp, lastAt: (key: string) => number | undefined): string | null {
     const found: [EventType, string][] = [];
     changesOf(x.op, x.result, found);
     for (const [type, path] of found)
-      if (covers(w, type, path) && !this.restricted.has(path) && !((events.get(`${type} ${path}`) ?? -Infinity) > x.invokeUs)) return `${type} ${path}`;
+      if (covers(w, type, path) && !this.restricted.has(path) && !((lastAt(`${type} ${path}`) ?? -Infinity) > x.invokeUs)) return `${type} ${path}`;
     return null;
   }
 
   /**
-   * How many times the write the history names at event `e`'s zxid makes its change (type and path); null when
-   * no write has that zxid or one there holds an unnamed sequential create.
+   * The most times one txn at event `e`'s zxid may make its change (type and path); null when not bounded (an
+   * unnamed sequential create of unknown outcome there, or several named txns). The txn is the one the
+   * history names at that zxid (a write, or a session end by its ENDED record or closeSession), else any
+   * write without a zxid or any session end that may lie there. A session end makes NodeDeleted p once at
+   * most and NodeChildrenChanged p once per ephemeral child of p it deletes (DataTree.killSession →
+   * deleteNode, each firing triggerWatch): so at most its creates of such children sent before the event.
    */
   madeAt(e: ZkHistoryWatch): number | null {
     this.index();
     const named = this.view.writes.filter((o) => o.zxid === e.zxid && o.outcome !== 'fail');
-    if (named.length > 1 || named.some((o) => o.op.type === 'closeSession')) return null;
-    for (const r of this.view.history.events ?? []) if (r.kind === 'session' && r.state === 'ENDED' && r.zxid === e.zxid) return null;
-    // A zxid no write names may be any write's without one; NodeDeleted and NodeChildrenChanged also a session end's.
-    if (named.length === 0 && (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged') && (this.ephemerals ??= ephemeralNodes(this.view.writes)).size > 0) return null;
+    const ends = new Set<number>();
+    for (const who of this.takers().get(e.zxid) ?? []) if (who.startsWith('s:')) ends.add(Number(who.slice(2)));
+    const writes = named.filter((o) => o.op.type !== 'closeSession');
+    if (writes.length + ends.size > 1 || (writes.length === 0 && ends.size === 0 && named.length > 0)) return null;
     let most = 0;
-    for (const at of named.length === 1 ? named : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession')) {
+    const candidates = writes.length + ends.size > 0 ? writes : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession');
+    for (const at of candidates) {
       const uncertain = isUncertain(at) || at.result === null;
+      if (uncertain && !this.canSucceed(at)) continue;
       // (An unnamed sequential create of unknown outcome may have made the event's node.)
       if (uncertain && hasSequentialCreate(at.op)) return null;
       const found: [EventType, string][] = [];
@@ -147,15 +247,109 @@ export class PersistentShared {
       else changesOf(at.op, at.result, found);
       most = Math.max(most, found.filter(([t, p]) => t === e.type && p === e.path).length);
     }
+    if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
+      for (const [session, list] of this.ephemeralsBySession()) {
+        if (writes.length + ends.size > 0 ? !ends.has(session) : !this.endMayBeAt(session, e.zxid)) continue;
+        const nodes = new Set<string>();
+        let unnamed = 0;
+        for (const c of list)
+          if (c.invokeUs < e.atUs && (c.zxid === null || c.zxid < e.zxid) && endFires(c, e.type, e.path)) {
+            if (c.path === null) unnamed++;
+            else nodes.add(c.path);
+          }
+        most = Math.max(most, e.type === 'NodeDeleted' ? Math.min(1, nodes.size + unnamed) : nodes.size + unnamed);
+      }
     return most;
   }
 
   /**
-   * The first certain change in (from, to] that `w` covers whose event did not come: none with its zxid in
-   * `events`, and every event of its type and path without a zxid (`unnamed`) taken by an earlier change
+   * Whether a write of unknown outcome can succeed at all: each node it creates has a parent, and each node
+   * it deletes, sets or checks exists, in some state, as far as the history's writes go: the node is in the
+   * initial tree, or another write that may succeed creates it, or an earlier sub-op of the same multi does
+   * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
+   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any.
+   */
+  canSucceed(o: ZkHistoryOp): boolean {
+    const creators = this.creatorsIndex();
+    const exists = (path: string, made: ReadonlySet<string>): boolean =>
+      INITIAL_NODES.has(path) ||
+      made.has(path) ||
+      (creators.exact.get(path) ?? []).some((x) => x !== o) ||
+      creators.sequential.some(([prefix, x]) => x !== o && sequentialOf(prefix, path));
+    const made = new Set<string>();
+    const walk = (op: ZkOp): boolean => {
+      switch (op.type) {
+        case 'multi':
+          return op.ops.every(walk);
+        case 'create':
+          if (!exists(parentOf(op.path), made)) return false;
+          if (op.mode === 'persistent' || op.mode === 'ephemeral') made.add(op.path);
+          return true;
+        case 'delete':
+        case 'setData':
+        case 'check':
+          return exists(op.path, made);
+        default:
+          return true;
+      }
+    };
+    return walk(o.op);
+  }
+
+  private creatorsMemo: { exact: Map<string, ZkHistoryOp[]>; sequential: [string, ZkHistoryOp][] } | null = null;
+
+  /** The writes that may create each node (not refused): by exact path, and sequential creates of unknown name by prefix. */
+  private creatorsIndex(): { exact: Map<string, ZkHistoryOp[]>; sequential: [string, ZkHistoryOp][] } {
+    if (this.creatorsMemo !== null) return this.creatorsMemo;
+    const exact = new Map<string, ZkHistoryOp[]>();
+    const sequential: [string, ZkHistoryOp][] = [];
+    const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
+      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o));
+      else if (op.type === 'create') {
+        const path = result?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
+        if (path === null) sequential.push([op.path, o]);
+        else exact.set(path, [...(exact.get(path) ?? []), o]);
+      }
+    };
+    for (const o of this.view.writes) {
+      if (o.outcome === 'fail') continue;
+      const uncertain = isUncertain(o) || o.result === null;
+      if (uncertain || o.result!.rc === 'ok') visit(o.op, uncertain ? null : o.result, o);
+    }
+    return (this.creatorsMemo = { exact, sequential });
+  }
+
+  private afterMemo: { times: number[]; least: number[] } | null = null;
+
+  /**
+   * The least zxid of a certain ok write sent after time `t` (Infinity: none). Its txn was proposed after `t`,
+   * so it lies above every state a server had applied by `t` (a leader proposes above every committed txn).
+   */
+  zxidSentAfter(t: number): number {
+    if (this.afterMemo === null) {
+      const list = this.view.writes.filter((o) => o.zxid !== null && o.outcome === 'ok' && o.result !== null && !isUncertain(o));
+      list.sort((a, b) => a.invokeUs - b.invokeUs);
+      const least = list.map((o) => o.zxid!);
+      for (let k = least.length - 2; k >= 0; k--) least[k] = Math.min(least[k]!, least[k + 1]!);
+      this.afterMemo = { times: list.map((o) => o.invokeUs), least };
+    }
+    const { times, least } = this.afterMemo;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < least.length ? least[lo]! : Infinity;
+  }
+
+  /**
+   * The first certain change in (from, to] that `w` covers whose event did not come: too few with its zxid
+   * in `events` (counts by `${type} ${path} ${zxid}`), and every event of its type and path without a zxid (`unnamed`) taken by an earlier change
    * (`used`, updated). Paths whose ACL may filter the event are left out.
    */
-  firstMissing(w: Held, from: number, to: number, events: ReadonlySet<string>, unnamed: ReadonlyMap<string, number>, used: Map<string, number>): Change | null {
+  firstMissing(w: Held, from: number, to: number, events: ReadonlyMap<string, number>, unnamed: ReadonlyMap<string, number>, used: Map<string, number>): Change | null {
     const list = this.certainChanges();
     let lo = 0;
     let hi = list.length;
@@ -164,10 +358,16 @@ export class PersistentShared {
       if (list[mid]!.zxid <= from) lo = mid + 1;
       else hi = mid;
     }
+    const seen = new Map<string, number>();
     for (let k = lo; k < list.length && list[k]!.zxid <= to; k++) {
       const c = list[k]!;
       if (!covers(w, c.type, c.path) || this.restricted.has(c.path)) continue;
-      if (events.has(`${c.type} ${c.path} ${c.zxid}`)) continue;
+      // One event per change: a multi that sets one node twice fires NodeDataChanged twice (DataTree.processTxn
+      // applies each sub-txn, each calling triggerWatch), and a persistent watch is not used up by the first.
+      const exact = `${c.type} ${c.path} ${c.zxid}`;
+      const need = (seen.get(exact) ?? 0) + 1;
+      seen.set(exact, need);
+      if ((events.get(exact) ?? 0) >= need) continue;
       const key = `${c.type} ${c.path}`;
       const took = used.get(key) ?? 0;
       if (took >= (unnamed.get(key) ?? 0)) return c;
@@ -200,7 +400,7 @@ export class PersistentShared {
     for (const o of this.view.writes) {
       if (o.outcome === 'fail' || o.op.type === 'closeSession') continue;
       const uncertain = isUncertain(o) || o.result === null;
-      if (!uncertain && o.result!.rc !== 'ok') continue;
+      if (uncertain ? !this.canSucceed(o) : o.result!.rc !== 'ok') continue;
       const found: [EventType, string][] = [];
       // (A sequential create is matched by fires(), which knows a sequential name by its prefix.)
       if (uncertain ? allChanges(o.op, found) : (changesOf(o.op, o.result, found), hasSequentialCreate(o.op))) this.loose.push(o);
@@ -232,4 +432,16 @@ function allChanges(op: ZkOp, out: [EventType, string][]): boolean {
   }
   changesOf(op, { rc: 'ok' }, out);
   return false;
+}
+
+/** The nodes DataTree's constructor makes (DataTree.DataTree: /, /zookeeper, its quota and config nodes). */
+const INITIAL_NODES: ReadonlySet<string> = new Set(['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config']);
+
+/** An ephemeral node a session's create made or may have made: its path (null: a sequential name not known), by prefix. */
+type EphemeralMade = { readonly path: string | null; readonly prefix: string; readonly invokeUs: number; readonly zxid: number | null };
+
+/** Whether its session's end, deleting node `c`, fires `type` on `path` (DataTree.deleteNode). */
+function endFires(c: EphemeralMade, type: EventType, path: string): boolean {
+  if (type === 'NodeChildrenChanged') return parentOf(c.prefix) === path;
+  return type === 'NodeDeleted' && (c.path !== null ? c.path === path : sequentialOf(c.prefix, path));
 }

@@ -23,6 +23,14 @@
 // that reflects that zxid (the server fired it as it applied the txn, before answering from that state);
 // and no certain change is missing: a reply on a connection where the watch is registered, at a state that
 // holds a change after the registration, comes after that change's event.
+// Round 12 (sweep seed 2900000): one connection delivers in txn order, so an event is held like a reply to the
+// changes below its zxid and to the writes that completed before its cause was sent (`eventLost`); a close
+// reply owes other writes' events (only its own deletes' may be dropped); a write sent after the addWatch
+// returned bounds the registration by its zxid (`regBound`); a multi that sets a node twice owes two events
+// (each sub-txn calls triggerWatch); and the causes an event may have are narrowed (watch-persistent-shared.ts:
+// a write that cannot succeed, or one without a zxid at a zxid another txn holds, is none; a session end only
+// after its ephemeral's create was sent, and counts its own ephemeral children), with what an exact zxid says of
+// them (`zxidFacts`: one write, one zxid; distinct zxids, distinct txns).
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
@@ -36,8 +44,7 @@ export type RegisterBound = { readonly write: number; readonly header: number };
 /** The session's persistent watches as watch-order walks its arrivals (one instance per session). */
 export class PersistentWatches {
   private readonly held = new Map<string, Held>(); // `${mode} ${path}`
-  /** Events on the current connection: `${type} ${path} ${zxid}` (known zxids); `${type} ${path}` -> how many with none. */
-  private events = new Set<string>();
+  /** Events on the current connection without a zxid: `${type} ${path}` -> how many. */
   private unnamed = new Map<string, number>();
   /** `${type} ${path}` of every event on the current connection -> when the last one arrived. */
   private anyEvents = new Map<string, number>();
@@ -64,7 +71,6 @@ export class PersistentWatches {
   session(e: ZkHistorySession, connection: number): void {
     if (connection !== this.connection) {
       this.connection = connection;
-      this.events = new Set();
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
@@ -75,16 +81,20 @@ export class PersistentWatches {
 
   /** By `${type} ${path} ${zxid}`: how many such events came on the current connection. */
   private counts = new Map<string, number>();
+  /** The last noted event's `${type} ${path}`, and when the one before it of that key arrived (`anyEvents` without it). */
+  private lastKey = '';
+  private lastPrev: number | undefined = undefined;
 
   /** Notes an event that arrived on the current connection. */
   noteEvent(e: ZkHistoryWatch): void {
+    this.lastKey = `${e.type} ${e.path}`;
+    this.lastPrev = this.anyEvents.get(this.lastKey);
     this.anyEvents.set(`${e.type} ${e.path}`, e.atUs);
     if (e.zxid <= 0) {
       this.unnamed.set(`${e.type} ${e.path}`, (this.unnamed.get(`${e.type} ${e.path}`) ?? 0) + 1);
       return;
     }
     const key = `${e.type} ${e.path} ${e.zxid}`;
-    this.events.add(key);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
@@ -120,7 +130,7 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
-        return 'ok';
+        return this.eventLost(e) ?? this.zxidFacts(e) ?? 'ok';
       }
     }
     if (candidate === null) return 'none';
@@ -141,19 +151,18 @@ export class PersistentWatches {
     if (z !== null) {
       for (const w of this.held.values()) {
         if (this.mixed.has(w.path)) continue;
-        let reg = this.registeredHere(w);
-        if (reg === null) {
+        if (this.registeredHere(w) === null) {
           // Registered at a state at or below this reply's header (the server keeps the session's order), below
           // its own txn for a write (a session's read is answered before its later write's txn: CommitProcessor).
           // Not `z`, which may be only a lower bound on the reply's state.
           const upper = isZkWrite(o.op) && o.zxid !== null && o.outcome === 'ok' ? o.zxid - 1 : (o.readZxid ?? null);
-          if (upper === null) continue;
-          reg = upper;
-          w.registered.set(this.connection, reg);
+          if (upper !== null) w.registered.set(this.connection, upper);
         }
+        const reg = this.regBound(w);
+        if (reg === null) continue;
         const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
         if (z <= from) continue;
-        const missing = this.shared.firstMissing(w, from, z, this.events, this.unnamed, this.usedHere(w));
+        const missing = this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w));
         if (missing !== null)
           return violated(
             name,
@@ -201,27 +210,144 @@ export class PersistentWatches {
    * watch registered, and queued its event before o's reply. Matched by type and path alone, arrived after W was sent.
    */
   private writesByTime(o: ZkHistoryOp): ClientCheckResult | null {
-    if (!isZkWrite(o.op) || o.op.type === 'closeSession' || o.outcome !== 'ok' || o.result === null || isUncertain(o) || this.held.size === 0) return null;
+    if (!isZkWrite(o.op) || o.outcome !== 'ok' || o.result === null || isUncertain(o) || this.held.size === 0) return null;
     for (const w of this.held.values()) {
       if (this.mixed.has(w.path)) continue;
       const here = w.added.get(this.connection);
       const heldBefore = here !== undefined ? here.completeUs! < o.invokeUs : [...w.registered.keys()].some((c) => c < this.connection) && !this.shared.queuedFirst;
+      const lastAt = (key: string): number | undefined => this.anyEvents.get(key);
       if (heldBefore) {
-        const missing = this.shared.missingOf(w, o, this.anyEvents);
+        const missing = this.shared.missingOf(w, o, lastAt);
         if (missing !== null) return this.lostByTime(o, w, o, missing);
       }
-      if (here === undefined) continue;
-      const list = this.shared.writesByCompletion();
-      let k = w.byTime.get(this.connection) ?? 0;
-      for (; k < list.length && list[k]!.completeUs! < o.invokeUs; k++) {
-        const x = list[k]!;
-        if (x.invokeUs <= here.completeUs! || x === o) continue;
-        const missing = this.shared.missingOf(w, x, this.anyEvents);
-        if (missing !== null) return this.lostByTime(o, w, x, missing);
-      }
-      w.byTime.set(this.connection, k);
+      const owed = this.owedBefore(w, o.invokeUs, lastAt, o);
+      if (owed !== null) return this.lostByTime(o, w, owed[0], owed[1]);
     }
     return null;
+  }
+
+  /**
+   * The first certain write W that completed before `before` (so its txn precedes the txn or event at hand),
+   * whose txn `w` got on this connection, and whose change has no event (by type and path) that arrived after
+   * W was sent: [W, the change]. W's txn follows the registration when W was sent after this connection's
+   * addWatch returned (proposed later), or when its zxid is above the registration's bound (`regBound`).
+   * Each W is judged once per connection (the pointer `byTime`; an event that came stays come).
+   */
+  private owedBefore(w: Held, before: number, lastAt: (key: string) => number | undefined, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
+    const here = w.added.get(this.connection);
+    if (here === undefined) return null;
+    const reg = this.regBound(w);
+    const list = this.shared.writesByCompletion();
+    let k = w.byTime.get(this.connection) ?? 0;
+    for (; k < list.length && list[k]!.completeUs! < before; k++) {
+      const x = list[k]!;
+      if (x === skip || (x.invokeUs <= here.completeUs! && !(x.zxid !== null && reg !== null && x.zxid > reg))) continue;
+      const missing = this.shared.missingOf(w, x, lastAt);
+      if (missing !== null) {
+        w.byTime.set(this.connection, k);
+        return [x, missing];
+      }
+    }
+    w.byTime.set(this.connection, k);
+    return null;
+  }
+
+  /**
+   * Lost events before event `e`, which a persistent watch explains (so it comes from its txn as the server
+   * applied it). One connection delivers in txn order (the server queues each delivery as it applies the txn,
+   * on one FIFO socket), so every change a watch registered here gets below e's txn came before e: by zxid,
+   * the changes in (registration, e's zxid); by time, every certain write W owed by `owedBefore` that
+   * completed before the earliest write that may be e's was sent (W's txn precedes e's). The changes of e's
+   * own txn may come in any order.
+   */
+  private eventLost(e: ZkHistoryWatch): ClientCheckResult | null {
+    let floor = Infinity;
+    for (const w of this.held.values()) if (covers(w, e.type, e.path)) floor = Math.min(floor, w.floor);
+    const before = Math.min(e.atUs, this.shared.earliestCause(e, floor));
+    // (e's own arrival is not an event of an earlier txn.)
+    const lastAt = (key: string): number | undefined => (key === this.lastKey ? this.lastPrev : this.anyEvents.get(key));
+    for (const w of this.held.values()) {
+      if (this.mixed.has(w.path)) continue;
+      const reg = e.zxid > 0 ? this.regBound(w) : null;
+      if (reg !== null) {
+        const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
+        if (e.zxid - 1 > from) {
+          const missing = this.shared.firstMissing(w, from, e.zxid - 1, this.counts, this.unnamed, this.usedHere(w));
+          if (missing !== null)
+            return violated(
+              'watch-order',
+              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost: one connection delivers in txn order)`,
+              [w.by, missing.by],
+              [e],
+            );
+          w.checked.set(this.connection, e.zxid - 1);
+        }
+      }
+      const owed = this.owedBefore(w, before, lastAt, null);
+      if (owed !== null)
+        return violated(
+          'watch-order',
+          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${owed[1]} event for #${owed[0].id}, which completed before any write that makes that change was sent, and which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) held on this connection gets, came before it (lost: one connection delivers in txn order)`,
+          [w.by, owed[0]],
+          [e],
+        );
+    }
+    return null;
+  }
+
+  /**
+   * What event `e`'s known zxid says of its txn, which a persistent watch explains (so the zxid is exactly its
+   * txn's: WatchManager.triggerWatch as the txn is applied): when one write without a recorded zxid is its
+   * only cause, that write's txn is at that zxid, and one txn has one zxid, so every event it alone causes
+   * carries the same one; and zxids are distinct, so the events of one type and path at zxids no named txn
+   * holds (in the whole history) need as many loose causes (writes without a recorded zxid or of unknown
+   * outcome, session ends) as there are such zxids.
+   */
+  private zxidFacts(e: ZkHistoryWatch): ClientCheckResult | null {
+    if (e.zxid <= 0) return null;
+    let floor = Infinity;
+    let w: Held | null = null;
+    for (const h of this.held.values()) if (covers(h, e.type, e.path) && h.floor < floor) [floor, w] = [h.floor, h];
+    const causes = this.shared.causesOf(e, floor);
+    const only = causes.only;
+    if (only !== null) {
+      const had = this.shared.pins.get(only);
+      if (had !== undefined && had !== e.zxid)
+        return violated(
+          'watch-order',
+          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), which only #${only.id} may make, but another event that only #${only.id} may make has ${describeZxid(had)}: one txn has one zxid`,
+          [w!.by, only],
+          [e],
+        );
+      this.shared.pins.set(only, e.zxid);
+    }
+    if (this.shared.isTaken(e.zxid)) return null;
+    const key = `${e.type} ${e.path}`;
+    const seen = this.shared.untaken.get(key) ?? new Set<number>();
+    this.shared.untaken.set(key, seen.add(e.zxid));
+    if (seen.size > 1) {
+      const bound = this.shared.causesOf({ ...e, zxid: -1, atUs: Infinity }, -Infinity).loose;
+      if (seen.size > bound)
+        return violated(
+          'watch-order',
+          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), the ${seen.size}th zxid no named txn holds with that change, but only ${bound} write(s) without a zxid or session end(s) may make it: zxids are distinct`,
+          [w!.by],
+          [e],
+        );
+    }
+    return null;
+  }
+
+  /**
+   * An upper bound on the state `w` was registered at on this connection (`registeredHere`), tightened for a
+   * watch added here by the least zxid of a certain write sent after its addWatch returned (less one).
+   */
+  private regBound(w: Held): number | null {
+    const reg = this.registeredHere(w);
+    const here = w.added.get(this.connection);
+    const after = here === undefined ? Infinity : this.shared.zxidSentAfter(here.completeUs!) - 1;
+    const b = Math.min(reg ?? Infinity, after);
+    return b === Infinity ? null : b;
   }
 
   private lostByTime(o: ZkHistoryOp, w: Held, x: ZkHistoryOp, missing: string): ClientCheckResult {
