@@ -209,15 +209,52 @@ export class PersistentShared {
   }
 
   /**
-   * The first change of the certain write `x` that `w` covers (ACL-filtered paths aside) with no event of its
-   * type and path (`lastAt`: when the last one arrived) that arrived after `x` was sent (its txn came after that).
+   * The first change of the certain write `x` that `w` covers (ACL-filtered paths aside) with too few events of
+   * its type and path (`after`: how many arrived after a time) arriving after `x` was sent (its txn came after that).
    */
-  missingOf(w: Held, x: ZkHistoryOp, lastAt: (key: string) => number | undefined): string | null {
+  missingOf(w: Held, x: ZkHistoryOp, after: (key: string, t: number) => number): string | null {
     const found: [EventType, string][] = [];
     changesOf(x.op, x.result, found);
-    for (const [type, path] of found)
-      if (covers(w, type, path) && !this.restricted.has(path) && !((lastAt(`${type} ${path}`) ?? -Infinity) > x.invokeUs)) return `${type} ${path}`;
+    // (A multi that sets a node twice fires twice: each sub-txn calls triggerWatch, and the watch stays.)
+    const need = new Map<string, number>();
+    for (const [type, path] of found) {
+      if (!covers(w, type, path) || this.restricted.has(path)) continue;
+      const key = `${type} ${path}`;
+      const n = (need.get(key) ?? 0) + 1;
+      need.set(key, n);
+      if (after(key, x.invokeUs) < n) return key;
+    }
     return null;
+  }
+
+  private doneMemo: { times: number[]; most: number[] } | null = null;
+
+  /**
+   * The largest state zxid of an ok reply (a certain write's zxid, a read's header) that arrived before time `t`
+   * (-Infinity: none). A txn proposed after `t` lies above it: that state's txns were committed by then.
+   */
+  zxidDoneBefore(t: number): number {
+    if (this.doneMemo === null) {
+      const list: [number, number][] = [];
+      for (const o of this.view.history.ops) {
+        if (o.outcome !== 'ok' || o.completeUs === null || o.result === null || isUncertain(o)) continue;
+        const z = o.zxid ?? o.readZxid ?? null;
+        if (z !== null && z > 0) list.push([o.completeUs, z]);
+      }
+      list.sort((a, b) => a[0] - b[0]);
+      const most = list.map(([, z]) => z);
+      for (let k = 1; k < most.length; k++) most[k] = Math.max(most[k]!, most[k - 1]!);
+      this.doneMemo = { times: list.map(([c]) => c), most };
+    }
+    const { times, most } = this.doneMemo;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? -Infinity : most[lo - 1]!;
   }
 
   /**

@@ -46,8 +46,8 @@ export class PersistentWatches {
   private readonly held = new Map<string, Held>(); // `${mode} ${path}`
   /** Events on the current connection without a zxid: `${type} ${path}` -> how many. */
   private unnamed = new Map<string, number>();
-  /** `${type} ${path}` of every event on the current connection -> when the last one arrived. */
-  private anyEvents = new Map<string, number>();
+  /** `${type} ${path}` of every event on the current connection -> when each arrived, in arrival order. */
+  private anyEvents = new Map<string, number[]>();
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
@@ -81,15 +81,15 @@ export class PersistentWatches {
 
   /** By `${type} ${path} ${zxid}`: how many such events came on the current connection. */
   private counts = new Map<string, number>();
-  /** The last noted event's `${type} ${path}`, and when the one before it of that key arrived (`anyEvents` without it). */
+  /** The last noted event's `${type} ${path}` (an event check leaves the event itself out of `anyEvents`). */
   private lastKey = '';
-  private lastPrev: number | undefined = undefined;
 
   /** Notes an event that arrived on the current connection. */
   noteEvent(e: ZkHistoryWatch): void {
     this.lastKey = `${e.type} ${e.path}`;
-    this.lastPrev = this.anyEvents.get(this.lastKey);
-    this.anyEvents.set(`${e.type} ${e.path}`, e.atUs);
+    const times = this.anyEvents.get(this.lastKey);
+    if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
+    else times.push(e.atUs);
     if (e.zxid <= 0) {
       this.unnamed.set(`${e.type} ${e.path}`, (this.unnamed.get(`${e.type} ${e.path}`) ?? 0) + 1);
       return;
@@ -215,12 +215,12 @@ export class PersistentWatches {
       if (this.mixed.has(w.path)) continue;
       const here = w.added.get(this.connection);
       const heldBefore = here !== undefined ? here.completeUs! < o.invokeUs : [...w.registered.keys()].some((c) => c < this.connection) && !this.shared.queuedFirst;
-      const lastAt = (key: string): number | undefined => this.anyEvents.get(key);
+      const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
       if (heldBefore) {
-        const missing = this.shared.missingOf(w, o, lastAt);
+        const missing = this.shared.missingOf(w, o, after);
         if (missing !== null) return this.lostByTime(o, w, o, missing);
       }
-      const owed = this.owedBefore(w, o.invokeUs, lastAt, o);
+      const owed = this.owedBefore(w, o.invokeUs, after, o);
       if (owed !== null) return this.lostByTime(o, w, owed[0], owed[1]);
     }
     return null;
@@ -230,10 +230,11 @@ export class PersistentWatches {
    * The first certain write W that completed before `before` (so its txn precedes the txn or event at hand),
    * whose txn `w` got on this connection, and whose change has no event (by type and path) that arrived after
    * W was sent: [W, the change]. W's txn follows the registration when W was sent after this connection's
-   * addWatch returned (proposed later), or when its zxid is above the registration's bound (`regBound`).
+   * addWatch returned (proposed later), or when its zxid is above the registration's bound (`regBound`), or
+   * W was sent after a reply from a state at or above that bound (`zxidDoneBefore`: proposed above it).
    * Each W is judged once per connection (the pointer `byTime`; an event that came stays come).
    */
-  private owedBefore(w: Held, before: number, lastAt: (key: string) => number | undefined, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
+  private owedBefore(w: Held, before: number, after: (key: string, t: number) => number, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
     const here = w.added.get(this.connection);
     if (here === undefined) return null;
     const reg = this.regBound(w);
@@ -241,8 +242,8 @@ export class PersistentWatches {
     let k = w.byTime.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.completeUs! < before; k++) {
       const x = list[k]!;
-      if (x === skip || (x.invokeUs <= here.completeUs! && !(x.zxid !== null && reg !== null && x.zxid > reg))) continue;
-      const missing = this.shared.missingOf(w, x, lastAt);
+      if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg)))) continue;
+      const missing = this.shared.missingOf(w, x, after);
       if (missing !== null) {
         w.byTime.set(this.connection, k);
         return [x, missing];
@@ -264,8 +265,8 @@ export class PersistentWatches {
     let floor = Infinity;
     for (const w of this.held.values()) if (covers(w, e.type, e.path)) floor = Math.min(floor, w.floor);
     const before = Math.min(e.atUs, this.shared.earliestCause(e, floor));
-    // (e's own arrival is not an event of an earlier txn.)
-    const lastAt = (key: string): number | undefined => (key === this.lastKey ? this.lastPrev : this.anyEvents.get(key));
+    // (e's own arrival, the last of its key, is not an event of an earlier txn.)
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t) - (key === this.lastKey ? 1 : 0);
     for (const w of this.held.values()) {
       if (this.mixed.has(w.path)) continue;
       const reg = e.zxid > 0 ? this.regBound(w) : null;
@@ -283,7 +284,7 @@ export class PersistentWatches {
           w.checked.set(this.connection, e.zxid - 1);
         }
       }
-      const owed = this.owedBefore(w, before, lastAt, null);
+      const owed = this.owedBefore(w, before, after, null);
       if (owed !== null)
         return violated(
           'watch-order',
@@ -401,4 +402,17 @@ export function mixedPaths(ops: readonly ZkHistoryOp[]): Map<number, Set<string>
     }
   }
   return out;
+}
+
+/** How many of `times` (ascending) lie after `t`. */
+function countAfter(times: readonly number[] | undefined, t: number): number {
+  if (times === undefined) return 0;
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return times.length - lo;
 }

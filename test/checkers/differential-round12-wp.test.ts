@@ -290,3 +290,45 @@ describe('a delivery the ACL may filter comes as its txn is applied or never (th
     expect(judge(6000)).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a write's own multi that sets a node twice owes two events before its reply, zxids unknown (case 876941043)", () => {
+  // Session 1004 holds a recursive watch on /a and sends a multi that sets /a twice: two NodeDataChanged /a come
+  // before its reply (events of 3.8 carry no zxid, so they are counted by type and path after the multi was sent).
+  const records = (events: number) => [
+    op(0, 1002, create('/a', 'v1'), 100, 200, made('/a'), Z(1)),
+    op(4, 1004, recursive('/a'), 5779, 6654, ok, null),
+    op(7, 1004, { type: 'multi', ops: [create('/b', 'v4'), { type: 'setData', path: '/a', data: 'v5', version: -1 }, { type: 'setData', path: '/a', data: 'v6', version: -1 }] }, 7957, 8070, { rc: 'ok', results: [made('/b'), { rc: 'ok', version: 1 }, { rc: 'ok', version: 2 }] }, null),
+    ...Array.from({ length: events }, (_, k) => event(1004, 'NodeDataChanged', '/a', 8050 + k)),
+  ];
+
+  it('one NodeDataChanged /a: impossible', () => {
+    expect(both(records(1))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('two: possible', () => {
+    expect(both(records(2))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a write sent after a reply from the registration state is owed, though sent before the addWatch returned (case 4065770769)', () => {
+  // The recursive watch on / was registered at 1:3 (its reply's header). The create of /a/b (no zxid) was sent
+  // after the setData at 1:3 returned, so its txn is above 1:3, and it completed before the setData of /a/b at 1:6,
+  // the only cause of the NodeDataChanged at 1:6, was sent: its NodeCreated comes first.
+  const records = (withCreated: boolean) => [
+    op(0, 1003, create('/a', 'v1'), 100, 200, made('/a'), Z(1)),
+    op(2, 1002, { type: 'setData', path: '/a', data: 'v2', version: -1 }, 2710, 3916, { rc: 'ok', version: 1 }, Z(3)),
+    op(5, 1003, create('/a/b', 'v5'), 4528, 7366, made('/a/b'), null),
+    op(6, 1001, recursive('/'), 5546, 8677, ok, null, { readZxid: Z(3) }),
+    op(8, 1001, { type: 'setData', path: '/a/b', data: 'v6', version: 0 }, 8958, 9869, { rc: 'ok', version: 1 }, Z(6)),
+    ...(withCreated ? [event(1001, 'NodeCreated', '/a/b', 8800, Z(4))] : []),
+    event(1001, 'NodeDataChanged', '/a/b', 9558, Z(6)),
+  ];
+
+  it('no NodeCreated /a/b before the NodeDataChanged: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
