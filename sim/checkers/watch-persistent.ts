@@ -23,88 +23,31 @@
 // that reflects that zxid (the server fired it as it applied the txn, before answering from that state);
 // and no certain change is missing: a reply on a connection where the watch is registered, at a state that
 // holds a change after the registration, comes after that change's event.
+// Round 12 (sweep seed 2900000): one connection delivers in txn order, so an event is held like a reply to the
+// changes below its zxid and to the writes that completed before its cause was sent (`eventLost`); a close
+// reply owes other writes' events (only its own deletes' may be dropped); a write sent after the addWatch
+// returned bounds the registration by its zxid (`regBound`); a multi that sets a node twice owes two events
+// (each sub-txn calls triggerWatch); and the causes an event may have are narrowed (watch-persistent-shared.ts:
+// a write that cannot succeed, or one without a zxid at a zxid another txn holds, is none; a session end only
+// after its ephemeral's create was sent, and counts its own ephemeral children), with what an exact zxid says of
+// them (`zxidFacts`: one write, one zxid; distinct zxids, distinct txns).
 import { isZkWrite } from '../history/types.js';
-import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
-import { describeZxid, isUncertain, sessionEndWrites } from './zk-writes.js';
-import { nodeLife, sequentialOf } from './node-life.js';
-import { exactTxnFits } from './exact-txn.js';
-import { ephemeralCreates, fires } from './watch-changes.js';
+import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
+import { describeZxid, isUncertain } from './zk-writes.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
-import type { HistoryView } from './history-view.js';
-
-/** The ephemeral nodes each session's creates made (or may have made), by session. */
-function ephemeralNodes(writes: Parameters<typeof ephemeralCreates>[0]): Map<number, string[]> {
-  const out = new Map<number, string[]>();
-  for (const [session, list] of ephemeralCreates(writes)) out.set(session, list.map((c) => c.path));
-  return out;
-}
-
-type EventType = ZkHistoryWatch['type'];
-
-/** One watch the session holds, by path and mode. */
-type Held = {
-  readonly path: string;
-  readonly recursive: boolean;
-  /** The addWatch that set it first. */
-  readonly by: ZkHistoryOp;
-  /** A zxid at or below the state it was registered at: every change it reports is above it. */
-  readonly floor: number;
-  /** By connection: a zxid at or above the state it was registered at there (null: not known yet). */
-  readonly registered: Map<number, number | null>;
-  /** By connection: the changes up to this zxid were checked for their events there. */
-  readonly checked: Map<number, number>;
-  /** By connection: how many events without a zxid, by `${type} ${path}`, the checked changes there took. */
-  readonly used: Map<number, Map<string, number>>;
-  /** By connection: the first addWatch that set it there, and how far the certain writes by time were checked there. */
-  readonly added: Map<number, ZkHistoryOp>;
-  readonly byTime: Map<number, number>;
-};
-
-/** A change a certain write makes, with its event type and path. */
-type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
+import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
 export type RegisterBound = { readonly write: number; readonly header: number };
 
-const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
-const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
-
-function covers(w: Held, type: EventType, path: string): boolean {
-  return w.recursive ? type !== 'NodeChildrenChanged' && under(path, w.path) : path === w.path;
-}
-
-/** The events a write's change fires as DataTree applies it (DataTree.createNode, deleteNode, setData). */
-function changesOf(op: ZkOp, result: ZkResult | null, out: [EventType, string][]): void {
-  if (result === null || result.rc !== 'ok') return;
-  switch (op.type) {
-    case 'create': {
-      const made = result.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
-      if (made !== null) out.push(['NodeCreated', made]);
-      out.push(['NodeChildrenChanged', parentOf(op.path)]);
-      return;
-    }
-    case 'delete':
-      out.push(['NodeDeleted', op.path], ['NodeChildrenChanged', parentOf(op.path)]);
-      return;
-    case 'setData':
-      out.push(['NodeDataChanged', op.path]);
-      return;
-    case 'multi':
-      op.ops.forEach((sub, i) => changesOf(sub, result.results?.[i] ?? { rc: 'ok' }, out));
-      return;
-    default:
-      return;
-  }
-}
-
 /** The session's persistent watches as watch-order walks its arrivals (one instance per session). */
 export class PersistentWatches {
   private readonly held = new Map<string, Held>(); // `${mode} ${path}`
-  /** Events on the current connection: `${type} ${path} ${zxid}` (known zxids); `${type} ${path}` -> how many with none. */
-  private events = new Set<string>();
+  /** Events on the current connection without a zxid: `${type} ${path}` -> how many. */
   private unnamed = new Map<string, number>();
-  /** `${type} ${path}` of every event on the current connection -> when the last one arrived. */
-  private anyEvents = new Map<string, number>();
+  /** `${type} ${path}` of every event on the current connection -> when each arrived, in arrival order. */
+  private anyEvents = new Map<string, number[]>();
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
@@ -128,7 +71,6 @@ export class PersistentWatches {
   session(e: ZkHistorySession, connection: number): void {
     if (connection !== this.connection) {
       this.connection = connection;
-      this.events = new Set();
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
@@ -139,16 +81,20 @@ export class PersistentWatches {
 
   /** By `${type} ${path} ${zxid}`: how many such events came on the current connection. */
   private counts = new Map<string, number>();
+  /** The last noted event's `${type} ${path}` (an event check leaves the event itself out of `anyEvents`). */
+  private lastKey = '';
 
   /** Notes an event that arrived on the current connection. */
   noteEvent(e: ZkHistoryWatch): void {
-    this.anyEvents.set(`${e.type} ${e.path}`, e.atUs);
+    this.lastKey = `${e.type} ${e.path}`;
+    const times = this.anyEvents.get(this.lastKey);
+    if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
+    else times.push(e.atUs);
     if (e.zxid <= 0) {
       this.unnamed.set(`${e.type} ${e.path}`, (this.unnamed.get(`${e.type} ${e.path}`) ?? 0) + 1);
       return;
     }
     const key = `${e.type} ${e.path} ${e.zxid}`;
-    this.events.add(key);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
@@ -184,7 +130,7 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
-        return 'ok';
+        return this.eventLost(e) ?? this.zxidFacts(e) ?? 'ok';
       }
     }
     if (candidate === null) return 'none';
@@ -205,19 +151,18 @@ export class PersistentWatches {
     if (z !== null) {
       for (const w of this.held.values()) {
         if (this.mixed.has(w.path)) continue;
-        let reg = this.registeredHere(w);
-        if (reg === null) {
+        if (this.registeredHere(w) === null) {
           // Registered at a state at or below this reply's header (the server keeps the session's order), below
           // its own txn for a write (a session's read is answered before its later write's txn: CommitProcessor).
           // Not `z`, which may be only a lower bound on the reply's state.
           const upper = isZkWrite(o.op) && o.zxid !== null && o.outcome === 'ok' ? o.zxid - 1 : (o.readZxid ?? null);
-          if (upper === null) continue;
-          reg = upper;
-          w.registered.set(this.connection, reg);
+          if (upper !== null) w.registered.set(this.connection, upper);
         }
+        const reg = this.regBound(w);
+        if (reg === null) continue;
         const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
         if (z <= from) continue;
-        const missing = this.shared.firstMissing(w, from, z, this.events, this.unnamed, this.usedHere(w));
+        const missing = this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w));
         if (missing !== null)
           return violated(
             name,
@@ -265,27 +210,145 @@ export class PersistentWatches {
    * watch registered, and queued its event before o's reply. Matched by type and path alone, arrived after W was sent.
    */
   private writesByTime(o: ZkHistoryOp): ClientCheckResult | null {
-    if (!isZkWrite(o.op) || o.op.type === 'closeSession' || o.outcome !== 'ok' || o.result === null || isUncertain(o) || this.held.size === 0) return null;
+    if (!isZkWrite(o.op) || o.outcome !== 'ok' || o.result === null || isUncertain(o) || this.held.size === 0) return null;
     for (const w of this.held.values()) {
       if (this.mixed.has(w.path)) continue;
       const here = w.added.get(this.connection);
       const heldBefore = here !== undefined ? here.completeUs! < o.invokeUs : [...w.registered.keys()].some((c) => c < this.connection) && !this.shared.queuedFirst;
+      const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
       if (heldBefore) {
-        const missing = this.shared.missingOf(w, o, this.anyEvents);
+        const missing = this.shared.missingOf(w, o, after);
         if (missing !== null) return this.lostByTime(o, w, o, missing);
       }
-      if (here === undefined) continue;
-      const list = this.shared.writesByCompletion();
-      let k = w.byTime.get(this.connection) ?? 0;
-      for (; k < list.length && list[k]!.completeUs! < o.invokeUs; k++) {
-        const x = list[k]!;
-        if (x.invokeUs <= here.completeUs! || x === o) continue;
-        const missing = this.shared.missingOf(w, x, this.anyEvents);
-        if (missing !== null) return this.lostByTime(o, w, x, missing);
-      }
-      w.byTime.set(this.connection, k);
+      const owed = this.owedBefore(w, o.invokeUs, after, o);
+      if (owed !== null) return this.lostByTime(o, w, owed[0], owed[1]);
     }
     return null;
+  }
+
+  /**
+   * The first certain write W that completed before `before` (so its txn precedes the txn or event at hand),
+   * whose txn `w` got on this connection, and whose change has no event (by type and path) that arrived after
+   * W was sent: [W, the change]. W's txn follows the registration when W was sent after this connection's
+   * addWatch returned (proposed later), or when its zxid is above the registration's bound (`regBound`), or
+   * W was sent after a reply from a state at or above that bound (`zxidDoneBefore`: proposed above it).
+   * Each W is judged once per connection (the pointer `byTime`; an event that came stays come).
+   */
+  private owedBefore(w: Held, before: number, after: (key: string, t: number) => number, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
+    const here = w.added.get(this.connection);
+    if (here === undefined) return null;
+    const reg = this.regBound(w);
+    const list = this.shared.writesByCompletion();
+    let k = w.byTime.get(this.connection) ?? 0;
+    for (; k < list.length && list[k]!.completeUs! < before; k++) {
+      const x = list[k]!;
+      if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg)))) continue;
+      const missing = this.shared.missingOf(w, x, after);
+      if (missing !== null) {
+        w.byTime.set(this.connection, k);
+        return [x, missing];
+      }
+    }
+    w.byTime.set(this.connection, k);
+    return null;
+  }
+
+  /**
+   * Lost events before event `e`, which a persistent watch explains (so it comes from its txn as the server
+   * applied it). One connection delivers in txn order (the server queues each delivery as it applies the txn,
+   * on one FIFO socket), so every change a watch registered here gets below e's txn came before e: by zxid,
+   * the changes in (registration, e's zxid); by time, every certain write W owed by `owedBefore` that
+   * completed before the earliest write that may be e's was sent (W's txn precedes e's). The changes of e's
+   * own txn may come in any order.
+   */
+  private eventLost(e: ZkHistoryWatch): ClientCheckResult | null {
+    let floor = Infinity;
+    for (const w of this.held.values()) if (covers(w, e.type, e.path)) floor = Math.min(floor, w.floor);
+    const before = Math.min(e.atUs, this.shared.earliestCause(e, floor));
+    // (e's own arrival, the last of its key, is not an event of an earlier txn.)
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t) - (key === this.lastKey ? 1 : 0);
+    for (const w of this.held.values()) {
+      if (this.mixed.has(w.path)) continue;
+      const reg = e.zxid > 0 ? this.regBound(w) : null;
+      if (reg !== null) {
+        const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
+        if (e.zxid - 1 > from) {
+          const missing = this.shared.firstMissing(w, from, e.zxid - 1, this.counts, this.unnamed, this.usedHere(w));
+          if (missing !== null)
+            return violated(
+              'watch-order',
+              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost: one connection delivers in txn order)`,
+              [w.by, missing.by],
+              [e],
+            );
+          w.checked.set(this.connection, e.zxid - 1);
+        }
+      }
+      const owed = this.owedBefore(w, before, after, null);
+      if (owed !== null)
+        return violated(
+          'watch-order',
+          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${owed[1]} event for #${owed[0].id}, which completed before any write that makes that change was sent, and which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) held on this connection gets, came before it (lost: one connection delivers in txn order)`,
+          [w.by, owed[0]],
+          [e],
+        );
+    }
+    return null;
+  }
+
+  /**
+   * What event `e`'s known zxid says of its txn, which a persistent watch explains (so the zxid is exactly its
+   * txn's: WatchManager.triggerWatch as the txn is applied): when one write without a recorded zxid is its
+   * only cause, that write's txn is at that zxid, and one txn has one zxid, so every event it alone causes
+   * carries the same one; and zxids are distinct, so the events of one type and path at zxids no named txn
+   * holds (in the whole history) need as many loose causes (writes without a recorded zxid or of unknown
+   * outcome, session ends) as there are such zxids.
+   */
+  private zxidFacts(e: ZkHistoryWatch): ClientCheckResult | null {
+    if (e.zxid <= 0) return null;
+    let floor = Infinity;
+    let w: Held | null = null;
+    for (const h of this.held.values()) if (covers(h, e.type, e.path) && h.floor < floor) [floor, w] = [h.floor, h];
+    const causes = this.shared.causesOf(e, floor);
+    const only = causes.only;
+    if (only !== null) {
+      const had = this.shared.pins.get(only);
+      if (had !== undefined && had !== e.zxid)
+        return violated(
+          'watch-order',
+          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), which only #${only.id} may make, but another event that only #${only.id} may make has ${describeZxid(had)}: one txn has one zxid`,
+          [w!.by, only],
+          [e],
+        );
+      this.shared.pins.set(only, e.zxid);
+    }
+    if (this.shared.isTaken(e.zxid)) return null;
+    const key = `${e.type} ${e.path}`;
+    const seen = this.shared.untaken.get(key) ?? new Set<number>();
+    this.shared.untaken.set(key, seen.add(e.zxid));
+    if (seen.size > 1) {
+      const bound = this.shared.causesOf({ ...e, zxid: -1, atUs: Infinity }, -Infinity).loose;
+      if (seen.size > bound)
+        return violated(
+          'watch-order',
+          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), the ${seen.size}th zxid no named txn holds with that change, but only ${bound} write(s) without a zxid or session end(s) may make it: zxids are distinct`,
+          [w!.by],
+          [e],
+        );
+    }
+    return null;
+  }
+
+  /**
+   * An upper bound on the state `w` was registered at on this connection (`registeredHere`), tightened for a
+   * watch added here by the least zxid of a certain write sent after its addWatch returned (less one).
+   */
+  private regBound(w: Held): number | null {
+    const reg = this.registeredHere(w);
+    const here = w.added.get(this.connection);
+    const after = here === undefined ? Infinity : this.shared.zxidSentAfter(here.completeUs!) - 1;
+    const b = Math.min(reg ?? Infinity, after);
+    return b === Infinity ? null : b;
   }
 
   private lostByTime(o: ZkHistoryOp, w: Held, x: ZkHistoryOp, missing: string): ClientCheckResult {
@@ -319,181 +382,6 @@ export class PersistentWatches {
   }
 }
 
-/** What the sessions' PersistentWatches share: the history's changes, indexed once. */
-export class PersistentShared {
-  private certain: Change[] | null = null;
-  private byKey: Map<string, ZkHistoryOp[]> | null = null;
-  private loose: ZkHistoryOp[] = [];
-  private ephemerals: Map<number, string[]> | null = null;
-  private fits: ((o: ZkHistoryOp, m: number) => boolean) | null = null;
-
-  private readonly view: HistoryView;
-  private readonly restricted: ReadonlySet<string>;
-  readonly queuedFirst: boolean;
-
-  constructor(view: HistoryView, restricted: ReadonlySet<string>, queuedFirst: boolean) {
-    this.view = view;
-    this.restricted = restricted;
-    this.queuedFirst = queuedFirst;
-  }
-
-  /**
-   * Whether some write may have made event `e`'s change after `floor`: one that was not refused (ok, or an
-   * unknown outcome), sent before the event arrived, with the event's zxid when both are known; or the end
-   * of a session that created an ephemeral node there before the event arrived (an expiry may come at any time).
-   */
-  explains(e: ZkHistoryWatch, floor: number): boolean {
-    const known = e.zxid > 0;
-    if (known && e.zxid <= floor) return false;
-    this.index();
-    // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
-    // it): a write without a zxid must be able to hold the event's (exact-txn.ts), and succeed at all.
-    const life = nodeLife(this.view);
-    const fits = (this.fits ??= exactTxnFits(this.view, [...this.view.writes, ...sessionEndWrites(this.view.history, this.view.writes)]));
-    const may = (o: ZkHistoryOp): boolean =>
-      o.invokeUs < e.atUs && (o.zxid === null ? (known ? fits(o, e.zxid) : !life.cannotSucceed(o)) : o.zxid > floor && (!known || o.zxid === e.zxid));
-    for (const o of this.byKey!.get(`${e.type} ${e.path}`) ?? []) if (may(o)) return true;
-    for (const o of this.loose) if (may(o) && fires(o.op, null, e.type, e.path, [], false)) return true;
-    // (Not a node whose one life a certain delete ended: NodeLife.endCannotDelete.)
-    const gone = e.type === 'NodeDeleted' && life.endCannotDelete(e.path);
-    if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
-      for (const list of (this.ephemerals ??= ephemeralNodes(this.view.writes)).values()) {
-        const left = list.filter((p) => !(gone && (p === e.path || sequentialOf(p, e.path))) && !life.endCannotDelete(p));
-        if (fires({ type: 'closeSession' }, null, e.type, e.path, left, false)) return true;
-      }
-    return false;
-  }
-
-  private byCompletion: ZkHistoryOp[] | null = null;
-
-  /** The certain ok writes with a reply (not session ends), by reply time. */
-  writesByCompletion(): ZkHistoryOp[] {
-    if (this.byCompletion !== null) return this.byCompletion;
-    const out = this.view.writes.filter((o) => o.outcome === 'ok' && o.completeUs !== null && o.result !== null && !isUncertain(o) && o.op.type !== 'closeSession');
-    out.sort((a, b) => a.completeUs! - b.completeUs!);
-    return (this.byCompletion = out);
-  }
-
-  /**
-   * The first change of the certain write `x` that `w` covers (ACL-filtered paths aside) with no event of its
-   * type and path in `events` that arrived after `x` was sent (its txn came after that).
-   */
-  missingOf(w: Held, x: ZkHistoryOp, events: ReadonlyMap<string, number>): string | null {
-    const found: [EventType, string][] = [];
-    changesOf(x.op, x.result, found);
-    for (const [type, path] of found)
-      if (covers(w, type, path) && !this.restricted.has(path) && !((events.get(`${type} ${path}`) ?? -Infinity) > x.invokeUs)) return `${type} ${path}`;
-    return null;
-  }
-
-  /**
-   * How many times the write the history names at event `e`'s zxid makes its change (type and path); null when
-   * no write has that zxid or one there holds an unnamed sequential create.
-   */
-  madeAt(e: ZkHistoryWatch): number | null {
-    this.index();
-    const named = this.view.writes.filter((o) => o.zxid === e.zxid && o.outcome !== 'fail');
-    if (named.length > 1 || named.some((o) => o.op.type === 'closeSession')) return null;
-    for (const r of this.view.history.events ?? []) if (r.kind === 'session' && r.state === 'ENDED' && r.zxid === e.zxid) return null;
-    // A zxid no write names may be any write's without one; NodeDeleted and NodeChildrenChanged also a session end's.
-    if (named.length === 0 && (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged') && (this.ephemerals ??= ephemeralNodes(this.view.writes)).size > 0) return null;
-    let most = 0;
-    for (const at of named.length === 1 ? named : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession')) {
-      const uncertain = isUncertain(at) || at.result === null;
-      // (An unnamed sequential create of unknown outcome may have made the event's node.)
-      if (uncertain && hasSequentialCreate(at.op)) return null;
-      const found: [EventType, string][] = [];
-      if (uncertain) allChanges(at.op, found);
-      else changesOf(at.op, at.result, found);
-      most = Math.max(most, found.filter(([t, p]) => t === e.type && p === e.path).length);
-    }
-    return most;
-  }
-
-  /**
-   * The first certain change in (from, to] that `w` covers whose event did not come: none with its zxid in
-   * `events`, and every event of its type and path without a zxid (`unnamed`) taken by an earlier change
-   * (`used`, updated). Paths whose ACL may filter the event are left out.
-   */
-  firstMissing(w: Held, from: number, to: number, events: ReadonlySet<string>, unnamed: ReadonlyMap<string, number>, used: Map<string, number>): Change | null {
-    const list = this.certainChanges();
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]!.zxid <= from) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < list.length && list[k]!.zxid <= to; k++) {
-      const c = list[k]!;
-      if (!covers(w, c.type, c.path) || this.restricted.has(c.path)) continue;
-      if (events.has(`${c.type} ${c.path} ${c.zxid}`)) continue;
-      const key = `${c.type} ${c.path}`;
-      const took = used.get(key) ?? 0;
-      if (took >= (unnamed.get(key) ?? 0)) return c;
-      used.set(key, took + 1);
-    }
-    return null;
-  }
-
-  /**
-   * The changes of the ok writes with a zxid and their result (not session ends: which ephemerals an end still
-   * deleted is not certain), by zxid. An event with an unknown zxid (ZooKeeper 3.8 sends -1) may be any of
-   * its type and path, so `firstMissing` asks for one of the same type and path there.
-   */
-  private certainChanges(): Change[] {
-    if (this.certain !== null) return this.certain;
-    const out: Change[] = [];
-    for (const o of this.view.okWritesByZxid()) {
-      if (isUncertain(o) || o.op.type === 'closeSession') continue;
-      const found: [EventType, string][] = [];
-      changesOf(o.op, o.result, found);
-      for (const [type, path] of found) out.push({ zxid: o.zxid!, type, path, by: o });
-    }
-    return (this.certain = out);
-  }
-
-  /** Writes that may have taken effect, by the `${type} ${path}` they fire; unnamed sequential creates loose. */
-  private index(): void {
-    if (this.byKey !== null) return;
-    const byKey = new Map<string, ZkHistoryOp[]>();
-    for (const o of this.view.writes) {
-      if (o.outcome === 'fail' || o.op.type === 'closeSession') continue;
-      const uncertain = isUncertain(o) || o.result === null;
-      if (!uncertain && o.result!.rc !== 'ok') continue;
-      const found: [EventType, string][] = [];
-      // (A sequential create is matched by fires(), which knows a sequential name by its prefix.)
-      if (uncertain ? allChanges(o.op, found) : (changesOf(o.op, o.result, found), hasSequentialCreate(o.op))) this.loose.push(o);
-      for (const [type, path] of found) {
-        const list = byKey.get(`${type} ${path}`);
-        if (list === undefined) byKey.set(`${type} ${path}`, [o]);
-        else if (list[list.length - 1] !== o) list.push(o);
-      }
-    }
-    this.byKey = byKey;
-  }
-}
-
-function hasSequentialCreate(op: ZkOp): boolean {
-  if (op.type === 'multi') return op.ops.some(hasSequentialCreate);
-  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral';
-}
-
-/** Every change an op of unknown outcome may make (each sub-op of a multi); true when it holds an unnamed sequential create. */
-function allChanges(op: ZkOp, out: [EventType, string][]): boolean {
-  if (op.type === 'multi') {
-    let loose = false;
-    for (const sub of op.ops) loose = allChanges(sub, out) || loose;
-    return loose;
-  }
-  if (op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral') {
-    out.push(['NodeChildrenChanged', parentOf(op.path)]);
-    return true;
-  }
-  changesOf(op, { rc: 'ok' }, out);
-  return false;
-}
-
 /** Per session: the paths where its persistent watches are not held to their events (see the file's head). */
 export function mixedPaths(ops: readonly ZkHistoryOp[]): Map<number, Set<string>> {
   const modes = new Map<string, string>();
@@ -514,4 +402,17 @@ export function mixedPaths(ops: readonly ZkHistoryOp[]): Map<number, Set<string>
     }
   }
   return out;
+}
+
+/** How many of `times` (ascending) lie after `t`. */
+function countAfter(times: readonly number[] | undefined, t: number): number {
+  if (times === undefined) return 0;
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return times.length - lo;
 }

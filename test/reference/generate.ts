@@ -549,20 +549,34 @@ function assemble(b: Builder, seed: number): ZkHistory {
     atUs,
   });
   const prevOfSession = new Map<Session, number>();
+  // The first event before each reply on a new connection: its CONNECTED record comes before it (the events came
+  // on that connection; until round 12 one could be drawn before the record, which put one txn's deliveries on two
+  // connections: generateWithAcls(1001626), NodeCreated /a/c at 1:2 before a reconnect and NodeCreated
+  // /a/s-0000000001 at 1:2 after it, which no execution makes).
+  const firstEventUs = new Map<Planned, number>();
   for (const chain of b.chains) {
-    for (const p of chain) {
+    chain.forEach((p, i) => {
       if (p.events.length > 0) {
-        const lo = Math.max(b.commitUs[Math.max(...p.events.map((e) => e.z))]!, prevOfSession.get(p.session) ?? 0);
+        let lo = Math.max(b.commitUs[Math.max(...p.events.map((e) => e.z))]!, prevOfSession.get(p.session) ?? 0);
+        if (p.connected && b.connectedRecords) lo = Math.max(lo, (i === 0 ? Math.max(0, p.invokeUs - 50) : chain[i - 1]!.completeUs) + 2);
         const times = timesBetween(rng, lo, p.completeUs, p.events.length);
+        firstEventUs.set(p, Math.min(...times));
         p.events.sort((x, y) => x.z - y.z).forEach((e, k) => events.push({ e: watchEvent(p.session, e, times[k]!, p.server), order: 0 }));
       }
       if (p.outcome === 'ok') prevOfSession.set(p.session, p.completeUs);
-    }
+    });
   }
   // Events still pending for a live session may have arrived after its last reply.
   for (const s of b.sessions) {
     if (s.ended || s.pending.length === 0 || !rng.chance(0.5)) continue;
-    const lo = Math.max(s.last?.completeUs ?? 0, b.commitUs[Math.max(...s.pending.map((e) => e.z))]!);
+    let lo = Math.max(s.last?.completeUs ?? 0, b.commitUs[Math.max(...s.pending.map((e) => e.z))]!);
+    // A reconnect after the session's last op (its lost write's) has no op to carry its CONNECTED record: it
+    // comes before these events, which arrive on that connection (until round 12 it was left out, and the
+    // events of the old connection the reconnect dropped were owed: generateWithAcls(951949201)).
+    if (b.connectedRecords && s.newConnection) {
+      events.push({ e: { kind: 'session', client: s.client, session: s.id, server: s.server, state: 'CONNECTED', atUs: lo + 1 }, order: 0 });
+      lo += 1;
+    }
     const times = timesBetween(rng, lo, lo + 400, s.pending.length);
     s.pending.sort((x, y) => x.z - y.z).forEach((e, k) => events.push({ e: watchEvent(s, e, times[k]!, s.server), order: 0 }));
   }
@@ -572,7 +586,7 @@ function assemble(b: Builder, seed: number): ZkHistory {
       chain.forEach((p, i) => {
         if (!p.connected) return;
         const before = i === 0 ? Math.max(0, p.invokeUs - 50) : chain[i - 1]!.completeUs;
-        const atUs = rng.int(before + 1, Math.max(before + 1, p.invokeUs - 1));
+        const atUs = Math.min(rng.int(before + 1, Math.max(before + 1, p.invokeUs - 1)), (firstEventUs.get(p) ?? Infinity) - 1);
         events.push({ e: { kind: 'session', client: p.session.client, session: p.session.id, server: p.server, state: 'CONNECTED', atUs }, order: 0 });
       });
     }

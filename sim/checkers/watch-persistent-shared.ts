@@ -1,0 +1,493 @@
+// The history-wide half of the persistent-watch judgment (watch-persistent.ts has the why and the per-session
+// half): the changes each write makes and may make, indexed once, shared by every session's PersistentWatches.
+import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
+import { isUncertain, sessionEndWrites } from './zk-writes.js';
+import { fires } from './watch-changes.js';
+import { nodeLife, sequentialOf } from './node-life.js';
+import { exactTxnFits } from './exact-txn.js';
+import type { HistoryView } from './history-view.js';
+
+export type EventType = ZkHistoryWatch['type'];
+
+/** One watch the session holds, by path and mode. */
+export type Held = {
+  readonly path: string;
+  readonly recursive: boolean;
+  /** The addWatch that set it first. */
+  readonly by: ZkHistoryOp;
+  /** A zxid at or below the state it was registered at: every change it reports is above it. */
+  readonly floor: number;
+  /** By connection: a zxid at or above the state it was registered at there (null: not known yet). */
+  readonly registered: Map<number, number | null>;
+  /** By connection: the changes up to this zxid were checked for their events there. */
+  readonly checked: Map<number, number>;
+  /** By connection: how many events without a zxid, by `${type} ${path}`, the checked changes there took. */
+  readonly used: Map<number, Map<string, number>>;
+  /** By connection: the first addWatch that set it there, and how far the certain writes by time were checked there. */
+  readonly added: Map<number, ZkHistoryOp>;
+  readonly byTime: Map<number, number>;
+};
+
+/** A change a certain write makes, with its event type and path. */
+export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
+
+export const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+export const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
+
+export function covers(w: Held, type: EventType, path: string): boolean {
+  return w.recursive ? type !== 'NodeChildrenChanged' && under(path, w.path) : path === w.path;
+}
+
+/** The events a write's change fires as DataTree applies it (DataTree.createNode, deleteNode, setData). */
+export function changesOf(op: ZkOp, result: ZkResult | null, out: [EventType, string][]): void {
+  if (result === null || result.rc !== 'ok') return;
+  switch (op.type) {
+    case 'create': {
+      const made = result.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
+      if (made !== null) out.push(['NodeCreated', made]);
+      out.push(['NodeChildrenChanged', parentOf(op.path)]);
+      return;
+    }
+    case 'delete':
+      out.push(['NodeDeleted', op.path], ['NodeChildrenChanged', parentOf(op.path)]);
+      return;
+    case 'setData':
+      out.push(['NodeDataChanged', op.path]);
+      return;
+    case 'multi':
+      op.ops.forEach((sub, i) => changesOf(sub, result.results?.[i] ?? { rc: 'ok' }, out));
+      return;
+    default:
+      return;
+  }
+}
+
+/** What the sessions' PersistentWatches share: the history's changes, indexed once. */
+export class PersistentShared {
+  private certain: Change[] | null = null;
+  private byKey: Map<string, ZkHistoryOp[]> | null = null;
+  private loose: ZkHistoryOp[] = [];
+
+  private readonly view: HistoryView;
+  private readonly restricted: ReadonlySet<string>;
+  readonly queuedFirst: boolean;
+
+  constructor(view: HistoryView, restricted: ReadonlySet<string>, queuedFirst: boolean) {
+    this.view = view;
+    this.restricted = restricted;
+    this.queuedFirst = queuedFirst;
+  }
+
+  /**
+   * Whether some write may have made event `e`'s change after `floor` (`earliestCause` below).
+   */
+  explains(e: ZkHistoryWatch, floor: number): boolean {
+    return this.earliestCause(e, floor) < Infinity;
+  }
+
+  /**
+   * The earliest time the txn of event `e`'s change may have been sent (Infinity: none may have made it after
+   * `floor`): a write that was not refused (ok, or an unknown outcome that can succeed), sent before the event
+   * arrived, with the event's zxid when both are known, and none without a zxid at a zxid another txn holds
+   * (zxids are distinct); or the end of a session that created an ephemeral node there before the event
+   * arrived (an expiry may come at any time), at a zxid no other txn holds and above its create's: then the
+   * create's send time (the end's txn comes after the create's, which comes after it was sent).
+   */
+  earliestCause(e: ZkHistoryWatch, floor: number): number {
+    return this.causesOf(e, floor).earliest;
+  }
+
+  /**
+   * Event `e`'s possible causes after `floor` (see `earliestCause`): the earliest send time; how many there are
+   * besides certain writes with a recorded zxid (`loose`: writes without a zxid or of unknown outcome, and
+   * session ends); and the one write without a zxid when it is the only cause (else null).
+   */
+  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null } {
+    const known = e.zxid > 0;
+    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null };
+    this.index();
+    const taken = known ? this.takers().get(e.zxid) : undefined;
+    // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
+    // it): a write without a zxid must be able to hold the event's (exact-txn.ts).
+    const exact = known ? (this.exactFits ??= exactTxnFits(this.view, [...this.view.writes, ...sessionEndWrites(this.view.history, this.view.writes)])) : null;
+    const fits = (o: ZkHistoryOp): boolean =>
+      o.invokeUs < e.atUs && (o.zxid === null ? taken === undefined && (exact === null || exact(o, e.zxid)) : o.zxid > floor && (!known || o.zxid === e.zxid));
+    let earliest = Infinity;
+    const found = new Set<ZkHistoryOp>();
+    for (const o of this.byKey!.get(`${e.type} ${e.path}`) ?? []) if (fits(o)) found.add(o);
+    for (const o of this.loose) if (!found.has(o) && fits(o) && fires(o.op, null, e.type, e.path, [], false)) found.add(o);
+    let loose = 0;
+    for (const o of found) {
+      earliest = Math.min(earliest, o.invokeUs);
+      if (o.zxid === null || isUncertain(o) || o.result === null) loose++;
+    }
+    let ends = 0;
+    // (No session end deletes a node whose one life a certain delete ended: NodeLife.endCannotDelete.)
+    const life = nodeLife(this.view);
+    if ((e.type === 'NodeDeleted' && !life.endCannotDelete(e.path)) || e.type === 'NodeChildrenChanged')
+      for (const [session, list] of this.ephemeralsBySession()) {
+        if (known && !this.endMayBeAt(session, e.zxid)) continue;
+        let first = Infinity;
+        for (const c of list)
+          if (c.invokeUs < Math.min(first, e.atUs) && (!known || c.zxid === null || c.zxid < e.zxid) && endFires(c, e.type, e.path) && !(c.path !== null && life.endCannotDelete(c.path)))
+            first = c.invokeUs;
+        if (first === Infinity) continue;
+        ends++;
+        earliest = Math.min(earliest, first);
+      }
+    const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
+    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null };
+  }
+
+  /** Writes without a recorded zxid that an event pinned (the only cause of an event with a known zxid). */
+  readonly pins = new Map<ZkHistoryOp, number>();
+  private exactFits: ((o: ZkHistoryOp, m: number) => boolean) | null = null;
+  /** By `${type} ${path}`: the known zxids of events no named txn holds (each needs its own loose cause). */
+  readonly untaken = new Map<string, Set<number>>();
+
+  /** Whether a txn the history names holds zxid `z`. */
+  isTaken(z: number): boolean {
+    return this.takers().has(z);
+  }
+
+  private takersMemo: Map<number, string[]> | null = null;
+  /** Session -> the zxid of its end, by its ENDED record (filled with `takers`). */
+  private readonly endedAt = new Map<number, number>();
+
+  /**
+   * The txns the history names by zxid: each certain ok write's (`w:${id}`, or `s:${session}` for a
+   * closeSession) and each ENDED record's (`s:${session}`). Distinct txns have distinct zxids.
+   */
+  private takers(): Map<number, string[]> {
+    if (this.takersMemo !== null) return this.takersMemo;
+    const out = new Map<number, string[]>();
+    const add = (z: number, who: string): void => {
+      const list = out.get(z) ?? [];
+      if (!list.includes(who)) list.push(who);
+      out.set(z, list);
+    };
+    for (const o of this.view.writes)
+      if (o.zxid !== null && o.outcome === 'ok' && o.result !== null && !isUncertain(o)) add(o.zxid, o.op.type === 'closeSession' && o.session !== null ? `s:${o.session}` : `w:${o.id}`);
+    for (const r of this.view.history.events ?? [])
+      if (r.kind === 'session' && r.state === 'ENDED' && r.zxid !== undefined && r.zxid > 0) {
+        add(r.zxid, `s:${r.session}`);
+        this.endedAt.set(r.session, r.zxid);
+      }
+    return (this.takersMemo = out);
+  }
+
+  /** Whether session `s`'s end may be the txn at zxid `z`: no other txn holds z, and no ENDED record puts its end elsewhere. */
+  private endMayBeAt(s: number, z: number): boolean {
+    const at = this.takers().get(z);
+    if (at !== undefined && at.some((who) => who !== `s:${s}`)) return false;
+    const ended = this.endedAt.get(s);
+    return ended === undefined || ended === z;
+  }
+
+  private ephemeralsMemo: Map<number, EphemeralMade[]> | null = null;
+
+  /** Each session's ephemeral creates that may have made a node (ok, or an unknown outcome that can succeed). */
+  private ephemeralsBySession(): Map<number, EphemeralMade[]> {
+    if (this.ephemeralsMemo !== null) return this.ephemeralsMemo;
+    const out = new Map<number, EphemeralMade[]>();
+    const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp, session: number): void => {
+      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o, session));
+      else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
+        const list = out.get(session) ?? [];
+        const path = result?.path ?? (op.mode === 'ephemeral' ? op.path : null);
+        list.push({ path, prefix: op.path, invokeUs: o.invokeUs, zxid: o.zxid });
+        out.set(session, list);
+      }
+    };
+    for (const o of this.view.writes) {
+      if (o.session === null || o.outcome === 'fail') continue;
+      const uncertain = isUncertain(o) || o.result === null;
+      if (uncertain ? this.canSucceed(o) : o.result!.rc === 'ok') visit(o.op, uncertain ? null : o.result, o, o.session);
+    }
+    return (this.ephemeralsMemo = out);
+  }
+
+  private byCompletion: ZkHistoryOp[] | null = null;
+
+  /** The certain ok writes with a reply (not session ends), by reply time. */
+  writesByCompletion(): ZkHistoryOp[] {
+    if (this.byCompletion !== null) return this.byCompletion;
+    const out = this.view.writes.filter((o) => o.outcome === 'ok' && o.completeUs !== null && o.result !== null && !isUncertain(o) && o.op.type !== 'closeSession');
+    out.sort((a, b) => a.completeUs! - b.completeUs!);
+    return (this.byCompletion = out);
+  }
+
+  /**
+   * The first change of the certain write `x` that `w` covers (ACL-filtered paths aside) with too few events of
+   * its type and path (`after`: how many arrived after a time) arriving after `x` was sent (its txn came after that).
+   */
+  missingOf(w: Held, x: ZkHistoryOp, after: (key: string, t: number) => number): string | null {
+    const found: [EventType, string][] = [];
+    changesOf(x.op, x.result, found);
+    // (A multi that sets a node twice fires twice: each sub-txn calls triggerWatch, and the watch stays.)
+    const need = new Map<string, number>();
+    for (const [type, path] of found) {
+      if (!covers(w, type, path) || this.restricted.has(path)) continue;
+      const key = `${type} ${path}`;
+      const n = (need.get(key) ?? 0) + 1;
+      need.set(key, n);
+      if (after(key, x.invokeUs) < n) return key;
+    }
+    return null;
+  }
+
+  private doneMemo: { times: number[]; most: number[] } | null = null;
+
+  /**
+   * The largest state zxid of an ok reply (a certain write's zxid, a read's header) that arrived before time `t`
+   * (-Infinity: none). A txn proposed after `t` lies above it: that state's txns were committed by then.
+   */
+  zxidDoneBefore(t: number): number {
+    if (this.doneMemo === null) {
+      const list: [number, number][] = [];
+      for (const o of this.view.history.ops) {
+        if (o.outcome !== 'ok' || o.completeUs === null || o.result === null || isUncertain(o)) continue;
+        const z = o.zxid ?? o.readZxid ?? null;
+        if (z !== null && z > 0) list.push([o.completeUs, z]);
+      }
+      list.sort((a, b) => a[0] - b[0]);
+      const most = list.map(([, z]) => z);
+      for (let k = 1; k < most.length; k++) most[k] = Math.max(most[k]!, most[k - 1]!);
+      this.doneMemo = { times: list.map(([c]) => c), most };
+    }
+    const { times, most } = this.doneMemo;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? -Infinity : most[lo - 1]!;
+  }
+
+  /**
+   * The most times one txn at event `e`'s zxid may make its change (type and path); null when not bounded (an
+   * unnamed sequential create of unknown outcome there, or several named txns). The txn is the one the
+   * history names at that zxid (a write, or a session end by its ENDED record or closeSession), else any
+   * write without a zxid or any session end that may lie there. A session end makes NodeDeleted p once at
+   * most and NodeChildrenChanged p once per ephemeral child of p it deletes (DataTree.killSession →
+   * deleteNode, each firing triggerWatch): so at most its creates of such children sent before the event.
+   */
+  madeAt(e: ZkHistoryWatch): number | null {
+    this.index();
+    const named = this.view.writes.filter((o) => o.zxid === e.zxid && o.outcome !== 'fail');
+    const ends = new Set<number>();
+    for (const who of this.takers().get(e.zxid) ?? []) if (who.startsWith('s:')) ends.add(Number(who.slice(2)));
+    const writes = named.filter((o) => o.op.type !== 'closeSession');
+    if (writes.length + ends.size > 1 || (writes.length === 0 && ends.size === 0 && named.length > 0)) return null;
+    let most = 0;
+    const candidates = writes.length + ends.size > 0 ? writes : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession');
+    for (const at of candidates) {
+      const uncertain = isUncertain(at) || at.result === null;
+      if (uncertain && !this.canSucceed(at)) continue;
+      // (An unnamed sequential create of unknown outcome may have made the event's node.)
+      if (uncertain && hasSequentialCreate(at.op)) return null;
+      const found: [EventType, string][] = [];
+      if (uncertain) allChanges(at.op, found);
+      else changesOf(at.op, at.result, found);
+      most = Math.max(most, found.filter(([t, p]) => t === e.type && p === e.path).length);
+    }
+    if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
+      for (const [session, list] of this.ephemeralsBySession()) {
+        if (writes.length + ends.size > 0 ? !ends.has(session) : !this.endMayBeAt(session, e.zxid)) continue;
+        const nodes = new Set<string>();
+        let unnamed = 0;
+        for (const c of list)
+          if (c.invokeUs < e.atUs && (c.zxid === null || c.zxid < e.zxid) && endFires(c, e.type, e.path)) {
+            if (c.path === null) unnamed++;
+            else nodes.add(c.path);
+          }
+        most = Math.max(most, e.type === 'NodeDeleted' ? Math.min(1, nodes.size + unnamed) : nodes.size + unnamed);
+      }
+    return most;
+  }
+
+  /**
+   * Whether a write of unknown outcome can succeed at all: each node it creates has a parent, and each node
+   * it deletes, sets or checks exists, in some state, as far as the history's writes go: the node is in the
+   * initial tree, or another write that may succeed creates it, or an earlier sub-op of the same multi does
+   * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
+   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any.
+   */
+  canSucceed(o: ZkHistoryOp): boolean {
+    const creators = this.creatorsIndex();
+    const exists = (path: string, made: ReadonlySet<string>): boolean =>
+      INITIAL_NODES.has(path) ||
+      made.has(path) ||
+      (creators.exact.get(path) ?? []).some((x) => x !== o) ||
+      creators.sequential.some(([prefix, x]) => x !== o && sequentialOf(prefix, path));
+    const made = new Set<string>();
+    const walk = (op: ZkOp): boolean => {
+      switch (op.type) {
+        case 'multi':
+          return op.ops.every(walk);
+        case 'create':
+          if (!exists(parentOf(op.path), made)) return false;
+          if (op.mode === 'persistent' || op.mode === 'ephemeral') made.add(op.path);
+          return true;
+        case 'delete':
+        case 'setData':
+        case 'check':
+          return exists(op.path, made);
+        default:
+          return true;
+      }
+    };
+    return walk(o.op);
+  }
+
+  private creatorsMemo: { exact: Map<string, ZkHistoryOp[]>; sequential: [string, ZkHistoryOp][] } | null = null;
+
+  /** The writes that may create each node (not refused): by exact path, and sequential creates of unknown name by prefix. */
+  private creatorsIndex(): { exact: Map<string, ZkHistoryOp[]>; sequential: [string, ZkHistoryOp][] } {
+    if (this.creatorsMemo !== null) return this.creatorsMemo;
+    const exact = new Map<string, ZkHistoryOp[]>();
+    const sequential: [string, ZkHistoryOp][] = [];
+    const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
+      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o));
+      else if (op.type === 'create') {
+        const path = result?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
+        if (path === null) sequential.push([op.path, o]);
+        else exact.set(path, [...(exact.get(path) ?? []), o]);
+      }
+    };
+    for (const o of this.view.writes) {
+      if (o.outcome === 'fail') continue;
+      const uncertain = isUncertain(o) || o.result === null;
+      if (uncertain || o.result!.rc === 'ok') visit(o.op, uncertain ? null : o.result, o);
+    }
+    return (this.creatorsMemo = { exact, sequential });
+  }
+
+  private afterMemo: { times: number[]; least: number[] } | null = null;
+
+  /**
+   * The least zxid of a certain ok write sent after time `t` (Infinity: none). Its txn was proposed after `t`,
+   * so it lies above every state a server had applied by `t` (a leader proposes above every committed txn).
+   */
+  zxidSentAfter(t: number): number {
+    if (this.afterMemo === null) {
+      const list = this.view.writes.filter((o) => o.zxid !== null && o.outcome === 'ok' && o.result !== null && !isUncertain(o));
+      list.sort((a, b) => a.invokeUs - b.invokeUs);
+      const least = list.map((o) => o.zxid!);
+      for (let k = least.length - 2; k >= 0; k--) least[k] = Math.min(least[k]!, least[k + 1]!);
+      this.afterMemo = { times: list.map((o) => o.invokeUs), least };
+    }
+    const { times, least } = this.afterMemo;
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < least.length ? least[lo]! : Infinity;
+  }
+
+  /**
+   * The first certain change in (from, to] that `w` covers whose event did not come: too few with its zxid
+   * in `events` (counts by `${type} ${path} ${zxid}`), and every event of its type and path without a zxid (`unnamed`) taken by an earlier change
+   * (`used`, updated). Paths whose ACL may filter the event are left out.
+   */
+  firstMissing(w: Held, from: number, to: number, events: ReadonlyMap<string, number>, unnamed: ReadonlyMap<string, number>, used: Map<string, number>): Change | null {
+    const list = this.certainChanges();
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.zxid <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    const seen = new Map<string, number>();
+    for (let k = lo; k < list.length && list[k]!.zxid <= to; k++) {
+      const c = list[k]!;
+      if (!covers(w, c.type, c.path) || this.restricted.has(c.path)) continue;
+      // One event per change: a multi that sets one node twice fires NodeDataChanged twice (DataTree.processTxn
+      // applies each sub-txn, each calling triggerWatch), and a persistent watch is not used up by the first.
+      const exact = `${c.type} ${c.path} ${c.zxid}`;
+      const need = (seen.get(exact) ?? 0) + 1;
+      seen.set(exact, need);
+      if ((events.get(exact) ?? 0) >= need) continue;
+      const key = `${c.type} ${c.path}`;
+      const took = used.get(key) ?? 0;
+      if (took >= (unnamed.get(key) ?? 0)) return c;
+      used.set(key, took + 1);
+    }
+    return null;
+  }
+
+  /**
+   * The changes of the ok writes with a zxid and their result (not session ends: which ephemerals an end still
+   * deleted is not certain), by zxid. An event with an unknown zxid (ZooKeeper 3.8 sends -1) may be any of
+   * its type and path, so `firstMissing` asks for one of the same type and path there.
+   */
+  private certainChanges(): Change[] {
+    if (this.certain !== null) return this.certain;
+    const out: Change[] = [];
+    for (const o of this.view.okWritesByZxid()) {
+      if (isUncertain(o) || o.op.type === 'closeSession') continue;
+      const found: [EventType, string][] = [];
+      changesOf(o.op, o.result, found);
+      for (const [type, path] of found) out.push({ zxid: o.zxid!, type, path, by: o });
+    }
+    return (this.certain = out);
+  }
+
+  /** Writes that may have taken effect, by the `${type} ${path}` they fire; unnamed sequential creates loose. */
+  private index(): void {
+    if (this.byKey !== null) return;
+    const byKey = new Map<string, ZkHistoryOp[]>();
+    for (const o of this.view.writes) {
+      if (o.outcome === 'fail' || o.op.type === 'closeSession') continue;
+      const uncertain = isUncertain(o) || o.result === null;
+      if (uncertain ? !this.canSucceed(o) : o.result!.rc !== 'ok') continue;
+      const found: [EventType, string][] = [];
+      // (A sequential create is matched by fires(), which knows a sequential name by its prefix.)
+      if (uncertain ? allChanges(o.op, found) : (changesOf(o.op, o.result, found), hasSequentialCreate(o.op))) this.loose.push(o);
+      for (const [type, path] of found) {
+        const list = byKey.get(`${type} ${path}`);
+        if (list === undefined) byKey.set(`${type} ${path}`, [o]);
+        else if (list[list.length - 1] !== o) list.push(o);
+      }
+    }
+    this.byKey = byKey;
+  }
+}
+
+function hasSequentialCreate(op: ZkOp): boolean {
+  if (op.type === 'multi') return op.ops.some(hasSequentialCreate);
+  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral';
+}
+
+/** Every change an op of unknown outcome may make (each sub-op of a multi); true when it holds an unnamed sequential create. */
+function allChanges(op: ZkOp, out: [EventType, string][]): boolean {
+  if (op.type === 'multi') {
+    let loose = false;
+    for (const sub of op.ops) loose = allChanges(sub, out) || loose;
+    return loose;
+  }
+  if (op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral') {
+    out.push(['NodeChildrenChanged', parentOf(op.path)]);
+    return true;
+  }
+  changesOf(op, { rc: 'ok' }, out);
+  return false;
+}
+
+/** The nodes DataTree's constructor makes (DataTree.DataTree: /, /zookeeper, its quota and config nodes). */
+const INITIAL_NODES: ReadonlySet<string> = new Set(['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config']);
+
+/** An ephemeral node a session's create made or may have made: its path (null: a sequential name not known), by prefix. */
+type EphemeralMade = { readonly path: string | null; readonly prefix: string; readonly invokeUs: number; readonly zxid: number | null };
+
+/** Whether its session's end, deleting node `c`, fires `type` on `path` (DataTree.deleteNode). */
+function endFires(c: EphemeralMade, type: EventType, path: string): boolean {
+  if (type === 'NodeChildrenChanged') return parentOf(c.prefix) === path;
+  return type === 'NodeDeleted' && (c.path !== null ? c.path === path : sequentialOf(c.prefix, path));
+}
