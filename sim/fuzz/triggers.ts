@@ -30,6 +30,13 @@ export class TriggerWatch implements KernelObserver {
   private readonly ackers = new Map<string, Set<NodeId>>();
   /** Learners whose current sync brought txns they lacked (tracked only if a trigger asks). */
   private readonly catchingUp: Set<NodeId> | null;
+  /**
+   * How many armed faults wait on each trigger kind. A kind none waits on is not looked for: no
+   * counting, no key built, no predicate made. The armed list only shrinks, so a kind's bookkeeping
+   * (proposal counts, ACK senders) is never read again once its count is 0, and skipping it changes
+   * no match.
+   */
+  private readonly armedOn = new Map<Trigger['on'], number>();
   persisted?: (node: NodeId, write: unknown, sync: boolean, nowUs: number) => void;
 
   constructor(kernel: Kernel, servers: readonly NodeId[], armed: ArmedFault[], fire: (index: number, subject: NodeId) => void) {
@@ -37,6 +44,7 @@ export class TriggerWatch implements KernelObserver {
     this.armed = armed;
     this.fire = fire;
     this.servers = new Set(servers);
+    for (const a of armed) this.armedOn.set(a.fault.when.on, (this.armedOn.get(a.fault.when.on) ?? 0) + 1);
     this.catchingUp = armed.some((a) => 'catchUp' in a.fault.when && a.fault.when.catchUp === true) ? new Set() : null;
     // Register the persist hook only when a trigger needs it: the kernel's hot path stays O(1).
     if (armed.some((a) => a.fault.when.on === 'epoch-written')) {
@@ -53,12 +61,17 @@ export class TriggerWatch implements KernelObserver {
     return this.armed.length;
   }
 
+  private waitsOn(on: Trigger['on']): boolean {
+    return (this.armedOn.get(on) ?? 0) > 0;
+  }
+
   private match(pred: (t: Trigger) => boolean, subject: NodeId): void {
     const now = this.kernel.nowUs;
     for (let i = 0; i < this.armed.length; i++) {
       const a = this.armed[i] as ArmedFault;
       if (a.fault.atMs * 1000 > now || !pred(a.fault.when)) continue;
       this.armed.splice(i, 1);
+      this.armedOn.set(a.fault.when.on, (this.armedOn.get(a.fault.when.on) ?? 0) - 1);
       i--;
       const { index } = a;
       this.kernel.at(now + (a.fault.when.delayMs ?? 0) * 1000, () => this.fire(index, subject));
@@ -69,18 +82,20 @@ export class TriggerWatch implements KernelObserver {
     if (this.armed.length === 0 || !this.servers.has(node)) return;
     const o = what as ZabObservation;
     if (o.kind === 'propose') {
-      const n = (this.proposals.get(node) ?? 0) + 1;
-      this.proposals.set(node, n);
-      this.match((t) => t.on === 'nth-proposal' && t.n === n && (typeof t.server !== 'number' || t.server === node), node);
-      if (this.proposedEpoch.get(node) !== o.epoch) {
+      if (this.waitsOn('nth-proposal')) {
+        const n = (this.proposals.get(node) ?? 0) + 1;
+        this.proposals.set(node, n);
+        this.match((t) => t.on === 'nth-proposal' && t.n === n && (typeof t.server !== 'number' || t.server === node), node);
+      }
+      if (this.waitsOn('epoch-first-proposal') && this.proposedEpoch.get(node) !== o.epoch) {
         this.proposedEpoch.set(node, o.epoch);
         this.match((t) => t.on === 'epoch-first-proposal', node);
       }
     } else if (o.kind === 'role' && o.phase === 'SYNCHRONIZATION' && o.role !== 'LEADING') {
-      this.match((t) => t.on === 'sync-start', node);
+      if (this.waitsOn('sync-start')) this.match((t) => t.on === 'sync-start', node);
     } else if (o.kind === 'role' && o.role === 'LEADING' && o.phase === 'DISCOVERY') {
-      this.match((t) => t.on === 'leading', node);
-    } else if (o.kind === 'logged') {
+      if (this.waitsOn('leading')) this.match((t) => t.on === 'leading', node);
+    } else if (o.kind === 'logged' && this.waitsOn('proposal-logged')) {
       const s = this.kernel.stateOf(node) as ZabServer | undefined;
       if (s !== undefined && s.role === 'FOLLOWING' && s.phase === 'BROADCAST') this.match((t) => t.on === 'proposal-logged', node);
     }
@@ -97,12 +112,13 @@ export class TriggerWatch implements KernelObserver {
     if (this.catchingUp !== null && m.type !== 'ACK') this.trackSync(to, m);
     // The fault runs after this delivery's step: the SNAP is loaded, NEWLEADER (sent right behind
     // it) not read unless it arrives at the same instant.
-    if (m.type === 'SNAP' && this.servers.has(to)) this.match((t) => t.on === 'snap-loaded', to);
+    if (m.type === 'SNAP' && this.servers.has(to) && this.waitsOn('snap-loaded')) this.match((t) => t.on === 'snap-loaded', to);
     if (m.type !== 'ACK' || !this.servers.has(to)) return;
     if (counterOf(m.zxid) === 0) {
-      this.match((t) => t.on === 'newleader-acked' && this.caughtUp(t, from), from);
+      if (this.waitsOn('newleader-acked')) this.match((t) => t.on === 'newleader-acked' && this.caughtUp(t, from), from);
       return;
     }
+    if (!this.waitsOn('acked')) return;
     const key = `${to}:${m.zxid}`;
     let set = this.ackers.get(key);
     if (set === undefined) {

@@ -111,7 +111,7 @@ export class Kernel {
 
   addObserver(observer: KernelObserver): void {
     this.observers.push(observer);
-    if (observer.sent !== undefined) this.network.sentHooks.push((from, to, msg, nowUs) => observer.sent?.(from, to, msg, nowUs));
+    if (observer.sent !== undefined) this.network.sentHooks.push(observer.sent.bind(observer));
     if (observer.persisted !== undefined) this.persistObservers.push(observer);
     if (observer.delivered !== undefined) this.deliverObservers.push(observer);
     if (observer.stepped !== undefined) this.stepObservers.push(observer);
