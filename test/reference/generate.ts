@@ -552,7 +552,10 @@ function assemble(b: Builder, seed: number): ZkHistory {
   for (const chain of b.chains) {
     for (const p of chain) {
       if (p.events.length > 0) {
-        const lo = Math.max(b.commitUs[Math.max(...p.events.map((e) => e.z))]!, prevOfSession.get(p.session) ?? 0);
+        // On a new connection they come from its server, after its CONNECTED record (placed before the op's
+        // invocation, below): not before the op is sent (the session's info ops before it set no floor).
+        const floor = b.connectedRecords && p.connected ? p.invokeUs : 0;
+        const lo = Math.max(b.commitUs[Math.max(...p.events.map((e) => e.z))]!, prevOfSession.get(p.session) ?? 0, floor);
         const times = timesBetween(rng, lo, p.completeUs, p.events.length);
         p.events.sort((x, y) => x.z - y.z).forEach((e, k) => events.push({ e: watchEvent(p.session, e, times[k]!, p.server), order: 0 }));
       }
@@ -575,6 +578,18 @@ function assemble(b: Builder, seed: number): ZkHistory {
         const atUs = rng.int(before + 1, Math.max(before + 1, p.invokeUs - 1));
         events.push({ e: { kind: 'session', client: p.session.client, session: p.session.id, server: p.server, state: 'CONNECTED', atUs }, order: 0 });
       });
+    }
+    // A reconnect after a live session's last op (its reply lost: maybeReconnect after an `info` write) is
+    // seen by the client too (ClientCnxn.SendThread.onConnected queues SyncConnected before it reads
+    // anything from the new server), and the recorder writes every state change it sees: a history with
+    // CONNECTED records shows it, before the events that came from the new server (above: after the last
+    // op's end). Without it the session's events switched servers on what reads as one connection, and a
+    // delivery the old connection lost looked owed there (generateWithAcls(885455763), which the reference
+    // rightly rejected). No draw: every other history stays byte for byte what it was.
+    for (const s of b.sessions) {
+      if (!s.newConnection || s.ended || s.last === null) continue;
+      const atUs = s.last.completeUs;
+      events.push({ e: { kind: 'session', client: s.client, session: s.id, server: s.server, state: 'CONNECTED', atUs }, order: 0 });
     }
   }
 
