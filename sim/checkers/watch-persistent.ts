@@ -393,12 +393,17 @@ export class PersistentShared {
   madeAt(e: ZkHistoryWatch): number | null {
     this.index();
     const named = this.view.writes.filter((o) => o.zxid === e.zxid && o.outcome !== 'fail');
-    if (named.length > 1 || named.some((o) => o.op.type === 'closeSession')) return null;
-    for (const r of this.view.history.events ?? []) if (r.kind === 'session' && r.state === 'ENDED' && r.zxid === e.zxid) return null;
+    if (named.length > 1) return null;
+    const endNamed = named.some((o) => o.op.type === 'closeSession') || (this.view.history.events ?? []).some((r) => r.kind === 'session' && r.state === 'ENDED' && r.zxid === e.zxid);
     // A zxid no write names may be any write's without one; NodeDeleted and NodeChildrenChanged also a session end's.
-    if (named.length === 0 && (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged') && (this.ephemerals ??= ephemeralNodes(this.view.writes)).size > 0) return null;
-    let most = 0;
-    for (const at of named.length === 1 ? named : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession')) {
+    const endMay = endNamed || (named.length === 0 && (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged') && (this.ephemerals ??= ephemeralNodes(this.view.writes)).size > 0);
+    // A session end deletes each of its ephemerals once (DataTree.killSession: one deleteNode per path of the
+    // session's set), so it makes NodeDeleted of a path at most once; NodeChildrenChanged of a parent once per
+    // ephemeral child it deletes, which is not counted here.
+    if (endMay && e.type !== 'NodeDeleted') return null;
+    let most = endMay ? 1 : 0;
+    // (An ENDED record at this zxid leaves no zxid-less write to be its txn.)
+    for (const at of named.length === 1 ? named : endNamed ? [] : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession')) {
       const uncertain = isUncertain(at) || at.result === null;
       // (An unnamed sequential create of unknown outcome may have made the event's node.)
       if (uncertain && hasSequentialCreate(at.op)) return null;

@@ -15,7 +15,8 @@ function unrecordedMoves(h: ZkHistory): string[] {
   const records = h.events ?? [];
   if (!records.some((e) => e.kind === 'session' && e.state === 'CONNECTED')) return [];
   const arrivals: { seq: number; server: number | null; session: number; connected: boolean }[] = [];
-  for (const o of h.ops) if (o.outcome === 'ok' && o.session !== null) arrivals.push({ seq: o.completeSeq!, server: o.server, session: o.session, connected: false });
+  for (const o of h.ops)
+    if (o.outcome === 'ok' && o.session !== null) arrivals.push({ seq: o.completeSeq!, server: o.server, session: o.session, connected: false });
   for (const e of records) {
     if (e.kind === 'watch') arrivals.push({ seq: e.seq!, server: e.server, session: e.session, connected: false });
     else if (e.kind === 'session' && e.state === 'CONNECTED') arrivals.push({ seq: e.seq!, server: e.server, session: e.session, connected: true });
@@ -31,7 +32,7 @@ function unrecordedMoves(h: ZkHistory): string[] {
   return out;
 }
 
-describe('a reconnect after a session\'s last op (its reply lost) is recorded (generateWithAcls(885455763))', () => {
+describe("a reconnect after a session's last op (its reply lost) is recorded (generateWithAcls(885455763))", () => {
   it('the generated history is possible, and zabsim accepts it', () => {
     const j = judge(generateWithAcls(885455763));
     expect({ zabsim: j.zabsim, possible: j.possible }).toEqual({ zabsim: 'ok', possible: true });
@@ -52,7 +53,7 @@ describe('a reconnect after a session\'s last op (its reply lost) is recorded (g
   });
 });
 
-describe('a persistent watch\'s delivery lost with its connection (the smallest form)', () => {
+describe("a persistent watch's delivery lost with its connection (the smallest form)", () => {
   // Session 1002 adds a recursive watch on /b and creates /b at 1:1 (NodeCreated from server 2); its setData of /b
   // (reply lost) is 1:2; session 1001's setData expecting version 1 is 1:3, and 1002 gets NodeDataChanged /b at 1:3
   // from server 3. Its delivery of 1:2 was queued on the server-2 connection, lost with it; setWatches2 re-registers
@@ -72,7 +73,47 @@ describe('a persistent watch\'s delivery lost with its connection (the smallest 
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 
-  it('on one recorded connection the 1:2 delivery is owed before 1:3\'s: the reference rejects it', () => {
+  it("on one recorded connection the 1:2 delivery is owed before 1:3's: the reference rejects it", () => {
     expect(both(records(false)).possible).toBe(false);
+  });
+});
+
+describe('a session end deletes each of its ephemerals once (case 3482326710)', () => {
+  // Session 1001's multi makes /a and the ephemeral /a/c at 1:1; session 1002 adds a recursive watch on /a/c and gets
+  // NodeDeleted /a/c at 1:3. Only the unseen end of 1001 can delete /a/c, and an end deletes each node of its session's
+  // ephemerals once (DataTree.killSession), so that txn fires the watch once on one connection.
+  const records = (copies: number) => [
+    op(
+      1,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/a', data: 'v1', mode: 'persistent' },
+          { type: 'create', path: '/a/c', data: 'v2', mode: 'ephemeral' },
+        ],
+      },
+      1806,
+      2822,
+      {
+        rc: 'ok',
+        results: [
+          { rc: 'ok', path: '/a' },
+          { rc: 'ok', path: '/a/c' },
+        ],
+      },
+      Z(1),
+      { server: 2 },
+    ),
+    op(4, 1002, { type: 'addWatch', path: '/a/c', mode: 'persistentRecursive' }, 4317, 7936, { rc: 'ok' }, null, { server: 3 }),
+    ...Array.from({ length: copies }, (_, k) => event(1002, 'NodeDeleted', '/a/c', 8171 + k, Z(3), 3)),
+  ];
+
+  it('NodeDeleted /a/c twice at 1:3 on one connection: impossible', () => {
+    expect(both(records(2))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('once: possible', () => {
+    expect(both(records(1))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
