@@ -117,3 +117,51 @@ describe('a session end deletes each of its ephemerals once (case 3482326710)', 
     expect(both(records(1))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('between two NodeDeleted of a path on one persistent watch, the NodeCreated of its re-creation is owed (case 2356920528)', () => {
+  // /a is made at 1:2; session 1001 creates the ephemeral /a/c (zxid unknown); session 1004 adds a recursive watch on
+  // /a/c and sends a create of the ephemeral /a/c whose reply is lost. 1004 gets NodeDeleted /a/c twice (the two
+  // sessions' ends). Between them a create made /a/c again, and its NodeCreated is owed to the same watch on the same
+  // connection (WatchManager.triggerWatch), before the second NodeDeleted (one FIFO socket).
+  const records = (second: number, created: number | null) => [
+    op(
+      3,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'create', path: '/b', data: 'v5', mode: 'persistent' },
+          { type: 'create', path: '/a', data: 'v6', mode: 'persistent' },
+        ],
+      },
+      3315,
+      5553,
+      {
+        rc: 'ok',
+        results: [
+          { rc: 'ok', path: '/b' },
+          { rc: 'ok', path: '/a' },
+        ],
+      },
+      Z(2),
+    ),
+    op(6, 1001, { type: 'create', path: '/a/c', data: 'v9', mode: 'ephemeral' }, 6845, 10125, { rc: 'ok', path: '/a/c' }, null, { server: 2 }),
+    op(7, 1004, { type: 'addWatch', path: '/a/c', mode: 'persistentRecursive' }, 7978, 9502, { rc: 'ok' }, null, { server: 2 }),
+    op(8, 1004, { type: 'create', path: '/a/c', data: 'v10', mode: 'ephemeral' }, 9827, null, null, null, { server: 2 }),
+    event(1004, 'NodeDeleted', '/a/c', 11361, Z(6), 2),
+    ...(created === null ? [] : [event(1004, 'NodeCreated', '/a/c', 11365, Z(created), 2)]),
+    event(1004, 'NodeDeleted', '/a/c', 11371, Z(second), 2),
+  ];
+
+  it('NodeDeleted at 1:6 and 1:7: no zxid left for the create between, impossible', () => {
+    expect(both(records(7, null))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeDeleted at 1:6 and 1:8 with no NodeCreated between: impossible', () => {
+    expect(both(records(8, null))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeDeleted at 1:6 and 1:8 with NodeCreated at 1:7 between: possible', () => {
+    expect(both(records(8, 7))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
