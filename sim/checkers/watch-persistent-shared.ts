@@ -209,6 +209,12 @@ export class PersistentShared {
 
   private byCompletion: ZkHistoryOp[] | null = null;
 
+  /** Whether an ACL may filter events of `path`: a restricted path, or a sequential create's prefix of it. */
+  mayFilter(path: string): boolean {
+    for (const r of this.restricted) if (path.startsWith(r)) return true;
+    return false;
+  }
+
   /** The certain ok writes with a reply (not session ends), by reply time. */
   writesByCompletion(): ZkHistoryOp[] {
     if (this.byCompletion !== null) return this.byCompletion;

@@ -74,6 +74,7 @@ export class PersistentWatches {
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
+      this.deletedAt = new Map();
       this.connMax = -1;
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
@@ -84,8 +85,19 @@ export class PersistentWatches {
   /** The last noted event's `${type} ${path}` (an event check leaves the event itself out of `anyEvents`). */
   private lastKey = '';
 
+  /** By path: the zxid of the last exact NodeDeleted on the current connection with no NodeCreated of the path since. */
+  private deletedAt = new Map<string, number>();
+  /** For the event just noted, a NodeDeleted with a zxid: the zxid of such an earlier NodeDeleted of its path (else null). */
+  private deletedBefore: number | null = null;
+
   /** Notes an event that arrived on the current connection. */
   noteEvent(e: ZkHistoryWatch): void {
+    this.deletedBefore = null;
+    if (e.type === 'NodeCreated') this.deletedAt.delete(e.path);
+    else if (e.type === 'NodeDeleted' && e.zxid > 0) {
+      this.deletedBefore = this.deletedAt.get(e.path) ?? null;
+      this.deletedAt.set(e.path, e.zxid);
+    }
     this.lastKey = `${e.type} ${e.path}`;
     const times = this.anyEvents.get(this.lastKey);
     if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
@@ -130,6 +142,14 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
+        const recreated = this.recreateMissing(e);
+        if (recreated !== null)
+          return violated(
+            name,
+            `client ${e.client} got NodeDeleted ${e.path} at ${describeZxid(recreated)} and again at ${describeZxid(e.zxid)} for its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on one connection, but no NodeCreated ${e.path} between them, which the create that made the node again fires there`,
+            [w.by],
+            [e],
+          );
         return this.eventLost(e) ?? this.zxidFacts(e) ?? 'ok';
       }
     }
@@ -140,6 +160,25 @@ export class PersistentWatches {
       [candidate.by],
       [e],
     );
+  }
+
+  /**
+   * For an exact NodeDeleted of p: the zxid z1 of an earlier exact NodeDeleted of p on this connection with no
+   * NodeCreated of p arrived since, when that proves a lost event (else null). Proof: p was made again by a create
+   * between z1 and this event's txn (only a create makes a node; a multi's create too). Every watch of the session
+   * that covers p is persistent for good (no one-shot watch on p or mode change at a covering watch's path:
+   * `mixed`; removeWatches histories are not judged, watch-order.ts), so the one that delivered z1 was
+   * registered on this connection's server then and still is at that create, which fires NodeCreated p for it
+   * (WatchManager.triggerWatch; PathParentIterator for a recursive one), queued on this FIFO connection before this
+   * event. Not judged where the create's ACL may filter it (ServerCnxn.process: restricted paths and sequential
+   * prefixes of p).
+   */
+  private recreateMissing(e: ZkHistoryWatch): number | null {
+    const z1 = this.deletedBefore;
+    if (z1 === null || z1 >= e.zxid || this.mixed.has(e.path)) return null;
+    for (const w of this.held.values()) if (covers(w, 'NodeDeleted', e.path) && this.mixed.has(w.path)) return null;
+    if (this.shared.mayFilter(e.path)) return null;
+    return z1;
   }
 
   /**
