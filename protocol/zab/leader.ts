@@ -136,7 +136,7 @@ function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
 
 function sendLeaderInfo(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  fx.send(h.sid, { type: 'LEADERINFO', newEpoch: l.epoch });
+  fx.sendOn(h.sid, h.conn, { type: 'LEADERINFO', newEpoch: l.epoch });
   // The handler now reads ACKEPOCH, under the socket's initLimit timeout.
   return setHandler(s, patchHandler(h, { stage: 'ACKEPOCH', readSince: l.clock }), h.sid);
 }
@@ -157,7 +157,9 @@ export function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, accepted
   }
   const existing = l.handlers[from];
   if (existing !== undefined && existing.conn === conn) {
-    // A connect retry that raced the first FOLLOWERINFO on the same connection.
+    // No zabsim learner sends one: each attempt is a new connection (learner-connection.ts). A
+    // LearnerHandler reads FOLLOWERINFO once, as its first packet; later it would be an unexpected
+    // packet, never a new learner.
     fx.note(`ignore repeated ${observer ? 'OBSERVERINFO' : 'FOLLOWERINFO'} from ${from} on the same connection`);
     return s;
   }
@@ -275,19 +277,19 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     { kind: 'syncSource', learner: h.sid, mode, fromTxnLog: d.txnLogFrom !== null },
   );
   if (mode === 'SNAP') return startSnap(s, h, d.forwardFrom, committedEnd, fx);
-  fx.send(h.sid, { type: mode, zxid: packetZxid });
+  fx.sendOn(h.sid, h.conn, { type: mode, zxid: packetZxid });
   if (d.sendFrom >= 0) {
     for (let i = presentFrom(d.skipped, d.sendFrom); i < committedEnd; i = presentFrom(d.skipped, i + 1)) {
       const txn = txnAt(s, i) as Txn;
-      fx.send(h.sid, { type: 'PROPOSAL', txn });
-      fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
+      fx.sendOn(h.sid, h.conn, { type: 'PROPOSAL', txn });
+      fx.sendOn(h.sid, h.conn, { type: 'COMMIT', zxid: txn.zxid });
     }
   }
   // startForwarding: outstanding proposals after what the learner now has (participants only).
   if (!h.observer || hasMutant(s.config, 'count-observer-acks')) {
-    for (const o of outstandingToArray(l.outstanding)) if (o.txn.zxid > d.forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
+    for (const o of outstandingToArray(l.outstanding)) if (o.txn.zxid > d.forwardFrom) fx.sendOn(h.sid, h.conn, { type: 'PROPOSAL', txn: o.txn });
   }
-  fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
+  fx.sendOn(h.sid, h.conn, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
   // The handler now reads the NEWLEADER ack, still under the socket's initLimit timeout.
   return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', forwarding: true, readSince: l.clock }), h.sid);
 }
@@ -357,7 +359,7 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
  */
 function sendUpToDate(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  fx.send(h.sid, { type: 'UPTODATE' });
+  fx.sendOn(h.sid, h.conn, { type: 'UPTODATE' });
   const started = { syncCheckZxid: 0, syncCheckFloor: l.lastProposed, syncCheckNextFloor: l.lastProposed };
   return setHandler(s, patchHandler(h, { stage: 'UPTODATE', readSince: l.clock, ...started }), h.sid);
 }

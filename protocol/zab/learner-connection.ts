@@ -85,6 +85,9 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
   const role = observer ? 'OBSERVING' : 'FOLLOWING';
   fx.observe({ kind: 'role', role, phase: 'DISCOVERY', epoch: s.currentEpoch, leader });
   fx.note(`${role} ${leader}: registering (acceptedEpoch ${s.acceptedEpoch})`);
+  // Learner.connectToLeader: a new socket. Whatever the leader's old LearnerHandler for us still
+  // writes goes to the old one, and is lost with it (it dies on its own read timeout or close).
+  fx.reconnect(leader);
   fx.send(leader, observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
   // The learner's SyncRequestProcessor starts with its own randRoll.
   const next: ZabServer = resetSnapshotStats(patchServer(s, { role, phase: 'DISCOVERY', learner, leader: null }), fx);
@@ -94,8 +97,12 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
 }
 
 /**
- * Learner.connectToLeader: while no LEADERINFO came, resend (a slow leader may have lost the first
- * one) every second; a refused connection is retried 5 times, 100 ms apart, then we give up.
+ * Learner.connectToLeader: while no LEADERINFO came, try again every second; a refused connection is
+ * retried 5 times, 100 ms apart, then we give up. zabsim has no TCP handshake (a FOLLOWERINFO stands
+ * for the connect and the first write), so it cannot tell a connection that never opened (a lost
+ * SYN, which TCP retransmits) from one whose LEADERINFO is late: every attempt is a new connection,
+ * as each of connectToLeader's tries is a new socket, so a leader answers each socket at most once
+ * and the answer to an abandoned attempt dies with it.
  */
 const CONNECT_RETRY_US = 1_000_000;
 const REFUSED_RETRY_US = 100_000;
@@ -115,7 +122,8 @@ export function onLeaderRefused(s: ZabServer, fx: Fx): ZabServer | null {
 export function onConnectRetry(s: ZabServer, fx: Fx): ZabServer {
   const l = s.learner;
   if (l === null || l.stage !== 'DISCOVERY' || l.conn !== null) return s;
-  fx.note(`no LEADERINFO from ${l.leader} yet: connecting again`);
+  fx.note(`no LEADERINFO from ${l.leader} yet: connecting again on a new connection`);
+  fx.reconnect(l.leader);
   fx.send(l.leader, l.observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
   fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
   return s;

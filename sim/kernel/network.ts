@@ -100,14 +100,32 @@ export class Network {
     }
   }
 
+  /**
+   * Node `from` closes its connection to `to` and opens a new one: both directions get a new number
+   * (a new socket, with datagrams too), and what is in flight on the old one is lost on arrival.
+   */
+  reconnect(from: NodeId, to: NodeId): void {
+    this.breakConnection(this.link(from, to));
+    this.breakConnection(this.link(to, from));
+  }
+
   // ---------------------------------------------------------------- sending and delivering
 
-  send(node: NodeRuntime, to: NodeId, msg: unknown): void {
+  /**
+   * `conn`: the sender writes to one connection only, the one the peer's messages arrive on with
+   * that number (the link to → from); if it has broken or been replaced since, the message is lost
+   * with it (a LearnerHandler's socket is its own: a new connection has a new handler).
+   */
+  send(node: NodeRuntime, to: NodeId, msg: unknown, conn?: number): void {
     const target = this.nodeById[to];
     if (target === undefined) throw new AssertionError(`node ${node.id} sent to unknown node ${to}`);
     const nowUs = this.queue.nowUs;
     const link = this.link(node.id, to);
     if (this.sentHooks.length > 0) for (const hook of this.sentHooks) hook(node.id, to, msg, nowUs);
+    if (conn !== undefined && this.link(to, node.id).conn !== conn) {
+      this.drop(node.id, to, msg, 'connection-broken', nowUs);
+      return;
+    }
     if (link.cut) {
       this.drop(node.id, to, msg, 'partition', nowUs);
       return;
