@@ -157,9 +157,8 @@ export function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, accepted
   }
   const existing = l.handlers[from];
   if (existing !== undefined && existing.conn === conn) {
-    // No zabsim learner sends one: each attempt is a new connection (learner-connection.ts). A
-    // LearnerHandler reads FOLLOWERINFO once, as its first packet; later it would be an unexpected
-    // packet, never a new learner.
+    // A learner's connect resend (learner-connection.ts: TCP's retransmission on the one socket).
+    // A LearnerHandler reads FOLLOWERINFO once, as its first packet: one socket is answered once.
     fx.note(`ignore repeated ${observer ? 'OBSERVERINFO' : 'FOLLOWERINFO'} from ${from} on the same connection`);
     return s;
   }

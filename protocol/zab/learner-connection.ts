@@ -97,12 +97,16 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
 }
 
 /**
- * Learner.connectToLeader: while no LEADERINFO came, try again every second; a refused connection is
- * retried 5 times, 100 ms apart, then we give up. zabsim has no TCP handshake (a FOLLOWERINFO stands
- * for the connect and the first write), so it cannot tell a connection that never opened (a lost
- * SYN, which TCP retransmits) from one whose LEADERINFO is late: every attempt is a new connection,
- * as each of connectToLeader's tries is a new socket, so a leader answers each socket at most once
- * and the answer to an abandoned attempt dies with it.
+ * Learner.connectToLeader: while no LEADERINFO came, send FOLLOWERINFO again every second on the
+ * same connection; a refused connection is retried 5 times, 100 ms apart, then we give up. zabsim
+ * has no TCP handshake (a FOLLOWERINFO stands for the connect and the first write), so the resend
+ * stands for TCP's own retransmission of a lost SYN or segment on the one socket: ZooKeeper writes
+ * FOLLOWERINFO once per socket and opens a new socket only for a new registration
+ * (becomeLearner) or after a failed connect. A new connection per resend would drop the attempt in
+ * flight, and over a link slower than a second no attempt would ever arrive, where ZooKeeper's
+ * connect completes within its initLimit connect timeout. The leader reads one FOLLOWERINFO per
+ * connection (leader.ts onLearnerInfo ignores the resends), and after a break the resend opens a
+ * new connection, and a new LearnerHandler, whose old one writes only to its dead socket.
  */
 const CONNECT_RETRY_US = 1_000_000;
 const REFUSED_RETRY_US = 100_000;
@@ -122,8 +126,7 @@ export function onLeaderRefused(s: ZabServer, fx: Fx): ZabServer | null {
 export function onConnectRetry(s: ZabServer, fx: Fx): ZabServer {
   const l = s.learner;
   if (l === null || l.stage !== 'DISCOVERY' || l.conn !== null) return s;
-  fx.note(`no LEADERINFO from ${l.leader} yet: connecting again on a new connection`);
-  fx.reconnect(l.leader);
+  fx.note(`no LEADERINFO from ${l.leader} yet: connecting again`);
   fx.send(l.leader, l.observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
   fx.timer('connect', CONNECT_RETRY_US, CONNECT_RETRY_US);
   return s;
