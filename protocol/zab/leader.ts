@@ -134,6 +134,12 @@ function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
   return next;
 }
 
+/**
+ * LEADERINFO is written to the handler's own socket only (LearnerHandler.run owns it): if the
+ * learner's connection broke or was replaced since its FOLLOWERINFO, the packet is lost with it.
+ * Sent on the learner's current connection instead, it would read as the answer to the learner's
+ * next attempt, which then gets a second LEADERINFO from that attempt's own handler.
+ */
 function sendLeaderInfo(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
   fx.sendOn(h.sid, h.conn, { type: 'LEADERINFO', newEpoch: l.epoch });
@@ -276,19 +282,19 @@ function sendSync(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
     { kind: 'syncSource', learner: h.sid, mode, fromTxnLog: d.txnLogFrom !== null },
   );
   if (mode === 'SNAP') return startSnap(s, h, d.forwardFrom, committedEnd, fx);
-  fx.sendOn(h.sid, h.conn, { type: mode, zxid: packetZxid });
+  fx.send(h.sid, { type: mode, zxid: packetZxid });
   if (d.sendFrom >= 0) {
     for (let i = presentFrom(d.skipped, d.sendFrom); i < committedEnd; i = presentFrom(d.skipped, i + 1)) {
       const txn = txnAt(s, i) as Txn;
-      fx.sendOn(h.sid, h.conn, { type: 'PROPOSAL', txn });
-      fx.sendOn(h.sid, h.conn, { type: 'COMMIT', zxid: txn.zxid });
+      fx.send(h.sid, { type: 'PROPOSAL', txn });
+      fx.send(h.sid, { type: 'COMMIT', zxid: txn.zxid });
     }
   }
   // startForwarding: outstanding proposals after what the learner now has (participants only).
   if (!h.observer || hasMutant(s.config, 'count-observer-acks')) {
-    for (const o of outstandingToArray(l.outstanding)) if (o.txn.zxid > d.forwardFrom) fx.sendOn(h.sid, h.conn, { type: 'PROPOSAL', txn: o.txn });
+    for (const o of outstandingToArray(l.outstanding)) if (o.txn.zxid > d.forwardFrom) fx.send(h.sid, { type: 'PROPOSAL', txn: o.txn });
   }
-  fx.sendOn(h.sid, h.conn, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
+  fx.send(h.sid, { type: 'NEWLEADER', zxid: makeZxid(l.epoch, 0) });
   // The handler now reads the NEWLEADER ack, still under the socket's initLimit timeout.
   return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', forwarding: true, readSince: l.clock }), h.sid);
 }
@@ -358,7 +364,7 @@ function maybeActivate(s: ZabServer, fx: Fx): ZabServer {
  */
 function sendUpToDate(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  fx.sendOn(h.sid, h.conn, { type: 'UPTODATE' });
+  fx.send(h.sid, { type: 'UPTODATE' });
   const started = { syncCheckZxid: 0, syncCheckFloor: l.lastProposed, syncCheckNextFloor: l.lastProposed };
   return setHandler(s, patchHandler(h, { stage: 'UPTODATE', readSince: l.clock, ...started }), h.sid);
 }

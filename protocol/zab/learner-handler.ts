@@ -108,6 +108,6 @@ export function syncLimitOnAck(s: ZabServer, h: LearnerHandler, zxid: Zxid): Zab
  */
 export function closeHandler(s: ZabServer, h: LearnerHandler, why: string, fx: Fx): ZabServer {
   fx.note(`closing LearnerHandler ${h.sid}: ${why}`, { kind: 'handlerClosed', sid: h.sid, why });
-  fx.sendOn(h.sid, h.conn, { type: 'DISCONNECT' });
+  fx.send(h.sid, { type: 'DISCONNECT' });
   return setHandler(s, undefined, h.sid);
 }

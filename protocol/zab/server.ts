@@ -113,7 +113,7 @@ export function becomeLooking(s: ZabServer, reason: string, fx: Fx): ZabServer {
   fx.note(`${s.role} -> LOOKING: ${reason}`, { kind: 'leftRole', from: s.role, reason });
   let next = s.app.closeAll(s, `server left ${s.role}`, fx);
   if (s.role === 'LEADING') {
-    for (const h of leaderOf(s).handlers) if (h !== undefined) fx.sendOn(h.sid, h.conn, { type: 'DISCONNECT' });
+    for (const h of leaderOf(s).handlers) if (h !== undefined) fx.send(h.sid, { type: 'DISCONNECT' });
     fx.cancel('tick');
     fx.cancel('barrier');
     s.app.onLeaderLeaving(s, fx);

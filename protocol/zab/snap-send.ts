@@ -83,7 +83,7 @@ export function forwardPacket(
   fx: Fx,
 ): readonly (LearnerHandler | undefined)[] {
   if (h.queuedPackets === null) {
-    fx.sendOn(h.sid, h.conn, msg);
+    fx.send(h.sid, msg);
     return handlers;
   }
   const next = handlers.slice();
@@ -174,9 +174,9 @@ export function onSnapTimer(s: ZabServer, sid: NodeId, fx: Fx): ZabServer {
   const snap = h.snap;
   const above = s.lastProcessedZxid > snap.zxid ? `; it also holds the txns up to ${formatZxid(s.lastProcessedZxid)}` : '';
   fx.note(`SNAP to ${sid} written${above}`);
-  fx.sendOn(sid, h.conn, { type: 'SNAP', zxid: snap.zxid, snapshot: { zxid: snap.zxid, count: snap.count, state: s.state } });
-  for (const msg of queueToArray(h.queuedPackets ?? queueEmpty<ZabMessage>())) fx.sendOn(sid, h.conn, msg);
-  if (!hasMutant(s.config, 'ZK-3104')) fx.sendOn(sid, h.conn, newLeaderPacket(s));
+  fx.send(sid, { type: 'SNAP', zxid: snap.zxid, snapshot: { zxid: snap.zxid, count: snap.count, state: s.state } });
+  for (const msg of queueToArray(h.queuedPackets ?? queueEmpty<ZabMessage>())) fx.send(sid, msg);
+  if (!hasMutant(s.config, 'ZK-3104')) fx.send(sid, newLeaderPacket(s));
   // The handler now reads the NEWLEADER ack, under the socket's initLimit timeout.
   return setHandler(s, patchHandler(h, { stage: 'NEWLEADER_SENT', queuedPackets: null, snap: null, readSince: l.clock }), sid);
 }

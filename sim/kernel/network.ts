@@ -122,12 +122,12 @@ export class Network {
     const nowUs = this.queue.nowUs;
     const link = this.link(node.id, to);
     if (this.sentHooks.length > 0) for (const hook of this.sentHooks) hook(node.id, to, msg, nowUs);
-    if (conn !== undefined && this.link(to, node.id).conn !== conn) {
-      this.drop(node.id, to, msg, 'connection-broken', nowUs);
-      return;
-    }
     if (link.cut) {
       this.drop(node.id, to, msg, 'partition', nowUs);
+      return;
+    }
+    if (conn !== undefined && this.link(to, node.id).conn !== conn) {
+      this.drop(node.id, to, msg, 'connection-broken', nowUs);
       return;
     }
     if (!target.up) {
