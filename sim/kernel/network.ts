@@ -18,6 +18,8 @@ import type { EventQueue } from './queue.js';
 /** One direction of a connection between two nodes. */
 export interface Link {
   conn: number;
+  /** A connection its sender closed (a FIN, not a reset): what it sent before still arrives; 0 if none. */
+  closing: number;
   cut: boolean;
   lastDeliveryUs: number;
   inflight: number;
@@ -101,11 +103,14 @@ export class Network {
   }
 
   /**
-   * Node `from` closes its connection to `to` and opens a new one: both directions get a new number
-   * (a new socket, with datagrams too), and what is in flight on the old one is lost on arrival.
+   * Node `from` closes its connection to `to` (a FIN: what it already sent still arrives, in order,
+   * before anything on the new one) and opens a new one; what `to` sent on the old one reaches a
+   * closed socket and is lost. Both directions get a new number, with datagrams too.
    */
   reconnect(from: NodeId, to: NodeId): void {
-    this.breakConnection(this.link(from, to));
+    const out = this.link(from, to);
+    out.closing = out.conn;
+    out.conn++;
     this.breakConnection(this.link(to, from));
   }
 
@@ -185,7 +190,7 @@ export class Network {
    */
   arrives(from: NodeId, node: NodeRuntime, conn: number, msg: unknown, sentUs: number): boolean {
     const link = this.link(from, node.id);
-    if (conn !== link.conn) {
+    if (conn !== link.conn && conn !== link.closing) {
       this.drop(from, node.id, msg, 'connection-broken', sentUs);
       return false;
     }
@@ -218,6 +223,7 @@ export class Network {
 
   private breakConnection(link: Link): void {
     link.conn++;
+    link.closing = 0;
     link.inflight = 0;
     link.lastDeliveryUs = 0;
   }
@@ -254,7 +260,7 @@ export class Network {
     let link = row[to];
     if (link === undefined) {
       const latency = this.options.linkLatency[`${from}->${to}`] ?? this.options.latency;
-      link = { conn: 1, cut: false, lastDeliveryUs: 0, inflight: 0, latency };
+      link = { conn: 1, closing: 0, cut: false, lastDeliveryUs: 0, inflight: 0, latency };
       row[to] = link;
       this.allLinks.push(link);
     }
