@@ -34,7 +34,19 @@ export type Event<M> =
 
 /** What a reducer asks the simulator to do. `W` is the node's durable-write type, `O` its observations. */
 export type Effect<M, W, O> =
-  | { readonly type: 'send'; readonly to: NodeId; readonly msg: M }
+  /**
+   * `conn`, when given, is the connection the message is written to: the number the peer's messages
+   * to us arrive with on it (a leader's LearnerHandler writes only to its own socket). If that
+   * connection has broken or been replaced since, the message is lost with it. Without `conn` the
+   * message goes on the current connection, opening a new one after a break.
+   */
+  | { readonly type: 'send'; readonly to: NodeId; readonly msg: M; readonly conn?: number }
+  /**
+   * Close our connection to `to` and open a new one (a new socket, as Learner.connectToLeader makes
+   * for each attempt): what is in flight on the old one, either way, is lost, and the peer sees the
+   * new connection's number on our next message.
+   */
+  | { readonly type: 'reconnect'; readonly to: NodeId }
   /** A reply to a client over its connection: a send, traced as `reply` so histories can find it. */
   | { readonly type: 'reply'; readonly client: NodeId; readonly msg: M }
   /** Appended to the OS buffer: durable only once a later `fsync` completes. */

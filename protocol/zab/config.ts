@@ -122,7 +122,7 @@ export interface ZabConfig {
    * Not in ZooKeeper (a candidate fix found by zabsim): when a learner reconnects, its ACKs of
    * still-outstanding proposals stop counting. Master keeps them, yet syncFollower may TRUNC that
    * learner below those proposals, so a commit can count an ACK for a txn the acker no longer
-   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20049`).
+   * holds (`zabsim run scenarios/findings/stale-ack-after-trunc.json --seed p20040`).
    */
   readonly dropStaleAcksOnResync: boolean;
   /**

@@ -109,6 +109,14 @@ export class Fx {
   send(to: NodeId, msg: ZabMessage): void {
     this.list.push({ type: 'send', to, msg });
   }
+  /** A LearnerHandler's write: only to its own socket, the connection `conn` its learner's packets came on. */
+  sendOn(to: NodeId, conn: number, msg: ZabMessage): void {
+    this.list.push({ type: 'send', to, msg, conn });
+  }
+  /** A new socket to `to` (Learner.connectToLeader): the old connection and what is in flight on it are gone. */
+  reconnect(to: NodeId): void {
+    this.list.push({ type: 'reconnect', to });
+  }
   reply(client: NodeId, msg: ZabMessage): void {
     this.list.push({ type: 'reply', client, msg });
   }

@@ -134,9 +134,15 @@ function maybeFixEpoch(s: ZabServer, fx: Fx): ZabServer {
   return next;
 }
 
+/**
+ * LEADERINFO is written to the handler's own socket only (LearnerHandler.run owns it): if the
+ * learner's connection broke or was replaced since its FOLLOWERINFO, the packet is lost with it.
+ * Sent on the learner's current connection instead, it would read as the answer to the learner's
+ * next attempt, which then gets a second LEADERINFO from that attempt's own handler.
+ */
 function sendLeaderInfo(s: ZabServer, h: LearnerHandler, fx: Fx): ZabServer {
   const l = leaderOf(s);
-  fx.send(h.sid, { type: 'LEADERINFO', newEpoch: l.epoch });
+  fx.sendOn(h.sid, h.conn, { type: 'LEADERINFO', newEpoch: l.epoch });
   // The handler now reads ACKEPOCH, under the socket's initLimit timeout.
   return setHandler(s, patchHandler(h, { stage: 'ACKEPOCH', readSince: l.clock }), h.sid);
 }
@@ -157,7 +163,8 @@ export function onLearnerInfo(s: ZabServer, from: NodeId, conn: number, accepted
   }
   const existing = l.handlers[from];
   if (existing !== undefined && existing.conn === conn) {
-    // A connect retry that raced the first FOLLOWERINFO on the same connection.
+    // A learner's connect resend (learner-connection.ts: TCP's retransmission on the one socket).
+    // A LearnerHandler reads FOLLOWERINFO once, as its first packet: one socket is answered once.
     fx.note(`ignore repeated ${observer ? 'OBSERVERINFO' : 'FOLLOWERINFO'} from ${from} on the same connection`);
     return s;
   }

@@ -85,6 +85,9 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
   const role = observer ? 'OBSERVING' : 'FOLLOWING';
   fx.observe({ kind: 'role', role, phase: 'DISCOVERY', epoch: s.currentEpoch, leader });
   fx.note(`${role} ${leader}: registering (acceptedEpoch ${s.acceptedEpoch})`);
+  // Learner.connectToLeader: a new socket. Whatever the leader's old LearnerHandler for us still
+  // writes goes to the old one, and is lost with it (it dies on its own read timeout or close).
+  fx.reconnect(leader);
   fx.send(leader, observer ? { type: 'OBSERVERINFO', acceptedEpoch: s.acceptedEpoch } : { type: 'FOLLOWERINFO', acceptedEpoch: s.acceptedEpoch });
   // The learner's SyncRequestProcessor starts with its own randRoll.
   const next: ZabServer = resetSnapshotStats(patchServer(s, { role, phase: 'DISCOVERY', learner, leader: null }), fx);
@@ -94,8 +97,16 @@ export function becomeLearner(s: ZabServer, leader: NodeId, observer: boolean, f
 }
 
 /**
- * Learner.connectToLeader: while no LEADERINFO came, resend (a slow leader may have lost the first
- * one) every second; a refused connection is retried 5 times, 100 ms apart, then we give up.
+ * Learner.connectToLeader: while no LEADERINFO came, send FOLLOWERINFO again every second on the
+ * same connection; a refused connection is retried 5 times, 100 ms apart, then we give up. zabsim
+ * has no TCP handshake (a FOLLOWERINFO stands for the connect and the first write), so the resend
+ * stands for TCP's own retransmission of a lost SYN or segment on the one socket: ZooKeeper writes
+ * FOLLOWERINFO once per socket and opens a new socket only for a new registration
+ * (becomeLearner) or after a failed connect. A new connection per resend would drop the attempt in
+ * flight, and over a link slower than a second no attempt would ever arrive, where ZooKeeper's
+ * connect completes within its initLimit connect timeout. The leader reads one FOLLOWERINFO per
+ * connection (leader.ts onLearnerInfo ignores the resends), and after a break the resend opens a
+ * new connection, and a new LearnerHandler, whose old one writes only to its dead socket.
  */
 const CONNECT_RETRY_US = 1_000_000;
 const REFUSED_RETRY_US = 100_000;

@@ -95,7 +95,13 @@ export function onOffStagePacket(s: ZabServer, msg: LeaderPacket, fx: Fx): ZabSe
       return s;
     case 'SYNC':
     case 'NEWLEADER_DONE':
-      if (l.syncMode === 'NONE') return exitProcess(s, 'QUORUM_PACKET_ERROR', `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
+      if (l.syncMode === 'NONE') {
+        // No faithful leader gets here: LearnerHandler.run queues DIFF, TRUNC or SNAP before any
+        // other packet, and LearnerHandler.ping sends nothing until its sending thread has started
+        // (after that first packet). So the exit is also a protocol inconsistency the checker flags.
+        fx.observe({ kind: 'anomaly', flag: 'stateInconsistent', detail: `${msg.type} before DIFF, TRUNC or SNAP` });
+        return exitProcess(s, 'QUORUM_PACKET_ERROR', `expected DIFF, TRUNC or SNAP first, got ${msg.type}`, fx);
+      }
       fx.note(`ignore ${msg.type} during synchronization`);
       return s;
     case 'BROADCAST':

@@ -440,7 +440,10 @@ export class Kernel {
     for (const effect of effects) {
       switch (effect.type) {
         case 'send':
-          this.network.send(node, effect.to, effect.msg);
+          this.network.send(node, effect.to, effect.msg, effect.conn);
+          break;
+        case 'reconnect':
+          this.network.reconnect(node.id, effect.to);
           break;
         case 'reply':
           if (tracing) this.trace.line({ t: nowUs, k: 'reply', node: node.id, client: effect.client, msg: node.program.describe(effect.msg) });

@@ -18,6 +18,8 @@ import type { EventQueue } from './queue.js';
 /** One direction of a connection between two nodes. */
 export interface Link {
   conn: number;
+  /** A connection its sender closed (a FIN, not a reset): what it sent before still arrives; 0 if none. */
+  closing: number;
   cut: boolean;
   lastDeliveryUs: number;
   inflight: number;
@@ -100,9 +102,26 @@ export class Network {
     }
   }
 
+  /**
+   * Node `from` closes its connection to `to` (a FIN: what it already sent still arrives, in order,
+   * before anything on the new one) and opens a new one; what `to` sent on the old one reaches a
+   * closed socket and is lost. Both directions get a new number, with datagrams too.
+   */
+  reconnect(from: NodeId, to: NodeId): void {
+    const out = this.link(from, to);
+    out.closing = out.conn;
+    out.conn++;
+    this.breakConnection(this.link(to, from));
+  }
+
   // ---------------------------------------------------------------- sending and delivering
 
-  send(node: NodeRuntime, to: NodeId, msg: unknown): void {
+  /**
+   * `conn`: the sender writes to one connection only, the one the peer's messages arrive on with
+   * that number (the link to → from); if it has broken or been replaced since, the message is lost
+   * with it (a LearnerHandler's socket is its own: a new connection has a new handler).
+   */
+  send(node: NodeRuntime, to: NodeId, msg: unknown, conn?: number): void {
     const target = this.nodeById[to];
     if (target === undefined) throw new AssertionError(`node ${node.id} sent to unknown node ${to}`);
     const nowUs = this.queue.nowUs;
@@ -110,6 +129,10 @@ export class Network {
     if (this.sentHooks.length > 0) for (const hook of this.sentHooks) hook(node.id, to, msg, nowUs);
     if (link.cut) {
       this.drop(node.id, to, msg, 'partition', nowUs);
+      return;
+    }
+    if (conn !== undefined && this.link(to, node.id).conn !== conn) {
+      this.drop(node.id, to, msg, 'connection-broken', nowUs);
       return;
     }
     if (!target.up) {
@@ -167,7 +190,7 @@ export class Network {
    */
   arrives(from: NodeId, node: NodeRuntime, conn: number, msg: unknown, sentUs: number): boolean {
     const link = this.link(from, node.id);
-    if (conn !== link.conn) {
+    if (conn !== link.conn && conn !== link.closing) {
       this.drop(from, node.id, msg, 'connection-broken', sentUs);
       return false;
     }
@@ -200,6 +223,7 @@ export class Network {
 
   private breakConnection(link: Link): void {
     link.conn++;
+    link.closing = 0;
     link.inflight = 0;
     link.lastDeliveryUs = 0;
   }
@@ -236,7 +260,7 @@ export class Network {
     let link = row[to];
     if (link === undefined) {
       const latency = this.options.linkLatency[`${from}->${to}`] ?? this.options.latency;
-      link = { conn: 1, cut: false, lastDeliveryUs: 0, inflight: 0, latency };
+      link = { conn: 1, closing: 0, cut: false, lastDeliveryUs: 0, inflight: 0, latency };
       row[to] = link;
       this.allLinks.push(link);
     }

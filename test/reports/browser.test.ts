@@ -46,7 +46,7 @@ async function open(html: string): Promise<{ page: Page; errors: string[] }> {
 
 describe('report in headless Chromium', () => {
   test('a failing run: lanes, arrows, the violation marker, and the causal slice', async () => {
-    const options = resolveScenario('scenarios/findings/stale-ack-after-trunc.json', 'p20049', undefined, undefined);
+    const options = resolveScenario('scenarios/findings/stale-ack-after-trunc.json', 'p20040', undefined, undefined);
     const trace = join(dir, 'stale-ack.trace.ndjson');
     const report = runZab(options, new FileSink(trace));
     expect(report.verdicts['quorum-commit']).toBe('violated');
@@ -63,7 +63,7 @@ describe('report in headless Chromium', () => {
     expect(await page.locator('svg#diagram path.violation-mark').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('svg#diagram text.violation-label').first().textContent()).toContain('quorum-commit');
     expect(await page.locator('#state-table tr').count()).toBe(7); // header + 6 servers
-    expect(await page.locator('#repro code.cmd').textContent()).toContain('--seed p20049');
+    expect(await page.locator('#repro code.cmd').textContent()).toContain('--seed p20040');
     await page.locator('#viewer').screenshot({ path: join(OUT, 'report-failing.png') });
 
     await page.evaluate('window.__zabsimSlice(true)');

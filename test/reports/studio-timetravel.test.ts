@@ -132,7 +132,7 @@ test('scrubbing sets the state panel and the messages in flight to what the trac
 });
 
 test('on a failing run: jump to the violation brings it into view, and play stops there', async () => {
-  const input = studioInput('scenarios/findings/stale-ack-after-trunc.json', { seed: 'p20049' });
+  const input = studioInput('scenarios/findings/stale-ack-after-trunc.json', { seed: 'p20040' });
   const html = writeStudio(input, join(dir, 'stale-ack.html'));
   const failing = await browser.context.newPage();
   await failing.goto(pathToFileURL(html).href);

@@ -112,6 +112,9 @@ export function show(effects: readonly ZabEffect[], kinds: readonly string[] = [
       case 'draw':
         out.push(`draw ${e.key} ${e.max}`);
         break;
+      case 'reconnect':
+        out.push(`reconnect ${e.to}`);
+        break;
     }
   }
   return out;

@@ -169,6 +169,12 @@ describe('sync packets no faithful leader sends', () => {
     return r.effects.flatMap((e) => (e.type === 'observe' && e.what.kind === 'anomaly' ? [`${e.what.flag}: ${e.what.detail}`] : []));
   }
 
+  test.each(['LEADERINFO', 'PROPOSAL', 'UPTODATE'])('%s before DIFF, TRUNC or SNAP: the exit is also flagged, so a fuzz run fails', (packet) => {
+    const r = step(learnerAt(false, 'first sync packet'), deliver(LEADER, packets[packet] as ZabMessage));
+    expect(outcome(r)).toBe(firstExpected(packet));
+    expect(anomalies(r)).toEqual([`stateInconsistent: ${packet} before DIFF, TRUNC or SNAP`]);
+  });
+
   test.each([
     ['sync loop', 'UPTODATE', 'UPTODATE before NEWLEADER'],
     ['after NEWLEADER', 'NEWLEADER', 'second NEWLEADER'],
