@@ -135,7 +135,7 @@ export interface ZabConfig {
   /**
    * Not in ZooKeeper (a candidate fix for ZOOKEEPER-1549, open in master): Leader.lead skips its
    * snapshot while the tree holds txns this server does not know committed. Master takes it, so
-   * a later TRUNC below it reloads those txns (`zabsim run property --seed zab4-79 --servers 4`
+   * a later TRUNC below it reloads those txns (`zabsim run property --seed zab4-165 --servers 4`
    * with it off breaks primary-integrity). The fuzzer and the property sweeps turn it on; the
    * ZK-1549 mutant overrides it (leader.ts takeSnapshot).
    */
