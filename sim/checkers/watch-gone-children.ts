@@ -12,7 +12,7 @@ import { opPath, type ZkHistoryOp } from '../history/types.js';
 import { sureChanges } from './proved-writes.js';
 import { sequentialOf, type NodeLife } from './node-life.js';
 import { childName, hasUnnamedCreate } from './write-effects.js';
-import type { WatchSet } from './watch-changes.js';
+import type { WatchSet } from './watch-set.js';
 
 const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 

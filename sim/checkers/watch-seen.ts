@@ -2,7 +2,7 @@
 // connection show a change that fires a watch between them (watch-order.ts's lost-event rules).
 import type { ZkHistoryOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
-import type { WatchClass } from './watch-changes.js';
+import type { WatchClass } from './watch-set.js';
 
 /** What a read showed of its path, as far as a watch is concerned (null: nothing comparable). */
 export type Seen = { kind: 'absent' } | { kind: 'data'; data: string | undefined; version: number | undefined } | { kind: 'children'; children: string };
