@@ -134,26 +134,37 @@ export function closesAtTheirEnd(history: ZkHistory, writes: readonly ZkHistoryO
 
 /**
  * A write of a session takes effect before the session's end, when that end has a zxid (an ok close, an
- * ENDED record): PrepRequestProcessor checks the session first (SessionTracker.checkSession), and a
- * request of a closing or closed session becomes an error txn that changes nothing. So the zxid window
- * of each write without a zxid (but the end itself) closes at its session's end. Changes `windows`.
+ * ENDED record) or is an ok close without one: PrepRequestProcessor checks the session first
+ * (SessionTracker.checkSession throws SessionExpired for a closing session), and a request of a closing or
+ * closed session becomes an error txn that changes nothing. So the zxid window of each write without a zxid
+ * (but the end itself) closes at its session's end: at its zxid, or, for an ok close without one, at its own
+ * window's upper end (the close's txn lies below it, and the write's below the close's; until round 12 (fa12)
+ * such a close bounded nothing, and a lost create of a closed session could still make a child after a later
+ * session's create of its parent: sweep seed 3300000, case 2059228284). Changes `windows`.
  */
 export function boundBySessionEnd(writes: readonly ZkHistoryOp[], floating: readonly number[], windows: Map<ZkHistoryOp, ZxidWindow>): void {
-  let ends: Map<number, ZkHistoryOp> | null = null;
+  let ends: Map<number, { hi: number; hiOp: ZkHistoryOp | null }> | null = null;
   for (const i of floating) {
     const o = writes[i]!;
     if (o.session === null || o.op.type === 'closeSession') continue;
     if (ends === null) {
       ends = new Map();
       for (const e of writes) {
-        if (e.op.type !== 'closeSession' || e.zxid === null || e.session === null) continue;
+        if (e.op.type !== 'closeSession' || e.session === null) continue;
+        let bound: { hi: number; hiOp: ZkHistoryOp | null } | null = null;
+        if (e.zxid !== null) bound = { hi: e.zxid, hiOp: e };
+        else if (!isUncertain(e) && e.result?.rc === 'ok') {
+          const w = windows.get(e);
+          if (w !== undefined && w.hi !== Number.POSITIVE_INFINITY) bound = { hi: w.hi, hiOp: w.hiOp };
+        }
+        if (bound === null) continue;
         const had = ends.get(e.session);
-        if (had === undefined || e.zxid < had.zxid!) ends.set(e.session, e);
+        if (had === undefined || bound.hi < had.hi) ends.set(e.session, bound);
       }
     }
     const end = ends.get(o.session);
     const w = windows.get(o);
-    if (end === undefined || w === undefined || end.zxid! >= w.hi) continue;
-    windows.set(o, { lo: w.lo, hi: end.zxid!, loOp: w.loOp, hiOp: end });
+    if (end === undefined || w === undefined || end.hi >= w.hi) continue;
+    windows.set(o, { lo: w.lo, hi: end.hi, loOp: w.loOp, hiOp: end.hiOp });
   }
 }

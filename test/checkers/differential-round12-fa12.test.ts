@@ -1,11 +1,13 @@
 // Proves that a watch event the server may filter by READ (ZOOKEEPER-4799) is still sent, if at all, as its txn
 // is applied, so it never arrives after a later reply on its connection (sweep seed 3300000, case 4250497437: the
-// reference kept such a pending watch beside its loose copy and accepted the event after the reply).
+// reference kept such a pending watch beside its loose copy and accepted the event after the reply); and that a lost
+// write of a session takes effect, if at all, below its session's ok close, which lies below the first zxid of a
+// write invoked after the close's reply (case 2059228284: zabsim let the lost write follow the close).
 import { describe, expect, it } from 'vitest';
 import { checkZkHistory } from '../../sim/cli/check.js';
 import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
 import { referenceCheck } from '../reference/reference.js';
-import { event, op } from './differential-records.js';
+import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
 
 /** Both checkers on records under the case's header (servers that filter events by READ, no super user). */
@@ -35,5 +37,42 @@ describe('an event that may be READ-filtered comes before the next reply on its 
 
   it('NodeDataChanged at 1:2 between the getData and the setData replies: possible', () => {
     expect(judged(records(3500))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a lost write of a session precedes its session's ok close, even one without a zxid (case 2059228284)", () => {
+  // Session 1002 sends create /a/c (reply lost) and closes (ok, no zxid) before /a exists. PrepRequestProcessor
+  // checks the session first (SessionTrackerImpl.checkSession throws SessionExpired once it is closing): after the
+  // close the create is an error txn. The close is below 1:2 (a create invoked after its reply), so the lost create
+  // came before 1004 made /a, found no parent, and /a's cversion is 0 when 1004's multi names its sequential child
+  // (PrepRequestProcessor: the parent's cversion is the suffix). A close whose reply was lost bounds nothing.
+  const records = (suffix: string, closed: boolean) => [
+    op(5, 1002, { type: 'create', path: '/a/c', data: 'v2', mode: 'persistent' }, 6800, null, null, null),
+    closed
+      ? op(6, 1002, { type: 'closeSession' }, 7982, 8415, { rc: 'ok' }, null)
+      : op(6, 1002, { type: 'closeSession' }, 7982, null, null, null),
+    op(7, 1003, { type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 8458, 9715, { rc: 'ok', path: '/b' }, Z(2)),
+    op(9, 1004, { type: 'create', path: '/a', data: 'v5', mode: 'persistent' }, 10893, 11548, { rc: 'ok', path: '/a' }, null),
+    op(
+      10,
+      1004,
+      { type: 'multi', ops: [{ type: 'setData', path: '/a', data: 'v6', version: 0 }, { type: 'create', path: '/a/s-', data: 'v7', mode: 'persistentSequential' }] },
+      11918,
+      12185,
+      { rc: 'ok', results: [{ rc: 'ok', version: 1 }, { rc: 'ok', path: `/a/s-${suffix}` }] },
+      null,
+    ),
+  ];
+
+  it('the sequential child named 0000000001 after an ok close: impossible', () => {
+    expect(both(records('0000000001', true))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('named 0000000000 after an ok close: possible', () => {
+    expect(both(records('0000000000', true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('named 0000000001 when the close may not have happened (reply lost): possible', () => {
+    expect(both(records('0000000001', false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
