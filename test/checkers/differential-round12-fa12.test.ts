@@ -2,7 +2,8 @@
 // is applied, so it never arrives after a later reply on its connection (sweep seed 3300000, case 4250497437: the
 // reference kept such a pending watch beside its loose copy and accepted the event after the reply); and that a lost
 // write of a session takes effect, if at all, below its session's ok close, which lies below the first zxid of a
-// write invoked after the close's reply (case 2059228284: zabsim let the lost write follow the close).
+// write invoked after the close's reply, and in the write search before every write invoked after that reply when
+// no zxid shows it (cases 2059228284 and 170178521: zabsim let the lost write follow the close).
 import { describe, expect, it } from 'vitest';
 import { checkZkHistory } from '../../sim/cli/check.js';
 import { parseNdjsonHistory } from '../../sim/history/ndjson.js';
@@ -46,12 +47,12 @@ describe("a lost write of a session precedes its session's ok close, even one wi
   // close the create is an error txn. The close is below 1:2 (a create invoked after its reply), so the lost create
   // came before 1004 made /a, found no parent, and /a's cversion is 0 when 1004's multi names its sequential child
   // (PrepRequestProcessor: the parent's cversion is the suffix). A close whose reply was lost bounds nothing.
-  const records = (suffix: string, closed: boolean) => [
+  const records = (suffix: string, closed: boolean, zxid: number | null = Z(2)) => [
     op(5, 1002, { type: 'create', path: '/a/c', data: 'v2', mode: 'persistent' }, 6800, null, null, null),
     closed
       ? op(6, 1002, { type: 'closeSession' }, 7982, 8415, { rc: 'ok' }, null)
       : op(6, 1002, { type: 'closeSession' }, 7982, null, null, null),
-    op(7, 1003, { type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 8458, 9715, { rc: 'ok', path: '/b' }, Z(2)),
+    op(7, 1003, { type: 'create', path: '/b', data: 'v3', mode: 'persistent' }, 8458, 9715, { rc: 'ok', path: '/b' }, zxid),
     op(9, 1004, { type: 'create', path: '/a', data: 'v5', mode: 'persistent' }, 10893, 11548, { rc: 'ok', path: '/a' }, null),
     op(
       10,
@@ -68,11 +69,39 @@ describe("a lost write of a session precedes its session's ok close, even one wi
     expect(both(records('0000000001', true))).toEqual({ zabsim: 'violated', possible: false });
   });
 
+  it('the same with no zxid in the history (the write search orders it by real time): impossible', () => {
+    expect(both(records('0000000001', true, null))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
   it('named 0000000000 after an ok close: possible', () => {
     expect(both(records('0000000000', true))).toEqual({ zabsim: 'ok', possible: true });
   });
 
   it('named 0000000001 when the close may not have happened (reply lost): possible', () => {
     expect(both(records('0000000001', false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a lost delete of a closed session cannot take effect after a write invoked after the close's reply (case 170178521)", () => {
+  // Session 1001 sends delete /a (reply lost) and closes (ok at 4660). Session 1002 creates /a, then a sequential
+  // child of /a fails with noNode: only 1001's delete could have removed /a, and it took effect before the close
+  // (an error txn after it), so before a create /a invoked after 4660. Invoked before 4660, the create may come first.
+  const records = (createInvokeUs: number, closed: boolean) => [
+    op(2, 1001, { type: 'delete', path: '/a', version: -1 }, 2803, null, null, null),
+    closed ? op(3, 1001, { type: 'closeSession' }, 3357, 4660, { rc: 'ok' }, null) : op(3, 1001, { type: 'closeSession' }, 3357, null, null, null),
+    op(5, 1002, { type: 'create', path: '/a', data: 'v3', mode: 'persistent' }, createInvokeUs, 6024, { rc: 'ok', path: '/a' }, null),
+    op(4, 1002, { type: 'create', path: '/a/s-', data: 'v2', mode: 'persistentSequential' }, 6976, 7571, { rc: 'noNode' }, null),
+  ];
+
+  it('create /a invoked after the close reply, then /a/s- noNode: impossible', () => {
+    expect(both(records(5545, true))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('create /a invoked before the close reply: possible (create, the lost delete, the close)', () => {
+    expect(both(records(4000, true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('the close not answered: possible (it may not have happened, the delete may come late)', () => {
+    expect(both(records(5545, false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
