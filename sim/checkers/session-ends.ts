@@ -134,26 +134,84 @@ export function closesAtTheirEnd(history: ZkHistory, writes: readonly ZkHistoryO
 
 /**
  * A write of a session takes effect before the session's end, when that end has a zxid (an ok close, an
- * ENDED record): PrepRequestProcessor checks the session first (SessionTracker.checkSession), and a
- * request of a closing or closed session becomes an error txn that changes nothing. So the zxid window
- * of each write without a zxid (but the end itself) closes at its session's end. Changes `windows`.
+ * ENDED record) or is an ok close without one: PrepRequestProcessor checks the session first
+ * (SessionTracker.checkSession throws SessionExpired for a closing session), and a request of a closing or
+ * closed session becomes an error txn that changes nothing. So the zxid window of each write without a zxid
+ * (but the end itself) closes at its session's end: at its zxid, or, for an ok close without one, at its own
+ * window's upper end (the close's txn lies below it, and the write's below the close's; until round 12 (fa12)
+ * such a close bounded nothing, and a lost create of a closed session could still make a child after a later
+ * session's create of its parent: sweep seed 3300000, case 2059228284). Changes `windows`.
  */
 export function boundBySessionEnd(writes: readonly ZkHistoryOp[], floating: readonly number[], windows: Map<ZkHistoryOp, ZxidWindow>): void {
-  let ends: Map<number, ZkHistoryOp> | null = null;
+  let ends: Map<number, { hi: number; hiOp: ZkHistoryOp | null }> | null = null;
   for (const i of floating) {
     const o = writes[i]!;
     if (o.session === null || o.op.type === 'closeSession') continue;
     if (ends === null) {
       ends = new Map();
       for (const e of writes) {
-        if (e.op.type !== 'closeSession' || e.zxid === null || e.session === null) continue;
+        if (e.op.type !== 'closeSession' || e.session === null) continue;
+        let bound: { hi: number; hiOp: ZkHistoryOp | null } | null = null;
+        if (e.zxid !== null) bound = { hi: e.zxid, hiOp: e };
+        else if (!isUncertain(e) && e.result?.rc === 'ok') {
+          const w = windows.get(e);
+          if (w !== undefined && w.hi !== Number.POSITIVE_INFINITY) bound = { hi: w.hi, hiOp: w.hiOp };
+        }
+        if (bound === null) continue;
         const had = ends.get(e.session);
-        if (had === undefined || e.zxid < had.zxid!) ends.set(e.session, e);
+        if (had === undefined || bound.hi < had.hi) ends.set(e.session, bound);
       }
     }
     const end = ends.get(o.session);
     const w = windows.get(o);
-    if (end === undefined || w === undefined || end.zxid! >= w.hi) continue;
-    windows.set(o, { lo: w.lo, hi: end.zxid!, loOp: w.loOp, hiOp: end });
+    if (end === undefined || w === undefined || end.hi >= w.hi) continue;
+    windows.set(o, { lo: w.lo, hi: end.hi, loOp: w.loOp, hiOp: end.hiOp });
   }
+}
+
+/** Per session, the earliest reply time of its ok closeSession (a close that took effect by then). */
+export function okCloseReplies(writes: readonly ZkHistoryOp[]): ReadonlyMap<number, number> {
+  const out = new Map<number, number>();
+  for (const e of writes) {
+    if (e.op.type !== 'closeSession' || e.session === null || isUncertain(e) || e.result?.rc !== 'ok' || e.completeUs === null) continue;
+    if (e.completeUs < (out.get(e.session) ?? Number.POSITIVE_INFINITY)) out.set(e.session, e.completeUs);
+  }
+  return out;
+}
+
+/**
+ * The same rule as boundBySessionEnd in the write search, where no zxid shows it: a write without a reply
+ * (`deadline`) of a session whose close was answered ok at time T took effect, if at all, before the close's
+ * txn (SessionTrackerImpl.checkSession: a closing session's later requests are error txns), so before T, so
+ * before every write invoked after T (`late`), whatever that write's outcome: each takes effect, or is
+ * answered, after it was invoked. Proof that no real execution is lost: in one, the write's txn precedes each
+ * late write's, so the order with it first is searched and its deadline is open there; the order the rule
+ * drops has a late write placed first with the write still taking effect. A late write with no reply
+ * that did not take effect places nothing. The search holds, per session, one count slot, 0 or 1 (from
+ * `firstSlot` on, after the session chains'). Only writes without a zxid are marked: one with a zxid bounds
+ * the window already (boundBySessionEnd). Until round 12 (fa12) nothing did: sweep seed 3300000, case
+ * 170178521 (a lost delete of /a by a closed session, the only way a later create /a/s- could find no /a).
+ */
+export function closeDeadlines(
+  group: readonly ZkHistoryOp[],
+  floating: readonly boolean[],
+  closeReplies: ReadonlyMap<number, number>,
+  firstSlot: number,
+): { deadline: (number | undefined)[]; late: (number[] | undefined)[] } {
+  const deadline: (number | undefined)[] = new Array<number | undefined>(group.length).fill(undefined);
+  const late: (number[] | undefined)[] = new Array<number[] | undefined>(group.length).fill(undefined);
+  if (closeReplies.size === 0) return { deadline, late };
+  const slotOf = new Map<number, number>();
+  group.forEach((o, k) => {
+    if (!floating[k] || o.session === null || o.op.type === 'closeSession' || !isUncertain(o) || !closeReplies.has(o.session)) return;
+    let slot = slotOf.get(o.session);
+    if (slot === undefined) slotOf.set(o.session, (slot = firstSlot + slotOf.size));
+    deadline[k] = slot;
+  });
+  if (slotOf.size === 0) return { deadline, late };
+  group.forEach((o, k) => {
+    if (!floating[k]) return;
+    for (const [session, slot] of slotOf) if (o.invokeUs > closeReplies.get(session)!) (late[k] ??= []).push(slot);
+  });
+  return { deadline, late };
 }

@@ -23,6 +23,13 @@ export type SearchInput = {
   readonly hi?: number;
   /** Its place in its session's order, for a write without a zxid (partition-state.ts). */
   readonly chain?: SessionChain;
+  /**
+   * A write without a zxid whose session closed (ok) before every write marked `late` with this slot was
+   * invoked: it takes effect only while none of those has (closeDeadlines in session-ends.ts).
+   */
+  readonly deadline?: number;
+  /** The deadline slots this write was invoked after: its place in the order sets them. */
+  readonly late?: readonly number[];
 };
 export type SearchOutput = { readonly unknown: boolean; readonly result: ZkResult | null };
 /** `gap`: the zxid windows (flat pairs) of the writes without a zxid placed since the last ranked write, each clipped to the gap. */
@@ -120,6 +127,8 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
     if (input.rank >= 0 && input.rank !== state.rank) return undefined;
     // Outside its window an indeterminate write did not take effect (an identity step); a definite one cannot go there.
     if (input.rank < 0 && (state.rank < input.minRank || state.rank > input.maxRank)) return output.unknown ? state : undefined;
+    // Past its session's ok close (a write invoked after the close's reply has its place): an error txn, no change.
+    if (input.deadline !== undefined && countAt(state.counts, input.deadline) > 0) return output.unknown ? state : undefined;
     const chain = input.chain;
     if (chain !== undefined) {
       // Session order (partition-state.ts): not before the replied writes issued before it, nor after a later one.
@@ -141,7 +150,10 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
       fork.xor = xorAfter(before, fork, undo);
       tree = fork;
     }
-    const counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
+    let counts = chain !== undefined && chain.bumps && !output.unknown ? bumpCount(state.counts, chain.slot) : state.counts;
+    // A write invoked after a close's reply, placed (replied, or taking effect), closes that close's deadline (0 or 1).
+    if (input.late !== undefined && (!output.unknown || outcome.rc === 'ok'))
+      for (const slot of input.late) if (countAt(counts, slot) === 0) counts = bumpCount(counts, slot);
     const rank = input.rank >= 0 ? state.rank + 1 : state.rank;
     if (rank !== state.rank) return withExtras(rank, tree, undefined, counts); // a ranked write closes the gap
     // An indeterminate write that fails may as well not have reached the leader: no zxid, no change.
@@ -173,7 +185,7 @@ export const zkPartitionModel: Model<SearchState, SearchInput, SearchOutput> = {
   // A failed write without a zxid changes nothing (the step returns the same state when it is legal),
   // unless the zxids it may take are counted, or its session's order counts it (partition-state.ts).
   readOnly: (input, output) =>
-    !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain?.bumps !== true,
+    !output.unknown && input.rank < 0 && output.result !== null && output.result.rc !== 'ok' && input.gaps === undefined && input.chain?.bumps !== true && input.late === undefined,
 };
 
 function withExtras(rank: number, tree: TreeLike, gap: readonly number[] | undefined, counts: readonly number[] | undefined): SearchState {

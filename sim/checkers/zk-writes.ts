@@ -51,7 +51,7 @@ import {
 export { applyOp, newTree, type Outcome, type Tree, type ZNode } from './znode-tree.js';
 export { isUncertain } from './write-table.js';
 export { sessionEndWrites } from './session-ends.js';
-import { boundBySessionEnd, closesAtTheirEnd, sessionEndWrites } from './session-ends.js';
+import { boundBySessionEnd, closeDeadlines, closesAtTheirEnd, okCloseReplies, sessionEndWrites } from './session-ends.js';
 export { zxidWindows, type ZxidWindow } from './write-windows.js';
 import type { ZkHistory, ZkHistoryOp, ZkOp, ZkResult, ZkReturnCode } from '../history/types.js';
 
@@ -327,6 +327,7 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
     let stepsLeft = options.stepsMax ?? 20_000_000;
     const windows = zxidWindows(writes, times, ordered, floating, replyBoundsOf(all));
     boundBySessionEnd(writes, floating, windows);
+    const closeReplies = okCloseReplies(writes);
     boundByAbsentReads(all, writes, floating, windows);
     const gap = zxidGapViolation(
       floating.map((i) => writes[i]!),
@@ -414,13 +415,22 @@ export function checkZkWrites(history: ZkHistory | readonly ZkHistoryOp[], optio
           placing.map((x) => x.rank < 0),
           counted,
         );
+        const deadlines = closeDeadlines(
+          group,
+          placing.map((x) => x.rank < 0),
+          closeReplies,
+          chains.reduce((n, c) => Math.max(n, c === undefined ? 0 : c.slot + 1), 0),
+        );
         const ops: Operation<SearchInput, SearchOutput>[] = group.map((o, k) => {
           const uncertain = isUncertain(o);
           const { lo, hi, minRank, maxRank, rank } = placing[k]!;
           const base: SearchInput = { op: o.op, rank, minRank, maxRank, session: o.session };
           const withGaps: SearchInput = counted && rank < 0 ? { ...base, gaps, lo, hi } : base;
           const chain = chains[k];
-          const input: SearchInput = chain === undefined ? withGaps : { ...withGaps, chain };
+          const chained: SearchInput = chain === undefined ? withGaps : { ...withGaps, chain };
+          const d = deadlines.deadline[k];
+          const late = deadlines.late[k];
+          const input: SearchInput = d === undefined && late === undefined ? chained : { ...chained, ...(d === undefined ? {} : { deadline: d }), ...(late === undefined ? {} : { late }) };
           return {
             client: o.client,
             input,
