@@ -5,6 +5,9 @@ import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
+import { provedLostWrites } from './proved-writes.js';
+import { writeZxidCeiling } from './write-zxid-ceiling.js';
+import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
 
 export type EventType = ZkHistoryWatch['type'];
@@ -26,7 +29,12 @@ export type Held = {
   /** By connection: the first addWatch that set it there, and how far the certain writes by time were checked there. */
   readonly added: Map<number, ZkHistoryOp>;
   readonly byTime: Map<number, number>;
+  /** By connection: how far the writes of `boundedWrites` were checked there. */
+  readonly byBound: Map<number, number>;
 };
+
+/** A write without a zxid that surely took effect, with bounds on its zxid and its changes (`boundedWrites`). */
+export type BoundedWrite = { readonly x: ZkHistoryOp; readonly upper: number; readonly lower: number; readonly found: readonly [EventType, string][] };
 
 /** A change a certain write makes, with its event type and path. */
 export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
@@ -231,6 +239,49 @@ export class PersistentShared {
     const found: [EventType, string][] = [];
     changesOf(x.op, x.result, found);
     // (A multi that sets a node twice fires twice: each sub-txn calls triggerWatch, and the watch stays.)
+    const need = new Map<string, number>();
+    for (const [type, path] of found) {
+      if (!covers(w, type, path) || this.restricted.has(path)) continue;
+      const key = `${type} ${path}`;
+      const n = (need.get(key) ?? 0) + 1;
+      need.set(key, n);
+      if (after(key, x.invokeUs) < n) return key;
+    }
+    return null;
+  }
+
+  private boundedMemo: BoundedWrite[] | null = null;
+
+  /**
+   * The writes without a zxid that surely took effect, each with a zxid at or above its own (`upper`), one at or
+   * below it (`lower`, -Infinity: none known) and the changes it made, by `upper`: a certain ok write (its
+   * ceiling, write-zxid-ceiling.ts; its floor, write-zxid-floor.ts), or a lost one (or a certain one) a reply
+   * proves took effect (proved-writes.ts provedLostWrites: that reply's state is at or above its zxid, and a
+   * multi is applied whole). Left out: one with a sequential create (its node's name is not known).
+   */
+  boundedWrites(): readonly BoundedWrite[] {
+    if (this.boundedMemo !== null) return this.boundedMemo;
+    const proved = provedLostWrites(this.view, new Map(), true);
+    const ceiling = writeZxidCeiling(this.view);
+    const floor = writeZxidFloor(this.view);
+    const out: BoundedWrite[] = [];
+    for (const x of this.view.writes) {
+      if (x.zxid !== null || x.outcome === 'fail' || x.op.type === 'closeSession' || hasSequentialCreate(x.op)) continue;
+      const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
+      if (certain && x.result!.rc !== 'ok') continue;
+      const upper = Math.min(proved.get(x) ?? Infinity, certain ? (ceiling(x) ?? Infinity) : Infinity);
+      if (upper === Infinity) continue;
+      const found: [EventType, string][] = [];
+      if (certain) changesOf(x.op, x.result, found);
+      else allChanges(x.op, found);
+      out.push({ x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found });
+    }
+    out.sort((a, b) => a.upper - b.upper);
+    return (this.boundedMemo = out);
+  }
+
+  /** Like `missingOf`, for the changes `found` of a write `x` (`boundedWrites`). */
+  missingOfFound(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
     const need = new Map<string, number>();
     for (const [type, path] of found) {
       if (!covers(w, type, path) || this.restricted.has(path)) continue;

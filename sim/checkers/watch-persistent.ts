@@ -209,6 +209,13 @@ export class PersistentWatches {
             [w.by, missing.by, o],
           );
         w.checked.set(this.connection, z);
+        const bounded = this.boundedLost(w, reg, z);
+        if (bounded !== null)
+          return violated(
+            name,
+            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is at or below that state and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost)`,
+            [w.by, bounded[0], o],
+          );
       }
       this.connMax = Math.max(this.connMax, z);
     }
@@ -230,6 +237,7 @@ export class PersistentWatches {
           used: new Map(),
           added: new Map([[this.connection, o]]),
           byTime: new Map(),
+          byBound: new Map(),
         });
       else {
         const had = w.registered.get(this.connection);
@@ -289,6 +297,34 @@ export class PersistentWatches {
       }
     }
     w.byTime.set(this.connection, k);
+    return null;
+  }
+
+  /**
+   * The first write W without a zxid that surely took effect (`boundedWrites`: a certain ok write, or a lost one a
+   * reply proves) whose zxid is at or below `z` (its bound `upper`), and above `reg`, a bound at or above the state
+   * `w` was registered at on this connection: W was sent after this connection's addWatch returned (proposed
+   * after that state was committed), or its floor `lower` is above `reg`. Then this connection's server applied
+   * W with `w` registered, before the state `z` its reply came from, and queued W's event before that reply
+   * (WatchManager.triggerWatch; one FIFO socket): without one of its type and path arrived after W was sent, it
+   * was lost: [W, the change]. Writes by `upper`, each judged once per connection (`byBound`; an event that came
+   * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
+   */
+  private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string] | null {
+    const list = this.shared.boundedWrites();
+    const here = w.added.get(this.connection);
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
+    let k = w.byBound.get(this.connection) ?? 0;
+    for (; k < list.length && list[k]!.upper <= z; k++) {
+      const { x, lower, found } = list[k]!;
+      if (!((here !== undefined && x.invokeUs > here.completeUs!) || lower > reg)) continue;
+      const missing = this.shared.missingOfFound(w, x, found, after);
+      if (missing !== null) {
+        w.byBound.set(this.connection, k + 1);
+        return [x, missing];
+      }
+    }
+    w.byBound.set(this.connection, k);
     return null;
   }
 
