@@ -257,27 +257,44 @@ export class PersistentShared {
    * below it (`lower`, -Infinity: none known) and the changes it made, by `upper`: a certain ok write (its
    * ceiling, write-zxid-ceiling.ts; its floor, write-zxid-floor.ts), or a lost one (or a certain one) a reply
    * proves took effect (proved-writes.ts provedLostWrites: that reply's state is at or above its zxid, and a
-   * multi is applied whole). Left out: one with a sequential create (its node's name is not known).
+   * multi is applied whole; `provedBy` has them by that reply, with `upper` Infinity when no zxid bound is known).
+   * Left out: a lost one with a sequential create (its node's name is not known).
    */
   boundedWrites(): readonly BoundedWrite[] {
     if (this.boundedMemo !== null) return this.boundedMemo;
-    const proved = provedLostWrites(this.view, new Map(), true);
+    const provers = new Map<ZkHistoryOp, ZkHistoryOp[]>();
+    const proved = provedLostWrites(this.view, new Map(), true, provers);
     const ceiling = writeZxidCeiling(this.view);
     const floor = writeZxidFloor(this.view);
     const out: BoundedWrite[] = [];
+    const byWrite = new Map<ZkHistoryOp, BoundedWrite>();
     for (const x of this.view.writes) {
-      if (x.zxid !== null || x.outcome === 'fail' || x.op.type === 'closeSession' || hasSequentialCreate(x.op)) continue;
+      if (x.zxid !== null || x.outcome === 'fail' || x.op.type === 'closeSession') continue;
       const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
-      if (certain && x.result!.rc !== 'ok') continue;
+      if (certain ? x.result!.rc !== 'ok' : hasSequentialCreate(x.op)) continue;
       const upper = Math.min(proved.get(x) ?? Infinity, certain ? (ceiling(x) ?? Infinity) : Infinity);
-      if (upper === Infinity) continue;
+      if (upper === Infinity && !proved.has(x)) continue;
       const found: [EventType, string][] = [];
       if (certain) changesOf(x.op, x.result, found);
       else allChanges(x.op, found);
-      out.push({ x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found });
+      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found };
+      byWrite.set(x, b);
+      if (upper !== Infinity) out.push(b);
     }
     out.sort((a, b) => a.upper - b.upper);
+    for (const [reply, writes] of provers) {
+      const list = writes.flatMap((x) => byWrite.get(x) ?? []);
+      if (list.length > 0) this.provedByMemo.set(reply, list);
+    }
     return (this.boundedMemo = out);
+  }
+
+  private readonly provedByMemo = new Map<ZkHistoryOp, BoundedWrite[]>();
+
+  /** The writes of `boundedWrites` that reply `o` proves took effect (its state holds each: proved-writes.ts). */
+  provedBy(o: ZkHistoryOp): readonly BoundedWrite[] {
+    this.boundedWrites();
+    return this.provedByMemo.get(o) ?? [];
   }
 
   /** Like `missingOf`, for the changes `found` of a write `x` (`boundedWrites`). */

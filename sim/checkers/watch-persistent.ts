@@ -219,6 +219,8 @@ export class PersistentWatches {
       }
       this.connMax = Math.max(this.connMax, z);
     }
+    const proof = this.provedLost(o);
+    if (proof !== null) return proof;
     const byTime = this.writesByTime(o);
     if (byTime !== null) return byTime;
     const op = o.op;
@@ -325,6 +327,36 @@ export class PersistentWatches {
       }
     }
     w.byBound.set(this.connection, k);
+    return null;
+  }
+
+  /**
+   * Lost events before a reply `o` that proves writes without a zxid took effect (`provedBy`: o's state holds
+   * each, proved-writes.ts): for a watch added on this connection before o was sent (so registered at a state
+   * its session's later reply o holds), a proved write W whose txn is above that registration (W sent after the
+   * addWatch returned: proposed later; or its floor above the registration's bound) was applied by o's server
+   * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
+   */
+  private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
+    const list = this.shared.provedBy(o);
+    if (list.length === 0) return null;
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
+    for (const w of this.held.values()) {
+      if (this.mixed.has(w.path)) continue;
+      const here = w.added.get(this.connection);
+      if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
+      const reg = this.regBound(w);
+      for (const { x, lower, found } of list) {
+        if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
+        const missing = this.shared.missingOfFound(w, x, found, after);
+        if (missing !== null)
+          return violated(
+            'watch-order',
+            `client ${o.client} got #${o.id}, which shows that #${x.id} took effect, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
+            [w.by, x, o],
+          );
+      }
+    }
     return null;
   }
 

@@ -1,7 +1,9 @@
 // Proves that zabsim and the reference checker agree on the 100k sweep's (seed 3300000) persistent-watch shape where a
 // write without a zxid surely took effect at or below a reply's state and after the watch's registration on that
 // reply's connection: a certain write bounded by its ceiling (its session's end), and a lost create a later write
-// proves (the node was there); its event was owed before that reply. Each impossible history has a possible twin.
+// proves (the node was there); its event was owed before that reply. And by the reply that proves it, with no zxid
+// known: a read on the watch's connection that shows a node whose one create was sent after the addWatch returned,
+// lost or certain. Each impossible history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -51,6 +53,46 @@ describe('a lost create a later write proves owes its event before that write re
   });
 
   it('with NodeCreated /b at 1:1 first: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a read that shows a node owes the NodeCreated of its one create before its reply, no zxid known (case 2232255043)', () => {
+  // Session 1002 holds a recursive watch on /b; session 1001 creates /b (ok, no zxid) after the addWatch returned, so
+  // its txn is above the registration; 1002's exists /b (no header zxid) shows /b: its server applied the create,
+  // with the watch registered, before answering, so NodeCreated /b came first on that connection.
+  const records = (withCreated: boolean) => [
+    op(2, 1002, recursive('/b'), 2340, 4278, ok, null),
+    op(6, 1001, create('/b', 'v4'), 6807, 7529, made('/b'), null),
+    ...(withCreated ? [event(1002, 'NodeCreated', '/b', 7400, -1)] : []),
+    op(7, 1002, { type: 'exists', path: '/b' }, 7837, 9504, { rc: 'ok', version: 0, exists: true }, null),
+  ];
+
+  it('no NodeCreated /b before the exists reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeCreated /b before it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a read that shows a node proves its lost create, whose event it owes (case 434062914)', () => {
+  // Session 1003's create /a has no reply (then 1003 closes), but it is the one create of /a, which 1002's getData
+  // shows: it took effect, sent after 1002's persistent watch on / was added, so NodeChildrenChanged / came before the getData's reply.
+  const records = (withEvent: boolean) => [
+    op(0, 1002, persistent('/'), 550, 5728, ok, null),
+    op(6, 1003, create('/a', 'v6'), 6832, null, null, null),
+    op(7, 1003, { type: 'closeSession' }, 7805, 8687, ok, null),
+    ...(withEvent ? [event(1002, 'NodeChildrenChanged', '/', 9000, -1)] : []),
+    op(10, 1002, { type: 'getData', path: '/a' }, 10671, 11323, { rc: 'ok', data: 'v6', version: 0, mzxid: Z(4), ephemeralOwner: 0 }, null),
+  ];
+
+  it('no NodeChildrenChanged / before the getData reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with the event before it: possible', () => {
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
