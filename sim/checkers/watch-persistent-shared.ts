@@ -297,6 +297,20 @@ export class PersistentShared {
     return this.provedByMemo.get(o) ?? [];
   }
 
+  /**
+   * The changes write `x` made if it took effect: its result's for a certain ok one; every sub-op's for one of
+   * unknown outcome (a multi is applied whole). Null when not known: a lost sequential create, or an error reply.
+   */
+  changesOfWrite(x: ZkHistoryOp): [EventType, string][] | null {
+    const found: [EventType, string][] = [];
+    const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
+    if (certain) {
+      if (x.result!.rc !== 'ok') return null;
+      changesOf(x.op, x.result, found);
+    } else if (allChanges(x.op, found)) return null;
+    return found;
+  }
+
   /** Like `missingOf`, for the changes `found` of a write `x` (`boundedWrites`). */
   missingOfFound(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
     const need = new Map<string, number>();

@@ -75,6 +75,7 @@ export class PersistentWatches {
       this.unnamed = new Map();
       this.anyEvents = new Map();
       this.deletedAt = new Map();
+      this.siblings = [];
       this.connMax = -1;
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
@@ -82,6 +83,11 @@ export class PersistentWatches {
 
   /** By `${type} ${path} ${zxid}`: how many such events came on the current connection. */
   private counts = new Map<string, number>();
+  /** The siblings of explained events still to check at the next reply here (`siblingsOwed`). */
+  private siblings: { readonly x: ZkHistoryOp; readonly zxid: number; readonly need: Map<string, number>; readonly e: ZkHistoryWatch; readonly w: Held }[] = [];
+  /** The one write `zxidFacts` found that may make the event it judged (else null). */
+  private lastOnly: ZkHistoryOp | null = null;
+
   /** The last noted event's `${type} ${path}` (an event check leaves the event itself out of `anyEvents`). */
   private lastKey = '';
 
@@ -150,7 +156,11 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
-        return this.eventLost(e) ?? this.zxidFacts(e) ?? 'ok';
+        this.lastOnly = null;
+        const verdict = this.eventLost(e) ?? this.zxidFacts(e);
+        if (verdict !== null) return verdict;
+        this.noteSiblings(e);
+        return 'ok';
       }
     }
     if (candidate === null) return 'none';
@@ -187,6 +197,8 @@ export class PersistentWatches {
    */
   reply(o: ZkHistoryOp, z: number | null): ClientCheckResult | null {
     const name = 'watch-order';
+    const sibling = this.siblingsOwed(o);
+    if (sibling !== null) return sibling;
     if (z !== null) {
       for (const w of this.held.values()) {
         if (this.mixed.has(w.path)) continue;
@@ -361,6 +373,51 @@ export class PersistentWatches {
   }
 
   /**
+   * After event `e` with a zxid, which a persistent watch explains and whose one possible cause is write X
+   * (`zxidFacts`): e is X's txn, applied as one (DataTree.processTxn applies a multi's sub-txns in one call,
+   * each calling WatchManager.triggerWatch), so every watch registered there when X applied got all its changes
+   * of X, queued together, before any reply the server sent after (FinalRequestProcessor applies the txn and
+   * answers in one thread; one FIFO socket). Owed at the next reply here: each change of X that every held watch
+   * covering e also covers (whichever delivered e gets it), paths an ACL may filter aside, as many events of its
+   * type and path (with e's zxid or none) as X makes. X's changes: its result's for a certain write; every
+   * sub-op's for a lost one (it took effect: e came from it, and a multi is applied whole).
+   */
+  private noteSiblings(e: ZkHistoryWatch): void {
+    const x = this.lastOnly;
+    if (x === null || e.zxid <= 0 || x.op.type === 'closeSession') return;
+    const found = this.shared.changesOfWrite(x);
+    if (found === null) return;
+    const holders = [...this.held.values()].filter((h) => covers(h, e.type, e.path));
+    if (holders.length === 0 || holders.some((h) => this.mixed.has(h.path))) return;
+    const need = new Map<string, number>();
+    for (const [type, path] of found) {
+      if (this.shared.mayFilter(path) || !holders.every((h) => covers(h, type, path))) continue;
+      const key = `${type} ${path}`;
+      need.set(key, (need.get(key) ?? 0) + 1);
+    }
+    if (need.size > 0) this.siblings.push({ x, zxid: e.zxid, need, e, w: holders[0]! });
+  }
+
+  /** The owed siblings (`noteSiblings`) missing at reply `o`: each checked once, at the first reply after its event. */
+  private siblingsOwed(o: ZkHistoryOp): ClientCheckResult | null {
+    if (this.siblings.length === 0) return null;
+    const list = this.siblings;
+    this.siblings = [];
+    for (const { x, zxid, need, e, w } of list)
+      for (const [key, n] of need) {
+        const got = (this.counts.get(`${key} ${zxid}`) ?? 0) + (this.unnamed.get(key) ?? 0);
+        if (got < n)
+          return violated(
+            'watch-order',
+            `client ${o.client} got #${o.id} after ${e.type} ${e.path} at ${describeZxid(zxid)}, which only #${x.id} may make, but ${n > 1 ? `only ${got} of the ${n}` : 'no'} ${key} event(s) of that txn for its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) came before it (one txn's events are queued together: lost)`,
+            [w.by, x, o],
+            [e],
+          );
+      }
+    return null;
+  }
+
+  /**
    * Lost events before event `e`, which a persistent watch explains (so it comes from its txn as the server
    * applied it). One connection delivers in txn order (the server queues each delivery as it applies the txn,
    * on one FIFO socket), so every change a watch registered here gets below e's txn came before e: by zxid,
@@ -418,6 +475,7 @@ export class PersistentWatches {
     for (const h of this.held.values()) if (covers(h, e.type, e.path) && h.floor < floor) [floor, w] = [h.floor, h];
     const causes = this.shared.causesOf(e, floor);
     const only = causes.only;
+    this.lastOnly = only;
     if (only !== null) {
       const had = this.shared.pins.get(only);
       if (had !== undefined && had !== e.zxid)

@@ -3,7 +3,9 @@
 // reply's connection: a certain write bounded by its ceiling (its session's end), and a lost create a later write
 // proves (the node was there); its event was owed before that reply. And by the reply that proves it, with no zxid
 // known: a read on the watch's connection that shows a node whose one create was sent after the addWatch returned,
-// lost or certain. Each impossible history has a possible twin.
+// lost or certain. And one txn's events come together: after an event whose one possible cause is a multi, the
+// multi's other changes the watch covers are owed before the next reply on that connection. Each impossible history
+// has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -93,6 +95,29 @@ describe('a read that shows a node proves its lost create, whose event it owes (
   });
 
   it('with the event before it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('one txn queues all its events together: a multi that sets /a twice owes both before the next reply (case 3205945194)', () => {
+  // Session 1002's persistent watch on /a got NodeDataChanged /a at 1:2, which only 1003's multi (two setData /a, no
+  // zxid) may make: the multi is that txn, and its second setData fired the watch again in the same processTxn,
+  // before the server answered anything after it, so the second event came before 1002's getData reply.
+  const setData = (data: string, version: number) => ({ type: 'setData', path: '/a', data, version });
+  const records = (twice: boolean) => [
+    op(0, 1001, create('/a', 'v1'), 122, 5502, made('/a'), Z(1)),
+    op(1, 1002, persistent('/a'), 1863, 2349, ok, null),
+    op(2, 1003, { type: 'multi', ops: [setData('v2', 0), setData('v3', -1)] }, 2229, 3315, { rc: 'ok', results: [{ rc: 'ok', version: 1 }, { rc: 'ok', version: 2 }] }, null),
+    op(4, 1002, { type: 'getData', path: '/a' }, 4005, 5477, { rc: 'ok', data: 'v3', version: 2, mzxid: Z(2), ephemeralOwner: 0 }, null),
+    event(1002, 'NodeDataChanged', '/a', 3358, Z(2)),
+    ...(twice ? [event(1002, 'NodeDataChanged', '/a', 3359, Z(2))] : []),
+  ];
+
+  it('one NodeDataChanged /a at 1:2 before the getData reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('both before it: possible', () => {
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
