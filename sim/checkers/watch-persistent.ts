@@ -31,6 +31,9 @@
 // a write that cannot succeed, or one without a zxid at a zxid another txn holds, is none; a session end only
 // after its ephemeral's create was sent, and counts its own ephemeral children), with what an exact zxid says of
 // them (`zxidFacts`: one write, one zxid; distinct zxids, distinct txns).
+// Round 12 (wq12, sweep seed 3300000): a write without a zxid that surely took effect is owed before a reply whose
+// state holds it, when it is above the registration there: by zxid bounds (`boundedLost`) or by the reply that
+// proves it took effect (`provedLost`); and one txn's events come together (`noteSiblings`).
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
