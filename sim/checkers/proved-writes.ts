@@ -40,8 +40,21 @@ export function sureChanges(op: ZkOp, out: SureChange[] = []): SureChange[] {
  * the node was deleted in between, and when one lost delete op, or the end of the one session that may own
  * the node as an ephemeral, is all that may delete it, that took effect at or below that state.
  */
-export function provedLostWrites(view: HistoryView, ends: Map<number, number> = new Map(), certainToo = false): Map<ZkHistoryOp, number> {
+export function provedLostWrites(
+  view: HistoryView,
+  ends: Map<number, number> = new Map(),
+  certainToo = false,
+  provers: Map<ZkHistoryOp, ZkHistoryOp[]> | null = null,
+): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
+  // (`provers`, when asked: by reply, the writes it proves took effect; that reply's state holds each of them.)
+  let current: ZkHistoryOp | null = null;
+  const proves = (w: ZkHistoryOp): void => {
+    if (provers === null || current === null) return;
+    const list = provers.get(current);
+    if (list === undefined) provers.set(current, [w]);
+    else if (!list.includes(w)) list.push(w);
+  };
   const life = nodeLife(view);
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
@@ -53,6 +66,7 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
     // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
     if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
     out.set(w, Math.min(out.get(w) ?? Infinity, bound));
+    proves(w);
   };
   // (`bound`: a zxid at or above the state that shows the node missing; `atLeast`: one at or below it.)
   // (`by`: the write that found the node missing; a create of it then is not the create that made the node gone.)
@@ -70,10 +84,14 @@ export function provedLostWrites(view: HistoryView, ends: Map<number, number> = 
     const d = life.soleDeleter(path);
     if (d === null) return;
     if ('session' in d) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
-    else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) out.set(d.op, Math.min(out.get(d.op) ?? Infinity, bound));
+    else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) {
+      out.set(d.op, Math.min(out.get(d.op) ?? Infinity, bound));
+      proves(d.op);
+    }
   };
   for (const o of view.history.ops) {
     const r = o.result;
+    current = o;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
       if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) {
         if (o.readZxid != null && o.readZxid > 0) gone(o.op.path, o.readZxid);

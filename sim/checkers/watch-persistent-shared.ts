@@ -5,6 +5,9 @@ import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
+import { provedLostWrites } from './proved-writes.js';
+import { writeZxidCeiling } from './write-zxid-ceiling.js';
+import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
 
 export type EventType = ZkHistoryWatch['type'];
@@ -26,7 +29,12 @@ export type Held = {
   /** By connection: the first addWatch that set it there, and how far the certain writes by time were checked there. */
   readonly added: Map<number, ZkHistoryOp>;
   readonly byTime: Map<number, number>;
+  /** By connection: how far the writes of `boundedWrites` were checked there. */
+  readonly byBound: Map<number, number>;
 };
+
+/** A write without a zxid that surely took effect, with bounds on its zxid and its changes (`boundedWrites`). */
+export type BoundedWrite = { readonly x: ZkHistoryOp; readonly upper: number; readonly lower: number; readonly found: readonly [EventType, string][] };
 
 /** A change a certain write makes, with its event type and path. */
 export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
@@ -231,6 +239,80 @@ export class PersistentShared {
     const found: [EventType, string][] = [];
     changesOf(x.op, x.result, found);
     // (A multi that sets a node twice fires twice: each sub-txn calls triggerWatch, and the watch stays.)
+    const need = new Map<string, number>();
+    for (const [type, path] of found) {
+      if (!covers(w, type, path) || this.restricted.has(path)) continue;
+      const key = `${type} ${path}`;
+      const n = (need.get(key) ?? 0) + 1;
+      need.set(key, n);
+      if (after(key, x.invokeUs) < n) return key;
+    }
+    return null;
+  }
+
+  private boundedMemo: BoundedWrite[] | null = null;
+
+  /**
+   * The writes without a zxid that surely took effect, each with a zxid at or above its own (`upper`), one at or
+   * below it (`lower`, -Infinity: none known) and the changes it made, by `upper`: a certain ok write (its
+   * ceiling, write-zxid-ceiling.ts; its floor, write-zxid-floor.ts), or a lost one (or a certain one) a reply
+   * proves took effect (proved-writes.ts provedLostWrites: that reply's state is at or above its zxid, and a
+   * multi is applied whole; `provedBy` has them by that reply, with `upper` Infinity when no zxid bound is known).
+   * Left out: a lost one with a sequential create (its node's name is not known).
+   */
+  boundedWrites(): readonly BoundedWrite[] {
+    if (this.boundedMemo !== null) return this.boundedMemo;
+    const provers = new Map<ZkHistoryOp, ZkHistoryOp[]>();
+    const proved = provedLostWrites(this.view, new Map(), true, provers);
+    const ceiling = writeZxidCeiling(this.view);
+    const floor = writeZxidFloor(this.view);
+    const out: BoundedWrite[] = [];
+    const byWrite = new Map<ZkHistoryOp, BoundedWrite>();
+    for (const x of this.view.writes) {
+      if (x.zxid !== null || x.outcome === 'fail' || x.op.type === 'closeSession') continue;
+      const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
+      if (certain ? x.result!.rc !== 'ok' : hasSequentialCreate(x.op)) continue;
+      const upper = Math.min(proved.get(x) ?? Infinity, certain ? (ceiling(x) ?? Infinity) : Infinity);
+      if (upper === Infinity && !proved.has(x)) continue;
+      const found: [EventType, string][] = [];
+      if (certain) changesOf(x.op, x.result, found);
+      else allChanges(x.op, found);
+      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found };
+      byWrite.set(x, b);
+      if (upper !== Infinity) out.push(b);
+    }
+    out.sort((a, b) => a.upper - b.upper);
+    for (const [reply, writes] of provers) {
+      const list = writes.flatMap((x) => byWrite.get(x) ?? []);
+      if (list.length > 0) this.provedByMemo.set(reply, list);
+    }
+    return (this.boundedMemo = out);
+  }
+
+  private readonly provedByMemo = new Map<ZkHistoryOp, BoundedWrite[]>();
+
+  /** The writes of `boundedWrites` that reply `o` proves took effect (its state holds each: proved-writes.ts). */
+  provedBy(o: ZkHistoryOp): readonly BoundedWrite[] {
+    this.boundedWrites();
+    return this.provedByMemo.get(o) ?? [];
+  }
+
+  /**
+   * The changes write `x` made if it took effect: its result's for a certain ok one; every sub-op's for one of
+   * unknown outcome (a multi is applied whole). Null when not known: a lost sequential create, or an error reply.
+   */
+  changesOfWrite(x: ZkHistoryOp): [EventType, string][] | null {
+    const found: [EventType, string][] = [];
+    const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
+    if (certain) {
+      if (x.result!.rc !== 'ok') return null;
+      changesOf(x.op, x.result, found);
+    } else if (allChanges(x.op, found)) return null;
+    return found;
+  }
+
+  /** Like `missingOf`, for the changes `found` of a write `x` (`boundedWrites`). */
+  missingOfFound(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
     const need = new Map<string, number>();
     for (const [type, path] of found) {
       if (!covers(w, type, path) || this.restricted.has(path)) continue;

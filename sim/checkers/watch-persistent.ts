@@ -31,6 +31,9 @@
 // a write that cannot succeed, or one without a zxid at a zxid another txn holds, is none; a session end only
 // after its ephemeral's create was sent, and counts its own ephemeral children), with what an exact zxid says of
 // them (`zxidFacts`: one write, one zxid; distinct zxids, distinct txns).
+// Round 12 (wq12, sweep seed 3300000): a write without a zxid that surely took effect is owed before a reply whose
+// state holds it, when it is above the registration there: by zxid bounds (`boundedLost`) or by the reply that
+// proves it took effect (`provedLost`); and one txn's events come together (`noteSiblings`).
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
@@ -75,6 +78,7 @@ export class PersistentWatches {
       this.unnamed = new Map();
       this.anyEvents = new Map();
       this.deletedAt = new Map();
+      this.siblings = [];
       this.connMax = -1;
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
@@ -82,6 +86,11 @@ export class PersistentWatches {
 
   /** By `${type} ${path} ${zxid}`: how many such events came on the current connection. */
   private counts = new Map<string, number>();
+  /** The siblings of explained events still to check at the next reply here (`siblingsOwed`). */
+  private siblings: { readonly x: ZkHistoryOp; readonly zxid: number; readonly need: Map<string, number>; readonly e: ZkHistoryWatch; readonly w: Held }[] = [];
+  /** The one write `zxidFacts` found that may make the event it judged (else null). */
+  private lastOnly: ZkHistoryOp | null = null;
+
   /** The last noted event's `${type} ${path}` (an event check leaves the event itself out of `anyEvents`). */
   private lastKey = '';
 
@@ -150,7 +159,11 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
-        return this.eventLost(e) ?? this.zxidFacts(e) ?? 'ok';
+        this.lastOnly = null;
+        const verdict = this.eventLost(e) ?? this.zxidFacts(e);
+        if (verdict !== null) return verdict;
+        this.noteSiblings(e);
+        return 'ok';
       }
     }
     if (candidate === null) return 'none';
@@ -187,6 +200,8 @@ export class PersistentWatches {
    */
   reply(o: ZkHistoryOp, z: number | null): ClientCheckResult | null {
     const name = 'watch-order';
+    const sibling = this.siblingsOwed(o);
+    if (sibling !== null) return sibling;
     if (z !== null) {
       for (const w of this.held.values()) {
         if (this.mixed.has(w.path)) continue;
@@ -209,9 +224,18 @@ export class PersistentWatches {
             [w.by, missing.by, o],
           );
         w.checked.set(this.connection, z);
+        const bounded = this.boundedLost(w, reg, z);
+        if (bounded !== null)
+          return violated(
+            name,
+            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is at or below that state and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost)`,
+            [w.by, bounded[0], o],
+          );
       }
       this.connMax = Math.max(this.connMax, z);
     }
+    const proof = this.provedLost(o);
+    if (proof !== null) return proof;
     const byTime = this.writesByTime(o);
     if (byTime !== null) return byTime;
     const op = o.op;
@@ -230,6 +254,7 @@ export class PersistentWatches {
           used: new Map(),
           added: new Map([[this.connection, o]]),
           byTime: new Map(),
+          byBound: new Map(),
         });
       else {
         const had = w.registered.get(this.connection);
@@ -293,6 +318,109 @@ export class PersistentWatches {
   }
 
   /**
+   * The first write W without a zxid that surely took effect (`boundedWrites`: a certain ok write, or a lost one a
+   * reply proves) whose zxid is at or below `z` (its bound `upper`), and above `reg`, a bound at or above the state
+   * `w` was registered at on this connection: W was sent after this connection's addWatch returned (proposed
+   * after that state was committed), or its floor `lower` is above `reg`. Then this connection's server applied
+   * W with `w` registered, before the state `z` its reply came from, and queued W's event before that reply
+   * (WatchManager.triggerWatch; one FIFO socket): without one of its type and path arrived after W was sent, it
+   * was lost: [W, the change]. Writes by `upper`, each judged once per connection (`byBound`; an event that came
+   * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
+   */
+  private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string] | null {
+    const list = this.shared.boundedWrites();
+    const here = w.added.get(this.connection);
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
+    let k = w.byBound.get(this.connection) ?? 0;
+    for (; k < list.length && list[k]!.upper <= z; k++) {
+      const { x, lower, found } = list[k]!;
+      if (!((here !== undefined && x.invokeUs > here.completeUs!) || lower > reg)) continue;
+      const missing = this.shared.missingOfFound(w, x, found, after);
+      if (missing !== null) {
+        w.byBound.set(this.connection, k + 1);
+        return [x, missing];
+      }
+    }
+    w.byBound.set(this.connection, k);
+    return null;
+  }
+
+  /**
+   * Lost events before a reply `o` that proves writes without a zxid took effect (`provedBy`: o's state holds
+   * each, proved-writes.ts): for a watch added on this connection before o was sent (so registered at a state
+   * its session's later reply o holds), a proved write W whose txn is above that registration (W sent after the
+   * addWatch returned: proposed later; or its floor above the registration's bound) was applied by o's server
+   * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
+   */
+  private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
+    const list = this.shared.provedBy(o);
+    if (list.length === 0) return null;
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
+    for (const w of this.held.values()) {
+      if (this.mixed.has(w.path)) continue;
+      const here = w.added.get(this.connection);
+      if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
+      const reg = this.regBound(w);
+      for (const { x, lower, found } of list) {
+        if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
+        const missing = this.shared.missingOfFound(w, x, found, after);
+        if (missing !== null)
+          return violated(
+            'watch-order',
+            `client ${o.client} got #${o.id}, which shows that #${x.id} took effect, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
+            [w.by, x, o],
+          );
+      }
+    }
+    return null;
+  }
+
+  /**
+   * After event `e` with a zxid, which a persistent watch explains and whose one possible cause is write X
+   * (`zxidFacts`): e is X's txn, applied as one (DataTree.processTxn applies a multi's sub-txns in one call,
+   * each calling WatchManager.triggerWatch), so every watch registered there when X applied got all its changes
+   * of X, queued together, before any reply the server sent after (FinalRequestProcessor applies the txn and
+   * answers in one thread; one FIFO socket). Owed at the next reply here: each change of X that every held watch
+   * covering e also covers (whichever delivered e gets it), paths an ACL may filter aside, as many events of its
+   * type and path (with e's zxid or none) as X makes. X's changes: its result's for a certain write; every
+   * sub-op's for a lost one (it took effect: e came from it, and a multi is applied whole).
+   */
+  private noteSiblings(e: ZkHistoryWatch): void {
+    const x = this.lastOnly;
+    if (x === null || e.zxid <= 0 || x.op.type === 'closeSession') return;
+    const found = this.shared.changesOfWrite(x);
+    if (found === null) return;
+    const holders = [...this.held.values()].filter((h) => covers(h, e.type, e.path));
+    if (holders.length === 0 || holders.some((h) => this.mixed.has(h.path))) return;
+    const need = new Map<string, number>();
+    for (const [type, path] of found) {
+      if (this.shared.mayFilter(path) || !holders.every((h) => covers(h, type, path))) continue;
+      const key = `${type} ${path}`;
+      need.set(key, (need.get(key) ?? 0) + 1);
+    }
+    if (need.size > 0) this.siblings.push({ x, zxid: e.zxid, need, e, w: holders[0]! });
+  }
+
+  /** The owed siblings (`noteSiblings`) missing at reply `o`: each checked once, at the first reply after its event. */
+  private siblingsOwed(o: ZkHistoryOp): ClientCheckResult | null {
+    if (this.siblings.length === 0) return null;
+    const list = this.siblings;
+    this.siblings = [];
+    for (const { x, zxid, need, e, w } of list)
+      for (const [key, n] of need) {
+        const got = (this.counts.get(`${key} ${zxid}`) ?? 0) + (this.unnamed.get(key) ?? 0);
+        if (got < n)
+          return violated(
+            'watch-order',
+            `client ${o.client} got #${o.id} after ${e.type} ${e.path} at ${describeZxid(zxid)}, which only #${x.id} may make, but ${n > 1 ? `only ${got} of the ${n}` : 'no'} ${key} event(s) of that txn for its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) came before it (one txn's events are queued together: lost)`,
+            [w.by, x, o],
+            [e],
+          );
+      }
+    return null;
+  }
+
+  /**
    * Lost events before event `e`, which a persistent watch explains (so it comes from its txn as the server
    * applied it). One connection delivers in txn order (the server queues each delivery as it applies the txn,
    * on one FIFO socket), so every change a watch registered here gets below e's txn came before e: by zxid,
@@ -350,6 +478,7 @@ export class PersistentWatches {
     for (const h of this.held.values()) if (covers(h, e.type, e.path) && h.floor < floor) [floor, w] = [h.floor, h];
     const causes = this.shared.causesOf(e, floor);
     const only = causes.only;
+    this.lastOnly = only;
     if (only !== null) {
       const had = this.shared.pins.get(only);
       if (had !== undefined && had !== e.zxid)
