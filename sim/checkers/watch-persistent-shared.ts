@@ -2,6 +2,7 @@
 // half): the changes each write makes and may make, indexed once, shared by every session's PersistentWatches.
 import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
+import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
@@ -238,16 +239,7 @@ export class PersistentShared {
   missingOf(w: Held, x: ZkHistoryOp, after: (key: string, t: number) => number): string | null {
     const found: [EventType, string][] = [];
     changesOf(x.op, x.result, found);
-    // (A multi that sets a node twice fires twice: each sub-txn calls triggerWatch, and the watch stays.)
-    const need = new Map<string, number>();
-    for (const [type, path] of found) {
-      if (!covers(w, type, path) || this.restricted.has(path)) continue;
-      const key = `${type} ${path}`;
-      const n = (need.get(key) ?? 0) + 1;
-      need.set(key, n);
-      if (after(key, x.invokeUs) < n) return key;
-    }
-    return null;
+    return this.missingOfFound(w, x, found, after);
   }
 
   private boundedMemo: BoundedWrite[] | null = null;
@@ -313,6 +305,7 @@ export class PersistentShared {
 
   /** Like `missingOf`, for the changes `found` of a write `x` (`boundedWrites`). */
   missingOfFound(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
+    // (A multi that sets a node twice fires twice: each sub-txn calls triggerWatch, and the watch stays.)
     const need = new Map<string, number>();
     for (const [type, path] of found) {
       if (!covers(w, type, path) || this.restricted.has(path)) continue;
@@ -468,13 +461,7 @@ export class PersistentShared {
       this.afterMemo = { times: list.map((o) => o.invokeUs), least };
     }
     const { times, least } = this.afterMemo;
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! <= t) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countAtMost(times, t);
     return lo < least.length ? least[lo]! : Infinity;
   }
 

@@ -37,6 +37,7 @@
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
+import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
 export { PersistentShared } from './watch-persistent-shared.js';
@@ -574,13 +575,5 @@ export function mixedPaths(ops: readonly ZkHistoryOp[]): Map<number, Set<string>
 
 /** How many of `times` (ascending) lie after `t`. */
 function countAfter(times: readonly number[] | undefined, t: number): number {
-  if (times === undefined) return 0;
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return times.length - lo;
+  return times === undefined ? 0 : times.length - countAtMost(times, t);
 }

@@ -12,13 +12,8 @@ import { referenceCheck } from '../reference/reference.js';
 import { generateWithAcls } from '../reference/gen-acl.js';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
+import { create, ended, made, ok, persistent, recursive } from './persistent-records.js';
 
-const recursive = (path: string) => ({ type: 'addWatch', path, mode: 'persistentRecursive' });
-const persistent = (path: string) => ({ type: 'addWatch', path, mode: 'persistent' });
-const create = (path: string, data = 'v', mode = 'persistent') => ({ type: 'create', path, data, mode });
-const ok = { rc: 'ok' };
-const made = (path: string) => ({ rc: 'ok', path });
-const ended = (session: number, zxid: number, atUs: number) => ({ kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, zxid });
 
 describe('a close reply owes the deliveries of writes that completed before it was sent (case 877407131)', () => {
   // Session 1001 holds a recursive watch on /; session 1002 creates /a, which completes before 1001 sends its close.

@@ -9,13 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
+import { create, ended, made, ok, persistent, recursive } from './persistent-records.js';
 
-const recursive = (path: string) => ({ type: 'addWatch', path, mode: 'persistentRecursive' });
-const persistent = (path: string) => ({ type: 'addWatch', path, mode: 'persistent' });
-const create = (path: string, data = 'v', mode = 'persistent') => ({ type: 'create', path, data, mode });
-const ok = { rc: 'ok' };
-const made = (path: string) => ({ rc: 'ok', path });
-const ended = (session: number, zxid: number, atUs: number) => ({ kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, zxid });
 
 describe('a certain write without a zxid, below its session end, owes its event before a reply above it (case 2452999239)', () => {
   // Session 1004 holds a persistent watch on /. Session 1002 creates /a (ok, no zxid), sent after the addWatch
