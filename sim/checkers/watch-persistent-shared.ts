@@ -317,6 +317,16 @@ export class PersistentShared {
     return null;
   }
 
+  private floorMemo: ((o: ZkHistoryOp) => number | null) | null = null;
+
+  /**
+   * A zxid at or below that of a certain write without one (write-zxid-floor.ts: above every txn known committed
+   * before it was sent, and at least 1:1); -Infinity when none is known.
+   */
+  floorOf(x: ZkHistoryOp): number {
+    return (this.floorMemo ??= writeZxidFloor(this.view))(x) ?? -Infinity;
+  }
+
   private doneMemo: { times: number[]; most: number[] } | null = null;
 
   /**

@@ -37,7 +37,7 @@
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
-import { countAtMost } from './sort.js';
+import { countAfter } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
 export { PersistentShared } from './watch-persistent-shared.js';
@@ -164,6 +164,7 @@ export class PersistentWatches {
         const verdict = this.eventLost(e) ?? this.zxidFacts(e);
         if (verdict !== null) return verdict;
         this.noteSiblings(e);
+        this.boundByEvent(e);
         return 'ok';
       }
     }
@@ -174,6 +175,27 @@ export class PersistentWatches {
       [candidate.by],
       [e],
     );
+  }
+
+  /**
+   * After event `e` with a zxid, explained: when one held watch alone covers it (not `mixed`), that watch delivered
+   * it, fired by WatchManager.triggerWatch as this connection's server applied e's txn, so the watch was registered
+   * here below that txn: its registration bound here drops to e's zxid less one (round 13, cases 3811014472,
+   * 3149986684: an event at 1:1 or 1:2 owes the later changes a bound from a later write left out). Where two held
+   * watches cover e, either may have delivered it, and nothing is learnt. Only lowers the bound: the changes between
+   * the new bound and a point already checked (`checked`) are not judged again (fewer violations, never more).
+   */
+  private boundByEvent(e: ZkHistoryWatch): void {
+    if (e.zxid <= 0) return;
+    let only: Held | null = null;
+    for (const w of this.held.values()) {
+      if (!covers(w, e.type, e.path)) continue;
+      if (only !== null) return;
+      only = w;
+    }
+    if (only === null || this.mixed.has(only.path)) return;
+    const had = this.registeredHere(only);
+    if (had === null || had > e.zxid - 1) only.registered.set(this.connection, e.zxid - 1);
   }
 
   /**
@@ -296,7 +318,8 @@ export class PersistentWatches {
    * whose txn `w` got on this connection, and whose change has no event (by type and path) that arrived after
    * W was sent: [W, the change]. W's txn follows the registration when W was sent after this connection's
    * addWatch returned (proposed later), or when its zxid is above the registration's bound (`regBound`), or
-   * W was sent after a reply from a state at or above that bound (`zxidDoneBefore`: proposed above it).
+   * W was sent after a reply from a state at or above that bound (`zxidDoneBefore`: proposed above it), or
+   * W's zxid floor (write-zxid-floor.ts, at least 1:1) is above it (round 13: a registration at 1:0).
    * Each W is judged once per connection (the pointer `byTime`; an event that came stays come).
    */
   private owedBefore(w: Held, before: number, after: (key: string, t: number) => number, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
@@ -307,7 +330,7 @@ export class PersistentWatches {
     let k = w.byTime.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.completeUs! < before; k++) {
       const x = list[k]!;
-      if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg)))) continue;
+      if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg || this.shared.floorOf(x) > reg)))) continue;
       const missing = this.shared.missingOf(w, x, after);
       if (missing !== null) {
         w.byTime.set(this.connection, k);
@@ -549,31 +572,4 @@ export class PersistentWatches {
     w.registered.set(this.connection, at);
     return at;
   }
-}
-
-/** Per session: the paths where its persistent watches are not held to their events (see the file's head). */
-export function mixedPaths(ops: readonly ZkHistoryOp[]): Map<number, Set<string>> {
-  const modes = new Map<string, string>();
-  const out = new Map<number, Set<string>>();
-  const add = (s: number, p: string): void => {
-    const set = out.get(s) ?? new Set<string>();
-    out.set(s, set.add(p));
-  };
-  for (const o of ops) {
-    const op = o.op;
-    if (o.session === null) continue;
-    if ((op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren') && op.watch === true) add(o.session, op.path);
-    if (op.type === 'addWatch') {
-      const k = `${o.session} ${op.path}`;
-      const had = modes.get(k);
-      if (had !== undefined && had !== op.mode) add(o.session, op.path);
-      modes.set(k, op.mode);
-    }
-  }
-  return out;
-}
-
-/** How many of `times` (ascending) lie after `t`. */
-function countAfter(times: readonly number[] | undefined, t: number): number {
-  return times === undefined ? 0 : times.length - countAtMost(times, t);
 }

@@ -1,0 +1,103 @@
+// Proves that zabsim and the reference checker agree on the open-round12 persistent-watch cases of round 13 (r13d),
+// where an event was dropped and another event or reply shows it was owed: a certain write without a zxid whose zxid
+// floor lies above the watch's registration is owed before a later event on that connection; an exact event a watch
+// alone covers bounds that watch's registration below its zxid, so later changes are owed. Each impossible history
+// has a possible twin.
+import { describe, expect, it } from 'vitest';
+import { both, event, op } from './differential-records.js';
+import { Z } from './history-builders.js';
+import { create, made, ok, persistent, recursive } from './persistent-records.js';
+
+describe('a certain write whose zxid floor is above the registration is owed before a later event (cases 57557743, 3709058601)', () => {
+  // Session 1003's persistent watch on / was registered at 1:0 (the addWatch's header): every txn is above it
+  // (no txn has counter 0). Session 1001's delete /a (ok, no zxid) completed before the create at 1:4 was sent, so
+  // its NodeChildrenChanged / came before the event at 1:4 on that connection (one FIFO socket, txn order); so did
+  // the one create of /a the delete proves (lost, sent by 1003 before its addWatch, applied above 1:0).
+  const records = (events: number) => [
+    op(0, 1003, create('/a', 'v1'), 116, null, null, null),
+    op(1, 1003, persistent('/'), 1607, 5820, ok, null, { readZxid: Z(0) }),
+    op(5, 1001, { type: 'delete', path: '/a', version: 0 }, 5496, 6811, ok, null),
+    op(8, 1002, create('/a', 'v3'), 7942, 9581, made('/a'), Z(4)),
+    ...(events >= 1 ? [event(1003, 'NodeChildrenChanged', '/', 6000)] : []),
+    ...(events >= 2 ? [event(1003, 'NodeChildrenChanged', '/', 7000)] : []),
+    event(1003, 'NodeChildrenChanged', '/', 9093, Z(4)),
+  ];
+
+  it('no event of the delete (nor of the create) before the event at 1:4: impossible', () => {
+    expect(both(records(0))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with both events before it: possible', () => {
+    expect(both(records(2))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // A recursive watch on /a registered at 1:0, by a server behind the create of /a (ok, no zxid) that completed
+  // before the addWatch was sent: the create's NodeCreated /a is owed before the multi's NodeCreated at 1:7.
+  const recursiveRecords = (withCreated: boolean) => [
+    op(0, 1002, create('/a', 'v1'), 857, 3510, made('/a'), null),
+    op(6, 1003, recursive('/a'), 8537, 9280, ok, null, { readZxid: Z(0) }),
+    op(7, 1003, { type: 'multi', ops: [{ type: 'setData', path: '/a', data: 'v6', version: -1 }, { type: 'create', path: '/a/s-', data: 'v7', mode: 'persistentSequential' }] }, 9706, null, null, null),
+    ...(withCreated ? [event(1003, 'NodeCreated', '/a', 9500)] : []),
+    event(1003, 'NodeCreated', '/a/s-0000000000', 10690, Z(7)),
+  ];
+
+  it('a recursive watch at 1:0 without NodeCreated /a before the event at 1:7: impossible', () => {
+    expect(both(recursiveRecords(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeCreated /a first: possible', () => {
+    expect(both(recursiveRecords(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('an exact event a watch alone covers bounds its registration below its zxid (cases 3811014472, 3149986684)', () => {
+  // Session 1001's recursive watch on / (no header zxid) got NodeCreated /b at 1:1: it was registered below 1:1, so
+  // the create of /a at 1:2 fires it too, before NodeCreated /a/c at 1:4 on that connection.
+  const records = (withCreated: boolean) => [
+    op(0, 1001, recursive('/'), 883, 4022, ok, null),
+    op(1, 1002, create('/b', 'v1', 'ephemeral'), 1831, 3644, made('/b'), Z(1)),
+    op(2, 1003, create('/a', 'v2'), 2352, 3975, made('/a'), Z(2)),
+    op(5, 1002, create('/a/c', 'v3'), 5016, 7461, made('/a/c'), Z(4)),
+    event(1001, 'NodeCreated', '/b', 4745, Z(1)),
+    ...(withCreated ? [event(1001, 'NodeCreated', '/a', 5000, Z(2))] : []),
+    event(1001, 'NodeCreated', '/a/c', 6593, Z(4)),
+  ];
+
+  it('no NodeCreated /a at 1:2 between 1:1 and 1:4: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // Session 1002's recursive watch on / got NodeDataChanged /a at 1:2 (session 1003's setData, version 1): registered
+  // below 1:2, so session 1001's multi (ok, no zxid; after that setData, as it sets versions 2 and 3, and completed
+  // before 1002's close at 1:4 was sent) fires it three times before the close's reply. (In case 3149986684 1002 sent
+  // that setData itself, before its addWatch, which alone makes the event at 1:2 impossible: the twin needs 1003.)
+  const multiRecords = (withMulti: boolean) => [
+    op(1, 1001, create('/a', 'v1'), 1877, 5185, made('/a'), null),
+    op(2, 1003, { type: 'setData', path: '/a', data: 'v2', version: -1 }, 1966, 3954, { rc: 'ok', version: 1 }, null),
+    op(3, 1002, recursive('/'), 3979, 7541, ok, null),
+    op(
+      5,
+      1001,
+      { type: 'multi', ops: [{ type: 'setData', path: '/a', data: 'v3', version: -1 }, { type: 'setData', path: '/a', data: 'v4', version: -1 }, create('/b', 'v5')] },
+      5327,
+      6492,
+      { rc: 'ok', results: [{ rc: 'ok', version: 2 }, { rc: 'ok', version: 3 }, { rc: 'ok', path: '/b' }] },
+      null,
+    ),
+    op(7, 1002, { type: 'closeSession' }, 7899, 8564, ok, Z(4)),
+    event(1002, 'NodeDataChanged', '/a', 8154, Z(2)),
+    ...(withMulti ? [event(1002, 'NodeDataChanged', '/a', 8200, Z(3)), event(1002, 'NodeDataChanged', '/a', 8210, Z(3)), event(1002, 'NodeCreated', '/b', 8220, Z(3))] : []),
+  ];
+
+  it('none of the multi\'s events before the close reply at 1:4: impossible', () => {
+    expect(both(multiRecords(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with them: possible', () => {
+    expect(both(multiRecords(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
