@@ -89,6 +89,27 @@ export function provedLostWrites(
       proves(d.op);
     }
   };
+  // A data version: a write that found the node at version v ≥ 1 (the version its request asked for, or one below
+  // what its setData made) came after v setData txns of the node's current life (DataTree.setData adds one each;
+  // a create starts at 0). When the setData (sub-)ops of that path sent before its reply that may have taken effect
+  // (not an error reply) number exactly v, each took effect below its txn: one in an earlier life would leave fewer
+  // than v in this one, which no execution gives (round 13, case 3103818810: a lost setData, then a delete at v1).
+  let setsOf: Map<string, [ZkHistoryOp, number][]> | null = null;
+  const setsBefore = (path: string, v: number, bound: number): void => {
+    const o = current!;
+    let n = 0;
+    const lost: ZkHistoryOp[] = [];
+    for (const [x, count] of (setsOf ??= setDataOps(view)).get(path) ?? []) {
+      if (x === o || x.invokeUs >= (o.completeUs ?? Infinity)) continue;
+      n += count;
+      if (x.outcome === 'info' || isUncertain(x)) lost.push(x);
+    }
+    if (n !== v) return;
+    for (const x of lost) {
+      out.set(x, Math.min(out.get(x) ?? Infinity, bound));
+      proves(x);
+    }
+  };
   for (const o of view.history.ops) {
     const r = o.result;
     current = o;
@@ -112,7 +133,11 @@ export function provedLostWrites(
       for (const f of writeFacts(o)) {
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
         // missing one needs the exact state (a ceiling would let the node's create come after it).
-        if (f.present) prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+        if (f.present) {
+          const bound = (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1;
+          prove(f.path, bound);
+          if (f.version !== undefined && f.version > 0) setsBefore(f.path, f.version, bound);
+        }
         else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
         else {
           // Without a zxid: the state lies between the write's floor (write-zxid-floor.ts) and its ceiling, less one.
@@ -130,6 +155,29 @@ export function provedLostWrites(
     if (o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok')
       endOf.set(o.session, Math.min(endOf.get(o.session) ?? Infinity, o.zxid));
   for (const [w, bound] of out) if (w.session !== null && endOf.has(w.session)) out.set(w, Math.min(bound, endOf.get(w.session)! - 1));
+  return out;
+}
+
+/**
+ * By path: the writes that may have set the node's data (not refused: an error reply changed nothing), each with
+ * how many setData (sub-)ops of that path it holds.
+ */
+function setDataOps(view: HistoryView): Map<string, [ZkHistoryOp, number][]> {
+  const out = new Map<string, [ZkHistoryOp, number][]>();
+  for (const o of view.writes) {
+    if (o.outcome === 'fail' || (o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
+    const counts = new Map<string, number>();
+    const visit = (op: ZkOp): void => {
+      if (op.type === 'multi') op.ops.forEach(visit);
+      else if (op.type === 'setData') counts.set(op.path, (counts.get(op.path) ?? 0) + 1);
+    };
+    visit(o.op);
+    for (const [path, n] of counts) {
+      const list = out.get(path);
+      if (list === undefined) out.set(path, [[o, n]]);
+      else list.push([o, n]);
+    }
+  }
   return out;
 }
 

@@ -109,11 +109,12 @@ export class PersistentShared {
   /**
    * Event `e`'s possible causes after `floor` (see `earliestCause`): the earliest send time; how many there are
    * besides certain writes with a recorded zxid (`loose`: writes without a zxid or of unknown outcome, and
-   * session ends); and the one write without a zxid when it is the only cause (else null).
+   * session ends); and the one write without a zxid when it is the only cause (else null); and the only cause,
+   * zxid or not (`sole`, else null).
    */
-  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null } {
+  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null; readonly sole: ZkHistoryOp | null } {
     const known = e.zxid > 0;
-    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null };
+    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null, sole: null };
     this.index();
     const taken = known ? this.takers().get(e.zxid) : undefined;
     // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
@@ -145,7 +146,7 @@ export class PersistentShared {
         earliest = Math.min(earliest, first);
       }
     const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
-    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null };
+    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null, sole: one };
   }
 
   /** Writes without a recorded zxid that an event pinned (the only cause of an event with a known zxid). */

@@ -40,6 +40,7 @@ import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAfter } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+import { lostByProof, type ProofScope } from './watch-persistent-proved.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -89,8 +90,9 @@ export class PersistentWatches {
   private counts = new Map<string, number>();
   /** The siblings of explained events still to check at the next reply here (`siblingsOwed`). */
   private siblings: { readonly x: ZkHistoryOp; readonly zxid: number; readonly need: Map<string, number>; readonly e: ZkHistoryWatch; readonly w: Held }[] = [];
-  /** The one write `zxidFacts` found that may make the event it judged (else null). */
+  /** The one write without a zxid `zxidFacts` found that may make the event it judged (else null); `lastSole`: zxid or not. */
   private lastOnly: ZkHistoryOp | null = null;
+  private lastSole: ZkHistoryOp | null = null;
 
   /** The last noted event's `${type} ${path}` (an event check leaves the event itself out of `anyEvents`). */
   private lastKey = '';
@@ -161,7 +163,8 @@ export class PersistentWatches {
             [e],
           );
         this.lastOnly = null;
-        const verdict = this.eventLost(e) ?? this.zxidFacts(e);
+        this.lastSole = null;
+        const verdict = this.eventLost(e) ?? this.zxidFacts(e) ?? this.provedBeforeEvent(e);
         if (verdict !== null) return verdict;
         this.noteSiblings(e);
         this.boundByEvent(e);
@@ -369,34 +372,45 @@ export class PersistentWatches {
     return null;
   }
 
-  /**
-   * Lost events before a reply `o` that proves writes without a zxid took effect (`provedBy`: o's state holds
-   * each, proved-writes.ts): for a watch added on this connection before o was sent (so registered at a state
-   * its session's later reply o holds), a proved write W whose txn is above that registration (W sent after the
-   * addWatch returned: proposed later; or its floor above the registration's bound) was applied by o's server
-   * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
-   */
+  /** The proof scope of `lostByProof` (watch-persistent-proved.ts) on this connection. */
+  private proofScope(after: (key: string, t: number) => number): ProofScope {
+    return { held: this.held.values(), mixed: this.mixed, connection: this.connection, regBound: (w) => this.regBound(w), shared: this.shared, after };
+  }
+
+  /** Lost events before a reply `o` that proves writes took effect, for watches added here before o was sent (`lostByProof`). */
   private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
-    const list = this.shared.provedBy(o);
-    if (list.length === 0) return null;
     const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
-    for (const w of this.held.values()) {
-      if (this.mixed.has(w.path)) continue;
-      const here = w.added.get(this.connection);
-      if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
-      const reg = this.regBound(w);
-      for (const { x, lower, found } of list) {
-        if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
-        const missing = this.shared.missingOfFound(w, x, found, after);
-        if (missing !== null)
-          return violated(
-            'watch-order',
-            `client ${o.client} got #${o.id}, which shows that #${x.id} took effect, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
-            [w.by, x, o],
-          );
-      }
-    }
-    return null;
+    const lost = lostByProof(this.proofScope(after), o, (here) => here !== o && here.completeUs! < o.invokeUs);
+    if (lost === null) return null;
+    const [w, x, missing] = lost;
+    return violated(
+      'watch-order',
+      `client ${o.client} got #${o.id}, which shows that #${x.id} took effect, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
+      [w.by, x, o],
+    );
+  }
+
+  /**
+   * Lost events before event `e` (with a zxid), whose one possible cause is write P (`zxidFacts`): every write X that
+   * P's success proves took effect lies below P's txn, so its changes were queued before e on this FIFO connection
+   * (`lostByProof`). Round 13: cases 3103818810 (a lost setData a delete's version proves), 1998691577 (a lost multi
+   * making the parent of a create), 856553892 (a lost create of the watch's own session, sent while its addWatch was in
+   * flight, that the delete proves).
+   */
+  private provedBeforeEvent(e: ZkHistoryWatch): ClientCheckResult | null {
+    const p = this.lastSole;
+    if (p === null || e.zxid <= 0) return null;
+    // (e's own arrival, the last of its key, is not an event of X's txn.)
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t) - (key === this.lastKey ? 1 : 0);
+    const lost = lostByProof(this.proofScope(after), p, () => true);
+    if (lost === null) return null;
+    const [w, x, missing] = lost;
+    return violated(
+      'watch-order',
+      `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, which only #${p.id} may make, and #${p.id} shows that #${x.id} took effect before it, but no ${missing} event for #${x.id}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${x.id}'s txn) gets, came before it (lost: one connection delivers in txn order)`,
+      [w.by, x, p],
+      [e],
+    );
   }
 
   /**
@@ -503,6 +517,7 @@ export class PersistentWatches {
     const causes = this.shared.causesOf(e, floor);
     const only = causes.only;
     this.lastOnly = only;
+    this.lastSole = causes.sole;
     if (only !== null) {
       const had = this.shared.pins.get(only);
       if (had !== undefined && had !== e.zxid)

@@ -1,8 +1,9 @@
 // Proves that zabsim and the reference checker agree on the open-round12 persistent-watch cases of round 13 (r13d),
 // where an event was dropped and another event or reply shows it was owed: a certain write without a zxid whose zxid
 // floor lies above the watch's registration is owed before a later event on that connection; an exact event a watch
-// alone covers bounds that watch's registration below its zxid, so later changes are owed. Each impossible history
-// has a possible twin.
+// alone covers bounds that watch's registration below its zxid, so later changes are owed; and a write that the one
+// cause of an event proves took effect (the node it found, or its data version) is owed before that event, also when
+// the watch's own session sent it while its addWatch was in flight. Each impossible history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -99,5 +100,67 @@ describe('an exact event a watch alone covers bounds its registration below its 
 
   it('with them: possible', () => {
     expect(both(multiRecords(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('the one cause of an event proves a lost write below it, whose event it owes (cases 3103818810, 1998691577, 856553892)', () => {
+  // Session 1001's recursive watch on /b; session 1002's setData /b (reply lost) was sent after the addWatch returned,
+  // and its delete /b at version 1 (the only delete of /b) shows that setData took effect first: /b's one setData.
+  // So NodeDataChanged /b came before the delete's NodeDeleted /b at 1:5 on 1001's connection.
+  const versionRecords = (withChanged: boolean) => [
+    op(1, 1001, create('/b', 'v2'), 1376, 2032, made('/b'), null),
+    op(3, 1001, recursive('/b'), 3982, 5680, ok, null),
+    op(7, 1002, { type: 'setData', path: '/b', data: 'v8', version: -1 }, 7991, null, null, null),
+    op(8, 1002, { type: 'delete', path: '/b', version: 1 }, 8924, 10542, ok, null),
+    ...(withChanged ? [event(1001, 'NodeDataChanged', '/b', 9000)] : []),
+    event(1001, 'NodeDeleted', '/b', 9520, Z(5)),
+  ];
+
+  it('a delete at version 1 proves the lost setData: no NodeDataChanged /b before NodeDeleted /b is impossible', () => {
+    expect(both(versionRecords(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeDataChanged /b first: possible', () => {
+    expect(both(versionRecords(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // Session 1003's persistent watch on /a. Session 1002's multi (create /a, create /b; reply lost), sent after the
+  // addWatch returned, is the one create of /a, which 1002's create /a/c needs: NodeCreated /a comes before that
+  // create's NodeChildrenChanged /a at 1:7.
+  const parentRecords = (withCreated: boolean) => [
+    op(0, 1003, persistent('/a'), 228, 3755, ok, null),
+    op(5, 1003, create('/b', 'v3'), 4955, 6621, made('/b'), null),
+    op(7, 1001, { type: 'delete', path: '/b', version: -1 }, 7917, 8411, ok, null),
+    op(8, 1002, { type: 'multi', ops: [create('/a', 'v4'), create('/b', 'v5')] }, 8798, null, null, null),
+    op(11, 1002, create('/a/c', 'v7'), 11818, 12326, made('/a/c'), null),
+    ...(withCreated ? [event(1003, 'NodeCreated', '/a', 10000)] : []),
+    event(1003, 'NodeChildrenChanged', '/a', 12275, Z(7)),
+  ];
+
+  it('a create under /a proves the lost multi that made /a: no NodeCreated /a before its NodeChildrenChanged /a is impossible', () => {
+    expect(both(parentRecords(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeCreated /a first: possible', () => {
+    expect(both(parentRecords(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // Session 1001 adds a recursive watch on / and, before its reply, sends create /a (reply lost) on the same connection:
+  // CommitProcessor applies the create only after the addWatch registered. The delete at 1:2 proves the create (the
+  // one create of /a), so NodeCreated /a comes before NodeDeleted /a at 1:2.
+  const ownRecords = (withCreated: boolean) => [
+    op(1, 1001, recursive('/'), 818, 1833, ok, null),
+    op(0, 1001, create('/a', 'v1'), 951, null, null, null),
+    op(2, 1001, { type: 'delete', path: '/a', version: -1 }, 2993, 3097, ok, Z(2)),
+    ...(withCreated ? [event(1001, 'NodeCreated', '/a', 2000, Z(1))] : []),
+    event(1001, 'NodeDeleted', '/a', 3038, Z(2)),
+  ];
+
+  it('its own lost create, sent while its addWatch was in flight: no NodeCreated /a before NodeDeleted /a is impossible', () => {
+    expect(both(ownRecords(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeCreated /a at 1:1 first: possible', () => {
+    expect(both(ownRecords(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
