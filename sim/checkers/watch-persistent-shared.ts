@@ -10,6 +10,8 @@ import { provedLostWrites } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
+import { sessionEndChanges, type Change } from './watch-persistent-ends.js';
+export { changeTxn, type Change } from './watch-persistent-ends.js';
 
 export type EventType = ZkHistoryWatch['type'];
 
@@ -36,9 +38,6 @@ export type Held = {
 
 /** A write without a zxid that surely took effect, with bounds on its zxid and its changes (`boundedWrites`). */
 export type BoundedWrite = { readonly x: ZkHistoryOp; readonly upper: number; readonly lower: number; readonly found: readonly [EventType, string][] };
-
-/** A change a certain write makes, with its event type and path. */
-export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
 
 export const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 export const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
@@ -481,7 +480,15 @@ export class PersistentShared {
    * in `events` (counts by `${type} ${path} ${zxid}`), and every event of its type and path without a zxid (`unnamed`) taken by an earlier change
    * (`used`, updated). Paths whose ACL may filter the event are left out.
    */
-  firstMissing(w: Held, from: number, to: number, events: ReadonlyMap<string, number>, unnamed: ReadonlyMap<string, number>, used: Map<string, number>): Change | null {
+  firstMissing(
+    w: Held,
+    from: number,
+    to: number,
+    events: ReadonlyMap<string, number>,
+    unnamed: ReadonlyMap<string, number>,
+    used: Map<string, number>,
+    closing: number | null = null,
+  ): Change | null {
     const list = this.certainChanges();
     let lo = 0;
     let hi = list.length;
@@ -493,7 +500,8 @@ export class PersistentShared {
     const seen = new Map<string, number>();
     for (let k = lo; k < list.length && list[k]!.zxid <= to; k++) {
       const c = list[k]!;
-      if (!covers(w, c.type, c.path) || this.restricted.has(c.path)) continue;
+      // (`closing`: at its own close's reply, a session is not held to its own end's deletes: the connection closes.)
+      if (!covers(w, c.type, c.path) || this.restricted.has(c.path) || (c.end !== undefined && c.end === closing)) continue;
       // One event per change: a multi that sets one node twice fires NodeDataChanged twice (DataTree.processTxn
       // applies each sub-txn, each calling triggerWatch), and a persistent watch is not used up by the first.
       const exact = `${c.type} ${c.path} ${c.zxid}`;
@@ -521,6 +529,11 @@ export class PersistentShared {
       const found: [EventType, string][] = [];
       changesOf(o.op, o.result, found);
       for (const [type, path] of found) out.push({ zxid: o.zxid!, type, path, by: o });
+    }
+    const ends = sessionEndChanges(this.view);
+    if (ends.length > 0) {
+      out.push(...ends);
+      out.sort((a, b) => a.zxid - b.zxid);
     }
     return (this.certain = out);
   }

@@ -39,7 +39,7 @@ import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/t
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAfter } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
-import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+import { changeTxn, covers, PersistentShared, type Held } from './watch-persistent-shared.js';
 import { lostByProof, type ProofScope } from './watch-persistent-proved.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
@@ -242,11 +242,12 @@ export class PersistentWatches {
         if (reg === null) continue;
         const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
         if (z <= from) continue;
-        const missing = this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w));
+        const closing = o.op.type === 'closeSession' ? o.session : null;
+        const missing = this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w), closing);
         if (missing !== null)
           return violated(
             name,
-            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost)`,
+            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${missing.type} ${missing.path} event for ${changeTxn(missing)} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost)`,
             [w.by, missing.by, o],
           );
         w.checked.set(this.connection, z);
@@ -482,7 +483,7 @@ export class PersistentWatches {
           if (missing !== null)
             return violated(
               'watch-order',
-              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost: one connection delivers in txn order)`,
+              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${missing.type} ${missing.path} event for ${changeTxn(missing)} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost: one connection delivers in txn order)`,
               [w.by, missing.by],
               [e],
             );

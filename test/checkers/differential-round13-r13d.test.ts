@@ -3,11 +3,13 @@
 // floor lies above the watch's registration is owed before a later event on that connection; an exact event a watch
 // alone covers bounds that watch's registration below its zxid, so later changes are owed; and a write that the one
 // cause of an event proves took effect (the node it found, or its data version) is owed before that event, also when
-// the watch's own session sent it while its addWatch was in flight. Each impossible history has a possible twin.
+// the watch's own session sent it while its addWatch was in flight; and a session end an ENDED record places deletes
+// the ephemerals its session surely made, whose events are owed like a write's. Each impossible history has a
+// possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
-import { create, made, ok, persistent, recursive } from './persistent-records.js';
+import { create, ended, made, ok, persistent, recursive } from './persistent-records.js';
 
 describe('a certain write whose zxid floor is above the registration is owed before a later event (cases 57557743, 3709058601)', () => {
   // Session 1003's persistent watch on / was registered at 1:0 (the addWatch's header): every txn is above it
@@ -162,5 +164,55 @@ describe('the one cause of an event proves a lost write below it, whose event it
 
   it('with NodeCreated /a at 1:1 first: possible', () => {
     expect(both(ownRecords(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a session end at its ENDED record\'s zxid deletes the ephemerals its session surely made: their events are owed (cases 4070935199, 2938000155)', () => {
+  // Session 1001 made the ephemeral /b (ok, the one create, and no op deletes /b); its end at 1:3 deleted it. Session
+  // 1003's recursive watch on /b was registered at 1:2 (its header), so NodeDeleted /b came before its create at 1:6.
+  const records = (withDeleted: boolean) => [
+    op(2, 1001, create('/b', 'v3', 'ephemeral'), 2733, 3804, made('/b'), null),
+    op(6, 1003, recursive('/b'), 8862, 9287, ok, null, { readZxid: Z(2) }),
+    op(7, 1003, create('/a', 'v5'), 9571, 10621, made('/a'), Z(6)),
+    ended(1001, Z(3), 4254),
+    ...(withDeleted ? [event(1003, 'NodeDeleted', '/b', 10000)] : []),
+  ];
+
+  it('no NodeDeleted /b before the reply at 1:6: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // Session 1002's persistent watch on /b got NodeDataChanged /b at 1:2 (registered below it); session 1001, owner of
+  // the ephemeral /b, ended at 1:4, before 1002's multi was sent (its error txn lies above 1:4): NodeDeleted /b first.
+  const anyOf = [{ perms: 31, scheme: 'world', id: 'anyone' }];
+  const byEvent = (withDeleted: boolean) => [
+    op(0, 1001, { ...create('/b', 'v1', 'ephemeral'), acl: anyOf }, 431, 1078, made('/b'), null),
+    op(1, 1001, { type: 'setData', path: '/b', data: 'v2', version: -1 }, 1226, 2819, { rc: 'ok', version: 1 }, Z(2)),
+    op(6, 1002, persistent('/b'), 6022, 7063, ok, null),
+    op(
+      7,
+      1002,
+      { type: 'multi', ops: [{ type: 'setData', path: '/a', data: 'v5', version: 0 }, { type: 'setData', path: '/a', data: 'v6', version: 0 }] },
+      7459,
+      8272,
+      { rc: 'badVersion', results: [{ rc: 'ok' }, { rc: 'badVersion' }] },
+      null,
+    ),
+    op(8, 1003, create('/a', 'v3'), 3834, 4555, made('/a'), null),
+    ended(1001, Z(4), 6088),
+    event(1002, 'NodeDataChanged', '/b', 7924, Z(2)),
+    ...(withDeleted ? [event(1002, 'NodeDeleted', '/b', 8000, Z(4))] : []),
+  ];
+
+  it('an event at 1:2, then no NodeDeleted /b of the end at 1:4 before the multi\'s reply: impossible', () => {
+    expect(both(byEvent(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it: possible', () => {
+    expect(both(byEvent(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });

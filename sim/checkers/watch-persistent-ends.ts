@@ -1,0 +1,58 @@
+// The changes a session end surely makes, for the persistent-watch judgment (watch-persistent-shared.ts
+// certainChanges: each such change is owed like a certain write's, at the end's zxid).
+import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
+import { isUncertain } from './zk-writes.js';
+import type { HistoryView } from './history-view.js';
+
+type EventType = ZkHistoryWatch['type'];
+const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
+
+/**
+ * A change a certain write makes, with its event type and path; or one a session end surely makes (`end`: that
+ * session; `by`: the create of the ephemeral it deletes).
+ */
+export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp; readonly end?: number };
+
+/** How a message names the txn of a change. */
+export const changeTxn = (c: Change): string => (c.end !== undefined ? `the end of session ${c.end} (deleting what #${c.by.id} made)` : `#${c.by.id}`);
+
+/**
+ * The deletes a session end surely made, at the zxid its ENDED record gives (a server committed the end txn there;
+ * none when two records differ). Not an ok close's zxid: a close that reached the leader after the session expired is
+ * logged again (PrepRequestProcessor.pRequest2Txn does not check a closeSession's session), and the expiry's txn made
+ * the deletes. DataTree.killSession deletes each ephemeral the session owns (deleteNode: NodeDeleted
+ * of the node, NodeChildrenChanged of its parent, each through WatchManager.triggerWatch). An ephemeral is surely
+ * owned then when the session's own certain ok create made it (its txn precedes the end: PrepRequestProcessor
+ * refuses a request of an ended session) with its name known, and no op of the history may delete that path
+ * (round 13, cases 4070935199, 2938000155: an ENDED record above the registration, no NodeDeleted).
+ */
+export function sessionEndChanges(view: HistoryView): Change[] {
+  const endOf = new Map<number, number | null>();
+  for (const e of view.history.events ?? [])
+    if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) {
+      const had = endOf.get(e.session);
+      endOf.set(e.session, had === undefined || had === e.zxid ? e.zxid : null);
+    }
+  if (endOf.size === 0) return [];
+  const deleted = new Set<string>();
+  const visitDeletes = (op: ZkOp): void => {
+    if (op.type === 'multi') op.ops.forEach(visitDeletes);
+    else if (op.type === 'delete') deleted.add(op.path);
+  };
+  for (const o of view.history.ops) visitDeletes(o.op);
+  const out: Change[] = [];
+  for (const o of view.writes) {
+    const end = o.session === null ? undefined : endOf.get(o.session);
+    if (end === undefined || end === null || o.outcome !== 'ok' || o.result === null || isUncertain(o) || o.result.rc !== 'ok') continue;
+    const visit = (op: ZkOp, r: ZkResult | undefined): void => {
+      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, r?.results?.[i]));
+      else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential') && r !== undefined && r.rc === 'ok') {
+        const path = r.path ?? (op.mode === 'ephemeral' ? op.path : null);
+        if (path === null || deleted.has(path)) return;
+        out.push({ zxid: end, type: 'NodeDeleted', path, by: o, end: o.session! }, { zxid: end, type: 'NodeChildrenChanged', path: parentOf(path), by: o, end: o.session! });
+      }
+    };
+    visit(o.op, o.result);
+  }
+  return out;
+}
