@@ -22,8 +22,8 @@ export const changeTxn = (c: Change): string => (c.end !== undefined ? `the end 
  * logged again (PrepRequestProcessor.pRequest2Txn does not check a closeSession's session), and the expiry's txn made
  * the deletes. DataTree.killSession deletes each ephemeral the session owns (deleteNode: NodeDeleted
  * of the node, NodeChildrenChanged of its parent, each through WatchManager.triggerWatch). An ephemeral is surely
- * owned then when the session's own certain ok create made it (its txn precedes the end: PrepRequestProcessor
- * refuses a request of an ended session) with its name known, and no op of the history may delete that path
+ * owned then (`sureEphemerals`) when the session's own certain ok create made it (its txn precedes the end:
+ * PrepRequestProcessor refuses a request of an ended session) with its name known, and no op may delete that path
  * (round 13, cases 4070935199, 2938000155: an ENDED record above the registration, no NodeDeleted).
  */
 export function sessionEndChanges(view: HistoryView): Change[] {
@@ -34,22 +34,50 @@ export function sessionEndChanges(view: HistoryView): Change[] {
       endOf.set(e.session, had === undefined || had === e.zxid ? e.zxid : null);
     }
   if (endOf.size === 0) return [];
+  const out: Change[] = [];
+  for (const [session, list] of sureEphemerals(view)) {
+    const end = endOf.get(session);
+    if (end === undefined || end === null) continue;
+    for (const { create, path } of list)
+      out.push({ zxid: end, type: 'NodeDeleted', path, by: create, end: session }, { zxid: end, type: 'NodeChildrenChanged', path: parentOf(path), by: create, end: session });
+  }
+  return out;
+}
+
+/** The sessions with an ENDED record (their end's deletes are placed by `sessionEndChanges`). */
+export function endedSessions(view: HistoryView): Set<number> {
+  const out = new Set<number>();
+  for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED') out.add(e.session);
+  return out;
+}
+
+/** An ephemeral node a session surely owned until its end: the certain create that made it, and its path. */
+export type SureEphemeral = { readonly create: ZkHistoryOp; readonly path: string };
+
+/**
+ * By session: the ephemerals its end surely deletes (DataTree.killSession), whenever that end comes: made by the
+ * session's own certain ok create (which precedes the end), with the name known, where no op of the history may
+ * delete that path.
+ */
+export function sureEphemerals(view: HistoryView): Map<number, SureEphemeral[]> {
   const deleted = new Set<string>();
   const visitDeletes = (op: ZkOp): void => {
     if (op.type === 'multi') op.ops.forEach(visitDeletes);
     else if (op.type === 'delete') deleted.add(op.path);
   };
   for (const o of view.history.ops) visitDeletes(o.op);
-  const out: Change[] = [];
+  const out = new Map<number, SureEphemeral[]>();
   for (const o of view.writes) {
-    const end = o.session === null ? undefined : endOf.get(o.session);
-    if (end === undefined || end === null || o.outcome !== 'ok' || o.result === null || isUncertain(o) || o.result.rc !== 'ok') continue;
+    if (o.session === null || o.outcome !== 'ok' || o.result === null || isUncertain(o) || o.result.rc !== 'ok') continue;
+    const session = o.session;
     const visit = (op: ZkOp, r: ZkResult | undefined): void => {
       if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, r?.results?.[i]));
       else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential') && r !== undefined && r.rc === 'ok') {
         const path = r.path ?? (op.mode === 'ephemeral' ? op.path : null);
         if (path === null || deleted.has(path)) return;
-        out.push({ zxid: end, type: 'NodeDeleted', path, by: o, end: o.session! }, { zxid: end, type: 'NodeChildrenChanged', path: parentOf(path), by: o, end: o.session! });
+        const list = out.get(session);
+        if (list === undefined) out.set(session, [{ create: o, path }]);
+        else list.push({ create: o, path });
       }
     };
     visit(o.op, o.result);

@@ -3,9 +3,9 @@
 // (proved-writes.ts: a node it found whose one create X is, a node gone whose one delete X is, a data version that
 // needs X's setData) holds X's txn below its own state. A watch registered on this connection before X's txn got
 // X's changes as this connection's server applied X (WatchManager.triggerWatch), queued on one FIFO socket ahead of
-// that reply or event.
+// that reply or event. Likewise an ok close proves its session's ephemerals gone by its txn (`closeOwed`).
 import type { ZkHistoryOp } from '../history/types.js';
-import type { Held, PersistentShared } from './watch-persistent-shared.js';
+import { parentOf, type Held, type PersistentShared } from './watch-persistent-shared.js';
 
 /** What `lostByProof` reads of a session's PersistentWatches on its current connection. */
 export type ProofScope = {
@@ -53,4 +53,27 @@ export function lostByProof(scope: ProofScope, prover: ZkHistoryOp, addedOk: (he
  */
 export function follows(x: ZkHistoryOp, here: ZkHistoryOp): boolean {
   return x.invokeUs > here.completeUs! || (x.session !== null && x.session === here.session && x.invokeUs > here.invokeUs);
+}
+
+/**
+ * For watch-persistent.ts `owedBefore`: the first change missing of the deletes that ok close `x` (completed before
+ * the txn or event at hand) surely had made (`closeDeletes`), each after the create of its node: owed when that
+ * create followed `w`'s registration on the connection of addWatch `here` (`follows`, or its zxid, pinned zxid or
+ * floor above the bound `reg`), as the delete came after it. Round 13, case 976800416: NodeCreated /a/c at 1:5 pins
+ * the create; the close's NodeDeleted /a/c is owed before NodeDataChanged /a at 1:8.
+ */
+export function closeOwed(
+  shared: PersistentShared,
+  w: Held,
+  x: ZkHistoryOp,
+  here: ZkHistoryOp,
+  reg: number | null,
+  after: (key: string, t: number) => number,
+): string | null {
+  for (const { create, path } of shared.closeDeletes(x)) {
+    if (!(follows(create, here) || (reg !== null && shared.lowerOf(create) > reg))) continue;
+    const missing = shared.missingOfFound(w, create, [['NodeDeleted', path], ['NodeChildrenChanged', parentOf(path)]], after);
+    if (missing !== null) return missing;
+  }
+  return null;
 }

@@ -2,7 +2,6 @@
 // half): the changes each write makes and may make, indexed once, shared by every session's PersistentWatches.
 import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
-import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
@@ -10,7 +9,8 @@ import { provedLostWrites } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
-import { sessionEndChanges, type Change } from './watch-persistent-ends.js';
+import { zxidDoneBefore, zxidSentAfter } from './zxid-by-time.js';
+import { endedSessions, sessionEndChanges, sureEphemerals, type Change, type SureEphemeral } from './watch-persistent-ends.js';
 export { changeTxn, type Change } from './watch-persistent-ends.js';
 
 export type EventType = ZkHistoryWatch['type'];
@@ -217,6 +217,23 @@ export class PersistentShared {
   }
 
   private byCompletion: ZkHistoryOp[] | null = null;
+  private sureMemo: Map<number, SureEphemeral[]> | null = null;
+  private endedMemo: Set<number> | null = null;
+
+  /**
+   * The ephemerals an ok close `x` without a zxid surely had deleted by its txn (`sureEphemerals`), for a session with
+   * no ENDED record: its own end, or an expiry before it (an ok close may follow one: PrepRequestProcessor.pRequest2Txn
+   * logs it again), deleted each after its create and at or below the close's txn.
+   */
+  closeDeletes(x: ZkHistoryOp): readonly SureEphemeral[] {
+    if (x.session === null || (this.endedMemo ??= endedSessions(this.view)).has(x.session)) return [];
+    return (this.sureMemo ??= sureEphemerals(this.view)).get(x.session) ?? [];
+  }
+
+  /** A zxid at or below that of a write: its own, the one an event pinned (`pins`), or its floor (`floorOf`). */
+  lowerOf(x: ZkHistoryOp): number {
+    return x.zxid ?? Math.max(this.pins.get(x) ?? -Infinity, this.floorOf(x));
+  }
 
   /** Whether an ACL may filter events of `path`: a restricted path, or a sequential create's prefix of it. */
   mayFilter(path: string): boolean {
@@ -224,10 +241,20 @@ export class PersistentShared {
     return false;
   }
 
-  /** The certain ok writes with a reply (not session ends), by reply time. */
+  /**
+   * The certain ok writes with a reply, by reply time: not session ends, but for an ok close without a zxid of a
+   * session with no ENDED record, which deletes ephemerals (`closeDeletes`).
+   */
   writesByCompletion(): ZkHistoryOp[] {
     if (this.byCompletion !== null) return this.byCompletion;
-    const out = this.view.writes.filter((o) => o.outcome === 'ok' && o.completeUs !== null && o.result !== null && !isUncertain(o) && o.op.type !== 'closeSession');
+    const out = this.view.writes.filter(
+      (o) =>
+        o.outcome === 'ok' &&
+        o.completeUs !== null &&
+        o.result !== null &&
+        !isUncertain(o) &&
+        (o.op.type !== 'closeSession' || (o.zxid === null && o.result.rc === 'ok' && this.closeDeletes(o).length > 0)),
+    );
     out.sort((a, b) => a.completeUs! - b.completeUs!);
     return (this.byCompletion = out);
   }
@@ -327,34 +354,11 @@ export class PersistentShared {
     return (this.floorMemo ??= writeZxidFloor(this.view))(x) ?? -Infinity;
   }
 
-  private doneMemo: { times: number[]; most: number[] } | null = null;
+  private doneMemo: ((t: number) => number) | null = null;
 
-  /**
-   * The largest state zxid of an ok reply (a certain write's zxid, a read's header) that arrived before time `t`
-   * (-Infinity: none). A txn proposed after `t` lies above it: that state's txns were committed by then.
-   */
+  /** The largest state zxid of an ok reply that arrived before time `t` (zxid-by-time.ts `zxidDoneBefore`). */
   zxidDoneBefore(t: number): number {
-    if (this.doneMemo === null) {
-      const list: [number, number][] = [];
-      for (const o of this.view.history.ops) {
-        if (o.outcome !== 'ok' || o.completeUs === null || o.result === null || isUncertain(o)) continue;
-        const z = o.zxid ?? o.readZxid ?? null;
-        if (z !== null && z > 0) list.push([o.completeUs, z]);
-      }
-      list.sort((a, b) => a[0] - b[0]);
-      const most = list.map(([, z]) => z);
-      for (let k = 1; k < most.length; k++) most[k] = Math.max(most[k]!, most[k - 1]!);
-      this.doneMemo = { times: list.map(([c]) => c), most };
-    }
-    const { times, most } = this.doneMemo;
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? -Infinity : most[lo - 1]!;
+    return (this.doneMemo ??= zxidDoneBefore(this.view))(t);
   }
 
   /**
@@ -456,23 +460,11 @@ export class PersistentShared {
     return (this.creatorsMemo = { exact, sequential });
   }
 
-  private afterMemo: { times: number[]; least: number[] } | null = null;
+  private afterMemo: ((t: number) => number) | null = null;
 
-  /**
-   * The least zxid of a certain ok write sent after time `t` (Infinity: none). Its txn was proposed after `t`,
-   * so it lies above every state a server had applied by `t` (a leader proposes above every committed txn).
-   */
+  /** The least zxid of a certain ok write sent after time `t` (zxid-by-time.ts `zxidSentAfter`). */
   zxidSentAfter(t: number): number {
-    if (this.afterMemo === null) {
-      const list = this.view.writes.filter((o) => o.zxid !== null && o.outcome === 'ok' && o.result !== null && !isUncertain(o));
-      list.sort((a, b) => a.invokeUs - b.invokeUs);
-      const least = list.map((o) => o.zxid!);
-      for (let k = least.length - 2; k >= 0; k--) least[k] = Math.min(least[k]!, least[k + 1]!);
-      this.afterMemo = { times: list.map((o) => o.invokeUs), least };
-    }
-    const { times, least } = this.afterMemo;
-    const lo = countAtMost(times, t);
-    return lo < least.length ? least[lo]! : Infinity;
+    return (this.afterMemo ??= zxidSentAfter(this.view))(t);
   }
 
   /**

@@ -40,7 +40,7 @@ import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAfter } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { changeTxn, covers, PersistentShared, type Held } from './watch-persistent-shared.js';
-import { lostByProof, type ProofScope } from './watch-persistent-proved.js';
+import { closeOwed, lostByProof, type ProofScope } from './watch-persistent-proved.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -334,6 +334,14 @@ export class PersistentWatches {
     let k = w.byTime.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.completeUs! < before; k++) {
       const x = list[k]!;
+      if (x.op.type === 'closeSession') {
+        const missing = x === skip || x.session === here.session ? null : closeOwed(this.shared, w, x, here, reg, after);
+        if (missing !== null) {
+          w.byTime.set(this.connection, k);
+          return [x, missing];
+        }
+        continue;
+      }
       if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg || this.shared.floorOf(x) > reg)))) continue;
       const missing = this.shared.missingOf(w, x, after);
       if (missing !== null) {

@@ -4,8 +4,8 @@
 // alone covers bounds that watch's registration below its zxid, so later changes are owed; and a write that the one
 // cause of an event proves took effect (the node it found, or its data version) is owed before that event, also when
 // the watch's own session sent it while its addWatch was in flight; and a session end an ENDED record places deletes
-// the ephemerals its session surely made, whose events are owed like a write's. Each impossible history has a
-// possible twin.
+// the ephemerals its session surely made, whose events are owed like a write's, as an ok close without a zxid does by
+// its txn. Each impossible history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -214,5 +214,38 @@ describe('a session end at its ENDED record\'s zxid deletes the ephemerals its s
 
   it('with it: possible', () => {
     expect(both(byEvent(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('an ok close without a zxid deleted its session\'s sure ephemerals by its txn (case 976800416)', () => {
+  // Session 1004's recursive watch on /a got NodeCreated /a/c at 1:5 (session 1002's create, pinned there): registered
+  // below it. 1002's close (ok, no zxid) completed before 1004's setData at 1:8 was sent, and deleted /a/c (no op
+  // deletes it) after its create: NodeDeleted /a/c is owed before NodeDataChanged /a at 1:8.
+  const records = (withDeleted: boolean) => [
+    op(
+      0,
+      1001,
+      { type: 'multi', ops: [create('/a', 'v1'), create('/b', 'v2')] },
+      549,
+      1159,
+      { rc: 'ok', results: [{ rc: 'ok', path: '/a' }, { rc: 'ok', path: '/b' }] },
+      Z(1),
+    ),
+    op(1, 1001, { type: 'setData', path: '/a', data: 'v3', version: -1 }, 1223, 2872, { rc: 'ok', version: 1 }, Z(2)),
+    op(4, 1002, create('/a/c', 'v5', 'ephemeral'), 4800, 5884, made('/a/c'), null),
+    op(6, 1002, { type: 'closeSession' }, 6420, 7092, ok, null),
+    op(9, 1004, recursive('/a'), 9709, 10314, ok, null),
+    op(10, 1004, { type: 'setData', path: '/a', data: 'v6', version: -1 }, 10503, 11444, { rc: 'ok', version: 2 }, Z(8)),
+    event(1004, 'NodeCreated', '/a/c', 11256, Z(5)),
+    ...(withDeleted ? [event(1004, 'NodeDeleted', '/a/c', 11270)] : []),
+    event(1004, 'NodeDataChanged', '/a', 11294, Z(8)),
+  ];
+
+  it('no NodeDeleted /a/c between NodeCreated /a/c at 1:5 and NodeDataChanged /a at 1:8: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
