@@ -84,3 +84,60 @@ export function sureEphemerals(view: HistoryView): Map<number, SureEphemeral[]> 
   }
   return out;
 }
+
+/** A session end a delete proves came below its txn (`provedEnds`), with bounds on its zxid and the deletes it made. */
+export type ProvedEnd = {
+  readonly session: number;
+  /** The latest sent of the session's sure ephemeral creates: the end's txn follows it (and its send). */
+  readonly x: ZkHistoryOp;
+  readonly upper: number;
+  readonly lower: number;
+  readonly found: readonly [EventType, string][];
+};
+
+/**
+ * The session ends without an ENDED record that a certain delete proves came before it: a write with a zxid whose
+ * delete of p succeeded found p childless (PrepRequestProcessor: notEmpty otherwise; a multi's own deletes of the
+ * children aside, but no op deletes a sure ephemeral), so each sure ephemeral child of p (`sureEphemerals`) whose
+ * create lies below that zxid (its own zxid, or it completed before the write was sent) was gone, and its session's
+ * end, the one thing that deletes it, lies below: `upper`. The end follows every txn of its session with a certain
+ * reply, so it is above the largest such zxid: `lower`. It deleted every sure ephemeral of its session
+ * (DataTree.killSession): NodeDeleted of each, NodeChildrenChanged of its parent. Round 13, case 3167557365: a multi
+ * at 1:7 deletes /a under which session 1004 made two ephemerals at 1:4 and 1:5; its end is at 1:6.
+ */
+export function provedEnds(view: HistoryView): ProvedEnd[] {
+  const sure = sureEphemerals(view);
+  if (sure.size === 0) return [];
+  const ended = endedSessions(view);
+  const upperOf = new Map<number, number>();
+  for (const w of view.writes) {
+    if (w.zxid === null || w.outcome !== 'ok' || w.result === null || isUncertain(w) || w.result.rc !== 'ok') continue;
+    const gone = new Set<string>();
+    const visit = (op: ZkOp): void => {
+      if (op.type === 'multi') op.ops.forEach(visit);
+      else if (op.type === 'delete') gone.add(op.path);
+    };
+    visit(w.op);
+    if (gone.size === 0) continue;
+    for (const [session, list] of sure) {
+      if (ended.has(session)) continue;
+      const below = list.some(({ create, path }) => gone.has(parentOf(path)) && (create.zxid !== null ? create.zxid < w.zxid! : create.completeUs! < w.invokeUs));
+      if (below) upperOf.set(session, Math.min(upperOf.get(session) ?? Infinity, w.zxid - 1));
+    }
+  }
+  const out: ProvedEnd[] = [];
+  for (const [session, upper] of upperOf) {
+    const list = sure.get(session)!;
+    let lower = -Infinity;
+    for (const o of view.writes)
+      if (o.session === session && o.zxid !== null && o.outcome === 'ok' && o.result !== null && !isUncertain(o)) lower = Math.max(lower, o.zxid + 1);
+    let x = list[0]!.create;
+    const found: [EventType, string][] = [];
+    for (const { create, path } of list) {
+      if (create.invokeUs > x.invokeUs) x = create;
+      found.push(['NodeDeleted', path], ['NodeChildrenChanged', parentOf(path)]);
+    }
+    out.push({ session, x, upper, lower, found });
+  }
+  return out;
+}

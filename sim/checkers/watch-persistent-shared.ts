@@ -10,7 +10,7 @@ import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
 import { zxidDoneBefore, zxidSentAfter } from './zxid-by-time.js';
-import { endedSessions, sessionEndChanges, sureEphemerals, type Change, type SureEphemeral } from './watch-persistent-ends.js';
+import { endedSessions, provedEnds, sessionEndChanges, sureEphemerals, type Change, type SureEphemeral } from './watch-persistent-ends.js';
 export { changeTxn, type Change } from './watch-persistent-ends.js';
 
 export type EventType = ZkHistoryWatch['type'];
@@ -37,7 +37,14 @@ export type Held = {
 };
 
 /** A write without a zxid that surely took effect, with bounds on its zxid and its changes (`boundedWrites`). */
-export type BoundedWrite = { readonly x: ZkHistoryOp; readonly upper: number; readonly lower: number; readonly found: readonly [EventType, string][] };
+export type BoundedWrite = {
+  readonly x: ZkHistoryOp;
+  readonly upper: number;
+  readonly lower: number;
+  readonly found: readonly [EventType, string][];
+  /** For a session end a delete proves (watch-persistent-ends.ts `provedEnds`): its session; `x` is its last sure create. */
+  readonly end?: number;
+};
 
 export const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 export const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
@@ -300,6 +307,7 @@ export class PersistentShared {
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
     }
+    for (const e of provedEnds(this.view)) out.push({ x: e.x, upper: e.upper, lower: e.lower, found: e.found, end: e.session });
     out.sort((a, b) => a.upper - b.upper);
     for (const [reply, writes] of provers) {
       const list = writes.flatMap((x) => byWrite.get(x) ?? []);

@@ -255,7 +255,7 @@ export class PersistentWatches {
         if (bounded !== null)
           return violated(
             name,
-            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is at or below that state and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost)`,
+            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${bounded[1]} event for ${bounded[2] === undefined ? '' : `the end of session ${bounded[2]} after `}#${bounded[0].id}, whose txn is at or below that state and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost)`,
             [w.by, bounded[0], o],
           );
       }
@@ -363,18 +363,18 @@ export class PersistentWatches {
    * was lost: [W, the change]. Writes by `upper`, each judged once per connection (`byBound`; an event that came
    * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
    */
-  private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string] | null {
+  private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string, number | undefined] | null {
     const list = this.shared.boundedWrites();
     const here = w.added.get(this.connection);
     const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     let k = w.byBound.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.upper <= z; k++) {
-      const { x, lower, found } = list[k]!;
+      const { x, lower, found, end } = list[k]!;
       if (!((here !== undefined && x.invokeUs > here.completeUs!) || lower > reg)) continue;
       const missing = this.shared.missingOfFound(w, x, found, after);
       if (missing !== null) {
         w.byBound.set(this.connection, k + 1);
-        return [x, missing];
+        return [x, missing, end];
       }
     }
     w.byBound.set(this.connection, k);

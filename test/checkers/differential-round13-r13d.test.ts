@@ -5,7 +5,8 @@
 // cause of an event proves took effect (the node it found, or its data version) is owed before that event, also when
 // the watch's own session sent it while its addWatch was in flight; and a session end an ENDED record places deletes
 // the ephemerals its session surely made, whose events are owed like a write's, as an ok close without a zxid does by
-// its txn. Each impossible history has a possible twin.
+// its txn, and as an end does that a delete of its ephemerals' parent proves came first. Each impossible history has a
+// possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -246,6 +247,38 @@ describe('an ok close without a zxid deleted its session\'s sure ephemerals by i
   });
 
   it('with it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a delete of a parent proves the end of the session that owns its ephemeral children came first (case 3167557365)', () => {
+  // Session 1004 made the ephemerals /a/c (1:4) and /a/s-0000000001 (1:5), which no op deletes; session 1001's multi
+  // at 1:7 deletes /a, so /a was childless: 1004's end came at 1:6, above 1001's persistent watch on /a (registered at
+  // 1:5), and fired NodeChildrenChanged /a twice (DataTree.killSession deletes each) before the multi's events and reply.
+  const records = (withChildren: boolean) => [
+    op(2, 1002, create('/a', 'v1'), 2425, 3519, made('/a'), Z(2)),
+    op(4, 1004, create('/a/c', 'v2', 'ephemeral'), 4262, 5775, made('/a/c'), Z(4)),
+    op(5, 1004, create('/a/s-', 'v3', 'ephemeralSequential'), 5887, 7754, made('/a/s-0000000001'), Z(5)),
+    op(6, 1001, persistent('/a'), 6532, 7167, ok, null, { readZxid: Z(5) }),
+    op(
+      8,
+      1001,
+      { type: 'multi', ops: [{ type: 'setData', path: '/a', data: 'v4', version: -1 }, { type: 'delete', path: '/a', version: -1 }] },
+      8156,
+      9878,
+      { rc: 'ok', results: [{ rc: 'ok', version: 1 }, { rc: 'ok' }] },
+      Z(7),
+    ),
+    ...(withChildren ? [event(1001, 'NodeChildrenChanged', '/a', 9000, Z(6)), event(1001, 'NodeChildrenChanged', '/a', 9010, Z(6))] : []),
+    event(1001, 'NodeDataChanged', '/a', 9699, Z(7)),
+    event(1001, 'NodeDeleted', '/a', 9816, Z(7)),
+  ];
+
+  it('no NodeChildrenChanged /a of that end before the multi\'s reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with both at 1:6: possible', () => {
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
