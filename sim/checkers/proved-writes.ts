@@ -60,8 +60,23 @@ export function provedLostWrites(
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
   let shownMzxid: Map<string, number> | null = null;
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
+  // A reply of a session that itself deleted the node before (a certain ok delete it sent earlier, whose txn its state
+  // holds: CommitProcessor keeps a session's order) shows a node made after that delete: not by a create whose txn
+  // lies below the delete (its zxid below the delete's, or it completed before the delete was sent). Round 13, case
+  // 1153145966: /a deleted by the session, then shown by its exists, made by the one other create of /a.
+  const afterOwnDelete = (path: string): ZkHistoryOp | null => {
+    const reader = current;
+    if (reader === null || reader.session === null) return null;
+    let del: ZkHistoryOp | null = null;
+    for (const o of view.opsBySession.get(reader.session)?.ops ?? [])
+      if (o.completeUs !== null && o.completeUs < reader.invokeUs && o.outcome === 'ok' && o.result?.rc === 'ok' && !isUncertain(o) && deletes(o.op, path))
+        if (del === null || o.completeUs > del.completeUs!) del = o;
+    if (del === null) return null;
+    const d = del;
+    return life.soleCreator(path, (c) => c.outcome === 'ok' && c.result !== null && !isUncertain(c) && ((c.zxid !== null && d.zxid !== null && c.zxid < d.zxid) || (c.completeUs !== null && c.completeUs < d.invokeUs)));
+  };
   const prove = (path: string, bound: number): void => {
-    const w = life.soleCreator(path);
+    const w = life.soleCreator(path) ?? afterOwnDelete(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
     // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
     if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
@@ -156,6 +171,11 @@ export function provedLostWrites(
       endOf.set(o.session, Math.min(endOf.get(o.session) ?? Infinity, o.zxid));
   for (const [w, bound] of out) if (w.session !== null && endOf.has(w.session)) out.set(w, Math.min(bound, endOf.get(w.session)! - 1));
   return out;
+}
+
+/** Whether an op deletes `path` (a multi, by a sub-op). */
+function deletes(op: ZkOp, path: string): boolean {
+  return op.type === 'multi' ? op.ops.some((sub) => deletes(sub, path)) : op.type === 'delete' && op.path === path;
 }
 
 /**

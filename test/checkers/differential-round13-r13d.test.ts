@@ -5,7 +5,8 @@
 // cause of an event proves took effect (the node it found, or its data version) is owed before that event, also when
 // the watch's own session sent it while its addWatch was in flight; and a session end an ENDED record places deletes
 // the ephemerals its session surely made, whose events are owed like a write's, as an ok close without a zxid does by
-// its txn, and as an end does that a delete of its ephemerals' parent proves came first. Each impossible history has a
+// its txn, and as an end does that a delete of its ephemerals' parent proves came first; and a read showing a node its
+// own session deleted before proves the one create that may follow that delete. Each impossible history has a
 // possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
@@ -279,6 +280,40 @@ describe('a delete of a parent proves the end of the session that owns its ephem
   });
 
   it('with both at 1:6: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a read of a node its session deleted before proves the one create that may come after that delete (case 1153145966)', () => {
+  // Session 1001 made /a (1:1), deleted it (ok, no zxid; above the error txn at 1:2), added a persistent watch on / at
+  // 1:3, and its exists /a then shows /a: the node was made again after its delete, and only session 1002's create
+  // (ok, no zxid, above the delete) may do it. That create is above the registration and in the exists' state, so
+  // NodeChildrenChanged / came before the exists' reply.
+  const owner = [{ perms: 31, scheme: 'digest', id: 'u1:iMa4jTJUXtsOZxv2bTb8Lfyby5M=' }];
+  const anyone = [{ perms: 31, scheme: 'world', id: 'anyone' }];
+  const records = (withEvent: boolean) => [
+    op(0, 1001, { ...create('/a', 'v1'), restrictedRead: true, acl: owner }, 351, 2446, made('/a'), Z(1)),
+    op(
+      2,
+      1001,
+      { type: 'multi', ops: [{ type: 'check', path: '/a', version: 2 }, { type: 'setData', path: '/a', data: 'v2', version: 1 }] },
+      2993,
+      3181,
+      { rc: 'badVersion', results: [{ rc: 'badVersion' }, { rc: 'runtimeInconsistency' }] },
+      Z(2),
+    ),
+    op(4, 1001, { type: 'delete', path: '/a', version: -1 }, 4456, 5952, ok, null),
+    op(6, 1001, persistent('/'), 6310, 7590, ok, null, { readZxid: Z(3) }),
+    op(7, 1002, { ...create('/a', 'v4'), acl: anyone }, 7177, 8052, made('/a'), null),
+    ...(withEvent ? [event(1001, 'NodeChildrenChanged', '/', 8000)] : []),
+    op(9, 1001, { type: 'exists', path: '/a' }, 9617, 10347, { rc: 'ok', version: 0, exists: true }, null),
+  ];
+
+  it('no NodeChildrenChanged / before the exists reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it: possible', () => {
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
