@@ -11,6 +11,7 @@ import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
 import { zxidDoneBefore, zxidSentAfter } from './zxid-by-time.js';
 import { endedSessions, provedEnds, sessionEndChanges, sureEphemerals, type Change, type SureEphemeral } from './watch-persistent-ends.js';
+import { lostCreateFloor } from './zxid-by-time.js';
 export { changeTxn, type Change } from './watch-persistent-ends.js';
 
 export type EventType = ZkHistoryWatch['type'];
@@ -303,7 +304,7 @@ export class PersistentShared {
       const found: [EventType, string][] = [];
       if (certain) changesOf(x.op, x.result, found);
       else allChanges(x.op, found);
-      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found };
+      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : lostCreateFloor(this.view, x), found };
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
     }

@@ -6,8 +6,9 @@
 // the watch's own session sent it while its addWatch was in flight; and a session end an ENDED record places deletes
 // the ephemerals its session surely made, whose events are owed like a write's, as an ok close without a zxid does by
 // its txn, and as an end does that a delete of its ephemerals' parent proves came first; and a read showing a node its
-// own session deleted before proves the one create that may follow that delete. Each impossible history has a
-// possible twin.
+// own session deleted before proves the one create that may follow that delete; and zxid bounds from reads: a lost
+// create is above a read that shows its node missing below its one delete, and a registration is below the zxid
+// ceiling of a write sent after the addWatch returned. Each impossible history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -310,6 +311,38 @@ describe('a read of a node its session deleted before proves the one create that
   ];
 
   it('no NodeChildrenChanged / before the exists reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a read bounds a lost create from below, and a zxid-less write the registration from above (case 1670504071)', () => {
+  // Session 1002's persistent watch on /. Session 1001's multi (an error txn, no zxid) was sent after the addWatch
+  // returned and lies at or below its session's later header 1:2: the registration is below 1:2. Session 1001's
+  // getData at 1:2 finds /b missing, and /b's one delete is at 1:4, so /b's one create (lost, which that delete
+  // proves) is at 1:3: above the registration, so NodeChildrenChanged / of it came before the delete's at 1:4.
+  const records = (withCreate: boolean) => [
+    op(1, 1003, create('/b', 'v1'), 1807, null, null, null),
+    op(2, 1002, persistent('/'), 2897, 3474, ok, null),
+    op(
+      4,
+      1001,
+      { type: 'multi', ops: [{ type: 'create', path: '/a/s-', data: 'v4', mode: 'ephemeralSequential' }, { type: 'delete', path: '/b', version: -1 }] },
+      4412,
+      6707,
+      { rc: 'noNode', results: [{ rc: 'noNode' }, { rc: 'runtimeInconsistency' }] },
+      null,
+    ),
+    op(5, 1003, { type: 'delete', path: '/b', version: 0 }, 5327, 6448, ok, Z(4)),
+    op(6, 1001, { type: 'getData', path: '/b' }, 6883, 7536, { rc: 'noNode' }, null, { readZxid: Z(2) }),
+    ...(withCreate ? [event(1002, 'NodeChildrenChanged', '/', 6000, Z(3))] : []),
+    event(1002, 'NodeChildrenChanged', '/', 6201, Z(4)),
+  ];
+
+  it('no NodeChildrenChanged / at 1:3 before the one at 1:4: impossible', () => {
     expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
   });
 
