@@ -2,7 +2,6 @@
 // half): the changes each write makes and may make, indexed once, shared by every session's PersistentWatches.
 import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
-import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
@@ -10,6 +9,10 @@ import { provedLostWrites } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
+import { zxidDoneBefore, zxidSentAfter } from './zxid-by-time.js';
+import { endedSessions, provedEnds, sessionEndChanges, sureEphemerals, type Change, type SureEphemeral } from './watch-persistent-ends.js';
+import { lostCreateFloor } from './zxid-by-time.js';
+export { changeTxn, type Change } from './watch-persistent-ends.js';
 
 export type EventType = ZkHistoryWatch['type'];
 
@@ -35,10 +38,14 @@ export type Held = {
 };
 
 /** A write without a zxid that surely took effect, with bounds on its zxid and its changes (`boundedWrites`). */
-export type BoundedWrite = { readonly x: ZkHistoryOp; readonly upper: number; readonly lower: number; readonly found: readonly [EventType, string][] };
-
-/** A change a certain write makes, with its event type and path. */
-export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
+export type BoundedWrite = {
+  readonly x: ZkHistoryOp;
+  readonly upper: number;
+  readonly lower: number;
+  readonly found: readonly [EventType, string][];
+  /** For a session end a delete proves (watch-persistent-ends.ts `provedEnds`): its session; `x` is its last sure create. */
+  readonly end?: number;
+};
 
 export const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 export const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
@@ -109,11 +116,12 @@ export class PersistentShared {
   /**
    * Event `e`'s possible causes after `floor` (see `earliestCause`): the earliest send time; how many there are
    * besides certain writes with a recorded zxid (`loose`: writes without a zxid or of unknown outcome, and
-   * session ends); and the one write without a zxid when it is the only cause (else null).
+   * session ends); and the one write without a zxid when it is the only cause (else null); and the only cause,
+   * zxid or not (`sole`, else null).
    */
-  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null } {
+  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null; readonly sole: ZkHistoryOp | null } {
     const known = e.zxid > 0;
-    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null };
+    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null, sole: null };
     this.index();
     const taken = known ? this.takers().get(e.zxid) : undefined;
     // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
@@ -145,7 +153,7 @@ export class PersistentShared {
         earliest = Math.min(earliest, first);
       }
     const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
-    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null };
+    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null, sole: one };
   }
 
   /** Writes without a recorded zxid that an event pinned (the only cause of an event with a known zxid). */
@@ -217,6 +225,23 @@ export class PersistentShared {
   }
 
   private byCompletion: ZkHistoryOp[] | null = null;
+  private sureMemo: Map<number, SureEphemeral[]> | null = null;
+  private endedMemo: Set<number> | null = null;
+
+  /**
+   * The ephemerals an ok close `x` without a zxid surely had deleted by its txn (`sureEphemerals`), for a session with
+   * no ENDED record: its own end, or an expiry before it (an ok close may follow one: PrepRequestProcessor.pRequest2Txn
+   * logs it again), deleted each after its create and at or below the close's txn.
+   */
+  closeDeletes(x: ZkHistoryOp): readonly SureEphemeral[] {
+    if (x.session === null || (this.endedMemo ??= endedSessions(this.view)).has(x.session)) return [];
+    return (this.sureMemo ??= sureEphemerals(this.view)).get(x.session) ?? [];
+  }
+
+  /** A zxid at or below that of a write: its own, the one an event pinned (`pins`), or its floor (`floorOf`). */
+  lowerOf(x: ZkHistoryOp): number {
+    return x.zxid ?? Math.max(this.pins.get(x) ?? -Infinity, this.floorOf(x));
+  }
 
   /** Whether an ACL may filter events of `path`: a restricted path, or a sequential create's prefix of it. */
   mayFilter(path: string): boolean {
@@ -224,10 +249,20 @@ export class PersistentShared {
     return false;
   }
 
-  /** The certain ok writes with a reply (not session ends), by reply time. */
+  /**
+   * The certain ok writes with a reply, by reply time: not session ends, but for an ok close without a zxid of a
+   * session with no ENDED record, which deletes ephemerals (`closeDeletes`).
+   */
   writesByCompletion(): ZkHistoryOp[] {
     if (this.byCompletion !== null) return this.byCompletion;
-    const out = this.view.writes.filter((o) => o.outcome === 'ok' && o.completeUs !== null && o.result !== null && !isUncertain(o) && o.op.type !== 'closeSession');
+    const out = this.view.writes.filter(
+      (o) =>
+        o.outcome === 'ok' &&
+        o.completeUs !== null &&
+        o.result !== null &&
+        !isUncertain(o) &&
+        (o.op.type !== 'closeSession' || (o.zxid === null && o.result.rc === 'ok' && this.closeDeletes(o).length > 0)),
+    );
     out.sort((a, b) => a.completeUs! - b.completeUs!);
     return (this.byCompletion = out);
   }
@@ -269,10 +304,11 @@ export class PersistentShared {
       const found: [EventType, string][] = [];
       if (certain) changesOf(x.op, x.result, found);
       else allChanges(x.op, found);
-      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found };
+      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : lostCreateFloor(this.view, x), found };
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
     }
+    for (const e of provedEnds(this.view)) out.push({ x: e.x, upper: e.upper, lower: e.lower, found: e.found, end: e.session });
     out.sort((a, b) => a.upper - b.upper);
     for (const [reply, writes] of provers) {
       const list = writes.flatMap((x) => byWrite.get(x) ?? []);
@@ -317,34 +353,21 @@ export class PersistentShared {
     return null;
   }
 
-  private doneMemo: { times: number[]; most: number[] } | null = null;
+  private floorMemo: ((o: ZkHistoryOp) => number | null) | null = null;
 
   /**
-   * The largest state zxid of an ok reply (a certain write's zxid, a read's header) that arrived before time `t`
-   * (-Infinity: none). A txn proposed after `t` lies above it: that state's txns were committed by then.
+   * A zxid at or below that of a certain write without one (write-zxid-floor.ts: above every txn known committed
+   * before it was sent, and at least 1:1); -Infinity when none is known.
    */
+  floorOf(x: ZkHistoryOp): number {
+    return (this.floorMemo ??= writeZxidFloor(this.view))(x) ?? -Infinity;
+  }
+
+  private doneMemo: ((t: number) => number) | null = null;
+
+  /** The largest state zxid of an ok reply that arrived before time `t` (zxid-by-time.ts `zxidDoneBefore`). */
   zxidDoneBefore(t: number): number {
-    if (this.doneMemo === null) {
-      const list: [number, number][] = [];
-      for (const o of this.view.history.ops) {
-        if (o.outcome !== 'ok' || o.completeUs === null || o.result === null || isUncertain(o)) continue;
-        const z = o.zxid ?? o.readZxid ?? null;
-        if (z !== null && z > 0) list.push([o.completeUs, z]);
-      }
-      list.sort((a, b) => a[0] - b[0]);
-      const most = list.map(([, z]) => z);
-      for (let k = 1; k < most.length; k++) most[k] = Math.max(most[k]!, most[k - 1]!);
-      this.doneMemo = { times: list.map(([c]) => c), most };
-    }
-    const { times, most } = this.doneMemo;
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? -Infinity : most[lo - 1]!;
+    return (this.doneMemo ??= zxidDoneBefore(this.view))(t);
   }
 
   /**
@@ -446,23 +469,11 @@ export class PersistentShared {
     return (this.creatorsMemo = { exact, sequential });
   }
 
-  private afterMemo: { times: number[]; least: number[] } | null = null;
+  private afterMemo: ((t: number) => number) | null = null;
 
-  /**
-   * The least zxid of a certain ok write sent after time `t` (Infinity: none). Its txn was proposed after `t`,
-   * so it lies above every state a server had applied by `t` (a leader proposes above every committed txn).
-   */
+  /** The least zxid of a certain ok write sent after time `t` (zxid-by-time.ts `zxidSentAfter`). */
   zxidSentAfter(t: number): number {
-    if (this.afterMemo === null) {
-      const list = this.view.writes.filter((o) => o.zxid !== null && o.outcome === 'ok' && o.result !== null && !isUncertain(o));
-      list.sort((a, b) => a.invokeUs - b.invokeUs);
-      const least = list.map((o) => o.zxid!);
-      for (let k = least.length - 2; k >= 0; k--) least[k] = Math.min(least[k]!, least[k + 1]!);
-      this.afterMemo = { times: list.map((o) => o.invokeUs), least };
-    }
-    const { times, least } = this.afterMemo;
-    const lo = countAtMost(times, t);
-    return lo < least.length ? least[lo]! : Infinity;
+    return (this.afterMemo ??= zxidSentAfter(this.view))(t);
   }
 
   /**
@@ -470,7 +481,15 @@ export class PersistentShared {
    * in `events` (counts by `${type} ${path} ${zxid}`), and every event of its type and path without a zxid (`unnamed`) taken by an earlier change
    * (`used`, updated). Paths whose ACL may filter the event are left out.
    */
-  firstMissing(w: Held, from: number, to: number, events: ReadonlyMap<string, number>, unnamed: ReadonlyMap<string, number>, used: Map<string, number>): Change | null {
+  firstMissing(
+    w: Held,
+    from: number,
+    to: number,
+    events: ReadonlyMap<string, number>,
+    unnamed: ReadonlyMap<string, number>,
+    used: Map<string, number>,
+    closing: number | null = null,
+  ): Change | null {
     const list = this.certainChanges();
     let lo = 0;
     let hi = list.length;
@@ -482,7 +501,8 @@ export class PersistentShared {
     const seen = new Map<string, number>();
     for (let k = lo; k < list.length && list[k]!.zxid <= to; k++) {
       const c = list[k]!;
-      if (!covers(w, c.type, c.path) || this.restricted.has(c.path)) continue;
+      // (`closing`: at its own close's reply, a session is not held to its own end's deletes: the connection closes.)
+      if (!covers(w, c.type, c.path) || this.restricted.has(c.path) || (c.end !== undefined && c.end === closing)) continue;
       // One event per change: a multi that sets one node twice fires NodeDataChanged twice (DataTree.processTxn
       // applies each sub-txn, each calling triggerWatch), and a persistent watch is not used up by the first.
       const exact = `${c.type} ${c.path} ${c.zxid}`;
@@ -510,6 +530,11 @@ export class PersistentShared {
       const found: [EventType, string][] = [];
       changesOf(o.op, o.result, found);
       for (const [type, path] of found) out.push({ zxid: o.zxid!, type, path, by: o });
+    }
+    const ends = sessionEndChanges(this.view);
+    if (ends.length > 0) {
+      out.push(...ends);
+      out.sort((a, b) => a.zxid - b.zxid);
     }
     return (this.certain = out);
   }
