@@ -348,8 +348,8 @@ export class PersistentShared {
   }
 
   /**
-   * The most times one txn at event `e`'s zxid may make its change (type and path); null when not bounded (an
-   * unnamed sequential create of unknown outcome there, or several named txns). The txn is the one the
+   * The most times one txn at event `e`'s zxid may make its change (type and path, `timesMade`); null when not
+   * bounded (several named txns). The txn is the one the
    * history names at that zxid (a write, or a session end by its ENDED record or closeSession), else any
    * write without a zxid or any session end that may lie there. A session end makes NodeDeleted p once at
    * most and NodeChildrenChanged p once per ephemeral child of p it deletes (DataTree.killSession →
@@ -367,12 +367,7 @@ export class PersistentShared {
     for (const at of candidates) {
       const uncertain = isUncertain(at) || at.result === null;
       if (uncertain && !this.canSucceed(at)) continue;
-      // (An unnamed sequential create of unknown outcome may have made the event's node.)
-      if (uncertain && hasSequentialCreate(at.op)) return null;
-      const found: [EventType, string][] = [];
-      if (uncertain) allChanges(at.op, found);
-      else changesOf(at.op, at.result, found);
-      most = Math.max(most, found.filter(([t, p]) => t === e.type && p === e.path).length);
+      most = Math.max(most, timesMade(at.op, uncertain ? null : at.result, e.type, e.path));
     }
     if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
       for (const [session, list] of this.ephemeralsBySession()) {
@@ -394,9 +389,13 @@ export class PersistentShared {
    * it deletes, sets or checks exists, in some state, as far as the history's writes go: the node is in the
    * initial tree, or another write that may succeed creates it, or an earlier sub-op of the same multi does
    * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
-   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any.
+   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any. And not
+   * one NodeLife.cannotSucceed proves fails (a multi whose own sub-ops contradict each other, a version no
+   * setData of the history reaches, a node no op makes): round 13 (r13c), an end's ephemeral, or a duplicate
+   * event's count, taken from such a multi.
    */
   canSucceed(o: ZkHistoryOp): boolean {
+    if (nodeLife(this.view).cannotSucceed(o)) return false;
     const creators = this.creatorsIndex();
     const exists = (path: string, made: ReadonlySet<string>): boolean =>
       INITIAL_NODES.has(path) ||
@@ -532,6 +531,35 @@ export class PersistentShared {
       }
     }
     this.byKey = byKey;
+  }
+}
+
+/**
+ * How many times a write makes change `type` on `path` if it takes effect (`result` null: its outcome unknown, so
+ * every sub-op counts), an upper bound: each sub-op fires each of its changes once per connection (DataTree.processTxn
+ * applies a multi's sub-txns one by one, each createNode, deleteNode or setData calling WatchManager.triggerWatch
+ * once per change, whose watchers are a Set). A sequential create whose name is not known counts as the event's node
+ * when its prefix can make that name (node-life.ts sequentialOf); its parent's NodeChildrenChanged always. Round 13
+ * (r13c): madeAt gave up (null) whenever a lost sequential create was a candidate, so three NodeChildrenChanged /a at
+ * one zxid passed where the only txn there creates two children of /a.
+ */
+function timesMade(op: ZkOp, result: ZkResult | null, type: EventType, path: string): number {
+  if (result !== null && result.rc !== 'ok') return 0;
+  switch (op.type) {
+    case 'multi':
+      return op.ops.reduce((n, sub, i) => n + timesMade(sub, result === null ? null : (result.results?.[i] ?? { rc: 'ok' }), type, path), 0);
+    case 'create': {
+      if (type === 'NodeChildrenChanged') return parentOf(op.path) === path ? 1 : 0;
+      if (type !== 'NodeCreated') return 0;
+      const named = result?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
+      return (named !== null ? named === path : sequentialOf(op.path, path)) ? 1 : 0;
+    }
+    case 'delete':
+      return (type === 'NodeDeleted' && op.path === path) || (type === 'NodeChildrenChanged' && parentOf(op.path) === path) ? 1 : 0;
+    case 'setData':
+      return type === 'NodeDataChanged' && op.path === path ? 1 : 0;
+    default:
+      return 0;
   }
 }
 
