@@ -6,6 +6,7 @@ import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
+import { cannotSucceedHere } from './shown-missing.js';
 import { provedLostWrites } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
@@ -363,7 +364,12 @@ export class PersistentShared {
     const writes = named.filter((o) => o.op.type !== 'closeSession');
     if (writes.length + ends.size > 1 || (writes.length === 0 && ends.size === 0 && named.length > 0)) return null;
     let most = 0;
-    const candidates = writes.length + ends.size > 0 ? writes : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession');
+    // (Else the txn at e's zxid is a write without a zxid sent before e arrived that can hold that zxid: exact-txn.ts.)
+    const exact = (this.exactFits ??= exactTxnFits(this.view, [...this.view.writes, ...sessionEndWrites(this.view.history, this.view.writes)]));
+    const candidates =
+      writes.length + ends.size > 0
+        ? writes
+        : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession' && o.invokeUs < e.atUs && exact(o, e.zxid));
     for (const at of candidates) {
       const uncertain = isUncertain(at) || at.result === null;
       if (uncertain && !this.canSucceed(at)) continue;
@@ -391,11 +397,12 @@ export class PersistentShared {
    * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
    * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any. And not
    * one NodeLife.cannotSucceed proves fails (a multi whose own sub-ops contradict each other, a version no
-   * setData of the history reaches, a node no op makes): round 13 (r13c), an end's ephemeral, or a duplicate
-   * event's count, taken from such a multi.
+   * setData of the history reaches, a node no op makes; a node its session's later reply shows missing:
+   * shown-missing.ts): round 13 (r13c), an end's ephemeral, or a duplicate event's count, taken from such a
+   * multi.
    */
   canSucceed(o: ZkHistoryOp): boolean {
-    if (nodeLife(this.view).cannotSucceed(o)) return false;
+    if (cannotSucceedHere(this.view)(o)) return false;
     const creators = this.creatorsIndex();
     const exists = (path: string, made: ReadonlySet<string>): boolean =>
       INITIAL_NODES.has(path) ||

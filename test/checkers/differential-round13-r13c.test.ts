@@ -3,7 +3,10 @@
 // watchers are a Set; DataTree.processTxn applies a multi's sub-txns one by one), so more events of one type, path and
 // zxid than any txn that may hold that zxid makes are impossible, a sequential create of unknown name counted by its
 // prefix; and a write that cannot succeed (a multi whose own sub-ops contradict each other) makes no change at all,
-// not even the ephemeral its session's end would delete. Each impossible history has a possible twin.
+// not even the ephemeral its session's end would delete. A lost create fails when its session's later reply on its
+// connection shows its node missing (the session's order) and nothing deletes the node; and it is not the txn at m
+// when a reply shows its node missing at a state at or above m (a duplicate's count asks which txn holds m). Each
+// impossible history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -173,6 +176,50 @@ describe("a multi that fails alone makes no ephemeral for its session's end to d
   });
 
   it('a multi that can succeed: possible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a lost create its own session's later reply on one connection shows missing failed (case 228332486)", () => {
+  // Session 1001 sends create /b (ephemeral, reply lost), adds a persistent watch on / and deletes /b on the same
+  // connection: noNode at 1:5. Its requests are served in order (CommitProcessor), so the create came first; nothing
+  // else deletes /b while 1001 lives, so the create failed and NodeChildrenChanged / at 1:4 has no cause. The twin's
+  // delete finds /b (the create at 1:4) and fires NodeChildrenChanged / at 1:5 before its reply.
+  const records = (found: boolean) => [
+    op(0, 1001, create('/b', 'v1', 'ephemeral'), 773, null, null, null),
+    op(6, 1001, persistent('/'), 6976, 7440, ok, null),
+    op(8, 1001, { type: 'delete', path: '/b', version: -1 }, 8918, 9967, found ? ok : { rc: 'noNode' }, Z(5)),
+    event(1001, 'NodeChildrenChanged', '/', 8994, Z(4)),
+    ...(found ? [event(1001, 'NodeChildrenChanged', '/', 9500, Z(5))] : []),
+  ];
+
+  it('the delete answered noNode: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the delete found /b: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a duplicate NodeChildrenChanged needs a txn that can hold its zxid (case 228332486, unminimized)', () => {
+  // Session 1001's persistent watch on /: NodeChildrenChanged / twice at 1:4. 1002's lost multi making /b and /a would
+  // fire it twice, but 1003's delete /b answered noNode at 1:5 shows /b missing at 1:4 and no op deletes /b: the multi
+  // is not at 1:4, and 1001's lost create /a fires it once. The twin gets it once.
+  const records = (twice: boolean) => [
+    op(1, 1001, persistent('/'), 100, 200, ok, null),
+    op(2, 1002, { type: 'multi', ops: [create('/b', 'v1'), create('/a', 'v2')] }, 300, null, null, null),
+    op(3, 1001, create('/a', 'v3'), 350, null, null, null),
+    op(4, 1003, { type: 'delete', path: '/b', version: -1 }, 400, 900, { rc: 'noNode' }, Z(5)),
+    event(1001, 'NodeChildrenChanged', '/', 1000, Z(4)),
+    ...(twice ? [event(1001, 'NodeChildrenChanged', '/', 1001, Z(4))] : []),
+  ];
+
+  it('twice: impossible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('once: possible', () => {
     expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
