@@ -15,19 +15,25 @@
 // out.
 //
 // By zxid (`missingAbove`): a txn at m that makes p leaves p there at every state from m until a txn deletes it. A
-// definite reply that shows p missing at a state s >= m (a read's header zxid; a write's zxid less one: the leader
-// checked it against the state every earlier txn left) needs a delete of p in (m, s]: a delete op sent before that
+// definite reply that shows p missing at a state s >= m needs a delete of p in (m, s]: a delete op sent before that
 // reply came (one sent later is proposed above s), not done before W was sent, or W's session's end for W's own
-// ephemeral (NodeLife.mayDeleteAfter).
+// ephemeral (NodeLife.mayDeleteAfter). A read's s is its header zxid. A write R (a definite reply is a txn, an error
+// rc too: PrepRequestProcessor.pRequest gives it a zxid before its checks) is checked against the state every txn
+// below its own left, so when R's zxid (or its floor, write-zxid-floor.ts) is at or above m, either R is the txn at m
+// (so W is not) or s >= m.
 //
 // Round 13 (r13c, sweep case 228332486): a lost create /b, then its session's delete /b answered noNode on one
 // connection; NodeChildrenChanged / at 1:4 was taken as that create's (order). Unminimized, the cause at 1:4 was a
 // lost multi making /b (persistent) and /a, sent on another connection, with the delete /b's noNode at 1:5 (zxid).
+// Case 2103537079: a create /a/c answered noNode (no zxid) sent after an ENDED record at 1:3 is at 1:4 or above, so
+// the lost create /a is not the txn of NodeCreated /a at 1:4 (the create /a sent after that reply was already
+// ruled out there).
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
+import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
 
 const memo = new WeakMap<HistoryView, (o: ZkHistoryOp) => boolean>();
@@ -59,21 +65,27 @@ export function missingAbove(view: HistoryView): (o: ZkHistoryOp, m: number) => 
   return (o, m) => {
     if (!isZkWrite(o.op)) return false;
     for (const p of plainCreatesLeft(o.op))
-      for (const { state, us } of byPath.get(p) ?? []) if (state >= m && !life.mayDeleteAfter(p, o, us)) return true;
+      for (const { r, at, us } of byPath.get(p) ?? []) if (r !== o && at >= m && !life.mayDeleteAfter(p, o, us)) return true;
     return false;
   };
 }
 
-const shownMemo = new WeakMap<HistoryView, Map<string, { readonly state: number; readonly us: number }[]>>();
+const shownMemo = new WeakMap<HistoryView, Map<string, { readonly r: ZkHistoryOp; readonly at: number; readonly us: number }[]>>();
 
-/** By path: the states (a zxid at or above the state; when its reply came) at which a definite reply shows it missing. */
-function missingStates(view: HistoryView): Map<string, { readonly state: number; readonly us: number }[]> {
-  const out = new Map<string, { readonly state: number; readonly us: number }[]>();
+/**
+ * By path: where a definite reply shows it missing (`at`: a read's header zxid, the state it read; a write's zxid or
+ * its floor, write-zxid-floor.ts, at or below its own txn: the txn at m is either that write's, not another's, or
+ * below it, in the state it was checked against), which reply (a create's own reply shows its node missing before
+ * it, not after) and when it came.
+ */
+function missingStates(view: HistoryView): Map<string, { readonly r: ZkHistoryOp; readonly at: number; readonly us: number }[]> {
+  const out = new Map<string, { readonly r: ZkHistoryOp; readonly at: number; readonly us: number }[]>();
+  const floor = writeZxidFloor(view);
   for (const r of view.history.ops) {
     if (r.outcome !== 'ok' || r.completeUs === null || r.result === null || isUncertain(r)) continue;
-    const state = isZkWrite(r.op) ? (r.zxid !== null && r.zxid > 0 ? r.zxid - 1 : null) : r.readZxid != null && r.readZxid > 0 ? r.readZxid : null;
-    if (state === null) continue;
-    for (const p of missingShown(r)) (out.get(p) ?? out.set(p, []).get(p)!).push({ state, us: r.completeUs });
+    const at = isZkWrite(r.op) ? (r.zxid !== null && r.zxid > 0 ? r.zxid : floor(r)) : r.readZxid != null && r.readZxid > 0 ? r.readZxid : null;
+    if (at === null) continue;
+    for (const p of missingShown(r)) (out.get(p) ?? out.set(p, []).get(p)!).push({ r, at, us: r.completeUs });
   }
   return out;
 }

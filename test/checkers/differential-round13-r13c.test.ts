@@ -223,3 +223,26 @@ describe('a duplicate NodeChildrenChanged needs a txn that can hold its zxid (ca
     expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a write without a zxid is at or above its floor, and an error reply is a txn (case 2103537079)', () => {
+  // Session 1001's recursive watch on /a. 1004's create /a/c is answered noNode (a txn: PrepRequestProcessor gives it
+  // a zxid before its checks) after the ENDED record at 1:3 came, so it is at 1:4 or above, with /a missing below
+  // it: 1002's lost create /a is not at 1:4 (nothing deletes /a), and 1004's create /a, sent after that reply, is
+  // above it. NodeCreated /a at 1:4 has no cause; at 1:5 it is 1004's create.
+  const records = (at: number) => [
+    op(0, 1001, recursive('/a'), 967, 1991, ok, null),
+    op(3, 1002, create('/a', 'v3'), 3517, null, null, null, { server: 2 }),
+    op(8, 1004, create('/a/c', 'v5', 'ephemeral'), 8505, 9364, { rc: 'noNode' }, null),
+    op(9, 1004, create('/a', 'v6'), 9388, 10842, made('/a'), null, { server: 2 }),
+    { kind: 'session', client: null, session: 1003, server: null, state: 'ENDED', atUs: 6188, zxid: Z(3) },
+    event(1001, 'NodeCreated', '/a', 10326, at),
+  ];
+
+  it('NodeCreated /a at 1:4: impossible', () => {
+    expect(both(records(Z(4)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('at 1:5: possible', () => {
+    expect(both(records(Z(5)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
