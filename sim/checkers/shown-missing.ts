@@ -18,9 +18,9 @@
 // definite reply that shows p missing at a state s >= m needs a delete of p in (m, s]: a delete op sent before that
 // reply came (one sent later is proposed above s), not done before W was sent, or W's session's end for W's own
 // ephemeral (NodeLife.mayDeleteAfter). A read's s is its header zxid. A write R (a definite reply is a txn, an error
-// rc too: PrepRequestProcessor.pRequest gives it a zxid before its checks) is checked against the state every txn
-// below its own left, so when R's zxid (or its floor, write-zxid-floor.ts) is at or above m, either R is the txn at m
-// (so W is not) or s >= m.
+// rc too: PrepRequestProcessor.pRequestHelper takes zks.getNextZxid() for it before pRequest2Txn checks) is checked
+// against the state every txn below its own left, so when R's zxid (or its floor, write-zxid-floor.ts) is at or
+// above m, either R is the txn at m (so W is not) or s >= m.
 //
 // Round 13 (r13c, sweep case 228332486): a lost create /b, then its session's delete /b answered noNode on one
 // connection; NodeChildrenChanged / at 1:4 was taken as that create's (order). Unminimized, the cause at 1:4 was a
