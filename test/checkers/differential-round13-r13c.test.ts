@@ -5,8 +5,10 @@
 // prefix; and a write that cannot succeed (a multi whose own sub-ops contradict each other) makes no change at all,
 // not even the ephemeral its session's end would delete. A lost create fails when its session's later reply on its
 // connection shows its node missing (the session's order) and nothing deletes the node; and it is not the txn at m
-// when a reply shows its node missing at a state at or above m (a duplicate's count asks which txn holds m). Each
-// impossible history has a possible twin.
+// when a reply shows its node missing at a state at or above m (a duplicate's count asks which txn holds m). And the
+// retargeted events: an error reply without a zxid, at or above its floor, shows a node missing there; a one-shot
+// watch's event names the first change after it, whose zxid a later write needing its node bounds. Each impossible
+// history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -244,5 +246,26 @@ describe('a write without a zxid is at or above its floor, and an error reply is
 
   it('at 1:5: possible', () => {
     expect(both(records(Z(5)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a one-shot watch fires at the first change after it, a certain write's zxid bounded by a reply that needs it (case 823624439)", () => {
+  // Session 1001 lists / (no /a: a child watch), then creates /a (ok, no zxid); 1002 deletes /a at 1:3, and that
+  // create is /a's one create, so it is at 1:2 or below. It changed /'s children after the listing (sent after its
+  // reply) and fired the watch there (WatchManager.triggerWatch removes a one-shot watch as it fires): the event
+  // names the create's zxid, not the delete's. The twin's event is at 1:2.
+  const records = (at: number) => [
+    op(4, 1001, { type: 'getChildren', path: '/', watch: true }, 4898, 5973, { rc: 'ok', children: ['zookeeper'] }, null, { server: 3 }),
+    op(5, 1002, { type: 'delete', path: '/a', version: 0 }, 5408, 7435, ok, Z(3)),
+    op(6, 1001, create('/a', 'v4'), 5978, 7008, made('/a'), null, { server: 3 }),
+    event(1001, 'NodeChildrenChanged', '/', 6391, at, 3),
+  ];
+
+  it('NodeChildrenChanged / at 1:3: impossible', () => {
+    expect(both(records(Z(3)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('at 1:2: possible', () => {
+    expect(both(records(Z(2)))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
