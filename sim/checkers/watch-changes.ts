@@ -11,7 +11,6 @@ import { provedLostWrites, sureChanges } from './proved-writes.js';
 import { endDeletable, nodeLife, sequentialOf, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { exactTxnFits } from './exact-txn.js';
-import { cannotSucceedHere } from './shown-missing.js';
 import { readStateCeiling } from './read-state-ceiling.js';
 import { PINNED_EFFECT, floatingWindows } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
@@ -243,7 +242,7 @@ export function changeIndex(view: HistoryView): (e: ZkHistoryWatch, w: WatchSet)
       const win = o.zxid === null ? (windows ??= floatingWindows(view)).get(o) : undefined;
       if (known && win !== undefined && (e.zxid <= win.lo || (exact && e.zxid >= win.hi))) continue;
       const life = nodeLife(view);
-      if (cannotSucceedHere(view)(o)) continue;
+      if (life.cannotSucceed(o)) continue;
       // An unseen session end comes after every txn of its session and every state its replies showed.
       const endFloor = SESSION_END_FLOOR.get(o);
       if (known && endFloor !== undefined && endFloor >= e.zxid) continue;
