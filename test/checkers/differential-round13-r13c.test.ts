@@ -3,9 +3,9 @@
 // watchers are a Set; DataTree.processTxn applies a multi's sub-txns one by one), so more events of one type, path and
 // zxid than any txn that may hold that zxid makes are impossible, a sequential create of unknown name counted by its
 // prefix; and a write that cannot succeed (a multi whose own sub-ops contradict each other) makes no change at all,
-// not even the ephemeral its session's end would delete. A lost create fails when its session's later reply on its
-// connection shows its node missing (the session's order) and nothing deletes the node; and it is not the txn at m
-// when a reply shows its node missing at a state at or above m (a duplicate's count asks which txn holds m). And the
+// not even the ephemeral its session's end would delete. A create is not the txn at m when a reply shows its node
+// missing at a state at or above m and nothing deletes the node between (a duplicate's count asks which txn holds m),
+// and a session end not where it cannot fit (above its session's replies). And the
 // retargeted events: an error reply without a zxid, at or above its floor, shows a node missing there; a one-shot
 // watch's event names the first change after it, whose zxid a later write needing its node bounds. Each impossible
 // history has a possible twin.
@@ -182,11 +182,13 @@ describe("a multi that fails alone makes no ephemeral for its session's end to d
   });
 });
 
-describe("a lost create its own session's later reply on one connection shows missing failed (case 228332486)", () => {
-  // Session 1001 sends create /b (ephemeral, reply lost), adds a persistent watch on / and deletes /b on the same
-  // connection: noNode at 1:5. Its requests are served in order (CommitProcessor), so the create came first; nothing
-  // else deletes /b while 1001 lives, so the create failed and NodeChildrenChanged / at 1:4 has no cause. The twin's
-  // delete finds /b (the create at 1:4) and fires NodeChildrenChanged / at 1:5 before its reply.
+describe("a create is not the txn at 1:4 when its session's delete at 1:5 finds no node (case 228332486)", () => {
+  // Session 1001 sends create /b (ephemeral, reply lost), adds a persistent watch on / and deletes /b: noNode at 1:5,
+  // checked against the state every txn below 1:5 left. NodeChildrenChanged / at 1:4 names its txn exactly (a
+  // persistent watch), and only the create or 1001's end can change /'s children. The create at 1:4 would leave /b
+  // there at 1:4 with nothing to delete it (no delete op; 1001 had not ended when its delete was answered), and
+  // 1001's end is above every state its replies showed (1:5). The twin's delete finds /b (the create at 1:4) and
+  // fires NodeChildrenChanged / at 1:5 before its reply.
   const records = (found: boolean) => [
     op(0, 1001, create('/b', 'v1', 'ephemeral'), 773, null, null, null),
     op(6, 1001, persistent('/'), 6976, 7440, ok, null),
