@@ -5,6 +5,7 @@ import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
+import { allChanges, changesOf, hasSequentialCreate, timesMade } from './watch-txn-changes.js';
 import { provedLostWrites } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
@@ -52,30 +53,6 @@ export const under = (q: string, base: string): boolean => base === '/' || q ===
 
 export function covers(w: Held, type: EventType, path: string): boolean {
   return w.recursive ? type !== 'NodeChildrenChanged' && under(path, w.path) : path === w.path;
-}
-
-/** The events a write's change fires as DataTree applies it (DataTree.createNode, deleteNode, setData). */
-export function changesOf(op: ZkOp, result: ZkResult | null, out: [EventType, string][]): void {
-  if (result === null || result.rc !== 'ok') return;
-  switch (op.type) {
-    case 'create': {
-      const made = result.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
-      if (made !== null) out.push(['NodeCreated', made]);
-      out.push(['NodeChildrenChanged', parentOf(op.path)]);
-      return;
-    }
-    case 'delete':
-      out.push(['NodeDeleted', op.path], ['NodeChildrenChanged', parentOf(op.path)]);
-      return;
-    case 'setData':
-      out.push(['NodeDataChanged', op.path]);
-      return;
-    case 'multi':
-      op.ops.forEach((sub, i) => changesOf(sub, result.results?.[i] ?? { rc: 'ok' }, out));
-      return;
-    default:
-      return;
-  }
 }
 
 /** What the sessions' PersistentWatches share: the history's changes, indexed once. */
@@ -126,7 +103,7 @@ export class PersistentShared {
     const taken = known ? this.takers().get(e.zxid) : undefined;
     // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
     // it): a write without a zxid must be able to hold the event's (exact-txn.ts).
-    const exact = known ? (this.exactFits ??= exactTxnFits(this.view, [...this.view.writes, ...sessionEndWrites(this.view.history, this.view.writes)])) : null;
+    const exact = known ? this.exactTxn() : null;
     const fits = (o: ZkHistoryOp): boolean =>
       o.invokeUs < e.atUs && (o.zxid === null ? taken === undefined && (exact === null || exact(o, e.zxid)) : o.zxid > floor && (!known || o.zxid === e.zxid));
     let earliest = Infinity;
@@ -193,12 +170,36 @@ export class PersistentShared {
     return (this.takersMemo = out);
   }
 
-  /** Whether session `s`'s end may be the txn at zxid `z`: no other txn holds z, and no ENDED record puts its end elsewhere. */
+  private endsMemo: { readonly ends: ZkHistoryOp[]; readonly bySession: Map<number, ZkHistoryOp[]> } | null = null;
+
+  /** The history's session ends as writes (session-ends.ts sessionEndWrites) and its closes, by session. */
+  private ends(): { readonly ends: ZkHistoryOp[]; readonly bySession: Map<number, ZkHistoryOp[]> } {
+    if (this.endsMemo !== null) return this.endsMemo;
+    const ends = sessionEndWrites(this.view.history, this.view.writes);
+    const bySession = new Map<number, ZkHistoryOp[]>();
+    for (const o of [...this.view.writes, ...ends])
+      if (o.op.type === 'closeSession' && o.session !== null && o.outcome !== 'fail') (bySession.get(o.session) ?? bySession.set(o.session, []).get(o.session)!).push(o);
+    return (this.endsMemo = { ends, bySession });
+  }
+
+  /** exact-txn.ts's test over the history's writes and session ends: whether a write can be the txn at a zxid. */
+  private exactTxn(): (o: ZkHistoryOp, m: number) => boolean {
+    return (this.exactFits ??= exactTxnFits(this.view, [...this.view.writes, ...this.ends().ends]));
+  }
+
+  /**
+   * Whether session `s`'s end may be the txn at zxid `z`: no other txn holds z, no ENDED record puts its end
+   * elsewhere, and some write that may be its end (a close, an ENDED record's, the unseen end sessionEndWrites adds)
+   * can hold z (exact-txn.ts: an unseen end is above every state its session's replies showed, SESSION_END_FLOOR).
+   * Round 13 (r13c, case 228332486): the end of a session whose delete was answered at 1:5 was taken at 1:4.
+   */
   private endMayBeAt(s: number, z: number): boolean {
     const at = this.takers().get(z);
     if (at !== undefined && at.some((who) => who !== `s:${s}`)) return false;
     const ended = this.endedAt.get(s);
-    return ended === undefined || ended === z;
+    if (ended !== undefined && ended !== z) return false;
+    const list = this.ends().bySession.get(s);
+    return list === undefined || list.length === 0 || list.some((o) => this.exactTxn()(o, z));
   }
 
   private ephemeralsMemo: Map<number, EphemeralMade[]> | null = null;
@@ -371,8 +372,8 @@ export class PersistentShared {
   }
 
   /**
-   * The most times one txn at event `e`'s zxid may make its change (type and path); null when not bounded (an
-   * unnamed sequential create of unknown outcome there, or several named txns). The txn is the one the
+   * The most times one txn at event `e`'s zxid may make its change (type and path, `timesMade`); null when not
+   * bounded (several named txns). The txn is the one the
    * history names at that zxid (a write, or a session end by its ENDED record or closeSession), else any
    * write without a zxid or any session end that may lie there. A session end makes NodeDeleted p once at
    * most and NodeChildrenChanged p once per ephemeral child of p it deletes (DataTree.killSession →
@@ -386,16 +387,16 @@ export class PersistentShared {
     const writes = named.filter((o) => o.op.type !== 'closeSession');
     if (writes.length + ends.size > 1 || (writes.length === 0 && ends.size === 0 && named.length > 0)) return null;
     let most = 0;
-    const candidates = writes.length + ends.size > 0 ? writes : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession');
+    // (Else the txn at e's zxid is a write without a zxid sent before e arrived that can hold that zxid: exact-txn.ts.)
+    const exact = this.exactTxn();
+    const candidates =
+      writes.length + ends.size > 0
+        ? writes
+        : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession' && o.invokeUs < e.atUs && exact(o, e.zxid));
     for (const at of candidates) {
       const uncertain = isUncertain(at) || at.result === null;
       if (uncertain && !this.canSucceed(at)) continue;
-      // (An unnamed sequential create of unknown outcome may have made the event's node.)
-      if (uncertain && hasSequentialCreate(at.op)) return null;
-      const found: [EventType, string][] = [];
-      if (uncertain) allChanges(at.op, found);
-      else changesOf(at.op, at.result, found);
-      most = Math.max(most, found.filter(([t, p]) => t === e.type && p === e.path).length);
+      most = Math.max(most, timesMade(at.op, uncertain ? null : at.result, e.type, e.path));
     }
     if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
       for (const [session, list] of this.ephemeralsBySession()) {
@@ -417,9 +418,13 @@ export class PersistentShared {
    * it deletes, sets or checks exists, in some state, as far as the history's writes go: the node is in the
    * initial tree, or another write that may succeed creates it, or an earlier sub-op of the same multi does
    * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
-   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any.
+   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any. And not
+   * one NodeLife.cannotSucceed proves fails (a multi whose own sub-ops contradict each other, a version no
+   * setData of the history reaches, a node no op makes): round 13 (r13c), an end's ephemeral, or a duplicate
+   * event's count, taken from such a multi.
    */
   canSucceed(o: ZkHistoryOp): boolean {
+    if (nodeLife(this.view).cannotSucceed(o)) return false;
     const creators = this.creatorsIndex();
     const exists = (path: string, made: ReadonlySet<string>): boolean =>
       INITIAL_NODES.has(path) ||
@@ -558,26 +563,6 @@ export class PersistentShared {
     }
     this.byKey = byKey;
   }
-}
-
-function hasSequentialCreate(op: ZkOp): boolean {
-  if (op.type === 'multi') return op.ops.some(hasSequentialCreate);
-  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral';
-}
-
-/** Every change an op of unknown outcome may make (each sub-op of a multi); true when it holds an unnamed sequential create. */
-function allChanges(op: ZkOp, out: [EventType, string][]): boolean {
-  if (op.type === 'multi') {
-    let loose = false;
-    for (const sub of op.ops) loose = allChanges(sub, out) || loose;
-    return loose;
-  }
-  if (op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral') {
-    out.push(['NodeChildrenChanged', parentOf(op.path)]);
-    return true;
-  }
-  changesOf(op, { rc: 'ok' }, out);
-  return false;
 }
 
 /** The nodes DataTree's constructor makes (DataTree.DataTree: /, /zookeeper, its quota and config nodes). */
