@@ -18,7 +18,7 @@ import { isUncertain } from './zk-writes.js';
 import { nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
-import { writeZxidFloor } from './write-zxid-floor.js';
+import { sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
 
 /** A change a write that succeeded made for sure, by its request alone (no unnamed sequential create). */
@@ -45,6 +45,7 @@ export function provedLostWrites(
   ends: Map<number, number> = new Map(),
   certainToo = false,
   provers: Map<ZkHistoryOp, ZkHistoryOp[]> | null = null,
+  endProvers: Map<ZkHistoryOp, ProvedEnd[]> | null = null,
 ): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   // (`provers`, when asked: by reply, the writes it proves took effect; that reply's state holds each of them.)
@@ -60,13 +61,31 @@ export function provedLostWrites(
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
   let shownMzxid: Map<string, number> | null = null;
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
-  const prove = (path: string, bound: number): void => {
-    const w = life.soleCreator(path);
-    if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
+  let earlier: ((session: number, before: number) => number) | null = null;
+  const took = (w: ZkHistoryOp, bound: number): void => {
+    if (w.outcome === 'fail' || w.op.type === 'closeSession') return;
     // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
     if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
     out.set(w, Math.min(out.get(w) ?? Infinity, bound));
     proves(w);
+  };
+  const prove = (path: string, bound: number): void => {
+    const w = life.soleCreator(path);
+    if (w !== null) took(w, bound);
+  };
+  // A data version v > 0 shown for a node of one life (one op creates it, once) counts the setData txns on it at or
+  // below that state (DataTree.setData stores the version PrepRequestProcessor raised by one; a create starts it at
+  // 0, and a setData of a missing node fails). When the writes other than `self` that may set it hold exactly v
+  // setData sub-ops of it, every one took effect there (a multi is applied whole), each at or below `bound`.
+  let setters: Map<string, [ZkHistoryOp, number][]> | null = null;
+  const versionShown = (path: string, v: number, bound: number, self: ZkHistoryOp): void => {
+    const c = life.soleCreator(path);
+    if (v <= 0 || c === null || c.outcome === 'fail' || countOps(c.op, 'create', path) !== 1) return;
+    const list = (setters ??= settersByPath(view)).get(path) ?? [];
+    let sum = 0;
+    for (const [w, n] of list) if (w !== self) sum += n;
+    if (sum !== v) return;
+    for (const [w] of list) if (w !== self) took(w, bound);
   };
   // (`bound`: a zxid at or above the state that shows the node missing; `atLeast`: one at or below it.)
   // (`by`: the write that found the node missing; a create of it then is not the create that made the node gone.)
@@ -75,16 +94,26 @@ export function provedLostWrites(
   const gone = (path: string, bound: number, atLeast = bound, by?: ZkHistoryOp, reader: ZkHistoryOp | null = null): void => {
     const c = life.soleCreator(path, by);
     if (c === null || c.outcome === 'fail') return;
+    // (Also a certain create answered before the write `by` that found the node missing was sent: the leader
+    // proposes `by` after that create's commit, so above it.)
+    const certainC = c.outcome === 'ok' && !isUncertain(c);
     const before =
-      reader !== null && c.outcome === 'ok' && !isUncertain(c) && c.session !== null && c.session === reader.session && c.invokeUs < reader.invokeUs;
+      (reader !== null && certainC && c.session !== null && c.session === reader.session && c.invokeUs < reader.invokeUs) ||
+      (by !== undefined && certainC && c.completeUs !== null && c.completeUs < by.invokeUs);
     // Else the node was made at or below: its certain create's zxid, or the mzxid a read of it shows (the one create
     // made the node that read saw, stamping its zxid as czxid; the mzxid is that or a later setData's).
     const made = before ? -Infinity : c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : ((shownMzxid ??= leastShownMzxid(view)).get(path) ?? null);
     if (made === null || made > atLeast) return;
-    const d = life.soleDeleter(path);
+    const d = life.soleDeleter(path, by);
     if (d === null) return;
-    if ('session' in d) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
-    else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) {
+    if ('session' in d) {
+      if (bound !== Infinity) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
+      if (endProvers !== null && current !== null) {
+        const list = endProvers.get(current) ?? [];
+        if (!list.some((e) => e.session === d.session && e.path === path)) list.push({ session: d.session, path, creator: c });
+        endProvers.set(current, list);
+      }
+    } else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) {
       out.set(d.op, Math.min(out.get(d.op) ?? Infinity, bound));
       proves(d.op);
     }
@@ -97,23 +126,35 @@ export function provedLostWrites(
         if (o.readZxid != null && o.readZxid > 0) gone(o.op.path, o.readZxid);
         else {
           // Without a header: its state is at or below its session's next header (sessionLaterState).
+          // Its state is at or above every state its session saw before it was sent (the server keeps the session's
+          // order; ZooKeeperServer.processConnectRequest refuses a client that saw more): sessionFloors.
           const bound = (laterState ??= sessionLaterState(view))(o);
-          if (bound !== Infinity) gone(o.op.path, bound, -Infinity, undefined, o);
+          const seen = o.session === null ? 0 : (earlier ??= sessionFloors(view))(o.session, o.invokeUs);
+          if (bound !== Infinity || endProvers !== null) gone(o.op.path, bound, seen > 0 ? seen : -Infinity, undefined, o);
         }
       }
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;
-    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
-      prove(op.path, Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity));
-    else if (op.type === 'getChildren')
-      for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? (laterState ??= sessionLaterState(view))(o));
-    else if (isZkWrite(op))
+    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) {
+      const bound = Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity);
+      prove(op.path, bound);
+      // (Every setData of the node shown is at or below its mzxid too: the last one stamped it.)
+      if (r.version !== undefined) versionShown(op.path, r.version, bound, o);
+    } else if (op.type === 'getChildren') {
+      // (A listing shows its node there too: FinalRequestProcessor answers noNode for a missing one.)
+      const bound = o.readZxid ?? (laterState ??= sessionLaterState(view))(o);
+      prove(op.path, bound);
+      for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, bound);
+    } else if (isZkWrite(op))
       for (const f of writeFacts(o)) {
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
         // missing one needs the exact state (a ceiling would let the node's create come after it).
-        if (f.present) prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
-        else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
+        if (f.present) {
+          const bound = (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1;
+          prove(f.path, bound);
+          if (f.version !== undefined) versionShown(f.path, f.version, bound, o);
+        } else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
         else {
           // Without a zxid: the state lies between the write's floor (write-zxid-floor.ts) and its ceiling, less one.
           const lo = (floor ??= writeZxidFloor(view))(o);
@@ -130,6 +171,39 @@ export function provedLostWrites(
     if (o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok')
       endOf.set(o.session, Math.min(endOf.get(o.session) ?? Infinity, o.zxid));
   for (const [w, bound] of out) if (w.session !== null && endOf.has(w.session)) out.set(w, Math.min(bound, endOf.get(w.session)! - 1));
+  return out;
+}
+
+/** A session end no client saw that a reply proves took effect: it deleted `path`, its ephemeral made by `creator`. */
+export type ProvedEnd = { readonly session: number; readonly path: string; readonly creator: ZkHistoryOp };
+
+/** How many sub-ops of `op` (itself, or a multi's) of type `type` name `path`. */
+function countOps(op: ZkOp, type: 'create' | 'setData', path: string): number {
+  if (op.type === 'multi') return op.ops.reduce((n, sub) => n + countOps(sub, type, path), 0);
+  return op.type === type && op.path === path ? 1 : 0;
+}
+
+/**
+ * By path: the writes that may set the node's data, with how many setData sub-ops of it each holds. Left out only
+ * the ones that surely did not take effect (a `fail`, or a certain reply with an error rc: a multi's too, applied
+ * whole or not at all); an unknown outcome counts, so the set holds every setData that may have been applied.
+ */
+function settersByPath(view: HistoryView): Map<string, [ZkHistoryOp, number][]> {
+  const out = new Map<string, [ZkHistoryOp, number][]>();
+  const visit = (op: ZkOp, paths: Map<string, number>): void => {
+    if (op.type === 'multi') for (const sub of op.ops) visit(sub, paths);
+    else if (op.type === 'setData') paths.set(op.path, (paths.get(op.path) ?? 0) + 1);
+  };
+  for (const w of view.writes) {
+    if (w.outcome === 'fail' || (w.outcome === 'ok' && w.result !== null && !isUncertain(w) && w.result.rc !== 'ok')) continue;
+    const paths = new Map<string, number>();
+    visit(w.op, paths);
+    for (const [p, n] of paths) {
+      const list = out.get(p);
+      if (list === undefined) out.set(p, [[w, n]]);
+      else list.push([w, n]);
+    }
+  }
   return out;
 }
 

@@ -6,7 +6,7 @@ import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
-import { provedLostWrites } from './proved-writes.js';
+import { provedLostWrites, type ProvedEnd } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
@@ -35,7 +35,14 @@ export type Held = {
 };
 
 /** A write without a zxid that surely took effect, with bounds on its zxid and its changes (`boundedWrites`). */
-export type BoundedWrite = { readonly x: ZkHistoryOp; readonly upper: number; readonly lower: number; readonly found: readonly [EventType, string][] };
+export type BoundedWrite = {
+  readonly x: ZkHistoryOp;
+  readonly upper: number;
+  readonly lower: number;
+  readonly found: readonly [EventType, string][];
+  /** For a session end no client saw (proved-writes.ts ProvedEnd): its session; `x` is the create of the ephemeral it deleted. */
+  readonly end?: number;
+};
 
 /** A change a certain write makes, with its event type and path. */
 export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
@@ -255,9 +262,11 @@ export class PersistentShared {
   boundedWrites(): readonly BoundedWrite[] {
     if (this.boundedMemo !== null) return this.boundedMemo;
     const provers = new Map<ZkHistoryOp, ZkHistoryOp[]>();
-    const proved = provedLostWrites(this.view, new Map(), true, provers);
+    const endProvers = new Map<ZkHistoryOp, ProvedEnd[]>();
+    const proved = provedLostWrites(this.view, new Map(), true, provers, endProvers);
     const ceiling = writeZxidCeiling(this.view);
-    const floor = writeZxidFloor(this.view);
+    // (A lost write's floor too: write-zxid-floor.ts `lostToo`.)
+    const floor = writeZxidFloor(this.view, true);
     const out: BoundedWrite[] = [];
     const byWrite = new Map<ZkHistoryOp, BoundedWrite>();
     for (const x of this.view.writes) {
@@ -269,19 +278,41 @@ export class PersistentShared {
       const found: [EventType, string][] = [];
       if (certain) changesOf(x.op, x.result, found);
       else allChanges(x.op, found);
-      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found };
+      const b = { x, upper, lower: floor(x) ?? -Infinity, found };
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
+      if (!certain && proved.has(x) && x.session !== null) {
+        const list = this.provedOfSession.get(x.session);
+        if (list === undefined) this.provedOfSession.set(x.session, [b]);
+        else list.push(b);
+      }
     }
     out.sort((a, b) => a.upper - b.upper);
     for (const [reply, writes] of provers) {
       const list = writes.flatMap((x) => byWrite.get(x) ?? []);
       if (list.length > 0) this.provedByMemo.set(reply, list);
     }
+    // A proved session end deleted its ephemeral `path`, so its txn is above the create that made it: its recorded
+    // zxid, or its floor (no zxid bound above: `upper` Infinity).
+    for (const [reply, ends] of endProvers) {
+      const list = this.provedByMemo.get(reply) ?? [];
+      for (const { session, path, creator: c } of ends) {
+        const made = c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : (floor(c) ?? -Infinity);
+        list.push({ x: c, upper: Infinity, lower: made + 1, found: [['NodeDeleted', path], ['NodeChildrenChanged', parentOf(path)]], end: session });
+      }
+      this.provedByMemo.set(reply, list);
+    }
     return (this.boundedMemo = out);
   }
 
   private readonly provedByMemo = new Map<ZkHistoryOp, BoundedWrite[]>();
+  private readonly provedOfSession = new Map<number, BoundedWrite[]>();
+
+  /** By session: its lost writes (no zxid, no sequential create) that a reply proves took effect (`boundedWrites`). */
+  provedOf(session: number): readonly BoundedWrite[] {
+    this.boundedWrites();
+    return this.provedOfSession.get(session) ?? [];
+  }
 
   /** The writes of `boundedWrites` that reply `o` proves took effect (its state holds each: proved-writes.ts). */
   provedBy(o: ZkHistoryOp): readonly BoundedWrite[] {

@@ -39,7 +39,7 @@ import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/t
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
-import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+import { covers, PersistentShared, type BoundedWrite, type Held } from './watch-persistent-shared.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -52,6 +52,10 @@ export class PersistentWatches {
   private unnamed = new Map<string, number>();
   /** `${type} ${path}` of every event on the current connection -> when each arrived, in arrival order. */
   private anyEvents = new Map<string, number[]>();
+  /** Beside `anyEvents`: each event's zxid (0 or less: none). */
+  private anyZxids = new Map<string, number[]>();
+  /** When the current connection's first record came (-Infinity: the first connection). */
+  private startUs = -Infinity;
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
@@ -78,6 +82,8 @@ export class PersistentWatches {
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
+      this.anyZxids = new Map();
+      this.startUs = e.atUs;
       this.deletedAt = new Map();
       this.siblings = [];
       this.connMax = -1;
@@ -112,6 +118,9 @@ export class PersistentWatches {
     const times = this.anyEvents.get(this.lastKey);
     if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
     else times.push(e.atUs);
+    const zxids = this.anyZxids.get(this.lastKey);
+    if (zxids === undefined) this.anyZxids.set(this.lastKey, [e.zxid]);
+    else zxids.push(e.zxid);
     if (e.zxid <= 0) {
       this.unnamed.set(`${e.type} ${e.path}`, (this.unnamed.get(`${e.type} ${e.path}`) ?? 0) + 1);
       return;
@@ -354,26 +363,51 @@ export class PersistentWatches {
    * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
    */
   private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
-    const list = this.shared.provedBy(o);
+    const list = [...this.shared.provedBy(o), ...this.sessionOrder(o)];
     if (list.length === 0) return null;
-    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     for (const w of this.held.values()) {
       if (this.mixed.has(w.path)) continue;
       const here = w.added.get(this.connection);
       if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
       const reg = this.regBound(w);
-      for (const { x, lower, found } of list) {
+      for (const { x, lower, upper, found, end } of list) {
         if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
+        // (An event whose zxid is above the write's bound is another txn's.)
+        const after = (key: string, t: number): number => this.countAfterBelow(key, t, upper);
         const missing = this.shared.missingOfFound(w, x, found, after);
-        if (missing !== null)
+        if (missing !== null) {
+          const what = end === undefined ? `#${x.id}` : `the end of session ${end} (deleting the ephemeral #${x.id} made)`;
           return violated(
             'watch-order',
-            `client ${o.client} got #${o.id}, which shows that #${x.id} took effect, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
+            `client ${o.client} got #${o.id}, whose state holds ${what}, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before that txn) gets, came before it (lost)`,
             [w.by, x, o],
           );
+        }
       }
     }
     return null;
+  }
+
+  /**
+   * The lost writes of `o`'s session that a reply proves took effect (`provedOf`), sent on this connection before
+   * `o`, when `o` is a server's reply: the client sends a session's requests in issue order on one connection and
+   * CommitProcessor serves them in that order (a request waits behind the session's pending write), so `o`'s state
+   * holds each. This connection: sent after its first record (a new connection starts at a CONNECTED or
+   * DISCONNECTED record, which the client writes for every reconnect) and to the server that answered `o`.
+   */
+  private sessionOrder(o: ZkHistoryOp): readonly BoundedWrite[] {
+    if (o.session === null || o.outcome !== 'ok' || o.result === null || isUncertain(o)) return [];
+    return this.shared.provedOf(o.session).filter(({ x }) => x.invokeUs < o.invokeUs && x.invokeUs > this.startUs && x.server === o.server);
+  }
+
+  /** How many events of `key` arrived on this connection after time `t` with no zxid or one at or below `upper`. */
+  private countAfterBelow(key: string, t: number, upper: number): number {
+    const times = this.anyEvents.get(key);
+    if (times === undefined) return 0;
+    const zxids = this.anyZxids.get(key)!;
+    let n = 0;
+    for (let i = countAtMost(times, t); i < times.length; i++) if (zxids[i]! <= upper) n++;
+    return n;
   }
 
   /**
