@@ -39,7 +39,8 @@ import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/t
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
-import { covers, PersistentShared, type BoundedWrite, type Held } from './watch-persistent-shared.js';
+import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+import { countAfterBelow, provedLost, sessionOrder } from './watch-persistent-proved.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -355,59 +356,13 @@ export class PersistentWatches {
     return null;
   }
 
-  /**
-   * Lost events before a reply `o` that proves writes without a zxid took effect (`provedBy`: o's state holds
-   * each, proved-writes.ts): for a watch added on this connection before o was sent (so registered at a state
-   * its session's later reply o holds), a proved write W whose txn is above that registration (W sent after the
-   * addWatch returned: proposed later; or its floor above the registration's bound) was applied by o's server
-   * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
-   */
+  /** Lost events before a reply `o` whose state holds proved writes (watch-persistent-proved.ts `provedLost`). */
   private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
-    const list = [...this.shared.provedBy(o), ...this.sessionOrder(o)];
+    const list = [...this.shared.provedBy(o), ...sessionOrder(o, this.shared, this.startUs)];
     if (list.length === 0) return null;
-    for (const w of this.held.values()) {
-      if (this.mixed.has(w.path)) continue;
-      const here = w.added.get(this.connection);
-      if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
-      const reg = this.regBound(w);
-      for (const { x, lower, upper, found, end } of list) {
-        if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
-        // (An event whose zxid is above the write's bound is another txn's.)
-        const after = (key: string, t: number): number => this.countAfterBelow(key, t, upper);
-        const missing = this.shared.missingOfFound(w, x, found, after);
-        if (missing !== null) {
-          const what = end === undefined ? `#${x.id}` : `the end of session ${end} (deleting the ephemeral #${x.id} made)`;
-          return violated(
-            'watch-order',
-            `client ${o.client} got #${o.id}, whose state holds ${what}, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before that txn) gets, came before it (lost)`,
-            [w.by, x, o],
-          );
-        }
-      }
-    }
-    return null;
-  }
-
-  /**
-   * The lost writes of `o`'s session that a reply proves took effect (`provedOf`), sent on this connection before
-   * `o`, when `o` is a server's reply: the client sends a session's requests in issue order on one connection and
-   * CommitProcessor serves them in that order (a request waits behind the session's pending write), so `o`'s state
-   * holds each. This connection: sent after its first record (a new connection starts at a CONNECTED or
-   * DISCONNECTED record, which the client writes for every reconnect) and to the server that answered `o`.
-   */
-  private sessionOrder(o: ZkHistoryOp): readonly BoundedWrite[] {
-    if (o.session === null || o.outcome !== 'ok' || o.result === null || isUncertain(o)) return [];
-    return this.shared.provedOf(o.session).filter(({ x }) => x.invokeUs < o.invokeUs && x.invokeUs > this.startUs && x.server === o.server);
-  }
-
-  /** How many events of `key` arrived on this connection after time `t` with no zxid or one at or below `upper`. */
-  private countAfterBelow(key: string, t: number, upper: number): number {
-    const times = this.anyEvents.get(key);
-    if (times === undefined) return 0;
-    const zxids = this.anyZxids.get(key)!;
-    let n = 0;
-    for (let i = countAtMost(times, t); i < times.length; i++) if (zxids[i]! <= upper) n++;
-    return n;
+    const here = (w: Held): ZkHistoryOp | undefined => w.added.get(this.connection);
+    const count = (key: string, t: number, upper: number): number => countAfterBelow(this.anyEvents.get(key), this.anyZxids.get(key), t, upper);
+    return provedLost(o, list, [...this.held.values()].filter((w) => !this.mixed.has(w.path)), here, (w) => this.regBound(w), count, this.shared);
   }
 
   /**
