@@ -1,0 +1,163 @@
+// Proves that zabsim and the reference checker agree on the open-round12-wp shape where a reply proves that a write
+// without a reply (or a session end no client saw) took effect after a persistent watch's registration, so its event
+// was owed before a reply on the watch's connection: proved by a data version (one life, exactly that many setData
+// ops that may set it), by a listing of the node, by session order (a later reply of the writer's own session on the
+// same connection holds it), by a read of the watch's session showing an ephemeral gone (its session's end), or by a
+// create that found the node gone after its earlier create was answered. A lost write's zxid has a floor too (sent
+// after a reply: proposed above it). Each impossible history has a possible twin.
+import { describe, expect, it } from 'vitest';
+import { both, event, op } from './differential-records.js';
+import { Z } from './history-builders.js';
+import { create, made, ok, persistent, recursive } from './persistent-records.js';
+
+const setData = (path: string, data = 'v') => ({ type: 'setData', path, data, version: -1 });
+
+describe('a setData answered version 2 proves the one other setData of its node took effect (case 1960066333)', () => {
+  // /a has one create (1:3) and two setData ops: 1004's (reply lost, sent after 1001's recursive watch on /a was
+  // added) and 1001's, answered version 2 at 1:6. Version 2 counts two setData txns of /a's one life at or below
+  // 1:6, so the lost one took effect below 1:6 and its NodeDataChanged came before 1001's reply (the one at 1:6 is
+  // 1001's own).
+  const records = (version: number, withEvent: boolean) => [
+    op(4, 1001, recursive('/a'), 4722, 6192, ok, null),
+    op(5, 1004, create('/a', 'v2'), 5853, 6806, made('/a'), Z(3)),
+    op(8, 1004, setData('/a', 'v3'), 7947, null, null, null),
+    ...(withEvent ? [event(1001, 'NodeDataChanged', '/a', 9000, Z(4))] : []),
+    op(10, 1001, setData('/a', 'v6'), 10541, 11199, { rc: 'ok', version }, Z(6)),
+    event(1001, 'NodeDataChanged', '/a', 11101, Z(6)),
+  ];
+
+  it('version 2 and one NodeDataChanged /a: impossible', () => {
+    expect(both(records(2, false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('version 2 with the lost setData event first: possible', () => {
+    expect(both(records(2, true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('version 1 (the lost setData need not have taken effect): possible', () => {
+    expect(both(records(1, false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a lost create of the watch's own session, proved by a later delete, owes its event before the session's close reply (case 1513447175)", () => {
+  // 1003 adds a persistent watch on /b, creates /b (reply lost) and closes; 1004's delete of /b at 1:7 proves that
+  // create (the only one) took effect. It was sent on 1003's connection before the close, which CommitProcessor
+  // served after it: its NodeCreated /b was queued before the close reply.
+  const records = (withEvent: boolean) => [
+    op(5, 1003, persistent('/b'), 6846, 7702, ok, null),
+    op(6, 1003, create('/b', 'v5'), 7797, null, null, null),
+    ...(withEvent ? [event(1003, 'NodeCreated', '/b', 8500)] : []),
+    op(7, 1003, { type: 'closeSession' }, 8803, 9742, ok, null),
+    op(10, 1004, { type: 'delete', path: '/b', version: -1 }, 11975, 12248, ok, Z(7)),
+  ];
+
+  it('no NodeCreated /b before the close reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeCreated /b before the close reply: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('the same, proved by a read of another session (case 2285772239)', () => {
+  const records = (withEvent: boolean) => [
+    op(0, 1003, recursive('/a'), 260, 1646, ok, null),
+    op(1, 1003, create('/a', 'v1'), 1935, null, null, null),
+    op(3, 1002, { type: 'getData', path: '/a' }, 3603, 5343, { rc: 'ok', data: 'v1', version: 0 }, null),
+    ...(withEvent ? [event(1003, 'NodeCreated', '/a', 3000)] : []),
+    op(4, 1003, { type: 'closeSession' }, 3956, 5624, ok, null),
+  ];
+
+  it('no NodeCreated /a before the close reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeCreated /a before the close reply: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a listing proves its own node; a lost create has a zxid floor (case 2525738771)', () => {
+  // 1002's persistent watch on /a is registered at 1:0. 1001's create /a (reply lost) is a txn of 1:1 or more, and
+  // 1003's listing of /a at 1:4 shows /a there, so that create (the only one) is at or below 1:4: 1002's close at
+  // 1:4 owes its NodeCreated /a.
+  const records = (withEvent: boolean) => [
+    op(1, 1002, persistent('/a'), 1885, 4250, ok, null, { readZxid: Z(0) }),
+    op(3, 1001, create('/a', 'v3'), 3461, null, null, null),
+    ...(withEvent ? [event(1002, 'NodeCreated', '/a', 5000)] : []),
+    op(4, 1002, { type: 'closeSession' }, 5641, 6832, ok, Z(4)),
+    op(5, 1003, { type: 'getChildren', path: '/a' }, 6118, 7171, { rc: 'ok', children: [] }, null, { readZxid: Z(4) }),
+  ];
+
+  it('no NodeCreated /a before the close reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeCreated /a before the close reply: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a lost create sent after a reply at 1:2 is above a registration at 1:2 (case 3876678385)', () => {
+  // 1001's create /a (reply lost) was sent after its create of /b was answered at 1:2, so its txn is above 1:2, the
+  // state 1002's persistent watch on /a was registered at; 1002's getData shows /a: NodeCreated /a was owed first.
+  const records = (withEvent: boolean) => [
+    op(1, 1001, create('/b', 'v2', 'ephemeral'), 1883, 3745, made('/b'), Z(2)),
+    op(3, 1001, create('/a', 'v3'), 3953, null, null, null),
+    op(4, 1002, persistent('/a'), 4807, 5263, ok, null, { readZxid: Z(2) }),
+    ...(withEvent ? [event(1002, 'NodeCreated', '/a', 9000)] : []),
+    op(8, 1002, { type: 'getData', path: '/a' }, 8927, 11311, { rc: 'ok', data: 'v3', version: 0 }, null),
+  ];
+
+  it('no NodeCreated /a before the getData reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeCreated /a before it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a read showing an ephemeral gone proves its session's end, owed before that read (case 3730538519)", () => {
+  // 1001's ephemeral /b is made at 1:1; 1002 adds a persistent watch on /b at 1:1 and then getData /b (no header)
+  // finds it gone: its state is at or above 1:1 (the session's earlier reply), so 1001's end deleted /b after the
+  // registration, and NodeDeleted /b came before the getData reply.
+  const records = (withEvent: boolean) => [
+    op(0, 1001, create('/b', 'v1', 'ephemeral'), 527, 1380, made('/b'), Z(1)),
+    op(4, 1002, persistent('/b'), 4864, 5252, ok, null, { readZxid: Z(1) }),
+    ...(withEvent ? [event(1002, 'NodeDeleted', '/b', 5800)] : []),
+    op(5, 1002, { type: 'getData', path: '/b' }, 5511, 6025, { rc: 'noNode' }, null),
+  ];
+
+  it('no NodeDeleted /b before the getData reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeDeleted /b before it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a create that finds a node gone after its earlier create was answered proves the owner's end (case 2679773586)", () => {
+  // 1002's ephemeral /b (ok, no zxid) is answered before 1003's create of /b is sent, and that create succeeds: /b
+  // was deleted in between, by 1002's end, the one thing that may delete it. 1002's create is above 1:1 (sent after
+  // the reply at 1:1), so the end is above 1:2, where 1003's watch was registered: NodeDeleted /b was owed before
+  // 1003's create reply.
+  const records = (withEvent: boolean) => [
+    op(1, 1002, create('/a/c', 'v1'), 1203, 2663, { rc: 'noNode' }, Z(1)),
+    op(3, 1002, create('/b', 'v2', 'ephemeral'), 3649, 4272, made('/b'), null),
+    op(5, 1003, persistent('/b'), 6622, 7033, ok, null, { readZxid: Z(2) }),
+    ...(withEvent ? [event(1003, 'NodeDeleted', '/b', 8000, Z(3))] : []),
+    op(6, 1003, create('/b', 'v3', 'ephemeral'), 7720, 8438, made('/b'), null),
+    event(1003, 'NodeCreated', '/b', 8429, Z(4)),
+  ];
+
+  it('no NodeDeleted /b before the create reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeDeleted /b at 1:3 first: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
