@@ -90,7 +90,7 @@ describe('a listing proves its own node; a lost create has a zxid floor (case 25
     op(5, 1003, { type: 'getChildren', path: '/a' }, 6118, 7171, { rc: 'ok', children: [] }, null, { readZxid: Z(4) }),
   ];
 
-  it('no NodeCreated /a before the close reply: impossible', () => {
+  it('no NodeCreated /a before the close at 1:4: impossible', () => {
     expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
   });
 
