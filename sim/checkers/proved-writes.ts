@@ -12,6 +12,11 @@
 // session an error txn, which changes nothing). A read that shows the node missing after its one create
 // (a certain create at a zxid at or below its header, or one its own session issued before it) proves the one
 // thing that may delete it took effect, at or below that read's state.
+// Round 13 (r13b): a listing shows its own node too; a data version v > 0 counts the setData txns of the node's one
+// life, so when exactly v setData ops may set it, each took effect (`versionShown`); a read without a header is at
+// or above every state its session saw before it (sessionFloors), so it may prove a delete after a create below
+// that; a write that finds a node missing is above a certain create answered before it was sent (real time); and a
+// session end proved this way is named with the reply that proves it (`endProvers`; watch-persistent-proved.ts).
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
@@ -74,8 +79,8 @@ export function provedLostWrites(
     if (w !== null) took(w, bound);
   };
   // A data version v > 0 shown for a node of one life (one op creates it, once) counts the setData txns on it at or
-  // below that state (DataTree.setData stores the version PrepRequestProcessor raised by one; a create starts it at
-  // 0, and a setData of a missing node fails). When the writes other than `self` that may set it hold exactly v
+  // below that state (DataTree.setData stores the version PrepRequestProcessor.checkAndIncVersion raised by one; a
+  // create starts it at 0, and a setData of a missing node fails). When the writes other than `self` that may set it hold exactly v
   // setData sub-ops of it, every one took effect there (a multi is applied whole), each at or below `bound`.
   let setters: Map<string, [ZkHistoryOp, number][]> | null = null;
   const versionShown = (path: string, v: number, bound: number, self: ZkHistoryOp): void => {
@@ -142,7 +147,7 @@ export function provedLostWrites(
       // (Every setData of the node shown is at or below its mzxid too: the last one stamped it.)
       if (r.version !== undefined) versionShown(op.path, r.version, bound, o);
     } else if (op.type === 'getChildren') {
-      // (A listing shows its node there too: FinalRequestProcessor answers noNode for a missing one.)
+      // (A listing shows its node there too: DataTree.getChildren throws NoNodeException for a missing one.)
       const bound = o.readZxid ?? (laterState ??= sessionLaterState(view))(o);
       prove(op.path, bound);
       for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, bound);
