@@ -18,7 +18,7 @@
 // that; a write that finds a node missing is above a certain create answered before it was sent (real time); and a
 // session end proved this way is named with the reply that proves it (`endProvers`; watch-persistent-proved.ts).
 import { isZkWrite } from '../history/types.js';
-import type { ZkHistoryOp, ZkOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkHistoryWatch, ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
@@ -181,6 +181,56 @@ export function provedLostWrites(
 
 /** A session end no client saw that a reply proves took effect: it deleted `path`, its ephemeral made by `creator`. */
 export type ProvedEnd = { readonly session: number; readonly path: string; readonly creator: ZkHistoryOp };
+
+/**
+ * By reply, the session ends it proves (`endProvers`) as writes: each deleted its ephemeral `path`, so its txn is
+ * above the create that made it (that create's recorded zxid, or its floor `floor`), with no zxid bound above.
+ */
+export function provedEndWrites(
+  endProvers: ReadonlyMap<ZkHistoryOp, readonly ProvedEnd[]>,
+  floor: (o: ZkHistoryOp) => number | null,
+): Map<ZkHistoryOp, { x: ZkHistoryOp; upper: number; lower: number; found: [ZkHistoryWatch['type'], string][]; end: number }[]> {
+  const out = new Map<ZkHistoryOp, { x: ZkHistoryOp; upper: number; lower: number; found: [ZkHistoryWatch['type'], string][]; end: number }[]>();
+  for (const [reply, ends] of endProvers)
+    out.set(
+      reply,
+      ends.map(({ session, path, creator: c }) => {
+        const made = c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : (floor(c) ?? -Infinity);
+        const parent = path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+        return { x: c, upper: Infinity, lower: made + 1, found: [['NodeDeleted', path], ['NodeChildrenChanged', parent]], end: session };
+      }),
+    );
+  return out;
+}
+
+/**
+ * For a write x that took effect, the latest time a certain write W was sent whose txn x's follows (-Infinity: none):
+ * W found a node missing that x creates by name, and nothing of the history may delete that node (NodeLife
+ * undeletedThrough, to Infinity). Had x's txn come first, the node would have been there for W. So x's txn was
+ * proposed after W was sent (the leader proposes W after W arrives, and x after W).
+ */
+export function foundMissingBefore(view: HistoryView): (x: ZkHistoryOp) => number {
+  const life = nodeLife(view);
+  const missing = new Map<string, [ZkHistoryOp, number][]>();
+  for (const w of view.writes)
+    for (const f of writeFacts(w))
+      if (!f.present) {
+        const list = missing.get(f.path);
+        if (list === undefined) missing.set(f.path, [[w, w.invokeUs]]);
+        else list.push([w, w.invokeUs]);
+      }
+  const creates = (op: ZkOp, out: string[]): string[] => {
+    if (op.type === 'multi') for (const sub of op.ops) creates(sub, out);
+    else if (op.type === 'create' && (op.mode === 'persistent' || op.mode === 'ephemeral')) out.push(op.path);
+    return out;
+  };
+  return (x) => {
+    let latest = -Infinity;
+    for (const p of creates(x.op, []))
+      if (missing.has(p) && life.undeletedThrough(p, Infinity)) for (const [w, at] of missing.get(p)!) if (w !== x) latest = Math.max(latest, at);
+    return latest;
+  };
+}
 
 /** How many sub-ops of `op` (itself, or a multi's) of type `type` name `path`. */
 function countOps(op: ZkOp, type: 'create' | 'setData', path: string): number {

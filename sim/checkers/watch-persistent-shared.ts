@@ -6,7 +6,7 @@ import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
-import { provedLostWrites, type ProvedEnd } from './proved-writes.js';
+import { foundMissingBefore, provedEndWrites, provedLostWrites, type ProvedEnd } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
@@ -42,6 +42,8 @@ export type BoundedWrite = {
   readonly found: readonly [EventType, string][];
   /** For a session end no client saw (proved-writes.ts ProvedEnd): its session; `x` is the create of the ephemeral it deleted. */
   readonly end?: number;
+  /** A time its txn was proposed after (x sent; or a write sent later that its txn follows: foundMissingBefore). */
+  readonly sent?: number;
 };
 
 /** A change a certain write makes, with its event type and path. */
@@ -267,6 +269,7 @@ export class PersistentShared {
     const ceiling = writeZxidCeiling(this.view);
     // (A lost write's floor too: write-zxid-floor.ts `lostToo`.)
     const floor = writeZxidFloor(this.view, true);
+    let missedBy: ((x: ZkHistoryOp) => number) | null = null;
     const out: BoundedWrite[] = [];
     const byWrite = new Map<ZkHistoryOp, BoundedWrite>();
     for (const x of this.view.writes) {
@@ -278,7 +281,7 @@ export class PersistentShared {
       const found: [EventType, string][] = [];
       if (certain) changesOf(x.op, x.result, found);
       else allChanges(x.op, found);
-      const b = { x, upper, lower: floor(x) ?? -Infinity, found };
+      const b = { x, upper, lower: floor(x) ?? -Infinity, found, sent: certain ? x.invokeUs : Math.max(x.invokeUs, (missedBy ??= foundMissingBefore(this.view))(x)) };
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
       if (!certain && proved.has(x) && x.session !== null) {
@@ -292,16 +295,7 @@ export class PersistentShared {
       const list = writes.flatMap((x) => byWrite.get(x) ?? []);
       if (list.length > 0) this.provedByMemo.set(reply, list);
     }
-    // A proved session end deleted its ephemeral `path`, so its txn is above the create that made it: its recorded
-    // zxid, or its floor (no zxid bound above: `upper` Infinity).
-    for (const [reply, ends] of endProvers) {
-      const list = this.provedByMemo.get(reply) ?? [];
-      for (const { session, path, creator: c } of ends) {
-        const made = c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : (floor(c) ?? -Infinity);
-        list.push({ x: c, upper: Infinity, lower: made + 1, found: [['NodeDeleted', path], ['NodeChildrenChanged', parentOf(path)]], end: session });
-      }
-      this.provedByMemo.set(reply, list);
-    }
+    for (const [reply, ends] of provedEndWrites(endProvers, floor)) this.provedByMemo.set(reply, [...(this.provedByMemo.get(reply) ?? []), ...ends]);
     return (this.boundedMemo = out);
   }
 

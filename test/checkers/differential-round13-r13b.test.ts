@@ -4,7 +4,8 @@
 // ops that may set it), by a listing of the node, by session order (a later reply of the writer's own session on the
 // same connection holds it), by a read of the watch's session showing an ephemeral gone (its session's end), or by a
 // create that found the node gone after its earlier create was answered. A lost write's zxid has a floor too (sent
-// after a reply: proposed above it). Each impossible history has a possible twin.
+// after a reply: proposed above it), and after a write that found its node missing when nothing deletes it. Each
+// impossible history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
 import { Z } from './history-builders.js';
@@ -158,6 +159,29 @@ describe("a create that finds a node gone after its earlier create was answered 
   });
 
   it('with NodeDeleted /b at 1:3 first: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a lost create after a write that found its node missing is above a registration that write followed (case 3932133263)', () => {
+  // 1002 sends create /a (reply lost), adds a persistent watch on / and closes. 1003's delete of /a, sent after the
+  // addWatch returned, finds no /a, and nothing deletes /a; 1001's multi (ok, recorded without sub-results) makes
+  // /a/c, so the lost create (the one create of /a) took effect, after that delete, so above the registration, and
+  // before the close (same connection): NodeChildrenChanged / was owed before the close reply.
+  const records = (withEvent: boolean) => [
+    op(0, 1002, create('/a', 'v1'), 787, null, null, null),
+    op(1, 1002, persistent('/'), 1448, 2114, ok, null),
+    op(2, 1002, { type: 'closeSession' }, 2470, 4874, ok, null),
+    op(3, 1003, { type: 'delete', path: '/a', version: -1 }, 3410, 4015, { rc: 'noNode' }, null),
+    ...(withEvent ? [event(1002, 'NodeChildrenChanged', '/', 4500)] : []),
+    op(6, 1001, { type: 'multi', ops: [create('/b', 'v2'), create('/a/c', 'v3')] }, 6428, 7584, ok, null),
+  ];
+
+  it('no NodeChildrenChanged / before the close reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeChildrenChanged / before it: possible', () => {
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
