@@ -67,6 +67,7 @@ export function provedLostWrites(
   let shownMzxid: Map<string, number> | null = null;
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
   let earlier: ((session: number, before: number) => number) | null = null;
+  let named: Map<string, string[]> | null = null;
   const took = (w: ZkHistoryOp, bound: number): void => {
     if (w.outcome === 'fail' || w.op.type === 'closeSession') return;
     // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
@@ -127,15 +128,23 @@ export function provedLostWrites(
     const r = o.result;
     current = o;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
-      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) {
-        if (o.readZxid != null && o.readZxid > 0) gone(o.op.path, o.readZxid);
+      // (The nodes it shows missing: its own path, or for a listing each child of it some op creates by name that
+      // the listing lacks: DataTree.getChildren lists every child of the node.)
+      const missing =
+        ((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)
+          ? [o.op.path]
+          : o.op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined
+            ? ((named ??= namedChildren(view)).get(o.op.path) ?? []).filter((q) => !r.children!.includes(q.slice(q.lastIndexOf('/') + 1)))
+            : [];
+      for (const path of missing) {
+        if (o.readZxid != null && o.readZxid > 0) gone(path, o.readZxid);
         else {
           // Without a header: its state is at or below its session's next header (sessionLaterState).
           // Its state is at or above every state its session saw before it was sent (the server keeps the session's
           // order; ZooKeeperServer.processConnectRequest refuses a client that saw more): sessionFloors.
           const bound = (laterState ??= sessionLaterState(view))(o);
           const seen = o.session === null ? 0 : (earlier ??= sessionFloors(view))(o.session, o.invokeUs);
-          if (bound !== Infinity || endProvers !== null) gone(o.op.path, bound, seen > 0 ? seen : -Infinity, undefined, o);
+          if (bound !== Infinity || endProvers !== null) gone(path, bound, seen > 0 ? seen : -Infinity, undefined, o);
         }
       }
     }
@@ -230,6 +239,22 @@ export function foundMissingBefore(view: HistoryView): (x: ZkHistoryOp) => numbe
       if (missing.has(p) && life.undeletedThrough(p, Infinity)) for (const [w, at] of missing.get(p)!) if (w !== x) latest = Math.max(latest, at);
     return latest;
   };
+}
+
+/** By parent path: the paths of the nodes some write of the history creates by name (no sequential create). */
+function namedChildren(view: HistoryView): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const visit = (op: ZkOp): void => {
+    if (op.type === 'multi') for (const sub of op.ops) visit(sub);
+    else if (op.type === 'create' && (op.mode === 'persistent' || op.mode === 'ephemeral') && op.path !== '/') {
+      const parent = op.path.lastIndexOf('/') <= 0 ? '/' : op.path.slice(0, op.path.lastIndexOf('/'));
+      const list = out.get(parent) ?? [];
+      if (!list.includes(op.path)) list.push(op.path);
+      out.set(parent, list);
+    }
+  };
+  for (const w of view.writes) visit(w.op);
+  return out;
 }
 
 /** How many sub-ops of `op` (itself, or a multi's) of type `type` name `path`. */

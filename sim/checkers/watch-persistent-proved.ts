@@ -10,7 +10,8 @@ import type { BoundedWrite, Held, PersistentShared } from './watch-persistent-sh
 /**
  * Lost events before reply `o`, whose state holds each write (or session end) of `list`: for a watch added on this
  * connection before o was sent (`here`: so registered at a state its session's later reply o holds), a proved
- * write W whose txn is above that registration (W sent after the addWatch returned: proposed later; or its floor
+ * write W whose txn is above that registration (W, or a write W's txn follows, sent after the addWatch returned:
+ * proposed later, `sent`; or its floor
  * `lower` above the registration's bound `regBound`) was applied by o's server with the watch registered, before
  * o's state: its event was queued before o's reply (WatchManager.triggerWatch; one FIFO socket). An event counts
  * for W when it arrived after W was sent (its txn came after), with no zxid or one at or below W's bound `upper`
@@ -31,8 +32,8 @@ export function provedLost(
     const added = here(w);
     if (added === undefined || added === o || added.completeUs! >= o.invokeUs) continue;
     const reg = regBound(w);
-    for (const { x, lower, upper, found, end } of list) {
-      if (x === o || !(x.invokeUs > added.completeUs! || (reg !== null && lower > reg))) continue;
+    for (const { x, lower, upper, found, end, sent } of list) {
+      if (x === o || !((sent ?? x.invokeUs) > added.completeUs! || (reg !== null && lower > reg))) continue;
       const missing = shared.missingOfFound(w, x, found, (key, t) => count(key, t, upper));
       if (missing === null) continue;
       const what = end === undefined ? `#${x.id}` : `the end of session ${end} (deleting the ephemeral node #${x.id} made)`;

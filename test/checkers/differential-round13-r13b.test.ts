@@ -185,3 +185,30 @@ describe('a lost create after a write that found its node missing is above a reg
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a listing that lacks a child proves its one deleter took effect (case 3062860613)', () => {
+  // 1001 holds a persistent watch on /a, makes /a/c at 1:2, sends delete /a/c (reply lost) and lists /a (no header):
+  // the listing lacks c, made before by its own session, so the delete (the only one) took effect, sent after the
+  // watch was added and before the listing on the same connection: its NodeChildrenChanged /a came first.
+  const records = (children: string[], withEvent: boolean) => [
+    op(0, 1001, create('/a', 'v1'), 989, 1500, made('/a'), Z(1)),
+    op(1, 1001, persistent('/a'), 1878, 2179, ok, null),
+    op(6, 1001, create('/a/c', 'v2'), 6646, 7629, made('/a/c'), Z(2)),
+    event(1001, 'NodeChildrenChanged', '/a', 7209, Z(2)),
+    op(8, 1001, { type: 'delete', path: '/a/c', version: -1 }, 8982, null, null, null),
+    ...(withEvent ? [event(1001, 'NodeChildrenChanged', '/a', 11000)] : []),
+    op(11, 1001, { type: 'getChildren', path: '/a' }, 11689, 12401, { rc: 'ok', children }, null),
+  ];
+
+  it('c missing and no NodeChildrenChanged /a after the delete was sent: impossible', () => {
+    expect(both(records([], false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('c missing with the event before the listing: possible', () => {
+    expect(both(records([], true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('c still listed (the delete need not have taken effect): possible', () => {
+    expect(both(records(['c'], false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
