@@ -241,6 +241,42 @@ export function foundMissingBefore(view: HistoryView): (x: ZkHistoryOp) => numbe
   };
 }
 
+/**
+ * For a certain write x without a zxid: a zxid at or above x's (Infinity: none known) from the reads its session sent
+ * after x's reply that show a node missing (noNode, or a listing without a child some op creates by name) which a
+ * certain create made at a recorded zxid c and which nothing of the history may delete (NodeLife undeletedThrough):
+ * such a read's state is below c, and at or above x's zxid (the client's lastZxid holds x's reply header; the
+ * session's server keeps its order, and ZooKeeperServer.processConnectRequest refuses a client that saw more).
+ */
+export function laterMissingCeiling(view: HistoryView): (x: ZkHistoryOp) => number {
+  const life = nodeLife(view);
+  const madeAt = new Map<string, number>();
+  for (const w of view.writes)
+    if (w.outcome === 'ok' && w.result !== null && !isUncertain(w) && w.result.rc === 'ok' && w.zxid !== null)
+      for (const c of sureChanges(w.op)) if (c.type === 'create') madeAt.set(c.path, Math.min(madeAt.get(c.path) ?? Infinity, w.zxid));
+  const named = namedChildren(view);
+  const below = (q: ZkHistoryOp): number => {
+    const r = q.result;
+    if (q.outcome !== 'ok' || r === null || isUncertain(q)) return Infinity;
+    const op = q.op;
+    const paths =
+      ((op.type === 'getData' || op.type === 'getChildren') && r.rc === 'noNode') || (op.type === 'exists' && r.exists === false)
+        ? [op.path]
+        : op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined
+          ? (named.get(op.path) ?? []).filter((p) => !r.children!.includes(p.slice(p.lastIndexOf('/') + 1)))
+          : [];
+    let out = Infinity;
+    for (const p of paths) if (madeAt.has(p) && life.undeletedThrough(p, Infinity)) out = Math.min(out, madeAt.get(p)! - 1);
+    return out;
+  };
+  return (x) => {
+    if (x.session === null || x.completeUs === null) return Infinity;
+    let out = Infinity;
+    for (const q of view.opsBySession.get(x.session)?.ops ?? []) if (q.invokeUs > x.completeUs) out = Math.min(out, below(q));
+    return out;
+  };
+}
+
 /** By parent path: the paths of the nodes some write of the history creates by name (no sequential create). */
 function namedChildren(view: HistoryView): Map<string, string[]> {
   const out = new Map<string, string[]>();

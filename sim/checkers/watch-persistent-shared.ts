@@ -6,7 +6,7 @@ import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
-import { foundMissingBefore, provedEndWrites, provedLostWrites, type ProvedEnd } from './proved-writes.js';
+import { foundMissingBefore, laterMissingCeiling, provedEndWrites, provedLostWrites, type ProvedEnd } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
@@ -270,13 +270,14 @@ export class PersistentShared {
     // (A lost write's floor too: write-zxid-floor.ts `lostToo`.)
     const floor = writeZxidFloor(this.view, true);
     let missedBy: ((x: ZkHistoryOp) => number) | null = null;
+    let later: ((x: ZkHistoryOp) => number) | null = null;
     const out: BoundedWrite[] = [];
     const byWrite = new Map<ZkHistoryOp, BoundedWrite>();
     for (const x of this.view.writes) {
       if (x.zxid !== null || x.outcome === 'fail' || x.op.type === 'closeSession') continue;
       const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
       if (certain ? x.result!.rc !== 'ok' : hasSequentialCreate(x.op)) continue;
-      const upper = Math.min(proved.get(x) ?? Infinity, certain ? (ceiling(x) ?? Infinity) : Infinity);
+      const upper = Math.min(proved.get(x) ?? Infinity, certain ? Math.min(ceiling(x) ?? Infinity, (later ??= laterMissingCeiling(this.view))(x)) : Infinity);
       if (upper === Infinity && !proved.has(x)) continue;
       const found: [EventType, string][] = [];
       if (certain) changesOf(x.op, x.result, found);

@@ -212,3 +212,30 @@ describe('a listing that lacks a child proves its one deleter took effect (case 
     expect(both(records(['c'], false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a later read of the writer's session that finds a node missing bounds a certain write's zxid (case 3884305251)", () => {
+  // 1001's delete /b (ok, no zxid; /b's one create is lost, so the delete is above 1:1) and then its getData /a, which
+  // finds no /a: /a is made at 1:3 and nothing deletes it, so that read's state, which holds the delete, is below 1:3.
+  // The delete is above 1:1, where 1002's watch on /b was registered, and below 1002's create at 1:3: NodeDeleted /b
+  // was owed before that create's reply.
+  const records = (found: boolean, withEvent: boolean) => [
+    op(0, 1001, create('/b', 'v1'), 662, null, null, null),
+    op(2, 1001, { type: 'delete', path: '/b', version: 0 }, 1691, 4877, ok, null),
+    op(3, 1002, persistent('/b'), 2298, 4068, ok, null, { readZxid: Z(1) }),
+    ...(withEvent ? [event(1002, 'NodeDeleted', '/b', 6000)] : []),
+    op(4, 1002, create('/a', 'v3'), 4463, 7795, made('/a'), Z(3)),
+    op(5, 1001, { type: 'getData', path: '/a' }, 5741, 6780, found ? { rc: 'ok', data: 'v3', version: 0 } : { rc: 'noNode' }, null),
+  ];
+
+  it('no NodeDeleted /b before the create reply at 1:3: impossible', () => {
+    expect(both(records(false, false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeDeleted /b before it: possible', () => {
+    expect(both(records(false, true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('the read finds /a (the delete may be above 1:3): possible', () => {
+    expect(both(records(true, false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
