@@ -291,6 +291,25 @@ export function nodeLife(view: HistoryView): NodeLife {
   };
   let endZxids: Map<number, number> | null = null;
   let unseenFloors: Map<number, number> | null = null;
+  // Whether `o` (sent after every create of a node it sets) sets a node in a life no setData took effect in: every op
+  // that may create the node is a certain create at a recorded zxid answered before `o` was sent (so o's txn comes
+  // after them all, in the node's last life, or finds it gone), and a certain delete of it expecting version 0, sent
+  // after the last of them was answered, succeeded (PrepRequestProcessor.checkAndIncVersion: no setData in that life
+  // before it, and the node is gone after it). Then o's setData finds the node missing or would have raised that
+  // version: it fails, and a multi with it is applied not at all.
+  const setsUnsetLife = (o: ZkHistoryOp, op: ZkOp): boolean => {
+    if (op.type === 'multi') return op.ops.some((sub) => setsUnsetLife(o, sub));
+    if (op.type !== 'setData' || prefixOps.some(({ prefix }) => sequentialOf(prefix, op.path))) return false;
+    let last: ZkHistoryOp | null = null;
+    for (const c of creatorOps.get(op.path) ?? []) {
+      if (c.outcome !== 'ok' || isUncertain(c) || c.zxid === null || c.completeUs === null || c.completeUs >= o.invokeUs) return false;
+      if (last === null || c.zxid > last.zxid!) last = c;
+    }
+    if (last === null) return false;
+    return (deleteOps.get(op.path) ?? []).some(
+      (d) => d.op.type === 'delete' && d.op.version === 0 && d.outcome === 'ok' && !isUncertain(d) && d.result!.rc === 'ok' && d.invokeUs > last.completeUs!,
+    );
+  };
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     mayDeleteBy: (p, us) => ephemeral.has(p) || unnamed(ephemeralPrefixes, p) || (deleteOps.get(p) ?? []).some((d) => d.invokeUs <= us),
@@ -319,6 +338,7 @@ export function nodeLife(view: HistoryView): NodeLife {
     ephemeralsOf,
     cannotSucceed: (o) =>
       (isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1) ||
+      (isUncertain(o) && setsUnsetLife(o, o.op)) ||
       (o.op.type === 'multi' && multiFailsAlone(o.op.ops)) ||
       (isUncertain(o) && needsUnmade(o.op)),
     soleDeleter: (p, except) => {

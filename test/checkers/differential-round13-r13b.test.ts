@@ -239,3 +239,28 @@ describe("a later read of the writer's session that finds a node missing bounds 
     expect(both(records(true, false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a lost setData in a life a delete expecting version 0 ended explains no NodeDataChanged (case 2018821312)', () => {
+  // /b's creates are both answered (1:1, 1:4) before 1002's setData /b (reply lost) is sent, so that setData comes in
+  // /b's last life or after it; 1002's delete of /b expecting version 0 succeeds in that life, so no setData took
+  // effect there before it, and after it /b is gone: the setData failed, and NodeDataChanged /b at 1:5 for 1002's
+  // getData watch has no cause. With the delete expecting any version the setData may be the event's txn.
+  const records = (version: number) => [
+    op(1, 1001, create('/b', 'v1'), 1463, 2699, made('/b'), Z(1)),
+    op(3, 1001, { type: 'delete', path: '/b', version: 0 }, 3956, 4519, ok, null),
+    op(7, 1002, create('/b', 'v2', 'ephemeral'), 8861, 9733, made('/b'), Z(4)),
+    op(8, 1002, setData('/b', 'v3'), 9981, null, null, null),
+    op(9, 1002, { type: 'getData', path: '/b', watch: true }, 10954, 11891, { rc: 'ok', data: 'v2', version: 0, mzxid: Z(4), ephemeralOwner: 1002 }, null),
+    { kind: 'session', client: 2, session: 1002, server: 1, state: 'CONNECTED', atUs: 11907 },
+    op(10, 1002, { type: 'delete', path: '/b', version }, 11910, 12030, ok, null),
+    event(1002, 'NodeDataChanged', '/b', 12021, Z(5)),
+  ];
+
+  it('the delete expects version 0: impossible', () => {
+    expect(both(records(0))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('the delete expects any version: possible', () => {
+    expect(both(records(-1))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
