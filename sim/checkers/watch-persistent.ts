@@ -34,6 +34,8 @@
 // Round 12 (wq12, sweep seed 3300000): a write without a zxid that surely took effect is owed before a reply whose
 // state holds it, when it is above the registration there: by zxid bounds (`boundedLost`) or by the reply that
 // proves it took effect (`provedLost`); and one txn's events come together (`noteSiblings`).
+// Round 13 (r13b): also a proved lost write of the session sent earlier on this connection, a proved session end, and
+// more proofs and zxid bounds (proved-writes.ts; watch-persistent-proved.ts).
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
