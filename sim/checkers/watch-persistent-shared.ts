@@ -317,11 +317,7 @@ export class PersistentShared {
       const b = { x, upper, lower, found, sent: certain ? x.invokeUs : Math.max(x.invokeUs, (missedBy ??= foundMissingBefore(this.view))(x)) };
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
-      if (!certain && proved.has(x) && x.session !== null) {
-        const list = this.provedOfSession.get(x.session);
-        if (list === undefined) this.provedOfSession.set(x.session, [b]);
-        else list.push(b);
-      }
+      if (!certain && proved.has(x) && x.session !== null) this.provedOfSession.set(x.session, [...(this.provedOfSession.get(x.session) ?? []), b]);
     }
     for (const e of provedEnds(this.view)) out.push({ x: e.x, upper: e.upper, lower: e.lower, found: e.found, end: e.session });
     out.sort((a, b) => a.upper - b.upper);
