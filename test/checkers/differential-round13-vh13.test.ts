@@ -4,10 +4,10 @@
 // of one txn's deletes reach a persistent watch in either order, even when one of them may be filtered by ACL; each
 // possible history has an impossible twin that both checkers flag.
 import { describe, expect, it } from 'vitest';
-import { both, event, op } from './differential-records.js';
+import { both, event, op, type Rec } from './differential-records.js';
 import { Z } from './history-builders.js';
 
-const ended = (session: number, atUs: number, zxid: number) => ({ kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, zxid });
+const ended = (session: number, atUs: number, zxid: number): Rec => ({ kind: 'session', client: null, session, server: null, state: 'ENDED', atUs, zxid });
 
 describe("a session's end does not change an ephemeral a certain delete of its one life removed (valid seed 1200023600)", () => {
   // Session 1001 creates the ephemeral /b (1:1), deletes it (1:2) and sends an unnamed ephemeral sequential create
