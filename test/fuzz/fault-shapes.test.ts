@@ -96,7 +96,10 @@ test('the lag shape lags past the committedLog and the log rolls, and its burst 
   const burst = c.ops.filter((o) => o.atMs >= restartAt - 10 && o.atMs < restartAt + 100 && String((o.op as { value: string }).value) === 'l7');
   expect(burst.map((o) => o.atMs)).toEqual([restartAt - 10, restartAt + 39]);
   // Drawn lags: past commitLogCount 5 and snapCount 10, so at least 18 writes while the follower is down.
-  const drawn = Array.from({ length: 400 }, (_, n) => caseForSeed('standard', n)).filter((x) => isShaped(x, 'lag-rejoin') && x.commitLogCount <= 50);
+  // Leader churn (leader-churn.ts, drawn after the shapes) adds a timed restart of its own, which the
+  // search for the shape's restart below would take for it: such cases are left out.
+  const churned = (x: FuzzCase): boolean => x.faults.some((f) => f.when?.on === 'leading' || f.when?.on === 'epoch-first-proposal');
+  const drawn = Array.from({ length: 400 }, (_, n) => caseForSeed('standard', n)).filter((x) => isShaped(x, 'lag-rejoin') && x.commitLogCount <= 50 && !churned(x));
   expect(drawn.length).toBeGreaterThan(5);
   for (const x of drawn) {
     const crash = x.faults.find((f) => f.type === 'crash' && f.target === 'follower' && f.when === undefined && f.atMs > 0) as { atMs: number };

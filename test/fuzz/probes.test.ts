@@ -169,6 +169,31 @@ describe('probes on crafted runs', () => {
     expect(runCase({ ...c, mutants: [] }, { probes: true }).probes).not.toContain('trunc-below-snapshot');
   });
 
+  test('the unmutated swarm reaches trunc-below-snapshot too, by a leader rolling its log at its epoch marker: standard seed 179 passes', () => {
+    // A leader-churn case (sim/README.md layer 10) with snapCount 10 (layer 4): the leader of epoch 4
+    // rolls its log at the epoch's first PROPOSAL, before any commit (a snapshot labelled <4,0>), dies
+    // there, comes back once the others have elected, and the next leader, which lacks epoch 4 and has
+    // committed nothing yet, cuts it back to 2:5. Before session 13 (churn in a tenth of the seeds)
+    // seed 179 drew no churn and did not reach the probe.
+    const c = caseForSeed('standard', 179);
+    const zxids: string[] = [];
+    const r = runCase(c, {
+      probes: true,
+      wrapServer: (p) => ({
+        ...p,
+        step(state, event) {
+          const s = state as { snapshot: { zxid: number } | null; role: string } | undefined;
+          const m = event.type === 'deliver' ? (event.msg as ZabMessage) : null;
+          if (m?.type === 'TRUNC' && s?.snapshot != null && s.snapshot.zxid > m.zxid) zxids.push(`${s.snapshot.zxid}>${m.zxid}`);
+          return p.step(state, event);
+        },
+      }),
+    });
+    expect(r.failure).toBeNull();
+    expect(r.probes).toContain('trunc-below-snapshot');
+    expect(zxids).toEqual([`${makeZxid(4, 0)}>${makeZxid(2, 5)}`]);
+  });
+
   test('zxid counters started near 0xffffffff reach the rollover probes (aimed: the swarm never sets counterStart)', () => {
     const opts = serviceOptions('probe-rollover');
     const h = new ServiceHarness({ ...opts, zab: { ...opts.zab, counterStart: COUNTER_ROLLOVER - 6 } });
