@@ -4,7 +4,7 @@ import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/typ
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
-import { nodeLife, sequentialOf } from './node-life.js';
+import { multiFailsAlone, nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
 import { provedLostWrites } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
@@ -367,8 +367,10 @@ export class PersistentShared {
     for (const at of candidates) {
       const uncertain = isUncertain(at) || at.result === null;
       if (uncertain && !this.canSucceed(at)) continue;
-      // (An unnamed sequential create of unknown outcome may have made the event's node.)
-      if (uncertain && hasSequentialCreate(at.op)) return null;
+      // (An unnamed sequential create of unknown outcome may have made the event's node: a NodeCreated of a name
+      // its prefix may take. It makes no other change of unknown path: its parent's NodeChildrenChanged is counted
+      // below, and it sets and deletes nothing, DataTree.createNode.)
+      if (uncertain && e.type === 'NodeCreated' && namesSequential(at.op, e.path)) return null;
       const found: [EventType, string][] = [];
       if (uncertain) allChanges(at.op, found);
       else changesOf(at.op, at.result, found);
@@ -397,6 +399,8 @@ export class PersistentShared {
    * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any.
    */
   canSucceed(o: ZkHistoryOp): boolean {
+    // (A multi whose own sub-ops contradict each other fails whatever the tree: node-life.ts multiFailsAlone.)
+    if (o.op.type === 'multi' && multiFailsAlone(o.op.ops)) return false;
     const creators = this.creatorsIndex();
     const exists = (path: string, made: ReadonlySet<string>): boolean =>
       INITIAL_NODES.has(path) ||
@@ -533,6 +537,12 @@ export class PersistentShared {
     }
     this.byKey = byKey;
   }
+}
+
+/** Whether `op` holds a sequential create whose node may be `path` (its prefix and ten digits, PrepRequestProcessor). */
+function namesSequential(op: ZkOp, path: string): boolean {
+  if (op.type === 'multi') return op.ops.some((sub) => namesSequential(sub, path));
+  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral' && sequentialOf(op.path, path);
 }
 
 function hasSequentialCreate(op: ZkOp): boolean {

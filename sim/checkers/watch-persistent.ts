@@ -34,6 +34,9 @@
 // Round 12 (wq12, sweep seed 3300000): a write without a zxid that surely took effect is owed before a reply whose
 // state holds it, when it is above the registration there: by zxid bounds (`boundedLost`) or by the reply that
 // proves it took effect (`provedLost`); and one txn's events come together (`noteSiblings`).
+// Round 13 (r13e): an event with a known zxid is held like a reply from the state just below its txn to those writes
+// without a zxid (`eventLost`); the duplicate count (`madeAt`) no longer gives up on a lost sequential create for a
+// change it cannot make, nor counts a multi that fails alone.
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
@@ -328,10 +331,9 @@ export class PersistentWatches {
    * was lost: [W, the change]. Writes by `upper`, each judged once per connection (`byBound`; an event that came
    * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
    */
-  private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string] | null {
+  private boundedLost(w: Held, reg: number, z: number, after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t)): [ZkHistoryOp, string] | null {
     const list = this.shared.boundedWrites();
     const here = w.added.get(this.connection);
-    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     let k = w.byBound.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.upper <= z; k++) {
       const { x, lower, found } = list[k]!;
@@ -452,6 +454,16 @@ export class PersistentWatches {
           w.checked.set(this.connection, e.zxid - 1);
         }
       }
+      // And the writes without a zxid that surely took effect below e's txn (`boundedWrites`), as at a reply from the
+      // state just below it (with no bound on the registration: those sent after this connection's addWatch returned).
+      const bounded = e.zxid > 0 && (reg !== null || w.added.has(this.connection)) ? this.boundedLost(w, reg ?? Infinity, e.zxid - 1, after) : null;
+      if (bounded !== null)
+        return violated(
+          'watch-order',
+          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is below it and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost: one connection delivers in txn order)`,
+          [w.by, bounded[0]],
+          [e],
+        );
       const owed = this.owedBefore(w, before, after, null);
       if (owed !== null)
         return violated(

@@ -1,0 +1,111 @@
+// Proves that zabsim and the reference checker agree on round 13's (r13e) persistent-watch shapes from
+// open-round12-wp and open-round11: an event with a known zxid owes, like a reply, the deliveries of the writes
+// without a zxid that surely took effect below it; a duplicate delivery is not excused by a sequential create that
+// cannot make the change, nor by a multi that fails alone; each impossible history has a possible twin.
+import { describe, expect, it } from 'vitest';
+import { both, event, op } from './differential-records.js';
+import { Z } from './history-builders.js';
+import { create, ended, made, ok, persistent, recursive } from './persistent-records.js';
+
+describe('an event owes the delivery of a write without a zxid that a later txn proves below it (case 1893521015)', () => {
+  // The delete of /a at 1:3 finds /a, whose one creator is 1003's create (no zxid): that create lies below 1:3 and
+  // was sent after the addWatch returned, so its NodeChildrenChanged / was queued on the connection before the 1:3 one.
+  const records = (withFirst: boolean) => [
+    op(0, 1002, persistent('/'), 693, 2527, ok, null),
+    op(3, 1003, create('/a', 'v2'), 3966, 5592, made('/a'), null),
+    op(4, 1001, { type: 'delete', path: '/a', version: -1 }, 4741, 6033, ok, Z(3)),
+    ...(withFirst ? [event(1002, 'NodeChildrenChanged', '/', 6000)] : []),
+    event(1002, 'NodeChildrenChanged', '/', 6462, Z(3)),
+  ];
+
+  it('NodeChildrenChanged / at 1:3 alone: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it("with the create's NodeChildrenChanged / first: possible", () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a session end's event owes the delivery of that session's own create (case 3770237371)", () => {
+  // Session 1003's end is at 1:4 (ENDED); its create of the ephemeral /a/c (no zxid) lies below it and was sent
+  // after 1002's addWatch on /a returned: its NodeChildrenChanged /a comes before the end's, at 1:4.
+  const records = (withCreate: boolean) => [
+    op(0, 1002, create('/a', 'v1'), 189, 1062, made('/a'), Z(1)),
+    op(1, 1002, persistent('/a'), 1792, 2005, ok, null),
+    op(2, 1003, create('/a/c', 'v2', 'ephemeral'), 2760, 3479, made('/a/c'), null),
+    ...(withCreate ? [event(1002, 'NodeChildrenChanged', '/a', 4000)] : []),
+    event(1002, 'NodeChildrenChanged', '/a', 5229, Z(4)),
+    ended(1003, Z(4), 5242),
+  ];
+
+  it("the end's NodeChildrenChanged /a alone: impossible", () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it("with the create's first: possible", () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a sequential create of unknown outcome makes no NodeDataChanged, nor NodeCreated of another name (cases 2606189753, 738591910)', () => {
+  // One setData (lost) is all that may set /a/s-0000000000: two NodeDataChanged at 1:4 on one connection are one
+  // too many. The lost sequential create under /a makes only NodeCreated /a/s-<ten digits> and NodeChildrenChanged /a.
+  const records = (twice: boolean) => [
+    op(1, 1003, create('/a', 'v2'), 1589, 4268, made('/a'), Z(1)),
+    op(3, 1002, recursive('/a'), 3878, 4243, ok, null),
+    op(5, 1002, create('/a/s-', 'v3', 'ephemeralSequential'), 4992, null, null, null),
+    { kind: 'session', client: 2, session: 1002, server: 1, state: 'CONNECTED', atUs: 8886 },
+    op(8, 1002, { type: 'setData', path: '/a/s-0000000000', data: 'v4', version: -1 }, 8889, null, null, null),
+    event(1002, 'NodeDataChanged', '/a/s-0000000000', 10032, Z(4)),
+    ...(twice ? [event(1002, 'NodeDataChanged', '/a/s-0000000000', 10033, Z(4))] : []),
+  ];
+
+  it('NodeDataChanged at 1:4 twice: impossible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('once: possible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // The same for NodeCreated /a/c: the persistent-sequential create under /a names /a/s-<digits>, never /a/c.
+  const created = (twice: boolean) => [
+    op(1, 1002, persistent('/a/c'), 1449, 3915, ok, null),
+    op(2, 1001, create('/a', 'v3'), 2908, 7595, made('/a'), null),
+    op(4, 1002, create('/a/s-', 'v4', 'persistentSequential'), 3960, null, null, null),
+    { kind: 'session', client: 2, session: 1002, server: 1, state: 'CONNECTED', atUs: 4871 },
+    op(5, 1002, create('/a/c', 'v5', 'ephemeral'), 4906, 5637, made('/a/c'), null),
+    event(1002, 'NodeCreated', '/a/c', 5007, Z(4)),
+    ...(twice ? [event(1002, 'NodeCreated', '/a/c', 5008, Z(4))] : []),
+  ];
+
+  it('NodeCreated /a/c at 1:4 twice: impossible', () => {
+    expect(both(created(true))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('once: possible', () => {
+    expect(both(created(false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('a multi whose sub-ops contradict each other makes no change, however it is counted (case 2840877357)', () => {
+  // The multi creates /b twice, so it fails whatever the tree: the one txn at 1:2 that may make NodeChildrenChanged /
+  // is 1002's create of /b, which makes it once.
+  const records = (twice: boolean) => [
+    op(0, 1002, create('/b', 'v1', 'ephemeral'), 751, 1432, made('/b'), null),
+    op(1, 1001, persistent('/'), 1992, 3177, ok, null),
+    op(4, 1002, { type: 'multi', ops: [create('/b', 'v2'), create('/a/s-', 'v3', 'ephemeralSequential'), create('/b', 'v4')] }, 5808, null, null, null),
+    op(5, 1002, create('/a', 'v5'), 6842, 7951, made('/a'), Z(5)),
+    event(1001, 'NodeChildrenChanged', '/', 4101, Z(2)),
+    ...(twice ? [event(1001, 'NodeChildrenChanged', '/', 4102, Z(2))] : []),
+  ];
+
+  it('NodeChildrenChanged / at 1:2 twice: impossible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('once: possible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
