@@ -305,16 +305,16 @@ export class PersistentShared {
 
   /** Like `missingOf`, for the changes `found` of a write `x` (`boundedWrites`). */
   missingOfFound(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
+    for (const [key, n] of this.needOf(w, found)) if (after(key, x.invokeUs) < n) return key;
+    return null;
+  }
+
+  /** By `${type} ${path}`: how many events `w` gets of the changes `found` (ACL-filtered paths aside). */
+  needOf(w: Held, found: readonly [EventType, string][]): Map<string, number> {
     // (A multi that sets a node twice fires twice: each sub-txn calls triggerWatch, and the watch stays.)
     const need = new Map<string, number>();
-    for (const [type, path] of found) {
-      if (!covers(w, type, path) || this.restricted.has(path)) continue;
-      const key = `${type} ${path}`;
-      const n = (need.get(key) ?? 0) + 1;
-      need.set(key, n);
-      if (after(key, x.invokeUs) < n) return key;
-    }
-    return null;
+    for (const [type, path] of found) if (covers(w, type, path) && !this.restricted.has(path)) need.set(`${type} ${path}`, (need.get(`${type} ${path}`) ?? 0) + 1);
+    return need;
   }
 
   private doneMemo: { times: number[]; most: number[] } | null = null;

@@ -42,7 +42,8 @@ import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/t
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
-import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+import { covers, PersistentShared, type EventType, type Held } from './watch-persistent-shared.js';
+import { OwedLedger } from './watch-persistent-owed.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -83,11 +84,14 @@ export class PersistentWatches {
       this.anyEvents = new Map();
       this.deletedAt = new Map();
       this.siblings = [];
+      this.ledger = new OwedLedger();
       this.connMax = -1;
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
   }
 
+  /** The writes without a zxid proved owed on the current connection, counted together. */
+  private ledger = new OwedLedger();
   /** By `${type} ${path} ${zxid}`: how many such events came on the current connection. */
   private counts = new Map<string, number>();
   /** The siblings of explained events still to check at the next reply here (`siblingsOwed`). */
@@ -217,18 +221,17 @@ export class PersistentWatches {
           if (upper !== null) w.registered.set(this.connection, upper);
         }
         const reg = this.regBound(w);
-        if (reg === null) continue;
-        const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
-        if (z <= from) continue;
-        const missing = this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w));
+        const from = reg === null ? Infinity : Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
+        const missing = z > from ? this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w)) : null;
         if (missing !== null)
           return violated(
             name,
             `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost)`,
             [w.by, missing.by, o],
           );
-        w.checked.set(this.connection, z);
-        const bounded = this.boundedLost(w, reg, z);
+        if (z > from) w.checked.set(this.connection, z);
+        // (Writes sent after this connection's addWatch returned are above its registration, whatever its bound.)
+        const bounded = reg !== null || w.added.has(this.connection) ? this.boundedLost(w, reg ?? Infinity, z) : null;
         if (bounded !== null)
           return violated(
             name,
@@ -338,7 +341,7 @@ export class PersistentWatches {
     for (; k < list.length && list[k]!.upper <= z; k++) {
       const { x, lower, found } = list[k]!;
       if (!((here !== undefined && x.invokeUs > here.completeUs!) || lower > reg)) continue;
-      const missing = this.shared.missingOfFound(w, x, found, after);
+      const missing = this.owe(w, x, found, after);
       if (missing !== null) {
         w.byBound.set(this.connection, k + 1);
         return [x, missing];
@@ -366,7 +369,7 @@ export class PersistentWatches {
       const reg = this.regBound(w);
       for (const { x, lower, found } of list) {
         if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
-        const missing = this.shared.missingOfFound(w, x, found, after);
+        const missing = this.owe(w, x, found, after);
         if (missing !== null)
           return violated(
             'watch-order',
@@ -532,6 +535,11 @@ export class PersistentWatches {
     return b === Infinity ? null : b;
   }
 
+  /** The first change of `x`, owed to `w` here, whose events cannot pay it with the other writes owed here (OwedLedger). */
+  private owe(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
+    return this.shared.missingOfFound(w, x, found, after) ?? this.ledger.owe(x, this.shared.needOf(w, found), after);
+  }
+
   private lostByTime(o: ZkHistoryOp, w: Held, x: ZkHistoryOp, missing: string): ClientCheckResult {
     return violated(
       'watch-order',
@@ -561,28 +569,6 @@ export class PersistentWatches {
     w.registered.set(this.connection, at);
     return at;
   }
-}
-
-/** Per session: the paths where its persistent watches are not held to their events (see the file's head). */
-export function mixedPaths(ops: readonly ZkHistoryOp[]): Map<number, Set<string>> {
-  const modes = new Map<string, string>();
-  const out = new Map<number, Set<string>>();
-  const add = (s: number, p: string): void => {
-    const set = out.get(s) ?? new Set<string>();
-    out.set(s, set.add(p));
-  };
-  for (const o of ops) {
-    const op = o.op;
-    if (o.session === null) continue;
-    if ((op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren') && op.watch === true) add(o.session, op.path);
-    if (op.type === 'addWatch') {
-      const k = `${o.session} ${op.path}`;
-      const had = modes.get(k);
-      if (had !== undefined && had !== op.mode) add(o.session, op.path);
-      modes.set(k, op.mode);
-    }
-  }
-  return out;
 }
 
 /** How many of `times` (ascending) lie after `t`. */

@@ -1,6 +1,7 @@
 // Proves that zabsim and the reference checker agree on round 13's (r13e) persistent-watch shapes from
 // open-round12-wp and open-round11: an event with a known zxid owes, like a reply, the deliveries of the writes
-// without a zxid that surely took effect below it; a duplicate delivery is not excused by a sequential create that
+// without a zxid that surely took effect below it; the writes owed on one connection are paid by distinct events,
+// whatever bound the registration has; a duplicate delivery is not excused by a sequential create that
 // cannot make the change, nor by a multi that fails alone; each impossible history has a possible twin.
 import { describe, expect, it } from 'vitest';
 import { both, event, op } from './differential-records.js';
@@ -107,5 +108,32 @@ describe('a multi whose sub-ops contradict each other makes no change, however i
 
   it('once: possible', () => {
     expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe('two owed writes are paid by two events, not one (case 2677190150)', () => {
+  // Both creates under / (no zxid) lie above the addWatch's state (sent after it returned) and below 1001's end at 1:4
+  // (/a is 1001's own; /b precedes 1002's /a/c, which needs /a and precedes 1002's multi at 1:6, with 1:4 the end):
+  // the close reply owes two NodeChildrenChanged /, one per txn, and one came. The registration's only bound, 1:5
+  // (the multi was sent after the addWatch returned), is above the close's state: no matter.
+  const records = (withSecond: boolean) => [
+    op(0, 1001, persistent('/'), 223, 1341, ok, null),
+    op(3, 1002, create('/b', 'v3', 'ephemeral'), 3969, 6374, made('/b'), null),
+    op(4, 1001, create('/a', 'v4'), 4778, 5064, made('/a'), null),
+    op(5, 1001, { type: 'closeSession' }, 5683, 6373, ok, null),
+    op(6, 1002, create('/a/c', 'v5'), 6397, 7941, made('/a/c'), null),
+    op(7, 1002, { type: 'multi', ops: [{ type: 'setData', path: '/a/c', data: 'v6', version: -1 }, create('/a', 'v7'), { type: 'setData', path: '/a', data: 'v8', version: 0 }] }, 7964, 8236,
+      { rc: 'nodeExists', results: [{ rc: 'ok' }, { rc: 'nodeExists' }, { rc: 'runtimeInconsistency' }] }, Z(6)),
+    event(1001, 'NodeChildrenChanged', '/', 5013, Z(2)),
+    ...(withSecond ? [event(1001, 'NodeChildrenChanged', '/', 5500)] : []),
+    ended(1001, Z(4), 6090),
+  ];
+
+  it('one NodeChildrenChanged / before the close reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('two: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });

@@ -1,0 +1,40 @@
+// The deliveries one connection owes, counted together (watch-persistent.ts `boundedLost`, `provedLost`).
+//
+// Each write W without a zxid that surely took effect above a persistent watch's registration and below a state the
+// connection's server answered (or fired an event) from owes one event per change the watch covers, arrived after
+// W was sent (WatchManager.triggerWatch queues it as DataTree applies W; one FIFO socket). Distinct writes are
+// distinct txns, and one txn's trigger reaches a connection once per change (the watchers of a trigger are a Set),
+// so the events that pay two owed writes are distinct events. Judging each write alone lets one event pay for
+// several (round 13, case 2677190150: two creates under /, one NodeChildrenChanged / before the close reply).
+// Counted together, per `${type} ${path}`: an owed write sent at t needs an event arrived after t, so (Hall's
+// condition, the neighbourhoods being nested) the owed writes sent at or after any t must need no more events than
+// arrived after t. Each write counts once per connection, at the most events any of the session's watches needs of
+// it (one event serves every watch of the connection it matches). Only writes already proved owed enter: a ledger
+// that misses some only flags less.
+import type { ZkHistoryOp } from '../history/types.js';
+
+export class OwedLedger {
+  /** By `${type} ${path}`: each owed write, with its send time and how many events of that key it needs. */
+  private readonly byKey = new Map<string, Map<ZkHistoryOp, number>>();
+
+  /**
+   * Adds write `x`'s needs (key -> events) and returns the first key whose events, arrived so far (`after`: how many
+   * of a key arrived after a time), cannot pay every owed write of it; null when they can.
+   */
+  owe(x: ZkHistoryOp, need: ReadonlyMap<string, number>, after: (key: string, t: number) => number): string | null {
+    for (const [key, n] of need) {
+      let writes = this.byKey.get(key);
+      if (writes === undefined) this.byKey.set(key, (writes = new Map()));
+      if ((writes.get(x) ?? 0) >= n) continue;
+      writes.set(x, n);
+      // Latest sent first: the running sum is what the writes sent at or after that time need.
+      const list = [...writes].sort((a, b) => b[0].invokeUs - a[0].invokeUs);
+      let needed = 0;
+      for (const [w, m] of list) {
+        needed += m;
+        if (needed > after(key, w.invokeUs)) return key;
+      }
+    }
+    return null;
+  }
+}
