@@ -11,9 +11,11 @@
 // session, below the session's end when that is known (PrepRequestProcessor makes a request of an ended
 // session an error txn, which changes nothing). A read that shows the node missing after its one create
 // (a certain create at a zxid at or below its header, or one its own session issued before it) proves the one
-// thing that may delete it took effect, at or below that read's state.
+// thing that may delete it took effect, at or below that read's state; a listing of its parent without it shows it
+// missing as surely (round 13, r13e). When that thing is a session's end and the session has one ok close, that close
+// is the end (`provedCloses`), whose deletes watch-persistent.ts holds the reply to.
 import { isZkWrite } from '../history/types.js';
-import type { ZkHistoryOp, ZkOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
@@ -33,6 +35,9 @@ export function sureChanges(op: ZkOp, out: SureChange[] = []): SureChange[] {
   return out;
 }
 
+/** A session end a reply proves took effect (`provedLostWrites`): it deleted `path`, at or below `bound`, the reply's state. */
+export type EndProof = { readonly session: number; readonly path: string; readonly reply: ZkHistoryOp; readonly bound: number };
+
 /**
  * The lost writes a reply proves took effect, each with a zxid at or above its own (Infinity: none known),
  * and the same for session ends no client saw (by session, in `ends`). Deletes too: when a reply shows a
@@ -45,6 +50,7 @@ export function provedLostWrites(
   ends: Map<number, number> = new Map(),
   certainToo = false,
   provers: Map<ZkHistoryOp, ZkHistoryOp[]> | null = null,
+  endProofs: EndProof[] | null = null,
 ): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   // (`provers`, when asked: by reply, the writes it proves took effect; that reply's state holds each of them.)
@@ -60,6 +66,7 @@ export function provedLostWrites(
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
   let shownMzxid: Map<string, number> | null = null;
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
+  let named: Map<string, string[]> | null = null;
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
@@ -83,7 +90,10 @@ export function provedLostWrites(
     if (made === null || made > atLeast) return;
     const d = life.soleDeleter(path);
     if (d === null) return;
-    if ('session' in d) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
+    if ('session' in d) {
+      ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
+      if (current !== null) endProofs?.push({ session: d.session, path, reply: current, bound });
+    }
     else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) {
       out.set(d.op, Math.min(out.get(d.op) ?? Infinity, bound));
       proves(d.op);
@@ -93,14 +103,18 @@ export function provedLostWrites(
     const r = o.result;
     current = o;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
-      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) {
-        if (o.readZxid != null && o.readZxid > 0) gone(o.op.path, o.readZxid);
+      const missing: string[] = [];
+      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) missing.push(o.op.path);
+      // A listing shows each child it lacks missing as surely (DataTree.getChildren lists the DataNode's children).
+      else if (o.op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined)
+        for (const c of (named ??= namedChildren(view)).get(o.op.path) ?? []) if (!r.children.includes(c.slice(c.lastIndexOf('/') + 1))) missing.push(c);
+      for (const path of missing)
+        if (o.readZxid != null && o.readZxid > 0) gone(path, o.readZxid);
         else {
           // Without a header: its state is at or below its session's next header (sessionLaterState).
           const bound = (laterState ??= sessionLaterState(view))(o);
-          if (bound !== Infinity) gone(o.op.path, bound, -Infinity, undefined, o);
+          if (bound !== Infinity) gone(path, bound, -Infinity, undefined, o);
         }
-      }
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;
@@ -130,6 +144,23 @@ export function provedLostWrites(
     if (o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok')
       endOf.set(o.session, Math.min(endOf.get(o.session) ?? Infinity, o.zxid));
   for (const [w, bound] of out) if (w.session !== null && endOf.has(w.session)) out.set(w, Math.min(bound, endOf.get(w.session)! - 1));
+  return out;
+}
+
+/** By parent: the nodes the history's creates name (a sequential one by its result's name). */
+function namedChildren(view: HistoryView): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const visit = (op: ZkOp, result: ZkResult | null | undefined): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i]));
+    else if (op.type === 'create') {
+      const path = result?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
+      if (path === null || path === '/') return;
+      const parent = path.lastIndexOf('/') === 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+      const list = out.get(parent) ?? [];
+      if (!list.includes(path)) out.set(parent, [...list, path]);
+    }
+  };
+  for (const o of view.writes) if (o.outcome !== 'fail') visit(o.op, isUncertain(o) ? undefined : o.result);
   return out;
 }
 
@@ -172,4 +203,32 @@ function sessionLaterState(view: HistoryView): (o: ZkHistoryOp) => number {
     }
   }
   return (o) => out.get(o) ?? Infinity;
+}
+
+/**
+ * The session ends `proofs` show (`provedLostWrites`), as the one certain ok closeSession of each session that is
+ * surely its end, with a zxid at or above it (the least proof's bound, the ENDED record's zxid) and the nodes it
+ * deleted. The checkers take such a close as the end (DEFINITIONS.md §1; session-ends.ts): its session has no other
+ * ok close, and no ENDED record came before it was sent (a close sent after one may be a second closeSession txn of
+ * an ended session). ZooKeeper answers a close only after applying it (FinalRequestProcessor.processRequest: the
+ * closeSession case replies once DataTree.killSession has deleted the session's ephemerals).
+ */
+export function provedCloses(view: HistoryView, proofs: readonly EndProof[]): Map<ZkHistoryOp, { upper: number; readonly paths: Set<string>; readonly replies: Set<ZkHistoryOp> }> {
+  const out = new Map<ZkHistoryOp, { upper: number; readonly paths: Set<string>; readonly replies: Set<ZkHistoryOp> }>();
+  if (proofs.length === 0) return out;
+  const records = new Map<number, { atUs: number; zxid: number }>();
+  for (const e of view.history.events ?? [])
+    if (e.kind === 'session' && e.state === 'ENDED' && e.atUs < (records.get(e.session)?.atUs ?? Infinity)) records.set(e.session, { atUs: e.atUs, zxid: e.zxid !== undefined && e.zxid > 0 ? e.zxid : Infinity });
+  for (const p of proofs) {
+    const closes = view.closeSessions.filter((o) => o.session === p.session && o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc === 'ok');
+    const record = records.get(p.session);
+    if (closes.length !== 1 || (record !== undefined && closes[0]!.invokeUs > record.atUs)) continue;
+    const close = closes[0]!;
+    const entry = out.get(close) ?? { upper: Math.min(close.zxid ?? Infinity, record?.zxid ?? Infinity), paths: new Set<string>(), replies: new Set<ZkHistoryOp>() };
+    entry.upper = Math.min(entry.upper, p.bound);
+    entry.paths.add(p.path);
+    entry.replies.add(p.reply);
+    out.set(close, entry);
+  }
+  return out;
 }

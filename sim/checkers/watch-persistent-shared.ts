@@ -6,7 +6,7 @@ import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { multiFailsAlone, nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
-import { provedLostWrites } from './proved-writes.js';
+import { provedCloses, provedLostWrites, type EndProof } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
@@ -255,7 +255,8 @@ export class PersistentShared {
   boundedWrites(): readonly BoundedWrite[] {
     if (this.boundedMemo !== null) return this.boundedMemo;
     const provers = new Map<ZkHistoryOp, ZkHistoryOp[]>();
-    const proved = provedLostWrites(this.view, new Map(), true, provers);
+    const endProofs: EndProof[] = [];
+    const proved = provedLostWrites(this.view, new Map(), true, provers, endProofs);
     const ceiling = writeZxidCeiling(this.view);
     const floor = writeZxidFloor(this.view);
     const out: BoundedWrite[] = [];
@@ -271,6 +272,13 @@ export class PersistentShared {
       else allChanges(x.op, found);
       const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found };
       byWrite.set(x, b);
+      if (upper !== Infinity) out.push(b);
+    }
+    // (And the ok closes that are the session ends a reply proves: their deletes of the nodes it shows gone.)
+    for (const [close, { upper, paths, replies }] of provedCloses(this.view, endProofs)) {
+      const b = { x: close, upper, lower: -Infinity, found: [...paths].flatMap((p): [EventType, string][] => [['NodeDeleted', p], ['NodeChildrenChanged', parentOf(p)]]) };
+      byWrite.set(close, b);
+      for (const r of replies) provers.set(r, [...(provers.get(r) ?? []), close]);
       if (upper !== Infinity) out.push(b);
     }
     out.sort((a, b) => a.upper - b.upper);

@@ -537,6 +537,8 @@ export class PersistentWatches {
 
   /** The first change of `x`, owed to `w` here, whose events cannot pay it with the other writes owed here (OwedLedger). */
   private owe(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
+    // (A close's own deletes: its session's events may be dropped, the connection closing behind them.)
+    if (x.op.type === 'closeSession' && x.session === w.by.session) return null;
     return this.shared.missingOfFound(w, x, found, after) ?? this.ledger.owe(x, this.shared.needOf(w, found), after);
   }
 

@@ -137,3 +137,32 @@ describe('two owed writes are paid by two events, not one (case 2677190150)', ()
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a reply that shows a node gone proves its session's ok close deleted it, and owes that close's delivery (case 3804720758)", () => {
+  // /a/c is 1001's ephemeral, made at 1:2; nothing else deletes it. A listing of /a at 1:3 without it shows 1001's
+  // end, its ok close, at or below 1:3; the close was sent after 1002's addWatch on /a/c returned, so it is above the
+  // registration and its NodeDeleted /a/c was queued before the listing's reply.
+  const records = (withDeleted: boolean, read: 'listing' | 'getData') => [
+    op(0, 1001, create('/a', 'v1'), 337, 1338, made('/a'), Z(1)),
+    op(1, 1001, create('/a/c', 'v2', 'ephemeral'), 1650, 2497, made('/a/c'), Z(2)),
+    op(2, 1001, { type: 'closeSession' }, 5602, 6695, ok, null),
+    op(4, 1002, recursive('/a/c'), 4769, 5179, ok, null),
+    read === 'listing'
+      ? op(5, 1002, { type: 'getChildren', path: '/a' }, 5975, 6931, { rc: 'ok', children: [] }, null, { readZxid: Z(3) })
+      : op(5, 1002, { type: 'getData', path: '/a/c' }, 5975, 6931, { rc: 'noNode' }, null, { readZxid: Z(3) }),
+    ...(withDeleted ? [event(1002, 'NodeDeleted', '/a/c', 6500)] : []),
+  ];
+
+  it('a listing of /a without /a/c, no NodeDeleted /a/c before it: impossible', () => {
+    expect(both(records(false, 'listing'))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('getData /a/c answered noNode, no NodeDeleted /a/c before it: impossible', () => {
+    expect(both(records(false, 'getData'))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeDeleted /a/c first: possible', () => {
+    expect(both(records(true, 'listing'))).toEqual({ zabsim: 'ok', possible: true });
+    expect(both(records(true, 'getData'))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
