@@ -103,12 +103,7 @@ export function provedLostWrites(
     const r = o.result;
     current = o;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
-      const missing: string[] = [];
-      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) missing.push(o.op.path);
-      // A listing shows each child it lacks missing as surely (DataTree.getChildren lists the DataNode's children).
-      else if (o.op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined)
-        for (const c of (named ??= namedChildren(view)).get(o.op.path) ?? []) if (!r.children.includes(c.slice(c.lastIndexOf('/') + 1))) missing.push(c);
-      for (const path of missing)
+      for (const path of shownMissing(o, (named ??= namedChildren(view))))
         if (o.readZxid != null && o.readZxid > 0) gone(path, o.readZxid);
         else {
           // Without a header: its state is at or below its session's next header (sessionLaterState).
@@ -145,6 +140,39 @@ export function provedLostWrites(
       endOf.set(o.session, Math.min(endOf.get(o.session) ?? Infinity, o.zxid));
   for (const [w, bound] of out) if (w.session !== null && endOf.has(w.session)) out.set(w, Math.min(bound, endOf.get(w.session)! - 1));
   return out;
+}
+
+/** The nodes a certain ok read `o` shows missing: its own (noNode, exists false), or, for a listing, each child it lacks. */
+function shownMissing(o: ZkHistoryOp, named: ReadonlyMap<string, string[]>): string[] {
+  const r = o.result!;
+  if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) return [o.op.path];
+  // A listing shows each child it lacks missing as surely (DataTree.getChildren lists the DataNode's children).
+  if (o.op.type !== 'getChildren' || r.rc !== 'ok' || r.children === undefined) return [];
+  const listed = r.children;
+  return (named.get(o.op.path) ?? []).filter((c) => !listed.includes(c.slice(c.lastIndexOf('/') + 1)));
+}
+
+/**
+ * For a certain ok read `o` whose state is known at or above `at`: a zxid at or below that state (-Infinity: none),
+ * from each node it shows missing whose one possible create (NodeLife.soleCreator) is a certain ok write at a zxid at
+ * or below `at`: the node was there from that zxid on until something deleted it, and when its one possible deleter is
+ * a certain ok write with a zxid (NodeLife.soleDeleter: no session's end may own it), that delete is in the state.
+ */
+export function goneFloor(view: HistoryView): (o: ZkHistoryOp, at: number) => number {
+  const life = nodeLife(view);
+  let named: Map<string, string[]> | null = null;
+  const sure = (x: ZkHistoryOp): boolean => x.outcome === 'ok' && x.result !== null && !isUncertain(x) && x.result.rc === 'ok' && x.zxid !== null;
+  return (o, at) => {
+    if (o.outcome !== 'ok' || o.result === null || isUncertain(o) || isZkWrite(o.op)) return -Infinity;
+    let floor = -Infinity;
+    for (const p of shownMissing(o, (named ??= namedChildren(view)))) {
+      const c = life.soleCreator(p);
+      if (c === null || !sure(c) || c.zxid! > at) continue;
+      const d = life.soleDeleter(p);
+      if (d !== null && 'op' in d && sure(d.op) && d.op.zxid! > c.zxid!) floor = Math.max(floor, d.op.zxid!);
+    }
+    return floor;
+  };
 }
 
 /** By parent: the nodes the history's creates name (a sequential one by its result's name). */

@@ -6,7 +6,7 @@ import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { multiFailsAlone, nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
-import { provedCloses, provedLostWrites, type EndProof } from './proved-writes.js';
+import { goneFloor, provedCloses, provedLostWrites, type EndProof } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
@@ -146,6 +146,12 @@ export class PersistentShared {
       }
     const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
     return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null };
+  }
+
+  private goneMemo: ((o: ZkHistoryOp, at: number) => number) | null = null;
+  /** A zxid at or below the state of read `o`, known at or above `at`, from the nodes it shows missing (proved-writes.ts goneFloor). */
+  goneFloor(o: ZkHistoryOp, at: number): number {
+    return (this.goneMemo ??= goneFloor(this.view))(o, at);
   }
 
   /** Writes without a recorded zxid that an event pinned (the only cause of an event with a known zxid). */

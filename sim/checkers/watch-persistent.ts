@@ -58,6 +58,8 @@ export class PersistentWatches {
   private anyEvents = new Map<string, number[]>();
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
+  /** The largest known zxid of an event on the current connection: every later reply there is from a state at or above it. */
+  private eventMax = -1;
   private connection = 0;
 
   private readonly shared: PersistentShared;
@@ -86,6 +88,7 @@ export class PersistentWatches {
       this.siblings = [];
       this.ledger = new OwedLedger();
       this.connMax = -1;
+      this.eventMax = -1;
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
   }
@@ -116,6 +119,7 @@ export class PersistentWatches {
       this.deletedAt.set(e.path, e.zxid);
     }
     this.lastKey = `${e.type} ${e.path}`;
+    this.eventMax = Math.max(this.eventMax, e.zxid);
     const times = this.anyEvents.get(this.lastKey);
     if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
     else times.push(e.atUs);
@@ -167,6 +171,9 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
+        // (The one held watch that covers e was registered below e's txn, which fired it here.)
+        const covering = [...this.held.values()].filter((h) => covers(h, e.type, e.path));
+        if (e.zxid > 0 && covering.length === 1 && !this.mixed.has(w.path)) w.registered.set(this.connection, Math.min(this.registeredHere(w) ?? Infinity, e.zxid - 1));
         this.lastOnly = null;
         const verdict = this.eventLost(e) ?? this.zxidFacts(e);
         if (verdict !== null) return verdict;
@@ -206,10 +213,17 @@ export class PersistentWatches {
    * An ok reply on the current connection, `z` a zxid at or below its state (null: unknown): the lost-event
    * check for every held watch registered on this connection, then the reply's own addWatch registration.
    */
-  reply(o: ZkHistoryOp, z: number | null): ClientCheckResult | null {
+  reply(o: ZkHistoryOp, zIn: number | null): ClientCheckResult | null {
     const name = 'watch-order';
     const sibling = this.siblingsOwed(o);
     if (sibling !== null) return sibling;
+    // An event with a known zxid z that came here first puts this reply at a state at or above z: the server queued it
+    // as it applied z (or, by setWatches, at its last processed zxid), and answers a read only between commits
+    // (CommitProcessor.waitForEmptyPool) on this FIFO socket. A reply showing a node missing is then also at or above
+    // its one delete, when its one create is at or below that state (`goneFloor`).
+    let z = zIn;
+    if (this.eventMax > 0 && o.outcome === 'ok' && o.result !== null && !isUncertain(o)) z = Math.max(z ?? -1, this.eventMax);
+    if (z !== null) z = Math.max(z, this.shared.goneFloor(o, z));
     if (z !== null) {
       for (const w of this.held.values()) {
         if (this.mixed.has(w.path)) continue;

@@ -166,3 +166,25 @@ describe("a reply that shows a node gone proves its session's ok close deleted i
     expect(both(records(true, 'getData'))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('an event with a known zxid raises the state of every later reply on its connection (case 4020873535)', () => {
+  // NodeCreated /b at 1:1 came before the exists reply on 1002's connection, so that reply is from a state at or above
+  // 1:1 (and the recursive watch, the one that covers /b, was registered below 1:1). /b's one create is at 1:1, so
+  // exists false there means its one delete, at 1:2, is in that state too: NodeDeleted /b was owed before the reply.
+  const records = (withDeleted: boolean) => [
+    op(0, 1001, create('/b', 'v1'), 566, 2804, made('/b'), Z(1)),
+    op(1, 1002, recursive('/'), 1493, 3047, ok, null),
+    op(2, 1001, { type: 'delete', path: '/b', version: 0 }, 2882, 3667, ok, Z(2)),
+    op(3, 1002, { type: 'exists', path: '/b' }, 3055, 4347, { rc: 'ok', exists: false }, null),
+    event(1002, 'NodeCreated', '/b', 3554, Z(1)),
+    ...(withDeleted ? [event(1002, 'NodeDeleted', '/b', 4000, Z(2))] : []),
+  ];
+
+  it('exists /b false after NodeCreated /b at 1:1, no NodeDeleted /b: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with NodeDeleted /b at 1:2 first: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
