@@ -381,14 +381,14 @@ export class PersistentShared {
     for (const at of candidates) {
       const uncertain = isUncertain(at) || at.result === null;
       if (uncertain && !this.canSucceed(at)) continue;
-      // (An unnamed sequential create of unknown outcome may have made the event's node: a NodeCreated of a name
-      // its prefix may take. It makes no other change of unknown path: its parent's NodeChildrenChanged is counted
-      // below, and it sets and deletes nothing, DataTree.createNode.)
-      if (uncertain && e.type === 'NodeCreated' && namesSequential(at.op, e.path)) return null;
+      // (An unnamed sequential create of unknown outcome may have made the event's node, once: a NodeCreated of a
+      // name its prefix may take. It makes no other change of unknown path: its parent's NodeChildrenChanged is in
+      // allChanges, and it sets and deletes nothing, DataTree.createNode.)
+      const named = uncertain && e.type === 'NodeCreated' ? namesSequential(at.op, e.path) : 0;
       const found: [EventType, string][] = [];
       if (uncertain) allChanges(at.op, found);
       else changesOf(at.op, at.result, found);
-      most = Math.max(most, found.filter(([t, p]) => t === e.type && p === e.path).length);
+      most = Math.max(most, named + found.filter(([t, p]) => t === e.type && p === e.path).length);
     }
     if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
       for (const [session, list] of this.ephemeralsBySession()) {
@@ -553,10 +553,10 @@ export class PersistentShared {
   }
 }
 
-/** Whether `op` holds a sequential create whose node may be `path` (its prefix and ten digits, PrepRequestProcessor). */
-function namesSequential(op: ZkOp, path: string): boolean {
-  if (op.type === 'multi') return op.ops.some((sub) => namesSequential(sub, path));
-  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral' && sequentialOf(op.path, path);
+/** How many sequential creates `op` holds whose node may be `path` (its prefix and ten digits, PrepRequestProcessor). */
+function namesSequential(op: ZkOp, path: string): number {
+  if (op.type === 'multi') return op.ops.reduce((n, sub) => n + namesSequential(sub, path), 0);
+  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral' && sequentialOf(op.path, path) ? 1 : 0;
 }
 
 function hasSequentialCreate(op: ZkOp): boolean {

@@ -188,3 +188,23 @@ describe('an event with a known zxid raises the state of every later reply on it
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a sequential create of unknown outcome makes the node it names once (sweep 41313002, case 2162298155)', () => {
+  // The lost ephemeral-sequential create under /a is the one write that may make /a/s-0000000000: one txn, one
+  // NodeCreated on the connection, not two at 1:2.
+  const records = (twice: boolean) => [
+    op(1, 1001, create('/a', 'v1'), 1436, 2053, made('/a'), Z(1)),
+    op(2, 1001, recursive('/'), 2071, 4009, ok, null),
+    op(6, 1003, create('/a/s-', 'v3', 'ephemeralSequential'), 5507, null, null, null),
+    event(1001, 'NodeCreated', '/a/s-0000000000', 8039, Z(2)),
+    ...(twice ? [event(1001, 'NodeCreated', '/a/s-0000000000', 8040, Z(2))] : []),
+  ];
+
+  it('NodeCreated /a/s-0000000000 at 1:2 twice: impossible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('once: possible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
