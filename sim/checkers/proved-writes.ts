@@ -13,11 +13,12 @@
 // (a certain create at a zxid at or below its header, or one its own session issued before it) proves the one
 // thing that may delete it took effect, at or below that read's state; a listing of its parent without it shows it
 // missing as surely (round 13, r13e). When that thing is a session's end and the session has one ok close, that close
-// is the end (`provedCloses`), whose deletes watch-persistent.ts holds the reply to.
+// is the end (`provedCloses`), whose deletes watch-persistent.ts holds the reply to. And a version a reply shows
+// counts the setData txns of the node's one life below it (`versionProofs`).
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
-import { nodeLife } from './node-life.js';
+import { multiFailsAlone, nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
@@ -67,6 +68,7 @@ export function provedLostWrites(
   let shownMzxid: Map<string, number> | null = null;
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
   let named: Map<string, string[]> | null = null;
+  let versions: ReturnType<typeof versionProofs> | null = null;
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
@@ -129,6 +131,16 @@ export function provedLostWrites(
           if (lo !== null) gone(f.path, ((ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1, lo - 1, o);
         }
       }
+    // A version the reply shows: by then the node's one life had exactly that many setData txns (`versionProofs`).
+    const shown = r.rc === 'ok' ? versionShown(o) : null;
+    if (shown !== null) {
+      const mzxid = r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity;
+      const state = isZkWrite(op) ? (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1 : Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), mzxid);
+      for (const x of (versions ??= versionProofs(view))(shown.path, shown.version, o, certainToo)) {
+        out.set(x, Math.min(out.get(x) ?? Infinity, state));
+        proves(x);
+      }
+    }
   }
   if (out.size === 0) return out;
   const endOf = new Map<number, number>();
@@ -172,6 +184,66 @@ export function goneFloor(view: HistoryView): (o: ZkHistoryOp, at: number) => nu
       if (d !== null && 'op' in d && sure(d.op) && d.op.zxid! > c.zxid!) floor = Math.max(floor, d.op.zxid!);
     }
     return floor;
+  };
+}
+
+/** The node and version a certain ok reply shows: a read's Stat, or what a setData or delete found (its expected version, or one below the version a setData made). */
+function versionShown(o: ZkHistoryOp): { readonly path: string; readonly version: number } | null {
+  const op = o.op;
+  const r = o.result!;
+  if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false && r.version !== undefined) return { path: op.path, version: r.version };
+  if (op.type === 'setData') return op.version !== -1 ? { path: op.path, version: op.version } : r.version !== undefined ? { path: op.path, version: r.version - 1 } : null;
+  if (op.type === 'delete' && op.version !== -1) return { path: op.path, version: op.version };
+  return null;
+}
+
+/**
+ * Which writes a reply `by` that shows node p at version v proves took effect at or below its state. The node has one
+ * life (NodeLife.soleCreator: one op may create it), whose version starts at 0 and grows by one with each setData txn
+ * (DataTree.setData; PrepRequestProcessor checks the expected version first), so exactly v setData txns of p lie in
+ * that state: each certain one that made a version at or below v (with `certainToo`, those without a zxid), and, when
+ * the setData sub-ops of unknown outcome are exactly as many as the versions the certain ones leave to make, all of
+ * them (a multi is applied whole). A certain setter whose result gives no version leaves p unjudged.
+ */
+function versionProofs(view: HistoryView): (path: string, v: number, by: ZkHistoryOp, certainToo: boolean) => ZkHistoryOp[] {
+  const life = nodeLife(view);
+  const setters = new Map<string, { readonly x: ZkHistoryOp; readonly made: number[] | null; count: number }[]>();
+  const unknown = new Set<string>();
+  for (const x of view.writes) {
+    if (x.outcome === 'fail') continue;
+    const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
+    if (certain ? x.result!.rc !== 'ok' : x.op.type === 'multi' && multiFailsAlone(x.op.ops)) continue;
+    const subs = x.op.type === 'multi' ? x.op.ops.map((sub, i) => [sub, x.result?.results?.[i]] as const) : ([[x.op, x.result]] as const);
+    for (const [sub, res] of subs) {
+      if (sub.type !== 'setData') continue;
+      const list = setters.get(sub.path) ?? [];
+      let entry = list.find((e) => e.x === x);
+      if (entry === undefined) list.push((entry = { x, made: certain ? [] : null, count: 0 }));
+      entry.count++;
+      if (certain && res?.version === undefined) unknown.add(sub.path);
+      else if (certain) entry.made!.push(res!.version!);
+      setters.set(sub.path, list);
+    }
+  }
+  return (path, v, by, certainToo) => {
+    if (v <= 0 || unknown.has(path) || life.soleCreator(path) === null) return [];
+    const out: ZkHistoryOp[] = [];
+    const lost: ZkHistoryOp[] = [];
+    let need = v;
+    let open = 0;
+    for (const { x, made, count } of setters.get(path) ?? []) {
+      if (x === by) continue;
+      if (made === null) {
+        lost.push(x);
+        open += count;
+        continue;
+      }
+      const below = made.filter((u) => u <= v).length;
+      need -= below;
+      if (below > 0 && certainToo && x.zxid === null) out.push(x);
+    }
+    if (need > 0 && need === open) out.push(...lost);
+    return out;
   };
 }
 

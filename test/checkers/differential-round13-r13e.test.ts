@@ -208,3 +208,44 @@ describe('a sequential create of unknown outcome makes the node it names once (s
     expect(both(records(false))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a version a reply shows proves the setData txns of the node's one life (cases 4203161649, sweep 41313002 2432930168)", () => {
+  // /a is made once, at 1:3; the delete at 1:5 expects version 1, so one setData of /a lies below 1:5: the one that may
+  // make it is 1002's lost setData, sent after its addWatch on /a returned, so its NodeDataChanged /a is owed before
+  // the delete's NodeDeleted /a.
+  const lost = (withChanged: boolean) => [
+    op(3, 1001, create('/a', 'v4'), 3699, 4072, made('/a'), Z(3)),
+    op(4, 1002, recursive('/a'), 4541, 6349, ok, null),
+    op(6, 1002, { type: 'setData', path: '/a', data: 'v7', version: 0 }, 6598, null, null, null),
+    op(7, 1001, { type: 'delete', path: '/a', version: 1 }, 7501, 10357, ok, Z(5)),
+    ...(withChanged ? [event(1002, 'NodeDataChanged', '/a', 8000)] : []),
+    event(1002, 'NodeDeleted', '/a', 8278, Z(5)),
+  ];
+
+  it('NodeDeleted /a at 1:5 without the setData\'s NodeDataChanged /a: impossible', () => {
+    expect(both(lost(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it first: possible', () => {
+    expect(both(lost(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // A certain setData without a zxid (version 1) above the addWatch's state 1:0 (its session saw 1:1 before it): an
+  // exists at version 1 on the watch's connection holds it, so its NodeDataChanged /a came first (as the create's did).
+  const certain = (withChanged: boolean) => [
+    op(0, 1001, create('/a', 'v1'), 422, 2826, made('/a'), Z(1)),
+    op(2, 1001, { type: 'setData', path: '/a', data: 'v2', version: 0 }, 2936, 3905, { rc: 'ok', version: 1 }, null),
+    op(4, 1002, persistent('/a'), 4454, 6558, ok, null, { readZxid: Z(0) }),
+    op(6, 1002, { type: 'exists', path: '/a' }, 6960, 7538, { rc: 'ok', version: 1, exists: true }, null),
+    event(1002, 'NodeCreated', '/a', 6900),
+    ...(withChanged ? [event(1002, 'NodeDataChanged', '/a', 7000)] : []),
+  ];
+
+  it('exists /a at version 1 without NodeDataChanged /a before it: impossible', () => {
+    expect(both(certain(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it first: possible', () => {
+    expect(both(certain(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
