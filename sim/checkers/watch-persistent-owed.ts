@@ -12,6 +12,7 @@
 // it (one event serves every watch of the connection it matches). Only writes already proved owed enter: a ledger
 // that misses some only flags less.
 import type { ZkHistoryOp } from '../history/types.js';
+import type { Held, PersistentShared } from './watch-persistent-shared.js';
 
 export class OwedLedger {
   /** By `${type} ${path}`: each owed write, with its send time and how many events of that key it needs. */
@@ -37,4 +38,30 @@ export class OwedLedger {
     }
     return null;
   }
+}
+
+/**
+ * The first certain write X without a zxid (not `skip`, the reply's own) whose change `w` covers has no event here
+ * yet (`after`), while every execution's zxid packing (zxid-packing.ts packedWithin) puts X above the registration
+ * and at or below `z`, the reply's state: above when X was sent after this connection's addWatch returned (`here`),
+ * else above `reg`, a bound at or above the registration. Its event was queued before the reply then (as for
+ * `boundedLost`, watch-persistent.ts): [X, the change].
+ */
+export function packedLost(
+  shared: PersistentShared,
+  w: Held,
+  here: ZkHistoryOp | undefined,
+  reg: number | null,
+  z: number,
+  after: (key: string, t: number) => number,
+  skip: ZkHistoryOp,
+): [ZkHistoryOp, string] | null {
+  for (const x of shared.writesByCompletion()) {
+    if (x.zxid !== null || x === skip) continue;
+    const sentAfter = here !== undefined && x.invokeUs > here.completeUs!;
+    if (!sentAfter && reg === null) continue;
+    const missing = shared.missingOf(w, x, after);
+    if (missing !== null && shared.packedWithin(x, sentAfter ? -Infinity : reg!, z)) return [x, missing];
+  }
+  return null;
 }

@@ -9,9 +9,10 @@ import { exactTxnFits } from './exact-txn.js';
 import { goneFloor, provedCloses, provedLostWrites, type EndProof } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
+import { packedWithin } from './zxid-packing.js';
 import type { HistoryView } from './history-view.js';
-
-export type EventType = ZkHistoryWatch['type'];
+import { allChanges, changesOf, hasSequentialCreate, namesSequential, parentOf, type EventType } from './watch-persistent-changes.js';
+export { changesOf, parentOf, type EventType } from './watch-persistent-changes.js';
 
 /** One watch the session holds, by path and mode. */
 export type Held = {
@@ -40,35 +41,10 @@ export type BoundedWrite = { readonly x: ZkHistoryOp; readonly upper: number; re
 /** A change a certain write makes, with its event type and path. */
 export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
 
-export const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 export const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
 
 export function covers(w: Held, type: EventType, path: string): boolean {
   return w.recursive ? type !== 'NodeChildrenChanged' && under(path, w.path) : path === w.path;
-}
-
-/** The events a write's change fires as DataTree applies it (DataTree.createNode, deleteNode, setData). */
-export function changesOf(op: ZkOp, result: ZkResult | null, out: [EventType, string][]): void {
-  if (result === null || result.rc !== 'ok') return;
-  switch (op.type) {
-    case 'create': {
-      const made = result.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
-      if (made !== null) out.push(['NodeCreated', made]);
-      out.push(['NodeChildrenChanged', parentOf(op.path)]);
-      return;
-    }
-    case 'delete':
-      out.push(['NodeDeleted', op.path], ['NodeChildrenChanged', parentOf(op.path)]);
-      return;
-    case 'setData':
-      out.push(['NodeDataChanged', op.path]);
-      return;
-    case 'multi':
-      op.ops.forEach((sub, i) => changesOf(sub, result.results?.[i] ?? { rc: 'ok' }, out));
-      return;
-    default:
-      return;
-  }
 }
 
 /** What the sessions' PersistentWatches share: the history's changes, indexed once. */
@@ -146,6 +122,13 @@ export class PersistentShared {
       }
     const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
     return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null };
+  }
+
+  private packed: ((o: ZkHistoryOp, lo: number, hi: number) => boolean) | null = null;
+  private packedAsked = 0;
+  /** Whether every execution puts certain write `o` in (lo, hi] (zxid-packing.ts packedWithin; false past 256 questions). */
+  packedWithin(o: ZkHistoryOp, lo: number, hi: number): boolean {
+    return this.packedAsked++ < 256 && (this.packed ??= packedWithin(this.view))(o, lo, hi);
   }
 
   private goneMemo: ((o: ZkHistoryOp, at: number) => number) | null = null;
@@ -551,32 +534,6 @@ export class PersistentShared {
     }
     this.byKey = byKey;
   }
-}
-
-/** How many sequential creates `op` holds whose node may be `path` (its prefix and ten digits, PrepRequestProcessor). */
-function namesSequential(op: ZkOp, path: string): number {
-  if (op.type === 'multi') return op.ops.reduce((n, sub) => n + namesSequential(sub, path), 0);
-  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral' && sequentialOf(op.path, path) ? 1 : 0;
-}
-
-function hasSequentialCreate(op: ZkOp): boolean {
-  if (op.type === 'multi') return op.ops.some(hasSequentialCreate);
-  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral';
-}
-
-/** Every change an op of unknown outcome may make (each sub-op of a multi); true when it holds an unnamed sequential create. */
-function allChanges(op: ZkOp, out: [EventType, string][]): boolean {
-  if (op.type === 'multi') {
-    let loose = false;
-    for (const sub of op.ops) loose = allChanges(sub, out) || loose;
-    return loose;
-  }
-  if (op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral') {
-    out.push(['NodeChildrenChanged', parentOf(op.path)]);
-    return true;
-  }
-  changesOf(op, { rc: 'ok' }, out);
-  return false;
 }
 
 /** The nodes DataTree's constructor makes (DataTree.DataTree: /, /zookeeper, its quota and config nodes). */

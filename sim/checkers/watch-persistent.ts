@@ -35,15 +35,16 @@
 // state holds it, when it is above the registration there: by zxid bounds (`boundedLost`) or by the reply that
 // proves it took effect (`provedLost`); and one txn's events come together (`noteSiblings`).
 // Round 13 (r13e): an event with a known zxid is held like a reply from the state just below its txn to those writes
-// without a zxid (`eventLost`); the duplicate count (`madeAt`) no longer gives up on a lost sequential create for a
-// change it cannot make, nor counts a multi that fails alone.
+// (`eventLost`), and raises every later reply's state on its connection (`eventMax`); the owed writes are paid by
+// distinct events (watch-persistent-owed.ts OwedLedger); the zxid packing may place a write in between
+// (`packedLost`); `madeAt` no longer gives up on a lost sequential create, nor counts a multi that fails alone.
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { covers, PersistentShared, type EventType, type Held } from './watch-persistent-shared.js';
-import { OwedLedger } from './watch-persistent-owed.js';
+import { OwedLedger, packedLost } from './watch-persistent-owed.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -245,7 +246,9 @@ export class PersistentWatches {
           );
         if (z > from) w.checked.set(this.connection, z);
         // (Writes sent after this connection's addWatch returned are above its registration, whatever its bound.)
-        const bounded = reg !== null || w.added.has(this.connection) ? this.boundedLost(w, reg ?? Infinity, z) : null;
+        const bounded =
+          (reg !== null || w.added.has(this.connection) ? this.boundedLost(w, reg ?? Infinity, z) : null) ??
+          packedLost(this.shared, w, w.added.get(this.connection), reg, z, (key, t) => countAfter(this.anyEvents.get(key), t), o);
         if (bounded !== null)
           return violated(
             name,

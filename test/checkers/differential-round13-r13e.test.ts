@@ -249,3 +249,29 @@ describe("a version a reply shows proves the setData txns of the node's one life
     expect(both(certain(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("the zxid packing puts a write without a zxid between the registration and a reply (case 829945184)", () => {
+  // 1001's addWatch on /b is at 1:1, its close at 1:3, 1003's multi at 1:5. The free zxids 1:1, 1:2, 1:4 go to three
+  // txns without one: 1001's failed multi (sent before the addWatch: at or below 1:1), 1003's failed setData (sent
+  // after the close returned, before 1003's multi: 1:4), and 1002's create of /b (before the multi at 1:5): 1:2. So
+  // the create is above the registration and below the close, whose reply owes its NodeCreated /b.
+  const records = (withCreated: boolean) => [
+    op(0, 1002, create('/b', 'v1'), 810, 5287, made('/b'), null),
+    op(1, 1001, persistent('/b'), 1529, 2803, ok, null, { readZxid: Z(1) }),
+    op(2, 1001, { type: 'multi', ops: [create('/a/c', 'v2'), { type: 'setData', path: '/a/c', data: 'v3', version: -1 }] }, 845, 1642,
+      { rc: 'noNode', results: [{ rc: 'noNode' }, { rc: 'runtimeInconsistency' }] }, null),
+    op(3, 1001, { type: 'closeSession' }, 3795, 4118, ok, Z(3)),
+    op(4, 1003, { type: 'setData', path: '/b', data: 'v4', version: 1 }, 4433, 5132, { rc: 'badVersion' }, null),
+    op(6, 1003, { type: 'multi', ops: [{ type: 'setData', path: '/b', data: 'v5', version: 0 }, create('/a', 'v6'), create('/a', 'v7')] }, 6715, 7032,
+      { rc: 'nodeExists', results: [{ rc: 'ok' }, { rc: 'ok' }, { rc: 'nodeExists' }] }, Z(5)),
+    ...(withCreated ? [event(1001, 'NodeCreated', '/b', 3900)] : []),
+  ];
+
+  it('no NodeCreated /b before the close reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with it: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
