@@ -1,4 +1,5 @@
-// The deliveries one connection owes, counted together (watch-persistent.ts `boundedLost`, `provedLost`).
+// The deliveries one connection owes (watch-persistent.ts): counted together (`boundedLost`, `provedLost`), placed
+// by the zxid packing (`packedLost`), and a NodeCreated owed between two NodeDeleted of one node (`recreateMissing`).
 //
 // Each write W without a zxid that surely took effect above a persistent watch's registration and below a state the
 // connection's server answered (or fired an event) from owes one event per change the watch covers, arrived after
@@ -11,8 +12,8 @@
 // arrived after t. Each write counts once per connection, at the most events any of the session's watches needs of
 // it (one event serves every watch of the connection it matches). Only writes already proved owed enter: a ledger
 // that misses some only flags less.
-import type { ZkHistoryOp } from '../history/types.js';
-import type { Held, PersistentShared } from './watch-persistent-shared.js';
+import type { ZkHistoryOp, ZkHistoryWatch } from '../history/types.js';
+import { covers, type Held, type PersistentShared } from './watch-persistent-shared.js';
 
 export class OwedLedger {
   /** By `${type} ${path}`: each owed write, with its send time and how many events of that key it needs. */
@@ -64,4 +65,22 @@ export function packedLost(
     if (missing !== null && shared.packedWithin(x, sentAfter ? -Infinity : reg!, z)) return [x, missing];
   }
   return null;
+}
+
+/**
+ * For an exact NodeDeleted `e` of p: `z1`, the zxid of an earlier exact NodeDeleted of p on this connection with no
+ * NodeCreated of p arrived since, when that proves a lost event (else null). Proof: p was made again by a create
+ * between z1 and this event's txn (only a create makes a node; a multi's create too). Every watch of the session
+ * that covers p is persistent for good (no one-shot watch on p or mode change at a covering watch's path:
+ * `mixed`; removeWatches histories are not judged, watch-order.ts), so the one that delivered z1 was
+ * registered on this connection's server then and still is at that create, which fires NodeCreated p for it
+ * (WatchManager.triggerWatch; PathParentIterator for a recursive one), queued on this FIFO connection before this
+ * event. Not judged where the create's ACL may filter it (ServerCnxn.process: restricted paths and sequential
+ * prefixes of p).
+ */
+export function recreateMissing(z1: number | null, e: ZkHistoryWatch, held: Iterable<Held>, mixed: ReadonlySet<string>, shared: PersistentShared): number | null {
+  if (z1 === null || z1 >= e.zxid || mixed.has(e.path)) return null;
+  for (const w of held) if (covers(w, 'NodeDeleted', e.path) && mixed.has(w.path)) return null;
+  if (shared.mayFilter(e.path)) return null;
+  return z1;
 }

@@ -44,7 +44,7 @@ import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { covers, PersistentShared, type EventType, type Held } from './watch-persistent-shared.js';
-import { OwedLedger, packedLost } from './watch-persistent-owed.js';
+import { OwedLedger, packedLost, recreateMissing } from './watch-persistent-owed.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -61,6 +61,8 @@ export class PersistentWatches {
   private connMax = -1;
   /** The largest known zxid of an event on the current connection: every later reply there is from a state at or above it. */
   private eventMax = -1;
+  /** The first certain ok reply on the current connection (null: none yet). */
+  private firstReply: ZkHistoryOp | null = null;
   private connection = 0;
 
   private readonly shared: PersistentShared;
@@ -90,6 +92,7 @@ export class PersistentWatches {
       this.ledger = new OwedLedger();
       this.connMax = -1;
       this.eventMax = -1;
+      this.firstReply = null;
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
   }
@@ -164,7 +167,7 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
-        const recreated = this.recreateMissing(e);
+        const recreated = recreateMissing(this.deletedBefore, e, this.held.values(), this.mixed, this.shared);
         if (recreated !== null)
           return violated(
             name,
@@ -189,25 +192,6 @@ export class PersistentWatches {
       [candidate.by],
       [e],
     );
-  }
-
-  /**
-   * For an exact NodeDeleted of p: the zxid z1 of an earlier exact NodeDeleted of p on this connection with no
-   * NodeCreated of p arrived since, when that proves a lost event (else null). Proof: p was made again by a create
-   * between z1 and this event's txn (only a create makes a node; a multi's create too). Every watch of the session
-   * that covers p is persistent for good (no one-shot watch on p or mode change at a covering watch's path:
-   * `mixed`; removeWatches histories are not judged, watch-order.ts), so the one that delivered z1 was
-   * registered on this connection's server then and still is at that create, which fires NodeCreated p for it
-   * (WatchManager.triggerWatch; PathParentIterator for a recursive one), queued on this FIFO connection before this
-   * event. Not judged where the create's ACL may filter it (ServerCnxn.process: restricted paths and sequential
-   * prefixes of p).
-   */
-  private recreateMissing(e: ZkHistoryWatch): number | null {
-    const z1 = this.deletedBefore;
-    if (z1 === null || z1 >= e.zxid || this.mixed.has(e.path)) return null;
-    for (const w of this.held.values()) if (covers(w, 'NodeDeleted', e.path) && this.mixed.has(w.path)) return null;
-    if (this.shared.mayFilter(e.path)) return null;
-    return z1;
   }
 
   /**
@@ -247,8 +231,8 @@ export class PersistentWatches {
         if (z > from) w.checked.set(this.connection, z);
         // (Writes sent after this connection's addWatch returned are above its registration, whatever its bound.)
         const bounded =
-          (reg !== null || w.added.has(this.connection) ? this.boundedLost(w, reg ?? Infinity, z) : null) ??
-          packedLost(this.shared, w, w.added.get(this.connection), reg, z, (key, t) => countAfter(this.anyEvents.get(key), t), o);
+          (reg !== null || this.anchorOf(w) !== undefined ? this.boundedLost(w, reg ?? Infinity, z) : null) ??
+          packedLost(this.shared, w, this.anchorOf(w), reg, z, (key, t) => countAfter(this.anyEvents.get(key), t), o);
         if (bounded !== null)
           return violated(
             name,
@@ -286,6 +270,7 @@ export class PersistentWatches {
         if (!w.added.has(this.connection)) w.added.set(this.connection, o);
       }
     }
+    if (this.firstReply === null && o.outcome === 'ok' && o.result !== null && !isUncertain(o)) this.firstReply = o;
     return null;
   }
 
@@ -323,7 +308,7 @@ export class PersistentWatches {
    * Each W is judged once per connection (the pointer `byTime`; an event that came stays come).
    */
   private owedBefore(w: Held, before: number, after: (key: string, t: number) => number, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
-    const here = w.added.get(this.connection);
+    const here = this.anchorOf(w);
     if (here === undefined) return null;
     const reg = this.regBound(w);
     const list = this.shared.writesByCompletion();
@@ -353,7 +338,7 @@ export class PersistentWatches {
    */
   private boundedLost(w: Held, reg: number, z: number, after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t)): [ZkHistoryOp, string] | null {
     const list = this.shared.boundedWrites();
-    const here = w.added.get(this.connection);
+    const here = this.anchorOf(w);
     let k = w.byBound.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.upper <= z; k++) {
       const { x, lower, found } = list[k]!;
@@ -381,7 +366,7 @@ export class PersistentWatches {
     const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     for (const w of this.held.values()) {
       if (this.mixed.has(w.path)) continue;
-      const here = w.added.get(this.connection);
+      const here = this.anchorOf(w);
       if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
       const reg = this.regBound(w);
       for (const { x, lower, found } of list) {
@@ -476,7 +461,7 @@ export class PersistentWatches {
       }
       // And the writes without a zxid that surely took effect below e's txn (`boundedWrites`), as at a reply from the
       // state just below it (with no bound on the registration: those sent after this connection's addWatch returned).
-      const bounded = e.zxid > 0 && (reg !== null || w.added.has(this.connection)) ? this.boundedLost(w, reg ?? Infinity, e.zxid - 1, after) : null;
+      const bounded = e.zxid > 0 && (reg !== null || this.anchorOf(w) !== undefined) ? this.boundedLost(w, reg ?? Infinity, e.zxid - 1, after) : null;
       if (bounded !== null)
         return violated(
           'watch-order',
@@ -546,7 +531,7 @@ export class PersistentWatches {
    */
   private regBound(w: Held): number | null {
     const reg = this.registeredHere(w);
-    const here = w.added.get(this.connection);
+    const here = this.anchorOf(w);
     const after = here === undefined ? Infinity : this.shared.zxidSentAfter(here.completeUs!) - 1;
     const b = Math.min(reg ?? Infinity, after);
     return b === Infinity ? null : b;
@@ -565,6 +550,18 @@ export class PersistentWatches {
       `client ${o.client} got the reply to its write #${o.id}, but no ${missing} event for #${x.id}${x === o ? ' (its own)' : `, which completed before #${o.id} was sent`}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) held on this connection gets, came before it (lost)`,
       x === o ? [w.by, o] : [w.by, x, o],
     );
+  }
+
+  /**
+   * A reply on this connection that returned after `w` was registered here: its addWatch here, or, for a watch held
+   * from an older connection, this connection's first ok reply (setWatches2 re-registers it ahead of every request,
+   * ClientCnxn.primeConnection; not where queued requests go first). A write sent after it is above the registration.
+   */
+  private anchorOf(w: Held): ZkHistoryOp | undefined {
+    const added = w.added.get(this.connection);
+    if (added !== undefined || this.firstReply === null || this.shared.queuedFirst) return added;
+    for (const c of w.registered.keys()) if (c < this.connection) return this.firstReply;
+    return undefined;
   }
 
   private usedHere(w: Held): Map<string, number> {

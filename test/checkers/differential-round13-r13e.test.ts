@@ -275,3 +275,26 @@ describe("the zxid packing puts a write without a zxid between the registration 
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a watch re-sent on a new connection is registered before that connection's first reply (sweep 41313003, case 2223753850)", () => {
+  // 1001's recursive watch on /a, added on its first connection, is re-sent by setWatches2 ahead of the exists on its
+  // second; /a (1:2) and /a/c (1:6) are created after that reply, so above the registration: their NodeCreated events
+  // come before the NodeDeleted /a/c at 1:7 on that connection.
+  const records = (withCreated: boolean) => [
+    op(0, 1001, recursive('/a'), 777, 2299, ok, null),
+    { kind: 'session', client: 1, session: 1001, server: 1, state: 'CONNECTED', atUs: 2545 },
+    op(2, 1001, { type: 'exists', path: '/b' }, 2764, 3865, { rc: 'ok', exists: false }, null),
+    op(6, 1003, create('/a', 'v3'), 7742, 8891, made('/a'), Z(2)),
+    op(11, 1004, create('/a/c', 'v6', 'ephemeral'), 12897, 13543, made('/a/c'), Z(6)),
+    ...(withCreated ? [event(1001, 'NodeCreated', '/a', 9000, Z(2)), event(1001, 'NodeCreated', '/a/c', 14000, Z(6))] : []),
+    event(1001, 'NodeDeleted', '/a/c', 14378, Z(7)),
+  ];
+
+  it('NodeDeleted /a/c at 1:7 with neither NodeCreated before it: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('with both: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
