@@ -298,3 +298,29 @@ describe("a watch re-sent on a new connection is registered before that connecti
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a session end's event owes a lost create its session's multi proves (case 3256504108)", () => {
+  // 1002's multi sets /a/c at version 0, so its lost create of /a/c took effect before it; the multi's sequential
+  // child is /a/s-0000000001, so /a/c was /a's one child before. NodeDeleted /a/s-0000000001 at 1:7 is 1002's end,
+  // above every write of 1002: the recursive watch on / owes NodeCreated /a/c (sent after the addWatch returned) first.
+  const records = (withCreated: boolean) => [
+    op(0, 1001, recursive('/'), 799, 1951, ok, null),
+    op(5, 1002, create('/a', 'v2'), 5388, 6894, made('/a'), null),
+    op(6, 1002, create('/b', 'v3', 'ephemeral'), 6935, 7254, made('/b'), null),
+    op(7, 1002, create('/a/c', 'v4'), 7723, null, null, null),
+    op(8, 1002, { type: 'multi', ops: [create('/a/s-', 'v5', 'ephemeralSequential'), { type: 'setData', path: '/a/c', data: 'v6', version: 0 }] }, 8958, 9089,
+      { rc: 'ok', results: [{ rc: 'ok', path: '/a/s-0000000001' }, { rc: 'ok', version: 1 }] }, null),
+    event(1001, 'NodeCreated', '/a', 10698, Z(2)),
+    event(1001, 'NodeCreated', '/b', 10776, Z(3)),
+    ...(withCreated ? [event(1001, 'NodeCreated', '/a/c', 11000, Z(4)), event(1001, 'NodeCreated', '/a/s-0000000001', 11100, Z(5)), event(1001, 'NodeDataChanged', '/a/c', 11200, Z(5))] : []),
+    event(1001, 'NodeDeleted', '/a/s-0000000001', 14060, Z(7)),
+  ];
+
+  it('NodeDeleted /a/s-0000000001 at 1:7 with no NodeCreated /a/c before it: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it("with the create's and the multi's events: possible", () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
