@@ -324,3 +324,23 @@ describe("a session end's event owes a lost create its session's multi proves (c
     expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a read's data names the create that made a node, which then blocks every later create of it (case 267768680)", () => {
+  // getData /b at 1:2 shows v7 at version 0: the persistent create of /b with v7 made it, and nothing deletes that
+  // /b. So no create of /b succeeds above 1:2 (the lost multi's would find it there): NodeCreated /b at 1:3 has no cause.
+  const records = (at: number) => [
+    op(2, 1001, { type: 'multi', ops: [create('/a', 'v2'), create('/b', 'v3', 'ephemeral'), create('/a/c', 'v4', 'ephemeral')] }, 2668, null, null, null),
+    op(6, 1003, recursive('/b'), 6621, 7613, ok, null),
+    op(10, 1001, create('/b', 'v7'), 10616, null, null, null),
+    op(12, 1001, { type: 'getData', path: '/b', watch: true }, 12477, 13029, { rc: 'ok', data: 'v7', version: 0 }, null, { readZxid: Z(2) }),
+    event(1003, 'NodeCreated', '/b', 11310, Z(at)),
+  ];
+
+  it('NodeCreated /b at 1:3: impossible', () => {
+    expect(both(records(3))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('at 1:2: possible', () => {
+    expect(both(records(2))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
