@@ -7,7 +7,7 @@
 import type { ZkHistoryOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import type { HistoryView } from './history-view.js';
-import { sessionFloors } from './write-zxid-floor.js';
+import { sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { nodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
@@ -20,9 +20,10 @@ import { SESSION_END_FLOOR } from './write-windows.js';
  * - its session ended at or below m (PrepRequestProcessor refuses a closing session's requests: error txns);
  * - m is at or below a state its session saw before sending it (sessionFloors: its server had applied it);
  * - m is above a zxid it must precede (writeZxidCeiling: a write sent after it returned, its session's later
- *   writes and end);
+ *   writes and end), or below its floor (writeZxidFloor, for a certain write);
  * - it cannot succeed at all (NodeLife.cannotSucceed), or, a plain create, its node is there at m
- *   (NodeLife.createBlockedAt) or nothing deletes it and a read at a header zxid below m shows it;
+ *   (NodeLife.createBlockedAt) or nothing deletes it and a read at a header zxid below m shows it; a create (a
+ *   multi's too) of a node a read below m shows in a life nothing deletes (`persistsFrom`);
  * - an unseen session end: m is at or below its session's own writes and replies (SESSION_END_FLOOR).
  */
 export function exactTxnFits(view: HistoryView, writes: readonly ZkHistoryOp[]): (o: ZkHistoryOp, m: number) => boolean {
@@ -36,6 +37,7 @@ export function exactTxnFits(view: HistoryView, writes: readonly ZkHistoryOp[]):
   let floors: ((session: number, before: number) => number) | null = null;
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
   let persists: Map<string, number> | null = null;
+  let floor: ((o: ZkHistoryOp) => number | null) | null = null;
   return (o, m) => {
     if (o.zxid !== null) return o.zxid === m;
     if (named.has(m)) return false;
@@ -45,6 +47,10 @@ export function exactTxnFits(view: HistoryView, writes: readonly ZkHistoryOp[]):
     if (o.session !== null && !(close && isUncertain(o)) && m <= (floors ??= sessionFloors(view))(o.session, o.invokeUs)) return false;
     const top = close ? null : (ceiling ??= writeZxidCeiling(view))(o);
     if (top !== null && m > top) return false;
+    // (A certain write without a zxid is at or above writeZxidFloor: its session's states, earlier writes, and
+    // every txn known committed before it was sent.)
+    const bottom = close ? null : (floor ??= writeZxidFloor(view))(o);
+    if (bottom !== null && m < bottom) return false;
     const life = nodeLife(view);
     if (life.cannotSucceed(o)) return false;
     if (o.op.type === 'create' && (o.op.mode === 'persistent' || o.op.mode === 'ephemeral')) {

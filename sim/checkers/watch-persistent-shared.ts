@@ -239,7 +239,7 @@ export class PersistentShared {
    * ceiling, write-zxid-ceiling.ts; its floor, write-zxid-floor.ts), or a lost one (or a certain one) a reply
    * proves took effect (proved-writes.ts provedLostWrites: that reply's state is at or above its zxid, and a
    * multi is applied whole; `provedBy` has them by that reply, with `upper` Infinity when no zxid bound is known).
-   * Left out: a lost one with a sequential create (its node's name is not known).
+   * A lost sequential create's NodeCreated is left out (its node's name is not known); its parent's NodeChildrenChanged stays.
    */
   boundedWrites(): readonly BoundedWrite[] {
     if (this.boundedMemo !== null) return this.boundedMemo;
@@ -253,7 +253,7 @@ export class PersistentShared {
     for (const x of this.view.writes) {
       if (x.zxid !== null || x.outcome === 'fail' || x.op.type === 'closeSession') continue;
       const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
-      if (certain ? x.result!.rc !== 'ok' : hasSequentialCreate(x.op)) continue;
+      if (certain && x.result!.rc !== 'ok') continue;
       const upper = Math.min(proved.get(x) ?? Infinity, certain ? (ceiling(x) ?? Infinity) : Infinity);
       if (upper === Infinity && !proved.has(x)) continue;
       const found: [EventType, string][] = [];

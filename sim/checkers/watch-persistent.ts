@@ -290,7 +290,7 @@ export class PersistentWatches {
       const heldBefore = here !== undefined ? here.completeUs! < o.invokeUs : [...w.registered.keys()].some((c) => c < this.connection) && !this.shared.queuedFirst;
       const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
       if (heldBefore) {
-        const missing = this.shared.missingOf(w, o, after);
+        const missing = this.owe(w, o, this.shared.changesOfWrite(o) ?? [], after);
         if (missing !== null) return this.lostByTime(o, w, o, missing);
       }
       const owed = this.owedBefore(w, o.invokeUs, after, o);
@@ -316,7 +316,7 @@ export class PersistentWatches {
     for (; k < list.length && list[k]!.completeUs! < before; k++) {
       const x = list[k]!;
       if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg)))) continue;
-      const missing = this.shared.missingOf(w, x, after);
+      const missing = this.owe(w, x, this.shared.changesOfWrite(x) ?? [], after);
       if (missing !== null) {
         w.byTime.set(this.connection, k);
         return [x, missing];

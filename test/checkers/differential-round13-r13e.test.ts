@@ -344,3 +344,47 @@ describe("a read's data names the create that made a node, which then blocks eve
     expect(both(records(2))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a write's own delivery and a lost create it proves are two events (sweep 41313004, case 1230718098)", () => {
+  // 1003's multi deletes /a/s-0000000000, which only its lost sequential create makes: that create took effect before
+  // the multi, after the addWatch on /a returned. Each fires NodeChildrenChanged /a (create, then delete): two events
+  // owed before the multi's reply, and one came.
+  const records = (withSecond: boolean) => [
+    op(0, 1001, create('/a', 'v1'), 731, 3067, made('/a'), Z(1)),
+    op(2, 1003, persistent('/a'), 2551, 3260, ok, null),
+    op(8, 1003, create('/a/s-', 'v3', 'ephemeralSequential'), 8487, null, null, null),
+    op(9, 1003, { type: 'multi', ops: [create('/b', 'v4'), { type: 'delete', path: '/a/s-0000000000', version: -1 }] }, 9940, 10484,
+      { rc: 'ok', results: [{ rc: 'ok', path: '/b' }, { rc: 'ok' }] }, null),
+    ...(withSecond ? [event(1003, 'NodeChildrenChanged', '/a', 9000, Z(3))] : []),
+    event(1003, 'NodeChildrenChanged', '/a', 10436, Z(4)),
+  ];
+
+  it('one NodeChildrenChanged /a before the multi reply: impossible', () => {
+    expect(both(records(false))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('two: possible', () => {
+    expect(both(records(true))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
+
+describe("a certain write without a zxid lies at or above its floor, which an exact event zxid must respect (sweep 41313004, case 215211945)", () => {
+  // 1003's addWatch is at 1:5; its delete of /b (sent after that reply) is above 1:5, and its create of /a (sent after
+  // the delete returned) above the delete: at 1:7 or more. NodeCreated /a at 1:6 has no cause.
+  const records = (at: number) => [
+    op(6, 1002, create('/b', 'v3'), 6793, 7101, made('/b'), Z(4)),
+    op(8, 1003, persistent('/a'), 8780, 9898, ok, null, { readZxid: Z(5) }),
+    op(10, 1003, { type: 'delete', path: '/b', version: -1 }, 10324, 11864, ok, null),
+    { kind: 'session', client: 3, session: 1003, server: 1, state: 'CONNECTED', atUs: 11897 },
+    op(11, 1003, create('/a', 'v4'), 11953, 12293, made('/a'), null),
+    event(1003, 'NodeCreated', '/a', 12016, Z(at)),
+  ];
+
+  it('NodeCreated /a at 1:6: impossible', () => {
+    expect(both(records(6))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('at 1:7: possible', () => {
+    expect(both(records(7))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
