@@ -390,8 +390,9 @@ export class PersistentShared {
 
   /**
    * Whether a write of unknown outcome can succeed at all: each node it creates has a parent, and each node
-   * it deletes, sets or checks exists, in some state, as far as the history's writes go: the node is in the
-   * initial tree, or another write that may succeed creates it, or an earlier sub-op of the same multi does
+   * it deletes, sets or checks exists (at a version the history's setData ops can reach), in some state, as far as
+   * the history's writes go: the node is in the initial tree, or another write that may succeed creates it, or an
+   * earlier sub-op of the same multi does
    * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
    * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any.
    */
@@ -405,6 +406,11 @@ export class PersistentShared {
       (creators.exact.get(path) ?? []).some((x) => x !== o) ||
       creators.sequential.some(([prefix, x]) => x !== o && sequentialOf(prefix, path));
     const made = new Set<string>();
+    // (A node's version counts the setData txns of its life, so it never exceeds the setData sub-ops of the history
+    // that may succeed, this op's earlier ones included: an expected version above that fails, PrepRequestProcessor.)
+    const setters = this.settersIndex();
+    const setHere = new Map<string, number>();
+    const others = (path: string): number => [...(setters.get(path) ?? [])].reduce((n, [x, k]) => n + (x === o ? 0 : k), 0);
     const walk = (op: ZkOp): boolean => {
       switch (op.type) {
         case 'multi':
@@ -416,12 +422,32 @@ export class PersistentShared {
         case 'delete':
         case 'setData':
         case 'check':
-          return exists(op.path, made);
+          if (!exists(op.path, made)) return false;
+          if (op.version > 0 && !op.path.startsWith('/zookeeper') && others(op.path) + (setHere.get(op.path) ?? 0) < op.version) return false;
+          if (op.type === 'setData') setHere.set(op.path, (setHere.get(op.path) ?? 0) + 1);
+          return true;
         default:
           return true;
       }
     };
     return walk(o.op);
+  }
+
+  private settersMemo: Map<string, Map<ZkHistoryOp, number>> | null = null;
+
+  /** By path: the writes not refused (ok, or of unknown outcome) with setData sub-ops of it, and how many. */
+  private settersIndex(): Map<string, Map<ZkHistoryOp, number>> {
+    if (this.settersMemo !== null) return this.settersMemo;
+    const out = new Map<string, Map<ZkHistoryOp, number>>();
+    for (const o of this.view.writes) {
+      if (o.outcome === 'fail' || (o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
+      for (const sub of o.op.type === 'multi' ? o.op.ops : [o.op]) {
+        if (sub.type !== 'setData') continue;
+        const byOp = out.get(sub.path) ?? new Map<ZkHistoryOp, number>();
+        out.set(sub.path, byOp.set(o, (byOp.get(o) ?? 0) + 1));
+      }
+    }
+    return (this.settersMemo = out);
   }
 
   private creatorsMemo: { exact: Map<string, ZkHistoryOp[]>; sequential: [string, ZkHistoryOp][] } | null = null;

@@ -388,3 +388,22 @@ describe("a certain write without a zxid lies at or above its floor, which an ex
     expect(both(records(7))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a write expecting a version no setData of the history can reach changes nothing (sweep 41313005, case 2463745287)', () => {
+  // The lost delete of /a expects version 1, and no op sets /a's data: it fails, and nothing else deletes /a.
+  const records = (version: number) => [
+    op(0, 1002, { type: 'multi', ops: [create('/b', 'v1', 'ephemeral'), create('/a', 'v2')] }, 445, 1832, { rc: 'ok', results: [made('/b'), made('/a')] }, Z(1)),
+    op(1, 1002, persistent('/a'), 1847, 2133, ok, null),
+    op(3, 1002, { type: 'delete', path: '/a', version }, 3162, null, null, null),
+    { kind: 'session', client: 2, session: 1002, server: 1, state: 'CONNECTED', atUs: 10001 },
+    event(1002, 'NodeDeleted', '/a', 10374, Z(7)),
+  ];
+
+  it('NodeDeleted /a with only a delete expecting version 1: impossible', () => {
+    expect(both(records(1))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('expecting version 0: possible', () => {
+    expect(both(records(0))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
