@@ -14,6 +14,8 @@
 // that misses some only flags less.
 import type { ZkHistoryOp, ZkHistoryWatch } from '../history/types.js';
 import { covers, type Held, type PersistentShared } from './watch-persistent-shared.js';
+import { describeZxid } from './zk-writes.js';
+import { violated, type ClientCheckResult } from './client-common.js';
 
 export class OwedLedger {
   /** By `${type} ${path}`: each owed write, with its send time and how many events of that key it needs. */
@@ -83,4 +85,23 @@ export function recreateMissing(z1: number | null, e: ZkHistoryWatch, held: Iter
   for (const w of held) if (covers(w, 'NodeDeleted', e.path) && mixed.has(w.path)) return null;
   if (shared.mayFilter(e.path)) return null;
   return z1;
+}
+
+/** An explained event's owed siblings (watch-persistent.ts `noteSiblings`): the other changes of its one cause `x`. */
+export type Sibling = { readonly x: ZkHistoryOp; readonly zxid: number; readonly need: Map<string, number>; readonly e: ZkHistoryWatch; readonly w: Held };
+
+/** The owed siblings missing at reply `o` (events so far: `counts` by `${type} ${path} ${zxid}`, `unnamed` by `${type} ${path}`): each checked once, at the first reply after its event. */
+export function siblingsOwed(list: readonly Sibling[], counts: ReadonlyMap<string, number>, unnamed: ReadonlyMap<string, number>, o: ZkHistoryOp): ClientCheckResult | null {
+  for (const { x, zxid, need, e, w } of list)
+    for (const [key, n] of need) {
+      const got = (counts.get(`${key} ${zxid}`) ?? 0) + (unnamed.get(key) ?? 0);
+      if (got < n)
+        return violated(
+          'watch-order',
+          `client ${o.client} got #${o.id} after ${e.type} ${e.path} at ${describeZxid(zxid)}, which only #${x.id} may make, but ${n > 1 ? `only ${got} of the ${n}` : 'no'} ${key} event(s) of that txn for its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) came before it (one txn's events are queued together: lost)`,
+          [w.by, x, o],
+          [e],
+        );
+    }
+  return null;
 }

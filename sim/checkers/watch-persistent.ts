@@ -44,7 +44,7 @@ import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { covers, PersistentShared, type EventType, type Held } from './watch-persistent-shared.js';
-import { OwedLedger, packedLost, recreateMissing } from './watch-persistent-owed.js';
+import { OwedLedger, packedLost, recreateMissing, siblingsOwed, type Sibling } from './watch-persistent-owed.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -102,7 +102,7 @@ export class PersistentWatches {
   /** By `${type} ${path} ${zxid}`: how many such events came on the current connection. */
   private counts = new Map<string, number>();
   /** The siblings of explained events still to check at the next reply here (`siblingsOwed`). */
-  private siblings: { readonly x: ZkHistoryOp; readonly zxid: number; readonly need: Map<string, number>; readonly e: ZkHistoryWatch; readonly w: Held }[] = [];
+  private siblings: Sibling[] = [];
   /** The one write `zxidFacts` found that may make the event it judged (else null). */
   private lastOnly: ZkHistoryOp | null = null;
 
@@ -200,7 +200,8 @@ export class PersistentWatches {
    */
   reply(o: ZkHistoryOp, zIn: number | null): ClientCheckResult | null {
     const name = 'watch-order';
-    const sibling = this.siblingsOwed(o);
+    const sibling = siblingsOwed(this.siblings, this.counts, this.unnamed, o);
+    this.siblings = [];
     if (sibling !== null) return sibling;
     // An event with a known zxid z that came here first puts this reply at a state at or above z: the server queued it
     // as it applied z (or, by setWatches, at its last processed zxid), and answers a read only between commits
@@ -407,25 +408,6 @@ export class PersistentWatches {
       need.set(key, (need.get(key) ?? 0) + 1);
     }
     if (need.size > 0) this.siblings.push({ x, zxid: e.zxid, need, e, w: holders[0]! });
-  }
-
-  /** The owed siblings (`noteSiblings`) missing at reply `o`: each checked once, at the first reply after its event. */
-  private siblingsOwed(o: ZkHistoryOp): ClientCheckResult | null {
-    if (this.siblings.length === 0) return null;
-    const list = this.siblings;
-    this.siblings = [];
-    for (const { x, zxid, need, e, w } of list)
-      for (const [key, n] of need) {
-        const got = (this.counts.get(`${key} ${zxid}`) ?? 0) + (this.unnamed.get(key) ?? 0);
-        if (got < n)
-          return violated(
-            'watch-order',
-            `client ${o.client} got #${o.id} after ${e.type} ${e.path} at ${describeZxid(zxid)}, which only #${x.id} may make, but ${n > 1 ? `only ${got} of the ${n}` : 'no'} ${key} event(s) of that txn for its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) came before it (one txn's events are queued together: lost)`,
-            [w.by, x, o],
-            [e],
-          );
-      }
-    return null;
   }
 
   /**
