@@ -87,9 +87,10 @@ export class PersistentShared {
    * besides certain writes with a recorded zxid (`loose`: writes without a zxid or of unknown outcome, and
    * session ends); and the one write without a zxid when it is the only cause (else null).
    */
-  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null } {
+  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null; readonly writes: ReadonlySet<ZkHistoryOp>; readonly sessions: ReadonlySet<number> } {
     const known = e.zxid > 0;
-    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null };
+    const sessions = new Set<number>();
+    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null, writes: new Set(), sessions };
     this.index();
     const taken = known ? this.takers().get(e.zxid) : undefined;
     // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
@@ -118,10 +119,11 @@ export class PersistentShared {
             first = c.invokeUs;
         if (first === Infinity) continue;
         ends++;
+        sessions.add(session);
         earliest = Math.min(earliest, first);
       }
     const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
-    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null };
+    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null, writes: found, sessions };
   }
 
   private packed: ((o: ZkHistoryOp, lo: number, hi: number) => boolean) | null = null;
@@ -135,6 +137,21 @@ export class PersistentShared {
   /** A zxid at or below the state of read `o`, known at or above `at`, from the nodes it shows missing (proved-writes.ts goneFloor). */
   goneFloor(o: ZkHistoryOp, at: number): number {
     return (this.goneMemo ??= goneFloor(this.view))(o, at);
+  }
+
+  /**
+   * Whether one txn may make every event of `events` (persistent-watch events on one connection with one known zxid:
+   * zxids are distinct, so they are one txn's): a write, or a session end, among the causes of each (`causesOf`).
+   */
+  oneCause(events: readonly ZkHistoryWatch[]): boolean {
+    let writes: Set<ZkHistoryOp> | null = null;
+    let sessions: Set<number> | null = null;
+    for (const e of events) {
+      const c = this.causesOf(e, -Infinity);
+      writes = new Set([...c.writes].filter((o) => writes === null || writes.has(o)));
+      sessions = new Set([...c.sessions].filter((x) => sessions === null || sessions.has(x)));
+    }
+    return writes === null || writes.size > 0 || sessions!.size > 0;
   }
 
   /** Writes without a recorded zxid that an event pinned (the only cause of an event with a known zxid). */

@@ -37,7 +37,8 @@
 // Round 13 (r13e): an event with a known zxid is held like a reply from the state just below its txn to those writes
 // (`eventLost`), and raises every later reply's state on its connection (`eventMax`); the owed writes are paid by
 // distinct events (watch-persistent-owed.ts OwedLedger); the zxid packing may place a write in between
-// (`packedLost`); `madeAt` no longer gives up on a lost sequential create, nor counts a multi that fails alone.
+// (`packedLost`); events with one zxid need one cause (`oneCause`); `madeAt` no longer gives up on a lost sequential
+// create, nor counts a multi that fails alone.
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
@@ -61,6 +62,8 @@ export class PersistentWatches {
   private connMax = -1;
   /** The largest known zxid of an event on the current connection: every later reply there is from a state at or above it. */
   private eventMax = -1;
+  /** By known zxid: the events persistent watches explained on the current connection. */
+  private sameZxid = new Map<number, ZkHistoryWatch[]>();
   /** The first certain ok reply on the current connection (null: none yet). */
   private firstReply: ZkHistoryOp | null = null;
   private connection = 0;
@@ -93,6 +96,7 @@ export class PersistentWatches {
       this.connMax = -1;
       this.eventMax = -1;
       this.firstReply = null;
+      this.sameZxid = new Map();
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
   }
@@ -178,6 +182,11 @@ export class PersistentWatches {
         // (The one held watch that covers e was registered below e's txn, which fired it here.)
         const covering = [...this.held.values()].filter((h) => covers(h, e.type, e.path));
         if (e.zxid > 0 && covering.length === 1 && !this.mixed.has(w.path)) w.registered.set(this.connection, Math.min(this.registeredHere(w) ?? Infinity, e.zxid - 1));
+        // (Events with one known zxid here are one txn's: some write or session end makes them all.)
+        const same = e.zxid > 0 ? [...(this.sameZxid.get(e.zxid) ?? []), e] : [];
+        if (same.length > 0) this.sameZxid.set(e.zxid, same);
+        if (same.length > 1 && !this.shared.oneCause(same))
+          return violated(name, `client ${e.client} got ${same.map((x) => `${x.type} ${x.path}`).join(', ')} at ${describeZxid(e.zxid)} for its persistent watches on one connection, but no one txn of the history makes all of them`, [w.by], same);
         this.lastOnly = null;
         const verdict = this.eventLost(e) ?? this.zxidFacts(e);
         if (verdict !== null) return verdict;

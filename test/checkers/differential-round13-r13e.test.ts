@@ -407,3 +407,24 @@ describe('a write expecting a version no setData of the history can reach change
     expect(both(records(0))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('events with one known zxid on one connection are one txn, which must make them all (sweep 41313005, case 124011386)', () => {
+  // NodeCreated /a is only the lost create's to make, NodeChildrenChanged /a only the lost multi's (or its session's
+  // end): no one txn makes both, so they cannot share the zxid 1:4.
+  const records = (second: number) => [
+    op(2, 1002, create('/a', 'v1'), 2842, null, null, null),
+    op(6, 1002, { type: 'multi', ops: [create('/b', 'v2', 'ephemeral'), create('/a/s-', 'v3', 'persistentSequential'), create('/a/s-', 'v4', 'ephemeralSequential')] }, 5793, null, null, null),
+    op(8, 1003, persistent('/a'), 10842, 11154, ok, null),
+    { kind: 'session', client: 3, session: 1003, server: 1, state: 'CONNECTED', atUs: 12528 },
+    event(1003, 'NodeCreated', '/a', 13025, Z(4)),
+    event(1003, 'NodeChildrenChanged', '/a', 13026, Z(second)),
+  ];
+
+  it('NodeCreated /a and NodeChildrenChanged /a both at 1:4: impossible', () => {
+    expect(both(records(4))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('at 1:4 and 1:5: possible', () => {
+    expect(both(records(5))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
