@@ -69,8 +69,23 @@ export function provedLostWrites(
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
   let named: Map<string, string[]> | null = null;
   let versions: ReturnType<typeof versionProofs> | null = null;
+  // A reply of a session that itself deleted the node before (a certain ok delete it sent earlier, whose txn its state
+  // holds: CommitProcessor keeps a session's order) shows a node made after that delete: not by a create whose txn
+  // lies below the delete (its zxid below the delete's, or it completed before the delete was sent). Round 13, case
+  // 1153145966: /a deleted by the session, then shown by its exists, made by the one other create of /a.
+  const afterOwnDelete = (path: string): ZkHistoryOp | null => {
+    const reader = current;
+    if (reader === null || reader.session === null) return null;
+    let del: ZkHistoryOp | null = null;
+    for (const o of view.opsBySession.get(reader.session)?.ops ?? [])
+      if (o.completeUs !== null && o.completeUs < reader.invokeUs && o.outcome === 'ok' && o.result?.rc === 'ok' && !isUncertain(o) && deletes(o.op, path))
+        if (del === null || o.completeUs > del.completeUs!) del = o;
+    if (del === null) return null;
+    const d = del;
+    return life.soleCreator(path, (c) => c.outcome === 'ok' && c.result !== null && !isUncertain(c) && ((c.zxid !== null && d.zxid !== null && c.zxid < d.zxid) || (c.completeUs !== null && c.completeUs < d.invokeUs)));
+  };
   const prove = (path: string, bound: number): void => {
-    const w = life.soleCreator(path);
+    const w = life.soleCreator(path) ?? afterOwnDelete(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
     // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
     if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
@@ -101,6 +116,27 @@ export function provedLostWrites(
       proves(d.op);
     }
   };
+  // A data version: a write that found the node at version v ≥ 1 (the version its request asked for, or one below
+  // what its setData made) came after v setData txns of the node's current life (DataTree.setData adds one each;
+  // a create starts at 0). When the setData (sub-)ops of that path sent before its reply that may have taken effect
+  // (not an error reply) number exactly v, each took effect below its txn: one in an earlier life would leave fewer
+  // than v in this one, which no execution gives (round 13, case 3103818810: a lost setData, then a delete at v1).
+  let setsOf: Map<string, [ZkHistoryOp, number][]> | null = null;
+  const setsBefore = (path: string, v: number, bound: number): void => {
+    const o = current!;
+    let n = 0;
+    const lost: ZkHistoryOp[] = [];
+    for (const [x, count] of (setsOf ??= setDataOps(view)).get(path) ?? []) {
+      if (x === o || x.invokeUs >= (o.completeUs ?? Infinity)) continue;
+      n += count;
+      if (x.outcome === 'info' || isUncertain(x)) lost.push(x);
+    }
+    if (n !== v) return;
+    for (const x of lost) {
+      out.set(x, Math.min(out.get(x) ?? Infinity, bound));
+      proves(x);
+    }
+  };
   for (const o of view.history.ops) {
     const r = o.result;
     current = o;
@@ -123,7 +159,11 @@ export function provedLostWrites(
       for (const f of writeFacts(o)) {
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
         // missing one needs the exact state (a ceiling would let the node's create come after it).
-        if (f.present) prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+        if (f.present) {
+          const bound = (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1;
+          prove(f.path, bound);
+          if (f.version !== undefined && f.version > 0) setsBefore(f.path, f.version, bound);
+        }
         else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
         else {
           // Without a zxid: the state lies between the write's floor (write-zxid-floor.ts) and its ceiling, less one.
@@ -171,10 +211,12 @@ function shownMissing(o: ZkHistoryOp, named: ReadonlyMap<string, string[]>): str
  * a certain ok write with a zxid (NodeLife.soleDeleter: no session's end may own it), that delete is in the state.
  */
 export function goneFloor(view: HistoryView): (o: ZkHistoryOp, at: number) => number {
+  const had = goneMemo.get(view);
+  if (had !== undefined) return had;
   const life = nodeLife(view);
   let named: Map<string, string[]> | null = null;
   const sure = (x: ZkHistoryOp): boolean => x.outcome === 'ok' && x.result !== null && !isUncertain(x) && x.result.rc === 'ok' && x.zxid !== null;
-  return (o, at) => {
+  const test = (o: ZkHistoryOp, at: number): number => {
     if (o.outcome !== 'ok' || o.result === null || isUncertain(o) || isZkWrite(o.op)) return -Infinity;
     let floor = -Infinity;
     for (const p of shownMissing(o, (named ??= namedChildren(view)))) {
@@ -185,7 +227,11 @@ export function goneFloor(view: HistoryView): (o: ZkHistoryOp, at: number) => nu
     }
     return floor;
   };
+  goneMemo.set(view, test);
+  return test;
 }
+
+const goneMemo = new WeakMap<HistoryView, (o: ZkHistoryOp, at: number) => number>();
 
 /** The node and version a certain ok reply shows: a read's Stat, or what a setData or delete found (its expected version, or one below the version a setData made). */
 function versionShown(o: ZkHistoryOp): { readonly path: string; readonly version: number } | null {
@@ -261,6 +307,34 @@ function namedChildren(view: HistoryView): Map<string, string[]> {
     }
   };
   for (const o of view.writes) if (o.outcome !== 'fail') visit(o.op, isUncertain(o) ? undefined : o.result);
+  return out;
+}
+
+/** Whether an op deletes `path` (a multi, by a sub-op). */
+function deletes(op: ZkOp, path: string): boolean {
+  return op.type === 'multi' ? op.ops.some((sub) => deletes(sub, path)) : op.type === 'delete' && op.path === path;
+}
+
+/**
+ * By path: the writes that may have set the node's data (not refused: an error reply changed nothing), each with
+ * how many setData (sub-)ops of that path it holds.
+ */
+function setDataOps(view: HistoryView): Map<string, [ZkHistoryOp, number][]> {
+  const out = new Map<string, [ZkHistoryOp, number][]>();
+  for (const o of view.writes) {
+    if (o.outcome === 'fail' || (o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
+    const counts = new Map<string, number>();
+    const visit = (op: ZkOp): void => {
+      if (op.type === 'multi') op.ops.forEach(visit);
+      else if (op.type === 'setData') counts.set(op.path, (counts.get(op.path) ?? 0) + 1);
+    };
+    visit(o.op);
+    for (const [path, n] of counts) {
+      const list = out.get(path);
+      if (list === undefined) out.set(path, [[o, n]]);
+      else list.push([o, n]);
+    }
+  }
   return out;
 }
 

@@ -1,11 +1,9 @@
-// Where a session's persistent watches are not held to their events (watch-persistent.ts, watch-order.ts): 3.8's
-// WatcherModeManager keeps one mode per (path, connection), the last set, so a getData, exists or getChildren watch
-// on the same path turns a persistent watch into a one-shot one there, and addWatch in the other mode changes its
-// mode (3.8's server/watch/WatcherModeManager.java, used by WatchManager.addWatch; master keeps several modes per
-// watcher in WatchStats instead, which this leaves unjudged all the same: weaker, never stricter).
+// Which paths' persistent watches watch-order leaves unjudged, per session (watch-persistent.ts has the why): where
+// the session also set a one-shot watch, or both addWatch modes, 3.8's WatcherModeManager keeps one mode per path
+// and connection (the last set), so the persistent watch there may have become one-shot or changed its mode.
 import type { ZkHistoryOp } from '../history/types.js';
 
-/** Per session: the paths where its persistent watches are not held to their events (see the file's head). */
+/** Per session: the paths where its persistent watches are not held to their events. */
 export function mixedPaths(ops: readonly ZkHistoryOp[]): Map<number, Set<string>> {
   const modes = new Map<string, string>();
   const out = new Map<number, Set<string>>();

@@ -15,6 +15,7 @@
 import type { ZkHistoryOp, ZkHistoryWatch } from '../history/types.js';
 import { covers, type Held, type PersistentShared } from './watch-persistent-shared.js';
 import { describeZxid } from './zk-writes.js';
+import { packedWithin } from './zxid-packing.js';
 import { violated, type ClientCheckResult } from './client-common.js';
 
 export class OwedLedger {
@@ -58,13 +59,13 @@ export function packedLost(
   z: number,
   after: (key: string, t: number) => number,
   skip: ZkHistoryOp,
-): [ZkHistoryOp, string] | null {
+): [ZkHistoryOp, string, undefined] | null {
   for (const x of shared.writesByCompletion()) {
     if (x.zxid !== null || x === skip) continue;
     const sentAfter = here !== undefined && x.invokeUs > here.completeUs!;
     if (!sentAfter && reg === null) continue;
     const missing = shared.missingOf(w, x, after);
-    if (missing !== null && shared.packedWithin(x, sentAfter ? -Infinity : reg!, z)) return [x, missing];
+    if (missing !== null && packedWithin(shared.view)(x, sentAfter ? -Infinity : reg!, z)) return [x, missing, undefined];
   }
   return null;
 }
@@ -104,4 +105,64 @@ export function siblingsOwed(list: readonly Sibling[], counts: ReadonlyMap<strin
         );
     }
   return null;
+}
+
+/**
+ * Whether one txn may make every event of `events` (persistent-watch events on one connection with one known zxid:
+ * zxids are distinct, so they are one txn's): a write, or a session end, among the causes of each (`causesOf`).
+ */
+export function oneCause(shared: PersistentShared, events: readonly ZkHistoryWatch[]): boolean {
+  let writes: Set<ZkHistoryOp> | null = null;
+  let sessions: Set<number> | null = null;
+  for (const e of events) {
+    const c = shared.causesOf(e, -Infinity);
+    writes = new Set([...c.writes].filter((o) => writes === null || writes.has(o)));
+    sessions = new Set([...c.sessions].filter((x) => sessions === null || sessions.has(x)));
+  }
+  return writes === null || writes.size > 0 || sessions!.size > 0;
+}
+
+/**
+ * What event `e`'s known zxid says of its txn (watch-persistent.ts), which a persistent watch explains (so the zxid is
+ * exactly its txn's: WatchManager.triggerWatch as the txn is applied): when one write without a recorded zxid is its
+ * only cause, that write's txn is at that zxid, and one txn has one zxid, so every event it alone causes
+ * carries the same one; and zxids are distinct, so the events of one type and path at zxids no named txn
+ * holds (in the whole history) need as many loose causes (writes without a recorded zxid or of unknown
+ * outcome, session ends) as there are such zxids.
+ */
+export function zxidFacts(shared: PersistentShared, held: Iterable<Held>, e: ZkHistoryWatch): { readonly verdict: ClientCheckResult | null; readonly only: ZkHistoryOp | null; readonly sole: ZkHistoryOp | null } {
+  if (e.zxid <= 0) return { verdict: null, only: null, sole: null };
+  let floor = Infinity;
+  let w: Held | null = null;
+  for (const h of held) if (covers(h, e.type, e.path) && h.floor < floor) [floor, w] = [h.floor, h];
+  const causes = shared.causesOf(e, floor);
+  const only = causes.only;
+  const sole = causes.sole;
+  const result = (verdict: ClientCheckResult | null): { verdict: ClientCheckResult | null; only: ZkHistoryOp | null; sole: ZkHistoryOp | null } => ({ verdict, only, sole });
+  if (only !== null) {
+    const had = shared.pins.get(only);
+    if (had !== undefined && had !== e.zxid)
+      return result(violated(
+        'watch-order',
+        `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), which only #${only.id} may make, but another event that only #${only.id} may make has ${describeZxid(had)}: one txn has one zxid`,
+        [w!.by, only],
+        [e],
+      ));
+    shared.pins.set(only, e.zxid);
+  }
+  if (shared.isTaken(e.zxid)) return result(null);
+  const key = `${e.type} ${e.path}`;
+  const seen = shared.untaken.get(key) ?? new Set<number>();
+  shared.untaken.set(key, seen.add(e.zxid));
+  if (seen.size > 1) {
+    const bound = shared.causesOf({ ...e, zxid: -1, atUs: Infinity }, -Infinity).loose;
+    if (seen.size > bound)
+      return result(violated(
+        'watch-order',
+        `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), the ${seen.size}th zxid no named txn holds with that change, but only ${bound} write(s) without a zxid or session end(s) may make it: zxids are distinct`,
+        [w!.by],
+        [e],
+      ));
+  }
+  return result(null);
 }

@@ -42,10 +42,12 @@
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
-import { countAtMost } from './sort.js';
+import { countAfter } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
-import { covers, PersistentShared, type EventType, type Held } from './watch-persistent-shared.js';
-import { OwedLedger, packedLost, recreateMissing, siblingsOwed, type Sibling } from './watch-persistent-owed.js';
+import { changeTxn, covers, PersistentShared, type EventType, type Held } from './watch-persistent-shared.js';
+import { closeOwed, lostByProof, type ProofScope } from './watch-persistent-proved.js';
+import { goneFloor } from './proved-writes.js';
+import { OwedLedger, oneCause, packedLost, recreateMissing, siblingsOwed, zxidFacts, type Sibling } from './watch-persistent-owed.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -107,8 +109,9 @@ export class PersistentWatches {
   private counts = new Map<string, number>();
   /** The siblings of explained events still to check at the next reply here (`siblingsOwed`). */
   private siblings: Sibling[] = [];
-  /** The one write `zxidFacts` found that may make the event it judged (else null). */
+  /** The one write without a zxid `zxidFacts` found that may make the event it judged (else null); `lastSole`: zxid or not. */
   private lastOnly: ZkHistoryOp | null = null;
+  private lastSole: ZkHistoryOp | null = null;
 
   /** The last noted event's `${type} ${path}` (an event check leaves the event itself out of `anyEvents`). */
   private lastKey = '';
@@ -179,18 +182,21 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
-        // (The one held watch that covers e was registered below e's txn, which fired it here.)
-        const covering = [...this.held.values()].filter((h) => covers(h, e.type, e.path));
-        if (e.zxid > 0 && covering.length === 1 && !this.mixed.has(w.path)) w.registered.set(this.connection, Math.min(this.registeredHere(w) ?? Infinity, e.zxid - 1));
         // (Events with one known zxid here are one txn's: some write or session end makes them all.)
         const same = e.zxid > 0 ? [...(this.sameZxid.get(e.zxid) ?? []), e] : [];
         if (same.length > 0) this.sameZxid.set(e.zxid, same);
-        if (same.length > 1 && !this.shared.oneCause(same))
+        if (same.length > 1 && !oneCause(this.shared, same))
           return violated(name, `client ${e.client} got ${same.map((x) => `${x.type} ${x.path}`).join(', ')} at ${describeZxid(e.zxid)} for its persistent watches on one connection, but no one txn of the history makes all of them`, [w.by], same);
         this.lastOnly = null;
-        const verdict = this.eventLost(e) ?? this.zxidFacts(e);
+        this.lastSole = null;
+        const lost = this.eventLost(e);
+        if (lost !== null) return lost;
+        const facts = zxidFacts(this.shared, this.held.values(), e);
+        [this.lastOnly, this.lastSole] = [facts.only, facts.sole];
+        const verdict = facts.verdict ?? this.provedBeforeEvent(e);
         if (verdict !== null) return verdict;
         this.noteSiblings(e);
+        this.boundByEvent(e);
         return 'ok';
       }
     }
@@ -201,6 +207,27 @@ export class PersistentWatches {
       [candidate.by],
       [e],
     );
+  }
+
+  /**
+   * After event `e` with a zxid, explained: when one held watch alone covers it (not `mixed`), that watch delivered
+   * it, fired by WatchManager.triggerWatch as this connection's server applied e's txn, so the watch was registered
+   * here below that txn: its registration bound here drops to e's zxid less one (round 13, cases 3811014472,
+   * 3149986684: an event at 1:1 or 1:2 owes the later changes a bound from a later write left out). Where two held
+   * watches cover e, either may have delivered it, and nothing is learnt. Only lowers the bound: the changes between
+   * the new bound and a point already checked (`checked`) are not judged again (fewer violations, never more).
+   */
+  private boundByEvent(e: ZkHistoryWatch): void {
+    if (e.zxid <= 0) return;
+    let only: Held | null = null;
+    for (const w of this.held.values()) {
+      if (!covers(w, e.type, e.path)) continue;
+      if (only !== null) return;
+      only = w;
+    }
+    if (only === null || this.mixed.has(only.path)) return;
+    const had = this.registeredHere(only);
+    if (had === null || had > e.zxid - 1) only.registered.set(this.connection, e.zxid - 1);
   }
 
   /**
@@ -218,7 +245,7 @@ export class PersistentWatches {
     // its one delete, when its one create is at or below that state (`goneFloor`).
     let z = zIn;
     if (this.eventMax > 0 && o.outcome === 'ok' && o.result !== null && !isUncertain(o)) z = Math.max(z ?? -1, this.eventMax);
-    if (z !== null) z = Math.max(z, this.shared.goneFloor(o, z));
+    if (z !== null) z = Math.max(z, goneFloor(this.shared.view)(o, z));
     if (z !== null) {
       for (const w of this.held.values()) {
         if (this.mixed.has(w.path)) continue;
@@ -231,11 +258,12 @@ export class PersistentWatches {
         }
         const reg = this.regBound(w);
         const from = reg === null ? Infinity : Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
-        const missing = z > from ? this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w)) : null;
+        const closing = o.op.type === 'closeSession' ? o.session : null;
+        const missing = z > from ? this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w), closing) : null;
         if (missing !== null)
           return violated(
             name,
-            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost)`,
+            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${missing.type} ${missing.path} event for ${changeTxn(missing)} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost)`,
             [w.by, missing.by, o],
           );
         if (z > from) w.checked.set(this.connection, z);
@@ -246,7 +274,7 @@ export class PersistentWatches {
         if (bounded !== null)
           return violated(
             name,
-            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is at or below that state and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost)`,
+            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${bounded[1]} event for ${bounded[2] === undefined ? '' : `the end of session ${bounded[2]} after `}#${bounded[0].id}, whose txn is at or below that state and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost)`,
             [w.by, bounded[0], o],
           );
       }
@@ -314,7 +342,8 @@ export class PersistentWatches {
    * whose txn `w` got on this connection, and whose change has no event (by type and path) that arrived after
    * W was sent: [W, the change]. W's txn follows the registration when W was sent after this connection's
    * addWatch returned (proposed later), or when its zxid is above the registration's bound (`regBound`), or
-   * W was sent after a reply from a state at or above that bound (`zxidDoneBefore`: proposed above it).
+   * W was sent after a reply from a state at or above that bound (`zxidDoneBefore`: proposed above it), or
+   * W's zxid floor (write-zxid-floor.ts, at least 1:1) is above it (round 13: a registration at 1:0).
    * Each W is judged once per connection (the pointer `byTime`; an event that came stays come).
    */
   private owedBefore(w: Held, before: number, after: (key: string, t: number) => number, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
@@ -325,7 +354,15 @@ export class PersistentWatches {
     let k = w.byTime.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.completeUs! < before; k++) {
       const x = list[k]!;
-      if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg)))) continue;
+      if (x.op.type === 'closeSession') {
+        const missing = x === skip || x.session === here.session ? null : closeOwed(this.shared, w, x, here, reg, after);
+        if (missing !== null) {
+          w.byTime.set(this.connection, k);
+          return [x, missing];
+        }
+        continue;
+      }
+      if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg || this.shared.floorOf(x) > reg)))) continue;
       const missing = this.owe(w, x, this.shared.changesOfWrite(x) ?? [], after);
       if (missing !== null) {
         w.byTime.set(this.connection, k);
@@ -346,51 +383,63 @@ export class PersistentWatches {
    * was lost: [W, the change]. Writes by `upper`, each judged once per connection (`byBound`; an event that came
    * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
    */
-  private boundedLost(w: Held, reg: number, z: number, after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t)): [ZkHistoryOp, string] | null {
+  private boundedLost(w: Held, reg: number, z: number, after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t)): [ZkHistoryOp, string, number | undefined] | null {
     const list = this.shared.boundedWrites();
     const here = this.anchorOf(w);
     let k = w.byBound.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.upper <= z; k++) {
-      const { x, lower, found } = list[k]!;
+      const { x, lower, found, end } = list[k]!;
       if (!((here !== undefined && x.invokeUs > here.completeUs!) || lower > reg)) continue;
-      const missing = this.owe(w, x, found, after);
+      const missing = this.owe(w, x, found, after, end === undefined);
       if (missing !== null) {
         w.byBound.set(this.connection, k + 1);
-        return [x, missing];
+        return [x, missing, end];
       }
     }
     w.byBound.set(this.connection, k);
     return null;
   }
 
-  /**
-   * Lost events before a reply `o` that proves writes without a zxid took effect (`provedBy`: o's state holds
-   * each, proved-writes.ts): for a watch added on this connection before o was sent (so registered at a state
-   * its session's later reply o holds), a proved write W whose txn is above that registration (W sent after the
-   * addWatch returned: proposed later; or its floor above the registration's bound) was applied by o's server
-   * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
-   */
+  /** The proof scope of `lostByProof` (watch-persistent-proved.ts) on this connection. */
+  private proofScope(after: (key: string, t: number) => number): ProofScope {
+    const anchor = (w: Held): ZkHistoryOp | undefined => this.anchorOf(w);
+    return { held: this.held.values(), mixed: this.mixed, connection: this.connection, regBound: (w) => this.regBound(w), shared: this.shared, after, anchor, owe: (w, x, found) => this.owe(w, x, found, after) };
+  }
+
+  /** Lost events before a reply `o` that proves writes took effect, for watches added here before o was sent (`lostByProof`). */
   private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
-    const list = this.shared.provedBy(o);
-    if (list.length === 0) return null;
     const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
-    for (const w of this.held.values()) {
-      if (this.mixed.has(w.path)) continue;
-      const here = this.anchorOf(w);
-      if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
-      const reg = this.regBound(w);
-      for (const { x, lower, found } of list) {
-        if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
-        const missing = this.owe(w, x, found, after);
-        if (missing !== null)
-          return violated(
-            'watch-order',
-            `client ${o.client} got #${o.id}, which shows that #${x.id} took effect, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
-            [w.by, x, o],
-          );
-      }
-    }
-    return null;
+    const lost = lostByProof(this.proofScope(after), o, (here) => here !== o && here.completeUs! < o.invokeUs);
+    if (lost === null) return null;
+    const [w, x, missing] = lost;
+    return violated(
+      'watch-order',
+      `client ${o.client} got #${o.id}, which shows that #${x.id} took effect, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
+      [w.by, x, o],
+    );
+  }
+
+  /**
+   * Lost events before event `e` (with a zxid), whose one possible cause is write P (`zxidFacts`): every write X that
+   * P's success proves took effect lies below P's txn, so its changes were queued before e on this FIFO connection
+   * (`lostByProof`). Round 13: cases 3103818810 (a lost setData a delete's version proves), 1998691577 (a lost multi
+   * making the parent of a create), 856553892 (a lost create of the watch's own session, sent while its addWatch was in
+   * flight, that the delete proves).
+   */
+  private provedBeforeEvent(e: ZkHistoryWatch): ClientCheckResult | null {
+    const p = this.lastSole;
+    if (p === null || e.zxid <= 0) return null;
+    // (e's own arrival, the last of its key, is not an event of X's txn.)
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t) - (key === this.lastKey ? 1 : 0);
+    const lost = lostByProof(this.proofScope(after), p, () => true);
+    if (lost === null) return null;
+    const [w, x, missing] = lost;
+    return violated(
+      'watch-order',
+      `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, which only #${p.id} may make, and #${p.id} shows that #${x.id} took effect before it, but no ${missing} event for #${x.id}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${x.id}'s txn) gets, came before it (lost: one connection delivers in txn order)`,
+      [w.by, x, p],
+      [e],
+    );
   }
 
   /**
@@ -443,7 +492,7 @@ export class PersistentWatches {
           if (missing !== null)
             return violated(
               'watch-order',
-              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost: one connection delivers in txn order)`,
+              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${missing.type} ${missing.path} event for ${changeTxn(missing)} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost: one connection delivers in txn order)`,
               [w.by, missing.by],
               [e],
             );
@@ -473,50 +522,6 @@ export class PersistentWatches {
   }
 
   /**
-   * What event `e`'s known zxid says of its txn, which a persistent watch explains (so the zxid is exactly its
-   * txn's: WatchManager.triggerWatch as the txn is applied): when one write without a recorded zxid is its
-   * only cause, that write's txn is at that zxid, and one txn has one zxid, so every event it alone causes
-   * carries the same one; and zxids are distinct, so the events of one type and path at zxids no named txn
-   * holds (in the whole history) need as many loose causes (writes without a recorded zxid or of unknown
-   * outcome, session ends) as there are such zxids.
-   */
-  private zxidFacts(e: ZkHistoryWatch): ClientCheckResult | null {
-    if (e.zxid <= 0) return null;
-    let floor = Infinity;
-    let w: Held | null = null;
-    for (const h of this.held.values()) if (covers(h, e.type, e.path) && h.floor < floor) [floor, w] = [h.floor, h];
-    const causes = this.shared.causesOf(e, floor);
-    const only = causes.only;
-    this.lastOnly = only;
-    if (only !== null) {
-      const had = this.shared.pins.get(only);
-      if (had !== undefined && had !== e.zxid)
-        return violated(
-          'watch-order',
-          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), which only #${only.id} may make, but another event that only #${only.id} may make has ${describeZxid(had)}: one txn has one zxid`,
-          [w!.by, only],
-          [e],
-        );
-      this.shared.pins.set(only, e.zxid);
-    }
-    if (this.shared.isTaken(e.zxid)) return null;
-    const key = `${e.type} ${e.path}`;
-    const seen = this.shared.untaken.get(key) ?? new Set<number>();
-    this.shared.untaken.set(key, seen.add(e.zxid));
-    if (seen.size > 1) {
-      const bound = this.shared.causesOf({ ...e, zxid: -1, atUs: Infinity }, -Infinity).loose;
-      if (seen.size > bound)
-        return violated(
-          'watch-order',
-          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), the ${seen.size}th zxid no named txn holds with that change, but only ${bound} write(s) without a zxid or session end(s) may make it: zxids are distinct`,
-          [w!.by],
-          [e],
-        );
-    }
-    return null;
-  }
-
-  /**
    * An upper bound on the state `w` was registered at on this connection (`registeredHere`), tightened for a
    * watch added here by the least zxid of a certain write sent after its addWatch returned (less one).
    */
@@ -529,10 +534,12 @@ export class PersistentWatches {
   }
 
   /** The first change of `x`, owed to `w` here, whose events cannot pay it with the other writes owed here (OwedLedger). */
-  private owe(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
-    // (A close's own deletes: its session's events may be dropped, the connection closing behind them.)
+  private owe(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number, counted = true): string | null {
+    // (A close's own deletes: its session's events may be dropped, the connection closing behind them. A session end
+    // enters no ledger: other proofs name it by another op, and one txn must not be counted twice.)
     if (x.op.type === 'closeSession' && x.session === w.by.session) return null;
-    return this.shared.missingOfFound(w, x, found, after) ?? this.ledger.owe(x, this.shared.needOf(w, found), after);
+    const alone = this.shared.missingOfFound(w, x, found, after);
+    return alone ?? (counted && x.op.type !== 'closeSession' ? this.ledger.owe(x, this.shared.needOf(w, found), after) : null);
   }
 
   private lostByTime(o: ZkHistoryOp, w: Held, x: ZkHistoryOp, missing: string): ClientCheckResult {
@@ -576,9 +583,4 @@ export class PersistentWatches {
     w.registered.set(this.connection, at);
     return at;
   }
-}
-
-/** How many of `times` (ascending) lie after `t`. */
-function countAfter(times: readonly number[] | undefined, t: number): number {
-  return times === undefined ? 0 : times.length - countAtMost(times, t);
 }

@@ -221,8 +221,13 @@ function packingSlots(view: HistoryView, writes: readonly ZkHistoryOp[], floatin
  * slot. A history whose packing fails anyway answers true, and sequential-reads flags it.
  */
 export function packedWithin(view: HistoryView): (o: ZkHistoryOp, lo: number, hi: number) => boolean {
+  const had = packedMemo.get(view);
+  if (had !== undefined) return had;
   let built: { slots: Slot[]; slotOf: Map<ZkHistoryOp, Slot>; free: FreeZxids } | null = null;
-  return (o, lo, hi) => {
+  let asked = 0;
+  const test = (o: ZkHistoryOp, lo: number, hi: number): boolean => {
+    // (At most 256 questions per history: each is a matching, O(n log n); past that, nothing is placed.)
+    if (asked++ >= 256) return false;
     if (built === null) {
       const writes = closesAtTheirEnd(view.history, view.writes);
       built = packingSlots(view, writes, writes.filter((x) => x.zxid === null && certain(x)), sessionEndWrites(view.history, writes));
@@ -233,7 +238,11 @@ export function packedWithin(view: HistoryView): (o: ZkHistoryOp, lo: number, hi
     const without = (cut: Slot): boolean => unmatched(slots.map((t) => (t === s ? cut : t)), free) !== null;
     return (s.hi - 1 <= hi || without({ ...s, lo: Math.max(s.lo, hi) })) && (s.lo >= lo || without({ ...s, hi: Math.min(s.hi, lo + 1) }));
   };
+  packedMemo.set(view, test);
+  return test;
 }
+
+const packedMemo = new WeakMap<HistoryView, (o: ZkHistoryOp, lo: number, hi: number) => boolean>();
 
 /**
  * Session order: the ops a session issued before and after each of its txns, answered ok, bound it; a certain
