@@ -18,11 +18,13 @@
 // (`versionShown`: r13d's setsBefore and r13b's one rule); a read without a header is at
 // or above every state its session saw before it (sessionFloors), so it may prove a delete after a create below
 // that; a write that finds a node missing is above a certain create answered before it was sent (real time); and a
-// session end proved this way is named with the reply that proves it (`endProvers`; watch-persistent-proved.ts).
+// session end proved this way is named with the reply that proves it (`endProofs`; watch-persistent-proved.ts), and
+// by its session's one ok close when that is surely the end (`provedCloses`, r13e). m13e: r13b's and r13e's version
+// rules are one (`versionShown`), r13e's listing proof and main's are one (`shownMissing`).
 import { isZkWrite } from '../history/types.js';
-import type { ZkHistoryOp, ZkHistoryWatch, ZkOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
-import { nodeLife } from './node-life.js';
+import { multiFailsAlone, nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
@@ -52,7 +54,7 @@ export function provedLostWrites(
   ends: Map<number, number> = new Map(),
   certainToo = false,
   provers: Map<ZkHistoryOp, ZkHistoryOp[]> | null = null,
-  endProvers: Map<ZkHistoryOp, EndShown[]> | null = null,
+  endProofs: EndProof[] | null = null,
 ): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   // (`provers`, when asked: by reply, the writes it proves took effect; that reply's state holds each of them.)
@@ -100,20 +102,36 @@ export function provedLostWrites(
   // (DataTree.setData stores the version PrepRequestProcessor.checkAndIncVersion raised by one; DataTree.createNode
   // starts it at 0, and a multi is applied whole). Each of those txns came from a distinct setData (sub-)op sent
   // before the reply `self` (the leader proposes a request after it arrives, and the reply follows its state). So
-  // when the writes other than `self` sent before its reply that may set the node (not refused) hold exactly v
-  // setData sub-ops of it, every one took effect in that life, at or below `bound`: one in an earlier life, or
-  // none, would leave fewer than v. (No one-life condition is needed: the count covers every life.) Round 13:
-  // r13d's `setsBefore` (3103818810, a lost setData then a delete at version 1) and r13b's `versionShown` (reads
-  // showing a version too), one rule.
-  let setters: Map<string, [ZkHistoryOp, number][]> | null = null;
+  // when the writes other than `self` sent before its reply that may set the node hold exactly v setData sub-ops of
+  // it, every one took effect in that life, at or below `bound` (one in an earlier life, or none, would leave fewer
+  // than v; this needs no one-life condition). When the node has one life (NodeLife.soleCreator) and every certain
+  // setter's result gives the versions it made, those are known: one that made a version up to v is in the state,
+  // one above v is not, and the v less the first are what the others sent before the reply must make; when they
+  // hold exactly as many sub-ops, each took effect. (The first form is the second with nothing known.) Round 13:
+  // r13d's `setsBefore` (3103818810), r13b's `versionShown` (reads too), r13e's `versionProofs` (4203161649,
+  // 2432930168: one life, certain setters by their versions), one rule (m13e). (A multi's own earlier sub-ops are
+  // never among the v: write-presence.ts writeFacts gives no fact of a path an earlier sub-op touched.)
+  let setters: Map<string, Setters> | null = null;
   const versionShown = (path: string, v: number, bound: number, self: ZkHistoryOp): void => {
     if (v <= 0) return;
-    const sent = (w: ZkHistoryOp): boolean => w !== self && w.invokeUs < (self.completeUs ?? Infinity);
-    const list = (setters ??= settersByPath(view)).get(path) ?? [];
-    let sum = 0;
-    for (const [w, n] of list) if (sent(w)) sum += n;
-    if (sum !== v) return;
-    for (const [w] of list) if (sent(w)) took(w, bound);
+    const of = (setters ??= settersByPath(view)).get(path);
+    if (of === undefined) return;
+    const oneLife = !of.unknown && life.soleCreator(path) !== null;
+    let need = v;
+    let open = 0;
+    const rest: ZkHistoryOp[] = [];
+    for (const { x, count, made } of of.list) {
+      if (x === self) continue;
+      if (oneLife && made !== null) {
+        const below = made.filter((u) => u <= v).length;
+        need -= below;
+        if (below > 0) took(x, bound);
+      } else if (x.invokeUs < (self.completeUs ?? Infinity)) {
+        open += count;
+        rest.push(x);
+      }
+    }
+    if (need > 0 && need === open) for (const x of rest) took(x, bound);
   };
   // (`bound`: a zxid at or above the state that shows the node missing; `atLeast`: one at or below it.)
   // (`by`: the write that found the node missing; a create of it then is not the create that made the node gone.)
@@ -136,11 +154,9 @@ export function provedLostWrites(
     if (d === null) return;
     if ('session' in d) {
       if (bound !== Infinity) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
-      if (endProvers !== null && current !== null) {
-        const list = endProvers.get(current) ?? [];
-        if (!list.some((e) => e.session === d.session && e.path === path)) list.push({ session: d.session, path, creator: c });
-        endProvers.set(current, list);
-      }
+      const reply = current;
+      if (endProofs !== null && reply !== null && !endProofs.some((e) => e.reply === reply && e.session === d.session && e.path === path))
+        endProofs.push({ session: d.session, path, reply, bound, creator: c });
     } else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) {
       out.set(d.op, Math.min(out.get(d.op) ?? Infinity, bound));
       proves(d.op);
@@ -150,15 +166,7 @@ export function provedLostWrites(
     const r = o.result;
     current = o;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
-      // (The nodes it shows missing: its own path, or for a listing each child of it some op creates by name that
-      // the listing lacks: DataTree.getChildren lists every child of the node.)
-      const missing =
-        ((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)
-          ? [o.op.path]
-          : o.op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined
-            ? ((named ??= namedChildren(view)).get(o.op.path) ?? []).filter((q) => !r.children!.includes(q.slice(q.lastIndexOf('/') + 1)))
-            : [];
-      for (const path of missing) {
+      for (const path of shownMissing(o, (named ??= namedChildren(view)))) {
         if (o.readZxid != null && o.readZxid > 0) gone(path, o.readZxid);
         else {
           // Without a header: its state is at or below its session's next header (sessionLaterState).
@@ -166,7 +174,7 @@ export function provedLostWrites(
           // order; ZooKeeperServer.processConnectRequest refuses a client that saw more): sessionFloors.
           const bound = (laterState ??= sessionLaterState(view))(o);
           const seen = o.session === null ? 0 : (earlier ??= sessionFloors(view))(o.session, o.invokeUs);
-          if (bound !== Infinity || endProvers !== null) gone(path, bound, seen > 0 ? seen : -Infinity, undefined, o);
+          if (bound !== Infinity || endProofs !== null) gone(path, bound, seen > 0 ? seen : -Infinity, undefined, o);
         }
       }
     }
@@ -215,27 +223,31 @@ function deletes(op: ZkOp, path: string): boolean {
   return op.type === 'multi' ? op.ops.some((sub) => deletes(sub, path)) : op.type === 'delete' && op.path === path;
 }
 
-/** A session end no client saw that a reply proves took effect: it deleted `path`, its ephemeral made by `creator`. */
-export type EndShown = { readonly session: number; readonly path: string; readonly creator: ZkHistoryOp };
+/**
+ * A session end no client saw that a reply proves took effect (`provedLostWrites`): it deleted `path`, its ephemeral
+ * made by `creator`, at or below `bound`, a zxid at or above the reply's state (Infinity: none known).
+ */
+export type EndProof = { readonly session: number; readonly path: string; readonly reply: ZkHistoryOp; readonly bound: number; readonly creator: ZkHistoryOp };
+
+/** Where a session end's txn lies by the create of the ephemeral it deleted: above that create's zxid, or its floor. */
+function endAbove(c: ZkHistoryOp, floor: (o: ZkHistoryOp) => number | null): number {
+  return (c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : (floor(c) ?? -Infinity)) + 1;
+}
 
 /**
- * By reply, the session ends it proves (`endProvers`) as writes: each deleted its ephemeral `path`, so its txn is
- * above the create that made it (that create's recorded zxid, or its floor `floor`), with no zxid bound above.
+ * By reply, the session ends it proves (`endProofs`) as writes: each deleted its ephemeral `path`, so its txn is
+ * above the create that made it (`endAbove`), with no zxid bound above. The ones `provedCloses` names by their
+ * session's one ok close are left to it (one txn, one write).
  */
 export function provedEndWrites(
-  endProvers: ReadonlyMap<ZkHistoryOp, readonly EndShown[]>,
+  endProofs: readonly EndProof[],
   floor: (o: ZkHistoryOp) => number | null,
 ): Map<ZkHistoryOp, { x: ZkHistoryOp; upper: number; lower: number; found: [ZkHistoryWatch['type'], string][]; end: number }[]> {
   const out = new Map<ZkHistoryOp, { x: ZkHistoryOp; upper: number; lower: number; found: [ZkHistoryWatch['type'], string][]; end: number }[]>();
-  for (const [reply, ends] of endProvers)
-    out.set(
-      reply,
-      ends.map(({ session, path, creator: c }) => {
-        const made = c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : (floor(c) ?? -Infinity);
-        const parent = path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
-        return { x: c, upper: Infinity, lower: made + 1, found: [['NodeDeleted', path], ['NodeChildrenChanged', parent]], end: session };
-      }),
-    );
+  for (const { reply, session, path, creator: c } of endProofs) {
+    const parent = path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+    out.set(reply, [...(out.get(reply) ?? []), { x: c, upper: Infinity, lower: endAbove(c, floor), found: [['NodeDeleted', path], ['NodeChildrenChanged', parent]], end: session }]);
+  }
   return out;
 }
 
@@ -283,17 +295,9 @@ export function laterMissingCeiling(view: HistoryView): (x: ZkHistoryOp) => numb
       for (const c of sureChanges(w.op)) if (c.type === 'create') madeAt.set(c.path, Math.min(madeAt.get(c.path) ?? Infinity, w.zxid));
   const named = namedChildren(view);
   const below = (q: ZkHistoryOp): number => {
-    const r = q.result;
-    if (q.outcome !== 'ok' || r === null || isUncertain(q)) return Infinity;
-    const op = q.op;
-    const paths =
-      ((op.type === 'getData' || op.type === 'getChildren') && r.rc === 'noNode') || (op.type === 'exists' && r.exists === false)
-        ? [op.path]
-        : op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined
-          ? (named.get(op.path) ?? []).filter((p) => !r.children!.includes(p.slice(p.lastIndexOf('/') + 1)))
-          : [];
+    if (q.outcome !== 'ok' || q.result === null || isUncertain(q)) return Infinity;
     let out = Infinity;
-    for (const p of paths) if (madeAt.has(p) && life.undeletedThrough(p, Infinity)) out = Math.min(out, madeAt.get(p)! - 1);
+    for (const p of shownMissing(q, named)) if (madeAt.has(p) && life.undeletedThrough(p, Infinity)) out = Math.min(out, madeAt.get(p)! - 1);
     return out;
   };
   return (x) => {
@@ -304,41 +308,87 @@ export function laterMissingCeiling(view: HistoryView): (x: ZkHistoryOp) => numb
   };
 }
 
-/** By parent path: the paths of the nodes some write of the history creates by name (no sequential create). */
-function namedChildren(view: HistoryView): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const visit = (op: ZkOp): void => {
-    if (op.type === 'multi') for (const sub of op.ops) visit(sub);
-    else if (op.type === 'create' && (op.mode === 'persistent' || op.mode === 'ephemeral') && op.path !== '/') {
-      const parent = op.path.lastIndexOf('/') <= 0 ? '/' : op.path.slice(0, op.path.lastIndexOf('/'));
-      const list = out.get(parent) ?? [];
-      if (!list.includes(op.path)) list.push(op.path);
-      out.set(parent, list);
-    }
-  };
-  for (const w of view.writes) visit(w.op);
-  return out;
+/** The nodes a certain ok read `o` shows missing: its own (noNode, exists false), or, for a listing, each child it lacks. */
+function shownMissing(o: ZkHistoryOp, named: ReadonlyMap<string, string[]>): string[] {
+  const r = o.result!;
+  if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) return [o.op.path];
+  // A listing shows each child it lacks missing as surely (DataTree.getChildren lists the DataNode's children).
+  if (o.op.type !== 'getChildren' || r.rc !== 'ok' || r.children === undefined) return [];
+  const listed = r.children;
+  return (named.get(o.op.path) ?? []).filter((c) => !listed.includes(c.slice(c.lastIndexOf('/') + 1)));
 }
 
 /**
- * By path: the writes that may set the node's data, with how many setData sub-ops of it each holds. Left out only
- * the ones that surely did not take effect (a `fail`, or a certain reply with an error rc: a multi's too, applied
- * whole or not at all); an unknown outcome counts, so the set holds every setData that may have been applied.
+ * For a certain ok read `o` whose state is known at or above `at`: a zxid at or below that state (-Infinity: none),
+ * from each node it shows missing whose one possible create (NodeLife.soleCreator) is a certain ok write at a zxid at
+ * or below `at`: the node was there from that zxid on until something deleted it, and when its one possible deleter is
+ * a certain ok write with a zxid (NodeLife.soleDeleter: no session's end may own it), that delete is in the state.
  */
-function settersByPath(view: HistoryView): Map<string, [ZkHistoryOp, number][]> {
-  const out = new Map<string, [ZkHistoryOp, number][]>();
-  const visit = (op: ZkOp, paths: Map<string, number>): void => {
-    if (op.type === 'multi') for (const sub of op.ops) visit(sub, paths);
-    else if (op.type === 'setData') paths.set(op.path, (paths.get(op.path) ?? 0) + 1);
+export function goneFloor(view: HistoryView): (o: ZkHistoryOp, at: number) => number {
+  const had = goneMemo.get(view);
+  if (had !== undefined) return had;
+  const life = nodeLife(view);
+  let named: Map<string, string[]> | null = null;
+  const sure = (x: ZkHistoryOp): boolean => x.outcome === 'ok' && x.result !== null && !isUncertain(x) && x.result.rc === 'ok' && x.zxid !== null;
+  const test = (o: ZkHistoryOp, at: number): number => {
+    if (o.outcome !== 'ok' || o.result === null || isUncertain(o) || isZkWrite(o.op)) return -Infinity;
+    let floor = -Infinity;
+    for (const p of shownMissing(o, (named ??= namedChildren(view)))) {
+      const c = life.soleCreator(p);
+      if (c === null || !sure(c) || c.zxid! > at) continue;
+      const d = life.soleDeleter(p);
+      if (d !== null && 'op' in d && sure(d.op) && d.op.zxid! > c.zxid!) floor = Math.max(floor, d.op.zxid!);
+    }
+    return floor;
   };
-  for (const w of view.writes) {
-    if (w.outcome === 'fail' || (w.outcome === 'ok' && w.result !== null && !isUncertain(w) && w.result.rc !== 'ok')) continue;
-    const paths = new Map<string, number>();
-    visit(w.op, paths);
-    for (const [p, n] of paths) {
-      const list = out.get(p);
-      if (list === undefined) out.set(p, [[w, n]]);
-      else list.push([w, n]);
+  goneMemo.set(view, test);
+  return test;
+}
+
+const goneMemo = new WeakMap<HistoryView, (o: ZkHistoryOp, at: number) => number>();
+
+/** By parent: the nodes the history's creates name (a sequential one by its certain result's name; a `fail` none). */
+function namedChildren(view: HistoryView): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const visit = (op: ZkOp, result: ZkResult | null | undefined): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i]));
+    else if (op.type === 'create') {
+      const path = result?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
+      if (path === null || path === '/') return;
+      const parent = path.lastIndexOf('/') === 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+      const list = out.get(parent) ?? [];
+      if (!list.includes(path)) out.set(parent, [...list, path]);
+    }
+  };
+  for (const o of view.writes) if (o.outcome !== 'fail') visit(o.op, isUncertain(o) ? undefined : o.result);
+  return out;
+}
+
+/** The setters of one node (`settersByPath`); `unknown` when a certain one's result gives no version it made. */
+type Setters = { readonly list: { readonly x: ZkHistoryOp; count: number; readonly made: number[] | null }[]; unknown: boolean };
+
+/**
+ * By path: the writes that may set the node's data, each with how many setData sub-ops of it it holds and, for a
+ * certain one, the versions they made (its result's, a multi's sub-results'). Left out only the ones that surely did
+ * not take effect: a `fail`, a certain reply with an error rc (a multi's too, applied whole or not at all), and a
+ * multi whose own sub-ops contradict each other (NodeLife multiFailsAlone). An unknown outcome counts.
+ */
+function settersByPath(view: HistoryView): Map<string, Setters> {
+  const out = new Map<string, Setters>();
+  for (const x of view.writes) {
+    if (x.outcome === 'fail') continue;
+    const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
+    if (certain ? x.result!.rc !== 'ok' : x.op.type === 'multi' && multiFailsAlone(x.op.ops)) continue;
+    const subs = x.op.type === 'multi' ? x.op.ops.map((sub, i) => [sub, x.result?.results?.[i]] as const) : ([[x.op, x.result]] as const);
+    for (const [sub, res] of subs) {
+      if (sub.type !== 'setData') continue;
+      const of = out.get(sub.path) ?? { list: [], unknown: false };
+      out.set(sub.path, of);
+      let entry = of.list.find((e) => e.x === x);
+      if (entry === undefined) of.list.push((entry = { x, count: 0, made: certain ? [] : null }));
+      entry.count++;
+      if (certain && res?.version === undefined) of.unknown = true;
+      else if (certain) entry.made!.push(res!.version!);
     }
   }
   return out;
@@ -383,4 +433,37 @@ function sessionLaterState(view: HistoryView): (o: ZkHistoryOp) => number {
     }
   }
   return (o) => out.get(o) ?? Infinity;
+}
+
+/**
+ * The session ends `proofs` show (`provedLostWrites`), as the one certain ok closeSession of each session that is
+ * surely its end, with a zxid at or above it (the least proof's bound, the ENDED record's zxid), one at or below it
+ * (above each create of a node it deleted: `endAbove`) and the nodes it deleted. The checkers take such a close as the end (DEFINITIONS.md §1; session-ends.ts): its session has no other
+ * ok close, and no ENDED record came before it was sent (a close sent after one may be a second closeSession txn of
+ * an ended session). ZooKeeper answers a close only after applying it (FinalRequestProcessor.processRequest: the
+ * closeSession case replies once DataTree.killSession has deleted the session's ephemerals).
+ */
+export function provedCloses(
+  view: HistoryView,
+  proofs: readonly EndProof[],
+  floor: (o: ZkHistoryOp) => number | null,
+): Map<ZkHistoryOp, { upper: number; lower: number; readonly paths: Set<string>; readonly replies: Set<ZkHistoryOp> }> {
+  const out = new Map<ZkHistoryOp, { upper: number; lower: number; readonly paths: Set<string>; readonly replies: Set<ZkHistoryOp> }>();
+  if (proofs.length === 0) return out;
+  const records = new Map<number, { atUs: number; zxid: number }>();
+  for (const e of view.history.events ?? [])
+    if (e.kind === 'session' && e.state === 'ENDED' && e.atUs < (records.get(e.session)?.atUs ?? Infinity)) records.set(e.session, { atUs: e.atUs, zxid: e.zxid !== undefined && e.zxid > 0 ? e.zxid : Infinity });
+  for (const p of proofs) {
+    const closes = view.closeSessions.filter((o) => o.session === p.session && o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc === 'ok');
+    const record = records.get(p.session);
+    if (closes.length !== 1 || (record !== undefined && closes[0]!.invokeUs > record.atUs)) continue;
+    const close = closes[0]!;
+    const entry = out.get(close) ?? { upper: Math.min(close.zxid ?? Infinity, record?.zxid ?? Infinity), lower: -Infinity, paths: new Set<string>(), replies: new Set<ZkHistoryOp>() };
+    entry.upper = Math.min(entry.upper, p.bound);
+    entry.lower = Math.max(entry.lower, endAbove(p.creator, floor));
+    entry.paths.add(p.path);
+    entry.replies.add(p.reply);
+    out.set(close, entry);
+  }
+  return out;
 }

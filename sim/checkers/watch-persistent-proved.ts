@@ -6,7 +6,8 @@
 // connection's server applied X (WatchManager.triggerWatch), queued on one FIFO socket ahead of that reply or event.
 // Likewise an ok close proves its session's ephemerals gone by its txn (`closeOwed`).
 // Round 13: r13d (lostByProof, follows, closeOwed) and r13b (provedLost, sessionOrder, event zxids, proved session
-// ends) wrote this file in parallel; the merge keeps one check with the rules of both.
+// ends) wrote this file in parallel; the merge keeps one check with the rules of both. r13e's `anchor` (a watch
+// re-sent on a new connection) and owed ledger (`owe`) join it (m13e).
 import type { ZkHistoryOp, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAtMost } from './sort.js';
@@ -27,15 +28,20 @@ export type ProofScope = {
    * `upper` (the one being judged left out): an event names its own txn's zxid, so one above X's bound is another's.
    */
   readonly after: (key: string, t: number, upper: number) => number;
+  /** The reply a watch's registration here precedes (its addWatch here, or the connection's first: watch-persistent.ts `anchorOf`). */
+  readonly anchor: (w: Held) => ZkHistoryOp | undefined;
+  /** The first change of proved write `b` owed to `w` here that the events cannot pay (its own, then with the other writes owed here: OwedLedger). */
+  readonly owe: (w: Held, b: BoundedWrite) => string | null;
 };
 
 /**
  * The first [watch, proved write, its missing change] for `prover`, whose state holds each write of `list`: for each
- * held watch added on this connection by an addWatch `here` that `addedOk` accepts, each X after the registration
- * there (`follows`, or X's zxid floor `lower` above the registration's bound), whose change of a path the watch
- * covers has too few events of its type and path arrived after X was sent (its txn came after) with a zxid that
- * may be X's (an ACL-filtered path aside). A session end's X is the create of the ephemeral it deleted: the end came
- * after that create was sent, and above its zxid. Null when none.
+ * held watch registered on this connection before a reply `here` that `addedOk` accepts (`anchor`: its addWatch
+ * here, or this connection's first reply for a watch re-sent by setWatches2), each X after the registration there
+ * (`follows`, or X's zxid floor `lower` above the registration's bound), whose change of a path the watch covers has
+ * too few events of its type and path arrived after X was sent (its txn came after) with a zxid that may be X's, or
+ * too few for it and the other writes owed here together (`owe`; an ACL-filtered path aside). A session end's X is
+ * the create of the ephemeral it deleted: the end came after that create was sent, and above its zxid. Null when none.
  */
 export function lostByProof(
   scope: ProofScope,
@@ -46,12 +52,12 @@ export function lostByProof(
   if (list.length === 0) return null;
   for (const w of scope.held) {
     if (scope.mixed.has(w.path)) continue;
-    const here = w.added.get(scope.connection);
+    const here = scope.anchor(w);
     if (here === undefined || !addedOk(here)) continue;
     const reg = scope.regBound(w);
     for (const b of list) {
       if (b.x === prover || !(follows(b.x, here, b.sent) || (reg !== null && b.lower > reg))) continue;
-      const missing = scope.shared.missingOfFound(w, b.x, b.found, (key, t) => scope.after(key, t, b.upper));
+      const missing = scope.owe(w, b);
       if (missing !== null) return [w, b, missing];
     }
   }

@@ -5,8 +5,8 @@ import { isUncertain, sessionEndWrites } from './zk-writes.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
-import { allChanges, changesOf, hasSequentialCreate, timesMade } from './watch-txn-changes.js';
-import { foundMissingBefore, laterMissingCeiling, provedEndWrites, provedLostWrites, type EndShown } from './proved-writes.js';
+import { allChanges, canSucceedIn, changesOf, hasSequentialCreate, timesMade } from './watch-txn-changes.js';
+import { foundMissingBefore, laterMissingCeiling, provedCloses, provedEndWrites, provedLostWrites, type EndProof } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
@@ -64,7 +64,7 @@ export class PersistentShared {
   private byKey: Map<string, ZkHistoryOp[]> | null = null;
   private loose: ZkHistoryOp[] = [];
 
-  private readonly view: HistoryView;
+  readonly view: HistoryView;
   private readonly restricted: ReadonlySet<string>;
   readonly queuedFirst: boolean;
 
@@ -99,9 +99,10 @@ export class PersistentShared {
    * session ends); and the one write without a zxid when it is the only cause (else null); and the only cause,
    * zxid or not (`sole`, else null).
    */
-  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null; readonly sole: ZkHistoryOp | null } {
+  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null; readonly sole: ZkHistoryOp | null; readonly writes: ReadonlySet<ZkHistoryOp>; readonly sessions: ReadonlySet<number> } {
     const known = e.zxid > 0;
-    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null, sole: null };
+    const sessions = new Set<number>();
+    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null, sole: null, writes: new Set(), sessions };
     this.index();
     const taken = known ? this.takers().get(e.zxid) : undefined;
     // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
@@ -130,10 +131,11 @@ export class PersistentShared {
             first = c.invokeUs;
         if (first === Infinity) continue;
         ends++;
+        sessions.add(session);
         earliest = Math.min(earliest, first);
       }
     const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
-    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null, sole: one };
+    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null, sole: one, writes: found, sessions };
   }
 
   /** Writes without a recorded zxid that an event pinned (the only cause of an event with a known zxid). */
@@ -289,13 +291,13 @@ export class PersistentShared {
    * ceiling, write-zxid-ceiling.ts; its floor, write-zxid-floor.ts), or a lost one (or a certain one) a reply
    * proves took effect (proved-writes.ts provedLostWrites: that reply's state is at or above its zxid, and a
    * multi is applied whole; `provedBy` has them by that reply, with `upper` Infinity when no zxid bound is known).
-   * Left out: a lost one with a sequential create (its node's name is not known).
+   * A lost sequential create's NodeCreated is left out (its node's name is not known); its parent's NodeChildrenChanged stays.
    */
   boundedWrites(): readonly BoundedWrite[] {
     if (this.boundedMemo !== null) return this.boundedMemo;
     const provers = new Map<ZkHistoryOp, ZkHistoryOp[]>();
-    const endProvers = new Map<ZkHistoryOp, EndShown[]>();
-    const proved = provedLostWrites(this.view, new Map(), true, provers, endProvers);
+    const endProofs: EndProof[] = [];
+    const proved = provedLostWrites(this.view, new Map(), true, provers, endProofs);
     const ceiling = writeZxidCeiling(this.view);
     // (A lost write's floor too: write-zxid-floor.ts `lostToo`.)
     const floor = writeZxidFloor(this.view, true);
@@ -306,7 +308,7 @@ export class PersistentShared {
     for (const x of this.view.writes) {
       if (x.zxid !== null || x.outcome === 'fail' || x.op.type === 'closeSession') continue;
       const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
-      if (certain ? x.result!.rc !== 'ok' : hasSequentialCreate(x.op)) continue;
+      if (certain && x.result!.rc !== 'ok') continue;
       const upper = Math.min(proved.get(x) ?? Infinity, certain ? Math.min(ceiling(x) ?? Infinity, (later ??= laterMissingCeiling(this.view))(x)) : Infinity);
       if (upper === Infinity && !proved.has(x)) continue;
       const found: [EventType, string][] = [];
@@ -319,13 +321,23 @@ export class PersistentShared {
       if (upper !== Infinity) out.push(b);
       if (!certain && proved.has(x) && x.session !== null) this.provedOfSession.set(x.session, [...(this.provedOfSession.get(x.session) ?? []), b]);
     }
+    // (And the ok closes that are the session ends a reply proves: their deletes of the nodes it shows gone.)
+    // (A session end so named leaves provedEndWrites, which names it by its create: one txn, one write.)
+    const closedBy = new Set<number>();
+    for (const [close, { upper, lower, paths, replies }] of provedCloses(this.view, endProofs, floor)) {
+      closedBy.add(close.session!);
+      const b = { x: close, upper, lower, found: [...paths].flatMap((p): [EventType, string][] => [['NodeDeleted', p], ['NodeChildrenChanged', parentOf(p)]]) };
+      byWrite.set(close, b);
+      for (const r of replies) provers.set(r, [...(provers.get(r) ?? []), close]);
+      if (upper !== Infinity) out.push(b);
+    }
     for (const e of provedEnds(this.view)) out.push({ x: e.x, upper: e.upper, lower: e.lower, found: e.found, end: e.session });
     out.sort((a, b) => a.upper - b.upper);
     for (const [reply, writes] of provers) {
       const list = writes.flatMap((x) => byWrite.get(x) ?? []);
       if (list.length > 0) this.provedByMemo.set(reply, list);
     }
-    for (const [reply, ends] of provedEndWrites(endProvers, floor)) this.provedByMemo.set(reply, [...(this.provedByMemo.get(reply) ?? []), ...ends]);
+    for (const [reply, ends] of provedEndWrites(endProofs.filter((p) => !closedBy.has(p.session)), floor)) this.provedByMemo.set(reply, [...(this.provedByMemo.get(reply) ?? []), ...ends]);
     return (this.boundedMemo = out);
   }
 
@@ -360,16 +372,16 @@ export class PersistentShared {
 
   /** Like `missingOf`, for the changes `found` of a write `x` (`boundedWrites`). */
   missingOfFound(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number): string | null {
+    for (const [key, n] of this.needOf(w, found)) if (after(key, x.invokeUs) < n) return key;
+    return null;
+  }
+
+  /** By `${type} ${path}`: how many events `w` gets of the changes `found` (ACL-filtered paths aside). */
+  needOf(w: Held, found: readonly [EventType, string][]): Map<string, number> {
     // (A multi that sets a node twice fires twice: each sub-txn calls triggerWatch, and the watch stays.)
     const need = new Map<string, number>();
-    for (const [type, path] of found) {
-      if (!covers(w, type, path) || this.restricted.has(path)) continue;
-      const key = `${type} ${path}`;
-      const n = (need.get(key) ?? 0) + 1;
-      need.set(key, n);
-      if (after(key, x.invokeUs) < n) return key;
-    }
-    return null;
+    for (const [type, path] of found) if (covers(w, type, path) && !this.restricted.has(path)) need.set(`${type} ${path}`, (need.get(`${type} ${path}`) ?? 0) + 1);
+    return need;
   }
 
   private floorMemo: ((o: ZkHistoryOp) => number | null) | null = null;
@@ -431,65 +443,11 @@ export class PersistentShared {
     return most;
   }
 
-  /**
-   * Whether a write of unknown outcome can succeed at all: each node it creates has a parent, and each node
-   * it deletes, sets or checks exists, in some state, as far as the history's writes go: the node is in the
-   * initial tree, or another write that may succeed creates it, or an earlier sub-op of the same multi does
-   * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
-   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any. And not
-   * one NodeLife.cannotSucceed proves fails (a multi whose own sub-ops contradict each other, a version no
-   * setData of the history reaches, a node no op makes): round 13 (r13c), an end's ephemeral, or a duplicate
-   * event's count, taken from such a multi.
-   */
+  private canMemo: ((o: ZkHistoryOp) => boolean) | null = null;
+
+  /** Whether a write of unknown outcome can succeed at all (watch-txn-changes.ts `canSucceedIn`). */
   canSucceed(o: ZkHistoryOp): boolean {
-    if (nodeLife(this.view).cannotSucceed(o)) return false;
-    const creators = this.creatorsIndex();
-    const exists = (path: string, made: ReadonlySet<string>): boolean =>
-      INITIAL_NODES.has(path) ||
-      made.has(path) ||
-      (creators.exact.get(path) ?? []).some((x) => x !== o) ||
-      creators.sequential.some(([prefix, x]) => x !== o && sequentialOf(prefix, path));
-    const made = new Set<string>();
-    const walk = (op: ZkOp): boolean => {
-      switch (op.type) {
-        case 'multi':
-          return op.ops.every(walk);
-        case 'create':
-          if (!exists(parentOf(op.path), made)) return false;
-          if (op.mode === 'persistent' || op.mode === 'ephemeral') made.add(op.path);
-          return true;
-        case 'delete':
-        case 'setData':
-        case 'check':
-          return exists(op.path, made);
-        default:
-          return true;
-      }
-    };
-    return walk(o.op);
-  }
-
-  private creatorsMemo: { exact: Map<string, ZkHistoryOp[]>; sequential: [string, ZkHistoryOp][] } | null = null;
-
-  /** The writes that may create each node (not refused): by exact path, and sequential creates of unknown name by prefix. */
-  private creatorsIndex(): { exact: Map<string, ZkHistoryOp[]>; sequential: [string, ZkHistoryOp][] } {
-    if (this.creatorsMemo !== null) return this.creatorsMemo;
-    const exact = new Map<string, ZkHistoryOp[]>();
-    const sequential: [string, ZkHistoryOp][] = [];
-    const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
-      if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o));
-      else if (op.type === 'create') {
-        const path = result?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
-        if (path === null) sequential.push([op.path, o]);
-        else exact.set(path, [...(exact.get(path) ?? []), o]);
-      }
-    };
-    for (const o of this.view.writes) {
-      if (o.outcome === 'fail') continue;
-      const uncertain = isUncertain(o) || o.result === null;
-      if (uncertain || o.result!.rc === 'ok') visit(o.op, uncertain ? null : o.result, o);
-    }
-    return (this.creatorsMemo = { exact, sequential });
+    return (this.canMemo ??= canSucceedIn(this.view))(o);
   }
 
   private afterMemo: ((t: number) => number) | null = null;
@@ -584,7 +542,6 @@ export class PersistentShared {
 }
 
 /** The nodes DataTree's constructor makes (DataTree.DataTree: /, /zookeeper, its quota and config nodes). */
-const INITIAL_NODES: ReadonlySet<string> = new Set(['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config']);
 
 /** An ephemeral node a session's create made or may have made: its path (null: a sequential name not known), by prefix. */
 type EphemeralMade = { readonly path: string | null; readonly prefix: string; readonly invokeUs: number; readonly zxid: number | null };

@@ -36,13 +36,21 @@
 // proves it took effect (`provedLost`); and one txn's events come together (`noteSiblings`).
 // Round 13 (r13b): also a proved lost write of the session sent earlier on this connection, a proved session end, and
 // more proofs and zxid bounds (proved-writes.ts; watch-persistent-proved.ts).
+// Round 13 (r13e): an event with a known zxid is held like a reply from the state just below its txn to those writes
+// (`eventLost`), and raises every later reply's state on its connection (`eventMax`); the owed writes are paid by
+// distinct events (watch-persistent-owed.ts OwedLedger); the zxid packing may place a write in between
+// (`packedLost`); events with one zxid need one cause (`oneCause`); `madeAt` no longer gives up on a lost sequential
+// create, nor counts a multi that fails alone. (m13e merged the two: a proof's write is owed alone, its events with
+// a zxid above its bound left out, and then through the ledger, counting every event.)
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAfter } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
-import { changeTxn, covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+import { changeTxn, covers, PersistentShared, type BoundedWrite, type EventType, type Held } from './watch-persistent-shared.js';
 import { closeOwed, countAfterBelow, lostBeforeEvent, lostBeforeReply, sessionOrder, type ProofScope } from './watch-persistent-proved.js';
+import { goneFloor } from './proved-writes.js';
+import { OwedLedger, oneCause, packedLost, recreateMissing, siblingsOwed, zxidFacts, type Sibling } from './watch-persistent-owed.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -61,6 +69,12 @@ export class PersistentWatches {
   private startUs = -Infinity;
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
+  /** The largest known zxid of an event on the current connection: every later reply there is from a state at or above it. */
+  private eventMax = -1;
+  /** By known zxid: the events persistent watches explained on the current connection. */
+  private sameZxid = new Map<number, ZkHistoryWatch[]>();
+  /** The first certain ok reply on the current connection (null: none yet). */
+  private firstReply: ZkHistoryOp | null = null;
   private connection = 0;
 
   private readonly shared: PersistentShared;
@@ -89,15 +103,21 @@ export class PersistentWatches {
       this.startUs = e.atUs;
       this.deletedAt = new Map();
       this.siblings = [];
+      this.ledger = new OwedLedger();
       this.connMax = -1;
+      this.eventMax = -1;
+      this.firstReply = null;
+      this.sameZxid = new Map();
     }
     if (e.state === 'EXPIRED' || e.state === 'CLOSED' || e.state === 'AUTH_FAILED') this.held.clear();
   }
 
+  /** The writes without a zxid proved owed on the current connection, counted together. */
+  private ledger = new OwedLedger();
   /** By `${type} ${path} ${zxid}`: how many such events came on the current connection. */
   private counts = new Map<string, number>();
   /** The siblings of explained events still to check at the next reply here (`siblingsOwed`). */
-  private siblings: { readonly x: ZkHistoryOp; readonly zxid: number; readonly need: Map<string, number>; readonly e: ZkHistoryWatch; readonly w: Held }[] = [];
+  private siblings: Sibling[] = [];
   /** The one write without a zxid `zxidFacts` found that may make the event it judged (else null); `lastSole`: zxid or not. */
   private lastOnly: ZkHistoryOp | null = null;
   private lastSole: ZkHistoryOp | null = null;
@@ -119,6 +139,7 @@ export class PersistentWatches {
       this.deletedAt.set(e.path, e.zxid);
     }
     this.lastKey = `${e.type} ${e.path}`;
+    this.eventMax = Math.max(this.eventMax, e.zxid);
     const times = this.anyEvents.get(this.lastKey);
     if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
     else times.push(e.atUs);
@@ -165,7 +186,7 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
-        const recreated = this.recreateMissing(e);
+        const recreated = recreateMissing(this.deletedBefore, e, this.held.values(), this.mixed, this.shared);
         if (recreated !== null)
           return violated(
             name,
@@ -173,9 +194,18 @@ export class PersistentWatches {
             [w.by],
             [e],
           );
+        // (Events with one known zxid here are one txn's: some write or session end makes them all.)
+        const same = e.zxid > 0 ? [...(this.sameZxid.get(e.zxid) ?? []), e] : [];
+        if (same.length > 0) this.sameZxid.set(e.zxid, same);
+        if (same.length > 1 && !oneCause(this.shared, same))
+          return violated(name, `client ${e.client} got ${same.map((x) => `${x.type} ${x.path}`).join(', ')} at ${describeZxid(e.zxid)} for its persistent watches on one connection, but no one txn of the history makes all of them`, [w.by], same);
         this.lastOnly = null;
         this.lastSole = null;
-        const verdict = this.eventLost(e) ?? this.zxidFacts(e) ?? this.provedBeforeEvent(e);
+        const lost = this.eventLost(e);
+        if (lost !== null) return lost;
+        const facts = zxidFacts(this.shared, this.held.values(), e);
+        [this.lastOnly, this.lastSole] = [facts.only, facts.sole];
+        const verdict = facts.verdict ?? this.provedBeforeEvent(e);
         if (verdict !== null) return verdict;
         this.noteSiblings(e);
         this.boundByEvent(e);
@@ -213,32 +243,21 @@ export class PersistentWatches {
   }
 
   /**
-   * For an exact NodeDeleted of p: the zxid z1 of an earlier exact NodeDeleted of p on this connection with no
-   * NodeCreated of p arrived since, when that proves a lost event (else null). Proof: p was made again by a create
-   * between z1 and this event's txn (only a create makes a node; a multi's create too). Every watch of the session
-   * that covers p is persistent for good (no one-shot watch on p or mode change at a covering watch's path:
-   * `mixed`; removeWatches histories are not judged, watch-order.ts), so the one that delivered z1 was
-   * registered on this connection's server then and still is at that create, which fires NodeCreated p for it
-   * (WatchManager.triggerWatch; PathParentIterator for a recursive one), queued on this FIFO connection before this
-   * event. Not judged where the create's ACL may filter it (ServerCnxn.process: restricted paths and sequential
-   * prefixes of p).
-   */
-  private recreateMissing(e: ZkHistoryWatch): number | null {
-    const z1 = this.deletedBefore;
-    if (z1 === null || z1 >= e.zxid || this.mixed.has(e.path)) return null;
-    for (const w of this.held.values()) if (covers(w, 'NodeDeleted', e.path) && this.mixed.has(w.path)) return null;
-    if (this.shared.mayFilter(e.path)) return null;
-    return z1;
-  }
-
-  /**
    * An ok reply on the current connection, `z` a zxid at or below its state (null: unknown): the lost-event
    * check for every held watch registered on this connection, then the reply's own addWatch registration.
    */
-  reply(o: ZkHistoryOp, z: number | null): ClientCheckResult | null {
+  reply(o: ZkHistoryOp, zIn: number | null): ClientCheckResult | null {
     const name = 'watch-order';
-    const sibling = this.siblingsOwed(o);
+    const sibling = siblingsOwed(this.siblings, this.counts, this.unnamed, o);
+    this.siblings = [];
     if (sibling !== null) return sibling;
+    // An event with a known zxid z that came here first puts this reply at a state at or above z: the server queued it
+    // as it applied z (or, by setWatches, at its last processed zxid), and answers a read only between commits
+    // (CommitProcessor.waitForEmptyPool) on this FIFO socket. A reply showing a node missing is then also at or above
+    // its one delete, when its one create is at or below that state (`goneFloor`).
+    let z = zIn;
+    if (this.eventMax > 0 && o.outcome === 'ok' && o.result !== null && !isUncertain(o)) z = Math.max(z ?? -1, this.eventMax);
+    if (z !== null) z = Math.max(z, goneFloor(this.shared.view)(o, z));
     if (z !== null) {
       for (const w of this.held.values()) {
         if (this.mixed.has(w.path)) continue;
@@ -250,19 +269,20 @@ export class PersistentWatches {
           if (upper !== null) w.registered.set(this.connection, upper);
         }
         const reg = this.regBound(w);
-        if (reg === null) continue;
-        const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
-        if (z <= from) continue;
+        const from = reg === null ? Infinity : Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
         const closing = o.op.type === 'closeSession' ? o.session : null;
-        const missing = this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w), closing);
+        const missing = z > from ? this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w), closing) : null;
         if (missing !== null)
           return violated(
             name,
             `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${missing.type} ${missing.path} event for ${changeTxn(missing)} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost)`,
             [w.by, missing.by, o],
           );
-        w.checked.set(this.connection, z);
-        const bounded = this.boundedLost(w, reg, z);
+        if (z > from) w.checked.set(this.connection, z);
+        // (Writes sent after this connection's addWatch returned are above its registration, whatever its bound.)
+        const bounded =
+          (reg !== null || this.anchorOf(w) !== undefined ? this.boundedLost(w, reg ?? Infinity, z) : null) ??
+          packedLost(this.shared, w, this.anchorOf(w), reg, z, (key, t) => countAfter(this.anyEvents.get(key), t), o);
         if (bounded !== null)
           return violated(
             name,
@@ -300,6 +320,7 @@ export class PersistentWatches {
         if (!w.added.has(this.connection)) w.added.set(this.connection, o);
       }
     }
+    if (this.firstReply === null && o.outcome === 'ok' && o.result !== null && !isUncertain(o)) this.firstReply = o;
     return null;
   }
 
@@ -319,7 +340,7 @@ export class PersistentWatches {
       const heldBefore = here !== undefined ? here.completeUs! < o.invokeUs : [...w.registered.keys()].some((c) => c < this.connection) && !this.shared.queuedFirst;
       const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
       if (heldBefore) {
-        const missing = this.shared.missingOf(w, o, after);
+        const missing = this.owe(w, o, this.shared.changesOfWrite(o) ?? [], after);
         if (missing !== null) return this.lostByTime(o, w, o, missing);
       }
       const owed = this.owedBefore(w, o.invokeUs, after, o);
@@ -338,7 +359,7 @@ export class PersistentWatches {
    * Each W is judged once per connection (the pointer `byTime`; an event that came stays come).
    */
   private owedBefore(w: Held, before: number, after: (key: string, t: number) => number, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
-    const here = w.added.get(this.connection);
+    const here = this.anchorOf(w);
     if (here === undefined) return null;
     const reg = this.regBound(w);
     const list = this.shared.writesByCompletion();
@@ -354,7 +375,7 @@ export class PersistentWatches {
         continue;
       }
       if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg || this.shared.floorOf(x) > reg)))) continue;
-      const missing = this.shared.missingOf(w, x, after);
+      const missing = this.owe(w, x, this.shared.changesOfWrite(x) ?? [], after);
       if (missing !== null) {
         w.byTime.set(this.connection, k);
         return [x, missing];
@@ -374,15 +395,14 @@ export class PersistentWatches {
    * was lost: [W, the change]. Writes by `upper`, each judged once per connection (`byBound`; an event that came
    * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
    */
-  private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string, number | undefined] | null {
+  private boundedLost(w: Held, reg: number, z: number, after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t)): [ZkHistoryOp, string, number | undefined] | null {
     const list = this.shared.boundedWrites();
-    const here = w.added.get(this.connection);
-    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
+    const here = this.anchorOf(w);
     let k = w.byBound.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.upper <= z; k++) {
       const { x, lower, found, end } = list[k]!;
       if (!((here !== undefined && x.invokeUs > here.completeUs!) || lower > reg)) continue;
-      const missing = this.shared.missingOfFound(w, x, found, after);
+      const missing = this.owe(w, x, found, after, end === undefined);
       if (missing !== null) {
         w.byBound.set(this.connection, k + 1);
         return [x, missing, end];
@@ -392,11 +412,17 @@ export class PersistentWatches {
     return null;
   }
 
-  /** The proof scope of `lostByProof` (watch-persistent-proved.ts) on this connection (`judged`: leave the event judged out). */
+  /**
+   * The proof scope of `lostByProof` (watch-persistent-proved.ts) on this connection (`judged`: leave the event judged
+   * out). A proved write is owed alone by the events whose zxid may be its own (none above its bound `upper`), then
+   * with the other writes owed here by every event (OwedLedger; a session end named by its create enters none).
+   */
   private proofScope(judged: boolean): ProofScope {
-    const after = (key: string, t: number, upper: number): number =>
-      countAfterBelow(this.anyEvents.get(key), this.anyZxids.get(key), t, upper, judged && key === this.lastKey);
-    return { held: this.held.values(), mixed: this.mixed, connection: this.connection, regBound: (w) => this.regBound(w), shared: this.shared, after };
+    const skip = (key: string): boolean => judged && key === this.lastKey;
+    const after = (key: string, t: number, upper: number): number => countAfterBelow(this.anyEvents.get(key), this.anyZxids.get(key), t, upper, skip(key));
+    const all = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t) - (skip(key) ? 1 : 0);
+    const owe = (w: Held, b: BoundedWrite): string | null => this.owe(w, b.x, b.found, all, b.end === undefined, (key, t) => after(key, t, b.upper));
+    return { held: this.held.values(), mixed: this.mixed, connection: this.connection, regBound: (w) => this.regBound(w), shared: this.shared, after, anchor: (w) => this.anchorOf(w), owe };
   }
 
   /** Lost events before reply `o` (watch-persistent-proved.ts `lostBeforeReply`): what it proves, and its session's earlier proved writes. */
@@ -435,25 +461,6 @@ export class PersistentWatches {
     if (need.size > 0) this.siblings.push({ x, zxid: e.zxid, need, e, w: holders[0]! });
   }
 
-  /** The owed siblings (`noteSiblings`) missing at reply `o`: each checked once, at the first reply after its event. */
-  private siblingsOwed(o: ZkHistoryOp): ClientCheckResult | null {
-    if (this.siblings.length === 0) return null;
-    const list = this.siblings;
-    this.siblings = [];
-    for (const { x, zxid, need, e, w } of list)
-      for (const [key, n] of need) {
-        const got = (this.counts.get(`${key} ${zxid}`) ?? 0) + (this.unnamed.get(key) ?? 0);
-        if (got < n)
-          return violated(
-            'watch-order',
-            `client ${o.client} got #${o.id} after ${e.type} ${e.path} at ${describeZxid(zxid)}, which only #${x.id} may make, but ${n > 1 ? `only ${got} of the ${n}` : 'no'} ${key} event(s) of that txn for its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) came before it (one txn's events are queued together: lost)`,
-            [w.by, x, o],
-            [e],
-          );
-      }
-    return null;
-  }
-
   /**
    * Lost events before event `e`, which a persistent watch explains (so it comes from its txn as the server
    * applied it). One connection delivers in txn order (the server queues each delivery as it applies the txn,
@@ -485,6 +492,16 @@ export class PersistentWatches {
           w.checked.set(this.connection, e.zxid - 1);
         }
       }
+      // And the writes without a zxid that surely took effect below e's txn (`boundedWrites`), as at a reply from the
+      // state just below it (with no bound on the registration: those sent after this connection's addWatch returned).
+      const bounded = e.zxid > 0 && (reg !== null || this.anchorOf(w) !== undefined) ? this.boundedLost(w, reg ?? Infinity, e.zxid - 1, after) : null;
+      if (bounded !== null)
+        return violated(
+          'watch-order',
+          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is below it and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost: one connection delivers in txn order)`,
+          [w.by, bounded[0]],
+          [e],
+        );
       const owed = this.owedBefore(w, before, after, null);
       if (owed !== null)
         return violated(
@@ -498,60 +515,24 @@ export class PersistentWatches {
   }
 
   /**
-   * What event `e`'s known zxid says of its txn, which a persistent watch explains (so the zxid is exactly its
-   * txn's: WatchManager.triggerWatch as the txn is applied): when one write without a recorded zxid is its
-   * only cause, that write's txn is at that zxid, and one txn has one zxid, so every event it alone causes
-   * carries the same one; and zxids are distinct, so the events of one type and path at zxids no named txn
-   * holds (in the whole history) need as many loose causes (writes without a recorded zxid or of unknown
-   * outcome, session ends) as there are such zxids.
-   */
-  private zxidFacts(e: ZkHistoryWatch): ClientCheckResult | null {
-    if (e.zxid <= 0) return null;
-    let floor = Infinity;
-    let w: Held | null = null;
-    for (const h of this.held.values()) if (covers(h, e.type, e.path) && h.floor < floor) [floor, w] = [h.floor, h];
-    const causes = this.shared.causesOf(e, floor);
-    const only = causes.only;
-    this.lastOnly = only;
-    this.lastSole = causes.sole;
-    if (only !== null) {
-      const had = this.shared.pins.get(only);
-      if (had !== undefined && had !== e.zxid)
-        return violated(
-          'watch-order',
-          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), which only #${only.id} may make, but another event that only #${only.id} may make has ${describeZxid(had)}: one txn has one zxid`,
-          [w!.by, only],
-          [e],
-        );
-      this.shared.pins.set(only, e.zxid);
-    }
-    if (this.shared.isTaken(e.zxid)) return null;
-    const key = `${e.type} ${e.path}`;
-    const seen = this.shared.untaken.get(key) ?? new Set<number>();
-    this.shared.untaken.set(key, seen.add(e.zxid));
-    if (seen.size > 1) {
-      const bound = this.shared.causesOf({ ...e, zxid: -1, atUs: Infinity }, -Infinity).loose;
-      if (seen.size > bound)
-        return violated(
-          'watch-order',
-          `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)} for its persistent watch on ${w!.path} (#${w!.by.id}), the ${seen.size}th zxid no named txn holds with that change, but only ${bound} write(s) without a zxid or session end(s) may make it: zxids are distinct`,
-          [w!.by],
-          [e],
-        );
-    }
-    return null;
-  }
-
-  /**
    * An upper bound on the state `w` was registered at on this connection (`registeredHere`), tightened for a
    * watch added here by the least zxid of a certain write sent after its addWatch returned (less one).
    */
   private regBound(w: Held): number | null {
     const reg = this.registeredHere(w);
-    const here = w.added.get(this.connection);
+    const here = this.anchorOf(w);
     const after = here === undefined ? Infinity : this.shared.zxidSentAfter(here.completeUs!) - 1;
     const b = Math.min(reg ?? Infinity, after);
     return b === Infinity ? null : b;
+  }
+
+  /** The first change of `x`, owed to `w` here, whose events cannot pay it with the other writes owed here (OwedLedger). */
+  private owe(w: Held, x: ZkHistoryOp, found: readonly [EventType, string][], after: (key: string, t: number) => number, counted = true, alone = after): string | null {
+    // (A close's own deletes: its session's events may be dropped, the connection closing behind them. A session end
+    // enters no ledger: other proofs name it by another op, and one txn must not be counted twice.)
+    if (x.op.type === 'closeSession' && x.session === w.by.session) return null;
+    const first = this.shared.missingOfFound(w, x, found, alone);
+    return first ?? (counted && x.op.type !== 'closeSession' ? this.ledger.owe(x, this.shared.needOf(w, found), after) : null);
   }
 
   private lostByTime(o: ZkHistoryOp, w: Held, x: ZkHistoryOp, missing: string): ClientCheckResult {
@@ -560,6 +541,18 @@ export class PersistentWatches {
       `client ${o.client} got the reply to its write #${o.id}, but no ${missing} event for #${x.id}${x === o ? ' (its own)' : `, which completed before #${o.id} was sent`}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) held on this connection gets, came before it (lost)`,
       x === o ? [w.by, o] : [w.by, x, o],
     );
+  }
+
+  /**
+   * A reply on this connection that returned after `w` was registered here: its addWatch here, or, for a watch held
+   * from an older connection, this connection's first ok reply (setWatches2 re-registers it ahead of every request,
+   * ClientCnxn.primeConnection; not where queued requests go first). A write sent after it is above the registration.
+   */
+  private anchorOf(w: Held): ZkHistoryOp | undefined {
+    const added = w.added.get(this.connection);
+    if (added !== undefined || this.firstReply === null || this.shared.queuedFirst) return added;
+    for (const c of w.registered.keys()) if (c < this.connection) return this.firstReply;
+    return undefined;
   }
 
   private usedHere(w: Held): Map<string, number> {

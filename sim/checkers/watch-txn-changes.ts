@@ -1,8 +1,10 @@
 // The changes one write's txn makes, as the events DataTree fires for them (DataTree.createNode, deleteNode, setData,
 // each calling WatchManager.triggerWatch once per change; DataTree.processTxn applies a multi's sub-txns one by one):
 // for the persistent-watch judgment (watch-persistent-shared.ts).
-import type { ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
-import { sequentialOf } from './node-life.js';
+import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
+import { nodeLife, sequentialOf } from './node-life.js';
+import { isUncertain } from './zk-writes.js';
+import type { HistoryView } from './history-view.js';
 
 type EventType = ZkHistoryWatch['type'];
 
@@ -79,4 +81,95 @@ export function allChanges(op: ZkOp, out: [EventType, string][]): boolean {
   }
   changesOf(op, { rc: 'ok' }, out);
   return false;
+}
+
+const settersMemo = new WeakMap<HistoryView, Map<string, Map<ZkHistoryOp, number>>>();
+
+/** By path: the writes not refused (ok, or of unknown outcome) with setData sub-ops of it, and how many (PersistentShared.canSucceed). */
+export function setDataCounts(view: HistoryView): Map<string, Map<ZkHistoryOp, number>> {
+  const had = settersMemo.get(view);
+  if (had !== undefined) return had;
+  const out = new Map<string, Map<ZkHistoryOp, number>>();
+  for (const o of view.writes) {
+    if (o.outcome === 'fail' || (o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
+    for (const sub of o.op.type === 'multi' ? o.op.ops : [o.op]) {
+      if (sub.type !== 'setData') continue;
+      const byOp = out.get(sub.path) ?? new Map<ZkHistoryOp, number>();
+      out.set(sub.path, byOp.set(o, (byOp.get(o) ?? 0) + 1));
+    }
+  }
+  settersMemo.set(view, out);
+  return out;
+}
+
+const INITIAL_NODES: ReadonlySet<string> = new Set(['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config']);
+
+/**
+ * Whether a write of unknown outcome can succeed at all: each node it creates has a parent, and each node
+ * it deletes, sets or checks exists (at a version the history's setData ops can reach), in some state, as far as
+ * the history's writes go: the node is in the initial tree, or another write that may succeed creates it, or an
+ * earlier sub-op of the same multi does
+ * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
+ * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any. And not
+ * one NodeLife.cannotSucceed proves fails (a multi whose own sub-ops contradict each other, a version no
+ * setData of the history reaches, a node no op makes): round 13 (r13c), an end's ephemeral, or a duplicate
+ * event's count, taken from such a multi.
+ */
+export function canSucceedIn(view: HistoryView): (o: ZkHistoryOp) => boolean {
+  const life = nodeLife(view);
+  const creators = creatorsIndex(view);
+  const setters = setDataCounts(view);
+  return (o) => {
+    if (life.cannotSucceed(o)) return false;
+    const exists = (path: string, made: ReadonlySet<string>): boolean =>
+      INITIAL_NODES.has(path) ||
+      made.has(path) ||
+      (creators.exact.get(path) ?? []).some((x) => x !== o) ||
+      creators.sequential.some(([prefix, x]) => x !== o && sequentialOf(prefix, path));
+    const made = new Set<string>();
+    // (A node's version counts the setData txns of its life, so it never exceeds the setData sub-ops of the history
+    // that may succeed, this op's earlier ones included: an expected version above that fails, PrepRequestProcessor.)
+    const setHere = new Map<string, number>();
+    const others = (path: string): number => [...(setters.get(path) ?? [])].reduce((n, [x, k]) => n + (x === o ? 0 : k), 0);
+    const walk = (op: ZkOp): boolean => {
+      switch (op.type) {
+        case 'multi':
+          return op.ops.every(walk);
+        case 'create':
+          if (!exists(op.path.lastIndexOf('/') <= 0 ? '/' : op.path.slice(0, op.path.lastIndexOf('/')), made)) return false;
+          if (op.mode === 'persistent' || op.mode === 'ephemeral') made.add(op.path);
+          return true;
+        case 'delete':
+        case 'setData':
+        case 'check':
+          if (!exists(op.path, made)) return false;
+          if (op.version > 0 && !op.path.startsWith('/zookeeper') && others(op.path) + (setHere.get(op.path) ?? 0) < op.version) return false;
+          if (op.type === 'setData') setHere.set(op.path, (setHere.get(op.path) ?? 0) + 1);
+          return true;
+        default:
+          return true;
+      }
+    };
+    return walk(o.op);
+  };
+}
+
+/** The writes that may create each node (not refused): by exact path, and sequential creates of unknown name by prefix. */
+function creatorsIndex(view: HistoryView): { exact: Map<string, ZkHistoryOp[]>; sequential: [string, ZkHistoryOp][] } {
+  const exact = new Map<string, ZkHistoryOp[]>();
+  const sequential: [string, ZkHistoryOp][] = [];
+  const visit = (op: ZkOp, result: ZkResult | null, o: ZkHistoryOp): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, result?.results?.[i] ?? null, o));
+    else if (op.type === 'create') {
+      const path = result?.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
+      if (path === null) sequential.push([op.path, o]);
+      else exact.set(path, [...(exact.get(path) ?? []), o]);
+    }
+  };
+  for (const o of view.writes) {
+    if (o.outcome === 'fail') continue;
+    const uncertain = isUncertain(o) || o.result === null;
+    if (uncertain || o.result!.rc === 'ok') visit(o.op, uncertain ? null : o.result, o);
+  }
+  return { exact, sequential };
 }

@@ -120,6 +120,23 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
   for (const o of writes) if (o.zxid === null && o.outcome !== 'fail' && isUncertain(o) && o.op.type !== 'closeSession') may++;
   for (const e of ends) if (e.zxid === null) may++;
   if (may < 2) return null;
+  const { slots, free } = packingSlots(view, writes, floating, ends);
+  const stuck = unmatched(slots, free);
+  if (stuck === null) return null;
+  const span = free.countFree(Math.min(...stuck.map((s) => s.lo)), Math.max(...stuck.map((s) => s.hi)));
+  const reason =
+    `${stuck.length} txn(s) without a recorded zxid need distinct free zxids, but their windows hold ${span}: ` +
+    stuck.map((s) => `${s.what} in (${describeZxid(s.lo)}, ${s.hi === Infinity ? '∞' : describeZxid(s.hi)})`).join(', ');
+  return violated(
+    'sequential-reads',
+    reason,
+    stuck.map((s) => s.op).filter((o) => o.id <= maxId(history.ops)),
+  );
+}
+
+/** The packing's slots: every txn without a recorded zxid that every execution holds, in its window, and the free zxids. */
+function packingSlots(view: HistoryView, writes: readonly ZkHistoryOp[], floating: readonly ZkHistoryOp[], ends: readonly ZkHistoryOp[]): { slots: Slot[]; slotOf: Map<ZkHistoryOp, Slot>; free: FreeZxids } {
+  const history = view.history;
   const proofEnds = new Map<number, number>();
   const proved = provedLostWrites(view, proofEnds, true);
   const unseenEnds = ends.filter((e) => e.zxid === null && proofEnds.has(e.session!));
@@ -194,18 +211,38 @@ export function zxidPackingViolation(view: HistoryView): ClientCheckResult | nul
     realTimeOrder(slots);
   }
   const free = new FreeZxids(Array.from(new Set(recorded)).sort((a, b) => a - b));
-  const stuck = unmatched(slots, free);
-  if (stuck === null) return null;
-  const span = free.countFree(Math.min(...stuck.map((s) => s.lo)), Math.max(...stuck.map((s) => s.hi)));
-  const reason =
-    `${stuck.length} txn(s) without a recorded zxid need distinct free zxids, but their windows hold ${span}: ` +
-    stuck.map((s) => `${s.what} in (${describeZxid(s.lo)}, ${s.hi === Infinity ? '∞' : describeZxid(s.hi)})`).join(', ');
-  return violated(
-    'sequential-reads',
-    reason,
-    stuck.map((s) => s.op).filter((o) => o.id <= maxId(history.ops)),
-  );
+  return { slots, slotOf, free };
 }
+
+/**
+ * For watch-order's lost-event checks (watch-persistent.ts): whether every execution puts the certain write `o`
+ * (recorded without a zxid) in (lo, hi], its packing window being too tight with the others' to leave it at or
+ * below lo or above hi (`unmatched` finds no matching once its window is cut to that side). False when `o` has no
+ * slot. A history whose packing fails anyway answers true, and sequential-reads flags it.
+ */
+export function packedWithin(view: HistoryView): (o: ZkHistoryOp, lo: number, hi: number) => boolean {
+  const had = packedMemo.get(view);
+  if (had !== undefined) return had;
+  let built: { slots: Slot[]; slotOf: Map<ZkHistoryOp, Slot>; free: FreeZxids } | null = null;
+  let asked = 0;
+  const test = (o: ZkHistoryOp, lo: number, hi: number): boolean => {
+    // (At most 256 questions per history: each is a matching, O(n log n); past that, nothing is placed.)
+    if (asked++ >= 256) return false;
+    if (built === null) {
+      const writes = closesAtTheirEnd(view.history, view.writes);
+      built = packingSlots(view, writes, writes.filter((x) => x.zxid === null && certain(x)), sessionEndWrites(view.history, writes));
+    }
+    const { slots, slotOf, free } = built;
+    const s = slotOf.get(o);
+    if (s === undefined) return false;
+    const without = (cut: Slot): boolean => unmatched(slots.map((t) => (t === s ? cut : t)), free) !== null;
+    return (s.hi - 1 <= hi || without({ ...s, lo: Math.max(s.lo, hi) })) && (s.lo >= lo || without({ ...s, hi: Math.min(s.hi, lo + 1) }));
+  };
+  packedMemo.set(view, test);
+  return test;
+}
+
+const packedMemo = new WeakMap<HistoryView, (o: ZkHistoryOp, lo: number, hi: number) => boolean>();
 
 /**
  * Session order: the ops a session issued before and after each of its txns, answered ok, bound it; a certain
