@@ -13,7 +13,7 @@
 // (a certain create at a zxid at or below its header, or one its own session issued before it) proves the one
 // thing that may delete it took effect, at or below that read's state.
 import { isZkWrite } from '../history/types.js';
-import type { ZkHistoryOp, ZkOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
@@ -60,6 +60,7 @@ export function provedLostWrites(
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
   let shownMzxid: Map<string, number> | null = null;
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
+  let setters: Map<string, ZkHistoryOp> | null = null;
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
@@ -83,29 +84,52 @@ export function provedLostWrites(
     if (made === null || made > atLeast) return;
     const d = life.soleDeleter(path);
     if (d === null) return;
-    if ('session' in d) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
+    if ('session' in d) {
+      if (bound !== Infinity) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
+    }
     else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) {
       out.set(d.op, Math.min(out.get(d.op) ?? Infinity, bound));
       proves(d.op);
     }
+  };
+  let kids: Map<string, string[]> | null = null;
+  /** `path` shown missing by the certain read `o`, at its header, or at or below its session's next one (sessionLaterState). */
+  const goneAt = (path: string, o: ZkHistoryOp): void => {
+    if (o.readZxid != null && o.readZxid > 0) gone(path, o.readZxid);
+    // Without a header (Infinity: no later op of its session bounds it): only a create its own session issued
+    // before it is known to be in its state, and a proved op then has no bound on its zxid.
+    else gone(path, (laterState ??= sessionLaterState(view))(o), -Infinity, undefined, o);
   };
   for (const o of view.history.ops) {
     const r = o.result;
     current = o;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
       if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) {
-        if (o.readZxid != null && o.readZxid > 0) gone(o.op.path, o.readZxid);
-        else {
-          // Without a header: its state is at or below its session's next header (sessionLaterState).
-          const bound = (laterState ??= sessionLaterState(view))(o);
-          if (bound !== Infinity) gone(o.op.path, bound, -Infinity, undefined, o);
-        }
+        goneAt(o.op.path, o);
+      } else if (o.op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined) {
+        // A listing shows every child of its state (DataNode.getChildren): a node of the history under it that
+        // it does not name was missing there.
+        const listed = new Set(r.children.map((c) => (o.op.path === '/' ? `/${c}` : `${o.op.path}/${c}`)));
+        for (const q of (kids ??= childrenByParent(view)).get(o.op.path) ?? []) if (!listed.has(q)) goneAt(q, o);
       }
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
     const op = o.op;
-    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false)
-      prove(op.path, Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity));
+    if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) {
+      const bound = Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity);
+      prove(op.path, bound);
+      // A version of 1 or more counts setData txns of the node's current life (DataTree.createNode starts it at 0,
+      // DataTree.setData adds one): when one op alone may set the node's data, that op took effect, at the mzxid
+      // shown (its own zxid: it is the last setData of the node) and at or below the read's state. (Not
+      // /zookeeper/config: the ensemble's own writes set its version, ZKDatabase.initConfigInZKDatabase.)
+      if (r.version !== undefined && r.version >= 1 && op.path !== '/zookeeper/config') {
+        const w = (setters ??= soleSetters(view)).get(op.path);
+        if (w !== undefined && (w.outcome === 'info' || isUncertain(w) || (certainToo && w.zxid === null))) {
+          out.set(w, Math.min(out.get(w) ?? Infinity, bound));
+          proves(w);
+        }
+      }
+    }
     else if (op.type === 'getChildren')
       for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? (laterState ??= sessionLaterState(view))(o));
     else if (isZkWrite(op))
@@ -130,6 +154,48 @@ export function provedLostWrites(
     if (o.session !== null && o.zxid !== null && o.outcome === 'ok' && !isUncertain(o) && o.result!.rc === 'ok')
       endOf.set(o.session, Math.min(endOf.get(o.session) ?? Infinity, o.zxid));
   for (const [w, bound] of out) if (w.session !== null && endOf.has(w.session)) out.set(w, Math.min(bound, endOf.get(w.session)! - 1));
+  return out;
+}
+
+/** By parent: the nodes ops of the history may create under it (by name, or a sequential create's result). */
+function childrenByParent(view: HistoryView): Map<string, string[]> {
+  const seen = new Set<string>();
+  const note = (path: string | undefined): void => {
+    if (path !== undefined && path !== '/') seen.add(path);
+  };
+  const visit = (op: ZkOp, res: ZkResult | undefined): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, res?.results?.[i]));
+    else if (op.type === 'create') note(op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential' ? res?.path : op.path);
+  };
+  for (const o of view.writes) if (o.outcome !== 'fail') visit(o.op, o.result ?? undefined);
+  const out = new Map<string, string[]>();
+  for (const q of seen) {
+    const parent = q.lastIndexOf('/') === 0 ? '/' : q.slice(0, q.lastIndexOf('/'));
+    const list = out.get(parent);
+    if (list === undefined) out.set(parent, [q]);
+    else list.push(q);
+  }
+  return out;
+}
+
+/**
+ * By path: the one op of the history that may set the node's data (a setData, alone or in a multi), where there is
+ * exactly one: not failed, and not answered with an error rc (an error txn changes nothing; a multi is applied
+ * whole or not at all, PrepRequestProcessor.pRequest). O(n) once per call.
+ */
+function soleSetters(view: HistoryView): Map<string, ZkHistoryOp> {
+  const byPath = new Map<string, ZkHistoryOp | null>();
+  const note = (path: string, o: ZkHistoryOp): void => {
+    const had = byPath.get(path);
+    byPath.set(path, had === undefined || had === o ? o : null);
+  };
+  for (const o of view.writes) {
+    if (o.outcome === 'fail' || (o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
+    if (o.op.type === 'setData') note(o.op.path, o);
+    else if (o.op.type === 'multi') for (const sub of o.op.ops) if (sub.type === 'setData') note(sub.path, o);
+  }
+  const out = new Map<string, ZkHistoryOp>();
+  for (const [path, o] of byPath) if (o !== null) out.set(path, o);
   return out;
 }
 

@@ -274,6 +274,11 @@ export class PersistentShared {
       if (upper !== Infinity) out.push(b);
     }
     out.sort((a, b) => a.upper - b.upper);
+    for (const b of byWrite.values()) {
+      const list = b.x.session === null ? undefined : this.tookEffectMemo.get(b.x.session);
+      if (list === undefined) this.tookEffectMemo.set(b.x.session!, [b]);
+      else list.push(b);
+    }
     for (const [reply, writes] of provers) {
       const list = writes.flatMap((x) => byWrite.get(x) ?? []);
       if (list.length > 0) this.provedByMemo.set(reply, list);
@@ -282,6 +287,13 @@ export class PersistentShared {
   }
 
   private readonly provedByMemo = new Map<ZkHistoryOp, BoundedWrite[]>();
+  private readonly tookEffectMemo = new Map<number, BoundedWrite[]>();
+
+  /** The writes of `session` without a zxid known to have taken effect (certain ok, or proved, with or without a bound). */
+  tookEffect(session: number | null): readonly BoundedWrite[] {
+    this.boundedWrites();
+    return session === null ? [] : (this.tookEffectMemo.get(session) ?? []);
+  }
 
   /** The writes of `boundedWrites` that reply `o` proves took effect (its state holds each: proved-writes.ts). */
   provedBy(o: ZkHistoryOp): readonly BoundedWrite[] {

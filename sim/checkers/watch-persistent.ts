@@ -55,6 +55,7 @@ export class PersistentWatches {
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
+  private connStartUs = -Infinity; // when the current connection's first record came
 
   private readonly shared: PersistentShared;
   private readonly bounds: readonly RegisterBound[];
@@ -75,6 +76,7 @@ export class PersistentWatches {
   session(e: ZkHistorySession, connection: number): void {
     if (connection !== this.connection) {
       this.connection = connection;
+      this.connStartUs = e.atUs;
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
@@ -354,7 +356,11 @@ export class PersistentWatches {
    * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
    */
   private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
-    const list = this.shared.provedBy(o);
+    // Round 13 (r13a): and a write of o's session known to have taken effect, sent earlier on this connection (to
+    // o's server, after this connection's start): CommitProcessor serves a session's requests in order, so its txn
+    // is in o's state (cases 263360252, 1513447175: a lost delete, a lost create, before the session's close).
+    const own = this.shared.tookEffect(o.session).filter((b) => b.x !== o && b.x.invokeUs < o.invokeUs && b.x.invokeUs > this.connStartUs && b.x.server === o.server);
+    const list = own.length === 0 ? this.shared.provedBy(o) : [...this.shared.provedBy(o), ...own];
     if (list.length === 0) return null;
     const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     for (const w of this.held.values()) {
@@ -368,7 +374,7 @@ export class PersistentWatches {
         if (missing !== null)
           return violated(
             'watch-order',
-            `client ${o.client} got #${o.id}, which shows that #${x.id} took effect, but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
+            `client ${o.client} got #${o.id}, which ${own.some((b) => b.x === x) ? `its session sent after #${x.id}, which took effect,` : `shows that #${x.id} took effect,`} but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
             [w.by, x, o],
           );
       }
