@@ -1,5 +1,5 @@
 // watch-order: see client.ts for what it checks.
-import { isZkWatchOp, isZkWrite, opPath } from '../history/types.js';
+import { isZkRead, isZkWatchOp, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { changeIndex, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
@@ -226,13 +226,12 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       // Queued while disconnected and sent ahead of setWatches (queuedFirst): held only to this connection's watches.
       const armed = queuedFirst && o.invokeUs < connectedAtUs ? onConnection(armedAll, connection) : armedAll;
       // A close's reply without a zxid comes from a state at or after its session's end, whose zxid an ENDED record gives.
-      // A read without a header zxid that shows a node's mzxid comes from a state that holds that txn.
+      // A read without a header zxid comes from a state that holds the mzxid it shows and a create of each node it
+      // shows (shownStateFloor; case 2000143393: a listing of /a, whose one create is at 1:2, owes 1:1's event).
       const z =
         stateZxid(o) ??
         (o.op.type === 'closeSession' && o.outcome === 'ok' && o.session !== null ? (endedAt.get(o.session) ?? null) : null) ??
-        (o.outcome === 'ok' && o.result !== null && o.result.rc === 'ok' && o.result.exists !== false && o.result.mzxid !== undefined && o.result.mzxid > 0
-          ? o.result.mzxid
-          : null) ??
+        (isZkRead(o.op) ? shownStateFloor(nodeLife(view), o) || null : null) ??
         // A write without a zxid: above every state its session saw before, and not a zxid another txn holds.
         (isZkWrite(o.op) && o.zxid === null && o.session !== null ? (zxidFloor ??= writeZxidFloor(view))(o) : null);
       // Persistent watches: none of their events missing before this reply (a client error is no server's reply).
