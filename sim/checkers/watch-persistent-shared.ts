@@ -269,7 +269,9 @@ export class PersistentShared {
       const found: [EventType, string][] = [];
       if (certain) changesOf(x.op, x.result, found);
       else allChanges(x.op, found);
-      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : -Infinity, found };
+      // (A lost one, if it took effect, was proposed after every reply that arrived before it was sent: above that
+      // state, as a certain write is; case 1292103493, a create sent after an error txn's reply at 1:1.)
+      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : this.zxidDoneBefore(x.invokeUs) + 1, found };
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
     }
