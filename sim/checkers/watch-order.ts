@@ -291,7 +291,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           if (w === null || (w.op.type === 'closeSession' && w.session === o.session)) continue;
           return violated(
             name,
-            `client ${o.client} got #${o.id}, which reflects #${w.id} (${byTime ? 'sent after it completed' : `at ${describeZxid(z)}, and #${w.id} is at or below ${describeZxid(owed.firstZxid)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+            `client ${o.client} got #${o.id}, which reflects ${owed.gone === true ? `a delete of ${path} that #${w.id} found done` : `#${w.id}`} (${byTime ? 'sent after it completed' : `at ${describeZxid(z)}, and #${w.id} is at or below ${describeZxid(owed.firstZxid)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
             [a.by, w, o],
           );
         }
