@@ -8,8 +8,6 @@ import type { ZkHistoryOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import type { HistoryView } from './history-view.js';
 import { sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
-import { writeFacts } from './write-presence.js';
-import { sureChanges } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { nodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
@@ -38,7 +36,6 @@ export function exactTxnFits(view: HistoryView, writes: readonly ZkHistoryOp[]):
   let floors: ((session: number, before: number) => number) | null = null;
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
-  let foundAt: Map<string, number> | null = null;
   return (o, m) => {
     if (o.zxid !== null) return o.zxid === m;
     if (named.has(m)) return false;
@@ -53,11 +50,6 @@ export function exactTxnFits(view: HistoryView, writes: readonly ZkHistoryOp[]):
     if (!close && m < ((floor ??= writeZxidFloor(view))(o) ?? -Infinity)) return false;
     const life = nodeLife(view);
     if (life.cannotSucceed(o)) return false;
-    // A node that at most one op creates lives once: a certain write that found it present at a zxid above m
-    // (its own, or its floor) shows that no delete of it took effect at m (the node would be gone for good, or,
-    // below its create, the delete found nothing and changed nothing).
-    for (const c of sureChanges(o.op))
-      if (c.type === 'delete' && life.createdOnce(c.path) && (foundAt ??= presentAbove(view, writes)).get(c.path)! > m) return false;
     if (o.op.type === 'create' && (o.op.mode === 'persistent' || o.op.mode === 'ephemeral')) {
       if (life.createBlockedAt(o.op.path, m)) return false;
       if (!life.mayDelete(o.op.path) && life.shownBy(o.op.path) < m) return false;
@@ -65,16 +57,4 @@ export function exactTxnFits(view: HistoryView, writes: readonly ZkHistoryOp[]):
     const endFloor = SESSION_END_FLOOR.get(o);
     return endFloor === undefined || endFloor < m;
   };
-}
-
-/** By path: the greatest zxid (a recorded one, or a floor) of a certain write that found the node present. */
-function presentAbove(view: HistoryView, writes: readonly ZkHistoryOp[]): Map<string, number> {
-  const floor = writeZxidFloor(view);
-  const out = new Map<string, number>();
-  for (const w of writes) {
-    const z = w.zxid ?? floor(w);
-    if (z === null) continue;
-    for (const f of writeFacts(w)) if (f.present && z > (out.get(f.path) ?? -Infinity)) out.set(f.path, z);
-  }
-  return out;
 }
