@@ -228,12 +228,13 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       // A close's reply without a zxid comes from a state at or after its session's end, whose zxid an ENDED record gives.
       // A read without a header zxid comes from a state that holds the mzxid it shows and a create of each node it
       // shows (shownStateFloor; case 2000143393: a listing of /a, whose one create is at 1:2, owes 1:1's event).
-      const z =
+      // (Only a bound from the read's own result: the own-write rule below is not extended to such a read.)
+      const zKnown =
         stateZxid(o) ??
         (o.op.type === 'closeSession' && o.outcome === 'ok' && o.session !== null ? (endedAt.get(o.session) ?? null) : null) ??
-        (isZkRead(o.op) ? shownStateFloor(nodeLife(view), o) || null : null) ??
         // A write without a zxid: above every state its session saw before, and not a zxid another txn holds.
         (isZkWrite(o.op) && o.zxid === null && o.session !== null ? (zxidFloor ??= writeZxidFloor(view))(o) : null);
+      const z = zKnown ?? (isZkRead(o.op) ? shownStateFloor(nodeLife(view), o) || null : null);
       // Persistent watches: none of their events missing before this reply (a client error is no server's reply).
       const lostPersistent = persistent?.reply(o, isUncertain(o) || o.result === null ? null : z) ?? null;
       if (lostPersistent !== null) return lostPersistent;
@@ -280,7 +281,7 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           // So does any reply on the connection that sent such a write first (CommitProcessor keeps a session's order):
           // the watch, set before the write was sent or re-sent by setWatches ahead of it, fired there before this reply.
           const close = o.op.type === 'closeSession';
-          const own = w === null && (sent || (!isUncertain(o) && o.result !== null)) && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
+          const own = w === null && (sent || (zKnown !== null && !isUncertain(o) && o.result !== null)) && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
           if (own !== undefined && own.invokeUs < o.invokeUs && ((close && sent) || (own.invokeUs > connectionStartUs && own.server === o.server)))
             return violated(
               name,

@@ -356,10 +356,14 @@ export class PersistentWatches {
    * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
    */
   private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
-    // Round 13 (r13a): and a write of o's session known to have taken effect, sent earlier on this connection (to
-    // o's server, after this connection's start): CommitProcessor serves a session's requests in order, so its txn
-    // is in o's state (cases 263360252, 1513447175: a lost delete, a lost create, before the session's close).
-    const own = this.shared.tookEffect(o.session).filter((b) => b.x !== o && b.x.invokeUs < o.invokeUs && b.x.invokeUs > this.connStartUs && b.x.server === o.server);
+    // Round 13 (r13a): at o, a close, a write of its session known to have taken effect, sent earlier on this connection
+    // (to o's server, after this connection's start): PrepRequestProcessor makes a closing session's requests error
+    // txns, so its txn is below the session's end, in o's state (cases 263360252, 1513447175: a lost delete, a lost
+    // create). (Not at other replies: a write whose reply was lost is outside its session's order, DEFINITIONS.md.)
+    const own =
+      o.op.type !== 'closeSession' || o.result === null || isUncertain(o)
+        ? []
+        : this.shared.tookEffect(o.session).filter((b) => b.x !== o && b.x.invokeUs < o.invokeUs && b.x.invokeUs > this.connStartUs && b.x.server === o.server);
     const list = own.length === 0 ? this.shared.provedBy(o) : [...this.shared.provedBy(o), ...own];
     if (list.length === 0) return null;
     const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
