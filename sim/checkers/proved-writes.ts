@@ -118,10 +118,11 @@ export function provedLostWrites(
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) {
       const bound = Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity);
       prove(op.path, bound);
-      // A version of 1 or more counts setData txns of the node's current life (DataTree.createNode starts it at 0,
-      // DataTree.setData adds one): when one op alone may set the node's data, that op took effect, at the mzxid
-      // shown (its own zxid: it is the last setData of the node) and at or below the read's state. (Not
-      // /zookeeper/config: the ensemble's own writes set its version, ZKDatabase.initConfigInZKDatabase.)
+      // A version of 1 or more counts setData txns of the node's current life (DataTree.createNode starts it at 0;
+      // a setData stores one more, PrepRequestProcessor.checkAndIncVersion, DataTree.setData): when one op alone may
+      // set the node's data, that op took effect, at the mzxid shown (its own zxid: it is the node's last setData)
+      // and at or below the read's state. (Not /zookeeper/config: the ensemble writes its version,
+      // ZKDatabase.initConfigInZKDatabase.)
       if (r.version !== undefined && r.version >= 1 && op.path !== '/zookeeper/config') {
         const w = (setters ??= soleSetters(view)).get(op.path);
         if (w !== undefined && (w.outcome === 'info' || isUncertain(w) || (certainToo && w.zxid === null))) {

@@ -89,7 +89,7 @@ export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number 
  * For each certain write without a zxid that sets a node's data (a setData, alone or in a multi) to version v',
  * where one op of the history at most creates that node (NodeLife.soleCreator: one life): the least bound (its
  * header zxid, the mzxid it shows) of a read showing the node at version v' or more. In one life a node's version
- * only grows, by one per setData (DataTree.setData), so the state at that read, holding the node at a version
+ * only grows, by one per setData (PrepRequestProcessor.checkAndIncVersion, DataTree.setData), so the state at that read, holding the node at a version
  * at least v', holds the setData that made v' (were it later, the version there would be below v'); and the
  * mzxid shown is the zxid of the node's last setData then, at or above it. O(n log n).
  */
