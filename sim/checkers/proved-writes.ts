@@ -109,8 +109,9 @@ export function provedLostWrites(
       } else if (o.op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined) {
         // A listing shows every child of its state (DataNode.getChildren): a node of the history under it that
         // it does not name was missing there.
-        const listed = new Set(r.children.map((c) => (o.op.path === '/' ? `/${c}` : `${o.op.path}/${c}`)));
-        for (const q of (kids ??= childrenByParent(view)).get(o.op.path) ?? []) if (!listed.has(q)) goneAt(q, o);
+        const p = o.op.path;
+        const listed = new Set(r.children.map((c) => (p === '/' ? `/${c}` : `${p}/${c}`)));
+        for (const q of (kids ??= childrenByParent(view)).get(p) ?? []) if (!listed.has(q)) goneAt(q, o);
       }
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
