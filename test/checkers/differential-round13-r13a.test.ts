@@ -26,7 +26,14 @@ describe('a version of 1 or more proves the one op that may set the node took ef
       { type: 'multi', ops: [persistent('/b', 'v3'), persistent('/a', 'v4'), { type: 'create', path: '/a/c', data: 'v5', mode: 'ephemeral' }] },
       5402,
       6095,
-      { rc: 'ok', results: [{ rc: 'ok', path: '/b' }, { rc: 'ok', path: '/a' }, { rc: 'ok', path: '/a/c' }] },
+      {
+        rc: 'ok',
+        results: [
+          { rc: 'ok', path: '/b' },
+          { rc: 'ok', path: '/a' },
+          { rc: 'ok', path: '/a/c' },
+        ],
+      },
       Z(4),
     ),
     op(6, 1003, { type: 'create', path: '/a/s-', data: 'v6', mode: 'persistentSequential' }, 6358, 7912, { rc: 'ok', path: '/a/s-0000000001' }, null),
@@ -35,7 +42,14 @@ describe('a version of 1 or more proves the one op that may set the node took ef
     op(
       9,
       1003,
-      { type: 'multi', ops: [persistent('/a', 'v8'), { type: 'setData', path: '/a/c', data: 'v9', version: -1 }, { type: 'setData', path: '/a/s-0000000001', data: 'v10', version: 0 }] },
+      {
+        type: 'multi',
+        ops: [
+          persistent('/a', 'v8'),
+          { type: 'setData', path: '/a/c', data: 'v9', version: -1 },
+          { type: 'setData', path: '/a/s-0000000001', data: 'v10', version: 0 },
+        ],
+      },
       9956,
       10266,
       { rc: 'nodeExists', results: [{ rc: 'nodeExists' }, { rc: 'runtimeInconsistency' }, { rc: 'runtimeInconsistency' }] },
@@ -53,7 +67,7 @@ describe('a version of 1 or more proves the one op that may set the node took ef
   });
 });
 
-describe("a version proves a lost setData, whose event a persistent watch added before it owes (case 1868273556)", () => {
+describe('a version proves a lost setData, whose event a persistent watch added before it owes (case 1868273556)', () => {
   const records = (eventAtUs: number | null) => [
     op(4, 1001, persistent('/b', 'v2'), 4891, 5400, { rc: 'ok', path: '/b' }, Z(2), on(3)),
     op(
@@ -62,7 +76,14 @@ describe("a version proves a lost setData, whose event a persistent watch added 
       { type: 'multi', ops: [persistent('/a', 'v3'), { type: 'setData', path: '/b', data: 'v4', version: 0 }, persistent('/a/c', 'v5')] },
       7974,
       8421,
-      { rc: 'ok', results: [{ rc: 'ok', path: '/a' }, { rc: 'ok', version: 1 }, { rc: 'ok', path: '/a/c' }] },
+      {
+        rc: 'ok',
+        results: [
+          { rc: 'ok', path: '/a' },
+          { rc: 'ok', version: 1 },
+          { rc: 'ok', path: '/a/c' },
+        ],
+      },
       null,
       on(3),
     ),
