@@ -1,7 +1,7 @@
 // Proves that zabsim flags the round-12 sweep cases (seed 3300000) where a lost or zxid-less write is proved by a
 // read or a Stat, and still accepts each history made valid: a version of 1 or more proves the one op that may set
 // the node (2233715294, 1868273556); a listing proves an unlisted child gone, and a write of a session that took
-// effect owes its events before the session's later replies on its connection (263360252, open-round12-wp
+// effect owes its events before the session's close reply on its connection (263360252, open-round12-wp
 // 1513447175); a read without a header is above the creates of the nodes it shows (2000143393); a lost write is
 // above every state replied before it was sent (1292103493); an exact event's write is above its floor, counting
 // read headers, and a delete of a one-life node is above every write that found it (2769076300); a write that found
@@ -103,7 +103,7 @@ describe('a version proves a lost setData, whose event a persistent watch added 
   });
 });
 
-describe("a write of the session that took effect owes its events before the session's later replies (case 263360252)", () => {
+describe("a write of the session that took effect owes its events before the session's close reply (case 263360252)", () => {
   // 1004's own listing of / lacks /a, which only 1004's create made: the lost delete of /a by 1001, the one op that
   // deletes it, took effect; it was sent before 1001's close on one connection (CommitProcessor keeps a session's
   // order), after 1001's recursive watch on /a was added, so its NodeDeleted /a came before the close's reply.
