@@ -4,7 +4,7 @@
 // effect owes its events before the session's close reply on its connection (263360252, open-round12-wp
 // 1513447175); a read without a header is above the creates of the nodes it shows (2000143393); a lost write is
 // above every state replied before it was sent (1292103493); an exact event's write is above its floor, counting
-// read headers, and a delete of a one-life node is above every write that found it (2769076300); a write that found
+// every read header replied before it was sent (2769076300); a write that found
 // a node missing stands for the delete a read's watch owes (1171962903); a setData is at or below a read that shows
 // its version (4132429694). Each impossible history is the case's smallest form (rejudge.ts --minimize).
 import { describe, expect, it } from 'vitest';
