@@ -250,3 +250,39 @@ describe('a setData is at or below a read that shows its one-life node at its ve
     expect(both(records(5000))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a node nothing deletes, missing at a header zxid: every create of it that took effect is above (sweep seed 31013131, case 1462965641)', () => {
+  // /a missing at 1:3, and no op may delete it (the multi's delete failed with it): 1001's create of /a is above
+  // 1:3, and so is 1002's close (after its read at 1:3); 1001's failed multi is above both, and below its close:
+  // three txns for the zxids between 1:3 and 1:6.
+  const records = (closeZxid: number) => [
+    op(1, 1002, persistent('/a', 'v4'), 1869, null, null, null),
+    op(6, 1001, persistent('/a', 'v6'), 6158, 7223, { rc: 'ok', path: '/a' }, null),
+    op(7, 1002, { type: 'exists', path: '/a' }, 7261, 8043, { rc: 'ok', exists: false }, null, { server: 3, readZxid: Z(3) }),
+    op(9, 1002, { type: 'closeSession' }, 9733, 10513, { rc: 'ok' }, null, on(3)),
+    op(
+      10,
+      1001,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'delete', path: '/a', version: -1 },
+          { type: 'create', path: '/a/c', data: 'v8', mode: 'ephemeral' },
+        ],
+      },
+      10949,
+      11514,
+      { rc: 'noNode', results: [{ rc: 'ok' }, { rc: 'noNode' }] },
+      null,
+    ),
+    op(11, 1001, { type: 'closeSession' }, 11559, 12277, { rc: 'ok' }, closeZxid),
+  ];
+
+  it("1001's close at 1:6: impossible", () => {
+    expect(both(records(Z(6)))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it("1001's close at 1:7: possible", () => {
+    expect(both(records(Z(7)))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
