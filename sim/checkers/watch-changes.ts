@@ -8,7 +8,7 @@ import type { HistoryView } from './history-view.js';
 import { lastRepliedWrites, sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
-import { endDeletable, nodeLife, sequentialOf, type NodeLife } from './node-life.js';
+import { endDeletable, nodeLife, sequentialOf, sessionMayOwn, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { exactTxnFits } from './exact-txn.js';
 import { readStateCeiling } from './read-state-ceiling.js';
@@ -293,6 +293,8 @@ export type OwedChanges = {
   readonly bySessionDone: ReadonlyMap<number, ZkHistoryOp>;
   /** Whether byTime or byZxid stands for a delete of the node that write found done (`gone`), not its own change. */
   readonly gone?: true;
+  /** The writes that stand so (each one's own reply reflects that delete: its txn is above it). */
+  readonly goneBy?: ReadonlySet<ZkHistoryOp>;
 };
 
 /**
@@ -402,13 +404,13 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     add(o, sureChanges(o.op));
     provedCeiling.set(o, bound);
   }
-  // Round 13 (r13a, case 1171962903): a certain write W that found p missing, sent after a read that showed p,
+  // Round 13 (r13a, cases 1171962903, 542964059): a certain write W that found p missing, sent after a read that showed p,
   // proves that some delete of p (whichever op or session end it was) took effect between that read's state and
   // W's txn: W stands for that delete (`gone`), below W's zxid (or ceiling), known committed by W's reply.
   for (const o of view.writes)
     for (const f of writeFacts(o))
       if (!f.present)
-        for (const k of [`exist:${f.path}`, `data:${f.path}`]) {
+        for (const k of [`exist:${f.path}`, `data:${f.path}`, `child:${parentOf(f.path)}`]) {
           const list = byKey.get(k);
           const entry = { o, effects: [{ type: 'delete' as const, path: f.path, version: undefined }], gone: true as const };
           if (list === undefined) byKey.set(k, [entry]);
@@ -472,15 +474,20 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     let onNode: ZkHistoryOp[] | null = null;
     let bySessionDone: Map<number, ZkHistoryOp> | null = null;
     let stand: ZkHistoryOp | null = null;
+    let goneBy: Set<ZkHistoryOp> | null = null;
     const at = by.readZxid ?? null;
     const shown = cls === 'data' ? shownMzxid(by) : null;
     for (const { o: w, effects, ownOnly, gone } of byKey.get(`${cls}:${path}`) ?? []) {
       if (!effects.some((e) => changes(e, cls, path))) continue;
       if (gone === true) {
-        // Only after a read that showed p (so p was there at its state, and the delete is above it), sent before W,
-        // and not where the watch's own session may own p (its close's end may be that delete: no event owed).
+        // Only after a read that showed p (so p was there at its state, and the delete is above it: for a child watch,
+        // a listing of p's parent that names p; case 542964059), sent before W, and not where the watch's own session
+        // may own p (its close's end may be that delete: no event owed).
         const r = by.result!;
-        if (w.invokeUs <= by.completeUs! || r.rc !== 'ok' || r.exists === false || (by.session !== null && sessionMayOwn(view, path, by.session))) continue;
+        const q = effects[0]!.path;
+        const shown = cls === 'child' ? q !== path && r.children?.includes(childName(path, q)) === true : r.exists !== false;
+        if (w.invokeUs <= by.completeUs! || r.rc !== 'ok' || !shown || (by.session !== null && sessionMayOwn(view, q, by.session))) continue;
+        (goneBy ??= new Set()).add(w);
         if (byTime === null || w.completeUs! < byTime.completeUs!) byTime = stand = w;
         const top = (w.zxid ?? ceiling(w) ?? Infinity) - 1;
         if (top < firstZxid) {
@@ -529,7 +536,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         firstZxid = top;
       }
     }
-    const gone = stand !== null && (stand === byTime || stand === byZxid) ? { gone: true as const } : {};
+    const gone = { ...(stand !== null && (stand === byTime || stand === byZxid) ? { gone: true as const } : {}), ...(goneBy === null ? {} : { goneBy }) };
     return { byTime, byZxid, firstZxid, bySession: bySession ?? NO_SESSIONS, onNode: onNode ?? [], bySessionDone: bySessionDone ?? NO_WRITES, ...gone };
   };
 }
@@ -571,25 +578,4 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
         r.children.includes(childName(path, e.path)) &&
         !life.mayDelete(e.path)),
   );
-}
-
-const ownMemo = new WeakMap<HistoryView, Map<number, ZkOp[]>>();
-
-/** Whether a create of `session` that may succeed may make `p` ephemeral (by name, or as a sequential create of its prefix). */
-function sessionMayOwn(view: HistoryView, p: string, session: number): boolean {
-  let bySession = ownMemo.get(view);
-  if (bySession === undefined) {
-    bySession = new Map();
-    const visit = (op: ZkOp, session: number): void => {
-      if (op.type === 'multi') for (const sub of op.ops) visit(sub, session);
-      else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
-        const list = bySession!.get(session);
-        if (list === undefined) bySession!.set(session, [op]);
-        else list.push(op);
-      }
-    };
-    for (const o of view.writes) if (o.session !== null && o.outcome !== 'fail') visit(o.op, o.session);
-    ownMemo.set(view, bySession);
-  }
-  return (bySession.get(session) ?? []).some((op) => op.type === 'create' && (op.path === p || (op.mode === 'ephemeralSequential' && sequentialOf(op.path, p))));
 }

@@ -274,7 +274,9 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           const owed = owedOf(a, cls);
           const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
           const byTime = sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs;
-          const w = byTime ? owed.byTime : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z ? owed.byZxid : null;
+          // (A write that found the node gone, its delete after the watch's read: its own reply reflects that delete.)
+          const standIn = sent && owed.goneBy?.has(o) === true;
+          const w = standIn ? o : byTime ? owed.byTime : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z ? owed.byZxid : null;
           // A close's reply comes from a state that holds every write of its session that took effect (they precede
           // the session's end: PrepRequestProcessor makes a closing session's requests error txns); the server fired
           // the watch as it applied such a write, before the close (FinalRequestProcessor, then sendCloseSession).
@@ -290,9 +292,12 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
             );
           // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
           if (w === null || (w.op.type === 'closeSession' && w.session === o.session)) continue;
+          const what = standIn || owed.gone === true ? `the delete that #${w.id} found done` : `#${w.id}`;
+          if (standIn)
+            return violated(name, `client ${o.client} got #${o.id}, whose txn follows ${what}, before any event for it; that delete changed ${path} after the watch there was set by #${a.by.id}, whose state showed the node (the event came late, or was lost)`, [a.by, o]);
           return violated(
             name,
-            `client ${o.client} got #${o.id}, which reflects ${owed.gone === true ? `a delete of ${path} that #${w.id} found done` : `#${w.id}`} (${byTime ? 'sent after it completed' : `at ${describeZxid(z)}, and #${w.id} is at or below ${describeZxid(owed.firstZxid)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+            `client ${o.client} got #${o.id}, which reflects ${what} (${byTime ? 'sent after it completed' : `at ${describeZxid(z)}, and #${w.id} is at or below ${describeZxid(owed.firstZxid)}`}), before any event for it; ${owed.gone === true ? 'it' : `#${w.id}`} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
             [a.by, w, o],
           );
         }
