@@ -291,13 +291,24 @@ describe("a write that found a listed child gone owes the child watch's event be
   // 1003's listing of / shows /a (1002's create at 1:2, before 1002's delete: the lost create of 1001 cannot have
   // made it again, as nothing would delete it before 1003's create under it found it missing). So the delete of
   // /a is between the listing's state and that create's txn: NodeChildrenChanged / is owed before its reply.
+  // (One client's three sessions, as the case has them; /a of 1002 readable by digest u1 only.)
+  const one = (server: number) => ({ server, client: 1 });
   const records = (eventAtUs: number | null) => [
-    op(1, 1001, persistent('/a', 'v1'), 1964, null, null, null, on(3)),
-    op(3, 1002, persistent('/a', 'v2'), 4988, 5944, { rc: 'ok', path: '/a' }, Z(2), on(2)),
-    op(4, 1002, { type: 'delete', path: '/a', version: 0 }, 5969, 6239, { rc: 'ok' }, null, on(2)),
-    op(6, 1003, { type: 'getChildren', path: '/', watch: true }, 8891, 9427, { rc: 'ok', children: ['a', 'zookeeper'] }, null, on(3)),
-    ...(eventAtUs === null ? [] : [event(1003, 'NodeChildrenChanged', '/', eventAtUs, -1, 3)]),
-    op(7, 1003, { type: 'create', path: '/a/s-', data: 'v3', mode: 'persistentSequential' }, 9740, 10746, { rc: 'noNode' }, null, on(3)),
+    op(1, 1001, persistent('/a', 'v1'), 1964, null, null, null, one(3)),
+    op(
+      3,
+      1002,
+      { ...persistent('/a', 'v2'), restrictedRead: true, acl: [{ perms: 31, scheme: 'digest', id: 'u1:iMa4jTJUXtsOZxv2bTb8Lfyby5M=' }] },
+      4988,
+      5944,
+      { rc: 'ok', path: '/a' },
+      Z(2),
+      one(2),
+    ),
+    op(4, 1002, { type: 'delete', path: '/a', version: 0 }, 5969, 6239, { rc: 'ok' }, null, one(2)),
+    op(6, 1003, { type: 'getChildren', path: '/', watch: true }, 8891, 9427, { rc: 'ok', children: ['a', 'zookeeper'] }, null, one(3)),
+    ...(eventAtUs === null ? [] : [{ ...event(1003, 'NodeChildrenChanged', '/', eventAtUs, -1, 3), client: 1 }]),
+    op(7, 1003, { type: 'create', path: '/a/s-', data: 'v3', mode: 'persistentSequential' }, 9740, 10746, { rc: 'noNode' }, null, one(3)),
   ];
 
   it('no NodeChildrenChanged / before the failed create: impossible', () => {
