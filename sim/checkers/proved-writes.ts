@@ -60,7 +60,19 @@ export function provedLostWrites(
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
   let shownMzxid: Map<string, number> | null = null;
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
-  let setters: Map<string, ZkHistoryOp> | null = null;
+  let setters: Map<string, { readonly ops: ZkHistoryOp[]; n: number }> | null = null;
+  /** Version `v` of `path` seen at a state at or below `bound` (before `by`'s own txn): the setters proved, when they are few enough. */
+  const allSet = (path: string, v: number, by: ZkHistoryOp | null, bound: number): void => {
+    const s = v < 1 || path === '/zookeeper/config' ? undefined : (setters ??= settersOf(view)).get(path);
+    if (s === undefined) return;
+    const others = by === null ? s.ops : s.ops.filter((w) => w !== by);
+    if (v < s.n - (by === null ? 0 : setDataCount(by.op, path))) return;
+    for (const w of others)
+      if (w.outcome === 'info' || isUncertain(w) || (certainToo && w.zxid === null)) {
+        out.set(w, Math.min(out.get(w) ?? Infinity, bound));
+        proves(w);
+      }
+  };
   const prove = (path: string, bound: number): void => {
     const w = life.soleCreator(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
@@ -119,18 +131,12 @@ export function provedLostWrites(
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) {
       const bound = Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity);
       prove(op.path, bound);
-      // A version of 1 or more counts setData txns of the node's current life (DataTree.createNode starts it at 0;
-      // a setData stores one more, PrepRequestProcessor.checkAndIncVersion, DataTree.setData): when one op alone may
-      // set the node's data, that op took effect, at the mzxid shown (its own zxid: it is the node's last setData)
-      // and at or below the read's state. (Not /zookeeper/config: the ensemble writes its version,
-      // ZKDatabase.initConfigInZKDatabase.)
-      if (r.version !== undefined && r.version >= 1 && op.path !== '/zookeeper/config') {
-        const w = (setters ??= soleSetters(view)).get(op.path);
-        if (w !== undefined && (w.outcome === 'info' || isUncertain(w) || (certainToo && w.zxid === null))) {
-          out.set(w, Math.min(out.get(w) ?? Infinity, bound));
-          proves(w);
-        }
-      }
+      // A version counts the setData txns of the node's current life (DataTree.createNode starts it at 0; a setData
+      // stores one more, PrepRequestProcessor.checkAndIncVersion, DataTree.setData): when the ops of the history
+      // hold no more setData sub-ops of the node than that, every one of them took effect, at or below the read's
+      // state and the mzxid shown (the last setData's zxid). (Not /zookeeper/config: the ensemble writes its
+      // version, ZKDatabase.initConfigInZKDatabase.)
+      if (r.version !== undefined) allSet(op.path, r.version, null, bound);
     }
     else if (op.type === 'getChildren')
       for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? (laterState ??= sessionLaterState(view))(o));
@@ -138,7 +144,11 @@ export function provedLostWrites(
       for (const f of writeFacts(o)) {
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
         // missing one needs the exact state (a ceiling would let the node's create come after it).
-        if (f.present) prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+        if (f.present) {
+          prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+          // (The version the write found, as for a read: the other setters are below its txn.)
+          if (f.version !== undefined) allSet(f.path, f.version, o, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+        }
         else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
         else {
           // Without a zxid: the state lies between the write's floor (write-zxid-floor.ts) and its ceiling, less one.
@@ -180,24 +190,32 @@ function childrenByParent(view: HistoryView): Map<string, string[]> {
   return out;
 }
 
+/** How many setData sub-ops of `path` an op holds. */
+function setDataCount(op: ZkOp, path: string): number {
+  if (op.type === 'multi') return op.ops.reduce((n, sub) => n + setDataCount(sub, path), 0);
+  return op.type === 'setData' && op.path === path ? 1 : 0;
+}
+
 /**
- * By path: the one op of the history that may set the node's data (a setData, alone or in a multi), where there is
- * exactly one: not failed, and not answered with an error rc (an error txn changes nothing; a multi is applied
- * whole or not at all, PrepRequestProcessor.pRequest). O(n) once per call.
+ * By path: the ops of the history that may set the node's data (a setData, alone or in a multi: not failed, not
+ * answered with an error rc, as an error txn changes nothing and a multi is applied whole or not at all,
+ * PrepRequestProcessor.pRequest) and how many setData sub-ops of it they hold. O(n) once per call.
  */
-function soleSetters(view: HistoryView): Map<string, ZkHistoryOp> {
-  const byPath = new Map<string, ZkHistoryOp | null>();
-  const note = (path: string, o: ZkHistoryOp): void => {
-    const had = byPath.get(path);
-    byPath.set(path, had === undefined || had === o ? o : null);
+function settersOf(view: HistoryView): Map<string, { readonly ops: ZkHistoryOp[]; n: number }> {
+  const out = new Map<string, { readonly ops: ZkHistoryOp[]; n: number }>();
+  const visit = (o: ZkHistoryOp, op: ZkOp): void => {
+    if (op.type === 'multi') for (const sub of op.ops) visit(o, sub);
+    else if (op.type === 'setData') {
+      const had = out.get(op.path);
+      if (had === undefined) out.set(op.path, { ops: [o], n: 1 });
+      else {
+        if (!had.ops.includes(o)) had.ops.push(o);
+        had.n++;
+      }
+    }
   };
-  for (const o of view.writes) {
-    if (o.outcome === 'fail' || (o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
-    if (o.op.type === 'setData') note(o.op.path, o);
-    else if (o.op.type === 'multi') for (const sub of o.op.ops) if (sub.type === 'setData') note(sub.path, o);
-  }
-  const out = new Map<string, ZkHistoryOp>();
-  for (const [path, o] of byPath) if (o !== null) out.set(path, o);
+  for (const o of view.writes)
+    if (o.outcome !== 'fail' && !(o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) visit(o, o.op);
   return out;
 }
 

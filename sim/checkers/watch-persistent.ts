@@ -52,6 +52,7 @@ export class PersistentWatches {
   private unnamed = new Map<string, number>();
   /** `${type} ${path}` of every event on the current connection -> when each arrived, in arrival order. */
   private anyEvents = new Map<string, number[]>();
+  private anyZxids = new Map<string, number[]>(); // beside anyEvents: each event's zxid
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
@@ -80,6 +81,7 @@ export class PersistentWatches {
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
+      this.anyZxids = new Map();
       this.deletedAt = new Map();
       this.siblings = [];
       this.connMax = -1;
@@ -114,6 +116,7 @@ export class PersistentWatches {
     const times = this.anyEvents.get(this.lastKey);
     if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
     else times.push(e.atUs);
+    this.anyZxids.set(this.lastKey, [...(this.anyZxids.get(this.lastKey) ?? []), e.zxid]);
     if (e.zxid <= 0) {
       this.unnamed.set(`${e.type} ${e.path}`, (this.unnamed.get(`${e.type} ${e.path}`) ?? 0) + 1);
       return;
@@ -330,10 +333,9 @@ export class PersistentWatches {
    * was lost: [W, the change]. Writes by `upper`, each judged once per connection (`byBound`; an event that came
    * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
    */
-  private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string] | null {
+  private boundedLost(w: Held, reg: number, z: number, after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t)): [ZkHistoryOp, string] | null {
     const list = this.shared.boundedWrites();
     const here = w.added.get(this.connection);
-    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     let k = w.byBound.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.upper <= z; k++) {
       const { x, lower, found } = list[k]!;
@@ -366,15 +368,17 @@ export class PersistentWatches {
         : this.shared.tookEffect(o.session).filter((b) => b.x !== o && b.x.invokeUs < o.invokeUs && b.x.invokeUs > this.connStartUs && b.x.server === o.server);
     const list = own.length === 0 ? this.shared.provedBy(o) : [...this.shared.provedBy(o), ...own];
     if (list.length === 0) return null;
-    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
+    // (Not an event that names a zxid above x's bound: a persistent watch's event carries its own txn's zxid.)
+    const upTo = (key: string, t: number, upper: number): number =>
+      (this.anyEvents.get(key) ?? []).filter((at, i) => at > t && !(this.anyZxids.get(key)![i]! > upper)).length;
     for (const w of this.held.values()) {
       if (this.mixed.has(w.path)) continue;
       const here = w.added.get(this.connection);
       if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
       const reg = this.regBound(w);
-      for (const { x, lower, found } of list) {
+      for (const { x, lower, upper, found } of list) {
         if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
-        const missing = this.shared.missingOfFound(w, x, found, after);
+        const missing = this.shared.missingOfFound(w, x, found, (key, t) => upTo(key, t, upper));
         if (missing !== null)
           return violated(
             'watch-order',
@@ -461,6 +465,9 @@ export class PersistentWatches {
             );
           w.checked.set(this.connection, e.zxid - 1);
         }
+        // (And a write without a zxid that surely took effect below e's txn, above the registration: r13a, case 4203161649.)
+        const bounded = this.boundedLost(w, reg, e.zxid - 1, after);
+        if (bounded !== null) return violated('watch-order', `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is below it and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost: one connection delivers in txn order)`, [w.by, bounded[0]], [e]);
       }
       const owed = this.owedBefore(w, before, after, null);
       if (owed !== null)
