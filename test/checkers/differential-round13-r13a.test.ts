@@ -319,3 +319,44 @@ describe("a write that found a listed child gone owes the child watch's event be
     expect(both(records(10000))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe('a version counts the setData txns of a life: when no more setters exist, each took effect (open-round12-wp 1960066333, 4203161649)', () => {
+  // 1001's setData at 1:6 leaves /a at version 2 (it found version 1): the only other setData of /a, 1004's lost
+  // one, took effect below 1:6, after 1001's recursive watch on /a was added (it was sent after the addWatch
+  // returned), so its NodeDataChanged came before the event at 1:6 on that connection.
+  const twoSetters = (firstEventAtUs: number | null) => [
+    op(4, 1001, { type: 'addWatch', path: '/a', mode: 'persistentRecursive' }, 4722, 6192, { rc: 'ok' }, null, on(2)),
+    op(5, 1004, persistent('/a', 'v2'), 5853, 6806, { rc: 'ok', path: '/a' }, Z(3), on(3)),
+    op(8, 1004, { type: 'setData', path: '/a', data: 'v3', version: -1 }, 7947, null, null, null, on(3)),
+    ...(firstEventAtUs === null ? [] : [event(1001, 'NodeDataChanged', '/a', firstEventAtUs, -1, 2)]),
+    op(10, 1001, { type: 'setData', path: '/a', data: 'v6', version: -1 }, 10541, 11199, { rc: 'ok', version: 2 }, Z(6), on(2)),
+    event(1001, 'NodeDataChanged', '/a', 11101, Z(6), 2),
+  ];
+
+  it('one NodeDataChanged /a (1:6) for two setData txns: impossible', () => {
+    expect(both(twoSetters(null))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it("the lost setData's event first: possible", () => {
+    expect(both(twoSetters(9000))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  // 1001's delete of /a at 1:5 expects version 1: 1002's lost setData (the one setter) took effect below 1:5, after
+  // 1002's recursive watch was added, so its NodeDataChanged comes before NodeDeleted /a at 1:5.
+  const deleteFound = (firstEventAtUs: number | null) => [
+    op(3, 1001, persistent('/a', 'v4'), 3699, 4072, { rc: 'ok', path: '/a' }, Z(3), on(3)),
+    op(4, 1002, { type: 'addWatch', path: '/a', mode: 'persistentRecursive' }, 4541, 6349, { rc: 'ok' }, null),
+    op(6, 1002, { type: 'setData', path: '/a', data: 'v7', version: 0 }, 6598, null, null, null),
+    op(7, 1001, { type: 'delete', path: '/a', version: 1 }, 7501, 10357, { rc: 'ok' }, Z(5), on(3)),
+    ...(firstEventAtUs === null ? [] : [event(1002, 'NodeDataChanged', '/a', firstEventAtUs)]),
+    event(1002, 'NodeDeleted', '/a', 8278, Z(5)),
+  ];
+
+  it('NodeDeleted /a with no NodeDataChanged before it: impossible', () => {
+    expect(both(deleteFound(null))).toEqual({ zabsim: 'violated', possible: false });
+  });
+
+  it('NodeDataChanged /a first: possible', () => {
+    expect(both(deleteFound(8000))).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
