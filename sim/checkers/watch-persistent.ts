@@ -52,7 +52,6 @@ export class PersistentWatches {
   private unnamed = new Map<string, number>();
   /** `${type} ${path}` of every event on the current connection -> when each arrived, in arrival order. */
   private anyEvents = new Map<string, number[]>();
-  private anyZxids = new Map<string, number[]>(); // beside anyEvents: each event's zxid
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
@@ -81,7 +80,6 @@ export class PersistentWatches {
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
-      this.anyZxids = new Map();
       this.deletedAt = new Map();
       this.siblings = [];
       this.connMax = -1;
@@ -116,7 +114,6 @@ export class PersistentWatches {
     const times = this.anyEvents.get(this.lastKey);
     if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
     else times.push(e.atUs);
-    this.anyZxids.set(this.lastKey, [...(this.anyZxids.get(this.lastKey) ?? []), e.zxid]);
     if (e.zxid <= 0) {
       this.unnamed.set(`${e.type} ${e.path}`, (this.unnamed.get(`${e.type} ${e.path}`) ?? 0) + 1);
       return;
@@ -368,17 +365,15 @@ export class PersistentWatches {
         : this.shared.tookEffect(o.session).filter((b) => b.x !== o && b.x.invokeUs < o.invokeUs && b.x.invokeUs > this.connStartUs && b.x.server === o.server);
     const list = own.length === 0 ? this.shared.provedBy(o) : [...this.shared.provedBy(o), ...own];
     if (list.length === 0) return null;
-    // (Not an event that names a zxid above x's bound: a persistent watch's event carries its own txn's zxid.)
-    const upTo = (key: string, t: number, upper: number): number =>
-      (this.anyEvents.get(key) ?? []).filter((at, i) => at > t && !(this.anyZxids.get(key)![i]! > upper)).length;
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     for (const w of this.held.values()) {
       if (this.mixed.has(w.path)) continue;
       const here = w.added.get(this.connection);
       if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
       const reg = this.regBound(w);
-      for (const { x, lower, upper, found } of list) {
+      for (const { x, lower, found } of list) {
         if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
-        const missing = this.shared.missingOfFound(w, x, found, (key, t) => upTo(key, t, upper));
+        const missing = this.shared.missingOfFound(w, x, found, after);
         if (missing !== null)
           return violated(
             'watch-order',
