@@ -65,8 +65,10 @@ export function provedLostWrites(
   const allSet = (path: string, v: number, by: ZkHistoryOp | null, bound: number): void => {
     const s = v < 1 || path === '/zookeeper/config' ? undefined : (setters ??= settersOf(view)).get(path);
     if (s === undefined) return;
-    const others = by === null ? s.ops : s.ops.filter((w) => w !== by);
-    if (v < s.n - (by === null ? 0 : setDataCount(by.op, path))) return;
+    // (`by`'s own setData sub-ops count only when it is one of the setters: a failed multi sets nothing.)
+    const mine = by !== null && s.ops.includes(by);
+    const others = mine ? s.ops.filter((w) => w !== by) : s.ops;
+    if (v < s.n - (mine ? setDataCount(by.op, path) : 0)) return;
     for (const w of others)
       if (w.outcome === 'info' || isUncertain(w) || (certainToo && w.zxid === null)) {
         out.set(w, Math.min(out.get(w) ?? Infinity, bound));

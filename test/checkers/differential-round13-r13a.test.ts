@@ -360,3 +360,38 @@ describe('a version counts the setData txns of a life: when no more setters exis
     expect(both(deleteFound(8000))).toEqual({ zabsim: 'ok', possible: true });
   });
 });
+
+describe("a failed multi's version check counts the setters, its own setData sub-ops not among them (sweep seed 31013555, case 2090169487)", () => {
+  // /b reaches version 2 at 1:3; 1002's multi at 1:6 finds version `found` (its first sub-op passes) and fails on
+  // its second; 1002's setData, sent after that reply, takes /b from 2 to 3. A first try counted the multi's two
+  // setData sub-ops as setters and proved the later setData below 1:6 (a false alarm of this round).
+  const records = (found: number) => [
+    op(0, 1001, persistent('/b', 'v1'), 151, 1085, { rc: 'ok', path: '/b' }, null, on(2)),
+    op(1, 1001, { type: 'setData', path: '/b', data: 'v2', version: 0 }, 1098, 2005, { rc: 'ok', version: 1 }, null, on(2)),
+    op(2, 1001, { type: 'setData', path: '/b', data: 'v3', version: -1 }, 2821, 3236, { rc: 'ok', version: 2 }, Z(3), on(2)),
+    op(
+      4,
+      1002,
+      {
+        type: 'multi',
+        ops: [
+          { type: 'setData', path: '/b', data: 'v5', version: found },
+          { type: 'setData', path: '/b', data: 'v6', version: 2 },
+        ],
+      },
+      5580,
+      6364,
+      { rc: 'badVersion', results: [{ rc: 'ok' }, { rc: 'badVersion' }] },
+      Z(6),
+    ),
+    op(6, 1002, { type: 'setData', path: '/b', data: 'v8', version: 2 }, 7670, 8279, { rc: 'ok', version: 3 }, null),
+  ];
+
+  it('the multi found version 2: possible', () => {
+    expect(both(records(2))).toEqual({ zabsim: 'ok', possible: true });
+  });
+
+  it('the multi found version 3, which needs the later setData below it: impossible', () => {
+    expect(both(records(3))).toEqual({ zabsim: 'violated', possible: false });
+  });
+});
