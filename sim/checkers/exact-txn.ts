@@ -10,6 +10,7 @@ import type { HistoryView } from './history-view.js';
 import { sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { nodeLife } from './node-life.js';
+import { missingAbove } from './shown-missing.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 
 /**
@@ -21,7 +22,8 @@ import { SESSION_END_FLOOR } from './write-windows.js';
  * - m is at or below a state its session saw before sending it (sessionFloors: its server had applied it);
  * - m is above a zxid it must precede (writeZxidCeiling: a write sent after it returned, its session's later
  *   writes and end);
- * - it cannot succeed at all (NodeLife.cannotSucceed), or, a plain create, its node is there at m
+ * - it cannot succeed at all (NodeLife.cannotSucceed), or a reply shows a node it makes missing at a state at or above m with
+ *   nothing to delete it between (shown-missing.ts missingAbove), or, a plain create, its node is there at m
  *   (NodeLife.createBlockedAt) or nothing deletes it and a read at a header zxid below m shows it;
  * - an unseen session end: m is at or below its session's own writes and replies (SESSION_END_FLOOR).
  */
@@ -36,6 +38,7 @@ export function exactTxnFits(view: HistoryView, writes: readonly ZkHistoryOp[]):
   let floors: ((session: number, before: number) => number) | null = null;
   let ceiling: ((o: ZkHistoryOp) => number | null) | null = null;
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
+  let missing: ((o: ZkHistoryOp, m: number) => boolean) | null = null;
   return (o, m) => {
     if (o.zxid !== null) return o.zxid === m;
     if (named.has(m)) return false;
@@ -50,6 +53,7 @@ export function exactTxnFits(view: HistoryView, writes: readonly ZkHistoryOp[]):
     if (!close && m < ((floor ??= writeZxidFloor(view))(o) ?? -Infinity)) return false;
     const life = nodeLife(view);
     if (life.cannotSucceed(o)) return false;
+    if ((missing ??= missingAbove(view))(o, m)) return false;
     if (o.op.type === 'create' && (o.op.mode === 'persistent' || o.op.mode === 'ephemeral')) {
       if (life.createBlockedAt(o.op.path, m)) return false;
       if (!life.mayDelete(o.op.path) && life.shownBy(o.op.path) < m) return false;

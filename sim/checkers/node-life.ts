@@ -63,7 +63,7 @@ export type NodeLife = {
    * The one op of the history that may create the node (by its name, or as an unnamed sequential create of
    * its prefix), or null (none, several, or a node of the initial tree).
    */
-  readonly soleCreator: (p: string, except?: ZkHistoryOp) => ZkHistoryOp | null;
+  readonly soleCreator: (p: string, except?: ZkHistoryOp | ((o: ZkHistoryOp) => boolean)) => ZkHistoryOp | null;
   /**
    * A zxid at or below that of every op that may create the node and was sent before `beforeUs` (its recorded
    * zxid, or 1:1, the least txn zxid, when it has none); 0 for a node of the initial tree, or when none was.
@@ -328,12 +328,13 @@ export function nodeLife(view: HistoryView): NodeLife {
     soleCreator: (p, except) => {
       if (p === '/' || p === '/zookeeper' || p.startsWith('/zookeeper/')) return null;
       let only: ZkHistoryOp | null = null;
+      const skip = (o: ZkHistoryOp): boolean => (typeof except === 'function' ? except(o) : o === except);
       for (const o of creatorOps.get(p) ?? [])
-        if (o === except) continue;
+        if (skip(o)) continue;
         else if (only === null) only = o;
         else if (only !== o) return null;
       for (const { prefix, o } of prefixOps)
-        if (o !== except && sequentialOf(prefix, p)) {
+        if (!skip(o) && sequentialOf(prefix, p)) {
           if (only === null) only = o;
           else if (only !== o) return null;
         }

@@ -60,23 +60,23 @@ export function provedLostWrites(
   let floor: ((o: ZkHistoryOp) => number | null) | null = null;
   let shownMzxid: Map<string, number> | null = null;
   let laterState: ((o: ZkHistoryOp) => number) | null = null;
-  let setters: Map<string, { readonly ops: ZkHistoryOp[]; n: number }> | null = null;
-  /** Version `v` of `path` seen at a state at or below `bound` (before `by`'s own txn): the setters proved, when they are few enough. */
-  const allSet = (path: string, v: number, by: ZkHistoryOp | null, bound: number): void => {
-    const s = v < 1 || path === '/zookeeper/config' ? undefined : (setters ??= settersOf(view)).get(path);
-    if (s === undefined) return;
-    // (`by`'s own setData sub-ops count only when it is one of the setters: a failed multi sets nothing.)
-    const mine = by !== null && s.ops.includes(by);
-    const others = mine ? s.ops.filter((w) => w !== by) : s.ops;
-    if (v < s.n - (mine ? setDataCount(by.op, path) : 0)) return;
-    for (const w of others)
-      if (w.outcome === 'info' || isUncertain(w) || (certainToo && w.zxid === null)) {
-        out.set(w, Math.min(out.get(w) ?? Infinity, bound));
-        proves(w);
-      }
+  // A reply of a session that itself deleted the node before (a certain ok delete it sent earlier, whose txn its state
+  // holds: CommitProcessor keeps a session's order) shows a node made after that delete: not by a create whose txn
+  // lies below the delete (its zxid below the delete's, or it completed before the delete was sent). Round 13, case
+  // 1153145966: /a deleted by the session, then shown by its exists, made by the one other create of /a.
+  const afterOwnDelete = (path: string): ZkHistoryOp | null => {
+    const reader = current;
+    if (reader === null || reader.session === null) return null;
+    let del: ZkHistoryOp | null = null;
+    for (const o of view.opsBySession.get(reader.session)?.ops ?? [])
+      if (o.completeUs !== null && o.completeUs < reader.invokeUs && o.outcome === 'ok' && o.result?.rc === 'ok' && !isUncertain(o) && deletes(o.op, path))
+        if (del === null || o.completeUs > del.completeUs!) del = o;
+    if (del === null) return null;
+    const d = del;
+    return life.soleCreator(path, (c) => c.outcome === 'ok' && c.result !== null && !isUncertain(c) && ((c.zxid !== null && d.zxid !== null && c.zxid < d.zxid) || (c.completeUs !== null && c.completeUs < d.invokeUs)));
   };
   const prove = (path: string, bound: number): void => {
-    const w = life.soleCreator(path);
+    const w = life.soleCreator(path) ?? afterOwnDelete(path);
     if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
     // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
     if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
@@ -114,6 +114,37 @@ export function provedLostWrites(
     // before it is known to be in its state, and a proved op then has no bound on its zxid.
     else gone(path, (laterState ??= sessionLaterState(view))(o), -Infinity, undefined, o);
   };
+  // A data version: a write that found the node at version v ≥ 1 (the version its request asked for, or one below
+  // what its setData made) came after v setData txns of the node's current life (DataTree.setData adds one each;
+  // a create starts at 0). When the setData (sub-)ops of that path sent before its reply that may have taken effect
+  // (not an error reply) number exactly v, each took effect below its txn: one in an earlier life would leave fewer
+  // than v in this one, which no execution gives (round 13, case 3103818810: a lost setData, then a delete at v1).
+  let setsOf: Map<string, [ZkHistoryOp, number][]> | null = null;
+  const setsBefore = (path: string, v: number, bound: number): void => {
+    const o = current!;
+    let n = 0;
+    const lost: ZkHistoryOp[] = [];
+    for (const [x, count] of (setsOf ??= setDataOps(view)).get(path) ?? []) {
+      if (x === o || x.invokeUs >= (o.completeUs ?? Infinity)) continue;
+      n += count;
+      if (x.outcome === 'info' || isUncertain(x)) lost.push(x);
+    }
+    if (n !== v) return;
+    for (const x of lost) {
+      out.set(x, Math.min(out.get(x) ?? Infinity, bound));
+      proves(x);
+    }
+  };
+  /** A read showing `path` at version `v`, at a state at or below `bound`: its setters proved, when they are few enough. */
+  const allSet = (path: string, v: number, bound: number): void => {
+    const list = v < 1 || path === '/zookeeper/config' ? undefined : (setsOf ??= setDataOps(view)).get(path);
+    if (list === undefined || v < list.reduce((n, [, count]) => n + count, 0)) return;
+    for (const [w] of list)
+      if (w.outcome === 'info' || isUncertain(w) || (certainToo && w.zxid === null)) {
+        out.set(w, Math.min(out.get(w) ?? Infinity, bound));
+        proves(w);
+      }
+  };
   for (const o of view.history.ops) {
     const r = o.result;
     current = o;
@@ -138,7 +169,7 @@ export function provedLostWrites(
       // hold no more setData sub-ops of the node than that, every one of them took effect, at or below the read's
       // state and the mzxid shown (the last setData's zxid). (Not /zookeeper/config: the ensemble writes its
       // version, ZKDatabase.initConfigInZKDatabase.)
-      if (r.version !== undefined) allSet(op.path, r.version, null, bound);
+      if (r.version !== undefined) allSet(op.path, r.version, bound);
     }
     else if (op.type === 'getChildren')
       for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? (laterState ??= sessionLaterState(view))(o));
@@ -147,9 +178,9 @@ export function provedLostWrites(
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
         // missing one needs the exact state (a ceiling would let the node's create come after it).
         if (f.present) {
-          prove(f.path, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
-          // (The version the write found, as for a read: the other setters are below its txn.)
-          if (f.version !== undefined) allSet(f.path, f.version, o, (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1);
+          const bound = (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1;
+          prove(f.path, bound);
+          if (f.version !== undefined && f.version > 0) setsBefore(f.path, f.version, bound);
         }
         else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
         else {
@@ -192,32 +223,31 @@ function childrenByParent(view: HistoryView): Map<string, string[]> {
   return out;
 }
 
-/** How many setData sub-ops of `path` an op holds. */
-function setDataCount(op: ZkOp, path: string): number {
-  if (op.type === 'multi') return op.ops.reduce((n, sub) => n + setDataCount(sub, path), 0);
-  return op.type === 'setData' && op.path === path ? 1 : 0;
+/** Whether an op deletes `path` (a multi, by a sub-op). */
+function deletes(op: ZkOp, path: string): boolean {
+  return op.type === 'multi' ? op.ops.some((sub) => deletes(sub, path)) : op.type === 'delete' && op.path === path;
 }
 
 /**
- * By path: the ops of the history that may set the node's data (a setData, alone or in a multi: not failed, not
- * answered with an error rc, as an error txn changes nothing and a multi is applied whole or not at all,
- * PrepRequestProcessor.pRequest) and how many setData sub-ops of it they hold. O(n) once per call.
+ * By path: the writes that may have set the node's data (not refused: an error reply changed nothing), each with
+ * how many setData (sub-)ops of that path it holds.
  */
-function settersOf(view: HistoryView): Map<string, { readonly ops: ZkHistoryOp[]; n: number }> {
-  const out = new Map<string, { readonly ops: ZkHistoryOp[]; n: number }>();
-  const visit = (o: ZkHistoryOp, op: ZkOp): void => {
-    if (op.type === 'multi') for (const sub of op.ops) visit(o, sub);
-    else if (op.type === 'setData') {
-      const had = out.get(op.path);
-      if (had === undefined) out.set(op.path, { ops: [o], n: 1 });
-      else {
-        if (!had.ops.includes(o)) had.ops.push(o);
-        had.n++;
-      }
+function setDataOps(view: HistoryView): Map<string, [ZkHistoryOp, number][]> {
+  const out = new Map<string, [ZkHistoryOp, number][]>();
+  for (const o of view.writes) {
+    if (o.outcome === 'fail' || (o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
+    const counts = new Map<string, number>();
+    const visit = (op: ZkOp): void => {
+      if (op.type === 'multi') op.ops.forEach(visit);
+      else if (op.type === 'setData') counts.set(op.path, (counts.get(op.path) ?? 0) + 1);
+    };
+    visit(o.op);
+    for (const [path, n] of counts) {
+      const list = out.get(path);
+      if (list === undefined) out.set(path, [[o, n]]);
+      else list.push([o, n]);
     }
-  };
-  for (const o of view.writes)
-    if (o.outcome !== 'fail' && !(o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) visit(o, o.op);
+  }
   return out;
 }
 

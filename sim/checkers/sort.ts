@@ -63,3 +63,8 @@ export function countBelow(values: readonly number[], limit: number): number {
   }
   return lo;
 }
+
+/** How many of `times` (ascending) lie after `t`. */
+export function countAfter(times: readonly number[] | undefined, t: number): number {
+  return times === undefined ? 0 : times.length - countAtMost(times, t);
+}

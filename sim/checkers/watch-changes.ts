@@ -466,6 +466,7 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     return false;
   };
   const ceiling = writeZxidCeiling(view);
+  let certainProved: Map<ZkHistoryOp, number> | null = null;
   return (by, cls, path) => {
     let byTime: ZkHistoryOp | null = null;
     let byZxid: ZkHistoryOp | null = null;
@@ -529,8 +530,10 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
       if (ordered && w.invokeUs < ((bySession ??= new Map()).get(w.session!) ?? Infinity)) bySession.set(w.session!, w.invokeUs);
       if (w.op.type !== 'closeSession' && effects.some((e) => e.path === path && e.type !== 'create')) (onNode ??= []).push(w);
       // (For a write without a zxid, a bound above it does as well: the first change after the read is no
-      // later, and a state at or above the bound holds it.)
-      const top = z ?? provedCeiling.get(w) ?? ceiling(w);
+      // later, and a state at or above the bound holds it. For a certain one, also the bound a reply that needs
+      // what it made puts on it, proved-writes.ts: round 13 (r13c), case 823624439, a create of /a below the
+      // delete of /a at 1:3, the node's one create, fired a child watch of / before that delete could.)
+      const top = z ?? provedCeiling.get(w) ?? atMost(ceiling(w), (certainProved ??= provedLostWrites(view, new Map(), true)).get(w));
       if (top !== null && top < firstZxid) {
         byZxid = w;
         firstZxid = top;
@@ -578,4 +581,10 @@ function inReadState(w: WatchSet, o: ZkHistoryOp, life: NodeLife): boolean {
         r.children.includes(childName(path, e.path)) &&
         !life.mayDelete(e.path)),
   );
+}
+
+/** The lesser of two bounds, either of which may be missing (null, undefined) or Infinity (none): null when neither. */
+function atMost(a: number | null, b: number | undefined): number | null {
+  const m = Math.min(a ?? Infinity, b ?? Infinity);
+  return m === Infinity ? null : m;
 }

@@ -10,7 +10,8 @@ import { writeZxidFloor } from './write-zxid-floor.js';
 import { exactEvents } from './event-pins.js';
 import { armsWatch, stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { firstAfter, triggerIndex } from './watch-triggers.js';
-import { mixedPaths, PersistentShared, PersistentWatches } from './watch-persistent.js';
+import { PersistentShared, PersistentWatches } from './watch-persistent.js';
+import { mixedPaths } from './watch-persistent-mixed.js';
 import { HistoryView } from './history-view.js';
 import { firedBetween, presence, seenBy, showsNode } from './watch-seen.js';
 

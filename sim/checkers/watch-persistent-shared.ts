@@ -2,14 +2,18 @@
 // half): the changes each write makes and may make, indexed once, shared by every session's PersistentWatches.
 import type { ZkHistoryOp, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain, sessionEndWrites } from './zk-writes.js';
-import { countAtMost } from './sort.js';
 import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
+import { allChanges, changesOf, hasSequentialCreate, timesMade } from './watch-txn-changes.js';
 import { provedLostWrites } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
+import { zxidDoneBefore, zxidSentAfter } from './zxid-by-time.js';
+import { endedSessions, provedEnds, sessionEndChanges, sureEphemerals, type Change, type SureEphemeral } from './watch-persistent-ends.js';
+import { lostCreateFloor } from './zxid-by-time.js';
+export { changeTxn, type Change } from './watch-persistent-ends.js';
 
 export type EventType = ZkHistoryWatch['type'];
 
@@ -35,40 +39,20 @@ export type Held = {
 };
 
 /** A write without a zxid that surely took effect, with bounds on its zxid and its changes (`boundedWrites`). */
-export type BoundedWrite = { readonly x: ZkHistoryOp; readonly upper: number; readonly lower: number; readonly found: readonly [EventType, string][] };
-
-/** A change a certain write makes, with its event type and path. */
-export type Change = { readonly zxid: number; readonly type: EventType; readonly path: string; readonly by: ZkHistoryOp };
+export type BoundedWrite = {
+  readonly x: ZkHistoryOp;
+  readonly upper: number;
+  readonly lower: number;
+  readonly found: readonly [EventType, string][];
+  /** For a session end a delete proves (watch-persistent-ends.ts `provedEnds`): its session; `x` is its last sure create. */
+  readonly end?: number;
+};
 
 export const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
 export const under = (q: string, base: string): boolean => base === '/' || q === base || q.startsWith(`${base}/`);
 
 export function covers(w: Held, type: EventType, path: string): boolean {
   return w.recursive ? type !== 'NodeChildrenChanged' && under(path, w.path) : path === w.path;
-}
-
-/** The events a write's change fires as DataTree applies it (DataTree.createNode, deleteNode, setData). */
-export function changesOf(op: ZkOp, result: ZkResult | null, out: [EventType, string][]): void {
-  if (result === null || result.rc !== 'ok') return;
-  switch (op.type) {
-    case 'create': {
-      const made = result.path ?? (op.mode === 'persistent' || op.mode === 'ephemeral' ? op.path : null);
-      if (made !== null) out.push(['NodeCreated', made]);
-      out.push(['NodeChildrenChanged', parentOf(op.path)]);
-      return;
-    }
-    case 'delete':
-      out.push(['NodeDeleted', op.path], ['NodeChildrenChanged', parentOf(op.path)]);
-      return;
-    case 'setData':
-      out.push(['NodeDataChanged', op.path]);
-      return;
-    case 'multi':
-      op.ops.forEach((sub, i) => changesOf(sub, result.results?.[i] ?? { rc: 'ok' }, out));
-      return;
-    default:
-      return;
-  }
 }
 
 /** What the sessions' PersistentWatches share: the history's changes, indexed once. */
@@ -109,16 +93,17 @@ export class PersistentShared {
   /**
    * Event `e`'s possible causes after `floor` (see `earliestCause`): the earliest send time; how many there are
    * besides certain writes with a recorded zxid (`loose`: writes without a zxid or of unknown outcome, and
-   * session ends); and the one write without a zxid when it is the only cause (else null).
+   * session ends); and the one write without a zxid when it is the only cause (else null); and the only cause,
+   * zxid or not (`sole`, else null).
    */
-  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null } {
+  causesOf(e: ZkHistoryWatch, floor: number): { readonly earliest: number; readonly loose: number; readonly only: ZkHistoryOp | null; readonly sole: ZkHistoryOp | null } {
     const known = e.zxid > 0;
-    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null };
+    if (known && e.zxid <= floor) return { earliest: Infinity, loose: 0, only: null, sole: null };
     this.index();
     const taken = known ? this.takers().get(e.zxid) : undefined;
     // A persistent watch's event is fired as its txn is applied, with that txn's zxid (setWatches fires none for
     // it): a write without a zxid must be able to hold the event's (exact-txn.ts).
-    const exact = known ? (this.exactFits ??= exactTxnFits(this.view, [...this.view.writes, ...sessionEndWrites(this.view.history, this.view.writes)])) : null;
+    const exact = known ? this.exactTxn() : null;
     const fits = (o: ZkHistoryOp): boolean =>
       o.invokeUs < e.atUs && (o.zxid === null ? taken === undefined && (exact === null || exact(o, e.zxid)) : o.zxid > floor && (!known || o.zxid === e.zxid));
     let earliest = Infinity;
@@ -145,7 +130,7 @@ export class PersistentShared {
         earliest = Math.min(earliest, first);
       }
     const one = found.size === 1 && ends === 0 ? [...found][0]! : null;
-    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null };
+    return { earliest, loose: loose + ends, only: one !== null && one.zxid === null ? one : null, sole: one };
   }
 
   /** Writes without a recorded zxid that an event pinned (the only cause of an event with a known zxid). */
@@ -185,12 +170,36 @@ export class PersistentShared {
     return (this.takersMemo = out);
   }
 
-  /** Whether session `s`'s end may be the txn at zxid `z`: no other txn holds z, and no ENDED record puts its end elsewhere. */
+  private endsMemo: { readonly ends: ZkHistoryOp[]; readonly bySession: Map<number, ZkHistoryOp[]> } | null = null;
+
+  /** The history's session ends as writes (session-ends.ts sessionEndWrites) and its closes, by session. */
+  private ends(): { readonly ends: ZkHistoryOp[]; readonly bySession: Map<number, ZkHistoryOp[]> } {
+    if (this.endsMemo !== null) return this.endsMemo;
+    const ends = sessionEndWrites(this.view.history, this.view.writes);
+    const bySession = new Map<number, ZkHistoryOp[]>();
+    for (const o of [...this.view.writes, ...ends])
+      if (o.op.type === 'closeSession' && o.session !== null && o.outcome !== 'fail') (bySession.get(o.session) ?? bySession.set(o.session, []).get(o.session)!).push(o);
+    return (this.endsMemo = { ends, bySession });
+  }
+
+  /** exact-txn.ts's test over the history's writes and session ends: whether a write can be the txn at a zxid. */
+  private exactTxn(): (o: ZkHistoryOp, m: number) => boolean {
+    return (this.exactFits ??= exactTxnFits(this.view, [...this.view.writes, ...this.ends().ends]));
+  }
+
+  /**
+   * Whether session `s`'s end may be the txn at zxid `z`: no other txn holds z, no ENDED record puts its end
+   * elsewhere, and some write that may be its end (a close, an ENDED record's, the unseen end sessionEndWrites adds)
+   * can hold z (exact-txn.ts: an unseen end is above every state its session's replies showed, SESSION_END_FLOOR).
+   * Round 13 (r13c, case 228332486): the end of a session whose delete was answered at 1:5 was taken at 1:4.
+   */
   private endMayBeAt(s: number, z: number): boolean {
     const at = this.takers().get(z);
     if (at !== undefined && at.some((who) => who !== `s:${s}`)) return false;
     const ended = this.endedAt.get(s);
-    return ended === undefined || ended === z;
+    if (ended !== undefined && ended !== z) return false;
+    const list = this.ends().bySession.get(s);
+    return list === undefined || list.length === 0 || list.some((o) => this.exactTxn()(o, z));
   }
 
   private ephemeralsMemo: Map<number, EphemeralMade[]> | null = null;
@@ -217,6 +226,23 @@ export class PersistentShared {
   }
 
   private byCompletion: ZkHistoryOp[] | null = null;
+  private sureMemo: Map<number, SureEphemeral[]> | null = null;
+  private endedMemo: Set<number> | null = null;
+
+  /**
+   * The ephemerals an ok close `x` without a zxid surely had deleted by its txn (`sureEphemerals`), for a session with
+   * no ENDED record: its own end, or an expiry before it (an ok close may follow one: PrepRequestProcessor.pRequest2Txn
+   * logs it again), deleted each after its create and at or below the close's txn.
+   */
+  closeDeletes(x: ZkHistoryOp): readonly SureEphemeral[] {
+    if (x.session === null || (this.endedMemo ??= endedSessions(this.view)).has(x.session)) return [];
+    return (this.sureMemo ??= sureEphemerals(this.view)).get(x.session) ?? [];
+  }
+
+  /** A zxid at or below that of a write: its own, the one an event pinned (`pins`), or its floor (`floorOf`). */
+  lowerOf(x: ZkHistoryOp): number {
+    return x.zxid ?? Math.max(this.pins.get(x) ?? -Infinity, this.floorOf(x));
+  }
 
   /** Whether an ACL may filter events of `path`: a restricted path, or a sequential create's prefix of it. */
   mayFilter(path: string): boolean {
@@ -224,10 +250,20 @@ export class PersistentShared {
     return false;
   }
 
-  /** The certain ok writes with a reply (not session ends), by reply time. */
+  /**
+   * The certain ok writes with a reply, by reply time: not session ends, but for an ok close without a zxid of a
+   * session with no ENDED record, which deletes ephemerals (`closeDeletes`).
+   */
   writesByCompletion(): ZkHistoryOp[] {
     if (this.byCompletion !== null) return this.byCompletion;
-    const out = this.view.writes.filter((o) => o.outcome === 'ok' && o.completeUs !== null && o.result !== null && !isUncertain(o) && o.op.type !== 'closeSession');
+    const out = this.view.writes.filter(
+      (o) =>
+        o.outcome === 'ok' &&
+        o.completeUs !== null &&
+        o.result !== null &&
+        !isUncertain(o) &&
+        (o.op.type !== 'closeSession' || (o.zxid === null && o.result.rc === 'ok' && this.closeDeletes(o).length > 0)),
+    );
     out.sort((a, b) => a.completeUs! - b.completeUs!);
     return (this.byCompletion = out);
   }
@@ -271,10 +307,11 @@ export class PersistentShared {
       else allChanges(x.op, found);
       // (A lost one, if it took effect, was proposed after every reply that arrived before it was sent: above that
       // state, as a certain write is; case 1292103493, a create sent after an error txn's reply at 1:1.)
-      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : this.zxidDoneBefore(x.invokeUs) + 1, found };
+      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : Math.max(lostCreateFloor(this.view, x), this.zxidDoneBefore(x.invokeUs) + 1), found };
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
     }
+    for (const e of provedEnds(this.view)) out.push({ x: e.x, upper: e.upper, lower: e.lower, found: e.found, end: e.session });
     out.sort((a, b) => a.upper - b.upper);
     for (const b of byWrite.values()) {
       const list = b.x.session === null ? undefined : this.tookEffectMemo.get(b.x.session);
@@ -331,39 +368,26 @@ export class PersistentShared {
     return null;
   }
 
-  private doneMemo: { times: number[]; most: number[] } | null = null;
+  private floorMemo: ((o: ZkHistoryOp) => number | null) | null = null;
 
   /**
-   * The largest state zxid of an ok reply (a certain write's zxid, a read's header) that arrived before time `t`
-   * (-Infinity: none). A txn proposed after `t` lies above it: that state's txns were committed by then.
+   * A zxid at or below that of a certain write without one (write-zxid-floor.ts: above every txn known committed
+   * before it was sent, and at least 1:1); -Infinity when none is known.
    */
+  floorOf(x: ZkHistoryOp): number {
+    return (this.floorMemo ??= writeZxidFloor(this.view))(x) ?? -Infinity;
+  }
+
+  private doneMemo: ((t: number) => number) | null = null;
+
+  /** The largest state zxid of an ok reply that arrived before time `t` (zxid-by-time.ts `zxidDoneBefore`). */
   zxidDoneBefore(t: number): number {
-    if (this.doneMemo === null) {
-      const list: [number, number][] = [];
-      for (const o of this.view.history.ops) {
-        if (o.outcome !== 'ok' || o.completeUs === null || o.result === null || isUncertain(o)) continue;
-        const z = o.zxid ?? o.readZxid ?? null;
-        if (z !== null && z > 0) list.push([o.completeUs, z]);
-      }
-      list.sort((a, b) => a[0] - b[0]);
-      const most = list.map(([, z]) => z);
-      for (let k = 1; k < most.length; k++) most[k] = Math.max(most[k]!, most[k - 1]!);
-      this.doneMemo = { times: list.map(([c]) => c), most };
-    }
-    const { times, most } = this.doneMemo;
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? -Infinity : most[lo - 1]!;
+    return (this.doneMemo ??= zxidDoneBefore(this.view))(t);
   }
 
   /**
-   * The most times one txn at event `e`'s zxid may make its change (type and path); null when not bounded (an
-   * unnamed sequential create of unknown outcome there, or several named txns). The txn is the one the
+   * The most times one txn at event `e`'s zxid may make its change (type and path, `timesMade`); null when not
+   * bounded (several named txns). The txn is the one the
    * history names at that zxid (a write, or a session end by its ENDED record or closeSession), else any
    * write without a zxid or any session end that may lie there. A session end makes NodeDeleted p once at
    * most and NodeChildrenChanged p once per ephemeral child of p it deletes (DataTree.killSession →
@@ -377,16 +401,16 @@ export class PersistentShared {
     const writes = named.filter((o) => o.op.type !== 'closeSession');
     if (writes.length + ends.size > 1 || (writes.length === 0 && ends.size === 0 && named.length > 0)) return null;
     let most = 0;
-    const candidates = writes.length + ends.size > 0 ? writes : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession');
+    // (Else the txn at e's zxid is a write without a zxid sent before e arrived that can hold that zxid: exact-txn.ts.)
+    const exact = this.exactTxn();
+    const candidates =
+      writes.length + ends.size > 0
+        ? writes
+        : this.view.writes.filter((o) => o.zxid === null && o.outcome !== 'fail' && o.op.type !== 'closeSession' && o.invokeUs < e.atUs && exact(o, e.zxid));
     for (const at of candidates) {
       const uncertain = isUncertain(at) || at.result === null;
       if (uncertain && !this.canSucceed(at)) continue;
-      // (An unnamed sequential create of unknown outcome may have made the event's node.)
-      if (uncertain && hasSequentialCreate(at.op)) return null;
-      const found: [EventType, string][] = [];
-      if (uncertain) allChanges(at.op, found);
-      else changesOf(at.op, at.result, found);
-      most = Math.max(most, found.filter(([t, p]) => t === e.type && p === e.path).length);
+      most = Math.max(most, timesMade(at.op, uncertain ? null : at.result, e.type, e.path));
     }
     if (e.type === 'NodeDeleted' || e.type === 'NodeChildrenChanged')
       for (const [session, list] of this.ephemeralsBySession()) {
@@ -408,9 +432,13 @@ export class PersistentShared {
    * it deletes, sets or checks exists, in some state, as far as the history's writes go: the node is in the
    * initial tree, or another write that may succeed creates it, or an earlier sub-op of the same multi does
    * (a multi is all or nothing, PrepRequestProcessor; every write of the history is recorded, as every
-   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any.
+   * checker here takes it). Weaker than the tree: a node that may exist at some time may exist at any. And not
+   * one NodeLife.cannotSucceed proves fails (a multi whose own sub-ops contradict each other, a version no
+   * setData of the history reaches, a node no op makes): round 13 (r13c), an end's ephemeral, or a duplicate
+   * event's count, taken from such a multi.
    */
   canSucceed(o: ZkHistoryOp): boolean {
+    if (nodeLife(this.view).cannotSucceed(o)) return false;
     const creators = this.creatorsIndex();
     const exists = (path: string, made: ReadonlySet<string>): boolean =>
       INITIAL_NODES.has(path) ||
@@ -460,23 +488,11 @@ export class PersistentShared {
     return (this.creatorsMemo = { exact, sequential });
   }
 
-  private afterMemo: { times: number[]; least: number[] } | null = null;
+  private afterMemo: ((t: number) => number) | null = null;
 
-  /**
-   * The least zxid of a certain ok write sent after time `t` (Infinity: none). Its txn was proposed after `t`,
-   * so it lies above every state a server had applied by `t` (a leader proposes above every committed txn).
-   */
+  /** The least zxid of a certain ok write sent after time `t` (zxid-by-time.ts `zxidSentAfter`). */
   zxidSentAfter(t: number): number {
-    if (this.afterMemo === null) {
-      const list = this.view.writes.filter((o) => o.zxid !== null && o.outcome === 'ok' && o.result !== null && !isUncertain(o));
-      list.sort((a, b) => a.invokeUs - b.invokeUs);
-      const least = list.map((o) => o.zxid!);
-      for (let k = least.length - 2; k >= 0; k--) least[k] = Math.min(least[k]!, least[k + 1]!);
-      this.afterMemo = { times: list.map((o) => o.invokeUs), least };
-    }
-    const { times, least } = this.afterMemo;
-    const lo = countAtMost(times, t);
-    return lo < least.length ? least[lo]! : Infinity;
+    return (this.afterMemo ??= zxidSentAfter(this.view))(t);
   }
 
   /**
@@ -484,7 +500,15 @@ export class PersistentShared {
    * in `events` (counts by `${type} ${path} ${zxid}`), and every event of its type and path without a zxid (`unnamed`) taken by an earlier change
    * (`used`, updated). Paths whose ACL may filter the event are left out.
    */
-  firstMissing(w: Held, from: number, to: number, events: ReadonlyMap<string, number>, unnamed: ReadonlyMap<string, number>, used: Map<string, number>): Change | null {
+  firstMissing(
+    w: Held,
+    from: number,
+    to: number,
+    events: ReadonlyMap<string, number>,
+    unnamed: ReadonlyMap<string, number>,
+    used: Map<string, number>,
+    closing: number | null = null,
+  ): Change | null {
     const list = this.certainChanges();
     let lo = 0;
     let hi = list.length;
@@ -496,7 +520,8 @@ export class PersistentShared {
     const seen = new Map<string, number>();
     for (let k = lo; k < list.length && list[k]!.zxid <= to; k++) {
       const c = list[k]!;
-      if (!covers(w, c.type, c.path) || this.restricted.has(c.path)) continue;
+      // (`closing`: at its own close's reply, a session is not held to its own end's deletes: the connection closes.)
+      if (!covers(w, c.type, c.path) || this.restricted.has(c.path) || (c.end !== undefined && c.end === closing)) continue;
       // One event per change: a multi that sets one node twice fires NodeDataChanged twice (DataTree.processTxn
       // applies each sub-txn, each calling triggerWatch), and a persistent watch is not used up by the first.
       const exact = `${c.type} ${c.path} ${c.zxid}`;
@@ -525,6 +550,11 @@ export class PersistentShared {
       changesOf(o.op, o.result, found);
       for (const [type, path] of found) out.push({ zxid: o.zxid!, type, path, by: o });
     }
+    const ends = sessionEndChanges(this.view);
+    if (ends.length > 0) {
+      out.push(...ends);
+      out.sort((a, b) => a.zxid - b.zxid);
+    }
     return (this.certain = out);
   }
 
@@ -547,26 +577,6 @@ export class PersistentShared {
     }
     this.byKey = byKey;
   }
-}
-
-function hasSequentialCreate(op: ZkOp): boolean {
-  if (op.type === 'multi') return op.ops.some(hasSequentialCreate);
-  return op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral';
-}
-
-/** Every change an op of unknown outcome may make (each sub-op of a multi); true when it holds an unnamed sequential create. */
-function allChanges(op: ZkOp, out: [EventType, string][]): boolean {
-  if (op.type === 'multi') {
-    let loose = false;
-    for (const sub of op.ops) loose = allChanges(sub, out) || loose;
-    return loose;
-  }
-  if (op.type === 'create' && op.mode !== 'persistent' && op.mode !== 'ephemeral') {
-    out.push(['NodeChildrenChanged', parentOf(op.path)]);
-    return true;
-  }
-  changesOf(op, { rc: 'ok' }, out);
-  return false;
 }
 
 /** The nodes DataTree's constructor makes (DataTree.DataTree: /, /zookeeper, its quota and config nodes). */

@@ -37,9 +37,10 @@
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
-import { countAtMost } from './sort.js';
+import { countAfter } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
-import { covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+import { changeTxn, covers, PersistentShared, type Held } from './watch-persistent-shared.js';
+import { closeOwed, lostByProof, ownLostAtClose, type ProofScope } from './watch-persistent-proved.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -55,7 +56,6 @@ export class PersistentWatches {
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
-  private connStartUs = -Infinity; // when the current connection's first record came
 
   private readonly shared: PersistentShared;
   private readonly bounds: readonly RegisterBound[];
@@ -76,7 +76,6 @@ export class PersistentWatches {
   session(e: ZkHistorySession, connection: number): void {
     if (connection !== this.connection) {
       this.connection = connection;
-      this.connStartUs = e.atUs;
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
@@ -91,8 +90,9 @@ export class PersistentWatches {
   private counts = new Map<string, number>();
   /** The siblings of explained events still to check at the next reply here (`siblingsOwed`). */
   private siblings: { readonly x: ZkHistoryOp; readonly zxid: number; readonly need: Map<string, number>; readonly e: ZkHistoryWatch; readonly w: Held }[] = [];
-  /** The one write `zxidFacts` found that may make the event it judged (else null). */
+  /** The one write without a zxid `zxidFacts` found that may make the event it judged (else null); `lastSole`: zxid or not. */
   private lastOnly: ZkHistoryOp | null = null;
+  private lastSole: ZkHistoryOp | null = null;
 
   /** The last noted event's `${type} ${path}` (an event check leaves the event itself out of `anyEvents`). */
   private lastKey = '';
@@ -163,9 +163,11 @@ export class PersistentWatches {
             [e],
           );
         this.lastOnly = null;
-        const verdict = this.eventLost(e) ?? this.zxidFacts(e);
+        this.lastSole = null;
+        const verdict = this.eventLost(e) ?? this.zxidFacts(e) ?? this.provedBeforeEvent(e);
         if (verdict !== null) return verdict;
         this.noteSiblings(e);
+        this.boundByEvent(e);
         return 'ok';
       }
     }
@@ -176,6 +178,27 @@ export class PersistentWatches {
       [candidate.by],
       [e],
     );
+  }
+
+  /**
+   * After event `e` with a zxid, explained: when one held watch alone covers it (not `mixed`), that watch delivered
+   * it, fired by WatchManager.triggerWatch as this connection's server applied e's txn, so the watch was registered
+   * here below that txn: its registration bound here drops to e's zxid less one (round 13, cases 3811014472,
+   * 3149986684: an event at 1:1 or 1:2 owes the later changes a bound from a later write left out). Where two held
+   * watches cover e, either may have delivered it, and nothing is learnt. Only lowers the bound: the changes between
+   * the new bound and a point already checked (`checked`) are not judged again (fewer violations, never more).
+   */
+  private boundByEvent(e: ZkHistoryWatch): void {
+    if (e.zxid <= 0) return;
+    let only: Held | null = null;
+    for (const w of this.held.values()) {
+      if (!covers(w, e.type, e.path)) continue;
+      if (only !== null) return;
+      only = w;
+    }
+    if (only === null || this.mixed.has(only.path)) return;
+    const had = this.registeredHere(only);
+    if (had === null || had > e.zxid - 1) only.registered.set(this.connection, e.zxid - 1);
   }
 
   /**
@@ -219,11 +242,12 @@ export class PersistentWatches {
         if (reg === null) continue;
         const from = Math.max(reg, w.checked.get(this.connection) ?? -Infinity);
         if (z <= from) continue;
-        const missing = this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w));
+        const closing = o.op.type === 'closeSession' ? o.session : null;
+        const missing = this.shared.firstMissing(w, from, z, this.counts, this.unnamed, this.usedHere(w), closing);
         if (missing !== null)
           return violated(
             name,
-            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost)`,
+            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${missing.type} ${missing.path} event for ${changeTxn(missing)} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost)`,
             [w.by, missing.by, o],
           );
         w.checked.set(this.connection, z);
@@ -231,7 +255,7 @@ export class PersistentWatches {
         if (bounded !== null)
           return violated(
             name,
-            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is at or below that state and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost)`,
+            `client ${o.client} got #${o.id} from a state at or after ${describeZxid(z)}, but no ${bounded[1]} event for ${bounded[2] === undefined ? '' : `the end of session ${bounded[2]} after `}#${bounded[0].id}, whose txn is at or below that state and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost)`,
             [w.by, bounded[0], o],
           );
       }
@@ -298,7 +322,8 @@ export class PersistentWatches {
    * whose txn `w` got on this connection, and whose change has no event (by type and path) that arrived after
    * W was sent: [W, the change]. W's txn follows the registration when W was sent after this connection's
    * addWatch returned (proposed later), or when its zxid is above the registration's bound (`regBound`), or
-   * W was sent after a reply from a state at or above that bound (`zxidDoneBefore`: proposed above it).
+   * W was sent after a reply from a state at or above that bound (`zxidDoneBefore`: proposed above it), or
+   * W's zxid floor (write-zxid-floor.ts, at least 1:1) is above it (round 13: a registration at 1:0).
    * Each W is judged once per connection (the pointer `byTime`; an event that came stays come).
    */
   private owedBefore(w: Held, before: number, after: (key: string, t: number) => number, skip: ZkHistoryOp | null): [ZkHistoryOp, string] | null {
@@ -309,7 +334,15 @@ export class PersistentWatches {
     let k = w.byTime.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.completeUs! < before; k++) {
       const x = list[k]!;
-      if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg)))) continue;
+      if (x.op.type === 'closeSession') {
+        const missing = x === skip || x.session === here.session ? null : closeOwed(this.shared, w, x, here, reg, after);
+        if (missing !== null) {
+          w.byTime.set(this.connection, k);
+          return [x, missing];
+        }
+        continue;
+      }
+      if (x === skip || (x.invokeUs <= here.completeUs! && !(reg !== null && (x.zxid !== null ? x.zxid > reg : this.shared.zxidDoneBefore(x.invokeUs) >= reg || this.shared.floorOf(x) > reg)))) continue;
       const missing = this.shared.missingOf(w, x, after);
       if (missing !== null) {
         w.byTime.set(this.connection, k);
@@ -330,59 +363,63 @@ export class PersistentWatches {
    * was lost: [W, the change]. Writes by `upper`, each judged once per connection (`byBound`; an event that came
    * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
    */
-  private boundedLost(w: Held, reg: number, z: number, after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t)): [ZkHistoryOp, string] | null {
+  private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string, number | undefined] | null {
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     const list = this.shared.boundedWrites();
     const here = w.added.get(this.connection);
     let k = w.byBound.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.upper <= z; k++) {
-      const { x, lower, found } = list[k]!;
+      const { x, lower, found, end } = list[k]!;
       if (!((here !== undefined && x.invokeUs > here.completeUs!) || lower > reg)) continue;
       const missing = this.shared.missingOfFound(w, x, found, after);
       if (missing !== null) {
         w.byBound.set(this.connection, k + 1);
-        return [x, missing];
+        return [x, missing, end];
       }
     }
     w.byBound.set(this.connection, k);
     return null;
   }
 
-  /**
-   * Lost events before a reply `o` that proves writes without a zxid took effect (`provedBy`: o's state holds
-   * each, proved-writes.ts): for a watch added on this connection before o was sent (so registered at a state
-   * its session's later reply o holds), a proved write W whose txn is above that registration (W sent after the
-   * addWatch returned: proposed later; or its floor above the registration's bound) was applied by o's server
-   * with the watch registered, before o's state: its event was queued before o's reply (one FIFO socket).
-   */
+  /** The proof scope of `lostByProof` (watch-persistent-proved.ts) on this connection. */
+  private proofScope(after: (key: string, t: number) => number): ProofScope {
+    return { held: this.held.values(), mixed: this.mixed, connection: this.connection, regBound: (w) => this.regBound(w), shared: this.shared, after };
+  }
+
+  /** Lost events before a reply `o` that proves writes took effect, for watches added here before o was sent (`lostByProof`). */
   private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
-    // Round 13 (r13a): at o, a close, a write of its session known to have taken effect, sent earlier on this connection
-    // (to o's server, after this connection's start): PrepRequestProcessor makes a closing session's requests error
-    // txns, so its txn is below the session's end, in o's state (cases 263360252, 1513447175: a lost delete, a lost
-    // create). (Not at other replies: a write whose reply was lost is outside its session's order, DEFINITIONS.md.)
-    const own =
-      o.op.type !== 'closeSession' || o.result === null || isUncertain(o)
-        ? []
-        : this.shared.tookEffect(o.session).filter((b) => b.x !== o && b.x.invokeUs < o.invokeUs && b.x.invokeUs > this.connStartUs && b.x.server === o.server);
-    const list = own.length === 0 ? this.shared.provedBy(o) : [...this.shared.provedBy(o), ...own];
-    if (list.length === 0) return null;
-    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
-    for (const w of this.held.values()) {
-      if (this.mixed.has(w.path)) continue;
-      const here = w.added.get(this.connection);
-      if (here === undefined || here === o || here.completeUs! >= o.invokeUs) continue;
-      const reg = this.regBound(w);
-      for (const { x, lower, found } of list) {
-        if (x === o || !(x.invokeUs > here.completeUs! || (reg !== null && lower > reg))) continue;
-        const missing = this.shared.missingOfFound(w, x, found, after);
-        if (missing !== null)
-          return violated(
-            'watch-order',
-            `client ${o.client} got #${o.id}, which ${own.some((b) => b.x === x) ? `its session sent after #${x.id}, which took effect,` : `shows that #${x.id} took effect,`} but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
-            [w.by, x, o],
-          );
-      }
-    }
-    return null;
+    const scope = this.proofScope((key, t) => countAfter(this.anyEvents.get(key), t));
+    const lost = lostByProof(scope, o, (here) => here !== o && here.completeUs! < o.invokeUs) ?? ownLostAtClose(scope, o);
+    if (lost === null) return null;
+    const [w, x, missing] = lost;
+    return violated(
+      'watch-order',
+      `client ${o.client} got #${o.id}, which ${!this.shared.provedBy(o).some((b) => b.x === x) ? `its session sent after #${x.id}, which took effect,` : `shows that #${x.id} took effect,`} but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
+      [w.by, x, o],
+    );
+  }
+
+  /**
+   * Lost events before event `e` (with a zxid), whose one possible cause is write P (`zxidFacts`): every write X that
+   * P's success proves took effect lies below P's txn, so its changes were queued before e on this FIFO connection
+   * (`lostByProof`). Round 13: cases 3103818810 (a lost setData a delete's version proves), 1998691577 (a lost multi
+   * making the parent of a create), 856553892 (a lost create of the watch's own session, sent while its addWatch was in
+   * flight, that the delete proves).
+   */
+  private provedBeforeEvent(e: ZkHistoryWatch): ClientCheckResult | null {
+    const p = this.lastSole;
+    if (p === null || e.zxid <= 0) return null;
+    // (e's own arrival, the last of its key, is not an event of X's txn.)
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t) - (key === this.lastKey ? 1 : 0);
+    const lost = lostByProof(this.proofScope(after), p, () => true);
+    if (lost === null) return null;
+    const [w, x, missing] = lost;
+    return violated(
+      'watch-order',
+      `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, which only #${p.id} may make, and #${p.id} shows that #${x.id} took effect before it, but no ${missing} event for #${x.id}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${x.id}'s txn) gets, came before it (lost: one connection delivers in txn order)`,
+      [w.by, x, p],
+      [e],
+    );
   }
 
   /**
@@ -454,15 +491,12 @@ export class PersistentWatches {
           if (missing !== null)
             return violated(
               'watch-order',
-              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${missing.type} ${missing.path} event for #${missing.by.id} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost: one connection delivers in txn order)`,
+              `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${missing.type} ${missing.path} event for ${changeTxn(missing)} at ${describeZxid(missing.zxid)}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, registered on this connection) gets, came before it (lost: one connection delivers in txn order)`,
               [w.by, missing.by],
               [e],
             );
           w.checked.set(this.connection, e.zxid - 1);
         }
-        // (And a write without a zxid that surely took effect below e's txn, above the registration: r13a, case 4203161649.)
-        const bounded = this.boundedLost(w, reg, e.zxid - 1, after);
-        if (bounded !== null) return violated('watch-order', `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, but no ${bounded[1]} event for #${bounded[0].id}, whose txn is below it and above the registration of its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}) on this connection, came before it (lost: one connection delivers in txn order)`, [w.by, bounded[0]], [e]);
       }
       const owed = this.owedBefore(w, before, after, null);
       if (owed !== null)
@@ -492,6 +526,7 @@ export class PersistentWatches {
     const causes = this.shared.causesOf(e, floor);
     const only = causes.only;
     this.lastOnly = only;
+    this.lastSole = causes.sole;
     if (only !== null) {
       const had = this.shared.pins.get(only);
       if (had !== undefined && had !== e.zxid)
@@ -561,31 +596,4 @@ export class PersistentWatches {
     w.registered.set(this.connection, at);
     return at;
   }
-}
-
-/** Per session: the paths where its persistent watches are not held to their events (see the file's head). */
-export function mixedPaths(ops: readonly ZkHistoryOp[]): Map<number, Set<string>> {
-  const modes = new Map<string, string>();
-  const out = new Map<number, Set<string>>();
-  const add = (s: number, p: string): void => {
-    const set = out.get(s) ?? new Set<string>();
-    out.set(s, set.add(p));
-  };
-  for (const o of ops) {
-    const op = o.op;
-    if (o.session === null) continue;
-    if ((op.type === 'getData' || op.type === 'exists' || op.type === 'getChildren') && op.watch === true) add(o.session, op.path);
-    if (op.type === 'addWatch') {
-      const k = `${o.session} ${op.path}`;
-      const had = modes.get(k);
-      if (had !== undefined && had !== op.mode) add(o.session, op.path);
-      modes.set(k, op.mode);
-    }
-  }
-  return out;
-}
-
-/** How many of `times` (ascending) lie after `t`. */
-function countAfter(times: readonly number[] | undefined, t: number): number {
-  return times === undefined ? 0 : times.length - countAtMost(times, t);
 }
