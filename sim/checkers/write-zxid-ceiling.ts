@@ -7,7 +7,6 @@ import { closesAtTheirEnd } from './session-ends.js';
 import { WriteTable } from './write-table.js';
 import { replyBoundsOf, zxidWindows } from './write-windows.js';
 import type { HistoryView } from './history-view.js';
-import { nodeLife } from './node-life.js';
 
 const memo = new WeakMap<HistoryView, (o: ZkHistoryOp) => number | null>();
 
@@ -25,8 +24,6 @@ const memo = new WeakMap<HistoryView, (o: ZkHistoryOp) => number | null>();
  *   CommitProcessor keeps that order), and two txns never share a zxid. A certain close without a zxid counts
  *   by its window: it is the session's end or a later close of it, so the end, which every write of the
  *   session that took effect precedes, is below the window's top either way (committed before the reply).
- * - a read that shows its node, made by one op of the history (one life), at the version it left or a later one:
- *   at or below that read's header zxid and the mzxid it shows (`shownVersionBounds`; case 4132429694).
  * Not for closeSession itself (a second close of an ended session comes after its end). O(n log n) once per view.
  */
 export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number | null {
@@ -49,8 +46,6 @@ export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number 
     const ended = (session: number, z: number): void => void endOf.set(session, Math.min(endOf.get(session) ?? Infinity, z));
     for (const e of view.history.events ?? []) if (e.kind === 'session' && e.state === 'ENDED' && e.zxid !== undefined && e.zxid > 0) ended(e.session, e.zxid);
     for (const o of view.closeSessions) if (o.session !== null && o.zxid !== null && certain(o) && o.result!.rc === 'ok') ended(o.session, o.zxid);
-    const shown = shownVersionBounds(view);
-    for (const [o, b] of shown) if (o.session === null && o.zxid === null) out.set(o, Math.min(out.get(o) ?? Infinity, b));
     for (const mine of view.opsBySession.values()) {
       // Issue order, latest first: `next` is the least zxid bound of a certain write issued after the current one.
       const list = mine.ops.filter((o) => isZkWrite(o.op) && certain(o));
@@ -69,10 +64,7 @@ export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number 
           const w = windows.get(o);
           const end = o.session === null ? Infinity : (endOf.get(o.session) ?? Infinity);
           // (A close is at or below its session's end, not below it: it may be that end.)
-          const ceiling =
-            o.op.type === 'closeSession'
-              ? Math.min((w === undefined ? Infinity : w.hi) - 1, end)
-              : Math.min(Math.min(w === undefined ? Infinity : w.hi, end, next) - 1, shown.get(o) ?? Infinity);
+          const ceiling = o.op.type === 'closeSession' ? Math.min((w === undefined ? Infinity : w.hi) - 1, end) : Math.min(w === undefined ? Infinity : w.hi, end, next) - 1;
           if (ceiling !== Infinity && o.op.type !== 'closeSession') out.set(o, ceiling);
           bound = ceiling;
         }
@@ -83,43 +75,4 @@ export function writeZxidCeiling(view: HistoryView): (o: ZkHistoryOp) => number 
   const test = (o: ZkHistoryOp): number | null => o.zxid ?? out.get(o) ?? null;
   memo.set(view, test);
   return test;
-}
-
-/**
- * For each certain write without a zxid that sets a node's data (a setData, alone or in a multi) to version v',
- * where one op of the history at most creates that node (NodeLife.soleCreator: one life): the least bound (its
- * header zxid, the mzxid it shows) of a read showing the node at version v' or more. In one life a node's version
- * only grows, by one per setData (PrepRequestProcessor.checkAndIncVersion, DataTree.setData), so the state at that read, holding the node at a version
- * at least v', holds the setData that made v' (were it later, the version there would be below v'); and the
- * mzxid shown is the zxid of the node's last setData then, at or above it. O(n log n).
- */
-function shownVersionBounds(view: HistoryView): Map<ZkHistoryOp, number> {
-  const out = new Map<ZkHistoryOp, number>();
-  const byPath = new Map<string, { v: number; b: number }[]>();
-  for (const r of view.history.ops) {
-    const res = r.result;
-    if ((r.op.type !== 'getData' && r.op.type !== 'exists') || r.outcome !== 'ok' || res === null || isUncertain(r)) continue;
-    if (res.rc !== 'ok' || res.exists === false || res.version === undefined || r.op.path === '/zookeeper/config') continue;
-    const b = Math.min(r.readZxid != null && r.readZxid > 0 ? r.readZxid : Infinity, res.mzxid !== undefined && res.mzxid > 0 ? res.mzxid : Infinity);
-    if (b === Infinity) continue;
-    const list = byPath.get(r.op.path);
-    if (list === undefined) byPath.set(r.op.path, [{ v: res.version, b }]);
-    else list.push({ v: res.version, b });
-  }
-  if (byPath.size === 0) return out;
-  const life = nodeLife(view);
-  const note = (o: ZkHistoryOp, path: string, v: number | undefined): void => {
-    const list = v === undefined ? undefined : byPath.get(path);
-    if (list === undefined || life.soleCreator(path) === null) return;
-    for (const x of list) if (x.v >= v! && x.b < (out.get(o) ?? Infinity)) out.set(o, x.b);
-  };
-  for (const o of view.writes) {
-    if (o.zxid !== null || o.outcome !== 'ok' || o.result === null || isUncertain(o) || o.result.rc !== 'ok') continue;
-    if (o.op.type === 'setData') note(o, o.op.path, o.result.version);
-    else if (o.op.type === 'multi')
-      o.op.ops.forEach((sub, i) => {
-        if (sub.type === 'setData') note(o, sub.path, o.result!.results?.[i]?.version);
-      });
-  }
-  return out;
 }
