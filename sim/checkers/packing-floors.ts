@@ -19,7 +19,7 @@
 // (f) KV versions count a register's writes: registerWritesBelow.
 // (g) a read at h shows p missing and no op of the history may delete p (no delete op that may succeed, no session
 //     that may own it as an ephemeral: NodeLife.mayDelete): every create of p that took effect lies above h, as a
-//     create at or below h would have left p there (round 13, r13a: sweep seed 31013131, case 1462965641).
+//     create at or below h would have left p there (round 13, r13a: sweep seed 31013277, case 1462965641).
 // Every window these move belongs to a txn that took effect (zxid-packing's slots: certain replies, writes
 // proved or shown to have taken effect); an error txn is no creator and no setData of rc ok, so is not raised.
 // O(n log n) per call, with the presence bounds of slot writes read from their current windows.

@@ -251,7 +251,7 @@ describe('a setData is at or below a read that shows its one-life node at its ve
   });
 });
 
-describe('a node nothing deletes, missing at a header zxid: every create of it that took effect is above (sweep seed 31013131, case 1462965641)', () => {
+describe('a node nothing deletes, missing at a header zxid: every create of it that took effect is above (sweep seed 31013277, case 1462965641)', () => {
   // /a missing at 1:3, and no op may delete it (the multi's delete failed with it): 1001's create of /a is above
   // 1:3, and so is 1002's close (after its read at 1:3); 1001's failed multi is above both, and below its close:
   // three txns for the zxids between 1:3 and 1:6.
