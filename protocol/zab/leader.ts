@@ -550,6 +550,8 @@ function pingLoop(s: ZabServer, fx: Fx): ZabServer {
     return withLeader(next, { shutdown: 'not sufficient followers synced' });
   }
   const expiredAt = l.proposedAtClock.length === 2 * s.config.syncLimit + 1 ? (l.proposedAtClock[0] as Zxid) : 0;
+  // One packet for every learner, as commitHead's COMMIT: messages are immutable.
+  let ping: ZabMessage | null = null;
   for (const h of l.handlers) {
     // A LearnerHandler's queue is only sent once its sync has started (startSendingPackets).
     if (h === undefined || !h.forwarding) continue;
@@ -558,7 +560,7 @@ function pingLoop(s: ZabServer, fx: Fx): ZabServer {
       next = closeHandler(next, h, `proposal ${formatZxid(current)} unacked for ${s.config.syncLimit} ticks (SyncLimitCheck)`, fx);
     } else {
       const handlers = leaderOf(next).handlers;
-      const queued = forwardPacket(handlers, h, { type: 'PING', zxid: l.lastProposed }, fx);
+      const queued = forwardPacket(handlers, h, (ping ??= { type: 'PING', zxid: l.lastProposed }), fx);
       if (queued !== handlers) next = withLeader(next, { handlers: queued });
     }
   }

@@ -7,7 +7,7 @@ import type { Zxid } from '../zxid.js';
 import { hasMutant } from './config.js';
 import type { Fx } from './effects.js';
 import type { QuorumPacket } from './messages.js';
-import { patchHandler, patchLeader, withLeaderState, type LeaderState, type LearnerHandler, type ZabServer } from './state.js';
+import { patchHandler, patchLeader, withLeaderState, withLearnerHeard, type LeaderState, type LearnerHandler, type ZabServer } from './state.js';
 
 export function leaderOf(s: ZabServer): LeaderState {
   if (!(s.leader !== null)) assert(false, `server ${s.id} has no leader state`);
@@ -45,7 +45,7 @@ export function heardFromLearner(s: ZabServer, from: NodeId): ZabServer {
   const h = l.handlers[from] as LearnerHandler;
   const deadline = l.tick + s.config.syncLimit;
   if (h.ackDeadlineTick === deadline && h.readSince === l.clock) return s;
-  return setHandler(s, patchHandler(h, { ackDeadlineTick: deadline, readSince: l.clock }), from);
+  return withLearnerHeard(s, from, deadline, l.clock);
 }
 
 /**

@@ -338,7 +338,12 @@ export function patchFle(o: FleState, p: Partial<FleState>): FleState {
 
 /** Copies a LearnerHandler with some fields replaced (literal copy, as patchServer). */
 export function patchHandler(o: LearnerHandler, p: Partial<LearnerHandler>): LearnerHandler {
-  const next: Mutable<LearnerHandler> = {
+  return applyPatch(copyHandler(o), p);
+}
+
+/** A writable copy of a LearnerHandler, field by field (one shape for every copy). */
+function copyHandler(o: LearnerHandler): Mutable<LearnerHandler> {
+  return {
     sid: o.sid,
     observer: o.observer,
     conn: o.conn,
@@ -354,7 +359,6 @@ export function patchHandler(o: LearnerHandler, p: Partial<LearnerHandler>): Lea
     queuedPackets: o.queuedPackets,
     snap: o.snap,
   };
-  return applyPatch(next, p);
 }
 
 /** Copies a DbBookkeeping with some fields replaced (literal copy, as patchServer). */
@@ -468,6 +472,25 @@ export function patchServer(o: ZabServer, p: Partial<ZabServer>): ZabServer {
 // update a record in one way: `patchX(o, { ... })` names the fields it replaces; the functions
 // below are the same for the fields the hot path replaces, as one literal copy with direct writes
 // (no loop over a patch object), so a step still copies each record once.
+
+/**
+ * A learner's packet moved its handler's ack deadline and read clock (learner-handler.ts
+ * heardFromLearner: every PING and ACK of a new half tick): the handler, the handler list, the
+ * leader and the server copied once each, with direct writes.
+ */
+export function withLearnerHeard(s: ZabServer, sid: number, ackDeadlineTick: number, readSince: number): ZabServer {
+  const l = s.leader as LeaderState;
+  const h = copyHandler(l.handlers[sid] as LearnerHandler);
+  h.ackDeadlineTick = ackDeadlineTick;
+  h.readSince = readSince;
+  const handlers = l.handlers.slice();
+  handlers[sid] = h;
+  const leader = copyLeader(l);
+  leader.handlers = handlers;
+  const next = copyServer(s);
+  next.leader = leader;
+  return next;
+}
 
 /** The server after an fsync completed: stepServer's fallback for a step that did not record it itself. */
 export function withSynced(s: ZabServer, token: number): ZabServer {

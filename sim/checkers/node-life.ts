@@ -71,9 +71,10 @@ export type NodeLife = {
   readonly createdAtLeast: (p: string, beforeUs: number) => number;
   /**
    * The one thing of the history that may delete the node: a delete op (when no session may own it as an
-   * ephemeral), or the end of the one session that may own it (when no delete op names it); else null.
+   * ephemeral), or the end of the one session that may own it (when no delete op names it); else null. `except`:
+   * an op whose own ephemeral create is left out (a write that found the node missing, owning it only after).
    */
-  readonly soleDeleter: (p: string) => { readonly op: ZkHistoryOp } | { readonly session: number } | null;
+  readonly soleDeleter: (p: string, except?: ZkHistoryOp) => { readonly op: ZkHistoryOp } | { readonly session: number } | null;
   /** The least header zxid of a read that shows the node there (Infinity: none). */
   readonly shownBy: (p: string) => number;
   /**
@@ -173,6 +174,7 @@ export function nodeLife(view: HistoryView): NodeLife {
   const namedSequential = new Set<string>(); // the names certain sequential creates got (their results)
   const setDatas = new Map<string, number>();
   const ownersOf = new Map<string, (number | null)[]>(); // path -> the sessions of the ephemeral creates naming it
+  const ownerOps = new Map<string, (ZkHistoryOp | null)[]>(); // beside ownersOf: the op that made each owner (null: a read's ephemeralOwner)
   const endedBy = endTimes(view);
   for (const o of view.writes) {
     if (o.outcome === 'fail') continue;
@@ -215,6 +217,7 @@ export function nodeLife(view: HistoryView): NodeLife {
           const owners = ownersOf.get(made) ?? [];
           owners.push(o.session);
           ownersOf.set(made, owners);
+          ownerOps.set(made, [...(ownerOps.get(made) ?? []), o]);
           if (result !== null && o.session !== null) addEphemeral(o.session, made);
         }
       }
@@ -236,6 +239,7 @@ export function nodeLife(view: HistoryView): NodeLife {
       const owners = ownersOf.get(op.path) ?? [];
       owners.push(r.ephemeralOwner!);
       ownersOf.set(op.path, owners);
+      ownerOps.set(op.path, [...(ownerOps.get(op.path) ?? []), null]);
     }
     if (z === null) continue;
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) show(op.path, z);
@@ -287,6 +291,25 @@ export function nodeLife(view: HistoryView): NodeLife {
   };
   let endZxids: Map<number, number> | null = null;
   let unseenFloors: Map<number, number> | null = null;
+  // Whether `o` (sent after every create of a node it sets) sets a node in a life no setData took effect in: every op
+  // that may create the node is a certain create at a recorded zxid answered before `o` was sent (so o's txn comes
+  // after them all, in the node's last life, or finds it gone), and a certain delete of it expecting version 0, sent
+  // after the last of them was answered, succeeded (PrepRequestProcessor.checkAndIncVersion: no setData in that life
+  // before it, and the node is gone after it). Then o's setData finds the node missing or would have raised that
+  // version: it fails, and a multi with it is applied not at all.
+  const setsUnsetLife = (o: ZkHistoryOp, op: ZkOp): boolean => {
+    if (op.type === 'multi') return op.ops.some((sub) => setsUnsetLife(o, sub));
+    if (op.type !== 'setData' || prefixOps.some(({ prefix }) => sequentialOf(prefix, op.path))) return false;
+    let last: ZkHistoryOp | null = null;
+    for (const c of creatorOps.get(op.path) ?? []) {
+      if (c.outcome !== 'ok' || isUncertain(c) || c.zxid === null || c.completeUs === null || c.completeUs >= o.invokeUs) return false;
+      if (last === null || c.zxid > last.zxid!) last = c;
+    }
+    if (last === null) return false;
+    return (deleteOps.get(op.path) ?? []).some(
+      (d) => d.op.type === 'delete' && d.op.version === 0 && d.outcome === 'ok' && !isUncertain(d) && d.result!.rc === 'ok' && d.invokeUs > last.completeUs!,
+    );
+  };
   const life: NodeLife = {
     mayDelete: (p) => deleted.has(p) || ephemeral.has(p) || unnamed(ephemeralPrefixes, p),
     mayDeleteBy: (p, us) => ephemeral.has(p) || unnamed(ephemeralPrefixes, p) || (deleteOps.get(p) ?? []).some((d) => d.invokeUs <= us),
@@ -315,12 +338,14 @@ export function nodeLife(view: HistoryView): NodeLife {
     ephemeralsOf,
     cannotSucceed: (o) =>
       (isUncertain(o) && o.op.type === 'setData' && o.op.version !== undefined && o.op.version > (setDatas.get(o.op.path) ?? 1) - 1) ||
+      (isUncertain(o) && setsUnsetLife(o, o.op)) ||
       (o.op.type === 'multi' && multiFailsAlone(o.op.ops)) ||
       (isUncertain(o) && needsUnmade(o.op)),
-    soleDeleter: (p) => {
+    soleDeleter: (p, except) => {
       if (unnamed(ephemeralPrefixes, p)) return null;
       const ops = deleteOps.get(p) ?? [];
-      const owners = new Set(ownersOf.get(p) ?? []);
+      const byOp = ownerOps.get(p) ?? [];
+      const owners = new Set((ownersOf.get(p) ?? []).filter((_, i) => except === undefined || byOp[i] !== except));
       if (ops.length === 1 && owners.size === 0) return { op: ops[0]! };
       if (ops.length > 0 || owners.size !== 1 || owners.has(null)) return null;
       return { session: [...owners][0]! };

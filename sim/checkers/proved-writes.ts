@@ -12,13 +12,20 @@
 // session an error txn, which changes nothing). A read that shows the node missing after its one create
 // (a certain create at a zxid at or below its header, or one its own session issued before it) proves the one
 // thing that may delete it took effect, at or below that read's state.
+// Round 13: a reply of a session that deleted the node itself before shows a node no create below that delete made
+// (`afterOwnDelete`, r13d); a listing shows its own node too; a data version v > 0 counts the setData txns of the
+// node's current life, so when exactly v setData ops sent before the reply may set it, each took effect
+// (`versionShown`: r13d's setsBefore and r13b's one rule); a read without a header is at
+// or above every state its session saw before it (sessionFloors), so it may prove a delete after a create below
+// that; a write that finds a node missing is above a certain create answered before it was sent (real time); and a
+// session end proved this way is named with the reply that proves it (`endProvers`; watch-persistent-proved.ts).
 import { isZkWrite } from '../history/types.js';
-import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
+import type { ZkHistoryOp, ZkHistoryWatch, ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
 import { nodeLife } from './node-life.js';
 import { writeFacts } from './write-presence.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
-import { writeZxidFloor } from './write-zxid-floor.js';
+import { sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
 
 /** A change a write that succeeded made for sure, by its request alone (no unnamed sequential create). */
@@ -45,6 +52,7 @@ export function provedLostWrites(
   ends: Map<number, number> = new Map(),
   certainToo = false,
   provers: Map<ZkHistoryOp, ZkHistoryOp[]> | null = null,
+  endProvers: Map<ZkHistoryOp, EndShown[]> | null = null,
 ): Map<ZkHistoryOp, number> {
   const out = new Map<ZkHistoryOp, number>();
   // (`provers`, when asked: by reply, the writes it proves took effect; that reply's state holds each of them.)
@@ -75,13 +83,37 @@ export function provedLostWrites(
     const d = del;
     return life.soleCreator(path, (c) => c.outcome === 'ok' && c.result !== null && !isUncertain(c) && ((c.zxid !== null && d.zxid !== null && c.zxid < d.zxid) || (c.completeUs !== null && c.completeUs < d.invokeUs)));
   };
-  const prove = (path: string, bound: number): void => {
-    const w = life.soleCreator(path) ?? afterOwnDelete(path);
-    if (w === null || w.outcome === 'fail' || w.op.type === 'closeSession') return;
+  let earlier: ((session: number, before: number) => number) | null = null;
+  let named: Map<string, string[]> | null = null;
+  const took = (w: ZkHistoryOp, bound: number): void => {
+    if (w.outcome === 'fail' || w.op.type === 'closeSession') return;
     // A certain write: only one without a zxid needs the bound (`certainToo`: zxid-packing.ts).
     if (!(w.outcome === 'info' || isUncertain(w)) && !(certainToo && w.zxid === null)) return;
     out.set(w, Math.min(out.get(w) ?? Infinity, bound));
     proves(w);
+  };
+  const prove = (path: string, bound: number): void => {
+    const w = life.soleCreator(path) ?? afterOwnDelete(path);
+    if (w !== null) took(w, bound);
+  };
+  // A data version v > 0 shown at a state counts the setData txns of the node's current life at or below it
+  // (DataTree.setData stores the version PrepRequestProcessor.checkAndIncVersion raised by one; DataTree.createNode
+  // starts it at 0, and a multi is applied whole). Each of those txns came from a distinct setData (sub-)op sent
+  // before the reply `self` (the leader proposes a request after it arrives, and the reply follows its state). So
+  // when the writes other than `self` sent before its reply that may set the node (not refused) hold exactly v
+  // setData sub-ops of it, every one took effect in that life, at or below `bound`: one in an earlier life, or
+  // none, would leave fewer than v. (No one-life condition is needed: the count covers every life.) Round 13:
+  // r13d's `setsBefore` (3103818810, a lost setData then a delete at version 1) and r13b's `versionShown` (reads
+  // showing a version too), one rule.
+  let setters: Map<string, [ZkHistoryOp, number][]> | null = null;
+  const versionShown = (path: string, v: number, bound: number, self: ZkHistoryOp): void => {
+    if (v <= 0) return;
+    const sent = (w: ZkHistoryOp): boolean => w !== self && w.invokeUs < (self.completeUs ?? Infinity);
+    const list = (setters ??= settersByPath(view)).get(path) ?? [];
+    let sum = 0;
+    for (const [w, n] of list) if (sent(w)) sum += n;
+    if (sum !== v) return;
+    for (const [w] of list) if (sent(w)) took(w, bound);
   };
   // (`bound`: a zxid at or above the state that shows the node missing; `atLeast`: one at or below it.)
   // (`by`: the write that found the node missing; a create of it then is not the create that made the node gone.)
@@ -90,73 +122,52 @@ export function provedLostWrites(
   const gone = (path: string, bound: number, atLeast = bound, by?: ZkHistoryOp, reader: ZkHistoryOp | null = null): void => {
     const c = life.soleCreator(path, by);
     if (c === null || c.outcome === 'fail') return;
+    // (Also a certain create answered before the write `by` that found the node missing was sent: the leader
+    // proposes `by` after that create's commit, so above it.)
+    const certainC = c.outcome === 'ok' && !isUncertain(c);
     const before =
-      reader !== null && c.outcome === 'ok' && !isUncertain(c) && c.session !== null && c.session === reader.session && c.invokeUs < reader.invokeUs;
+      (reader !== null && certainC && c.session !== null && c.session === reader.session && c.invokeUs < reader.invokeUs) ||
+      (by !== undefined && certainC && c.completeUs !== null && c.completeUs < by.invokeUs);
     // Else the node was made at or below: its certain create's zxid, or the mzxid a read of it shows (the one create
     // made the node that read saw, stamping its zxid as czxid; the mzxid is that or a later setData's).
     const made = before ? -Infinity : c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : ((shownMzxid ??= leastShownMzxid(view)).get(path) ?? null);
     if (made === null || made > atLeast) return;
-    const d = life.soleDeleter(path);
+    const d = life.soleDeleter(path, by);
     if (d === null) return;
     if ('session' in d) {
       if (bound !== Infinity) ends.set(d.session, Math.min(ends.get(d.session) ?? Infinity, bound));
-    }
-    else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) {
+      if (endProvers !== null && current !== null) {
+        const list = endProvers.get(current) ?? [];
+        if (!list.some((e) => e.session === d.session && e.path === path)) list.push({ session: d.session, path, creator: c });
+        endProvers.set(current, list);
+      }
+    } else if (d.op.outcome !== 'fail' && (d.op.outcome === 'info' || isUncertain(d.op))) {
       out.set(d.op, Math.min(out.get(d.op) ?? Infinity, bound));
       proves(d.op);
     }
-  };
-  let kids: Map<string, string[]> | null = null;
-  /** `path` shown missing by the certain read `o`, at its header, or at or below its session's next one (sessionLaterState). */
-  const goneAt = (path: string, o: ZkHistoryOp): void => {
-    if (o.readZxid != null && o.readZxid > 0) gone(path, o.readZxid);
-    // Without a header (Infinity: no later op of its session bounds it): only a create its own session issued
-    // before it is known to be in its state, and a proved op then has no bound on its zxid.
-    else gone(path, (laterState ??= sessionLaterState(view))(o), -Infinity, undefined, o);
-  };
-  // A data version: a write that found the node at version v ≥ 1 (the version its request asked for, or one below
-  // what its setData made) came after v setData txns of the node's current life (DataTree.setData adds one each;
-  // a create starts at 0). When the setData (sub-)ops of that path sent before its reply that may have taken effect
-  // (not an error reply) number exactly v, each took effect below its txn: one in an earlier life would leave fewer
-  // than v in this one, which no execution gives (round 13, case 3103818810: a lost setData, then a delete at v1).
-  let setsOf: Map<string, [ZkHistoryOp, number][]> | null = null;
-  const setsBefore = (path: string, v: number, bound: number): void => {
-    const o = current!;
-    let n = 0;
-    const lost: ZkHistoryOp[] = [];
-    for (const [x, count] of (setsOf ??= setDataOps(view)).get(path) ?? []) {
-      if (x === o || x.invokeUs >= (o.completeUs ?? Infinity)) continue;
-      n += count;
-      if (x.outcome === 'info' || isUncertain(x)) lost.push(x);
-    }
-    if (n !== v) return;
-    for (const x of lost) {
-      out.set(x, Math.min(out.get(x) ?? Infinity, bound));
-      proves(x);
-    }
-  };
-  /** A read showing `path` at version `v`, at a state at or below `bound`: its setters proved, when they are few enough. */
-  const allSet = (path: string, v: number, bound: number): void => {
-    const list = v < 1 || path === '/zookeeper/config' ? undefined : (setsOf ??= setDataOps(view)).get(path);
-    if (list === undefined || v < list.reduce((n, [, count]) => n + count, 0)) return;
-    for (const [w] of list)
-      if (w.outcome === 'info' || isUncertain(w) || (certainToo && w.zxid === null)) {
-        out.set(w, Math.min(out.get(w) ?? Infinity, bound));
-        proves(w);
-      }
   };
   for (const o of view.history.ops) {
     const r = o.result;
     current = o;
     if (o.outcome === 'ok' && r !== null && !isUncertain(o)) {
-      if (((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)) {
-        goneAt(o.op.path, o);
-      } else if (o.op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined) {
-        // A listing shows every child of its state (DataNode.getChildren): a node of the history under it that
-        // it does not name was missing there.
-        const p = o.op.path;
-        const listed = new Set(r.children.map((c) => (p === '/' ? `/${c}` : `${p}/${c}`)));
-        for (const q of (kids ??= childrenByParent(view)).get(p) ?? []) if (!listed.has(q)) goneAt(q, o);
+      // (The nodes it shows missing: its own path, or for a listing each child of it some op creates by name that
+      // the listing lacks: DataTree.getChildren lists every child of the node.)
+      const missing =
+        ((o.op.type === 'getData' || o.op.type === 'getChildren') && r.rc === 'noNode') || (o.op.type === 'exists' && r.exists === false)
+          ? [o.op.path]
+          : o.op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined
+            ? ((named ??= namedChildren(view)).get(o.op.path) ?? []).filter((q) => !r.children!.includes(q.slice(q.lastIndexOf('/') + 1)))
+            : [];
+      for (const path of missing) {
+        if (o.readZxid != null && o.readZxid > 0) gone(path, o.readZxid);
+        else {
+          // Without a header: its state is at or below its session's next header (sessionLaterState).
+          // Its state is at or above every state its session saw before it was sent (the server keeps the session's
+          // order; ZooKeeperServer.processConnectRequest refuses a client that saw more): sessionFloors.
+          const bound = (laterState ??= sessionLaterState(view))(o);
+          const seen = o.session === null ? 0 : (earlier ??= sessionFloors(view))(o.session, o.invokeUs);
+          if (bound !== Infinity || endProvers !== null) gone(path, bound, seen > 0 ? seen : -Infinity, undefined, o);
+        }
       }
     }
     if (o.outcome !== 'ok' || r === null || isUncertain(o) || (r.rc !== 'ok' && !isZkWrite(o.op))) continue;
@@ -164,25 +175,22 @@ export function provedLostWrites(
     if ((op.type === 'getData' || op.type === 'exists') && r.exists !== false) {
       const bound = Math.min(o.readZxid ?? (laterState ??= sessionLaterState(view))(o), r.mzxid !== undefined && r.mzxid > 0 ? r.mzxid : Infinity);
       prove(op.path, bound);
-      // A version counts the setData txns of the node's current life (DataTree.createNode starts it at 0; a setData
-      // stores one more, PrepRequestProcessor.checkAndIncVersion, DataTree.setData): when the ops of the history
-      // hold no more setData sub-ops of the node than that, every one of them took effect, at or below the read's
-      // state and the mzxid shown (the last setData's zxid). (Not /zookeeper/config: the ensemble writes its
-      // version, ZKDatabase.initConfigInZKDatabase.)
-      if (r.version !== undefined) allSet(op.path, r.version, bound);
-    }
-    else if (op.type === 'getChildren')
-      for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, o.readZxid ?? (laterState ??= sessionLaterState(view))(o));
-    else if (isZkWrite(op))
+      // (Every setData of the node shown is at or below its mzxid too: the last one stamped it.)
+      if (r.version !== undefined) versionShown(op.path, r.version, bound, o);
+    } else if (op.type === 'getChildren') {
+      // (A listing shows its node there too: DataTree.getChildren throws NoNodeException for a missing one.)
+      const bound = o.readZxid ?? (laterState ??= sessionLaterState(view))(o);
+      prove(op.path, bound);
+      for (const c of r.children ?? []) prove(op.path === '/' ? `/${c}` : `${op.path}/${c}`, bound);
+    } else if (isZkWrite(op))
       for (const f of writeFacts(o)) {
         // A present node was there at or below the write's state, so an upper bound on its zxid serves; a
         // missing one needs the exact state (a ceiling would let the node's create come after it).
         if (f.present) {
           const bound = (o.zxid ?? (ceiling ??= writeZxidCeiling(view))(o) ?? Infinity) - 1;
           prove(f.path, bound);
-          if (f.version !== undefined && f.version > 0) setsBefore(f.path, f.version, bound);
-        }
-        else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
+          if (f.version !== undefined) versionShown(f.path, f.version, bound, o);
+        } else if (o.zxid !== null) gone(f.path, o.zxid - 1, o.zxid - 1, o);
         else {
           // Without a zxid: the state lies between the write's floor (write-zxid-floor.ts) and its ceiling, less one.
           const lo = (floor ??= writeZxidFloor(view))(o);
@@ -202,50 +210,135 @@ export function provedLostWrites(
   return out;
 }
 
-/** By parent: the nodes ops of the history may create under it (by name, or a sequential create's result). */
-function childrenByParent(view: HistoryView): Map<string, string[]> {
-  const seen = new Set<string>();
-  const note = (path: string | undefined): void => {
-    if (path !== undefined && path !== '/') seen.add(path);
-  };
-  const visit = (op: ZkOp, res: ZkResult | undefined): void => {
-    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(sub, res?.results?.[i]));
-    else if (op.type === 'create') note(op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential' ? res?.path : op.path);
-  };
-  for (const o of view.writes) if (o.outcome !== 'fail') visit(o.op, o.result ?? undefined);
-  const out = new Map<string, string[]>();
-  for (const q of seen) {
-    const parent = q.lastIndexOf('/') === 0 ? '/' : q.slice(0, q.lastIndexOf('/'));
-    const list = out.get(parent);
-    if (list === undefined) out.set(parent, [q]);
-    else list.push(q);
-  }
-  return out;
-}
-
 /** Whether an op deletes `path` (a multi, by a sub-op). */
 function deletes(op: ZkOp, path: string): boolean {
   return op.type === 'multi' ? op.ops.some((sub) => deletes(sub, path)) : op.type === 'delete' && op.path === path;
 }
 
+/** A session end no client saw that a reply proves took effect: it deleted `path`, its ephemeral made by `creator`. */
+export type EndShown = { readonly session: number; readonly path: string; readonly creator: ZkHistoryOp };
+
 /**
- * By path: the writes that may have set the node's data (not refused: an error reply changed nothing), each with
- * how many setData (sub-)ops of that path it holds.
+ * By reply, the session ends it proves (`endProvers`) as writes: each deleted its ephemeral `path`, so its txn is
+ * above the create that made it (that create's recorded zxid, or its floor `floor`), with no zxid bound above.
  */
-function setDataOps(view: HistoryView): Map<string, [ZkHistoryOp, number][]> {
+export function provedEndWrites(
+  endProvers: ReadonlyMap<ZkHistoryOp, readonly EndShown[]>,
+  floor: (o: ZkHistoryOp) => number | null,
+): Map<ZkHistoryOp, { x: ZkHistoryOp; upper: number; lower: number; found: [ZkHistoryWatch['type'], string][]; end: number }[]> {
+  const out = new Map<ZkHistoryOp, { x: ZkHistoryOp; upper: number; lower: number; found: [ZkHistoryWatch['type'], string][]; end: number }[]>();
+  for (const [reply, ends] of endProvers)
+    out.set(
+      reply,
+      ends.map(({ session, path, creator: c }) => {
+        const made = c.outcome === 'ok' && !isUncertain(c) && c.zxid !== null ? c.zxid : (floor(c) ?? -Infinity);
+        const parent = path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+        return { x: c, upper: Infinity, lower: made + 1, found: [['NodeDeleted', path], ['NodeChildrenChanged', parent]], end: session };
+      }),
+    );
+  return out;
+}
+
+/**
+ * For a write x that took effect, the latest time a certain write W was sent whose txn x's follows (-Infinity: none):
+ * W found a node missing that x creates by name, and nothing of the history may delete that node (NodeLife
+ * undeletedThrough, to Infinity). Had x's txn come first, the node would have been there for W. So x's txn was
+ * proposed after W was sent (the leader proposes W after W arrives, and x after W).
+ */
+export function foundMissingBefore(view: HistoryView): (x: ZkHistoryOp) => number {
+  const life = nodeLife(view);
+  const missing = new Map<string, [ZkHistoryOp, number][]>();
+  for (const w of view.writes)
+    for (const f of writeFacts(w))
+      if (!f.present) {
+        const list = missing.get(f.path);
+        if (list === undefined) missing.set(f.path, [[w, w.invokeUs]]);
+        else list.push([w, w.invokeUs]);
+      }
+  const creates = (op: ZkOp, out: string[]): string[] => {
+    if (op.type === 'multi') for (const sub of op.ops) creates(sub, out);
+    else if (op.type === 'create' && (op.mode === 'persistent' || op.mode === 'ephemeral')) out.push(op.path);
+    return out;
+  };
+  return (x) => {
+    let latest = -Infinity;
+    for (const p of creates(x.op, []))
+      if (missing.has(p) && life.undeletedThrough(p, Infinity)) for (const [w, at] of missing.get(p)!) if (w !== x) latest = Math.max(latest, at);
+    return latest;
+  };
+}
+
+/**
+ * For a certain write x without a zxid: a zxid at or above x's (Infinity: none known) from the reads its session sent
+ * after x's reply that show a node missing (noNode, or a listing without a child some op creates by name) which a
+ * certain create made at a recorded zxid c and which nothing of the history may delete (NodeLife undeletedThrough):
+ * such a read's state is below c, and at or above x's zxid (the client's lastZxid holds x's reply header; the
+ * session's server keeps its order, and ZooKeeperServer.processConnectRequest refuses a client that saw more).
+ */
+export function laterMissingCeiling(view: HistoryView): (x: ZkHistoryOp) => number {
+  const life = nodeLife(view);
+  const madeAt = new Map<string, number>();
+  for (const w of view.writes)
+    if (w.outcome === 'ok' && w.result !== null && !isUncertain(w) && w.result.rc === 'ok' && w.zxid !== null)
+      for (const c of sureChanges(w.op)) if (c.type === 'create') madeAt.set(c.path, Math.min(madeAt.get(c.path) ?? Infinity, w.zxid));
+  const named = namedChildren(view);
+  const below = (q: ZkHistoryOp): number => {
+    const r = q.result;
+    if (q.outcome !== 'ok' || r === null || isUncertain(q)) return Infinity;
+    const op = q.op;
+    const paths =
+      ((op.type === 'getData' || op.type === 'getChildren') && r.rc === 'noNode') || (op.type === 'exists' && r.exists === false)
+        ? [op.path]
+        : op.type === 'getChildren' && r.rc === 'ok' && r.children !== undefined
+          ? (named.get(op.path) ?? []).filter((p) => !r.children!.includes(p.slice(p.lastIndexOf('/') + 1)))
+          : [];
+    let out = Infinity;
+    for (const p of paths) if (madeAt.has(p) && life.undeletedThrough(p, Infinity)) out = Math.min(out, madeAt.get(p)! - 1);
+    return out;
+  };
+  return (x) => {
+    if (x.session === null || x.completeUs === null) return Infinity;
+    let out = Infinity;
+    for (const q of view.opsBySession.get(x.session)?.ops ?? []) if (q.invokeUs > x.completeUs) out = Math.min(out, below(q));
+    return out;
+  };
+}
+
+/** By parent path: the paths of the nodes some write of the history creates by name (no sequential create). */
+function namedChildren(view: HistoryView): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const visit = (op: ZkOp): void => {
+    if (op.type === 'multi') for (const sub of op.ops) visit(sub);
+    else if (op.type === 'create' && (op.mode === 'persistent' || op.mode === 'ephemeral') && op.path !== '/') {
+      const parent = op.path.lastIndexOf('/') <= 0 ? '/' : op.path.slice(0, op.path.lastIndexOf('/'));
+      const list = out.get(parent) ?? [];
+      if (!list.includes(op.path)) list.push(op.path);
+      out.set(parent, list);
+    }
+  };
+  for (const w of view.writes) visit(w.op);
+  return out;
+}
+
+/**
+ * By path: the writes that may set the node's data, with how many setData sub-ops of it each holds. Left out only
+ * the ones that surely did not take effect (a `fail`, or a certain reply with an error rc: a multi's too, applied
+ * whole or not at all); an unknown outcome counts, so the set holds every setData that may have been applied.
+ */
+function settersByPath(view: HistoryView): Map<string, [ZkHistoryOp, number][]> {
   const out = new Map<string, [ZkHistoryOp, number][]>();
-  for (const o of view.writes) {
-    if (o.outcome === 'fail' || (o.outcome === 'ok' && o.result !== null && !isUncertain(o) && o.result.rc !== 'ok')) continue;
-    const counts = new Map<string, number>();
-    const visit = (op: ZkOp): void => {
-      if (op.type === 'multi') op.ops.forEach(visit);
-      else if (op.type === 'setData') counts.set(op.path, (counts.get(op.path) ?? 0) + 1);
-    };
-    visit(o.op);
-    for (const [path, n] of counts) {
-      const list = out.get(path);
-      if (list === undefined) out.set(path, [[o, n]]);
-      else list.push([o, n]);
+  const visit = (op: ZkOp, paths: Map<string, number>): void => {
+    if (op.type === 'multi') for (const sub of op.ops) visit(sub, paths);
+    else if (op.type === 'setData') paths.set(op.path, (paths.get(op.path) ?? 0) + 1);
+  };
+  for (const w of view.writes) {
+    if (w.outcome === 'fail' || (w.outcome === 'ok' && w.result !== null && !isUncertain(w) && w.result.rc !== 'ok')) continue;
+    const paths = new Map<string, number>();
+    visit(w.op, paths);
+    for (const [p, n] of paths) {
+      const list = out.get(p);
+      if (list === undefined) out.set(p, [[w, n]]);
+      else list.push([w, n]);
     }
   }
   return out;

@@ -353,7 +353,11 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     const effects: Effect[] = [];
     for (const p of life.ephemeralsOf.get(session) ?? [])
       // (Or with no delete op of it, whoever else creates it: the session's node lives until its end; see ruledOut.)
-      if ((life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session && !goneBefore(view.writes, session, p)) || !life.explicitlyDeleted(p))
+      // (Not a node whose one life a certain delete ended, NodeLife.endCannotDelete: the end finds it gone.)
+      if (
+        ((life.deletedOnlyBy(p, session) && life.onlyCreator(p) === session && !goneBefore(view.writes, session, p)) || !life.explicitlyDeleted(p)) &&
+        !life.endCannotDelete(p)
+      )
         effects.push({ type: 'delete', path: p, version: undefined, byEnd: true });
     if (effects.length > 0) add(o, effects);
   }

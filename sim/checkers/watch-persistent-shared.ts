@@ -6,7 +6,7 @@ import { fires } from './watch-changes.js';
 import { nodeLife, sequentialOf } from './node-life.js';
 import { exactTxnFits } from './exact-txn.js';
 import { allChanges, changesOf, hasSequentialCreate, timesMade } from './watch-txn-changes.js';
-import { provedLostWrites } from './proved-writes.js';
+import { foundMissingBefore, laterMissingCeiling, provedEndWrites, provedLostWrites, type EndShown } from './proved-writes.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { writeZxidFloor } from './write-zxid-floor.js';
 import type { HistoryView } from './history-view.js';
@@ -44,8 +44,11 @@ export type BoundedWrite = {
   readonly upper: number;
   readonly lower: number;
   readonly found: readonly [EventType, string][];
-  /** For a session end a delete proves (watch-persistent-ends.ts `provedEnds`): its session; `x` is its last sure create. */
+  /** For a session end no client saw: its session; `x` its last sure create (watch-persistent-ends.ts `provedEnds`: a
+   * parent's delete proves it), or the create of the ephemeral it deleted (proved-writes.ts EndShown: a reply). */
   readonly end?: number;
+  /** A time its txn was proposed after (x sent; or a write sent later that its txn follows: foundMissingBefore). */
+  readonly sent?: number;
 };
 
 export const parentOf = (p: string): string => (p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
@@ -291,47 +294,48 @@ export class PersistentShared {
   boundedWrites(): readonly BoundedWrite[] {
     if (this.boundedMemo !== null) return this.boundedMemo;
     const provers = new Map<ZkHistoryOp, ZkHistoryOp[]>();
-    const proved = provedLostWrites(this.view, new Map(), true, provers);
+    const endProvers = new Map<ZkHistoryOp, EndShown[]>();
+    const proved = provedLostWrites(this.view, new Map(), true, provers, endProvers);
     const ceiling = writeZxidCeiling(this.view);
-    const floor = writeZxidFloor(this.view);
+    // (A lost write's floor too: write-zxid-floor.ts `lostToo`.)
+    const floor = writeZxidFloor(this.view, true);
+    let missedBy: ((x: ZkHistoryOp) => number) | null = null;
+    let later: ((x: ZkHistoryOp) => number) | null = null;
     const out: BoundedWrite[] = [];
     const byWrite = new Map<ZkHistoryOp, BoundedWrite>();
     for (const x of this.view.writes) {
       if (x.zxid !== null || x.outcome === 'fail' || x.op.type === 'closeSession') continue;
       const certain = x.outcome === 'ok' && x.result !== null && !isUncertain(x);
       if (certain ? x.result!.rc !== 'ok' : hasSequentialCreate(x.op)) continue;
-      const upper = Math.min(proved.get(x) ?? Infinity, certain ? (ceiling(x) ?? Infinity) : Infinity);
+      const upper = Math.min(proved.get(x) ?? Infinity, certain ? Math.min(ceiling(x) ?? Infinity, (later ??= laterMissingCeiling(this.view))(x)) : Infinity);
       if (upper === Infinity && !proved.has(x)) continue;
       const found: [EventType, string][] = [];
       if (certain) changesOf(x.op, x.result, found);
       else allChanges(x.op, found);
-      // (A lost one, if it took effect, was proposed after every reply that arrived before it was sent: above that
-      // state, as a certain write is; case 1292103493, a create sent after an error txn's reply at 1:1.)
-      const b = { x, upper, lower: certain ? (floor(x) ?? -Infinity) : Math.max(lostCreateFloor(this.view, x), this.zxidDoneBefore(x.invokeUs) + 1), found };
+      // (A lost write's floor: write-zxid-floor.ts `lostToo`, and zxid-by-time.ts lostCreateFloor.)
+      const lower = certain ? (floor(x) ?? -Infinity) : Math.max(floor(x) ?? -Infinity, lostCreateFloor(this.view, x));
+      const b = { x, upper, lower, found, sent: certain ? x.invokeUs : Math.max(x.invokeUs, (missedBy ??= foundMissingBefore(this.view))(x)) };
       byWrite.set(x, b);
       if (upper !== Infinity) out.push(b);
+      if (!certain && proved.has(x) && x.session !== null) this.provedOfSession.set(x.session, [...(this.provedOfSession.get(x.session) ?? []), b]);
     }
     for (const e of provedEnds(this.view)) out.push({ x: e.x, upper: e.upper, lower: e.lower, found: e.found, end: e.session });
     out.sort((a, b) => a.upper - b.upper);
-    for (const b of byWrite.values()) {
-      const list = b.x.session === null ? undefined : this.tookEffectMemo.get(b.x.session);
-      if (list === undefined) this.tookEffectMemo.set(b.x.session!, [b]);
-      else list.push(b);
-    }
     for (const [reply, writes] of provers) {
       const list = writes.flatMap((x) => byWrite.get(x) ?? []);
       if (list.length > 0) this.provedByMemo.set(reply, list);
     }
+    for (const [reply, ends] of provedEndWrites(endProvers, floor)) this.provedByMemo.set(reply, [...(this.provedByMemo.get(reply) ?? []), ...ends]);
     return (this.boundedMemo = out);
   }
 
   private readonly provedByMemo = new Map<ZkHistoryOp, BoundedWrite[]>();
-  private readonly tookEffectMemo = new Map<number, BoundedWrite[]>();
+  private readonly provedOfSession = new Map<number, BoundedWrite[]>();
 
-  /** The writes of `session` without a zxid known to have taken effect (certain ok, or proved, with or without a bound). */
-  tookEffect(session: number | null): readonly BoundedWrite[] {
+  /** By session: its lost writes (no zxid, no sequential create) that a reply proves took effect (`boundedWrites`). */
+  provedOf(session: number): readonly BoundedWrite[] {
     this.boundedWrites();
-    return session === null ? [] : (this.tookEffectMemo.get(session) ?? []);
+    return this.provedOfSession.get(session) ?? [];
   }
 
   /** The writes of `boundedWrites` that reply `o` proves took effect (its state holds each: proved-writes.ts). */

@@ -34,13 +34,15 @@
 // Round 12 (wq12, sweep seed 3300000): a write without a zxid that surely took effect is owed before a reply whose
 // state holds it, when it is above the registration there: by zxid bounds (`boundedLost`) or by the reply that
 // proves it took effect (`provedLost`); and one txn's events come together (`noteSiblings`).
+// Round 13 (r13b): also a proved lost write of the session sent earlier on this connection, a proved session end, and
+// more proofs and zxid bounds (proved-writes.ts; watch-persistent-proved.ts).
 import { isZkWrite } from '../history/types.js';
 import type { ZkHistoryOp, ZkHistorySession, ZkHistoryWatch } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { countAfter } from './sort.js';
 import { stateZxid, violated, type ClientCheckResult } from './client-common.js';
 import { changeTxn, covers, PersistentShared, type Held } from './watch-persistent-shared.js';
-import { closeOwed, lostByProof, ownLostAtClose, type ProofScope } from './watch-persistent-proved.js';
+import { closeOwed, countAfterBelow, lostBeforeEvent, lostBeforeReply, sessionOrder, type ProofScope } from './watch-persistent-proved.js';
 export { PersistentShared } from './watch-persistent-shared.js';
 
 /** The bounds on a connection's setWatches (watch-order.ts setWatchesBounds). */
@@ -53,6 +55,10 @@ export class PersistentWatches {
   private unnamed = new Map<string, number>();
   /** `${type} ${path}` of every event on the current connection -> when each arrived, in arrival order. */
   private anyEvents = new Map<string, number[]>();
+  /** Beside `anyEvents`: each event's zxid (0 or less: none). */
+  private anyZxids = new Map<string, number[]>();
+  /** When the current connection's first record came (-Infinity: the first connection). */
+  private startUs = -Infinity;
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
   private connection = 0;
@@ -79,6 +85,8 @@ export class PersistentWatches {
       this.counts = new Map();
       this.unnamed = new Map();
       this.anyEvents = new Map();
+      this.anyZxids = new Map();
+      this.startUs = e.atUs;
       this.deletedAt = new Map();
       this.siblings = [];
       this.connMax = -1;
@@ -114,6 +122,9 @@ export class PersistentWatches {
     const times = this.anyEvents.get(this.lastKey);
     if (times === undefined) this.anyEvents.set(this.lastKey, [e.atUs]);
     else times.push(e.atUs);
+    const zxids = this.anyZxids.get(this.lastKey);
+    if (zxids === undefined) this.anyZxids.set(this.lastKey, [e.zxid]);
+    else zxids.push(e.zxid);
     if (e.zxid <= 0) {
       this.unnamed.set(`${e.type} ${e.path}`, (this.unnamed.get(`${e.type} ${e.path}`) ?? 0) + 1);
       return;
@@ -364,9 +375,9 @@ export class PersistentWatches {
    * stays come, and a write not proved after the registration stays unjudged: only fewer violations).
    */
   private boundedLost(w: Held, reg: number, z: number): [ZkHistoryOp, string, number | undefined] | null {
-    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     const list = this.shared.boundedWrites();
     const here = w.added.get(this.connection);
+    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t);
     let k = w.byBound.get(this.connection) ?? 0;
     for (; k < list.length && list[k]!.upper <= z; k++) {
       const { x, lower, found, end } = list[k]!;
@@ -381,45 +392,21 @@ export class PersistentWatches {
     return null;
   }
 
-  /** The proof scope of `lostByProof` (watch-persistent-proved.ts) on this connection. */
-  private proofScope(after: (key: string, t: number) => number): ProofScope {
+  /** The proof scope of `lostByProof` (watch-persistent-proved.ts) on this connection (`judged`: leave the event judged out). */
+  private proofScope(judged: boolean): ProofScope {
+    const after = (key: string, t: number, upper: number): number =>
+      countAfterBelow(this.anyEvents.get(key), this.anyZxids.get(key), t, upper, judged && key === this.lastKey);
     return { held: this.held.values(), mixed: this.mixed, connection: this.connection, regBound: (w) => this.regBound(w), shared: this.shared, after };
   }
 
-  /** Lost events before a reply `o` that proves writes took effect, for watches added here before o was sent (`lostByProof`). */
+  /** Lost events before reply `o` (watch-persistent-proved.ts `lostBeforeReply`): what it proves, and its session's earlier proved writes. */
   private provedLost(o: ZkHistoryOp): ClientCheckResult | null {
-    const scope = this.proofScope((key, t) => countAfter(this.anyEvents.get(key), t));
-    const lost = lostByProof(scope, o, (here) => here !== o && here.completeUs! < o.invokeUs) ?? ownLostAtClose(scope, o);
-    if (lost === null) return null;
-    const [w, x, missing] = lost;
-    return violated(
-      'watch-order',
-      `client ${o.client} got #${o.id}, which ${!this.shared.provedBy(o).some((b) => b.x === x) ? `its session sent after #${x.id}, which took effect,` : `shows that #${x.id} took effect,`} but no ${missing} event for it, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${o.id} was sent and before #${x.id}'s txn) gets, came before it (lost)`,
-      [w.by, x, o],
-    );
+    return lostBeforeReply(this.proofScope(false), o, [...this.shared.provedBy(o), ...sessionOrder(o, this.shared, this.startUs)]);
   }
 
-  /**
-   * Lost events before event `e` (with a zxid), whose one possible cause is write P (`zxidFacts`): every write X that
-   * P's success proves took effect lies below P's txn, so its changes were queued before e on this FIFO connection
-   * (`lostByProof`). Round 13: cases 3103818810 (a lost setData a delete's version proves), 1998691577 (a lost multi
-   * making the parent of a create), 856553892 (a lost create of the watch's own session, sent while its addWatch was in
-   * flight, that the delete proves).
-   */
+  /** Lost events before event `e` whose one possible cause is write P (watch-persistent-proved.ts `lostBeforeEvent`). */
   private provedBeforeEvent(e: ZkHistoryWatch): ClientCheckResult | null {
-    const p = this.lastSole;
-    if (p === null || e.zxid <= 0) return null;
-    // (e's own arrival, the last of its key, is not an event of X's txn.)
-    const after = (key: string, t: number): number => countAfter(this.anyEvents.get(key), t) - (key === this.lastKey ? 1 : 0);
-    const lost = lostByProof(this.proofScope(after), p, () => true);
-    if (lost === null) return null;
-    const [w, x, missing] = lost;
-    return violated(
-      'watch-order',
-      `client ${e.client} got ${e.type} ${e.path} at ${describeZxid(e.zxid)}, which only #${p.id} may make, and #${p.id} shows that #${x.id} took effect before it, but no ${missing} event for #${x.id}, which its ${w.recursive ? 'recursive' : 'persistent'} watch on ${w.path} (#${w.by.id}, added on this connection before #${x.id}'s txn) gets, came before it (lost: one connection delivers in txn order)`,
-      [w.by, x, p],
-      [e],
-    );
+    return this.lastSole === null || e.zxid <= 0 ? null : lostBeforeEvent(this.proofScope(true), e, this.lastSole);
   }
 
   /**

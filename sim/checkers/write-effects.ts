@@ -39,6 +39,21 @@ export function hasUnnamedCreate(op: ZkOp): boolean {
   return op.type === 'create' && (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential');
 }
 
+/**
+ * Whether an unnamed sequential create of the op (a multi's too) may make `p`: `p` is its prefix and ten digits
+ * (PrepRequestProcessor.pRequest2TxnCreate appends the parent's cversion as %010d); under any other prefix it
+ * makes another node.
+ */
+function mayNameSequential(op: ZkOp, p: string): boolean {
+  if (op.type === 'multi') return op.ops.some((sub) => mayNameSequential(sub, p));
+  return (
+    op.type === 'create' &&
+    (op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential') &&
+    p.startsWith(op.path) &&
+    /^\d{10}$/.test(p.slice(op.path.length))
+  );
+}
+
 /** The creates of nodes an op names (a multi's too), whatever its outcome. */
 export function namedCreates(op: ZkOp, out: Effect[]): void {
   if (op.type === 'multi') for (const sub of op.ops) namedCreates(sub, out);
@@ -95,7 +110,7 @@ export function goneBefore(writes: readonly ZkHistoryOp[], session: number, p: s
     if (o.session !== session || o.outcome === 'fail') continue;
     const created: Effect[] = [];
     namedCreates(o.op, created);
-    const makes = created.some((e) => e.path === p) || hasUnnamedCreate(o.op) || (o.op.type === 'create' && o.result?.path === p);
+    const makes = created.some((e) => e.path === p) || mayNameSequential(o.op, p) || (o.op.type === 'create' && o.result?.path === p);
     if (!makes) continue;
     if (isUncertain(o) || o.completeUs === null) return false;
     lastCreateDone = Math.max(lastCreateDone, o.completeUs);

@@ -35,7 +35,8 @@ export function writeFacts(o: ZkHistoryOp): PathFact[] {
     factsOf(o.op, o.result.rc, o.result, out);
     return out;
   }
-  const results = o.result.results;
+  // (An ok multi recorded without its sub-results: every sub-op succeeded, PrepRequestProcessor applies it whole.)
+  const results = o.result.results ?? (o.result.rc === 'ok' ? o.op.ops.map((): ZkResult => ({ rc: 'ok' })) : undefined);
   if (results === undefined || results.length !== o.op.ops.length) return out;
   const touched = new Set<string>();
   const prefixes: string[] = []; // sequential creates whose name the multi's results do not give

@@ -71,7 +71,7 @@ export function sessionFloors(view: HistoryView): (session: number, before: numb
  * pinned lost ones, ENDED records of other sessions), nor counter 0 of an epoch (the NEWLEADER zxid); at least 1:1
  * (no txn is of epoch 0). Null for a write that is not a certain reply without a zxid.
  */
-export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | null {
+export function writeZxidFloor(view: HistoryView, lostToo = false): (o: ZkHistoryOp) => number | null {
   const floors = sessionFloors(view);
   const named = new Map<number, number | null>(); // zxid -> the session of the end an ENDED record names there (null: a write)
   for (const o of view.writes) if (o.zxid !== null && (o.outcome === 'ok' || PINNED_EFFECT.has(o))) named.set(o.zxid, null);
@@ -92,11 +92,15 @@ export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | 
     return z;
   };
   const bounded = (o: ZkHistoryOp): boolean => o.session !== null && o.zxid === null && o.outcome === 'ok' && !isUncertain(o);
+  // (`lostToo`: also a write whose reply was lost, for its txn if it took effect: the leader proposed it after it was
+  // sent, so the same real-time and session floors hold. Only its own bound: it is no txn known committed.)
+  const lost = (o: ZkHistoryOp): boolean => lostToo && o.session !== null && o.zxid === null && o.outcome !== 'fail' && (o.outcome === 'info' || isUncertain(o));
   const created = (o: ZkHistoryOp): number => (o.result?.rc === 'ok' ? createdBelow(o.op, nodeLife(view), o.completeUs ?? Infinity) : 0);
   // Real-time floors, in one pass over sends and replies in time order (a reply at the same time as a send is not before it).
   type Mark = { readonly us: number; readonly send: boolean; readonly o: ZkHistoryOp | null; readonly zxid: number };
   const marks: Mark[] = ends.map((e) => ({ us: e.us, send: false, o: null, zxid: e.zxid }));
   for (const o of view.writes) {
+    if (lost(o)) marks.push({ us: o.invokeUs, send: true, o, zxid: 0 });
     if (o.outcome !== 'ok' || isUncertain(o) || o.completeUs === null) continue;
     if (bounded(o)) marks.push({ us: o.invokeUs, send: true, o, zxid: 0 });
     marks.push({ us: o.completeUs, send: false, o, zxid: o.zxid ?? 0 });
@@ -116,6 +120,7 @@ export function writeZxidFloor(view: HistoryView): (o: ZkHistoryOp) => number | 
     } else committed = Math.max(committed, m.o === null || m.o.zxid !== null ? m.zxid : (floorOf.get(m.o) ?? 0));
   }
   return (o) => {
+    if (lost(o)) return floorOf.get(o) ?? null;
     if (!bounded(o)) return null;
     const known = floorOf.get(o);
     if (known !== undefined) return known;

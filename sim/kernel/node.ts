@@ -17,7 +17,7 @@ export interface NodeRuntime {
   incarnation: number;
   deferred: QueuedEvent[];
   readonly disk: NodeDisk;
-  /** Each set timer's current generation; a firing with another generation was reset or cancelled. */
+  /** Each timer's current generation (0: fired or cancelled); a firing with another generation was reset or cancelled. */
   timers: Map<string, number>;
   /** Multiplies every timer duration of this node (clock skew); 1 by default. */
   timerSkew: number;

@@ -996,11 +996,13 @@ export class Search {
 
   /**
    * Places event `e` as fired by watch `i` of its session's `list` (-1: none) and as delivery `di` of its
-   * persistent watches (-1: none; the earlier optional ones on its connection are dropped); `undo` drops
-   * its zxid constraint.
+   * persistent watches (-1: none; the earlier optional ones on its connection of other txns are dropped: they
+   * would have come before it, one FIFO socket; those of its own txn stay, as the events of one txn are not
+   * ordered among themselves, DEFINITIONS.md §6); `undo` drops its zxid constraint.
    */
   private placeEvent(e: EventItem, list: readonly Watch[], i: number, undo: () => void, di = -1): boolean {
     const saved = this.snap();
+    const own = di >= 0 ? this.dels.get(e.skey)![di]!.txn : null;
     if (i >= 0) {
       const next = new Map(this.watches);
       next.set(
@@ -1013,7 +1015,7 @@ export class Search {
       const next = new Map(this.dels);
       next.set(
         e.skey,
-        (this.dels.get(e.skey) ?? []).filter((d, j) => j > di || d.conn !== e.conn || (j < di && !d.optional)),
+        (this.dels.get(e.skey) ?? []).filter((d, j) => j > di || d.conn !== e.conn || (j < di && (!d.optional || d.txn === own))),
       );
       this.dels = next;
     }
