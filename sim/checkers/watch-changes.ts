@@ -493,7 +493,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         const shown = cls === 'child' ? q !== path && r.children?.includes(childName(path, q)) === true : r.exists !== false;
         if (w.invokeUs <= by.completeUs! || r.rc !== 'ok' || !shown || (by.session !== null && sessionMayOwn(view, q, by.session))) continue;
         (goneBy ??= new Set()).add(w);
-        if (byTime === null || w.completeUs! < byTime.completeUs!) byTime = stand = w;
+        // (By time only with a reply: a lost write pinned by an event has none.)
+        if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = stand = w;
         const top = (w.zxid ?? ceiling(w) ?? Infinity) - 1;
         if (top < firstZxid) {
           byZxid = stand = w;

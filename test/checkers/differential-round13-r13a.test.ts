@@ -395,3 +395,24 @@ describe("a failed multi's version check counts the setters, its own setData sub
     expect(both(records(3))).toEqual({ zabsim: 'violated', possible: false });
   });
 });
+
+describe('a lost write pinned by an event stands for a delete by zxid only, not by time (sweep seed 31013911, case 1922803355)', () => {
+  // 1001's exists shows 1002's ephemeral /b at 1:2; 1001 closes at 1:3; 1003's lost create of /b is NodeCreated /b
+  // at 1:5, so /b was deleted at 1:4 (1002's unseen end), after 1001's close: no event is owed to 1001. The lost
+  // create has no reply, so it bounds nothing by time (a first form compared its missing reply time and flagged it).
+  const records = [
+    op(4, 1002, { type: 'create', path: '/b', data: 'v2', mode: 'ephemeral' }, 4825, 5013, { rc: 'ok', path: '/b' }, Z(2), { server: 3, client: 2 }),
+    op(8, 1001, { type: 'exists', path: '/b', watch: true }, 8622, 9608, { rc: 'ok', version: 0, exists: true, mzxid: Z(2), ephemeralOwner: 1002 }, null, {
+      server: 3,
+      client: 1,
+    }),
+    op(9, 1001, { type: 'closeSession' }, 9966, 10535, { rc: 'ok' }, Z(3), { server: 3, client: 1 }),
+    op(12, 1003, { type: 'exists', path: '/b', watch: true }, 12346, 13085, { rc: 'ok', exists: false }, null, { server: 2, client: 1 }),
+    op(13, 1003, { type: 'create', path: '/b', data: 'v3', mode: 'ephemeral' }, 13151, null, null, null, { server: 2, client: 1 }),
+    { ...event(1003, 'NodeCreated', '/b', 15151, Z(5), 2), client: 1 },
+  ];
+
+  it('no NodeDeleted /b for the closed session: possible', () => {
+    expect(both(records)).toEqual({ zabsim: 'ok', possible: true });
+  });
+});
