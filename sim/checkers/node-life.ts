@@ -510,3 +510,24 @@ function createsPersistent(op: ZkOp, p: string): boolean {
   if (op.type === 'multi') return op.ops.some((sub) => createsPersistent(sub, p));
   return op.type === 'create' && op.path === p && op.mode === 'persistent';
 }
+
+const ownMemo = new WeakMap<HistoryView, Map<number, ZkOp[]>>();
+
+/** Whether a create of `session` that may succeed may make `p` ephemeral (by name, or as a sequential create of its prefix). */
+export function sessionMayOwn(view: HistoryView, p: string, session: number): boolean {
+  let bySession = ownMemo.get(view);
+  if (bySession === undefined) {
+    bySession = new Map();
+    const visit = (op: ZkOp, session: number): void => {
+      if (op.type === 'multi') for (const sub of op.ops) visit(sub, session);
+      else if (op.type === 'create' && (op.mode === 'ephemeral' || op.mode === 'ephemeralSequential')) {
+        const list = bySession!.get(session);
+        if (list === undefined) bySession!.set(session, [op]);
+        else list.push(op);
+      }
+    };
+    for (const o of view.writes) if (o.session !== null && o.outcome !== 'fail') visit(o.op, o.session);
+    ownMemo.set(view, bySession);
+  }
+  return (bySession.get(session) ?? []).some((op) => op.type === 'create' && (op.path === p || (op.mode === 'ephemeralSequential' && sequentialOf(op.path, p))));
+}

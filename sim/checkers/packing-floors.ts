@@ -17,11 +17,14 @@
 //     certain txn its session issued after it: C's upper end falls to that txn's upper end less one.
 // (e) a KV register (never deleted) missing at h: every write of it that took effect lies above h.
 // (f) KV versions count a register's writes: registerWritesBelow.
+// (g) a read at h shows p missing and no op of the history may delete p (no delete op that may succeed, no session
+//     that may own it as an ephemeral: NodeLife.mayDelete): every create of p that took effect lies above h, as a
+//     create at or below h would have left p there (round 13, r13a: sweep seed 31013277, case 1462965641).
 // Every window these move belongs to a txn that took effect (zxid-packing's slots: certain replies, writes
 // proved or shown to have taken effect); an error txn is no creator and no setData of rc ok, so is not raised.
 // O(n log n) per call, with the presence bounds of slot writes read from their current windows.
 import { opPath } from '../history/types.js';
-import type { ZkHistoryOp } from '../history/types.js';
+import type { ZkHistoryOp, ZkOp, ZkResult } from '../history/types.js';
 import { isUncertain } from './write-table.js';
 import { writeFacts } from './write-presence.js';
 import { nodeLife } from './node-life.js';
@@ -82,6 +85,7 @@ export function raiseByReadState(view: HistoryView, slotOf: ReadonlyMap<ZkHistor
     }
   };
   const versionsShown = new Map<string, { v: number; h: number }[]>();
+  let makers: Map<string, ZkHistoryOp[]> | null = null;
   const kvMissing = new Map<string, number>(); // register -> the greatest header of a read that shows it missing
   for (const r of view.reads) {
     const res = r.result!;
@@ -96,6 +100,8 @@ export function raiseByReadState(view: HistoryView, slotOf: ReadonlyMap<ZkHistor
     // (a) A node missing at h and present at a cut at or after h: its one create is above h.
     if (missing) {
       if ((presentFrom.get(p) ?? -Infinity) >= h) raise(life.soleCreator(p), h);
+      // (g) Nothing of the history may delete p: every create of it that took effect is above h.
+      if (!life.mayDelete(p)) for (const c of (makers ??= slotCreates(slotOf)).get(p) ?? []) raise(c, h);
       continue;
     }
     // (b), gathered: the versions reads show, by path, to compare with the setData ops below.
@@ -248,4 +254,29 @@ function setDataOf(view: HistoryView, p: string): readonly ZkHistoryOp[] {
     setDatasMemo.set(view, byPath);
   }
   return byPath.get(p) ?? [];
+}
+
+/**
+ * (g)'s creates: by path, the slots (txns that took effect) that create it: a certain ok write's creates (a
+ * sequential one by its result's name), a proved lost write's named creates (a multi is applied whole).
+ */
+function slotCreates(slotOf: ReadonlyMap<ZkHistoryOp, Window>): Map<string, ZkHistoryOp[]> {
+  const out = new Map<string, ZkHistoryOp[]>();
+  const visit = (o: ZkHistoryOp, op: ZkOp, res: ZkResult | null, sure: boolean): void => {
+    if (op.type === 'multi') op.ops.forEach((sub, i) => visit(o, sub, res?.results?.[i] ?? null, sure));
+    else if (op.type === 'create') {
+      const sequential = op.mode === 'persistentSequential' || op.mode === 'ephemeralSequential';
+      const path = sure ? (res?.path ?? (sequential ? undefined : op.path)) : sequential ? undefined : op.path;
+      if (path === undefined) return;
+      const list = out.get(path);
+      if (list === undefined) out.set(path, [o]);
+      else if (!list.includes(o)) list.push(o);
+    }
+  };
+  for (const o of slotOf.keys()) {
+    if (certainOk(o)) {
+      if (o.result!.rc === 'ok') visit(o, o.op, o.result, true);
+    } else if (o.outcome !== 'fail') visit(o, o.op, null, false);
+  }
+  return out;
 }

@@ -8,10 +8,11 @@ import type { HistoryView } from './history-view.js';
 import { lastRepliedWrites, sessionFloors, writeZxidFloor } from './write-zxid-floor.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import { provedLostWrites, sureChanges } from './proved-writes.js';
-import { endDeletable, nodeLife, sequentialOf, type NodeLife } from './node-life.js';
+import { endDeletable, nodeLife, sequentialOf, sessionMayOwn, type NodeLife } from './node-life.js';
 import { SESSION_END_FLOOR } from './write-windows.js';
 import { exactTxnFits } from './exact-txn.js';
 import { readStateCeiling } from './read-state-ceiling.js';
+import { writeFacts } from './write-presence.js';
 import { PINNED_EFFECT, floatingWindows } from './mzxid-pins.js';
 import { shownDataWriter } from './data-writers.js';
 import { deletesOnlyGoneChild, endDeletesOnlyGoneChildren } from './watch-gone-children.js';
@@ -290,6 +291,10 @@ export type OwedChanges = {
    * session's own close reply reflects it (watch-order.ts).
    */
   readonly bySessionDone: ReadonlyMap<number, ZkHistoryOp>;
+  /** Whether byTime or byZxid stands for a delete of the node that write found done (`gone`), not its own change. */
+  readonly gone?: true;
+  /** The writes that stand so (each one's own reply reflects that delete: its txn is above it). */
+  readonly goneBy?: ReadonlySet<ZkHistoryOp>;
 };
 
 /**
@@ -308,7 +313,7 @@ export type OwedChanges = {
 export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: WatchClass, path: string) => OwedChanges {
   const life = nodeLife(view);
   // (`ownOnly`: a lost write proved to have taken effect with no bound on its zxid, counted in OwedChanges.bySessionDone only.)
-  const byKey = new Map<string, { o: ZkHistoryOp; effects: Effect[]; ownOnly?: true }[]>();
+  const byKey = new Map<string, { o: ZkHistoryOp; effects: Effect[]; ownOnly?: true; gone?: true }[]>();
   const add = (o: ZkHistoryOp, effects: Effect[], ownOnly = false): void => {
     const keys = new Set<string>();
     for (const e of effects) {
@@ -403,6 +408,18 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     add(o, sureChanges(o.op));
     provedCeiling.set(o, bound);
   }
+  // Round 13 (r13a, cases 1171962903, 542964059): a certain write W that found p missing, sent after a read that showed p,
+  // proves that some delete of p (whichever op or session end it was) took effect between that read's state and
+  // W's txn: W stands for that delete (`gone`), below W's zxid (or ceiling), known committed by W's reply.
+  for (const o of view.writes)
+    for (const f of writeFacts(o))
+      if (!f.present)
+        for (const k of [`exist:${f.path}`, `data:${f.path}`, `child:${parentOf(f.path)}`]) {
+          const list = byKey.get(k);
+          const entry = { o, effects: [{ type: 'delete' as const, path: f.path, version: undefined }], gone: true as const };
+          if (list === undefined) byKey.set(k, [entry]);
+          else list.push(entry);
+        }
   const readCeiling = readStateCeiling(view);
   const zxidFloor = writeZxidFloor(view);
   /** `w`'s zxid is at or above any state `by` may show, and `w` (a multi) deletes not `p`: its create of `p` and a later delete are not both there. */
@@ -461,10 +478,30 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
     let bySession: Map<number, number> | null = null;
     let onNode: ZkHistoryOp[] | null = null;
     let bySessionDone: Map<number, ZkHistoryOp> | null = null;
+    let stand: ZkHistoryOp | null = null;
+    let goneBy: Set<ZkHistoryOp> | null = null;
     const at = by.readZxid ?? null;
     const shown = cls === 'data' ? shownMzxid(by) : null;
-    for (const { o: w, effects, ownOnly } of byKey.get(`${cls}:${path}`) ?? []) {
+    for (const { o: w, effects, ownOnly, gone } of byKey.get(`${cls}:${path}`) ?? []) {
       if (!effects.some((e) => changes(e, cls, path))) continue;
+      if (gone === true) {
+        // Only after a read that showed p (so p was there at its state, and the delete is above it: for a child watch,
+        // a listing of p's parent that names p; case 542964059), sent before W, and not where the watch's own session
+        // may own p (its close's end may be that delete: no event owed).
+        const r = by.result!;
+        const q = effects[0]!.path;
+        const shown = cls === 'child' ? q !== path && r.children?.includes(childName(path, q)) === true : r.exists !== false;
+        if (w.invokeUs <= by.completeUs! || r.rc !== 'ok' || !shown || (by.session !== null && sessionMayOwn(view, q, by.session))) continue;
+        (goneBy ??= new Set()).add(w);
+        // (By time only with a reply: a lost write pinned by an event has none.)
+        if (w.completeUs !== null && (byTime === null || w.completeUs < byTime.completeUs!)) byTime = stand = w;
+        const top = (w.zxid ?? ceiling(w) ?? Infinity) - 1;
+        if (top < firstZxid) {
+          byZxid = stand = w;
+          firstZxid = top;
+        }
+        continue;
+      }
       const z = w.zxid ?? pins.get(w) ?? null;
       // (A write that took effect and was sent after the read returned has a txn above the read's state: the leader
       // proposed it after the serving server had applied that state. A session end the history adds has no send time.)
@@ -507,7 +544,8 @@ export function owedChangeIndex(view: HistoryView): (by: ZkHistoryOp, cls: Watch
         firstZxid = top;
       }
     }
-    return { byTime, byZxid, firstZxid, bySession: bySession ?? NO_SESSIONS, onNode: onNode ?? [], bySessionDone: bySessionDone ?? NO_WRITES };
+    const gone = { ...(stand !== null && (stand === byTime || stand === byZxid) ? { gone: true as const } : {}), ...(goneBy === null ? {} : { goneBy }) };
+    return { byTime, byZxid, firstZxid, bySession: bySession ?? NO_SESSIONS, onNode: onNode ?? [], bySessionDone: bySessionDone ?? NO_WRITES, ...gone };
   };
 }
 

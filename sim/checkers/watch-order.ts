@@ -1,5 +1,5 @@
 // watch-order: see client.ts for what it checks.
-import { isZkWatchOp, isZkWrite, opPath } from '../history/types.js';
+import { isZkRead, isZkWatchOp, isZkWrite, opPath } from '../history/types.js';
 import type { ZkHistory, ZkHistoryEvent, ZkHistoryOp, ZkHistorySession, ZkHistoryWatch, ZkOp, ZkResult } from '../history/types.js';
 import { describeZxid, isUncertain } from './zk-writes.js';
 import { changeIndex, nodeLife, owedChangeIndex, SERVER_EVENTS, type OwedChanges, type WatchClass, type WatchSet } from './watch-changes.js';
@@ -227,15 +227,15 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
       // Queued while disconnected and sent ahead of setWatches (queuedFirst): held only to this connection's watches.
       const armed = queuedFirst && o.invokeUs < connectedAtUs ? onConnection(armedAll, connection) : armedAll;
       // A close's reply without a zxid comes from a state at or after its session's end, whose zxid an ENDED record gives.
-      // A read without a header zxid that shows a node's mzxid comes from a state that holds that txn.
-      const z =
+      // A read without a header zxid comes from a state that holds the mzxid it shows and a create of each node it
+      // shows (shownStateFloor; case 2000143393: a listing of /a, whose one create is at 1:2, owes 1:1's event).
+      // (Only a bound from the read's own result: the own-write rule below is not extended to such a read.)
+      const zKnown =
         stateZxid(o) ??
         (o.op.type === 'closeSession' && o.outcome === 'ok' && o.session !== null ? (endedAt.get(o.session) ?? null) : null) ??
-        (o.outcome === 'ok' && o.result !== null && o.result.rc === 'ok' && o.result.exists !== false && o.result.mzxid !== undefined && o.result.mzxid > 0
-          ? o.result.mzxid
-          : null) ??
         // A write without a zxid: above every state its session saw before, and not a zxid another txn holds.
         (isZkWrite(o.op) && o.zxid === null && o.session !== null ? (zxidFloor ??= writeZxidFloor(view))(o) : null);
+      const z = zKnown ?? (isZkRead(o.op) ? shownStateFloor(nodeLife(view), o) || null : null);
       // Persistent watches: none of their events missing before this reply (a client error is no server's reply).
       const lostPersistent = persistent?.reply(o, isUncertain(o) || o.result === null ? null : z) ?? null;
       if (lostPersistent !== null) return lostPersistent;
@@ -275,14 +275,16 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
           const owed = owedOf(a, cls);
           const sent = isZkWrite(o.op) && o.result !== null && !isUncertain(o);
           const byTime = sent && owed.byTime !== null && owed.byTime !== o && owed.byTime.completeUs! < o.invokeUs;
-          const w = byTime ? owed.byTime : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z ? owed.byZxid : null;
+          // (A write that found the node gone, its delete after the watch's read: its own reply reflects that delete.)
+          const standIn = sent && owed.goneBy?.has(o) === true;
+          const w = standIn ? o : byTime ? owed.byTime : z !== null && owed.byZxid !== null && owed.byZxid !== o && owed.firstZxid <= z ? owed.byZxid : null;
           // A close's reply comes from a state that holds every write of its session that took effect (they precede
           // the session's end: PrepRequestProcessor makes a closing session's requests error txns); the server fired
           // the watch as it applied such a write, before the close (FinalRequestProcessor, then sendCloseSession).
           // So does any reply on the connection that sent such a write first (CommitProcessor keeps a session's order):
           // the watch, set before the write was sent or re-sent by setWatches ahead of it, fired there before this reply.
           const close = o.op.type === 'closeSession';
-          const own = w === null && (sent || (!isUncertain(o) && o.result !== null)) && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
+          const own = w === null && (sent || (zKnown !== null && !isUncertain(o) && o.result !== null)) && o.session !== null ? owed.bySessionDone.get(o.session) : undefined;
           if (own !== undefined && own.invokeUs < o.invokeUs && ((close && sent) || (own.invokeUs > connectionStartUs && own.server === o.server)))
             return violated(
               name,
@@ -291,9 +293,12 @@ export function watchOrder(view: HistoryView): ClientCheckResult {
             );
           // A close reply is not held to the events its own session end fires for the closing session (the connection closes).
           if (w === null || (w.op.type === 'closeSession' && w.session === o.session)) continue;
+          const what = standIn || owed.gone === true ? `the delete that #${w.id} found done` : `#${w.id}`;
+          if (standIn)
+            return violated(name, `client ${o.client} got #${o.id}, whose txn follows ${what}, before any event for it; that delete changed ${path} after the watch there was set by #${a.by.id}, whose state showed the node (the event came late, or was lost)`, [a.by, o]);
           return violated(
             name,
-            `client ${o.client} got #${o.id}, which reflects #${w.id} (${byTime ? 'sent after it completed' : `at ${describeZxid(z)}, and #${w.id} is at or below ${describeZxid(owed.firstZxid)}`}), before any event for it; #${w.id} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
+            `client ${o.client} got #${o.id}, which reflects ${what} (${byTime ? 'sent after it completed' : `at ${describeZxid(z)}, and #${w.id} is at or below ${describeZxid(owed.firstZxid)}`}), before any event for it; ${owed.gone === true ? 'it' : `#${w.id}`} changed ${path} after the watch there was set by #${a.by.id} (the event came late, or was lost)`,
             [a.by, w, o],
           );
         }

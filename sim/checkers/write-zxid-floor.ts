@@ -66,7 +66,7 @@ export function sessionFloors(view: HistoryView): (session: number, before: numb
  * A lower bound on the zxid of a write without one (a certain reply, not a session end), as a test: it is
  * above every state its session saw before sending it (sessionFloors), when it succeeded above a create of each
  * node it needed (createdBelow), above every txn known committed before it was sent (a certain write's reply, an
- * ENDED record: that txn was proposed first, and the leader proposes in zxid order), for a certain write without a
+ * ENDED record, a reply header zxid: that txn was proposed first, and the leader proposes in zxid order), for a certain write without a
  * zxid above this same bound of its own, and it is none of the zxids the history gives other txns (ok writes,
  * pinned lost ones, ENDED records of other sessions), nor counter 0 of an epoch (the NEWLEADER zxid); at least 1:1
  * (no txn is of epoch 0). Null for a write that is not a certain reply without a zxid.
@@ -105,6 +105,11 @@ export function writeZxidFloor(view: HistoryView, lostToo = false): (o: ZkHistor
     if (bounded(o)) marks.push({ us: o.invokeUs, send: true, o, zxid: 0 });
     marks.push({ us: o.completeUs, send: false, o, zxid: o.zxid ?? 0 });
   }
+  // A reply header h of any session (FinalRequestProcessor: the server had applied every txn at or below h) that
+  // arrived before a write was sent: those txns were proposed first, so the write is above h (case 2769076300).
+  for (const o of view.history.ops)
+    if (o.outcome === 'ok' && !isUncertain(o) && o.completeUs !== null && o.zxid === null && o.readZxid != null && o.readZxid > 0)
+      marks.push({ us: o.completeUs, send: false, o: null, zxid: o.readZxid });
   marks.sort((a, b) => a.us - b.us || (a.send === b.send ? 0 : a.send ? -1 : 1));
   const floorOf = new Map<ZkHistoryOp, number>();
   // The largest zxid (or floor) of a txn known committed so far; from 1:0, as no txn has a zxid below 1:1 (epoch-zero.ts).

@@ -95,7 +95,8 @@ function eventFloorViolation(view: HistoryView): ClientCheckResult | null {
   if (facts.length === 0) return null;
   const before = new CommittedBy(facts);
   for (const o of view.writes) {
-    if (o.zxid === null || !certain(o) || before.before(o.invokeUs) < o.zxid) continue;
+    // (A zxid of 0 or less is no txn's, epoch-zero.ts; `before` reports 0 when no event came first.)
+    if (o.zxid === null || o.zxid <= 0 || !certain(o) || before.before(o.invokeUs) < o.zxid) continue;
     const f = facts.find((x) => x.us < o.invokeUs && x.zxid >= o.zxid!)!;
     return violated(
       'sequential-reads',
