@@ -155,15 +155,41 @@ export function ignoreQueuedInform(l: LearnerState, txn: Txn): boolean {
   return txn.zxid <= l.lastQueued;
 }
 
-/** An observer's committed txn during sync: pending and committed at once (syncWithLeader). */
+/**
+ * An observer's committed txn during sync (syncWithLeader's INFORM case). Once writeToTxnLog holds
+ * (after NEWLEADER, or from the start of a DIFF) it is pending and committed at once, for
+ * ObserverZooKeeperServer.commitRequest after UPTODATE. Before that (SNAP or TRUNC before
+ * NEWLEADER) `zk.processTxn` applies it to the tree at once, as the COMMIT case does, so the
+ * snapshot NEWLEADER takes holds it: a SNAP's fuzzy snapshot replayed up to the INFORM's txn.
+ */
 export function onSyncInform(s: ZabServer, txn: Txn): ZabServer {
   const l = learnerOf(s);
   assert(inSyncLoop(l) && txn.zxid > l.lastQueued, 'sync INFORM outside the sync loop, or already queued');
+  if (!writesToTxnLog(s, l)) return withLearner(applyInMemory(s, txn), { lastQueued: txn.zxid });
   return withLearner(s, {
     packetsNotLogged: [...l.packetsNotLogged, txn],
     packetsCommitted: [...l.packetsCommitted, txn.zxid],
     lastQueued: txn.zxid,
   });
+}
+
+/**
+ * syncWithLeader's writeToTxnLog: true after NEWLEADER, and from the start of a DIFF unless the
+ * persistence order snapshots after one (snapshotNeeded); false for SNAP and TRUNC until NEWLEADER.
+ */
+function writesToTxnLog(s: ZabServer, l: LearnerState): boolean {
+  return l.stage === 'NEWLEADER_DONE' || (l.syncMode === 'DIFF' && !persistenceOrderOf(s.config).snapshotAfterDiff);
+}
+
+/**
+ * `zk.processTxn` before NEWLEADER (SNAP/TRUNC): the txn goes to the tree only; the snapshot at
+ * NEWLEADER makes it durable. A txn the SNAP's fuzzy snapshot already holds is applied again
+ * (DataTree keeps lastProcessedZxid at its maximum); only the tree changes.
+ */
+function applyInMemory(s: ZabServer, txn: Txn): ZabServer {
+  if (heldBySnapshot(s, txn)) return replayTxn(s, txn);
+  const applied = s.sm.apply(s.state, txn.body, txn.zxid);
+  return patchServer(s, { log: pvecPush(s.log, txn), state: applied.state, applied: s.applied + 1, lastProcessedZxid: txn.zxid });
 }
 
 /** TRUNC: our log runs past the leader's; cut it back to `zxid`. */
@@ -258,9 +284,7 @@ export function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     fx.observe({ kind: 'anomaly', flag: 'commitInconsistent', detail: `COMMIT ${formatZxid(zxid)} with no pending proposal` });
     return shutdown(s, `COMMIT ${formatZxid(zxid)} with no pending proposal (NullPointerException in syncWithLeader)`, fx);
   }
-  // writeToTxnLog: after NEWLEADER, and from the start of a DIFF unless the order snapshots after one.
-  const writeToTxnLog = l.stage === 'NEWLEADER_DONE' || (l.syncMode === 'DIFF' && !persistenceOrderOf(s.config).snapshotAfterDiff);
-  if (writeToTxnLog) {
+  if (writesToTxnLog(s, l)) {
     // Matched against the pending proposals at NEWLEADER or UPTODATE, in order.
     return withLearner(s, { packetsCommitted: [...l.packetsCommitted, zxid] });
   }
@@ -268,13 +292,8 @@ export function onSyncCommit(s: ZabServer, zxid: Zxid, fx: Fx): ZabServer {
     fx.note(`committing ${formatZxid(zxid)}, but next proposal is ${formatZxid(head.zxid)}`);
     return s;
   }
-  // A txn the SNAP's fuzzy snapshot already holds: zk.processTxn applies it again (DataTree keeps
-  // lastProcessedZxid at its maximum); only the tree changes.
-  if (heldBySnapshot(s, head)) return withLearner(replayTxn(s, head), { packetsNotLogged: l.packetsNotLogged.slice(1) });
   // SNAP/TRUNC before NEWLEADER: apply in memory; the snapshot at NEWLEADER makes it durable.
-  const applied = s.sm.apply(s.state, head.body, head.zxid);
-  const next: ZabServer = patchServer(s, { log: pvecPush(s.log, head), state: applied.state, applied: s.applied + 1, lastProcessedZxid: head.zxid });
-  return withLearner(next, { packetsNotLogged: l.packetsNotLogged.slice(1) });
+  return withLearner(applyInMemory(s, head), { packetsNotLogged: l.packetsNotLogged.slice(1) });
 }
 
 /**

@@ -2,14 +2,15 @@
 // the leader proposes and commits between startForwarding and the end of serializeSnapshot waits
 // behind the SNAP and reaches the learner before NEWLEADER (after it under the ZK-3104 mutant), the
 // toBeApplied txns are re-sent first, the snapshot is the tree at the end (above its zxid), and the
-// learner replays what its snapshot holds without moving its history (Learner.syncWithLeader).
+// learner replays what its snapshot holds without moving its history (Learner.syncWithLeader), an
+// observer's INFORM before NEWLEADER included, so that the snapshot NEWLEADER persists holds it.
 import { describe, expect, test } from 'vitest';
 import type { Mutant } from '../../protocol/zab/config.js';
 import type { Snapshot } from '../../protocol/zab/messages.js';
 import type { ZabServer } from '../../protocol/zab/state.js';
 import { mapGet } from '../../protocol/tree/hamt.js';
 import type { KvEntry, KvState } from '../../protocol/kv/state-machine.js';
-import { activeLeader, config, deliver, fsyncTokens, registeredFollower, show, step, timeout, txn, z, type Stepped } from './harness.js';
+import { activeLeader, boot, config, deliver, fsyncTokens, registeredFollower, show, step, steps, timeout, txn, vote, z, type Stepped } from './harness.js';
 
 const valueOf = (state: unknown, key = 'k'): string | undefined => (mapGet(state as KvState, key) as KvEntry | undefined)?.value;
 
@@ -133,5 +134,50 @@ describe('Learner.syncWithLeader: txns its fuzzy SNAP already holds', () => {
     if (persisted === undefined || persisted.type !== 'persistSync' || persisted.write.kind !== 'snapshot') throw new Error('no snapshot at NEWLEADER');
     expect(persisted.write.snapshot.zxid).toBe(z(1, 4));
     expect(valueOf(persisted.write.snapshot.state)).toBe('v4');
+  });
+
+  /**
+   * Observer 4 of leader 3 (epoch 2) after SNAP 1:3 whose tree already has k=v4: the leader's
+   * startForwarding re-sent 1:2 and 1:3, and 1:4 was committed while the SNAP was written, so it
+   * comes as INFORM, still before NEWLEADER.
+   */
+  function observerSnapped(): ZabServer {
+    const cfg = config({}, [1, 2, 3], [4]);
+    const joined = steps(boot(4, cfg), [deliver(2, vote(3, z(1, 0), 1, 1, 'FOLLOWING')), deliver(3, vote(3, z(1, 0), 1, 1, 'LEADING'))]).next;
+    expect(joined.role).toBe('OBSERVING');
+    let s = step(joined, deliver(3, { type: 'LEADERINFO', newEpoch: 2 })).next;
+    const state = [txn(z(1, 1), 'k', 'v1'), txn(z(1, 2), 'k', 'v2'), txn(z(1, 3), 'k', 'v3'), txn(z(1, 4), 'k', 'v4')].reduce(
+      (st, t) => s.sm.apply(st, t.body, t.zxid).state,
+      s.sm.empty(),
+    );
+    s = step(s, deliver(3, { type: 'SNAP', zxid: z(1, 3), snapshot: { zxid: z(1, 3), count: 3, state } })).next;
+    for (const [counter, value] of [
+      [2, 'v2'],
+      [3, 'v3'],
+    ] as const) {
+      s = step(s, deliver(3, { type: 'PROPOSAL', txn: txn(z(1, counter), 'k', value) })).next;
+      s = step(s, deliver(3, { type: 'COMMIT', zxid: z(1, counter) })).next;
+    }
+    expect(valueOf(s.state)).toBe('v3');
+    return s;
+  }
+
+  test("an observer's INFORM before NEWLEADER goes to the tree at once (writeToTxnLog is false): NEWLEADER's snapshot holds it", () => {
+    const informed = step(observerSnapped(), deliver(3, { type: 'INFORM', txn: txn(z(1, 4), 'k', 'v4') })).next;
+    expect(valueOf(informed.state)).toBe('v4');
+    expect(informed.applied).toBe(4);
+    expect(informed.lastProcessedZxid).toBe(z(1, 4));
+    expect(informed.learner?.packetsNotLogged).toEqual([]);
+    const r = step(informed, deliver(3, { type: 'NEWLEADER', zxid: z(2, 0) }));
+    const persisted = r.effects.find((e) => e.type === 'persistSync' && e.write.kind === 'snapshot');
+    if (persisted === undefined || persisted.type !== 'persistSync' || persisted.write.kind !== 'snapshot') throw new Error('no snapshot at NEWLEADER');
+    // A crash now, before UPTODATE, restarts from this snapshot alone: it must hold 1:4's write.
+    expect(persisted.write.snapshot.zxid).toBe(z(1, 4));
+    expect(persisted.write.snapshot.count).toBe(4);
+    expect(valueOf(persisted.write.snapshot.state)).toBe('v4');
+    // UPTODATE has nothing left to commit.
+    const up = step(r.next, deliver(3, { type: 'UPTODATE' }));
+    expect(show(up.effects)).toEqual(['send 3 ACK 2:0']);
+    expect(valueOf(up.next.state)).toBe('v4');
   });
 });
