@@ -96,7 +96,7 @@ export type NodeLife = {
   readonly endCannotDelete: (p: string) => boolean;
   /**
    * A zxid at or below that of every create of the node that can succeed: a recorded zxid, else its parent's bound,
-   * plus one for a plain create (it needs the parent made by an earlier txn; a multi may make both). Infinity when
+   * plus one for a plain create (it needs the parent made by an earlier txn; a multi may make both), and 1:1 at least. Infinity when
    * no op may create it, 0 for a node of the initial tree. A delete or a session end removes it only above this.
    */
   readonly bornAtLeast: (p: string) => number;
@@ -283,7 +283,8 @@ export function nodeLife(view: HistoryView): NodeLife {
     if (had !== undefined) return had;
     const parent = bornAtLeast(p.lastIndexOf('/') <= 0 ? '/' : p.slice(0, p.lastIndexOf('/')));
     let least = Infinity;
-    const take = (o: ZkHistoryOp): void => void (least = Math.min(least, o.zxid ?? (o.op.type === 'multi' ? parent : parent + 1)));
+    // (Every txn is at 1:1 or above, epoch-zero.ts: the least a create without a zxid may have.)
+    const take = (o: ZkHistoryOp): void => void (least = Math.min(least, o.zxid ?? Math.max(FIRST_EPOCH_BASE + 1, o.op.type === 'multi' ? parent : parent + 1)));
     for (const o of creatorOps.get(p) ?? []) take(o);
     for (const { prefix, o } of prefixOps) if (sequentialOf(prefix, p)) take(o);
     born.set(p, least);

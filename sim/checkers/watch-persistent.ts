@@ -69,6 +69,12 @@ export class PersistentWatches {
   private startUs = -Infinity;
   /** The largest state zxid of the replies on the current connection so far. */
   private connMax = -1;
+  /**
+   * The largest state zxid of the session's replies on its earlier connections: a server refuses a connection from
+   * a client that has seen a later zxid than its own (ZooKeeperServer.processConnectRequest, the lastZxidSeen that
+   * ClientCnxn.readResponse keeps from every reply header), so a watch registered here is at or above it (r13f).
+   */
+  private pastMax = -1;
   /** The largest known zxid of an event on the current connection: every later reply there is from a state at or above it. */
   private eventMax = -1;
   /** By known zxid: the events persistent watches explained on the current connection. */
@@ -104,6 +110,7 @@ export class PersistentWatches {
       this.deletedAt = new Map();
       this.siblings = [];
       this.ledger = new OwedLedger();
+      this.pastMax = Math.max(this.pastMax, this.connMax);
       this.connMax = -1;
       this.eventMax = -1;
       this.firstReply = null;
@@ -306,7 +313,7 @@ export class PersistentWatches {
           path: op.path,
           recursive: op.mode === 'persistentRecursive',
           by: o,
-          floor: Math.max(at ?? 0, this.connMax),
+          floor: Math.max(at ?? 0, this.connMax, this.pastMax),
           registered: new Map([[this.connection, at]]),
           checked: new Map(),
           used: new Map(),

@@ -76,6 +76,13 @@ export function lostCreateFloor(view: HistoryView, x: ZkHistoryOp): number {
   };
   visit(x.op);
   for (const path of made) {
+    // A create needs its parent there (DataTree.createNode: NoNodeException otherwise), so a plain create's txn is
+    // above the least zxid any create of its parent may have (NodeLife.bornAtLeast; 1:1 at least, epoch-zero.ts);
+    // a multi may make the parent itself. Round 13 (r13f), case 4109535699: a lost create of /a/c under a lost
+    // create of /a is at 1:2 or above, so above a registration at 1:1.
+    const cut = path.lastIndexOf('/');
+    const parent = life.bornAtLeast(cut <= 0 ? '/' : path.slice(0, cut));
+    if (parent !== Infinity) lower = Math.max(lower, x.op.type === 'multi' ? parent : parent + 1);
     if (life.soleCreator(path) !== x) continue;
     const d = life.soleDeleter(path);
     if (d === null || !('op' in d) || d.op.zxid === null || d.op.outcome !== 'ok' || d.op.result === null || isUncertain(d.op)) continue;
