@@ -9,7 +9,22 @@ import { parseArgs } from 'node:util';
 import { formatNdjsonHistory, parseNdjsonHistory } from '../../sim/history/ndjson.js';
 import { judge, minimize } from './compare.js';
 
-const { values, positionals } = parseArgs({ args: process.argv.slice(2), options: { minimize: { type: 'string' } }, allowPositionals: true });
+const USAGE = 'usage: node sim/cli/run-ts.mjs test/reference/rejudge.ts [--minimize DIR] FILE...';
+let parsed: ReturnType<typeof parseOptions>;
+function parseOptions(): { values: { minimize?: string }; positionals: string[] } {
+  return parseArgs({ args: process.argv.slice(2), options: { minimize: { type: 'string' } }, allowPositionals: true });
+}
+try {
+  parsed = parseOptions();
+} catch (e) {
+  process.stderr.write(`rejudge: ${(e as Error).message.split('.')[0]}; ${USAGE}\n`);
+  process.exit(2);
+}
+if (parsed.positionals.length === 0) {
+  process.stderr.write(`rejudge: expected at least one NDJSON history file; ${USAGE}\n`);
+  process.exit(2);
+}
+const { values, positionals } = parsed;
 if (values.minimize !== undefined) mkdirSync(values.minimize, { recursive: true });
 for (const file of positionals) {
   const history = parseNdjsonHistory(readFileSync(file, 'utf8'), file);
