@@ -90,9 +90,6 @@ import { runZabScript } from '../../sim/script/script.js';
  * from seed 0 (`zabsim fuzz --profile standard --mutant M --seeds 3000 --max-failures 1 --workers 1`):
  * ZK-4394 7 → 10, ZK-4646 23 → 27, ZK-4785 135 → 266, ZK-2355 607 → 311 (history-consistency now),
  * ZK-3642 504 → 1277 (history-consistency now); the others still fail at their seeds with their checkers.
- * Plain service clients drawing addWatch PERSISTENT / PERSISTENT_RECURSIVE (issue 16, gap 3) changed every
- * service case's draws; three known seeds no longer failed and were measured again the same way (`--seeds
- * 3000 --max-failures 1 --workers 1`): ZK-3911 82 → 266, ZK-4646 27 → 25, ZK-2355 311 → 165, same checkers.
  */
 export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['commit-without-quorum', 0, 'quorum-commit'],
@@ -103,16 +100,16 @@ export const KNOWN: ReadonlyArray<readonly [Mutant, number, string]> = [
   ['leader-never-steps-down', 1, 'liveness'],
   ['ZK-1154', 18, 'history-consistency'],
   ['ZK-2845', 1, 'history-consistency'],
-  ['ZK-3911', 266, 'commit-completeness'],
+  ['ZK-3911', 82, 'commit-completeness'],
   ['ZK-4394', 10, 'zab-anomalies'],
   ['ZK-4643', 302, 'commit-completeness'],
-  ['ZK-4646', 25, 'zab-anomalies'],
+  ['ZK-4646', 27, 'zab-anomalies'],
   ['ZK-4685', 1, 'zab-anomalies'],
   ['ZK-4712', 17, 'single-server-assertions'],
   ['ZK-3023', 1, 'history-consistency'],
   ['ZK-4785', 266, 'commit-completeness'],
   ['ZK-3642', 1277, 'history-consistency'],
-  ['ZK-2355', 165, 'history-consistency'],
+  ['ZK-2355', 311, 'history-consistency'],
   ['ZK-4925', 13, 'history-consistency'],
   ['ZK-3104', 1002, 'prefix-consistency'],
   ['ZK-1549', 162, 'primary-integrity'],
