@@ -1,6 +1,6 @@
 // The service workload of the swarm: ZooKeeper sessions on every server (a client's connect string
 // is shuffled, so sessions land on the leader, followers and observers alike), every call the
-// client library offers, one-shot and persistent watches, ephemerals, digest ACLs with addAuth, multis that fail
+// client library offers, one-shot watches, ephemerals, digest ACLs with addAuth, multis that fail
 // part-way, sync-then-read, session moves and expiries, and the recipes of protocol/client/recipes.
 // A case is data: each client has a role (a plain client or a recipe host) and each operation is
 // JSON, so a capsule replays and shrinks it like the kv workload.
@@ -122,16 +122,6 @@ const call: fc.Arbitrary<ZkCommand[]> = fc.oneof(
     arbitrary: fc
       .record({ type: fc.constantFrom('getData' as const, 'exists' as const, 'getChildren' as const), path, watch: fc.constantFrom(true, true, false) })
       .map((r): ZkCommand[] => [r]),
-  },
-  // addWatch of either persistent mode on a pool path. A PERSISTENT watch sits in both the data and the child
-  // table (DataTree.addWatch), so deleting its node triggers it twice and only the supress set that
-  // DataTree.deleteNode passes to childWatches.triggerWatch keeps it to one NodeDeleted; a PERSISTENT_RECURSIVE one
-  // (the tree cache's) sits in the data table alone. watch-order judges what arrives (watch-persistent.ts).
-  {
-    weight: 1,
-    arbitrary: fc
-      .record({ path, mode: fc.constantFrom('PERSISTENT' as const, 'PERSISTENT_RECURSIVE' as const) })
-      .map((r): ZkCommand[] => [{ type: 'addWatch', path: r.path, mode: r.mode }]),
   },
   // sync, then a read on the same session: the read must see everything that completed before the sync began.
   {

@@ -46,7 +46,6 @@ describe('the swarm draws the service workload', () => {
         const op = w.op as ServiceOp;
         seen.add(op.type === 'zk' ? op.command.type : op.type === 'cut' ? `cut-${op.scope}` : `recipe-${op.command.type}`);
         if (op.type === 'zk' && op.command.type === 'create') seen.add(`create-${op.command.mode}`);
-        if (op.type === 'zk' && op.command.type === 'addWatch') seen.add(`addWatch-${op.command.mode}`);
         if (op.type === 'recipe') expect(c.service?.roles[w.client]).not.toBe('plain');
       }
     for (const kind of [
@@ -79,9 +78,6 @@ describe('the swarm draws the service workload', () => {
       'create-EPHEMERAL',
       'create-EPHEMERAL_SEQUENTIAL',
       'create-PERSISTENT_SEQUENTIAL',
-      // A plain PERSISTENT watch is in the data and child tables both: only it shows whether a delete fires it once.
-      'addWatch-PERSISTENT',
-      'addWatch-PERSISTENT_RECURSIVE',
     ])
       expect(seen, kind).toContain(kind);
   });
