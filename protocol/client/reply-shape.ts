@@ -11,7 +11,14 @@
 //   arrives (DigestAuthenticationProvider.handleAuthentication accepts every "user:password"), and
 //   ClientCnxn.SendThread.primeConnection sends every auth packet the handle holds before any queued
 //   request. So a whoAmI reply (AuthUtil.getClientInfos) names the user of every digest auth the
-//   handle was given before the call.
+//   handle was given before the call. It also names the connection's ip id, user = the client's own
+//   address, and no other ip id: NIOServerCnxn's (and NettyServerCnxn's) constructor adds
+//   Id("ip", remote address) to authInfo on accept, authInfo is a set that is never shrunk, an "ip" auth
+//   packet adds that same address again (IPAuthenticationProvider.handleAuthentication), and
+//   AuthUtil.getUser takes the user from AuthenticationProvider.getUserName, whose default (kept by
+//   IPAuthenticationProvider) is the id itself.
+import type { NodeId } from '../program.js';
+import { clientAddress } from '../service/client-address.js';
 import type { ZkReply, ZkRequest } from '../service/types.js';
 
 /** Why `reply` cannot answer `request` in any ZooKeeper execution, or null when it can. */
@@ -37,12 +44,23 @@ export function replyShapeError(request: ZkRequest, reply: ZkReply): string | nu
 }
 
 /**
- * Why a whoAmI reply cannot follow the handle's first `authCount` auth entries, or null. Only digest
- * entries of the form "user:password" are checked: the other schemes' ids are the server's to name.
+ * Why a whoAmI reply cannot follow the handle's first `authCount` auth entries, or null, for client
+ * `client`. Digest entries of the form "user:password" are checked, and the connection's own ip id
+ * (exactly one ip entry, naming the client's address); other schemes' ids are the server's to name.
  */
-export function whoAmIError(reply: ZkReply, auth: readonly { readonly scheme: string; readonly auth: string }[], authCount: number): string | null {
+export function whoAmIError(
+  reply: ZkReply,
+  auth: readonly { readonly scheme: string; readonly auth: string }[],
+  authCount: number,
+  client: NodeId,
+): string | null {
   const r = reply.response;
   if (r === null || r.type !== 'whoAmI') return null;
+  const address = clientAddress(client);
+  const ips = r.clientInfo.filter((info) => info.authScheme === 'ip');
+  if (ips.length !== 1 || ips[0]?.user !== address) {
+    return `whoAmI names ip ids ${JSON.stringify(ips.map((info) => info.user))}, not just the connection's own ${JSON.stringify(address)}`;
+  }
   for (let i = 0; i < authCount && i < auth.length; i++) {
     const a = auth[i] as { scheme: string; auth: string };
     const colon = a.auth.indexOf(':');

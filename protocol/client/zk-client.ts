@@ -506,7 +506,7 @@ function onReply(c: ZkClient, reply: ZkReply, fx: Fx): ZkClient {
   }
   const head = c.pending[0];
   if (head === undefined || head.xid !== reply.xid) return disconnect(c, `xid out of order: got ${reply.xid}, expected ${head?.xid}`, fx);
-  const shapeError = replyShapeError(head.request, reply) ?? whoAmIError(reply, c.authInfo, head.authCount);
+  const shapeError = replyShapeError(head.request, reply) ?? whoAmIError(reply, c.authInfo, head.authCount, c.id);
   assert(shapeError === null, `client ${c.id}: ${shapeError}`);
   let next: ZkClient = patchZkClient(c, { lastZxidSeen, pending: c.pending.slice(1) });
   if (head.command.type === 'removeWatches' || head.command.type === 'removeAllWatches')

@@ -22,7 +22,10 @@ import {
   type TxnResult,
   type Txn as TreeTxn,
 } from '../tree/index.js';
+import { clientAddress } from './client-address.js';
 import { sessionIdAt, sessionIdBase } from './session-id.js';
+
+export { clientAddress };
 import {
   trackerAdd,
   trackerCheck,
@@ -135,16 +138,6 @@ export function closeServiceConnections(s: ZabServer, reason: string, fx: Fx): Z
 /** A write or a sync goes the node's one routing path: the leader takes it (a sync: leaderRequest in app.ts), a learner forwards it. */
 function submit(s: ZabServer, client: NodeId, xid: number, op: ZkEnvelope | ZkSyncMarker, fx: Fx): ZabServer {
   return routeRequest(s, client, xid, op, fx);
-}
-
-/**
- * The address a server sees a client connect from (NIOServerCnxn adds `ip:<address>` to every new
- * connection's authInfo). Each simulated client gets its own loopback address from its node id,
- * 127.x.y.z with x.y.z the id's low 24 bits, so ip ACLs can tell clients apart; `ip:127.0.0.0/8`
- * matches every client.
- */
-export function clientAddress(client: NodeId): string {
-  return `127.${(client >>> 16) & 255}.${(client >>> 8) & 255}.${client & 255}`;
 }
 
 function allocateSessionId(s: ZabServer): [ZabServer, SessionId] {

@@ -56,6 +56,12 @@ export function cases(): Case[] {
   }
   add('recursive: NodeChildrenChanged', base('persistentRecursive'), [...events('persistentRecursive'), ev('NodeChildrenChanged', '/a', Z(4), 76)], false);
   add('persistent: a descendant event', base('persistent'), [...events('persistent'), ev('NodeDeleted', '/a/b', Z(4), 76)], false);
+  // /a deleted after the read: a PERSISTENT watch is in the data and child tables both (DataTree.addWatch), yet
+  // DataTree.deleteNode passes the data trigger's watchers to childWatches.triggerWatch as its supress set: one event.
+  const gone = clientOp(2, { type: 'delete', path: '/a', version: -1 }, 120, 130, ok, Z(5));
+  const deleted = ev('NodeDeleted', '/a', Z(5), 125);
+  add('persistent: its node deleted, one NodeDeleted', [...base('persistent'), gone], [...events('persistent'), deleted], true);
+  add('persistent: its node deleted, NodeDeleted twice for one delete', [...base('persistent'), gone], [...events('persistent'), deleted, { ...deleted, atUs: 126 }], false);
   // A child watch on /a beside the persistent one: in 3.8 the child table holds /a in one mode, the last set.
   const read = clientOp(1, { type: 'getChildren', path: '/a', watch: true }, 13, 16, { rc: 'ok', children: [] }, null, { readZxid: Z(1) });
   const two = [ev('NodeChildrenChanged', '/a', Z(2), 35), ev('NodeDataChanged', '/a', Z(3), 55)];

@@ -1,6 +1,6 @@
 // Proves the client's reply checks accept what ZooKeeper's server answers and reject a response of
 // another request's record, a multi result of another op's, and a whoAmI that omits a user the handle
-// authenticated before the call.
+// authenticated before the call or drops or garbles the connection's own ip id.
 import { describe, expect, test } from 'vitest';
 import { replyShapeError, whoAmIError } from '../../protocol/client/reply-shape.js';
 import type { ZkReply } from '../../protocol/service/types.js';
@@ -61,12 +61,28 @@ describe('whoAmIError', () => {
       { authScheme: 'digest', user: 'u2' },
     ],
   });
-  const first = reply({ type: 'whoAmI', clientInfo: [{ authScheme: 'digest', user: 'u1' }] });
+  const first = reply({
+    type: 'whoAmI',
+    clientInfo: [
+      { authScheme: 'digest', user: 'u1' },
+      { authScheme: 'ip', user: '127.0.0.9' },
+    ],
+  });
   test('every digest user authenticated before the call is named', () => {
-    expect(whoAmIError(both, auth, 2)).toBeNull();
-    expect(whoAmIError(first, auth, 1)).toBeNull(); // u2 was added after the call
+    expect(whoAmIError(both, auth, 2, 9)).toBeNull();
+    expect(whoAmIError(first, auth, 1, 9)).toBeNull(); // u2 was added after the call
   });
   test('a missing one is named', () => {
-    expect(whoAmIError(first, auth, 2)).toMatch(/digest user "u2"/);
+    expect(whoAmIError(first, auth, 2, 9)).toMatch(/digest user "u2"/);
+  });
+  // NIOServerCnxn adds Id("ip", remote address) on accept, and getUserName of an ip id is the address.
+  test('the ip id must be there once, naming the client own address', () => {
+    const ipAs = (...users: string[]) =>
+      reply({ type: 'whoAmI', clientInfo: [...users.map((user) => ({ authScheme: 'ip', user })), { authScheme: 'digest', user: 'u1' }] });
+    expect(whoAmIError(ipAs('127.0.0.9'), auth, 1, 9)).toBeNull();
+    expect(whoAmIError(ipAs(), auth, 1, 9)).toMatch(/ip ids/); // dropped
+    expect(whoAmIError(ipAs(''), auth, 1, 9)).toMatch(/ip ids/); // user garbled (the serve-query.ts 'ip' mutant)
+    expect(whoAmIError(ipAs('127.0.0.8'), auth, 1, 9)).toMatch(/ip ids/); // another client's address
+    expect(whoAmIError(ipAs('127.0.0.9', '127.0.0.9'), auth, 1, 9)).toMatch(/ip ids/); // a set holds it once
   });
 });
