@@ -3,7 +3,7 @@
 // applied by then (the leader proposes above every committed txn, in zxid order). By a read: a lost create's floor.
 import type { ZkHistoryOp, ZkOp } from '../history/types.js';
 import { isUncertain } from './zk-writes.js';
-import { countAtMost } from './sort.js';
+import { countAtMost, countBelow } from './sort.js';
 import { nodeLife } from './node-life.js';
 import { writeZxidCeiling } from './write-zxid-ceiling.js';
 import type { HistoryView } from './history-view.js';
@@ -24,13 +24,7 @@ export function zxidDoneBefore(view: HistoryView): (t: number) => number {
   for (let k = 1; k < most.length; k++) most[k] = Math.max(most[k]!, most[k - 1]!);
   const times = list.map(([c]) => c);
   return (t) => {
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! < t) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countBelow(times, t);
     return lo === 0 ? -Infinity : most[lo - 1]!;
   };
 }
