@@ -4,7 +4,8 @@
 // function here then reduces to the plain window. Holes are kept oldest first, none overlapping
 // (CommittedLogHole lives in state.ts, which must not import this file).
 import type { Fx } from './effects.js';
-import { patchDb, patchServer, type CommittedLogHole, type ZabServer } from './state.js';
+import { type CommittedLogHole, type ZabServer } from './state.js';
+import { patchDb, patchServer } from './state-update.js';
 
 /**
  * The committedLog's first index: ZKDatabase.addCommittedProposal drops the oldest entry once

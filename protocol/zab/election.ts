@@ -7,7 +7,8 @@ import { hasMutant, isQuorum, isVoter, type ZabConfig } from './config.js';
 import { counterOf } from '../zxid.js';
 import type { Fx } from './effects.js';
 import type { Notification, ServerState } from './messages.js';
-import { patchFle, patchServer, type FleState, type Vote, type ZabServer } from './state.js';
+import { type FleState, type Vote, type ZabServer } from './state.js';
+import { patchFle, patchServer } from './state-update.js';
 
 const MS = 1000;
 

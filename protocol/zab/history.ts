@@ -5,7 +5,8 @@ import { pvecGet, pvecLast, pvecLowerBound } from '../pvec.js';
 import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
 import type { Snapshot } from './messages.js';
-import { patchDb, patchServer, type ZabServer } from './state.js';
+import { type ZabServer } from './state.js';
+import { patchDb, patchServer } from './state-update.js';
 import type { Txn } from './txn.js';
 import { keepUpTo, restoredImage, rollLogFiles, truncateLog, zxidOfTxn } from './disk.js';
 

@@ -11,23 +11,8 @@ import type { Fx } from './effects.js';
 import { updateElectionVote } from './election.js';
 import { applyTo, historyBase, historyCount, lastLoggedZxid, txnAt, snapshotOfApplied } from './history.js';
 import type { QuorumPacket, ZabMessage } from './messages.js';
-import {
-  leaderCommitted,
-  leaderProposed,
-  patchHandler,
-  patchLeader,
-  patchDb,
-  patchServer,
-  takeBatch,
-  withAppend,
-  withApplied,
-  withFsynced,
-  withLeaderState,
-  withOutstanding,
-  type LeaderState,
-  type LearnerHandler,
-  type ZabServer,
-} from './state.js';
+import { type LeaderState, type LearnerHandler, type ZabServer } from './state.js';
+import { leaderCommitted, leaderProposed, patchHandler, patchLeader, patchDb, patchServer, takeBatch, withAppend, withApplied, withFsynced, withLeaderState, withOutstanding } from './state-update.js';
 import {
   addOutstanding,
   dropOldestOutstanding,

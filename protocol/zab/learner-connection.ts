@@ -5,7 +5,8 @@ import { resetSnapshotStats } from './snap-count.js';
 import { assert } from '../assert.js';
 import type { NodeId } from '../program.js';
 import { ExitCode, type ExitCodeName, type Fx } from './effects.js';
-import { patchLearner, patchServer, withLearnerState, type LearnerState, type ZabServer } from './state.js';
+import { type LearnerState, type ZabServer } from './state.js';
+import { patchLearner, patchServer, withLearnerState } from './state-update.js';
 import { queueEmpty } from '../queue.js';
 
 const MS = 1000;

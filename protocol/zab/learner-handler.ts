@@ -7,7 +7,8 @@ import type { Zxid } from '../zxid.js';
 import { hasMutant } from './config.js';
 import type { Fx } from './effects.js';
 import type { QuorumPacket } from './messages.js';
-import { patchHandler, patchLeader, withLeaderState, withLearnerHeard, type LeaderState, type LearnerHandler, type ZabServer } from './state.js';
+import { type LeaderState, type LearnerHandler, type ZabServer } from './state.js';
+import { patchHandler, patchLeader, withLeaderState, withLearnerHeard } from './state-update.js';
 
 export function leaderOf(s: ZabServer): LeaderState {
   if (!(s.leader !== null)) assert(false, `server ${s.id} has no leader state`);

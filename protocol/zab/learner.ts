@@ -14,18 +14,8 @@ import { updateElectionVote } from './election.js';
 import { historyCount, lastLoggedZxid, reloadFromHistory, truncateInMemory } from './history.js';
 import { appendTxn, lastZxidOf } from './disk.js';
 import type { LeaderPacket, QuorumPacket, Snapshot } from './messages.js';
-import {
-  learnerLogged,
-  patchDb,
-  patchServer,
-  takeBatch,
-  withAckBatches,
-  withAppend,
-  withFsynced,
-  withPendingTxns,
-  type LearnerState,
-  type ZabServer,
-} from './state.js';
+import { type LearnerState, type ZabServer } from './state.js';
+import { learnerLogged, patchDb, patchServer, takeBatch, withAckBatches, withAppend, withFsynced, withPendingTxns } from './state-update.js';
 import { queuePeek, queuePush, queueShift, queueToArray } from '../queue.js';
 import type { Txn } from './txn.js';
 

@@ -8,7 +8,8 @@ import type { Zxid } from '../zxid.js';
 import type { Fx } from './effects.js';
 import { leaderRequest } from './leader.js';
 import { learnerOf } from './learner-connection.js';
-import { withApp, type ZabServer } from './state.js';
+import { type ZabServer } from './state.js';
+import { withApp } from './state-update.js';
 
 export type { AppTimerName, ZabApp, ZabServer } from './state.js';
 

@@ -13,7 +13,8 @@ import { leaderShutdown } from './leader.js';
 import { leaderOf } from './learner-handler.js';
 import { learnerLeaving } from './learner.js';
 import type { ZabMessage } from './messages.js';
-import { patchDb, patchServer, withSynced, type ZabApp, type ZabServer } from './state.js';
+import { type ZabApp, type ZabServer } from './state.js';
+import { patchDb, patchServer, withSynced } from './state-update.js';
 import { stepFollowing, stepLeading, stepLooking, stepObserving } from './steps.js';
 import type { StateMachine } from './txn.js';
 

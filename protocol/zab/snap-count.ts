@@ -7,7 +7,8 @@ import { formatZxid } from '../zxid.js';
 import { recordsAbove, rollLogFiles } from './disk.js';
 import type { Fx } from './effects.js';
 import { historyCount, snapshotOfApplied } from './history.js';
-import { patchDb, patchServer, type ZabServer } from './state.js';
+import { type ZabServer } from './state.js';
+import { patchDb, patchServer } from './state-update.js';
 
 /** The draw key of randRoll. */
 export const SNAP_ROLL = 'snapRoll';

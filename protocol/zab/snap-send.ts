@@ -30,7 +30,8 @@ import type { Fx } from './effects.js';
 import { txnAt } from './history.js';
 import { leaderOf, setHandler } from './learner-handler.js';
 import type { ZabMessage } from './messages.js';
-import { patchHandler, type LearnerHandler, type ZabServer } from './state.js';
+import { type LearnerHandler, type ZabServer } from './state.js';
+import { patchHandler } from './state-update.js';
 import type { Txn } from './txn.js';
 
 const MS = 1000;

@@ -78,7 +78,8 @@ import {
   withLearner,
 } from './learner-connection.js';
 import type { AppQuorumPacket, LeaderPacket, Notification, QuorumPacket, ZabMessage } from './messages.js';
-import { patchLearner, patchServer, type AppTimerName, type LearnerHandler, type LearnerState, type ZabServer } from './state.js';
+import { type AppTimerName, type LearnerHandler, type LearnerState, type ZabServer } from './state.js';
+import { patchLearner, patchServer } from './state-update.js';
 
 /** LOOKING: Fast Leader Election runs; quorum packets find no leader and no learner here. */
 export function stepLooking(s: ZabServer, event: Event<ZabMessage>, fx: Fx): ZabServer {
